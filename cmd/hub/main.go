@@ -1,0 +1,61 @@
+// Command hub runs the Bridges of Trust Hub: the GraphQL API of the
+// community of Ukrainian and EU municipalities.
+//
+//	hub serve [--demo]        serve the API (migrates the store first)
+//	hub migrate               apply the versioned migrations
+//	hub seed --demo|--synthetic
+//	hub import partnerships FILE.csv
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/bridgesoftrust/hub/internal/db"
+)
+
+// Globals are the flags every command takes.
+type Globals struct {
+	DatabaseURL string `name:"database-url" env:"HUB_DATABASE_URL" default:"${default_db}" help:"Store: sqlite://PATH (embedded default) or postgres://USER@HOST/DB."`
+	LogLevel    string `name:"log-level" env:"HUB_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Lowest level logged (${enum})."`
+	LogFormat   string `name:"log-format" env:"HUB_LOG_FORMAT" default:"text" enum:"text,json" help:"Log format (${enum})."`
+}
+
+// CLI is the hub command line.
+type CLI struct {
+	Globals
+
+	Serve   ServeCmd   `cmd:"" help:"Serve the GraphQL API."`
+	Migrate MigrateCmd `cmd:"" help:"Apply the versioned schema migrations."`
+	Seed    SeedCmd    `cmd:"" help:"Load demo or synthetic data."`
+	Import  ImportCmd  `cmd:"" help:"Import spreadsheets (CSV)."`
+}
+
+func main() {
+	var cli CLI
+	ctx := kong.Parse(&cli,
+		kong.Name("hub"),
+		kong.Description("The Bridges of Trust Hub: GraphQL API of the community of Ukrainian and EU municipalities."),
+		kong.UsageOnError(),
+		kong.Vars{"default_db": db.DefaultURL},
+	)
+	logger := newLogger(cli.LogLevel, cli.LogFormat)
+	slog.SetDefault(logger)
+	if err := ctx.Run(&cli.Globals, logger); err != nil {
+		logger.Error("hub "+ctx.Command()+" failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+// newLogger builds the structured logger on standard error.
+func newLogger(level, format string) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

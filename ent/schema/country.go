@@ -1,0 +1,44 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/bridgesoftrust/hub/internal/iso3166"
+)
+
+// Country is a state identified by its ISO 3166-1 alpha-2 code.
+type Country struct{ ent.Schema }
+
+// Mixin of the Country.
+func (Country) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, NameMixin{}} }
+
+// Fields of the Country.
+func (Country) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("code").Unique().Validate(iso3166.Validate).
+			Comment("ISO 3166-1 alpha-2 code, e.g. UA or LV.").
+			Annotations(entgql.OrderField("CODE")),
+		field.Bool("eu_member").Default(false).Comment("Whether the country is a member state of the European Union."),
+	}
+}
+
+// Edges of the Country.
+func (Country) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("regions", Region.Type).Annotations(entgql.RelayConnection()),
+		edge.To("municipalities", Municipality.Type).Annotations(entgql.RelayConnection()),
+		edge.To("associations", Association.Type).Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Annotations of the Country.
+func (Country) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,166 @@
+package schema
+
+import (
+	"context"
+	"time"
+
+	"entgo.io/ent"
+
+	gen "github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/hook"
+	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/internal/i18n"
+	"github.com/bridgesoftrust/hub/internal/sector"
+	"github.com/bridgesoftrust/hub/internal/validation"
+)
+
+// validateSectors refuses unknown sectors in the named list fields.
+func validateSectors(fields ...string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, name := range fields {
+				v, _ := m.Field(name)
+				list, _ := v.([]sector.Sector)
+				for _, s := range list {
+					if !s.Valid() {
+						return nil, validation.Errorf(name, "%q is not a sector", s)
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// validateTranslations checks the language codes and texts of the named
+// multilingual fields.
+func validateTranslations(fields ...string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			for _, name := range fields {
+				v, _ := m.Field(name)
+				if texts, ok := v.(i18n.Texts); ok {
+					if err := texts.Validate(); err != nil {
+						return nil, &validation.FieldError{Field: name, Err: err}
+					}
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// validateDateRange refuses an end date before the start date. On an update
+// that changes only one of them, the other is read from the stored row.
+func validateDateRange(start, end string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			from, hasFrom := dateValue(ctx, m, start)
+			to, hasTo := dateValue(ctx, m, end)
+			if hasFrom && hasTo && to.Before(from) {
+				return nil, validation.Errorf(end, "%s %s is before %s %s",
+					end, to.Format(time.DateOnly), start, from.Format(time.DateOnly))
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// dateValue returns the value a date field will have after the mutation.
+func dateValue(ctx context.Context, m ent.Mutation, name string) (time.Time, bool) {
+	if v, ok := m.Field(name); ok {
+		t, ok := v.(time.Time)
+		return t, ok
+	}
+	if m.FieldCleared(name) || !m.Op().Is(ent.OpUpdateOne) {
+		return time.Time{}, false
+	}
+	old, err := m.OldField(ctx, name)
+	if err != nil {
+		return time.Time{}, false
+	}
+	switch t := old.(type) {
+	case time.Time:
+		return t, !t.IsZero()
+	case *time.Time:
+		if t != nil {
+			return *t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// validatePartnershipPair checks that a partnership joins a Ukrainian and an
+// EU municipality and that the pair does not exist yet, so the client gets a
+// clear message rather than a constraint violation.
+func validatePartnershipPair() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.PartnershipFunc(func(ctx context.Context, m *gen.PartnershipMutation) (ent.Value, error) {
+			ua, eu, err := partnershipPair(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkMunicipalityCountry(ctx, m.Client(), ua, "ukrainian_municipality_id", isUkraine); err != nil {
+				return nil, err
+			}
+			if err := checkMunicipalityCountry(ctx, m.Client(), eu, "european_municipality_id", isEUMember); err != nil {
+				return nil, err
+			}
+			dup := m.Client().Partnership.Query().
+				Where(partnership.UkrainianMunicipalityID(ua), partnership.EuropeanMunicipalityID(eu))
+			if id, ok := m.ID(); ok {
+				dup = dup.Where(partnership.IDNEQ(id))
+			}
+			if exists, err := dup.Exist(ctx); err != nil {
+				return nil, err
+			} else if exists {
+				return nil, validation.Errorf("european_municipality_id", "a partnership between these two municipalities already exists")
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// partnershipPair returns the municipality ids the partnership will have.
+func partnershipPair(ctx context.Context, m *gen.PartnershipMutation) (ua, eu int, err error) {
+	ua, hasUA := m.UkrainianMunicipalityID()
+	eu, hasEU := m.EuropeanMunicipalityID()
+	if m.Op().Is(ent.OpUpdateOne) {
+		if !hasUA {
+			if ua, err = m.OldUkrainianMunicipalityID(ctx); err != nil {
+				return 0, 0, err
+			}
+		}
+		if !hasEU {
+			if eu, err = m.OldEuropeanMunicipalityID(ctx); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	return ua, eu, nil
+}
+
+func isUkraine(c *gen.Country) (bool, string) {
+	return c.Code == "UA", "must be a Ukrainian municipality"
+}
+
+func isEUMember(c *gen.Country) (bool, string) {
+	return c.EuMember, "must be a municipality of an EU member state"
+}
+
+// checkMunicipalityCountry loads a municipality's country and applies rule.
+func checkMunicipalityCountry(ctx context.Context, client *gen.Client, id int, field string, rule func(*gen.Country) (bool, string)) error {
+	c, err := client.Country.Query().Where(country.HasMunicipalitiesWith(municipality.ID(id))).Only(ctx)
+	if gen.IsNotFound(err) {
+		return validation.Errorf(field, "municipality %d does not exist", id)
+	}
+	if err != nil {
+		return err
+	}
+	if ok, msg := rule(c); !ok {
+		return validation.Errorf(field, "%s, not one in %s", msg, c.Code)
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+
+	"github.com/bridgesoftrust/hub/internal/i18n"
+)
+
+// TimeMixin records when a row was created and last updated.
+type TimeMixin struct{ mixin.Schema }
+
+// Fields of the TimeMixin.
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").Immutable().Default(time.Now).
+			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
+			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// NameMixin gives an entity an English name, which filters and ordering
+// use, and its translations into other languages. The GraphQL type
+// exposes name(lang:) from graph/i18n.graphqls instead of the raw field.
+type NameMixin struct{ mixin.Schema }
+
+// Fields of the NameMixin.
+func (NameMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).Validate(notBlank).
+			Comment("Name in English.").
+			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType)),
+		translations("name_translations", "The name in other languages, keyed by language code, e.g. {\"uk\": \"Чугуїв\"}."),
+	}
+}
+
+// Hooks of the NameMixin.
+func (NameMixin) Hooks() []ent.Hook { return []ent.Hook{validateTranslations("name_translations")} }
+
+// translations declares an optional multilingual text field.
+func translations(name, comment string) ent.Field {
+	return field.JSON(name, i18n.Texts{}).Optional().Comment(comment).
+		Annotations(entgql.Type("Translations"))
+}

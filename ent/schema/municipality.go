@@ -1,0 +1,77 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/sector"
+)
+
+// Municipality is a Ukrainian hromada or an EU city, town or village.
+type Municipality struct{ ent.Schema }
+
+// Mixin of the Municipality.
+func (Municipality) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, NameMixin{}} }
+
+// Fields of the Municipality.
+func (Municipality) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("local_name").Optional().MaxLen(200).Comment("Name as written locally, e.g. Чугуїв or Kuldīga."),
+		field.Enum("kind").Values("CITY", "TOWN", "VILLAGE", "SETTLEMENT", "HROMADA", "DISTRICT", "MUNICIPALITY").
+			Default("MUNICIPALITY").Annotations(entgql.OrderField("KIND")),
+		field.Int("population").Optional().Nillable().Min(0).Annotations(entgql.OrderField("POPULATION")),
+		field.Float("latitude").Optional().Nillable().Range(-90, 90),
+		field.Float("longitude").Optional().Nillable().Range(-180, 180),
+		field.String("website").Optional().MaxLen(500).Validate(validURL),
+		translations("profile", "A short profile, keyed by language code."),
+		field.JSON("needs", []sector.Sector{}).Optional().Comment("Sectors in which the municipality seeks help.").
+			Annotations(entgql.Type("[Sector!]")),
+		field.JSON("offers", []sector.Sector{}).Optional().Comment("Sectors in which the municipality can offer help.").
+			Annotations(entgql.Type("[Sector!]")),
+		field.Int("country_id"),
+		field.Int("region_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the Municipality.
+func (Municipality) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("country", Country.Type).Ref("municipalities").Field("country_id").Unique().Required(),
+		edge.From("region", Region.Type).Ref("municipalities").Field("region_id").Unique(),
+		edge.From("associations", Association.Type).Ref("members").Annotations(entgql.RelayConnection()),
+		edge.To("ua_partnerships", Partnership.Type).
+			Comment("Partnerships in which this is the Ukrainian municipality.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("eu_partnerships", Partnership.Type).
+			Comment("Partnerships in which this is the EU municipality.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes of the Municipality.
+func (Municipality) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("country_id", "name"),
+		index.Fields("region_id"),
+		index.Fields("name"),
+	}
+}
+
+// Hooks of the Municipality.
+func (Municipality) Hooks() []ent.Hook {
+	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile")}
+}
+
+// Annotations of the Municipality.
+func (Municipality) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

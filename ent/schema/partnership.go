@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Partnership pairs exactly one Ukrainian municipality with exactly one EU
+// municipality within a programme phase. A pair exists at most once.
+type Partnership struct{ ent.Schema }
+
+// Mixin of the Partnership.
+func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Partnership.
+func (Partnership) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("status").Values("PROPOSED", "ACTIVE", "CONCLUDED", "SUSPENDED").Default("ACTIVE").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("start_date").Optional().Nillable().Annotations(entgql.OrderField("START_DATE")),
+		field.Time("end_date").Optional().Nillable().Annotations(entgql.OrderField("END_DATE")),
+		field.Strings("themes").Optional().Comment("Themes of cooperation, e.g. \"waste\" or \"culture\"."),
+		field.String("source").Optional().MaxLen(1000).Validate(validURL).Comment("Where the partnership was published."),
+		field.Int("ukrainian_municipality_id"),
+		field.Int("european_municipality_id"),
+		field.Int("phase_id"),
+	}
+}
+
+// Edges of the Partnership.
+func (Partnership) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("ukrainian_municipality", Municipality.Type).Ref("ua_partnerships").
+			Field("ukrainian_municipality_id").Unique().Required(),
+		edge.From("european_municipality", Municipality.Type).Ref("eu_partnerships").
+			Field("european_municipality_id").Unique().Required(),
+		edge.From("phase", Phase.Type).Ref("partnerships").Field("phase_id").Unique().Required(),
+		edge.From("facilitators", Association.Type).Ref("facilitated_partnerships").
+			Comment("Associations that facilitate the partnership.").Annotations(entgql.RelayConnection()),
+		edge.To("projects", Project.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("activities", Activity.Type).Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Indexes of the Partnership.
+func (Partnership) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("ukrainian_municipality_id", "european_municipality_id").Unique(),
+		index.Fields("european_municipality_id"),
+		index.Fields("phase_id", "status"),
+		index.Fields("status"),
+		index.Fields("start_date"),
+	}
+}
+
+// Hooks of the Partnership.
+func (Partnership) Hooks() []ent.Hook {
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair()}
+}
+
+// Annotations of the Partnership.
+func (Partnership) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Phase is a phase of the programme (pilot, recovery, community hub...).
+// New phases are rows, not code.
+type Phase struct{ ent.Schema }
+
+// Mixin of the Phase.
+func (Phase) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Phase.
+func (Phase) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").Unique().NotEmpty().MaxLen(60).Validate(notBlank).
+			Comment("Short key, e.g. pilot or recovery.").Annotations(entgql.OrderField("NAME")),
+		field.String("title").Optional().MaxLen(200),
+		translations("description", "What the phase was for, keyed by language code."),
+		field.Time("start_date").Optional().Nillable().Annotations(entgql.OrderField("START_DATE")),
+		field.Time("end_date").Optional().Nillable().Annotations(entgql.OrderField("END_DATE")),
+	}
+}
+
+// Edges of the Phase.
+func (Phase) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("partnerships", Partnership.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Hooks of the Phase.
+func (Phase) Hooks() []ent.Hook {
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validateTranslations("description")}
+}
+
+// Annotations of the Phase.
+func (Phase) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,30 @@
+// Package graph is the Hub's GraphQL layer: the hand-written parts of the
+// schema (*.graphqls), their resolvers and the executable schema that gqlgen
+// generates. Resolvers are thin: Ent and its privacy policies do the work.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/i18n"
+)
+
+// Resolver is the root of the resolvers and holds their dependencies.
+type Resolver struct {
+	client *ent.Client
+}
+
+// NewSchema returns the Hub's executable GraphQL schema over client.
+func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+}
+
+// localized returns the translation of a name into lang, or the English
+// name when lang is nil or has no translation.
+func localized(translations i18n.Texts, english string, lang *string) string {
+	if lang == nil {
+		return english
+	}
+	return translations.In(*lang, english)
+}

@@ -1,0 +1,124 @@
+// Package db opens the Hub's store: embedded SQLite by default, PostgreSQL
+// when the database URL says postgres://.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // PostgreSQL driver, registered as "postgres".
+	_ "modernc.org/sqlite" // Pure-Go SQLite driver, registered as "sqlite".
+
+	"github.com/bridgesoftrust/hub/ent"
+)
+
+// DefaultURL is the embedded store used when no URL is configured: a SQLite
+// file in the data directory under the working directory.
+const DefaultURL = "sqlite://data/hub.db"
+
+// Store is an open database: the Ent client over it, the raw handle (for
+// health checks and migrations) and its Ent dialect.
+type Store struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+	// Driver is the Ent driver under Client, for wrapping in tests.
+	Driver *entsql.Driver
+}
+
+// Close closes the client and the database handle.
+func (s *Store) Close() error { return s.Client.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+
+// Open opens the store that rawURL names:
+//
+//	sqlite://data/hub.db          a SQLite file (its directory is created)
+//	sqlite://:memory:?name=x      a shared in-memory SQLite database (tests)
+//	postgres://user@host/db       PostgreSQL
+func Open(rawURL string, opts ...ent.Option) (*Store, error) {
+	if rawURL == "" {
+		rawURL = DefaultURL
+	}
+	driverName, dsn, dia, err := dataSource(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s database: %w", dia, err)
+	}
+	configurePool(sqlDB, dia)
+	drv := entsql.OpenDB(dia, sqlDB)
+	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
+}
+
+// dataSource turns a Hub database URL into a driver name, its DSN and the
+// Ent dialect.
+func dataSource(rawURL string) (driverName, dsn, dia string, err error) {
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return "postgres", rawURL, dialect.Postgres, nil
+	case strings.HasPrefix(rawURL, "sqlite://"):
+		dsn, err := sqliteDSN(strings.TrimPrefix(rawURL, "sqlite://"))
+		return "sqlite", dsn, dialect.SQLite, err
+	default:
+		return "", "", "", fmt.Errorf("database URL %q: expected sqlite://PATH or postgres://...", Redact(rawURL))
+	}
+}
+
+// sqliteDSN builds a modernc.org/sqlite DSN with foreign keys, a busy
+// timeout and, for files, write-ahead logging.
+func sqliteDSN(rest string) (string, error) {
+	path, query, _ := strings.Cut(rest, "?")
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return "", fmt.Errorf("sqlite URL parameters: %w", err)
+	}
+	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	if path == ":memory:" {
+		name := params.Get("name")
+		if name == "" {
+			name = "hub"
+		}
+		return fmt.Sprintf("file:%s?mode=memory&cache=shared&%s", name, pragmas), nil
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return "", fmt.Errorf("creating data directory: %w", err)
+		}
+	}
+	return fmt.Sprintf("file:%s?%s&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", path, pragmas), nil
+}
+
+// configurePool sizes the connection pool for the dialect.
+func configurePool(sqlDB *sql.DB, dia string) {
+	if dia == dialect.Postgres {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		return
+	}
+	// SQLite has one writer; a few connections serve concurrent readers
+	// under WAL while writers queue on the busy timeout.
+	sqlDB.SetMaxOpenConns(4)
+}
+
+// Redact hides a password in a database URL for messages and logs.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	return u.Redacted()
+}

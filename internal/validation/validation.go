@@ -1,0 +1,25 @@
+// Package validation carries the Hub's input errors from the data layer to
+// the API: an error that names the field at fault, which the GraphQL layer
+// answers with extensions.code BAD_USER_INPUT.
+package validation
+
+import "fmt"
+
+// FieldError says that the value of one input field is not acceptable.
+type FieldError struct {
+	// Field is the name of the field at fault, as in the schema (snake_case).
+	Field string
+	// Err explains what is wrong with the value.
+	Err error
+}
+
+// Error implements error.
+func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
+
+// Unwrap returns the underlying reason.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Errorf builds a FieldError for field with a formatted reason.
+func Errorf(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
+}
