@@ -1,10 +1,13 @@
 package seed_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
-	"github.com/99designs/gqlgen/client"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -48,10 +51,7 @@ func TestDemoAnswersThePilotQuery(t *testing.T) {
 		if _, err := seed.DemoIfEmpty(context.Background(), store.Client); err != nil {
 			t.Fatal(err)
 		}
-		srv := handler.New(graph.NewSchema(store.Client))
-		srv.AddTransport(transport.POST{})
-		var got pilotAnswer
-		client.New(srv).MustPost(pilotQuery, &got)
+		got := postQuery(t, store, pilotQuery)
 		if got.Partnerships.TotalCount != want || len(got.Partnerships.Edges) != want {
 			t.Fatalf("totalCount %d with %d edges, want %d", got.Partnerships.TotalCount, len(got.Partnerships.Edges), want)
 		}
@@ -70,4 +70,25 @@ func TestDemoAnswersThePilotQuery(t *testing.T) {
 			t.Errorf("Chuhuiv (Kharkiv) – Kuldīga (LV) missing or wrong: %+v", got)
 		}
 	})
+}
+
+// postQuery runs query against the store's GraphQL schema over HTTP POST
+// and decodes the answer.
+func postQuery(t *testing.T, store *db.Store, query string) pilotAnswer {
+	t.Helper()
+	srv := handler.New(graph.NewSchema(store.Client))
+	srv.AddTransport(transport.POST{})
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	var resp struct {
+		Data   pilotAnswer
+		Errors []struct{ Message string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) > 0 {
+		t.Fatalf("query failed: %v %+v\n%s", err, resp.Errors, rec.Body.String())
+	}
+	return resp.Data
 }
