@@ -84,8 +84,9 @@ func (c *ServeCmd) config() server.Config {
 // seedDemo loads the demo data set into an empty store.
 func seedDemo(ctx context.Context, store *db.Store, logger *slog.Logger) error {
 	// WIRE-SEED: the one call site of demo seeding. Replace the line below
-	// with `return seed.DemoIfEmpty(ctx, store.Client)` once internal/seed
-	// provides it.
+	// with a call of seed.DemoIfEmpty(ctx, store.Client) (logging whether it
+	// loaded) once internal/seed builds from a clean clone: its data/*.csv
+	// files are ignored by the top-level .gitignore ("data/") today.
 	_, _, _ = ctx, store, logger
-	return errors.New("--demo: demo seeding is not available in this build yet")
+	return errors.New("--demo: demo seeding is not wired into hub serve yet")
 }

@@ -107,8 +107,8 @@ func noteOperation(ctx context.Context, opCtx *graphql.OperationContext) {
 		return
 	}
 	info.operation = string(opCtx.Operation.Operation)
-	if opCtx.OperationName != "" {
-		info.operation += " " + opCtx.OperationName
+	if name := opCtx.Operation.Name; name != "" {
+		info.operation += " " + name
 	}
 	if s := limits.GetStats(ctx); s != nil {
 		info.complexity = s.Complexity

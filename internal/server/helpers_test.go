@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
@@ -121,6 +122,20 @@ func (b *syncBuffer) lines(substrings ...string) []string {
 		}
 	}
 	return out
+}
+
+// await returns the log lines that contain all of the substrings, waiting
+// up to five seconds for the first: the access log line of a request is
+// written just after its response.
+func (b *syncBuffer) await(substrings ...string) []string {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		lines := b.lines(substrings...)
+		if len(lines) > 0 || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // header builds an http.Header from key, value pairs.
