@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +32,15 @@ func (h hub) post(t *testing.T, query string, vars map[string]any) *gqltest.Resp
 	t.Helper()
 	return gqltest.Post(t, h.endpoint(), query, vars, nil)
 }
+
+// postWith posts a GraphQL query with extra headers.
+func (h hub) postWith(t *testing.T, query string, hdr http.Header) *gqltest.Response {
+	t.Helper()
+	return gqltest.Post(t, h.endpoint(), query, nil, hdr)
+}
+
+// stringsReader returns a reader of s.
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }
 
 // startHub serves store over real HTTP with the default configuration,
 // changed by configure (may be nil), and the options.
