@@ -106,6 +106,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		// Longer than a request may run, so the timeout error gets out.
+		// Websocket upgrades are unaffected: gorilla/websocket clears the
+		// connection deadlines when it takes the connection over.
 		WriteTimeout:   s.cfg.RequestTimeout + 10*time.Second,
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 1 << 20,
