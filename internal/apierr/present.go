@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -32,7 +33,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var e *Error
 		switch {
 		case gqlErr.Err == nil:
-			e = &Error{Code: BadRequest, Message: gqlErr.Message}
+			e = &Error{Code: BadRequest, Message: truncate(gqlErr.Message)}
 		case isArgumentError(ctx):
 			e = &Error{Code: BadUserInput, Message: gqlErr.Message, Err: gqlErr.Err}
 		default:
@@ -55,6 +56,22 @@ func present(gqlErr *gqlerror.Error, e *Error) *gqlerror.Error {
 		Err:        e,
 	}
 	return out
+}
+
+// maxMessage bounds messages taken from gqlgen, which may quote the
+// whole request body.
+const maxMessage = 300
+
+// truncate shortens msg to maxMessage bytes, on a rune boundary.
+func truncate(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "..."
 }
 
 // code returns the extensions.code of gqlErr, or "".

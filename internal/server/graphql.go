@@ -35,6 +35,7 @@ func newGraphQL(cfg Config, store *db.Store, logger *slog.Logger, o options) *ha
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(unsupported{})
 
 	queryCache := newCache[*ast.QueryDocument](cfg.QueryCacheSize)
 	srv.SetQueryCache(queryCache)

@@ -150,8 +150,19 @@ func TestBodyLimit(t *testing.T) {
 		stillAnswers(t, h)
 	})
 	t.Run("malformed JSON", func(t *testing.T) {
-		resp := gqltest.PostRaw(t, h.endpoint(), "application/json", []byte(`{"query": `), nil)
+		body := []byte(`{"query": "{ __typename }", "pad": "` + strings.Repeat("x", 100_000) + `"`)
+		resp := gqltest.PostRaw(t, h.endpoint(), "application/json", body, nil)
 		wantCode(t, resp, apierr.BadRequest)
+		if len(resp.Errors[0].Message) > 400 {
+			t.Errorf("the error quotes %d bytes of the body", len(resp.Errors[0].Message))
+		}
 		stillAnswers(t, h)
+	})
+	t.Run("not JSON", func(t *testing.T) {
+		resp := gqltest.PostRaw(t, h.endpoint(), "text/plain", []byte(`{ __typename }`), nil)
+		wantCode(t, resp, apierr.BadRequest)
+		if resp.Status != http.StatusUnsupportedMediaType {
+			t.Errorf("status %d, want 415", resp.Status)
+		}
 	})
 }
