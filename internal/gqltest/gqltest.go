@@ -54,8 +54,8 @@ func (e Error) Field() string {
 
 // Response is a decoded GraphQL response with its HTTP status and headers.
 type Response struct {
-	Status     int
-	Header     http.Header
+	Status     int             `json:"-"`
+	Header     http.Header     `json:"-"`
 	Data       json.RawMessage `json:"data"`
 	Errors     []Error         `json:"errors"`
 	Extensions map[string]any  `json:"extensions"`
