@@ -97,7 +97,11 @@ func parseMessage(data []byte) (*inMessage, error) {
 	}
 	var m inMessage
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("%s must be a string", te.Field)
+		}
+		return nil, errors.New("invalid JSON")
 	}
 	if m.Type == "" {
 		return nil, errors.New("missing type")
