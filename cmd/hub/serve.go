@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/seed"
 	"github.com/bridgesoftrust/hub/internal/server"
 )
 
@@ -83,10 +84,14 @@ func (c *ServeCmd) config() server.Config {
 
 // seedDemo loads the demo data set into an empty store.
 func seedDemo(ctx context.Context, store *db.Store, logger *slog.Logger) error {
-	// WIRE-SEED: the one call site of demo seeding. Replace the line below
-	// with a call of seed.DemoIfEmpty(ctx, store.Client) (logging whether it
-	// loaded) once internal/seed builds from a clean clone: its data/*.csv
-	// files are ignored by the top-level .gitignore ("data/") today.
-	_, _, _ = ctx, store, logger
-	return errors.New("--demo: demo seeding is not wired into hub serve yet")
+	loaded, err := seed.DemoIfEmpty(ctx, store.Client)
+	if err != nil {
+		return fmt.Errorf("seeding demo data: %w", err)
+	}
+	if loaded {
+		logger.Info("demo data loaded into the empty store")
+	} else {
+		logger.Info("store is not empty; demo data not loaded")
+	}
+	return nil
 }
