@@ -67,7 +67,9 @@ var hubPhase = importer.PhaseSpec{
 // regions, municipalities (about a third of them Ukrainian hromadas in
 // the oblasts, the rest across the EU countries), partnerships between
 // unique pairs, their projects and activities. It is meant for load tests
-// and handles 100,000 municipalities and 200,000 partnerships.
+// and handles 100,000 municipalities and 200,000 partnerships. Regions,
+// municipalities and partnerships are matched by natural key, so running
+// it again with the same seed adds only the projects and activities again.
 func Synthetic(ctx context.Context, client *ent.Client, opts SyntheticOptions) error {
 	opts = opts.withDefaults()
 	lrgas, err := lrgaByCountry()
