@@ -294,3 +294,17 @@ func lines(rows []importer.BadRow) []int {
 	}
 	return out
 }
+
+func TestImportReportsMalformedCSVLines(t *testing.T) {
+	client := dbtest.Open(t, "sqlite").Client
+	in := "phase,ua_municipality,ua_oblast,eu_municipality,eu_country\n" +
+		"pilot,Ch\"uhuiv,Kharkiv,Kuldīga,LV\n" +
+		"pilot,Fastiv,Kyiv,Druskininkai,LT\n"
+	rep, err := importString(client, in, importer.Options{SkipInvalid: true})
+	if err != nil || rep.Partnerships.Created != 1 || len(rep.BadRows) != 1 || rep.BadRows[0].Line != 2 {
+		t.Fatalf("got %+v, %v", rep, err)
+	}
+	if !strings.Contains(rep.BadRows[0].String(), "line 2: malformed CSV") {
+		t.Errorf("bad row %s", rep.BadRows[0])
+	}
+}
