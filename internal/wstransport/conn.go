@@ -18,8 +18,9 @@ import (
 // after sending its own before dropping the TCP connection.
 const closeGrace = 2 * time.Second
 
-// conn is one websocket connection. The goroutine that runs serve reads; one
-// writer goroutine writes; each operation runs in its own goroutine.
+// conn is one websocket connection. The goroutine that runs serve reads; a
+// single writer goroutine, running while there is something to write,
+// writes; each operation runs in its own goroutine.
 type conn struct {
 	t       *Transport
 	cfg     *Config
@@ -42,10 +43,12 @@ type conn struct {
 	ops map[string]*operation
 
 	out        *sendQueue
+	pingTimer  *time.Timer // keep-alive
+	initTimer  *time.Timer // connection_init timeout
 	closeOnce  sync.Once
 	closing    chan struct{} // closed when the connection starts to close
 	closed     closeInfo     // set once, before closing is closed
-	writerDone chan struct{}
+	writerDone chan struct{} // closed when the writer has done its last task
 }
 
 // closeInfo says how a connection ended.
@@ -85,10 +88,13 @@ func (c *conn) serve() {
 		return nil
 	})
 	c.ws.SetPingHandler(c.answerPing)
-	go c.writeLoop()
+	if c.cfg.PingInterval > 0 {
+		c.pingTimer = time.AfterFunc(c.cfg.PingInterval, c.keepAliveDue)
+		defer c.pingTimer.Stop()
+	}
 	if c.cfg.InitTimeout > 0 {
-		timer := time.AfterFunc(c.cfg.InitTimeout, c.initTimedOut)
-		defer timer.Stop()
+		c.initTimer = time.AfterFunc(c.cfg.InitTimeout, c.initTimedOut)
+		defer c.initTimer.Stop()
 	}
 	c.readLoop()
 	c.finish()
@@ -162,8 +168,8 @@ func (c *conn) fail(code int, reason string) {
 func (c *conn) closeWith(info closeInfo) {
 	c.closeOnce.Do(func() {
 		c.closed = info
-		c.out.close()
 		close(c.closing)
+		c.wake(c.out.finish())
 		c.cancel()
 		c.stopAll()
 	})
@@ -181,7 +187,9 @@ func (c *conn) isClosing() bool {
 // send queues a message for the writer. A full queue closes the connection
 // as a slow consumer; it never blocks.
 func (c *conn) send(msg []byte) {
-	if c.out.push(msg) == full {
+	res, start := c.out.push(msg)
+	c.wake(start)
+	if res == full {
 		c.closeWith(closeInfo{code: CloseSlowConsumer, reason: reasonSlowConsumer, frame: true})
 	}
 }

@@ -103,6 +103,9 @@ func (c *conn) handleInit(raw json.RawMessage) {
 		c.fail(CloseTooManyInit, reasonTooManyInit)
 		return
 	}
+	if c.initTimer != nil {
+		c.initTimer.Stop()
+	}
 	payload := InitPayload{}
 	if jsonKind(raw) == '{' {
 		if err := decodeNumbers(raw, &payload); err != nil {

@@ -28,7 +28,7 @@ const wait = 10 * time.Second
 
 // mount serves h with tr (plus POST) on an httptest server and shuts both
 // down at the end of the test. It returns the ws:// URL.
-func mount(t *testing.T, h *handler.Server, tr *wstransport.Transport) string {
+func mount(t testing.TB, h *handler.Server, tr *wstransport.Transport) string {
 	t.Helper()
 	h.AddTransport(tr)
 	h.AddTransport(transport.POST{})
@@ -213,12 +213,11 @@ func (h *hub) subscribe(ctx context.Context) graphql.ResponseHandler {
 	h.mu.Lock()
 	h.subs[ch] = ctx.Done()
 	h.mu.Unlock()
-	go func() {
-		<-ctx.Done()
+	context.AfterFunc(ctx, func() {
 		h.mu.Lock()
 		delete(h.subs, ch)
 		h.mu.Unlock()
-	}()
+	})
 	return func(context.Context) *graphql.Response {
 		select {
 		case <-ctx.Done():
@@ -255,7 +254,7 @@ func (h *hub) count() int {
 }
 
 // waitFor polls cond until it holds or the hang guard runs out.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for !cond() {

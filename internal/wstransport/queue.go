@@ -11,56 +11,91 @@ const (
 	dropped                   // the queue is closed: the connection is ending
 )
 
-// sendQueue is the bounded queue between producers (the reader and the
-// operation goroutines) and a connection's writer goroutine. Unlike a
-// buffered channel, it allocates no room for its limit up front, so an idle
-// connection holds almost nothing; push never blocks.
+// sendQueue is the bounded queue between producers (the reader, the
+// operation goroutines, the keep-alive timer) and a connection's writer.
+// Unlike a buffered channel it allocates no room for its limit up front, and
+// it runs the writer goroutine only while there is work: when work arrives
+// and no writer runs, the producer is told to start one. So at most one
+// writer runs per connection, producers never block, and an idle connection
+// holds neither queue storage nor a writer stack.
 type sendQueue struct {
-	mu     sync.Mutex
-	items  [][]byte
-	limit  int
-	closed bool
-	ready  chan struct{} // signalled (capacity 1) when items were added
+	mu      sync.Mutex
+	items   [][]byte
+	limit   int
+	closed  bool // no more items are accepted
+	ping    bool // a keep-alive is due
+	final   bool // the connection is closing: the writer's last task
+	running bool // a writer goroutine is running
 }
 
-func newSendQueue(limit int) *sendQueue {
-	return &sendQueue{limit: limit, ready: make(chan struct{}, 1)}
+// work is what the writer takes from the queue in one go.
+type work struct {
+	items [][]byte
+	ping  bool
+	final bool
 }
 
-// push appends msg unless the queue is full or closed.
-func (q *sendQueue) push(msg []byte) pushResult {
+func newSendQueue(limit int) *sendQueue { return &sendQueue{limit: limit} }
+
+// push appends msg unless the queue is full or closed; start tells the
+// caller to start the writer.
+func (q *sendQueue) push(msg []byte) (res pushResult, start bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
-		return dropped
+		return dropped, false
 	}
 	if len(q.items) >= q.limit {
-		return full
+		return full, false
 	}
 	q.items = append(q.items, msg)
-	select {
-	case q.ready <- struct{}{}:
-	default:
-	}
-	return pushed
+	return pushed, q.wakeLocked()
 }
 
-// take moves the queued messages into spare (reused as the next queue
-// storage when it is small) and returns them.
-func (q *sendQueue) take(spare [][]byte) [][]byte {
+// keepAlive asks the writer for a keep-alive; start as for push.
+func (q *sendQueue) keepAlive() (start bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	items := q.items
+	if q.closed {
+		return false
+	}
+	q.ping = true
+	return q.wakeLocked()
+}
+
+// finish closes the queue and asks the writer for its last task; start as
+// for push.
+func (q *sendQueue) finish() (start bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closed, q.final = true, true
+	return q.wakeLocked()
+}
+
+// wakeLocked marks the writer running and reports whether it must be
+// started. q.mu is held.
+func (q *sendQueue) wakeLocked() bool {
+	if q.running {
+		return false
+	}
+	q.running = true
+	return true
+}
+
+// next hands the writer its pending work, moving the items out (spare,
+// when small, becomes the next storage). With nothing pending it marks the
+// writer stopped and returns ok false: the writer must then exit.
+func (q *sendQueue) next(spare [][]byte) (w work, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 && !q.ping && !q.final {
+		q.running = false
+		return work{}, false
+	}
+	w = work{items: q.items, ping: q.ping, final: q.final}
 	if cap(spare) > 16 {
 		spare = nil // let a burst's storage go
 	}
-	q.items = spare[:0]
-	return items
-}
-
-// close makes later pushes drop their messages.
-func (q *sendQueue) close() {
-	q.mu.Lock()
-	q.closed = true
-	q.mu.Unlock()
+	q.items, q.ping, q.final = spare[:0], false, false
+	return w, true
 }

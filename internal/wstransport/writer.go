@@ -6,51 +6,49 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// writeLoop is the connection's only writer of data messages: it drains the
-// send queue, sends keep-alives and finally the close frame.
-func (c *conn) writeLoop() {
-	defer close(c.writerDone)
-	var tick <-chan time.Time
-	if c.cfg.PingInterval > 0 {
-		ticker := time.NewTicker(c.cfg.PingInterval)
-		defer ticker.Stop()
-		tick = ticker.C
+// wake starts the writer goroutine when the queue says none is running.
+func (c *conn) wake(start bool) {
+	if start {
+		go c.writeLoop()
 	}
+}
+
+// writeLoop is the connection's writer: it writes the queued messages and
+// keep-alives, and at the end the close frame. It exits when the queue is
+// empty (the next producer starts it again) and for good after the close.
+func (c *conn) writeLoop() {
 	var batch [][]byte
 	for {
-		select {
-		case <-c.out.ready:
-			var ok bool
-			if batch, ok = c.writeQueued(batch, false); !ok {
-				return
-			}
-		case <-tick:
-			if !c.keepAlive() {
-				return
-			}
-		case <-c.closing:
-			c.writeClose(batch)
+		w, ok := c.out.next(batch)
+		if !ok {
 			return
+		}
+		if w.final {
+			c.writeClose(w.items)
+			close(c.writerDone)
+			return
+		}
+		batch = c.writeQueued(w.items)
+		if w.ping {
+			c.keepAlive()
 		}
 	}
 }
 
-// writeQueued writes what is queued. Unless final, it stops early when the
-// connection starts closing. It reports false when a write failed, after
-// dropping the connection.
-func (c *conn) writeQueued(batch [][]byte, final bool) ([][]byte, bool) {
-	batch = c.out.take(batch)
-	defer clear(batch)
-	for _, msg := range batch {
-		if !final && c.isClosing() && !c.closed.flush {
-			return batch, true // the rest is dropped: no flush wanted
+// writeQueued writes items, stopping early once the connection is closing
+// without flush. It returns items, cleared, for reuse.
+func (c *conn) writeQueued(items [][]byte) [][]byte {
+	defer clear(items)
+	for _, msg := range items {
+		if c.isClosing() && !c.closed.flush {
+			break // the rest is dropped: no flush wanted
 		}
 		if err := c.write(websocket.TextMessage, msg); err != nil {
 			c.drop("write failed")
-			return batch, false
+			break
 		}
 	}
-	return batch, true
+	return items
 }
 
 // write writes one message within the write timeout.
@@ -61,20 +59,33 @@ func (c *conn) write(kind int, msg []byte) error {
 	return c.ws.WriteMessage(kind, msg)
 }
 
-// keepAlive checks that the client was heard from lately and pings it. It
-// reports false when the connection was dropped.
-func (c *conn) keepAlive() bool {
+// keepAliveDue runs on the keep-alive timer: it drops a connection that was
+// silent too long, else asks the writer for a keep-alive and re-arms.
+func (c *conn) keepAliveDue() {
+	if c.isClosing() {
+		return
+	}
 	silent := time.Since(time.Unix(0, c.lastRead.Load()))
 	if silent > c.cfg.PingInterval+c.cfg.PongTimeout {
 		c.drop("keep-alive timeout")
-		return false
+		return
+	}
+	c.wake(c.out.keepAlive())
+	c.pingTimer.Reset(c.cfg.PingInterval)
+}
+
+// keepAlive sends a WebSocket ping frame, and a ka (graphql-ws) or ping
+// (graphql-transport-ws, if configured) message.
+func (c *conn) keepAlive() {
+	if c.isClosing() {
+		return
 	}
 	deadline := time.Now().Add(c.cfg.WriteTimeout)
 	if err := c.ws.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
 		c.drop("write failed")
-		return false
+		return
 	}
-	// A backstop in case this goroutine stalls: the reader gives up too.
+	// A backstop should the keep-alive timer stall: the reader gives up too.
 	_ = c.ws.SetReadDeadline(time.Now().Add(2*c.cfg.PingInterval + c.cfg.PongTimeout))
 	var msg []byte
 	switch {
@@ -83,26 +94,23 @@ func (c *conn) keepAlive() bool {
 	case c.cfg.ProtocolPing:
 		msg = encode(msgPing, "", nil)
 	default:
-		return true
+		return
 	}
 	if err := c.write(websocket.TextMessage, msg); err != nil {
 		c.drop("write failed")
-		return false
 	}
-	return true
 }
 
-// writeClose flushes pending messages if asked, sends the close frame if
-// asked, and gives the client closeGrace to answer with its own.
-func (c *conn) writeClose(batch [][]byte) {
+// writeClose writes the remaining items if a flush was asked, then the close
+// frame if one was asked, and gives the client closeGrace to answer with its
+// own before the reader gives up.
+func (c *conn) writeClose(items [][]byte) {
 	info := c.closed
 	if !info.frame {
 		return
 	}
 	if info.flush {
-		if _, ok := c.writeQueued(batch, true); !ok {
-			return
-		}
+		c.writeQueued(items)
 	}
 	frame := websocket.FormatCloseMessage(info.code, info.reason)
 	_ = c.ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(c.cfg.WriteTimeout))
