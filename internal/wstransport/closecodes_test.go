@@ -72,7 +72,7 @@ func TestInitRefusedCloses4403(t *testing.T) {
 }
 
 func TestInitTimeoutCloses4408(t *testing.T) {
-	_, url := newTestServer(t, wstransport.Config{InitTimeout: 50 * time.Millisecond})
+	_, url := newTestServer(t, wstransport.Config{InitTimeout: 300 * time.Millisecond})
 	c := dial(t, url)
 	c.send("ping", "", nil) // a ping is no initialisation
 	c.expect("pong", "")

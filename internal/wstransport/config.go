@@ -30,8 +30,10 @@ type InitFunc func(ctx context.Context, payload InitPayload) (context.Context, *
 // the connection was lost without a close frame) and its reason.
 type CloseFunc func(ctx context.Context, code int, reason string)
 
-// Config configures a Transport. Zero values take the defaults noted; for the
-// durations and MaxOperations a negative value turns the feature off.
+// Config configures a Transport. Zero values take the defaults noted. A
+// negative InitTimeout, PingInterval, MaxOperations or MaxMessageSize turns
+// that check off (not advisable in production); other negative values take
+// the default.
 type Config struct {
 	// InitFunc authenticates connection_init. Nil accepts every connection.
 	InitFunc InitFunc
@@ -94,6 +96,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.WriteTimeout < 0 {
 		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.PongTimeout < 0 {
+		c.PongTimeout = DefaultPongTimeout
 	}
 	if c.ReadBufferSize < 0 || c.WriteBufferSize < 0 {
 		c.ReadBufferSize, c.WriteBufferSize = DefaultReadBufferSize, DefaultWriteBufferSize

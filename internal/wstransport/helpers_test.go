@@ -181,7 +181,7 @@ type hub struct {
 }
 
 var hubSchema = gqlparser.MustLoadSchema(&ast.Source{Input: `
-	type Query { viewer: String! }
+	type Query { viewer: String! boom: String! client: String! }
 	type Subscription { events: String! }
 `})
 
@@ -200,11 +200,20 @@ func (h *hub) exec(ctx context.Context) graphql.ResponseHandler {
 	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription {
 		return h.subscribe(ctx)
 	}
-	viewer, _ := ctx.Value(viewerKey{}).(string)
-	if viewer == "" {
-		viewer = "anonymous"
+	var data map[string]string
+	switch field := graphql.GetOperationContext(ctx).Operation.SelectionSet[0].(*ast.Field).Name; field {
+	case "boom":
+		return func(context.Context) *graphql.Response { panic("boom") }
+	case "client": // from the connection_init payload
+		data = map[string]string{field: wstransport.GetInitPayload(ctx).GetString("client")}
+	default:
+		viewer, _ := ctx.Value(viewerKey{}).(string)
+		if viewer == "" {
+			viewer = "anonymous"
+		}
+		data = map[string]string{field: viewer}
 	}
-	b, _ := json.Marshal(map[string]string{"viewer": viewer})
+	b, _ := json.Marshal(data)
 	return graphql.OneShot(&graphql.Response{Data: b})
 }
 

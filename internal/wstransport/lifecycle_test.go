@@ -143,15 +143,15 @@ func TestShutdownDeadlineDropsStuckClients(t *testing.T) {
 func TestDeadClientDropped(t *testing.T) {
 	closes := make(closeRecorder, 4)
 	_, url := newTestServer(t, wstransport.Config{
-		PingInterval: 20 * time.Millisecond,
-		PongTimeout:  20 * time.Millisecond,
+		PingInterval: 100 * time.Millisecond,
+		PongTimeout:  100 * time.Millisecond,
 		OnClose:      closes.hook,
 	})
 	alive, dead := dial(t, url), dial(t, url)
 	alive.init(nil)
 	dead.init(nil) // then reads nothing, so answers no ping
-	for range 10 { // reading, the live client answers the server's pings
-		time.Sleep(15 * time.Millisecond)
+	for range 50 { // reading, the live client answers the server's pings
+		time.Sleep(10 * time.Millisecond)
 		alive.send("ping", "", nil)
 		alive.expect("pong", "")
 	}

@@ -1,7 +1,9 @@
 package wstransport_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +150,27 @@ func TestMaxOperations(t *testing.T) {
 	waitFor(t, "one subscription", func() bool { return h.count() == 1 })
 	c.subscribe("subscribe", "3", "subscription { events }")
 	waitFor(t, "two subscriptions", func() bool { return h.count() == 2 })
+}
+
+func TestResolverPanicIsErrorMessage(t *testing.T) {
+	h := newHub()
+	srv := h.server()
+	srv.SetRecoverFunc(func(context.Context, any) error { return errors.New("internal system error") })
+	c := dial(t, mount(t, srv, wstransport.New(wstransport.Config{})))
+	c.init(nil)
+	c.subscribe("subscribe", "p", "{ boom }")
+	if m := c.expect("error", "p"); string(m.Payload) != `[{"message":"internal system error"}]` {
+		t.Fatalf("payload %s", m.Payload)
+	}
+	c.send("ping", "", nil) // no complete after an error, and the connection lives on
+	c.expect("pong", "")
+}
+
+func TestInitPayloadReachesResolvers(t *testing.T) {
+	c := dial(t, mount(t, newHub().server(), wstransport.New(wstransport.Config{})))
+	c.init(map[string]any{"client": "portal/1.2"})
+	c.subscribe("subscribe", "q", "{ client }")
+	if m := c.expect("next", "q"); string(m.Payload) != `{"data":{"client":"portal/1.2"}}` {
+		t.Fatalf("payload %s", m.Payload)
+	}
 }
