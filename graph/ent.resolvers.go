@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
@@ -30,6 +31,11 @@ func (r *queryResolver) Activities(ctx context.Context, after *entgql.Cursor[int
 // Associations is the resolver for the associations field.
 func (r *queryResolver) Associations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) (*ent.AssociationConnection, error) {
 	return r.client.Association.Query().Paginate(ctx, after, first, before, last, ent.WithAssociationOrder(orderBy), ent.WithAssociationFilter(where.Filter))
+}
+
+// AuditLogs is the resolver for the auditLogs field.
+func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error) {
+	panic(fmt.Errorf("not implemented: AuditLogs - auditLogs"))
 }
 
 // Countries is the resolver for the countries field.
@@ -62,6 +68,11 @@ func (r *queryResolver) Regions(ctx context.Context, after *entgql.Cursor[int], 
 	return r.client.Region.Query().Paginate(ctx, after, first, before, last, ent.WithRegionOrder(orderBy), ent.WithRegionFilter(where.Filter))
 }
 
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
+	panic(fmt.Errorf("not implemented: Users - users"))
+}
+
 // Association returns AssociationResolver implementation.
 func (r *Resolver) Association() AssociationResolver { return &associationResolver{r} }
 
@@ -77,10 +88,14 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Region returns RegionResolver implementation.
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
 
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
 type (
 	associationResolver  struct{ *Resolver }
 	countryResolver      struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	regionResolver       struct{ *Resolver }
+	userResolver         struct{ *Resolver }
 )

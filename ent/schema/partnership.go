@@ -14,7 +14,7 @@ import (
 type Partnership struct{ ent.Schema }
 
 // Mixin of the Partnership.
-func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
 
 // Fields of the Partnership.
 func (Partnership) Fields() []ent.Field {
@@ -62,6 +62,9 @@ func (Partnership) Indexes() []ent.Index {
 func (Partnership) Hooks() []ent.Hook {
 	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair()}
 }
+
+// Policy of the Partnership: anyone reads; the secretariat writes.
+func (Partnership) Policy() ent.Policy { return publicPolicy() }
 
 // Annotations of the Partnership.
 func (Partnership) Annotations() []schema.Annotation {
