@@ -18,6 +18,10 @@ import (
 	_ "modernc.org/sqlite" // Pure-Go SQLite driver, registered as "sqlite".
 
 	"github.com/bridgesoftrust/hub/ent"
+	// Registers the schema's defaults, hooks and policies with the client;
+	// without it every create fails (ent/runtime is generated apart to
+	// avoid an import cycle).
+	_ "github.com/bridgesoftrust/hub/ent/runtime"
 )
 
 // DefaultURL is the embedded store used when no URL is configured: a SQLite

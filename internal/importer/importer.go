@@ -1,0 +1,188 @@
+// Package importer imports the Hub's spreadsheets (CSV files) into the
+// store, and holds the find-or-create code the imports and the seeds
+// share: a Resolver matches rows by their natural keys (country code,
+// region name within country, municipality name within country, phase
+// name, association acronym, partnership pair) and creates the missing
+// ones in batches, so importing the same file twice changes nothing.
+package importer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/bridgesoftrust/hub/ent"
+)
+
+// Options tune an import.
+type Options struct {
+	// SkipInvalid imports the valid rows and reports the invalid ones;
+	// without it a file with any invalid row imports nothing.
+	SkipInvalid bool
+	// Logger receives progress; nil logs to slog.Default().
+	Logger *slog.Logger
+	// Describe, when set, completes the description of each municipality
+	// the import names (translations, coordinates...). It matters only for
+	// municipalities the import creates.
+	Describe func(*MunicipalitySpec)
+}
+
+// Tally has the counts of what happened to each entity type.
+type Tally struct {
+	Countries, Regions, Municipalities, Phases, Associations, Partnerships Counts
+}
+
+// Report says what an import did.
+type Report struct {
+	// Tally counts the distinct entities the valid rows named.
+	Tally
+	// Rows is the number of data rows read (the header not counted).
+	Rows int
+	// Skipped is the number of invalid rows left out (with SkipInvalid).
+	Skipped int
+	// BadRows lists the invalid rows in file order.
+	BadRows []BadRow
+}
+
+// BadRow is an invalid row of an imported file.
+type BadRow struct {
+	// Line is the row's line number in the file; the header is line 1.
+	Line int
+	// Reasons says everything that is wrong with the row.
+	Reasons []string
+}
+
+// String writes the row as "line 4: reason; other reason".
+func (b BadRow) String() string {
+	return fmt.Sprintf("line %d: %s", b.Line, strings.Join(b.Reasons, "; "))
+}
+
+// InvalidRowsError is returned, and nothing imported, when rows are
+// invalid and Options.SkipInvalid is not set.
+type InvalidRowsError struct {
+	// Rows lists every invalid row in file order.
+	Rows []BadRow
+}
+
+// Error lists every invalid row, one a line.
+func (e *InvalidRowsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d invalid row(s), nothing imported:", len(e.Rows))
+	for _, row := range e.Rows {
+		b.WriteString("\n  ")
+		b.WriteString(row.String())
+	}
+	return b.String()
+}
+
+// Partnerships imports a partnerships CSV file (the columns of the
+// programme's partnerships spreadsheet) in one transaction.
+//
+// The header names the columns, in any order: phase, ua_municipality,
+// ua_oblast, eu_municipality and eu_country are required; association
+// (acronyms separated by ";"), themes (separated by ";") and source are
+// optional. Missing countries, oblasts, municipalities, phases and
+// associations are created; stored partnerships get the file's themes and
+// source and any facilitator they lack.
+func Partnerships(ctx context.Context, client *ent.Client, r io.Reader, opts Options) (Report, error) {
+	var rep Report
+	err := WithTx(ctx, client, func(tx *ent.Client) error {
+		var err error
+		rep, err = PartnershipsWith(ctx, NewResolver(tx, opts.Logger), r, opts)
+		return err
+	})
+	return rep, err
+}
+
+// PartnershipsWith imports a partnerships CSV file through res, within
+// whatever transaction res's client is in. The report's counts are those
+// res has tallied, this import's and any earlier work's.
+func PartnershipsWith(ctx context.Context, res *Resolver, r io.Reader, opts Options) (Report, error) {
+	rows, err := readRows(r, res.logger)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Rows: len(rows)}
+	if err := checkAgainstStore(ctx, res, validRows(rows)); err != nil {
+		return rep, err
+	}
+	rep.BadRows = badRows(rows)
+	if len(rep.BadRows) > 0 && !opts.SkipInvalid {
+		return rep, &InvalidRowsError{Rows: rep.BadRows}
+	}
+	rep.Skipped = len(rep.BadRows)
+	good := validRows(rows)
+	res.logger.Info("importing partnerships", "rows", len(rows), "valid", len(good), "skipped", rep.Skipped)
+	if err := apply(ctx, res, good, opts.Describe); err != nil {
+		return rep, err
+	}
+	rep.Tally = res.Tally()
+	return rep, nil
+}
+
+// apply finds or creates everything the valid rows name.
+func apply(ctx context.Context, res *Resolver, rows []*row, describe func(*MunicipalitySpec)) error {
+	var regions []RegionSpec
+	var municipalities []MunicipalitySpec
+	var phases []PhaseSpec
+	var associations []AssociationSpec
+	var partnerships []PartnershipSpec
+	for _, rw := range rows {
+		if o, ok := FindOblast(rw.oblast); ok {
+			regions = append(regions, o.Spec())
+		}
+		ua := MunicipalitySpec{Country: Ukraine, Name: rw.spec.Ukrainian.Name, Region: rw.oblast}
+		eu := MunicipalitySpec{Country: rw.spec.European.Country, Name: rw.spec.European.Name}
+		municipalities = append(municipalities, ua, eu)
+		phases = append(phases, PhaseSpec{Name: rw.spec.Phase})
+		for _, acronym := range rw.spec.Facilitators {
+			associations = append(associations, AssociationSpec{Acronym: acronym})
+		}
+		partnerships = append(partnerships, rw.spec)
+	}
+	if describe != nil {
+		for i := range municipalities {
+			describe(&municipalities[i])
+		}
+	}
+	codes := countriesOf(municipalities, func(s MunicipalitySpec) string { return s.Country })
+	steps := []func() error{
+		func() error { return res.EnsureCountries(ctx, codes...) },
+		func() error { return res.EnsureRegions(ctx, regions...) },
+		func() error { return res.EnsureMunicipalities(ctx, municipalities) },
+		func() error { return res.EnsurePhases(ctx, phases...) },
+		func() error { return res.EnsureAssociations(ctx, associations...) },
+		func() error { return res.EnsurePartnerships(ctx, partnerships) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkAgainstStore marks rows that contradict the store: a Ukrainian
+// municipality stored in another oblast than the row says.
+func checkAgainstStore(ctx context.Context, res *Resolver, rows []*row) error {
+	if err := res.countries.load(ctx, []string{Ukraine}, res.findCountries, countryCode); err != nil {
+		return err
+	}
+	keys := make([]MunicipalityKey, 0, len(rows))
+	for _, rw := range rows {
+		keys = append(keys, rw.spec.Ukrainian)
+	}
+	if err := res.LoadMunicipalities(ctx, keys); err != nil {
+		return err
+	}
+	for _, rw := range rows {
+		m := res.Municipality(rw.spec.Ukrainian)
+		if m == nil || rw.oblast == "" || m.Edges.Region == nil || m.Edges.Region.Name == rw.oblast {
+			continue
+		}
+		rw.fail("ua_municipality %q is stored in %s oblast, not in %s", m.Name, m.Edges.Region.Name, rw.oblast)
+	}
+	return nil
+}
