@@ -660,7 +660,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&ProjectClient{config: _q.config}).Query()
 			)
-			args := newProjectPaginateArgs(fieldArgs(ctx, new(ProjectWhereInput), path...))
+			args := newProjectPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1934,7 +1934,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&ProjectClient{config: _q.config}).Query()
 			)
-			args := newProjectPaginateArgs(fieldArgs(ctx, new(ProjectWhereInput), path...))
+			args := newProjectPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2321,7 +2321,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				path  = append(path, alias)
 				query = (&ProjectClient{config: _q.config}).Query()
 			)
-			args := newProjectPaginateArgs(fieldArgs(ctx, new(ProjectWhereInput), path...))
+			args := newProjectPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

@@ -96,11 +96,10 @@ func (_m *Association) FacilitatedPartnerships(
 }
 
 func (_m *Association) FundedProjects(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
 	opts := []ProjectPaginateOption{
 		WithProjectOrder(orderBy),
-		WithProjectFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -304,11 +303,10 @@ func (_m *Municipality) EuPartnerships(
 }
 
 func (_m *Municipality) LedProjects(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
 	opts := []ProjectPaginateOption{
 		WithProjectOrder(orderBy),
-		WithProjectFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
@@ -370,11 +368,10 @@ func (_m *Partnership) Facilitators(
 }
 
 func (_m *Partnership) Projects(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
 	opts := []ProjectPaginateOption{
 		WithProjectOrder(orderBy),
-		WithProjectFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]

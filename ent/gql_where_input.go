@@ -1317,10 +1317,6 @@ type AssociationWhereInput struct {
 	HasFacilitatedPartnerships     *bool                    `json:"hasFacilitatedPartnerships,omitempty"`
 	HasFacilitatedPartnershipsWith []*PartnershipWhereInput `json:"hasFacilitatedPartnershipsWith,omitempty"`
 
-	// "funded_projects" edge predicates.
-	HasFundedProjects     *bool                `json:"hasFundedProjects,omitempty"`
-	HasFundedProjectsWith []*ProjectWhereInput `json:"hasFundedProjectsWith,omitempty"`
-
 	// "organised_activities" edge predicates.
 	HasOrganisedActivities     *bool                 `json:"hasOrganisedActivities,omitempty"`
 	HasOrganisedActivitiesWith []*ActivityWhereInput `json:"hasOrganisedActivitiesWith,omitempty"`
@@ -1676,24 +1672,6 @@ func (i *AssociationWhereInput) P() (predicate.Association, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, association.HasFacilitatedPartnershipsWith(with...))
-	}
-	if i.HasFundedProjects != nil {
-		p := association.HasFundedProjects()
-		if !*i.HasFundedProjects {
-			p = association.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasFundedProjectsWith) > 0 {
-		with := make([]predicate.Project, 0, len(i.HasFundedProjectsWith))
-		for _, w := range i.HasFundedProjectsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasFundedProjectsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, association.HasFundedProjectsWith(with...))
 	}
 	if i.HasOrganisedActivities != nil {
 		p := association.HasOrganisedActivities()
@@ -2966,10 +2944,6 @@ type MunicipalityWhereInput struct {
 	// "eu_partnerships" edge predicates.
 	HasEuPartnerships     *bool                    `json:"hasEuPartnerships,omitempty"`
 	HasEuPartnershipsWith []*PartnershipWhereInput `json:"hasEuPartnershipsWith,omitempty"`
-
-	// "led_projects" edge predicates.
-	HasLedProjects     *bool                `json:"hasLedProjects,omitempty"`
-	HasLedProjectsWith []*ProjectWhereInput `json:"hasLedProjectsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3467,24 +3441,6 @@ func (i *MunicipalityWhereInput) P() (predicate.Municipality, error) {
 		}
 		predicates = append(predicates, municipality.HasEuPartnershipsWith(with...))
 	}
-	if i.HasLedProjects != nil {
-		p := municipality.HasLedProjects()
-		if !*i.HasLedProjects {
-			p = municipality.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasLedProjectsWith) > 0 {
-		with := make([]predicate.Project, 0, len(i.HasLedProjectsWith))
-		for _, w := range i.HasLedProjectsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasLedProjectsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, municipality.HasLedProjectsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyMunicipalityWhereInput
@@ -3612,10 +3568,6 @@ type PartnershipWhereInput struct {
 	// "facilitators" edge predicates.
 	HasFacilitators     *bool                    `json:"hasFacilitators,omitempty"`
 	HasFacilitatorsWith []*AssociationWhereInput `json:"hasFacilitatorsWith,omitempty"`
-
-	// "projects" edge predicates.
-	HasProjects     *bool                `json:"hasProjects,omitempty"`
-	HasProjectsWith []*ProjectWhereInput `json:"hasProjectsWith,omitempty"`
 
 	// "activities" edge predicates.
 	HasActivities     *bool                 `json:"hasActivities,omitempty"`
@@ -3990,24 +3942,6 @@ func (i *PartnershipWhereInput) P() (predicate.Partnership, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, partnership.HasFacilitatorsWith(with...))
-	}
-	if i.HasProjects != nil {
-		p := partnership.HasProjects()
-		if !*i.HasProjects {
-			p = partnership.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasProjectsWith) > 0 {
-		with := make([]predicate.Project, 0, len(i.HasProjectsWith))
-		for _, w := range i.HasProjectsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasProjectsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, partnership.HasProjectsWith(with...))
 	}
 	if i.HasActivities != nil {
 		p := partnership.HasActivities()

@@ -118,7 +118,7 @@ type ComplexityRoot struct {
 		CountryID               func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
 		FacilitatedPartnerships func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
-		FundedProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		FundedProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder) int
 		ID                      func(childComplexity int) int
 		Kind                    func(childComplexity int) int
 		Members                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
@@ -230,7 +230,7 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
 		Latitude         func(childComplexity int) int
-		LedProjects      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		LedProjects      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder) int
 		LocalName        func(childComplexity int) int
 		Longitude        func(childComplexity int) int
 		Name             func(childComplexity int, lang *string) int
@@ -312,7 +312,7 @@ type ComplexityRoot struct {
 		ID                      func(childComplexity int) int
 		Phase                   func(childComplexity int) int
 		PhaseID                 func(childComplexity int) int
-		Projects                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Projects                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder) int
 		Source                  func(childComplexity int) int
 		StartDate               func(childComplexity int) int
 		Status                  func(childComplexity int) int
@@ -816,7 +816,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Association.FundedProjects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder), args["where"].(*ent.ProjectWhereInput)), true
+		return e.ComplexityRoot.Association.FundedProjects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder)), true
 	case "Association.id":
 		if e.ComplexityRoot.Association.ID == nil {
 			break
@@ -1300,7 +1300,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Municipality.LedProjects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder), args["where"].(*ent.ProjectWhereInput)), true
+		return e.ComplexityRoot.Municipality.LedProjects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder)), true
 	case "Municipality.localName":
 		if e.ComplexityRoot.Municipality.LocalName == nil {
 			break
@@ -1902,7 +1902,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Partnership.Projects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder), args["where"].(*ent.ProjectWhereInput)), true
+		return e.ComplexityRoot.Partnership.Projects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder)), true
 	case "Partnership.source":
 		if e.ComplexityRoot.Partnership.Source == nil {
 			break
@@ -3610,14 +3610,6 @@ func (ec *executionContext) field_Association_fundedProjects_args(ctx context.Co
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ProjectWhereInput, error) {
-			return ec.unmarshalOProjectWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4070,14 +4062,6 @@ func (ec *executionContext) field_Municipality_ledProjects_args(ctx context.Cont
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ProjectWhereInput, error) {
-			return ec.unmarshalOProjectWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -4904,14 +4888,6 @@ func (ec *executionContext) field_Partnership_projects_args(ctx context.Context,
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.ProjectWhereInput, error) {
-			return ec.unmarshalOProjectWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -7059,7 +7035,7 @@ func (ec *executionContext) _Association_fundedProjects(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.FundedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder), fc.Args["where"].(*ent.ProjectWhereInput))
+			return obj.FundedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
@@ -9188,7 +9164,7 @@ func (ec *executionContext) _Municipality_ledProjects(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.LedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder), fc.Args["where"].(*ent.ProjectWhereInput))
+			return obj.LedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
@@ -11422,7 +11398,7 @@ func (ec *executionContext) _Partnership_projects(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder), fc.Args["where"].(*ent.ProjectWhereInput))
+			return obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
@@ -16911,7 +16887,7 @@ func (ec *executionContext) unmarshalInputAssociationWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "acronym", "acronymNEQ", "acronymIn", "acronymNotIn", "acronymGT", "acronymGTE", "acronymLT", "acronymLTE", "acronymContains", "acronymHasPrefix", "acronymHasSuffix", "acronymEqualFold", "acronymContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "countryID", "countryIDNEQ", "countryIDIn", "countryIDNotIn", "countryIDIsNil", "countryIDNotNil", "hasCountry", "hasCountryWith", "hasMembers", "hasMembersWith", "hasFacilitatedPartnerships", "hasFacilitatedPartnershipsWith", "hasFundedProjects", "hasFundedProjectsWith", "hasOrganisedActivities", "hasOrganisedActivitiesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "acronym", "acronymNEQ", "acronymIn", "acronymNotIn", "acronymGT", "acronymGTE", "acronymLT", "acronymLTE", "acronymContains", "acronymHasPrefix", "acronymHasSuffix", "acronymEqualFold", "acronymContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "countryID", "countryIDNEQ", "countryIDIn", "countryIDNotIn", "countryIDIsNil", "countryIDNotNil", "hasCountry", "hasCountryWith", "hasMembers", "hasMembersWith", "hasFacilitatedPartnerships", "hasFacilitatedPartnershipsWith", "hasOrganisedActivities", "hasOrganisedActivitiesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17506,20 +17482,6 @@ func (ec *executionContext) unmarshalInputAssociationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasFacilitatedPartnershipsWith = data
-		case "hasFundedProjects":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFundedProjects"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasFundedProjects = data
-		case "hasFundedProjectsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFundedProjectsWith"))
-			data, err := ec.unmarshalOProjectWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasFundedProjectsWith = data
 		case "hasOrganisedActivities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisedActivities"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -20172,7 +20134,7 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "localName", "localNameNEQ", "localNameIn", "localNameNotIn", "localNameGT", "localNameGTE", "localNameLT", "localNameLTE", "localNameContains", "localNameHasPrefix", "localNameHasSuffix", "localNameIsNil", "localNameNotNil", "localNameEqualFold", "localNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "latitudeIsNil", "latitudeNotNil", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "longitudeIsNil", "longitudeNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "countryID", "countryIDNEQ", "countryIDIn", "countryIDNotIn", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDIsNil", "regionIDNotNil", "hasCountry", "hasCountryWith", "hasRegion", "hasRegionWith", "hasAssociations", "hasAssociationsWith", "hasUaPartnerships", "hasUaPartnershipsWith", "hasEuPartnerships", "hasEuPartnershipsWith", "hasLedProjects", "hasLedProjectsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "localName", "localNameNEQ", "localNameIn", "localNameNotIn", "localNameGT", "localNameGTE", "localNameLT", "localNameLTE", "localNameContains", "localNameHasPrefix", "localNameHasSuffix", "localNameIsNil", "localNameNotNil", "localNameEqualFold", "localNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "latitudeIsNil", "latitudeNotNil", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "longitudeIsNil", "longitudeNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "countryID", "countryIDNEQ", "countryIDIn", "countryIDNotIn", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDIsNil", "regionIDNotNil", "hasCountry", "hasCountryWith", "hasRegion", "hasRegionWith", "hasAssociations", "hasAssociationsWith", "hasUaPartnerships", "hasUaPartnershipsWith", "hasEuPartnerships", "hasEuPartnershipsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21047,20 +21009,6 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasEuPartnershipsWith = data
-		case "hasLedProjects":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLedProjects"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasLedProjects = data
-		case "hasLedProjectsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLedProjectsWith"))
-			data, err := ec.unmarshalOProjectWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasLedProjectsWith = data
 		}
 	}
 	return it, nil
@@ -21142,7 +21090,7 @@ func (ec *executionContext) unmarshalInputPartnershipWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "ukrainianMunicipalityID", "ukrainianMunicipalityIDNEQ", "ukrainianMunicipalityIDIn", "ukrainianMunicipalityIDNotIn", "europeanMunicipalityID", "europeanMunicipalityIDNEQ", "europeanMunicipalityIDIn", "europeanMunicipalityIDNotIn", "phaseID", "phaseIDNEQ", "phaseIDIn", "phaseIDNotIn", "hasUkrainianMunicipality", "hasUkrainianMunicipalityWith", "hasEuropeanMunicipality", "hasEuropeanMunicipalityWith", "hasPhase", "hasPhaseWith", "hasFacilitators", "hasFacilitatorsWith", "hasProjects", "hasProjectsWith", "hasActivities", "hasActivitiesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateIsNil", "startDateNotNil", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceIsNil", "sourceNotNil", "sourceEqualFold", "sourceContainsFold", "ukrainianMunicipalityID", "ukrainianMunicipalityIDNEQ", "ukrainianMunicipalityIDIn", "ukrainianMunicipalityIDNotIn", "europeanMunicipalityID", "europeanMunicipalityIDNEQ", "europeanMunicipalityIDIn", "europeanMunicipalityIDNotIn", "phaseID", "phaseIDNEQ", "phaseIDIn", "phaseIDNotIn", "hasUkrainianMunicipality", "hasUkrainianMunicipalityWith", "hasEuropeanMunicipality", "hasEuropeanMunicipalityWith", "hasPhase", "hasPhaseWith", "hasFacilitators", "hasFacilitatorsWith", "hasActivities", "hasActivitiesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21751,20 +21699,6 @@ func (ec *executionContext) unmarshalInputPartnershipWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasFacilitatorsWith = data
-		case "hasProjects":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProjects"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasProjects = data
-		case "hasProjectsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProjectsWith"))
-			data, err := ec.unmarshalOProjectWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasProjectsWith = data
 		case "hasActivities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActivities"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)

@@ -36,7 +36,9 @@ func (Association) Edges() []ent.Edge {
 		edge.From("country", Country.Type).Ref("associations").Field("country_id").Unique(),
 		edge.To("members", Municipality.Type).Annotations(entgql.RelayConnection()),
 		edge.To("facilitated_partnerships", Partnership.Type).Annotations(entgql.RelayConnection()),
-		edge.To("funded_projects", Project.Type).Annotations(entgql.RelayConnection()),
+		edge.To("funded_projects", Project.Type).
+			Comment("No hasFundedProjects filter: it would reveal concept projects; filter projects by funder instead.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("organised_activities", Activity.Type).Annotations(entgql.RelayConnection()),
 	}
 }

@@ -50,8 +50,8 @@ func (Municipality) Edges() []ent.Edge {
 		edge.To("eu_partnerships", Partnership.Type).
 			Comment("Partnerships in which this is the EU municipality.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads. No has-projects filter: it would reveal concept projects.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

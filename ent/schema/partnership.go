@@ -42,7 +42,8 @@ func (Partnership) Edges() []ent.Edge {
 		edge.From("facilitators", Association.Type).Ref("facilitated_partnerships").
 			Comment("Associations that facilitate the partnership.").Annotations(entgql.RelayConnection()),
 		edge.To("projects", Project.Type).
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Comment("No has-projects filter: it would reveal concept projects; filter projects instead.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("activities", Activity.Type).Annotations(entgql.RelayConnection()),
 	}
 }

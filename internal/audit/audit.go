@@ -28,7 +28,6 @@ func WithoutAudit(ctx context.Context) context.Context {
 // line) rather than by a signed-in user.
 const SystemActor = "system"
 
-
 // Hook records successful creates, updates and deletes of the entity it is
 // attached to.
 func Hook() ent.Hook {
