@@ -91,6 +91,14 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	return r.client.User.Get(ctx, v.UserID)
 }
 
+// Email is the resolver for the email field.
+func (r *userResolver) Email(ctx context.Context, obj *ent.User) (*string, error) {
+	if v := viewer.FromContext(ctx); v != nil && (v.UserID == obj.ID || v.IsSecretariat()) {
+		return &obj.Email, nil
+	}
+	return nil, nil
+}
+
 // APIKeys is the resolver for the apiKeys field.
 func (r *userResolver) APIKeys(ctx context.Context, obj *ent.User) ([]*ent.APIKey, error) {
 	return obj.QueryAPIKeys().All(ctx) // the privacy policy keeps only the viewer's own

@@ -1,16 +1,115 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/seed"
+	"github.com/bridgesoftrust/hub/internal/server"
 )
 
-// ServeCmd serves the GraphQL API.
+// ServeCmd serves the GraphQL API. Every setting is a flag whose default
+// comes from a HUB_... environment variable; the defaults are those of
+// server.DefaultConfig (serve_test.go checks that they agree).
 type ServeCmd struct {
-	Demo bool `help:"Seed the demo data set into an empty store before serving."`
+	Addr      string `name:"addr" env:"HUB_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (host:port)."`
+	NoMigrate bool   `name:"no-migrate" env:"HUB_NO_MIGRATE" help:"Do not apply the schema migrations on start."`
+	Demo      bool   `name:"demo" env:"HUB_DEMO" help:"Seed the demo data set into an empty store before serving."`
+
+	MaxBodyBytes  int64 `name:"max-body-bytes" env:"HUB_MAX_BODY_BYTES" default:"1048576" help:"Largest request body in bytes; larger requests get 413."`
+	MaxTokens     int   `name:"max-tokens" env:"HUB_MAX_TOKENS" default:"10000" help:"Most lexical tokens in a query."`
+	MaxSelections int   `name:"max-selections" env:"HUB_MAX_SELECTIONS" default:"500" help:"Most fields and fragments written in a query."`
+	MaxDepth      int   `name:"max-depth" env:"HUB_MAX_DEPTH" default:"15" help:"Deepest nesting of fields in a query."`
+	MaxAliases    int   `name:"max-aliases" env:"HUB_MAX_ALIASES" default:"50" help:"Most aliases in a query."`
+	MaxComplexity int   `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"10000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
+	MaxPageSize   int   `name:"max-page-size" env:"HUB_MAX_PAGE_SIZE" default:"100" help:"Largest first/last, and most ids in nodes(ids:)."`
+
+	RequestTimeout  time.Duration `name:"request-timeout" env:"HUB_REQUEST_TIMEOUT" default:"10s" help:"Longest a query or mutation may run."`
+	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HUB_SHUTDOWN_TIMEOUT" default:"15s" help:"Longest wait for running requests on shutdown."`
+	QueryCacheSize  int           `name:"query-cache-size" env:"HUB_QUERY_CACHE_SIZE" default:"1000" help:"Parsed queries kept in the LRU cache."`
+	APQCacheSize    int           `name:"apq-cache-size" env:"HUB_APQ_CACHE_SIZE" default:"1000" help:"Automatic persisted queries kept in the LRU cache."`
+
+	Introspection bool `name:"introspection" env:"HUB_INTROSPECTION" default:"true" negatable:"" help:"Answer schema introspection (--no-introspection in production if the schema is private)."`
+	Explorer      bool `name:"explorer" env:"HUB_EXPLORER" default:"true" negatable:"" help:"Serve the GraphiQL explorer at / (--no-explorer in production)."`
+
+	BulkPageSize int           `name:"bulk-page-size" env:"HUB_BULK_PAGE_SIZE" default:"1000" help:"Largest page for API keys with the bulk scope (secretariat and analysts)."`
+	SessionTTL   time.Duration `name:"session-ttl" env:"HUB_SESSION_TTL" default:"168h" help:"How long a session lasts unused; each use renews it once half has passed."`
+	LoginLimit   int           `name:"login-failures-per-account" env:"HUB_LOGIN_FAILURES_PER_ACCOUNT" default:"10" help:"Failed sign-ins per account and minute before further attempts are refused."`
+	AddressLimit int           `name:"login-failures-per-address" env:"HUB_LOGIN_FAILURES_PER_ADDRESS" default:"50" help:"Failed sign-ins per client address and minute before further attempts are refused."`
 }
 
-// Run serves until interrupted.
+// Run serves until SIGINT or SIGTERM, then drains running requests.
 func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
-	return errors.New("not implemented yet")
+	cfg := c.config()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger = slog.New(server.ContextHandler(logger.Handler()))
+	slog.SetDefault(logger)
+	store, err := openStore(ctx, g, logger, !c.NoMigrate)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if c.Demo {
+		if err := seedDemo(ctx, store, logger); err != nil {
+			return err
+		}
+	}
+	return server.New(cfg, store, logger).Run(ctx)
+}
+
+// authConfig returns the session and sign-in throttle settings.
+func (c *ServeCmd) authConfig() auth.Config {
+	cfg := auth.DefaultConfig()
+	cfg.SessionTTL = c.SessionTTL
+	cfg.Throttle.PerAccount = c.LoginLimit
+	cfg.Throttle.PerAddress = c.AddressLimit
+	return cfg
+}
+
+// config returns the server configuration the flags describe.
+func (c *ServeCmd) config() server.Config {
+	return server.Config{
+		Addr:            c.Addr,
+		MaxBodyBytes:    c.MaxBodyBytes,
+		MaxTokens:       c.MaxTokens,
+		MaxSelections:   c.MaxSelections,
+		MaxDepth:        c.MaxDepth,
+		MaxAliases:      c.MaxAliases,
+		MaxComplexity:   c.MaxComplexity,
+		MaxPageSize:     c.MaxPageSize,
+		RequestTimeout:  c.RequestTimeout,
+		ShutdownTimeout: c.ShutdownTimeout,
+		QueryCacheSize:  c.QueryCacheSize,
+		APQCacheSize:    c.APQCacheSize,
+		Introspection:   c.Introspection,
+		BulkPageSize:    c.BulkPageSize,
+		Auth:            c.authConfig(),
+		Explorer:        c.Explorer,
+	}
+}
+
+// seedDemo loads the demo data set into an empty store.
+func seedDemo(ctx context.Context, store *db.Store, logger *slog.Logger) error {
+	loaded, err := seed.DemoIfEmpty(authz.SystemContext(ctx), store.Client)
+	if err != nil {
+		return fmt.Errorf("seeding demo data: %w", err)
+	}
+	if loaded {
+		logger.Info("demo data loaded into the empty store")
+	} else {
+		logger.Info("store is not empty; demo data not loaded")
+	}
+	return nil
 }

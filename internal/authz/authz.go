@@ -15,6 +15,18 @@ import (
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
+// DenyError is a denial with a reason the API may show the caller. It
+// wraps privacy.Deny.
+type DenyError struct{ Reason string }
+
+// Error implements error.
+func (e *DenyError) Error() string { return e.Reason }
+
+// Unwrap makes errors.Is(err, privacy.Deny) hold.
+func (e *DenyError) Unwrap() error { return privacy.Deny }
+
+func deny(reason string) error { return &DenyError{Reason: reason} }
+
 // SystemContext returns a context in which every policy allows: for the
 // Hub's own work (migrations, seeding, import, authentication lookups,
 // audit records), never for a request's viewer.
@@ -27,7 +39,7 @@ func SystemContext(ctx context.Context) context.Context {
 func DenyAnonymousWrites() privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
 		if viewer.FromContext(ctx) == nil {
-			return privacy.Denyf("sign in to change data")
+			return deny("sign in to change data")
 		}
 		return privacy.Skip
 	})
@@ -38,7 +50,7 @@ func DenyAnonymousWrites() privacy.MutationRule {
 func DenyWithoutWriteScope() privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
 		if !viewer.FromContext(ctx).Has(viewer.ScopeWrite) {
-			return privacy.Denyf("this credential is read-only (it lacks the write scope)")
+			return deny("this credential is read-only (it lacks the write scope)")
 		}
 		return privacy.Skip
 	})
@@ -68,7 +80,7 @@ func AllowReadsAll() privacy.QueryRule {
 // ends every mutation policy.
 func DenyWrites() privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
-		return privacy.Denyf("you may not change this")
+		return deny("you are not allowed to change this")
 	})
 }
 

@@ -67,8 +67,8 @@ func readChecks() []check {
 			query: func(w *world) (string, map[string]any) {
 				return `query($id: ID!) { node(id: $id) { ... on User { email } } }`, map[string]any{"id": gid(w.users["memberA"].ID)}
 			},
-			want: with(map[string]string{"anonymous": "NOT_FOUND", "memberA": "memberA@example.org",
-				"secretariat": "memberA@example.org"}),
+			want: with(map[string]string{"anonymous": "NOT_FOUND", "memberA": "membera@example.org",
+				"secretariat": "membera@example.org"}),
 			defaultWant: "null",
 			project:     at("node", "email"),
 		},

@@ -122,39 +122,53 @@ func PartnershipsWith(ctx context.Context, res *Resolver, r io.Reader, opts Opti
 	return rep, nil
 }
 
-// apply finds or creates everything the valid rows name.
-func apply(ctx context.Context, res *Resolver, rows []*row, describe func(*MunicipalitySpec)) error {
-	var regions []RegionSpec
-	var municipalities []MunicipalitySpec
-	var phases []PhaseSpec
-	var associations []AssociationSpec
-	var partnerships []PartnershipSpec
+// needs lists what the valid rows of a file name, as specs to find or
+// create.
+type needs struct {
+	regions        []RegionSpec
+	municipalities []MunicipalitySpec
+	phases         []PhaseSpec
+	associations   []AssociationSpec
+	partnerships   []PartnershipSpec
+}
+
+// needsOf collects the specs of rows; describe, if set, completes each
+// municipality's.
+func needsOf(rows []*row, describe func(*MunicipalitySpec)) needs {
+	var n needs
 	for _, rw := range rows {
 		if o, ok := FindOblast(rw.oblast); ok {
-			regions = append(regions, o.Spec())
+			n.regions = append(n.regions, o.Spec())
 		}
-		ua := MunicipalitySpec{Country: Ukraine, Name: rw.spec.Ukrainian.Name, Region: rw.oblast}
-		eu := MunicipalitySpec{Country: rw.spec.European.Country, Name: rw.spec.European.Name}
-		municipalities = append(municipalities, ua, eu)
-		phases = append(phases, PhaseSpec{Name: rw.spec.Phase})
+		n.municipalities = append(n.municipalities,
+			MunicipalitySpec{Country: Ukraine, Name: rw.spec.Ukrainian.Name, Region: rw.oblast},
+			MunicipalitySpec{Country: rw.spec.European.Country, Name: rw.spec.European.Name})
+		n.phases = append(n.phases, PhaseSpec{Name: rw.spec.Phase})
 		for _, acronym := range rw.spec.Facilitators {
-			associations = append(associations, AssociationSpec{Acronym: acronym})
+			n.associations = append(n.associations, AssociationSpec{Acronym: acronym})
 		}
-		partnerships = append(partnerships, rw.spec)
+		n.partnerships = append(n.partnerships, rw.spec)
 	}
 	if describe != nil {
-		for i := range municipalities {
-			describe(&municipalities[i])
+		for i := range n.municipalities {
+			describe(&n.municipalities[i])
 		}
 	}
-	codes := countriesOf(municipalities, func(s MunicipalitySpec) string { return s.Country })
+	return n
+}
+
+// apply finds or creates everything the valid rows name, dependencies
+// first.
+func apply(ctx context.Context, res *Resolver, rows []*row, describe func(*MunicipalitySpec)) error {
+	n := needsOf(rows, describe)
+	codes := countriesOf(n.municipalities, func(s MunicipalitySpec) string { return s.Country })
 	steps := []func() error{
 		func() error { return res.EnsureCountries(ctx, codes...) },
-		func() error { return res.EnsureRegions(ctx, regions...) },
-		func() error { return res.EnsureMunicipalities(ctx, municipalities) },
-		func() error { return res.EnsurePhases(ctx, phases...) },
-		func() error { return res.EnsureAssociations(ctx, associations...) },
-		func() error { return res.EnsurePartnerships(ctx, partnerships) },
+		func() error { return res.EnsureRegions(ctx, n.regions...) },
+		func() error { return res.EnsureMunicipalities(ctx, n.municipalities) },
+		func() error { return res.EnsurePhases(ctx, n.phases...) },
+		func() error { return res.EnsureAssociations(ctx, n.associations...) },
+		func() error { return res.EnsurePartnerships(ctx, n.partnerships) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

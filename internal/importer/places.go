@@ -53,6 +53,13 @@ func KnownCountries() []string {
 	return sortedStrings(codes)
 }
 
+// CountryName returns the English and Ukrainian names of a country the Hub
+// knows (Ukraine or an EU member state) by its code.
+func CountryName(code string) (english, ukrainian string, ok bool) {
+	names, ok := countryNames[code]
+	return names[0], names[1], ok
+}
+
 // Oblast is one of Ukraine's 27 first-level divisions: 24 oblasts, the
 // Autonomous Republic of Crimea and the two cities with special status.
 type Oblast struct {

@@ -86,6 +86,17 @@ func readHeader(cr *csv.Reader) (header, error) {
 	return h, nil
 }
 
+// unknown lists the columns the importer does not read, in file order.
+func (h header) unknown() []string {
+	names := make([]string, h.width)
+	for name, i := range h.index {
+		names[i] = name
+	}
+	return slices.DeleteFunc(names, func(name string) bool {
+		return slices.Contains(requiredColumns, name) || slices.Contains(optionalColumns, name)
+	})
+}
+
 // has reports whether the file has the column.
 func (h header) has(col string) bool { _, ok := h.index[col]; return ok }
 
@@ -107,6 +118,9 @@ func readRows(r io.Reader, logger *slog.Logger) ([]*row, error) {
 	h, err := readHeader(cr)
 	if err != nil {
 		return nil, err
+	}
+	for _, col := range h.unknown() {
+		logger.Warn("ignoring unknown column", "column", col)
 	}
 	var rows []*row
 	for {

@@ -1,0 +1,116 @@
+// Package server is the Hub's HTTP front: GraphQL over HTTP at /graphql
+// (gqlgen with explicit transports, a query cache, automatic persisted
+// queries and the request limits of package limits), a GraphQL explorer at
+// /, health and readiness probes, request ids, access logs and graceful
+// shutdown.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/server/limits"
+)
+
+// Config is the server's configuration. Start from DefaultConfig; every
+// field has a `hub serve` flag (see cmd/hub/serve.go).
+type Config struct {
+	// Addr is the TCP address to listen on.
+	Addr string
+	// MaxBodyBytes bounds the request body; larger requests get HTTP 413.
+	MaxBodyBytes int64
+	// MaxTokens bounds the lexical tokens of a query.
+	MaxTokens int
+	// MaxSelections bounds the fields and fragments written in a query.
+	MaxSelections int
+	// MaxDepth bounds how deep a query nests fields.
+	MaxDepth int
+	// MaxAliases bounds the aliases in a query.
+	MaxAliases int
+	// MaxComplexity bounds a query's estimated cost (fields, multiplied by
+	// the page sizes of the lists they are in).
+	MaxComplexity int
+	// MaxPageSize bounds first, last and the number of ids in nodes(ids:).
+	MaxPageSize int
+	// RequestTimeout bounds the execution of one query or mutation.
+	RequestTimeout time.Duration
+	// ShutdownTimeout bounds the wait for running requests on shutdown.
+	ShutdownTimeout time.Duration
+	// QueryCacheSize is how many parsed queries the LRU cache keeps.
+	QueryCacheSize int
+	// APQCacheSize is how many automatic persisted queries are kept.
+	APQCacheSize int
+	// Introspection enables schema introspection (__schema, __type).
+	Introspection bool
+	// Explorer serves the GraphiQL explorer at /.
+	Explorer bool
+	// BulkPageSize is the page size limit for API keys with the bulk scope.
+	BulkPageSize int
+	// Auth configures sessions and the sign-in throttle.
+	Auth auth.Config
+}
+
+// DefaultConfig returns the defaults: loopback only, 1 MiB bodies, depth
+// 15, 50 aliases, cost 10,000, pages of 100, 10 s per request.
+func DefaultConfig() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		MaxBodyBytes:    1 << 20,
+		MaxTokens:       10_000,
+		MaxSelections:   500,
+		MaxDepth:        15,
+		MaxAliases:      50,
+		MaxComplexity:   10_000,
+		MaxPageSize:     100,
+		RequestTimeout:  10 * time.Second,
+		ShutdownTimeout: 15 * time.Second,
+		QueryCacheSize:  1000,
+		APQCacheSize:    1000,
+		Introspection:   true,
+		Explorer:        true,
+		BulkPageSize:    1000,
+		Auth:            auth.DefaultConfig(),
+	}
+}
+
+// Validate reports settings that cannot work: every limit, timeout and
+// cache size must be positive.
+func (c Config) Validate() error {
+	var errs []error
+	positive := func(name string, v int64) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("%s must be positive, not %d", name, v))
+		}
+	}
+	positive("max body bytes", c.MaxBodyBytes)
+	positive("max tokens", int64(c.MaxTokens))
+	positive("max selections", int64(c.MaxSelections))
+	positive("max depth", int64(c.MaxDepth))
+	positive("max aliases", int64(c.MaxAliases))
+	positive("max complexity", int64(c.MaxComplexity))
+	positive("max page size", int64(c.MaxPageSize))
+	positive("request timeout", int64(c.RequestTimeout))
+	positive("shutdown timeout", int64(c.ShutdownTimeout))
+	positive("query cache size", int64(c.QueryCacheSize))
+	positive("APQ cache size", int64(c.APQCacheSize))
+	positive("bulk page size", int64(c.BulkPageSize))
+	positive("session lifetime", int64(c.Auth.SessionTTL))
+	if c.Addr == "" {
+		errs = append(errs, errors.New("listen address must not be empty"))
+	}
+	return errors.Join(errs...)
+}
+
+// limits returns the GraphQL limits of the configuration.
+func (c Config) limits() limits.Limits {
+	return limits.Limits{
+		MaxTokens:     c.MaxTokens,
+		MaxSelections: c.MaxSelections,
+		MaxDepth:      c.MaxDepth,
+		MaxAliases:    c.MaxAliases,
+		MaxComplexity: c.MaxComplexity,
+		MaxPageSize:   c.MaxPageSize,
+	}
+}

@@ -1,0 +1,131 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bridgesoftrust/hub/graph"
+	"github.com/bridgesoftrust/hub/internal/apierr"
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/server/limits"
+)
+
+// maxCachedQuery bounds the length of a query that the query and APQ
+// caches keep, so that a full cache stays small (entries x 64 KiB).
+const maxCachedQuery = 64 << 10
+
+// newGraphQL assembles the gqlgen handler: transports, caches, error
+// presentation, limits, the per-request timeout and one transaction per
+// mutation. Extensions run in the order they are added.
+func newGraphQL(cfg Config, store *db.Store, authService *auth.Service, logger *slog.Logger, o options) *handler.Server {
+	srv := handler.New(graph.NewSchema(store.Client, authService))
+	for _, t := range o.transports {
+		srv.AddTransport(t) // e.g. a websocket transport, tried first
+	}
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.AddTransport(unsupported{})
+
+	queryCache := newCache[*ast.QueryDocument](cfg.QueryCacheSize)
+	srv.SetQueryCache(queryCache)
+	srv.SetParserTokenLimit(cfg.MaxTokens)
+	srv.SetErrorPresenter(apierr.Presenter(logger))
+	srv.SetRecoverFunc(apierr.Recover(logger))
+	// Field suggestions ("did you mean ...") would reveal the schema that
+	// disabled introspection hides.
+	srv.SetDisableSuggestion(!cfg.Introspection)
+
+	lim := cfg.limits()
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newCache[string](cfg.APQCacheSize)})
+	srv.Use(limits.Shape{Limits: lim, Cache: queryCache})
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(policy{introspection: cfg.Introspection})
+	srv.Use(&limits.Cost{Limits: lim})
+	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return apierr.Sanitize(ctx, logger, next(ctx))
+	})
+	srv.Use(transactioner{entgql.Transactioner{TxOpener: store.Client}})
+	for _, e := range o.extensions {
+		srv.Use(e)
+	}
+	return srv
+}
+
+// operationMiddleware notes the operation for the access log and runs
+// queries and mutations under a deadline. Subscriptions are long-lived
+// and get none.
+func operationMiddleware(timeout time.Duration) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		opCtx := graphql.GetOperationContext(ctx)
+		noteOperation(ctx, opCtx)
+		if opCtx.Operation == nil || opCtx.Operation.Operation == ast.Subscription {
+			return next(ctx)
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		responses := next(ctx)
+		first := true
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return responses(ctx)
+			}
+			first = false
+			defer cancel()
+			resp := responses(ctx)
+			if resp == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				// gqlgen gives no response when the deadline passed
+				// before execution began; say why.
+				return &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
+			}
+			return resp
+		}
+	}
+}
+
+// timeoutError is the TIMEOUT error of a request that ran out of time.
+func timeoutError(ctx context.Context) *gqlerror.Error {
+	e := apierr.Classify(ctx, context.DeadlineExceeded)
+	return &gqlerror.Error{Message: e.Message, Extensions: e.Extensions(), Err: e}
+}
+
+// noteOperation records the operation and its cost for the access log.
+func noteOperation(ctx context.Context, opCtx *graphql.OperationContext) {
+	info := infoFrom(ctx)
+	if info == nil || opCtx.Operation == nil {
+		return
+	}
+	info.operation = string(opCtx.Operation.Operation)
+	if name := opCtx.Operation.Name; name != "" {
+		info.operation += " " + name
+	}
+	if s := limits.GetStats(ctx); s != nil {
+		info.complexity = s.Complexity
+	}
+}
+
+// transactioner is entgql's Transactioner (one transaction per mutation),
+// guarded for error responses that gqlgen dispatches without an operation
+// (e.g. an undecodable body), on which entgql's would panic.
+type transactioner struct{ entgql.Transactioner }
+
+// InterceptResponse implements graphql.ResponseInterceptor.
+func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
+}

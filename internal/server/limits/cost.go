@@ -1,0 +1,180 @@
+package limits
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bridgesoftrust/hub/internal/apierr"
+)
+
+// Cost is the gqlgen extension that checks page sizes and the estimated
+// cost of a validated operation before it runs. Add it with Use(&Cost{...}):
+// it keeps the schema that gqlgen hands to Validate.
+type Cost struct {
+	Limits
+	schema costSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &Cost{}
+
+// Stats are the cost figures of one operation, for logs.
+type Stats struct {
+	// Complexity is the operation's estimated cost.
+	Complexity int
+	// Limit is the complexity limit that applied.
+	Limit int
+}
+
+const statsKey = "HubCost"
+
+// GetStats returns the cost figures of the operation in ctx, or nil when
+// none were computed.
+func GetStats(ctx context.Context) *Stats {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	s, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(*Stats)
+	return s
+}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (*Cost) ExtensionName() string { return "HubCost" }
+
+// Validate implements graphql.HandlerExtension.
+func (c *Cost) Validate(es graphql.ExecutableSchema) error {
+	c.schema = newCostSchema(es, c.MaxPageSize)
+	return nil
+}
+
+// MutateOperationContext implements graphql.OperationContextMutator.
+func (c *Cost) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	op := opCtx.Operation
+	if op == nil {
+		return nil
+	}
+	if err := checkPageSizes(opCtx, MaxPageSize(ctx, c.MaxPageSize)); err != nil {
+		return err
+	}
+	limit := MaxComplexity(ctx, c.MaxComplexity)
+	// Each field costs at least one, so an operation that expands (through
+	// fragments) into more fields than the limit is refused without
+	// running gqlgen's walker, which would expand every spread anew.
+	if n := expandedFields(opCtx.Doc, op); exceeds(n, limit) {
+		return tooComplex(n, limit)
+	}
+	n := complexity.Calculate(ctx, c.schema, op, opCtx.Variables)
+	opCtx.Stats.SetExtension(statsKey, &Stats{Complexity: n, Limit: limit})
+	if exceeds(n, limit) {
+		return tooComplex(n, limit)
+	}
+	return nil
+}
+
+// tooComplex is the QUERY_TOO_COMPLEX refusal.
+func tooComplex(n, limit int) *gqlerror.Error {
+	return refuse(apierr.QueryTooComplex,
+		"the query's estimated cost is %d, over the limit of %d: ask for smaller pages (first/last), fewer nested lists or fewer fields", n, limit)
+}
+
+// checkPageSizes refuses first, last or ids outside [0, max] anywhere in
+// the operation, fragments included (each fragment checked once).
+func checkPageSizes(opCtx *graphql.OperationContext, maxSize int) *gqlerror.Error {
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet) *gqlerror.Error
+	walk = func(set ast.SelectionSet) *gqlerror.Error {
+		for _, sel := range set {
+			var err *gqlerror.Error
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if err = checkField(sel, opCtx.Variables, maxSize); err == nil {
+					err = walk(sel.SelectionSet)
+				}
+			case *ast.InlineFragment:
+				err = walk(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				if !seen[sel.Name] && sel.Definition != nil {
+					seen[sel.Name] = true
+					err = walk(sel.Definition.SelectionSet)
+				}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(opCtx.Operation.SelectionSet)
+}
+
+// checkField checks the page-size arguments of one field.
+func checkField(f *ast.Field, vars map[string]any, maxSize int) *gqlerror.Error {
+	if f.Definition == nil || len(f.Definition.Arguments) == 0 {
+		return nil
+	}
+	args := f.ArgumentMap(vars)
+	for _, name := range []string{"first", "last"} {
+		n, ok := toInt(args[name])
+		if !ok {
+			continue
+		}
+		if n < 0 {
+			return refuse(apierr.PageSizeExceeded, "%s.%s: %s must not be negative", f.ObjectDefinition.Name, f.Name, name)
+		}
+		if exceeds(n, maxSize) {
+			return refuse(apierr.PageSizeExceeded, "%s.%s: %s is %d; at most %d items per page are allowed", f.ObjectDefinition.Name, f.Name, name, n, maxSize)
+		}
+	}
+	if ids, ok := args["ids"].([]any); ok && exceeds(len(ids), maxSize) {
+		return refuse(apierr.PageSizeExceeded, "%s.%s: %d ids given; at most %d are allowed", f.ObjectDefinition.Name, f.Name, len(ids), maxSize)
+	}
+	return nil
+}
+
+// expandedFields counts the fields the operation selects once every
+// fragment spread is expanded, memoising each fragment's count so that
+// fragments spread many times are counted in linear time. The count
+// saturates rather than overflows.
+func expandedFields(doc *ast.QueryDocument, op *ast.OperationDefinition) int {
+	memo := map[string]int{}
+	var count func(ast.SelectionSet) int
+	count = func(set ast.SelectionSet) int {
+		n := 0
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name == "__schema" {
+					continue // gqlgen's walker does not cost introspection either
+				}
+				n = add(n, add(1, count(sel.SelectionSet)))
+			case *ast.InlineFragment:
+				n = add(n, count(sel.SelectionSet))
+			case *ast.FragmentSpread:
+				n = add(n, fragmentFields(doc, sel.Name, memo, count))
+			}
+		}
+		return n
+	}
+	return count(op.SelectionSet)
+}
+
+// fragmentFields returns the memoised expanded field count of a fragment.
+func fragmentFields(doc *ast.QueryDocument, name string, memo map[string]int, count func(ast.SelectionSet) int) int {
+	if v, ok := memo[name]; ok {
+		return v
+	}
+	def := doc.Fragments.ForName(name)
+	if def == nil {
+		return 0
+	}
+	memo[name] = 0 // validation has ruled out cycles; this guards anyway
+	v := count(def.SelectionSet)
+	memo[name] = v
+	return v
+}

@@ -1,0 +1,159 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/viewer"
+)
+
+// Server is the Hub's HTTP server.
+type Server struct {
+	cfg     Config
+	logger  *slog.Logger
+	handler http.Handler
+	auth    *auth.Service
+}
+
+// An Option adds to the server what later layers bring: transports (a
+// websocket transport for subscriptions), gqlgen extensions and HTTP
+// middleware around /graphql (authentication).
+type Option func(*options)
+
+type options struct {
+	transports  []graphql.Transport
+	extensions  []graphql.HandlerExtension
+	middlewares []func(http.Handler) http.Handler
+}
+
+// WithTransport adds a gqlgen transport, tried before the built-in
+// OPTIONS, GET and POST transports.
+func WithTransport(t graphql.Transport) Option {
+	return func(o *options) { o.transports = append(o.transports, t) }
+}
+
+// WithExtension adds a gqlgen handler extension after the built-in ones.
+func WithExtension(e graphql.HandlerExtension) Option {
+	return func(o *options) { o.extensions = append(o.extensions, e) }
+}
+
+// WithMiddleware wraps the /graphql handler in mw, inside the request id,
+// logging and body limit (so mw sees the request id and a bounded body).
+// The first middleware given is the outermost.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(o *options) { o.middlewares = append(o.middlewares, mw) }
+}
+
+// New returns a server for store configured by cfg, logging on logger
+// (each line of a request carries its request_id). It panics if cfg does
+// not pass Validate: check user-supplied configuration first.
+func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Server {
+	if err := cfg.Validate(); err != nil {
+		panic(fmt.Sprintf("server: invalid configuration: %v", err))
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	logger = slog.New(ContextHandler(logger.Handler()))
+	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger)}
+	s.handler = s.routes(store, o)
+	return s
+}
+
+// routes builds the HTTP handler.
+func (s *Server) routes(store *db.Store, o options) http.Handler {
+	var gql http.Handler = newGraphQL(s.cfg, store, s.auth, s.logger, o)
+	for i := len(o.middlewares) - 1; i >= 0; i-- {
+		gql = o.middlewares[i](gql)
+	}
+	gql = s.auth.Middleware(withViewerLimits(s.cfg, gql))
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", withBodyLimit(s.cfg.MaxBodyBytes, gql))
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(store, s.logger))
+	if s.cfg.Explorer {
+		mux.Handle("GET /{$}", playground.Handler("Bridges of Trust Hub", "/graphql"))
+	}
+	return withRequest(s.logger, withSecurityHeaders(mux))
+}
+
+// Auth returns the server's authentication service, e.g. for a websocket
+// transport that authenticates its connection_init payload.
+func (s *Server) Auth() *auth.Service { return s.auth }
+
+// withViewerLimits raises the page size limit for credentials with the
+// bulk scope (analysts' and the secretariat's export keys).
+func withViewerLimits(cfg Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := viewer.FromContext(r.Context()); v.Has(viewer.ScopeBulk) && v.ReadsAll() {
+			ctx := limits.WithMaxPageSize(r.Context(), cfg.BulkPageSize)
+			ctx = limits.WithMaxComplexity(ctx, cfg.MaxComplexity*cfg.BulkPageSize/cfg.MaxPageSize)
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Handler returns the server's HTTP handler, e.g. for httptest.NewServer.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Run listens on the configured address and serves until ctx is done,
+// then shuts down gracefully.
+func (s *Server) Run(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done, then stops accepting connections
+// and waits up to the shutdown timeout for running requests.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Longer than a request may run, so the timeout error gets out.
+		// Websocket upgrades are unaffected: gorilla/websocket clears the
+		// connection deadlines when it takes the connection over.
+		WriteTimeout:   s.cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 1 << 20,
+		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.logger.Info("serving", "addr", ln.Addr().String(), "explorer", s.cfg.Explorer, "introspection", s.cfg.Introspection)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		_ = hs.Close()
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	s.logger.Info("stopped")
+	return nil
+}

@@ -1,0 +1,213 @@
+package wstransport
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/gorilla/websocket"
+)
+
+// closeGrace is how long the server waits for the client's close frame
+// after sending its own before dropping the TCP connection.
+const closeGrace = 2 * time.Second
+
+// conn is one websocket connection. The goroutine that runs serve reads; one
+// writer goroutine writes; each operation runs in its own goroutine.
+type conn struct {
+	t       *Transport
+	cfg     *Config
+	ws      *websocket.Conn
+	exec    graphql.GraphExecutor
+	legacy  bool // graphql-ws (subscriptions-transport-ws) rather than graphql-transport-ws
+	headers http.Header
+	remote  string
+	started time.Time
+
+	base   context.Context // values of the request, cancelled when the connection ends
+	cancel context.CancelFunc
+	opCtx  context.Context // base as returned by InitFunc; set by the reader before acked
+
+	initReceived atomic.Bool
+	acked        bool // reader only
+	lastRead     atomic.Int64
+
+	mu  sync.Mutex
+	ops map[string]*operation
+
+	out        *sendQueue
+	closeOnce  sync.Once
+	closing    chan struct{} // closed when the connection starts to close
+	closed     closeInfo     // set once, before closing is closed
+	writerDone chan struct{}
+}
+
+// closeInfo says how a connection ended.
+type closeInfo struct {
+	code   int
+	reason string
+	frame  bool // the server sends a close frame (false: the client did or the link is gone)
+	flush  bool // queued messages are written before the close frame
+}
+
+func newConn(t *Transport, ws *websocket.Conn, r *http.Request, exec graphql.GraphExecutor) *conn {
+	base, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	c := &conn{
+		t: t, cfg: &t.cfg, ws: ws, exec: exec,
+		legacy:     ws.Subprotocol() == ProtocolLegacyWS,
+		headers:    r.Header,
+		remote:     r.RemoteAddr,
+		started:    time.Now(),
+		base:       base,
+		cancel:     cancel,
+		opCtx:      base,
+		ops:        map[string]*operation{},
+		out:        newSendQueue(t.cfg.SendBufferSize),
+		closing:    make(chan struct{}),
+		writerDone: make(chan struct{}),
+	}
+	c.lastRead.Store(time.Now().UnixNano())
+	return c
+}
+
+// serve runs the connection until it ends.
+func (c *conn) serve() {
+	c.cfg.Logger.Debug("websocket connected", "remote", c.remote, "subprotocol", c.ws.Subprotocol())
+	c.ws.SetReadLimit(c.cfg.MaxMessageSize)
+	c.ws.SetPongHandler(func(string) error {
+		c.touch()
+		return nil
+	})
+	c.ws.SetPingHandler(c.answerPing)
+	go c.writeLoop()
+	if c.cfg.InitTimeout > 0 {
+		timer := time.AfterFunc(c.cfg.InitTimeout, c.initTimedOut)
+		defer timer.Stop()
+	}
+	c.readLoop()
+	c.finish()
+}
+
+// readLoop reads and handles messages until the socket fails or closes.
+func (c *conn) readLoop() {
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		c.touch()
+		if c.isClosing() {
+			continue // wait for the client's close frame, ignoring the rest
+		}
+		if c.legacy {
+			c.handleLegacy(data)
+		} else {
+			c.handleTransportWS(data)
+		}
+	}
+}
+
+// answerPing answers a WebSocket ping frame with a pong frame.
+func (c *conn) answerPing(data string) error {
+	c.touch()
+	err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(c.cfg.WriteTimeout))
+	var ne net.Error
+	if err == nil || errors.Is(err, websocket.ErrCloseSent) || (errors.As(err, &ne) && ne.Timeout()) {
+		return nil
+	}
+	return err
+}
+
+// touch notes that something was read from the client.
+func (c *conn) touch() { c.lastRead.Store(time.Now().UnixNano()) }
+
+// readFailed records why reading stopped, unless the server was closing.
+func (c *conn) readFailed(err error) {
+	var ce *websocket.CloseError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce):
+		c.closeWith(closeInfo{code: ce.Code, reason: ce.Text})
+	case errors.Is(err, websocket.ErrReadLimit):
+		c.closeWith(closeInfo{code: websocket.CloseMessageTooBig, reason: "message too big"})
+	case errors.As(err, &ne) && ne.Timeout():
+		c.closeWith(closeInfo{code: websocket.CloseAbnormalClosure, reason: "read timeout"})
+	default:
+		c.closeWith(closeInfo{code: websocket.CloseAbnormalClosure, reason: "connection lost"})
+	}
+}
+
+// initTimedOut closes the connection if no connection_init came in time.
+func (c *conn) initTimedOut() {
+	if !c.initReceived.Load() {
+		c.closeWith(closeInfo{code: CloseInitTimeout, reason: reasonInitTimeout, frame: true})
+	}
+}
+
+// fail closes the connection with a protocol close code; pending messages
+// are written first.
+func (c *conn) fail(code int, reason string) {
+	c.closeWith(closeInfo{code: code, reason: trimReason(reason), frame: true, flush: true})
+}
+
+// closeWith starts closing the connection, once: the writer sends the close
+// frame (if info.frame) and the operations are cancelled.
+func (c *conn) closeWith(info closeInfo) {
+	c.closeOnce.Do(func() {
+		c.closed = info
+		c.out.close()
+		close(c.closing)
+		c.cancel()
+		c.stopAll()
+	})
+}
+
+func (c *conn) isClosing() bool {
+	select {
+	case <-c.closing:
+		return true
+	default:
+		return false
+	}
+}
+
+// send queues a message for the writer. A full queue closes the connection
+// as a slow consumer; it never blocks.
+func (c *conn) send(msg []byte) {
+	if c.out.push(msg) == full {
+		c.closeWith(closeInfo{code: CloseSlowConsumer, reason: reasonSlowConsumer, frame: true})
+	}
+}
+
+// finish releases the connection after the reader stopped.
+func (c *conn) finish() {
+	c.closeWith(closeInfo{code: websocket.CloseAbnormalClosure, reason: "connection lost"})
+	_ = c.ws.NetConn().Close() // unblocks a writer stuck on a dead peer
+	<-c.writerDone
+	c.t.untrack(c)
+	c.logClosed()
+	if c.cfg.OnClose != nil {
+		c.cfg.OnClose(c.opCtx, c.closed.code, c.closed.reason)
+	}
+}
+
+// logClosed writes the disconnect record: Info for closes that tell of a
+// problem, Debug for ordinary ones.
+func (c *conn) logClosed() {
+	level := slog.LevelInfo
+	switch c.closed.code {
+	case websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived:
+		level = slog.LevelDebug
+	}
+	c.cfg.Logger.Log(c.base, level, "websocket disconnected",
+		"remote", c.remote, "subprotocol", c.ws.Subprotocol(),
+		"code", c.closed.code, "reason", c.closed.reason,
+		"duration", time.Since(c.started).Round(time.Millisecond))
+}

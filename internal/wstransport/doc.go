@@ -1,0 +1,59 @@
+// Package wstransport is a gqlgen transport that serves GraphQL operations
+// (subscriptions, and queries and mutations too) over WebSocket, using
+// github.com/gorilla/websocket.
+//
+// It speaks two subprotocols, chosen by the client's Sec-WebSocket-Protocol
+// header (graphql-transport-ws is preferred when both are offered):
+//
+//   - graphql-transport-ws, the GraphQL over WebSocket protocol of the
+//     graphql-ws library (connection_init, connection_ack, ping, pong,
+//     subscribe, next, error, complete), including its close codes;
+//   - graphql-ws, the legacy protocol of subscriptions-transport-ws
+//     (connection_init, connection_ack, ka, start, data, error, complete,
+//     stop, connection_terminate, connection_error), for old clients.
+//
+// A client that offers neither subprotocol is upgraded and then closed at
+// once with 4406 "Subprotocol not acceptable", as the graphql-ws reference
+// server does: a browser cannot see the status of a refused handshake, but it
+// can see a close code.
+//
+// # Why the protocol is written here
+//
+// gqlgen ships a websocket transport, but it is built on another websocket
+// library (github.com/coder/websocket), has no initialisation timeout by
+// default and does not close with the close codes the protocol requires
+// (4400 invalid message, 4401 unauthorized, 4403 forbidden, 4408
+// initialisation timeout, 4409 duplicate subscriber, 4429 repeated
+// initialisation). Clients such as graphql-ws rely on those codes to decide
+// whether to retry. This package therefore implements the protocol itself and
+// only borrows gqlgen's way of driving the executor
+// (CreateOperationContext, DispatchOperation, DispatchError).
+//
+// # Behaviour
+//
+//   - Authentication: the connection_init payload goes to Config.InitFunc;
+//     an error closes the socket with 4403 and the error's message as reason.
+//     InitPayload.Authorization and BearerToken find the token whatever the
+//     case of the key; BearerAuth builds an InitFunc from a token check.
+//   - Operations need an acknowledged connection (4401 otherwise); an id that
+//     is already running closes with 4409; validation errors come back as an
+//     error message; results as next messages, then complete.
+//   - More than Config.MaxOperations operations at once on one connection:
+//     the extra one receives an error message (extensions.code
+//     TOO_MANY_OPERATIONS) and the connection stays open.
+//   - Every connection has one writer goroutine and a bounded send queue.
+//     Producers (the executor's subscription goroutines) never block on the
+//     socket: when a connection's queue is full the connection is closed with
+//     1013 "slow consumer" and its operations are cancelled.
+//   - Keep-alive: the server sends a WebSocket ping frame every
+//     Config.PingInterval (and a ka message on graphql-ws, and optionally a
+//     ping message on graphql-transport-ws); a connection from which nothing
+//     was read for PingInterval+PongTimeout is dropped. A client's ping
+//     message is answered with a pong echoing its payload.
+//   - Messages larger than Config.MaxMessageSize close the socket with 1009.
+//   - Origins: requests without an Origin header (non-browser clients), from
+//     the same origin as the request's Host, or listed in
+//     Config.AllowedOrigins are accepted; others are refused with 403 before
+//     the upgrade.
+//   - Transport.Shutdown closes every connection with 1001 (going away).
+package wstransport
