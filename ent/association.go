@@ -50,7 +50,7 @@ type AssociationEdges struct {
 	Members []*Municipality `json:"members,omitempty"`
 	// FacilitatedPartnerships holds the value of the facilitated_partnerships edge.
 	FacilitatedPartnerships []*Partnership `json:"facilitated_partnerships,omitempty"`
-	// FundedProjects holds the value of the funded_projects edge.
+	// No hasFundedProjects filter: it would reveal concept projects; filter projects by funder instead.
 	FundedProjects []*Project `json:"funded_projects,omitempty"`
 	// OrganisedActivities holds the value of the organised_activities edge.
 	OrganisedActivities []*Activity `json:"organised_activities,omitempty"`

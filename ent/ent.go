@@ -13,13 +13,18 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/bridgesoftrust/hub/ent/activity"
+	"github.com/bridgesoftrust/hub/ent/apikey"
 	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/user"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -80,14 +85,19 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:       apikey.ValidColumn,
 			activity.Table:     activity.ValidColumn,
 			association.Table:  association.ValidColumn,
+			auditlog.Table:     auditlog.ValidColumn,
 			country.Table:      country.ValidColumn,
+			membership.Table:   membership.ValidColumn,
 			municipality.Table: municipality.ValidColumn,
 			partnership.Table:  partnership.ValidColumn,
 			phase.Table:        phase.ValidColumn,
 			project.Table:      project.ValidColumn,
 			region.Table:       region.ValidColumn,
+			session.Table:      session.ValidColumn,
+			user.Table:         user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -8,6 +8,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *APIKey) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Activity) Organiser(ctx context.Context) (*Association, error) {
 	result, err := _m.Edges.OrganiserOrErr()
 	if IsNotLoaded(err) {
@@ -88,11 +96,10 @@ func (_m *Association) FacilitatedPartnerships(
 }
 
 func (_m *Association) FundedProjects(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
 	opts := []ProjectPaginateOption{
 		WithProjectOrder(orderBy),
-		WithProjectFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -192,6 +199,30 @@ func (_m *Country) Associations(
 	return _m.QueryAssociations().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Membership) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Membership) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Membership) Association(ctx context.Context) (*Association, error) {
+	result, err := _m.Edges.AssociationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAssociation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Municipality) Country(ctx context.Context) (*Country, error) {
 	result, err := _m.Edges.CountryOrErr()
 	if IsNotLoaded(err) {
@@ -272,11 +303,10 @@ func (_m *Municipality) EuPartnerships(
 }
 
 func (_m *Municipality) LedProjects(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
 	opts := []ProjectPaginateOption{
 		WithProjectOrder(orderBy),
-		WithProjectFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
@@ -338,11 +368,10 @@ func (_m *Partnership) Facilitators(
 }
 
 func (_m *Partnership) Projects(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
 	opts := []ProjectPaginateOption{
 		WithProjectOrder(orderBy),
-		WithProjectFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -464,4 +493,25 @@ func (_m *Region) Municipalities(
 		return conn, nil
 	}
 	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *User) Memberships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MembershipOrder, where *MembershipWhereInput,
+) (*MembershipConnection, error) {
+	opts := []MembershipPaginateOption{
+		WithMembershipOrder(orderBy),
+		WithMembershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedMemberships(alias); err == nil || hasTotalCount {
+		pager, err := newMembershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MembershipConnection{Edges: []*MembershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMemberships().Paginate(ctx, after, first, before, last, opts...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -445,6 +446,78 @@ func (c *CountryUpdate) SetInput(i UpdateCountryInput) *CountryUpdate {
 
 // SetInput applies the change-set in the UpdateCountryInput on the CountryUpdateOne builder.
 func (c *CountryUpdateOne) SetInput(i UpdateCountryInput) *CountryUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateMembershipInput represents a mutation input for creating memberships.
+type CreateMembershipInput struct {
+	Role           *membership.Role
+	UserID         int
+	MunicipalityID *int
+	AssociationID  *int
+}
+
+// Mutate applies the CreateMembershipInput on the MembershipMutation builder.
+func (i *CreateMembershipInput) Mutate(m *MembershipMutation) {
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	m.SetUserID(i.UserID)
+	if v := i.MunicipalityID; v != nil {
+		m.SetMunicipalityID(*v)
+	}
+	if v := i.AssociationID; v != nil {
+		m.SetAssociationID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateMembershipInput on the MembershipCreate builder.
+func (c *MembershipCreate) SetInput(i CreateMembershipInput) *MembershipCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateMembershipInput represents a mutation input for updating memberships.
+type UpdateMembershipInput struct {
+	Role              *membership.Role
+	UserID            *int
+	ClearMunicipality bool
+	MunicipalityID    *int
+	ClearAssociation  bool
+	AssociationID     *int
+}
+
+// Mutate applies the UpdateMembershipInput on the MembershipMutation builder.
+func (i *UpdateMembershipInput) Mutate(m *MembershipMutation) {
+	if v := i.Role; v != nil {
+		m.SetRole(*v)
+	}
+	if v := i.UserID; v != nil {
+		m.SetUserID(*v)
+	}
+	if i.ClearMunicipality {
+		m.ClearMunicipality()
+	}
+	if v := i.MunicipalityID; v != nil {
+		m.SetMunicipalityID(*v)
+	}
+	if i.ClearAssociation {
+		m.ClearAssociation()
+	}
+	if v := i.AssociationID; v != nil {
+		m.SetAssociationID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateMembershipInput on the MembershipUpdate builder.
+func (c *MembershipUpdate) SetInput(i UpdateMembershipInput) *MembershipUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateMembershipInput on the MembershipUpdateOne builder.
+func (c *MembershipUpdateOne) SetInput(i UpdateMembershipInput) *MembershipUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -70,7 +70,7 @@ type MunicipalityEdges struct {
 	UaPartnerships []*Partnership `json:"ua_partnerships,omitempty"`
 	// Partnerships in which this is the EU municipality.
 	EuPartnerships []*Partnership `json:"eu_partnerships,omitempty"`
-	// Projects this municipality leads.
+	// Projects this municipality leads. No has-projects filter: it would reveal concept projects.
 	LedProjects []*Project `json:"led_projects,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -56,7 +56,7 @@ type PartnershipEdges struct {
 	Phase *Phase `json:"phase,omitempty"`
 	// Associations that facilitate the partnership.
 	Facilitators []*Association `json:"facilitators,omitempty"`
-	// Projects holds the value of the projects edge.
+	// No has-projects filter: it would reveal concept projects; filter projects instead.
 	Projects []*Project `json:"projects,omitempty"`
 	// Activities holds the value of the activities edge.
 	Activities []*Activity `json:"activities,omitempty"`

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -367,6 +368,12 @@ func (_q *PhaseQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if phase.Policy == nil {
+		return errors.New("ent: uninitialized phase.Policy (forgotten import ent/runtime?)")
+	}
+	if err := phase.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -439,6 +440,12 @@ func (_q *ProjectQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if project.Policy == nil {
+		return errors.New("ent: uninitialized project.Policy (forgotten import ent/runtime?)")
+	}
+	if err := project.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -14,12 +14,18 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
 	// Activity is the client for interacting with the Activity builders.
 	Activity *ActivityClient
 	// Association is the client for interacting with the Association builders.
 	Association *AssociationClient
+	// AuditLog is the client for interacting with the AuditLog builders.
+	AuditLog *AuditLogClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// Membership is the client for interacting with the Membership builders.
+	Membership *MembershipClient
 	// Municipality is the client for interacting with the Municipality builders.
 	Municipality *MunicipalityClient
 	// Partnership is the client for interacting with the Partnership builders.
@@ -30,6 +36,10 @@ type Tx struct {
 	Project *ProjectClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
+	// User is the client for interacting with the User builders.
+	User *UserClient
 
 	// lazily loaded.
 	client     *Client
@@ -161,14 +171,19 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Activity = NewActivityClient(tx.config)
 	tx.Association = NewAssociationClient(tx.config)
+	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
+	tx.Membership = NewMembershipClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
 	tx.Partnership = NewPartnershipClient(tx.config)
 	tx.Phase = NewPhaseClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
+	tx.User = NewUserClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -178,7 +193,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Activity.QueryXXX(), the query will be executed
+// applies a query, for example: APIKey.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

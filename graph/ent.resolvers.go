@@ -32,6 +32,11 @@ func (r *queryResolver) Associations(ctx context.Context, after *entgql.Cursor[i
 	return r.client.Association.Query().Paginate(ctx, after, first, before, last, ent.WithAssociationOrder(orderBy), ent.WithAssociationFilter(where.Filter))
 }
 
+// AuditLogs is the resolver for the auditLogs field.
+func (r *queryResolver) AuditLogs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) (*ent.AuditLogConnection, error) {
+	return r.client.AuditLog.Query().Paginate(ctx, after, first, before, last, ent.WithAuditLogOrder(orderBy), ent.WithAuditLogFilter(where.Filter))
+}
+
 // Countries is the resolver for the countries field.
 func (r *queryResolver) Countries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) (*ent.CountryConnection, error) {
 	return r.client.Country.Query().Paginate(ctx, after, first, before, last, ent.WithCountryOrder(orderBy), ent.WithCountryFilter(where.Filter))
@@ -62,6 +67,11 @@ func (r *queryResolver) Regions(ctx context.Context, after *entgql.Cursor[int], 
 	return r.client.Region.Query().Paginate(ctx, after, first, before, last, ent.WithRegionOrder(orderBy), ent.WithRegionFilter(where.Filter))
 }
 
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
+	return r.client.User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
+}
+
 // Association returns AssociationResolver implementation.
 func (r *Resolver) Association() AssociationResolver { return &associationResolver{r} }
 
@@ -77,10 +87,14 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Region returns RegionResolver implementation.
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
 
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
 type (
 	associationResolver  struct{ *Resolver }
 	countryResolver      struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	regionResolver       struct{ *Resolver }
+	userResolver         struct{ *Resolver }
 )

@@ -7,17 +7,28 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 )
 
 // Resolver is the root of the resolvers and holds their dependencies.
 type Resolver struct {
 	client *ent.Client
+	auth   *auth.Service
 }
 
-// NewSchema returns the Hub's executable GraphQL schema over client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+// NewSchema returns the Hub's executable GraphQL schema over client, with
+// authentication by authService.
+func NewSchema(client *ent.Client, authService *auth.Service) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, auth: authService}})
+}
+
+// valueOr returns *p, or fallback when p is nil.
+func valueOr[T any](p *T, fallback T) T {
+	if p == nil {
+		return fallback
+	}
+	return *p
 }
 
 // localized returns the translation of a name into lang, or the English

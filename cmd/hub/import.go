@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"text/tabwriter"
 
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/importer"
 )
 
@@ -27,7 +28,8 @@ type ImportPartnershipsCmd struct {
 // Run imports the file in one transaction and prints what it did. It
 // fails, importing nothing, when rows are invalid and not skipped.
 func (c *ImportPartnershipsCmd) Run(g *Globals, logger *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The operator at the console acts as the system.
+	ctx, stop := signal.NotifyContext(authz.SystemContext(context.Background()), os.Interrupt)
 	defer stop()
 	f, err := os.Open(c.File)
 	if err != nil {

@@ -31,6 +31,7 @@ type CLI struct {
 	Migrate MigrateCmd `cmd:"" help:"Apply the versioned schema migrations."`
 	Seed    SeedCmd    `cmd:"" help:"Load demo or synthetic data."`
 	Import  ImportCmd  `cmd:"" help:"Import spreadsheets (CSV)."`
+	User    UserCmd    `cmd:"" help:"Manage accounts: create, set-password, disable."`
 }
 
 func main() {

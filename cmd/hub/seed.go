@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/seed"
 )
 
@@ -32,7 +33,8 @@ func (c *SeedCmd) Validate() error {
 
 // Run seeds the store, migrating it first. An interrupt rolls back.
 func (c *SeedCmd) Run(g *Globals, logger *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The operator at the console acts as the system.
+	ctx, stop := signal.NotifyContext(authz.SystemContext(context.Background()), os.Interrupt)
 	defer stop()
 	store, err := openStore(ctx, g, logger, true)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/seed"
 	"github.com/bridgesoftrust/hub/internal/server"
@@ -37,6 +39,11 @@ type ServeCmd struct {
 
 	Introspection bool `name:"introspection" env:"HUB_INTROSPECTION" default:"true" negatable:"" help:"Answer schema introspection (--no-introspection in production if the schema is private)."`
 	Explorer      bool `name:"explorer" env:"HUB_EXPLORER" default:"true" negatable:"" help:"Serve the GraphiQL explorer at / (--no-explorer in production)."`
+
+	BulkPageSize int           `name:"bulk-page-size" env:"HUB_BULK_PAGE_SIZE" default:"1000" help:"Largest page for API keys with the bulk scope (secretariat and analysts)."`
+	SessionTTL   time.Duration `name:"session-ttl" env:"HUB_SESSION_TTL" default:"168h" help:"How long a session lasts unused; each use renews it once half has passed."`
+	LoginLimit   int           `name:"login-failures-per-account" env:"HUB_LOGIN_FAILURES_PER_ACCOUNT" default:"10" help:"Failed sign-ins per account and minute before further attempts are refused."`
+	AddressLimit int           `name:"login-failures-per-address" env:"HUB_LOGIN_FAILURES_PER_ADDRESS" default:"50" help:"Failed sign-ins per client address and minute before further attempts are refused."`
 }
 
 // Run serves until SIGINT or SIGTERM, then drains running requests.
@@ -62,6 +69,15 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 	return server.New(cfg, store, logger).Run(ctx)
 }
 
+// authConfig returns the session and sign-in throttle settings.
+func (c *ServeCmd) authConfig() auth.Config {
+	cfg := auth.DefaultConfig()
+	cfg.SessionTTL = c.SessionTTL
+	cfg.Throttle.PerAccount = c.LoginLimit
+	cfg.Throttle.PerAddress = c.AddressLimit
+	return cfg
+}
+
 // config returns the server configuration the flags describe.
 func (c *ServeCmd) config() server.Config {
 	return server.Config{
@@ -78,13 +94,15 @@ func (c *ServeCmd) config() server.Config {
 		QueryCacheSize:  c.QueryCacheSize,
 		APQCacheSize:    c.APQCacheSize,
 		Introspection:   c.Introspection,
+		BulkPageSize:    c.BulkPageSize,
+		Auth:            c.authConfig(),
 		Explorer:        c.Explorer,
 	}
 }
 
 // seedDemo loads the demo data set into an empty store.
 func seedDemo(ctx context.Context, store *db.Store, logger *slog.Logger) error {
-	loaded, err := seed.DemoIfEmpty(ctx, store.Client)
+	loaded, err := seed.DemoIfEmpty(authz.SystemContext(ctx), store.Client)
 	if err != nil {
 		return fmt.Errorf("seeding demo data: %w", err)
 	}

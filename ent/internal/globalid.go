@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activities\":0,\"associations\":4294967296,\"countries\":8589934592,\"municipalities\":12884901888,\"partnerships\":17179869184,\"phases\":21474836480,\"projects\":25769803776,\"regions\":30064771072}"
+const IncrementStarts = "{\"activities\":0,\"api_keys\":34359738368,\"associations\":4294967296,\"audit_logs\":38654705664,\"countries\":8589934592,\"memberships\":42949672960,\"municipalities\":12884901888,\"partnerships\":17179869184,\"phases\":21474836480,\"projects\":25769803776,\"regions\":30064771072,\"sessions\":47244640256,\"users\":51539607552}"

@@ -132,7 +132,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/bridgesoftrust/hub/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks  [4]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.

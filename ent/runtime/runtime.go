@@ -3,36 +3,104 @@
 package runtime
 
 import (
+	"context"
 	"time"
 
 	"github.com/bridgesoftrust/hub/ent/activity"
+	"github.com/bridgesoftrust/hub/ent/apikey"
 	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/schema"
+	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/user"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyMixin := schema.APIKey{}.Mixin()
+	apikey.Policy = privacy.NewPolicies(schema.APIKey{})
+	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apikeyMixinHooks0 := apikeyMixin[0].Hooks()
+
+	apikey.Hooks[1] = apikeyMixinHooks0[0]
+	apikeyMixinFields1 := apikeyMixin[1].Fields()
+	_ = apikeyMixinFields1
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyMixinFields1[0].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
+	// apikeyDescUpdatedAt is the schema descriptor for updated_at field.
+	apikeyDescUpdatedAt := apikeyMixinFields1[1].Descriptor()
+	// apikey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apikey.DefaultUpdatedAt = apikeyDescUpdatedAt.Default.(func() time.Time)
+	// apikey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apikey.UpdateDefaultUpdatedAt = apikeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apikeyDescName is the schema descriptor for name field.
+	apikeyDescName := apikeyFields[0].Descriptor()
+	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apikey.NameValidator = func() func(string) error {
+		validators := apikeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	activityMixin := schema.Activity{}.Mixin()
+	activity.Policy = privacy.NewPolicies(schema.Activity{})
+	activity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := activity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	activityMixinHooks0 := activityMixin[0].Hooks()
 	activityHooks := schema.Activity{}.Hooks()
-	activity.Hooks[0] = activityHooks[0]
-	activityMixinFields0 := activityMixin[0].Fields()
-	_ = activityMixinFields0
+
+	activity.Hooks[1] = activityMixinHooks0[0]
+
+	activity.Hooks[2] = activityHooks[0]
+	activityMixinFields1 := activityMixin[1].Fields()
+	_ = activityMixinFields1
 	activityFields := schema.Activity{}.Fields()
 	_ = activityFields
 	// activityDescCreatedAt is the schema descriptor for created_at field.
-	activityDescCreatedAt := activityMixinFields0[0].Descriptor()
+	activityDescCreatedAt := activityMixinFields1[0].Descriptor()
 	// activity.DefaultCreatedAt holds the default value on creation for the created_at field.
 	activity.DefaultCreatedAt = activityDescCreatedAt.Default.(func() time.Time)
 	// activityDescUpdatedAt is the schema descriptor for updated_at field.
-	activityDescUpdatedAt := activityMixinFields0[1].Descriptor()
+	activityDescUpdatedAt := activityMixinFields1[1].Descriptor()
 	// activity.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	activity.DefaultUpdatedAt = activityDescUpdatedAt.Default.(func() time.Time)
 	// activity.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -95,26 +163,39 @@ func init() {
 		}
 	}()
 	associationMixin := schema.Association{}.Mixin()
-	associationMixinHooks1 := associationMixin[1].Hooks()
-	association.Hooks[0] = associationMixinHooks1[0]
-	associationMixinFields0 := associationMixin[0].Fields()
-	_ = associationMixinFields0
+	association.Policy = privacy.NewPolicies(schema.Association{})
+	association.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := association.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	associationMixinHooks0 := associationMixin[0].Hooks()
+	associationMixinHooks2 := associationMixin[2].Hooks()
+
+	association.Hooks[1] = associationMixinHooks0[0]
+
+	association.Hooks[2] = associationMixinHooks2[0]
 	associationMixinFields1 := associationMixin[1].Fields()
 	_ = associationMixinFields1
+	associationMixinFields2 := associationMixin[2].Fields()
+	_ = associationMixinFields2
 	associationFields := schema.Association{}.Fields()
 	_ = associationFields
 	// associationDescCreatedAt is the schema descriptor for created_at field.
-	associationDescCreatedAt := associationMixinFields0[0].Descriptor()
+	associationDescCreatedAt := associationMixinFields1[0].Descriptor()
 	// association.DefaultCreatedAt holds the default value on creation for the created_at field.
 	association.DefaultCreatedAt = associationDescCreatedAt.Default.(func() time.Time)
 	// associationDescUpdatedAt is the schema descriptor for updated_at field.
-	associationDescUpdatedAt := associationMixinFields0[1].Descriptor()
+	associationDescUpdatedAt := associationMixinFields1[1].Descriptor()
 	// association.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	association.DefaultUpdatedAt = associationDescUpdatedAt.Default.(func() time.Time)
 	// association.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	association.UpdateDefaultUpdatedAt = associationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// associationDescName is the schema descriptor for name field.
-	associationDescName := associationMixinFields1[0].Descriptor()
+	associationDescName := associationMixinFields2[0].Descriptor()
 	// association.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	association.NameValidator = func() func(string) error {
 		validators := associationDescName.Validators
@@ -169,27 +250,55 @@ func init() {
 			return nil
 		}
 	}()
+	auditlog.Policy = privacy.NewPolicies(schema.AuditLog{})
+	auditlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditlog.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditlogFields := schema.AuditLog{}.Fields()
+	_ = auditlogFields
+	// auditlogDescAt is the schema descriptor for at field.
+	auditlogDescAt := auditlogFields[0].Descriptor()
+	// auditlog.DefaultAt holds the default value on creation for the at field.
+	auditlog.DefaultAt = auditlogDescAt.Default.(func() time.Time)
 	countryMixin := schema.Country{}.Mixin()
-	countryMixinHooks1 := countryMixin[1].Hooks()
-	country.Hooks[0] = countryMixinHooks1[0]
-	countryMixinFields0 := countryMixin[0].Fields()
-	_ = countryMixinFields0
+	country.Policy = privacy.NewPolicies(schema.Country{})
+	country.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := country.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	countryMixinHooks0 := countryMixin[0].Hooks()
+	countryMixinHooks2 := countryMixin[2].Hooks()
+
+	country.Hooks[1] = countryMixinHooks0[0]
+
+	country.Hooks[2] = countryMixinHooks2[0]
 	countryMixinFields1 := countryMixin[1].Fields()
 	_ = countryMixinFields1
+	countryMixinFields2 := countryMixin[2].Fields()
+	_ = countryMixinFields2
 	countryFields := schema.Country{}.Fields()
 	_ = countryFields
 	// countryDescCreatedAt is the schema descriptor for created_at field.
-	countryDescCreatedAt := countryMixinFields0[0].Descriptor()
+	countryDescCreatedAt := countryMixinFields1[0].Descriptor()
 	// country.DefaultCreatedAt holds the default value on creation for the created_at field.
 	country.DefaultCreatedAt = countryDescCreatedAt.Default.(func() time.Time)
 	// countryDescUpdatedAt is the schema descriptor for updated_at field.
-	countryDescUpdatedAt := countryMixinFields0[1].Descriptor()
+	countryDescUpdatedAt := countryMixinFields1[1].Descriptor()
 	// country.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	country.DefaultUpdatedAt = countryDescUpdatedAt.Default.(func() time.Time)
 	// country.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	country.UpdateDefaultUpdatedAt = countryDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// countryDescName is the schema descriptor for name field.
-	countryDescName := countryMixinFields1[0].Descriptor()
+	countryDescName := countryMixinFields2[0].Descriptor()
 	// country.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	country.NameValidator = func() func(string) error {
 		validators := countryDescName.Validators
@@ -215,30 +324,75 @@ func init() {
 	countryDescEuMember := countryFields[1].Descriptor()
 	// country.DefaultEuMember holds the default value on creation for the eu_member field.
 	country.DefaultEuMember = countryDescEuMember.Default.(bool)
+	membershipMixin := schema.Membership{}.Mixin()
+	membership.Policy = privacy.NewPolicies(schema.Membership{})
+	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := membership.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	membershipMixinHooks0 := membershipMixin[0].Hooks()
+	membershipHooks := schema.Membership{}.Hooks()
+
+	membership.Hooks[1] = membershipMixinHooks0[0]
+
+	membership.Hooks[2] = membershipHooks[0]
+	membershipMixinFields1 := membershipMixin[1].Fields()
+	_ = membershipMixinFields1
+	membershipFields := schema.Membership{}.Fields()
+	_ = membershipFields
+	// membershipDescCreatedAt is the schema descriptor for created_at field.
+	membershipDescCreatedAt := membershipMixinFields1[0].Descriptor()
+	// membership.DefaultCreatedAt holds the default value on creation for the created_at field.
+	membership.DefaultCreatedAt = membershipDescCreatedAt.Default.(func() time.Time)
+	// membershipDescUpdatedAt is the schema descriptor for updated_at field.
+	membershipDescUpdatedAt := membershipMixinFields1[1].Descriptor()
+	// membership.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	membership.DefaultUpdatedAt = membershipDescUpdatedAt.Default.(func() time.Time)
+	// membership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	membership.UpdateDefaultUpdatedAt = membershipDescUpdatedAt.UpdateDefault.(func() time.Time)
 	municipalityMixin := schema.Municipality{}.Mixin()
-	municipalityMixinHooks1 := municipalityMixin[1].Hooks()
+	municipality.Policy = privacy.NewPolicies(schema.Municipality{})
+	municipality.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := municipality.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	municipalityMixinHooks0 := municipalityMixin[0].Hooks()
+	municipalityMixinHooks2 := municipalityMixin[2].Hooks()
 	municipalityHooks := schema.Municipality{}.Hooks()
-	municipality.Hooks[0] = municipalityMixinHooks1[0]
-	municipality.Hooks[1] = municipalityHooks[0]
-	municipality.Hooks[2] = municipalityHooks[1]
-	municipalityMixinFields0 := municipalityMixin[0].Fields()
-	_ = municipalityMixinFields0
+
+	municipality.Hooks[1] = municipalityMixinHooks0[0]
+
+	municipality.Hooks[2] = municipalityMixinHooks2[0]
+
+	municipality.Hooks[3] = municipalityHooks[0]
+
+	municipality.Hooks[4] = municipalityHooks[1]
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
 	_ = municipalityMixinFields1
+	municipalityMixinFields2 := municipalityMixin[2].Fields()
+	_ = municipalityMixinFields2
 	municipalityFields := schema.Municipality{}.Fields()
 	_ = municipalityFields
 	// municipalityDescCreatedAt is the schema descriptor for created_at field.
-	municipalityDescCreatedAt := municipalityMixinFields0[0].Descriptor()
+	municipalityDescCreatedAt := municipalityMixinFields1[0].Descriptor()
 	// municipality.DefaultCreatedAt holds the default value on creation for the created_at field.
 	municipality.DefaultCreatedAt = municipalityDescCreatedAt.Default.(func() time.Time)
 	// municipalityDescUpdatedAt is the schema descriptor for updated_at field.
-	municipalityDescUpdatedAt := municipalityMixinFields0[1].Descriptor()
+	municipalityDescUpdatedAt := municipalityMixinFields1[1].Descriptor()
 	// municipality.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	municipality.DefaultUpdatedAt = municipalityDescUpdatedAt.Default.(func() time.Time)
 	// municipality.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	municipality.UpdateDefaultUpdatedAt = municipalityDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// municipalityDescName is the schema descriptor for name field.
-	municipalityDescName := municipalityMixinFields1[0].Descriptor()
+	municipalityDescName := municipalityMixinFields2[0].Descriptor()
 	// municipality.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	municipality.NameValidator = func() func(string) error {
 		validators := municipalityDescName.Validators
@@ -291,19 +445,33 @@ func init() {
 		}
 	}()
 	partnershipMixin := schema.Partnership{}.Mixin()
+	partnership.Policy = privacy.NewPolicies(schema.Partnership{})
+	partnership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partnership.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	partnershipMixinHooks0 := partnershipMixin[0].Hooks()
 	partnershipHooks := schema.Partnership{}.Hooks()
-	partnership.Hooks[0] = partnershipHooks[0]
-	partnership.Hooks[1] = partnershipHooks[1]
-	partnershipMixinFields0 := partnershipMixin[0].Fields()
-	_ = partnershipMixinFields0
+
+	partnership.Hooks[1] = partnershipMixinHooks0[0]
+
+	partnership.Hooks[2] = partnershipHooks[0]
+
+	partnership.Hooks[3] = partnershipHooks[1]
+	partnershipMixinFields1 := partnershipMixin[1].Fields()
+	_ = partnershipMixinFields1
 	partnershipFields := schema.Partnership{}.Fields()
 	_ = partnershipFields
 	// partnershipDescCreatedAt is the schema descriptor for created_at field.
-	partnershipDescCreatedAt := partnershipMixinFields0[0].Descriptor()
+	partnershipDescCreatedAt := partnershipMixinFields1[0].Descriptor()
 	// partnership.DefaultCreatedAt holds the default value on creation for the created_at field.
 	partnership.DefaultCreatedAt = partnershipDescCreatedAt.Default.(func() time.Time)
 	// partnershipDescUpdatedAt is the schema descriptor for updated_at field.
-	partnershipDescUpdatedAt := partnershipMixinFields0[1].Descriptor()
+	partnershipDescUpdatedAt := partnershipMixinFields1[1].Descriptor()
 	// partnership.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	partnership.DefaultUpdatedAt = partnershipDescUpdatedAt.Default.(func() time.Time)
 	// partnership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -327,19 +495,33 @@ func init() {
 		}
 	}()
 	phaseMixin := schema.Phase{}.Mixin()
+	phase.Policy = privacy.NewPolicies(schema.Phase{})
+	phase.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := phase.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	phaseMixinHooks0 := phaseMixin[0].Hooks()
 	phaseHooks := schema.Phase{}.Hooks()
-	phase.Hooks[0] = phaseHooks[0]
-	phase.Hooks[1] = phaseHooks[1]
-	phaseMixinFields0 := phaseMixin[0].Fields()
-	_ = phaseMixinFields0
+
+	phase.Hooks[1] = phaseMixinHooks0[0]
+
+	phase.Hooks[2] = phaseHooks[0]
+
+	phase.Hooks[3] = phaseHooks[1]
+	phaseMixinFields1 := phaseMixin[1].Fields()
+	_ = phaseMixinFields1
 	phaseFields := schema.Phase{}.Fields()
 	_ = phaseFields
 	// phaseDescCreatedAt is the schema descriptor for created_at field.
-	phaseDescCreatedAt := phaseMixinFields0[0].Descriptor()
+	phaseDescCreatedAt := phaseMixinFields1[0].Descriptor()
 	// phase.DefaultCreatedAt holds the default value on creation for the created_at field.
 	phase.DefaultCreatedAt = phaseDescCreatedAt.Default.(func() time.Time)
 	// phaseDescUpdatedAt is the schema descriptor for updated_at field.
-	phaseDescUpdatedAt := phaseMixinFields0[1].Descriptor()
+	phaseDescUpdatedAt := phaseMixinFields1[1].Descriptor()
 	// phase.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	phase.DefaultUpdatedAt = phaseDescUpdatedAt.Default.(func() time.Time)
 	// phase.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -368,18 +550,31 @@ func init() {
 	// phase.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	phase.TitleValidator = phaseDescTitle.Validators[0].(func(string) error)
 	projectMixin := schema.Project{}.Mixin()
+	project.Policy = privacy.NewPolicies(schema.Project{})
+	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := project.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	projectMixinHooks0 := projectMixin[0].Hooks()
 	projectHooks := schema.Project{}.Hooks()
-	project.Hooks[0] = projectHooks[0]
-	projectMixinFields0 := projectMixin[0].Fields()
-	_ = projectMixinFields0
+
+	project.Hooks[1] = projectMixinHooks0[0]
+
+	project.Hooks[2] = projectHooks[0]
+	projectMixinFields1 := projectMixin[1].Fields()
+	_ = projectMixinFields1
 	projectFields := schema.Project{}.Fields()
 	_ = projectFields
 	// projectDescCreatedAt is the schema descriptor for created_at field.
-	projectDescCreatedAt := projectMixinFields0[0].Descriptor()
+	projectDescCreatedAt := projectMixinFields1[0].Descriptor()
 	// project.DefaultCreatedAt holds the default value on creation for the created_at field.
 	project.DefaultCreatedAt = projectDescCreatedAt.Default.(func() time.Time)
 	// projectDescUpdatedAt is the schema descriptor for updated_at field.
-	projectDescUpdatedAt := projectMixinFields0[1].Descriptor()
+	projectDescUpdatedAt := projectMixinFields1[1].Descriptor()
 	// project.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	project.DefaultUpdatedAt = projectDescUpdatedAt.Default.(func() time.Time)
 	// project.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
@@ -408,26 +603,39 @@ func init() {
 	// project.BudgetEurValidator is a validator for the "budget_eur" field. It is called by the builders before save.
 	project.BudgetEurValidator = projectDescBudgetEur.Validators[0].(func(float64) error)
 	regionMixin := schema.Region{}.Mixin()
-	regionMixinHooks1 := regionMixin[1].Hooks()
-	region.Hooks[0] = regionMixinHooks1[0]
-	regionMixinFields0 := regionMixin[0].Fields()
-	_ = regionMixinFields0
+	region.Policy = privacy.NewPolicies(schema.Region{})
+	region.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := region.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	regionMixinHooks0 := regionMixin[0].Hooks()
+	regionMixinHooks2 := regionMixin[2].Hooks()
+
+	region.Hooks[1] = regionMixinHooks0[0]
+
+	region.Hooks[2] = regionMixinHooks2[0]
 	regionMixinFields1 := regionMixin[1].Fields()
 	_ = regionMixinFields1
+	regionMixinFields2 := regionMixin[2].Fields()
+	_ = regionMixinFields2
 	regionFields := schema.Region{}.Fields()
 	_ = regionFields
 	// regionDescCreatedAt is the schema descriptor for created_at field.
-	regionDescCreatedAt := regionMixinFields0[0].Descriptor()
+	regionDescCreatedAt := regionMixinFields1[0].Descriptor()
 	// region.DefaultCreatedAt holds the default value on creation for the created_at field.
 	region.DefaultCreatedAt = regionDescCreatedAt.Default.(func() time.Time)
 	// regionDescUpdatedAt is the schema descriptor for updated_at field.
-	regionDescUpdatedAt := regionMixinFields0[1].Descriptor()
+	regionDescUpdatedAt := regionMixinFields1[1].Descriptor()
 	// region.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	region.DefaultUpdatedAt = regionDescUpdatedAt.Default.(func() time.Time)
 	// region.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	region.UpdateDefaultUpdatedAt = regionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// regionDescName is the schema descriptor for name field.
-	regionDescName := regionMixinFields1[0].Descriptor()
+	regionDescName := regionMixinFields2[0].Descriptor()
 	// region.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	region.NameValidator = func() func(string) error {
 		validators := regionDescName.Validators
@@ -445,6 +653,126 @@ func init() {
 			return nil
 		}
 	}()
+	sessionMixin := schema.Session{}.Mixin()
+	session.Policy = privacy.NewPolicies(schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionMixinFields0 := sessionMixin[0].Fields()
+	_ = sessionMixinFields0
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescCreatedAt is the schema descriptor for created_at field.
+	sessionDescCreatedAt := sessionMixinFields0[0].Descriptor()
+	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
+	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
+	// sessionDescUpdatedAt is the schema descriptor for updated_at field.
+	sessionDescUpdatedAt := sessionMixinFields0[1].Descriptor()
+	// session.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	session.DefaultUpdatedAt = sessionDescUpdatedAt.Default.(func() time.Time)
+	// session.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	session.UpdateDefaultUpdatedAt = sessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// sessionDescClientAddress is the schema descriptor for client_address field.
+	sessionDescClientAddress := sessionFields[3].Descriptor()
+	// session.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
+	session.ClientAddressValidator = sessionDescClientAddress.Validators[0].(func(string) error)
+	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userMixinHooks0 := userMixin[0].Hooks()
+	userHooks := schema.User{}.Hooks()
+
+	user.Hooks[1] = userMixinHooks0[0]
+
+	user.Hooks[2] = userHooks[0]
+	userMixinFields1 := userMixin[1].Fields()
+	_ = userMixinFields1
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userMixinFields1[0].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userMixinFields1[1].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescEmail is the schema descriptor for email field.
+	userDescEmail := userFields[0].Descriptor()
+	// user.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	user.EmailValidator = func() func(string) error {
+		validators := userDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescDisplayName is the schema descriptor for display_name field.
+	userDescDisplayName := userFields[1].Descriptor()
+	// user.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
+	user.DisplayNameValidator = func() func(string) error {
+		validators := userDescDisplayName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(display_name string) error {
+			for _, fn := range fns {
+				if err := fn(display_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescPreferredLanguage is the schema descriptor for preferred_language field.
+	userDescPreferredLanguage := userFields[2].Descriptor()
+	// user.DefaultPreferredLanguage holds the default value on creation for the preferred_language field.
+	user.DefaultPreferredLanguage = userDescPreferredLanguage.Default.(string)
+	// user.PreferredLanguageValidator is a validator for the "preferred_language" field. It is called by the builders before save.
+	user.PreferredLanguageValidator = func() func(string) error {
+		validators := userDescPreferredLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(preferred_language string) error {
+			for _, fn := range fns {
+				if err := fn(preferred_language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescDisabled is the schema descriptor for disabled field.
+	userDescDisabled := userFields[4].Descriptor()
+	// user.DefaultDisabled holds the default value on creation for the disabled field.
+	user.DefaultDisabled = userDescDisabled.Default.(bool)
 }
 
 const (

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Activity is an expert exchange mission, study visit, Solidarity Forum,
@@ -14,7 +16,7 @@ import (
 type Activity struct{ ent.Schema }
 
 // Mixin of the Activity.
-func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
 
 // Fields of the Activity.
 func (Activity) Fields() []ent.Field {
@@ -49,6 +51,9 @@ func (Activity) Indexes() []ent.Index {
 
 // Hooks of the Activity.
 func (Activity) Hooks() []ent.Hook { return []ent.Hook{validateDateRange("start_date", "end_date")} }
+
+// Policy of the Activity: anyone reads; staff of its partnerships write.
+func (Activity) Policy() ent.Policy { return publicPolicy(authz.AllowPartnerActivityWrites()) }
 
 // Annotations of the Activity.
 func (Activity) Annotations() []schema.Annotation {

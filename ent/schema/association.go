@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Association is a national association of local and regional governments
@@ -14,7 +16,7 @@ import (
 type Association struct{ ent.Schema }
 
 // Mixin of the Association.
-func (Association) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, NameMixin{}} }
+func (Association) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}, NameMixin{}} }
 
 // Fields of the Association.
 func (Association) Fields() []ent.Field {
@@ -34,7 +36,9 @@ func (Association) Edges() []ent.Edge {
 		edge.From("country", Country.Type).Ref("associations").Field("country_id").Unique(),
 		edge.To("members", Municipality.Type).Annotations(entgql.RelayConnection()),
 		edge.To("facilitated_partnerships", Partnership.Type).Annotations(entgql.RelayConnection()),
-		edge.To("funded_projects", Project.Type).Annotations(entgql.RelayConnection()),
+		edge.To("funded_projects", Project.Type).
+			Comment("No hasFundedProjects filter: it would reveal concept projects; filter projects by funder instead.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("organised_activities", Activity.Type).Annotations(entgql.RelayConnection()),
 	}
 }
@@ -43,6 +47,9 @@ func (Association) Edges() []ent.Edge {
 func (Association) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("country_id"), index.Fields("kind")}
 }
+
+// Policy of the Association: anyone reads; its editors update its profile.
+func (Association) Policy() ent.Policy { return publicPolicy(authz.AllowOwnAssociationUpdate()) }
 
 // Annotations of the Association.
 func (Association) Annotations() []schema.Annotation {

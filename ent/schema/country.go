@@ -14,7 +14,7 @@ import (
 type Country struct{ ent.Schema }
 
 // Mixin of the Country.
-func (Country) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, NameMixin{}} }
+func (Country) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}, NameMixin{}} }
 
 // Fields of the Country.
 func (Country) Fields() []ent.Field {
@@ -34,6 +34,9 @@ func (Country) Edges() []ent.Edge {
 		edge.To("associations", Association.Type).Annotations(entgql.RelayConnection()),
 	}
 }
+
+// Policy of the Country: anyone reads; the secretariat writes.
+func (Country) Policy() ent.Policy { return publicPolicy() }
 
 // Annotations of the Country.
 func (Country) Annotations() []schema.Annotation {

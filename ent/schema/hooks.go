@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"entgo.io/ent"
@@ -163,4 +164,32 @@ func checkMunicipalityCountry(ctx context.Context, client *gen.Client, id int, f
 		return validation.Errorf(field, "%s, not one in %s", msg, c.Code)
 	}
 	return nil
+}
+
+// normalizeEmail stores e-mail addresses trimmed and in lower case, so that
+// the unique index makes them unique case-insensitively.
+func normalizeEmail() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
+			if email, ok := m.Email(); ok {
+				m.SetEmail(strings.ToLower(strings.TrimSpace(email)))
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdate|ent.OpUpdateOne)
+}
+
+// validateMembershipTarget checks that a membership names exactly one
+// municipality or association.
+func validateMembershipTarget() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.MembershipFunc(func(ctx context.Context, m *gen.MembershipMutation) (ent.Value, error) {
+			_, hasMunicipality := m.MunicipalityID()
+			_, hasAssociation := m.AssociationID()
+			if hasMunicipality == hasAssociation {
+				return nil, validation.Errorf("municipality_id", "a membership names exactly one municipality or one association")
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
 }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
+	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 )
 
@@ -47,3 +48,9 @@ func translations(name, comment string) ent.Field {
 	return field.JSON(name, i18n.Texts{}).Optional().Comment(comment).
 		Annotations(entgql.Type("Translations"))
 }
+
+// AuditMixin records every successful change of the entity in the audit log.
+type AuditMixin struct{ mixin.Schema }
+
+// Hooks of the AuditMixin.
+func (AuditMixin) Hooks() []ent.Hook { return []ent.Hook{audit.Hook()} }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/sector"
 )
 
@@ -15,7 +16,7 @@ import (
 type Municipality struct{ ent.Schema }
 
 // Mixin of the Municipality.
-func (Municipality) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, NameMixin{}} }
+func (Municipality) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}, NameMixin{}} }
 
 // Fields of the Municipality.
 func (Municipality) Fields() []ent.Field {
@@ -49,8 +50,8 @@ func (Municipality) Edges() []ent.Edge {
 		edge.To("eu_partnerships", Partnership.Type).
 			Comment("Partnerships in which this is the EU municipality.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads. No has-projects filter: it would reveal concept projects.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -67,6 +68,9 @@ func (Municipality) Indexes() []ent.Index {
 func (Municipality) Hooks() []ent.Hook {
 	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile")}
 }
+
+// Policy of the Municipality: anyone reads; its editors update its profile.
+func (Municipality) Policy() ent.Policy { return publicPolicy(authz.AllowOwnMunicipalityUpdate()) }
 
 // Annotations of the Municipality.
 func (Municipality) Annotations() []schema.Annotation {

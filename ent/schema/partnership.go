@@ -14,7 +14,7 @@ import (
 type Partnership struct{ ent.Schema }
 
 // Mixin of the Partnership.
-func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
 
 // Fields of the Partnership.
 func (Partnership) Fields() []ent.Field {
@@ -42,7 +42,8 @@ func (Partnership) Edges() []ent.Edge {
 		edge.From("facilitators", Association.Type).Ref("facilitated_partnerships").
 			Comment("Associations that facilitate the partnership.").Annotations(entgql.RelayConnection()),
 		edge.To("projects", Project.Type).
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Comment("No has-projects filter: it would reveal concept projects; filter projects instead.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("activities", Activity.Type).Annotations(entgql.RelayConnection()),
 	}
 }
@@ -62,6 +63,9 @@ func (Partnership) Indexes() []ent.Index {
 func (Partnership) Hooks() []ent.Hook {
 	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair()}
 }
+
+// Policy of the Partnership: anyone reads; the secretariat writes.
+func (Partnership) Policy() ent.Policy { return publicPolicy() }
 
 // Annotations of the Partnership.
 func (Partnership) Annotations() []schema.Annotation {

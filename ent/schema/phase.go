@@ -13,7 +13,7 @@ import (
 type Phase struct{ ent.Schema }
 
 // Mixin of the Phase.
-func (Phase) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Phase) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
 
 // Fields of the Phase.
 func (Phase) Fields() []ent.Field {
@@ -39,6 +39,9 @@ func (Phase) Edges() []ent.Edge {
 func (Phase) Hooks() []ent.Hook {
 	return []ent.Hook{validateDateRange("start_date", "end_date"), validateTranslations("description")}
 }
+
+// Policy of the Phase: anyone reads; the secretariat writes.
+func (Phase) Policy() ent.Policy { return publicPolicy() }
 
 // Annotations of the Phase.
 func (Phase) Annotations() []schema.Annotation {

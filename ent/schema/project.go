@@ -15,7 +15,7 @@ import (
 type Project struct{ ent.Schema }
 
 // Mixin of the Project.
-func (Project) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (Project) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
 
 // Fields of the Project.
 func (Project) Fields() []ent.Field {
@@ -55,6 +55,9 @@ func (Project) Indexes() []ent.Index {
 func (Project) Hooks() []ent.Hook {
 	return []ent.Hook{validateTranslations("title_translations", "summary")}
 }
+
+// Policy of the Project: concept projects are visible to their partnerships' staff only.
+func (Project) Policy() ent.Policy { return projectPolicy() }
 
 // Annotations of the Project.
 func (Project) Annotations() []schema.Annotation {

@@ -13,7 +13,7 @@ import (
 type Region struct{ ent.Schema }
 
 // Mixin of the Region.
-func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, NameMixin{}} }
+func (Region) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}, NameMixin{}} }
 
 // Fields of the Region.
 func (Region) Fields() []ent.Field {
@@ -36,6 +36,9 @@ func (Region) Edges() []ent.Edge {
 func (Region) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("country_id", "name").Unique()}
 }
+
+// Policy of the Region: anyone reads; the secretariat writes.
+func (Region) Policy() ent.Policy { return publicPolicy() }
 
 // Annotations of the Region.
 func (Region) Annotations() []schema.Annotation {

@@ -25,6 +25,9 @@ const (
 	Unauthenticated = "UNAUTHENTICATED"
 	// Forbidden: the viewer may not do this.
 	Forbidden = "FORBIDDEN"
+	// TooManyRequests: the request was refused for a while (e.g. sign-ins
+	// after repeated failures); extensions.retryAfter says when to retry.
+	TooManyRequests = "TOO_MANY_REQUESTS"
 	// Internal: anything unexpected; details are logged with the request id,
 	// never sent.
 	Internal = "INTERNAL_SERVER_ERROR"
@@ -65,6 +68,9 @@ type Error struct {
 	Field string
 	// Err is the underlying error, for logs; never shown.
 	Err error
+	// RetryAfter, when positive, goes to extensions.retryAfter: seconds
+	// until the request may succeed.
+	RetryAfter int
 }
 
 // Error implements error.
@@ -78,6 +84,9 @@ func (e *Error) Extensions() map[string]any {
 	ext := map[string]any{"code": e.Code}
 	if e.Field != "" {
 		ext["field"] = e.Field
+	}
+	if e.RetryAfter > 0 {
+		ext["retryAfter"] = e.RetryAfter
 	}
 	return ext
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/validation"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 func TestGraphQLName(t *testing.T) {
@@ -33,7 +34,7 @@ func TestGraphQLName(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
-	ctx := context.Background()
+	ctx := viewer.NewContext(context.Background(), &viewer.Viewer{UserID: 1})
 	cases := []struct {
 		name        string
 		err         error
@@ -64,6 +65,13 @@ func TestClassify(t *testing.T) {
 				t.Error("an internal error must wrap its cause for the log")
 			}
 		})
+	}
+}
+
+func TestPrivacyDenialWithoutViewerIsUnauthenticated(t *testing.T) {
+	e := apierr.Classify(context.Background(), fmt.Errorf("rule: %w", privacy.Deny))
+	if e.Code != apierr.Unauthenticated {
+		t.Errorf("Classify = %+v, want UNAUTHENTICATED for an anonymous caller", e)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/privacy"
@@ -12,7 +13,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/validation"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // A Rule recognises one kind of error and says how the API reports it. It
@@ -21,10 +25,11 @@ type Rule func(ctx context.Context, err error) *Error
 
 // rules is the mapping table, tried in order; the first rule that answers
 // wins and anything no rule answers is an internal error. To teach the API
-// a new kind of error, add a row here (e.g. UNAUTHENTICATED for a privacy
-// denial without a viewer, once the auth package exists).
+// a new kind of error, add a row here.
 var rules = []Rule{
 	asAPIError,
+	authError,
+	throttled,
 	fieldError,
 	entValidationError,
 	notFoundError,
@@ -120,12 +125,42 @@ func isDelete(ctx context.Context) bool {
 	return fc != nil && fc.Object == "Mutation" && strings.HasPrefix(fc.Field.Name, "delete")
 }
 
-// privacyDenied reports Ent privacy denials.
-func privacyDenied(_ context.Context, err error) *Error {
+// privacyDenied reports Ent privacy denials: UNAUTHENTICATED for a caller
+// who is not signed in, FORBIDDEN otherwise, with the rule's reason.
+func privacyDenied(ctx context.Context, err error) *Error {
 	if !errors.Is(err, privacy.Deny) {
 		return nil
 	}
-	return &Error{Code: Forbidden, Message: "you are not allowed to do this", Err: err}
+	if viewer.FromContext(ctx) == nil {
+		return &Error{Code: Unauthenticated, Message: "sign in to do this", Err: err}
+	}
+	reason := "you are not allowed to do this"
+	if denied := (*authz.DenyError)(nil); errors.As(err, &denied) {
+		reason = denied.Reason
+	}
+	return &Error{Code: Forbidden, Message: reason, Err: err}
+}
+
+// authError reports refused credentials and sign-ins.
+func authError(_ context.Context, err error) *Error {
+	for _, known := range []error{auth.ErrInvalidCredentials, auth.ErrInvalidToken, auth.ErrExpiredToken,
+		auth.ErrRevokedKey, auth.ErrDisabledUser, auth.ErrNotSignedIn} {
+		if errors.Is(err, known) {
+			return &Error{Code: Unauthenticated, Message: known.Error(), Err: err}
+		}
+	}
+	return nil
+}
+
+// throttled reports a sign-in refused after too many failures, saying when
+// to retry (extensions.retryAfter, in seconds).
+func throttled(_ context.Context, err error) *Error {
+	var tooMany *auth.TooManyAttemptsError
+	if !errors.As(err, &tooMany) {
+		return nil
+	}
+	return &Error{Code: TooManyRequests, Message: tooMany.Error(), Err: err,
+		RetryAfter: max(int(time.Until(tooMany.RetryAt).Seconds()+0.999), 1)}
 }
 
 // contextError reports deadlines and cancellations.

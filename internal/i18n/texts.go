@@ -27,12 +27,21 @@ type Texts map[string]string
 // Validate reports the first malformed language code or empty text.
 func (t Texts) Validate() error {
 	for _, lang := range t.Languages() {
-		if !langPattern.MatchString(lang) {
-			return fmt.Errorf("%q is not a language code (use ISO 639-1 such as \"en\" or \"uk\")", lang)
+		if err := ValidateCode(lang); err != nil {
+			return err
 		}
 		if strings.TrimSpace(t[lang]) == "" {
 			return fmt.Errorf("text for language %q is empty", lang)
 		}
+	}
+	return nil
+}
+
+// ValidateCode returns an error unless lang is a language code such as
+// "en", "uk" or "pt-BR".
+func ValidateCode(lang string) error {
+	if !langPattern.MatchString(lang) {
+		return fmt.Errorf("%q is not a language code (use ISO 639-1 such as \"en\" or \"uk\")", lang)
 	}
 	return nil
 }

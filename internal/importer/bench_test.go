@@ -7,6 +7,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/importer"
 )
@@ -48,7 +49,7 @@ func BenchmarkImportPartnerships(b *testing.B) {
 		b.StopTimer()
 		store := dbtest.Open(b, "postgres")
 		b.StartTimer()
-		rep, err := importer.Partnerships(context.Background(), store.Client, bytes.NewReader(file), importer.Options{})
+		rep, err := importer.Partnerships(authz.SystemContext(context.Background()), store.Client, bytes.NewReader(file), importer.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/importer"
@@ -66,17 +67,17 @@ func importFile(t *testing.T, client *ent.Client, path string, opts importer.Opt
 		t.Fatal(err)
 	}
 	defer f.Close()
-	return importer.Partnerships(context.Background(), client, f, opts)
+	return importer.Partnerships(authz.SystemContext(context.Background()), client, f, opts)
 }
 
 func importString(client *ent.Client, csv string, opts importer.Options) (importer.Report, error) {
-	return importer.Partnerships(context.Background(), client, strings.NewReader(csv), opts)
+	return importer.Partnerships(authz.SystemContext(context.Background()), client, strings.NewReader(csv), opts)
 }
 
 // storeCounts counts the rows of every table an import writes.
 func storeCounts(t *testing.T, client *ent.Client) [6]int {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	return [6]int{
 		client.Country.Query().CountX(ctx), client.Region.Query().CountX(ctx),
 		client.Municipality.Query().CountX(ctx), client.Phase.Query().CountX(ctx),
@@ -127,7 +128,7 @@ func TestImportRealFileTwice(t *testing.T) {
 
 func checkChuhuiv(t *testing.T, client *ent.Client) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	p, err := client.Partnership.Query().
 		Where(partnership.HasUkrainianMunicipalityWith(municipality.Name("Chuhuiv")),
 			partnership.HasEuropeanMunicipalityWith(municipality.Name("Kuldīga"))).
@@ -213,7 +214,7 @@ func TestImportSkipInvalid(t *testing.T) {
 		if got := lines(rep.BadRows); !slices.Equal(got, badLines) {
 			t.Errorf("bad lines %v, want %v", got, badLines)
 		}
-		if n := store.Client.Partnership.Query().CountX(context.Background()); n != 2 {
+		if n := store.Client.Partnership.Query().CountX(authz.SystemContext(context.Background())); n != 2 {
 			t.Errorf("%d partnerships stored, want 2", n)
 		}
 	})
@@ -236,7 +237,7 @@ func TestImportUpdatesChangedRows(t *testing.T) {
 			t.Fatalf("report %+v", rep.Tally)
 		}
 		p := store.Client.Partnership.Query().Where(partnership.Source("https://example.org/x")).
-			WithFacilitators().OnlyX(context.Background())
+			WithFacilitators().OnlyX(authz.SystemContext(context.Background()))
 		if len(p.Themes) != 2 || len(p.Edges.Facilitators) != 2 {
 			t.Errorf("updated partnership: themes %q, facilitators %d", p.Themes, len(p.Edges.Facilitators))
 		}
@@ -281,7 +282,7 @@ func TestImportAcceptsByteOrderMarkAndLooseSpelling(t *testing.T) {
 
 func checkChuhuivRegion(t *testing.T, client *ent.Client) {
 	t.Helper()
-	m := client.Municipality.Query().Where(municipality.Name("Chuhuiv")).WithRegion().OnlyX(context.Background())
+	m := client.Municipality.Query().Where(municipality.Name("Chuhuiv")).WithRegion().OnlyX(authz.SystemContext(context.Background()))
 	if m.Edges.Region == nil || m.Edges.Region.Name != "Kharkiv" {
 		t.Errorf("Chuhuiv's region: %+v", m.Edges.Region)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/bridgesoftrust/hub/graph"
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/seed"
@@ -48,7 +49,7 @@ type pilotAnswer struct {
 func TestDemoAnswersThePilotQuery(t *testing.T) {
 	want := expectedCounts(t).pilot
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		if _, err := seed.DemoIfEmpty(context.Background(), store.Client); err != nil {
+		if _, err := seed.DemoIfEmpty(authz.SystemContext(context.Background()), store.Client); err != nil {
 			t.Fatal(err)
 		}
 		got := postQuery(t, store, pilotQuery)
@@ -76,7 +77,7 @@ func TestDemoAnswersThePilotQuery(t *testing.T) {
 // and decodes the answer.
 func postQuery(t *testing.T, store *db.Store, query string) pilotAnswer {
 	t.Helper()
-	srv := handler.New(graph.NewSchema(store.Client))
+	srv := handler.New(graph.NewSchema(store.Client, nil))
 	srv.AddTransport(transport.POST{})
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))

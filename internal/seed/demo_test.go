@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/importer"
@@ -104,7 +105,7 @@ func expectedCounts(t *testing.T) expected {
 
 func storeCounts(t *testing.T, c *ent.Client) expected {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	return expected{
 		countries:      c.Country.Query().CountX(ctx),
 		euMembers:      c.Country.Query().Where(country.EuMember(true)).CountX(ctx),
@@ -124,7 +125,7 @@ func TestDemoLoadsTheDataFiles(t *testing.T) {
 		t.Fatalf("reference data changed: %+v", want)
 	}
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		if err := seed.Demo(context.Background(), store.Client); err != nil {
+		if err := seed.Demo(authz.SystemContext(context.Background()), store.Client); err != nil {
 			t.Fatalf("Demo: %v", err)
 		}
 		if got := storeCounts(t, store.Client); got != want {
@@ -137,7 +138,7 @@ func TestDemoLoadsTheDataFiles(t *testing.T) {
 
 func checkChuhuivKuldiga(t *testing.T, c *ent.Client) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	p, err := c.Partnership.Query().
 		Where(partnership.HasUkrainianMunicipalityWith(municipality.Name("Chuhuiv")),
 			partnership.HasEuropeanMunicipalityWith(municipality.Name("Kuldīga"))).
@@ -170,7 +171,7 @@ func checkChuhuivKuldiga(t *testing.T, c *ent.Client) {
 
 func checkRegionsAndEvents(t *testing.T, c *ent.Client) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	kinds := map[string]region.Kind{"Kharkiv": region.KindOBLAST, "Autonomous Republic of Crimea": region.KindAUTONOMOUS_REPUBLIC, "Kyiv City": region.KindSPECIAL_STATUS_CITY}
 	for name, kind := range kinds {
 		r := c.Region.Query().Where(region.Name(name)).OnlyX(ctx)
@@ -199,7 +200,7 @@ func checkRegionsAndEvents(t *testing.T, c *ent.Client) {
 
 func TestDemoIfEmptyIsIdempotent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		ctx := context.Background()
+		ctx := authz.SystemContext(context.Background())
 		loaded, err := seed.DemoIfEmpty(ctx, store.Client)
 		if err != nil || !loaded {
 			t.Fatalf("first DemoIfEmpty: %v, %v", loaded, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/seed"
@@ -20,7 +21,7 @@ var small = seed.SyntheticOptions{Municipalities: 300, Partnerships: 600, Projec
 // and creation times, in a stable order.
 func snapshot(t *testing.T, c *ent.Client) []string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	var out []string
 	for _, m := range c.Municipality.Query().WithCountry().WithRegion().AllX(ctx) {
 		out = append(out, fmt.Sprintf("m %s/%s in %s pop %d at %.4f,%.4f %s needs %v offers %v", m.Edges.Country.Code, m.Name,
@@ -41,7 +42,7 @@ func snapshot(t *testing.T, c *ent.Client) []string {
 }
 
 func TestSyntheticMeetsSizesAndIsDeterministic(t *testing.T) {
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	var first []string
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		if err := seed.Synthetic(ctx, store.Client, small); err != nil {
@@ -84,7 +85,7 @@ func firstDifference(a, b []string) string {
 }
 
 func TestSyntheticOnTopOfDemo(t *testing.T) {
-	ctx := context.Background()
+	ctx := authz.SystemContext(context.Background())
 	store := dbtest.Open(t, "sqlite")
 	if err := seed.Demo(ctx, store.Client); err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func TestSyntheticOnTopOfDemo(t *testing.T) {
 
 func TestSyntheticRefusesImpossibleSizes(t *testing.T) {
 	store := dbtest.Open(t, "sqlite")
-	err := seed.Synthetic(context.Background(), store.Client, seed.SyntheticOptions{Municipalities: 10, Partnerships: 100})
+	err := seed.Synthetic(authz.SystemContext(context.Background()), store.Client, seed.SyntheticOptions{Municipalities: 10, Partnerships: 100})
 	if err == nil || !strings.Contains(err.Error(), "too many") {
 		t.Fatalf("got %v", err)
 	}

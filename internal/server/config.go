@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	Introspection bool
 	// Explorer serves the GraphiQL explorer at /.
 	Explorer bool
+	// BulkPageSize is the page size limit for API keys with the bulk scope.
+	BulkPageSize int
+	// Auth configures sessions and the sign-in throttle.
+	Auth auth.Config
 }
 
 // DefaultConfig returns the defaults: loopback only, 1 MiB bodies, depth
@@ -65,6 +70,8 @@ func DefaultConfig() Config {
 		APQCacheSize:    1000,
 		Introspection:   true,
 		Explorer:        true,
+		BulkPageSize:    1000,
+		Auth:            auth.DefaultConfig(),
 	}
 }
 
@@ -88,6 +95,8 @@ func (c Config) Validate() error {
 	positive("shutdown timeout", int64(c.ShutdownTimeout))
 	positive("query cache size", int64(c.QueryCacheSize))
 	positive("APQ cache size", int64(c.APQCacheSize))
+	positive("bulk page size", int64(c.BulkPageSize))
+	positive("session lifetime", int64(c.Auth.SessionTTL))
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/apierr"
+	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 )
@@ -27,8 +28,8 @@ const maxCachedQuery = 64 << 10
 // newGraphQL assembles the gqlgen handler: transports, caches, error
 // presentation, limits, the per-request timeout and one transaction per
 // mutation. Extensions run in the order they are added.
-func newGraphQL(cfg Config, store *db.Store, logger *slog.Logger, o options) *handler.Server {
-	srv := handler.New(graph.NewSchema(store.Client))
+func newGraphQL(cfg Config, store *db.Store, authService *auth.Service, logger *slog.Logger, o options) *handler.Server {
+	srv := handler.New(graph.NewSchema(store.Client, authService))
 	for _, t := range o.transports {
 		srv.AddTransport(t) // e.g. a websocket transport, tried first
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgesoftrust/hub/internal/authtest"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/gqltest"
@@ -22,15 +23,17 @@ type hub struct {
 	url   string
 	store *db.Store
 	logs  *syncBuffer
+	// admin signs requests in as the secretariat, who may change anything.
+	admin http.Header
 }
 
 // endpoint returns the GraphQL endpoint.
 func (h hub) endpoint() string { return h.url + "/graphql" }
 
-// post posts a GraphQL query to the hub.
+// post posts a GraphQL query to the hub as the secretariat.
 func (h hub) post(t *testing.T, query string, vars map[string]any) *gqltest.Response {
 	t.Helper()
-	return gqltest.Post(t, h.endpoint(), query, vars, nil)
+	return gqltest.Post(t, h.endpoint(), query, vars, h.admin)
 }
 
 // postWith posts a GraphQL query with extra headers.
@@ -54,7 +57,7 @@ func startHub(t *testing.T, store *db.Store, configure func(*server.Config), opt
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := httptest.NewServer(server.New(cfg, store, logger, opts...).Handler())
 	t.Cleanup(srv.Close)
-	return hub{url: srv.URL, store: store, logs: logs}
+	return hub{url: srv.URL, store: store, logs: logs, admin: authtest.Secretariat(t, store)}
 }
 
 // sqliteHub is a hub over a fresh in-memory SQLite store, for tests that

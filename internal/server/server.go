@@ -12,7 +12,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // Server is the Hub's HTTP server.
@@ -20,6 +23,7 @@ type Server struct {
 	cfg     Config
 	logger  *slog.Logger
 	handler http.Handler
+	auth    *auth.Service
 }
 
 // An Option adds to the server what later layers bring: transports (a
@@ -63,17 +67,18 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 		opt(&o)
 	}
 	logger = slog.New(ContextHandler(logger.Handler()))
-	s := &Server{cfg: cfg, logger: logger}
+	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger)}
 	s.handler = s.routes(store, o)
 	return s
 }
 
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
-	var gql http.Handler = newGraphQL(s.cfg, store, s.logger, o)
+	var gql http.Handler = newGraphQL(s.cfg, store, s.auth, s.logger, o)
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}
+	gql = s.auth.Middleware(withViewerLimits(s.cfg, gql))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withBodyLimit(s.cfg.MaxBodyBytes, gql))
 	mux.HandleFunc("GET /healthz", healthz)
@@ -82,6 +87,23 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 		mux.Handle("GET /{$}", playground.Handler("Bridges of Trust Hub", "/graphql"))
 	}
 	return withRequest(s.logger, withSecurityHeaders(mux))
+}
+
+// Auth returns the server's authentication service, e.g. for a websocket
+// transport that authenticates its connection_init payload.
+func (s *Server) Auth() *auth.Service { return s.auth }
+
+// withViewerLimits raises the page size limit for credentials with the
+// bulk scope (analysts' and the secretariat's export keys).
+func withViewerLimits(cfg Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := viewer.FromContext(r.Context()); v.Has(viewer.ScopeBulk) && v.ReadsAll() {
+			ctx := limits.WithMaxPageSize(r.Context(), cfg.BulkPageSize)
+			ctx = limits.WithMaxComplexity(ctx, cfg.MaxComplexity*cfg.BulkPageSize/cfg.MaxPageSize)
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Handler returns the server's HTTP handler, e.g. for httptest.NewServer.

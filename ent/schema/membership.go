@@ -1,0 +1,61 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Membership makes a user staff of exactly one municipality or association,
+// with a role there.
+type Membership struct{ ent.Schema }
+
+// Mixin of the Membership.
+func (Membership) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
+
+// Fields of the Membership.
+func (Membership) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("role").Values("ADMIN", "EDITOR", "MEMBER").Default("MEMBER").
+			Comment("ADMIN manages the organisation's staff and data, EDITOR its data, MEMBER reads."),
+		field.Int("user_id"),
+		field.Int("municipality_id").Optional().Nillable(),
+		field.Int("association_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the Membership.
+func (Membership) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("memberships").Field("user_id").Unique().Required(),
+		edge.To("municipality", Municipality.Type).Field("municipality_id").Unique(),
+		edge.To("association", Association.Type).Field("association_id").Unique(),
+	}
+}
+
+// Indexes of the Membership.
+func (Membership) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("user_id", "municipality_id").Unique(),
+		index.Fields("user_id", "association_id").Unique(),
+		index.Fields("municipality_id"),
+		index.Fields("association_id"),
+	}
+}
+
+// Hooks of the Membership.
+func (Membership) Hooks() []ent.Hook { return []ent.Hook{validateMembershipTarget()} }
+
+// Policy of the Membership.
+func (Membership) Policy() ent.Policy { return membershipPolicy() }
+
+// Annotations of the Membership.
+func (Membership) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

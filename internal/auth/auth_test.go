@@ -1,0 +1,122 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/dbtest"
+	"github.com/bridgesoftrust/hub/internal/validation"
+)
+
+const goodPassword = "correct horse battery staple"
+
+func newService(t *testing.T, store *db.Store) *Service {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Throttle.SlowStep = time.Millisecond
+	return New(store.Client, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func TestCheckPassword(t *testing.T) {
+	cases := map[string]string{
+		"short":         "must be at least",
+		"password1234":  "commonest",
+		"qwertyuiop":    "commonest",
+		"aaaaaaaaaaaaa": "too easy",
+	}
+	for pw, want := range cases {
+		err := CheckPassword(pw)
+		var fe *validation.FieldError
+		if !errors.As(err, &fe) || fe.Field != "password" || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckPassword(%q) = %v, want a password error containing %q", pw, err, want)
+		}
+	}
+	if err := CheckPassword(goodPassword); err != nil {
+		t.Errorf("CheckPassword(good) = %v", err)
+	}
+}
+
+func TestHashAndVerify(t *testing.T) {
+	hash, err := HashPassword(goodPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$") {
+		t.Errorf("hash %q is not argon2id", hash)
+	}
+	if !VerifyPassword(goodPassword, hash) || VerifyPassword(goodPassword+"x", hash) || VerifyPassword(goodPassword, "") {
+		t.Error("VerifyPassword accepts or refuses the wrong thing")
+	}
+}
+
+func TestLoginSessionsAndThrottle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		ctx := authz.SystemContext(context.Background())
+		svc := newService(t, store)
+		if _, err := svc.CreateUser(ctx, NewUser{Email: "Ada@Example.org", DisplayName: "Ada", Password: goodPassword, Role: user.RoleSECRETARIAT}); err != nil {
+			t.Fatal(err)
+		}
+		var checks atomic.Int32
+		svc.verify = func(pw, hash string) bool { checks.Add(1); return VerifyPassword(pw, hash) }
+
+		sess, err := svc.Login(context.Background(), "ada@example.ORG", goodPassword, "192.0.2.1")
+		if err != nil {
+			t.Fatalf("login with a differently cased e-mail: %v", err)
+		}
+		v, err := svc.Authenticate(context.Background(), sess.Token)
+		if err != nil || v.Role != "SECRETARIAT" || v.SessionID == 0 {
+			t.Fatalf("Authenticate = %+v, %v", v, err)
+		}
+
+		checks.Store(0)
+		for i := range 10 {
+			if _, err := svc.Login(context.Background(), "ada@example.org", "wrong password "+string(rune('a'+i)), "192.0.2.2"); !errors.Is(err, ErrInvalidCredentials) {
+				t.Fatalf("attempt %d: %v", i+1, err)
+			}
+		}
+		_, err = svc.Login(context.Background(), "ada@example.org", goodPassword, "192.0.2.3")
+		var tooMany *TooManyAttemptsError
+		if !errors.As(err, &tooMany) || !strings.Contains(err.Error(), "try again in") {
+			t.Fatalf("11th attempt: %v, want TooManyAttemptsError", err)
+		}
+		if n := checks.Load(); n != 10 {
+			t.Errorf("passwords checked %d times, want 10: the 11th must be refused without a check", n)
+		}
+		if _, err := svc.Login(context.Background(), "nobody@example.org", "whatever", "192.0.2.4"); !errors.Is(err, ErrInvalidCredentials) {
+			t.Errorf("unknown account: %v, want the same error as a wrong password", err)
+		}
+	})
+}
+
+func TestExpiredAndRevokedCredentials(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		ctx := authz.SystemContext(context.Background())
+		svc := newService(t, store)
+		if _, err := svc.CreateUser(ctx, NewUser{Email: "bo@example.org", DisplayName: "Bo", Password: goodPassword}); err != nil {
+			t.Fatal(err)
+		}
+		sess, err := svc.Login(context.Background(), "bo@example.org", goodPassword, "192.0.2.9")
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+		if _, err := svc.Authenticate(context.Background(), sess.Token); !errors.Is(err, ErrExpiredToken) {
+			t.Errorf("expired session: %v", err)
+		}
+		if _, err := svc.Authenticate(context.Background(), sess.Token); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("expired session is deleted: %v", err)
+		}
+		if _, err := svc.Authenticate(context.Background(), "bts_forged"); !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("forged token: %v", err)
+		}
+	})
+}

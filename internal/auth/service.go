@@ -1,0 +1,296 @@
+// Package auth signs people in and recognises them on each request:
+// passwords (argon2id), sessions and API keys (random bearer tokens stored
+// only as hashes), throttling of failed sign-ins, and the HTTP middleware
+// that puts the viewer into the request's context. What a viewer may do is
+// decided elsewhere, by the Ent privacy policies (internal/authz).
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/apikey"
+	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/audit"
+	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/viewer"
+)
+
+// Config sets the lifetime of sessions and the login throttle.
+type Config struct {
+	// SessionTTL is how long a session lasts without use; each use renews
+	// it (sliding expiry) once half of it has passed.
+	SessionTTL time.Duration
+	Throttle   ThrottleConfig
+}
+
+// DefaultConfig gives sessions of 7 days and the default throttle.
+func DefaultConfig() Config {
+	return Config{SessionTTL: 7 * 24 * time.Hour, Throttle: DefaultThrottle()}
+}
+
+// Errors of authentication. The API answers them with UNAUTHENTICATED.
+var (
+	ErrInvalidCredentials = errors.New("the e-mail address or the password is wrong")
+	ErrInvalidToken       = errors.New("the bearer token is not valid; sign in again")
+	ErrExpiredToken       = errors.New("the bearer token has expired; sign in again")
+	ErrRevokedKey         = errors.New("this API key has been revoked")
+	ErrDisabledUser       = errors.New("this account is disabled")
+	ErrNotSignedIn        = errors.New("sign in first")
+)
+
+// TooManyAttemptsError refuses a sign-in after too many failures.
+type TooManyAttemptsError struct {
+	// RetryAt is when the next attempt will be considered.
+	RetryAt time.Time
+}
+
+// Error implements error.
+func (e *TooManyAttemptsError) Error() string {
+	wait := max(time.Until(e.RetryAt).Round(time.Second), time.Second)
+	return fmt.Sprintf("too many failed sign-ins; try again in %s (after %s)", wait, e.RetryAt.UTC().Format(time.RFC3339))
+}
+
+// Service authenticates users against the store.
+type Service struct {
+	client   *ent.Client
+	cfg      Config
+	throttle *throttle
+	logger   *slog.Logger
+	now      func() time.Time
+	// verify checks a password against a hash (tests count its calls).
+	verify func(password, hash string) bool
+}
+
+// New returns a Service over client.
+func New(client *ent.Client, cfg Config, logger *slog.Logger) *Service {
+	return &Service{client: client, cfg: cfg, throttle: newThrottle(cfg.Throttle), logger: logger, now: time.Now, verify: VerifyPassword}
+}
+
+// db returns the transaction's client when ctx carries one (a GraphQL
+// mutation), so that the Service's writes commit or roll back with it.
+func (s *Service) db(ctx context.Context) *ent.Client {
+	if tx := ent.FromContext(ctx); tx != nil {
+		return tx
+	}
+	return s.client
+}
+
+// Session is the result of a successful sign-in.
+type Session struct {
+	// Token is the bearer token; it is shown only now.
+	Token     string
+	ExpiresAt time.Time
+	User      *ent.User
+}
+
+// Login checks an e-mail address and password and opens a session. Failed
+// attempts are throttled per account and per client address; the error
+// does not say whether the address has an account.
+func (s *Service) Login(ctx context.Context, email, password, clientAddress string) (*Session, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	keys := []struct {
+		key   string
+		limit int
+	}{{"account:" + email, s.cfg.Throttle.PerAccount}, {"address:" + clientAddress, s.cfg.Throttle.PerAddress}}
+	for _, k := range keys {
+		if until := s.throttle.blockedUntil(k.key, k.limit); !until.IsZero() {
+			return nil, &TooManyAttemptsError{RetryAt: until}
+		}
+	}
+	u, err := s.checkPassword(ctx, email, password)
+	if err != nil {
+		var delay time.Duration
+		for _, k := range keys {
+			delay = max(delay, s.throttle.fail(k.key))
+		}
+		s.logger.InfoContext(ctx, "sign-in failed", "client", clientAddress, "reason", err)
+		sleep(ctx, delay)
+		return nil, ErrInvalidCredentials
+	}
+	s.throttle.forget(keys[0].key)
+	return s.openSession(ctx, u, clientAddress)
+}
+
+// checkPassword returns the enabled user with email and password.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (*ent.User, error) {
+	u, err := s.db(ctx).User.Query().Where(user.Email(email)).Only(authz.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		s.verify(password, "") // same time as a real check
+		return nil, errors.New("no such account")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.verify(password, u.PasswordHash) {
+		return nil, errors.New("wrong password")
+	}
+	if u.Disabled {
+		return nil, ErrDisabledUser
+	}
+	return u, nil
+}
+
+// openSession stores a new session of u and returns its token.
+func (s *Service) openSession(ctx context.Context, u *ent.User, clientAddress string) (*Session, error) {
+	token := newToken(sessionPrefix)
+	expires := s.now().Add(s.cfg.SessionTTL)
+	err := s.db(ctx).Session.Create().SetTokenHash(hashToken(token)).SetUserID(u.ID).
+		SetExpiresAt(expires).SetClientAddress(truncate(clientAddress, 64)).
+		Exec(authz.SystemContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("storing session: %w", err)
+	}
+	return &Session{Token: token, ExpiresAt: expires, User: u}, nil
+}
+
+// Logout ends the viewer's session. With an API key it does nothing: keys
+// are revoked explicitly.
+func (s *Service) Logout(ctx context.Context) error {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return ErrNotSignedIn
+	}
+	if v.SessionID == 0 {
+		return nil
+	}
+	return s.db(ctx).Session.DeleteOneID(v.SessionID).Exec(authz.SystemContext(ctx))
+}
+
+// Authenticate returns the viewer a bearer token stands for.
+func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, error) {
+	sys := authz.SystemContext(ctx)
+	switch isSession, isKey := kindOf(token); {
+	case isSession:
+		return s.authenticateSession(sys, token)
+	case isKey:
+		return s.authenticateKey(sys, token)
+	default:
+		return nil, ErrInvalidToken
+	}
+}
+
+func (s *Service) authenticateSession(ctx context.Context, token string) (*viewer.Viewer, error) {
+	sess, err := s.db(ctx).Session.Query().Where(session.TokenHash(hashToken(token))).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) {
+		_ = s.db(ctx).Session.DeleteOne(sess).Exec(ctx)
+		return nil, ErrExpiredToken
+	}
+	s.renew(ctx, sess, now)
+	v, err := s.loadViewer(ctx, sess.UserID, []viewer.Scope{viewer.ScopeRead, viewer.ScopeWrite})
+	if err != nil {
+		return nil, err
+	}
+	v.SessionID = sess.ID
+	return v, nil
+}
+
+// renew extends a session used after half its lifetime (sliding expiry)
+// and records its use at most once a minute, so reads do not write on
+// every request.
+func (s *Service) renew(ctx context.Context, sess *ent.Session, now time.Time) {
+	upd := s.db(ctx).Session.UpdateOne(sess)
+	changed := false
+	if sess.ExpiresAt.Sub(now) < s.cfg.SessionTTL/2 {
+		upd.SetExpiresAt(now.Add(s.cfg.SessionTTL))
+		changed = true
+	}
+	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
+		upd.SetLastUsedAt(now)
+		changed = true
+	}
+	if changed {
+		if err := upd.Exec(ctx); err != nil {
+			s.logger.WarnContext(ctx, "renewing session", "err", err)
+		}
+	}
+}
+
+func (s *Service) authenticateKey(ctx context.Context, token string) (*viewer.Viewer, error) {
+	key, err := s.db(ctx).APIKey.Query().Where(apikey.SecretHash(hashToken(token))).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case key.RevokedAt != nil:
+		return nil, ErrRevokedKey
+	case key.ExpiresAt != nil && !now.Before(*key.ExpiresAt):
+		return nil, ErrExpiredToken
+	}
+	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
+		_ = s.db(ctx).APIKey.UpdateOne(key).SetLastUsedAt(now).Exec(audit.WithoutAudit(ctx))
+	}
+	scopes := make([]viewer.Scope, len(key.Scopes))
+	for i, sc := range key.Scopes {
+		scopes[i] = viewer.Scope(sc)
+	}
+	v, err := s.loadViewer(ctx, key.UserID, scopes)
+	if err != nil {
+		return nil, err
+	}
+	v.APIKeyID = key.ID
+	return v, nil
+}
+
+// loadViewer builds the viewer of an enabled user with their memberships.
+func (s *Service) loadViewer(ctx context.Context, userID int, scopes []viewer.Scope) (*viewer.Viewer, error) {
+	u, err := s.db(ctx).User.Query().Where(user.ID(userID)).WithMemberships().Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading user: %w", err)
+	}
+	if u.Disabled {
+		return nil, ErrDisabledUser
+	}
+	v := &viewer.Viewer{
+		UserID: u.ID, Role: viewer.Role(u.Role), DisplayName: u.DisplayName, Scopes: scopes,
+		Municipalities: map[int]viewer.MemberRole{}, Associations: map[int]viewer.MemberRole{},
+	}
+	if u.Role == user.RoleNONE {
+		v.Role = viewer.RoleNone
+	}
+	for _, m := range u.Edges.Memberships {
+		if m.MunicipalityID != nil {
+			v.Municipalities[*m.MunicipalityID] = viewer.MemberRole(m.Role)
+		}
+		if m.AssociationID != nil {
+			v.Associations[*m.AssociationID] = viewer.MemberRole(m.Role)
+		}
+	}
+	return v, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,185 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/validation"
+	"github.com/bridgesoftrust/hub/internal/viewer"
+)
+
+// NewUser describes an account to create.
+type NewUser struct {
+	Email, DisplayName, Password string
+	Role                         user.Role
+	PreferredLanguage            string
+}
+
+// CreateUser creates an account with a checked, hashed password. The
+// caller's context decides whether it may (the secretariat, or the system
+// for the command line).
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error) {
+	if err := CheckPassword(in.Password, in.Email, in.DisplayName); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	create := s.db(ctx).User.Create().SetEmail(in.Email).SetDisplayName(in.DisplayName).SetPasswordHash(hash)
+	if in.Role != "" {
+		create.SetRole(in.Role)
+	}
+	if in.PreferredLanguage != "" {
+		create.SetPreferredLanguage(in.PreferredLanguage)
+	}
+	return create.Save(ctx)
+}
+
+// SetPassword replaces the password of the user with email and ends their
+// sessions.
+func (s *Service) SetPassword(ctx context.Context, email, password string) error {
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	return s.setPassword(ctx, u, password)
+}
+
+// ChangePassword lets the viewer replace their own password after proving
+// they know the current one. Their other sessions end.
+func (s *Service) ChangePassword(ctx context.Context, current, password string) error {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return ErrNotSignedIn
+	}
+	u, err := s.db(ctx).User.Get(ctx, v.UserID)
+	if err != nil {
+		return err
+	}
+	if !VerifyPassword(current, u.PasswordHash) {
+		return validation.Errorf("current_password", "is wrong")
+	}
+	return s.setPassword(ctx, u, password)
+}
+
+func (s *Service) setPassword(ctx context.Context, u *ent.User, password string) error {
+	if err := CheckPassword(password, u.Email, u.DisplayName); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.db(ctx).User.UpdateOne(u).SetPasswordHash(hash).Exec(ctx); err != nil {
+		return err
+	}
+	return s.EndSessions(ctx, u.ID)
+}
+
+// Disable stops the user with email from signing in and ends their sessions.
+func (s *Service) Disable(ctx context.Context, email string) error {
+	u, err := s.userByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	if err := s.db(ctx).User.UpdateOne(u).SetDisabled(true).Exec(ctx); err != nil {
+		return err
+	}
+	return s.EndSessions(ctx, u.ID)
+}
+
+// EndSessions deletes every session of a user except the viewer's own.
+func (s *Service) EndSessions(ctx context.Context, userID int) error {
+	del := s.db(ctx).Session.Delete().Where(session.UserID(userID))
+	if v := viewer.FromContext(ctx); v != nil && v.SessionID != 0 {
+		del.Where(session.IDNEQ(v.SessionID))
+	}
+	_, err := del.Exec(authz.SystemContext(ctx))
+	return err
+}
+
+func (s *Service) userByEmail(ctx context.Context, email string) (*ent.User, error) {
+	u, err := s.db(ctx).User.Query().Where(user.Email(strings.ToLower(strings.TrimSpace(email)))).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, fmt.Errorf("no user with e-mail %q", email)
+	}
+	return u, err
+}
+
+// NewAPIKey describes an API key to create for the viewer.
+type NewAPIKey struct {
+	Name      string
+	Scopes    []viewer.Scope
+	ExpiresAt *time.Time
+}
+
+// CreatedAPIKey is a new key with its secret, which is shown only now.
+type CreatedAPIKey struct {
+	Key    *ent.APIKey
+	Secret string
+}
+
+// CreateAPIKey creates an API key for the viewer. A key cannot carry more
+// than its owner has: bulk is for the secretariat and analysts.
+func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (*CreatedAPIKey, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, ErrNotSignedIn
+	}
+	if err := checkScopes(v, in.Scopes); err != nil {
+		return nil, err
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
+		return nil, validation.Errorf("expires_at", "must be in the future")
+	}
+	secret := newToken(apiKeyPrefix)
+	scopes := make([]string, len(in.Scopes))
+	for i, sc := range in.Scopes {
+		scopes[i] = string(sc)
+	}
+	key, err := s.db(ctx).APIKey.Create().SetName(in.Name).SetUserID(v.UserID).
+		SetPrefix(secret[:len(apiKeyPrefix)+6]).SetSecretHash(hashToken(secret)).
+		SetScopes(scopes).SetNillableExpiresAt(in.ExpiresAt).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &CreatedAPIKey{Key: key, Secret: secret}, nil
+}
+
+func checkScopes(v *viewer.Viewer, scopes []viewer.Scope) error {
+	if len(scopes) == 0 {
+		return validation.Errorf("scopes", "name at least one scope: read, write or bulk")
+	}
+	for _, sc := range scopes {
+		if !slices.Contains([]viewer.Scope{viewer.ScopeRead, viewer.ScopeWrite, viewer.ScopeBulk}, sc) {
+			return validation.Errorf("scopes", "%q is not a scope (read, write, bulk)", sc)
+		}
+		if sc == viewer.ScopeBulk && !v.ReadsAll() {
+			return validation.Errorf("scopes", "the bulk scope is for the secretariat and analysts")
+		}
+		if !v.Has(sc) && !(sc == viewer.ScopeBulk && v.SessionID != 0) {
+			return validation.Errorf("scopes", "a key cannot carry the %s scope that this credential lacks", sc)
+		}
+	}
+	return nil
+}
+
+// RevokeAPIKey revokes one of the viewer's keys.
+func (s *Service) RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error) {
+	key, err := s.db(ctx).APIKey.Get(ctx, id) // filtered to the viewer's own keys
+	if err != nil {
+		return nil, err
+	}
+	if key.RevokedAt != nil {
+		return key, nil
+	}
+	return s.db(ctx).APIKey.UpdateOne(key).SetRevokedAt(s.now()).Save(ctx)
+}

@@ -1,0 +1,134 @@
+// Package viewer carries who is making a request through its context: the
+// signed-in user with their global role, memberships and credential scopes,
+// or nobody. Privacy policies and resolvers read it; internal/auth sets it.
+package viewer
+
+import (
+	"context"
+	"slices"
+)
+
+// Role is a user's global role in the Hub.
+type Role string
+
+// Global roles.
+const (
+	RoleNone        Role = ""
+	RoleSecretariat Role = "SECRETARIAT"
+	RoleAnalyst     Role = "ANALYST"
+)
+
+// MemberRole is a user's role in a municipality or association.
+type MemberRole string
+
+// Membership roles, from most to least powerful.
+const (
+	MemberAdmin  MemberRole = "ADMIN"
+	MemberEditor MemberRole = "EDITOR"
+	MemberMember MemberRole = "MEMBER"
+)
+
+// CanEdit reports whether the membership role may change the
+// organisation's data (ADMIN and EDITOR may; MEMBER reads only).
+func (r MemberRole) CanEdit() bool { return r == MemberAdmin || r == MemberEditor }
+
+// Scope is what a credential allows.
+type Scope string
+
+// Credential scopes. Sessions carry read and write; API keys carry the
+// scopes they were created with.
+const (
+	ScopeRead  Scope = "read"
+	ScopeWrite Scope = "write"
+	ScopeBulk  Scope = "bulk"
+)
+
+// Viewer is the authenticated caller of a request.
+type Viewer struct {
+	UserID      int
+	Role        Role
+	DisplayName string
+	// Municipalities and Associations map an organisation's id to the
+	// viewer's role in it.
+	Municipalities map[int]MemberRole
+	Associations   map[int]MemberRole
+	// Scopes are what the credential allows.
+	Scopes []Scope
+	// SessionID or APIKeyID says which credential authenticated the viewer.
+	SessionID int
+	APIKeyID  int
+}
+
+// IsSecretariat reports whether the viewer administers the Hub and the
+// credential allows writing.
+func (v *Viewer) IsSecretariat() bool { return v != nil && v.Role == RoleSecretariat }
+
+// ReadsAll reports whether the viewer may read every non-personal record:
+// the secretariat and analysts.
+func (v *Viewer) ReadsAll() bool {
+	return v != nil && (v.Role == RoleSecretariat || v.Role == RoleAnalyst)
+}
+
+// Has reports whether the credential carries scope.
+func (v *Viewer) Has(scope Scope) bool { return v != nil && slices.Contains(v.Scopes, scope) }
+
+// EditableMunicipalities returns the ids of municipalities whose data the
+// viewer may change.
+func (v *Viewer) EditableMunicipalities() []int {
+	return editable(v, func(v *Viewer) map[int]MemberRole { return v.Municipalities })
+}
+
+// EditableAssociations returns the ids of associations whose data the
+// viewer may change.
+func (v *Viewer) EditableAssociations() []int {
+	return editable(v, func(v *Viewer) map[int]MemberRole { return v.Associations })
+}
+
+// MunicipalityIDs returns the ids of every municipality the viewer is staff of.
+func (v *Viewer) MunicipalityIDs() []int {
+	return ids(v, func(v *Viewer) map[int]MemberRole { return v.Municipalities })
+}
+
+// AssociationIDs returns the ids of every association the viewer is staff of.
+func (v *Viewer) AssociationIDs() []int {
+	return ids(v, func(v *Viewer) map[int]MemberRole { return v.Associations })
+}
+
+func editable(v *Viewer, of func(*Viewer) map[int]MemberRole) []int {
+	if v == nil || !v.Has(ScopeWrite) {
+		return nil
+	}
+	var out []int
+	for id, role := range of(v) {
+		if role.CanEdit() {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func ids(v *Viewer, of func(*Viewer) map[int]MemberRole) []int {
+	if v == nil {
+		return nil
+	}
+	out := make([]int, 0, len(of(v)))
+	for id := range of(v) {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+type contextKey struct{}
+
+// NewContext returns ctx carrying v.
+func NewContext(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, contextKey{}, v)
+}
+
+// FromContext returns the viewer of ctx, or nil for an anonymous caller.
+func FromContext(ctx context.Context) *Viewer {
+	v, _ := ctx.Value(contextKey{}).(*Viewer)
+	return v
+}
