@@ -36,8 +36,13 @@
 //     InitPayload.Authorization and BearerToken find the token whatever the
 //     case of the key; BearerAuth builds an InitFunc from a token check.
 //   - Operations need an acknowledged connection (4401 otherwise); an id that
-//     is already running closes with 4409; validation errors come back as an
-//     error message; results as next messages, then complete.
+//     is already running closes with 4409 (queries included); a second
+//     connection_init closes with 4429; parse and validation errors come back
+//     as an error message; results as next messages, then complete.
+//   - The legacy graphql-ws protocol follows the same rules, but, as that
+//     protocol asks, a malformed message is answered (connection_error, or
+//     error for an operation) instead of closing the socket; a refused
+//     connection_init gets connection_error before the 4403 close.
 //   - More than Config.MaxOperations operations at once on one connection:
 //     the extra one receives an error message (extensions.code
 //     TOO_MANY_OPERATIONS) and the connection stays open.
@@ -65,4 +70,34 @@
 //     Config.AllowedOrigins are accepted; others are refused with 403 before
 //     the upgrade.
 //   - Transport.Shutdown closes every connection with 1001 (going away).
+//
+// # Wiring
+//
+//	ws := wstransport.New(wstransport.Config{
+//		InitFunc: wstransport.BearerAuth(func(ctx context.Context, token string) (context.Context, error) {
+//			if token == "" {
+//				return ctx, nil // anonymous, or the viewer the HTTP middleware put in ctx
+//			}
+//			viewer, err := verify(ctx, token)
+//			if err != nil {
+//				return ctx, err // closes with 4403 and err's message
+//			}
+//			return withViewer(ctx, viewer), nil
+//		}),
+//		AllowedOrigins: []string{"https://portal.example.org"},
+//	})
+//	srv := handler.New(schema)
+//	srv.AddTransport(ws) // first: it takes only upgrade requests
+//	srv.AddTransport(transport.Options{})
+//	srv.AddTransport(transport.GET{})
+//	srv.AddTransport(transport.POST{})
+//	...
+//	_ = ws.Shutdown(ctx) // on shutdown, before or beside http.Server.Shutdown
+//
+// Operations run in the context InitFunc returned, which keeps the values of
+// the upgrade request's context (not its cancellation: Do returns after the
+// upgrade). Many operations of one connection run at once in that context,
+// so request-scoped state in it must be safe for concurrent use.
+// GetInitPayload returns a non-nil payload for every operation run by this
+// transport, which also tells websocket operations apart.
 package wstransport
