@@ -174,3 +174,21 @@ func TestInitPayloadReachesResolvers(t *testing.T) {
 		t.Fatalf("payload %s", m.Payload)
 	}
 }
+
+func TestAckPayloadAndInitPanic(t *testing.T) {
+	url := mount(t, newHub().server(), wstransport.New(wstransport.Config{
+		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
+			if p.GetString("panic") != "" {
+				panic("init")
+			}
+			return ctx, &wstransport.InitPayload{"server": "hub"}, nil
+		},
+	}))
+	c := dial(t, url)
+	if m := c.init(nil); string(m.Payload) != `{"server":"hub"}` {
+		t.Fatalf("ack payload %s", m.Payload)
+	}
+	c = dial(t, url)
+	c.send("connection_init", "", map[string]any{"panic": "yes"})
+	c.expectClose(wstransport.CloseInternalError, "Internal server error")
+}
