@@ -129,10 +129,18 @@ func (b *Broker) Subscribe(ctx context.Context, topic string) (*Subscription, er
 	}
 	s.t, s.idx = t, len(t.subs)
 	t.subs = append(t.subs, s)
-	// AfterFunc runs its function in a new goroutine, never here, so
-	// registering under the lock is safe and stop is set before any reader.
-	s.stop = context.AfterFunc(ctx, func() { s.end(context.Cause(ctx)) })
+	s.stop = watch(ctx, s)
 	return s, nil
+}
+
+// watch arranges for s to end when ctx does and returns the function that
+// undoes this. AfterFunc runs its function in a new goroutine, never in
+// the caller, so Subscribe may call watch under the lock.
+func watch(ctx context.Context, s *Subscription) (stop func() bool) {
+	if ctx.Done() == nil { // never ends: spare the registration
+		return func() bool { return false }
+	}
+	return context.AfterFunc(ctx, func() { s.end(context.Cause(ctx)) })
 }
 
 // Close ends every subscription with ErrClosed and refuses further use.
