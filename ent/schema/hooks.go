@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
 
 	gen "github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/country"
@@ -95,33 +96,46 @@ func dateValue(ctx context.Context, m ent.Mutation, name string) (time.Time, boo
 
 // validatePartnershipPair checks that a partnership joins a Ukrainian and an
 // EU municipality and that the pair does not exist yet, so the client gets a
-// clear message rather than a constraint violation.
+// clear message rather than a constraint violation. Bulk writers that have
+// checked a whole batch themselves (the importer) mark their context with
+// validation.WithBatchChecked and skip these per-row queries; the unique
+// index still guards the pair.
 func validatePartnershipPair() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.PartnershipFunc(func(ctx context.Context, m *gen.PartnershipMutation) (ent.Value, error) {
+			if validation.BatchChecked(ctx) {
+				return next.Mutate(ctx, m)
+			}
 			ua, eu, err := partnershipPair(ctx, m)
 			if err != nil {
 				return nil, err
 			}
-			if err := checkMunicipalityCountry(ctx, m.Client(), ua, "ukrainian_municipality_id", isUkraine); err != nil {
+			if err := checkPairCountries(ctx, m.Client(), ua, eu); err != nil {
 				return nil, err
 			}
-			if err := checkMunicipalityCountry(ctx, m.Client(), eu, "european_municipality_id", isEUMember); err != nil {
+			if err := checkPairIsNew(ctx, m, ua, eu); err != nil {
 				return nil, err
-			}
-			dup := m.Client().Partnership.Query().
-				Where(partnership.UkrainianMunicipalityID(ua), partnership.EuropeanMunicipalityID(eu))
-			if id, ok := m.ID(); ok {
-				dup = dup.Where(partnership.IDNEQ(id))
-			}
-			if exists, err := dup.Exist(ctx); err != nil {
-				return nil, err
-			} else if exists {
-				return nil, validation.Errorf("european_municipality_id", "a partnership between these two municipalities already exists")
 			}
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// checkPairIsNew refuses a pair that another partnership already joins.
+func checkPairIsNew(ctx context.Context, m *gen.PartnershipMutation, ua, eu int) error {
+	dup := m.Client().Partnership.Query().
+		Where(partnership.UkrainianMunicipalityID(ua), partnership.EuropeanMunicipalityID(eu))
+	if id, ok := m.ID(); ok {
+		dup = dup.Where(partnership.IDNEQ(id))
+	}
+	exists, err := dup.Exist(ctx)
+	if err != nil {
+		return err
+	}
+	if exists {
+		return validation.Errorf("european_municipality_id", "a partnership between these two municipalities already exists")
+	}
+	return nil
 }
 
 // partnershipPair returns the municipality ids the partnership will have.
@@ -143,25 +157,43 @@ func partnershipPair(ctx context.Context, m *gen.PartnershipMutation) (ua, eu in
 	return ua, eu, nil
 }
 
-func isUkraine(c *gen.Country) (bool, string) {
-	return c.Code == "UA", "must be a Ukrainian municipality"
+// pairCountry is a municipality's id with its country.
+type pairCountry struct {
+	ID       int    `json:"id"`
+	Code     string `json:"code"`
+	EUMember bool   `json:"eu_member"`
 }
 
-func isEUMember(c *gen.Country) (bool, string) {
-	return c.EuMember, "must be a municipality of an EU member state"
-}
-
-// checkMunicipalityCountry loads a municipality's country and applies rule.
-func checkMunicipalityCountry(ctx context.Context, client *gen.Client, id int, field string, rule func(*gen.Country) (bool, string)) error {
-	c, err := client.Country.Query().Where(country.HasMunicipalitiesWith(municipality.ID(id))).Only(ctx)
-	if gen.IsNotFound(err) {
-		return validation.Errorf(field, "municipality %d does not exist", id)
-	}
+// checkPairCountries checks, in one query, that ua is a Ukrainian and eu an
+// EU municipality.
+func checkPairCountries(ctx context.Context, client *gen.Client, ua, eu int) error {
+	var rows []pairCountry
+	err := client.Municipality.Query().Where(municipality.IDIn(ua, eu)).
+		Modify(func(s *sql.Selector) {
+			c := sql.Table(country.Table)
+			s.Join(c).On(s.C(municipality.FieldCountryID), c.C(country.FieldID))
+			s.Select(s.C(municipality.FieldID), c.C(country.FieldCode), c.C(country.FieldEuMember))
+		}).Scan(ctx, &rows)
 	if err != nil {
 		return err
 	}
-	if ok, msg := rule(c); !ok {
-		return validation.Errorf(field, "%s, not one in %s", msg, c.Code)
+	byID := map[int]pairCountry{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	if err := checkSide(byID, ua, "ukrainian_municipality_id", "must be a Ukrainian municipality", func(c pairCountry) bool { return c.Code == "UA" }); err != nil {
+		return err
+	}
+	return checkSide(byID, eu, "european_municipality_id", "must be a municipality of an EU member state", func(c pairCountry) bool { return c.EUMember })
+}
+
+func checkSide(byID map[int]pairCountry, id int, field, rule string, ok func(pairCountry) bool) error {
+	c, found := byID[id]
+	switch {
+	case !found:
+		return validation.Errorf(field, "municipality %d does not exist", id)
+	case !ok(c):
+		return validation.Errorf(field, "%s, not one in %s", rule, c.Code)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/internal/validation"
 )
 
 // PairKey names a partnership by its Ukrainian and its EU municipality.
@@ -70,7 +71,10 @@ func (r *Resolver) EnsurePartnerships(ctx context.Context, specs []PartnershipSp
 		return createAll(ctx, r, "partnerships", keys, len(partnership.Columns),
 			func(k PairKey) (*ent.PartnershipCreate, error) { return r.newPartnership(byKey[k]) },
 			func(ctx context.Context, bs []*ent.PartnershipCreate) ([]*ent.Partnership, error) {
-				return r.client.Partnership.CreateBulk(bs...).Save(ctx)
+				// The batch's pairs were checked above: each Ukrainian side
+				// is resolved in UA, each EU side in an EU member state, and
+				// existing pairs were loaded, so only missing ones remain.
+				return r.client.Partnership.CreateBulk(bs...).Save(validation.WithBatchChecked(ctx))
 			})
 	}
 	return r.partnerships.ensure(ctx, keys, find, keyOf, create)
