@@ -48,17 +48,7 @@ func TestSlowConsumerDroppedFastOneServed(t *testing.T) {
 
 	// 1000 events of 32 KiB: far more than the slow client's socket buffers.
 	const n, inFlight = 1000, 8
-	got, readErr := make(chan struct{}, n), make(chan error, 1)
-	go func() {
-		for range n {
-			if m, err := fast.tryRead(); err != nil || m.Type != "next" {
-				readErr <- errors.Join(err, errors.New("fast client got "+m.Type))
-				return
-			}
-			got <- struct{}{}
-		}
-		readErr <- nil
-	}()
+	got, readErr := readNexts(fast, n)
 	payload := strings.Repeat("x", 32<<10)
 	for i := range n {
 		if i >= inFlight {
@@ -76,6 +66,23 @@ func TestSlowConsumerDroppedFastOneServed(t *testing.T) {
 	assertEnds(t, slow)
 	fast.send("ping", "", nil) // the fast one is still served
 	fast.expect("pong", "")
+}
+
+// readNexts reads n next messages from c in a goroutine, signalling each on
+// got; readErr receives the outcome.
+func readNexts(c *client, n int) (got chan struct{}, readErr chan error) {
+	got, readErr = make(chan struct{}, n), make(chan error, 1)
+	go func() {
+		for range n {
+			if m, err := c.tryRead(); err != nil || m.Type != "next" {
+				readErr <- errors.Join(err, errors.New("fast client got "+m.Type))
+				return
+			}
+			got <- struct{}{}
+		}
+		readErr <- nil
+	}()
+	return got, readErr
 }
 
 // assertEnds reads until the connection ends, which it must without a
