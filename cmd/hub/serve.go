@@ -44,6 +44,12 @@ type ServeCmd struct {
 	SessionTTL   time.Duration `name:"session-ttl" env:"HUB_SESSION_TTL" default:"168h" help:"How long a session lasts unused; each use renews it once half has passed."`
 	LoginLimit   int           `name:"login-failures-per-account" env:"HUB_LOGIN_FAILURES_PER_ACCOUNT" default:"10" help:"Failed sign-ins per account and minute before further attempts are refused."`
 	AddressLimit int           `name:"login-failures-per-address" env:"HUB_LOGIN_FAILURES_PER_ADDRESS" default:"50" help:"Failed sign-ins per client address and minute before further attempts are refused."`
+
+	WSAllowedOrigins []string      `name:"ws-allowed-origins" env:"HUB_WS_ALLOWED_ORIGINS" sep:"," help:"Origins (besides the Hub's own) allowed to open websockets, comma-separated; * allows any."`
+	WSInitTimeout    time.Duration `name:"ws-init-timeout" env:"HUB_WS_INIT_TIMEOUT" default:"10s" help:"Time a websocket may take to send connection_init (else closed with 4408)."`
+	WSMaxMessage     int64         `name:"ws-max-message-bytes" env:"HUB_WS_MAX_MESSAGE_BYTES" default:"65536" help:"Largest websocket message accepted (else closed with 1009)."`
+	WSMaxOperations  int           `name:"ws-max-operations" env:"HUB_WS_MAX_OPERATIONS" default:"100" help:"Subscriptions and other operations running at once per websocket."`
+	WSSendBuffer     int           `name:"ws-send-buffer" env:"HUB_WS_SEND_BUFFER" default:"256" help:"Messages queued per websocket; a client that falls further behind is disconnected."`
 }
 
 // Run serves until SIGINT or SIGTERM, then drains running requests.
@@ -96,7 +102,14 @@ func (c *ServeCmd) config() server.Config {
 		Introspection:   c.Introspection,
 		BulkPageSize:    c.BulkPageSize,
 		Auth:            c.authConfig(),
-		Explorer:        c.Explorer,
+		WebSocket: server.WebSocketConfig{
+			AllowedOrigins: c.WSAllowedOrigins,
+			InitTimeout:    c.WSInitTimeout,
+			MaxMessageSize: c.WSMaxMessage,
+			MaxOperations:  c.WSMaxOperations,
+			SendBuffer:     c.WSSendBuffer,
+		},
+		Explorer: c.Explorer,
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/alecthomas/kong"
@@ -19,7 +20,7 @@ func TestServeDefaults(t *testing.T) {
 	if _, err := parser.Parse([]string{"serve"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := cli.Serve.config(), server.DefaultConfig(); got != want {
+	if got, want := cli.Serve.config(), server.DefaultConfig(); !reflect.DeepEqual(got, want) {
 		t.Errorf("flag defaults\n got %+v\nwant %+v", got, want)
 	}
 }

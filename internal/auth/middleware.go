@@ -75,12 +75,19 @@ func remoteHost(addr string) string {
 	return host
 }
 
+// PublicError returns err if its message is safe to show the client (one of
+// the package's own), else a generic authentication error, so that database
+// errors never reach clients.
+func PublicError(err error) error {
+	if isAuthError(err) {
+		return err
+	}
+	return errors.New("authentication failed")
+}
+
 // writeUnauthenticated answers with a GraphQL error body and status 401.
 func writeUnauthenticated(w http.ResponseWriter, err error) {
-	msg := err.Error()
-	if !isAuthError(err) {
-		msg = "authentication failed"
-	}
+	msg := PublicError(err).Error()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="hub"`)
 	w.WriteHeader(http.StatusUnauthorized)

@@ -136,7 +136,9 @@ func revokeKeys(t *testing.T, url string, h http.Header) {
 	t.Helper()
 	resp := gqltest.Post(t, url, `{ me { apiKeys { id } } }`, nil, h)
 	resp.NoErrors(t)
-	var data struct{ Me struct{ APIKeys []struct{ ID string } } }
+	var data struct {
+		Me struct{ APIKeys []struct{ ID string } }
+	}
 	resp.Decode(t, &data)
 	for _, k := range data.Me.APIKeys {
 		gqltest.Post(t, url, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": k.ID}, h).NoErrors(t)

@@ -50,6 +50,25 @@ type Config struct {
 	BulkPageSize int
 	// Auth configures sessions and the sign-in throttle.
 	Auth auth.Config
+	// WebSocket configures subscriptions over websocket on /graphql.
+	WebSocket WebSocketConfig
+}
+
+// WebSocketConfig is the part of the websocket transport's settings that
+// operators choose; see wstransport.Config for the rest.
+type WebSocketConfig struct {
+	// AllowedOrigins may open websockets besides the server's own origin and
+	// clients that send no Origin (non-browser clients). "*" allows any.
+	AllowedOrigins []string
+	// InitTimeout is how long a connection may wait before connection_init.
+	InitTimeout time.Duration
+	// MaxMessageSize bounds one incoming message, in bytes.
+	MaxMessageSize int64
+	// MaxOperations bounds the operations running at once on a connection.
+	MaxOperations int
+	// SendBuffer bounds the messages queued for a client; a client that
+	// falls this far behind is disconnected (slow consumer).
+	SendBuffer int
 }
 
 // DefaultConfig returns the defaults: loopback only, 1 MiB bodies, depth
@@ -72,6 +91,12 @@ func DefaultConfig() Config {
 		Explorer:        true,
 		BulkPageSize:    1000,
 		Auth:            auth.DefaultConfig(),
+		WebSocket: WebSocketConfig{
+			InitTimeout:    10 * time.Second,
+			MaxMessageSize: 64 << 10,
+			MaxOperations:  100,
+			SendBuffer:     256,
+		},
 	}
 }
 
@@ -96,6 +121,10 @@ func (c Config) Validate() error {
 	positive("query cache size", int64(c.QueryCacheSize))
 	positive("APQ cache size", int64(c.APQCacheSize))
 	positive("bulk page size", int64(c.BulkPageSize))
+	positive("websocket init timeout", int64(c.WebSocket.InitTimeout))
+	positive("websocket message size", c.WebSocket.MaxMessageSize)
+	positive("websocket operations per connection", int64(c.WebSocket.MaxOperations))
+	positive("websocket send buffer", int64(c.WebSocket.SendBuffer))
 	positive("session lifetime", int64(c.Auth.SessionTTL))
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))

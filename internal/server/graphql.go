@@ -19,6 +19,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
 
 // maxCachedQuery bounds the length of a query that the query and APQ
@@ -105,7 +106,9 @@ func timeoutError(ctx context.Context) *gqlerror.Error {
 // noteOperation records the operation and its cost for the access log.
 func noteOperation(ctx context.Context, opCtx *graphql.OperationContext) {
 	info := infoFrom(ctx)
-	if info == nil || opCtx.Operation == nil {
+	if info == nil || opCtx.Operation == nil || wstransport.GetInitPayload(ctx) != nil {
+		// Operations over a websocket share their upgrade request's info
+		// and run concurrently: they are not noted in its access log line.
 		return
 	}
 	info.operation = string(opCtx.Operation.Operation)

@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 	"github.com/bridgesoftrust/hub/internal/viewer"
+	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
 
 // Server is the Hub's HTTP server.
@@ -24,6 +25,7 @@ type Server struct {
 	logger  *slog.Logger
 	handler http.Handler
 	auth    *auth.Service
+	ws      *wstransport.Transport
 }
 
 // An Option adds to the server what later layers bring: transports (a
@@ -68,6 +70,8 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	}
 	logger = slog.New(ContextHandler(logger.Handler()))
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger)}
+	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
+	o.transports = append([]graphql.Transport{s.ws}, o.transports...)
 	s.handler = s.routes(store, o)
 	return s
 }
@@ -92,6 +96,29 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 // Auth returns the server's authentication service, e.g. for a websocket
 // transport that authenticates its connection_init payload.
 func (s *Server) Auth() *auth.Service { return s.auth }
+
+// newWebSocket returns the websocket transport for subscriptions, which
+// authenticates the bearer token of the connection_init payload.
+func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.Logger) *wstransport.Transport {
+	return wstransport.New(wstransport.Config{
+		Logger:         logger,
+		AllowedOrigins: cfg.AllowedOrigins,
+		InitTimeout:    cfg.InitTimeout,
+		MaxMessageSize: cfg.MaxMessageSize,
+		MaxOperations:  cfg.MaxOperations,
+		SendBufferSize: cfg.SendBuffer,
+		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
+			v, err := authService.ViewerFor(ctx, p.Authorization())
+			if err != nil {
+				return ctx, nil, auth.PublicError(err)
+			}
+			if v != nil {
+				ctx = viewer.NewContext(ctx, v)
+			}
+			return ctx, nil, nil
+		},
+	})
+}
 
 // withViewerLimits raises the page size limit for credentials with the
 // bulk scope (analysts' and the secretariat's export keys).
@@ -147,6 +174,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
+	go func() {
+		// http.Server.Shutdown does not track upgraded connections: close
+		// the websockets with 1001 (going away) alongside.
+		if err := s.ws.Shutdown(sctx); err != nil {
+			s.logger.Warn("closing websockets", "err", err)
+		}
+	}()
 	if err := hs.Shutdown(sctx); err != nil {
 		_ = hs.Close()
 		return fmt.Errorf("shutting down: %w", err)
