@@ -278,3 +278,14 @@ func TestBrokerNoGoroutineLeak(t *testing.T) {
 	_ = b.Close()
 	noLeak(t, before)
 }
+
+func TestOpenPicksBrokerForSQLite(t *testing.T) {
+	ps, err := pubsub.Open(context.Background(), "sqlite3", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	if _, ok := ps.(*pubsub.Broker); !ok {
+		t.Fatalf("Open(sqlite3) = %T, want *pubsub.Broker", ps)
+	}
+}

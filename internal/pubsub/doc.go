@@ -21,6 +21,8 @@
 // one entgql.Transactioner opens for every mutation) the event is delivered
 // only if that transaction commits; outside one it is published at once.
 //
+// [Open] picks the implementation for a store's dialect.
+//
 // # Subscribing
 //
 // [PubSub.Subscribe] returns a [Subscription] whose channel C receives the
@@ -28,6 +30,14 @@
 // closed, or the subscriber falls behind: a subscriber whose buffer is full
 // is dropped (C is closed and Err reports [ErrSlowConsumer]) so that it never
 // slows the others. A dropped subscriber has missed events.
+//
+// A subscription resolver therefore subscribes first, then replays from the
+// database what was committed after the client's `after` cursor, then
+// forwards live events, skipping ids it has already sent (the replay and
+// the live events overlap). It loads each row through the Ent client with
+// the viewer's context, so privacy policies decide what is sent. When C
+// closes it ends the GraphQL subscription; the client resubscribes with its
+// last cursor.
 //
 // # Delivery is best effort
 //
