@@ -25,8 +25,10 @@ var data embed.FS
 // Demo loads the real Bridges of Trust data set in one transaction:
 // Ukraine and the EU member states, Ukraine's oblasts, the programme
 // phases, the associations, the municipalities and partnerships of
-// data/partnerships.csv and the events of data/events.csv as activities.
-// Rows that exist already (by natural key, activities by title) are left
+// data/partnerships.csv, the events of data/events.csv as activities, and
+// one demo account per role (see DemoAccounts; demo only, never in
+// production: their password is published). Rows that exist already (by
+// natural key, activities by title, accounts by e-mail address) are left
 // as they are, so running it twice adds nothing.
 func Demo(ctx context.Context, client *ent.Client) error {
 	logger := slog.Default()
@@ -42,10 +44,15 @@ func Demo(ctx context.Context, client *ent.Client) error {
 		if err != nil {
 			return err
 		}
+		accounts, err := loadDemoAccounts(ctx, tx, logger)
+		if err != nil {
+			return err
+		}
 		t := res.Tally()
 		logger.Info("demo data loaded", "countries", t.Countries.Total(), "regions", t.Regions.Total(),
 			"municipalities", t.Municipalities.Total(), "associations", t.Associations.Total(),
-			"partnerships", t.Partnerships.Total(), "partnerships_created", t.Partnerships.Created, "activities_created", n)
+			"partnerships", t.Partnerships.Total(), "partnerships_created", t.Partnerships.Created, "activities_created", n,
+			"demo_accounts_created", accounts)
 		return nil
 	})
 }
