@@ -3,6 +3,7 @@ package pubsub
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/bridgesoftrust/hub/ent"
@@ -13,7 +14,10 @@ import (
 //
 //   - with a TxPublisher (Postgres) the event is queued in the transaction
 //     itself (NOTIFY), which PostgreSQL delivers on COMMIT and drops on
-//     ROLLBACK, so delivery is exactly as durable as the data;
+//     ROLLBACK, so delivery is exactly as durable as the data (if the
+//     transaction's driver cannot run raw statements, as with a wrapping
+//     driver that does not forward ExecContext, it falls back to the
+//     commit hook below);
 //   - with any other PubSub (Broker) it is kept until the transaction's
 //     commit succeeds, through an ent.Tx OnCommit hook, and forgotten if
 //     it rolls back or the commit fails.
@@ -32,10 +36,22 @@ func PublishAfterCommit(ctx context.Context, ps PubSub, ev Event) error {
 		return ps.Publish(ctx, ev)
 	}
 	if tp, ok := ps.(TxPublisher); ok {
-		return tp.PublishTx(ctx, tx, ev)
+		err := tp.PublishTx(ctx, tx, ev)
+		if !execUnsupported(err) {
+			return err
+		}
+		// The transaction cannot run raw statements (a wrapping driver that
+		// does not forward ExecContext); publish after the commit instead.
 	}
 	deferUntilCommit(tx, ps, ev)
 	return nil
+}
+
+// execUnsupported reports whether err is Ent's refusal to run ExecContext
+// on a driver that lacks it ("Tx.ExecContext is not supported"); Ent has
+// no error value to test for.
+func execUnsupported(err error) bool {
+	return err != nil && strings.HasSuffix(err.Error(), "ExecContext is not supported")
 }
 
 // pendingEvent is an event waiting for its transaction to commit.

@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
+
+	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -189,6 +192,52 @@ func TestPostgresPublishAfterCommit(t *testing.T) {
 	}
 	if n := pubsub.PendingTxs(); n != 0 {
 		t.Errorf("%d transactions left with pending events", n)
+	}
+}
+
+// noExecDriver hides ExecContext from its transactions, as a
+// statement-counting or logging wrapper may.
+type noExecDriver struct{ dialect.Driver }
+
+type noExecTx struct{ dialect.Tx }
+
+func (d noExecDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	return noExecTx{tx}, err
+}
+
+// TestPostgresPublishAfterCommitFallback: when the transaction cannot run
+// NOTIFY itself, the event still goes out after the commit only.
+func TestPostgresPublishAfterCommitFallback(t *testing.T) {
+	dbURL := dbtest.URL(t, "postgres")
+	store, err := db.Open(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	client := ent.NewClient(ent.Driver(noExecDriver{store.Driver}))
+	a := startProcess(t, dbURL, "hub_a")
+	sub := subscribe(t, a.ps, context.Background(), "news")
+
+	for _, commit := range []bool{false, true} {
+		ctx, tx := openTx(t, client)
+		if err := pubsub.PublishAfterCommit(ctx, a.ps, event("news", 1)); err != nil {
+			t.Fatal(err)
+		}
+		expectNone(t, sub)
+		end := tx.Rollback
+		if commit {
+			end = tx.Commit
+		}
+		if err := end(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(t, a.ps, event("news", 2))
+	for _, want := range []string{`{"id":1}`, `{"id":2}`} { // once, from the commit
+		if ev := receive(t, sub); string(ev.Payload) != want {
+			t.Fatalf("got %s, want %s", ev.Payload, want)
+		}
 	}
 }
 
