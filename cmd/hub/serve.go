@@ -62,17 +62,28 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 	defer stop()
 	logger = slog.New(server.ContextHandler(logger.Handler()))
 	slog.SetDefault(logger)
-	store, err := openStore(ctx, g, logger, !c.NoMigrate)
+	store, err := c.open(ctx, g, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	return server.New(cfg, store, logger).Run(ctx)
+}
+
+// open opens the store, migrates it unless --no-migrate, and with --demo
+// seeds the demo data set (and its demo accounts) into it if it is empty.
+func (c *ServeCmd) open(ctx context.Context, g *Globals, logger *slog.Logger) (*db.Store, error) {
+	store, err := openStore(ctx, g, logger, !c.NoMigrate)
+	if err != nil {
+		return nil, err
+	}
 	if c.Demo {
 		if err := seedDemo(ctx, store, logger); err != nil {
-			return err
+			store.Close()
+			return nil, err
 		}
 	}
-	return server.New(cfg, store, logger).Run(ctx)
+	return store, nil
 }
 
 // authConfig returns the session and sign-in throttle settings.

@@ -15,6 +15,9 @@ import (
 	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
+// stdin is where --password-stdin reads the password (tests replace it).
+var stdin io.Reader = os.Stdin
+
 // UserCmd manages accounts from the command line: bootstrap of the first
 // secretariat account and recovery.
 type UserCmd struct {
@@ -34,7 +37,7 @@ type UserCreateCmd struct {
 
 // Run creates the account.
 func (c *UserCreateCmd) Run(g *Globals, logger *slog.Logger) error {
-	password, err := readPassword(os.Stdin)
+	password, err := readPassword(stdin)
 	if err != nil {
 		return err
 	}
@@ -57,7 +60,7 @@ type UserSetPasswordCmd struct {
 
 // Run replaces the password.
 func (c *UserSetPasswordCmd) Run(g *Globals, logger *slog.Logger) error {
-	password, err := readPassword(os.Stdin)
+	password, err := readPassword(stdin)
 	if err != nil {
 		return err
 	}
