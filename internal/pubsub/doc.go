@@ -21,8 +21,6 @@
 // one entgql.Transactioner opens for every mutation) the event is delivered
 // only if that transaction commits; outside one it is published at once.
 //
-// [Open] picks the implementation for a store's dialect.
-//
 // # Subscribing
 //
 // [PubSub.Subscribe] returns a [Subscription] whose channel C receives the

@@ -400,3 +400,26 @@ func TestNewPostgresRefusesBadChannel(t *testing.T) {
 		t.Fatal("bad channel accepted")
 	}
 }
+
+// BenchmarkPostgresRoundTrip measures one event's way through PostgreSQL:
+// pg_notify in autocommit, then LISTEN, decoding and local delivery.
+func BenchmarkPostgresRoundTrip(b *testing.B) {
+	dbURL := dbtest.URL(b, "postgres")
+	sqlDB, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sqlDB.Close()
+	ps, err := pubsub.NewPostgres(context.Background(), dbURL, sqlDB, pubsub.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ps.Close()
+	sub := subscribe(b, ps, context.Background(), "news")
+	ev := event("news", 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		publish(b, ps, ev)
+		receive(b, sub)
+	}
+}
