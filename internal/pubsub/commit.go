@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 
 	"github.com/bridgesoftrust/hub/ent"
 )
@@ -22,11 +21,18 @@ import (
 //     commit succeeds, through an ent.Tx OnCommit hook, and forgotten if
 //     it rolls back or the commit fails.
 //
-// A mutation's events are published in the order they were added. The
+// A transaction's events are published in the order they were added. The
 // transaction is the one ent.TxFromContext finds, which is where
-// entgql.Transactioner puts each mutation's. It must be called before the
-// transaction ends. An invalid event is refused at once, so the caller can
-// still roll back.
+// entgql.Transactioner puts each mutation's. In an Ent hook, whose mutation
+// may run in a transaction that ctx does not name, put the mutation's
+// first:
+//
+//	if tx, err := m.Tx(); err == nil {
+//		ctx = ent.NewTxContext(ctx, tx)
+//	}
+//
+// It must be called before the transaction ends. An invalid event is
+// refused at once, so the caller can still roll back.
 func PublishAfterCommit(ctx context.Context, ps PubSub, ev Event) error {
 	if err := ev.Validate(); err != nil {
 		return err
@@ -54,70 +60,57 @@ func execUnsupported(err error) bool {
 	return err != nil && strings.HasSuffix(err.Error(), "ExecContext is not supported")
 }
 
+// deferUntilCommit adds a commit hook to tx that publishes ev if the
+// commit succeeds. A failed commit or a rollback never runs it.
+//
+// Each event gets its own hook. Ent nests hooks in the order they were
+// added, so after the commit the last one's code would run first; to
+// publish in the order the events were added, the outermost hook passes a
+// batch down the chain in the commit's context, the inner ones add their
+// events to it, and the outermost publishes the batch once the commit has
+// returned. This needs no state outside the transaction, and works
+// whichever *ent.Tx value (ent.TxFromContext, a mutation's Tx()) names it.
+func deferUntilCommit(tx *ent.Tx, ps PubSub, ev Event) {
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			if b, ok := ctx.Value(batchKey{}).(*batch); ok {
+				b.add(ps, ev)
+				return next.Commit(ctx, tx)
+			}
+			b := &batch{}
+			b.add(ps, ev)
+			if err := next.Commit(context.WithValue(ctx, batchKey{}, b), tx); err != nil {
+				return err
+			}
+			b.publish(context.WithoutCancel(ctx))
+			return nil
+		})
+	})
+}
+
+// batchKey keys a commit's *batch in its context.
+type batchKey struct{}
+
+// batch holds the events of one commit, in the order they were added. The
+// commit hooks run one after another, so it needs no lock.
+type batch struct {
+	events []pendingEvent
+}
+
 // pendingEvent is an event waiting for its transaction to commit.
 type pendingEvent struct {
 	ps PubSub
 	ev Event
 }
 
-// pending holds the events of open transactions. Ent's Tx has no room for
-// them, hence this map; the transaction's commit or rollback hook removes
-// its entry.
-var pending = struct {
-	sync.Mutex
-	txs map[*ent.Tx][]pendingEvent
-}{txs: make(map[*ent.Tx][]pendingEvent)}
+func (b *batch) add(ps PubSub, ev Event) { b.events = append(b.events, pendingEvent{ps, ev}) }
 
-// deferUntilCommit queues ev for tx, hooking tx's commit and rollback the
-// first time.
-func deferUntilCommit(tx *ent.Tx, ps PubSub, ev Event) {
-	pending.Lock()
-	evs, hooked := pending.txs[tx]
-	pending.txs[tx] = append(evs, pendingEvent{ps, ev})
-	pending.Unlock()
-	if !hooked {
-		tx.OnCommit(publishOnCommit(tx))
-		tx.OnRollback(forgetOnRollback(tx))
-	}
-}
-
-// takePending removes and returns tx's queued events.
-func takePending(tx *ent.Tx) []pendingEvent {
-	pending.Lock()
-	defer pending.Unlock()
-	evs := pending.txs[tx]
-	delete(pending.txs, tx)
-	return evs
-}
-
-// publishOnCommit returns the commit hook that publishes key's events if
-// the commit succeeds. A publishing error is logged, not returned: the
-// data is committed, and the caller must not believe otherwise.
-func publishOnCommit(key *ent.Tx) ent.CommitHook {
-	return func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			evs := takePending(key)
-			if err != nil {
-				return err
-			}
-			ctx = context.WithoutCancel(ctx)
-			for _, p := range evs {
-				if perr := p.ps.Publish(ctx, p.ev); perr != nil {
-					slog.Warn("pubsub: publishing after commit", "topic", p.ev.Topic, "err", perr)
-				}
-			}
-			return nil
-		})
-	}
-}
-
-// forgetOnRollback returns the rollback hook that drops key's events.
-func forgetOnRollback(key *ent.Tx) ent.RollbackHook {
-	return func(next ent.Rollbacker) ent.Rollbacker {
-		return ent.RollbackFunc(func(ctx context.Context, tx *ent.Tx) error {
-			takePending(key)
-			return next.Rollback(ctx, tx)
-		})
+// publish publishes the batch. An error is logged, not returned: the data
+// is committed, and the caller must not believe otherwise.
+func (b *batch) publish(ctx context.Context) {
+	for _, p := range b.events {
+		if err := p.ps.Publish(ctx, p.ev); err != nil {
+			slog.Warn("pubsub: publishing after commit", "topic", p.ev.Topic, "err", err)
+		}
 	}
 }

@@ -190,9 +190,6 @@ func TestPostgresPublishAfterCommit(t *testing.T) {
 			}
 		}
 	}
-	if n := pubsub.PendingTxs(); n != 0 {
-		t.Errorf("%d transactions left with pending events", n)
-	}
 }
 
 // noExecDriver hides ExecContext from its transactions, as a
