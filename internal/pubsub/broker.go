@@ -21,7 +21,8 @@ import (
 // topic's subscribers; subscribing and unsubscribing take the write lock.
 // Closing a channel happens only under the write lock, so no send ever
 // races a close. A Subscription costs one small struct, its channel buffer
-// and a context.AfterFunc registration: no goroutine.
+// and, when its context can end, a context.AfterFunc registration: no
+// goroutine.
 type Broker struct {
 	log        *slog.Logger
 	bufferSize int

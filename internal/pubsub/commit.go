@@ -13,10 +13,9 @@ import (
 //
 //   - with a TxPublisher (Postgres) the event is queued in the transaction
 //     itself (NOTIFY), which PostgreSQL delivers on COMMIT and drops on
-//     ROLLBACK, so delivery is exactly as durable as the data (if the
-//     transaction's driver cannot run raw statements, as with a wrapping
-//     driver that does not forward ExecContext, it falls back to the
-//     commit hook below);
+//     ROLLBACK, atomically with the data (if the transaction's driver
+//     cannot run raw statements, as with a wrapping driver that does not
+//     forward ExecContext, it falls back to the commit hook below);
 //   - with any other PubSub (Broker) it is kept until the transaction's
 //     commit succeeds, through an ent.Tx OnCommit hook, and forgotten if
 //     it rolls back or the commit fails.
