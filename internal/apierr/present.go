@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -35,7 +36,7 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case gqlErr.Err == nil:
 			e = &Error{Code: BadRequest, Message: truncate(gqlErr.Message)}
 		case isArgumentError(ctx):
-			e = &Error{Code: BadUserInput, Message: gqlErr.Message, Err: gqlErr.Err}
+			e = &Error{Code: BadUserInput, Field: argumentField(gqlErr.Path), Message: gqlErr.Message, Err: gqlErr.Err}
 		default:
 			e = Classify(ctx, gqlErr.Err)
 		}
@@ -94,6 +95,19 @@ func isAPIError(err error) bool {
 func isArgumentError(ctx context.Context) bool {
 	fc := graphql.GetFieldContext(ctx)
 	return fc != nil && fc.Args == nil && len(fc.Field.Arguments) > 0
+}
+
+// argumentField returns the input field at fault in an argument decoding
+// error: the last name in its path, e.g. nameTranslations for the path
+// createCountry.input.nameTranslations, or id for deleteCountry.id. It
+// returns "" when the path names only the field being resolved.
+func argumentField(path ast.Path) string {
+	for i := len(path) - 1; i > 0; i-- {
+		if name, ok := path[i].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return ""
 }
 
 // Recover returns the gqlgen recover function of the API: a panic in a
