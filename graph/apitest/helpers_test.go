@@ -36,10 +36,13 @@ type hub struct {
 // and signs a secretariat account in.
 func serve(t testing.TB, store *db.Store) *hub {
 	t.Helper()
-	srv := httptest.NewServer(server.New(server.DefaultConfig(), store, slog.New(slog.DiscardHandler)).Handler())
+	srv := httptest.NewServer(server.New(server.DefaultConfig(), store, quietLogger()).Handler())
 	t.Cleanup(srv.Close)
 	return &hub{endpoint: srv.URL + "/graphql", store: store, admin: authtest.Secretariat(t, store)}
 }
+
+// quietLogger discards what it is given: the tests check answers, not logs.
+func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // demoHub seeds the demo data set into store and serves it.
 func demoHub(t testing.TB, store *db.Store) *hub {
