@@ -98,14 +98,14 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddress stri
 	keys := []struct {
 		key   string
 		limit int
-	}{{"account:" + email, s.cfg.Throttle.PerAccount}, {"address:" + clientAddress, s.cfg.Throttle.PerAddress}}
+	}{{accountKey(email), s.cfg.Throttle.PerAccount}, {"address:" + clientAddress, s.cfg.Throttle.PerAddress}}
 	for _, k := range keys {
 		if until := s.throttle.blockedUntil(k.key, k.limit); !until.IsZero() {
 			return nil, &TooManyAttemptsError{RetryAt: until}
 		}
 	}
 	u, err := s.checkPassword(ctx, email, password)
-	if err != nil {
+	if errors.Is(err, errRefused) {
 		var delay time.Duration
 		for _, k := range keys {
 			delay = max(delay, s.throttle.fail(k.key))
@@ -114,25 +114,38 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddress stri
 		sleep(ctx, delay)
 		return nil, ErrInvalidCredentials
 	}
+	if err != nil {
+		// The store failed: not a wrong guess, so not counted as one.
+		return nil, fmt.Errorf("checking the password: %w", err)
+	}
 	s.throttle.forget(keys[0].key)
 	return s.openSession(ctx, u, clientAddress)
 }
 
-// checkPassword returns the enabled user with email and password.
+// accountKey is the throttle's key for the failed password checks of the
+// account with the (normalised) e-mail address.
+func accountKey(email string) string { return "account:" + email }
+
+// errRefused wraps the reasons checkPassword refuses credentials, as
+// opposed to failures of the store.
+var errRefused = errors.New("sign-in refused")
+
+// checkPassword returns the enabled user with email and password. Refused
+// credentials give an error wrapping errRefused.
 func (s *Service) checkPassword(ctx context.Context, email, password string) (*ent.User, error) {
 	u, err := s.db(ctx).User.Query().Where(user.Email(email)).Only(authz.SystemContext(ctx))
 	if ent.IsNotFound(err) {
 		s.verify(password, "") // same time as a real check
-		return nil, errors.New("no such account")
+		return nil, fmt.Errorf("%w: no such account", errRefused)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !s.verify(password, u.PasswordHash) {
-		return nil, errors.New("wrong password")
+		return nil, fmt.Errorf("%w: wrong password", errRefused)
 	}
 	if u.Disabled {
-		return nil, ErrDisabledUser
+		return nil, fmt.Errorf("%w: %w", errRefused, ErrDisabledUser)
 	}
 	return u, nil
 }

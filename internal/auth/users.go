@@ -24,8 +24,21 @@ type NewUser struct {
 
 // CreateUser creates an account with a checked, hashed password. The
 // caller's context decides whether it may (the secretariat, or the system
-// for the command line).
+// for the command line). The privacy policy is asked before the password
+// is checked and hashed, so that callers who may not create accounts
+// learn nothing about the password rules and cannot make the server spend
+// memory and time on hashing.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error) {
+	create := s.db(ctx).User.Create().SetEmail(in.Email).SetDisplayName(in.DisplayName)
+	if in.Role != "" {
+		create.SetRole(in.Role)
+	}
+	if in.PreferredLanguage != "" {
+		create.SetPreferredLanguage(in.PreferredLanguage)
+	}
+	if err := askUserPolicy(ctx, create.Mutation()); err != nil {
+		return nil, err
+	}
 	if err := CheckPassword(in.Password, in.Email, in.DisplayName); err != nil {
 		return nil, err
 	}
@@ -33,14 +46,17 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (*ent.User, error)
 	if err != nil {
 		return nil, err
 	}
-	create := s.db(ctx).User.Create().SetEmail(in.Email).SetDisplayName(in.DisplayName).SetPasswordHash(hash)
-	if in.Role != "" {
-		create.SetRole(in.Role)
+	return create.SetPasswordHash(hash).Save(ctx)
+}
+
+// askUserPolicy evaluates the users' privacy policy for m now, ahead of
+// the check Save makes. The policy is nil only when ent/runtime is not
+// linked in, and then no policy runs at all.
+func askUserPolicy(ctx context.Context, m *ent.UserMutation) error {
+	if user.Policy == nil {
+		return nil
 	}
-	if in.PreferredLanguage != "" {
-		create.SetPreferredLanguage(in.PreferredLanguage)
-	}
-	return create.Save(ctx)
+	return user.Policy.EvalMutation(ctx, m)
 }
 
 // SetPassword replaces the password of the user with email and ends their
@@ -54,7 +70,9 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 }
 
 // ChangePassword lets the viewer replace their own password after proving
-// they know the current one. Their other sessions end.
+// they know the current one. Their other sessions end. Wrong current
+// passwords count as failed sign-ins of the account, so that a stolen
+// session cannot be used to guess the password faster than Login allows.
 func (s *Service) ChangePassword(ctx context.Context, current, password string) error {
 	v := viewer.FromContext(ctx)
 	if v == nil {
@@ -64,7 +82,12 @@ func (s *Service) ChangePassword(ctx context.Context, current, password string) 
 	if err != nil {
 		return err
 	}
-	if !VerifyPassword(current, u.PasswordHash) {
+	key := accountKey(u.Email)
+	if until := s.throttle.blockedUntil(key, s.cfg.Throttle.PerAccount); !until.IsZero() {
+		return &TooManyAttemptsError{RetryAt: until}
+	}
+	if !s.verify(current, u.PasswordHash) {
+		sleep(ctx, s.throttle.fail(key))
 		return validation.Errorf("current_password", "is wrong")
 	}
 	return s.setPassword(ctx, u, password)
