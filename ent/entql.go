@@ -8,14 +8,21 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -26,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -138,6 +145,47 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   flag.Table,
+			Columns: flag.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: flag.FieldID,
+			},
+		},
+		Type: "Flag",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			flag.FieldCreatedAt:    {Type: field.TypeTime, Column: flag.FieldCreatedAt},
+			flag.FieldUpdatedAt:    {Type: field.TypeTime, Column: flag.FieldUpdatedAt},
+			flag.FieldReason:       {Type: field.TypeString, Column: flag.FieldReason},
+			flag.FieldStatus:       {Type: field.TypeEnum, Column: flag.FieldStatus},
+			flag.FieldResolution:   {Type: field.TypeEnum, Column: flag.FieldResolution},
+			flag.FieldResolvedAt:   {Type: field.TypeTime, Column: flag.FieldResolvedAt},
+			flag.FieldPostID:       {Type: field.TypeInt, Column: flag.FieldPostID},
+			flag.FieldReporterID:   {Type: field.TypeInt, Column: flag.FieldReporterID},
+			flag.FieldResolvedByID: {Type: field.TypeInt, Column: flag.FieldResolvedByID},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   forumcategory.Table,
+			Columns: forumcategory.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: forumcategory.FieldID,
+			},
+		},
+		Type: "ForumCategory",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			forumcategory.FieldCreatedAt:   {Type: field.TypeTime, Column: forumcategory.FieldCreatedAt},
+			forumcategory.FieldUpdatedAt:   {Type: field.TypeTime, Column: forumcategory.FieldUpdatedAt},
+			forumcategory.FieldName:        {Type: field.TypeString, Column: forumcategory.FieldName},
+			forumcategory.FieldSlug:        {Type: field.TypeString, Column: forumcategory.FieldSlug},
+			forumcategory.FieldDescription: {Type: field.TypeString, Column: forumcategory.FieldDescription},
+			forumcategory.FieldVisibility:  {Type: field.TypeEnum, Column: forumcategory.FieldVisibility},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -155,7 +203,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldAssociationID:  {Type: field.TypeInt, Column: membership.FieldAssociationID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   municipality.Table,
 			Columns: municipality.Columns,
@@ -183,7 +231,52 @@ var schemaGraph = func() *sqlgraph.Schema {
 			municipality.FieldRegionID:         {Type: field.TypeInt, Column: municipality.FieldRegionID},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   newsitem.Table,
+			Columns: newsitem.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: newsitem.FieldID,
+			},
+		},
+		Type: "NewsItem",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			newsitem.FieldCreatedAt:   {Type: field.TypeTime, Column: newsitem.FieldCreatedAt},
+			newsitem.FieldUpdatedAt:   {Type: field.TypeTime, Column: newsitem.FieldUpdatedAt},
+			newsitem.FieldTitle:       {Type: field.TypeString, Column: newsitem.FieldTitle},
+			newsitem.FieldSummary:     {Type: field.TypeString, Column: newsitem.FieldSummary},
+			newsitem.FieldBody:        {Type: field.TypeString, Column: newsitem.FieldBody},
+			newsitem.FieldBodyHTML:    {Type: field.TypeString, Column: newsitem.FieldBodyHTML},
+			newsitem.FieldLanguage:    {Type: field.TypeString, Column: newsitem.FieldLanguage},
+			newsitem.FieldStatus:      {Type: field.TypeEnum, Column: newsitem.FieldStatus},
+			newsitem.FieldPublishedAt: {Type: field.TypeTime, Column: newsitem.FieldPublishedAt},
+			newsitem.FieldAuthorID:    {Type: field.TypeInt, Column: newsitem.FieldAuthorID},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notification.Table,
+			Columns: notification.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notification.FieldID,
+			},
+		},
+		Type: "Notification",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notification.FieldCreatedAt:   {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+			notification.FieldUpdatedAt:   {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
+			notification.FieldKind:        {Type: field.TypeEnum, Column: notification.FieldKind},
+			notification.FieldReadAt:      {Type: field.TypeTime, Column: notification.FieldReadAt},
+			notification.FieldRecipientID: {Type: field.TypeInt, Column: notification.FieldRecipientID},
+			notification.FieldActorID:     {Type: field.TypeInt, Column: notification.FieldActorID},
+			notification.FieldPostID:      {Type: field.TypeInt, Column: notification.FieldPostID},
+			notification.FieldTopicID:     {Type: field.TypeInt, Column: notification.FieldTopicID},
+			notification.FieldNewsItemID:  {Type: field.TypeInt, Column: notification.FieldNewsItemID},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -206,7 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldPhaseID:                 {Type: field.TypeInt, Column: partnership.FieldPhaseID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phase.Table,
 			Columns: phase.Columns,
@@ -226,7 +319,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phase.FieldEndDate:     {Type: field.TypeTime, Column: phase.FieldEndDate},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   post.Table,
+			Columns: post.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: post.FieldID,
+			},
+		},
+		Type: "Post",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			post.FieldCreatedAt:  {Type: field.TypeTime, Column: post.FieldCreatedAt},
+			post.FieldUpdatedAt:  {Type: field.TypeTime, Column: post.FieldUpdatedAt},
+			post.FieldBody:       {Type: field.TypeString, Column: post.FieldBody},
+			post.FieldBodyHTML:   {Type: field.TypeString, Column: post.FieldBodyHTML},
+			post.FieldEditedAt:   {Type: field.TypeTime, Column: post.FieldEditedAt},
+			post.FieldHiddenAt:   {Type: field.TypeTime, Column: post.FieldHiddenAt},
+			post.FieldTopicID:    {Type: field.TypeInt, Column: post.FieldTopicID},
+			post.FieldAuthorID:   {Type: field.TypeInt, Column: post.FieldAuthorID},
+			post.FieldReplyToID:  {Type: field.TypeInt, Column: post.FieldReplyToID},
+			post.FieldHiddenByID: {Type: field.TypeInt, Column: post.FieldHiddenByID},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -249,7 +365,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldLeadMunicipalityID: {Type: field.TypeInt, Column: project.FieldLeadMunicipalityID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   reaction.Table,
+			Columns: reaction.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: reaction.FieldID,
+			},
+		},
+		Type: "Reaction",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			reaction.FieldCreatedAt: {Type: field.TypeTime, Column: reaction.FieldCreatedAt},
+			reaction.FieldUpdatedAt: {Type: field.TypeTime, Column: reaction.FieldUpdatedAt},
+			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
+			reaction.FieldPostID:    {Type: field.TypeInt, Column: reaction.FieldPostID},
+			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -268,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -288,7 +422,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   topic.Table,
+			Columns: topic.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: topic.FieldID,
+			},
+		},
+		Type: "Topic",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			topic.FieldCreatedAt:      {Type: field.TypeTime, Column: topic.FieldCreatedAt},
+			topic.FieldUpdatedAt:      {Type: field.TypeTime, Column: topic.FieldUpdatedAt},
+			topic.FieldTitle:          {Type: field.TypeString, Column: topic.FieldTitle},
+			topic.FieldTags:           {Type: field.TypeJSON, Column: topic.FieldTags},
+			topic.FieldPinned:         {Type: field.TypeBool, Column: topic.FieldPinned},
+			topic.FieldLocked:         {Type: field.TypeBool, Column: topic.FieldLocked},
+			topic.FieldReplyCount:     {Type: field.TypeInt, Column: topic.FieldReplyCount},
+			topic.FieldLastActivityAt: {Type: field.TypeTime, Column: topic.FieldLastActivityAt},
+			topic.FieldCategoryID:     {Type: field.TypeInt, Column: topic.FieldCategoryID},
+			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -303,6 +460,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldUpdatedAt:         {Type: field.TypeTime, Column: user.FieldUpdatedAt},
 			user.FieldEmail:             {Type: field.TypeString, Column: user.FieldEmail},
 			user.FieldDisplayName:       {Type: field.TypeString, Column: user.FieldDisplayName},
+			user.FieldHandle:            {Type: field.TypeString, Column: user.FieldHandle},
 			user.FieldPreferredLanguage: {Type: field.TypeString, Column: user.FieldPreferredLanguage},
 			user.FieldRole:              {Type: field.TypeEnum, Column: user.FieldRole},
 			user.FieldDisabled:          {Type: field.TypeBool, Column: user.FieldDisabled},
@@ -442,6 +600,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Association",
 	)
 	graph.MustAddE(
+		"post",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   flag.PostTable,
+			Columns: []string{flag.PostColumn},
+			Bidi:    false,
+		},
+		"Flag",
+		"Post",
+	)
+	graph.MustAddE(
+		"reporter",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   flag.ReporterTable,
+			Columns: []string{flag.ReporterColumn},
+			Bidi:    false,
+		},
+		"Flag",
+		"User",
+	)
+	graph.MustAddE(
+		"resolved_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   flag.ResolvedByTable,
+			Columns: []string{flag.ResolvedByColumn},
+			Bidi:    false,
+		},
+		"Flag",
+		"User",
+	)
+	graph.MustAddE(
+		"topics",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   forumcategory.TopicsTable,
+			Columns: []string{forumcategory.TopicsColumn},
+			Bidi:    false,
+		},
+		"ForumCategory",
+		"Topic",
+	)
+	graph.MustAddE(
 		"user",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -550,6 +756,126 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Project",
 	)
 	graph.MustAddE(
+		"news_items",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+		},
+		"Municipality",
+		"NewsItem",
+	)
+	graph.MustAddE(
+		"author",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   newsitem.AuthorTable,
+			Columns: []string{newsitem.AuthorColumn},
+			Bidi:    false,
+		},
+		"NewsItem",
+		"User",
+	)
+	graph.MustAddE(
+		"municipalities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   newsitem.MunicipalitiesTable,
+			Columns: newsitem.MunicipalitiesPrimaryKey,
+			Bidi:    false,
+		},
+		"NewsItem",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"partnerships",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   newsitem.PartnershipsTable,
+			Columns: newsitem.PartnershipsPrimaryKey,
+			Bidi:    false,
+		},
+		"NewsItem",
+		"Partnership",
+	)
+	graph.MustAddE(
+		"projects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   newsitem.ProjectsTable,
+			Columns: newsitem.ProjectsPrimaryKey,
+			Bidi:    false,
+		},
+		"NewsItem",
+		"Project",
+	)
+	graph.MustAddE(
+		"recipient",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.RecipientTable,
+			Columns: []string{notification.RecipientColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"User",
+	)
+	graph.MustAddE(
+		"actor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.ActorTable,
+			Columns: []string{notification.ActorColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"User",
+	)
+	graph.MustAddE(
+		"post",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.PostTable,
+			Columns: []string{notification.PostColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Post",
+	)
+	graph.MustAddE(
+		"topic",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.TopicTable,
+			Columns: []string{notification.TopicColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"Topic",
+	)
+	graph.MustAddE(
+		"news_item",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.NewsItemTable,
+			Columns: []string{notification.NewsItemColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"NewsItem",
+	)
+	graph.MustAddE(
 		"ukrainian_municipality",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -622,6 +948,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Activity",
 	)
 	graph.MustAddE(
+		"news_items",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+		},
+		"Partnership",
+		"NewsItem",
+	)
+	graph.MustAddE(
 		"partnerships",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -632,6 +970,102 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Phase",
 		"Partnership",
+	)
+	graph.MustAddE(
+		"topic",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   post.TopicTable,
+			Columns: []string{post.TopicColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"Topic",
+	)
+	graph.MustAddE(
+		"author",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   post.AuthorTable,
+			Columns: []string{post.AuthorColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"User",
+	)
+	graph.MustAddE(
+		"reply_to",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   post.ReplyToTable,
+			Columns: []string{post.ReplyToColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"Post",
+	)
+	graph.MustAddE(
+		"replies",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   post.RepliesTable,
+			Columns: []string{post.RepliesColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"Post",
+	)
+	graph.MustAddE(
+		"hidden_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   post.HiddenByTable,
+			Columns: []string{post.HiddenByColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"User",
+	)
+	graph.MustAddE(
+		"mentions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   post.MentionsTable,
+			Columns: post.MentionsPrimaryKey,
+			Bidi:    false,
+		},
+		"Post",
+		"User",
+	)
+	graph.MustAddE(
+		"reactions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   post.ReactionsTable,
+			Columns: []string{post.ReactionsColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"Reaction",
+	)
+	graph.MustAddE(
+		"flags",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   post.FlagsTable,
+			Columns: []string{post.FlagsColumn},
+			Bidi:    false,
+		},
+		"Post",
+		"Flag",
 	)
 	graph.MustAddE(
 		"partnership",
@@ -670,6 +1104,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Association",
 	)
 	graph.MustAddE(
+		"news_items",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+		},
+		"Project",
+		"NewsItem",
+	)
+	graph.MustAddE(
+		"post",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   reaction.PostTable,
+			Columns: []string{reaction.PostColumn},
+			Bidi:    false,
+		},
+		"Reaction",
+		"Post",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   reaction.UserTable,
+			Columns: []string{reaction.UserColumn},
+			Bidi:    false,
+		},
+		"Reaction",
+		"User",
+	)
+	graph.MustAddE(
 		"country",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -706,6 +1176,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"category",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   topic.CategoryTable,
+			Columns: []string{topic.CategoryColumn},
+			Bidi:    false,
+		},
+		"Topic",
+		"ForumCategory",
+	)
+	graph.MustAddE(
+		"author",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   topic.AuthorTable,
+			Columns: []string{topic.AuthorColumn},
+			Bidi:    false,
+		},
+		"Topic",
+		"User",
+	)
+	graph.MustAddE(
+		"posts",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   topic.PostsTable,
+			Columns: []string{topic.PostsColumn},
+			Bidi:    false,
+		},
+		"Topic",
+		"Post",
+	)
+	graph.MustAddE(
 		"memberships",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -740,6 +1246,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"APIKey",
+	)
+	graph.MustAddE(
+		"mentioned_in",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+		},
+		"User",
+		"Post",
 	)
 	return graph
 }()
@@ -1325,6 +1843,217 @@ func (f *CountryFilter) WhereHasAssociationsWith(preds ...predicate.Association)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *FlagQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the FlagQuery builder.
+func (_q *FlagQuery) Filter() *FlagFilter {
+	return &FlagFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *FlagMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the FlagMutation builder.
+func (m *FlagMutation) Filter() *FlagFilter {
+	return &FlagFilter{config: m.config, predicateAdder: m}
+}
+
+// FlagFilter provides a generic filtering capability at runtime for FlagQuery.
+type FlagFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *FlagFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *FlagFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(flag.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *FlagFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(flag.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *FlagFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(flag.FieldUpdatedAt))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *FlagFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(flag.FieldReason))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *FlagFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(flag.FieldStatus))
+}
+
+// WhereResolution applies the entql string predicate on the resolution field.
+func (f *FlagFilter) WhereResolution(p entql.StringP) {
+	f.Where(p.Field(flag.FieldResolution))
+}
+
+// WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
+func (f *FlagFilter) WhereResolvedAt(p entql.TimeP) {
+	f.Where(p.Field(flag.FieldResolvedAt))
+}
+
+// WherePostID applies the entql int predicate on the post_id field.
+func (f *FlagFilter) WherePostID(p entql.IntP) {
+	f.Where(p.Field(flag.FieldPostID))
+}
+
+// WhereReporterID applies the entql int predicate on the reporter_id field.
+func (f *FlagFilter) WhereReporterID(p entql.IntP) {
+	f.Where(p.Field(flag.FieldReporterID))
+}
+
+// WhereResolvedByID applies the entql int predicate on the resolved_by_id field.
+func (f *FlagFilter) WhereResolvedByID(p entql.IntP) {
+	f.Where(p.Field(flag.FieldResolvedByID))
+}
+
+// WhereHasPost applies a predicate to check if query has an edge post.
+func (f *FlagFilter) WhereHasPost() {
+	f.Where(entql.HasEdge("post"))
+}
+
+// WhereHasPostWith applies a predicate to check if query has an edge post with a given conditions (other predicates).
+func (f *FlagFilter) WhereHasPostWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("post", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReporter applies a predicate to check if query has an edge reporter.
+func (f *FlagFilter) WhereHasReporter() {
+	f.Where(entql.HasEdge("reporter"))
+}
+
+// WhereHasReporterWith applies a predicate to check if query has an edge reporter with a given conditions (other predicates).
+func (f *FlagFilter) WhereHasReporterWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("reporter", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResolvedBy applies a predicate to check if query has an edge resolved_by.
+func (f *FlagFilter) WhereHasResolvedBy() {
+	f.Where(entql.HasEdge("resolved_by"))
+}
+
+// WhereHasResolvedByWith applies a predicate to check if query has an edge resolved_by with a given conditions (other predicates).
+func (f *FlagFilter) WhereHasResolvedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("resolved_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ForumCategoryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ForumCategoryQuery builder.
+func (_q *ForumCategoryQuery) Filter() *ForumCategoryFilter {
+	return &ForumCategoryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ForumCategoryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ForumCategoryMutation builder.
+func (m *ForumCategoryMutation) Filter() *ForumCategoryFilter {
+	return &ForumCategoryFilter{config: m.config, predicateAdder: m}
+}
+
+// ForumCategoryFilter provides a generic filtering capability at runtime for ForumCategoryQuery.
+type ForumCategoryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ForumCategoryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ForumCategoryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(forumcategory.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ForumCategoryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(forumcategory.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ForumCategoryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(forumcategory.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ForumCategoryFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(forumcategory.FieldName))
+}
+
+// WhereSlug applies the entql string predicate on the slug field.
+func (f *ForumCategoryFilter) WhereSlug(p entql.StringP) {
+	f.Where(p.Field(forumcategory.FieldSlug))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *ForumCategoryFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(forumcategory.FieldDescription))
+}
+
+// WhereVisibility applies the entql string predicate on the visibility field.
+func (f *ForumCategoryFilter) WhereVisibility(p entql.StringP) {
+	f.Where(p.Field(forumcategory.FieldVisibility))
+}
+
+// WhereHasTopics applies a predicate to check if query has an edge topics.
+func (f *ForumCategoryFilter) WhereHasTopics() {
+	f.Where(entql.HasEdge("topics"))
+}
+
+// WhereHasTopicsWith applies a predicate to check if query has an edge topics with a given conditions (other predicates).
+func (f *ForumCategoryFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topics", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1353,7 +2082,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1465,7 +2194,7 @@ type MunicipalityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MunicipalityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1635,6 +2364,321 @@ func (f *MunicipalityFilter) WhereHasLedProjectsWith(preds ...predicate.Project)
 	})))
 }
 
+// WhereHasNewsItems applies a predicate to check if query has an edge news_items.
+func (f *MunicipalityFilter) WhereHasNewsItems() {
+	f.Where(entql.HasEdge("news_items"))
+}
+
+// WhereHasNewsItemsWith applies a predicate to check if query has an edge news_items with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
+	f.Where(entql.HasEdgeWith("news_items", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *NewsItemQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NewsItemQuery builder.
+func (_q *NewsItemQuery) Filter() *NewsItemFilter {
+	return &NewsItemFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NewsItemMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NewsItemMutation builder.
+func (m *NewsItemMutation) Filter() *NewsItemFilter {
+	return &NewsItemFilter{config: m.config, predicateAdder: m}
+}
+
+// NewsItemFilter provides a generic filtering capability at runtime for NewsItemQuery.
+type NewsItemFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NewsItemFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NewsItemFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(newsitem.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NewsItemFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(newsitem.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NewsItemFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(newsitem.FieldUpdatedAt))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *NewsItemFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(newsitem.FieldTitle))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *NewsItemFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(newsitem.FieldSummary))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *NewsItemFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(newsitem.FieldBody))
+}
+
+// WhereBodyHTML applies the entql string predicate on the body_html field.
+func (f *NewsItemFilter) WhereBodyHTML(p entql.StringP) {
+	f.Where(p.Field(newsitem.FieldBodyHTML))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *NewsItemFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(newsitem.FieldLanguage))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *NewsItemFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(newsitem.FieldStatus))
+}
+
+// WherePublishedAt applies the entql time.Time predicate on the published_at field.
+func (f *NewsItemFilter) WherePublishedAt(p entql.TimeP) {
+	f.Where(p.Field(newsitem.FieldPublishedAt))
+}
+
+// WhereAuthorID applies the entql int predicate on the author_id field.
+func (f *NewsItemFilter) WhereAuthorID(p entql.IntP) {
+	f.Where(p.Field(newsitem.FieldAuthorID))
+}
+
+// WhereHasAuthor applies a predicate to check if query has an edge author.
+func (f *NewsItemFilter) WhereHasAuthor() {
+	f.Where(entql.HasEdge("author"))
+}
+
+// WhereHasAuthorWith applies a predicate to check if query has an edge author with a given conditions (other predicates).
+func (f *NewsItemFilter) WhereHasAuthorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("author", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMunicipalities applies a predicate to check if query has an edge municipalities.
+func (f *NewsItemFilter) WhereHasMunicipalities() {
+	f.Where(entql.HasEdge("municipalities"))
+}
+
+// WhereHasMunicipalitiesWith applies a predicate to check if query has an edge municipalities with a given conditions (other predicates).
+func (f *NewsItemFilter) WhereHasMunicipalitiesWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipalities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartnerships applies a predicate to check if query has an edge partnerships.
+func (f *NewsItemFilter) WhereHasPartnerships() {
+	f.Where(entql.HasEdge("partnerships"))
+}
+
+// WhereHasPartnershipsWith applies a predicate to check if query has an edge partnerships with a given conditions (other predicates).
+func (f *NewsItemFilter) WhereHasPartnershipsWith(preds ...predicate.Partnership) {
+	f.Where(entql.HasEdgeWith("partnerships", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProjects applies a predicate to check if query has an edge projects.
+func (f *NewsItemFilter) WhereHasProjects() {
+	f.Where(entql.HasEdge("projects"))
+}
+
+// WhereHasProjectsWith applies a predicate to check if query has an edge projects with a given conditions (other predicates).
+func (f *NewsItemFilter) WhereHasProjectsWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *NotificationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationQuery builder.
+func (_q *NotificationQuery) Filter() *NotificationFilter {
+	return &NotificationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationMutation builder.
+func (m *NotificationMutation) Filter() *NotificationFilter {
+	return &NotificationFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationFilter provides a generic filtering capability at runtime for NotificationQuery.
+type NotificationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NotificationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldUpdatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *NotificationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(notification.FieldKind))
+}
+
+// WhereReadAt applies the entql time.Time predicate on the read_at field.
+func (f *NotificationFilter) WhereReadAt(p entql.TimeP) {
+	f.Where(p.Field(notification.FieldReadAt))
+}
+
+// WhereRecipientID applies the entql int predicate on the recipient_id field.
+func (f *NotificationFilter) WhereRecipientID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldRecipientID))
+}
+
+// WhereActorID applies the entql int predicate on the actor_id field.
+func (f *NotificationFilter) WhereActorID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldActorID))
+}
+
+// WherePostID applies the entql int predicate on the post_id field.
+func (f *NotificationFilter) WherePostID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldPostID))
+}
+
+// WhereTopicID applies the entql int predicate on the topic_id field.
+func (f *NotificationFilter) WhereTopicID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldTopicID))
+}
+
+// WhereNewsItemID applies the entql int predicate on the news_item_id field.
+func (f *NotificationFilter) WhereNewsItemID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldNewsItemID))
+}
+
+// WhereHasRecipient applies a predicate to check if query has an edge recipient.
+func (f *NotificationFilter) WhereHasRecipient() {
+	f.Where(entql.HasEdge("recipient"))
+}
+
+// WhereHasRecipientWith applies a predicate to check if query has an edge recipient with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasRecipientWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("recipient", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasActor applies a predicate to check if query has an edge actor.
+func (f *NotificationFilter) WhereHasActor() {
+	f.Where(entql.HasEdge("actor"))
+}
+
+// WhereHasActorWith applies a predicate to check if query has an edge actor with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasActorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("actor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPost applies a predicate to check if query has an edge post.
+func (f *NotificationFilter) WhereHasPost() {
+	f.Where(entql.HasEdge("post"))
+}
+
+// WhereHasPostWith applies a predicate to check if query has an edge post with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasPostWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("post", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTopic applies a predicate to check if query has an edge topic.
+func (f *NotificationFilter) WhereHasTopic() {
+	f.Where(entql.HasEdge("topic"))
+}
+
+// WhereHasTopicWith applies a predicate to check if query has an edge topic with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasTopicWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topic", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasNewsItem applies a predicate to check if query has an edge news_item.
+func (f *NotificationFilter) WhereHasNewsItem() {
+	f.Where(entql.HasEdge("news_item"))
+}
+
+// WhereHasNewsItemWith applies a predicate to check if query has an edge news_item with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasNewsItemWith(preds ...predicate.NewsItem) {
+	f.Where(entql.HasEdgeWith("news_item", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PartnershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1664,7 +2708,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1809,6 +2853,20 @@ func (f *PartnershipFilter) WhereHasActivitiesWith(preds ...predicate.Activity) 
 	})))
 }
 
+// WhereHasNewsItems applies a predicate to check if query has an edge news_items.
+func (f *PartnershipFilter) WhereHasNewsItems() {
+	f.Where(entql.HasEdge("news_items"))
+}
+
+// WhereHasNewsItemsWith applies a predicate to check if query has an edge news_items with a given conditions (other predicates).
+func (f *PartnershipFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
+	f.Where(entql.HasEdgeWith("news_items", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PhaseQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1838,7 +2896,7 @@ type PhaseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhaseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1899,6 +2957,208 @@ func (f *PhaseFilter) WhereHasPartnershipsWith(preds ...predicate.Partnership) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PostQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PostQuery builder.
+func (_q *PostQuery) Filter() *PostFilter {
+	return &PostFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PostMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PostMutation builder.
+func (m *PostMutation) Filter() *PostFilter {
+	return &PostFilter{config: m.config, predicateAdder: m}
+}
+
+// PostFilter provides a generic filtering capability at runtime for PostQuery.
+type PostFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PostFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PostFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(post.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PostFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(post.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PostFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(post.FieldUpdatedAt))
+}
+
+// WhereBody applies the entql string predicate on the body field.
+func (f *PostFilter) WhereBody(p entql.StringP) {
+	f.Where(p.Field(post.FieldBody))
+}
+
+// WhereBodyHTML applies the entql string predicate on the body_html field.
+func (f *PostFilter) WhereBodyHTML(p entql.StringP) {
+	f.Where(p.Field(post.FieldBodyHTML))
+}
+
+// WhereEditedAt applies the entql time.Time predicate on the edited_at field.
+func (f *PostFilter) WhereEditedAt(p entql.TimeP) {
+	f.Where(p.Field(post.FieldEditedAt))
+}
+
+// WhereHiddenAt applies the entql time.Time predicate on the hidden_at field.
+func (f *PostFilter) WhereHiddenAt(p entql.TimeP) {
+	f.Where(p.Field(post.FieldHiddenAt))
+}
+
+// WhereTopicID applies the entql int predicate on the topic_id field.
+func (f *PostFilter) WhereTopicID(p entql.IntP) {
+	f.Where(p.Field(post.FieldTopicID))
+}
+
+// WhereAuthorID applies the entql int predicate on the author_id field.
+func (f *PostFilter) WhereAuthorID(p entql.IntP) {
+	f.Where(p.Field(post.FieldAuthorID))
+}
+
+// WhereReplyToID applies the entql int predicate on the reply_to_id field.
+func (f *PostFilter) WhereReplyToID(p entql.IntP) {
+	f.Where(p.Field(post.FieldReplyToID))
+}
+
+// WhereHiddenByID applies the entql int predicate on the hidden_by_id field.
+func (f *PostFilter) WhereHiddenByID(p entql.IntP) {
+	f.Where(p.Field(post.FieldHiddenByID))
+}
+
+// WhereHasTopic applies a predicate to check if query has an edge topic.
+func (f *PostFilter) WhereHasTopic() {
+	f.Where(entql.HasEdge("topic"))
+}
+
+// WhereHasTopicWith applies a predicate to check if query has an edge topic with a given conditions (other predicates).
+func (f *PostFilter) WhereHasTopicWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topic", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAuthor applies a predicate to check if query has an edge author.
+func (f *PostFilter) WhereHasAuthor() {
+	f.Where(entql.HasEdge("author"))
+}
+
+// WhereHasAuthorWith applies a predicate to check if query has an edge author with a given conditions (other predicates).
+func (f *PostFilter) WhereHasAuthorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("author", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReplyTo applies a predicate to check if query has an edge reply_to.
+func (f *PostFilter) WhereHasReplyTo() {
+	f.Where(entql.HasEdge("reply_to"))
+}
+
+// WhereHasReplyToWith applies a predicate to check if query has an edge reply_to with a given conditions (other predicates).
+func (f *PostFilter) WhereHasReplyToWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("reply_to", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReplies applies a predicate to check if query has an edge replies.
+func (f *PostFilter) WhereHasReplies() {
+	f.Where(entql.HasEdge("replies"))
+}
+
+// WhereHasRepliesWith applies a predicate to check if query has an edge replies with a given conditions (other predicates).
+func (f *PostFilter) WhereHasRepliesWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("replies", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasHiddenBy applies a predicate to check if query has an edge hidden_by.
+func (f *PostFilter) WhereHasHiddenBy() {
+	f.Where(entql.HasEdge("hidden_by"))
+}
+
+// WhereHasHiddenByWith applies a predicate to check if query has an edge hidden_by with a given conditions (other predicates).
+func (f *PostFilter) WhereHasHiddenByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("hidden_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMentions applies a predicate to check if query has an edge mentions.
+func (f *PostFilter) WhereHasMentions() {
+	f.Where(entql.HasEdge("mentions"))
+}
+
+// WhereHasMentionsWith applies a predicate to check if query has an edge mentions with a given conditions (other predicates).
+func (f *PostFilter) WhereHasMentionsWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("mentions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReactions applies a predicate to check if query has an edge reactions.
+func (f *PostFilter) WhereHasReactions() {
+	f.Where(entql.HasEdge("reactions"))
+}
+
+// WhereHasReactionsWith applies a predicate to check if query has an edge reactions with a given conditions (other predicates).
+func (f *PostFilter) WhereHasReactionsWith(preds ...predicate.Reaction) {
+	f.Where(entql.HasEdgeWith("reactions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasFlags applies a predicate to check if query has an edge flags.
+func (f *PostFilter) WhereHasFlags() {
+	f.Where(entql.HasEdge("flags"))
+}
+
+// WhereHasFlagsWith applies a predicate to check if query has an edge flags with a given conditions (other predicates).
+func (f *PostFilter) WhereHasFlagsWith(preds ...predicate.Flag) {
+	f.Where(entql.HasEdgeWith("flags", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ProjectQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1927,7 +3187,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2030,6 +3290,113 @@ func (f *ProjectFilter) WhereHasFundersWith(preds ...predicate.Association) {
 	})))
 }
 
+// WhereHasNewsItems applies a predicate to check if query has an edge news_items.
+func (f *ProjectFilter) WhereHasNewsItems() {
+	f.Where(entql.HasEdge("news_items"))
+}
+
+// WhereHasNewsItemsWith applies a predicate to check if query has an edge news_items with a given conditions (other predicates).
+func (f *ProjectFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
+	f.Where(entql.HasEdgeWith("news_items", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ReactionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReactionQuery builder.
+func (_q *ReactionQuery) Filter() *ReactionFilter {
+	return &ReactionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReactionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReactionMutation builder.
+func (m *ReactionMutation) Filter() *ReactionFilter {
+	return &ReactionFilter{config: m.config, predicateAdder: m}
+}
+
+// ReactionFilter provides a generic filtering capability at runtime for ReactionQuery.
+type ReactionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReactionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ReactionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(reaction.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ReactionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(reaction.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ReactionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(reaction.FieldUpdatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ReactionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(reaction.FieldKind))
+}
+
+// WherePostID applies the entql int predicate on the post_id field.
+func (f *ReactionFilter) WherePostID(p entql.IntP) {
+	f.Where(p.Field(reaction.FieldPostID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *ReactionFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(reaction.FieldUserID))
+}
+
+// WhereHasPost applies a predicate to check if query has an edge post.
+func (f *ReactionFilter) WhereHasPost() {
+	f.Where(entql.HasEdge("post"))
+}
+
+// WhereHasPostWith applies a predicate to check if query has an edge post with a given conditions (other predicates).
+func (f *ReactionFilter) WhereHasPostWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("post", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *ReactionFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *ReactionFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *RegionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2059,7 +3426,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2157,7 +3524,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2218,6 +3585,138 @@ func (f *SessionFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TopicQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TopicQuery builder.
+func (_q *TopicQuery) Filter() *TopicFilter {
+	return &TopicFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TopicMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TopicMutation builder.
+func (m *TopicMutation) Filter() *TopicFilter {
+	return &TopicFilter{config: m.config, predicateAdder: m}
+}
+
+// TopicFilter provides a generic filtering capability at runtime for TopicQuery.
+type TopicFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TopicFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TopicFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(topic.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TopicFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(topic.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TopicFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(topic.FieldUpdatedAt))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *TopicFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(topic.FieldTitle))
+}
+
+// WhereTags applies the entql json.RawMessage predicate on the tags field.
+func (f *TopicFilter) WhereTags(p entql.BytesP) {
+	f.Where(p.Field(topic.FieldTags))
+}
+
+// WherePinned applies the entql bool predicate on the pinned field.
+func (f *TopicFilter) WherePinned(p entql.BoolP) {
+	f.Where(p.Field(topic.FieldPinned))
+}
+
+// WhereLocked applies the entql bool predicate on the locked field.
+func (f *TopicFilter) WhereLocked(p entql.BoolP) {
+	f.Where(p.Field(topic.FieldLocked))
+}
+
+// WhereReplyCount applies the entql int predicate on the reply_count field.
+func (f *TopicFilter) WhereReplyCount(p entql.IntP) {
+	f.Where(p.Field(topic.FieldReplyCount))
+}
+
+// WhereLastActivityAt applies the entql time.Time predicate on the last_activity_at field.
+func (f *TopicFilter) WhereLastActivityAt(p entql.TimeP) {
+	f.Where(p.Field(topic.FieldLastActivityAt))
+}
+
+// WhereCategoryID applies the entql int predicate on the category_id field.
+func (f *TopicFilter) WhereCategoryID(p entql.IntP) {
+	f.Where(p.Field(topic.FieldCategoryID))
+}
+
+// WhereAuthorID applies the entql int predicate on the author_id field.
+func (f *TopicFilter) WhereAuthorID(p entql.IntP) {
+	f.Where(p.Field(topic.FieldAuthorID))
+}
+
+// WhereHasCategory applies a predicate to check if query has an edge category.
+func (f *TopicFilter) WhereHasCategory() {
+	f.Where(entql.HasEdge("category"))
+}
+
+// WhereHasCategoryWith applies a predicate to check if query has an edge category with a given conditions (other predicates).
+func (f *TopicFilter) WhereHasCategoryWith(preds ...predicate.ForumCategory) {
+	f.Where(entql.HasEdgeWith("category", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAuthor applies a predicate to check if query has an edge author.
+func (f *TopicFilter) WhereHasAuthor() {
+	f.Where(entql.HasEdge("author"))
+}
+
+// WhereHasAuthorWith applies a predicate to check if query has an edge author with a given conditions (other predicates).
+func (f *TopicFilter) WhereHasAuthorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("author", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPosts applies a predicate to check if query has an edge posts.
+func (f *TopicFilter) WhereHasPosts() {
+	f.Where(entql.HasEdge("posts"))
+}
+
+// WhereHasPostsWith applies a predicate to check if query has an edge posts with a given conditions (other predicates).
+func (f *TopicFilter) WhereHasPostsWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("posts", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2246,7 +3745,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2275,6 +3774,11 @@ func (f *UserFilter) WhereEmail(p entql.StringP) {
 // WhereDisplayName applies the entql string predicate on the display_name field.
 func (f *UserFilter) WhereDisplayName(p entql.StringP) {
 	f.Where(p.Field(user.FieldDisplayName))
+}
+
+// WhereHandle applies the entql string predicate on the handle field.
+func (f *UserFilter) WhereHandle(p entql.StringP) {
+	f.Where(p.Field(user.FieldHandle))
 }
 
 // WherePreferredLanguage applies the entql string predicate on the preferred_language field.
@@ -2333,6 +3837,20 @@ func (f *UserFilter) WhereHasAPIKeys() {
 // WhereHasAPIKeysWith applies a predicate to check if query has an edge api_keys with a given conditions (other predicates).
 func (f *UserFilter) WhereHasAPIKeysWith(preds ...predicate.APIKey) {
 	f.Where(entql.HasEdgeWith("api_keys", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMentionedIn applies a predicate to check if query has an edge mentioned_in.
+func (f *UserFilter) WhereHasMentionedIn() {
+	f.Where(entql.HasEdge("mentioned_in"))
+}
+
+// WhereHasMentionedInWith applies a predicate to check if query has an edge mentioned_in with a given conditions (other predicates).
+func (f *UserFilter) WhereHasMentionedInWith(preds ...predicate.Post) {
+	f.Where(entql.HasEdgeWith("mentioned_in", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

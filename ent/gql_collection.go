@@ -15,12 +15,19 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
 
@@ -1447,6 +1454,395 @@ func newCountryPaginateArgs(rv map[string]any) *countryPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *FlagQuery) CollectFields(ctx context.Context, satisfies ...string) (*FlagQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *FlagQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(flag.Columns))
+		selectedFields = []string{flag.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "post":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PostClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, postImplementors)...); err != nil {
+				return err
+			}
+			_q.withPost = query
+			if _, ok := fieldSeen[flag.FieldPostID]; !ok {
+				selectedFields = append(selectedFields, flag.FieldPostID)
+				fieldSeen[flag.FieldPostID] = struct{}{}
+			}
+
+		case "reporter":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withReporter = query
+			if _, ok := fieldSeen[flag.FieldReporterID]; !ok {
+				selectedFields = append(selectedFields, flag.FieldReporterID)
+				fieldSeen[flag.FieldReporterID] = struct{}{}
+			}
+
+		case "resolvedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withResolvedBy = query
+			if _, ok := fieldSeen[flag.FieldResolvedByID]; !ok {
+				selectedFields = append(selectedFields, flag.FieldResolvedByID)
+				fieldSeen[flag.FieldResolvedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[flag.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, flag.FieldCreatedAt)
+				fieldSeen[flag.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[flag.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, flag.FieldUpdatedAt)
+				fieldSeen[flag.FieldUpdatedAt] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[flag.FieldReason]; !ok {
+				selectedFields = append(selectedFields, flag.FieldReason)
+				fieldSeen[flag.FieldReason] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[flag.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, flag.FieldStatus)
+				fieldSeen[flag.FieldStatus] = struct{}{}
+			}
+		case "resolution":
+			if _, ok := fieldSeen[flag.FieldResolution]; !ok {
+				selectedFields = append(selectedFields, flag.FieldResolution)
+				fieldSeen[flag.FieldResolution] = struct{}{}
+			}
+		case "resolvedAt":
+			if _, ok := fieldSeen[flag.FieldResolvedAt]; !ok {
+				selectedFields = append(selectedFields, flag.FieldResolvedAt)
+				fieldSeen[flag.FieldResolvedAt] = struct{}{}
+			}
+		case "postID":
+			if _, ok := fieldSeen[flag.FieldPostID]; !ok {
+				selectedFields = append(selectedFields, flag.FieldPostID)
+				fieldSeen[flag.FieldPostID] = struct{}{}
+			}
+		case "reporterID":
+			if _, ok := fieldSeen[flag.FieldReporterID]; !ok {
+				selectedFields = append(selectedFields, flag.FieldReporterID)
+				fieldSeen[flag.FieldReporterID] = struct{}{}
+			}
+		case "resolvedByID":
+			if _, ok := fieldSeen[flag.FieldResolvedByID]; !ok {
+				selectedFields = append(selectedFields, flag.FieldResolvedByID)
+				fieldSeen[flag.FieldResolvedByID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type flagPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []FlagPaginateOption
+}
+
+func newFlagPaginateArgs(rv map[string]any) *flagPaginateArgs {
+	args := &flagPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*FlagOrder:
+			args.opts = append(args.opts, WithFlagOrder(v))
+		case []any:
+			var orders []*FlagOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &FlagOrder{Field: &FlagOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithFlagOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*FlagWhereInput); ok {
+		args.opts = append(args.opts, WithFlagFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ForumCategoryQuery) CollectFields(ctx context.Context, satisfies ...string) (*ForumCategoryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(forumcategory.Columns))
+		selectedFields = []string{forumcategory.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "topics":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TopicClient{config: _q.config}).Query()
+			)
+			args := newTopicPaginateArgs(fieldArgs(ctx, new(TopicWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTopicPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ForumCategory) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"category_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(forumcategory.TopicsColumn), ids...))
+						})
+						if err := query.GroupBy(forumcategory.TopicsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ForumCategory) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Topics)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, topicImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(forumcategory.TopicsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTopics(alias, func(wq *TopicQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[forumcategory.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, forumcategory.FieldCreatedAt)
+				fieldSeen[forumcategory.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[forumcategory.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, forumcategory.FieldUpdatedAt)
+				fieldSeen[forumcategory.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[forumcategory.FieldName]; !ok {
+				selectedFields = append(selectedFields, forumcategory.FieldName)
+				fieldSeen[forumcategory.FieldName] = struct{}{}
+			}
+		case "slug":
+			if _, ok := fieldSeen[forumcategory.FieldSlug]; !ok {
+				selectedFields = append(selectedFields, forumcategory.FieldSlug)
+				fieldSeen[forumcategory.FieldSlug] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[forumcategory.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, forumcategory.FieldDescription)
+				fieldSeen[forumcategory.FieldDescription] = struct{}{}
+			}
+		case "visibility":
+			if _, ok := fieldSeen[forumcategory.FieldVisibility]; !ok {
+				selectedFields = append(selectedFields, forumcategory.FieldVisibility)
+				fieldSeen[forumcategory.FieldVisibility] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type forumcategoryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ForumCategoryPaginateOption
+}
+
+func newForumCategoryPaginateArgs(rv map[string]any) *forumcategoryPaginateArgs {
+	args := &forumcategoryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ForumCategoryOrder:
+			args.opts = append(args.opts, WithForumCategoryOrder(v))
+		case []any:
+			var orders []*ForumCategoryOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ForumCategoryOrder{Field: &ForumCategoryOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithForumCategoryOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ForumCategoryWhereInput); ok {
+		args.opts = append(args.opts, WithForumCategoryFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MembershipQuery) CollectFields(ctx context.Context, satisfies ...string) (*MembershipQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2016,6 +2412,99 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			_q.WithNamedLedProjects(alias, func(wq *ProjectQuery) {
 				*wq = *query
 			})
+
+		case "newsItems":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NewsItemClient{config: _q.config}).Query()
+			)
+			args := newNewsItemPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newNewsItemPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"municipality_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(municipality.NewsItemsTable)
+							s.Join(joinT).On(s.C(newsitem.FieldID), joinT.C(municipality.NewsItemsPrimaryKey[0]))
+							s.Where(sql.InValues(joinT.C(municipality.NewsItemsPrimaryKey[1]), ids...))
+							s.Select(joinT.C(municipality.NewsItemsPrimaryKey[1]), sql.Count("*"))
+							s.GroupBy(joinT.C(municipality.NewsItemsPrimaryKey[1]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.NewsItems)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, newsitemImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(municipality.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedNewsItems(alias, func(wq *NewsItemQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[municipality.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, municipality.FieldCreatedAt)
@@ -2151,6 +2640,650 @@ func newMunicipalityPaginateArgs(rv map[string]any) *municipalityPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*MunicipalityWhereInput); ok {
 		args.opts = append(args.opts, WithMunicipalityFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NewsItemQuery) CollectFields(ctx context.Context, satisfies ...string) (*NewsItemQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(newsitem.Columns))
+		selectedFields = []string{newsitem.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "author":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAuthor = query
+			if _, ok := fieldSeen[newsitem.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldAuthorID)
+				fieldSeen[newsitem.FieldAuthorID] = struct{}{}
+			}
+
+		case "municipalities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			args := newMunicipalityPaginateArgs(fieldArgs(ctx, new(MunicipalityWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newMunicipalityPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*NewsItem) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"news_item_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(newsitem.MunicipalitiesTable)
+							s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(newsitem.MunicipalitiesPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(newsitem.MunicipalitiesPrimaryKey[0]), ids...))
+							s.Select(joinT.C(newsitem.MunicipalitiesPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(newsitem.MunicipalitiesPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*NewsItem) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Municipalities)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(newsitem.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedMunicipalities(alias, func(wq *MunicipalityQuery) {
+				*wq = *query
+			})
+
+		case "partnerships":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			args := newPartnershipPaginateArgs(fieldArgs(ctx, new(PartnershipWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPartnershipPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*NewsItem) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"news_item_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(newsitem.PartnershipsTable)
+							s.Join(joinT).On(s.C(partnership.FieldID), joinT.C(newsitem.PartnershipsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(newsitem.PartnershipsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(newsitem.PartnershipsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(newsitem.PartnershipsPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*NewsItem) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Partnerships)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(newsitem.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedPartnerships(alias, func(wq *PartnershipQuery) {
+				*wq = *query
+			})
+
+		case "projects":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProjectClient{config: _q.config}).Query()
+			)
+			args := newProjectPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newProjectPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*NewsItem) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"news_item_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(newsitem.ProjectsTable)
+							s.Join(joinT).On(s.C(project.FieldID), joinT.C(newsitem.ProjectsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(newsitem.ProjectsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(newsitem.ProjectsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(newsitem.ProjectsPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*NewsItem) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Projects)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, projectImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(newsitem.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedProjects(alias, func(wq *ProjectQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[newsitem.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldCreatedAt)
+				fieldSeen[newsitem.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[newsitem.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldUpdatedAt)
+				fieldSeen[newsitem.FieldUpdatedAt] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[newsitem.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldTitle)
+				fieldSeen[newsitem.FieldTitle] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[newsitem.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldSummary)
+				fieldSeen[newsitem.FieldSummary] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[newsitem.FieldBody]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldBody)
+				fieldSeen[newsitem.FieldBody] = struct{}{}
+			}
+		case "bodyHTML":
+			if _, ok := fieldSeen[newsitem.FieldBodyHTML]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldBodyHTML)
+				fieldSeen[newsitem.FieldBodyHTML] = struct{}{}
+			}
+		case "language":
+			if _, ok := fieldSeen[newsitem.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldLanguage)
+				fieldSeen[newsitem.FieldLanguage] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[newsitem.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldStatus)
+				fieldSeen[newsitem.FieldStatus] = struct{}{}
+			}
+		case "publishedAt":
+			if _, ok := fieldSeen[newsitem.FieldPublishedAt]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldPublishedAt)
+				fieldSeen[newsitem.FieldPublishedAt] = struct{}{}
+			}
+		case "authorID":
+			if _, ok := fieldSeen[newsitem.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, newsitem.FieldAuthorID)
+				fieldSeen[newsitem.FieldAuthorID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type newsitemPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NewsItemPaginateOption
+}
+
+func newNewsItemPaginateArgs(rv map[string]any) *newsitemPaginateArgs {
+	args := &newsitemPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*NewsItemOrder:
+			args.opts = append(args.opts, WithNewsItemOrder(v))
+		case []any:
+			var orders []*NewsItemOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &NewsItemOrder{Field: &NewsItemOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithNewsItemOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*NewsItemWhereInput); ok {
+		args.opts = append(args.opts, WithNewsItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NotificationQuery) CollectFields(ctx context.Context, satisfies ...string) (*NotificationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(notification.Columns))
+		selectedFields = []string{notification.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "recipient":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecipient = query
+			if _, ok := fieldSeen[notification.FieldRecipientID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldRecipientID)
+				fieldSeen[notification.FieldRecipientID] = struct{}{}
+			}
+
+		case "actor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withActor = query
+			if _, ok := fieldSeen[notification.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldActorID)
+				fieldSeen[notification.FieldActorID] = struct{}{}
+			}
+
+		case "post":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PostClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, postImplementors)...); err != nil {
+				return err
+			}
+			_q.withPost = query
+			if _, ok := fieldSeen[notification.FieldPostID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldPostID)
+				fieldSeen[notification.FieldPostID] = struct{}{}
+			}
+
+		case "topic":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TopicClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, topicImplementors)...); err != nil {
+				return err
+			}
+			_q.withTopic = query
+			if _, ok := fieldSeen[notification.FieldTopicID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldTopicID)
+				fieldSeen[notification.FieldTopicID] = struct{}{}
+			}
+
+		case "newsItem":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NewsItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, newsitemImplementors)...); err != nil {
+				return err
+			}
+			_q.withNewsItem = query
+			if _, ok := fieldSeen[notification.FieldNewsItemID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldNewsItemID)
+				fieldSeen[notification.FieldNewsItemID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldCreatedAt)
+				fieldSeen[notification.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[notification.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldUpdatedAt)
+				fieldSeen[notification.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[notification.FieldKind]; !ok {
+				selectedFields = append(selectedFields, notification.FieldKind)
+				fieldSeen[notification.FieldKind] = struct{}{}
+			}
+		case "readAt":
+			if _, ok := fieldSeen[notification.FieldReadAt]; !ok {
+				selectedFields = append(selectedFields, notification.FieldReadAt)
+				fieldSeen[notification.FieldReadAt] = struct{}{}
+			}
+		case "recipientID":
+			if _, ok := fieldSeen[notification.FieldRecipientID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldRecipientID)
+				fieldSeen[notification.FieldRecipientID] = struct{}{}
+			}
+		case "actorID":
+			if _, ok := fieldSeen[notification.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldActorID)
+				fieldSeen[notification.FieldActorID] = struct{}{}
+			}
+		case "postID":
+			if _, ok := fieldSeen[notification.FieldPostID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldPostID)
+				fieldSeen[notification.FieldPostID] = struct{}{}
+			}
+		case "topicID":
+			if _, ok := fieldSeen[notification.FieldTopicID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldTopicID)
+				fieldSeen[notification.FieldTopicID] = struct{}{}
+			}
+		case "newsItemID":
+			if _, ok := fieldSeen[notification.FieldNewsItemID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldNewsItemID)
+				fieldSeen[notification.FieldNewsItemID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type notificationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NotificationPaginateOption
+}
+
+func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
+	args := &notificationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*NotificationOrder:
+			args.opts = append(args.opts, WithNotificationOrder(v))
+		case []any:
+			var orders []*NotificationOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &NotificationOrder{Field: &NotificationOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithNotificationOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*NotificationWhereInput); ok {
+		args.opts = append(args.opts, WithNotificationFilter(v.Filter))
 	}
 	return args
 }
@@ -2496,6 +3629,99 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 			_q.WithNamedActivities(alias, func(wq *ActivityQuery) {
 				*wq = *query
 			})
+
+		case "newsItems":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NewsItemClient{config: _q.config}).Query()
+			)
+			args := newNewsItemPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newNewsItemPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Partnership) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"partnership_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(partnership.NewsItemsTable)
+							s.Join(joinT).On(s.C(newsitem.FieldID), joinT.C(partnership.NewsItemsPrimaryKey[0]))
+							s.Where(sql.InValues(joinT.C(partnership.NewsItemsPrimaryKey[1]), ids...))
+							s.Select(joinT.C(partnership.NewsItemsPrimaryKey[1]), sql.Count("*"))
+							s.GroupBy(joinT.C(partnership.NewsItemsPrimaryKey[1]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Partnership) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.NewsItems)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, newsitemImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(partnership.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedNewsItems(alias, func(wq *NewsItemQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[partnership.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, partnership.FieldCreatedAt)
@@ -2830,6 +4056,466 @@ func newPhasePaginateArgs(rv map[string]any) *phasePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PostQuery) CollectFields(ctx context.Context, satisfies ...string) (*PostQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(post.Columns))
+		selectedFields = []string{post.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "topic":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TopicClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, topicImplementors)...); err != nil {
+				return err
+			}
+			_q.withTopic = query
+			if _, ok := fieldSeen[post.FieldTopicID]; !ok {
+				selectedFields = append(selectedFields, post.FieldTopicID)
+				fieldSeen[post.FieldTopicID] = struct{}{}
+			}
+
+		case "author":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAuthor = query
+			if _, ok := fieldSeen[post.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, post.FieldAuthorID)
+				fieldSeen[post.FieldAuthorID] = struct{}{}
+			}
+
+		case "replyTo":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PostClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, postImplementors)...); err != nil {
+				return err
+			}
+			_q.withReplyTo = query
+			if _, ok := fieldSeen[post.FieldReplyToID]; !ok {
+				selectedFields = append(selectedFields, post.FieldReplyToID)
+				fieldSeen[post.FieldReplyToID] = struct{}{}
+			}
+
+		case "replies":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PostClient{config: _q.config}).Query()
+			)
+			args := newPostPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPostPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"reply_to_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(post.RepliesColumn), ids...))
+						})
+						if err := query.GroupBy(post.RepliesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Replies)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, postImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(post.RepliesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedReplies(alias, func(wq *PostQuery) {
+				*wq = *query
+			})
+
+		case "mentions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedMentions(alias, func(wq *UserQuery) {
+				*wq = *query
+			})
+
+		case "reactions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ReactionClient{config: _q.config}).Query()
+			)
+			args := newReactionPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newReactionPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"post_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(post.ReactionsColumn), ids...))
+						})
+						if err := query.GroupBy(post.ReactionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Reactions)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, reactionImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(post.ReactionsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedReactions(alias, func(wq *ReactionQuery) {
+				*wq = *query
+			})
+
+		case "flags":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FlagClient{config: _q.config}).Query()
+			)
+			args := newFlagPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newFlagPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"post_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(post.FlagsColumn), ids...))
+						})
+						if err := query.GroupBy(post.FlagsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Flags)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, flagImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(post.FlagsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedFlags(alias, func(wq *FlagQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[post.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, post.FieldCreatedAt)
+				fieldSeen[post.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[post.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, post.FieldUpdatedAt)
+				fieldSeen[post.FieldUpdatedAt] = struct{}{}
+			}
+		case "body":
+			if _, ok := fieldSeen[post.FieldBody]; !ok {
+				selectedFields = append(selectedFields, post.FieldBody)
+				fieldSeen[post.FieldBody] = struct{}{}
+			}
+		case "bodyHTML":
+			if _, ok := fieldSeen[post.FieldBodyHTML]; !ok {
+				selectedFields = append(selectedFields, post.FieldBodyHTML)
+				fieldSeen[post.FieldBodyHTML] = struct{}{}
+			}
+		case "editedAt":
+			if _, ok := fieldSeen[post.FieldEditedAt]; !ok {
+				selectedFields = append(selectedFields, post.FieldEditedAt)
+				fieldSeen[post.FieldEditedAt] = struct{}{}
+			}
+		case "hiddenAt":
+			if _, ok := fieldSeen[post.FieldHiddenAt]; !ok {
+				selectedFields = append(selectedFields, post.FieldHiddenAt)
+				fieldSeen[post.FieldHiddenAt] = struct{}{}
+			}
+		case "topicID":
+			if _, ok := fieldSeen[post.FieldTopicID]; !ok {
+				selectedFields = append(selectedFields, post.FieldTopicID)
+				fieldSeen[post.FieldTopicID] = struct{}{}
+			}
+		case "authorID":
+			if _, ok := fieldSeen[post.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, post.FieldAuthorID)
+				fieldSeen[post.FieldAuthorID] = struct{}{}
+			}
+		case "replyToID":
+			if _, ok := fieldSeen[post.FieldReplyToID]; !ok {
+				selectedFields = append(selectedFields, post.FieldReplyToID)
+				fieldSeen[post.FieldReplyToID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type postPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PostPaginateOption
+}
+
+func newPostPaginateArgs(rv map[string]any) *postPaginateArgs {
+	args := &postPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PostOrder:
+			args.opts = append(args.opts, WithPostOrder(v))
+		case []any:
+			var orders []*PostOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PostOrder{Field: &PostOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPostOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PostWhereInput); ok {
+		args.opts = append(args.opts, WithPostFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ProjectQuery) CollectFields(ctx context.Context, satisfies ...string) (*ProjectQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2973,6 +4659,99 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			_q.WithNamedFunders(alias, func(wq *AssociationQuery) {
 				*wq = *query
 			})
+
+		case "newsItems":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NewsItemClient{config: _q.config}).Query()
+			)
+			args := newNewsItemPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newNewsItemPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"project_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(project.NewsItemsTable)
+							s.Join(joinT).On(s.C(newsitem.FieldID), joinT.C(project.NewsItemsPrimaryKey[0]))
+							s.Where(sql.InValues(joinT.C(project.NewsItemsPrimaryKey[1]), ids...))
+							s.Select(joinT.C(project.NewsItemsPrimaryKey[1]), sql.Count("*"))
+							s.GroupBy(joinT.C(project.NewsItemsPrimaryKey[1]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Project) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.NewsItems)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, newsitemImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(project.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedNewsItems(alias, func(wq *NewsItemQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[project.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, project.FieldCreatedAt)
@@ -3088,6 +4867,145 @@ func newProjectPaginateArgs(rv map[string]any) *projectPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ProjectWhereInput); ok {
 		args.opts = append(args.opts, WithProjectFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ReactionQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReactionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ReactionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(reaction.Columns))
+		selectedFields = []string{reaction.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "post":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PostClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, postImplementors)...); err != nil {
+				return err
+			}
+			_q.withPost = query
+			if _, ok := fieldSeen[reaction.FieldPostID]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldPostID)
+				fieldSeen[reaction.FieldPostID] = struct{}{}
+			}
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[reaction.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldUserID)
+				fieldSeen[reaction.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[reaction.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldCreatedAt)
+				fieldSeen[reaction.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[reaction.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldUpdatedAt)
+				fieldSeen[reaction.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[reaction.FieldKind]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldKind)
+				fieldSeen[reaction.FieldKind] = struct{}{}
+			}
+		case "postID":
+			if _, ok := fieldSeen[reaction.FieldPostID]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldPostID)
+				fieldSeen[reaction.FieldPostID] = struct{}{}
+			}
+		case "userID":
+			if _, ok := fieldSeen[reaction.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, reaction.FieldUserID)
+				fieldSeen[reaction.FieldUserID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type reactionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ReactionPaginateOption
+}
+
+func newReactionPaginateArgs(rv map[string]any) *reactionPaginateArgs {
+	args := &reactionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ReactionOrder{Field: &ReactionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithReactionOrder(order))
+			}
+		case *ReactionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithReactionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ReactionWhereInput); ok {
+		args.opts = append(args.opts, WithReactionFilter(v.Filter))
 	}
 	return args
 }
@@ -3312,6 +5230,265 @@ func newRegionPaginateArgs(rv map[string]any) *regionPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TopicQuery) CollectFields(ctx context.Context, satisfies ...string) (*TopicQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(topic.Columns))
+		selectedFields = []string{topic.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "category":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ForumCategoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, forumcategoryImplementors)...); err != nil {
+				return err
+			}
+			_q.withCategory = query
+			if _, ok := fieldSeen[topic.FieldCategoryID]; !ok {
+				selectedFields = append(selectedFields, topic.FieldCategoryID)
+				fieldSeen[topic.FieldCategoryID] = struct{}{}
+			}
+
+		case "author":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withAuthor = query
+			if _, ok := fieldSeen[topic.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, topic.FieldAuthorID)
+				fieldSeen[topic.FieldAuthorID] = struct{}{}
+			}
+
+		case "posts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PostClient{config: _q.config}).Query()
+			)
+			args := newPostPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPostPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"topic_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(topic.PostsColumn), ids...))
+						})
+						if err := query.GroupBy(topic.PostsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Topic) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Posts)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, postImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(topic.PostsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedPosts(alias, func(wq *PostQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[topic.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, topic.FieldCreatedAt)
+				fieldSeen[topic.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[topic.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, topic.FieldUpdatedAt)
+				fieldSeen[topic.FieldUpdatedAt] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[topic.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, topic.FieldTitle)
+				fieldSeen[topic.FieldTitle] = struct{}{}
+			}
+		case "tags":
+			if _, ok := fieldSeen[topic.FieldTags]; !ok {
+				selectedFields = append(selectedFields, topic.FieldTags)
+				fieldSeen[topic.FieldTags] = struct{}{}
+			}
+		case "pinned":
+			if _, ok := fieldSeen[topic.FieldPinned]; !ok {
+				selectedFields = append(selectedFields, topic.FieldPinned)
+				fieldSeen[topic.FieldPinned] = struct{}{}
+			}
+		case "locked":
+			if _, ok := fieldSeen[topic.FieldLocked]; !ok {
+				selectedFields = append(selectedFields, topic.FieldLocked)
+				fieldSeen[topic.FieldLocked] = struct{}{}
+			}
+		case "replyCount":
+			if _, ok := fieldSeen[topic.FieldReplyCount]; !ok {
+				selectedFields = append(selectedFields, topic.FieldReplyCount)
+				fieldSeen[topic.FieldReplyCount] = struct{}{}
+			}
+		case "lastActivityAt":
+			if _, ok := fieldSeen[topic.FieldLastActivityAt]; !ok {
+				selectedFields = append(selectedFields, topic.FieldLastActivityAt)
+				fieldSeen[topic.FieldLastActivityAt] = struct{}{}
+			}
+		case "categoryID":
+			if _, ok := fieldSeen[topic.FieldCategoryID]; !ok {
+				selectedFields = append(selectedFields, topic.FieldCategoryID)
+				fieldSeen[topic.FieldCategoryID] = struct{}{}
+			}
+		case "authorID":
+			if _, ok := fieldSeen[topic.FieldAuthorID]; !ok {
+				selectedFields = append(selectedFields, topic.FieldAuthorID)
+				fieldSeen[topic.FieldAuthorID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type topicPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TopicPaginateOption
+}
+
+func newTopicPaginateArgs(rv map[string]any) *topicPaginateArgs {
+	args := &topicPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*TopicOrder:
+			args.opts = append(args.opts, WithTopicOrder(v))
+		case []any:
+			var orders []*TopicOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &TopicOrder{Field: &TopicOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithTopicOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*TopicWhereInput); ok {
+		args.opts = append(args.opts, WithTopicFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *UserQuery) CollectFields(ctx context.Context, satisfies ...string) (*UserQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -3435,6 +5612,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldDisplayName]; !ok {
 				selectedFields = append(selectedFields, user.FieldDisplayName)
 				fieldSeen[user.FieldDisplayName] = struct{}{}
+			}
+		case "handle":
+			if _, ok := fieldSeen[user.FieldHandle]; !ok {
+				selectedFields = append(selectedFields, user.FieldHandle)
+				fieldSeen[user.FieldHandle] = struct{}{}
 			}
 		case "preferredLanguage":
 			if _, ok := fieldSeen[user.FieldPreferredLanguage]; !ok {

@@ -199,6 +199,51 @@ func (_m *Country) Associations(
 	return _m.QueryAssociations().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Flag) Post(ctx context.Context) (*Post, error) {
+	result, err := _m.Edges.PostOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPost().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Flag) Reporter(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ReporterOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReporter().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Flag) ResolvedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ResolvedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResolvedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ForumCategory) Topics(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*TopicOrder, where *TopicWhereInput,
+) (*TopicConnection, error) {
+	opts := []TopicPaginateOption{
+		WithTopicOrder(orderBy),
+		WithTopicFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedTopics(alias); err == nil || hasTotalCount {
+		pager, err := newTopicPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TopicConnection{Edges: []*TopicEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTopics().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Membership) User(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.UserOrErr()
 	if IsNotLoaded(err) {
@@ -322,6 +367,136 @@ func (_m *Municipality) LedProjects(
 	return _m.QueryLedProjects().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Municipality) NewsItems(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*NewsItemOrder,
+) (*NewsItemConnection, error) {
+	opts := []NewsItemPaginateOption{
+		WithNewsItemOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedNewsItems(alias); err == nil || hasTotalCount {
+		pager, err := newNewsItemPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &NewsItemConnection{Edges: []*NewsItemEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *NewsItem) Author(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AuthorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuthor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *NewsItem) Municipalities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*MunicipalityOrder, where *MunicipalityWhereInput,
+) (*MunicipalityConnection, error) {
+	opts := []MunicipalityPaginateOption{
+		WithMunicipalityOrder(orderBy),
+		WithMunicipalityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedMunicipalities(alias); err == nil || hasTotalCount {
+		pager, err := newMunicipalityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *NewsItem) Partnerships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PartnershipOrder, where *PartnershipWhereInput,
+) (*PartnershipConnection, error) {
+	opts := []PartnershipPaginateOption{
+		WithPartnershipOrder(orderBy),
+		WithPartnershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedPartnerships(alias); err == nil || hasTotalCount {
+		pager, err := newPartnershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPartnerships().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *NewsItem) Projects(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
+) (*ProjectConnection, error) {
+	opts := []ProjectPaginateOption{
+		WithProjectOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedProjects(alias); err == nil || hasTotalCount {
+		pager, err := newProjectPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryProjects().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Notification) Recipient(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.RecipientOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecipient().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Notification) Actor(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) Post(ctx context.Context) (*Post, error) {
+	result, err := _m.Edges.PostOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPost().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) Topic(ctx context.Context) (*Topic, error) {
+	result, err := _m.Edges.TopicOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTopic().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) NewsItem(ctx context.Context) (*NewsItem, error) {
+	result, err := _m.Edges.NewsItemOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNewsItem().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Partnership) UkrainianMunicipality(ctx context.Context) (*Municipality, error) {
 	result, err := _m.Edges.UkrainianMunicipalityOrErr()
 	if IsNotLoaded(err) {
@@ -408,6 +583,26 @@ func (_m *Partnership) Activities(
 	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Partnership) NewsItems(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*NewsItemOrder,
+) (*NewsItemConnection, error) {
+	opts := []NewsItemPaginateOption{
+		WithNewsItemOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedNewsItems(alias); err == nil || hasTotalCount {
+		pager, err := newNewsItemPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &NewsItemConnection{Edges: []*NewsItemEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Phase) Partnerships(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PartnershipOrder, where *PartnershipWhereInput,
 ) (*PartnershipConnection, error) {
@@ -427,6 +622,102 @@ func (_m *Phase) Partnerships(
 		return conn, nil
 	}
 	return _m.QueryPartnerships().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Post) Topic(ctx context.Context) (*Topic, error) {
+	result, err := _m.Edges.TopicOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTopic().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Post) Author(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AuthorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuthor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Post) ReplyTo(ctx context.Context) (*Post, error) {
+	result, err := _m.Edges.ReplyToOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReplyTo().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Post) Replies(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PostOrder,
+) (*PostConnection, error) {
+	opts := []PostPaginateOption{
+		WithPostOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedReplies(alias); err == nil || hasTotalCount {
+		pager, err := newPostPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PostConnection{Edges: []*PostEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryReplies().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Post) Mentions(ctx context.Context) (result []*User, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedMentions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.MentionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMentions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Post) Reactions(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ReactionOrder,
+) (*ReactionConnection, error) {
+	opts := []ReactionPaginateOption{
+		WithReactionOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedReactions(alias); err == nil || hasTotalCount {
+		pager, err := newReactionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ReactionConnection{Edges: []*ReactionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryReactions().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Post) Flags(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*FlagOrder,
+) (*FlagConnection, error) {
+	opts := []FlagPaginateOption{
+		WithFlagOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedFlags(alias); err == nil || hasTotalCount {
+		pager, err := newFlagPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &FlagConnection{Edges: []*FlagEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryFlags().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Project) Partnership(ctx context.Context) (*Partnership, error) {
@@ -466,6 +757,42 @@ func (_m *Project) Funders(
 	return _m.QueryFunders().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Project) NewsItems(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*NewsItemOrder,
+) (*NewsItemConnection, error) {
+	opts := []NewsItemPaginateOption{
+		WithNewsItemOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedNewsItems(alias); err == nil || hasTotalCount {
+		pager, err := newNewsItemPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &NewsItemConnection{Edges: []*NewsItemEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Reaction) Post(ctx context.Context) (*Post, error) {
+	result, err := _m.Edges.PostOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPost().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Reaction) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Region) Country(ctx context.Context) (*Country, error) {
 	result, err := _m.Edges.CountryOrErr()
 	if IsNotLoaded(err) {
@@ -493,6 +820,42 @@ func (_m *Region) Municipalities(
 		return conn, nil
 	}
 	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Topic) Category(ctx context.Context) (*ForumCategory, error) {
+	result, err := _m.Edges.CategoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCategory().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Topic) Author(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AuthorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuthor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Topic) Posts(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PostOrder,
+) (*PostConnection, error) {
+	opts := []PostPaginateOption{
+		WithPostOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedPosts(alias); err == nil || hasTotalCount {
+		pager, err := newPostPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PostConnection{Edges: []*PostEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPosts().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *User) Memberships(

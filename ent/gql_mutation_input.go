@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
@@ -450,6 +451,72 @@ func (c *CountryUpdateOne) SetInput(i UpdateCountryInput) *CountryUpdateOne {
 	return c
 }
 
+// CreateForumCategoryInput represents a mutation input for creating forumcategories.
+type CreateForumCategoryInput struct {
+	Name        string
+	Slug        string
+	Description *string
+	Visibility  *forumcategory.Visibility
+}
+
+// Mutate applies the CreateForumCategoryInput on the ForumCategoryMutation builder.
+func (i *CreateForumCategoryInput) Mutate(m *ForumCategoryMutation) {
+	m.SetName(i.Name)
+	m.SetSlug(i.Slug)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Visibility; v != nil {
+		m.SetVisibility(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateForumCategoryInput on the ForumCategoryCreate builder.
+func (c *ForumCategoryCreate) SetInput(i CreateForumCategoryInput) *ForumCategoryCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateForumCategoryInput represents a mutation input for updating forumcategories.
+type UpdateForumCategoryInput struct {
+	Name             *string
+	Slug             *string
+	ClearDescription bool
+	Description      *string
+	Visibility       *forumcategory.Visibility
+}
+
+// Mutate applies the UpdateForumCategoryInput on the ForumCategoryMutation builder.
+func (i *UpdateForumCategoryInput) Mutate(m *ForumCategoryMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Slug; v != nil {
+		m.SetSlug(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Visibility; v != nil {
+		m.SetVisibility(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateForumCategoryInput on the ForumCategoryUpdate builder.
+func (c *ForumCategoryUpdate) SetInput(i UpdateForumCategoryInput) *ForumCategoryUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateForumCategoryInput on the ForumCategoryUpdateOne builder.
+func (c *ForumCategoryUpdateOne) SetInput(i UpdateForumCategoryInput) *ForumCategoryUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateMembershipInput represents a mutation input for creating memberships.
 type CreateMembershipInput struct {
 	Role           *membership.Role
@@ -716,6 +783,120 @@ func (c *MunicipalityUpdate) SetInput(i UpdateMunicipalityInput) *MunicipalityUp
 
 // SetInput applies the change-set in the UpdateMunicipalityInput on the MunicipalityUpdateOne builder.
 func (c *MunicipalityUpdateOne) SetInput(i UpdateMunicipalityInput) *MunicipalityUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateNewsItemInput represents a mutation input for creating newsitems.
+type CreateNewsItemInput struct {
+	Title           string
+	Summary         *string
+	Body            string
+	Language        *string
+	MunicipalityIDs []int
+	PartnershipIDs  []int
+	ProjectIDs      []int
+}
+
+// Mutate applies the CreateNewsItemInput on the NewsItemMutation builder.
+func (i *CreateNewsItemInput) Mutate(m *NewsItemMutation) {
+	m.SetTitle(i.Title)
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
+	}
+	m.SetBody(i.Body)
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
+	if v := i.MunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.PartnershipIDs; len(v) > 0 {
+		m.AddPartnershipIDs(v...)
+	}
+	if v := i.ProjectIDs; len(v) > 0 {
+		m.AddProjectIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateNewsItemInput on the NewsItemCreate builder.
+func (c *NewsItemCreate) SetInput(i CreateNewsItemInput) *NewsItemCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateNewsItemInput represents a mutation input for updating newsitems.
+type UpdateNewsItemInput struct {
+	Title                 *string
+	ClearSummary          bool
+	Summary               *string
+	Body                  *string
+	Language              *string
+	ClearMunicipalities   bool
+	AddMunicipalityIDs    []int
+	RemoveMunicipalityIDs []int
+	ClearPartnerships     bool
+	AddPartnershipIDs     []int
+	RemovePartnershipIDs  []int
+	ClearProjects         bool
+	AddProjectIDs         []int
+	RemoveProjectIDs      []int
+}
+
+// Mutate applies the UpdateNewsItemInput on the NewsItemMutation builder.
+func (i *UpdateNewsItemInput) Mutate(m *NewsItemMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearSummary {
+		m.ClearSummary()
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
+	}
+	if v := i.Body; v != nil {
+		m.SetBody(*v)
+	}
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
+	if i.ClearMunicipalities {
+		m.ClearMunicipalities()
+	}
+	if v := i.AddMunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
+		m.RemoveMunicipalityIDs(v...)
+	}
+	if i.ClearPartnerships {
+		m.ClearPartnerships()
+	}
+	if v := i.AddPartnershipIDs; len(v) > 0 {
+		m.AddPartnershipIDs(v...)
+	}
+	if v := i.RemovePartnershipIDs; len(v) > 0 {
+		m.RemovePartnershipIDs(v...)
+	}
+	if i.ClearProjects {
+		m.ClearProjects()
+	}
+	if v := i.AddProjectIDs; len(v) > 0 {
+		m.AddProjectIDs(v...)
+	}
+	if v := i.RemoveProjectIDs; len(v) > 0 {
+		m.RemoveProjectIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateNewsItemInput on the NewsItemUpdate builder.
+func (c *NewsItemUpdate) SetInput(i UpdateNewsItemInput) *NewsItemUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateNewsItemInput on the NewsItemUpdateOne builder.
+func (c *NewsItemUpdateOne) SetInput(i UpdateNewsItemInput) *NewsItemUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

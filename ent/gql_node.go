@@ -14,13 +14,20 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/internal"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/hashicorp/go-multierror"
 )
@@ -55,6 +62,16 @@ var countryImplementors = []string{"Country", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Country) IsNode() {}
 
+var flagImplementors = []string{"Flag", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Flag) IsNode() {}
+
+var forumcategoryImplementors = []string{"ForumCategory", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ForumCategory) IsNode() {}
+
 var membershipImplementors = []string{"Membership", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -64,6 +81,16 @@ var municipalityImplementors = []string{"Municipality", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Municipality) IsNode() {}
+
+var newsitemImplementors = []string{"NewsItem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*NewsItem) IsNode() {}
+
+var notificationImplementors = []string{"Notification", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Notification) IsNode() {}
 
 var partnershipImplementors = []string{"Partnership", "Node"}
 
@@ -75,15 +102,30 @@ var phaseImplementors = []string{"Phase", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Phase) IsNode() {}
 
+var postImplementors = []string{"Post", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Post) IsNode() {}
+
 var projectImplementors = []string{"Project", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Project) IsNode() {}
 
+var reactionImplementors = []string{"Reaction", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Reaction) IsNode() {}
+
 var regionImplementors = []string{"Region", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Region) IsNode() {}
+
+var topicImplementors = []string{"Topic", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Topic) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -212,6 +254,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case flag.Table:
+		query := c.Flag.Query().
+			Where(flag.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, flagImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case forumcategory.Table:
+		query := c.ForumCategory.Query().
+			Where(forumcategory.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, forumcategoryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case membership.Table:
 		query := c.Membership.Query().
 			Where(membership.ID(id))
@@ -226,6 +286,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(municipality.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, municipalityImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case newsitem.Table:
+		query := c.NewsItem.Query().
+			Where(newsitem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, newsitemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case notification.Table:
+		query := c.Notification.Query().
+			Where(notification.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, notificationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -248,6 +326,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case post.Table:
+		query := c.Post.Query().
+			Where(post.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, postImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case project.Table:
 		query := c.Project.Query().
 			Where(project.ID(id))
@@ -257,11 +344,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case reaction.Table:
+		query := c.Reaction.Query().
+			Where(reaction.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reactionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case region.Table:
 		query := c.Region.Query().
 			Where(region.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, regionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case topic.Table:
+		query := c.Topic.Query().
+			Where(topic.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, topicImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -428,6 +533,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case flag.Table:
+		query := c.Flag.Query().
+			Where(flag.IDIn(ids...))
+		query, err := query.CollectFields(ctx, flagImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case forumcategory.Table:
+		query := c.ForumCategory.Query().
+			Where(forumcategory.IDIn(ids...))
+		query, err := query.CollectFields(ctx, forumcategoryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case membership.Table:
 		query := c.Membership.Query().
 			Where(membership.IDIn(ids...))
@@ -448,6 +585,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Municipality.Query().
 			Where(municipality.IDIn(ids...))
 		query, err := query.CollectFields(ctx, municipalityImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case newsitem.Table:
+		query := c.NewsItem.Query().
+			Where(newsitem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, newsitemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case notification.Table:
+		query := c.Notification.Query().
+			Where(notification.IDIn(ids...))
+		query, err := query.CollectFields(ctx, notificationImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -492,6 +661,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case post.Table:
+		query := c.Post.Query().
+			Where(post.IDIn(ids...))
+		query, err := query.CollectFields(ctx, postImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case project.Table:
 		query := c.Project.Query().
 			Where(project.IDIn(ids...))
@@ -508,10 +693,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case reaction.Table:
+		query := c.Reaction.Query().
+			Where(reaction.IDIn(ids...))
+		query, err := query.CollectFields(ctx, reactionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case region.Table:
 		query := c.Region.Query().
 			Where(region.IDIn(ids...))
 		query, err := query.CollectFields(ctx, regionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case topic.Table:
+		query := c.Topic.Query().
+			Where(topic.IDIn(ids...))
+		query, err := query.CollectFields(ctx, topicImplementors...)
 		if err != nil {
 			return nil, err
 		}

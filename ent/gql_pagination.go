@@ -19,12 +19,19 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -2003,6 +2010,778 @@ func (_m *Country) ToEdge(order *CountryOrder) *CountryEdge {
 	}
 }
 
+// FlagEdge is the edge representation of Flag.
+type FlagEdge struct {
+	Node   *Flag  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// FlagConnection is the connection containing edges to Flag.
+type FlagConnection struct {
+	Edges      []*FlagEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *FlagConnection) build(nodes []*Flag, pager *flagPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Flag
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Flag {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Flag {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*FlagEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &FlagEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// FlagPaginateOption enables pagination customization.
+type FlagPaginateOption func(*flagPager) error
+
+// WithFlagOrder configures pagination ordering.
+func WithFlagOrder(order []*FlagOrder) FlagPaginateOption {
+	return func(pager *flagPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithFlagFilter configures pagination filter.
+func WithFlagFilter(filter func(*FlagQuery) (*FlagQuery, error)) FlagPaginateOption {
+	return func(pager *flagPager) error {
+		if filter == nil {
+			return errors.New("FlagQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type flagPager struct {
+	reverse bool
+	order   []*FlagOrder
+	filter  func(*FlagQuery) (*FlagQuery, error)
+}
+
+func newFlagPager(opts []FlagPaginateOption, reverse bool) (*flagPager, error) {
+	pager := &flagPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *flagPager) applyFilter(query *FlagQuery) (*FlagQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *flagPager) toCursor(_m *Flag) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *flagPager) applyCursors(query *FlagQuery, after, before *Cursor) (*FlagQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultFlagOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *flagPager) applyOrder(query *FlagQuery) *FlagQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultFlagOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultFlagOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *flagPager) orderExpr(query *FlagQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultFlagOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Flag.
+func (_m *FlagQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...FlagPaginateOption,
+) (*FlagConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newFlagPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &FlagConnection{Edges: []*FlagEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// FlagOrderFieldCreatedAt orders Flag by created_at.
+	FlagOrderFieldCreatedAt = &FlagOrderField{
+		Value: func(_m *Flag) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: flag.FieldCreatedAt,
+		toTerm: flag.ByCreatedAt,
+		toCursor: func(_m *Flag) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// FlagOrderFieldUpdatedAt orders Flag by updated_at.
+	FlagOrderFieldUpdatedAt = &FlagOrderField{
+		Value: func(_m *Flag) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: flag.FieldUpdatedAt,
+		toTerm: flag.ByUpdatedAt,
+		toCursor: func(_m *Flag) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// FlagOrderFieldStatus orders Flag by status.
+	FlagOrderFieldStatus = &FlagOrderField{
+		Value: func(_m *Flag) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: flag.FieldStatus,
+		toTerm: flag.ByStatus,
+		toCursor: func(_m *Flag) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f FlagOrderField) String() string {
+	var str string
+	switch f.column {
+	case FlagOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case FlagOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case FlagOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f FlagOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *FlagOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("FlagOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *FlagOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *FlagOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *FlagOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid FlagOrderField", str)
+	}
+	return nil
+}
+
+// FlagOrderField defines the ordering field of Flag.
+type FlagOrderField struct {
+	// Value extracts the ordering value from the given Flag.
+	Value    func(*Flag) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) flag.OrderOption
+	toCursor func(*Flag) Cursor
+}
+
+// FlagOrder defines the ordering of Flag.
+type FlagOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *FlagOrderField `json:"field"`
+}
+
+// DefaultFlagOrder is the default ordering of Flag.
+var DefaultFlagOrder = &FlagOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &FlagOrderField{
+		Value: func(_m *Flag) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: flag.FieldID,
+		toTerm: flag.ByID,
+		toCursor: func(_m *Flag) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Flag into FlagEdge.
+func (_m *Flag) ToEdge(order *FlagOrder) *FlagEdge {
+	if order == nil {
+		order = DefaultFlagOrder
+	}
+	return &FlagEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ForumCategoryEdge is the edge representation of ForumCategory.
+type ForumCategoryEdge struct {
+	Node   *ForumCategory `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// ForumCategoryConnection is the connection containing edges to ForumCategory.
+type ForumCategoryConnection struct {
+	Edges      []*ForumCategoryEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *ForumCategoryConnection) build(nodes []*ForumCategory, pager *forumcategoryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ForumCategory
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ForumCategory {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ForumCategory {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ForumCategoryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ForumCategoryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ForumCategoryPaginateOption enables pagination customization.
+type ForumCategoryPaginateOption func(*forumcategoryPager) error
+
+// WithForumCategoryOrder configures pagination ordering.
+func WithForumCategoryOrder(order []*ForumCategoryOrder) ForumCategoryPaginateOption {
+	return func(pager *forumcategoryPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithForumCategoryFilter configures pagination filter.
+func WithForumCategoryFilter(filter func(*ForumCategoryQuery) (*ForumCategoryQuery, error)) ForumCategoryPaginateOption {
+	return func(pager *forumcategoryPager) error {
+		if filter == nil {
+			return errors.New("ForumCategoryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type forumcategoryPager struct {
+	reverse bool
+	order   []*ForumCategoryOrder
+	filter  func(*ForumCategoryQuery) (*ForumCategoryQuery, error)
+}
+
+func newForumCategoryPager(opts []ForumCategoryPaginateOption, reverse bool) (*forumcategoryPager, error) {
+	pager := &forumcategoryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *forumcategoryPager) applyFilter(query *ForumCategoryQuery) (*ForumCategoryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *forumcategoryPager) toCursor(_m *ForumCategory) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *forumcategoryPager) applyCursors(query *ForumCategoryQuery, after, before *Cursor) (*ForumCategoryQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultForumCategoryOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *forumcategoryPager) applyOrder(query *ForumCategoryQuery) *ForumCategoryQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultForumCategoryOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultForumCategoryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *forumcategoryPager) orderExpr(query *ForumCategoryQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultForumCategoryOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ForumCategory.
+func (_m *ForumCategoryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ForumCategoryPaginateOption,
+) (*ForumCategoryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newForumCategoryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ForumCategoryConnection{Edges: []*ForumCategoryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ForumCategoryOrderFieldCreatedAt orders ForumCategory by created_at.
+	ForumCategoryOrderFieldCreatedAt = &ForumCategoryOrderField{
+		Value: func(_m *ForumCategory) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: forumcategory.FieldCreatedAt,
+		toTerm: forumcategory.ByCreatedAt,
+		toCursor: func(_m *ForumCategory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ForumCategoryOrderFieldUpdatedAt orders ForumCategory by updated_at.
+	ForumCategoryOrderFieldUpdatedAt = &ForumCategoryOrderField{
+		Value: func(_m *ForumCategory) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: forumcategory.FieldUpdatedAt,
+		toTerm: forumcategory.ByUpdatedAt,
+		toCursor: func(_m *ForumCategory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ForumCategoryOrderFieldName orders ForumCategory by name.
+	ForumCategoryOrderFieldName = &ForumCategoryOrderField{
+		Value: func(_m *ForumCategory) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: forumcategory.FieldName,
+		toTerm: forumcategory.ByName,
+		toCursor: func(_m *ForumCategory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// ForumCategoryOrderFieldSlug orders ForumCategory by slug.
+	ForumCategoryOrderFieldSlug = &ForumCategoryOrderField{
+		Value: func(_m *ForumCategory) (ent.Value, error) {
+			return _m.Slug, nil
+		},
+		column: forumcategory.FieldSlug,
+		toTerm: forumcategory.BySlug,
+		toCursor: func(_m *ForumCategory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Slug,
+			}
+		},
+	}
+	// ForumCategoryOrderFieldVisibility orders ForumCategory by visibility.
+	ForumCategoryOrderFieldVisibility = &ForumCategoryOrderField{
+		Value: func(_m *ForumCategory) (ent.Value, error) {
+			return _m.Visibility, nil
+		},
+		column: forumcategory.FieldVisibility,
+		toTerm: forumcategory.ByVisibility,
+		toCursor: func(_m *ForumCategory) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Visibility,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ForumCategoryOrderField) String() string {
+	var str string
+	switch f.column {
+	case ForumCategoryOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ForumCategoryOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ForumCategoryOrderFieldName.column:
+		str = "NAME"
+	case ForumCategoryOrderFieldSlug.column:
+		str = "SLUG"
+	case ForumCategoryOrderFieldVisibility.column:
+		str = "VISIBILITY"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ForumCategoryOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ForumCategoryOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ForumCategoryOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ForumCategoryOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ForumCategoryOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ForumCategoryOrderFieldName
+	case "SLUG":
+		*f = *ForumCategoryOrderFieldSlug
+	case "VISIBILITY":
+		*f = *ForumCategoryOrderFieldVisibility
+	default:
+		return fmt.Errorf("%s is not a valid ForumCategoryOrderField", str)
+	}
+	return nil
+}
+
+// ForumCategoryOrderField defines the ordering field of ForumCategory.
+type ForumCategoryOrderField struct {
+	// Value extracts the ordering value from the given ForumCategory.
+	Value    func(*ForumCategory) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) forumcategory.OrderOption
+	toCursor func(*ForumCategory) Cursor
+}
+
+// ForumCategoryOrder defines the ordering of ForumCategory.
+type ForumCategoryOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *ForumCategoryOrderField `json:"field"`
+}
+
+// DefaultForumCategoryOrder is the default ordering of ForumCategory.
+var DefaultForumCategoryOrder = &ForumCategoryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ForumCategoryOrderField{
+		Value: func(_m *ForumCategory) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: forumcategory.FieldID,
+		toTerm: forumcategory.ByID,
+		toCursor: func(_m *ForumCategory) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ForumCategory into ForumCategoryEdge.
+func (_m *ForumCategory) ToEdge(order *ForumCategoryOrder) *ForumCategoryEdge {
+	if order == nil {
+		order = DefaultForumCategoryOrder
+	}
+	return &ForumCategoryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MembershipEdge is the edge representation of Membership.
 type MembershipEdge struct {
 	Node   *Membership `json:"node"`
@@ -2716,6 +3495,778 @@ func (_m *Municipality) ToEdge(order *MunicipalityOrder) *MunicipalityEdge {
 		order = DefaultMunicipalityOrder
 	}
 	return &MunicipalityEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NewsItemEdge is the edge representation of NewsItem.
+type NewsItemEdge struct {
+	Node   *NewsItem `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// NewsItemConnection is the connection containing edges to NewsItem.
+type NewsItemConnection struct {
+	Edges      []*NewsItemEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *NewsItemConnection) build(nodes []*NewsItem, pager *newsitemPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *NewsItem
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *NewsItem {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *NewsItem {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NewsItemEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NewsItemEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NewsItemPaginateOption enables pagination customization.
+type NewsItemPaginateOption func(*newsitemPager) error
+
+// WithNewsItemOrder configures pagination ordering.
+func WithNewsItemOrder(order []*NewsItemOrder) NewsItemPaginateOption {
+	return func(pager *newsitemPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithNewsItemFilter configures pagination filter.
+func WithNewsItemFilter(filter func(*NewsItemQuery) (*NewsItemQuery, error)) NewsItemPaginateOption {
+	return func(pager *newsitemPager) error {
+		if filter == nil {
+			return errors.New("NewsItemQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type newsitemPager struct {
+	reverse bool
+	order   []*NewsItemOrder
+	filter  func(*NewsItemQuery) (*NewsItemQuery, error)
+}
+
+func newNewsItemPager(opts []NewsItemPaginateOption, reverse bool) (*newsitemPager, error) {
+	pager := &newsitemPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *newsitemPager) applyFilter(query *NewsItemQuery) (*NewsItemQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *newsitemPager) toCursor(_m *NewsItem) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *newsitemPager) applyCursors(query *NewsItemQuery, after, before *Cursor) (*NewsItemQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultNewsItemOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *newsitemPager) applyOrder(query *NewsItemQuery) *NewsItemQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultNewsItemOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultNewsItemOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *newsitemPager) orderExpr(query *NewsItemQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultNewsItemOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to NewsItem.
+func (_m *NewsItemQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NewsItemPaginateOption,
+) (*NewsItemConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNewsItemPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NewsItemConnection{Edges: []*NewsItemEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NewsItemOrderFieldCreatedAt orders NewsItem by created_at.
+	NewsItemOrderFieldCreatedAt = &NewsItemOrderField{
+		Value: func(_m *NewsItem) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: newsitem.FieldCreatedAt,
+		toTerm: newsitem.ByCreatedAt,
+		toCursor: func(_m *NewsItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NewsItemOrderFieldUpdatedAt orders NewsItem by updated_at.
+	NewsItemOrderFieldUpdatedAt = &NewsItemOrderField{
+		Value: func(_m *NewsItem) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: newsitem.FieldUpdatedAt,
+		toTerm: newsitem.ByUpdatedAt,
+		toCursor: func(_m *NewsItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NewsItemOrderFieldTitle orders NewsItem by title.
+	NewsItemOrderFieldTitle = &NewsItemOrderField{
+		Value: func(_m *NewsItem) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: newsitem.FieldTitle,
+		toTerm: newsitem.ByTitle,
+		toCursor: func(_m *NewsItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// NewsItemOrderFieldStatus orders NewsItem by status.
+	NewsItemOrderFieldStatus = &NewsItemOrderField{
+		Value: func(_m *NewsItem) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: newsitem.FieldStatus,
+		toTerm: newsitem.ByStatus,
+		toCursor: func(_m *NewsItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// NewsItemOrderFieldPublishedAt orders NewsItem by published_at.
+	NewsItemOrderFieldPublishedAt = &NewsItemOrderField{
+		Value: func(_m *NewsItem) (ent.Value, error) {
+			return _m.PublishedAt, nil
+		},
+		column: newsitem.FieldPublishedAt,
+		toTerm: newsitem.ByPublishedAt,
+		toCursor: func(_m *NewsItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PublishedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NewsItemOrderField) String() string {
+	var str string
+	switch f.column {
+	case NewsItemOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NewsItemOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NewsItemOrderFieldTitle.column:
+		str = "TITLE"
+	case NewsItemOrderFieldStatus.column:
+		str = "STATUS"
+	case NewsItemOrderFieldPublishedAt.column:
+		str = "PUBLISHED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NewsItemOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NewsItemOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NewsItemOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NewsItemOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NewsItemOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *NewsItemOrderFieldTitle
+	case "STATUS":
+		*f = *NewsItemOrderFieldStatus
+	case "PUBLISHED_AT":
+		*f = *NewsItemOrderFieldPublishedAt
+	default:
+		return fmt.Errorf("%s is not a valid NewsItemOrderField", str)
+	}
+	return nil
+}
+
+// NewsItemOrderField defines the ordering field of NewsItem.
+type NewsItemOrderField struct {
+	// Value extracts the ordering value from the given NewsItem.
+	Value    func(*NewsItem) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) newsitem.OrderOption
+	toCursor func(*NewsItem) Cursor
+}
+
+// NewsItemOrder defines the ordering of NewsItem.
+type NewsItemOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *NewsItemOrderField `json:"field"`
+}
+
+// DefaultNewsItemOrder is the default ordering of NewsItem.
+var DefaultNewsItemOrder = &NewsItemOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NewsItemOrderField{
+		Value: func(_m *NewsItem) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: newsitem.FieldID,
+		toTerm: newsitem.ByID,
+		toCursor: func(_m *NewsItem) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts NewsItem into NewsItemEdge.
+func (_m *NewsItem) ToEdge(order *NewsItemOrder) *NewsItemEdge {
+	if order == nil {
+		order = DefaultNewsItemOrder
+	}
+	return &NewsItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NotificationEdge is the edge representation of Notification.
+type NotificationEdge struct {
+	Node   *Notification `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// NotificationConnection is the connection containing edges to Notification.
+type NotificationConnection struct {
+	Edges      []*NotificationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *NotificationConnection) build(nodes []*Notification, pager *notificationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Notification
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Notification {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Notification {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NotificationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NotificationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NotificationPaginateOption enables pagination customization.
+type NotificationPaginateOption func(*notificationPager) error
+
+// WithNotificationOrder configures pagination ordering.
+func WithNotificationOrder(order []*NotificationOrder) NotificationPaginateOption {
+	return func(pager *notificationPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithNotificationFilter configures pagination filter.
+func WithNotificationFilter(filter func(*NotificationQuery) (*NotificationQuery, error)) NotificationPaginateOption {
+	return func(pager *notificationPager) error {
+		if filter == nil {
+			return errors.New("NotificationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type notificationPager struct {
+	reverse bool
+	order   []*NotificationOrder
+	filter  func(*NotificationQuery) (*NotificationQuery, error)
+}
+
+func newNotificationPager(opts []NotificationPaginateOption, reverse bool) (*notificationPager, error) {
+	pager := &notificationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *notificationPager) applyFilter(query *NotificationQuery) (*NotificationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *notificationPager) toCursor(_m *Notification) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *notificationPager) applyCursors(query *NotificationQuery, after, before *Cursor) (*NotificationQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultNotificationOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *notificationPager) applyOrder(query *NotificationQuery) *NotificationQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultNotificationOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultNotificationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *notificationPager) orderExpr(query *NotificationQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultNotificationOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Notification.
+func (_m *NotificationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NotificationPaginateOption,
+) (*NotificationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNotificationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NotificationConnection{Edges: []*NotificationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NotificationOrderFieldCreatedAt orders Notification by created_at.
+	NotificationOrderFieldCreatedAt = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: notification.FieldCreatedAt,
+		toTerm: notification.ByCreatedAt,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NotificationOrderFieldUpdatedAt orders Notification by updated_at.
+	NotificationOrderFieldUpdatedAt = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: notification.FieldUpdatedAt,
+		toTerm: notification.ByUpdatedAt,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NotificationOrderFieldKind orders Notification by kind.
+	NotificationOrderFieldKind = &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: notification.FieldKind,
+		toTerm: notification.ByKind,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NotificationOrderField) String() string {
+	var str string
+	switch f.column {
+	case NotificationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NotificationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NotificationOrderFieldKind.column:
+		str = "KIND"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NotificationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NotificationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NotificationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NotificationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NotificationOrderFieldUpdatedAt
+	case "KIND":
+		*f = *NotificationOrderFieldKind
+	default:
+		return fmt.Errorf("%s is not a valid NotificationOrderField", str)
+	}
+	return nil
+}
+
+// NotificationOrderField defines the ordering field of Notification.
+type NotificationOrderField struct {
+	// Value extracts the ordering value from the given Notification.
+	Value    func(*Notification) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) notification.OrderOption
+	toCursor func(*Notification) Cursor
+}
+
+// NotificationOrder defines the ordering of Notification.
+type NotificationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *NotificationOrderField `json:"field"`
+}
+
+// DefaultNotificationOrder is the default ordering of Notification.
+var DefaultNotificationOrder = &NotificationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NotificationOrderField{
+		Value: func(_m *Notification) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: notification.FieldID,
+		toTerm: notification.ByID,
+		toCursor: func(_m *Notification) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Notification into NotificationEdge.
+func (_m *Notification) ToEdge(order *NotificationOrder) *NotificationEdge {
+	if order == nil {
+		order = DefaultNotificationOrder
+	}
+	return &NotificationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -3529,6 +5080,356 @@ func (_m *Phase) ToEdge(order *PhaseOrder) *PhaseEdge {
 	}
 }
 
+// PostEdge is the edge representation of Post.
+type PostEdge struct {
+	Node   *Post  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// PostConnection is the connection containing edges to Post.
+type PostConnection struct {
+	Edges      []*PostEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *PostConnection) build(nodes []*Post, pager *postPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Post
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Post {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Post {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PostEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PostEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PostPaginateOption enables pagination customization.
+type PostPaginateOption func(*postPager) error
+
+// WithPostOrder configures pagination ordering.
+func WithPostOrder(order []*PostOrder) PostPaginateOption {
+	return func(pager *postPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPostFilter configures pagination filter.
+func WithPostFilter(filter func(*PostQuery) (*PostQuery, error)) PostPaginateOption {
+	return func(pager *postPager) error {
+		if filter == nil {
+			return errors.New("PostQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type postPager struct {
+	reverse bool
+	order   []*PostOrder
+	filter  func(*PostQuery) (*PostQuery, error)
+}
+
+func newPostPager(opts []PostPaginateOption, reverse bool) (*postPager, error) {
+	pager := &postPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *postPager) applyFilter(query *PostQuery) (*PostQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *postPager) toCursor(_m *Post) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *postPager) applyCursors(query *PostQuery, after, before *Cursor) (*PostQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPostOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *postPager) applyOrder(query *PostQuery) *PostQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPostOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPostOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *postPager) orderExpr(query *PostQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPostOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Post.
+func (_m *PostQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PostPaginateOption,
+) (*PostConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPostPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PostConnection{Edges: []*PostEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PostOrderFieldCreatedAt orders Post by created_at.
+	PostOrderFieldCreatedAt = &PostOrderField{
+		Value: func(_m *Post) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: post.FieldCreatedAt,
+		toTerm: post.ByCreatedAt,
+		toCursor: func(_m *Post) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PostOrderFieldUpdatedAt orders Post by updated_at.
+	PostOrderFieldUpdatedAt = &PostOrderField{
+		Value: func(_m *Post) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: post.FieldUpdatedAt,
+		toTerm: post.ByUpdatedAt,
+		toCursor: func(_m *Post) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PostOrderField) String() string {
+	var str string
+	switch f.column {
+	case PostOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PostOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PostOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PostOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PostOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PostOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PostOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid PostOrderField", str)
+	}
+	return nil
+}
+
+// PostOrderField defines the ordering field of Post.
+type PostOrderField struct {
+	// Value extracts the ordering value from the given Post.
+	Value    func(*Post) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) post.OrderOption
+	toCursor func(*Post) Cursor
+}
+
+// PostOrder defines the ordering of Post.
+type PostOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *PostOrderField `json:"field"`
+}
+
+// DefaultPostOrder is the default ordering of Post.
+var DefaultPostOrder = &PostOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PostOrderField{
+		Value: func(_m *Post) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: post.FieldID,
+		toTerm: post.ByID,
+		toCursor: func(_m *Post) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Post into PostEdge.
+func (_m *Post) ToEdge(order *PostOrder) *PostEdge {
+	if order == nil {
+		order = DefaultPostOrder
+	}
+	return &PostEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ProjectEdge is the edge representation of Project.
 type ProjectEdge struct {
 	Node   *Project `json:"node"`
@@ -3951,6 +5852,320 @@ func (_m *Project) ToEdge(order *ProjectOrder) *ProjectEdge {
 	}
 }
 
+// ReactionEdge is the edge representation of Reaction.
+type ReactionEdge struct {
+	Node   *Reaction `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// ReactionConnection is the connection containing edges to Reaction.
+type ReactionConnection struct {
+	Edges      []*ReactionEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *ReactionConnection) build(nodes []*Reaction, pager *reactionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Reaction
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Reaction {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Reaction {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ReactionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ReactionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ReactionPaginateOption enables pagination customization.
+type ReactionPaginateOption func(*reactionPager) error
+
+// WithReactionOrder configures pagination ordering.
+func WithReactionOrder(order *ReactionOrder) ReactionPaginateOption {
+	if order == nil {
+		order = DefaultReactionOrder
+	}
+	o := *order
+	return func(pager *reactionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultReactionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithReactionFilter configures pagination filter.
+func WithReactionFilter(filter func(*ReactionQuery) (*ReactionQuery, error)) ReactionPaginateOption {
+	return func(pager *reactionPager) error {
+		if filter == nil {
+			return errors.New("ReactionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type reactionPager struct {
+	reverse bool
+	order   *ReactionOrder
+	filter  func(*ReactionQuery) (*ReactionQuery, error)
+}
+
+func newReactionPager(opts []ReactionPaginateOption, reverse bool) (*reactionPager, error) {
+	pager := &reactionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultReactionOrder
+	}
+	return pager, nil
+}
+
+func (p *reactionPager) applyFilter(query *ReactionQuery) (*ReactionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *reactionPager) toCursor(_m *Reaction) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *reactionPager) applyCursors(query *ReactionQuery, after, before *Cursor) (*ReactionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultReactionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *reactionPager) applyOrder(query *ReactionQuery) *ReactionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultReactionOrder.Field {
+		query = query.Order(DefaultReactionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *reactionPager) orderExpr(query *ReactionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultReactionOrder.Field {
+			b.Comma().Ident(DefaultReactionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Reaction.
+func (_m *ReactionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ReactionPaginateOption,
+) (*ReactionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newReactionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ReactionConnection{Edges: []*ReactionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ReactionOrderFieldCreatedAt orders Reaction by created_at.
+	ReactionOrderFieldCreatedAt = &ReactionOrderField{
+		Value: func(_m *Reaction) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: reaction.FieldCreatedAt,
+		toTerm: reaction.ByCreatedAt,
+		toCursor: func(_m *Reaction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ReactionOrderFieldUpdatedAt orders Reaction by updated_at.
+	ReactionOrderFieldUpdatedAt = &ReactionOrderField{
+		Value: func(_m *Reaction) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: reaction.FieldUpdatedAt,
+		toTerm: reaction.ByUpdatedAt,
+		toCursor: func(_m *Reaction) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ReactionOrderField) String() string {
+	var str string
+	switch f.column {
+	case ReactionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ReactionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ReactionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ReactionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ReactionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ReactionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ReactionOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ReactionOrderField", str)
+	}
+	return nil
+}
+
+// ReactionOrderField defines the ordering field of Reaction.
+type ReactionOrderField struct {
+	// Value extracts the ordering value from the given Reaction.
+	Value    func(*Reaction) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) reaction.OrderOption
+	toCursor func(*Reaction) Cursor
+}
+
+// ReactionOrder defines the ordering of Reaction.
+type ReactionOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *ReactionOrderField `json:"field"`
+}
+
+// DefaultReactionOrder is the default ordering of Reaction.
+var DefaultReactionOrder = &ReactionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ReactionOrderField{
+		Value: func(_m *Reaction) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: reaction.FieldID,
+		toTerm: reaction.ByID,
+		toCursor: func(_m *Reaction) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Reaction into ReactionEdge.
+func (_m *Reaction) ToEdge(order *ReactionOrder) *ReactionEdge {
+	if order == nil {
+		order = DefaultReactionOrder
+	}
+	return &ReactionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // RegionEdge is the edge representation of Region.
 type RegionEdge struct {
 	Node   *Region `json:"node"`
@@ -4337,6 +6552,428 @@ func (_m *Region) ToEdge(order *RegionOrder) *RegionEdge {
 	}
 }
 
+// TopicEdge is the edge representation of Topic.
+type TopicEdge struct {
+	Node   *Topic `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// TopicConnection is the connection containing edges to Topic.
+type TopicConnection struct {
+	Edges      []*TopicEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *TopicConnection) build(nodes []*Topic, pager *topicPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Topic
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Topic {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Topic {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TopicEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TopicEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TopicPaginateOption enables pagination customization.
+type TopicPaginateOption func(*topicPager) error
+
+// WithTopicOrder configures pagination ordering.
+func WithTopicOrder(order []*TopicOrder) TopicPaginateOption {
+	return func(pager *topicPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithTopicFilter configures pagination filter.
+func WithTopicFilter(filter func(*TopicQuery) (*TopicQuery, error)) TopicPaginateOption {
+	return func(pager *topicPager) error {
+		if filter == nil {
+			return errors.New("TopicQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type topicPager struct {
+	reverse bool
+	order   []*TopicOrder
+	filter  func(*TopicQuery) (*TopicQuery, error)
+}
+
+func newTopicPager(opts []TopicPaginateOption, reverse bool) (*topicPager, error) {
+	pager := &topicPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *topicPager) applyFilter(query *TopicQuery) (*TopicQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *topicPager) toCursor(_m *Topic) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *topicPager) applyCursors(query *TopicQuery, after, before *Cursor) (*TopicQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultTopicOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *topicPager) applyOrder(query *TopicQuery) *TopicQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultTopicOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultTopicOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *topicPager) orderExpr(query *TopicQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultTopicOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Topic.
+func (_m *TopicQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TopicPaginateOption,
+) (*TopicConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTopicPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TopicConnection{Edges: []*TopicEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TopicOrderFieldCreatedAt orders Topic by created_at.
+	TopicOrderFieldCreatedAt = &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: topic.FieldCreatedAt,
+		toTerm: topic.ByCreatedAt,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TopicOrderFieldUpdatedAt orders Topic by updated_at.
+	TopicOrderFieldUpdatedAt = &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: topic.FieldUpdatedAt,
+		toTerm: topic.ByUpdatedAt,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// TopicOrderFieldTitle orders Topic by title.
+	TopicOrderFieldTitle = &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: topic.FieldTitle,
+		toTerm: topic.ByTitle,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// TopicOrderFieldPinned orders Topic by pinned.
+	TopicOrderFieldPinned = &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.Pinned, nil
+		},
+		column: topic.FieldPinned,
+		toTerm: topic.ByPinned,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Pinned,
+			}
+		},
+	}
+	// TopicOrderFieldReplyCount orders Topic by reply_count.
+	TopicOrderFieldReplyCount = &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.ReplyCount, nil
+		},
+		column: topic.FieldReplyCount,
+		toTerm: topic.ByReplyCount,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ReplyCount,
+			}
+		},
+	}
+	// TopicOrderFieldLastActivityAt orders Topic by last_activity_at.
+	TopicOrderFieldLastActivityAt = &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.LastActivityAt, nil
+		},
+		column: topic.FieldLastActivityAt,
+		toTerm: topic.ByLastActivityAt,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LastActivityAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TopicOrderField) String() string {
+	var str string
+	switch f.column {
+	case TopicOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TopicOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case TopicOrderFieldTitle.column:
+		str = "TITLE"
+	case TopicOrderFieldPinned.column:
+		str = "PINNED"
+	case TopicOrderFieldReplyCount.column:
+		str = "REPLY_COUNT"
+	case TopicOrderFieldLastActivityAt.column:
+		str = "LAST_ACTIVITY_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TopicOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TopicOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TopicOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TopicOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TopicOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *TopicOrderFieldTitle
+	case "PINNED":
+		*f = *TopicOrderFieldPinned
+	case "REPLY_COUNT":
+		*f = *TopicOrderFieldReplyCount
+	case "LAST_ACTIVITY_AT":
+		*f = *TopicOrderFieldLastActivityAt
+	default:
+		return fmt.Errorf("%s is not a valid TopicOrderField", str)
+	}
+	return nil
+}
+
+// TopicOrderField defines the ordering field of Topic.
+type TopicOrderField struct {
+	// Value extracts the ordering value from the given Topic.
+	Value    func(*Topic) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) topic.OrderOption
+	toCursor func(*Topic) Cursor
+}
+
+// TopicOrder defines the ordering of Topic.
+type TopicOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *TopicOrderField `json:"field"`
+}
+
+// DefaultTopicOrder is the default ordering of Topic.
+var DefaultTopicOrder = &TopicOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TopicOrderField{
+		Value: func(_m *Topic) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: topic.FieldID,
+		toTerm: topic.ByID,
+		toCursor: func(_m *Topic) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Topic into TopicEdge.
+func (_m *Topic) ToEdge(order *TopicOrder) *TopicEdge {
+	if order == nil {
+		order = DefaultTopicOrder
+	}
+	return &TopicEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // UserEdge is the edge representation of User.
 type UserEdge struct {
 	Node   *User  `json:"node"`
@@ -4624,6 +7261,20 @@ var (
 			}
 		},
 	}
+	// UserOrderFieldHandle orders User by handle.
+	UserOrderFieldHandle = &UserOrderField{
+		Value: func(_m *User) (ent.Value, error) {
+			return _m.Handle, nil
+		},
+		column: user.FieldHandle,
+		toTerm: user.ByHandle,
+		toCursor: func(_m *User) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Handle,
+			}
+		},
+	}
 	// UserOrderFieldRole orders User by role.
 	UserOrderFieldRole = &UserOrderField{
 		Value: func(_m *User) (ent.Value, error) {
@@ -4650,6 +7301,8 @@ func (f UserOrderField) String() string {
 		str = "UPDATED_AT"
 	case UserOrderFieldDisplayName.column:
 		str = "DISPLAY_NAME"
+	case UserOrderFieldHandle.column:
+		str = "HANDLE"
 	case UserOrderFieldRole.column:
 		str = "ROLE"
 	}
@@ -4674,6 +7327,8 @@ func (f *UserOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *UserOrderFieldUpdatedAt
 	case "DISPLAY_NAME":
 		*f = *UserOrderFieldDisplayName
+	case "HANDLE":
+		*f = *UserOrderFieldHandle
 	case "ROLE":
 		*f = *UserOrderFieldRole
 	default:

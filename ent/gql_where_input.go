@@ -12,13 +12,20 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/sector"
 )
@@ -2437,6 +2444,802 @@ func (i *CountryWhereInput) P() (predicate.Country, error) {
 	}
 }
 
+// FlagWhereInput represents a where input for filtering Flag queries.
+type FlagWhereInput struct {
+	Predicates []predicate.Flag  `json:"-"`
+	Not        *FlagWhereInput   `json:"not,omitempty"`
+	Or         []*FlagWhereInput `json:"or,omitempty"`
+	And        []*FlagWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *flag.Status  `json:"status,omitempty"`
+	StatusNEQ   *flag.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []flag.Status `json:"statusIn,omitempty"`
+	StatusNotIn []flag.Status `json:"statusNotIn,omitempty"`
+
+	// "resolution" field predicates.
+	Resolution       *flag.Resolution  `json:"resolution,omitempty"`
+	ResolutionNEQ    *flag.Resolution  `json:"resolutionNEQ,omitempty"`
+	ResolutionIn     []flag.Resolution `json:"resolutionIn,omitempty"`
+	ResolutionNotIn  []flag.Resolution `json:"resolutionNotIn,omitempty"`
+	ResolutionIsNil  bool              `json:"resolutionIsNil,omitempty"`
+	ResolutionNotNil bool              `json:"resolutionNotNil,omitempty"`
+
+	// "resolved_at" field predicates.
+	ResolvedAt       *time.Time  `json:"resolvedAt,omitempty"`
+	ResolvedAtNEQ    *time.Time  `json:"resolvedAtNEQ,omitempty"`
+	ResolvedAtIn     []time.Time `json:"resolvedAtIn,omitempty"`
+	ResolvedAtNotIn  []time.Time `json:"resolvedAtNotIn,omitempty"`
+	ResolvedAtGT     *time.Time  `json:"resolvedAtGT,omitempty"`
+	ResolvedAtGTE    *time.Time  `json:"resolvedAtGTE,omitempty"`
+	ResolvedAtLT     *time.Time  `json:"resolvedAtLT,omitempty"`
+	ResolvedAtLTE    *time.Time  `json:"resolvedAtLTE,omitempty"`
+	ResolvedAtIsNil  bool        `json:"resolvedAtIsNil,omitempty"`
+	ResolvedAtNotNil bool        `json:"resolvedAtNotNil,omitempty"`
+
+	// "post_id" field predicates.
+	PostID      *int  `json:"postID,omitempty"`
+	PostIDNEQ   *int  `json:"postIDNEQ,omitempty"`
+	PostIDIn    []int `json:"postIDIn,omitempty"`
+	PostIDNotIn []int `json:"postIDNotIn,omitempty"`
+
+	// "reporter_id" field predicates.
+	ReporterID      *int  `json:"reporterID,omitempty"`
+	ReporterIDNEQ   *int  `json:"reporterIDNEQ,omitempty"`
+	ReporterIDIn    []int `json:"reporterIDIn,omitempty"`
+	ReporterIDNotIn []int `json:"reporterIDNotIn,omitempty"`
+
+	// "resolved_by_id" field predicates.
+	ResolvedByID       *int  `json:"resolvedByID,omitempty"`
+	ResolvedByIDNEQ    *int  `json:"resolvedByIDNEQ,omitempty"`
+	ResolvedByIDIn     []int `json:"resolvedByIDIn,omitempty"`
+	ResolvedByIDNotIn  []int `json:"resolvedByIDNotIn,omitempty"`
+	ResolvedByIDIsNil  bool  `json:"resolvedByIDIsNil,omitempty"`
+	ResolvedByIDNotNil bool  `json:"resolvedByIDNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *FlagWhereInput) AddPredicates(predicates ...predicate.Flag) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the FlagWhereInput filter on the FlagQuery builder.
+func (i *FlagWhereInput) Filter(q *FlagQuery) (*FlagQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyFlagWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyFlagWhereInput is returned in case the FlagWhereInput is empty.
+var ErrEmptyFlagWhereInput = errors.New("ent: empty predicate FlagWhereInput")
+
+// P returns a predicate for filtering flags.
+// An error is returned if the input is empty or invalid.
+func (i *FlagWhereInput) P() (predicate.Flag, error) {
+	var predicates []predicate.Flag
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, flag.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Flag, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, flag.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Flag, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, flag.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, flag.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, flag.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, flag.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, flag.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, flag.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, flag.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, flag.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, flag.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, flag.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, flag.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, flag.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, flag.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, flag.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, flag.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, flag.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, flag.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, flag.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, flag.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, flag.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, flag.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, flag.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, flag.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, flag.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, flag.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, flag.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, flag.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, flag.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, flag.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, flag.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, flag.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, flag.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, flag.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, flag.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, flag.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, flag.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, flag.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, flag.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, flag.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, flag.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, flag.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, flag.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Resolution != nil {
+		predicates = append(predicates, flag.ResolutionEQ(*i.Resolution))
+	}
+	if i.ResolutionNEQ != nil {
+		predicates = append(predicates, flag.ResolutionNEQ(*i.ResolutionNEQ))
+	}
+	if len(i.ResolutionIn) > 0 {
+		predicates = append(predicates, flag.ResolutionIn(i.ResolutionIn...))
+	}
+	if len(i.ResolutionNotIn) > 0 {
+		predicates = append(predicates, flag.ResolutionNotIn(i.ResolutionNotIn...))
+	}
+	if i.ResolutionIsNil {
+		predicates = append(predicates, flag.ResolutionIsNil())
+	}
+	if i.ResolutionNotNil {
+		predicates = append(predicates, flag.ResolutionNotNil())
+	}
+	if i.ResolvedAt != nil {
+		predicates = append(predicates, flag.ResolvedAtEQ(*i.ResolvedAt))
+	}
+	if i.ResolvedAtNEQ != nil {
+		predicates = append(predicates, flag.ResolvedAtNEQ(*i.ResolvedAtNEQ))
+	}
+	if len(i.ResolvedAtIn) > 0 {
+		predicates = append(predicates, flag.ResolvedAtIn(i.ResolvedAtIn...))
+	}
+	if len(i.ResolvedAtNotIn) > 0 {
+		predicates = append(predicates, flag.ResolvedAtNotIn(i.ResolvedAtNotIn...))
+	}
+	if i.ResolvedAtGT != nil {
+		predicates = append(predicates, flag.ResolvedAtGT(*i.ResolvedAtGT))
+	}
+	if i.ResolvedAtGTE != nil {
+		predicates = append(predicates, flag.ResolvedAtGTE(*i.ResolvedAtGTE))
+	}
+	if i.ResolvedAtLT != nil {
+		predicates = append(predicates, flag.ResolvedAtLT(*i.ResolvedAtLT))
+	}
+	if i.ResolvedAtLTE != nil {
+		predicates = append(predicates, flag.ResolvedAtLTE(*i.ResolvedAtLTE))
+	}
+	if i.ResolvedAtIsNil {
+		predicates = append(predicates, flag.ResolvedAtIsNil())
+	}
+	if i.ResolvedAtNotNil {
+		predicates = append(predicates, flag.ResolvedAtNotNil())
+	}
+	if i.PostID != nil {
+		predicates = append(predicates, flag.PostIDEQ(*i.PostID))
+	}
+	if i.PostIDNEQ != nil {
+		predicates = append(predicates, flag.PostIDNEQ(*i.PostIDNEQ))
+	}
+	if len(i.PostIDIn) > 0 {
+		predicates = append(predicates, flag.PostIDIn(i.PostIDIn...))
+	}
+	if len(i.PostIDNotIn) > 0 {
+		predicates = append(predicates, flag.PostIDNotIn(i.PostIDNotIn...))
+	}
+	if i.ReporterID != nil {
+		predicates = append(predicates, flag.ReporterIDEQ(*i.ReporterID))
+	}
+	if i.ReporterIDNEQ != nil {
+		predicates = append(predicates, flag.ReporterIDNEQ(*i.ReporterIDNEQ))
+	}
+	if len(i.ReporterIDIn) > 0 {
+		predicates = append(predicates, flag.ReporterIDIn(i.ReporterIDIn...))
+	}
+	if len(i.ReporterIDNotIn) > 0 {
+		predicates = append(predicates, flag.ReporterIDNotIn(i.ReporterIDNotIn...))
+	}
+	if i.ResolvedByID != nil {
+		predicates = append(predicates, flag.ResolvedByIDEQ(*i.ResolvedByID))
+	}
+	if i.ResolvedByIDNEQ != nil {
+		predicates = append(predicates, flag.ResolvedByIDNEQ(*i.ResolvedByIDNEQ))
+	}
+	if len(i.ResolvedByIDIn) > 0 {
+		predicates = append(predicates, flag.ResolvedByIDIn(i.ResolvedByIDIn...))
+	}
+	if len(i.ResolvedByIDNotIn) > 0 {
+		predicates = append(predicates, flag.ResolvedByIDNotIn(i.ResolvedByIDNotIn...))
+	}
+	if i.ResolvedByIDIsNil {
+		predicates = append(predicates, flag.ResolvedByIDIsNil())
+	}
+	if i.ResolvedByIDNotNil {
+		predicates = append(predicates, flag.ResolvedByIDNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyFlagWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return flag.And(predicates...), nil
+	}
+}
+
+// ForumCategoryWhereInput represents a where input for filtering ForumCategory queries.
+type ForumCategoryWhereInput struct {
+	Predicates []predicate.ForumCategory  `json:"-"`
+	Not        *ForumCategoryWhereInput   `json:"not,omitempty"`
+	Or         []*ForumCategoryWhereInput `json:"or,omitempty"`
+	And        []*ForumCategoryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "slug" field predicates.
+	Slug             *string  `json:"slug,omitempty"`
+	SlugNEQ          *string  `json:"slugNEQ,omitempty"`
+	SlugIn           []string `json:"slugIn,omitempty"`
+	SlugNotIn        []string `json:"slugNotIn,omitempty"`
+	SlugGT           *string  `json:"slugGT,omitempty"`
+	SlugGTE          *string  `json:"slugGTE,omitempty"`
+	SlugLT           *string  `json:"slugLT,omitempty"`
+	SlugLTE          *string  `json:"slugLTE,omitempty"`
+	SlugContains     *string  `json:"slugContains,omitempty"`
+	SlugHasPrefix    *string  `json:"slugHasPrefix,omitempty"`
+	SlugHasSuffix    *string  `json:"slugHasSuffix,omitempty"`
+	SlugEqualFold    *string  `json:"slugEqualFold,omitempty"`
+	SlugContainsFold *string  `json:"slugContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "visibility" field predicates.
+	Visibility      *forumcategory.Visibility  `json:"visibility,omitempty"`
+	VisibilityNEQ   *forumcategory.Visibility  `json:"visibilityNEQ,omitempty"`
+	VisibilityIn    []forumcategory.Visibility `json:"visibilityIn,omitempty"`
+	VisibilityNotIn []forumcategory.Visibility `json:"visibilityNotIn,omitempty"`
+
+	// "topics" edge predicates.
+	HasTopics     *bool              `json:"hasTopics,omitempty"`
+	HasTopicsWith []*TopicWhereInput `json:"hasTopicsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ForumCategoryWhereInput) AddPredicates(predicates ...predicate.ForumCategory) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ForumCategoryWhereInput filter on the ForumCategoryQuery builder.
+func (i *ForumCategoryWhereInput) Filter(q *ForumCategoryQuery) (*ForumCategoryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyForumCategoryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyForumCategoryWhereInput is returned in case the ForumCategoryWhereInput is empty.
+var ErrEmptyForumCategoryWhereInput = errors.New("ent: empty predicate ForumCategoryWhereInput")
+
+// P returns a predicate for filtering forumcategories.
+// An error is returned if the input is empty or invalid.
+func (i *ForumCategoryWhereInput) P() (predicate.ForumCategory, error) {
+	var predicates []predicate.ForumCategory
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, forumcategory.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ForumCategory, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, forumcategory.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ForumCategory, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, forumcategory.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, forumcategory.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, forumcategory.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, forumcategory.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, forumcategory.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, forumcategory.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, forumcategory.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, forumcategory.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, forumcategory.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, forumcategory.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, forumcategory.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, forumcategory.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, forumcategory.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, forumcategory.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, forumcategory.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, forumcategory.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, forumcategory.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, forumcategory.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, forumcategory.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, forumcategory.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, forumcategory.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, forumcategory.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, forumcategory.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, forumcategory.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, forumcategory.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, forumcategory.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, forumcategory.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, forumcategory.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, forumcategory.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, forumcategory.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, forumcategory.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, forumcategory.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, forumcategory.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, forumcategory.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, forumcategory.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, forumcategory.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, forumcategory.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, forumcategory.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Slug != nil {
+		predicates = append(predicates, forumcategory.SlugEQ(*i.Slug))
+	}
+	if i.SlugNEQ != nil {
+		predicates = append(predicates, forumcategory.SlugNEQ(*i.SlugNEQ))
+	}
+	if len(i.SlugIn) > 0 {
+		predicates = append(predicates, forumcategory.SlugIn(i.SlugIn...))
+	}
+	if len(i.SlugNotIn) > 0 {
+		predicates = append(predicates, forumcategory.SlugNotIn(i.SlugNotIn...))
+	}
+	if i.SlugGT != nil {
+		predicates = append(predicates, forumcategory.SlugGT(*i.SlugGT))
+	}
+	if i.SlugGTE != nil {
+		predicates = append(predicates, forumcategory.SlugGTE(*i.SlugGTE))
+	}
+	if i.SlugLT != nil {
+		predicates = append(predicates, forumcategory.SlugLT(*i.SlugLT))
+	}
+	if i.SlugLTE != nil {
+		predicates = append(predicates, forumcategory.SlugLTE(*i.SlugLTE))
+	}
+	if i.SlugContains != nil {
+		predicates = append(predicates, forumcategory.SlugContains(*i.SlugContains))
+	}
+	if i.SlugHasPrefix != nil {
+		predicates = append(predicates, forumcategory.SlugHasPrefix(*i.SlugHasPrefix))
+	}
+	if i.SlugHasSuffix != nil {
+		predicates = append(predicates, forumcategory.SlugHasSuffix(*i.SlugHasSuffix))
+	}
+	if i.SlugEqualFold != nil {
+		predicates = append(predicates, forumcategory.SlugEqualFold(*i.SlugEqualFold))
+	}
+	if i.SlugContainsFold != nil {
+		predicates = append(predicates, forumcategory.SlugContainsFold(*i.SlugContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, forumcategory.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, forumcategory.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, forumcategory.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, forumcategory.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, forumcategory.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, forumcategory.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, forumcategory.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, forumcategory.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, forumcategory.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, forumcategory.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, forumcategory.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, forumcategory.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, forumcategory.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, forumcategory.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, forumcategory.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Visibility != nil {
+		predicates = append(predicates, forumcategory.VisibilityEQ(*i.Visibility))
+	}
+	if i.VisibilityNEQ != nil {
+		predicates = append(predicates, forumcategory.VisibilityNEQ(*i.VisibilityNEQ))
+	}
+	if len(i.VisibilityIn) > 0 {
+		predicates = append(predicates, forumcategory.VisibilityIn(i.VisibilityIn...))
+	}
+	if len(i.VisibilityNotIn) > 0 {
+		predicates = append(predicates, forumcategory.VisibilityNotIn(i.VisibilityNotIn...))
+	}
+
+	if i.HasTopics != nil {
+		p := forumcategory.HasTopics()
+		if !*i.HasTopics {
+			p = forumcategory.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTopicsWith) > 0 {
+		with := make([]predicate.Topic, 0, len(i.HasTopicsWith))
+		for _, w := range i.HasTopicsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTopicsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, forumcategory.HasTopicsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyForumCategoryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return forumcategory.And(predicates...), nil
+	}
+}
+
 // MembershipWhereInput represents a where input for filtering Membership queries.
 type MembershipWhereInput struct {
 	Predicates []predicate.Membership  `json:"-"`
@@ -3451,6 +4254,980 @@ func (i *MunicipalityWhereInput) P() (predicate.Municipality, error) {
 	}
 }
 
+// NewsItemWhereInput represents a where input for filtering NewsItem queries.
+type NewsItemWhereInput struct {
+	Predicates []predicate.NewsItem  `json:"-"`
+	Not        *NewsItemWhereInput   `json:"not,omitempty"`
+	Or         []*NewsItemWhereInput `json:"or,omitempty"`
+	And        []*NewsItemWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryIsNil        bool     `json:"summaryIsNil,omitempty"`
+	SummaryNotNil       bool     `json:"summaryNotNil,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+
+	// "body_html" field predicates.
+	BodyHTML             *string  `json:"bodyHTML,omitempty"`
+	BodyHTMLNEQ          *string  `json:"bodyHTMLNEQ,omitempty"`
+	BodyHTMLIn           []string `json:"bodyHTMLIn,omitempty"`
+	BodyHTMLNotIn        []string `json:"bodyHTMLNotIn,omitempty"`
+	BodyHTMLGT           *string  `json:"bodyHTMLGT,omitempty"`
+	BodyHTMLGTE          *string  `json:"bodyHTMLGTE,omitempty"`
+	BodyHTMLLT           *string  `json:"bodyHTMLLT,omitempty"`
+	BodyHTMLLTE          *string  `json:"bodyHTMLLTE,omitempty"`
+	BodyHTMLContains     *string  `json:"bodyHTMLContains,omitempty"`
+	BodyHTMLHasPrefix    *string  `json:"bodyHTMLHasPrefix,omitempty"`
+	BodyHTMLHasSuffix    *string  `json:"bodyHTMLHasSuffix,omitempty"`
+	BodyHTMLEqualFold    *string  `json:"bodyHTMLEqualFold,omitempty"`
+	BodyHTMLContainsFold *string  `json:"bodyHTMLContainsFold,omitempty"`
+
+	// "language" field predicates.
+	Language             *string  `json:"language,omitempty"`
+	LanguageNEQ          *string  `json:"languageNEQ,omitempty"`
+	LanguageIn           []string `json:"languageIn,omitempty"`
+	LanguageNotIn        []string `json:"languageNotIn,omitempty"`
+	LanguageGT           *string  `json:"languageGT,omitempty"`
+	LanguageGTE          *string  `json:"languageGTE,omitempty"`
+	LanguageLT           *string  `json:"languageLT,omitempty"`
+	LanguageLTE          *string  `json:"languageLTE,omitempty"`
+	LanguageContains     *string  `json:"languageContains,omitempty"`
+	LanguageHasPrefix    *string  `json:"languageHasPrefix,omitempty"`
+	LanguageHasSuffix    *string  `json:"languageHasSuffix,omitempty"`
+	LanguageEqualFold    *string  `json:"languageEqualFold,omitempty"`
+	LanguageContainsFold *string  `json:"languageContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *newsitem.Status  `json:"status,omitempty"`
+	StatusNEQ   *newsitem.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []newsitem.Status `json:"statusIn,omitempty"`
+	StatusNotIn []newsitem.Status `json:"statusNotIn,omitempty"`
+
+	// "published_at" field predicates.
+	PublishedAt       *time.Time  `json:"publishedAt,omitempty"`
+	PublishedAtNEQ    *time.Time  `json:"publishedAtNEQ,omitempty"`
+	PublishedAtIn     []time.Time `json:"publishedAtIn,omitempty"`
+	PublishedAtNotIn  []time.Time `json:"publishedAtNotIn,omitempty"`
+	PublishedAtGT     *time.Time  `json:"publishedAtGT,omitempty"`
+	PublishedAtGTE    *time.Time  `json:"publishedAtGTE,omitempty"`
+	PublishedAtLT     *time.Time  `json:"publishedAtLT,omitempty"`
+	PublishedAtLTE    *time.Time  `json:"publishedAtLTE,omitempty"`
+	PublishedAtIsNil  bool        `json:"publishedAtIsNil,omitempty"`
+	PublishedAtNotNil bool        `json:"publishedAtNotNil,omitempty"`
+
+	// "author_id" field predicates.
+	AuthorID       *int  `json:"authorID,omitempty"`
+	AuthorIDNEQ    *int  `json:"authorIDNEQ,omitempty"`
+	AuthorIDIn     []int `json:"authorIDIn,omitempty"`
+	AuthorIDNotIn  []int `json:"authorIDNotIn,omitempty"`
+	AuthorIDIsNil  bool  `json:"authorIDIsNil,omitempty"`
+	AuthorIDNotNil bool  `json:"authorIDNotNil,omitempty"`
+
+	// "municipalities" edge predicates.
+	HasMunicipalities     *bool                     `json:"hasMunicipalities,omitempty"`
+	HasMunicipalitiesWith []*MunicipalityWhereInput `json:"hasMunicipalitiesWith,omitempty"`
+
+	// "partnerships" edge predicates.
+	HasPartnerships     *bool                    `json:"hasPartnerships,omitempty"`
+	HasPartnershipsWith []*PartnershipWhereInput `json:"hasPartnershipsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NewsItemWhereInput) AddPredicates(predicates ...predicate.NewsItem) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NewsItemWhereInput filter on the NewsItemQuery builder.
+func (i *NewsItemWhereInput) Filter(q *NewsItemQuery) (*NewsItemQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNewsItemWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNewsItemWhereInput is returned in case the NewsItemWhereInput is empty.
+var ErrEmptyNewsItemWhereInput = errors.New("ent: empty predicate NewsItemWhereInput")
+
+// P returns a predicate for filtering newsitems.
+// An error is returned if the input is empty or invalid.
+func (i *NewsItemWhereInput) P() (predicate.NewsItem, error) {
+	var predicates []predicate.NewsItem
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, newsitem.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.NewsItem, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, newsitem.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.NewsItem, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, newsitem.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, newsitem.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, newsitem.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, newsitem.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, newsitem.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, newsitem.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, newsitem.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, newsitem.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, newsitem.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, newsitem.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, newsitem.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, newsitem.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, newsitem.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, newsitem.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, newsitem.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, newsitem.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, newsitem.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, newsitem.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, newsitem.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, newsitem.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, newsitem.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, newsitem.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, newsitem.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, newsitem.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, newsitem.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, newsitem.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, newsitem.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, newsitem.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, newsitem.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, newsitem.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, newsitem.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, newsitem.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, newsitem.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, newsitem.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, newsitem.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, newsitem.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, newsitem.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, newsitem.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, newsitem.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, newsitem.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, newsitem.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, newsitem.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, newsitem.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, newsitem.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, newsitem.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, newsitem.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, newsitem.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, newsitem.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, newsitem.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryIsNil {
+		predicates = append(predicates, newsitem.SummaryIsNil())
+	}
+	if i.SummaryNotNil {
+		predicates = append(predicates, newsitem.SummaryNotNil())
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, newsitem.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, newsitem.SummaryContainsFold(*i.SummaryContainsFold))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, newsitem.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, newsitem.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, newsitem.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, newsitem.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, newsitem.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, newsitem.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, newsitem.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, newsitem.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, newsitem.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, newsitem.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, newsitem.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, newsitem.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, newsitem.BodyContainsFold(*i.BodyContainsFold))
+	}
+	if i.BodyHTML != nil {
+		predicates = append(predicates, newsitem.BodyHTMLEQ(*i.BodyHTML))
+	}
+	if i.BodyHTMLNEQ != nil {
+		predicates = append(predicates, newsitem.BodyHTMLNEQ(*i.BodyHTMLNEQ))
+	}
+	if len(i.BodyHTMLIn) > 0 {
+		predicates = append(predicates, newsitem.BodyHTMLIn(i.BodyHTMLIn...))
+	}
+	if len(i.BodyHTMLNotIn) > 0 {
+		predicates = append(predicates, newsitem.BodyHTMLNotIn(i.BodyHTMLNotIn...))
+	}
+	if i.BodyHTMLGT != nil {
+		predicates = append(predicates, newsitem.BodyHTMLGT(*i.BodyHTMLGT))
+	}
+	if i.BodyHTMLGTE != nil {
+		predicates = append(predicates, newsitem.BodyHTMLGTE(*i.BodyHTMLGTE))
+	}
+	if i.BodyHTMLLT != nil {
+		predicates = append(predicates, newsitem.BodyHTMLLT(*i.BodyHTMLLT))
+	}
+	if i.BodyHTMLLTE != nil {
+		predicates = append(predicates, newsitem.BodyHTMLLTE(*i.BodyHTMLLTE))
+	}
+	if i.BodyHTMLContains != nil {
+		predicates = append(predicates, newsitem.BodyHTMLContains(*i.BodyHTMLContains))
+	}
+	if i.BodyHTMLHasPrefix != nil {
+		predicates = append(predicates, newsitem.BodyHTMLHasPrefix(*i.BodyHTMLHasPrefix))
+	}
+	if i.BodyHTMLHasSuffix != nil {
+		predicates = append(predicates, newsitem.BodyHTMLHasSuffix(*i.BodyHTMLHasSuffix))
+	}
+	if i.BodyHTMLEqualFold != nil {
+		predicates = append(predicates, newsitem.BodyHTMLEqualFold(*i.BodyHTMLEqualFold))
+	}
+	if i.BodyHTMLContainsFold != nil {
+		predicates = append(predicates, newsitem.BodyHTMLContainsFold(*i.BodyHTMLContainsFold))
+	}
+	if i.Language != nil {
+		predicates = append(predicates, newsitem.LanguageEQ(*i.Language))
+	}
+	if i.LanguageNEQ != nil {
+		predicates = append(predicates, newsitem.LanguageNEQ(*i.LanguageNEQ))
+	}
+	if len(i.LanguageIn) > 0 {
+		predicates = append(predicates, newsitem.LanguageIn(i.LanguageIn...))
+	}
+	if len(i.LanguageNotIn) > 0 {
+		predicates = append(predicates, newsitem.LanguageNotIn(i.LanguageNotIn...))
+	}
+	if i.LanguageGT != nil {
+		predicates = append(predicates, newsitem.LanguageGT(*i.LanguageGT))
+	}
+	if i.LanguageGTE != nil {
+		predicates = append(predicates, newsitem.LanguageGTE(*i.LanguageGTE))
+	}
+	if i.LanguageLT != nil {
+		predicates = append(predicates, newsitem.LanguageLT(*i.LanguageLT))
+	}
+	if i.LanguageLTE != nil {
+		predicates = append(predicates, newsitem.LanguageLTE(*i.LanguageLTE))
+	}
+	if i.LanguageContains != nil {
+		predicates = append(predicates, newsitem.LanguageContains(*i.LanguageContains))
+	}
+	if i.LanguageHasPrefix != nil {
+		predicates = append(predicates, newsitem.LanguageHasPrefix(*i.LanguageHasPrefix))
+	}
+	if i.LanguageHasSuffix != nil {
+		predicates = append(predicates, newsitem.LanguageHasSuffix(*i.LanguageHasSuffix))
+	}
+	if i.LanguageEqualFold != nil {
+		predicates = append(predicates, newsitem.LanguageEqualFold(*i.LanguageEqualFold))
+	}
+	if i.LanguageContainsFold != nil {
+		predicates = append(predicates, newsitem.LanguageContainsFold(*i.LanguageContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, newsitem.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, newsitem.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, newsitem.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, newsitem.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.PublishedAt != nil {
+		predicates = append(predicates, newsitem.PublishedAtEQ(*i.PublishedAt))
+	}
+	if i.PublishedAtNEQ != nil {
+		predicates = append(predicates, newsitem.PublishedAtNEQ(*i.PublishedAtNEQ))
+	}
+	if len(i.PublishedAtIn) > 0 {
+		predicates = append(predicates, newsitem.PublishedAtIn(i.PublishedAtIn...))
+	}
+	if len(i.PublishedAtNotIn) > 0 {
+		predicates = append(predicates, newsitem.PublishedAtNotIn(i.PublishedAtNotIn...))
+	}
+	if i.PublishedAtGT != nil {
+		predicates = append(predicates, newsitem.PublishedAtGT(*i.PublishedAtGT))
+	}
+	if i.PublishedAtGTE != nil {
+		predicates = append(predicates, newsitem.PublishedAtGTE(*i.PublishedAtGTE))
+	}
+	if i.PublishedAtLT != nil {
+		predicates = append(predicates, newsitem.PublishedAtLT(*i.PublishedAtLT))
+	}
+	if i.PublishedAtLTE != nil {
+		predicates = append(predicates, newsitem.PublishedAtLTE(*i.PublishedAtLTE))
+	}
+	if i.PublishedAtIsNil {
+		predicates = append(predicates, newsitem.PublishedAtIsNil())
+	}
+	if i.PublishedAtNotNil {
+		predicates = append(predicates, newsitem.PublishedAtNotNil())
+	}
+	if i.AuthorID != nil {
+		predicates = append(predicates, newsitem.AuthorIDEQ(*i.AuthorID))
+	}
+	if i.AuthorIDNEQ != nil {
+		predicates = append(predicates, newsitem.AuthorIDNEQ(*i.AuthorIDNEQ))
+	}
+	if len(i.AuthorIDIn) > 0 {
+		predicates = append(predicates, newsitem.AuthorIDIn(i.AuthorIDIn...))
+	}
+	if len(i.AuthorIDNotIn) > 0 {
+		predicates = append(predicates, newsitem.AuthorIDNotIn(i.AuthorIDNotIn...))
+	}
+	if i.AuthorIDIsNil {
+		predicates = append(predicates, newsitem.AuthorIDIsNil())
+	}
+	if i.AuthorIDNotNil {
+		predicates = append(predicates, newsitem.AuthorIDNotNil())
+	}
+
+	if i.HasMunicipalities != nil {
+		p := newsitem.HasMunicipalities()
+		if !*i.HasMunicipalities {
+			p = newsitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalitiesWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalitiesWith))
+		for _, w := range i.HasMunicipalitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, newsitem.HasMunicipalitiesWith(with...))
+	}
+	if i.HasPartnerships != nil {
+		p := newsitem.HasPartnerships()
+		if !*i.HasPartnerships {
+			p = newsitem.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipsWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipsWith))
+		for _, w := range i.HasPartnershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, newsitem.HasPartnershipsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNewsItemWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return newsitem.And(predicates...), nil
+	}
+}
+
+// NotificationWhereInput represents a where input for filtering Notification queries.
+type NotificationWhereInput struct {
+	Predicates []predicate.Notification  `json:"-"`
+	Not        *NotificationWhereInput   `json:"not,omitempty"`
+	Or         []*NotificationWhereInput `json:"or,omitempty"`
+	And        []*NotificationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *notification.Kind  `json:"kind,omitempty"`
+	KindNEQ   *notification.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []notification.Kind `json:"kindIn,omitempty"`
+	KindNotIn []notification.Kind `json:"kindNotIn,omitempty"`
+
+	// "read_at" field predicates.
+	ReadAt       *time.Time  `json:"readAt,omitempty"`
+	ReadAtNEQ    *time.Time  `json:"readAtNEQ,omitempty"`
+	ReadAtIn     []time.Time `json:"readAtIn,omitempty"`
+	ReadAtNotIn  []time.Time `json:"readAtNotIn,omitempty"`
+	ReadAtGT     *time.Time  `json:"readAtGT,omitempty"`
+	ReadAtGTE    *time.Time  `json:"readAtGTE,omitempty"`
+	ReadAtLT     *time.Time  `json:"readAtLT,omitempty"`
+	ReadAtLTE    *time.Time  `json:"readAtLTE,omitempty"`
+	ReadAtIsNil  bool        `json:"readAtIsNil,omitempty"`
+	ReadAtNotNil bool        `json:"readAtNotNil,omitempty"`
+
+	// "recipient_id" field predicates.
+	RecipientID      *int  `json:"recipientID,omitempty"`
+	RecipientIDNEQ   *int  `json:"recipientIDNEQ,omitempty"`
+	RecipientIDIn    []int `json:"recipientIDIn,omitempty"`
+	RecipientIDNotIn []int `json:"recipientIDNotIn,omitempty"`
+
+	// "actor_id" field predicates.
+	ActorID       *int  `json:"actorID,omitempty"`
+	ActorIDNEQ    *int  `json:"actorIDNEQ,omitempty"`
+	ActorIDIn     []int `json:"actorIDIn,omitempty"`
+	ActorIDNotIn  []int `json:"actorIDNotIn,omitempty"`
+	ActorIDIsNil  bool  `json:"actorIDIsNil,omitempty"`
+	ActorIDNotNil bool  `json:"actorIDNotNil,omitempty"`
+
+	// "post_id" field predicates.
+	PostID       *int  `json:"postID,omitempty"`
+	PostIDNEQ    *int  `json:"postIDNEQ,omitempty"`
+	PostIDIn     []int `json:"postIDIn,omitempty"`
+	PostIDNotIn  []int `json:"postIDNotIn,omitempty"`
+	PostIDIsNil  bool  `json:"postIDIsNil,omitempty"`
+	PostIDNotNil bool  `json:"postIDNotNil,omitempty"`
+
+	// "topic_id" field predicates.
+	TopicID       *int  `json:"topicID,omitempty"`
+	TopicIDNEQ    *int  `json:"topicIDNEQ,omitempty"`
+	TopicIDIn     []int `json:"topicIDIn,omitempty"`
+	TopicIDNotIn  []int `json:"topicIDNotIn,omitempty"`
+	TopicIDIsNil  bool  `json:"topicIDIsNil,omitempty"`
+	TopicIDNotNil bool  `json:"topicIDNotNil,omitempty"`
+
+	// "news_item_id" field predicates.
+	NewsItemID       *int  `json:"newsItemID,omitempty"`
+	NewsItemIDNEQ    *int  `json:"newsItemIDNEQ,omitempty"`
+	NewsItemIDIn     []int `json:"newsItemIDIn,omitempty"`
+	NewsItemIDNotIn  []int `json:"newsItemIDNotIn,omitempty"`
+	NewsItemIDIsNil  bool  `json:"newsItemIDIsNil,omitempty"`
+	NewsItemIDNotNil bool  `json:"newsItemIDNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NotificationWhereInput) AddPredicates(predicates ...predicate.Notification) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NotificationWhereInput filter on the NotificationQuery builder.
+func (i *NotificationWhereInput) Filter(q *NotificationQuery) (*NotificationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNotificationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNotificationWhereInput is returned in case the NotificationWhereInput is empty.
+var ErrEmptyNotificationWhereInput = errors.New("ent: empty predicate NotificationWhereInput")
+
+// P returns a predicate for filtering notifications.
+// An error is returned if the input is empty or invalid.
+func (i *NotificationWhereInput) P() (predicate.Notification, error) {
+	var predicates []predicate.Notification
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, notification.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Notification, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, notification.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Notification, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, notification.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, notification.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, notification.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, notification.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, notification.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, notification.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, notification.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, notification.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, notification.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, notification.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, notification.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, notification.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, notification.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, notification.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, notification.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, notification.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, notification.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, notification.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, notification.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, notification.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, notification.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, notification.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, notification.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, notification.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, notification.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, notification.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, notification.KindNotIn(i.KindNotIn...))
+	}
+	if i.ReadAt != nil {
+		predicates = append(predicates, notification.ReadAtEQ(*i.ReadAt))
+	}
+	if i.ReadAtNEQ != nil {
+		predicates = append(predicates, notification.ReadAtNEQ(*i.ReadAtNEQ))
+	}
+	if len(i.ReadAtIn) > 0 {
+		predicates = append(predicates, notification.ReadAtIn(i.ReadAtIn...))
+	}
+	if len(i.ReadAtNotIn) > 0 {
+		predicates = append(predicates, notification.ReadAtNotIn(i.ReadAtNotIn...))
+	}
+	if i.ReadAtGT != nil {
+		predicates = append(predicates, notification.ReadAtGT(*i.ReadAtGT))
+	}
+	if i.ReadAtGTE != nil {
+		predicates = append(predicates, notification.ReadAtGTE(*i.ReadAtGTE))
+	}
+	if i.ReadAtLT != nil {
+		predicates = append(predicates, notification.ReadAtLT(*i.ReadAtLT))
+	}
+	if i.ReadAtLTE != nil {
+		predicates = append(predicates, notification.ReadAtLTE(*i.ReadAtLTE))
+	}
+	if i.ReadAtIsNil {
+		predicates = append(predicates, notification.ReadAtIsNil())
+	}
+	if i.ReadAtNotNil {
+		predicates = append(predicates, notification.ReadAtNotNil())
+	}
+	if i.RecipientID != nil {
+		predicates = append(predicates, notification.RecipientIDEQ(*i.RecipientID))
+	}
+	if i.RecipientIDNEQ != nil {
+		predicates = append(predicates, notification.RecipientIDNEQ(*i.RecipientIDNEQ))
+	}
+	if len(i.RecipientIDIn) > 0 {
+		predicates = append(predicates, notification.RecipientIDIn(i.RecipientIDIn...))
+	}
+	if len(i.RecipientIDNotIn) > 0 {
+		predicates = append(predicates, notification.RecipientIDNotIn(i.RecipientIDNotIn...))
+	}
+	if i.ActorID != nil {
+		predicates = append(predicates, notification.ActorIDEQ(*i.ActorID))
+	}
+	if i.ActorIDNEQ != nil {
+		predicates = append(predicates, notification.ActorIDNEQ(*i.ActorIDNEQ))
+	}
+	if len(i.ActorIDIn) > 0 {
+		predicates = append(predicates, notification.ActorIDIn(i.ActorIDIn...))
+	}
+	if len(i.ActorIDNotIn) > 0 {
+		predicates = append(predicates, notification.ActorIDNotIn(i.ActorIDNotIn...))
+	}
+	if i.ActorIDIsNil {
+		predicates = append(predicates, notification.ActorIDIsNil())
+	}
+	if i.ActorIDNotNil {
+		predicates = append(predicates, notification.ActorIDNotNil())
+	}
+	if i.PostID != nil {
+		predicates = append(predicates, notification.PostIDEQ(*i.PostID))
+	}
+	if i.PostIDNEQ != nil {
+		predicates = append(predicates, notification.PostIDNEQ(*i.PostIDNEQ))
+	}
+	if len(i.PostIDIn) > 0 {
+		predicates = append(predicates, notification.PostIDIn(i.PostIDIn...))
+	}
+	if len(i.PostIDNotIn) > 0 {
+		predicates = append(predicates, notification.PostIDNotIn(i.PostIDNotIn...))
+	}
+	if i.PostIDIsNil {
+		predicates = append(predicates, notification.PostIDIsNil())
+	}
+	if i.PostIDNotNil {
+		predicates = append(predicates, notification.PostIDNotNil())
+	}
+	if i.TopicID != nil {
+		predicates = append(predicates, notification.TopicIDEQ(*i.TopicID))
+	}
+	if i.TopicIDNEQ != nil {
+		predicates = append(predicates, notification.TopicIDNEQ(*i.TopicIDNEQ))
+	}
+	if len(i.TopicIDIn) > 0 {
+		predicates = append(predicates, notification.TopicIDIn(i.TopicIDIn...))
+	}
+	if len(i.TopicIDNotIn) > 0 {
+		predicates = append(predicates, notification.TopicIDNotIn(i.TopicIDNotIn...))
+	}
+	if i.TopicIDIsNil {
+		predicates = append(predicates, notification.TopicIDIsNil())
+	}
+	if i.TopicIDNotNil {
+		predicates = append(predicates, notification.TopicIDNotNil())
+	}
+	if i.NewsItemID != nil {
+		predicates = append(predicates, notification.NewsItemIDEQ(*i.NewsItemID))
+	}
+	if i.NewsItemIDNEQ != nil {
+		predicates = append(predicates, notification.NewsItemIDNEQ(*i.NewsItemIDNEQ))
+	}
+	if len(i.NewsItemIDIn) > 0 {
+		predicates = append(predicates, notification.NewsItemIDIn(i.NewsItemIDIn...))
+	}
+	if len(i.NewsItemIDNotIn) > 0 {
+		predicates = append(predicates, notification.NewsItemIDNotIn(i.NewsItemIDNotIn...))
+	}
+	if i.NewsItemIDIsNil {
+		predicates = append(predicates, notification.NewsItemIDIsNil())
+	}
+	if i.NewsItemIDNotNil {
+		predicates = append(predicates, notification.NewsItemIDNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNotificationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return notification.And(predicates...), nil
+	}
+}
+
 // PartnershipWhereInput represents a where input for filtering Partnership queries.
 type PartnershipWhereInput struct {
 	Predicates []predicate.Partnership  `json:"-"`
@@ -4385,6 +6162,482 @@ func (i *PhaseWhereInput) P() (predicate.Phase, error) {
 	}
 }
 
+// PostWhereInput represents a where input for filtering Post queries.
+type PostWhereInput struct {
+	Predicates []predicate.Post  `json:"-"`
+	Not        *PostWhereInput   `json:"not,omitempty"`
+	Or         []*PostWhereInput `json:"or,omitempty"`
+	And        []*PostWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "body" field predicates.
+	Body             *string  `json:"body,omitempty"`
+	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
+	BodyIn           []string `json:"bodyIn,omitempty"`
+	BodyNotIn        []string `json:"bodyNotIn,omitempty"`
+	BodyGT           *string  `json:"bodyGT,omitempty"`
+	BodyGTE          *string  `json:"bodyGTE,omitempty"`
+	BodyLT           *string  `json:"bodyLT,omitempty"`
+	BodyLTE          *string  `json:"bodyLTE,omitempty"`
+	BodyContains     *string  `json:"bodyContains,omitempty"`
+	BodyHasPrefix    *string  `json:"bodyHasPrefix,omitempty"`
+	BodyHasSuffix    *string  `json:"bodyHasSuffix,omitempty"`
+	BodyEqualFold    *string  `json:"bodyEqualFold,omitempty"`
+	BodyContainsFold *string  `json:"bodyContainsFold,omitempty"`
+
+	// "body_html" field predicates.
+	BodyHTML             *string  `json:"bodyHTML,omitempty"`
+	BodyHTMLNEQ          *string  `json:"bodyHTMLNEQ,omitempty"`
+	BodyHTMLIn           []string `json:"bodyHTMLIn,omitempty"`
+	BodyHTMLNotIn        []string `json:"bodyHTMLNotIn,omitempty"`
+	BodyHTMLGT           *string  `json:"bodyHTMLGT,omitempty"`
+	BodyHTMLGTE          *string  `json:"bodyHTMLGTE,omitempty"`
+	BodyHTMLLT           *string  `json:"bodyHTMLLT,omitempty"`
+	BodyHTMLLTE          *string  `json:"bodyHTMLLTE,omitempty"`
+	BodyHTMLContains     *string  `json:"bodyHTMLContains,omitempty"`
+	BodyHTMLHasPrefix    *string  `json:"bodyHTMLHasPrefix,omitempty"`
+	BodyHTMLHasSuffix    *string  `json:"bodyHTMLHasSuffix,omitempty"`
+	BodyHTMLEqualFold    *string  `json:"bodyHTMLEqualFold,omitempty"`
+	BodyHTMLContainsFold *string  `json:"bodyHTMLContainsFold,omitempty"`
+
+	// "edited_at" field predicates.
+	EditedAt       *time.Time  `json:"editedAt,omitempty"`
+	EditedAtNEQ    *time.Time  `json:"editedAtNEQ,omitempty"`
+	EditedAtIn     []time.Time `json:"editedAtIn,omitempty"`
+	EditedAtNotIn  []time.Time `json:"editedAtNotIn,omitempty"`
+	EditedAtGT     *time.Time  `json:"editedAtGT,omitempty"`
+	EditedAtGTE    *time.Time  `json:"editedAtGTE,omitempty"`
+	EditedAtLT     *time.Time  `json:"editedAtLT,omitempty"`
+	EditedAtLTE    *time.Time  `json:"editedAtLTE,omitempty"`
+	EditedAtIsNil  bool        `json:"editedAtIsNil,omitempty"`
+	EditedAtNotNil bool        `json:"editedAtNotNil,omitempty"`
+
+	// "hidden_at" field predicates.
+	HiddenAt       *time.Time  `json:"hiddenAt,omitempty"`
+	HiddenAtNEQ    *time.Time  `json:"hiddenAtNEQ,omitempty"`
+	HiddenAtIn     []time.Time `json:"hiddenAtIn,omitempty"`
+	HiddenAtNotIn  []time.Time `json:"hiddenAtNotIn,omitempty"`
+	HiddenAtGT     *time.Time  `json:"hiddenAtGT,omitempty"`
+	HiddenAtGTE    *time.Time  `json:"hiddenAtGTE,omitempty"`
+	HiddenAtLT     *time.Time  `json:"hiddenAtLT,omitempty"`
+	HiddenAtLTE    *time.Time  `json:"hiddenAtLTE,omitempty"`
+	HiddenAtIsNil  bool        `json:"hiddenAtIsNil,omitempty"`
+	HiddenAtNotNil bool        `json:"hiddenAtNotNil,omitempty"`
+
+	// "topic_id" field predicates.
+	TopicID      *int  `json:"topicID,omitempty"`
+	TopicIDNEQ   *int  `json:"topicIDNEQ,omitempty"`
+	TopicIDIn    []int `json:"topicIDIn,omitempty"`
+	TopicIDNotIn []int `json:"topicIDNotIn,omitempty"`
+
+	// "author_id" field predicates.
+	AuthorID       *int  `json:"authorID,omitempty"`
+	AuthorIDNEQ    *int  `json:"authorIDNEQ,omitempty"`
+	AuthorIDIn     []int `json:"authorIDIn,omitempty"`
+	AuthorIDNotIn  []int `json:"authorIDNotIn,omitempty"`
+	AuthorIDIsNil  bool  `json:"authorIDIsNil,omitempty"`
+	AuthorIDNotNil bool  `json:"authorIDNotNil,omitempty"`
+
+	// "reply_to_id" field predicates.
+	ReplyToID       *int  `json:"replyToID,omitempty"`
+	ReplyToIDNEQ    *int  `json:"replyToIDNEQ,omitempty"`
+	ReplyToIDIn     []int `json:"replyToIDIn,omitempty"`
+	ReplyToIDNotIn  []int `json:"replyToIDNotIn,omitempty"`
+	ReplyToIDIsNil  bool  `json:"replyToIDIsNil,omitempty"`
+	ReplyToIDNotNil bool  `json:"replyToIDNotNil,omitempty"`
+
+	// "topic" edge predicates.
+	HasTopic     *bool              `json:"hasTopic,omitempty"`
+	HasTopicWith []*TopicWhereInput `json:"hasTopicWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PostWhereInput) AddPredicates(predicates ...predicate.Post) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PostWhereInput filter on the PostQuery builder.
+func (i *PostWhereInput) Filter(q *PostQuery) (*PostQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPostWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPostWhereInput is returned in case the PostWhereInput is empty.
+var ErrEmptyPostWhereInput = errors.New("ent: empty predicate PostWhereInput")
+
+// P returns a predicate for filtering posts.
+// An error is returned if the input is empty or invalid.
+func (i *PostWhereInput) P() (predicate.Post, error) {
+	var predicates []predicate.Post
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, post.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Post, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, post.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Post, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, post.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, post.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, post.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, post.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, post.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, post.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, post.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, post.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, post.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, post.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, post.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, post.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, post.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, post.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, post.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, post.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, post.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, post.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, post.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, post.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, post.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, post.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, post.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, post.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, post.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Body != nil {
+		predicates = append(predicates, post.BodyEQ(*i.Body))
+	}
+	if i.BodyNEQ != nil {
+		predicates = append(predicates, post.BodyNEQ(*i.BodyNEQ))
+	}
+	if len(i.BodyIn) > 0 {
+		predicates = append(predicates, post.BodyIn(i.BodyIn...))
+	}
+	if len(i.BodyNotIn) > 0 {
+		predicates = append(predicates, post.BodyNotIn(i.BodyNotIn...))
+	}
+	if i.BodyGT != nil {
+		predicates = append(predicates, post.BodyGT(*i.BodyGT))
+	}
+	if i.BodyGTE != nil {
+		predicates = append(predicates, post.BodyGTE(*i.BodyGTE))
+	}
+	if i.BodyLT != nil {
+		predicates = append(predicates, post.BodyLT(*i.BodyLT))
+	}
+	if i.BodyLTE != nil {
+		predicates = append(predicates, post.BodyLTE(*i.BodyLTE))
+	}
+	if i.BodyContains != nil {
+		predicates = append(predicates, post.BodyContains(*i.BodyContains))
+	}
+	if i.BodyHasPrefix != nil {
+		predicates = append(predicates, post.BodyHasPrefix(*i.BodyHasPrefix))
+	}
+	if i.BodyHasSuffix != nil {
+		predicates = append(predicates, post.BodyHasSuffix(*i.BodyHasSuffix))
+	}
+	if i.BodyEqualFold != nil {
+		predicates = append(predicates, post.BodyEqualFold(*i.BodyEqualFold))
+	}
+	if i.BodyContainsFold != nil {
+		predicates = append(predicates, post.BodyContainsFold(*i.BodyContainsFold))
+	}
+	if i.BodyHTML != nil {
+		predicates = append(predicates, post.BodyHTMLEQ(*i.BodyHTML))
+	}
+	if i.BodyHTMLNEQ != nil {
+		predicates = append(predicates, post.BodyHTMLNEQ(*i.BodyHTMLNEQ))
+	}
+	if len(i.BodyHTMLIn) > 0 {
+		predicates = append(predicates, post.BodyHTMLIn(i.BodyHTMLIn...))
+	}
+	if len(i.BodyHTMLNotIn) > 0 {
+		predicates = append(predicates, post.BodyHTMLNotIn(i.BodyHTMLNotIn...))
+	}
+	if i.BodyHTMLGT != nil {
+		predicates = append(predicates, post.BodyHTMLGT(*i.BodyHTMLGT))
+	}
+	if i.BodyHTMLGTE != nil {
+		predicates = append(predicates, post.BodyHTMLGTE(*i.BodyHTMLGTE))
+	}
+	if i.BodyHTMLLT != nil {
+		predicates = append(predicates, post.BodyHTMLLT(*i.BodyHTMLLT))
+	}
+	if i.BodyHTMLLTE != nil {
+		predicates = append(predicates, post.BodyHTMLLTE(*i.BodyHTMLLTE))
+	}
+	if i.BodyHTMLContains != nil {
+		predicates = append(predicates, post.BodyHTMLContains(*i.BodyHTMLContains))
+	}
+	if i.BodyHTMLHasPrefix != nil {
+		predicates = append(predicates, post.BodyHTMLHasPrefix(*i.BodyHTMLHasPrefix))
+	}
+	if i.BodyHTMLHasSuffix != nil {
+		predicates = append(predicates, post.BodyHTMLHasSuffix(*i.BodyHTMLHasSuffix))
+	}
+	if i.BodyHTMLEqualFold != nil {
+		predicates = append(predicates, post.BodyHTMLEqualFold(*i.BodyHTMLEqualFold))
+	}
+	if i.BodyHTMLContainsFold != nil {
+		predicates = append(predicates, post.BodyHTMLContainsFold(*i.BodyHTMLContainsFold))
+	}
+	if i.EditedAt != nil {
+		predicates = append(predicates, post.EditedAtEQ(*i.EditedAt))
+	}
+	if i.EditedAtNEQ != nil {
+		predicates = append(predicates, post.EditedAtNEQ(*i.EditedAtNEQ))
+	}
+	if len(i.EditedAtIn) > 0 {
+		predicates = append(predicates, post.EditedAtIn(i.EditedAtIn...))
+	}
+	if len(i.EditedAtNotIn) > 0 {
+		predicates = append(predicates, post.EditedAtNotIn(i.EditedAtNotIn...))
+	}
+	if i.EditedAtGT != nil {
+		predicates = append(predicates, post.EditedAtGT(*i.EditedAtGT))
+	}
+	if i.EditedAtGTE != nil {
+		predicates = append(predicates, post.EditedAtGTE(*i.EditedAtGTE))
+	}
+	if i.EditedAtLT != nil {
+		predicates = append(predicates, post.EditedAtLT(*i.EditedAtLT))
+	}
+	if i.EditedAtLTE != nil {
+		predicates = append(predicates, post.EditedAtLTE(*i.EditedAtLTE))
+	}
+	if i.EditedAtIsNil {
+		predicates = append(predicates, post.EditedAtIsNil())
+	}
+	if i.EditedAtNotNil {
+		predicates = append(predicates, post.EditedAtNotNil())
+	}
+	if i.HiddenAt != nil {
+		predicates = append(predicates, post.HiddenAtEQ(*i.HiddenAt))
+	}
+	if i.HiddenAtNEQ != nil {
+		predicates = append(predicates, post.HiddenAtNEQ(*i.HiddenAtNEQ))
+	}
+	if len(i.HiddenAtIn) > 0 {
+		predicates = append(predicates, post.HiddenAtIn(i.HiddenAtIn...))
+	}
+	if len(i.HiddenAtNotIn) > 0 {
+		predicates = append(predicates, post.HiddenAtNotIn(i.HiddenAtNotIn...))
+	}
+	if i.HiddenAtGT != nil {
+		predicates = append(predicates, post.HiddenAtGT(*i.HiddenAtGT))
+	}
+	if i.HiddenAtGTE != nil {
+		predicates = append(predicates, post.HiddenAtGTE(*i.HiddenAtGTE))
+	}
+	if i.HiddenAtLT != nil {
+		predicates = append(predicates, post.HiddenAtLT(*i.HiddenAtLT))
+	}
+	if i.HiddenAtLTE != nil {
+		predicates = append(predicates, post.HiddenAtLTE(*i.HiddenAtLTE))
+	}
+	if i.HiddenAtIsNil {
+		predicates = append(predicates, post.HiddenAtIsNil())
+	}
+	if i.HiddenAtNotNil {
+		predicates = append(predicates, post.HiddenAtNotNil())
+	}
+	if i.TopicID != nil {
+		predicates = append(predicates, post.TopicIDEQ(*i.TopicID))
+	}
+	if i.TopicIDNEQ != nil {
+		predicates = append(predicates, post.TopicIDNEQ(*i.TopicIDNEQ))
+	}
+	if len(i.TopicIDIn) > 0 {
+		predicates = append(predicates, post.TopicIDIn(i.TopicIDIn...))
+	}
+	if len(i.TopicIDNotIn) > 0 {
+		predicates = append(predicates, post.TopicIDNotIn(i.TopicIDNotIn...))
+	}
+	if i.AuthorID != nil {
+		predicates = append(predicates, post.AuthorIDEQ(*i.AuthorID))
+	}
+	if i.AuthorIDNEQ != nil {
+		predicates = append(predicates, post.AuthorIDNEQ(*i.AuthorIDNEQ))
+	}
+	if len(i.AuthorIDIn) > 0 {
+		predicates = append(predicates, post.AuthorIDIn(i.AuthorIDIn...))
+	}
+	if len(i.AuthorIDNotIn) > 0 {
+		predicates = append(predicates, post.AuthorIDNotIn(i.AuthorIDNotIn...))
+	}
+	if i.AuthorIDIsNil {
+		predicates = append(predicates, post.AuthorIDIsNil())
+	}
+	if i.AuthorIDNotNil {
+		predicates = append(predicates, post.AuthorIDNotNil())
+	}
+	if i.ReplyToID != nil {
+		predicates = append(predicates, post.ReplyToIDEQ(*i.ReplyToID))
+	}
+	if i.ReplyToIDNEQ != nil {
+		predicates = append(predicates, post.ReplyToIDNEQ(*i.ReplyToIDNEQ))
+	}
+	if len(i.ReplyToIDIn) > 0 {
+		predicates = append(predicates, post.ReplyToIDIn(i.ReplyToIDIn...))
+	}
+	if len(i.ReplyToIDNotIn) > 0 {
+		predicates = append(predicates, post.ReplyToIDNotIn(i.ReplyToIDNotIn...))
+	}
+	if i.ReplyToIDIsNil {
+		predicates = append(predicates, post.ReplyToIDIsNil())
+	}
+	if i.ReplyToIDNotNil {
+		predicates = append(predicates, post.ReplyToIDNotNil())
+	}
+
+	if i.HasTopic != nil {
+		p := post.HasTopic()
+		if !*i.HasTopic {
+			p = post.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTopicWith) > 0 {
+		with := make([]predicate.Topic, 0, len(i.HasTopicWith))
+		for _, w := range i.HasTopicWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTopicWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, post.HasTopicWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPostWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return post.And(predicates...), nil
+	}
+}
+
 // ProjectWhereInput represents a where input for filtering Project queries.
 type ProjectWhereInput struct {
 	Predicates []predicate.Project  `json:"-"`
@@ -4819,6 +7072,282 @@ func (i *ProjectWhereInput) P() (predicate.Project, error) {
 	}
 }
 
+// ReactionWhereInput represents a where input for filtering Reaction queries.
+type ReactionWhereInput struct {
+	Predicates []predicate.Reaction  `json:"-"`
+	Not        *ReactionWhereInput   `json:"not,omitempty"`
+	Or         []*ReactionWhereInput `json:"or,omitempty"`
+	And        []*ReactionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *reaction.Kind  `json:"kind,omitempty"`
+	KindNEQ   *reaction.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []reaction.Kind `json:"kindIn,omitempty"`
+	KindNotIn []reaction.Kind `json:"kindNotIn,omitempty"`
+
+	// "post_id" field predicates.
+	PostID      *int  `json:"postID,omitempty"`
+	PostIDNEQ   *int  `json:"postIDNEQ,omitempty"`
+	PostIDIn    []int `json:"postIDIn,omitempty"`
+	PostIDNotIn []int `json:"postIDNotIn,omitempty"`
+
+	// "user_id" field predicates.
+	UserID       *int  `json:"userID,omitempty"`
+	UserIDNEQ    *int  `json:"userIDNEQ,omitempty"`
+	UserIDIn     []int `json:"userIDIn,omitempty"`
+	UserIDNotIn  []int `json:"userIDNotIn,omitempty"`
+	UserIDIsNil  bool  `json:"userIDIsNil,omitempty"`
+	UserIDNotNil bool  `json:"userIDNotNil,omitempty"`
+
+	// "post" edge predicates.
+	HasPost     *bool             `json:"hasPost,omitempty"`
+	HasPostWith []*PostWhereInput `json:"hasPostWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ReactionWhereInput) AddPredicates(predicates ...predicate.Reaction) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ReactionWhereInput filter on the ReactionQuery builder.
+func (i *ReactionWhereInput) Filter(q *ReactionQuery) (*ReactionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyReactionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyReactionWhereInput is returned in case the ReactionWhereInput is empty.
+var ErrEmptyReactionWhereInput = errors.New("ent: empty predicate ReactionWhereInput")
+
+// P returns a predicate for filtering reactions.
+// An error is returned if the input is empty or invalid.
+func (i *ReactionWhereInput) P() (predicate.Reaction, error) {
+	var predicates []predicate.Reaction
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, reaction.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Reaction, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, reaction.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Reaction, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, reaction.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, reaction.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, reaction.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, reaction.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, reaction.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, reaction.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, reaction.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, reaction.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, reaction.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, reaction.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, reaction.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, reaction.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, reaction.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, reaction.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, reaction.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, reaction.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, reaction.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, reaction.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, reaction.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, reaction.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, reaction.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, reaction.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, reaction.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, reaction.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, reaction.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, reaction.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, reaction.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, reaction.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, reaction.KindNotIn(i.KindNotIn...))
+	}
+	if i.PostID != nil {
+		predicates = append(predicates, reaction.PostIDEQ(*i.PostID))
+	}
+	if i.PostIDNEQ != nil {
+		predicates = append(predicates, reaction.PostIDNEQ(*i.PostIDNEQ))
+	}
+	if len(i.PostIDIn) > 0 {
+		predicates = append(predicates, reaction.PostIDIn(i.PostIDIn...))
+	}
+	if len(i.PostIDNotIn) > 0 {
+		predicates = append(predicates, reaction.PostIDNotIn(i.PostIDNotIn...))
+	}
+	if i.UserID != nil {
+		predicates = append(predicates, reaction.UserIDEQ(*i.UserID))
+	}
+	if i.UserIDNEQ != nil {
+		predicates = append(predicates, reaction.UserIDNEQ(*i.UserIDNEQ))
+	}
+	if len(i.UserIDIn) > 0 {
+		predicates = append(predicates, reaction.UserIDIn(i.UserIDIn...))
+	}
+	if len(i.UserIDNotIn) > 0 {
+		predicates = append(predicates, reaction.UserIDNotIn(i.UserIDNotIn...))
+	}
+	if i.UserIDIsNil {
+		predicates = append(predicates, reaction.UserIDIsNil())
+	}
+	if i.UserIDNotNil {
+		predicates = append(predicates, reaction.UserIDNotNil())
+	}
+
+	if i.HasPost != nil {
+		p := reaction.HasPost()
+		if !*i.HasPost {
+			p = reaction.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPostWith) > 0 {
+		with := make([]predicate.Post, 0, len(i.HasPostWith))
+		for _, w := range i.HasPostWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPostWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, reaction.HasPostWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyReactionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return reaction.And(predicates...), nil
+	}
+}
+
 // RegionWhereInput represents a where input for filtering Region queries.
 type RegionWhereInput struct {
 	Predicates []predicate.Region  `json:"-"`
@@ -5145,6 +7674,406 @@ func (i *RegionWhereInput) P() (predicate.Region, error) {
 	}
 }
 
+// TopicWhereInput represents a where input for filtering Topic queries.
+type TopicWhereInput struct {
+	Predicates []predicate.Topic  `json:"-"`
+	Not        *TopicWhereInput   `json:"not,omitempty"`
+	Or         []*TopicWhereInput `json:"or,omitempty"`
+	And        []*TopicWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "pinned" field predicates.
+	Pinned    *bool `json:"pinned,omitempty"`
+	PinnedNEQ *bool `json:"pinnedNEQ,omitempty"`
+
+	// "locked" field predicates.
+	Locked    *bool `json:"locked,omitempty"`
+	LockedNEQ *bool `json:"lockedNEQ,omitempty"`
+
+	// "reply_count" field predicates.
+	ReplyCount      *int  `json:"replyCount,omitempty"`
+	ReplyCountNEQ   *int  `json:"replyCountNEQ,omitempty"`
+	ReplyCountIn    []int `json:"replyCountIn,omitempty"`
+	ReplyCountNotIn []int `json:"replyCountNotIn,omitempty"`
+	ReplyCountGT    *int  `json:"replyCountGT,omitempty"`
+	ReplyCountGTE   *int  `json:"replyCountGTE,omitempty"`
+	ReplyCountLT    *int  `json:"replyCountLT,omitempty"`
+	ReplyCountLTE   *int  `json:"replyCountLTE,omitempty"`
+
+	// "last_activity_at" field predicates.
+	LastActivityAt      *time.Time  `json:"lastActivityAt,omitempty"`
+	LastActivityAtNEQ   *time.Time  `json:"lastActivityAtNEQ,omitempty"`
+	LastActivityAtIn    []time.Time `json:"lastActivityAtIn,omitempty"`
+	LastActivityAtNotIn []time.Time `json:"lastActivityAtNotIn,omitempty"`
+	LastActivityAtGT    *time.Time  `json:"lastActivityAtGT,omitempty"`
+	LastActivityAtGTE   *time.Time  `json:"lastActivityAtGTE,omitempty"`
+	LastActivityAtLT    *time.Time  `json:"lastActivityAtLT,omitempty"`
+	LastActivityAtLTE   *time.Time  `json:"lastActivityAtLTE,omitempty"`
+
+	// "category_id" field predicates.
+	CategoryID      *int  `json:"categoryID,omitempty"`
+	CategoryIDNEQ   *int  `json:"categoryIDNEQ,omitempty"`
+	CategoryIDIn    []int `json:"categoryIDIn,omitempty"`
+	CategoryIDNotIn []int `json:"categoryIDNotIn,omitempty"`
+
+	// "author_id" field predicates.
+	AuthorID       *int  `json:"authorID,omitempty"`
+	AuthorIDNEQ    *int  `json:"authorIDNEQ,omitempty"`
+	AuthorIDIn     []int `json:"authorIDIn,omitempty"`
+	AuthorIDNotIn  []int `json:"authorIDNotIn,omitempty"`
+	AuthorIDIsNil  bool  `json:"authorIDIsNil,omitempty"`
+	AuthorIDNotNil bool  `json:"authorIDNotNil,omitempty"`
+
+	// "category" edge predicates.
+	HasCategory     *bool                      `json:"hasCategory,omitempty"`
+	HasCategoryWith []*ForumCategoryWhereInput `json:"hasCategoryWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TopicWhereInput) AddPredicates(predicates ...predicate.Topic) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TopicWhereInput filter on the TopicQuery builder.
+func (i *TopicWhereInput) Filter(q *TopicQuery) (*TopicQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTopicWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTopicWhereInput is returned in case the TopicWhereInput is empty.
+var ErrEmptyTopicWhereInput = errors.New("ent: empty predicate TopicWhereInput")
+
+// P returns a predicate for filtering topics.
+// An error is returned if the input is empty or invalid.
+func (i *TopicWhereInput) P() (predicate.Topic, error) {
+	var predicates []predicate.Topic
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, topic.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Topic, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, topic.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Topic, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, topic.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, topic.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, topic.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, topic.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, topic.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, topic.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, topic.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, topic.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, topic.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, topic.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, topic.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, topic.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, topic.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, topic.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, topic.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, topic.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, topic.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, topic.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, topic.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, topic.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, topic.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, topic.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, topic.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, topic.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, topic.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, topic.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, topic.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, topic.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, topic.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, topic.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, topic.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, topic.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, topic.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, topic.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, topic.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, topic.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, topic.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, topic.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Pinned != nil {
+		predicates = append(predicates, topic.PinnedEQ(*i.Pinned))
+	}
+	if i.PinnedNEQ != nil {
+		predicates = append(predicates, topic.PinnedNEQ(*i.PinnedNEQ))
+	}
+	if i.Locked != nil {
+		predicates = append(predicates, topic.LockedEQ(*i.Locked))
+	}
+	if i.LockedNEQ != nil {
+		predicates = append(predicates, topic.LockedNEQ(*i.LockedNEQ))
+	}
+	if i.ReplyCount != nil {
+		predicates = append(predicates, topic.ReplyCountEQ(*i.ReplyCount))
+	}
+	if i.ReplyCountNEQ != nil {
+		predicates = append(predicates, topic.ReplyCountNEQ(*i.ReplyCountNEQ))
+	}
+	if len(i.ReplyCountIn) > 0 {
+		predicates = append(predicates, topic.ReplyCountIn(i.ReplyCountIn...))
+	}
+	if len(i.ReplyCountNotIn) > 0 {
+		predicates = append(predicates, topic.ReplyCountNotIn(i.ReplyCountNotIn...))
+	}
+	if i.ReplyCountGT != nil {
+		predicates = append(predicates, topic.ReplyCountGT(*i.ReplyCountGT))
+	}
+	if i.ReplyCountGTE != nil {
+		predicates = append(predicates, topic.ReplyCountGTE(*i.ReplyCountGTE))
+	}
+	if i.ReplyCountLT != nil {
+		predicates = append(predicates, topic.ReplyCountLT(*i.ReplyCountLT))
+	}
+	if i.ReplyCountLTE != nil {
+		predicates = append(predicates, topic.ReplyCountLTE(*i.ReplyCountLTE))
+	}
+	if i.LastActivityAt != nil {
+		predicates = append(predicates, topic.LastActivityAtEQ(*i.LastActivityAt))
+	}
+	if i.LastActivityAtNEQ != nil {
+		predicates = append(predicates, topic.LastActivityAtNEQ(*i.LastActivityAtNEQ))
+	}
+	if len(i.LastActivityAtIn) > 0 {
+		predicates = append(predicates, topic.LastActivityAtIn(i.LastActivityAtIn...))
+	}
+	if len(i.LastActivityAtNotIn) > 0 {
+		predicates = append(predicates, topic.LastActivityAtNotIn(i.LastActivityAtNotIn...))
+	}
+	if i.LastActivityAtGT != nil {
+		predicates = append(predicates, topic.LastActivityAtGT(*i.LastActivityAtGT))
+	}
+	if i.LastActivityAtGTE != nil {
+		predicates = append(predicates, topic.LastActivityAtGTE(*i.LastActivityAtGTE))
+	}
+	if i.LastActivityAtLT != nil {
+		predicates = append(predicates, topic.LastActivityAtLT(*i.LastActivityAtLT))
+	}
+	if i.LastActivityAtLTE != nil {
+		predicates = append(predicates, topic.LastActivityAtLTE(*i.LastActivityAtLTE))
+	}
+	if i.CategoryID != nil {
+		predicates = append(predicates, topic.CategoryIDEQ(*i.CategoryID))
+	}
+	if i.CategoryIDNEQ != nil {
+		predicates = append(predicates, topic.CategoryIDNEQ(*i.CategoryIDNEQ))
+	}
+	if len(i.CategoryIDIn) > 0 {
+		predicates = append(predicates, topic.CategoryIDIn(i.CategoryIDIn...))
+	}
+	if len(i.CategoryIDNotIn) > 0 {
+		predicates = append(predicates, topic.CategoryIDNotIn(i.CategoryIDNotIn...))
+	}
+	if i.AuthorID != nil {
+		predicates = append(predicates, topic.AuthorIDEQ(*i.AuthorID))
+	}
+	if i.AuthorIDNEQ != nil {
+		predicates = append(predicates, topic.AuthorIDNEQ(*i.AuthorIDNEQ))
+	}
+	if len(i.AuthorIDIn) > 0 {
+		predicates = append(predicates, topic.AuthorIDIn(i.AuthorIDIn...))
+	}
+	if len(i.AuthorIDNotIn) > 0 {
+		predicates = append(predicates, topic.AuthorIDNotIn(i.AuthorIDNotIn...))
+	}
+	if i.AuthorIDIsNil {
+		predicates = append(predicates, topic.AuthorIDIsNil())
+	}
+	if i.AuthorIDNotNil {
+		predicates = append(predicates, topic.AuthorIDNotNil())
+	}
+
+	if i.HasCategory != nil {
+		p := topic.HasCategory()
+		if !*i.HasCategory {
+			p = topic.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCategoryWith) > 0 {
+		with := make([]predicate.ForumCategory, 0, len(i.HasCategoryWith))
+		for _, w := range i.HasCategoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCategoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, topic.HasCategoryWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTopicWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return topic.And(predicates...), nil
+	}
+}
+
 // UserWhereInput represents a where input for filtering User queries.
 type UserWhereInput struct {
 	Predicates []predicate.User  `json:"-"`
@@ -5196,6 +8125,23 @@ type UserWhereInput struct {
 	DisplayNameHasSuffix    *string  `json:"displayNameHasSuffix,omitempty"`
 	DisplayNameEqualFold    *string  `json:"displayNameEqualFold,omitempty"`
 	DisplayNameContainsFold *string  `json:"displayNameContainsFold,omitempty"`
+
+	// "handle" field predicates.
+	Handle             *string  `json:"handle,omitempty"`
+	HandleNEQ          *string  `json:"handleNEQ,omitempty"`
+	HandleIn           []string `json:"handleIn,omitempty"`
+	HandleNotIn        []string `json:"handleNotIn,omitempty"`
+	HandleGT           *string  `json:"handleGT,omitempty"`
+	HandleGTE          *string  `json:"handleGTE,omitempty"`
+	HandleLT           *string  `json:"handleLT,omitempty"`
+	HandleLTE          *string  `json:"handleLTE,omitempty"`
+	HandleContains     *string  `json:"handleContains,omitempty"`
+	HandleHasPrefix    *string  `json:"handleHasPrefix,omitempty"`
+	HandleHasSuffix    *string  `json:"handleHasSuffix,omitempty"`
+	HandleIsNil        bool     `json:"handleIsNil,omitempty"`
+	HandleNotNil       bool     `json:"handleNotNil,omitempty"`
+	HandleEqualFold    *string  `json:"handleEqualFold,omitempty"`
+	HandleContainsFold *string  `json:"handleContainsFold,omitempty"`
 
 	// "preferred_language" field predicates.
 	PreferredLanguage             *string  `json:"preferredLanguage,omitempty"`
@@ -5408,6 +8354,51 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 	}
 	if i.DisplayNameContainsFold != nil {
 		predicates = append(predicates, user.DisplayNameContainsFold(*i.DisplayNameContainsFold))
+	}
+	if i.Handle != nil {
+		predicates = append(predicates, user.HandleEQ(*i.Handle))
+	}
+	if i.HandleNEQ != nil {
+		predicates = append(predicates, user.HandleNEQ(*i.HandleNEQ))
+	}
+	if len(i.HandleIn) > 0 {
+		predicates = append(predicates, user.HandleIn(i.HandleIn...))
+	}
+	if len(i.HandleNotIn) > 0 {
+		predicates = append(predicates, user.HandleNotIn(i.HandleNotIn...))
+	}
+	if i.HandleGT != nil {
+		predicates = append(predicates, user.HandleGT(*i.HandleGT))
+	}
+	if i.HandleGTE != nil {
+		predicates = append(predicates, user.HandleGTE(*i.HandleGTE))
+	}
+	if i.HandleLT != nil {
+		predicates = append(predicates, user.HandleLT(*i.HandleLT))
+	}
+	if i.HandleLTE != nil {
+		predicates = append(predicates, user.HandleLTE(*i.HandleLTE))
+	}
+	if i.HandleContains != nil {
+		predicates = append(predicates, user.HandleContains(*i.HandleContains))
+	}
+	if i.HandleHasPrefix != nil {
+		predicates = append(predicates, user.HandleHasPrefix(*i.HandleHasPrefix))
+	}
+	if i.HandleHasSuffix != nil {
+		predicates = append(predicates, user.HandleHasSuffix(*i.HandleHasSuffix))
+	}
+	if i.HandleIsNil {
+		predicates = append(predicates, user.HandleIsNil())
+	}
+	if i.HandleNotNil {
+		predicates = append(predicates, user.HandleNotNil())
+	}
+	if i.HandleEqualFold != nil {
+		predicates = append(predicates, user.HandleEqualFold(*i.HandleEqualFold))
+	}
+	if i.HandleContainsFold != nil {
+		predicates = append(predicates, user.HandleContainsFold(*i.HandleContainsFold))
 	}
 	if i.PreferredLanguage != nil {
 		predicates = append(predicates, user.PreferredLanguageEQ(*i.PreferredLanguage))

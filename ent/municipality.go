@@ -72,16 +72,19 @@ type MunicipalityEdges struct {
 	EuPartnerships []*Partnership `json:"eu_partnerships,omitempty"`
 	// Projects this municipality leads. No has-projects filter: it would reveal concept projects.
 	LedProjects []*Project `json:"led_projects,omitempty"`
+	// News items about it (drafts only for their authors and the secretariat).
+	NewsItems []*NewsItem `json:"news_items,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedAssociations   map[string][]*Association
 	namedUaPartnerships map[string][]*Partnership
 	namedEuPartnerships map[string][]*Partnership
 	namedLedProjects    map[string][]*Project
+	namedNewsItems      map[string][]*NewsItem
 }
 
 // CountryOrErr returns the Country value or an error if the edge
@@ -140,6 +143,15 @@ func (e MunicipalityEdges) LedProjectsOrErr() ([]*Project, error) {
 		return e.LedProjects, nil
 	}
 	return nil, &NotLoadedError{edge: "led_projects"}
+}
+
+// NewsItemsOrErr returns the NewsItems value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) NewsItemsOrErr() ([]*NewsItem, error) {
+	if e.loadedTypes[6] {
+		return e.NewsItems, nil
+	}
+	return nil, &NotLoadedError{edge: "news_items"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -323,6 +335,11 @@ func (_m *Municipality) QueryLedProjects() *ProjectQuery {
 	return NewMunicipalityClient(_m.config).QueryLedProjects(_m)
 }
 
+// QueryNewsItems queries the "news_items" edge of the Municipality entity.
+func (_m *Municipality) QueryNewsItems() *NewsItemQuery {
+	return NewMunicipalityClient(_m.config).QueryNewsItems(_m)
+}
+
 // Update returns a builder for updating this Municipality.
 // Note that you need to call Municipality.Unwrap() before calling this method if this Municipality
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -495,6 +512,30 @@ func (_m *Municipality) appendNamedLedProjects(name string, edges ...*Project) {
 		_m.Edges.namedLedProjects[name] = []*Project{}
 	} else {
 		_m.Edges.namedLedProjects[name] = append(_m.Edges.namedLedProjects[name], edges...)
+	}
+}
+
+// NamedNewsItems returns the NewsItems named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedNewsItems(name string) ([]*NewsItem, error) {
+	if _m.Edges.namedNewsItems == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNewsItems[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedNewsItems(name string, edges ...*NewsItem) {
+	if _m.Edges.namedNewsItems == nil {
+		_m.Edges.namedNewsItems = make(map[string][]*NewsItem)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNewsItems[name] = []*NewsItem{}
+	} else {
+		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/region"
@@ -259,6 +260,21 @@ func (_c *MunicipalityCreate) AddLedProjects(v ...*Project) *MunicipalityCreate 
 		ids[i] = v[i].ID
 	}
 	return _c.AddLedProjectIDs(ids...)
+}
+
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_c *MunicipalityCreate) AddNewsItemIDs(ids ...int) *MunicipalityCreate {
+	_c.mutation.AddNewsItemIDs(ids...)
+	return _c
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_c *MunicipalityCreate) AddNewsItems(v ...*NewsItem) *MunicipalityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNewsItemIDs(ids...)
 }
 
 // Mutation returns the MunicipalityMutation object of the builder.
@@ -554,6 +570,22 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -35,12 +36,14 @@ type MunicipalityQuery struct {
 	withUaPartnerships      *PartnershipQuery
 	withEuPartnerships      *PartnershipQuery
 	withLedProjects         *ProjectQuery
+	withNewsItems           *NewsItemQuery
 	loadTotal               []func(context.Context, []*Municipality) error
 	modifiers               []func(*sql.Selector)
 	withNamedAssociations   map[string]*AssociationQuery
 	withNamedUaPartnerships map[string]*PartnershipQuery
 	withNamedEuPartnerships map[string]*PartnershipQuery
 	withNamedLedProjects    map[string]*ProjectQuery
+	withNamedNewsItems      map[string]*NewsItemQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -202,6 +205,28 @@ func (_q *MunicipalityQuery) QueryLedProjects() *ProjectQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
 			sqlgraph.To(project.Table, project.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, municipality.LedProjectsTable, municipality.LedProjectsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNewsItems chains the current query on the "news_items" edge.
+func (_q *MunicipalityQuery) QueryNewsItems() *NewsItemQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(newsitem.Table, newsitem.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.NewsItemsTable, municipality.NewsItemsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -407,6 +432,7 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		withUaPartnerships: _q.withUaPartnerships.Clone(),
 		withEuPartnerships: _q.withEuPartnerships.Clone(),
 		withLedProjects:    _q.withLedProjects.Clone(),
+		withNewsItems:      _q.withNewsItems.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -477,6 +503,17 @@ func (_q *MunicipalityQuery) WithLedProjects(opts ...func(*ProjectQuery)) *Munic
 		opt(query)
 	}
 	_q.withLedProjects = query
+	return _q
+}
+
+// WithNewsItems tells the query-builder to eager-load the nodes that are connected to
+// the "news_items" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNewsItems(opts ...func(*NewsItemQuery)) *MunicipalityQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNewsItems = query
 	return _q
 }
 
@@ -564,13 +601,14 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Municipality{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withCountry != nil,
 			_q.withRegion != nil,
 			_q.withAssociations != nil,
 			_q.withUaPartnerships != nil,
 			_q.withEuPartnerships != nil,
 			_q.withLedProjects != nil,
+			_q.withNewsItems != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -634,6 +672,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withNewsItems; query != nil {
+		if err := _q.loadNewsItems(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.NewsItems = []*NewsItem{} },
+			func(n *Municipality, e *NewsItem) { n.Edges.NewsItems = append(n.Edges.NewsItems, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAssociations {
 		if err := _q.loadAssociations(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedAssociations(name) },
@@ -659,6 +704,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadLedProjects(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedLedProjects(name) },
 			func(n *Municipality, e *Project) { n.appendNamedLedProjects(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNewsItems {
+		if err := _q.loadNewsItems(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedNewsItems(name) },
+			func(n *Municipality, e *NewsItem) { n.appendNamedNewsItems(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -885,6 +937,67 @@ func (_q *MunicipalityQuery) loadLedProjects(ctx context.Context, query *Project
 	}
 	return nil
 }
+func (_q *MunicipalityQuery) loadNewsItems(ctx context.Context, query *NewsItemQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *NewsItem)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Municipality)
+	nids := make(map[int]map[*Municipality]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(municipality.NewsItemsTable)
+		s.Join(joinT).On(s.C(newsitem.FieldID), joinT.C(municipality.NewsItemsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(municipality.NewsItemsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(municipality.NewsItemsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Municipality]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*NewsItem](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "news_items" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *MunicipalityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1038,6 +1151,20 @@ func (_q *MunicipalityQuery) WithNamedLedProjects(name string, opts ...func(*Pro
 		_q.withNamedLedProjects = make(map[string]*ProjectQuery)
 	}
 	_q.withNamedLedProjects[name] = query
+	return _q
+}
+
+// WithNamedNewsItems tells the query-builder to eager-load the nodes that are connected to the "news_items"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedNewsItems(name string, opts ...func(*NewsItemQuery)) *MunicipalityQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNewsItems == nil {
+		_q.withNamedNewsItems = make(map[string]*NewsItemQuery)
+	}
+	_q.withNamedNewsItems[name] = query
 	return _q
 }
 

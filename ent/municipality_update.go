@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -356,6 +357,21 @@ func (_u *MunicipalityUpdate) AddLedProjects(v ...*Project) *MunicipalityUpdate 
 	return _u.AddLedProjectIDs(ids...)
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_u *MunicipalityUpdate) AddNewsItemIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddNewsItemIDs(ids...)
+	return _u
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_u *MunicipalityUpdate) AddNewsItems(v ...*NewsItem) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNewsItemIDs(ids...)
+}
+
 // Mutation returns the MunicipalityMutation object of the builder.
 func (_u *MunicipalityUpdate) Mutation() *MunicipalityMutation {
 	return _u.mutation
@@ -455,6 +471,27 @@ func (_u *MunicipalityUpdate) RemoveLedProjects(v ...*Project) *MunicipalityUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLedProjectIDs(ids...)
+}
+
+// ClearNewsItems clears all "news_items" edges to the NewsItem entity.
+func (_u *MunicipalityUpdate) ClearNewsItems() *MunicipalityUpdate {
+	_u.mutation.ClearNewsItems()
+	return _u
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to NewsItem entities by IDs.
+func (_u *MunicipalityUpdate) RemoveNewsItemIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveNewsItemIDs(ids...)
+	return _u
+}
+
+// RemoveNewsItems removes "news_items" edges to NewsItem entities.
+func (_u *MunicipalityUpdate) RemoveNewsItems(v ...*NewsItem) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNewsItemIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -890,6 +927,51 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNewsItemsIDs(); len(nodes) > 0 && !_u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1231,6 +1313,21 @@ func (_u *MunicipalityUpdateOne) AddLedProjects(v ...*Project) *MunicipalityUpda
 	return _u.AddLedProjectIDs(ids...)
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_u *MunicipalityUpdateOne) AddNewsItemIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddNewsItemIDs(ids...)
+	return _u
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_u *MunicipalityUpdateOne) AddNewsItems(v ...*NewsItem) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNewsItemIDs(ids...)
+}
+
 // Mutation returns the MunicipalityMutation object of the builder.
 func (_u *MunicipalityUpdateOne) Mutation() *MunicipalityMutation {
 	return _u.mutation
@@ -1330,6 +1427,27 @@ func (_u *MunicipalityUpdateOne) RemoveLedProjects(v ...*Project) *MunicipalityU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLedProjectIDs(ids...)
+}
+
+// ClearNewsItems clears all "news_items" edges to the NewsItem entity.
+func (_u *MunicipalityUpdateOne) ClearNewsItems() *MunicipalityUpdateOne {
+	_u.mutation.ClearNewsItems()
+	return _u
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to NewsItem entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveNewsItemIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveNewsItemIDs(ids...)
+	return _u
+}
+
+// RemoveNewsItems removes "news_items" edges to NewsItem entities.
+func (_u *MunicipalityUpdateOne) RemoveNewsItems(v ...*NewsItem) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNewsItemIDs(ids...)
 }
 
 // Where appends a list predicates to the MunicipalityUpdate builder.
@@ -1788,6 +1906,51 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNewsItemsIDs(); len(nodes) > 0 && !_u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.NewsItemsTable,
+			Columns: municipality.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,14 +16,21 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/sector"
@@ -38,19 +45,26 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey       = "APIKey"
-	TypeActivity     = "Activity"
-	TypeAssociation  = "Association"
-	TypeAuditLog     = "AuditLog"
-	TypeCountry      = "Country"
-	TypeMembership   = "Membership"
-	TypeMunicipality = "Municipality"
-	TypePartnership  = "Partnership"
-	TypePhase        = "Phase"
-	TypeProject      = "Project"
-	TypeRegion       = "Region"
-	TypeSession      = "Session"
-	TypeUser         = "User"
+	TypeAPIKey        = "APIKey"
+	TypeActivity      = "Activity"
+	TypeAssociation   = "Association"
+	TypeAuditLog      = "AuditLog"
+	TypeCountry       = "Country"
+	TypeFlag          = "Flag"
+	TypeForumCategory = "ForumCategory"
+	TypeMembership    = "Membership"
+	TypeMunicipality  = "Municipality"
+	TypeNewsItem      = "NewsItem"
+	TypeNotification  = "Notification"
+	TypePartnership   = "Partnership"
+	TypePhase         = "Phase"
+	TypePost          = "Post"
+	TypeProject       = "Project"
+	TypeReaction      = "Reaction"
+	TypeRegion        = "Region"
+	TypeSession       = "Session"
+	TypeTopic         = "Topic"
+	TypeUser          = "User"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -5113,6 +5127,1684 @@ func (m *CountryMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Country edge %s", name)
 }
 
+// FlagMutation represents an operation that mutates the Flag nodes in the graph.
+type FlagMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	reason             *string
+	status             *flag.Status
+	resolution         *flag.Resolution
+	resolved_at        *time.Time
+	clearedFields      map[string]struct{}
+	post               *int
+	clearedpost        bool
+	reporter           *int
+	clearedreporter    bool
+	resolved_by        *int
+	clearedresolved_by bool
+	done               bool
+	oldValue           func(context.Context) (*Flag, error)
+	predicates         []predicate.Flag
+}
+
+var _ ent.Mutation = (*FlagMutation)(nil)
+
+// flagOption allows management of the mutation configuration using functional options.
+type flagOption func(*FlagMutation)
+
+// newFlagMutation creates new mutation for the Flag entity.
+func newFlagMutation(c config, op Op, opts ...flagOption) *FlagMutation {
+	m := &FlagMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeFlag,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withFlagID sets the ID field of the mutation.
+func withFlagID(id int) flagOption {
+	return func(m *FlagMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Flag
+		)
+		m.oldValue = func(ctx context.Context) (*Flag, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Flag.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withFlag sets the old Flag of the mutation.
+func withFlag(node *Flag) flagOption {
+	return func(m *FlagMutation) {
+		m.oldValue = func(context.Context) (*Flag, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m FlagMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m FlagMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *FlagMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *FlagMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Flag.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *FlagMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *FlagMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *FlagMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *FlagMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *FlagMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *FlagMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *FlagMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *FlagMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *FlagMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *FlagMutation) SetStatus(f flag.Status) {
+	m.status = &f
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *FlagMutation) Status() (r flag.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldStatus(ctx context.Context) (v flag.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *FlagMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetResolution sets the "resolution" field.
+func (m *FlagMutation) SetResolution(f flag.Resolution) {
+	m.resolution = &f
+}
+
+// Resolution returns the value of the "resolution" field in the mutation.
+func (m *FlagMutation) Resolution() (r flag.Resolution, exists bool) {
+	v := m.resolution
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolution returns the old "resolution" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldResolution(ctx context.Context) (v *flag.Resolution, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolution is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolution requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolution: %w", err)
+	}
+	return oldValue.Resolution, nil
+}
+
+// ClearResolution clears the value of the "resolution" field.
+func (m *FlagMutation) ClearResolution() {
+	m.resolution = nil
+	m.clearedFields[flag.FieldResolution] = struct{}{}
+}
+
+// ResolutionCleared returns if the "resolution" field was cleared in this mutation.
+func (m *FlagMutation) ResolutionCleared() bool {
+	_, ok := m.clearedFields[flag.FieldResolution]
+	return ok
+}
+
+// ResetResolution resets all changes to the "resolution" field.
+func (m *FlagMutation) ResetResolution() {
+	m.resolution = nil
+	delete(m.clearedFields, flag.FieldResolution)
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (m *FlagMutation) SetResolvedAt(t time.Time) {
+	m.resolved_at = &t
+}
+
+// ResolvedAt returns the value of the "resolved_at" field in the mutation.
+func (m *FlagMutation) ResolvedAt() (r time.Time, exists bool) {
+	v := m.resolved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedAt returns the old "resolved_at" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldResolvedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedAt: %w", err)
+	}
+	return oldValue.ResolvedAt, nil
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (m *FlagMutation) ClearResolvedAt() {
+	m.resolved_at = nil
+	m.clearedFields[flag.FieldResolvedAt] = struct{}{}
+}
+
+// ResolvedAtCleared returns if the "resolved_at" field was cleared in this mutation.
+func (m *FlagMutation) ResolvedAtCleared() bool {
+	_, ok := m.clearedFields[flag.FieldResolvedAt]
+	return ok
+}
+
+// ResetResolvedAt resets all changes to the "resolved_at" field.
+func (m *FlagMutation) ResetResolvedAt() {
+	m.resolved_at = nil
+	delete(m.clearedFields, flag.FieldResolvedAt)
+}
+
+// SetPostID sets the "post_id" field.
+func (m *FlagMutation) SetPostID(i int) {
+	m.post = &i
+}
+
+// PostID returns the value of the "post_id" field in the mutation.
+func (m *FlagMutation) PostID() (r int, exists bool) {
+	v := m.post
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostID returns the old "post_id" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldPostID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostID: %w", err)
+	}
+	return oldValue.PostID, nil
+}
+
+// ResetPostID resets all changes to the "post_id" field.
+func (m *FlagMutation) ResetPostID() {
+	m.post = nil
+}
+
+// SetReporterID sets the "reporter_id" field.
+func (m *FlagMutation) SetReporterID(i int) {
+	m.reporter = &i
+}
+
+// ReporterID returns the value of the "reporter_id" field in the mutation.
+func (m *FlagMutation) ReporterID() (r int, exists bool) {
+	v := m.reporter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReporterID returns the old "reporter_id" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldReporterID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReporterID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReporterID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReporterID: %w", err)
+	}
+	return oldValue.ReporterID, nil
+}
+
+// ResetReporterID resets all changes to the "reporter_id" field.
+func (m *FlagMutation) ResetReporterID() {
+	m.reporter = nil
+}
+
+// SetResolvedByID sets the "resolved_by_id" field.
+func (m *FlagMutation) SetResolvedByID(i int) {
+	m.resolved_by = &i
+}
+
+// ResolvedByID returns the value of the "resolved_by_id" field in the mutation.
+func (m *FlagMutation) ResolvedByID() (r int, exists bool) {
+	v := m.resolved_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedByID returns the old "resolved_by_id" field's value of the Flag entity.
+// If the Flag object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FlagMutation) OldResolvedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedByID: %w", err)
+	}
+	return oldValue.ResolvedByID, nil
+}
+
+// ClearResolvedByID clears the value of the "resolved_by_id" field.
+func (m *FlagMutation) ClearResolvedByID() {
+	m.resolved_by = nil
+	m.clearedFields[flag.FieldResolvedByID] = struct{}{}
+}
+
+// ResolvedByIDCleared returns if the "resolved_by_id" field was cleared in this mutation.
+func (m *FlagMutation) ResolvedByIDCleared() bool {
+	_, ok := m.clearedFields[flag.FieldResolvedByID]
+	return ok
+}
+
+// ResetResolvedByID resets all changes to the "resolved_by_id" field.
+func (m *FlagMutation) ResetResolvedByID() {
+	m.resolved_by = nil
+	delete(m.clearedFields, flag.FieldResolvedByID)
+}
+
+// ClearPost clears the "post" edge to the Post entity.
+func (m *FlagMutation) ClearPost() {
+	m.clearedpost = true
+	m.clearedFields[flag.FieldPostID] = struct{}{}
+}
+
+// PostCleared reports if the "post" edge to the Post entity was cleared.
+func (m *FlagMutation) PostCleared() bool {
+	return m.clearedpost
+}
+
+// PostIDs returns the "post" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PostID instead. It exists only for internal usage by the builders.
+func (m *FlagMutation) PostIDs() (ids []int) {
+	if id := m.post; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPost resets all changes to the "post" edge.
+func (m *FlagMutation) ResetPost() {
+	m.post = nil
+	m.clearedpost = false
+}
+
+// ClearReporter clears the "reporter" edge to the User entity.
+func (m *FlagMutation) ClearReporter() {
+	m.clearedreporter = true
+	m.clearedFields[flag.FieldReporterID] = struct{}{}
+}
+
+// ReporterCleared reports if the "reporter" edge to the User entity was cleared.
+func (m *FlagMutation) ReporterCleared() bool {
+	return m.clearedreporter
+}
+
+// ReporterIDs returns the "reporter" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReporterID instead. It exists only for internal usage by the builders.
+func (m *FlagMutation) ReporterIDs() (ids []int) {
+	if id := m.reporter; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReporter resets all changes to the "reporter" edge.
+func (m *FlagMutation) ResetReporter() {
+	m.reporter = nil
+	m.clearedreporter = false
+}
+
+// ClearResolvedBy clears the "resolved_by" edge to the User entity.
+func (m *FlagMutation) ClearResolvedBy() {
+	m.clearedresolved_by = true
+	m.clearedFields[flag.FieldResolvedByID] = struct{}{}
+}
+
+// ResolvedByCleared reports if the "resolved_by" edge to the User entity was cleared.
+func (m *FlagMutation) ResolvedByCleared() bool {
+	return m.ResolvedByIDCleared() || m.clearedresolved_by
+}
+
+// ResolvedByIDs returns the "resolved_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResolvedByID instead. It exists only for internal usage by the builders.
+func (m *FlagMutation) ResolvedByIDs() (ids []int) {
+	if id := m.resolved_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResolvedBy resets all changes to the "resolved_by" edge.
+func (m *FlagMutation) ResetResolvedBy() {
+	m.resolved_by = nil
+	m.clearedresolved_by = false
+}
+
+// Where appends a list predicates to the FlagMutation builder.
+func (m *FlagMutation) Where(ps ...predicate.Flag) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the FlagMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *FlagMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Flag, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *FlagMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *FlagMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Flag).
+func (m *FlagMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *FlagMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, flag.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, flag.FieldUpdatedAt)
+	}
+	if m.reason != nil {
+		fields = append(fields, flag.FieldReason)
+	}
+	if m.status != nil {
+		fields = append(fields, flag.FieldStatus)
+	}
+	if m.resolution != nil {
+		fields = append(fields, flag.FieldResolution)
+	}
+	if m.resolved_at != nil {
+		fields = append(fields, flag.FieldResolvedAt)
+	}
+	if m.post != nil {
+		fields = append(fields, flag.FieldPostID)
+	}
+	if m.reporter != nil {
+		fields = append(fields, flag.FieldReporterID)
+	}
+	if m.resolved_by != nil {
+		fields = append(fields, flag.FieldResolvedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *FlagMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case flag.FieldCreatedAt:
+		return m.CreatedAt()
+	case flag.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case flag.FieldReason:
+		return m.Reason()
+	case flag.FieldStatus:
+		return m.Status()
+	case flag.FieldResolution:
+		return m.Resolution()
+	case flag.FieldResolvedAt:
+		return m.ResolvedAt()
+	case flag.FieldPostID:
+		return m.PostID()
+	case flag.FieldReporterID:
+		return m.ReporterID()
+	case flag.FieldResolvedByID:
+		return m.ResolvedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *FlagMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case flag.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case flag.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case flag.FieldReason:
+		return m.OldReason(ctx)
+	case flag.FieldStatus:
+		return m.OldStatus(ctx)
+	case flag.FieldResolution:
+		return m.OldResolution(ctx)
+	case flag.FieldResolvedAt:
+		return m.OldResolvedAt(ctx)
+	case flag.FieldPostID:
+		return m.OldPostID(ctx)
+	case flag.FieldReporterID:
+		return m.OldReporterID(ctx)
+	case flag.FieldResolvedByID:
+		return m.OldResolvedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Flag field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FlagMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case flag.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case flag.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case flag.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case flag.FieldStatus:
+		v, ok := value.(flag.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case flag.FieldResolution:
+		v, ok := value.(flag.Resolution)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolution(v)
+		return nil
+	case flag.FieldResolvedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedAt(v)
+		return nil
+	case flag.FieldPostID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostID(v)
+		return nil
+	case flag.FieldReporterID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReporterID(v)
+		return nil
+	case flag.FieldResolvedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Flag field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *FlagMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *FlagMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *FlagMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Flag numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *FlagMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(flag.FieldResolution) {
+		fields = append(fields, flag.FieldResolution)
+	}
+	if m.FieldCleared(flag.FieldResolvedAt) {
+		fields = append(fields, flag.FieldResolvedAt)
+	}
+	if m.FieldCleared(flag.FieldResolvedByID) {
+		fields = append(fields, flag.FieldResolvedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *FlagMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *FlagMutation) ClearField(name string) error {
+	switch name {
+	case flag.FieldResolution:
+		m.ClearResolution()
+		return nil
+	case flag.FieldResolvedAt:
+		m.ClearResolvedAt()
+		return nil
+	case flag.FieldResolvedByID:
+		m.ClearResolvedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Flag nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *FlagMutation) ResetField(name string) error {
+	switch name {
+	case flag.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case flag.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case flag.FieldReason:
+		m.ResetReason()
+		return nil
+	case flag.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case flag.FieldResolution:
+		m.ResetResolution()
+		return nil
+	case flag.FieldResolvedAt:
+		m.ResetResolvedAt()
+		return nil
+	case flag.FieldPostID:
+		m.ResetPostID()
+		return nil
+	case flag.FieldReporterID:
+		m.ResetReporterID()
+		return nil
+	case flag.FieldResolvedByID:
+		m.ResetResolvedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Flag field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *FlagMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.post != nil {
+		edges = append(edges, flag.EdgePost)
+	}
+	if m.reporter != nil {
+		edges = append(edges, flag.EdgeReporter)
+	}
+	if m.resolved_by != nil {
+		edges = append(edges, flag.EdgeResolvedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *FlagMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case flag.EdgePost:
+		if id := m.post; id != nil {
+			return []ent.Value{*id}
+		}
+	case flag.EdgeReporter:
+		if id := m.reporter; id != nil {
+			return []ent.Value{*id}
+		}
+	case flag.EdgeResolvedBy:
+		if id := m.resolved_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *FlagMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *FlagMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *FlagMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedpost {
+		edges = append(edges, flag.EdgePost)
+	}
+	if m.clearedreporter {
+		edges = append(edges, flag.EdgeReporter)
+	}
+	if m.clearedresolved_by {
+		edges = append(edges, flag.EdgeResolvedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *FlagMutation) EdgeCleared(name string) bool {
+	switch name {
+	case flag.EdgePost:
+		return m.clearedpost
+	case flag.EdgeReporter:
+		return m.clearedreporter
+	case flag.EdgeResolvedBy:
+		return m.clearedresolved_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *FlagMutation) ClearEdge(name string) error {
+	switch name {
+	case flag.EdgePost:
+		m.ClearPost()
+		return nil
+	case flag.EdgeReporter:
+		m.ClearReporter()
+		return nil
+	case flag.EdgeResolvedBy:
+		m.ClearResolvedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Flag unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *FlagMutation) ResetEdge(name string) error {
+	switch name {
+	case flag.EdgePost:
+		m.ResetPost()
+		return nil
+	case flag.EdgeReporter:
+		m.ResetReporter()
+		return nil
+	case flag.EdgeResolvedBy:
+		m.ResetResolvedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Flag edge %s", name)
+}
+
+// ForumCategoryMutation represents an operation that mutates the ForumCategory nodes in the graph.
+type ForumCategoryMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	name          *string
+	slug          *string
+	description   *string
+	visibility    *forumcategory.Visibility
+	clearedFields map[string]struct{}
+	topics        map[int]struct{}
+	removedtopics map[int]struct{}
+	clearedtopics bool
+	done          bool
+	oldValue      func(context.Context) (*ForumCategory, error)
+	predicates    []predicate.ForumCategory
+}
+
+var _ ent.Mutation = (*ForumCategoryMutation)(nil)
+
+// forumcategoryOption allows management of the mutation configuration using functional options.
+type forumcategoryOption func(*ForumCategoryMutation)
+
+// newForumCategoryMutation creates new mutation for the ForumCategory entity.
+func newForumCategoryMutation(c config, op Op, opts ...forumcategoryOption) *ForumCategoryMutation {
+	m := &ForumCategoryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeForumCategory,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withForumCategoryID sets the ID field of the mutation.
+func withForumCategoryID(id int) forumcategoryOption {
+	return func(m *ForumCategoryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ForumCategory
+		)
+		m.oldValue = func(ctx context.Context) (*ForumCategory, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ForumCategory.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withForumCategory sets the old ForumCategory of the mutation.
+func withForumCategory(node *ForumCategory) forumcategoryOption {
+	return func(m *ForumCategoryMutation) {
+		m.oldValue = func(context.Context) (*ForumCategory, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ForumCategoryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ForumCategoryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ForumCategoryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ForumCategoryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ForumCategory.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ForumCategoryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ForumCategoryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ForumCategory entity.
+// If the ForumCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ForumCategoryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ForumCategoryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ForumCategoryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ForumCategoryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ForumCategory entity.
+// If the ForumCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ForumCategoryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ForumCategoryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *ForumCategoryMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ForumCategoryMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ForumCategory entity.
+// If the ForumCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ForumCategoryMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ForumCategoryMutation) ResetName() {
+	m.name = nil
+}
+
+// SetSlug sets the "slug" field.
+func (m *ForumCategoryMutation) SetSlug(s string) {
+	m.slug = &s
+}
+
+// Slug returns the value of the "slug" field in the mutation.
+func (m *ForumCategoryMutation) Slug() (r string, exists bool) {
+	v := m.slug
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSlug returns the old "slug" field's value of the ForumCategory entity.
+// If the ForumCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ForumCategoryMutation) OldSlug(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSlug is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSlug requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSlug: %w", err)
+	}
+	return oldValue.Slug, nil
+}
+
+// ResetSlug resets all changes to the "slug" field.
+func (m *ForumCategoryMutation) ResetSlug() {
+	m.slug = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ForumCategoryMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ForumCategoryMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the ForumCategory entity.
+// If the ForumCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ForumCategoryMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *ForumCategoryMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[forumcategory.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *ForumCategoryMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[forumcategory.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ForumCategoryMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, forumcategory.FieldDescription)
+}
+
+// SetVisibility sets the "visibility" field.
+func (m *ForumCategoryMutation) SetVisibility(f forumcategory.Visibility) {
+	m.visibility = &f
+}
+
+// Visibility returns the value of the "visibility" field in the mutation.
+func (m *ForumCategoryMutation) Visibility() (r forumcategory.Visibility, exists bool) {
+	v := m.visibility
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVisibility returns the old "visibility" field's value of the ForumCategory entity.
+// If the ForumCategory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ForumCategoryMutation) OldVisibility(ctx context.Context) (v forumcategory.Visibility, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVisibility is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVisibility requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVisibility: %w", err)
+	}
+	return oldValue.Visibility, nil
+}
+
+// ResetVisibility resets all changes to the "visibility" field.
+func (m *ForumCategoryMutation) ResetVisibility() {
+	m.visibility = nil
+}
+
+// AddTopicIDs adds the "topics" edge to the Topic entity by ids.
+func (m *ForumCategoryMutation) AddTopicIDs(ids ...int) {
+	if m.topics == nil {
+		m.topics = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.topics[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTopics clears the "topics" edge to the Topic entity.
+func (m *ForumCategoryMutation) ClearTopics() {
+	m.clearedtopics = true
+}
+
+// TopicsCleared reports if the "topics" edge to the Topic entity was cleared.
+func (m *ForumCategoryMutation) TopicsCleared() bool {
+	return m.clearedtopics
+}
+
+// RemoveTopicIDs removes the "topics" edge to the Topic entity by IDs.
+func (m *ForumCategoryMutation) RemoveTopicIDs(ids ...int) {
+	if m.removedtopics == nil {
+		m.removedtopics = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.topics, ids[i])
+		m.removedtopics[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTopics returns the removed IDs of the "topics" edge to the Topic entity.
+func (m *ForumCategoryMutation) RemovedTopicsIDs() (ids []int) {
+	for id := range m.removedtopics {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TopicsIDs returns the "topics" edge IDs in the mutation.
+func (m *ForumCategoryMutation) TopicsIDs() (ids []int) {
+	for id := range m.topics {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTopics resets all changes to the "topics" edge.
+func (m *ForumCategoryMutation) ResetTopics() {
+	m.topics = nil
+	m.clearedtopics = false
+	m.removedtopics = nil
+}
+
+// Where appends a list predicates to the ForumCategoryMutation builder.
+func (m *ForumCategoryMutation) Where(ps ...predicate.ForumCategory) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ForumCategoryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ForumCategoryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ForumCategory, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ForumCategoryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ForumCategoryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ForumCategory).
+func (m *ForumCategoryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ForumCategoryMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, forumcategory.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, forumcategory.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, forumcategory.FieldName)
+	}
+	if m.slug != nil {
+		fields = append(fields, forumcategory.FieldSlug)
+	}
+	if m.description != nil {
+		fields = append(fields, forumcategory.FieldDescription)
+	}
+	if m.visibility != nil {
+		fields = append(fields, forumcategory.FieldVisibility)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ForumCategoryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case forumcategory.FieldCreatedAt:
+		return m.CreatedAt()
+	case forumcategory.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case forumcategory.FieldName:
+		return m.Name()
+	case forumcategory.FieldSlug:
+		return m.Slug()
+	case forumcategory.FieldDescription:
+		return m.Description()
+	case forumcategory.FieldVisibility:
+		return m.Visibility()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ForumCategoryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case forumcategory.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case forumcategory.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case forumcategory.FieldName:
+		return m.OldName(ctx)
+	case forumcategory.FieldSlug:
+		return m.OldSlug(ctx)
+	case forumcategory.FieldDescription:
+		return m.OldDescription(ctx)
+	case forumcategory.FieldVisibility:
+		return m.OldVisibility(ctx)
+	}
+	return nil, fmt.Errorf("unknown ForumCategory field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ForumCategoryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case forumcategory.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case forumcategory.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case forumcategory.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case forumcategory.FieldSlug:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSlug(v)
+		return nil
+	case forumcategory.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case forumcategory.FieldVisibility:
+		v, ok := value.(forumcategory.Visibility)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVisibility(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ForumCategory field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ForumCategoryMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ForumCategoryMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ForumCategoryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ForumCategory numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ForumCategoryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(forumcategory.FieldDescription) {
+		fields = append(fields, forumcategory.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ForumCategoryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ForumCategoryMutation) ClearField(name string) error {
+	switch name {
+	case forumcategory.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown ForumCategory nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ForumCategoryMutation) ResetField(name string) error {
+	switch name {
+	case forumcategory.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case forumcategory.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case forumcategory.FieldName:
+		m.ResetName()
+		return nil
+	case forumcategory.FieldSlug:
+		m.ResetSlug()
+		return nil
+	case forumcategory.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case forumcategory.FieldVisibility:
+		m.ResetVisibility()
+		return nil
+	}
+	return fmt.Errorf("unknown ForumCategory field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ForumCategoryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.topics != nil {
+		edges = append(edges, forumcategory.EdgeTopics)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ForumCategoryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case forumcategory.EdgeTopics:
+		ids := make([]ent.Value, 0, len(m.topics))
+		for id := range m.topics {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ForumCategoryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedtopics != nil {
+		edges = append(edges, forumcategory.EdgeTopics)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ForumCategoryMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case forumcategory.EdgeTopics:
+		ids := make([]ent.Value, 0, len(m.removedtopics))
+		for id := range m.removedtopics {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ForumCategoryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtopics {
+		edges = append(edges, forumcategory.EdgeTopics)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ForumCategoryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case forumcategory.EdgeTopics:
+		return m.clearedtopics
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ForumCategoryMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ForumCategory unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ForumCategoryMutation) ResetEdge(name string) error {
+	switch name {
+	case forumcategory.EdgeTopics:
+		m.ResetTopics()
+		return nil
+	}
+	return fmt.Errorf("unknown ForumCategory edge %s", name)
+}
+
 // MembershipMutation represents an operation that mutates the Membership nodes in the graph.
 type MembershipMutation struct {
 	config
@@ -5940,6 +7632,9 @@ type MunicipalityMutation struct {
 	led_projects           map[int]struct{}
 	removedled_projects    map[int]struct{}
 	clearedled_projects    bool
+	news_items             map[int]struct{}
+	removednews_items      map[int]struct{}
+	clearednews_items      bool
 	done                   bool
 	oldValue               func(context.Context) (*Municipality, error)
 	predicates             []predicate.Municipality
@@ -7078,6 +8773,60 @@ func (m *MunicipalityMutation) ResetLedProjects() {
 	m.removedled_projects = nil
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by ids.
+func (m *MunicipalityMutation) AddNewsItemIDs(ids ...int) {
+	if m.news_items == nil {
+		m.news_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.news_items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNewsItems clears the "news_items" edge to the NewsItem entity.
+func (m *MunicipalityMutation) ClearNewsItems() {
+	m.clearednews_items = true
+}
+
+// NewsItemsCleared reports if the "news_items" edge to the NewsItem entity was cleared.
+func (m *MunicipalityMutation) NewsItemsCleared() bool {
+	return m.clearednews_items
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to the NewsItem entity by IDs.
+func (m *MunicipalityMutation) RemoveNewsItemIDs(ids ...int) {
+	if m.removednews_items == nil {
+		m.removednews_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.news_items, ids[i])
+		m.removednews_items[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNewsItems returns the removed IDs of the "news_items" edge to the NewsItem entity.
+func (m *MunicipalityMutation) RemovedNewsItemsIDs() (ids []int) {
+	for id := range m.removednews_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NewsItemsIDs returns the "news_items" edge IDs in the mutation.
+func (m *MunicipalityMutation) NewsItemsIDs() (ids []int) {
+	for id := range m.news_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNewsItems resets all changes to the "news_items" edge.
+func (m *MunicipalityMutation) ResetNewsItems() {
+	m.news_items = nil
+	m.clearednews_items = false
+	m.removednews_items = nil
+}
+
 // Where appends a list predicates to the MunicipalityMutation builder.
 func (m *MunicipalityMutation) Where(ps ...predicate.Municipality) {
 	m.predicates = append(m.predicates, ps...)
@@ -7551,7 +9300,7 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.country != nil {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -7569,6 +9318,9 @@ func (m *MunicipalityMutation) AddedEdges() []string {
 	}
 	if m.led_projects != nil {
 		edges = append(edges, municipality.EdgeLedProjects)
+	}
+	if m.news_items != nil {
+		edges = append(edges, municipality.EdgeNewsItems)
 	}
 	return edges
 }
@@ -7609,13 +9361,19 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeNewsItems:
+		ids := make([]ent.Value, 0, len(m.news_items))
+		for id := range m.news_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedassociations != nil {
 		edges = append(edges, municipality.EdgeAssociations)
 	}
@@ -7627,6 +9385,9 @@ func (m *MunicipalityMutation) RemovedEdges() []string {
 	}
 	if m.removedled_projects != nil {
 		edges = append(edges, municipality.EdgeLedProjects)
+	}
+	if m.removednews_items != nil {
+		edges = append(edges, municipality.EdgeNewsItems)
 	}
 	return edges
 }
@@ -7659,13 +9420,19 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeNewsItems:
+		ids := make([]ent.Value, 0, len(m.removednews_items))
+		for id := range m.removednews_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedcountry {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -7683,6 +9450,9 @@ func (m *MunicipalityMutation) ClearedEdges() []string {
 	}
 	if m.clearedled_projects {
 		edges = append(edges, municipality.EdgeLedProjects)
+	}
+	if m.clearednews_items {
+		edges = append(edges, municipality.EdgeNewsItems)
 	}
 	return edges
 }
@@ -7703,6 +9473,8 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedeu_partnerships
 	case municipality.EdgeLedProjects:
 		return m.clearedled_projects
+	case municipality.EdgeNewsItems:
+		return m.clearednews_items
 	}
 	return false
 }
@@ -7743,8 +9515,2288 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 	case municipality.EdgeLedProjects:
 		m.ResetLedProjects()
 		return nil
+	case municipality.EdgeNewsItems:
+		m.ResetNewsItems()
+		return nil
 	}
 	return fmt.Errorf("unknown Municipality edge %s", name)
+}
+
+// NewsItemMutation represents an operation that mutates the NewsItem nodes in the graph.
+type NewsItemMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	title                 *string
+	summary               *string
+	body                  *string
+	body_html             *string
+	language              *string
+	status                *newsitem.Status
+	published_at          *time.Time
+	clearedFields         map[string]struct{}
+	author                *int
+	clearedauthor         bool
+	municipalities        map[int]struct{}
+	removedmunicipalities map[int]struct{}
+	clearedmunicipalities bool
+	partnerships          map[int]struct{}
+	removedpartnerships   map[int]struct{}
+	clearedpartnerships   bool
+	projects              map[int]struct{}
+	removedprojects       map[int]struct{}
+	clearedprojects       bool
+	done                  bool
+	oldValue              func(context.Context) (*NewsItem, error)
+	predicates            []predicate.NewsItem
+}
+
+var _ ent.Mutation = (*NewsItemMutation)(nil)
+
+// newsitemOption allows management of the mutation configuration using functional options.
+type newsitemOption func(*NewsItemMutation)
+
+// newNewsItemMutation creates new mutation for the NewsItem entity.
+func newNewsItemMutation(c config, op Op, opts ...newsitemOption) *NewsItemMutation {
+	m := &NewsItemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNewsItem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNewsItemID sets the ID field of the mutation.
+func withNewsItemID(id int) newsitemOption {
+	return func(m *NewsItemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NewsItem
+		)
+		m.oldValue = func(ctx context.Context) (*NewsItem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NewsItem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNewsItem sets the old NewsItem of the mutation.
+func withNewsItem(node *NewsItem) newsitemOption {
+	return func(m *NewsItemMutation) {
+		m.oldValue = func(context.Context) (*NewsItem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NewsItemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NewsItemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NewsItemMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NewsItemMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NewsItem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NewsItemMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NewsItemMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NewsItemMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NewsItemMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NewsItemMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NewsItemMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *NewsItemMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *NewsItemMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *NewsItemMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetSummary sets the "summary" field.
+func (m *NewsItemMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *NewsItemMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *NewsItemMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[newsitem.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *NewsItemMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[newsitem.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *NewsItemMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, newsitem.FieldSummary)
+}
+
+// SetBody sets the "body" field.
+func (m *NewsItemMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *NewsItemMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *NewsItemMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetBodyHTML sets the "body_html" field.
+func (m *NewsItemMutation) SetBodyHTML(s string) {
+	m.body_html = &s
+}
+
+// BodyHTML returns the value of the "body_html" field in the mutation.
+func (m *NewsItemMutation) BodyHTML() (r string, exists bool) {
+	v := m.body_html
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyHTML returns the old "body_html" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldBodyHTML(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyHTML is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyHTML requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyHTML: %w", err)
+	}
+	return oldValue.BodyHTML, nil
+}
+
+// ResetBodyHTML resets all changes to the "body_html" field.
+func (m *NewsItemMutation) ResetBodyHTML() {
+	m.body_html = nil
+}
+
+// SetLanguage sets the "language" field.
+func (m *NewsItemMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *NewsItemMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *NewsItemMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *NewsItemMutation) SetStatus(n newsitem.Status) {
+	m.status = &n
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *NewsItemMutation) Status() (r newsitem.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldStatus(ctx context.Context) (v newsitem.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *NewsItemMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetPublishedAt sets the "published_at" field.
+func (m *NewsItemMutation) SetPublishedAt(t time.Time) {
+	m.published_at = &t
+}
+
+// PublishedAt returns the value of the "published_at" field in the mutation.
+func (m *NewsItemMutation) PublishedAt() (r time.Time, exists bool) {
+	v := m.published_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedAt returns the old "published_at" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldPublishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedAt: %w", err)
+	}
+	return oldValue.PublishedAt, nil
+}
+
+// ClearPublishedAt clears the value of the "published_at" field.
+func (m *NewsItemMutation) ClearPublishedAt() {
+	m.published_at = nil
+	m.clearedFields[newsitem.FieldPublishedAt] = struct{}{}
+}
+
+// PublishedAtCleared returns if the "published_at" field was cleared in this mutation.
+func (m *NewsItemMutation) PublishedAtCleared() bool {
+	_, ok := m.clearedFields[newsitem.FieldPublishedAt]
+	return ok
+}
+
+// ResetPublishedAt resets all changes to the "published_at" field.
+func (m *NewsItemMutation) ResetPublishedAt() {
+	m.published_at = nil
+	delete(m.clearedFields, newsitem.FieldPublishedAt)
+}
+
+// SetAuthorID sets the "author_id" field.
+func (m *NewsItemMutation) SetAuthorID(i int) {
+	m.author = &i
+}
+
+// AuthorID returns the value of the "author_id" field in the mutation.
+func (m *NewsItemMutation) AuthorID() (r int, exists bool) {
+	v := m.author
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorID returns the old "author_id" field's value of the NewsItem entity.
+// If the NewsItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NewsItemMutation) OldAuthorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorID: %w", err)
+	}
+	return oldValue.AuthorID, nil
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *NewsItemMutation) ClearAuthorID() {
+	m.author = nil
+	m.clearedFields[newsitem.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *NewsItemMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[newsitem.FieldAuthorID]
+	return ok
+}
+
+// ResetAuthorID resets all changes to the "author_id" field.
+func (m *NewsItemMutation) ResetAuthorID() {
+	m.author = nil
+	delete(m.clearedFields, newsitem.FieldAuthorID)
+}
+
+// ClearAuthor clears the "author" edge to the User entity.
+func (m *NewsItemMutation) ClearAuthor() {
+	m.clearedauthor = true
+	m.clearedFields[newsitem.FieldAuthorID] = struct{}{}
+}
+
+// AuthorCleared reports if the "author" edge to the User entity was cleared.
+func (m *NewsItemMutation) AuthorCleared() bool {
+	return m.AuthorIDCleared() || m.clearedauthor
+}
+
+// AuthorIDs returns the "author" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuthorID instead. It exists only for internal usage by the builders.
+func (m *NewsItemMutation) AuthorIDs() (ids []int) {
+	if id := m.author; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuthor resets all changes to the "author" edge.
+func (m *NewsItemMutation) ResetAuthor() {
+	m.author = nil
+	m.clearedauthor = false
+}
+
+// AddMunicipalityIDs adds the "municipalities" edge to the Municipality entity by ids.
+func (m *NewsItemMutation) AddMunicipalityIDs(ids ...int) {
+	if m.municipalities == nil {
+		m.municipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.municipalities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMunicipalities clears the "municipalities" edge to the Municipality entity.
+func (m *NewsItemMutation) ClearMunicipalities() {
+	m.clearedmunicipalities = true
+}
+
+// MunicipalitiesCleared reports if the "municipalities" edge to the Municipality entity was cleared.
+func (m *NewsItemMutation) MunicipalitiesCleared() bool {
+	return m.clearedmunicipalities
+}
+
+// RemoveMunicipalityIDs removes the "municipalities" edge to the Municipality entity by IDs.
+func (m *NewsItemMutation) RemoveMunicipalityIDs(ids ...int) {
+	if m.removedmunicipalities == nil {
+		m.removedmunicipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.municipalities, ids[i])
+		m.removedmunicipalities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMunicipalities returns the removed IDs of the "municipalities" edge to the Municipality entity.
+func (m *NewsItemMutation) RemovedMunicipalitiesIDs() (ids []int) {
+	for id := range m.removedmunicipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MunicipalitiesIDs returns the "municipalities" edge IDs in the mutation.
+func (m *NewsItemMutation) MunicipalitiesIDs() (ids []int) {
+	for id := range m.municipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMunicipalities resets all changes to the "municipalities" edge.
+func (m *NewsItemMutation) ResetMunicipalities() {
+	m.municipalities = nil
+	m.clearedmunicipalities = false
+	m.removedmunicipalities = nil
+}
+
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by ids.
+func (m *NewsItemMutation) AddPartnershipIDs(ids ...int) {
+	if m.partnerships == nil {
+		m.partnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.partnerships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartnerships clears the "partnerships" edge to the Partnership entity.
+func (m *NewsItemMutation) ClearPartnerships() {
+	m.clearedpartnerships = true
+}
+
+// PartnershipsCleared reports if the "partnerships" edge to the Partnership entity was cleared.
+func (m *NewsItemMutation) PartnershipsCleared() bool {
+	return m.clearedpartnerships
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to the Partnership entity by IDs.
+func (m *NewsItemMutation) RemovePartnershipIDs(ids ...int) {
+	if m.removedpartnerships == nil {
+		m.removedpartnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.partnerships, ids[i])
+		m.removedpartnerships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartnerships returns the removed IDs of the "partnerships" edge to the Partnership entity.
+func (m *NewsItemMutation) RemovedPartnershipsIDs() (ids []int) {
+	for id := range m.removedpartnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartnershipsIDs returns the "partnerships" edge IDs in the mutation.
+func (m *NewsItemMutation) PartnershipsIDs() (ids []int) {
+	for id := range m.partnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartnerships resets all changes to the "partnerships" edge.
+func (m *NewsItemMutation) ResetPartnerships() {
+	m.partnerships = nil
+	m.clearedpartnerships = false
+	m.removedpartnerships = nil
+}
+
+// AddProjectIDs adds the "projects" edge to the Project entity by ids.
+func (m *NewsItemMutation) AddProjectIDs(ids ...int) {
+	if m.projects == nil {
+		m.projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.projects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProjects clears the "projects" edge to the Project entity.
+func (m *NewsItemMutation) ClearProjects() {
+	m.clearedprojects = true
+}
+
+// ProjectsCleared reports if the "projects" edge to the Project entity was cleared.
+func (m *NewsItemMutation) ProjectsCleared() bool {
+	return m.clearedprojects
+}
+
+// RemoveProjectIDs removes the "projects" edge to the Project entity by IDs.
+func (m *NewsItemMutation) RemoveProjectIDs(ids ...int) {
+	if m.removedprojects == nil {
+		m.removedprojects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.projects, ids[i])
+		m.removedprojects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProjects returns the removed IDs of the "projects" edge to the Project entity.
+func (m *NewsItemMutation) RemovedProjectsIDs() (ids []int) {
+	for id := range m.removedprojects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProjectsIDs returns the "projects" edge IDs in the mutation.
+func (m *NewsItemMutation) ProjectsIDs() (ids []int) {
+	for id := range m.projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProjects resets all changes to the "projects" edge.
+func (m *NewsItemMutation) ResetProjects() {
+	m.projects = nil
+	m.clearedprojects = false
+	m.removedprojects = nil
+}
+
+// Where appends a list predicates to the NewsItemMutation builder.
+func (m *NewsItemMutation) Where(ps ...predicate.NewsItem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NewsItemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NewsItemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NewsItem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NewsItemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NewsItemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NewsItem).
+func (m *NewsItemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NewsItemMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, newsitem.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, newsitem.FieldUpdatedAt)
+	}
+	if m.title != nil {
+		fields = append(fields, newsitem.FieldTitle)
+	}
+	if m.summary != nil {
+		fields = append(fields, newsitem.FieldSummary)
+	}
+	if m.body != nil {
+		fields = append(fields, newsitem.FieldBody)
+	}
+	if m.body_html != nil {
+		fields = append(fields, newsitem.FieldBodyHTML)
+	}
+	if m.language != nil {
+		fields = append(fields, newsitem.FieldLanguage)
+	}
+	if m.status != nil {
+		fields = append(fields, newsitem.FieldStatus)
+	}
+	if m.published_at != nil {
+		fields = append(fields, newsitem.FieldPublishedAt)
+	}
+	if m.author != nil {
+		fields = append(fields, newsitem.FieldAuthorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NewsItemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case newsitem.FieldCreatedAt:
+		return m.CreatedAt()
+	case newsitem.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case newsitem.FieldTitle:
+		return m.Title()
+	case newsitem.FieldSummary:
+		return m.Summary()
+	case newsitem.FieldBody:
+		return m.Body()
+	case newsitem.FieldBodyHTML:
+		return m.BodyHTML()
+	case newsitem.FieldLanguage:
+		return m.Language()
+	case newsitem.FieldStatus:
+		return m.Status()
+	case newsitem.FieldPublishedAt:
+		return m.PublishedAt()
+	case newsitem.FieldAuthorID:
+		return m.AuthorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NewsItemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case newsitem.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case newsitem.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case newsitem.FieldTitle:
+		return m.OldTitle(ctx)
+	case newsitem.FieldSummary:
+		return m.OldSummary(ctx)
+	case newsitem.FieldBody:
+		return m.OldBody(ctx)
+	case newsitem.FieldBodyHTML:
+		return m.OldBodyHTML(ctx)
+	case newsitem.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case newsitem.FieldStatus:
+		return m.OldStatus(ctx)
+	case newsitem.FieldPublishedAt:
+		return m.OldPublishedAt(ctx)
+	case newsitem.FieldAuthorID:
+		return m.OldAuthorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown NewsItem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NewsItemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case newsitem.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case newsitem.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case newsitem.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case newsitem.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case newsitem.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case newsitem.FieldBodyHTML:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyHTML(v)
+		return nil
+	case newsitem.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case newsitem.FieldStatus:
+		v, ok := value.(newsitem.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case newsitem.FieldPublishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedAt(v)
+		return nil
+	case newsitem.FieldAuthorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NewsItem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NewsItemMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NewsItemMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NewsItemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown NewsItem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NewsItemMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(newsitem.FieldSummary) {
+		fields = append(fields, newsitem.FieldSummary)
+	}
+	if m.FieldCleared(newsitem.FieldPublishedAt) {
+		fields = append(fields, newsitem.FieldPublishedAt)
+	}
+	if m.FieldCleared(newsitem.FieldAuthorID) {
+		fields = append(fields, newsitem.FieldAuthorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NewsItemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NewsItemMutation) ClearField(name string) error {
+	switch name {
+	case newsitem.FieldSummary:
+		m.ClearSummary()
+		return nil
+	case newsitem.FieldPublishedAt:
+		m.ClearPublishedAt()
+		return nil
+	case newsitem.FieldAuthorID:
+		m.ClearAuthorID()
+		return nil
+	}
+	return fmt.Errorf("unknown NewsItem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NewsItemMutation) ResetField(name string) error {
+	switch name {
+	case newsitem.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case newsitem.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case newsitem.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case newsitem.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case newsitem.FieldBody:
+		m.ResetBody()
+		return nil
+	case newsitem.FieldBodyHTML:
+		m.ResetBodyHTML()
+		return nil
+	case newsitem.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case newsitem.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case newsitem.FieldPublishedAt:
+		m.ResetPublishedAt()
+		return nil
+	case newsitem.FieldAuthorID:
+		m.ResetAuthorID()
+		return nil
+	}
+	return fmt.Errorf("unknown NewsItem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NewsItemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.author != nil {
+		edges = append(edges, newsitem.EdgeAuthor)
+	}
+	if m.municipalities != nil {
+		edges = append(edges, newsitem.EdgeMunicipalities)
+	}
+	if m.partnerships != nil {
+		edges = append(edges, newsitem.EdgePartnerships)
+	}
+	if m.projects != nil {
+		edges = append(edges, newsitem.EdgeProjects)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NewsItemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case newsitem.EdgeAuthor:
+		if id := m.author; id != nil {
+			return []ent.Value{*id}
+		}
+	case newsitem.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.municipalities))
+		for id := range m.municipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case newsitem.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.partnerships))
+		for id := range m.partnerships {
+			ids = append(ids, id)
+		}
+		return ids
+	case newsitem.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.projects))
+		for id := range m.projects {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NewsItemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedmunicipalities != nil {
+		edges = append(edges, newsitem.EdgeMunicipalities)
+	}
+	if m.removedpartnerships != nil {
+		edges = append(edges, newsitem.EdgePartnerships)
+	}
+	if m.removedprojects != nil {
+		edges = append(edges, newsitem.EdgeProjects)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NewsItemMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case newsitem.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.removedmunicipalities))
+		for id := range m.removedmunicipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case newsitem.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.removedpartnerships))
+		for id := range m.removedpartnerships {
+			ids = append(ids, id)
+		}
+		return ids
+	case newsitem.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.removedprojects))
+		for id := range m.removedprojects {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NewsItemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedauthor {
+		edges = append(edges, newsitem.EdgeAuthor)
+	}
+	if m.clearedmunicipalities {
+		edges = append(edges, newsitem.EdgeMunicipalities)
+	}
+	if m.clearedpartnerships {
+		edges = append(edges, newsitem.EdgePartnerships)
+	}
+	if m.clearedprojects {
+		edges = append(edges, newsitem.EdgeProjects)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NewsItemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case newsitem.EdgeAuthor:
+		return m.clearedauthor
+	case newsitem.EdgeMunicipalities:
+		return m.clearedmunicipalities
+	case newsitem.EdgePartnerships:
+		return m.clearedpartnerships
+	case newsitem.EdgeProjects:
+		return m.clearedprojects
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NewsItemMutation) ClearEdge(name string) error {
+	switch name {
+	case newsitem.EdgeAuthor:
+		m.ClearAuthor()
+		return nil
+	}
+	return fmt.Errorf("unknown NewsItem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NewsItemMutation) ResetEdge(name string) error {
+	switch name {
+	case newsitem.EdgeAuthor:
+		m.ResetAuthor()
+		return nil
+	case newsitem.EdgeMunicipalities:
+		m.ResetMunicipalities()
+		return nil
+	case newsitem.EdgePartnerships:
+		m.ResetPartnerships()
+		return nil
+	case newsitem.EdgeProjects:
+		m.ResetProjects()
+		return nil
+	}
+	return fmt.Errorf("unknown NewsItem edge %s", name)
+}
+
+// NotificationMutation represents an operation that mutates the Notification nodes in the graph.
+type NotificationMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	kind             *notification.Kind
+	read_at          *time.Time
+	clearedFields    map[string]struct{}
+	recipient        *int
+	clearedrecipient bool
+	actor            *int
+	clearedactor     bool
+	post             *int
+	clearedpost      bool
+	topic            *int
+	clearedtopic     bool
+	news_item        *int
+	clearednews_item bool
+	done             bool
+	oldValue         func(context.Context) (*Notification, error)
+	predicates       []predicate.Notification
+}
+
+var _ ent.Mutation = (*NotificationMutation)(nil)
+
+// notificationOption allows management of the mutation configuration using functional options.
+type notificationOption func(*NotificationMutation)
+
+// newNotificationMutation creates new mutation for the Notification entity.
+func newNotificationMutation(c config, op Op, opts ...notificationOption) *NotificationMutation {
+	m := &NotificationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNotification,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNotificationID sets the ID field of the mutation.
+func withNotificationID(id int) notificationOption {
+	return func(m *NotificationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Notification
+		)
+		m.oldValue = func(ctx context.Context) (*Notification, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Notification.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNotification sets the old Notification of the mutation.
+func withNotification(node *Notification) notificationOption {
+	return func(m *NotificationMutation) {
+		m.oldValue = func(context.Context) (*Notification, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NotificationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NotificationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NotificationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NotificationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Notification.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NotificationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NotificationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NotificationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NotificationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NotificationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NotificationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *NotificationMutation) SetKind(n notification.Kind) {
+	m.kind = &n
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *NotificationMutation) Kind() (r notification.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldKind(ctx context.Context) (v notification.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *NotificationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetReadAt sets the "read_at" field.
+func (m *NotificationMutation) SetReadAt(t time.Time) {
+	m.read_at = &t
+}
+
+// ReadAt returns the value of the "read_at" field in the mutation.
+func (m *NotificationMutation) ReadAt() (r time.Time, exists bool) {
+	v := m.read_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReadAt returns the old "read_at" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldReadAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReadAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReadAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReadAt: %w", err)
+	}
+	return oldValue.ReadAt, nil
+}
+
+// ClearReadAt clears the value of the "read_at" field.
+func (m *NotificationMutation) ClearReadAt() {
+	m.read_at = nil
+	m.clearedFields[notification.FieldReadAt] = struct{}{}
+}
+
+// ReadAtCleared returns if the "read_at" field was cleared in this mutation.
+func (m *NotificationMutation) ReadAtCleared() bool {
+	_, ok := m.clearedFields[notification.FieldReadAt]
+	return ok
+}
+
+// ResetReadAt resets all changes to the "read_at" field.
+func (m *NotificationMutation) ResetReadAt() {
+	m.read_at = nil
+	delete(m.clearedFields, notification.FieldReadAt)
+}
+
+// SetRecipientID sets the "recipient_id" field.
+func (m *NotificationMutation) SetRecipientID(i int) {
+	m.recipient = &i
+}
+
+// RecipientID returns the value of the "recipient_id" field in the mutation.
+func (m *NotificationMutation) RecipientID() (r int, exists bool) {
+	v := m.recipient
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecipientID returns the old "recipient_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldRecipientID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecipientID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecipientID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecipientID: %w", err)
+	}
+	return oldValue.RecipientID, nil
+}
+
+// ResetRecipientID resets all changes to the "recipient_id" field.
+func (m *NotificationMutation) ResetRecipientID() {
+	m.recipient = nil
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *NotificationMutation) SetActorID(i int) {
+	m.actor = &i
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *NotificationMutation) ActorID() (r int, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldActorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *NotificationMutation) ClearActorID() {
+	m.actor = nil
+	m.clearedFields[notification.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *NotificationMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *NotificationMutation) ResetActorID() {
+	m.actor = nil
+	delete(m.clearedFields, notification.FieldActorID)
+}
+
+// SetPostID sets the "post_id" field.
+func (m *NotificationMutation) SetPostID(i int) {
+	m.post = &i
+}
+
+// PostID returns the value of the "post_id" field in the mutation.
+func (m *NotificationMutation) PostID() (r int, exists bool) {
+	v := m.post
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostID returns the old "post_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldPostID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostID: %w", err)
+	}
+	return oldValue.PostID, nil
+}
+
+// ClearPostID clears the value of the "post_id" field.
+func (m *NotificationMutation) ClearPostID() {
+	m.post = nil
+	m.clearedFields[notification.FieldPostID] = struct{}{}
+}
+
+// PostIDCleared returns if the "post_id" field was cleared in this mutation.
+func (m *NotificationMutation) PostIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldPostID]
+	return ok
+}
+
+// ResetPostID resets all changes to the "post_id" field.
+func (m *NotificationMutation) ResetPostID() {
+	m.post = nil
+	delete(m.clearedFields, notification.FieldPostID)
+}
+
+// SetTopicID sets the "topic_id" field.
+func (m *NotificationMutation) SetTopicID(i int) {
+	m.topic = &i
+}
+
+// TopicID returns the value of the "topic_id" field in the mutation.
+func (m *NotificationMutation) TopicID() (r int, exists bool) {
+	v := m.topic
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTopicID returns the old "topic_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldTopicID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTopicID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTopicID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTopicID: %w", err)
+	}
+	return oldValue.TopicID, nil
+}
+
+// ClearTopicID clears the value of the "topic_id" field.
+func (m *NotificationMutation) ClearTopicID() {
+	m.topic = nil
+	m.clearedFields[notification.FieldTopicID] = struct{}{}
+}
+
+// TopicIDCleared returns if the "topic_id" field was cleared in this mutation.
+func (m *NotificationMutation) TopicIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldTopicID]
+	return ok
+}
+
+// ResetTopicID resets all changes to the "topic_id" field.
+func (m *NotificationMutation) ResetTopicID() {
+	m.topic = nil
+	delete(m.clearedFields, notification.FieldTopicID)
+}
+
+// SetNewsItemID sets the "news_item_id" field.
+func (m *NotificationMutation) SetNewsItemID(i int) {
+	m.news_item = &i
+}
+
+// NewsItemID returns the value of the "news_item_id" field in the mutation.
+func (m *NotificationMutation) NewsItemID() (r int, exists bool) {
+	v := m.news_item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNewsItemID returns the old "news_item_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldNewsItemID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNewsItemID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNewsItemID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNewsItemID: %w", err)
+	}
+	return oldValue.NewsItemID, nil
+}
+
+// ClearNewsItemID clears the value of the "news_item_id" field.
+func (m *NotificationMutation) ClearNewsItemID() {
+	m.news_item = nil
+	m.clearedFields[notification.FieldNewsItemID] = struct{}{}
+}
+
+// NewsItemIDCleared returns if the "news_item_id" field was cleared in this mutation.
+func (m *NotificationMutation) NewsItemIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldNewsItemID]
+	return ok
+}
+
+// ResetNewsItemID resets all changes to the "news_item_id" field.
+func (m *NotificationMutation) ResetNewsItemID() {
+	m.news_item = nil
+	delete(m.clearedFields, notification.FieldNewsItemID)
+}
+
+// ClearRecipient clears the "recipient" edge to the User entity.
+func (m *NotificationMutation) ClearRecipient() {
+	m.clearedrecipient = true
+	m.clearedFields[notification.FieldRecipientID] = struct{}{}
+}
+
+// RecipientCleared reports if the "recipient" edge to the User entity was cleared.
+func (m *NotificationMutation) RecipientCleared() bool {
+	return m.clearedrecipient
+}
+
+// RecipientIDs returns the "recipient" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecipientID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) RecipientIDs() (ids []int) {
+	if id := m.recipient; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecipient resets all changes to the "recipient" edge.
+func (m *NotificationMutation) ResetRecipient() {
+	m.recipient = nil
+	m.clearedrecipient = false
+}
+
+// ClearActor clears the "actor" edge to the User entity.
+func (m *NotificationMutation) ClearActor() {
+	m.clearedactor = true
+	m.clearedFields[notification.FieldActorID] = struct{}{}
+}
+
+// ActorCleared reports if the "actor" edge to the User entity was cleared.
+func (m *NotificationMutation) ActorCleared() bool {
+	return m.ActorIDCleared() || m.clearedactor
+}
+
+// ActorIDs returns the "actor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActorID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) ActorIDs() (ids []int) {
+	if id := m.actor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActor resets all changes to the "actor" edge.
+func (m *NotificationMutation) ResetActor() {
+	m.actor = nil
+	m.clearedactor = false
+}
+
+// ClearPost clears the "post" edge to the Post entity.
+func (m *NotificationMutation) ClearPost() {
+	m.clearedpost = true
+	m.clearedFields[notification.FieldPostID] = struct{}{}
+}
+
+// PostCleared reports if the "post" edge to the Post entity was cleared.
+func (m *NotificationMutation) PostCleared() bool {
+	return m.PostIDCleared() || m.clearedpost
+}
+
+// PostIDs returns the "post" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PostID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) PostIDs() (ids []int) {
+	if id := m.post; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPost resets all changes to the "post" edge.
+func (m *NotificationMutation) ResetPost() {
+	m.post = nil
+	m.clearedpost = false
+}
+
+// ClearTopic clears the "topic" edge to the Topic entity.
+func (m *NotificationMutation) ClearTopic() {
+	m.clearedtopic = true
+	m.clearedFields[notification.FieldTopicID] = struct{}{}
+}
+
+// TopicCleared reports if the "topic" edge to the Topic entity was cleared.
+func (m *NotificationMutation) TopicCleared() bool {
+	return m.TopicIDCleared() || m.clearedtopic
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) TopicIDs() (ids []int) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *NotificationMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// ClearNewsItem clears the "news_item" edge to the NewsItem entity.
+func (m *NotificationMutation) ClearNewsItem() {
+	m.clearednews_item = true
+	m.clearedFields[notification.FieldNewsItemID] = struct{}{}
+}
+
+// NewsItemCleared reports if the "news_item" edge to the NewsItem entity was cleared.
+func (m *NotificationMutation) NewsItemCleared() bool {
+	return m.NewsItemIDCleared() || m.clearednews_item
+}
+
+// NewsItemIDs returns the "news_item" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NewsItemID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) NewsItemIDs() (ids []int) {
+	if id := m.news_item; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNewsItem resets all changes to the "news_item" edge.
+func (m *NotificationMutation) ResetNewsItem() {
+	m.news_item = nil
+	m.clearednews_item = false
+}
+
+// Where appends a list predicates to the NotificationMutation builder.
+func (m *NotificationMutation) Where(ps ...predicate.Notification) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NotificationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NotificationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Notification, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NotificationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NotificationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Notification).
+func (m *NotificationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NotificationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, notification.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, notification.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, notification.FieldKind)
+	}
+	if m.read_at != nil {
+		fields = append(fields, notification.FieldReadAt)
+	}
+	if m.recipient != nil {
+		fields = append(fields, notification.FieldRecipientID)
+	}
+	if m.actor != nil {
+		fields = append(fields, notification.FieldActorID)
+	}
+	if m.post != nil {
+		fields = append(fields, notification.FieldPostID)
+	}
+	if m.topic != nil {
+		fields = append(fields, notification.FieldTopicID)
+	}
+	if m.news_item != nil {
+		fields = append(fields, notification.FieldNewsItemID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case notification.FieldCreatedAt:
+		return m.CreatedAt()
+	case notification.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case notification.FieldKind:
+		return m.Kind()
+	case notification.FieldReadAt:
+		return m.ReadAt()
+	case notification.FieldRecipientID:
+		return m.RecipientID()
+	case notification.FieldActorID:
+		return m.ActorID()
+	case notification.FieldPostID:
+		return m.PostID()
+	case notification.FieldTopicID:
+		return m.TopicID()
+	case notification.FieldNewsItemID:
+		return m.NewsItemID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case notification.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case notification.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case notification.FieldKind:
+		return m.OldKind(ctx)
+	case notification.FieldReadAt:
+		return m.OldReadAt(ctx)
+	case notification.FieldRecipientID:
+		return m.OldRecipientID(ctx)
+	case notification.FieldActorID:
+		return m.OldActorID(ctx)
+	case notification.FieldPostID:
+		return m.OldPostID(ctx)
+	case notification.FieldTopicID:
+		return m.OldTopicID(ctx)
+	case notification.FieldNewsItemID:
+		return m.OldNewsItemID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Notification field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case notification.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case notification.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case notification.FieldKind:
+		v, ok := value.(notification.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case notification.FieldReadAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReadAt(v)
+		return nil
+	case notification.FieldRecipientID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecipientID(v)
+		return nil
+	case notification.FieldActorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	case notification.FieldPostID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostID(v)
+		return nil
+	case notification.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTopicID(v)
+		return nil
+	case notification.FieldNewsItemID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNewsItemID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Notification field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NotificationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NotificationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Notification numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NotificationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(notification.FieldReadAt) {
+		fields = append(fields, notification.FieldReadAt)
+	}
+	if m.FieldCleared(notification.FieldActorID) {
+		fields = append(fields, notification.FieldActorID)
+	}
+	if m.FieldCleared(notification.FieldPostID) {
+		fields = append(fields, notification.FieldPostID)
+	}
+	if m.FieldCleared(notification.FieldTopicID) {
+		fields = append(fields, notification.FieldTopicID)
+	}
+	if m.FieldCleared(notification.FieldNewsItemID) {
+		fields = append(fields, notification.FieldNewsItemID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NotificationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NotificationMutation) ClearField(name string) error {
+	switch name {
+	case notification.FieldReadAt:
+		m.ClearReadAt()
+		return nil
+	case notification.FieldActorID:
+		m.ClearActorID()
+		return nil
+	case notification.FieldPostID:
+		m.ClearPostID()
+		return nil
+	case notification.FieldTopicID:
+		m.ClearTopicID()
+		return nil
+	case notification.FieldNewsItemID:
+		m.ClearNewsItemID()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NotificationMutation) ResetField(name string) error {
+	switch name {
+	case notification.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case notification.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case notification.FieldKind:
+		m.ResetKind()
+		return nil
+	case notification.FieldReadAt:
+		m.ResetReadAt()
+		return nil
+	case notification.FieldRecipientID:
+		m.ResetRecipientID()
+		return nil
+	case notification.FieldActorID:
+		m.ResetActorID()
+		return nil
+	case notification.FieldPostID:
+		m.ResetPostID()
+		return nil
+	case notification.FieldTopicID:
+		m.ResetTopicID()
+		return nil
+	case notification.FieldNewsItemID:
+		m.ResetNewsItemID()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NotificationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.recipient != nil {
+		edges = append(edges, notification.EdgeRecipient)
+	}
+	if m.actor != nil {
+		edges = append(edges, notification.EdgeActor)
+	}
+	if m.post != nil {
+		edges = append(edges, notification.EdgePost)
+	}
+	if m.topic != nil {
+		edges = append(edges, notification.EdgeTopic)
+	}
+	if m.news_item != nil {
+		edges = append(edges, notification.EdgeNewsItem)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case notification.EdgeRecipient:
+		if id := m.recipient; id != nil {
+			return []ent.Value{*id}
+		}
+	case notification.EdgeActor:
+		if id := m.actor; id != nil {
+			return []ent.Value{*id}
+		}
+	case notification.EdgePost:
+		if id := m.post; id != nil {
+			return []ent.Value{*id}
+		}
+	case notification.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	case notification.EdgeNewsItem:
+		if id := m.news_item; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NotificationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NotificationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedrecipient {
+		edges = append(edges, notification.EdgeRecipient)
+	}
+	if m.clearedactor {
+		edges = append(edges, notification.EdgeActor)
+	}
+	if m.clearedpost {
+		edges = append(edges, notification.EdgePost)
+	}
+	if m.clearedtopic {
+		edges = append(edges, notification.EdgeTopic)
+	}
+	if m.clearednews_item {
+		edges = append(edges, notification.EdgeNewsItem)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NotificationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case notification.EdgeRecipient:
+		return m.clearedrecipient
+	case notification.EdgeActor:
+		return m.clearedactor
+	case notification.EdgePost:
+		return m.clearedpost
+	case notification.EdgeTopic:
+		return m.clearedtopic
+	case notification.EdgeNewsItem:
+		return m.clearednews_item
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NotificationMutation) ClearEdge(name string) error {
+	switch name {
+	case notification.EdgeRecipient:
+		m.ClearRecipient()
+		return nil
+	case notification.EdgeActor:
+		m.ClearActor()
+		return nil
+	case notification.EdgePost:
+		m.ClearPost()
+		return nil
+	case notification.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	case notification.EdgeNewsItem:
+		m.ClearNewsItem()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NotificationMutation) ResetEdge(name string) error {
+	switch name {
+	case notification.EdgeRecipient:
+		m.ResetRecipient()
+		return nil
+	case notification.EdgeActor:
+		m.ResetActor()
+		return nil
+	case notification.EdgePost:
+		m.ResetPost()
+		return nil
+	case notification.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	case notification.EdgeNewsItem:
+		m.ResetNewsItem()
+		return nil
+	}
+	return fmt.Errorf("unknown Notification edge %s", name)
 }
 
 // PartnershipMutation represents an operation that mutates the Partnership nodes in the graph.
@@ -7777,6 +11829,9 @@ type PartnershipMutation struct {
 	activities                    map[int]struct{}
 	removedactivities             map[int]struct{}
 	clearedactivities             bool
+	news_items                    map[int]struct{}
+	removednews_items             map[int]struct{}
+	clearednews_items             bool
 	done                          bool
 	oldValue                      func(context.Context) (*Partnership, error)
 	predicates                    []predicate.Partnership
@@ -8551,6 +12606,60 @@ func (m *PartnershipMutation) ResetActivities() {
 	m.removedactivities = nil
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by ids.
+func (m *PartnershipMutation) AddNewsItemIDs(ids ...int) {
+	if m.news_items == nil {
+		m.news_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.news_items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNewsItems clears the "news_items" edge to the NewsItem entity.
+func (m *PartnershipMutation) ClearNewsItems() {
+	m.clearednews_items = true
+}
+
+// NewsItemsCleared reports if the "news_items" edge to the NewsItem entity was cleared.
+func (m *PartnershipMutation) NewsItemsCleared() bool {
+	return m.clearednews_items
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to the NewsItem entity by IDs.
+func (m *PartnershipMutation) RemoveNewsItemIDs(ids ...int) {
+	if m.removednews_items == nil {
+		m.removednews_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.news_items, ids[i])
+		m.removednews_items[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNewsItems returns the removed IDs of the "news_items" edge to the NewsItem entity.
+func (m *PartnershipMutation) RemovedNewsItemsIDs() (ids []int) {
+	for id := range m.removednews_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NewsItemsIDs returns the "news_items" edge IDs in the mutation.
+func (m *PartnershipMutation) NewsItemsIDs() (ids []int) {
+	for id := range m.news_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNewsItems resets all changes to the "news_items" edge.
+func (m *PartnershipMutation) ResetNewsItems() {
+	m.news_items = nil
+	m.clearednews_items = false
+	m.removednews_items = nil
+}
+
 // Where appends a list predicates to the PartnershipMutation builder.
 func (m *PartnershipMutation) Where(ps ...predicate.Partnership) {
 	m.predicates = append(m.predicates, ps...)
@@ -8867,7 +12976,7 @@ func (m *PartnershipMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PartnershipMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.ukrainian_municipality != nil {
 		edges = append(edges, partnership.EdgeUkrainianMunicipality)
 	}
@@ -8885,6 +12994,9 @@ func (m *PartnershipMutation) AddedEdges() []string {
 	}
 	if m.activities != nil {
 		edges = append(edges, partnership.EdgeActivities)
+	}
+	if m.news_items != nil {
+		edges = append(edges, partnership.EdgeNewsItems)
 	}
 	return edges
 }
@@ -8923,13 +13035,19 @@ func (m *PartnershipMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case partnership.EdgeNewsItems:
+		ids := make([]ent.Value, 0, len(m.news_items))
+		for id := range m.news_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PartnershipMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedfacilitators != nil {
 		edges = append(edges, partnership.EdgeFacilitators)
 	}
@@ -8938,6 +13056,9 @@ func (m *PartnershipMutation) RemovedEdges() []string {
 	}
 	if m.removedactivities != nil {
 		edges = append(edges, partnership.EdgeActivities)
+	}
+	if m.removednews_items != nil {
+		edges = append(edges, partnership.EdgeNewsItems)
 	}
 	return edges
 }
@@ -8964,13 +13085,19 @@ func (m *PartnershipMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case partnership.EdgeNewsItems:
+		ids := make([]ent.Value, 0, len(m.removednews_items))
+		for id := range m.removednews_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PartnershipMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedukrainian_municipality {
 		edges = append(edges, partnership.EdgeUkrainianMunicipality)
 	}
@@ -8988,6 +13115,9 @@ func (m *PartnershipMutation) ClearedEdges() []string {
 	}
 	if m.clearedactivities {
 		edges = append(edges, partnership.EdgeActivities)
+	}
+	if m.clearednews_items {
+		edges = append(edges, partnership.EdgeNewsItems)
 	}
 	return edges
 }
@@ -9008,6 +13138,8 @@ func (m *PartnershipMutation) EdgeCleared(name string) bool {
 		return m.clearedprojects
 	case partnership.EdgeActivities:
 		return m.clearedactivities
+	case partnership.EdgeNewsItems:
+		return m.clearednews_items
 	}
 	return false
 }
@@ -9050,6 +13182,9 @@ func (m *PartnershipMutation) ResetEdge(name string) error {
 		return nil
 	case partnership.EdgeActivities:
 		m.ResetActivities()
+		return nil
+	case partnership.EdgeNewsItems:
+		m.ResetNewsItems()
 		return nil
 	}
 	return fmt.Errorf("unknown Partnership edge %s", name)
@@ -9877,6 +14012,1445 @@ func (m *PhaseMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Phase edge %s", name)
 }
 
+// PostMutation represents an operation that mutates the Post nodes in the graph.
+type PostMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	body             *string
+	body_html        *string
+	edited_at        *time.Time
+	hidden_at        *time.Time
+	clearedFields    map[string]struct{}
+	topic            *int
+	clearedtopic     bool
+	author           *int
+	clearedauthor    bool
+	reply_to         *int
+	clearedreply_to  bool
+	replies          map[int]struct{}
+	removedreplies   map[int]struct{}
+	clearedreplies   bool
+	hidden_by        *int
+	clearedhidden_by bool
+	mentions         map[int]struct{}
+	removedmentions  map[int]struct{}
+	clearedmentions  bool
+	reactions        map[int]struct{}
+	removedreactions map[int]struct{}
+	clearedreactions bool
+	flags            map[int]struct{}
+	removedflags     map[int]struct{}
+	clearedflags     bool
+	done             bool
+	oldValue         func(context.Context) (*Post, error)
+	predicates       []predicate.Post
+}
+
+var _ ent.Mutation = (*PostMutation)(nil)
+
+// postOption allows management of the mutation configuration using functional options.
+type postOption func(*PostMutation)
+
+// newPostMutation creates new mutation for the Post entity.
+func newPostMutation(c config, op Op, opts ...postOption) *PostMutation {
+	m := &PostMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePost,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPostID sets the ID field of the mutation.
+func withPostID(id int) postOption {
+	return func(m *PostMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Post
+		)
+		m.oldValue = func(ctx context.Context) (*Post, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Post.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPost sets the old Post of the mutation.
+func withPost(node *Post) postOption {
+	return func(m *PostMutation) {
+		m.oldValue = func(context.Context) (*Post, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PostMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PostMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PostMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PostMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Post.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PostMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PostMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PostMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PostMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PostMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PostMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetBody sets the "body" field.
+func (m *PostMutation) SetBody(s string) {
+	m.body = &s
+}
+
+// Body returns the value of the "body" field in the mutation.
+func (m *PostMutation) Body() (r string, exists bool) {
+	v := m.body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBody returns the old "body" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBody: %w", err)
+	}
+	return oldValue.Body, nil
+}
+
+// ResetBody resets all changes to the "body" field.
+func (m *PostMutation) ResetBody() {
+	m.body = nil
+}
+
+// SetBodyHTML sets the "body_html" field.
+func (m *PostMutation) SetBodyHTML(s string) {
+	m.body_html = &s
+}
+
+// BodyHTML returns the value of the "body_html" field in the mutation.
+func (m *PostMutation) BodyHTML() (r string, exists bool) {
+	v := m.body_html
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBodyHTML returns the old "body_html" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldBodyHTML(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBodyHTML is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBodyHTML requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBodyHTML: %w", err)
+	}
+	return oldValue.BodyHTML, nil
+}
+
+// ResetBodyHTML resets all changes to the "body_html" field.
+func (m *PostMutation) ResetBodyHTML() {
+	m.body_html = nil
+}
+
+// SetEditedAt sets the "edited_at" field.
+func (m *PostMutation) SetEditedAt(t time.Time) {
+	m.edited_at = &t
+}
+
+// EditedAt returns the value of the "edited_at" field in the mutation.
+func (m *PostMutation) EditedAt() (r time.Time, exists bool) {
+	v := m.edited_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEditedAt returns the old "edited_at" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldEditedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEditedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEditedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEditedAt: %w", err)
+	}
+	return oldValue.EditedAt, nil
+}
+
+// ClearEditedAt clears the value of the "edited_at" field.
+func (m *PostMutation) ClearEditedAt() {
+	m.edited_at = nil
+	m.clearedFields[post.FieldEditedAt] = struct{}{}
+}
+
+// EditedAtCleared returns if the "edited_at" field was cleared in this mutation.
+func (m *PostMutation) EditedAtCleared() bool {
+	_, ok := m.clearedFields[post.FieldEditedAt]
+	return ok
+}
+
+// ResetEditedAt resets all changes to the "edited_at" field.
+func (m *PostMutation) ResetEditedAt() {
+	m.edited_at = nil
+	delete(m.clearedFields, post.FieldEditedAt)
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (m *PostMutation) SetHiddenAt(t time.Time) {
+	m.hidden_at = &t
+}
+
+// HiddenAt returns the value of the "hidden_at" field in the mutation.
+func (m *PostMutation) HiddenAt() (r time.Time, exists bool) {
+	v := m.hidden_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenAt returns the old "hidden_at" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldHiddenAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenAt: %w", err)
+	}
+	return oldValue.HiddenAt, nil
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (m *PostMutation) ClearHiddenAt() {
+	m.hidden_at = nil
+	m.clearedFields[post.FieldHiddenAt] = struct{}{}
+}
+
+// HiddenAtCleared returns if the "hidden_at" field was cleared in this mutation.
+func (m *PostMutation) HiddenAtCleared() bool {
+	_, ok := m.clearedFields[post.FieldHiddenAt]
+	return ok
+}
+
+// ResetHiddenAt resets all changes to the "hidden_at" field.
+func (m *PostMutation) ResetHiddenAt() {
+	m.hidden_at = nil
+	delete(m.clearedFields, post.FieldHiddenAt)
+}
+
+// SetTopicID sets the "topic_id" field.
+func (m *PostMutation) SetTopicID(i int) {
+	m.topic = &i
+}
+
+// TopicID returns the value of the "topic_id" field in the mutation.
+func (m *PostMutation) TopicID() (r int, exists bool) {
+	v := m.topic
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTopicID returns the old "topic_id" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldTopicID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTopicID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTopicID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTopicID: %w", err)
+	}
+	return oldValue.TopicID, nil
+}
+
+// ResetTopicID resets all changes to the "topic_id" field.
+func (m *PostMutation) ResetTopicID() {
+	m.topic = nil
+}
+
+// SetAuthorID sets the "author_id" field.
+func (m *PostMutation) SetAuthorID(i int) {
+	m.author = &i
+}
+
+// AuthorID returns the value of the "author_id" field in the mutation.
+func (m *PostMutation) AuthorID() (r int, exists bool) {
+	v := m.author
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorID returns the old "author_id" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldAuthorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorID: %w", err)
+	}
+	return oldValue.AuthorID, nil
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *PostMutation) ClearAuthorID() {
+	m.author = nil
+	m.clearedFields[post.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *PostMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[post.FieldAuthorID]
+	return ok
+}
+
+// ResetAuthorID resets all changes to the "author_id" field.
+func (m *PostMutation) ResetAuthorID() {
+	m.author = nil
+	delete(m.clearedFields, post.FieldAuthorID)
+}
+
+// SetReplyToID sets the "reply_to_id" field.
+func (m *PostMutation) SetReplyToID(i int) {
+	m.reply_to = &i
+}
+
+// ReplyToID returns the value of the "reply_to_id" field in the mutation.
+func (m *PostMutation) ReplyToID() (r int, exists bool) {
+	v := m.reply_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplyToID returns the old "reply_to_id" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldReplyToID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplyToID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplyToID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplyToID: %w", err)
+	}
+	return oldValue.ReplyToID, nil
+}
+
+// ClearReplyToID clears the value of the "reply_to_id" field.
+func (m *PostMutation) ClearReplyToID() {
+	m.reply_to = nil
+	m.clearedFields[post.FieldReplyToID] = struct{}{}
+}
+
+// ReplyToIDCleared returns if the "reply_to_id" field was cleared in this mutation.
+func (m *PostMutation) ReplyToIDCleared() bool {
+	_, ok := m.clearedFields[post.FieldReplyToID]
+	return ok
+}
+
+// ResetReplyToID resets all changes to the "reply_to_id" field.
+func (m *PostMutation) ResetReplyToID() {
+	m.reply_to = nil
+	delete(m.clearedFields, post.FieldReplyToID)
+}
+
+// SetHiddenByID sets the "hidden_by_id" field.
+func (m *PostMutation) SetHiddenByID(i int) {
+	m.hidden_by = &i
+}
+
+// HiddenByID returns the value of the "hidden_by_id" field in the mutation.
+func (m *PostMutation) HiddenByID() (r int, exists bool) {
+	v := m.hidden_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenByID returns the old "hidden_by_id" field's value of the Post entity.
+// If the Post object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostMutation) OldHiddenByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenByID: %w", err)
+	}
+	return oldValue.HiddenByID, nil
+}
+
+// ClearHiddenByID clears the value of the "hidden_by_id" field.
+func (m *PostMutation) ClearHiddenByID() {
+	m.hidden_by = nil
+	m.clearedFields[post.FieldHiddenByID] = struct{}{}
+}
+
+// HiddenByIDCleared returns if the "hidden_by_id" field was cleared in this mutation.
+func (m *PostMutation) HiddenByIDCleared() bool {
+	_, ok := m.clearedFields[post.FieldHiddenByID]
+	return ok
+}
+
+// ResetHiddenByID resets all changes to the "hidden_by_id" field.
+func (m *PostMutation) ResetHiddenByID() {
+	m.hidden_by = nil
+	delete(m.clearedFields, post.FieldHiddenByID)
+}
+
+// ClearTopic clears the "topic" edge to the Topic entity.
+func (m *PostMutation) ClearTopic() {
+	m.clearedtopic = true
+	m.clearedFields[post.FieldTopicID] = struct{}{}
+}
+
+// TopicCleared reports if the "topic" edge to the Topic entity was cleared.
+func (m *PostMutation) TopicCleared() bool {
+	return m.clearedtopic
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *PostMutation) TopicIDs() (ids []int) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *PostMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// ClearAuthor clears the "author" edge to the User entity.
+func (m *PostMutation) ClearAuthor() {
+	m.clearedauthor = true
+	m.clearedFields[post.FieldAuthorID] = struct{}{}
+}
+
+// AuthorCleared reports if the "author" edge to the User entity was cleared.
+func (m *PostMutation) AuthorCleared() bool {
+	return m.AuthorIDCleared() || m.clearedauthor
+}
+
+// AuthorIDs returns the "author" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuthorID instead. It exists only for internal usage by the builders.
+func (m *PostMutation) AuthorIDs() (ids []int) {
+	if id := m.author; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuthor resets all changes to the "author" edge.
+func (m *PostMutation) ResetAuthor() {
+	m.author = nil
+	m.clearedauthor = false
+}
+
+// ClearReplyTo clears the "reply_to" edge to the Post entity.
+func (m *PostMutation) ClearReplyTo() {
+	m.clearedreply_to = true
+	m.clearedFields[post.FieldReplyToID] = struct{}{}
+}
+
+// ReplyToCleared reports if the "reply_to" edge to the Post entity was cleared.
+func (m *PostMutation) ReplyToCleared() bool {
+	return m.ReplyToIDCleared() || m.clearedreply_to
+}
+
+// ReplyToIDs returns the "reply_to" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReplyToID instead. It exists only for internal usage by the builders.
+func (m *PostMutation) ReplyToIDs() (ids []int) {
+	if id := m.reply_to; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReplyTo resets all changes to the "reply_to" edge.
+func (m *PostMutation) ResetReplyTo() {
+	m.reply_to = nil
+	m.clearedreply_to = false
+}
+
+// AddReplyIDs adds the "replies" edge to the Post entity by ids.
+func (m *PostMutation) AddReplyIDs(ids ...int) {
+	if m.replies == nil {
+		m.replies = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.replies[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReplies clears the "replies" edge to the Post entity.
+func (m *PostMutation) ClearReplies() {
+	m.clearedreplies = true
+}
+
+// RepliesCleared reports if the "replies" edge to the Post entity was cleared.
+func (m *PostMutation) RepliesCleared() bool {
+	return m.clearedreplies
+}
+
+// RemoveReplyIDs removes the "replies" edge to the Post entity by IDs.
+func (m *PostMutation) RemoveReplyIDs(ids ...int) {
+	if m.removedreplies == nil {
+		m.removedreplies = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.replies, ids[i])
+		m.removedreplies[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReplies returns the removed IDs of the "replies" edge to the Post entity.
+func (m *PostMutation) RemovedRepliesIDs() (ids []int) {
+	for id := range m.removedreplies {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RepliesIDs returns the "replies" edge IDs in the mutation.
+func (m *PostMutation) RepliesIDs() (ids []int) {
+	for id := range m.replies {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReplies resets all changes to the "replies" edge.
+func (m *PostMutation) ResetReplies() {
+	m.replies = nil
+	m.clearedreplies = false
+	m.removedreplies = nil
+}
+
+// ClearHiddenBy clears the "hidden_by" edge to the User entity.
+func (m *PostMutation) ClearHiddenBy() {
+	m.clearedhidden_by = true
+	m.clearedFields[post.FieldHiddenByID] = struct{}{}
+}
+
+// HiddenByCleared reports if the "hidden_by" edge to the User entity was cleared.
+func (m *PostMutation) HiddenByCleared() bool {
+	return m.HiddenByIDCleared() || m.clearedhidden_by
+}
+
+// HiddenByIDs returns the "hidden_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// HiddenByID instead. It exists only for internal usage by the builders.
+func (m *PostMutation) HiddenByIDs() (ids []int) {
+	if id := m.hidden_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetHiddenBy resets all changes to the "hidden_by" edge.
+func (m *PostMutation) ResetHiddenBy() {
+	m.hidden_by = nil
+	m.clearedhidden_by = false
+}
+
+// AddMentionIDs adds the "mentions" edge to the User entity by ids.
+func (m *PostMutation) AddMentionIDs(ids ...int) {
+	if m.mentions == nil {
+		m.mentions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mentions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMentions clears the "mentions" edge to the User entity.
+func (m *PostMutation) ClearMentions() {
+	m.clearedmentions = true
+}
+
+// MentionsCleared reports if the "mentions" edge to the User entity was cleared.
+func (m *PostMutation) MentionsCleared() bool {
+	return m.clearedmentions
+}
+
+// RemoveMentionIDs removes the "mentions" edge to the User entity by IDs.
+func (m *PostMutation) RemoveMentionIDs(ids ...int) {
+	if m.removedmentions == nil {
+		m.removedmentions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mentions, ids[i])
+		m.removedmentions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMentions returns the removed IDs of the "mentions" edge to the User entity.
+func (m *PostMutation) RemovedMentionsIDs() (ids []int) {
+	for id := range m.removedmentions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MentionsIDs returns the "mentions" edge IDs in the mutation.
+func (m *PostMutation) MentionsIDs() (ids []int) {
+	for id := range m.mentions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMentions resets all changes to the "mentions" edge.
+func (m *PostMutation) ResetMentions() {
+	m.mentions = nil
+	m.clearedmentions = false
+	m.removedmentions = nil
+}
+
+// AddReactionIDs adds the "reactions" edge to the Reaction entity by ids.
+func (m *PostMutation) AddReactionIDs(ids ...int) {
+	if m.reactions == nil {
+		m.reactions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.reactions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReactions clears the "reactions" edge to the Reaction entity.
+func (m *PostMutation) ClearReactions() {
+	m.clearedreactions = true
+}
+
+// ReactionsCleared reports if the "reactions" edge to the Reaction entity was cleared.
+func (m *PostMutation) ReactionsCleared() bool {
+	return m.clearedreactions
+}
+
+// RemoveReactionIDs removes the "reactions" edge to the Reaction entity by IDs.
+func (m *PostMutation) RemoveReactionIDs(ids ...int) {
+	if m.removedreactions == nil {
+		m.removedreactions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.reactions, ids[i])
+		m.removedreactions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReactions returns the removed IDs of the "reactions" edge to the Reaction entity.
+func (m *PostMutation) RemovedReactionsIDs() (ids []int) {
+	for id := range m.removedreactions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReactionsIDs returns the "reactions" edge IDs in the mutation.
+func (m *PostMutation) ReactionsIDs() (ids []int) {
+	for id := range m.reactions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReactions resets all changes to the "reactions" edge.
+func (m *PostMutation) ResetReactions() {
+	m.reactions = nil
+	m.clearedreactions = false
+	m.removedreactions = nil
+}
+
+// AddFlagIDs adds the "flags" edge to the Flag entity by ids.
+func (m *PostMutation) AddFlagIDs(ids ...int) {
+	if m.flags == nil {
+		m.flags = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.flags[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFlags clears the "flags" edge to the Flag entity.
+func (m *PostMutation) ClearFlags() {
+	m.clearedflags = true
+}
+
+// FlagsCleared reports if the "flags" edge to the Flag entity was cleared.
+func (m *PostMutation) FlagsCleared() bool {
+	return m.clearedflags
+}
+
+// RemoveFlagIDs removes the "flags" edge to the Flag entity by IDs.
+func (m *PostMutation) RemoveFlagIDs(ids ...int) {
+	if m.removedflags == nil {
+		m.removedflags = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.flags, ids[i])
+		m.removedflags[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFlags returns the removed IDs of the "flags" edge to the Flag entity.
+func (m *PostMutation) RemovedFlagsIDs() (ids []int) {
+	for id := range m.removedflags {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FlagsIDs returns the "flags" edge IDs in the mutation.
+func (m *PostMutation) FlagsIDs() (ids []int) {
+	for id := range m.flags {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFlags resets all changes to the "flags" edge.
+func (m *PostMutation) ResetFlags() {
+	m.flags = nil
+	m.clearedflags = false
+	m.removedflags = nil
+}
+
+// Where appends a list predicates to the PostMutation builder.
+func (m *PostMutation) Where(ps ...predicate.Post) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PostMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PostMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Post, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PostMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PostMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Post).
+func (m *PostMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PostMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, post.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, post.FieldUpdatedAt)
+	}
+	if m.body != nil {
+		fields = append(fields, post.FieldBody)
+	}
+	if m.body_html != nil {
+		fields = append(fields, post.FieldBodyHTML)
+	}
+	if m.edited_at != nil {
+		fields = append(fields, post.FieldEditedAt)
+	}
+	if m.hidden_at != nil {
+		fields = append(fields, post.FieldHiddenAt)
+	}
+	if m.topic != nil {
+		fields = append(fields, post.FieldTopicID)
+	}
+	if m.author != nil {
+		fields = append(fields, post.FieldAuthorID)
+	}
+	if m.reply_to != nil {
+		fields = append(fields, post.FieldReplyToID)
+	}
+	if m.hidden_by != nil {
+		fields = append(fields, post.FieldHiddenByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PostMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case post.FieldCreatedAt:
+		return m.CreatedAt()
+	case post.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case post.FieldBody:
+		return m.Body()
+	case post.FieldBodyHTML:
+		return m.BodyHTML()
+	case post.FieldEditedAt:
+		return m.EditedAt()
+	case post.FieldHiddenAt:
+		return m.HiddenAt()
+	case post.FieldTopicID:
+		return m.TopicID()
+	case post.FieldAuthorID:
+		return m.AuthorID()
+	case post.FieldReplyToID:
+		return m.ReplyToID()
+	case post.FieldHiddenByID:
+		return m.HiddenByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PostMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case post.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case post.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case post.FieldBody:
+		return m.OldBody(ctx)
+	case post.FieldBodyHTML:
+		return m.OldBodyHTML(ctx)
+	case post.FieldEditedAt:
+		return m.OldEditedAt(ctx)
+	case post.FieldHiddenAt:
+		return m.OldHiddenAt(ctx)
+	case post.FieldTopicID:
+		return m.OldTopicID(ctx)
+	case post.FieldAuthorID:
+		return m.OldAuthorID(ctx)
+	case post.FieldReplyToID:
+		return m.OldReplyToID(ctx)
+	case post.FieldHiddenByID:
+		return m.OldHiddenByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Post field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PostMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case post.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case post.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case post.FieldBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBody(v)
+		return nil
+	case post.FieldBodyHTML:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBodyHTML(v)
+		return nil
+	case post.FieldEditedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEditedAt(v)
+		return nil
+	case post.FieldHiddenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenAt(v)
+		return nil
+	case post.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTopicID(v)
+		return nil
+	case post.FieldAuthorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorID(v)
+		return nil
+	case post.FieldReplyToID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplyToID(v)
+		return nil
+	case post.FieldHiddenByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Post field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PostMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PostMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PostMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Post numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PostMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(post.FieldEditedAt) {
+		fields = append(fields, post.FieldEditedAt)
+	}
+	if m.FieldCleared(post.FieldHiddenAt) {
+		fields = append(fields, post.FieldHiddenAt)
+	}
+	if m.FieldCleared(post.FieldAuthorID) {
+		fields = append(fields, post.FieldAuthorID)
+	}
+	if m.FieldCleared(post.FieldReplyToID) {
+		fields = append(fields, post.FieldReplyToID)
+	}
+	if m.FieldCleared(post.FieldHiddenByID) {
+		fields = append(fields, post.FieldHiddenByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PostMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PostMutation) ClearField(name string) error {
+	switch name {
+	case post.FieldEditedAt:
+		m.ClearEditedAt()
+		return nil
+	case post.FieldHiddenAt:
+		m.ClearHiddenAt()
+		return nil
+	case post.FieldAuthorID:
+		m.ClearAuthorID()
+		return nil
+	case post.FieldReplyToID:
+		m.ClearReplyToID()
+		return nil
+	case post.FieldHiddenByID:
+		m.ClearHiddenByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Post nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PostMutation) ResetField(name string) error {
+	switch name {
+	case post.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case post.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case post.FieldBody:
+		m.ResetBody()
+		return nil
+	case post.FieldBodyHTML:
+		m.ResetBodyHTML()
+		return nil
+	case post.FieldEditedAt:
+		m.ResetEditedAt()
+		return nil
+	case post.FieldHiddenAt:
+		m.ResetHiddenAt()
+		return nil
+	case post.FieldTopicID:
+		m.ResetTopicID()
+		return nil
+	case post.FieldAuthorID:
+		m.ResetAuthorID()
+		return nil
+	case post.FieldReplyToID:
+		m.ResetReplyToID()
+		return nil
+	case post.FieldHiddenByID:
+		m.ResetHiddenByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Post field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PostMutation) AddedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.topic != nil {
+		edges = append(edges, post.EdgeTopic)
+	}
+	if m.author != nil {
+		edges = append(edges, post.EdgeAuthor)
+	}
+	if m.reply_to != nil {
+		edges = append(edges, post.EdgeReplyTo)
+	}
+	if m.replies != nil {
+		edges = append(edges, post.EdgeReplies)
+	}
+	if m.hidden_by != nil {
+		edges = append(edges, post.EdgeHiddenBy)
+	}
+	if m.mentions != nil {
+		edges = append(edges, post.EdgeMentions)
+	}
+	if m.reactions != nil {
+		edges = append(edges, post.EdgeReactions)
+	}
+	if m.flags != nil {
+		edges = append(edges, post.EdgeFlags)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PostMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case post.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	case post.EdgeAuthor:
+		if id := m.author; id != nil {
+			return []ent.Value{*id}
+		}
+	case post.EdgeReplyTo:
+		if id := m.reply_to; id != nil {
+			return []ent.Value{*id}
+		}
+	case post.EdgeReplies:
+		ids := make([]ent.Value, 0, len(m.replies))
+		for id := range m.replies {
+			ids = append(ids, id)
+		}
+		return ids
+	case post.EdgeHiddenBy:
+		if id := m.hidden_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case post.EdgeMentions:
+		ids := make([]ent.Value, 0, len(m.mentions))
+		for id := range m.mentions {
+			ids = append(ids, id)
+		}
+		return ids
+	case post.EdgeReactions:
+		ids := make([]ent.Value, 0, len(m.reactions))
+		for id := range m.reactions {
+			ids = append(ids, id)
+		}
+		return ids
+	case post.EdgeFlags:
+		ids := make([]ent.Value, 0, len(m.flags))
+		for id := range m.flags {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PostMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.removedreplies != nil {
+		edges = append(edges, post.EdgeReplies)
+	}
+	if m.removedmentions != nil {
+		edges = append(edges, post.EdgeMentions)
+	}
+	if m.removedreactions != nil {
+		edges = append(edges, post.EdgeReactions)
+	}
+	if m.removedflags != nil {
+		edges = append(edges, post.EdgeFlags)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PostMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case post.EdgeReplies:
+		ids := make([]ent.Value, 0, len(m.removedreplies))
+		for id := range m.removedreplies {
+			ids = append(ids, id)
+		}
+		return ids
+	case post.EdgeMentions:
+		ids := make([]ent.Value, 0, len(m.removedmentions))
+		for id := range m.removedmentions {
+			ids = append(ids, id)
+		}
+		return ids
+	case post.EdgeReactions:
+		ids := make([]ent.Value, 0, len(m.removedreactions))
+		for id := range m.removedreactions {
+			ids = append(ids, id)
+		}
+		return ids
+	case post.EdgeFlags:
+		ids := make([]ent.Value, 0, len(m.removedflags))
+		for id := range m.removedflags {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PostMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.clearedtopic {
+		edges = append(edges, post.EdgeTopic)
+	}
+	if m.clearedauthor {
+		edges = append(edges, post.EdgeAuthor)
+	}
+	if m.clearedreply_to {
+		edges = append(edges, post.EdgeReplyTo)
+	}
+	if m.clearedreplies {
+		edges = append(edges, post.EdgeReplies)
+	}
+	if m.clearedhidden_by {
+		edges = append(edges, post.EdgeHiddenBy)
+	}
+	if m.clearedmentions {
+		edges = append(edges, post.EdgeMentions)
+	}
+	if m.clearedreactions {
+		edges = append(edges, post.EdgeReactions)
+	}
+	if m.clearedflags {
+		edges = append(edges, post.EdgeFlags)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PostMutation) EdgeCleared(name string) bool {
+	switch name {
+	case post.EdgeTopic:
+		return m.clearedtopic
+	case post.EdgeAuthor:
+		return m.clearedauthor
+	case post.EdgeReplyTo:
+		return m.clearedreply_to
+	case post.EdgeReplies:
+		return m.clearedreplies
+	case post.EdgeHiddenBy:
+		return m.clearedhidden_by
+	case post.EdgeMentions:
+		return m.clearedmentions
+	case post.EdgeReactions:
+		return m.clearedreactions
+	case post.EdgeFlags:
+		return m.clearedflags
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PostMutation) ClearEdge(name string) error {
+	switch name {
+	case post.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	case post.EdgeAuthor:
+		m.ClearAuthor()
+		return nil
+	case post.EdgeReplyTo:
+		m.ClearReplyTo()
+		return nil
+	case post.EdgeHiddenBy:
+		m.ClearHiddenBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Post unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PostMutation) ResetEdge(name string) error {
+	switch name {
+	case post.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	case post.EdgeAuthor:
+		m.ResetAuthor()
+		return nil
+	case post.EdgeReplyTo:
+		m.ResetReplyTo()
+		return nil
+	case post.EdgeReplies:
+		m.ResetReplies()
+		return nil
+	case post.EdgeHiddenBy:
+		m.ResetHiddenBy()
+		return nil
+	case post.EdgeMentions:
+		m.ResetMentions()
+		return nil
+	case post.EdgeReactions:
+		m.ResetReactions()
+		return nil
+	case post.EdgeFlags:
+		m.ResetFlags()
+		return nil
+	}
+	return fmt.Errorf("unknown Post edge %s", name)
+}
+
 // ProjectMutation represents an operation that mutates the Project nodes in the graph.
 type ProjectMutation struct {
 	config
@@ -9900,6 +15474,9 @@ type ProjectMutation struct {
 	funders                  map[int]struct{}
 	removedfunders           map[int]struct{}
 	clearedfunders           bool
+	news_items               map[int]struct{}
+	removednews_items        map[int]struct{}
+	clearednews_items        bool
 	done                     bool
 	oldValue                 func(context.Context) (*Project, error)
 	predicates               []predicate.Project
@@ -10544,6 +16121,60 @@ func (m *ProjectMutation) ResetFunders() {
 	m.removedfunders = nil
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by ids.
+func (m *ProjectMutation) AddNewsItemIDs(ids ...int) {
+	if m.news_items == nil {
+		m.news_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.news_items[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNewsItems clears the "news_items" edge to the NewsItem entity.
+func (m *ProjectMutation) ClearNewsItems() {
+	m.clearednews_items = true
+}
+
+// NewsItemsCleared reports if the "news_items" edge to the NewsItem entity was cleared.
+func (m *ProjectMutation) NewsItemsCleared() bool {
+	return m.clearednews_items
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to the NewsItem entity by IDs.
+func (m *ProjectMutation) RemoveNewsItemIDs(ids ...int) {
+	if m.removednews_items == nil {
+		m.removednews_items = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.news_items, ids[i])
+		m.removednews_items[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNewsItems returns the removed IDs of the "news_items" edge to the NewsItem entity.
+func (m *ProjectMutation) RemovedNewsItemsIDs() (ids []int) {
+	for id := range m.removednews_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NewsItemsIDs returns the "news_items" edge IDs in the mutation.
+func (m *ProjectMutation) NewsItemsIDs() (ids []int) {
+	for id := range m.news_items {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNewsItems resets all changes to the "news_items" edge.
+func (m *ProjectMutation) ResetNewsItems() {
+	m.news_items = nil
+	m.clearednews_items = false
+	m.removednews_items = nil
+}
+
 // Where appends a list predicates to the ProjectMutation builder.
 func (m *ProjectMutation) Where(ps ...predicate.Project) {
 	m.predicates = append(m.predicates, ps...)
@@ -10872,7 +16503,7 @@ func (m *ProjectMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProjectMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.partnership != nil {
 		edges = append(edges, project.EdgePartnership)
 	}
@@ -10881,6 +16512,9 @@ func (m *ProjectMutation) AddedEdges() []string {
 	}
 	if m.funders != nil {
 		edges = append(edges, project.EdgeFunders)
+	}
+	if m.news_items != nil {
+		edges = append(edges, project.EdgeNewsItems)
 	}
 	return edges
 }
@@ -10903,15 +16537,24 @@ func (m *ProjectMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case project.EdgeNewsItems:
+		ids := make([]ent.Value, 0, len(m.news_items))
+		for id := range m.news_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProjectMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedfunders != nil {
 		edges = append(edges, project.EdgeFunders)
+	}
+	if m.removednews_items != nil {
+		edges = append(edges, project.EdgeNewsItems)
 	}
 	return edges
 }
@@ -10926,13 +16569,19 @@ func (m *ProjectMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case project.EdgeNewsItems:
+		ids := make([]ent.Value, 0, len(m.removednews_items))
+		for id := range m.removednews_items {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProjectMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedpartnership {
 		edges = append(edges, project.EdgePartnership)
 	}
@@ -10941,6 +16590,9 @@ func (m *ProjectMutation) ClearedEdges() []string {
 	}
 	if m.clearedfunders {
 		edges = append(edges, project.EdgeFunders)
+	}
+	if m.clearednews_items {
+		edges = append(edges, project.EdgeNewsItems)
 	}
 	return edges
 }
@@ -10955,6 +16607,8 @@ func (m *ProjectMutation) EdgeCleared(name string) bool {
 		return m.clearedlead_municipality
 	case project.EdgeFunders:
 		return m.clearedfunders
+	case project.EdgeNewsItems:
+		return m.clearednews_items
 	}
 	return false
 }
@@ -10986,8 +16640,678 @@ func (m *ProjectMutation) ResetEdge(name string) error {
 	case project.EdgeFunders:
 		m.ResetFunders()
 		return nil
+	case project.EdgeNewsItems:
+		m.ResetNewsItems()
+		return nil
 	}
 	return fmt.Errorf("unknown Project edge %s", name)
+}
+
+// ReactionMutation represents an operation that mutates the Reaction nodes in the graph.
+type ReactionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *reaction.Kind
+	clearedFields map[string]struct{}
+	post          *int
+	clearedpost   bool
+	user          *int
+	cleareduser   bool
+	done          bool
+	oldValue      func(context.Context) (*Reaction, error)
+	predicates    []predicate.Reaction
+}
+
+var _ ent.Mutation = (*ReactionMutation)(nil)
+
+// reactionOption allows management of the mutation configuration using functional options.
+type reactionOption func(*ReactionMutation)
+
+// newReactionMutation creates new mutation for the Reaction entity.
+func newReactionMutation(c config, op Op, opts ...reactionOption) *ReactionMutation {
+	m := &ReactionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReaction,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReactionID sets the ID field of the mutation.
+func withReactionID(id int) reactionOption {
+	return func(m *ReactionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Reaction
+		)
+		m.oldValue = func(ctx context.Context) (*Reaction, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Reaction.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReaction sets the old Reaction of the mutation.
+func withReaction(node *Reaction) reactionOption {
+	return func(m *ReactionMutation) {
+		m.oldValue = func(context.Context) (*Reaction, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReactionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReactionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReactionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReactionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Reaction.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ReactionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ReactionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Reaction entity.
+// If the Reaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReactionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ReactionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ReactionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ReactionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Reaction entity.
+// If the Reaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReactionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ReactionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ReactionMutation) SetKind(r reaction.Kind) {
+	m.kind = &r
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ReactionMutation) Kind() (r reaction.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Reaction entity.
+// If the Reaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReactionMutation) OldKind(ctx context.Context) (v reaction.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ReactionMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetPostID sets the "post_id" field.
+func (m *ReactionMutation) SetPostID(i int) {
+	m.post = &i
+}
+
+// PostID returns the value of the "post_id" field in the mutation.
+func (m *ReactionMutation) PostID() (r int, exists bool) {
+	v := m.post
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostID returns the old "post_id" field's value of the Reaction entity.
+// If the Reaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReactionMutation) OldPostID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostID: %w", err)
+	}
+	return oldValue.PostID, nil
+}
+
+// ResetPostID resets all changes to the "post_id" field.
+func (m *ReactionMutation) ResetPostID() {
+	m.post = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *ReactionMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *ReactionMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the Reaction entity.
+// If the Reaction object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReactionMutation) OldUserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *ReactionMutation) ClearUserID() {
+	m.user = nil
+	m.clearedFields[reaction.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *ReactionMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[reaction.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *ReactionMutation) ResetUserID() {
+	m.user = nil
+	delete(m.clearedFields, reaction.FieldUserID)
+}
+
+// ClearPost clears the "post" edge to the Post entity.
+func (m *ReactionMutation) ClearPost() {
+	m.clearedpost = true
+	m.clearedFields[reaction.FieldPostID] = struct{}{}
+}
+
+// PostCleared reports if the "post" edge to the Post entity was cleared.
+func (m *ReactionMutation) PostCleared() bool {
+	return m.clearedpost
+}
+
+// PostIDs returns the "post" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PostID instead. It exists only for internal usage by the builders.
+func (m *ReactionMutation) PostIDs() (ids []int) {
+	if id := m.post; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPost resets all changes to the "post" edge.
+func (m *ReactionMutation) ResetPost() {
+	m.post = nil
+	m.clearedpost = false
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *ReactionMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[reaction.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *ReactionMutation) UserCleared() bool {
+	return m.UserIDCleared() || m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *ReactionMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *ReactionMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the ReactionMutation builder.
+func (m *ReactionMutation) Where(ps ...predicate.Reaction) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReactionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReactionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Reaction, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReactionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReactionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Reaction).
+func (m *ReactionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReactionMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, reaction.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, reaction.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, reaction.FieldKind)
+	}
+	if m.post != nil {
+		fields = append(fields, reaction.FieldPostID)
+	}
+	if m.user != nil {
+		fields = append(fields, reaction.FieldUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReactionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case reaction.FieldCreatedAt:
+		return m.CreatedAt()
+	case reaction.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case reaction.FieldKind:
+		return m.Kind()
+	case reaction.FieldPostID:
+		return m.PostID()
+	case reaction.FieldUserID:
+		return m.UserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReactionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case reaction.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case reaction.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case reaction.FieldKind:
+		return m.OldKind(ctx)
+	case reaction.FieldPostID:
+		return m.OldPostID(ctx)
+	case reaction.FieldUserID:
+		return m.OldUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Reaction field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReactionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case reaction.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case reaction.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case reaction.FieldKind:
+		v, ok := value.(reaction.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case reaction.FieldPostID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostID(v)
+		return nil
+	case reaction.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Reaction field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReactionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReactionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReactionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Reaction numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReactionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(reaction.FieldUserID) {
+		fields = append(fields, reaction.FieldUserID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReactionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReactionMutation) ClearField(name string) error {
+	switch name {
+	case reaction.FieldUserID:
+		m.ClearUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown Reaction nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReactionMutation) ResetField(name string) error {
+	switch name {
+	case reaction.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case reaction.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case reaction.FieldKind:
+		m.ResetKind()
+		return nil
+	case reaction.FieldPostID:
+		m.ResetPostID()
+		return nil
+	case reaction.FieldUserID:
+		m.ResetUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown Reaction field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReactionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.post != nil {
+		edges = append(edges, reaction.EdgePost)
+	}
+	if m.user != nil {
+		edges = append(edges, reaction.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReactionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case reaction.EdgePost:
+		if id := m.post; id != nil {
+			return []ent.Value{*id}
+		}
+	case reaction.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReactionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReactionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReactionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedpost {
+		edges = append(edges, reaction.EdgePost)
+	}
+	if m.cleareduser {
+		edges = append(edges, reaction.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReactionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case reaction.EdgePost:
+		return m.clearedpost
+	case reaction.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReactionMutation) ClearEdge(name string) error {
+	switch name {
+	case reaction.EdgePost:
+		m.ClearPost()
+		return nil
+	case reaction.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown Reaction unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReactionMutation) ResetEdge(name string) error {
+	switch name {
+	case reaction.EdgePost:
+		m.ResetPost()
+		return nil
+	case reaction.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown Reaction edge %s", name)
 }
 
 // RegionMutation represents an operation that mutates the Region nodes in the graph.
@@ -12498,33 +18822,1128 @@ func (m *SessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Session edge %s", name)
 }
 
+// TopicMutation represents an operation that mutates the Topic nodes in the graph.
+type TopicMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	title            *string
+	tags             *[]string
+	appendtags       []string
+	pinned           *bool
+	locked           *bool
+	reply_count      *int
+	addreply_count   *int
+	last_activity_at *time.Time
+	clearedFields    map[string]struct{}
+	category         *int
+	clearedcategory  bool
+	author           *int
+	clearedauthor    bool
+	posts            map[int]struct{}
+	removedposts     map[int]struct{}
+	clearedposts     bool
+	done             bool
+	oldValue         func(context.Context) (*Topic, error)
+	predicates       []predicate.Topic
+}
+
+var _ ent.Mutation = (*TopicMutation)(nil)
+
+// topicOption allows management of the mutation configuration using functional options.
+type topicOption func(*TopicMutation)
+
+// newTopicMutation creates new mutation for the Topic entity.
+func newTopicMutation(c config, op Op, opts ...topicOption) *TopicMutation {
+	m := &TopicMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTopic,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTopicID sets the ID field of the mutation.
+func withTopicID(id int) topicOption {
+	return func(m *TopicMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Topic
+		)
+		m.oldValue = func(ctx context.Context) (*Topic, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Topic.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTopic sets the old Topic of the mutation.
+func withTopic(node *Topic) topicOption {
+	return func(m *TopicMutation) {
+		m.oldValue = func(context.Context) (*Topic, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TopicMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TopicMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TopicMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TopicMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Topic.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TopicMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TopicMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TopicMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TopicMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TopicMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TopicMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *TopicMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *TopicMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *TopicMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetTags sets the "tags" field.
+func (m *TopicMutation) SetTags(s []string) {
+	m.tags = &s
+	m.appendtags = nil
+}
+
+// Tags returns the value of the "tags" field in the mutation.
+func (m *TopicMutation) Tags() (r []string, exists bool) {
+	v := m.tags
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTags returns the old "tags" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldTags(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTags is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTags requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTags: %w", err)
+	}
+	return oldValue.Tags, nil
+}
+
+// AppendTags adds s to the "tags" field.
+func (m *TopicMutation) AppendTags(s []string) {
+	m.appendtags = append(m.appendtags, s...)
+}
+
+// AppendedTags returns the list of values that were appended to the "tags" field in this mutation.
+func (m *TopicMutation) AppendedTags() ([]string, bool) {
+	if len(m.appendtags) == 0 {
+		return nil, false
+	}
+	return m.appendtags, true
+}
+
+// ClearTags clears the value of the "tags" field.
+func (m *TopicMutation) ClearTags() {
+	m.tags = nil
+	m.appendtags = nil
+	m.clearedFields[topic.FieldTags] = struct{}{}
+}
+
+// TagsCleared returns if the "tags" field was cleared in this mutation.
+func (m *TopicMutation) TagsCleared() bool {
+	_, ok := m.clearedFields[topic.FieldTags]
+	return ok
+}
+
+// ResetTags resets all changes to the "tags" field.
+func (m *TopicMutation) ResetTags() {
+	m.tags = nil
+	m.appendtags = nil
+	delete(m.clearedFields, topic.FieldTags)
+}
+
+// SetPinned sets the "pinned" field.
+func (m *TopicMutation) SetPinned(b bool) {
+	m.pinned = &b
+}
+
+// Pinned returns the value of the "pinned" field in the mutation.
+func (m *TopicMutation) Pinned() (r bool, exists bool) {
+	v := m.pinned
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPinned returns the old "pinned" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldPinned(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPinned is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPinned requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPinned: %w", err)
+	}
+	return oldValue.Pinned, nil
+}
+
+// ResetPinned resets all changes to the "pinned" field.
+func (m *TopicMutation) ResetPinned() {
+	m.pinned = nil
+}
+
+// SetLocked sets the "locked" field.
+func (m *TopicMutation) SetLocked(b bool) {
+	m.locked = &b
+}
+
+// Locked returns the value of the "locked" field in the mutation.
+func (m *TopicMutation) Locked() (r bool, exists bool) {
+	v := m.locked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocked returns the old "locked" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldLocked(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocked is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocked requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocked: %w", err)
+	}
+	return oldValue.Locked, nil
+}
+
+// ResetLocked resets all changes to the "locked" field.
+func (m *TopicMutation) ResetLocked() {
+	m.locked = nil
+}
+
+// SetReplyCount sets the "reply_count" field.
+func (m *TopicMutation) SetReplyCount(i int) {
+	m.reply_count = &i
+	m.addreply_count = nil
+}
+
+// ReplyCount returns the value of the "reply_count" field in the mutation.
+func (m *TopicMutation) ReplyCount() (r int, exists bool) {
+	v := m.reply_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReplyCount returns the old "reply_count" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldReplyCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReplyCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReplyCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReplyCount: %w", err)
+	}
+	return oldValue.ReplyCount, nil
+}
+
+// AddReplyCount adds i to the "reply_count" field.
+func (m *TopicMutation) AddReplyCount(i int) {
+	if m.addreply_count != nil {
+		*m.addreply_count += i
+	} else {
+		m.addreply_count = &i
+	}
+}
+
+// AddedReplyCount returns the value that was added to the "reply_count" field in this mutation.
+func (m *TopicMutation) AddedReplyCount() (r int, exists bool) {
+	v := m.addreply_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReplyCount resets all changes to the "reply_count" field.
+func (m *TopicMutation) ResetReplyCount() {
+	m.reply_count = nil
+	m.addreply_count = nil
+}
+
+// SetLastActivityAt sets the "last_activity_at" field.
+func (m *TopicMutation) SetLastActivityAt(t time.Time) {
+	m.last_activity_at = &t
+}
+
+// LastActivityAt returns the value of the "last_activity_at" field in the mutation.
+func (m *TopicMutation) LastActivityAt() (r time.Time, exists bool) {
+	v := m.last_activity_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastActivityAt returns the old "last_activity_at" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldLastActivityAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastActivityAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastActivityAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastActivityAt: %w", err)
+	}
+	return oldValue.LastActivityAt, nil
+}
+
+// ResetLastActivityAt resets all changes to the "last_activity_at" field.
+func (m *TopicMutation) ResetLastActivityAt() {
+	m.last_activity_at = nil
+}
+
+// SetCategoryID sets the "category_id" field.
+func (m *TopicMutation) SetCategoryID(i int) {
+	m.category = &i
+}
+
+// CategoryID returns the value of the "category_id" field in the mutation.
+func (m *TopicMutation) CategoryID() (r int, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategoryID returns the old "category_id" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldCategoryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategoryID: %w", err)
+	}
+	return oldValue.CategoryID, nil
+}
+
+// ResetCategoryID resets all changes to the "category_id" field.
+func (m *TopicMutation) ResetCategoryID() {
+	m.category = nil
+}
+
+// SetAuthorID sets the "author_id" field.
+func (m *TopicMutation) SetAuthorID(i int) {
+	m.author = &i
+}
+
+// AuthorID returns the value of the "author_id" field in the mutation.
+func (m *TopicMutation) AuthorID() (r int, exists bool) {
+	v := m.author
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorID returns the old "author_id" field's value of the Topic entity.
+// If the Topic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TopicMutation) OldAuthorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorID: %w", err)
+	}
+	return oldValue.AuthorID, nil
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *TopicMutation) ClearAuthorID() {
+	m.author = nil
+	m.clearedFields[topic.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *TopicMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[topic.FieldAuthorID]
+	return ok
+}
+
+// ResetAuthorID resets all changes to the "author_id" field.
+func (m *TopicMutation) ResetAuthorID() {
+	m.author = nil
+	delete(m.clearedFields, topic.FieldAuthorID)
+}
+
+// ClearCategory clears the "category" edge to the ForumCategory entity.
+func (m *TopicMutation) ClearCategory() {
+	m.clearedcategory = true
+	m.clearedFields[topic.FieldCategoryID] = struct{}{}
+}
+
+// CategoryCleared reports if the "category" edge to the ForumCategory entity was cleared.
+func (m *TopicMutation) CategoryCleared() bool {
+	return m.clearedcategory
+}
+
+// CategoryIDs returns the "category" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CategoryID instead. It exists only for internal usage by the builders.
+func (m *TopicMutation) CategoryIDs() (ids []int) {
+	if id := m.category; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCategory resets all changes to the "category" edge.
+func (m *TopicMutation) ResetCategory() {
+	m.category = nil
+	m.clearedcategory = false
+}
+
+// ClearAuthor clears the "author" edge to the User entity.
+func (m *TopicMutation) ClearAuthor() {
+	m.clearedauthor = true
+	m.clearedFields[topic.FieldAuthorID] = struct{}{}
+}
+
+// AuthorCleared reports if the "author" edge to the User entity was cleared.
+func (m *TopicMutation) AuthorCleared() bool {
+	return m.AuthorIDCleared() || m.clearedauthor
+}
+
+// AuthorIDs returns the "author" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuthorID instead. It exists only for internal usage by the builders.
+func (m *TopicMutation) AuthorIDs() (ids []int) {
+	if id := m.author; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuthor resets all changes to the "author" edge.
+func (m *TopicMutation) ResetAuthor() {
+	m.author = nil
+	m.clearedauthor = false
+}
+
+// AddPostIDs adds the "posts" edge to the Post entity by ids.
+func (m *TopicMutation) AddPostIDs(ids ...int) {
+	if m.posts == nil {
+		m.posts = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.posts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPosts clears the "posts" edge to the Post entity.
+func (m *TopicMutation) ClearPosts() {
+	m.clearedposts = true
+}
+
+// PostsCleared reports if the "posts" edge to the Post entity was cleared.
+func (m *TopicMutation) PostsCleared() bool {
+	return m.clearedposts
+}
+
+// RemovePostIDs removes the "posts" edge to the Post entity by IDs.
+func (m *TopicMutation) RemovePostIDs(ids ...int) {
+	if m.removedposts == nil {
+		m.removedposts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.posts, ids[i])
+		m.removedposts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPosts returns the removed IDs of the "posts" edge to the Post entity.
+func (m *TopicMutation) RemovedPostsIDs() (ids []int) {
+	for id := range m.removedposts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PostsIDs returns the "posts" edge IDs in the mutation.
+func (m *TopicMutation) PostsIDs() (ids []int) {
+	for id := range m.posts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPosts resets all changes to the "posts" edge.
+func (m *TopicMutation) ResetPosts() {
+	m.posts = nil
+	m.clearedposts = false
+	m.removedposts = nil
+}
+
+// Where appends a list predicates to the TopicMutation builder.
+func (m *TopicMutation) Where(ps ...predicate.Topic) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TopicMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TopicMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Topic, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TopicMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TopicMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Topic).
+func (m *TopicMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TopicMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, topic.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, topic.FieldUpdatedAt)
+	}
+	if m.title != nil {
+		fields = append(fields, topic.FieldTitle)
+	}
+	if m.tags != nil {
+		fields = append(fields, topic.FieldTags)
+	}
+	if m.pinned != nil {
+		fields = append(fields, topic.FieldPinned)
+	}
+	if m.locked != nil {
+		fields = append(fields, topic.FieldLocked)
+	}
+	if m.reply_count != nil {
+		fields = append(fields, topic.FieldReplyCount)
+	}
+	if m.last_activity_at != nil {
+		fields = append(fields, topic.FieldLastActivityAt)
+	}
+	if m.category != nil {
+		fields = append(fields, topic.FieldCategoryID)
+	}
+	if m.author != nil {
+		fields = append(fields, topic.FieldAuthorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TopicMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case topic.FieldCreatedAt:
+		return m.CreatedAt()
+	case topic.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case topic.FieldTitle:
+		return m.Title()
+	case topic.FieldTags:
+		return m.Tags()
+	case topic.FieldPinned:
+		return m.Pinned()
+	case topic.FieldLocked:
+		return m.Locked()
+	case topic.FieldReplyCount:
+		return m.ReplyCount()
+	case topic.FieldLastActivityAt:
+		return m.LastActivityAt()
+	case topic.FieldCategoryID:
+		return m.CategoryID()
+	case topic.FieldAuthorID:
+		return m.AuthorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TopicMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case topic.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case topic.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case topic.FieldTitle:
+		return m.OldTitle(ctx)
+	case topic.FieldTags:
+		return m.OldTags(ctx)
+	case topic.FieldPinned:
+		return m.OldPinned(ctx)
+	case topic.FieldLocked:
+		return m.OldLocked(ctx)
+	case topic.FieldReplyCount:
+		return m.OldReplyCount(ctx)
+	case topic.FieldLastActivityAt:
+		return m.OldLastActivityAt(ctx)
+	case topic.FieldCategoryID:
+		return m.OldCategoryID(ctx)
+	case topic.FieldAuthorID:
+		return m.OldAuthorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Topic field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TopicMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case topic.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case topic.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case topic.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case topic.FieldTags:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTags(v)
+		return nil
+	case topic.FieldPinned:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPinned(v)
+		return nil
+	case topic.FieldLocked:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocked(v)
+		return nil
+	case topic.FieldReplyCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReplyCount(v)
+		return nil
+	case topic.FieldLastActivityAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastActivityAt(v)
+		return nil
+	case topic.FieldCategoryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategoryID(v)
+		return nil
+	case topic.FieldAuthorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Topic field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TopicMutation) AddedFields() []string {
+	var fields []string
+	if m.addreply_count != nil {
+		fields = append(fields, topic.FieldReplyCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TopicMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case topic.FieldReplyCount:
+		return m.AddedReplyCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TopicMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case topic.FieldReplyCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReplyCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Topic numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TopicMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(topic.FieldTags) {
+		fields = append(fields, topic.FieldTags)
+	}
+	if m.FieldCleared(topic.FieldAuthorID) {
+		fields = append(fields, topic.FieldAuthorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TopicMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TopicMutation) ClearField(name string) error {
+	switch name {
+	case topic.FieldTags:
+		m.ClearTags()
+		return nil
+	case topic.FieldAuthorID:
+		m.ClearAuthorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Topic nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TopicMutation) ResetField(name string) error {
+	switch name {
+	case topic.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case topic.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case topic.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case topic.FieldTags:
+		m.ResetTags()
+		return nil
+	case topic.FieldPinned:
+		m.ResetPinned()
+		return nil
+	case topic.FieldLocked:
+		m.ResetLocked()
+		return nil
+	case topic.FieldReplyCount:
+		m.ResetReplyCount()
+		return nil
+	case topic.FieldLastActivityAt:
+		m.ResetLastActivityAt()
+		return nil
+	case topic.FieldCategoryID:
+		m.ResetCategoryID()
+		return nil
+	case topic.FieldAuthorID:
+		m.ResetAuthorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Topic field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TopicMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.category != nil {
+		edges = append(edges, topic.EdgeCategory)
+	}
+	if m.author != nil {
+		edges = append(edges, topic.EdgeAuthor)
+	}
+	if m.posts != nil {
+		edges = append(edges, topic.EdgePosts)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TopicMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case topic.EdgeCategory:
+		if id := m.category; id != nil {
+			return []ent.Value{*id}
+		}
+	case topic.EdgeAuthor:
+		if id := m.author; id != nil {
+			return []ent.Value{*id}
+		}
+	case topic.EdgePosts:
+		ids := make([]ent.Value, 0, len(m.posts))
+		for id := range m.posts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TopicMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedposts != nil {
+		edges = append(edges, topic.EdgePosts)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TopicMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case topic.EdgePosts:
+		ids := make([]ent.Value, 0, len(m.removedposts))
+		for id := range m.removedposts {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TopicMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcategory {
+		edges = append(edges, topic.EdgeCategory)
+	}
+	if m.clearedauthor {
+		edges = append(edges, topic.EdgeAuthor)
+	}
+	if m.clearedposts {
+		edges = append(edges, topic.EdgePosts)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TopicMutation) EdgeCleared(name string) bool {
+	switch name {
+	case topic.EdgeCategory:
+		return m.clearedcategory
+	case topic.EdgeAuthor:
+		return m.clearedauthor
+	case topic.EdgePosts:
+		return m.clearedposts
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TopicMutation) ClearEdge(name string) error {
+	switch name {
+	case topic.EdgeCategory:
+		m.ClearCategory()
+		return nil
+	case topic.EdgeAuthor:
+		m.ClearAuthor()
+		return nil
+	}
+	return fmt.Errorf("unknown Topic unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TopicMutation) ResetEdge(name string) error {
+	switch name {
+	case topic.EdgeCategory:
+		m.ResetCategory()
+		return nil
+	case topic.EdgeAuthor:
+		m.ResetAuthor()
+		return nil
+	case topic.EdgePosts:
+		m.ResetPosts()
+		return nil
+	}
+	return fmt.Errorf("unknown Topic edge %s", name)
+}
+
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *int
-	created_at         *time.Time
-	updated_at         *time.Time
-	email              *string
-	display_name       *string
-	preferred_language *string
-	role               *user.Role
-	disabled           *bool
-	password_hash      *string
-	clearedFields      map[string]struct{}
-	memberships        map[int]struct{}
-	removedmemberships map[int]struct{}
-	clearedmemberships bool
-	sessions           map[int]struct{}
-	removedsessions    map[int]struct{}
-	clearedsessions    bool
-	api_keys           map[int]struct{}
-	removedapi_keys    map[int]struct{}
-	clearedapi_keys    bool
-	done               bool
-	oldValue           func(context.Context) (*User, error)
-	predicates         []predicate.User
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	email               *string
+	display_name        *string
+	handle              *string
+	preferred_language  *string
+	role                *user.Role
+	disabled            *bool
+	password_hash       *string
+	clearedFields       map[string]struct{}
+	memberships         map[int]struct{}
+	removedmemberships  map[int]struct{}
+	clearedmemberships  bool
+	sessions            map[int]struct{}
+	removedsessions     map[int]struct{}
+	clearedsessions     bool
+	api_keys            map[int]struct{}
+	removedapi_keys     map[int]struct{}
+	clearedapi_keys     bool
+	mentioned_in        map[int]struct{}
+	removedmentioned_in map[int]struct{}
+	clearedmentioned_in bool
+	done                bool
+	oldValue            func(context.Context) (*User, error)
+	predicates          []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -12767,6 +20186,55 @@ func (m *UserMutation) OldDisplayName(ctx context.Context) (v string, err error)
 // ResetDisplayName resets all changes to the "display_name" field.
 func (m *UserMutation) ResetDisplayName() {
 	m.display_name = nil
+}
+
+// SetHandle sets the "handle" field.
+func (m *UserMutation) SetHandle(s string) {
+	m.handle = &s
+}
+
+// Handle returns the value of the "handle" field in the mutation.
+func (m *UserMutation) Handle() (r string, exists bool) {
+	v := m.handle
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHandle returns the old "handle" field's value of the User entity.
+// If the User object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *UserMutation) OldHandle(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHandle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHandle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHandle: %w", err)
+	}
+	return oldValue.Handle, nil
+}
+
+// ClearHandle clears the value of the "handle" field.
+func (m *UserMutation) ClearHandle() {
+	m.handle = nil
+	m.clearedFields[user.FieldHandle] = struct{}{}
+}
+
+// HandleCleared returns if the "handle" field was cleared in this mutation.
+func (m *UserMutation) HandleCleared() bool {
+	_, ok := m.clearedFields[user.FieldHandle]
+	return ok
+}
+
+// ResetHandle resets all changes to the "handle" field.
+func (m *UserMutation) ResetHandle() {
+	m.handle = nil
+	delete(m.clearedFields, user.FieldHandle)
 }
 
 // SetPreferredLanguage sets the "preferred_language" field.
@@ -13088,6 +20556,60 @@ func (m *UserMutation) ResetAPIKeys() {
 	m.removedapi_keys = nil
 }
 
+// AddMentionedInIDs adds the "mentioned_in" edge to the Post entity by ids.
+func (m *UserMutation) AddMentionedInIDs(ids ...int) {
+	if m.mentioned_in == nil {
+		m.mentioned_in = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.mentioned_in[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMentionedIn clears the "mentioned_in" edge to the Post entity.
+func (m *UserMutation) ClearMentionedIn() {
+	m.clearedmentioned_in = true
+}
+
+// MentionedInCleared reports if the "mentioned_in" edge to the Post entity was cleared.
+func (m *UserMutation) MentionedInCleared() bool {
+	return m.clearedmentioned_in
+}
+
+// RemoveMentionedInIDs removes the "mentioned_in" edge to the Post entity by IDs.
+func (m *UserMutation) RemoveMentionedInIDs(ids ...int) {
+	if m.removedmentioned_in == nil {
+		m.removedmentioned_in = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.mentioned_in, ids[i])
+		m.removedmentioned_in[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMentionedIn returns the removed IDs of the "mentioned_in" edge to the Post entity.
+func (m *UserMutation) RemovedMentionedInIDs() (ids []int) {
+	for id := range m.removedmentioned_in {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MentionedInIDs returns the "mentioned_in" edge IDs in the mutation.
+func (m *UserMutation) MentionedInIDs() (ids []int) {
+	for id := range m.mentioned_in {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMentionedIn resets all changes to the "mentioned_in" edge.
+func (m *UserMutation) ResetMentionedIn() {
+	m.mentioned_in = nil
+	m.clearedmentioned_in = false
+	m.removedmentioned_in = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -13122,7 +20644,7 @@ func (m *UserMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *UserMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, user.FieldCreatedAt)
 	}
@@ -13134,6 +20656,9 @@ func (m *UserMutation) Fields() []string {
 	}
 	if m.display_name != nil {
 		fields = append(fields, user.FieldDisplayName)
+	}
+	if m.handle != nil {
+		fields = append(fields, user.FieldHandle)
 	}
 	if m.preferred_language != nil {
 		fields = append(fields, user.FieldPreferredLanguage)
@@ -13163,6 +20688,8 @@ func (m *UserMutation) Field(name string) (ent.Value, bool) {
 		return m.Email()
 	case user.FieldDisplayName:
 		return m.DisplayName()
+	case user.FieldHandle:
+		return m.Handle()
 	case user.FieldPreferredLanguage:
 		return m.PreferredLanguage()
 	case user.FieldRole:
@@ -13188,6 +20715,8 @@ func (m *UserMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldEmail(ctx)
 	case user.FieldDisplayName:
 		return m.OldDisplayName(ctx)
+	case user.FieldHandle:
+		return m.OldHandle(ctx)
 	case user.FieldPreferredLanguage:
 		return m.OldPreferredLanguage(ctx)
 	case user.FieldRole:
@@ -13232,6 +20761,13 @@ func (m *UserMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDisplayName(v)
+		return nil
+	case user.FieldHandle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHandle(v)
 		return nil
 	case user.FieldPreferredLanguage:
 		v, ok := value.(string)
@@ -13291,6 +20827,9 @@ func (m *UserMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *UserMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(user.FieldHandle) {
+		fields = append(fields, user.FieldHandle)
+	}
 	if m.FieldCleared(user.FieldPasswordHash) {
 		fields = append(fields, user.FieldPasswordHash)
 	}
@@ -13308,6 +20847,9 @@ func (m *UserMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *UserMutation) ClearField(name string) error {
 	switch name {
+	case user.FieldHandle:
+		m.ClearHandle()
+		return nil
 	case user.FieldPasswordHash:
 		m.ClearPasswordHash()
 		return nil
@@ -13331,6 +20873,9 @@ func (m *UserMutation) ResetField(name string) error {
 	case user.FieldDisplayName:
 		m.ResetDisplayName()
 		return nil
+	case user.FieldHandle:
+		m.ResetHandle()
+		return nil
 	case user.FieldPreferredLanguage:
 		m.ResetPreferredLanguage()
 		return nil
@@ -13349,7 +20894,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.memberships != nil {
 		edges = append(edges, user.EdgeMemberships)
 	}
@@ -13358,6 +20903,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.api_keys != nil {
 		edges = append(edges, user.EdgeAPIKeys)
+	}
+	if m.mentioned_in != nil {
+		edges = append(edges, user.EdgeMentionedIn)
 	}
 	return edges
 }
@@ -13384,13 +20932,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeMentionedIn:
+		ids := make([]ent.Value, 0, len(m.mentioned_in))
+		for id := range m.mentioned_in {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedmemberships != nil {
 		edges = append(edges, user.EdgeMemberships)
 	}
@@ -13399,6 +20953,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedapi_keys != nil {
 		edges = append(edges, user.EdgeAPIKeys)
+	}
+	if m.removedmentioned_in != nil {
+		edges = append(edges, user.EdgeMentionedIn)
 	}
 	return edges
 }
@@ -13425,13 +20982,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeMentionedIn:
+		ids := make([]ent.Value, 0, len(m.removedmentioned_in))
+		for id := range m.removedmentioned_in {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedmemberships {
 		edges = append(edges, user.EdgeMemberships)
 	}
@@ -13440,6 +21003,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedapi_keys {
 		edges = append(edges, user.EdgeAPIKeys)
+	}
+	if m.clearedmentioned_in {
+		edges = append(edges, user.EdgeMentionedIn)
 	}
 	return edges
 }
@@ -13454,6 +21020,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedsessions
 	case user.EdgeAPIKeys:
 		return m.clearedapi_keys
+	case user.EdgeMentionedIn:
+		return m.clearedmentioned_in
 	}
 	return false
 }
@@ -13478,6 +21046,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeAPIKeys:
 		m.ResetAPIKeys()
+		return nil
+	case user.EdgeMentionedIn:
+		m.ResetMentionedIn()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

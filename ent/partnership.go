@@ -60,15 +60,18 @@ type PartnershipEdges struct {
 	Projects []*Project `json:"projects,omitempty"`
 	// Activities holds the value of the activities edge.
 	Activities []*Activity `json:"activities,omitempty"`
+	// News items about it (drafts only for their authors and the secretariat).
+	NewsItems []*NewsItem `json:"news_items,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedFacilitators map[string][]*Association
 	namedProjects     map[string][]*Project
 	namedActivities   map[string][]*Activity
+	namedNewsItems    map[string][]*NewsItem
 }
 
 // UkrainianMunicipalityOrErr returns the UkrainianMunicipality value or an error if the edge
@@ -129,6 +132,15 @@ func (e PartnershipEdges) ActivitiesOrErr() ([]*Activity, error) {
 		return e.Activities, nil
 	}
 	return nil, &NotLoadedError{edge: "activities"}
+}
+
+// NewsItemsOrErr returns the NewsItems value or an error if the edge
+// was not loaded in eager-loading.
+func (e PartnershipEdges) NewsItemsOrErr() ([]*NewsItem, error) {
+	if e.loadedTypes[6] {
+		return e.NewsItems, nil
+	}
+	return nil, &NotLoadedError{edge: "news_items"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -272,6 +284,11 @@ func (_m *Partnership) QueryActivities() *ActivityQuery {
 	return NewPartnershipClient(_m.config).QueryActivities(_m)
 }
 
+// QueryNewsItems queries the "news_items" edge of the Partnership entity.
+func (_m *Partnership) QueryNewsItems() *NewsItemQuery {
+	return NewPartnershipClient(_m.config).QueryNewsItems(_m)
+}
+
 // Update returns a builder for updating this Partnership.
 // Note that you need to call Partnership.Unwrap() before calling this method if this Partnership
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -401,6 +418,30 @@ func (_m *Partnership) appendNamedActivities(name string, edges ...*Activity) {
 		_m.Edges.namedActivities[name] = []*Activity{}
 	} else {
 		_m.Edges.namedActivities[name] = append(_m.Edges.namedActivities[name], edges...)
+	}
+}
+
+// NamedNewsItems returns the NewsItems named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Partnership) NamedNewsItems(name string) ([]*NewsItem, error) {
+	if _m.Edges.namedNewsItems == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNewsItems[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Partnership) appendNamedNewsItems(name string, edges ...*NewsItem) {
+	if _m.Edges.namedNewsItems == nil {
+		_m.Edges.namedNewsItems = make(map[string][]*NewsItem)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNewsItems[name] = []*NewsItem{}
+	} else {
+		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -193,6 +194,21 @@ func (_c *PartnershipCreate) AddActivities(v ...*Activity) *PartnershipCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddActivityIDs(ids...)
+}
+
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_c *PartnershipCreate) AddNewsItemIDs(ids ...int) *PartnershipCreate {
+	_c.mutation.AddNewsItemIDs(ids...)
+	return _c
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_c *PartnershipCreate) AddNewsItems(v ...*NewsItem) *PartnershipCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNewsItemIDs(ids...)
 }
 
 // Mutation returns the PartnershipMutation object of the builder.
@@ -439,6 +455,22 @@ func (_c *PartnershipCreate) createSpec() (*Partnership, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -35,11 +36,13 @@ type PartnershipQuery struct {
 	withFacilitators          *AssociationQuery
 	withProjects              *ProjectQuery
 	withActivities            *ActivityQuery
+	withNewsItems             *NewsItemQuery
 	loadTotal                 []func(context.Context, []*Partnership) error
 	modifiers                 []func(*sql.Selector)
 	withNamedFacilitators     map[string]*AssociationQuery
 	withNamedProjects         map[string]*ProjectQuery
 	withNamedActivities       map[string]*ActivityQuery
+	withNamedNewsItems        map[string]*NewsItemQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -201,6 +204,28 @@ func (_q *PartnershipQuery) QueryActivities() *ActivityQuery {
 			sqlgraph.From(partnership.Table, partnership.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, partnership.ActivitiesTable, partnership.ActivitiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNewsItems chains the current query on the "news_items" edge.
+func (_q *PartnershipQuery) QueryNewsItems() *NewsItemQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, selector),
+			sqlgraph.To(newsitem.Table, newsitem.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partnership.NewsItemsTable, partnership.NewsItemsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -406,6 +431,7 @@ func (_q *PartnershipQuery) Clone() *PartnershipQuery {
 		withFacilitators:          _q.withFacilitators.Clone(),
 		withProjects:              _q.withProjects.Clone(),
 		withActivities:            _q.withActivities.Clone(),
+		withNewsItems:             _q.withNewsItems.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -476,6 +502,17 @@ func (_q *PartnershipQuery) WithActivities(opts ...func(*ActivityQuery)) *Partne
 		opt(query)
 	}
 	_q.withActivities = query
+	return _q
+}
+
+// WithNewsItems tells the query-builder to eager-load the nodes that are connected to
+// the "news_items" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnershipQuery) WithNewsItems(opts ...func(*NewsItemQuery)) *PartnershipQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNewsItems = query
 	return _q
 }
 
@@ -563,13 +600,14 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Partnership{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withUkrainianMunicipality != nil,
 			_q.withEuropeanMunicipality != nil,
 			_q.withPhase != nil,
 			_q.withFacilitators != nil,
 			_q.withProjects != nil,
 			_q.withActivities != nil,
+			_q.withNewsItems != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -632,6 +670,13 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withNewsItems; query != nil {
+		if err := _q.loadNewsItems(ctx, query, nodes,
+			func(n *Partnership) { n.Edges.NewsItems = []*NewsItem{} },
+			func(n *Partnership, e *NewsItem) { n.Edges.NewsItems = append(n.Edges.NewsItems, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedFacilitators {
 		if err := _q.loadFacilitators(ctx, query, nodes,
 			func(n *Partnership) { n.appendNamedFacilitators(name) },
@@ -650,6 +695,13 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadActivities(ctx, query, nodes,
 			func(n *Partnership) { n.appendNamedActivities(name) },
 			func(n *Partnership, e *Activity) { n.appendNamedActivities(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNewsItems {
+		if err := _q.loadNewsItems(ctx, query, nodes,
+			func(n *Partnership) { n.appendNamedNewsItems(name) },
+			func(n *Partnership, e *NewsItem) { n.appendNamedNewsItems(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -900,6 +952,67 @@ func (_q *PartnershipQuery) loadActivities(ctx context.Context, query *ActivityQ
 	}
 	return nil
 }
+func (_q *PartnershipQuery) loadNewsItems(ctx context.Context, query *NewsItemQuery, nodes []*Partnership, init func(*Partnership), assign func(*Partnership, *NewsItem)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Partnership)
+	nids := make(map[int]map[*Partnership]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(partnership.NewsItemsTable)
+		s.Join(joinT).On(s.C(newsitem.FieldID), joinT.C(partnership.NewsItemsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(partnership.NewsItemsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(partnership.NewsItemsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Partnership]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*NewsItem](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "news_items" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *PartnershipQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1042,6 +1155,20 @@ func (_q *PartnershipQuery) WithNamedActivities(name string, opts ...func(*Activ
 		_q.withNamedActivities = make(map[string]*ActivityQuery)
 	}
 	_q.withNamedActivities[name] = query
+	return _q
+}
+
+// WithNamedNewsItems tells the query-builder to eager-load the nodes that are connected to the "news_items"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnershipQuery) WithNamedNewsItems(name string, opts ...func(*NewsItemQuery)) *PartnershipQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNewsItems == nil {
+		_q.withNamedNewsItems = make(map[string]*NewsItemQuery)
+	}
+	_q.withNamedNewsItems[name] = query
 	return _q
 }
 

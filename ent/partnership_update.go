@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -235,6 +236,21 @@ func (_u *PartnershipUpdate) AddActivities(v ...*Activity) *PartnershipUpdate {
 	return _u.AddActivityIDs(ids...)
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_u *PartnershipUpdate) AddNewsItemIDs(ids ...int) *PartnershipUpdate {
+	_u.mutation.AddNewsItemIDs(ids...)
+	return _u
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_u *PartnershipUpdate) AddNewsItems(v ...*NewsItem) *PartnershipUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNewsItemIDs(ids...)
+}
+
 // Mutation returns the PartnershipMutation object of the builder.
 func (_u *PartnershipUpdate) Mutation() *PartnershipMutation {
 	return _u.mutation
@@ -319,6 +335,27 @@ func (_u *PartnershipUpdate) RemoveActivities(v ...*Activity) *PartnershipUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearNewsItems clears all "news_items" edges to the NewsItem entity.
+func (_u *PartnershipUpdate) ClearNewsItems() *PartnershipUpdate {
+	_u.mutation.ClearNewsItems()
+	return _u
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to NewsItem entities by IDs.
+func (_u *PartnershipUpdate) RemoveNewsItemIDs(ids ...int) *PartnershipUpdate {
+	_u.mutation.RemoveNewsItemIDs(ids...)
+	return _u
+}
+
+// RemoveNewsItems removes "news_items" edges to NewsItem entities.
+func (_u *PartnershipUpdate) RemoveNewsItems(v ...*NewsItem) *PartnershipUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNewsItemIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -662,6 +699,51 @@ func (_u *PartnershipUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNewsItemsIDs(); len(nodes) > 0 && !_u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -884,6 +966,21 @@ func (_u *PartnershipUpdateOne) AddActivities(v ...*Activity) *PartnershipUpdate
 	return _u.AddActivityIDs(ids...)
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_u *PartnershipUpdateOne) AddNewsItemIDs(ids ...int) *PartnershipUpdateOne {
+	_u.mutation.AddNewsItemIDs(ids...)
+	return _u
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_u *PartnershipUpdateOne) AddNewsItems(v ...*NewsItem) *PartnershipUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNewsItemIDs(ids...)
+}
+
 // Mutation returns the PartnershipMutation object of the builder.
 func (_u *PartnershipUpdateOne) Mutation() *PartnershipMutation {
 	return _u.mutation
@@ -968,6 +1065,27 @@ func (_u *PartnershipUpdateOne) RemoveActivities(v ...*Activity) *PartnershipUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveActivityIDs(ids...)
+}
+
+// ClearNewsItems clears all "news_items" edges to the NewsItem entity.
+func (_u *PartnershipUpdateOne) ClearNewsItems() *PartnershipUpdateOne {
+	_u.mutation.ClearNewsItems()
+	return _u
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to NewsItem entities by IDs.
+func (_u *PartnershipUpdateOne) RemoveNewsItemIDs(ids ...int) *PartnershipUpdateOne {
+	_u.mutation.RemoveNewsItemIDs(ids...)
+	return _u
+}
+
+// RemoveNewsItems removes "news_items" edges to NewsItem entities.
+func (_u *PartnershipUpdateOne) RemoveNewsItems(v ...*NewsItem) *PartnershipUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNewsItemIDs(ids...)
 }
 
 // Where appends a list predicates to the PartnershipUpdate builder.
@@ -1334,6 +1452,51 @@ func (_u *PartnershipUpdateOne) sqlSave(ctx context.Context) (_node *Partnership
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(activity.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNewsItemsIDs(); len(nodes) > 0 && !_u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.NewsItemsTable,
+			Columns: partnership.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -56,13 +56,16 @@ type ProjectEdges struct {
 	LeadMunicipality *Municipality `json:"lead_municipality,omitempty"`
 	// Funders holds the value of the funders edge.
 	Funders []*Association `json:"funders,omitempty"`
+	// News items about it (drafts only for their authors and the secretariat).
+	NewsItems []*NewsItem `json:"news_items,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedFunders map[string][]*Association
+	namedFunders   map[string][]*Association
+	namedNewsItems map[string][]*NewsItem
 }
 
 // PartnershipOrErr returns the Partnership value or an error if the edge
@@ -94,6 +97,15 @@ func (e ProjectEdges) FundersOrErr() ([]*Association, error) {
 		return e.Funders, nil
 	}
 	return nil, &NotLoadedError{edge: "funders"}
+}
+
+// NewsItemsOrErr returns the NewsItems value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProjectEdges) NewsItemsOrErr() ([]*NewsItem, error) {
+	if e.loadedTypes[3] {
+		return e.NewsItems, nil
+	}
+	return nil, &NotLoadedError{edge: "news_items"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -226,6 +238,11 @@ func (_m *Project) QueryFunders() *AssociationQuery {
 	return NewProjectClient(_m.config).QueryFunders(_m)
 }
 
+// QueryNewsItems queries the "news_items" edge of the Project entity.
+func (_m *Project) QueryNewsItems() *NewsItemQuery {
+	return NewProjectClient(_m.config).QueryNewsItems(_m)
+}
+
 // Update returns a builder for updating this Project.
 // Note that you need to call Project.Unwrap() before calling this method if this Project
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -307,6 +324,30 @@ func (_m *Project) appendNamedFunders(name string, edges ...*Association) {
 		_m.Edges.namedFunders[name] = []*Association{}
 	} else {
 		_m.Edges.namedFunders[name] = append(_m.Edges.namedFunders[name], edges...)
+	}
+}
+
+// NamedNewsItems returns the NewsItems named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Project) NamedNewsItems(name string) ([]*NewsItem, error) {
+	if _m.Edges.namedNewsItems == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNewsItems[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Project) appendNamedNewsItems(name string, edges ...*NewsItem) {
+	if _m.Edges.namedNewsItems == nil {
+		_m.Edges.namedNewsItems = make(map[string][]*NewsItem)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNewsItems[name] = []*NewsItem{}
+	} else {
+		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
 	}
 }
 

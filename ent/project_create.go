@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/internal/i18n"
@@ -150,6 +151,21 @@ func (_c *ProjectCreate) AddFunders(v ...*Association) *ProjectCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddFunderIDs(ids...)
+}
+
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_c *ProjectCreate) AddNewsItemIDs(ids ...int) *ProjectCreate {
+	_c.mutation.AddNewsItemIDs(ids...)
+	return _c
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_c *ProjectCreate) AddNewsItems(v ...*NewsItem) *ProjectCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNewsItemIDs(ids...)
 }
 
 // Mutation returns the ProjectMutation object of the builder.
@@ -365,6 +381,22 @@ func (_c *ProjectCreate) createSpec() (*Project, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

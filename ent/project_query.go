@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -30,9 +31,11 @@ type ProjectQuery struct {
 	withPartnership      *PartnershipQuery
 	withLeadMunicipality *MunicipalityQuery
 	withFunders          *AssociationQuery
+	withNewsItems        *NewsItemQuery
 	loadTotal            []func(context.Context, []*Project) error
 	modifiers            []func(*sql.Selector)
 	withNamedFunders     map[string]*AssociationQuery
+	withNamedNewsItems   map[string]*NewsItemQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -128,6 +131,28 @@ func (_q *ProjectQuery) QueryFunders() *AssociationQuery {
 			sqlgraph.From(project.Table, project.FieldID, selector),
 			sqlgraph.To(association.Table, association.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, project.FundersTable, project.FundersPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNewsItems chains the current query on the "news_items" edge.
+func (_q *ProjectQuery) QueryNewsItems() *NewsItemQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, selector),
+			sqlgraph.To(newsitem.Table, newsitem.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, project.NewsItemsTable, project.NewsItemsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -330,6 +355,7 @@ func (_q *ProjectQuery) Clone() *ProjectQuery {
 		withPartnership:      _q.withPartnership.Clone(),
 		withLeadMunicipality: _q.withLeadMunicipality.Clone(),
 		withFunders:          _q.withFunders.Clone(),
+		withNewsItems:        _q.withNewsItems.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -367,6 +393,17 @@ func (_q *ProjectQuery) WithFunders(opts ...func(*AssociationQuery)) *ProjectQue
 		opt(query)
 	}
 	_q.withFunders = query
+	return _q
+}
+
+// WithNewsItems tells the query-builder to eager-load the nodes that are connected to
+// the "news_items" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithNewsItems(opts ...func(*NewsItemQuery)) *ProjectQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNewsItems = query
 	return _q
 }
 
@@ -454,10 +491,11 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 	var (
 		nodes       = []*Project{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withPartnership != nil,
 			_q.withLeadMunicipality != nil,
 			_q.withFunders != nil,
+			_q.withNewsItems != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -500,10 +538,24 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 			return nil, err
 		}
 	}
+	if query := _q.withNewsItems; query != nil {
+		if err := _q.loadNewsItems(ctx, query, nodes,
+			func(n *Project) { n.Edges.NewsItems = []*NewsItem{} },
+			func(n *Project, e *NewsItem) { n.Edges.NewsItems = append(n.Edges.NewsItems, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedFunders {
 		if err := _q.loadFunders(ctx, query, nodes,
 			func(n *Project) { n.appendNamedFunders(name) },
 			func(n *Project, e *Association) { n.appendNamedFunders(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNewsItems {
+		if err := _q.loadNewsItems(ctx, query, nodes,
+			func(n *Project) { n.appendNamedNewsItems(name) },
+			func(n *Project, e *NewsItem) { n.appendNamedNewsItems(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -637,6 +689,67 @@ func (_q *ProjectQuery) loadFunders(ctx context.Context, query *AssociationQuery
 	}
 	return nil
 }
+func (_q *ProjectQuery) loadNewsItems(ctx context.Context, query *NewsItemQuery, nodes []*Project, init func(*Project), assign func(*Project, *NewsItem)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Project)
+	nids := make(map[int]map[*Project]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(project.NewsItemsTable)
+		s.Join(joinT).On(s.C(newsitem.FieldID), joinT.C(project.NewsItemsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(project.NewsItemsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(project.NewsItemsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Project]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*NewsItem](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "news_items" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *ProjectQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -748,6 +861,20 @@ func (_q *ProjectQuery) WithNamedFunders(name string, opts ...func(*AssociationQ
 		_q.withNamedFunders = make(map[string]*AssociationQuery)
 	}
 	_q.withNamedFunders[name] = query
+	return _q
+}
+
+// WithNamedNewsItems tells the query-builder to eager-load the nodes that are connected to the "news_items"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithNamedNewsItems(name string, opts ...func(*NewsItemQuery)) *ProjectQuery {
+	query := (&NewsItemClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNewsItems == nil {
+		_q.withNamedNewsItems = make(map[string]*NewsItemQuery)
+	}
+	_q.withNamedNewsItems[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -192,6 +193,21 @@ func (_u *ProjectUpdate) AddFunders(v ...*Association) *ProjectUpdate {
 	return _u.AddFunderIDs(ids...)
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_u *ProjectUpdate) AddNewsItemIDs(ids ...int) *ProjectUpdate {
+	_u.mutation.AddNewsItemIDs(ids...)
+	return _u
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_u *ProjectUpdate) AddNewsItems(v ...*NewsItem) *ProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNewsItemIDs(ids...)
+}
+
 // Mutation returns the ProjectMutation object of the builder.
 func (_u *ProjectUpdate) Mutation() *ProjectMutation {
 	return _u.mutation
@@ -228,6 +244,27 @@ func (_u *ProjectUpdate) RemoveFunders(v ...*Association) *ProjectUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFunderIDs(ids...)
+}
+
+// ClearNewsItems clears all "news_items" edges to the NewsItem entity.
+func (_u *ProjectUpdate) ClearNewsItems() *ProjectUpdate {
+	_u.mutation.ClearNewsItems()
+	return _u
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to NewsItem entities by IDs.
+func (_u *ProjectUpdate) RemoveNewsItemIDs(ids ...int) *ProjectUpdate {
+	_u.mutation.RemoveNewsItemIDs(ids...)
+	return _u
+}
+
+// RemoveNewsItems removes "news_items" edges to NewsItem entities.
+func (_u *ProjectUpdate) RemoveNewsItems(v ...*NewsItem) *ProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNewsItemIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -464,6 +501,51 @@ func (_u *ProjectUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNewsItemsIDs(); len(nodes) > 0 && !_u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -644,6 +726,21 @@ func (_u *ProjectUpdateOne) AddFunders(v ...*Association) *ProjectUpdateOne {
 	return _u.AddFunderIDs(ids...)
 }
 
+// AddNewsItemIDs adds the "news_items" edge to the NewsItem entity by IDs.
+func (_u *ProjectUpdateOne) AddNewsItemIDs(ids ...int) *ProjectUpdateOne {
+	_u.mutation.AddNewsItemIDs(ids...)
+	return _u
+}
+
+// AddNewsItems adds the "news_items" edges to the NewsItem entity.
+func (_u *ProjectUpdateOne) AddNewsItems(v ...*NewsItem) *ProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNewsItemIDs(ids...)
+}
+
 // Mutation returns the ProjectMutation object of the builder.
 func (_u *ProjectUpdateOne) Mutation() *ProjectMutation {
 	return _u.mutation
@@ -680,6 +777,27 @@ func (_u *ProjectUpdateOne) RemoveFunders(v ...*Association) *ProjectUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveFunderIDs(ids...)
+}
+
+// ClearNewsItems clears all "news_items" edges to the NewsItem entity.
+func (_u *ProjectUpdateOne) ClearNewsItems() *ProjectUpdateOne {
+	_u.mutation.ClearNewsItems()
+	return _u
+}
+
+// RemoveNewsItemIDs removes the "news_items" edge to NewsItem entities by IDs.
+func (_u *ProjectUpdateOne) RemoveNewsItemIDs(ids ...int) *ProjectUpdateOne {
+	_u.mutation.RemoveNewsItemIDs(ids...)
+	return _u
+}
+
+// RemoveNewsItems removes "news_items" edges to NewsItem entities.
+func (_u *ProjectUpdateOne) RemoveNewsItems(v ...*NewsItem) *ProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNewsItemIDs(ids...)
 }
 
 // Where appends a list predicates to the ProjectUpdate builder.
@@ -939,6 +1057,51 @@ func (_u *ProjectUpdateOne) sqlSave(ctx context.Context) (_node *Project, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNewsItemsIDs(); len(nodes) > 0 && !_u.mutation.NewsItemsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NewsItemsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.NewsItemsTable,
+			Columns: project.NewsItemsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -24,20 +24,34 @@ type Tx struct {
 	AuditLog *AuditLogClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// Flag is the client for interacting with the Flag builders.
+	Flag *FlagClient
+	// ForumCategory is the client for interacting with the ForumCategory builders.
+	ForumCategory *ForumCategoryClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Municipality is the client for interacting with the Municipality builders.
 	Municipality *MunicipalityClient
+	// NewsItem is the client for interacting with the NewsItem builders.
+	NewsItem *NewsItemClient
+	// Notification is the client for interacting with the Notification builders.
+	Notification *NotificationClient
 	// Partnership is the client for interacting with the Partnership builders.
 	Partnership *PartnershipClient
 	// Phase is the client for interacting with the Phase builders.
 	Phase *PhaseClient
+	// Post is the client for interacting with the Post builders.
+	Post *PostClient
 	// Project is the client for interacting with the Project builders.
 	Project *ProjectClient
+	// Reaction is the client for interacting with the Reaction builders.
+	Reaction *ReactionClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// Topic is the client for interacting with the Topic builders.
+	Topic *TopicClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -176,13 +190,20 @@ func (tx *Tx) init() {
 	tx.Association = NewAssociationClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
+	tx.Flag = NewFlagClient(tx.config)
+	tx.ForumCategory = NewForumCategoryClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
+	tx.NewsItem = NewNewsItemClient(tx.config)
+	tx.Notification = NewNotificationClient(tx.config)
 	tx.Partnership = NewPartnershipClient(tx.config)
 	tx.Phase = NewPhaseClient(tx.config)
+	tx.Post = NewPostClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
+	tx.Reaction = NewReactionClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.Topic = NewTopicClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

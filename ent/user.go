@@ -25,6 +25,8 @@ type User struct {
 	Email string `json:"email,omitempty"`
 	// DisplayName holds the value of the "display_name" field.
 	DisplayName string `json:"display_name,omitempty"`
+	// Optional unique name by which posts mention the user (@handle): 3 to 30 lower-case letters, digits or underscores; stored in lower case.
+	Handle *string `json:"handle,omitempty"`
 	// PreferredLanguage holds the value of the "preferred_language" field.
 	PreferredLanguage string `json:"preferred_language,omitempty"`
 	// Global role: SECRETARIAT administers everything, ANALYST reads everything that is not personal.
@@ -47,15 +49,18 @@ type UserEdges struct {
 	Sessions []*Session `json:"sessions,omitempty"`
 	// APIKeys holds the value of the api_keys edge.
 	APIKeys []*APIKey `json:"api_keys,omitempty"`
+	// MentionedIn holds the value of the mentioned_in edge.
+	MentionedIn []*Post `json:"mentioned_in,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
 	namedMemberships map[string][]*Membership
 	namedSessions    map[string][]*Session
 	namedAPIKeys     map[string][]*APIKey
+	namedMentionedIn map[string][]*Post
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -85,6 +90,15 @@ func (e UserEdges) APIKeysOrErr() ([]*APIKey, error) {
 	return nil, &NotLoadedError{edge: "api_keys"}
 }
 
+// MentionedInOrErr returns the MentionedIn value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) MentionedInOrErr() ([]*Post, error) {
+	if e.loadedTypes[3] {
+		return e.MentionedIn, nil
+	}
+	return nil, &NotLoadedError{edge: "mentioned_in"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -94,7 +108,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case user.FieldID:
 			values[i] = new(sql.NullInt64)
-		case user.FieldEmail, user.FieldDisplayName, user.FieldPreferredLanguage, user.FieldRole, user.FieldPasswordHash:
+		case user.FieldEmail, user.FieldDisplayName, user.FieldHandle, user.FieldPreferredLanguage, user.FieldRole, user.FieldPasswordHash:
 			values[i] = new(sql.NullString)
 		case user.FieldCreatedAt, user.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -142,6 +156,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field display_name", values[i])
 			} else if value.Valid {
 				_m.DisplayName = value.String
+			}
+		case user.FieldHandle:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field handle", values[i])
+			} else if value.Valid {
+				_m.Handle = new(string)
+				*_m.Handle = value.String
 			}
 		case user.FieldPreferredLanguage:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -195,6 +216,11 @@ func (_m *User) QueryAPIKeys() *APIKeyQuery {
 	return NewUserClient(_m.config).QueryAPIKeys(_m)
 }
 
+// QueryMentionedIn queries the "mentioned_in" edge of the User entity.
+func (_m *User) QueryMentionedIn() *PostQuery {
+	return NewUserClient(_m.config).QueryMentionedIn(_m)
+}
+
 // Update returns a builder for updating this User.
 // Note that you need to call User.Unwrap() before calling this method if this User
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -229,6 +255,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("display_name=")
 	builder.WriteString(_m.DisplayName)
+	builder.WriteString(", ")
+	if v := _m.Handle; v != nil {
+		builder.WriteString("handle=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("preferred_language=")
 	builder.WriteString(_m.PreferredLanguage)
@@ -313,6 +344,30 @@ func (_m *User) appendNamedAPIKeys(name string, edges ...*APIKey) {
 		_m.Edges.namedAPIKeys[name] = []*APIKey{}
 	} else {
 		_m.Edges.namedAPIKeys[name] = append(_m.Edges.namedAPIKeys[name], edges...)
+	}
+}
+
+// NamedMentionedIn returns the MentionedIn named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedMentionedIn(name string) ([]*Post, error) {
+	if _m.Edges.namedMentionedIn == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMentionedIn[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedMentionedIn(name string, edges ...*Post) {
+	if _m.Edges.namedMentionedIn == nil {
+		_m.Edges.namedMentionedIn = make(map[string][]*Post)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMentionedIn[name] = []*Post{}
+	} else {
+		_m.Edges.namedMentionedIn[name] = append(_m.Edges.namedMentionedIn[name], edges...)
 	}
 }
 

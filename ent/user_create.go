@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/apikey"
 	"github.com/bridgesoftrust/hub/ent/membership"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/session"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
@@ -62,6 +63,20 @@ func (_c *UserCreate) SetEmail(v string) *UserCreate {
 // SetDisplayName sets the "display_name" field.
 func (_c *UserCreate) SetDisplayName(v string) *UserCreate {
 	_c.mutation.SetDisplayName(v)
+	return _c
+}
+
+// SetHandle sets the "handle" field.
+func (_c *UserCreate) SetHandle(v string) *UserCreate {
+	_c.mutation.SetHandle(v)
+	return _c
+}
+
+// SetNillableHandle sets the "handle" field if the given value is not nil.
+func (_c *UserCreate) SetNillableHandle(v *string) *UserCreate {
+	if v != nil {
+		_c.SetHandle(*v)
+	}
 	return _c
 }
 
@@ -166,6 +181,21 @@ func (_c *UserCreate) AddAPIKeys(v ...*APIKey) *UserCreate {
 	return _c.AddAPIKeyIDs(ids...)
 }
 
+// AddMentionedInIDs adds the "mentioned_in" edge to the Post entity by IDs.
+func (_c *UserCreate) AddMentionedInIDs(ids ...int) *UserCreate {
+	_c.mutation.AddMentionedInIDs(ids...)
+	return _c
+}
+
+// AddMentionedIn adds the "mentioned_in" edges to the Post entity.
+func (_c *UserCreate) AddMentionedIn(v ...*Post) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMentionedInIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_c *UserCreate) Mutation() *UserMutation {
 	return _c.mutation
@@ -256,6 +286,11 @@ func (_c *UserCreate) check() error {
 			return &ValidationError{Name: "display_name", err: fmt.Errorf(`ent: validator failed for field "User.display_name": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Handle(); ok {
+		if err := user.HandleValidator(v); err != nil {
+			return &ValidationError{Name: "handle", err: fmt.Errorf(`ent: validator failed for field "User.handle": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PreferredLanguage(); !ok {
 		return &ValidationError{Name: "preferred_language", err: errors.New(`ent: missing required field "User.preferred_language"`)}
 	}
@@ -318,6 +353,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		_spec.SetField(user.FieldDisplayName, field.TypeString, value)
 		_node.DisplayName = value
 	}
+	if value, ok := _c.mutation.Handle(); ok {
+		_spec.SetField(user.FieldHandle, field.TypeString, value)
+		_node.Handle = &value
+	}
 	if value, ok := _c.mutation.PreferredLanguage(); ok {
 		_spec.SetField(user.FieldPreferredLanguage, field.TypeString, value)
 		_node.PreferredLanguage = value
@@ -375,6 +414,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MentionedInIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -467,6 +522,24 @@ func (u *UserUpsert) SetDisplayName(v string) *UserUpsert {
 // UpdateDisplayName sets the "display_name" field to the value that was provided on create.
 func (u *UserUpsert) UpdateDisplayName() *UserUpsert {
 	u.SetExcluded(user.FieldDisplayName)
+	return u
+}
+
+// SetHandle sets the "handle" field.
+func (u *UserUpsert) SetHandle(v string) *UserUpsert {
+	u.Set(user.FieldHandle, v)
+	return u
+}
+
+// UpdateHandle sets the "handle" field to the value that was provided on create.
+func (u *UserUpsert) UpdateHandle() *UserUpsert {
+	u.SetExcluded(user.FieldHandle)
+	return u
+}
+
+// ClearHandle clears the value of the "handle" field.
+func (u *UserUpsert) ClearHandle() *UserUpsert {
+	u.SetNull(user.FieldHandle)
 	return u
 }
 
@@ -608,6 +681,27 @@ func (u *UserUpsertOne) SetDisplayName(v string) *UserUpsertOne {
 func (u *UserUpsertOne) UpdateDisplayName() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateDisplayName()
+	})
+}
+
+// SetHandle sets the "handle" field.
+func (u *UserUpsertOne) SetHandle(v string) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetHandle(v)
+	})
+}
+
+// UpdateHandle sets the "handle" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdateHandle() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateHandle()
+	})
+}
+
+// ClearHandle clears the value of the "handle" field.
+func (u *UserUpsertOne) ClearHandle() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearHandle()
 	})
 }
 
@@ -924,6 +1018,27 @@ func (u *UserUpsertBulk) SetDisplayName(v string) *UserUpsertBulk {
 func (u *UserUpsertBulk) UpdateDisplayName() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.UpdateDisplayName()
+	})
+}
+
+// SetHandle sets the "handle" field.
+func (u *UserUpsertBulk) SetHandle(v string) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetHandle(v)
+	})
+}
+
+// UpdateHandle sets the "handle" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdateHandle() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdateHandle()
+	})
+}
+
+// ClearHandle clears the value of the "handle" field.
+func (u *UserUpsertBulk) ClearHandle() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearHandle()
 	})
 }
 

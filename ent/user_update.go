@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/apikey"
 	"github.com/bridgesoftrust/hub/ent/membership"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/session"
 	"github.com/bridgesoftrust/hub/ent/user"
@@ -63,6 +64,26 @@ func (_u *UserUpdate) SetNillableDisplayName(v *string) *UserUpdate {
 	if v != nil {
 		_u.SetDisplayName(*v)
 	}
+	return _u
+}
+
+// SetHandle sets the "handle" field.
+func (_u *UserUpdate) SetHandle(v string) *UserUpdate {
+	_u.mutation.SetHandle(v)
+	return _u
+}
+
+// SetNillableHandle sets the "handle" field if the given value is not nil.
+func (_u *UserUpdate) SetNillableHandle(v *string) *UserUpdate {
+	if v != nil {
+		_u.SetHandle(*v)
+	}
+	return _u
+}
+
+// ClearHandle clears the value of the "handle" field.
+func (_u *UserUpdate) ClearHandle() *UserUpdate {
+	_u.mutation.ClearHandle()
 	return _u
 }
 
@@ -173,6 +194,21 @@ func (_u *UserUpdate) AddAPIKeys(v ...*APIKey) *UserUpdate {
 	return _u.AddAPIKeyIDs(ids...)
 }
 
+// AddMentionedInIDs adds the "mentioned_in" edge to the Post entity by IDs.
+func (_u *UserUpdate) AddMentionedInIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddMentionedInIDs(ids...)
+	return _u
+}
+
+// AddMentionedIn adds the "mentioned_in" edges to the Post entity.
+func (_u *UserUpdate) AddMentionedIn(v ...*Post) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMentionedInIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -241,6 +277,27 @@ func (_u *UserUpdate) RemoveAPIKeys(v ...*APIKey) *UserUpdate {
 	return _u.RemoveAPIKeyIDs(ids...)
 }
 
+// ClearMentionedIn clears all "mentioned_in" edges to the Post entity.
+func (_u *UserUpdate) ClearMentionedIn() *UserUpdate {
+	_u.mutation.ClearMentionedIn()
+	return _u
+}
+
+// RemoveMentionedInIDs removes the "mentioned_in" edge to Post entities by IDs.
+func (_u *UserUpdate) RemoveMentionedInIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveMentionedInIDs(ids...)
+	return _u
+}
+
+// RemoveMentionedIn removes "mentioned_in" edges to Post entities.
+func (_u *UserUpdate) RemoveMentionedIn(v ...*Post) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMentionedInIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *UserUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -295,6 +352,11 @@ func (_u *UserUpdate) check() error {
 			return &ValidationError{Name: "display_name", err: fmt.Errorf(`ent: validator failed for field "User.display_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Handle(); ok {
+		if err := user.HandleValidator(v); err != nil {
+			return &ValidationError{Name: "handle", err: fmt.Errorf(`ent: validator failed for field "User.handle": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PreferredLanguage(); ok {
 		if err := user.PreferredLanguageValidator(v); err != nil {
 			return &ValidationError{Name: "preferred_language", err: fmt.Errorf(`ent: validator failed for field "User.preferred_language": %w`, err)}
@@ -334,6 +396,12 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.DisplayName(); ok {
 		_spec.SetField(user.FieldDisplayName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Handle(); ok {
+		_spec.SetField(user.FieldHandle, field.TypeString, value)
+	}
+	if _u.mutation.HandleCleared() {
+		_spec.ClearField(user.FieldHandle, field.TypeString)
 	}
 	if value, ok := _u.mutation.PreferredLanguage(); ok {
 		_spec.SetField(user.FieldPreferredLanguage, field.TypeString, value)
@@ -485,6 +553,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.MentionedInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMentionedInIDs(); len(nodes) > 0 && !_u.mutation.MentionedInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MentionedInIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -538,6 +651,26 @@ func (_u *UserUpdateOne) SetNillableDisplayName(v *string) *UserUpdateOne {
 	if v != nil {
 		_u.SetDisplayName(*v)
 	}
+	return _u
+}
+
+// SetHandle sets the "handle" field.
+func (_u *UserUpdateOne) SetHandle(v string) *UserUpdateOne {
+	_u.mutation.SetHandle(v)
+	return _u
+}
+
+// SetNillableHandle sets the "handle" field if the given value is not nil.
+func (_u *UserUpdateOne) SetNillableHandle(v *string) *UserUpdateOne {
+	if v != nil {
+		_u.SetHandle(*v)
+	}
+	return _u
+}
+
+// ClearHandle clears the value of the "handle" field.
+func (_u *UserUpdateOne) ClearHandle() *UserUpdateOne {
+	_u.mutation.ClearHandle()
 	return _u
 }
 
@@ -648,6 +781,21 @@ func (_u *UserUpdateOne) AddAPIKeys(v ...*APIKey) *UserUpdateOne {
 	return _u.AddAPIKeyIDs(ids...)
 }
 
+// AddMentionedInIDs adds the "mentioned_in" edge to the Post entity by IDs.
+func (_u *UserUpdateOne) AddMentionedInIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddMentionedInIDs(ids...)
+	return _u
+}
+
+// AddMentionedIn adds the "mentioned_in" edges to the Post entity.
+func (_u *UserUpdateOne) AddMentionedIn(v ...*Post) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMentionedInIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -714,6 +862,27 @@ func (_u *UserUpdateOne) RemoveAPIKeys(v ...*APIKey) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAPIKeyIDs(ids...)
+}
+
+// ClearMentionedIn clears all "mentioned_in" edges to the Post entity.
+func (_u *UserUpdateOne) ClearMentionedIn() *UserUpdateOne {
+	_u.mutation.ClearMentionedIn()
+	return _u
+}
+
+// RemoveMentionedInIDs removes the "mentioned_in" edge to Post entities by IDs.
+func (_u *UserUpdateOne) RemoveMentionedInIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveMentionedInIDs(ids...)
+	return _u
+}
+
+// RemoveMentionedIn removes "mentioned_in" edges to Post entities.
+func (_u *UserUpdateOne) RemoveMentionedIn(v ...*Post) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMentionedInIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -783,6 +952,11 @@ func (_u *UserUpdateOne) check() error {
 			return &ValidationError{Name: "display_name", err: fmt.Errorf(`ent: validator failed for field "User.display_name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Handle(); ok {
+		if err := user.HandleValidator(v); err != nil {
+			return &ValidationError{Name: "handle", err: fmt.Errorf(`ent: validator failed for field "User.handle": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PreferredLanguage(); ok {
 		if err := user.PreferredLanguageValidator(v); err != nil {
 			return &ValidationError{Name: "preferred_language", err: fmt.Errorf(`ent: validator failed for field "User.preferred_language": %w`, err)}
@@ -839,6 +1013,12 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 	}
 	if value, ok := _u.mutation.DisplayName(); ok {
 		_spec.SetField(user.FieldDisplayName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Handle(); ok {
+		_spec.SetField(user.FieldHandle, field.TypeString, value)
+	}
+	if _u.mutation.HandleCleared() {
+		_spec.ClearField(user.FieldHandle, field.TypeString)
 	}
 	if value, ok := _u.mutation.PreferredLanguage(); ok {
 		_spec.SetField(user.FieldPreferredLanguage, field.TypeString, value)
@@ -983,6 +1163,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MentionedInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMentionedInIDs(); len(nodes) > 0 && !_u.mutation.MentionedInCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MentionedInIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   user.MentionedInTable,
+			Columns: user.MentionedInPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -45,7 +45,7 @@ func (r *mutationResolver) CreateUser(ctx context.Context, input model.CreateUse
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.UpdateUserInput) (*ent.User, error) {
 	u, err := ent.FromContext(ctx).User.UpdateOneID(id).
-		SetNillableDisplayName(input.DisplayName).SetNillablePreferredLanguage(input.PreferredLanguage).
+		SetNillableDisplayName(input.DisplayName).SetNillableHandle(input.Handle).SetNillablePreferredLanguage(input.PreferredLanguage).
 		SetNillableRole(input.Role).SetNillableDisabled(input.Disabled).Save(ctx)
 	if err != nil || !u.Disabled {
 		return u, err

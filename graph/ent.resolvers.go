@@ -42,9 +42,29 @@ func (r *queryResolver) Countries(ctx context.Context, after *entgql.Cursor[int]
 	return r.client.Country.Query().Paginate(ctx, after, first, before, last, ent.WithCountryOrder(orderBy), ent.WithCountryFilter(where.Filter))
 }
 
+// Flags is the resolver for the flags field.
+func (r *queryResolver) Flags(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) (*ent.FlagConnection, error) {
+	return r.client.Flag.Query().Paginate(ctx, after, first, before, last, ent.WithFlagOrder(orderBy), ent.WithFlagFilter(where.Filter))
+}
+
+// ForumCategories is the resolver for the forumCategories field.
+func (r *queryResolver) ForumCategories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) (*ent.ForumCategoryConnection, error) {
+	return r.client.ForumCategory.Query().Paginate(ctx, after, first, before, last, ent.WithForumCategoryOrder(orderBy), ent.WithForumCategoryFilter(where.Filter))
+}
+
 // Municipalities is the resolver for the municipalities field.
 func (r *queryResolver) Municipalities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error) {
 	return r.client.Municipality.Query().Paginate(ctx, after, first, before, last, ent.WithMunicipalityOrder(orderBy), ent.WithMunicipalityFilter(where.Filter))
+}
+
+// NewsItems is the resolver for the newsItems field.
+func (r *queryResolver) NewsItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) (*ent.NewsItemConnection, error) {
+	return r.client.NewsItem.Query().Paginate(ctx, after, first, before, last, ent.WithNewsItemOrder(orderBy), ent.WithNewsItemFilter(where.Filter))
+}
+
+// Notifications is the resolver for the notifications field.
+func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error) {
+	return r.client.Notification.Query().Paginate(ctx, after, first, before, last, ent.WithNotificationOrder(orderBy), ent.WithNotificationFilter(where.Filter))
 }
 
 // Partnerships is the resolver for the partnerships field.
@@ -57,6 +77,11 @@ func (r *queryResolver) Phases(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Phase.Query().Paginate(ctx, after, first, before, last, ent.WithPhaseOrder(orderBy), ent.WithPhaseFilter(where.Filter))
 }
 
+// Posts is the resolver for the posts field.
+func (r *queryResolver) Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error) {
+	return r.client.Post.Query().Paginate(ctx, after, first, before, last, ent.WithPostOrder(orderBy), ent.WithPostFilter(where.Filter))
+}
+
 // Projects is the resolver for the projects field.
 func (r *queryResolver) Projects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) (*ent.ProjectConnection, error) {
 	return r.client.Project.Query().Paginate(ctx, after, first, before, last, ent.WithProjectOrder(orderBy), ent.WithProjectFilter(where.Filter))
@@ -65,6 +90,11 @@ func (r *queryResolver) Projects(ctx context.Context, after *entgql.Cursor[int],
 // Regions is the resolver for the regions field.
 func (r *queryResolver) Regions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error) {
 	return r.client.Region.Query().Paginate(ctx, after, first, before, last, ent.WithRegionOrder(orderBy), ent.WithRegionFilter(where.Filter))
+}
+
+// Topics is the resolver for the topics field.
+func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error) {
+	return r.client.Topic.Query().Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.

@@ -13,14 +13,21 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
 
@@ -215,6 +222,60 @@ func (f TraverseCountry) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CountryQuery", q)
 }
 
+// The FlagFunc type is an adapter to allow the use of ordinary function as a Querier.
+type FlagFunc func(context.Context, *ent.FlagQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f FlagFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.FlagQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.FlagQuery", q)
+}
+
+// The TraverseFlag type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseFlag func(context.Context, *ent.FlagQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseFlag) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseFlag) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlagQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.FlagQuery", q)
+}
+
+// The ForumCategoryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ForumCategoryFunc func(context.Context, *ent.ForumCategoryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ForumCategoryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ForumCategoryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ForumCategoryQuery", q)
+}
+
+// The TraverseForumCategory type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseForumCategory func(context.Context, *ent.ForumCategoryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseForumCategory) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseForumCategory) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ForumCategoryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ForumCategoryQuery", q)
+}
+
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MembershipFunc func(context.Context, *ent.MembershipQuery) (ent.Value, error)
 
@@ -267,6 +328,60 @@ func (f TraverseMunicipality) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MunicipalityQuery", q)
+}
+
+// The NewsItemFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NewsItemFunc func(context.Context, *ent.NewsItemQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NewsItemFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NewsItemQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NewsItemQuery", q)
+}
+
+// The TraverseNewsItem type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNewsItem func(context.Context, *ent.NewsItemQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNewsItem) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNewsItem) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NewsItemQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NewsItemQuery", q)
+}
+
+// The NotificationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NotificationFunc func(context.Context, *ent.NotificationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NotificationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
+}
+
+// The TraverseNotification type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNotification func(context.Context, *ent.NotificationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNotification) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNotification) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
 }
 
 // The PartnershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -323,6 +438,33 @@ func (f TraversePhase) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PhaseQuery", q)
 }
 
+// The PostFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PostFunc func(context.Context, *ent.PostQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PostFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PostQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PostQuery", q)
+}
+
+// The TraversePost type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePost func(context.Context, *ent.PostQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePost) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePost) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PostQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PostQuery", q)
+}
+
 // The ProjectFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ProjectFunc func(context.Context, *ent.ProjectQuery) (ent.Value, error)
 
@@ -348,6 +490,33 @@ func (f TraverseProject) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProjectQuery", q)
+}
+
+// The ReactionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ReactionFunc func(context.Context, *ent.ReactionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ReactionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ReactionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ReactionQuery", q)
+}
+
+// The TraverseReaction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseReaction func(context.Context, *ent.ReactionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseReaction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseReaction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReactionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ReactionQuery", q)
 }
 
 // The RegionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -404,6 +573,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The TopicFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TopicFunc func(context.Context, *ent.TopicQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TopicFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TopicQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TopicQuery", q)
+}
+
+// The TraverseTopic type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTopic func(context.Context, *ent.TopicQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTopic) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTopic) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TopicQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TopicQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -444,20 +640,34 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
 	case *ent.CountryQuery:
 		return &query[*ent.CountryQuery, predicate.Country, country.OrderOption]{typ: ent.TypeCountry, tq: q}, nil
+	case *ent.FlagQuery:
+		return &query[*ent.FlagQuery, predicate.Flag, flag.OrderOption]{typ: ent.TypeFlag, tq: q}, nil
+	case *ent.ForumCategoryQuery:
+		return &query[*ent.ForumCategoryQuery, predicate.ForumCategory, forumcategory.OrderOption]{typ: ent.TypeForumCategory, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.MunicipalityQuery:
 		return &query[*ent.MunicipalityQuery, predicate.Municipality, municipality.OrderOption]{typ: ent.TypeMunicipality, tq: q}, nil
+	case *ent.NewsItemQuery:
+		return &query[*ent.NewsItemQuery, predicate.NewsItem, newsitem.OrderOption]{typ: ent.TypeNewsItem, tq: q}, nil
+	case *ent.NotificationQuery:
+		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.PartnershipQuery:
 		return &query[*ent.PartnershipQuery, predicate.Partnership, partnership.OrderOption]{typ: ent.TypePartnership, tq: q}, nil
 	case *ent.PhaseQuery:
 		return &query[*ent.PhaseQuery, predicate.Phase, phase.OrderOption]{typ: ent.TypePhase, tq: q}, nil
+	case *ent.PostQuery:
+		return &query[*ent.PostQuery, predicate.Post, post.OrderOption]{typ: ent.TypePost, tq: q}, nil
 	case *ent.ProjectQuery:
 		return &query[*ent.ProjectQuery, predicate.Project, project.OrderOption]{typ: ent.TypeProject, tq: q}, nil
+	case *ent.ReactionQuery:
+		return &query[*ent.ReactionQuery, predicate.Reaction, reaction.OrderOption]{typ: ent.TypeReaction, tq: q}, nil
 	case *ent.RegionQuery:
 		return &query[*ent.RegionQuery, predicate.Region, region.OrderOption]{typ: ent.TypeRegion, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.TopicQuery:
+		return &query[*ent.TopicQuery, predicate.Topic, topic.OrderOption]{typ: ent.TypeTopic, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	default:

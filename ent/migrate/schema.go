@@ -180,6 +180,78 @@ var (
 		Columns:    CountriesColumns,
 		PrimaryKey: []*schema.Column{CountriesColumns[0]},
 	}
+	// FlagsColumns holds the columns for the "flags" table.
+	FlagsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "reason", Type: field.TypeString, Size: 1000},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "RESOLVED"}, Default: "OPEN"},
+		{Name: "resolution", Type: field.TypeEnum, Nullable: true, Enums: []string{"HIDE", "RESTORE", "DISMISS"}},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reporter_id", Type: field.TypeInt},
+		{Name: "resolved_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "post_id", Type: field.TypeInt},
+	}
+	// FlagsTable holds the schema information for the "flags" table.
+	FlagsTable = &schema.Table{
+		Name:       "flags",
+		Columns:    FlagsColumns,
+		PrimaryKey: []*schema.Column{FlagsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "flags_users_reporter",
+				Columns:    []*schema.Column{FlagsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "flags_users_resolved_by",
+				Columns:    []*schema.Column{FlagsColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "flags_posts_flags",
+				Columns:    []*schema.Column{FlagsColumns[9]},
+				RefColumns: []*schema.Column{PostsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "flag_post_id_reporter_id",
+				Unique:  true,
+				Columns: []*schema.Column{FlagsColumns[9], FlagsColumns[7]},
+			},
+			{
+				Name:    "flag_status",
+				Unique:  false,
+				Columns: []*schema.Column{FlagsColumns[4]},
+			},
+			{
+				Name:    "flag_reporter_id",
+				Unique:  false,
+				Columns: []*schema.Column{FlagsColumns[7]},
+			},
+		},
+	}
+	// ForumCategoriesColumns holds the columns for the "forum_categories" table.
+	ForumCategoriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "slug", Type: field.TypeString, Unique: true, Size: 60},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "visibility", Type: field.TypeEnum, Enums: []string{"PUBLIC", "MEMBERS", "SECRETARIAT"}, Default: "PUBLIC"},
+	}
+	// ForumCategoriesTable holds the schema information for the "forum_categories" table.
+	ForumCategoriesTable = &schema.Table{
+		Name:       "forum_categories",
+		Columns:    ForumCategoriesColumns,
+		PrimaryKey: []*schema.Column{ForumCategoriesColumns[0]},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -294,6 +366,114 @@ var (
 			},
 		},
 	}
+	// NewsItemsColumns holds the columns for the "news_items" table.
+	NewsItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Size: 300},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "body", Type: field.TypeString, Size: 50000},
+		{Name: "body_html", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "language", Type: field.TypeString, Size: 12, Default: "en"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED"}, Default: "DRAFT"},
+		{Name: "published_at", Type: field.TypeTime, Nullable: true},
+		{Name: "author_id", Type: field.TypeInt, Nullable: true},
+	}
+	// NewsItemsTable holds the schema information for the "news_items" table.
+	NewsItemsTable = &schema.Table{
+		Name:       "news_items",
+		Columns:    NewsItemsColumns,
+		PrimaryKey: []*schema.Column{NewsItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "news_items_users_author",
+				Columns:    []*schema.Column{NewsItemsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "newsitem_status_published_at",
+				Unique:  false,
+				Columns: []*schema.Column{NewsItemsColumns[8], NewsItemsColumns[9]},
+			},
+			{
+				Name:    "newsitem_author_id",
+				Unique:  false,
+				Columns: []*schema.Column{NewsItemsColumns[10]},
+			},
+		},
+	}
+	// NotificationsColumns holds the columns for the "notifications" table.
+	NotificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "NEWS"}},
+		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "recipient_id", Type: field.TypeInt},
+		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
+		{Name: "post_id", Type: field.TypeInt, Nullable: true},
+		{Name: "topic_id", Type: field.TypeInt, Nullable: true},
+		{Name: "news_item_id", Type: field.TypeInt, Nullable: true},
+	}
+	// NotificationsTable holds the schema information for the "notifications" table.
+	NotificationsTable = &schema.Table{
+		Name:       "notifications",
+		Columns:    NotificationsColumns,
+		PrimaryKey: []*schema.Column{NotificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notifications_users_recipient",
+				Columns:    []*schema.Column{NotificationsColumns[5]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "notifications_users_actor",
+				Columns:    []*schema.Column{NotificationsColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "notifications_posts_post",
+				Columns:    []*schema.Column{NotificationsColumns[7]},
+				RefColumns: []*schema.Column{PostsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "notifications_topics_topic",
+				Columns:    []*schema.Column{NotificationsColumns[8]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "notifications_news_items_news_item",
+				Columns:    []*schema.Column{NotificationsColumns[9]},
+				RefColumns: []*schema.Column{NewsItemsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notification_recipient_id_kind_post_id",
+				Unique:  true,
+				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[3], NotificationsColumns[7]},
+			},
+			{
+				Name:    "notification_recipient_id_kind_news_item_id",
+				Unique:  true,
+				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[3], NotificationsColumns[9]},
+			},
+			{
+				Name:    "notification_recipient_id_read_at",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[4]},
+			},
+		},
+	}
 	// PartnershipsColumns holds the columns for the "partnerships" table.
 	PartnershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -378,6 +558,69 @@ var (
 		Columns:    PhasesColumns,
 		PrimaryKey: []*schema.Column{PhasesColumns[0]},
 	}
+	// PostsColumns holds the columns for the "posts" table.
+	PostsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "body", Type: field.TypeString, Size: 20000},
+		{Name: "body_html", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "edited_at", Type: field.TypeTime, Nullable: true},
+		{Name: "hidden_at", Type: field.TypeTime, Nullable: true},
+		{Name: "author_id", Type: field.TypeInt, Nullable: true},
+		{Name: "reply_to_id", Type: field.TypeInt, Nullable: true},
+		{Name: "hidden_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "topic_id", Type: field.TypeInt},
+	}
+	// PostsTable holds the schema information for the "posts" table.
+	PostsTable = &schema.Table{
+		Name:       "posts",
+		Columns:    PostsColumns,
+		PrimaryKey: []*schema.Column{PostsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "posts_users_author",
+				Columns:    []*schema.Column{PostsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "posts_posts_replies",
+				Columns:    []*schema.Column{PostsColumns[8]},
+				RefColumns: []*schema.Column{PostsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "posts_users_hidden_by",
+				Columns:    []*schema.Column{PostsColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "posts_topics_posts",
+				Columns:    []*schema.Column{PostsColumns[10]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "post_topic_id",
+				Unique:  false,
+				Columns: []*schema.Column{PostsColumns[10]},
+			},
+			{
+				Name:    "post_author_id",
+				Unique:  false,
+				Columns: []*schema.Column{PostsColumns[7]},
+			},
+			{
+				Name:    "post_reply_to_id",
+				Unique:  false,
+				Columns: []*schema.Column{PostsColumns[8]},
+			},
+		},
+	}
 	// ProjectsColumns holds the columns for the "projects" table.
 	ProjectsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -426,6 +669,47 @@ var (
 				Name:    "project_status",
 				Unique:  false,
 				Columns: []*schema.Column{ProjectsColumns[7]},
+			},
+		},
+	}
+	// ReactionsColumns holds the columns for the "reactions" table.
+	ReactionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"LIKE", "THANKS", "INSIGHTFUL", "SUPPORT"}},
+		{Name: "post_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ReactionsTable holds the schema information for the "reactions" table.
+	ReactionsTable = &schema.Table{
+		Name:       "reactions",
+		Columns:    ReactionsColumns,
+		PrimaryKey: []*schema.Column{ReactionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "reactions_posts_reactions",
+				Columns:    []*schema.Column{ReactionsColumns[4]},
+				RefColumns: []*schema.Column{PostsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "reactions_users_user",
+				Columns:    []*schema.Column{ReactionsColumns[5]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "reaction_post_id_user_id_kind",
+				Unique:  true,
+				Columns: []*schema.Column{ReactionsColumns[4], ReactionsColumns[5], ReactionsColumns[3]},
+			},
+			{
+				Name:    "reaction_user_id",
+				Unique:  false,
+				Columns: []*schema.Column{ReactionsColumns[5]},
 			},
 		},
 	}
@@ -497,6 +781,52 @@ var (
 			},
 		},
 	}
+	// TopicsColumns holds the columns for the "topics" table.
+	TopicsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "tags", Type: field.TypeJSON, Nullable: true},
+		{Name: "pinned", Type: field.TypeBool, Default: false},
+		{Name: "locked", Type: field.TypeBool, Default: false},
+		{Name: "reply_count", Type: field.TypeInt, Default: 0},
+		{Name: "last_activity_at", Type: field.TypeTime},
+		{Name: "category_id", Type: field.TypeInt},
+		{Name: "author_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TopicsTable holds the schema information for the "topics" table.
+	TopicsTable = &schema.Table{
+		Name:       "topics",
+		Columns:    TopicsColumns,
+		PrimaryKey: []*schema.Column{TopicsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "topics_forum_categories_topics",
+				Columns:    []*schema.Column{TopicsColumns[9]},
+				RefColumns: []*schema.Column{ForumCategoriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "topics_users_author",
+				Columns:    []*schema.Column{TopicsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "topic_category_id_last_activity_at",
+				Unique:  false,
+				Columns: []*schema.Column{TopicsColumns[9], TopicsColumns[8]},
+			},
+			{
+				Name:    "topic_author_id",
+				Unique:  false,
+				Columns: []*schema.Column{TopicsColumns[10]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -504,6 +834,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "email", Type: field.TypeString, Unique: true, Size: 254},
 		{Name: "display_name", Type: field.TypeString, Size: 120},
+		{Name: "handle", Type: field.TypeString, Unique: true, Nullable: true, Size: 30},
 		{Name: "preferred_language", Type: field.TypeString, Size: 12, Default: "en"},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"NONE", "SECRETARIAT", "ANALYST"}, Default: "NONE"},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
@@ -518,7 +849,7 @@ var (
 			{
 				Name:    "user_role",
 				Unique:  false,
-				Columns: []*schema.Column{UsersColumns[6]},
+				Columns: []*schema.Column{UsersColumns[7]},
 			},
 		},
 	}
@@ -597,6 +928,81 @@ var (
 			},
 		},
 	}
+	// NewsItemMunicipalitiesColumns holds the columns for the "news_item_municipalities" table.
+	NewsItemMunicipalitiesColumns = []*schema.Column{
+		{Name: "news_item_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// NewsItemMunicipalitiesTable holds the schema information for the "news_item_municipalities" table.
+	NewsItemMunicipalitiesTable = &schema.Table{
+		Name:       "news_item_municipalities",
+		Columns:    NewsItemMunicipalitiesColumns,
+		PrimaryKey: []*schema.Column{NewsItemMunicipalitiesColumns[0], NewsItemMunicipalitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "news_item_municipalities_news_item_id",
+				Columns:    []*schema.Column{NewsItemMunicipalitiesColumns[0]},
+				RefColumns: []*schema.Column{NewsItemsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "news_item_municipalities_municipality_id",
+				Columns:    []*schema.Column{NewsItemMunicipalitiesColumns[1]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// NewsItemPartnershipsColumns holds the columns for the "news_item_partnerships" table.
+	NewsItemPartnershipsColumns = []*schema.Column{
+		{Name: "news_item_id", Type: field.TypeInt},
+		{Name: "partnership_id", Type: field.TypeInt},
+	}
+	// NewsItemPartnershipsTable holds the schema information for the "news_item_partnerships" table.
+	NewsItemPartnershipsTable = &schema.Table{
+		Name:       "news_item_partnerships",
+		Columns:    NewsItemPartnershipsColumns,
+		PrimaryKey: []*schema.Column{NewsItemPartnershipsColumns[0], NewsItemPartnershipsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "news_item_partnerships_news_item_id",
+				Columns:    []*schema.Column{NewsItemPartnershipsColumns[0]},
+				RefColumns: []*schema.Column{NewsItemsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "news_item_partnerships_partnership_id",
+				Columns:    []*schema.Column{NewsItemPartnershipsColumns[1]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// NewsItemProjectsColumns holds the columns for the "news_item_projects" table.
+	NewsItemProjectsColumns = []*schema.Column{
+		{Name: "news_item_id", Type: field.TypeInt},
+		{Name: "project_id", Type: field.TypeInt},
+	}
+	// NewsItemProjectsTable holds the schema information for the "news_item_projects" table.
+	NewsItemProjectsTable = &schema.Table{
+		Name:       "news_item_projects",
+		Columns:    NewsItemProjectsColumns,
+		PrimaryKey: []*schema.Column{NewsItemProjectsColumns[0], NewsItemProjectsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "news_item_projects_news_item_id",
+				Columns:    []*schema.Column{NewsItemProjectsColumns[0]},
+				RefColumns: []*schema.Column{NewsItemsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "news_item_projects_project_id",
+				Columns:    []*schema.Column{NewsItemProjectsColumns[1]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// PartnershipActivitiesColumns holds the columns for the "partnership_activities" table.
 	PartnershipActivitiesColumns = []*schema.Column{
 		{Name: "partnership_id", Type: field.TypeInt},
@@ -622,6 +1028,31 @@ var (
 			},
 		},
 	}
+	// PostMentionsColumns holds the columns for the "post_mentions" table.
+	PostMentionsColumns = []*schema.Column{
+		{Name: "post_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// PostMentionsTable holds the schema information for the "post_mentions" table.
+	PostMentionsTable = &schema.Table{
+		Name:       "post_mentions",
+		Columns:    PostMentionsColumns,
+		PrimaryKey: []*schema.Column{PostMentionsColumns[0], PostMentionsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "post_mentions_post_id",
+				Columns:    []*schema.Column{PostMentionsColumns[0]},
+				RefColumns: []*schema.Column{PostsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "post_mentions_user_id",
+				Columns:    []*schema.Column{PostMentionsColumns[1]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
@@ -629,18 +1060,29 @@ var (
 		AssociationsTable,
 		AuditLogsTable,
 		CountriesTable,
+		FlagsTable,
+		ForumCategoriesTable,
 		MembershipsTable,
 		MunicipalitiesTable,
+		NewsItemsTable,
+		NotificationsTable,
 		PartnershipsTable,
 		PhasesTable,
+		PostsTable,
 		ProjectsTable,
+		ReactionsTable,
 		RegionsTable,
 		SessionsTable,
+		TopicsTable,
 		UsersTable,
 		AssociationMembersTable,
 		AssociationFacilitatedPartnershipsTable,
 		AssociationFundedProjectsTable,
+		NewsItemMunicipalitiesTable,
+		NewsItemPartnershipsTable,
+		NewsItemProjectsTable,
 		PartnershipActivitiesTable,
+		PostMentionsTable,
 	}
 )
 
@@ -663,6 +1105,15 @@ func init() {
 	CountriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	FlagsTable.ForeignKeys[0].RefTable = UsersTable
+	FlagsTable.ForeignKeys[1].RefTable = UsersTable
+	FlagsTable.ForeignKeys[2].RefTable = PostsTable
+	FlagsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	ForumCategoriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
 	MembershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	MembershipsTable.ForeignKeys[1].RefTable = AssociationsTable
 	MembershipsTable.ForeignKeys[2].RefTable = UsersTable
@@ -674,6 +1125,18 @@ func init() {
 	MunicipalitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
+	NewsItemsTable.ForeignKeys[0].RefTable = UsersTable
+	NewsItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	NotificationsTable.ForeignKeys[0].RefTable = UsersTable
+	NotificationsTable.ForeignKeys[1].RefTable = UsersTable
+	NotificationsTable.ForeignKeys[2].RefTable = PostsTable
+	NotificationsTable.ForeignKeys[3].RefTable = TopicsTable
+	NotificationsTable.ForeignKeys[4].RefTable = NewsItemsTable
+	NotificationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
 	PartnershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	PartnershipsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	PartnershipsTable.ForeignKeys[2].RefTable = PhasesTable
@@ -683,10 +1146,22 @@ func init() {
 	PhasesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	PostsTable.ForeignKeys[0].RefTable = UsersTable
+	PostsTable.ForeignKeys[1].RefTable = PostsTable
+	PostsTable.ForeignKeys[2].RefTable = UsersTable
+	PostsTable.ForeignKeys[3].RefTable = TopicsTable
+	PostsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
 	ProjectsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	ProjectsTable.ForeignKeys[1].RefTable = PartnershipsTable
 	ProjectsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	ReactionsTable.ForeignKeys[0].RefTable = PostsTable
+	ReactionsTable.ForeignKeys[1].RefTable = UsersTable
+	ReactionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	RegionsTable.ForeignKeys[0].RefTable = CountriesTable
 	RegionsTable.Annotation = &entsql.Annotation{
@@ -695,6 +1170,11 @@ func init() {
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),
+	}
+	TopicsTable.ForeignKeys[0].RefTable = ForumCategoriesTable
+	TopicsTable.ForeignKeys[1].RefTable = UsersTable
+	TopicsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
@@ -705,6 +1185,14 @@ func init() {
 	AssociationFacilitatedPartnershipsTable.ForeignKeys[1].RefTable = PartnershipsTable
 	AssociationFundedProjectsTable.ForeignKeys[0].RefTable = AssociationsTable
 	AssociationFundedProjectsTable.ForeignKeys[1].RefTable = ProjectsTable
+	NewsItemMunicipalitiesTable.ForeignKeys[0].RefTable = NewsItemsTable
+	NewsItemMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	NewsItemPartnershipsTable.ForeignKeys[0].RefTable = NewsItemsTable
+	NewsItemPartnershipsTable.ForeignKeys[1].RefTable = PartnershipsTable
+	NewsItemProjectsTable.ForeignKeys[0].RefTable = NewsItemsTable
+	NewsItemProjectsTable.ForeignKeys[1].RefTable = ProjectsTable
 	PartnershipActivitiesTable.ForeignKeys[0].RefTable = PartnershipsTable
 	PartnershipActivitiesTable.ForeignKeys[1].RefTable = ActivitiesTable
+	PostMentionsTable.ForeignKeys[0].RefTable = PostsTable
+	PostMentionsTable.ForeignKeys[1].RefTable = UsersTable
 }

@@ -60,6 +60,8 @@ const (
 	EdgeEuPartnerships = "eu_partnerships"
 	// EdgeLedProjects holds the string denoting the led_projects edge name in mutations.
 	EdgeLedProjects = "led_projects"
+	// EdgeNewsItems holds the string denoting the news_items edge name in mutations.
+	EdgeNewsItems = "news_items"
 	// Table holds the table name of the municipality in the database.
 	Table = "municipalities"
 	// CountryTable is the table that holds the country relation/edge.
@@ -102,6 +104,11 @@ const (
 	LedProjectsInverseTable = "projects"
 	// LedProjectsColumn is the table column denoting the led_projects relation/edge.
 	LedProjectsColumn = "lead_municipality_id"
+	// NewsItemsTable is the table that holds the news_items relation/edge. The primary key declared below.
+	NewsItemsTable = "news_item_municipalities"
+	// NewsItemsInverseTable is the table name for the NewsItem entity.
+	// It exists in this package in order to avoid circular dependency with the "newsitem" package.
+	NewsItemsInverseTable = "news_items"
 )
 
 // Columns holds all SQL columns for municipality fields.
@@ -128,6 +135,9 @@ var (
 	// AssociationsPrimaryKey and AssociationsColumn2 are the table columns denoting the
 	// primary key for the associations relation (M2M).
 	AssociationsPrimaryKey = []string{"association_id", "municipality_id"}
+	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
+	// primary key for the news_items relation (M2M).
+	NewsItemsPrimaryKey = []string{"news_item_id", "municipality_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -331,6 +341,20 @@ func ByLedProjects(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newLedProjectsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByNewsItemsCount orders the results by news_items count.
+func ByNewsItemsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNewsItemsStep(), opts...)
+	}
+}
+
+// ByNewsItems orders the results by news_items terms.
+func ByNewsItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNewsItemsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newCountryStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -371,6 +395,13 @@ func newLedProjectsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(LedProjectsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, LedProjectsTable, LedProjectsColumn),
+	)
+}
+func newNewsItemsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NewsItemsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
 	)
 }
 

@@ -798,6 +798,29 @@ func HasLedProjectsWith(preds ...predicate.Project) predicate.Municipality {
 	})
 }
 
+// HasNewsItems applies the HasEdge predicate on the "news_items" edge.
+func HasNewsItems() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNewsItemsWith applies the HasEdge predicate on the "news_items" edge with a given conditions (other predicates).
+func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newNewsItemsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Municipality) predicate.Municipality {
 	return predicate.Municipality(sql.AndPredicates(predicates...))

@@ -50,6 +50,8 @@ const (
 	EdgeProjects = "projects"
 	// EdgeActivities holds the string denoting the activities edge name in mutations.
 	EdgeActivities = "activities"
+	// EdgeNewsItems holds the string denoting the news_items edge name in mutations.
+	EdgeNewsItems = "news_items"
 	// Table holds the table name of the partnership in the database.
 	Table = "partnerships"
 	// UkrainianMunicipalityTable is the table that holds the ukrainian_municipality relation/edge.
@@ -90,6 +92,11 @@ const (
 	// ActivitiesInverseTable is the table name for the Activity entity.
 	// It exists in this package in order to avoid circular dependency with the "activity" package.
 	ActivitiesInverseTable = "activities"
+	// NewsItemsTable is the table that holds the news_items relation/edge. The primary key declared below.
+	NewsItemsTable = "news_item_partnerships"
+	// NewsItemsInverseTable is the table name for the NewsItem entity.
+	// It exists in this package in order to avoid circular dependency with the "newsitem" package.
+	NewsItemsInverseTable = "news_items"
 )
 
 // Columns holds all SQL columns for partnership fields.
@@ -114,6 +121,9 @@ var (
 	// ActivitiesPrimaryKey and ActivitiesColumn2 are the table columns denoting the
 	// primary key for the activities relation (M2M).
 	ActivitiesPrimaryKey = []string{"partnership_id", "activity_id"}
+	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
+	// primary key for the news_items relation (M2M).
+	NewsItemsPrimaryKey = []string{"news_item_id", "partnership_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -287,6 +297,20 @@ func ByActivities(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newActivitiesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByNewsItemsCount orders the results by news_items count.
+func ByNewsItemsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNewsItemsStep(), opts...)
+	}
+}
+
+// ByNewsItems orders the results by news_items terms.
+func ByNewsItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNewsItemsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newUkrainianMunicipalityStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -327,6 +351,13 @@ func newActivitiesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ActivitiesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, ActivitiesTable, ActivitiesPrimaryKey...),
+	)
+}
+func newNewsItemsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NewsItemsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
 	)
 }
 

@@ -21,11 +21,23 @@ type AuditLog func(*sql.Selector)
 // Country is the predicate function for country builders.
 type Country func(*sql.Selector)
 
+// Flag is the predicate function for flag builders.
+type Flag func(*sql.Selector)
+
+// ForumCategory is the predicate function for forumcategory builders.
+type ForumCategory func(*sql.Selector)
+
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 
 // Municipality is the predicate function for municipality builders.
 type Municipality func(*sql.Selector)
+
+// NewsItem is the predicate function for newsitem builders.
+type NewsItem func(*sql.Selector)
+
+// Notification is the predicate function for notification builders.
+type Notification func(*sql.Selector)
 
 // Partnership is the predicate function for partnership builders.
 type Partnership func(*sql.Selector)
@@ -33,14 +45,23 @@ type Partnership func(*sql.Selector)
 // Phase is the predicate function for phase builders.
 type Phase func(*sql.Selector)
 
+// Post is the predicate function for post builders.
+type Post func(*sql.Selector)
+
 // Project is the predicate function for project builders.
 type Project func(*sql.Selector)
+
+// Reaction is the predicate function for reaction builders.
+type Reaction func(*sql.Selector)
 
 // Region is the predicate function for region builders.
 type Region func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
+
+// Topic is the predicate function for topic builders.
+type Topic func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -231,6 +231,54 @@ func (f CountryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CountryMutation", m)
 }
 
+// The FlagQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FlagQueryRuleFunc func(context.Context, *ent.FlagQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FlagQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FlagQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FlagQuery", q)
+}
+
+// The FlagMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FlagMutationRuleFunc func(context.Context, *ent.FlagMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FlagMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FlagMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FlagMutation", m)
+}
+
+// The ForumCategoryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ForumCategoryQueryRuleFunc func(context.Context, *ent.ForumCategoryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ForumCategoryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ForumCategoryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ForumCategoryQuery", q)
+}
+
+// The ForumCategoryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ForumCategoryMutationRuleFunc func(context.Context, *ent.ForumCategoryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ForumCategoryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ForumCategoryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ForumCategoryMutation", m)
+}
+
 // The MembershipQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MembershipQueryRuleFunc func(context.Context, *ent.MembershipQuery) error
@@ -277,6 +325,54 @@ func (f MunicipalityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MunicipalityMutation", m)
+}
+
+// The NewsItemQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NewsItemQueryRuleFunc func(context.Context, *ent.NewsItemQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NewsItemQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NewsItemQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NewsItemQuery", q)
+}
+
+// The NewsItemMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NewsItemMutationRuleFunc func(context.Context, *ent.NewsItemMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NewsItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NewsItemMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NewsItemMutation", m)
+}
+
+// The NotificationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NotificationQueryRuleFunc func(context.Context, *ent.NotificationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NotificationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NotificationQuery", q)
+}
+
+// The NotificationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NotificationMutationRuleFunc func(context.Context, *ent.NotificationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NotificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NotificationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationMutation", m)
 }
 
 // The PartnershipQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -327,6 +423,30 @@ func (f PhaseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PhaseMutation", m)
 }
 
+// The PostQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PostQueryRuleFunc func(context.Context, *ent.PostQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PostQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PostQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PostQuery", q)
+}
+
+// The PostMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PostMutationRuleFunc func(context.Context, *ent.PostMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PostMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PostMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PostMutation", m)
+}
+
 // The ProjectQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ProjectQueryRuleFunc func(context.Context, *ent.ProjectQuery) error
@@ -349,6 +469,30 @@ func (f ProjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProjectMutation", m)
+}
+
+// The ReactionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReactionQueryRuleFunc func(context.Context, *ent.ReactionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReactionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReactionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReactionQuery", q)
+}
+
+// The ReactionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReactionMutationRuleFunc func(context.Context, *ent.ReactionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReactionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReactionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReactionMutation", m)
 }
 
 // The RegionQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -397,6 +541,30 @@ func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
+}
+
+// The TopicQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TopicQueryRuleFunc func(context.Context, *ent.TopicQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TopicQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TopicQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TopicQuery", q)
+}
+
+// The TopicMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TopicMutationRuleFunc func(context.Context, *ent.TopicMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TopicMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TopicMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TopicMutation", m)
 }
 
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -468,19 +636,33 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CountryQuery:
 		return q.Filter(), nil
+	case *ent.FlagQuery:
+		return q.Filter(), nil
+	case *ent.ForumCategoryQuery:
+		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
 	case *ent.MunicipalityQuery:
+		return q.Filter(), nil
+	case *ent.NewsItemQuery:
+		return q.Filter(), nil
+	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.PartnershipQuery:
 		return q.Filter(), nil
 	case *ent.PhaseQuery:
 		return q.Filter(), nil
+	case *ent.PostQuery:
+		return q.Filter(), nil
 	case *ent.ProjectQuery:
+		return q.Filter(), nil
+	case *ent.ReactionQuery:
 		return q.Filter(), nil
 	case *ent.RegionQuery:
 		return q.Filter(), nil
 	case *ent.SessionQuery:
+		return q.Filter(), nil
+	case *ent.TopicQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
@@ -501,19 +683,33 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CountryMutation:
 		return m.Filter(), nil
+	case *ent.FlagMutation:
+		return m.Filter(), nil
+	case *ent.ForumCategoryMutation:
+		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil
 	case *ent.MunicipalityMutation:
+		return m.Filter(), nil
+	case *ent.NewsItemMutation:
+		return m.Filter(), nil
+	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.PartnershipMutation:
 		return m.Filter(), nil
 	case *ent.PhaseMutation:
 		return m.Filter(), nil
+	case *ent.PostMutation:
+		return m.Filter(), nil
 	case *ent.ProjectMutation:
+		return m.Filter(), nil
+	case *ent.ReactionMutation:
 		return m.Filter(), nil
 	case *ent.RegionMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
+		return m.Filter(), nil
+	case *ent.TopicMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

@@ -46,6 +46,8 @@ const (
 	EdgeLeadMunicipality = "lead_municipality"
 	// EdgeFunders holds the string denoting the funders edge name in mutations.
 	EdgeFunders = "funders"
+	// EdgeNewsItems holds the string denoting the news_items edge name in mutations.
+	EdgeNewsItems = "news_items"
 	// Table holds the table name of the project in the database.
 	Table = "projects"
 	// PartnershipTable is the table that holds the partnership relation/edge.
@@ -67,6 +69,11 @@ const (
 	// FundersInverseTable is the table name for the Association entity.
 	// It exists in this package in order to avoid circular dependency with the "association" package.
 	FundersInverseTable = "associations"
+	// NewsItemsTable is the table that holds the news_items relation/edge. The primary key declared below.
+	NewsItemsTable = "news_item_projects"
+	// NewsItemsInverseTable is the table name for the NewsItem entity.
+	// It exists in this package in order to avoid circular dependency with the "newsitem" package.
+	NewsItemsInverseTable = "news_items"
 )
 
 // Columns holds all SQL columns for project fields.
@@ -88,6 +95,9 @@ var (
 	// FundersPrimaryKey and FundersColumn2 are the table columns denoting the
 	// primary key for the funders relation (M2M).
 	FundersPrimaryKey = []string{"association_id", "project_id"}
+	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
+	// primary key for the news_items relation (M2M).
+	NewsItemsPrimaryKey = []string{"news_item_id", "project_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -235,6 +245,20 @@ func ByFunders(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newFundersStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByNewsItemsCount orders the results by news_items count.
+func ByNewsItemsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNewsItemsStep(), opts...)
+	}
+}
+
+// ByNewsItems orders the results by news_items terms.
+func ByNewsItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNewsItemsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newPartnershipStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -254,6 +278,13 @@ func newFundersStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(FundersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, FundersTable, FundersPrimaryKey...),
+	)
+}
+func newNewsItemsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NewsItemsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
 	)
 }
 

@@ -11,14 +11,21 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/flag"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
+	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/schema"
 	"github.com/bridgesoftrust/hub/ent/session"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 
 	"entgo.io/ent"
@@ -324,6 +331,124 @@ func init() {
 	countryDescEuMember := countryFields[1].Descriptor()
 	// country.DefaultEuMember holds the default value on creation for the eu_member field.
 	country.DefaultEuMember = countryDescEuMember.Default.(bool)
+	flagMixin := schema.Flag{}.Mixin()
+	flag.Policy = privacy.NewPolicies(schema.Flag{})
+	flag.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := flag.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	flagMixinHooks0 := flagMixin[0].Hooks()
+	flagHooks := schema.Flag{}.Hooks()
+
+	flag.Hooks[1] = flagMixinHooks0[0]
+
+	flag.Hooks[2] = flagHooks[0]
+	flagMixinFields1 := flagMixin[1].Fields()
+	_ = flagMixinFields1
+	flagFields := schema.Flag{}.Fields()
+	_ = flagFields
+	// flagDescCreatedAt is the schema descriptor for created_at field.
+	flagDescCreatedAt := flagMixinFields1[0].Descriptor()
+	// flag.DefaultCreatedAt holds the default value on creation for the created_at field.
+	flag.DefaultCreatedAt = flagDescCreatedAt.Default.(func() time.Time)
+	// flagDescUpdatedAt is the schema descriptor for updated_at field.
+	flagDescUpdatedAt := flagMixinFields1[1].Descriptor()
+	// flag.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	flag.DefaultUpdatedAt = flagDescUpdatedAt.Default.(func() time.Time)
+	// flag.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	flag.UpdateDefaultUpdatedAt = flagDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// flagDescReason is the schema descriptor for reason field.
+	flagDescReason := flagFields[0].Descriptor()
+	// flag.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	flag.ReasonValidator = func() func(string) error {
+		validators := flagDescReason.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(reason string) error {
+			for _, fn := range fns {
+				if err := fn(reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	forumcategoryMixin := schema.ForumCategory{}.Mixin()
+	forumcategory.Policy = privacy.NewPolicies(schema.ForumCategory{})
+	forumcategory.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := forumcategory.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	forumcategoryMixinHooks0 := forumcategoryMixin[0].Hooks()
+
+	forumcategory.Hooks[1] = forumcategoryMixinHooks0[0]
+	forumcategoryMixinFields1 := forumcategoryMixin[1].Fields()
+	_ = forumcategoryMixinFields1
+	forumcategoryFields := schema.ForumCategory{}.Fields()
+	_ = forumcategoryFields
+	// forumcategoryDescCreatedAt is the schema descriptor for created_at field.
+	forumcategoryDescCreatedAt := forumcategoryMixinFields1[0].Descriptor()
+	// forumcategory.DefaultCreatedAt holds the default value on creation for the created_at field.
+	forumcategory.DefaultCreatedAt = forumcategoryDescCreatedAt.Default.(func() time.Time)
+	// forumcategoryDescUpdatedAt is the schema descriptor for updated_at field.
+	forumcategoryDescUpdatedAt := forumcategoryMixinFields1[1].Descriptor()
+	// forumcategory.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	forumcategory.DefaultUpdatedAt = forumcategoryDescUpdatedAt.Default.(func() time.Time)
+	// forumcategory.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	forumcategory.UpdateDefaultUpdatedAt = forumcategoryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// forumcategoryDescName is the schema descriptor for name field.
+	forumcategoryDescName := forumcategoryFields[0].Descriptor()
+	// forumcategory.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	forumcategory.NameValidator = func() func(string) error {
+		validators := forumcategoryDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// forumcategoryDescSlug is the schema descriptor for slug field.
+	forumcategoryDescSlug := forumcategoryFields[1].Descriptor()
+	// forumcategory.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	forumcategory.SlugValidator = func() func(string) error {
+		validators := forumcategoryDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// forumcategoryDescDescription is the schema descriptor for description field.
+	forumcategoryDescDescription := forumcategoryFields[2].Descriptor()
+	// forumcategory.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	forumcategory.DescriptionValidator = forumcategoryDescDescription.Validators[0].(func(string) error)
 	membershipMixin := schema.Membership{}.Mixin()
 	membership.Policy = privacy.NewPolicies(schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -444,6 +569,132 @@ func init() {
 			return nil
 		}
 	}()
+	newsitemMixin := schema.NewsItem{}.Mixin()
+	newsitem.Policy = privacy.NewPolicies(schema.NewsItem{})
+	newsitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := newsitem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	newsitemMixinHooks0 := newsitemMixin[0].Hooks()
+	newsitemHooks := schema.NewsItem{}.Hooks()
+
+	newsitem.Hooks[1] = newsitemMixinHooks0[0]
+
+	newsitem.Hooks[2] = newsitemHooks[0]
+
+	newsitem.Hooks[3] = newsitemHooks[1]
+
+	newsitem.Hooks[4] = newsitemHooks[2]
+
+	newsitem.Hooks[5] = newsitemHooks[3]
+	newsitemMixinFields1 := newsitemMixin[1].Fields()
+	_ = newsitemMixinFields1
+	newsitemFields := schema.NewsItem{}.Fields()
+	_ = newsitemFields
+	// newsitemDescCreatedAt is the schema descriptor for created_at field.
+	newsitemDescCreatedAt := newsitemMixinFields1[0].Descriptor()
+	// newsitem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	newsitem.DefaultCreatedAt = newsitemDescCreatedAt.Default.(func() time.Time)
+	// newsitemDescUpdatedAt is the schema descriptor for updated_at field.
+	newsitemDescUpdatedAt := newsitemMixinFields1[1].Descriptor()
+	// newsitem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	newsitem.DefaultUpdatedAt = newsitemDescUpdatedAt.Default.(func() time.Time)
+	// newsitem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	newsitem.UpdateDefaultUpdatedAt = newsitemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// newsitemDescTitle is the schema descriptor for title field.
+	newsitemDescTitle := newsitemFields[0].Descriptor()
+	// newsitem.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	newsitem.TitleValidator = func() func(string) error {
+		validators := newsitemDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// newsitemDescSummary is the schema descriptor for summary field.
+	newsitemDescSummary := newsitemFields[1].Descriptor()
+	// newsitem.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	newsitem.SummaryValidator = newsitemDescSummary.Validators[0].(func(string) error)
+	// newsitemDescBody is the schema descriptor for body field.
+	newsitemDescBody := newsitemFields[2].Descriptor()
+	// newsitem.BodyValidator is a validator for the "body" field. It is called by the builders before save.
+	newsitem.BodyValidator = func() func(string) error {
+		validators := newsitemDescBody.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(body string) error {
+			for _, fn := range fns {
+				if err := fn(body); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// newsitemDescBodyHTML is the schema descriptor for body_html field.
+	newsitemDescBodyHTML := newsitemFields[3].Descriptor()
+	// newsitem.DefaultBodyHTML holds the default value on creation for the body_html field.
+	newsitem.DefaultBodyHTML = newsitemDescBodyHTML.Default.(string)
+	// newsitemDescLanguage is the schema descriptor for language field.
+	newsitemDescLanguage := newsitemFields[4].Descriptor()
+	// newsitem.DefaultLanguage holds the default value on creation for the language field.
+	newsitem.DefaultLanguage = newsitemDescLanguage.Default.(string)
+	// newsitem.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	newsitem.LanguageValidator = func() func(string) error {
+		validators := newsitemDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	notificationMixin := schema.Notification{}.Mixin()
+	notification.Policy = privacy.NewPolicies(schema.Notification{})
+	notification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationMixinFields0 := notificationMixin[0].Fields()
+	_ = notificationMixinFields0
+	notificationFields := schema.Notification{}.Fields()
+	_ = notificationFields
+	// notificationDescCreatedAt is the schema descriptor for created_at field.
+	notificationDescCreatedAt := notificationMixinFields0[0].Descriptor()
+	// notification.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notification.DefaultCreatedAt = notificationDescCreatedAt.Default.(func() time.Time)
+	// notificationDescUpdatedAt is the schema descriptor for updated_at field.
+	notificationDescUpdatedAt := notificationMixinFields0[1].Descriptor()
+	// notification.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notification.DefaultUpdatedAt = notificationDescUpdatedAt.Default.(func() time.Time)
+	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	partnershipMixin := schema.Partnership{}.Mixin()
 	partnership.Policy = privacy.NewPolicies(schema.Partnership{})
 	partnership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -549,6 +800,69 @@ func init() {
 	phaseDescTitle := phaseFields[1].Descriptor()
 	// phase.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	phase.TitleValidator = phaseDescTitle.Validators[0].(func(string) error)
+	postMixin := schema.Post{}.Mixin()
+	post.Policy = privacy.NewPolicies(schema.Post{})
+	post.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := post.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	postMixinHooks0 := postMixin[0].Hooks()
+	postHooks := schema.Post{}.Hooks()
+
+	post.Hooks[1] = postMixinHooks0[0]
+
+	post.Hooks[2] = postHooks[0]
+
+	post.Hooks[3] = postHooks[1]
+
+	post.Hooks[4] = postHooks[2]
+
+	post.Hooks[5] = postHooks[3]
+
+	post.Hooks[6] = postHooks[4]
+
+	post.Hooks[7] = postHooks[5]
+	postMixinFields1 := postMixin[1].Fields()
+	_ = postMixinFields1
+	postFields := schema.Post{}.Fields()
+	_ = postFields
+	// postDescCreatedAt is the schema descriptor for created_at field.
+	postDescCreatedAt := postMixinFields1[0].Descriptor()
+	// post.DefaultCreatedAt holds the default value on creation for the created_at field.
+	post.DefaultCreatedAt = postDescCreatedAt.Default.(func() time.Time)
+	// postDescUpdatedAt is the schema descriptor for updated_at field.
+	postDescUpdatedAt := postMixinFields1[1].Descriptor()
+	// post.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	post.DefaultUpdatedAt = postDescUpdatedAt.Default.(func() time.Time)
+	// post.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	post.UpdateDefaultUpdatedAt = postDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// postDescBody is the schema descriptor for body field.
+	postDescBody := postFields[0].Descriptor()
+	// post.BodyValidator is a validator for the "body" field. It is called by the builders before save.
+	post.BodyValidator = func() func(string) error {
+		validators := postDescBody.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(body string) error {
+			for _, fn := range fns {
+				if err := fn(body); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// postDescBodyHTML is the schema descriptor for body_html field.
+	postDescBodyHTML := postFields[1].Descriptor()
+	// post.DefaultBodyHTML holds the default value on creation for the body_html field.
+	post.DefaultBodyHTML = postDescBodyHTML.Default.(string)
 	projectMixin := schema.Project{}.Mixin()
 	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -602,6 +916,33 @@ func init() {
 	projectDescBudgetEur := projectFields[5].Descriptor()
 	// project.BudgetEurValidator is a validator for the "budget_eur" field. It is called by the builders before save.
 	project.BudgetEurValidator = projectDescBudgetEur.Validators[0].(func(float64) error)
+	reactionMixin := schema.Reaction{}.Mixin()
+	reaction.Policy = privacy.NewPolicies(schema.Reaction{})
+	reaction.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := reaction.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	reactionHooks := schema.Reaction{}.Hooks()
+
+	reaction.Hooks[1] = reactionHooks[0]
+	reactionMixinFields0 := reactionMixin[0].Fields()
+	_ = reactionMixinFields0
+	reactionFields := schema.Reaction{}.Fields()
+	_ = reactionFields
+	// reactionDescCreatedAt is the schema descriptor for created_at field.
+	reactionDescCreatedAt := reactionMixinFields0[0].Descriptor()
+	// reaction.DefaultCreatedAt holds the default value on creation for the created_at field.
+	reaction.DefaultCreatedAt = reactionDescCreatedAt.Default.(func() time.Time)
+	// reactionDescUpdatedAt is the schema descriptor for updated_at field.
+	reactionDescUpdatedAt := reactionMixinFields0[1].Descriptor()
+	// reaction.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	reaction.DefaultUpdatedAt = reactionDescUpdatedAt.Default.(func() time.Time)
+	// reaction.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	reaction.UpdateDefaultUpdatedAt = reactionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	regionMixin := schema.Region{}.Mixin()
 	region.Policy = privacy.NewPolicies(schema.Region{})
 	region.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -681,6 +1022,79 @@ func init() {
 	sessionDescClientAddress := sessionFields[3].Descriptor()
 	// session.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	session.ClientAddressValidator = sessionDescClientAddress.Validators[0].(func(string) error)
+	topicMixin := schema.Topic{}.Mixin()
+	topic.Policy = privacy.NewPolicies(schema.Topic{})
+	topic.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := topic.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	topicMixinHooks0 := topicMixin[0].Hooks()
+	topicHooks := schema.Topic{}.Hooks()
+
+	topic.Hooks[1] = topicMixinHooks0[0]
+
+	topic.Hooks[2] = topicHooks[0]
+
+	topic.Hooks[3] = topicHooks[1]
+	topicMixinFields1 := topicMixin[1].Fields()
+	_ = topicMixinFields1
+	topicFields := schema.Topic{}.Fields()
+	_ = topicFields
+	// topicDescCreatedAt is the schema descriptor for created_at field.
+	topicDescCreatedAt := topicMixinFields1[0].Descriptor()
+	// topic.DefaultCreatedAt holds the default value on creation for the created_at field.
+	topic.DefaultCreatedAt = topicDescCreatedAt.Default.(func() time.Time)
+	// topicDescUpdatedAt is the schema descriptor for updated_at field.
+	topicDescUpdatedAt := topicMixinFields1[1].Descriptor()
+	// topic.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	topic.DefaultUpdatedAt = topicDescUpdatedAt.Default.(func() time.Time)
+	// topic.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	topic.UpdateDefaultUpdatedAt = topicDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// topicDescTitle is the schema descriptor for title field.
+	topicDescTitle := topicFields[0].Descriptor()
+	// topic.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	topic.TitleValidator = func() func(string) error {
+		validators := topicDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// topicDescTags is the schema descriptor for tags field.
+	topicDescTags := topicFields[1].Descriptor()
+	// topic.TagsValidator is a validator for the "tags" field. It is called by the builders before save.
+	topic.TagsValidator = topicDescTags.Validators[0].(func([]string) error)
+	// topicDescPinned is the schema descriptor for pinned field.
+	topicDescPinned := topicFields[2].Descriptor()
+	// topic.DefaultPinned holds the default value on creation for the pinned field.
+	topic.DefaultPinned = topicDescPinned.Default.(bool)
+	// topicDescLocked is the schema descriptor for locked field.
+	topicDescLocked := topicFields[3].Descriptor()
+	// topic.DefaultLocked holds the default value on creation for the locked field.
+	topic.DefaultLocked = topicDescLocked.Default.(bool)
+	// topicDescReplyCount is the schema descriptor for reply_count field.
+	topicDescReplyCount := topicFields[4].Descriptor()
+	// topic.DefaultReplyCount holds the default value on creation for the reply_count field.
+	topic.DefaultReplyCount = topicDescReplyCount.Default.(int)
+	// topic.ReplyCountValidator is a validator for the "reply_count" field. It is called by the builders before save.
+	topic.ReplyCountValidator = topicDescReplyCount.Validators[0].(func(int) error)
+	// topicDescLastActivityAt is the schema descriptor for last_activity_at field.
+	topicDescLastActivityAt := topicFields[5].Descriptor()
+	// topic.DefaultLastActivityAt holds the default value on creation for the last_activity_at field.
+	topic.DefaultLastActivityAt = topicDescLastActivityAt.Default.(func() time.Time)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -749,8 +1163,26 @@ func init() {
 			return nil
 		}
 	}()
+	// userDescHandle is the schema descriptor for handle field.
+	userDescHandle := userFields[2].Descriptor()
+	// user.HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	user.HandleValidator = func() func(string) error {
+		validators := userDescHandle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(handle string) error {
+			for _, fn := range fns {
+				if err := fn(handle); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// userDescPreferredLanguage is the schema descriptor for preferred_language field.
-	userDescPreferredLanguage := userFields[2].Descriptor()
+	userDescPreferredLanguage := userFields[3].Descriptor()
 	// user.DefaultPreferredLanguage holds the default value on creation for the preferred_language field.
 	user.DefaultPreferredLanguage = userDescPreferredLanguage.Default.(string)
 	// user.PreferredLanguageValidator is a validator for the "preferred_language" field. It is called by the builders before save.
@@ -770,7 +1202,7 @@ func init() {
 		}
 	}()
 	// userDescDisabled is the schema descriptor for disabled field.
-	userDescDisabled := userFields[4].Descriptor()
+	userDescDisabled := userFields[5].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
 }

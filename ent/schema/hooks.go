@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/internal/i18n"
+	"github.com/bridgesoftrust/hub/internal/mention"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/validation"
 )
@@ -198,13 +199,16 @@ func checkSide(byID map[int]pairCountry, id int, field, rule string, ok func(pai
 	return nil
 }
 
-// normalizeEmail stores e-mail addresses trimmed and in lower case, so that
-// the unique index makes them unique case-insensitively.
-func normalizeEmail() ent.Hook {
+// normalizeUser stores e-mail addresses and handles trimmed and in lower
+// case, so that the unique indexes make them unique case-insensitively.
+func normalizeUser() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.UserFunc(func(ctx context.Context, m *gen.UserMutation) (ent.Value, error) {
 			if email, ok := m.Email(); ok {
 				m.SetEmail(strings.ToLower(strings.TrimSpace(email)))
+			}
+			if handle, ok := m.Handle(); ok {
+				m.SetHandle(mention.Normalize(handle))
 			}
 			return next.Mutate(ctx, m)
 		})

@@ -52,6 +52,8 @@ func (Municipality) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads. No has-projects filter: it would reveal concept projects.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.From("news_items", NewsItem.Type).Ref("municipalities").Comment("News items about it (drafts only for their authors and the secretariat).").
+			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }
 

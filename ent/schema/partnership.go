@@ -45,6 +45,8 @@ func (Partnership) Edges() []ent.Edge {
 			Comment("No has-projects filter: it would reveal concept projects; filter projects instead.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("activities", Activity.Type).Annotations(entgql.RelayConnection()),
+		edge.From("news_items", NewsItem.Type).Ref("partnerships").Comment("News items about it (drafts only for their authors and the secretariat).").
+			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }
 

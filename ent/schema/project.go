@@ -39,6 +39,8 @@ func (Project) Edges() []ent.Edge {
 		edge.From("partnership", Partnership.Type).Ref("projects").Field("partnership_id").Unique().Required(),
 		edge.From("lead_municipality", Municipality.Type).Ref("led_projects").Field("lead_municipality_id").Unique(),
 		edge.From("funders", Association.Type).Ref("funded_projects").Annotations(entgql.RelayConnection()),
+		edge.From("news_items", NewsItem.Type).Ref("projects").Comment("News items about it (drafts only for their authors and the secretariat).").
+			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }
 

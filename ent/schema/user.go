@@ -24,6 +24,9 @@ func (User) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.String("display_name").NotEmpty().MaxLen(120).Validate(notBlank).
 			Annotations(entgql.OrderField("DISPLAY_NAME")),
+		field.String("handle").Optional().Nillable().Unique().MaxLen(30).Validate(validHandle).
+			Comment("Optional unique name by which posts mention the user (@handle): 3 to 30 lower-case letters, digits or underscores; stored in lower case.").
+			Annotations(entgql.OrderField("HANDLE"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.String("preferred_language").Default("en").MaxLen(12).Validate(validLanguage),
 		field.Enum("role").Values("NONE", "SECRETARIAT", "ANALYST").Default("NONE").
 			Comment("Global role: SECRETARIAT administers everything, ANALYST reads everything that is not personal.").
@@ -41,6 +44,7 @@ func (User) Edges() []ent.Edge {
 		edge.To("memberships", Membership.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip()),
 		edge.To("api_keys", APIKey.Type).Annotations(entgql.Skip()),
+		edge.From("mentioned_in", Post.Type).Ref("mentions").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -48,7 +52,7 @@ func (User) Edges() []ent.Edge {
 func (User) Indexes() []ent.Index { return []ent.Index{index.Fields("role")} }
 
 // Hooks of the User.
-func (User) Hooks() []ent.Hook { return []ent.Hook{normalizeEmail()} }
+func (User) Hooks() []ent.Hook { return []ent.Hook{normalizeUser()} }
 
 // Policy of the User.
 func (User) Policy() ent.Policy { return userPolicy() }

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bridgesoftrust/hub/internal/i18n"
+	"github.com/bridgesoftrust/hub/internal/mention"
 )
 
 // notBlank refuses text that is only white space.
@@ -36,5 +39,46 @@ func validEmail(s string) error {
 	return nil
 }
 
+// validHandle accepts a user's handle, by which posts mention them.
+func validHandle(s string) error { return mention.Validate(s) }
+
 // validLanguage accepts a language code such as "en", "uk" or "pt-BR".
 func validLanguage(s string) error { return i18n.ValidateCode(s) }
+
+// slugPattern is lower-case words of letters and digits joined by hyphens.
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// validSlug accepts a slug such as "water-and-energy".
+func validSlug(s string) error {
+	if !slugPattern.MatchString(s) {
+		return fmt.Errorf("%q is not a slug such as water-and-energy (lower-case letters and digits joined by hyphens)", s)
+	}
+	return nil
+}
+
+// Limits of topic tags.
+const (
+	maxTags   = 10
+	maxTagLen = 40
+)
+
+// validTags accepts up to maxTags distinct, non-blank, lower-case tags of
+// at most maxTagLen characters.
+func validTags(tags []string) error {
+	if len(tags) > maxTags {
+		return fmt.Errorf("at most %d tags, got %d", maxTags, len(tags))
+	}
+	seen := map[string]bool{}
+	for _, t := range tags {
+		switch {
+		case strings.TrimSpace(t) != t || t == "" || utf8.RuneCountInString(t) > maxTagLen:
+			return fmt.Errorf("tag %q must be 1 to %d characters without surrounding spaces", t, maxTagLen)
+		case strings.ToLower(t) != t:
+			return fmt.Errorf("tag %q must be in lower case", t)
+		case seen[t]:
+			return fmt.Errorf("tag %q is repeated", t)
+		}
+		seen[t] = true
+	}
+	return nil
+}

@@ -26,6 +26,8 @@ const (
 	FieldEmail = "email"
 	// FieldDisplayName holds the string denoting the display_name field in the database.
 	FieldDisplayName = "display_name"
+	// FieldHandle holds the string denoting the handle field in the database.
+	FieldHandle = "handle"
 	// FieldPreferredLanguage holds the string denoting the preferred_language field in the database.
 	FieldPreferredLanguage = "preferred_language"
 	// FieldRole holds the string denoting the role field in the database.
@@ -40,6 +42,8 @@ const (
 	EdgeSessions = "sessions"
 	// EdgeAPIKeys holds the string denoting the api_keys edge name in mutations.
 	EdgeAPIKeys = "api_keys"
+	// EdgeMentionedIn holds the string denoting the mentioned_in edge name in mutations.
+	EdgeMentionedIn = "mentioned_in"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -63,6 +67,11 @@ const (
 	APIKeysInverseTable = "api_keys"
 	// APIKeysColumn is the table column denoting the api_keys relation/edge.
 	APIKeysColumn = "user_id"
+	// MentionedInTable is the table that holds the mentioned_in relation/edge. The primary key declared below.
+	MentionedInTable = "post_mentions"
+	// MentionedInInverseTable is the table name for the Post entity.
+	// It exists in this package in order to avoid circular dependency with the "post" package.
+	MentionedInInverseTable = "posts"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -72,11 +81,18 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldEmail,
 	FieldDisplayName,
+	FieldHandle,
 	FieldPreferredLanguage,
 	FieldRole,
 	FieldDisabled,
 	FieldPasswordHash,
 }
+
+var (
+	// MentionedInPrimaryKey and MentionedInColumn2 are the table columns denoting the
+	// primary key for the mentioned_in relation (M2M).
+	MentionedInPrimaryKey = []string{"post_id", "user_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -106,6 +122,8 @@ var (
 	EmailValidator func(string) error
 	// DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	DisplayNameValidator func(string) error
+	// HandleValidator is a validator for the "handle" field. It is called by the builders before save.
+	HandleValidator func(string) error
 	// DefaultPreferredLanguage holds the default value on creation for the "preferred_language" field.
 	DefaultPreferredLanguage string
 	// PreferredLanguageValidator is a validator for the "preferred_language" field. It is called by the builders before save.
@@ -169,6 +187,11 @@ func ByDisplayName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDisplayName, opts...).ToFunc()
 }
 
+// ByHandle orders the results by the handle field.
+func ByHandle(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHandle, opts...).ToFunc()
+}
+
 // ByPreferredLanguage orders the results by the preferred_language field.
 func ByPreferredLanguage(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPreferredLanguage, opts...).ToFunc()
@@ -230,6 +253,20 @@ func ByAPIKeys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAPIKeysStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByMentionedInCount orders the results by mentioned_in count.
+func ByMentionedInCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMentionedInStep(), opts...)
+	}
+}
+
+// ByMentionedIn orders the results by mentioned_in terms.
+func ByMentionedIn(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMentionedInStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -249,6 +286,13 @@ func newAPIKeysStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(APIKeysInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, APIKeysTable, APIKeysColumn),
+	)
+}
+func newMentionedInStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MentionedInInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, MentionedInTable, MentionedInPrimaryKey...),
 	)
 }
 

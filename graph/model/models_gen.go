@@ -22,6 +22,24 @@ type CreateAPIKeyPayload struct {
 	Secret string      `json:"secret"`
 }
 
+// A new post in a topic, optionally answering another post of the same topic.
+type CreatePostInput struct {
+	TopicID int `json:"topicId"`
+	// Markdown.
+	Body      string `json:"body"`
+	ReplyToID *int   `json:"replyToId,omitempty"`
+}
+
+// A new topic and its first post, which is the topic's body.
+type CreateTopicInput struct {
+	CategoryID int    `json:"categoryId"`
+	Title      string `json:"title"`
+	// Markdown.
+	Body string `json:"body"`
+	// Up to 10 lower-case tags.
+	Tags []string `json:"tags,omitempty"`
+}
+
 type CreateUserInput struct {
 	Email       string `json:"email"`
 	DisplayName string `json:"displayName"`
@@ -43,8 +61,15 @@ type LoginPayload struct {
 	User      *ent.User `json:"user"`
 }
 
+type UpdatePostInput struct {
+	// Markdown; replaces the body and sets editedAt.
+	Body string `json:"body"`
+}
+
 type UpdateUserInput struct {
-	DisplayName       *string `json:"displayName,omitempty"`
+	DisplayName *string `json:"displayName,omitempty"`
+	// The name by which posts mention the user (@handle): 3 to 30 lower-case letters, digits or underscores, unique.
+	Handle            *string `json:"handle,omitempty"`
 	PreferredLanguage *string `json:"preferredLanguage,omitempty"`
 	// Only the secretariat changes roles.
 	Role *user.Role `json:"role,omitempty"`

@@ -1,0 +1,256 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// The forum: categories hold topics, topics hold posts; users react to
+// posts, mention each other in them and flag them for moderation. Who sees
+// what is the categories' visibility (see internal/authz/forum.go). Edges
+// that lead to records the caller may not see (hidden posts, users for
+// anonymous callers, flags) skip the generated where filters, so that no
+// has-edge filter can probe them; see partnership.go.
+
+// skipInputs keeps an edge or field out of entgql's mutation inputs.
+var skipInputs = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// noProbe keeps an edge out of the where filters and mutation inputs.
+var noProbe = entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// ForumCategory groups forum topics; its visibility says who reads them.
+type ForumCategory struct{ ent.Schema }
+
+// Mixin of the ForumCategory.
+func (ForumCategory) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
+
+// Fields of the ForumCategory.
+func (ForumCategory) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(100).Validate(notBlank).Annotations(entgql.OrderField("NAME")),
+		field.String("slug").Unique().NotEmpty().MaxLen(60).Validate(validSlug).
+			Comment("Short lower-case key for addresses, e.g. water-and-energy.").Annotations(entgql.OrderField("SLUG")),
+		field.String("description").Optional().MaxLen(2000),
+		field.Enum("visibility").Values("PUBLIC", "MEMBERS", "SECRETARIAT").Default("PUBLIC").
+			Comment("PUBLIC: anyone reads; MEMBERS: signed-in users; SECRETARIAT: the Hub secretariat only.").
+			Annotations(entgql.OrderField("VISIBILITY")),
+	}
+}
+
+// Edges of the ForumCategory.
+func (ForumCategory) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("topics", Topic.Type).Annotations(entgql.RelayConnection(), skipInputs),
+	}
+}
+
+// Policy of the ForumCategory: readers by visibility; the secretariat writes.
+func (ForumCategory) Policy() ent.Policy { return forumCategoryPolicy() }
+
+// Annotations of the ForumCategory.
+func (ForumCategory) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}
+
+// Topic is a forum thread: a title and the posts under it, the first of
+// which is its body.
+type Topic struct{ ent.Schema }
+
+// Mixin of the Topic.
+func (Topic) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
+
+// Fields of the Topic.
+func (Topic) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("title").NotEmpty().MaxLen(200).Validate(notBlank).Annotations(entgql.OrderField("TITLE")),
+		field.Strings("tags").Optional().Validate(validTags).Comment("Up to 10 lower-case tags of at most 40 characters."),
+		field.Bool("pinned").Default(false).Comment("Pinned topics are listed first (the secretariat pins).").
+			Annotations(entgql.OrderField("PINNED")),
+		field.Bool("locked").Default(false).Comment("Nobody but the secretariat posts in a locked topic."),
+		field.Int("reply_count").Default(0).Min(0).Comment("Visible posts after the first, kept by hooks.").
+			Annotations(entgql.OrderField("REPLY_COUNT")),
+		field.Time("last_activity_at").Default(time.Now).Comment("When the last visible post was written, kept by hooks.").
+			Annotations(entgql.OrderField("LAST_ACTIVITY_AT")),
+		field.Int("category_id"),
+		field.Int("author_id").Optional().Nillable().Immutable().
+			Comment("Set to the signed-in user on creation; null in the API for callers who may not see users."),
+	}
+}
+
+// Edges of the Topic.
+func (Topic) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("category", ForumCategory.Type).Ref("topics").Field("category_id").Unique().Required(),
+		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("posts", Post.Type).Comment("In the order they were written; the first is the topic's body.").
+			Annotations(entgql.RelayConnection(), noProbe),
+	}
+}
+
+// Indexes of the Topic.
+func (Topic) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("category_id", "last_activity_at"), index.Fields("author_id")}
+}
+
+// Hooks of the Topic.
+func (Topic) Hooks() []ent.Hook { return topicHooks() }
+
+// Policy of the Topic: readers of its category read it; they create topics.
+func (Topic) Policy() ent.Policy { return topicPolicy() }
+
+// Annotations of the Topic.
+func (Topic) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder()}
+}
+
+// Post is a message in a topic, written in Markdown and stored also as
+// sanitized HTML.
+type Post struct{ ent.Schema }
+
+// Mixin of the Post.
+func (Post) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
+
+// Fields of the Post.
+func (Post) Fields() []ent.Field {
+	return []ent.Field{
+		field.Text("body").NotEmpty().MaxLen(20000).Validate(notBlank).Comment("Markdown."),
+		field.Text("body_html").Default("").Comment("The body rendered to HTML and sanitized, kept by a hook.").
+			Annotations(skipInputs),
+		field.Time("edited_at").Optional().Nillable().Comment("When the author last changed the body."),
+		field.Time("hidden_at").Optional().Nillable().
+			Comment("When a moderator (or the author, deleting it) hid the post; hidden posts are shown to their author and the secretariat only."),
+		field.Int("topic_id").Immutable(),
+		field.Int("author_id").Optional().Nillable().Immutable().
+			Comment("Set to the signed-in user on creation; null in the API for callers who may not see users."),
+		field.Int("reply_to_id").Optional().Nillable().Immutable().Comment("The post of the same topic this one answers."),
+		field.Int("hidden_by_id").Optional().Nillable().Comment("The moderator who hid the post; kept out of the API (see the audit log).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Edges of the Post.
+func (Post) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("topic", Topic.Type).Ref("posts").Field("topic_id").Unique().Required().Immutable(),
+		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("replies", Post.Type).Annotations(entgql.RelayConnection(), noProbe).
+			From("reply_to").Field("reply_to_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("hidden_by", User.Type).Field("hidden_by_id").Unique().Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("mentions", User.Type).Comment("Users the body mentions by @handle, kept by a hook.").Annotations(noProbe),
+		edge.To("reactions", Reaction.Type).Annotations(entgql.RelayConnection(), noProbe),
+		edge.To("flags", Flag.Type).Comment("Reports of the post: the secretariat sees all, users their own.").
+			Annotations(entgql.RelayConnection(), noProbe),
+	}
+}
+
+// Indexes of the Post.
+func (Post) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("topic_id"), index.Fields("author_id"), index.Fields("reply_to_id")}
+}
+
+// Hooks of the Post.
+func (Post) Hooks() []ent.Hook { return postHooks() }
+
+// Policy of the Post.
+func (Post) Policy() ent.Policy { return postPolicy() }
+
+// Annotations of the Post.
+func (Post) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder()}
+}
+
+// Reaction is a user's reaction of one kind to a post; a user gives each
+// kind at most once per post.
+type Reaction struct{ ent.Schema }
+
+// Mixin of the Reaction.
+func (Reaction) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Reaction.
+func (Reaction) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("LIKE", "THANKS", "INSIGHTFUL", "SUPPORT").Immutable(),
+		field.Int("post_id").Immutable(),
+		field.Int("user_id").Optional().Nillable().Immutable().
+			Comment("Set to the signed-in user; null in the API for callers who may not see users."),
+	}
+}
+
+// Edges of the Reaction.
+func (Reaction) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("post", Post.Type).Ref("reactions").Field("post_id").Unique().Required().Immutable(),
+		edge.To("user", User.Type).Field("user_id").Unique().Immutable().Annotations(noProbe),
+	}
+}
+
+// Indexes of the Reaction.
+func (Reaction) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("post_id", "user_id", "kind").Unique(), index.Fields("user_id")}
+}
+
+// Hooks of the Reaction.
+func (Reaction) Hooks() []ent.Hook { return reactionHooks() }
+
+// Policy of the Reaction: visible with its post; users add and remove their own.
+func (Reaction) Policy() ent.Policy { return reactionPolicy() }
+
+// Annotations of the Reaction.
+func (Reaction) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Flag is a user's report of a post to the moderators, with a reason. A
+// user flags a post at most once.
+type Flag struct{ ent.Schema }
+
+// Mixin of the Flag.
+func (Flag) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} }
+
+// Fields of the Flag.
+func (Flag) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("reason").NotEmpty().MaxLen(1000).Validate(notBlank),
+		field.Enum("status").Values("OPEN", "RESOLVED").Default("OPEN").Annotations(entgql.OrderField("STATUS")),
+		field.Enum("resolution").Values("HIDE", "RESTORE", "DISMISS").Optional().Nillable().
+			Comment("What the moderator did: hid the post, restored it, or dismissed the report."),
+		field.Time("resolved_at").Optional().Nillable(),
+		field.Int("post_id").Immutable(),
+		field.Int("reporter_id").Immutable(),
+		field.Int("resolved_by_id").Optional().Nillable(),
+	}
+}
+
+// Edges of the Flag.
+func (Flag) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("post", Post.Type).Ref("flags").Field("post_id").Unique().Required().Immutable().Annotations(noProbe),
+		edge.To("reporter", User.Type).Field("reporter_id").Unique().Required().Immutable().Annotations(noProbe),
+		edge.To("resolved_by", User.Type).Field("resolved_by_id").Unique().Annotations(noProbe),
+	}
+}
+
+// Indexes of the Flag.
+func (Flag) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("post_id", "reporter_id").Unique(), index.Fields("status"), index.Fields("reporter_id")}
+}
+
+// Hooks of the Flag.
+func (Flag) Hooks() []ent.Hook { return flagHooks() }
+
+// Policy of the Flag: the secretariat and the reporter read it.
+func (Flag) Policy() ent.Policy { return flagPolicy() }
+
+// Annotations of the Flag.
+func (Flag) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder()}
+}

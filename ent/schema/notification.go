@@ -1,0 +1,63 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Notification tells a user about an event: a reply to their topic or
+// post, a mention, or published news about their municipality. Hooks
+// create notifications in the transaction of the event; each event
+// notifies a user once, enforced by unique indexes on (recipient, kind,
+// subject), where the subject is the post or the news item.
+type Notification struct{ ent.Schema }
+
+// Mixin of the Notification.
+func (Notification) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Fields of the Notification.
+func (Notification) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("REPLY", "MENTION", "NEWS").Immutable().Annotations(entgql.OrderField("KIND")),
+		field.Time("read_at").Optional().Nillable(),
+		field.Int("recipient_id").Immutable(),
+		field.Int("actor_id").Optional().Nillable().Immutable().Comment("Who caused the event."),
+		field.Int("post_id").Optional().Nillable().Immutable().Comment("The subject of REPLY and MENTION."),
+		field.Int("topic_id").Optional().Nillable().Immutable().Comment("The topic of the post."),
+		field.Int("news_item_id").Optional().Nillable().Immutable().Comment("The subject of NEWS."),
+	}
+}
+
+// Edges of the Notification.
+func (Notification) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("recipient", User.Type).Field("recipient_id").Unique().Required().Immutable().Annotations(noProbe),
+		edge.To("actor", User.Type).Field("actor_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("post", Post.Type).Field("post_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("topic", Topic.Type).Field("topic_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("news_item", NewsItem.Type).Field("news_item_id").Unique().Immutable().Annotations(noProbe),
+	}
+}
+
+// Indexes of the Notification. NULLs are distinct in unique indexes on
+// both databases, so each index constrains only the rows of its subject.
+func (Notification) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("recipient_id", "kind", "post_id").Unique(),
+		index.Fields("recipient_id", "kind", "news_item_id").Unique(),
+		index.Fields("recipient_id", "read_at"),
+	}
+}
+
+// Policy of the Notification: users read their own and mark them read;
+// only the Hub's hooks create them.
+func (Notification) Policy() ent.Policy { return notificationPolicy() }
+
+// Annotations of the Notification.
+func (Notification) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder()}
+}
