@@ -91,34 +91,30 @@ type Session struct {
 }
 
 // Login checks an e-mail address and password and opens a session. Failed
-// attempts are throttled per account and per client address; the error
-// does not say whether the address has an account.
+// attempts are throttled per account and per client address (an attempt
+// counts as failed from its start until the password proves right, so
+// that concurrent guesses cannot exceed the limits); the error does not
+// say whether the address has an account.
 func (s *Service) Login(ctx context.Context, email, password, clientAddress string) (*Session, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	keys := []struct {
-		key   string
-		limit int
-	}{{accountKey(email), s.cfg.Throttle.PerAccount}, {"address:" + clientAddress, s.cfg.Throttle.PerAddress}}
-	for _, k := range keys {
-		if until := s.throttle.blockedUntil(k.key, k.limit); !until.IsZero() {
-			return nil, &TooManyAttemptsError{RetryAt: until}
-		}
+	account, address := accountKey(email), "address:"+clientAddress
+	at, retryAt := s.throttle.begin(limit{account, s.cfg.Throttle.PerAccount}, limit{address, s.cfg.Throttle.PerAddress})
+	if !retryAt.IsZero() {
+		return nil, &TooManyAttemptsError{RetryAt: retryAt}
 	}
 	u, err := s.checkPassword(ctx, email, password)
 	if errors.Is(err, errRefused) {
-		var delay time.Duration
-		for _, k := range keys {
-			delay = max(delay, s.throttle.fail(k.key))
-		}
 		s.logger.InfoContext(ctx, "sign-in failed", "client", clientAddress, "reason", err)
-		sleep(ctx, delay)
+		sleep(ctx, max(s.throttle.delay(account), s.throttle.delay(address)))
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
 		// The store failed: not a wrong guess, so not counted as one.
+		s.throttle.undo(at, account, address)
 		return nil, fmt.Errorf("checking the password: %w", err)
 	}
-	s.throttle.forget(keys[0].key)
+	s.throttle.forget(account)
+	s.throttle.undo(at, address)
 	return s.openSession(ctx, u, clientAddress)
 }
 

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -29,7 +30,8 @@ func DefaultThrottle() ThrottleConfig {
 		SlowAfter: 3, SlowStep: 200 * time.Millisecond, SlowMax: 2 * time.Second}
 }
 
-// throttle counts recent failed logins per key. The failure lists live in
+// throttle counts recent failed logins per key, and logins under way as
+// failures until they succeed (see begin). The failure lists live in
 // an expiring LRU (golang-lru), so memory stays bounded however many
 // addresses try; the sliding-window count on top is the Hub's own policy.
 type throttle struct {
@@ -54,25 +56,58 @@ func (t *throttle) recent(key string) []time.Time {
 	return list[i:]
 }
 
-// blockedUntil returns when key may try again, or the zero time if it may
-// try now.
-func (t *throttle) blockedUntil(key string, limit int) time.Time {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	list := t.recent(key)
-	if len(list) < limit {
-		return time.Time{}
-	}
-	return list[len(list)-limit].Add(t.cfg.Window)
+// limit is a throttle key with the failures it allows in a window.
+type limit struct {
+	key string
+	max int
 }
 
-// fail records a failure of key and returns how long to delay the answer.
-func (t *throttle) fail(key string) time.Duration {
+// begin starts an attempt under limits. If one of them is reached, it
+// records nothing and returns when the next attempt will be considered.
+// Otherwise it records the attempt as a failure of every key at once,
+// before the password is checked, so that concurrent attempts cannot get
+// past the limits together, and returns the attempt's time (for undo).
+func (t *throttle) begin(limits ...limit) (attempt, retryAt time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	list := append(t.recent(key), t.now())
-	t.fails.Add(key, list)
-	extra := len(list) - t.cfg.SlowAfter
+	for _, l := range limits {
+		list := t.recent(l.key)
+		if len(list) < l.max {
+			continue
+		}
+		if until := list[len(list)-l.max].Add(t.cfg.Window); until.After(retryAt) {
+			retryAt = until
+		}
+	}
+	if !retryAt.IsZero() {
+		return time.Time{}, retryAt
+	}
+	now := t.now()
+	for _, l := range limits {
+		t.fails.Add(l.key, append(slices.Clip(t.recent(l.key)), now))
+	}
+	return now, time.Time{}
+}
+
+// undo removes the attempt begun at from keys: it was not a failure (the
+// password was right, or the store failed before it could be checked).
+func (t *throttle) undo(at time.Time, keys ...string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, key := range keys {
+		list := t.recent(key)
+		if i := slices.IndexFunc(list, at.Equal); i >= 0 {
+			t.fails.Add(key, slices.Delete(slices.Clone(list), i, i+1))
+		}
+	}
+}
+
+// delay returns how long to slow the answer to a failure of key: SlowStep
+// more for each failure in the window past SlowAfter, at most SlowMax.
+func (t *throttle) delay(key string) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	extra := len(t.recent(key)) - t.cfg.SlowAfter
 	if extra <= 0 {
 		return 0
 	}

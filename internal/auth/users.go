@@ -83,13 +83,14 @@ func (s *Service) ChangePassword(ctx context.Context, current, password string) 
 		return err
 	}
 	key := accountKey(u.Email)
-	if until := s.throttle.blockedUntil(key, s.cfg.Throttle.PerAccount); !until.IsZero() {
-		return &TooManyAttemptsError{RetryAt: until}
+	if _, retryAt := s.throttle.begin(limit{key, s.cfg.Throttle.PerAccount}); !retryAt.IsZero() {
+		return &TooManyAttemptsError{RetryAt: retryAt}
 	}
 	if !s.verify(current, u.PasswordHash) {
-		sleep(ctx, s.throttle.fail(key))
+		sleep(ctx, s.throttle.delay(key))
 		return validation.Errorf("current_password", "is wrong")
 	}
+	s.throttle.forget(key)
 	return s.setPassword(ctx, u, password)
 }
 
