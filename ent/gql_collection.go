@@ -4230,7 +4230,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				path  = append(path, alias)
 				query = (&ReactionClient{config: _q.config}).Query()
 			)
-			args := newReactionPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newReactionPaginateArgs(fieldArgs(ctx, new(ReactionWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

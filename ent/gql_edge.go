@@ -681,10 +681,11 @@ func (_m *Post) Mentions(ctx context.Context) (result []*User, err error) {
 }
 
 func (_m *Post) Reactions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ReactionOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ReactionOrder, where *ReactionWhereInput,
 ) (*ReactionConnection, error) {
 	opts := []ReactionPaginateOption{
 		WithReactionOrder(orderBy),
+		WithReactionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]

@@ -6278,6 +6278,10 @@ type PostWhereInput struct {
 	// "topic" edge predicates.
 	HasTopic     *bool              `json:"hasTopic,omitempty"`
 	HasTopicWith []*TopicWhereInput `json:"hasTopicWith,omitempty"`
+
+	// "reactions" edge predicates.
+	HasReactions     *bool                 `json:"hasReactions,omitempty"`
+	HasReactionsWith []*ReactionWhereInput `json:"hasReactionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -6627,6 +6631,24 @@ func (i *PostWhereInput) P() (predicate.Post, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, post.HasTopicWith(with...))
+	}
+	if i.HasReactions != nil {
+		p := post.HasReactions()
+		if !*i.HasReactions {
+			p = post.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReactionsWith) > 0 {
+		with := make([]predicate.Reaction, 0, len(i.HasReactionsWith))
+		for _, w := range i.HasReactionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReactionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, post.HasReactionsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

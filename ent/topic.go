@@ -52,7 +52,7 @@ type TopicEdges struct {
 	Category *ForumCategory `json:"category,omitempty"`
 	// Author holds the value of the author edge.
 	Author *User `json:"author,omitempty"`
-	// In the order they were written; the first is the topic's body.
+	// In the order they were written; the first is the topic's body. No filter here (it would probe hidden posts): filter the root posts by topicID.
 	Posts []*Post `json:"posts,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

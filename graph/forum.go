@@ -37,6 +37,17 @@ func createTopic(ctx context.Context, client *ent.Client, input model.CreateTopi
 	return client.Topic.Get(ctx, t.ID)
 }
 
+// updateVisible loads record id through the viewer's privacy filter, so
+// that a record the viewer may not read looks missing rather than
+// forbidden, and saves the change of it.
+func updateVisible[T any](ctx context.Context, id int, get func(context.Context, int) (T, error), save func(T) (T, error)) (T, error) {
+	rec, err := get(ctx, id)
+	if err != nil {
+		return rec, err
+	}
+	return save(rec)
+}
+
 // hidePost hides a post, recording the viewer as who hid it.
 func hidePost(ctx context.Context, client *ent.Client, id int) error {
 	return client.Post.UpdateOneID(id).SetHiddenAt(time.Now()).SetHiddenByID(viewerID(ctx)).Exec(ctx)

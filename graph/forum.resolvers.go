@@ -24,7 +24,10 @@ func (r *mutationResolver) CreateForumCategory(ctx context.Context, input ent.Cr
 
 // UpdateForumCategory is the resolver for the updateForumCategory field.
 func (r *mutationResolver) UpdateForumCategory(ctx context.Context, id int, input ent.UpdateForumCategoryInput) (*ent.ForumCategory, error) {
-	return ent.FromContext(ctx).ForumCategory.UpdateOneID(id).SetInput(input).Save(ctx)
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.ForumCategory.Get, func(c *ent.ForumCategory) (*ent.ForumCategory, error) {
+		return client.ForumCategory.UpdateOne(c).SetInput(input).Save(ctx)
+	})
 }
 
 // CreateTopic is the resolver for the createTopic field.
@@ -76,12 +79,18 @@ func (r *mutationResolver) ResolveFlag(ctx context.Context, id int, action flag.
 
 // LockTopic is the resolver for the lockTopic field.
 func (r *mutationResolver) LockTopic(ctx context.Context, id int, locked bool) (*ent.Topic, error) {
-	return ent.FromContext(ctx).Topic.UpdateOneID(id).SetLocked(locked).Save(ctx)
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.Topic.Get, func(t *ent.Topic) (*ent.Topic, error) {
+		return client.Topic.UpdateOne(t).SetLocked(locked).Save(ctx)
+	})
 }
 
 // PinTopic is the resolver for the pinTopic field.
 func (r *mutationResolver) PinTopic(ctx context.Context, id int, pinned bool) (*ent.Topic, error) {
-	return ent.FromContext(ctx).Topic.UpdateOneID(id).SetPinned(pinned).Save(ctx)
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.Topic.Get, func(t *ent.Topic) (*ent.Topic, error) {
+		return client.Topic.UpdateOne(t).SetPinned(pinned).Save(ctx)
+	})
 }
 
 // CreateNewsItem is the resolver for the createNewsItem field.
@@ -91,12 +100,18 @@ func (r *mutationResolver) CreateNewsItem(ctx context.Context, input ent.CreateN
 
 // UpdateNewsItem is the resolver for the updateNewsItem field.
 func (r *mutationResolver) UpdateNewsItem(ctx context.Context, id int, input ent.UpdateNewsItemInput) (*ent.NewsItem, error) {
-	return ent.FromContext(ctx).NewsItem.UpdateOneID(id).SetInput(input).Save(ctx)
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.NewsItem.Get, func(n *ent.NewsItem) (*ent.NewsItem, error) {
+		return client.NewsItem.UpdateOne(n).SetInput(input).Save(ctx)
+	})
 }
 
 // PublishNewsItem is the resolver for the publishNewsItem field.
 func (r *mutationResolver) PublishNewsItem(ctx context.Context, id int) (*ent.NewsItem, error) {
-	return ent.FromContext(ctx).NewsItem.UpdateOneID(id).SetStatus(newsitem.StatusPUBLISHED).Save(ctx)
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.NewsItem.Get, func(n *ent.NewsItem) (*ent.NewsItem, error) {
+		return client.NewsItem.UpdateOne(n).SetStatus(newsitem.StatusPUBLISHED).Save(ctx)
+	})
 }
 
 // MarkNotificationRead is the resolver for the markNotificationRead field.

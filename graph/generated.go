@@ -498,7 +498,7 @@ type ComplexityRoot struct {
 		HiddenAt  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Mentions  func(childComplexity int) int
-		Reactions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReactionOrder) int
+		Reactions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReactionOrder, where *ent.ReactionWhereInput) int
 		Replies   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder) int
 		ReplyTo   func(childComplexity int) int
 		ReplyToID func(childComplexity int) int
@@ -3053,7 +3053,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Post.Reactions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ReactionOrder)), true
+		return e.ComplexityRoot.Post.Reactions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ReactionOrder), args["where"].(*ent.ReactionWhereInput)), true
 	case "Post.replies":
 		if e.ComplexityRoot.Post.Replies == nil {
 			break
@@ -7388,6 +7388,14 @@ func (ec *executionContext) field_Post_reactions_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ReactionWhereInput, error) {
+			return ec.unmarshalOReactionWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -18029,7 +18037,7 @@ func (ec *executionContext) _Post_reactions(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Reactions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ReactionOrder))
+			return obj.Reactions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ReactionOrder), fc.Args["where"].(*ent.ReactionWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReactionConnection) graphql.Marshaler {
@@ -32846,7 +32854,7 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "bodyHTML", "bodyHTMLNEQ", "bodyHTMLIn", "bodyHTMLNotIn", "bodyHTMLGT", "bodyHTMLGTE", "bodyHTMLLT", "bodyHTMLLTE", "bodyHTMLContains", "bodyHTMLHasPrefix", "bodyHTMLHasSuffix", "bodyHTMLEqualFold", "bodyHTMLContainsFold", "editedAt", "editedAtNEQ", "editedAtIn", "editedAtNotIn", "editedAtGT", "editedAtGTE", "editedAtLT", "editedAtLTE", "editedAtIsNil", "editedAtNotNil", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "topicID", "topicIDNEQ", "topicIDIn", "topicIDNotIn", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "replyToID", "replyToIDNEQ", "replyToIDIn", "replyToIDNotIn", "replyToIDIsNil", "replyToIDNotNil", "hasTopic", "hasTopicWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "bodyHTML", "bodyHTMLNEQ", "bodyHTMLIn", "bodyHTMLNotIn", "bodyHTMLGT", "bodyHTMLGTE", "bodyHTMLLT", "bodyHTMLLTE", "bodyHTMLContains", "bodyHTMLHasPrefix", "bodyHTMLHasSuffix", "bodyHTMLEqualFold", "bodyHTMLContainsFold", "editedAt", "editedAtNEQ", "editedAtIn", "editedAtNotIn", "editedAtGT", "editedAtGTE", "editedAtLT", "editedAtLTE", "editedAtIsNil", "editedAtNotNil", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "topicID", "topicIDNEQ", "topicIDIn", "topicIDNotIn", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "replyToID", "replyToIDNEQ", "replyToIDIn", "replyToIDNotIn", "replyToIDIsNil", "replyToIDNotNil", "hasTopic", "hasTopicWith", "hasReactions", "hasReactionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33490,6 +33498,20 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasTopicWith = data
+		case "hasReactions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReactions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReactions = data
+		case "hasReactionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReactionsWith"))
+			data, err := ec.unmarshalOReactionWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReactionsWith = data
 		}
 	}
 	return it, nil

@@ -91,7 +91,8 @@ func (Topic) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("category", ForumCategory.Type).Ref("topics").Field("category_id").Unique().Required(),
 		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("posts", Post.Type).Comment("In the order they were written; the first is the topic's body.").
+		edge.To("posts", Post.Type).
+			Comment("In the order they were written; the first is the topic's body. No filter here (it would probe hidden posts): filter the root posts by topicID.").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }
@@ -146,7 +147,7 @@ func (Post) Edges() []ent.Edge {
 			From("reply_to").Field("reply_to_id").Unique().Immutable().Annotations(noProbe),
 		edge.To("hidden_by", User.Type).Field("hidden_by_id").Unique().Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("mentions", User.Type).Comment("Users the body mentions by @handle, kept by a hook.").Annotations(noProbe),
-		edge.To("reactions", Reaction.Type).Annotations(entgql.RelayConnection(), noProbe),
+		edge.To("reactions", Reaction.Type).Annotations(entgql.RelayConnection(), skipInputs),
 		edge.To("flags", Flag.Type).Comment("Reports of the post: the secretariat sees all, users their own.").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
