@@ -22,7 +22,7 @@ var stdin io.Reader = os.Stdin
 // secretariat account and recovery.
 type UserCmd struct {
 	Create      UserCreateCmd      `cmd:"" help:"Create an account."`
-	SetPassword UserSetPasswordCmd `cmd:"" name:"set-password" help:"Replace an account's password and end its sessions."`
+	SetPassword UserSetPasswordCmd `cmd:"" name:"set-password" help:"Replace an account's password, end its sessions and revoke its API keys."`
 	Disable     UserDisableCmd     `cmd:"" help:"Disable an account and end its sessions."`
 }
 

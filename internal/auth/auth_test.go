@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/validation"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 const goodPassword = "correct horse battery staple"
@@ -117,6 +118,38 @@ func TestExpiredAndRevokedCredentials(t *testing.T) {
 		}
 		if _, err := svc.Authenticate(context.Background(), "bts_forged"); !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("forged token: %v", err)
+		}
+	})
+}
+
+func TestSetPasswordRevokesAPIKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		sys := authz.SystemContext(context.Background())
+		svc := newService(t, store)
+		u, err := svc.CreateUser(sys, NewUser{Email: "cy@example.org", DisplayName: "Cy", Password: goodPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := svc.Login(context.Background(), "cy@example.org", goodPassword, "192.0.2.10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := svc.Authenticate(context.Background(), sess.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := svc.CreateAPIKey(viewer.NewContext(context.Background(), v), NewAPIKey{Name: "script", Scopes: []viewer.Scope{viewer.ScopeRead}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Authenticate(context.Background(), key.Secret); err != nil {
+			t.Fatalf("new key refused: %v", err)
+		}
+		if err := svc.SetPassword(sys, u.Email, goodPassword+" again"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Authenticate(context.Background(), key.Secret); !errors.Is(err, ErrRevokedKey) {
+			t.Errorf("key after set-password: %v, want ErrRevokedKey", err)
 		}
 	})
 }

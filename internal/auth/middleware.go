@@ -55,9 +55,16 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := WithClientAddress(r.Context(), remoteHost(r.RemoteAddr))
 		v, err := s.ViewerFor(ctx, r.Header.Get("Authorization"))
+		if err != nil && !isAuthError(err) {
+			// The store failed while checking the credential: the caller
+			// is not at fault and should retry, not sign in again.
+			s.logger.ErrorContext(ctx, "checking credentials", "err", err)
+			writeError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "credentials could not be checked; try again")
+			return
+		}
 		if err != nil {
 			s.logger.InfoContext(ctx, "authentication refused", "err", err)
-			writeUnauthenticated(w, err)
+			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", err.Error())
 			return
 		}
 		if v != nil {
@@ -85,14 +92,16 @@ func PublicError(err error) error {
 	return errors.New("authentication failed")
 }
 
-// writeUnauthenticated answers with a GraphQL error body and status 401.
-func writeUnauthenticated(w http.ResponseWriter, err error) {
-	msg := PublicError(err).Error()
+// writeError answers with a GraphQL error body carrying code; a 401 also
+// names the authentication scheme.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("WWW-Authenticate", `Bearer realm="hub"`)
-	w.WriteHeader(http.StatusUnauthorized)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hub"`)
+	}
+	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": "UNAUTHENTICATED"}}},
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/apikey"
 	"github.com/bridgesoftrust/hub/ent/session"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/authz"
@@ -59,14 +60,19 @@ func askUserPolicy(ctx context.Context, m *ent.UserMutation) error {
 	return user.Policy.EvalMutation(ctx, m)
 }
 
-// SetPassword replaces the password of the user with email and ends their
-// sessions.
+// SetPassword replaces the password of the user with email (recovery from
+// the command line), ends their sessions and revokes their API keys.
 func (s *Service) SetPassword(ctx context.Context, email, password string) error {
 	u, err := s.userByEmail(ctx, email)
 	if err != nil {
 		return err
 	}
-	return s.setPassword(ctx, u, password)
+	if err := s.setPassword(ctx, u, password); err != nil {
+		return err
+	}
+	// Recovery: keys made with a stolen account must not outlive it.
+	return s.db(ctx).APIKey.Update().Where(apikey.UserID(u.ID), apikey.RevokedAtIsNil()).
+		SetRevokedAt(s.now()).Exec(ctx)
 }
 
 // ChangePassword lets the viewer replace their own password after proving

@@ -59,8 +59,8 @@ type Viewer struct {
 	APIKeyID  int
 }
 
-// IsSecretariat reports whether the viewer administers the Hub and the
-// credential allows writing.
+// IsSecretariat reports whether the viewer administers the Hub. Whether
+// the credential may write is a separate check (Has(ScopeWrite)).
 func (v *Viewer) IsSecretariat() bool { return v != nil && v.Role == RoleSecretariat }
 
 // ReadsAll reports whether the viewer may read every non-personal record:
