@@ -24,7 +24,8 @@
 //
 // The map query under concurrency: hub serve on hub_bench (seeded by
 // BenchmarkMapQuery) and wrk with testdata/mapquery.lua; set HUB_TOKEN to a
-// session token (the login mutation's token) to send it signed in:
+// session token (the login mutation's token) to send it signed in, and
+// HUB_NO_TOTAL=1 to leave out totalCount:
 //
 //	HUB_DATABASE_URL='postgres://postgres@127.0.0.1:5432/hub_bench?sslmode=disable' HUB_LOG_LEVEL=warn \
 //	  go run ./cmd/hub serve --addr 127.0.0.1:8089 &
