@@ -9,18 +9,20 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/i18n"
+	"github.com/bridgesoftrust/hub/internal/live"
 )
 
 // Resolver is the root of the resolvers and holds their dependencies.
 type Resolver struct {
 	client *ent.Client
 	auth   *auth.Service
+	feed   *live.Feed
 }
 
 // NewSchema returns the Hub's executable GraphQL schema over client, with
-// authentication by authService.
-func NewSchema(client *ent.Client, authService *auth.Service) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, auth: authService}})
+// authentication by authService and subscriptions fed by feed.
+func NewSchema(client *ent.Client, authService *auth.Service, feed *live.Feed) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, auth: authService, feed: feed}})
 }
 
 // valueOr returns *p, or fallback when p is nil.

@@ -12,6 +12,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/seed"
 	"github.com/bridgesoftrust/hub/internal/server"
 )
@@ -67,7 +68,14 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	return server.New(cfg, store, logger).Run(ctx)
+	// PostgreSQL LISTEN/NOTIFY when the store is PostgreSQL, so that every
+	// replica's subscribers see every event; in process for SQLite.
+	events, err := pubsub.Open(ctx, store.Dialect, g.DatabaseURL, store.DB, pubsub.WithLogger(logger))
+	if err != nil {
+		return fmt.Errorf("opening the event fan-out: %w", err)
+	}
+	defer events.Close()
+	return server.New(cfg, store, logger, server.WithPubSub(events)).Run(ctx)
 }
 
 // open opens the store, migrates it unless --no-migrate, and with --demo

@@ -272,7 +272,11 @@ func publishTopic() ent.Hook {
 					return v, nil
 				}
 			}
-			return v, live.Publish(ctx, live.CategoryTopics(t.CategoryID), map[string]any{"topic": t.ID, "op": op})
+			payload := map[string]any{"topic": t.ID, "op": op}
+			if err := live.Publish(ctx, live.CategoryTopics(t.CategoryID), payload); err != nil {
+				return v, err
+			}
+			return v, live.Publish(ctx, live.AllTopics, payload)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
 }

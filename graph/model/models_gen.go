@@ -61,6 +61,13 @@ type LoginPayload struct {
 	User      *ent.User `json:"user"`
 }
 
+// Live updates over websocket (graphql-transport-ws, or the legacy graphql-ws
+// subprotocol) on /graphql. Authenticate with the connection_init payload
+// {"authorization": "Bearer <token>"}. Every event is checked against the
+// subscriber's rights: a subscriber receives only what a query would show them.
+type Subscription struct {
+}
+
 type UpdatePostInput struct {
 	// Markdown; replaces the body and sets editedAt.
 	Body string `json:"body"`

@@ -289,3 +289,23 @@ func changesOnly(m ent.Mutation, allowed ...string) bool {
 	}
 	return true
 }
+
+// Audience returns the representative of v's audience for forum content and
+// news written by someone else and not hidden: a viewer that the policies
+// above, and the user policy (for authors' names), treat exactly like v
+// for such content, and its name. Live subscriptions load each new post or
+// news item once per audience instead of once per subscriber; the rows
+// still pass the privacy policies, in the representative's context. Keep
+// this in step with the rules: any rule that looks at more of the viewer
+// than ForumLevels and signed-in or not needs a finer audience here.
+func Audience(v *viewer.Viewer) (*viewer.Viewer, string) {
+	read := []viewer.Scope{viewer.ScopeRead}
+	switch {
+	case v.IsSecretariat():
+		return &viewer.Viewer{Role: viewer.RoleSecretariat, Scopes: read}, "secretariat"
+	case v != nil:
+		return &viewer.Viewer{Scopes: read}, "signed-in"
+	default:
+		return nil, "anonymous"
+	}
+}

@@ -11,6 +11,7 @@
 // Topics and payloads (payloads carry ids only):
 //
 //	topic-category:<categoryID>  {"topic":<id>,"op":"created"|"updated"}
+//	topic-category:all           the same, for every category
 //	topic:<topicID>              {"post":<id>,"op":"created"|"updated"}
 //	news                         {"newsItem":<id>,"op":"published"|"updated"}
 //	notification:user:<userID>   {"kind":"REPLY"|"MENTION"|"NEWS","subject":<id>}
@@ -39,6 +40,9 @@ const (
 
 // News is the topic of published news items.
 const News = "news"
+
+// AllTopics is the topic of every topic created or changed, in any category.
+const AllTopics = "topic-category:all"
 
 // CategoryTopics is the topic of the topics created or changed in a forum
 // category.

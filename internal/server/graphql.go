@@ -14,9 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/apierr"
-	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
@@ -29,8 +27,8 @@ const maxCachedQuery = 64 << 10
 // newGraphQL assembles the gqlgen handler: transports, caches, error
 // presentation, limits, the per-request timeout and one transaction per
 // mutation. Extensions run in the order they are added.
-func newGraphQL(cfg Config, store *db.Store, authService *auth.Service, logger *slog.Logger, o options) *handler.Server {
-	srv := handler.New(graph.NewSchema(store.Client, authService))
+func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, logger *slog.Logger, o options) *handler.Server {
+	srv := handler.New(schema)
 	for _, t := range o.transports {
 		srv.AddTransport(t) // e.g. a websocket transport, tried first
 	}

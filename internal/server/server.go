@@ -12,8 +12,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
@@ -26,6 +29,7 @@ type Server struct {
 	handler http.Handler
 	auth    *auth.Service
 	ws      *wstransport.Transport
+	events  pubsub.PubSub
 }
 
 // An Option adds to the server what later layers bring: transports (a
@@ -37,6 +41,14 @@ type options struct {
 	transports  []graphql.Transport
 	extensions  []graphql.HandlerExtension
 	middlewares []func(http.Handler) http.Handler
+	events      pubsub.PubSub
+}
+
+// WithPubSub sets the event fan-out of subscriptions: PostgreSQL
+// LISTEN/NOTIFY when several replicas share a database. Without it the
+// server fans out in process, which serves a single node.
+func WithPubSub(ps pubsub.PubSub) Option {
+	return func(o *options) { o.events = ps }
 }
 
 // WithTransport adds a gqlgen transport, tried before the built-in
@@ -69,7 +81,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 		opt(&o)
 	}
 	logger = slog.New(ContextHandler(logger.Handler()))
-	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger)}
+	if o.events == nil {
+		o.events = pubsub.NewBroker(pubsub.WithLogger(logger))
+	}
+	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
 	o.transports = append([]graphql.Transport{s.ws}, o.transports...)
 	s.handler = s.routes(store, o)
@@ -78,11 +93,12 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
-	var gql http.Handler = newGraphQL(s.cfg, store, s.auth, s.logger, o)
+	feed := live.NewFeed(store.Client, s.events, s.logger)
+	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, feed), s.logger, o)
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}
-	gql = s.auth.Middleware(withViewerLimits(s.cfg, gql))
+	gql = s.auth.Middleware(withViewerLimits(s.cfg, withEvents(s.events, gql)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withBodyLimit(s.cfg.MaxBodyBytes, gql))
 	mux.HandleFunc("GET /healthz", healthz)
@@ -117,6 +133,14 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 			}
 			return ctx, nil, nil
 		},
+	})
+}
+
+// withEvents puts the event fan-out into every request's context, so that
+// the Ent hooks of committed changes publish through it (see internal/live).
+func withEvents(ps pubsub.PubSub, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(live.WithPubSub(r.Context(), ps)))
 	})
 }
 

@@ -1,0 +1,260 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/post"
+	"github.com/bridgesoftrust/hub/ent/topic"
+	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/pubsub"
+	"github.com/bridgesoftrust/hub/internal/viewer"
+)
+
+// maxReplay bounds what a subscription replays after a cursor; a client
+// further behind pages through the query API first.
+const maxReplay = 500
+
+// ErrSignInRequired refuses a subscription that needs a signed-in viewer.
+var ErrSignInRequired = errors.New("sign in to subscribe to notifications")
+
+// Feed turns committed events into the rows each subscriber may see. It
+// subscribes before it replays, so nothing committed in between is lost,
+// and it skips live rows already replayed, so nothing is sent twice. Every
+// row is loaded through Ent's privacy policies in a viewer context; rows
+// for a whole audience (see authz.Audience) are loaded once per event and
+// shared, so a post reaches thousands of subscribers with a few queries.
+type Feed struct {
+	client *ent.Client
+	ps     pubsub.PubSub
+	logger *slog.Logger
+	shared *expirable.LRU[string, any]
+	loads  singleflight.Group
+}
+
+// NewFeed returns a Feed over client and ps.
+func NewFeed(client *ent.Client, ps pubsub.PubSub, logger *slog.Logger) *Feed {
+	return &Feed{client: client, ps: ps, logger: logger, shared: expirable.NewLRU[string, any](10_000, nil, time.Minute)}
+}
+
+// event is the payload of the Hub's events (see the package comment).
+type event struct {
+	Post     int    `json:"post"`
+	Topic    int    `json:"topic"`
+	NewsItem int    `json:"newsItem"`
+	Op       string `json:"op"`
+	Kind     string `json:"kind"`
+	Subject  int    `json:"subject"`
+}
+
+// source describes one subscription: its events, how to replay after a
+// cursor and how to load the row an event names.
+type source[T any] struct {
+	topic  string
+	replay func(ctx context.Context) ([]T, error)
+	load   func(ctx context.Context, ev event) (row T, id int, ok bool, err error)
+	id     func(T) int
+}
+
+// PostsAdded streams the posts created in a topic the viewer may read,
+// first those after the cursor id (when given), then live ones.
+func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan *ent.Post, error) {
+	if _, err := f.client.Topic.Get(ctx, topicID); err != nil {
+		return nil, err
+	}
+	return stream(ctx, f, source[*ent.Post]{
+		topic: TopicPosts(topicID),
+		replay: func(ctx context.Context) ([]*ent.Post, error) {
+			if after == nil {
+				return nil, nil
+			}
+			return f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
+				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay).All(ctx)
+		},
+		load: func(ctx context.Context, ev event) (*ent.Post, int, bool, error) {
+			if ev.Op != OpCreated || ev.Post == 0 {
+				return nil, 0, false, nil
+			}
+			p, err := loadShared(ctx, f, "post", ev.Post, func(ctx context.Context) (*ent.Post, error) {
+				return f.client.Post.Query().Where(post.ID(ev.Post)).WithAuthor().WithTopic().Only(ctx)
+			})
+			return p, ev.Post, p != nil, err
+		},
+		id: func(p *ent.Post) int { return p.ID },
+	})
+}
+
+// TopicsAdded streams the topics created in a category the viewer may read,
+// or in every category they may read when categoryID is nil.
+func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.Topic, error) {
+	name := AllTopics
+	if categoryID != nil {
+		if _, err := f.client.ForumCategory.Get(ctx, *categoryID); err != nil {
+			return nil, err
+		}
+		name = CategoryTopics(*categoryID)
+	}
+	return stream(ctx, f, source[*ent.Topic]{
+		topic:  name,
+		replay: noReplay[*ent.Topic],
+		load: func(ctx context.Context, ev event) (*ent.Topic, int, bool, error) {
+			if ev.Op != OpCreated || ev.Topic == 0 {
+				return nil, 0, false, nil
+			}
+			t, err := loadShared(ctx, f, "topic", ev.Topic, func(ctx context.Context) (*ent.Topic, error) {
+				return f.client.Topic.Query().Where(topic.ID(ev.Topic)).WithAuthor().WithCategory().Only(ctx)
+			})
+			return t, ev.Topic, t != nil, err
+		},
+		id: func(t *ent.Topic) int { return t.ID },
+	})
+}
+
+// NewsPublished streams news items as they are published.
+func (f *Feed) NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error) {
+	return stream(ctx, f, source[*ent.NewsItem]{
+		topic:  News,
+		replay: noReplay[*ent.NewsItem],
+		load: func(ctx context.Context, ev event) (*ent.NewsItem, int, bool, error) {
+			if ev.Op != OpPublished || ev.NewsItem == 0 {
+				return nil, 0, false, nil
+			}
+			n, err := loadShared(ctx, f, "news", ev.NewsItem, func(ctx context.Context) (*ent.NewsItem, error) {
+				return f.client.NewsItem.Query().Where(newsitem.ID(ev.NewsItem)).WithAuthor().Only(ctx)
+			})
+			return n, ev.NewsItem, n != nil, err
+		},
+		id: func(n *ent.NewsItem) int { return n.ID },
+	})
+}
+
+// NotificationsAdded streams the viewer's own new notifications.
+func (f *Feed) NotificationsAdded(ctx context.Context) (<-chan *ent.Notification, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, ErrSignInRequired
+	}
+	return stream(ctx, f, source[*ent.Notification]{
+		topic:  UserNotifications(v.UserID),
+		replay: noReplay[*ent.Notification],
+		load: func(ctx context.Context, ev event) (*ent.Notification, int, bool, error) {
+			n, err := f.client.Notification.Query().Where(
+				notification.RecipientID(v.UserID), notification.KindEQ(notification.Kind(ev.Kind)),
+				notification.Or(notification.PostID(ev.Subject), notification.NewsItemID(ev.Subject)),
+			).Only(ctx)
+			if ent.IsNotFound(err) {
+				return nil, 0, false, nil
+			}
+			if err != nil {
+				return nil, 0, false, err
+			}
+			return n, n.ID, true, nil
+		},
+		id: func(n *ent.Notification) int { return n.ID },
+	})
+}
+
+func noReplay[T any](context.Context) ([]T, error) { return nil, nil }
+
+// loadShared loads the row of an event once per audience: the first
+// subscriber of an audience queries in the audience's viewer context, the
+// others share the result (nil when the audience may not see the row).
+func loadShared[T any](ctx context.Context, f *Feed, kind string, id int, query func(context.Context) (T, error)) (T, error) {
+	rep, audience := authz.Audience(viewer.FromContext(ctx))
+	key := kind + ":" + audience + ":" + strconv.Itoa(id)
+	var zero T
+	if v, ok := f.shared.Get(key); ok {
+		row, _ := v.(T)
+		return row, nil
+	}
+	v, err, _ := f.loads.Do(key, func() (any, error) {
+		row, err := query(viewer.NewContext(context.WithoutCancel(ctx), rep))
+		if ent.IsNotFound(err) {
+			f.shared.Add(key, zero)
+			return zero, nil
+		}
+		if err != nil {
+			return zero, err
+		}
+		f.shared.Add(key, row)
+		return row, nil
+	})
+	row, _ := v.(T)
+	return row, err
+}
+
+// stream subscribes to src.topic, then sends the replayed rows and the
+// live ones on the returned channel until ctx ends or the subscription is
+// dropped (a slow consumer); then it closes the channel.
+func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error) {
+	sub, err := f.ps.Subscribe(ctx, src.topic)
+	if err != nil {
+		return nil, err
+	}
+	replayed, err := src.replay(ctx)
+	if err != nil {
+		sub.Close()
+		return nil, err
+	}
+	out := make(chan T, 1)
+	go func() {
+		defer close(out)
+		defer sub.Close()
+		sent := make(map[int]bool, len(replayed))
+		for _, row := range replayed {
+			sent[src.id(row)] = true
+			if !send(ctx, out, row) {
+				return
+			}
+		}
+		forward(ctx, f.logger, sub, src, sent, out)
+	}()
+	return out, nil
+}
+
+// forward sends the rows of live events that the subscriber may see,
+// except those already replayed (the replay and the live events overlap;
+// each event arrives once, so only replayed ids need remembering).
+func forward[T any](ctx context.Context, logger *slog.Logger, sub *pubsub.Subscription, src source[T], replayed map[int]bool, out chan<- T) {
+	for ev := range sub.C {
+		var payload event
+		if err := json.Unmarshal(ev.Payload, &payload); err != nil {
+			logger.WarnContext(ctx, "undecodable event", "topic", ev.Topic, "err", err)
+			continue
+		}
+		row, id, ok, err := src.load(ctx, payload)
+		if err != nil {
+			logger.ErrorContext(ctx, "loading a subscription's row", "topic", ev.Topic, "err", err)
+			continue
+		}
+		if !ok || replayed[id] {
+			continue
+		}
+		if !send(ctx, out, row) {
+			return
+		}
+	}
+	if err := sub.Err(); err != nil && ctx.Err() == nil {
+		logger.InfoContext(ctx, "subscription ended", "topic", src.topic, "err", err)
+	}
+}
+
+// send delivers row unless ctx ends first.
+func send[T any](ctx context.Context, out chan<- T, row T) bool {
+	select {
+	case out <- row:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
