@@ -27,9 +27,9 @@ func TestPerRequestLimits(t *testing.T) {
 		})
 	}
 	h := sqliteHub(t, nil, server.WithMiddleware(bulk))
-	query := `{ countries(first: 500) { edges { node { municipalities(first: 50) { totalCount } } } } }`
+	query := `{ countries(first: 500) { edges { node { municipalities(first: 50) { edges { node { id } } } } } } }`
 	wantCode(t, h.post(t, query, nil), apierr.PageSizeExceeded)
-	resp := h.post(t, `{ countries(first: 100) { edges { node { municipalities(first: 100) { totalCount } } } } }`, nil)
+	resp := h.post(t, `{ countries(first: 100) { edges { node { municipalities(first: 100) { edges { node { id } } } } } } }`, nil)
 	wantCode(t, resp, apierr.QueryTooComplex)
 	h.postWith(t, query, header("X-Test-Bulk", "1")).NoErrors(t)
 }
@@ -99,4 +99,13 @@ func waitRefused(t *testing.T, addr string) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("the server still accepts connections after shutdown began")
+}
+
+// TestTotalCountCostsOncePerConnection checks that a connection's
+// totalCount is costed once, not once per item of the page around it: the
+// portal's per-country totals pass, while fetching 100 x 100 items does not.
+func TestTotalCountCostsOncePerConnection(t *testing.T) {
+	h := sqliteHub(t, nil)
+	h.post(t, `{ countries { edges { node { code municipalities { totalCount } } } } }`, nil).NoErrors(t)
+	wantCode(t, h.post(t, `{ countries { edges { node { code municipalities { edges { node { id } } } } } } }`, nil), apierr.QueryTooComplex)
 }

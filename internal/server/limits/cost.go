@@ -3,7 +3,6 @@ package limits
 import (
 	"context"
 
-	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -16,7 +15,6 @@ import (
 // it keeps the schema that gqlgen hands to Validate.
 type Cost struct {
 	Limits
-	schema costSchema
 }
 
 var _ interface {
@@ -48,10 +46,7 @@ func GetStats(ctx context.Context) *Stats {
 func (*Cost) ExtensionName() string { return "HubCost" }
 
 // Validate implements graphql.HandlerExtension.
-func (c *Cost) Validate(es graphql.ExecutableSchema) error {
-	c.schema = newCostSchema(es, c.MaxPageSize)
-	return nil
-}
+func (c *Cost) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext implements graphql.OperationContextMutator.
 func (c *Cost) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
@@ -64,12 +59,13 @@ func (c *Cost) MutateOperationContext(ctx context.Context, opCtx *graphql.Operat
 	}
 	limit := MaxComplexity(ctx, c.MaxComplexity)
 	// Each field costs at least one, so an operation that expands (through
-	// fragments) into more fields than the limit is refused without
-	// running gqlgen's walker, which would expand every spread anew.
+	// fragments) into more fields than the limit is refused before the
+	// cost walk.
 	if n := expandedFields(opCtx.Doc, op); exceeds(n, limit) {
 		return tooComplex(n, limit)
 	}
-	n := complexity.Calculate(ctx, c.schema, op, opCtx.Variables)
+	walker := costWalker{doc: opCtx.Doc, vars: opCtx.Variables, pageSize: MaxPageSize(ctx, c.MaxPageSize)}
+	n := walker.cost(op)
 	opCtx.Stats.SetExtension(statsKey, &Stats{Complexity: n, Limit: limit})
 	if exceeds(n, limit) {
 		return tooComplex(n, limit)
