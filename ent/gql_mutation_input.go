@@ -343,8 +343,6 @@ type CreateCountryInput struct {
 	NameTranslations i18n.Texts
 	Code             string
 	EuMember         *bool
-	RegionIDs        []int
-	MunicipalityIDs  []int
 	AssociationIDs   []int
 }
 
@@ -357,12 +355,6 @@ func (i *CreateCountryInput) Mutate(m *CountryMutation) {
 	m.SetCode(i.Code)
 	if v := i.EuMember; v != nil {
 		m.SetEuMember(*v)
-	}
-	if v := i.RegionIDs; len(v) > 0 {
-		m.AddRegionIDs(v...)
-	}
-	if v := i.MunicipalityIDs; len(v) > 0 {
-		m.AddMunicipalityIDs(v...)
 	}
 	if v := i.AssociationIDs; len(v) > 0 {
 		m.AddAssociationIDs(v...)
@@ -382,12 +374,6 @@ type UpdateCountryInput struct {
 	NameTranslations      i18n.Texts
 	Code                  *string
 	EuMember              *bool
-	ClearRegions          bool
-	AddRegionIDs          []int
-	RemoveRegionIDs       []int
-	ClearMunicipalities   bool
-	AddMunicipalityIDs    []int
-	RemoveMunicipalityIDs []int
 	ClearAssociations     bool
 	AddAssociationIDs     []int
 	RemoveAssociationIDs  []int
@@ -409,24 +395,6 @@ func (i *UpdateCountryInput) Mutate(m *CountryMutation) {
 	}
 	if v := i.EuMember; v != nil {
 		m.SetEuMember(*v)
-	}
-	if i.ClearRegions {
-		m.ClearRegions()
-	}
-	if v := i.AddRegionIDs; len(v) > 0 {
-		m.AddRegionIDs(v...)
-	}
-	if v := i.RemoveRegionIDs; len(v) > 0 {
-		m.RemoveRegionIDs(v...)
-	}
-	if i.ClearMunicipalities {
-		m.ClearMunicipalities()
-	}
-	if v := i.AddMunicipalityIDs; len(v) > 0 {
-		m.AddMunicipalityIDs(v...)
-	}
-	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
-		m.RemoveMunicipalityIDs(v...)
 	}
 	if i.ClearAssociations {
 		m.ClearAssociations()

@@ -102,29 +102,17 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.client.User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
-// Association returns AssociationResolver implementation.
-func (r *Resolver) Association() AssociationResolver { return &associationResolver{r} }
-
-// Country returns CountryResolver implementation.
-func (r *Resolver) Country() CountryResolver { return &countryResolver{r} }
-
 // Municipality returns MunicipalityResolver implementation.
 func (r *Resolver) Municipality() MunicipalityResolver { return &municipalityResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-// Region returns RegionResolver implementation.
-func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
-
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	associationResolver  struct{ *Resolver }
-	countryResolver      struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
-	regionResolver       struct{ *Resolver }
 	userResolver         struct{ *Resolver }
 )

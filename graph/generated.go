@@ -49,12 +49,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Association() AssociationResolver
-	Country() CountryResolver
 	Municipality() MunicipalityResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
-	Region() RegionResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
 }
@@ -127,8 +124,8 @@ type ComplexityRoot struct {
 		FundedProjects          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder) int
 		ID                      func(childComplexity int) int
 		Kind                    func(childComplexity int) int
+		LocalizedName           func(childComplexity int, lang *string) int
 		Members                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		Name                    func(childComplexity int, lang *string) int
 		NameTranslations        func(childComplexity int) int
 		OrganisedActivities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		UpdatedAt               func(childComplexity int) int
@@ -174,8 +171,8 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		EuMember         func(childComplexity int) int
 		ID               func(childComplexity int) int
+		LocalizedName    func(childComplexity int, lang *string) int
 		Municipalities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		Name             func(childComplexity int, lang *string) int
 		NameTranslations func(childComplexity int) int
 		Regions          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
 		UpdatedAt        func(childComplexity int) int
@@ -287,8 +284,8 @@ type ComplexityRoot struct {
 		Latitude         func(childComplexity int) int
 		LedProjects      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder) int
 		LocalName        func(childComplexity int) int
+		LocalizedName    func(childComplexity int, lang *string) int
 		Longitude        func(childComplexity int) int
-		Name             func(childComplexity int, lang *string) int
 		NameTranslations func(childComplexity int) int
 		Needs            func(childComplexity int) int
 		NewsItems        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder) int
@@ -598,8 +595,8 @@ type ComplexityRoot struct {
 		CreatedAt        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
+		LocalizedName    func(childComplexity int, lang *string) int
 		Municipalities   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		Name             func(childComplexity int, lang *string) int
 		NameTranslations func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 	}
@@ -681,14 +678,7 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type AssociationResolver interface {
-	Name(ctx context.Context, obj *ent.Association, lang *string) (string, error)
-}
-type CountryResolver interface {
-	Name(ctx context.Context, obj *ent.Country, lang *string) (string, error)
-}
 type MunicipalityResolver interface {
-	Name(ctx context.Context, obj *ent.Municipality, lang *string) (string, error)
 	Partnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error)
 }
 type MutationResolver interface {
@@ -764,9 +754,6 @@ type QueryResolver interface {
 	Topics(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
-}
-type RegionResolver interface {
-	Name(ctx context.Context, obj *ent.Region, lang *string) (string, error)
 }
 type SubscriptionResolver interface {
 	PostAdded(ctx context.Context, topicID int, after *entgql.Cursor[int]) (<-chan *ent.Post, error)
@@ -1089,6 +1076,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Association.Kind(childComplexity), true
+	case "Association.name":
+		if e.ComplexityRoot.Association.LocalizedName == nil {
+			break
+		}
+
+		args, err := ec.field_Association_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Association.LocalizedName(childComplexity, args["lang"].(*string)), true
 	case "Association.members":
 		if e.ComplexityRoot.Association.Members == nil {
 			break
@@ -1100,17 +1098,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Association.Members(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
-	case "Association.name":
-		if e.ComplexityRoot.Association.Name == nil {
-			break
-		}
-
-		args, err := ec.field_Association_name_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Association.Name(childComplexity, args["lang"].(*string)), true
 	case "Association.nameTranslations":
 		if e.ComplexityRoot.Association.NameTranslations == nil {
 			break
@@ -1289,6 +1276,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.ID(childComplexity), true
+	case "Country.name":
+		if e.ComplexityRoot.Country.LocalizedName == nil {
+			break
+		}
+
+		args, err := ec.field_Country_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.LocalizedName(childComplexity, args["lang"].(*string)), true
 	case "Country.municipalities":
 		if e.ComplexityRoot.Country.Municipalities == nil {
 			break
@@ -1300,17 +1298,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
-	case "Country.name":
-		if e.ComplexityRoot.Country.Name == nil {
-			break
-		}
-
-		args, err := ec.field_Country_name_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Country.Name(childComplexity, args["lang"].(*string)), true
 	case "Country.nameTranslations":
 		if e.ComplexityRoot.Country.NameTranslations == nil {
 			break
@@ -1764,14 +1751,8 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.LocalName(childComplexity), true
-	case "Municipality.longitude":
-		if e.ComplexityRoot.Municipality.Longitude == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Municipality.Longitude(childComplexity), true
 	case "Municipality.name":
-		if e.ComplexityRoot.Municipality.Name == nil {
+		if e.ComplexityRoot.Municipality.LocalizedName == nil {
 			break
 		}
 
@@ -1780,7 +1761,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Municipality.Name(childComplexity, args["lang"].(*string)), true
+		return e.ComplexityRoot.Municipality.LocalizedName(childComplexity, args["lang"].(*string)), true
+	case "Municipality.longitude":
+		if e.ComplexityRoot.Municipality.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.Longitude(childComplexity), true
 	case "Municipality.nameTranslations":
 		if e.ComplexityRoot.Municipality.NameTranslations == nil {
 			break
@@ -3592,6 +3579,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Kind(childComplexity), true
+	case "Region.name":
+		if e.ComplexityRoot.Region.LocalizedName == nil {
+			break
+		}
+
+		args, err := ec.field_Region_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Region.LocalizedName(childComplexity, args["lang"].(*string)), true
 	case "Region.municipalities":
 		if e.ComplexityRoot.Region.Municipalities == nil {
 			break
@@ -3603,17 +3601,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
-	case "Region.name":
-		if e.ComplexityRoot.Region.Name == nil {
-			break
-		}
-
-		args, err := ec.field_Region_name_args(ctx, rawArgs)
-		if err != nil {
-			return 0, false
-		}
-
-		return e.ComplexityRoot.Region.Name(childComplexity, args["lang"].(*string)), true
 	case "Region.nameTranslations":
 		if e.ComplexityRoot.Region.NameTranslations == nil {
 			break
@@ -10142,7 +10129,7 @@ func (ec *executionContext) _Association_name(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Association().Name(ctx, obj, fc.Args["lang"].(*string))
+			return obj.LocalizedName(fc.Args["lang"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10157,7 +10144,7 @@ func (ec *executionContext) fieldContext_Association_name(ctx context.Context, f
 		Object:     "Association",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -10924,7 +10911,7 @@ func (ec *executionContext) _Country_name(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Name(ctx, obj, fc.Args["lang"].(*string))
+			return obj.LocalizedName(fc.Args["lang"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10939,7 +10926,7 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 		Object:     "Country",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -13086,7 +13073,7 @@ func (ec *executionContext) _Municipality_name(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Municipality().Name(ctx, obj, fc.Args["lang"].(*string))
+			return obj.LocalizedName(fc.Args["lang"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13101,7 +13088,7 @@ func (ec *executionContext) fieldContext_Municipality_name(ctx context.Context, 
 		Object:     "Municipality",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -20375,7 +20362,7 @@ func (ec *executionContext) _Region_name(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Region().Name(ctx, obj, fc.Args["lang"].(*string))
+			return obj.LocalizedName(fc.Args["lang"].(*string)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -20390,7 +20377,7 @@ func (ec *executionContext) fieldContext_Region_name(ctx context.Context, field 
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -26601,7 +26588,7 @@ func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameTranslations", "code", "euMember", "regionIDs", "municipalityIDs", "associationIDs"}
+	fieldsInOrder := [...]string{"name", "nameTranslations", "code", "euMember", "associationIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26636,20 +26623,6 @@ func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context
 				return it, err
 			}
 			it.EuMember = data
-		case "regionIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RegionIDs = data
-		case "municipalityIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.MunicipalityIDs = data
 		case "associationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("associationIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -36205,7 +36178,7 @@ func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameTranslations", "clearNameTranslations", "code", "euMember", "addRegionIDs", "removeRegionIDs", "clearRegions", "addMunicipalityIDs", "removeMunicipalityIDs", "clearMunicipalities", "addAssociationIDs", "removeAssociationIDs", "clearAssociations"}
+	fieldsInOrder := [...]string{"name", "nameTranslations", "clearNameTranslations", "code", "euMember", "addAssociationIDs", "removeAssociationIDs", "clearAssociations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36247,48 +36220,6 @@ func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context
 				return it, err
 			}
 			it.EuMember = data
-		case "addRegionIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addRegionIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddRegionIDs = data
-		case "removeRegionIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeRegionIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveRegionIDs = data
-		case "clearRegions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearRegions"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearRegions = data
-		case "addMunicipalityIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddMunicipalityIDs = data
-		case "removeMunicipalityIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMunicipalityIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveMunicipalityIDs = data
-		case "clearMunicipalities":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMunicipalities"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearMunicipalities = data
 		case "addAssociationIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAssociationIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -38621,11 +38552,10 @@ func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionS
 					return ec._Association_organisedActivities(ctx, field, obj)
 				})
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Association_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Association_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38933,11 +38863,10 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Country_associations(ctx, field, obj)
 				})
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Country_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Country_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39735,11 +39664,10 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 					return ec._Municipality_newsItems(ctx, field, obj)
 				})
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Municipality_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Municipality_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "partnerships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41781,11 +41709,10 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Region_municipalities(ctx, field, obj)
 				})
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -13,29 +13,9 @@ import (
 	"github.com/bridgesoftrust/hub/ent/partnership"
 )
 
-// Name is the resolver for the name field.
-func (r *associationResolver) Name(ctx context.Context, obj *ent.Association, lang *string) (string, error) {
-	return localized(obj.NameTranslations, obj.Name, lang), nil
-}
-
-// Name is the resolver for the name field.
-func (r *countryResolver) Name(ctx context.Context, obj *ent.Country, lang *string) (string, error) {
-	return localized(obj.NameTranslations, obj.Name, lang), nil
-}
-
-// Name is the resolver for the name field.
-func (r *municipalityResolver) Name(ctx context.Context, obj *ent.Municipality, lang *string) (string, error) {
-	return localized(obj.NameTranslations, obj.Name, lang), nil
-}
-
 // Partnerships is the resolver for the partnerships field.
 func (r *municipalityResolver) Partnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
 	return r.client.Partnership.Query().
 		Where(partnership.Or(partnership.UkrainianMunicipalityID(obj.ID), partnership.EuropeanMunicipalityID(obj.ID))).
 		Paginate(ctx, after, first, before, last, ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
-}
-
-// Name is the resolver for the name field.
-func (r *regionResolver) Name(ctx context.Context, obj *ent.Region, lang *string) (string, error) {
-	return localized(obj.NameTranslations, obj.Name, lang), nil
 }

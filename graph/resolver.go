@@ -8,7 +8,6 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/auth"
-	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/live"
 )
 
@@ -31,13 +30,4 @@ func valueOr[T any](p *T, fallback T) T {
 		return fallback
 	}
 	return *p
-}
-
-// localized returns the translation of a name into lang, or the English
-// name when lang is nil or has no translation.
-func localized(translations i18n.Texts, english string, lang *string) string {
-	if lang == nil {
-		return english
-	}
-	return translations.In(*lang, english)
 }

@@ -29,8 +29,12 @@ func (Country) Fields() []ent.Field {
 // Edges of the Country.
 func (Country) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("regions", Region.Type).Annotations(entgql.RelayConnection()),
-		edge.To("municipalities", Municipality.Type).Annotations(entgql.RelayConnection()),
+		// A region or municipality cannot exist without its country: the
+		// update input offers no way to detach them.
+		edge.To("regions", Region.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("municipalities", Municipality.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("associations", Association.Type).Annotations(entgql.RelayConnection()),
 	}
 }
