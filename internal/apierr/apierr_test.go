@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"entgo.io/ent/privacy"
+	"github.com/lib/pq"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/apierr"
@@ -52,6 +53,7 @@ func TestClassify(t *testing.T) {
 		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded),
 			apierr.Timeout, "", "longer"},
 		{"canceled", context.Canceled, apierr.Canceled, "", "canceled"},
+		{"postgres canceled", fmt.Errorf("query: %w", &pq.Error{Code: "57014"}), apierr.Canceled, "", "canceled"},
 		{"unknown", errors.New(`pq: relation "countries" does not exist`),
 			apierr.Internal, "", "internal server error"},
 	}

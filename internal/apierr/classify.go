@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/privacy"
+	"github.com/lib/pq"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -163,12 +164,19 @@ func throttled(_ context.Context, err error) *Error {
 		RetryAfter: max(int(time.Until(tooMany.RetryAt).Seconds()+0.999), 1)}
 }
 
+// isQueryCanceled reports PostgreSQL's "canceling statement due to user
+// request" (57014), which lib/pq returns when a client goes away mid-query.
+func isQueryCanceled(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "57014"
+}
+
 // contextError reports deadlines and cancellations.
 func contextError(_ context.Context, err error) *Error {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Code: Timeout, Message: "the request took longer than the server allows", Err: err}
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), isQueryCanceled(err):
 		return &Error{Code: Canceled, Message: "the request was canceled", Err: err}
 	}
 	return nil
