@@ -500,6 +500,8 @@ func init() {
 	municipality.Hooks[3] = municipalityHooks[0]
 
 	municipality.Hooks[4] = municipalityHooks[1]
+
+	municipality.Hooks[5] = municipalityHooks[2]
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
 	_ = municipalityMixinFields1
 	municipalityMixinFields2 := municipalityMixin[2].Fields()

@@ -229,3 +229,88 @@ func validateMembershipTarget() ent.Hook {
 		})
 	}, ent.OpCreate)
 }
+
+// validateMunicipalityPlace keeps a municipality's region in its country,
+// and refuses to move a municipality that is in a partnership to another
+// country (its partnerships' UA/EU rule would silently break).
+func validateMunicipalityPlace() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.MunicipalityFunc(func(ctx context.Context, m *gen.MunicipalityMutation) (ent.Value, error) {
+			if err := checkCountryMove(ctx, m); err != nil {
+				return nil, err
+			}
+			countryID, regionID, err := municipalityPlace(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkRegionCountry(ctx, m.Client(), countryID, regionID); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// municipalityPlace returns the country and region the municipality will
+// have after the mutation.
+func municipalityPlace(ctx context.Context, m *gen.MunicipalityMutation) (countryID int, regionID *int, err error) {
+	countryID, hasCountry := m.CountryID()
+	if id, ok := m.RegionID(); ok {
+		regionID = &id
+	}
+	if !m.Op().Is(ent.OpUpdateOne) {
+		return countryID, regionID, nil
+	}
+	if !hasCountry {
+		if countryID, err = m.OldCountryID(ctx); err != nil {
+			return 0, nil, err
+		}
+	}
+	if regionID == nil && !m.RegionCleared() {
+		if regionID, err = m.OldRegionID(ctx); err != nil {
+			return 0, nil, err
+		}
+	}
+	return countryID, regionID, nil
+}
+
+// checkRegionCountry refuses a region of another country.
+func checkRegionCountry(ctx context.Context, client *gen.Client, countryID int, regionID *int) error {
+	if regionID == nil {
+		return nil
+	}
+	r, err := client.Region.Get(ctx, *regionID)
+	if gen.IsNotFound(err) {
+		return validation.Errorf("region_id", "region %d does not exist", *regionID)
+	}
+	if err != nil {
+		return err
+	}
+	if r.CountryID != countryID {
+		return validation.Errorf("region_id", "region %q is in another country than the municipality", r.Name)
+	}
+	return nil
+}
+
+// checkCountryMove refuses to change the country of a municipality that is
+// in a partnership.
+func checkCountryMove(ctx context.Context, m *gen.MunicipalityMutation) error {
+	newCountry, changes := m.CountryID()
+	id, ok := m.ID()
+	if !changes || !ok || !m.Op().Is(ent.OpUpdateOne) {
+		return nil
+	}
+	old, err := m.OldCountryID(ctx)
+	if err != nil || old == newCountry {
+		return err
+	}
+	partnered, err := m.Client().Partnership.Query().Where(partnership.Or(
+		partnership.UkrainianMunicipalityID(id), partnership.EuropeanMunicipalityID(id))).Exist(ctx)
+	if err != nil {
+		return err
+	}
+	if partnered {
+		return validation.Errorf("country_id", "the municipality is in a partnership: it cannot move to another country")
+	}
+	return nil
+}

@@ -68,7 +68,7 @@ func (Municipality) Indexes() []ent.Index {
 
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
-	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile")}
+	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace()}
 }
 
 // Policy of the Municipality: anyone reads; its editors update its profile.
