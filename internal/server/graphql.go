@@ -53,6 +53,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, lo
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(policy{introspection: cfg.Introspection})
+	srv.Use(listCoercion{})
 	srv.Use(&limits.Cost{Limits: lim})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
