@@ -52,11 +52,6 @@ func TestNotificationAddedNeedsSignIn(t *testing.T) {
 		c := h.connect(anonymous)
 		c.subscribe("n", notificationAdded, nil)
 		err := c.refused("n")
-		t.Logf("anonymous notificationAdded: %q %v", err.Message, err.Extensions)
-		if err.Code() == "INTERNAL_SERVER_ERROR" && err.Message == "internal server error" {
-			t.Skipf("KNOWN BUG: live.ErrSignInRequired is an error that apierr does not know, so an anonymous "+
-				"notificationAdded is refused as an internal server error (logged as one) instead of UNAUTHENTICATED: %q", err.Message)
-		}
 		if err.Code() != "UNAUTHENTICATED" {
 			t.Errorf("anonymous notificationAdded refused with %q %q, want UNAUTHENTICATED", err.Code(), err.Message)
 		}

@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"strconv"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/topic"
+	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/viewer"
@@ -24,9 +24,6 @@ import (
 // maxReplay bounds what a subscription replays after a cursor; a client
 // further behind pages through the query API first.
 const maxReplay = 500
-
-// ErrSignInRequired refuses a subscription that needs a signed-in viewer.
-var ErrSignInRequired = errors.New("sign in to subscribe to notifications")
 
 // Feed turns committed events into the rows each subscriber may see. It
 // subscribes before it replays, so nothing committed in between is lost,
@@ -142,7 +139,7 @@ func (f *Feed) NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error) 
 func (f *Feed) NotificationsAdded(ctx context.Context) (<-chan *ent.Notification, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
-		return nil, ErrSignInRequired
+		return nil, auth.ErrNotSignedIn
 	}
 	return stream(ctx, f, source[*ent.Notification]{
 		topic:  UserNotifications(v.UserID),
