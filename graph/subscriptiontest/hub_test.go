@@ -43,7 +43,7 @@ func each(t *testing.T, fn func(t *testing.T, d *database)) {
 }
 
 // newDatabase creates and migrates a database of the dialect.
-func newDatabase(t *testing.T, dialect string) *database {
+func newDatabase(t testing.TB, dialect string) *database {
 	t.Helper()
 	d := &database{dialect: dialect, url: dbtest.URL(t, dialect)}
 	d.store = d.open(t)
@@ -56,7 +56,7 @@ func newDatabase(t *testing.T, dialect string) *database {
 }
 
 // open opens another store on the database, as another process would.
-func (d *database) open(t *testing.T) *db.Store {
+func (d *database) open(t testing.TB) *db.Store {
 	t.Helper()
 	store, err := db.Open(d.url)
 	if err != nil {
@@ -68,14 +68,14 @@ func (d *database) open(t *testing.T) *db.Store {
 
 // hub is one Hub server for a test.
 type hub struct {
-	t      *testing.T
+	t      testing.TB
 	url    string // http://host:port
 	store  *db.Store
 	events *watched
 }
 
 // serve starts a server over d's first store; see serveStore.
-func (d *database) serve(t *testing.T, configure func(*server.Config)) *hub {
+func (d *database) serve(t testing.TB, configure func(*server.Config)) *hub {
 	t.Helper()
 	return d.serveStore(t, d.store, configure)
 }
@@ -83,7 +83,7 @@ func (d *database) serve(t *testing.T, configure func(*server.Config)) *hub {
 // serveStore starts the Hub's server over store with the default
 // configuration, changed by configure (unless nil), and the PubSub that
 // `hub serve` opens (LISTEN/NOTIFY of its own on PostgreSQL).
-func (d *database) serveStore(t *testing.T, store *db.Store, configure func(*server.Config)) *hub {
+func (d *database) serveStore(t testing.TB, store *db.Store, configure func(*server.Config)) *hub {
 	t.Helper()
 	ps, err := pubsub.Open(context.Background(), store.Dialect, d.url, store.DB, pubsub.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {

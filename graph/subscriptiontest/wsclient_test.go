@@ -28,7 +28,7 @@ type result struct {
 // wsClient is a graphql-transport-ws client. A goroutine reads every
 // message into in; when the socket ends, in is closed and err says why.
 type wsClient struct {
-	t       *testing.T
+	t       testing.TB
 	ws      *websocket.Conn
 	in      chan message
 	err     error // valid once in is closed
@@ -37,7 +37,7 @@ type wsClient struct {
 
 // dial opens a websocket to url offering the subprotocols
 // (graphql-transport-ws if none); it sends nothing.
-func dial(t *testing.T, url string, protocols ...string) *wsClient {
+func dial(t testing.TB, url string, protocols ...string) *wsClient {
 	t.Helper()
 	if len(protocols) == 0 {
 		protocols = []string{wstransport.ProtocolTransportWS}
