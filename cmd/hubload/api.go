@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// api sends GraphQL requests over HTTP.
+type api struct {
+	endpoint string
+	token    string
+	http     *http.Client
+}
+
+func newAPI(base string) *api {
+	return &api{
+		endpoint: strings.TrimRight(base, "/") + "/graphql",
+		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+			MaxIdleConnsPerHost: 16,
+		}},
+	}
+}
+
+// wsURL is the websocket URL of the endpoint.
+func (a *api) wsURL() string {
+	return "ws" + strings.TrimPrefix(a.endpoint, "http")
+}
+
+// do sends query with vars and decodes the data into out.
+func (a *api) do(ctx context.Context, query string, vars map[string]any, out any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if a.token != "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	var r struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	}
+	if len(r.Errors) > 0 {
+		return errors.New(r.Errors[0].Message)
+	}
+	return json.Unmarshal(r.Data, out)
+}
+
+// login signs in and returns the session token.
+func (a *api) login(ctx context.Context, email, password string) (string, error) {
+	var data struct{ Login struct{ Token string } }
+	err := a.do(ctx, `mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }`,
+		map[string]any{"e": email, "p": password}, &data)
+	return data.Login.Token, err
+}
+
+// createTopic creates a PUBLIC category and a topic in it, and returns the
+// topic's id.
+func (a *api) createTopic(ctx context.Context) (string, error) {
+	slug := fmt.Sprintf("hubload-%d", time.Now().UnixNano())
+	var cat struct{ CreateForumCategory struct{ ID string } }
+	err := a.do(ctx, `mutation($s: String!) { createForumCategory(input: {name: $s, slug: $s, visibility: PUBLIC}) { id } }`,
+		map[string]any{"s": slug}, &cat)
+	if err != nil {
+		return "", err
+	}
+	var topic struct{ CreateTopic struct{ ID string } }
+	err = a.do(ctx, `mutation($c: ID!) { createTopic(input: {categoryId: $c, title: "Load test", body: "Posts of hubload"}) { id } }`,
+		map[string]any{"c": cat.CreateForumCategory.ID}, &topic)
+	return topic.CreateTopic.ID, err
+}
+
+// createPost writes a post with body in topic.
+func (a *api) createPost(ctx context.Context, topic, body string) error {
+	var data struct{ CreatePost struct{ ID string } }
+	return a.do(ctx, `mutation($t: ID!, $b: String!) { createPost(input: {topicId: $t, body: $b}) { id } }`,
+		map[string]any{"t": topic, "b": body}, &data)
+}

@@ -1,0 +1,189 @@
+// Command hubload measures the Hub's subscriptions under load: it opens N
+// websocket connections (graphql-transport-ws), each subscribed to
+// postAdded of one topic, then writes M posts over GraphQL/HTTP at a given
+// rate and records, per post and subscriber, the delivery latency: from
+// just before the createPost request is sent to the arrival of the post on
+// the subscriber's socket (posts are matched by a run id and sequence
+// number in their body). It prints the connections established, the
+// deliveries expected and received, the p50/p95/p99/max latency and, per
+// post, the latency of its first and last delivery (the fan-out). Given
+// the server's process id, it also reads the server's resident memory
+// (VmRSS) before the connections are opened and once they are open, idle
+// and subscribed, each time after a settle time (the Go runtime returns
+// freed memory to the system gradually), and prints the difference per
+// connection; use thousands of connections, so that it dominates the noise.
+//
+// It is a measurement tool, not a test: it runs against a `hub serve` the
+// caller started, on loopback. For example, with the demo data set:
+//
+//	ulimit -n 20000   # each connection is a file in both processes
+//	hub serve --demo &
+//	go run ./cmd/hubload -url http://127.0.0.1:8080 -subscribers 10000 \
+//		-posts 20 -rate 2 -pid $!
+//
+// By default it signs in as the demo secretariat (-email, -password) and
+// creates a PUBLIC category and a topic for the run; -topic uses an
+// existing topic instead, -token an existing session or API key. The
+// subscribers use the same credentials, or none with -anonymous. See
+// docs/realtime.md for the method and the numbers measured.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// config is what the flags set.
+type config struct {
+	url         string
+	email       string
+	password    string
+	token       string
+	topic       string
+	anonymous   bool
+	subscribers int
+	dialers     int
+	posts       int
+	rate        float64
+	pid         int
+	settle      time.Duration
+	drain       time.Duration
+	cpuProfile  string
+}
+
+func parseFlags() config {
+	var c config
+	flag.StringVar(&c.url, "url", "http://127.0.0.1:8080", "base URL of the Hub (GraphQL at /graphql, websocket on the same path)")
+	flag.StringVar(&c.email, "email", "secretariat@demo.bridgesoftrust.invalid", "account to sign in with (creates the category and topic and writes the posts)")
+	flag.StringVar(&c.password, "password", "demo only: bridges of trust", "password of -email")
+	flag.StringVar(&c.token, "token", "", "session token or API key to use instead of signing in")
+	flag.StringVar(&c.topic, "topic", "", "topic id to post in (default: create a PUBLIC category and a topic)")
+	flag.BoolVar(&c.anonymous, "anonymous", false, "subscribe without credentials (the topic must be PUBLIC)")
+	flag.IntVar(&c.subscribers, "subscribers", 1000, "websocket connections, each with one postAdded subscription")
+	flag.IntVar(&c.dialers, "dialers", 100, "connections opened at once")
+	flag.IntVar(&c.posts, "posts", 20, "posts to write")
+	flag.Float64Var(&c.rate, "rate", 2, "posts per second")
+	flag.IntVar(&c.pid, "pid", 0, "process id of the server, to read its resident memory (Linux /proc)")
+	flag.DurationVar(&c.settle, "settle", 10*time.Second, "wait before each reading of the server's memory (before and after opening the connections)")
+	flag.DurationVar(&c.drain, "drain", 30*time.Second, "longest wait for deliveries after the last post")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this tool during the posts to this file")
+	flag.Parse()
+	return c
+}
+
+func main() {
+	cfg := parseFlags()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "hubload:", err)
+		os.Exit(1)
+	}
+}
+
+// run performs one measurement and prints its report.
+func run(ctx context.Context, cfg config) error {
+	if cfg.subscribers < 1 || cfg.posts < 1 || cfg.rate <= 0 {
+		return errors.New("-subscribers, -posts and -rate must be positive")
+	}
+	api := newAPI(cfg.url)
+	if err := prepare(ctx, api, &cfg); err != nil {
+		return err
+	}
+	ck := &clock{run: strconv.FormatInt(time.Now().UnixNano(), 36), sentAt: make([]atomic.Int64, cfg.posts)}
+	if cfg.pid > 0 {
+		logf("settling %s before reading the server's memory", cfg.settle)
+		sleep(ctx, cfg.settle)
+	}
+	r := report{config: cfg, rssBefore: rss(cfg.pid)}
+	subs, failed := openSubscribers(ctx, cfg, api.wsURL(), ck)
+	defer closeAll(subs)
+	r.connected, r.failed = len(subs), failed
+	logf("%d connections subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
+	sleep(ctx, cfg.settle)
+	r.rssIdle = rss(cfg.pid)
+	if err := warmUp(ctx, api, cfg.topic, ck, subs); err != nil {
+		return err
+	}
+	if err := measure(ctx, api, cfg, ck, subs, &r); err != nil {
+		return err
+	}
+	r.print(os.Stdout)
+	return nil
+}
+
+// measure writes the posts, waits for their deliveries and collects the
+// subscribers' records into r.
+func measure(ctx context.Context, api *api, cfg config, ck *clock, subs []*subscriber, r *report) error {
+	stopProfile, err := startProfile(cfg.cpuProfile)
+	if err != nil {
+		return err
+	}
+	r.sent = writePosts(ctx, api, cfg, ck)
+	r.waited = awaitDeliveries(ctx, subs, int64(r.sent*len(subs)), cfg.drain)
+	stopProfile()
+	r.rssAfter = rss(cfg.pid)
+	closeAll(subs)
+	r.collect(subs)
+	return nil
+}
+
+// prepare signs in and creates the topic unless the flags name them.
+func prepare(ctx context.Context, api *api, cfg *config) error {
+	if cfg.token == "" {
+		token, err := api.login(ctx, cfg.email, cfg.password)
+		if err != nil {
+			return fmt.Errorf("signing in as %s: %w", cfg.email, err)
+		}
+		cfg.token = token
+	}
+	api.token = cfg.token
+	if cfg.topic != "" {
+		return nil
+	}
+	topic, err := api.createTopic(ctx)
+	if err != nil {
+		return fmt.Errorf("creating the topic: %w", err)
+	}
+	cfg.topic = topic
+	logf("created topic %s", topic)
+	return nil
+}
+
+// startProfile starts a CPU profile into path, unless path is empty, and
+// returns what stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
+}
+
+// logf prints progress on standard error.
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05.000")+" "+format+"\n", args...)
+}

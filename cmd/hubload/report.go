@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// report is the outcome of a run.
+type report struct {
+	config
+	connected, failed            int
+	sent                         int
+	waited                       time.Duration
+	rssBefore, rssIdle, rssAfter int64           // bytes; 0 when unknown
+	latencies                    []time.Duration // every delivery, sorted
+	first, last                  []time.Duration // per post: its first and last delivery
+	received, duplicates, ended  int
+	unexpected                   []string
+}
+
+// collect gathers the subscribers' records; their readers have ended.
+func (r *report) collect(subs []*subscriber) {
+	r.first, r.last = make([]time.Duration, r.posts), make([]time.Duration, r.posts)
+	for _, s := range subs {
+		for seq, d := range s.latencies {
+			if d == 0 {
+				continue
+			}
+			r.latencies = append(r.latencies, d)
+			if r.first[seq] == 0 || d < r.first[seq] {
+				r.first[seq] = d
+			}
+			r.last[seq] = max(r.last[seq], d)
+		}
+		r.duplicates += s.duplicates
+		r.unexpected = append(r.unexpected, s.unexpected...)
+	}
+	r.received = len(r.latencies)
+	slices.Sort(r.latencies)
+}
+
+// print writes the report.
+func (r *report) print(w io.Writer) {
+	fmt.Fprintf(w, "connections:  %d subscribed, %d failed (of %d)\n", r.connected, r.failed, r.subscribers)
+	fmt.Fprintf(w, "posts:        %d written of %d, at %g/s\n", r.sent, r.posts, r.rate)
+	fmt.Fprintf(w, "deliveries:   %d received of %d expected, %d duplicates, %d other messages (waited %s after the last post)\n",
+		r.received, r.sent*r.connected, r.duplicates, len(r.unexpected), r.waited.Round(time.Millisecond))
+	for i, m := range r.unexpected {
+		if i == 3 {
+			fmt.Fprintf(w, "              ...\n")
+			break
+		}
+		fmt.Fprintf(w, "              %.200s\n", m)
+	}
+	if len(r.latencies) > 0 {
+		fmt.Fprintf(w, "latency:      p50 %s  p95 %s  p99 %s  max %s\n",
+			percentile(r.latencies, 50), percentile(r.latencies, 95), percentile(r.latencies, 99), percentile(r.latencies, 100))
+		first, last := sorted(r.first), sorted(r.last)
+		fmt.Fprintf(w, "per post:     first delivery p50 %s max %s; last delivery p50 %s max %s\n",
+			percentile(first, 50), percentile(first, 100), percentile(last, 50), percentile(last, 100))
+	}
+	if r.rssBefore > 0 && r.rssIdle > 0 && r.connected > 0 {
+		fmt.Fprintf(w, "server RSS:   %s before, %s with the connections idle (%s per connection), %s after the posts\n",
+			mib(r.rssBefore), mib(r.rssIdle), kib(float64(r.rssIdle-r.rssBefore)/float64(r.connected)), mib(r.rssAfter))
+	}
+}
+
+// percentile returns the p-th percentile of sorted durations (nearest
+// rank), rounded to the millisecond.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p/100+0.5) - 1
+	i = max(0, min(i, len(sorted)-1))
+	return sorted[i].Round(time.Millisecond)
+}
+
+// sorted returns the non-zero durations of ds, sorted.
+func sorted(ds []time.Duration) []time.Duration {
+	out := slices.DeleteFunc(slices.Clone(ds), func(d time.Duration) bool { return d == 0 })
+	slices.Sort(out)
+	return out
+}
+
+// rss returns the resident memory of process pid in bytes, or 0.
+func rss(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		logf("reading the server's memory: %v", err)
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+func kib(b float64) string { return fmt.Sprintf("%.1f KiB", b/(1<<10)) }
