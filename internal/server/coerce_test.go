@@ -26,7 +26,9 @@ func TestSingleObjectOrderByOnNestedConnection(t *testing.T) {
 		Countries struct {
 			Edges []struct {
 				Node struct {
-					Municipalities struct{ Edges []struct{ Node struct{ Name string } } }
+					Municipalities struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
 				}
 			}
 		}
