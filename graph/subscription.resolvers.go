@@ -10,6 +10,8 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // PostAdded is the resolver for the postAdded field.
@@ -33,7 +35,11 @@ func (r *subscriptionResolver) NewsPublished(ctx context.Context) (<-chan *ent.N
 
 // NotificationAdded is the resolver for the notificationAdded field.
 func (r *subscriptionResolver) NotificationAdded(ctx context.Context) (<-chan *ent.Notification, error) {
-	return r.feed.NotificationsAdded(ctx)
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, auth.ErrNotSignedIn
+	}
+	return r.feed.NotificationsAdded(ctx, v.UserID)
 }
 
 // Subscription returns SubscriptionResolver implementation.

@@ -15,7 +15,6 @@ import (
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/topic"
-	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/viewer"
@@ -135,18 +134,15 @@ func (f *Feed) NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error) 
 	})
 }
 
-// NotificationsAdded streams the viewer's own new notifications.
-func (f *Feed) NotificationsAdded(ctx context.Context) (<-chan *ent.Notification, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return nil, auth.ErrNotSignedIn
-	}
+// NotificationsAdded streams the new notifications of user userID; the
+// privacy policy shows them to that user only, so ctx's viewer must be it.
+func (f *Feed) NotificationsAdded(ctx context.Context, userID int) (<-chan *ent.Notification, error) {
 	return stream(ctx, f, source[*ent.Notification]{
-		topic:  UserNotifications(v.UserID),
+		topic:  UserNotifications(userID),
 		replay: noReplay[*ent.Notification],
 		load: func(ctx context.Context, ev event) (*ent.Notification, int, bool, error) {
 			n, err := f.client.Notification.Query().Where(
-				notification.RecipientID(v.UserID), notification.KindEQ(notification.Kind(ev.Kind)),
+				notification.RecipientID(userID), notification.KindEQ(notification.Kind(ev.Kind)),
 				notification.Or(notification.PostID(ev.Subject), notification.NewsItemID(ev.Subject)),
 			).Only(ctx)
 			if ent.IsNotFound(err) {
