@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -36,6 +37,7 @@ type Feed struct {
 	logger *slog.Logger
 	shared *expirable.LRU[string, any]
 	loads  singleflight.Group
+	last   atomic.Pointer[decoded]
 }
 
 // NewFeed returns a Feed over client and ps.
@@ -53,23 +55,26 @@ type event struct {
 	Subject  int    `json:"subject"`
 }
 
-// source describes one subscription: its events, how to replay after a
-// cursor and how to load the row an event names.
+// source describes one subscription: its events, whether the viewer may
+// subscribe (check), how to replay after a cursor and how to load the row
+// an event names for the subscriber's audience.
 type source[T any] struct {
 	topic  string
+	check  func(ctx context.Context) error
 	replay func(ctx context.Context) ([]T, error)
-	load   func(ctx context.Context, ev event) (row T, id int, ok bool, err error)
+	load   func(ctx context.Context, aud audience, ev event) (row T, id int, ok bool, err error)
 	id     func(T) int
 }
 
 // PostsAdded streams the posts created in a topic the viewer may read,
 // first those after the cursor id (when given), then live ones.
 func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan *ent.Post, error) {
-	if _, err := f.client.Topic.Get(ctx, topicID); err != nil {
-		return nil, err
-	}
 	return stream(ctx, f, source[*ent.Post]{
 		topic: TopicPosts(topicID),
+		check: func(ctx context.Context) error {
+			_, err := f.client.Topic.Get(ctx, topicID)
+			return err
+		},
 		replay: func(ctx context.Context) ([]*ent.Post, error) {
 			if after == nil {
 				return nil, nil
@@ -77,11 +82,11 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 			return f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
 				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay).All(ctx)
 		},
-		load: func(ctx context.Context, ev event) (*ent.Post, int, bool, error) {
+		load: func(ctx context.Context, aud audience, ev event) (*ent.Post, int, bool, error) {
 			if ev.Op != OpCreated || ev.Post == 0 {
 				return nil, 0, false, nil
 			}
-			p, err := loadShared(ctx, f, "post", ev.Post, func(ctx context.Context) (*ent.Post, error) {
+			p, err := loadShared(ctx, f, aud, "post", ev.Post, func(ctx context.Context) (*ent.Post, error) {
 				return f.client.Post.Query().Where(post.ID(ev.Post)).WithAuthor().WithTopic().Only(ctx)
 			})
 			return p, ev.Post, p != nil, err
@@ -93,21 +98,23 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 // TopicsAdded streams the topics created in a category the viewer may read,
 // or in every category they may read when categoryID is nil.
 func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.Topic, error) {
-	name := AllTopics
+	name, check := AllTopics, noCheck
 	if categoryID != nil {
-		if _, err := f.client.ForumCategory.Get(ctx, *categoryID); err != nil {
-			return nil, err
-		}
 		name = CategoryTopics(*categoryID)
+		check = func(ctx context.Context) error {
+			_, err := f.client.ForumCategory.Get(ctx, *categoryID)
+			return err
+		}
 	}
 	return stream(ctx, f, source[*ent.Topic]{
 		topic:  name,
+		check:  check,
 		replay: noReplay[*ent.Topic],
-		load: func(ctx context.Context, ev event) (*ent.Topic, int, bool, error) {
+		load: func(ctx context.Context, aud audience, ev event) (*ent.Topic, int, bool, error) {
 			if ev.Op != OpCreated || ev.Topic == 0 {
 				return nil, 0, false, nil
 			}
-			t, err := loadShared(ctx, f, "topic", ev.Topic, func(ctx context.Context) (*ent.Topic, error) {
+			t, err := loadShared(ctx, f, aud, "topic", ev.Topic, func(ctx context.Context) (*ent.Topic, error) {
 				return f.client.Topic.Query().Where(topic.ID(ev.Topic)).WithAuthor().WithCategory().Only(ctx)
 			})
 			return t, ev.Topic, t != nil, err
@@ -120,12 +127,13 @@ func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.To
 func (f *Feed) NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error) {
 	return stream(ctx, f, source[*ent.NewsItem]{
 		topic:  News,
+		check:  noCheck,
 		replay: noReplay[*ent.NewsItem],
-		load: func(ctx context.Context, ev event) (*ent.NewsItem, int, bool, error) {
+		load: func(ctx context.Context, aud audience, ev event) (*ent.NewsItem, int, bool, error) {
 			if ev.Op != OpPublished || ev.NewsItem == 0 {
 				return nil, 0, false, nil
 			}
-			n, err := loadShared(ctx, f, "news", ev.NewsItem, func(ctx context.Context) (*ent.NewsItem, error) {
+			n, err := loadShared(ctx, f, aud, "news", ev.NewsItem, func(ctx context.Context) (*ent.NewsItem, error) {
 				return f.client.NewsItem.Query().Where(newsitem.ID(ev.NewsItem)).WithAuthor().Only(ctx)
 			})
 			return n, ev.NewsItem, n != nil, err
@@ -139,8 +147,9 @@ func (f *Feed) NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error) 
 func (f *Feed) NotificationsAdded(ctx context.Context, userID int) (<-chan *ent.Notification, error) {
 	return stream(ctx, f, source[*ent.Notification]{
 		topic:  UserNotifications(userID),
+		check:  noCheck,
 		replay: noReplay[*ent.Notification],
-		load: func(ctx context.Context, ev event) (*ent.Notification, int, bool, error) {
+		load: func(ctx context.Context, _ audience, ev event) (*ent.Notification, int, bool, error) {
 			n, err := f.client.Notification.Query().Where(
 				notification.RecipientID(userID), notification.KindEQ(notification.Kind(ev.Kind)),
 				notification.Or(notification.PostID(ev.Subject), notification.NewsItemID(ev.Subject)),
@@ -157,21 +166,37 @@ func (f *Feed) NotificationsAdded(ctx context.Context, userID int) (<-chan *ent.
 	})
 }
 
+func noCheck(context.Context) error { return nil }
+
 func noReplay[T any](context.Context) ([]T, error) { return nil, nil }
+
+// audience is a subscriber's audience (see authz.Audience): its
+// representative viewer and its name. The viewer of a subscription does
+// not change, so it is worked out once per subscription rather than per
+// event (a walk up the subscription's long context chain).
+type audience struct {
+	rep  *viewer.Viewer
+	name string
+}
+
+// audienceOf returns the audience of ctx's viewer.
+func audienceOf(ctx context.Context) audience {
+	rep, name := authz.Audience(viewer.FromContext(ctx))
+	return audience{rep: rep, name: name}
+}
 
 // loadShared loads the row of an event once per audience: the first
 // subscriber of an audience queries in the audience's viewer context, the
 // others share the result (nil when the audience may not see the row).
-func loadShared[T any](ctx context.Context, f *Feed, kind string, id int, query func(context.Context) (T, error)) (T, error) {
-	rep, audience := authz.Audience(viewer.FromContext(ctx))
-	key := kind + ":" + audience + ":" + strconv.Itoa(id)
+func loadShared[T any](ctx context.Context, f *Feed, aud audience, kind string, id int, query func(context.Context) (T, error)) (T, error) {
+	key := kind + ":" + aud.name + ":" + strconv.Itoa(id)
 	var zero T
 	if v, ok := f.shared.Get(key); ok {
 		row, _ := v.(T)
 		return row, nil
 	}
 	v, err, _ := f.loads.Do(key, func() (any, error) {
-		row, err := query(viewer.NewContext(context.WithoutCancel(ctx), rep))
+		row, err := query(viewer.NewContext(context.WithoutCancel(ctx), aud.rep))
 		if ent.IsNotFound(err) {
 			f.shared.Add(key, zero)
 			return zero, nil
@@ -186,17 +211,18 @@ func loadShared[T any](ctx context.Context, f *Feed, kind string, id int, query 
 	return row, err
 }
 
-// stream subscribes to src.topic, then sends the replayed rows and the
-// live ones on the returned channel until ctx ends or the subscription is
-// dropped (a slow consumer); then it closes the channel.
+// stream checks that the viewer may subscribe, subscribes to src.topic,
+// then sends the replayed rows and the live ones on the returned channel
+// until ctx ends or the subscription is dropped (a slow consumer); then it
+// closes the channel.
 func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error) {
-	sub, err := f.ps.Subscribe(ctx, src.topic)
+	var (
+		sub      *pubsub.Subscription
+		replayed []T
+		err      error
+	)
+	onFreshStack(func() { sub, replayed, err = start(ctx, f, src) })
 	if err != nil {
-		return nil, err
-	}
-	replayed, err := src.replay(ctx)
-	if err != nil {
-		sub.Close()
 		return nil, err
 	}
 	out := make(chan T, 1)
@@ -210,24 +236,65 @@ func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error
 				return
 			}
 		}
-		forward(ctx, f.logger, sub, src, sent, out)
+		forward(ctx, f, sub, src, sent, out)
 	}()
 	return out, nil
+}
+
+// start checks that the viewer may subscribe, subscribes (before the
+// replay, so that nothing committed in between is lost) and replays.
+func start[T any](ctx context.Context, f *Feed, src source[T]) (*pubsub.Subscription, []T, error) {
+	if err := src.check(ctx); err != nil {
+		return nil, nil, err
+	}
+	sub, err := f.ps.Subscribe(ctx, src.topic)
+	if err != nil {
+		return nil, nil, err
+	}
+	replayed, err := src.replay(ctx)
+	if err != nil {
+		sub.Close()
+		return nil, nil, err
+	}
+	return sub, replayed, nil
+}
+
+// onFreshStack runs fn on a short-lived goroutine and waits for it; a
+// panic in fn is raised again in the caller (where gqlgen recovers it).
+// The queries that start a subscription grow the stack of the goroutine
+// that runs them; the resolver's goroutine lives as long as the
+// subscription, and an idle goroutine's stack only shrinks while it uses
+// less than a quarter of it, so running them there costs every idle
+// subscription about 4 KiB more (see BenchmarkIdleSubscribedConnection in
+// graph/subscriptiontest).
+func onFreshStack(fn func()) {
+	var panicked any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		fn()
+	}()
+	<-done
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // forward sends the rows of live events that the subscriber may see,
 // except those already replayed (the replay and the live events overlap;
 // each event arrives once, so only replayed ids need remembering).
-func forward[T any](ctx context.Context, logger *slog.Logger, sub *pubsub.Subscription, src source[T], replayed map[int]bool, out chan<- T) {
+func forward[T any](ctx context.Context, f *Feed, sub *pubsub.Subscription, src source[T], replayed map[int]bool, out chan<- T) {
+	aud := audienceOf(ctx)
 	for ev := range sub.C {
-		var payload event
-		if err := json.Unmarshal(ev.Payload, &payload); err != nil {
-			logger.WarnContext(ctx, "undecodable event", "topic", ev.Topic, "err", err)
+		payload, err := f.decode(ev.Payload)
+		if err != nil {
+			f.logger.WarnContext(ctx, "undecodable event", "topic", ev.Topic, "err", err)
 			continue
 		}
-		row, id, ok, err := src.load(ctx, payload)
+		row, id, ok, err := src.load(ctx, aud, payload)
 		if err != nil {
-			logger.ErrorContext(ctx, "loading a subscription's row", "topic", ev.Topic, "err", err)
+			f.logger.ErrorContext(ctx, "loading a subscription's row", "topic", ev.Topic, "err", err)
 			continue
 		}
 		if !ok || replayed[id] {
@@ -238,8 +305,29 @@ func forward[T any](ctx context.Context, logger *slog.Logger, sub *pubsub.Subscr
 		}
 	}
 	if err := sub.Err(); err != nil && ctx.Err() == nil {
-		logger.InfoContext(ctx, "subscription ended", "topic", src.topic, "err", err)
+		f.logger.InfoContext(ctx, "subscription ended", "topic", src.topic, "err", err)
 	}
+}
+
+// decoded is an event payload and its decoding.
+type decoded struct {
+	raw string
+	ev  event
+}
+
+// decode decodes an event payload. Every subscriber of a topic receives
+// the same event, so thousands decode the same bytes one after another:
+// the last payload decoded is kept and reused while the bytes match.
+func (f *Feed) decode(raw []byte) (event, error) {
+	if d := f.last.Load(); d != nil && d.raw == string(raw) {
+		return d.ev, nil
+	}
+	var ev event
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return event{}, err
+	}
+	f.last.Store(&decoded{raw: string(raw), ev: ev})
+	return ev, nil
 }
 
 // send delivers row unless ctx ends first.
