@@ -18,12 +18,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
+	"github.com/bridgesoftrust/hub/internal/validation"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // maxReplay bounds what a subscription replays after a cursor; a client
 // further behind pages through the query API first.
 const maxReplay = 500
+
+// ErrReplayTooLong refuses a subscription whose cursor is more than
+// maxReplay posts behind, rather than replaying part and losing the rest.
+var ErrReplayTooLong = validation.Errorf("after", "more than %d posts were written after this cursor: "+
+	"fetch them with posts(where: {topicID: ...}, after: ...) and subscribe with the last cursor", maxReplay)
 
 // Feed turns committed events into the rows each subscriber may see. It
 // subscribes before it replays, so nothing committed in between is lost,
@@ -79,8 +85,12 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 			if after == nil {
 				return nil, nil
 			}
-			return f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
-				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay).All(ctx)
+			posts, err := f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
+				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay + 1).All(ctx)
+			if err == nil && len(posts) > maxReplay {
+				return nil, ErrReplayTooLong
+			}
+			return posts, err
 		},
 		load: func(ctx context.Context, aud audience, ev event) (*ent.Post, int, bool, error) {
 			if ev.Op != OpCreated || ev.Post == 0 {
