@@ -93,7 +93,9 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 			return posts, err
 		},
 		load: func(ctx context.Context, aud audience, ev event) (*ent.Post, int, bool, error) {
-			if ev.Op != OpCreated || ev.Post == 0 {
+			// The client has what its cursor covers: a late event of an
+			// older post (e.g. NOTIFY still in flight) is not sent again.
+			if ev.Op != OpCreated || ev.Post == 0 || (after != nil && ev.Post <= *after) {
 				return nil, 0, false, nil
 			}
 			p, err := loadShared(ctx, f, aud, "post", ev.Post, func(ctx context.Context) (*ent.Post, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"testing"
 
 	"github.com/bridgesoftrust/hub/ent"
@@ -57,4 +58,34 @@ func topicWithPosts(t *testing.T, ctx context.Context, store *db.Store, n int) (
 		builders[i] = c.Post.Create().SetTopic(topic).SetAuthor(author).SetBody("post")
 	}
 	return topic, c.Post.CreateBulk(builders...).SaveX(ctx)
+}
+
+// TestLateEventsOfCoveredPostsAreNotSentAgain checks that a live event of a
+// post the client's cursor already covers (an older post whose event was
+// still in flight when the client subscribed) is skipped, while a newer
+// post's event is delivered.
+func TestLateEventsOfCoveredPostsAreNotSentAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		ctx := authz.SystemContext(context.Background())
+		topic, posts := topicWithPosts(t, ctx, store, 3)
+		broker := pubsub.NewBroker()
+		feed := live.NewFeed(store.Client, broker, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		reader, cancel := context.WithCancel(viewer.NewContext(context.Background(), &viewer.Viewer{Role: viewer.RoleSecretariat}))
+		defer cancel()
+		after := posts[2].ID
+		ch, err := feed.PostsAdded(reader, topic.ID, &after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		newer := store.Client.Post.Create().SetTopicID(topic.ID).SetAuthorID(*posts[0].AuthorID).SetBody("newer").SaveX(ctx)
+		for _, id := range []int{posts[1].ID, newer.ID} {
+			payload := []byte(`{"post":` + strconv.Itoa(id) + `,"op":"created"}`)
+			if err := broker.Publish(ctx, pubsub.Event{Topic: live.TopicPosts(topic.ID), Payload: payload}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := <-ch; got.ID != newer.ID {
+			t.Errorf("delivered post %d, want only the newer post %d (the cursor covers %d)", got.ID, newer.ID, posts[1].ID)
+		}
+	})
 }
