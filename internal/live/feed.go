@@ -73,7 +73,9 @@ type source[T any] struct {
 }
 
 // PostsAdded streams the posts created in a topic the viewer may read,
-// first those after the cursor id (when given), then live ones.
+// first those after the cursor id (when given), then live ones. Live
+// events of posts the cursor covers (or, without a cursor, of posts older
+// than the subscription) are skipped.
 func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan *ent.Post, error) {
 	return stream(ctx, f, source[*ent.Post]{
 		topic: TopicPosts(topicID),
@@ -83,6 +85,14 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 		},
 		replay: func(ctx context.Context) ([]*ent.Post, error) {
 			if after == nil {
+				// Without a cursor the subscription starts now: the newest
+				// post's id is the cursor, so a post committed earlier whose
+				// event is still in flight is not sent.
+				newest, err := f.client.Post.Query().Where(post.TopicID(topicID)).Order(ent.Desc(post.FieldID)).FirstID(ctx)
+				if err != nil && !ent.IsNotFound(err) {
+					return nil, err
+				}
+				after = &newest
 				return nil, nil
 			}
 			posts, err := f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
@@ -108,7 +118,8 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 }
 
 // TopicsAdded streams the topics created in a category the viewer may read,
-// or in every category they may read when categoryID is nil.
+// or in every category they may read when categoryID is nil, from the
+// subscription on (a late event of an older topic is skipped).
 func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.Topic, error) {
 	name, check := AllTopics, noCheck
 	if categoryID != nil {
@@ -118,12 +129,20 @@ func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.To
 			return err
 		}
 	}
+	var newest int // topics up to it existed when the subscription started
 	return stream(ctx, f, source[*ent.Topic]{
-		topic:  name,
-		check:  check,
-		replay: noReplay[*ent.Topic],
+		topic: name,
+		check: check,
+		replay: func(ctx context.Context) ([]*ent.Topic, error) {
+			var err error
+			newest, err = f.client.Topic.Query().Order(ent.Desc(topic.FieldID)).FirstID(ctx)
+			if ent.IsNotFound(err) {
+				err = nil
+			}
+			return nil, err
+		},
 		load: func(ctx context.Context, aud audience, ev event) (*ent.Topic, int, bool, error) {
-			if ev.Op != OpCreated || ev.Topic == 0 {
+			if ev.Op != OpCreated || ev.Topic <= newest {
 				return nil, 0, false, nil
 			}
 			t, err := loadShared(ctx, f, aud, "topic", ev.Topic, func(ctx context.Context) (*ent.Topic, error) {
