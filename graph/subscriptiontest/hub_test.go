@@ -214,13 +214,6 @@ func (h *hub) post(c caller, topic, body string) string {
 		vars{"t": topic, "b": body}, "createPost", "id")
 }
 
-// reply writes a post as c answering post replyTo and returns its id.
-func (h *hub) reply(c caller, topic, replyTo, body string) string {
-	h.t.Helper()
-	return h.value(c, `mutation($t: ID!, $b: String!, $r: ID) { createPost(input: {topicId: $t, body: $b, replyToId: $r}) { id } }`,
-		vars{"t": topic, "b": body, "r": replyTo}, "createPost", "id")
-}
-
 // cursor returns the connection cursor of post in topic, as admin sees
 // the topic's posts through the root posts list.
 func (h *hub) cursor(admin caller, topic, post string) string {

@@ -45,7 +45,7 @@ func Hook() ent.Hook {
 				return v, err
 			}
 			if m.Op().Is(ent.OpCreate) {
-				ids = createdID(m)
+				ids = singleID(m)
 			}
 			return v, record(ctx, m, ids)
 		})
@@ -58,10 +58,8 @@ func targetIDs(ctx context.Context, m ent.Mutation) ([]int, error) {
 	if m.Op().Is(ent.OpCreate) {
 		return nil, nil
 	}
-	if one, ok := m.(interface{ ID() (int, bool) }); ok {
-		if id, exists := one.ID(); exists {
-			return []int{id}, nil
-		}
+	if ids := singleID(m); ids != nil {
+		return ids, nil
 	}
 	many, ok := m.(interface {
 		IDs(context.Context) ([]int, error)
@@ -72,8 +70,9 @@ func targetIDs(ctx context.Context, m ent.Mutation) ([]int, error) {
 	return many.IDs(ctx)
 }
 
-// createdID returns the id Ent assigned to a created record.
-func createdID(m ent.Mutation) []int {
+// singleID returns the id of a one-record mutation (UpdateOne, DeleteOne,
+// or a create once Ent has assigned it), or nil.
+func singleID(m ent.Mutation) []int {
 	if one, ok := m.(interface{ ID() (int, bool) }); ok {
 		if id, exists := one.ID(); exists {
 			return []int{id}

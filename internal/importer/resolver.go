@@ -110,19 +110,10 @@ func NewResolver(client *ent.Client, logger *slog.Logger) *Resolver {
 // Client returns the client the Resolver works through.
 func (r *Resolver) Client() *ent.Client { return r.client }
 
-// Country returns the resolved country with the code, or nil.
-func (r *Resolver) Country(code string) *ent.Country { return r.countries.get(code) }
-
-// Region returns the resolved region, or nil.
-func (r *Resolver) Region(k RegionKey) *ent.Region { return r.regions.get(k) }
-
 // Municipality returns the resolved municipality, or nil.
 func (r *Resolver) Municipality(k MunicipalityKey) *ent.Municipality {
 	return r.municipalities.get(k)
 }
-
-// Phase returns the resolved phase with the name, or nil.
-func (r *Resolver) Phase(name string) *ent.Phase { return r.phases.get(name) }
 
 // Association returns the resolved association with the acronym, or nil.
 func (r *Resolver) Association(acronym string) *ent.Association {

@@ -27,11 +27,9 @@ const maxCachedQuery = 64 << 10
 // newGraphQL assembles the gqlgen handler: transports, caches, error
 // presentation, limits, the per-request timeout and one transaction per
 // mutation. Extensions run in the order they are added.
-func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, logger *slog.Logger, o options) *handler.Server {
+func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws graphql.Transport, logger *slog.Logger, o options) *handler.Server {
 	srv := handler.New(schema)
-	for _, t := range o.transports {
-		srv.AddTransport(t) // e.g. a websocket transport, tried first
-	}
+	srv.AddTransport(ws) // upgrade requests only; tried first
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -32,13 +32,11 @@ type Server struct {
 	events  pubsub.PubSub
 }
 
-// An Option adds to the server what later layers bring: transports (a
-// websocket transport for subscriptions), gqlgen extensions and HTTP
-// middleware around /graphql (authentication).
+// An Option adds to the server what a deployment or a test brings: the
+// event fan-out, gqlgen extensions and HTTP middleware around /graphql.
 type Option func(*options)
 
 type options struct {
-	transports  []graphql.Transport
 	extensions  []graphql.HandlerExtension
 	middlewares []func(http.Handler) http.Handler
 	events      pubsub.PubSub
@@ -49,12 +47,6 @@ type options struct {
 // server fans out in process, which serves a single node.
 func WithPubSub(ps pubsub.PubSub) Option {
 	return func(o *options) { o.events = ps }
-}
-
-// WithTransport adds a gqlgen transport, tried before the built-in
-// OPTIONS, GET and POST transports.
-func WithTransport(t graphql.Transport) Option {
-	return func(o *options) { o.transports = append(o.transports, t) }
 }
 
 // WithExtension adds a gqlgen handler extension after the built-in ones.
@@ -86,7 +78,6 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	}
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
-	o.transports = append([]graphql.Transport{s.ws}, o.transports...)
 	s.handler = s.routes(store, o)
 	return s
 }
@@ -94,7 +85,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
 	feed := live.NewFeed(store.Client, s.events, s.logger)
-	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, feed), s.logger, o)
+	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, feed), s.ws, s.logger, o)
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}
@@ -108,10 +99,6 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	}
 	return withRequest(s.logger, withSecurityHeaders(mux))
 }
-
-// Auth returns the server's authentication service, e.g. for a websocket
-// transport that authenticates its connection_init payload.
-func (s *Server) Auth() *auth.Service { return s.auth }
 
 // newWebSocket returns the websocket transport for subscriptions, which
 // authenticates the bearer token of the connection_init payload.
