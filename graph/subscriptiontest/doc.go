@@ -22,7 +22,7 @@
 //   - notifications_test.go: notificationAdded and newsPublished.
 //
 // A test that must know a subscriber is listening before it makes a change
-// waits until the server's PubSub has the subscription (see watched): the
+// waits until the server counts the subscription (see subscriptions): the
 // protocol has no acknowledgement of a subscribe message. Checks that
 // something is not delivered wait for a grace period; no test asserts how
 // fast anything happens.

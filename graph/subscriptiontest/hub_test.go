@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -71,7 +70,7 @@ type hub struct {
 	t      testing.TB
 	url    string // http://host:port
 	store  *db.Store
-	events *watched
+	events subscriptions
 }
 
 // serve starts a server over d's first store; see serveStore.
@@ -94,10 +93,10 @@ func (d *database) serveStore(t testing.TB, store *db.Store, configure func(*ser
 	if configure != nil {
 		configure(&cfg)
 	}
-	w := watch(ps)
-	srv := httptest.NewServer(server.New(cfg, store, slog.New(slog.DiscardHandler), server.WithPubSub(w.pubSub())).Handler())
+	hs := server.New(cfg, store, slog.New(slog.DiscardHandler), server.WithPubSub(ps))
+	srv := httptest.NewServer(hs.Handler())
 	t.Cleanup(srv.Close)
-	return &hub{t: t, url: srv.URL, store: store, events: w}
+	return &hub{t: t, url: srv.URL, store: store, events: subscriptions{hs}}
 }
 
 // endpoint is the URL of GraphQL over HTTP.
@@ -245,70 +244,18 @@ func (h *hub) postExists(admin caller, body string) bool {
 	return n != "0"
 }
 
-// watched wraps a server's PubSub and counts the subscriptions running per
-// topic, so that a test can wait until a subscriber listens before it
-// makes the change the subscriber must see.
-type watched struct {
-	pubsub.PubSub
-	mu   sync.Mutex
-	subs map[string]int
-}
-
-// watchedTx is a watched PubSub that publishes inside transactions
-// (PostgreSQL), as the one it wraps does.
-type watchedTx struct {
-	*watched
-	tx pubsub.TxPublisher
-}
-
-// PublishTx implements pubsub.TxPublisher.
-func (w watchedTx) PublishTx(ctx context.Context, ex pubsub.Execer, ev pubsub.Event) error {
-	return w.tx.PublishTx(ctx, ex, ev)
-}
-
-func watch(ps pubsub.PubSub) *watched { return &watched{PubSub: ps, subs: map[string]int{}} }
-
-// pubSub returns w as the server should get it: a TxPublisher when the
-// wrapped PubSub is one, so that events take the same way as without w.
-func (w *watched) pubSub() pubsub.PubSub {
-	if tx, ok := w.PubSub.(pubsub.TxPublisher); ok {
-		return watchedTx{w, tx}
-	}
-	return w
-}
-
-// Subscribe implements pubsub.PubSub, counting the subscription until its
-// context ends.
-func (w *watched) Subscribe(ctx context.Context, topic string) (*pubsub.Subscription, error) {
-	sub, err := w.PubSub.Subscribe(ctx, topic)
-	if err != nil {
-		return nil, err
-	}
-	w.add(topic, 1)
-	context.AfterFunc(ctx, func() { w.add(topic, -1) })
-	return sub, nil
-}
-
-func (w *watched) add(topic string, n int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.subs[topic] += n
-}
-
-// count returns the number of running subscriptions to topic.
-func (w *watched) count(topic string) int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.subs[topic]
-}
+// subscriptions counts a server's running subscriptions per event topic,
+// so that a test can wait until a subscriber listens before it makes the
+// change the subscriber must see.
+type subscriptions struct{ srv *server.Server }
 
 // waitFor waits until topic has n running subscriptions.
-func (w *watched) waitFor(t testing.TB, topic string, n int) {
+func (s subscriptions) waitFor(t testing.TB, topic string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
-	for w.count(topic) != n {
+	for s.srv.Subscribers(topic) != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d subscriptions to %s, want %d", w.count(topic), topic, n)
+			t.Fatalf("%d subscriptions to %s, want %d", s.srv.Subscribers(topic), topic, n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -299,13 +299,19 @@ func changesOnly(m ent.Mutation, allowed ...string) bool {
 // this in step with the rules: any rule that looks at more of the viewer
 // than ForumLevels and signed-in or not needs a finer audience here.
 func Audience(v *viewer.Viewer) (*viewer.Viewer, string) {
-	read := []viewer.Scope{viewer.ScopeRead}
 	switch {
 	case v.IsSecretariat():
-		return &viewer.Viewer{Role: viewer.RoleSecretariat, Scopes: read}, "secretariat"
+		return secretariatAudience, "secretariat"
 	case v != nil:
-		return &viewer.Viewer{Scopes: read}, "signed-in"
+		return signedInAudience, "signed-in"
 	default:
 		return nil, "anonymous"
 	}
 }
+
+// The representatives of the audiences, shared: viewers are not changed
+// once in a context.
+var (
+	secretariatAudience = &viewer.Viewer{Role: viewer.RoleSecretariat, Scopes: []viewer.Scope{viewer.ScopeRead}}
+	signedInAudience    = &viewer.Viewer{Scopes: []viewer.Scope{viewer.ScopeRead}}
+)

@@ -2,10 +2,9 @@ package live
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -37,18 +36,29 @@ var ErrReplayTooLong = validation.Errorf("after", "more than %d posts were writt
 // row is loaded through Ent's privacy policies in a viewer context; rows
 // for a whole audience (see authz.Audience) are loaded once per event and
 // shared, so a post reaches thousands of subscribers with a few queries.
+//
+// The subscribers of one PubSub topic share one PubSub subscription and one
+// goroutine (a fanout, see fanout.go) that decodes each event once and
+// hands the row to every subscriber's channel: an idle subscription holds
+// no goroutine of the Feed's.
 type Feed struct {
 	client *ent.Client
 	ps     pubsub.PubSub
 	logger *slog.Logger
 	shared *expirable.LRU[string, any]
 	loads  singleflight.Group
-	last   atomic.Pointer[decoded]
+
+	mu      sync.Mutex
+	fanouts map[string]*fanout // by PubSub topic
 }
 
 // NewFeed returns a Feed over client and ps.
 func NewFeed(client *ent.Client, ps pubsub.PubSub, logger *slog.Logger) *Feed {
-	return &Feed{client: client, ps: ps, logger: logger, shared: expirable.NewLRU[string, any](10_000, nil, time.Minute)}
+	return &Feed{
+		client: client, ps: ps, logger: logger,
+		shared:  expirable.NewLRU[string, any](10_000, nil, time.Minute),
+		fanouts: map[string]*fanout{},
+	}
 }
 
 // event is the payload of the Hub's events (see the package comment).
@@ -62,14 +72,19 @@ type event struct {
 }
 
 // source describes one subscription: its events, whether the viewer may
-// subscribe (check), how to replay after a cursor and how to load the row
-// an event names for the subscriber's audience.
+// subscribe (check), how to replay after a cursor, which events name a row
+// for this subscriber (accept) and how to load that row for the
+// subscriber's audience (load; ok false when the audience may not see it).
+// private marks rows that only the subscriber may see, whose loads are
+// not shared with the rest of its audience.
 type source[T any] struct {
-	topic  string
-	check  func(ctx context.Context) error
-	replay func(ctx context.Context) ([]T, error)
-	load   func(ctx context.Context, aud audience, ev event) (row T, id int, ok bool, err error)
-	id     func(T) int
+	topic   string
+	check   func(ctx context.Context) error
+	replay  func(ctx context.Context) ([]T, error)
+	accept  func(ev event) bool
+	load    func(ctx context.Context, aud audience, ev event) (row T, ok bool, err error)
+	id      func(T) int
+	private bool
 }
 
 // PostsAdded streams the posts created in a topic the viewer may read,
@@ -88,12 +103,9 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 				// Without a cursor the subscription starts now: the newest
 				// post's id is the cursor, so a post committed earlier whose
 				// event is still in flight is not sent.
-				newest, err := f.client.Post.Query().Where(post.TopicID(topicID)).Order(ent.Desc(post.FieldID)).FirstID(ctx)
-				if err != nil && !ent.IsNotFound(err) {
-					return nil, err
-				}
+				newest, err := newestID(f.client.Post.Query().Where(post.TopicID(topicID)).Order(ent.Desc(post.FieldID)).FirstID, ctx)
 				after = &newest
-				return nil, nil
+				return nil, err
 			}
 			posts, err := f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
 				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay + 1).All(ctx)
@@ -102,16 +114,15 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 			}
 			return posts, err
 		},
-		load: func(ctx context.Context, aud audience, ev event) (*ent.Post, int, bool, error) {
-			// The client has what its cursor covers: a late event of an
-			// older post (e.g. NOTIFY still in flight) is not sent again.
-			if ev.Op != OpCreated || ev.Post == 0 || (after != nil && ev.Post <= *after) {
-				return nil, 0, false, nil
-			}
-			p, err := loadShared(ctx, f, aud, "post", ev.Post, func(ctx context.Context) (*ent.Post, error) {
+		// The client has what its cursor covers: a late event of an older
+		// post (e.g. NOTIFY still in flight) is not sent again.
+		accept: func(ev event) bool {
+			return ev.Op == OpCreated && ev.Post != 0 && (after == nil || ev.Post > *after)
+		},
+		load: func(ctx context.Context, aud audience, ev event) (*ent.Post, bool, error) {
+			return loadShared(ctx, f, aud, "post", ev.Post, func(ctx context.Context) (*ent.Post, error) {
 				return f.client.Post.Query().Where(post.ID(ev.Post)).WithAuthor().WithTopic().Only(ctx)
 			})
-			return p, ev.Post, p != nil, err
 		},
 		id: func(p *ent.Post) int { return p.ID },
 	})
@@ -135,20 +146,14 @@ func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.To
 		check: check,
 		replay: func(ctx context.Context) ([]*ent.Topic, error) {
 			var err error
-			newest, err = f.client.Topic.Query().Order(ent.Desc(topic.FieldID)).FirstID(ctx)
-			if ent.IsNotFound(err) {
-				err = nil
-			}
+			newest, err = newestID(f.client.Topic.Query().Order(ent.Desc(topic.FieldID)).FirstID, ctx)
 			return nil, err
 		},
-		load: func(ctx context.Context, aud audience, ev event) (*ent.Topic, int, bool, error) {
-			if ev.Op != OpCreated || ev.Topic <= newest {
-				return nil, 0, false, nil
-			}
-			t, err := loadShared(ctx, f, aud, "topic", ev.Topic, func(ctx context.Context) (*ent.Topic, error) {
+		accept: func(ev event) bool { return ev.Op == OpCreated && ev.Topic > newest },
+		load: func(ctx context.Context, aud audience, ev event) (*ent.Topic, bool, error) {
+			return loadShared(ctx, f, aud, "topic", ev.Topic, func(ctx context.Context) (*ent.Topic, error) {
 				return f.client.Topic.Query().Where(topic.ID(ev.Topic)).WithAuthor().WithCategory().Only(ctx)
 			})
-			return t, ev.Topic, t != nil, err
 		},
 		id: func(t *ent.Topic) int { return t.ID },
 	})
@@ -160,14 +165,11 @@ func (f *Feed) NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error) 
 		topic:  News,
 		check:  noCheck,
 		replay: noReplay[*ent.NewsItem],
-		load: func(ctx context.Context, aud audience, ev event) (*ent.NewsItem, int, bool, error) {
-			if ev.Op != OpPublished || ev.NewsItem == 0 {
-				return nil, 0, false, nil
-			}
-			n, err := loadShared(ctx, f, aud, "news", ev.NewsItem, func(ctx context.Context) (*ent.NewsItem, error) {
+		accept: func(ev event) bool { return ev.Op == OpPublished && ev.NewsItem != 0 },
+		load: func(ctx context.Context, aud audience, ev event) (*ent.NewsItem, bool, error) {
+			return loadShared(ctx, f, aud, "news", ev.NewsItem, func(ctx context.Context) (*ent.NewsItem, error) {
 				return f.client.NewsItem.Query().Where(newsitem.ID(ev.NewsItem)).WithAuthor().Only(ctx)
 			})
-			return n, ev.NewsItem, n != nil, err
 		},
 		id: func(n *ent.NewsItem) int { return n.ID },
 	})
@@ -180,21 +182,33 @@ func (f *Feed) NotificationsAdded(ctx context.Context, userID int) (<-chan *ent.
 		topic:  UserNotifications(userID),
 		check:  noCheck,
 		replay: noReplay[*ent.Notification],
-		load: func(ctx context.Context, _ audience, ev event) (*ent.Notification, int, bool, error) {
+		accept: func(ev event) bool { return ev.Kind != "" && ev.Subject != 0 },
+		load: func(ctx context.Context, _ audience, ev event) (*ent.Notification, bool, error) {
 			n, err := f.client.Notification.Query().Where(
 				notification.RecipientID(userID), notification.KindEQ(notification.Kind(ev.Kind)),
 				notification.Or(notification.PostID(ev.Subject), notification.NewsItemID(ev.Subject)),
 			).Only(ctx)
 			if ent.IsNotFound(err) {
-				return nil, 0, false, nil
+				return nil, false, nil
 			}
-			if err != nil {
-				return nil, 0, false, err
-			}
-			return n, n.ID, true, nil
+			return n, err == nil, err
 		},
-		id: func(n *ent.Notification) int { return n.ID },
+		id:      func(n *ent.Notification) int { return n.ID },
+		private: true,
 	})
+}
+
+// newestID returns what firstID finds, 0 when there is nothing, looked up
+// past the privacy policies: the newest row, visible or not, is only where
+// the subscription starts; it is never sent, and every row after it still
+// passes the subscriber's policies. (Through the policies the lookup costs
+// several times the queries and garbage, for every subscription.)
+func newestID(firstID func(context.Context) (int, error), ctx context.Context) (int, error) {
+	id, err := firstID(authz.SystemContext(ctx))
+	if ent.IsNotFound(err) {
+		return 0, nil
+	}
+	return id, err
 }
 
 func noCheck(context.Context) error { return nil }
@@ -218,155 +232,27 @@ func audienceOf(ctx context.Context) audience {
 
 // loadShared loads the row of an event once per audience: the first
 // subscriber of an audience queries in the audience's viewer context, the
-// others share the result (nil when the audience may not see the row).
-func loadShared[T any](ctx context.Context, f *Feed, aud audience, kind string, id int, query func(context.Context) (T, error)) (T, error) {
+// others share the result (ok false when the audience may not see the
+// row). The fanouts of several topics (a category's topics and all topics)
+// load the same rows; the cache spares them the repeated queries.
+func loadShared[T any](ctx context.Context, f *Feed, aud audience, kind string, id int, query func(context.Context) (T, error)) (row T, ok bool, err error) {
 	key := kind + ":" + aud.name + ":" + strconv.Itoa(id)
-	var zero T
-	if v, ok := f.shared.Get(key); ok {
-		row, _ := v.(T)
-		return row, nil
+	if v, hit := f.shared.Get(key); hit {
+		row, ok = v.(T)
+		return row, ok, nil
 	}
 	v, err, _ := f.loads.Do(key, func() (any, error) {
 		row, err := query(viewer.NewContext(context.WithoutCancel(ctx), aud.rep))
 		if ent.IsNotFound(err) {
-			f.shared.Add(key, zero)
-			return zero, nil
+			f.shared.Add(key, nil)
+			return nil, nil
 		}
 		if err != nil {
-			return zero, err
+			return nil, err
 		}
 		f.shared.Add(key, row)
 		return row, nil
 	})
-	row, _ := v.(T)
-	return row, err
-}
-
-// stream checks that the viewer may subscribe, subscribes to src.topic,
-// then sends the replayed rows and the live ones on the returned channel
-// until ctx ends or the subscription is dropped (a slow consumer); then it
-// closes the channel.
-func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error) {
-	var (
-		sub      *pubsub.Subscription
-		replayed []T
-		err      error
-	)
-	onFreshStack(func() { sub, replayed, err = start(ctx, f, src) })
-	if err != nil {
-		return nil, err
-	}
-	out := make(chan T, 1)
-	go func() {
-		defer close(out)
-		defer sub.Close()
-		sent := make(map[int]bool, len(replayed))
-		for _, row := range replayed {
-			sent[src.id(row)] = true
-			if !send(ctx, out, row) {
-				return
-			}
-		}
-		forward(ctx, f, sub, src, sent, out)
-	}()
-	return out, nil
-}
-
-// start checks that the viewer may subscribe, subscribes (before the
-// replay, so that nothing committed in between is lost) and replays.
-func start[T any](ctx context.Context, f *Feed, src source[T]) (*pubsub.Subscription, []T, error) {
-	if err := src.check(ctx); err != nil {
-		return nil, nil, err
-	}
-	sub, err := f.ps.Subscribe(ctx, src.topic)
-	if err != nil {
-		return nil, nil, err
-	}
-	replayed, err := src.replay(ctx)
-	if err != nil {
-		sub.Close()
-		return nil, nil, err
-	}
-	return sub, replayed, nil
-}
-
-// onFreshStack runs fn on a short-lived goroutine and waits for it; a
-// panic in fn is raised again in the caller (where gqlgen recovers it).
-// The queries that start a subscription grow the stack of the goroutine
-// that runs them; the resolver's goroutine lives as long as the
-// subscription, and an idle goroutine's stack only shrinks while it uses
-// less than a quarter of it, so running them there costs every idle
-// subscription about 4 KiB more (see BenchmarkIdleSubscribedConnection in
-// graph/subscriptiontest).
-func onFreshStack(fn func()) {
-	var panicked any
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer func() { panicked = recover() }()
-		fn()
-	}()
-	<-done
-	if panicked != nil {
-		panic(panicked)
-	}
-}
-
-// forward sends the rows of live events that the subscriber may see,
-// except those already replayed (the replay and the live events overlap;
-// each event arrives once, so only replayed ids need remembering).
-func forward[T any](ctx context.Context, f *Feed, sub *pubsub.Subscription, src source[T], replayed map[int]bool, out chan<- T) {
-	aud := audienceOf(ctx)
-	for ev := range sub.C {
-		payload, err := f.decode(ev.Payload)
-		if err != nil {
-			f.logger.WarnContext(ctx, "undecodable event", "topic", ev.Topic, "err", err)
-			continue
-		}
-		row, id, ok, err := src.load(ctx, aud, payload)
-		if err != nil {
-			f.logger.ErrorContext(ctx, "loading a subscription's row", "topic", ev.Topic, "err", err)
-			continue
-		}
-		if !ok || replayed[id] {
-			continue
-		}
-		if !send(ctx, out, row) {
-			return
-		}
-	}
-	if err := sub.Err(); err != nil && ctx.Err() == nil {
-		f.logger.InfoContext(ctx, "subscription ended", "topic", src.topic, "err", err)
-	}
-}
-
-// decoded is an event payload and its decoding.
-type decoded struct {
-	raw string
-	ev  event
-}
-
-// decode decodes an event payload. Every subscriber of a topic receives
-// the same event, so thousands decode the same bytes one after another:
-// the last payload decoded is kept and reused while the bytes match.
-func (f *Feed) decode(raw []byte) (event, error) {
-	if d := f.last.Load(); d != nil && d.raw == string(raw) {
-		return d.ev, nil
-	}
-	var ev event
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return event{}, err
-	}
-	f.last.Store(&decoded{raw: string(raw), ev: ev})
-	return ev, nil
-}
-
-// send delivers row unless ctx ends first.
-func send[T any](ctx context.Context, out chan<- T, row T) bool {
-	select {
-	case out <- row:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	row, ok = v.(T)
+	return row, ok, err
 }

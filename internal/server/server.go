@@ -30,6 +30,7 @@ type Server struct {
 	auth    *auth.Service
 	ws      *wstransport.Transport
 	events  pubsub.PubSub
+	feed    *live.Feed
 }
 
 // An Option adds to the server what a deployment or a test brings: the
@@ -78,14 +79,18 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	}
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
+	s.feed = live.NewFeed(store.Client, s.events, s.logger)
 	s.handler = s.routes(store, o)
 	return s
 }
 
+// Subscribers returns the number of running subscriptions to an event
+// topic (see internal/live) on this server.
+func (s *Server) Subscribers(topic string) int { return s.feed.Subscribers(topic) }
+
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
-	feed := live.NewFeed(store.Client, s.events, s.logger)
-	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, feed), s.ws, s.logger, o)
+	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed), s.ws, s.logger, o)
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}

@@ -15,7 +15,7 @@ const (
 	DefaultSendBufferSize  = 256
 	DefaultPingInterval    = 15 * time.Second
 	DefaultPongTimeout     = 10 * time.Second
-	DefaultReadBufferSize  = 1024
+	DefaultReadBufferSize  = 256
 	DefaultWriteBufferSize = 4096
 )
 
@@ -70,7 +70,9 @@ type Config struct {
 	// WebSocket ping frames), which graphql-ws clients answer with pong.
 	ProtocolPing bool
 
-	// ReadBufferSize is the size of a connection's read buffer. Default 1 KiB.
+	// ReadBufferSize is the size of a connection's read buffer, held for the
+	// connection's life. Default 256 bytes: clients send little, and
+	// longer messages are read in several pieces.
 	ReadBufferSize int
 	// WriteBufferSize is the size of the pooled write buffers, held only
 	// while a message is written. Default 4 KiB.

@@ -20,7 +20,9 @@ const closeGrace = 2 * time.Second
 
 // conn is one websocket connection. The goroutine that runs serve reads; a
 // single writer goroutine, running while there is something to write,
-// writes; each operation runs in its own goroutine.
+// writes; each operation runs in its own goroutine, and a subscription
+// that announces its values (see package readiness) only while it has
+// some to send.
 type conn struct {
 	t       *Transport
 	cfg     *Config
@@ -94,7 +96,7 @@ func (c *conn) serve() {
 	}
 	if c.cfg.InitTimeout > 0 {
 		c.initTimer = time.AfterFunc(c.cfg.InitTimeout, c.initTimedOut)
-		defer c.initTimer.Stop()
+		defer c.stopInitTimer()
 	}
 	c.readLoop()
 	c.finish()
@@ -112,12 +114,27 @@ func (c *conn) readLoop() {
 		if c.isClosing() {
 			continue // wait for the client's close frame, ignoring the rest
 		}
+		c.handle(data)
+	}
+}
+
+// handle handles one message on a short-lived goroutine and waits for it.
+// Handling a message (authentication, parsing and validating an operation)
+// grows the stack of the goroutine that does it, and the reader's stays
+// as large while the connection idles, until collections shrink it by
+// halves: kept off the reader, an idle connection's one goroutine keeps a
+// small stack.
+func (c *conn) handle(data []byte) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
 		if c.legacy {
 			c.handleLegacy(data)
 		} else {
 			c.handleTransportWS(data)
 		}
-	}
+	}()
+	<-done
 }
 
 // answerPing answers a WebSocket ping frame with a pong frame.
@@ -147,6 +164,15 @@ func (c *conn) readFailed(err error) {
 		c.closeWith(closeInfo{code: websocket.CloseAbnormalClosure, reason: "read timeout"})
 	default:
 		c.closeWith(closeInfo{code: websocket.CloseAbnormalClosure, reason: "connection lost"})
+	}
+}
+
+// stopInitTimer stops the connection_init timeout and lets the timer go,
+// which an idle connection has no use for. Only the reader calls it.
+func (c *conn) stopInitTimer() {
+	if c.initTimer != nil {
+		c.initTimer.Stop()
+		c.initTimer = nil
 	}
 }
 

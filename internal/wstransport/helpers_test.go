@@ -19,6 +19,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/bridgesoftrust/hub/internal/readiness"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
 
@@ -176,16 +177,19 @@ type viewerKey struct{}
 // hub is an executable schema whose subscription "events" receives what
 // publish sends, and whose query "viewer" returns the viewer set by InitFunc.
 type hub struct {
-	mu   sync.Mutex
-	subs map[chan string]<-chan struct{}
+	mu        sync.Mutex
+	subs      map[chan string]<-chan struct{}
+	signalled map[chan string]func() // announced subscriptions: channel and notify
 }
 
 var hubSchema = gqlparser.MustLoadSchema(&ast.Source{Input: `
 	type Query { viewer: String! boom: String! client: String! }
-	type Subscription { events: String! }
+	type Subscription { events: String! signalled: String! }
 `})
 
-func newHub() *hub { return &hub{subs: map[chan string]<-chan struct{}{}} }
+func newHub() *hub {
+	return &hub{subs: map[chan string]<-chan struct{}{}, signalled: map[chan string]func(){}}
+}
 
 // server returns a gqlgen handler for the hub's schema.
 func (h *hub) server() *handler.Server {
@@ -197,7 +201,10 @@ func (h *hub) server() *handler.Server {
 }
 
 func (h *hub) exec(ctx context.Context) graphql.ResponseHandler {
-	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription {
+	if op := graphql.GetOperationContext(ctx).Operation; op.Operation == ast.Subscription {
+		if op.SelectionSet[0].(*ast.Field).Name == "signalled" {
+			return h.subscribeSignalled(ctx)
+		}
 		return h.subscribe(ctx)
 	}
 	var data map[string]string
@@ -236,6 +243,51 @@ func (h *hub) subscribe(ctx context.Context) graphql.ResponseHandler {
 			return &graphql.Response{Data: b}
 		}
 	}
+}
+
+// subscribeSignalled is subscription "signalled": it claims the readiness
+// signal and announces every value it sends (see publishSignalled), as the
+// Hub's Feed does.
+func (h *hub) subscribeSignalled(ctx context.Context) graphql.ResponseHandler {
+	ch := make(chan string, 1000)
+	notify := readiness.Claim(ctx)
+	if notify == nil {
+		panic("the transport offered no readiness signal")
+	}
+	h.mu.Lock()
+	h.signalled[ch] = notify
+	h.mu.Unlock()
+	context.AfterFunc(ctx, func() {
+		h.mu.Lock()
+		delete(h.signalled, ch)
+		h.mu.Unlock()
+	})
+	return func(ctx context.Context) *graphql.Response {
+		select {
+		case <-ctx.Done():
+			return nil
+		case s := <-ch:
+			b, _ := json.Marshal(map[string]string{"signalled": s})
+			return &graphql.Response{Data: b}
+		}
+	}
+}
+
+// publishSignalled sends s to every signalled subscription and announces it.
+func (h *hub) publishSignalled(s string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch, notify := range h.signalled {
+		ch <- s
+		notify()
+	}
+}
+
+// signalledCount returns the number of live signalled subscriptions.
+func (h *hub) signalledCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.signalled)
 }
 
 // publish hands s to every subscriber, waiting until each took it (or was

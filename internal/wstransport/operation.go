@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bridgesoftrust/hub/internal/readiness"
 )
 
 // operation is one running operation of a connection.
@@ -17,6 +20,18 @@ type operation struct {
 	id     string
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	// A subscription whose resolver claimed the readiness signal (see
+	// package readiness) is read only when it announces a value, by the
+	// transport's drain workers, instead of by a goroutine of its own that
+	// waits for its whole life.
+	mu       sync.Mutex
+	next     graphql.ResponseHandler // set once the operation is driven by signals
+	nextCtx  context.Context
+	rc       *graphql.OperationContext
+	ready    int  // values announced and not yet read
+	draining bool // queued for, or run by, a drain worker
+	done     bool // the operation ended: announcements are ignored
 }
 
 // errTooManyOperations is sent for an operation over Config.MaxOperations.
@@ -60,7 +75,10 @@ func (c *conn) register(id string) (*operation, error) {
 	if c.cfg.MaxOperations > 0 && len(c.ops) >= c.cfg.MaxOperations {
 		return nil, errTooManyOperations
 	}
-	ctx, cancel := context.WithCancel(c.opCtx)
+	// The connection cancels its operations one by one (stopAll), so an
+	// operation's context need not hang below the connection's: that
+	// spares the connection's context a set of children and a channel.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(c.opCtx))
 	op := &operation{id: id, ctx: ctx, cancel: cancel}
 	c.ops[id] = op
 	return op, nil
@@ -88,24 +106,114 @@ func (c *conn) start(op *operation, params *graphql.RawParams, readAt time.Time)
 }
 
 // run executes an operation, sending each result, then complete (or error
-// after a panic). It never blocks on the socket: send only queues.
+// after a panic). It never blocks on the socket: send only queues. A
+// subscription whose resolver announces its values is handed to the drain
+// workers, and run returns at once.
 func (c *conn) run(op *operation, ctx context.Context, rc *graphql.OperationContext) {
-	ok := false
+	ctx, signal := readiness.NewContext(ctx, func() { c.announced(op) })
+	responses, ctx, ok := c.dispatch(op, ctx, rc)
+	if !ok {
+		return
+	}
+	if signal.Claimed() {
+		c.drive(op, responses, signal.Context(), rc)
+		return
+	}
+	for c.respond(op, responses, ctx, rc) {
+	}
+}
+
+// dispatch starts the operation; ok is false if it panicked (the error
+// was sent and the operation released).
+func (c *conn) dispatch(op *operation, ctx context.Context, rc *graphql.OperationContext) (responses graphql.ResponseHandler, _ context.Context, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.sendErrors(op.id, c.recovered(ctx, rc, r))
+			c.release(op, false)
 		}
-		c.release(op, ok)
 	}()
-	responses, ctx := c.exec.DispatchOperation(ctx, rc)
-	for {
-		resp := responses(ctx)
-		if resp == nil || op.ctx.Err() != nil {
-			break
+	responses, ctx = c.exec.DispatchOperation(ctx, rc)
+	return responses, ctx, true
+}
+
+// respond sends the operation's next result and reports whether more may
+// follow; at the end it sends complete (or error after a panic) and
+// releases the operation.
+func (c *conn) respond(op *operation, responses graphql.ResponseHandler, ctx context.Context, rc *graphql.OperationContext) (more bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.sendErrors(op.id, c.recovered(ctx, rc, r))
+			c.end(op, false)
 		}
-		c.sendNext(op.id, resp)
+	}()
+	resp := responses(ctx)
+	if resp == nil || op.ctx.Err() != nil {
+		c.end(op, true)
+		return false
 	}
-	ok = true
+	c.sendNext(op.id, resp)
+	return true
+}
+
+// drive hands a signalled operation its response handler; values may have
+// been announced already, while the resolver ran.
+func (c *conn) drive(op *operation, responses graphql.ResponseHandler, ctx context.Context, rc *graphql.OperationContext) {
+	op.mu.Lock()
+	op.next, op.nextCtx, op.rc = responses, ctx, rc
+	queue := op.queueLocked()
+	op.mu.Unlock()
+	if queue {
+		c.t.drains.submit(c, op)
+	}
+}
+
+// announced counts a value announced by a signalled operation's resolver
+// and queues the operation for a drain worker unless it is queued.
+func (c *conn) announced(op *operation) {
+	op.mu.Lock()
+	op.ready++
+	queue := op.queueLocked()
+	op.mu.Unlock()
+	if queue {
+		c.t.drains.submit(c, op)
+	}
+}
+
+// queueLocked reports whether the operation must be queued for a drain:
+// its handler is known, values wait and it is not queued. op.mu is held.
+func (op *operation) queueLocked() bool {
+	if op.next == nil || op.draining || op.done || op.ready == 0 {
+		return false
+	}
+	op.draining = true
+	return true
+}
+
+// drain sends the announced values of a signalled operation, in order;
+// each read returns at once, as the value is in the channel already.
+func (c *conn) drain(op *operation) {
+	for {
+		op.mu.Lock()
+		if op.ready == 0 || op.done {
+			op.draining = false
+			op.mu.Unlock()
+			return
+		}
+		op.ready--
+		op.mu.Unlock()
+		if !c.respond(op, op.next, op.nextCtx, op.rc) {
+			return
+		}
+	}
+}
+
+// end marks an operation ended, so that later announcements are ignored,
+// and releases it.
+func (c *conn) end(op *operation, complete bool) {
+	op.mu.Lock()
+	op.done = true
+	op.mu.Unlock()
+	c.release(op, complete)
 }
 
 // recovered turns a panic of an operation into presented errors.

@@ -158,7 +158,13 @@ func checkSubscribe(m *inMessage) (*subscribePayload, error) {
 
 // encode builds a server message. A nil payload is left out.
 func encode(typ, id string, payload []byte) []byte {
-	b := make([]byte, 0, len(typ)+len(id)+len(payload)+32)
+	return encodeWrapped(typ, id, "", payload, "")
+}
+
+// encodeWrapped is encode with the payload prefix + payload + suffix; an
+// empty prefix and nil payload mean no payload.
+func encodeWrapped(typ, id, prefix string, payload []byte, suffix string) []byte {
+	b := make([]byte, 0, len(typ)+len(id)+len(prefix)+len(payload)+len(suffix)+32)
 	b = append(b, `{"type":"`...)
 	b = append(b, typ...)
 	b = append(b, '"')
@@ -167,9 +173,11 @@ func encode(typ, id string, payload []byte) []byte {
 		b = append(b, `,"id":`...)
 		b = append(b, quoted...)
 	}
-	if payload != nil {
+	if prefix != "" || payload != nil {
 		b = append(b, `,"payload":`...)
+		b = append(b, prefix...)
 		b = append(b, payload...)
+		b = append(b, suffix...)
 	}
 	return append(b, '}')
 }

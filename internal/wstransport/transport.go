@@ -19,6 +19,7 @@ type Transport struct {
 	upgrader websocket.Upgrader
 	origins  map[string]bool // lower-cased allowed origins
 	anyOrig  bool
+	drains   *drainPool
 
 	mu        sync.Mutex
 	conns     map[*conn]struct{}
@@ -37,6 +38,7 @@ func New(cfg Config) *Transport {
 		conns:   map[*conn]struct{}{},
 		origins: map[string]bool{},
 		drained: make(chan struct{}),
+		drains:  newDrainPool(0),
 	}
 	for _, o := range cfg.AllowedOrigins {
 		if o == "*" {

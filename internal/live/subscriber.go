@@ -1,0 +1,279 @@
+package live
+
+import (
+	"context"
+	"sync"
+
+	"github.com/bridgesoftrust/hub/internal/readiness"
+)
+
+const (
+	// subscriberBuffer is how many rows a subscription's channel holds.
+	// Its reader (the transport) moves them on to the socket's own queue at
+	// once; only a server too busy to run it for this many events in a
+	// row overflows it.
+	subscriberBuffer = 16
+	// maxPending bounds the live events held back while a replay is sent.
+	maxPending = maxReplay
+)
+
+// subscriber is one subscription: its source, its audience and the channel
+// its rows go out on. Until its replay is sent, live events wait in
+// pending; then the fanout's goroutine hands rows to out without ever
+// blocking: a subscriber whose channel is full is ended (see overflow).
+//
+// out is closed exactly once: by whoever ends the subscription, or, while
+// a replay is being sent (replaying), by the replay's goroutine when it
+// stops, since it alone sends then.
+type subscriber[T any] struct {
+	feed  *Feed
+	ctx   context.Context
+	src   source[T]
+	aud   audience
+	out   chan T
+	ready func() // tells the transport that out holds a row or closed
+
+	mu        sync.Mutex
+	replaying bool
+	pending   []event
+	ended     bool
+	replayed  map[int]bool // ids of replayed rows, which live events repeat
+}
+
+// stream checks that the viewer may subscribe, subscribes to src.topic,
+// then sends the replayed rows and the live ones on the returned channel
+// until ctx ends or the subscription is ended (a slow consumer, or the
+// PubSub closing); then it closes the channel.
+func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error) {
+	s := &subscriber[T]{feed: f, ctx: ctx, src: src, aud: audienceOf(ctx), out: make(chan T, subscriberBuffer), replaying: true}
+	var (
+		replayed []T
+		err      error
+	)
+	onFreshStack(func() { replayed, err = s.start() })
+	if err != nil {
+		return nil, err
+	}
+	s.ready = readiness.Claim(ctx)
+	context.AfterFunc(ctx, s.stop)
+	if !s.liveAtOnce(len(replayed)) {
+		// Sending may have to wait for the transport, which reads the
+		// channel only after this resolver returns.
+		go s.sendReplay(replayed)
+	}
+	return s.out, nil
+}
+
+// liveAtOnce lets the fanout send directly if there is nothing to replay
+// and no event arrived during the start; it reports whether it did.
+func (s *subscriber[T]) liveAtOnce(replayed int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if replayed > 0 || len(s.pending) > 0 {
+		return false
+	}
+	s.replaying = false
+	if s.ended {
+		s.closeLocked()
+	}
+	return true
+}
+
+// start checks that the viewer may subscribe, joins the topic's fanout
+// (before the replay, so that nothing committed in between is lost) and
+// replays.
+func (s *subscriber[T]) start() ([]T, error) {
+	if err := s.src.check(s.ctx); err != nil {
+		return nil, err
+	}
+	if err := s.feed.join(s.src.topic, s); err != nil {
+		return nil, err
+	}
+	replayed, err := s.src.replay(s.ctx)
+	if err != nil {
+		s.feed.leave(s.src.topic, s)
+		return nil, err
+	}
+	if len(replayed) > 0 {
+		s.replayed = make(map[int]bool, len(replayed))
+		for _, row := range replayed {
+			s.replayed[s.src.id(row)] = true
+		}
+	}
+	return replayed, nil
+}
+
+// receive implements receiver: it holds the event back during a replay,
+// else sends its row, if any, without blocking.
+func (s *subscriber[T]) receive(ev event, rows map[string]loaded) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.ended:
+	case s.replaying:
+		if len(s.pending) >= maxPending {
+			s.overflowLocked()
+			return
+		}
+		s.pending = append(s.pending, ev)
+	default:
+		row, ok := s.rowFor(ev, rows)
+		if !ok {
+			return
+		}
+		select {
+		case s.out <- row:
+			s.notify()
+		default:
+			s.overflowLocked()
+		}
+	}
+}
+
+// rowFor returns the row ev names for this subscriber, if it may see it
+// and has not had it yet. rows shares loads across an audience; nil
+// shares nothing.
+func (s *subscriber[T]) rowFor(ev event, rows map[string]loaded) (row T, ok bool) {
+	if !s.src.accept(ev) {
+		return row, false
+	}
+	key := s.aud.name
+	if s.src.private || rows == nil {
+		key = ""
+	}
+	l, hit := rows[key]
+	if key == "" || !hit {
+		var err error
+		l.row, l.ok, err = s.src.load(s.ctx, s.aud, ev)
+		if err != nil {
+			s.feed.logger.ErrorContext(s.ctx, "loading a subscription's row", "topic", s.src.topic, "err", err)
+			l.ok = false
+		}
+		if key != "" {
+			rows[key] = l
+		}
+	}
+	if !l.ok {
+		return row, false
+	}
+	row = l.row.(T)
+	return row, !s.replayed[s.src.id(row)]
+}
+
+// sendReplay sends the replayed rows, waiting for room in the channel,
+// then goes live.
+func (s *subscriber[T]) sendReplay(rows []T) {
+	for _, row := range rows {
+		if !s.sendWaiting(row) {
+			break
+		}
+	}
+	s.goLive()
+}
+
+// goLive sends the rows of the events held back during the replay, then
+// lets the fanout send directly. If the subscription ended meanwhile, it
+// closes the channel.
+func (s *subscriber[T]) goLive() {
+	for {
+		s.mu.Lock()
+		pending := s.pending
+		s.pending = nil
+		if len(pending) == 0 || s.ended {
+			s.replaying = false
+			if s.ended {
+				s.closeLocked()
+			}
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		for _, ev := range pending {
+			if row, ok := s.rowFor(ev, nil); ok && !s.sendWaiting(row) {
+				break
+			}
+		}
+	}
+}
+
+// sendWaiting sends row during the replay, when this goroutine alone sends,
+// waiting for room unless ctx ends first.
+func (s *subscriber[T]) sendWaiting(row T) bool {
+	select {
+	case s.out <- row:
+		s.notify()
+		return true
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+// stop ends the subscription when its context ends.
+func (s *subscriber[T]) stop() {
+	s.feed.leave(s.src.topic, s)
+	s.end()
+}
+
+// end implements receiver.
+func (s *subscriber[T]) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endLocked()
+}
+
+// endLocked marks the subscription ended and closes the channel unless a
+// replay is being sent (its goroutine then closes it). s.mu is held.
+func (s *subscriber[T]) endLocked() {
+	if s.ended {
+		return
+	}
+	s.ended = true
+	s.pending = nil
+	if !s.replaying {
+		s.closeLocked()
+	}
+}
+
+// closeLocked closes the channel and tells the transport. s.mu is held.
+func (s *subscriber[T]) closeLocked() {
+	close(s.out)
+	s.notify()
+}
+
+// overflowLocked ends a subscription whose consumer fell too far behind,
+// rather than hold up the topic's other subscribers. The client sees the
+// subscription complete and resubscribes with its last cursor. s.mu is
+// held.
+func (s *subscriber[T]) overflowLocked() {
+	s.feed.logger.WarnContext(s.ctx, "subscription ended: its client fell behind", "topic", s.src.topic)
+	s.endLocked()
+	go s.feed.leave(s.src.topic, s)
+}
+
+// notify tells the transport, if it asked (see package readiness), that
+// the channel holds one more row or was closed.
+func (s *subscriber[T]) notify() {
+	if s.ready != nil {
+		s.ready()
+	}
+}
+
+// onFreshStack runs fn on a short-lived goroutine and waits for it; a
+// panic in fn is raised again in the caller (where gqlgen recovers it).
+// The queries that start a subscription grow the stack of the goroutine
+// that runs them; with a transport that does not take readiness signals,
+// the resolver's goroutine lives as long as the subscription, and an idle
+// goroutine's stack only shrinks while it uses less than a quarter of it.
+func onFreshStack(fn func()) {
+	var panicked any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		fn()
+	}()
+	<-done
+	if panicked != nil {
+		panic(panicked)
+	}
+}
