@@ -26,12 +26,17 @@ const (
 // a replay is being sent (replaying), by the replay's goroutine when it
 // stops, since it alone sends then.
 type subscriber[T any] struct {
-	feed  *Feed
-	ctx   context.Context
-	src   source[T]
-	aud   audience
-	out   chan T
-	ready func() // tells the transport that out holds a row or closed
+	feed *Feed
+	ctx  context.Context
+	// queries is ctx without its cancellation, for the subscription's
+	// queries: they are short, and each query's cancellation, hung below
+	// ctx, would leave ctx with a set of children and a channel for the
+	// subscription's whole life.
+	queries context.Context
+	src     source[T]
+	aud     audience
+	out     chan T
+	ready   func() // tells the transport that out holds a row or closed
 
 	mu        sync.Mutex
 	replaying bool
@@ -45,7 +50,10 @@ type subscriber[T any] struct {
 // until ctx ends or the subscription is ended (a slow consumer, or the
 // PubSub closing); then it closes the channel.
 func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error) {
-	s := &subscriber[T]{feed: f, ctx: ctx, src: src, aud: audienceOf(ctx), out: make(chan T, subscriberBuffer), replaying: true}
+	s := &subscriber[T]{
+		feed: f, ctx: ctx, queries: context.WithoutCancel(ctx), src: src, aud: audienceOf(ctx),
+		out: make(chan T, subscriberBuffer), replaying: true,
+	}
 	var (
 		replayed []T
 		err      error
@@ -54,8 +62,11 @@ func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error
 	if err != nil {
 		return nil, err
 	}
-	s.ready = readiness.Claim(ctx)
-	context.AfterFunc(ctx, s.stop)
+	// A transport that drives the subscription by its readiness signal
+	// says when it ends; otherwise the context's end does.
+	if s.ready = readiness.Claim(ctx, s.stop); s.ready == nil {
+		context.AfterFunc(ctx, s.stop)
+	}
 	if !s.liveAtOnce(len(replayed)) {
 		// Sending may have to wait for the transport, which reads the
 		// channel only after this resolver returns.
@@ -83,13 +94,14 @@ func (s *subscriber[T]) liveAtOnce(replayed int) bool {
 // (before the replay, so that nothing committed in between is lost) and
 // replays.
 func (s *subscriber[T]) start() ([]T, error) {
-	if err := s.src.check(s.ctx); err != nil {
+	ctx := s.queries
+	if err := s.src.check(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.feed.join(s.src.topic, s); err != nil {
 		return nil, err
 	}
-	replayed, err := s.src.replay(s.ctx)
+	replayed, err := s.src.replay(ctx)
 	if err != nil {
 		s.feed.leave(s.src.topic, s)
 		return nil, err
@@ -144,7 +156,7 @@ func (s *subscriber[T]) rowFor(ev event, rows map[string]loaded) (row T, ok bool
 	l, hit := rows[key]
 	if key == "" || !hit {
 		var err error
-		l.row, l.ok, err = s.src.load(s.ctx, s.aud, ev)
+		l.row, l.ok, err = s.src.load(s.queries, s.aud, ev)
 		if err != nil {
 			s.feed.logger.ErrorContext(s.ctx, "loading a subscription's row", "topic", s.src.topic, "err", err)
 			l.ok = false

@@ -16,15 +16,20 @@ package readiness
 
 import (
 	"context"
-	"sync/atomic"
+	"sync"
 )
 
-// Signal is the transport's side: the function to call when a value is
-// ready, and whether the resolver claimed it.
+// Signal is the transport's side of one operation: the function to call
+// when a value is ready, whether a resolver claimed it, and the resolver's
+// function to call when the operation ends.
 type Signal struct {
-	notify  func()
-	claimed atomic.Bool
+	notify func()
+
+	mu      sync.Mutex
+	claimed bool
 	ctx     context.Context // the claiming resolver's
+	onEnd   func()
+	ended   bool
 }
 
 type contextKey struct{}
@@ -37,7 +42,11 @@ func NewContext(ctx context.Context, notify func()) (context.Context, *Signal) {
 
 // Claimed reports whether a resolver claimed the signal: it then announces
 // every value and the channel's close.
-func (s *Signal) Claimed() bool { return s.claimed.Load() }
+func (s *Signal) Claimed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.claimed
+}
 
 // Context returns the context the resolver claimed the signal in (nil if
 // none did). A transport reads the values in it, so that each result is
@@ -46,22 +55,47 @@ func (s *Signal) Claimed() bool { return s.claimed.Load() }
 // it every lookup of the field context while marshalling walks the whole
 // context chain of the connection, and error paths lack the field's name.
 func (s *Signal) Context() context.Context {
-	if !s.Claimed() {
-		return nil
-	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.ctx
 }
 
+// End tells the claiming resolver, once, that the operation ended (the
+// client stopped it, the connection closed, or its channel was read to the
+// end). The transport calls it wherever it cancels the operation.
+func (s *Signal) End() {
+	s.mu.Lock()
+	onEnd := s.onEnd
+	first := !s.ended
+	s.ended = true
+	s.mu.Unlock()
+	if first && onEnd != nil {
+		onEnd()
+	}
+}
+
 // Claim returns the function a resolver calls after each value it sends on
-// its channel and after closing it, and commits it to doing so; it returns
-// nil when ctx's transport offers no signal or another resolver claimed it
-// (then the resolver just sends). Call it only once the resolver is sure to
-// return the channel without an error.
-func Claim(ctx context.Context) func() {
+// its channel and after closing it, and commits it to doing so; onEnd is
+// called once when the operation ends (at once if it has ended already),
+// so the resolver needs no watch on ctx. Claim returns nil when ctx's
+// transport offers no signal or another resolver claimed it: the resolver
+// then just sends, and watches ctx. Call it only once the resolver is sure
+// to return the channel without an error.
+func Claim(ctx context.Context, onEnd func()) func() {
 	s, _ := ctx.Value(contextKey{}).(*Signal)
-	if s == nil || !s.claimed.CompareAndSwap(false, true) {
+	if s == nil {
 		return nil
 	}
-	s.ctx = ctx // read by the transport once the resolver has returned
+	s.mu.Lock()
+	if s.claimed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.claimed, s.ctx, s.onEnd = true, ctx, onEnd
+	ended := s.ended
+	s.mu.Unlock()
+	if ended && onEnd != nil {
+		onEnd()
+	}
 	return s.notify
 }

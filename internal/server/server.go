@@ -115,6 +115,8 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 		MaxMessageSize: cfg.MaxMessageSize,
 		MaxOperations:  cfg.MaxOperations,
 		SendBufferSize: cfg.SendBuffer,
+		// The payload carries the session token, which InitFunc has used.
+		DropInitPayload: true,
 		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
 			v, err := authService.ViewerFor(ctx, p.Authorization())
 			if err != nil {

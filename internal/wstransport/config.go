@@ -70,6 +70,12 @@ type Config struct {
 	// WebSocket ping frames), which graphql-ws clients answer with pong.
 	ProtocolPing bool
 
+	// DropInitPayload keeps operations from seeing the connection_init
+	// payload (GetInitPayload returns an empty one): once InitFunc has taken
+	// what it needs, e.g. the credentials, the connection need not keep the
+	// payload, nor the secrets in it, for its whole life.
+	DropInitPayload bool
+
 	// ReadBufferSize is the size of a connection's read buffer, held for the
 	// connection's life. Default 256 bytes: clients send little, and
 	// longer messages are read in several pieces.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,7 +45,7 @@ type conn struct {
 	mu  sync.Mutex
 	ops map[string]*operation
 
-	out        *sendQueue
+	out        sendQueue
 	pingTimer  *time.Timer // keep-alive
 	initTimer  *time.Timer // connection_init timeout
 	closeOnce  sync.Once
@@ -66,19 +67,38 @@ func newConn(t *Transport, ws *websocket.Conn, r *http.Request, exec graphql.Gra
 	c := &conn{
 		t: t, cfg: &t.cfg, ws: ws, exec: exec,
 		legacy:     ws.Subprotocol() == ProtocolLegacyWS,
-		headers:    r.Header,
+		headers:    operationHeaders(r.Header),
 		remote:     r.RemoteAddr,
 		started:    time.Now(),
 		base:       base,
 		cancel:     cancel,
 		opCtx:      base,
 		ops:        map[string]*operation{},
-		out:        newSendQueue(t.cfg.SendBufferSize),
+		out:        sendQueue{limit: t.cfg.SendBufferSize},
 		closing:    make(chan struct{}),
 		writerDone: make(chan struct{}),
 	}
 	c.lastRead.Store(time.Now().UnixNano())
 	return c
+}
+
+// operationHeaders returns the request headers that the connection's
+// operations see (gqlgen's RawParams.Headers): all but those of the
+// websocket handshake, which mean nothing once it is done. Most clients
+// send nothing else, so most connections keep no headers at all.
+func operationHeaders(h http.Header) http.Header {
+	var kept http.Header
+	for name, values := range h {
+		switch {
+		case name == "Upgrade", name == "Connection", strings.HasPrefix(name, "Sec-Websocket-"):
+			continue
+		}
+		if kept == nil {
+			kept = make(http.Header, len(h))
+		}
+		kept[name] = values
+	}
+	return kept
 }
 
 // serve runs the connection until it ends.

@@ -116,6 +116,9 @@ func (c *conn) handleInit(raw json.RawMessage) {
 		c.refuse(err)
 		return
 	}
+	if c.cfg.DropInitPayload {
+		payload = droppedPayload
+	}
 	c.opCtx = withInitPayload(ctx, payload)
 	c.acked = true
 	c.send(encode(msgConnectionAck, "", marshalAck(ack)))

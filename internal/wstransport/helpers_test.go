@@ -68,11 +68,17 @@ type client struct {
 // dial connects with the given subprotocols (graphql-transport-ws if none).
 func dial(t *testing.T, url string, protocols ...string) *client {
 	t.Helper()
+	return dialWith(t, url, nil, protocols...)
+}
+
+// dialWith is dial with request headers.
+func dialWith(t *testing.T, url string, header http.Header, protocols ...string) *client {
+	t.Helper()
 	if len(protocols) == 0 {
 		protocols = []string{wstransport.ProtocolTransportWS}
 	}
 	d := websocket.Dialer{Subprotocols: protocols, HandshakeTimeout: wait}
-	ws, resp, err := d.Dial(url, nil)
+	ws, resp, err := d.Dial(url, header)
 	if err != nil {
 		t.Fatalf("dial: %v (response %v)", err, resp)
 	}
@@ -183,7 +189,7 @@ type hub struct {
 }
 
 var hubSchema = gqlparser.MustLoadSchema(&ast.Source{Input: `
-	type Query { viewer: String! boom: String! client: String! }
+	type Query { viewer: String! boom: String! client: String! headers: String! }
 	type Subscription { events: String! signalled: String! }
 `})
 
@@ -213,6 +219,9 @@ func (h *hub) exec(ctx context.Context) graphql.ResponseHandler {
 		return func(context.Context) *graphql.Response { panic("boom") }
 	case "client": // from the connection_init payload
 		data = map[string]string{field: wstransport.GetInitPayload(ctx).GetString("client")}
+	case "headers": // the request headers an operation sees
+		h := graphql.GetOperationContext(ctx).Headers
+		data = map[string]string{field: h.Get("X-Client") + "|" + h.Get("Sec-Websocket-Key") + "|" + h.Get("Upgrade")}
 	default:
 		viewer, _ := ctx.Value(viewerKey{}).(string)
 		if viewer == "" {
@@ -250,18 +259,17 @@ func (h *hub) subscribe(ctx context.Context) graphql.ResponseHandler {
 // Hub's Feed does.
 func (h *hub) subscribeSignalled(ctx context.Context) graphql.ResponseHandler {
 	ch := make(chan string, 1000)
-	notify := readiness.Claim(ctx)
+	notify := readiness.Claim(ctx, func() {
+		h.mu.Lock()
+		delete(h.signalled, ch)
+		h.mu.Unlock()
+	})
 	if notify == nil {
 		panic("the transport offered no readiness signal")
 	}
 	h.mu.Lock()
 	h.signalled[ch] = notify
 	h.mu.Unlock()
-	context.AfterFunc(ctx, func() {
-		h.mu.Lock()
-		delete(h.signalled, ch)
-		h.mu.Unlock()
-	})
 	return func(ctx context.Context) *graphql.Response {
 		select {
 		case <-ctx.Done():

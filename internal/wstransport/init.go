@@ -7,7 +7,8 @@ import (
 )
 
 // InitPayload is the payload of a connection_init message: what browser
-// clients send instead of HTTP headers (connectionParams).
+// clients send instead of HTTP headers (connectionParams). Operations must
+// not modify it.
 type InitPayload map[string]any
 
 // GetString returns the string value under key, or "" when it is missing or
@@ -80,6 +81,10 @@ func BearerAuth(authenticate func(ctx context.Context, token string) (context.Co
 }
 
 type initPayloadKey struct{}
+
+// droppedPayload is what operations see with Config.DropInitPayload: an
+// empty payload, shared by every connection (payloads are read-only).
+var droppedPayload = InitPayload{}
 
 // GetInitPayload returns the connection_init payload of the websocket
 // connection an operation runs on, or nil outside one.

@@ -53,3 +53,23 @@ func TestBearerAuthPassesToken(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestDropInitPayload checks that with DropInitPayload operations see an
+// empty payload (still telling them apart as websocket operations), while
+// InitFunc saw the whole one.
+func TestDropInitPayload(t *testing.T) {
+	var seen string
+	url := mount(t, newHub().server(), wstransport.New(wstransport.Config{
+		DropInitPayload: true,
+		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
+			seen = p.GetString("client")
+			return ctx, nil, nil
+		},
+	}))
+	c := dial(t, url)
+	c.init(map[string]any{"client": "portal"})
+	c.subscribe("subscribe", "q1", "query { client }")
+	if m := c.expect("next", "q1"); string(m.Payload) != `{"data":{"client":""}}` || seen != "portal" {
+		t.Fatalf("operation saw %s, InitFunc saw %q; want an empty payload and portal", m.Payload, seen)
+	}
+}

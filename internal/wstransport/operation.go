@@ -18,8 +18,9 @@ import (
 // operation is one running operation of a connection.
 type operation struct {
 	id     string
-	ctx    context.Context
+	ctx    context.Context // cancelled when the operation ends; carries signal
 	cancel context.CancelFunc
+	signal *readiness.Signal
 
 	// A subscription whose resolver claimed the readiness signal (see
 	// package readiness) is read only when it announces a value, by the
@@ -79,9 +80,17 @@ func (c *conn) register(id string) (*operation, error) {
 	// operation's context need not hang below the connection's: that
 	// spares the connection's context a set of children and a channel.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(c.opCtx))
-	op := &operation{id: id, ctx: ctx, cancel: cancel}
+	op := &operation{id: id, cancel: cancel}
+	op.ctx, op.signal = readiness.NewContext(ctx, func() { c.announced(op) })
 	c.ops[id] = op
 	return op, nil
+}
+
+// finish cancels the operation and tells a resolver that claimed its
+// signal; it may be called more than once.
+func (op *operation) finish() {
+	op.cancel()
+	op.signal.End()
 }
 
 // start parses and validates the operation here, in the reader, and runs it
@@ -110,13 +119,12 @@ func (c *conn) start(op *operation, params *graphql.RawParams, readAt time.Time)
 // subscription whose resolver announces its values is handed to the drain
 // workers, and run returns at once.
 func (c *conn) run(op *operation, ctx context.Context, rc *graphql.OperationContext) {
-	ctx, signal := readiness.NewContext(ctx, func() { c.announced(op) })
 	responses, ctx, ok := c.dispatch(op, ctx, rc)
 	if !ok {
 		return
 	}
-	if signal.Claimed() {
-		c.drive(op, responses, signal.Context(), rc)
+	if op.signal.Claimed() {
+		c.drive(op, responses, op.signal.Context(), rc)
 		return
 	}
 	for c.respond(op, responses, ctx, rc) {
@@ -235,7 +243,7 @@ func (c *conn) release(op *operation, complete bool) {
 	}
 	c.mu.Unlock()
 	stopped := op.ctx.Err() != nil
-	op.cancel()
+	op.finish()
 	if complete && !stopped {
 		c.send(encode(msgComplete, op.id, nil))
 	}
@@ -249,17 +257,21 @@ func (c *conn) stop(id string) {
 	delete(c.ops, id)
 	c.mu.Unlock()
 	if op != nil {
-		op.cancel()
+		op.finish()
 	}
 }
 
-// stopAll cancels every operation of a closing connection.
+// stopAll ends every operation of a closing connection.
 func (c *conn) stopAll() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	ops := make([]*operation, 0, len(c.ops))
 	for id, op := range c.ops {
-		op.cancel()
+		ops = append(ops, op)
 		delete(c.ops, id)
+	}
+	c.mu.Unlock()
+	for _, op := range ops {
+		op.finish()
 	}
 }
 

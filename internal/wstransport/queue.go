@@ -35,8 +35,6 @@ type work struct {
 	final bool
 }
 
-func newSendQueue(limit int) *sendQueue { return &sendQueue{limit: limit} }
-
 // push appends msg unless the queue is full or closed; start tells the
 // caller to start the writer.
 func (q *sendQueue) push(msg []byte) (res pushResult, start bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -191,4 +192,16 @@ func TestAckPayloadAndInitPanic(t *testing.T) {
 	c = dial(t, url)
 	c.send("connection_init", "", map[string]any{"panic": "yes"})
 	c.expectClose(wstransport.CloseInternalError, "Internal server error")
+}
+
+// TestOperationsSeeRequestHeaders checks that operations see the upgrade
+// request's headers, except those of the websocket handshake.
+func TestOperationsSeeRequestHeaders(t *testing.T) {
+	url := mount(t, newHub().server(), wstransport.New(wstransport.Config{}))
+	c := dialWith(t, url, http.Header{"X-Client": {"portal"}})
+	c.init(nil)
+	c.subscribe("subscribe", "h1", "query { headers }")
+	if m := c.expect("next", "h1"); string(m.Payload) != `{"data":{"headers":"portal||"}}` {
+		t.Fatalf("payload %s, want the X-Client header only", m.Payload)
+	}
 }
