@@ -52,7 +52,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	}
 	srv.Use(policy{introspection: cfg.Introspection})
 	srv.Use(listCoercion{})
-	srv.Use(&limits.Cost{Limits: lim})
+	srv.Use(&limits.Cost{Limits: lim, Record: noteCost})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
@@ -114,21 +114,33 @@ func timeoutError(ctx context.Context) *gqlerror.Error {
 	return &gqlerror.Error{Message: e.Message, Extensions: e.Extensions(), Err: e}
 }
 
-// noteOperation records the operation and its cost for the access log.
+// noteOperation records the operation for the access log.
 func noteOperation(ctx context.Context, opCtx *graphql.OperationContext) {
-	info := infoFrom(ctx)
-	if info == nil || opCtx.Operation == nil || wstransport.GetInitPayload(ctx) != nil {
-		// Operations over a websocket share their upgrade request's info
-		// and run concurrently: they are not noted in its access log line.
+	info := loggedInfo(ctx)
+	if info == nil || opCtx.Operation == nil {
 		return
 	}
 	info.operation = string(opCtx.Operation.Operation)
 	if name := opCtx.Operation.Name; name != "" {
 		info.operation += " " + name
 	}
-	if s := limits.GetStats(ctx); s != nil {
+}
+
+// noteCost records an operation's estimated cost for the access log.
+func noteCost(ctx context.Context, s limits.Stats) {
+	if info := loggedInfo(ctx); info != nil {
 		info.complexity = s.Complexity
 	}
+}
+
+// loggedInfo returns the request info whose access log line notes the
+// operation of ctx, or nil: operations over a websocket share their
+// upgrade request's info and run concurrently, so they are not noted.
+func loggedInfo(ctx context.Context) *requestInfo {
+	if wstransport.GetInitPayload(ctx) != nil {
+		return nil
+	}
+	return infoFrom(ctx)
 }
 
 // transactioner is entgql's Transactioner (one transaction per mutation),

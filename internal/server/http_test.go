@@ -149,15 +149,16 @@ func TestProbes(t *testing.T) {
 }
 
 // TestRequestID checks that a sane X-Request-ID is kept, an unsafe one
-// replaced, and that the access log carries it.
+// replaced, and that the access log carries it, with the operation and
+// its estimated cost.
 func TestRequestID(t *testing.T) {
 	h := sqliteHub(t, nil)
-	resp := gqltest.Post(t, h.endpoint(), `query Probe { __typename }`, nil, header("X-Request-ID", "abc-123"))
+	resp := gqltest.Post(t, h.endpoint(), `query Probe { countries(first: 2) { totalCount } }`, nil, header("X-Request-ID", "abc-123"))
 	if got := resp.Header.Get("X-Request-ID"); got != "abc-123" {
 		t.Errorf("sane request id answered as %q", got)
 	}
-	if lines := h.logs.await("msg=request", "request_id=abc-123", "status=200", `operation="query Probe"`); len(lines) != 1 {
-		t.Errorf("access log lines for abc-123: %q", lines)
+	if lines := h.logs.await("msg=request", "request_id=abc-123", "status=200", `operation="query Probe"`, "complexity="); len(lines) != 1 || strings.Contains(lines[0], "complexity=0 ") {
+		t.Errorf("access log lines for abc-123: %q, want one with a non-zero complexity", lines)
 	}
 	resp = gqltest.Post(t, h.endpoint(), `{ __typename }`, nil, header("X-Request-ID", "bad id; "+strings.Repeat("x", 100)))
 	if got := resp.Header.Get("X-Request-ID"); len(got) != 32 || strings.Contains(got, "bad") {

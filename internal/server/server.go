@@ -118,7 +118,10 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 		// The payload carries the session token, which InitFunc has used.
 		DropInitPayload: true,
 		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
-			v, err := authService.ViewerFor(ctx, p.Authorization())
+			// The lookup is short; run under the connection's cancellation,
+			// its query would leave that context with a set of children
+			// and a channel for the connection's whole life.
+			v, err := authService.ViewerFor(context.WithoutCancel(ctx), p.Authorization())
 			if err != nil {
 				return ctx, nil, auth.PublicError(err)
 			}

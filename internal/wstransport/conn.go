@@ -43,7 +43,7 @@ type conn struct {
 	lastRead     atomic.Int64
 
 	mu  sync.Mutex
-	ops map[string]*operation
+	ops operations
 
 	out        sendQueue
 	pingTimer  *time.Timer // keep-alive
@@ -73,7 +73,6 @@ func newConn(t *Transport, ws *websocket.Conn, r *http.Request, exec graphql.Gra
 		base:       base,
 		cancel:     cancel,
 		opCtx:      base,
-		ops:        map[string]*operation{},
 		out:        sendQueue{limit: t.cfg.SendBufferSize},
 		closing:    make(chan struct{}),
 		writerDone: make(chan struct{}),

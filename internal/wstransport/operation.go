@@ -70,7 +70,7 @@ var errExists = errors.New("operation id in use")
 func (c *conn) register(id string) (*operation, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.ops[id]; ok {
+	if c.ops.find(id) >= 0 {
 		return nil, errExists
 	}
 	if c.cfg.MaxOperations > 0 && len(c.ops) >= c.cfg.MaxOperations {
@@ -82,8 +82,31 @@ func (c *conn) register(id string) (*operation, error) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(c.opCtx))
 	op := &operation{id: id, cancel: cancel}
 	op.ctx, op.signal = readiness.NewContext(ctx, func() { c.announced(op) })
-	c.ops[id] = op
+	c.ops = append(c.ops, op)
 	return op, nil
+}
+
+// operations are a connection's running operations. A slice, not a map:
+// a connection runs a few at a time, and an idle connection's one
+// operation then costs no map.
+type operations []*operation
+
+// find returns the index of the operation with id, or -1.
+func (ops operations) find(id string) int {
+	for i, op := range ops {
+		if op.id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// remove removes the operation at index i.
+func (ops *operations) remove(i int) {
+	s := *ops
+	last := len(s) - 1
+	s[i], s[last] = s[last], nil
+	*ops = s[:last]
 }
 
 // finish cancels the operation and tells a resolver that claimed its
@@ -238,8 +261,8 @@ func (c *conn) recovered(ctx context.Context, rc *graphql.OperationContext, r an
 // and the operation was not stopped (by the client or the connection).
 func (c *conn) release(op *operation, complete bool) {
 	c.mu.Lock()
-	if c.ops[op.id] == op {
-		delete(c.ops, op.id)
+	if i := c.ops.find(op.id); i >= 0 && c.ops[i] == op {
+		c.ops.remove(i)
 	}
 	c.mu.Unlock()
 	stopped := op.ctx.Err() != nil
@@ -253,8 +276,11 @@ func (c *conn) release(op *operation, complete bool) {
 // graphql-ws). Unknown ids are ignored, as the protocol asks.
 func (c *conn) stop(id string) {
 	c.mu.Lock()
-	op := c.ops[id]
-	delete(c.ops, id)
+	var op *operation
+	if i := c.ops.find(id); i >= 0 {
+		op = c.ops[i]
+		c.ops.remove(i)
+	}
 	c.mu.Unlock()
 	if op != nil {
 		op.finish()
@@ -264,11 +290,8 @@ func (c *conn) stop(id string) {
 // stopAll ends every operation of a closing connection.
 func (c *conn) stopAll() {
 	c.mu.Lock()
-	ops := make([]*operation, 0, len(c.ops))
-	for id, op := range c.ops {
-		ops = append(ops, op)
-		delete(c.ops, id)
-	}
+	ops := c.ops
+	c.ops = nil
 	c.mu.Unlock()
 	for _, op := range ops {
 		op.finish()

@@ -15,6 +15,9 @@ import (
 // it keeps the schema that gqlgen hands to Validate.
 type Cost struct {
 	Limits
+	// Record, if set, receives the cost figures of every operation that
+	// passed the page-size check (e.g. for the access log).
+	Record func(ctx context.Context, s Stats)
 }
 
 var _ interface {
@@ -28,18 +31,6 @@ type Stats struct {
 	Complexity int
 	// Limit is the complexity limit that applied.
 	Limit int
-}
-
-const statsKey = "HubCost"
-
-// GetStats returns the cost figures of the operation in ctx, or nil when
-// none were computed.
-func GetStats(ctx context.Context) *Stats {
-	if !graphql.HasOperationContext(ctx) {
-		return nil
-	}
-	s, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(statsKey).(*Stats)
-	return s
 }
 
 // ExtensionName implements graphql.HandlerExtension.
@@ -66,7 +57,9 @@ func (c *Cost) MutateOperationContext(ctx context.Context, opCtx *graphql.Operat
 	}
 	walker := costWalker{doc: opCtx.Doc, vars: opCtx.Variables, pageSize: MaxPageSize(ctx, c.MaxPageSize)}
 	n := walker.cost(op)
-	opCtx.Stats.SetExtension(statsKey, &Stats{Complexity: n, Limit: limit})
+	if c.Record != nil {
+		c.Record(ctx, Stats{Complexity: n, Limit: limit})
+	}
 	if exceeds(n, limit) {
 		return tooComplex(n, limit)
 	}
