@@ -16,10 +16,11 @@
 //	news                         {"newsItem":<id>,"op":"published"|"updated"}
 //	notification:user:<userID>   {"kind":"REPLY"|"MENTION"|"NEWS","subject":<id>}
 //
-// Subscription resolvers subscribe to a topic, and on every event (and
-// once at the start, for a client that passes after: <cursor>) load the
-// rows created after the client's last cursor through the Ent client in
-// the subscriber's viewer context, so privacy policies decide what each
+// The Feed serves the subscription resolvers: per topic it keeps one PubSub
+// subscription shared by the topic's subscribers in the process, and on
+// every event (and once at the start, for a client that passes after:
+// <cursor>) loads the rows through the Ent client in a viewer context of
+// the subscriber's audience, so privacy policies decide what each
 // subscriber sees. Events are hints; the database is the record.
 package live
 

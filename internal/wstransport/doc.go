@@ -48,17 +48,23 @@
 //     TOO_MANY_OPERATIONS) and the connection stays open.
 //   - Every connection has a bounded send queue and a single writer
 //     goroutine, which runs while the queue has work and is started again by
-//     the next message. Producers (the reader, the executor's subscription
-//     goroutines) never block on the socket: when a connection's queue is
+//     the next message. Producers (the reader, the operations, the drain
+//     workers) never block on the socket: when a connection's queue is
 //     full the connection is closed with 1013 "slow consumer" and its
 //     operations are cancelled; a write that takes longer than
 //     Config.WriteTimeout drops the connection.
 //   - Memory: Transport.Do returns right after the upgrade (the HTTP
 //     server's request buffers and goroutine are freed); buffers are small
-//     (1 KiB read buffer, pooled write buffers, no compression); an idle
-//     connection holds the reader goroutine, one goroutine per running
-//     operation, and no writer. BenchmarkIdleSubscribedConnection measures
-//     about 17 KB per idle connection with one subscription.
+//     (256-byte read buffer, pooled write buffers, no compression); each
+//     message is handled on a short-lived goroutine, so the reader's stack
+//     stays small; an idle connection holds the reader goroutine and no
+//     writer. A subscription whose resolver claims the readiness signal
+//     (package readiness) holds no goroutine while idle: its values are
+//     read when announced, by a few drain workers shared by the transport's
+//     connections; any other operation keeps a goroutine while it runs.
+//     BenchmarkIdleSubscribedConnection measures about 15 KB per idle
+//     connection with one (unsignalled) subscription; the Hub's, signalled,
+//     about 21 KB with gqlgen's and the Feed's state (see docs/realtime.md).
 //   - Keep-alive: the server sends a WebSocket ping frame every
 //     Config.PingInterval (and a ka message on graphql-ws, and optionally a
 //     ping message on graphql-transport-ws); a connection from which nothing

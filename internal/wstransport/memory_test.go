@@ -16,7 +16,8 @@ import (
 // stacks in use) held by one idle connection with one running subscription,
 // measured over 1000 connections, as B/conn. The clients are bare TCP
 // sockets without goroutines, so nearly all of the figure is the server's:
-// the transport's reader, writer and operation goroutines, buffers and state,
+// the transport's reader goroutine, the operation's goroutine (the test
+// schema's subscription does not announce its values), buffers and state,
 // and gqlgen's operation context.
 //
 //	go test -run '^$' -bench IdleSubscribed -benchtime 3x ./internal/wstransport
