@@ -80,8 +80,9 @@ type Config struct {
 	// connection's life. Default 256 bytes: clients send little, and
 	// longer messages are read in several pieces.
 	ReadBufferSize int
-	// WriteBufferSize is the size of the pooled write buffers, held only
-	// while a message is written. Default 4 KiB.
+	// WriteBufferSize is the size of gorilla's pooled write buffers, held
+	// only while gorilla writes a frame itself (the close after a protocol
+	// error); the transport frames and writes everything else. Default 4 KiB.
 	WriteBufferSize int
 }
 

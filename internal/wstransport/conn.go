@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,6 +29,7 @@ type conn struct {
 	t       *Transport
 	cfg     *Config
 	ws      *websocket.Conn
+	raw     syscall.RawConn // the socket, for writes without waiting; nil if unavailable
 	exec    graphql.GraphExecutor
 	legacy  bool // graphql-ws (subscriptions-transport-ws) rather than graphql-transport-ws
 	headers http.Header
@@ -65,7 +67,7 @@ type closeInfo struct {
 func newConn(t *Transport, ws *websocket.Conn, r *http.Request, exec graphql.GraphExecutor) *conn {
 	base, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &conn{
-		t: t, cfg: &t.cfg, ws: ws, exec: exec,
+		t: t, cfg: &t.cfg, ws: ws, raw: rawConn(ws.NetConn()), exec: exec,
 		legacy:     ws.Subprotocol() == ProtocolLegacyWS,
 		headers:    operationHeaders(r.Header),
 		remote:     r.RemoteAddr,
@@ -109,6 +111,9 @@ func (c *conn) serve() {
 		return nil
 	})
 	c.ws.SetPingHandler(c.answerPing)
+	// gorilla would answer a close frame by writing its own; the writer
+	// does (see readFailed), as it alone writes to the socket.
+	c.ws.SetCloseHandler(func(int, string) error { return nil })
 	if c.cfg.PingInterval > 0 {
 		c.pingTimer = time.AfterFunc(c.cfg.PingInterval, c.keepAliveDue)
 		defer c.pingTimer.Stop()
@@ -159,12 +164,8 @@ func (c *conn) handle(data []byte) {
 // answerPing answers a WebSocket ping frame with a pong frame.
 func (c *conn) answerPing(data string) error {
 	c.touch()
-	err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(c.cfg.WriteTimeout))
-	var ne net.Error
-	if err == nil || errors.Is(err, websocket.ErrCloseSent) || (errors.As(err, &ne) && ne.Timeout()) {
-		return nil
-	}
-	return err
+	c.send(controlFrame(opPong, []byte(data)))
+	return nil
 }
 
 // touch notes that something was read from the client.
@@ -176,7 +177,9 @@ func (c *conn) readFailed(err error) {
 	var ne net.Error
 	switch {
 	case errors.As(err, &ce):
-		c.closeWith(closeInfo{code: ce.Code, reason: ce.Text})
+		// The close handshake: the client's close frame is answered with
+		// its code (none when it gave none); a lost connection is not.
+		c.closeWith(closeInfo{code: ce.Code, reason: ce.Text, frame: ce.Code != websocket.CloseAbnormalClosure})
 	case errors.Is(err, websocket.ErrReadLimit):
 		c.closeWith(closeInfo{code: websocket.CloseMessageTooBig, reason: "message too big"})
 	case errors.As(err, &ne) && ne.Timeout():
@@ -242,7 +245,16 @@ func (c *conn) send(msg []byte) {
 // finish releases the connection after the reader stopped.
 func (c *conn) finish() {
 	c.closeWith(closeInfo{code: websocket.CloseAbnormalClosure, reason: "connection lost"})
-	_ = c.ws.NetConn().Close() // unblocks a writer stuck on a dead peer
+	// The writer's last task may be the answer to the client's close frame:
+	// it gets closeGrace before the socket is closed under it (which also
+	// unblocks a writer stuck on a dead peer).
+	grace := time.NewTimer(closeGrace)
+	select {
+	case <-c.writerDone:
+	case <-grace.C:
+	}
+	grace.Stop()
+	_ = c.ws.NetConn().Close()
 	<-c.writerDone
 	c.t.untrack(c)
 	c.logClosed()

@@ -46,13 +46,18 @@
 //   - More than Config.MaxOperations operations at once on one connection:
 //     the extra one receives an error message (extensions.code
 //     TOO_MANY_OPERATIONS) and the connection stays open.
-//   - Every connection has a bounded send queue and a single writer
-//     goroutine, which runs while the queue has work and is started again by
-//     the next message. Producers (the reader, the operations, the drain
-//     workers) never block on the socket: when a connection's queue is
-//     full the connection is closed with 1013 "slow consumer" and its
-//     operations are cancelled; a write that takes longer than
-//     Config.WriteTimeout drops the connection.
+//   - Every connection has a bounded send queue of frames (the transport
+//     frames what it sends; gorilla/websocket reads) and one writer at a
+//     time. The producer that finds no writer running writes the queue
+//     itself as far as the socket takes it without waiting, and leaves the
+//     rest to a writer goroutine, which runs while the queue has work: a
+//     fan-out writes from the drain workers, without a goroutine per
+//     message. Producers (the reader, the operations, the drain workers)
+//     never block on the socket: when a connection's queue is full the
+//     connection is closed with 1013 "slow consumer" and its operations
+//     are cancelled; a write that takes longer than Config.WriteTimeout
+//     drops the connection. A frame cut short by a full socket is always
+//     finished, so the stream stays whole.
 //   - Memory: Transport.Do returns right after the upgrade (the HTTP
 //     server's request buffers and goroutine are freed); buffers are small
 //     (256-byte read buffer, pooled write buffers, no compression); each

@@ -156,7 +156,8 @@ func checkSubscribe(m *inMessage) (*subscribePayload, error) {
 	return &p, nil
 }
 
-// encode builds a server message. A nil payload is left out.
+// encode builds a server message as a text frame. A nil payload is left
+// out.
 func encode(typ, id string, payload []byte) []byte {
 	return encodeWrapped(typ, id, "", payload, "")
 }
@@ -164,16 +165,27 @@ func encode(typ, id string, payload []byte) []byte {
 // encodeWrapped is encode with the payload prefix + payload + suffix; an
 // empty prefix and nil payload mean no payload.
 func encodeWrapped(typ, id, prefix string, payload []byte, suffix string) []byte {
-	b := make([]byte, 0, len(typ)+len(id)+len(prefix)+len(payload)+len(suffix)+32)
+	var quoted []byte
+	if id != "" {
+		quoted, _ = json.Marshal(id) // a string always marshals
+	}
+	withPayload := prefix != "" || payload != nil
+	n := len(`{"type":""}`) + len(typ)
+	if quoted != nil {
+		n += len(`,"id":`) + len(quoted)
+	}
+	if withPayload {
+		n += len(`,"payload":`) + len(prefix) + len(payload) + len(suffix)
+	}
+	b := newFrame(opText, n)
 	b = append(b, `{"type":"`...)
 	b = append(b, typ...)
 	b = append(b, '"')
-	if id != "" {
-		quoted, _ := json.Marshal(id) // a string always marshals
+	if quoted != nil {
 		b = append(b, `,"id":`...)
 		b = append(b, quoted...)
 	}
-	if prefix != "" || payload != nil {
+	if withPayload {
 		b = append(b, `,"payload":`...)
 		b = append(b, prefix...)
 		b = append(b, payload...)

@@ -25,14 +25,16 @@ type sendQueue struct {
 	closed  bool // no more items are accepted
 	ping    bool // a keep-alive is due
 	final   bool // the connection is closing: the writer's last task
-	running bool // a writer goroutine is running
+	partial bool // items[0] is the end of a frame begun
+	running bool // a writer holds the role (see conn.wake)
 }
 
 // work is what the writer takes from the queue in one go.
 type work struct {
-	items [][]byte
-	ping  bool
-	final bool
+	items   [][]byte
+	ping    bool
+	final   bool
+	partial bool // items[0] is the end of a frame begun
 }
 
 // push appends msg unless the queue is full or closed; start tells the
@@ -90,10 +92,23 @@ func (q *sendQueue) next(spare [][]byte) (w work, ok bool) {
 		q.running = false
 		return work{}, false
 	}
-	w = work{items: q.items, ping: q.ping, final: q.final}
+	w = work{items: q.items, ping: q.ping, final: q.final, partial: q.partial}
 	if cap(spare) > 16 {
 		spare = nil // let a burst's storage go
 	}
-	q.items, q.ping, q.final = spare[:0], false, false
+	q.items, q.ping, q.final, q.partial = spare[:0], false, false, false
 	return w, true
+}
+
+// requeue puts back work that the writer took but did not do, ahead of
+// what was queued since; the caller keeps the writer role.
+func (q *sendQueue) requeue(w work) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(w.items) > 0 {
+		q.items = append(w.items, q.items...)
+		q.partial = w.partial
+	}
+	q.ping = q.ping || w.ping
+	q.final = q.final || w.final
 }

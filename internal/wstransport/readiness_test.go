@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
@@ -53,5 +55,51 @@ func TestSignalledSubscriptionsHoldNoGoroutine(t *testing.T) {
 		if m := c.read(); m.Type != "next" || m.ID == "s0" {
 			t.Fatalf("got %s id=%s after s0's complete", m.Type, m.ID)
 		}
+	}
+}
+
+// TestFramesStayWholeWhenTheSocketIsFull checks that a client that stops
+// reading while much is sent gets every message whole and in order once it
+// reads again: frames the socket takes only in part are finished later.
+func TestFramesStayWholeWhenTheSocketIsFull(t *testing.T) {
+	h := newHub()
+	tr := wstransport.New(wstransport.Config{SendBufferSize: 5000})
+	c := dial(t, mount(t, h.server(), tr))
+	c.init(nil)
+	c.subscribe("subscribe", "s", "subscription { signalled }")
+	waitFor(t, "the subscription", func() bool { return h.signalledCount() == 1 })
+	const values = 3000 // 12 MB: more than the socket buffers hold
+	body := strings.Repeat("x", 4000)
+	for v := range values {
+		h.publishSignalled(strconv.Itoa(v) + body)
+	}
+	for v := range values {
+		m := c.read()
+		var payload struct{ Data struct{ Signalled string } }
+		if err := json.Unmarshal(m.Payload, &payload); err != nil || m.Type != "next" {
+			t.Fatalf("message %d: %s %.80s: %v", v, m.Type, m.Payload, err)
+		}
+		if want := strconv.Itoa(v) + body; payload.Data.Signalled != want {
+			t.Fatalf("message %d carries %.20s..., want %.20s...", v, payload.Data.Signalled, want)
+		}
+	}
+}
+
+// TestWritesAfterAKeepAlive checks that a message written without waiting
+// long after the writer goroutine's last write (a keep-alive ping, with its
+// write deadline) still goes out.
+func TestWritesAfterAKeepAlive(t *testing.T) {
+	h := newHub()
+	// A ping at 200 ms whose write deadline passes at 220 ms; the message
+	// goes out at about 300 ms, before the next ping.
+	tr := wstransport.New(wstransport.Config{PingInterval: 200 * time.Millisecond, PongTimeout: wait, WriteTimeout: 20 * time.Millisecond})
+	c := dial(t, mount(t, h.server(), tr))
+	c.init(nil)
+	c.subscribe("subscribe", "s", "subscription { signalled }")
+	waitFor(t, "the subscription", func() bool { return h.signalledCount() == 1 })
+	time.Sleep(300 * time.Millisecond)
+	h.publishSignalled("after the pings")
+	if m := c.expect("next", "s"); !strings.Contains(string(m.Payload), "after the pings") {
+		t.Fatalf("payload %s", m.Payload)
 	}
 }
