@@ -79,6 +79,14 @@ func (a *api) login(ctx context.Context, email, password string) (string, error)
 	return data.Login.Token, err
 }
 
+// createUser creates an account without a role (the caller must be the
+// secretariat).
+func (a *api) createUser(ctx context.Context, email, password string) error {
+	var data struct{ CreateUser struct{ ID string } }
+	return a.do(ctx, `mutation($e: String!, $p: String!) { createUser(input: {email: $e, displayName: $e, password: $p}) { id } }`,
+		map[string]any{"e": email, "p": password}, &data)
+}
+
 // createTopic creates a PUBLIC category and a topic in it, and returns the
 // topic's id.
 func (a *api) createTopic(ctx context.Context) (string, error) {

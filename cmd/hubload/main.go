@@ -24,7 +24,8 @@
 // By default it signs in as the demo secretariat (-email, -password) and
 // creates a PUBLIC category and a topic for the run; -topic uses an
 // existing topic instead, -token an existing session or API key. The
-// subscribers use the same credentials, or none with -anonymous. See
+// subscribers use the same credentials, or none with -anonymous, or those
+// of -users accounts created for the run, in turn. See
 // docs/realtime.md for the method and the numbers measured.
 package main
 
@@ -49,6 +50,8 @@ type config struct {
 	token       string
 	topic       string
 	anonymous   bool
+	users       int
+	tokens      []string // the subscribers' credentials, in turn (see -users)
 	subscribers int
 	dialers     int
 	posts       int
@@ -67,6 +70,7 @@ func parseFlags() config {
 	flag.StringVar(&c.token, "token", "", "session token or API key to use instead of signing in")
 	flag.StringVar(&c.topic, "topic", "", "topic id to post in (default: create a PUBLIC category and a topic)")
 	flag.BoolVar(&c.anonymous, "anonymous", false, "subscribe without credentials (the topic must be PUBLIC)")
+	flag.IntVar(&c.users, "users", 0, "spread the subscribers over this many accounts created for the run, each signed in once (0: all use the signing-in account)")
 	flag.IntVar(&c.subscribers, "subscribers", 1000, "websocket connections, each with one postAdded subscription")
 	flag.IntVar(&c.dialers, "dialers", 100, "connections opened at once")
 	flag.IntVar(&c.posts, "posts", 20, "posts to write")
@@ -96,6 +100,9 @@ func run(ctx context.Context, cfg config) error {
 	}
 	api := newAPI(cfg.url)
 	if err := prepare(ctx, api, &cfg); err != nil {
+		return err
+	}
+	if err := subscriberTokens(ctx, api, &cfg); err != nil {
 		return err
 	}
 	ck := &clock{run: strconv.FormatInt(time.Now().UnixNano(), 36), sentAt: make([]atomic.Int64, cfg.posts)}
@@ -155,6 +162,31 @@ func prepare(ctx context.Context, api *api, cfg *config) error {
 	}
 	cfg.topic = topic
 	logf("created topic %s", topic)
+	return nil
+}
+
+// subscriberTokens sets the credentials the subscribers use in turn: the
+// signing-in account's, or those of -users accounts created for the run.
+func subscriberTokens(ctx context.Context, api *api, cfg *config) error {
+	cfg.tokens = []string{cfg.token}
+	if cfg.users < 1 || cfg.anonymous {
+		return nil
+	}
+	cfg.tokens = nil
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	for i := range cfg.users {
+		email := fmt.Sprintf("hubload-%s-%d@example.org", run, i)
+		password := "hubload password " + run
+		if err := api.createUser(ctx, email, password); err != nil {
+			return fmt.Errorf("creating account %d: %w", i, err)
+		}
+		token, err := newAPI(cfg.url).login(ctx, email, password)
+		if err != nil {
+			return fmt.Errorf("signing in as account %d: %w", i, err)
+		}
+		cfg.tokens = append(cfg.tokens, token)
+	}
+	logf("created and signed in %d accounts", cfg.users)
 	return nil
 }
 

@@ -46,7 +46,7 @@ func (r *report) collect(subs []*subscriber) {
 
 // print writes the report.
 func (r *report) print(w io.Writer) {
-	fmt.Fprintf(w, "connections:  %d subscribed, %d failed (of %d)\n", r.connected, r.failed, r.subscribers)
+	fmt.Fprintf(w, "connections:  %d subscribed, %d failed (of %d), %s\n", r.connected, r.failed, r.subscribers, r.credentials())
 	fmt.Fprintf(w, "posts:        %d written of %d, at %g/s\n", r.sent, r.posts, r.rate)
 	fmt.Fprintf(w, "deliveries:   %d received of %d expected, %d duplicates, %d other messages (waited %s after the last post)\n",
 		r.received, r.sent*r.connected, r.duplicates, len(r.unexpected), r.waited.Round(time.Millisecond))
@@ -110,3 +110,15 @@ func rss(pid int) int64 {
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
 func kib(b float64) string { return fmt.Sprintf("%.1f KiB", b/(1<<10)) }
+
+// credentials says whose credentials the subscribers used.
+func (r *report) credentials() string {
+	switch {
+	case r.anonymous:
+		return "anonymous"
+	case len(r.tokens) > 1:
+		return fmt.Sprintf("as %d accounts in turn", len(r.tokens))
+	default:
+		return "all with one session"
+	}
+}

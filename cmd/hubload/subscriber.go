@@ -61,8 +61,8 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]
 	)
 	for range min(cfg.dialers, cfg.subscribers) {
 		wg.Go(func() {
-			for next.Add(1) <= int64(cfg.subscribers) && ctx.Err() == nil {
-				s, err := subscribe(ctx, url, cfg, ck)
+			for n := next.Add(1); n <= int64(cfg.subscribers) && ctx.Err() == nil; n = next.Add(1) {
+				s, err := subscribe(ctx, url, cfg, cfg.tokens[int(n)%len(cfg.tokens)], ck)
 				mu.Lock()
 				if err != nil {
 					if failed == 0 {
@@ -83,8 +83,8 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]
 	return subs, failed
 }
 
-// subscribe opens one connection, initialises it and subscribes.
-func subscribe(ctx context.Context, url string, cfg config, ck *clock) (*subscriber, error) {
+// subscribe opens one connection, initialises it with token and subscribes.
+func subscribe(ctx context.Context, url string, cfg config, token string, ck *clock) (*subscriber, error) {
 	d := websocket.Dialer{
 		Subprotocols:     []string{"graphql-transport-ws"},
 		HandshakeTimeout: handshakeTimeout,
@@ -95,7 +95,7 @@ func subscribe(ctx context.Context, url string, cfg config, ck *clock) (*subscri
 	if err != nil {
 		return nil, err
 	}
-	if err := initialise(ws, cfg); err != nil {
+	if err := initialise(ws, cfg, token); err != nil {
 		ws.Close()
 		return nil, err
 	}
@@ -106,10 +106,10 @@ func subscribe(ctx context.Context, url string, cfg config, ck *clock) (*subscri
 
 // initialise sends connection_init, waits for connection_ack and sends
 // the subscription.
-func initialise(ws *websocket.Conn, cfg config) error {
+func initialise(ws *websocket.Conn, cfg config, token string) error {
 	payload := map[string]any{}
 	if !cfg.anonymous {
-		payload["authorization"] = "Bearer " + cfg.token
+		payload["authorization"] = "Bearer " + token
 	}
 	if err := ws.WriteJSON(map[string]any{"type": "connection_init", "payload": payload}); err != nil {
 		return err

@@ -36,7 +36,8 @@ type subscriber[T any] struct {
 	src     source[T]
 	aud     audience
 	out     chan T
-	ready   func() // tells the transport that out holds a row or closed
+	ready   func(readiness.Value) // tells the transport that out holds a row or closed
+	skip    func()                // takes the head row out of out (see readiness.Value)
 
 	mu        sync.Mutex
 	replaying bool
@@ -66,6 +67,8 @@ func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error
 	// says when it ends; otherwise the context's end does.
 	if s.ready = readiness.Claim(ctx, s.stop); s.ready == nil {
 		context.AfterFunc(ctx, s.stop)
+	} else {
+		s.skip = s.skipHead
 	}
 	if !s.liveAtOnce(len(replayed)) {
 		// Sending may have to wait for the transport, which reads the
@@ -135,7 +138,7 @@ func (s *subscriber[T]) receive(ev event, rows map[string]loaded) {
 		}
 		select {
 		case s.out <- row:
-			s.notify()
+			s.notify(row)
 		default:
 			s.overflowLocked()
 		}
@@ -213,7 +216,7 @@ func (s *subscriber[T]) goLive() {
 func (s *subscriber[T]) sendWaiting(row T) bool {
 	select {
 	case s.out <- row:
-		s.notify()
+		s.notify(row)
 		return true
 	case <-s.ctx.Done():
 		return false
@@ -249,7 +252,9 @@ func (s *subscriber[T]) endLocked() {
 // closeLocked closes the channel and tells the transport. s.mu is held.
 func (s *subscriber[T]) closeLocked() {
 	close(s.out)
-	s.notify()
+	if s.ready != nil {
+		s.ready(readiness.Value{})
+	}
 }
 
 // overflowLocked ends a subscription whose consumer fell too far behind,
@@ -263,10 +268,21 @@ func (s *subscriber[T]) overflowLocked() {
 }
 
 // notify tells the transport, if it asked (see package readiness), that
-// the channel holds one more row or was closed.
-func (s *subscriber[T]) notify() {
+// the channel holds one more row. Rows are pointers, loaded once per
+// audience and event and handed to all of the audience's subscribers, so
+// the row is the value's key.
+func (s *subscriber[T]) notify(row T) {
 	if s.ready != nil {
-		s.ready()
+		s.ready(readiness.Value{Key: row, Skip: s.skip})
+	}
+}
+
+// skipHead takes the oldest row out of the channel unread: the transport
+// reuses the result of another subscription for it.
+func (s *subscriber[T]) skipHead() {
+	select {
+	case <-s.out:
+	default:
 	}
 }
 

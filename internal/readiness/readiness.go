@@ -19,11 +19,24 @@ import (
 	"sync"
 )
 
+// Value announces one value a resolver sent on its channel (or, zero, the
+// channel's close).
+type Value struct {
+	// Key, if not nil, is the same for values that are the same for every
+	// subscription that receives them (e.g. one row shared by them): a
+	// transport may then reuse the result of one subscription for another
+	// whose selection and viewer are the same. Keys are compared with ==.
+	Key any
+	// Skip takes the value out of the channel unread, for a transport that
+	// reuses such a result instead of executing the selection again.
+	Skip func()
+}
+
 // Signal is the transport's side of one operation: the function to call
 // when a value is ready, whether a resolver claimed it, and the resolver's
 // function to call when the operation ends.
 type Signal struct {
-	notify func()
+	notify func(Value)
 
 	mu      sync.Mutex
 	claimed bool
@@ -35,7 +48,7 @@ type Signal struct {
 type contextKey struct{}
 
 // NewContext returns ctx carrying a Signal whose announcements call notify.
-func NewContext(ctx context.Context, notify func()) (context.Context, *Signal) {
+func NewContext(ctx context.Context, notify func(Value)) (context.Context, *Signal) {
 	s := &Signal{notify: notify}
 	return context.WithValue(ctx, contextKey{}, s), s
 }
@@ -75,13 +88,14 @@ func (s *Signal) End() {
 }
 
 // Claim returns the function a resolver calls after each value it sends on
-// its channel and after closing it, and commits it to doing so; onEnd is
+// its channel (with the value's Value) and after closing it (with a zero
+// Value), and commits it to doing so; onEnd is
 // called once when the operation ends (at once if it has ended already),
 // so the resolver needs no watch on ctx. Claim returns nil when ctx's
 // transport offers no signal or another resolver claimed it: the resolver
 // then just sends, and watches ctx. Call it only once the resolver is sure
 // to return the channel without an error.
-func Claim(ctx context.Context, onEnd func()) func() {
+func Claim(ctx context.Context, onEnd func()) func(Value) {
 	s, _ := ctx.Value(contextKey{}).(*Signal)
 	if s == nil {
 		return nil

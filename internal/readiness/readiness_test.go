@@ -12,7 +12,7 @@ func TestClaim(t *testing.T) {
 		t.Fatal("Claim without a signal returned a function")
 	}
 	calls := 0
-	ctx, signal := readiness.NewContext(context.Background(), func() { calls++ })
+	ctx, signal := readiness.NewContext(context.Background(), func(readiness.Value) { calls++ })
 	if signal.Claimed() || signal.Context() != nil {
 		t.Fatal("a fresh signal is claimed")
 	}
@@ -26,8 +26,8 @@ func TestClaim(t *testing.T) {
 	if signal.Context() != resolverCtx {
 		t.Fatal("Context is not the claiming resolver's context")
 	}
-	notify()
-	notify()
+	notify(readiness.Value{Key: 1})
+	notify(readiness.Value{})
 	if calls != 2 {
 		t.Fatalf("notify called the transport %d times, want 2", calls)
 	}
@@ -42,7 +42,7 @@ func TestClaim(t *testing.T) {
 }
 
 func TestClaimAfterEnd(t *testing.T) {
-	ctx, signal := readiness.NewContext(context.Background(), func() {})
+	ctx, signal := readiness.NewContext(context.Background(), func(readiness.Value) {})
 	signal.End() // the client stopped the operation while its resolver ran
 	ended := false
 	if readiness.Claim(ctx, func() { ended = true }) == nil || !ended {

@@ -117,6 +117,7 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 		SendBufferSize: cfg.SendBuffer,
 		// The payload carries the session token, which InitFunc has used.
 		DropInitPayload: true,
+		ShareKey:        viewerShareKey,
 		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
 			// The lookup is short; run under the connection's cancellation,
 			// its query would leave that context with a set of children
@@ -131,6 +132,19 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 			return ctx, nil, nil
 		},
 	})
+}
+
+// viewerShareKey names a websocket viewer for sharing subscription results
+// (wstransport.Config.ShareKey): anonymous viewers alike, signed-in ones
+// by user and credential (its role and scopes included), so a result is
+// only ever shared among connections of one credential or among anonymous
+// ones, which every resolver and privacy rule treats alike.
+func viewerShareKey(ctx context.Context) string {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return "anonymous"
+	}
+	return fmt.Sprintf("user %d session %d key %d role %s scopes %v", v.UserID, v.SessionID, v.APIKeyID, v.Role, v.Scopes)
 }
 
 // withEvents puts the event fan-out into every request's context, so that

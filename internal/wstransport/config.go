@@ -70,6 +70,18 @@ type Config struct {
 	// WebSocket ping frames), which graphql-ws clients answer with pong.
 	ProtocolPing bool
 
+	// DrainWorkers bounds the goroutines that read announced subscription
+	// values (see package readiness). Default four per CPU.
+	DrainWorkers int
+
+	// ShareKey, if set, names the viewer of a connection's operations for
+	// sharing subscription results (see shared.go): subscriptions with
+	// equal keys that run the same operation get one execution's result
+	// for a value that several of them receive. It must return equal keys
+	// only for contexts that every resolver treats alike (e.g. the same
+	// user and credential, or anonymous); "" shares nothing.
+	ShareKey func(ctx context.Context) string
+
 	// DropInitPayload keeps operations from seeing the connection_init
 	// payload (GetInitPayload returns an empty one): once InitFunc has taken
 	// what it needs, e.g. the credentials, the connection need not keep the

@@ -204,10 +204,7 @@ func (c *conn) sendNext(id string, resp *graphql.Response) {
 // nextMessage encodes a result of an operation, or an error message if it
 // cannot be encoded.
 func (c *conn) nextMessage(id string, resp *graphql.Response) []byte {
-	typ := msgNext
-	if c.legacy {
-		typ = msgData
-	}
+	typ := c.nextType()
 	if dataOnly(resp) {
 		// The usual subscription event: written directly, as json.Marshal
 		// would check and compact the data gqlgen wrote (a twentieth of
@@ -219,6 +216,14 @@ func (c *conn) nextMessage(id string, resp *graphql.Response) []byte {
 		return errorMessage(id, gqlerror.List{{Message: fmt.Sprintf("encoding the result: %v", err)}})
 	}
 	return encode(typ, id, b)
+}
+
+// nextType is the type of result messages: next, or data on graphql-ws.
+func (c *conn) nextType() string {
+	if c.legacy {
+		return msgData
+	}
+	return msgNext
 }
 
 // dataOnly reports whether a response has data and nothing else.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -185,7 +186,8 @@ type viewerKey struct{}
 type hub struct {
 	mu        sync.Mutex
 	subs      map[chan string]<-chan struct{}
-	signalled map[chan string]func() // announced subscriptions: channel and notify
+	signalled map[chan string]func(readiness.Value) // announced subscriptions: channel and notify
+	executed  atomic.Int64                          // results of "signalled" executed
 }
 
 var hubSchema = gqlparser.MustLoadSchema(&ast.Source{Input: `
@@ -194,7 +196,7 @@ var hubSchema = gqlparser.MustLoadSchema(&ast.Source{Input: `
 `})
 
 func newHub() *hub {
-	return &hub{subs: map[chan string]<-chan struct{}{}, signalled: map[chan string]func(){}}
+	return &hub{subs: map[chan string]<-chan struct{}{}, signalled: map[chan string]func(readiness.Value){}}
 }
 
 // server returns a gqlgen handler for the hub's schema.
@@ -275,19 +277,30 @@ func (h *hub) subscribeSignalled(ctx context.Context) graphql.ResponseHandler {
 		case <-ctx.Done():
 			return nil
 		case s := <-ch:
+			h.executed.Add(1)
+			if viewer, _ := ctx.Value(viewerKey{}).(string); viewer != "" {
+				s += " for " + viewer
+			}
 			b, _ := json.Marshal(map[string]string{"signalled": s})
 			return &graphql.Response{Data: b}
 		}
 	}
 }
 
-// publishSignalled sends s to every signalled subscription and announces it.
+// publishSignalled sends s to every signalled subscription and announces
+// it, keyed alike for all of them (see readiness.Value).
 func (h *hub) publishSignalled(s string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	key := new(string)
 	for ch, notify := range h.signalled {
 		ch <- s
-		notify()
+		notify(readiness.Value{Key: key, Skip: func() {
+			select {
+			case <-ch:
+			default:
+			}
+		}})
 	}
 }
 

@@ -30,9 +30,11 @@ type operation struct {
 	next     graphql.ResponseHandler // set once the operation is driven by signals
 	nextCtx  context.Context
 	rc       *graphql.OperationContext
-	ready    int  // values announced and not yet read
-	draining bool // queued for, or run by, a drain worker
-	done     bool // the operation ended: announcements are ignored
+	ready    []readiness.Value // values announced and not yet read
+	group    shareGroup        // see shared.go
+	sharing  bool              // group is set and counted
+	draining bool              // queued for, or run by, a drain worker
+	done     bool              // the operation ended: announcements are ignored
 }
 
 // errTooManyOperations is sent for an operation over Config.MaxOperations.
@@ -81,7 +83,7 @@ func (c *conn) register(id string) (*operation, error) {
 	// spares the connection's context a set of children and a channel.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(c.opCtx))
 	op := &operation{id: id, cancel: cancel}
-	op.ctx, op.signal = readiness.NewContext(ctx, func() { c.announced(op) })
+	op.ctx, op.signal = readiness.NewContext(ctx, func(v readiness.Value) { c.announced(op, v) })
 	c.ops = append(c.ops, op)
 	return op, nil
 }
@@ -134,6 +136,9 @@ func (c *conn) start(op *operation, params *graphql.RawParams, readAt time.Time)
 		c.release(op, true)
 		return
 	}
+	if op.group, op.sharing = c.groupOf(ctx, rc); op.sharing {
+		c.t.shared.join(op.group)
+	}
 	go c.run(op, graphql.WithOperationContext(ctx, rc), rc)
 }
 
@@ -171,6 +176,18 @@ func (c *conn) dispatch(op *operation, ctx context.Context, rc *graphql.Operatio
 // follow; at the end it sends complete (or error after a panic) and
 // releases the operation.
 func (c *conn) respond(op *operation, responses graphql.ResponseHandler, ctx context.Context, rc *graphql.OperationContext) (more bool) {
+	return c.respondWith(op, responses, ctx, rc, nil)
+}
+
+// respondStoring is respond for the value v of a signalled operation,
+// storing the result for its share group.
+func (c *conn) respondStoring(op *operation, v readiness.Value) bool {
+	return c.respondWith(op, op.next, op.nextCtx, op.rc, func(resp *graphql.Response) { c.store(op, v, resp) })
+}
+
+// respondWith is respond, handing the result to keep (unless nil) before
+// it is sent.
+func (c *conn) respondWith(op *operation, responses graphql.ResponseHandler, ctx context.Context, rc *graphql.OperationContext, keep func(*graphql.Response)) (more bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.sendErrors(op.id, c.recovered(ctx, rc, r))
@@ -181,6 +198,9 @@ func (c *conn) respond(op *operation, responses graphql.ResponseHandler, ctx con
 	if resp == nil || op.ctx.Err() != nil {
 		c.end(op, true)
 		return false
+	}
+	if keep != nil {
+		keep(resp)
 	}
 	c.sendNext(op.id, resp)
 	return true
@@ -200,9 +220,9 @@ func (c *conn) drive(op *operation, responses graphql.ResponseHandler, ctx conte
 
 // announced counts a value announced by a signalled operation's resolver
 // and queues the operation for a drain worker unless it is queued.
-func (c *conn) announced(op *operation) {
+func (c *conn) announced(op *operation, v readiness.Value) {
 	op.mu.Lock()
-	op.ready++
+	op.ready = append(op.ready, v)
 	queue := op.queueLocked()
 	op.mu.Unlock()
 	if queue {
@@ -213,7 +233,7 @@ func (c *conn) announced(op *operation) {
 // queueLocked reports whether the operation must be queued for a drain:
 // its handler is known, values wait and it is not queued. op.mu is held.
 func (op *operation) queueLocked() bool {
-	if op.next == nil || op.draining || op.done || op.ready == 0 {
+	if op.next == nil || op.draining || op.done || len(op.ready) == 0 {
 		return false
 	}
 	op.draining = true
@@ -221,21 +241,38 @@ func (op *operation) queueLocked() bool {
 }
 
 // drain sends the announced values of a signalled operation, in order;
-// each read returns at once, as the value is in the channel already.
+// each read returns at once, as the value is in the channel already. A
+// result stored by another operation of the share group is sent instead
+// of executing the operation (see shared.go).
 func (c *conn) drain(op *operation) {
 	for {
-		op.mu.Lock()
-		if op.ready == 0 || op.done {
-			op.draining = false
-			op.mu.Unlock()
+		v, ok := op.nextReady()
+		if !ok {
 			return
 		}
-		op.ready--
-		op.mu.Unlock()
-		if !c.respond(op, op.next, op.nextCtx, op.rc) {
+		if c.reuse(op, v) {
+			continue
+		}
+		if !c.respondStoring(op, v) {
 			return
 		}
 	}
+}
+
+// nextReady takes the oldest announced value; with none left (or the
+// operation ended) it ends the drain.
+func (op *operation) nextReady() (readiness.Value, bool) {
+	op.mu.Lock()
+	defer op.mu.Unlock()
+	if len(op.ready) == 0 || op.done {
+		op.draining = false
+		op.ready = nil
+		return readiness.Value{}, false
+	}
+	v := op.ready[0]
+	op.ready[0] = readiness.Value{}
+	op.ready = op.ready[1:]
+	return v, true
 }
 
 // end marks an operation ended, so that later announcements are ignored,
@@ -267,6 +304,9 @@ func (c *conn) release(op *operation, complete bool) {
 	c.mu.Unlock()
 	stopped := op.ctx.Err() != nil
 	op.finish()
+	if op.sharing {
+		c.t.shared.leave(op.group)
+	}
 	if complete && !stopped {
 		c.send(encode(msgComplete, op.id, nil))
 	}

@@ -1,6 +1,7 @@
 package wstransport_test
 
 import (
+	"context"
 	"encoding/json"
 	"runtime"
 	"strconv"
@@ -101,5 +102,44 @@ func TestWritesAfterAKeepAlive(t *testing.T) {
 	h.publishSignalled("after the pings")
 	if m := c.expect("next", "s"); !strings.Contains(string(m.Payload), "after the pings") {
 		t.Fatalf("payload %s", m.Payload)
+	}
+}
+
+// TestSharedResults checks that subscriptions with the same share key and
+// operation get one execution's result for a value they all receive, and
+// that a subscription with another key (another viewer) gets its own.
+func TestSharedResults(t *testing.T) {
+	h := newHub()
+	tr := wstransport.New(wstransport.Config{
+		DrainWorkers: 1, // one drain at a time: the first result is stored before the others look
+		InitFunc:     bearerInit,
+		ShareKey:     func(ctx context.Context) string { v, _ := ctx.Value(viewerKey{}).(string); return v },
+	})
+	url := mount(t, h.server(), tr)
+	var clients []*client
+	for _, viewer := range []string{"ann", "ann", "ann", "bob"} {
+		c := dial(t, url)
+		c.init(map[string]any{"authorization": "Bearer good-" + viewer})
+		c.subscribe("subscribe", "s", "subscription { signalled }")
+		clients = append(clients, c)
+	}
+	waitFor(t, "the subscriptions", func() bool { return h.signalledCount() == len(clients) })
+	for round := range 3 {
+		h.executed.Store(0)
+		value := "v" + strconv.Itoa(round)
+		h.publishSignalled(value)
+		for i, c := range clients {
+			want := value + " for ann"
+			if i == 3 {
+				want = value + " for bob"
+			}
+			m := c.expect("next", "s")
+			if string(m.Payload) != `{"data":{"signalled":"`+want+`"}}` {
+				t.Fatalf("round %d, client %d: %s, want %s", round, i, m.Payload, want)
+			}
+		}
+		if n := h.executed.Load(); n != 2 {
+			t.Fatalf("round %d: %d executions for 4 subscriptions of 2 viewers", round, n)
+		}
 	}
 }

@@ -20,6 +20,7 @@ type Transport struct {
 	origins  map[string]bool // lower-cased allowed origins
 	anyOrig  bool
 	drains   *drainPool
+	shared   *sharedResults // nil without Config.ShareKey
 
 	mu        sync.Mutex
 	conns     map[*conn]struct{}
@@ -38,7 +39,10 @@ func New(cfg Config) *Transport {
 		conns:   map[*conn]struct{}{},
 		origins: map[string]bool{},
 		drained: make(chan struct{}),
-		drains:  newDrainPool(0),
+		drains:  newDrainPool(cfg.DrainWorkers),
+	}
+	if cfg.ShareKey != nil {
+		t.shared = newSharedResults()
 	}
 	for _, o := range cfg.AllowedOrigins {
 		if o == "*" {
