@@ -70,6 +70,11 @@
 //     BenchmarkIdleSubscribedConnection measures about 15 KB per idle
 //     connection with one (unsignalled) subscription; the Hub's, signalled,
 //     about 21 KB with gqlgen's and the Feed's state (see docs/realtime.md).
+//   - Shared results (Config.ShareKey): subscriptions whose viewers have
+//     equal share keys and that run the same operation get one execution's
+//     result for a value announced with the same key (readiness.Value), in
+//     a group of two or more. The key must name viewers that every
+//     resolver treats alike; the Hub's is the credential, or anonymous.
 //   - Keep-alive: the server sends a WebSocket ping frame every
 //     Config.PingInterval (and a ka message on graphql-ws, and optionally a
 //     ping message on graphql-transport-ws); a connection from which nothing
