@@ -118,6 +118,10 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 		// The payload carries the session token, which InitFunc has used.
 		DropInitPayload: true,
 		ShareKey:        viewerShareKey,
+		Probe: func(ctx context.Context) (context.Context, func() bool) {
+			ctx, probe := viewer.WithProbe(ctx)
+			return ctx, probe.Read
+		},
 		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
 			// The lookup is short; run under the connection's cancellation,
 			// its query would leave that context with a set of children
@@ -136,9 +140,12 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 
 // viewerShareKey names a websocket viewer for sharing subscription results
 // (wstransport.Config.ShareKey): anonymous viewers alike, signed-in ones
-// by user and credential (its role and scopes included), so a result is
-// only ever shared among connections of one credential or among anonymous
-// ones, which every resolver and privacy rule treats alike.
+// by user and credential (its role and scopes included), so a result that
+// read its viewer is only shared among connections of one credential or
+// among anonymous ones, which every resolver and privacy rule treats
+// alike. A result that read nothing of its viewer (viewer.WithProbe, the
+// transport's Probe) is shared with all who receive the same row, which
+// the Feed loads once per audience.
 func viewerShareKey(ctx context.Context) string {
 	v := viewer.FromContext(ctx)
 	if v == nil {

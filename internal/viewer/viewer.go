@@ -6,6 +6,7 @@ package viewer
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 )
 
 // Role is a user's global role in the Hub.
@@ -128,7 +129,41 @@ func NewContext(ctx context.Context, v *Viewer) context.Context {
 }
 
 // FromContext returns the viewer of ctx, or nil for an anonymous caller.
+// Under WithProbe it records that the viewer was read.
 func FromContext(ctx context.Context) *Viewer {
+	switch v := ctx.Value(contextKey{}).(type) {
+	case *Viewer:
+		return v
+	case *probed:
+		v.probe.read.Store(true)
+		return v.viewer
+	}
+	return nil
+}
+
+// Probe records whether anything read the viewer of a context (see
+// WithProbe).
+type Probe struct{ read atomic.Bool }
+
+// Read reports whether the viewer was read.
+func (p *Probe) Read() bool { return p.read.Load() }
+
+// probed is the viewer of a context under WithProbe.
+type probed struct {
+	viewer *Viewer
+	probe  *Probe
+}
+
+// WithProbe returns ctx, with the same viewer, and a Probe that records
+// every read of the viewer through it: a computation that read nothing of
+// it came out the same for every viewer (the live subscriptions share such
+// results; see wstransport.Config.Probe). Every rule and resolver reads the
+// viewer through FromContext.
+func WithProbe(ctx context.Context) (context.Context, *Probe) {
 	v, _ := ctx.Value(contextKey{}).(*Viewer)
-	return v
+	if p, ok := ctx.Value(contextKey{}).(*probed); ok {
+		v = p.viewer
+	}
+	probe := &Probe{}
+	return context.WithValue(ctx, contextKey{}, &probed{viewer: v, probe: probe}), probe
 }

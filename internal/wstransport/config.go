@@ -81,6 +81,12 @@ type Config struct {
 	// only for contexts that every resolver treats alike (e.g. the same
 	// user and credential, or anonymous); "" shares nothing.
 	ShareKey func(ctx context.Context) string
+	// Probe, if set with ShareKey, returns ctx in which what an execution
+	// reads of its viewer is recorded, and a function that reports whether
+	// it read anything. A result that read nothing of its viewer is shared
+	// with every subscription of the same operation that receives the same
+	// value, whatever its share key.
+	Probe func(ctx context.Context) (context.Context, func() bool)
 
 	// DropInitPayload keeps operations from seeing the connection_init
 	// payload (GetInitPayload returns an empty one): once InitFunc has taken

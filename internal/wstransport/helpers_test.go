@@ -181,6 +181,16 @@ func (c *client) expectClose(code int, reason string) {
 
 type viewerKey struct{}
 
+// probeKey carries the flag that the test schema sets when it reads the
+// viewer (see wstransport.Config.Probe).
+type probeKey struct{}
+
+// probeViewer is a Config.Probe for the test schema.
+func probeViewer(ctx context.Context) (context.Context, func() bool) {
+	read := &atomic.Bool{}
+	return context.WithValue(ctx, probeKey{}, read), read.Load
+}
+
 // hub is an executable schema whose subscription "events" receives what
 // publish sends, and whose query "viewer" returns the viewer set by InitFunc.
 type hub struct {
@@ -192,7 +202,7 @@ type hub struct {
 
 var hubSchema = gqlparser.MustLoadSchema(&ast.Source{Input: `
 	type Query { viewer: String! boom: String! client: String! headers: String! }
-	type Subscription { events: String! signalled: String! }
+	type Subscription { events: String! signalled: String! plain: String! }
 `})
 
 func newHub() *hub {
@@ -210,8 +220,8 @@ func (h *hub) server() *handler.Server {
 
 func (h *hub) exec(ctx context.Context) graphql.ResponseHandler {
 	if op := graphql.GetOperationContext(ctx).Operation; op.Operation == ast.Subscription {
-		if op.SelectionSet[0].(*ast.Field).Name == "signalled" {
-			return h.subscribeSignalled(ctx)
+		if name := op.SelectionSet[0].(*ast.Field).Name; name == "signalled" || name == "plain" {
+			return h.subscribeSignalled(ctx, name)
 		}
 		return h.subscribe(ctx)
 	}
@@ -259,7 +269,8 @@ func (h *hub) subscribe(ctx context.Context) graphql.ResponseHandler {
 // subscribeSignalled is subscription "signalled": it claims the readiness
 // signal and announces every value it sends (see publishSignalled), as the
 // Hub's Feed does.
-func (h *hub) subscribeSignalled(ctx context.Context) graphql.ResponseHandler {
+// Subscription "plain" is the same but never reads the viewer.
+func (h *hub) subscribeSignalled(ctx context.Context, field string) graphql.ResponseHandler {
 	ch := make(chan string, 1000)
 	notify := readiness.Claim(ctx, func() {
 		h.mu.Lock()
@@ -278,10 +289,15 @@ func (h *hub) subscribeSignalled(ctx context.Context) graphql.ResponseHandler {
 			return nil
 		case s := <-ch:
 			h.executed.Add(1)
-			if viewer, _ := ctx.Value(viewerKey{}).(string); viewer != "" {
-				s += " for " + viewer
+			if field == "signalled" {
+				if probe, _ := ctx.Value(probeKey{}).(*atomic.Bool); probe != nil {
+					probe.Store(true)
+				}
+				if viewer, _ := ctx.Value(viewerKey{}).(string); viewer != "" {
+					s += " for " + viewer
+				}
 			}
-			b, _ := json.Marshal(map[string]string{"signalled": s})
+			b, _ := json.Marshal(map[string]string{field: s})
 			return &graphql.Response{Data: b}
 		}
 	}

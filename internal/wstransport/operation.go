@@ -31,8 +31,9 @@ type operation struct {
 	nextCtx  context.Context
 	rc       *graphql.OperationContext
 	ready    []readiness.Value // values announced and not yet read
-	group    shareGroup        // see shared.go
-	sharing  bool              // group is set and counted
+	group    shareGroup        // viewer and operation; see shared.go
+	opGroup  shareGroup        // operation alone
+	sharing  bool              // the groups are set and counted
 	draining bool              // queued for, or run by, a drain worker
 	done     bool              // the operation ended: announcements are ignored
 }
@@ -136,8 +137,9 @@ func (c *conn) start(op *operation, params *graphql.RawParams, readAt time.Time)
 		c.release(op, true)
 		return
 	}
-	if op.group, op.sharing = c.groupOf(ctx, rc); op.sharing {
+	if op.group, op.opGroup, op.sharing = c.groupsOf(ctx, rc); op.sharing {
 		c.t.shared.join(op.group)
+		c.t.shared.join(op.opGroup)
 	}
 	go c.run(op, graphql.WithOperationContext(ctx, rc), rc)
 }
@@ -182,7 +184,8 @@ func (c *conn) respond(op *operation, responses graphql.ResponseHandler, ctx con
 // respondStoring is respond for the value v of a signalled operation,
 // storing the result for its share group.
 func (c *conn) respondStoring(op *operation, v readiness.Value) bool {
-	return c.respondWith(op, op.next, op.nextCtx, op.rc, func(resp *graphql.Response) { c.store(op, v, resp) })
+	ctx, viewerRead := c.probe(op, v)
+	return c.respondWith(op, op.next, ctx, op.rc, func(resp *graphql.Response) { c.store(op, v, resp, viewerRead) })
 }
 
 // respondWith is respond, handing the result to keep (unless nil) before
@@ -306,6 +309,7 @@ func (c *conn) release(op *operation, complete bool) {
 	op.finish()
 	if op.sharing {
 		c.t.shared.leave(op.group)
+		c.t.shared.leave(op.opGroup)
 	}
 	if complete && !stopped {
 		c.send(encode(msgComplete, op.id, nil))

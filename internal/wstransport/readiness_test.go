@@ -106,40 +106,51 @@ func TestWritesAfterAKeepAlive(t *testing.T) {
 }
 
 // TestSharedResults checks that subscriptions with the same share key and
-// operation get one execution's result for a value they all receive, and
-// that a subscription with another key (another viewer) gets its own.
+// operation get one execution's result for a value they all receive, that
+// a subscription with another key (another viewer) gets its own when the
+// execution read the viewer, and shares it when the execution did not.
 func TestSharedResults(t *testing.T) {
-	h := newHub()
-	tr := wstransport.New(wstransport.Config{
-		DrainWorkers: 1, // one drain at a time: the first result is stored before the others look
-		InitFunc:     bearerInit,
-		ShareKey:     func(ctx context.Context) string { v, _ := ctx.Value(viewerKey{}).(string); return v },
-	})
-	url := mount(t, h.server(), tr)
-	var clients []*client
-	for _, viewer := range []string{"ann", "ann", "ann", "bob"} {
-		c := dial(t, url)
-		c.init(map[string]any{"authorization": "Bearer good-" + viewer})
-		c.subscribe("subscribe", "s", "subscription { signalled }")
-		clients = append(clients, c)
-	}
-	waitFor(t, "the subscriptions", func() bool { return h.signalledCount() == len(clients) })
-	for round := range 3 {
-		h.executed.Store(0)
-		value := "v" + strconv.Itoa(round)
-		h.publishSignalled(value)
-		for i, c := range clients {
-			want := value + " for ann"
-			if i == 3 {
-				want = value + " for bob"
-			}
-			m := c.expect("next", "s")
-			if string(m.Payload) != `{"data":{"signalled":"`+want+`"}}` {
-				t.Fatalf("round %d, client %d: %s, want %s", round, i, m.Payload, want)
-			}
+	for _, tc := range []struct {
+		field      string
+		executions int64 // per value, for 3 subscriptions of ann and 1 of bob
+		ann, bob   string
+	}{
+		{"signalled", 2, " for ann", " for bob"}, // reads the viewer: shared by ann's only
+		{"plain", 1, "", ""},                     // does not: shared by all
+	} {
+		h := newHub()
+		tr := wstransport.New(wstransport.Config{
+			DrainWorkers: 1, // one drain at a time: the first result is stored before the others look
+			InitFunc:     bearerInit,
+			ShareKey:     func(ctx context.Context) string { v, _ := ctx.Value(viewerKey{}).(string); return v },
+			Probe:        probeViewer,
+		})
+		url := mount(t, h.server(), tr)
+		var clients []*client
+		for _, viewer := range []string{"ann", "ann", "ann", "bob"} {
+			c := dial(t, url)
+			c.init(map[string]any{"authorization": "Bearer good-" + viewer})
+			c.subscribe("subscribe", "s", "subscription { "+tc.field+" }")
+			clients = append(clients, c)
 		}
-		if n := h.executed.Load(); n != 2 {
-			t.Fatalf("round %d: %d executions for 4 subscriptions of 2 viewers", round, n)
+		waitFor(t, "the subscriptions", func() bool { return h.signalledCount() == len(clients) })
+		for round := range 3 {
+			h.executed.Store(0)
+			value := "v" + strconv.Itoa(round)
+			h.publishSignalled(value)
+			for i, c := range clients {
+				want := value + tc.ann
+				if i == 3 {
+					want = value + tc.bob
+				}
+				m := c.expect("next", "s")
+				if string(m.Payload) != `{"data":{"`+tc.field+`":"`+want+`"}}` {
+					t.Fatalf("%s, round %d, client %d: %s, want %s", tc.field, round, i, m.Payload, want)
+				}
+			}
+			if n := h.executed.Load(); n != tc.executions {
+				t.Fatalf("%s, round %d: %d executions for 4 subscriptions of 2 viewers, want %d", tc.field, round, n, tc.executions)
+			}
 		}
 	}
 }

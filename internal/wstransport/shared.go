@@ -19,10 +19,14 @@ import (
 // and that run the same operation (query, operation name, variables) get
 // the same result for the same value (readiness.Value.Key): the first to
 // execute it stores the result's data, the others send it without
-// executing gqlgen again. This is how a post reaches the thousands of
-// anonymous readers of a topic, or the many tabs of one user, at the cost
-// of one execution. Only results with data and nothing else are shared,
-// and only among operations of one share group with two or more members.
+// executing gqlgen again. With Config.Probe, a result whose execution read
+// nothing of its viewer is stored for every subscription of the operation
+// that receives the value, whatever its viewer: the value's key already
+// tells audiences apart (the Hub's rows are loaded once per audience), and
+// an execution that never looked at its viewer comes out the same for
+// any. This is how a post reaches thousands of readers of a topic at the
+// cost of a few executions. Only results with data and nothing else are
+// shared, and only within groups of two or more running operations.
 //
 // Hand-written: gqlgen executes each subscription on its own and has no
 // notion of equal subscriptions.
@@ -73,26 +77,42 @@ func (s *sharedResults) shared(g shareGroup) bool {
 	return s.groups[g] > 1
 }
 
-// groupOf returns the share group of a subscription, or false when its
-// results are not to be shared (no ShareKey, an empty key, not a
-// subscription).
-func (c *conn) groupOf(ctx context.Context, rc *graphql.OperationContext) (shareGroup, bool) {
+// groupsOf returns the share groups of a subscription (viewer and
+// operation; operation alone), or false when its results are not to be
+// shared (no ShareKey, an empty key, not a subscription).
+func (c *conn) groupsOf(ctx context.Context, rc *graphql.OperationContext) (viewerOp, op shareGroup, ok bool) {
 	if c.t.shared == nil || rc.Operation == nil || rc.Operation.Operation != ast.Subscription {
-		return shareGroup{}, false
+		return shareGroup{}, shareGroup{}, false
 	}
 	viewer := c.cfg.ShareKey(ctx)
 	vars, err := json.Marshal(rc.Variables) // map keys sorted: equal variables, equal bytes
 	if viewer == "" || err != nil {
-		return shareGroup{}, false
+		return shareGroup{}, shareGroup{}, false
 	}
+	operation := [][]byte{[]byte(rc.OperationName), []byte(rc.RawQuery), vars}
+	return hashOf(append([][]byte{[]byte("viewer " + viewer)}, operation...)), hashOf(operation), true
+}
+
+// hashOf hashes parts, each ended by a zero byte.
+func hashOf(parts [][]byte) shareGroup {
 	h := sha256.New()
-	for _, part := range [][]byte{[]byte(viewer), []byte(rc.OperationName), []byte(rc.RawQuery), vars} {
+	for _, part := range parts {
 		h.Write(part)
 		h.Write([]byte{0})
 	}
 	var g shareGroup
 	h.Sum(g[:0])
-	return g, true
+	return g
+}
+
+// probe returns the context in which to execute value v of a shared
+// operation and the function that reports whether the execution read its
+// viewer (nil: not recorded).
+func (c *conn) probe(op *operation, v readiness.Value) (context.Context, func() bool) {
+	if !op.sharing || v.Key == nil || c.cfg.Probe == nil {
+		return op.nextCtx, nil
+	}
+	return c.cfg.Probe(op.nextCtx)
 }
 
 // reuse sends a stored result for value v of a shared operation, taking
@@ -101,9 +121,11 @@ func (c *conn) reuse(op *operation, v readiness.Value) bool {
 	if !op.sharing || v.Key == nil || v.Skip == nil || op.ctx.Err() != nil {
 		return false
 	}
-	data, ok := c.t.shared.data.Get(sharedKey{v.Key, op.group})
+	data, ok := c.t.shared.data.Get(sharedKey{v.Key, op.opGroup})
 	if !ok {
-		return false
+		if data, ok = c.t.shared.data.Get(sharedKey{v.Key, op.group}); !ok {
+			return false
+		}
 	}
 	v.Skip()
 	c.send(encodeWrapped(c.nextType(), op.id, `{"data":`, data, `}`))
@@ -111,10 +133,17 @@ func (c *conn) reuse(op *operation, v readiness.Value) bool {
 }
 
 // store keeps the result of value v for the other operations of op's
-// share group, if it has any and the result has data only.
-func (c *conn) store(op *operation, v readiness.Value, resp *graphql.Response) {
-	if !op.sharing || v.Key == nil || !dataOnly(resp) || !c.t.shared.shared(op.group) {
+// share group, or, if the execution read nothing of its viewer, of its
+// operation, if the group has others and the result has data only.
+func (c *conn) store(op *operation, v readiness.Value, resp *graphql.Response, viewerRead func() bool) {
+	if !op.sharing || v.Key == nil || !dataOnly(resp) {
 		return
 	}
-	c.t.shared.data.Add(sharedKey{v.Key, op.group}, bytes.Clone(resp.Data))
+	group := op.group
+	if viewerRead != nil && !viewerRead() {
+		group = op.opGroup
+	}
+	if c.t.shared.shared(group) {
+		c.t.shared.data.Add(sharedKey{v.Key, group}, bytes.Clone(resp.Data))
+	}
 }

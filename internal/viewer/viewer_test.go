@@ -1,0 +1,30 @@
+package viewer_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bridgesoftrust/hub/internal/viewer"
+)
+
+func TestProbeRecordsReadsOfTheViewer(t *testing.T) {
+	alice := &viewer.Viewer{UserID: 7}
+	for _, v := range []*viewer.Viewer{alice, nil} {
+		ctx, probe := viewer.WithProbe(viewer.NewContext(context.Background(), v))
+		if probe.Read() {
+			t.Fatal("a fresh probe reports a read")
+		}
+		// A viewer set below the probe (e.g. an audience's representative)
+		// is not the probed one: reading it records nothing.
+		if got := viewer.FromContext(viewer.NewContext(ctx, alice)); got != alice || probe.Read() {
+			t.Fatalf("inner viewer %v, read %v", got, probe.Read())
+		}
+		if got := viewer.FromContext(ctx); got != v || !probe.Read() {
+			t.Fatalf("FromContext under the probe = %v, read %v; want %v, true", got, probe.Read(), v)
+		}
+		again, second := viewer.WithProbe(ctx)
+		if got := viewer.FromContext(again); got != v || !second.Read() {
+			t.Fatalf("a probe over a probe: %v, read %v", got, second.Read())
+		}
+	}
+}
