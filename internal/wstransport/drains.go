@@ -11,8 +11,9 @@ import (
 // a goroutine each would be created and grow its stack (gqlgen's
 // execution is deep) for every delivery, which measured about a tenth of
 // the server's time during such a fan-out. Drains never wait on the
-// network (they only queue messages for the connection's writer), so a
-// few workers keep the CPUs busy; queued operations are served in order.
+// network (they write only what a socket takes at once and leave the rest
+// to the connection's writer goroutine), so a few workers keep the CPUs
+// busy; queued operations are served in order.
 //
 // Hand-written because it is a dozen lines of FIFO: worker-pool libraries
 // add fixed pools or per-task goroutines, the two things avoided here.
