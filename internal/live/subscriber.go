@@ -20,7 +20,7 @@ const (
 // subscriber is one subscription: its source, its audience and the channel
 // its rows go out on. Until its replay is sent, live events wait in
 // pending; then the fanout's goroutine hands rows to out without ever
-// blocking: a subscriber whose channel is full is ended (see overflow).
+// blocking: a subscriber whose channel is full is ended (overflowLocked).
 //
 // out is closed exactly once: by whoever ends the subscription, or, while
 // a replay is being sent (replaying), by the replay's goroutine when it
