@@ -1,17 +1,14 @@
 package subscriptiontest
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"net"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
+	"github.com/bridgesoftrust/hub/internal/wstransport/wstest"
 )
 
 // BenchmarkIdleSubscribedConnection reports the memory (heap and stacks in
@@ -44,13 +41,13 @@ func idleConnectionBytes(b *testing.B, n int) (heap, stack float64) {
 	subscribe := func() net.Conn { return rawSubscribe(b, strings.TrimPrefix(h.url, "http://"), alice.token, topic) }
 	subscribe().Close() // warm up pools and caches
 	h.events.waitFor(b, events, 0)
-	heap0, stack0 := inUse()
+	heap0, stack0 := wstest.InUse()
 	conns := make([]net.Conn, 0, n)
 	for range n {
 		conns = append(conns, subscribe())
 	}
 	h.events.waitFor(b, events, n)
-	heap1, stack1 := inUse()
+	heap1, stack1 := wstest.InUse()
 	for _, c := range conns {
 		_ = c.Close()
 	}
@@ -58,47 +55,17 @@ func idleConnectionBytes(b *testing.B, n int) (heap, stack float64) {
 	return float64(heap1-heap0) / float64(n), float64(stack1-stack0) / float64(n)
 }
 
-// inUse returns heap and stack bytes in use after a few collections (which
-// also shrink the stacks that grew while handling the first messages).
-func inUse() (heap, stack int64) {
-	for range 4 {
-		runtime.GC()
-	}
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapInuse), int64(m.StackInuse)
-}
-
-// rawSubscribe opens a websocket to /graphql by hand on a bare TCP
-// connection, sends connection_init with token and subscribes to the posts
-// of topic; it reads nothing after the handshake.
+// rawSubscribe opens a bare websocket to /graphql (see wstest.Dial), sends
+// connection_init with token and subscribes to the posts of topic; it
+// reads nothing after the handshake.
 func rawSubscribe(tb testing.TB, addr, token, topic string) net.Conn {
 	tb.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	_, err = c.Write([]byte("GET /graphql HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
-		"Sec-WebSocket-Protocol: " + wstransport.ProtocolTransportWS + "\r\n\r\n"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r := bufio.NewReaderSize(c, 512)
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if line == "\r\n" {
-			break
-		}
-	}
+	c := wstest.Dial(tb, addr, "/graphql", wstransport.ProtocolTransportWS)
 	init, _ := json.Marshal(message{Type: "connection_init", Payload: mustMarshal(initPayload(token))})
 	sub, _ := json.Marshal(message{Type: "subscribe", ID: "1", Payload: mustMarshal(map[string]any{
 		"query": postAdded, "variables": vars{"t": topic}})})
-	writeFrame(tb, c, init)
-	writeFrame(tb, c, sub)
+	wstest.WriteFrame(tb, c, init)
+	wstest.WriteFrame(tb, c, sub)
 	return c
 }
 
@@ -108,22 +75,4 @@ func mustMarshal(v any) json.RawMessage {
 		panic(err)
 	}
 	return b
-}
-
-// writeFrame writes a client text frame, masked with a zero key.
-func writeFrame(tb testing.TB, c net.Conn, payload []byte) {
-	tb.Helper()
-	var f bytes.Buffer
-	f.WriteByte(0x81) // FIN, text
-	if len(payload) < 126 {
-		f.WriteByte(0x80 | byte(len(payload)))
-	} else {
-		f.WriteByte(0x80 | 126)
-		_ = binary.Write(&f, binary.BigEndian, uint16(len(payload)))
-	}
-	f.Write([]byte{0, 0, 0, 0}) // mask key
-	f.Write(payload)
-	if _, err := c.Write(f.Bytes()); err != nil {
-		tb.Fatal(err)
-	}
 }

@@ -3,6 +3,8 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"sync"
 
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -139,7 +141,12 @@ func (f *Feed) ended(fo *fanout) {
 	f.mu.Unlock()
 	rest := fo.snapshot(nil)
 	if err := fo.sub.Err(); err != nil && len(rest) > 0 {
-		f.logger.Warn("subscriptions ended with their event stream", "topic", fo.topic, "subscriptions", len(rest), "err", err)
+		level := slog.LevelWarn
+		if errors.Is(err, pubsub.ErrClosed) {
+			level = slog.LevelInfo // the server is shutting down
+		}
+		f.logger.Log(context.Background(), level, "subscriptions ended with their event stream",
+			"topic", fo.topic, "subscriptions", len(rest), "err", err)
 	}
 	for _, r := range rest {
 		r.end()
