@@ -49,13 +49,13 @@ type FlagEdges struct {
 	Post *Post `json:"post,omitempty"`
 	// Reporter holds the value of the reporter edge.
 	Reporter *User `json:"reporter,omitempty"`
-	// ResolvedBy holds the value of the resolved_by edge.
+	// Shown to the secretariat only (graph/forum.graphqls), not to the reporter.
 	ResolvedBy *User `json:"resolved_by,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [2]map[string]int
 }
 
 // PostOrErr returns the Post value or an error if the edge

@@ -107,11 +107,6 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, apikey.FieldLastUsedAt)
 				fieldSeen[apikey.FieldLastUsedAt] = struct{}{}
 			}
-		case "userID":
-			if _, ok := fieldSeen[apikey.FieldUserID]; !ok {
-				selectedFields = append(selectedFields, apikey.FieldUserID)
-				fieldSeen[apikey.FieldUserID] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -1504,21 +1499,6 @@ func (_q *FlagQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, flag.FieldReporterID)
 				fieldSeen[flag.FieldReporterID] = struct{}{}
 			}
-
-		case "resolvedBy":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&UserClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
-				return err
-			}
-			_q.withResolvedBy = query
-			if _, ok := fieldSeen[flag.FieldResolvedByID]; !ok {
-				selectedFields = append(selectedFields, flag.FieldResolvedByID)
-				fieldSeen[flag.FieldResolvedByID] = struct{}{}
-			}
 		case "createdAt":
 			if _, ok := fieldSeen[flag.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, flag.FieldCreatedAt)
@@ -1548,21 +1528,6 @@ func (_q *FlagQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[flag.FieldResolvedAt]; !ok {
 				selectedFields = append(selectedFields, flag.FieldResolvedAt)
 				fieldSeen[flag.FieldResolvedAt] = struct{}{}
-			}
-		case "postID":
-			if _, ok := fieldSeen[flag.FieldPostID]; !ok {
-				selectedFields = append(selectedFields, flag.FieldPostID)
-				fieldSeen[flag.FieldPostID] = struct{}{}
-			}
-		case "reporterID":
-			if _, ok := fieldSeen[flag.FieldReporterID]; !ok {
-				selectedFields = append(selectedFields, flag.FieldReporterID)
-				fieldSeen[flag.FieldReporterID] = struct{}{}
-			}
-		case "resolvedByID":
-			if _, ok := fieldSeen[flag.FieldResolvedByID]; !ok {
-				selectedFields = append(selectedFields, flag.FieldResolvedByID)
-				fieldSeen[flag.FieldResolvedByID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1922,11 +1887,6 @@ func (_q *MembershipQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[membership.FieldRole]; !ok {
 				selectedFields = append(selectedFields, membership.FieldRole)
 				fieldSeen[membership.FieldRole] = struct{}{}
-			}
-		case "userID":
-			if _, ok := fieldSeen[membership.FieldUserID]; !ok {
-				selectedFields = append(selectedFields, membership.FieldUserID)
-				fieldSeen[membership.FieldUserID] = struct{}{}
 			}
 		case "municipalityID":
 			if _, ok := fieldSeen[membership.FieldMunicipalityID]; !ok {
@@ -3004,11 +2964,6 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, newsitem.FieldPublishedAt)
 				fieldSeen[newsitem.FieldPublishedAt] = struct{}{}
 			}
-		case "authorID":
-			if _, ok := fieldSeen[newsitem.FieldAuthorID]; !ok {
-				selectedFields = append(selectedFields, newsitem.FieldAuthorID)
-				fieldSeen[newsitem.FieldAuthorID] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -3193,31 +3148,6 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[notification.FieldReadAt]; !ok {
 				selectedFields = append(selectedFields, notification.FieldReadAt)
 				fieldSeen[notification.FieldReadAt] = struct{}{}
-			}
-		case "recipientID":
-			if _, ok := fieldSeen[notification.FieldRecipientID]; !ok {
-				selectedFields = append(selectedFields, notification.FieldRecipientID)
-				fieldSeen[notification.FieldRecipientID] = struct{}{}
-			}
-		case "actorID":
-			if _, ok := fieldSeen[notification.FieldActorID]; !ok {
-				selectedFields = append(selectedFields, notification.FieldActorID)
-				fieldSeen[notification.FieldActorID] = struct{}{}
-			}
-		case "postID":
-			if _, ok := fieldSeen[notification.FieldPostID]; !ok {
-				selectedFields = append(selectedFields, notification.FieldPostID)
-				fieldSeen[notification.FieldPostID] = struct{}{}
-			}
-		case "topicID":
-			if _, ok := fieldSeen[notification.FieldTopicID]; !ok {
-				selectedFields = append(selectedFields, notification.FieldTopicID)
-				fieldSeen[notification.FieldTopicID] = struct{}{}
-			}
-		case "newsItemID":
-			if _, ok := fieldSeen[notification.FieldNewsItemID]; !ok {
-				selectedFields = append(selectedFields, notification.FieldNewsItemID)
-				fieldSeen[notification.FieldNewsItemID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -4436,16 +4366,6 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, post.FieldTopicID)
 				fieldSeen[post.FieldTopicID] = struct{}{}
 			}
-		case "authorID":
-			if _, ok := fieldSeen[post.FieldAuthorID]; !ok {
-				selectedFields = append(selectedFields, post.FieldAuthorID)
-				fieldSeen[post.FieldAuthorID] = struct{}{}
-			}
-		case "replyToID":
-			if _, ok := fieldSeen[post.FieldReplyToID]; !ok {
-				selectedFields = append(selectedFields, post.FieldReplyToID)
-				fieldSeen[post.FieldReplyToID] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -4942,11 +4862,6 @@ func (_q *ReactionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, reaction.FieldPostID)
 				fieldSeen[reaction.FieldPostID] = struct{}{}
 			}
-		case "userID":
-			if _, ok := fieldSeen[reaction.FieldUserID]; !ok {
-				selectedFields = append(selectedFields, reaction.FieldUserID)
-				fieldSeen[reaction.FieldUserID] = struct{}{}
-			}
 		case "id":
 		case "__typename":
 		default:
@@ -5413,11 +5328,6 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[topic.FieldCategoryID]; !ok {
 				selectedFields = append(selectedFields, topic.FieldCategoryID)
 				fieldSeen[topic.FieldCategoryID] = struct{}{}
-			}
-		case "authorID":
-			if _, ok := fieldSeen[topic.FieldAuthorID]; !ok {
-				selectedFields = append(selectedFields, topic.FieldAuthorID)
-				fieldSeen[topic.FieldAuthorID] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -215,14 +215,6 @@ func (_m *Flag) Reporter(ctx context.Context) (*User, error) {
 	return result, err
 }
 
-func (_m *Flag) ResolvedBy(ctx context.Context) (*User, error) {
-	result, err := _m.Edges.ResolvedByOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryResolvedBy().Only(ctx)
-	}
-	return result, MaskNotFound(err)
-}
-
 func (_m *ForumCategory) Topics(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*TopicOrder, where *TopicWhereInput,
 ) (*TopicConnection, error) {

@@ -133,12 +133,6 @@ type APIKeyWhereInput struct {
 	LastUsedAtIsNil  bool        `json:"lastUsedAtIsNil,omitempty"`
 	LastUsedAtNotNil bool        `json:"lastUsedAtNotNil,omitempty"`
 
-	// "user_id" field predicates.
-	UserID      *int  `json:"userID,omitempty"`
-	UserIDNEQ   *int  `json:"userIDNEQ,omitempty"`
-	UserIDIn    []int `json:"userIDIn,omitempty"`
-	UserIDNotIn []int `json:"userIDNotIn,omitempty"`
-
 	// "user" edge predicates.
 	HasUser     *bool             `json:"hasUser,omitempty"`
 	HasUserWith []*UserWhereInput `json:"hasUserWith,omitempty"`
@@ -454,18 +448,6 @@ func (i *APIKeyWhereInput) P() (predicate.APIKey, error) {
 	}
 	if i.LastUsedAtNotNil {
 		predicates = append(predicates, apikey.LastUsedAtNotNil())
-	}
-	if i.UserID != nil {
-		predicates = append(predicates, apikey.UserIDEQ(*i.UserID))
-	}
-	if i.UserIDNEQ != nil {
-		predicates = append(predicates, apikey.UserIDNEQ(*i.UserIDNEQ))
-	}
-	if len(i.UserIDIn) > 0 {
-		predicates = append(predicates, apikey.UserIDIn(i.UserIDIn...))
-	}
-	if len(i.UserIDNotIn) > 0 {
-		predicates = append(predicates, apikey.UserIDNotIn(i.UserIDNotIn...))
 	}
 
 	if i.HasUser != nil {
@@ -2521,26 +2503,6 @@ type FlagWhereInput struct {
 	ResolvedAtLTE    *time.Time  `json:"resolvedAtLTE,omitempty"`
 	ResolvedAtIsNil  bool        `json:"resolvedAtIsNil,omitempty"`
 	ResolvedAtNotNil bool        `json:"resolvedAtNotNil,omitempty"`
-
-	// "post_id" field predicates.
-	PostID      *int  `json:"postID,omitempty"`
-	PostIDNEQ   *int  `json:"postIDNEQ,omitempty"`
-	PostIDIn    []int `json:"postIDIn,omitempty"`
-	PostIDNotIn []int `json:"postIDNotIn,omitempty"`
-
-	// "reporter_id" field predicates.
-	ReporterID      *int  `json:"reporterID,omitempty"`
-	ReporterIDNEQ   *int  `json:"reporterIDNEQ,omitempty"`
-	ReporterIDIn    []int `json:"reporterIDIn,omitempty"`
-	ReporterIDNotIn []int `json:"reporterIDNotIn,omitempty"`
-
-	// "resolved_by_id" field predicates.
-	ResolvedByID       *int  `json:"resolvedByID,omitempty"`
-	ResolvedByIDNEQ    *int  `json:"resolvedByIDNEQ,omitempty"`
-	ResolvedByIDIn     []int `json:"resolvedByIDIn,omitempty"`
-	ResolvedByIDNotIn  []int `json:"resolvedByIDNotIn,omitempty"`
-	ResolvedByIDIsNil  bool  `json:"resolvedByIDIsNil,omitempty"`
-	ResolvedByIDNotNil bool  `json:"resolvedByIDNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2784,48 +2746,6 @@ func (i *FlagWhereInput) P() (predicate.Flag, error) {
 	}
 	if i.ResolvedAtNotNil {
 		predicates = append(predicates, flag.ResolvedAtNotNil())
-	}
-	if i.PostID != nil {
-		predicates = append(predicates, flag.PostIDEQ(*i.PostID))
-	}
-	if i.PostIDNEQ != nil {
-		predicates = append(predicates, flag.PostIDNEQ(*i.PostIDNEQ))
-	}
-	if len(i.PostIDIn) > 0 {
-		predicates = append(predicates, flag.PostIDIn(i.PostIDIn...))
-	}
-	if len(i.PostIDNotIn) > 0 {
-		predicates = append(predicates, flag.PostIDNotIn(i.PostIDNotIn...))
-	}
-	if i.ReporterID != nil {
-		predicates = append(predicates, flag.ReporterIDEQ(*i.ReporterID))
-	}
-	if i.ReporterIDNEQ != nil {
-		predicates = append(predicates, flag.ReporterIDNEQ(*i.ReporterIDNEQ))
-	}
-	if len(i.ReporterIDIn) > 0 {
-		predicates = append(predicates, flag.ReporterIDIn(i.ReporterIDIn...))
-	}
-	if len(i.ReporterIDNotIn) > 0 {
-		predicates = append(predicates, flag.ReporterIDNotIn(i.ReporterIDNotIn...))
-	}
-	if i.ResolvedByID != nil {
-		predicates = append(predicates, flag.ResolvedByIDEQ(*i.ResolvedByID))
-	}
-	if i.ResolvedByIDNEQ != nil {
-		predicates = append(predicates, flag.ResolvedByIDNEQ(*i.ResolvedByIDNEQ))
-	}
-	if len(i.ResolvedByIDIn) > 0 {
-		predicates = append(predicates, flag.ResolvedByIDIn(i.ResolvedByIDIn...))
-	}
-	if len(i.ResolvedByIDNotIn) > 0 {
-		predicates = append(predicates, flag.ResolvedByIDNotIn(i.ResolvedByIDNotIn...))
-	}
-	if i.ResolvedByIDIsNil {
-		predicates = append(predicates, flag.ResolvedByIDIsNil())
-	}
-	if i.ResolvedByIDNotNil {
-		predicates = append(predicates, flag.ResolvedByIDNotNil())
 	}
 
 	switch len(predicates) {
@@ -3283,12 +3203,6 @@ type MembershipWhereInput struct {
 	RoleIn    []membership.Role `json:"roleIn,omitempty"`
 	RoleNotIn []membership.Role `json:"roleNotIn,omitempty"`
 
-	// "user_id" field predicates.
-	UserID      *int  `json:"userID,omitempty"`
-	UserIDNEQ   *int  `json:"userIDNEQ,omitempty"`
-	UserIDIn    []int `json:"userIDIn,omitempty"`
-	UserIDNotIn []int `json:"userIDNotIn,omitempty"`
-
 	// "municipality_id" field predicates.
 	MunicipalityID       *int  `json:"municipalityID,omitempty"`
 	MunicipalityIDNEQ    *int  `json:"municipalityIDNEQ,omitempty"`
@@ -3472,18 +3386,6 @@ func (i *MembershipWhereInput) P() (predicate.Membership, error) {
 	}
 	if len(i.RoleNotIn) > 0 {
 		predicates = append(predicates, membership.RoleNotIn(i.RoleNotIn...))
-	}
-	if i.UserID != nil {
-		predicates = append(predicates, membership.UserIDEQ(*i.UserID))
-	}
-	if i.UserIDNEQ != nil {
-		predicates = append(predicates, membership.UserIDNEQ(*i.UserIDNEQ))
-	}
-	if len(i.UserIDIn) > 0 {
-		predicates = append(predicates, membership.UserIDIn(i.UserIDIn...))
-	}
-	if len(i.UserIDNotIn) > 0 {
-		predicates = append(predicates, membership.UserIDNotIn(i.UserIDNotIn...))
 	}
 	if i.MunicipalityID != nil {
 		predicates = append(predicates, membership.MunicipalityIDEQ(*i.MunicipalityID))
@@ -4386,14 +4288,6 @@ type NewsItemWhereInput struct {
 	PublishedAtIsNil  bool        `json:"publishedAtIsNil,omitempty"`
 	PublishedAtNotNil bool        `json:"publishedAtNotNil,omitempty"`
 
-	// "author_id" field predicates.
-	AuthorID       *int  `json:"authorID,omitempty"`
-	AuthorIDNEQ    *int  `json:"authorIDNEQ,omitempty"`
-	AuthorIDIn     []int `json:"authorIDIn,omitempty"`
-	AuthorIDNotIn  []int `json:"authorIDNotIn,omitempty"`
-	AuthorIDIsNil  bool  `json:"authorIDIsNil,omitempty"`
-	AuthorIDNotNil bool  `json:"authorIDNotNil,omitempty"`
-
 	// "municipalities" edge predicates.
 	HasMunicipalities     *bool                     `json:"hasMunicipalities,omitempty"`
 	HasMunicipalitiesWith []*MunicipalityWhereInput `json:"hasMunicipalitiesWith,omitempty"`
@@ -4789,24 +4683,6 @@ func (i *NewsItemWhereInput) P() (predicate.NewsItem, error) {
 	if i.PublishedAtNotNil {
 		predicates = append(predicates, newsitem.PublishedAtNotNil())
 	}
-	if i.AuthorID != nil {
-		predicates = append(predicates, newsitem.AuthorIDEQ(*i.AuthorID))
-	}
-	if i.AuthorIDNEQ != nil {
-		predicates = append(predicates, newsitem.AuthorIDNEQ(*i.AuthorIDNEQ))
-	}
-	if len(i.AuthorIDIn) > 0 {
-		predicates = append(predicates, newsitem.AuthorIDIn(i.AuthorIDIn...))
-	}
-	if len(i.AuthorIDNotIn) > 0 {
-		predicates = append(predicates, newsitem.AuthorIDNotIn(i.AuthorIDNotIn...))
-	}
-	if i.AuthorIDIsNil {
-		predicates = append(predicates, newsitem.AuthorIDIsNil())
-	}
-	if i.AuthorIDNotNil {
-		predicates = append(predicates, newsitem.AuthorIDNotNil())
-	}
 
 	if i.HasMunicipalities != nil {
 		p := newsitem.HasMunicipalities()
@@ -4908,44 +4784,6 @@ type NotificationWhereInput struct {
 	ReadAtLTE    *time.Time  `json:"readAtLTE,omitempty"`
 	ReadAtIsNil  bool        `json:"readAtIsNil,omitempty"`
 	ReadAtNotNil bool        `json:"readAtNotNil,omitempty"`
-
-	// "recipient_id" field predicates.
-	RecipientID      *int  `json:"recipientID,omitempty"`
-	RecipientIDNEQ   *int  `json:"recipientIDNEQ,omitempty"`
-	RecipientIDIn    []int `json:"recipientIDIn,omitempty"`
-	RecipientIDNotIn []int `json:"recipientIDNotIn,omitempty"`
-
-	// "actor_id" field predicates.
-	ActorID       *int  `json:"actorID,omitempty"`
-	ActorIDNEQ    *int  `json:"actorIDNEQ,omitempty"`
-	ActorIDIn     []int `json:"actorIDIn,omitempty"`
-	ActorIDNotIn  []int `json:"actorIDNotIn,omitempty"`
-	ActorIDIsNil  bool  `json:"actorIDIsNil,omitempty"`
-	ActorIDNotNil bool  `json:"actorIDNotNil,omitempty"`
-
-	// "post_id" field predicates.
-	PostID       *int  `json:"postID,omitempty"`
-	PostIDNEQ    *int  `json:"postIDNEQ,omitempty"`
-	PostIDIn     []int `json:"postIDIn,omitempty"`
-	PostIDNotIn  []int `json:"postIDNotIn,omitempty"`
-	PostIDIsNil  bool  `json:"postIDIsNil,omitempty"`
-	PostIDNotNil bool  `json:"postIDNotNil,omitempty"`
-
-	// "topic_id" field predicates.
-	TopicID       *int  `json:"topicID,omitempty"`
-	TopicIDNEQ    *int  `json:"topicIDNEQ,omitempty"`
-	TopicIDIn     []int `json:"topicIDIn,omitempty"`
-	TopicIDNotIn  []int `json:"topicIDNotIn,omitempty"`
-	TopicIDIsNil  bool  `json:"topicIDIsNil,omitempty"`
-	TopicIDNotNil bool  `json:"topicIDNotNil,omitempty"`
-
-	// "news_item_id" field predicates.
-	NewsItemID       *int  `json:"newsItemID,omitempty"`
-	NewsItemIDNEQ    *int  `json:"newsItemIDNEQ,omitempty"`
-	NewsItemIDIn     []int `json:"newsItemIDIn,omitempty"`
-	NewsItemIDNotIn  []int `json:"newsItemIDNotIn,omitempty"`
-	NewsItemIDIsNil  bool  `json:"newsItemIDIsNil,omitempty"`
-	NewsItemIDNotNil bool  `json:"newsItemIDNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5132,90 +4970,6 @@ func (i *NotificationWhereInput) P() (predicate.Notification, error) {
 	}
 	if i.ReadAtNotNil {
 		predicates = append(predicates, notification.ReadAtNotNil())
-	}
-	if i.RecipientID != nil {
-		predicates = append(predicates, notification.RecipientIDEQ(*i.RecipientID))
-	}
-	if i.RecipientIDNEQ != nil {
-		predicates = append(predicates, notification.RecipientIDNEQ(*i.RecipientIDNEQ))
-	}
-	if len(i.RecipientIDIn) > 0 {
-		predicates = append(predicates, notification.RecipientIDIn(i.RecipientIDIn...))
-	}
-	if len(i.RecipientIDNotIn) > 0 {
-		predicates = append(predicates, notification.RecipientIDNotIn(i.RecipientIDNotIn...))
-	}
-	if i.ActorID != nil {
-		predicates = append(predicates, notification.ActorIDEQ(*i.ActorID))
-	}
-	if i.ActorIDNEQ != nil {
-		predicates = append(predicates, notification.ActorIDNEQ(*i.ActorIDNEQ))
-	}
-	if len(i.ActorIDIn) > 0 {
-		predicates = append(predicates, notification.ActorIDIn(i.ActorIDIn...))
-	}
-	if len(i.ActorIDNotIn) > 0 {
-		predicates = append(predicates, notification.ActorIDNotIn(i.ActorIDNotIn...))
-	}
-	if i.ActorIDIsNil {
-		predicates = append(predicates, notification.ActorIDIsNil())
-	}
-	if i.ActorIDNotNil {
-		predicates = append(predicates, notification.ActorIDNotNil())
-	}
-	if i.PostID != nil {
-		predicates = append(predicates, notification.PostIDEQ(*i.PostID))
-	}
-	if i.PostIDNEQ != nil {
-		predicates = append(predicates, notification.PostIDNEQ(*i.PostIDNEQ))
-	}
-	if len(i.PostIDIn) > 0 {
-		predicates = append(predicates, notification.PostIDIn(i.PostIDIn...))
-	}
-	if len(i.PostIDNotIn) > 0 {
-		predicates = append(predicates, notification.PostIDNotIn(i.PostIDNotIn...))
-	}
-	if i.PostIDIsNil {
-		predicates = append(predicates, notification.PostIDIsNil())
-	}
-	if i.PostIDNotNil {
-		predicates = append(predicates, notification.PostIDNotNil())
-	}
-	if i.TopicID != nil {
-		predicates = append(predicates, notification.TopicIDEQ(*i.TopicID))
-	}
-	if i.TopicIDNEQ != nil {
-		predicates = append(predicates, notification.TopicIDNEQ(*i.TopicIDNEQ))
-	}
-	if len(i.TopicIDIn) > 0 {
-		predicates = append(predicates, notification.TopicIDIn(i.TopicIDIn...))
-	}
-	if len(i.TopicIDNotIn) > 0 {
-		predicates = append(predicates, notification.TopicIDNotIn(i.TopicIDNotIn...))
-	}
-	if i.TopicIDIsNil {
-		predicates = append(predicates, notification.TopicIDIsNil())
-	}
-	if i.TopicIDNotNil {
-		predicates = append(predicates, notification.TopicIDNotNil())
-	}
-	if i.NewsItemID != nil {
-		predicates = append(predicates, notification.NewsItemIDEQ(*i.NewsItemID))
-	}
-	if i.NewsItemIDNEQ != nil {
-		predicates = append(predicates, notification.NewsItemIDNEQ(*i.NewsItemIDNEQ))
-	}
-	if len(i.NewsItemIDIn) > 0 {
-		predicates = append(predicates, notification.NewsItemIDIn(i.NewsItemIDIn...))
-	}
-	if len(i.NewsItemIDNotIn) > 0 {
-		predicates = append(predicates, notification.NewsItemIDNotIn(i.NewsItemIDNotIn...))
-	}
-	if i.NewsItemIDIsNil {
-		predicates = append(predicates, notification.NewsItemIDIsNil())
-	}
-	if i.NewsItemIDNotNil {
-		predicates = append(predicates, notification.NewsItemIDNotNil())
 	}
 
 	switch len(predicates) {
@@ -6259,22 +6013,6 @@ type PostWhereInput struct {
 	TopicIDIn    []int `json:"topicIDIn,omitempty"`
 	TopicIDNotIn []int `json:"topicIDNotIn,omitempty"`
 
-	// "author_id" field predicates.
-	AuthorID       *int  `json:"authorID,omitempty"`
-	AuthorIDNEQ    *int  `json:"authorIDNEQ,omitempty"`
-	AuthorIDIn     []int `json:"authorIDIn,omitempty"`
-	AuthorIDNotIn  []int `json:"authorIDNotIn,omitempty"`
-	AuthorIDIsNil  bool  `json:"authorIDIsNil,omitempty"`
-	AuthorIDNotNil bool  `json:"authorIDNotNil,omitempty"`
-
-	// "reply_to_id" field predicates.
-	ReplyToID       *int  `json:"replyToID,omitempty"`
-	ReplyToIDNEQ    *int  `json:"replyToIDNEQ,omitempty"`
-	ReplyToIDIn     []int `json:"replyToIDIn,omitempty"`
-	ReplyToIDNotIn  []int `json:"replyToIDNotIn,omitempty"`
-	ReplyToIDIsNil  bool  `json:"replyToIDIsNil,omitempty"`
-	ReplyToIDNotNil bool  `json:"replyToIDNotNil,omitempty"`
-
 	// "topic" edge predicates.
 	HasTopic     *bool              `json:"hasTopic,omitempty"`
 	HasTopicWith []*TopicWhereInput `json:"hasTopicWith,omitempty"`
@@ -6576,42 +6314,6 @@ func (i *PostWhereInput) P() (predicate.Post, error) {
 	}
 	if len(i.TopicIDNotIn) > 0 {
 		predicates = append(predicates, post.TopicIDNotIn(i.TopicIDNotIn...))
-	}
-	if i.AuthorID != nil {
-		predicates = append(predicates, post.AuthorIDEQ(*i.AuthorID))
-	}
-	if i.AuthorIDNEQ != nil {
-		predicates = append(predicates, post.AuthorIDNEQ(*i.AuthorIDNEQ))
-	}
-	if len(i.AuthorIDIn) > 0 {
-		predicates = append(predicates, post.AuthorIDIn(i.AuthorIDIn...))
-	}
-	if len(i.AuthorIDNotIn) > 0 {
-		predicates = append(predicates, post.AuthorIDNotIn(i.AuthorIDNotIn...))
-	}
-	if i.AuthorIDIsNil {
-		predicates = append(predicates, post.AuthorIDIsNil())
-	}
-	if i.AuthorIDNotNil {
-		predicates = append(predicates, post.AuthorIDNotNil())
-	}
-	if i.ReplyToID != nil {
-		predicates = append(predicates, post.ReplyToIDEQ(*i.ReplyToID))
-	}
-	if i.ReplyToIDNEQ != nil {
-		predicates = append(predicates, post.ReplyToIDNEQ(*i.ReplyToIDNEQ))
-	}
-	if len(i.ReplyToIDIn) > 0 {
-		predicates = append(predicates, post.ReplyToIDIn(i.ReplyToIDIn...))
-	}
-	if len(i.ReplyToIDNotIn) > 0 {
-		predicates = append(predicates, post.ReplyToIDNotIn(i.ReplyToIDNotIn...))
-	}
-	if i.ReplyToIDIsNil {
-		predicates = append(predicates, post.ReplyToIDIsNil())
-	}
-	if i.ReplyToIDNotNil {
-		predicates = append(predicates, post.ReplyToIDNotNil())
 	}
 
 	if i.HasTopic != nil {
@@ -7143,14 +6845,6 @@ type ReactionWhereInput struct {
 	PostIDIn    []int `json:"postIDIn,omitempty"`
 	PostIDNotIn []int `json:"postIDNotIn,omitempty"`
 
-	// "user_id" field predicates.
-	UserID       *int  `json:"userID,omitempty"`
-	UserIDNEQ    *int  `json:"userIDNEQ,omitempty"`
-	UserIDIn     []int `json:"userIDIn,omitempty"`
-	UserIDNotIn  []int `json:"userIDNotIn,omitempty"`
-	UserIDIsNil  bool  `json:"userIDIsNil,omitempty"`
-	UserIDNotNil bool  `json:"userIDNotNil,omitempty"`
-
 	// "post" edge predicates.
 	HasPost     *bool             `json:"hasPost,omitempty"`
 	HasPostWith []*PostWhereInput `json:"hasPostWith,omitempty"`
@@ -7322,24 +7016,6 @@ func (i *ReactionWhereInput) P() (predicate.Reaction, error) {
 	}
 	if len(i.PostIDNotIn) > 0 {
 		predicates = append(predicates, reaction.PostIDNotIn(i.PostIDNotIn...))
-	}
-	if i.UserID != nil {
-		predicates = append(predicates, reaction.UserIDEQ(*i.UserID))
-	}
-	if i.UserIDNEQ != nil {
-		predicates = append(predicates, reaction.UserIDNEQ(*i.UserIDNEQ))
-	}
-	if len(i.UserIDIn) > 0 {
-		predicates = append(predicates, reaction.UserIDIn(i.UserIDIn...))
-	}
-	if len(i.UserIDNotIn) > 0 {
-		predicates = append(predicates, reaction.UserIDNotIn(i.UserIDNotIn...))
-	}
-	if i.UserIDIsNil {
-		predicates = append(predicates, reaction.UserIDIsNil())
-	}
-	if i.UserIDNotNil {
-		predicates = append(predicates, reaction.UserIDNotNil())
 	}
 
 	if i.HasPost != nil {
@@ -7782,14 +7458,6 @@ type TopicWhereInput struct {
 	CategoryIDIn    []int `json:"categoryIDIn,omitempty"`
 	CategoryIDNotIn []int `json:"categoryIDNotIn,omitempty"`
 
-	// "author_id" field predicates.
-	AuthorID       *int  `json:"authorID,omitempty"`
-	AuthorIDNEQ    *int  `json:"authorIDNEQ,omitempty"`
-	AuthorIDIn     []int `json:"authorIDIn,omitempty"`
-	AuthorIDNotIn  []int `json:"authorIDNotIn,omitempty"`
-	AuthorIDIsNil  bool  `json:"authorIDIsNil,omitempty"`
-	AuthorIDNotNil bool  `json:"authorIDNotNil,omitempty"`
-
 	// "category" edge predicates.
 	HasCategory     *bool                      `json:"hasCategory,omitempty"`
 	HasCategoryWith []*ForumCategoryWhereInput `json:"hasCategoryWith,omitempty"`
@@ -8048,24 +7716,6 @@ func (i *TopicWhereInput) P() (predicate.Topic, error) {
 	}
 	if len(i.CategoryIDNotIn) > 0 {
 		predicates = append(predicates, topic.CategoryIDNotIn(i.CategoryIDNotIn...))
-	}
-	if i.AuthorID != nil {
-		predicates = append(predicates, topic.AuthorIDEQ(*i.AuthorID))
-	}
-	if i.AuthorIDNEQ != nil {
-		predicates = append(predicates, topic.AuthorIDNEQ(*i.AuthorIDNEQ))
-	}
-	if len(i.AuthorIDIn) > 0 {
-		predicates = append(predicates, topic.AuthorIDIn(i.AuthorIDIn...))
-	}
-	if len(i.AuthorIDNotIn) > 0 {
-		predicates = append(predicates, topic.AuthorIDNotIn(i.AuthorIDNotIn...))
-	}
-	if i.AuthorIDIsNil {
-		predicates = append(predicates, topic.AuthorIDIsNil())
-	}
-	if i.AuthorIDNotNil {
-		predicates = append(predicates, topic.AuthorIDNotNil())
 	}
 
 	if i.HasCategory != nil {

@@ -118,3 +118,17 @@ func markRead(ctx context.Context, client *ent.Client, id int) (*ent.Notificatio
 	}
 	return client.Notification.UpdateOne(n).SetReadAt(time.Now()).Save(ctx)
 }
+
+// flagResolvedBy returns the moderator who resolved a flag, for the
+// secretariat only: the reporter sees that and how the flag was resolved,
+// not by whom.
+func flagResolvedBy(ctx context.Context, f *ent.Flag) (*ent.User, error) {
+	if f.ResolvedByID == nil || !viewer.FromContext(ctx).IsSecretariat() {
+		return nil, nil
+	}
+	u, err := f.QueryResolvedBy().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return u, err
+}

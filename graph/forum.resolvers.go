@@ -17,6 +17,11 @@ import (
 	"github.com/bridgesoftrust/hub/graph/model"
 )
 
+// ResolvedBy is the resolver for the resolvedBy field.
+func (r *flagResolver) ResolvedBy(ctx context.Context, obj *ent.Flag) (*ent.User, error) {
+	return flagResolvedBy(ctx, obj)
+}
+
 // CreateForumCategory is the resolver for the createForumCategory field.
 func (r *mutationResolver) CreateForumCategory(ctx context.Context, input ent.CreateForumCategoryInput) (*ent.ForumCategory, error) {
 	return ent.FromContext(ctx).ForumCategory.Create().SetInput(input).Save(ctx)

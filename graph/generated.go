@@ -49,6 +49,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Flag() FlagResolver
 	Municipality() MunicipalityResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -71,7 +72,6 @@ type ComplexityRoot struct {
 		Scopes     func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 		User       func(childComplexity int) int
-		UserID     func(childComplexity int) int
 	}
 
 	APIKeyConnection struct {
@@ -195,19 +195,16 @@ type ComplexityRoot struct {
 	}
 
 	Flag struct {
-		CreatedAt    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Post         func(childComplexity int) int
-		PostID       func(childComplexity int) int
-		Reason       func(childComplexity int) int
-		Reporter     func(childComplexity int) int
-		ReporterID   func(childComplexity int) int
-		Resolution   func(childComplexity int) int
-		ResolvedAt   func(childComplexity int) int
-		ResolvedBy   func(childComplexity int) int
-		ResolvedByID func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Post       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Reporter   func(childComplexity int) int
+		Resolution func(childComplexity int) int
+		ResolvedAt func(childComplexity int) int
+		ResolvedBy func(childComplexity int) int
+		Status     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 	}
 
 	FlagConnection struct {
@@ -259,7 +256,6 @@ type ComplexityRoot struct {
 		Role           func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
 		User           func(childComplexity int) int
-		UserID         func(childComplexity int) int
 	}
 
 	MembershipConnection struct {
@@ -367,7 +363,6 @@ type ComplexityRoot struct {
 
 	NewsItem struct {
 		Author         func(childComplexity int) int
-		AuthorID       func(childComplexity int) int
 		Body           func(childComplexity int) int
 		BodyHTML       func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -395,21 +390,16 @@ type ComplexityRoot struct {
 	}
 
 	Notification struct {
-		Actor       func(childComplexity int) int
-		ActorID     func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		NewsItem    func(childComplexity int) int
-		NewsItemID  func(childComplexity int) int
-		Post        func(childComplexity int) int
-		PostID      func(childComplexity int) int
-		ReadAt      func(childComplexity int) int
-		Recipient   func(childComplexity int) int
-		RecipientID func(childComplexity int) int
-		Topic       func(childComplexity int) int
-		TopicID     func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		NewsItem  func(childComplexity int) int
+		Post      func(childComplexity int) int
+		ReadAt    func(childComplexity int) int
+		Recipient func(childComplexity int) int
+		Topic     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	NotificationConnection struct {
@@ -487,7 +477,6 @@ type ComplexityRoot struct {
 
 	Post struct {
 		Author    func(childComplexity int) int
-		AuthorID  func(childComplexity int) int
 		Body      func(childComplexity int) int
 		BodyHTML  func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -499,7 +488,6 @@ type ComplexityRoot struct {
 		Reactions func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ReactionOrder, where *ent.ReactionWhereInput) int
 		Replies   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder) int
 		ReplyTo   func(childComplexity int) int
-		ReplyToID func(childComplexity int) int
 		Topic     func(childComplexity int) int
 		TopicID   func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
@@ -575,7 +563,6 @@ type ComplexityRoot struct {
 		PostID    func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
 		User      func(childComplexity int) int
-		UserID    func(childComplexity int) int
 	}
 
 	ReactionConnection struct {
@@ -621,7 +608,6 @@ type ComplexityRoot struct {
 
 	Topic struct {
 		Author         func(childComplexity int) int
-		AuthorID       func(childComplexity int) int
 		Category       func(childComplexity int) int
 		CategoryID     func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
@@ -678,6 +664,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type FlagResolver interface {
+	ResolvedBy(ctx context.Context, obj *ent.Flag) (*ent.User, error)
+}
 type MunicipalityResolver interface {
 	Partnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error)
 }
@@ -845,12 +834,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.User(childComplexity), true
-	case "APIKey.userID":
-		if e.ComplexityRoot.APIKey.UserID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.APIKey.UserID(childComplexity), true
 
 	case "APIKeyConnection.edges":
 		if e.ComplexityRoot.APIKeyConnection.Edges == nil {
@@ -1385,12 +1368,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Flag.Post(childComplexity), true
-	case "Flag.postID":
-		if e.ComplexityRoot.Flag.PostID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Flag.PostID(childComplexity), true
 	case "Flag.reason":
 		if e.ComplexityRoot.Flag.Reason == nil {
 			break
@@ -1403,12 +1380,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Flag.Reporter(childComplexity), true
-	case "Flag.reporterID":
-		if e.ComplexityRoot.Flag.ReporterID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Flag.ReporterID(childComplexity), true
 	case "Flag.resolution":
 		if e.ComplexityRoot.Flag.Resolution == nil {
 			break
@@ -1427,12 +1398,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Flag.ResolvedBy(childComplexity), true
-	case "Flag.resolvedByID":
-		if e.ComplexityRoot.Flag.ResolvedByID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Flag.ResolvedByID(childComplexity), true
 	case "Flag.status":
 		if e.ComplexityRoot.Flag.Status == nil {
 			break
@@ -1637,12 +1602,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Membership.User(childComplexity), true
-	case "Membership.userID":
-		if e.ComplexityRoot.Membership.UserID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Membership.UserID(childComplexity), true
 
 	case "MembershipConnection.edges":
 		if e.ComplexityRoot.MembershipConnection.Edges == nil {
@@ -2446,12 +2405,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NewsItem.Author(childComplexity), true
-	case "NewsItem.authorID":
-		if e.ComplexityRoot.NewsItem.AuthorID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.NewsItem.AuthorID(childComplexity), true
 	case "NewsItem.body":
 		if e.ComplexityRoot.NewsItem.Body == nil {
 			break
@@ -2584,12 +2537,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.Actor(childComplexity), true
-	case "Notification.actorID":
-		if e.ComplexityRoot.Notification.ActorID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Notification.ActorID(childComplexity), true
 	case "Notification.createdAt":
 		if e.ComplexityRoot.Notification.CreatedAt == nil {
 			break
@@ -2614,24 +2561,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.NewsItem(childComplexity), true
-	case "Notification.newsItemID":
-		if e.ComplexityRoot.Notification.NewsItemID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Notification.NewsItemID(childComplexity), true
 	case "Notification.post":
 		if e.ComplexityRoot.Notification.Post == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Notification.Post(childComplexity), true
-	case "Notification.postID":
-		if e.ComplexityRoot.Notification.PostID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Notification.PostID(childComplexity), true
 	case "Notification.readAt":
 		if e.ComplexityRoot.Notification.ReadAt == nil {
 			break
@@ -2644,24 +2579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.Recipient(childComplexity), true
-	case "Notification.recipientID":
-		if e.ComplexityRoot.Notification.RecipientID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Notification.RecipientID(childComplexity), true
 	case "Notification.topic":
 		if e.ComplexityRoot.Notification.Topic == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Notification.Topic(childComplexity), true
-	case "Notification.topicID":
-		if e.ComplexityRoot.Notification.TopicID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Notification.TopicID(childComplexity), true
 	case "Notification.updatedAt":
 		if e.ComplexityRoot.Notification.UpdatedAt == nil {
 			break
@@ -2985,12 +2908,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Post.Author(childComplexity), true
-	case "Post.authorID":
-		if e.ComplexityRoot.Post.AuthorID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Post.AuthorID(childComplexity), true
 	case "Post.body":
 		if e.ComplexityRoot.Post.Body == nil {
 			break
@@ -3072,12 +2989,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Post.ReplyTo(childComplexity), true
-	case "Post.replyToID":
-		if e.ComplexityRoot.Post.ReplyToID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Post.ReplyToID(childComplexity), true
 	case "Post.topic":
 		if e.ComplexityRoot.Post.Topic == nil {
 			break
@@ -3510,12 +3421,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reaction.User(childComplexity), true
-	case "Reaction.userID":
-		if e.ComplexityRoot.Reaction.UserID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Reaction.UserID(childComplexity), true
 
 	case "ReactionConnection.edges":
 		if e.ComplexityRoot.ReactionConnection.Edges == nil {
@@ -3687,12 +3592,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.Author(childComplexity), true
-	case "Topic.authorID":
-		if e.ComplexityRoot.Topic.AuthorID == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Topic.AuthorID(childComplexity), true
 	case "Topic.category":
 		if e.ComplexityRoot.Topic.Category == nil {
 			break
@@ -4127,8 +4026,6 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_revokedAt(ctx, field)
 	case "lastUsedAt":
 		return ec.fieldContext_APIKey_lastUsedAt(ctx, field)
-	case "userID":
-		return ec.fieldContext_APIKey_userID(ctx, field)
 	case "user":
 		return ec.fieldContext_APIKey_user(ctx, field)
 	}
@@ -4379,12 +4276,6 @@ func (ec *executionContext) childFields_Flag(ctx context.Context, field graphql.
 		return ec.fieldContext_Flag_resolution(ctx, field)
 	case "resolvedAt":
 		return ec.fieldContext_Flag_resolvedAt(ctx, field)
-	case "postID":
-		return ec.fieldContext_Flag_postID(ctx, field)
-	case "reporterID":
-		return ec.fieldContext_Flag_reporterID(ctx, field)
-	case "resolvedByID":
-		return ec.fieldContext_Flag_resolvedByID(ctx, field)
 	case "post":
 		return ec.fieldContext_Flag_post(ctx, field)
 	case "reporter":
@@ -4483,8 +4374,6 @@ func (ec *executionContext) childFields_Membership(ctx context.Context, field gr
 		return ec.fieldContext_Membership_updatedAt(ctx, field)
 	case "role":
 		return ec.fieldContext_Membership_role(ctx, field)
-	case "userID":
-		return ec.fieldContext_Membership_userID(ctx, field)
 	case "municipalityID":
 		return ec.fieldContext_Membership_municipalityID(ctx, field)
 	case "associationID":
@@ -4619,8 +4508,6 @@ func (ec *executionContext) childFields_NewsItem(ctx context.Context, field grap
 		return ec.fieldContext_NewsItem_status(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_NewsItem_publishedAt(ctx, field)
-	case "authorID":
-		return ec.fieldContext_NewsItem_authorID(ctx, field)
 	case "author":
 		return ec.fieldContext_NewsItem_author(ctx, field)
 	case "municipalities":
@@ -4667,16 +4554,6 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_kind(ctx, field)
 	case "readAt":
 		return ec.fieldContext_Notification_readAt(ctx, field)
-	case "recipientID":
-		return ec.fieldContext_Notification_recipientID(ctx, field)
-	case "actorID":
-		return ec.fieldContext_Notification_actorID(ctx, field)
-	case "postID":
-		return ec.fieldContext_Notification_postID(ctx, field)
-	case "topicID":
-		return ec.fieldContext_Notification_topicID(ctx, field)
-	case "newsItemID":
-		return ec.fieldContext_Notification_newsItemID(ctx, field)
 	case "recipient":
 		return ec.fieldContext_Notification_recipient(ctx, field)
 	case "actor":
@@ -4855,10 +4732,6 @@ func (ec *executionContext) childFields_Post(ctx context.Context, field graphql.
 		return ec.fieldContext_Post_hiddenAt(ctx, field)
 	case "topicID":
 		return ec.fieldContext_Post_topicID(ctx, field)
-	case "authorID":
-		return ec.fieldContext_Post_authorID(ctx, field)
-	case "replyToID":
-		return ec.fieldContext_Post_replyToID(ctx, field)
 	case "topic":
 		return ec.fieldContext_Post_topic(ctx, field)
 	case "author":
@@ -4969,8 +4842,6 @@ func (ec *executionContext) childFields_Reaction(ctx context.Context, field grap
 		return ec.fieldContext_Reaction_kind(ctx, field)
 	case "postID":
 		return ec.fieldContext_Reaction_postID(ctx, field)
-	case "userID":
-		return ec.fieldContext_Reaction_userID(ctx, field)
 	case "post":
 		return ec.fieldContext_Reaction_post(ctx, field)
 	case "user":
@@ -5069,8 +4940,6 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_lastActivityAt(ctx, field)
 	case "categoryID":
 		return ec.fieldContext_Topic_categoryID(ctx, field)
-	case "authorID":
-		return ec.fieldContext_Topic_authorID(ctx, field)
 	case "category":
 		return ec.fieldContext_Topic_category(ctx, field)
 	case "author":
@@ -8990,29 +8859,6 @@ func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
-func (ec *executionContext) _APIKey_userID(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKey_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_APIKey_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("APIKey", field, false, false, "ID")
-}
-
 func (ec *executionContext) _APIKey_user(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11303,75 +11149,6 @@ func (ec *executionContext) fieldContext_Flag_resolvedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Flag", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Flag_postID(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_postID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Flag_postID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Flag", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Flag_reporterID(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_reporterID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReporterID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Flag_reporterID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Flag", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Flag_resolvedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_resolvedByID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResolvedByID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Flag_resolvedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Flag", field, false, false, "ID")
-}
-
 func (ec *executionContext) _Flag_post(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11445,7 +11222,7 @@ func (ec *executionContext) _Flag_resolvedBy(ctx context.Context, field graphql.
 			return ec.fieldContext_Flag_resolvedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ResolvedBy(ctx)
+			return ec.Resolvers.Flag().ResolvedBy(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -11460,7 +11237,7 @@ func (ec *executionContext) fieldContext_Flag_resolvedBy(_ context.Context, fiel
 		Object:     "Flag",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -12125,29 +11902,6 @@ func (ec *executionContext) _Membership_role(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Membership_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "MembershipRole")
-}
-
-func (ec *executionContext) _Membership_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Membership_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Membership", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Membership_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
@@ -15725,29 +15479,6 @@ func (ec *executionContext) fieldContext_NewsItem_publishedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("NewsItem", field, false, false, "Time")
 }
 
-func (ec *executionContext) _NewsItem_authorID(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_authorID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_NewsItem_authorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NewsItem", field, false, false, "ID")
-}
-
 func (ec *executionContext) _NewsItem_author(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16167,121 +15898,6 @@ func (ec *executionContext) _Notification_readAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
-}
-
-func (ec *executionContext) _Notification_recipientID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_recipientID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecipientID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNID2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Notification_recipientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Notification_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_actorID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ActorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Notification_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Notification_postID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_postID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PostID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Notification_postID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Notification_topicID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_topicID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TopicID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Notification_topicID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Notification_newsItemID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_newsItemID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewsItemID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Notification_newsItemID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Notification", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Notification_recipient(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
@@ -17896,52 +17512,6 @@ func (ec *executionContext) _Post_topicID(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Post_topicID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Post_authorID(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_authorID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Post_authorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Post", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Post_replyToID(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_replyToID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReplyToID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Post_replyToID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, "ID")
 }
 
@@ -19909,29 +19479,6 @@ func (ec *executionContext) fieldContext_Reaction_postID(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Reaction", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Reaction_userID(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reaction_userID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Reaction_userID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reaction", field, false, false, "ID")
-}
-
 func (ec *executionContext) _Reaction_post(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20917,29 +20464,6 @@ func (ec *executionContext) _Topic_categoryID(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Topic_categoryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Topic", field, false, false, "ID")
-}
-
-func (ec *executionContext) _Topic_authorID(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_authorID(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AuthorID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOID2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Topic_authorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "ID")
 }
 
@@ -22778,7 +22302,7 @@ func (ec *executionContext) unmarshalInputAPIKeyWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "hasUser", "hasUserWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "hasUser", "hasUserWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23366,34 +22890,6 @@ func (ec *executionContext) unmarshalInputAPIKeyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.LastUsedAtNotNil = data
-		case "userID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserID = data
-		case "userIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNEQ = data
-		case "userIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDIn = data
-		case "userIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNotIn = data
 		case "hasUser":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUser"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -27590,7 +27086,7 @@ func (ec *executionContext) unmarshalInputFlagWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionIsNil", "resolutionNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "postID", "postIDNEQ", "postIDIn", "postIDNotIn", "reporterID", "reporterIDNEQ", "reporterIDIn", "reporterIDNotIn", "resolvedByID", "resolvedByIDNEQ", "resolvedByIDIn", "resolvedByIDNotIn", "resolvedByIDIsNil", "resolvedByIDNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "resolution", "resolutionNEQ", "resolutionIn", "resolutionNotIn", "resolutionIsNil", "resolutionNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28017,104 +27513,6 @@ func (ec *executionContext) unmarshalInputFlagWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ResolvedAtNotNil = data
-		case "postID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostID = data
-		case "postIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDNEQ = data
-		case "postIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDIn = data
-		case "postIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDNotIn = data
-		case "reporterID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReporterID = data
-		case "reporterIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReporterIDNEQ = data
-		case "reporterIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReporterIDIn = data
-		case "reporterIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReporterIDNotIn = data
-		case "resolvedByID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResolvedByID = data
-		case "resolvedByIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResolvedByIDNEQ = data
-		case "resolvedByIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResolvedByIDIn = data
-		case "resolvedByIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResolvedByIDNotIn = data
-		case "resolvedByIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResolvedByIDIsNil = data
-		case "resolvedByIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResolvedByIDNotNil = data
 		}
 	}
 	return it, nil
@@ -28851,7 +28249,7 @@ func (ec *executionContext) unmarshalInputMembershipWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDIsNil", "municipalityIDNotNil", "associationID", "associationIDNEQ", "associationIDIn", "associationIDNotIn", "associationIDIsNil", "associationIDNotNil", "hasUser", "hasUserWith", "hasMunicipality", "hasMunicipalityWith", "hasAssociation", "hasAssociationWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "role", "roleNEQ", "roleIn", "roleNotIn", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "municipalityIDIsNil", "municipalityIDNotNil", "associationID", "associationIDNEQ", "associationIDIn", "associationIDNotIn", "associationIDIsNil", "associationIDNotNil", "hasUser", "hasUserWith", "hasMunicipality", "hasMunicipalityWith", "hasAssociation", "hasAssociationWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29075,34 +28473,6 @@ func (ec *executionContext) unmarshalInputMembershipWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.RoleNotIn = data
-		case "userID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserID = data
-		case "userIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNEQ = data
-		case "userIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDIn = data
-		case "userIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNotIn = data
 		case "municipalityID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
 			data, err := ec.unmarshalOID2ᚖint(ctx, v)
@@ -30266,7 +29636,7 @@ func (ec *executionContext) unmarshalInputNewsItemWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "bodyHTML", "bodyHTMLNEQ", "bodyHTMLIn", "bodyHTMLNotIn", "bodyHTMLGT", "bodyHTMLGTE", "bodyHTMLLT", "bodyHTMLLTE", "bodyHTMLContains", "bodyHTMLHasPrefix", "bodyHTMLHasSuffix", "bodyHTMLEqualFold", "bodyHTMLContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageEqualFold", "languageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "hasMunicipalities", "hasMunicipalitiesWith", "hasPartnerships", "hasPartnershipsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "bodyHTML", "bodyHTMLNEQ", "bodyHTMLIn", "bodyHTMLNotIn", "bodyHTMLGT", "bodyHTMLGTE", "bodyHTMLLT", "bodyHTMLLTE", "bodyHTMLContains", "bodyHTMLHasPrefix", "bodyHTMLHasSuffix", "bodyHTMLEqualFold", "bodyHTMLContainsFold", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageEqualFold", "languageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "hasMunicipalities", "hasMunicipalitiesWith", "hasPartnerships", "hasPartnershipsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31029,48 +30399,6 @@ func (ec *executionContext) unmarshalInputNewsItemWhereInput(ctx context.Context
 				return it, err
 			}
 			it.PublishedAtNotNil = data
-		case "authorID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorID = data
-		case "authorIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNEQ = data
-		case "authorIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDIn = data
-		case "authorIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNotIn = data
-		case "authorIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDIsNil = data
-		case "authorIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNotNil = data
 		case "hasMunicipalities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalities"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -31180,7 +30508,7 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "readAt", "readAtNEQ", "readAtIn", "readAtNotIn", "readAtGT", "readAtGTE", "readAtLT", "readAtLTE", "readAtIsNil", "readAtNotNil", "recipientID", "recipientIDNEQ", "recipientIDIn", "recipientIDNotIn", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDIsNil", "actorIDNotNil", "postID", "postIDNEQ", "postIDIn", "postIDNotIn", "postIDIsNil", "postIDNotNil", "topicID", "topicIDNEQ", "topicIDIn", "topicIDNotIn", "topicIDIsNil", "topicIDNotNil", "newsItemID", "newsItemIDNEQ", "newsItemIDIn", "newsItemIDNotIn", "newsItemIDIsNil", "newsItemIDNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "readAt", "readAtNEQ", "readAtIn", "readAtNotIn", "readAtGT", "readAtGTE", "readAtLT", "readAtLTE", "readAtIsNil", "readAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31474,202 +30802,6 @@ func (ec *executionContext) unmarshalInputNotificationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.ReadAtNotNil = data
-		case "recipientID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RecipientID = data
-		case "recipientIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RecipientIDNEQ = data
-		case "recipientIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RecipientIDIn = data
-		case "recipientIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipientIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RecipientIDNotIn = data
-		case "actorID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActorID = data
-		case "actorIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActorIDNEQ = data
-		case "actorIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActorIDIn = data
-		case "actorIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActorIDNotIn = data
-		case "actorIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActorIDIsNil = data
-		case "actorIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ActorIDNotNil = data
-		case "postID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostID = data
-		case "postIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDNEQ = data
-		case "postIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDIn = data
-		case "postIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDNotIn = data
-		case "postIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDIsNil = data
-		case "postIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PostIDNotNil = data
-		case "topicID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TopicID = data
-		case "topicIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TopicIDNEQ = data
-		case "topicIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TopicIDIn = data
-		case "topicIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TopicIDNotIn = data
-		case "topicIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TopicIDIsNil = data
-		case "topicIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.TopicIDNotNil = data
-		case "newsItemID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newsItemID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NewsItemID = data
-		case "newsItemIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newsItemIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NewsItemIDNEQ = data
-		case "newsItemIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newsItemIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NewsItemIDIn = data
-		case "newsItemIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newsItemIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NewsItemIDNotIn = data
-		case "newsItemIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newsItemIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NewsItemIDIsNil = data
-		case "newsItemIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newsItemIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.NewsItemIDNotNil = data
 		}
 	}
 	return it, nil
@@ -33082,7 +32214,7 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "bodyHTML", "bodyHTMLNEQ", "bodyHTMLIn", "bodyHTMLNotIn", "bodyHTMLGT", "bodyHTMLGTE", "bodyHTMLLT", "bodyHTMLLTE", "bodyHTMLContains", "bodyHTMLHasPrefix", "bodyHTMLHasSuffix", "bodyHTMLEqualFold", "bodyHTMLContainsFold", "editedAt", "editedAtNEQ", "editedAtIn", "editedAtNotIn", "editedAtGT", "editedAtGTE", "editedAtLT", "editedAtLTE", "editedAtIsNil", "editedAtNotNil", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "topicID", "topicIDNEQ", "topicIDIn", "topicIDNotIn", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "replyToID", "replyToIDNEQ", "replyToIDIn", "replyToIDNotIn", "replyToIDIsNil", "replyToIDNotNil", "hasTopic", "hasTopicWith", "hasReactions", "hasReactionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "bodyHTML", "bodyHTMLNEQ", "bodyHTMLIn", "bodyHTMLNotIn", "bodyHTMLGT", "bodyHTMLGTE", "bodyHTMLLT", "bodyHTMLLTE", "bodyHTMLContains", "bodyHTMLHasPrefix", "bodyHTMLHasSuffix", "bodyHTMLEqualFold", "bodyHTMLContainsFold", "editedAt", "editedAtNEQ", "editedAtIn", "editedAtNotIn", "editedAtGT", "editedAtGTE", "editedAtLT", "editedAtLTE", "editedAtIsNil", "editedAtNotNil", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "topicID", "topicIDNEQ", "topicIDIn", "topicIDNotIn", "hasTopic", "hasTopicWith", "hasReactions", "hasReactionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33628,90 +32760,6 @@ func (ec *executionContext) unmarshalInputPostWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TopicIDNotIn = data
-		case "authorID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorID = data
-		case "authorIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNEQ = data
-		case "authorIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDIn = data
-		case "authorIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNotIn = data
-		case "authorIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDIsNil = data
-		case "authorIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNotNil = data
-		case "replyToID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplyToID = data
-		case "replyToIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplyToIDNEQ = data
-		case "replyToIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplyToIDIn = data
-		case "replyToIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplyToIDNotIn = data
-		case "replyToIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplyToIDIsNil = data
-		case "replyToIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replyToIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ReplyToIDNotNil = data
 		case "hasTopic":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopic"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -34427,7 +33475,7 @@ func (ec *executionContext) unmarshalInputReactionWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "postID", "postIDNEQ", "postIDIn", "postIDNotIn", "userID", "userIDNEQ", "userIDIn", "userIDNotIn", "userIDIsNil", "userIDNotNil", "hasPost", "hasPostWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "postID", "postIDNEQ", "postIDIn", "postIDNotIn", "hasPost", "hasPostWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34679,48 +33727,6 @@ func (ec *executionContext) unmarshalInputReactionWhereInput(ctx context.Context
 				return it, err
 			}
 			it.PostIDNotIn = data
-		case "userID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserID = data
-		case "userIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNEQ = data
-		case "userIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDIn = data
-		case "userIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNotIn = data
-		case "userIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDIsNil = data
-		case "userIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.UserIDNotNil = data
 		case "hasPost":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPost"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -35268,7 +34274,7 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "pinned", "pinnedNEQ", "locked", "lockedNEQ", "replyCount", "replyCountNEQ", "replyCountIn", "replyCountNotIn", "replyCountGT", "replyCountGTE", "replyCountLT", "replyCountLTE", "lastActivityAt", "lastActivityAtNEQ", "lastActivityAtIn", "lastActivityAtNotIn", "lastActivityAtGT", "lastActivityAtGTE", "lastActivityAtLT", "lastActivityAtLTE", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "authorID", "authorIDNEQ", "authorIDIn", "authorIDNotIn", "authorIDIsNil", "authorIDNotNil", "hasCategory", "hasCategoryWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "pinned", "pinnedNEQ", "locked", "lockedNEQ", "replyCount", "replyCountNEQ", "replyCountIn", "replyCountNotIn", "replyCountGT", "replyCountGTE", "replyCountLT", "replyCountLTE", "lastActivityAt", "lastActivityAtNEQ", "lastActivityAtIn", "lastActivityAtNotIn", "lastActivityAtGT", "lastActivityAtGTE", "lastActivityAtLT", "lastActivityAtLTE", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "hasCategory", "hasCategoryWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35723,48 +34729,6 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.CategoryIDNotIn = data
-		case "authorID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorID = data
-		case "authorIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNEQ"))
-			data, err := ec.unmarshalOID2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNEQ = data
-		case "authorIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDIn = data
-		case "authorIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotIn"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNotIn = data
-		case "authorIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDIsNil = data
-		case "authorIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorIDNotNil = data
 		case "hasCategory":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCategory"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -38170,11 +37134,6 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "userID":
-			out.Values[i] = ec._APIKey_userID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "user":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -39049,21 +38008,6 @@ func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "postID":
-			out.Values[i] = ec._Flag_postID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "reporterID":
-			out.Values[i] = ec._Flag_reporterID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "resolvedByID":
-			out.Values[i] = ec._Flag_resolvedByID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "post":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -39401,11 +38345,6 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 			}
 		case "role":
 			out.Values[i] = ec._Membership_role(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "userID":
-			out.Values[i] = ec._Membership_userID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -40226,11 +39165,6 @@ func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "authorID":
-			out.Values[i] = ec._NewsItem_authorID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "author":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -40386,31 +39320,6 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 			}
 		case "readAt":
 			out.Values[i] = ec._Notification_readAt(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "recipientID":
-			out.Values[i] = ec._Notification_recipientID(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "actorID":
-			out.Values[i] = ec._Notification_actorID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "postID":
-			out.Values[i] = ec._Notification_postID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "topicID":
-			out.Values[i] = ec._Notification_topicID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "newsItemID":
-			out.Values[i] = ec._Notification_newsItemID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -41002,16 +39911,6 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "authorID":
-			out.Values[i] = ec._Post_authorID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "replyToID":
-			out.Values[i] = ec._Post_replyToID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "topic":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41540,11 +40439,6 @@ func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "userID":
-			out.Values[i] = ec._Reaction_userID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "post":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -41896,11 +40790,6 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 		case "categoryID":
 			out.Values[i] = ec._Topic_categoryID(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "authorID":
-			out.Values[i] = ec._Topic_authorID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "category":

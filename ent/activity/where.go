@@ -777,6 +777,10 @@ func HasOrganiser() predicate.Activity {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, OrganiserTable, OrganiserColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Association"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganiserStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -785,6 +789,7 @@ func HasOrganiser() predicate.Activity {
 func HasOrganiserWith(preds ...predicate.Association) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
 		step := newOrganiserStep()
+		preds := predicate.WithReadFilter(s, "Association", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -800,6 +805,10 @@ func HasPartnerships() predicate.Activity {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, PartnershipsTable, PartnershipsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPartnershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -808,6 +817,7 @@ func HasPartnerships() predicate.Activity {
 func HasPartnershipsWith(preds ...predicate.Partnership) predicate.Activity {
 	return predicate.Activity(func(s *sql.Selector) {
 		step := newPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

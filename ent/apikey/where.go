@@ -527,6 +527,10 @@ func HasUser() predicate.APIKey {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, UserTable, UserColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -535,6 +539,7 @@ func HasUser() predicate.APIKey {
 func HasUserWith(preds ...predicate.User) predicate.APIKey {
 	return predicate.APIKey(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

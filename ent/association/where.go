@@ -437,6 +437,10 @@ func HasCountry() predicate.Association {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, CountryTable, CountryColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Country"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newCountryStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -445,6 +449,7 @@ func HasCountry() predicate.Association {
 func HasCountryWith(preds ...predicate.Country) predicate.Association {
 	return predicate.Association(func(s *sql.Selector) {
 		step := newCountryStep()
+		preds := predicate.WithReadFilter(s, "Country", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -460,6 +465,10 @@ func HasMembers() predicate.Association {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, MembersTable, MembersPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMembersStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -468,6 +477,7 @@ func HasMembers() predicate.Association {
 func HasMembersWith(preds ...predicate.Municipality) predicate.Association {
 	return predicate.Association(func(s *sql.Selector) {
 		step := newMembersStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -483,6 +493,10 @@ func HasFacilitatedPartnerships() predicate.Association {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, FacilitatedPartnershipsTable, FacilitatedPartnershipsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFacilitatedPartnershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -491,6 +505,7 @@ func HasFacilitatedPartnerships() predicate.Association {
 func HasFacilitatedPartnershipsWith(preds ...predicate.Partnership) predicate.Association {
 	return predicate.Association(func(s *sql.Selector) {
 		step := newFacilitatedPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -506,6 +521,10 @@ func HasFundedProjects() predicate.Association {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, FundedProjectsTable, FundedProjectsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Project"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFundedProjectsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -514,6 +533,7 @@ func HasFundedProjects() predicate.Association {
 func HasFundedProjectsWith(preds ...predicate.Project) predicate.Association {
 	return predicate.Association(func(s *sql.Selector) {
 		step := newFundedProjectsStep()
+		preds := predicate.WithReadFilter(s, "Project", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -529,6 +549,10 @@ func HasOrganisedActivities() predicate.Association {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, OrganisedActivitiesTable, OrganisedActivitiesColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Activity"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganisedActivitiesStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -537,6 +561,7 @@ func HasOrganisedActivities() predicate.Association {
 func HasOrganisedActivitiesWith(preds ...predicate.Activity) predicate.Association {
 	return predicate.Association(func(s *sql.Selector) {
 		step := newOrganisedActivitiesStep()
+		preds := predicate.WithReadFilter(s, "Activity", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

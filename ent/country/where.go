@@ -317,6 +317,10 @@ func HasRegions() predicate.Country {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, RegionsTable, RegionsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Region"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newRegionsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -325,6 +329,7 @@ func HasRegions() predicate.Country {
 func HasRegionsWith(preds ...predicate.Region) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
 		step := newRegionsStep()
+		preds := predicate.WithReadFilter(s, "Region", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -340,6 +345,10 @@ func HasMunicipalities() predicate.Country {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, MunicipalitiesTable, MunicipalitiesColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMunicipalitiesStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -348,6 +357,7 @@ func HasMunicipalities() predicate.Country {
 func HasMunicipalitiesWith(preds ...predicate.Municipality) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
 		step := newMunicipalitiesStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -363,6 +373,10 @@ func HasAssociations() predicate.Country {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, AssociationsTable, AssociationsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Association"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAssociationsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -371,6 +385,7 @@ func HasAssociations() predicate.Country {
 func HasAssociationsWith(preds ...predicate.Association) predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
 		step := newAssociationsStep()
+		preds := predicate.WithReadFilter(s, "Association", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -412,6 +412,10 @@ func HasPost() predicate.Flag {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, PostTable, PostColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPostStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -420,6 +424,7 @@ func HasPost() predicate.Flag {
 func HasPostWith(preds ...predicate.Post) predicate.Flag {
 	return predicate.Flag(func(s *sql.Selector) {
 		step := newPostStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -435,6 +440,10 @@ func HasReporter() predicate.Flag {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ReporterTable, ReporterColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newReporterStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -443,6 +452,7 @@ func HasReporter() predicate.Flag {
 func HasReporterWith(preds ...predicate.User) predicate.Flag {
 	return predicate.Flag(func(s *sql.Selector) {
 		step := newReporterStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -458,6 +468,10 @@ func HasResolvedBy() predicate.Flag {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ResolvedByTable, ResolvedByColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newResolvedByStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -466,6 +480,7 @@ func HasResolvedBy() predicate.Flag {
 func HasResolvedByWith(preds ...predicate.User) predicate.Flag {
 	return predicate.Flag(func(s *sql.Selector) {
 		step := newResolvedByStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

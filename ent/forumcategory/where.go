@@ -392,6 +392,10 @@ func HasTopics() predicate.ForumCategory {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, TopicsTable, TopicsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Topic"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newTopicsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -400,6 +404,7 @@ func HasTopics() predicate.ForumCategory {
 func HasTopicsWith(preds ...predicate.Topic) predicate.ForumCategory {
 	return predicate.ForumCategory(func(s *sql.Selector) {
 		step := newTopicsStep()
+		preds := predicate.WithReadFilter(s, "Topic", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -267,6 +267,10 @@ func HasUser() predicate.Membership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, UserTable, UserColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -275,6 +279,7 @@ func HasUser() predicate.Membership {
 func HasUserWith(preds ...predicate.User) predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -290,6 +295,10 @@ func HasMunicipality() predicate.Membership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, MunicipalityTable, MunicipalityColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMunicipalityStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -298,6 +307,7 @@ func HasMunicipality() predicate.Membership {
 func HasMunicipalityWith(preds ...predicate.Municipality) predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
 		step := newMunicipalityStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -313,6 +323,10 @@ func HasAssociation() predicate.Membership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, AssociationTable, AssociationColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Association"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAssociationStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -321,6 +335,7 @@ func HasAssociation() predicate.Membership {
 func HasAssociationWith(preds ...predicate.Association) predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
 		step := newAssociationStep()
+		preds := predicate.WithReadFilter(s, "Association", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -667,6 +667,10 @@ func HasCountry() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, CountryTable, CountryColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Country"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newCountryStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -675,6 +679,7 @@ func HasCountry() predicate.Municipality {
 func HasCountryWith(preds ...predicate.Country) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newCountryStep()
+		preds := predicate.WithReadFilter(s, "Country", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -690,6 +695,10 @@ func HasRegion() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, RegionTable, RegionColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Region"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newRegionStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -698,6 +707,7 @@ func HasRegion() predicate.Municipality {
 func HasRegionWith(preds ...predicate.Region) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newRegionStep()
+		preds := predicate.WithReadFilter(s, "Region", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -713,6 +723,10 @@ func HasAssociations() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, AssociationsTable, AssociationsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Association"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAssociationsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -721,6 +735,7 @@ func HasAssociations() predicate.Municipality {
 func HasAssociationsWith(preds ...predicate.Association) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newAssociationsStep()
+		preds := predicate.WithReadFilter(s, "Association", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -736,6 +751,10 @@ func HasUaPartnerships() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, UaPartnershipsTable, UaPartnershipsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newUaPartnershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -744,6 +763,7 @@ func HasUaPartnerships() predicate.Municipality {
 func HasUaPartnershipsWith(preds ...predicate.Partnership) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newUaPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -759,6 +779,10 @@ func HasEuPartnerships() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, EuPartnershipsTable, EuPartnershipsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newEuPartnershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -767,6 +791,7 @@ func HasEuPartnerships() predicate.Municipality {
 func HasEuPartnershipsWith(preds ...predicate.Partnership) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newEuPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -782,6 +807,10 @@ func HasLedProjects() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, LedProjectsTable, LedProjectsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Project"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newLedProjectsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -790,6 +819,7 @@ func HasLedProjects() predicate.Municipality {
 func HasLedProjectsWith(preds ...predicate.Project) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newLedProjectsStep()
+		preds := predicate.WithReadFilter(s, "Project", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -805,6 +835,10 @@ func HasNewsItems() predicate.Municipality {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "NewsItem"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newNewsItemsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -813,6 +847,7 @@ func HasNewsItems() predicate.Municipality {
 func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {
 		step := newNewsItemsStep()
+		preds := predicate.WithReadFilter(s, "NewsItem", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -622,6 +622,10 @@ func HasAuthor() predicate.NewsItem {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, AuthorTable, AuthorColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAuthorStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -630,6 +634,7 @@ func HasAuthor() predicate.NewsItem {
 func HasAuthorWith(preds ...predicate.User) predicate.NewsItem {
 	return predicate.NewsItem(func(s *sql.Selector) {
 		step := newAuthorStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -645,6 +650,10 @@ func HasMunicipalities() predicate.NewsItem {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, MunicipalitiesTable, MunicipalitiesPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMunicipalitiesStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -653,6 +662,7 @@ func HasMunicipalities() predicate.NewsItem {
 func HasMunicipalitiesWith(preds ...predicate.Municipality) predicate.NewsItem {
 	return predicate.NewsItem(func(s *sql.Selector) {
 		step := newMunicipalitiesStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -668,6 +678,10 @@ func HasPartnerships() predicate.NewsItem {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, PartnershipsTable, PartnershipsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPartnershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -676,6 +690,7 @@ func HasPartnerships() predicate.NewsItem {
 func HasPartnershipsWith(preds ...predicate.Partnership) predicate.NewsItem {
 	return predicate.NewsItem(func(s *sql.Selector) {
 		step := newPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -691,6 +706,10 @@ func HasProjects() predicate.NewsItem {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, ProjectsTable, ProjectsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Project"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newProjectsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -699,6 +718,7 @@ func HasProjects() predicate.NewsItem {
 func HasProjectsWith(preds ...predicate.Project) predicate.NewsItem {
 	return predicate.NewsItem(func(s *sql.Selector) {
 		step := newProjectsStep()
+		preds := predicate.WithReadFilter(s, "Project", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

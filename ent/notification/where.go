@@ -392,6 +392,10 @@ func HasRecipient() predicate.Notification {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, RecipientTable, RecipientColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newRecipientStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -400,6 +404,7 @@ func HasRecipient() predicate.Notification {
 func HasRecipientWith(preds ...predicate.User) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newRecipientStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -415,6 +420,10 @@ func HasActor() predicate.Notification {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, ActorTable, ActorColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newActorStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -423,6 +432,7 @@ func HasActor() predicate.Notification {
 func HasActorWith(preds ...predicate.User) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newActorStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -438,6 +448,10 @@ func HasPost() predicate.Notification {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, PostTable, PostColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPostStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -446,6 +460,7 @@ func HasPost() predicate.Notification {
 func HasPostWith(preds ...predicate.Post) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newPostStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -461,6 +476,10 @@ func HasTopic() predicate.Notification {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, TopicTable, TopicColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Topic"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newTopicStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -469,6 +488,7 @@ func HasTopic() predicate.Notification {
 func HasTopicWith(preds ...predicate.Topic) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newTopicStep()
+		preds := predicate.WithReadFilter(s, "Topic", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -484,6 +504,10 @@ func HasNewsItem() predicate.Notification {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, NewsItemTable, NewsItemColumn),
 		)
+		if rule := predicate.ReadFilter(s, "NewsItem"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newNewsItemStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -492,6 +516,7 @@ func HasNewsItem() predicate.Notification {
 func HasNewsItemWith(preds ...predicate.NewsItem) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newNewsItemStep()
+		preds := predicate.WithReadFilter(s, "NewsItem", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -447,6 +447,10 @@ func HasUkrainianMunicipality() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, UkrainianMunicipalityTable, UkrainianMunicipalityColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newUkrainianMunicipalityStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -455,6 +459,7 @@ func HasUkrainianMunicipality() predicate.Partnership {
 func HasUkrainianMunicipalityWith(preds ...predicate.Municipality) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newUkrainianMunicipalityStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -470,6 +475,10 @@ func HasEuropeanMunicipality() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, EuropeanMunicipalityTable, EuropeanMunicipalityColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newEuropeanMunicipalityStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -478,6 +487,7 @@ func HasEuropeanMunicipality() predicate.Partnership {
 func HasEuropeanMunicipalityWith(preds ...predicate.Municipality) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newEuropeanMunicipalityStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -493,6 +503,10 @@ func HasPhase() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, PhaseTable, PhaseColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Phase"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPhaseStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -501,6 +515,7 @@ func HasPhase() predicate.Partnership {
 func HasPhaseWith(preds ...predicate.Phase) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newPhaseStep()
+		preds := predicate.WithReadFilter(s, "Phase", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -516,6 +531,10 @@ func HasFacilitators() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, FacilitatorsTable, FacilitatorsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Association"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFacilitatorsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -524,6 +543,7 @@ func HasFacilitators() predicate.Partnership {
 func HasFacilitatorsWith(preds ...predicate.Association) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newFacilitatorsStep()
+		preds := predicate.WithReadFilter(s, "Association", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -539,6 +559,10 @@ func HasProjects() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, ProjectsTable, ProjectsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Project"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newProjectsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -547,6 +571,7 @@ func HasProjects() predicate.Partnership {
 func HasProjectsWith(preds ...predicate.Project) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newProjectsStep()
+		preds := predicate.WithReadFilter(s, "Project", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -562,6 +587,10 @@ func HasActivities() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, ActivitiesTable, ActivitiesPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Activity"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newActivitiesStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -570,6 +599,7 @@ func HasActivities() predicate.Partnership {
 func HasActivitiesWith(preds ...predicate.Activity) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newActivitiesStep()
+		preds := predicate.WithReadFilter(s, "Activity", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -585,6 +615,10 @@ func HasNewsItems() predicate.Partnership {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "NewsItem"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newNewsItemsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -593,6 +627,7 @@ func HasNewsItems() predicate.Partnership {
 func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {
 		step := newNewsItemsStep()
+		preds := predicate.WithReadFilter(s, "NewsItem", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -422,6 +422,10 @@ func HasPartnerships() predicate.Phase {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, PartnershipsTable, PartnershipsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPartnershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -430,6 +434,7 @@ func HasPartnerships() predicate.Phase {
 func HasPartnershipsWith(preds ...predicate.Partnership) predicate.Phase {
 	return predicate.Phase(func(s *sql.Selector) {
 		step := newPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

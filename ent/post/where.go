@@ -532,6 +532,10 @@ func HasTopic() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, TopicTable, TopicColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Topic"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newTopicStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -540,6 +544,7 @@ func HasTopic() predicate.Post {
 func HasTopicWith(preds ...predicate.Topic) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newTopicStep()
+		preds := predicate.WithReadFilter(s, "Topic", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -555,6 +560,10 @@ func HasAuthor() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, AuthorTable, AuthorColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAuthorStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -563,6 +572,7 @@ func HasAuthor() predicate.Post {
 func HasAuthorWith(preds ...predicate.User) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newAuthorStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -578,6 +588,10 @@ func HasReplyTo() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, ReplyToTable, ReplyToColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newReplyToStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -586,6 +600,7 @@ func HasReplyTo() predicate.Post {
 func HasReplyToWith(preds ...predicate.Post) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newReplyToStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -601,6 +616,10 @@ func HasReplies() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, RepliesTable, RepliesColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newRepliesStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -609,6 +628,7 @@ func HasReplies() predicate.Post {
 func HasRepliesWith(preds ...predicate.Post) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newRepliesStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -624,6 +644,10 @@ func HasHiddenBy() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, HiddenByTable, HiddenByColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newHiddenByStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -632,6 +656,7 @@ func HasHiddenBy() predicate.Post {
 func HasHiddenByWith(preds ...predicate.User) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newHiddenByStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -647,6 +672,10 @@ func HasMentions() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, MentionsTable, MentionsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMentionsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -655,6 +684,7 @@ func HasMentions() predicate.Post {
 func HasMentionsWith(preds ...predicate.User) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newMentionsStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -670,6 +700,10 @@ func HasReactions() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, ReactionsTable, ReactionsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Reaction"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newReactionsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -678,6 +712,7 @@ func HasReactions() predicate.Post {
 func HasReactionsWith(preds ...predicate.Reaction) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newReactionsStep()
+		preds := predicate.WithReadFilter(s, "Reaction", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -693,6 +728,10 @@ func HasFlags() predicate.Post {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, FlagsTable, FlagsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Flag"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFlagsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -701,6 +740,7 @@ func HasFlags() predicate.Post {
 func HasFlagsWith(preds ...predicate.Flag) predicate.Post {
 	return predicate.Post(func(s *sql.Selector) {
 		step := newFlagsStep()
+		preds := predicate.WithReadFilter(s, "Flag", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

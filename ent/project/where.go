@@ -408,6 +408,10 @@ func HasPartnership() predicate.Project {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, PartnershipTable, PartnershipColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPartnershipStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -416,6 +420,7 @@ func HasPartnership() predicate.Project {
 func HasPartnershipWith(preds ...predicate.Partnership) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := newPartnershipStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -431,6 +436,10 @@ func HasLeadMunicipality() predicate.Project {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, LeadMunicipalityTable, LeadMunicipalityColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newLeadMunicipalityStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -439,6 +448,7 @@ func HasLeadMunicipality() predicate.Project {
 func HasLeadMunicipalityWith(preds ...predicate.Municipality) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := newLeadMunicipalityStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -454,6 +464,10 @@ func HasFunders() predicate.Project {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, FundersTable, FundersPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Association"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFundersStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -462,6 +476,7 @@ func HasFunders() predicate.Project {
 func HasFundersWith(preds ...predicate.Association) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := newFundersStep()
+		preds := predicate.WithReadFilter(s, "Association", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -477,6 +492,10 @@ func HasNewsItems() predicate.Project {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "NewsItem"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newNewsItemsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -485,6 +504,7 @@ func HasNewsItems() predicate.Project {
 func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := newNewsItemsStep()
+		preds := predicate.WithReadFilter(s, "NewsItem", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -232,6 +232,10 @@ func HasPost() predicate.Reaction {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, PostTable, PostColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPostStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -240,6 +244,7 @@ func HasPost() predicate.Reaction {
 func HasPostWith(preds ...predicate.Post) predicate.Reaction {
 	return predicate.Reaction(func(s *sql.Selector) {
 		step := newPostStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -255,6 +260,10 @@ func HasUser() predicate.Reaction {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, UserTable, UserColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newUserStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -263,6 +272,7 @@ func HasUser() predicate.Reaction {
 func HasUserWith(preds ...predicate.User) predicate.Reaction {
 	return predicate.Reaction(func(s *sql.Selector) {
 		step := newUserStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -277,6 +277,10 @@ func HasCountry() predicate.Region {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, CountryTable, CountryColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Country"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newCountryStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -285,6 +289,7 @@ func HasCountry() predicate.Region {
 func HasCountryWith(preds ...predicate.Country) predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
 		step := newCountryStep()
+		preds := predicate.WithReadFilter(s, "Country", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -300,6 +305,10 @@ func HasMunicipalities() predicate.Region {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, MunicipalitiesTable, MunicipalitiesColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Municipality"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMunicipalitiesStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -308,6 +317,7 @@ func HasMunicipalities() predicate.Region {
 func HasMunicipalitiesWith(preds ...predicate.Municipality) predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {
 		step := newMunicipalitiesStep()
+		preds := predicate.WithReadFilter(s, "Municipality", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -39,8 +39,8 @@ func (Activity) Fields() []ent.Field {
 // Edges of the Activity.
 func (Activity) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("organiser", Association.Type).Ref("organised_activities").Field("organiser_id").Unique(),
-		edge.From("partnerships", Partnership.Type).Ref("activities").Annotations(entgql.RelayConnection()),
+		edge.From("organiser", Association.Type).Annotations(authz.TargetDecides).Ref("organised_activities").Field("organiser_id").Unique(),
+		edge.From("partnerships", Partnership.Type).Annotations(authz.SourceDecides).Ref("activities").Annotations(entgql.RelayConnection()),
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // APIKey is a long-lived credential of a user for scripts and integrations,
@@ -26,14 +28,14 @@ func (APIKey) Fields() []ent.Field {
 		field.Time("expires_at").Optional().Nillable(),
 		field.Time("revoked_at").Optional().Nillable(),
 		field.Time("last_used_at").Optional().Nillable(),
-		field.Int("user_id").Immutable(),
+		field.Int("user_id").Annotations(privateID).Immutable(),
 	}
 }
 
 // Edges of the APIKey.
 func (APIKey) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("user", User.Type).Ref("api_keys").Field("user_id").Unique().Required().Immutable(),
+		edge.From("user", User.Type).Annotations(authz.SourceDecides).Ref("api_keys").Field("user_id").Unique().Required().Immutable(),
 	}
 }
 

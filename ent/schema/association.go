@@ -33,13 +33,13 @@ func (Association) Fields() []ent.Field {
 // Edges of the Association.
 func (Association) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("country", Country.Type).Ref("associations").Field("country_id").Unique(),
-		edge.To("members", Municipality.Type).Annotations(entgql.RelayConnection()),
-		edge.To("facilitated_partnerships", Partnership.Type).Annotations(entgql.RelayConnection()),
-		edge.To("funded_projects", Project.Type).
+		edge.From("country", Country.Type).Annotations(authz.SourceDecides).Ref("associations").Field("country_id").Unique(),
+		edge.To("members", Municipality.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
+		edge.To("facilitated_partnerships", Partnership.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
+		edge.To("funded_projects", Project.Type).Annotations(authz.TargetDecides).
 			Comment("No hasFundedProjects filter: it would reveal concept projects; filter projects by funder instead.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
-		edge.To("organised_activities", Activity.Type).Annotations(entgql.RelayConnection()),
+		edge.To("organised_activities", Activity.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/bridgesoftrust/hub/internal/iso3166"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Country is a state identified by its ISO 3166-1 alpha-2 code.
@@ -31,11 +33,11 @@ func (Country) Edges() []ent.Edge {
 	return []ent.Edge{
 		// A region or municipality cannot exist without its country: the
 		// update input offers no way to detach them.
-		edge.To("regions", Region.Type).
+		edge.To("regions", Region.Type).Annotations(authz.TargetDecides).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("municipalities", Municipality.Type).
+		edge.To("municipalities", Municipality.Type).Annotations(authz.TargetDecides).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("associations", Association.Type).Annotations(entgql.RelayConnection()),
+		edge.To("associations", Association.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
 	}
 }
 

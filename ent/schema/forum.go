@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // The forum: categories hold topics, topics hold posts; users react to
@@ -23,6 +25,13 @@ var skipInputs = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutation
 
 // noProbe keeps an edge out of the where filters and mutation inputs.
 var noProbe = entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// privateID keeps the id field of an edge to rows that some viewers may not
+// read out of the GraphQL type and its filters: the edge itself shows the
+// row (or null) by the row's rules, while a raw id would name rows the
+// viewer may not see. Mutation inputs keep it. A test (internal/authz)
+// walks the schema for id fields of non-public types without it.
+var privateID = entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)
 
 // ForumCategory groups forum topics; its visibility says who reads them.
 type ForumCategory struct{ ent.Schema }
@@ -46,7 +55,7 @@ func (ForumCategory) Fields() []ent.Field {
 // Edges of the ForumCategory.
 func (ForumCategory) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("topics", Topic.Type).Annotations(entgql.RelayConnection(), skipInputs),
+		edge.To("topics", Topic.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection(), skipInputs),
 	}
 }
 
@@ -81,7 +90,7 @@ func (Topic) Fields() []ent.Field {
 		field.Time("last_activity_at").Default(time.Now).Comment("When the last visible post was written, kept by hooks.").
 			Annotations(entgql.OrderField("LAST_ACTIVITY_AT")),
 		field.Int("category_id"),
-		field.Int("author_id").Optional().Nillable().Immutable().
+		field.Int("author_id").Annotations(privateID).Optional().Nillable().Immutable().
 			Comment("Set to the signed-in user on creation; null in the API for callers who may not see users."),
 	}
 }
@@ -89,9 +98,9 @@ func (Topic) Fields() []ent.Field {
 // Edges of the Topic.
 func (Topic) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("category", ForumCategory.Type).Ref("topics").Field("category_id").Unique().Required(),
-		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("posts", Post.Type).
+		edge.From("category", ForumCategory.Type).Annotations(authz.SourceDecides, authz.VisibleWithSource).Ref("topics").Field("category_id").Unique().Required(),
+		edge.To("author", User.Type).Annotations(authz.SourceDecides).Field("author_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("posts", Post.Type).Annotations(authz.TargetDecides).
 			Comment("In the order they were written; the first is the topic's body. No filter here (it would probe hidden posts): filter the root posts by topicID.").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
@@ -130,9 +139,9 @@ func (Post) Fields() []ent.Field {
 		field.Time("hidden_at").Optional().Nillable().
 			Comment("When a moderator (or the author, deleting it) hid the post; hidden posts are shown to their author and the secretariat only."),
 		field.Int("topic_id").Immutable(),
-		field.Int("author_id").Optional().Nillable().Immutable().
+		field.Int("author_id").Annotations(privateID).Optional().Nillable().Immutable().
 			Comment("Set to the signed-in user on creation; null in the API for callers who may not see users."),
-		field.Int("reply_to_id").Optional().Nillable().Immutable().Comment("The post of the same topic this one answers."),
+		field.Int("reply_to_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The post of the same topic this one answers."),
 		field.Int("hidden_by_id").Optional().Nillable().Comment("The moderator who hid the post; kept out of the API (see the audit log).").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
@@ -141,14 +150,14 @@ func (Post) Fields() []ent.Field {
 // Edges of the Post.
 func (Post) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("topic", Topic.Type).Ref("posts").Field("topic_id").Unique().Required().Immutable(),
-		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("replies", Post.Type).Annotations(entgql.RelayConnection(), noProbe).
-			From("reply_to").Field("reply_to_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("hidden_by", User.Type).Field("hidden_by_id").Unique().Annotations(entgql.Skip(entgql.SkipAll)),
-		edge.To("mentions", User.Type).Comment("Users the body mentions by @handle, kept by a hook.").Annotations(noProbe),
-		edge.To("reactions", Reaction.Type).Annotations(entgql.RelayConnection(), skipInputs),
-		edge.To("flags", Flag.Type).Comment("Reports of the post: the secretariat sees all, users their own.").
+		edge.From("topic", Topic.Type).Annotations(authz.SourceDecides, authz.VisibleWithSource).Ref("posts").Field("topic_id").Unique().Required().Immutable(),
+		edge.To("author", User.Type).Annotations(authz.SourceDecides).Field("author_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("replies", Post.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection(), noProbe).
+			From("reply_to").Annotations(authz.SourceDecides).Field("reply_to_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("hidden_by", User.Type).Annotations(authz.SourceDecides).Field("hidden_by_id").Unique().Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("mentions", User.Type).Annotations(authz.SourceDecides).Comment("Users the body mentions by @handle, kept by a hook.").Annotations(noProbe),
+		edge.To("reactions", Reaction.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection(), skipInputs),
+		edge.To("flags", Flag.Type).Annotations(authz.TargetDecides).Comment("Reports of the post: the secretariat sees all, users their own.").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }
@@ -181,7 +190,7 @@ func (Reaction) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").Values("LIKE", "THANKS", "INSIGHTFUL", "SUPPORT").Immutable(),
 		field.Int("post_id").Immutable(),
-		field.Int("user_id").Optional().Nillable().Immutable().
+		field.Int("user_id").Annotations(privateID).Optional().Nillable().Immutable().
 			Comment("Set to the signed-in user; null in the API for callers who may not see users."),
 	}
 }
@@ -189,8 +198,8 @@ func (Reaction) Fields() []ent.Field {
 // Edges of the Reaction.
 func (Reaction) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("post", Post.Type).Ref("reactions").Field("post_id").Unique().Required().Immutable(),
-		edge.To("user", User.Type).Field("user_id").Unique().Immutable().Annotations(noProbe),
+		edge.From("post", Post.Type).Annotations(authz.SourceDecides, authz.VisibleWithSource).Ref("reactions").Field("post_id").Unique().Required().Immutable(),
+		edge.To("user", User.Type).Annotations(authz.SourceDecides).Field("user_id").Unique().Immutable().Annotations(noProbe),
 	}
 }
 
@@ -225,18 +234,19 @@ func (Flag) Fields() []ent.Field {
 		field.Enum("resolution").Values("HIDE", "RESTORE", "DISMISS").Optional().Nillable().
 			Comment("What the moderator did: hid the post, restored it, or dismissed the report."),
 		field.Time("resolved_at").Optional().Nillable(),
-		field.Int("post_id").Immutable(),
-		field.Int("reporter_id").Immutable(),
-		field.Int("resolved_by_id").Optional().Nillable(),
+		field.Int("post_id").Annotations(privateID).Immutable(),
+		field.Int("reporter_id").Annotations(privateID).Immutable(),
+		field.Int("resolved_by_id").Annotations(privateID).Optional().Nillable(),
 	}
 }
 
 // Edges of the Flag.
 func (Flag) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("post", Post.Type).Ref("flags").Field("post_id").Unique().Required().Immutable().Annotations(noProbe),
-		edge.To("reporter", User.Type).Field("reporter_id").Unique().Required().Immutable().Annotations(noProbe),
-		edge.To("resolved_by", User.Type).Field("resolved_by_id").Unique().Annotations(noProbe),
+		edge.From("post", Post.Type).Annotations(authz.SourceDecides).Ref("flags").Field("post_id").Unique().Required().Immutable().Annotations(noProbe),
+		edge.To("reporter", User.Type).Annotations(authz.SourceDecides).Field("reporter_id").Unique().Required().Immutable().Annotations(noProbe),
+		edge.To("resolved_by", User.Type).Annotations(authz.SourceDecides).Field("resolved_by_id").Unique().
+			Comment("Shown to the secretariat only (graph/forum.graphqls), not to the reporter.").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

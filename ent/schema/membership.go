@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Membership makes a user staff of exactly one municipality or association,
@@ -21,7 +23,7 @@ func (Membership) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("role").Values("ADMIN", "EDITOR", "MEMBER").Default("MEMBER").
 			Comment("ADMIN manages the organisation's staff and data, EDITOR its data, MEMBER reads."),
-		field.Int("user_id"),
+		field.Int("user_id").Annotations(privateID),
 		field.Int("municipality_id").Optional().Nillable(),
 		field.Int("association_id").Optional().Nillable(),
 	}
@@ -30,9 +32,9 @@ func (Membership) Fields() []ent.Field {
 // Edges of the Membership.
 func (Membership) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("user", User.Type).Ref("memberships").Field("user_id").Unique().Required(),
-		edge.To("municipality", Municipality.Type).Field("municipality_id").Unique(),
-		edge.To("association", Association.Type).Field("association_id").Unique(),
+		edge.From("user", User.Type).Annotations(authz.SourceDecides).Ref("memberships").Field("user_id").Unique().Required(),
+		edge.To("municipality", Municipality.Type).Annotations(authz.SourceDecides).Field("municipality_id").Unique(),
+		edge.To("association", Association.Type).Annotations(authz.SourceDecides).Field("association_id").Unique(),
 	}
 }
 

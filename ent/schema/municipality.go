@@ -41,18 +41,18 @@ func (Municipality) Fields() []ent.Field {
 // Edges of the Municipality.
 func (Municipality) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("country", Country.Type).Ref("municipalities").Field("country_id").Unique().Required(),
-		edge.From("region", Region.Type).Ref("municipalities").Field("region_id").Unique(),
-		edge.From("associations", Association.Type).Ref("members").Annotations(entgql.RelayConnection()),
-		edge.To("ua_partnerships", Partnership.Type).
+		edge.From("country", Country.Type).Annotations(authz.SourceDecides).Ref("municipalities").Field("country_id").Unique().Required(),
+		edge.From("region", Region.Type).Annotations(authz.SourceDecides).Ref("municipalities").Field("region_id").Unique(),
+		edge.From("associations", Association.Type).Annotations(authz.TargetDecides).Ref("members").Annotations(entgql.RelayConnection()),
+		edge.To("ua_partnerships", Partnership.Type).Annotations(authz.TargetDecides).
 			Comment("Partnerships in which this is the Ukrainian municipality.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("eu_partnerships", Partnership.Type).
+		edge.To("eu_partnerships", Partnership.Type).Annotations(authz.TargetDecides).
 			Comment("Partnerships in which this is the EU municipality.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("led_projects", Project.Type).Comment("Projects this municipality leads. No has-projects filter: it would reveal concept projects.").
+		edge.To("led_projects", Project.Type).Annotations(authz.TargetDecides).Comment("Projects this municipality leads. No has-projects filter: it would reveal concept projects.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.From("news_items", NewsItem.Type).Ref("municipalities").Comment("News items about it (drafts only for their authors and the secretariat).").
+		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("municipalities").Comment("News items about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // NewsItem is a story of the programme, written in Markdown. Drafts are
@@ -30,7 +32,7 @@ func (NewsItem) Fields() []ent.Field {
 			Comment("Set by publishNewsItem.").Annotations(entgql.OrderField("STATUS"), skipInputs),
 		field.Time("published_at").Optional().Nillable().Comment("When the item was first published.").
 			Annotations(entgql.OrderField("PUBLISHED_AT"), skipInputs),
-		field.Int("author_id").Optional().Nillable().Immutable().
+		field.Int("author_id").Annotations(privateID).Optional().Nillable().Immutable().
 			Comment("Set to the signed-in user on creation; null in the API for callers who may not see users.").
 			Annotations(skipInputs),
 	}
@@ -39,10 +41,10 @@ func (NewsItem) Fields() []ent.Field {
 // Edges of the NewsItem.
 func (NewsItem) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("author", User.Type).Field("author_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("municipalities", Municipality.Type).Annotations(entgql.RelayConnection()),
-		edge.To("partnerships", Partnership.Type).Annotations(entgql.RelayConnection()),
-		edge.To("projects", Project.Type).
+		edge.To("author", User.Type).Annotations(authz.SourceDecides).Field("author_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("municipalities", Municipality.Type).Annotations(authz.SourceDecides).Annotations(entgql.RelayConnection()),
+		edge.To("partnerships", Partnership.Type).Annotations(authz.SourceDecides).Annotations(entgql.RelayConnection()),
+		edge.To("projects", Project.Type).Annotations(authz.SourceDecides).
 			Comment("No has-projects filter: it would reveal concept projects.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 	}

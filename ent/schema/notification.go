@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Notification tells a user about an event: a reply to their topic or
@@ -24,22 +26,22 @@ func (Notification) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").Values("REPLY", "MENTION", "NEWS").Immutable().Annotations(entgql.OrderField("KIND")),
 		field.Time("read_at").Optional().Nillable(),
-		field.Int("recipient_id").Immutable(),
-		field.Int("actor_id").Optional().Nillable().Immutable().Comment("Who caused the event."),
-		field.Int("post_id").Optional().Nillable().Immutable().Comment("The subject of REPLY and MENTION."),
-		field.Int("topic_id").Optional().Nillable().Immutable().Comment("The topic of the post."),
-		field.Int("news_item_id").Optional().Nillable().Immutable().Comment("The subject of NEWS."),
+		field.Int("recipient_id").Annotations(privateID).Immutable(),
+		field.Int("actor_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("Who caused the event."),
+		field.Int("post_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of REPLY and MENTION."),
+		field.Int("topic_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The topic of the post."),
+		field.Int("news_item_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of NEWS."),
 	}
 }
 
 // Edges of the Notification.
 func (Notification) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("recipient", User.Type).Field("recipient_id").Unique().Required().Immutable().Annotations(noProbe),
-		edge.To("actor", User.Type).Field("actor_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("post", Post.Type).Field("post_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("topic", Topic.Type).Field("topic_id").Unique().Immutable().Annotations(noProbe),
-		edge.To("news_item", NewsItem.Type).Field("news_item_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("recipient", User.Type).Annotations(authz.SourceDecides).Field("recipient_id").Unique().Required().Immutable().Annotations(noProbe),
+		edge.To("actor", User.Type).Annotations(authz.SourceDecides).Field("actor_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("post", Post.Type).Annotations(authz.SourceDecides).Field("post_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("topic", Topic.Type).Annotations(authz.SourceDecides).Field("topic_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("news_item", NewsItem.Type).Annotations(authz.SourceDecides).Field("news_item_id").Unique().Immutable().Annotations(noProbe),
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Partnership pairs exactly one Ukrainian municipality with exactly one EU
@@ -34,18 +36,18 @@ func (Partnership) Fields() []ent.Field {
 // Edges of the Partnership.
 func (Partnership) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("ukrainian_municipality", Municipality.Type).Ref("ua_partnerships").
+		edge.From("ukrainian_municipality", Municipality.Type).Annotations(authz.SourceDecides).Ref("ua_partnerships").
 			Field("ukrainian_municipality_id").Unique().Required(),
-		edge.From("european_municipality", Municipality.Type).Ref("eu_partnerships").
+		edge.From("european_municipality", Municipality.Type).Annotations(authz.SourceDecides).Ref("eu_partnerships").
 			Field("european_municipality_id").Unique().Required(),
-		edge.From("phase", Phase.Type).Ref("partnerships").Field("phase_id").Unique().Required(),
-		edge.From("facilitators", Association.Type).Ref("facilitated_partnerships").
+		edge.From("phase", Phase.Type).Annotations(authz.SourceDecides).Ref("partnerships").Field("phase_id").Unique().Required(),
+		edge.From("facilitators", Association.Type).Annotations(authz.TargetDecides).Ref("facilitated_partnerships").
 			Comment("Associations that facilitate the partnership.").Annotations(entgql.RelayConnection()),
-		edge.To("projects", Project.Type).
+		edge.To("projects", Project.Type).Annotations(authz.TargetDecides).
 			Comment("No has-projects filter: it would reveal concept projects; filter projects instead.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("activities", Activity.Type).Annotations(entgql.RelayConnection()),
-		edge.From("news_items", NewsItem.Type).Ref("partnerships").Comment("News items about it (drafts only for their authors and the secretariat).").
+		edge.To("activities", Activity.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
+		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("partnerships").Comment("News items about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Phase is a phase of the programme (pilot, recovery, community hub...).
@@ -30,7 +32,7 @@ func (Phase) Fields() []ent.Field {
 // Edges of the Phase.
 func (Phase) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("partnerships", Partnership.Type).
+		edge.To("partnerships", Partnership.Type).Annotations(authz.TargetDecides).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/bridgesoftrust/hub/internal/sector"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Project is a joint project proposal of a partnership.
@@ -36,10 +38,10 @@ func (Project) Fields() []ent.Field {
 // Edges of the Project.
 func (Project) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("partnership", Partnership.Type).Ref("projects").Field("partnership_id").Unique().Required(),
-		edge.From("lead_municipality", Municipality.Type).Ref("led_projects").Field("lead_municipality_id").Unique(),
-		edge.From("funders", Association.Type).Ref("funded_projects").Annotations(entgql.RelayConnection()),
-		edge.From("news_items", NewsItem.Type).Ref("projects").Comment("News items about it (drafts only for their authors and the secretariat).").
+		edge.From("partnership", Partnership.Type).Annotations(authz.SourceDecides).Ref("projects").Field("partnership_id").Unique().Required(),
+		edge.From("lead_municipality", Municipality.Type).Annotations(authz.SourceDecides).Ref("led_projects").Field("lead_municipality_id").Unique(),
+		edge.From("funders", Association.Type).Annotations(authz.TargetDecides).Ref("funded_projects").Annotations(entgql.RelayConnection()),
+		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("projects").Comment("News items about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Region is an oblast of Ukraine or a first-level region of an EU country.
@@ -27,8 +29,8 @@ func (Region) Fields() []ent.Field {
 // Edges of the Region.
 func (Region) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("country", Country.Type).Ref("regions").Field("country_id").Unique().Required(),
-		edge.To("municipalities", Municipality.Type).Annotations(entgql.RelayConnection()),
+		edge.From("country", Country.Type).Annotations(authz.SourceDecides).Ref("regions").Field("country_id").Unique().Required(),
+		edge.To("municipalities", Municipality.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
 	}
 }
 

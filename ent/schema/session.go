@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // Session is a signed-in session. Only a hash of its bearer token is
@@ -23,14 +25,14 @@ func (Session) Fields() []ent.Field {
 		field.Time("expires_at"),
 		field.Time("last_used_at").Optional().Nillable(),
 		field.String("client_address").Optional().MaxLen(64),
-		field.Int("user_id").Immutable(),
+		field.Int("user_id").Annotations(privateID).Immutable(),
 	}
 }
 
 // Edges of the Session.
 func (Session) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("user", User.Type).Ref("sessions").Field("user_id").Unique().Required().Immutable(),
+		edge.From("user", User.Type).Annotations(authz.SourceDecides).Ref("sessions").Field("user_id").Unique().Required().Immutable(),
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
 // User is a person with an account: secretariat staff, analysts,
@@ -41,10 +43,10 @@ func (User) Fields() []ent.Field {
 // Edges of the User.
 func (User) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("memberships", Membership.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		edge.To("sessions", Session.Type).Annotations(entgql.Skip()),
-		edge.To("api_keys", APIKey.Type).Annotations(entgql.Skip()),
-		edge.From("mentioned_in", Post.Type).Ref("mentions").Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("memberships", Membership.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("sessions", Session.Type).Annotations(authz.TargetDecides).Annotations(entgql.Skip()),
+		edge.To("api_keys", APIKey.Type).Annotations(authz.TargetDecides).Annotations(entgql.Skip()),
+		edge.From("mentioned_in", Post.Type).Annotations(authz.TargetDecides).Ref("mentions").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

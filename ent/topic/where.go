@@ -412,6 +412,10 @@ func HasCategory() predicate.Topic {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, CategoryTable, CategoryColumn),
 		)
+		if rule := predicate.ReadFilter(s, "ForumCategory"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newCategoryStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -420,6 +424,7 @@ func HasCategory() predicate.Topic {
 func HasCategoryWith(preds ...predicate.ForumCategory) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
 		step := newCategoryStep()
+		preds := predicate.WithReadFilter(s, "ForumCategory", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -435,6 +440,10 @@ func HasAuthor() predicate.Topic {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, AuthorTable, AuthorColumn),
 		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAuthorStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -443,6 +452,7 @@ func HasAuthor() predicate.Topic {
 func HasAuthorWith(preds ...predicate.User) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
 		step := newAuthorStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -458,6 +468,10 @@ func HasPosts() predicate.Topic {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, PostsTable, PostsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPostsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -466,6 +480,7 @@ func HasPosts() predicate.Topic {
 func HasPostsWith(preds ...predicate.Post) predicate.Topic {
 	return predicate.Topic(func(s *sql.Selector) {
 		step := newPostsStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -557,6 +557,10 @@ func HasMemberships() predicate.User {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, MembershipsTable, MembershipsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Membership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMembershipsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -565,6 +569,7 @@ func HasMemberships() predicate.User {
 func HasMembershipsWith(preds ...predicate.Membership) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newMembershipsStep()
+		preds := predicate.WithReadFilter(s, "Membership", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -580,6 +585,10 @@ func HasSessions() predicate.User {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
 		)
+		if rule := predicate.ReadFilter(s, "Session"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newSessionsStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -588,6 +597,7 @@ func HasSessions() predicate.User {
 func HasSessionsWith(preds ...predicate.Session) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newSessionsStep()
+		preds := predicate.WithReadFilter(s, "Session", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -603,6 +613,10 @@ func HasAPIKeys() predicate.User {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, APIKeysTable, APIKeysColumn),
 		)
+		if rule := predicate.ReadFilter(s, "APIKey"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newAPIKeysStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -611,6 +625,7 @@ func HasAPIKeys() predicate.User {
 func HasAPIKeysWith(preds ...predicate.APIKey) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newAPIKeysStep()
+		preds := predicate.WithReadFilter(s, "APIKey", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)
@@ -626,6 +641,10 @@ func HasMentionedIn() predicate.User {
 			sqlgraph.From(Table, FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, MentionedInTable, MentionedInPrimaryKey...),
 		)
+		if rule := predicate.ReadFilter(s, "Post"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMentionedInStep(), rule)
+			return
+		}
 		sqlgraph.HasNeighbors(s, step)
 	})
 }
@@ -634,6 +653,7 @@ func HasMentionedIn() predicate.User {
 func HasMentionedInWith(preds ...predicate.Post) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newMentionedInStep()
+		preds := predicate.WithReadFilter(s, "Post", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

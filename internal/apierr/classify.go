@@ -32,6 +32,7 @@ var rules = []Rule{
 	authError,
 	throttled,
 	fieldError,
+	emptyFilter,
 	entValidationError,
 	notFoundError,
 	constraintError,
@@ -60,13 +61,23 @@ func asAPIError(_ context.Context, err error) *Error {
 }
 
 // fieldError reports validation.FieldError, raised by the Ent hooks.
-func fieldError(_ context.Context, err error) *Error {
+func fieldError(ctx context.Context, err error) *Error {
 	fe, ok := errors.AsType[*validation.FieldError](err)
 	if !ok {
 		return nil
 	}
-	name := GraphQLName(fe.Field)
+	name := inputName(ctx, GraphQLName(fe.Field))
 	return &Error{Code: BadUserInput, Field: name, Message: fmt.Sprintf("%s: %v", name, fe.Err), Err: err}
+}
+
+// emptyFilter reports a where input object with no condition (e.g.
+// hasTopicWith: [{}]), which entgql refuses.
+func emptyFilter(_ context.Context, err error) *Error {
+	if !strings.Contains(err.Error(), "ent: empty predicate ") {
+		return nil
+	}
+	return &Error{Code: BadUserInput, Field: "where",
+		Message: "a filter object has no condition; give one or leave the object out", Err: err}
 }
 
 // entValidationError reports Ent's own field and edge validation.

@@ -91,9 +91,10 @@ func AllowReads() privacy.QueryRule {
 }
 
 // WritePolicy is the common head of every mutation policy: anonymous
-// callers and read-only credentials are denied, the secretariat allowed.
+// callers and read-only credentials are denied, links to rows the viewer
+// may not see or change are denied (GuardEdges), the secretariat allowed.
 // Entity rules follow it, and DenyWrites ends it.
 func WritePolicy(rules ...privacy.MutationRule) privacy.MutationPolicy {
-	head := privacy.MutationPolicy{DenyAnonymousWrites(), DenyWithoutWriteScope(), AllowSecretariat()}
+	head := privacy.MutationPolicy{DenyAnonymousWrites(), DenyWithoutWriteScope(), GuardEdges(), AllowSecretariat()}
 	return append(append(head, rules...), DenyWrites())
 }

@@ -251,7 +251,7 @@ func AllowNewsEditors() privacy.MutationRule {
 // NotificationWritePolicy guards notifications: only the Hub's hooks
 // create them (in a system context); users mark their own read.
 func NotificationWritePolicy() privacy.MutationPolicy {
-	return privacy.MutationPolicy{DenyAnonymousWrites(), DenyWithoutWriteScope(), allowMarkOwnNotificationsRead(), DenyWrites()}
+	return privacy.MutationPolicy{DenyAnonymousWrites(), DenyWithoutWriteScope(), GuardEdges(), allowMarkOwnNotificationsRead(), DenyWrites()}
 }
 
 // allowMarkOwnNotificationsRead lets users set read_at on their own
