@@ -30,13 +30,8 @@ type hub struct {
 	svc   *auth.Service
 }
 
-// testConfig is the server configuration of these tests: the defaults,
-// with failed sign-ins slowed by a millisecond rather than 200.
-func testConfig() server.Config {
-	cfg := server.DefaultConfig()
-	cfg.Auth.Throttle.SlowStep = time.Millisecond
-	return cfg
-}
+// testConfig is the server configuration of these tests: the defaults.
+func testConfig() server.Config { return server.DefaultConfig() }
 
 // serve serves store over HTTP with cfg until the test ends.
 func serve(t *testing.T, store *db.Store, cfg server.Config) *hub {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/playground"
 
@@ -77,11 +78,21 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	if o.events == nil {
 		o.events = pubsub.NewBroker(pubsub.WithLogger(logger))
 	}
-	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger), events: o.events}
+	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
 	s.handler = s.routes(store, o)
 	return s
+}
+
+// authOptions returns the options of the authentication service for
+// store: on PostgreSQL, which several replicas may share, the sign-in
+// throttle counts in the store.
+func authOptions(store *db.Store) []auth.Option {
+	if store.Dialect == dialect.Postgres {
+		return []auth.Option{auth.SharedThrottle()}
+	}
+	return nil
 }
 
 // Subscribers returns the number of running subscriptions to an event
