@@ -15,6 +15,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -113,7 +114,8 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	if s.cfg.Explorer {
 		mux.Handle("GET /{$}", playground.Handler("Bridges of Trust Hub", "/graphql"))
 	}
-	return withRequest(s.logger, withSecurityHeaders(mux))
+	clients, _ := clientip.New(s.cfg.TrustedProxies) // checked by Validate
+	return withRequest(s.logger, clients, withSecurityHeaders(mux))
 }
 
 // newWebSocket returns the websocket transport for subscriptions, which
