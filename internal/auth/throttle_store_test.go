@@ -59,4 +59,3 @@ func TestStoreCounter(t *testing.T) {
 		t.Errorf("%d rows after a window, want only the new attempt's", n)
 	}
 }
-
