@@ -67,6 +67,7 @@ type config struct {
 	signIn      bool
 	attackers   int
 	victims     int
+	addresses   int
 	duration    time.Duration
 }
 
@@ -90,6 +91,7 @@ func parseFlags() config {
 	flag.BoolVar(&c.signIn, "signin-attack", false, "measure ordinary requests during a sign-in attack instead of subscriptions (see signin.go)")
 	flag.IntVar(&c.attackers, "attackers", 6, "sign-in attack mode: streams of wrong passwords, each from its own loopback address")
 	flag.IntVar(&c.victims, "victims", 100, "sign-in attack mode: e-mail addresses the attackers cycle through")
+	flag.IntVar(&c.addresses, "addresses", 1, "sign-in attack mode: loopback addresses each attacker cycles through (1 to 254)")
 	flag.DurationVar(&c.duration, "duration", 20*time.Second, "sign-in attack mode: how long the attack lasts")
 	flag.Parse()
 	return c
@@ -108,6 +110,9 @@ func main() {
 // run performs one measurement and prints its report.
 func run(ctx context.Context, cfg config) error {
 	if cfg.signIn {
+		if cfg.addresses < 1 || cfg.addresses > 254 || cfg.victims < 1 {
+			return errors.New("-addresses must be 1 to 254 and -victims positive")
+		}
 		return runSignInAttack(ctx, cfg)
 	}
 	if cfg.subscribers < 1 || cfg.posts < 1 || cfg.rate <= 0 {

@@ -15,9 +15,10 @@ import (
 )
 
 // The sign-in attack mode (-signin-attack) measures what a password-guessing
-// attack costs everyone else: -attackers streams send wrong passwords for -duration,
-// each stream from its own loopback address (127.0.1.1, 127.0.1.2, ...) and
-// cycling through -victims e-mail addresses, as fast as the server answers;
+// attack costs everyone else: -attackers streams send wrong passwords for
+// -duration, each stream from its own loopback addresses (-addresses of
+// them in turn: 127.0.1.x for the first stream, 127.0.2.x for the second...)
+// and cycling through -victims e-mail addresses, as fast as the server answers;
 // meanwhile one stream of ordinary requests, signed in as -email, alternates
 // a query (me) and a write (updateUser on the signed-in account's display
 // name). It prints the answers the attackers got and the latency of the
@@ -93,13 +94,16 @@ func runSignInAttack(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// attack sends wrong passwords from the loopback address 127.0.1.<i+1>
-// until ctx ends.
+// attack sends wrong passwords from the loopback addresses of stream i
+// (127.0.<i+1>.1 to 127.0.<i+1>.<-addresses>, in turn) until ctx ends.
 func attack(ctx context.Context, cfg config, i int, into *samples) {
-	api := newAPIFrom(cfg.url, &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(i+1))})
+	apis := make([]*api, cfg.addresses)
+	for j := range apis {
+		apis[j] = newAPIFrom(cfg.url, &net.TCPAddr{IP: net.IPv4(127, 0, byte(i+1), byte(j+1))})
+	}
 	for n := 0; ctx.Err() == nil; n++ {
 		email := fmt.Sprintf("victim%d@example.org", n%cfg.victims)
-		timed(ctx, api, into, loginQuery, map[string]any{"e": email, "p": fmt.Sprintf("guess %d of stream %d", n, i)})
+		timed(ctx, apis[n%len(apis)], into, loginQuery, map[string]any{"e": email, "p": fmt.Sprintf("guess %d of stream %d", n, i)})
 	}
 }
 

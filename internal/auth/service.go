@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -66,6 +67,8 @@ type Service struct {
 	now      func() time.Time
 	// verify checks a password against a hash (tests count its calls).
 	verify func(password, hash string) bool
+	// checks holds a token per password check running (see verifyPassword).
+	checks chan struct{}
 }
 
 // Option configures a Service.
@@ -82,7 +85,8 @@ func SharedThrottle() Option {
 
 // New returns a Service over client.
 func New(client *ent.Client, cfg Config, logger *slog.Logger, opts ...Option) *Service {
-	s := &Service{client: client, cfg: cfg, throttle: newMemoryCounter(cfg.Throttle.Window), logger: logger, now: time.Now, verify: VerifyPassword}
+	s := &Service{client: client, cfg: cfg, throttle: newMemoryCounter(cfg.Throttle.Window), logger: logger, now: time.Now, verify: VerifyPassword,
+		checks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -172,19 +176,41 @@ var errRefused = errors.New("sign-in refused")
 func (s *Service) checkPassword(ctx context.Context, email, password string) (*ent.User, error) {
 	u, err := s.db(ctx).User.Query().Where(user.Email(email)).Only(authz.SystemContext(ctx))
 	if ent.IsNotFound(err) {
-		s.verify(password, "") // same time as a real check
+		// Spend the same time as a real check.
+		if _, err := s.verifyPassword(ctx, password, ""); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: no such account", errRefused)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !s.verify(password, u.PasswordHash) {
+	ok, err := s.verifyPassword(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, fmt.Errorf("%w: wrong password", errRefused)
 	}
 	if u.Disabled {
 		return nil, fmt.Errorf("%w: %w", errRefused, ErrDisabledUser)
 	}
 	return u, nil
+}
+
+// verifyPassword checks password against hash, waiting (at most as long as
+// ctx allows) while half the processors run other checks: argon2id takes
+// tens of milliseconds of a processor and 19 MiB each, so that checks
+// without a bound, under an attack from many addresses, would take every
+// processor (and memory) from the other requests.
+func (s *Service) verifyPassword(ctx context.Context, password, hash string) (bool, error) {
+	select {
+	case s.checks <- struct{}{}:
+		defer func() { <-s.checks }()
+		return s.verify(password, hash), nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // openSession stores a new session of u and returns its token.

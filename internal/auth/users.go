@@ -93,7 +93,11 @@ func (s *Service) ChangePassword(ctx context.Context, current, password string) 
 	if _, err := s.beginAttempt(ctx, limit{key, s.cfg.Throttle.PerAccount}); err != nil {
 		return err
 	}
-	if !s.verify(current, u.PasswordHash) {
+	ok, err := s.verifyPassword(ctx, current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return validation.Errorf("current_password", "is wrong")
 	}
 	s.keepCount(ctx, s.throttle.forget(ctx, key))
