@@ -22,6 +22,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
@@ -58,6 +59,8 @@ type Client struct {
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
 	ForumCategory *ForumCategoryClient
+	// LoginFailure is the client for interacting with the LoginFailure builders.
+	LoginFailure *LoginFailureClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Municipality is the client for interacting with the Municipality builders.
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.Country = NewCountryClient(c.config)
 	c.Flag = NewFlagClient(c.config)
 	c.ForumCategory = NewForumCategoryClient(c.config)
+	c.LoginFailure = NewLoginFailureClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Municipality = NewMunicipalityClient(c.config)
 	c.NewsItem = NewNewsItemClient(c.config)
@@ -214,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Country:       NewCountryClient(cfg),
 		Flag:          NewFlagClient(cfg),
 		ForumCategory: NewForumCategoryClient(cfg),
+		LoginFailure:  NewLoginFailureClient(cfg),
 		Membership:    NewMembershipClient(cfg),
 		Municipality:  NewMunicipalityClient(cfg),
 		NewsItem:      NewNewsItemClient(cfg),
@@ -253,6 +258,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Country:       NewCountryClient(cfg),
 		Flag:          NewFlagClient(cfg),
 		ForumCategory: NewForumCategoryClient(cfg),
+		LoginFailure:  NewLoginFailureClient(cfg),
 		Membership:    NewMembershipClient(cfg),
 		Municipality:  NewMunicipalityClient(cfg),
 		NewsItem:      NewNewsItemClient(cfg),
@@ -296,9 +302,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.Membership, c.Municipality, c.NewsItem, c.Notification,
-		c.Partnership, c.Phase, c.Post, c.Project, c.Reaction, c.Region, c.Session,
-		c.Topic, c.User,
+		c.ForumCategory, c.LoginFailure, c.Membership, c.Municipality, c.NewsItem,
+		c.Notification, c.Partnership, c.Phase, c.Post, c.Project, c.Reaction,
+		c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -309,9 +315,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.Membership, c.Municipality, c.NewsItem, c.Notification,
-		c.Partnership, c.Phase, c.Post, c.Project, c.Reaction, c.Region, c.Session,
-		c.Topic, c.User,
+		c.ForumCategory, c.LoginFailure, c.Membership, c.Municipality, c.NewsItem,
+		c.Notification, c.Partnership, c.Phase, c.Post, c.Project, c.Reaction,
+		c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -334,6 +340,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Flag.mutate(ctx, m)
 	case *ForumCategoryMutation:
 		return c.ForumCategory.mutate(ctx, m)
+	case *LoginFailureMutation:
+		return c.LoginFailure.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *MunicipalityMutation:
@@ -1540,6 +1548,140 @@ func (c *ForumCategoryClient) mutate(ctx context.Context, m *ForumCategoryMutati
 		return (&ForumCategoryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ForumCategory mutation op: %q", m.Op())
+	}
+}
+
+// LoginFailureClient is a client for the LoginFailure schema.
+type LoginFailureClient struct {
+	config
+}
+
+// NewLoginFailureClient returns a client for the LoginFailure from the given config.
+func NewLoginFailureClient(c config) *LoginFailureClient {
+	return &LoginFailureClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginfailure.Hooks(f(g(h())))`.
+func (c *LoginFailureClient) Use(hooks ...Hook) {
+	c.hooks.LoginFailure = append(c.hooks.LoginFailure, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginfailure.Intercept(f(g(h())))`.
+func (c *LoginFailureClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginFailure = append(c.inters.LoginFailure, interceptors...)
+}
+
+// Create returns a builder for creating a LoginFailure entity.
+func (c *LoginFailureClient) Create() *LoginFailureCreate {
+	mutation := newLoginFailureMutation(c.config, OpCreate)
+	return &LoginFailureCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginFailure entities.
+func (c *LoginFailureClient) CreateBulk(builders ...*LoginFailureCreate) *LoginFailureCreateBulk {
+	return &LoginFailureCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginFailureClient) MapCreateBulk(slice any, setFunc func(*LoginFailureCreate, int)) *LoginFailureCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginFailureCreateBulk{err: fmt.Errorf("calling to LoginFailureClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginFailureCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginFailureCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginFailure.
+func (c *LoginFailureClient) Update() *LoginFailureUpdate {
+	mutation := newLoginFailureMutation(c.config, OpUpdate)
+	return &LoginFailureUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginFailureClient) UpdateOne(_m *LoginFailure) *LoginFailureUpdateOne {
+	mutation := newLoginFailureMutation(c.config, OpUpdateOne, withLoginFailure(_m))
+	return &LoginFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginFailureClient) UpdateOneID(id int) *LoginFailureUpdateOne {
+	mutation := newLoginFailureMutation(c.config, OpUpdateOne, withLoginFailureID(id))
+	return &LoginFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginFailure.
+func (c *LoginFailureClient) Delete() *LoginFailureDelete {
+	mutation := newLoginFailureMutation(c.config, OpDelete)
+	return &LoginFailureDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginFailureClient) DeleteOne(_m *LoginFailure) *LoginFailureDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginFailureClient) DeleteOneID(id int) *LoginFailureDeleteOne {
+	builder := c.Delete().Where(loginfailure.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginFailureDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginFailure.
+func (c *LoginFailureClient) Query() *LoginFailureQuery {
+	return &LoginFailureQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginFailure},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginFailure entity by its id.
+func (c *LoginFailureClient) Get(ctx context.Context, id int) (*LoginFailure, error) {
+	return c.Query().Where(loginfailure.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginFailureClient) GetX(ctx context.Context, id int) *LoginFailure {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LoginFailureClient) Hooks() []Hook {
+	hooks := c.hooks.LoginFailure
+	return append(hooks[:len(hooks):len(hooks)], loginfailure.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginFailureClient) Interceptors() []Interceptor {
+	return c.inters.LoginFailure
+}
+
+func (c *LoginFailureClient) mutate(ctx context.Context, m *LoginFailureMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginFailureCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginFailureUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginFailureDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginFailure mutation op: %q", m.Op())
 	}
 }
 
@@ -4105,13 +4247,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		Membership, Municipality, NewsItem, Notification, Partnership, Phase, Post,
-		Project, Reaction, Region, Session, Topic, User []ent.Hook
+		LoginFailure, Membership, Municipality, NewsItem, Notification, Partnership,
+		Phase, Post, Project, Reaction, Region, Session, Topic, User []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		Membership, Municipality, NewsItem, Notification, Partnership, Phase, Post,
-		Project, Reaction, Region, Session, Topic, User []ent.Interceptor
+		LoginFailure, Membership, Municipality, NewsItem, Notification, Partnership,
+		Phase, Post, Project, Reaction, Region, Session, Topic, User []ent.Interceptor
 	}
 )
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
@@ -73,6 +74,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 	"ForumCategory": {
 		"topics": {Target: "Topic", Unique: false, Input: "topicIDs", Attach: "TARGET"},
 	},
+	"LoginFailure": {},
 	"Membership": {
 		"user":         {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
 		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
@@ -173,6 +175,8 @@ func (c *Client) VisibleIDs(ctx context.Context, typ string, ids []int) ([]int, 
 		return c.Flag.Query().Where(flag.IDIn(ids...)).IDs(ctx)
 	case "ForumCategory":
 		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).IDs(ctx)
+	case "LoginFailure":
+		return c.LoginFailure.Query().Where(loginfailure.IDIn(ids...)).IDs(ctx)
 	case "Membership":
 		return c.Membership.Query().Where(membership.IDIn(ids...)).IDs(ctx)
 	case "Municipality":
@@ -220,6 +224,8 @@ func (c *Client) TypeIDs(ctx context.Context, typ string) ([]int, error) {
 		return c.Flag.Query().IDs(ctx)
 	case "ForumCategory":
 		return c.ForumCategory.Query().IDs(ctx)
+	case "LoginFailure":
+		return c.LoginFailure.Query().IDs(ctx)
 	case "Membership":
 		return c.Membership.Query().IDs(ctx)
 	case "Municipality":
@@ -411,6 +417,8 @@ func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {
 		return c.Flag.UpdateOneID(id).Mutation(), nil
 	case "ForumCategory":
 		return c.ForumCategory.UpdateOneID(id).Mutation(), nil
+	case "LoginFailure":
+		return c.LoginFailure.UpdateOneID(id).Mutation(), nil
 	case "Membership":
 		return c.Membership.UpdateOneID(id).Mutation(), nil
 	case "Municipality":
@@ -997,6 +1005,8 @@ func MutationPolicy(typ string) Policy {
 		return flag.Policy
 	case "ForumCategory":
 		return forumcategory.Policy
+	case "LoginFailure":
+		return loginfailure.Policy
 	case "Membership":
 		return membership.Policy
 	case "Municipality":
@@ -1086,6 +1096,12 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 		q := c.ForumCategory.Query()
 		if err := forumcategory.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(forumcategory.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "LoginFailure":
+		q := c.LoginFailure.Query()
+		if err := loginfailure.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(loginfailure.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "Membership":

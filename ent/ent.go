@@ -19,6 +19,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
@@ -99,6 +100,7 @@ func checkColumn(t, c string) error {
 			country.Table:       country.ValidColumn,
 			flag.Table:          flag.ValidColumn,
 			forumcategory.Table: forumcategory.ValidColumn,
+			loginfailure.Table:  loginfailure.ValidColumn,
 			membership.Table:    membership.ValidColumn,
 			municipality.Table:  municipality.ValidColumn,
 			newsitem.Table:      newsitem.ValidColumn,

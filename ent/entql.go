@@ -10,6 +10,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
@@ -33,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -186,6 +187,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   loginfailure.Table,
+			Columns: loginfailure.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: loginfailure.FieldID,
+			},
+		},
+		Type: "LoginFailure",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			loginfailure.FieldKey:     {Type: field.TypeString, Column: loginfailure.FieldKey},
+			loginfailure.FieldAttempt: {Type: field.TypeInt64, Column: loginfailure.FieldAttempt},
+			loginfailure.FieldAt:      {Type: field.TypeTime, Column: loginfailure.FieldAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -203,7 +220,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldAssociationID:  {Type: field.TypeInt, Column: membership.FieldAssociationID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   municipality.Table,
 			Columns: municipality.Columns,
@@ -231,7 +248,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			municipality.FieldRegionID:         {Type: field.TypeInt, Column: municipality.FieldRegionID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   newsitem.Table,
 			Columns: newsitem.Columns,
@@ -254,7 +271,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			newsitem.FieldAuthorID:    {Type: field.TypeInt, Column: newsitem.FieldAuthorID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -276,7 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldNewsItemID:  {Type: field.TypeInt, Column: notification.FieldNewsItemID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -299,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldPhaseID:                 {Type: field.TypeInt, Column: partnership.FieldPhaseID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phase.Table,
 			Columns: phase.Columns,
@@ -319,7 +336,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phase.FieldEndDate:     {Type: field.TypeTime, Column: phase.FieldEndDate},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -342,7 +359,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldHiddenByID: {Type: field.TypeInt, Column: post.FieldHiddenByID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -365,7 +382,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldLeadMunicipalityID: {Type: field.TypeInt, Column: project.FieldLeadMunicipalityID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -383,7 +400,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -402,7 +419,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -422,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -445,7 +462,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -2054,6 +2071,61 @@ func (f *ForumCategoryFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LoginFailureQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LoginFailureQuery builder.
+func (_q *LoginFailureQuery) Filter() *LoginFailureFilter {
+	return &LoginFailureFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LoginFailureMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LoginFailureMutation builder.
+func (m *LoginFailureMutation) Filter() *LoginFailureFilter {
+	return &LoginFailureFilter{config: m.config, predicateAdder: m}
+}
+
+// LoginFailureFilter provides a generic filtering capability at runtime for LoginFailureQuery.
+type LoginFailureFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LoginFailureFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LoginFailureFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(loginfailure.FieldID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *LoginFailureFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(loginfailure.FieldKey))
+}
+
+// WhereAttempt applies the entql int64 predicate on the attempt field.
+func (f *LoginFailureFilter) WhereAttempt(p entql.Int64P) {
+	f.Where(p.Field(loginfailure.FieldAttempt))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *LoginFailureFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(loginfailure.FieldAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2082,7 +2154,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2194,7 +2266,7 @@ type MunicipalityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MunicipalityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2407,7 +2479,7 @@ type NewsItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NewsItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2553,7 +2625,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2708,7 +2780,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2896,7 +2968,7 @@ type PhaseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhaseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2985,7 +3057,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3187,7 +3259,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3333,7 +3405,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3426,7 +3498,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3524,7 +3596,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3613,7 +3685,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3745,7 +3817,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

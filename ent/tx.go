@@ -28,6 +28,8 @@ type Tx struct {
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
 	ForumCategory *ForumCategoryClient
+	// LoginFailure is the client for interacting with the LoginFailure builders.
+	LoginFailure *LoginFailureClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Municipality is the client for interacting with the Municipality builders.
@@ -192,6 +194,7 @@ func (tx *Tx) init() {
 	tx.Country = NewCountryClient(tx.config)
 	tx.Flag = NewFlagClient(tx.config)
 	tx.ForumCategory = NewForumCategoryClient(tx.config)
+	tx.LoginFailure = NewLoginFailureClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
 	tx.NewsItem = NewNewsItemClient(tx.config)

@@ -46,6 +46,8 @@ type ServeCmd struct {
 	LoginLimit   int           `name:"login-failures-per-account" env:"HUB_LOGIN_FAILURES_PER_ACCOUNT" default:"10" help:"Failed sign-ins per account and minute before further attempts are refused."`
 	AddressLimit int           `name:"login-failures-per-address" env:"HUB_LOGIN_FAILURES_PER_ADDRESS" default:"50" help:"Failed sign-ins per client address and minute before further attempts are refused."`
 
+	TrustedProxies []string `name:"trusted-proxies" env:"HUB_TRUSTED_PROXIES" sep:"," help:"Addresses and CIDR ranges of the reverse proxies in front of the Hub, comma-separated: requests from them are taken to come from the rightmost untrusted address of X-Forwarded-For (or Forwarded). Default: none; the client is the socket's peer."`
+
 	WSAllowedOrigins []string      `name:"ws-allowed-origins" env:"HUB_WS_ALLOWED_ORIGINS" sep:"," help:"Origins (besides the Hub's own) allowed to open websockets, comma-separated; * allows any."`
 	WSInitTimeout    time.Duration `name:"ws-init-timeout" env:"HUB_WS_INIT_TIMEOUT" default:"10s" help:"Time a websocket may take to send connection_init (else closed with 4408)."`
 	WSMaxMessage     int64         `name:"ws-max-message-bytes" env:"HUB_WS_MAX_MESSAGE_BYTES" default:"65536" help:"Largest websocket message accepted (else closed with 1009)."`
@@ -128,7 +130,8 @@ func (c *ServeCmd) config() server.Config {
 			MaxOperations:  c.WSMaxOperations,
 			SendBuffer:     c.WSSendBuffer,
 		},
-		Explorer: c.Explorer,
+		Explorer:       c.Explorer,
+		TrustedProxies: c.TrustedProxies,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -19,11 +20,17 @@ type api struct {
 	http     *http.Client
 }
 
-func newAPI(base string) *api {
+func newAPI(base string) *api { return newAPIFrom(base, nil) }
+
+// newAPIFrom returns an api whose connections leave from the local
+// address (any 127.x.y.z on Linux, to look like another client), or from
+// any address when local is nil.
+func newAPIFrom(base string, local net.Addr) *api {
+	dialer := &net.Dialer{LocalAddr: local}
 	return &api{
 		endpoint: strings.TrimRight(base, "/") + "/graphql",
 		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-			MaxIdleConnsPerHost: 16,
+			MaxIdleConnsPerHost: 16, DialContext: dialer.DialContext,
 		}},
 	}
 }
@@ -33,15 +40,34 @@ func (a *api) wsURL() string {
 	return "ws" + strings.TrimPrefix(a.endpoint, "http")
 }
 
-// do sends query with vars and decodes the data into out.
-func (a *api) do(ctx context.Context, query string, vars map[string]any, out any) error {
+// response is a GraphQL response with the error codes.
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string `json:"message"`
+		Extensions struct {
+			Code string `json:"code"`
+		} `json:"extensions"`
+	} `json:"errors"`
+}
+
+// code is the first error's extensions.code, or "" without errors.
+func (r *response) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	return r.Errors[0].Extensions.Code
+}
+
+// send sends query with vars and decodes the response.
+func (a *api) send(ctx context.Context, query string, vars map[string]any) (*response, error) {
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.endpoint, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if a.token != "" {
@@ -49,21 +75,25 @@ func (a *api) do(ctx context.Context, query string, vars map[string]any, out any
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []struct {
-			Message string `json:"message"`
-		} `json:"errors"`
-	}
+	var r response
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+		return nil, fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	}
+	return &r, nil
+}
+
+// do sends query with vars and decodes the data into out.
+func (a *api) do(ctx context.Context, query string, vars map[string]any, out any) error {
+	r, err := a.send(ctx, query, vars)
+	if err != nil {
+		return err
 	}
 	if len(r.Errors) > 0 {
 		return errors.New(r.Errors[0].Message)

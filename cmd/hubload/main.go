@@ -27,6 +27,10 @@
 // subscribers use the same credentials, or none with -anonymous, or those
 // of -users accounts created for the run, in turn. See
 // docs/realtime.md for the method and the numbers measured.
+//
+// With -signin-attack it measures instead what a password-guessing attack
+// costs other requests (see signin.go and the README's performance
+// section).
 package main
 
 import (
@@ -60,6 +64,11 @@ type config struct {
 	settle      time.Duration
 	drain       time.Duration
 	cpuProfile  string
+	signIn      bool
+	attackers   int
+	victims     int
+	addresses   int
+	duration    time.Duration
 }
 
 func parseFlags() config {
@@ -79,6 +88,11 @@ func parseFlags() config {
 	flag.DurationVar(&c.settle, "settle", 10*time.Second, "wait before each reading of the server's memory (before and after opening the connections)")
 	flag.DurationVar(&c.drain, "drain", 30*time.Second, "longest wait for deliveries after the last post")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this tool during the posts to this file")
+	flag.BoolVar(&c.signIn, "signin-attack", false, "measure ordinary requests during a sign-in attack instead of subscriptions (see signin.go)")
+	flag.IntVar(&c.attackers, "attackers", 6, "sign-in attack mode: streams of wrong passwords, each from its own loopback address")
+	flag.IntVar(&c.victims, "victims", 100, "sign-in attack mode: e-mail addresses the attackers cycle through")
+	flag.IntVar(&c.addresses, "addresses", 1, "sign-in attack mode: loopback addresses each attacker cycles through (1 to 254)")
+	flag.DurationVar(&c.duration, "duration", 20*time.Second, "sign-in attack mode: how long the attack lasts")
 	flag.Parse()
 	return c
 }
@@ -95,6 +109,12 @@ func main() {
 
 // run performs one measurement and prints its report.
 func run(ctx context.Context, cfg config) error {
+	if cfg.signIn {
+		if cfg.addresses < 1 || cfg.addresses > 254 || cfg.victims < 1 {
+			return errors.New("-addresses must be 1 to 254 and -victims positive")
+		}
+		return runSignInAttack(ctx, cfg)
+	}
 	if cfg.subscribers < 1 || cfg.posts < 1 || cfg.rate <= 0 {
 		return errors.New("-subscribers, -posts and -rate must be positive")
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
@@ -274,6 +275,33 @@ func (f TraverseForumCategory) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ForumCategoryQuery", q)
+}
+
+// The LoginFailureFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LoginFailureFunc func(context.Context, *ent.LoginFailureQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LoginFailureFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LoginFailureQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LoginFailureQuery", q)
+}
+
+// The TraverseLoginFailure type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLoginFailure func(context.Context, *ent.LoginFailureQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLoginFailure) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLoginFailure) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoginFailureQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LoginFailureQuery", q)
 }
 
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -644,6 +672,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.FlagQuery, predicate.Flag, flag.OrderOption]{typ: ent.TypeFlag, tq: q}, nil
 	case *ent.ForumCategoryQuery:
 		return &query[*ent.ForumCategoryQuery, predicate.ForumCategory, forumcategory.OrderOption]{typ: ent.TypeForumCategory, tq: q}, nil
+	case *ent.LoginFailureQuery:
+		return &query[*ent.LoginFailureQuery, predicate.LoginFailure, loginfailure.OrderOption]{typ: ent.TypeLoginFailure, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.MunicipalityQuery:

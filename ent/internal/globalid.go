@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activities\":0,\"api_keys\":34359738368,\"associations\":4294967296,\"audit_logs\":38654705664,\"countries\":8589934592,\"flags\":55834574848,\"forum_categories\":60129542144,\"memberships\":42949672960,\"municipalities\":12884901888,\"news_items\":64424509440,\"notifications\":68719476736,\"partnerships\":17179869184,\"phases\":21474836480,\"posts\":73014444032,\"projects\":25769803776,\"reactions\":77309411328,\"regions\":30064771072,\"sessions\":47244640256,\"topics\":81604378624,\"users\":51539607552}"
+const IncrementStarts = "{\"activities\":0,\"api_keys\":34359738368,\"associations\":4294967296,\"audit_logs\":38654705664,\"countries\":8589934592,\"flags\":55834574848,\"forum_categories\":60129542144,\"login_failures\":85899345920,\"memberships\":42949672960,\"municipalities\":12884901888,\"news_items\":64424509440,\"notifications\":68719476736,\"partnerships\":17179869184,\"phases\":21474836480,\"posts\":73014444032,\"projects\":25769803776,\"reactions\":77309411328,\"regions\":30064771072,\"sessions\":47244640256,\"topics\":81604378624,\"users\":51539607552}"

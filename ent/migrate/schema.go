@@ -252,6 +252,31 @@ var (
 		Columns:    ForumCategoriesColumns,
 		PrimaryKey: []*schema.Column{ForumCategoriesColumns[0]},
 	}
+	// LoginFailuresColumns holds the columns for the "login_failures" table.
+	LoginFailuresColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString, Size: 400},
+		{Name: "attempt", Type: field.TypeInt64},
+		{Name: "at", Type: field.TypeTime},
+	}
+	// LoginFailuresTable holds the schema information for the "login_failures" table.
+	LoginFailuresTable = &schema.Table{
+		Name:       "login_failures",
+		Columns:    LoginFailuresColumns,
+		PrimaryKey: []*schema.Column{LoginFailuresColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "loginfailure_key_at",
+				Unique:  false,
+				Columns: []*schema.Column{LoginFailuresColumns[1], LoginFailuresColumns[3]},
+			},
+			{
+				Name:    "loginfailure_at",
+				Unique:  false,
+				Columns: []*schema.Column{LoginFailuresColumns[3]},
+			},
+		},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1062,6 +1087,7 @@ var (
 		CountriesTable,
 		FlagsTable,
 		ForumCategoriesTable,
+		LoginFailuresTable,
 		MembershipsTable,
 		MunicipalitiesTable,
 		NewsItemsTable,
@@ -1113,6 +1139,9 @@ func init() {
 	}
 	ForumCategoriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	LoginFailuresTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	MembershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	MembershipsTable.ForeignKeys[1].RefTable = AssociationsTable

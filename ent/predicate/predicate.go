@@ -27,6 +27,9 @@ type Flag func(*sql.Selector)
 // ForumCategory is the predicate function for forumcategory builders.
 type ForumCategory func(*sql.Selector)
 
+// LoginFailure is the predicate function for loginfailure builders.
+type LoginFailure func(*sql.Selector)
+
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 

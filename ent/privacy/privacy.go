@@ -279,6 +279,30 @@ func (f ForumCategoryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ForumCategoryMutation", m)
 }
 
+// The LoginFailureQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LoginFailureQueryRuleFunc func(context.Context, *ent.LoginFailureQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LoginFailureQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoginFailureQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LoginFailureQuery", q)
+}
+
+// The LoginFailureMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LoginFailureMutationRuleFunc func(context.Context, *ent.LoginFailureMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LoginFailureMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LoginFailureMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoginFailureMutation", m)
+}
+
 // The MembershipQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MembershipQueryRuleFunc func(context.Context, *ent.MembershipQuery) error
@@ -640,6 +664,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ForumCategoryQuery:
 		return q.Filter(), nil
+	case *ent.LoginFailureQuery:
+		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
 	case *ent.MunicipalityQuery:
@@ -686,6 +712,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.FlagMutation:
 		return m.Filter(), nil
 	case *ent.ForumCategoryMutation:
+		return m.Filter(), nil
+	case *ent.LoginFailureMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil

@@ -13,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
@@ -449,6 +450,21 @@ func init() {
 	forumcategoryDescDescription := forumcategoryFields[2].Descriptor()
 	// forumcategory.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	forumcategory.DescriptionValidator = forumcategoryDescDescription.Validators[0].(func(string) error)
+	loginfailure.Policy = privacy.NewPolicies(schema.LoginFailure{})
+	loginfailure.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loginfailure.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loginfailureFields := schema.LoginFailure{}.Fields()
+	_ = loginfailureFields
+	// loginfailureDescKey is the schema descriptor for key field.
+	loginfailureDescKey := loginfailureFields[0].Descriptor()
+	// loginfailure.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	loginfailure.KeyValidator = loginfailureDescKey.Validators[0].(func(string) error)
 	membershipMixin := schema.Membership{}.Mixin()
 	membership.Policy = privacy.NewPolicies(schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {

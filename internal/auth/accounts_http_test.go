@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/bridgesoftrust/hub/ent/user"
@@ -12,19 +13,56 @@ import (
 
 const changePassword = `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`
 
-// TestChangePassword changes a password: the old one stops working, the
-// new one works, the other sessions end and the current one goes on.
+// TestChangePassword changes a password: a wrong current password changes
+// nothing; then the old one stops working, the new one works, the other
+// sessions end and the user's API keys are revoked (as with `hub user
+// set-password`), while the current session goes on.
 func TestChangePassword(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		h := serve(t, store, testConfig())
 		h.user(t, "bo", user.RoleNONE)
 		current, other := h.session(t, "bo"), h.session(t, "bo")
+		key := bearer(h.newKey(t, current, "read").Secret)
 		const next = "bo chose a brand new passphrase"
+		wantCode(t, "a wrong current password", h.post(t, changePassword, map[string]any{"c": "not the password", "n": next}, current), "BAD_USER_INPUT")
+		h.post(t, `{ me { id } }`, nil, key).NoErrors(t)
+		h.post(t, `{ me { id } }`, nil, other).NoErrors(t)
+
 		h.post(t, changePassword, map[string]any{"c": password, "n": next}, current).NoErrors(t)
 		wantCode(t, "the other session", h.post(t, `{ me { id } }`, nil, other), "UNAUTHENTICATED")
-		h.post(t, `{ me { id } }`, nil, current).NoErrors(t)
+		wantCode(t, "the API key", h.post(t, `{ me { id } }`, nil, key), "UNAUTHENTICATED")
+		resp := h.post(t, `{ me { apiKeys { revokedAt } } }`, nil, current)
+		resp.NoErrors(t)
+		if !strings.Contains(string(resp.Data), `"revokedAt":"`) {
+			t.Errorf("the key after the change: %s, want it revoked", resp.Data)
+		}
 		wantCode(t, "login with the old password", h.login(t, "bo", password), "UNAUTHENTICATED")
 		h.login(t, "bo", next).NoErrors(t)
+	})
+}
+
+// TestPasswordMutationsStandAlone mixes login or changePassword with
+// another field in one mutation: refused with BAD_USER_INPUT (they run
+// outside the transaction the others need), and nothing runs.
+func TestPasswordMutationsStandAlone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := serve(t, store, testConfig())
+		h.user(t, "di", user.RoleNONE)
+		header := h.session(t, "di")
+		mixed := map[string]string{
+			"login and logout": `mutation { login(input: {email: "di@example.org", password: "` + password + `"}) { token } logout }`,
+			"changePassword through a fragment, and logout": `mutation { ...change logout }
+fragment change on Mutation { changePassword(currentPassword: "` + password + `", newPassword: "another fine passphrase") }`,
+		}
+		for what, query := range mixed {
+			wantCode(t, what, h.post(t, query, nil, header), "BAD_USER_INPUT")
+		}
+		h.post(t, `{ me { id } }`, nil, header).NoErrors(t)
+		if n := store.Client.Session.Query().CountX(sys()); n != 1 {
+			t.Errorf("%d sessions, want the one signed in before", n)
+		}
+		resp := h.post(t, `mutation { a: login(input: {email: "di@example.org", password: "`+password+`"}) { token } __typename }`, nil, nil)
+		resp.NoErrors(t)
 	})
 }
 

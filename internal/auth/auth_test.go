@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"entgo.io/ent/dialect"
 	"errors"
 	"io"
 	"log/slog"
@@ -20,12 +21,18 @@ import (
 
 const goodPassword = "correct horse battery staple"
 
+// newService returns a Service over store with the default configuration
+// and, on PostgreSQL, the shared throttle, as the server has.
 func newService(t *testing.T, store *db.Store) *Service {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Throttle.SlowStep = time.Millisecond
-	return New(store.Client, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var opts []Option
+	if store.Dialect == dialect.Postgres {
+		opts = append(opts, SharedThrottle())
+	}
+	return New(store.Client, DefaultConfig(), discardLogger, opts...)
 }
+
+var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func TestCheckPassword(t *testing.T) {
 	cases := map[string]string{

@@ -30,18 +30,20 @@ type hub struct {
 	svc   *auth.Service
 }
 
-// testConfig is the server configuration of these tests: the defaults,
-// with failed sign-ins slowed by a millisecond rather than 200.
-func testConfig() server.Config {
-	cfg := server.DefaultConfig()
-	cfg.Auth.Throttle.SlowStep = time.Millisecond
-	return cfg
-}
+// testConfig is the server configuration of these tests: the defaults.
+func testConfig() server.Config { return server.DefaultConfig() }
 
 // serve serves store over HTTP with cfg until the test ends.
 func serve(t *testing.T, store *db.Store, cfg server.Config) *hub {
 	t.Helper()
-	srv := httptest.NewServer(server.New(cfg, store, discard).Handler())
+	return serveWith(t, store, cfg, discard)
+}
+
+// serveWith serves store over HTTP with cfg and options until the test
+// ends, logging on logger.
+func serveWith(t *testing.T, store *db.Store, cfg server.Config, logger *slog.Logger, opts ...server.Option) *hub {
+	t.Helper()
+	srv := httptest.NewServer(server.New(cfg, store, logger, opts...).Handler())
 	t.Cleanup(srv.Close)
 	return &hub{store: store, url: srv.URL + "/graphql", svc: auth.New(store.Client, cfg.Auth, discard)}
 }

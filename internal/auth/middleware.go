@@ -48,12 +48,16 @@ func (s *Service) ViewerFor(ctx context.Context, authorization string) (*viewer.
 }
 
 // Middleware authenticates each request's bearer token and puts the viewer
-// and the client address into its context. A request with bad credentials
+// into its context, and the client address unless the server has (see
+// WithClientAddress; here the socket's address). A request with bad credentials
 // is answered 401 with a GraphQL error (code UNAUTHENTICATED) and goes no
 // further; a request without credentials goes on as anonymous.
 func (s *Service) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := WithClientAddress(r.Context(), remoteHost(r.RemoteAddr))
+		ctx := r.Context()
+		if ClientAddress(ctx) == "" {
+			ctx = WithClientAddress(ctx, remoteHost(r.RemoteAddr))
+		}
 		v, err := s.ViewerFor(ctx, r.Header.Get("Authorization"))
 		if err != nil && !isAuthError(err) {
 			// The store failed while checking the credential: the caller

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -61,16 +62,35 @@ func (e *TooManyAttemptsError) Error() string {
 type Service struct {
 	client   *ent.Client
 	cfg      Config
-	throttle *throttle
+	throttle counter
 	logger   *slog.Logger
 	now      func() time.Time
 	// verify checks a password against a hash (tests count its calls).
 	verify func(password, hash string) bool
+	// checks holds a token per password check running (see verifyPassword).
+	checks chan struct{}
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// SharedThrottle keeps the sign-in throttle's counts in the store (the
+// login_failures table, under PostgreSQL advisory locks), so that every
+// replica serving one PostgreSQL database counts the same failures.
+// Without it the counts live in the process, which suits SQLite: one
+// process owns the store. For PostgreSQL stores only.
+func SharedThrottle() Option {
+	return func(s *Service) { s.throttle = newStoreCounter(s.client, s.cfg.Throttle.Window) }
 }
 
 // New returns a Service over client.
-func New(client *ent.Client, cfg Config, logger *slog.Logger) *Service {
-	return &Service{client: client, cfg: cfg, throttle: newThrottle(cfg.Throttle), logger: logger, now: time.Now, verify: VerifyPassword}
+func New(client *ent.Client, cfg Config, logger *slog.Logger, opts ...Option) *Service {
+	s := &Service{client: client, cfg: cfg, throttle: newMemoryCounter(cfg.Throttle.Window), logger: logger, now: time.Now, verify: VerifyPassword,
+		checks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
 }
 
 // db returns the transaction's client when ctx carries one (a GraphQL
@@ -91,31 +111,56 @@ type Session struct {
 }
 
 // Login checks an e-mail address and password and opens a session. Failed
-// attempts are throttled per account and per client address (an attempt
+// attempts are limited per account and per client address (an attempt
 // counts as failed from its start until the password proves right, so
 // that concurrent guesses cannot exceed the limits); the error does not
 // say whether the address has an account.
+//
+// Login must run outside a transaction (the GraphQL mutation does, see
+// graph.OwnTransactions): checking the password takes tens of
+// milliseconds of argon2id, during which SQLite's write lock would stop
+// every other writer. Its only write is the new session's row.
 func (s *Service) Login(ctx context.Context, email, password, clientAddress string) (*Session, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	account, address := accountKey(email), "address:"+clientAddress
-	at, retryAt := s.throttle.begin(limit{account, s.cfg.Throttle.PerAccount}, limit{address, s.cfg.Throttle.PerAddress})
-	if !retryAt.IsZero() {
-		return nil, &TooManyAttemptsError{RetryAt: retryAt}
+	at, err := s.beginAttempt(ctx, limit{account, s.cfg.Throttle.PerAccount}, limit{address, s.cfg.Throttle.PerAddress})
+	if err != nil {
+		return nil, err
 	}
 	u, err := s.checkPassword(ctx, email, password)
 	if errors.Is(err, errRefused) {
 		s.logger.InfoContext(ctx, "sign-in failed", "client", clientAddress, "reason", err)
-		sleep(ctx, max(s.throttle.delay(account), s.throttle.delay(address)))
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
 		// The store failed: not a wrong guess, so not counted as one.
-		s.throttle.undo(at, account, address)
+		s.keepCount(ctx, s.throttle.undo(ctx, at, account, address))
 		return nil, fmt.Errorf("checking the password: %w", err)
 	}
-	s.throttle.forget(account)
-	s.throttle.undo(at, address)
+	s.keepCount(ctx, s.throttle.forget(ctx, account))
+	s.keepCount(ctx, s.throttle.undo(ctx, at, address))
 	return s.openSession(ctx, u, clientAddress)
+}
+
+// beginAttempt starts a sign-in attempt under limits (see counter.begin),
+// refusing it with a TooManyAttemptsError when a limit is reached.
+func (s *Service) beginAttempt(ctx context.Context, limits ...limit) (attempt, error) {
+	at, retryAt, err := s.throttle.begin(ctx, limits...)
+	if err != nil {
+		return attempt{}, err
+	}
+	if !retryAt.IsZero() {
+		return attempt{}, &TooManyAttemptsError{RetryAt: retryAt}
+	}
+	return at, nil
+}
+
+// keepCount logs a failure to take back or clear counted failures: the
+// sign-in itself went through, and the failures expire with the window.
+func (s *Service) keepCount(ctx context.Context, err error) {
+	if err != nil {
+		s.logger.WarnContext(ctx, "updating the count of failed sign-ins", "err", err)
+	}
 }
 
 // accountKey is the throttle's key for the failed password checks of the
@@ -131,19 +176,41 @@ var errRefused = errors.New("sign-in refused")
 func (s *Service) checkPassword(ctx context.Context, email, password string) (*ent.User, error) {
 	u, err := s.db(ctx).User.Query().Where(user.Email(email)).Only(authz.SystemContext(ctx))
 	if ent.IsNotFound(err) {
-		s.verify(password, "") // same time as a real check
+		// Spend the same time as a real check.
+		if _, err := s.verifyPassword(ctx, password, ""); err != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: no such account", errRefused)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !s.verify(password, u.PasswordHash) {
+	ok, err := s.verifyPassword(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, fmt.Errorf("%w: wrong password", errRefused)
 	}
 	if u.Disabled {
 		return nil, fmt.Errorf("%w: %w", errRefused, ErrDisabledUser)
 	}
 	return u, nil
+}
+
+// verifyPassword checks password against hash, waiting (at most as long as
+// ctx allows) while half the processors run other checks: argon2id takes
+// tens of milliseconds of a processor and 19 MiB each, so that checks
+// without a bound, under an attack from many addresses, would take every
+// processor (and memory) from the other requests.
+func (s *Service) verifyPassword(ctx context.Context, password, hash string) (bool, error) {
+	select {
+	case s.checks <- struct{}{}:
+		defer func() { <-s.checks }()
+		return s.verify(password, hash), nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
 }
 
 // openSession stores a new session of u and returns its token.
@@ -283,18 +350,6 @@ func (s *Service) loadViewer(ctx context.Context, userID int, scopes []viewer.Sc
 		}
 	}
 	return v, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
 }
 
 func truncate(s string, n int) string {

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
@@ -8,7 +9,8 @@ import (
 	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
-// ThrottleConfig sets how failed logins are slowed and then refused.
+// ThrottleConfig sets how many failed sign-ins are allowed before further
+// attempts are refused.
 type ThrottleConfig struct {
 	// Window is the period over which failures are counted.
 	Window time.Duration
@@ -16,44 +18,16 @@ type ThrottleConfig struct {
 	// e-mail address and one client address; the next attempt is refused
 	// without checking the password until the oldest failure leaves the window.
 	PerAccount, PerAddress int
-	// SlowAfter failures, each further answer waits SlowStep more (at most
-	// SlowMax), which slows guessing without locking anyone out.
-	SlowAfter int
-	SlowStep  time.Duration
-	SlowMax   time.Duration
 }
 
 // DefaultThrottle allows 10 failures a minute per account and 50 per client
-// address, slowing answers from the fourth failure on.
+// address.
+//
+// Failures are not slowed down: the limits alone bound the guesses (an
+// attacker running attempts in parallel would not be slowed by a delay
+// anyway), and a delay would only hold the server's resources longer.
 func DefaultThrottle() ThrottleConfig {
-	return ThrottleConfig{Window: time.Minute, PerAccount: 10, PerAddress: 50,
-		SlowAfter: 3, SlowStep: 200 * time.Millisecond, SlowMax: 2 * time.Second}
-}
-
-// throttle counts recent failed logins per key, and logins under way as
-// failures until they succeed (see begin). The failure lists live in
-// an expiring LRU (golang-lru), so memory stays bounded however many
-// addresses try; the sliding-window count on top is the Hub's own policy.
-type throttle struct {
-	cfg   ThrottleConfig
-	mu    sync.Mutex
-	fails *expirable.LRU[string, []time.Time]
-	now   func() time.Time
-}
-
-func newThrottle(cfg ThrottleConfig) *throttle {
-	return &throttle{cfg: cfg, fails: expirable.NewLRU[string, []time.Time](100_000, nil, cfg.Window), now: time.Now}
-}
-
-// recent returns the failures of key still inside the window.
-func (t *throttle) recent(key string) []time.Time {
-	list, _ := t.fails.Get(key)
-	cutoff := t.now().Add(-t.cfg.Window)
-	i := 0
-	for i < len(list) && !list[i].After(cutoff) {
-		i++
-	}
-	return list[i:]
+	return ThrottleConfig{Window: time.Minute, PerAccount: 10, PerAddress: 50}
 }
 
 // limit is a throttle key with the failures it allows in a window.
@@ -62,61 +36,101 @@ type limit struct {
 	max int
 }
 
-// begin starts an attempt under limits. If one of them is reached, it
-// records nothing and returns when the next attempt will be considered.
-// Otherwise it records the attempt as a failure of every key at once,
-// before the password is checked, so that concurrent attempts cannot get
-// past the limits together, and returns the attempt's time (for undo).
-func (t *throttle) begin(limits ...limit) (attempt, retryAt time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+// attempt identifies a sign-in attempt recorded by a counter, so that it
+// can be taken back.
+type attempt struct {
+	id int64
+	at time.Time
+}
+
+// counter counts recent failed sign-ins per key, and attempts under way as
+// failures until they succeed (see begin). Its two implementations keep
+// the counts in process (memoryCounter, for SQLite, where one process owns
+// the store) or in the store for every replica (storeCounter, PostgreSQL).
+type counter interface {
+	// begin starts an attempt under limits. If one of them is reached, it
+	// records nothing and returns when the next attempt will be considered.
+	// Otherwise it records the attempt as a failure of every key at once,
+	// before the password is checked, so that concurrent attempts cannot
+	// get past the limits together.
+	begin(ctx context.Context, limits ...limit) (a attempt, retryAt time.Time, err error)
+	// undo removes attempt a from keys: it was not a failure (the password
+	// was right, or the store failed before it could be checked).
+	undo(ctx context.Context, a attempt, keys ...string) error
+	// forget clears key after a successful sign-in.
+	forget(ctx context.Context, key string) error
+}
+
+// retryTime decides an attempt under limits given each key's failures in
+// the window, oldest first: zero if it may go ahead, else when the oldest
+// failure that keeps a limit reached leaves the window.
+func retryTime(window time.Duration, failures func(key string) []time.Time, limits []limit) (retryAt time.Time) {
 	for _, l := range limits {
-		list := t.recent(l.key)
+		list := failures(l.key)
 		if len(list) < l.max {
 			continue
 		}
-		if until := list[len(list)-l.max].Add(t.cfg.Window); until.After(retryAt) {
+		if until := list[len(list)-l.max].Add(window); until.After(retryAt) {
 			retryAt = until
 		}
 	}
-	if !retryAt.IsZero() {
-		return time.Time{}, retryAt
+	return retryAt
+}
+
+// memoryCounter counts in process. The failure lists live in an expiring
+// LRU (golang-lru), so memory stays bounded however many addresses try and
+// lists of keys that stopped failing expire; the sliding-window count on
+// top is the Hub's own policy.
+type memoryCounter struct {
+	window time.Duration
+	mu     sync.Mutex
+	fails  *expirable.LRU[string, []time.Time]
+	now    func() time.Time
+}
+
+func newMemoryCounter(window time.Duration) *memoryCounter {
+	return &memoryCounter{window: window, fails: expirable.NewLRU[string, []time.Time](100_000, nil, window), now: time.Now}
+}
+
+// recent returns the failures of key still inside the window.
+func (t *memoryCounter) recent(key string) []time.Time {
+	list, _ := t.fails.Get(key)
+	cutoff := t.now().Add(-t.window)
+	i := 0
+	for i < len(list) && !list[i].After(cutoff) {
+		i++
+	}
+	return list[i:]
+}
+
+func (t *memoryCounter) begin(_ context.Context, limits ...limit) (attempt, time.Time, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if retryAt := retryTime(t.window, t.recent, limits); !retryAt.IsZero() {
+		return attempt{}, retryAt, nil
 	}
 	now := t.now()
 	for _, l := range limits {
 		t.fails.Add(l.key, append(slices.Clip(t.recent(l.key)), now))
 	}
-	return now, time.Time{}
+	return attempt{at: now}, time.Time{}, nil
 }
 
-// undo removes the attempt begun at from keys: it was not a failure (the
-// password was right, or the store failed before it could be checked).
-func (t *throttle) undo(at time.Time, keys ...string) {
+func (t *memoryCounter) undo(_ context.Context, a attempt, keys ...string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, key := range keys {
 		list := t.recent(key)
-		if i := slices.IndexFunc(list, at.Equal); i >= 0 {
+		if i := slices.IndexFunc(list, a.at.Equal); i >= 0 {
 			t.fails.Add(key, slices.Delete(slices.Clone(list), i, i+1))
 		}
 	}
+	return nil
 }
 
-// delay returns how long to slow the answer to a failure of key: SlowStep
-// more for each failure in the window past SlowAfter, at most SlowMax.
-func (t *throttle) delay(key string) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	extra := len(t.recent(key)) - t.cfg.SlowAfter
-	if extra <= 0 {
-		return 0
-	}
-	return min(time.Duration(extra)*t.cfg.SlowStep, t.cfg.SlowMax)
-}
-
-// forget clears key after a successful login.
-func (t *throttle) forget(key string) {
+func (t *memoryCounter) forget(_ context.Context, key string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.fails.Remove(key)
+	return nil
 }

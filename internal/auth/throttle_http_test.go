@@ -28,8 +28,23 @@ func clientFrom(ip string) *http.Client {
 // the client's address.
 func (h *hub) loginFrom(t *testing.T, client *http.Client, name, pw string) *gqltest.Response {
 	t.Helper()
+	return h.loginVia(t, client, nil, name, pw)
+}
+
+// loginVia is loginFrom with the request's header (e.g. X-Forwarded-For).
+func (h *hub) loginVia(t *testing.T, client *http.Client, header http.Header, name, pw string) *gqltest.Response {
+	t.Helper()
 	body, _ := json.Marshal(gqltest.Params{Query: loginMutation, Variables: map[string]any{"e": name + "@example.org", "p": pw}})
-	resp, err := client.Post(h.url, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, h.url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,18 +67,19 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 	if err != nil {
 		return err
 	}
-	if err := s.setPassword(ctx, u, password); err != nil {
-		return err
-	}
-	// Recovery: keys made with a stolen account must not outlive it.
-	return s.db(ctx).APIKey.Update().Where(apikey.UserID(u.ID), apikey.RevokedAtIsNil()).
-		SetRevokedAt(s.now()).Exec(ctx)
+	return s.replacePassword(ctx, u, password)
 }
 
 // ChangePassword lets the viewer replace their own password after proving
-// they know the current one. Their other sessions end. Wrong current
-// passwords count as failed sign-ins of the account, so that a stolen
-// session cannot be used to guess the password faster than Login allows.
+// they know the current one; like SetPassword, their other sessions end and
+// their API keys are revoked, so that whoever learnt the old password
+// keeps no way in. Wrong current passwords count as failed sign-ins of the
+// account, so that a stolen session cannot be used to guess the password
+// faster than Login allows.
+//
+// Like Login, it must run outside a transaction: both passwords go through
+// argon2id first, and only the writes run in a short transaction of their
+// own.
 func (s *Service) ChangePassword(ctx context.Context, current, password string) error {
 	v := viewer.FromContext(ctx)
 	if v == nil {
@@ -89,18 +90,25 @@ func (s *Service) ChangePassword(ctx context.Context, current, password string) 
 		return err
 	}
 	key := accountKey(u.Email)
-	if _, retryAt := s.throttle.begin(limit{key, s.cfg.Throttle.PerAccount}); !retryAt.IsZero() {
-		return &TooManyAttemptsError{RetryAt: retryAt}
+	if _, err := s.beginAttempt(ctx, limit{key, s.cfg.Throttle.PerAccount}); err != nil {
+		return err
 	}
-	if !s.verify(current, u.PasswordHash) {
-		sleep(ctx, s.throttle.delay(key))
+	ok, err := s.verifyPassword(ctx, current, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return validation.Errorf("current_password", "is wrong")
 	}
-	s.throttle.forget(key)
-	return s.setPassword(ctx, u, password)
+	s.keepCount(ctx, s.throttle.forget(ctx, key))
+	return s.replacePassword(ctx, u, password)
 }
 
-func (s *Service) setPassword(ctx context.Context, u *ent.User, password string) error {
+// replacePassword checks and hashes a new password of u, then, in one
+// short transaction, stores it, ends u's sessions (but the viewer's own)
+// and revokes u's API keys: keys made with a stolen account must not
+// outlive it.
+func (s *Service) replacePassword(ctx context.Context, u *ent.User, password string) error {
 	if err := CheckPassword(password, u.Email, u.DisplayName); err != nil {
 		return err
 	}
@@ -108,10 +116,30 @@ func (s *Service) setPassword(ctx context.Context, u *ent.User, password string)
 	if err != nil {
 		return err
 	}
-	if err := s.db(ctx).User.UpdateOne(u).SetPasswordHash(hash).Exec(ctx); err != nil {
-		return err
+	return s.inTx(ctx, func(ctx context.Context) error {
+		if err := s.db(ctx).User.UpdateOneID(u.ID).SetPasswordHash(hash).Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.EndSessions(ctx, u.ID); err != nil {
+			return err
+		}
+		// Every key of u, which the rules of API keys (one's own, one at a
+		// time) do not let a bulk update name: the password change was
+		// allowed, this is part of it.
+		return s.db(ctx).APIKey.Update().Where(apikey.UserID(u.ID), apikey.RevokedAtIsNil()).
+			SetRevokedAt(s.now()).Exec(authz.SystemContext(ctx))
+	})
+}
+
+// inTx runs fn with a context whose client (see db) is a transaction:
+// the caller's, or a new one committed if fn succeeds.
+func (s *Service) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if ent.TxFromContext(ctx) != nil {
+		return fn(ctx)
 	}
-	return s.EndSessions(ctx, u.ID)
+	return withTx(ctx, s.client, func(tx *ent.Tx) error {
+		return fn(ent.NewContext(ent.NewTxContext(ctx, tx), tx.Client()))
+	})
 }
 
 // Disable stops the user with email from signing in and ends their sessions.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 )
 
@@ -52,6 +53,13 @@ type Config struct {
 	Auth auth.Config
 	// WebSocket configures subscriptions over websocket on /graphql.
 	WebSocket WebSocketConfig
+	// TrustedProxies are the addresses and CIDR ranges of the reverse
+	// proxies in front of the Hub. A request from one of them is taken to
+	// come from the rightmost address of its X-Forwarded-For (or
+	// Forwarded) header outside these ranges; any other request from its
+	// socket's address. The client address is what the sign-in throttle
+	// counts, the access log and sessions record. Empty: trust no proxy.
+	TrustedProxies []string
 }
 
 // WebSocketConfig is the part of the websocket transport's settings that
@@ -128,6 +136,9 @@ func (c Config) Validate() error {
 	positive("session lifetime", int64(c.Auth.SessionTTL))
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
+	}
+	if _, err := clientip.New(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -57,7 +57,8 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
 	})
-	srv.Use(transactioner{entgql.Transactioner{TxOpener: store.Client}})
+	srv.Use(ownTransactions{})
+	srv.Use(newTransactioner(store.Client))
 	for _, e := range o.extensions {
 		srv.Use(e)
 	}

@@ -13,18 +13,22 @@ import (
 	"time"
 
 	"github.com/bridgesoftrust/hub/internal/apierr"
+	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/clientip"
 )
 
 // withRequest gives each request an id (X-Request-ID in and out), keeps
-// its info in the context, recovers panics and writes the access log line.
-func withRequest(logger *slog.Logger, next http.Handler) http.Handler {
+// its info and its client's address (auth.ClientAddress) in the context,
+// recovers panics and writes the access log line.
+func withRequest(logger *slog.Logger, clients *clientip.Resolver, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{
 			id:       requestID(r),
+			client:   clients.Address(r),
 			plainGET: r.Method == http.MethodGet && r.Header.Get("Upgrade") == "",
 		}
-		ctx := withRequestInfo(r.Context(), info)
+		ctx := auth.WithClientAddress(withRequestInfo(r.Context(), info), info.client)
 		w.Header().Set(RequestIDHeader, info.id)
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
@@ -56,6 +60,7 @@ func accessLog(logger *slog.Logger, r *http.Request, rec *recorder, info *reques
 		slog.Int64("bytes", rec.bytes),
 		slog.Duration("took", took),
 		slog.String("remote", r.RemoteAddr),
+		slog.String("client", info.client),
 	}
 	if info.operation != "" {
 		attrs = append(attrs, slog.String("operation", info.operation), slog.Int("complexity", info.complexity))

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -48,23 +49,7 @@ func (p policy) MutateOperationContext(ctx context.Context, opCtx *graphql.Opera
 // introspects reports whether a root selection set asks for __schema or
 // __type, directly or through fragments.
 func introspects(set ast.SelectionSet) bool {
-	for _, sel := range set {
-		switch sel := sel.(type) {
-		case *ast.Field:
-			if sel.Name == "__schema" || sel.Name == "__type" {
-				return true
-			}
-		case *ast.InlineFragment:
-			if introspects(sel.SelectionSet) {
-				return true
-			}
-		case *ast.FragmentSpread:
-			if sel.Definition != nil && introspects(sel.Definition.SelectionSet) {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(rootFields(set), func(name string) bool { return name == "__schema" || name == "__type" })
 }
 
 // refuse returns a GraphQL request error with code.

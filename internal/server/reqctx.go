@@ -15,6 +15,8 @@ const RequestIDHeader = "X-Request-ID"
 // the access log reports it.
 type requestInfo struct {
 	id string
+	// client is the client's address (see Config.TrustedProxies).
+	client string
 	// plainGET is a GET that is not a protocol upgrade: it may only query.
 	plainGET bool
 	// operation is the GraphQL operation ("query Name"), once known.

@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -77,11 +79,21 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	if o.events == nil {
 		o.events = pubsub.NewBroker(pubsub.WithLogger(logger))
 	}
-	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger), events: o.events}
+	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
 	s.handler = s.routes(store, o)
 	return s
+}
+
+// authOptions returns the options of the authentication service for
+// store: on PostgreSQL, which several replicas may share, the sign-in
+// throttle counts in the store.
+func authOptions(store *db.Store) []auth.Option {
+	if store.Dialect == dialect.Postgres {
+		return []auth.Option{auth.SharedThrottle()}
+	}
+	return nil
 }
 
 // Subscribers returns the number of running subscriptions to an event
@@ -102,7 +114,8 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	if s.cfg.Explorer {
 		mux.Handle("GET /{$}", playground.Handler("Bridges of Trust Hub", "/graphql"))
 	}
-	return withRequest(s.logger, withSecurityHeaders(mux))
+	clients, _ := clientip.New(s.cfg.TrustedProxies) // checked by Validate
+	return withRequest(s.logger, clients, withSecurityHeaders(mux))
 }
 
 // newWebSocket returns the websocket transport for subscriptions, which
