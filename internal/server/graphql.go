@@ -43,6 +43,9 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	// Field suggestions ("did you mean ...") would reveal the schema that
 	// disabled introspection hides.
 	srv.SetDisableSuggestion(!cfg.Introspection)
+	if !cfg.Introspection {
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+	}
 
 	lim := cfg.limits()
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newCache[string](cfg.APQCacheSize)})
@@ -53,6 +56,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(policy{introspection: cfg.Introspection})
 	srv.Use(listCoercion{})
 	srv.Use(&limits.Cost{Limits: lim, Record: noteCost})
+	srv.Use(&limits.Input{Limits: lim})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
