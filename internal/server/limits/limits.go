@@ -57,6 +57,19 @@ type Limits struct {
 	MaxStringBytes int
 }
 
+// Defaults of the input caps, which the server's configuration starts
+// from (see server.DefaultConfig).
+const (
+	// DefaultMaxListItems is the default MaxListItems.
+	DefaultMaxListItems = 1000
+	// DefaultMaxInputValues is the default MaxInputValues.
+	DefaultMaxInputValues = 10_000
+	// DefaultMaxStringBytes is the default MaxStringBytes: above every
+	// maximum length of a field that the API's inputs set (the longest is
+	// a news body's 50,000 bytes; ent/schema's tests check).
+	DefaultMaxStringBytes = 100_000
+)
+
 func init() {
 	// Limit errors are request errors, like parse and validation errors:
 	// the operation did not run, and HTTP answers 4xx rather than 200.
