@@ -44,7 +44,9 @@ func cellProblem(cell string) string {
 
 // isForbiddenControl reports control characters other than the line
 // breaks a quoted cell may hold.
-func isForbiddenControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }
+func isForbiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
+}
 
 // checkCells records every cell of rec that no column accepts, naming
 // its column; it reports whether all were acceptable.
