@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -61,7 +60,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
 	})
-	srv.Use(transactioner{entgql.Transactioner{TxOpener: store.Client}})
+	srv.Use(newTransactioner(store.Client))
 	for _, e := range o.extensions {
 		srv.Use(e)
 	}
@@ -145,17 +144,4 @@ func loggedInfo(ctx context.Context) *requestInfo {
 		return nil
 	}
 	return infoFrom(ctx)
-}
-
-// transactioner is entgql's Transactioner (one transaction per mutation),
-// guarded for error responses that gqlgen dispatches without an operation
-// (e.g. an undecodable body), on which entgql's would panic.
-type transactioner struct{ entgql.Transactioner }
-
-// InterceptResponse implements graphql.ResponseInterceptor.
-func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
-		return next(ctx)
-	}
-	return t.Transactioner.InterceptResponse(ctx, next)
 }
