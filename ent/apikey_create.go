@@ -201,11 +201,21 @@ func (_c *APIKeyCreate) check() error {
 	if _, ok := _c.mutation.Prefix(); !ok {
 		return &ValidationError{Name: "prefix", err: errors.New(`ent: missing required field "APIKey.prefix"`)}
 	}
+	if v, ok := _c.mutation.Prefix(); ok {
+		if err := apikey.PrefixValidator(v); err != nil {
+			return &ValidationError{Name: "prefix", err: fmt.Errorf(`ent: validator failed for field "APIKey.prefix": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.SecretHash(); !ok {
 		return &ValidationError{Name: "secret_hash", err: errors.New(`ent: missing required field "APIKey.secret_hash"`)}
 	}
 	if _, ok := _c.mutation.Scopes(); !ok {
 		return &ValidationError{Name: "scopes", err: errors.New(`ent: missing required field "APIKey.scopes"`)}
+	}
+	if v, ok := _c.mutation.Scopes(); ok {
+		if err := apikey.ScopesValidator(v); err != nil {
+			return &ValidationError{Name: "scopes", err: fmt.Errorf(`ent: validator failed for field "APIKey.scopes": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "APIKey.user_id"`)}

@@ -135,8 +135,18 @@ func (_c *AuditLogCreate) check() error {
 	if _, ok := _c.mutation.ActorLabel(); !ok {
 		return &ValidationError{Name: "actor_label", err: errors.New(`ent: missing required field "AuditLog.actor_label"`)}
 	}
+	if v, ok := _c.mutation.ActorLabel(); ok {
+		if err := auditlog.ActorLabelValidator(v); err != nil {
+			return &ValidationError{Name: "actor_label", err: fmt.Errorf(`ent: validator failed for field "AuditLog.actor_label": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Entity(); !ok {
 		return &ValidationError{Name: "entity", err: errors.New(`ent: missing required field "AuditLog.entity"`)}
+	}
+	if v, ok := _c.mutation.Entity(); ok {
+		if err := auditlog.EntityValidator(v); err != nil {
+			return &ValidationError{Name: "entity", err: fmt.Errorf(`ent: validator failed for field "AuditLog.entity": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.EntityID(); !ok {
 		return &ValidationError{Name: "entity_id", err: errors.New(`ent: missing required field "AuditLog.entity_id"`)}
@@ -147,6 +157,11 @@ func (_c *AuditLogCreate) check() error {
 	if v, ok := _c.mutation.Operation(); ok {
 		if err := auditlog.OperationValidator(v); err != nil {
 			return &ValidationError{Name: "operation", err: fmt.Errorf(`ent: validator failed for field "AuditLog.operation": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ChangedFields(); ok {
+		if err := auditlog.ChangedFieldsValidator(v); err != nil {
+			return &ValidationError{Name: "changed_fields", err: fmt.Errorf(`ent: validator failed for field "AuditLog.changed_fields": %w`, err)}
 		}
 	}
 	return nil

@@ -298,6 +298,11 @@ func (_c *NewsItemCreate) check() error {
 	if _, ok := _c.mutation.BodyHTML(); !ok {
 		return &ValidationError{Name: "body_html", err: errors.New(`ent: missing required field "NewsItem.body_html"`)}
 	}
+	if v, ok := _c.mutation.BodyHTML(); ok {
+		if err := newsitem.BodyHTMLValidator(v); err != nil {
+			return &ValidationError{Name: "body_html", err: fmt.Errorf(`ent: validator failed for field "NewsItem.body_html": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Language(); !ok {
 		return &ValidationError{Name: "language", err: errors.New(`ent: missing required field "NewsItem.language"`)}
 	}

@@ -320,6 +320,11 @@ func (_u *NewsItemUpdate) check() error {
 			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "NewsItem.body": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.BodyHTML(); ok {
+		if err := newsitem.BodyHTMLValidator(v); err != nil {
+			return &ValidationError{Name: "body_html", err: fmt.Errorf(`ent: validator failed for field "NewsItem.body_html": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Language(); ok {
 		if err := newsitem.LanguageValidator(v); err != nil {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "NewsItem.language": %w`, err)}
@@ -837,6 +842,11 @@ func (_u *NewsItemUpdateOne) check() error {
 	if v, ok := _u.mutation.Body(); ok {
 		if err := newsitem.BodyValidator(v); err != nil {
 			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "NewsItem.body": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BodyHTML(); ok {
+		if err := newsitem.BodyHTMLValidator(v); err != nil {
+			return &ValidationError{Name: "body_html", err: fmt.Errorf(`ent: validator failed for field "NewsItem.body_html": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Language(); ok {

@@ -30,7 +30,7 @@ type Partnership struct {
 	StartDate *time.Time `json:"start_date,omitempty"`
 	// EndDate holds the value of the "end_date" field.
 	EndDate *time.Time `json:"end_date,omitempty"`
-	// Themes of cooperation, e.g. "waste" or "culture".
+	// Themes of cooperation, e.g. "waste" or "culture"; at most 20 of at most 100 bytes each.
 	Themes []string `json:"themes,omitempty"`
 	// Where the partnership was published.
 	Source string `json:"source,omitempty"`

@@ -285,6 +285,11 @@ func (_c *PartnershipCreate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Partnership.status": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Themes(); ok {
+		if err := partnership.ThemesValidator(v); err != nil {
+			return &ValidationError{Name: "themes", err: fmt.Errorf(`ent: validator failed for field "Partnership.themes": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Source(); ok {
 		if err := partnership.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Partnership.source": %w`, err)}

@@ -407,6 +407,11 @@ func (_u *PartnershipUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Partnership.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Themes(); ok {
+		if err := partnership.ThemesValidator(v); err != nil {
+			return &ValidationError{Name: "themes", err: fmt.Errorf(`ent: validator failed for field "Partnership.themes": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Source(); ok {
 		if err := partnership.SourceValidator(v); err != nil {
 			return &ValidationError{Name: "source", err: fmt.Errorf(`ent: validator failed for field "Partnership.source": %w`, err)}
@@ -1148,6 +1153,11 @@ func (_u *PartnershipUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := partnership.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Partnership.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Themes(); ok {
+		if err := partnership.ThemesValidator(v); err != nil {
+			return &ValidationError{Name: "themes", err: fmt.Errorf(`ent: validator failed for field "Partnership.themes": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.Source(); ok {

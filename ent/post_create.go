@@ -307,6 +307,11 @@ func (_c *PostCreate) check() error {
 	if _, ok := _c.mutation.BodyHTML(); !ok {
 		return &ValidationError{Name: "body_html", err: errors.New(`ent: missing required field "Post.body_html"`)}
 	}
+	if v, ok := _c.mutation.BodyHTML(); ok {
+		if err := post.BodyHTMLValidator(v); err != nil {
+			return &ValidationError{Name: "body_html", err: fmt.Errorf(`ent: validator failed for field "Post.body_html": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.TopicID(); !ok {
 		return &ValidationError{Name: "topic_id", err: errors.New(`ent: missing required field "Post.topic_id"`)}
 	}

@@ -335,6 +335,11 @@ func (_u *PostUpdate) check() error {
 			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "Post.body": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.BodyHTML(); ok {
+		if err := post.BodyHTMLValidator(v); err != nil {
+			return &ValidationError{Name: "body_html", err: fmt.Errorf(`ent: validator failed for field "Post.body_html": %w`, err)}
+		}
+	}
 	if _u.mutation.TopicCleared() && len(_u.mutation.TopicIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Post.topic"`)
 	}
@@ -925,6 +930,11 @@ func (_u *PostUpdateOne) check() error {
 	if v, ok := _u.mutation.Body(); ok {
 		if err := post.BodyValidator(v); err != nil {
 			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "Post.body": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BodyHTML(); ok {
+		if err := post.BodyHTMLValidator(v); err != nil {
+			return &ValidationError{Name: "body_html", err: fmt.Errorf(`ent: validator failed for field "Post.body_html": %w`, err)}
 		}
 	}
 	if _u.mutation.TopicCleared() && len(_u.mutation.TopicIDs()) > 0 {

@@ -25,13 +25,16 @@ type ServeCmd struct {
 	NoMigrate bool   `name:"no-migrate" env:"HUB_NO_MIGRATE" help:"Do not apply the schema migrations on start."`
 	Demo      bool   `name:"demo" env:"HUB_DEMO" help:"Seed the demo data set into an empty store before serving."`
 
-	MaxBodyBytes  int64 `name:"max-body-bytes" env:"HUB_MAX_BODY_BYTES" default:"1048576" help:"Largest request body in bytes; larger requests get 413."`
-	MaxTokens     int   `name:"max-tokens" env:"HUB_MAX_TOKENS" default:"10000" help:"Most lexical tokens in a query."`
-	MaxSelections int   `name:"max-selections" env:"HUB_MAX_SELECTIONS" default:"500" help:"Most fields and fragments written in a query."`
-	MaxDepth      int   `name:"max-depth" env:"HUB_MAX_DEPTH" default:"15" help:"Deepest nesting of fields in a query."`
-	MaxAliases    int   `name:"max-aliases" env:"HUB_MAX_ALIASES" default:"50" help:"Most aliases in a query."`
-	MaxComplexity int   `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"10000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
-	MaxPageSize   int   `name:"max-page-size" env:"HUB_MAX_PAGE_SIZE" default:"100" help:"Largest first/last, and most ids in nodes(ids:)."`
+	MaxBodyBytes   int64 `name:"max-body-bytes" env:"HUB_MAX_BODY_BYTES" default:"1048576" help:"Largest request body in bytes; larger requests get 413."`
+	MaxTokens      int   `name:"max-tokens" env:"HUB_MAX_TOKENS" default:"10000" help:"Most lexical tokens in a query."`
+	MaxSelections  int   `name:"max-selections" env:"HUB_MAX_SELECTIONS" default:"500" help:"Most fields and fragments written in a query."`
+	MaxDepth       int   `name:"max-depth" env:"HUB_MAX_DEPTH" default:"15" help:"Deepest nesting of fields in a query."`
+	MaxAliases     int   `name:"max-aliases" env:"HUB_MAX_ALIASES" default:"50" help:"Most aliases in a query."`
+	MaxComplexity  int   `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"10000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
+	MaxPageSize    int   `name:"max-page-size" env:"HUB_MAX_PAGE_SIZE" default:"100" help:"Largest first/last, and most ids in nodes(ids:)."`
+	MaxListItems   int   `name:"max-list-items" env:"HUB_MAX_LIST_ITEMS" default:"1000" help:"Most items in any list argument, such as an idIn filter."`
+	MaxInputValues int   `name:"max-input-values" env:"HUB_MAX_INPUT_VALUES" default:"10000" help:"Most values in all the arguments of a request together."`
+	MaxStringBytes int   `name:"max-string-bytes" env:"HUB_MAX_STRING_BYTES" default:"100000" help:"Longest string argument, in bytes."`
 
 	RequestTimeout  time.Duration `name:"request-timeout" env:"HUB_REQUEST_TIMEOUT" default:"10s" help:"Longest a query or mutation may run."`
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HUB_SHUTDOWN_TIMEOUT" default:"15s" help:"Longest wait for running requests on shutdown."`
@@ -116,6 +119,9 @@ func (c *ServeCmd) config() server.Config {
 		MaxAliases:      c.MaxAliases,
 		MaxComplexity:   c.MaxComplexity,
 		MaxPageSize:     c.MaxPageSize,
+		MaxListItems:    c.MaxListItems,
+		MaxInputValues:  c.MaxInputValues,
+		MaxStringBytes:  c.MaxStringBytes,
 		RequestTimeout:  c.RequestTimeout,
 		ShutdownTimeout: c.ShutdownTimeout,
 		QueryCacheSize:  c.QueryCacheSize,

@@ -89,6 +89,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	PrefixValidator func(string) error
+	// ScopesValidator is a validator for the "scopes" field. It is called by the builders before save.
+	ScopesValidator func([]string) error
 )
 
 // OrderOption defines the ordering options for the APIKey queries.

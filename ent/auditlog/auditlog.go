@@ -67,6 +67,12 @@ var (
 	Policy ent.Policy
 	// DefaultAt holds the default value on creation for the "at" field.
 	DefaultAt func() time.Time
+	// ActorLabelValidator is a validator for the "actor_label" field. It is called by the builders before save.
+	ActorLabelValidator func(string) error
+	// EntityValidator is a validator for the "entity" field. It is called by the builders before save.
+	EntityValidator func(string) error
+	// ChangedFieldsValidator is a validator for the "changed_fields" field. It is called by the builders before save.
+	ChangedFieldsValidator func([]string) error
 )
 
 // Operation defines the type for the "operation" enum field.

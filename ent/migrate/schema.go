@@ -15,7 +15,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 100},
-		{Name: "prefix", Type: field.TypeString},
+		{Name: "prefix", Type: field.TypeString, Size: 40},
 		{Name: "secret_hash", Type: field.TypeBytes, Unique: true},
 		{Name: "scopes", Type: field.TypeJSON},
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
@@ -135,8 +135,8 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
-		{Name: "actor_label", Type: field.TypeString},
-		{Name: "entity", Type: field.TypeString},
+		{Name: "actor_label", Type: field.TypeString, Size: 200},
+		{Name: "entity", Type: field.TypeString, Size: 100},
 		{Name: "entity_id", Type: field.TypeInt},
 		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "changed_fields", Type: field.TypeJSON, Nullable: true},
@@ -171,7 +171,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "name_translations", Type: field.TypeJSON, Nullable: true},
-		{Name: "code", Type: field.TypeString, Unique: true},
+		{Name: "code", Type: field.TypeString, Unique: true, Size: 2},
 		{Name: "eu_member", Type: field.TypeBool, Default: false},
 	}
 	// CountriesTable holds the schema information for the "countries" table.
@@ -399,7 +399,7 @@ var (
 		{Name: "title", Type: field.TypeString, Size: 300},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "body", Type: field.TypeString, Size: 50000},
-		{Name: "body_html", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "body_html", Type: field.TypeString, Size: 16777216, Default: ""},
 		{Name: "language", Type: field.TypeString, Size: 12, Default: "en"},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "PUBLISHED"}, Default: "DRAFT"},
 		{Name: "published_at", Type: field.TypeTime, Nullable: true},
@@ -589,7 +589,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "body", Type: field.TypeString, Size: 20000},
-		{Name: "body_html", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "body_html", Type: field.TypeString, Size: 16777216, Default: ""},
 		{Name: "edited_at", Type: field.TypeTime, Nullable: true},
 		{Name: "hidden_at", Type: field.TypeTime, Nullable: true},
 		{Name: "author_id", Type: field.TypeInt, Nullable: true},
@@ -863,7 +863,7 @@ var (
 		{Name: "preferred_language", Type: field.TypeString, Size: 12, Default: "en"},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"NONE", "SECRETARIAT", "ANALYST"}, Default: "NONE"},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
-		{Name: "password_hash", Type: field.TypeString, Nullable: true},
+		{Name: "password_hash", Type: field.TypeString, Nullable: true, Size: 500},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{

@@ -131,6 +131,8 @@ var (
 	BodyValidator func(string) error
 	// DefaultBodyHTML holds the default value on creation for the "body_html" field.
 	DefaultBodyHTML string
+	// BodyHTMLValidator is a validator for the "body_html" field. It is called by the builders before save.
+	BodyHTMLValidator func(string) error
 	// DefaultLanguage holds the default value on creation for the "language" field.
 	DefaultLanguage string
 	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.

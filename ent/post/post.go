@@ -152,6 +152,8 @@ var (
 	BodyValidator func(string) error
 	// DefaultBodyHTML holds the default value on creation for the "body_html" field.
 	DefaultBodyHTML string
+	// BodyHTMLValidator is a validator for the "body_html" field. It is called by the builders before save.
+	BodyHTMLValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the Post queries.

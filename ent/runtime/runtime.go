@@ -83,6 +83,14 @@ func init() {
 			return nil
 		}
 	}()
+	// apikeyDescPrefix is the schema descriptor for prefix field.
+	apikeyDescPrefix := apikeyFields[1].Descriptor()
+	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
+	// apikeyDescScopes is the schema descriptor for scopes field.
+	apikeyDescScopes := apikeyFields[3].Descriptor()
+	// apikey.ScopesValidator is a validator for the "scopes" field. It is called by the builders before save.
+	apikey.ScopesValidator = apikeyDescScopes.Validators[0].(func([]string) error)
 	activityMixin := schema.Activity{}.Mixin()
 	activity.Policy = privacy.NewPolicies(schema.Activity{})
 	activity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -273,6 +281,18 @@ func init() {
 	auditlogDescAt := auditlogFields[0].Descriptor()
 	// auditlog.DefaultAt holds the default value on creation for the at field.
 	auditlog.DefaultAt = auditlogDescAt.Default.(func() time.Time)
+	// auditlogDescActorLabel is the schema descriptor for actor_label field.
+	auditlogDescActorLabel := auditlogFields[2].Descriptor()
+	// auditlog.ActorLabelValidator is a validator for the "actor_label" field. It is called by the builders before save.
+	auditlog.ActorLabelValidator = auditlogDescActorLabel.Validators[0].(func(string) error)
+	// auditlogDescEntity is the schema descriptor for entity field.
+	auditlogDescEntity := auditlogFields[3].Descriptor()
+	// auditlog.EntityValidator is a validator for the "entity" field. It is called by the builders before save.
+	auditlog.EntityValidator = auditlogDescEntity.Validators[0].(func(string) error)
+	// auditlogDescChangedFields is the schema descriptor for changed_fields field.
+	auditlogDescChangedFields := auditlogFields[6].Descriptor()
+	// auditlog.ChangedFieldsValidator is a validator for the "changed_fields" field. It is called by the builders before save.
+	auditlog.ChangedFieldsValidator = auditlogDescChangedFields.Validators[0].(func([]string) error)
 	countryMixin := schema.Country{}.Mixin()
 	country.Policy = privacy.NewPolicies(schema.Country{})
 	country.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -327,7 +347,21 @@ func init() {
 	// countryDescCode is the schema descriptor for code field.
 	countryDescCode := countryFields[0].Descriptor()
 	// country.CodeValidator is a validator for the "code" field. It is called by the builders before save.
-	country.CodeValidator = countryDescCode.Validators[0].(func(string) error)
+	country.CodeValidator = func() func(string) error {
+		validators := countryDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// countryDescEuMember is the schema descriptor for eu_member field.
 	countryDescEuMember := countryFields[1].Descriptor()
 	// country.DefaultEuMember holds the default value on creation for the eu_member field.
@@ -669,6 +703,8 @@ func init() {
 	newsitemDescBodyHTML := newsitemFields[3].Descriptor()
 	// newsitem.DefaultBodyHTML holds the default value on creation for the body_html field.
 	newsitem.DefaultBodyHTML = newsitemDescBodyHTML.Default.(string)
+	// newsitem.BodyHTMLValidator is a validator for the "body_html" field. It is called by the builders before save.
+	newsitem.BodyHTMLValidator = newsitemDescBodyHTML.Validators[0].(func(string) error)
 	// newsitemDescLanguage is the schema descriptor for language field.
 	newsitemDescLanguage := newsitemFields[4].Descriptor()
 	// newsitem.DefaultLanguage holds the default value on creation for the language field.
@@ -731,6 +767,8 @@ func init() {
 	partnership.Hooks[2] = partnershipHooks[0]
 
 	partnership.Hooks[3] = partnershipHooks[1]
+
+	partnership.Hooks[4] = partnershipHooks[2]
 	partnershipMixinFields1 := partnershipMixin[1].Fields()
 	_ = partnershipMixinFields1
 	partnershipFields := schema.Partnership{}.Fields()
@@ -745,6 +783,10 @@ func init() {
 	partnership.DefaultUpdatedAt = partnershipDescUpdatedAt.Default.(func() time.Time)
 	// partnership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	partnership.UpdateDefaultUpdatedAt = partnershipDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// partnershipDescThemes is the schema descriptor for themes field.
+	partnershipDescThemes := partnershipFields[3].Descriptor()
+	// partnership.ThemesValidator is a validator for the "themes" field. It is called by the builders before save.
+	partnership.ThemesValidator = partnershipDescThemes.Validators[0].(func([]string) error)
 	// partnershipDescSource is the schema descriptor for source field.
 	partnershipDescSource := partnershipFields[4].Descriptor()
 	// partnership.SourceValidator is a validator for the "source" field. It is called by the builders before save.
@@ -881,6 +923,8 @@ func init() {
 	postDescBodyHTML := postFields[1].Descriptor()
 	// post.DefaultBodyHTML holds the default value on creation for the body_html field.
 	post.DefaultBodyHTML = postDescBodyHTML.Default.(string)
+	// post.BodyHTMLValidator is a validator for the "body_html" field. It is called by the builders before save.
+	post.BodyHTMLValidator = postDescBodyHTML.Validators[0].(func(string) error)
 	projectMixin := schema.Project{}.Mixin()
 	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1223,6 +1267,10 @@ func init() {
 	userDescDisabled := userFields[5].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	// userDescPasswordHash is the schema descriptor for password_hash field.
+	userDescPasswordHash := userFields[6].Descriptor()
+	// user.PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
+	user.PasswordHashValidator = userDescPasswordHash.Validators[0].(func(string) error)
 }
 
 const (

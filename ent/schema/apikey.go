@@ -22,9 +22,9 @@ func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}
 func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(100).Validate(notBlank).Comment("What the key is for."),
-		field.String("prefix").Immutable().Comment("The key's first characters, to recognise it in lists."),
+		field.String("prefix").Immutable().MaxLen(40).Comment("The key's first characters, to recognise it in lists."),
 		field.Bytes("secret_hash").Unique().Sensitive().Immutable().Annotations(entgql.Skip()),
-		field.Strings("scopes").Comment("Any of read, write, bulk."),
+		field.Strings("scopes").Validate(stringList(10, 20)).Comment("Any of read, write, bulk."),
 		field.Time("expires_at").Optional().Nillable(),
 		field.Time("revoked_at").Optional().Nillable(),
 		field.Time("last_used_at").Optional().Nillable(),

@@ -19,11 +19,11 @@ func (AuditLog) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("at").Default(time.Now).Immutable().Annotations(entgql.OrderField("AT")),
 		field.Int("actor_id").Optional().Nillable().Immutable().Comment("The user who made the change; null for the system (seed, import, command line)."),
-		field.String("actor_label").Immutable().Comment("Who made the change, readable: a display name, \"system\" or the command."),
-		field.String("entity").Immutable().Annotations(entgql.OrderField("ENTITY")),
+		field.String("actor_label").Immutable().MaxLen(200).Comment("Who made the change, readable: a display name, \"system\" or the command."),
+		field.String("entity").Immutable().MaxLen(100).Annotations(entgql.OrderField("ENTITY")),
 		field.Int("entity_id").Immutable(),
 		field.Enum("operation").Values("CREATE", "UPDATE", "DELETE").Immutable(),
-		field.Strings("changed_fields").Optional().Immutable(),
+		field.Strings("changed_fields").Optional().Immutable().Validate(stringList(200, 100)),
 	}
 }
 

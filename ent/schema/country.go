@@ -21,7 +21,7 @@ func (Country) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{
 // Fields of the Country.
 func (Country) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("code").Unique().Validate(iso3166.Validate).
+		field.String("code").Unique().MaxLen(2).Validate(iso3166.Validate).
 			Comment("ISO 3166-1 alpha-2 code, e.g. UA or LV.").
 			Annotations(entgql.OrderField("CODE")),
 		field.Bool("eu_member").Default(false).Comment("Whether the country is a member state of the European Union."),

@@ -133,7 +133,7 @@ func (Post) Mixin() []ent.Mixin { return []ent.Mixin{AuditMixin{}, TimeMixin{}} 
 func (Post) Fields() []ent.Field {
 	return []ent.Field{
 		field.Text("body").NotEmpty().MaxLen(20000).Validate(notBlank).Comment("Markdown."),
-		field.Text("body_html").Default("").Comment("The body rendered to HTML and sanitized, kept by a hook.").
+		field.Text("body_html").Default("").MaxLen(maxRenderedHTML).Comment("The body rendered to HTML and sanitized, kept by a hook.").
 			Annotations(skipInputs),
 		field.Time("edited_at").Optional().Nillable().Comment("When the author last changed the body."),
 		field.Time("hidden_at").Optional().Nillable().

@@ -24,7 +24,7 @@ func (NewsItem) Fields() []ent.Field {
 		field.String("title").NotEmpty().MaxLen(300).Validate(notBlank).Annotations(entgql.OrderField("TITLE")),
 		field.String("summary").Optional().MaxLen(1000),
 		field.Text("body").NotEmpty().MaxLen(50000).Validate(notBlank).Comment("Markdown."),
-		field.Text("body_html").Default("").Comment("The body rendered to HTML and sanitized, kept by a hook.").
+		field.Text("body_html").Default("").MaxLen(maxRenderedHTML).Comment("The body rendered to HTML and sanitized, kept by a hook.").
 			Annotations(skipInputs),
 		field.String("language").Default("en").MaxLen(12).Validate(validLanguage).
 			Comment("Language code of the text, e.g. en or uk."),

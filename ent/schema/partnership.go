@@ -25,7 +25,7 @@ func (Partnership) Fields() []ent.Field {
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("start_date").Optional().Nillable().Annotations(entgql.OrderField("START_DATE")),
 		field.Time("end_date").Optional().Nillable().Annotations(entgql.OrderField("END_DATE")),
-		field.Strings("themes").Optional().Comment("Themes of cooperation, e.g. \"waste\" or \"culture\"."),
+		field.Strings("themes").Optional().Validate(stringList(maxThemes, maxThemeLen)).Comment("Themes of cooperation, e.g. \"waste\" or \"culture\"; at most 20 of at most 100 bytes each."),
 		field.String("source").Optional().MaxLen(1000).Validate(validURL).Comment("Where the partnership was published."),
 		field.Int("ukrainian_municipality_id"),
 		field.Int("european_municipality_id"),
@@ -65,7 +65,7 @@ func (Partnership) Indexes() []ent.Index {
 
 // Hooks of the Partnership.
 func (Partnership) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair()}
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), validateAppendedThemes()}
 }
 
 // Policy of the Partnership: anyone reads; the secretariat writes.

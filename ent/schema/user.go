@@ -35,7 +35,7 @@ func (User) Fields() []ent.Field {
 			Annotations(entgql.OrderField("ROLE"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Bool("disabled").Default(false).
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.String("password_hash").Optional().Sensitive().
+		field.String("password_hash").Optional().Sensitive().MaxLen(500).
 			Annotations(entgql.Skip()),
 	}
 }

@@ -82,3 +82,25 @@ func validTags(tags []string) error {
 	}
 	return nil
 }
+
+// maxRenderedHTML bounds the HTML rendered from a Markdown body. Bodies
+// are bounded (20,000 bytes for posts, 50,000 for news), so the rendering
+// is too; the bound only has to be finite. It is above PostgreSQL's 10 MiB
+// threshold for ent's column type, so the columns stay text.
+const maxRenderedHTML = 16 << 20
+
+// stringList returns a validator of a list of at most maxItems strings,
+// each of 1 to maxLen bytes that are not blank.
+func stringList(maxItems, maxLen int) func([]string) error {
+	return func(list []string) error {
+		if len(list) > maxItems {
+			return fmt.Errorf("at most %d items, got %d", maxItems, len(list))
+		}
+		for _, s := range list {
+			if len(s) > maxLen || notBlank(s) != nil {
+				return fmt.Errorf("item %.40q must be 1 to %d bytes and not blank", s, maxLen)
+			}
+		}
+		return nil
+	}
+}

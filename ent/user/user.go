@@ -130,6 +130,8 @@ var (
 	PreferredLanguageValidator func(string) error
 	// DefaultDisabled holds the default value on creation for the "disabled" field.
 	DefaultDisabled bool
+	// PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
+	PasswordHashValidator func(string) error
 )
 
 // Role defines the type for the "role" enum field.

@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
+	"github.com/bridgesoftrust/hub/internal/validation"
 )
 
 // fixture holds the ids of demo rows that the mutation tests refer to.
@@ -280,6 +282,12 @@ func refusals(fx fixture) []refusal {
 			vars: v("id", fx.chuhuivKuldiga, "m", fx.druskininkai), field: "ukrainianMunicipalityID"},
 		{name: "partnership: update onto an existing pair", query: `mutation($id: ID!, $ua: ID!, $eu: ID!) { updatePartnership(id: $id, input: {ukrainianMunicipalityID: $ua, europeanMunicipalityID: $eu}) { id } }`,
 			vars: v("id", fx.chuhuivKuldiga, "ua", fx.fastiv, "eu", fx.druskininkai), field: "europeanMunicipalityID"},
+		{name: "partnership: a theme over 100 bytes", query: `mutation($id: ID!, $t: [String!]) { updatePartnership(id: $id, input: {themes: $t}) { id } }`,
+			vars: v("id", fx.chuhuivKuldiga, "t", []string{"water", strings.Repeat("t", 101)}), field: "themes"},
+		{name: "partnership: 21 themes", query: `mutation($id: ID!, $t: [String!]) { updatePartnership(id: $id, input: {themes: $t}) { id } }`,
+			vars: v("id", fx.chuhuivKuldiga, "t", strings.Split(strings.Repeat("theme,", 21)[:6*21-1], ",")), field: "themes"},
+		{name: "partnership: a theme over the cap of any string", query: `mutation($id: ID!, $t: [String!]) { updatePartnership(id: $id, input: {themes: $t}) { id } }`,
+			vars: v("id", fx.chuhuivKuldiga, "t", []string{strings.Repeat("t", 200_000)}), field: "themes", message: "bytes"},
 		notFound("partnership: update unknown", `mutation($id: ID!) { updatePartnership(id: $id, input: {status: ACTIVE}) { id } }`, fx.unknownPartnering),
 		notFound("partnership: delete unknown", `mutation($id: ID!) { deletePartnership(id: $id) }`, fx.unknownPartnering),
 		{name: "partnership: delete with projects", query: `mutation($id: ID!) { deletePartnership(id: $id) }`, vars: v("id", fx.chuhuivKuldiga), message: "still referenced"},
@@ -293,6 +301,8 @@ func refusals(fx fixture) []refusal {
 			vars: v("p", fx.chuhuivKuldiga), field: "budgetEur"},
 		{name: "project: title translation key english", query: `mutation($p: ID!) { createProject(input: {title: "Pumps", sector: WATER, partnershipID: $p, titleTranslations: {english: "x"}}) { id } }`,
 			vars: v("p", fx.chuhuivKuldiga), field: "titleTranslations"},
+		{name: "project: a summary over 5,000 bytes", query: `mutation($p: ID!, $s: Translations) { createProject(input: {title: "Pumps", sector: WATER, partnershipID: $p, summary: $s}) { id } }`,
+			vars: v("p", fx.chuhuivKuldiga, "s", map[string]any{"uk": strings.Repeat("ї", 2501)}), field: "summary"},
 		{name: "project: empty summary text", query: `mutation($p: ID!) { createProject(input: {title: "Pumps", sector: WATER, partnershipID: $p, summary: {en: ""}}) { id } }`,
 			vars: v("p", fx.chuhuivKuldiga), field: "summary"},
 		{name: "project: unknown partnership", query: `mutation($p: ID!) { createProject(input: {title: "Pumps", sector: WATER, partnershipID: $p}) { id } }`,
@@ -649,6 +659,33 @@ func TestCrossRowRules(t *testing.T) {
 					t.Errorf("want BAD_USER_INPUT on %s, got %s", c.field, resp.Body)
 				}
 			})
+		}
+	})
+}
+
+// TestAppendedThemesAreBounded appends to a partnership's themes in the
+// store (the API's appendThemes does not append, see
+// TestAppendToListFields): the list they would become is checked too.
+func TestAppendedThemesAreBounded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := demoHub(t, store)
+		id, err := strconv.Atoi(loadFixture(t, h).chuhuivKuldiga)
+		if err != nil {
+			t.Fatal(err)
+		}
+		update := store.Client.Partnership.UpdateOneID(id)
+		if err := update.SetThemes([]string{"culture"}).AppendThemes([]string{"tourism"}).Exec(sys()); err != nil {
+			t.Fatalf("appending within the bounds: %v", err)
+		}
+		for name, themes := range map[string][]string{
+			"20 more":       strings.Split(strings.Repeat("x,", 20)[:39], ","),
+			"a long theme":  {strings.Repeat("t", 101)},
+			"a blank theme": {" "},
+		} {
+			err := store.Client.Partnership.UpdateOneID(id).AppendThemes(themes).Exec(sys())
+			if fe, ok := errors.AsType[*validation.FieldError](err); !ok || fe.Field != "themes" {
+				t.Errorf("appending %s: %v, want an error on themes", name, err)
+			}
 		}
 	})
 }

@@ -31,6 +31,9 @@ const (
 	// Internal: anything unexpected; details are logged with the request id,
 	// never sent.
 	Internal = "INTERNAL_SERVER_ERROR"
+	// Unavailable: the database could not be reached; the request may
+	// succeed if sent again.
+	Unavailable = "UNAVAILABLE"
 	// Timeout: the request ran out of its time budget.
 	Timeout = "TIMEOUT"
 	// Canceled: the client went away before the answer was ready.

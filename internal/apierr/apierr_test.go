@@ -2,9 +2,12 @@ package apierr_test
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
 	"testing"
 
 	"entgo.io/ent/privacy"
@@ -54,6 +57,10 @@ func TestClassify(t *testing.T) {
 			apierr.Timeout, "", "longer"},
 		{"canceled", context.Canceled, apierr.Canceled, "", "canceled"},
 		{"postgres canceled", fmt.Errorf("query: %w", &pq.Error{Code: "57014"}), apierr.Canceled, "", "canceled"},
+		{"connection lost", fmt.Errorf("query: %w", driver.ErrBadConn), apierr.Unavailable, "", "unavailable"},
+		{"connection reset", fmt.Errorf("query: %w", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}), apierr.Unavailable, "", "unavailable"},
+		{"backend terminated", &pq.Error{Code: "57P01"}, apierr.Unavailable, "", "unavailable"},
+		{"cannot connect", &pq.Error{Code: "08006"}, apierr.Unavailable, "", "unavailable"},
 		{"unknown", errors.New(`pq: relation "countries" does not exist`),
 			apierr.Internal, "", "internal server error"},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/validation"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
@@ -38,6 +39,7 @@ var rules = []Rule{
 	constraintError,
 	privacyDenied,
 	contextError,
+	unavailable,
 }
 
 // Classify returns how the API reports err. Errors that no rule knows are
@@ -191,4 +193,14 @@ func contextError(_ context.Context, err error) *Error {
 		return &Error{Code: Canceled, Message: "the request was canceled", Err: err}
 	}
 	return nil
+}
+
+// unavailable reports a database that could not be reached or dropped the
+// connection (after the one retry that internal/db makes where it is
+// safe): the client may try again.
+func unavailable(_ context.Context, err error) *Error {
+	if !db.IsConnectionError(err) {
+		return nil
+	}
+	return &Error{Code: Unavailable, Message: "the database is unavailable; try again shortly", Err: err}
 }

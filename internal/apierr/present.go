@@ -40,8 +40,11 @@ func Presenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		default:
 			e = Classify(ctx, gqlErr.Err)
 		}
-		if e.Code == Internal && !isAPIError(gqlErr.Err) {
+		switch {
+		case e.Code == Internal && !isAPIError(gqlErr.Err):
 			logger.ErrorContext(ctx, "internal error", "err", gqlErr.Err, "path", gqlErr.Path.String())
+		case e.Code == Unavailable:
+			logger.WarnContext(ctx, "database unavailable", "err", gqlErr.Err, "path", gqlErr.Path.String())
 		}
 		return present(gqlErr, e)
 	}

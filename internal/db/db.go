@@ -34,7 +34,8 @@ type Store struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
-	// Driver is the Ent driver under Client, for wrapping in tests.
+	// Driver is the Ent driver under Client (without the reconnecting
+	// layer that Client has on PostgreSQL), for wrapping in tests.
 	Driver *entsql.Driver
 }
 
@@ -63,7 +64,12 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 	}
 	configurePool(sqlDB, dia)
 	drv := entsql.OpenDB(dia, sqlDB)
-	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	var clientDriver dialect.Driver = drv
+	if dia == dialect.Postgres {
+		// SQLite is embedded: it has no connection to lose.
+		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB, idle: postgresIdleConns}
+	}
+	client := ent.NewClient(append([]ent.Option{ent.Driver(clientDriver)}, opts...)...)
 	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
 }
 
@@ -105,11 +111,14 @@ func sqliteDSN(rest string) (string, error) {
 	return fmt.Sprintf("file:%s?%s&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", path, pragmas), nil
 }
 
+// postgresIdleConns is the most idle connections kept to PostgreSQL.
+const postgresIdleConns = 10
+
 // configurePool sizes the connection pool for the dialect.
 func configurePool(sqlDB *sql.DB, dia string) {
 	if dia == dialect.Postgres {
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(postgresIdleConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return
 	}

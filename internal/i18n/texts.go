@@ -18,20 +18,38 @@ const English = "en"
 // Ukrainian is the second language every translated text allows.
 const Ukrainian = "uk"
 
+// maxCodeLen bounds a language code (BCP 47 suggests 35 characters).
+const maxCodeLen = 35
+
 var langPattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 // Texts maps a BCP 47 language code (such as "en", "uk", "pt-BR") to the text
 // in that language. New languages are new keys: no schema change is needed.
 type Texts map[string]string
 
-// Validate reports the first malformed language code or empty text.
+// Bounds of a Texts value.
+const (
+	// MaxLanguages is the most languages one text may have.
+	MaxLanguages = 50
+	// MaxTextBytes is the longest text in one language, in bytes.
+	MaxTextBytes = 5000
+)
+
+// Validate reports the first malformed language code, empty or over-long
+// text, or too many languages.
 func (t Texts) Validate() error {
+	if len(t) > MaxLanguages {
+		return fmt.Errorf("at most %d languages, got %d", MaxLanguages, len(t))
+	}
 	for _, lang := range t.Languages() {
 		if err := ValidateCode(lang); err != nil {
 			return err
 		}
-		if strings.TrimSpace(t[lang]) == "" {
+		switch text := t[lang]; {
+		case strings.TrimSpace(text) == "":
 			return fmt.Errorf("text for language %q is empty", lang)
+		case len(text) > MaxTextBytes:
+			return fmt.Errorf("text for language %q is %d bytes long; at most %d are allowed", lang, len(text), MaxTextBytes)
 		}
 	}
 	return nil
@@ -40,7 +58,7 @@ func (t Texts) Validate() error {
 // ValidateCode returns an error unless lang is a language code such as
 // "en", "uk" or "pt-BR".
 func ValidateCode(lang string) error {
-	if !langPattern.MatchString(lang) {
+	if len(lang) > maxCodeLen || !langPattern.MatchString(lang) {
 		return fmt.Errorf("%q is not a language code (use ISO 639-1 such as \"en\" or \"uk\")", lang)
 	}
 	return nil

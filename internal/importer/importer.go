@@ -86,6 +86,12 @@ func (e *InvalidRowsError) Error() string {
 // optional. Missing countries, oblasts, municipalities, phases and
 // associations are created; stored partnerships get the file's themes and
 // source and any facilitator they lack.
+//
+// A row is refused, with its line, when a cell is not UTF-8, holds a
+// control character, is longer than 4,000 bytes or starts (or has a
+// ";"-separated item that starts) with =, +, -, @, a tab or a carriage
+// return, which spreadsheets run as a formula; and when a value is over
+// its field's maximum length in the schema.
 func Partnerships(ctx context.Context, client *ent.Client, r io.Reader, opts Options) (Report, error) {
 	var rep Report
 	err := WithTx(ctx, client, func(tx *ent.Client) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/internal/iso3166"
 )
 
@@ -67,6 +68,9 @@ func readHeader(cr *csv.Reader) (header, error) {
 	}
 	h := header{index: map[string]int{}, width: len(names)}
 	for i, name := range names {
+		if problem := cellProblem(strings.TrimPrefix(name, "\ufeff")); problem != "" {
+			return header{}, fmt.Errorf("line 1: the name of column %d %s", i+1, problem)
+		}
 		name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))
 		if _, dup := h.index[name]; dup && name != "" {
 			return header{}, fmt.Errorf("the header names column %q twice", name)
@@ -95,6 +99,17 @@ func (h header) unknown() []string {
 	return slices.DeleteFunc(names, func(name string) bool {
 		return slices.Contains(requiredColumns, name) || slices.Contains(optionalColumns, name)
 	})
+}
+
+// name returns the name of the column at position i, or "column N" for
+// one the header does not name.
+func (h header) name(i int) string {
+	for name, j := range h.index {
+		if j == i && name != "" {
+			return name
+		}
+	}
+	return fmt.Sprintf("column %d", i+1)
 }
 
 // has reports whether the file has the column.
@@ -153,13 +168,16 @@ func parseRow(h header, rec []string, line int) *row {
 		rw.fail("has %d field(s), the header has %d", len(rec), h.width)
 		return rw
 	}
+	if !rw.checkCells(h, rec) {
+		return rw
+	}
 	rw.spec.Phase = rw.phase(h.get(rec, colPhase))
 	rw.spec.Ukrainian = MunicipalityKey{Ukraine, rw.name(colUA, h.get(rec, colUA))}
 	rw.spec.European = MunicipalityKey{rw.euCountry(h.get(rec, colCountry)), rw.name(colEU, h.get(rec, colEU))}
 	rw.oblast = rw.oblastName(h.get(rec, colOblast))
 	rw.spec.Facilitators = rw.acronyms(h.get(rec, colAssociation))
 	if h.has(colThemes) {
-		themes := splitList(h.get(rec, colThemes))
+		themes := rw.themes(h.get(rec, colThemes))
 		rw.spec.Themes = &themes
 	}
 	if h.has(colSource) {
@@ -174,7 +192,7 @@ func (rw *row) phase(s string) string {
 	switch {
 	case name == "":
 		rw.fail("phase is blank")
-	case len(name) > 60 || !phasePattern.MatchString(name):
+	case phase.NameValidator(name) != nil || !phasePattern.MatchString(name):
 		rw.fail("phase %q is not a phase name (lower-case letters, digits and hyphens, e.g. \"pilot\" or \"community-hub\")", s)
 	}
 	return name
@@ -225,6 +243,14 @@ func (rw *row) acronyms(s string) []string {
 	return list
 }
 
+func (rw *row) themes(s string) []string {
+	list := splitList(s)
+	if err := partnership.ThemesValidator(list); err != nil {
+		rw.fail("%s: %v", colThemes, err)
+	}
+	return list
+}
+
 func (rw *row) source(s string) string {
 	if s != "" {
 		if err := partnership.SourceValidator(s); err != nil {
@@ -234,10 +260,13 @@ func (rw *row) source(s string) string {
 	return s
 }
 
+// listSeparator separates the items of a list cell.
+const listSeparator = ";"
+
 // splitList splits a ";"-separated cell into its trimmed, non-empty items.
 func splitList(s string) []string {
 	var out []string
-	for _, item := range strings.Split(s, ";") {
+	for _, item := range strings.Split(s, listSeparator) {
 		if item = cleanName(item); item != "" {
 			out = append(out, item)
 		}

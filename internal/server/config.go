@@ -35,6 +35,12 @@ type Config struct {
 	MaxComplexity int
 	// MaxPageSize bounds first, last and the number of ids in nodes(ids:).
 	MaxPageSize int
+	// MaxListItems bounds the items of any list argument (e.g. idIn).
+	MaxListItems int
+	// MaxInputValues bounds the values in all arguments of a request.
+	MaxInputValues int
+	// MaxStringBytes bounds every string argument, in bytes.
+	MaxStringBytes int
 	// RequestTimeout bounds the execution of one query or mutation.
 	RequestTimeout time.Duration
 	// ShutdownTimeout bounds the wait for running requests on shutdown.
@@ -80,7 +86,8 @@ type WebSocketConfig struct {
 }
 
 // DefaultConfig returns the defaults: loopback only, 1 MiB bodies, depth
-// 15, 50 aliases, cost 10,000, pages of 100, 10 s per request.
+// 15, 50 aliases, cost 10,000, pages of 100, lists of 1,000 items, 10,000
+// argument values, strings of 100,000 bytes, 10 s per request.
 func DefaultConfig() Config {
 	return Config{
 		Addr:            "127.0.0.1:8080",
@@ -91,6 +98,9 @@ func DefaultConfig() Config {
 		MaxAliases:      50,
 		MaxComplexity:   10_000,
 		MaxPageSize:     100,
+		MaxListItems:    limits.DefaultMaxListItems,
+		MaxInputValues:  limits.DefaultMaxInputValues,
+		MaxStringBytes:  limits.DefaultMaxStringBytes,
 		RequestTimeout:  10 * time.Second,
 		ShutdownTimeout: 15 * time.Second,
 		QueryCacheSize:  1000,
@@ -124,6 +134,9 @@ func (c Config) Validate() error {
 	positive("max aliases", int64(c.MaxAliases))
 	positive("max complexity", int64(c.MaxComplexity))
 	positive("max page size", int64(c.MaxPageSize))
+	positive("max list items", int64(c.MaxListItems))
+	positive("max input values", int64(c.MaxInputValues))
+	positive("max string bytes", int64(c.MaxStringBytes))
 	positive("request timeout", int64(c.RequestTimeout))
 	positive("shutdown timeout", int64(c.ShutdownTimeout))
 	positive("query cache size", int64(c.QueryCacheSize))
@@ -146,11 +159,14 @@ func (c Config) Validate() error {
 // limits returns the GraphQL limits of the configuration.
 func (c Config) limits() limits.Limits {
 	return limits.Limits{
-		MaxTokens:     c.MaxTokens,
-		MaxSelections: c.MaxSelections,
-		MaxDepth:      c.MaxDepth,
-		MaxAliases:    c.MaxAliases,
-		MaxComplexity: c.MaxComplexity,
-		MaxPageSize:   c.MaxPageSize,
+		MaxTokens:      c.MaxTokens,
+		MaxSelections:  c.MaxSelections,
+		MaxDepth:       c.MaxDepth,
+		MaxAliases:     c.MaxAliases,
+		MaxComplexity:  c.MaxComplexity,
+		MaxPageSize:    c.MaxPageSize,
+		MaxListItems:   c.MaxListItems,
+		MaxInputValues: c.MaxInputValues,
+		MaxStringBytes: c.MaxStringBytes,
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -43,6 +42,9 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	// Field suggestions ("did you mean ...") would reveal the schema that
 	// disabled introspection hides.
 	srv.SetDisableSuggestion(!cfg.Introspection)
+	if !cfg.Introspection {
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
+	}
 
 	lim := cfg.limits()
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newCache[string](cfg.APQCacheSize)})
@@ -53,6 +55,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(policy{introspection: cfg.Introspection})
 	srv.Use(listCoercion{})
 	srv.Use(&limits.Cost{Limits: lim, Record: noteCost})
+	srv.Use(&limits.Input{Limits: lim})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
@@ -142,17 +145,4 @@ func loggedInfo(ctx context.Context) *requestInfo {
 		return nil
 	}
 	return infoFrom(ctx)
-}
-
-// transactioner is entgql's Transactioner (one transaction per mutation),
-// guarded for error responses that gqlgen dispatches without an operation
-// (e.g. an undecodable body), on which entgql's would panic.
-type transactioner struct{ entgql.Transactioner }
-
-// InterceptResponse implements graphql.ResponseInterceptor.
-func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
-		return next(ctx)
-	}
-	return t.Transactioner.InterceptResponse(ctx, next)
 }

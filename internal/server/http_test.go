@@ -177,3 +177,45 @@ func get(t *testing.T, url string) (int, string) {
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body)
 }
+
+// TestNoSuggestionsWithoutIntrospection checks that no validation error
+// suggests names ("Did you mean ...") when introspection is off: unknown
+// fields, arguments, types, enum values and input fields, in the query
+// and in variables. With introspection on, the same queries do get
+// suggestions, which shows that each reaches a suggesting rule.
+func TestNoSuggestionsWithoutIntrospection(t *testing.T) {
+	on := sqliteHub(t, nil)
+	off := sqliteHub(t, func(c *server.Config) { c.Introspection = false })
+	for _, c := range []struct {
+		name, query string
+		vars        map[string]any
+		suggests    bool // with introspection on
+	}{
+		{"unknown field", `{ countrie { totalCount } }`, nil, true},
+		{"unknown nested field", `{ countries { totalCont } }`, nil, true},
+		{"unknown argument", `{ countries(frist: 1) { totalCount } }`, nil, true},
+		{"unknown type of a variable", `query($w: CountryWhereInpt) { countries(where: $w) { totalCount } }`, nil, false},
+		{"unknown fragment type", `{ ...F } fragment F on Qery { __typename }`, nil, true},
+		{"unknown enum value", `{ countries(orderBy: {field: NAM}) { totalCount } }`, nil, true},
+		{"string for an enum", `{ countries(orderBy: {field: "NAME"}) { totalCount } }`, nil, true},
+		{"unknown input field", `{ countries(where: {nameContain: "a"}) { totalCount } }`, nil, true},
+		{"object without selection", `{ countries }`, nil, true},
+		{"unknown enum value in a variable", `query($o: [CountryOrder!]) { countries(orderBy: $o) { totalCount } }`,
+			map[string]any{"o": []any{map[string]any{"field": "NAM"}}}, false},
+		{"unknown input field in a variable", `query($w: CountryWhereInput) { countries(where: $w) { totalCount } }`,
+			map[string]any{"w": map[string]any{"nameContain": "a"}}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp := off.post(t, c.query, c.vars)
+			if resp.Code() != apierr.ValidationFailed || resp.Status >= 500 {
+				t.Fatalf("want a validation error, got %d %s", resp.Status, resp.Body)
+			}
+			if strings.Contains(string(resp.Body), "Did you mean") {
+				t.Errorf("suggestions reveal the schema: %s", resp.Body)
+			}
+			if on := on.post(t, c.query, c.vars); c.suggests && !strings.Contains(string(on.Body), "Did you mean") {
+				t.Errorf("with introspection on, no suggestion: %s", on.Body)
+			}
+		})
+	}
+}

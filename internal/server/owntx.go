@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -13,12 +12,6 @@ import (
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/apierr"
 )
-
-// newTransactioner runs each mutation in one transaction, except the
-// mutations of graph.OwnTransactions, which open their own.
-func newTransactioner(opener entgql.TxOpener) transactioner {
-	return transactioner{entgql.Transactioner{TxOpener: opener, SkipTxFunc: ownsTransactions}}
-}
 
 // ownsTransactions reports whether op is a mutation of graph.OwnTransactions
 // (ownTransactions has refused mixing them with other fields).

@@ -75,31 +75,9 @@ func tooComplex(n, limit int) *gqlerror.Error {
 // checkPageSizes refuses first, last or ids outside [0, max] anywhere in
 // the operation, fragments included (each fragment checked once).
 func checkPageSizes(opCtx *graphql.OperationContext, maxSize int) *gqlerror.Error {
-	seen := map[string]bool{}
-	var walk func(ast.SelectionSet) *gqlerror.Error
-	walk = func(set ast.SelectionSet) *gqlerror.Error {
-		for _, sel := range set {
-			var err *gqlerror.Error
-			switch sel := sel.(type) {
-			case *ast.Field:
-				if err = checkField(sel, opCtx.Variables, maxSize); err == nil {
-					err = walk(sel.SelectionSet)
-				}
-			case *ast.InlineFragment:
-				err = walk(sel.SelectionSet)
-			case *ast.FragmentSpread:
-				if !seen[sel.Name] && sel.Definition != nil {
-					seen[sel.Name] = true
-					err = walk(sel.Definition.SelectionSet)
-				}
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return walk(opCtx.Operation.SelectionSet)
+	return eachField(opCtx, func(f *ast.Field) *gqlerror.Error {
+		return checkField(f, opCtx.Variables, maxSize)
+	})
 }
 
 // checkField checks the page-size arguments of one field.

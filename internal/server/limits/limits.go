@@ -44,15 +44,41 @@ type Limits struct {
 	// MaxPageSize bounds first, last and the length of ids. A request's
 	// context may raise or lower it (WithMaxPageSize).
 	MaxPageSize int
+	// MaxListItems bounds the items of any list in the arguments (an idIn
+	// filter, the ids to add to an edge...), checked by Input.
+	MaxListItems int
+	// MaxInputValues bounds the values in all the arguments of a request
+	// together (every list item, input field and scalar), so that lists
+	// split over many filters cannot add up to statements the databases
+	// refuse (SQLite takes at most 32,766 parameters, PostgreSQL 65,535).
+	MaxInputValues int
+	// MaxStringBytes bounds every string in the arguments; the schema's
+	// fields have their own, mostly smaller, maximum lengths.
+	MaxStringBytes int
 }
+
+// Defaults of the input caps, which the server's configuration starts
+// from (see server.DefaultConfig).
+const (
+	// DefaultMaxListItems is the default MaxListItems.
+	DefaultMaxListItems = 1000
+	// DefaultMaxInputValues is the default MaxInputValues.
+	DefaultMaxInputValues = 10_000
+	// DefaultMaxStringBytes is the default MaxStringBytes: above every
+	// maximum length of a field that the API's inputs set (the longest is
+	// a news body's 50,000 bytes; ent/schema's tests check).
+	DefaultMaxStringBytes = 100_000
+)
 
 func init() {
 	// Limit errors are request errors, like parse and validation errors:
 	// the operation did not run, and HTTP answers 4xx rather than 200.
+	// (The kind matters only for errors raised before an operation runs;
+	// a resolver's BAD_USER_INPUT is still answered with 200.)
 	for _, code := range []string{
 		apierr.QueryTooLarge, apierr.QueryTooDeep, apierr.TooManyAliases,
 		apierr.QueryTooComplex, apierr.PageSizeExceeded,
-		apierr.BadRequest, apierr.IntrospectionDisabled,
+		apierr.BadRequest, apierr.IntrospectionDisabled, apierr.BadUserInput,
 	} {
 		errcode.RegisterErrorType(code, errcode.KindProtocol)
 	}
