@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // Pure-Go SQLite driver, registered as "sqlite".
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/credevents"
 	// Registers the schema's defaults, hooks and policies with the client;
 	// without it every create fails (ent/runtime is generated apart to
 	// avoid an import cycle).
@@ -64,6 +65,9 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 	configurePool(sqlDB, dia)
 	drv := entsql.OpenDB(dia, sqlDB)
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
+	// Credential changes are announced to open websockets (through the
+	// PubSub of the writer's context), whichever process makes them.
+	credevents.Register(client)
 	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
 }
 
