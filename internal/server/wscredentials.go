@@ -70,7 +70,9 @@ func (c *wsCredentials) recheck(ctx context.Context) error {
 	if v == nil {
 		return nil
 	}
-	now, err := c.auth.Reauthenticate(ctx, auth.CredentialOf(v))
+	// As in init: not under the connection's cancellation, which the
+	// queries would leave with children and a channel.
+	now, err := c.auth.Reauthenticate(context.WithoutCancel(ctx), auth.CredentialOf(v))
 	switch {
 	case auth.Refused(err):
 		return err
