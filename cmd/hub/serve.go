@@ -56,6 +56,7 @@ type ServeCmd struct {
 	WSMaxMessage     int64         `name:"ws-max-message-bytes" env:"HUB_WS_MAX_MESSAGE_BYTES" default:"65536" help:"Largest websocket message accepted (else closed with 1009)."`
 	WSMaxOperations  int           `name:"ws-max-operations" env:"HUB_WS_MAX_OPERATIONS" default:"100" help:"Subscriptions and other operations running at once per websocket."`
 	WSSendBuffer     int           `name:"ws-send-buffer" env:"HUB_WS_SEND_BUFFER" default:"256" help:"Messages queued per websocket; a client that falls further behind is disconnected."`
+	WSRecheck        time.Duration `name:"ws-recheck-interval" env:"HUB_WS_RECHECK_INTERVAL" default:"30s" help:"How often the credentials of open websockets are checked again besides on change events and at expiry (the longest a change by the command line on SQLite takes to close them)."`
 }
 
 // Run serves until SIGINT or SIGTERM, then drains running requests.
@@ -130,11 +131,12 @@ func (c *ServeCmd) config() server.Config {
 		BulkPageSize:    c.BulkPageSize,
 		Auth:            c.authConfig(),
 		WebSocket: server.WebSocketConfig{
-			AllowedOrigins: c.WSAllowedOrigins,
-			InitTimeout:    c.WSInitTimeout,
-			MaxMessageSize: c.WSMaxMessage,
-			MaxOperations:  c.WSMaxOperations,
-			SendBuffer:     c.WSSendBuffer,
+			AllowedOrigins:  c.WSAllowedOrigins,
+			InitTimeout:     c.WSInitTimeout,
+			MaxMessageSize:  c.WSMaxMessage,
+			MaxOperations:   c.WSMaxOperations,
+			SendBuffer:      c.WSSendBuffer,
+			RecheckInterval: c.WSRecheck,
 		},
 		Explorer:       c.Explorer,
 		TrustedProxies: c.TrustedProxies,

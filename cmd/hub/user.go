@@ -13,6 +13,8 @@ import (
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/pubsub"
 )
 
 // stdin is where --password-stdin reads the password (tests replace it).
@@ -91,6 +93,11 @@ func (c *UserDisableCmd) Run(g *Globals, logger *slog.Logger) error {
 
 // withAuth opens and migrates the store and runs fn with an authentication
 // service in a system context (the operator at the console is trusted).
+// The context carries the event fan-out `hub serve` uses: on PostgreSQL,
+// running servers hear of ended sessions, a disabled account or revoked
+// keys at once (NOTIFY) and close the websockets that used them; on
+// SQLite no other process can hear it, and servers find the change at
+// their next re-check of open connections (--ws-recheck-interval).
 func withAuth(g *Globals, logger *slog.Logger, fn func(context.Context, *auth.Service) error) error {
 	ctx := authz.SystemContext(context.Background())
 	store, err := openStore(ctx, g, logger, true)
@@ -98,7 +105,12 @@ func withAuth(g *Globals, logger *slog.Logger, fn func(context.Context, *auth.Se
 		return err
 	}
 	defer store.Close()
-	return fn(ctx, auth.New(store.Client, auth.DefaultConfig(), logger))
+	events, err := pubsub.Open(ctx, store.Dialect, g.DatabaseURL, store.DB, pubsub.WithLogger(logger))
+	if err != nil {
+		return fmt.Errorf("opening the event fan-out: %w", err)
+	}
+	defer events.Close()
+	return fn(live.WithPubSub(ctx, events), auth.New(store.Client, auth.DefaultConfig(), logger))
 }
 
 // readPassword reads one line from r, without its line ending.

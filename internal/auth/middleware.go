@@ -111,7 +111,7 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 
 // isAuthError reports whether err is one of the package's own, safe to show.
 func isAuthError(err error) bool {
-	for _, known := range []error{ErrInvalidCredentials, ErrInvalidToken, ErrExpiredToken, ErrRevokedKey, ErrDisabledUser} {
+	for _, known := range []error{ErrInvalidCredentials, ErrInvalidToken, ErrExpiredToken, ErrRevokedKey, ErrDisabledUser, ErrEnded} {
 		if errors.Is(err, known) {
 			return true
 		}

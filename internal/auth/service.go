@@ -260,28 +260,46 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*viewe
 	if err != nil {
 		return nil, err
 	}
+	return s.sessionViewer(ctx, sess)
+}
+
+// sessionScopes are what every session allows.
+var sessionScopes = []viewer.Scope{viewer.ScopeRead, viewer.ScopeWrite}
+
+// sessionViewer returns the viewer of a session found by its token or id,
+// renewing it; an expired session is deleted.
+func (s *Service) sessionViewer(ctx context.Context, sess *ent.Session) (*viewer.Viewer, error) {
 	now := s.now()
-	if !now.Before(sess.ExpiresAt) {
+	if err := sessionExpired(sess, now); err != nil {
 		_ = s.db(ctx).Session.DeleteOne(sess).Exec(ctx)
-		return nil, ErrExpiredToken
+		return nil, err
 	}
-	s.renew(ctx, sess, now)
-	v, err := s.loadViewer(ctx, sess.UserID, []viewer.Scope{viewer.ScopeRead, viewer.ScopeWrite})
+	expires := s.renew(ctx, sess, now)
+	v, err := s.loadViewer(ctx, sess.UserID, sessionScopes)
 	if err != nil {
 		return nil, err
 	}
-	v.SessionID = sess.ID
+	v.SessionID, v.Expires = sess.ID, expires
 	return v, nil
+}
+
+// sessionExpired returns ErrExpiredToken if the session has expired at now.
+func sessionExpired(sess *ent.Session, now time.Time) error {
+	if !now.Before(sess.ExpiresAt) {
+		return ErrExpiredToken
+	}
+	return nil
 }
 
 // renew extends a session used after half its lifetime (sliding expiry)
 // and records its use at most once a minute, so reads do not write on
-// every request.
-func (s *Service) renew(ctx context.Context, sess *ent.Session, now time.Time) {
+// every request. It returns the session's expiry.
+func (s *Service) renew(ctx context.Context, sess *ent.Session, now time.Time) time.Time {
 	upd := s.db(ctx).Session.UpdateOne(sess)
-	changed := false
+	expires, changed := sess.ExpiresAt, false
 	if sess.ExpiresAt.Sub(now) < s.cfg.SessionTTL/2 {
-		upd.SetExpiresAt(now.Add(s.cfg.SessionTTL))
+		expires = now.Add(s.cfg.SessionTTL)
+		upd.SetExpiresAt(expires)
 		changed = true
 	}
 	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
@@ -291,8 +309,10 @@ func (s *Service) renew(ctx context.Context, sess *ent.Session, now time.Time) {
 	if changed {
 		if err := upd.Exec(ctx); err != nil {
 			s.logger.WarnContext(ctx, "renewing session", "err", err)
+			return sess.ExpiresAt
 		}
 	}
+	return expires
 }
 
 func (s *Service) authenticateKey(ctx context.Context, token string) (*viewer.Viewer, error) {
@@ -303,33 +323,64 @@ func (s *Service) authenticateKey(ctx context.Context, token string) (*viewer.Vi
 	if err != nil {
 		return nil, err
 	}
+	return s.keyViewer(ctx, key)
+}
+
+// keyViewer returns the viewer of an API key found by its secret or id,
+// recording its use.
+func (s *Service) keyViewer(ctx context.Context, key *ent.APIKey) (*viewer.Viewer, error) {
 	now := s.now()
-	switch {
-	case key.RevokedAt != nil:
-		return nil, ErrRevokedKey
-	case key.ExpiresAt != nil && !now.Before(*key.ExpiresAt):
-		return nil, ErrExpiredToken
+	if err := keyUnusable(key, now); err != nil {
+		return nil, err
 	}
 	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
 		_ = s.db(ctx).APIKey.UpdateOne(key).SetLastUsedAt(now).Exec(audit.WithoutAudit(ctx))
 	}
+	v, err := s.loadViewer(ctx, key.UserID, keyScopes(key))
+	if err != nil {
+		return nil, err
+	}
+	v.APIKeyID, v.Expires = key.ID, valueOrZero(key.ExpiresAt)
+	return v, nil
+}
+
+// keyUnusable says why a key cannot be used at now: revoked or expired.
+func keyUnusable(key *ent.APIKey, now time.Time) error {
+	switch {
+	case key.RevokedAt != nil:
+		return ErrRevokedKey
+	case key.ExpiresAt != nil && !now.Before(*key.ExpiresAt):
+		return ErrExpiredToken
+	}
+	return nil
+}
+
+// keyScopes returns the scopes a key was created with.
+func keyScopes(key *ent.APIKey) []viewer.Scope {
 	scopes := make([]viewer.Scope, len(key.Scopes))
 	for i, sc := range key.Scopes {
 		scopes[i] = viewer.Scope(sc)
 	}
-	v, err := s.loadViewer(ctx, key.UserID, scopes)
-	if err != nil {
-		return nil, err
-	}
-	v.APIKeyID = key.ID
-	return v, nil
+	return scopes
 }
 
 // loadViewer builds the viewer of an enabled user with their memberships.
 func (s *Service) loadViewer(ctx context.Context, userID int, scopes []viewer.Scope) (*viewer.Viewer, error) {
 	u, err := s.db(ctx).User.Query().Where(user.ID(userID)).WithMemberships().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrEnded
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading user: %w", err)
+	}
+	return newViewer(u, scopes)
+}
+
+// newViewer builds the viewer of u, loaded with its memberships (nil: the
+// user is gone); a disabled user has none.
+func newViewer(u *ent.User, scopes []viewer.Scope) (*viewer.Viewer, error) {
+	if u == nil {
+		return nil, ErrEnded
 	}
 	if u.Disabled {
 		return nil, ErrDisabledUser

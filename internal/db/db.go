@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // Pure-Go SQLite driver, registered as "sqlite".
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/credevents"
 	// Registers the schema's defaults, hooks and policies with the client;
 	// without it every create fails (ent/runtime is generated apart to
 	// avoid an import cycle).
@@ -70,6 +71,9 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB, idle: postgresIdleConns}
 	}
 	client := ent.NewClient(append([]ent.Option{ent.Driver(clientDriver)}, opts...)...)
+	// Credential changes are announced to open websockets (through the
+	// PubSub of the writer's context), whichever process makes them.
+	credevents.Register(client)
 	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
 }
 

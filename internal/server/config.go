@@ -12,6 +12,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/clientip"
+	"github.com/bridgesoftrust/hub/internal/credwatch"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 )
 
@@ -83,6 +84,11 @@ type WebSocketConfig struct {
 	// SendBuffer bounds the messages queued for a client; a client that
 	// falls this far behind is disconnected (slow consumer).
 	SendBuffer int
+	// RecheckInterval is how often the credentials of every open
+	// connection are checked again, besides on change events and at
+	// their expiry: the longest a change that sends no event (made by the
+	// command line on SQLite) takes to close the connections it ends.
+	RecheckInterval time.Duration
 }
 
 // DefaultConfig returns the defaults: loopback only, 1 MiB bodies, depth
@@ -110,10 +116,11 @@ func DefaultConfig() Config {
 		BulkPageSize:    1000,
 		Auth:            auth.DefaultConfig(),
 		WebSocket: WebSocketConfig{
-			InitTimeout:    10 * time.Second,
-			MaxMessageSize: 64 << 10,
-			MaxOperations:  100,
-			SendBuffer:     256,
+			InitTimeout:     10 * time.Second,
+			MaxMessageSize:  64 << 10,
+			MaxOperations:   100,
+			SendBuffer:      256,
+			RecheckInterval: credwatch.DefaultInterval,
 		},
 	}
 }
@@ -146,6 +153,7 @@ func (c Config) Validate() error {
 	positive("websocket message size", c.WebSocket.MaxMessageSize)
 	positive("websocket operations per connection", int64(c.WebSocket.MaxOperations))
 	positive("websocket send buffer", int64(c.WebSocket.SendBuffer))
+	positive("websocket credential re-check interval", int64(c.WebSocket.RecheckInterval))
 	positive("session lifetime", int64(c.Auth.SessionTTL))
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))

@@ -80,7 +80,10 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 		o.events = pubsub.NewBroker(pubsub.WithLogger(logger))
 	}
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
-	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
+	creds := newWSCredentials(s.auth, cfg.WebSocket.RecheckInterval, logger)
+	// It ends when the PubSub closes.
+	go creds.watcher.Run(context.Background(), s.events)
+	s.ws = newWebSocket(cfg.WebSocket, creds, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
 	s.handler = s.routes(store, o)
 	return s
@@ -119,8 +122,9 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 }
 
 // newWebSocket returns the websocket transport for subscriptions, which
-// authenticates the bearer token of the connection_init payload.
-func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.Logger) *wstransport.Transport {
+// authenticates the bearer token of the connection_init payload and keeps
+// the connection's credential live (wsCredentials).
+func newWebSocket(cfg WebSocketConfig, creds *wsCredentials, logger *slog.Logger) *wstransport.Transport {
 	return wstransport.New(wstransport.Config{
 		Logger:         logger,
 		AllowedOrigins: cfg.AllowedOrigins,
@@ -128,26 +132,17 @@ func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.L
 		MaxMessageSize: cfg.MaxMessageSize,
 		MaxOperations:  cfg.MaxOperations,
 		SendBufferSize: cfg.SendBuffer,
-		// The payload carries the session token, which InitFunc has used.
+		// The payload carries the session token, which InitFunc has used;
+		// the connection keeps the credential's id (wsCredentials).
 		DropInitPayload: true,
 		ShareKey:        viewerShareKey,
 		Probe: func(ctx context.Context) (context.Context, func() bool) {
 			ctx, probe := viewer.WithProbe(ctx)
 			return ctx, probe.Read
 		},
-		InitFunc: func(ctx context.Context, p wstransport.InitPayload) (context.Context, *wstransport.InitPayload, error) {
-			// The lookup is short; run under the connection's cancellation,
-			// its query would leave that context with a set of children
-			// and a channel for the connection's whole life.
-			v, err := authService.ViewerFor(context.WithoutCancel(ctx), p.Authorization())
-			if err != nil {
-				return ctx, nil, auth.PublicError(err)
-			}
-			if v != nil {
-				ctx = viewer.NewContext(ctx, v)
-			}
-			return ctx, nil, nil
-		},
+		InitFunc: creds.init,
+		Recheck:  creds.recheck,
+		OnClose:  creds.closed,
 	})
 }
 

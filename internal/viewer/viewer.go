@@ -5,8 +5,10 @@ package viewer
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync/atomic"
+	"time"
 )
 
 // Role is a user's global role in the Hub.
@@ -58,6 +60,21 @@ type Viewer struct {
 	// SessionID or APIKeyID says which credential authenticated the viewer.
 	SessionID int
 	APIKeyID  int
+	// Expires is when the credential ends unless it is renewed (a
+	// session's sliding expiry); zero for a key without an end.
+	Expires time.Time
+}
+
+// SameAccess reports whether v and o are the same credential of the same
+// user with the same role, memberships and scopes: everything rules read,
+// not the display name or the expiry.
+func (v *Viewer) SameAccess(o *Viewer) bool {
+	if v == nil || o == nil {
+		return v == o
+	}
+	return v.UserID == o.UserID && v.SessionID == o.SessionID && v.APIKeyID == o.APIKeyID &&
+		v.Role == o.Role && slices.Equal(v.Scopes, o.Scopes) &&
+		maps.Equal(v.Municipalities, o.Municipalities) && maps.Equal(v.Associations, o.Associations)
 }
 
 // IsSecretariat reports whether the viewer administers the Hub. Whether

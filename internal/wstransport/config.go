@@ -37,6 +37,14 @@ type CloseFunc func(ctx context.Context, code int, reason string)
 type Config struct {
 	// InitFunc authenticates connection_init. Nil accepts every connection.
 	InitFunc InitFunc
+	// Recheck, if set, checks the connection's credentials again before
+	// each operation starts, given the context InitFunc returned (see
+	// credentials.go). An error refuses the operation with an error
+	// message (extensions.code UNAUTHENTICATED, unless the error is a
+	// *gqlerror.Error) and closes the connection with 4403 and the
+	// error's message; an error wrapping ErrUnchecked refuses the
+	// operation (UNAVAILABLE) and keeps the connection.
+	Recheck func(ctx context.Context) error
 	// OnClose, if set, is called when a connection has closed.
 	OnClose CloseFunc
 	// Logger receives connect and disconnect records. Default slog.Default().

@@ -79,6 +79,9 @@ func newConn(t *Transport, ws *websocket.Conn, r *http.Request, exec graphql.Gra
 		closing:    make(chan struct{}),
 		writerDone: make(chan struct{}),
 	}
+	// InitFunc and the operations find the connection (ConnFromContext).
+	c.base = context.WithValue(c.base, connKey{}, c)
+	c.opCtx = c.base
 	c.lastRead.Store(time.Now().UnixNano())
 	return c
 }

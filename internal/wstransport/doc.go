@@ -35,6 +35,11 @@
 //     an error closes the socket with 4403 and the error's message as reason.
 //     InitPayload.Authorization and BearerToken find the token whatever the
 //     case of the key; BearerAuth builds an InitFunc from a token check.
+//   - Credentials for the connection's life: Config.Recheck checks them
+//     again before each operation starts (a refusal closes with 4403);
+//     ConnFromContext gives InitFunc a handle whose Close ends the
+//     connection from outside, e.g. when an event says its credentials
+//     ended (see credentials.go and the Hub's internal/credwatch).
 //   - Operations need an acknowledged connection (4401 otherwise); an id that
 //     is already running closes with 4409 (queries included); a second
 //     connection_init closes with 4429; parse and validation errors come back

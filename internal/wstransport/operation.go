@@ -56,8 +56,13 @@ func (c *conn) subscribe(id string, p *subscribePayload) {
 		c.fail(CloseBadRequest, reasonInvalidPrefix+err.Error())
 		return
 	}
+	if !c.recheck(id) {
+		return
+	}
 	op, err := c.register(id)
 	switch {
+	case errors.Is(err, errClosing):
+		// The connection is closing: nothing more starts.
 	case errors.Is(err, errTooManyOperations):
 		c.sendErrors(id, gqlerror.List{errTooManyOperations})
 	case err != nil:
@@ -67,12 +72,19 @@ func (c *conn) subscribe(id string, p *subscribePayload) {
 	}
 }
 
-var errExists = errors.New("operation id in use")
+var (
+	errExists  = errors.New("operation id in use")
+	errClosing = errors.New("connection closing")
+)
 
-// register reserves id for a new operation.
+// register reserves id for a new operation. Once the connection closes
+// (which stops the operations registered under c.mu) nothing registers.
 func (c *conn) register(id string) (*operation, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.isClosing() {
+		return nil, errClosing
+	}
 	if c.ops.find(id) >= 0 {
 		return nil, errExists
 	}
