@@ -54,7 +54,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"partnerships": {Target: "Partnership", Unique: false, Input: "partnershipIDs", Attach: "SOURCE"},
 	},
 	"Association": {
-		"country":                  {Target: "Country", Unique: true, Input: "countryID", Attach: "SOURCE"},
+		"country":                  {Target: "Country", Unique: true, Input: "countryID", Attach: "TARGET"},
 		"members":                  {Target: "Municipality", Unique: false, Input: "memberIDs", Attach: "TARGET"},
 		"facilitated_partnerships": {Target: "Partnership", Unique: false, Input: "facilitatedPartnershipIDs", Attach: "TARGET"},
 		"funded_projects":          {Target: "Project", Unique: false, Input: "fundedProjectIDs", Attach: "TARGET"},
@@ -81,7 +81,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"association":  {Target: "Association", Unique: true, Input: "associationID", Attach: "SOURCE"},
 	},
 	"Municipality": {
-		"country":         {Target: "Country", Unique: true, Input: "countryID", Attach: "SOURCE"},
+		"country":         {Target: "Country", Unique: true, Input: "countryID", Attach: "TARGET"},
 		"region":          {Target: "Region", Unique: true, Input: "regionID", Attach: "SOURCE"},
 		"associations":    {Target: "Association", Unique: false, Input: "associationIDs", Attach: "TARGET"},
 		"ua_partnerships": {Target: "Partnership", Unique: false, Input: "uaPartnershipIDs", Attach: "TARGET"},

@@ -33,7 +33,7 @@ func (Association) Fields() []ent.Field {
 // Edges of the Association.
 func (Association) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("country", Country.Type).Annotations(authz.SourceDecides).Ref("associations").Field("country_id").Unique(),
+		edge.From("country", Country.Type).Annotations(authz.TargetDecides).Ref("associations").Field("country_id").Unique(),
 		edge.To("members", Municipality.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
 		edge.To("facilitated_partnerships", Partnership.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
 		edge.To("funded_projects", Project.Type).Annotations(authz.TargetDecides).

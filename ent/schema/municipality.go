@@ -41,7 +41,7 @@ func (Municipality) Fields() []ent.Field {
 // Edges of the Municipality.
 func (Municipality) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("country", Country.Type).Annotations(authz.SourceDecides).Ref("municipalities").Field("country_id").Unique().Required(),
+		edge.From("country", Country.Type).Annotations(authz.TargetDecides).Ref("municipalities").Field("country_id").Unique().Required(),
 		edge.From("region", Region.Type).Annotations(authz.SourceDecides).Ref("municipalities").Field("region_id").Unique(),
 		edge.From("associations", Association.Type).Annotations(authz.TargetDecides).Ref("members").Annotations(entgql.RelayConnection()),
 		edge.To("ua_partnerships", Partnership.Type).Annotations(authz.TargetDecides).
