@@ -18,6 +18,9 @@ import (
 	_ "modernc.org/sqlite" // Pure-Go SQLite driver, registered as "sqlite".
 
 	"github.com/bridgesoftrust/hub/ent"
+	// Registers hub_fold and the und-x-icu collation with the SQLite
+	// driver (see internal/collation).
+	_ "github.com/bridgesoftrust/hub/internal/collation"
 	// Registers the schema's defaults, hooks and policies with the client;
 	// without it every create fails (ent/runtime is generated apart to
 	// avoid an import cycle).
@@ -69,6 +72,7 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 		// SQLite is embedded: it has no connection to lose.
 		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB, idle: postgresIdleConns}
 	}
+	clientDriver = foldingDriver{clientDriver}
 	client := ent.NewClient(append([]ent.Option{ent.Driver(clientDriver)}, opts...)...)
 	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
 }
