@@ -27,7 +27,9 @@ func TestUnicodeSearchAndOrder(t *testing.T) {
 func namesWhere(t *testing.T, h *hub, where map[string]any) []string {
 	t.Helper()
 	var got struct {
-		Municipalities struct{ Edges []struct{ Node struct{ Name string } } }
+		Municipalities struct {
+			Edges []struct{ Node struct{ Name string } }
+		}
 	}
 	h.data(t, `query($w: MunicipalityWhereInput) { municipalities(first: 100, where: $w, orderBy: {field: NAME}) {
 		edges { node { name } } } }`, map[string]any{"w": where}, &got)
@@ -69,7 +71,9 @@ func testFoldFilters(t *testing.T, h *hub) {
 		Countries    struct {
 			Edges []struct {
 				Node struct {
-					Municipalities struct{ Edges []struct{ Node struct{ Name string } } }
+					Municipalities struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
 				}
 			}
 		}
@@ -90,7 +94,9 @@ func testFoldFilters(t *testing.T, h *hub) {
 func allNames(t *testing.T, h *hub, dir string) []string {
 	t.Helper()
 	var got struct {
-		Municipalities struct{ Edges []struct{ Node struct{ Name string } } }
+		Municipalities struct {
+			Edges []struct{ Node struct{ Name string } }
+		}
 	}
 	h.data(t, `query($dir: OrderDirection!) { municipalities(first: 100, orderBy: {field: NAME, direction: $dir}) { edges { node { name } } } }`,
 		map[string]any{"dir": dir}, &got)
