@@ -33,7 +33,7 @@ func (c *BackupCmd) Run(g *Globals, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s: backup of %s, %d bytes, migration %s, integrity ok\n", c.File, db.Redact(g.DatabaseURL), info.Bytes, info.Migration)
+	fmt.Fprintf(stdout, "%s: backup of %s, %d bytes, migration %s, integrity ok\n", c.File, db.Redact(g.DatabaseURL), info.Bytes, info.Migration)
 	return nil
 }
 
@@ -56,6 +56,6 @@ func (c *RestoreCmd) Run(g *Globals, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s restored into %s (migration %s), integrity ok\n", c.File, db.Redact(g.DatabaseURL), info.Migration)
+	fmt.Fprintf(stdout, "%s restored into %s (migration %s), integrity ok\n", c.File, db.Redact(g.DatabaseURL), info.Migration)
 	return nil
 }

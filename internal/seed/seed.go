@@ -89,7 +89,9 @@ func loadPartnerships(ctx context.Context, res *importer.Resolver) error {
 	if err != nil {
 		return err
 	}
-	opts := importer.Options{Describe: details.describe}
+	// The reference data loaded first holds the phases and associations the
+	// file names; stored partnerships are brought up to date.
+	opts := importer.Options{Describe: details.describe, Update: true, CreateMissing: true}
 	if _, err := importer.PartnershipsWith(ctx, res, bytes.NewReader(b), opts); err != nil {
 		return fmt.Errorf("importing data/partnerships.csv: %w", err)
 	}
