@@ -315,7 +315,7 @@ func (r *Resolver) EnsurePhases(ctx context.Context, specs ...PhaseSpec) error {
 				return b, nil
 			},
 			func(b *ent.PhaseCreate) ent.Mutation { return b.Mutation() },
-		func(ctx context.Context, bs []*ent.PhaseCreate) ([]*ent.Phase, error) {
+			func(ctx context.Context, bs []*ent.PhaseCreate) ([]*ent.Phase, error) {
 				return r.client.Phase.CreateBulk(bs...).Save(ctx)
 			})
 	}
