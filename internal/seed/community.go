@@ -35,8 +35,8 @@ type community struct {
 	}
 	Projects []struct {
 		UA, EU, Lead, Sector, Status, Title, Summary string
-		EUCountry                                   string `json:"eu_country"`
-		TitleUK                                     string `json:"title_uk"`
+		EUCountry                                    string `json:"eu_country"`
+		TitleUK                                      string `json:"title_uk"`
 	}
 	NewsDrafts []struct {
 		Author, Title, Summary, Body string
