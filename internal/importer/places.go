@@ -114,13 +114,20 @@ func FindOblast(name string) (Oblast, bool) {
 	for _, suffix := range []string{" oblast", " region"} {
 		name = strings.TrimSuffix(name, suffix)
 	}
-	for _, o := range oblasts {
-		if collation.Fold(o.Name) == name || collation.Fold(o.Ukrainian) == name {
-			return o, true
-		}
-	}
-	return Oblast{}, false
+	o, ok := oblastsByFold[name]
+	return o, ok
 }
+
+// oblastsByFold finds the oblasts by the folded forms of their English and
+// Ukrainian names.
+var oblastsByFold = func() map[string]Oblast {
+	out := map[string]Oblast{}
+	for _, o := range oblasts {
+		out[collation.Fold(o.Name)] = o
+		out[collation.Fold(o.Ukrainian)] = o
+	}
+	return out
+}()
 
 // Spec returns the region spec that creates the oblast.
 func (o Oblast) Spec() RegionSpec {
