@@ -13,7 +13,6 @@
 package collation
 
 import (
-	"bytes"
 	"database/sql/driver"
 	"fmt"
 	"strings"
@@ -64,6 +63,9 @@ var strokes = func() *strings.Replacer {
 // "Šiauliai" fold to "siauliai", "Kuldīga" to "kuldiga", "Чугуїв" to
 // "чугуів". PostgreSQL's hub_fold (FoldSQL) gives the same result.
 func Fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s) // nothing to decompose or map
+	}
 	decomposed := norm.NFD.String(strings.ToLower(s))
 	var b strings.Builder
 	b.Grow(len(decomposed))
@@ -73,6 +75,16 @@ func Fold(s string) string {
 		}
 	}
 	return strokes.Replace(b.String())
+}
+
+// isASCII reports whether s has only ASCII characters.
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // collators holds root collators for Compare: a Collator is not safe for
@@ -88,7 +100,7 @@ func Compare(a, b string) int {
 	if n := c.CompareString(a, b); n != 0 {
 		return n
 	}
-	return bytes.Compare([]byte(a), []byte(b))
+	return strings.Compare(a, b)
 }
 
 func init() {
