@@ -4,7 +4,8 @@
 //	hub serve [--demo]        serve the API (migrates the store first)
 //	hub migrate               apply the versioned migrations
 //	hub seed --demo|--synthetic
-//	hub import partnerships FILE.csv
+//	hub import partnerships FILE.csv [--dry-run|--update|--create-missing]
+//	hub backup FILE, hub restore FILE
 package main
 
 import (
@@ -32,6 +33,8 @@ type CLI struct {
 	Seed    SeedCmd    `cmd:"" help:"Load demo or synthetic data."`
 	Import  ImportCmd  `cmd:"" help:"Import spreadsheets (CSV)."`
 	User    UserCmd    `cmd:"" help:"Manage accounts: create, set-password, disable."`
+	Backup  BackupCmd  `cmd:"" help:"Copy the SQLite store to a file, also while serving (PostgreSQL: pg_dump)."`
+	Restore RestoreCmd `cmd:"" help:"Replace the SQLite store's content with a backup (PostgreSQL: pg_restore)."`
 }
 
 func main() {

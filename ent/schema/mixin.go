@@ -5,10 +5,12 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
 	"github.com/bridgesoftrust/hub/internal/audit"
+	"github.com/bridgesoftrust/hub/internal/collation"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 )
 
@@ -35,7 +37,11 @@ func (NameMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(200).Validate(notBlank).
 			Comment("Name in English.").
-			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType)),
+			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType),
+				// Names sort as readers expect, diacritics beside their base
+				// letter, on both stores (the SQLite migrations add the
+				// COLLATE by hand: Atlas does not write it for SQLite).
+				entsql.Annotation{Collation: collation.Name}),
 		translations("name_translations", "The name in other languages, keyed by language code, e.g. {\"uk\": \"Чугуїв\"}."),
 	}
 }

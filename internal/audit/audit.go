@@ -24,6 +24,19 @@ func WithoutAudit(ctx context.Context) context.Context {
 	return context.WithValue(ctx, skipKey{}, true)
 }
 
+type labelerKey struct{}
+
+// Labeler names the origin of a change made without a signed-in user, e.g.
+// "hub import partnerships file.csv line 12"; "" leaves SystemActor.
+type Labeler func(ent.Mutation) string
+
+// WithLabeler returns ctx in which changes made without a signed-in user
+// are recorded with the label f gives their mutation, so that a command
+// can say which file and line each change came from.
+func WithLabeler(ctx context.Context, f Labeler) context.Context {
+	return context.WithValue(ctx, labelerKey{}, f)
+}
+
 // SystemActor labels changes made by the Hub itself (seed, import, command
 // line) rather than by a signed-in user.
 const SystemActor = "system"
@@ -87,7 +100,7 @@ func record(ctx context.Context, m ent.Mutation, ids []int) error {
 	if !ok || len(ids) == 0 {
 		return nil
 	}
-	actorID, label := actor(ctx)
+	actorID, label := actor(ctx, m)
 	fields := changedFields(m)
 	op := operation(m.Op())
 	builders := make([]*gen.AuditLogCreate, len(ids))
@@ -98,9 +111,14 @@ func record(ctx context.Context, m ent.Mutation, ids []int) error {
 	return client.Client().AuditLog.CreateBulk(builders...).Exec(authz.SystemContext(ctx))
 }
 
-func actor(ctx context.Context) (*int, string) {
+func actor(ctx context.Context, m ent.Mutation) (*int, string) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
+		if f, ok := ctx.Value(labelerKey{}).(Labeler); ok {
+			if label := f(m); label != "" {
+				return nil, label
+			}
+		}
 		return nil, SystemActor
 	}
 	return &v.UserID, v.DisplayName

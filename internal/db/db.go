@@ -19,6 +19,9 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/credevents"
+	// Registers hub_fold and the und-x-icu collation with the SQLite
+	// driver (see internal/collation).
+	_ "github.com/bridgesoftrust/hub/internal/collation"
 	// Registers the schema's defaults, hooks and policies with the client;
 	// without it every create fails (ent/runtime is generated apart to
 	// avoid an import cycle).
@@ -70,6 +73,7 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 		// SQLite is embedded: it has no connection to lose.
 		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB, idle: postgresIdleConns}
 	}
+	clientDriver = foldingDriver{clientDriver}
 	client := ent.NewClient(append([]ent.Option{ent.Driver(clientDriver)}, opts...)...)
 	// Credential changes are announced to open websockets (through the
 	// PubSub of the writer's context), whichever process makes them.

@@ -49,7 +49,7 @@ func BenchmarkImportPartnerships(b *testing.B) {
 		b.StopTimer()
 		store := dbtest.Open(b, "postgres")
 		b.StartTimer()
-		rep, err := importer.Partnerships(authz.SystemContext(context.Background()), store.Client, bytes.NewReader(file), importer.Options{})
+		rep, err := importer.Partnerships(authz.SystemContext(context.Background()), store.Client, bytes.NewReader(file), importer.Options{CreateMissing: true})
 		if err != nil {
 			b.Fatal(err)
 		}

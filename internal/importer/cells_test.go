@@ -42,7 +42,7 @@ var unsafeLines = []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 13}
 // server then answers with valid JSON.
 func TestImportRefusesUnsafeCells(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		rep, err := importString(store.Client, unsafeFile, importer.Options{})
+		rep, err := importString(store.Client, unsafeFile, importer.Options{CreateMissing: true})
 		var invalid *importer.InvalidRowsError
 		if !errors.As(err, &invalid) {
 			t.Fatalf("got error %v, want InvalidRowsError", err)
@@ -65,7 +65,7 @@ func TestImportRefusesUnsafeCells(t *testing.T) {
 			t.Errorf("store not empty after a refused import: %v", got)
 		}
 
-		rep, err = importString(store.Client, unsafeFile, importer.Options{SkipInvalid: true})
+		rep, err = importString(store.Client, unsafeFile, importer.Options{SkipInvalid: true, CreateMissing: true})
 		if err != nil || rep.Partnerships.Created != 2 || rep.Skipped != len(unsafeLines) {
 			t.Fatalf("import with skip: %+v, %v", rep, err)
 		}

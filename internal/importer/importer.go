@@ -8,12 +8,14 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/audit"
 )
 
 // Options tune an import.
@@ -27,6 +29,21 @@ type Options struct {
 	// the import names (translations, coordinates...). It matters only for
 	// municipalities the import creates.
 	Describe func(*MunicipalitySpec)
+	// Update applies the changes rows ask of stored partnerships (phase,
+	// source, themes, facilitators); without it each is a conflict and a
+	// file with conflicts imports nothing (with SkipInvalid, the
+	// conflicting rows are left out).
+	Update bool
+	// CreateMissing creates the phases and associations the store lacks,
+	// and new municipalities one edit away from a stored one; without it
+	// the rows naming them are invalid.
+	CreateMissing bool
+	// DryRun does everything but commit: the report says what the import
+	// would do, and nothing is written.
+	DryRun bool
+	// Source labels the import's entries in the audit log, with the line
+	// of each change, e.g. "hub import partnerships file.csv".
+	Source string
 }
 
 // Tally has the counts of what happened to each entity type.
@@ -44,6 +61,18 @@ type Report struct {
 	Skipped int
 	// BadRows lists the invalid rows in file order.
 	BadRows []BadRow
+	// Matches lists the names that named stored entries other than
+	// exactly (another case, other diacritics, a translation).
+	Matches []Match
+	// Warnings lists near misses that CreateMissing created anyway.
+	Warnings []string
+	// Changes lists the creations and updates, with their lines.
+	Changes []Change
+	// Conflicts lists the changes to stored partnerships that were not
+	// made (without Update, with SkipInvalid).
+	Conflicts []Change
+	// DryRun says that nothing was written.
+	DryRun bool
 }
 
 // BadRow is an invalid row of an imported file.
@@ -83,9 +112,18 @@ func (e *InvalidRowsError) Error() string {
 // The header names the columns, in any order: phase, ua_municipality,
 // ua_oblast, eu_municipality and eu_country are required; association
 // (acronyms separated by ";"), themes (separated by ";") and source are
-// optional. Missing countries, oblasts, municipalities, phases and
-// associations are created; stored partnerships get the file's themes and
-// source and any facilitator they lack.
+// optional.
+//
+// Names match stored entries ignoring case and diacritics, and by their
+// translations (municipalities also by local name, associations by name).
+// Missing countries, oblasts and municipalities are created. Phases and
+// associations the store lacks, and new municipalities one edit away from
+// a stored one ("did you mean"), make their rows invalid unless
+// opts.CreateMissing. A stored partnership (the same two municipalities)
+// whose phase, source, themes or facilitators the row would change is a
+// conflict unless opts.Update. Every change is listed in the report with
+// its line, and recorded in the audit log labelled with opts.Source and
+// the line.
 //
 // A row is refused, with its line, when a cell is not UTF-8, holds a
 // control character, is longer than 4,000 bytes or starts (or has a
@@ -97,10 +135,20 @@ func Partnerships(ctx context.Context, client *ent.Client, r io.Reader, opts Opt
 	err := WithTx(ctx, client, func(tx *ent.Client) error {
 		var err error
 		rep, err = PartnershipsWith(ctx, NewResolver(tx, opts.Logger), r, opts)
+		if err == nil && opts.DryRun {
+			return errDryRun
+		}
 		return err
 	})
+	if errors.Is(err, errDryRun) {
+		rep.DryRun = true
+		return rep, nil
+	}
 	return rep, err
 }
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
 
 // PartnershipsWith imports a partnerships CSV file through res, within
 // whatever transaction res's client is in. The report's counts are those
@@ -111,6 +159,13 @@ func PartnershipsWith(ctx context.Context, res *Resolver, r io.Reader, opts Opti
 		return Report{}, err
 	}
 	rep := Report{Rows: len(rows)}
+	res.keepPartnerships = !opts.Update
+	res.origins.source = opts.Source
+	ctx = audit.WithLabeler(ctx, res.origins.label)
+	if rep.Matches, rep.Warnings, err = res.matchNames(ctx, validRows(rows), opts.CreateMissing); err != nil {
+		return rep, err
+	}
+	checkAcrossRows(rows) // again, now that names are the stored ones
 	if err := checkAgainstStore(ctx, res, validRows(rows)); err != nil {
 		return rep, err
 	}
@@ -121,11 +176,41 @@ func PartnershipsWith(ctx context.Context, res *Resolver, r io.Reader, opts Opti
 	rep.Skipped = len(rep.BadRows)
 	good := validRows(rows)
 	res.logger.Info("importing partnerships", "rows", len(rows), "valid", len(good), "skipped", rep.Skipped)
+	nameOrigins(res.origins, good)
 	if err := apply(ctx, res, good, opts.Describe); err != nil {
 		return rep, err
 	}
 	rep.Tally = res.Tally()
+	for _, c := range res.Changes() {
+		if c.Op == OpConflict {
+			rep.Conflicts = append(rep.Conflicts, c)
+		} else {
+			rep.Changes = append(rep.Changes, c)
+		}
+	}
+	if len(rep.Conflicts) > 0 && !opts.SkipInvalid {
+		return rep, &ConflictsError{Conflicts: rep.Conflicts}
+	}
 	return rep, nil
+}
+
+// nameOrigins records the first line that names each entity of the rows.
+func nameOrigins(o *origins, rows []*row) {
+	for _, rw := range rows {
+		s := rw.spec
+		o.name("country", Ukraine, rw.line)
+		o.name("country", s.European.Country, rw.line)
+		if rw.oblast != "" {
+			o.name("region", RegionKey{Ukraine, rw.oblast}, rw.line)
+		}
+		o.name("municipality", s.Ukrainian, rw.line)
+		o.name("municipality", s.European, rw.line)
+		o.name("phase", s.Phase, rw.line)
+		for _, a := range s.Facilitators {
+			o.name("association", a, rw.line)
+		}
+		o.name("partnership", s.Key(), rw.line)
+	}
 }
 
 // needs lists what the valid rows of a file name, as specs to find or
@@ -149,7 +234,7 @@ func needsOf(rows []*row, describe func(*MunicipalitySpec)) needs {
 		n.municipalities = append(n.municipalities,
 			MunicipalitySpec{Country: Ukraine, Name: rw.spec.Ukrainian.Name, Region: rw.oblast},
 			MunicipalitySpec{Country: rw.spec.European.Country, Name: rw.spec.European.Name})
-		n.phases = append(n.phases, PhaseSpec{Name: rw.spec.Phase})
+		n.phases = append(n.phases, PhaseSpec{Name: rw.spec.Phase, Title: titleOf(rw.spec.Phase)})
 		for _, acronym := range rw.spec.Facilitators {
 			n.associations = append(n.associations, AssociationSpec{Acronym: acronym})
 		}
@@ -161,6 +246,17 @@ func needsOf(rows []*row, describe func(*MunicipalitySpec)) needs {
 		}
 	}
 	return n
+}
+
+// titleOf makes a title of a phase name for a phase an import creates:
+// "community-hub" gives "Community hub". The secretariat can set a better
+// one with updatePhase.
+func titleOf(name string) string {
+	t := strings.ReplaceAll(name, "-", " ")
+	if t == "" {
+		return t
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
 }
 
 // apply finds or creates everything the valid rows name, dependencies

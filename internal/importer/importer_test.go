@@ -88,7 +88,7 @@ func storeCounts(t *testing.T, client *ent.Client) [6]int {
 func TestImportRealFileTwice(t *testing.T) {
 	want := statsOf(t, realFile)
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		rep, err := importFile(t, store.Client, realFile, importer.Options{})
+		rep, err := importFile(t, store.Client, realFile, importer.Options{CreateMissing: true})
 		if err != nil {
 			t.Fatalf("import: %v", err)
 		}
@@ -173,7 +173,7 @@ var badLines = []int{3, 4, 5, 6, 7, 8, 10, 11}
 
 func TestImportBadFileImportsNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		rep, err := importString(store.Client, badFile, importer.Options{})
+		rep, err := importString(store.Client, badFile, importer.Options{CreateMissing: true})
 		var invalid *importer.InvalidRowsError
 		if !errors.As(err, &invalid) {
 			t.Fatalf("got error %v, want InvalidRowsError", err)
@@ -204,7 +204,7 @@ func TestImportBadFileImportsNothing(t *testing.T) {
 
 func TestImportSkipInvalid(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		rep, err := importString(store.Client, badFile, importer.Options{SkipInvalid: true})
+		rep, err := importString(store.Client, badFile, importer.Options{SkipInvalid: true, CreateMissing: true})
 		if err != nil {
 			t.Fatalf("import: %v", err)
 		}
@@ -224,12 +224,17 @@ func TestImportUpdatesChangedRows(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		first := header + "pilot,Chuhuiv,Kharkiv,Kuldīga,LV,LALRG,culture,\n" +
 			"pilot,Fastiv,Kyiv,Druskininkai,LT,,youth,\n"
-		if _, err := importString(store.Client, first, importer.Options{}); err != nil {
+		if _, err := importString(store.Client, first, importer.Options{CreateMissing: true}); err != nil {
 			t.Fatal(err)
 		}
 		second := header + "pilot,Chuhuiv,Kharkiv,Kuldīga,LV,LALRG;AUC,culture; sustainable development,https://example.org/x\n" +
 			"pilot,Fastiv,Kyiv,Druskininkai,LT,,youth,\n"
-		rep, err := importString(store.Client, second, importer.Options{})
+		_, err := importString(store.Client, second, importer.Options{CreateMissing: true})
+		var conflicts *importer.ConflictsError
+		if !errors.As(err, &conflicts) || len(conflicts.Conflicts) != 1 || conflicts.Conflicts[0].Line != 2 {
+			t.Fatalf("without Update: got %v, want one conflict on line 2", err)
+		}
+		rep, err := importString(store.Client, second, importer.Options{CreateMissing: true, Update: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,10 +251,10 @@ func TestImportUpdatesChangedRows(t *testing.T) {
 
 func TestImportRefusesOblastContradictingStore(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		if _, err := importString(store.Client, header+"pilot,Chuhuiv,Kharkiv,Kuldīga,LV,,,\n", importer.Options{}); err != nil {
+		if _, err := importString(store.Client, header+"pilot,Chuhuiv,Kharkiv,Kuldīga,LV,,,\n", importer.Options{CreateMissing: true}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := importString(store.Client, header+"pilot,Chuhuiv,Sumy,Pápa,HU,,,\n", importer.Options{})
+		_, err := importString(store.Client, header+"pilot,Chuhuiv,Sumy,Pápa,HU,,,\n", importer.Options{CreateMissing: true})
 		if err == nil || !strings.Contains(err.Error(), `line 2: ua_municipality "Chuhuiv" is stored in Kharkiv oblast, not in Sumy`) {
 			t.Fatalf("got %v", err)
 		}
@@ -273,7 +278,7 @@ func TestImportAcceptsByteOrderMarkAndLooseSpelling(t *testing.T) {
 	client := dbtest.Open(t, "sqlite").Client
 	in := "\ufeffPhase, UA_Municipality ,ua_oblast,eu_municipality,eu_country\n" +
 		"Pilot,  Chuhuiv ,kharkiv oblast,Kuldīga,lv\n"
-	rep, err := importString(client, in, importer.Options{})
+	rep, err := importString(client, in, importer.Options{CreateMissing: true})
 	if err != nil || rep.Partnerships.Created != 1 {
 		t.Fatalf("got %+v, %v", rep, err)
 	}
@@ -301,7 +306,7 @@ func TestImportReportsMalformedCSVLines(t *testing.T) {
 	in := "phase,ua_municipality,ua_oblast,eu_municipality,eu_country\n" +
 		"pilot,Ch\"uhuiv,Kharkiv,Kuldīga,LV\n" +
 		"pilot,Fastiv,Kyiv,Druskininkai,LT\n"
-	rep, err := importString(client, in, importer.Options{SkipInvalid: true})
+	rep, err := importString(client, in, importer.Options{SkipInvalid: true, CreateMissing: true})
 	if err != nil || rep.Partnerships.Created != 1 || len(rep.BadRows) != 1 || rep.BadRows[0].Line != 2 {
 		t.Fatalf("got %+v, %v", rep, err)
 	}

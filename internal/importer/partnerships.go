@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
@@ -70,6 +71,7 @@ func (r *Resolver) EnsurePartnerships(ctx context.Context, specs []PartnershipSp
 	create := func(ctx context.Context, keys []PairKey) ([]*ent.Partnership, error) {
 		return createAll(ctx, r, "partnerships", keys, len(partnership.Columns),
 			func(k PairKey) (*ent.PartnershipCreate, error) { return r.newPartnership(byKey[k]) },
+			func(b *ent.PartnershipCreate) ent.Mutation { return b.Mutation() },
 			func(ctx context.Context, bs []*ent.PartnershipCreate) ([]*ent.Partnership, error) {
 				// The batch's pairs were checked above: each Ukrainian side
 				// is resolved in UA, each EU side in an EU member state, and
@@ -92,7 +94,7 @@ func (r *Resolver) findPartnerships(ctx context.Context, keys []PairKey, pairs m
 	for _, ids := range chunks(uaIDs, lookupChunk) {
 		list, err := r.client.Partnership.Query().
 			Where(partnership.UkrainianMunicipalityIDIn(ids...)).
-			WithFacilitators(func(q *ent.AssociationQuery) { q.Select(association.FieldID) }).
+			WithFacilitators(func(q *ent.AssociationQuery) { q.Select(association.FieldID, association.FieldAcronym) }).
 			All(ctx)
 		if err != nil {
 			return nil, err
@@ -106,14 +108,16 @@ func (r *Resolver) findPartnerships(ctx context.Context, keys []PairKey, pairs m
 	return out, nil
 }
 
-// updatePartnerships brings the stored partnerships among keys up to date.
+// updatePartnerships brings the stored partnerships among keys up to date,
+// or, when the Resolver keeps partnerships, records each change asked for
+// as a conflict and writes nothing.
 func (r *Resolver) updatePartnerships(ctx context.Context, keys []PairKey, byKey map[PairKey]PartnershipSpec) error {
 	for _, k := range keys {
 		p := r.partnerships.get(k)
 		if p == nil {
 			continue
 		}
-		changed, err := r.updatePartnership(ctx, p, byKey[k])
+		changed, err := r.updatePartnership(ctx, k, p, byKey[k])
 		if err != nil {
 			return fmt.Errorf("updating partnership %s: %w", k, err)
 		}
@@ -124,33 +128,80 @@ func (r *Resolver) updatePartnerships(ctx context.Context, keys []PairKey, byKey
 	return nil
 }
 
-// updatePartnership saves the fields of s that differ from p and reports
-// whether there were any.
-func (r *Resolver) updatePartnership(ctx context.Context, p *ent.Partnership, s PartnershipSpec) (bool, error) {
+// updatePartnership saves the fields of s that differ from p, lists them,
+// and reports whether there were any.
+func (r *Resolver) updatePartnership(ctx context.Context, k PairKey, p *ent.Partnership, s PartnershipSpec) (bool, error) {
 	phaseID, facilitators, err := r.partnershipRefs(s)
 	if err != nil {
 		return false, err
 	}
 	u := r.client.Partnership.UpdateOne(p)
-	changed := false
-	change := func(differs bool, set func()) {
+	var fields []FieldChange
+	change := func(differs bool, field string, old, new func() string, set func()) {
 		if differs {
 			set()
-			changed = true
+			fields = append(fields, FieldChange{Field: field, Old: old(), New: new()})
 		}
 	}
-	change(p.PhaseID != phaseID, func() { u.SetPhaseID(phaseID) })
-	change(s.Status != "" && p.Status != s.Status, func() { u.SetStatus(s.Status) })
-	change(s.Start != nil && !sameTime(p.StartDate, s.Start), func() { u.SetStartDate(*s.Start) })
-	change(s.End != nil && !sameTime(p.EndDate, s.End), func() { u.SetEndDate(*s.End) })
-	change(s.Themes != nil && !slices.Equal(p.Themes, *s.Themes), func() { setThemes(u, *s.Themes) })
-	change(s.Source != nil && p.Source != *s.Source, func() { setSource(u, *s.Source) })
+	str := func(s string) func() string { return func() string { return s } }
+	change(p.PhaseID != phaseID, "phase", func() string { return r.phaseName(ctx, p.PhaseID) }, str(s.Phase),
+		func() { u.SetPhaseID(phaseID) })
+	change(s.Status != "" && p.Status != s.Status, "status", str(p.Status.String()), str(s.Status.String()),
+		func() { u.SetStatus(s.Status) })
+	change(s.Start != nil && !sameTime(p.StartDate, s.Start), "start_date", str(day(p.StartDate)), str(day(s.Start)),
+		func() { u.SetStartDate(*s.Start) })
+	change(s.End != nil && !sameTime(p.EndDate, s.End), "end_date", str(day(p.EndDate)), str(day(s.End)),
+		func() { u.SetEndDate(*s.End) })
+	change(s.Themes != nil && !slices.Equal(p.Themes, *s.Themes), "themes", str(list(p.Themes)), func() string { return list(*s.Themes) },
+		func() { setThemes(u, *s.Themes) })
+	change(s.Source != nil && p.Source != *s.Source, "source", str(p.Source), func() string { return *s.Source },
+		func() { setSource(u, *s.Source) })
 	added := missingIDs(facilitators, p.Edges.Facilitators)
-	change(len(added) > 0, func() { u.AddFacilitatorIDs(added...) })
-	if !changed {
+	change(len(added) > 0, "facilitators", func() string { return acronyms(p.Edges.Facilitators) },
+		func() string { return list(s.Facilitators) }, func() { u.AddFacilitatorIDs(added...) })
+	if len(fields) == 0 {
 		return false, nil
 	}
+	if r.keepPartnerships {
+		r.origins.record(nil, OpConflict, "partnership", k, fields)
+		return false, nil
+	}
+	r.origins.record(u.Mutation(), OpUpdate, "partnership", k, fields)
 	return true, u.Exec(ctx)
+}
+
+// phaseName returns the name of the phase with the id, "" if unknown.
+func (r *Resolver) phaseName(ctx context.Context, id int) string {
+	for name, p := range r.phases.byKey {
+		if p.ID == id {
+			return name
+		}
+	}
+	p, err := r.client.Phase.Get(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return p.Name
+}
+
+// acronyms lists the acronyms of associations.
+func acronyms(have []*ent.Association) string {
+	out := make([]string, 0, len(have))
+	for _, a := range have {
+		out = append(out, a.Acronym)
+	}
+	return list(sortedStrings(out))
+}
+
+// list writes a list as the file's cells do: items separated by "; ".
+func list(items []string) string { return strings.Join(items, listSeparator+" ") }
+
+// day writes a date as 2006-01-02, or "" for none.
+func day(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 func setThemes(u *ent.PartnershipUpdateOne, themes []string) {

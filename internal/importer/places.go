@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/internal/collation"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 )
 
@@ -105,20 +106,28 @@ var oblasts = []Oblast{
 func Oblasts() []Oblast { return append([]Oblast(nil), oblasts...) }
 
 // FindOblast finds a Ukrainian first-level division by its English name,
-// ignoring case and a trailing "oblast" or "region", so that "Kharkiv",
-// "kharkiv" and "Kharkiv Oblast" all name Kharkiv.
+// ignoring case, diacritics and a trailing "oblast" or "region", or by its
+// Ukrainian name, so that "Kharkiv", "kharkiv", "Kharkiv Oblast" and
+// "Харківська область" all name Kharkiv.
 func FindOblast(name string) (Oblast, bool) {
-	name = strings.ToLower(cleanName(name))
+	name = collation.Fold(cleanName(name))
 	for _, suffix := range []string{" oblast", " region"} {
 		name = strings.TrimSuffix(name, suffix)
 	}
-	for _, o := range oblasts {
-		if strings.ToLower(o.Name) == name {
-			return o, true
-		}
-	}
-	return Oblast{}, false
+	o, ok := oblastsByFold[name]
+	return o, ok
 }
+
+// oblastsByFold finds the oblasts by the folded forms of their English and
+// Ukrainian names.
+var oblastsByFold = func() map[string]Oblast {
+	out := map[string]Oblast{}
+	for _, o := range oblasts {
+		out[collation.Fold(o.Name)] = o
+		out[collation.Fold(o.Ukrainian)] = o
+	}
+	return out
+}()
 
 // Spec returns the region spec that creates the oblast.
 func (o Oblast) Spec() RegionSpec {

@@ -88,6 +88,11 @@ type Resolver struct {
 	phases         *entities[string, ent.Phase]
 	associations   *entities[string, ent.Association]
 	partnerships   *entities[PairKey, ent.Partnership]
+	// origins lists the changes and labels them for the audit log.
+	origins *origins
+	// keepPartnerships makes changes to stored partnerships conflicts
+	// instead of updates (an import without Options.Update).
+	keepPartnerships bool
 }
 
 // NewResolver returns a Resolver working through client, usually a
@@ -104,8 +109,19 @@ func NewResolver(client *ent.Client, logger *slog.Logger) *Resolver {
 		phases:         newEntities[string, ent.Phase](),
 		associations:   newEntities[string, ent.Association](),
 		partnerships:   newEntities[PairKey, ent.Partnership](),
+		origins:        newOrigins(""),
 	}
 }
+
+// String writes the key as "Kharkiv (UA)".
+func (k RegionKey) String() string { return fmt.Sprintf("%s (%s)", k.Name, k.Country) }
+
+// String writes the key as "Kuldīga (LV)".
+func (k MunicipalityKey) String() string { return fmt.Sprintf("%s (%s)", k.Name, k.Country) }
+
+// Changes lists what the Resolver created and updated, and the updates of
+// partnerships it refused as conflicts, in order.
+func (r *Resolver) Changes() []Change { return append([]Change(nil), r.origins.changes...) }
 
 // Client returns the client the Resolver works through.
 func (r *Resolver) Client() *ent.Client { return r.client }
@@ -175,6 +191,7 @@ func (r *Resolver) createCountries(ctx context.Context, codes []string) ([]*ent.
 				SetNameTranslations(i18n.Texts{i18n.Ukrainian: names[1]}).
 				SetEuMember(code != Ukraine), nil
 		},
+		func(b *ent.CountryCreate) ent.Mutation { return b.Mutation() },
 		func(ctx context.Context, bs []*ent.CountryCreate) ([]*ent.Country, error) {
 			return r.client.Country.CreateBulk(bs...).Save(ctx)
 		})
@@ -197,6 +214,7 @@ func (r *Resolver) EnsureRegions(ctx context.Context, specs ...RegionSpec) error
 	create := func(ctx context.Context, keys []RegionKey) ([]*ent.Region, error) {
 		return createAll(ctx, r, "regions", keys, len(region.Columns),
 			func(k RegionKey) (*ent.RegionCreate, error) { return r.newRegion(byKey[k]) },
+			func(b *ent.RegionCreate) ent.Mutation { return b.Mutation() },
 			func(ctx context.Context, bs []*ent.RegionCreate) ([]*ent.Region, error) {
 				return r.client.Region.CreateBulk(bs...).Save(ctx)
 			})
@@ -246,6 +264,7 @@ func (r *Resolver) EnsureMunicipalities(ctx context.Context, specs []Municipalit
 	create := func(ctx context.Context, keys []MunicipalityKey) ([]*ent.Municipality, error) {
 		return createAll(ctx, r, "municipalities", keys, len(municipality.Columns),
 			func(k MunicipalityKey) (*ent.MunicipalityCreate, error) { return r.newMunicipality(byKey[k]) },
+			func(b *ent.MunicipalityCreate) ent.Mutation { return b.Mutation() },
 			func(ctx context.Context, bs []*ent.MunicipalityCreate) ([]*ent.Municipality, error) {
 				return r.client.Municipality.CreateBulk(bs...).Save(ctx)
 			})
@@ -295,6 +314,7 @@ func (r *Resolver) EnsurePhases(ctx context.Context, specs ...PhaseSpec) error {
 				setIf(len(s.Description) > 0, func() { b.SetDescription(s.Description) })
 				return b, nil
 			},
+			func(b *ent.PhaseCreate) ent.Mutation { return b.Mutation() },
 			func(ctx context.Context, bs []*ent.PhaseCreate) ([]*ent.Phase, error) {
 				return r.client.Phase.CreateBulk(bs...).Save(ctx)
 			})
@@ -319,6 +339,7 @@ func (r *Resolver) EnsureAssociations(ctx context.Context, specs ...AssociationS
 	create := func(ctx context.Context, acronyms []string) ([]*ent.Association, error) {
 		return createAll(ctx, r, "associations", acronyms, len(association.Columns),
 			func(acronym string) (*ent.AssociationCreate, error) { return r.newAssociation(byKey[acronym]) },
+			func(b *ent.AssociationCreate) ent.Mutation { return b.Mutation() },
 			func(ctx context.Context, bs []*ent.AssociationCreate) ([]*ent.Association, error) {
 				return r.client.Association.CreateBulk(bs...).Save(ctx)
 			})
@@ -341,10 +362,13 @@ func (r *Resolver) newAssociation(s AssociationSpec) (*ent.AssociationCreate, er
 	return b, nil
 }
 
-// createAll builds one builder per key and saves them in batches.
+// createAll builds one builder per key and saves them in batches; each
+// creation is listed among the changes, its mutation (which mutation
+// returns) labelled with the line that asked for it.
 func createAll[K, B, E any](ctx context.Context, r *Resolver, what string, keys []K, columns int,
-	build func(K) (B, error), save func(context.Context, []B) ([]*E, error),
+	build func(K) (B, error), mutation func(B) ent.Mutation, save func(context.Context, []B) ([]*E, error),
 ) ([]*E, error) {
+	entity := singular[what]
 	out := make([]*E, 0, len(keys))
 	err := InBatches(ctx, r.logger, what, keys, columns, func(ctx context.Context, chunk []K) error {
 		builders := make([]B, 0, len(chunk))
@@ -354,12 +378,19 @@ func createAll[K, B, E any](ctx context.Context, r *Resolver, what string, keys 
 				return err
 			}
 			builders = append(builders, b)
+			r.origins.record(mutation(b), OpCreate, entity, k, nil)
 		}
 		saved, err := save(ctx, builders)
 		out = append(out, saved...)
 		return err
 	})
 	return out, err
+}
+
+// singular names the entity of each table createAll saves to.
+var singular = map[string]string{
+	"countries": "country", "regions": "region", "municipalities": "municipality",
+	"phases": "phase", "associations": "association", "partnerships": "partnership",
 }
 
 // findByCountry loads entities keyed by country code and name with one

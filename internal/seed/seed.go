@@ -19,17 +19,20 @@ import (
 // data holds the real programme data and the details the demo adds to it
 // (see data/README.md).
 //
-//go:embed data/*.csv data/*.txt
+//go:embed data/*.csv data/*.txt data/*.json
 var data embed.FS
 
 // Demo loads the real Bridges of Trust data set in one transaction:
 // Ukraine and the EU member states, Ukraine's oblasts, the programme
 // phases, the associations, the municipalities and partnerships of
-// data/partnerships.csv, the events of data/events.csv as activities, and
-// one demo account per role (see DemoAccounts; demo only, never in
-// production: their password is published). Rows that exist already (by
-// natural key, activities by title, accounts by e-mail address) are left
-// as they are, so running it twice adds nothing.
+// data/partnerships.csv, the events of data/events.csv as activities and
+// as published news, one demo account per role (see DemoAccounts; demo
+// only, never in production: their password is published), and the
+// community of data/community.json: a forum category of each visibility
+// with topics and posts by the demo accounts, joint project concepts and a
+// draft news item. Rows that exist already (by natural key, activities,
+// topics, projects and news by title, categories by slug, accounts by
+// e-mail address) are left as they are, so running it twice adds nothing.
 func Demo(ctx context.Context, client *ent.Client) error {
 	logger := slog.Default()
 	return importer.WithTx(ctx, client, func(tx *ent.Client) error {
@@ -48,11 +51,16 @@ func Demo(ctx context.Context, client *ent.Client) error {
 		if err != nil {
 			return err
 		}
+		c, err := loadCommunity(ctx, res)
+		if err != nil {
+			return err
+		}
 		t := res.Tally()
 		logger.Info("demo data loaded", "countries", t.Countries.Total(), "regions", t.Regions.Total(),
 			"municipalities", t.Municipalities.Total(), "associations", t.Associations.Total(),
 			"partnerships", t.Partnerships.Total(), "partnerships_created", t.Partnerships.Created, "activities_created", n,
-			"demo_accounts_created", accounts)
+			"demo_accounts_created", accounts, "forum_categories_created", c.categories, "topics_created", c.topics,
+			"posts_created", c.posts, "projects_created", c.projects, "news_items_created", c.news)
 		return nil
 	})
 }
@@ -89,7 +97,9 @@ func loadPartnerships(ctx context.Context, res *importer.Resolver) error {
 	if err != nil {
 		return err
 	}
-	opts := importer.Options{Describe: details.describe}
+	// The reference data loaded first holds the phases and associations the
+	// file names; stored partnerships are brought up to date.
+	opts := importer.Options{Describe: details.describe, Update: true, CreateMissing: true}
 	if _, err := importer.PartnershipsWith(ctx, res, bytes.NewReader(b), opts); err != nil {
 		return fmt.Errorf("importing data/partnerships.csv: %w", err)
 	}

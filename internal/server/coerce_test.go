@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/collation"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/seed"
 )
@@ -42,7 +43,7 @@ func TestSingleObjectOrderByOnNestedConnection(t *testing.T) {
 		names = append(names, e.Node.Name)
 	}
 	sorted := slices.Clone(names)
-	slices.Sort(sorted)
+	slices.SortFunc(sorted, collation.Compare)
 	slices.Reverse(sorted)
 	if len(names) < 2 || !slices.Equal(names, sorted) {
 		t.Errorf("municipalities %q are not in descending name order", names)

@@ -1,0 +1,120 @@
+package db
+
+import (
+	"context"
+	stdsql "database/sql"
+	"regexp"
+	"strings"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/bridgesoftrust/hub/internal/collation"
+)
+
+// Ent writes its case-insensitive predicates (EqualFold, ContainsFold,
+// HasPrefixFold...) as `"t"."c" ILIKE $1` on PostgreSQL and as
+// LOWER(`t`.`c`) LIKE ? or LOWER(`t`.`c`) = ? on SQLite, with the value
+// lower-cased in Go. Neither ignores diacritics, and SQLite's LOWER knows
+// only ASCII. Ent offers no hook to change how a predicate is written, and
+// the where inputs of entgql call these predicates directly, so the
+// store's driver rewrites exactly these shapes to compare the folded forms
+// of both sides: hub_fold(col) LIKE hub_fold(value), the same function
+// (internal/collation) on both stores.
+var (
+	pgFold     = regexp.MustCompile(`((?:"[^"]+"\.)?"[^"]+") ILIKE (\$\d+)`)
+	sqliteFold = regexp.MustCompile("LOWER\\(((?:`[^`]+`\\.)?`[^`]+`)\\) (LIKE|=) \\?")
+)
+
+// foldQuery rewrites the case-insensitive comparisons of an Ent query into
+// comparisons of hub_fold on both sides.
+func foldQuery(dia, query string) string {
+	switch {
+	case dia == dialect.Postgres && strings.Contains(query, " ILIKE "):
+		return pgFold.ReplaceAllString(query, collation.FoldFunc+"(${1}) LIKE "+collation.FoldFunc+"(${2})")
+	case dia == dialect.SQLite && strings.Contains(query, "LOWER("):
+		return sqliteFold.ReplaceAllString(query, collation.FoldFunc+"(${1}) ${2} "+collation.FoldFunc+"(?)")
+	}
+	return query
+}
+
+// foldingDriver rewrites the queries Ent builds with foldQuery.
+type foldingDriver struct{ dialect.Driver }
+
+// Exec implements dialect.Driver.
+func (d foldingDriver) Exec(ctx context.Context, query string, args, v any) error {
+	return d.Driver.Exec(ctx, foldQuery(d.Dialect(), query), args, v)
+}
+
+// Query implements dialect.Driver.
+func (d foldingDriver) Query(ctx context.Context, query string, args, v any) error {
+	return d.Driver.Query(ctx, foldQuery(d.Dialect(), query), args, v)
+}
+
+// Tx implements dialect.Driver.
+func (d foldingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	return d.BeginTx(ctx, nil)
+}
+
+// BeginTx starts a transaction whose queries are rewritten too (Ent calls
+// it when the driver has it, for transaction options).
+func (d foldingDriver) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (dialect.Tx, error) {
+	var (
+		tx  dialect.Tx
+		err error
+	)
+	if b, ok := d.Driver.(interface {
+		BeginTx(context.Context, *stdsql.TxOptions) (dialect.Tx, error)
+	}); ok {
+		tx, err = b.BeginTx(ctx, opts)
+	} else {
+		tx, err = d.Driver.Tx(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return foldingTx{Tx: tx, dialect: d.Dialect()}, nil
+}
+
+// ExecContext runs a raw statement (Ent's FeatureExecQuery) unchanged.
+func (d foldingDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	return d.Driver.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	}).ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a raw query (Ent's FeatureExecQuery) unchanged.
+func (d foldingDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	return d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	}).QueryContext(ctx, query, args...)
+}
+
+// foldingTx is a transaction of foldingDriver.
+type foldingTx struct {
+	dialect.Tx
+	dialect string
+}
+
+// Exec implements dialect.Tx.
+func (t foldingTx) Exec(ctx context.Context, query string, args, v any) error {
+	return t.Tx.Exec(ctx, foldQuery(t.dialect, query), args, v)
+}
+
+// Query implements dialect.Tx.
+func (t foldingTx) Query(ctx context.Context, query string, args, v any) error {
+	return t.Tx.Query(ctx, foldQuery(t.dialect, query), args, v)
+}
+
+// ExecContext runs a raw statement in the transaction unchanged.
+func (t foldingTx) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	return t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	}).ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a raw query in the transaction unchanged.
+func (t foldingTx) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	return t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	}).QueryContext(ctx, query, args...)
+}
