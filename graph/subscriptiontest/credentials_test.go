@@ -86,7 +86,9 @@ var credentialsCases = []credentialsCase{
 	{name: "key revoked", key: true, change: func(t *testing.T, s *subject, h *hub) {
 		h.value(s.caller, `mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, vars{"id": s.keyID}, "revokeAPIKey", "revokedAt")
 	}},
-	{name: "key expired", key: true, expires: 3 * time.Second, change: func(t *testing.T, s *subject, h *hub) {
+	// The key must outlive the case's setup (websockets, subscriptions,
+	// a first post), which takes seconds on a loaded machine.
+	{name: "key expired", key: true, expires: 10 * time.Second, change: func(t *testing.T, s *subject, h *hub) {
 		time.Sleep(time.Until(s.keyExpires)) // the change is the passing of time
 	}},
 }
