@@ -821,6 +821,75 @@ func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Municipality {
 	})
 }
 
+// HasNeedRecords applies the HasEdge predicate on the "need_records" edge.
+func HasNeedRecords() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, NeedRecordsTable, NeedRecordsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNeedRecordsWith applies the HasEdge predicate on the "need_records" edge with a given conditions (other predicates).
+func HasNeedRecordsWith(preds ...predicate.Need) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newNeedRecordsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOfferRecords applies the HasEdge predicate on the "offer_records" edge.
+func HasOfferRecords() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, OfferRecordsTable, OfferRecordsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOfferRecordsWith applies the HasEdge predicate on the "offer_records" edge with a given conditions (other predicates).
+func HasOfferRecordsWith(preds ...predicate.Offer) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newOfferRecordsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMatchProfile applies the HasEdge predicate on the "match_profile" edge.
+func HasMatchProfile() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, MatchProfileTable, MatchProfileColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMatchProfileWith applies the HasEdge predicate on the "match_profile" edge with a given conditions (other predicates).
+func HasMatchProfileWith(preds ...predicate.MatchProfile) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newMatchProfileStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Municipality) predicate.Municipality {
 	return predicate.Municipality(sql.AndPredicates(predicates...))

@@ -1,0 +1,274 @@
+package matchmaking
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/bridgesoftrust/hub/internal/sector"
+)
+
+// Side is the side of the programme a municipality is on.
+type Side int
+
+// The two sides of a partnership.
+const (
+	Ukrainian Side = iota
+	European
+)
+
+// Need is a sector a Ukrainian municipality seeks help in.
+type Need struct {
+	Sector  sector.Sector
+	Urgency Urgency
+}
+
+// Offer is a sector an EU municipality can help in, with how many partners
+// or missions it can take on.
+type Offer struct {
+	Sector   sector.Sector
+	Capacity int
+}
+
+// Profile is what the engine knows of a municipality. The fields marked
+// "relative" depend on the municipality it is scored against; the loader
+// fills them for each candidate.
+type Profile struct {
+	ID         int
+	Name       string
+	Side       Side
+	Population int // 0 when unknown
+	Needs      []Need
+	Offers     []Offer
+	Languages  int64 // bit set over Languages
+	// HasProfile is whether the municipality has a matchmaking profile;
+	// Wanted is how many more partners it wants (0: no number given).
+	HasProfile bool
+	Wanted     int
+	// Partners is how many partnerships it has.
+	Partners int
+	// LRGA is whether a national association that can facilitate is
+	// active in its country (used for the EU side).
+	LRGA bool
+	// RegionTied (relative) is whether the Ukrainian side's oblast and the
+	// EU side's country are already paired by another partnership.
+	RegionTied bool
+}
+
+// Reason is one factor of a suggestion: its weight, its contribution to
+// the score and a sentence that explains it.
+type Reason struct {
+	Factor       Factor
+	Weight       float64
+	Contribution float64
+	Text         string
+}
+
+// Suggestion is a candidate with its score and the reasons for it.
+type Suggestion struct {
+	Candidate *Profile
+	Score     float64
+	Reasons   []Reason
+}
+
+// Score scores candidate as a partner of target (they are on opposite
+// sides) and explains the score.
+func Score(target, candidate *Profile, w Weights) Suggestion {
+	ua, eu := target, candidate
+	if target.Side == European {
+		ua, eu = candidate, target
+	}
+	values := []struct {
+		f     Factor
+		value float64
+		text  string
+	}{
+		{NeedsMet, 0, ""}, {Size, 0, ""}, {Language, 0, ""}, {Association, 0, ""},
+		{Open, 0, ""}, {PartnerLoad, 0, ""}, {RegionTies, 0, ""},
+	}
+	values[0].value, values[0].text = needsMet(target, ua, eu)
+	values[1].value, values[1].text = sizeSimilarity(target, candidate)
+	values[2].value, values[2].text = sharedLanguages(target, candidate)
+	values[3].value, values[3].text = association(eu)
+	values[4].value, values[4].text = openness(candidate)
+	values[5].value, values[5].text = partnerLoad(candidate)
+	values[6].value, values[6].text = regionTies(ua, eu)
+	s := Suggestion{Candidate: candidate}
+	for _, v := range values {
+		r := Reason{Factor: v.f, Weight: w[v.f], Contribution: round(w[v.f] * v.value), Text: v.text}
+		s.Reasons = append(s.Reasons, r)
+		s.Score += r.Contribution
+	}
+	s.Score = round(s.Score)
+	slices.SortStableFunc(s.Reasons, func(a, b Reason) int {
+		return cmp.Compare(math.Abs(b.Contribution), math.Abs(a.Contribution))
+	})
+	return s
+}
+
+// round keeps six decimals, so that scores compare the same however the
+// sum was formed.
+func round(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+// capacityFactor is how much an offer of this capacity counts: 0.5 for
+// one partner or mission, 0.75 for two, 1 for three or more.
+func capacityFactor(capacity int) float64 { return float64(1+min(max(capacity, 1), 3)) / 4 }
+
+// bestCapacity returns the largest capacity of eu's offers in s, 0 if none.
+func bestCapacity(eu *Profile, s sector.Sector) int {
+	best := 0
+	for _, o := range eu.Offers {
+		if o.Sector == s {
+			best = max(best, max(o.Capacity, 1))
+		}
+	}
+	return best
+}
+
+// NeedsMetValue is the value of NEEDS_MET for a Ukrainian municipality's
+// needs and an EU municipality's offers.
+func NeedsMetValue(ua, eu *Profile) float64 {
+	v, _ := needsMetParts(ua, eu)
+	return v
+}
+
+// needsMetParts returns NEEDS_MET's value and the needs that eu meets.
+func needsMetParts(ua, eu *Profile) (float64, []string) {
+	var total, met float64
+	var parts []string
+	for _, n := range ua.Needs {
+		total += n.Urgency.points()
+		if c := bestCapacity(eu, n.Sector); c > 0 {
+			met += n.Urgency.points() * capacityFactor(c)
+			parts = append(parts, fmt.Sprintf("%s (capacity %d), which %s needs%s",
+				SectorPhrase(n.Sector), c, ua.Name, n.Urgency.adverb()))
+		}
+	}
+	if total == 0 {
+		return 0, nil
+	}
+	return met / total, parts
+}
+
+func needsMet(target, ua, eu *Profile) (float64, string) {
+	v, parts := needsMetParts(ua, eu)
+	switch {
+	case len(ua.Needs) == 0:
+		return 0, ua.Name + " has listed no needs yet"
+	case len(parts) == 0:
+		return 0, eu.Name + " offers nothing that " + ua.Name + " needs"
+	case target == ua:
+		return v, "offers " + strings.Join(parts, "; and ")
+	default:
+		return v, "needs what " + eu.Name + " offers: " + strings.Join(parts, "; ")
+	}
+}
+
+// SizeValue is the value of SIZE for two populations (0 when either is
+// unknown).
+func SizeValue(a, b int) float64 {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	return max(0, 1-math.Abs(math.Log(float64(a)/float64(b)))/math.Ln10)
+}
+
+func sizeSimilarity(target, candidate *Profile) (float64, string) {
+	v := SizeValue(target.Population, candidate.Population)
+	switch {
+	case target.Population <= 0 || candidate.Population <= 0:
+		return 0, "the size of " + unknownSize(target, candidate) + " is not known"
+	case v >= 0.85:
+		return v, fmt.Sprintf("is of a similar size (%s and %s inhabitants)", thousands(candidate.Population), thousands(target.Population))
+	default:
+		return v, fmt.Sprintf("has %s inhabitants, %s has %s", thousands(candidate.Population), target.Name, thousands(target.Population))
+	}
+}
+
+func unknownSize(target, candidate *Profile) string {
+	if candidate.Population <= 0 {
+		return candidate.Name
+	}
+	return target.Name
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func sharedLanguages(target, candidate *Profile) (float64, string) {
+	shared := target.Languages & candidate.Languages
+	if shared == 0 {
+		return 0, "no staff language in common is known"
+	}
+	var names []string
+	for m := uint64(shared); m != 0; m &= m - 1 {
+		names = append(names, Languages[bits.TrailingZeros64(m)])
+	}
+	return 1, "the staff share " + strings.Join(names, ", ")
+}
+
+func association(eu *Profile) (float64, string) {
+	if eu.LRGA {
+		return 1, "a national association can facilitate the partnership in " + eu.Name + "'s country"
+	}
+	return 0, "no national association facilitates partnerships in " + eu.Name + "'s country yet"
+}
+
+func openness(candidate *Profile) (float64, string) {
+	switch {
+	case candidate.Wanted > 0:
+		return 1, fmt.Sprintf("is looking for %d more partner%s", candidate.Wanted, plural(candidate.Wanted))
+	case candidate.HasProfile:
+		return 0.5, "is open to new partnerships"
+	default:
+		return 0, "has not said whether it looks for partners"
+	}
+}
+
+func partnerLoad(candidate *Profile) (float64, string) {
+	if candidate.Partners == 0 {
+		return 0, "has no partner yet"
+	}
+	return -float64(min(candidate.Partners, 4)) / 4,
+		fmt.Sprintf("already has %d partner%s", candidate.Partners, plural(candidate.Partners))
+}
+
+func regionTies(ua, eu *Profile) (float64, string) {
+	if eu.RegionTied || ua.RegionTied {
+		return -1, fmt.Sprintf("%s's oblast and %s's country are already paired", ua.Name, eu.Name)
+	}
+	return 0, fmt.Sprintf("%s's oblast and %s's country are not paired yet", ua.Name, eu.Name)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// SectorPhrase names a sector in a sentence, e.g. "water supply".
+func SectorPhrase(s sector.Sector) string {
+	if p, ok := sectorPhrases[s]; ok {
+		return p
+	}
+	return strings.ToLower(strings.ReplaceAll(string(s), "_", " "))
+}
+
+var sectorPhrases = map[sector.Sector]string{
+	sector.Water: "water supply", sector.Energy: "energy", sector.Health: "health care",
+	sector.Waste: "waste management", sector.Education: "education", sector.Housing: "housing",
+	sector.Transport: "transport", sector.Culture: "culture", sector.Tourism: "tourism",
+	sector.SocialServices: "social services", sector.Youth: "youth work", sector.Governance: "local governance",
+	sector.Economy: "local economy", sector.Environment: "environmental protection",
+	sector.Digital: "digital services", sector.Infrastructure: "infrastructure",
+}
