@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
@@ -55,7 +54,7 @@ func (r *queryResolver) ForumCategories(ctx context.Context, after *entgql.Curso
 
 // MatchDeclines is the resolver for the matchDeclines field.
 func (r *queryResolver) MatchDeclines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) (*ent.MatchDeclineConnection, error) {
-	panic(fmt.Errorf("not implemented: MatchDeclines - matchDeclines"))
+	return r.client.MatchDecline.Query().Paginate(ctx, after, first, before, last, ent.WithMatchDeclineOrder(orderBy), ent.WithMatchDeclineFilter(where.Filter))
 }
 
 // Municipalities is the resolver for the municipalities field.
@@ -65,7 +64,7 @@ func (r *queryResolver) Municipalities(ctx context.Context, after *entgql.Cursor
 
 // Needs is the resolver for the needs field.
 func (r *queryResolver) Needs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) (*ent.NeedConnection, error) {
-	panic(fmt.Errorf("not implemented: Needs - needs"))
+	return r.client.Need.Query().Paginate(ctx, after, first, before, last, ent.WithNeedOrder(orderBy), ent.WithNeedFilter(where.Filter))
 }
 
 // NewsItems is the resolver for the newsItems field.
@@ -80,7 +79,7 @@ func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[
 
 // Offers is the resolver for the offers field.
 func (r *queryResolver) Offers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) (*ent.OfferConnection, error) {
-	panic(fmt.Errorf("not implemented: Offers - offers"))
+	return r.client.Offer.Query().Paginate(ctx, after, first, before, last, ent.WithOfferOrder(orderBy), ent.WithOfferFilter(where.Filter))
 }
 
 // Partnerships is the resolver for the partnerships field.
@@ -90,7 +89,7 @@ func (r *queryResolver) Partnerships(ctx context.Context, after *entgql.Cursor[i
 
 // PartnershipRequests is the resolver for the partnershipRequests field.
 func (r *queryResolver) PartnershipRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) (*ent.PartnershipRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: PartnershipRequests - partnershipRequests"))
+	return r.client.PartnershipRequest.Query().Paginate(ctx, after, first, before, last, ent.WithPartnershipRequestOrder(orderBy), ent.WithPartnershipRequestFilter(where.Filter))
 }
 
 // Phases is the resolver for the phases field.

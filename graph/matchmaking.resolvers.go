@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
@@ -17,115 +16,131 @@ import (
 
 // CreateNeed is the resolver for the createNeed field.
 func (r *mutationResolver) CreateNeed(ctx context.Context, input model.CreateNeedInput) (*ent.Need, error) {
-	panic(fmt.Errorf("not implemented: CreateNeed - createNeed"))
+	return ent.FromContext(ctx).Need.Create().SetMunicipalityID(input.MunicipalityID).SetSector(input.Sector).
+		SetDescription(valueOr(input.Description, "")).SetUrgency(valueOr(input.Urgency, matchmaking.UrgencyMedium)).
+		SetNillableValidFrom(input.ValidFrom).SetNillableValidUntil(input.ValidUntil).
+		SetContactName(valueOr(input.ContactName, "")).SetContactEmail(valueOr(input.ContactEmail, "")).Save(ctx)
 }
 
 // UpdateNeed is the resolver for the updateNeed field.
 func (r *mutationResolver) UpdateNeed(ctx context.Context, id int, input model.UpdateNeedInput) (*ent.Need, error) {
-	panic(fmt.Errorf("not implemented: UpdateNeed - updateNeed"))
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.Need.Get, func(n *ent.Need) (*ent.Need, error) {
+		return client.Need.UpdateOne(n).SetNillableDescription(input.Description).SetNillableUrgency(input.Urgency).
+			SetNillableValidFrom(input.ValidFrom).SetNillableValidUntil(input.ValidUntil).
+			SetNillableContactName(input.ContactName).SetNillableContactEmail(input.ContactEmail).Save(ctx)
+	})
 }
 
 // DeleteNeed is the resolver for the deleteNeed field.
 func (r *mutationResolver) DeleteNeed(ctx context.Context, id int) (int, error) {
-	panic(fmt.Errorf("not implemented: DeleteNeed - deleteNeed"))
+	return id, ent.FromContext(ctx).Need.DeleteOneID(id).Exec(ctx)
 }
 
 // CreateOffer is the resolver for the createOffer field.
 func (r *mutationResolver) CreateOffer(ctx context.Context, input model.CreateOfferInput) (*ent.Offer, error) {
-	panic(fmt.Errorf("not implemented: CreateOffer - createOffer"))
+	return ent.FromContext(ctx).Offer.Create().SetMunicipalityID(input.MunicipalityID).SetSector(input.Sector).
+		SetDescription(valueOr(input.Description, "")).SetCapacity(valueOr(input.Capacity, 1)).
+		SetExpertise(valueOr(input.Expertise, "")).SetNillableValidFrom(input.ValidFrom).SetNillableValidUntil(input.ValidUntil).
+		SetContactName(valueOr(input.ContactName, "")).SetContactEmail(valueOr(input.ContactEmail, "")).Save(ctx)
 }
 
 // UpdateOffer is the resolver for the updateOffer field.
 func (r *mutationResolver) UpdateOffer(ctx context.Context, id int, input model.UpdateOfferInput) (*ent.Offer, error) {
-	panic(fmt.Errorf("not implemented: UpdateOffer - updateOffer"))
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.Offer.Get, func(o *ent.Offer) (*ent.Offer, error) {
+		return client.Offer.UpdateOne(o).SetNillableDescription(input.Description).SetNillableCapacity(input.Capacity).
+			SetNillableExpertise(input.Expertise).SetNillableValidFrom(input.ValidFrom).SetNillableValidUntil(input.ValidUntil).
+			SetNillableContactName(input.ContactName).SetNillableContactEmail(input.ContactEmail).Save(ctx)
+	})
 }
 
 // DeleteOffer is the resolver for the deleteOffer field.
 func (r *mutationResolver) DeleteOffer(ctx context.Context, id int) (int, error) {
-	panic(fmt.Errorf("not implemented: DeleteOffer - deleteOffer"))
+	return id, ent.FromContext(ctx).Offer.DeleteOneID(id).Exec(ctx)
 }
 
 // SetMatchProfile is the resolver for the setMatchProfile field.
 func (r *mutationResolver) SetMatchProfile(ctx context.Context, input model.SetMatchProfileInput) (*ent.MatchProfile, error) {
-	panic(fmt.Errorf("not implemented: SetMatchProfile - setMatchProfile"))
+	return setMatchProfile(ctx, ent.FromContext(ctx), input)
 }
 
 // DeclineSuggestion is the resolver for the declineSuggestion field.
 func (r *mutationResolver) DeclineSuggestion(ctx context.Context, input model.DeclineSuggestionInput) (*ent.MatchDecline, error) {
-	panic(fmt.Errorf("not implemented: DeclineSuggestion - declineSuggestion"))
+	return declineSuggestion(ctx, ent.FromContext(ctx), input)
 }
 
 // RestoreSuggestion is the resolver for the restoreSuggestion field.
 func (r *mutationResolver) RestoreSuggestion(ctx context.Context, municipalityID int, candidateID int) (bool, error) {
-	panic(fmt.Errorf("not implemented: RestoreSuggestion - restoreSuggestion"))
+	return restoreSuggestion(ctx, ent.FromContext(ctx), municipalityID, candidateID)
 }
 
 // ExpressInterest is the resolver for the expressInterest field.
 func (r *mutationResolver) ExpressInterest(ctx context.Context, input model.ExpressInterestInput) (*ent.PartnershipRequest, error) {
-	panic(fmt.Errorf("not implemented: ExpressInterest - expressInterest"))
+	return expressInterest(ctx, ent.FromContext(ctx), input)
 }
 
 // RespondToPartnershipRequest is the resolver for the respondToPartnershipRequest field.
 func (r *mutationResolver) RespondToPartnershipRequest(ctx context.Context, id int, accept bool, reason *string) (*ent.PartnershipRequest, error) {
-	panic(fmt.Errorf("not implemented: RespondToPartnershipRequest - respondToPartnershipRequest"))
+	return respond(ctx, ent.FromContext(ctx), id, accept, reason)
 }
 
 // FacilitatePartnershipRequest is the resolver for the facilitatePartnershipRequest field.
 func (r *mutationResolver) FacilitatePartnershipRequest(ctx context.Context, id int) (*ent.PartnershipRequest, error) {
-	panic(fmt.Errorf("not implemented: FacilitatePartnershipRequest - facilitatePartnershipRequest"))
+	return facilitate(ctx, ent.FromContext(ctx), id)
 }
 
 // ConfirmPartnershipRequest is the resolver for the confirmPartnershipRequest field.
 func (r *mutationResolver) ConfirmPartnershipRequest(ctx context.Context, id int) (*ent.PartnershipRequest, error) {
-	panic(fmt.Errorf("not implemented: ConfirmPartnershipRequest - confirmPartnershipRequest"))
+	return confirm(ctx, ent.FromContext(ctx), id)
 }
 
 // WithdrawPartnershipRequest is the resolver for the withdrawPartnershipRequest field.
 func (r *mutationResolver) WithdrawPartnershipRequest(ctx context.Context, id int, reason *string) (*ent.PartnershipRequest, error) {
-	panic(fmt.Errorf("not implemented: WithdrawPartnershipRequest - withdrawPartnershipRequest"))
+	return withdraw(ctx, ent.FromContext(ctx), id, reason)
 }
 
 // SetMatchWeight is the resolver for the setMatchWeight field.
 func (r *mutationResolver) SetMatchWeight(ctx context.Context, factor matchmaking.Factor, weight float64) (*model.MatchFactorWeight, error) {
-	panic(fmt.Errorf("not implemented: SetMatchWeight - setMatchWeight"))
+	return setMatchWeight(ctx, ent.FromContext(ctx), factor, weight)
 }
 
 // ContactName is the resolver for the contactName field.
 func (r *needResolver) ContactName(ctx context.Context, obj *ent.Need) (*string, error) {
-	panic(fmt.Errorf("not implemented: ContactName - contactName"))
+	return signedInContact(ctx, obj.ContactName), nil
 }
 
 // ContactEmail is the resolver for the contactEmail field.
 func (r *needResolver) ContactEmail(ctx context.Context, obj *ent.Need) (*string, error) {
-	panic(fmt.Errorf("not implemented: ContactEmail - contactEmail"))
+	return signedInContact(ctx, obj.ContactEmail), nil
 }
 
 // ContactName is the resolver for the contactName field.
 func (r *offerResolver) ContactName(ctx context.Context, obj *ent.Offer) (*string, error) {
-	panic(fmt.Errorf("not implemented: ContactName - contactName"))
+	return signedInContact(ctx, obj.ContactName), nil
 }
 
 // ContactEmail is the resolver for the contactEmail field.
 func (r *offerResolver) ContactEmail(ctx context.Context, obj *ent.Offer) (*string, error) {
-	panic(fmt.Errorf("not implemented: ContactEmail - contactEmail"))
+	return signedInContact(ctx, obj.ContactEmail), nil
 }
 
 // MatchSuggestions is the resolver for the matchSuggestions field.
 func (r *queryResolver) MatchSuggestions(ctx context.Context, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) (*model.MatchSuggestionConnection, error) {
-	panic(fmt.Errorf("not implemented: MatchSuggestions - matchSuggestions"))
+	return matchSuggestions(ctx, r.client, municipalityID, first, after, where)
 }
 
 // MatchWeights is the resolver for the matchWeights field.
 func (r *queryResolver) MatchWeights(ctx context.Context) ([]*model.MatchFactorWeight, error) {
-	panic(fmt.Errorf("not implemented: MatchWeights - matchWeights"))
+	return matchWeights(ctx, r.client)
 }
 
 // StalePartnershipRequests is the resolver for the stalePartnershipRequests field.
 func (r *queryResolver) StalePartnershipRequests(ctx context.Context, olderThanDays *int, first *int, after *entgql.Cursor[int]) (*ent.PartnershipRequestConnection, error) {
-	panic(fmt.Errorf("not implemented: StalePartnershipRequests - stalePartnershipRequests"))
+	return staleRequests(ctx, r.client, valueOr(olderThanDays, 14), first, after)
 }
 
 // PartnershipRequestUpdated is the resolver for the partnershipRequestUpdated field.
 func (r *subscriptionResolver) PartnershipRequestUpdated(ctx context.Context, id *int) (<-chan *ent.PartnershipRequest, error) {
-	panic(fmt.Errorf("not implemented: PartnershipRequestUpdated - partnershipRequestUpdated"))
+	return partnershipRequestUpdated(ctx, r.feed, id)
 }

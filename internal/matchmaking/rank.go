@@ -24,20 +24,6 @@ func Compare(a, b Suggestion) int {
 	return cmp.Compare(a.Candidate.ID, b.Candidate.ID)
 }
 
-// Bound is what the SQL prefilter computes for each candidate: an upper
-// bound of its score, the score without the penalties (which need the
-// candidate's partnerships, loaded only for the candidates kept).
-type Bound struct {
-	// NeedsMet is the value of NEEDS_MET; Size, Language, Association and
-	// Open are the values of those factors.
-	NeedsMet, Size, Language, Association, Open float64
-}
-
-// Sum returns the bound under weights w.
-func (b Bound) Sum(w Weights) float64 {
-	return w[NeedsMet]*b.NeedsMet + w[Size]*b.Size + w[Language]*b.Language + w[Association]*b.Association + w[Open]*b.Open
-}
-
 // Complete reports whether the best n of the suggestions (ranked) are the
 // best n of all candidates, when every candidate not scored has a bound
 // of at most rest. A tie with the bound is not enough: an unscored
@@ -46,6 +32,6 @@ func Complete(ranked []Suggestion, n int, rest float64) bool {
 	if len(ranked) < n {
 		return false
 	}
-	const eps = 1e-9 // the SQL's arithmetic may differ from Go's in the last bits
+	const eps = 1e-6 // scores keep six decimals; the SQL's arithmetic may differ in the last bits
 	return ranked[n-1].Score > rest+eps
 }

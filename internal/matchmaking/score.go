@@ -109,13 +109,16 @@ func Score(target, candidate *Profile, w Weights) Suggestion {
 	return s
 }
 
+// UrgencyPoints is an urgency's weight in NEEDS_MET: LOW 1, MEDIUM 2, HIGH 3.
+func UrgencyPoints(u Urgency) float64 { return u.points() }
+
 // round keeps six decimals, so that scores compare the same however the
 // sum was formed.
 func round(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
-// capacityFactor is how much an offer of this capacity counts: 0.5 for
+// CapacityFactor is how much an offer of this capacity counts: 0.5 for
 // one partner or mission, 0.75 for two, 1 for three or more.
-func capacityFactor(capacity int) float64 { return float64(1+min(max(capacity, 1), 3)) / 4 }
+func CapacityFactor(capacity int) float64 { return float64(1+min(max(capacity, 1), 3)) / 4 }
 
 // bestCapacity returns the largest capacity of eu's offers in s, 0 if none.
 func bestCapacity(eu *Profile, s sector.Sector) int {
@@ -142,7 +145,7 @@ func needsMetParts(ua, eu *Profile) (float64, []string) {
 	for _, n := range ua.Needs {
 		total += n.Urgency.points()
 		if c := bestCapacity(eu, n.Sector); c > 0 {
-			met += n.Urgency.points() * capacityFactor(c)
+			met += n.Urgency.points() * CapacityFactor(c)
 			parts = append(parts, fmt.Sprintf("%s (capacity %d), which %s needs%s",
 				SectorPhrase(n.Sector), c, ua.Name, n.Urgency.adverb()))
 		}
