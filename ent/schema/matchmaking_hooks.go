@@ -37,13 +37,14 @@ func requireSide(field string, side matchmaking.Side) ent.Hook {
 			if err != nil {
 				return nil, err
 			}
+			const input = "municipalityId" // the field of createNeed's and createOffer's inputs
 			switch {
 			case c == nil:
-				return nil, validation.Errorf(field, "municipality %d does not exist", id)
+				return nil, validation.Errorf(input, "municipality %d does not exist", id)
 			case side == matchmaking.Ukrainian && c.Code != "UA":
-				return nil, validation.Errorf(field, "needs are for Ukrainian municipalities, not one in %s", c.Code)
+				return nil, validation.Errorf(input, "needs are for Ukrainian municipalities, not one in %s", c.Code)
 			case side == matchmaking.European && !c.EUMember:
-				return nil, validation.Errorf(field, "offers are for municipalities of EU member states, not one in %s", c.Code)
+				return nil, validation.Errorf(input, "offers are for municipalities of EU member states, not one in %s", c.Code)
 			}
 			return next.Mutate(ctx, m)
 		})
