@@ -357,11 +357,21 @@ func matchedThemes(ctx context.Context, client *ent.Client, ua, eu int) ([]strin
 // stepRequest moves a request the viewer can see one step; a request
 // the viewer cannot see answers NOT_FOUND, as a missing one does.
 func stepRequest(ctx context.Context, client *ent.Client, id int, change func(*ent.PartnershipRequestUpdateOne) *ent.PartnershipRequestUpdateOne) (*ent.PartnershipRequest, error) {
-	r, err := client.PartnershipRequest.Get(ctx, id)
+	r, err := visibleRequest(ctx, client, id)
 	if err != nil {
 		return nil, err
 	}
 	return change(client.PartnershipRequest.UpdateOne(r)).Save(ctx)
+}
+
+// visibleRequest loads a request for a step: anonymous callers are asked
+// to sign in whatever the id, and a request the viewer cannot see is
+// NOT_FOUND, as a missing one is.
+func visibleRequest(ctx context.Context, client *ent.Client, id int) (*ent.PartnershipRequest, error) {
+	if viewer.FromContext(ctx) == nil {
+		return nil, auth.ErrNotSignedIn
+	}
+	return client.PartnershipRequest.Get(ctx, id)
 }
 
 // respond accepts or declines a request.
@@ -377,7 +387,7 @@ func respond(ctx context.Context, client *ent.Client, id int, accept bool, reaso
 // facilitate marks a request facilitated, by the viewer's association
 // that can facilitate it if any.
 func facilitate(ctx context.Context, client *ent.Client, id int) (*ent.PartnershipRequest, error) {
-	r, err := client.PartnershipRequest.Get(ctx, id)
+	r, err := visibleRequest(ctx, client, id)
 	if err != nil {
 		return nil, err
 	}
