@@ -222,7 +222,9 @@ func (s suggestion) reasonText(factor string) string {
 }
 
 // containsFold reports whether s contains sub, ignoring case.
-func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
 
 // createNeed adds a need as c and returns its id.
 func (h *hub) createNeed(c caller, municipalityName, sector, urgency string) string {

@@ -217,4 +217,3 @@ func keys[V any](m map[int]V) []int {
 	}
 	return out
 }
-
