@@ -103,6 +103,7 @@ func (p *plan) load(ctx context.Context, res *importer.Resolver) error {
 		func() error { return res.EnsurePartnerships(ctx, p.partnerships) },
 		func() error { return p.createProjects(ctx, res) },
 		func() error { return p.createActivities(ctx, res) },
+		func() error { return p.createMatchRecords(ctx, res, p.seed) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
