@@ -42,8 +42,14 @@ func TestSuggestionsExplainAndExclude(t *testing.T) {
 		}
 
 		// A declined pair disappears for the decliner only.
-		h.ok(chuhuiv, `mutation($m: ID!, $c: ID!) { declineSuggestion(input: {municipalityId: $m, candidateId: $c, reason: "too far"}) { id reason } }`,
-			vars{"m": h.mid("Chuhuiv"), "c": h.mid("Soria")}, nil)
+		decline := `mutation($m: ID!, $c: ID!, $r: String) { declineSuggestion(input: {municipalityId: $m, candidateId: $c, reason: $r}) { id reason } }`
+		pair := vars{"m": h.mid("Chuhuiv"), "c": h.mid("Soria"), "r": "too far"}
+		h.refused(soria, "FORBIDDEN", decline, pair)
+		h.ok(chuhuiv, decline, pair, nil)
+		pair["r"] = "no water expertise needed after all"
+		if got := h.value(chuhuiv, decline, pair, "declineSuggestion", "reason"); got != pair["r"] {
+			t.Errorf("declining again gave reason %q", got)
+		}
 		if _, ok := find(h.suggestions(chuhuiv, "Chuhuiv", 50), "Soria"); ok {
 			t.Error("Soria is still suggested to Chuhuiv after Chuhuiv declined it")
 		}

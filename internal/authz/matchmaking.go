@@ -83,7 +83,7 @@ func MatchDeclineVisibility() privacy.QueryRule {
 }
 
 // AllowMatchDeclineWrites lets a municipality's editors decline a
-// candidate for it and take the decline back.
+// candidate for it, change the reason and take the decline back.
 func AllowMatchDeclineWrites() privacy.MutationRule {
 	return privacy.MatchDeclineMutationRuleFunc(func(ctx context.Context, m *gen.MatchDeclineMutation) error {
 		editable := viewer.FromContext(ctx).EditableMunicipalities()
@@ -91,7 +91,7 @@ func AllowMatchDeclineWrites() privacy.MutationRule {
 		case m.Op().Is(ent.OpCreate):
 			id, _ := m.MunicipalityID()
 			return allowIf(slices.Contains(editable, id), nil)
-		case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
+		case m.Op().Is(ent.OpUpdateOne | ent.OpDelete | ent.OpDeleteOne):
 			m.Where(matchdecline.MunicipalityIDIn(editable...))
 			return privacy.Allow
 		}
