@@ -13,12 +13,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
+	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/sector"
@@ -43,7 +45,7 @@ type Query struct {
 // firstK is how many candidates the first statement returns per wanted
 // suggestion; each further round asks for growth times more.
 const (
-	firstK = 5
+	firstK = 25
 	growth = 4
 )
 
@@ -251,8 +253,8 @@ func (s *search) needsMetTable(d string, sectors []sector.Sector) *sql.Selector 
 	return s.needsMetByOffers(d, sectors)
 }
 
-// offersMeetingNeeds: for a Ukrainian target, each EU candidate's best
-// capacity factor per needed sector, times the sector's share of the
+// offersMeetingNeeds: for a Ukrainian target, each EU candidate's
+// capacity factors per needed sector, times the sector's share of the
 // target's urgency points, summed.
 func (s *search) offersMeetingNeeds(d string, sectors []sector.Sector) *sql.Selector {
 	var total float64
@@ -265,15 +267,18 @@ func (s *search) offersMeetingNeeds(d string, sectors []sector.Sector) *sql.Sele
 	for _, sec := range sectors {
 		shares = append(shares, fmt.Sprintf("WHEN '%s' THEN %s", sec, num(share[sec]/total)))
 	}
+	least := "MIN"
+	if d == dialect.Postgres {
+		least = "LEAST"
+	}
+	// One level of aggregation: two offers in one sector add up, which can
+	// only raise the bound (capped at 1); the engine's score takes the best.
 	o := sql.Dialect(d).Table(offer.Table)
-	inner := sql.Dialect(d).Select(o.C(offer.FieldMunicipalityID)).
-		AppendSelectExprAs(sql.Expr(fmt.Sprintf("MAX(CASE WHEN %s >= 3 THEN 1.0 WHEN %s = 2 THEN 0.75 ELSE 0.5 END) * (CASE %s %s ELSE 0 END)",
-			o.C(offer.FieldCapacity), o.C(offer.FieldCapacity), o.C(offer.FieldSector), strings.Join(shares, " "))), "part").
+	return sql.Dialect(d).Select().AppendSelectAs(o.C(offer.FieldMunicipalityID), "mid").
+		AppendSelectExprAs(sql.Expr(fmt.Sprintf("%s(1, SUM((CASE WHEN %s >= 3 THEN 1.0 WHEN %s = 2 THEN 0.75 ELSE 0.5 END) * (CASE %s %s ELSE 0 END)))",
+			least, o.C(offer.FieldCapacity), o.C(offer.FieldCapacity), o.C(offer.FieldSector), strings.Join(shares, " "))), "n").
 		From(o).Where(sql.And(sql.In(o.C(offer.FieldSector), anys(sectors)...), validSQL(o, s.q.Now))).
-		GroupBy(o.C(offer.FieldMunicipalityID), o.C(offer.FieldSector)).As("x")
-	return sql.Dialect(d).Select().AppendSelectAs(inner.C(offer.FieldMunicipalityID), "mid").
-		AppendSelectExprAs(sql.Expr("SUM("+inner.C("part")+")"), "n").
-		From(inner).GroupBy(inner.C(offer.FieldMunicipalityID))
+		GroupBy(o.C(offer.FieldMunicipalityID))
 }
 
 // needsMetByOffers: for an EU target, each Ukrainian candidate's needs,
@@ -393,26 +398,32 @@ func (s *search) loadTies(ctx context.Context, rows []row, profiles map[int]*mat
 
 // pairedWith returns which of others are paired with own by a
 // partnership: for a Ukrainian target own is its oblast and others EU
-// countries, for an EU target own is its country and others oblasts.
+// countries, for an EU target own is its country and others oblasts. One
+// EXISTS per candidate country or oblast stops at its first partnership.
 func (s *search) pairedWith(ctx context.Context, own int, others []int, ukrainian bool) ([]int, error) {
 	if own == 0 || len(others) == 0 {
 		return nil, nil
 	}
 	var out []int
-	err := s.client.Partnership.Query().Modify(func(sel *sql.Selector) {
-		u := sql.Table(municipality.Table).As("u")
-		e := sql.Table(municipality.Table).As("e")
-		sel.Join(u).On(sel.C(partnership.FieldUkrainianMunicipalityID), u.C(municipality.FieldID)).
-			Join(e).On(sel.C(partnership.FieldEuropeanMunicipalityID), e.C(municipality.FieldID))
+	shape := func(sel *sql.Selector) {
+		b := sql.Dialect(sel.Dialect())
+		p := b.Table(partnership.Table).As("p")
+		u := b.Table(municipality.Table).As("u")
+		e := b.Table(municipality.Table).As("e")
+		sub := b.Select(p.C(partnership.FieldID)).From(p).
+			Join(u).On(p.C(partnership.FieldUkrainianMunicipalityID), u.C(municipality.FieldID)).
+			Join(e).On(p.C(partnership.FieldEuropeanMunicipalityID), e.C(municipality.FieldID))
 		if ukrainian {
-			sel.Select(e.C(municipality.FieldCountryID)).Distinct().
-				Where(sql.And(sql.EQ(u.C(municipality.FieldRegionID), own), sql.InInts(e.C(municipality.FieldCountryID), others...)))
+			sub.Where(sql.And(sql.EQ(u.C(municipality.FieldRegionID), own), sql.ColumnsEQ(e.C(municipality.FieldCountryID), sel.C(country.FieldID))))
 		} else {
-			sel.Select(u.C(municipality.FieldRegionID)).Distinct().
-				Where(sql.And(sql.EQ(e.C(municipality.FieldCountryID), own), sql.InInts(u.C(municipality.FieldRegionID), others...)))
+			sub.Where(sql.And(sql.EQ(e.C(municipality.FieldCountryID), own), sql.ColumnsEQ(u.C(municipality.FieldRegionID), sel.C(region.FieldID))))
 		}
-	}).Scan(ctx, &out)
-	return out, err
+		sel.Where(sql.Exists(sub.Limit(1)))
+	}
+	if ukrainian {
+		return out, s.client.Country.Query().Where(country.IDIn(others...)).Select(country.FieldID).Modify(shape).Scan(ctx, &out)
+	}
+	return out, s.client.Region.Query().Where(region.IDIn(others...)).Select(region.FieldID).Modify(shape).Scan(ctx, &out)
 }
 
 // ln10 and logf keep the bound's logarithms in Go's arithmetic.
