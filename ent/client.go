@@ -24,6 +24,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
 	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -68,6 +69,8 @@ type Client struct {
 	MatchDecline *MatchDeclineClient
 	// MatchProfile is the client for interacting with the MatchProfile builders.
 	MatchProfile *MatchProfileClient
+	// MatchState is the client for interacting with the MatchState builders.
+	MatchState *MatchStateClient
 	// MatchWeight is the client for interacting with the MatchWeight builders.
 	MatchWeight *MatchWeightClient
 	// Membership is the client for interacting with the Membership builders.
@@ -122,6 +125,7 @@ func (c *Client) init() {
 	c.ForumCategory = NewForumCategoryClient(c.config)
 	c.MatchDecline = NewMatchDeclineClient(c.config)
 	c.MatchProfile = NewMatchProfileClient(c.config)
+	c.MatchState = NewMatchStateClient(c.config)
 	c.MatchWeight = NewMatchWeightClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Municipality = NewMunicipalityClient(c.config)
@@ -240,6 +244,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ForumCategory:      NewForumCategoryClient(cfg),
 		MatchDecline:       NewMatchDeclineClient(cfg),
 		MatchProfile:       NewMatchProfileClient(cfg),
+		MatchState:         NewMatchStateClient(cfg),
 		MatchWeight:        NewMatchWeightClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Municipality:       NewMunicipalityClient(cfg),
@@ -285,6 +290,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ForumCategory:      NewForumCategoryClient(cfg),
 		MatchDecline:       NewMatchDeclineClient(cfg),
 		MatchProfile:       NewMatchProfileClient(cfg),
+		MatchState:         NewMatchStateClient(cfg),
 		MatchWeight:        NewMatchWeightClient(cfg),
 		Membership:         NewMembershipClient(cfg),
 		Municipality:       NewMunicipalityClient(cfg),
@@ -332,10 +338,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.MatchDecline, c.MatchProfile, c.MatchWeight, c.Membership,
-		c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer, c.Partnership,
-		c.PartnershipRequest, c.Phase, c.Post, c.Project, c.Reaction, c.Region,
-		c.Session, c.Topic, c.User,
+		c.ForumCategory, c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight,
+		c.Membership, c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer,
+		c.Partnership, c.PartnershipRequest, c.Phase, c.Post, c.Project, c.Reaction,
+		c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -346,10 +352,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.MatchDecline, c.MatchProfile, c.MatchWeight, c.Membership,
-		c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer, c.Partnership,
-		c.PartnershipRequest, c.Phase, c.Post, c.Project, c.Reaction, c.Region,
-		c.Session, c.Topic, c.User,
+		c.ForumCategory, c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight,
+		c.Membership, c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer,
+		c.Partnership, c.PartnershipRequest, c.Phase, c.Post, c.Project, c.Reaction,
+		c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -376,6 +382,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.MatchDecline.mutate(ctx, m)
 	case *MatchProfileMutation:
 		return c.MatchProfile.mutate(ctx, m)
+	case *MatchStateMutation:
+		return c.MatchState.mutate(ctx, m)
 	case *MatchWeightMutation:
 		return c.MatchWeight.mutate(ctx, m)
 	case *MembershipMutation:
@@ -1922,6 +1930,140 @@ func (c *MatchProfileClient) mutate(ctx context.Context, m *MatchProfileMutation
 		return (&MatchProfileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown MatchProfile mutation op: %q", m.Op())
+	}
+}
+
+// MatchStateClient is a client for the MatchState schema.
+type MatchStateClient struct {
+	config
+}
+
+// NewMatchStateClient returns a client for the MatchState from the given config.
+func NewMatchStateClient(c config) *MatchStateClient {
+	return &MatchStateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `matchstate.Hooks(f(g(h())))`.
+func (c *MatchStateClient) Use(hooks ...Hook) {
+	c.hooks.MatchState = append(c.hooks.MatchState, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `matchstate.Intercept(f(g(h())))`.
+func (c *MatchStateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MatchState = append(c.inters.MatchState, interceptors...)
+}
+
+// Create returns a builder for creating a MatchState entity.
+func (c *MatchStateClient) Create() *MatchStateCreate {
+	mutation := newMatchStateMutation(c.config, OpCreate)
+	return &MatchStateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MatchState entities.
+func (c *MatchStateClient) CreateBulk(builders ...*MatchStateCreate) *MatchStateCreateBulk {
+	return &MatchStateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MatchStateClient) MapCreateBulk(slice any, setFunc func(*MatchStateCreate, int)) *MatchStateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MatchStateCreateBulk{err: fmt.Errorf("calling to MatchStateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MatchStateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MatchStateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MatchState.
+func (c *MatchStateClient) Update() *MatchStateUpdate {
+	mutation := newMatchStateMutation(c.config, OpUpdate)
+	return &MatchStateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MatchStateClient) UpdateOne(_m *MatchState) *MatchStateUpdateOne {
+	mutation := newMatchStateMutation(c.config, OpUpdateOne, withMatchState(_m))
+	return &MatchStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MatchStateClient) UpdateOneID(id int) *MatchStateUpdateOne {
+	mutation := newMatchStateMutation(c.config, OpUpdateOne, withMatchStateID(id))
+	return &MatchStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MatchState.
+func (c *MatchStateClient) Delete() *MatchStateDelete {
+	mutation := newMatchStateMutation(c.config, OpDelete)
+	return &MatchStateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MatchStateClient) DeleteOne(_m *MatchState) *MatchStateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MatchStateClient) DeleteOneID(id int) *MatchStateDeleteOne {
+	builder := c.Delete().Where(matchstate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MatchStateDeleteOne{builder}
+}
+
+// Query returns a query builder for MatchState.
+func (c *MatchStateClient) Query() *MatchStateQuery {
+	return &MatchStateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMatchState},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MatchState entity by its id.
+func (c *MatchStateClient) Get(ctx context.Context, id int) (*MatchState, error) {
+	return c.Query().Where(matchstate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MatchStateClient) GetX(ctx context.Context, id int) *MatchState {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *MatchStateClient) Hooks() []Hook {
+	hooks := c.hooks.MatchState
+	return append(hooks[:len(hooks):len(hooks)], matchstate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MatchStateClient) Interceptors() []Interceptor {
+	return c.inters.MatchState
+}
+
+func (c *MatchStateClient) mutate(ctx context.Context, m *MatchStateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MatchStateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MatchStateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MatchStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MatchStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MatchState mutation op: %q", m.Op())
 	}
 }
 
@@ -5215,15 +5357,15 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		MatchDecline, MatchProfile, MatchWeight, Membership, Municipality, Need,
-		NewsItem, Notification, Offer, Partnership, PartnershipRequest, Phase, Post,
-		Project, Reaction, Region, Session, Topic, User []ent.Hook
+		MatchDecline, MatchProfile, MatchState, MatchWeight, Membership, Municipality,
+		Need, NewsItem, Notification, Offer, Partnership, PartnershipRequest, Phase,
+		Post, Project, Reaction, Region, Session, Topic, User []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		MatchDecline, MatchProfile, MatchWeight, Membership, Municipality, Need,
-		NewsItem, Notification, Offer, Partnership, PartnershipRequest, Phase, Post,
-		Project, Reaction, Region, Session, Topic, User []ent.Interceptor
+		MatchDecline, MatchProfile, MatchState, MatchWeight, Membership, Municipality,
+		Need, NewsItem, Notification, Offer, Partnership, PartnershipRequest, Phase,
+		Post, Project, Reaction, Region, Session, Topic, User []ent.Interceptor
 	}
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
 	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -107,6 +108,7 @@ func checkColumn(t, c string) error {
 			forumcategory.Table:      forumcategory.ValidColumn,
 			matchdecline.Table:       matchdecline.ValidColumn,
 			matchprofile.Table:       matchprofile.ValidColumn,
+			matchstate.Table:         matchstate.ValidColumn,
 			matchweight.Table:        matchweight.ValidColumn,
 			membership.Table:         membership.ValidColumn,
 			municipality.Table:       municipality.ValidColumn,

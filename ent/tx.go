@@ -32,6 +32,8 @@ type Tx struct {
 	MatchDecline *MatchDeclineClient
 	// MatchProfile is the client for interacting with the MatchProfile builders.
 	MatchProfile *MatchProfileClient
+	// MatchState is the client for interacting with the MatchState builders.
+	MatchState *MatchStateClient
 	// MatchWeight is the client for interacting with the MatchWeight builders.
 	MatchWeight *MatchWeightClient
 	// Membership is the client for interacting with the Membership builders.
@@ -206,6 +208,7 @@ func (tx *Tx) init() {
 	tx.ForumCategory = NewForumCategoryClient(tx.config)
 	tx.MatchDecline = NewMatchDeclineClient(tx.config)
 	tx.MatchProfile = NewMatchProfileClient(tx.config)
+	tx.MatchState = NewMatchStateClient(tx.config)
 	tx.MatchWeight = NewMatchWeightClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)

@@ -71,7 +71,7 @@ func mayAskSuggestions(ctx context.Context, client *ent.Client, id int) error {
 
 // matchSuggestions pages through a municipality's ranked suggestions; the
 // cursor is the rank of the last suggestion a client has.
-func matchSuggestions(ctx context.Context, client *ent.Client, id int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) (*model.MatchSuggestionConnection, error) {
+func matchSuggestions(ctx context.Context, client *ent.Client, cache *matchsql.Cache, id int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) (*model.MatchSuggestionConnection, error) {
 	if _, err := client.Municipality.Get(ctx, id); err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func matchSuggestions(ctx context.Context, client *ent.Client, id int, first *in
 	if where != nil {
 		q.CountryIDs, q.Sectors = where.CountryIDIn, where.SectorIn
 	}
-	ranked, _, err := matchsql.Suggest(ctx, client, q)
+	ranked, _, err := cache.Suggest(ctx, q)
 	if errors.Is(err, matchsql.ErrNotInProgramme) {
 		return nil, apierr.Input("municipalityId", "%v", err)
 	}

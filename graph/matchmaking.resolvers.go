@@ -127,7 +127,7 @@ func (r *offerResolver) ContactEmail(ctx context.Context, obj *ent.Offer) (*stri
 
 // MatchSuggestions is the resolver for the matchSuggestions field.
 func (r *queryResolver) MatchSuggestions(ctx context.Context, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) (*model.MatchSuggestionConnection, error) {
-	return matchSuggestions(ctx, r.client, municipalityID, first, after, where)
+	return matchSuggestions(ctx, r.client, r.matches, municipalityID, first, after, where)
 }
 
 // MatchWeights is the resolver for the matchWeights field.

@@ -117,6 +117,18 @@ func (f MatchProfileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchProfileMutation", m)
 }
 
+// The MatchStateFunc type is an adapter to allow the use of ordinary
+// function as MatchState mutator.
+type MatchStateFunc func(context.Context, *ent.MatchStateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MatchStateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MatchStateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchStateMutation", m)
+}
+
 // The MatchWeightFunc type is an adapter to allow the use of ordinary
 // function as MatchWeight mutator.
 type MatchWeightFunc func(context.Context, *ent.MatchWeightMutation) (ent.Value, error)

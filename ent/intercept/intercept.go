@@ -17,6 +17,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
 	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -334,6 +335,33 @@ func (f TraverseMatchProfile) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MatchProfileQuery", q)
+}
+
+// The MatchStateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MatchStateFunc func(context.Context, *ent.MatchStateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MatchStateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MatchStateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MatchStateQuery", q)
+}
+
+// The TraverseMatchState type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMatchState func(context.Context, *ent.MatchStateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMatchState) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMatchState) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchStateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MatchStateQuery", q)
 }
 
 // The MatchWeightFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -816,6 +844,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MatchDeclineQuery, predicate.MatchDecline, matchdecline.OrderOption]{typ: ent.TypeMatchDecline, tq: q}, nil
 	case *ent.MatchProfileQuery:
 		return &query[*ent.MatchProfileQuery, predicate.MatchProfile, matchprofile.OrderOption]{typ: ent.TypeMatchProfile, tq: q}, nil
+	case *ent.MatchStateQuery:
+		return &query[*ent.MatchStateQuery, predicate.MatchState, matchstate.OrderOption]{typ: ent.TypeMatchState, tq: q}, nil
 	case *ent.MatchWeightQuery:
 		return &query[*ent.MatchWeightQuery, predicate.MatchWeight, matchweight.OrderOption]{typ: ent.TypeMatchWeight, tq: q}, nil
 	case *ent.MembershipQuery:

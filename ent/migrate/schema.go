@@ -320,6 +320,17 @@ var (
 			},
 		},
 	}
+	// MatchStatesColumns holds the columns for the "match_states" table.
+	MatchStatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
+	}
+	// MatchStatesTable holds the schema information for the "match_states" table.
+	MatchStatesTable = &schema.Table{
+		Name:       "match_states",
+		Columns:    MatchStatesColumns,
+		PrimaryKey: []*schema.Column{MatchStatesColumns[0]},
+	}
 	// MatchWeightsColumns holds the columns for the "match_weights" table.
 	MatchWeightsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1326,6 +1337,7 @@ var (
 		ForumCategoriesTable,
 		MatchDeclinesTable,
 		MatchProfilesTable,
+		MatchStatesTable,
 		MatchWeightsTable,
 		MembershipsTable,
 		MunicipalitiesTable,
@@ -1391,6 +1403,9 @@ func init() {
 	MatchProfilesTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	MatchProfilesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
+	MatchStatesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	MatchWeightsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),

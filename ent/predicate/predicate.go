@@ -33,6 +33,9 @@ type MatchDecline func(*sql.Selector)
 // MatchProfile is the predicate function for matchprofile builders.
 type MatchProfile func(*sql.Selector)
 
+// MatchState is the predicate function for matchstate builders.
+type MatchState func(*sql.Selector)
+
 // MatchWeight is the predicate function for matchweight builders.
 type MatchWeight func(*sql.Selector)
 

@@ -327,6 +327,30 @@ func (f MatchProfileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchProfileMutation", m)
 }
 
+// The MatchStateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MatchStateQueryRuleFunc func(context.Context, *ent.MatchStateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MatchStateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchStateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MatchStateQuery", q)
+}
+
+// The MatchStateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MatchStateMutationRuleFunc func(context.Context, *ent.MatchStateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MatchStateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MatchStateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchStateMutation", m)
+}
+
 // The MatchWeightQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MatchWeightQueryRuleFunc func(context.Context, *ent.MatchWeightQuery) error
@@ -788,6 +812,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.MatchProfileQuery:
 		return q.Filter(), nil
+	case *ent.MatchStateQuery:
+		return q.Filter(), nil
 	case *ent.MatchWeightQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
@@ -846,6 +872,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MatchDeclineMutation:
 		return m.Filter(), nil
 	case *ent.MatchProfileMutation:
+		return m.Filter(), nil
+	case *ent.MatchStateMutation:
 		return m.Filter(), nil
 	case *ent.MatchWeightMutation:
 		return m.Filter(), nil

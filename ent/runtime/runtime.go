@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
 	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -505,6 +506,8 @@ func init() {
 	matchprofile.Hooks[1] = matchprofileMixinHooks0[0]
 
 	matchprofile.Hooks[2] = matchprofileHooks[0]
+
+	matchprofile.Hooks[3] = matchprofileHooks[1]
 	matchprofileMixinFields1 := matchprofileMixin[1].Fields()
 	_ = matchprofileMixinFields1
 	matchprofileFields := schema.MatchProfile{}.Fields()
@@ -531,6 +534,21 @@ func init() {
 	matchprofileDescLanguageMask := matchprofileFields[4].Descriptor()
 	// matchprofile.DefaultLanguageMask holds the default value on creation for the language_mask field.
 	matchprofile.DefaultLanguageMask = matchprofileDescLanguageMask.Default.(int64)
+	matchstate.Policy = privacy.NewPolicies(schema.MatchState{})
+	matchstate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchstate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchstateFields := schema.MatchState{}.Fields()
+	_ = matchstateFields
+	// matchstateDescVersion is the schema descriptor for version field.
+	matchstateDescVersion := matchstateFields[0].Descriptor()
+	// matchstate.DefaultVersion holds the default value on creation for the version field.
+	matchstate.DefaultVersion = matchstateDescVersion.Default.(int64)
 	matchweightMixin := schema.MatchWeight{}.Mixin()
 	matchweight.Policy = privacy.NewPolicies(schema.MatchWeight{})
 	matchweight.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -629,6 +647,8 @@ func init() {
 	municipality.Hooks[4] = municipalityHooks[1]
 
 	municipality.Hooks[5] = municipalityHooks[2]
+
+	municipality.Hooks[6] = municipalityHooks[3]
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
 	_ = municipalityMixinFields1
 	municipalityMixinFields2 := municipalityMixin[2].Fields()
@@ -718,6 +738,8 @@ func init() {
 	need.Hooks[3] = needHooks[1]
 
 	need.Hooks[4] = needHooks[2]
+
+	need.Hooks[5] = needHooks[3]
 	needMixinFields1 := needMixin[1].Fields()
 	_ = needMixinFields1
 	needFields := schema.Need{}.Fields()
@@ -890,6 +912,8 @@ func init() {
 	offer.Hooks[3] = offerHooks[1]
 
 	offer.Hooks[4] = offerHooks[2]
+
+	offer.Hooks[5] = offerHooks[3]
 	offerMixinFields1 := offerMixin[1].Fields()
 	_ = offerMixinFields1
 	offerFields := schema.Offer{}.Fields()

@@ -75,7 +75,7 @@ func (Need) Indexes() []ent.Index {
 
 // Hooks of the Need.
 func (Need) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("valid_from", "valid_until"), requireSide("municipality_id", matchmaking.Ukrainian), syncLegacySectors()}
+	return []ent.Hook{bumpMatchVersion(), validateDateRange("valid_from", "valid_until"), requireSide("municipality_id", matchmaking.Ukrainian), syncLegacySectors()}
 }
 
 // Policy of the Need: anyone reads; the municipality's editors write.
@@ -120,7 +120,7 @@ func (Offer) Indexes() []ent.Index {
 
 // Hooks of the Offer.
 func (Offer) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("valid_from", "valid_until"), requireSide("municipality_id", matchmaking.European), syncLegacySectors()}
+	return []ent.Hook{bumpMatchVersion(), validateDateRange("valid_from", "valid_until"), requireSide("municipality_id", matchmaking.European), syncLegacySectors()}
 }
 
 // Policy of the Offer: anyone reads; the municipality's editors write.
@@ -160,7 +160,7 @@ func (MatchProfile) Edges() []ent.Edge {
 }
 
 // Hooks of the MatchProfile.
-func (MatchProfile) Hooks() []ent.Hook { return []ent.Hook{setLanguageMask()} }
+func (MatchProfile) Hooks() []ent.Hook { return []ent.Hook{bumpMatchVersion(), setLanguageMask()} }
 
 // Policy of the MatchProfile: anyone reads; the municipality's editors write.
 func (MatchProfile) Policy() ent.Policy { return publicPolicy(authz.AllowMatchRecordWrites()) }
@@ -314,3 +314,22 @@ func (MatchWeight) Indexes() []ent.Index { return []ent.Index{index.Fields("fact
 
 // Policy of the MatchWeight: anyone reads; the secretariat writes.
 func (MatchWeight) Policy() ent.Policy { return publicPolicy() }
+
+// MatchState is one row: the version of the data that the in-memory
+// candidate index of the suggestions holds (municipalities, needs, offers
+// and matchmaking profiles). Every committed change of them raises it, so
+// that each server knows when its index is stale (see matchsql.Cache).
+type MatchState struct{ ent.Schema }
+
+// Fields of the MatchState.
+func (MatchState) Fields() []ent.Field {
+	return []ent.Field{field.Int64("version").Default(0)}
+}
+
+// Policy of the MatchState: the Hub alone reads and writes it.
+func (MatchState) Policy() ent.Policy { return systemOnlyPolicy() }
+
+// Annotations of the MatchState: not in the API.
+func (MatchState) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}

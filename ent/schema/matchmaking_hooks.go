@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"entgo.io/ent"
@@ -220,4 +221,41 @@ func notifyRequestStep(ctx context.Context, client *gen.Client, r *gen.Partnersh
 	}
 	kind := notification.Kind("REQUEST_" + string(r.Status))
 	return notify(ctx, client, recipients, notice{kind: kind, actor: nilIfZero(viewerID(ctx)), request: &r.ID}, false)
+}
+
+// bumped holds the transactions of requests that raised the matchmaking
+// version already: one raise per transaction is enough.
+var bumped sync.Map // *gen.Tx -> struct{}
+
+// bumpMatchVersion raises the version of the matchmaking data after a
+// change of a municipality, need, offer or matchmaking profile, in the
+// change's transaction: once per request's transaction (the API's), once
+// per change elsewhere, never in a bulk load that raises it itself.
+func bumpMatchVersion() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil || matchmaking.VersionBumpSkipped(ctx) {
+				return v, err
+			}
+			return v, bumpOnce(ctx, m.(interface{ Client() *gen.Client }).Client())
+		})
+	}
+}
+
+// bumpOnce raises the version unless the transaction of ctx did already.
+func bumpOnce(ctx context.Context, client *gen.Client) error {
+	if tx := gen.TxFromContext(ctx); tx != nil {
+		if _, done := bumped.LoadOrStore(tx, struct{}{}); done {
+			return nil
+		}
+		forget := func() { bumped.Delete(tx) }
+		tx.OnCommit(func(next gen.Committer) gen.Committer {
+			return gen.CommitFunc(func(ctx context.Context, tx *gen.Tx) error { defer forget(); return next.Commit(ctx, tx) })
+		})
+		tx.OnRollback(func(next gen.Rollbacker) gen.Rollbacker {
+			return gen.RollbackFunc(func(ctx context.Context, tx *gen.Tx) error { defer forget(); return next.Rollback(ctx, tx) })
+		})
+	}
+	return client.MatchState.Update().AddVersion(1).Exec(bookkeeping(ctx))
 }

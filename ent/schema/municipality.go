@@ -79,7 +79,7 @@ func (Municipality) Indexes() []ent.Index {
 
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
-	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace()}
+	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace(), bumpMatchVersion()}
 }
 
 // Policy of the Municipality: anyone reads; its editors update its profile.

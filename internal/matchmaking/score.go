@@ -77,36 +77,57 @@ type Suggestion struct {
 // Score scores candidate as a partner of target (they are on opposite
 // sides) and explains the score.
 func Score(target, candidate *Profile, w Weights) Suggestion {
-	ua, eu := target, candidate
-	if target.Side == European {
-		ua, eu = candidate, target
+	values := factorValues(target, candidate)
+	texts := factorTexts(target, candidate)
+	s := Suggestion{Candidate: candidate, Score: total(values, w)}
+	for i, f := range Factors {
+		s.Reasons = append(s.Reasons, Reason{Factor: f, Weight: w[f], Contribution: round(w[f] * values[i]), Text: texts[i]})
 	}
-	values := []struct {
-		f     Factor
-		value float64
-		text  string
-	}{
-		{NeedsMet, 0, ""}, {Size, 0, ""}, {Language, 0, ""}, {Association, 0, ""},
-		{Open, 0, ""}, {PartnerLoad, 0, ""}, {RegionTies, 0, ""},
-	}
-	values[0].value, values[0].text = needsMet(target, ua, eu)
-	values[1].value, values[1].text = sizeSimilarity(target, candidate)
-	values[2].value, values[2].text = sharedLanguages(target, candidate)
-	values[3].value, values[3].text = association(eu)
-	values[4].value, values[4].text = openness(candidate)
-	values[5].value, values[5].text = partnerLoad(candidate)
-	values[6].value, values[6].text = regionTies(ua, eu)
-	s := Suggestion{Candidate: candidate}
-	for _, v := range values {
-		r := Reason{Factor: v.f, Weight: w[v.f], Contribution: round(w[v.f] * v.value), Text: v.text}
-		s.Reasons = append(s.Reasons, r)
-		s.Score += r.Contribution
-	}
-	s.Score = round(s.Score)
 	slices.SortStableFunc(s.Reasons, func(a, b Reason) int {
 		return cmp.Compare(math.Abs(b.Contribution), math.Abs(a.Contribution))
 	})
 	return s
+}
+
+// Total is Score's score without the reasons: cheap enough to score every
+// candidate.
+func Total(target, candidate *Profile, w Weights) float64 {
+	return total(factorValues(target, candidate), w)
+}
+
+// total adds the contributions, each rounded as Score shows it.
+func total(values [7]float64, w Weights) float64 {
+	sum := 0.0
+	for i, f := range Factors {
+		sum += round(w[f] * values[i])
+	}
+	return round(sum)
+}
+
+// sides returns the Ukrainian and the EU one of a pair.
+func sides(target, candidate *Profile) (ua, eu *Profile) {
+	if target.Side == European {
+		return candidate, target
+	}
+	return target, candidate
+}
+
+// factorValues returns the value of each factor, in the order of Factors.
+func factorValues(target, candidate *Profile) [7]float64 {
+	ua, eu := sides(target, candidate)
+	return [7]float64{
+		NeedsMetValue(ua, eu), SizeValue(target.Population, candidate.Population), languageValue(target, candidate),
+		associationValue(eu), openValue(candidate), partnerLoadValue(candidate), tiesValue(ua, eu),
+	}
+}
+
+// factorTexts explains each factor, in the order of Factors.
+func factorTexts(target, candidate *Profile) [7]string {
+	ua, eu := sides(target, candidate)
+	return [7]string{
+		needsMetText(target, ua, eu), sizeText(target, candidate), languageText(target, candidate),
+		associationText(eu), openText(candidate), partnerLoadText(candidate), tiesText(ua, eu),
+	}
 }
 
 // UrgencyPoints is an urgency's weight in NEEDS_MET: LOW 1, MEDIUM 2, HIGH 3.
@@ -134,39 +155,35 @@ func bestCapacity(eu *Profile, s sector.Sector) int {
 // NeedsMetValue is the value of NEEDS_MET for a Ukrainian municipality's
 // needs and an EU municipality's offers.
 func NeedsMetValue(ua, eu *Profile) float64 {
-	v, _ := needsMetParts(ua, eu)
-	return v
-}
-
-// needsMetParts returns NEEDS_MET's value and the needs that eu meets.
-func needsMetParts(ua, eu *Profile) (float64, []string) {
 	var total, met float64
-	var parts []string
 	for _, n := range ua.Needs {
 		total += n.Urgency.points()
 		if c := bestCapacity(eu, n.Sector); c > 0 {
 			met += n.Urgency.points() * CapacityFactor(c)
-			parts = append(parts, fmt.Sprintf("%s (capacity %d), which %s needs%s",
-				SectorPhrase(n.Sector), c, ua.Name, n.Urgency.adverb()))
 		}
 	}
 	if total == 0 {
-		return 0, nil
+		return 0
 	}
-	return met / total, parts
+	return met / total
 }
 
-func needsMet(target, ua, eu *Profile) (float64, string) {
-	v, parts := needsMetParts(ua, eu)
+func needsMetText(target, ua, eu *Profile) string {
+	var parts []string
+	for _, n := range ua.Needs {
+		if c := bestCapacity(eu, n.Sector); c > 0 {
+			parts = append(parts, fmt.Sprintf("%s (capacity %d), which %s needs%s", SectorPhrase(n.Sector), c, ua.Name, n.Urgency.adverb()))
+		}
+	}
 	switch {
 	case len(ua.Needs) == 0:
-		return 0, ua.Name + " has listed no needs yet"
+		return ua.Name + " has listed no needs yet"
 	case len(parts) == 0:
-		return 0, eu.Name + " offers nothing that " + ua.Name + " needs"
+		return eu.Name + " offers nothing that " + ua.Name + " needs"
 	case target == ua:
-		return v, "offers " + strings.Join(parts, "; and ")
+		return "offers " + strings.Join(parts, "; and ")
 	default:
-		return v, "needs what " + eu.Name + " offers: " + strings.Join(parts, "; ")
+		return "needs what " + eu.Name + " offers: " + strings.Join(parts, "; ")
 	}
 }
 
@@ -179,15 +196,14 @@ func SizeValue(a, b int) float64 {
 	return max(0, 1-math.Abs(math.Log(float64(a)/float64(b)))/math.Ln10)
 }
 
-func sizeSimilarity(target, candidate *Profile) (float64, string) {
-	v := SizeValue(target.Population, candidate.Population)
+func sizeText(target, candidate *Profile) string {
 	switch {
 	case target.Population <= 0 || candidate.Population <= 0:
-		return 0, "the size of " + unknownSize(target, candidate) + " is not known"
-	case v >= 0.85:
-		return v, fmt.Sprintf("is of a similar size (%s and %s inhabitants)", thousands(candidate.Population), thousands(target.Population))
+		return "the size of " + unknownSize(target, candidate) + " is not known"
+	case SizeValue(target.Population, candidate.Population) >= 0.85:
+		return fmt.Sprintf("is of a similar size (%s and %s inhabitants)", thousands(candidate.Population), thousands(target.Population))
 	default:
-		return v, fmt.Sprintf("has %s inhabitants, %s has %s", thousands(candidate.Population), target.Name, thousands(target.Population))
+		return fmt.Sprintf("has %s inhabitants, %s has %s", thousands(candidate.Population), target.Name, thousands(target.Population))
 	}
 }
 
@@ -207,49 +223,80 @@ func thousands(n int) string {
 	return s
 }
 
-func sharedLanguages(target, candidate *Profile) (float64, string) {
+func languageValue(target, candidate *Profile) float64 {
+	if target.Languages&candidate.Languages != 0 {
+		return 1
+	}
+	return 0
+}
+
+func languageText(target, candidate *Profile) string {
 	shared := target.Languages & candidate.Languages
 	if shared == 0 {
-		return 0, "no staff language in common is known"
+		return "no staff language in common is known"
 	}
 	var names []string
 	for m := uint64(shared); m != 0; m &= m - 1 {
 		names = append(names, Languages[bits.TrailingZeros64(m)])
 	}
-	return 1, "the staff share " + strings.Join(names, ", ")
+	return "the staff share " + strings.Join(names, ", ")
 }
 
-func association(eu *Profile) (float64, string) {
+func associationValue(eu *Profile) float64 {
 	if eu.LRGA {
-		return 1, "a national association can facilitate the partnership in " + eu.Name + "'s country"
+		return 1
 	}
-	return 0, "no national association facilitates partnerships in " + eu.Name + "'s country yet"
+	return 0
 }
 
-func openness(candidate *Profile) (float64, string) {
+func associationText(eu *Profile) string {
+	if eu.LRGA {
+		return "a national association can facilitate the partnership in " + eu.Name + "'s country"
+	}
+	return "no national association facilitates partnerships in " + eu.Name + "'s country yet"
+}
+
+func openValue(candidate *Profile) float64 {
 	switch {
 	case candidate.Wanted > 0:
-		return 1, fmt.Sprintf("is looking for %d more partner%s", candidate.Wanted, plural(candidate.Wanted))
+		return 1
 	case candidate.HasProfile:
-		return 0.5, "is open to new partnerships"
-	default:
-		return 0, "has not said whether it looks for partners"
+		return 0.5
 	}
+	return 0
 }
 
-func partnerLoad(candidate *Profile) (float64, string) {
+func openText(candidate *Profile) string {
+	switch {
+	case candidate.Wanted > 0:
+		return fmt.Sprintf("is looking for %d more partner%s", candidate.Wanted, plural(candidate.Wanted))
+	case candidate.HasProfile:
+		return "is open to new partnerships"
+	}
+	return "has not said whether it looks for partners"
+}
+
+func partnerLoadValue(candidate *Profile) float64 { return -float64(min(candidate.Partners, 4)) / 4 }
+
+func partnerLoadText(candidate *Profile) string {
 	if candidate.Partners == 0 {
-		return 0, "has no partner yet"
+		return "has no partner yet"
 	}
-	return -float64(min(candidate.Partners, 4)) / 4,
-		fmt.Sprintf("already has %d partner%s", candidate.Partners, plural(candidate.Partners))
+	return fmt.Sprintf("already has %d partner%s", candidate.Partners, plural(candidate.Partners))
 }
 
-func regionTies(ua, eu *Profile) (float64, string) {
+func tiesValue(ua, eu *Profile) float64 {
 	if eu.RegionTied || ua.RegionTied {
-		return -1, fmt.Sprintf("%s's oblast and %s's country are already paired", ua.Name, eu.Name)
+		return -1
 	}
-	return 0, fmt.Sprintf("%s's oblast and %s's country are not paired yet", ua.Name, eu.Name)
+	return 0
+}
+
+func tiesText(ua, eu *Profile) string {
+	if eu.RegionTied || ua.RegionTied {
+		return fmt.Sprintf("%s's oblast and %s's country are already paired", ua.Name, eu.Name)
+	}
+	return fmt.Sprintf("%s's oblast and %s's country are not paired yet", ua.Name, eu.Name)
 }
 
 func plural(n int) string {

@@ -37,18 +37,31 @@ func TestSuggestMatchesScoringEveryCandidate(t *testing.T) {
 			matchmaking.With(matchmaking.Weights{matchmaking.NeedsMet: 0.05, matchmaking.Size: 1}),
 		}
 		now := time.Now()
+		cache := NewCache(store.Client, slog.New(slog.DiscardHandler))
+		if err := cache.Loaded(ctx); err != nil {
+			t.Fatal(err)
+		}
+		paths := map[string]func(Query) ([]matchmaking.Suggestion, Stats, error){
+			"SQL":   func(q Query) ([]matchmaking.Suggestion, Stats, error) { return Suggest(ctx, store.Client, q) },
+			"index": func(q Query) ([]matchmaking.Suggestion, Stats, error) { return cache.Suggest(ctx, q) },
+		}
 		for _, w := range weightings {
 			for _, id := range targets {
-				got, stats, err := Suggest(ctx, store.Client, Query{MunicipalityID: id, N: 20, Weights: w, Now: now})
-				if err != nil {
-					t.Fatal(err)
-				}
 				want := bruteForce(t, ctx, store.Client, id, w, now)
 				if len(want) > 20 {
 					want = want[:20]
 				}
-				if !sameRanking(got, want) {
-					t.Fatalf("municipality %d, weights %v: prefilter %v, every candidate %v (stats %+v)", id, w, ids(got), ids(want), stats)
+				for name, suggest := range paths {
+					got, stats, err := suggest(Query{MunicipalityID: id, N: 20, Weights: w, Now: now})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if stats.Indexed != (name == "index") {
+						t.Fatalf("%s path: stats %+v", name, stats)
+					}
+					if !sameRanking(got, want) {
+						t.Fatalf("%s path, municipality %d, weights %v: %v, every candidate %v (stats %+v)", name, id, w, ids(got), ids(want), stats)
+					}
 				}
 			}
 		}
@@ -119,4 +132,35 @@ func ids(ss []matchmaking.Suggestion) []int {
 		out[i] = s.Candidate.ID
 	}
 	return out
+}
+
+// TestCacheFollowsChanges checks that a change of the data makes the index
+// stale at once (the SQL path answers, with the change) until it is
+// reloaded in the background.
+func TestCacheFollowsChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		ctx := authz.SystemContext(context.Background())
+		if err := seed.Demo(ctx, store.Client); err != nil {
+			t.Fatal(err)
+		}
+		cache := NewCache(store.Client, slog.New(slog.DiscardHandler))
+		if err := cache.Loaded(ctx); err != nil {
+			t.Fatal(err)
+		}
+		chuhuiv := store.Client.Municipality.Query().Where(municipality.Name("Chuhuiv")).OnlyIDX(ctx)
+		soria := store.Client.Municipality.Query().Where(municipality.Name("Soria")).OnlyIDX(ctx)
+		store.Client.Need.Create().SetMunicipalityID(chuhuiv).SetSector("WATER").SetUrgency(matchmaking.UrgencyHigh).ExecX(ctx)
+		store.Client.Offer.Create().SetMunicipalityID(soria).SetSector("WATER").SetCapacity(3).ExecX(ctx)
+		got, stats, err := cache.Suggest(ctx, Query{MunicipalityID: chuhuiv, N: 1})
+		if err != nil || stats.Indexed || len(got) != 1 || got[0].Candidate.ID != soria {
+			t.Fatalf("right after the change: %v, stats %+v, %v; want Soria from the SQL path", ids(got), stats, err)
+		}
+		if err := cache.Loaded(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, stats, err = cache.Suggest(ctx, Query{MunicipalityID: chuhuiv, N: 1})
+		if err != nil || !stats.Indexed || len(got) != 1 || got[0].Candidate.ID != soria {
+			t.Fatalf("after the reload: %v, stats %+v, %v; want Soria from the index", ids(got), stats, err)
+		}
+	})
 }

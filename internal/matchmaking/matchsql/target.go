@@ -89,14 +89,18 @@ func loadTarget(ctx context.Context, client *ent.Client, id int, now time.Time) 
 	if err := loadRecords(ctx, client, map[int]*matchmaking.Profile{id: t.Profile}, now); err != nil {
 		return nil, err
 	}
-	t.lrgaCountries, err = client.Country.Query().
-		Where(country.HasAssociationsWith(association.KindEQ(association.KindLRGA))).IDs(ctx)
-	if err != nil {
+	if t.lrgaCountries, err = lrgaCountries(ctx, client); err != nil {
 		return nil, err
 	}
 	t.LRGA = contains(t.lrgaCountries, m.CountryID)
 	t.excluded, err = excluded(ctx, client, id)
 	return t, err
+}
+
+// lrgaCountries returns the countries with a national association that
+// can facilitate partnerships.
+func lrgaCountries(ctx context.Context, client *ent.Client) ([]int, error) {
+	return client.Country.Query().Where(country.HasAssociationsWith(association.KindEQ(association.KindLRGA))).IDs(ctx)
 }
 
 // profileOf returns what the engine knows of m from its row and profile.
