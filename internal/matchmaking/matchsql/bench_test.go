@@ -68,7 +68,9 @@ func BenchmarkSuggest(b *testing.B) {
 					suggest func(context.Context, Query) ([]matchmaking.Suggestion, Stats, error)
 				}{
 					{"index", cache.Suggest},
-					{"SQL", func(ctx context.Context, q Query) ([]matchmaking.Suggestion, Stats, error) { return Suggest(ctx, store.Client, q) }},
+					{"SQL", func(ctx context.Context, q Query) ([]matchmaking.Suggestion, Stats, error) {
+						return Suggest(ctx, store.Client, q)
+					}},
 				}
 				for _, path := range paths {
 					for _, side := range []struct {
