@@ -968,6 +968,8 @@ func init() {
 	partnership.Hooks[2] = partnershipHooks[0]
 
 	partnership.Hooks[3] = partnershipHooks[1]
+
+	partnership.Hooks[4] = partnershipHooks[2]
 	partnershipMixinFields1 := partnershipMixin[1].Fields()
 	_ = partnershipMixinFields1
 	partnershipFields := schema.Partnership{}.Fields()

@@ -316,8 +316,8 @@ func (MatchWeight) Indexes() []ent.Index { return []ent.Index{index.Fields("fact
 func (MatchWeight) Policy() ent.Policy { return publicPolicy() }
 
 // MatchState is one row: the version of the data that the in-memory
-// candidate index of the suggestions holds (municipalities, needs, offers
-// and matchmaking profiles). Every committed change of them raises it, so
+// candidate index of the suggestions holds (municipalities, needs, offers,
+// matchmaking profiles and partnerships). Every committed change of them raises it, so
 // that each server knows when its index is stale (see matchsql.Cache).
 type MatchState struct{ ent.Schema }
 

@@ -228,8 +228,8 @@ func notifyRequestStep(ctx context.Context, client *gen.Client, r *gen.Partnersh
 var bumped sync.Map // *gen.Tx -> struct{}
 
 // bumpMatchVersion raises the version of the matchmaking data after a
-// change of a municipality, need, offer or matchmaking profile, in the
-// change's transaction: once per request's transaction (the API's), once
+// change of a municipality, need, offer, matchmaking profile or
+// partnership, in the change's transaction: once per request's transaction (the API's), once
 // per change elsewhere, never in a bulk load that raises it itself.
 func bumpMatchVersion() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {

@@ -63,7 +63,7 @@ func (Partnership) Indexes() []ent.Index {
 
 // Hooks of the Partnership.
 func (Partnership) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair()}
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), bumpMatchVersion()}
 }
 
 // Policy of the Partnership: anyone reads; the secretariat writes.

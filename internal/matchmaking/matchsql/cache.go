@@ -15,23 +15,23 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
 )
 
 // Cache answers Suggest from an in-memory index of every candidate's
-// profile (its row, valid needs and offers, matchmaking profile): a scan of
-// 100,000 compact profiles in Go costs a few milliseconds, where the SQL
-// statement costs a hundred or more. The index is as fresh as the
-// database: each query reads the version of the matchmaking data (the
-// MatchState row, raised in the transaction of every change of a
-// municipality, need, offer or profile); while the index is older, or
-// loading, queries take the SQL path (Suggest) and a reload starts in the
-// background. Exclusions (partners, declines, open requests), the
-// penalties and the countries' associations are read fresh on every query,
-// as in the SQL path. It is hand-written because it is the Hub's own
-// scoring over its own data; the one index per server takes about 200
-// bytes per municipality.
+// profile (its row, valid needs and offers, matchmaking profile, number of
+// partners) and of the oblast-country pairs of the partnerships: scoring
+// 100,000 compact profiles in Go costs milliseconds, where the SQL path
+// costs a hundred or more. The index is as fresh as the database: each
+// query reads the version of the matchmaking data (the MatchState row,
+// raised in the transaction of every change of a municipality, need,
+// offer, profile or partnership); while the index is older, or loading,
+// queries take the SQL path (Suggest) and a reload starts in the
+// background. Exclusions (partners, declines, open requests), weights and
+// the countries' associations are read on every query. It is hand-written
+// because it is the Hub's own scoring over its own data.
 type Cache struct {
 	client *ent.Client
 	logger *slog.Logger
@@ -55,6 +55,8 @@ type index struct {
 	expires  time.Time
 	profiles map[int]*candidate
 	bySide   [2][]*candidate
+	// paired holds the oblast-country pairs of the partnerships.
+	paired map[[2]int]bool
 }
 
 // candidate is a municipality as the index holds it.
@@ -180,7 +182,32 @@ func loadIndex(ctx context.Context, client *ent.Client, version int64) (*index, 
 	if err := idx.loadRecords(ctx, client, now); err != nil {
 		return nil, err
 	}
-	return idx, idx.loadProfiles(ctx, client)
+	if err := idx.loadProfiles(ctx, client); err != nil {
+		return nil, err
+	}
+	return idx, idx.loadPartnerships(ctx, client)
+}
+
+// loadPartnerships counts each municipality's partnerships and notes the
+// oblast-country pairs they make.
+func (idx *index) loadPartnerships(ctx context.Context, client *ent.Client) error {
+	var pairs []struct {
+		UA int `json:"ukrainian_municipality_id"`
+		EU int `json:"european_municipality_id"`
+	}
+	err := client.Partnership.Query().
+		Select(partnership.FieldUkrainianMunicipalityID, partnership.FieldEuropeanMunicipalityID).Scan(ctx, &pairs)
+	idx.paired = map[[2]int]bool{}
+	for _, p := range pairs {
+		ua, eu := idx.profiles[p.UA], idx.profiles[p.EU]
+		if ua == nil || eu == nil {
+			continue
+		}
+		ua.Partners++
+		eu.Partners++
+		idx.paired[[2]int{ua.regionID, eu.countryID}] = true
+	}
+	return err
 }
 
 // loadRecords adds the needs and offers valid now and notes when the
@@ -231,9 +258,7 @@ func (idx *index) loadProfiles(ctx context.Context, client *ent.Client) error {
 	return err
 }
 
-// suggest scores every candidate of the other side by its bound (its
-// score without the penalties), then scores the best in full with their
-// penalties read fresh, as many as it takes to be certain of the best n.
+// suggest scores every candidate of the other side and explains the best.
 func (idx *index) suggest(ctx context.Context, client *ent.Client, q Query) ([]matchmaking.Suggestion, Stats, error) {
 	w := q.Weights
 	if w == nil {
@@ -253,28 +278,13 @@ func (idx *index) suggest(ctx context.Context, client *ent.Client, q Query) ([]m
 	if err != nil {
 		return nil, Stats{}, err
 	}
-	s := &search{client: client, t: t, q: q, w: w, scored: map[int]bool{}}
-	bounds := idx.bounds(s)
-	n := max(q.N, 1)
-	for k := n * firstK; ; k *= growth {
-		best := topK(bounds, k)
-		rows := make([]row, len(best))
-		for i, b := range best {
-			c := idx.profiles[b.id]
-			rows[i] = row{ID: c.ID, CountryID: c.countryID, RegionID: &c.regionID}
-		}
-		if err := s.scoreProfiles(ctx, rows, func(id int) *matchmaking.Profile {
-			p := idx.profiles[id].Profile // a copy: the penalties are this query's
-			return &p
-		}); err != nil {
-			return nil, s.stats, err
-		}
-		if len(best) < k || matchmaking.Complete(s.ranked, n, best[len(best)-1].bound) {
-			break
-		}
+	s := &search{t: t, q: q, w: w}
+	best := topK(idx.scores(s), max(q.N, 1))
+	out := make([]matchmaking.Suggestion, len(best))
+	for i, b := range best {
+		out[i] = matchmaking.Score(t.Profile, idx.relative(s, idx.profiles[b.id]), w)
 	}
-	s.stats.Indexed = true
-	return s.ranked[:min(n, len(s.ranked))], s.stats, nil
+	return out, Stats{Scored: len(out), Indexed: true}, nil
 }
 
 // target returns the search's target from the index, with what is read
@@ -300,14 +310,14 @@ func (idx *index) target(ctx context.Context, client *ent.Client, self *candidat
 	return t, err
 }
 
-// scored is a candidate's id with its bound.
+// scored is a candidate's id with its score.
 type scored struct {
 	id    int
-	bound float64
+	score float64
 }
 
-// bounds returns the bound of every candidate that may be suggested.
-func (idx *index) bounds(s *search) []scored {
+// scores returns the score of every candidate that may be suggested.
+func (idx *index) scores(s *search) []scored {
 	other := matchmaking.European
 	if s.t.Side == matchmaking.European {
 		other = matchmaking.Ukrainian
@@ -321,11 +331,22 @@ func (idx *index) bounds(s *search) []scored {
 		if excluded[c.ID] || c.closed || !contains(s.t.sideCountries, c.countryID) || !s.wanted(c) {
 			continue
 		}
-		p := c.Profile
-		p.LRGA = other == matchmaking.European && contains(s.t.lrgaCountries, c.countryID)
-		out = append(out, scored{id: c.ID, bound: matchmaking.Total(s.t.Profile, &p, s.w)})
+		out = append(out, scored{id: c.ID, score: matchmaking.Total(s.t.Profile, idx.relative(s, c), s.w)})
 	}
 	return out
+}
+
+// relative returns a copy of c's profile with what depends on the target:
+// its country's association (EU candidates) and the oblast-country tie.
+func (idx *index) relative(s *search, c *candidate) *matchmaking.Profile {
+	p := c.Profile
+	if c.Side == matchmaking.European {
+		p.LRGA = contains(s.t.lrgaCountries, c.countryID)
+		p.RegionTied = idx.paired[[2]int{s.t.regionID, c.countryID}]
+	} else {
+		p.RegionTied = idx.paired[[2]int{c.regionID, s.t.countryID}]
+	}
+	return &p
 }
 
 // wanted applies the query's filters to a candidate.
@@ -349,10 +370,10 @@ func (s *search) wanted(c *candidate) bool {
 	return false
 }
 
-// topK returns the k best of bounds, best first (equal bounds by id).
-func topK(bounds []scored, k int) []scored {
+// topK returns the k best of scores, best first (equal scores by id).
+func topK(scores []scored, k int) []scored {
 	h := &minHeap{}
-	for _, b := range bounds {
+	for _, b := range scores {
 		if h.Len() < k {
 			heap.Push(h, b)
 		} else if better(b, (*h)[0]) {
@@ -370,10 +391,10 @@ func topK(bounds []scored, k int) []scored {
 	return out
 }
 
-// better orders bounds: higher first, then smaller id.
+// better orders scores: higher first, then smaller id.
 func better(a, b scored) bool {
-	if a.bound != b.bound {
-		return a.bound > b.bound
+	if a.score != b.score {
+		return a.score > b.score
 	}
 	return a.id < b.id
 }

@@ -315,12 +315,7 @@ func validSQL(t *sql.SelectTable, now time.Time) *sql.Predicate {
 
 // score scores the fetched candidates in full (their records, partners
 // and ties loaded in a few statements) and merges them into the ranking.
-func (s *search) score(ctx context.Context, rows []row) error { return s.scoreProfiles(ctx, rows, nil) }
-
-// scoreProfiles scores the candidates of rows not scored yet in full:
-// their profiles come from profileOf (nil: from the rows and their
-// records), their partners and ties from the store.
-func (s *search) scoreProfiles(ctx context.Context, rows []row, profileOf func(id int) *matchmaking.Profile) error {
+func (s *search) score(ctx context.Context, rows []row) error {
 	profiles := map[int]*matchmaking.Profile{}
 	var fresh []row
 	for _, r := range rows {
@@ -329,20 +324,13 @@ func (s *search) scoreProfiles(ctx context.Context, rows []row, profileOf func(i
 		}
 		s.scored[r.ID] = true
 		fresh = append(fresh, r)
-		if profileOf != nil {
-			profiles[r.ID] = profileOf(r.ID)
-			profiles[r.ID].LRGA = s.t.Side == matchmaking.Ukrainian && contains(s.t.lrgaCountries, r.CountryID)
-		} else {
-			profiles[r.ID] = s.profile(r)
-		}
+		profiles[r.ID] = s.profile(r)
 	}
 	if len(fresh) == 0 {
 		return nil
 	}
-	if profileOf == nil {
-		if err := loadRecords(ctx, s.client, profiles, s.q.Now); err != nil {
-			return err
-		}
+	if err := loadRecords(ctx, s.client, profiles, s.q.Now); err != nil {
+		return err
 	}
 	if err := s.loadPartners(ctx, profiles); err != nil {
 		return err
