@@ -97,11 +97,52 @@ func Total(target, candidate *Profile, w Weights) float64 {
 
 // total adds the contributions, each rounded as Score shows it.
 func total(values [7]float64, w Weights) float64 {
-	sum := 0.0
+	a := w.Array()
+	return a.total(values)
+}
+
+// WeightArray is Weights in the order of Factors, for scoring many
+// candidates without map lookups.
+type WeightArray [7]float64
+
+// Array returns w in the order of Factors.
+func (w Weights) Array() WeightArray {
+	var a WeightArray
 	for i, f := range Factors {
-		sum += round(w[f] * values[i])
+		a[i] = w[f]
+	}
+	return a
+}
+
+func (a *WeightArray) total(values [7]float64) float64 {
+	sum := 0.0
+	for i, v := range values {
+		sum += round(a[i] * v)
 	}
 	return round(sum)
+}
+
+// TotalRelative is Total for a candidate whose relative fields are given
+// apart (lrga: its country's association, for an EU candidate; tied: its
+// oblast-country tie), so that a caller scoring many candidates need not
+// copy their profiles.
+func TotalRelative(target, candidate *Profile, lrga, tied bool, w *WeightArray) float64 {
+	ua, eu := sides(target, candidate)
+	association := associationValue(eu)
+	if candidate.Side == European {
+		association = 0
+		if lrga {
+			association = 1
+		}
+	}
+	ties := 0.0
+	if tied {
+		ties = -1
+	}
+	return w.total([7]float64{
+		NeedsMetValue(ua, eu), SizeValue(target.Population, candidate.Population), languageValue(target, candidate),
+		association, openValue(candidate), partnerLoadValue(candidate), ties,
+	})
 }
 
 // sides returns the Ukrainian and the EU one of a pair.

@@ -57,13 +57,19 @@ type index struct {
 	bySide   [2][]*candidate
 	// paired holds the oblast-country pairs of the partnerships.
 	paired map[[2]int]bool
+	// countries and regions are the ids of the candidates' countries and
+	// regions, in the order of their dense numbers.
+	countries, regions []int
 }
 
 // candidate is a municipality as the index holds it.
 type candidate struct {
 	matchmaking.Profile
 	countryID, regionID int
-	closed              bool
+	// country and region number the candidate's country and region densely
+	// (index.countries, index.regions), for array lookups in the scan.
+	country, region int
+	closed          bool
 }
 
 // Suggest returns the best q.N candidates of q.MunicipalityID, best first,
@@ -170,9 +176,14 @@ func loadIndex(ctx context.Context, client *ent.Client, version int64) (*index, 
 		return nil, err
 	}
 	idx := &index{version: version, expires: now.Add(24 * time.Hour), profiles: make(map[int]*candidate, len(rows))}
-	for _, r := range rows {
-		c := &candidate{Profile: matchmaking.Profile{ID: r.ID, Name: r.Name, Population: valueOr(r.Population)},
+	all := make([]candidate, len(rows)) // one block: the scan reads them in order
+	countries, regions := map[int]int{}, map[int]int{}
+	for i, r := range rows {
+		c := &all[i]
+		*c = candidate{Profile: matchmaking.Profile{ID: r.ID, Name: r.Name, Population: valueOr(r.Population)},
 			countryID: r.CountryID, regionID: valueOr(r.RegionID)}
+		c.country, idx.countries = dense(countries, idx.countries, c.countryID)
+		c.region, idx.regions = dense(regions, idx.regions, c.regionID)
 		if slices.Contains(eu, r.CountryID) {
 			c.Side = matchmaking.European
 		}
@@ -208,6 +219,16 @@ func (idx *index) loadPartnerships(ctx context.Context, client *ent.Client) erro
 		idx.paired[[2]int{ua.regionID, eu.countryID}] = true
 	}
 	return err
+}
+
+// dense returns the dense number of id, numbering it next if it has none.
+func dense(numbers map[int]int, ids []int, id int) (int, []int) {
+	n, ok := numbers[id]
+	if !ok {
+		n, numbers[id] = len(ids), len(ids)
+		ids = append(ids, id)
+	}
+	return n, ids
 }
 
 // loadRecords adds the needs and offers valid now and notes when the
@@ -279,10 +300,12 @@ func (idx *index) suggest(ctx context.Context, client *ent.Client, q Query) ([]m
 		return nil, Stats{}, err
 	}
 	s := &search{t: t, q: q, w: w}
-	best := topK(idx.scores(s), max(q.N, 1))
-	out := make([]matchmaking.Suggestion, len(best))
-	for i, b := range best {
-		out[i] = matchmaking.Score(t.Profile, idx.relative(s, idx.profiles[b.id]), w)
+	n := max(q.N, 1)
+	var out []matchmaking.Suggestion
+	for _, b := range topK(idx.scores(s), n+len(t.excluded)) {
+		if len(out) < n && !contains(t.excluded, b.id) {
+			out = append(out, matchmaking.Score(t.Profile, idx.relative(s, idx.profiles[b.id]), w))
+		}
 	}
 	return out, Stats{Scored: len(out), Indexed: true}, nil
 }
@@ -316,36 +339,61 @@ type scored struct {
 	score float64
 }
 
-// scores returns the score of every candidate that may be suggested.
+// scores returns the score of every candidate that may be suggested,
+// excluded ones too (the caller drops them): set lookups are arrays by the
+// dense numbers of countries and regions.
 func (idx *index) scores(s *search) []scored {
 	other := matchmaking.European
 	if s.t.Side == matchmaking.European {
 		other = matchmaking.Ukrainian
 	}
-	excluded := map[int]bool{}
-	for _, id := range s.t.excluded {
-		excluded[id] = true
+	countries, lrga := idx.countryFlags(s.t.sideCountries), idx.countryFlags(s.t.lrgaCountries)
+	tiedCountry, tiedRegion := make([]bool, len(idx.countries)), make([]bool, len(idx.regions))
+	for i, id := range idx.countries {
+		tiedCountry[i] = idx.paired[[2]int{s.t.regionID, id}]
 	}
+	for i, id := range idx.regions {
+		tiedRegion[i] = idx.paired[[2]int{id, s.t.countryID}]
+	}
+	filtered := len(s.q.CountryIDs) > 0 || len(s.q.Sectors) > 0
+	w := s.w.Array()
 	out := make([]scored, 0, len(idx.bySide[other]))
 	for _, c := range idx.bySide[other] {
-		if excluded[c.ID] || c.closed || !contains(s.t.sideCountries, c.countryID) || !s.wanted(c) {
+		if c.closed || !countries[c.country] || (filtered && !s.wanted(c)) {
 			continue
 		}
-		out = append(out, scored{id: c.ID, score: matchmaking.Total(s.t.Profile, idx.relative(s, c), s.w)})
+		tied := tiedRegion[c.region]
+		if other == matchmaking.European {
+			tied = tiedCountry[c.country]
+		}
+		out = append(out, scored{id: c.ID, score: matchmaking.TotalRelative(s.t.Profile, &c.Profile, lrga[c.country], tied, &w)})
 	}
 	return out
+}
+
+// countryFlags marks the countries ids by their dense numbers.
+func (idx *index) countryFlags(ids []int) []bool {
+	out := make([]bool, len(idx.countries))
+	for i, id := range idx.countries {
+		out[i] = contains(ids, id)
+	}
+	return out
+}
+
+// tied reports whether c and the target's oblast and country are paired.
+func (idx *index) tied(t *target, c *candidate) bool {
+	if c.Side == matchmaking.European {
+		return idx.paired[[2]int{t.regionID, c.countryID}]
+	}
+	return idx.paired[[2]int{c.regionID, t.countryID}]
 }
 
 // relative returns a copy of c's profile with what depends on the target:
 // its country's association (EU candidates) and the oblast-country tie.
 func (idx *index) relative(s *search, c *candidate) *matchmaking.Profile {
 	p := c.Profile
-	if c.Side == matchmaking.European {
-		p.LRGA = contains(s.t.lrgaCountries, c.countryID)
-		p.RegionTied = idx.paired[[2]int{s.t.regionID, c.countryID}]
-	} else {
-		p.RegionTied = idx.paired[[2]int{c.regionID, s.t.countryID}]
-	}
+	p.LRGA = c.Side == matchmaking.European && contains(s.t.lrgaCountries, c.countryID)
+	p.RegionTied = idx.tied(s.t, c)
 	return &p
 }
 
