@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -58,11 +59,17 @@ func BenchmarkSuggest(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				store := benchStore(b, u)
 				cache := NewCache(store.Client, slog.New(slog.DiscardHandler))
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
 				started := time.Now()
 				if err := cache.Loaded(context.Background()); err != nil {
 					b.Fatal(err)
 				}
-				b.Logf("index loaded in %s", time.Since(started).Round(time.Millisecond))
+				took := time.Since(started)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				b.Logf("index loaded in %s, %.1f MB of heap", took.Round(time.Millisecond), float64(after.HeapAlloc-before.HeapAlloc)/1e6)
 				paths := []struct {
 					name    string
 					suggest func(context.Context, Query) ([]matchmaking.Suggestion, Stats, error)

@@ -302,7 +302,7 @@ func (idx *index) suggest(ctx context.Context, client *ent.Client, q Query) ([]m
 	s := &search{t: t, q: q, w: w}
 	n := max(q.N, 1)
 	var out []matchmaking.Suggestion
-	for _, b := range topK(idx.scores(s), n+len(t.excluded)) {
+	for _, b := range idx.best(s, n+len(t.excluded)) {
 		if len(out) < n && !contains(t.excluded, b.id) {
 			out = append(out, matchmaking.Score(t.Profile, idx.relative(s, idx.profiles[b.id]), w))
 		}
@@ -339,10 +339,11 @@ type scored struct {
 	score float64
 }
 
-// scores returns the score of every candidate that may be suggested,
-// excluded ones too (the caller drops them): set lookups are arrays by the
-// dense numbers of countries and regions.
-func (idx *index) scores(s *search) []scored {
+// best scores every candidate that may be suggested, excluded ones too
+// (the caller drops them), and returns the k best, best first. Set lookups
+// are arrays by the dense numbers of countries and regions; only the k
+// best are kept while scanning.
+func (idx *index) best(s *search, k int) []scored {
 	other := matchmaking.European
 	if s.t.Side == matchmaking.European {
 		other = matchmaking.Ukrainian
@@ -357,7 +358,7 @@ func (idx *index) scores(s *search) []scored {
 	}
 	filtered := len(s.q.CountryIDs) > 0 || len(s.q.Sectors) > 0
 	w := s.w.Array()
-	out := make([]scored, 0, len(idx.bySide[other]))
+	h := make(minHeap, 0, k)
 	for _, c := range idx.bySide[other] {
 		if c.closed || !countries[c.country] || (filtered && !s.wanted(c)) {
 			continue
@@ -366,9 +367,9 @@ func (idx *index) scores(s *search) []scored {
 		if other == matchmaking.European {
 			tied = tiedCountry[c.country]
 		}
-		out = append(out, scored{id: c.ID, score: matchmaking.TotalRelative(s.t.Profile, &c.Profile, lrga[c.country], tied, &w)})
+		h.offer(scored{id: c.ID, score: matchmaking.TotalRelative(s.t.Profile, &c.Profile, lrga[c.country], tied, &w)}, k)
 	}
-	return out
+	return h.sorted()
 }
 
 // countryFlags marks the countries ids by their dense numbers.
@@ -418,18 +419,20 @@ func (s *search) wanted(c *candidate) bool {
 	return false
 }
 
-// topK returns the k best of scores, best first (equal scores by id).
-func topK(scores []scored, k int) []scored {
-	h := &minHeap{}
-	for _, b := range scores {
-		if h.Len() < k {
-			heap.Push(h, b)
-		} else if better(b, (*h)[0]) {
-			(*h)[0] = b
-			heap.Fix(h, 0)
-		}
+// offer keeps b if it is among the k best seen.
+func (h *minHeap) offer(b scored, k int) {
+	switch {
+	case h.Len() < k:
+		heap.Push(h, b)
+	case k > 0 && better(b, (*h)[0]):
+		(*h)[0] = b
+		heap.Fix(h, 0)
 	}
-	out := []scored(*h)
+}
+
+// sorted returns the kept scores, best first.
+func (h minHeap) sorted() []scored {
+	out := []scored(h)
 	slices.SortFunc(out, func(a, b scored) int {
 		if better(a, b) {
 			return -1
