@@ -1,6 +1,9 @@
 // Package matchsql loads what the matchmaking engine scores from the
 // store, on SQLite and PostgreSQL alike, and finds a municipality's best
-// candidates without reading them all.
+// candidates. The API asks a Cache (cache.go), which scores every
+// candidate from an in-memory index kept exactly as fresh as the store;
+// while that index reloads, Suggest answers with an SQL prefilter that
+// does not read every candidate.
 //
 // The prefilter is exact. One SQL statement computes, for the candidates
 // on the other side, an upper bound of each one's score (every factor but
