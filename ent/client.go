@@ -23,11 +23,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -61,16 +68,30 @@ type Client struct {
 	ForumCategory *ForumCategoryClient
 	// LoginFailure is the client for interacting with the LoginFailure builders.
 	LoginFailure *LoginFailureClient
+	// MatchDecline is the client for interacting with the MatchDecline builders.
+	MatchDecline *MatchDeclineClient
+	// MatchProfile is the client for interacting with the MatchProfile builders.
+	MatchProfile *MatchProfileClient
+	// MatchState is the client for interacting with the MatchState builders.
+	MatchState *MatchStateClient
+	// MatchWeight is the client for interacting with the MatchWeight builders.
+	MatchWeight *MatchWeightClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Municipality is the client for interacting with the Municipality builders.
 	Municipality *MunicipalityClient
+	// Need is the client for interacting with the Need builders.
+	Need *NeedClient
 	// NewsItem is the client for interacting with the NewsItem builders.
 	NewsItem *NewsItemClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
+	// Offer is the client for interacting with the Offer builders.
+	Offer *OfferClient
 	// Partnership is the client for interacting with the Partnership builders.
 	Partnership *PartnershipClient
+	// PartnershipRequest is the client for interacting with the PartnershipRequest builders.
+	PartnershipRequest *PartnershipRequestClient
 	// Phase is the client for interacting with the Phase builders.
 	Phase *PhaseClient
 	// Post is the client for interacting with the Post builders.
@@ -106,11 +127,18 @@ func (c *Client) init() {
 	c.Flag = NewFlagClient(c.config)
 	c.ForumCategory = NewForumCategoryClient(c.config)
 	c.LoginFailure = NewLoginFailureClient(c.config)
+	c.MatchDecline = NewMatchDeclineClient(c.config)
+	c.MatchProfile = NewMatchProfileClient(c.config)
+	c.MatchState = NewMatchStateClient(c.config)
+	c.MatchWeight = NewMatchWeightClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Municipality = NewMunicipalityClient(c.config)
+	c.Need = NewNeedClient(c.config)
 	c.NewsItem = NewNewsItemClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
+	c.Offer = NewOfferClient(c.config)
 	c.Partnership = NewPartnershipClient(c.config)
+	c.PartnershipRequest = NewPartnershipRequestClient(c.config)
 	c.Phase = NewPhaseClient(c.config)
 	c.Post = NewPostClient(c.config)
 	c.Project = NewProjectClient(c.config)
@@ -209,29 +237,36 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		APIKey:        NewAPIKeyClient(cfg),
-		Activity:      NewActivityClient(cfg),
-		Association:   NewAssociationClient(cfg),
-		AuditLog:      NewAuditLogClient(cfg),
-		Country:       NewCountryClient(cfg),
-		Flag:          NewFlagClient(cfg),
-		ForumCategory: NewForumCategoryClient(cfg),
-		LoginFailure:  NewLoginFailureClient(cfg),
-		Membership:    NewMembershipClient(cfg),
-		Municipality:  NewMunicipalityClient(cfg),
-		NewsItem:      NewNewsItemClient(cfg),
-		Notification:  NewNotificationClient(cfg),
-		Partnership:   NewPartnershipClient(cfg),
-		Phase:         NewPhaseClient(cfg),
-		Post:          NewPostClient(cfg),
-		Project:       NewProjectClient(cfg),
-		Reaction:      NewReactionClient(cfg),
-		Region:        NewRegionClient(cfg),
-		Session:       NewSessionClient(cfg),
-		Topic:         NewTopicClient(cfg),
-		User:          NewUserClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIKey:             NewAPIKeyClient(cfg),
+		Activity:           NewActivityClient(cfg),
+		Association:        NewAssociationClient(cfg),
+		AuditLog:           NewAuditLogClient(cfg),
+		Country:            NewCountryClient(cfg),
+		Flag:               NewFlagClient(cfg),
+		ForumCategory:      NewForumCategoryClient(cfg),
+		LoginFailure:       NewLoginFailureClient(cfg),
+		MatchDecline:       NewMatchDeclineClient(cfg),
+		MatchProfile:       NewMatchProfileClient(cfg),
+		MatchState:         NewMatchStateClient(cfg),
+		MatchWeight:        NewMatchWeightClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		Municipality:       NewMunicipalityClient(cfg),
+		Need:               NewNeedClient(cfg),
+		NewsItem:           NewNewsItemClient(cfg),
+		Notification:       NewNotificationClient(cfg),
+		Offer:              NewOfferClient(cfg),
+		Partnership:        NewPartnershipClient(cfg),
+		PartnershipRequest: NewPartnershipRequestClient(cfg),
+		Phase:              NewPhaseClient(cfg),
+		Post:               NewPostClient(cfg),
+		Project:            NewProjectClient(cfg),
+		Reaction:           NewReactionClient(cfg),
+		Region:             NewRegionClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Topic:              NewTopicClient(cfg),
+		User:               NewUserClient(cfg),
 	}, nil
 }
 
@@ -249,29 +284,36 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:           ctx,
-		config:        cfg,
-		APIKey:        NewAPIKeyClient(cfg),
-		Activity:      NewActivityClient(cfg),
-		Association:   NewAssociationClient(cfg),
-		AuditLog:      NewAuditLogClient(cfg),
-		Country:       NewCountryClient(cfg),
-		Flag:          NewFlagClient(cfg),
-		ForumCategory: NewForumCategoryClient(cfg),
-		LoginFailure:  NewLoginFailureClient(cfg),
-		Membership:    NewMembershipClient(cfg),
-		Municipality:  NewMunicipalityClient(cfg),
-		NewsItem:      NewNewsItemClient(cfg),
-		Notification:  NewNotificationClient(cfg),
-		Partnership:   NewPartnershipClient(cfg),
-		Phase:         NewPhaseClient(cfg),
-		Post:          NewPostClient(cfg),
-		Project:       NewProjectClient(cfg),
-		Reaction:      NewReactionClient(cfg),
-		Region:        NewRegionClient(cfg),
-		Session:       NewSessionClient(cfg),
-		Topic:         NewTopicClient(cfg),
-		User:          NewUserClient(cfg),
+		ctx:                ctx,
+		config:             cfg,
+		APIKey:             NewAPIKeyClient(cfg),
+		Activity:           NewActivityClient(cfg),
+		Association:        NewAssociationClient(cfg),
+		AuditLog:           NewAuditLogClient(cfg),
+		Country:            NewCountryClient(cfg),
+		Flag:               NewFlagClient(cfg),
+		ForumCategory:      NewForumCategoryClient(cfg),
+		LoginFailure:       NewLoginFailureClient(cfg),
+		MatchDecline:       NewMatchDeclineClient(cfg),
+		MatchProfile:       NewMatchProfileClient(cfg),
+		MatchState:         NewMatchStateClient(cfg),
+		MatchWeight:        NewMatchWeightClient(cfg),
+		Membership:         NewMembershipClient(cfg),
+		Municipality:       NewMunicipalityClient(cfg),
+		Need:               NewNeedClient(cfg),
+		NewsItem:           NewNewsItemClient(cfg),
+		Notification:       NewNotificationClient(cfg),
+		Offer:              NewOfferClient(cfg),
+		Partnership:        NewPartnershipClient(cfg),
+		PartnershipRequest: NewPartnershipRequestClient(cfg),
+		Phase:              NewPhaseClient(cfg),
+		Post:               NewPostClient(cfg),
+		Project:            NewProjectClient(cfg),
+		Reaction:           NewReactionClient(cfg),
+		Region:             NewRegionClient(cfg),
+		Session:            NewSessionClient(cfg),
+		Topic:              NewTopicClient(cfg),
+		User:               NewUserClient(cfg),
 	}, nil
 }
 
@@ -302,9 +344,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.LoginFailure, c.Membership, c.Municipality, c.NewsItem,
-		c.Notification, c.Partnership, c.Phase, c.Post, c.Project, c.Reaction,
-		c.Region, c.Session, c.Topic, c.User,
+		c.ForumCategory, c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState,
+		c.MatchWeight, c.Membership, c.Municipality, c.Need, c.NewsItem,
+		c.Notification, c.Offer, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
+		c.Project, c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -315,9 +358,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.LoginFailure, c.Membership, c.Municipality, c.NewsItem,
-		c.Notification, c.Partnership, c.Phase, c.Post, c.Project, c.Reaction,
-		c.Region, c.Session, c.Topic, c.User,
+		c.ForumCategory, c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState,
+		c.MatchWeight, c.Membership, c.Municipality, c.Need, c.NewsItem,
+		c.Notification, c.Offer, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
+		c.Project, c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -342,16 +386,30 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ForumCategory.mutate(ctx, m)
 	case *LoginFailureMutation:
 		return c.LoginFailure.mutate(ctx, m)
+	case *MatchDeclineMutation:
+		return c.MatchDecline.mutate(ctx, m)
+	case *MatchProfileMutation:
+		return c.MatchProfile.mutate(ctx, m)
+	case *MatchStateMutation:
+		return c.MatchState.mutate(ctx, m)
+	case *MatchWeightMutation:
+		return c.MatchWeight.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *MunicipalityMutation:
 		return c.Municipality.mutate(ctx, m)
+	case *NeedMutation:
+		return c.Need.mutate(ctx, m)
 	case *NewsItemMutation:
 		return c.NewsItem.mutate(ctx, m)
 	case *NotificationMutation:
 		return c.Notification.mutate(ctx, m)
+	case *OfferMutation:
+		return c.Offer.mutate(ctx, m)
 	case *PartnershipMutation:
 		return c.Partnership.mutate(ctx, m)
+	case *PartnershipRequestMutation:
+		return c.PartnershipRequest.mutate(ctx, m)
 	case *PhaseMutation:
 		return c.Phase.mutate(ctx, m)
 	case *PostMutation:
@@ -1685,6 +1743,606 @@ func (c *LoginFailureClient) mutate(ctx context.Context, m *LoginFailureMutation
 	}
 }
 
+// MatchDeclineClient is a client for the MatchDecline schema.
+type MatchDeclineClient struct {
+	config
+}
+
+// NewMatchDeclineClient returns a client for the MatchDecline from the given config.
+func NewMatchDeclineClient(c config) *MatchDeclineClient {
+	return &MatchDeclineClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `matchdecline.Hooks(f(g(h())))`.
+func (c *MatchDeclineClient) Use(hooks ...Hook) {
+	c.hooks.MatchDecline = append(c.hooks.MatchDecline, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `matchdecline.Intercept(f(g(h())))`.
+func (c *MatchDeclineClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MatchDecline = append(c.inters.MatchDecline, interceptors...)
+}
+
+// Create returns a builder for creating a MatchDecline entity.
+func (c *MatchDeclineClient) Create() *MatchDeclineCreate {
+	mutation := newMatchDeclineMutation(c.config, OpCreate)
+	return &MatchDeclineCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MatchDecline entities.
+func (c *MatchDeclineClient) CreateBulk(builders ...*MatchDeclineCreate) *MatchDeclineCreateBulk {
+	return &MatchDeclineCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MatchDeclineClient) MapCreateBulk(slice any, setFunc func(*MatchDeclineCreate, int)) *MatchDeclineCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MatchDeclineCreateBulk{err: fmt.Errorf("calling to MatchDeclineClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MatchDeclineCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MatchDeclineCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MatchDecline.
+func (c *MatchDeclineClient) Update() *MatchDeclineUpdate {
+	mutation := newMatchDeclineMutation(c.config, OpUpdate)
+	return &MatchDeclineUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MatchDeclineClient) UpdateOne(_m *MatchDecline) *MatchDeclineUpdateOne {
+	mutation := newMatchDeclineMutation(c.config, OpUpdateOne, withMatchDecline(_m))
+	return &MatchDeclineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MatchDeclineClient) UpdateOneID(id int) *MatchDeclineUpdateOne {
+	mutation := newMatchDeclineMutation(c.config, OpUpdateOne, withMatchDeclineID(id))
+	return &MatchDeclineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MatchDecline.
+func (c *MatchDeclineClient) Delete() *MatchDeclineDelete {
+	mutation := newMatchDeclineMutation(c.config, OpDelete)
+	return &MatchDeclineDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MatchDeclineClient) DeleteOne(_m *MatchDecline) *MatchDeclineDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MatchDeclineClient) DeleteOneID(id int) *MatchDeclineDeleteOne {
+	builder := c.Delete().Where(matchdecline.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MatchDeclineDeleteOne{builder}
+}
+
+// Query returns a query builder for MatchDecline.
+func (c *MatchDeclineClient) Query() *MatchDeclineQuery {
+	return &MatchDeclineQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMatchDecline},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MatchDecline entity by its id.
+func (c *MatchDeclineClient) Get(ctx context.Context, id int) (*MatchDecline, error) {
+	return c.Query().Where(matchdecline.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MatchDeclineClient) GetX(ctx context.Context, id int) *MatchDecline {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a MatchDecline.
+func (c *MatchDeclineClient) QueryMunicipality(_m *MatchDecline) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchdecline.Table, matchdecline.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, matchdecline.MunicipalityTable, matchdecline.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCandidate queries the candidate edge of a MatchDecline.
+func (c *MatchDeclineClient) QueryCandidate(_m *MatchDecline) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchdecline.Table, matchdecline.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, matchdecline.CandidateTable, matchdecline.CandidateColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDeclinedBy queries the declined_by edge of a MatchDecline.
+func (c *MatchDeclineClient) QueryDeclinedBy(_m *MatchDecline) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchdecline.Table, matchdecline.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, matchdecline.DeclinedByTable, matchdecline.DeclinedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MatchDeclineClient) Hooks() []Hook {
+	hooks := c.hooks.MatchDecline
+	return append(hooks[:len(hooks):len(hooks)], matchdecline.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MatchDeclineClient) Interceptors() []Interceptor {
+	return c.inters.MatchDecline
+}
+
+func (c *MatchDeclineClient) mutate(ctx context.Context, m *MatchDeclineMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MatchDeclineCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MatchDeclineUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MatchDeclineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MatchDeclineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MatchDecline mutation op: %q", m.Op())
+	}
+}
+
+// MatchProfileClient is a client for the MatchProfile schema.
+type MatchProfileClient struct {
+	config
+}
+
+// NewMatchProfileClient returns a client for the MatchProfile from the given config.
+func NewMatchProfileClient(c config) *MatchProfileClient {
+	return &MatchProfileClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `matchprofile.Hooks(f(g(h())))`.
+func (c *MatchProfileClient) Use(hooks ...Hook) {
+	c.hooks.MatchProfile = append(c.hooks.MatchProfile, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `matchprofile.Intercept(f(g(h())))`.
+func (c *MatchProfileClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MatchProfile = append(c.inters.MatchProfile, interceptors...)
+}
+
+// Create returns a builder for creating a MatchProfile entity.
+func (c *MatchProfileClient) Create() *MatchProfileCreate {
+	mutation := newMatchProfileMutation(c.config, OpCreate)
+	return &MatchProfileCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MatchProfile entities.
+func (c *MatchProfileClient) CreateBulk(builders ...*MatchProfileCreate) *MatchProfileCreateBulk {
+	return &MatchProfileCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MatchProfileClient) MapCreateBulk(slice any, setFunc func(*MatchProfileCreate, int)) *MatchProfileCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MatchProfileCreateBulk{err: fmt.Errorf("calling to MatchProfileClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MatchProfileCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MatchProfileCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MatchProfile.
+func (c *MatchProfileClient) Update() *MatchProfileUpdate {
+	mutation := newMatchProfileMutation(c.config, OpUpdate)
+	return &MatchProfileUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MatchProfileClient) UpdateOne(_m *MatchProfile) *MatchProfileUpdateOne {
+	mutation := newMatchProfileMutation(c.config, OpUpdateOne, withMatchProfile(_m))
+	return &MatchProfileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MatchProfileClient) UpdateOneID(id int) *MatchProfileUpdateOne {
+	mutation := newMatchProfileMutation(c.config, OpUpdateOne, withMatchProfileID(id))
+	return &MatchProfileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MatchProfile.
+func (c *MatchProfileClient) Delete() *MatchProfileDelete {
+	mutation := newMatchProfileMutation(c.config, OpDelete)
+	return &MatchProfileDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MatchProfileClient) DeleteOne(_m *MatchProfile) *MatchProfileDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MatchProfileClient) DeleteOneID(id int) *MatchProfileDeleteOne {
+	builder := c.Delete().Where(matchprofile.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MatchProfileDeleteOne{builder}
+}
+
+// Query returns a query builder for MatchProfile.
+func (c *MatchProfileClient) Query() *MatchProfileQuery {
+	return &MatchProfileQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMatchProfile},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MatchProfile entity by its id.
+func (c *MatchProfileClient) Get(ctx context.Context, id int) (*MatchProfile, error) {
+	return c.Query().Where(matchprofile.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MatchProfileClient) GetX(ctx context.Context, id int) *MatchProfile {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a MatchProfile.
+func (c *MatchProfileClient) QueryMunicipality(_m *MatchProfile) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(matchprofile.Table, matchprofile.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, matchprofile.MunicipalityTable, matchprofile.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MatchProfileClient) Hooks() []Hook {
+	hooks := c.hooks.MatchProfile
+	return append(hooks[:len(hooks):len(hooks)], matchprofile.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MatchProfileClient) Interceptors() []Interceptor {
+	return c.inters.MatchProfile
+}
+
+func (c *MatchProfileClient) mutate(ctx context.Context, m *MatchProfileMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MatchProfileCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MatchProfileUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MatchProfileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MatchProfileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MatchProfile mutation op: %q", m.Op())
+	}
+}
+
+// MatchStateClient is a client for the MatchState schema.
+type MatchStateClient struct {
+	config
+}
+
+// NewMatchStateClient returns a client for the MatchState from the given config.
+func NewMatchStateClient(c config) *MatchStateClient {
+	return &MatchStateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `matchstate.Hooks(f(g(h())))`.
+func (c *MatchStateClient) Use(hooks ...Hook) {
+	c.hooks.MatchState = append(c.hooks.MatchState, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `matchstate.Intercept(f(g(h())))`.
+func (c *MatchStateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MatchState = append(c.inters.MatchState, interceptors...)
+}
+
+// Create returns a builder for creating a MatchState entity.
+func (c *MatchStateClient) Create() *MatchStateCreate {
+	mutation := newMatchStateMutation(c.config, OpCreate)
+	return &MatchStateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MatchState entities.
+func (c *MatchStateClient) CreateBulk(builders ...*MatchStateCreate) *MatchStateCreateBulk {
+	return &MatchStateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MatchStateClient) MapCreateBulk(slice any, setFunc func(*MatchStateCreate, int)) *MatchStateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MatchStateCreateBulk{err: fmt.Errorf("calling to MatchStateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MatchStateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MatchStateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MatchState.
+func (c *MatchStateClient) Update() *MatchStateUpdate {
+	mutation := newMatchStateMutation(c.config, OpUpdate)
+	return &MatchStateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MatchStateClient) UpdateOne(_m *MatchState) *MatchStateUpdateOne {
+	mutation := newMatchStateMutation(c.config, OpUpdateOne, withMatchState(_m))
+	return &MatchStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MatchStateClient) UpdateOneID(id int) *MatchStateUpdateOne {
+	mutation := newMatchStateMutation(c.config, OpUpdateOne, withMatchStateID(id))
+	return &MatchStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MatchState.
+func (c *MatchStateClient) Delete() *MatchStateDelete {
+	mutation := newMatchStateMutation(c.config, OpDelete)
+	return &MatchStateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MatchStateClient) DeleteOne(_m *MatchState) *MatchStateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MatchStateClient) DeleteOneID(id int) *MatchStateDeleteOne {
+	builder := c.Delete().Where(matchstate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MatchStateDeleteOne{builder}
+}
+
+// Query returns a query builder for MatchState.
+func (c *MatchStateClient) Query() *MatchStateQuery {
+	return &MatchStateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMatchState},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MatchState entity by its id.
+func (c *MatchStateClient) Get(ctx context.Context, id int) (*MatchState, error) {
+	return c.Query().Where(matchstate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MatchStateClient) GetX(ctx context.Context, id int) *MatchState {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *MatchStateClient) Hooks() []Hook {
+	hooks := c.hooks.MatchState
+	return append(hooks[:len(hooks):len(hooks)], matchstate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MatchStateClient) Interceptors() []Interceptor {
+	return c.inters.MatchState
+}
+
+func (c *MatchStateClient) mutate(ctx context.Context, m *MatchStateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MatchStateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MatchStateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MatchStateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MatchStateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MatchState mutation op: %q", m.Op())
+	}
+}
+
+// MatchWeightClient is a client for the MatchWeight schema.
+type MatchWeightClient struct {
+	config
+}
+
+// NewMatchWeightClient returns a client for the MatchWeight from the given config.
+func NewMatchWeightClient(c config) *MatchWeightClient {
+	return &MatchWeightClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `matchweight.Hooks(f(g(h())))`.
+func (c *MatchWeightClient) Use(hooks ...Hook) {
+	c.hooks.MatchWeight = append(c.hooks.MatchWeight, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `matchweight.Intercept(f(g(h())))`.
+func (c *MatchWeightClient) Intercept(interceptors ...Interceptor) {
+	c.inters.MatchWeight = append(c.inters.MatchWeight, interceptors...)
+}
+
+// Create returns a builder for creating a MatchWeight entity.
+func (c *MatchWeightClient) Create() *MatchWeightCreate {
+	mutation := newMatchWeightMutation(c.config, OpCreate)
+	return &MatchWeightCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of MatchWeight entities.
+func (c *MatchWeightClient) CreateBulk(builders ...*MatchWeightCreate) *MatchWeightCreateBulk {
+	return &MatchWeightCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MatchWeightClient) MapCreateBulk(slice any, setFunc func(*MatchWeightCreate, int)) *MatchWeightCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MatchWeightCreateBulk{err: fmt.Errorf("calling to MatchWeightClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MatchWeightCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MatchWeightCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for MatchWeight.
+func (c *MatchWeightClient) Update() *MatchWeightUpdate {
+	mutation := newMatchWeightMutation(c.config, OpUpdate)
+	return &MatchWeightUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MatchWeightClient) UpdateOne(_m *MatchWeight) *MatchWeightUpdateOne {
+	mutation := newMatchWeightMutation(c.config, OpUpdateOne, withMatchWeight(_m))
+	return &MatchWeightUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MatchWeightClient) UpdateOneID(id int) *MatchWeightUpdateOne {
+	mutation := newMatchWeightMutation(c.config, OpUpdateOne, withMatchWeightID(id))
+	return &MatchWeightUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for MatchWeight.
+func (c *MatchWeightClient) Delete() *MatchWeightDelete {
+	mutation := newMatchWeightMutation(c.config, OpDelete)
+	return &MatchWeightDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MatchWeightClient) DeleteOne(_m *MatchWeight) *MatchWeightDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MatchWeightClient) DeleteOneID(id int) *MatchWeightDeleteOne {
+	builder := c.Delete().Where(matchweight.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MatchWeightDeleteOne{builder}
+}
+
+// Query returns a query builder for MatchWeight.
+func (c *MatchWeightClient) Query() *MatchWeightQuery {
+	return &MatchWeightQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMatchWeight},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a MatchWeight entity by its id.
+func (c *MatchWeightClient) Get(ctx context.Context, id int) (*MatchWeight, error) {
+	return c.Query().Where(matchweight.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MatchWeightClient) GetX(ctx context.Context, id int) *MatchWeight {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *MatchWeightClient) Hooks() []Hook {
+	hooks := c.hooks.MatchWeight
+	return append(hooks[:len(hooks):len(hooks)], matchweight.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MatchWeightClient) Interceptors() []Interceptor {
+	return c.inters.MatchWeight
+}
+
+func (c *MatchWeightClient) mutate(ctx context.Context, m *MatchWeightMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MatchWeightCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MatchWeightUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MatchWeightUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MatchWeightDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown MatchWeight mutation op: %q", m.Op())
+	}
+}
+
 // MembershipClient is a client for the Membership schema.
 type MembershipClient struct {
 	config
@@ -2087,6 +2745,54 @@ func (c *MunicipalityClient) QueryNewsItems(_m *Municipality) *NewsItemQuery {
 	return query
 }
 
+// QueryNeedRecords queries the need_records edge of a Municipality.
+func (c *MunicipalityClient) QueryNeedRecords(_m *Municipality) *NeedQuery {
+	query := (&NeedClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(need.Table, need.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, municipality.NeedRecordsTable, municipality.NeedRecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOfferRecords queries the offer_records edge of a Municipality.
+func (c *MunicipalityClient) QueryOfferRecords(_m *Municipality) *OfferQuery {
+	query := (&OfferClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(offer.Table, offer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, municipality.OfferRecordsTable, municipality.OfferRecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMatchProfile queries the match_profile edge of a Municipality.
+func (c *MunicipalityClient) QueryMatchProfile(_m *Municipality) *MatchProfileQuery {
+	query := (&MatchProfileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(matchprofile.Table, matchprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, municipality.MatchProfileTable, municipality.MatchProfileColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MunicipalityClient) Hooks() []Hook {
 	hooks := c.hooks.Municipality
@@ -2110,6 +2816,156 @@ func (c *MunicipalityClient) mutate(ctx context.Context, m *MunicipalityMutation
 		return (&MunicipalityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Municipality mutation op: %q", m.Op())
+	}
+}
+
+// NeedClient is a client for the Need schema.
+type NeedClient struct {
+	config
+}
+
+// NewNeedClient returns a client for the Need from the given config.
+func NewNeedClient(c config) *NeedClient {
+	return &NeedClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `need.Hooks(f(g(h())))`.
+func (c *NeedClient) Use(hooks ...Hook) {
+	c.hooks.Need = append(c.hooks.Need, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `need.Intercept(f(g(h())))`.
+func (c *NeedClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Need = append(c.inters.Need, interceptors...)
+}
+
+// Create returns a builder for creating a Need entity.
+func (c *NeedClient) Create() *NeedCreate {
+	mutation := newNeedMutation(c.config, OpCreate)
+	return &NeedCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Need entities.
+func (c *NeedClient) CreateBulk(builders ...*NeedCreate) *NeedCreateBulk {
+	return &NeedCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NeedClient) MapCreateBulk(slice any, setFunc func(*NeedCreate, int)) *NeedCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NeedCreateBulk{err: fmt.Errorf("calling to NeedClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NeedCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NeedCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Need.
+func (c *NeedClient) Update() *NeedUpdate {
+	mutation := newNeedMutation(c.config, OpUpdate)
+	return &NeedUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NeedClient) UpdateOne(_m *Need) *NeedUpdateOne {
+	mutation := newNeedMutation(c.config, OpUpdateOne, withNeed(_m))
+	return &NeedUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NeedClient) UpdateOneID(id int) *NeedUpdateOne {
+	mutation := newNeedMutation(c.config, OpUpdateOne, withNeedID(id))
+	return &NeedUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Need.
+func (c *NeedClient) Delete() *NeedDelete {
+	mutation := newNeedMutation(c.config, OpDelete)
+	return &NeedDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NeedClient) DeleteOne(_m *Need) *NeedDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NeedClient) DeleteOneID(id int) *NeedDeleteOne {
+	builder := c.Delete().Where(need.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NeedDeleteOne{builder}
+}
+
+// Query returns a query builder for Need.
+func (c *NeedClient) Query() *NeedQuery {
+	return &NeedQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNeed},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Need entity by its id.
+func (c *NeedClient) Get(ctx context.Context, id int) (*Need, error) {
+	return c.Query().Where(need.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NeedClient) GetX(ctx context.Context, id int) *Need {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a Need.
+func (c *NeedClient) QueryMunicipality(_m *Need) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(need.Table, need.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, need.MunicipalityTable, need.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NeedClient) Hooks() []Hook {
+	hooks := c.hooks.Need
+	return append(hooks[:len(hooks):len(hooks)], need.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NeedClient) Interceptors() []Interceptor {
+	return c.inters.Need
+}
+
+func (c *NeedClient) mutate(ctx context.Context, m *NeedMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NeedCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NeedUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NeedUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NeedDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Need mutation op: %q", m.Op())
 	}
 }
 
@@ -2499,6 +3355,22 @@ func (c *NotificationClient) QueryNewsItem(_m *Notification) *NewsItemQuery {
 	return query
 }
 
+// QueryPartnershipRequest queries the partnership_request edge of a Notification.
+func (c *NotificationClient) QueryPartnershipRequest(_m *Notification) *PartnershipRequestQuery {
+	query := (&PartnershipRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(partnershiprequest.Table, partnershiprequest.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.PartnershipRequestTable, notification.PartnershipRequestColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *NotificationClient) Hooks() []Hook {
 	hooks := c.hooks.Notification
@@ -2522,6 +3394,156 @@ func (c *NotificationClient) mutate(ctx context.Context, m *NotificationMutation
 		return (&NotificationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Notification mutation op: %q", m.Op())
+	}
+}
+
+// OfferClient is a client for the Offer schema.
+type OfferClient struct {
+	config
+}
+
+// NewOfferClient returns a client for the Offer from the given config.
+func NewOfferClient(c config) *OfferClient {
+	return &OfferClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `offer.Hooks(f(g(h())))`.
+func (c *OfferClient) Use(hooks ...Hook) {
+	c.hooks.Offer = append(c.hooks.Offer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `offer.Intercept(f(g(h())))`.
+func (c *OfferClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Offer = append(c.inters.Offer, interceptors...)
+}
+
+// Create returns a builder for creating a Offer entity.
+func (c *OfferClient) Create() *OfferCreate {
+	mutation := newOfferMutation(c.config, OpCreate)
+	return &OfferCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Offer entities.
+func (c *OfferClient) CreateBulk(builders ...*OfferCreate) *OfferCreateBulk {
+	return &OfferCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OfferClient) MapCreateBulk(slice any, setFunc func(*OfferCreate, int)) *OfferCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OfferCreateBulk{err: fmt.Errorf("calling to OfferClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OfferCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OfferCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Offer.
+func (c *OfferClient) Update() *OfferUpdate {
+	mutation := newOfferMutation(c.config, OpUpdate)
+	return &OfferUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OfferClient) UpdateOne(_m *Offer) *OfferUpdateOne {
+	mutation := newOfferMutation(c.config, OpUpdateOne, withOffer(_m))
+	return &OfferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OfferClient) UpdateOneID(id int) *OfferUpdateOne {
+	mutation := newOfferMutation(c.config, OpUpdateOne, withOfferID(id))
+	return &OfferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Offer.
+func (c *OfferClient) Delete() *OfferDelete {
+	mutation := newOfferMutation(c.config, OpDelete)
+	return &OfferDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OfferClient) DeleteOne(_m *Offer) *OfferDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OfferClient) DeleteOneID(id int) *OfferDeleteOne {
+	builder := c.Delete().Where(offer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OfferDeleteOne{builder}
+}
+
+// Query returns a query builder for Offer.
+func (c *OfferClient) Query() *OfferQuery {
+	return &OfferQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOffer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Offer entity by its id.
+func (c *OfferClient) Get(ctx context.Context, id int) (*Offer, error) {
+	return c.Query().Where(offer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OfferClient) GetX(ctx context.Context, id int) *Offer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMunicipality queries the municipality edge of a Offer.
+func (c *OfferClient) QueryMunicipality(_m *Offer) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(offer.Table, offer.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, offer.MunicipalityTable, offer.MunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OfferClient) Hooks() []Hook {
+	hooks := c.hooks.Offer
+	return append(hooks[:len(hooks):len(hooks)], offer.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OfferClient) Interceptors() []Interceptor {
+	return c.inters.Offer
+}
+
+func (c *OfferClient) mutate(ctx context.Context, m *OfferMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OfferCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OfferUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OfferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OfferDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Offer mutation op: %q", m.Op())
 	}
 }
 
@@ -2768,6 +3790,236 @@ func (c *PartnershipClient) mutate(ctx context.Context, m *PartnershipMutation) 
 		return (&PartnershipDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Partnership mutation op: %q", m.Op())
+	}
+}
+
+// PartnershipRequestClient is a client for the PartnershipRequest schema.
+type PartnershipRequestClient struct {
+	config
+}
+
+// NewPartnershipRequestClient returns a client for the PartnershipRequest from the given config.
+func NewPartnershipRequestClient(c config) *PartnershipRequestClient {
+	return &PartnershipRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `partnershiprequest.Hooks(f(g(h())))`.
+func (c *PartnershipRequestClient) Use(hooks ...Hook) {
+	c.hooks.PartnershipRequest = append(c.hooks.PartnershipRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `partnershiprequest.Intercept(f(g(h())))`.
+func (c *PartnershipRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PartnershipRequest = append(c.inters.PartnershipRequest, interceptors...)
+}
+
+// Create returns a builder for creating a PartnershipRequest entity.
+func (c *PartnershipRequestClient) Create() *PartnershipRequestCreate {
+	mutation := newPartnershipRequestMutation(c.config, OpCreate)
+	return &PartnershipRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PartnershipRequest entities.
+func (c *PartnershipRequestClient) CreateBulk(builders ...*PartnershipRequestCreate) *PartnershipRequestCreateBulk {
+	return &PartnershipRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PartnershipRequestClient) MapCreateBulk(slice any, setFunc func(*PartnershipRequestCreate, int)) *PartnershipRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PartnershipRequestCreateBulk{err: fmt.Errorf("calling to PartnershipRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PartnershipRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PartnershipRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PartnershipRequest.
+func (c *PartnershipRequestClient) Update() *PartnershipRequestUpdate {
+	mutation := newPartnershipRequestMutation(c.config, OpUpdate)
+	return &PartnershipRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PartnershipRequestClient) UpdateOne(_m *PartnershipRequest) *PartnershipRequestUpdateOne {
+	mutation := newPartnershipRequestMutation(c.config, OpUpdateOne, withPartnershipRequest(_m))
+	return &PartnershipRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PartnershipRequestClient) UpdateOneID(id int) *PartnershipRequestUpdateOne {
+	mutation := newPartnershipRequestMutation(c.config, OpUpdateOne, withPartnershipRequestID(id))
+	return &PartnershipRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PartnershipRequest.
+func (c *PartnershipRequestClient) Delete() *PartnershipRequestDelete {
+	mutation := newPartnershipRequestMutation(c.config, OpDelete)
+	return &PartnershipRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PartnershipRequestClient) DeleteOne(_m *PartnershipRequest) *PartnershipRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PartnershipRequestClient) DeleteOneID(id int) *PartnershipRequestDeleteOne {
+	builder := c.Delete().Where(partnershiprequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PartnershipRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for PartnershipRequest.
+func (c *PartnershipRequestClient) Query() *PartnershipRequestQuery {
+	return &PartnershipRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePartnershipRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PartnershipRequest entity by its id.
+func (c *PartnershipRequestClient) Get(ctx context.Context, id int) (*PartnershipRequest, error) {
+	return c.Query().Where(partnershiprequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PartnershipRequestClient) GetX(ctx context.Context, id int) *PartnershipRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUkrainianMunicipality queries the ukrainian_municipality edge of a PartnershipRequest.
+func (c *PartnershipRequestClient) QueryUkrainianMunicipality(_m *PartnershipRequest) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnershiprequest.Table, partnershiprequest.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, partnershiprequest.UkrainianMunicipalityTable, partnershiprequest.UkrainianMunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEuropeanMunicipality queries the european_municipality edge of a PartnershipRequest.
+func (c *PartnershipRequestClient) QueryEuropeanMunicipality(_m *PartnershipRequest) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnershiprequest.Table, partnershiprequest.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, partnershiprequest.EuropeanMunicipalityTable, partnershiprequest.EuropeanMunicipalityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiator queries the initiator edge of a PartnershipRequest.
+func (c *PartnershipRequestClient) QueryInitiator(_m *PartnershipRequest) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnershiprequest.Table, partnershiprequest.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, partnershiprequest.InitiatorTable, partnershiprequest.InitiatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProposedBy queries the proposed_by edge of a PartnershipRequest.
+func (c *PartnershipRequestClient) QueryProposedBy(_m *PartnershipRequest) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnershiprequest.Table, partnershiprequest.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, partnershiprequest.ProposedByTable, partnershiprequest.ProposedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFacilitator queries the facilitator edge of a PartnershipRequest.
+func (c *PartnershipRequestClient) QueryFacilitator(_m *PartnershipRequest) *AssociationQuery {
+	query := (&AssociationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnershiprequest.Table, partnershiprequest.FieldID, id),
+			sqlgraph.To(association.Table, association.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, partnershiprequest.FacilitatorTable, partnershiprequest.FacilitatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnership queries the partnership edge of a PartnershipRequest.
+func (c *PartnershipRequestClient) QueryPartnership(_m *PartnershipRequest) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnershiprequest.Table, partnershiprequest.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, partnershiprequest.PartnershipTable, partnershiprequest.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PartnershipRequestClient) Hooks() []Hook {
+	hooks := c.hooks.PartnershipRequest
+	return append(hooks[:len(hooks):len(hooks)], partnershiprequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PartnershipRequestClient) Interceptors() []Interceptor {
+	return c.inters.PartnershipRequest
+}
+
+func (c *PartnershipRequestClient) mutate(ctx context.Context, m *PartnershipRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PartnershipRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PartnershipRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PartnershipRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PartnershipRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PartnershipRequest mutation op: %q", m.Op())
 	}
 }
 
@@ -4247,13 +5499,17 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		LoginFailure, Membership, Municipality, NewsItem, Notification, Partnership,
-		Phase, Post, Project, Reaction, Region, Session, Topic, User []ent.Hook
+		LoginFailure, MatchDecline, MatchProfile, MatchState, MatchWeight, Membership,
+		Municipality, Need, NewsItem, Notification, Offer, Partnership,
+		PartnershipRequest, Phase, Post, Project, Reaction, Region, Session, Topic,
+		User []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		LoginFailure, Membership, Municipality, NewsItem, Notification, Partnership,
-		Phase, Post, Project, Reaction, Region, Session, Topic, User []ent.Interceptor
+		LoginFailure, MatchDecline, MatchProfile, MatchState, MatchWeight, Membership,
+		Municipality, Need, NewsItem, Notification, Offer, Partnership,
+		PartnershipRequest, Phase, Post, Project, Reaction, Region, Session, Topic,
+		User []ent.Interceptor
 	}
 )
 

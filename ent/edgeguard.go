@@ -15,11 +15,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -75,6 +82,16 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"topics": {Target: "Topic", Unique: false, Input: "topicIDs", Attach: "TARGET"},
 	},
 	"LoginFailure": {},
+	"MatchDecline": {
+		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
+		"candidate":    {Target: "Municipality", Unique: true, Input: "candidateID", Attach: "SOURCE"},
+		"declined_by":  {Target: "User", Unique: true, Input: "declinedByID", Attach: "SOURCE"},
+	},
+	"MatchProfile": {
+		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
+	},
+	"MatchState":  {},
+	"MatchWeight": {},
 	"Membership": {
 		"user":         {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
 		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
@@ -88,6 +105,12 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"eu_partnerships": {Target: "Partnership", Unique: false, Input: "euPartnershipIDs", Attach: "TARGET"},
 		"led_projects":    {Target: "Project", Unique: false, Input: "ledProjectIDs", Attach: "TARGET"},
 		"news_items":      {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
+		"need_records":    {Target: "Need", Unique: false, Input: "needRecordIDs", Attach: "TARGET"},
+		"offer_records":   {Target: "Offer", Unique: false, Input: "offerRecordIDs", Attach: "TARGET"},
+		"match_profile":   {Target: "MatchProfile", Unique: true, Input: "matchProfileIDs", Attach: "TARGET"},
+	},
+	"Need": {
+		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
 	},
 	"NewsItem": {
 		"author":         {Target: "User", Unique: true, Input: "authorID", Attach: "SOURCE"},
@@ -96,11 +119,15 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"projects":       {Target: "Project", Unique: false, Input: "projectIDs", Attach: "SOURCE"},
 	},
 	"Notification": {
-		"recipient": {Target: "User", Unique: true, Input: "recipientID", Attach: "SOURCE"},
-		"actor":     {Target: "User", Unique: true, Input: "actorID", Attach: "SOURCE"},
-		"post":      {Target: "Post", Unique: true, Input: "postID", Attach: "SOURCE"},
-		"topic":     {Target: "Topic", Unique: true, Input: "topicID", Attach: "SOURCE"},
-		"news_item": {Target: "NewsItem", Unique: true, Input: "newsItemID", Attach: "SOURCE"},
+		"recipient":           {Target: "User", Unique: true, Input: "recipientID", Attach: "SOURCE"},
+		"actor":               {Target: "User", Unique: true, Input: "actorID", Attach: "SOURCE"},
+		"post":                {Target: "Post", Unique: true, Input: "postID", Attach: "SOURCE"},
+		"topic":               {Target: "Topic", Unique: true, Input: "topicID", Attach: "SOURCE"},
+		"news_item":           {Target: "NewsItem", Unique: true, Input: "newsItemID", Attach: "SOURCE"},
+		"partnership_request": {Target: "PartnershipRequest", Unique: true, Input: "partnershipRequestID", Attach: "SOURCE"},
+	},
+	"Offer": {
+		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
 	},
 	"Partnership": {
 		"ukrainian_municipality": {Target: "Municipality", Unique: true, Input: "ukrainianMunicipalityID", Attach: "SOURCE"},
@@ -110,6 +137,14 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"projects":               {Target: "Project", Unique: false, Input: "projectIDs", Attach: "TARGET"},
 		"activities":             {Target: "Activity", Unique: false, Input: "activityIDs", Attach: "TARGET"},
 		"news_items":             {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
+	},
+	"PartnershipRequest": {
+		"ukrainian_municipality": {Target: "Municipality", Unique: true, Input: "ukrainianMunicipalityID", Attach: "SOURCE"},
+		"european_municipality":  {Target: "Municipality", Unique: true, Input: "europeanMunicipalityID", Attach: "SOURCE"},
+		"initiator":              {Target: "Municipality", Unique: true, Input: "initiatorID", Attach: "SOURCE"},
+		"proposed_by":            {Target: "User", Unique: true, Input: "proposedByID", Attach: "SOURCE"},
+		"facilitator":            {Target: "Association", Unique: true, Input: "facilitatorID", Attach: "SOURCE"},
+		"partnership":            {Target: "Partnership", Unique: true, Input: "partnershipID", Attach: "SOURCE"},
 	},
 	"Phase": {
 		"partnerships": {Target: "Partnership", Unique: false, Input: "partnershipIDs", Attach: "TARGET"},
@@ -177,16 +212,30 @@ func (c *Client) VisibleIDs(ctx context.Context, typ string, ids []int) ([]int, 
 		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).IDs(ctx)
 	case "LoginFailure":
 		return c.LoginFailure.Query().Where(loginfailure.IDIn(ids...)).IDs(ctx)
+	case "MatchDecline":
+		return c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).IDs(ctx)
+	case "MatchProfile":
+		return c.MatchProfile.Query().Where(matchprofile.IDIn(ids...)).IDs(ctx)
+	case "MatchState":
+		return c.MatchState.Query().Where(matchstate.IDIn(ids...)).IDs(ctx)
+	case "MatchWeight":
+		return c.MatchWeight.Query().Where(matchweight.IDIn(ids...)).IDs(ctx)
 	case "Membership":
 		return c.Membership.Query().Where(membership.IDIn(ids...)).IDs(ctx)
 	case "Municipality":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).IDs(ctx)
+	case "Need":
+		return c.Need.Query().Where(need.IDIn(ids...)).IDs(ctx)
 	case "NewsItem":
 		return c.NewsItem.Query().Where(newsitem.IDIn(ids...)).IDs(ctx)
 	case "Notification":
 		return c.Notification.Query().Where(notification.IDIn(ids...)).IDs(ctx)
+	case "Offer":
+		return c.Offer.Query().Where(offer.IDIn(ids...)).IDs(ctx)
 	case "Partnership":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).IDs(ctx)
+	case "PartnershipRequest":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).IDs(ctx)
 	case "Phase":
 		return c.Phase.Query().Where(phase.IDIn(ids...)).IDs(ctx)
 	case "Post":
@@ -226,16 +275,30 @@ func (c *Client) TypeIDs(ctx context.Context, typ string) ([]int, error) {
 		return c.ForumCategory.Query().IDs(ctx)
 	case "LoginFailure":
 		return c.LoginFailure.Query().IDs(ctx)
+	case "MatchDecline":
+		return c.MatchDecline.Query().IDs(ctx)
+	case "MatchProfile":
+		return c.MatchProfile.Query().IDs(ctx)
+	case "MatchState":
+		return c.MatchState.Query().IDs(ctx)
+	case "MatchWeight":
+		return c.MatchWeight.Query().IDs(ctx)
 	case "Membership":
 		return c.Membership.Query().IDs(ctx)
 	case "Municipality":
 		return c.Municipality.Query().IDs(ctx)
+	case "Need":
+		return c.Need.Query().IDs(ctx)
 	case "NewsItem":
 		return c.NewsItem.Query().IDs(ctx)
 	case "Notification":
 		return c.Notification.Query().IDs(ctx)
+	case "Offer":
+		return c.Offer.Query().IDs(ctx)
 	case "Partnership":
 		return c.Partnership.Query().IDs(ctx)
+	case "PartnershipRequest":
+		return c.PartnershipRequest.Query().IDs(ctx)
 	case "Phase":
 		return c.Phase.Query().IDs(ctx)
 	case "Post":
@@ -293,6 +356,14 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Flag.Query().Where(flag.IDIn(ids...)).QueryResolvedBy().IDs(ctx)
 	case "ForumCategory.topics":
 		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).QueryTopics().IDs(ctx)
+	case "MatchDecline.municipality":
+		return c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).QueryMunicipality().IDs(ctx)
+	case "MatchDecline.candidate":
+		return c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).QueryCandidate().IDs(ctx)
+	case "MatchDecline.declined_by":
+		return c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).QueryDeclinedBy().IDs(ctx)
+	case "MatchProfile.municipality":
+		return c.MatchProfile.Query().Where(matchprofile.IDIn(ids...)).QueryMunicipality().IDs(ctx)
 	case "Membership.user":
 		return c.Membership.Query().Where(membership.IDIn(ids...)).QueryUser().IDs(ctx)
 	case "Membership.municipality":
@@ -313,6 +384,14 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryLedProjects().IDs(ctx)
 	case "Municipality.news_items":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryNewsItems().IDs(ctx)
+	case "Municipality.need_records":
+		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryNeedRecords().IDs(ctx)
+	case "Municipality.offer_records":
+		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryOfferRecords().IDs(ctx)
+	case "Municipality.match_profile":
+		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryMatchProfile().IDs(ctx)
+	case "Need.municipality":
+		return c.Need.Query().Where(need.IDIn(ids...)).QueryMunicipality().IDs(ctx)
 	case "NewsItem.author":
 		return c.NewsItem.Query().Where(newsitem.IDIn(ids...)).QueryAuthor().IDs(ctx)
 	case "NewsItem.municipalities":
@@ -331,6 +410,10 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryTopic().IDs(ctx)
 	case "Notification.news_item":
 		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryNewsItem().IDs(ctx)
+	case "Notification.partnership_request":
+		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryPartnershipRequest().IDs(ctx)
+	case "Offer.municipality":
+		return c.Offer.Query().Where(offer.IDIn(ids...)).QueryMunicipality().IDs(ctx)
 	case "Partnership.ukrainian_municipality":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryUkrainianMunicipality().IDs(ctx)
 	case "Partnership.european_municipality":
@@ -345,6 +428,18 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryActivities().IDs(ctx)
 	case "Partnership.news_items":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryNewsItems().IDs(ctx)
+	case "PartnershipRequest.ukrainian_municipality":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryUkrainianMunicipality().IDs(ctx)
+	case "PartnershipRequest.european_municipality":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryEuropeanMunicipality().IDs(ctx)
+	case "PartnershipRequest.initiator":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryInitiator().IDs(ctx)
+	case "PartnershipRequest.proposed_by":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryProposedBy().IDs(ctx)
+	case "PartnershipRequest.facilitator":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryFacilitator().IDs(ctx)
+	case "PartnershipRequest.partnership":
+		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryPartnership().IDs(ctx)
 	case "Phase.partnerships":
 		return c.Phase.Query().Where(phase.IDIn(ids...)).QueryPartnerships().IDs(ctx)
 	case "Post.topic":
@@ -419,16 +514,30 @@ func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {
 		return c.ForumCategory.UpdateOneID(id).Mutation(), nil
 	case "LoginFailure":
 		return c.LoginFailure.UpdateOneID(id).Mutation(), nil
+	case "MatchDecline":
+		return c.MatchDecline.UpdateOneID(id).Mutation(), nil
+	case "MatchProfile":
+		return c.MatchProfile.UpdateOneID(id).Mutation(), nil
+	case "MatchState":
+		return c.MatchState.UpdateOneID(id).Mutation(), nil
+	case "MatchWeight":
+		return c.MatchWeight.UpdateOneID(id).Mutation(), nil
 	case "Membership":
 		return c.Membership.UpdateOneID(id).Mutation(), nil
 	case "Municipality":
 		return c.Municipality.UpdateOneID(id).Mutation(), nil
+	case "Need":
+		return c.Need.UpdateOneID(id).Mutation(), nil
 	case "NewsItem":
 		return c.NewsItem.UpdateOneID(id).Mutation(), nil
 	case "Notification":
 		return c.Notification.UpdateOneID(id).Mutation(), nil
+	case "Offer":
+		return c.Offer.UpdateOneID(id).Mutation(), nil
 	case "Partnership":
 		return c.Partnership.UpdateOneID(id).Mutation(), nil
+	case "PartnershipRequest":
+		return c.PartnershipRequest.UpdateOneID(id).Mutation(), nil
 	case "Phase":
 		return c.Phase.UpdateOneID(id).Mutation(), nil
 	case "Post":
@@ -575,6 +684,38 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.AddTopicIDs(targets...)
 		}
 		return m, nil
+	case "MatchDecline.municipality":
+		m := c.MatchDecline.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearMunicipality()
+		} else if len(targets) > 0 {
+			m.SetMunicipalityID(targets[0])
+		}
+		return m, nil
+	case "MatchDecline.candidate":
+		m := c.MatchDecline.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearCandidate()
+		} else if len(targets) > 0 {
+			m.SetCandidateID(targets[0])
+		}
+		return m, nil
+	case "MatchDecline.declined_by":
+		m := c.MatchDecline.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearDeclinedBy()
+		} else if len(targets) > 0 {
+			m.SetDeclinedByID(targets[0])
+		}
+		return m, nil
+	case "MatchProfile.municipality":
+		m := c.MatchProfile.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearMunicipality()
+		} else if len(targets) > 0 {
+			m.SetMunicipalityID(targets[0])
+		}
+		return m, nil
 	case "Membership.user":
 		m := c.Membership.UpdateOneID(id).Mutation()
 		if remove {
@@ -655,6 +796,38 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.AddNewsItemIDs(targets...)
 		}
 		return m, nil
+	case "Municipality.need_records":
+		m := c.Municipality.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveNeedRecordIDs(targets...)
+		} else {
+			m.AddNeedRecordIDs(targets...)
+		}
+		return m, nil
+	case "Municipality.offer_records":
+		m := c.Municipality.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveOfferRecordIDs(targets...)
+		} else {
+			m.AddOfferRecordIDs(targets...)
+		}
+		return m, nil
+	case "Municipality.match_profile":
+		m := c.Municipality.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearMatchProfile()
+		} else if len(targets) > 0 {
+			m.SetMatchProfileID(targets[0])
+		}
+		return m, nil
+	case "Need.municipality":
+		m := c.Need.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearMunicipality()
+		} else if len(targets) > 0 {
+			m.SetMunicipalityID(targets[0])
+		}
+		return m, nil
 	case "NewsItem.author":
 		m := c.NewsItem.UpdateOneID(id).Mutation()
 		if remove {
@@ -727,6 +900,22 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.SetNewsItemID(targets[0])
 		}
 		return m, nil
+	case "Notification.partnership_request":
+		m := c.Notification.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearPartnershipRequest()
+		} else if len(targets) > 0 {
+			m.SetPartnershipRequestID(targets[0])
+		}
+		return m, nil
+	case "Offer.municipality":
+		m := c.Offer.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearMunicipality()
+		} else if len(targets) > 0 {
+			m.SetMunicipalityID(targets[0])
+		}
+		return m, nil
 	case "Partnership.ukrainian_municipality":
 		m := c.Partnership.UpdateOneID(id).Mutation()
 		if remove {
@@ -781,6 +970,54 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemoveNewsItemIDs(targets...)
 		} else {
 			m.AddNewsItemIDs(targets...)
+		}
+		return m, nil
+	case "PartnershipRequest.ukrainian_municipality":
+		m := c.PartnershipRequest.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearUkrainianMunicipality()
+		} else if len(targets) > 0 {
+			m.SetUkrainianMunicipalityID(targets[0])
+		}
+		return m, nil
+	case "PartnershipRequest.european_municipality":
+		m := c.PartnershipRequest.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearEuropeanMunicipality()
+		} else if len(targets) > 0 {
+			m.SetEuropeanMunicipalityID(targets[0])
+		}
+		return m, nil
+	case "PartnershipRequest.initiator":
+		m := c.PartnershipRequest.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearInitiator()
+		} else if len(targets) > 0 {
+			m.SetInitiatorID(targets[0])
+		}
+		return m, nil
+	case "PartnershipRequest.proposed_by":
+		m := c.PartnershipRequest.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearProposedBy()
+		} else if len(targets) > 0 {
+			m.SetProposedByID(targets[0])
+		}
+		return m, nil
+	case "PartnershipRequest.facilitator":
+		m := c.PartnershipRequest.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearFacilitator()
+		} else if len(targets) > 0 {
+			m.SetFacilitatorID(targets[0])
+		}
+		return m, nil
+	case "PartnershipRequest.partnership":
+		m := c.PartnershipRequest.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearPartnership()
+		} else if len(targets) > 0 {
+			m.SetPartnershipID(targets[0])
 		}
 		return m, nil
 	case "Phase.partnerships":
@@ -1007,16 +1244,30 @@ func MutationPolicy(typ string) Policy {
 		return forumcategory.Policy
 	case "LoginFailure":
 		return loginfailure.Policy
+	case "MatchDecline":
+		return matchdecline.Policy
+	case "MatchProfile":
+		return matchprofile.Policy
+	case "MatchState":
+		return matchstate.Policy
+	case "MatchWeight":
+		return matchweight.Policy
 	case "Membership":
 		return membership.Policy
 	case "Municipality":
 		return municipality.Policy
+	case "Need":
+		return need.Policy
 	case "NewsItem":
 		return newsitem.Policy
 	case "Notification":
 		return notification.Policy
+	case "Offer":
+		return offer.Policy
 	case "Partnership":
 		return partnership.Policy
+	case "PartnershipRequest":
+		return partnershiprequest.Policy
 	case "Phase":
 		return phase.Policy
 	case "Post":
@@ -1104,6 +1355,30 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 			return sql.FieldLT(loginfailure.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
+	case "MatchDecline":
+		q := c.MatchDecline.Query()
+		if err := matchdecline.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(matchdecline.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "MatchProfile":
+		q := c.MatchProfile.Query()
+		if err := matchprofile.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(matchprofile.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "MatchState":
+		q := c.MatchState.Query()
+		if err := matchstate.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(matchstate.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "MatchWeight":
+		q := c.MatchWeight.Query()
+		if err := matchweight.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(matchweight.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
 	case "Membership":
 		q := c.Membership.Query()
 		if err := membership.Policy.EvalQuery(ctx, q); err != nil {
@@ -1114,6 +1389,12 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 		q := c.Municipality.Query()
 		if err := municipality.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(municipality.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "Need":
+		q := c.Need.Query()
+		if err := need.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(need.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "NewsItem":
@@ -1128,10 +1409,22 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 			return sql.FieldLT(notification.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
+	case "Offer":
+		q := c.Offer.Query()
+		if err := offer.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(offer.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
 	case "Partnership":
 		q := c.Partnership.Query()
 		if err := partnership.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(partnership.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "PartnershipRequest":
+		q := c.PartnershipRequest.Query()
+		if err := partnershiprequest.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(partnershiprequest.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "Phase":

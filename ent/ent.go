@@ -20,11 +20,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -93,27 +100,34 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:        apikey.ValidColumn,
-			activity.Table:      activity.ValidColumn,
-			association.Table:   association.ValidColumn,
-			auditlog.Table:      auditlog.ValidColumn,
-			country.Table:       country.ValidColumn,
-			flag.Table:          flag.ValidColumn,
-			forumcategory.Table: forumcategory.ValidColumn,
-			loginfailure.Table:  loginfailure.ValidColumn,
-			membership.Table:    membership.ValidColumn,
-			municipality.Table:  municipality.ValidColumn,
-			newsitem.Table:      newsitem.ValidColumn,
-			notification.Table:  notification.ValidColumn,
-			partnership.Table:   partnership.ValidColumn,
-			phase.Table:         phase.ValidColumn,
-			post.Table:          post.ValidColumn,
-			project.Table:       project.ValidColumn,
-			reaction.Table:      reaction.ValidColumn,
-			region.Table:        region.ValidColumn,
-			session.Table:       session.ValidColumn,
-			topic.Table:         topic.ValidColumn,
-			user.Table:          user.ValidColumn,
+			apikey.Table:             apikey.ValidColumn,
+			activity.Table:           activity.ValidColumn,
+			association.Table:        association.ValidColumn,
+			auditlog.Table:           auditlog.ValidColumn,
+			country.Table:            country.ValidColumn,
+			flag.Table:               flag.ValidColumn,
+			forumcategory.Table:      forumcategory.ValidColumn,
+			loginfailure.Table:       loginfailure.ValidColumn,
+			matchdecline.Table:       matchdecline.ValidColumn,
+			matchprofile.Table:       matchprofile.ValidColumn,
+			matchstate.Table:         matchstate.ValidColumn,
+			matchweight.Table:        matchweight.ValidColumn,
+			membership.Table:         membership.ValidColumn,
+			municipality.Table:       municipality.ValidColumn,
+			need.Table:               need.ValidColumn,
+			newsitem.Table:           newsitem.ValidColumn,
+			notification.Table:       notification.ValidColumn,
+			offer.Table:              offer.ValidColumn,
+			partnership.Table:        partnership.ValidColumn,
+			partnershiprequest.Table: partnershiprequest.ValidColumn,
+			phase.Table:              phase.ValidColumn,
+			post.Table:               post.ValidColumn,
+			project.Table:            project.ValidColumn,
+			reaction.Table:           reaction.ValidColumn,
+			region.Table:             region.ValidColumn,
+			session.Table:            session.ValidColumn,
+			topic.Table:              topic.ValidColumn,
+			user.Table:               user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

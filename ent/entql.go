@@ -11,11 +11,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -34,7 +41,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 28)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -203,6 +210,76 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   matchdecline.Table,
+			Columns: matchdecline.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: matchdecline.FieldID,
+			},
+		},
+		Type: "MatchDecline",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			matchdecline.FieldCreatedAt:      {Type: field.TypeTime, Column: matchdecline.FieldCreatedAt},
+			matchdecline.FieldUpdatedAt:      {Type: field.TypeTime, Column: matchdecline.FieldUpdatedAt},
+			matchdecline.FieldMunicipalityID: {Type: field.TypeInt, Column: matchdecline.FieldMunicipalityID},
+			matchdecline.FieldCandidateID:    {Type: field.TypeInt, Column: matchdecline.FieldCandidateID},
+			matchdecline.FieldReason:         {Type: field.TypeString, Column: matchdecline.FieldReason},
+			matchdecline.FieldDeclinedByID:   {Type: field.TypeInt, Column: matchdecline.FieldDeclinedByID},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   matchprofile.Table,
+			Columns: matchprofile.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: matchprofile.FieldID,
+			},
+		},
+		Type: "MatchProfile",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			matchprofile.FieldCreatedAt:      {Type: field.TypeTime, Column: matchprofile.FieldCreatedAt},
+			matchprofile.FieldUpdatedAt:      {Type: field.TypeTime, Column: matchprofile.FieldUpdatedAt},
+			matchprofile.FieldMunicipalityID: {Type: field.TypeInt, Column: matchprofile.FieldMunicipalityID},
+			matchprofile.FieldOpen:           {Type: field.TypeBool, Column: matchprofile.FieldOpen},
+			matchprofile.FieldWantedPartners: {Type: field.TypeInt, Column: matchprofile.FieldWantedPartners},
+			matchprofile.FieldLanguages:      {Type: field.TypeJSON, Column: matchprofile.FieldLanguages},
+			matchprofile.FieldLanguageMask:   {Type: field.TypeInt64, Column: matchprofile.FieldLanguageMask},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   matchstate.Table,
+			Columns: matchstate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: matchstate.FieldID,
+			},
+		},
+		Type: "MatchState",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			matchstate.FieldVersion: {Type: field.TypeInt64, Column: matchstate.FieldVersion},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   matchweight.Table,
+			Columns: matchweight.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: matchweight.FieldID,
+			},
+		},
+		Type: "MatchWeight",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			matchweight.FieldCreatedAt: {Type: field.TypeTime, Column: matchweight.FieldCreatedAt},
+			matchweight.FieldUpdatedAt: {Type: field.TypeTime, Column: matchweight.FieldUpdatedAt},
+			matchweight.FieldFactor:    {Type: field.TypeEnum, Column: matchweight.FieldFactor},
+			matchweight.FieldWeight:    {Type: field.TypeFloat64, Column: matchweight.FieldWeight},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -220,7 +297,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldAssociationID:  {Type: field.TypeInt, Column: membership.FieldAssociationID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   municipality.Table,
 			Columns: municipality.Columns,
@@ -248,7 +325,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			municipality.FieldRegionID:         {Type: field.TypeInt, Column: municipality.FieldRegionID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   need.Table,
+			Columns: need.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: need.FieldID,
+			},
+		},
+		Type: "Need",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			need.FieldCreatedAt:      {Type: field.TypeTime, Column: need.FieldCreatedAt},
+			need.FieldUpdatedAt:      {Type: field.TypeTime, Column: need.FieldUpdatedAt},
+			need.FieldMunicipalityID: {Type: field.TypeInt, Column: need.FieldMunicipalityID},
+			need.FieldSector:         {Type: field.TypeEnum, Column: need.FieldSector},
+			need.FieldDescription:    {Type: field.TypeString, Column: need.FieldDescription},
+			need.FieldUrgency:        {Type: field.TypeEnum, Column: need.FieldUrgency},
+			need.FieldValidFrom:      {Type: field.TypeTime, Column: need.FieldValidFrom},
+			need.FieldValidUntil:     {Type: field.TypeTime, Column: need.FieldValidUntil},
+			need.FieldContactName:    {Type: field.TypeString, Column: need.FieldContactName},
+			need.FieldContactEmail:   {Type: field.TypeString, Column: need.FieldContactEmail},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   newsitem.Table,
 			Columns: newsitem.Columns,
@@ -271,7 +371,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			newsitem.FieldAuthorID:    {Type: field.TypeInt, Column: newsitem.FieldAuthorID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -282,18 +382,43 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Notification",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			notification.FieldCreatedAt:   {Type: field.TypeTime, Column: notification.FieldCreatedAt},
-			notification.FieldUpdatedAt:   {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
-			notification.FieldKind:        {Type: field.TypeEnum, Column: notification.FieldKind},
-			notification.FieldReadAt:      {Type: field.TypeTime, Column: notification.FieldReadAt},
-			notification.FieldRecipientID: {Type: field.TypeInt, Column: notification.FieldRecipientID},
-			notification.FieldActorID:     {Type: field.TypeInt, Column: notification.FieldActorID},
-			notification.FieldPostID:      {Type: field.TypeInt, Column: notification.FieldPostID},
-			notification.FieldTopicID:     {Type: field.TypeInt, Column: notification.FieldTopicID},
-			notification.FieldNewsItemID:  {Type: field.TypeInt, Column: notification.FieldNewsItemID},
+			notification.FieldCreatedAt:            {Type: field.TypeTime, Column: notification.FieldCreatedAt},
+			notification.FieldUpdatedAt:            {Type: field.TypeTime, Column: notification.FieldUpdatedAt},
+			notification.FieldKind:                 {Type: field.TypeEnum, Column: notification.FieldKind},
+			notification.FieldReadAt:               {Type: field.TypeTime, Column: notification.FieldReadAt},
+			notification.FieldRecipientID:          {Type: field.TypeInt, Column: notification.FieldRecipientID},
+			notification.FieldActorID:              {Type: field.TypeInt, Column: notification.FieldActorID},
+			notification.FieldPostID:               {Type: field.TypeInt, Column: notification.FieldPostID},
+			notification.FieldTopicID:              {Type: field.TypeInt, Column: notification.FieldTopicID},
+			notification.FieldNewsItemID:           {Type: field.TypeInt, Column: notification.FieldNewsItemID},
+			notification.FieldPartnershipRequestID: {Type: field.TypeInt, Column: notification.FieldPartnershipRequestID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   offer.Table,
+			Columns: offer.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: offer.FieldID,
+			},
+		},
+		Type: "Offer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			offer.FieldCreatedAt:      {Type: field.TypeTime, Column: offer.FieldCreatedAt},
+			offer.FieldUpdatedAt:      {Type: field.TypeTime, Column: offer.FieldUpdatedAt},
+			offer.FieldMunicipalityID: {Type: field.TypeInt, Column: offer.FieldMunicipalityID},
+			offer.FieldSector:         {Type: field.TypeEnum, Column: offer.FieldSector},
+			offer.FieldDescription:    {Type: field.TypeString, Column: offer.FieldDescription},
+			offer.FieldCapacity:       {Type: field.TypeInt, Column: offer.FieldCapacity},
+			offer.FieldExpertise:      {Type: field.TypeString, Column: offer.FieldExpertise},
+			offer.FieldValidFrom:      {Type: field.TypeTime, Column: offer.FieldValidFrom},
+			offer.FieldValidUntil:     {Type: field.TypeTime, Column: offer.FieldValidUntil},
+			offer.FieldContactName:    {Type: field.TypeString, Column: offer.FieldContactName},
+			offer.FieldContactEmail:   {Type: field.TypeString, Column: offer.FieldContactEmail},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -316,7 +441,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldPhaseID:                 {Type: field.TypeInt, Column: partnership.FieldPhaseID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   partnershiprequest.Table,
+			Columns: partnershiprequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: partnershiprequest.FieldID,
+			},
+		},
+		Type: "PartnershipRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			partnershiprequest.FieldCreatedAt:               {Type: field.TypeTime, Column: partnershiprequest.FieldCreatedAt},
+			partnershiprequest.FieldUpdatedAt:               {Type: field.TypeTime, Column: partnershiprequest.FieldUpdatedAt},
+			partnershiprequest.FieldUkrainianMunicipalityID: {Type: field.TypeInt, Column: partnershiprequest.FieldUkrainianMunicipalityID},
+			partnershiprequest.FieldEuropeanMunicipalityID:  {Type: field.TypeInt, Column: partnershiprequest.FieldEuropeanMunicipalityID},
+			partnershiprequest.FieldInitiatorID:             {Type: field.TypeInt, Column: partnershiprequest.FieldInitiatorID},
+			partnershiprequest.FieldStatus:                  {Type: field.TypeEnum, Column: partnershiprequest.FieldStatus},
+			partnershiprequest.FieldStepAt:                  {Type: field.TypeTime, Column: partnershiprequest.FieldStepAt},
+			partnershiprequest.FieldMessage:                 {Type: field.TypeString, Column: partnershiprequest.FieldMessage},
+			partnershiprequest.FieldThemes:                  {Type: field.TypeJSON, Column: partnershiprequest.FieldThemes},
+			partnershiprequest.FieldReason:                  {Type: field.TypeString, Column: partnershiprequest.FieldReason},
+			partnershiprequest.FieldMutual:                  {Type: field.TypeBool, Column: partnershiprequest.FieldMutual},
+			partnershiprequest.FieldProposedByID:            {Type: field.TypeInt, Column: partnershiprequest.FieldProposedByID},
+			partnershiprequest.FieldFacilitatorID:           {Type: field.TypeInt, Column: partnershiprequest.FieldFacilitatorID},
+			partnershiprequest.FieldPartnershipID:           {Type: field.TypeInt, Column: partnershiprequest.FieldPartnershipID},
+			partnershiprequest.FieldOpenPair:                {Type: field.TypeString, Column: partnershiprequest.FieldOpenPair},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phase.Table,
 			Columns: phase.Columns,
@@ -336,7 +489,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phase.FieldEndDate:     {Type: field.TypeTime, Column: phase.FieldEndDate},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -359,7 +512,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldHiddenByID: {Type: field.TypeInt, Column: post.FieldHiddenByID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -382,7 +535,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldLeadMunicipalityID: {Type: field.TypeInt, Column: project.FieldLeadMunicipalityID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -400,7 +553,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -419,7 +572,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -439,7 +592,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -462,7 +615,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -665,6 +818,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Topic",
 	)
 	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   matchdecline.MunicipalityTable,
+			Columns: []string{matchdecline.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"MatchDecline",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"candidate",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   matchdecline.CandidateTable,
+			Columns: []string{matchdecline.CandidateColumn},
+			Bidi:    false,
+		},
+		"MatchDecline",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"declined_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   matchdecline.DeclinedByTable,
+			Columns: []string{matchdecline.DeclinedByColumn},
+			Bidi:    false,
+		},
+		"MatchDecline",
+		"User",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   matchprofile.MunicipalityTable,
+			Columns: []string{matchprofile.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"MatchProfile",
+		"Municipality",
+	)
+	graph.MustAddE(
 		"user",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -785,6 +986,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"NewsItem",
 	)
 	graph.MustAddE(
+		"need_records",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+		},
+		"Municipality",
+		"Need",
+	)
+	graph.MustAddE(
+		"offer_records",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+		},
+		"Municipality",
+		"Offer",
+	)
+	graph.MustAddE(
+		"match_profile",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   municipality.MatchProfileTable,
+			Columns: []string{municipality.MatchProfileColumn},
+			Bidi:    false,
+		},
+		"Municipality",
+		"MatchProfile",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   need.MunicipalityTable,
+			Columns: []string{need.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"Need",
+		"Municipality",
+	)
+	graph.MustAddE(
 		"author",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -893,6 +1142,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"NewsItem",
 	)
 	graph.MustAddE(
+		"partnership_request",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.PartnershipRequestTable,
+			Columns: []string{notification.PartnershipRequestColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"PartnershipRequest",
+	)
+	graph.MustAddE(
+		"municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   offer.MunicipalityTable,
+			Columns: []string{offer.MunicipalityColumn},
+			Bidi:    false,
+		},
+		"Offer",
+		"Municipality",
+	)
+	graph.MustAddE(
 		"ukrainian_municipality",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -975,6 +1248,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Partnership",
 		"NewsItem",
+	)
+	graph.MustAddE(
+		"ukrainian_municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   partnershiprequest.UkrainianMunicipalityTable,
+			Columns: []string{partnershiprequest.UkrainianMunicipalityColumn},
+			Bidi:    false,
+		},
+		"PartnershipRequest",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"european_municipality",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   partnershiprequest.EuropeanMunicipalityTable,
+			Columns: []string{partnershiprequest.EuropeanMunicipalityColumn},
+			Bidi:    false,
+		},
+		"PartnershipRequest",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"initiator",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   partnershiprequest.InitiatorTable,
+			Columns: []string{partnershiprequest.InitiatorColumn},
+			Bidi:    false,
+		},
+		"PartnershipRequest",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"proposed_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   partnershiprequest.ProposedByTable,
+			Columns: []string{partnershiprequest.ProposedByColumn},
+			Bidi:    false,
+		},
+		"PartnershipRequest",
+		"User",
+	)
+	graph.MustAddE(
+		"facilitator",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   partnershiprequest.FacilitatorTable,
+			Columns: []string{partnershiprequest.FacilitatorColumn},
+			Bidi:    false,
+		},
+		"PartnershipRequest",
+		"Association",
+	)
+	graph.MustAddE(
+		"partnership",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   partnershiprequest.PartnershipTable,
+			Columns: []string{partnershiprequest.PartnershipColumn},
+			Bidi:    false,
+		},
+		"PartnershipRequest",
+		"Partnership",
 	)
 	graph.MustAddE(
 		"partnerships",
@@ -2126,6 +2471,312 @@ func (f *LoginFailureFilter) WhereAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *MatchDeclineQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MatchDeclineQuery builder.
+func (_q *MatchDeclineQuery) Filter() *MatchDeclineFilter {
+	return &MatchDeclineFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MatchDeclineMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MatchDeclineMutation builder.
+func (m *MatchDeclineMutation) Filter() *MatchDeclineFilter {
+	return &MatchDeclineFilter{config: m.config, predicateAdder: m}
+}
+
+// MatchDeclineFilter provides a generic filtering capability at runtime for MatchDeclineQuery.
+type MatchDeclineFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MatchDeclineFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MatchDeclineFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(matchdecline.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MatchDeclineFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(matchdecline.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MatchDeclineFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(matchdecline.FieldUpdatedAt))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *MatchDeclineFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(matchdecline.FieldMunicipalityID))
+}
+
+// WhereCandidateID applies the entql int predicate on the candidate_id field.
+func (f *MatchDeclineFilter) WhereCandidateID(p entql.IntP) {
+	f.Where(p.Field(matchdecline.FieldCandidateID))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *MatchDeclineFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(matchdecline.FieldReason))
+}
+
+// WhereDeclinedByID applies the entql int predicate on the declined_by_id field.
+func (f *MatchDeclineFilter) WhereDeclinedByID(p entql.IntP) {
+	f.Where(p.Field(matchdecline.FieldDeclinedByID))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *MatchDeclineFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *MatchDeclineFilter) WhereHasMunicipalityWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCandidate applies a predicate to check if query has an edge candidate.
+func (f *MatchDeclineFilter) WhereHasCandidate() {
+	f.Where(entql.HasEdge("candidate"))
+}
+
+// WhereHasCandidateWith applies a predicate to check if query has an edge candidate with a given conditions (other predicates).
+func (f *MatchDeclineFilter) WhereHasCandidateWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("candidate", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDeclinedBy applies a predicate to check if query has an edge declined_by.
+func (f *MatchDeclineFilter) WhereHasDeclinedBy() {
+	f.Where(entql.HasEdge("declined_by"))
+}
+
+// WhereHasDeclinedByWith applies a predicate to check if query has an edge declined_by with a given conditions (other predicates).
+func (f *MatchDeclineFilter) WhereHasDeclinedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("declined_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *MatchProfileQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MatchProfileQuery builder.
+func (_q *MatchProfileQuery) Filter() *MatchProfileFilter {
+	return &MatchProfileFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MatchProfileMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MatchProfileMutation builder.
+func (m *MatchProfileMutation) Filter() *MatchProfileFilter {
+	return &MatchProfileFilter{config: m.config, predicateAdder: m}
+}
+
+// MatchProfileFilter provides a generic filtering capability at runtime for MatchProfileQuery.
+type MatchProfileFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MatchProfileFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MatchProfileFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(matchprofile.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MatchProfileFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(matchprofile.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MatchProfileFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(matchprofile.FieldUpdatedAt))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *MatchProfileFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(matchprofile.FieldMunicipalityID))
+}
+
+// WhereOpen applies the entql bool predicate on the open field.
+func (f *MatchProfileFilter) WhereOpen(p entql.BoolP) {
+	f.Where(p.Field(matchprofile.FieldOpen))
+}
+
+// WhereWantedPartners applies the entql int predicate on the wanted_partners field.
+func (f *MatchProfileFilter) WhereWantedPartners(p entql.IntP) {
+	f.Where(p.Field(matchprofile.FieldWantedPartners))
+}
+
+// WhereLanguages applies the entql json.RawMessage predicate on the languages field.
+func (f *MatchProfileFilter) WhereLanguages(p entql.BytesP) {
+	f.Where(p.Field(matchprofile.FieldLanguages))
+}
+
+// WhereLanguageMask applies the entql int64 predicate on the language_mask field.
+func (f *MatchProfileFilter) WhereLanguageMask(p entql.Int64P) {
+	f.Where(p.Field(matchprofile.FieldLanguageMask))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *MatchProfileFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *MatchProfileFilter) WhereHasMunicipalityWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *MatchStateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MatchStateQuery builder.
+func (_q *MatchStateQuery) Filter() *MatchStateFilter {
+	return &MatchStateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MatchStateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MatchStateMutation builder.
+func (m *MatchStateMutation) Filter() *MatchStateFilter {
+	return &MatchStateFilter{config: m.config, predicateAdder: m}
+}
+
+// MatchStateFilter provides a generic filtering capability at runtime for MatchStateQuery.
+type MatchStateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MatchStateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MatchStateFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(matchstate.FieldID))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *MatchStateFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(matchstate.FieldVersion))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *MatchWeightQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MatchWeightQuery builder.
+func (_q *MatchWeightQuery) Filter() *MatchWeightFilter {
+	return &MatchWeightFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MatchWeightMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MatchWeightMutation builder.
+func (m *MatchWeightMutation) Filter() *MatchWeightFilter {
+	return &MatchWeightFilter{config: m.config, predicateAdder: m}
+}
+
+// MatchWeightFilter provides a generic filtering capability at runtime for MatchWeightQuery.
+type MatchWeightFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MatchWeightFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *MatchWeightFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(matchweight.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MatchWeightFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(matchweight.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MatchWeightFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(matchweight.FieldUpdatedAt))
+}
+
+// WhereFactor applies the entql string predicate on the factor field.
+func (f *MatchWeightFilter) WhereFactor(p entql.StringP) {
+	f.Where(p.Field(matchweight.FieldFactor))
+}
+
+// WhereWeight applies the entql float64 predicate on the weight field.
+func (f *MatchWeightFilter) WhereWeight(p entql.Float64P) {
+	f.Where(p.Field(matchweight.FieldWeight))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2154,7 +2805,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2266,7 +2917,7 @@ type MunicipalityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MunicipalityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2450,6 +3101,152 @@ func (f *MunicipalityFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) 
 	})))
 }
 
+// WhereHasNeedRecords applies a predicate to check if query has an edge need_records.
+func (f *MunicipalityFilter) WhereHasNeedRecords() {
+	f.Where(entql.HasEdge("need_records"))
+}
+
+// WhereHasNeedRecordsWith applies a predicate to check if query has an edge need_records with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasNeedRecordsWith(preds ...predicate.Need) {
+	f.Where(entql.HasEdgeWith("need_records", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOfferRecords applies a predicate to check if query has an edge offer_records.
+func (f *MunicipalityFilter) WhereHasOfferRecords() {
+	f.Where(entql.HasEdge("offer_records"))
+}
+
+// WhereHasOfferRecordsWith applies a predicate to check if query has an edge offer_records with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasOfferRecordsWith(preds ...predicate.Offer) {
+	f.Where(entql.HasEdgeWith("offer_records", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMatchProfile applies a predicate to check if query has an edge match_profile.
+func (f *MunicipalityFilter) WhereHasMatchProfile() {
+	f.Where(entql.HasEdge("match_profile"))
+}
+
+// WhereHasMatchProfileWith applies a predicate to check if query has an edge match_profile with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasMatchProfileWith(preds ...predicate.MatchProfile) {
+	f.Where(entql.HasEdgeWith("match_profile", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *NeedQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NeedQuery builder.
+func (_q *NeedQuery) Filter() *NeedFilter {
+	return &NeedFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NeedMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NeedMutation builder.
+func (m *NeedMutation) Filter() *NeedFilter {
+	return &NeedFilter{config: m.config, predicateAdder: m}
+}
+
+// NeedFilter provides a generic filtering capability at runtime for NeedQuery.
+type NeedFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NeedFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NeedFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(need.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NeedFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(need.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NeedFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(need.FieldUpdatedAt))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *NeedFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(need.FieldMunicipalityID))
+}
+
+// WhereSector applies the entql string predicate on the sector field.
+func (f *NeedFilter) WhereSector(p entql.StringP) {
+	f.Where(p.Field(need.FieldSector))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *NeedFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(need.FieldDescription))
+}
+
+// WhereUrgency applies the entql string predicate on the urgency field.
+func (f *NeedFilter) WhereUrgency(p entql.StringP) {
+	f.Where(p.Field(need.FieldUrgency))
+}
+
+// WhereValidFrom applies the entql time.Time predicate on the valid_from field.
+func (f *NeedFilter) WhereValidFrom(p entql.TimeP) {
+	f.Where(p.Field(need.FieldValidFrom))
+}
+
+// WhereValidUntil applies the entql time.Time predicate on the valid_until field.
+func (f *NeedFilter) WhereValidUntil(p entql.TimeP) {
+	f.Where(p.Field(need.FieldValidUntil))
+}
+
+// WhereContactName applies the entql string predicate on the contact_name field.
+func (f *NeedFilter) WhereContactName(p entql.StringP) {
+	f.Where(p.Field(need.FieldContactName))
+}
+
+// WhereContactEmail applies the entql string predicate on the contact_email field.
+func (f *NeedFilter) WhereContactEmail(p entql.StringP) {
+	f.Where(p.Field(need.FieldContactEmail))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *NeedFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *NeedFilter) WhereHasMunicipalityWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *NewsItemQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2479,7 +3276,7 @@ type NewsItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NewsItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2625,7 +3422,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2679,6 +3476,11 @@ func (f *NotificationFilter) WhereTopicID(p entql.IntP) {
 // WhereNewsItemID applies the entql int predicate on the news_item_id field.
 func (f *NotificationFilter) WhereNewsItemID(p entql.IntP) {
 	f.Where(p.Field(notification.FieldNewsItemID))
+}
+
+// WherePartnershipRequestID applies the entql int predicate on the partnership_request_id field.
+func (f *NotificationFilter) WherePartnershipRequestID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldPartnershipRequestID))
 }
 
 // WhereHasRecipient applies a predicate to check if query has an edge recipient.
@@ -2751,6 +3553,129 @@ func (f *NotificationFilter) WhereHasNewsItemWith(preds ...predicate.NewsItem) {
 	})))
 }
 
+// WhereHasPartnershipRequest applies a predicate to check if query has an edge partnership_request.
+func (f *NotificationFilter) WhereHasPartnershipRequest() {
+	f.Where(entql.HasEdge("partnership_request"))
+}
+
+// WhereHasPartnershipRequestWith applies a predicate to check if query has an edge partnership_request with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasPartnershipRequestWith(preds ...predicate.PartnershipRequest) {
+	f.Where(entql.HasEdgeWith("partnership_request", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *OfferQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OfferQuery builder.
+func (_q *OfferQuery) Filter() *OfferFilter {
+	return &OfferFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OfferMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OfferMutation builder.
+func (m *OfferMutation) Filter() *OfferFilter {
+	return &OfferFilter{config: m.config, predicateAdder: m}
+}
+
+// OfferFilter provides a generic filtering capability at runtime for OfferQuery.
+type OfferFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OfferFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OfferFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(offer.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OfferFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(offer.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OfferFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(offer.FieldUpdatedAt))
+}
+
+// WhereMunicipalityID applies the entql int predicate on the municipality_id field.
+func (f *OfferFilter) WhereMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(offer.FieldMunicipalityID))
+}
+
+// WhereSector applies the entql string predicate on the sector field.
+func (f *OfferFilter) WhereSector(p entql.StringP) {
+	f.Where(p.Field(offer.FieldSector))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *OfferFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(offer.FieldDescription))
+}
+
+// WhereCapacity applies the entql int predicate on the capacity field.
+func (f *OfferFilter) WhereCapacity(p entql.IntP) {
+	f.Where(p.Field(offer.FieldCapacity))
+}
+
+// WhereExpertise applies the entql string predicate on the expertise field.
+func (f *OfferFilter) WhereExpertise(p entql.StringP) {
+	f.Where(p.Field(offer.FieldExpertise))
+}
+
+// WhereValidFrom applies the entql time.Time predicate on the valid_from field.
+func (f *OfferFilter) WhereValidFrom(p entql.TimeP) {
+	f.Where(p.Field(offer.FieldValidFrom))
+}
+
+// WhereValidUntil applies the entql time.Time predicate on the valid_until field.
+func (f *OfferFilter) WhereValidUntil(p entql.TimeP) {
+	f.Where(p.Field(offer.FieldValidUntil))
+}
+
+// WhereContactName applies the entql string predicate on the contact_name field.
+func (f *OfferFilter) WhereContactName(p entql.StringP) {
+	f.Where(p.Field(offer.FieldContactName))
+}
+
+// WhereContactEmail applies the entql string predicate on the contact_email field.
+func (f *OfferFilter) WhereContactEmail(p entql.StringP) {
+	f.Where(p.Field(offer.FieldContactEmail))
+}
+
+// WhereHasMunicipality applies a predicate to check if query has an edge municipality.
+func (f *OfferFilter) WhereHasMunicipality() {
+	f.Where(entql.HasEdge("municipality"))
+}
+
+// WhereHasMunicipalityWith applies a predicate to check if query has an edge municipality with a given conditions (other predicates).
+func (f *OfferFilter) WhereHasMunicipalityWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PartnershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2780,7 +3705,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2940,6 +3865,205 @@ func (f *PartnershipFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PartnershipRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PartnershipRequestQuery builder.
+func (_q *PartnershipRequestQuery) Filter() *PartnershipRequestFilter {
+	return &PartnershipRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PartnershipRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PartnershipRequestMutation builder.
+func (m *PartnershipRequestMutation) Filter() *PartnershipRequestFilter {
+	return &PartnershipRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// PartnershipRequestFilter provides a generic filtering capability at runtime for PartnershipRequestQuery.
+type PartnershipRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PartnershipRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PartnershipRequestFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PartnershipRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(partnershiprequest.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PartnershipRequestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(partnershiprequest.FieldUpdatedAt))
+}
+
+// WhereUkrainianMunicipalityID applies the entql int predicate on the ukrainian_municipality_id field.
+func (f *PartnershipRequestFilter) WhereUkrainianMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldUkrainianMunicipalityID))
+}
+
+// WhereEuropeanMunicipalityID applies the entql int predicate on the european_municipality_id field.
+func (f *PartnershipRequestFilter) WhereEuropeanMunicipalityID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldEuropeanMunicipalityID))
+}
+
+// WhereInitiatorID applies the entql int predicate on the initiator_id field.
+func (f *PartnershipRequestFilter) WhereInitiatorID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldInitiatorID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *PartnershipRequestFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(partnershiprequest.FieldStatus))
+}
+
+// WhereStepAt applies the entql time.Time predicate on the step_at field.
+func (f *PartnershipRequestFilter) WhereStepAt(p entql.TimeP) {
+	f.Where(p.Field(partnershiprequest.FieldStepAt))
+}
+
+// WhereMessage applies the entql string predicate on the message field.
+func (f *PartnershipRequestFilter) WhereMessage(p entql.StringP) {
+	f.Where(p.Field(partnershiprequest.FieldMessage))
+}
+
+// WhereThemes applies the entql json.RawMessage predicate on the themes field.
+func (f *PartnershipRequestFilter) WhereThemes(p entql.BytesP) {
+	f.Where(p.Field(partnershiprequest.FieldThemes))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *PartnershipRequestFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(partnershiprequest.FieldReason))
+}
+
+// WhereMutual applies the entql bool predicate on the mutual field.
+func (f *PartnershipRequestFilter) WhereMutual(p entql.BoolP) {
+	f.Where(p.Field(partnershiprequest.FieldMutual))
+}
+
+// WhereProposedByID applies the entql int predicate on the proposed_by_id field.
+func (f *PartnershipRequestFilter) WhereProposedByID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldProposedByID))
+}
+
+// WhereFacilitatorID applies the entql int predicate on the facilitator_id field.
+func (f *PartnershipRequestFilter) WhereFacilitatorID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldFacilitatorID))
+}
+
+// WherePartnershipID applies the entql int predicate on the partnership_id field.
+func (f *PartnershipRequestFilter) WherePartnershipID(p entql.IntP) {
+	f.Where(p.Field(partnershiprequest.FieldPartnershipID))
+}
+
+// WhereOpenPair applies the entql string predicate on the open_pair field.
+func (f *PartnershipRequestFilter) WhereOpenPair(p entql.StringP) {
+	f.Where(p.Field(partnershiprequest.FieldOpenPair))
+}
+
+// WhereHasUkrainianMunicipality applies a predicate to check if query has an edge ukrainian_municipality.
+func (f *PartnershipRequestFilter) WhereHasUkrainianMunicipality() {
+	f.Where(entql.HasEdge("ukrainian_municipality"))
+}
+
+// WhereHasUkrainianMunicipalityWith applies a predicate to check if query has an edge ukrainian_municipality with a given conditions (other predicates).
+func (f *PartnershipRequestFilter) WhereHasUkrainianMunicipalityWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("ukrainian_municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEuropeanMunicipality applies a predicate to check if query has an edge european_municipality.
+func (f *PartnershipRequestFilter) WhereHasEuropeanMunicipality() {
+	f.Where(entql.HasEdge("european_municipality"))
+}
+
+// WhereHasEuropeanMunicipalityWith applies a predicate to check if query has an edge european_municipality with a given conditions (other predicates).
+func (f *PartnershipRequestFilter) WhereHasEuropeanMunicipalityWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("european_municipality", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInitiator applies a predicate to check if query has an edge initiator.
+func (f *PartnershipRequestFilter) WhereHasInitiator() {
+	f.Where(entql.HasEdge("initiator"))
+}
+
+// WhereHasInitiatorWith applies a predicate to check if query has an edge initiator with a given conditions (other predicates).
+func (f *PartnershipRequestFilter) WhereHasInitiatorWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("initiator", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProposedBy applies a predicate to check if query has an edge proposed_by.
+func (f *PartnershipRequestFilter) WhereHasProposedBy() {
+	f.Where(entql.HasEdge("proposed_by"))
+}
+
+// WhereHasProposedByWith applies a predicate to check if query has an edge proposed_by with a given conditions (other predicates).
+func (f *PartnershipRequestFilter) WhereHasProposedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("proposed_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasFacilitator applies a predicate to check if query has an edge facilitator.
+func (f *PartnershipRequestFilter) WhereHasFacilitator() {
+	f.Where(entql.HasEdge("facilitator"))
+}
+
+// WhereHasFacilitatorWith applies a predicate to check if query has an edge facilitator with a given conditions (other predicates).
+func (f *PartnershipRequestFilter) WhereHasFacilitatorWith(preds ...predicate.Association) {
+	f.Where(entql.HasEdgeWith("facilitator", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartnership applies a predicate to check if query has an edge partnership.
+func (f *PartnershipRequestFilter) WhereHasPartnership() {
+	f.Where(entql.HasEdge("partnership"))
+}
+
+// WhereHasPartnershipWith applies a predicate to check if query has an edge partnership with a given conditions (other predicates).
+func (f *PartnershipRequestFilter) WhereHasPartnershipWith(preds ...predicate.Partnership) {
+	f.Where(entql.HasEdgeWith("partnership", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PhaseQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2968,7 +4092,7 @@ type PhaseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhaseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3057,7 +4181,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3259,7 +4383,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3405,7 +4529,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3498,7 +4622,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3596,7 +4720,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3685,7 +4809,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3817,7 +4941,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -17,11 +17,17 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -1808,6 +1814,393 @@ func newForumCategoryPaginateArgs(rv map[string]any) *forumcategoryPaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MatchDeclineQuery) CollectFields(ctx context.Context, satisfies ...string) (*MatchDeclineQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MatchDeclineQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(matchdecline.Columns))
+		selectedFields = []string{matchdecline.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[matchdecline.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldMunicipalityID)
+				fieldSeen[matchdecline.FieldMunicipalityID] = struct{}{}
+			}
+
+		case "candidate":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withCandidate = query
+			if _, ok := fieldSeen[matchdecline.FieldCandidateID]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldCandidateID)
+				fieldSeen[matchdecline.FieldCandidateID] = struct{}{}
+			}
+
+		case "declinedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withDeclinedBy = query
+			if _, ok := fieldSeen[matchdecline.FieldDeclinedByID]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldDeclinedByID)
+				fieldSeen[matchdecline.FieldDeclinedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[matchdecline.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldCreatedAt)
+				fieldSeen[matchdecline.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[matchdecline.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldUpdatedAt)
+				fieldSeen[matchdecline.FieldUpdatedAt] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[matchdecline.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldMunicipalityID)
+				fieldSeen[matchdecline.FieldMunicipalityID] = struct{}{}
+			}
+		case "candidateID":
+			if _, ok := fieldSeen[matchdecline.FieldCandidateID]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldCandidateID)
+				fieldSeen[matchdecline.FieldCandidateID] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[matchdecline.FieldReason]; !ok {
+				selectedFields = append(selectedFields, matchdecline.FieldReason)
+				fieldSeen[matchdecline.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type matchdeclinePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MatchDeclinePaginateOption
+}
+
+func newMatchDeclinePaginateArgs(rv map[string]any) *matchdeclinePaginateArgs {
+	args := &matchdeclinePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MatchDeclineOrder{Field: &MatchDeclineOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMatchDeclineOrder(order))
+			}
+		case *MatchDeclineOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMatchDeclineOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MatchDeclineWhereInput); ok {
+		args.opts = append(args.opts, WithMatchDeclineFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MatchProfileQuery) CollectFields(ctx context.Context, satisfies ...string) (*MatchProfileQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MatchProfileQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(matchprofile.Columns))
+		selectedFields = []string{matchprofile.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[matchprofile.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldMunicipalityID)
+				fieldSeen[matchprofile.FieldMunicipalityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[matchprofile.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldCreatedAt)
+				fieldSeen[matchprofile.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[matchprofile.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldUpdatedAt)
+				fieldSeen[matchprofile.FieldUpdatedAt] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[matchprofile.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldMunicipalityID)
+				fieldSeen[matchprofile.FieldMunicipalityID] = struct{}{}
+			}
+		case "open":
+			if _, ok := fieldSeen[matchprofile.FieldOpen]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldOpen)
+				fieldSeen[matchprofile.FieldOpen] = struct{}{}
+			}
+		case "wantedPartners":
+			if _, ok := fieldSeen[matchprofile.FieldWantedPartners]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldWantedPartners)
+				fieldSeen[matchprofile.FieldWantedPartners] = struct{}{}
+			}
+		case "languages":
+			if _, ok := fieldSeen[matchprofile.FieldLanguages]; !ok {
+				selectedFields = append(selectedFields, matchprofile.FieldLanguages)
+				fieldSeen[matchprofile.FieldLanguages] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type matchprofilePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MatchProfilePaginateOption
+}
+
+func newMatchProfilePaginateArgs(rv map[string]any) *matchprofilePaginateArgs {
+	args := &matchprofilePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MatchProfileOrder{Field: &MatchProfileOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMatchProfileOrder(order))
+			}
+		case *MatchProfileOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMatchProfileOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MatchProfileWhereInput); ok {
+		args.opts = append(args.opts, WithMatchProfileFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MatchWeightQuery) CollectFields(ctx context.Context, satisfies ...string) (*MatchWeightQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MatchWeightQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(matchweight.Columns))
+		selectedFields = []string{matchweight.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[matchweight.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, matchweight.FieldCreatedAt)
+				fieldSeen[matchweight.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[matchweight.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, matchweight.FieldUpdatedAt)
+				fieldSeen[matchweight.FieldUpdatedAt] = struct{}{}
+			}
+		case "factor":
+			if _, ok := fieldSeen[matchweight.FieldFactor]; !ok {
+				selectedFields = append(selectedFields, matchweight.FieldFactor)
+				fieldSeen[matchweight.FieldFactor] = struct{}{}
+			}
+		case "weight":
+			if _, ok := fieldSeen[matchweight.FieldWeight]; !ok {
+				selectedFields = append(selectedFields, matchweight.FieldWeight)
+				fieldSeen[matchweight.FieldWeight] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type matchweightPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MatchWeightPaginateOption
+}
+
+func newMatchWeightPaginateArgs(rv map[string]any) *matchweightPaginateArgs {
+	args := &matchweightPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MatchWeightOrder{Field: &MatchWeightOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMatchWeightOrder(order))
+			}
+		case *MatchWeightOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMatchWeightOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MatchWeightWhereInput); ok {
+		args.opts = append(args.opts, WithMatchWeightFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *MembershipQuery) CollectFields(ctx context.Context, satisfies ...string) (*MembershipQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2465,6 +2858,195 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			_q.WithNamedNewsItems(alias, func(wq *NewsItemQuery) {
 				*wq = *query
 			})
+
+		case "needRecords":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NeedClient{config: _q.config}).Query()
+			)
+			args := newNeedPaginateArgs(fieldArgs(ctx, new(NeedWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newNeedPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"municipality_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(municipality.NeedRecordsColumn), ids...))
+						})
+						if err := query.GroupBy(municipality.NeedRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.NeedRecords)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, needImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(municipality.NeedRecordsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedNeedRecords(alias, func(wq *NeedQuery) {
+				*wq = *query
+			})
+
+		case "offerRecords":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OfferClient{config: _q.config}).Query()
+			)
+			args := newOfferPaginateArgs(fieldArgs(ctx, new(OfferWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newOfferPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"municipality_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(municipality.OfferRecordsColumn), ids...))
+						})
+						if err := query.GroupBy(municipality.OfferRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.OfferRecords)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, offerImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(municipality.OfferRecordsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedOfferRecords(alias, func(wq *OfferQuery) {
+				*wq = *query
+			})
+
+		case "matchProfile":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MatchProfileClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, matchprofileImplementors)...); err != nil {
+				return err
+			}
+			_q.withMatchProfile = query
 		case "createdAt":
 			if _, ok := fieldSeen[municipality.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, municipality.FieldCreatedAt)
@@ -2600,6 +3182,151 @@ func newMunicipalityPaginateArgs(rv map[string]any) *municipalityPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*MunicipalityWhereInput); ok {
 		args.opts = append(args.opts, WithMunicipalityFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NeedQuery) CollectFields(ctx context.Context, satisfies ...string) (*NeedQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NeedQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(need.Columns))
+		selectedFields = []string{need.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[need.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, need.FieldMunicipalityID)
+				fieldSeen[need.FieldMunicipalityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[need.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, need.FieldCreatedAt)
+				fieldSeen[need.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[need.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, need.FieldUpdatedAt)
+				fieldSeen[need.FieldUpdatedAt] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[need.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, need.FieldMunicipalityID)
+				fieldSeen[need.FieldMunicipalityID] = struct{}{}
+			}
+		case "sector":
+			if _, ok := fieldSeen[need.FieldSector]; !ok {
+				selectedFields = append(selectedFields, need.FieldSector)
+				fieldSeen[need.FieldSector] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[need.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, need.FieldDescription)
+				fieldSeen[need.FieldDescription] = struct{}{}
+			}
+		case "urgency":
+			if _, ok := fieldSeen[need.FieldUrgency]; !ok {
+				selectedFields = append(selectedFields, need.FieldUrgency)
+				fieldSeen[need.FieldUrgency] = struct{}{}
+			}
+		case "validFrom":
+			if _, ok := fieldSeen[need.FieldValidFrom]; !ok {
+				selectedFields = append(selectedFields, need.FieldValidFrom)
+				fieldSeen[need.FieldValidFrom] = struct{}{}
+			}
+		case "validUntil":
+			if _, ok := fieldSeen[need.FieldValidUntil]; !ok {
+				selectedFields = append(selectedFields, need.FieldValidUntil)
+				fieldSeen[need.FieldValidUntil] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type needPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NeedPaginateOption
+}
+
+func newNeedPaginateArgs(rv map[string]any) *needPaginateArgs {
+	args := &needPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*NeedOrder:
+			args.opts = append(args.opts, WithNeedOrder(v))
+		case []any:
+			var orders []*NeedOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &NeedOrder{Field: &NeedOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithNeedOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*NeedWhereInput); ok {
+		args.opts = append(args.opts, WithNeedFilter(v.Filter))
 	}
 	return args
 }
@@ -3129,6 +3856,21 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, notification.FieldNewsItemID)
 				fieldSeen[notification.FieldNewsItemID] = struct{}{}
 			}
+
+		case "partnershipRequest":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipRequestClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershiprequestImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnershipRequest = query
+			if _, ok := fieldSeen[notification.FieldPartnershipRequestID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldPartnershipRequestID)
+				fieldSeen[notification.FieldPartnershipRequestID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, notification.FieldCreatedAt)
@@ -3214,6 +3956,156 @@ func newNotificationPaginateArgs(rv map[string]any) *notificationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*NotificationWhereInput); ok {
 		args.opts = append(args.opts, WithNotificationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OfferQuery) CollectFields(ctx context.Context, satisfies ...string) (*OfferQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OfferQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(offer.Columns))
+		selectedFields = []string{offer.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "municipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withMunicipality = query
+			if _, ok := fieldSeen[offer.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, offer.FieldMunicipalityID)
+				fieldSeen[offer.FieldMunicipalityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[offer.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, offer.FieldCreatedAt)
+				fieldSeen[offer.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[offer.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, offer.FieldUpdatedAt)
+				fieldSeen[offer.FieldUpdatedAt] = struct{}{}
+			}
+		case "municipalityID":
+			if _, ok := fieldSeen[offer.FieldMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, offer.FieldMunicipalityID)
+				fieldSeen[offer.FieldMunicipalityID] = struct{}{}
+			}
+		case "sector":
+			if _, ok := fieldSeen[offer.FieldSector]; !ok {
+				selectedFields = append(selectedFields, offer.FieldSector)
+				fieldSeen[offer.FieldSector] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[offer.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, offer.FieldDescription)
+				fieldSeen[offer.FieldDescription] = struct{}{}
+			}
+		case "capacity":
+			if _, ok := fieldSeen[offer.FieldCapacity]; !ok {
+				selectedFields = append(selectedFields, offer.FieldCapacity)
+				fieldSeen[offer.FieldCapacity] = struct{}{}
+			}
+		case "expertise":
+			if _, ok := fieldSeen[offer.FieldExpertise]; !ok {
+				selectedFields = append(selectedFields, offer.FieldExpertise)
+				fieldSeen[offer.FieldExpertise] = struct{}{}
+			}
+		case "validFrom":
+			if _, ok := fieldSeen[offer.FieldValidFrom]; !ok {
+				selectedFields = append(selectedFields, offer.FieldValidFrom)
+				fieldSeen[offer.FieldValidFrom] = struct{}{}
+			}
+		case "validUntil":
+			if _, ok := fieldSeen[offer.FieldValidUntil]; !ok {
+				selectedFields = append(selectedFields, offer.FieldValidUntil)
+				fieldSeen[offer.FieldValidUntil] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type offerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OfferPaginateOption
+}
+
+func newOfferPaginateArgs(rv map[string]any) *offerPaginateArgs {
+	args := &offerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*OfferOrder:
+			args.opts = append(args.opts, WithOfferOrder(v))
+		case []any:
+			var orders []*OfferOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &OfferOrder{Field: &OfferOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithOfferOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*OfferWhereInput); ok {
+		args.opts = append(args.opts, WithOfferFilter(v.Filter))
 	}
 	return args
 }
@@ -3767,6 +4659,251 @@ func newPartnershipPaginateArgs(rv map[string]any) *partnershipPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*PartnershipWhereInput); ok {
 		args.opts = append(args.opts, WithPartnershipFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PartnershipRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*PartnershipRequestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PartnershipRequestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(partnershiprequest.Columns))
+		selectedFields = []string{partnershiprequest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "ukrainianMunicipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withUkrainianMunicipality = query
+			if _, ok := fieldSeen[partnershiprequest.FieldUkrainianMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldUkrainianMunicipalityID)
+				fieldSeen[partnershiprequest.FieldUkrainianMunicipalityID] = struct{}{}
+			}
+
+		case "europeanMunicipality":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withEuropeanMunicipality = query
+			if _, ok := fieldSeen[partnershiprequest.FieldEuropeanMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldEuropeanMunicipalityID)
+				fieldSeen[partnershiprequest.FieldEuropeanMunicipalityID] = struct{}{}
+			}
+
+		case "initiator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+				return err
+			}
+			_q.withInitiator = query
+			if _, ok := fieldSeen[partnershiprequest.FieldInitiatorID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldInitiatorID)
+				fieldSeen[partnershiprequest.FieldInitiatorID] = struct{}{}
+			}
+
+		case "proposedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withProposedBy = query
+			if _, ok := fieldSeen[partnershiprequest.FieldProposedByID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldProposedByID)
+				fieldSeen[partnershiprequest.FieldProposedByID] = struct{}{}
+			}
+
+		case "facilitator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssociationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, associationImplementors)...); err != nil {
+				return err
+			}
+			_q.withFacilitator = query
+			if _, ok := fieldSeen[partnershiprequest.FieldFacilitatorID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldFacilitatorID)
+				fieldSeen[partnershiprequest.FieldFacilitatorID] = struct{}{}
+			}
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[partnershiprequest.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldPartnershipID)
+				fieldSeen[partnershiprequest.FieldPartnershipID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[partnershiprequest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldCreatedAt)
+				fieldSeen[partnershiprequest.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[partnershiprequest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldUpdatedAt)
+				fieldSeen[partnershiprequest.FieldUpdatedAt] = struct{}{}
+			}
+		case "ukrainianMunicipalityID":
+			if _, ok := fieldSeen[partnershiprequest.FieldUkrainianMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldUkrainianMunicipalityID)
+				fieldSeen[partnershiprequest.FieldUkrainianMunicipalityID] = struct{}{}
+			}
+		case "europeanMunicipalityID":
+			if _, ok := fieldSeen[partnershiprequest.FieldEuropeanMunicipalityID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldEuropeanMunicipalityID)
+				fieldSeen[partnershiprequest.FieldEuropeanMunicipalityID] = struct{}{}
+			}
+		case "initiatorID":
+			if _, ok := fieldSeen[partnershiprequest.FieldInitiatorID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldInitiatorID)
+				fieldSeen[partnershiprequest.FieldInitiatorID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[partnershiprequest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldStatus)
+				fieldSeen[partnershiprequest.FieldStatus] = struct{}{}
+			}
+		case "stepAt":
+			if _, ok := fieldSeen[partnershiprequest.FieldStepAt]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldStepAt)
+				fieldSeen[partnershiprequest.FieldStepAt] = struct{}{}
+			}
+		case "message":
+			if _, ok := fieldSeen[partnershiprequest.FieldMessage]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldMessage)
+				fieldSeen[partnershiprequest.FieldMessage] = struct{}{}
+			}
+		case "themes":
+			if _, ok := fieldSeen[partnershiprequest.FieldThemes]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldThemes)
+				fieldSeen[partnershiprequest.FieldThemes] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[partnershiprequest.FieldReason]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldReason)
+				fieldSeen[partnershiprequest.FieldReason] = struct{}{}
+			}
+		case "mutual":
+			if _, ok := fieldSeen[partnershiprequest.FieldMutual]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldMutual)
+				fieldSeen[partnershiprequest.FieldMutual] = struct{}{}
+			}
+		case "facilitatorID":
+			if _, ok := fieldSeen[partnershiprequest.FieldFacilitatorID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldFacilitatorID)
+				fieldSeen[partnershiprequest.FieldFacilitatorID] = struct{}{}
+			}
+		case "partnershipID":
+			if _, ok := fieldSeen[partnershiprequest.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, partnershiprequest.FieldPartnershipID)
+				fieldSeen[partnershiprequest.FieldPartnershipID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type partnershiprequestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PartnershipRequestPaginateOption
+}
+
+func newPartnershipRequestPaginateArgs(rv map[string]any) *partnershiprequestPaginateArgs {
+	args := &partnershiprequestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*PartnershipRequestOrder:
+			args.opts = append(args.opts, WithPartnershipRequestOrder(v))
+		case []any:
+			var orders []*PartnershipRequestOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &PartnershipRequestOrder{Field: &PartnershipRequestOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithPartnershipRequestOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*PartnershipRequestWhereInput); ok {
+		args.opts = append(args.opts, WithPartnershipRequestFilter(v.Filter))
 	}
 	return args
 }

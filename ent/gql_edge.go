@@ -236,6 +236,38 @@ func (_m *ForumCategory) Topics(
 	return _m.QueryTopics().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *MatchDecline) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *MatchDecline) Candidate(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.CandidateOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCandidate().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *MatchDecline) DeclinedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.DeclinedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDeclinedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *MatchProfile) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Membership) User(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.UserOrErr()
 	if IsNotLoaded(err) {
@@ -379,6 +411,64 @@ func (_m *Municipality) NewsItems(
 	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Municipality) NeedRecords(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*NeedOrder, where *NeedWhereInput,
+) (*NeedConnection, error) {
+	opts := []NeedPaginateOption{
+		WithNeedOrder(orderBy),
+		WithNeedFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedNeedRecords(alias); err == nil || hasTotalCount {
+		pager, err := newNeedPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &NeedConnection{Edges: []*NeedEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryNeedRecords().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Municipality) OfferRecords(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*OfferOrder, where *OfferWhereInput,
+) (*OfferConnection, error) {
+	opts := []OfferPaginateOption{
+		WithOfferOrder(orderBy),
+		WithOfferFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	if nodes, err := _m.NamedOfferRecords(alias); err == nil || hasTotalCount {
+		pager, err := newOfferPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &OfferConnection{Edges: []*OfferEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOfferRecords().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Municipality) MatchProfile(ctx context.Context) (*MatchProfile, error) {
+	result, err := _m.Edges.MatchProfileOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMatchProfile().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Need) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *NewsItem) Author(ctx context.Context) (*User, error) {
 	result, err := _m.Edges.AuthorOrErr()
 	if IsNotLoaded(err) {
@@ -489,6 +579,22 @@ func (_m *Notification) NewsItem(ctx context.Context) (*NewsItem, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Notification) PartnershipRequest(ctx context.Context) (*PartnershipRequest, error) {
+	result, err := _m.Edges.PartnershipRequestOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnershipRequest().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Offer) Municipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.MunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Partnership) UkrainianMunicipality(ctx context.Context) (*Municipality, error) {
 	result, err := _m.Edges.UkrainianMunicipalityOrErr()
 	if IsNotLoaded(err) {
@@ -593,6 +699,54 @@ func (_m *Partnership) NewsItems(
 		return conn, nil
 	}
 	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *PartnershipRequest) UkrainianMunicipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.UkrainianMunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUkrainianMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PartnershipRequest) EuropeanMunicipality(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.EuropeanMunicipalityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEuropeanMunicipality().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PartnershipRequest) Initiator(ctx context.Context) (*Municipality, error) {
+	result, err := _m.Edges.InitiatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInitiator().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PartnershipRequest) ProposedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ProposedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProposedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PartnershipRequest) Facilitator(ctx context.Context) (*Association, error) {
+	result, err := _m.Edges.FacilitatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFacilitator().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PartnershipRequest) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Phase) Partnerships(

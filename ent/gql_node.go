@@ -17,11 +17,17 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/internal"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -72,6 +78,21 @@ var forumcategoryImplementors = []string{"ForumCategory", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*ForumCategory) IsNode() {}
 
+var matchdeclineImplementors = []string{"MatchDecline", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MatchDecline) IsNode() {}
+
+var matchprofileImplementors = []string{"MatchProfile", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MatchProfile) IsNode() {}
+
+var matchweightImplementors = []string{"MatchWeight", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*MatchWeight) IsNode() {}
+
 var membershipImplementors = []string{"Membership", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -81,6 +102,11 @@ var municipalityImplementors = []string{"Municipality", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Municipality) IsNode() {}
+
+var needImplementors = []string{"Need", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Need) IsNode() {}
 
 var newsitemImplementors = []string{"NewsItem", "Node"}
 
@@ -92,10 +118,20 @@ var notificationImplementors = []string{"Notification", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Notification) IsNode() {}
 
+var offerImplementors = []string{"Offer", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Offer) IsNode() {}
+
 var partnershipImplementors = []string{"Partnership", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Partnership) IsNode() {}
+
+var partnershiprequestImplementors = []string{"PartnershipRequest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PartnershipRequest) IsNode() {}
 
 var phaseImplementors = []string{"Phase", "Node"}
 
@@ -272,6 +308,33 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case matchdecline.Table:
+		query := c.MatchDecline.Query().
+			Where(matchdecline.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, matchdeclineImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case matchprofile.Table:
+		query := c.MatchProfile.Query().
+			Where(matchprofile.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, matchprofileImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case matchweight.Table:
+		query := c.MatchWeight.Query().
+			Where(matchweight.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, matchweightImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case membership.Table:
 		query := c.Membership.Query().
 			Where(membership.ID(id))
@@ -286,6 +349,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(municipality.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, municipalityImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case need.Table:
+		query := c.Need.Query().
+			Where(need.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, needImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -308,11 +380,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case offer.Table:
+		query := c.Offer.Query().
+			Where(offer.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, offerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case partnership.Table:
 		query := c.Partnership.Query().
 			Where(partnership.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, partnershipImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case partnershiprequest.Table:
+		query := c.PartnershipRequest.Query().
+			Where(partnershiprequest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, partnershiprequestImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -565,6 +655,54 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case matchdecline.Table:
+		query := c.MatchDecline.Query().
+			Where(matchdecline.IDIn(ids...))
+		query, err := query.CollectFields(ctx, matchdeclineImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case matchprofile.Table:
+		query := c.MatchProfile.Query().
+			Where(matchprofile.IDIn(ids...))
+		query, err := query.CollectFields(ctx, matchprofileImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case matchweight.Table:
+		query := c.MatchWeight.Query().
+			Where(matchweight.IDIn(ids...))
+		query, err := query.CollectFields(ctx, matchweightImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case membership.Table:
 		query := c.Membership.Query().
 			Where(membership.IDIn(ids...))
@@ -585,6 +723,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Municipality.Query().
 			Where(municipality.IDIn(ids...))
 		query, err := query.CollectFields(ctx, municipalityImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case need.Table:
+		query := c.Need.Query().
+			Where(need.IDIn(ids...))
+		query, err := query.CollectFields(ctx, needImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -629,10 +783,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case offer.Table:
+		query := c.Offer.Query().
+			Where(offer.IDIn(ids...))
+		query, err := query.CollectFields(ctx, offerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case partnership.Table:
 		query := c.Partnership.Query().
 			Where(partnership.IDIn(ids...))
 		query, err := query.CollectFields(ctx, partnershipImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case partnershiprequest.Table:
+		query := c.PartnershipRequest.Query().
+			Where(partnershiprequest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, partnershiprequestImplementors...)
 		if err != nil {
 			return nil, err
 		}

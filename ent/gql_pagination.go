@@ -21,11 +21,17 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -2782,6 +2788,948 @@ func (_m *ForumCategory) ToEdge(order *ForumCategoryOrder) *ForumCategoryEdge {
 	}
 }
 
+// MatchDeclineEdge is the edge representation of MatchDecline.
+type MatchDeclineEdge struct {
+	Node   *MatchDecline `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// MatchDeclineConnection is the connection containing edges to MatchDecline.
+type MatchDeclineConnection struct {
+	Edges      []*MatchDeclineEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *MatchDeclineConnection) build(nodes []*MatchDecline, pager *matchdeclinePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MatchDecline
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MatchDecline {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MatchDecline {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MatchDeclineEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MatchDeclineEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MatchDeclinePaginateOption enables pagination customization.
+type MatchDeclinePaginateOption func(*matchdeclinePager) error
+
+// WithMatchDeclineOrder configures pagination ordering.
+func WithMatchDeclineOrder(order *MatchDeclineOrder) MatchDeclinePaginateOption {
+	if order == nil {
+		order = DefaultMatchDeclineOrder
+	}
+	o := *order
+	return func(pager *matchdeclinePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMatchDeclineOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMatchDeclineFilter configures pagination filter.
+func WithMatchDeclineFilter(filter func(*MatchDeclineQuery) (*MatchDeclineQuery, error)) MatchDeclinePaginateOption {
+	return func(pager *matchdeclinePager) error {
+		if filter == nil {
+			return errors.New("MatchDeclineQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type matchdeclinePager struct {
+	reverse bool
+	order   *MatchDeclineOrder
+	filter  func(*MatchDeclineQuery) (*MatchDeclineQuery, error)
+}
+
+func newMatchDeclinePager(opts []MatchDeclinePaginateOption, reverse bool) (*matchdeclinePager, error) {
+	pager := &matchdeclinePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMatchDeclineOrder
+	}
+	return pager, nil
+}
+
+func (p *matchdeclinePager) applyFilter(query *MatchDeclineQuery) (*MatchDeclineQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *matchdeclinePager) toCursor(_m *MatchDecline) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *matchdeclinePager) applyCursors(query *MatchDeclineQuery, after, before *Cursor) (*MatchDeclineQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMatchDeclineOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *matchdeclinePager) applyOrder(query *MatchDeclineQuery) *MatchDeclineQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMatchDeclineOrder.Field {
+		query = query.Order(DefaultMatchDeclineOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *matchdeclinePager) orderExpr(query *MatchDeclineQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMatchDeclineOrder.Field {
+			b.Comma().Ident(DefaultMatchDeclineOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MatchDecline.
+func (_m *MatchDeclineQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MatchDeclinePaginateOption,
+) (*MatchDeclineConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMatchDeclinePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MatchDeclineConnection{Edges: []*MatchDeclineEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MatchDeclineOrderFieldCreatedAt orders MatchDecline by created_at.
+	MatchDeclineOrderFieldCreatedAt = &MatchDeclineOrderField{
+		Value: func(_m *MatchDecline) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: matchdecline.FieldCreatedAt,
+		toTerm: matchdecline.ByCreatedAt,
+		toCursor: func(_m *MatchDecline) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MatchDeclineOrderFieldUpdatedAt orders MatchDecline by updated_at.
+	MatchDeclineOrderFieldUpdatedAt = &MatchDeclineOrderField{
+		Value: func(_m *MatchDecline) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: matchdecline.FieldUpdatedAt,
+		toTerm: matchdecline.ByUpdatedAt,
+		toCursor: func(_m *MatchDecline) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MatchDeclineOrderField) String() string {
+	var str string
+	switch f.column {
+	case MatchDeclineOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MatchDeclineOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MatchDeclineOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MatchDeclineOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MatchDeclineOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MatchDeclineOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MatchDeclineOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MatchDeclineOrderField", str)
+	}
+	return nil
+}
+
+// MatchDeclineOrderField defines the ordering field of MatchDecline.
+type MatchDeclineOrderField struct {
+	// Value extracts the ordering value from the given MatchDecline.
+	Value    func(*MatchDecline) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) matchdecline.OrderOption
+	toCursor func(*MatchDecline) Cursor
+}
+
+// MatchDeclineOrder defines the ordering of MatchDecline.
+type MatchDeclineOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *MatchDeclineOrderField `json:"field"`
+}
+
+// DefaultMatchDeclineOrder is the default ordering of MatchDecline.
+var DefaultMatchDeclineOrder = &MatchDeclineOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MatchDeclineOrderField{
+		Value: func(_m *MatchDecline) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: matchdecline.FieldID,
+		toTerm: matchdecline.ByID,
+		toCursor: func(_m *MatchDecline) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MatchDecline into MatchDeclineEdge.
+func (_m *MatchDecline) ToEdge(order *MatchDeclineOrder) *MatchDeclineEdge {
+	if order == nil {
+		order = DefaultMatchDeclineOrder
+	}
+	return &MatchDeclineEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MatchProfileEdge is the edge representation of MatchProfile.
+type MatchProfileEdge struct {
+	Node   *MatchProfile `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// MatchProfileConnection is the connection containing edges to MatchProfile.
+type MatchProfileConnection struct {
+	Edges      []*MatchProfileEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *MatchProfileConnection) build(nodes []*MatchProfile, pager *matchprofilePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MatchProfile
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MatchProfile {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MatchProfile {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MatchProfileEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MatchProfileEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MatchProfilePaginateOption enables pagination customization.
+type MatchProfilePaginateOption func(*matchprofilePager) error
+
+// WithMatchProfileOrder configures pagination ordering.
+func WithMatchProfileOrder(order *MatchProfileOrder) MatchProfilePaginateOption {
+	if order == nil {
+		order = DefaultMatchProfileOrder
+	}
+	o := *order
+	return func(pager *matchprofilePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMatchProfileOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMatchProfileFilter configures pagination filter.
+func WithMatchProfileFilter(filter func(*MatchProfileQuery) (*MatchProfileQuery, error)) MatchProfilePaginateOption {
+	return func(pager *matchprofilePager) error {
+		if filter == nil {
+			return errors.New("MatchProfileQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type matchprofilePager struct {
+	reverse bool
+	order   *MatchProfileOrder
+	filter  func(*MatchProfileQuery) (*MatchProfileQuery, error)
+}
+
+func newMatchProfilePager(opts []MatchProfilePaginateOption, reverse bool) (*matchprofilePager, error) {
+	pager := &matchprofilePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMatchProfileOrder
+	}
+	return pager, nil
+}
+
+func (p *matchprofilePager) applyFilter(query *MatchProfileQuery) (*MatchProfileQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *matchprofilePager) toCursor(_m *MatchProfile) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *matchprofilePager) applyCursors(query *MatchProfileQuery, after, before *Cursor) (*MatchProfileQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMatchProfileOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *matchprofilePager) applyOrder(query *MatchProfileQuery) *MatchProfileQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMatchProfileOrder.Field {
+		query = query.Order(DefaultMatchProfileOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *matchprofilePager) orderExpr(query *MatchProfileQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMatchProfileOrder.Field {
+			b.Comma().Ident(DefaultMatchProfileOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MatchProfile.
+func (_m *MatchProfileQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MatchProfilePaginateOption,
+) (*MatchProfileConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMatchProfilePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MatchProfileConnection{Edges: []*MatchProfileEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MatchProfileOrderFieldCreatedAt orders MatchProfile by created_at.
+	MatchProfileOrderFieldCreatedAt = &MatchProfileOrderField{
+		Value: func(_m *MatchProfile) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: matchprofile.FieldCreatedAt,
+		toTerm: matchprofile.ByCreatedAt,
+		toCursor: func(_m *MatchProfile) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MatchProfileOrderFieldUpdatedAt orders MatchProfile by updated_at.
+	MatchProfileOrderFieldUpdatedAt = &MatchProfileOrderField{
+		Value: func(_m *MatchProfile) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: matchprofile.FieldUpdatedAt,
+		toTerm: matchprofile.ByUpdatedAt,
+		toCursor: func(_m *MatchProfile) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MatchProfileOrderField) String() string {
+	var str string
+	switch f.column {
+	case MatchProfileOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MatchProfileOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MatchProfileOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MatchProfileOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MatchProfileOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MatchProfileOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MatchProfileOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MatchProfileOrderField", str)
+	}
+	return nil
+}
+
+// MatchProfileOrderField defines the ordering field of MatchProfile.
+type MatchProfileOrderField struct {
+	// Value extracts the ordering value from the given MatchProfile.
+	Value    func(*MatchProfile) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) matchprofile.OrderOption
+	toCursor func(*MatchProfile) Cursor
+}
+
+// MatchProfileOrder defines the ordering of MatchProfile.
+type MatchProfileOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *MatchProfileOrderField `json:"field"`
+}
+
+// DefaultMatchProfileOrder is the default ordering of MatchProfile.
+var DefaultMatchProfileOrder = &MatchProfileOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MatchProfileOrderField{
+		Value: func(_m *MatchProfile) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: matchprofile.FieldID,
+		toTerm: matchprofile.ByID,
+		toCursor: func(_m *MatchProfile) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MatchProfile into MatchProfileEdge.
+func (_m *MatchProfile) ToEdge(order *MatchProfileOrder) *MatchProfileEdge {
+	if order == nil {
+		order = DefaultMatchProfileOrder
+	}
+	return &MatchProfileEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MatchWeightEdge is the edge representation of MatchWeight.
+type MatchWeightEdge struct {
+	Node   *MatchWeight `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// MatchWeightConnection is the connection containing edges to MatchWeight.
+type MatchWeightConnection struct {
+	Edges      []*MatchWeightEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *MatchWeightConnection) build(nodes []*MatchWeight, pager *matchweightPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *MatchWeight
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *MatchWeight {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *MatchWeight {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MatchWeightEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MatchWeightEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MatchWeightPaginateOption enables pagination customization.
+type MatchWeightPaginateOption func(*matchweightPager) error
+
+// WithMatchWeightOrder configures pagination ordering.
+func WithMatchWeightOrder(order *MatchWeightOrder) MatchWeightPaginateOption {
+	if order == nil {
+		order = DefaultMatchWeightOrder
+	}
+	o := *order
+	return func(pager *matchweightPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMatchWeightOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMatchWeightFilter configures pagination filter.
+func WithMatchWeightFilter(filter func(*MatchWeightQuery) (*MatchWeightQuery, error)) MatchWeightPaginateOption {
+	return func(pager *matchweightPager) error {
+		if filter == nil {
+			return errors.New("MatchWeightQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type matchweightPager struct {
+	reverse bool
+	order   *MatchWeightOrder
+	filter  func(*MatchWeightQuery) (*MatchWeightQuery, error)
+}
+
+func newMatchWeightPager(opts []MatchWeightPaginateOption, reverse bool) (*matchweightPager, error) {
+	pager := &matchweightPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMatchWeightOrder
+	}
+	return pager, nil
+}
+
+func (p *matchweightPager) applyFilter(query *MatchWeightQuery) (*MatchWeightQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *matchweightPager) toCursor(_m *MatchWeight) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *matchweightPager) applyCursors(query *MatchWeightQuery, after, before *Cursor) (*MatchWeightQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMatchWeightOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *matchweightPager) applyOrder(query *MatchWeightQuery) *MatchWeightQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMatchWeightOrder.Field {
+		query = query.Order(DefaultMatchWeightOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *matchweightPager) orderExpr(query *MatchWeightQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMatchWeightOrder.Field {
+			b.Comma().Ident(DefaultMatchWeightOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to MatchWeight.
+func (_m *MatchWeightQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MatchWeightPaginateOption,
+) (*MatchWeightConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMatchWeightPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MatchWeightConnection{Edges: []*MatchWeightEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MatchWeightOrderFieldCreatedAt orders MatchWeight by created_at.
+	MatchWeightOrderFieldCreatedAt = &MatchWeightOrderField{
+		Value: func(_m *MatchWeight) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: matchweight.FieldCreatedAt,
+		toTerm: matchweight.ByCreatedAt,
+		toCursor: func(_m *MatchWeight) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MatchWeightOrderFieldUpdatedAt orders MatchWeight by updated_at.
+	MatchWeightOrderFieldUpdatedAt = &MatchWeightOrderField{
+		Value: func(_m *MatchWeight) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: matchweight.FieldUpdatedAt,
+		toTerm: matchweight.ByUpdatedAt,
+		toCursor: func(_m *MatchWeight) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MatchWeightOrderField) String() string {
+	var str string
+	switch f.column {
+	case MatchWeightOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MatchWeightOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MatchWeightOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MatchWeightOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MatchWeightOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MatchWeightOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MatchWeightOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid MatchWeightOrderField", str)
+	}
+	return nil
+}
+
+// MatchWeightOrderField defines the ordering field of MatchWeight.
+type MatchWeightOrderField struct {
+	// Value extracts the ordering value from the given MatchWeight.
+	Value    func(*MatchWeight) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) matchweight.OrderOption
+	toCursor func(*MatchWeight) Cursor
+}
+
+// MatchWeightOrder defines the ordering of MatchWeight.
+type MatchWeightOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *MatchWeightOrderField `json:"field"`
+}
+
+// DefaultMatchWeightOrder is the default ordering of MatchWeight.
+var DefaultMatchWeightOrder = &MatchWeightOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MatchWeightOrderField{
+		Value: func(_m *MatchWeight) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: matchweight.FieldID,
+		toTerm: matchweight.ByID,
+		toCursor: func(_m *MatchWeight) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts MatchWeight into MatchWeightEdge.
+func (_m *MatchWeight) ToEdge(order *MatchWeightOrder) *MatchWeightEdge {
+	if order == nil {
+		order = DefaultMatchWeightOrder
+	}
+	return &MatchWeightEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MembershipEdge is the edge representation of Membership.
 type MembershipEdge struct {
 	Node   *Membership `json:"node"`
@@ -3495,6 +4443,428 @@ func (_m *Municipality) ToEdge(order *MunicipalityOrder) *MunicipalityEdge {
 		order = DefaultMunicipalityOrder
 	}
 	return &MunicipalityEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// NeedEdge is the edge representation of Need.
+type NeedEdge struct {
+	Node   *Need  `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// NeedConnection is the connection containing edges to Need.
+type NeedConnection struct {
+	Edges      []*NeedEdge `json:"edges"`
+	PageInfo   PageInfo    `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+func (c *NeedConnection) build(nodes []*Need, pager *needPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Need
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Need {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Need {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NeedEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NeedEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NeedPaginateOption enables pagination customization.
+type NeedPaginateOption func(*needPager) error
+
+// WithNeedOrder configures pagination ordering.
+func WithNeedOrder(order []*NeedOrder) NeedPaginateOption {
+	return func(pager *needPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithNeedFilter configures pagination filter.
+func WithNeedFilter(filter func(*NeedQuery) (*NeedQuery, error)) NeedPaginateOption {
+	return func(pager *needPager) error {
+		if filter == nil {
+			return errors.New("NeedQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type needPager struct {
+	reverse bool
+	order   []*NeedOrder
+	filter  func(*NeedQuery) (*NeedQuery, error)
+}
+
+func newNeedPager(opts []NeedPaginateOption, reverse bool) (*needPager, error) {
+	pager := &needPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *needPager) applyFilter(query *NeedQuery) (*NeedQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *needPager) toCursor(_m *Need) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *needPager) applyCursors(query *NeedQuery, after, before *Cursor) (*NeedQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultNeedOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *needPager) applyOrder(query *NeedQuery) *NeedQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultNeedOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultNeedOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *needPager) orderExpr(query *NeedQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultNeedOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Need.
+func (_m *NeedQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NeedPaginateOption,
+) (*NeedConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNeedPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NeedConnection{Edges: []*NeedEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NeedOrderFieldCreatedAt orders Need by created_at.
+	NeedOrderFieldCreatedAt = &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: need.FieldCreatedAt,
+		toTerm: need.ByCreatedAt,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NeedOrderFieldUpdatedAt orders Need by updated_at.
+	NeedOrderFieldUpdatedAt = &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: need.FieldUpdatedAt,
+		toTerm: need.ByUpdatedAt,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// NeedOrderFieldSector orders Need by sector.
+	NeedOrderFieldSector = &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.Sector, nil
+		},
+		column: need.FieldSector,
+		toTerm: need.BySector,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Sector,
+			}
+		},
+	}
+	// NeedOrderFieldUrgency orders Need by urgency.
+	NeedOrderFieldUrgency = &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.Urgency, nil
+		},
+		column: need.FieldUrgency,
+		toTerm: need.ByUrgency,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Urgency,
+			}
+		},
+	}
+	// NeedOrderFieldValidFrom orders Need by valid_from.
+	NeedOrderFieldValidFrom = &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.ValidFrom, nil
+		},
+		column: need.FieldValidFrom,
+		toTerm: need.ByValidFrom,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ValidFrom,
+			}
+		},
+	}
+	// NeedOrderFieldValidUntil orders Need by valid_until.
+	NeedOrderFieldValidUntil = &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.ValidUntil, nil
+		},
+		column: need.FieldValidUntil,
+		toTerm: need.ByValidUntil,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ValidUntil,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NeedOrderField) String() string {
+	var str string
+	switch f.column {
+	case NeedOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NeedOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case NeedOrderFieldSector.column:
+		str = "SECTOR"
+	case NeedOrderFieldUrgency.column:
+		str = "URGENCY"
+	case NeedOrderFieldValidFrom.column:
+		str = "VALID_FROM"
+	case NeedOrderFieldValidUntil.column:
+		str = "VALID_UNTIL"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NeedOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NeedOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NeedOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NeedOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NeedOrderFieldUpdatedAt
+	case "SECTOR":
+		*f = *NeedOrderFieldSector
+	case "URGENCY":
+		*f = *NeedOrderFieldUrgency
+	case "VALID_FROM":
+		*f = *NeedOrderFieldValidFrom
+	case "VALID_UNTIL":
+		*f = *NeedOrderFieldValidUntil
+	default:
+		return fmt.Errorf("%s is not a valid NeedOrderField", str)
+	}
+	return nil
+}
+
+// NeedOrderField defines the ordering field of Need.
+type NeedOrderField struct {
+	// Value extracts the ordering value from the given Need.
+	Value    func(*Need) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) need.OrderOption
+	toCursor func(*Need) Cursor
+}
+
+// NeedOrder defines the ordering of Need.
+type NeedOrder struct {
+	Direction OrderDirection  `json:"direction"`
+	Field     *NeedOrderField `json:"field"`
+}
+
+// DefaultNeedOrder is the default ordering of Need.
+var DefaultNeedOrder = &NeedOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NeedOrderField{
+		Value: func(_m *Need) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: need.FieldID,
+		toTerm: need.ByID,
+		toCursor: func(_m *Need) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Need into NeedEdge.
+func (_m *Need) ToEdge(order *NeedOrder) *NeedEdge {
+	if order == nil {
+		order = DefaultNeedOrder
+	}
+	return &NeedEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -4272,6 +5642,428 @@ func (_m *Notification) ToEdge(order *NotificationOrder) *NotificationEdge {
 	}
 }
 
+// OfferEdge is the edge representation of Offer.
+type OfferEdge struct {
+	Node   *Offer `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// OfferConnection is the connection containing edges to Offer.
+type OfferConnection struct {
+	Edges      []*OfferEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *OfferConnection) build(nodes []*Offer, pager *offerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Offer
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Offer {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Offer {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OfferEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OfferEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OfferPaginateOption enables pagination customization.
+type OfferPaginateOption func(*offerPager) error
+
+// WithOfferOrder configures pagination ordering.
+func WithOfferOrder(order []*OfferOrder) OfferPaginateOption {
+	return func(pager *offerPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithOfferFilter configures pagination filter.
+func WithOfferFilter(filter func(*OfferQuery) (*OfferQuery, error)) OfferPaginateOption {
+	return func(pager *offerPager) error {
+		if filter == nil {
+			return errors.New("OfferQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type offerPager struct {
+	reverse bool
+	order   []*OfferOrder
+	filter  func(*OfferQuery) (*OfferQuery, error)
+}
+
+func newOfferPager(opts []OfferPaginateOption, reverse bool) (*offerPager, error) {
+	pager := &offerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *offerPager) applyFilter(query *OfferQuery) (*OfferQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *offerPager) toCursor(_m *Offer) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *offerPager) applyCursors(query *OfferQuery, after, before *Cursor) (*OfferQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultOfferOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *offerPager) applyOrder(query *OfferQuery) *OfferQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultOfferOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultOfferOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *offerPager) orderExpr(query *OfferQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultOfferOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Offer.
+func (_m *OfferQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OfferPaginateOption,
+) (*OfferConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOfferPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OfferConnection{Edges: []*OfferEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OfferOrderFieldCreatedAt orders Offer by created_at.
+	OfferOrderFieldCreatedAt = &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: offer.FieldCreatedAt,
+		toTerm: offer.ByCreatedAt,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OfferOrderFieldUpdatedAt orders Offer by updated_at.
+	OfferOrderFieldUpdatedAt = &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: offer.FieldUpdatedAt,
+		toTerm: offer.ByUpdatedAt,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// OfferOrderFieldSector orders Offer by sector.
+	OfferOrderFieldSector = &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.Sector, nil
+		},
+		column: offer.FieldSector,
+		toTerm: offer.BySector,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Sector,
+			}
+		},
+	}
+	// OfferOrderFieldCapacity orders Offer by capacity.
+	OfferOrderFieldCapacity = &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.Capacity, nil
+		},
+		column: offer.FieldCapacity,
+		toTerm: offer.ByCapacity,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Capacity,
+			}
+		},
+	}
+	// OfferOrderFieldValidFrom orders Offer by valid_from.
+	OfferOrderFieldValidFrom = &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.ValidFrom, nil
+		},
+		column: offer.FieldValidFrom,
+		toTerm: offer.ByValidFrom,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ValidFrom,
+			}
+		},
+	}
+	// OfferOrderFieldValidUntil orders Offer by valid_until.
+	OfferOrderFieldValidUntil = &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.ValidUntil, nil
+		},
+		column: offer.FieldValidUntil,
+		toTerm: offer.ByValidUntil,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ValidUntil,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OfferOrderField) String() string {
+	var str string
+	switch f.column {
+	case OfferOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OfferOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case OfferOrderFieldSector.column:
+		str = "SECTOR"
+	case OfferOrderFieldCapacity.column:
+		str = "CAPACITY"
+	case OfferOrderFieldValidFrom.column:
+		str = "VALID_FROM"
+	case OfferOrderFieldValidUntil.column:
+		str = "VALID_UNTIL"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OfferOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OfferOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OfferOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OfferOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OfferOrderFieldUpdatedAt
+	case "SECTOR":
+		*f = *OfferOrderFieldSector
+	case "CAPACITY":
+		*f = *OfferOrderFieldCapacity
+	case "VALID_FROM":
+		*f = *OfferOrderFieldValidFrom
+	case "VALID_UNTIL":
+		*f = *OfferOrderFieldValidUntil
+	default:
+		return fmt.Errorf("%s is not a valid OfferOrderField", str)
+	}
+	return nil
+}
+
+// OfferOrderField defines the ordering field of Offer.
+type OfferOrderField struct {
+	// Value extracts the ordering value from the given Offer.
+	Value    func(*Offer) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) offer.OrderOption
+	toCursor func(*Offer) Cursor
+}
+
+// OfferOrder defines the ordering of Offer.
+type OfferOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *OfferOrderField `json:"field"`
+}
+
+// DefaultOfferOrder is the default ordering of Offer.
+var DefaultOfferOrder = &OfferOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OfferOrderField{
+		Value: func(_m *Offer) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: offer.FieldID,
+		toTerm: offer.ByID,
+		toCursor: func(_m *Offer) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Offer into OfferEdge.
+func (_m *Offer) ToEdge(order *OfferOrder) *OfferEdge {
+	if order == nil {
+		order = DefaultOfferOrder
+	}
+	return &OfferEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // PartnershipEdge is the edge representation of Partnership.
 type PartnershipEdge struct {
 	Node   *Partnership `json:"node"`
@@ -4671,6 +6463,392 @@ func (_m *Partnership) ToEdge(order *PartnershipOrder) *PartnershipEdge {
 		order = DefaultPartnershipOrder
 	}
 	return &PartnershipEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PartnershipRequestEdge is the edge representation of PartnershipRequest.
+type PartnershipRequestEdge struct {
+	Node   *PartnershipRequest `json:"node"`
+	Cursor Cursor              `json:"cursor"`
+}
+
+// PartnershipRequestConnection is the connection containing edges to PartnershipRequest.
+type PartnershipRequestConnection struct {
+	Edges      []*PartnershipRequestEdge `json:"edges"`
+	PageInfo   PageInfo                  `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+func (c *PartnershipRequestConnection) build(nodes []*PartnershipRequest, pager *partnershiprequestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PartnershipRequest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PartnershipRequest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PartnershipRequest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PartnershipRequestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PartnershipRequestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PartnershipRequestPaginateOption enables pagination customization.
+type PartnershipRequestPaginateOption func(*partnershiprequestPager) error
+
+// WithPartnershipRequestOrder configures pagination ordering.
+func WithPartnershipRequestOrder(order []*PartnershipRequestOrder) PartnershipRequestPaginateOption {
+	return func(pager *partnershiprequestPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithPartnershipRequestFilter configures pagination filter.
+func WithPartnershipRequestFilter(filter func(*PartnershipRequestQuery) (*PartnershipRequestQuery, error)) PartnershipRequestPaginateOption {
+	return func(pager *partnershiprequestPager) error {
+		if filter == nil {
+			return errors.New("PartnershipRequestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type partnershiprequestPager struct {
+	reverse bool
+	order   []*PartnershipRequestOrder
+	filter  func(*PartnershipRequestQuery) (*PartnershipRequestQuery, error)
+}
+
+func newPartnershipRequestPager(opts []PartnershipRequestPaginateOption, reverse bool) (*partnershiprequestPager, error) {
+	pager := &partnershiprequestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *partnershiprequestPager) applyFilter(query *PartnershipRequestQuery) (*PartnershipRequestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *partnershiprequestPager) toCursor(_m *PartnershipRequest) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *partnershiprequestPager) applyCursors(query *PartnershipRequestQuery, after, before *Cursor) (*PartnershipRequestQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultPartnershipRequestOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *partnershiprequestPager) applyOrder(query *PartnershipRequestQuery) *PartnershipRequestQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultPartnershipRequestOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultPartnershipRequestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *partnershiprequestPager) orderExpr(query *PartnershipRequestQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultPartnershipRequestOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PartnershipRequest.
+func (_m *PartnershipRequestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PartnershipRequestPaginateOption,
+) (*PartnershipRequestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPartnershipRequestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PartnershipRequestConnection{Edges: []*PartnershipRequestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PartnershipRequestOrderFieldCreatedAt orders PartnershipRequest by created_at.
+	PartnershipRequestOrderFieldCreatedAt = &PartnershipRequestOrderField{
+		Value: func(_m *PartnershipRequest) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: partnershiprequest.FieldCreatedAt,
+		toTerm: partnershiprequest.ByCreatedAt,
+		toCursor: func(_m *PartnershipRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PartnershipRequestOrderFieldUpdatedAt orders PartnershipRequest by updated_at.
+	PartnershipRequestOrderFieldUpdatedAt = &PartnershipRequestOrderField{
+		Value: func(_m *PartnershipRequest) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: partnershiprequest.FieldUpdatedAt,
+		toTerm: partnershiprequest.ByUpdatedAt,
+		toCursor: func(_m *PartnershipRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PartnershipRequestOrderFieldStatus orders PartnershipRequest by status.
+	PartnershipRequestOrderFieldStatus = &PartnershipRequestOrderField{
+		Value: func(_m *PartnershipRequest) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: partnershiprequest.FieldStatus,
+		toTerm: partnershiprequest.ByStatus,
+		toCursor: func(_m *PartnershipRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// PartnershipRequestOrderFieldStepAt orders PartnershipRequest by step_at.
+	PartnershipRequestOrderFieldStepAt = &PartnershipRequestOrderField{
+		Value: func(_m *PartnershipRequest) (ent.Value, error) {
+			return _m.StepAt, nil
+		},
+		column: partnershiprequest.FieldStepAt,
+		toTerm: partnershiprequest.ByStepAt,
+		toCursor: func(_m *PartnershipRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StepAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PartnershipRequestOrderField) String() string {
+	var str string
+	switch f.column {
+	case PartnershipRequestOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PartnershipRequestOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PartnershipRequestOrderFieldStatus.column:
+		str = "STATUS"
+	case PartnershipRequestOrderFieldStepAt.column:
+		str = "STEP_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PartnershipRequestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PartnershipRequestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PartnershipRequestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PartnershipRequestOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PartnershipRequestOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *PartnershipRequestOrderFieldStatus
+	case "STEP_AT":
+		*f = *PartnershipRequestOrderFieldStepAt
+	default:
+		return fmt.Errorf("%s is not a valid PartnershipRequestOrderField", str)
+	}
+	return nil
+}
+
+// PartnershipRequestOrderField defines the ordering field of PartnershipRequest.
+type PartnershipRequestOrderField struct {
+	// Value extracts the ordering value from the given PartnershipRequest.
+	Value    func(*PartnershipRequest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) partnershiprequest.OrderOption
+	toCursor func(*PartnershipRequest) Cursor
+}
+
+// PartnershipRequestOrder defines the ordering of PartnershipRequest.
+type PartnershipRequestOrder struct {
+	Direction OrderDirection                `json:"direction"`
+	Field     *PartnershipRequestOrderField `json:"field"`
+}
+
+// DefaultPartnershipRequestOrder is the default ordering of PartnershipRequest.
+var DefaultPartnershipRequestOrder = &PartnershipRequestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PartnershipRequestOrderField{
+		Value: func(_m *PartnershipRequest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: partnershiprequest.FieldID,
+		toTerm: partnershiprequest.ByID,
+		toCursor: func(_m *PartnershipRequest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PartnershipRequest into PartnershipRequestEdge.
+func (_m *PartnershipRequest) ToEdge(order *PartnershipRequestOrder) *PartnershipRequestEdge {
+	if order == nil {
+		order = DefaultPartnershipRequestOrder
+	}
+	return &PartnershipRequestEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

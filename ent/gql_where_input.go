@@ -14,11 +14,17 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -27,6 +33,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/sector"
 )
 
@@ -3160,6 +3167,868 @@ func (i *ForumCategoryWhereInput) P() (predicate.ForumCategory, error) {
 	}
 }
 
+// MatchDeclineWhereInput represents a where input for filtering MatchDecline queries.
+type MatchDeclineWhereInput struct {
+	Predicates []predicate.MatchDecline  `json:"-"`
+	Not        *MatchDeclineWhereInput   `json:"not,omitempty"`
+	Or         []*MatchDeclineWhereInput `json:"or,omitempty"`
+	And        []*MatchDeclineWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+
+	// "candidate_id" field predicates.
+	CandidateID      *int  `json:"candidateID,omitempty"`
+	CandidateIDNEQ   *int  `json:"candidateIDNEQ,omitempty"`
+	CandidateIDIn    []int `json:"candidateIDIn,omitempty"`
+	CandidateIDNotIn []int `json:"candidateIDNotIn,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+
+	// "candidate" edge predicates.
+	HasCandidate     *bool                     `json:"hasCandidate,omitempty"`
+	HasCandidateWith []*MunicipalityWhereInput `json:"hasCandidateWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MatchDeclineWhereInput) AddPredicates(predicates ...predicate.MatchDecline) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MatchDeclineWhereInput filter on the MatchDeclineQuery builder.
+func (i *MatchDeclineWhereInput) Filter(q *MatchDeclineQuery) (*MatchDeclineQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMatchDeclineWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMatchDeclineWhereInput is returned in case the MatchDeclineWhereInput is empty.
+var ErrEmptyMatchDeclineWhereInput = errors.New("ent: empty predicate MatchDeclineWhereInput")
+
+// P returns a predicate for filtering matchdeclines.
+// An error is returned if the input is empty or invalid.
+func (i *MatchDeclineWhereInput) P() (predicate.MatchDecline, error) {
+	var predicates []predicate.MatchDecline
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, matchdecline.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MatchDecline, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, matchdecline.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MatchDecline, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, matchdecline.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, matchdecline.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, matchdecline.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, matchdecline.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, matchdecline.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, matchdecline.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, matchdecline.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, matchdecline.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, matchdecline.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, matchdecline.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, matchdecline.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, matchdecline.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, matchdecline.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, matchdecline.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, matchdecline.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, matchdecline.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, matchdecline.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, matchdecline.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, matchdecline.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, matchdecline.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, matchdecline.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, matchdecline.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, matchdecline.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, matchdecline.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, matchdecline.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, matchdecline.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, matchdecline.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, matchdecline.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, matchdecline.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.CandidateID != nil {
+		predicates = append(predicates, matchdecline.CandidateIDEQ(*i.CandidateID))
+	}
+	if i.CandidateIDNEQ != nil {
+		predicates = append(predicates, matchdecline.CandidateIDNEQ(*i.CandidateIDNEQ))
+	}
+	if len(i.CandidateIDIn) > 0 {
+		predicates = append(predicates, matchdecline.CandidateIDIn(i.CandidateIDIn...))
+	}
+	if len(i.CandidateIDNotIn) > 0 {
+		predicates = append(predicates, matchdecline.CandidateIDNotIn(i.CandidateIDNotIn...))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, matchdecline.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, matchdecline.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, matchdecline.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, matchdecline.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, matchdecline.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, matchdecline.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, matchdecline.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, matchdecline.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, matchdecline.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, matchdecline.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, matchdecline.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, matchdecline.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, matchdecline.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, matchdecline.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, matchdecline.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasMunicipality != nil {
+		p := matchdecline.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = matchdecline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, matchdecline.HasMunicipalityWith(with...))
+	}
+	if i.HasCandidate != nil {
+		p := matchdecline.HasCandidate()
+		if !*i.HasCandidate {
+			p = matchdecline.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCandidateWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasCandidateWith))
+		for _, w := range i.HasCandidateWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCandidateWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, matchdecline.HasCandidateWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMatchDeclineWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return matchdecline.And(predicates...), nil
+	}
+}
+
+// MatchProfileWhereInput represents a where input for filtering MatchProfile queries.
+type MatchProfileWhereInput struct {
+	Predicates []predicate.MatchProfile  `json:"-"`
+	Not        *MatchProfileWhereInput   `json:"not,omitempty"`
+	Or         []*MatchProfileWhereInput `json:"or,omitempty"`
+	And        []*MatchProfileWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+
+	// "open" field predicates.
+	Open    *bool `json:"open,omitempty"`
+	OpenNEQ *bool `json:"openNEQ,omitempty"`
+
+	// "wanted_partners" field predicates.
+	WantedPartners       *int  `json:"wantedPartners,omitempty"`
+	WantedPartnersNEQ    *int  `json:"wantedPartnersNEQ,omitempty"`
+	WantedPartnersIn     []int `json:"wantedPartnersIn,omitempty"`
+	WantedPartnersNotIn  []int `json:"wantedPartnersNotIn,omitempty"`
+	WantedPartnersGT     *int  `json:"wantedPartnersGT,omitempty"`
+	WantedPartnersGTE    *int  `json:"wantedPartnersGTE,omitempty"`
+	WantedPartnersLT     *int  `json:"wantedPartnersLT,omitempty"`
+	WantedPartnersLTE    *int  `json:"wantedPartnersLTE,omitempty"`
+	WantedPartnersIsNil  bool  `json:"wantedPartnersIsNil,omitempty"`
+	WantedPartnersNotNil bool  `json:"wantedPartnersNotNil,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MatchProfileWhereInput) AddPredicates(predicates ...predicate.MatchProfile) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MatchProfileWhereInput filter on the MatchProfileQuery builder.
+func (i *MatchProfileWhereInput) Filter(q *MatchProfileQuery) (*MatchProfileQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMatchProfileWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMatchProfileWhereInput is returned in case the MatchProfileWhereInput is empty.
+var ErrEmptyMatchProfileWhereInput = errors.New("ent: empty predicate MatchProfileWhereInput")
+
+// P returns a predicate for filtering matchprofiles.
+// An error is returned if the input is empty or invalid.
+func (i *MatchProfileWhereInput) P() (predicate.MatchProfile, error) {
+	var predicates []predicate.MatchProfile
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, matchprofile.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MatchProfile, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, matchprofile.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MatchProfile, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, matchprofile.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, matchprofile.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, matchprofile.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, matchprofile.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, matchprofile.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, matchprofile.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, matchprofile.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, matchprofile.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, matchprofile.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, matchprofile.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, matchprofile.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, matchprofile.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, matchprofile.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, matchprofile.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, matchprofile.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, matchprofile.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, matchprofile.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, matchprofile.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, matchprofile.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, matchprofile.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, matchprofile.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, matchprofile.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, matchprofile.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, matchprofile.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, matchprofile.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, matchprofile.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, matchprofile.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, matchprofile.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, matchprofile.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.Open != nil {
+		predicates = append(predicates, matchprofile.OpenEQ(*i.Open))
+	}
+	if i.OpenNEQ != nil {
+		predicates = append(predicates, matchprofile.OpenNEQ(*i.OpenNEQ))
+	}
+	if i.WantedPartners != nil {
+		predicates = append(predicates, matchprofile.WantedPartnersEQ(*i.WantedPartners))
+	}
+	if i.WantedPartnersNEQ != nil {
+		predicates = append(predicates, matchprofile.WantedPartnersNEQ(*i.WantedPartnersNEQ))
+	}
+	if len(i.WantedPartnersIn) > 0 {
+		predicates = append(predicates, matchprofile.WantedPartnersIn(i.WantedPartnersIn...))
+	}
+	if len(i.WantedPartnersNotIn) > 0 {
+		predicates = append(predicates, matchprofile.WantedPartnersNotIn(i.WantedPartnersNotIn...))
+	}
+	if i.WantedPartnersGT != nil {
+		predicates = append(predicates, matchprofile.WantedPartnersGT(*i.WantedPartnersGT))
+	}
+	if i.WantedPartnersGTE != nil {
+		predicates = append(predicates, matchprofile.WantedPartnersGTE(*i.WantedPartnersGTE))
+	}
+	if i.WantedPartnersLT != nil {
+		predicates = append(predicates, matchprofile.WantedPartnersLT(*i.WantedPartnersLT))
+	}
+	if i.WantedPartnersLTE != nil {
+		predicates = append(predicates, matchprofile.WantedPartnersLTE(*i.WantedPartnersLTE))
+	}
+	if i.WantedPartnersIsNil {
+		predicates = append(predicates, matchprofile.WantedPartnersIsNil())
+	}
+	if i.WantedPartnersNotNil {
+		predicates = append(predicates, matchprofile.WantedPartnersNotNil())
+	}
+
+	if i.HasMunicipality != nil {
+		p := matchprofile.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = matchprofile.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, matchprofile.HasMunicipalityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMatchProfileWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return matchprofile.And(predicates...), nil
+	}
+}
+
+// MatchWeightWhereInput represents a where input for filtering MatchWeight queries.
+type MatchWeightWhereInput struct {
+	Predicates []predicate.MatchWeight  `json:"-"`
+	Not        *MatchWeightWhereInput   `json:"not,omitempty"`
+	Or         []*MatchWeightWhereInput `json:"or,omitempty"`
+	And        []*MatchWeightWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "factor" field predicates.
+	Factor      *matchmaking.Factor  `json:"factor,omitempty"`
+	FactorNEQ   *matchmaking.Factor  `json:"factorNEQ,omitempty"`
+	FactorIn    []matchmaking.Factor `json:"factorIn,omitempty"`
+	FactorNotIn []matchmaking.Factor `json:"factorNotIn,omitempty"`
+
+	// "weight" field predicates.
+	Weight      *float64  `json:"weight,omitempty"`
+	WeightNEQ   *float64  `json:"weightNEQ,omitempty"`
+	WeightIn    []float64 `json:"weightIn,omitempty"`
+	WeightNotIn []float64 `json:"weightNotIn,omitempty"`
+	WeightGT    *float64  `json:"weightGT,omitempty"`
+	WeightGTE   *float64  `json:"weightGTE,omitempty"`
+	WeightLT    *float64  `json:"weightLT,omitempty"`
+	WeightLTE   *float64  `json:"weightLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MatchWeightWhereInput) AddPredicates(predicates ...predicate.MatchWeight) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MatchWeightWhereInput filter on the MatchWeightQuery builder.
+func (i *MatchWeightWhereInput) Filter(q *MatchWeightQuery) (*MatchWeightQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMatchWeightWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMatchWeightWhereInput is returned in case the MatchWeightWhereInput is empty.
+var ErrEmptyMatchWeightWhereInput = errors.New("ent: empty predicate MatchWeightWhereInput")
+
+// P returns a predicate for filtering matchweights.
+// An error is returned if the input is empty or invalid.
+func (i *MatchWeightWhereInput) P() (predicate.MatchWeight, error) {
+	var predicates []predicate.MatchWeight
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, matchweight.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.MatchWeight, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, matchweight.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.MatchWeight, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, matchweight.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, matchweight.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, matchweight.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, matchweight.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, matchweight.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, matchweight.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, matchweight.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, matchweight.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, matchweight.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, matchweight.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, matchweight.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, matchweight.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, matchweight.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, matchweight.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, matchweight.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, matchweight.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, matchweight.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, matchweight.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, matchweight.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, matchweight.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, matchweight.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, matchweight.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, matchweight.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, matchweight.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, matchweight.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Factor != nil {
+		predicates = append(predicates, matchweight.FactorEQ(*i.Factor))
+	}
+	if i.FactorNEQ != nil {
+		predicates = append(predicates, matchweight.FactorNEQ(*i.FactorNEQ))
+	}
+	if len(i.FactorIn) > 0 {
+		predicates = append(predicates, matchweight.FactorIn(i.FactorIn...))
+	}
+	if len(i.FactorNotIn) > 0 {
+		predicates = append(predicates, matchweight.FactorNotIn(i.FactorNotIn...))
+	}
+	if i.Weight != nil {
+		predicates = append(predicates, matchweight.WeightEQ(*i.Weight))
+	}
+	if i.WeightNEQ != nil {
+		predicates = append(predicates, matchweight.WeightNEQ(*i.WeightNEQ))
+	}
+	if len(i.WeightIn) > 0 {
+		predicates = append(predicates, matchweight.WeightIn(i.WeightIn...))
+	}
+	if len(i.WeightNotIn) > 0 {
+		predicates = append(predicates, matchweight.WeightNotIn(i.WeightNotIn...))
+	}
+	if i.WeightGT != nil {
+		predicates = append(predicates, matchweight.WeightGT(*i.WeightGT))
+	}
+	if i.WeightGTE != nil {
+		predicates = append(predicates, matchweight.WeightGTE(*i.WeightGTE))
+	}
+	if i.WeightLT != nil {
+		predicates = append(predicates, matchweight.WeightLT(*i.WeightLT))
+	}
+	if i.WeightLTE != nil {
+		predicates = append(predicates, matchweight.WeightLTE(*i.WeightLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMatchWeightWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return matchweight.And(predicates...), nil
+	}
+}
+
 // MembershipWhereInput represents a where input for filtering Membership queries.
 type MembershipWhereInput struct {
 	Predicates []predicate.Membership  `json:"-"`
@@ -3649,6 +4518,18 @@ type MunicipalityWhereInput struct {
 	// "eu_partnerships" edge predicates.
 	HasEuPartnerships     *bool                    `json:"hasEuPartnerships,omitempty"`
 	HasEuPartnershipsWith []*PartnershipWhereInput `json:"hasEuPartnershipsWith,omitempty"`
+
+	// "need_records" edge predicates.
+	HasNeedRecords     *bool             `json:"hasNeedRecords,omitempty"`
+	HasNeedRecordsWith []*NeedWhereInput `json:"hasNeedRecordsWith,omitempty"`
+
+	// "offer_records" edge predicates.
+	HasOfferRecords     *bool              `json:"hasOfferRecords,omitempty"`
+	HasOfferRecordsWith []*OfferWhereInput `json:"hasOfferRecordsWith,omitempty"`
+
+	// "match_profile" edge predicates.
+	HasMatchProfile     *bool                     `json:"hasMatchProfile,omitempty"`
+	HasMatchProfileWith []*MatchProfileWhereInput `json:"hasMatchProfileWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4146,6 +5027,60 @@ func (i *MunicipalityWhereInput) P() (predicate.Municipality, error) {
 		}
 		predicates = append(predicates, municipality.HasEuPartnershipsWith(with...))
 	}
+	if i.HasNeedRecords != nil {
+		p := municipality.HasNeedRecords()
+		if !*i.HasNeedRecords {
+			p = municipality.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNeedRecordsWith) > 0 {
+		with := make([]predicate.Need, 0, len(i.HasNeedRecordsWith))
+		for _, w := range i.HasNeedRecordsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNeedRecordsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, municipality.HasNeedRecordsWith(with...))
+	}
+	if i.HasOfferRecords != nil {
+		p := municipality.HasOfferRecords()
+		if !*i.HasOfferRecords {
+			p = municipality.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOfferRecordsWith) > 0 {
+		with := make([]predicate.Offer, 0, len(i.HasOfferRecordsWith))
+		for _, w := range i.HasOfferRecordsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOfferRecordsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, municipality.HasOfferRecordsWith(with...))
+	}
+	if i.HasMatchProfile != nil {
+		p := municipality.HasMatchProfile()
+		if !*i.HasMatchProfile {
+			p = municipality.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMatchProfileWith) > 0 {
+		with := make([]predicate.MatchProfile, 0, len(i.HasMatchProfileWith))
+		for _, w := range i.HasMatchProfileWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMatchProfileWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, municipality.HasMatchProfileWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyMunicipalityWhereInput
@@ -4153,6 +5088,420 @@ func (i *MunicipalityWhereInput) P() (predicate.Municipality, error) {
 		return predicates[0], nil
 	default:
 		return municipality.And(predicates...), nil
+	}
+}
+
+// NeedWhereInput represents a where input for filtering Need queries.
+type NeedWhereInput struct {
+	Predicates []predicate.Need  `json:"-"`
+	Not        *NeedWhereInput   `json:"not,omitempty"`
+	Or         []*NeedWhereInput `json:"or,omitempty"`
+	And        []*NeedWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+
+	// "sector" field predicates.
+	Sector      *sector.Sector  `json:"sector,omitempty"`
+	SectorNEQ   *sector.Sector  `json:"sectorNEQ,omitempty"`
+	SectorIn    []sector.Sector `json:"sectorIn,omitempty"`
+	SectorNotIn []sector.Sector `json:"sectorNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "urgency" field predicates.
+	Urgency      *matchmaking.Urgency  `json:"urgency,omitempty"`
+	UrgencyNEQ   *matchmaking.Urgency  `json:"urgencyNEQ,omitempty"`
+	UrgencyIn    []matchmaking.Urgency `json:"urgencyIn,omitempty"`
+	UrgencyNotIn []matchmaking.Urgency `json:"urgencyNotIn,omitempty"`
+
+	// "valid_from" field predicates.
+	ValidFrom       *time.Time  `json:"validFrom,omitempty"`
+	ValidFromNEQ    *time.Time  `json:"validFromNEQ,omitempty"`
+	ValidFromIn     []time.Time `json:"validFromIn,omitempty"`
+	ValidFromNotIn  []time.Time `json:"validFromNotIn,omitempty"`
+	ValidFromGT     *time.Time  `json:"validFromGT,omitempty"`
+	ValidFromGTE    *time.Time  `json:"validFromGTE,omitempty"`
+	ValidFromLT     *time.Time  `json:"validFromLT,omitempty"`
+	ValidFromLTE    *time.Time  `json:"validFromLTE,omitempty"`
+	ValidFromIsNil  bool        `json:"validFromIsNil,omitempty"`
+	ValidFromNotNil bool        `json:"validFromNotNil,omitempty"`
+
+	// "valid_until" field predicates.
+	ValidUntil       *time.Time  `json:"validUntil,omitempty"`
+	ValidUntilNEQ    *time.Time  `json:"validUntilNEQ,omitempty"`
+	ValidUntilIn     []time.Time `json:"validUntilIn,omitempty"`
+	ValidUntilNotIn  []time.Time `json:"validUntilNotIn,omitempty"`
+	ValidUntilGT     *time.Time  `json:"validUntilGT,omitempty"`
+	ValidUntilGTE    *time.Time  `json:"validUntilGTE,omitempty"`
+	ValidUntilLT     *time.Time  `json:"validUntilLT,omitempty"`
+	ValidUntilLTE    *time.Time  `json:"validUntilLTE,omitempty"`
+	ValidUntilIsNil  bool        `json:"validUntilIsNil,omitempty"`
+	ValidUntilNotNil bool        `json:"validUntilNotNil,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NeedWhereInput) AddPredicates(predicates ...predicate.Need) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NeedWhereInput filter on the NeedQuery builder.
+func (i *NeedWhereInput) Filter(q *NeedQuery) (*NeedQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNeedWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNeedWhereInput is returned in case the NeedWhereInput is empty.
+var ErrEmptyNeedWhereInput = errors.New("ent: empty predicate NeedWhereInput")
+
+// P returns a predicate for filtering needs.
+// An error is returned if the input is empty or invalid.
+func (i *NeedWhereInput) P() (predicate.Need, error) {
+	var predicates []predicate.Need
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, need.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Need, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, need.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Need, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, need.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, need.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, need.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, need.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, need.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, need.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, need.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, need.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, need.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, need.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, need.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, need.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, need.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, need.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, need.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, need.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, need.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, need.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, need.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, need.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, need.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, need.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, need.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, need.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, need.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, need.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, need.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, need.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, need.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.Sector != nil {
+		predicates = append(predicates, need.SectorEQ(*i.Sector))
+	}
+	if i.SectorNEQ != nil {
+		predicates = append(predicates, need.SectorNEQ(*i.SectorNEQ))
+	}
+	if len(i.SectorIn) > 0 {
+		predicates = append(predicates, need.SectorIn(i.SectorIn...))
+	}
+	if len(i.SectorNotIn) > 0 {
+		predicates = append(predicates, need.SectorNotIn(i.SectorNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, need.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, need.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, need.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, need.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, need.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, need.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, need.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, need.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, need.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, need.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, need.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, need.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, need.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, need.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, need.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Urgency != nil {
+		predicates = append(predicates, need.UrgencyEQ(*i.Urgency))
+	}
+	if i.UrgencyNEQ != nil {
+		predicates = append(predicates, need.UrgencyNEQ(*i.UrgencyNEQ))
+	}
+	if len(i.UrgencyIn) > 0 {
+		predicates = append(predicates, need.UrgencyIn(i.UrgencyIn...))
+	}
+	if len(i.UrgencyNotIn) > 0 {
+		predicates = append(predicates, need.UrgencyNotIn(i.UrgencyNotIn...))
+	}
+	if i.ValidFrom != nil {
+		predicates = append(predicates, need.ValidFromEQ(*i.ValidFrom))
+	}
+	if i.ValidFromNEQ != nil {
+		predicates = append(predicates, need.ValidFromNEQ(*i.ValidFromNEQ))
+	}
+	if len(i.ValidFromIn) > 0 {
+		predicates = append(predicates, need.ValidFromIn(i.ValidFromIn...))
+	}
+	if len(i.ValidFromNotIn) > 0 {
+		predicates = append(predicates, need.ValidFromNotIn(i.ValidFromNotIn...))
+	}
+	if i.ValidFromGT != nil {
+		predicates = append(predicates, need.ValidFromGT(*i.ValidFromGT))
+	}
+	if i.ValidFromGTE != nil {
+		predicates = append(predicates, need.ValidFromGTE(*i.ValidFromGTE))
+	}
+	if i.ValidFromLT != nil {
+		predicates = append(predicates, need.ValidFromLT(*i.ValidFromLT))
+	}
+	if i.ValidFromLTE != nil {
+		predicates = append(predicates, need.ValidFromLTE(*i.ValidFromLTE))
+	}
+	if i.ValidFromIsNil {
+		predicates = append(predicates, need.ValidFromIsNil())
+	}
+	if i.ValidFromNotNil {
+		predicates = append(predicates, need.ValidFromNotNil())
+	}
+	if i.ValidUntil != nil {
+		predicates = append(predicates, need.ValidUntilEQ(*i.ValidUntil))
+	}
+	if i.ValidUntilNEQ != nil {
+		predicates = append(predicates, need.ValidUntilNEQ(*i.ValidUntilNEQ))
+	}
+	if len(i.ValidUntilIn) > 0 {
+		predicates = append(predicates, need.ValidUntilIn(i.ValidUntilIn...))
+	}
+	if len(i.ValidUntilNotIn) > 0 {
+		predicates = append(predicates, need.ValidUntilNotIn(i.ValidUntilNotIn...))
+	}
+	if i.ValidUntilGT != nil {
+		predicates = append(predicates, need.ValidUntilGT(*i.ValidUntilGT))
+	}
+	if i.ValidUntilGTE != nil {
+		predicates = append(predicates, need.ValidUntilGTE(*i.ValidUntilGTE))
+	}
+	if i.ValidUntilLT != nil {
+		predicates = append(predicates, need.ValidUntilLT(*i.ValidUntilLT))
+	}
+	if i.ValidUntilLTE != nil {
+		predicates = append(predicates, need.ValidUntilLTE(*i.ValidUntilLTE))
+	}
+	if i.ValidUntilIsNil {
+		predicates = append(predicates, need.ValidUntilIsNil())
+	}
+	if i.ValidUntilNotNil {
+		predicates = append(predicates, need.ValidUntilNotNil())
+	}
+
+	if i.HasMunicipality != nil {
+		p := need.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = need.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, need.HasMunicipalityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNeedWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return need.And(predicates...), nil
 	}
 }
 
@@ -4982,6 +6331,498 @@ func (i *NotificationWhereInput) P() (predicate.Notification, error) {
 	}
 }
 
+// OfferWhereInput represents a where input for filtering Offer queries.
+type OfferWhereInput struct {
+	Predicates []predicate.Offer  `json:"-"`
+	Not        *OfferWhereInput   `json:"not,omitempty"`
+	Or         []*OfferWhereInput `json:"or,omitempty"`
+	And        []*OfferWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "municipality_id" field predicates.
+	MunicipalityID      *int  `json:"municipalityID,omitempty"`
+	MunicipalityIDNEQ   *int  `json:"municipalityIDNEQ,omitempty"`
+	MunicipalityIDIn    []int `json:"municipalityIDIn,omitempty"`
+	MunicipalityIDNotIn []int `json:"municipalityIDNotIn,omitempty"`
+
+	// "sector" field predicates.
+	Sector      *sector.Sector  `json:"sector,omitempty"`
+	SectorNEQ   *sector.Sector  `json:"sectorNEQ,omitempty"`
+	SectorIn    []sector.Sector `json:"sectorIn,omitempty"`
+	SectorNotIn []sector.Sector `json:"sectorNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "capacity" field predicates.
+	Capacity      *int  `json:"capacity,omitempty"`
+	CapacityNEQ   *int  `json:"capacityNEQ,omitempty"`
+	CapacityIn    []int `json:"capacityIn,omitempty"`
+	CapacityNotIn []int `json:"capacityNotIn,omitempty"`
+	CapacityGT    *int  `json:"capacityGT,omitempty"`
+	CapacityGTE   *int  `json:"capacityGTE,omitempty"`
+	CapacityLT    *int  `json:"capacityLT,omitempty"`
+	CapacityLTE   *int  `json:"capacityLTE,omitempty"`
+
+	// "expertise" field predicates.
+	Expertise             *string  `json:"expertise,omitempty"`
+	ExpertiseNEQ          *string  `json:"expertiseNEQ,omitempty"`
+	ExpertiseIn           []string `json:"expertiseIn,omitempty"`
+	ExpertiseNotIn        []string `json:"expertiseNotIn,omitempty"`
+	ExpertiseGT           *string  `json:"expertiseGT,omitempty"`
+	ExpertiseGTE          *string  `json:"expertiseGTE,omitempty"`
+	ExpertiseLT           *string  `json:"expertiseLT,omitempty"`
+	ExpertiseLTE          *string  `json:"expertiseLTE,omitempty"`
+	ExpertiseContains     *string  `json:"expertiseContains,omitempty"`
+	ExpertiseHasPrefix    *string  `json:"expertiseHasPrefix,omitempty"`
+	ExpertiseHasSuffix    *string  `json:"expertiseHasSuffix,omitempty"`
+	ExpertiseIsNil        bool     `json:"expertiseIsNil,omitempty"`
+	ExpertiseNotNil       bool     `json:"expertiseNotNil,omitempty"`
+	ExpertiseEqualFold    *string  `json:"expertiseEqualFold,omitempty"`
+	ExpertiseContainsFold *string  `json:"expertiseContainsFold,omitempty"`
+
+	// "valid_from" field predicates.
+	ValidFrom       *time.Time  `json:"validFrom,omitempty"`
+	ValidFromNEQ    *time.Time  `json:"validFromNEQ,omitempty"`
+	ValidFromIn     []time.Time `json:"validFromIn,omitempty"`
+	ValidFromNotIn  []time.Time `json:"validFromNotIn,omitempty"`
+	ValidFromGT     *time.Time  `json:"validFromGT,omitempty"`
+	ValidFromGTE    *time.Time  `json:"validFromGTE,omitempty"`
+	ValidFromLT     *time.Time  `json:"validFromLT,omitempty"`
+	ValidFromLTE    *time.Time  `json:"validFromLTE,omitempty"`
+	ValidFromIsNil  bool        `json:"validFromIsNil,omitempty"`
+	ValidFromNotNil bool        `json:"validFromNotNil,omitempty"`
+
+	// "valid_until" field predicates.
+	ValidUntil       *time.Time  `json:"validUntil,omitempty"`
+	ValidUntilNEQ    *time.Time  `json:"validUntilNEQ,omitempty"`
+	ValidUntilIn     []time.Time `json:"validUntilIn,omitempty"`
+	ValidUntilNotIn  []time.Time `json:"validUntilNotIn,omitempty"`
+	ValidUntilGT     *time.Time  `json:"validUntilGT,omitempty"`
+	ValidUntilGTE    *time.Time  `json:"validUntilGTE,omitempty"`
+	ValidUntilLT     *time.Time  `json:"validUntilLT,omitempty"`
+	ValidUntilLTE    *time.Time  `json:"validUntilLTE,omitempty"`
+	ValidUntilIsNil  bool        `json:"validUntilIsNil,omitempty"`
+	ValidUntilNotNil bool        `json:"validUntilNotNil,omitempty"`
+
+	// "municipality" edge predicates.
+	HasMunicipality     *bool                     `json:"hasMunicipality,omitempty"`
+	HasMunicipalityWith []*MunicipalityWhereInput `json:"hasMunicipalityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OfferWhereInput) AddPredicates(predicates ...predicate.Offer) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OfferWhereInput filter on the OfferQuery builder.
+func (i *OfferWhereInput) Filter(q *OfferQuery) (*OfferQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOfferWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOfferWhereInput is returned in case the OfferWhereInput is empty.
+var ErrEmptyOfferWhereInput = errors.New("ent: empty predicate OfferWhereInput")
+
+// P returns a predicate for filtering offers.
+// An error is returned if the input is empty or invalid.
+func (i *OfferWhereInput) P() (predicate.Offer, error) {
+	var predicates []predicate.Offer
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, offer.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Offer, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, offer.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Offer, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, offer.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, offer.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, offer.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, offer.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, offer.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, offer.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, offer.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, offer.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, offer.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, offer.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, offer.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, offer.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, offer.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, offer.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, offer.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, offer.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, offer.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, offer.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, offer.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, offer.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, offer.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, offer.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, offer.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, offer.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, offer.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.MunicipalityID != nil {
+		predicates = append(predicates, offer.MunicipalityIDEQ(*i.MunicipalityID))
+	}
+	if i.MunicipalityIDNEQ != nil {
+		predicates = append(predicates, offer.MunicipalityIDNEQ(*i.MunicipalityIDNEQ))
+	}
+	if len(i.MunicipalityIDIn) > 0 {
+		predicates = append(predicates, offer.MunicipalityIDIn(i.MunicipalityIDIn...))
+	}
+	if len(i.MunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, offer.MunicipalityIDNotIn(i.MunicipalityIDNotIn...))
+	}
+	if i.Sector != nil {
+		predicates = append(predicates, offer.SectorEQ(*i.Sector))
+	}
+	if i.SectorNEQ != nil {
+		predicates = append(predicates, offer.SectorNEQ(*i.SectorNEQ))
+	}
+	if len(i.SectorIn) > 0 {
+		predicates = append(predicates, offer.SectorIn(i.SectorIn...))
+	}
+	if len(i.SectorNotIn) > 0 {
+		predicates = append(predicates, offer.SectorNotIn(i.SectorNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, offer.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, offer.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, offer.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, offer.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, offer.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, offer.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, offer.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, offer.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, offer.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, offer.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, offer.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, offer.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, offer.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, offer.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, offer.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Capacity != nil {
+		predicates = append(predicates, offer.CapacityEQ(*i.Capacity))
+	}
+	if i.CapacityNEQ != nil {
+		predicates = append(predicates, offer.CapacityNEQ(*i.CapacityNEQ))
+	}
+	if len(i.CapacityIn) > 0 {
+		predicates = append(predicates, offer.CapacityIn(i.CapacityIn...))
+	}
+	if len(i.CapacityNotIn) > 0 {
+		predicates = append(predicates, offer.CapacityNotIn(i.CapacityNotIn...))
+	}
+	if i.CapacityGT != nil {
+		predicates = append(predicates, offer.CapacityGT(*i.CapacityGT))
+	}
+	if i.CapacityGTE != nil {
+		predicates = append(predicates, offer.CapacityGTE(*i.CapacityGTE))
+	}
+	if i.CapacityLT != nil {
+		predicates = append(predicates, offer.CapacityLT(*i.CapacityLT))
+	}
+	if i.CapacityLTE != nil {
+		predicates = append(predicates, offer.CapacityLTE(*i.CapacityLTE))
+	}
+	if i.Expertise != nil {
+		predicates = append(predicates, offer.ExpertiseEQ(*i.Expertise))
+	}
+	if i.ExpertiseNEQ != nil {
+		predicates = append(predicates, offer.ExpertiseNEQ(*i.ExpertiseNEQ))
+	}
+	if len(i.ExpertiseIn) > 0 {
+		predicates = append(predicates, offer.ExpertiseIn(i.ExpertiseIn...))
+	}
+	if len(i.ExpertiseNotIn) > 0 {
+		predicates = append(predicates, offer.ExpertiseNotIn(i.ExpertiseNotIn...))
+	}
+	if i.ExpertiseGT != nil {
+		predicates = append(predicates, offer.ExpertiseGT(*i.ExpertiseGT))
+	}
+	if i.ExpertiseGTE != nil {
+		predicates = append(predicates, offer.ExpertiseGTE(*i.ExpertiseGTE))
+	}
+	if i.ExpertiseLT != nil {
+		predicates = append(predicates, offer.ExpertiseLT(*i.ExpertiseLT))
+	}
+	if i.ExpertiseLTE != nil {
+		predicates = append(predicates, offer.ExpertiseLTE(*i.ExpertiseLTE))
+	}
+	if i.ExpertiseContains != nil {
+		predicates = append(predicates, offer.ExpertiseContains(*i.ExpertiseContains))
+	}
+	if i.ExpertiseHasPrefix != nil {
+		predicates = append(predicates, offer.ExpertiseHasPrefix(*i.ExpertiseHasPrefix))
+	}
+	if i.ExpertiseHasSuffix != nil {
+		predicates = append(predicates, offer.ExpertiseHasSuffix(*i.ExpertiseHasSuffix))
+	}
+	if i.ExpertiseIsNil {
+		predicates = append(predicates, offer.ExpertiseIsNil())
+	}
+	if i.ExpertiseNotNil {
+		predicates = append(predicates, offer.ExpertiseNotNil())
+	}
+	if i.ExpertiseEqualFold != nil {
+		predicates = append(predicates, offer.ExpertiseEqualFold(*i.ExpertiseEqualFold))
+	}
+	if i.ExpertiseContainsFold != nil {
+		predicates = append(predicates, offer.ExpertiseContainsFold(*i.ExpertiseContainsFold))
+	}
+	if i.ValidFrom != nil {
+		predicates = append(predicates, offer.ValidFromEQ(*i.ValidFrom))
+	}
+	if i.ValidFromNEQ != nil {
+		predicates = append(predicates, offer.ValidFromNEQ(*i.ValidFromNEQ))
+	}
+	if len(i.ValidFromIn) > 0 {
+		predicates = append(predicates, offer.ValidFromIn(i.ValidFromIn...))
+	}
+	if len(i.ValidFromNotIn) > 0 {
+		predicates = append(predicates, offer.ValidFromNotIn(i.ValidFromNotIn...))
+	}
+	if i.ValidFromGT != nil {
+		predicates = append(predicates, offer.ValidFromGT(*i.ValidFromGT))
+	}
+	if i.ValidFromGTE != nil {
+		predicates = append(predicates, offer.ValidFromGTE(*i.ValidFromGTE))
+	}
+	if i.ValidFromLT != nil {
+		predicates = append(predicates, offer.ValidFromLT(*i.ValidFromLT))
+	}
+	if i.ValidFromLTE != nil {
+		predicates = append(predicates, offer.ValidFromLTE(*i.ValidFromLTE))
+	}
+	if i.ValidFromIsNil {
+		predicates = append(predicates, offer.ValidFromIsNil())
+	}
+	if i.ValidFromNotNil {
+		predicates = append(predicates, offer.ValidFromNotNil())
+	}
+	if i.ValidUntil != nil {
+		predicates = append(predicates, offer.ValidUntilEQ(*i.ValidUntil))
+	}
+	if i.ValidUntilNEQ != nil {
+		predicates = append(predicates, offer.ValidUntilNEQ(*i.ValidUntilNEQ))
+	}
+	if len(i.ValidUntilIn) > 0 {
+		predicates = append(predicates, offer.ValidUntilIn(i.ValidUntilIn...))
+	}
+	if len(i.ValidUntilNotIn) > 0 {
+		predicates = append(predicates, offer.ValidUntilNotIn(i.ValidUntilNotIn...))
+	}
+	if i.ValidUntilGT != nil {
+		predicates = append(predicates, offer.ValidUntilGT(*i.ValidUntilGT))
+	}
+	if i.ValidUntilGTE != nil {
+		predicates = append(predicates, offer.ValidUntilGTE(*i.ValidUntilGTE))
+	}
+	if i.ValidUntilLT != nil {
+		predicates = append(predicates, offer.ValidUntilLT(*i.ValidUntilLT))
+	}
+	if i.ValidUntilLTE != nil {
+		predicates = append(predicates, offer.ValidUntilLTE(*i.ValidUntilLTE))
+	}
+	if i.ValidUntilIsNil {
+		predicates = append(predicates, offer.ValidUntilIsNil())
+	}
+	if i.ValidUntilNotNil {
+		predicates = append(predicates, offer.ValidUntilNotNil())
+	}
+
+	if i.HasMunicipality != nil {
+		p := offer.HasMunicipality()
+		if !*i.HasMunicipality {
+			p = offer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasMunicipalityWith))
+		for _, w := range i.HasMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, offer.HasMunicipalityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOfferWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return offer.And(predicates...), nil
+	}
+}
+
 // PartnershipWhereInput represents a where input for filtering Partnership queries.
 type PartnershipWhereInput struct {
 	Predicates []predicate.Partnership  `json:"-"`
@@ -5499,6 +7340,600 @@ func (i *PartnershipWhereInput) P() (predicate.Partnership, error) {
 		return predicates[0], nil
 	default:
 		return partnership.And(predicates...), nil
+	}
+}
+
+// PartnershipRequestWhereInput represents a where input for filtering PartnershipRequest queries.
+type PartnershipRequestWhereInput struct {
+	Predicates []predicate.PartnershipRequest  `json:"-"`
+	Not        *PartnershipRequestWhereInput   `json:"not,omitempty"`
+	Or         []*PartnershipRequestWhereInput `json:"or,omitempty"`
+	And        []*PartnershipRequestWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "ukrainian_municipality_id" field predicates.
+	UkrainianMunicipalityID      *int  `json:"ukrainianMunicipalityID,omitempty"`
+	UkrainianMunicipalityIDNEQ   *int  `json:"ukrainianMunicipalityIDNEQ,omitempty"`
+	UkrainianMunicipalityIDIn    []int `json:"ukrainianMunicipalityIDIn,omitempty"`
+	UkrainianMunicipalityIDNotIn []int `json:"ukrainianMunicipalityIDNotIn,omitempty"`
+
+	// "european_municipality_id" field predicates.
+	EuropeanMunicipalityID      *int  `json:"europeanMunicipalityID,omitempty"`
+	EuropeanMunicipalityIDNEQ   *int  `json:"europeanMunicipalityIDNEQ,omitempty"`
+	EuropeanMunicipalityIDIn    []int `json:"europeanMunicipalityIDIn,omitempty"`
+	EuropeanMunicipalityIDNotIn []int `json:"europeanMunicipalityIDNotIn,omitempty"`
+
+	// "initiator_id" field predicates.
+	InitiatorID      *int  `json:"initiatorID,omitempty"`
+	InitiatorIDNEQ   *int  `json:"initiatorIDNEQ,omitempty"`
+	InitiatorIDIn    []int `json:"initiatorIDIn,omitempty"`
+	InitiatorIDNotIn []int `json:"initiatorIDNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *matchmaking.Status  `json:"status,omitempty"`
+	StatusNEQ   *matchmaking.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []matchmaking.Status `json:"statusIn,omitempty"`
+	StatusNotIn []matchmaking.Status `json:"statusNotIn,omitempty"`
+
+	// "step_at" field predicates.
+	StepAt      *time.Time  `json:"stepAt,omitempty"`
+	StepAtNEQ   *time.Time  `json:"stepAtNEQ,omitempty"`
+	StepAtIn    []time.Time `json:"stepAtIn,omitempty"`
+	StepAtNotIn []time.Time `json:"stepAtNotIn,omitempty"`
+	StepAtGT    *time.Time  `json:"stepAtGT,omitempty"`
+	StepAtGTE   *time.Time  `json:"stepAtGTE,omitempty"`
+	StepAtLT    *time.Time  `json:"stepAtLT,omitempty"`
+	StepAtLTE   *time.Time  `json:"stepAtLTE,omitempty"`
+
+	// "message" field predicates.
+	Message             *string  `json:"message,omitempty"`
+	MessageNEQ          *string  `json:"messageNEQ,omitempty"`
+	MessageIn           []string `json:"messageIn,omitempty"`
+	MessageNotIn        []string `json:"messageNotIn,omitempty"`
+	MessageGT           *string  `json:"messageGT,omitempty"`
+	MessageGTE          *string  `json:"messageGTE,omitempty"`
+	MessageLT           *string  `json:"messageLT,omitempty"`
+	MessageLTE          *string  `json:"messageLTE,omitempty"`
+	MessageContains     *string  `json:"messageContains,omitempty"`
+	MessageHasPrefix    *string  `json:"messageHasPrefix,omitempty"`
+	MessageHasSuffix    *string  `json:"messageHasSuffix,omitempty"`
+	MessageIsNil        bool     `json:"messageIsNil,omitempty"`
+	MessageNotNil       bool     `json:"messageNotNil,omitempty"`
+	MessageEqualFold    *string  `json:"messageEqualFold,omitempty"`
+	MessageContainsFold *string  `json:"messageContainsFold,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "mutual" field predicates.
+	Mutual    *bool `json:"mutual,omitempty"`
+	MutualNEQ *bool `json:"mutualNEQ,omitempty"`
+
+	// "facilitator_id" field predicates.
+	FacilitatorID       *int  `json:"facilitatorID,omitempty"`
+	FacilitatorIDNEQ    *int  `json:"facilitatorIDNEQ,omitempty"`
+	FacilitatorIDIn     []int `json:"facilitatorIDIn,omitempty"`
+	FacilitatorIDNotIn  []int `json:"facilitatorIDNotIn,omitempty"`
+	FacilitatorIDIsNil  bool  `json:"facilitatorIDIsNil,omitempty"`
+	FacilitatorIDNotNil bool  `json:"facilitatorIDNotNil,omitempty"`
+
+	// "partnership_id" field predicates.
+	PartnershipID       *int  `json:"partnershipID,omitempty"`
+	PartnershipIDNEQ    *int  `json:"partnershipIDNEQ,omitempty"`
+	PartnershipIDIn     []int `json:"partnershipIDIn,omitempty"`
+	PartnershipIDNotIn  []int `json:"partnershipIDNotIn,omitempty"`
+	PartnershipIDIsNil  bool  `json:"partnershipIDIsNil,omitempty"`
+	PartnershipIDNotNil bool  `json:"partnershipIDNotNil,omitempty"`
+
+	// "ukrainian_municipality" edge predicates.
+	HasUkrainianMunicipality     *bool                     `json:"hasUkrainianMunicipality,omitempty"`
+	HasUkrainianMunicipalityWith []*MunicipalityWhereInput `json:"hasUkrainianMunicipalityWith,omitempty"`
+
+	// "european_municipality" edge predicates.
+	HasEuropeanMunicipality     *bool                     `json:"hasEuropeanMunicipality,omitempty"`
+	HasEuropeanMunicipalityWith []*MunicipalityWhereInput `json:"hasEuropeanMunicipalityWith,omitempty"`
+
+	// "initiator" edge predicates.
+	HasInitiator     *bool                     `json:"hasInitiator,omitempty"`
+	HasInitiatorWith []*MunicipalityWhereInput `json:"hasInitiatorWith,omitempty"`
+
+	// "facilitator" edge predicates.
+	HasFacilitator     *bool                    `json:"hasFacilitator,omitempty"`
+	HasFacilitatorWith []*AssociationWhereInput `json:"hasFacilitatorWith,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PartnershipRequestWhereInput) AddPredicates(predicates ...predicate.PartnershipRequest) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PartnershipRequestWhereInput filter on the PartnershipRequestQuery builder.
+func (i *PartnershipRequestWhereInput) Filter(q *PartnershipRequestQuery) (*PartnershipRequestQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPartnershipRequestWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPartnershipRequestWhereInput is returned in case the PartnershipRequestWhereInput is empty.
+var ErrEmptyPartnershipRequestWhereInput = errors.New("ent: empty predicate PartnershipRequestWhereInput")
+
+// P returns a predicate for filtering partnershiprequests.
+// An error is returned if the input is empty or invalid.
+func (i *PartnershipRequestWhereInput) P() (predicate.PartnershipRequest, error) {
+	var predicates []predicate.PartnershipRequest
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, partnershiprequest.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PartnershipRequest, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, partnershiprequest.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PartnershipRequest, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, partnershiprequest.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, partnershiprequest.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, partnershiprequest.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, partnershiprequest.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, partnershiprequest.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, partnershiprequest.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, partnershiprequest.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, partnershiprequest.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, partnershiprequest.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, partnershiprequest.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, partnershiprequest.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, partnershiprequest.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, partnershiprequest.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, partnershiprequest.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, partnershiprequest.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, partnershiprequest.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, partnershiprequest.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, partnershiprequest.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, partnershiprequest.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, partnershiprequest.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, partnershiprequest.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, partnershiprequest.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.UkrainianMunicipalityID != nil {
+		predicates = append(predicates, partnershiprequest.UkrainianMunicipalityIDEQ(*i.UkrainianMunicipalityID))
+	}
+	if i.UkrainianMunicipalityIDNEQ != nil {
+		predicates = append(predicates, partnershiprequest.UkrainianMunicipalityIDNEQ(*i.UkrainianMunicipalityIDNEQ))
+	}
+	if len(i.UkrainianMunicipalityIDIn) > 0 {
+		predicates = append(predicates, partnershiprequest.UkrainianMunicipalityIDIn(i.UkrainianMunicipalityIDIn...))
+	}
+	if len(i.UkrainianMunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.UkrainianMunicipalityIDNotIn(i.UkrainianMunicipalityIDNotIn...))
+	}
+	if i.EuropeanMunicipalityID != nil {
+		predicates = append(predicates, partnershiprequest.EuropeanMunicipalityIDEQ(*i.EuropeanMunicipalityID))
+	}
+	if i.EuropeanMunicipalityIDNEQ != nil {
+		predicates = append(predicates, partnershiprequest.EuropeanMunicipalityIDNEQ(*i.EuropeanMunicipalityIDNEQ))
+	}
+	if len(i.EuropeanMunicipalityIDIn) > 0 {
+		predicates = append(predicates, partnershiprequest.EuropeanMunicipalityIDIn(i.EuropeanMunicipalityIDIn...))
+	}
+	if len(i.EuropeanMunicipalityIDNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.EuropeanMunicipalityIDNotIn(i.EuropeanMunicipalityIDNotIn...))
+	}
+	if i.InitiatorID != nil {
+		predicates = append(predicates, partnershiprequest.InitiatorIDEQ(*i.InitiatorID))
+	}
+	if i.InitiatorIDNEQ != nil {
+		predicates = append(predicates, partnershiprequest.InitiatorIDNEQ(*i.InitiatorIDNEQ))
+	}
+	if len(i.InitiatorIDIn) > 0 {
+		predicates = append(predicates, partnershiprequest.InitiatorIDIn(i.InitiatorIDIn...))
+	}
+	if len(i.InitiatorIDNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.InitiatorIDNotIn(i.InitiatorIDNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, partnershiprequest.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, partnershiprequest.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, partnershiprequest.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.StepAt != nil {
+		predicates = append(predicates, partnershiprequest.StepAtEQ(*i.StepAt))
+	}
+	if i.StepAtNEQ != nil {
+		predicates = append(predicates, partnershiprequest.StepAtNEQ(*i.StepAtNEQ))
+	}
+	if len(i.StepAtIn) > 0 {
+		predicates = append(predicates, partnershiprequest.StepAtIn(i.StepAtIn...))
+	}
+	if len(i.StepAtNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.StepAtNotIn(i.StepAtNotIn...))
+	}
+	if i.StepAtGT != nil {
+		predicates = append(predicates, partnershiprequest.StepAtGT(*i.StepAtGT))
+	}
+	if i.StepAtGTE != nil {
+		predicates = append(predicates, partnershiprequest.StepAtGTE(*i.StepAtGTE))
+	}
+	if i.StepAtLT != nil {
+		predicates = append(predicates, partnershiprequest.StepAtLT(*i.StepAtLT))
+	}
+	if i.StepAtLTE != nil {
+		predicates = append(predicates, partnershiprequest.StepAtLTE(*i.StepAtLTE))
+	}
+	if i.Message != nil {
+		predicates = append(predicates, partnershiprequest.MessageEQ(*i.Message))
+	}
+	if i.MessageNEQ != nil {
+		predicates = append(predicates, partnershiprequest.MessageNEQ(*i.MessageNEQ))
+	}
+	if len(i.MessageIn) > 0 {
+		predicates = append(predicates, partnershiprequest.MessageIn(i.MessageIn...))
+	}
+	if len(i.MessageNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.MessageNotIn(i.MessageNotIn...))
+	}
+	if i.MessageGT != nil {
+		predicates = append(predicates, partnershiprequest.MessageGT(*i.MessageGT))
+	}
+	if i.MessageGTE != nil {
+		predicates = append(predicates, partnershiprequest.MessageGTE(*i.MessageGTE))
+	}
+	if i.MessageLT != nil {
+		predicates = append(predicates, partnershiprequest.MessageLT(*i.MessageLT))
+	}
+	if i.MessageLTE != nil {
+		predicates = append(predicates, partnershiprequest.MessageLTE(*i.MessageLTE))
+	}
+	if i.MessageContains != nil {
+		predicates = append(predicates, partnershiprequest.MessageContains(*i.MessageContains))
+	}
+	if i.MessageHasPrefix != nil {
+		predicates = append(predicates, partnershiprequest.MessageHasPrefix(*i.MessageHasPrefix))
+	}
+	if i.MessageHasSuffix != nil {
+		predicates = append(predicates, partnershiprequest.MessageHasSuffix(*i.MessageHasSuffix))
+	}
+	if i.MessageIsNil {
+		predicates = append(predicates, partnershiprequest.MessageIsNil())
+	}
+	if i.MessageNotNil {
+		predicates = append(predicates, partnershiprequest.MessageNotNil())
+	}
+	if i.MessageEqualFold != nil {
+		predicates = append(predicates, partnershiprequest.MessageEqualFold(*i.MessageEqualFold))
+	}
+	if i.MessageContainsFold != nil {
+		predicates = append(predicates, partnershiprequest.MessageContainsFold(*i.MessageContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, partnershiprequest.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, partnershiprequest.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, partnershiprequest.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, partnershiprequest.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, partnershiprequest.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, partnershiprequest.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, partnershiprequest.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, partnershiprequest.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, partnershiprequest.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, partnershiprequest.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, partnershiprequest.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, partnershiprequest.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, partnershiprequest.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, partnershiprequest.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.Mutual != nil {
+		predicates = append(predicates, partnershiprequest.MutualEQ(*i.Mutual))
+	}
+	if i.MutualNEQ != nil {
+		predicates = append(predicates, partnershiprequest.MutualNEQ(*i.MutualNEQ))
+	}
+	if i.FacilitatorID != nil {
+		predicates = append(predicates, partnershiprequest.FacilitatorIDEQ(*i.FacilitatorID))
+	}
+	if i.FacilitatorIDNEQ != nil {
+		predicates = append(predicates, partnershiprequest.FacilitatorIDNEQ(*i.FacilitatorIDNEQ))
+	}
+	if len(i.FacilitatorIDIn) > 0 {
+		predicates = append(predicates, partnershiprequest.FacilitatorIDIn(i.FacilitatorIDIn...))
+	}
+	if len(i.FacilitatorIDNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.FacilitatorIDNotIn(i.FacilitatorIDNotIn...))
+	}
+	if i.FacilitatorIDIsNil {
+		predicates = append(predicates, partnershiprequest.FacilitatorIDIsNil())
+	}
+	if i.FacilitatorIDNotNil {
+		predicates = append(predicates, partnershiprequest.FacilitatorIDNotNil())
+	}
+	if i.PartnershipID != nil {
+		predicates = append(predicates, partnershiprequest.PartnershipIDEQ(*i.PartnershipID))
+	}
+	if i.PartnershipIDNEQ != nil {
+		predicates = append(predicates, partnershiprequest.PartnershipIDNEQ(*i.PartnershipIDNEQ))
+	}
+	if len(i.PartnershipIDIn) > 0 {
+		predicates = append(predicates, partnershiprequest.PartnershipIDIn(i.PartnershipIDIn...))
+	}
+	if len(i.PartnershipIDNotIn) > 0 {
+		predicates = append(predicates, partnershiprequest.PartnershipIDNotIn(i.PartnershipIDNotIn...))
+	}
+	if i.PartnershipIDIsNil {
+		predicates = append(predicates, partnershiprequest.PartnershipIDIsNil())
+	}
+	if i.PartnershipIDNotNil {
+		predicates = append(predicates, partnershiprequest.PartnershipIDNotNil())
+	}
+
+	if i.HasUkrainianMunicipality != nil {
+		p := partnershiprequest.HasUkrainianMunicipality()
+		if !*i.HasUkrainianMunicipality {
+			p = partnershiprequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUkrainianMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasUkrainianMunicipalityWith))
+		for _, w := range i.HasUkrainianMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUkrainianMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnershiprequest.HasUkrainianMunicipalityWith(with...))
+	}
+	if i.HasEuropeanMunicipality != nil {
+		p := partnershiprequest.HasEuropeanMunicipality()
+		if !*i.HasEuropeanMunicipality {
+			p = partnershiprequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEuropeanMunicipalityWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasEuropeanMunicipalityWith))
+		for _, w := range i.HasEuropeanMunicipalityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEuropeanMunicipalityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnershiprequest.HasEuropeanMunicipalityWith(with...))
+	}
+	if i.HasInitiator != nil {
+		p := partnershiprequest.HasInitiator()
+		if !*i.HasInitiator {
+			p = partnershiprequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInitiatorWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasInitiatorWith))
+		for _, w := range i.HasInitiatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInitiatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnershiprequest.HasInitiatorWith(with...))
+	}
+	if i.HasFacilitator != nil {
+		p := partnershiprequest.HasFacilitator()
+		if !*i.HasFacilitator {
+			p = partnershiprequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFacilitatorWith) > 0 {
+		with := make([]predicate.Association, 0, len(i.HasFacilitatorWith))
+		for _, w := range i.HasFacilitatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFacilitatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnershiprequest.HasFacilitatorWith(with...))
+	}
+	if i.HasPartnership != nil {
+		p := partnershiprequest.HasPartnership()
+		if !*i.HasPartnership {
+			p = partnershiprequest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partnershiprequest.HasPartnershipWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPartnershipRequestWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return partnershiprequest.And(predicates...), nil
 	}
 }
 

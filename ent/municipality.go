@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/internal/i18n"
@@ -44,9 +45,9 @@ type Municipality struct {
 	Website string `json:"website,omitempty"`
 	// A short profile, keyed by language code.
 	Profile i18n.Texts `json:"profile,omitempty"`
-	// Sectors in which the municipality seeks help.
+	// Sectors in which the municipality seeks help; follows its need records (needRecords), which matchmaking uses.
 	Needs []sector.Sector `json:"needs,omitempty"`
-	// Sectors in which the municipality can offer help.
+	// Sectors in which the municipality can offer help; follows its offer records (offerRecords), which matchmaking uses.
 	Offers []sector.Sector `json:"offers,omitempty"`
 	// CountryID holds the value of the "country_id" field.
 	CountryID int `json:"country_id,omitempty"`
@@ -74,17 +75,25 @@ type MunicipalityEdges struct {
 	LedProjects []*Project `json:"led_projects,omitempty"`
 	// News items about it (drafts only for their authors and the secretariat).
 	NewsItems []*NewsItem `json:"news_items,omitempty"`
+	// What it needs (Ukrainian municipalities).
+	NeedRecords []*Need `json:"need_records,omitempty"`
+	// What it offers (EU municipalities).
+	OfferRecords []*Offer `json:"offer_records,omitempty"`
+	// Whether it is open to new partnerships; none means open.
+	MatchProfile *MatchProfile `json:"match_profile,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [10]map[string]int
 
 	namedAssociations   map[string][]*Association
 	namedUaPartnerships map[string][]*Partnership
 	namedEuPartnerships map[string][]*Partnership
 	namedLedProjects    map[string][]*Project
 	namedNewsItems      map[string][]*NewsItem
+	namedNeedRecords    map[string][]*Need
+	namedOfferRecords   map[string][]*Offer
 }
 
 // CountryOrErr returns the Country value or an error if the edge
@@ -152,6 +161,35 @@ func (e MunicipalityEdges) NewsItemsOrErr() ([]*NewsItem, error) {
 		return e.NewsItems, nil
 	}
 	return nil, &NotLoadedError{edge: "news_items"}
+}
+
+// NeedRecordsOrErr returns the NeedRecords value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) NeedRecordsOrErr() ([]*Need, error) {
+	if e.loadedTypes[7] {
+		return e.NeedRecords, nil
+	}
+	return nil, &NotLoadedError{edge: "need_records"}
+}
+
+// OfferRecordsOrErr returns the OfferRecords value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) OfferRecordsOrErr() ([]*Offer, error) {
+	if e.loadedTypes[8] {
+		return e.OfferRecords, nil
+	}
+	return nil, &NotLoadedError{edge: "offer_records"}
+}
+
+// MatchProfileOrErr returns the MatchProfile value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MunicipalityEdges) MatchProfileOrErr() (*MatchProfile, error) {
+	if e.MatchProfile != nil {
+		return e.MatchProfile, nil
+	} else if e.loadedTypes[9] {
+		return nil, &NotFoundError{label: matchprofile.Label}
+	}
+	return nil, &NotLoadedError{edge: "match_profile"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -338,6 +376,21 @@ func (_m *Municipality) QueryLedProjects() *ProjectQuery {
 // QueryNewsItems queries the "news_items" edge of the Municipality entity.
 func (_m *Municipality) QueryNewsItems() *NewsItemQuery {
 	return NewMunicipalityClient(_m.config).QueryNewsItems(_m)
+}
+
+// QueryNeedRecords queries the "need_records" edge of the Municipality entity.
+func (_m *Municipality) QueryNeedRecords() *NeedQuery {
+	return NewMunicipalityClient(_m.config).QueryNeedRecords(_m)
+}
+
+// QueryOfferRecords queries the "offer_records" edge of the Municipality entity.
+func (_m *Municipality) QueryOfferRecords() *OfferQuery {
+	return NewMunicipalityClient(_m.config).QueryOfferRecords(_m)
+}
+
+// QueryMatchProfile queries the "match_profile" edge of the Municipality entity.
+func (_m *Municipality) QueryMatchProfile() *MatchProfileQuery {
+	return NewMunicipalityClient(_m.config).QueryMatchProfile(_m)
 }
 
 // Update returns a builder for updating this Municipality.
@@ -536,6 +589,54 @@ func (_m *Municipality) appendNamedNewsItems(name string, edges ...*NewsItem) {
 		_m.Edges.namedNewsItems[name] = []*NewsItem{}
 	} else {
 		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
+	}
+}
+
+// NamedNeedRecords returns the NeedRecords named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedNeedRecords(name string) ([]*Need, error) {
+	if _m.Edges.namedNeedRecords == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedNeedRecords[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedNeedRecords(name string, edges ...*Need) {
+	if _m.Edges.namedNeedRecords == nil {
+		_m.Edges.namedNeedRecords = make(map[string][]*Need)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedNeedRecords[name] = []*Need{}
+	} else {
+		_m.Edges.namedNeedRecords[name] = append(_m.Edges.namedNeedRecords[name], edges...)
+	}
+}
+
+// NamedOfferRecords returns the OfferRecords named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedOfferRecords(name string) ([]*Offer, error) {
+	if _m.Edges.namedOfferRecords == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOfferRecords[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedOfferRecords(name string, edges ...*Offer) {
+	if _m.Edges.namedOfferRecords == nil {
+		_m.Edges.namedOfferRecords = make(map[string][]*Offer)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOfferRecords[name] = []*Offer{}
+	} else {
+		_m.Edges.namedOfferRecords[name] = append(_m.Edges.namedOfferRecords[name], edges...)
 	}
 }
 

@@ -13,8 +13,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/region"
@@ -275,6 +278,55 @@ func (_c *MunicipalityCreate) AddNewsItems(v ...*NewsItem) *MunicipalityCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddNewsItemIDs(ids...)
+}
+
+// AddNeedRecordIDs adds the "need_records" edge to the Need entity by IDs.
+func (_c *MunicipalityCreate) AddNeedRecordIDs(ids ...int) *MunicipalityCreate {
+	_c.mutation.AddNeedRecordIDs(ids...)
+	return _c
+}
+
+// AddNeedRecords adds the "need_records" edges to the Need entity.
+func (_c *MunicipalityCreate) AddNeedRecords(v ...*Need) *MunicipalityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddNeedRecordIDs(ids...)
+}
+
+// AddOfferRecordIDs adds the "offer_records" edge to the Offer entity by IDs.
+func (_c *MunicipalityCreate) AddOfferRecordIDs(ids ...int) *MunicipalityCreate {
+	_c.mutation.AddOfferRecordIDs(ids...)
+	return _c
+}
+
+// AddOfferRecords adds the "offer_records" edges to the Offer entity.
+func (_c *MunicipalityCreate) AddOfferRecords(v ...*Offer) *MunicipalityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOfferRecordIDs(ids...)
+}
+
+// SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID.
+func (_c *MunicipalityCreate) SetMatchProfileID(id int) *MunicipalityCreate {
+	_c.mutation.SetMatchProfileID(id)
+	return _c
+}
+
+// SetNillableMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID if the given value is not nil.
+func (_c *MunicipalityCreate) SetNillableMatchProfileID(id *int) *MunicipalityCreate {
+	if id != nil {
+		_c = _c.SetMatchProfileID(*id)
+	}
+	return _c
+}
+
+// SetMatchProfile sets the "match_profile" edge to the MatchProfile entity.
+func (_c *MunicipalityCreate) SetMatchProfile(v *MatchProfile) *MunicipalityCreate {
+	return _c.SetMatchProfileID(v.ID)
 }
 
 // Mutation returns the MunicipalityMutation object of the builder.
@@ -586,6 +638,54 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NeedRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OfferRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MatchProfileIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   municipality.MatchProfileTable,
+			Columns: []string{municipality.MatchProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(matchprofile.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

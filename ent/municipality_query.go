@@ -15,8 +15,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -37,6 +40,9 @@ type MunicipalityQuery struct {
 	withEuPartnerships      *PartnershipQuery
 	withLedProjects         *ProjectQuery
 	withNewsItems           *NewsItemQuery
+	withNeedRecords         *NeedQuery
+	withOfferRecords        *OfferQuery
+	withMatchProfile        *MatchProfileQuery
 	loadTotal               []func(context.Context, []*Municipality) error
 	modifiers               []func(*sql.Selector)
 	withNamedAssociations   map[string]*AssociationQuery
@@ -44,6 +50,8 @@ type MunicipalityQuery struct {
 	withNamedEuPartnerships map[string]*PartnershipQuery
 	withNamedLedProjects    map[string]*ProjectQuery
 	withNamedNewsItems      map[string]*NewsItemQuery
+	withNamedNeedRecords    map[string]*NeedQuery
+	withNamedOfferRecords   map[string]*OfferQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -227,6 +235,72 @@ func (_q *MunicipalityQuery) QueryNewsItems() *NewsItemQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
 			sqlgraph.To(newsitem.Table, newsitem.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, municipality.NewsItemsTable, municipality.NewsItemsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNeedRecords chains the current query on the "need_records" edge.
+func (_q *MunicipalityQuery) QueryNeedRecords() *NeedQuery {
+	query := (&NeedClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(need.Table, need.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, municipality.NeedRecordsTable, municipality.NeedRecordsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOfferRecords chains the current query on the "offer_records" edge.
+func (_q *MunicipalityQuery) QueryOfferRecords() *OfferQuery {
+	query := (&OfferClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(offer.Table, offer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, municipality.OfferRecordsTable, municipality.OfferRecordsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMatchProfile chains the current query on the "match_profile" edge.
+func (_q *MunicipalityQuery) QueryMatchProfile() *MatchProfileQuery {
+	query := (&MatchProfileClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(matchprofile.Table, matchprofile.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, municipality.MatchProfileTable, municipality.MatchProfileColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -433,6 +507,9 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		withEuPartnerships: _q.withEuPartnerships.Clone(),
 		withLedProjects:    _q.withLedProjects.Clone(),
 		withNewsItems:      _q.withNewsItems.Clone(),
+		withNeedRecords:    _q.withNeedRecords.Clone(),
+		withOfferRecords:   _q.withOfferRecords.Clone(),
+		withMatchProfile:   _q.withMatchProfile.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -514,6 +591,39 @@ func (_q *MunicipalityQuery) WithNewsItems(opts ...func(*NewsItemQuery)) *Munici
 		opt(query)
 	}
 	_q.withNewsItems = query
+	return _q
+}
+
+// WithNeedRecords tells the query-builder to eager-load the nodes that are connected to
+// the "need_records" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNeedRecords(opts ...func(*NeedQuery)) *MunicipalityQuery {
+	query := (&NeedClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNeedRecords = query
+	return _q
+}
+
+// WithOfferRecords tells the query-builder to eager-load the nodes that are connected to
+// the "offer_records" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithOfferRecords(opts ...func(*OfferQuery)) *MunicipalityQuery {
+	query := (&OfferClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOfferRecords = query
+	return _q
+}
+
+// WithMatchProfile tells the query-builder to eager-load the nodes that are connected to
+// the "match_profile" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithMatchProfile(opts ...func(*MatchProfileQuery)) *MunicipalityQuery {
+	query := (&MatchProfileClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMatchProfile = query
 	return _q
 }
 
@@ -601,7 +711,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Municipality{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [10]bool{
 			_q.withCountry != nil,
 			_q.withRegion != nil,
 			_q.withAssociations != nil,
@@ -609,6 +719,9 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withEuPartnerships != nil,
 			_q.withLedProjects != nil,
 			_q.withNewsItems != nil,
+			_q.withNeedRecords != nil,
+			_q.withOfferRecords != nil,
+			_q.withMatchProfile != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -679,6 +792,26 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withNeedRecords; query != nil {
+		if err := _q.loadNeedRecords(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.NeedRecords = []*Need{} },
+			func(n *Municipality, e *Need) { n.Edges.NeedRecords = append(n.Edges.NeedRecords, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOfferRecords; query != nil {
+		if err := _q.loadOfferRecords(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.OfferRecords = []*Offer{} },
+			func(n *Municipality, e *Offer) { n.Edges.OfferRecords = append(n.Edges.OfferRecords, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMatchProfile; query != nil {
+		if err := _q.loadMatchProfile(ctx, query, nodes, nil,
+			func(n *Municipality, e *MatchProfile) { n.Edges.MatchProfile = e }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAssociations {
 		if err := _q.loadAssociations(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedAssociations(name) },
@@ -711,6 +844,20 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadNewsItems(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedNewsItems(name) },
 			func(n *Municipality, e *NewsItem) { n.appendNamedNewsItems(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedNeedRecords {
+		if err := _q.loadNeedRecords(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedNeedRecords(name) },
+			func(n *Municipality, e *Need) { n.appendNamedNeedRecords(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOfferRecords {
+		if err := _q.loadOfferRecords(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedOfferRecords(name) },
+			func(n *Municipality, e *Offer) { n.appendNamedOfferRecords(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -998,6 +1145,93 @@ func (_q *MunicipalityQuery) loadNewsItems(ctx context.Context, query *NewsItemQ
 	}
 	return nil
 }
+func (_q *MunicipalityQuery) loadNeedRecords(ctx context.Context, query *NeedQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *Need)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Municipality)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(need.FieldMunicipalityID)
+	}
+	query.Where(predicate.Need(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(municipality.NeedRecordsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MunicipalityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadOfferRecords(ctx context.Context, query *OfferQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *Offer)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Municipality)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(offer.FieldMunicipalityID)
+	}
+	query.Where(predicate.Offer(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(municipality.OfferRecordsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MunicipalityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadMatchProfile(ctx context.Context, query *MatchProfileQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *MatchProfile)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Municipality)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(matchprofile.FieldMunicipalityID)
+	}
+	query.Where(predicate.MatchProfile(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(municipality.MatchProfileColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MunicipalityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *MunicipalityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1165,6 +1399,34 @@ func (_q *MunicipalityQuery) WithNamedNewsItems(name string, opts ...func(*NewsI
 		_q.withNamedNewsItems = make(map[string]*NewsItemQuery)
 	}
 	_q.withNamedNewsItems[name] = query
+	return _q
+}
+
+// WithNamedNeedRecords tells the query-builder to eager-load the nodes that are connected to the "need_records"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedNeedRecords(name string, opts ...func(*NeedQuery)) *MunicipalityQuery {
+	query := (&NeedClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedNeedRecords == nil {
+		_q.withNamedNeedRecords = make(map[string]*NeedQuery)
+	}
+	_q.withNamedNeedRecords[name] = query
+	return _q
+}
+
+// WithNamedOfferRecords tells the query-builder to eager-load the nodes that are connected to the "offer_records"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedOfferRecords(name string, opts ...func(*OfferQuery)) *MunicipalityQuery {
+	query := (&OfferClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOfferRecords == nil {
+		_q.withNamedOfferRecords = make(map[string]*OfferQuery)
+	}
+	_q.withNamedOfferRecords[name] = query
 	return _q
 }
 

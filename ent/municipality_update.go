@@ -14,8 +14,11 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -372,6 +375,55 @@ func (_u *MunicipalityUpdate) AddNewsItems(v ...*NewsItem) *MunicipalityUpdate {
 	return _u.AddNewsItemIDs(ids...)
 }
 
+// AddNeedRecordIDs adds the "need_records" edge to the Need entity by IDs.
+func (_u *MunicipalityUpdate) AddNeedRecordIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddNeedRecordIDs(ids...)
+	return _u
+}
+
+// AddNeedRecords adds the "need_records" edges to the Need entity.
+func (_u *MunicipalityUpdate) AddNeedRecords(v ...*Need) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNeedRecordIDs(ids...)
+}
+
+// AddOfferRecordIDs adds the "offer_records" edge to the Offer entity by IDs.
+func (_u *MunicipalityUpdate) AddOfferRecordIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddOfferRecordIDs(ids...)
+	return _u
+}
+
+// AddOfferRecords adds the "offer_records" edges to the Offer entity.
+func (_u *MunicipalityUpdate) AddOfferRecords(v ...*Offer) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOfferRecordIDs(ids...)
+}
+
+// SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID.
+func (_u *MunicipalityUpdate) SetMatchProfileID(id int) *MunicipalityUpdate {
+	_u.mutation.SetMatchProfileID(id)
+	return _u
+}
+
+// SetNillableMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID if the given value is not nil.
+func (_u *MunicipalityUpdate) SetNillableMatchProfileID(id *int) *MunicipalityUpdate {
+	if id != nil {
+		_u = _u.SetMatchProfileID(*id)
+	}
+	return _u
+}
+
+// SetMatchProfile sets the "match_profile" edge to the MatchProfile entity.
+func (_u *MunicipalityUpdate) SetMatchProfile(v *MatchProfile) *MunicipalityUpdate {
+	return _u.SetMatchProfileID(v.ID)
+}
+
 // Mutation returns the MunicipalityMutation object of the builder.
 func (_u *MunicipalityUpdate) Mutation() *MunicipalityMutation {
 	return _u.mutation
@@ -492,6 +544,54 @@ func (_u *MunicipalityUpdate) RemoveNewsItems(v ...*NewsItem) *MunicipalityUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNewsItemIDs(ids...)
+}
+
+// ClearNeedRecords clears all "need_records" edges to the Need entity.
+func (_u *MunicipalityUpdate) ClearNeedRecords() *MunicipalityUpdate {
+	_u.mutation.ClearNeedRecords()
+	return _u
+}
+
+// RemoveNeedRecordIDs removes the "need_records" edge to Need entities by IDs.
+func (_u *MunicipalityUpdate) RemoveNeedRecordIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveNeedRecordIDs(ids...)
+	return _u
+}
+
+// RemoveNeedRecords removes "need_records" edges to Need entities.
+func (_u *MunicipalityUpdate) RemoveNeedRecords(v ...*Need) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNeedRecordIDs(ids...)
+}
+
+// ClearOfferRecords clears all "offer_records" edges to the Offer entity.
+func (_u *MunicipalityUpdate) ClearOfferRecords() *MunicipalityUpdate {
+	_u.mutation.ClearOfferRecords()
+	return _u
+}
+
+// RemoveOfferRecordIDs removes the "offer_records" edge to Offer entities by IDs.
+func (_u *MunicipalityUpdate) RemoveOfferRecordIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveOfferRecordIDs(ids...)
+	return _u
+}
+
+// RemoveOfferRecords removes "offer_records" edges to Offer entities.
+func (_u *MunicipalityUpdate) RemoveOfferRecords(v ...*Offer) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOfferRecordIDs(ids...)
+}
+
+// ClearMatchProfile clears the "match_profile" edge to the MatchProfile entity.
+func (_u *MunicipalityUpdate) ClearMatchProfile() *MunicipalityUpdate {
+	_u.mutation.ClearMatchProfile()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -972,6 +1072,125 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.NeedRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNeedRecordsIDs(); len(nodes) > 0 && !_u.mutation.NeedRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NeedRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OfferRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOfferRecordsIDs(); len(nodes) > 0 && !_u.mutation.OfferRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OfferRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MatchProfileCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   municipality.MatchProfileTable,
+			Columns: []string{municipality.MatchProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(matchprofile.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MatchProfileIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   municipality.MatchProfileTable,
+			Columns: []string{municipality.MatchProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(matchprofile.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1328,6 +1547,55 @@ func (_u *MunicipalityUpdateOne) AddNewsItems(v ...*NewsItem) *MunicipalityUpdat
 	return _u.AddNewsItemIDs(ids...)
 }
 
+// AddNeedRecordIDs adds the "need_records" edge to the Need entity by IDs.
+func (_u *MunicipalityUpdateOne) AddNeedRecordIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddNeedRecordIDs(ids...)
+	return _u
+}
+
+// AddNeedRecords adds the "need_records" edges to the Need entity.
+func (_u *MunicipalityUpdateOne) AddNeedRecords(v ...*Need) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddNeedRecordIDs(ids...)
+}
+
+// AddOfferRecordIDs adds the "offer_records" edge to the Offer entity by IDs.
+func (_u *MunicipalityUpdateOne) AddOfferRecordIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddOfferRecordIDs(ids...)
+	return _u
+}
+
+// AddOfferRecords adds the "offer_records" edges to the Offer entity.
+func (_u *MunicipalityUpdateOne) AddOfferRecords(v ...*Offer) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOfferRecordIDs(ids...)
+}
+
+// SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID.
+func (_u *MunicipalityUpdateOne) SetMatchProfileID(id int) *MunicipalityUpdateOne {
+	_u.mutation.SetMatchProfileID(id)
+	return _u
+}
+
+// SetNillableMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID if the given value is not nil.
+func (_u *MunicipalityUpdateOne) SetNillableMatchProfileID(id *int) *MunicipalityUpdateOne {
+	if id != nil {
+		_u = _u.SetMatchProfileID(*id)
+	}
+	return _u
+}
+
+// SetMatchProfile sets the "match_profile" edge to the MatchProfile entity.
+func (_u *MunicipalityUpdateOne) SetMatchProfile(v *MatchProfile) *MunicipalityUpdateOne {
+	return _u.SetMatchProfileID(v.ID)
+}
+
 // Mutation returns the MunicipalityMutation object of the builder.
 func (_u *MunicipalityUpdateOne) Mutation() *MunicipalityMutation {
 	return _u.mutation
@@ -1448,6 +1716,54 @@ func (_u *MunicipalityUpdateOne) RemoveNewsItems(v ...*NewsItem) *MunicipalityUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNewsItemIDs(ids...)
+}
+
+// ClearNeedRecords clears all "need_records" edges to the Need entity.
+func (_u *MunicipalityUpdateOne) ClearNeedRecords() *MunicipalityUpdateOne {
+	_u.mutation.ClearNeedRecords()
+	return _u
+}
+
+// RemoveNeedRecordIDs removes the "need_records" edge to Need entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveNeedRecordIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveNeedRecordIDs(ids...)
+	return _u
+}
+
+// RemoveNeedRecords removes "need_records" edges to Need entities.
+func (_u *MunicipalityUpdateOne) RemoveNeedRecords(v ...*Need) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveNeedRecordIDs(ids...)
+}
+
+// ClearOfferRecords clears all "offer_records" edges to the Offer entity.
+func (_u *MunicipalityUpdateOne) ClearOfferRecords() *MunicipalityUpdateOne {
+	_u.mutation.ClearOfferRecords()
+	return _u
+}
+
+// RemoveOfferRecordIDs removes the "offer_records" edge to Offer entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveOfferRecordIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveOfferRecordIDs(ids...)
+	return _u
+}
+
+// RemoveOfferRecords removes "offer_records" edges to Offer entities.
+func (_u *MunicipalityUpdateOne) RemoveOfferRecords(v ...*Offer) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOfferRecordIDs(ids...)
+}
+
+// ClearMatchProfile clears the "match_profile" edge to the MatchProfile entity.
+func (_u *MunicipalityUpdateOne) ClearMatchProfile() *MunicipalityUpdateOne {
+	_u.mutation.ClearMatchProfile()
+	return _u
 }
 
 // Where appends a list predicates to the MunicipalityUpdate builder.
@@ -1951,6 +2267,125 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NeedRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedNeedRecordsIDs(); len(nodes) > 0 && !_u.mutation.NeedRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NeedRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.NeedRecordsTable,
+			Columns: []string{municipality.NeedRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OfferRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOfferRecordsIDs(); len(nodes) > 0 && !_u.mutation.OfferRecordsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OfferRecordsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   municipality.OfferRecordsTable,
+			Columns: []string{municipality.OfferRecordsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MatchProfileCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   municipality.MatchProfileTable,
+			Columns: []string{municipality.MatchProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(matchprofile.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MatchProfileIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   municipality.MatchProfileTable,
+			Columns: []string{municipality.MatchProfileColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(matchprofile.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,11 +19,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -34,6 +41,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/i18n"
+	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/sector"
 )
 
@@ -46,27 +54,34 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey        = "APIKey"
-	TypeActivity      = "Activity"
-	TypeAssociation   = "Association"
-	TypeAuditLog      = "AuditLog"
-	TypeCountry       = "Country"
-	TypeFlag          = "Flag"
-	TypeForumCategory = "ForumCategory"
-	TypeLoginFailure  = "LoginFailure"
-	TypeMembership    = "Membership"
-	TypeMunicipality  = "Municipality"
-	TypeNewsItem      = "NewsItem"
-	TypeNotification  = "Notification"
-	TypePartnership   = "Partnership"
-	TypePhase         = "Phase"
-	TypePost          = "Post"
-	TypeProject       = "Project"
-	TypeReaction      = "Reaction"
-	TypeRegion        = "Region"
-	TypeSession       = "Session"
-	TypeTopic         = "Topic"
-	TypeUser          = "User"
+	TypeAPIKey             = "APIKey"
+	TypeActivity           = "Activity"
+	TypeAssociation        = "Association"
+	TypeAuditLog           = "AuditLog"
+	TypeCountry            = "Country"
+	TypeFlag               = "Flag"
+	TypeForumCategory      = "ForumCategory"
+	TypeLoginFailure       = "LoginFailure"
+	TypeMatchDecline       = "MatchDecline"
+	TypeMatchProfile       = "MatchProfile"
+	TypeMatchState         = "MatchState"
+	TypeMatchWeight        = "MatchWeight"
+	TypeMembership         = "Membership"
+	TypeMunicipality       = "Municipality"
+	TypeNeed               = "Need"
+	TypeNewsItem           = "NewsItem"
+	TypeNotification       = "Notification"
+	TypeOffer              = "Offer"
+	TypePartnership        = "Partnership"
+	TypePartnershipRequest = "PartnershipRequest"
+	TypePhase              = "Phase"
+	TypePost               = "Post"
+	TypeProject            = "Project"
+	TypeReaction           = "Reaction"
+	TypeRegion             = "Region"
+	TypeSession            = "Session"
+	TypeTopic              = "Topic"
+	TypeUser               = "User"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -7277,6 +7292,2510 @@ func (m *LoginFailureMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown LoginFailure edge %s", name)
 }
 
+// MatchDeclineMutation represents an operation that mutates the MatchDecline nodes in the graph.
+type MatchDeclineMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	reason              *string
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	candidate           *int
+	clearedcandidate    bool
+	declined_by         *int
+	cleareddeclined_by  bool
+	done                bool
+	oldValue            func(context.Context) (*MatchDecline, error)
+	predicates          []predicate.MatchDecline
+}
+
+var _ ent.Mutation = (*MatchDeclineMutation)(nil)
+
+// matchdeclineOption allows management of the mutation configuration using functional options.
+type matchdeclineOption func(*MatchDeclineMutation)
+
+// newMatchDeclineMutation creates new mutation for the MatchDecline entity.
+func newMatchDeclineMutation(c config, op Op, opts ...matchdeclineOption) *MatchDeclineMutation {
+	m := &MatchDeclineMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMatchDecline,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMatchDeclineID sets the ID field of the mutation.
+func withMatchDeclineID(id int) matchdeclineOption {
+	return func(m *MatchDeclineMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MatchDecline
+		)
+		m.oldValue = func(ctx context.Context) (*MatchDecline, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MatchDecline.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMatchDecline sets the old MatchDecline of the mutation.
+func withMatchDecline(node *MatchDecline) matchdeclineOption {
+	return func(m *MatchDeclineMutation) {
+		m.oldValue = func(context.Context) (*MatchDecline, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MatchDeclineMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MatchDeclineMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MatchDeclineMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MatchDeclineMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MatchDecline.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MatchDeclineMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MatchDeclineMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MatchDecline entity.
+// If the MatchDecline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchDeclineMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MatchDeclineMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MatchDeclineMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MatchDeclineMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MatchDecline entity.
+// If the MatchDecline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchDeclineMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MatchDeclineMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *MatchDeclineMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *MatchDeclineMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the MatchDecline entity.
+// If the MatchDecline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchDeclineMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *MatchDeclineMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetCandidateID sets the "candidate_id" field.
+func (m *MatchDeclineMutation) SetCandidateID(i int) {
+	m.candidate = &i
+}
+
+// CandidateID returns the value of the "candidate_id" field in the mutation.
+func (m *MatchDeclineMutation) CandidateID() (r int, exists bool) {
+	v := m.candidate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCandidateID returns the old "candidate_id" field's value of the MatchDecline entity.
+// If the MatchDecline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchDeclineMutation) OldCandidateID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCandidateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCandidateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCandidateID: %w", err)
+	}
+	return oldValue.CandidateID, nil
+}
+
+// ResetCandidateID resets all changes to the "candidate_id" field.
+func (m *MatchDeclineMutation) ResetCandidateID() {
+	m.candidate = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *MatchDeclineMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *MatchDeclineMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the MatchDecline entity.
+// If the MatchDecline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchDeclineMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *MatchDeclineMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[matchdecline.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *MatchDeclineMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[matchdecline.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *MatchDeclineMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, matchdecline.FieldReason)
+}
+
+// SetDeclinedByID sets the "declined_by_id" field.
+func (m *MatchDeclineMutation) SetDeclinedByID(i int) {
+	m.declined_by = &i
+}
+
+// DeclinedByID returns the value of the "declined_by_id" field in the mutation.
+func (m *MatchDeclineMutation) DeclinedByID() (r int, exists bool) {
+	v := m.declined_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclinedByID returns the old "declined_by_id" field's value of the MatchDecline entity.
+// If the MatchDecline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchDeclineMutation) OldDeclinedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclinedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclinedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclinedByID: %w", err)
+	}
+	return oldValue.DeclinedByID, nil
+}
+
+// ClearDeclinedByID clears the value of the "declined_by_id" field.
+func (m *MatchDeclineMutation) ClearDeclinedByID() {
+	m.declined_by = nil
+	m.clearedFields[matchdecline.FieldDeclinedByID] = struct{}{}
+}
+
+// DeclinedByIDCleared returns if the "declined_by_id" field was cleared in this mutation.
+func (m *MatchDeclineMutation) DeclinedByIDCleared() bool {
+	_, ok := m.clearedFields[matchdecline.FieldDeclinedByID]
+	return ok
+}
+
+// ResetDeclinedByID resets all changes to the "declined_by_id" field.
+func (m *MatchDeclineMutation) ResetDeclinedByID() {
+	m.declined_by = nil
+	delete(m.clearedFields, matchdecline.FieldDeclinedByID)
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *MatchDeclineMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[matchdecline.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *MatchDeclineMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *MatchDeclineMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *MatchDeclineMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// ClearCandidate clears the "candidate" edge to the Municipality entity.
+func (m *MatchDeclineMutation) ClearCandidate() {
+	m.clearedcandidate = true
+	m.clearedFields[matchdecline.FieldCandidateID] = struct{}{}
+}
+
+// CandidateCleared reports if the "candidate" edge to the Municipality entity was cleared.
+func (m *MatchDeclineMutation) CandidateCleared() bool {
+	return m.clearedcandidate
+}
+
+// CandidateIDs returns the "candidate" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CandidateID instead. It exists only for internal usage by the builders.
+func (m *MatchDeclineMutation) CandidateIDs() (ids []int) {
+	if id := m.candidate; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCandidate resets all changes to the "candidate" edge.
+func (m *MatchDeclineMutation) ResetCandidate() {
+	m.candidate = nil
+	m.clearedcandidate = false
+}
+
+// ClearDeclinedBy clears the "declined_by" edge to the User entity.
+func (m *MatchDeclineMutation) ClearDeclinedBy() {
+	m.cleareddeclined_by = true
+	m.clearedFields[matchdecline.FieldDeclinedByID] = struct{}{}
+}
+
+// DeclinedByCleared reports if the "declined_by" edge to the User entity was cleared.
+func (m *MatchDeclineMutation) DeclinedByCleared() bool {
+	return m.DeclinedByIDCleared() || m.cleareddeclined_by
+}
+
+// DeclinedByIDs returns the "declined_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DeclinedByID instead. It exists only for internal usage by the builders.
+func (m *MatchDeclineMutation) DeclinedByIDs() (ids []int) {
+	if id := m.declined_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDeclinedBy resets all changes to the "declined_by" edge.
+func (m *MatchDeclineMutation) ResetDeclinedBy() {
+	m.declined_by = nil
+	m.cleareddeclined_by = false
+}
+
+// Where appends a list predicates to the MatchDeclineMutation builder.
+func (m *MatchDeclineMutation) Where(ps ...predicate.MatchDecline) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MatchDeclineMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MatchDeclineMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MatchDecline, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MatchDeclineMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MatchDeclineMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MatchDecline).
+func (m *MatchDeclineMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MatchDeclineMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, matchdecline.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, matchdecline.FieldUpdatedAt)
+	}
+	if m.municipality != nil {
+		fields = append(fields, matchdecline.FieldMunicipalityID)
+	}
+	if m.candidate != nil {
+		fields = append(fields, matchdecline.FieldCandidateID)
+	}
+	if m.reason != nil {
+		fields = append(fields, matchdecline.FieldReason)
+	}
+	if m.declined_by != nil {
+		fields = append(fields, matchdecline.FieldDeclinedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MatchDeclineMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case matchdecline.FieldCreatedAt:
+		return m.CreatedAt()
+	case matchdecline.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case matchdecline.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case matchdecline.FieldCandidateID:
+		return m.CandidateID()
+	case matchdecline.FieldReason:
+		return m.Reason()
+	case matchdecline.FieldDeclinedByID:
+		return m.DeclinedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MatchDeclineMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case matchdecline.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case matchdecline.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case matchdecline.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case matchdecline.FieldCandidateID:
+		return m.OldCandidateID(ctx)
+	case matchdecline.FieldReason:
+		return m.OldReason(ctx)
+	case matchdecline.FieldDeclinedByID:
+		return m.OldDeclinedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown MatchDecline field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchDeclineMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case matchdecline.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case matchdecline.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case matchdecline.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case matchdecline.FieldCandidateID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCandidateID(v)
+		return nil
+	case matchdecline.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case matchdecline.FieldDeclinedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclinedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchDecline field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MatchDeclineMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MatchDeclineMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchDeclineMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown MatchDecline numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MatchDeclineMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(matchdecline.FieldReason) {
+		fields = append(fields, matchdecline.FieldReason)
+	}
+	if m.FieldCleared(matchdecline.FieldDeclinedByID) {
+		fields = append(fields, matchdecline.FieldDeclinedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MatchDeclineMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MatchDeclineMutation) ClearField(name string) error {
+	switch name {
+	case matchdecline.FieldReason:
+		m.ClearReason()
+		return nil
+	case matchdecline.FieldDeclinedByID:
+		m.ClearDeclinedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchDecline nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MatchDeclineMutation) ResetField(name string) error {
+	switch name {
+	case matchdecline.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case matchdecline.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case matchdecline.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case matchdecline.FieldCandidateID:
+		m.ResetCandidateID()
+		return nil
+	case matchdecline.FieldReason:
+		m.ResetReason()
+		return nil
+	case matchdecline.FieldDeclinedByID:
+		m.ResetDeclinedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchDecline field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MatchDeclineMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.municipality != nil {
+		edges = append(edges, matchdecline.EdgeMunicipality)
+	}
+	if m.candidate != nil {
+		edges = append(edges, matchdecline.EdgeCandidate)
+	}
+	if m.declined_by != nil {
+		edges = append(edges, matchdecline.EdgeDeclinedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MatchDeclineMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case matchdecline.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case matchdecline.EdgeCandidate:
+		if id := m.candidate; id != nil {
+			return []ent.Value{*id}
+		}
+	case matchdecline.EdgeDeclinedBy:
+		if id := m.declined_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MatchDeclineMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MatchDeclineMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MatchDeclineMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedmunicipality {
+		edges = append(edges, matchdecline.EdgeMunicipality)
+	}
+	if m.clearedcandidate {
+		edges = append(edges, matchdecline.EdgeCandidate)
+	}
+	if m.cleareddeclined_by {
+		edges = append(edges, matchdecline.EdgeDeclinedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MatchDeclineMutation) EdgeCleared(name string) bool {
+	switch name {
+	case matchdecline.EdgeMunicipality:
+		return m.clearedmunicipality
+	case matchdecline.EdgeCandidate:
+		return m.clearedcandidate
+	case matchdecline.EdgeDeclinedBy:
+		return m.cleareddeclined_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MatchDeclineMutation) ClearEdge(name string) error {
+	switch name {
+	case matchdecline.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	case matchdecline.EdgeCandidate:
+		m.ClearCandidate()
+		return nil
+	case matchdecline.EdgeDeclinedBy:
+		m.ClearDeclinedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchDecline unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MatchDeclineMutation) ResetEdge(name string) error {
+	switch name {
+	case matchdecline.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	case matchdecline.EdgeCandidate:
+		m.ResetCandidate()
+		return nil
+	case matchdecline.EdgeDeclinedBy:
+		m.ResetDeclinedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchDecline edge %s", name)
+}
+
+// MatchProfileMutation represents an operation that mutates the MatchProfile nodes in the graph.
+type MatchProfileMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	open                *bool
+	wanted_partners     *int
+	addwanted_partners  *int
+	languages           *[]string
+	appendlanguages     []string
+	language_mask       *int64
+	addlanguage_mask    *int64
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*MatchProfile, error)
+	predicates          []predicate.MatchProfile
+}
+
+var _ ent.Mutation = (*MatchProfileMutation)(nil)
+
+// matchprofileOption allows management of the mutation configuration using functional options.
+type matchprofileOption func(*MatchProfileMutation)
+
+// newMatchProfileMutation creates new mutation for the MatchProfile entity.
+func newMatchProfileMutation(c config, op Op, opts ...matchprofileOption) *MatchProfileMutation {
+	m := &MatchProfileMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMatchProfile,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMatchProfileID sets the ID field of the mutation.
+func withMatchProfileID(id int) matchprofileOption {
+	return func(m *MatchProfileMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MatchProfile
+		)
+		m.oldValue = func(ctx context.Context) (*MatchProfile, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MatchProfile.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMatchProfile sets the old MatchProfile of the mutation.
+func withMatchProfile(node *MatchProfile) matchprofileOption {
+	return func(m *MatchProfileMutation) {
+		m.oldValue = func(context.Context) (*MatchProfile, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MatchProfileMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MatchProfileMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MatchProfileMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MatchProfileMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MatchProfile.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MatchProfileMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MatchProfileMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MatchProfileMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MatchProfileMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MatchProfileMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MatchProfileMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *MatchProfileMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *MatchProfileMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *MatchProfileMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetOpen sets the "open" field.
+func (m *MatchProfileMutation) SetOpen(b bool) {
+	m.open = &b
+}
+
+// Open returns the value of the "open" field in the mutation.
+func (m *MatchProfileMutation) Open() (r bool, exists bool) {
+	v := m.open
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpen returns the old "open" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldOpen(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpen: %w", err)
+	}
+	return oldValue.Open, nil
+}
+
+// ResetOpen resets all changes to the "open" field.
+func (m *MatchProfileMutation) ResetOpen() {
+	m.open = nil
+}
+
+// SetWantedPartners sets the "wanted_partners" field.
+func (m *MatchProfileMutation) SetWantedPartners(i int) {
+	m.wanted_partners = &i
+	m.addwanted_partners = nil
+}
+
+// WantedPartners returns the value of the "wanted_partners" field in the mutation.
+func (m *MatchProfileMutation) WantedPartners() (r int, exists bool) {
+	v := m.wanted_partners
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWantedPartners returns the old "wanted_partners" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldWantedPartners(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWantedPartners is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWantedPartners requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWantedPartners: %w", err)
+	}
+	return oldValue.WantedPartners, nil
+}
+
+// AddWantedPartners adds i to the "wanted_partners" field.
+func (m *MatchProfileMutation) AddWantedPartners(i int) {
+	if m.addwanted_partners != nil {
+		*m.addwanted_partners += i
+	} else {
+		m.addwanted_partners = &i
+	}
+}
+
+// AddedWantedPartners returns the value that was added to the "wanted_partners" field in this mutation.
+func (m *MatchProfileMutation) AddedWantedPartners() (r int, exists bool) {
+	v := m.addwanted_partners
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearWantedPartners clears the value of the "wanted_partners" field.
+func (m *MatchProfileMutation) ClearWantedPartners() {
+	m.wanted_partners = nil
+	m.addwanted_partners = nil
+	m.clearedFields[matchprofile.FieldWantedPartners] = struct{}{}
+}
+
+// WantedPartnersCleared returns if the "wanted_partners" field was cleared in this mutation.
+func (m *MatchProfileMutation) WantedPartnersCleared() bool {
+	_, ok := m.clearedFields[matchprofile.FieldWantedPartners]
+	return ok
+}
+
+// ResetWantedPartners resets all changes to the "wanted_partners" field.
+func (m *MatchProfileMutation) ResetWantedPartners() {
+	m.wanted_partners = nil
+	m.addwanted_partners = nil
+	delete(m.clearedFields, matchprofile.FieldWantedPartners)
+}
+
+// SetLanguages sets the "languages" field.
+func (m *MatchProfileMutation) SetLanguages(s []string) {
+	m.languages = &s
+	m.appendlanguages = nil
+}
+
+// Languages returns the value of the "languages" field in the mutation.
+func (m *MatchProfileMutation) Languages() (r []string, exists bool) {
+	v := m.languages
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguages returns the old "languages" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldLanguages(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguages is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguages requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguages: %w", err)
+	}
+	return oldValue.Languages, nil
+}
+
+// AppendLanguages adds s to the "languages" field.
+func (m *MatchProfileMutation) AppendLanguages(s []string) {
+	m.appendlanguages = append(m.appendlanguages, s...)
+}
+
+// AppendedLanguages returns the list of values that were appended to the "languages" field in this mutation.
+func (m *MatchProfileMutation) AppendedLanguages() ([]string, bool) {
+	if len(m.appendlanguages) == 0 {
+		return nil, false
+	}
+	return m.appendlanguages, true
+}
+
+// ClearLanguages clears the value of the "languages" field.
+func (m *MatchProfileMutation) ClearLanguages() {
+	m.languages = nil
+	m.appendlanguages = nil
+	m.clearedFields[matchprofile.FieldLanguages] = struct{}{}
+}
+
+// LanguagesCleared returns if the "languages" field was cleared in this mutation.
+func (m *MatchProfileMutation) LanguagesCleared() bool {
+	_, ok := m.clearedFields[matchprofile.FieldLanguages]
+	return ok
+}
+
+// ResetLanguages resets all changes to the "languages" field.
+func (m *MatchProfileMutation) ResetLanguages() {
+	m.languages = nil
+	m.appendlanguages = nil
+	delete(m.clearedFields, matchprofile.FieldLanguages)
+}
+
+// SetLanguageMask sets the "language_mask" field.
+func (m *MatchProfileMutation) SetLanguageMask(i int64) {
+	m.language_mask = &i
+	m.addlanguage_mask = nil
+}
+
+// LanguageMask returns the value of the "language_mask" field in the mutation.
+func (m *MatchProfileMutation) LanguageMask() (r int64, exists bool) {
+	v := m.language_mask
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguageMask returns the old "language_mask" field's value of the MatchProfile entity.
+// If the MatchProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchProfileMutation) OldLanguageMask(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguageMask is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguageMask requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguageMask: %w", err)
+	}
+	return oldValue.LanguageMask, nil
+}
+
+// AddLanguageMask adds i to the "language_mask" field.
+func (m *MatchProfileMutation) AddLanguageMask(i int64) {
+	if m.addlanguage_mask != nil {
+		*m.addlanguage_mask += i
+	} else {
+		m.addlanguage_mask = &i
+	}
+}
+
+// AddedLanguageMask returns the value that was added to the "language_mask" field in this mutation.
+func (m *MatchProfileMutation) AddedLanguageMask() (r int64, exists bool) {
+	v := m.addlanguage_mask
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLanguageMask resets all changes to the "language_mask" field.
+func (m *MatchProfileMutation) ResetLanguageMask() {
+	m.language_mask = nil
+	m.addlanguage_mask = nil
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *MatchProfileMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[matchprofile.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *MatchProfileMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *MatchProfileMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *MatchProfileMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the MatchProfileMutation builder.
+func (m *MatchProfileMutation) Where(ps ...predicate.MatchProfile) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MatchProfileMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MatchProfileMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MatchProfile, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MatchProfileMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MatchProfileMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MatchProfile).
+func (m *MatchProfileMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MatchProfileMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, matchprofile.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, matchprofile.FieldUpdatedAt)
+	}
+	if m.municipality != nil {
+		fields = append(fields, matchprofile.FieldMunicipalityID)
+	}
+	if m.open != nil {
+		fields = append(fields, matchprofile.FieldOpen)
+	}
+	if m.wanted_partners != nil {
+		fields = append(fields, matchprofile.FieldWantedPartners)
+	}
+	if m.languages != nil {
+		fields = append(fields, matchprofile.FieldLanguages)
+	}
+	if m.language_mask != nil {
+		fields = append(fields, matchprofile.FieldLanguageMask)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MatchProfileMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case matchprofile.FieldCreatedAt:
+		return m.CreatedAt()
+	case matchprofile.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case matchprofile.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case matchprofile.FieldOpen:
+		return m.Open()
+	case matchprofile.FieldWantedPartners:
+		return m.WantedPartners()
+	case matchprofile.FieldLanguages:
+		return m.Languages()
+	case matchprofile.FieldLanguageMask:
+		return m.LanguageMask()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MatchProfileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case matchprofile.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case matchprofile.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case matchprofile.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case matchprofile.FieldOpen:
+		return m.OldOpen(ctx)
+	case matchprofile.FieldWantedPartners:
+		return m.OldWantedPartners(ctx)
+	case matchprofile.FieldLanguages:
+		return m.OldLanguages(ctx)
+	case matchprofile.FieldLanguageMask:
+		return m.OldLanguageMask(ctx)
+	}
+	return nil, fmt.Errorf("unknown MatchProfile field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchProfileMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case matchprofile.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case matchprofile.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case matchprofile.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case matchprofile.FieldOpen:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpen(v)
+		return nil
+	case matchprofile.FieldWantedPartners:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWantedPartners(v)
+		return nil
+	case matchprofile.FieldLanguages:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguages(v)
+		return nil
+	case matchprofile.FieldLanguageMask:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguageMask(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchProfile field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MatchProfileMutation) AddedFields() []string {
+	var fields []string
+	if m.addwanted_partners != nil {
+		fields = append(fields, matchprofile.FieldWantedPartners)
+	}
+	if m.addlanguage_mask != nil {
+		fields = append(fields, matchprofile.FieldLanguageMask)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MatchProfileMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case matchprofile.FieldWantedPartners:
+		return m.AddedWantedPartners()
+	case matchprofile.FieldLanguageMask:
+		return m.AddedLanguageMask()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchProfileMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case matchprofile.FieldWantedPartners:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWantedPartners(v)
+		return nil
+	case matchprofile.FieldLanguageMask:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLanguageMask(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchProfile numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MatchProfileMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(matchprofile.FieldWantedPartners) {
+		fields = append(fields, matchprofile.FieldWantedPartners)
+	}
+	if m.FieldCleared(matchprofile.FieldLanguages) {
+		fields = append(fields, matchprofile.FieldLanguages)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MatchProfileMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MatchProfileMutation) ClearField(name string) error {
+	switch name {
+	case matchprofile.FieldWantedPartners:
+		m.ClearWantedPartners()
+		return nil
+	case matchprofile.FieldLanguages:
+		m.ClearLanguages()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchProfile nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MatchProfileMutation) ResetField(name string) error {
+	switch name {
+	case matchprofile.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case matchprofile.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case matchprofile.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case matchprofile.FieldOpen:
+		m.ResetOpen()
+		return nil
+	case matchprofile.FieldWantedPartners:
+		m.ResetWantedPartners()
+		return nil
+	case matchprofile.FieldLanguages:
+		m.ResetLanguages()
+		return nil
+	case matchprofile.FieldLanguageMask:
+		m.ResetLanguageMask()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchProfile field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MatchProfileMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.municipality != nil {
+		edges = append(edges, matchprofile.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MatchProfileMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case matchprofile.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MatchProfileMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MatchProfileMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MatchProfileMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmunicipality {
+		edges = append(edges, matchprofile.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MatchProfileMutation) EdgeCleared(name string) bool {
+	switch name {
+	case matchprofile.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MatchProfileMutation) ClearEdge(name string) error {
+	switch name {
+	case matchprofile.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchProfile unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MatchProfileMutation) ResetEdge(name string) error {
+	switch name {
+	case matchprofile.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchProfile edge %s", name)
+}
+
+// MatchStateMutation represents an operation that mutates the MatchState nodes in the graph.
+type MatchStateMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	version       *int64
+	addversion    *int64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*MatchState, error)
+	predicates    []predicate.MatchState
+}
+
+var _ ent.Mutation = (*MatchStateMutation)(nil)
+
+// matchstateOption allows management of the mutation configuration using functional options.
+type matchstateOption func(*MatchStateMutation)
+
+// newMatchStateMutation creates new mutation for the MatchState entity.
+func newMatchStateMutation(c config, op Op, opts ...matchstateOption) *MatchStateMutation {
+	m := &MatchStateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMatchState,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMatchStateID sets the ID field of the mutation.
+func withMatchStateID(id int) matchstateOption {
+	return func(m *MatchStateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MatchState
+		)
+		m.oldValue = func(ctx context.Context) (*MatchState, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MatchState.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMatchState sets the old MatchState of the mutation.
+func withMatchState(node *MatchState) matchstateOption {
+	return func(m *MatchStateMutation) {
+		m.oldValue = func(context.Context) (*MatchState, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MatchStateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MatchStateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MatchStateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MatchStateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MatchState.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetVersion sets the "version" field.
+func (m *MatchStateMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *MatchStateMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the MatchState entity.
+// If the MatchState object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchStateMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *MatchStateMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *MatchStateMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *MatchStateMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// Where appends a list predicates to the MatchStateMutation builder.
+func (m *MatchStateMutation) Where(ps ...predicate.MatchState) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MatchStateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MatchStateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MatchState, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MatchStateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MatchStateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MatchState).
+func (m *MatchStateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MatchStateMutation) Fields() []string {
+	fields := make([]string, 0, 1)
+	if m.version != nil {
+		fields = append(fields, matchstate.FieldVersion)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MatchStateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case matchstate.FieldVersion:
+		return m.Version()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MatchStateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case matchstate.FieldVersion:
+		return m.OldVersion(ctx)
+	}
+	return nil, fmt.Errorf("unknown MatchState field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchStateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case matchstate.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchState field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MatchStateMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, matchstate.FieldVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MatchStateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case matchstate.FieldVersion:
+		return m.AddedVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchStateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case matchstate.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchState numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MatchStateMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MatchStateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MatchStateMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown MatchState nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MatchStateMutation) ResetField(name string) error {
+	switch name {
+	case matchstate.FieldVersion:
+		m.ResetVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchState field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MatchStateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MatchStateMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MatchStateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MatchStateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MatchStateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MatchStateMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MatchStateMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown MatchState unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MatchStateMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown MatchState edge %s", name)
+}
+
+// MatchWeightMutation represents an operation that mutates the MatchWeight nodes in the graph.
+type MatchWeightMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	factor        *matchmaking.Factor
+	weight        *float64
+	addweight     *float64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*MatchWeight, error)
+	predicates    []predicate.MatchWeight
+}
+
+var _ ent.Mutation = (*MatchWeightMutation)(nil)
+
+// matchweightOption allows management of the mutation configuration using functional options.
+type matchweightOption func(*MatchWeightMutation)
+
+// newMatchWeightMutation creates new mutation for the MatchWeight entity.
+func newMatchWeightMutation(c config, op Op, opts ...matchweightOption) *MatchWeightMutation {
+	m := &MatchWeightMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMatchWeight,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMatchWeightID sets the ID field of the mutation.
+func withMatchWeightID(id int) matchweightOption {
+	return func(m *MatchWeightMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *MatchWeight
+		)
+		m.oldValue = func(ctx context.Context) (*MatchWeight, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().MatchWeight.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMatchWeight sets the old MatchWeight of the mutation.
+func withMatchWeight(node *MatchWeight) matchweightOption {
+	return func(m *MatchWeightMutation) {
+		m.oldValue = func(context.Context) (*MatchWeight, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MatchWeightMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MatchWeightMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MatchWeightMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MatchWeightMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().MatchWeight.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MatchWeightMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MatchWeightMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the MatchWeight entity.
+// If the MatchWeight object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchWeightMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MatchWeightMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MatchWeightMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MatchWeightMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the MatchWeight entity.
+// If the MatchWeight object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchWeightMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MatchWeightMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetFactor sets the "factor" field.
+func (m *MatchWeightMutation) SetFactor(value matchmaking.Factor) {
+	m.factor = &value
+}
+
+// Factor returns the value of the "factor" field in the mutation.
+func (m *MatchWeightMutation) Factor() (r matchmaking.Factor, exists bool) {
+	v := m.factor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFactor returns the old "factor" field's value of the MatchWeight entity.
+// If the MatchWeight object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchWeightMutation) OldFactor(ctx context.Context) (v matchmaking.Factor, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFactor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFactor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFactor: %w", err)
+	}
+	return oldValue.Factor, nil
+}
+
+// ResetFactor resets all changes to the "factor" field.
+func (m *MatchWeightMutation) ResetFactor() {
+	m.factor = nil
+}
+
+// SetWeight sets the "weight" field.
+func (m *MatchWeightMutation) SetWeight(f float64) {
+	m.weight = &f
+	m.addweight = nil
+}
+
+// Weight returns the value of the "weight" field in the mutation.
+func (m *MatchWeightMutation) Weight() (r float64, exists bool) {
+	v := m.weight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeight returns the old "weight" field's value of the MatchWeight entity.
+// If the MatchWeight object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MatchWeightMutation) OldWeight(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeight is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeight requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeight: %w", err)
+	}
+	return oldValue.Weight, nil
+}
+
+// AddWeight adds f to the "weight" field.
+func (m *MatchWeightMutation) AddWeight(f float64) {
+	if m.addweight != nil {
+		*m.addweight += f
+	} else {
+		m.addweight = &f
+	}
+}
+
+// AddedWeight returns the value that was added to the "weight" field in this mutation.
+func (m *MatchWeightMutation) AddedWeight() (r float64, exists bool) {
+	v := m.addweight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeight resets all changes to the "weight" field.
+func (m *MatchWeightMutation) ResetWeight() {
+	m.weight = nil
+	m.addweight = nil
+}
+
+// Where appends a list predicates to the MatchWeightMutation builder.
+func (m *MatchWeightMutation) Where(ps ...predicate.MatchWeight) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MatchWeightMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MatchWeightMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.MatchWeight, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MatchWeightMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MatchWeightMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (MatchWeight).
+func (m *MatchWeightMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MatchWeightMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, matchweight.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, matchweight.FieldUpdatedAt)
+	}
+	if m.factor != nil {
+		fields = append(fields, matchweight.FieldFactor)
+	}
+	if m.weight != nil {
+		fields = append(fields, matchweight.FieldWeight)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MatchWeightMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case matchweight.FieldCreatedAt:
+		return m.CreatedAt()
+	case matchweight.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case matchweight.FieldFactor:
+		return m.Factor()
+	case matchweight.FieldWeight:
+		return m.Weight()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MatchWeightMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case matchweight.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case matchweight.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case matchweight.FieldFactor:
+		return m.OldFactor(ctx)
+	case matchweight.FieldWeight:
+		return m.OldWeight(ctx)
+	}
+	return nil, fmt.Errorf("unknown MatchWeight field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchWeightMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case matchweight.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case matchweight.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case matchweight.FieldFactor:
+		v, ok := value.(matchmaking.Factor)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFactor(v)
+		return nil
+	case matchweight.FieldWeight:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchWeight field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MatchWeightMutation) AddedFields() []string {
+	var fields []string
+	if m.addweight != nil {
+		fields = append(fields, matchweight.FieldWeight)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MatchWeightMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case matchweight.FieldWeight:
+		return m.AddedWeight()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MatchWeightMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case matchweight.FieldWeight:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown MatchWeight numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MatchWeightMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MatchWeightMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MatchWeightMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown MatchWeight nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MatchWeightMutation) ResetField(name string) error {
+	switch name {
+	case matchweight.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case matchweight.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case matchweight.FieldFactor:
+		m.ResetFactor()
+		return nil
+	case matchweight.FieldWeight:
+		m.ResetWeight()
+		return nil
+	}
+	return fmt.Errorf("unknown MatchWeight field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MatchWeightMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MatchWeightMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MatchWeightMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MatchWeightMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MatchWeightMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MatchWeightMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MatchWeightMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown MatchWeight unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MatchWeightMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown MatchWeight edge %s", name)
+}
+
 // MembershipMutation represents an operation that mutates the Membership nodes in the graph.
 type MembershipMutation struct {
 	config
@@ -8107,6 +10626,14 @@ type MunicipalityMutation struct {
 	news_items             map[int]struct{}
 	removednews_items      map[int]struct{}
 	clearednews_items      bool
+	need_records           map[int]struct{}
+	removedneed_records    map[int]struct{}
+	clearedneed_records    bool
+	offer_records          map[int]struct{}
+	removedoffer_records   map[int]struct{}
+	clearedoffer_records   bool
+	match_profile          *int
+	clearedmatch_profile   bool
 	done                   bool
 	oldValue               func(context.Context) (*Municipality, error)
 	predicates             []predicate.Municipality
@@ -9299,6 +11826,153 @@ func (m *MunicipalityMutation) ResetNewsItems() {
 	m.removednews_items = nil
 }
 
+// AddNeedRecordIDs adds the "need_records" edge to the Need entity by ids.
+func (m *MunicipalityMutation) AddNeedRecordIDs(ids ...int) {
+	if m.need_records == nil {
+		m.need_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.need_records[ids[i]] = struct{}{}
+	}
+}
+
+// ClearNeedRecords clears the "need_records" edge to the Need entity.
+func (m *MunicipalityMutation) ClearNeedRecords() {
+	m.clearedneed_records = true
+}
+
+// NeedRecordsCleared reports if the "need_records" edge to the Need entity was cleared.
+func (m *MunicipalityMutation) NeedRecordsCleared() bool {
+	return m.clearedneed_records
+}
+
+// RemoveNeedRecordIDs removes the "need_records" edge to the Need entity by IDs.
+func (m *MunicipalityMutation) RemoveNeedRecordIDs(ids ...int) {
+	if m.removedneed_records == nil {
+		m.removedneed_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.need_records, ids[i])
+		m.removedneed_records[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedNeedRecords returns the removed IDs of the "need_records" edge to the Need entity.
+func (m *MunicipalityMutation) RemovedNeedRecordsIDs() (ids []int) {
+	for id := range m.removedneed_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// NeedRecordsIDs returns the "need_records" edge IDs in the mutation.
+func (m *MunicipalityMutation) NeedRecordsIDs() (ids []int) {
+	for id := range m.need_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetNeedRecords resets all changes to the "need_records" edge.
+func (m *MunicipalityMutation) ResetNeedRecords() {
+	m.need_records = nil
+	m.clearedneed_records = false
+	m.removedneed_records = nil
+}
+
+// AddOfferRecordIDs adds the "offer_records" edge to the Offer entity by ids.
+func (m *MunicipalityMutation) AddOfferRecordIDs(ids ...int) {
+	if m.offer_records == nil {
+		m.offer_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.offer_records[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOfferRecords clears the "offer_records" edge to the Offer entity.
+func (m *MunicipalityMutation) ClearOfferRecords() {
+	m.clearedoffer_records = true
+}
+
+// OfferRecordsCleared reports if the "offer_records" edge to the Offer entity was cleared.
+func (m *MunicipalityMutation) OfferRecordsCleared() bool {
+	return m.clearedoffer_records
+}
+
+// RemoveOfferRecordIDs removes the "offer_records" edge to the Offer entity by IDs.
+func (m *MunicipalityMutation) RemoveOfferRecordIDs(ids ...int) {
+	if m.removedoffer_records == nil {
+		m.removedoffer_records = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.offer_records, ids[i])
+		m.removedoffer_records[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOfferRecords returns the removed IDs of the "offer_records" edge to the Offer entity.
+func (m *MunicipalityMutation) RemovedOfferRecordsIDs() (ids []int) {
+	for id := range m.removedoffer_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OfferRecordsIDs returns the "offer_records" edge IDs in the mutation.
+func (m *MunicipalityMutation) OfferRecordsIDs() (ids []int) {
+	for id := range m.offer_records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOfferRecords resets all changes to the "offer_records" edge.
+func (m *MunicipalityMutation) ResetOfferRecords() {
+	m.offer_records = nil
+	m.clearedoffer_records = false
+	m.removedoffer_records = nil
+}
+
+// SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by id.
+func (m *MunicipalityMutation) SetMatchProfileID(id int) {
+	m.match_profile = &id
+}
+
+// ClearMatchProfile clears the "match_profile" edge to the MatchProfile entity.
+func (m *MunicipalityMutation) ClearMatchProfile() {
+	m.clearedmatch_profile = true
+}
+
+// MatchProfileCleared reports if the "match_profile" edge to the MatchProfile entity was cleared.
+func (m *MunicipalityMutation) MatchProfileCleared() bool {
+	return m.clearedmatch_profile
+}
+
+// MatchProfileID returns the "match_profile" edge ID in the mutation.
+func (m *MunicipalityMutation) MatchProfileID() (id int, exists bool) {
+	if m.match_profile != nil {
+		return *m.match_profile, true
+	}
+	return
+}
+
+// MatchProfileIDs returns the "match_profile" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MatchProfileID instead. It exists only for internal usage by the builders.
+func (m *MunicipalityMutation) MatchProfileIDs() (ids []int) {
+	if id := m.match_profile; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMatchProfile resets all changes to the "match_profile" edge.
+func (m *MunicipalityMutation) ResetMatchProfile() {
+	m.match_profile = nil
+	m.clearedmatch_profile = false
+}
+
 // Where appends a list predicates to the MunicipalityMutation builder.
 func (m *MunicipalityMutation) Where(ps ...predicate.Municipality) {
 	m.predicates = append(m.predicates, ps...)
@@ -9772,7 +12446,7 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 10)
 	if m.country != nil {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -9793,6 +12467,15 @@ func (m *MunicipalityMutation) AddedEdges() []string {
 	}
 	if m.news_items != nil {
 		edges = append(edges, municipality.EdgeNewsItems)
+	}
+	if m.need_records != nil {
+		edges = append(edges, municipality.EdgeNeedRecords)
+	}
+	if m.offer_records != nil {
+		edges = append(edges, municipality.EdgeOfferRecords)
+	}
+	if m.match_profile != nil {
+		edges = append(edges, municipality.EdgeMatchProfile)
 	}
 	return edges
 }
@@ -9839,13 +12522,29 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeNeedRecords:
+		ids := make([]ent.Value, 0, len(m.need_records))
+		for id := range m.need_records {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeOfferRecords:
+		ids := make([]ent.Value, 0, len(m.offer_records))
+		for id := range m.offer_records {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeMatchProfile:
+		if id := m.match_profile; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 10)
 	if m.removedassociations != nil {
 		edges = append(edges, municipality.EdgeAssociations)
 	}
@@ -9860,6 +12559,12 @@ func (m *MunicipalityMutation) RemovedEdges() []string {
 	}
 	if m.removednews_items != nil {
 		edges = append(edges, municipality.EdgeNewsItems)
+	}
+	if m.removedneed_records != nil {
+		edges = append(edges, municipality.EdgeNeedRecords)
+	}
+	if m.removedoffer_records != nil {
+		edges = append(edges, municipality.EdgeOfferRecords)
 	}
 	return edges
 }
@@ -9898,13 +12603,25 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeNeedRecords:
+		ids := make([]ent.Value, 0, len(m.removedneed_records))
+		for id := range m.removedneed_records {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeOfferRecords:
+		ids := make([]ent.Value, 0, len(m.removedoffer_records))
+		for id := range m.removedoffer_records {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 10)
 	if m.clearedcountry {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -9925,6 +12642,15 @@ func (m *MunicipalityMutation) ClearedEdges() []string {
 	}
 	if m.clearednews_items {
 		edges = append(edges, municipality.EdgeNewsItems)
+	}
+	if m.clearedneed_records {
+		edges = append(edges, municipality.EdgeNeedRecords)
+	}
+	if m.clearedoffer_records {
+		edges = append(edges, municipality.EdgeOfferRecords)
+	}
+	if m.clearedmatch_profile {
+		edges = append(edges, municipality.EdgeMatchProfile)
 	}
 	return edges
 }
@@ -9947,6 +12673,12 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedled_projects
 	case municipality.EdgeNewsItems:
 		return m.clearednews_items
+	case municipality.EdgeNeedRecords:
+		return m.clearedneed_records
+	case municipality.EdgeOfferRecords:
+		return m.clearedoffer_records
+	case municipality.EdgeMatchProfile:
+		return m.clearedmatch_profile
 	}
 	return false
 }
@@ -9960,6 +12692,9 @@ func (m *MunicipalityMutation) ClearEdge(name string) error {
 		return nil
 	case municipality.EdgeRegion:
 		m.ClearRegion()
+		return nil
+	case municipality.EdgeMatchProfile:
+		m.ClearMatchProfile()
 		return nil
 	}
 	return fmt.Errorf("unknown Municipality unique edge %s", name)
@@ -9990,8 +12725,984 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 	case municipality.EdgeNewsItems:
 		m.ResetNewsItems()
 		return nil
+	case municipality.EdgeNeedRecords:
+		m.ResetNeedRecords()
+		return nil
+	case municipality.EdgeOfferRecords:
+		m.ResetOfferRecords()
+		return nil
+	case municipality.EdgeMatchProfile:
+		m.ResetMatchProfile()
+		return nil
 	}
 	return fmt.Errorf("unknown Municipality edge %s", name)
+}
+
+// NeedMutation represents an operation that mutates the Need nodes in the graph.
+type NeedMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	sector              *sector.Sector
+	description         *string
+	urgency             *matchmaking.Urgency
+	valid_from          *time.Time
+	valid_until         *time.Time
+	contact_name        *string
+	contact_email       *string
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*Need, error)
+	predicates          []predicate.Need
+}
+
+var _ ent.Mutation = (*NeedMutation)(nil)
+
+// needOption allows management of the mutation configuration using functional options.
+type needOption func(*NeedMutation)
+
+// newNeedMutation creates new mutation for the Need entity.
+func newNeedMutation(c config, op Op, opts ...needOption) *NeedMutation {
+	m := &NeedMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNeed,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNeedID sets the ID field of the mutation.
+func withNeedID(id int) needOption {
+	return func(m *NeedMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Need
+		)
+		m.oldValue = func(ctx context.Context) (*Need, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Need.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNeed sets the old Need of the mutation.
+func withNeed(node *Need) needOption {
+	return func(m *NeedMutation) {
+		m.oldValue = func(context.Context) (*Need, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NeedMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NeedMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NeedMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NeedMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Need.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NeedMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NeedMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NeedMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NeedMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NeedMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NeedMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *NeedMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *NeedMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *NeedMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *NeedMutation) SetSector(s sector.Sector) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *NeedMutation) Sector() (r sector.Sector, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldSector(ctx context.Context) (v sector.Sector, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *NeedMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *NeedMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *NeedMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *NeedMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[need.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *NeedMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[need.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *NeedMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, need.FieldDescription)
+}
+
+// SetUrgency sets the "urgency" field.
+func (m *NeedMutation) SetUrgency(value matchmaking.Urgency) {
+	m.urgency = &value
+}
+
+// Urgency returns the value of the "urgency" field in the mutation.
+func (m *NeedMutation) Urgency() (r matchmaking.Urgency, exists bool) {
+	v := m.urgency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUrgency returns the old "urgency" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldUrgency(ctx context.Context) (v matchmaking.Urgency, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUrgency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUrgency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUrgency: %w", err)
+	}
+	return oldValue.Urgency, nil
+}
+
+// ResetUrgency resets all changes to the "urgency" field.
+func (m *NeedMutation) ResetUrgency() {
+	m.urgency = nil
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (m *NeedMutation) SetValidFrom(t time.Time) {
+	m.valid_from = &t
+}
+
+// ValidFrom returns the value of the "valid_from" field in the mutation.
+func (m *NeedMutation) ValidFrom() (r time.Time, exists bool) {
+	v := m.valid_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidFrom returns the old "valid_from" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldValidFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidFrom: %w", err)
+	}
+	return oldValue.ValidFrom, nil
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (m *NeedMutation) ClearValidFrom() {
+	m.valid_from = nil
+	m.clearedFields[need.FieldValidFrom] = struct{}{}
+}
+
+// ValidFromCleared returns if the "valid_from" field was cleared in this mutation.
+func (m *NeedMutation) ValidFromCleared() bool {
+	_, ok := m.clearedFields[need.FieldValidFrom]
+	return ok
+}
+
+// ResetValidFrom resets all changes to the "valid_from" field.
+func (m *NeedMutation) ResetValidFrom() {
+	m.valid_from = nil
+	delete(m.clearedFields, need.FieldValidFrom)
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (m *NeedMutation) SetValidUntil(t time.Time) {
+	m.valid_until = &t
+}
+
+// ValidUntil returns the value of the "valid_until" field in the mutation.
+func (m *NeedMutation) ValidUntil() (r time.Time, exists bool) {
+	v := m.valid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntil returns the old "valid_until" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldValidUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntil: %w", err)
+	}
+	return oldValue.ValidUntil, nil
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (m *NeedMutation) ClearValidUntil() {
+	m.valid_until = nil
+	m.clearedFields[need.FieldValidUntil] = struct{}{}
+}
+
+// ValidUntilCleared returns if the "valid_until" field was cleared in this mutation.
+func (m *NeedMutation) ValidUntilCleared() bool {
+	_, ok := m.clearedFields[need.FieldValidUntil]
+	return ok
+}
+
+// ResetValidUntil resets all changes to the "valid_until" field.
+func (m *NeedMutation) ResetValidUntil() {
+	m.valid_until = nil
+	delete(m.clearedFields, need.FieldValidUntil)
+}
+
+// SetContactName sets the "contact_name" field.
+func (m *NeedMutation) SetContactName(s string) {
+	m.contact_name = &s
+}
+
+// ContactName returns the value of the "contact_name" field in the mutation.
+func (m *NeedMutation) ContactName() (r string, exists bool) {
+	v := m.contact_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactName returns the old "contact_name" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldContactName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactName: %w", err)
+	}
+	return oldValue.ContactName, nil
+}
+
+// ClearContactName clears the value of the "contact_name" field.
+func (m *NeedMutation) ClearContactName() {
+	m.contact_name = nil
+	m.clearedFields[need.FieldContactName] = struct{}{}
+}
+
+// ContactNameCleared returns if the "contact_name" field was cleared in this mutation.
+func (m *NeedMutation) ContactNameCleared() bool {
+	_, ok := m.clearedFields[need.FieldContactName]
+	return ok
+}
+
+// ResetContactName resets all changes to the "contact_name" field.
+func (m *NeedMutation) ResetContactName() {
+	m.contact_name = nil
+	delete(m.clearedFields, need.FieldContactName)
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (m *NeedMutation) SetContactEmail(s string) {
+	m.contact_email = &s
+}
+
+// ContactEmail returns the value of the "contact_email" field in the mutation.
+func (m *NeedMutation) ContactEmail() (r string, exists bool) {
+	v := m.contact_email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactEmail returns the old "contact_email" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldContactEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactEmail: %w", err)
+	}
+	return oldValue.ContactEmail, nil
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (m *NeedMutation) ClearContactEmail() {
+	m.contact_email = nil
+	m.clearedFields[need.FieldContactEmail] = struct{}{}
+}
+
+// ContactEmailCleared returns if the "contact_email" field was cleared in this mutation.
+func (m *NeedMutation) ContactEmailCleared() bool {
+	_, ok := m.clearedFields[need.FieldContactEmail]
+	return ok
+}
+
+// ResetContactEmail resets all changes to the "contact_email" field.
+func (m *NeedMutation) ResetContactEmail() {
+	m.contact_email = nil
+	delete(m.clearedFields, need.FieldContactEmail)
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *NeedMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[need.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *NeedMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *NeedMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *NeedMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the NeedMutation builder.
+func (m *NeedMutation) Where(ps ...predicate.Need) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NeedMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NeedMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Need, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NeedMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NeedMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Need).
+func (m *NeedMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NeedMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, need.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, need.FieldUpdatedAt)
+	}
+	if m.municipality != nil {
+		fields = append(fields, need.FieldMunicipalityID)
+	}
+	if m.sector != nil {
+		fields = append(fields, need.FieldSector)
+	}
+	if m.description != nil {
+		fields = append(fields, need.FieldDescription)
+	}
+	if m.urgency != nil {
+		fields = append(fields, need.FieldUrgency)
+	}
+	if m.valid_from != nil {
+		fields = append(fields, need.FieldValidFrom)
+	}
+	if m.valid_until != nil {
+		fields = append(fields, need.FieldValidUntil)
+	}
+	if m.contact_name != nil {
+		fields = append(fields, need.FieldContactName)
+	}
+	if m.contact_email != nil {
+		fields = append(fields, need.FieldContactEmail)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NeedMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case need.FieldCreatedAt:
+		return m.CreatedAt()
+	case need.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case need.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case need.FieldSector:
+		return m.Sector()
+	case need.FieldDescription:
+		return m.Description()
+	case need.FieldUrgency:
+		return m.Urgency()
+	case need.FieldValidFrom:
+		return m.ValidFrom()
+	case need.FieldValidUntil:
+		return m.ValidUntil()
+	case need.FieldContactName:
+		return m.ContactName()
+	case need.FieldContactEmail:
+		return m.ContactEmail()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NeedMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case need.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case need.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case need.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case need.FieldSector:
+		return m.OldSector(ctx)
+	case need.FieldDescription:
+		return m.OldDescription(ctx)
+	case need.FieldUrgency:
+		return m.OldUrgency(ctx)
+	case need.FieldValidFrom:
+		return m.OldValidFrom(ctx)
+	case need.FieldValidUntil:
+		return m.OldValidUntil(ctx)
+	case need.FieldContactName:
+		return m.OldContactName(ctx)
+	case need.FieldContactEmail:
+		return m.OldContactEmail(ctx)
+	}
+	return nil, fmt.Errorf("unknown Need field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NeedMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case need.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case need.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case need.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case need.FieldSector:
+		v, ok := value.(sector.Sector)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case need.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case need.FieldUrgency:
+		v, ok := value.(matchmaking.Urgency)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUrgency(v)
+		return nil
+	case need.FieldValidFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidFrom(v)
+		return nil
+	case need.FieldValidUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntil(v)
+		return nil
+	case need.FieldContactName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactName(v)
+		return nil
+	case need.FieldContactEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactEmail(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Need field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NeedMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NeedMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NeedMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Need numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NeedMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(need.FieldDescription) {
+		fields = append(fields, need.FieldDescription)
+	}
+	if m.FieldCleared(need.FieldValidFrom) {
+		fields = append(fields, need.FieldValidFrom)
+	}
+	if m.FieldCleared(need.FieldValidUntil) {
+		fields = append(fields, need.FieldValidUntil)
+	}
+	if m.FieldCleared(need.FieldContactName) {
+		fields = append(fields, need.FieldContactName)
+	}
+	if m.FieldCleared(need.FieldContactEmail) {
+		fields = append(fields, need.FieldContactEmail)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NeedMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NeedMutation) ClearField(name string) error {
+	switch name {
+	case need.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case need.FieldValidFrom:
+		m.ClearValidFrom()
+		return nil
+	case need.FieldValidUntil:
+		m.ClearValidUntil()
+		return nil
+	case need.FieldContactName:
+		m.ClearContactName()
+		return nil
+	case need.FieldContactEmail:
+		m.ClearContactEmail()
+		return nil
+	}
+	return fmt.Errorf("unknown Need nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NeedMutation) ResetField(name string) error {
+	switch name {
+	case need.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case need.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case need.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case need.FieldSector:
+		m.ResetSector()
+		return nil
+	case need.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case need.FieldUrgency:
+		m.ResetUrgency()
+		return nil
+	case need.FieldValidFrom:
+		m.ResetValidFrom()
+		return nil
+	case need.FieldValidUntil:
+		m.ResetValidUntil()
+		return nil
+	case need.FieldContactName:
+		m.ResetContactName()
+		return nil
+	case need.FieldContactEmail:
+		m.ResetContactEmail()
+		return nil
+	}
+	return fmt.Errorf("unknown Need field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NeedMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.municipality != nil {
+		edges = append(edges, need.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NeedMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case need.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NeedMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NeedMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NeedMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmunicipality {
+		edges = append(edges, need.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NeedMutation) EdgeCleared(name string) bool {
+	switch name {
+	case need.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NeedMutation) ClearEdge(name string) error {
+	switch name {
+	case need.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Need unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NeedMutation) ResetEdge(name string) error {
+	switch name {
+	case need.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Need edge %s", name)
 }
 
 // NewsItemMutation represents an operation that mutates the NewsItem nodes in the graph.
@@ -11177,27 +14888,29 @@ func (m *NewsItemMutation) ResetEdge(name string) error {
 // NotificationMutation represents an operation that mutates the Notification nodes in the graph.
 type NotificationMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	kind             *notification.Kind
-	read_at          *time.Time
-	clearedFields    map[string]struct{}
-	recipient        *int
-	clearedrecipient bool
-	actor            *int
-	clearedactor     bool
-	post             *int
-	clearedpost      bool
-	topic            *int
-	clearedtopic     bool
-	news_item        *int
-	clearednews_item bool
-	done             bool
-	oldValue         func(context.Context) (*Notification, error)
-	predicates       []predicate.Notification
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	kind                       *notification.Kind
+	read_at                    *time.Time
+	clearedFields              map[string]struct{}
+	recipient                  *int
+	clearedrecipient           bool
+	actor                      *int
+	clearedactor               bool
+	post                       *int
+	clearedpost                bool
+	topic                      *int
+	clearedtopic               bool
+	news_item                  *int
+	clearednews_item           bool
+	partnership_request        *int
+	clearedpartnership_request bool
+	done                       bool
+	oldValue                   func(context.Context) (*Notification, error)
+	predicates                 []predicate.Notification
 }
 
 var _ ent.Mutation = (*NotificationMutation)(nil)
@@ -11687,6 +15400,55 @@ func (m *NotificationMutation) ResetNewsItemID() {
 	delete(m.clearedFields, notification.FieldNewsItemID)
 }
 
+// SetPartnershipRequestID sets the "partnership_request_id" field.
+func (m *NotificationMutation) SetPartnershipRequestID(i int) {
+	m.partnership_request = &i
+}
+
+// PartnershipRequestID returns the value of the "partnership_request_id" field in the mutation.
+func (m *NotificationMutation) PartnershipRequestID() (r int, exists bool) {
+	v := m.partnership_request
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipRequestID returns the old "partnership_request_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldPartnershipRequestID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipRequestID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipRequestID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipRequestID: %w", err)
+	}
+	return oldValue.PartnershipRequestID, nil
+}
+
+// ClearPartnershipRequestID clears the value of the "partnership_request_id" field.
+func (m *NotificationMutation) ClearPartnershipRequestID() {
+	m.partnership_request = nil
+	m.clearedFields[notification.FieldPartnershipRequestID] = struct{}{}
+}
+
+// PartnershipRequestIDCleared returns if the "partnership_request_id" field was cleared in this mutation.
+func (m *NotificationMutation) PartnershipRequestIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldPartnershipRequestID]
+	return ok
+}
+
+// ResetPartnershipRequestID resets all changes to the "partnership_request_id" field.
+func (m *NotificationMutation) ResetPartnershipRequestID() {
+	m.partnership_request = nil
+	delete(m.clearedFields, notification.FieldPartnershipRequestID)
+}
+
 // ClearRecipient clears the "recipient" edge to the User entity.
 func (m *NotificationMutation) ClearRecipient() {
 	m.clearedrecipient = true
@@ -11822,6 +15584,33 @@ func (m *NotificationMutation) ResetNewsItem() {
 	m.clearednews_item = false
 }
 
+// ClearPartnershipRequest clears the "partnership_request" edge to the PartnershipRequest entity.
+func (m *NotificationMutation) ClearPartnershipRequest() {
+	m.clearedpartnership_request = true
+	m.clearedFields[notification.FieldPartnershipRequestID] = struct{}{}
+}
+
+// PartnershipRequestCleared reports if the "partnership_request" edge to the PartnershipRequest entity was cleared.
+func (m *NotificationMutation) PartnershipRequestCleared() bool {
+	return m.PartnershipRequestIDCleared() || m.clearedpartnership_request
+}
+
+// PartnershipRequestIDs returns the "partnership_request" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipRequestID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) PartnershipRequestIDs() (ids []int) {
+	if id := m.partnership_request; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnershipRequest resets all changes to the "partnership_request" edge.
+func (m *NotificationMutation) ResetPartnershipRequest() {
+	m.partnership_request = nil
+	m.clearedpartnership_request = false
+}
+
 // Where appends a list predicates to the NotificationMutation builder.
 func (m *NotificationMutation) Where(ps ...predicate.Notification) {
 	m.predicates = append(m.predicates, ps...)
@@ -11856,7 +15645,7 @@ func (m *NotificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NotificationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, notification.FieldCreatedAt)
 	}
@@ -11884,6 +15673,9 @@ func (m *NotificationMutation) Fields() []string {
 	if m.news_item != nil {
 		fields = append(fields, notification.FieldNewsItemID)
 	}
+	if m.partnership_request != nil {
+		fields = append(fields, notification.FieldPartnershipRequestID)
+	}
 	return fields
 }
 
@@ -11910,6 +15702,8 @@ func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
 		return m.TopicID()
 	case notification.FieldNewsItemID:
 		return m.NewsItemID()
+	case notification.FieldPartnershipRequestID:
+		return m.PartnershipRequestID()
 	}
 	return nil, false
 }
@@ -11937,6 +15731,8 @@ func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldTopicID(ctx)
 	case notification.FieldNewsItemID:
 		return m.OldNewsItemID(ctx)
+	case notification.FieldPartnershipRequestID:
+		return m.OldPartnershipRequestID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Notification field %s", name)
 }
@@ -12009,6 +15805,13 @@ func (m *NotificationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNewsItemID(v)
 		return nil
+	case notification.FieldPartnershipRequestID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipRequestID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Notification field %s", name)
 }
@@ -12057,6 +15860,9 @@ func (m *NotificationMutation) ClearedFields() []string {
 	if m.FieldCleared(notification.FieldNewsItemID) {
 		fields = append(fields, notification.FieldNewsItemID)
 	}
+	if m.FieldCleared(notification.FieldPartnershipRequestID) {
+		fields = append(fields, notification.FieldPartnershipRequestID)
+	}
 	return fields
 }
 
@@ -12085,6 +15891,9 @@ func (m *NotificationMutation) ClearField(name string) error {
 		return nil
 	case notification.FieldNewsItemID:
 		m.ClearNewsItemID()
+		return nil
+	case notification.FieldPartnershipRequestID:
+		m.ClearPartnershipRequestID()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification nullable field %s", name)
@@ -12121,13 +15930,16 @@ func (m *NotificationMutation) ResetField(name string) error {
 	case notification.FieldNewsItemID:
 		m.ResetNewsItemID()
 		return nil
+	case notification.FieldPartnershipRequestID:
+		m.ResetPartnershipRequestID()
+		return nil
 	}
 	return fmt.Errorf("unknown Notification field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *NotificationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.recipient != nil {
 		edges = append(edges, notification.EdgeRecipient)
 	}
@@ -12142,6 +15954,9 @@ func (m *NotificationMutation) AddedEdges() []string {
 	}
 	if m.news_item != nil {
 		edges = append(edges, notification.EdgeNewsItem)
+	}
+	if m.partnership_request != nil {
+		edges = append(edges, notification.EdgePartnershipRequest)
 	}
 	return edges
 }
@@ -12170,13 +15985,17 @@ func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.news_item; id != nil {
 			return []ent.Value{*id}
 		}
+	case notification.EdgePartnershipRequest:
+		if id := m.partnership_request; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *NotificationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	return edges
 }
 
@@ -12188,7 +16007,7 @@ func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *NotificationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedrecipient {
 		edges = append(edges, notification.EdgeRecipient)
 	}
@@ -12203,6 +16022,9 @@ func (m *NotificationMutation) ClearedEdges() []string {
 	}
 	if m.clearednews_item {
 		edges = append(edges, notification.EdgeNewsItem)
+	}
+	if m.clearedpartnership_request {
+		edges = append(edges, notification.EdgePartnershipRequest)
 	}
 	return edges
 }
@@ -12221,6 +16043,8 @@ func (m *NotificationMutation) EdgeCleared(name string) bool {
 		return m.clearedtopic
 	case notification.EdgeNewsItem:
 		return m.clearednews_item
+	case notification.EdgePartnershipRequest:
+		return m.clearedpartnership_request
 	}
 	return false
 }
@@ -12243,6 +16067,9 @@ func (m *NotificationMutation) ClearEdge(name string) error {
 		return nil
 	case notification.EdgeNewsItem:
 		m.ClearNewsItem()
+		return nil
+	case notification.EdgePartnershipRequest:
+		m.ClearPartnershipRequest()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification unique edge %s", name)
@@ -12267,8 +16094,1084 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 	case notification.EdgeNewsItem:
 		m.ResetNewsItem()
 		return nil
+	case notification.EdgePartnershipRequest:
+		m.ResetPartnershipRequest()
+		return nil
 	}
 	return fmt.Errorf("unknown Notification edge %s", name)
+}
+
+// OfferMutation represents an operation that mutates the Offer nodes in the graph.
+type OfferMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	sector              *sector.Sector
+	description         *string
+	capacity            *int
+	addcapacity         *int
+	expertise           *string
+	valid_from          *time.Time
+	valid_until         *time.Time
+	contact_name        *string
+	contact_email       *string
+	clearedFields       map[string]struct{}
+	municipality        *int
+	clearedmunicipality bool
+	done                bool
+	oldValue            func(context.Context) (*Offer, error)
+	predicates          []predicate.Offer
+}
+
+var _ ent.Mutation = (*OfferMutation)(nil)
+
+// offerOption allows management of the mutation configuration using functional options.
+type offerOption func(*OfferMutation)
+
+// newOfferMutation creates new mutation for the Offer entity.
+func newOfferMutation(c config, op Op, opts ...offerOption) *OfferMutation {
+	m := &OfferMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOffer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOfferID sets the ID field of the mutation.
+func withOfferID(id int) offerOption {
+	return func(m *OfferMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Offer
+		)
+		m.oldValue = func(ctx context.Context) (*Offer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Offer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOffer sets the old Offer of the mutation.
+func withOffer(node *Offer) offerOption {
+	return func(m *OfferMutation) {
+		m.oldValue = func(context.Context) (*Offer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OfferMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OfferMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OfferMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OfferMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Offer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OfferMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OfferMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OfferMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OfferMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OfferMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OfferMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMunicipalityID sets the "municipality_id" field.
+func (m *OfferMutation) SetMunicipalityID(i int) {
+	m.municipality = &i
+}
+
+// MunicipalityID returns the value of the "municipality_id" field in the mutation.
+func (m *OfferMutation) MunicipalityID() (r int, exists bool) {
+	v := m.municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMunicipalityID returns the old "municipality_id" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMunicipalityID: %w", err)
+	}
+	return oldValue.MunicipalityID, nil
+}
+
+// ResetMunicipalityID resets all changes to the "municipality_id" field.
+func (m *OfferMutation) ResetMunicipalityID() {
+	m.municipality = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *OfferMutation) SetSector(s sector.Sector) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *OfferMutation) Sector() (r sector.Sector, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldSector(ctx context.Context) (v sector.Sector, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *OfferMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *OfferMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *OfferMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *OfferMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[offer.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *OfferMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[offer.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *OfferMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, offer.FieldDescription)
+}
+
+// SetCapacity sets the "capacity" field.
+func (m *OfferMutation) SetCapacity(i int) {
+	m.capacity = &i
+	m.addcapacity = nil
+}
+
+// Capacity returns the value of the "capacity" field in the mutation.
+func (m *OfferMutation) Capacity() (r int, exists bool) {
+	v := m.capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCapacity returns the old "capacity" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldCapacity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCapacity: %w", err)
+	}
+	return oldValue.Capacity, nil
+}
+
+// AddCapacity adds i to the "capacity" field.
+func (m *OfferMutation) AddCapacity(i int) {
+	if m.addcapacity != nil {
+		*m.addcapacity += i
+	} else {
+		m.addcapacity = &i
+	}
+}
+
+// AddedCapacity returns the value that was added to the "capacity" field in this mutation.
+func (m *OfferMutation) AddedCapacity() (r int, exists bool) {
+	v := m.addcapacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCapacity resets all changes to the "capacity" field.
+func (m *OfferMutation) ResetCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+}
+
+// SetExpertise sets the "expertise" field.
+func (m *OfferMutation) SetExpertise(s string) {
+	m.expertise = &s
+}
+
+// Expertise returns the value of the "expertise" field in the mutation.
+func (m *OfferMutation) Expertise() (r string, exists bool) {
+	v := m.expertise
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpertise returns the old "expertise" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldExpertise(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpertise is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpertise requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpertise: %w", err)
+	}
+	return oldValue.Expertise, nil
+}
+
+// ClearExpertise clears the value of the "expertise" field.
+func (m *OfferMutation) ClearExpertise() {
+	m.expertise = nil
+	m.clearedFields[offer.FieldExpertise] = struct{}{}
+}
+
+// ExpertiseCleared returns if the "expertise" field was cleared in this mutation.
+func (m *OfferMutation) ExpertiseCleared() bool {
+	_, ok := m.clearedFields[offer.FieldExpertise]
+	return ok
+}
+
+// ResetExpertise resets all changes to the "expertise" field.
+func (m *OfferMutation) ResetExpertise() {
+	m.expertise = nil
+	delete(m.clearedFields, offer.FieldExpertise)
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (m *OfferMutation) SetValidFrom(t time.Time) {
+	m.valid_from = &t
+}
+
+// ValidFrom returns the value of the "valid_from" field in the mutation.
+func (m *OfferMutation) ValidFrom() (r time.Time, exists bool) {
+	v := m.valid_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidFrom returns the old "valid_from" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldValidFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidFrom: %w", err)
+	}
+	return oldValue.ValidFrom, nil
+}
+
+// ClearValidFrom clears the value of the "valid_from" field.
+func (m *OfferMutation) ClearValidFrom() {
+	m.valid_from = nil
+	m.clearedFields[offer.FieldValidFrom] = struct{}{}
+}
+
+// ValidFromCleared returns if the "valid_from" field was cleared in this mutation.
+func (m *OfferMutation) ValidFromCleared() bool {
+	_, ok := m.clearedFields[offer.FieldValidFrom]
+	return ok
+}
+
+// ResetValidFrom resets all changes to the "valid_from" field.
+func (m *OfferMutation) ResetValidFrom() {
+	m.valid_from = nil
+	delete(m.clearedFields, offer.FieldValidFrom)
+}
+
+// SetValidUntil sets the "valid_until" field.
+func (m *OfferMutation) SetValidUntil(t time.Time) {
+	m.valid_until = &t
+}
+
+// ValidUntil returns the value of the "valid_until" field in the mutation.
+func (m *OfferMutation) ValidUntil() (r time.Time, exists bool) {
+	v := m.valid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidUntil returns the old "valid_until" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldValidUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidUntil: %w", err)
+	}
+	return oldValue.ValidUntil, nil
+}
+
+// ClearValidUntil clears the value of the "valid_until" field.
+func (m *OfferMutation) ClearValidUntil() {
+	m.valid_until = nil
+	m.clearedFields[offer.FieldValidUntil] = struct{}{}
+}
+
+// ValidUntilCleared returns if the "valid_until" field was cleared in this mutation.
+func (m *OfferMutation) ValidUntilCleared() bool {
+	_, ok := m.clearedFields[offer.FieldValidUntil]
+	return ok
+}
+
+// ResetValidUntil resets all changes to the "valid_until" field.
+func (m *OfferMutation) ResetValidUntil() {
+	m.valid_until = nil
+	delete(m.clearedFields, offer.FieldValidUntil)
+}
+
+// SetContactName sets the "contact_name" field.
+func (m *OfferMutation) SetContactName(s string) {
+	m.contact_name = &s
+}
+
+// ContactName returns the value of the "contact_name" field in the mutation.
+func (m *OfferMutation) ContactName() (r string, exists bool) {
+	v := m.contact_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactName returns the old "contact_name" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldContactName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactName: %w", err)
+	}
+	return oldValue.ContactName, nil
+}
+
+// ClearContactName clears the value of the "contact_name" field.
+func (m *OfferMutation) ClearContactName() {
+	m.contact_name = nil
+	m.clearedFields[offer.FieldContactName] = struct{}{}
+}
+
+// ContactNameCleared returns if the "contact_name" field was cleared in this mutation.
+func (m *OfferMutation) ContactNameCleared() bool {
+	_, ok := m.clearedFields[offer.FieldContactName]
+	return ok
+}
+
+// ResetContactName resets all changes to the "contact_name" field.
+func (m *OfferMutation) ResetContactName() {
+	m.contact_name = nil
+	delete(m.clearedFields, offer.FieldContactName)
+}
+
+// SetContactEmail sets the "contact_email" field.
+func (m *OfferMutation) SetContactEmail(s string) {
+	m.contact_email = &s
+}
+
+// ContactEmail returns the value of the "contact_email" field in the mutation.
+func (m *OfferMutation) ContactEmail() (r string, exists bool) {
+	v := m.contact_email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactEmail returns the old "contact_email" field's value of the Offer entity.
+// If the Offer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OfferMutation) OldContactEmail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactEmail: %w", err)
+	}
+	return oldValue.ContactEmail, nil
+}
+
+// ClearContactEmail clears the value of the "contact_email" field.
+func (m *OfferMutation) ClearContactEmail() {
+	m.contact_email = nil
+	m.clearedFields[offer.FieldContactEmail] = struct{}{}
+}
+
+// ContactEmailCleared returns if the "contact_email" field was cleared in this mutation.
+func (m *OfferMutation) ContactEmailCleared() bool {
+	_, ok := m.clearedFields[offer.FieldContactEmail]
+	return ok
+}
+
+// ResetContactEmail resets all changes to the "contact_email" field.
+func (m *OfferMutation) ResetContactEmail() {
+	m.contact_email = nil
+	delete(m.clearedFields, offer.FieldContactEmail)
+}
+
+// ClearMunicipality clears the "municipality" edge to the Municipality entity.
+func (m *OfferMutation) ClearMunicipality() {
+	m.clearedmunicipality = true
+	m.clearedFields[offer.FieldMunicipalityID] = struct{}{}
+}
+
+// MunicipalityCleared reports if the "municipality" edge to the Municipality entity was cleared.
+func (m *OfferMutation) MunicipalityCleared() bool {
+	return m.clearedmunicipality
+}
+
+// MunicipalityIDs returns the "municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MunicipalityID instead. It exists only for internal usage by the builders.
+func (m *OfferMutation) MunicipalityIDs() (ids []int) {
+	if id := m.municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMunicipality resets all changes to the "municipality" edge.
+func (m *OfferMutation) ResetMunicipality() {
+	m.municipality = nil
+	m.clearedmunicipality = false
+}
+
+// Where appends a list predicates to the OfferMutation builder.
+func (m *OfferMutation) Where(ps ...predicate.Offer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OfferMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OfferMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Offer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OfferMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OfferMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Offer).
+func (m *OfferMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OfferMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, offer.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, offer.FieldUpdatedAt)
+	}
+	if m.municipality != nil {
+		fields = append(fields, offer.FieldMunicipalityID)
+	}
+	if m.sector != nil {
+		fields = append(fields, offer.FieldSector)
+	}
+	if m.description != nil {
+		fields = append(fields, offer.FieldDescription)
+	}
+	if m.capacity != nil {
+		fields = append(fields, offer.FieldCapacity)
+	}
+	if m.expertise != nil {
+		fields = append(fields, offer.FieldExpertise)
+	}
+	if m.valid_from != nil {
+		fields = append(fields, offer.FieldValidFrom)
+	}
+	if m.valid_until != nil {
+		fields = append(fields, offer.FieldValidUntil)
+	}
+	if m.contact_name != nil {
+		fields = append(fields, offer.FieldContactName)
+	}
+	if m.contact_email != nil {
+		fields = append(fields, offer.FieldContactEmail)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OfferMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case offer.FieldCreatedAt:
+		return m.CreatedAt()
+	case offer.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case offer.FieldMunicipalityID:
+		return m.MunicipalityID()
+	case offer.FieldSector:
+		return m.Sector()
+	case offer.FieldDescription:
+		return m.Description()
+	case offer.FieldCapacity:
+		return m.Capacity()
+	case offer.FieldExpertise:
+		return m.Expertise()
+	case offer.FieldValidFrom:
+		return m.ValidFrom()
+	case offer.FieldValidUntil:
+		return m.ValidUntil()
+	case offer.FieldContactName:
+		return m.ContactName()
+	case offer.FieldContactEmail:
+		return m.ContactEmail()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OfferMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case offer.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case offer.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case offer.FieldMunicipalityID:
+		return m.OldMunicipalityID(ctx)
+	case offer.FieldSector:
+		return m.OldSector(ctx)
+	case offer.FieldDescription:
+		return m.OldDescription(ctx)
+	case offer.FieldCapacity:
+		return m.OldCapacity(ctx)
+	case offer.FieldExpertise:
+		return m.OldExpertise(ctx)
+	case offer.FieldValidFrom:
+		return m.OldValidFrom(ctx)
+	case offer.FieldValidUntil:
+		return m.OldValidUntil(ctx)
+	case offer.FieldContactName:
+		return m.OldContactName(ctx)
+	case offer.FieldContactEmail:
+		return m.OldContactEmail(ctx)
+	}
+	return nil, fmt.Errorf("unknown Offer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case offer.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case offer.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case offer.FieldMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMunicipalityID(v)
+		return nil
+	case offer.FieldSector:
+		v, ok := value.(sector.Sector)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case offer.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case offer.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCapacity(v)
+		return nil
+	case offer.FieldExpertise:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpertise(v)
+		return nil
+	case offer.FieldValidFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidFrom(v)
+		return nil
+	case offer.FieldValidUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidUntil(v)
+		return nil
+	case offer.FieldContactName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactName(v)
+		return nil
+	case offer.FieldContactEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactEmail(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Offer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OfferMutation) AddedFields() []string {
+	var fields []string
+	if m.addcapacity != nil {
+		fields = append(fields, offer.FieldCapacity)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OfferMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case offer.FieldCapacity:
+		return m.AddedCapacity()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OfferMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case offer.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCapacity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Offer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OfferMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(offer.FieldDescription) {
+		fields = append(fields, offer.FieldDescription)
+	}
+	if m.FieldCleared(offer.FieldExpertise) {
+		fields = append(fields, offer.FieldExpertise)
+	}
+	if m.FieldCleared(offer.FieldValidFrom) {
+		fields = append(fields, offer.FieldValidFrom)
+	}
+	if m.FieldCleared(offer.FieldValidUntil) {
+		fields = append(fields, offer.FieldValidUntil)
+	}
+	if m.FieldCleared(offer.FieldContactName) {
+		fields = append(fields, offer.FieldContactName)
+	}
+	if m.FieldCleared(offer.FieldContactEmail) {
+		fields = append(fields, offer.FieldContactEmail)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OfferMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OfferMutation) ClearField(name string) error {
+	switch name {
+	case offer.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case offer.FieldExpertise:
+		m.ClearExpertise()
+		return nil
+	case offer.FieldValidFrom:
+		m.ClearValidFrom()
+		return nil
+	case offer.FieldValidUntil:
+		m.ClearValidUntil()
+		return nil
+	case offer.FieldContactName:
+		m.ClearContactName()
+		return nil
+	case offer.FieldContactEmail:
+		m.ClearContactEmail()
+		return nil
+	}
+	return fmt.Errorf("unknown Offer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OfferMutation) ResetField(name string) error {
+	switch name {
+	case offer.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case offer.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case offer.FieldMunicipalityID:
+		m.ResetMunicipalityID()
+		return nil
+	case offer.FieldSector:
+		m.ResetSector()
+		return nil
+	case offer.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case offer.FieldCapacity:
+		m.ResetCapacity()
+		return nil
+	case offer.FieldExpertise:
+		m.ResetExpertise()
+		return nil
+	case offer.FieldValidFrom:
+		m.ResetValidFrom()
+		return nil
+	case offer.FieldValidUntil:
+		m.ResetValidUntil()
+		return nil
+	case offer.FieldContactName:
+		m.ResetContactName()
+		return nil
+	case offer.FieldContactEmail:
+		m.ResetContactEmail()
+		return nil
+	}
+	return fmt.Errorf("unknown Offer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OfferMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.municipality != nil {
+		edges = append(edges, offer.EdgeMunicipality)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OfferMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case offer.EdgeMunicipality:
+		if id := m.municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OfferMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OfferMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OfferMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmunicipality {
+		edges = append(edges, offer.EdgeMunicipality)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OfferMutation) EdgeCleared(name string) bool {
+	switch name {
+	case offer.EdgeMunicipality:
+		return m.clearedmunicipality
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OfferMutation) ClearEdge(name string) error {
+	switch name {
+	case offer.EdgeMunicipality:
+		m.ClearMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Offer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OfferMutation) ResetEdge(name string) error {
+	switch name {
+	case offer.EdgeMunicipality:
+		m.ResetMunicipality()
+		return nil
+	}
+	return fmt.Errorf("unknown Offer edge %s", name)
 }
 
 // PartnershipMutation represents an operation that mutates the Partnership nodes in the graph.
@@ -13660,6 +18563,1528 @@ func (m *PartnershipMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Partnership edge %s", name)
+}
+
+// PartnershipRequestMutation represents an operation that mutates the PartnershipRequest nodes in the graph.
+type PartnershipRequestMutation struct {
+	config
+	op                            Op
+	typ                           string
+	id                            *int
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	status                        *matchmaking.Status
+	step_at                       *time.Time
+	message                       *string
+	themes                        *[]string
+	appendthemes                  []string
+	reason                        *string
+	mutual                        *bool
+	open_pair                     *string
+	clearedFields                 map[string]struct{}
+	ukrainian_municipality        *int
+	clearedukrainian_municipality bool
+	european_municipality         *int
+	clearedeuropean_municipality  bool
+	initiator                     *int
+	clearedinitiator              bool
+	proposed_by                   *int
+	clearedproposed_by            bool
+	facilitator                   *int
+	clearedfacilitator            bool
+	partnership                   *int
+	clearedpartnership            bool
+	done                          bool
+	oldValue                      func(context.Context) (*PartnershipRequest, error)
+	predicates                    []predicate.PartnershipRequest
+}
+
+var _ ent.Mutation = (*PartnershipRequestMutation)(nil)
+
+// partnershiprequestOption allows management of the mutation configuration using functional options.
+type partnershiprequestOption func(*PartnershipRequestMutation)
+
+// newPartnershipRequestMutation creates new mutation for the PartnershipRequest entity.
+func newPartnershipRequestMutation(c config, op Op, opts ...partnershiprequestOption) *PartnershipRequestMutation {
+	m := &PartnershipRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePartnershipRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPartnershipRequestID sets the ID field of the mutation.
+func withPartnershipRequestID(id int) partnershiprequestOption {
+	return func(m *PartnershipRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PartnershipRequest
+		)
+		m.oldValue = func(ctx context.Context) (*PartnershipRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PartnershipRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPartnershipRequest sets the old PartnershipRequest of the mutation.
+func withPartnershipRequest(node *PartnershipRequest) partnershiprequestOption {
+	return func(m *PartnershipRequestMutation) {
+		m.oldValue = func(context.Context) (*PartnershipRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PartnershipRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PartnershipRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PartnershipRequestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PartnershipRequestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PartnershipRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PartnershipRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PartnershipRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PartnershipRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PartnershipRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PartnershipRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PartnershipRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUkrainianMunicipalityID sets the "ukrainian_municipality_id" field.
+func (m *PartnershipRequestMutation) SetUkrainianMunicipalityID(i int) {
+	m.ukrainian_municipality = &i
+}
+
+// UkrainianMunicipalityID returns the value of the "ukrainian_municipality_id" field in the mutation.
+func (m *PartnershipRequestMutation) UkrainianMunicipalityID() (r int, exists bool) {
+	v := m.ukrainian_municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUkrainianMunicipalityID returns the old "ukrainian_municipality_id" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldUkrainianMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUkrainianMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUkrainianMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUkrainianMunicipalityID: %w", err)
+	}
+	return oldValue.UkrainianMunicipalityID, nil
+}
+
+// ResetUkrainianMunicipalityID resets all changes to the "ukrainian_municipality_id" field.
+func (m *PartnershipRequestMutation) ResetUkrainianMunicipalityID() {
+	m.ukrainian_municipality = nil
+}
+
+// SetEuropeanMunicipalityID sets the "european_municipality_id" field.
+func (m *PartnershipRequestMutation) SetEuropeanMunicipalityID(i int) {
+	m.european_municipality = &i
+}
+
+// EuropeanMunicipalityID returns the value of the "european_municipality_id" field in the mutation.
+func (m *PartnershipRequestMutation) EuropeanMunicipalityID() (r int, exists bool) {
+	v := m.european_municipality
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEuropeanMunicipalityID returns the old "european_municipality_id" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldEuropeanMunicipalityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEuropeanMunicipalityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEuropeanMunicipalityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEuropeanMunicipalityID: %w", err)
+	}
+	return oldValue.EuropeanMunicipalityID, nil
+}
+
+// ResetEuropeanMunicipalityID resets all changes to the "european_municipality_id" field.
+func (m *PartnershipRequestMutation) ResetEuropeanMunicipalityID() {
+	m.european_municipality = nil
+}
+
+// SetInitiatorID sets the "initiator_id" field.
+func (m *PartnershipRequestMutation) SetInitiatorID(i int) {
+	m.initiator = &i
+}
+
+// InitiatorID returns the value of the "initiator_id" field in the mutation.
+func (m *PartnershipRequestMutation) InitiatorID() (r int, exists bool) {
+	v := m.initiator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInitiatorID returns the old "initiator_id" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldInitiatorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInitiatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInitiatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInitiatorID: %w", err)
+	}
+	return oldValue.InitiatorID, nil
+}
+
+// ResetInitiatorID resets all changes to the "initiator_id" field.
+func (m *PartnershipRequestMutation) ResetInitiatorID() {
+	m.initiator = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *PartnershipRequestMutation) SetStatus(value matchmaking.Status) {
+	m.status = &value
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *PartnershipRequestMutation) Status() (r matchmaking.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldStatus(ctx context.Context) (v matchmaking.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *PartnershipRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStepAt sets the "step_at" field.
+func (m *PartnershipRequestMutation) SetStepAt(t time.Time) {
+	m.step_at = &t
+}
+
+// StepAt returns the value of the "step_at" field in the mutation.
+func (m *PartnershipRequestMutation) StepAt() (r time.Time, exists bool) {
+	v := m.step_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStepAt returns the old "step_at" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldStepAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStepAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStepAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStepAt: %w", err)
+	}
+	return oldValue.StepAt, nil
+}
+
+// ResetStepAt resets all changes to the "step_at" field.
+func (m *PartnershipRequestMutation) ResetStepAt() {
+	m.step_at = nil
+}
+
+// SetMessage sets the "message" field.
+func (m *PartnershipRequestMutation) SetMessage(s string) {
+	m.message = &s
+}
+
+// Message returns the value of the "message" field in the mutation.
+func (m *PartnershipRequestMutation) Message() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessage returns the old "message" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessage: %w", err)
+	}
+	return oldValue.Message, nil
+}
+
+// ClearMessage clears the value of the "message" field.
+func (m *PartnershipRequestMutation) ClearMessage() {
+	m.message = nil
+	m.clearedFields[partnershiprequest.FieldMessage] = struct{}{}
+}
+
+// MessageCleared returns if the "message" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) MessageCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldMessage]
+	return ok
+}
+
+// ResetMessage resets all changes to the "message" field.
+func (m *PartnershipRequestMutation) ResetMessage() {
+	m.message = nil
+	delete(m.clearedFields, partnershiprequest.FieldMessage)
+}
+
+// SetThemes sets the "themes" field.
+func (m *PartnershipRequestMutation) SetThemes(s []string) {
+	m.themes = &s
+	m.appendthemes = nil
+}
+
+// Themes returns the value of the "themes" field in the mutation.
+func (m *PartnershipRequestMutation) Themes() (r []string, exists bool) {
+	v := m.themes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldThemes returns the old "themes" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldThemes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldThemes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldThemes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldThemes: %w", err)
+	}
+	return oldValue.Themes, nil
+}
+
+// AppendThemes adds s to the "themes" field.
+func (m *PartnershipRequestMutation) AppendThemes(s []string) {
+	m.appendthemes = append(m.appendthemes, s...)
+}
+
+// AppendedThemes returns the list of values that were appended to the "themes" field in this mutation.
+func (m *PartnershipRequestMutation) AppendedThemes() ([]string, bool) {
+	if len(m.appendthemes) == 0 {
+		return nil, false
+	}
+	return m.appendthemes, true
+}
+
+// ClearThemes clears the value of the "themes" field.
+func (m *PartnershipRequestMutation) ClearThemes() {
+	m.themes = nil
+	m.appendthemes = nil
+	m.clearedFields[partnershiprequest.FieldThemes] = struct{}{}
+}
+
+// ThemesCleared returns if the "themes" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) ThemesCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldThemes]
+	return ok
+}
+
+// ResetThemes resets all changes to the "themes" field.
+func (m *PartnershipRequestMutation) ResetThemes() {
+	m.themes = nil
+	m.appendthemes = nil
+	delete(m.clearedFields, partnershiprequest.FieldThemes)
+}
+
+// SetReason sets the "reason" field.
+func (m *PartnershipRequestMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *PartnershipRequestMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *PartnershipRequestMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[partnershiprequest.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *PartnershipRequestMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, partnershiprequest.FieldReason)
+}
+
+// SetMutual sets the "mutual" field.
+func (m *PartnershipRequestMutation) SetMutual(b bool) {
+	m.mutual = &b
+}
+
+// Mutual returns the value of the "mutual" field in the mutation.
+func (m *PartnershipRequestMutation) Mutual() (r bool, exists bool) {
+	v := m.mutual
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMutual returns the old "mutual" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldMutual(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMutual is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMutual requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMutual: %w", err)
+	}
+	return oldValue.Mutual, nil
+}
+
+// ResetMutual resets all changes to the "mutual" field.
+func (m *PartnershipRequestMutation) ResetMutual() {
+	m.mutual = nil
+}
+
+// SetProposedByID sets the "proposed_by_id" field.
+func (m *PartnershipRequestMutation) SetProposedByID(i int) {
+	m.proposed_by = &i
+}
+
+// ProposedByID returns the value of the "proposed_by_id" field in the mutation.
+func (m *PartnershipRequestMutation) ProposedByID() (r int, exists bool) {
+	v := m.proposed_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProposedByID returns the old "proposed_by_id" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldProposedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProposedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProposedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProposedByID: %w", err)
+	}
+	return oldValue.ProposedByID, nil
+}
+
+// ClearProposedByID clears the value of the "proposed_by_id" field.
+func (m *PartnershipRequestMutation) ClearProposedByID() {
+	m.proposed_by = nil
+	m.clearedFields[partnershiprequest.FieldProposedByID] = struct{}{}
+}
+
+// ProposedByIDCleared returns if the "proposed_by_id" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) ProposedByIDCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldProposedByID]
+	return ok
+}
+
+// ResetProposedByID resets all changes to the "proposed_by_id" field.
+func (m *PartnershipRequestMutation) ResetProposedByID() {
+	m.proposed_by = nil
+	delete(m.clearedFields, partnershiprequest.FieldProposedByID)
+}
+
+// SetFacilitatorID sets the "facilitator_id" field.
+func (m *PartnershipRequestMutation) SetFacilitatorID(i int) {
+	m.facilitator = &i
+}
+
+// FacilitatorID returns the value of the "facilitator_id" field in the mutation.
+func (m *PartnershipRequestMutation) FacilitatorID() (r int, exists bool) {
+	v := m.facilitator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFacilitatorID returns the old "facilitator_id" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldFacilitatorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFacilitatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFacilitatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFacilitatorID: %w", err)
+	}
+	return oldValue.FacilitatorID, nil
+}
+
+// ClearFacilitatorID clears the value of the "facilitator_id" field.
+func (m *PartnershipRequestMutation) ClearFacilitatorID() {
+	m.facilitator = nil
+	m.clearedFields[partnershiprequest.FieldFacilitatorID] = struct{}{}
+}
+
+// FacilitatorIDCleared returns if the "facilitator_id" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) FacilitatorIDCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldFacilitatorID]
+	return ok
+}
+
+// ResetFacilitatorID resets all changes to the "facilitator_id" field.
+func (m *PartnershipRequestMutation) ResetFacilitatorID() {
+	m.facilitator = nil
+	delete(m.clearedFields, partnershiprequest.FieldFacilitatorID)
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *PartnershipRequestMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *PartnershipRequestMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldPartnershipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ClearPartnershipID clears the value of the "partnership_id" field.
+func (m *PartnershipRequestMutation) ClearPartnershipID() {
+	m.partnership = nil
+	m.clearedFields[partnershiprequest.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipIDCleared returns if the "partnership_id" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) PartnershipIDCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldPartnershipID]
+	return ok
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *PartnershipRequestMutation) ResetPartnershipID() {
+	m.partnership = nil
+	delete(m.clearedFields, partnershiprequest.FieldPartnershipID)
+}
+
+// SetOpenPair sets the "open_pair" field.
+func (m *PartnershipRequestMutation) SetOpenPair(s string) {
+	m.open_pair = &s
+}
+
+// OpenPair returns the value of the "open_pair" field in the mutation.
+func (m *PartnershipRequestMutation) OpenPair() (r string, exists bool) {
+	v := m.open_pair
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenPair returns the old "open_pair" field's value of the PartnershipRequest entity.
+// If the PartnershipRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipRequestMutation) OldOpenPair(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenPair is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenPair requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenPair: %w", err)
+	}
+	return oldValue.OpenPair, nil
+}
+
+// ClearOpenPair clears the value of the "open_pair" field.
+func (m *PartnershipRequestMutation) ClearOpenPair() {
+	m.open_pair = nil
+	m.clearedFields[partnershiprequest.FieldOpenPair] = struct{}{}
+}
+
+// OpenPairCleared returns if the "open_pair" field was cleared in this mutation.
+func (m *PartnershipRequestMutation) OpenPairCleared() bool {
+	_, ok := m.clearedFields[partnershiprequest.FieldOpenPair]
+	return ok
+}
+
+// ResetOpenPair resets all changes to the "open_pair" field.
+func (m *PartnershipRequestMutation) ResetOpenPair() {
+	m.open_pair = nil
+	delete(m.clearedFields, partnershiprequest.FieldOpenPair)
+}
+
+// ClearUkrainianMunicipality clears the "ukrainian_municipality" edge to the Municipality entity.
+func (m *PartnershipRequestMutation) ClearUkrainianMunicipality() {
+	m.clearedukrainian_municipality = true
+	m.clearedFields[partnershiprequest.FieldUkrainianMunicipalityID] = struct{}{}
+}
+
+// UkrainianMunicipalityCleared reports if the "ukrainian_municipality" edge to the Municipality entity was cleared.
+func (m *PartnershipRequestMutation) UkrainianMunicipalityCleared() bool {
+	return m.clearedukrainian_municipality
+}
+
+// UkrainianMunicipalityIDs returns the "ukrainian_municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UkrainianMunicipalityID instead. It exists only for internal usage by the builders.
+func (m *PartnershipRequestMutation) UkrainianMunicipalityIDs() (ids []int) {
+	if id := m.ukrainian_municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUkrainianMunicipality resets all changes to the "ukrainian_municipality" edge.
+func (m *PartnershipRequestMutation) ResetUkrainianMunicipality() {
+	m.ukrainian_municipality = nil
+	m.clearedukrainian_municipality = false
+}
+
+// ClearEuropeanMunicipality clears the "european_municipality" edge to the Municipality entity.
+func (m *PartnershipRequestMutation) ClearEuropeanMunicipality() {
+	m.clearedeuropean_municipality = true
+	m.clearedFields[partnershiprequest.FieldEuropeanMunicipalityID] = struct{}{}
+}
+
+// EuropeanMunicipalityCleared reports if the "european_municipality" edge to the Municipality entity was cleared.
+func (m *PartnershipRequestMutation) EuropeanMunicipalityCleared() bool {
+	return m.clearedeuropean_municipality
+}
+
+// EuropeanMunicipalityIDs returns the "european_municipality" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EuropeanMunicipalityID instead. It exists only for internal usage by the builders.
+func (m *PartnershipRequestMutation) EuropeanMunicipalityIDs() (ids []int) {
+	if id := m.european_municipality; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEuropeanMunicipality resets all changes to the "european_municipality" edge.
+func (m *PartnershipRequestMutation) ResetEuropeanMunicipality() {
+	m.european_municipality = nil
+	m.clearedeuropean_municipality = false
+}
+
+// ClearInitiator clears the "initiator" edge to the Municipality entity.
+func (m *PartnershipRequestMutation) ClearInitiator() {
+	m.clearedinitiator = true
+	m.clearedFields[partnershiprequest.FieldInitiatorID] = struct{}{}
+}
+
+// InitiatorCleared reports if the "initiator" edge to the Municipality entity was cleared.
+func (m *PartnershipRequestMutation) InitiatorCleared() bool {
+	return m.clearedinitiator
+}
+
+// InitiatorIDs returns the "initiator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InitiatorID instead. It exists only for internal usage by the builders.
+func (m *PartnershipRequestMutation) InitiatorIDs() (ids []int) {
+	if id := m.initiator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInitiator resets all changes to the "initiator" edge.
+func (m *PartnershipRequestMutation) ResetInitiator() {
+	m.initiator = nil
+	m.clearedinitiator = false
+}
+
+// ClearProposedBy clears the "proposed_by" edge to the User entity.
+func (m *PartnershipRequestMutation) ClearProposedBy() {
+	m.clearedproposed_by = true
+	m.clearedFields[partnershiprequest.FieldProposedByID] = struct{}{}
+}
+
+// ProposedByCleared reports if the "proposed_by" edge to the User entity was cleared.
+func (m *PartnershipRequestMutation) ProposedByCleared() bool {
+	return m.ProposedByIDCleared() || m.clearedproposed_by
+}
+
+// ProposedByIDs returns the "proposed_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProposedByID instead. It exists only for internal usage by the builders.
+func (m *PartnershipRequestMutation) ProposedByIDs() (ids []int) {
+	if id := m.proposed_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProposedBy resets all changes to the "proposed_by" edge.
+func (m *PartnershipRequestMutation) ResetProposedBy() {
+	m.proposed_by = nil
+	m.clearedproposed_by = false
+}
+
+// ClearFacilitator clears the "facilitator" edge to the Association entity.
+func (m *PartnershipRequestMutation) ClearFacilitator() {
+	m.clearedfacilitator = true
+	m.clearedFields[partnershiprequest.FieldFacilitatorID] = struct{}{}
+}
+
+// FacilitatorCleared reports if the "facilitator" edge to the Association entity was cleared.
+func (m *PartnershipRequestMutation) FacilitatorCleared() bool {
+	return m.FacilitatorIDCleared() || m.clearedfacilitator
+}
+
+// FacilitatorIDs returns the "facilitator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FacilitatorID instead. It exists only for internal usage by the builders.
+func (m *PartnershipRequestMutation) FacilitatorIDs() (ids []int) {
+	if id := m.facilitator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFacilitator resets all changes to the "facilitator" edge.
+func (m *PartnershipRequestMutation) ResetFacilitator() {
+	m.facilitator = nil
+	m.clearedfacilitator = false
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *PartnershipRequestMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[partnershiprequest.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *PartnershipRequestMutation) PartnershipCleared() bool {
+	return m.PartnershipIDCleared() || m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *PartnershipRequestMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *PartnershipRequestMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// Where appends a list predicates to the PartnershipRequestMutation builder.
+func (m *PartnershipRequestMutation) Where(ps ...predicate.PartnershipRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PartnershipRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PartnershipRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PartnershipRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PartnershipRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PartnershipRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PartnershipRequest).
+func (m *PartnershipRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PartnershipRequestMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, partnershiprequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, partnershiprequest.FieldUpdatedAt)
+	}
+	if m.ukrainian_municipality != nil {
+		fields = append(fields, partnershiprequest.FieldUkrainianMunicipalityID)
+	}
+	if m.european_municipality != nil {
+		fields = append(fields, partnershiprequest.FieldEuropeanMunicipalityID)
+	}
+	if m.initiator != nil {
+		fields = append(fields, partnershiprequest.FieldInitiatorID)
+	}
+	if m.status != nil {
+		fields = append(fields, partnershiprequest.FieldStatus)
+	}
+	if m.step_at != nil {
+		fields = append(fields, partnershiprequest.FieldStepAt)
+	}
+	if m.message != nil {
+		fields = append(fields, partnershiprequest.FieldMessage)
+	}
+	if m.themes != nil {
+		fields = append(fields, partnershiprequest.FieldThemes)
+	}
+	if m.reason != nil {
+		fields = append(fields, partnershiprequest.FieldReason)
+	}
+	if m.mutual != nil {
+		fields = append(fields, partnershiprequest.FieldMutual)
+	}
+	if m.proposed_by != nil {
+		fields = append(fields, partnershiprequest.FieldProposedByID)
+	}
+	if m.facilitator != nil {
+		fields = append(fields, partnershiprequest.FieldFacilitatorID)
+	}
+	if m.partnership != nil {
+		fields = append(fields, partnershiprequest.FieldPartnershipID)
+	}
+	if m.open_pair != nil {
+		fields = append(fields, partnershiprequest.FieldOpenPair)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PartnershipRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case partnershiprequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case partnershiprequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case partnershiprequest.FieldUkrainianMunicipalityID:
+		return m.UkrainianMunicipalityID()
+	case partnershiprequest.FieldEuropeanMunicipalityID:
+		return m.EuropeanMunicipalityID()
+	case partnershiprequest.FieldInitiatorID:
+		return m.InitiatorID()
+	case partnershiprequest.FieldStatus:
+		return m.Status()
+	case partnershiprequest.FieldStepAt:
+		return m.StepAt()
+	case partnershiprequest.FieldMessage:
+		return m.Message()
+	case partnershiprequest.FieldThemes:
+		return m.Themes()
+	case partnershiprequest.FieldReason:
+		return m.Reason()
+	case partnershiprequest.FieldMutual:
+		return m.Mutual()
+	case partnershiprequest.FieldProposedByID:
+		return m.ProposedByID()
+	case partnershiprequest.FieldFacilitatorID:
+		return m.FacilitatorID()
+	case partnershiprequest.FieldPartnershipID:
+		return m.PartnershipID()
+	case partnershiprequest.FieldOpenPair:
+		return m.OpenPair()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PartnershipRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case partnershiprequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case partnershiprequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case partnershiprequest.FieldUkrainianMunicipalityID:
+		return m.OldUkrainianMunicipalityID(ctx)
+	case partnershiprequest.FieldEuropeanMunicipalityID:
+		return m.OldEuropeanMunicipalityID(ctx)
+	case partnershiprequest.FieldInitiatorID:
+		return m.OldInitiatorID(ctx)
+	case partnershiprequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case partnershiprequest.FieldStepAt:
+		return m.OldStepAt(ctx)
+	case partnershiprequest.FieldMessage:
+		return m.OldMessage(ctx)
+	case partnershiprequest.FieldThemes:
+		return m.OldThemes(ctx)
+	case partnershiprequest.FieldReason:
+		return m.OldReason(ctx)
+	case partnershiprequest.FieldMutual:
+		return m.OldMutual(ctx)
+	case partnershiprequest.FieldProposedByID:
+		return m.OldProposedByID(ctx)
+	case partnershiprequest.FieldFacilitatorID:
+		return m.OldFacilitatorID(ctx)
+	case partnershiprequest.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	case partnershiprequest.FieldOpenPair:
+		return m.OldOpenPair(ctx)
+	}
+	return nil, fmt.Errorf("unknown PartnershipRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PartnershipRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case partnershiprequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case partnershiprequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case partnershiprequest.FieldUkrainianMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUkrainianMunicipalityID(v)
+		return nil
+	case partnershiprequest.FieldEuropeanMunicipalityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEuropeanMunicipalityID(v)
+		return nil
+	case partnershiprequest.FieldInitiatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInitiatorID(v)
+		return nil
+	case partnershiprequest.FieldStatus:
+		v, ok := value.(matchmaking.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case partnershiprequest.FieldStepAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStepAt(v)
+		return nil
+	case partnershiprequest.FieldMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessage(v)
+		return nil
+	case partnershiprequest.FieldThemes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetThemes(v)
+		return nil
+	case partnershiprequest.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case partnershiprequest.FieldMutual:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMutual(v)
+		return nil
+	case partnershiprequest.FieldProposedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProposedByID(v)
+		return nil
+	case partnershiprequest.FieldFacilitatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFacilitatorID(v)
+		return nil
+	case partnershiprequest.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	case partnershiprequest.FieldOpenPair:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenPair(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PartnershipRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PartnershipRequestMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PartnershipRequestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PartnershipRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PartnershipRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PartnershipRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(partnershiprequest.FieldMessage) {
+		fields = append(fields, partnershiprequest.FieldMessage)
+	}
+	if m.FieldCleared(partnershiprequest.FieldThemes) {
+		fields = append(fields, partnershiprequest.FieldThemes)
+	}
+	if m.FieldCleared(partnershiprequest.FieldReason) {
+		fields = append(fields, partnershiprequest.FieldReason)
+	}
+	if m.FieldCleared(partnershiprequest.FieldProposedByID) {
+		fields = append(fields, partnershiprequest.FieldProposedByID)
+	}
+	if m.FieldCleared(partnershiprequest.FieldFacilitatorID) {
+		fields = append(fields, partnershiprequest.FieldFacilitatorID)
+	}
+	if m.FieldCleared(partnershiprequest.FieldPartnershipID) {
+		fields = append(fields, partnershiprequest.FieldPartnershipID)
+	}
+	if m.FieldCleared(partnershiprequest.FieldOpenPair) {
+		fields = append(fields, partnershiprequest.FieldOpenPair)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PartnershipRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PartnershipRequestMutation) ClearField(name string) error {
+	switch name {
+	case partnershiprequest.FieldMessage:
+		m.ClearMessage()
+		return nil
+	case partnershiprequest.FieldThemes:
+		m.ClearThemes()
+		return nil
+	case partnershiprequest.FieldReason:
+		m.ClearReason()
+		return nil
+	case partnershiprequest.FieldProposedByID:
+		m.ClearProposedByID()
+		return nil
+	case partnershiprequest.FieldFacilitatorID:
+		m.ClearFacilitatorID()
+		return nil
+	case partnershiprequest.FieldPartnershipID:
+		m.ClearPartnershipID()
+		return nil
+	case partnershiprequest.FieldOpenPair:
+		m.ClearOpenPair()
+		return nil
+	}
+	return fmt.Errorf("unknown PartnershipRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PartnershipRequestMutation) ResetField(name string) error {
+	switch name {
+	case partnershiprequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case partnershiprequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case partnershiprequest.FieldUkrainianMunicipalityID:
+		m.ResetUkrainianMunicipalityID()
+		return nil
+	case partnershiprequest.FieldEuropeanMunicipalityID:
+		m.ResetEuropeanMunicipalityID()
+		return nil
+	case partnershiprequest.FieldInitiatorID:
+		m.ResetInitiatorID()
+		return nil
+	case partnershiprequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case partnershiprequest.FieldStepAt:
+		m.ResetStepAt()
+		return nil
+	case partnershiprequest.FieldMessage:
+		m.ResetMessage()
+		return nil
+	case partnershiprequest.FieldThemes:
+		m.ResetThemes()
+		return nil
+	case partnershiprequest.FieldReason:
+		m.ResetReason()
+		return nil
+	case partnershiprequest.FieldMutual:
+		m.ResetMutual()
+		return nil
+	case partnershiprequest.FieldProposedByID:
+		m.ResetProposedByID()
+		return nil
+	case partnershiprequest.FieldFacilitatorID:
+		m.ResetFacilitatorID()
+		return nil
+	case partnershiprequest.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	case partnershiprequest.FieldOpenPair:
+		m.ResetOpenPair()
+		return nil
+	}
+	return fmt.Errorf("unknown PartnershipRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PartnershipRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.ukrainian_municipality != nil {
+		edges = append(edges, partnershiprequest.EdgeUkrainianMunicipality)
+	}
+	if m.european_municipality != nil {
+		edges = append(edges, partnershiprequest.EdgeEuropeanMunicipality)
+	}
+	if m.initiator != nil {
+		edges = append(edges, partnershiprequest.EdgeInitiator)
+	}
+	if m.proposed_by != nil {
+		edges = append(edges, partnershiprequest.EdgeProposedBy)
+	}
+	if m.facilitator != nil {
+		edges = append(edges, partnershiprequest.EdgeFacilitator)
+	}
+	if m.partnership != nil {
+		edges = append(edges, partnershiprequest.EdgePartnership)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PartnershipRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case partnershiprequest.EdgeUkrainianMunicipality:
+		if id := m.ukrainian_municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case partnershiprequest.EdgeEuropeanMunicipality:
+		if id := m.european_municipality; id != nil {
+			return []ent.Value{*id}
+		}
+	case partnershiprequest.EdgeInitiator:
+		if id := m.initiator; id != nil {
+			return []ent.Value{*id}
+		}
+	case partnershiprequest.EdgeProposedBy:
+		if id := m.proposed_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case partnershiprequest.EdgeFacilitator:
+		if id := m.facilitator; id != nil {
+			return []ent.Value{*id}
+		}
+	case partnershiprequest.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PartnershipRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 6)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PartnershipRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PartnershipRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.clearedukrainian_municipality {
+		edges = append(edges, partnershiprequest.EdgeUkrainianMunicipality)
+	}
+	if m.clearedeuropean_municipality {
+		edges = append(edges, partnershiprequest.EdgeEuropeanMunicipality)
+	}
+	if m.clearedinitiator {
+		edges = append(edges, partnershiprequest.EdgeInitiator)
+	}
+	if m.clearedproposed_by {
+		edges = append(edges, partnershiprequest.EdgeProposedBy)
+	}
+	if m.clearedfacilitator {
+		edges = append(edges, partnershiprequest.EdgeFacilitator)
+	}
+	if m.clearedpartnership {
+		edges = append(edges, partnershiprequest.EdgePartnership)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PartnershipRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case partnershiprequest.EdgeUkrainianMunicipality:
+		return m.clearedukrainian_municipality
+	case partnershiprequest.EdgeEuropeanMunicipality:
+		return m.clearedeuropean_municipality
+	case partnershiprequest.EdgeInitiator:
+		return m.clearedinitiator
+	case partnershiprequest.EdgeProposedBy:
+		return m.clearedproposed_by
+	case partnershiprequest.EdgeFacilitator:
+		return m.clearedfacilitator
+	case partnershiprequest.EdgePartnership:
+		return m.clearedpartnership
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PartnershipRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case partnershiprequest.EdgeUkrainianMunicipality:
+		m.ClearUkrainianMunicipality()
+		return nil
+	case partnershiprequest.EdgeEuropeanMunicipality:
+		m.ClearEuropeanMunicipality()
+		return nil
+	case partnershiprequest.EdgeInitiator:
+		m.ClearInitiator()
+		return nil
+	case partnershiprequest.EdgeProposedBy:
+		m.ClearProposedBy()
+		return nil
+	case partnershiprequest.EdgeFacilitator:
+		m.ClearFacilitator()
+		return nil
+	case partnershiprequest.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	}
+	return fmt.Errorf("unknown PartnershipRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PartnershipRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case partnershiprequest.EdgeUkrainianMunicipality:
+		m.ResetUkrainianMunicipality()
+		return nil
+	case partnershiprequest.EdgeEuropeanMunicipality:
+		m.ResetEuropeanMunicipality()
+		return nil
+	case partnershiprequest.EdgeInitiator:
+		m.ResetInitiator()
+		return nil
+	case partnershiprequest.EdgeProposedBy:
+		m.ResetProposedBy()
+		return nil
+	case partnershiprequest.EdgeFacilitator:
+		m.ResetFacilitator()
+		return nil
+	case partnershiprequest.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	}
+	return fmt.Errorf("unknown PartnershipRequest edge %s", name)
 }
 
 // PhaseMutation represents an operation that mutates the Phase nodes in the graph.

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
@@ -39,6 +40,8 @@ type Notification struct {
 	TopicID *int `json:"topic_id,omitempty"`
 	// The subject of NEWS.
 	NewsItemID *int `json:"news_item_id,omitempty"`
+	// The subject of REQUEST_*: the step it reached.
+	PartnershipRequestID *int `json:"partnership_request_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the NotificationQuery when eager-loading is set.
 	Edges        NotificationEdges `json:"edges"`
@@ -57,11 +60,13 @@ type NotificationEdges struct {
 	Topic *Topic `json:"topic,omitempty"`
 	// NewsItem holds the value of the news_item edge.
 	NewsItem *NewsItem `json:"news_item,omitempty"`
+	// PartnershipRequest holds the value of the partnership_request edge.
+	PartnershipRequest *PartnershipRequest `json:"partnership_request,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 }
 
 // RecipientOrErr returns the Recipient value or an error if the edge
@@ -119,12 +124,23 @@ func (e NotificationEdges) NewsItemOrErr() (*NewsItem, error) {
 	return nil, &NotLoadedError{edge: "news_item"}
 }
 
+// PartnershipRequestOrErr returns the PartnershipRequest value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e NotificationEdges) PartnershipRequestOrErr() (*PartnershipRequest, error) {
+	if e.PartnershipRequest != nil {
+		return e.PartnershipRequest, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: partnershiprequest.Label}
+	}
+	return nil, &NotLoadedError{edge: "partnership_request"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Notification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case notification.FieldID, notification.FieldRecipientID, notification.FieldActorID, notification.FieldPostID, notification.FieldTopicID, notification.FieldNewsItemID:
+		case notification.FieldID, notification.FieldRecipientID, notification.FieldActorID, notification.FieldPostID, notification.FieldTopicID, notification.FieldNewsItemID, notification.FieldPartnershipRequestID:
 			values[i] = new(sql.NullInt64)
 		case notification.FieldKind:
 			values[i] = new(sql.NullString)
@@ -210,6 +226,13 @@ func (_m *Notification) assignValues(columns []string, values []any) error {
 				_m.NewsItemID = new(int)
 				*_m.NewsItemID = int(value.Int64)
 			}
+		case notification.FieldPartnershipRequestID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field partnership_request_id", values[i])
+			} else if value.Valid {
+				_m.PartnershipRequestID = new(int)
+				*_m.PartnershipRequestID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -246,6 +269,11 @@ func (_m *Notification) QueryTopic() *TopicQuery {
 // QueryNewsItem queries the "news_item" edge of the Notification entity.
 func (_m *Notification) QueryNewsItem() *NewsItemQuery {
 	return NewNotificationClient(_m.config).QueryNewsItem(_m)
+}
+
+// QueryPartnershipRequest queries the "partnership_request" edge of the Notification entity.
+func (_m *Notification) QueryPartnershipRequest() *PartnershipRequestQuery {
+	return NewNotificationClient(_m.config).QueryPartnershipRequest(_m)
 }
 
 // Update returns a builder for updating this Notification.
@@ -305,6 +333,11 @@ func (_m *Notification) String() string {
 	builder.WriteString(", ")
 	if v := _m.NewsItemID; v != nil {
 		builder.WriteString("news_item_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PartnershipRequestID; v != nil {
+		builder.WriteString("partnership_request_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

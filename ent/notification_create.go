@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
@@ -136,6 +137,20 @@ func (_c *NotificationCreate) SetNillableNewsItemID(v *int) *NotificationCreate 
 	return _c
 }
 
+// SetPartnershipRequestID sets the "partnership_request_id" field.
+func (_c *NotificationCreate) SetPartnershipRequestID(v int) *NotificationCreate {
+	_c.mutation.SetPartnershipRequestID(v)
+	return _c
+}
+
+// SetNillablePartnershipRequestID sets the "partnership_request_id" field if the given value is not nil.
+func (_c *NotificationCreate) SetNillablePartnershipRequestID(v *int) *NotificationCreate {
+	if v != nil {
+		_c.SetPartnershipRequestID(*v)
+	}
+	return _c
+}
+
 // SetRecipient sets the "recipient" edge to the User entity.
 func (_c *NotificationCreate) SetRecipient(v *User) *NotificationCreate {
 	return _c.SetRecipientID(v.ID)
@@ -159,6 +174,11 @@ func (_c *NotificationCreate) SetTopic(v *Topic) *NotificationCreate {
 // SetNewsItem sets the "news_item" edge to the NewsItem entity.
 func (_c *NotificationCreate) SetNewsItem(v *NewsItem) *NotificationCreate {
 	return _c.SetNewsItemID(v.ID)
+}
+
+// SetPartnershipRequest sets the "partnership_request" edge to the PartnershipRequest entity.
+func (_c *NotificationCreate) SetPartnershipRequest(v *PartnershipRequest) *NotificationCreate {
+	return _c.SetPartnershipRequestID(v.ID)
 }
 
 // Mutation returns the NotificationMutation object of the builder.
@@ -365,6 +385,23 @@ func (_c *NotificationCreate) createSpec() (*Notification, *sqlgraph.CreateSpec)
 		_node.NewsItemID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.PartnershipRequestIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.PartnershipRequestTable,
+			Columns: []string{notification.PartnershipRequestColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnershiprequest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.PartnershipRequestID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -478,6 +515,9 @@ func (u *NotificationUpsertOne) UpdateNewValues() *NotificationUpsertOne {
 		}
 		if _, exists := u.create.mutation.NewsItemID(); exists {
 			s.SetIgnore(notification.FieldNewsItemID)
+		}
+		if _, exists := u.create.mutation.PartnershipRequestID(); exists {
+			s.SetIgnore(notification.FieldPartnershipRequestID)
 		}
 	}))
 	return u
@@ -741,6 +781,9 @@ func (u *NotificationUpsertBulk) UpdateNewValues() *NotificationUpsertBulk {
 			}
 			if _, exists := b.mutation.NewsItemID(); exists {
 				s.SetIgnore(notification.FieldNewsItemID)
+			}
+			if _, exists := b.mutation.PartnershipRequestID(); exists {
+				s.SetIgnore(notification.FieldPartnershipRequestID)
 			}
 		}
 	}))

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/topic"
@@ -23,17 +24,18 @@ import (
 // NotificationQuery is the builder for querying Notification entities.
 type NotificationQuery struct {
 	config
-	ctx           *QueryContext
-	order         []notification.OrderOption
-	inters        []Interceptor
-	predicates    []predicate.Notification
-	withRecipient *UserQuery
-	withActor     *UserQuery
-	withPost      *PostQuery
-	withTopic     *TopicQuery
-	withNewsItem  *NewsItemQuery
-	loadTotal     []func(context.Context, []*Notification) error
-	modifiers     []func(*sql.Selector)
+	ctx                    *QueryContext
+	order                  []notification.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.Notification
+	withRecipient          *UserQuery
+	withActor              *UserQuery
+	withPost               *PostQuery
+	withTopic              *TopicQuery
+	withNewsItem           *NewsItemQuery
+	withPartnershipRequest *PartnershipRequestQuery
+	loadTotal              []func(context.Context, []*Notification) error
+	modifiers              []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -173,6 +175,28 @@ func (_q *NotificationQuery) QueryNewsItem() *NewsItemQuery {
 			sqlgraph.From(notification.Table, notification.FieldID, selector),
 			sqlgraph.To(newsitem.Table, newsitem.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, notification.NewsItemTable, notification.NewsItemColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPartnershipRequest chains the current query on the "partnership_request" edge.
+func (_q *NotificationQuery) QueryPartnershipRequest() *PartnershipRequestQuery {
+	query := (&PartnershipRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, selector),
+			sqlgraph.To(partnershiprequest.Table, partnershiprequest.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.PartnershipRequestTable, notification.PartnershipRequestColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -367,16 +391,17 @@ func (_q *NotificationQuery) Clone() *NotificationQuery {
 		return nil
 	}
 	return &NotificationQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]notification.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Notification{}, _q.predicates...),
-		withRecipient: _q.withRecipient.Clone(),
-		withActor:     _q.withActor.Clone(),
-		withPost:      _q.withPost.Clone(),
-		withTopic:     _q.withTopic.Clone(),
-		withNewsItem:  _q.withNewsItem.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]notification.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.Notification{}, _q.predicates...),
+		withRecipient:          _q.withRecipient.Clone(),
+		withActor:              _q.withActor.Clone(),
+		withPost:               _q.withPost.Clone(),
+		withTopic:              _q.withTopic.Clone(),
+		withNewsItem:           _q.withNewsItem.Clone(),
+		withPartnershipRequest: _q.withPartnershipRequest.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -436,6 +461,17 @@ func (_q *NotificationQuery) WithNewsItem(opts ...func(*NewsItemQuery)) *Notific
 		opt(query)
 	}
 	_q.withNewsItem = query
+	return _q
+}
+
+// WithPartnershipRequest tells the query-builder to eager-load the nodes that are connected to
+// the "partnership_request" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *NotificationQuery) WithPartnershipRequest(opts ...func(*PartnershipRequestQuery)) *NotificationQuery {
+	query := (&PartnershipRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartnershipRequest = query
 	return _q
 }
 
@@ -523,12 +559,13 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Notification{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withRecipient != nil,
 			_q.withActor != nil,
 			_q.withPost != nil,
 			_q.withTopic != nil,
 			_q.withNewsItem != nil,
+			_q.withPartnershipRequest != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -579,6 +616,12 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withNewsItem; query != nil {
 		if err := _q.loadNewsItem(ctx, query, nodes, nil,
 			func(n *Notification, e *NewsItem) { n.Edges.NewsItem = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPartnershipRequest; query != nil {
+		if err := _q.loadPartnershipRequest(ctx, query, nodes, nil,
+			func(n *Notification, e *PartnershipRequest) { n.Edges.PartnershipRequest = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -747,6 +790,38 @@ func (_q *NotificationQuery) loadNewsItem(ctx context.Context, query *NewsItemQu
 	}
 	return nil
 }
+func (_q *NotificationQuery) loadPartnershipRequest(ctx context.Context, query *PartnershipRequestQuery, nodes []*Notification, init func(*Notification), assign func(*Notification, *PartnershipRequest)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Notification)
+	for i := range nodes {
+		if nodes[i].PartnershipRequestID == nil {
+			continue
+		}
+		fk := *nodes[i].PartnershipRequestID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(partnershiprequest.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "partnership_request_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -790,6 +865,9 @@ func (_q *NotificationQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withNewsItem != nil {
 			_spec.Node.AddColumnOnce(notification.FieldNewsItemID)
+		}
+		if _q.withPartnershipRequest != nil {
+			_spec.Node.AddColumnOnce(notification.FieldPartnershipRequestID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

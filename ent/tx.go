@@ -30,16 +30,30 @@ type Tx struct {
 	ForumCategory *ForumCategoryClient
 	// LoginFailure is the client for interacting with the LoginFailure builders.
 	LoginFailure *LoginFailureClient
+	// MatchDecline is the client for interacting with the MatchDecline builders.
+	MatchDecline *MatchDeclineClient
+	// MatchProfile is the client for interacting with the MatchProfile builders.
+	MatchProfile *MatchProfileClient
+	// MatchState is the client for interacting with the MatchState builders.
+	MatchState *MatchStateClient
+	// MatchWeight is the client for interacting with the MatchWeight builders.
+	MatchWeight *MatchWeightClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Municipality is the client for interacting with the Municipality builders.
 	Municipality *MunicipalityClient
+	// Need is the client for interacting with the Need builders.
+	Need *NeedClient
 	// NewsItem is the client for interacting with the NewsItem builders.
 	NewsItem *NewsItemClient
 	// Notification is the client for interacting with the Notification builders.
 	Notification *NotificationClient
+	// Offer is the client for interacting with the Offer builders.
+	Offer *OfferClient
 	// Partnership is the client for interacting with the Partnership builders.
 	Partnership *PartnershipClient
+	// PartnershipRequest is the client for interacting with the PartnershipRequest builders.
+	PartnershipRequest *PartnershipRequestClient
 	// Phase is the client for interacting with the Phase builders.
 	Phase *PhaseClient
 	// Post is the client for interacting with the Post builders.
@@ -195,11 +209,18 @@ func (tx *Tx) init() {
 	tx.Flag = NewFlagClient(tx.config)
 	tx.ForumCategory = NewForumCategoryClient(tx.config)
 	tx.LoginFailure = NewLoginFailureClient(tx.config)
+	tx.MatchDecline = NewMatchDeclineClient(tx.config)
+	tx.MatchProfile = NewMatchProfileClient(tx.config)
+	tx.MatchState = NewMatchStateClient(tx.config)
+	tx.MatchWeight = NewMatchWeightClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Municipality = NewMunicipalityClient(tx.config)
+	tx.Need = NewNeedClient(tx.config)
 	tx.NewsItem = NewNewsItemClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
+	tx.Offer = NewOfferClient(tx.config)
 	tx.Partnership = NewPartnershipClient(tx.config)
+	tx.PartnershipRequest = NewPartnershipRequestClient(tx.config)
 	tx.Phase = NewPhaseClient(tx.config)
 	tx.Post = NewPostClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)

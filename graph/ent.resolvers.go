@@ -52,9 +52,19 @@ func (r *queryResolver) ForumCategories(ctx context.Context, after *entgql.Curso
 	return r.client.ForumCategory.Query().Paginate(ctx, after, first, before, last, ent.WithForumCategoryOrder(orderBy), ent.WithForumCategoryFilter(where.Filter))
 }
 
+// MatchDeclines is the resolver for the matchDeclines field.
+func (r *queryResolver) MatchDeclines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) (*ent.MatchDeclineConnection, error) {
+	return r.client.MatchDecline.Query().Paginate(ctx, after, first, before, last, ent.WithMatchDeclineOrder(orderBy), ent.WithMatchDeclineFilter(where.Filter))
+}
+
 // Municipalities is the resolver for the municipalities field.
 func (r *queryResolver) Municipalities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error) {
 	return r.client.Municipality.Query().Paginate(ctx, after, first, before, last, ent.WithMunicipalityOrder(orderBy), ent.WithMunicipalityFilter(where.Filter))
+}
+
+// Needs is the resolver for the needs field.
+func (r *queryResolver) Needs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) (*ent.NeedConnection, error) {
+	return r.client.Need.Query().Paginate(ctx, after, first, before, last, ent.WithNeedOrder(orderBy), ent.WithNeedFilter(where.Filter))
 }
 
 // NewsItems is the resolver for the newsItems field.
@@ -67,9 +77,19 @@ func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[
 	return r.client.Notification.Query().Paginate(ctx, after, first, before, last, ent.WithNotificationOrder(orderBy), ent.WithNotificationFilter(where.Filter))
 }
 
+// Offers is the resolver for the offers field.
+func (r *queryResolver) Offers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) (*ent.OfferConnection, error) {
+	return r.client.Offer.Query().Paginate(ctx, after, first, before, last, ent.WithOfferOrder(orderBy), ent.WithOfferFilter(where.Filter))
+}
+
 // Partnerships is the resolver for the partnerships field.
 func (r *queryResolver) Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
 	return r.client.Partnership.Query().Paginate(ctx, after, first, before, last, ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
+}
+
+// PartnershipRequests is the resolver for the partnershipRequests field.
+func (r *queryResolver) PartnershipRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) (*ent.PartnershipRequestConnection, error) {
+	return r.client.PartnershipRequest.Query().Paginate(ctx, after, first, before, last, ent.WithPartnershipRequestOrder(orderBy), ent.WithPartnershipRequestFilter(where.Filter))
 }
 
 // Phases is the resolver for the phases field.
@@ -108,6 +128,12 @@ func (r *Resolver) Flag() FlagResolver { return &flagResolver{r} }
 // Municipality returns MunicipalityResolver implementation.
 func (r *Resolver) Municipality() MunicipalityResolver { return &municipalityResolver{r} }
 
+// Need returns NeedResolver implementation.
+func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
+
+// Offer returns OfferResolver implementation.
+func (r *Resolver) Offer() OfferResolver { return &offerResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -117,6 +143,8 @@ func (r *Resolver) User() UserResolver { return &userResolver{r} }
 type (
 	flagResolver         struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
+	needResolver         struct{ *Resolver }
+	offerResolver        struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 	userResolver         struct{ *Resolver }
 )

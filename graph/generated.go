@@ -33,6 +33,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/graph/model"
 	"github.com/bridgesoftrust/hub/internal/i18n"
+	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -52,6 +53,8 @@ type ResolverRoot interface {
 	Flag() FlagResolver
 	Municipality() MunicipalityResolver
 	Mutation() MutationResolver
+	Need() NeedResolver
+	Offer() OfferResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
@@ -246,6 +249,89 @@ type ComplexityRoot struct {
 		User      func(childComplexity int) int
 	}
 
+	MatchDecline struct {
+		Candidate      func(childComplexity int) int
+		CandidateID    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeclinedBy     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	MatchDeclineConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MatchDeclineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MatchFactorWeight struct {
+		Factor    func(childComplexity int) int
+		IsDefault func(childComplexity int) int
+		Weight    func(childComplexity int) int
+	}
+
+	MatchProfile struct {
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Languages      func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Open           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		WantedPartners func(childComplexity int) int
+	}
+
+	MatchProfileConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MatchProfileEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MatchReason struct {
+		Contribution func(childComplexity int) int
+		Factor       func(childComplexity int) int
+		Text         func(childComplexity int) int
+		Weight       func(childComplexity int) int
+	}
+
+	MatchSuggestion struct {
+		Municipality func(childComplexity int) int
+		Rank         func(childComplexity int) int
+		Reasons      func(childComplexity int) int
+		Score        func(childComplexity int) int
+	}
+
+	MatchSuggestionConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	MatchSuggestionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MatchWeight struct {
+		CreatedAt func(childComplexity int) int
+		Factor    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Weight    func(childComplexity int) int
+	}
+
 	Membership struct {
 		Association    func(childComplexity int) int
 		AssociationID  func(childComplexity int) int
@@ -282,9 +368,12 @@ type ComplexityRoot struct {
 		LocalName        func(childComplexity int) int
 		LocalizedName    func(childComplexity int, lang *string) int
 		Longitude        func(childComplexity int) int
+		MatchProfile     func(childComplexity int) int
 		NameTranslations func(childComplexity int) int
+		NeedRecords      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
 		Needs            func(childComplexity int) int
 		NewsItems        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder) int
+		OfferRecords     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) int
 		Offers           func(childComplexity int) int
 		Partnerships     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		Population       func(childComplexity int) int
@@ -308,57 +397,98 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ChangePassword           func(childComplexity int, currentPassword string, newPassword string) int
-		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateActivity           func(childComplexity int, input ent.CreateActivityInput) int
-		CreateAssociation        func(childComplexity int, input ent.CreateAssociationInput) int
-		CreateCountry            func(childComplexity int, input ent.CreateCountryInput) int
-		CreateForumCategory      func(childComplexity int, input ent.CreateForumCategoryInput) int
-		CreateMembership         func(childComplexity int, input ent.CreateMembershipInput) int
-		CreateMunicipality       func(childComplexity int, input ent.CreateMunicipalityInput) int
-		CreateNewsItem           func(childComplexity int, input ent.CreateNewsItemInput) int
-		CreatePartnership        func(childComplexity int, input ent.CreatePartnershipInput) int
-		CreatePhase              func(childComplexity int, input ent.CreatePhaseInput) int
-		CreatePost               func(childComplexity int, input model.CreatePostInput) int
-		CreateProject            func(childComplexity int, input ent.CreateProjectInput) int
-		CreateRegion             func(childComplexity int, input ent.CreateRegionInput) int
-		CreateTopic              func(childComplexity int, input model.CreateTopicInput) int
-		CreateUser               func(childComplexity int, input model.CreateUserInput) int
-		DeleteActivity           func(childComplexity int, id int) int
-		DeleteAssociation        func(childComplexity int, id int) int
-		DeleteCountry            func(childComplexity int, id int) int
-		DeleteMembership         func(childComplexity int, id int) int
-		DeleteMunicipality       func(childComplexity int, id int) int
-		DeletePartnership        func(childComplexity int, id int) int
-		DeletePhase              func(childComplexity int, id int) int
-		DeletePost               func(childComplexity int, id int) int
-		DeleteProject            func(childComplexity int, id int) int
-		DeleteRegion             func(childComplexity int, id int) int
-		FlagPost                 func(childComplexity int, postID int, reason string) int
-		LockTopic                func(childComplexity int, id int, locked bool) int
-		Login                    func(childComplexity int, input model.LoginInput) int
-		Logout                   func(childComplexity int) int
-		MarkAllNotificationsRead func(childComplexity int) int
-		MarkNotificationRead     func(childComplexity int, id int) int
-		PinTopic                 func(childComplexity int, id int, pinned bool) int
-		PublishNewsItem          func(childComplexity int, id int) int
-		React                    func(childComplexity int, postID int, kind reaction.Kind) int
-		ResolveFlag              func(childComplexity int, id int, action flag.Resolution) int
-		RevokeAPIKey             func(childComplexity int, id int) int
-		Unreact                  func(childComplexity int, postID int, kind reaction.Kind) int
-		UpdateActivity           func(childComplexity int, id int, input ent.UpdateActivityInput) int
-		UpdateAssociation        func(childComplexity int, id int, input ent.UpdateAssociationInput) int
-		UpdateCountry            func(childComplexity int, id int, input ent.UpdateCountryInput) int
-		UpdateForumCategory      func(childComplexity int, id int, input ent.UpdateForumCategoryInput) int
-		UpdateMembership         func(childComplexity int, id int, input ent.UpdateMembershipInput) int
-		UpdateMunicipality       func(childComplexity int, id int, input ent.UpdateMunicipalityInput) int
-		UpdateNewsItem           func(childComplexity int, id int, input ent.UpdateNewsItemInput) int
-		UpdatePartnership        func(childComplexity int, id int, input ent.UpdatePartnershipInput) int
-		UpdatePhase              func(childComplexity int, id int, input ent.UpdatePhaseInput) int
-		UpdatePost               func(childComplexity int, id int, input model.UpdatePostInput) int
-		UpdateProject            func(childComplexity int, id int, input ent.UpdateProjectInput) int
-		UpdateRegion             func(childComplexity int, id int, input ent.UpdateRegionInput) int
-		UpdateUser               func(childComplexity int, id int, input model.UpdateUserInput) int
+		ChangePassword               func(childComplexity int, currentPassword string, newPassword string) int
+		ConfirmPartnershipRequest    func(childComplexity int, id int) int
+		CreateAPIKey                 func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateActivity               func(childComplexity int, input ent.CreateActivityInput) int
+		CreateAssociation            func(childComplexity int, input ent.CreateAssociationInput) int
+		CreateCountry                func(childComplexity int, input ent.CreateCountryInput) int
+		CreateForumCategory          func(childComplexity int, input ent.CreateForumCategoryInput) int
+		CreateMembership             func(childComplexity int, input ent.CreateMembershipInput) int
+		CreateMunicipality           func(childComplexity int, input ent.CreateMunicipalityInput) int
+		CreateNeed                   func(childComplexity int, input model.CreateNeedInput) int
+		CreateNewsItem               func(childComplexity int, input ent.CreateNewsItemInput) int
+		CreateOffer                  func(childComplexity int, input model.CreateOfferInput) int
+		CreatePartnership            func(childComplexity int, input ent.CreatePartnershipInput) int
+		CreatePhase                  func(childComplexity int, input ent.CreatePhaseInput) int
+		CreatePost                   func(childComplexity int, input model.CreatePostInput) int
+		CreateProject                func(childComplexity int, input ent.CreateProjectInput) int
+		CreateRegion                 func(childComplexity int, input ent.CreateRegionInput) int
+		CreateTopic                  func(childComplexity int, input model.CreateTopicInput) int
+		CreateUser                   func(childComplexity int, input model.CreateUserInput) int
+		DeclineSuggestion            func(childComplexity int, input model.DeclineSuggestionInput) int
+		DeleteActivity               func(childComplexity int, id int) int
+		DeleteAssociation            func(childComplexity int, id int) int
+		DeleteCountry                func(childComplexity int, id int) int
+		DeleteMembership             func(childComplexity int, id int) int
+		DeleteMunicipality           func(childComplexity int, id int) int
+		DeleteNeed                   func(childComplexity int, id int) int
+		DeleteOffer                  func(childComplexity int, id int) int
+		DeletePartnership            func(childComplexity int, id int) int
+		DeletePhase                  func(childComplexity int, id int) int
+		DeletePost                   func(childComplexity int, id int) int
+		DeleteProject                func(childComplexity int, id int) int
+		DeleteRegion                 func(childComplexity int, id int) int
+		ExpressInterest              func(childComplexity int, input model.ExpressInterestInput) int
+		FacilitatePartnershipRequest func(childComplexity int, id int) int
+		FlagPost                     func(childComplexity int, postID int, reason string) int
+		LockTopic                    func(childComplexity int, id int, locked bool) int
+		Login                        func(childComplexity int, input model.LoginInput) int
+		Logout                       func(childComplexity int) int
+		MarkAllNotificationsRead     func(childComplexity int) int
+		MarkNotificationRead         func(childComplexity int, id int) int
+		PinTopic                     func(childComplexity int, id int, pinned bool) int
+		PublishNewsItem              func(childComplexity int, id int) int
+		React                        func(childComplexity int, postID int, kind reaction.Kind) int
+		ResolveFlag                  func(childComplexity int, id int, action flag.Resolution) int
+		RespondToPartnershipRequest  func(childComplexity int, id int, accept bool, reason *string) int
+		RestoreSuggestion            func(childComplexity int, municipalityID int, candidateID int) int
+		RevokeAPIKey                 func(childComplexity int, id int) int
+		SetMatchProfile              func(childComplexity int, input model.SetMatchProfileInput) int
+		SetMatchWeight               func(childComplexity int, factor matchmaking.Factor, weight float64) int
+		Unreact                      func(childComplexity int, postID int, kind reaction.Kind) int
+		UpdateActivity               func(childComplexity int, id int, input ent.UpdateActivityInput) int
+		UpdateAssociation            func(childComplexity int, id int, input ent.UpdateAssociationInput) int
+		UpdateCountry                func(childComplexity int, id int, input ent.UpdateCountryInput) int
+		UpdateForumCategory          func(childComplexity int, id int, input ent.UpdateForumCategoryInput) int
+		UpdateMembership             func(childComplexity int, id int, input ent.UpdateMembershipInput) int
+		UpdateMunicipality           func(childComplexity int, id int, input ent.UpdateMunicipalityInput) int
+		UpdateNeed                   func(childComplexity int, id int, input model.UpdateNeedInput) int
+		UpdateNewsItem               func(childComplexity int, id int, input ent.UpdateNewsItemInput) int
+		UpdateOffer                  func(childComplexity int, id int, input model.UpdateOfferInput) int
+		UpdatePartnership            func(childComplexity int, id int, input ent.UpdatePartnershipInput) int
+		UpdatePhase                  func(childComplexity int, id int, input ent.UpdatePhaseInput) int
+		UpdatePost                   func(childComplexity int, id int, input model.UpdatePostInput) int
+		UpdateProject                func(childComplexity int, id int, input ent.UpdateProjectInput) int
+		UpdateRegion                 func(childComplexity int, id int, input ent.UpdateRegionInput) int
+		UpdateUser                   func(childComplexity int, id int, input model.UpdateUserInput) int
+		WithdrawPartnershipRequest   func(childComplexity int, id int, reason *string) int
+	}
+
+	Need struct {
+		ContactEmail   func(childComplexity int) int
+		ContactName    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Sector         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Urgency        func(childComplexity int) int
+		ValidFrom      func(childComplexity int) int
+		ValidUntil     func(childComplexity int) int
+	}
+
+	NeedConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NeedEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	NewsItem struct {
@@ -390,16 +520,17 @@ type ComplexityRoot struct {
 	}
 
 	Notification struct {
-		Actor     func(childComplexity int) int
-		CreatedAt func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		NewsItem  func(childComplexity int) int
-		Post      func(childComplexity int) int
-		ReadAt    func(childComplexity int) int
-		Recipient func(childComplexity int) int
-		Topic     func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
+		Actor              func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		NewsItem           func(childComplexity int) int
+		PartnershipRequest func(childComplexity int) int
+		Post               func(childComplexity int) int
+		ReadAt             func(childComplexity int) int
+		Recipient          func(childComplexity int) int
+		Topic              func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	NotificationConnection struct {
@@ -409,6 +540,33 @@ type ComplexityRoot struct {
 	}
 
 	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Offer struct {
+		Capacity       func(childComplexity int) int
+		ContactEmail   func(childComplexity int) int
+		ContactName    func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Expertise      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		MunicipalityID func(childComplexity int) int
+		Sector         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		ValidFrom      func(childComplexity int) int
+		ValidUntil     func(childComplexity int) int
+	}
+
+	OfferConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OfferEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -448,6 +606,40 @@ type ComplexityRoot struct {
 	}
 
 	PartnershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PartnershipRequest struct {
+		CreatedAt               func(childComplexity int) int
+		EuropeanMunicipality    func(childComplexity int) int
+		EuropeanMunicipalityID  func(childComplexity int) int
+		Facilitator             func(childComplexity int) int
+		FacilitatorID           func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Initiator               func(childComplexity int) int
+		InitiatorID             func(childComplexity int) int
+		Message                 func(childComplexity int) int
+		Mutual                  func(childComplexity int) int
+		Partnership             func(childComplexity int) int
+		PartnershipID           func(childComplexity int) int
+		ProposedBy              func(childComplexity int) int
+		Reason                  func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		StepAt                  func(childComplexity int) int
+		Themes                  func(childComplexity int) int
+		UkrainianMunicipality   func(childComplexity int) int
+		UkrainianMunicipalityID func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
+	PartnershipRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartnershipRequestEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -534,25 +726,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		Associations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) int
-		AuditLogs       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
-		Countries       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
-		Flags           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
-		ForumCategories func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
-		Me              func(childComplexity int) int
-		Municipalities  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		NewsItems       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) int
-		Node            func(childComplexity int, id int) int
-		Nodes           func(childComplexity int, ids []int) int
-		Notifications   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
-		Partnerships    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
-		Phases          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PhaseOrder, where *ent.PhaseWhereInput) int
-		Posts           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
-		Projects        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
-		Regions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Topics          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
-		Users           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Activities               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		Associations             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) int
+		AuditLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		Countries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Flags                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
+		ForumCategories          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
+		MatchDeclines            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) int
+		MatchSuggestions         func(childComplexity int, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) int
+		MatchWeights             func(childComplexity int) int
+		Me                       func(childComplexity int) int
+		Municipalities           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		Needs                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
+		NewsItems                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) int
+		Node                     func(childComplexity int, id int) int
+		Nodes                    func(childComplexity int, ids []int) int
+		Notifications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
+		Offers                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) int
+		PartnershipRequests      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) int
+		Partnerships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
+		Phases                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PhaseOrder, where *ent.PhaseWhereInput) int
+		Posts                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
+		Projects                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Regions                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
+		StalePartnershipRequests func(childComplexity int, olderThanDays *int, first *int, after *entgql.Cursor[int]) int
+		Topics                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
+		Users                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 	}
 
 	Reaction struct {
@@ -600,10 +799,11 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		NewsPublished     func(childComplexity int) int
-		NotificationAdded func(childComplexity int) int
-		PostAdded         func(childComplexity int, topicID int, after *entgql.Cursor[int]) int
-		TopicAdded        func(childComplexity int, categoryID *int) int
+		NewsPublished             func(childComplexity int) int
+		NotificationAdded         func(childComplexity int) int
+		PartnershipRequestUpdated func(childComplexity int, id *int) int
+		PostAdded                 func(childComplexity int, topicID int, after *entgql.Cursor[int]) int
+		TopicAdded                func(childComplexity int, categoryID *int) int
 	}
 
 	Topic struct {
@@ -722,6 +922,29 @@ type MutationResolver interface {
 	PublishNewsItem(ctx context.Context, id int) (*ent.NewsItem, error)
 	MarkNotificationRead(ctx context.Context, id int) (*ent.Notification, error)
 	MarkAllNotificationsRead(ctx context.Context) (int, error)
+	CreateNeed(ctx context.Context, input model.CreateNeedInput) (*ent.Need, error)
+	UpdateNeed(ctx context.Context, id int, input model.UpdateNeedInput) (*ent.Need, error)
+	DeleteNeed(ctx context.Context, id int) (int, error)
+	CreateOffer(ctx context.Context, input model.CreateOfferInput) (*ent.Offer, error)
+	UpdateOffer(ctx context.Context, id int, input model.UpdateOfferInput) (*ent.Offer, error)
+	DeleteOffer(ctx context.Context, id int) (int, error)
+	SetMatchProfile(ctx context.Context, input model.SetMatchProfileInput) (*ent.MatchProfile, error)
+	DeclineSuggestion(ctx context.Context, input model.DeclineSuggestionInput) (*ent.MatchDecline, error)
+	RestoreSuggestion(ctx context.Context, municipalityID int, candidateID int) (bool, error)
+	ExpressInterest(ctx context.Context, input model.ExpressInterestInput) (*ent.PartnershipRequest, error)
+	RespondToPartnershipRequest(ctx context.Context, id int, accept bool, reason *string) (*ent.PartnershipRequest, error)
+	FacilitatePartnershipRequest(ctx context.Context, id int) (*ent.PartnershipRequest, error)
+	ConfirmPartnershipRequest(ctx context.Context, id int) (*ent.PartnershipRequest, error)
+	WithdrawPartnershipRequest(ctx context.Context, id int, reason *string) (*ent.PartnershipRequest, error)
+	SetMatchWeight(ctx context.Context, factor matchmaking.Factor, weight float64) (*model.MatchFactorWeight, error)
+}
+type NeedResolver interface {
+	ContactName(ctx context.Context, obj *ent.Need) (*string, error)
+	ContactEmail(ctx context.Context, obj *ent.Need) (*string, error)
+}
+type OfferResolver interface {
+	ContactName(ctx context.Context, obj *ent.Offer) (*string, error)
+	ContactEmail(ctx context.Context, obj *ent.Offer) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -732,10 +955,14 @@ type QueryResolver interface {
 	Countries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) (*ent.CountryConnection, error)
 	Flags(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) (*ent.FlagConnection, error)
 	ForumCategories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) (*ent.ForumCategoryConnection, error)
+	MatchDeclines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) (*ent.MatchDeclineConnection, error)
 	Municipalities(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) (*ent.MunicipalityConnection, error)
+	Needs(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) (*ent.NeedConnection, error)
 	NewsItems(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) (*ent.NewsItemConnection, error)
 	Notifications(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) (*ent.NotificationConnection, error)
+	Offers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) (*ent.OfferConnection, error)
 	Partnerships(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error)
+	PartnershipRequests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) (*ent.PartnershipRequestConnection, error)
 	Phases(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PhaseOrder, where *ent.PhaseWhereInput) (*ent.PhaseConnection, error)
 	Posts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) (*ent.PostConnection, error)
 	Projects(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) (*ent.ProjectConnection, error)
@@ -743,12 +970,16 @@ type QueryResolver interface {
 	Topics(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
+	MatchSuggestions(ctx context.Context, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) (*model.MatchSuggestionConnection, error)
+	MatchWeights(ctx context.Context) ([]*model.MatchFactorWeight, error)
+	StalePartnershipRequests(ctx context.Context, olderThanDays *int, first *int, after *entgql.Cursor[int]) (*ent.PartnershipRequestConnection, error)
 }
 type SubscriptionResolver interface {
 	PostAdded(ctx context.Context, topicID int, after *entgql.Cursor[int]) (<-chan *ent.Post, error)
 	TopicAdded(ctx context.Context, categoryID *int) (<-chan *ent.Topic, error)
 	NewsPublished(ctx context.Context) (<-chan *ent.NewsItem, error)
 	NotificationAdded(ctx context.Context) (<-chan *ent.Notification, error)
+	PartnershipRequestUpdated(ctx context.Context, id *int) (<-chan *ent.PartnershipRequest, error)
 }
 type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
@@ -1548,6 +1779,300 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.User(childComplexity), true
 
+	case "MatchDecline.candidate":
+		if e.ComplexityRoot.MatchDecline.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.Candidate(childComplexity), true
+	case "MatchDecline.candidateID":
+		if e.ComplexityRoot.MatchDecline.CandidateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.CandidateID(childComplexity), true
+	case "MatchDecline.createdAt":
+		if e.ComplexityRoot.MatchDecline.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.CreatedAt(childComplexity), true
+	case "MatchDecline.declinedBy":
+		if e.ComplexityRoot.MatchDecline.DeclinedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.DeclinedBy(childComplexity), true
+	case "MatchDecline.id":
+		if e.ComplexityRoot.MatchDecline.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.ID(childComplexity), true
+	case "MatchDecline.municipality":
+		if e.ComplexityRoot.MatchDecline.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.Municipality(childComplexity), true
+	case "MatchDecline.municipalityID":
+		if e.ComplexityRoot.MatchDecline.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.MunicipalityID(childComplexity), true
+	case "MatchDecline.reason":
+		if e.ComplexityRoot.MatchDecline.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.Reason(childComplexity), true
+	case "MatchDecline.updatedAt":
+		if e.ComplexityRoot.MatchDecline.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDecline.UpdatedAt(childComplexity), true
+
+	case "MatchDeclineConnection.edges":
+		if e.ComplexityRoot.MatchDeclineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDeclineConnection.Edges(childComplexity), true
+	case "MatchDeclineConnection.pageInfo":
+		if e.ComplexityRoot.MatchDeclineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDeclineConnection.PageInfo(childComplexity), true
+	case "MatchDeclineConnection.totalCount":
+		if e.ComplexityRoot.MatchDeclineConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDeclineConnection.TotalCount(childComplexity), true
+
+	case "MatchDeclineEdge.cursor":
+		if e.ComplexityRoot.MatchDeclineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDeclineEdge.Cursor(childComplexity), true
+	case "MatchDeclineEdge.node":
+		if e.ComplexityRoot.MatchDeclineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchDeclineEdge.Node(childComplexity), true
+
+	case "MatchFactorWeight.factor":
+		if e.ComplexityRoot.MatchFactorWeight.Factor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactorWeight.Factor(childComplexity), true
+	case "MatchFactorWeight.isDefault":
+		if e.ComplexityRoot.MatchFactorWeight.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactorWeight.IsDefault(childComplexity), true
+	case "MatchFactorWeight.weight":
+		if e.ComplexityRoot.MatchFactorWeight.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchFactorWeight.Weight(childComplexity), true
+
+	case "MatchProfile.createdAt":
+		if e.ComplexityRoot.MatchProfile.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.CreatedAt(childComplexity), true
+	case "MatchProfile.id":
+		if e.ComplexityRoot.MatchProfile.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.ID(childComplexity), true
+	case "MatchProfile.languages":
+		if e.ComplexityRoot.MatchProfile.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.Languages(childComplexity), true
+	case "MatchProfile.municipality":
+		if e.ComplexityRoot.MatchProfile.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.Municipality(childComplexity), true
+	case "MatchProfile.municipalityID":
+		if e.ComplexityRoot.MatchProfile.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.MunicipalityID(childComplexity), true
+	case "MatchProfile.open":
+		if e.ComplexityRoot.MatchProfile.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.Open(childComplexity), true
+	case "MatchProfile.updatedAt":
+		if e.ComplexityRoot.MatchProfile.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.UpdatedAt(childComplexity), true
+	case "MatchProfile.wantedPartners":
+		if e.ComplexityRoot.MatchProfile.WantedPartners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfile.WantedPartners(childComplexity), true
+
+	case "MatchProfileConnection.edges":
+		if e.ComplexityRoot.MatchProfileConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfileConnection.Edges(childComplexity), true
+	case "MatchProfileConnection.pageInfo":
+		if e.ComplexityRoot.MatchProfileConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfileConnection.PageInfo(childComplexity), true
+	case "MatchProfileConnection.totalCount":
+		if e.ComplexityRoot.MatchProfileConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfileConnection.TotalCount(childComplexity), true
+
+	case "MatchProfileEdge.cursor":
+		if e.ComplexityRoot.MatchProfileEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfileEdge.Cursor(childComplexity), true
+	case "MatchProfileEdge.node":
+		if e.ComplexityRoot.MatchProfileEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchProfileEdge.Node(childComplexity), true
+
+	case "MatchReason.contribution":
+		if e.ComplexityRoot.MatchReason.Contribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Contribution(childComplexity), true
+	case "MatchReason.factor":
+		if e.ComplexityRoot.MatchReason.Factor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Factor(childComplexity), true
+	case "MatchReason.text":
+		if e.ComplexityRoot.MatchReason.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Text(childComplexity), true
+	case "MatchReason.weight":
+		if e.ComplexityRoot.MatchReason.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Weight(childComplexity), true
+
+	case "MatchSuggestion.municipality":
+		if e.ComplexityRoot.MatchSuggestion.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestion.Municipality(childComplexity), true
+	case "MatchSuggestion.rank":
+		if e.ComplexityRoot.MatchSuggestion.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestion.Rank(childComplexity), true
+	case "MatchSuggestion.reasons":
+		if e.ComplexityRoot.MatchSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestion.Reasons(childComplexity), true
+	case "MatchSuggestion.score":
+		if e.ComplexityRoot.MatchSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestion.Score(childComplexity), true
+
+	case "MatchSuggestionConnection.edges":
+		if e.ComplexityRoot.MatchSuggestionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestionConnection.Edges(childComplexity), true
+	case "MatchSuggestionConnection.pageInfo":
+		if e.ComplexityRoot.MatchSuggestionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestionConnection.PageInfo(childComplexity), true
+
+	case "MatchSuggestionEdge.cursor":
+		if e.ComplexityRoot.MatchSuggestionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestionEdge.Cursor(childComplexity), true
+	case "MatchSuggestionEdge.node":
+		if e.ComplexityRoot.MatchSuggestionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSuggestionEdge.Node(childComplexity), true
+
+	case "MatchWeight.createdAt":
+		if e.ComplexityRoot.MatchWeight.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchWeight.CreatedAt(childComplexity), true
+	case "MatchWeight.factor":
+		if e.ComplexityRoot.MatchWeight.Factor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchWeight.Factor(childComplexity), true
+	case "MatchWeight.id":
+		if e.ComplexityRoot.MatchWeight.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchWeight.ID(childComplexity), true
+	case "MatchWeight.updatedAt":
+		if e.ComplexityRoot.MatchWeight.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchWeight.UpdatedAt(childComplexity), true
+	case "MatchWeight.weight":
+		if e.ComplexityRoot.MatchWeight.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchWeight.Weight(childComplexity), true
+
 	case "Membership.association":
 		if e.ComplexityRoot.Membership.Association == nil {
 			break
@@ -1727,12 +2252,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.Longitude(childComplexity), true
+	case "Municipality.matchProfile":
+		if e.ComplexityRoot.Municipality.MatchProfile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.MatchProfile(childComplexity), true
 	case "Municipality.nameTranslations":
 		if e.ComplexityRoot.Municipality.NameTranslations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Municipality.NameTranslations(childComplexity), true
+	case "Municipality.needRecords":
+		if e.ComplexityRoot.Municipality.NeedRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_needRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.NeedRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NeedOrder), args["where"].(*ent.NeedWhereInput)), true
 	case "Municipality.needs":
 		if e.ComplexityRoot.Municipality.Needs == nil {
 			break
@@ -1750,6 +2292,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.NewsItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NewsItemOrder)), true
+	case "Municipality.offerRecords":
+		if e.ComplexityRoot.Municipality.OfferRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Municipality_offerRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Municipality.OfferRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OfferOrder), args["where"].(*ent.OfferWhereInput)), true
 	case "Municipality.offers":
 		if e.ComplexityRoot.Municipality.Offers == nil {
 			break
@@ -1858,6 +2411,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.confirmPartnershipRequest":
+		if e.ComplexityRoot.Mutation.ConfirmPartnershipRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmPartnershipRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmPartnershipRequest(childComplexity, args["id"].(int)), true
 	case "Mutation.createAPIKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -1935,6 +2499,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateMunicipality(childComplexity, args["input"].(ent.CreateMunicipalityInput)), true
+	case "Mutation.createNeed":
+		if e.ComplexityRoot.Mutation.CreateNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateNeed(childComplexity, args["input"].(model.CreateNeedInput)), true
 	case "Mutation.createNewsItem":
 		if e.ComplexityRoot.Mutation.CreateNewsItem == nil {
 			break
@@ -1946,6 +2521,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateNewsItem(childComplexity, args["input"].(ent.CreateNewsItemInput)), true
+	case "Mutation.createOffer":
+		if e.ComplexityRoot.Mutation.CreateOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOffer(childComplexity, args["input"].(model.CreateOfferInput)), true
 	case "Mutation.createPartnership":
 		if e.ComplexityRoot.Mutation.CreatePartnership == nil {
 			break
@@ -2023,6 +2609,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.declineSuggestion":
+		if e.ComplexityRoot.Mutation.DeclineSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineSuggestion(childComplexity, args["input"].(model.DeclineSuggestionInput)), true
 	case "Mutation.deleteActivity":
 		if e.ComplexityRoot.Mutation.DeleteActivity == nil {
 			break
@@ -2078,6 +2675,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMunicipality(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteNeed":
+		if e.ComplexityRoot.Mutation.DeleteNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteNeed(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteOffer":
+		if e.ComplexityRoot.Mutation.DeleteOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOffer(childComplexity, args["id"].(int)), true
 	case "Mutation.deletePartnership":
 		if e.ComplexityRoot.Mutation.DeletePartnership == nil {
 			break
@@ -2133,6 +2752,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteRegion(childComplexity, args["id"].(int)), true
+	case "Mutation.expressInterest":
+		if e.ComplexityRoot.Mutation.ExpressInterest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_expressInterest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExpressInterest(childComplexity, args["input"].(model.ExpressInterestInput)), true
+	case "Mutation.facilitatePartnershipRequest":
+		if e.ComplexityRoot.Mutation.FacilitatePartnershipRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_facilitatePartnershipRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FacilitatePartnershipRequest(childComplexity, args["id"].(int)), true
 	case "Mutation.flagPost":
 		if e.ComplexityRoot.Mutation.FlagPost == nil {
 			break
@@ -2233,6 +2874,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveFlag(childComplexity, args["id"].(int), args["action"].(flag.Resolution)), true
+	case "Mutation.respondToPartnershipRequest":
+		if e.ComplexityRoot.Mutation.RespondToPartnershipRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_respondToPartnershipRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RespondToPartnershipRequest(childComplexity, args["id"].(int), args["accept"].(bool), args["reason"].(*string)), true
+	case "Mutation.restoreSuggestion":
+		if e.ComplexityRoot.Mutation.RestoreSuggestion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreSuggestion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreSuggestion(childComplexity, args["municipalityId"].(int), args["candidateId"].(int)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -2244,6 +2907,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.setMatchProfile":
+		if e.ComplexityRoot.Mutation.SetMatchProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMatchProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMatchProfile(childComplexity, args["input"].(model.SetMatchProfileInput)), true
+	case "Mutation.setMatchWeight":
+		if e.ComplexityRoot.Mutation.SetMatchWeight == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMatchWeight_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMatchWeight(childComplexity, args["factor"].(matchmaking.Factor), args["weight"].(float64)), true
 	case "Mutation.unreact":
 		if e.ComplexityRoot.Mutation.Unreact == nil {
 			break
@@ -2321,6 +3006,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMunicipality(childComplexity, args["id"].(int), args["input"].(ent.UpdateMunicipalityInput)), true
+	case "Mutation.updateNeed":
+		if e.ComplexityRoot.Mutation.UpdateNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNeed(childComplexity, args["id"].(int), args["input"].(model.UpdateNeedInput)), true
 	case "Mutation.updateNewsItem":
 		if e.ComplexityRoot.Mutation.UpdateNewsItem == nil {
 			break
@@ -2332,6 +3028,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateNewsItem(childComplexity, args["id"].(int), args["input"].(ent.UpdateNewsItemInput)), true
+	case "Mutation.updateOffer":
+		if e.ComplexityRoot.Mutation.UpdateOffer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOffer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOffer(childComplexity, args["id"].(int), args["input"].(model.UpdateOfferInput)), true
 	case "Mutation.updatePartnership":
 		if e.ComplexityRoot.Mutation.UpdatePartnership == nil {
 			break
@@ -2398,6 +3105,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(int), args["input"].(model.UpdateUserInput)), true
+	case "Mutation.withdrawPartnershipRequest":
+		if e.ComplexityRoot.Mutation.WithdrawPartnershipRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawPartnershipRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawPartnershipRequest(childComplexity, args["id"].(int), args["reason"].(*string)), true
+
+	case "Need.contactEmail":
+		if e.ComplexityRoot.Need.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ContactEmail(childComplexity), true
+	case "Need.contactName":
+		if e.ComplexityRoot.Need.ContactName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ContactName(childComplexity), true
+	case "Need.createdAt":
+		if e.ComplexityRoot.Need.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.CreatedAt(childComplexity), true
+	case "Need.description":
+		if e.ComplexityRoot.Need.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Description(childComplexity), true
+	case "Need.id":
+		if e.ComplexityRoot.Need.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ID(childComplexity), true
+	case "Need.municipality":
+		if e.ComplexityRoot.Need.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Municipality(childComplexity), true
+	case "Need.municipalityID":
+		if e.ComplexityRoot.Need.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.MunicipalityID(childComplexity), true
+	case "Need.sector":
+		if e.ComplexityRoot.Need.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Sector(childComplexity), true
+	case "Need.updatedAt":
+		if e.ComplexityRoot.Need.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.UpdatedAt(childComplexity), true
+	case "Need.urgency":
+		if e.ComplexityRoot.Need.Urgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Urgency(childComplexity), true
+	case "Need.validFrom":
+		if e.ComplexityRoot.Need.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ValidFrom(childComplexity), true
+	case "Need.validUntil":
+		if e.ComplexityRoot.Need.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ValidUntil(childComplexity), true
+
+	case "NeedConnection.edges":
+		if e.ComplexityRoot.NeedConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedConnection.Edges(childComplexity), true
+	case "NeedConnection.pageInfo":
+		if e.ComplexityRoot.NeedConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedConnection.PageInfo(childComplexity), true
+	case "NeedConnection.totalCount":
+		if e.ComplexityRoot.NeedConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedConnection.TotalCount(childComplexity), true
+
+	case "NeedEdge.cursor":
+		if e.ComplexityRoot.NeedEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedEdge.Cursor(childComplexity), true
+	case "NeedEdge.node":
+		if e.ComplexityRoot.NeedEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedEdge.Node(childComplexity), true
 
 	case "NewsItem.author":
 		if e.ComplexityRoot.NewsItem.Author == nil {
@@ -2561,6 +3384,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Notification.NewsItem(childComplexity), true
+	case "Notification.partnershipRequest":
+		if e.ComplexityRoot.Notification.PartnershipRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.PartnershipRequest(childComplexity), true
 	case "Notification.post":
 		if e.ComplexityRoot.Notification.Post == nil {
 			break
@@ -2623,6 +3452,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "Offer.capacity":
+		if e.ComplexityRoot.Offer.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Capacity(childComplexity), true
+	case "Offer.contactEmail":
+		if e.ComplexityRoot.Offer.ContactEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ContactEmail(childComplexity), true
+	case "Offer.contactName":
+		if e.ComplexityRoot.Offer.ContactName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ContactName(childComplexity), true
+	case "Offer.createdAt":
+		if e.ComplexityRoot.Offer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.CreatedAt(childComplexity), true
+	case "Offer.description":
+		if e.ComplexityRoot.Offer.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Description(childComplexity), true
+	case "Offer.expertise":
+		if e.ComplexityRoot.Offer.Expertise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Expertise(childComplexity), true
+	case "Offer.id":
+		if e.ComplexityRoot.Offer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ID(childComplexity), true
+	case "Offer.municipality":
+		if e.ComplexityRoot.Offer.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Municipality(childComplexity), true
+	case "Offer.municipalityID":
+		if e.ComplexityRoot.Offer.MunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.MunicipalityID(childComplexity), true
+	case "Offer.sector":
+		if e.ComplexityRoot.Offer.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Sector(childComplexity), true
+	case "Offer.updatedAt":
+		if e.ComplexityRoot.Offer.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.UpdatedAt(childComplexity), true
+	case "Offer.validFrom":
+		if e.ComplexityRoot.Offer.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ValidFrom(childComplexity), true
+	case "Offer.validUntil":
+		if e.ComplexityRoot.Offer.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ValidUntil(childComplexity), true
+
+	case "OfferConnection.edges":
+		if e.ComplexityRoot.OfferConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferConnection.Edges(childComplexity), true
+	case "OfferConnection.pageInfo":
+		if e.ComplexityRoot.OfferConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferConnection.PageInfo(childComplexity), true
+	case "OfferConnection.totalCount":
+		if e.ComplexityRoot.OfferConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferConnection.TotalCount(childComplexity), true
+
+	case "OfferEdge.cursor":
+		if e.ComplexityRoot.OfferEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferEdge.Cursor(childComplexity), true
+	case "OfferEdge.node":
+		if e.ComplexityRoot.OfferEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferEdge.Node(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2809,6 +3749,159 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartnershipEdge.Node(childComplexity), true
+
+	case "PartnershipRequest.createdAt":
+		if e.ComplexityRoot.PartnershipRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.CreatedAt(childComplexity), true
+	case "PartnershipRequest.europeanMunicipality":
+		if e.ComplexityRoot.PartnershipRequest.EuropeanMunicipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.EuropeanMunicipality(childComplexity), true
+	case "PartnershipRequest.europeanMunicipalityID":
+		if e.ComplexityRoot.PartnershipRequest.EuropeanMunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.EuropeanMunicipalityID(childComplexity), true
+	case "PartnershipRequest.facilitator":
+		if e.ComplexityRoot.PartnershipRequest.Facilitator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Facilitator(childComplexity), true
+	case "PartnershipRequest.facilitatorID":
+		if e.ComplexityRoot.PartnershipRequest.FacilitatorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.FacilitatorID(childComplexity), true
+	case "PartnershipRequest.id":
+		if e.ComplexityRoot.PartnershipRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.ID(childComplexity), true
+	case "PartnershipRequest.initiator":
+		if e.ComplexityRoot.PartnershipRequest.Initiator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Initiator(childComplexity), true
+	case "PartnershipRequest.initiatorID":
+		if e.ComplexityRoot.PartnershipRequest.InitiatorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.InitiatorID(childComplexity), true
+	case "PartnershipRequest.message":
+		if e.ComplexityRoot.PartnershipRequest.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Message(childComplexity), true
+	case "PartnershipRequest.mutual":
+		if e.ComplexityRoot.PartnershipRequest.Mutual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Mutual(childComplexity), true
+	case "PartnershipRequest.partnership":
+		if e.ComplexityRoot.PartnershipRequest.Partnership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Partnership(childComplexity), true
+	case "PartnershipRequest.partnershipID":
+		if e.ComplexityRoot.PartnershipRequest.PartnershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.PartnershipID(childComplexity), true
+	case "PartnershipRequest.proposedBy":
+		if e.ComplexityRoot.PartnershipRequest.ProposedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.ProposedBy(childComplexity), true
+	case "PartnershipRequest.reason":
+		if e.ComplexityRoot.PartnershipRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Reason(childComplexity), true
+	case "PartnershipRequest.status":
+		if e.ComplexityRoot.PartnershipRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Status(childComplexity), true
+	case "PartnershipRequest.stepAt":
+		if e.ComplexityRoot.PartnershipRequest.StepAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.StepAt(childComplexity), true
+	case "PartnershipRequest.themes":
+		if e.ComplexityRoot.PartnershipRequest.Themes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.Themes(childComplexity), true
+	case "PartnershipRequest.ukrainianMunicipality":
+		if e.ComplexityRoot.PartnershipRequest.UkrainianMunicipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.UkrainianMunicipality(childComplexity), true
+	case "PartnershipRequest.ukrainianMunicipalityID":
+		if e.ComplexityRoot.PartnershipRequest.UkrainianMunicipalityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.UkrainianMunicipalityID(childComplexity), true
+	case "PartnershipRequest.updatedAt":
+		if e.ComplexityRoot.PartnershipRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequest.UpdatedAt(childComplexity), true
+
+	case "PartnershipRequestConnection.edges":
+		if e.ComplexityRoot.PartnershipRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequestConnection.Edges(childComplexity), true
+	case "PartnershipRequestConnection.pageInfo":
+		if e.ComplexityRoot.PartnershipRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequestConnection.PageInfo(childComplexity), true
+	case "PartnershipRequestConnection.totalCount":
+		if e.ComplexityRoot.PartnershipRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequestConnection.TotalCount(childComplexity), true
+
+	case "PartnershipRequestEdge.cursor":
+		if e.ComplexityRoot.PartnershipRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequestEdge.Cursor(childComplexity), true
+	case "PartnershipRequestEdge.node":
+		if e.ComplexityRoot.PartnershipRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipRequestEdge.Node(childComplexity), true
 
 	case "Phase.createdAt":
 		if e.ComplexityRoot.Phase.CreatedAt == nil {
@@ -3240,6 +4333,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ForumCategories(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ForumCategoryOrder), args["where"].(*ent.ForumCategoryWhereInput)), true
 
+	case "Query.matchDeclines":
+		if e.ComplexityRoot.Query.MatchDeclines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchDeclines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MatchDeclines(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MatchDeclineOrder), args["where"].(*ent.MatchDeclineWhereInput)), true
+	case "Query.matchSuggestions":
+		if e.ComplexityRoot.Query.MatchSuggestions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchSuggestions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MatchSuggestions(childComplexity, args["municipalityId"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int]), args["where"].(*model.MatchSuggestionWhereInput)), true
+	case "Query.matchWeights":
+		if e.ComplexityRoot.Query.MatchWeights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MatchWeights(childComplexity), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -3257,6 +4378,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
+	case "Query.needs":
+		if e.ComplexityRoot.Query.Needs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_needs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Needs(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NeedOrder), args["where"].(*ent.NeedWhereInput)), true
 	case "Query.newsItems":
 		if e.ComplexityRoot.Query.NewsItems == nil {
 			break
@@ -3301,6 +4433,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Notifications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NotificationOrder), args["where"].(*ent.NotificationWhereInput)), true
+	case "Query.offers":
+		if e.ComplexityRoot.Query.Offers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_offers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Offers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OfferOrder), args["where"].(*ent.OfferWhereInput)), true
+	case "Query.partnershipRequests":
+		if e.ComplexityRoot.Query.PartnershipRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnershipRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnershipRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PartnershipRequestOrder), args["where"].(*ent.PartnershipRequestWhereInput)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -3356,6 +4510,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.RegionOrder), args["where"].(*ent.RegionWhereInput)), true
+	case "Query.stalePartnershipRequests":
+		if e.ComplexityRoot.Query.StalePartnershipRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stalePartnershipRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StalePartnershipRequests(childComplexity, args["olderThanDays"].(*int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.topics":
 		if e.ComplexityRoot.Query.Topics == nil {
 			break
@@ -3563,6 +4728,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
+	case "Subscription.partnershipRequestUpdated":
+		if e.ComplexityRoot.Subscription.PartnershipRequestUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_partnershipRequestUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PartnershipRequestUpdated(childComplexity, args["id"].(*int)), true
 	case "Subscription.postAdded":
 		if e.ComplexityRoot.Subscription.PostAdded == nil {
 			break
@@ -3838,7 +5014,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateForumCategoryInput", ec.unmarshalInputCreateForumCategoryInput),
 			graphql.NewInputUnmarshaler("CreateMembershipInput", ec.unmarshalInputCreateMembershipInput),
 			graphql.NewInputUnmarshaler("CreateMunicipalityInput", ec.unmarshalInputCreateMunicipalityInput),
+			graphql.NewInputUnmarshaler("CreateNeedInput", ec.unmarshalInputCreateNeedInput),
 			graphql.NewInputUnmarshaler("CreateNewsItemInput", ec.unmarshalInputCreateNewsItemInput),
+			graphql.NewInputUnmarshaler("CreateOfferInput", ec.unmarshalInputCreateOfferInput),
 			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreatePhaseInput", ec.unmarshalInputCreatePhaseInput),
 			graphql.NewInputUnmarshaler("CreatePostInput", ec.unmarshalInputCreatePostInput),
@@ -3846,20 +5024,35 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateRegionInput", ec.unmarshalInputCreateRegionInput),
 			graphql.NewInputUnmarshaler("CreateTopicInput", ec.unmarshalInputCreateTopicInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("DeclineSuggestionInput", ec.unmarshalInputDeclineSuggestionInput),
+			graphql.NewInputUnmarshaler("ExpressInterestInput", ec.unmarshalInputExpressInterestInput),
 			graphql.NewInputUnmarshaler("FlagOrder", ec.unmarshalInputFlagOrder),
 			graphql.NewInputUnmarshaler("FlagWhereInput", ec.unmarshalInputFlagWhereInput),
 			graphql.NewInputUnmarshaler("ForumCategoryOrder", ec.unmarshalInputForumCategoryOrder),
 			graphql.NewInputUnmarshaler("ForumCategoryWhereInput", ec.unmarshalInputForumCategoryWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MatchDeclineOrder", ec.unmarshalInputMatchDeclineOrder),
+			graphql.NewInputUnmarshaler("MatchDeclineWhereInput", ec.unmarshalInputMatchDeclineWhereInput),
+			graphql.NewInputUnmarshaler("MatchProfileOrder", ec.unmarshalInputMatchProfileOrder),
+			graphql.NewInputUnmarshaler("MatchProfileWhereInput", ec.unmarshalInputMatchProfileWhereInput),
+			graphql.NewInputUnmarshaler("MatchSuggestionWhereInput", ec.unmarshalInputMatchSuggestionWhereInput),
+			graphql.NewInputUnmarshaler("MatchWeightOrder", ec.unmarshalInputMatchWeightOrder),
+			graphql.NewInputUnmarshaler("MatchWeightWhereInput", ec.unmarshalInputMatchWeightWhereInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("MunicipalityOrder", ec.unmarshalInputMunicipalityOrder),
 			graphql.NewInputUnmarshaler("MunicipalityWhereInput", ec.unmarshalInputMunicipalityWhereInput),
+			graphql.NewInputUnmarshaler("NeedOrder", ec.unmarshalInputNeedOrder),
+			graphql.NewInputUnmarshaler("NeedWhereInput", ec.unmarshalInputNeedWhereInput),
 			graphql.NewInputUnmarshaler("NewsItemOrder", ec.unmarshalInputNewsItemOrder),
 			graphql.NewInputUnmarshaler("NewsItemWhereInput", ec.unmarshalInputNewsItemWhereInput),
 			graphql.NewInputUnmarshaler("NotificationOrder", ec.unmarshalInputNotificationOrder),
 			graphql.NewInputUnmarshaler("NotificationWhereInput", ec.unmarshalInputNotificationWhereInput),
+			graphql.NewInputUnmarshaler("OfferOrder", ec.unmarshalInputOfferOrder),
+			graphql.NewInputUnmarshaler("OfferWhereInput", ec.unmarshalInputOfferWhereInput),
 			graphql.NewInputUnmarshaler("PartnershipOrder", ec.unmarshalInputPartnershipOrder),
+			graphql.NewInputUnmarshaler("PartnershipRequestOrder", ec.unmarshalInputPartnershipRequestOrder),
+			graphql.NewInputUnmarshaler("PartnershipRequestWhereInput", ec.unmarshalInputPartnershipRequestWhereInput),
 			graphql.NewInputUnmarshaler("PartnershipWhereInput", ec.unmarshalInputPartnershipWhereInput),
 			graphql.NewInputUnmarshaler("PhaseOrder", ec.unmarshalInputPhaseOrder),
 			graphql.NewInputUnmarshaler("PhaseWhereInput", ec.unmarshalInputPhaseWhereInput),
@@ -3871,6 +5064,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReactionWhereInput", ec.unmarshalInputReactionWhereInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
+			graphql.NewInputUnmarshaler("SetMatchProfileInput", ec.unmarshalInputSetMatchProfileInput),
 			graphql.NewInputUnmarshaler("TopicOrder", ec.unmarshalInputTopicOrder),
 			graphql.NewInputUnmarshaler("TopicWhereInput", ec.unmarshalInputTopicWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
@@ -3879,7 +5073,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateForumCategoryInput", ec.unmarshalInputUpdateForumCategoryInput),
 			graphql.NewInputUnmarshaler("UpdateMembershipInput", ec.unmarshalInputUpdateMembershipInput),
 			graphql.NewInputUnmarshaler("UpdateMunicipalityInput", ec.unmarshalInputUpdateMunicipalityInput),
+			graphql.NewInputUnmarshaler("UpdateNeedInput", ec.unmarshalInputUpdateNeedInput),
 			graphql.NewInputUnmarshaler("UpdateNewsItemInput", ec.unmarshalInputUpdateNewsItemInput),
+			graphql.NewInputUnmarshaler("UpdateOfferInput", ec.unmarshalInputUpdateOfferInput),
 			graphql.NewInputUnmarshaler("UpdatePartnershipInput", ec.unmarshalInputUpdatePartnershipInput),
 			graphql.NewInputUnmarshaler("UpdatePhaseInput", ec.unmarshalInputUpdatePhaseInput),
 			graphql.NewInputUnmarshaler("UpdatePostInput", ec.unmarshalInputUpdatePostInput),
@@ -3980,7 +5176,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "ent.graphqls" "forum.graphqls" "i18n.graphqls" "mutation.graphqls" "scalars.graphqls" "subscription.graphqls"
+//go:embed "auth.graphqls" "ent.graphqls" "forum.graphqls" "i18n.graphqls" "matchmaking.graphqls" "mutation.graphqls" "scalars.graphqls" "subscription.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3996,6 +5192,7 @@ var sources = []*ast.Source{
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "forum.graphqls", Input: sourceData("forum.graphqls"), BuiltIn: false},
 	{Name: "i18n.graphqls", Input: sourceData("i18n.graphqls"), BuiltIn: false},
+	{Name: "matchmaking.graphqls", Input: sourceData("matchmaking.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "subscription.graphqls", Input: sourceData("subscription.graphqls"), BuiltIn: false},
@@ -4364,6 +5561,144 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MatchDecline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MatchDecline_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MatchDecline_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MatchDecline_updatedAt(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_MatchDecline_municipalityID(ctx, field)
+	case "candidateID":
+		return ec.fieldContext_MatchDecline_candidateID(ctx, field)
+	case "reason":
+		return ec.fieldContext_MatchDecline_reason(ctx, field)
+	case "municipality":
+		return ec.fieldContext_MatchDecline_municipality(ctx, field)
+	case "candidate":
+		return ec.fieldContext_MatchDecline_candidate(ctx, field)
+	case "declinedBy":
+		return ec.fieldContext_MatchDecline_declinedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchDecline", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchDeclineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MatchDeclineConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MatchDeclineConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MatchDeclineConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchDeclineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchDeclineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MatchDeclineEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MatchDeclineEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchDeclineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchFactorWeight(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "factor":
+		return ec.fieldContext_MatchFactorWeight_factor(ctx, field)
+	case "weight":
+		return ec.fieldContext_MatchFactorWeight_weight(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_MatchFactorWeight_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchFactorWeight", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MatchProfile_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MatchProfile_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MatchProfile_updatedAt(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_MatchProfile_municipalityID(ctx, field)
+	case "open":
+		return ec.fieldContext_MatchProfile_open(ctx, field)
+	case "wantedPartners":
+		return ec.fieldContext_MatchProfile_wantedPartners(ctx, field)
+	case "languages":
+		return ec.fieldContext_MatchProfile_languages(ctx, field)
+	case "municipality":
+		return ec.fieldContext_MatchProfile_municipality(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchProfile", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchProfileEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MatchProfileEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MatchProfileEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchProfileEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "factor":
+		return ec.fieldContext_MatchReason_factor(ctx, field)
+	case "weight":
+		return ec.fieldContext_MatchReason_weight(ctx, field)
+	case "contribution":
+		return ec.fieldContext_MatchReason_contribution(ctx, field)
+	case "text":
+		return ec.fieldContext_MatchReason_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchReason", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_MatchSuggestion_municipality(ctx, field)
+	case "score":
+		return ec.fieldContext_MatchSuggestion_score(ctx, field)
+	case "rank":
+		return ec.fieldContext_MatchSuggestion_rank(ctx, field)
+	case "reasons":
+		return ec.fieldContext_MatchSuggestion_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchSuggestion", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchSuggestionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MatchSuggestionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MatchSuggestionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchSuggestionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchSuggestionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MatchSuggestionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchSuggestionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4456,6 +5791,12 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_ledProjects(ctx, field)
 	case "newsItems":
 		return ec.fieldContext_Municipality_newsItems(ctx, field)
+	case "needRecords":
+		return ec.fieldContext_Municipality_needRecords(ctx, field)
+	case "offerRecords":
+		return ec.fieldContext_Municipality_offerRecords(ctx, field)
+	case "matchProfile":
+		return ec.fieldContext_Municipality_matchProfile(ctx, field)
 	case "name":
 		return ec.fieldContext_Municipality_name(ctx, field)
 	case "partnerships":
@@ -4484,6 +5825,58 @@ func (ec *executionContext) childFields_MunicipalityEdge(ctx context.Context, fi
 		return ec.fieldContext_MunicipalityEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Need_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Need_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Need_updatedAt(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_Need_municipalityID(ctx, field)
+	case "sector":
+		return ec.fieldContext_Need_sector(ctx, field)
+	case "description":
+		return ec.fieldContext_Need_description(ctx, field)
+	case "urgency":
+		return ec.fieldContext_Need_urgency(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Need_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Need_validUntil(ctx, field)
+	case "municipality":
+		return ec.fieldContext_Need_municipality(ctx, field)
+	case "contactName":
+		return ec.fieldContext_Need_contactName(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_Need_contactEmail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NeedConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NeedConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NeedConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NeedEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NeedEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_NewsItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4564,6 +5957,8 @@ func (ec *executionContext) childFields_Notification(ctx context.Context, field 
 		return ec.fieldContext_Notification_topic(ctx, field)
 	case "newsItem":
 		return ec.fieldContext_Notification_newsItem(ctx, field)
+	case "partnershipRequest":
+		return ec.fieldContext_Notification_partnershipRequest(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
 }
@@ -4588,6 +5983,60 @@ func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, fi
 		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Offer_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Offer_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Offer_updatedAt(ctx, field)
+	case "municipalityID":
+		return ec.fieldContext_Offer_municipalityID(ctx, field)
+	case "sector":
+		return ec.fieldContext_Offer_sector(ctx, field)
+	case "description":
+		return ec.fieldContext_Offer_description(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Offer_capacity(ctx, field)
+	case "expertise":
+		return ec.fieldContext_Offer_expertise(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Offer_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Offer_validUntil(ctx, field)
+	case "municipality":
+		return ec.fieldContext_Offer_municipality(ctx, field)
+	case "contactName":
+		return ec.fieldContext_Offer_contactName(ctx, field)
+	case "contactEmail":
+		return ec.fieldContext_Offer_contactEmail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Offer", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OfferConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OfferConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OfferConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OfferEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_OfferEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_OfferEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4666,6 +6115,74 @@ func (ec *executionContext) childFields_PartnershipEdge(ctx context.Context, fie
 		return ec.fieldContext_PartnershipEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartnershipRequest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PartnershipRequest_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PartnershipRequest_updatedAt(ctx, field)
+	case "ukrainianMunicipalityID":
+		return ec.fieldContext_PartnershipRequest_ukrainianMunicipalityID(ctx, field)
+	case "europeanMunicipalityID":
+		return ec.fieldContext_PartnershipRequest_europeanMunicipalityID(ctx, field)
+	case "initiatorID":
+		return ec.fieldContext_PartnershipRequest_initiatorID(ctx, field)
+	case "status":
+		return ec.fieldContext_PartnershipRequest_status(ctx, field)
+	case "stepAt":
+		return ec.fieldContext_PartnershipRequest_stepAt(ctx, field)
+	case "message":
+		return ec.fieldContext_PartnershipRequest_message(ctx, field)
+	case "themes":
+		return ec.fieldContext_PartnershipRequest_themes(ctx, field)
+	case "reason":
+		return ec.fieldContext_PartnershipRequest_reason(ctx, field)
+	case "mutual":
+		return ec.fieldContext_PartnershipRequest_mutual(ctx, field)
+	case "facilitatorID":
+		return ec.fieldContext_PartnershipRequest_facilitatorID(ctx, field)
+	case "partnershipID":
+		return ec.fieldContext_PartnershipRequest_partnershipID(ctx, field)
+	case "ukrainianMunicipality":
+		return ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
+	case "europeanMunicipality":
+		return ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
+	case "initiator":
+		return ec.fieldContext_PartnershipRequest_initiator(ctx, field)
+	case "proposedBy":
+		return ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
+	case "facilitator":
+		return ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
+	case "partnership":
+		return ec.fieldContext_PartnershipRequest_partnership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartnershipRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartnershipRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartnershipRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartnershipRequestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipRequestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Phase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5814,6 +7331,60 @@ func (ec *executionContext) field_Municipality_name_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Municipality_needRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.NeedOrder, error) {
+			return ec.unmarshalONeedOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NeedWhereInput, error) {
+			return ec.unmarshalONeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Municipality_newsItems_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5857,6 +7428,60 @@ func (ec *executionContext) field_Municipality_newsItems_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Municipality_offerRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.OfferOrder, error) {
+			return ec.unmarshalOOfferOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.OfferWhereInput, error) {
+			return ec.unmarshalOOfferWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -5990,6 +7615,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_confirmPartnershipRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6088,12 +7727,40 @@ func (ec *executionContext) field_Mutation_createMunicipality_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateNeedInput, error) {
+			return ec.unmarshalNCreateNeedInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐCreateNeedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createNewsItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateNewsItemInput, error) {
 			return ec.unmarshalNCreateNewsItemInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCreateNewsItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateOfferInput, error) {
+			return ec.unmarshalNCreateOfferInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐCreateOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6200,6 +7867,20 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_declineSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeclineSuggestionInput, error) {
+			return ec.unmarshalNDeclineSuggestionInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐDeclineSuggestionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6270,6 +7951,34 @@ func (ec *executionContext) field_Mutation_deleteMunicipality_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deletePartnership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6327,6 +8036,34 @@ func (ec *executionContext) field_Mutation_deleteProject_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Mutation_deleteRegion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_expressInterest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ExpressInterestInput, error) {
+			return ec.unmarshalNExpressInterestInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐExpressInterestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_facilitatePartnershipRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -6492,6 +8229,58 @@ func (ec *executionContext) field_Mutation_resolveFlag_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_respondToPartnershipRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "accept",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["accept"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreSuggestion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "candidateId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["candidateId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6503,6 +8292,42 @@ func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMatchProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetMatchProfileInput, error) {
+			return ec.unmarshalNSetMatchProfileInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSetMatchProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMatchWeight_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "factor",
+		func(ctx context.Context, v any) (matchmaking.Factor, error) {
+			return ec.unmarshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["factor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "weight",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["weight"] = arg1
 	return args, nil
 }
 
@@ -6660,6 +8485,28 @@ func (ec *executionContext) field_Mutation_updateMunicipality_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateNeedInput, error) {
+			return ec.unmarshalNUpdateNeedInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐUpdateNeedInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateNewsItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6674,6 +8521,28 @@ func (ec *executionContext) field_Mutation_updateNewsItem_args(ctx context.Conte
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateNewsItemInput, error) {
 			return ec.unmarshalNUpdateNewsItemInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUpdateNewsItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateOffer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateOfferInput, error) {
+			return ec.unmarshalNUpdateOfferInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐUpdateOfferInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6811,6 +8680,28 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawPartnershipRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -7806,6 +9697,98 @@ func (ec *executionContext) field_Query_forumCategories_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_matchDeclines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.MatchDeclineOrder, error) {
+			return ec.unmarshalOMatchDeclineOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MatchDeclineWhereInput, error) {
+			return ec.unmarshalOMatchDeclineWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_matchSuggestions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.MatchSuggestionWhereInput, error) {
+			return ec.unmarshalOMatchSuggestionWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_municipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7852,6 +9835,60 @@ func (ec *executionContext) field_Query_municipalities_args(ctx context.Context,
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
 			return ec.unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.NeedOrder, error) {
+			return ec.unmarshalONeedOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NeedWhereInput, error) {
+			return ec.unmarshalONeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7988,6 +10025,114 @@ func (ec *executionContext) field_Query_notifications_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.NotificationWhereInput, error) {
 			return ec.unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotificationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_offers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.OfferOrder, error) {
+			return ec.unmarshalOOfferOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.OfferWhereInput, error) {
+			return ec.unmarshalOOfferWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_partnershipRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PartnershipRequestOrder, error) {
+			return ec.unmarshalOPartnershipRequestOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PartnershipRequestWhereInput, error) {
+			return ec.unmarshalOPartnershipRequestWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8266,6 +10411,36 @@ func (ec *executionContext) field_Query_regions_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_stalePartnershipRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "olderThanDays",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["olderThanDays"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8439,6 +10614,20 @@ func (ec *executionContext) field_Region_name_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_partnershipRequestUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11812,6 +14001,1222 @@ func (ec *executionContext) fieldContext_LoginPayload_user(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _MatchDecline_id(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatchDecline_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchDecline_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchDecline_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatchDecline_candidateID(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_candidateID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_candidateID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatchDecline_reason(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchDecline_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchDecline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchDecline_candidate(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchDecline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchDecline_declinedBy(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDecline_declinedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclinedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDecline_declinedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchDecline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchDeclineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDeclineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchDeclineEdge) graphql.Marshaler {
+			return ec.marshalOMatchDeclineEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDeclineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchDeclineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchDeclineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchDeclineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDeclineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDeclineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchDeclineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchDeclineConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDeclineConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDeclineConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDeclineConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchDeclineEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDeclineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchDecline) graphql.Marshaler {
+			return ec.marshalOMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDeclineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchDeclineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchDecline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchDeclineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchDeclineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchDeclineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchDeclineEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MatchFactorWeight_factor(ctx context.Context, field graphql.CollectedField, obj *model.MatchFactorWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactorWeight_factor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchmaking.Factor) graphql.Marshaler {
+			return ec.marshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactorWeight_factor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactorWeight", field, false, false, "MatchFactor")
+}
+
+func (ec *executionContext) _MatchFactorWeight_weight(ctx context.Context, field graphql.CollectedField, obj *model.MatchFactorWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactorWeight_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactorWeight_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactorWeight", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MatchFactorWeight_isDefault(ctx context.Context, field graphql.CollectedField, obj *model.MatchFactorWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchFactorWeight_isDefault(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsDefault, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchFactorWeight_isDefault(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchFactorWeight", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MatchProfile_id(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatchProfile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchProfile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchProfile_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatchProfile_open(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MatchProfile_wantedPartners(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_wantedPartners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WantedPartners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_wantedPartners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchProfile_languages(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Languages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchProfile_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfile_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfile_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchProfileConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfileConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchProfileEdge) graphql.Marshaler {
+			return ec.marshalOMatchProfileEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfileConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchProfileConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchProfileEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchProfileConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfileConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfileConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchProfileConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchProfileConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfileConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfileConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfileConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchProfileEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfileEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
+			return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfileEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchProfileEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchProfileEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchProfileEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchProfileEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchProfileEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MatchReason_factor(ctx context.Context, field graphql.CollectedField, obj *matchmaking.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_factor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchmaking.Factor) graphql.Marshaler {
+			return ec.marshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_factor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "MatchFactor")
+}
+
+func (ec *executionContext) _MatchReason_weight(ctx context.Context, field graphql.CollectedField, obj *matchmaking.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MatchReason_contribution(ctx context.Context, field graphql.CollectedField, obj *matchmaking.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_contribution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contribution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_contribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MatchReason_text(ctx context.Context, field graphql.CollectedField, obj *matchmaking.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _MatchSuggestion_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestion_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestion_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchSuggestion_score(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestion_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestion_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSuggestion", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MatchSuggestion_rank(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestion_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestion_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSuggestion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MatchSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestion_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*matchmaking.Reason) graphql.Marshaler {
+			return ec.marshalNMatchReason2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchSuggestion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MatchSuggestionEdge) graphql.Marshaler {
+			return ec.marshalNMatchSuggestionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchSuggestionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchSuggestionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MatchSuggestion) graphql.Marshaler {
+			return ec.marshalNMatchSuggestion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MatchSuggestionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchSuggestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchSuggestionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSuggestionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSuggestionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSuggestionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _MatchWeight_id(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchWeight_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchWeight_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MatchWeight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchWeight_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchWeight_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchWeight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchWeight_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchWeight_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MatchWeight_factor(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchWeight_factor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Factor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchmaking.Factor) graphql.Marshaler {
+			return ec.marshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchWeight_factor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "MatchFactor")
+}
+
+func (ec *executionContext) _MatchWeight_weight(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchWeight_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchWeight_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Membership_id(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12813,6 +16218,126 @@ func (ec *executionContext) fieldContext_Municipality_newsItems(ctx context.Cont
 	if fc.Args, err = ec.field_Municipality_newsItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Municipality_needRecords(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_needRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.NeedRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NeedOrder), fc.Args["where"].(*ent.NeedWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NeedConnection) graphql.Marshaler {
+			return ec.marshalNNeedConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_needRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_needRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Municipality_offerRecords(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_offerRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.OfferRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.OfferOrder), fc.Args["where"].(*ent.OfferWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
+			return ec.marshalNOfferConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_offerRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Municipality_offerRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Municipality_matchProfile(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_matchProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchProfile(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
+			return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_matchProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchProfile(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15249,6 +18774,1093 @@ func (ec *executionContext) fieldContext_Mutation_markAllNotificationsRead(_ con
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Mutation_createNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateNeed(ctx, fc.Args["input"].(model.CreateNeedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateNeed(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateNeedInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteNeed(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateOffer(ctx, fc.Args["input"].(model.CreateOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateOffer(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateOfferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOffer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOffer(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOffer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setMatchProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMatchProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMatchProfile(ctx, fc.Args["input"].(model.SetMatchProfileInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
+			return ec.marshalNMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMatchProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchProfile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMatchProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineSuggestion(ctx, fc.Args["input"].(model.DeclineSuggestionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchDecline) graphql.Marshaler {
+			return ec.marshalNMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchDecline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreSuggestion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreSuggestion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreSuggestion(ctx, fc.Args["municipalityId"].(int), fc.Args["candidateId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreSuggestion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_expressInterest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_expressInterest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExpressInterest(ctx, fc.Args["input"].(model.ExpressInterestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_expressInterest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_expressInterest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_respondToPartnershipRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_respondToPartnershipRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RespondToPartnershipRequest(ctx, fc.Args["id"].(int), fc.Args["accept"].(bool), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_respondToPartnershipRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_respondToPartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_facilitatePartnershipRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_facilitatePartnershipRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FacilitatePartnershipRequest(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_facilitatePartnershipRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_facilitatePartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmPartnershipRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmPartnershipRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmPartnershipRequest(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmPartnershipRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmPartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawPartnershipRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawPartnershipRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawPartnershipRequest(ctx, fc.Args["id"].(int), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawPartnershipRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawPartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setMatchWeight(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMatchWeight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMatchWeight(ctx, fc.Args["factor"].(matchmaking.Factor), fc.Args["weight"].(float64))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MatchFactorWeight) graphql.Marshaler {
+			return ec.marshalNMatchFactorWeight2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchFactorWeight(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMatchWeight(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchFactorWeight(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMatchWeight_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Need_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Need_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Need_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Need_sector(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sector.Sector) graphql.Marshaler {
+			return ec.marshalNSector2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Sector")
+}
+
+func (ec *executionContext) _Need_description(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "String")
+}
+
+func (ec *executionContext) _Need_urgency(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_urgency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Urgency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchmaking.Urgency) graphql.Marshaler {
+			return ec.marshalNUrgency2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_urgency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Urgency")
+}
+
+func (ec *executionContext) _Need_validFrom(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Need_validUntil(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Need_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Need",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Need_contactName(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_contactName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Need().ContactName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_contactName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, true, true, "String")
+}
+
+func (ec *executionContext) _Need_contactEmail(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Need().ContactEmail(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, true, true, "String")
+}
+
+func (ec *executionContext) _NeedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NeedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NeedEdge) graphql.Marshaler {
+			return ec.marshalONeedEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.NeedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NeedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NeedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Need) graphql.Marshaler {
+			return ec.marshalONeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NeedEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _NewsItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16060,6 +20672,38 @@ func (ec *executionContext) fieldContext_Notification_newsItem(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Notification_partnershipRequest(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Notification_partnershipRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartnershipRequest(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Notification_partnershipRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Notification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16200,6 +20844,456 @@ func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Offer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Offer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Offer_municipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_municipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_municipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Offer_sector(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v sector.Sector) graphql.Marshaler {
+			return ec.marshalNSector2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Sector")
+}
+
+func (ec *executionContext) _Offer_description(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Offer_capacity(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Offer_expertise(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_expertise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expertise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_expertise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Offer_validFrom(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Offer_validUntil(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Offer_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Offer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Offer_contactName(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_contactName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().ContactName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_contactName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, true, "String")
+}
+
+func (ec *executionContext) _Offer_contactEmail(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_contactEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().ContactEmail(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_contactEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, true, "String")
+}
+
+func (ec *executionContext) _OfferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OfferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
+			return ec.marshalOOfferEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.OfferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OfferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OfferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OfferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+			return ec.marshalOOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.OfferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
@@ -16959,6 +22053,662 @@ func (ec *executionContext) _PartnershipEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_PartnershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PartnershipRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PartnershipRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PartnershipRequest_ukrainianMunicipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_ukrainianMunicipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UkrainianMunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_ukrainianMunicipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipRequest_europeanMunicipalityID(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_europeanMunicipalityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EuropeanMunicipalityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_europeanMunicipalityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipRequest_initiatorID(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_initiatorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitiatorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_initiatorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v matchmaking.Status) graphql.Marshaler {
+			return ec.marshalNPartnershipRequestStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "PartnershipRequestStatus")
+}
+
+func (ec *executionContext) _PartnershipRequest_stepAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_stepAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_stepAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PartnershipRequest_message(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnershipRequest_themes(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_themes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Themes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnershipRequest_reason(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnershipRequest_mutual(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_mutual(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mutual, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_mutual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PartnershipRequest_facilitatorID(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_facilitatorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FacilitatorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_facilitatorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipRequest_partnershipID(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_partnershipID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartnershipID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_partnershipID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnershipRequest_ukrainianMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UkrainianMunicipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_ukrainianMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequest_europeanMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EuropeanMunicipality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_europeanMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequest_initiator(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_initiator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Initiator(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_initiator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequest_proposedBy(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProposedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_proposedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequest_facilitator(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facilitator(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
+			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_facilitator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Association(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequest_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequest_partnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnership(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
+			return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequest_partnership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PartnershipRequestEdge) graphql.Marshaler {
+			return ec.marshalOPartnershipRequestEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipRequestEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Phase_id(ctx context.Context, field graphql.CollectedField, obj *ent.Phase) (ret graphql.Marshaler) {
@@ -18816,6 +24566,50 @@ func (ec *executionContext) fieldContext_Query_forumCategories(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_matchDeclines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchDeclines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchDeclines(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MatchDeclineOrder), fc.Args["where"].(*ent.MatchDeclineWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchDeclineConnection) graphql.Marshaler {
+			return ec.marshalNMatchDeclineConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchDeclines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchDeclineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchDeclines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_municipalities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18854,6 +24648,50 @@ func (ec *executionContext) fieldContext_Query_municipalities(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Needs(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NeedOrder), fc.Args["where"].(*ent.NeedWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NeedConnection) graphql.Marshaler {
+			return ec.marshalNNeedConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_needs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18948,6 +24786,50 @@ func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_offers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Offers(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.OfferOrder), fc.Args["where"].(*ent.OfferWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
+			return ec.marshalNOfferConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_offers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_partnerships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18986,6 +24868,50 @@ func (ec *executionContext) fieldContext_Query_partnerships(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnershipRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnershipRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnershipRequests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipRequestOrder), fc.Args["where"].(*ent.PartnershipRequestWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequestConnection) graphql.Marshaler {
+			return ec.marshalNPartnershipRequestConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnershipRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnershipRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19284,6 +25210,126 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchSuggestions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchSuggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchSuggestions(ctx, fc.Args["municipalityId"].(int), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["where"].(*model.MatchSuggestionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MatchSuggestionConnection) graphql.Marshaler {
+			return ec.marshalNMatchSuggestionConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchSuggestions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchSuggestionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchSuggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchWeights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchWeights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MatchWeights(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MatchFactorWeight) graphql.Marshaler {
+			return ec.marshalNMatchFactorWeight2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchFactorWeightᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchWeights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchFactorWeight(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stalePartnershipRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stalePartnershipRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StalePartnershipRequests(ctx, fc.Args["olderThanDays"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequestConnection) graphql.Marshaler {
+			return ec.marshalNPartnershipRequestConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stalePartnershipRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stalePartnershipRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -20233,6 +26279,50 @@ func (ec *executionContext) fieldContext_Subscription_notificationAdded(_ contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Notification(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_partnershipRequestUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_partnershipRequestUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PartnershipRequestUpdated(ctx, fc.Args["id"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+			return ec.marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_partnershipRequestUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_partnershipRequestUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -26402,6 +32492,101 @@ func UnmarshalCreateMunicipalityInput(ctx context.Context, raw any) (ent.CreateM
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateNeedInput(ctx context.Context, obj any) (model.CreateNeedInput, error) {
+	var it model.CreateNeedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["urgency"]; !present {
+		asMap["urgency"] = "MEDIUM"
+	}
+
+	fieldsInOrder := [...]string{"municipalityId", "sector", "description", "urgency", "validFrom", "validUntil", "contactName", "contactEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "urgency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgency"))
+			data, err := ec.unmarshalOUrgency2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Urgency = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateNeedInput unmarshals raw into the CreateNeedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateNeedInput(ctx context.Context, raw any) (model.CreateNeedInput, error) {
+	var out model.CreateNeedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNeedInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateNewsItemInput(ctx context.Context, obj any) (ent.CreateNewsItemInput, error) {
 	var it ent.CreateNewsItemInput
 	if obj == nil {
@@ -26483,6 +32668,108 @@ func (ec *executionContext) unmarshalInputCreateNewsItemInput(ctx context.Contex
 func UnmarshalCreateNewsItemInput(ctx context.Context, raw any) (ent.CreateNewsItemInput, error) {
 	var out ent.CreateNewsItemInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateNewsItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateOfferInput(ctx context.Context, obj any) (model.CreateOfferInput, error) {
+	var it model.CreateOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["capacity"]; !present {
+		asMap["capacity"] = 1
+	}
+
+	fieldsInOrder := [...]string{"municipalityId", "sector", "description", "capacity", "expertise", "validFrom", "validUntil", "contactName", "contactEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "expertise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertise"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expertise = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateOfferInput unmarshals raw into the CreateOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateOfferInput(ctx context.Context, raw any) (model.CreateOfferInput, error) {
+	var out model.CreateOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOfferInput", raw, &out)
 	return out, err
 }
 
@@ -27019,6 +33306,125 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (model.CreateUserInput, error) {
 	var out model.CreateUserInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeclineSuggestionInput(ctx context.Context, obj any) (model.DeclineSuggestionInput, error) {
+	var it model.DeclineSuggestionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipalityId", "candidateId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "candidateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeclineSuggestionInput unmarshals raw into the DeclineSuggestionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeclineSuggestionInput(ctx context.Context, raw any) (model.DeclineSuggestionInput, error) {
+	var out model.DeclineSuggestionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeclineSuggestionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExpressInterestInput(ctx context.Context, obj any) (model.ExpressInterestInput, error) {
+	var it model.ExpressInterestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fromMunicipalityId", "toMunicipalityId", "message", "themes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fromMunicipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromMunicipalityId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromMunicipalityID = data
+		case "toMunicipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toMunicipalityId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToMunicipalityID = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "themes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Themes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExpressInterestInput unmarshals raw into the ExpressInterestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExpressInterestInput(ctx context.Context, raw any) (model.ExpressInterestInput, error) {
+	var out model.ExpressInterestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExpressInterestInput", raw, &out)
 	return out, err
 }
 
@@ -28185,6 +34591,1285 @@ func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMatchDeclineOrder(ctx context.Context, obj any) (ent.MatchDeclineOrder, error) {
+	var it ent.MatchDeclineOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMatchDeclineOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchDeclineOrder unmarshals raw into the MatchDeclineOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchDeclineOrder(ctx context.Context, raw any) (ent.MatchDeclineOrder, error) {
+	var out ent.MatchDeclineOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchDeclineOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMatchDeclineWhereInput(ctx context.Context, obj any) (ent.MatchDeclineWhereInput, error) {
+	var it ent.MatchDeclineWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "candidateID", "candidateIDNEQ", "candidateIDIn", "candidateIDNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "hasMunicipality", "hasMunicipalityWith", "hasCandidate", "hasCandidateWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMatchDeclineWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMatchDeclineWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMatchDeclineWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "candidateID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateID = data
+		case "candidateIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateIDNEQ = data
+		case "candidateIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateIDIn = data
+		case "candidateIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateIDNotIn = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		case "hasCandidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCandidate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCandidate = data
+		case "hasCandidateWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCandidateWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCandidateWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchDeclineWhereInput unmarshals raw into the MatchDeclineWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchDeclineWhereInput(ctx context.Context, raw any) (ent.MatchDeclineWhereInput, error) {
+	var out ent.MatchDeclineWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchDeclineWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMatchProfileOrder(ctx context.Context, obj any) (ent.MatchProfileOrder, error) {
+	var it ent.MatchProfileOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMatchProfileOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchProfileOrder unmarshals raw into the MatchProfileOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchProfileOrder(ctx context.Context, raw any) (ent.MatchProfileOrder, error) {
+	var out ent.MatchProfileOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchProfileOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMatchProfileWhereInput(ctx context.Context, obj any) (ent.MatchProfileWhereInput, error) {
+	var it ent.MatchProfileWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "open", "openNEQ", "wantedPartners", "wantedPartnersNEQ", "wantedPartnersIn", "wantedPartnersNotIn", "wantedPartnersGT", "wantedPartnersGTE", "wantedPartnersLT", "wantedPartnersLTE", "wantedPartnersIsNil", "wantedPartnersNotNil", "hasMunicipality", "hasMunicipalityWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMatchProfileWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMatchProfileWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMatchProfileWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "openNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenNEQ = data
+		case "wantedPartners":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartners"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartners = data
+		case "wantedPartnersNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersNEQ = data
+		case "wantedPartnersIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersIn = data
+		case "wantedPartnersNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersNotIn = data
+		case "wantedPartnersGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersGT = data
+		case "wantedPartnersGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersGTE = data
+		case "wantedPartnersLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersLT = data
+		case "wantedPartnersLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersLTE = data
+		case "wantedPartnersIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersIsNil = data
+		case "wantedPartnersNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartnersNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartnersNotNil = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchProfileWhereInput unmarshals raw into the MatchProfileWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchProfileWhereInput(ctx context.Context, raw any) (ent.MatchProfileWhereInput, error) {
+	var out ent.MatchProfileWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchProfileWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMatchSuggestionWhereInput(ctx context.Context, obj any) (model.MatchSuggestionWhereInput, error) {
+	var it model.MatchSuggestionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"countryIDIn", "sectorIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "countryIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryIDIn = data
+		case "sectorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIn"))
+			data, err := ec.unmarshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchSuggestionWhereInput unmarshals raw into the MatchSuggestionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchSuggestionWhereInput(ctx context.Context, raw any) (model.MatchSuggestionWhereInput, error) {
+	var out model.MatchSuggestionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchSuggestionWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMatchWeightOrder(ctx context.Context, obj any) (ent.MatchWeightOrder, error) {
+	var it ent.MatchWeightOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMatchWeightOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchWeightOrder unmarshals raw into the MatchWeightOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchWeightOrder(ctx context.Context, raw any) (ent.MatchWeightOrder, error) {
+	var out ent.MatchWeightOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchWeightOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMatchWeightWhereInput(ctx context.Context, obj any) (ent.MatchWeightWhereInput, error) {
+	var it ent.MatchWeightWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "factor", "factorNEQ", "factorIn", "factorNotIn", "weight", "weightNEQ", "weightIn", "weightNotIn", "weightGT", "weightGTE", "weightLT", "weightLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMatchWeightWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMatchWeightWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMatchWeightWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "factor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factor"))
+			data, err := ec.unmarshalOMatchFactor2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Factor = data
+		case "factorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factorNEQ"))
+			data, err := ec.unmarshalOMatchFactor2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactorNEQ = data
+		case "factorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factorIn"))
+			data, err := ec.unmarshalOMatchFactor2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactorIn = data
+		case "factorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factorNotIn"))
+			data, err := ec.unmarshalOMatchFactor2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactorNotIn = data
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = data
+		case "weightNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightNEQ = data
+		case "weightIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightIn = data
+		case "weightNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightNotIn = data
+		case "weightGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightGT = data
+		case "weightGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightGTE = data
+		case "weightLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightLT = data
+		case "weightLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMatchWeightWhereInput unmarshals raw into the MatchWeightWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchWeightWhereInput(ctx context.Context, raw any) (ent.MatchWeightWhereInput, error) {
+	var out ent.MatchWeightWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchWeightWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMembershipOrder(ctx context.Context, obj any) (ent.MembershipOrder, error) {
 	var it ent.MembershipOrder
 	if obj == nil {
@@ -28680,7 +36365,7 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "localName", "localNameNEQ", "localNameIn", "localNameNotIn", "localNameGT", "localNameGTE", "localNameLT", "localNameLTE", "localNameContains", "localNameHasPrefix", "localNameHasSuffix", "localNameIsNil", "localNameNotNil", "localNameEqualFold", "localNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "latitudeIsNil", "latitudeNotNil", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "longitudeIsNil", "longitudeNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "countryID", "countryIDNEQ", "countryIDIn", "countryIDNotIn", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDIsNil", "regionIDNotNil", "hasCountry", "hasCountryWith", "hasRegion", "hasRegionWith", "hasAssociations", "hasAssociationsWith", "hasUaPartnerships", "hasUaPartnershipsWith", "hasEuPartnerships", "hasEuPartnershipsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "localName", "localNameNEQ", "localNameIn", "localNameNotIn", "localNameGT", "localNameGTE", "localNameLT", "localNameLTE", "localNameContains", "localNameHasPrefix", "localNameHasSuffix", "localNameIsNil", "localNameNotNil", "localNameEqualFold", "localNameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "latitude", "latitudeNEQ", "latitudeIn", "latitudeNotIn", "latitudeGT", "latitudeGTE", "latitudeLT", "latitudeLTE", "latitudeIsNil", "latitudeNotNil", "longitude", "longitudeNEQ", "longitudeIn", "longitudeNotIn", "longitudeGT", "longitudeGTE", "longitudeLT", "longitudeLTE", "longitudeIsNil", "longitudeNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "countryID", "countryIDNEQ", "countryIDIn", "countryIDNotIn", "regionID", "regionIDNEQ", "regionIDIn", "regionIDNotIn", "regionIDIsNil", "regionIDNotNil", "hasCountry", "hasCountryWith", "hasRegion", "hasRegionWith", "hasAssociations", "hasAssociationsWith", "hasUaPartnerships", "hasUaPartnershipsWith", "hasEuPartnerships", "hasEuPartnershipsWith", "hasNeedRecords", "hasNeedRecordsWith", "hasOfferRecords", "hasOfferRecordsWith", "hasMatchProfile", "hasMatchProfileWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29555,6 +37240,48 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasEuPartnershipsWith = data
+		case "hasNeedRecords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNeedRecords"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNeedRecords = data
+		case "hasNeedRecordsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNeedRecordsWith"))
+			data, err := ec.unmarshalONeedWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasNeedRecordsWith = data
+		case "hasOfferRecords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOfferRecords"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOfferRecords = data
+		case "hasOfferRecordsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOfferRecordsWith"))
+			data, err := ec.unmarshalOOfferWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOfferRecordsWith = data
+		case "hasMatchProfile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMatchProfile"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMatchProfile = data
+		case "hasMatchProfileWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMatchProfileWith"))
+			data, err := ec.unmarshalOMatchProfileWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMatchProfileWith = data
 		}
 	}
 	return it, nil
@@ -29569,6 +37296,626 @@ func (ec *executionContext) unmarshalInputMunicipalityWhereInput(ctx context.Con
 func UnmarshalMunicipalityWhereInput(ctx context.Context, raw any) (ent.MunicipalityWhereInput, error) {
 	var out ent.MunicipalityWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MunicipalityWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNeedOrder(ctx context.Context, obj any) (ent.NeedOrder, error) {
+	var it ent.NeedOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNeedOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNeedOrder unmarshals raw into the NeedOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNeedOrder(ctx context.Context, raw any) (ent.NeedOrder, error) {
+	var out ent.NeedOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NeedOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNeedWhereInput(ctx context.Context, obj any) (ent.NeedWhereInput, error) {
+	var it ent.NeedWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "sector", "sectorNEQ", "sectorIn", "sectorNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "urgency", "urgencyNEQ", "urgencyIn", "urgencyNotIn", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validUntil", "validUntilNEQ", "validUntilIn", "validUntilNotIn", "validUntilGT", "validUntilGTE", "validUntilLT", "validUntilLTE", "validUntilIsNil", "validUntilNotNil", "hasMunicipality", "hasMunicipalityWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalONeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalONeedWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalONeedWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "sectorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorNEQ"))
+			data, err := ec.unmarshalOSector2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorNEQ = data
+		case "sectorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIn"))
+			data, err := ec.unmarshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIn = data
+		case "sectorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorNotIn"))
+			data, err := ec.unmarshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorNotIn = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "urgency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgency"))
+			data, err := ec.unmarshalOUrgency2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Urgency = data
+		case "urgencyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgencyNEQ"))
+			data, err := ec.unmarshalOUrgency2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgencyNEQ = data
+		case "urgencyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgencyIn"))
+			data, err := ec.unmarshalOUrgency2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgencyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgencyIn = data
+		case "urgencyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgencyNotIn"))
+			data, err := ec.unmarshalOUrgency2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgencyᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UrgencyNotIn = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNEQ = data
+		case "validFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromIn = data
+		case "validFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNotIn = data
+		case "validFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromGT = data
+		case "validFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromGTE = data
+		case "validFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromLT = data
+		case "validFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromLTE = data
+		case "validFromIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromIsNil = data
+		case "validFromNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNotNil = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "validUntilNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNEQ = data
+		case "validUntilIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilIn = data
+		case "validUntilNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNotIn = data
+		case "validUntilGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilGT = data
+		case "validUntilGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilGTE = data
+		case "validUntilLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilLT = data
+		case "validUntilLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilLTE = data
+		case "validUntilIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilIsNil = data
+		case "validUntilNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNotNil = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNeedWhereInput unmarshals raw into the NeedWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNeedWhereInput(ctx context.Context, raw any) (ent.NeedWhereInput, error) {
+	var out ent.NeedWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NeedWhereInput", raw, &out)
 	return out, err
 }
 
@@ -30819,6 +39166,759 @@ func UnmarshalNotificationWhereInput(ctx context.Context, raw any) (ent.Notifica
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOfferOrder(ctx context.Context, obj any) (ent.OfferOrder, error) {
+	var it ent.OfferOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOfferOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOfferOrder unmarshals raw into the OfferOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOfferOrder(ctx context.Context, raw any) (ent.OfferOrder, error) {
+	var out ent.OfferOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfferOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOfferWhereInput(ctx context.Context, obj any) (ent.OfferWhereInput, error) {
+	var it ent.OfferWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "municipalityID", "municipalityIDNEQ", "municipalityIDIn", "municipalityIDNotIn", "sector", "sectorNEQ", "sectorIn", "sectorNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "expertise", "expertiseNEQ", "expertiseIn", "expertiseNotIn", "expertiseGT", "expertiseGTE", "expertiseLT", "expertiseLTE", "expertiseContains", "expertiseHasPrefix", "expertiseHasSuffix", "expertiseIsNil", "expertiseNotNil", "expertiseEqualFold", "expertiseContainsFold", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validFromIsNil", "validFromNotNil", "validUntil", "validUntilNEQ", "validUntilIn", "validUntilNotIn", "validUntilGT", "validUntilGTE", "validUntilLT", "validUntilLTE", "validUntilIsNil", "validUntilNotNil", "hasMunicipality", "hasMunicipalityWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOfferWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOfferWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOfferWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "municipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "municipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNEQ = data
+		case "municipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDIn = data
+		case "municipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityIDNotIn = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "sectorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorNEQ"))
+			data, err := ec.unmarshalOSector2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorNEQ = data
+		case "sectorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIn"))
+			data, err := ec.unmarshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIn = data
+		case "sectorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorNotIn"))
+			data, err := ec.unmarshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorNotIn = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "capacityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityNEQ = data
+		case "capacityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityIn = data
+		case "capacityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityNotIn = data
+		case "capacityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityGT = data
+		case "capacityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityGTE = data
+		case "capacityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityLT = data
+		case "capacityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacityLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CapacityLTE = data
+		case "expertise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertise"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expertise = data
+		case "expertiseNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseNEQ = data
+		case "expertiseIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseIn = data
+		case "expertiseNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseNotIn = data
+		case "expertiseGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseGT = data
+		case "expertiseGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseGTE = data
+		case "expertiseLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseLT = data
+		case "expertiseLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseLTE = data
+		case "expertiseContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseContains = data
+		case "expertiseHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseHasPrefix = data
+		case "expertiseHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseHasSuffix = data
+		case "expertiseIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseIsNil = data
+		case "expertiseNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseNotNil = data
+		case "expertiseEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseEqualFold = data
+		case "expertiseContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertiseContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpertiseContainsFold = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNEQ = data
+		case "validFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromIn = data
+		case "validFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNotIn = data
+		case "validFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromGT = data
+		case "validFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromGTE = data
+		case "validFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromLT = data
+		case "validFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromLTE = data
+		case "validFromIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromIsNil = data
+		case "validFromNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNotNil = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "validUntilNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNEQ = data
+		case "validUntilIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilIn = data
+		case "validUntilNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNotIn = data
+		case "validUntilGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilGT = data
+		case "validUntilGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilGTE = data
+		case "validUntilLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilLT = data
+		case "validUntilLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilLTE = data
+		case "validUntilIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilIsNil = data
+		case "validUntilNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntilNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntilNotNil = data
+		case "hasMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipality = data
+		case "hasMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMunicipalityWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOfferWhereInput unmarshals raw into the OfferWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOfferWhereInput(ctx context.Context, raw any) (ent.OfferWhereInput, error) {
+	var out ent.OfferWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OfferWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPartnershipOrder(ctx context.Context, obj any) (ent.PartnershipOrder, error) {
 	var it ent.PartnershipOrder
 	if obj == nil {
@@ -30869,6 +39969,829 @@ func (ec *executionContext) unmarshalInputPartnershipOrder(ctx context.Context, 
 func UnmarshalPartnershipOrder(ctx context.Context, raw any) (ent.PartnershipOrder, error) {
 	var out ent.PartnershipOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartnershipOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPartnershipRequestOrder(ctx context.Context, obj any) (ent.PartnershipRequestOrder, error) {
+	var it ent.PartnershipRequestOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNPartnershipRequestOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPartnershipRequestOrder unmarshals raw into the PartnershipRequestOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPartnershipRequestOrder(ctx context.Context, raw any) (ent.PartnershipRequestOrder, error) {
+	var out ent.PartnershipRequestOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartnershipRequestOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPartnershipRequestWhereInput(ctx context.Context, obj any) (ent.PartnershipRequestWhereInput, error) {
+	var it ent.PartnershipRequestWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "ukrainianMunicipalityID", "ukrainianMunicipalityIDNEQ", "ukrainianMunicipalityIDIn", "ukrainianMunicipalityIDNotIn", "europeanMunicipalityID", "europeanMunicipalityIDNEQ", "europeanMunicipalityIDIn", "europeanMunicipalityIDNotIn", "initiatorID", "initiatorIDNEQ", "initiatorIDIn", "initiatorIDNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "stepAt", "stepAtNEQ", "stepAtIn", "stepAtNotIn", "stepAtGT", "stepAtGTE", "stepAtLT", "stepAtLTE", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageIsNil", "messageNotNil", "messageEqualFold", "messageContainsFold", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "mutual", "mutualNEQ", "facilitatorID", "facilitatorIDNEQ", "facilitatorIDIn", "facilitatorIDNotIn", "facilitatorIDIsNil", "facilitatorIDNotNil", "partnershipID", "partnershipIDNEQ", "partnershipIDIn", "partnershipIDNotIn", "partnershipIDIsNil", "partnershipIDNotNil", "hasUkrainianMunicipality", "hasUkrainianMunicipalityWith", "hasEuropeanMunicipality", "hasEuropeanMunicipalityWith", "hasInitiator", "hasInitiatorWith", "hasFacilitator", "hasFacilitatorWith", "hasPartnership", "hasPartnershipWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPartnershipRequestWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPartnershipRequestWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPartnershipRequestWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "ukrainianMunicipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ukrainianMunicipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UkrainianMunicipalityID = data
+		case "ukrainianMunicipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ukrainianMunicipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UkrainianMunicipalityIDNEQ = data
+		case "ukrainianMunicipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ukrainianMunicipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UkrainianMunicipalityIDIn = data
+		case "ukrainianMunicipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ukrainianMunicipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UkrainianMunicipalityIDNotIn = data
+		case "europeanMunicipalityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("europeanMunicipalityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EuropeanMunicipalityID = data
+		case "europeanMunicipalityIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("europeanMunicipalityIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EuropeanMunicipalityIDNEQ = data
+		case "europeanMunicipalityIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("europeanMunicipalityIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EuropeanMunicipalityIDIn = data
+		case "europeanMunicipalityIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("europeanMunicipalityIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EuropeanMunicipalityIDNotIn = data
+		case "initiatorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorID = data
+		case "initiatorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorIDNEQ = data
+		case "initiatorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorIDIn = data
+		case "initiatorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("initiatorIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InitiatorIDNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOPartnershipRequestStatus2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOPartnershipRequestStatus2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOPartnershipRequestStatus2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOPartnershipRequestStatus2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "stepAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAt = data
+		case "stepAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtNEQ = data
+		case "stepAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtIn = data
+		case "stepAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtNotIn = data
+		case "stepAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtGT = data
+		case "stepAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtGTE = data
+		case "stepAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtLT = data
+		case "stepAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepAtLTE = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "messageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNEQ = data
+		case "messageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageIn = data
+		case "messageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNotIn = data
+		case "messageGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageGT = data
+		case "messageGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageGTE = data
+		case "messageLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageLT = data
+		case "messageLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageLTE = data
+		case "messageContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageContains = data
+		case "messageHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageHasPrefix = data
+		case "messageHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageHasSuffix = data
+		case "messageIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageIsNil = data
+		case "messageNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNotNil = data
+		case "messageEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageEqualFold = data
+		case "messageContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageContainsFold = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "mutual":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mutual"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mutual = data
+		case "mutualNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mutualNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MutualNEQ = data
+		case "facilitatorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilitatorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilitatorID = data
+		case "facilitatorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilitatorIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilitatorIDNEQ = data
+		case "facilitatorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilitatorIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilitatorIDIn = data
+		case "facilitatorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilitatorIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilitatorIDNotIn = data
+		case "facilitatorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilitatorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilitatorIDIsNil = data
+		case "facilitatorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilitatorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilitatorIDNotNil = data
+		case "partnershipID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipID = data
+		case "partnershipIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipIDNEQ = data
+		case "partnershipIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipIDIn = data
+		case "partnershipIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipIDNotIn = data
+		case "partnershipIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipIDIsNil = data
+		case "partnershipIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipIDNotNil = data
+		case "hasUkrainianMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUkrainianMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUkrainianMunicipality = data
+		case "hasUkrainianMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUkrainianMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUkrainianMunicipalityWith = data
+		case "hasEuropeanMunicipality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEuropeanMunicipality"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEuropeanMunicipality = data
+		case "hasEuropeanMunicipalityWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEuropeanMunicipalityWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEuropeanMunicipalityWith = data
+		case "hasInitiator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInitiator"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInitiator = data
+		case "hasInitiatorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasInitiatorWith"))
+			data, err := ec.unmarshalOMunicipalityWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasInitiatorWith = data
+		case "hasFacilitator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFacilitator"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFacilitator = data
+		case "hasFacilitatorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFacilitatorWith"))
+			data, err := ec.unmarshalOAssociationWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFacilitatorWith = data
+		case "hasPartnership":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartnership"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPartnership = data
+		case "hasPartnershipWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartnershipWith"))
+			data, err := ec.unmarshalOPartnershipWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPartnershipWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPartnershipRequestWhereInput unmarshals raw into the PartnershipRequestWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPartnershipRequestWhereInput(ctx context.Context, raw any) (ent.PartnershipRequestWhereInput, error) {
+	var out ent.PartnershipRequestWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PartnershipRequestWhereInput", raw, &out)
 	return out, err
 }
 
@@ -34210,6 +44133,69 @@ func UnmarshalRegionWhereInput(ctx context.Context, raw any) (ent.RegionWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetMatchProfileInput(ctx context.Context, obj any) (model.SetMatchProfileInput, error) {
+	var it model.SetMatchProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipalityId", "open", "wantedPartners", "languages"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "open":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("open"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Open = data
+		case "wantedPartners":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wantedPartners"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WantedPartners = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetMatchProfileInput unmarshals raw into the SetMatchProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetMatchProfileInput(ctx context.Context, raw any) (model.SetMatchProfileInput, error) {
+	var out model.SetMatchProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetMatchProfileInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTopicOrder(ctx context.Context, obj any) (ent.TopicOrder, error) {
 	var it ent.TopicOrder
 	if obj == nil {
@@ -35600,6 +45586,83 @@ func UnmarshalUpdateMunicipalityInput(ctx context.Context, raw any) (ent.UpdateM
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateNeedInput(ctx context.Context, obj any) (model.UpdateNeedInput, error) {
+	var it model.UpdateNeedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"description", "urgency", "validFrom", "validUntil", "contactName", "contactEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "urgency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("urgency"))
+			data, err := ec.unmarshalOUrgency2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Urgency = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateNeedInput unmarshals raw into the UpdateNeedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateNeedInput(ctx context.Context, raw any) (model.UpdateNeedInput, error) {
+	var out model.UpdateNeedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNeedInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateNewsItemInput(ctx context.Context, obj any) (ent.UpdateNewsItemInput, error) {
 	var it ent.UpdateNewsItemInput
 	if obj == nil {
@@ -35730,6 +45793,90 @@ func (ec *executionContext) unmarshalInputUpdateNewsItemInput(ctx context.Contex
 func UnmarshalUpdateNewsItemInput(ctx context.Context, raw any) (ent.UpdateNewsItemInput, error) {
 	var out ent.UpdateNewsItemInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateNewsItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateOfferInput(ctx context.Context, obj any) (model.UpdateOfferInput, error) {
+	var it model.UpdateOfferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"description", "capacity", "expertise", "validFrom", "validUntil", "contactName", "contactEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "expertise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expertise"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Expertise = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validUntil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidUntil = data
+		case "contactName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactName = data
+		case "contactEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactEmail = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateOfferInput unmarshals raw into the UpdateOfferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateOfferInput(ctx context.Context, raw any) (model.UpdateOfferInput, error) {
+	var out model.UpdateOfferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateOfferInput", raw, &out)
 	return out, err
 }
 
@@ -37005,11 +47152,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Phase(ctx, sel, obj)
+	case *ent.PartnershipRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PartnershipRequest(ctx, sel, obj)
 	case *ent.Partnership:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Partnership(ctx, sel, obj)
+	case *ent.Offer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Offer(ctx, sel, obj)
 	case *ent.Notification:
 		if obj == nil {
 			return graphql.Null
@@ -37020,6 +47177,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._NewsItem(ctx, sel, obj)
+	case *ent.Need:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Need(ctx, sel, obj)
 	case *ent.Municipality:
 		if obj == nil {
 			return graphql.Null
@@ -37030,6 +47192,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Membership(ctx, sel, obj)
+	case *ent.MatchWeight:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatchWeight(ctx, sel, obj)
+	case *ent.MatchProfile:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatchProfile(ctx, sel, obj)
+	case *ent.MatchDecline:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._MatchDecline(ctx, sel, obj)
 	case *ent.ForumCategory:
 		if obj == nil {
 			return graphql.Null
@@ -38317,6 +48494,581 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var matchDeclineImplementors = []string{"MatchDecline", "Node"}
+
+func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDecline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchDecline")
+		case "id":
+			out.Values[i] = ec._MatchDecline_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MatchDecline_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MatchDecline_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._MatchDecline_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidateID":
+			out.Values[i] = ec._MatchDecline_candidateID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._MatchDecline_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MatchDecline_municipality(ctx, field, obj)
+				})
+		case "candidate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MatchDecline_candidate(ctx, field, obj)
+				})
+		case "declinedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MatchDecline_declinedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchDeclineConnectionImplementors = []string{"MatchDeclineConnection"}
+
+func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchDeclineConnection")
+		case "edges":
+			out.Values[i] = ec._MatchDeclineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MatchDeclineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MatchDeclineConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchDeclineEdgeImplementors = []string{"MatchDeclineEdge"}
+
+func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchDeclineEdge")
+		case "node":
+			out.Values[i] = ec._MatchDeclineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MatchDeclineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchFactorWeightImplementors = []string{"MatchFactorWeight"}
+
+func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.SelectionSet, obj *model.MatchFactorWeight) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchFactorWeightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchFactorWeight")
+		case "factor":
+			out.Values[i] = ec._MatchFactorWeight_factor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._MatchFactorWeight_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isDefault":
+			out.Values[i] = ec._MatchFactorWeight_isDefault(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchProfileImplementors = []string{"MatchProfile", "Node"}
+
+func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchProfile")
+		case "id":
+			out.Values[i] = ec._MatchProfile_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MatchProfile_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MatchProfile_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._MatchProfile_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "open":
+			out.Values[i] = ec._MatchProfile_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wantedPartners":
+			out.Values[i] = ec._MatchProfile_wantedPartners(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "languages":
+			out.Values[i] = ec._MatchProfile_languages(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MatchProfile_municipality(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchProfileConnectionImplementors = []string{"MatchProfileConnection"}
+
+func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchProfileConnection")
+		case "edges":
+			out.Values[i] = ec._MatchProfileConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MatchProfileConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MatchProfileConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchProfileEdgeImplementors = []string{"MatchProfileEdge"}
+
+func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchProfileEdge")
+		case "node":
+			out.Values[i] = ec._MatchProfileEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MatchProfileEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchReasonImplementors = []string{"MatchReason"}
+
+func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *matchmaking.Reason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchReason")
+		case "factor":
+			out.Values[i] = ec._MatchReason_factor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._MatchReason_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contribution":
+			out.Values[i] = ec._MatchReason_contribution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._MatchReason_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchSuggestionImplementors = []string{"MatchSuggestion"}
+
+func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchSuggestion")
+		case "municipality":
+			out.Values[i] = ec._MatchSuggestion_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._MatchSuggestion_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._MatchSuggestion_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._MatchSuggestion_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchSuggestionConnectionImplementors = []string{"MatchSuggestionConnection"}
+
+func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchSuggestionConnection")
+		case "edges":
+			out.Values[i] = ec._MatchSuggestionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MatchSuggestionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchSuggestionEdgeImplementors = []string{"MatchSuggestionEdge"}
+
+func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchSuggestionEdge")
+		case "node":
+			out.Values[i] = ec._MatchSuggestionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MatchSuggestionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var matchWeightImplementors = []string{"MatchWeight", "Node"}
+
+func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchWeight) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchWeightImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchWeight")
+		case "id":
+			out.Values[i] = ec._MatchWeight_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._MatchWeight_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MatchWeight_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factor":
+			out.Values[i] = ec._MatchWeight_factor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._MatchWeight_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *ent.Membership) graphql.Marshaler {
@@ -38601,6 +49353,24 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_newsItems(ctx, field, obj)
+				})
+		case "needRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_needRecords(ctx, field, obj)
+				})
+		case "offerRecords":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_offerRecords(ctx, field, obj)
+				})
+		case "matchProfile":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_matchProfile(ctx, field, obj)
 				})
 		case "name":
 			out.Values[i] = ec._Municipality_name(ctx, field, obj)
@@ -39087,6 +49857,283 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteOffer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOffer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMatchProfile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMatchProfile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreSuggestion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreSuggestion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expressInterest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_expressInterest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondToPartnershipRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_respondToPartnershipRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facilitatePartnershipRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_facilitatePartnershipRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmPartnershipRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmPartnershipRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawPartnershipRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawPartnershipRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMatchWeight":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMatchWeight(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var needImplementors = []string{"Need", "Node"}
+
+func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj *ent.Need) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Need")
+		case "id":
+			out.Values[i] = ec._Need_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Need_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Need_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._Need_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sector":
+			out.Values[i] = ec._Need_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Need_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "urgency":
+			out.Values[i] = ec._Need_urgency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFrom":
+			out.Values[i] = ec._Need_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validUntil":
+			out.Values[i] = ec._Need_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_municipality(ctx, field, obj)
+				})
+		case "contactName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_contactName(ctx, field, obj)
+				})
+		case "contactEmail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_contactEmail(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var needConnectionImplementors = []string{"NeedConnection"}
+
+func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedConnection")
+		case "edges":
+			out.Values[i] = ec._NeedConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._NeedConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._NeedConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var needEdgeImplementors = []string{"NeedEdge"}
+
+func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedEdge")
+		case "node":
+			out.Values[i] = ec._NeedEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NeedEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39353,6 +50400,12 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Notification_newsItem(ctx, field, obj)
 				})
+		case "partnershipRequest":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Notification_partnershipRequest(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39431,6 +50484,183 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "cursor":
 			out.Values[i] = ec._NotificationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offerImplementors = []string{"Offer", "Node"}
+
+func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *ent.Offer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Offer")
+		case "id":
+			out.Values[i] = ec._Offer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Offer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Offer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityID":
+			out.Values[i] = ec._Offer_municipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sector":
+			out.Values[i] = ec._Offer_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Offer_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "capacity":
+			out.Values[i] = ec._Offer_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expertise":
+			out.Values[i] = ec._Offer_expertise(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFrom":
+			out.Values[i] = ec._Offer_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validUntil":
+			out.Values[i] = ec._Offer_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Offer_municipality(ctx, field, obj)
+				})
+		case "contactName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Offer_contactName(ctx, field, obj)
+				})
+		case "contactEmail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Offer_contactEmail(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offerConnectionImplementors = []string{"OfferConnection"}
+
+func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferConnection")
+		case "edges":
+			out.Values[i] = ec._OfferConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OfferConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._OfferConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var offerEdgeImplementors = []string{"OfferEdge"}
+
+func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferEdge")
+		case "node":
+			out.Values[i] = ec._OfferEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._OfferEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39685,6 +50915,221 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._PartnershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipRequestImplementors = []string{"PartnershipRequest", "Node"}
+
+func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipRequest")
+		case "id":
+			out.Values[i] = ec._PartnershipRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PartnershipRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._PartnershipRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ukrainianMunicipalityID":
+			out.Values[i] = ec._PartnershipRequest_ukrainianMunicipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "europeanMunicipalityID":
+			out.Values[i] = ec._PartnershipRequest_europeanMunicipalityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "initiatorID":
+			out.Values[i] = ec._PartnershipRequest_initiatorID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._PartnershipRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stepAt":
+			out.Values[i] = ec._PartnershipRequest_stepAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._PartnershipRequest_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "themes":
+			out.Values[i] = ec._PartnershipRequest_themes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PartnershipRequest_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mutual":
+			out.Values[i] = ec._PartnershipRequest_mutual(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facilitatorID":
+			out.Values[i] = ec._PartnershipRequest_facilitatorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partnershipID":
+			out.Values[i] = ec._PartnershipRequest_partnershipID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ukrainianMunicipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnershipRequest_ukrainianMunicipality(ctx, field, obj)
+				})
+		case "europeanMunicipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnershipRequest_europeanMunicipality(ctx, field, obj)
+				})
+		case "initiator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnershipRequest_initiator(ctx, field, obj)
+				})
+		case "proposedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnershipRequest_proposedBy(ctx, field, obj)
+				})
+		case "facilitator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnershipRequest_facilitator(ctx, field, obj)
+				})
+		case "partnership":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PartnershipRequest_partnership(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipRequestConnectionImplementors = []string{"PartnershipRequestConnection"}
+
+func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipRequestConnection")
+		case "edges":
+			out.Values[i] = ec._PartnershipRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PartnershipRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PartnershipRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipRequestEdgeImplementors = []string{"PartnershipRequestEdge"}
+
+func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipRequestEdge")
+		case "node":
+			out.Values[i] = ec._PartnershipRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PartnershipRequestEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40306,11 +51751,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_forumCategories(ctx, field)
 				})
+		case "matchDeclines":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchDeclines(ctx, field)
+				})
 		case "municipalities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_municipalities(ctx, field)
+				})
+		case "needs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_needs(ctx, field)
 				})
 		case "newsItems":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -40324,11 +51781,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_notifications(ctx, field)
 				})
+		case "offers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_offers(ctx, field)
+				})
 		case "partnerships":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partnerships(ctx, field)
+				})
+		case "partnershipRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnershipRequests(ctx, field)
 				})
 		case "phases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -40371,6 +51840,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "matchSuggestions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchSuggestions(ctx, field)
+				})
+		case "matchWeights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchWeights(ctx, field)
+				})
+		case "stalePartnershipRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stalePartnershipRequests(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -40726,6 +52213,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_newsPublished(ctx, fields[0])
 	case "notificationAdded":
 		return ec._Subscription_notificationAdded(ctx, fields[0])
+	case "partnershipRequestUpdated":
+		return ec._Subscription_partnershipRequestUpdated(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -41770,8 +53259,18 @@ func (ec *executionContext) unmarshalNCreateMunicipalityInput2githubᚗcomᚋbri
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateNeedInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐCreateNeedInput(ctx context.Context, v any) (model.CreateNeedInput, error) {
+	res, err := ec.unmarshalInputCreateNeedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateNewsItemInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCreateNewsItemInput(ctx context.Context, v any) (ent.CreateNewsItemInput, error) {
 	res, err := ec.unmarshalInputCreateNewsItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateOfferInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐCreateOfferInput(ctx context.Context, v any) (model.CreateOfferInput, error) {
+	res, err := ec.unmarshalInputCreateOfferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -41818,6 +53317,16 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDeclineSuggestionInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐDeclineSuggestionInput(ctx context.Context, v any) (model.DeclineSuggestionInput, error) {
+	res, err := ec.unmarshalInputDeclineSuggestionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExpressInterestInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐExpressInterestInput(ctx context.Context, v any) (model.ExpressInterestInput, error) {
+	res, err := ec.unmarshalInputExpressInterestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFlag2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlag(ctx context.Context, sel ast.SelectionSet, v *ent.Flag) graphql.Marshaler {
@@ -42024,6 +53533,185 @@ func (ec *executionContext) marshalNLoginPayload2ᚖgithubᚗcomᚋbridgesoftrus
 	return ec._LoginPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx context.Context, sel ast.SelectionSet, v *ent.MatchDecline) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchDecline!")
+		return graphql.Null
+	}
+	return ec._MatchDecline(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchDeclineConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MatchDeclineConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchDeclineConnection!")
+		return graphql.Null
+	}
+	return ec._MatchDeclineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMatchDeclineOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineOrderField(ctx context.Context, v any) (*ent.MatchDeclineOrderField, error) {
+	var res = new(ent.MatchDeclineOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchDeclineOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MatchDeclineOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchDeclineOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMatchDeclineWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInput(ctx context.Context, v any) (*ent.MatchDeclineWhereInput, error) {
+	res, err := ec.unmarshalInputMatchDeclineWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx context.Context, v any) (matchmaking.Factor, error) {
+	var res matchmaking.Factor
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx context.Context, sel ast.SelectionSet, v matchmaking.Factor) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMatchFactorWeight2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchFactorWeightᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MatchFactorWeight) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchFactorWeight2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchFactorWeight(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatchFactorWeight2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchFactorWeight(ctx context.Context, sel ast.SelectionSet, v *model.MatchFactorWeight) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchFactorWeight!")
+		return graphql.Null
+	}
+	return ec._MatchFactorWeight(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx context.Context, sel ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchProfile!")
+		return graphql.Null
+	}
+	return ec._MatchProfile(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMatchProfileOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileOrderField(ctx context.Context, v any) (*ent.MatchProfileOrderField, error) {
+	var res = new(ent.MatchProfileOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchProfileOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MatchProfileOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchProfileOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMatchProfileWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInput(ctx context.Context, v any) (*ent.MatchProfileWhereInput, error) {
+	res, err := ec.unmarshalInputMatchProfileWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchReason2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*matchmaking.Reason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchReason2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatchReason2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐReason(ctx context.Context, sel ast.SelectionSet, v *matchmaking.Reason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchReason!")
+		return graphql.Null
+	}
+	return ec._MatchReason(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchSuggestion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestion(ctx context.Context, sel ast.SelectionSet, v *model.MatchSuggestion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchSuggestion!")
+		return graphql.Null
+	}
+	return ec._MatchSuggestion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchSuggestionConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MatchSuggestionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchSuggestionConnection!")
+		return graphql.Null
+	}
+	return ec._MatchSuggestionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMatchSuggestionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MatchSuggestionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchSuggestionEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMatchSuggestionEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionEdge(ctx context.Context, sel ast.SelectionSet, v *model.MatchSuggestionEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchSuggestionEdge!")
+		return graphql.Null
+	}
+	return ec._MatchSuggestionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMatchWeightOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightOrderField(ctx context.Context, v any) (*ent.MatchWeightOrderField, error) {
+	var res = new(ent.MatchWeightOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchWeightOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MatchWeightOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MatchWeightOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMatchWeightWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInput(ctx context.Context, v any) (*ent.MatchWeightWhereInput, error) {
+	res, err := ec.unmarshalInputMatchWeightWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMembership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Membership!")
@@ -42116,6 +53804,46 @@ func (ec *executionContext) marshalNMunicipalityOrderField2ᚖgithubᚗcomᚋbri
 
 func (ec *executionContext) unmarshalNMunicipalityWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInput(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
 	res, err := ec.unmarshalInputMunicipalityWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx context.Context, sel ast.SelectionSet, v *ent.Need) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Need!")
+		return graphql.Null
+	}
+	return ec._Need(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeedConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedConnection(ctx context.Context, sel ast.SelectionSet, v *ent.NeedConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedConnection!")
+		return graphql.Null
+	}
+	return ec._NeedConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNeedOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrder(ctx context.Context, v any) (*ent.NeedOrder, error) {
+	res, err := ec.unmarshalInputNeedOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNeedOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrderField(ctx context.Context, v any) (*ent.NeedOrderField, error) {
+	var res = new(ent.NeedOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeedOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.NeedOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNNeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx context.Context, v any) (*ent.NeedWhereInput, error) {
+	res, err := ec.unmarshalInputNeedWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -42229,6 +53957,46 @@ func (ec *executionContext) unmarshalNNotificationWhereInput2ᚖgithubᚗcomᚋb
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx context.Context, sel ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Offer!")
+		return graphql.Null
+	}
+	return ec._Offer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferConnection(ctx context.Context, sel ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferConnection!")
+		return graphql.Null
+	}
+	return ec._OfferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOfferOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrder(ctx context.Context, v any) (*ent.OfferOrder, error) {
+	res, err := ec.unmarshalInputOfferOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOfferOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrderField(ctx context.Context, v any) (*ent.OfferOrderField, error) {
+	var res = new(ent.OfferOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOfferOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.OfferOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OfferOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNOfferWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInput(ctx context.Context, v any) (*ent.OfferWhereInput, error) {
+	res, err := ec.unmarshalInputOfferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -42241,6 +54009,14 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
+		return graphql.Null
+	}
+	return ec._PageInfo(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx context.Context, sel ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
@@ -42276,6 +54052,56 @@ func (ec *executionContext) marshalNPartnershipOrderField2ᚖgithubᚗcomᚋbrid
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipRequest!")
+		return graphql.Null
+	}
+	return ec._PartnershipRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnershipRequestConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipRequestConnection!")
+		return graphql.Null
+	}
+	return ec._PartnershipRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartnershipRequestOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrder(ctx context.Context, v any) (*ent.PartnershipRequestOrder, error) {
+	res, err := ec.unmarshalInputPartnershipRequestOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPartnershipRequestOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrderField(ctx context.Context, v any) (*ent.PartnershipRequestOrderField, error) {
+	var res = new(ent.PartnershipRequestOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartnershipRequestOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipRequestOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipRequestOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNPartnershipRequestStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx context.Context, v any) (matchmaking.Status, error) {
+	var res matchmaking.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartnershipRequestStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx context.Context, sel ast.SelectionSet, v matchmaking.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPartnershipRequestWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInput(ctx context.Context, v any) (*ent.PartnershipRequestWhereInput, error) {
+	res, err := ec.unmarshalInputPartnershipRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNPartnershipStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋpartnershipᚐStatus(ctx context.Context, v any) (partnership.Status, error) {
@@ -42520,6 +54346,11 @@ func (ec *executionContext) marshalNSector2githubᚗcomᚋbridgesoftrustᚋhub�
 	return v
 }
 
+func (ec *executionContext) unmarshalNSetMatchProfileInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSetMatchProfileInput(ctx context.Context, v any) (model.SetMatchProfileInput, error) {
+	res, err := ec.unmarshalInputSetMatchProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42647,8 +54478,18 @@ func (ec *executionContext) unmarshalNUpdateMunicipalityInput2githubᚗcomᚋbri
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateNeedInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐUpdateNeedInput(ctx context.Context, v any) (model.UpdateNeedInput, error) {
+	res, err := ec.unmarshalInputUpdateNeedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateNewsItemInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUpdateNewsItemInput(ctx context.Context, v any) (ent.UpdateNewsItemInput, error) {
 	res, err := ec.unmarshalInputUpdateNewsItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateOfferInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐUpdateOfferInput(ctx context.Context, v any) (model.UpdateOfferInput, error) {
+	res, err := ec.unmarshalInputUpdateOfferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -42680,6 +54521,16 @@ func (ec *executionContext) unmarshalNUpdateRegionInput2githubᚗcomᚋbridgesof
 func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
 	res, err := ec.unmarshalInputUpdateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUrgency2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx context.Context, v any) (matchmaking.Urgency, error) {
+	var res matchmaking.Urgency
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUrgency2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx context.Context, sel ast.SelectionSet, v matchmaking.Urgency) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -43856,6 +55707,203 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx context.Context, sel ast.SelectionSet, v *ent.MatchDecline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatchDecline(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMatchDeclineEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MatchDeclineEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMatchDeclineEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMatchDeclineEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MatchDeclineEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatchDeclineEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMatchDeclineOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineOrder(ctx context.Context, v any) (*ent.MatchDeclineOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMatchDeclineOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMatchDeclineWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInputᚄ(ctx context.Context, v any) ([]*ent.MatchDeclineWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MatchDeclineWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMatchDeclineWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMatchDeclineWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineWhereInput(ctx context.Context, v any) (*ent.MatchDeclineWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMatchDeclineWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMatchFactor2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactorᚄ(ctx context.Context, v any) ([]matchmaking.Factor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]matchmaking.Factor, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMatchFactor2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactorᚄ(ctx context.Context, sel ast.SelectionSet, v []matchmaking.Factor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchFactor2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMatchFactor2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx context.Context, v any) (*matchmaking.Factor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(matchmaking.Factor)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMatchFactor2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐFactor(ctx context.Context, sel ast.SelectionSet, v *matchmaking.Factor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx context.Context, sel ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatchProfile(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMatchProfileEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MatchProfileEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMatchProfileEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMatchProfileEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MatchProfileEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatchProfileEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMatchProfileWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInputᚄ(ctx context.Context, v any) ([]*ent.MatchProfileWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MatchProfileWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMatchProfileWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMatchProfileWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileWhereInput(ctx context.Context, v any) (*ent.MatchProfileWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMatchProfileWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMatchSuggestionWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionWhereInput(ctx context.Context, v any) (*model.MatchSuggestionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMatchSuggestionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMatchWeightWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInputᚄ(ctx context.Context, v any) ([]*ent.MatchWeightWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MatchWeightWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMatchWeightWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMatchWeightWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchWeightWhereInput(ctx context.Context, v any) (*ent.MatchWeightWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMatchWeightWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOMembership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembership(ctx context.Context, sel ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -44086,6 +56134,75 @@ func (ec *executionContext) unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋb
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputMunicipalityWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx context.Context, sel ast.SelectionSet, v *ent.Need) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Need(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONeedEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.NeedEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONeedEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalONeedEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedEdge(ctx context.Context, sel ast.SelectionSet, v *ent.NeedEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NeedEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONeedOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrderᚄ(ctx context.Context, v any) ([]*ent.NeedOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NeedOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNeedOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONeedWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInputᚄ(ctx context.Context, v any) ([]*ent.NeedWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.NeedWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalONeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx context.Context, v any) (*ent.NeedWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNeedWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -44338,6 +56455,75 @@ func (ec *executionContext) unmarshalONotificationWhereInput2ᚖgithubᚗcomᚋb
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx context.Context, sel ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Offer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOOfferEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOOfferEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOOfferEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferEdge(ctx context.Context, sel ast.SelectionSet, v *ent.OfferEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OfferEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOfferOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrderᚄ(ctx context.Context, v any) ([]*ent.OfferOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.OfferOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOfferOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOfferWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInputᚄ(ctx context.Context, v any) ([]*ent.OfferWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.OfferWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOfferWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOfferWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferWhereInput(ctx context.Context, v any) (*ent.OfferWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOfferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx context.Context, sel ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -44380,6 +56566,127 @@ func (ec *executionContext) unmarshalOPartnershipOrder2ᚕᚖgithubᚗcomᚋbrid
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartnershipRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPartnershipRequestEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.PartnershipRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPartnershipRequestEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPartnershipRequestEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartnershipRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPartnershipRequestOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrderᚄ(ctx context.Context, v any) ([]*ent.PartnershipRequestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PartnershipRequestOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartnershipRequestOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPartnershipRequestStatus2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatusᚄ(ctx context.Context, v any) ([]matchmaking.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]matchmaking.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartnershipRequestStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPartnershipRequestStatus2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []matchmaking.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnershipRequestStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPartnershipRequestStatus2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx context.Context, v any) (*matchmaking.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(matchmaking.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartnershipRequestStatus2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐStatus(ctx context.Context, sel ast.SelectionSet, v *matchmaking.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPartnershipRequestWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInputᚄ(ctx context.Context, v any) ([]*ent.PartnershipRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PartnershipRequestWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartnershipRequestWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPartnershipRequestWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestWhereInput(ctx context.Context, v any) (*ent.PartnershipRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPartnershipRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPartnershipStatus2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚋpartnershipᚐStatusᚄ(ctx context.Context, v any) ([]partnership.Status, error) {
@@ -45200,6 +57507,58 @@ func (ec *executionContext) unmarshalOTranslations2githubᚗcomᚋbridgesoftrust
 }
 
 func (ec *executionContext) marshalOTranslations2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋi18nᚐTexts(ctx context.Context, sel ast.SelectionSet, v i18n.Texts) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOUrgency2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgencyᚄ(ctx context.Context, v any) ([]matchmaking.Urgency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]matchmaking.Urgency, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUrgency2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOUrgency2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []matchmaking.Urgency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUrgency2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOUrgency2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx context.Context, v any) (*matchmaking.Urgency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(matchmaking.Urgency)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUrgency2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐUrgency(ctx context.Context, sel ast.SelectionSet, v *matchmaking.Urgency) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

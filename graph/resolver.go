@@ -4,11 +4,14 @@
 package graph
 
 import (
+	"log/slog"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/matchmaking/matchsql"
 )
 
 // Resolver is the root of the resolvers and holds their dependencies.
@@ -16,12 +19,15 @@ type Resolver struct {
 	client *ent.Client
 	auth   *auth.Service
 	feed   *live.Feed
+	// matches answers matchSuggestions from an in-memory index.
+	matches *matchsql.Cache
 }
 
 // NewSchema returns the Hub's executable GraphQL schema over client, with
 // authentication by authService and subscriptions fed by feed.
 func NewSchema(client *ent.Client, authService *auth.Service, feed *live.Feed) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, auth: authService, feed: feed}})
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, auth: authService, feed: feed,
+		matches: matchsql.NewCache(client, slog.Default())}})
 }
 
 // valueOr returns *p, or fallback when p is nil.

@@ -105,6 +105,54 @@ func (f LoginFailureFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LoginFailureMutation", m)
 }
 
+// The MatchDeclineFunc type is an adapter to allow the use of ordinary
+// function as MatchDecline mutator.
+type MatchDeclineFunc func(context.Context, *ent.MatchDeclineMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MatchDeclineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MatchDeclineMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchDeclineMutation", m)
+}
+
+// The MatchProfileFunc type is an adapter to allow the use of ordinary
+// function as MatchProfile mutator.
+type MatchProfileFunc func(context.Context, *ent.MatchProfileMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MatchProfileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MatchProfileMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchProfileMutation", m)
+}
+
+// The MatchStateFunc type is an adapter to allow the use of ordinary
+// function as MatchState mutator.
+type MatchStateFunc func(context.Context, *ent.MatchStateMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MatchStateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MatchStateMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchStateMutation", m)
+}
+
+// The MatchWeightFunc type is an adapter to allow the use of ordinary
+// function as MatchWeight mutator.
+type MatchWeightFunc func(context.Context, *ent.MatchWeightMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MatchWeightFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MatchWeightMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MatchWeightMutation", m)
+}
+
 // The MembershipFunc type is an adapter to allow the use of ordinary
 // function as Membership mutator.
 type MembershipFunc func(context.Context, *ent.MembershipMutation) (ent.Value, error)
@@ -127,6 +175,18 @@ func (f MunicipalityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MunicipalityMutation", m)
+}
+
+// The NeedFunc type is an adapter to allow the use of ordinary
+// function as Need mutator.
+type NeedFunc func(context.Context, *ent.NeedMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f NeedFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.NeedMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NeedMutation", m)
 }
 
 // The NewsItemFunc type is an adapter to allow the use of ordinary
@@ -153,6 +213,18 @@ func (f NotificationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NotificationMutation", m)
 }
 
+// The OfferFunc type is an adapter to allow the use of ordinary
+// function as Offer mutator.
+type OfferFunc func(context.Context, *ent.OfferMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OfferFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OfferMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfferMutation", m)
+}
+
 // The PartnershipFunc type is an adapter to allow the use of ordinary
 // function as Partnership mutator.
 type PartnershipFunc func(context.Context, *ent.PartnershipMutation) (ent.Value, error)
@@ -163,6 +235,18 @@ func (f PartnershipFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PartnershipMutation", m)
+}
+
+// The PartnershipRequestFunc type is an adapter to allow the use of ordinary
+// function as PartnershipRequest mutator.
+type PartnershipRequestFunc func(context.Context, *ent.PartnershipRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PartnershipRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PartnershipRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PartnershipRequestMutation", m)
 }
 
 // The PhaseFunc type is an adapter to allow the use of ordinary

@@ -16,11 +16,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -304,6 +311,114 @@ func (f TraverseLoginFailure) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.LoginFailureQuery", q)
 }
 
+// The MatchDeclineFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MatchDeclineFunc func(context.Context, *ent.MatchDeclineQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MatchDeclineFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MatchDeclineQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MatchDeclineQuery", q)
+}
+
+// The TraverseMatchDecline type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMatchDecline func(context.Context, *ent.MatchDeclineQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMatchDecline) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMatchDecline) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchDeclineQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MatchDeclineQuery", q)
+}
+
+// The MatchProfileFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MatchProfileFunc func(context.Context, *ent.MatchProfileQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MatchProfileFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MatchProfileQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MatchProfileQuery", q)
+}
+
+// The TraverseMatchProfile type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMatchProfile func(context.Context, *ent.MatchProfileQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMatchProfile) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMatchProfile) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchProfileQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MatchProfileQuery", q)
+}
+
+// The MatchStateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MatchStateFunc func(context.Context, *ent.MatchStateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MatchStateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MatchStateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MatchStateQuery", q)
+}
+
+// The TraverseMatchState type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMatchState func(context.Context, *ent.MatchStateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMatchState) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMatchState) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchStateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MatchStateQuery", q)
+}
+
+// The MatchWeightFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MatchWeightFunc func(context.Context, *ent.MatchWeightQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MatchWeightFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MatchWeightQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MatchWeightQuery", q)
+}
+
+// The TraverseMatchWeight type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMatchWeight func(context.Context, *ent.MatchWeightQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMatchWeight) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMatchWeight) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchWeightQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MatchWeightQuery", q)
+}
+
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MembershipFunc func(context.Context, *ent.MembershipQuery) (ent.Value, error)
 
@@ -356,6 +471,33 @@ func (f TraverseMunicipality) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.MunicipalityQuery", q)
+}
+
+// The NeedFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NeedFunc func(context.Context, *ent.NeedQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NeedFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NeedQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NeedQuery", q)
+}
+
+// The TraverseNeed type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNeed func(context.Context, *ent.NeedQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNeed) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNeed) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NeedQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NeedQuery", q)
 }
 
 // The NewsItemFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -412,6 +554,33 @@ func (f TraverseNotification) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationQuery", q)
 }
 
+// The OfferFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OfferFunc func(context.Context, *ent.OfferQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OfferFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OfferQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OfferQuery", q)
+}
+
+// The TraverseOffer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOffer func(context.Context, *ent.OfferQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOffer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOffer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OfferQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OfferQuery", q)
+}
+
 // The PartnershipFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PartnershipFunc func(context.Context, *ent.PartnershipQuery) (ent.Value, error)
 
@@ -437,6 +606,33 @@ func (f TraversePartnership) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.PartnershipQuery", q)
+}
+
+// The PartnershipRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PartnershipRequestFunc func(context.Context, *ent.PartnershipRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PartnershipRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PartnershipRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PartnershipRequestQuery", q)
+}
+
+// The TraversePartnershipRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePartnershipRequest func(context.Context, *ent.PartnershipRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePartnershipRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePartnershipRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PartnershipRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PartnershipRequestQuery", q)
 }
 
 // The PhaseFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -674,16 +870,30 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ForumCategoryQuery, predicate.ForumCategory, forumcategory.OrderOption]{typ: ent.TypeForumCategory, tq: q}, nil
 	case *ent.LoginFailureQuery:
 		return &query[*ent.LoginFailureQuery, predicate.LoginFailure, loginfailure.OrderOption]{typ: ent.TypeLoginFailure, tq: q}, nil
+	case *ent.MatchDeclineQuery:
+		return &query[*ent.MatchDeclineQuery, predicate.MatchDecline, matchdecline.OrderOption]{typ: ent.TypeMatchDecline, tq: q}, nil
+	case *ent.MatchProfileQuery:
+		return &query[*ent.MatchProfileQuery, predicate.MatchProfile, matchprofile.OrderOption]{typ: ent.TypeMatchProfile, tq: q}, nil
+	case *ent.MatchStateQuery:
+		return &query[*ent.MatchStateQuery, predicate.MatchState, matchstate.OrderOption]{typ: ent.TypeMatchState, tq: q}, nil
+	case *ent.MatchWeightQuery:
+		return &query[*ent.MatchWeightQuery, predicate.MatchWeight, matchweight.OrderOption]{typ: ent.TypeMatchWeight, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.MunicipalityQuery:
 		return &query[*ent.MunicipalityQuery, predicate.Municipality, municipality.OrderOption]{typ: ent.TypeMunicipality, tq: q}, nil
+	case *ent.NeedQuery:
+		return &query[*ent.NeedQuery, predicate.Need, need.OrderOption]{typ: ent.TypeNeed, tq: q}, nil
 	case *ent.NewsItemQuery:
 		return &query[*ent.NewsItemQuery, predicate.NewsItem, newsitem.OrderOption]{typ: ent.TypeNewsItem, tq: q}, nil
 	case *ent.NotificationQuery:
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
+	case *ent.OfferQuery:
+		return &query[*ent.OfferQuery, predicate.Offer, offer.OrderOption]{typ: ent.TypeOffer, tq: q}, nil
 	case *ent.PartnershipQuery:
 		return &query[*ent.PartnershipQuery, predicate.Partnership, partnership.OrderOption]{typ: ent.TypePartnership, tq: q}, nil
+	case *ent.PartnershipRequestQuery:
+		return &query[*ent.PartnershipRequestQuery, predicate.PartnershipRequest, partnershiprequest.OrderOption]{typ: ent.TypePartnershipRequest, tq: q}, nil
 	case *ent.PhaseQuery:
 		return &query[*ent.PhaseQuery, predicate.Phase, phase.OrderOption]{typ: ent.TypePhase, tq: q}, nil
 	case *ent.PostQuery:

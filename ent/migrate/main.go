@@ -40,9 +40,6 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/bridgesoftrust/hub/ent/migrate"
-	// The SQLite migrations name the und-x-icu collation, which the dev
-	// database needs registered to replay them.
-	_ "github.com/bridgesoftrust/hub/internal/collation"
 )
 
 // devPostgresEnv names the variable with the URL of the PostgreSQL server

@@ -277,6 +277,106 @@ var (
 			},
 		},
 	}
+	// MatchDeclinesColumns holds the columns for the "match_declines" table.
+	MatchDeclinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "municipality_id", Type: field.TypeInt},
+		{Name: "candidate_id", Type: field.TypeInt},
+		{Name: "declined_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// MatchDeclinesTable holds the schema information for the "match_declines" table.
+	MatchDeclinesTable = &schema.Table{
+		Name:       "match_declines",
+		Columns:    MatchDeclinesColumns,
+		PrimaryKey: []*schema.Column{MatchDeclinesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "match_declines_municipalities_municipality",
+				Columns:    []*schema.Column{MatchDeclinesColumns[4]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "match_declines_municipalities_candidate",
+				Columns:    []*schema.Column{MatchDeclinesColumns[5]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "match_declines_users_declined_by",
+				Columns:    []*schema.Column{MatchDeclinesColumns[6]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "matchdecline_municipality_id_candidate_id",
+				Unique:  true,
+				Columns: []*schema.Column{MatchDeclinesColumns[4], MatchDeclinesColumns[5]},
+			},
+		},
+	}
+	// MatchProfilesColumns holds the columns for the "match_profiles" table.
+	MatchProfilesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "open", Type: field.TypeBool, Default: true},
+		{Name: "wanted_partners", Type: field.TypeInt, Nullable: true},
+		{Name: "languages", Type: field.TypeJSON, Nullable: true},
+		{Name: "language_mask", Type: field.TypeInt64, Default: 0},
+		{Name: "municipality_id", Type: field.TypeInt, Unique: true},
+	}
+	// MatchProfilesTable holds the schema information for the "match_profiles" table.
+	MatchProfilesTable = &schema.Table{
+		Name:       "match_profiles",
+		Columns:    MatchProfilesColumns,
+		PrimaryKey: []*schema.Column{MatchProfilesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "match_profiles_municipalities_match_profile",
+				Columns:    []*schema.Column{MatchProfilesColumns[7]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// MatchStatesColumns holds the columns for the "match_states" table.
+	MatchStatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
+	}
+	// MatchStatesTable holds the schema information for the "match_states" table.
+	MatchStatesTable = &schema.Table{
+		Name:       "match_states",
+		Columns:    MatchStatesColumns,
+		PrimaryKey: []*schema.Column{MatchStatesColumns[0]},
+	}
+	// MatchWeightsColumns holds the columns for the "match_weights" table.
+	MatchWeightsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "factor", Type: field.TypeEnum, Enums: []string{"NEEDS_MET", "SIZE", "LANGUAGE", "ASSOCIATION", "OPEN", "PARTNER_LOAD", "REGION_TIES"}},
+		{Name: "weight", Type: field.TypeFloat64},
+	}
+	// MatchWeightsTable holds the schema information for the "match_weights" table.
+	MatchWeightsTable = &schema.Table{
+		Name:       "match_weights",
+		Columns:    MatchWeightsColumns,
+		PrimaryKey: []*schema.Column{MatchWeightsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "matchweight_factor",
+				Unique:  true,
+				Columns: []*schema.Column{MatchWeightsColumns[3]},
+			},
+		},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -391,6 +491,46 @@ var (
 			},
 		},
 	}
+	// NeedsColumns holds the columns for the "needs" table.
+	NeedsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "sector", Type: field.TypeEnum, Enums: []string{"WATER", "ENERGY", "HEALTH", "WASTE", "EDUCATION", "HOUSING", "TRANSPORT", "CULTURE", "TOURISM", "SOCIAL_SERVICES", "YOUTH", "GOVERNANCE", "ECONOMY", "ENVIRONMENT", "DIGITAL", "INFRASTRUCTURE"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "urgency", Type: field.TypeEnum, Enums: []string{"LOW", "MEDIUM", "HIGH"}, Default: "MEDIUM"},
+		{Name: "valid_from", Type: field.TypeTime, Nullable: true},
+		{Name: "valid_until", Type: field.TypeTime, Nullable: true},
+		{Name: "contact_name", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 320},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// NeedsTable holds the schema information for the "needs" table.
+	NeedsTable = &schema.Table{
+		Name:       "needs",
+		Columns:    NeedsColumns,
+		PrimaryKey: []*schema.Column{NeedsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "needs_municipalities_need_records",
+				Columns:    []*schema.Column{NeedsColumns[10]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "need_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{NeedsColumns[10]},
+			},
+			{
+				Name:    "need_sector_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{NeedsColumns[3], NeedsColumns[10]},
+			},
+		},
+	}
 	// NewsItemsColumns holds the columns for the "news_items" table.
 	NewsItemsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -436,13 +576,14 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "NEWS"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "NEWS", "REQUEST_PROPOSED", "REQUEST_ACCEPTED", "REQUEST_FACILITATED", "REQUEST_CONFIRMED", "REQUEST_DECLINED", "REQUEST_WITHDRAWN"}},
 		{Name: "read_at", Type: field.TypeTime, Nullable: true},
 		{Name: "recipient_id", Type: field.TypeInt},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
 		{Name: "post_id", Type: field.TypeInt, Nullable: true},
 		{Name: "topic_id", Type: field.TypeInt, Nullable: true},
 		{Name: "news_item_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_request_id", Type: field.TypeInt, Nullable: true},
 	}
 	// NotificationsTable holds the schema information for the "notifications" table.
 	NotificationsTable = &schema.Table{
@@ -480,6 +621,12 @@ var (
 				RefColumns: []*schema.Column{NewsItemsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
+			{
+				Symbol:     "notifications_partnership_requests_partnership_request",
+				Columns:    []*schema.Column{NotificationsColumns[10]},
+				RefColumns: []*schema.Column{PartnershipRequestsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
 		},
 		Indexes: []*schema.Index{
 			{
@@ -493,9 +640,55 @@ var (
 				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[3], NotificationsColumns[9]},
 			},
 			{
+				Name:    "notification_recipient_id_kind_partnership_request_id",
+				Unique:  true,
+				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[3], NotificationsColumns[10]},
+			},
+			{
 				Name:    "notification_recipient_id_read_at",
 				Unique:  false,
 				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[4]},
+			},
+		},
+	}
+	// OffersColumns holds the columns for the "offers" table.
+	OffersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "sector", Type: field.TypeEnum, Enums: []string{"WATER", "ENERGY", "HEALTH", "WASTE", "EDUCATION", "HOUSING", "TRANSPORT", "CULTURE", "TOURISM", "SOCIAL_SERVICES", "YOUTH", "GOVERNANCE", "ECONOMY", "ENVIRONMENT", "DIGITAL", "INFRASTRUCTURE"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "capacity", Type: field.TypeInt, Default: 1},
+		{Name: "expertise", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "valid_from", Type: field.TypeTime, Nullable: true},
+		{Name: "valid_until", Type: field.TypeTime, Nullable: true},
+		{Name: "contact_name", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 320},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// OffersTable holds the schema information for the "offers" table.
+	OffersTable = &schema.Table{
+		Name:       "offers",
+		Columns:    OffersColumns,
+		PrimaryKey: []*schema.Column{OffersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "offers_municipalities_offer_records",
+				Columns:    []*schema.Column{OffersColumns[11]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "offer_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{OffersColumns[11]},
+			},
+			{
+				Name:    "offer_sector_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{OffersColumns[3], OffersColumns[11]},
 			},
 		},
 	}
@@ -563,6 +756,86 @@ var (
 				Name:    "partnership_start_date",
 				Unique:  false,
 				Columns: []*schema.Column{PartnershipsColumns[4]},
+			},
+		},
+	}
+	// PartnershipRequestsColumns holds the columns for the "partnership_requests" table.
+	PartnershipRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROPOSED", "ACCEPTED", "FACILITATED", "CONFIRMED", "DECLINED", "WITHDRAWN"}, Default: "PROPOSED"},
+		{Name: "step_at", Type: field.TypeTime},
+		{Name: "message", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "themes", Type: field.TypeJSON, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "mutual", Type: field.TypeBool, Default: false},
+		{Name: "open_pair", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "ukrainian_municipality_id", Type: field.TypeInt},
+		{Name: "european_municipality_id", Type: field.TypeInt},
+		{Name: "initiator_id", Type: field.TypeInt},
+		{Name: "proposed_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "facilitator_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PartnershipRequestsTable holds the schema information for the "partnership_requests" table.
+	PartnershipRequestsTable = &schema.Table{
+		Name:       "partnership_requests",
+		Columns:    PartnershipRequestsColumns,
+		PrimaryKey: []*schema.Column{PartnershipRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "partnership_requests_municipalities_ukrainian_municipality",
+				Columns:    []*schema.Column{PartnershipRequestsColumns[10]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "partnership_requests_municipalities_european_municipality",
+				Columns:    []*schema.Column{PartnershipRequestsColumns[11]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "partnership_requests_municipalities_initiator",
+				Columns:    []*schema.Column{PartnershipRequestsColumns[12]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "partnership_requests_users_proposed_by",
+				Columns:    []*schema.Column{PartnershipRequestsColumns[13]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "partnership_requests_associations_facilitator",
+				Columns:    []*schema.Column{PartnershipRequestsColumns[14]},
+				RefColumns: []*schema.Column{AssociationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "partnership_requests_partnerships_partnership",
+				Columns:    []*schema.Column{PartnershipRequestsColumns[15]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "partnershiprequest_ukrainian_municipality_id_european_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{PartnershipRequestsColumns[10], PartnershipRequestsColumns[11]},
+			},
+			{
+				Name:    "partnershiprequest_european_municipality_id",
+				Unique:  false,
+				Columns: []*schema.Column{PartnershipRequestsColumns[11]},
+			},
+			{
+				Name:    "partnershiprequest_status_step_at",
+				Unique:  false,
+				Columns: []*schema.Column{PartnershipRequestsColumns[3], PartnershipRequestsColumns[4]},
 			},
 		},
 	}
@@ -1088,11 +1361,18 @@ var (
 		FlagsTable,
 		ForumCategoriesTable,
 		LoginFailuresTable,
+		MatchDeclinesTable,
+		MatchProfilesTable,
+		MatchStatesTable,
+		MatchWeightsTable,
 		MembershipsTable,
 		MunicipalitiesTable,
+		NeedsTable,
 		NewsItemsTable,
 		NotificationsTable,
+		OffersTable,
 		PartnershipsTable,
+		PartnershipRequestsTable,
 		PhasesTable,
 		PostsTable,
 		ProjectsTable,
@@ -1141,7 +1421,23 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
 	LoginFailuresTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
+	MatchDeclinesTable.ForeignKeys[0].RefTable = MunicipalitiesTable
+	MatchDeclinesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	MatchDeclinesTable.ForeignKeys[2].RefTable = UsersTable
+	MatchDeclinesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
+	MatchProfilesTable.ForeignKeys[0].RefTable = MunicipalitiesTable
+	MatchProfilesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
+	MatchStatesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
+	}
+	MatchWeightsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	MembershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	MembershipsTable.ForeignKeys[1].RefTable = AssociationsTable
@@ -1154,6 +1450,10 @@ func init() {
 	MunicipalitiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
+	NeedsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
+	NeedsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
 	NewsItemsTable.ForeignKeys[0].RefTable = UsersTable
 	NewsItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
@@ -1163,14 +1463,28 @@ func init() {
 	NotificationsTable.ForeignKeys[2].RefTable = PostsTable
 	NotificationsTable.ForeignKeys[3].RefTable = TopicsTable
 	NotificationsTable.ForeignKeys[4].RefTable = NewsItemsTable
+	NotificationsTable.ForeignKeys[5].RefTable = PartnershipRequestsTable
 	NotificationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	OffersTable.ForeignKeys[0].RefTable = MunicipalitiesTable
+	OffersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	PartnershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	PartnershipsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	PartnershipsTable.ForeignKeys[2].RefTable = PhasesTable
 	PartnershipsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	PartnershipRequestsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
+	PartnershipRequestsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	PartnershipRequestsTable.ForeignKeys[2].RefTable = MunicipalitiesTable
+	PartnershipRequestsTable.ForeignKeys[3].RefTable = UsersTable
+	PartnershipRequestsTable.ForeignKeys[4].RefTable = AssociationsTable
+	PartnershipRequestsTable.ForeignKeys[5].RefTable = PartnershipsTable
+	PartnershipRequestsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	PhasesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),

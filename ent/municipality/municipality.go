@@ -62,6 +62,12 @@ const (
 	EdgeLedProjects = "led_projects"
 	// EdgeNewsItems holds the string denoting the news_items edge name in mutations.
 	EdgeNewsItems = "news_items"
+	// EdgeNeedRecords holds the string denoting the need_records edge name in mutations.
+	EdgeNeedRecords = "need_records"
+	// EdgeOfferRecords holds the string denoting the offer_records edge name in mutations.
+	EdgeOfferRecords = "offer_records"
+	// EdgeMatchProfile holds the string denoting the match_profile edge name in mutations.
+	EdgeMatchProfile = "match_profile"
 	// Table holds the table name of the municipality in the database.
 	Table = "municipalities"
 	// CountryTable is the table that holds the country relation/edge.
@@ -109,6 +115,27 @@ const (
 	// NewsItemsInverseTable is the table name for the NewsItem entity.
 	// It exists in this package in order to avoid circular dependency with the "newsitem" package.
 	NewsItemsInverseTable = "news_items"
+	// NeedRecordsTable is the table that holds the need_records relation/edge.
+	NeedRecordsTable = "needs"
+	// NeedRecordsInverseTable is the table name for the Need entity.
+	// It exists in this package in order to avoid circular dependency with the "need" package.
+	NeedRecordsInverseTable = "needs"
+	// NeedRecordsColumn is the table column denoting the need_records relation/edge.
+	NeedRecordsColumn = "municipality_id"
+	// OfferRecordsTable is the table that holds the offer_records relation/edge.
+	OfferRecordsTable = "offers"
+	// OfferRecordsInverseTable is the table name for the Offer entity.
+	// It exists in this package in order to avoid circular dependency with the "offer" package.
+	OfferRecordsInverseTable = "offers"
+	// OfferRecordsColumn is the table column denoting the offer_records relation/edge.
+	OfferRecordsColumn = "municipality_id"
+	// MatchProfileTable is the table that holds the match_profile relation/edge.
+	MatchProfileTable = "match_profiles"
+	// MatchProfileInverseTable is the table name for the MatchProfile entity.
+	// It exists in this package in order to avoid circular dependency with the "matchprofile" package.
+	MatchProfileInverseTable = "match_profiles"
+	// MatchProfileColumn is the table column denoting the match_profile relation/edge.
+	MatchProfileColumn = "municipality_id"
 )
 
 // Columns holds all SQL columns for municipality fields.
@@ -156,7 +183,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/bridgesoftrust/hub/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -355,6 +382,41 @@ func ByNewsItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newNewsItemsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByNeedRecordsCount orders the results by need_records count.
+func ByNeedRecordsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newNeedRecordsStep(), opts...)
+	}
+}
+
+// ByNeedRecords orders the results by need_records terms.
+func ByNeedRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNeedRecordsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByOfferRecordsCount orders the results by offer_records count.
+func ByOfferRecordsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOfferRecordsStep(), opts...)
+	}
+}
+
+// ByOfferRecords orders the results by offer_records terms.
+func ByOfferRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOfferRecordsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMatchProfileField orders the results by match_profile field.
+func ByMatchProfileField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMatchProfileStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newCountryStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -402,6 +464,27 @@ func newNewsItemsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NewsItemsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
+	)
+}
+func newNeedRecordsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NeedRecordsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, NeedRecordsTable, NeedRecordsColumn),
+	)
+}
+func newOfferRecordsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OfferRecordsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, OfferRecordsTable, OfferRecordsColumn),
+	)
+}
+func newMatchProfileStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MatchProfileInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, MatchProfileTable, MatchProfileColumn),
 	)
 }
 

@@ -856,6 +856,90 @@ func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Municipality {
 	})
 }
 
+// HasNeedRecords applies the HasEdge predicate on the "need_records" edge.
+func HasNeedRecords() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, NeedRecordsTable, NeedRecordsColumn),
+		)
+		if rule := predicate.ReadFilter(s, "Need"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newNeedRecordsStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNeedRecordsWith applies the HasEdge predicate on the "need_records" edge with a given conditions (other predicates).
+func HasNeedRecordsWith(preds ...predicate.Need) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newNeedRecordsStep()
+		preds := predicate.WithReadFilter(s, "Need", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOfferRecords applies the HasEdge predicate on the "offer_records" edge.
+func HasOfferRecords() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, OfferRecordsTable, OfferRecordsColumn),
+		)
+		if rule := predicate.ReadFilter(s, "Offer"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newOfferRecordsStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOfferRecordsWith applies the HasEdge predicate on the "offer_records" edge with a given conditions (other predicates).
+func HasOfferRecordsWith(preds ...predicate.Offer) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newOfferRecordsStep()
+		preds := predicate.WithReadFilter(s, "Offer", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMatchProfile applies the HasEdge predicate on the "match_profile" edge.
+func HasMatchProfile() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, MatchProfileTable, MatchProfileColumn),
+		)
+		if rule := predicate.ReadFilter(s, "MatchProfile"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newMatchProfileStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMatchProfileWith applies the HasEdge predicate on the "match_profile" edge with a given conditions (other predicates).
+func HasMatchProfileWith(preds ...predicate.MatchProfile) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newMatchProfileStep()
+		preds := predicate.WithReadFilter(s, "MatchProfile", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Municipality) predicate.Municipality {
 	return predicate.Municipality(sql.AndPredicates(predicates...))

@@ -36,6 +36,8 @@ const (
 	FieldTopicID = "topic_id"
 	// FieldNewsItemID holds the string denoting the news_item_id field in the database.
 	FieldNewsItemID = "news_item_id"
+	// FieldPartnershipRequestID holds the string denoting the partnership_request_id field in the database.
+	FieldPartnershipRequestID = "partnership_request_id"
 	// EdgeRecipient holds the string denoting the recipient edge name in mutations.
 	EdgeRecipient = "recipient"
 	// EdgeActor holds the string denoting the actor edge name in mutations.
@@ -46,6 +48,8 @@ const (
 	EdgeTopic = "topic"
 	// EdgeNewsItem holds the string denoting the news_item edge name in mutations.
 	EdgeNewsItem = "news_item"
+	// EdgePartnershipRequest holds the string denoting the partnership_request edge name in mutations.
+	EdgePartnershipRequest = "partnership_request"
 	// Table holds the table name of the notification in the database.
 	Table = "notifications"
 	// RecipientTable is the table that holds the recipient relation/edge.
@@ -83,6 +87,13 @@ const (
 	NewsItemInverseTable = "news_items"
 	// NewsItemColumn is the table column denoting the news_item relation/edge.
 	NewsItemColumn = "news_item_id"
+	// PartnershipRequestTable is the table that holds the partnership_request relation/edge.
+	PartnershipRequestTable = "notifications"
+	// PartnershipRequestInverseTable is the table name for the PartnershipRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "partnershiprequest" package.
+	PartnershipRequestInverseTable = "partnership_requests"
+	// PartnershipRequestColumn is the table column denoting the partnership_request relation/edge.
+	PartnershipRequestColumn = "partnership_request_id"
 )
 
 // Columns holds all SQL columns for notification fields.
@@ -97,6 +108,7 @@ var Columns = []string{
 	FieldPostID,
 	FieldTopicID,
 	FieldNewsItemID,
+	FieldPartnershipRequestID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -130,9 +142,15 @@ type Kind string
 
 // Kind values.
 const (
-	KindREPLY   Kind = "REPLY"
-	KindMENTION Kind = "MENTION"
-	KindNEWS    Kind = "NEWS"
+	KindREPLY               Kind = "REPLY"
+	KindMENTION             Kind = "MENTION"
+	KindNEWS                Kind = "NEWS"
+	KindREQUEST_PROPOSED    Kind = "REQUEST_PROPOSED"
+	KindREQUEST_ACCEPTED    Kind = "REQUEST_ACCEPTED"
+	KindREQUEST_FACILITATED Kind = "REQUEST_FACILITATED"
+	KindREQUEST_CONFIRMED   Kind = "REQUEST_CONFIRMED"
+	KindREQUEST_DECLINED    Kind = "REQUEST_DECLINED"
+	KindREQUEST_WITHDRAWN   Kind = "REQUEST_WITHDRAWN"
 )
 
 func (k Kind) String() string {
@@ -142,7 +160,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindREPLY, KindMENTION, KindNEWS:
+	case KindREPLY, KindMENTION, KindNEWS, KindREQUEST_PROPOSED, KindREQUEST_ACCEPTED, KindREQUEST_FACILITATED, KindREQUEST_CONFIRMED, KindREQUEST_DECLINED, KindREQUEST_WITHDRAWN:
 		return nil
 	default:
 		return fmt.Errorf("notification: invalid enum value for kind field: %q", k)
@@ -202,6 +220,11 @@ func ByNewsItemID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNewsItemID, opts...).ToFunc()
 }
 
+// ByPartnershipRequestID orders the results by the partnership_request_id field.
+func ByPartnershipRequestID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPartnershipRequestID, opts...).ToFunc()
+}
+
 // ByRecipientField orders the results by recipient field.
 func ByRecipientField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -234,6 +257,13 @@ func ByTopicField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByNewsItemField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newNewsItemStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByPartnershipRequestField orders the results by partnership_request field.
+func ByPartnershipRequestField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartnershipRequestStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newRecipientStep() *sqlgraph.Step {
@@ -269,6 +299,13 @@ func newNewsItemStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NewsItemInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, NewsItemTable, NewsItemColumn),
+	)
+}
+func newPartnershipRequestStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartnershipRequestInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, PartnershipRequestTable, PartnershipRequestColumn),
 	)
 }
 

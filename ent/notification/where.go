@@ -95,6 +95,11 @@ func NewsItemID(v int) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldNewsItemID, v))
 }
 
+// PartnershipRequestID applies equality check predicate on the "partnership_request_id" field. It's identical to PartnershipRequestIDEQ.
+func PartnershipRequestID(v int) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldPartnershipRequestID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldCreatedAt, v))
@@ -385,6 +390,36 @@ func NewsItemIDNotNil() predicate.Notification {
 	return predicate.Notification(sql.FieldNotNull(FieldNewsItemID))
 }
 
+// PartnershipRequestIDEQ applies the EQ predicate on the "partnership_request_id" field.
+func PartnershipRequestIDEQ(v int) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldPartnershipRequestID, v))
+}
+
+// PartnershipRequestIDNEQ applies the NEQ predicate on the "partnership_request_id" field.
+func PartnershipRequestIDNEQ(v int) predicate.Notification {
+	return predicate.Notification(sql.FieldNEQ(FieldPartnershipRequestID, v))
+}
+
+// PartnershipRequestIDIn applies the In predicate on the "partnership_request_id" field.
+func PartnershipRequestIDIn(vs ...int) predicate.Notification {
+	return predicate.Notification(sql.FieldIn(FieldPartnershipRequestID, vs...))
+}
+
+// PartnershipRequestIDNotIn applies the NotIn predicate on the "partnership_request_id" field.
+func PartnershipRequestIDNotIn(vs ...int) predicate.Notification {
+	return predicate.Notification(sql.FieldNotIn(FieldPartnershipRequestID, vs...))
+}
+
+// PartnershipRequestIDIsNil applies the IsNil predicate on the "partnership_request_id" field.
+func PartnershipRequestIDIsNil() predicate.Notification {
+	return predicate.Notification(sql.FieldIsNull(FieldPartnershipRequestID))
+}
+
+// PartnershipRequestIDNotNil applies the NotNil predicate on the "partnership_request_id" field.
+func PartnershipRequestIDNotNil() predicate.Notification {
+	return predicate.Notification(sql.FieldNotNull(FieldPartnershipRequestID))
+}
+
 // HasRecipient applies the HasEdge predicate on the "recipient" edge.
 func HasRecipient() predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
@@ -517,6 +552,34 @@ func HasNewsItemWith(preds ...predicate.NewsItem) predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newNewsItemStep()
 		preds := predicate.WithReadFilter(s, "NewsItem", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPartnershipRequest applies the HasEdge predicate on the "partnership_request" edge.
+func HasPartnershipRequest() predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, PartnershipRequestTable, PartnershipRequestColumn),
+		)
+		if rule := predicate.ReadFilter(s, "PartnershipRequest"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPartnershipRequestStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPartnershipRequestWith applies the HasEdge predicate on the "partnership_request" edge with a given conditions (other predicates).
+func HasPartnershipRequestWith(preds ...predicate.PartnershipRequest) predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := newPartnershipRequestStep()
+		preds := predicate.WithReadFilter(s, "PartnershipRequest", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -30,11 +30,26 @@ type ForumCategory func(*sql.Selector)
 // LoginFailure is the predicate function for loginfailure builders.
 type LoginFailure func(*sql.Selector)
 
+// MatchDecline is the predicate function for matchdecline builders.
+type MatchDecline func(*sql.Selector)
+
+// MatchProfile is the predicate function for matchprofile builders.
+type MatchProfile func(*sql.Selector)
+
+// MatchState is the predicate function for matchstate builders.
+type MatchState func(*sql.Selector)
+
+// MatchWeight is the predicate function for matchweight builders.
+type MatchWeight func(*sql.Selector)
+
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 
 // Municipality is the predicate function for municipality builders.
 type Municipality func(*sql.Selector)
+
+// Need is the predicate function for need builders.
+type Need func(*sql.Selector)
 
 // NewsItem is the predicate function for newsitem builders.
 type NewsItem func(*sql.Selector)
@@ -42,8 +57,14 @@ type NewsItem func(*sql.Selector)
 // Notification is the predicate function for notification builders.
 type Notification func(*sql.Selector)
 
+// Offer is the predicate function for offer builders.
+type Offer func(*sql.Selector)
+
 // Partnership is the predicate function for partnership builders.
 type Partnership func(*sql.Selector)
+
+// PartnershipRequest is the predicate function for partnershiprequest builders.
+type PartnershipRequest func(*sql.Selector)
 
 // Phase is the predicate function for phase builders.
 type Phase func(*sql.Selector)

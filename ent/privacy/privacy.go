@@ -303,6 +303,102 @@ func (f LoginFailureMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoginFailureMutation", m)
 }
 
+// The MatchDeclineQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MatchDeclineQueryRuleFunc func(context.Context, *ent.MatchDeclineQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MatchDeclineQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchDeclineQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MatchDeclineQuery", q)
+}
+
+// The MatchDeclineMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MatchDeclineMutationRuleFunc func(context.Context, *ent.MatchDeclineMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MatchDeclineMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MatchDeclineMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchDeclineMutation", m)
+}
+
+// The MatchProfileQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MatchProfileQueryRuleFunc func(context.Context, *ent.MatchProfileQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MatchProfileQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchProfileQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MatchProfileQuery", q)
+}
+
+// The MatchProfileMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MatchProfileMutationRuleFunc func(context.Context, *ent.MatchProfileMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MatchProfileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MatchProfileMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchProfileMutation", m)
+}
+
+// The MatchStateQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MatchStateQueryRuleFunc func(context.Context, *ent.MatchStateQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MatchStateQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchStateQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MatchStateQuery", q)
+}
+
+// The MatchStateMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MatchStateMutationRuleFunc func(context.Context, *ent.MatchStateMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MatchStateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MatchStateMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchStateMutation", m)
+}
+
+// The MatchWeightQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MatchWeightQueryRuleFunc func(context.Context, *ent.MatchWeightQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MatchWeightQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MatchWeightQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MatchWeightQuery", q)
+}
+
+// The MatchWeightMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MatchWeightMutationRuleFunc func(context.Context, *ent.MatchWeightMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MatchWeightMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MatchWeightMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MatchWeightMutation", m)
+}
+
 // The MembershipQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MembershipQueryRuleFunc func(context.Context, *ent.MembershipQuery) error
@@ -349,6 +445,30 @@ func (f MunicipalityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MunicipalityMutation", m)
+}
+
+// The NeedQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NeedQueryRuleFunc func(context.Context, *ent.NeedQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NeedQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NeedQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NeedQuery", q)
+}
+
+// The NeedMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NeedMutationRuleFunc func(context.Context, *ent.NeedMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NeedMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NeedMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NeedMutation", m)
 }
 
 // The NewsItemQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -399,6 +519,30 @@ func (f NotificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationMutation", m)
 }
 
+// The OfferQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OfferQueryRuleFunc func(context.Context, *ent.OfferQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OfferQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OfferQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OfferQuery", q)
+}
+
+// The OfferMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OfferMutationRuleFunc func(context.Context, *ent.OfferMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OfferMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OfferMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OfferMutation", m)
+}
+
 // The PartnershipQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PartnershipQueryRuleFunc func(context.Context, *ent.PartnershipQuery) error
@@ -421,6 +565,30 @@ func (f PartnershipMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PartnershipMutation", m)
+}
+
+// The PartnershipRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PartnershipRequestQueryRuleFunc func(context.Context, *ent.PartnershipRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PartnershipRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PartnershipRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PartnershipRequestQuery", q)
+}
+
+// The PartnershipRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PartnershipRequestMutationRuleFunc func(context.Context, *ent.PartnershipRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PartnershipRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PartnershipRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PartnershipRequestMutation", m)
 }
 
 // The PhaseQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -666,15 +834,29 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.LoginFailureQuery:
 		return q.Filter(), nil
+	case *ent.MatchDeclineQuery:
+		return q.Filter(), nil
+	case *ent.MatchProfileQuery:
+		return q.Filter(), nil
+	case *ent.MatchStateQuery:
+		return q.Filter(), nil
+	case *ent.MatchWeightQuery:
+		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
 	case *ent.MunicipalityQuery:
+		return q.Filter(), nil
+	case *ent.NeedQuery:
 		return q.Filter(), nil
 	case *ent.NewsItemQuery:
 		return q.Filter(), nil
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
+	case *ent.OfferQuery:
+		return q.Filter(), nil
 	case *ent.PartnershipQuery:
+		return q.Filter(), nil
+	case *ent.PartnershipRequestQuery:
 		return q.Filter(), nil
 	case *ent.PhaseQuery:
 		return q.Filter(), nil
@@ -715,15 +897,29 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.LoginFailureMutation:
 		return m.Filter(), nil
+	case *ent.MatchDeclineMutation:
+		return m.Filter(), nil
+	case *ent.MatchProfileMutation:
+		return m.Filter(), nil
+	case *ent.MatchStateMutation:
+		return m.Filter(), nil
+	case *ent.MatchWeightMutation:
+		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil
 	case *ent.MunicipalityMutation:
+		return m.Filter(), nil
+	case *ent.NeedMutation:
 		return m.Filter(), nil
 	case *ent.NewsItemMutation:
 		return m.Filter(), nil
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
+	case *ent.OfferMutation:
+		return m.Filter(), nil
 	case *ent.PartnershipMutation:
+		return m.Filter(), nil
+	case *ent.PartnershipRequestMutation:
 		return m.Filter(), nil
 	case *ent.PhaseMutation:
 		return m.Filter(), nil

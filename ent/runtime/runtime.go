@@ -14,11 +14,18 @@ import (
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
+	"github.com/bridgesoftrust/hub/ent/matchdecline"
+	"github.com/bridgesoftrust/hub/ent/matchprofile"
+	"github.com/bridgesoftrust/hub/ent/matchstate"
+	"github.com/bridgesoftrust/hub/ent/matchweight"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/need"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/offer"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
@@ -499,6 +506,144 @@ func init() {
 	loginfailureDescKey := loginfailureFields[0].Descriptor()
 	// loginfailure.KeyValidator is a validator for the "key" field. It is called by the builders before save.
 	loginfailure.KeyValidator = loginfailureDescKey.Validators[0].(func(string) error)
+	matchdeclineMixin := schema.MatchDecline{}.Mixin()
+	matchdecline.Policy = privacy.NewPolicies(schema.MatchDecline{})
+	matchdecline.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchdecline.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchdeclineMixinHooks0 := matchdeclineMixin[0].Hooks()
+	matchdeclineHooks := schema.MatchDecline{}.Hooks()
+
+	matchdecline.Hooks[1] = matchdeclineMixinHooks0[0]
+
+	matchdecline.Hooks[2] = matchdeclineHooks[0]
+	matchdeclineMixinFields1 := matchdeclineMixin[1].Fields()
+	_ = matchdeclineMixinFields1
+	matchdeclineFields := schema.MatchDecline{}.Fields()
+	_ = matchdeclineFields
+	// matchdeclineDescCreatedAt is the schema descriptor for created_at field.
+	matchdeclineDescCreatedAt := matchdeclineMixinFields1[0].Descriptor()
+	// matchdecline.DefaultCreatedAt holds the default value on creation for the created_at field.
+	matchdecline.DefaultCreatedAt = matchdeclineDescCreatedAt.Default.(func() time.Time)
+	// matchdeclineDescUpdatedAt is the schema descriptor for updated_at field.
+	matchdeclineDescUpdatedAt := matchdeclineMixinFields1[1].Descriptor()
+	// matchdecline.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	matchdecline.DefaultUpdatedAt = matchdeclineDescUpdatedAt.Default.(func() time.Time)
+	// matchdecline.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	matchdecline.UpdateDefaultUpdatedAt = matchdeclineDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// matchdeclineDescReason is the schema descriptor for reason field.
+	matchdeclineDescReason := matchdeclineFields[2].Descriptor()
+	// matchdecline.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	matchdecline.ReasonValidator = matchdeclineDescReason.Validators[0].(func(string) error)
+	matchprofileMixin := schema.MatchProfile{}.Mixin()
+	matchprofile.Policy = privacy.NewPolicies(schema.MatchProfile{})
+	matchprofile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchprofile.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchprofileMixinHooks0 := matchprofileMixin[0].Hooks()
+	matchprofileHooks := schema.MatchProfile{}.Hooks()
+
+	matchprofile.Hooks[1] = matchprofileMixinHooks0[0]
+
+	matchprofile.Hooks[2] = matchprofileHooks[0]
+
+	matchprofile.Hooks[3] = matchprofileHooks[1]
+	matchprofileMixinFields1 := matchprofileMixin[1].Fields()
+	_ = matchprofileMixinFields1
+	matchprofileFields := schema.MatchProfile{}.Fields()
+	_ = matchprofileFields
+	// matchprofileDescCreatedAt is the schema descriptor for created_at field.
+	matchprofileDescCreatedAt := matchprofileMixinFields1[0].Descriptor()
+	// matchprofile.DefaultCreatedAt holds the default value on creation for the created_at field.
+	matchprofile.DefaultCreatedAt = matchprofileDescCreatedAt.Default.(func() time.Time)
+	// matchprofileDescUpdatedAt is the schema descriptor for updated_at field.
+	matchprofileDescUpdatedAt := matchprofileMixinFields1[1].Descriptor()
+	// matchprofile.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	matchprofile.DefaultUpdatedAt = matchprofileDescUpdatedAt.Default.(func() time.Time)
+	// matchprofile.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	matchprofile.UpdateDefaultUpdatedAt = matchprofileDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// matchprofileDescOpen is the schema descriptor for open field.
+	matchprofileDescOpen := matchprofileFields[1].Descriptor()
+	// matchprofile.DefaultOpen holds the default value on creation for the open field.
+	matchprofile.DefaultOpen = matchprofileDescOpen.Default.(bool)
+	// matchprofileDescWantedPartners is the schema descriptor for wanted_partners field.
+	matchprofileDescWantedPartners := matchprofileFields[2].Descriptor()
+	// matchprofile.WantedPartnersValidator is a validator for the "wanted_partners" field. It is called by the builders before save.
+	matchprofile.WantedPartnersValidator = matchprofileDescWantedPartners.Validators[0].(func(int) error)
+	// matchprofileDescLanguageMask is the schema descriptor for language_mask field.
+	matchprofileDescLanguageMask := matchprofileFields[4].Descriptor()
+	// matchprofile.DefaultLanguageMask holds the default value on creation for the language_mask field.
+	matchprofile.DefaultLanguageMask = matchprofileDescLanguageMask.Default.(int64)
+	matchstate.Policy = privacy.NewPolicies(schema.MatchState{})
+	matchstate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchstate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchstateFields := schema.MatchState{}.Fields()
+	_ = matchstateFields
+	// matchstateDescVersion is the schema descriptor for version field.
+	matchstateDescVersion := matchstateFields[0].Descriptor()
+	// matchstate.DefaultVersion holds the default value on creation for the version field.
+	matchstate.DefaultVersion = matchstateDescVersion.Default.(int64)
+	matchweightMixin := schema.MatchWeight{}.Mixin()
+	matchweight.Policy = privacy.NewPolicies(schema.MatchWeight{})
+	matchweight.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := matchweight.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	matchweightMixinHooks0 := matchweightMixin[0].Hooks()
+
+	matchweight.Hooks[1] = matchweightMixinHooks0[0]
+	matchweightMixinFields1 := matchweightMixin[1].Fields()
+	_ = matchweightMixinFields1
+	matchweightFields := schema.MatchWeight{}.Fields()
+	_ = matchweightFields
+	// matchweightDescCreatedAt is the schema descriptor for created_at field.
+	matchweightDescCreatedAt := matchweightMixinFields1[0].Descriptor()
+	// matchweight.DefaultCreatedAt holds the default value on creation for the created_at field.
+	matchweight.DefaultCreatedAt = matchweightDescCreatedAt.Default.(func() time.Time)
+	// matchweightDescUpdatedAt is the schema descriptor for updated_at field.
+	matchweightDescUpdatedAt := matchweightMixinFields1[1].Descriptor()
+	// matchweight.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	matchweight.DefaultUpdatedAt = matchweightDescUpdatedAt.Default.(func() time.Time)
+	// matchweight.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	matchweight.UpdateDefaultUpdatedAt = matchweightDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// matchweightDescWeight is the schema descriptor for weight field.
+	matchweightDescWeight := matchweightFields[1].Descriptor()
+	// matchweight.WeightValidator is a validator for the "weight" field. It is called by the builders before save.
+	matchweight.WeightValidator = func() func(float64) error {
+		validators := matchweightDescWeight.Validators
+		fns := [...]func(float64) error{
+			validators[0].(func(float64) error),
+			validators[1].(func(float64) error),
+		}
+		return func(weight float64) error {
+			for _, fn := range fns {
+				if err := fn(weight); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	membershipMixin := schema.Membership{}.Mixin()
 	membership.Policy = privacy.NewPolicies(schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -552,6 +697,8 @@ func init() {
 	municipality.Hooks[4] = municipalityHooks[1]
 
 	municipality.Hooks[5] = municipalityHooks[2]
+
+	municipality.Hooks[6] = municipalityHooks[3]
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
 	_ = municipalityMixinFields1
 	municipalityMixinFields2 := municipalityMixin[2].Fields()
@@ -621,6 +768,54 @@ func init() {
 			return nil
 		}
 	}()
+	needMixin := schema.Need{}.Mixin()
+	need.Policy = privacy.NewPolicies(schema.Need{})
+	need.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := need.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	needMixinHooks0 := needMixin[0].Hooks()
+	needHooks := schema.Need{}.Hooks()
+
+	need.Hooks[1] = needMixinHooks0[0]
+
+	need.Hooks[2] = needHooks[0]
+
+	need.Hooks[3] = needHooks[1]
+
+	need.Hooks[4] = needHooks[2]
+
+	need.Hooks[5] = needHooks[3]
+	needMixinFields1 := needMixin[1].Fields()
+	_ = needMixinFields1
+	needFields := schema.Need{}.Fields()
+	_ = needFields
+	// needDescCreatedAt is the schema descriptor for created_at field.
+	needDescCreatedAt := needMixinFields1[0].Descriptor()
+	// need.DefaultCreatedAt holds the default value on creation for the created_at field.
+	need.DefaultCreatedAt = needDescCreatedAt.Default.(func() time.Time)
+	// needDescUpdatedAt is the schema descriptor for updated_at field.
+	needDescUpdatedAt := needMixinFields1[1].Descriptor()
+	// need.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	need.DefaultUpdatedAt = needDescUpdatedAt.Default.(func() time.Time)
+	// need.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	need.UpdateDefaultUpdatedAt = needDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// needDescDescription is the schema descriptor for description field.
+	needDescDescription := needFields[2].Descriptor()
+	// need.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	need.DescriptionValidator = needDescDescription.Validators[0].(func(string) error)
+	// needDescContactName is the schema descriptor for contact_name field.
+	needDescContactName := needFields[6].Descriptor()
+	// need.ContactNameValidator is a validator for the "contact_name" field. It is called by the builders before save.
+	need.ContactNameValidator = needDescContactName.Validators[0].(func(string) error)
+	// needDescContactEmail is the schema descriptor for contact_email field.
+	needDescContactEmail := needFields[7].Descriptor()
+	// need.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
+	need.ContactEmailValidator = needDescContactEmail.Validators[0].(func(string) error)
 	newsitemMixin := schema.NewsItem{}.Mixin()
 	newsitem.Policy = privacy.NewPolicies(schema.NewsItem{})
 	newsitem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -749,6 +944,64 @@ func init() {
 	notification.DefaultUpdatedAt = notificationDescUpdatedAt.Default.(func() time.Time)
 	// notification.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	notification.UpdateDefaultUpdatedAt = notificationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	offerMixin := schema.Offer{}.Mixin()
+	offer.Policy = privacy.NewPolicies(schema.Offer{})
+	offer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := offer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	offerMixinHooks0 := offerMixin[0].Hooks()
+	offerHooks := schema.Offer{}.Hooks()
+
+	offer.Hooks[1] = offerMixinHooks0[0]
+
+	offer.Hooks[2] = offerHooks[0]
+
+	offer.Hooks[3] = offerHooks[1]
+
+	offer.Hooks[4] = offerHooks[2]
+
+	offer.Hooks[5] = offerHooks[3]
+	offerMixinFields1 := offerMixin[1].Fields()
+	_ = offerMixinFields1
+	offerFields := schema.Offer{}.Fields()
+	_ = offerFields
+	// offerDescCreatedAt is the schema descriptor for created_at field.
+	offerDescCreatedAt := offerMixinFields1[0].Descriptor()
+	// offer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	offer.DefaultCreatedAt = offerDescCreatedAt.Default.(func() time.Time)
+	// offerDescUpdatedAt is the schema descriptor for updated_at field.
+	offerDescUpdatedAt := offerMixinFields1[1].Descriptor()
+	// offer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	offer.DefaultUpdatedAt = offerDescUpdatedAt.Default.(func() time.Time)
+	// offer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	offer.UpdateDefaultUpdatedAt = offerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// offerDescDescription is the schema descriptor for description field.
+	offerDescDescription := offerFields[2].Descriptor()
+	// offer.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	offer.DescriptionValidator = offerDescDescription.Validators[0].(func(string) error)
+	// offerDescCapacity is the schema descriptor for capacity field.
+	offerDescCapacity := offerFields[3].Descriptor()
+	// offer.DefaultCapacity holds the default value on creation for the capacity field.
+	offer.DefaultCapacity = offerDescCapacity.Default.(int)
+	// offer.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	offer.CapacityValidator = offerDescCapacity.Validators[0].(func(int) error)
+	// offerDescExpertise is the schema descriptor for expertise field.
+	offerDescExpertise := offerFields[4].Descriptor()
+	// offer.ExpertiseValidator is a validator for the "expertise" field. It is called by the builders before save.
+	offer.ExpertiseValidator = offerDescExpertise.Validators[0].(func(string) error)
+	// offerDescContactName is the schema descriptor for contact_name field.
+	offerDescContactName := offerFields[7].Descriptor()
+	// offer.ContactNameValidator is a validator for the "contact_name" field. It is called by the builders before save.
+	offer.ContactNameValidator = offerDescContactName.Validators[0].(func(string) error)
+	// offerDescContactEmail is the schema descriptor for contact_email field.
+	offerDescContactEmail := offerFields[8].Descriptor()
+	// offer.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
+	offer.ContactEmailValidator = offerDescContactEmail.Validators[0].(func(string) error)
 	partnershipMixin := schema.Partnership{}.Mixin()
 	partnership.Policy = privacy.NewPolicies(schema.Partnership{})
 	partnership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -769,6 +1022,8 @@ func init() {
 	partnership.Hooks[3] = partnershipHooks[1]
 
 	partnership.Hooks[4] = partnershipHooks[2]
+
+	partnership.Hooks[5] = partnershipHooks[3]
 	partnershipMixinFields1 := partnershipMixin[1].Fields()
 	_ = partnershipMixinFields1
 	partnershipFields := schema.Partnership{}.Fields()
@@ -805,6 +1060,56 @@ func init() {
 			return nil
 		}
 	}()
+	partnershiprequestMixin := schema.PartnershipRequest{}.Mixin()
+	partnershiprequest.Policy = privacy.NewPolicies(schema.PartnershipRequest{})
+	partnershiprequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partnershiprequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	partnershiprequestMixinHooks0 := partnershiprequestMixin[0].Hooks()
+	partnershiprequestHooks := schema.PartnershipRequest{}.Hooks()
+
+	partnershiprequest.Hooks[1] = partnershiprequestMixinHooks0[0]
+
+	partnershiprequest.Hooks[2] = partnershiprequestHooks[0]
+
+	partnershiprequest.Hooks[3] = partnershiprequestHooks[1]
+
+	partnershiprequest.Hooks[4] = partnershiprequestHooks[2]
+	partnershiprequestMixinFields1 := partnershiprequestMixin[1].Fields()
+	_ = partnershiprequestMixinFields1
+	partnershiprequestFields := schema.PartnershipRequest{}.Fields()
+	_ = partnershiprequestFields
+	// partnershiprequestDescCreatedAt is the schema descriptor for created_at field.
+	partnershiprequestDescCreatedAt := partnershiprequestMixinFields1[0].Descriptor()
+	// partnershiprequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	partnershiprequest.DefaultCreatedAt = partnershiprequestDescCreatedAt.Default.(func() time.Time)
+	// partnershiprequestDescUpdatedAt is the schema descriptor for updated_at field.
+	partnershiprequestDescUpdatedAt := partnershiprequestMixinFields1[1].Descriptor()
+	// partnershiprequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	partnershiprequest.DefaultUpdatedAt = partnershiprequestDescUpdatedAt.Default.(func() time.Time)
+	// partnershiprequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	partnershiprequest.UpdateDefaultUpdatedAt = partnershiprequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// partnershiprequestDescStepAt is the schema descriptor for step_at field.
+	partnershiprequestDescStepAt := partnershiprequestFields[4].Descriptor()
+	// partnershiprequest.DefaultStepAt holds the default value on creation for the step_at field.
+	partnershiprequest.DefaultStepAt = partnershiprequestDescStepAt.Default.(func() time.Time)
+	// partnershiprequestDescMessage is the schema descriptor for message field.
+	partnershiprequestDescMessage := partnershiprequestFields[5].Descriptor()
+	// partnershiprequest.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	partnershiprequest.MessageValidator = partnershiprequestDescMessage.Validators[0].(func(string) error)
+	// partnershiprequestDescReason is the schema descriptor for reason field.
+	partnershiprequestDescReason := partnershiprequestFields[7].Descriptor()
+	// partnershiprequest.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	partnershiprequest.ReasonValidator = partnershiprequestDescReason.Validators[0].(func(string) error)
+	// partnershiprequestDescMutual is the schema descriptor for mutual field.
+	partnershiprequestDescMutual := partnershiprequestFields[8].Descriptor()
+	// partnershiprequest.DefaultMutual holds the default value on creation for the mutual field.
+	partnershiprequest.DefaultMutual = partnershiprequestDescMutual.Default.(bool)
 	phaseMixin := schema.Phase{}.Mixin()
 	phase.Policy = privacy.NewPolicies(schema.Phase{})
 	phase.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -168,13 +168,7 @@ type pairCountry struct {
 // checkPairCountries checks, in one query, that ua is a Ukrainian and eu an
 // EU municipality.
 func checkPairCountries(ctx context.Context, client *gen.Client, ua, eu int) error {
-	var rows []pairCountry
-	err := client.Municipality.Query().Where(municipality.IDIn(ua, eu)).
-		Modify(func(s *sql.Selector) {
-			c := sql.Table(country.Table)
-			s.Join(c).On(s.C(municipality.FieldCountryID), c.C(country.FieldID))
-			s.Select(s.C(municipality.FieldID), c.C(country.FieldCode), c.C(country.FieldEuMember))
-		}).Scan(ctx, &rows)
+	rows, err := municipalityCountries(ctx, client, ua, eu)
 	if err != nil {
 		return err
 	}
@@ -186,6 +180,19 @@ func checkPairCountries(ctx context.Context, client *gen.Client, ua, eu int) err
 		return err
 	}
 	return checkSide(byID, eu, "european_municipality_id", "must be a municipality of an EU member state", func(c pairCountry) bool { return c.EUMember })
+}
+
+// municipalityCountries returns the countries of the municipalities ids
+// that exist, in one query.
+func municipalityCountries(ctx context.Context, client *gen.Client, ids ...int) ([]pairCountry, error) {
+	var rows []pairCountry
+	err := client.Municipality.Query().Where(municipality.IDIn(ids...)).
+		Modify(func(s *sql.Selector) {
+			c := sql.Table(country.Table)
+			s.Join(c).On(s.C(municipality.FieldCountryID), c.C(country.FieldID))
+			s.Select(s.C(municipality.FieldID), c.C(country.FieldCode), c.C(country.FieldEuMember))
+		}).Scan(ctx, &rows)
+	return rows, err
 }
 
 func checkSide(byID map[int]pairCountry, id int, field, rule string, ok func(pairCountry) bool) error {

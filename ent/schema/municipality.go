@@ -29,10 +29,12 @@ func (Municipality) Fields() []ent.Field {
 		field.Float("longitude").Optional().Nillable().Range(-180, 180),
 		field.String("website").Optional().MaxLen(500).Validate(validURL),
 		translations("profile", "A short profile, keyed by language code."),
-		field.JSON("needs", []sector.Sector{}).Optional().Comment("Sectors in which the municipality seeks help.").
-			Annotations(entgql.Type("[Sector!]")),
-		field.JSON("offers", []sector.Sector{}).Optional().Comment("Sectors in which the municipality can offer help.").
-			Annotations(entgql.Type("[Sector!]")),
+		field.JSON("needs", []sector.Sector{}).Optional().
+			Comment("Sectors in which the municipality seeks help; follows its need records (needRecords), which matchmaking uses.").
+			Annotations(entgql.Type("[Sector!]"), entgql.Directives(entgql.Deprecated("use needRecords"))),
+		field.JSON("offers", []sector.Sector{}).Optional().
+			Comment("Sectors in which the municipality can offer help; follows its offer records (offerRecords), which matchmaking uses.").
+			Annotations(entgql.Type("[Sector!]"), entgql.Directives(entgql.Deprecated("use offerRecords"))),
 		field.Int("country_id"),
 		field.Int("region_id").Optional().Nillable(),
 	}
@@ -54,8 +56,17 @@ func (Municipality) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("municipalities").Comment("News items about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),
+		edge.To("need_records", Need.Type).Annotations(authz.TargetDecides).Comment("What it needs (Ukrainian municipalities).").
+			Annotations(entgql.RelayConnection(), noInput),
+		edge.To("offer_records", Offer.Type).Annotations(authz.TargetDecides).Comment("What it offers (EU municipalities).").
+			Annotations(entgql.RelayConnection(), noInput),
+		edge.To("match_profile", MatchProfile.Type).Annotations(authz.TargetDecides).Unique().Comment("Whether it is open to new partnerships; none means open.").
+			Annotations(noInput),
 	}
 }
+
+// noInput keeps an edge out of the mutation inputs.
+var noInput = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
 
 // Indexes of the Municipality.
 func (Municipality) Indexes() []ent.Index {
@@ -68,7 +79,7 @@ func (Municipality) Indexes() []ent.Index {
 
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
-	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace()}
+	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace(), bumpMatchVersion()}
 }
 
 // Policy of the Municipality: anyone reads; its editors update its profile.

@@ -12,7 +12,8 @@ import (
 )
 
 // Notification tells a user about an event: a reply to their topic or
-// post, a mention, or published news about their municipality. Hooks
+// post, a mention, published news about their municipality, or a step of
+// a partnership request they take part in (REQUEST_<status>). Hooks
 // create notifications in the transaction of the event; each event
 // notifies a user once, enforced by unique indexes on (recipient, kind,
 // subject), where the subject is the post or the news item.
@@ -24,13 +25,15 @@ func (Notification) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Fields of the Notification.
 func (Notification) Fields() []ent.Field {
 	return []ent.Field{
-		field.Enum("kind").Values("REPLY", "MENTION", "NEWS").Immutable().Annotations(entgql.OrderField("KIND")),
+		field.Enum("kind").Values("REPLY", "MENTION", "NEWS",
+			"REQUEST_PROPOSED", "REQUEST_ACCEPTED", "REQUEST_FACILITATED", "REQUEST_CONFIRMED", "REQUEST_DECLINED", "REQUEST_WITHDRAWN").Immutable().Annotations(entgql.OrderField("KIND")),
 		field.Time("read_at").Optional().Nillable(),
 		field.Int("recipient_id").Annotations(privateID).Immutable(),
 		field.Int("actor_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("Who caused the event."),
 		field.Int("post_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of REPLY and MENTION."),
 		field.Int("topic_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The topic of the post."),
 		field.Int("news_item_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of NEWS."),
+		field.Int("partnership_request_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of REQUEST_*: the step it reached."),
 	}
 }
 
@@ -42,6 +45,7 @@ func (Notification) Edges() []ent.Edge {
 		edge.To("post", Post.Type).Annotations(authz.SourceDecides).Field("post_id").Unique().Immutable().Annotations(noProbe),
 		edge.To("topic", Topic.Type).Annotations(authz.SourceDecides).Field("topic_id").Unique().Immutable().Annotations(noProbe),
 		edge.To("news_item", NewsItem.Type).Annotations(authz.SourceDecides).Field("news_item_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("partnership_request", PartnershipRequest.Type).Annotations(authz.SourceDecides).Field("partnership_request_id").Unique().Immutable().Annotations(noProbe),
 	}
 }
 
@@ -51,6 +55,7 @@ func (Notification) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("recipient_id", "kind", "post_id").Unique(),
 		index.Fields("recipient_id", "kind", "news_item_id").Unique(),
+		index.Fields("recipient_id", "kind", "partnership_request_id").Unique(),
 		index.Fields("recipient_id", "read_at"),
 	}
 }

@@ -35,12 +35,17 @@ type notice struct {
 	post  *int
 	topic *int
 	news  *int
+	// request is the partnership request of a REQUEST_* notice.
+	request *int
 }
 
 // subject returns the id of what the notice is about.
 func (n notice) subject() int {
-	if n.news != nil {
+	switch {
+	case n.news != nil:
 		return *n.news
+	case n.request != nil:
+		return *n.request
 	}
 	return *n.post
 }
@@ -160,7 +165,8 @@ func notify(ctx context.Context, client *gen.Client, recipients []int, n notice,
 	builders := make([]*gen.NotificationCreate, len(recipients))
 	for i, id := range recipients {
 		builders[i] = client.Notification.Create().SetRecipientID(id).SetKind(n.kind).SetNillableActorID(n.actor).
-			SetNillablePostID(n.post).SetNillableTopicID(n.topic).SetNillableNewsItemID(n.news)
+			SetNillablePostID(n.post).SetNillableTopicID(n.topic).SetNillableNewsItemID(n.news).
+			SetNillablePartnershipRequestID(n.request)
 	}
 	if err := client.Notification.CreateBulk(builders...).OnConflict(sql.DoNothing()).Exec(ctx); err != nil {
 		return err
@@ -201,8 +207,11 @@ func freshRecipients(ctx context.Context, client *gen.Client, ids []int, n notic
 
 // subjectIs matches notifications about the notice's subject.
 func subjectIs(n notice) predicate.Notification {
-	if n.news != nil {
+	switch {
+	case n.news != nil:
 		return notification.NewsItemID(*n.news)
+	case n.request != nil:
+		return notification.PartnershipRequestID(*n.request)
 	}
 	return notification.PostID(*n.post)
 }

@@ -65,7 +65,7 @@ func (Partnership) Indexes() []ent.Index {
 
 // Hooks of the Partnership.
 func (Partnership) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), validateAppendedThemes()}
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), validateAppendedThemes(), bumpMatchVersion()}
 }
 
 // Policy of the Partnership: anyone reads; the secretariat writes.

@@ -5,8 +5,11 @@ package model
 import (
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/matchmaking"
+	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
@@ -20,6 +23,30 @@ type CreateAPIKeyInput struct {
 type CreateAPIKeyPayload struct {
 	Key    *ent.APIKey `json:"key"`
 	Secret string      `json:"secret"`
+}
+
+type CreateNeedInput struct {
+	MunicipalityID int                  `json:"municipalityId"`
+	Sector         sector.Sector        `json:"sector"`
+	Description    *string              `json:"description,omitempty"`
+	Urgency        *matchmaking.Urgency `json:"urgency,omitempty"`
+	ValidFrom      *time.Time           `json:"validFrom,omitempty"`
+	ValidUntil     *time.Time           `json:"validUntil,omitempty"`
+	ContactName    *string              `json:"contactName,omitempty"`
+	ContactEmail   *string              `json:"contactEmail,omitempty"`
+}
+
+type CreateOfferInput struct {
+	MunicipalityID int           `json:"municipalityId"`
+	Sector         sector.Sector `json:"sector"`
+	Description    *string       `json:"description,omitempty"`
+	// How many partners or missions it can take on (1 to 100).
+	Capacity     *int       `json:"capacity,omitempty"`
+	Expertise    *string    `json:"expertise,omitempty"`
+	ValidFrom    *time.Time `json:"validFrom,omitempty"`
+	ValidUntil   *time.Time `json:"validUntil,omitempty"`
+	ContactName  *string    `json:"contactName,omitempty"`
+	ContactEmail *string    `json:"contactEmail,omitempty"`
 }
 
 // A new post in a topic, optionally answering another post of the same topic.
@@ -49,6 +76,24 @@ type CreateUserInput struct {
 	PreferredLanguage *string    `json:"preferredLanguage,omitempty"`
 }
 
+type DeclineSuggestionInput struct {
+	// The municipality that declines.
+	MunicipalityID int `json:"municipalityId"`
+	// The candidate it declines.
+	CandidateID int     `json:"candidateId"`
+	Reason      *string `json:"reason,omitempty"`
+}
+
+type ExpressInterestInput struct {
+	// The municipality whose editor expresses interest.
+	FromMunicipalityID int `json:"fromMunicipalityId"`
+	// The municipality on the other side it is interested in.
+	ToMunicipalityID int     `json:"toMunicipalityId"`
+	Message          *string `json:"message,omitempty"`
+	// Themes of the partnership to be; by default the sectors in which the one's offers meet the other's needs.
+	Themes []string `json:"themes,omitempty"`
+}
+
 type LoginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -61,11 +106,79 @@ type LoginPayload struct {
 	User      *ent.User `json:"user"`
 }
 
+// A factor's weight as the scoring uses it.
+type MatchFactorWeight struct {
+	Factor matchmaking.Factor `json:"factor"`
+	Weight float64            `json:"weight"`
+	// Whether the weight is the default (matchmaking.DefaultWeights) rather than set by the secretariat.
+	IsDefault bool `json:"isDefault"`
+}
+
+// A candidate partner for a municipality, with its score and the reasons for it.
+type MatchSuggestion struct {
+	// The candidate, on the other side of the programme.
+	Municipality *ent.Municipality `json:"municipality"`
+	// The sum of the reasons' contributions; higher is a better fit.
+	Score float64 `json:"score"`
+	// 1 for the best suggestion.
+	Rank int `json:"rank"`
+	// Every factor of the score, largest contribution first.
+	Reasons []*matchmaking.Reason `json:"reasons"`
+}
+
+type MatchSuggestionConnection struct {
+	Edges    []*MatchSuggestionEdge `json:"edges"`
+	PageInfo *entgql.PageInfo[int]  `json:"pageInfo"`
+}
+
+type MatchSuggestionEdge struct {
+	Node   *MatchSuggestion   `json:"node"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
+}
+
+// Narrows the candidates of matchSuggestions.
+type MatchSuggestionWhereInput struct {
+	// Only candidates in these countries.
+	CountryIDIn []int `json:"countryIDIn,omitempty"`
+	// Only candidates whose needs or offers include one of these sectors.
+	SectorIn []sector.Sector `json:"sectorIn,omitempty"`
+}
+
+// A municipality's stance on new partnerships.
+type SetMatchProfileInput struct {
+	MunicipalityID int `json:"municipalityId"`
+	// Open to new partnerships; a closed profile is never suggested.
+	Open bool `json:"open"`
+	// How many more partners it wants (1 to 50), or null.
+	WantedPartners *int `json:"wantedPartners,omitempty"`
+	// ISO 639-1 codes of the languages its staff speak.
+	Languages []string `json:"languages,omitempty"`
+}
+
 // Live updates over websocket (graphql-transport-ws, or the legacy graphql-ws
 // subprotocol) on /graphql. Authenticate with the connection_init payload
 // {"authorization": "Bearer <token>"}. Every event is checked against the
 // subscriber's rights: a subscriber receives only what a query would show them.
 type Subscription struct {
+}
+
+type UpdateNeedInput struct {
+	Description  *string              `json:"description,omitempty"`
+	Urgency      *matchmaking.Urgency `json:"urgency,omitempty"`
+	ValidFrom    *time.Time           `json:"validFrom,omitempty"`
+	ValidUntil   *time.Time           `json:"validUntil,omitempty"`
+	ContactName  *string              `json:"contactName,omitempty"`
+	ContactEmail *string              `json:"contactEmail,omitempty"`
+}
+
+type UpdateOfferInput struct {
+	Description  *string    `json:"description,omitempty"`
+	Capacity     *int       `json:"capacity,omitempty"`
+	Expertise    *string    `json:"expertise,omitempty"`
+	ValidFrom    *time.Time `json:"validFrom,omitempty"`
+	ValidUntil   *time.Time `json:"validUntil,omitempty"`
+	ContactName  *string    `json:"contactName,omitempty"`
+	ContactEmail *string    `json:"contactEmail,omitempty"`
 }
 
 type UpdatePostInput struct {

@@ -69,6 +69,7 @@ type event struct {
 	Op       string `json:"op"`
 	Kind     string `json:"kind"`
 	Subject  int    `json:"subject"`
+	Request  int    `json:"request"`
 }
 
 // source describes one subscription: its events, whether the viewer may
@@ -186,7 +187,8 @@ func (f *Feed) NotificationsAdded(ctx context.Context, userID int) (<-chan *ent.
 		load: func(ctx context.Context, _ audience, ev event) (*ent.Notification, bool, error) {
 			n, err := f.client.Notification.Query().Where(
 				notification.RecipientID(userID), notification.KindEQ(notification.Kind(ev.Kind)),
-				notification.Or(notification.PostID(ev.Subject), notification.NewsItemID(ev.Subject)),
+				notification.Or(notification.PostID(ev.Subject), notification.NewsItemID(ev.Subject),
+					notification.PartnershipRequestID(ev.Subject)),
 			).Only(ctx)
 			if ent.IsNotFound(err) {
 				return nil, false, nil

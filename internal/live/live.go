@@ -14,7 +14,9 @@
 //	topic-category:all           the same, for every category
 //	topic:<topicID>              {"post":<id>,"op":"created"|"updated"}
 //	news                         {"newsItem":<id>,"op":"published"|"updated"}
-//	notification:user:<userID>   {"kind":"REPLY"|"MENTION"|"NEWS","subject":<id>}
+//	notification:user:<userID>   {"kind":"REPLY"|"MENTION"|"NEWS"|"REQUEST_<status>","subject":<id>}
+//	partnership-request:<id>     {"request":<id>,"op":"updated"}
+//	partnership-requests         the same, for every partnership request
 //
 // The Feed serves the subscription resolvers: per topic it keeps one PubSub
 // subscription shared by the topic's subscribers in the process, and on
@@ -54,6 +56,13 @@ func TopicPosts(topicID int) string { return fmt.Sprintf("topic:%d", topicID) }
 
 // UserNotifications is the topic of the notifications of one user.
 func UserNotifications(userID int) string { return fmt.Sprintf("notification:user:%d", userID) }
+
+// PartnershipRequests is the topic of every partnership request proposed
+// or moved a step.
+const PartnershipRequests = "partnership-requests"
+
+// PartnershipRequest is the topic of one partnership request's steps.
+func PartnershipRequest(id int) string { return fmt.Sprintf("partnership-request:%d", id) }
 
 type contextKey struct{}
 

@@ -21,6 +21,7 @@ const pcgStream = 0x426f54 // "BoT"
 // written so that it depends only on the options, never on the store.
 type plan struct {
 	logger         *slog.Logger
+	seed           uint64
 	regions        []importer.RegionSpec
 	municipalities []importer.MunicipalitySpec
 	partnerships   []importer.PartnershipSpec
@@ -55,7 +56,7 @@ func newPlan(opts SyntheticOptions, lrgas map[string]string) (*plan, error) {
 		rng: rand.New(rand.NewPCG(opts.Seed, pcgStream)), opts: opts, lrgas: lrgas, known: map[string]bool{},
 		phases: append(phases, hubPhase), names: uniqueNames{},
 		centres: map[importer.RegionKey][2]float64{}, byEU: map[string][]importer.RegionSpec{},
-		p: &plan{logger: opts.Logger},
+		p: &plan{logger: opts.Logger, seed: opts.Seed},
 	}
 	for _, acronym := range lrgas {
 		g.known[acronym] = true

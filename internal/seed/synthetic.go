@@ -11,6 +11,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/importer"
+	"github.com/bridgesoftrust/hub/internal/matchmaking"
 )
 
 // SyntheticOptions sizes a synthetic data set. Zero sizes take the
@@ -85,7 +86,11 @@ func Synthetic(ctx context.Context, client *ent.Client, opts SyntheticOptions) e
 		"partnerships", len(p.partnerships), "projects", len(p.projects), "activities", len(p.activities),
 		"took", time.Since(started).Round(time.Millisecond))
 	err = importer.WithTx(ctx, client, func(tx *ent.Client) error {
-		return p.load(ctx, importer.NewResolver(tx, opts.Logger))
+		// One raise of the matchmaking version for the whole load.
+		if err := p.load(matchmaking.WithoutVersionBump(ctx), importer.NewResolver(tx, opts.Logger)); err != nil {
+			return err
+		}
+		return tx.MatchState.Update().AddVersion(1).Exec(ctx)
 	})
 	if err == nil {
 		opts.Logger.Info("synthetic data loaded", "took", time.Since(started).Round(time.Millisecond))
@@ -103,6 +108,7 @@ func (p *plan) load(ctx context.Context, res *importer.Resolver) error {
 		func() error { return res.EnsurePartnerships(ctx, p.partnerships) },
 		func() error { return p.createProjects(ctx, res) },
 		func() error { return p.createActivities(ctx, res) },
+		func() error { return p.createMatchRecords(ctx, res, p.seed) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
