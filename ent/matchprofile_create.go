@@ -191,6 +191,11 @@ func (_c *MatchProfileCreate) check() error {
 			return &ValidationError{Name: "wanted_partners", err: fmt.Errorf(`ent: validator failed for field "MatchProfile.wanted_partners": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Languages(); ok {
+		if err := matchprofile.LanguagesValidator(v); err != nil {
+			return &ValidationError{Name: "languages", err: fmt.Errorf(`ent: validator failed for field "MatchProfile.languages": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.LanguageMask(); !ok {
 		return &ValidationError{Name: "language_mask", err: errors.New(`ent: missing required field "MatchProfile.language_mask"`)}
 	}

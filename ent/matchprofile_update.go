@@ -170,6 +170,11 @@ func (_u *MatchProfileUpdate) check() error {
 			return &ValidationError{Name: "wanted_partners", err: fmt.Errorf(`ent: validator failed for field "MatchProfile.wanted_partners": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Languages(); ok {
+		if err := matchprofile.LanguagesValidator(v); err != nil {
+			return &ValidationError{Name: "languages", err: fmt.Errorf(`ent: validator failed for field "MatchProfile.languages": %w`, err)}
+		}
+	}
 	if _u.mutation.MunicipalityCleared() && len(_u.mutation.MunicipalityIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "MatchProfile.municipality"`)
 	}
@@ -399,6 +404,11 @@ func (_u *MatchProfileUpdateOne) check() error {
 	if v, ok := _u.mutation.WantedPartners(); ok {
 		if err := matchprofile.WantedPartnersValidator(v); err != nil {
 			return &ValidationError{Name: "wanted_partners", err: fmt.Errorf(`ent: validator failed for field "MatchProfile.wanted_partners": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Languages(); ok {
+		if err := matchprofile.LanguagesValidator(v); err != nil {
+			return &ValidationError{Name: "languages", err: fmt.Errorf(`ent: validator failed for field "MatchProfile.languages": %w`, err)}
 		}
 	}
 	if _u.mutation.MunicipalityCleared() && len(_u.mutation.MunicipalityIDs()) > 0 {

@@ -39,7 +39,7 @@ type PartnershipRequest struct {
 	StepAt time.Time `json:"step_at,omitempty"`
 	// The proposer's message to the other side.
 	Message string `json:"message,omitempty"`
-	// Themes of the partnership to be, e.g. "water supply".
+	// Themes of the partnership to be, e.g. "water supply"; at most 20 of at most 100 bytes each.
 	Themes []string `json:"themes,omitempty"`
 	// Why it was declined or withdrawn.
 	Reason string `json:"reason,omitempty"`

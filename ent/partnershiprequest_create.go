@@ -337,6 +337,11 @@ func (_c *PartnershipRequestCreate) check() error {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.message": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Themes(); ok {
+		if err := partnershiprequest.ThemesValidator(v); err != nil {
+			return &ValidationError{Name: "themes", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.themes": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Reason(); ok {
 		if err := partnershiprequest.ReasonValidator(v); err != nil {
 			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.reason": %w`, err)}
@@ -344,6 +349,11 @@ func (_c *PartnershipRequestCreate) check() error {
 	}
 	if _, ok := _c.mutation.Mutual(); !ok {
 		return &ValidationError{Name: "mutual", err: errors.New(`ent: missing required field "PartnershipRequest.mutual"`)}
+	}
+	if v, ok := _c.mutation.OpenPair(); ok {
+		if err := partnershiprequest.OpenPairValidator(v); err != nil {
+			return &ValidationError{Name: "open_pair", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.open_pair": %w`, err)}
+		}
 	}
 	if len(_c.mutation.UkrainianMunicipalityIDs()) == 0 {
 		return &ValidationError{Name: "ukrainian_municipality", err: errors.New(`ent: missing required edge "PartnershipRequest.ukrainian_municipality"`)}

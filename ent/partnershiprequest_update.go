@@ -280,9 +280,19 @@ func (_u *PartnershipRequestUpdate) check() error {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.message": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Themes(); ok {
+		if err := partnershiprequest.ThemesValidator(v); err != nil {
+			return &ValidationError{Name: "themes", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.themes": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Reason(); ok {
 		if err := partnershiprequest.ReasonValidator(v); err != nil {
 			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OpenPair(); ok {
+		if err := partnershiprequest.OpenPairValidator(v); err != nil {
+			return &ValidationError{Name: "open_pair", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.open_pair": %w`, err)}
 		}
 	}
 	if _u.mutation.UkrainianMunicipalityCleared() && len(_u.mutation.UkrainianMunicipalityIDs()) > 0 {
@@ -696,9 +706,19 @@ func (_u *PartnershipRequestUpdateOne) check() error {
 			return &ValidationError{Name: "message", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.message": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Themes(); ok {
+		if err := partnershiprequest.ThemesValidator(v); err != nil {
+			return &ValidationError{Name: "themes", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.themes": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Reason(); ok {
 		if err := partnershiprequest.ReasonValidator(v); err != nil {
 			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OpenPair(); ok {
+		if err := partnershiprequest.OpenPairValidator(v); err != nil {
+			return &ValidationError{Name: "open_pair", err: fmt.Errorf(`ent: validator failed for field "PartnershipRequest.open_pair": %w`, err)}
 		}
 	}
 	if _u.mutation.UkrainianMunicipalityCleared() && len(_u.mutation.UkrainianMunicipalityIDs()) > 0 {

@@ -82,6 +82,8 @@ var (
 	DefaultOpen bool
 	// WantedPartnersValidator is a validator for the "wanted_partners" field. It is called by the builders before save.
 	WantedPartnersValidator func(int) error
+	// LanguagesValidator is a validator for the "languages" field. It is called by the builders before save.
+	LanguagesValidator func([]string) error
 	// DefaultLanguageMask holds the default value on creation for the "language_mask" field.
 	DefaultLanguageMask int64
 )

@@ -770,7 +770,7 @@ var (
 		{Name: "themes", Type: field.TypeJSON, Nullable: true},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 1000},
 		{Name: "mutual", Type: field.TypeBool, Default: false},
-		{Name: "open_pair", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "open_pair", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "ukrainian_municipality_id", Type: field.TypeInt},
 		{Name: "european_municipality_id", Type: field.TypeInt},
 		{Name: "initiator_id", Type: field.TypeInt},

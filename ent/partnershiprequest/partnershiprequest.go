@@ -154,10 +154,14 @@ var (
 	DefaultStepAt func() time.Time
 	// MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	MessageValidator func(string) error
+	// ThemesValidator is a validator for the "themes" field. It is called by the builders before save.
+	ThemesValidator func([]string) error
 	// ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	ReasonValidator func(string) error
 	// DefaultMutual holds the default value on creation for the "mutual" field.
 	DefaultMutual bool
+	// OpenPairValidator is a validator for the "open_pair" field. It is called by the builders before save.
+	OpenPairValidator func(string) error
 )
 
 const DefaultStatus matchmaking.Status = "PROPOSED"

@@ -580,6 +580,10 @@ func init() {
 	matchprofileDescWantedPartners := matchprofileFields[2].Descriptor()
 	// matchprofile.WantedPartnersValidator is a validator for the "wanted_partners" field. It is called by the builders before save.
 	matchprofile.WantedPartnersValidator = matchprofileDescWantedPartners.Validators[0].(func(int) error)
+	// matchprofileDescLanguages is the schema descriptor for languages field.
+	matchprofileDescLanguages := matchprofileFields[3].Descriptor()
+	// matchprofile.LanguagesValidator is a validator for the "languages" field. It is called by the builders before save.
+	matchprofile.LanguagesValidator = matchprofileDescLanguages.Validators[0].(func([]string) error)
 	// matchprofileDescLanguageMask is the schema descriptor for language_mask field.
 	matchprofileDescLanguageMask := matchprofileFields[4].Descriptor()
 	// matchprofile.DefaultLanguageMask holds the default value on creation for the language_mask field.
@@ -1102,6 +1106,10 @@ func init() {
 	partnershiprequestDescMessage := partnershiprequestFields[5].Descriptor()
 	// partnershiprequest.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	partnershiprequest.MessageValidator = partnershiprequestDescMessage.Validators[0].(func(string) error)
+	// partnershiprequestDescThemes is the schema descriptor for themes field.
+	partnershiprequestDescThemes := partnershiprequestFields[6].Descriptor()
+	// partnershiprequest.ThemesValidator is a validator for the "themes" field. It is called by the builders before save.
+	partnershiprequest.ThemesValidator = partnershiprequestDescThemes.Validators[0].(func([]string) error)
 	// partnershiprequestDescReason is the schema descriptor for reason field.
 	partnershiprequestDescReason := partnershiprequestFields[7].Descriptor()
 	// partnershiprequest.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
@@ -1110,6 +1118,10 @@ func init() {
 	partnershiprequestDescMutual := partnershiprequestFields[8].Descriptor()
 	// partnershiprequest.DefaultMutual holds the default value on creation for the mutual field.
 	partnershiprequest.DefaultMutual = partnershiprequestDescMutual.Default.(bool)
+	// partnershiprequestDescOpenPair is the schema descriptor for open_pair field.
+	partnershiprequestDescOpenPair := partnershiprequestFields[12].Descriptor()
+	// partnershiprequest.OpenPairValidator is a validator for the "open_pair" field. It is called by the builders before save.
+	partnershiprequest.OpenPairValidator = partnershiprequestDescOpenPair.Validators[0].(func(string) error)
 	phaseMixin := schema.Phase{}.Mixin()
 	phase.Policy = privacy.NewPolicies(schema.Phase{})
 	phase.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -145,7 +145,7 @@ func (MatchProfile) Fields() []ent.Field {
 		field.Int("municipality_id").Unique().Immutable(),
 		field.Bool("open").Default(true).Comment("Open to new partnerships; a closed profile is never suggested."),
 		field.Int("wanted_partners").Optional().Nillable().Range(1, 50).Comment("How many more partners it wants."),
-		field.Strings("languages").Optional().Comment("ISO 639-1 codes of the languages its staff speak, e.g. [\"en\", \"uk\"]."),
+		field.Strings("languages").Optional().Validate(stringList(30, 8)).Comment("ISO 639-1 codes of the languages its staff speak, e.g. [\"en\", \"uk\"]."),
 		field.Int64("language_mask").Default(0).Comment("The languages as a bit set (internal/matchmaking.Languages).").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
@@ -240,7 +240,7 @@ func (PartnershipRequest) Fields() []ent.Field {
 		field.Time("step_at").Default(timeNow).Comment("When the request reached its status.").
 			Annotations(entgql.OrderField("STEP_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.String("message").Optional().MaxLen(2000).Comment("The proposer's message to the other side."),
-		field.Strings("themes").Optional().Comment("Themes of the partnership to be, e.g. \"water supply\"."),
+		field.Strings("themes").Optional().Validate(stringList(maxThemes, maxThemeLen)).Comment("Themes of the partnership to be, e.g. \"water supply\"; at most 20 of at most 100 bytes each."),
 		field.String("reason").Optional().MaxLen(1000).Comment("Why it was declined or withdrawn."),
 		field.Bool("mutual").Default(false).Comment("Both sides expressed interest."),
 		field.Int("proposed_by_id").Annotations(privateID).Optional().Nillable().Immutable(),
@@ -248,7 +248,7 @@ func (PartnershipRequest) Fields() []ent.Field {
 		field.Int("partnership_id").Optional().Nillable().Unique().Comment("The partnership its confirmation created."),
 		// A unique index on a nullable column works the same on both
 		// databases, where partial indexes are written differently.
-		field.String("open_pair").Optional().Nillable().Unique().
+		field.String("open_pair").Optional().Nillable().Unique().MaxLen(64).
 			Comment("\"<ukrainian id>-<european id>\" while the request is open, null after: one open request per pair.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 	}

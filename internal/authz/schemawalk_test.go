@@ -154,6 +154,19 @@ func (sw *schemaWorld) buildActivities() {
 	c.Activity.Create().SetTitle("training by X").SetKind("TRAINING").SetOrganiser(sw.x).SaveX(ctx)
 	c.Activity.Create().SetTitle("mission of P1").SetKind("EXPERT_MISSION").AddPartnerships(sw.p1).SaveX(ctx)
 	c.Activity.Create().SetTitle("forum of nobody").SetKind("SOLIDARITY_FORUM").SaveX(ctx)
+	sw.buildMatchmaking(ctx)
+}
+
+// buildMatchmaking adds a need, an offer, a profile, a decline and a
+// partnership request (Alpha to Delta, by editorA).
+func (sw *schemaWorld) buildMatchmaking(ctx context.Context) {
+	c := sw.client
+	c.Need.Create().SetMunicipalityID(sw.alpha.ID).SetSector("WATER").SaveX(ctx)
+	c.Offer.Create().SetMunicipalityID(sw.beta.ID).SetSector("WATER").SaveX(ctx)
+	c.MatchProfile.Create().SetMunicipalityID(sw.beta.ID).SaveX(ctx)
+	c.MatchDecline.Create().SetMunicipalityID(sw.gamma.ID).SetCandidateID(sw.beta.ID).SetDeclinedByID(sw.users["memberA"].ID).SaveX(ctx)
+	c.PartnershipRequest.Create().SetUkrainianMunicipalityID(sw.alpha.ID).SetEuropeanMunicipalityID(sw.delta.ID).
+		SetInitiatorID(sw.alpha.ID).SetProposedByID(sw.users["editorA"].ID).SaveX(ctx)
 }
 
 // do runs a GraphQL operation as role and returns the string at path.

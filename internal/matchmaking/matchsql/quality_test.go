@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
@@ -107,6 +108,10 @@ func deriveProfiles(ctx context.Context, c *ent.Client, p *ent.Partnership, all 
 		return err
 	}
 	if _, err := c.Offer.Delete().Exec(ctx); err != nil {
+		return err
+	}
+	// Its projects go with it (the demo's project concepts refer to it).
+	if _, err := c.Project.Delete().Where(project.PartnershipID(p.ID)).Exec(ctx); err != nil {
 		return err
 	}
 	if err := c.Partnership.DeleteOneID(p.ID).Exec(ctx); err != nil {
