@@ -220,7 +220,9 @@ func fillReadmePlaceholders(t *testing.T, h *hub, op, request string) string {
 			return `"` + request + `"`
 		}
 		var found struct {
-			Municipalities struct{ Edges []struct{ Node struct{ ID string } } }
+			Municipalities struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		h.data(t, `query($n: String!) { municipalities(first: 1, where: {name: $n}) { edges { node { id } } } }`, map[string]any{"n": name}, &found)
 		if len(found.Municipalities.Edges) != 1 {
