@@ -51,7 +51,10 @@ type ServeCmd struct {
 
 	TrustedProxies []string `name:"trusted-proxies" env:"HUB_TRUSTED_PROXIES" sep:"," help:"Addresses and CIDR ranges of the reverse proxies in front of the Hub, comma-separated: requests from them are taken to come from the rightmost untrusted address of X-Forwarded-For (or Forwarded). Default: none; the client is the socket's peer."`
 
-	WSAllowedOrigins []string      `name:"ws-allowed-origins" env:"HUB_WS_ALLOWED_ORIGINS" sep:"," help:"Origins (besides the Hub's own) allowed to open websockets, comma-separated; * allows any."`
+	CORSOrigins []string      `name:"cors-origins" env:"HUB_CORS_ORIGINS" sep:"," help:"Origins (scheme://host[:port]) whose pages may call the API from a browser (CORS), comma-separated; * allows any. They may also open websockets unless --ws-allowed-origins names others."`
+	CORSMaxAge  time.Duration `name:"cors-max-age" env:"HUB_CORS_MAX_AGE" default:"2h" help:"How long browsers may keep the answer to a CORS preflight (Access-Control-Max-Age)."`
+
+	WSAllowedOrigins []string      `name:"ws-allowed-origins" env:"HUB_WS_ALLOWED_ORIGINS" sep:"," help:"Origins (besides the Hub's own) allowed to open websockets, comma-separated; * allows any. Default: those of --cors-origins."`
 	WSInitTimeout    time.Duration `name:"ws-init-timeout" env:"HUB_WS_INIT_TIMEOUT" default:"10s" help:"Time a websocket may take to send connection_init (else closed with 4408)."`
 	WSMaxMessage     int64         `name:"ws-max-message-bytes" env:"HUB_WS_MAX_MESSAGE_BYTES" default:"65536" help:"Largest websocket message accepted (else closed with 1009)."`
 	WSMaxOperations  int           `name:"ws-max-operations" env:"HUB_WS_MAX_OPERATIONS" default:"100" help:"Subscriptions and other operations running at once per websocket."`
@@ -136,6 +139,7 @@ func (c *ServeCmd) config() server.Config {
 			MaxOperations:  c.WSMaxOperations,
 			SendBuffer:     c.WSSendBuffer,
 		},
+		CORS:           server.CORSConfig{Origins: c.CORSOrigins, MaxAge: c.CORSMaxAge},
 		Explorer:       c.Explorer,
 		TrustedProxies: c.TrustedProxies,
 	}

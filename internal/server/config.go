@@ -59,6 +59,9 @@ type Config struct {
 	Auth auth.Config
 	// WebSocket configures subscriptions over websocket on /graphql.
 	WebSocket WebSocketConfig
+	// CORS lets pages of other origins call the API. Its origins may also
+	// open websockets unless WebSocket.AllowedOrigins lists others.
+	CORS CORSConfig
 	// TrustedProxies are the addresses and CIDR ranges of the reverse
 	// proxies in front of the Hub. A request from one of them is taken to
 	// come from the rightmost address of its X-Forwarded-For (or
@@ -115,6 +118,7 @@ func DefaultConfig() Config {
 			MaxOperations:  100,
 			SendBuffer:     256,
 		},
+		CORS: CORSConfig{MaxAge: 2 * time.Hour},
 	}
 }
 
@@ -147,6 +151,9 @@ func (c Config) Validate() error {
 	positive("websocket operations per connection", int64(c.WebSocket.MaxOperations))
 	positive("websocket send buffer", int64(c.WebSocket.SendBuffer))
 	positive("session lifetime", int64(c.Auth.SessionTTL))
+	if c.CORS.MaxAge < 0 {
+		errs = append(errs, fmt.Errorf("CORS max age must not be negative, not %s", c.CORS.MaxAge))
+	}
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}
@@ -154,6 +161,15 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// wsOrigins returns the origins other than the Hub's own that may open
+// websockets: those configured for them, else those allowed by CORS.
+func (c Config) wsOrigins() []string {
+	if len(c.WebSocket.AllowedOrigins) > 0 {
+		return c.WebSocket.AllowedOrigins
+	}
+	return c.CORS.Origins
 }
 
 // limits returns the GraphQL limits of the configuration.

@@ -68,6 +68,11 @@ func accessLog(logger *slog.Logger, r *http.Request, rec *recorder, info *reques
 	logger.LogAttrs(r.Context(), level, "request", attrs...)
 }
 
+// apiContentSecurityPolicy is the policy of every answer but the
+// explorer's (which sets its own, explorer.ContentSecurityPolicy): JSON
+// loads nothing, and no page may frame it.
+const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+
 // withSecurityHeaders sets headers that make browsers treat the answers
 // strictly.
 func withSecurityHeaders(next http.Handler) http.Handler {
@@ -76,6 +81,7 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", apiContentSecurityPolicy)
 		next.ServeHTTP(w, r)
 	})
 }

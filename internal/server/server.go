@@ -11,7 +11,6 @@ import (
 
 	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
@@ -19,6 +18,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
+	"github.com/bridgesoftrust/hub/internal/server/explorer"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
@@ -80,7 +80,7 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 		o.events = pubsub.NewBroker(pubsub.WithLogger(logger))
 	}
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
-	s.ws = newWebSocket(cfg.WebSocket, s.auth, logger)
+	s.ws = newWebSocket(cfg.WebSocket, cfg.wsOrigins(), s.auth, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
 	s.handler = s.routes(store, o)
 	return s
@@ -108,11 +108,12 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	}
 	gql = s.auth.Middleware(withViewerLimits(s.cfg, withEvents(s.events, gql)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withBodyLimit(s.cfg.MaxBodyBytes, gql))
+	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, gql)))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {
-		mux.Handle("GET /{$}", playground.Handler("Bridges of Trust Hub", "/graphql"))
+		mux.Handle("GET /{$}", explorer.Page())
+		mux.Handle("GET "+explorer.Prefix, explorer.Files())
 	}
 	clients, _ := clientip.New(s.cfg.TrustedProxies) // checked by Validate
 	return withRequest(s.logger, clients, withSecurityHeaders(mux))
@@ -120,10 +121,10 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 
 // newWebSocket returns the websocket transport for subscriptions, which
 // authenticates the bearer token of the connection_init payload.
-func newWebSocket(cfg WebSocketConfig, authService *auth.Service, logger *slog.Logger) *wstransport.Transport {
+func newWebSocket(cfg WebSocketConfig, origins []string, authService *auth.Service, logger *slog.Logger) *wstransport.Transport {
 	return wstransport.New(wstransport.Config{
 		Logger:         logger,
-		AllowedOrigins: cfg.AllowedOrigins,
+		AllowedOrigins: origins,
 		InitTimeout:    cfg.InitTimeout,
 		MaxMessageSize: cfg.MaxMessageSize,
 		MaxOperations:  cfg.MaxOperations,
