@@ -3,9 +3,9 @@ package browsertest
 import (
 	"encoding/json"
 	"io"
-	"net/url"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
