@@ -4,11 +4,14 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // Resolver is the root of the resolvers and holds their dependencies.
@@ -30,4 +33,20 @@ func valueOr[T any](p *T, fallback T) T {
 		return fallback
 	}
 	return *p
+}
+
+// reloadViewer gives the rest of a mutation operation the viewer as the
+// store now has it when the mutation changed the viewer's own account
+// (role, or disabled: signed out).
+func (r *Resolver) reloadViewer(ctx context.Context, userID int) error {
+	v := viewer.FromContext(ctx)
+	if v == nil || v.UserID != userID {
+		return nil
+	}
+	fresh, err := r.auth.Reload(ctx, v)
+	if err != nil {
+		return err
+	}
+	viewer.Switch(ctx, fresh)
+	return nil
 }
