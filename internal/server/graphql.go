@@ -49,6 +49,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 
 	lim := cfg.limits()
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newCache[string](cfg.APQCacheSize)})
+	srv.Use(requestParams{})
 	srv.Use(limits.Shape{Limits: lim, Cache: queryCache})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})

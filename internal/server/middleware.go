@@ -27,6 +27,7 @@ func withRequest(logger *slog.Logger, clients *clientip.Resolver, next http.Hand
 			id:       requestID(r),
 			client:   clients.Address(r),
 			plainGET: r.Method == http.MethodGet && r.Header.Get("Upgrade") == "",
+			header:   w.Header(),
 		}
 		ctx := auth.WithClientAddress(withRequestInfo(r.Context(), info), info.client)
 		w.Header().Set(RequestIDHeader, info.id)

@@ -23,6 +23,12 @@ type requestInfo struct {
 	operation string
 	// complexity is the operation's estimated cost, once known.
 	complexity int
+	// header is the response's header, for extensions that add to it
+	// (see responseHeader).
+	header http.Header
+	// status is the HTTP status an extension chose for refusing the
+	// request before execution, or 0 (see withRequestErrorStatus).
+	status int
 }
 
 type requestInfoKey struct{}
@@ -36,6 +42,16 @@ func withRequestInfo(ctx context.Context, info *requestInfo) context.Context {
 func infoFrom(ctx context.Context) *requestInfo {
 	info, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
 	return info
+}
+
+// responseHeader returns the header of the HTTP response to ctx's
+// request, or nil for an operation over a websocket, whose headers are
+// long gone.
+func responseHeader(ctx context.Context) http.Header {
+	if info := loggedInfo(ctx); info != nil {
+		return info.header
+	}
+	return nil
 }
 
 // RequestID returns the id of the HTTP request that ctx belongs to, or ""

@@ -102,7 +102,7 @@ func (s *Server) Subscribers(topic string) int { return s.feed.Subscribers(topic
 
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
-	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed), s.ws, s.logger, o)
+	var gql http.Handler = withRequestErrorStatus(newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed), s.ws, s.logger, o))
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}
