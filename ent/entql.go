@@ -20,6 +20,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/ratelimit"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
@@ -34,7 +35,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -384,6 +385,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ratelimit.Table,
+			Columns: ratelimit.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: ratelimit.FieldID,
+			},
+		},
+		Type: "RateLimit",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ratelimit.FieldKey:       {Type: field.TypeString, Column: ratelimit.FieldKey},
+			ratelimit.FieldValue:     {Type: field.TypeInt64, Column: ratelimit.FieldValue},
+			ratelimit.FieldExpiresAt: {Type: field.TypeTime, Column: ratelimit.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -400,7 +417,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -419,7 +436,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -439,7 +456,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -462,7 +479,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -3377,6 +3394,61 @@ func (f *ProjectFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RateLimitQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RateLimitQuery builder.
+func (_q *RateLimitQuery) Filter() *RateLimitFilter {
+	return &RateLimitFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RateLimitMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RateLimitMutation builder.
+func (m *RateLimitMutation) Filter() *RateLimitFilter {
+	return &RateLimitFilter{config: m.config, predicateAdder: m}
+}
+
+// RateLimitFilter provides a generic filtering capability at runtime for RateLimitQuery.
+type RateLimitFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RateLimitFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RateLimitFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(ratelimit.FieldID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *RateLimitFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(ratelimit.FieldKey))
+}
+
+// WhereValue applies the entql int64 predicate on the value field.
+func (f *RateLimitFilter) WhereValue(p entql.Int64P) {
+	f.Where(p.Field(ratelimit.FieldValue))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *RateLimitFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(ratelimit.FieldExpiresAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ReactionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3405,7 +3477,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3498,7 +3570,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3596,7 +3668,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3685,7 +3757,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3817,7 +3889,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
