@@ -51,6 +51,11 @@ type ServeCmd struct {
 
 	TrustedProxies []string `name:"trusted-proxies" env:"HUB_TRUSTED_PROXIES" sep:"," help:"Addresses and CIDR ranges of the reverse proxies in front of the Hub, comma-separated: requests from them are taken to come from the rightmost untrusted address of X-Forwarded-For (or Forwarded). Default: none; the client is the socket's peer."`
 
+	RateLimitUser      int           `name:"rate-limit-user" env:"HUB_RATE_LIMIT_USER" default:"5000" help:"Points each signed-in user may spend per window: one per 100 of an operation's estimated cost, at least one per operation (0: no limit)."`
+	RateLimitAPIKey    int           `name:"rate-limit-api-key" env:"HUB_RATE_LIMIT_API_KEY" default:"5000" help:"Points each API key may spend per window (0: no limit)."`
+	RateLimitAnonymous int           `name:"rate-limit-anonymous" env:"HUB_RATE_LIMIT_ANONYMOUS" default:"1000" help:"Points each client address without credentials may spend per window (0: no limit)."`
+	RateLimitWindow    time.Duration `name:"rate-limit-window" env:"HUB_RATE_LIMIT_WINDOW" default:"1h" help:"Time in which a spent rate limit budget refills, evenly."`
+
 	CORSOrigins []string      `name:"cors-origins" env:"HUB_CORS_ORIGINS" sep:"," help:"Origins (scheme://host[:port]) whose pages may call the API from a browser (CORS), comma-separated; * allows any. They may also open websockets unless --ws-allowed-origins names others."`
 	CORSMaxAge  time.Duration `name:"cors-max-age" env:"HUB_CORS_MAX_AGE" default:"2h" help:"How long browsers may keep the answer to a CORS preflight (Access-Control-Max-Age)."`
 
@@ -139,7 +144,9 @@ func (c *ServeCmd) config() server.Config {
 			MaxOperations:  c.WSMaxOperations,
 			SendBuffer:     c.WSSendBuffer,
 		},
-		CORS:           server.CORSConfig{Origins: c.CORSOrigins, MaxAge: c.CORSMaxAge},
+		CORS: server.CORSConfig{Origins: c.CORSOrigins, MaxAge: c.CORSMaxAge},
+		RateLimit: server.RateLimitConfig{User: c.RateLimitUser, APIKey: c.RateLimitAPIKey,
+			Anonymous: c.RateLimitAnonymous, Window: c.RateLimitWindow},
 		Explorer:       c.Explorer,
 		TrustedProxies: c.TrustedProxies,
 	}

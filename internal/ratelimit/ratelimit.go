@@ -11,8 +11,10 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/throttled/throttled/v2"
@@ -50,7 +52,15 @@ func Points(cost int) int {
 type Limiter struct {
 	policies map[string]Policy
 	gcra     map[string]*throttled.GCRARateLimiterCtx
+	// stripes serialise the charges of one client in this process, so
+	// that concurrent requests of a client do not race each other's
+	// compare-and-swap (a loser tries again; replicas still may race).
+	stripes [64]sync.Mutex
 }
+
+// maxCASAttempts is how often a charge retries a compare-and-swap that
+// another replica's charge of the same client won.
+const maxCASAttempts = 50
 
 // New returns a limiter keeping its state in store (InProcess or
 // Postgres) for the policies; a policy of no points is not enforced.
@@ -68,10 +78,14 @@ func New(store throttled.GCRAStoreCtx, policies ...Policy) (*Limiter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rate limit %s: %w", p.Name, err)
 		}
+		g.SetMaxCASAttemptsLimit(maxCASAttempts)
 		l.policies[p.Name], l.gcra[p.Name] = p, g
 	}
 	return l, nil
 }
+
+// seed hashes client keys to their stripes.
+var seed = maphash.MakeSeed()
 
 // InProcess returns a store for the limiter's state in this process,
 // keeping the state of at most maxKeys clients (the least recently seen
@@ -110,7 +124,11 @@ func (l *Limiter) Charge(ctx context.Context, policy, client string, points int)
 		// touching the state, retry never helps.
 		return Result{Policy: p, RetryAfter: p.Window}, true, nil
 	}
-	limited, res, err := g.RateLimitCtx(ctx, policy+":"+client, points)
+	key := policy + ":" + client
+	stripe := &l.stripes[maphash.String(seed, key)%uint64(len(l.stripes))]
+	stripe.Lock()
+	limited, res, err := g.RateLimitCtx(ctx, key, points)
+	stripe.Unlock()
 	if err != nil {
 		return Result{}, true, fmt.Errorf("rate limit of %s %s: %w", policy, client, err)
 	}

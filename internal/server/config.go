@@ -59,6 +59,8 @@ type Config struct {
 	Auth auth.Config
 	// WebSocket configures subscriptions over websocket on /graphql.
 	WebSocket WebSocketConfig
+	// RateLimit is each client's budget of query cost.
+	RateLimit RateLimitConfig
 	// CORS lets pages of other origins call the API. Its origins may also
 	// open websockets unless WebSocket.AllowedOrigins lists others.
 	CORS CORSConfig
@@ -118,7 +120,8 @@ func DefaultConfig() Config {
 			MaxOperations:  100,
 			SendBuffer:     256,
 		},
-		CORS: CORSConfig{MaxAge: 2 * time.Hour},
+		CORS:      CORSConfig{MaxAge: 2 * time.Hour},
+		RateLimit: RateLimitConfig{User: 5000, APIKey: 5000, Anonymous: 1000, Window: time.Hour},
 	}
 }
 
@@ -151,6 +154,12 @@ func (c Config) Validate() error {
 	positive("websocket operations per connection", int64(c.WebSocket.MaxOperations))
 	positive("websocket send buffer", int64(c.WebSocket.SendBuffer))
 	positive("session lifetime", int64(c.Auth.SessionTTL))
+	positive("rate limit window", int64(c.RateLimit.Window))
+	for name, n := range map[string]int{"user": c.RateLimit.User, "API key": c.RateLimit.APIKey, "anonymous": c.RateLimit.Anonymous} {
+		if n < 0 {
+			errs = append(errs, fmt.Errorf("the %s rate limit must not be negative, not %d", name, n))
+		}
+	}
 	if c.CORS.MaxAge < 0 {
 		errs = append(errs, fmt.Errorf("CORS max age must not be negative, not %s", c.CORS.MaxAge))
 	}

@@ -82,6 +82,11 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, cfg.wsOrigins(), s.auth, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
+	limiter, err := newRateLimiter(cfg.RateLimit, store)
+	if err != nil {
+		panic(fmt.Sprintf("server: rate limiter: %v", err)) // Validate checked its settings
+	}
+	o.extensions = append([]graphql.HandlerExtension{rateLimit{limiter: limiter, logger: logger}}, o.extensions...)
 	s.handler = s.routes(store, o)
 	return s
 }
