@@ -20,6 +20,9 @@ import (
 type Config struct {
 	// Addr is the TCP address to listen on.
 	Addr string
+	// MetricsAddr is the TCP address on which Run serves the Prometheus
+	// metrics at /metrics, apart from the API; empty: not served.
+	MetricsAddr string
 	// MaxBodyBytes bounds the request body; larger requests get HTTP 413.
 	MaxBodyBytes int64
 	// MaxTokens bounds the lexical tokens of a query.
@@ -96,6 +99,7 @@ type WebSocketConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr:            "127.0.0.1:8080",
+		MetricsAddr:     "127.0.0.1:9464",
 		MaxBodyBytes:    1 << 20,
 		MaxTokens:       10_000,
 		MaxSelections:   500,

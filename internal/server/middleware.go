@@ -15,12 +15,14 @@ import (
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/clientip"
+	"github.com/bridgesoftrust/hub/internal/telemetry"
 )
 
 // withRequest gives each request an id (X-Request-ID in and out), keeps
 // its info and its client's address (auth.ClientAddress) in the context,
-// recovers panics and writes the access log line.
-func withRequest(logger *slog.Logger, clients *clientip.Resolver, next http.Handler) http.Handler {
+// recovers panics, writes the access log line and counts the request in
+// the metrics.
+func withRequest(logger *slog.Logger, clients *clientip.Resolver, metrics *telemetry.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{
@@ -43,6 +45,7 @@ func withRequest(logger *slog.Logger, clients *clientip.Resolver, next http.Hand
 				}
 			}
 			accessLog(logger, r.WithContext(ctx), rec, info, time.Since(start))
+			metrics.HTTP(route(r), rec.statusCode())
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // RequestIDHeader is the header that carries the request id both ways.
@@ -91,7 +93,8 @@ func saneID(id string) bool {
 }
 
 // ContextHandler wraps a slog handler so that every record logged with a
-// request's context (logger.InfoContext(ctx, ...)) carries request_id.
+// request's context (logger.InfoContext(ctx, ...)) carries request_id,
+// and trace_id when the request is traced (see telemetry.StartTracing).
 func ContextHandler(h slog.Handler) slog.Handler {
 	if _, ok := h.(contextHandler); ok {
 		return h
@@ -105,6 +108,9 @@ type contextHandler struct{ slog.Handler }
 func (h contextHandler) Handle(ctx context.Context, rec slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		rec.AddAttrs(slog.String("request_id", id))
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		rec.AddAttrs(slog.String("trace_id", sc.TraceID().String()))
 	}
 	return h.Handler.Handle(ctx, rec)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/server/explorer"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/telemetry"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	ws      *wstransport.Transport
 	events  pubsub.PubSub
 	feed    *live.Feed
+	metrics *telemetry.Metrics
 }
 
 // An Option adds to the server what a deployment or a test brings: the
@@ -43,6 +45,14 @@ type options struct {
 	extensions  []graphql.HandlerExtension
 	middlewares []func(http.Handler) http.Handler
 	events      pubsub.PubSub
+	metrics     *telemetry.Metrics
+}
+
+// WithMetrics makes the server record its metrics in m (which the caller
+// may also give to the PubSub, see pubsub.WithReconnectHook). Without it
+// the server has metrics of its own.
+func WithMetrics(m *telemetry.Metrics) Option {
+	return func(o *options) { o.metrics = m }
 }
 
 // WithPubSub sets the event fan-out of subscriptions: PostgreSQL
@@ -82,14 +92,38 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
 	s.ws = newWebSocket(cfg.WebSocket, cfg.wsOrigins(), s.auth, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
+	s.metrics = o.metrics
+	if s.metrics == nil {
+		s.metrics = telemetry.NewMetrics()
+	}
+	s.observe(store)
 	limiter, err := newRateLimiter(cfg.RateLimit, store)
 	if err != nil {
 		panic(fmt.Sprintf("server: rate limiter: %v", err)) // Validate checked its settings
 	}
-	o.extensions = append([]graphql.HandlerExtension{rateLimit{limiter: limiter, logger: logger}}, o.extensions...)
+	o.extensions = append([]graphql.HandlerExtension{
+		rateLimit{limiter: limiter, logger: logger, charged: s.metrics.RateLimit},
+		observe{metrics: s.metrics},
+	}, o.extensions...)
 	s.handler = s.routes(store, o)
 	return s
 }
+
+// observe registers the metrics read from the server's parts: the store's
+// connection pool, open websockets, running subscriptions and the delivery
+// lag of their events.
+func (s *Server) observe(store *db.Store) {
+	s.metrics.Store(store.DB)
+	s.metrics.Gauge("hub_websockets_open", "Websocket connections open on this server.",
+		func() float64 { return float64(s.ws.Connections()) })
+	s.metrics.Gauge("hub_subscriptions", "GraphQL subscriptions running on this server.",
+		func() float64 { return float64(s.feed.Subscriptions()) })
+	s.feed.ObserveDelivery(s.metrics.Delivery)
+}
+
+// MetricsHandler serves the server's Prometheus metrics (what Run serves
+// at /metrics on the metrics address).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.Handler() }
 
 // authOptions returns the options of the authentication service for
 // store: on PostgreSQL, which several replicas may share, the sign-in
@@ -121,7 +155,7 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 		mux.Handle("GET "+explorer.Prefix, explorer.Files())
 	}
 	clients, _ := clientip.New(s.cfg.TrustedProxies) // checked by Validate
-	return withRequest(s.logger, clients, withSecurityHeaders(mux))
+	return withTracing(withRequest(s.logger, clients, s.metrics, withSecurityHeaders(mux)))
 }
 
 // newWebSocket returns the websocket transport for subscriptions, which
@@ -197,15 +231,42 @@ func withViewerLimits(cfg Config, next http.Handler) http.Handler {
 // Handler returns the server's HTTP handler, e.g. for httptest.NewServer.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Run listens on the configured address and serves until ctx is done,
-// then shuts down gracefully.
+// Run listens on the configured address, and on the metrics address
+// unless it is empty, and serves until ctx is done, then shuts down
+// gracefully.
 func (s *Server) Run(ctx context.Context) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", s.cfg.Addr, err)
 	}
+	if s.cfg.MetricsAddr != "" {
+		mln, err := lc.Listen(ctx, "tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listening on %s for metrics: %w", s.cfg.MetricsAddr, err)
+		}
+		go s.ServeMetrics(ctx, mln)
+	}
 	return s.Serve(ctx, ln)
+}
+
+// ServeMetrics serves the Prometheus metrics at /metrics on ln until ctx
+// is done. It is apart from the API's address so that only the
+// monitoring network reaches it.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn)}
+	go func() {
+		<-ctx.Done()
+		_ = hs.Close()
+	}()
+	s.logger.Info("serving metrics", "addr", ln.Addr().String(), "path", "/metrics")
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		s.logger.Error("serving metrics", "err", err)
+	}
 }
 
 // Serve serves on ln until ctx is done, then stops accepting connections
