@@ -2,7 +2,7 @@
 // (its package.json and package-lock.json) for scripts run with Node.js:
 // the graphql-ws client and the graphql-http audit. Without Node.js, or
 // without installed packages and HUB_TEST_NPM=1 (CI sets it), the tests
-// skip, and the test binary says so in one line.
+// skip, and go test says so in one line.
 package npmtest
 
 import (
@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/bridgesoftrust/hub/internal/testnotice"
 )
 
 // Env names the environment variable that allows tests to install npm
@@ -51,9 +53,9 @@ func Dir(t *testing.T, dir, pkg string) (node, installed string) {
 	return node, installed
 }
 
-// skip skips the test, printing why once per test binary even without -v.
+// skip skips the test, printing why once per go test run (testnotice).
 func skip(t *testing.T, why string) {
 	t.Helper()
-	skipOnce.Do(func() { fmt.Fprintln(os.Stderr, "npmtest: "+why) })
+	skipOnce.Do(func() { testnotice.Print("npm", "npm tests skipped: "+why) })
 	t.Skip(why)
 }

@@ -2,12 +2,10 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
 	"slices"
 	"sync"
@@ -22,6 +20,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server"
+	"github.com/bridgesoftrust/hub/internal/testnotice"
 )
 
 // wait bounds each browser test.
@@ -42,7 +41,7 @@ func chromiumPath(t *testing.T) string {
 		}
 	}
 	skipOnce.Do(func() {
-		fmt.Fprintln(os.Stderr, "browsertest: chromium not found (apt-get install chromium); browser tests are skipped")
+		testnotice.Print("chromium", "browser tests skipped: chromium not found (apt-get install chromium)")
 	})
 	t.Skip("chromium not found")
 	return ""
