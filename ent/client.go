@@ -38,6 +38,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/ratelimit"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
@@ -98,6 +99,8 @@ type Client struct {
 	Post *PostClient
 	// Project is the client for interacting with the Project builders.
 	Project *ProjectClient
+	// RateLimit is the client for interacting with the RateLimit builders.
+	RateLimit *RateLimitClient
 	// Reaction is the client for interacting with the Reaction builders.
 	Reaction *ReactionClient
 	// Region is the client for interacting with the Region builders.
@@ -142,6 +145,7 @@ func (c *Client) init() {
 	c.Phase = NewPhaseClient(c.config)
 	c.Post = NewPostClient(c.config)
 	c.Project = NewProjectClient(c.config)
+	c.RateLimit = NewRateLimitClient(c.config)
 	c.Reaction = NewReactionClient(c.config)
 	c.Region = NewRegionClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -262,6 +266,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Phase:              NewPhaseClient(cfg),
 		Post:               NewPostClient(cfg),
 		Project:            NewProjectClient(cfg),
+		RateLimit:          NewRateLimitClient(cfg),
 		Reaction:           NewReactionClient(cfg),
 		Region:             NewRegionClient(cfg),
 		Session:            NewSessionClient(cfg),
@@ -309,6 +314,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Phase:              NewPhaseClient(cfg),
 		Post:               NewPostClient(cfg),
 		Project:            NewProjectClient(cfg),
+		RateLimit:          NewRateLimitClient(cfg),
 		Reaction:           NewReactionClient(cfg),
 		Region:             NewRegionClient(cfg),
 		Session:            NewSessionClient(cfg),
@@ -347,7 +353,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.ForumCategory, c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState,
 		c.MatchWeight, c.Membership, c.Municipality, c.Need, c.NewsItem,
 		c.Notification, c.Offer, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
-		c.Project, c.Reaction, c.Region, c.Session, c.Topic, c.User,
+		c.Project, c.RateLimit, c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -361,7 +367,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.ForumCategory, c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState,
 		c.MatchWeight, c.Membership, c.Municipality, c.Need, c.NewsItem,
 		c.Notification, c.Offer, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
-		c.Project, c.Reaction, c.Region, c.Session, c.Topic, c.User,
+		c.Project, c.RateLimit, c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -416,6 +422,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Post.mutate(ctx, m)
 	case *ProjectMutation:
 		return c.Project.mutate(ctx, m)
+	case *RateLimitMutation:
+		return c.RateLimit.mutate(ctx, m)
 	case *ReactionMutation:
 		return c.Reaction.mutate(ctx, m)
 	case *RegionMutation:
@@ -4633,6 +4641,140 @@ func (c *ProjectClient) mutate(ctx context.Context, m *ProjectMutation) (Value, 
 	}
 }
 
+// RateLimitClient is a client for the RateLimit schema.
+type RateLimitClient struct {
+	config
+}
+
+// NewRateLimitClient returns a client for the RateLimit from the given config.
+func NewRateLimitClient(c config) *RateLimitClient {
+	return &RateLimitClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `ratelimit.Hooks(f(g(h())))`.
+func (c *RateLimitClient) Use(hooks ...Hook) {
+	c.hooks.RateLimit = append(c.hooks.RateLimit, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `ratelimit.Intercept(f(g(h())))`.
+func (c *RateLimitClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RateLimit = append(c.inters.RateLimit, interceptors...)
+}
+
+// Create returns a builder for creating a RateLimit entity.
+func (c *RateLimitClient) Create() *RateLimitCreate {
+	mutation := newRateLimitMutation(c.config, OpCreate)
+	return &RateLimitCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RateLimit entities.
+func (c *RateLimitClient) CreateBulk(builders ...*RateLimitCreate) *RateLimitCreateBulk {
+	return &RateLimitCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RateLimitClient) MapCreateBulk(slice any, setFunc func(*RateLimitCreate, int)) *RateLimitCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RateLimitCreateBulk{err: fmt.Errorf("calling to RateLimitClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RateLimitCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RateLimitCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RateLimit.
+func (c *RateLimitClient) Update() *RateLimitUpdate {
+	mutation := newRateLimitMutation(c.config, OpUpdate)
+	return &RateLimitUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RateLimitClient) UpdateOne(_m *RateLimit) *RateLimitUpdateOne {
+	mutation := newRateLimitMutation(c.config, OpUpdateOne, withRateLimit(_m))
+	return &RateLimitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RateLimitClient) UpdateOneID(id int) *RateLimitUpdateOne {
+	mutation := newRateLimitMutation(c.config, OpUpdateOne, withRateLimitID(id))
+	return &RateLimitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RateLimit.
+func (c *RateLimitClient) Delete() *RateLimitDelete {
+	mutation := newRateLimitMutation(c.config, OpDelete)
+	return &RateLimitDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RateLimitClient) DeleteOne(_m *RateLimit) *RateLimitDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RateLimitClient) DeleteOneID(id int) *RateLimitDeleteOne {
+	builder := c.Delete().Where(ratelimit.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RateLimitDeleteOne{builder}
+}
+
+// Query returns a query builder for RateLimit.
+func (c *RateLimitClient) Query() *RateLimitQuery {
+	return &RateLimitQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRateLimit},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RateLimit entity by its id.
+func (c *RateLimitClient) Get(ctx context.Context, id int) (*RateLimit, error) {
+	return c.Query().Where(ratelimit.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RateLimitClient) GetX(ctx context.Context, id int) *RateLimit {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *RateLimitClient) Hooks() []Hook {
+	hooks := c.hooks.RateLimit
+	return append(hooks[:len(hooks):len(hooks)], ratelimit.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RateLimitClient) Interceptors() []Interceptor {
+	return c.inters.RateLimit
+}
+
+func (c *RateLimitClient) mutate(ctx context.Context, m *RateLimitMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RateLimitCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RateLimitUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RateLimitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RateLimitDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RateLimit mutation op: %q", m.Op())
+	}
+}
+
 // ReactionClient is a client for the Reaction schema.
 type ReactionClient struct {
 	config
@@ -5501,15 +5643,15 @@ type (
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
 		LoginFailure, MatchDecline, MatchProfile, MatchState, MatchWeight, Membership,
 		Municipality, Need, NewsItem, Notification, Offer, Partnership,
-		PartnershipRequest, Phase, Post, Project, Reaction, Region, Session, Topic,
-		User []ent.Hook
+		PartnershipRequest, Phase, Post, Project, RateLimit, Reaction, Region, Session,
+		Topic, User []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
 		LoginFailure, MatchDecline, MatchProfile, MatchState, MatchWeight, Membership,
 		Municipality, Need, NewsItem, Notification, Offer, Partnership,
-		PartnershipRequest, Phase, Post, Project, Reaction, Region, Session, Topic,
-		User []ent.Interceptor
+		PartnershipRequest, Phase, Post, Project, RateLimit, Reaction, Region, Session,
+		Topic, User []ent.Interceptor
 	}
 )
 

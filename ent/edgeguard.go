@@ -30,6 +30,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/ratelimit"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
@@ -165,6 +166,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"funders":           {Target: "Association", Unique: false, Input: "funderIDs", Attach: "TARGET"},
 		"news_items":        {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
 	},
+	"RateLimit": {},
 	"Reaction": {
 		"post": {Target: "Post", Unique: true, Input: "postID", Attach: "SOURCE"},
 		"user": {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
@@ -242,6 +244,8 @@ func (c *Client) VisibleIDs(ctx context.Context, typ string, ids []int) ([]int, 
 		return c.Post.Query().Where(post.IDIn(ids...)).IDs(ctx)
 	case "Project":
 		return c.Project.Query().Where(project.IDIn(ids...)).IDs(ctx)
+	case "RateLimit":
+		return c.RateLimit.Query().Where(ratelimit.IDIn(ids...)).IDs(ctx)
 	case "Reaction":
 		return c.Reaction.Query().Where(reaction.IDIn(ids...)).IDs(ctx)
 	case "Region":
@@ -305,6 +309,8 @@ func (c *Client) TypeIDs(ctx context.Context, typ string) ([]int, error) {
 		return c.Post.Query().IDs(ctx)
 	case "Project":
 		return c.Project.Query().IDs(ctx)
+	case "RateLimit":
+		return c.RateLimit.Query().IDs(ctx)
 	case "Reaction":
 		return c.Reaction.Query().IDs(ctx)
 	case "Region":
@@ -544,6 +550,8 @@ func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {
 		return c.Post.UpdateOneID(id).Mutation(), nil
 	case "Project":
 		return c.Project.UpdateOneID(id).Mutation(), nil
+	case "RateLimit":
+		return c.RateLimit.UpdateOneID(id).Mutation(), nil
 	case "Reaction":
 		return c.Reaction.UpdateOneID(id).Mutation(), nil
 	case "Region":
@@ -1274,6 +1282,8 @@ func MutationPolicy(typ string) Policy {
 		return post.Policy
 	case "Project":
 		return project.Policy
+	case "RateLimit":
+		return ratelimit.Policy
 	case "Reaction":
 		return reaction.Policy
 	case "Region":
@@ -1443,6 +1453,12 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 		q := c.Project.Query()
 		if err := project.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(project.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "RateLimit":
+		q := c.RateLimit.Query()
+		if err := ratelimit.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(ratelimit.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "Reaction":

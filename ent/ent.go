@@ -35,6 +35,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/ratelimit"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
@@ -123,6 +124,7 @@ func checkColumn(t, c string) error {
 			phase.Table:              phase.ValidColumn,
 			post.Table:               post.ValidColumn,
 			project.Table:            project.ValidColumn,
+			ratelimit.Table:          ratelimit.ValidColumn,
 			reaction.Table:           reaction.ValidColumn,
 			region.Table:             region.ValidColumn,
 			session.Table:            session.ValidColumn,

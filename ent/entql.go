@@ -27,6 +27,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/ratelimit"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/session"
@@ -41,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 28)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -537,6 +538,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   ratelimit.Table,
+			Columns: ratelimit.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: ratelimit.FieldID,
+			},
+		},
+		Type: "RateLimit",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			ratelimit.FieldKey:       {Type: field.TypeString, Column: ratelimit.FieldKey},
+			ratelimit.FieldValue:     {Type: field.TypeInt64, Column: ratelimit.FieldValue},
+			ratelimit.FieldExpiresAt: {Type: field.TypeTime, Column: ratelimit.FieldExpiresAt},
+		},
+	}
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -553,7 +570,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -572,7 +589,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -592,7 +609,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -615,7 +632,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -4501,6 +4518,61 @@ func (f *ProjectFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RateLimitQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RateLimitQuery builder.
+func (_q *RateLimitQuery) Filter() *RateLimitFilter {
+	return &RateLimitFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RateLimitMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RateLimitMutation builder.
+func (m *RateLimitMutation) Filter() *RateLimitFilter {
+	return &RateLimitFilter{config: m.config, predicateAdder: m}
+}
+
+// RateLimitFilter provides a generic filtering capability at runtime for RateLimitQuery.
+type RateLimitFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RateLimitFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RateLimitFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(ratelimit.FieldID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *RateLimitFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(ratelimit.FieldKey))
+}
+
+// WhereValue applies the entql int64 predicate on the value field.
+func (f *RateLimitFilter) WhereValue(p entql.Int64P) {
+	f.Where(p.Field(ratelimit.FieldValue))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *RateLimitFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(ratelimit.FieldExpiresAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ReactionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4529,7 +4601,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4622,7 +4694,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4720,7 +4792,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4809,7 +4881,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4941,7 +5013,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -60,6 +60,8 @@ type Tx struct {
 	Post *PostClient
 	// Project is the client for interacting with the Project builders.
 	Project *ProjectClient
+	// RateLimit is the client for interacting with the RateLimit builders.
+	RateLimit *RateLimitClient
 	// Reaction is the client for interacting with the Reaction builders.
 	Reaction *ReactionClient
 	// Region is the client for interacting with the Region builders.
@@ -224,6 +226,7 @@ func (tx *Tx) init() {
 	tx.Phase = NewPhaseClient(tx.config)
 	tx.Post = NewPostClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
+	tx.RateLimit = NewRateLimitClient(tx.config)
 	tx.Reaction = NewReactionClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)

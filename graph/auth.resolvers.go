@@ -21,12 +21,17 @@ func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*
 	if err != nil {
 		return nil, err
 	}
+	viewer.Switch(ctx, session.Viewer) // the payload is read as the new viewer
 	return &model.LoginPayload{Token: session.Token, ExpiresAt: session.ExpiresAt, User: session.User}, nil
 }
 
 // Logout is the resolver for the logout field.
 func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
-	return true, r.auth.Logout(ctx)
+	if err := r.auth.Logout(ctx); err != nil {
+		return false, err
+	}
+	viewer.Switch(ctx, nil) // later fields of the operation run signed out
+	return true, nil
 }
 
 // ChangePassword is the resolver for the changePassword field.
@@ -47,10 +52,15 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id int, input model.U
 	u, err := ent.FromContext(ctx).User.UpdateOneID(id).
 		SetNillableDisplayName(input.DisplayName).SetNillableHandle(input.Handle).SetNillablePreferredLanguage(input.PreferredLanguage).
 		SetNillableRole(input.Role).SetNillableDisabled(input.Disabled).Save(ctx)
-	if err != nil || !u.Disabled {
-		return u, err
+	if err != nil {
+		return nil, err
 	}
-	return u, r.auth.EndSessions(ctx, u.ID)
+	if u.Disabled {
+		if err := r.auth.EndSessions(ctx, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	return u, r.reloadViewer(ctx, u.ID)
 }
 
 // CreateMembership is the resolver for the createMembership field.

@@ -5,6 +5,7 @@ package graph
 
 import (
 	"log/slog"
+	"context"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/matchmaking/matchsql"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // Resolver is the root of the resolvers and holds their dependencies.
@@ -36,4 +38,20 @@ func valueOr[T any](p *T, fallback T) T {
 		return fallback
 	}
 	return *p
+}
+
+// reloadViewer gives the rest of a mutation operation the viewer as the
+// store now has it when the mutation changed the viewer's own account
+// (role, or disabled: signed out).
+func (r *Resolver) reloadViewer(ctx context.Context, userID int) error {
+	v := viewer.FromContext(ctx)
+	if v == nil || v.UserID != userID {
+		return nil
+	}
+	fresh, err := r.auth.Reload(ctx, v)
+	if err != nil {
+		return err
+	}
+	viewer.Switch(ctx, fresh)
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -15,15 +16,18 @@ import (
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/seed"
 	"github.com/bridgesoftrust/hub/internal/server"
+	"github.com/bridgesoftrust/hub/internal/telemetry"
 )
 
 // ServeCmd serves the GraphQL API. Every setting is a flag whose default
 // comes from a HUB_... environment variable; the defaults are those of
 // server.DefaultConfig (serve_test.go checks that they agree).
 type ServeCmd struct {
-	Addr      string `name:"addr" env:"HUB_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (host:port)."`
-	NoMigrate bool   `name:"no-migrate" env:"HUB_NO_MIGRATE" help:"Do not apply the schema migrations on start."`
-	Demo      bool   `name:"demo" env:"HUB_DEMO" help:"Seed the demo data set into an empty store before serving."`
+	Addr         string `name:"addr" env:"HUB_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (host:port)."`
+	MetricsAddr  string `name:"metrics-addr" env:"HUB_METRICS_ADDR" default:"127.0.0.1:9464" help:"Address (host:port) serving Prometheus metrics at /metrics, apart from the API; empty: no metrics."`
+	OTLPEndpoint string `name:"otlp-endpoint" env:"HUB_OTLP_ENDPOINT" help:"OpenTelemetry collector receiving traces over OTLP/HTTP, e.g. http://127.0.0.1:4318 (the OTEL_EXPORTER_OTLP_* variables also work). Default: no traces."`
+	NoMigrate    bool   `name:"no-migrate" env:"HUB_NO_MIGRATE" help:"Do not apply the schema migrations on start."`
+	Demo         bool   `name:"demo" env:"HUB_DEMO" help:"Seed the demo data set into an empty store before serving."`
 
 	MaxBodyBytes   int64 `name:"max-body-bytes" env:"HUB_MAX_BODY_BYTES" default:"1048576" help:"Largest request body in bytes; larger requests get 413."`
 	MaxTokens      int   `name:"max-tokens" env:"HUB_MAX_TOKENS" default:"10000" help:"Most lexical tokens in a query."`
@@ -51,7 +55,15 @@ type ServeCmd struct {
 
 	TrustedProxies []string `name:"trusted-proxies" env:"HUB_TRUSTED_PROXIES" sep:"," help:"Addresses and CIDR ranges of the reverse proxies in front of the Hub, comma-separated: requests from them are taken to come from the rightmost untrusted address of X-Forwarded-For (or Forwarded). Default: none; the client is the socket's peer."`
 
-	WSAllowedOrigins []string      `name:"ws-allowed-origins" env:"HUB_WS_ALLOWED_ORIGINS" sep:"," help:"Origins (besides the Hub's own) allowed to open websockets, comma-separated; * allows any."`
+	RateLimitUser      int           `name:"rate-limit-user" env:"HUB_RATE_LIMIT_USER" default:"5000" help:"Points each signed-in user may spend per window: one per 100 of an operation's estimated cost, at least one per operation (0: no limit)."`
+	RateLimitAPIKey    int           `name:"rate-limit-api-key" env:"HUB_RATE_LIMIT_API_KEY" default:"5000" help:"Points each API key may spend per window (0: no limit)."`
+	RateLimitAnonymous int           `name:"rate-limit-anonymous" env:"HUB_RATE_LIMIT_ANONYMOUS" default:"1000" help:"Points each client address without credentials may spend per window (0: no limit)."`
+	RateLimitWindow    time.Duration `name:"rate-limit-window" env:"HUB_RATE_LIMIT_WINDOW" default:"1h" help:"Time in which a spent rate limit budget refills, evenly."`
+
+	CORSOrigins []string      `name:"cors-origins" env:"HUB_CORS_ORIGINS" sep:"," help:"Origins (scheme://host[:port]) whose pages may call the API from a browser (CORS), comma-separated; * allows any. They may also open websockets unless --ws-allowed-origins names others."`
+	CORSMaxAge  time.Duration `name:"cors-max-age" env:"HUB_CORS_MAX_AGE" default:"2h" help:"How long browsers may keep the answer to a CORS preflight (Access-Control-Max-Age)."`
+
+	WSAllowedOrigins []string      `name:"ws-allowed-origins" env:"HUB_WS_ALLOWED_ORIGINS" sep:"," help:"Origins (besides the Hub's own) allowed to open websockets, comma-separated; * allows any. Default: those of --cors-origins."`
 	WSInitTimeout    time.Duration `name:"ws-init-timeout" env:"HUB_WS_INIT_TIMEOUT" default:"10s" help:"Time a websocket may take to send connection_init (else closed with 4408)."`
 	WSMaxMessage     int64         `name:"ws-max-message-bytes" env:"HUB_WS_MAX_MESSAGE_BYTES" default:"65536" help:"Largest websocket message accepted (else closed with 1009)."`
 	WSMaxOperations  int           `name:"ws-max-operations" env:"HUB_WS_MAX_OPERATIONS" default:"100" help:"Subscriptions and other operations running at once per websocket."`
@@ -69,6 +81,11 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 	defer stop()
 	logger = slog.New(server.ContextHandler(logger.Handler()))
 	slog.SetDefault(logger)
+	stopTracing, err := c.startTracing(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	store, err := c.open(ctx, g, logger)
 	if err != nil {
 		return err
@@ -76,12 +93,35 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 	defer store.Close()
 	// PostgreSQL LISTEN/NOTIFY when the store is PostgreSQL, so that every
 	// replica's subscribers see every event; in process for SQLite.
-	events, err := pubsub.Open(ctx, store.Dialect, g.DatabaseURL, store.DB, pubsub.WithLogger(logger))
+	metrics := telemetry.NewMetrics()
+	events, err := pubsub.Open(ctx, store.Dialect, g.DatabaseURL, store.DB, pubsub.WithLogger(logger),
+		pubsub.WithReconnectHook(metrics.PubSubReconnected))
 	if err != nil {
 		return fmt.Errorf("opening the event fan-out: %w", err)
 	}
 	defer events.Close()
-	return server.New(cfg, store, logger, server.WithPubSub(events)).Run(ctx)
+	return server.New(cfg, store, logger, server.WithPubSub(events), server.WithMetrics(metrics)).Run(ctx)
+}
+
+// startTracing exports traces when an OTLP endpoint is configured, the
+// SQL statements included; stop flushes them on the way out.
+func (c *ServeCmd) startTracing(ctx context.Context, logger *slog.Logger) (stop func(), err error) {
+	if !telemetry.TracingEnabled(c.OTLPEndpoint) {
+		return func() {}, nil
+	}
+	shutdown, err := telemetry.StartTracing(ctx, c.OTLPEndpoint, version())
+	if err != nil {
+		return nil, err
+	}
+	db.TraceSQL()
+	logger.Info("exporting traces over OTLP", "endpoint", c.OTLPEndpoint)
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdown(sctx); err != nil {
+			logger.Warn("flushing traces", "err", err)
+		}
+	}, nil
 }
 
 // open opens the store, migrates it unless --no-migrate, and with --demo
@@ -113,6 +153,7 @@ func (c *ServeCmd) authConfig() auth.Config {
 func (c *ServeCmd) config() server.Config {
 	return server.Config{
 		Addr:            c.Addr,
+		MetricsAddr:     c.MetricsAddr,
 		MaxBodyBytes:    c.MaxBodyBytes,
 		MaxTokens:       c.MaxTokens,
 		MaxSelections:   c.MaxSelections,
@@ -138,6 +179,9 @@ func (c *ServeCmd) config() server.Config {
 			SendBuffer:      c.WSSendBuffer,
 			RecheckInterval: c.WSRecheck,
 		},
+		CORS: server.CORSConfig{Origins: c.CORSOrigins, MaxAge: c.CORSMaxAge},
+		RateLimit: server.RateLimitConfig{User: c.RateLimitUser, APIKey: c.RateLimitAPIKey,
+			Anonymous: c.RateLimitAnonymous, Window: c.RateLimitWindow},
 		Explorer:       c.Explorer,
 		TrustedProxies: c.TrustedProxies,
 	}
@@ -155,4 +199,19 @@ func seedDemo(ctx context.Context, store *db.Store, logger *slog.Logger) error {
 		logger.Info("store is not empty; demo data not loaded")
 	}
 	return nil
+}
+
+// version is the module version the binary was built from (its VCS
+// revision where the build recorded one), for the traces' resource.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			return s.Value
+		}
+	}
+	return info.Main.Version
 }

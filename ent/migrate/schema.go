@@ -970,6 +970,26 @@ var (
 			},
 		},
 	}
+	// RateLimitsColumns holds the columns for the "rate_limits" table.
+	RateLimitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "key", Type: field.TypeString, Unique: true, Size: 400},
+		{Name: "value", Type: field.TypeInt64},
+		{Name: "expires_at", Type: field.TypeTime},
+	}
+	// RateLimitsTable holds the schema information for the "rate_limits" table.
+	RateLimitsTable = &schema.Table{
+		Name:       "rate_limits",
+		Columns:    RateLimitsColumns,
+		PrimaryKey: []*schema.Column{RateLimitsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "ratelimit_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{RateLimitsColumns[3]},
+			},
+		},
+	}
 	// ReactionsColumns holds the columns for the "reactions" table.
 	ReactionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1376,6 +1396,7 @@ var (
 		PhasesTable,
 		PostsTable,
 		ProjectsTable,
+		RateLimitsTable,
 		ReactionsTable,
 		RegionsTable,
 		SessionsTable,
@@ -1500,6 +1521,9 @@ func init() {
 	ProjectsTable.ForeignKeys[1].RefTable = PartnershipsTable
 	ProjectsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	RateLimitsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	ReactionsTable.ForeignKeys[0].RefTable = PostsTable
 	ReactionsTable.ForeignKeys[1].RefTable = UsersTable

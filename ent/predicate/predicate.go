@@ -75,6 +75,9 @@ type Post func(*sql.Selector)
 // Project is the predicate function for project builders.
 type Project func(*sql.Selector)
 
+// RateLimit is the predicate function for ratelimit builders.
+type RateLimit func(*sql.Selector)
+
 // Reaction is the predicate function for reaction builders.
 type Reaction func(*sql.Selector)
 

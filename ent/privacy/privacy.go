@@ -663,6 +663,30 @@ func (f ProjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProjectMutation", m)
 }
 
+// The RateLimitQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RateLimitQueryRuleFunc func(context.Context, *ent.RateLimitQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RateLimitQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RateLimitQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RateLimitQuery", q)
+}
+
+// The RateLimitMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RateLimitMutationRuleFunc func(context.Context, *ent.RateLimitMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RateLimitMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RateLimitMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RateLimitMutation", m)
+}
+
 // The ReactionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ReactionQueryRuleFunc func(context.Context, *ent.ReactionQuery) error
@@ -864,6 +888,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ProjectQuery:
 		return q.Filter(), nil
+	case *ent.RateLimitQuery:
+		return q.Filter(), nil
 	case *ent.ReactionQuery:
 		return q.Filter(), nil
 	case *ent.RegionQuery:
@@ -926,6 +952,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PostMutation:
 		return m.Filter(), nil
 	case *ent.ProjectMutation:
+		return m.Filter(), nil
+	case *ent.RateLimitMutation:
 		return m.Filter(), nil
 	case *ent.ReactionMutation:
 		return m.Filter(), nil

@@ -29,6 +29,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/ratelimit"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/schema"
@@ -1295,6 +1296,21 @@ func init() {
 	projectDescBudgetEur := projectFields[5].Descriptor()
 	// project.BudgetEurValidator is a validator for the "budget_eur" field. It is called by the builders before save.
 	project.BudgetEurValidator = projectDescBudgetEur.Validators[0].(func(float64) error)
+	ratelimit.Policy = privacy.NewPolicies(schema.RateLimit{})
+	ratelimit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := ratelimit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	ratelimitFields := schema.RateLimit{}.Fields()
+	_ = ratelimitFields
+	// ratelimitDescKey is the schema descriptor for key field.
+	ratelimitDescKey := ratelimitFields[0].Descriptor()
+	// ratelimit.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	ratelimit.KeyValidator = ratelimitDescKey.Validators[0].(func(string) error)
 	reactionMixin := schema.Reaction{}.Mixin()
 	reaction.Policy = privacy.NewPolicies(schema.Reaction{})
 	reaction.Hooks[0] = func(next ent.Mutator) ent.Mutator {

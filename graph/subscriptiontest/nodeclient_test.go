@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/npmtest"
 )
 
 // jsDir holds the package.json and lock file of the graphql-ws client that
@@ -20,38 +20,11 @@ import (
 const jsDir = "../../internal/wstransport/testdata/js"
 
 // nodeClient returns the path of node and the environment for
-// postadded.mjs. It uses jsDir's node_modules when they are installed;
-// else, when HUB_TEST_NPM=1, it installs the packages of jsDir's lock file
-// into a directory of its own (so as not to race internal/wstransport's
-// tests installing into jsDir). Otherwise it skips the test.
+// postadded.mjs, which loads the packages from the directory HUB_JS_DIR
+// names (see npmtest.Dir).
 func nodeClient(t *testing.T) (node string, env []string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test with the npm graphql-ws client skipped in -short mode")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not found: the end-to-end test with the npm graphql-ws client needs Node.js 20+")
-	}
-	if _, err := os.Stat(filepath.Join(jsDir, "node_modules", "graphql-ws")); err == nil {
-		return node, os.Environ()
-	}
-	if os.Getenv("HUB_TEST_NPM") != "1" {
-		t.Skip("internal/wstransport/testdata/js/node_modules missing: run `npm ci --prefix internal/wstransport/testdata/js` or set HUB_TEST_NPM=1")
-	}
-	dir := t.TempDir()
-	for _, name := range []string{"package.json", "package-lock.json"} {
-		b, err := os.ReadFile(filepath.Join(jsDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if out, err := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--prefix", dir).CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, out)
-	}
+	node, dir := npmtest.Dir(t, jsDir, "graphql-ws")
 	return node, append(os.Environ(), "HUB_JS_DIR="+dir)
 }
 

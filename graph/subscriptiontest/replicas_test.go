@@ -195,7 +195,8 @@ func startHub(t *testing.T, bin string, d *database) *hub {
 	t.Helper()
 	addr := freeAddr(t)
 	var logs bytes.Buffer
-	cmd := exec.Command(bin, "serve", "--addr", addr)
+	// Each replica its own metrics address, as on hosts of their own.
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--metrics-addr", freeAddr(t))
 	cmd.Env = append(os.Environ(), "HUB_DATABASE_URL="+d.url, "HUB_LOG_LEVEL=warn")
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

@@ -108,6 +108,8 @@ type Session struct {
 	Token     string
 	ExpiresAt time.Time
 	User      *ent.User
+	// Viewer is who requests with Token are made by.
+	Viewer *viewer.Viewer
 }
 
 // Login checks an e-mail address and password and opens a session. Failed
@@ -217,13 +219,18 @@ func (s *Service) verifyPassword(ctx context.Context, password, hash string) (bo
 func (s *Service) openSession(ctx context.Context, u *ent.User, clientAddress string) (*Session, error) {
 	token := newToken(sessionPrefix)
 	expires := s.now().Add(s.cfg.SessionTTL)
-	err := s.db(ctx).Session.Create().SetTokenHash(hashToken(token)).SetUserID(u.ID).
+	sys := authz.SystemContext(ctx)
+	sess, err := s.db(ctx).Session.Create().SetTokenHash(hashToken(token)).SetUserID(u.ID).
 		SetExpiresAt(expires).SetClientAddress(truncate(clientAddress, 64)).
-		Exec(authz.SystemContext(ctx))
+		Save(sys)
 	if err != nil {
 		return nil, fmt.Errorf("storing session: %w", err)
 	}
-	return &Session{Token: token, ExpiresAt: expires, User: u}, nil
+	v, err := s.sessionViewer(sys, sess)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{Token: token, ExpiresAt: expires, User: u, Viewer: v}, nil
 }
 
 // Logout ends the viewer's session. With an API key it does nothing: keys
@@ -289,6 +296,21 @@ func sessionExpired(sess *ent.Session, now time.Time) error {
 		return ErrExpiredToken
 	}
 	return nil
+}
+
+// Reload returns v as the store now has its user (role, memberships),
+// with v's credential and scopes, or nil when the user is disabled: for a
+// mutation that changed its own viewer (see viewer.Switch).
+func (s *Service) Reload(ctx context.Context, v *viewer.Viewer) (*viewer.Viewer, error) {
+	fresh, err := s.loadViewer(authz.SystemContext(ctx), v.UserID, v.Scopes)
+	if errors.Is(err, ErrDisabledUser) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	fresh.SessionID, fresh.APIKeyID, fresh.Expires = v.SessionID, v.APIKeyID, v.Expires
+	return fresh, nil
 }
 
 // renew extends a session used after half its lifetime (sliding expiry)

@@ -10,11 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"  // PostgreSQL driver, registered as "postgres".
+	"github.com/XSAM/otelsql"
+	_ "github.com/lib/pq" // PostgreSQL driver, registered as "postgres".
+	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 	_ "modernc.org/sqlite" // Pure-Go SQLite driver, registered as "sqlite".
 
 	"github.com/bridgesoftrust/hub/ent"
@@ -62,7 +65,7 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB, err := sql.Open(driverName, dsn)
+	sqlDB, err := openSQL(driverName, dsn, dia)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s database: %w", dia, err)
 	}
@@ -79,6 +82,28 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 	// PubSub of the writer's context), whichever process makes them.
 	credevents.Register(client)
 	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
+}
+
+// traceSQL is set by TraceSQL.
+var traceSQL atomic.Bool
+
+// TraceSQL makes the stores opened from now on record each SQL statement
+// as an OpenTelemetry span (github.com/XSAM/otelsql) under the span of the
+// request that ran it. hub serve calls it when it exports traces; without
+// it the database/sql driver is used bare.
+func TraceSQL() { traceSQL.Store(true) }
+
+// openSQL opens the database/sql handle, traced if TraceSQL was called.
+func openSQL(driverName, dsn, dia string) (*sql.DB, error) {
+	if !traceSQL.Load() {
+		return sql.Open(driverName, dsn)
+	}
+	system := semconv.DBSystemNamePostgreSQL
+	if dia == dialect.SQLite {
+		system = semconv.DBSystemNameSQLite
+	}
+	return otelsql.Open(driverName, dsn, otelsql.WithAttributes(system),
+		otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitRows: true, OmitConnectorConnect: true}))
 }
 
 // dataSource turns a Hub database URL into a driver name, its DSN and the

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/testnotice"
 )
 
 // PostgresEnv names the environment variable with the PostgreSQL server URL
@@ -32,7 +33,7 @@ var (
 func Dialects() []string {
 	if os.Getenv(PostgresEnv) == "" {
 		skipOnce.Do(func() {
-			fmt.Fprintf(os.Stderr, "dbtest: %s is not set; PostgreSQL tests are skipped\n", PostgresEnv)
+			testnotice.Print("postgres", fmt.Sprintf("PostgreSQL tests skipped: set %s=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable to run them", PostgresEnv))
 		})
 		return []string{"sqlite"}
 	}
@@ -81,6 +82,13 @@ func URL(t testing.TB, dialect string) string {
 	}
 }
 
+// whyCreateDB explains why the tests need a database each.
+const whyCreateDB = `The PostgreSQL tests need the CREATEDB privilege (ALTER ROLE <user> CREATEDB) on the server of
+HUB_TEST_POSTGRES_URL: each test gets a database of its own, dropped at its end, because a schema per
+test in one database would not isolate them. The Hub's LISTEN/NOTIFY channel (subscriptions, shared by
+replicas) and its advisory locks (migrations, sign-in throttle) are per database: tests in schemas of one
+database would receive each other's events and wait on each other's locks.`
+
 // postgresDatabase creates database name on the test server and returns
 // its URL.
 func postgresDatabase(t testing.TB, name string) string {
@@ -95,7 +103,7 @@ func postgresDatabase(t testing.TB, name string) string {
 	}
 	defer admin.Close()
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("creating test database: %v", err)
+		t.Fatalf("creating test database %s: %v\n%s", name, err, whyCreateDB)
 	}
 	t.Cleanup(func() {
 		admin, err := sql.Open("postgres", base)

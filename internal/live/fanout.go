@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 )
@@ -115,6 +117,10 @@ func (f *Feed) dispatch(fo *fanout) {
 			r.receive(payload, rows)
 		}
 		clear(batch) // keep no subscriber alive until the next event
+		if f.delivered != nil && payload.At > 0 {
+			kind, _, _ := strings.Cut(ev.Topic, ":")
+			f.delivered(kind, time.Since(time.UnixMilli(payload.At)))
+		}
 	}
 	f.ended(fo)
 }

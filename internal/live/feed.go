@@ -50,6 +50,30 @@ type Feed struct {
 
 	mu      sync.Mutex
 	fanouts map[string]*fanout // by PubSub topic
+
+	// delivered, if set, learns how long each event took from its
+	// publication to its subscribers here (ObserveDelivery).
+	delivered func(kind string, lag time.Duration)
+}
+
+// ObserveDelivery makes fn learn, for each event handed to this process's
+// subscribers, the kind of its topic ("post", "news", ...) and the time
+// from its publication (on any replica) until every subscriber here had
+// it queued. Call it before the Feed serves subscriptions.
+func (f *Feed) ObserveDelivery(fn func(kind string, lag time.Duration)) { f.delivered = fn }
+
+// Subscriptions returns the number of running subscriptions in this
+// process.
+func (f *Feed) Subscriptions() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, fo := range f.fanouts {
+		fo.mu.Lock()
+		n += len(fo.receivers)
+		fo.mu.Unlock()
+	}
+	return n
 }
 
 // NewFeed returns a Feed over client and ps.
@@ -70,6 +94,8 @@ type event struct {
 	Kind     string `json:"kind"`
 	Subject  int    `json:"subject"`
 	Request  int    `json:"request"`
+	// At is when the event was published, Unix milliseconds (see Publish).
+	At int64 `json:"at"`
 }
 
 // source describes one subscription: its events, whether the viewer may

@@ -23,13 +23,16 @@
 // every event (and once at the start, for a client that passes after:
 // <cursor>) loads the rows through the Ent client in a viewer context of
 // the subscriber's audience, so privacy policies decide what each
-// subscriber sees. Events are hints; the database is the record.
+// subscriber sees. Events are hints; the database is the record. Each
+// payload also carries "at", when it was published (Unix milliseconds).
 package live
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"time"
 
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 )
@@ -79,6 +82,12 @@ func Publish(ctx context.Context, topic string, payload any) error {
 	ps, _ := ctx.Value(contextKey{}).(pubsub.PubSub)
 	if ps == nil {
 		return nil
+	}
+	if m, ok := payload.(map[string]any); ok {
+		// Stamped for the delivery lag (Feed.ObserveDelivery).
+		m = maps.Clone(m)
+		m["at"] = time.Now().UnixMilli()
+		payload = m
 	}
 	raw, err := json.Marshal(payload)
 	if err != nil {

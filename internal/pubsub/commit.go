@@ -109,7 +109,7 @@ func (b *batch) add(ps PubSub, ev Event) { b.events = append(b.events, pendingEv
 func (b *batch) publish(ctx context.Context) {
 	for _, p := range b.events {
 		if err := p.ps.Publish(ctx, p.ev); err != nil {
-			slog.Warn("pubsub: publishing after commit", "topic", p.ev.Topic, "err", err)
+			slog.WarnContext(ctx, "pubsub: publishing after commit", "topic", p.ev.Topic, "err", err)
 		}
 	}
 }

@@ -32,6 +32,7 @@ type options struct {
 	minReconnect time.Duration
 	maxReconnect time.Duration
 	pingInterval time.Duration
+	onReconnect  func()
 }
 
 func newOptions(opts []Option) options {
@@ -83,4 +84,11 @@ func WithReconnect(minWait, maxWait time.Duration) Option {
 // connection (default DefaultPingInterval).
 func WithPingInterval(d time.Duration) Option {
 	return func(o *options) { o.pingInterval = d }
+}
+
+// WithReconnectHook calls fn each time the PostgreSQL listener has
+// reconnected after losing its connection (e.g. to count reconnects in
+// metrics); events published meanwhile were lost to this process.
+func WithReconnectHook(fn func()) Option {
+	return func(o *options) { o.onReconnect = fn }
 }

@@ -48,6 +48,8 @@ type Postgres struct {
 	listener *pq.Listener
 	log      *slog.Logger
 	ping     time.Duration
+	// onReconnect, if set, learns of each reconnection (WithReconnectHook).
+	onReconnect func()
 
 	done    chan struct{} // closed when run returns
 	pinging atomic.Bool
@@ -73,7 +75,7 @@ func NewPostgres(ctx context.Context, dsn string, db *sql.DB, opts ...Option) (*
 		return nil, fmt.Errorf("pubsub: channel %q: want a lower-case identifier", o.channel)
 	}
 	p := &Postgres{
-		db: db, channel: o.channel, log: o.logger, ping: o.pingInterval,
+		db: db, channel: o.channel, log: o.logger, ping: o.pingInterval, onReconnect: o.onReconnect,
 		broker: NewBroker(opts...),
 		done:   make(chan struct{}),
 	}
@@ -160,6 +162,9 @@ func (p *Postgres) logEvent(ev pq.ListenerEventType, err error) {
 	case pq.ListenerEventConnected:
 		p.log.Info("pubsub: listener connected", "channel", p.channel)
 	case pq.ListenerEventReconnected:
+		if p.onReconnect != nil {
+			p.onReconnect()
+		}
 		p.log.Warn("pubsub: listener reconnected; events published while it was down are lost to this process",
 			"channel", p.channel)
 	case pq.ListenerEventDisconnected:

@@ -21,6 +21,9 @@ import (
 type Config struct {
 	// Addr is the TCP address to listen on.
 	Addr string
+	// MetricsAddr is the TCP address on which Run serves the Prometheus
+	// metrics at /metrics, apart from the API; empty: not served.
+	MetricsAddr string
 	// MaxBodyBytes bounds the request body; larger requests get HTTP 413.
 	MaxBodyBytes int64
 	// MaxTokens bounds the lexical tokens of a query.
@@ -60,6 +63,11 @@ type Config struct {
 	Auth auth.Config
 	// WebSocket configures subscriptions over websocket on /graphql.
 	WebSocket WebSocketConfig
+	// RateLimit is each client's budget of query cost.
+	RateLimit RateLimitConfig
+	// CORS lets pages of other origins call the API. Its origins may also
+	// open websockets unless WebSocket.AllowedOrigins lists others.
+	CORS CORSConfig
 	// TrustedProxies are the addresses and CIDR ranges of the reverse
 	// proxies in front of the Hub. A request from one of them is taken to
 	// come from the rightmost address of its X-Forwarded-For (or
@@ -97,6 +105,7 @@ type WebSocketConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr:            "127.0.0.1:8080",
+		MetricsAddr:     "127.0.0.1:9464",
 		MaxBodyBytes:    1 << 20,
 		MaxTokens:       10_000,
 		MaxSelections:   500,
@@ -122,6 +131,8 @@ func DefaultConfig() Config {
 			SendBuffer:      256,
 			RecheckInterval: credwatch.DefaultInterval,
 		},
+		CORS:      CORSConfig{MaxAge: 2 * time.Hour},
+		RateLimit: RateLimitConfig{User: 5000, APIKey: 5000, Anonymous: 1000, Window: time.Hour},
 	}
 }
 
@@ -155,6 +166,15 @@ func (c Config) Validate() error {
 	positive("websocket send buffer", int64(c.WebSocket.SendBuffer))
 	positive("websocket credential re-check interval", int64(c.WebSocket.RecheckInterval))
 	positive("session lifetime", int64(c.Auth.SessionTTL))
+	positive("rate limit window", int64(c.RateLimit.Window))
+	for name, n := range map[string]int{"user": c.RateLimit.User, "API key": c.RateLimit.APIKey, "anonymous": c.RateLimit.Anonymous} {
+		if n < 0 {
+			errs = append(errs, fmt.Errorf("the %s rate limit must not be negative, not %d", name, n))
+		}
+	}
+	if c.CORS.MaxAge < 0 {
+		errs = append(errs, fmt.Errorf("CORS max age must not be negative, not %s", c.CORS.MaxAge))
+	}
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}
@@ -162,6 +182,15 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// wsOrigins returns the origins other than the Hub's own that may open
+// websockets: those configured for them, else those allowed by CORS.
+func (c Config) wsOrigins() []string {
+	if len(c.WebSocket.AllowedOrigins) > 0 {
+		return c.WebSocket.AllowedOrigins
+	}
+	return c.CORS.Origins
 }
 
 // limits returns the GraphQL limits of the configuration.

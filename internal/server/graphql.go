@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
 
@@ -48,6 +49,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 
 	lim := cfg.limits()
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newCache[string](cfg.APQCacheSize)})
+	srv.Use(requestParams{})
 	srv.Use(limits.Shape{Limits: lim, Cache: queryCache})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -68,8 +70,9 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	return srv
 }
 
-// operationMiddleware notes the operation for the access log and runs
-// queries and mutations under a deadline. Subscriptions are long-lived
+// operationMiddleware notes the operation for the access log, lets a
+// mutation change its viewer and runs queries and mutations under a
+// deadline. Subscriptions are long-lived
 // and get none.
 func operationMiddleware(timeout time.Duration) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
@@ -78,6 +81,11 @@ func operationMiddleware(timeout time.Duration) graphql.OperationMiddleware {
 		ctx = withoutPathContext(ctx)
 		if opCtx.Operation == nil || opCtx.Operation.Operation == ast.Subscription {
 			return next(ctx)
+		}
+		if opCtx.Operation.Operation == ast.Mutation {
+			// login and logout change who the viewer is for the rest of
+			// the operation (viewer.Switch).
+			ctx = viewer.WithSwitch(ctx)
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		responses := next(ctx)

@@ -15,18 +15,21 @@ import (
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/clientip"
+	"github.com/bridgesoftrust/hub/internal/telemetry"
 )
 
 // withRequest gives each request an id (X-Request-ID in and out), keeps
 // its info and its client's address (auth.ClientAddress) in the context,
-// recovers panics and writes the access log line.
-func withRequest(logger *slog.Logger, clients *clientip.Resolver, next http.Handler) http.Handler {
+// recovers panics, writes the access log line and counts the request in
+// the metrics.
+func withRequest(logger *slog.Logger, clients *clientip.Resolver, metrics *telemetry.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		info := &requestInfo{
 			id:       requestID(r),
 			client:   clients.Address(r),
 			plainGET: r.Method == http.MethodGet && r.Header.Get("Upgrade") == "",
+			header:   w.Header(),
 		}
 		ctx := auth.WithClientAddress(withRequestInfo(r.Context(), info), info.client)
 		w.Header().Set(RequestIDHeader, info.id)
@@ -42,6 +45,7 @@ func withRequest(logger *slog.Logger, clients *clientip.Resolver, next http.Hand
 				}
 			}
 			accessLog(logger, r.WithContext(ctx), rec, info, time.Since(start))
+			metrics.HTTP(route(r), rec.statusCode())
 		}()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 	})
@@ -68,6 +72,11 @@ func accessLog(logger *slog.Logger, r *http.Request, rec *recorder, info *reques
 	logger.LogAttrs(r.Context(), level, "request", attrs...)
 }
 
+// apiContentSecurityPolicy is the policy of every answer but the
+// explorer's (which sets its own, explorer.ContentSecurityPolicy): JSON
+// loads nothing, and no page may frame it.
+const apiContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+
 // withSecurityHeaders sets headers that make browsers treat the answers
 // strictly.
 func withSecurityHeaders(next http.Handler) http.Handler {
@@ -76,6 +85,7 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", apiContentSecurityPolicy)
 		next.ServeHTTP(w, r)
 	})
 }

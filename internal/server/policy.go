@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/http"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -38,6 +39,10 @@ func (p policy) MutateOperationContext(ctx context.Context, opCtx *graphql.Opera
 		return nil
 	}
 	if info := infoFrom(ctx); info != nil && info.plainGET && op.Operation != ast.Query {
+		info.status = http.StatusMethodNotAllowed
+		if h := responseHeader(ctx); h != nil {
+			h.Set("Allow", "POST")
+		}
 		return refuse(apierr.BadRequest, "GET requests may only run queries; send %ss with POST", op.Operation)
 	}
 	if !p.introspection && introspects(op.SelectionSet) {

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // RequestIDHeader is the header that carries the request id both ways.
@@ -23,6 +25,12 @@ type requestInfo struct {
 	operation string
 	// complexity is the operation's estimated cost, once known.
 	complexity int
+	// header is the response's header, for extensions that add to it
+	// (see responseHeader).
+	header http.Header
+	// status is the HTTP status an extension chose for refusing the
+	// request before execution, or 0 (see withRequestErrorStatus).
+	status int
 }
 
 type requestInfoKey struct{}
@@ -36,6 +44,16 @@ func withRequestInfo(ctx context.Context, info *requestInfo) context.Context {
 func infoFrom(ctx context.Context) *requestInfo {
 	info, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
 	return info
+}
+
+// responseHeader returns the header of the HTTP response to ctx's
+// request, or nil for an operation over a websocket, whose headers are
+// long gone.
+func responseHeader(ctx context.Context) http.Header {
+	if info := loggedInfo(ctx); info != nil {
+		return info.header
+	}
+	return nil
 }
 
 // RequestID returns the id of the HTTP request that ctx belongs to, or ""
@@ -75,7 +93,8 @@ func saneID(id string) bool {
 }
 
 // ContextHandler wraps a slog handler so that every record logged with a
-// request's context (logger.InfoContext(ctx, ...)) carries request_id.
+// request's context (logger.InfoContext(ctx, ...)) carries request_id,
+// and trace_id when the request is traced (see telemetry.StartTracing).
 func ContextHandler(h slog.Handler) slog.Handler {
 	if _, ok := h.(contextHandler); ok {
 		return h
@@ -89,6 +108,9 @@ type contextHandler struct{ slog.Handler }
 func (h contextHandler) Handle(ctx context.Context, rec slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		rec.AddAttrs(slog.String("request_id", id))
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		rec.AddAttrs(slog.String("trace_id", sc.TraceID().String()))
 	}
 	return h.Handler.Handle(ctx, rec)
 }

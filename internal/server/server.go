@@ -11,7 +11,6 @@ import (
 
 	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
@@ -19,7 +18,9 @@ import (
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
+	"github.com/bridgesoftrust/hub/internal/server/explorer"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/telemetry"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
@@ -33,6 +34,7 @@ type Server struct {
 	ws      *wstransport.Transport
 	events  pubsub.PubSub
 	feed    *live.Feed
+	metrics *telemetry.Metrics
 }
 
 // An Option adds to the server what a deployment or a test brings: the
@@ -43,6 +45,14 @@ type options struct {
 	extensions  []graphql.HandlerExtension
 	middlewares []func(http.Handler) http.Handler
 	events      pubsub.PubSub
+	metrics     *telemetry.Metrics
+}
+
+// WithMetrics makes the server record its metrics in m (which the caller
+// may also give to the PubSub, see pubsub.WithReconnectHook). Without it
+// the server has metrics of its own.
+func WithMetrics(m *telemetry.Metrics) Option {
+	return func(o *options) { o.metrics = m }
 }
 
 // WithPubSub sets the event fan-out of subscriptions: PostgreSQL
@@ -83,11 +93,40 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	creds := newWSCredentials(s.auth, cfg.WebSocket.RecheckInterval, logger)
 	// It ends when the PubSub closes.
 	go creds.watcher.Run(context.Background(), s.events)
-	s.ws = newWebSocket(cfg.WebSocket, creds, logger)
+	s.ws = newWebSocket(cfg.WebSocket, cfg.wsOrigins(), creds, logger)
 	s.feed = live.NewFeed(store.Client, s.events, s.logger)
+	s.metrics = o.metrics
+	if s.metrics == nil {
+		s.metrics = telemetry.NewMetrics()
+	}
+	s.observe(store)
+	limiter, err := newRateLimiter(cfg.RateLimit, store)
+	if err != nil {
+		panic(fmt.Sprintf("server: rate limiter: %v", err)) // Validate checked its settings
+	}
+	o.extensions = append([]graphql.HandlerExtension{
+		rateLimit{limiter: limiter, logger: logger, charged: s.metrics.RateLimit},
+		observe{metrics: s.metrics},
+	}, o.extensions...)
 	s.handler = s.routes(store, o)
 	return s
 }
+
+// observe registers the metrics read from the server's parts: the store's
+// connection pool, open websockets, running subscriptions and the delivery
+// lag of their events.
+func (s *Server) observe(store *db.Store) {
+	s.metrics.Store(store.DB)
+	s.metrics.Gauge("hub_websockets_open", "Websocket connections open on this server.",
+		func() float64 { return float64(s.ws.Connections()) })
+	s.metrics.Gauge("hub_subscriptions", "GraphQL subscriptions running on this server.",
+		func() float64 { return float64(s.feed.Subscriptions()) })
+	s.feed.ObserveDelivery(s.metrics.Delivery)
+}
+
+// MetricsHandler serves the server's Prometheus metrics (what Run serves
+// at /metrics on the metrics address).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.Handler() }
 
 // authOptions returns the options of the authentication service for
 // store: on PostgreSQL, which several replicas may share, the sign-in
@@ -105,29 +144,31 @@ func (s *Server) Subscribers(topic string) int { return s.feed.Subscribers(topic
 
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
-	var gql http.Handler = newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed), s.ws, s.logger, o)
+	var gql http.Handler = withRequestErrorStatus(newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed), s.ws, s.logger, o))
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}
 	gql = s.auth.Middleware(withViewerLimits(s.cfg, withEvents(s.events, gql)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withBodyLimit(s.cfg.MaxBodyBytes, gql))
+	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, gql)))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {
-		mux.Handle("GET /{$}", playground.Handler("Bridges of Trust Hub", "/graphql"))
+		mux.Handle("GET /{$}", explorer.Page())
+		mux.Handle("GET "+explorer.Prefix, explorer.Files())
 	}
 	clients, _ := clientip.New(s.cfg.TrustedProxies) // checked by Validate
-	return withRequest(s.logger, clients, withSecurityHeaders(mux))
+	return withTracing(withRequest(s.logger, clients, s.metrics, withSecurityHeaders(mux)))
 }
 
 // newWebSocket returns the websocket transport for subscriptions, which
 // authenticates the bearer token of the connection_init payload and keeps
-// the connection's credential live (wsCredentials).
-func newWebSocket(cfg WebSocketConfig, creds *wsCredentials, logger *slog.Logger) *wstransport.Transport {
+// the connection's credential live (wsCredentials); origins are the
+// browser origins it accepts besides the server's own.
+func newWebSocket(cfg WebSocketConfig, origins []string, creds *wsCredentials, logger *slog.Logger) *wstransport.Transport {
 	return wstransport.New(wstransport.Config{
 		Logger:         logger,
-		AllowedOrigins: cfg.AllowedOrigins,
+		AllowedOrigins: origins,
 		InitTimeout:    cfg.InitTimeout,
 		MaxMessageSize: cfg.MaxMessageSize,
 		MaxOperations:  cfg.MaxOperations,
@@ -186,15 +227,42 @@ func withViewerLimits(cfg Config, next http.Handler) http.Handler {
 // Handler returns the server's HTTP handler, e.g. for httptest.NewServer.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Run listens on the configured address and serves until ctx is done,
-// then shuts down gracefully.
+// Run listens on the configured address, and on the metrics address
+// unless it is empty, and serves until ctx is done, then shuts down
+// gracefully.
 func (s *Server) Run(ctx context.Context) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", s.cfg.Addr, err)
 	}
+	if s.cfg.MetricsAddr != "" {
+		mln, err := lc.Listen(ctx, "tcp", s.cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listening on %s for metrics: %w", s.cfg.MetricsAddr, err)
+		}
+		go s.ServeMetrics(ctx, mln)
+	}
 	return s.Serve(ctx, ln)
+}
+
+// ServeMetrics serves the Prometheus metrics at /metrics on ln until ctx
+// is done. It is apart from the API's address so that only the
+// monitoring network reaches it.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn)}
+	go func() {
+		<-ctx.Done()
+		_ = hs.Close()
+	}()
+	s.logger.Info("serving metrics", "addr", ln.Addr().String(), "path", "/metrics")
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		s.logger.Error("serving metrics", "err", err)
+	}
 }
 
 // Serve serves on ln until ctx is done, then stops accepting connections

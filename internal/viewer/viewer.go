@@ -154,8 +154,36 @@ func FromContext(ctx context.Context) *Viewer {
 	case *probed:
 		v.probe.read.Store(true)
 		return v.viewer
+	case *switchable:
+		return v.current.Load()
 	}
 	return nil
+}
+
+// switchable is the viewer of an operation that may change who its viewer
+// is (see WithSwitch).
+type switchable struct{ current atomic.Pointer[Viewer] }
+
+// WithSwitch returns ctx, with the same viewer, in which Switch may
+// replace the viewer: for a mutation operation, whose fields run one after
+// another, so that after login (or logout) the rest of the operation,
+// the fields selected in the payload included, sees the new viewer.
+// (gqlgen resolves a field's selections with the operation's context, not
+// one that its resolver could return.)
+func WithSwitch(ctx context.Context) context.Context {
+	s := &switchable{}
+	s.current.Store(FromContext(ctx))
+	return context.WithValue(ctx, contextKey{}, s)
+}
+
+// Switch makes v the viewer of ctx's operation, and reports whether it
+// could: only under WithSwitch.
+func Switch(ctx context.Context, v *Viewer) bool {
+	s, ok := ctx.Value(contextKey{}).(*switchable)
+	if ok {
+		s.current.Store(v)
+	}
+	return ok
 }
 
 // Probe records whether anything read the viewer of a context (see
@@ -177,9 +205,14 @@ type probed struct {
 // results; see wstransport.Config.Probe). Every rule and resolver reads the
 // viewer through FromContext.
 func WithProbe(ctx context.Context) (context.Context, *Probe) {
-	v, _ := ctx.Value(contextKey{}).(*Viewer)
-	if p, ok := ctx.Value(contextKey{}).(*probed); ok {
-		v = p.viewer
+	var v *Viewer
+	switch x := ctx.Value(contextKey{}).(type) {
+	case *Viewer:
+		v = x
+	case *probed:
+		v = x.viewer // not a read that the outer probe should record
+	case *switchable:
+		v = x.current.Load()
 	}
 	probe := &Probe{}
 	return context.WithValue(ctx, contextKey{}, &probed{viewer: v, probe: probe}), probe

@@ -28,3 +28,30 @@ func TestProbeRecordsReadsOfTheViewer(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitch checks that Switch replaces the viewer under WithSwitch only,
+// for contexts derived before and after, probes included.
+func TestSwitch(t *testing.T) {
+	ana := &viewer.Viewer{UserID: 1}
+	bob := &viewer.Viewer{UserID: 2}
+	plain := viewer.NewContext(context.Background(), ana)
+	if viewer.Switch(plain, bob) || viewer.FromContext(plain) != ana {
+		t.Fatal("Switch changed a viewer outside WithSwitch")
+	}
+	op := viewer.WithSwitch(plain)
+	field := context.WithValue(op, struct{}{}, "a field's context")
+	if viewer.FromContext(field) != ana {
+		t.Fatal("WithSwitch lost the viewer")
+	}
+	if !viewer.Switch(field, bob) || viewer.FromContext(field) != bob || viewer.FromContext(op) != bob {
+		t.Fatal("Switch did not reach the operation")
+	}
+	probed, probe := viewer.WithProbe(op)
+	if viewer.FromContext(probed) != bob || !probe.Read() {
+		t.Fatal("WithProbe under WithSwitch lost the viewer")
+	}
+	viewer.Switch(op, nil)
+	if viewer.FromContext(field) != nil {
+		t.Fatal("Switch to nil (logout) left a viewer")
+	}
+}

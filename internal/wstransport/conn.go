@@ -107,7 +107,7 @@ func operationHeaders(h http.Header) http.Header {
 
 // serve runs the connection until it ends.
 func (c *conn) serve() {
-	c.cfg.Logger.Debug("websocket connected", "remote", c.remote, "subprotocol", c.ws.Subprotocol())
+	c.cfg.Logger.DebugContext(c.base, "websocket connected", "remote", c.remote, "subprotocol", c.ws.Subprotocol())
 	c.ws.SetReadLimit(c.cfg.MaxMessageSize)
 	c.ws.SetPongHandler(func(string) error {
 		c.touch()

@@ -6,39 +6,22 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/bridgesoftrust/hub/internal/npmtest"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
 )
 
 // jsDir holds the graphql-ws client script and its package.json.
 const jsDir = "testdata/js"
 
-// nodeClient returns the path of node, installing testdata/js's packages
-// with npm ci when HUB_TEST_NPM=1; it skips the test when either is missing.
-func nodeClient(t *testing.T) string {
+// nodeClient returns the path of node and the directory of client.mjs
+// with its packages installed (see npmtest.Dir).
+func nodeClient(t *testing.T) (node, dir string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test with the npm graphql-ws client skipped in -short mode")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not found: the end-to-end test with the npm graphql-ws client needs Node.js 20+")
-	}
-	if _, err := os.Stat(filepath.Join(jsDir, "node_modules", "graphql-ws")); err == nil {
-		return node
-	}
-	if os.Getenv("HUB_TEST_NPM") != "1" {
-		t.Skip("internal/wstransport/testdata/js/node_modules missing: run `npm ci --prefix internal/wstransport/testdata/js` or set HUB_TEST_NPM=1")
-	}
-	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--prefix", jsDir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, out)
-	}
-	return node
+	return npmtest.Dir(t, jsDir, "graphql-ws")
 }
 
 // jsLine is one JSON line printed by client.mjs.
@@ -54,12 +37,12 @@ type jsLine struct {
 
 // startNode runs client.mjs against url; lines delivers its output, closed
 // when it exited.
-func startNode(t *testing.T, node, url, token string) <-chan jsLine {
+func startNode(t *testing.T, node, dir, url, token string) <-chan jsLine {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	t.Cleanup(cancel)
 	cmd := exec.CommandContext(ctx, node, "client.mjs", url, token, "3")
-	cmd.Dir = jsDir
+	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -88,10 +71,10 @@ func startNode(t *testing.T, node, url, token string) <-chan jsLine {
 }
 
 func TestGraphQLWSNodeClient(t *testing.T) {
-	node := nodeClient(t)
+	node, dir := nodeClient(t)
 	h := newHub()
 	url := mount(t, h.server(), wstransport.New(wstransport.Config{InitFunc: bearerInit}))
-	lines := startNode(t, node, url, "good-alice")
+	lines := startNode(t, node, dir, url, "good-alice")
 
 	waitFor(t, "node to subscribe", func() bool { return h.count() == 1 })
 	for _, e := range []string{"e1", "e2", "e3"} {
@@ -128,10 +111,10 @@ func expectLines(t *testing.T, what string, got []string, want ...string) {
 }
 
 func TestGraphQLWSNodeClientForbidden(t *testing.T) {
-	node := nodeClient(t)
+	node, dir := nodeClient(t)
 	url := mount(t, newHub().server(), wstransport.New(wstransport.Config{InitFunc: bearerInit}))
 	var errLine *jsLine
-	for l := range startNode(t, node, url, "forged") {
+	for l := range startNode(t, node, dir, url, "forged") {
 		if l.Event == "error" {
 			errLine = &l
 		}

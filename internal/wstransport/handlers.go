@@ -134,7 +134,7 @@ func (c *conn) authenticate(p InitPayload) (ctx context.Context, ack *InitPayloa
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			c.cfg.Logger.Error("websocket InitFunc panicked", "panic", r)
+			c.cfg.Logger.ErrorContext(c.base, "websocket InitFunc panicked", "panic", r)
 			ctx, ack, err = nil, nil, errInitPanic
 		}
 	}()

@@ -77,7 +77,7 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	}
 	ws, err := t.upgrader.Upgrade(w, r, nil) // writes the HTTP error itself
 	if err != nil {
-		t.cfg.Logger.Debug("websocket upgrade refused", "remote", r.RemoteAddr, "err", err)
+		t.cfg.Logger.DebugContext(r.Context(), "websocket upgrade refused", "remote", r.RemoteAddr, "err", err)
 		return
 	}
 	if ws.Subprotocol() == "" {
@@ -94,7 +94,7 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 // refuseSubprotocol closes a connection that offered no subprotocol spoken
 // here with 4406.
 func (t *Transport) refuseSubprotocol(ws *websocket.Conn, r *http.Request) {
-	t.cfg.Logger.Info("websocket refused: no supported subprotocol",
+	t.cfg.Logger.InfoContext(r.Context(), "websocket refused: no supported subprotocol",
 		"remote", r.RemoteAddr, "offered", websocket.Subprotocols(r))
 	frame := websocket.FormatCloseMessage(CloseSubprotocolNotAllowed, reasonSubprotocol)
 	_ = ws.WriteControl(websocket.CloseMessage, frame, time.Now().Add(t.cfg.WriteTimeout))

@@ -57,6 +57,7 @@ func (c *Cost) MutateOperationContext(ctx context.Context, opCtx *graphql.Operat
 	}
 	walker := costWalker{doc: opCtx.Doc, vars: opCtx.Variables, pageSize: MaxPageSize(ctx, c.MaxPageSize)}
 	n := walker.cost(op)
+	opCtx.Stats.SetExtension(costExtension, Stats{Complexity: n, Limit: limit})
 	if c.Record != nil {
 		c.Record(ctx, Stats{Complexity: n, Limit: limit})
 	}
@@ -64,6 +65,16 @@ func (c *Cost) MutateOperationContext(ctx context.Context, opCtx *graphql.Operat
 		return tooComplex(n, limit)
 	}
 	return nil
+}
+
+// costExtension names the operation statistics entry of Cost's figures.
+const costExtension = "HubCost"
+
+// CostOf returns the cost figures that Cost computed for an operation
+// (for extensions that run after it), and whether it did.
+func CostOf(opCtx *graphql.OperationContext) (Stats, bool) {
+	s, ok := opCtx.Stats.GetExtension(costExtension).(Stats)
+	return s, ok
 }
 
 // tooComplex is the QUERY_TOO_COMPLEX refusal.
