@@ -4,8 +4,8 @@
 package graph
 
 import (
-	"log/slog"
 	"context"
+	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
 
