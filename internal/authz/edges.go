@@ -117,7 +117,7 @@ func (g edgeGuard) link(name string, how change, targets []int) error {
 			return unknownTarget(rule, g.m.Op(), how, id)
 		}
 	}
-	return g.attachable(name, rule, visible)
+	return g.attachable(rule, visible)
 }
 
 // clear checks the rows that a cleared edge unlinks: those linked now.
@@ -137,18 +137,18 @@ func (g edgeGuard) clear(name string) error {
 	if err != nil {
 		return err
 	}
-	return g.attachable(name, rule, uniq(linked))
+	return g.attachable(rule, uniq(linked))
 }
 
 // attachable checks, on an AttachByTarget edge, that the viewer may change
 // every one of targets.
-func (g edgeGuard) attachable(name string, rule gen.EdgeRule, targets []int) error {
+func (g edgeGuard) attachable(rule gen.EdgeRule, targets []int) error {
 	if rule.Attach != string(AttachByTarget) {
 		return nil
 	}
 	for _, id := range targets {
 		if err := g.client.EvalUpdatePolicy(g.ctx, rule.Target, id); err != nil {
-			return deny(fmt.Sprintf("you are not allowed to link or unlink %s %d (%s)", words(rule.Target), id, name))
+			return deny(fmt.Sprintf("you are not allowed to link or unlink %s %d (%s)", words(rule.Target), id, rule.Input))
 		}
 	}
 	return nil
