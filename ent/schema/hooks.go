@@ -223,14 +223,15 @@ func normalizeUser() ent.Hook {
 }
 
 // validateMembershipTarget checks that a membership names exactly one
-// municipality or association.
+// municipality, association or organisation.
 func validateMembershipTarget() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.MembershipFunc(func(ctx context.Context, m *gen.MembershipMutation) (ent.Value, error) {
 			_, hasMunicipality := m.MunicipalityID()
 			_, hasAssociation := m.AssociationID()
-			if hasMunicipality == hasAssociation {
-				return nil, validation.Errorf("municipality_id", "a membership names exactly one municipality or one association")
+			_, hasOrganisation := m.OrganisationID()
+			if count(hasMunicipality, hasAssociation, hasOrganisation) != 1 {
+				return nil, validation.Errorf("municipality_id", "a membership names exactly one municipality, association or organisation")
 			}
 			return next.Mutate(ctx, m)
 		})
@@ -320,4 +321,15 @@ func checkCountryMove(ctx context.Context, m *gen.MunicipalityMutation) error {
 		return validation.Errorf("country_id", "the municipality is in a partnership: it cannot move to another country")
 	}
 	return nil
+}
+
+// count returns how many of flags are true.
+func count(flags ...bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
 }
