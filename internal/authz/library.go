@@ -53,14 +53,17 @@ func AllowDocumentAuthorWrites() privacy.MutationRule {
 		if _, notes := m.ReviewNote(); publishes || notes {
 			return privacy.Skip
 		}
-		if status, ok := m.Status(); ok && status != document.StatusIN_REVIEW {
+		// A new document is a draft (the default); the author's one step is
+		// submitting it.
+		allowed := document.StatusIN_REVIEW
+		if m.Op().Is(ent.OpCreate) {
+			allowed = document.StatusDRAFT
+		}
+		if status, ok := m.Status(); ok && status != allowed {
 			return privacy.Skip
 		}
 		if m.Op().Is(ent.OpCreate) {
-			if _, ok := m.Status(); ok || !v.IsEditor() {
-				return privacy.Skip
-			}
-			return privacy.Allow
+			return allowIf(v.IsEditor(), nil)
 		}
 		id, ok := m.ID()
 		if !ok {
