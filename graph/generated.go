@@ -125,6 +125,7 @@ type ComplexityRoot struct {
 	Actor struct {
 		Association  func(childComplexity int) int
 		Initiatives  func(childComplexity int) int
+		Name         func(childComplexity int) int
 		Organisation func(childComplexity int) int
 		Roles        func(childComplexity int) int
 	}
@@ -1421,6 +1422,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Actor.Initiatives(childComplexity), true
+	case "Actor.name":
+		if e.ComplexityRoot.Actor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Name(childComplexity), true
 	case "Actor.organisation":
 		if e.ComplexityRoot.Actor.Organisation == nil {
 			break
@@ -6301,6 +6308,8 @@ func (ec *executionContext) childFields_ActivityEdge(ctx context.Context, field 
 
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "name":
+		return ec.fieldContext_Actor_name(ctx, field)
 	case "association":
 		return ec.fieldContext_Actor_association(ctx, field)
 	case "organisation":
@@ -13928,6 +13937,29 @@ func (ec *executionContext) _ActivityEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ActivityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, true, false, "String")
 }
 
 func (ec *executionContext) _Actor_association(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
@@ -57087,6 +57119,11 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Actor")
+		case "name":
+			out.Values[i] = ec._Actor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "association":
 			out.Values[i] = ec._Actor_association(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

@@ -58,8 +58,17 @@ type Actor struct {
 	Initiatives []*ent.Initiative
 }
 
+// Name returns the association's acronym or the organisation's name.
+func (a *Actor) Name() string {
+	if a.Association != nil {
+		return a.Association.Acronym
+	}
+	return a.Organisation.Name
+}
+
 // Actors returns every actor active in municipality id: associations
-// first, by acronym, then organisations, by name. Three queries.
+// first, by acronym, then organisations, by name. Four queries, however
+// many actors.
 func Actors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
 	assocs, err := associationActors(ctx, client, id)
 	if err != nil {
@@ -75,40 +84,32 @@ func Actors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
 // associationActors returns the associations the municipality is a member
 // of or that facilitate one of its partnerships.
 func associationActors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
-	here := municipality.ID(id)
-	list, err := client.Association.Query().Where(association.Or(
-		association.HasMembersWith(here),
-		association.HasFacilitatedPartnershipsWith(partnership.Or(
-			partnership.UkrainianMunicipalityID(id), partnership.EuropeanMunicipalityID(id))),
+	members, err := client.Association.Query().Where(association.HasMembersWith(municipality.ID(id))).
+		Order(ent.Asc(association.FieldAcronym)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	facilitators, err := client.Association.Query().Where(association.HasFacilitatedPartnershipsWith(
+		partnership.Or(partnership.UkrainianMunicipalityID(id), partnership.EuropeanMunicipalityID(id)),
 	)).Order(ent.Asc(association.FieldAcronym)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	members, err := client.Association.Query().Where(association.HasMembersWith(here)).IDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*Actor, len(list))
-	for i, a := range list {
-		out[i] = &Actor{Association: a, Roles: []Role{RoleFacilitator}}
-		if slices.Contains(members, a.ID) {
-			out[i].Roles = []Role{RoleMember}
-			if facilitates(ctx, client, a.ID, id) {
-				out[i].Roles = append(out[i].Roles, RoleFacilitator)
+	byID := map[int]*Actor{}
+	var out []*Actor
+	add := func(list []*ent.Association, role Role) {
+		for _, a := range list {
+			if byID[a.ID] == nil {
+				byID[a.ID] = &Actor{Association: a}
+				out = append(out, byID[a.ID])
 			}
+			byID[a.ID].Roles = append(byID[a.ID].Roles, role)
 		}
 	}
+	add(members, RoleMember)
+	add(facilitators, RoleFacilitator)
+	slices.SortFunc(out, func(x, y *Actor) int { return cmp.Compare(x.Association.Acronym, y.Association.Acronym) })
 	return out, nil
-}
-
-// facilitates reports whether association a facilitates a partnership of
-// municipality m.
-func facilitates(ctx context.Context, client *ent.Client, a, m int) bool {
-	ok, _ := client.Partnership.Query().Where(
-		partnership.HasFacilitatorsWith(association.ID(a)),
-		partnership.Or(partnership.UkrainianMunicipalityID(m), partnership.EuropeanMunicipalityID(m)),
-	).Exist(ctx)
-	return ok
 }
 
 // organisationActors returns the organisations with initiatives in the
