@@ -31,9 +31,9 @@ type Filter struct {
 
 // Overlaps returns the overlapping initiatives, by municipality, sector
 // and initiative. It reads every matching initiative with its
-// municipalities in two queries and pairs them in memory.
+// municipalities and organisation in three queries and pairs them in memory.
 func Overlaps(ctx context.Context, client *ent.Client, f Filter) ([]*Overlap, error) {
-	q := client.Initiative.Query().Order(ent.Asc(initiative.FieldID)).WithMunicipalities()
+	q := client.Initiative.Query().Order(ent.Asc(initiative.FieldID)).WithMunicipalities().WithOrganisation()
 	if f.MunicipalityID != 0 {
 		q.Where(initiative.HasMunicipalitiesWith(municipality.ID(f.MunicipalityID)))
 	}
