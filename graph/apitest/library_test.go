@@ -2,7 +2,9 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/internal/authtest"
 	"github.com/bridgesoftrust/hub/internal/db"
@@ -28,6 +31,7 @@ const uploadLimit = 64 << 10
 // upload limit, and a Ukrainian municipality with an editor and a member.
 type libraryHub struct {
 	*hub
+	files          storage.Store
 	base           string
 	municipality   int
 	editor, member http.Header
@@ -49,8 +53,8 @@ func newLibraryHub(t *testing.T, store *db.Store) *libraryHub {
 		return authtest.Staff(t, store, membership.Role(role), func(c *ent.MembershipCreate) { c.SetMunicipalityID(m.ID) })
 	}
 	return &libraryHub{
-		hub:  &hub{endpoint: srv.URL + "/graphql", store: store, admin: authtest.Secretariat(t, store)},
-		base: srv.URL, municipality: m.ID, editor: staff("EDITOR"), member: staff("MEMBER"),
+		hub:   &hub{endpoint: srv.URL + "/graphql", store: store, admin: authtest.Secretariat(t, store)},
+		files: files, base: srv.URL, municipality: m.ID, editor: staff("EDITOR"), member: staff("MEMBER"),
 	}
 }
 
@@ -148,9 +152,33 @@ func TestLibraryReviewAndDownload(t *testing.T) {
 			!strings.HasPrefix(header.Get("Content-Disposition"), "attachment") {
 			t.Fatalf("download: %d %q %v", code, body, header)
 		}
+		req, _ := http.NewRequest(http.MethodGet, h.base+url, nil)
+		req.Header.Set("If-None-Match", header.Get("ETag"))
+		if r, err := gqltest.Client.Do(req); err != nil || r.StatusCode != http.StatusNotModified {
+			t.Fatalf("a download with the ETag: %v %v", r, err)
+		}
 		resp = h.upload(t, h.editor, id, gqltest.File{Name: "late.pdf", Content: pdf})
 		if resp.Code() != "FORBIDDEN" {
 			t.Fatalf("a file was added to a published document: %s", resp.Body)
+		}
+		h.as(t, h.admin, `mutation($id: ID!) { archiveDocument(id: $id) { status } }`, map[string]any{"id": id}, "archiveDocument", "status")
+		if code, _, _ := h.download(t, nil, url); code != http.StatusOK {
+			t.Fatalf("an archived document's file: %d", code)
+		}
+		fileID := at(t, gqltest.Post(t, h.endpoint, `query($id: ID!) { node(id: $id) { ... on Document { files { id } } } }`,
+			map[string]any{"id": id}, nil), "node", "files")
+		if fileID == "" {
+			t.Fatal("no files listed")
+		}
+		keys := store.Client.DocumentFile.Query().Select(documentfile.FieldStorageKey).StringsX(sys())
+		h.as(t, h.admin, `mutation($id: ID!) { deleteDocument(id: $id) }`, map[string]any{"id": id}, "deleteDocument")
+		for _, key := range keys {
+			if _, err := h.files.Open(context.Background(), key); !errors.Is(err, storage.ErrNotFound) {
+				t.Errorf("the bytes of a deleted file stay: %v", err)
+			}
+		}
+		if code, _, _ := h.download(t, h.admin, url); code != http.StatusNotFound {
+			t.Fatalf("a deleted document's file: %d", code)
 		}
 	})
 }

@@ -96,3 +96,30 @@ func TestWhoDoesWhatWhere(t *testing.T) {
 		}
 	})
 }
+
+// TestOrganisationAdminsManageTheirStaff: an organisation's admin adds a
+// user to its staff, who may then edit it; the admin cannot add staff to
+// another organisation.
+func TestOrganisationAdminsManageTheirStaff(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := serve(t, store)
+		c := store.Client
+		ulead := c.Organisation.Create().SetName("U-LEAD with Europe").SetKind("PROGRAMME").SaveX(sys())
+		giz := c.Organisation.Create().SetName("GIZ").SetKind("DONOR").SaveX(sys())
+		admin := authtest.Staff(t, store, membership.RoleADMIN, func(m *ent.MembershipCreate) { m.SetOrganisationID(ulead.ID) })
+		newcomer := authtest.Header(t, store, "NONE")
+		var me struct{ Me struct{ ID string } }
+		resp := gqltest.Post(t, h.endpoint, `{ me { id } }`, nil, newcomer)
+		resp.NoErrors(t)
+		resp.Decode(t, &me)
+		add := `mutation($u: ID!, $o: ID!) { createMembership(input: {userID: $u, organisationID: $o, role: EDITOR}) { id } }`
+		if resp := gqltest.Post(t, h.endpoint, add, map[string]any{"u": me.Me.ID, "o": strconv.Itoa(giz.ID)}, admin); resp.Code() != "FORBIDDEN" {
+			t.Fatalf("the admin of U-LEAD added GIZ staff: %s", resp.Body)
+		}
+		resp = gqltest.Post(t, h.endpoint, add, map[string]any{"u": me.Me.ID, "o": strconv.Itoa(ulead.ID)}, admin)
+		resp.NoErrors(t)
+		resp = gqltest.Post(t, h.endpoint, `mutation($id: ID!) { updateOrganisation(id: $id, input: {description: "EU programme"}) { description } }`,
+			map[string]any{"id": strconv.Itoa(ulead.ID)}, newcomer)
+		resp.NoErrors(t)
+	})
+}
