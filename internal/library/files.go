@@ -58,6 +58,9 @@ func (f *Files) Attach(ctx context.Context, client *ent.Client, docID int, up Up
 	if err != nil {
 		return nil, err
 	}
+	if up.Size == 0 {
+		return nil, apierr.Input("file", "the file is empty")
+	}
 	if up.Size > f.MaxBytes {
 		return nil, apierr.Input("file", "the file is %d bytes; the limit is %d", up.Size, f.MaxBytes)
 	}
@@ -125,10 +128,10 @@ func detect(r io.ReadSeeker) (string, error) {
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
-	for m := mt; m != nil; m = m.Parent() {
-		if slices.ContainsFunc(AcceptedTypes, m.Is) {
-			return baseType(m.String()), nil
-		}
+	// The detected type itself must be accepted, not a parent of it: a
+	// shell script or an HTML page is also text/plain by descent.
+	if slices.ContainsFunc(AcceptedTypes, mt.Is) {
+		return baseType(mt.String()), nil
 	}
 	return "", apierr.Input("file", "files of type %s are not accepted; send a PDF, office document, image or plain text", baseType(mt.String()))
 }
