@@ -20,8 +20,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -33,6 +36,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -63,10 +67,16 @@ type Client struct {
 	AuditLog *AuditLogClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// Document is the client for interacting with the Document builders.
+	Document *DocumentClient
+	// DocumentFile is the client for interacting with the DocumentFile builders.
+	DocumentFile *DocumentFileClient
 	// Flag is the client for interacting with the Flag builders.
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
 	ForumCategory *ForumCategoryClient
+	// Initiative is the client for interacting with the Initiative builders.
+	Initiative *InitiativeClient
 	// LoginFailure is the client for interacting with the LoginFailure builders.
 	LoginFailure *LoginFailureClient
 	// MatchDecline is the client for interacting with the MatchDecline builders.
@@ -89,6 +99,8 @@ type Client struct {
 	Notification *NotificationClient
 	// Offer is the client for interacting with the Offer builders.
 	Offer *OfferClient
+	// Organisation is the client for interacting with the Organisation builders.
+	Organisation *OrganisationClient
 	// Partnership is the client for interacting with the Partnership builders.
 	Partnership *PartnershipClient
 	// PartnershipRequest is the client for interacting with the PartnershipRequest builders.
@@ -127,8 +139,11 @@ func (c *Client) init() {
 	c.Association = NewAssociationClient(c.config)
 	c.AuditLog = NewAuditLogClient(c.config)
 	c.Country = NewCountryClient(c.config)
+	c.Document = NewDocumentClient(c.config)
+	c.DocumentFile = NewDocumentFileClient(c.config)
 	c.Flag = NewFlagClient(c.config)
 	c.ForumCategory = NewForumCategoryClient(c.config)
+	c.Initiative = NewInitiativeClient(c.config)
 	c.LoginFailure = NewLoginFailureClient(c.config)
 	c.MatchDecline = NewMatchDeclineClient(c.config)
 	c.MatchProfile = NewMatchProfileClient(c.config)
@@ -140,6 +155,7 @@ func (c *Client) init() {
 	c.NewsItem = NewNewsItemClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Offer = NewOfferClient(c.config)
+	c.Organisation = NewOrganisationClient(c.config)
 	c.Partnership = NewPartnershipClient(c.config)
 	c.PartnershipRequest = NewPartnershipRequestClient(c.config)
 	c.Phase = NewPhaseClient(c.config)
@@ -248,8 +264,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Association:        NewAssociationClient(cfg),
 		AuditLog:           NewAuditLogClient(cfg),
 		Country:            NewCountryClient(cfg),
+		Document:           NewDocumentClient(cfg),
+		DocumentFile:       NewDocumentFileClient(cfg),
 		Flag:               NewFlagClient(cfg),
 		ForumCategory:      NewForumCategoryClient(cfg),
+		Initiative:         NewInitiativeClient(cfg),
 		LoginFailure:       NewLoginFailureClient(cfg),
 		MatchDecline:       NewMatchDeclineClient(cfg),
 		MatchProfile:       NewMatchProfileClient(cfg),
@@ -261,6 +280,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		NewsItem:           NewNewsItemClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
+		Organisation:       NewOrganisationClient(cfg),
 		Partnership:        NewPartnershipClient(cfg),
 		PartnershipRequest: NewPartnershipRequestClient(cfg),
 		Phase:              NewPhaseClient(cfg),
@@ -296,8 +316,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Association:        NewAssociationClient(cfg),
 		AuditLog:           NewAuditLogClient(cfg),
 		Country:            NewCountryClient(cfg),
+		Document:           NewDocumentClient(cfg),
+		DocumentFile:       NewDocumentFileClient(cfg),
 		Flag:               NewFlagClient(cfg),
 		ForumCategory:      NewForumCategoryClient(cfg),
+		Initiative:         NewInitiativeClient(cfg),
 		LoginFailure:       NewLoginFailureClient(cfg),
 		MatchDecline:       NewMatchDeclineClient(cfg),
 		MatchProfile:       NewMatchProfileClient(cfg),
@@ -309,6 +332,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		NewsItem:           NewNewsItemClient(cfg),
 		Notification:       NewNotificationClient(cfg),
 		Offer:              NewOfferClient(cfg),
+		Organisation:       NewOrganisationClient(cfg),
 		Partnership:        NewPartnershipClient(cfg),
 		PartnershipRequest: NewPartnershipRequestClient(cfg),
 		Phase:              NewPhaseClient(cfg),
@@ -349,11 +373,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState,
-		c.MatchWeight, c.Membership, c.Municipality, c.Need, c.NewsItem,
-		c.Notification, c.Offer, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
-		c.Project, c.RateLimit, c.Reaction, c.Region, c.Session, c.Topic, c.User,
+		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Document,
+		c.DocumentFile, c.Flag, c.ForumCategory, c.Initiative, c.LoginFailure,
+		c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight, c.Membership,
+		c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer, c.Organisation,
+		c.Partnership, c.PartnershipRequest, c.Phase, c.Post, c.Project, c.RateLimit,
+		c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -363,11 +388,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Flag,
-		c.ForumCategory, c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState,
-		c.MatchWeight, c.Membership, c.Municipality, c.Need, c.NewsItem,
-		c.Notification, c.Offer, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
-		c.Project, c.RateLimit, c.Reaction, c.Region, c.Session, c.Topic, c.User,
+		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Document,
+		c.DocumentFile, c.Flag, c.ForumCategory, c.Initiative, c.LoginFailure,
+		c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight, c.Membership,
+		c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer, c.Organisation,
+		c.Partnership, c.PartnershipRequest, c.Phase, c.Post, c.Project, c.RateLimit,
+		c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -386,10 +412,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditLog.mutate(ctx, m)
 	case *CountryMutation:
 		return c.Country.mutate(ctx, m)
+	case *DocumentMutation:
+		return c.Document.mutate(ctx, m)
+	case *DocumentFileMutation:
+		return c.DocumentFile.mutate(ctx, m)
 	case *FlagMutation:
 		return c.Flag.mutate(ctx, m)
 	case *ForumCategoryMutation:
 		return c.ForumCategory.mutate(ctx, m)
+	case *InitiativeMutation:
+		return c.Initiative.mutate(ctx, m)
 	case *LoginFailureMutation:
 		return c.LoginFailure.mutate(ctx, m)
 	case *MatchDeclineMutation:
@@ -412,6 +444,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Notification.mutate(ctx, m)
 	case *OfferMutation:
 		return c.Offer.mutate(ctx, m)
+	case *OrganisationMutation:
+		return c.Organisation.mutate(ctx, m)
 	case *PartnershipMutation:
 		return c.Partnership.mutate(ctx, m)
 	case *PartnershipRequestMutation:
@@ -1285,6 +1319,370 @@ func (c *CountryClient) mutate(ctx context.Context, m *CountryMutation) (Value, 
 	}
 }
 
+// DocumentClient is a client for the Document schema.
+type DocumentClient struct {
+	config
+}
+
+// NewDocumentClient returns a client for the Document from the given config.
+func NewDocumentClient(c config) *DocumentClient {
+	return &DocumentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `document.Hooks(f(g(h())))`.
+func (c *DocumentClient) Use(hooks ...Hook) {
+	c.hooks.Document = append(c.hooks.Document, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `document.Intercept(f(g(h())))`.
+func (c *DocumentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Document = append(c.inters.Document, interceptors...)
+}
+
+// Create returns a builder for creating a Document entity.
+func (c *DocumentClient) Create() *DocumentCreate {
+	mutation := newDocumentMutation(c.config, OpCreate)
+	return &DocumentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Document entities.
+func (c *DocumentClient) CreateBulk(builders ...*DocumentCreate) *DocumentCreateBulk {
+	return &DocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DocumentClient) MapCreateBulk(slice any, setFunc func(*DocumentCreate, int)) *DocumentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DocumentCreateBulk{err: fmt.Errorf("calling to DocumentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DocumentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DocumentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Document.
+func (c *DocumentClient) Update() *DocumentUpdate {
+	mutation := newDocumentMutation(c.config, OpUpdate)
+	return &DocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DocumentClient) UpdateOne(_m *Document) *DocumentUpdateOne {
+	mutation := newDocumentMutation(c.config, OpUpdateOne, withDocument(_m))
+	return &DocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DocumentClient) UpdateOneID(id int) *DocumentUpdateOne {
+	mutation := newDocumentMutation(c.config, OpUpdateOne, withDocumentID(id))
+	return &DocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Document.
+func (c *DocumentClient) Delete() *DocumentDelete {
+	mutation := newDocumentMutation(c.config, OpDelete)
+	return &DocumentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DocumentClient) DeleteOne(_m *Document) *DocumentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DocumentClient) DeleteOneID(id int) *DocumentDeleteOne {
+	builder := c.Delete().Where(document.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DocumentDeleteOne{builder}
+}
+
+// Query returns a query builder for Document.
+func (c *DocumentClient) Query() *DocumentQuery {
+	return &DocumentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDocument},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Document entity by its id.
+func (c *DocumentClient) Get(ctx context.Context, id int) (*Document, error) {
+	return c.Query().Where(document.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DocumentClient) GetX(ctx context.Context, id int) *Document {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAuthor queries the author edge of a Document.
+func (c *DocumentClient) QueryAuthor(_m *Document) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, document.AuthorTable, document.AuthorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFiles queries the files edge of a Document.
+func (c *DocumentClient) QueryFiles(_m *Document) *DocumentFileQuery {
+	query := (&DocumentFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(documentfile.Table, documentfile.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, document.FilesTable, document.FilesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipalities queries the municipalities edge of a Document.
+func (c *DocumentClient) QueryMunicipalities(_m *Document) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, document.MunicipalitiesTable, document.MunicipalitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnerships queries the partnerships edge of a Document.
+func (c *DocumentClient) QueryPartnerships(_m *Document) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, document.PartnershipsTable, document.PartnershipsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProjects queries the projects edge of a Document.
+func (c *DocumentClient) QueryProjects(_m *Document) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(document.Table, document.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, document.ProjectsTable, document.ProjectsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DocumentClient) Hooks() []Hook {
+	hooks := c.hooks.Document
+	return append(hooks[:len(hooks):len(hooks)], document.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DocumentClient) Interceptors() []Interceptor {
+	return c.inters.Document
+}
+
+func (c *DocumentClient) mutate(ctx context.Context, m *DocumentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DocumentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DocumentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DocumentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DocumentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Document mutation op: %q", m.Op())
+	}
+}
+
+// DocumentFileClient is a client for the DocumentFile schema.
+type DocumentFileClient struct {
+	config
+}
+
+// NewDocumentFileClient returns a client for the DocumentFile from the given config.
+func NewDocumentFileClient(c config) *DocumentFileClient {
+	return &DocumentFileClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `documentfile.Hooks(f(g(h())))`.
+func (c *DocumentFileClient) Use(hooks ...Hook) {
+	c.hooks.DocumentFile = append(c.hooks.DocumentFile, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `documentfile.Intercept(f(g(h())))`.
+func (c *DocumentFileClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DocumentFile = append(c.inters.DocumentFile, interceptors...)
+}
+
+// Create returns a builder for creating a DocumentFile entity.
+func (c *DocumentFileClient) Create() *DocumentFileCreate {
+	mutation := newDocumentFileMutation(c.config, OpCreate)
+	return &DocumentFileCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DocumentFile entities.
+func (c *DocumentFileClient) CreateBulk(builders ...*DocumentFileCreate) *DocumentFileCreateBulk {
+	return &DocumentFileCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DocumentFileClient) MapCreateBulk(slice any, setFunc func(*DocumentFileCreate, int)) *DocumentFileCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DocumentFileCreateBulk{err: fmt.Errorf("calling to DocumentFileClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DocumentFileCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DocumentFileCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DocumentFile.
+func (c *DocumentFileClient) Update() *DocumentFileUpdate {
+	mutation := newDocumentFileMutation(c.config, OpUpdate)
+	return &DocumentFileUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DocumentFileClient) UpdateOne(_m *DocumentFile) *DocumentFileUpdateOne {
+	mutation := newDocumentFileMutation(c.config, OpUpdateOne, withDocumentFile(_m))
+	return &DocumentFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DocumentFileClient) UpdateOneID(id int) *DocumentFileUpdateOne {
+	mutation := newDocumentFileMutation(c.config, OpUpdateOne, withDocumentFileID(id))
+	return &DocumentFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DocumentFile.
+func (c *DocumentFileClient) Delete() *DocumentFileDelete {
+	mutation := newDocumentFileMutation(c.config, OpDelete)
+	return &DocumentFileDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DocumentFileClient) DeleteOne(_m *DocumentFile) *DocumentFileDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DocumentFileClient) DeleteOneID(id int) *DocumentFileDeleteOne {
+	builder := c.Delete().Where(documentfile.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DocumentFileDeleteOne{builder}
+}
+
+// Query returns a query builder for DocumentFile.
+func (c *DocumentFileClient) Query() *DocumentFileQuery {
+	return &DocumentFileQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDocumentFile},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DocumentFile entity by its id.
+func (c *DocumentFileClient) Get(ctx context.Context, id int) (*DocumentFile, error) {
+	return c.Query().Where(documentfile.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DocumentFileClient) GetX(ctx context.Context, id int) *DocumentFile {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDocument queries the document edge of a DocumentFile.
+func (c *DocumentFileClient) QueryDocument(_m *DocumentFile) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(documentfile.Table, documentfile.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, documentfile.DocumentTable, documentfile.DocumentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DocumentFileClient) Hooks() []Hook {
+	hooks := c.hooks.DocumentFile
+	return append(hooks[:len(hooks):len(hooks)], documentfile.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DocumentFileClient) Interceptors() []Interceptor {
+	return c.inters.DocumentFile
+}
+
+func (c *DocumentFileClient) mutate(ctx context.Context, m *DocumentFileMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DocumentFileCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DocumentFileUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DocumentFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DocumentFileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DocumentFile mutation op: %q", m.Op())
+	}
+}
+
 // FlagClient is a client for the Flag schema.
 type FlagClient struct {
 	config
@@ -1614,6 +2012,172 @@ func (c *ForumCategoryClient) mutate(ctx context.Context, m *ForumCategoryMutati
 		return (&ForumCategoryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ForumCategory mutation op: %q", m.Op())
+	}
+}
+
+// InitiativeClient is a client for the Initiative schema.
+type InitiativeClient struct {
+	config
+}
+
+// NewInitiativeClient returns a client for the Initiative from the given config.
+func NewInitiativeClient(c config) *InitiativeClient {
+	return &InitiativeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `initiative.Hooks(f(g(h())))`.
+func (c *InitiativeClient) Use(hooks ...Hook) {
+	c.hooks.Initiative = append(c.hooks.Initiative, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `initiative.Intercept(f(g(h())))`.
+func (c *InitiativeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Initiative = append(c.inters.Initiative, interceptors...)
+}
+
+// Create returns a builder for creating a Initiative entity.
+func (c *InitiativeClient) Create() *InitiativeCreate {
+	mutation := newInitiativeMutation(c.config, OpCreate)
+	return &InitiativeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Initiative entities.
+func (c *InitiativeClient) CreateBulk(builders ...*InitiativeCreate) *InitiativeCreateBulk {
+	return &InitiativeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InitiativeClient) MapCreateBulk(slice any, setFunc func(*InitiativeCreate, int)) *InitiativeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InitiativeCreateBulk{err: fmt.Errorf("calling to InitiativeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InitiativeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InitiativeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Initiative.
+func (c *InitiativeClient) Update() *InitiativeUpdate {
+	mutation := newInitiativeMutation(c.config, OpUpdate)
+	return &InitiativeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InitiativeClient) UpdateOne(_m *Initiative) *InitiativeUpdateOne {
+	mutation := newInitiativeMutation(c.config, OpUpdateOne, withInitiative(_m))
+	return &InitiativeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InitiativeClient) UpdateOneID(id int) *InitiativeUpdateOne {
+	mutation := newInitiativeMutation(c.config, OpUpdateOne, withInitiativeID(id))
+	return &InitiativeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Initiative.
+func (c *InitiativeClient) Delete() *InitiativeDelete {
+	mutation := newInitiativeMutation(c.config, OpDelete)
+	return &InitiativeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InitiativeClient) DeleteOne(_m *Initiative) *InitiativeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InitiativeClient) DeleteOneID(id int) *InitiativeDeleteOne {
+	builder := c.Delete().Where(initiative.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InitiativeDeleteOne{builder}
+}
+
+// Query returns a query builder for Initiative.
+func (c *InitiativeClient) Query() *InitiativeQuery {
+	return &InitiativeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeInitiative},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Initiative entity by its id.
+func (c *InitiativeClient) Get(ctx context.Context, id int) (*Initiative, error) {
+	return c.Query().Where(initiative.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InitiativeClient) GetX(ctx context.Context, id int) *Initiative {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganisation queries the organisation edge of a Initiative.
+func (c *InitiativeClient) QueryOrganisation(_m *Initiative) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, initiative.OrganisationTable, initiative.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMunicipalities queries the municipalities edge of a Initiative.
+func (c *InitiativeClient) QueryMunicipalities(_m *Initiative) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(initiative.Table, initiative.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, initiative.MunicipalitiesTable, initiative.MunicipalitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InitiativeClient) Hooks() []Hook {
+	hooks := c.hooks.Initiative
+	return append(hooks[:len(hooks):len(hooks)], initiative.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InitiativeClient) Interceptors() []Interceptor {
+	return c.inters.Initiative
+}
+
+func (c *InitiativeClient) mutate(ctx context.Context, m *InitiativeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InitiativeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InitiativeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InitiativeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InitiativeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Initiative mutation op: %q", m.Op())
 	}
 }
 
@@ -2507,6 +3071,22 @@ func (c *MembershipClient) QueryAssociation(_m *Membership) *AssociationQuery {
 	return query
 }
 
+// QueryOrganisation queries the organisation edge of a Membership.
+func (c *MembershipClient) QueryOrganisation(_m *Membership) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(membership.Table, membership.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, membership.OrganisationTable, membership.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MembershipClient) Hooks() []Hook {
 	hooks := c.hooks.Membership
@@ -2778,6 +3358,38 @@ func (c *MunicipalityClient) QueryOfferRecords(_m *Municipality) *OfferQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, id),
 			sqlgraph.To(offer.Table, offer.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, municipality.OfferRecordsTable, municipality.OfferRecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocuments queries the documents edge of a Municipality.
+func (c *MunicipalityClient) QueryDocuments(_m *Municipality) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.DocumentsTable, municipality.DocumentsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiatives queries the initiatives edge of a Municipality.
+func (c *MunicipalityClient) QueryInitiatives(_m *Municipality) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.InitiativesTable, municipality.InitiativesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3555,6 +4167,172 @@ func (c *OfferClient) mutate(ctx context.Context, m *OfferMutation) (Value, erro
 	}
 }
 
+// OrganisationClient is a client for the Organisation schema.
+type OrganisationClient struct {
+	config
+}
+
+// NewOrganisationClient returns a client for the Organisation from the given config.
+func NewOrganisationClient(c config) *OrganisationClient {
+	return &OrganisationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `organisation.Hooks(f(g(h())))`.
+func (c *OrganisationClient) Use(hooks ...Hook) {
+	c.hooks.Organisation = append(c.hooks.Organisation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `organisation.Intercept(f(g(h())))`.
+func (c *OrganisationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Organisation = append(c.inters.Organisation, interceptors...)
+}
+
+// Create returns a builder for creating a Organisation entity.
+func (c *OrganisationClient) Create() *OrganisationCreate {
+	mutation := newOrganisationMutation(c.config, OpCreate)
+	return &OrganisationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Organisation entities.
+func (c *OrganisationClient) CreateBulk(builders ...*OrganisationCreate) *OrganisationCreateBulk {
+	return &OrganisationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OrganisationClient) MapCreateBulk(slice any, setFunc func(*OrganisationCreate, int)) *OrganisationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OrganisationCreateBulk{err: fmt.Errorf("calling to OrganisationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OrganisationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OrganisationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Organisation.
+func (c *OrganisationClient) Update() *OrganisationUpdate {
+	mutation := newOrganisationMutation(c.config, OpUpdate)
+	return &OrganisationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OrganisationClient) UpdateOne(_m *Organisation) *OrganisationUpdateOne {
+	mutation := newOrganisationMutation(c.config, OpUpdateOne, withOrganisation(_m))
+	return &OrganisationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OrganisationClient) UpdateOneID(id int) *OrganisationUpdateOne {
+	mutation := newOrganisationMutation(c.config, OpUpdateOne, withOrganisationID(id))
+	return &OrganisationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Organisation.
+func (c *OrganisationClient) Delete() *OrganisationDelete {
+	mutation := newOrganisationMutation(c.config, OpDelete)
+	return &OrganisationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OrganisationClient) DeleteOne(_m *Organisation) *OrganisationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OrganisationClient) DeleteOneID(id int) *OrganisationDeleteOne {
+	builder := c.Delete().Where(organisation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OrganisationDeleteOne{builder}
+}
+
+// Query returns a query builder for Organisation.
+func (c *OrganisationClient) Query() *OrganisationQuery {
+	return &OrganisationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOrganisation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Organisation entity by its id.
+func (c *OrganisationClient) Get(ctx context.Context, id int) (*Organisation, error) {
+	return c.Query().Where(organisation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OrganisationClient) GetX(ctx context.Context, id int) *Organisation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCountry queries the country edge of a Organisation.
+func (c *OrganisationClient) QueryCountry(_m *Organisation) *CountryQuery {
+	query := (&CountryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(country.Table, country.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, organisation.CountryTable, organisation.CountryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInitiatives queries the initiatives edge of a Organisation.
+func (c *OrganisationClient) QueryInitiatives(_m *Organisation) *InitiativeQuery {
+	query := (&InitiativeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.InitiativesTable, organisation.InitiativesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OrganisationClient) Hooks() []Hook {
+	hooks := c.hooks.Organisation
+	return append(hooks[:len(hooks):len(hooks)], organisation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OrganisationClient) Interceptors() []Interceptor {
+	return c.inters.Organisation
+}
+
+func (c *OrganisationClient) mutate(ctx context.Context, m *OrganisationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OrganisationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OrganisationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OrganisationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OrganisationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Organisation mutation op: %q", m.Op())
+	}
+}
+
 // PartnershipClient is a client for the Partnership schema.
 type PartnershipClient struct {
 	config
@@ -3768,6 +4546,22 @@ func (c *PartnershipClient) QueryNewsItems(_m *Partnership) *NewsItemQuery {
 			sqlgraph.From(partnership.Table, partnership.FieldID, id),
 			sqlgraph.To(newsitem.Table, newsitem.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, partnership.NewsItemsTable, partnership.NewsItemsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocuments queries the documents edge of a Partnership.
+func (c *PartnershipClient) QueryDocuments(_m *Partnership) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partnership.DocumentsTable, partnership.DocumentsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4608,6 +5402,22 @@ func (c *ProjectClient) QueryNewsItems(_m *Project) *NewsItemQuery {
 			sqlgraph.From(project.Table, project.FieldID, id),
 			sqlgraph.To(newsitem.Table, newsitem.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, project.NewsItemsTable, project.NewsItemsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDocuments queries the documents edge of a Project.
+func (c *ProjectClient) QueryDocuments(_m *Project) *DocumentQuery {
+	query := (&DocumentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, id),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, project.DocumentsTable, project.DocumentsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -5640,18 +6450,19 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		LoginFailure, MatchDecline, MatchProfile, MatchState, MatchWeight, Membership,
-		Municipality, Need, NewsItem, Notification, Offer, Partnership,
-		PartnershipRequest, Phase, Post, Project, RateLimit, Reaction, Region, Session,
-		Topic, User []ent.Hook
+		APIKey, Activity, Association, AuditLog, Country, Document, DocumentFile, Flag,
+		ForumCategory, Initiative, LoginFailure, MatchDecline, MatchProfile,
+		MatchState, MatchWeight, Membership, Municipality, Need, NewsItem,
+		Notification, Offer, Organisation, Partnership, PartnershipRequest, Phase,
+		Post, Project, RateLimit, Reaction, Region, Session, Topic, User []ent.Hook
 	}
 	inters struct {
-		APIKey, Activity, Association, AuditLog, Country, Flag, ForumCategory,
-		LoginFailure, MatchDecline, MatchProfile, MatchState, MatchWeight, Membership,
-		Municipality, Need, NewsItem, Notification, Offer, Partnership,
-		PartnershipRequest, Phase, Post, Project, RateLimit, Reaction, Region, Session,
-		Topic, User []ent.Interceptor
+		APIKey, Activity, Association, AuditLog, Country, Document, DocumentFile, Flag,
+		ForumCategory, Initiative, LoginFailure, MatchDecline, MatchProfile,
+		MatchState, MatchWeight, Membership, Municipality, Need, NewsItem,
+		Notification, Offer, Organisation, Partnership, PartnershipRequest, Phase,
+		Post, Project, RateLimit, Reaction, Region, Session, Topic,
+		User []ent.Interceptor
 	}
 )
 

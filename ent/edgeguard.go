@@ -12,8 +12,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -25,6 +28,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -74,6 +78,16 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"municipalities": {Target: "Municipality", Unique: false, Input: "municipalityIDs", Attach: "TARGET"},
 		"associations":   {Target: "Association", Unique: false, Input: "associationIDs", Attach: "TARGET"},
 	},
+	"Document": {
+		"author":         {Target: "User", Unique: true, Input: "authorID", Attach: "SOURCE"},
+		"files":          {Target: "DocumentFile", Unique: false, Input: "fileIDs", Attach: "TARGET"},
+		"municipalities": {Target: "Municipality", Unique: false, Input: "municipalityIDs", Attach: "SOURCE"},
+		"partnerships":   {Target: "Partnership", Unique: false, Input: "partnershipIDs", Attach: "SOURCE"},
+		"projects":       {Target: "Project", Unique: false, Input: "projectIDs", Attach: "SOURCE"},
+	},
+	"DocumentFile": {
+		"document": {Target: "Document", Unique: true, Input: "documentID", Attach: "SOURCE"},
+	},
 	"Flag": {
 		"post":        {Target: "Post", Unique: true, Input: "postID", Attach: "SOURCE"},
 		"reporter":    {Target: "User", Unique: true, Input: "reporterID", Attach: "SOURCE"},
@@ -81,6 +95,10 @@ var EdgeRules = map[string]map[string]EdgeRule{
 	},
 	"ForumCategory": {
 		"topics": {Target: "Topic", Unique: false, Input: "topicIDs", Attach: "TARGET"},
+	},
+	"Initiative": {
+		"organisation":   {Target: "Organisation", Unique: true, Input: "organisationID", Attach: "SOURCE"},
+		"municipalities": {Target: "Municipality", Unique: false, Input: "municipalityIDs", Attach: "SOURCE"},
 	},
 	"LoginFailure": {},
 	"MatchDecline": {
@@ -97,6 +115,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"user":         {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
 		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
 		"association":  {Target: "Association", Unique: true, Input: "associationID", Attach: "SOURCE"},
+		"organisation": {Target: "Organisation", Unique: true, Input: "organisationID", Attach: "SOURCE"},
 	},
 	"Municipality": {
 		"country":         {Target: "Country", Unique: true, Input: "countryID", Attach: "TARGET"},
@@ -108,6 +127,8 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"news_items":      {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
 		"need_records":    {Target: "Need", Unique: false, Input: "needRecordIDs", Attach: "TARGET"},
 		"offer_records":   {Target: "Offer", Unique: false, Input: "offerRecordIDs", Attach: "TARGET"},
+		"documents":       {Target: "Document", Unique: false, Input: "documentIDs", Attach: "TARGET"},
+		"initiatives":     {Target: "Initiative", Unique: false, Input: "initiativeIDs", Attach: "TARGET"},
 		"match_profile":   {Target: "MatchProfile", Unique: true, Input: "matchProfileIDs", Attach: "TARGET"},
 	},
 	"Need": {
@@ -130,6 +151,10 @@ var EdgeRules = map[string]map[string]EdgeRule{
 	"Offer": {
 		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
 	},
+	"Organisation": {
+		"country":     {Target: "Country", Unique: true, Input: "countryID", Attach: "SOURCE"},
+		"initiatives": {Target: "Initiative", Unique: false, Input: "initiativeIDs", Attach: "TARGET"},
+	},
 	"Partnership": {
 		"ukrainian_municipality": {Target: "Municipality", Unique: true, Input: "ukrainianMunicipalityID", Attach: "SOURCE"},
 		"european_municipality":  {Target: "Municipality", Unique: true, Input: "europeanMunicipalityID", Attach: "SOURCE"},
@@ -138,6 +163,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"projects":               {Target: "Project", Unique: false, Input: "projectIDs", Attach: "TARGET"},
 		"activities":             {Target: "Activity", Unique: false, Input: "activityIDs", Attach: "TARGET"},
 		"news_items":             {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
+		"documents":              {Target: "Document", Unique: false, Input: "documentIDs", Attach: "TARGET"},
 	},
 	"PartnershipRequest": {
 		"ukrainian_municipality": {Target: "Municipality", Unique: true, Input: "ukrainianMunicipalityID", Attach: "SOURCE"},
@@ -165,6 +191,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"lead_municipality": {Target: "Municipality", Unique: true, Input: "leadMunicipalityID", Attach: "SOURCE"},
 		"funders":           {Target: "Association", Unique: false, Input: "funderIDs", Attach: "TARGET"},
 		"news_items":        {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
+		"documents":         {Target: "Document", Unique: false, Input: "documentIDs", Attach: "TARGET"},
 	},
 	"RateLimit": {},
 	"Reaction": {
@@ -208,10 +235,16 @@ func (c *Client) VisibleIDs(ctx context.Context, typ string, ids []int) ([]int, 
 		return c.AuditLog.Query().Where(auditlog.IDIn(ids...)).IDs(ctx)
 	case "Country":
 		return c.Country.Query().Where(country.IDIn(ids...)).IDs(ctx)
+	case "Document":
+		return c.Document.Query().Where(document.IDIn(ids...)).IDs(ctx)
+	case "DocumentFile":
+		return c.DocumentFile.Query().Where(documentfile.IDIn(ids...)).IDs(ctx)
 	case "Flag":
 		return c.Flag.Query().Where(flag.IDIn(ids...)).IDs(ctx)
 	case "ForumCategory":
 		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).IDs(ctx)
+	case "Initiative":
+		return c.Initiative.Query().Where(initiative.IDIn(ids...)).IDs(ctx)
 	case "LoginFailure":
 		return c.LoginFailure.Query().Where(loginfailure.IDIn(ids...)).IDs(ctx)
 	case "MatchDecline":
@@ -234,6 +267,8 @@ func (c *Client) VisibleIDs(ctx context.Context, typ string, ids []int) ([]int, 
 		return c.Notification.Query().Where(notification.IDIn(ids...)).IDs(ctx)
 	case "Offer":
 		return c.Offer.Query().Where(offer.IDIn(ids...)).IDs(ctx)
+	case "Organisation":
+		return c.Organisation.Query().Where(organisation.IDIn(ids...)).IDs(ctx)
 	case "Partnership":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).IDs(ctx)
 	case "PartnershipRequest":
@@ -273,10 +308,16 @@ func (c *Client) TypeIDs(ctx context.Context, typ string) ([]int, error) {
 		return c.AuditLog.Query().IDs(ctx)
 	case "Country":
 		return c.Country.Query().IDs(ctx)
+	case "Document":
+		return c.Document.Query().IDs(ctx)
+	case "DocumentFile":
+		return c.DocumentFile.Query().IDs(ctx)
 	case "Flag":
 		return c.Flag.Query().IDs(ctx)
 	case "ForumCategory":
 		return c.ForumCategory.Query().IDs(ctx)
+	case "Initiative":
+		return c.Initiative.Query().IDs(ctx)
 	case "LoginFailure":
 		return c.LoginFailure.Query().IDs(ctx)
 	case "MatchDecline":
@@ -299,6 +340,8 @@ func (c *Client) TypeIDs(ctx context.Context, typ string) ([]int, error) {
 		return c.Notification.Query().IDs(ctx)
 	case "Offer":
 		return c.Offer.Query().IDs(ctx)
+	case "Organisation":
+		return c.Organisation.Query().IDs(ctx)
 	case "Partnership":
 		return c.Partnership.Query().IDs(ctx)
 	case "PartnershipRequest":
@@ -354,6 +397,18 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Country.Query().Where(country.IDIn(ids...)).QueryMunicipalities().IDs(ctx)
 	case "Country.associations":
 		return c.Country.Query().Where(country.IDIn(ids...)).QueryAssociations().IDs(ctx)
+	case "Document.author":
+		return c.Document.Query().Where(document.IDIn(ids...)).QueryAuthor().IDs(ctx)
+	case "Document.files":
+		return c.Document.Query().Where(document.IDIn(ids...)).QueryFiles().IDs(ctx)
+	case "Document.municipalities":
+		return c.Document.Query().Where(document.IDIn(ids...)).QueryMunicipalities().IDs(ctx)
+	case "Document.partnerships":
+		return c.Document.Query().Where(document.IDIn(ids...)).QueryPartnerships().IDs(ctx)
+	case "Document.projects":
+		return c.Document.Query().Where(document.IDIn(ids...)).QueryProjects().IDs(ctx)
+	case "DocumentFile.document":
+		return c.DocumentFile.Query().Where(documentfile.IDIn(ids...)).QueryDocument().IDs(ctx)
 	case "Flag.post":
 		return c.Flag.Query().Where(flag.IDIn(ids...)).QueryPost().IDs(ctx)
 	case "Flag.reporter":
@@ -362,6 +417,10 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Flag.Query().Where(flag.IDIn(ids...)).QueryResolvedBy().IDs(ctx)
 	case "ForumCategory.topics":
 		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).QueryTopics().IDs(ctx)
+	case "Initiative.organisation":
+		return c.Initiative.Query().Where(initiative.IDIn(ids...)).QueryOrganisation().IDs(ctx)
+	case "Initiative.municipalities":
+		return c.Initiative.Query().Where(initiative.IDIn(ids...)).QueryMunicipalities().IDs(ctx)
 	case "MatchDecline.municipality":
 		return c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).QueryMunicipality().IDs(ctx)
 	case "MatchDecline.candidate":
@@ -376,6 +435,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Membership.Query().Where(membership.IDIn(ids...)).QueryMunicipality().IDs(ctx)
 	case "Membership.association":
 		return c.Membership.Query().Where(membership.IDIn(ids...)).QueryAssociation().IDs(ctx)
+	case "Membership.organisation":
+		return c.Membership.Query().Where(membership.IDIn(ids...)).QueryOrganisation().IDs(ctx)
 	case "Municipality.country":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryCountry().IDs(ctx)
 	case "Municipality.region":
@@ -394,6 +455,10 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryNeedRecords().IDs(ctx)
 	case "Municipality.offer_records":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryOfferRecords().IDs(ctx)
+	case "Municipality.documents":
+		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryDocuments().IDs(ctx)
+	case "Municipality.initiatives":
+		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryInitiatives().IDs(ctx)
 	case "Municipality.match_profile":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryMatchProfile().IDs(ctx)
 	case "Need.municipality":
@@ -420,6 +485,10 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryPartnershipRequest().IDs(ctx)
 	case "Offer.municipality":
 		return c.Offer.Query().Where(offer.IDIn(ids...)).QueryMunicipality().IDs(ctx)
+	case "Organisation.country":
+		return c.Organisation.Query().Where(organisation.IDIn(ids...)).QueryCountry().IDs(ctx)
+	case "Organisation.initiatives":
+		return c.Organisation.Query().Where(organisation.IDIn(ids...)).QueryInitiatives().IDs(ctx)
 	case "Partnership.ukrainian_municipality":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryUkrainianMunicipality().IDs(ctx)
 	case "Partnership.european_municipality":
@@ -434,6 +503,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryActivities().IDs(ctx)
 	case "Partnership.news_items":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryNewsItems().IDs(ctx)
+	case "Partnership.documents":
+		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryDocuments().IDs(ctx)
 	case "PartnershipRequest.ukrainian_municipality":
 		return c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).QueryUkrainianMunicipality().IDs(ctx)
 	case "PartnershipRequest.european_municipality":
@@ -472,6 +543,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Project.Query().Where(project.IDIn(ids...)).QueryFunders().IDs(ctx)
 	case "Project.news_items":
 		return c.Project.Query().Where(project.IDIn(ids...)).QueryNewsItems().IDs(ctx)
+	case "Project.documents":
+		return c.Project.Query().Where(project.IDIn(ids...)).QueryDocuments().IDs(ctx)
 	case "Reaction.post":
 		return c.Reaction.Query().Where(reaction.IDIn(ids...)).QueryPost().IDs(ctx)
 	case "Reaction.user":
@@ -514,10 +587,16 @@ func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {
 		return c.AuditLog.UpdateOneID(id).Mutation(), nil
 	case "Country":
 		return c.Country.UpdateOneID(id).Mutation(), nil
+	case "Document":
+		return c.Document.UpdateOneID(id).Mutation(), nil
+	case "DocumentFile":
+		return c.DocumentFile.UpdateOneID(id).Mutation(), nil
 	case "Flag":
 		return c.Flag.UpdateOneID(id).Mutation(), nil
 	case "ForumCategory":
 		return c.ForumCategory.UpdateOneID(id).Mutation(), nil
+	case "Initiative":
+		return c.Initiative.UpdateOneID(id).Mutation(), nil
 	case "LoginFailure":
 		return c.LoginFailure.UpdateOneID(id).Mutation(), nil
 	case "MatchDecline":
@@ -540,6 +619,8 @@ func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {
 		return c.Notification.UpdateOneID(id).Mutation(), nil
 	case "Offer":
 		return c.Offer.UpdateOneID(id).Mutation(), nil
+	case "Organisation":
+		return c.Organisation.UpdateOneID(id).Mutation(), nil
 	case "Partnership":
 		return c.Partnership.UpdateOneID(id).Mutation(), nil
 	case "PartnershipRequest":
@@ -660,6 +741,54 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.AddAssociationIDs(targets...)
 		}
 		return m, nil
+	case "Document.author":
+		m := c.Document.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearAuthor()
+		} else if len(targets) > 0 {
+			m.SetAuthorID(targets[0])
+		}
+		return m, nil
+	case "Document.files":
+		m := c.Document.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveFileIDs(targets...)
+		} else {
+			m.AddFileIDs(targets...)
+		}
+		return m, nil
+	case "Document.municipalities":
+		m := c.Document.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveMunicipalityIDs(targets...)
+		} else {
+			m.AddMunicipalityIDs(targets...)
+		}
+		return m, nil
+	case "Document.partnerships":
+		m := c.Document.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemovePartnershipIDs(targets...)
+		} else {
+			m.AddPartnershipIDs(targets...)
+		}
+		return m, nil
+	case "Document.projects":
+		m := c.Document.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveProjectIDs(targets...)
+		} else {
+			m.AddProjectIDs(targets...)
+		}
+		return m, nil
+	case "DocumentFile.document":
+		m := c.DocumentFile.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearDocument()
+		} else if len(targets) > 0 {
+			m.SetDocumentID(targets[0])
+		}
+		return m, nil
 	case "Flag.post":
 		m := c.Flag.UpdateOneID(id).Mutation()
 		if remove {
@@ -690,6 +819,22 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemoveTopicIDs(targets...)
 		} else {
 			m.AddTopicIDs(targets...)
+		}
+		return m, nil
+	case "Initiative.organisation":
+		m := c.Initiative.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearOrganisation()
+		} else if len(targets) > 0 {
+			m.SetOrganisationID(targets[0])
+		}
+		return m, nil
+	case "Initiative.municipalities":
+		m := c.Initiative.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveMunicipalityIDs(targets...)
+		} else {
+			m.AddMunicipalityIDs(targets...)
 		}
 		return m, nil
 	case "MatchDecline.municipality":
@@ -746,6 +891,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.ClearAssociation()
 		} else if len(targets) > 0 {
 			m.SetAssociationID(targets[0])
+		}
+		return m, nil
+	case "Membership.organisation":
+		m := c.Membership.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearOrganisation()
+		} else if len(targets) > 0 {
+			m.SetOrganisationID(targets[0])
 		}
 		return m, nil
 	case "Municipality.country":
@@ -818,6 +971,22 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemoveOfferRecordIDs(targets...)
 		} else {
 			m.AddOfferRecordIDs(targets...)
+		}
+		return m, nil
+	case "Municipality.documents":
+		m := c.Municipality.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveDocumentIDs(targets...)
+		} else {
+			m.AddDocumentIDs(targets...)
+		}
+		return m, nil
+	case "Municipality.initiatives":
+		m := c.Municipality.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveInitiativeIDs(targets...)
+		} else {
+			m.AddInitiativeIDs(targets...)
 		}
 		return m, nil
 	case "Municipality.match_profile":
@@ -924,6 +1093,22 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.SetMunicipalityID(targets[0])
 		}
 		return m, nil
+	case "Organisation.country":
+		m := c.Organisation.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearCountry()
+		} else if len(targets) > 0 {
+			m.SetCountryID(targets[0])
+		}
+		return m, nil
+	case "Organisation.initiatives":
+		m := c.Organisation.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveInitiativeIDs(targets...)
+		} else {
+			m.AddInitiativeIDs(targets...)
+		}
+		return m, nil
 	case "Partnership.ukrainian_municipality":
 		m := c.Partnership.UpdateOneID(id).Mutation()
 		if remove {
@@ -978,6 +1163,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemoveNewsItemIDs(targets...)
 		} else {
 			m.AddNewsItemIDs(targets...)
+		}
+		return m, nil
+	case "Partnership.documents":
+		m := c.Partnership.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveDocumentIDs(targets...)
+		} else {
+			m.AddDocumentIDs(targets...)
 		}
 		return m, nil
 	case "PartnershipRequest.ukrainian_municipality":
@@ -1132,6 +1325,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.AddNewsItemIDs(targets...)
 		}
 		return m, nil
+	case "Project.documents":
+		m := c.Project.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveDocumentIDs(targets...)
+		} else {
+			m.AddDocumentIDs(targets...)
+		}
+		return m, nil
 	case "Reaction.post":
 		m := c.Reaction.UpdateOneID(id).Mutation()
 		if remove {
@@ -1246,10 +1447,16 @@ func MutationPolicy(typ string) Policy {
 		return auditlog.Policy
 	case "Country":
 		return country.Policy
+	case "Document":
+		return document.Policy
+	case "DocumentFile":
+		return documentfile.Policy
 	case "Flag":
 		return flag.Policy
 	case "ForumCategory":
 		return forumcategory.Policy
+	case "Initiative":
+		return initiative.Policy
 	case "LoginFailure":
 		return loginfailure.Policy
 	case "MatchDecline":
@@ -1272,6 +1479,8 @@ func MutationPolicy(typ string) Policy {
 		return notification.Policy
 	case "Offer":
 		return offer.Policy
+	case "Organisation":
+		return organisation.Policy
 	case "Partnership":
 		return partnership.Policy
 	case "PartnershipRequest":
@@ -1347,6 +1556,18 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 			return sql.FieldLT(country.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
+	case "Document":
+		q := c.Document.Query()
+		if err := document.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(document.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "DocumentFile":
+		q := c.DocumentFile.Query()
+		if err := documentfile.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(documentfile.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
 	case "Flag":
 		q := c.Flag.Query()
 		if err := flag.Policy.EvalQuery(ctx, q); err != nil {
@@ -1357,6 +1578,12 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 		q := c.ForumCategory.Query()
 		if err := forumcategory.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(forumcategory.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "Initiative":
+		q := c.Initiative.Query()
+		if err := initiative.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(initiative.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "LoginFailure":
@@ -1423,6 +1650,12 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 		q := c.Offer.Query()
 		if err := offer.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(offer.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "Organisation":
+		q := c.Organisation.Query()
+		if err := organisation.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(organisation.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "Partnership":

@@ -17,8 +17,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -30,6 +33,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -106,8 +110,11 @@ func checkColumn(t, c string) error {
 			association.Table:        association.ValidColumn,
 			auditlog.Table:           auditlog.ValidColumn,
 			country.Table:            country.ValidColumn,
+			document.Table:           document.ValidColumn,
+			documentfile.Table:       documentfile.ValidColumn,
 			flag.Table:               flag.ValidColumn,
 			forumcategory.Table:      forumcategory.ValidColumn,
+			initiative.Table:         initiative.ValidColumn,
 			loginfailure.Table:       loginfailure.ValidColumn,
 			matchdecline.Table:       matchdecline.ValidColumn,
 			matchprofile.Table:       matchprofile.ValidColumn,
@@ -119,6 +126,7 @@ func checkColumn(t, c string) error {
 			newsitem.Table:           newsitem.ValidColumn,
 			notification.Table:       notification.ValidColumn,
 			offer.Table:              offer.ValidColumn,
+			organisation.Table:       organisation.ValidColumn,
 			partnership.Table:        partnership.ValidColumn,
 			partnershiprequest.Table: partnershiprequest.ValidColumn,
 			phase.Table:              phase.ValidColumn,

@@ -8,8 +8,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -21,6 +24,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -42,7 +46,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -154,6 +158,55 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   document.Table,
+			Columns: document.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: document.FieldID,
+			},
+		},
+		Type: "Document",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			document.FieldCreatedAt:           {Type: field.TypeTime, Column: document.FieldCreatedAt},
+			document.FieldUpdatedAt:           {Type: field.TypeTime, Column: document.FieldUpdatedAt},
+			document.FieldKind:                {Type: field.TypeEnum, Column: document.FieldKind},
+			document.FieldSector:              {Type: field.TypeEnum, Column: document.FieldSector},
+			document.FieldTitle:               {Type: field.TypeString, Column: document.FieldTitle},
+			document.FieldTitleTranslations:   {Type: field.TypeJSON, Column: document.FieldTitleTranslations},
+			document.FieldSummary:             {Type: field.TypeString, Column: document.FieldSummary},
+			document.FieldSummaryTranslations: {Type: field.TypeJSON, Column: document.FieldSummaryTranslations},
+			document.FieldLanguage:            {Type: field.TypeString, Column: document.FieldLanguage},
+			document.FieldStatus:              {Type: field.TypeEnum, Column: document.FieldStatus},
+			document.FieldVisibility:          {Type: field.TypeEnum, Column: document.FieldVisibility},
+			document.FieldReviewNote:          {Type: field.TypeString, Column: document.FieldReviewNote},
+			document.FieldPublishedAt:         {Type: field.TypeTime, Column: document.FieldPublishedAt},
+			document.FieldAuthorID:            {Type: field.TypeInt, Column: document.FieldAuthorID},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   documentfile.Table,
+			Columns: documentfile.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: documentfile.FieldID,
+			},
+		},
+		Type: "DocumentFile",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			documentfile.FieldCreatedAt:   {Type: field.TypeTime, Column: documentfile.FieldCreatedAt},
+			documentfile.FieldUpdatedAt:   {Type: field.TypeTime, Column: documentfile.FieldUpdatedAt},
+			documentfile.FieldDocumentID:  {Type: field.TypeInt, Column: documentfile.FieldDocumentID},
+			documentfile.FieldLanguage:    {Type: field.TypeString, Column: documentfile.FieldLanguage},
+			documentfile.FieldName:        {Type: field.TypeString, Column: documentfile.FieldName},
+			documentfile.FieldContentType: {Type: field.TypeString, Column: documentfile.FieldContentType},
+			documentfile.FieldSize:        {Type: field.TypeInt64, Column: documentfile.FieldSize},
+			documentfile.FieldChecksum:    {Type: field.TypeString, Column: documentfile.FieldChecksum},
+			documentfile.FieldStorageKey:  {Type: field.TypeString, Column: documentfile.FieldStorageKey},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flag.Table,
 			Columns: flag.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -174,7 +227,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flag.FieldResolvedByID: {Type: field.TypeInt, Column: flag.FieldResolvedByID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   forumcategory.Table,
 			Columns: forumcategory.Columns,
@@ -193,7 +246,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			forumcategory.FieldVisibility:  {Type: field.TypeEnum, Column: forumcategory.FieldVisibility},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   initiative.Table,
+			Columns: initiative.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: initiative.FieldID,
+			},
+		},
+		Type: "Initiative",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			initiative.FieldCreatedAt:      {Type: field.TypeTime, Column: initiative.FieldCreatedAt},
+			initiative.FieldUpdatedAt:      {Type: field.TypeTime, Column: initiative.FieldUpdatedAt},
+			initiative.FieldOrganisationID: {Type: field.TypeInt, Column: initiative.FieldOrganisationID},
+			initiative.FieldTitle:          {Type: field.TypeString, Column: initiative.FieldTitle},
+			initiative.FieldDescription:    {Type: field.TypeString, Column: initiative.FieldDescription},
+			initiative.FieldSectors:        {Type: field.TypeJSON, Column: initiative.FieldSectors},
+			initiative.FieldStartsOn:       {Type: field.TypeTime, Column: initiative.FieldStartsOn},
+			initiative.FieldEndsOn:         {Type: field.TypeTime, Column: initiative.FieldEndsOn},
+			initiative.FieldFundingEur:     {Type: field.TypeFloat64, Column: initiative.FieldFundingEur},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginfailure.Table,
 			Columns: loginfailure.Columns,
@@ -209,7 +284,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginfailure.FieldAt:      {Type: field.TypeTime, Column: loginfailure.FieldAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchdecline.Table,
 			Columns: matchdecline.Columns,
@@ -228,7 +303,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchdecline.FieldDeclinedByID:   {Type: field.TypeInt, Column: matchdecline.FieldDeclinedByID},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchprofile.Table,
 			Columns: matchprofile.Columns,
@@ -248,7 +323,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchprofile.FieldLanguageMask:   {Type: field.TypeInt64, Column: matchprofile.FieldLanguageMask},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchstate.Table,
 			Columns: matchstate.Columns,
@@ -262,7 +337,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchstate.FieldVersion: {Type: field.TypeInt64, Column: matchstate.FieldVersion},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchweight.Table,
 			Columns: matchweight.Columns,
@@ -279,7 +354,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchweight.FieldWeight:    {Type: field.TypeFloat64, Column: matchweight.FieldWeight},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -296,9 +371,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldUserID:         {Type: field.TypeInt, Column: membership.FieldUserID},
 			membership.FieldMunicipalityID: {Type: field.TypeInt, Column: membership.FieldMunicipalityID},
 			membership.FieldAssociationID:  {Type: field.TypeInt, Column: membership.FieldAssociationID},
+			membership.FieldOrganisationID: {Type: field.TypeInt, Column: membership.FieldOrganisationID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   municipality.Table,
 			Columns: municipality.Columns,
@@ -326,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			municipality.FieldRegionID:         {Type: field.TypeInt, Column: municipality.FieldRegionID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -349,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldContactEmail:   {Type: field.TypeString, Column: need.FieldContactEmail},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   newsitem.Table,
 			Columns: newsitem.Columns,
@@ -372,7 +448,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			newsitem.FieldAuthorID:    {Type: field.TypeInt, Column: newsitem.FieldAuthorID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -395,7 +471,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldPartnershipRequestID: {Type: field.TypeInt, Column: notification.FieldPartnershipRequestID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -419,7 +495,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldContactEmail:   {Type: field.TypeString, Column: offer.FieldContactEmail},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   organisation.Table,
+			Columns: organisation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: organisation.FieldID,
+			},
+		},
+		Type: "Organisation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			organisation.FieldCreatedAt:        {Type: field.TypeTime, Column: organisation.FieldCreatedAt},
+			organisation.FieldUpdatedAt:        {Type: field.TypeTime, Column: organisation.FieldUpdatedAt},
+			organisation.FieldName:             {Type: field.TypeString, Column: organisation.FieldName},
+			organisation.FieldNameTranslations: {Type: field.TypeJSON, Column: organisation.FieldNameTranslations},
+			organisation.FieldAcronym:          {Type: field.TypeString, Column: organisation.FieldAcronym},
+			organisation.FieldKind:             {Type: field.TypeEnum, Column: organisation.FieldKind},
+			organisation.FieldWebsite:          {Type: field.TypeString, Column: organisation.FieldWebsite},
+			organisation.FieldDescription:      {Type: field.TypeString, Column: organisation.FieldDescription},
+			organisation.FieldCountryID:        {Type: field.TypeInt, Column: organisation.FieldCountryID},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -442,7 +540,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldPhaseID:                 {Type: field.TypeInt, Column: partnership.FieldPhaseID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnershiprequest.Table,
 			Columns: partnershiprequest.Columns,
@@ -470,7 +568,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnershiprequest.FieldOpenPair:                {Type: field.TypeString, Column: partnershiprequest.FieldOpenPair},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phase.Table,
 			Columns: phase.Columns,
@@ -490,7 +588,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phase.FieldEndDate:     {Type: field.TypeTime, Column: phase.FieldEndDate},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -513,7 +611,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldHiddenByID: {Type: field.TypeInt, Column: post.FieldHiddenByID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -536,7 +634,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldLeadMunicipalityID: {Type: field.TypeInt, Column: project.FieldLeadMunicipalityID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ratelimit.Table,
 			Columns: ratelimit.Columns,
@@ -552,7 +650,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ratelimit.FieldExpiresAt: {Type: field.TypeTime, Column: ratelimit.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -570,7 +668,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -589,7 +687,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -609,7 +707,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -632,7 +730,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -787,6 +885,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Association",
 	)
 	graph.MustAddE(
+		"author",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   document.AuthorTable,
+			Columns: []string{document.AuthorColumn},
+			Bidi:    false,
+		},
+		"Document",
+		"User",
+	)
+	graph.MustAddE(
+		"files",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   document.FilesTable,
+			Columns: []string{document.FilesColumn},
+			Bidi:    false,
+		},
+		"Document",
+		"DocumentFile",
+	)
+	graph.MustAddE(
+		"municipalities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   document.MunicipalitiesTable,
+			Columns: document.MunicipalitiesPrimaryKey,
+			Bidi:    false,
+		},
+		"Document",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"partnerships",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   document.PartnershipsTable,
+			Columns: document.PartnershipsPrimaryKey,
+			Bidi:    false,
+		},
+		"Document",
+		"Partnership",
+	)
+	graph.MustAddE(
+		"projects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   document.ProjectsTable,
+			Columns: document.ProjectsPrimaryKey,
+			Bidi:    false,
+		},
+		"Document",
+		"Project",
+	)
+	graph.MustAddE(
+		"document",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   documentfile.DocumentTable,
+			Columns: []string{documentfile.DocumentColumn},
+			Bidi:    false,
+		},
+		"DocumentFile",
+		"Document",
+	)
+	graph.MustAddE(
 		"post",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -833,6 +1003,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ForumCategory",
 		"Topic",
+	)
+	graph.MustAddE(
+		"organisation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   initiative.OrganisationTable,
+			Columns: []string{initiative.OrganisationColumn},
+			Bidi:    false,
+		},
+		"Initiative",
+		"Organisation",
+	)
+	graph.MustAddE(
+		"municipalities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   initiative.MunicipalitiesTable,
+			Columns: initiative.MunicipalitiesPrimaryKey,
+			Bidi:    false,
+		},
+		"Initiative",
+		"Municipality",
 	)
 	graph.MustAddE(
 		"municipality",
@@ -917,6 +1111,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Membership",
 		"Association",
+	)
+	graph.MustAddE(
+		"organisation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   membership.OrganisationTable,
+			Columns: []string{membership.OrganisationColumn},
+			Bidi:    false,
+		},
+		"Membership",
+		"Organisation",
 	)
 	graph.MustAddE(
 		"country",
@@ -1025,6 +1231,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Municipality",
 		"Offer",
+	)
+	graph.MustAddE(
+		"documents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+		},
+		"Municipality",
+		"Document",
+	)
+	graph.MustAddE(
+		"initiatives",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+		},
+		"Municipality",
+		"Initiative",
 	)
 	graph.MustAddE(
 		"match_profile",
@@ -1183,6 +1413,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Municipality",
 	)
 	graph.MustAddE(
+		"country",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   organisation.CountryTable,
+			Columns: []string{organisation.CountryColumn},
+			Bidi:    false,
+		},
+		"Organisation",
+		"Country",
+	)
+	graph.MustAddE(
+		"initiatives",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.InitiativesTable,
+			Columns: []string{organisation.InitiativesColumn},
+			Bidi:    false,
+		},
+		"Organisation",
+		"Initiative",
+	)
+	graph.MustAddE(
 		"ukrainian_municipality",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1265,6 +1519,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Partnership",
 		"NewsItem",
+	)
+	graph.MustAddE(
+		"documents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.DocumentsTable,
+			Columns: partnership.DocumentsPrimaryKey,
+			Bidi:    false,
+		},
+		"Partnership",
+		"Document",
 	)
 	graph.MustAddE(
 		"ukrainian_municipality",
@@ -1493,6 +1759,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Project",
 		"NewsItem",
+	)
+	graph.MustAddE(
+		"documents",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.DocumentsTable,
+			Columns: project.DocumentsPrimaryKey,
+			Bidi:    false,
+		},
+		"Project",
+		"Document",
 	)
 	graph.MustAddE(
 		"post",
@@ -2222,6 +2500,285 @@ func (f *CountryFilter) WhereHasAssociationsWith(preds ...predicate.Association)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DocumentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DocumentQuery builder.
+func (_q *DocumentQuery) Filter() *DocumentFilter {
+	return &DocumentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DocumentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DocumentMutation builder.
+func (m *DocumentMutation) Filter() *DocumentFilter {
+	return &DocumentFilter{config: m.config, predicateAdder: m}
+}
+
+// DocumentFilter provides a generic filtering capability at runtime for DocumentQuery.
+type DocumentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DocumentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DocumentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(document.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DocumentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(document.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DocumentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(document.FieldUpdatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *DocumentFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(document.FieldKind))
+}
+
+// WhereSector applies the entql string predicate on the sector field.
+func (f *DocumentFilter) WhereSector(p entql.StringP) {
+	f.Where(p.Field(document.FieldSector))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *DocumentFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(document.FieldTitle))
+}
+
+// WhereTitleTranslations applies the entql json.RawMessage predicate on the title_translations field.
+func (f *DocumentFilter) WhereTitleTranslations(p entql.BytesP) {
+	f.Where(p.Field(document.FieldTitleTranslations))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *DocumentFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(document.FieldSummary))
+}
+
+// WhereSummaryTranslations applies the entql json.RawMessage predicate on the summary_translations field.
+func (f *DocumentFilter) WhereSummaryTranslations(p entql.BytesP) {
+	f.Where(p.Field(document.FieldSummaryTranslations))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *DocumentFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(document.FieldLanguage))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *DocumentFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(document.FieldStatus))
+}
+
+// WhereVisibility applies the entql string predicate on the visibility field.
+func (f *DocumentFilter) WhereVisibility(p entql.StringP) {
+	f.Where(p.Field(document.FieldVisibility))
+}
+
+// WhereReviewNote applies the entql string predicate on the review_note field.
+func (f *DocumentFilter) WhereReviewNote(p entql.StringP) {
+	f.Where(p.Field(document.FieldReviewNote))
+}
+
+// WherePublishedAt applies the entql time.Time predicate on the published_at field.
+func (f *DocumentFilter) WherePublishedAt(p entql.TimeP) {
+	f.Where(p.Field(document.FieldPublishedAt))
+}
+
+// WhereAuthorID applies the entql int predicate on the author_id field.
+func (f *DocumentFilter) WhereAuthorID(p entql.IntP) {
+	f.Where(p.Field(document.FieldAuthorID))
+}
+
+// WhereHasAuthor applies a predicate to check if query has an edge author.
+func (f *DocumentFilter) WhereHasAuthor() {
+	f.Where(entql.HasEdge("author"))
+}
+
+// WhereHasAuthorWith applies a predicate to check if query has an edge author with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasAuthorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("author", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasFiles applies a predicate to check if query has an edge files.
+func (f *DocumentFilter) WhereHasFiles() {
+	f.Where(entql.HasEdge("files"))
+}
+
+// WhereHasFilesWith applies a predicate to check if query has an edge files with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasFilesWith(preds ...predicate.DocumentFile) {
+	f.Where(entql.HasEdgeWith("files", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMunicipalities applies a predicate to check if query has an edge municipalities.
+func (f *DocumentFilter) WhereHasMunicipalities() {
+	f.Where(entql.HasEdge("municipalities"))
+}
+
+// WhereHasMunicipalitiesWith applies a predicate to check if query has an edge municipalities with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasMunicipalitiesWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipalities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartnerships applies a predicate to check if query has an edge partnerships.
+func (f *DocumentFilter) WhereHasPartnerships() {
+	f.Where(entql.HasEdge("partnerships"))
+}
+
+// WhereHasPartnershipsWith applies a predicate to check if query has an edge partnerships with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasPartnershipsWith(preds ...predicate.Partnership) {
+	f.Where(entql.HasEdgeWith("partnerships", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProjects applies a predicate to check if query has an edge projects.
+func (f *DocumentFilter) WhereHasProjects() {
+	f.Where(entql.HasEdge("projects"))
+}
+
+// WhereHasProjectsWith applies a predicate to check if query has an edge projects with a given conditions (other predicates).
+func (f *DocumentFilter) WhereHasProjectsWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *DocumentFileQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DocumentFileQuery builder.
+func (_q *DocumentFileQuery) Filter() *DocumentFileFilter {
+	return &DocumentFileFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DocumentFileMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DocumentFileMutation builder.
+func (m *DocumentFileMutation) Filter() *DocumentFileFilter {
+	return &DocumentFileFilter{config: m.config, predicateAdder: m}
+}
+
+// DocumentFileFilter provides a generic filtering capability at runtime for DocumentFileQuery.
+type DocumentFileFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DocumentFileFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DocumentFileFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(documentfile.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DocumentFileFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(documentfile.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DocumentFileFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(documentfile.FieldUpdatedAt))
+}
+
+// WhereDocumentID applies the entql int predicate on the document_id field.
+func (f *DocumentFileFilter) WhereDocumentID(p entql.IntP) {
+	f.Where(p.Field(documentfile.FieldDocumentID))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *DocumentFileFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(documentfile.FieldLanguage))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *DocumentFileFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(documentfile.FieldName))
+}
+
+// WhereContentType applies the entql string predicate on the content_type field.
+func (f *DocumentFileFilter) WhereContentType(p entql.StringP) {
+	f.Where(p.Field(documentfile.FieldContentType))
+}
+
+// WhereSize applies the entql int64 predicate on the size field.
+func (f *DocumentFileFilter) WhereSize(p entql.Int64P) {
+	f.Where(p.Field(documentfile.FieldSize))
+}
+
+// WhereChecksum applies the entql string predicate on the checksum field.
+func (f *DocumentFileFilter) WhereChecksum(p entql.StringP) {
+	f.Where(p.Field(documentfile.FieldChecksum))
+}
+
+// WhereStorageKey applies the entql string predicate on the storage_key field.
+func (f *DocumentFileFilter) WhereStorageKey(p entql.StringP) {
+	f.Where(p.Field(documentfile.FieldStorageKey))
+}
+
+// WhereHasDocument applies a predicate to check if query has an edge document.
+func (f *DocumentFileFilter) WhereHasDocument() {
+	f.Where(entql.HasEdge("document"))
+}
+
+// WhereHasDocumentWith applies a predicate to check if query has an edge document with a given conditions (other predicates).
+func (f *DocumentFileFilter) WhereHasDocumentWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("document", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *FlagQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2250,7 +2807,7 @@ type FlagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2377,7 +2934,7 @@ type ForumCategoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ForumCategoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2433,6 +2990,119 @@ func (f *ForumCategoryFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InitiativeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InitiativeQuery builder.
+func (_q *InitiativeQuery) Filter() *InitiativeFilter {
+	return &InitiativeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InitiativeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InitiativeMutation builder.
+func (m *InitiativeMutation) Filter() *InitiativeFilter {
+	return &InitiativeFilter{config: m.config, predicateAdder: m}
+}
+
+// InitiativeFilter provides a generic filtering capability at runtime for InitiativeQuery.
+type InitiativeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InitiativeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InitiativeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(initiative.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InitiativeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(initiative.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InitiativeFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(initiative.FieldUpdatedAt))
+}
+
+// WhereOrganisationID applies the entql int predicate on the organisation_id field.
+func (f *InitiativeFilter) WhereOrganisationID(p entql.IntP) {
+	f.Where(p.Field(initiative.FieldOrganisationID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *InitiativeFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(initiative.FieldTitle))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *InitiativeFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(initiative.FieldDescription))
+}
+
+// WhereSectors applies the entql json.RawMessage predicate on the sectors field.
+func (f *InitiativeFilter) WhereSectors(p entql.BytesP) {
+	f.Where(p.Field(initiative.FieldSectors))
+}
+
+// WhereStartsOn applies the entql time.Time predicate on the starts_on field.
+func (f *InitiativeFilter) WhereStartsOn(p entql.TimeP) {
+	f.Where(p.Field(initiative.FieldStartsOn))
+}
+
+// WhereEndsOn applies the entql time.Time predicate on the ends_on field.
+func (f *InitiativeFilter) WhereEndsOn(p entql.TimeP) {
+	f.Where(p.Field(initiative.FieldEndsOn))
+}
+
+// WhereFundingEur applies the entql float64 predicate on the funding_eur field.
+func (f *InitiativeFilter) WhereFundingEur(p entql.Float64P) {
+	f.Where(p.Field(initiative.FieldFundingEur))
+}
+
+// WhereHasOrganisation applies a predicate to check if query has an edge organisation.
+func (f *InitiativeFilter) WhereHasOrganisation() {
+	f.Where(entql.HasEdge("organisation"))
+}
+
+// WhereHasOrganisationWith applies a predicate to check if query has an edge organisation with a given conditions (other predicates).
+func (f *InitiativeFilter) WhereHasOrganisationWith(preds ...predicate.Organisation) {
+	f.Where(entql.HasEdgeWith("organisation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMunicipalities applies a predicate to check if query has an edge municipalities.
+func (f *InitiativeFilter) WhereHasMunicipalities() {
+	f.Where(entql.HasEdge("municipalities"))
+}
+
+// WhereHasMunicipalitiesWith applies a predicate to check if query has an edge municipalities with a given conditions (other predicates).
+func (f *InitiativeFilter) WhereHasMunicipalitiesWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("municipalities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LoginFailureQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2461,7 +3131,7 @@ type LoginFailureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginFailureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2516,7 +3186,7 @@ type MatchDeclineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchDeclineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2628,7 +3298,7 @@ type MatchProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2717,7 +3387,7 @@ type MatchStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2762,7 +3432,7 @@ type MatchWeightFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchWeightFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2822,7 +3492,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2861,6 +3531,11 @@ func (f *MembershipFilter) WhereMunicipalityID(p entql.IntP) {
 // WhereAssociationID applies the entql int predicate on the association_id field.
 func (f *MembershipFilter) WhereAssociationID(p entql.IntP) {
 	f.Where(p.Field(membership.FieldAssociationID))
+}
+
+// WhereOrganisationID applies the entql int predicate on the organisation_id field.
+func (f *MembershipFilter) WhereOrganisationID(p entql.IntP) {
+	f.Where(p.Field(membership.FieldOrganisationID))
 }
 
 // WhereHasUser applies a predicate to check if query has an edge user.
@@ -2905,6 +3580,20 @@ func (f *MembershipFilter) WhereHasAssociationWith(preds ...predicate.Associatio
 	})))
 }
 
+// WhereHasOrganisation applies a predicate to check if query has an edge organisation.
+func (f *MembershipFilter) WhereHasOrganisation() {
+	f.Where(entql.HasEdge("organisation"))
+}
+
+// WhereHasOrganisationWith applies a predicate to check if query has an edge organisation with a given conditions (other predicates).
+func (f *MembershipFilter) WhereHasOrganisationWith(preds ...predicate.Organisation) {
+	f.Where(entql.HasEdgeWith("organisation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *MunicipalityQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2934,7 +3623,7 @@ type MunicipalityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MunicipalityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3146,6 +3835,34 @@ func (f *MunicipalityFilter) WhereHasOfferRecordsWith(preds ...predicate.Offer) 
 	})))
 }
 
+// WhereHasDocuments applies a predicate to check if query has an edge documents.
+func (f *MunicipalityFilter) WhereHasDocuments() {
+	f.Where(entql.HasEdge("documents"))
+}
+
+// WhereHasDocumentsWith applies a predicate to check if query has an edge documents with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasDocumentsWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("documents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInitiatives applies a predicate to check if query has an edge initiatives.
+func (f *MunicipalityFilter) WhereHasInitiatives() {
+	f.Where(entql.HasEdge("initiatives"))
+}
+
+// WhereHasInitiativesWith applies a predicate to check if query has an edge initiatives with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasInitiativesWith(preds ...predicate.Initiative) {
+	f.Where(entql.HasEdgeWith("initiatives", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasMatchProfile applies a predicate to check if query has an edge match_profile.
 func (f *MunicipalityFilter) WhereHasMatchProfile() {
 	f.Where(entql.HasEdge("match_profile"))
@@ -3189,7 +3906,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3293,7 +4010,7 @@ type NewsItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NewsItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3439,7 +4156,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3613,7 +4330,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3694,6 +4411,119 @@ func (f *OfferFilter) WhereHasMunicipalityWith(preds ...predicate.Municipality) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OrganisationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OrganisationQuery builder.
+func (_q *OrganisationQuery) Filter() *OrganisationFilter {
+	return &OrganisationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OrganisationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OrganisationMutation builder.
+func (m *OrganisationMutation) Filter() *OrganisationFilter {
+	return &OrganisationFilter{config: m.config, predicateAdder: m}
+}
+
+// OrganisationFilter provides a generic filtering capability at runtime for OrganisationQuery.
+type OrganisationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OrganisationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OrganisationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(organisation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OrganisationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(organisation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OrganisationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(organisation.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *OrganisationFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(organisation.FieldName))
+}
+
+// WhereNameTranslations applies the entql json.RawMessage predicate on the name_translations field.
+func (f *OrganisationFilter) WhereNameTranslations(p entql.BytesP) {
+	f.Where(p.Field(organisation.FieldNameTranslations))
+}
+
+// WhereAcronym applies the entql string predicate on the acronym field.
+func (f *OrganisationFilter) WhereAcronym(p entql.StringP) {
+	f.Where(p.Field(organisation.FieldAcronym))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *OrganisationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(organisation.FieldKind))
+}
+
+// WhereWebsite applies the entql string predicate on the website field.
+func (f *OrganisationFilter) WhereWebsite(p entql.StringP) {
+	f.Where(p.Field(organisation.FieldWebsite))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *OrganisationFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(organisation.FieldDescription))
+}
+
+// WhereCountryID applies the entql int predicate on the country_id field.
+func (f *OrganisationFilter) WhereCountryID(p entql.IntP) {
+	f.Where(p.Field(organisation.FieldCountryID))
+}
+
+// WhereHasCountry applies a predicate to check if query has an edge country.
+func (f *OrganisationFilter) WhereHasCountry() {
+	f.Where(entql.HasEdge("country"))
+}
+
+// WhereHasCountryWith applies a predicate to check if query has an edge country with a given conditions (other predicates).
+func (f *OrganisationFilter) WhereHasCountryWith(preds ...predicate.Country) {
+	f.Where(entql.HasEdgeWith("country", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInitiatives applies a predicate to check if query has an edge initiatives.
+func (f *OrganisationFilter) WhereHasInitiatives() {
+	f.Where(entql.HasEdge("initiatives"))
+}
+
+// WhereHasInitiativesWith applies a predicate to check if query has an edge initiatives with a given conditions (other predicates).
+func (f *OrganisationFilter) WhereHasInitiativesWith(preds ...predicate.Initiative) {
+	f.Where(entql.HasEdgeWith("initiatives", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PartnershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3722,7 +4552,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3881,6 +4711,20 @@ func (f *PartnershipFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
 	})))
 }
 
+// WhereHasDocuments applies a predicate to check if query has an edge documents.
+func (f *PartnershipFilter) WhereHasDocuments() {
+	f.Where(entql.HasEdge("documents"))
+}
+
+// WhereHasDocumentsWith applies a predicate to check if query has an edge documents with a given conditions (other predicates).
+func (f *PartnershipFilter) WhereHasDocumentsWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("documents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *PartnershipRequestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3910,7 +4754,7 @@ type PartnershipRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4109,7 +4953,7 @@ type PhaseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhaseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4198,7 +5042,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4400,7 +5244,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4517,6 +5361,20 @@ func (f *ProjectFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
 	})))
 }
 
+// WhereHasDocuments applies a predicate to check if query has an edge documents.
+func (f *ProjectFilter) WhereHasDocuments() {
+	f.Where(entql.HasEdge("documents"))
+}
+
+// WhereHasDocumentsWith applies a predicate to check if query has an edge documents with a given conditions (other predicates).
+func (f *ProjectFilter) WhereHasDocumentsWith(preds ...predicate.Document) {
+	f.Where(entql.HasEdgeWith("documents", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *RateLimitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4546,7 +5404,7 @@ type RateLimitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RateLimitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4601,7 +5459,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4694,7 +5552,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4792,7 +5650,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4881,7 +5739,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5013,7 +5871,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -199,6 +199,96 @@ func (_m *Country) Associations(
 	return _m.QueryAssociations().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Document) Author(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.AuthorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAuthor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Document) Files(ctx context.Context) (result []*DocumentFile, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFiles(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FilesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFiles().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Document) Municipalities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*MunicipalityOrder, where *MunicipalityWhereInput,
+) (*MunicipalityConnection, error) {
+	opts := []MunicipalityPaginateOption{
+		WithMunicipalityOrder(orderBy),
+		WithMunicipalityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedMunicipalities(alias); err == nil || hasTotalCount {
+		pager, err := newMunicipalityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Document) Partnerships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PartnershipOrder, where *PartnershipWhereInput,
+) (*PartnershipConnection, error) {
+	opts := []PartnershipPaginateOption{
+		WithPartnershipOrder(orderBy),
+		WithPartnershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedPartnerships(alias); err == nil || hasTotalCount {
+		pager, err := newPartnershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPartnerships().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Document) Projects(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
+) (*ProjectConnection, error) {
+	opts := []ProjectPaginateOption{
+		WithProjectOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedProjects(alias); err == nil || hasTotalCount {
+		pager, err := newProjectPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryProjects().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *DocumentFile) Document(ctx context.Context) (*Document, error) {
+	result, err := _m.Edges.DocumentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDocument().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Flag) Post(ctx context.Context) (*Post, error) {
 	result, err := _m.Edges.PostOrErr()
 	if IsNotLoaded(err) {
@@ -234,6 +324,35 @@ func (_m *ForumCategory) Topics(
 		return conn, nil
 	}
 	return _m.QueryTopics().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Initiative) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Initiative) Municipalities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*MunicipalityOrder, where *MunicipalityWhereInput,
+) (*MunicipalityConnection, error) {
+	opts := []MunicipalityPaginateOption{
+		WithMunicipalityOrder(orderBy),
+		WithMunicipalityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedMunicipalities(alias); err == nil || hasTotalCount {
+		pager, err := newMunicipalityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryMunicipalities().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *MatchDecline) Municipality(ctx context.Context) (*Municipality, error) {
@@ -288,6 +407,14 @@ func (_m *Membership) Association(ctx context.Context) (*Association, error) {
 	result, err := _m.Edges.AssociationOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryAssociation().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Membership) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }
@@ -453,6 +580,47 @@ func (_m *Municipality) OfferRecords(
 	return _m.QueryOfferRecords().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Municipality) Documents(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder,
+) (*DocumentConnection, error) {
+	opts := []DocumentPaginateOption{
+		WithDocumentOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	if nodes, err := _m.NamedDocuments(alias); err == nil || hasTotalCount {
+		pager, err := newDocumentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &DocumentConnection{Edges: []*DocumentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryDocuments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Municipality) Initiatives(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*InitiativeOrder, where *InitiativeWhereInput,
+) (*InitiativeConnection, error) {
+	opts := []InitiativePaginateOption{
+		WithInitiativeOrder(orderBy),
+		WithInitiativeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
+	if nodes, err := _m.NamedInitiatives(alias); err == nil || hasTotalCount {
+		pager, err := newInitiativePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &InitiativeConnection{Edges: []*InitiativeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryInitiatives().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Municipality) MatchProfile(ctx context.Context) (*MatchProfile, error) {
 	result, err := _m.Edges.MatchProfileOrErr()
 	if IsNotLoaded(err) {
@@ -595,6 +763,35 @@ func (_m *Offer) Municipality(ctx context.Context) (*Municipality, error) {
 	return result, err
 }
 
+func (_m *Organisation) Country(ctx context.Context) (*Country, error) {
+	result, err := _m.Edges.CountryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCountry().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Organisation) Initiatives(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*InitiativeOrder, where *InitiativeWhereInput,
+) (*InitiativeConnection, error) {
+	opts := []InitiativePaginateOption{
+		WithInitiativeOrder(orderBy),
+		WithInitiativeFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedInitiatives(alias); err == nil || hasTotalCount {
+		pager, err := newInitiativePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &InitiativeConnection{Edges: []*InitiativeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryInitiatives().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Partnership) UkrainianMunicipality(ctx context.Context) (*Municipality, error) {
 	result, err := _m.Edges.UkrainianMunicipalityOrErr()
 	if IsNotLoaded(err) {
@@ -699,6 +896,26 @@ func (_m *Partnership) NewsItems(
 		return conn, nil
 	}
 	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Partnership) Documents(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder,
+) (*DocumentConnection, error) {
+	opts := []DocumentPaginateOption{
+		WithDocumentOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedDocuments(alias); err == nil || hasTotalCount {
+		pager, err := newDocumentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &DocumentConnection{Edges: []*DocumentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryDocuments().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *PartnershipRequest) UkrainianMunicipality(ctx context.Context) (*Municipality, error) {
@@ -922,6 +1139,26 @@ func (_m *Project) NewsItems(
 		return conn, nil
 	}
 	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Project) Documents(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder,
+) (*DocumentConnection, error) {
+	opts := []DocumentPaginateOption{
+		WithDocumentOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedDocuments(alias); err == nil || hasTotalCount {
+		pager, err := newDocumentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &DocumentConnection{Edges: []*DocumentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryDocuments().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Reaction) Post(ctx context.Context) (*Post, error) {

@@ -7,9 +7,11 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/region"
@@ -419,6 +421,158 @@ func (c *CountryUpdateOne) SetInput(i UpdateCountryInput) *CountryUpdateOne {
 	return c
 }
 
+// CreateDocumentInput represents a mutation input for creating documents.
+type CreateDocumentInput struct {
+	Kind                document.Kind
+	Sector              sector.Sector
+	Title               string
+	TitleTranslations   i18n.Texts
+	Summary             *string
+	SummaryTranslations i18n.Texts
+	Language            *string
+	Visibility          *document.Visibility
+	MunicipalityIDs     []int
+	PartnershipIDs      []int
+	ProjectIDs          []int
+}
+
+// Mutate applies the CreateDocumentInput on the DocumentMutation builder.
+func (i *CreateDocumentInput) Mutate(m *DocumentMutation) {
+	m.SetKind(i.Kind)
+	m.SetSector(i.Sector)
+	m.SetTitle(i.Title)
+	if v := i.TitleTranslations; v != nil {
+		m.SetTitleTranslations(v)
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
+	}
+	if v := i.SummaryTranslations; v != nil {
+		m.SetSummaryTranslations(v)
+	}
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
+	if v := i.Visibility; v != nil {
+		m.SetVisibility(*v)
+	}
+	if v := i.MunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.PartnershipIDs; len(v) > 0 {
+		m.AddPartnershipIDs(v...)
+	}
+	if v := i.ProjectIDs; len(v) > 0 {
+		m.AddProjectIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateDocumentInput on the DocumentCreate builder.
+func (c *DocumentCreate) SetInput(i CreateDocumentInput) *DocumentCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateDocumentInput represents a mutation input for updating documents.
+type UpdateDocumentInput struct {
+	Kind                     *document.Kind
+	Sector                   *sector.Sector
+	Title                    *string
+	ClearTitleTranslations   bool
+	TitleTranslations        i18n.Texts
+	ClearSummary             bool
+	Summary                  *string
+	ClearSummaryTranslations bool
+	SummaryTranslations      i18n.Texts
+	Language                 *string
+	Visibility               *document.Visibility
+	ClearMunicipalities      bool
+	AddMunicipalityIDs       []int
+	RemoveMunicipalityIDs    []int
+	ClearPartnerships        bool
+	AddPartnershipIDs        []int
+	RemovePartnershipIDs     []int
+	ClearProjects            bool
+	AddProjectIDs            []int
+	RemoveProjectIDs         []int
+}
+
+// Mutate applies the UpdateDocumentInput on the DocumentMutation builder.
+func (i *UpdateDocumentInput) Mutate(m *DocumentMutation) {
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Sector; v != nil {
+		m.SetSector(*v)
+	}
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearTitleTranslations {
+		m.ClearTitleTranslations()
+	}
+	if v := i.TitleTranslations; v != nil {
+		m.SetTitleTranslations(v)
+	}
+	if i.ClearSummary {
+		m.ClearSummary()
+	}
+	if v := i.Summary; v != nil {
+		m.SetSummary(*v)
+	}
+	if i.ClearSummaryTranslations {
+		m.ClearSummaryTranslations()
+	}
+	if v := i.SummaryTranslations; v != nil {
+		m.SetSummaryTranslations(v)
+	}
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
+	if v := i.Visibility; v != nil {
+		m.SetVisibility(*v)
+	}
+	if i.ClearMunicipalities {
+		m.ClearMunicipalities()
+	}
+	if v := i.AddMunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
+		m.RemoveMunicipalityIDs(v...)
+	}
+	if i.ClearPartnerships {
+		m.ClearPartnerships()
+	}
+	if v := i.AddPartnershipIDs; len(v) > 0 {
+		m.AddPartnershipIDs(v...)
+	}
+	if v := i.RemovePartnershipIDs; len(v) > 0 {
+		m.RemovePartnershipIDs(v...)
+	}
+	if i.ClearProjects {
+		m.ClearProjects()
+	}
+	if v := i.AddProjectIDs; len(v) > 0 {
+		m.AddProjectIDs(v...)
+	}
+	if v := i.RemoveProjectIDs; len(v) > 0 {
+		m.RemoveProjectIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateDocumentInput on the DocumentUpdate builder.
+func (c *DocumentUpdate) SetInput(i UpdateDocumentInput) *DocumentUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateDocumentInput on the DocumentUpdateOne builder.
+func (c *DocumentUpdateOne) SetInput(i UpdateDocumentInput) *DocumentUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateForumCategoryInput represents a mutation input for creating forumcategories.
 type CreateForumCategoryInput struct {
 	Name        string
@@ -485,12 +639,135 @@ func (c *ForumCategoryUpdateOne) SetInput(i UpdateForumCategoryInput) *ForumCate
 	return c
 }
 
+// CreateInitiativeInput represents a mutation input for creating initiatives.
+type CreateInitiativeInput struct {
+	Title           string
+	Description     *string
+	Sectors         []sector.Sector
+	StartsOn        *time.Time
+	EndsOn          *time.Time
+	FundingEur      *float64
+	OrganisationID  int
+	MunicipalityIDs []int
+}
+
+// Mutate applies the CreateInitiativeInput on the InitiativeMutation builder.
+func (i *CreateInitiativeInput) Mutate(m *InitiativeMutation) {
+	m.SetTitle(i.Title)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Sectors; v != nil {
+		m.SetSectors(v)
+	}
+	if v := i.StartsOn; v != nil {
+		m.SetStartsOn(*v)
+	}
+	if v := i.EndsOn; v != nil {
+		m.SetEndsOn(*v)
+	}
+	if v := i.FundingEur; v != nil {
+		m.SetFundingEur(*v)
+	}
+	m.SetOrganisationID(i.OrganisationID)
+	if v := i.MunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateInitiativeInput on the InitiativeCreate builder.
+func (c *InitiativeCreate) SetInput(i CreateInitiativeInput) *InitiativeCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateInitiativeInput represents a mutation input for updating initiatives.
+type UpdateInitiativeInput struct {
+	Title                 *string
+	ClearDescription      bool
+	Description           *string
+	ClearSectors          bool
+	Sectors               []sector.Sector
+	AppendSectors         []sector.Sector
+	ClearStartsOn         bool
+	StartsOn              *time.Time
+	ClearEndsOn           bool
+	EndsOn                *time.Time
+	ClearFundingEur       bool
+	FundingEur            *float64
+	ClearMunicipalities   bool
+	AddMunicipalityIDs    []int
+	RemoveMunicipalityIDs []int
+}
+
+// Mutate applies the UpdateInitiativeInput on the InitiativeMutation builder.
+func (i *UpdateInitiativeInput) Mutate(m *InitiativeMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearSectors {
+		m.ClearSectors()
+	}
+	if v := i.Sectors; v != nil {
+		m.SetSectors(v)
+	}
+	if i.AppendSectors != nil {
+		m.AppendSectors(i.Sectors)
+	}
+	if i.ClearStartsOn {
+		m.ClearStartsOn()
+	}
+	if v := i.StartsOn; v != nil {
+		m.SetStartsOn(*v)
+	}
+	if i.ClearEndsOn {
+		m.ClearEndsOn()
+	}
+	if v := i.EndsOn; v != nil {
+		m.SetEndsOn(*v)
+	}
+	if i.ClearFundingEur {
+		m.ClearFundingEur()
+	}
+	if v := i.FundingEur; v != nil {
+		m.SetFundingEur(*v)
+	}
+	if i.ClearMunicipalities {
+		m.ClearMunicipalities()
+	}
+	if v := i.AddMunicipalityIDs; len(v) > 0 {
+		m.AddMunicipalityIDs(v...)
+	}
+	if v := i.RemoveMunicipalityIDs; len(v) > 0 {
+		m.RemoveMunicipalityIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateInitiativeInput on the InitiativeUpdate builder.
+func (c *InitiativeUpdate) SetInput(i UpdateInitiativeInput) *InitiativeUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateInitiativeInput on the InitiativeUpdateOne builder.
+func (c *InitiativeUpdateOne) SetInput(i UpdateInitiativeInput) *InitiativeUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateMembershipInput represents a mutation input for creating memberships.
 type CreateMembershipInput struct {
 	Role           *membership.Role
 	UserID         int
 	MunicipalityID *int
 	AssociationID  *int
+	OrganisationID *int
 }
 
 // Mutate applies the CreateMembershipInput on the MembershipMutation builder.
@@ -504,6 +781,9 @@ func (i *CreateMembershipInput) Mutate(m *MembershipMutation) {
 	}
 	if v := i.AssociationID; v != nil {
 		m.SetAssociationID(*v)
+	}
+	if v := i.OrganisationID; v != nil {
+		m.SetOrganisationID(*v)
 	}
 }
 
@@ -521,6 +801,8 @@ type UpdateMembershipInput struct {
 	MunicipalityID    *int
 	ClearAssociation  bool
 	AssociationID     *int
+	ClearOrganisation bool
+	OrganisationID    *int
 }
 
 // Mutate applies the UpdateMembershipInput on the MembershipMutation builder.
@@ -542,6 +824,12 @@ func (i *UpdateMembershipInput) Mutate(m *MembershipMutation) {
 	}
 	if v := i.AssociationID; v != nil {
 		m.SetAssociationID(*v)
+	}
+	if i.ClearOrganisation {
+		m.ClearOrganisation()
+	}
+	if v := i.OrganisationID; v != nil {
+		m.SetOrganisationID(*v)
 	}
 }
 
@@ -865,6 +1153,114 @@ func (c *NewsItemUpdate) SetInput(i UpdateNewsItemInput) *NewsItemUpdate {
 
 // SetInput applies the change-set in the UpdateNewsItemInput on the NewsItemUpdateOne builder.
 func (c *NewsItemUpdateOne) SetInput(i UpdateNewsItemInput) *NewsItemUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateOrganisationInput represents a mutation input for creating organisations.
+type CreateOrganisationInput struct {
+	Name             string
+	NameTranslations i18n.Texts
+	Acronym          *string
+	Kind             *organisation.Kind
+	Website          *string
+	Description      *string
+	CountryID        *int
+}
+
+// Mutate applies the CreateOrganisationInput on the OrganisationMutation builder.
+func (i *CreateOrganisationInput) Mutate(m *OrganisationMutation) {
+	m.SetName(i.Name)
+	if v := i.NameTranslations; v != nil {
+		m.SetNameTranslations(v)
+	}
+	if v := i.Acronym; v != nil {
+		m.SetAcronym(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Website; v != nil {
+		m.SetWebsite(*v)
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.CountryID; v != nil {
+		m.SetCountryID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateOrganisationInput on the OrganisationCreate builder.
+func (c *OrganisationCreate) SetInput(i CreateOrganisationInput) *OrganisationCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateOrganisationInput represents a mutation input for updating organisations.
+type UpdateOrganisationInput struct {
+	Name                  *string
+	ClearNameTranslations bool
+	NameTranslations      i18n.Texts
+	ClearAcronym          bool
+	Acronym               *string
+	Kind                  *organisation.Kind
+	ClearWebsite          bool
+	Website               *string
+	ClearDescription      bool
+	Description           *string
+	ClearCountry          bool
+	CountryID             *int
+}
+
+// Mutate applies the UpdateOrganisationInput on the OrganisationMutation builder.
+func (i *UpdateOrganisationInput) Mutate(m *OrganisationMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearNameTranslations {
+		m.ClearNameTranslations()
+	}
+	if v := i.NameTranslations; v != nil {
+		m.SetNameTranslations(v)
+	}
+	if i.ClearAcronym {
+		m.ClearAcronym()
+	}
+	if v := i.Acronym; v != nil {
+		m.SetAcronym(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if i.ClearWebsite {
+		m.ClearWebsite()
+	}
+	if v := i.Website; v != nil {
+		m.SetWebsite(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearCountry {
+		m.ClearCountry()
+	}
+	if v := i.CountryID; v != nil {
+		m.SetCountryID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateOrganisationInput on the OrganisationUpdate builder.
+func (c *OrganisationUpdate) SetInput(i UpdateOrganisationInput) *OrganisationUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateOrganisationInput on the OrganisationUpdateOne builder.
+func (c *OrganisationUpdateOne) SetInput(i UpdateOrganisationInput) *OrganisationUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

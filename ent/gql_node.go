@@ -14,8 +14,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/internal"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -26,6 +29,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -68,6 +72,16 @@ var countryImplementors = []string{"Country", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Country) IsNode() {}
 
+var documentImplementors = []string{"Document", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Document) IsNode() {}
+
+var documentfileImplementors = []string{"DocumentFile", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DocumentFile) IsNode() {}
+
 var flagImplementors = []string{"Flag", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -77,6 +91,11 @@ var forumcategoryImplementors = []string{"ForumCategory", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ForumCategory) IsNode() {}
+
+var initiativeImplementors = []string{"Initiative", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Initiative) IsNode() {}
 
 var matchdeclineImplementors = []string{"MatchDecline", "Node"}
 
@@ -122,6 +141,11 @@ var offerImplementors = []string{"Offer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Offer) IsNode() {}
+
+var organisationImplementors = []string{"Organisation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Organisation) IsNode() {}
 
 var partnershipImplementors = []string{"Partnership", "Node"}
 
@@ -290,6 +314,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case document.Table:
+		query := c.Document.Query().
+			Where(document.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, documentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case documentfile.Table:
+		query := c.DocumentFile.Query().
+			Where(documentfile.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, documentfileImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case flag.Table:
 		query := c.Flag.Query().
 			Where(flag.ID(id))
@@ -304,6 +346,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(forumcategory.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, forumcategoryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case initiative.Table:
+		query := c.Initiative.Query().
+			Where(initiative.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, initiativeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -385,6 +436,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(offer.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, offerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case organisation.Table:
+		query := c.Organisation.Query().
+			Where(organisation.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organisationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -623,6 +683,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case document.Table:
+		query := c.Document.Query().
+			Where(document.IDIn(ids...))
+		query, err := query.CollectFields(ctx, documentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case documentfile.Table:
+		query := c.DocumentFile.Query().
+			Where(documentfile.IDIn(ids...))
+		query, err := query.CollectFields(ctx, documentfileImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case flag.Table:
 		query := c.Flag.Query().
 			Where(flag.IDIn(ids...))
@@ -643,6 +735,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ForumCategory.Query().
 			Where(forumcategory.IDIn(ids...))
 		query, err := query.CollectFields(ctx, forumcategoryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case initiative.Table:
+		query := c.Initiative.Query().
+			Where(initiative.IDIn(ids...))
+		query, err := query.CollectFields(ctx, initiativeImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -787,6 +895,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Offer.Query().
 			Where(offer.IDIn(ids...))
 		query, err := query.CollectFields(ctx, offerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case organisation.Table:
+		query := c.Organisation.Query().
+			Where(organisation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, organisationImplementors...)
 		if err != nil {
 			return nil, err
 		}

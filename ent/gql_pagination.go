@@ -19,8 +19,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/matchweight"
@@ -30,6 +33,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -2016,6 +2020,832 @@ func (_m *Country) ToEdge(order *CountryOrder) *CountryEdge {
 	}
 }
 
+// DocumentEdge is the edge representation of Document.
+type DocumentEdge struct {
+	Node   *Document `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// DocumentConnection is the connection containing edges to Document.
+type DocumentConnection struct {
+	Edges      []*DocumentEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *DocumentConnection) build(nodes []*Document, pager *documentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Document
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Document {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Document {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DocumentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DocumentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DocumentPaginateOption enables pagination customization.
+type DocumentPaginateOption func(*documentPager) error
+
+// WithDocumentOrder configures pagination ordering.
+func WithDocumentOrder(order []*DocumentOrder) DocumentPaginateOption {
+	return func(pager *documentPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDocumentFilter configures pagination filter.
+func WithDocumentFilter(filter func(*DocumentQuery) (*DocumentQuery, error)) DocumentPaginateOption {
+	return func(pager *documentPager) error {
+		if filter == nil {
+			return errors.New("DocumentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type documentPager struct {
+	reverse bool
+	order   []*DocumentOrder
+	filter  func(*DocumentQuery) (*DocumentQuery, error)
+}
+
+func newDocumentPager(opts []DocumentPaginateOption, reverse bool) (*documentPager, error) {
+	pager := &documentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *documentPager) applyFilter(query *DocumentQuery) (*DocumentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *documentPager) toCursor(_m *Document) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *documentPager) applyCursors(query *DocumentQuery, after, before *Cursor) (*DocumentQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDocumentOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *documentPager) applyOrder(query *DocumentQuery) *DocumentQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDocumentOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDocumentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *documentPager) orderExpr(query *DocumentQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDocumentOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Document.
+func (_m *DocumentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DocumentPaginateOption,
+) (*DocumentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDocumentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DocumentConnection{Edges: []*DocumentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DocumentOrderFieldCreatedAt orders Document by created_at.
+	DocumentOrderFieldCreatedAt = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: document.FieldCreatedAt,
+		toTerm: document.ByCreatedAt,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DocumentOrderFieldUpdatedAt orders Document by updated_at.
+	DocumentOrderFieldUpdatedAt = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: document.FieldUpdatedAt,
+		toTerm: document.ByUpdatedAt,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DocumentOrderFieldKind orders Document by kind.
+	DocumentOrderFieldKind = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: document.FieldKind,
+		toTerm: document.ByKind,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// DocumentOrderFieldSector orders Document by sector.
+	DocumentOrderFieldSector = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.Sector, nil
+		},
+		column: document.FieldSector,
+		toTerm: document.BySector,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Sector,
+			}
+		},
+	}
+	// DocumentOrderFieldTitle orders Document by title.
+	DocumentOrderFieldTitle = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: document.FieldTitle,
+		toTerm: document.ByTitle,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// DocumentOrderFieldStatus orders Document by status.
+	DocumentOrderFieldStatus = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: document.FieldStatus,
+		toTerm: document.ByStatus,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// DocumentOrderFieldPublishedAt orders Document by published_at.
+	DocumentOrderFieldPublishedAt = &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.PublishedAt, nil
+		},
+		column: document.FieldPublishedAt,
+		toTerm: document.ByPublishedAt,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PublishedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DocumentOrderField) String() string {
+	var str string
+	switch f.column {
+	case DocumentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DocumentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DocumentOrderFieldKind.column:
+		str = "KIND"
+	case DocumentOrderFieldSector.column:
+		str = "SECTOR"
+	case DocumentOrderFieldTitle.column:
+		str = "TITLE"
+	case DocumentOrderFieldStatus.column:
+		str = "STATUS"
+	case DocumentOrderFieldPublishedAt.column:
+		str = "PUBLISHED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DocumentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DocumentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DocumentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DocumentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DocumentOrderFieldUpdatedAt
+	case "KIND":
+		*f = *DocumentOrderFieldKind
+	case "SECTOR":
+		*f = *DocumentOrderFieldSector
+	case "TITLE":
+		*f = *DocumentOrderFieldTitle
+	case "STATUS":
+		*f = *DocumentOrderFieldStatus
+	case "PUBLISHED_AT":
+		*f = *DocumentOrderFieldPublishedAt
+	default:
+		return fmt.Errorf("%s is not a valid DocumentOrderField", str)
+	}
+	return nil
+}
+
+// DocumentOrderField defines the ordering field of Document.
+type DocumentOrderField struct {
+	// Value extracts the ordering value from the given Document.
+	Value    func(*Document) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) document.OrderOption
+	toCursor func(*Document) Cursor
+}
+
+// DocumentOrder defines the ordering of Document.
+type DocumentOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *DocumentOrderField `json:"field"`
+}
+
+// DefaultDocumentOrder is the default ordering of Document.
+var DefaultDocumentOrder = &DocumentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DocumentOrderField{
+		Value: func(_m *Document) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: document.FieldID,
+		toTerm: document.ByID,
+		toCursor: func(_m *Document) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Document into DocumentEdge.
+func (_m *Document) ToEdge(order *DocumentOrder) *DocumentEdge {
+	if order == nil {
+		order = DefaultDocumentOrder
+	}
+	return &DocumentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DocumentFileEdge is the edge representation of DocumentFile.
+type DocumentFileEdge struct {
+	Node   *DocumentFile `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// DocumentFileConnection is the connection containing edges to DocumentFile.
+type DocumentFileConnection struct {
+	Edges      []*DocumentFileEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *DocumentFileConnection) build(nodes []*DocumentFile, pager *documentfilePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DocumentFile
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DocumentFile {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DocumentFile {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DocumentFileEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DocumentFileEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DocumentFilePaginateOption enables pagination customization.
+type DocumentFilePaginateOption func(*documentfilePager) error
+
+// WithDocumentFileOrder configures pagination ordering.
+func WithDocumentFileOrder(order []*DocumentFileOrder) DocumentFilePaginateOption {
+	return func(pager *documentfilePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDocumentFileFilter configures pagination filter.
+func WithDocumentFileFilter(filter func(*DocumentFileQuery) (*DocumentFileQuery, error)) DocumentFilePaginateOption {
+	return func(pager *documentfilePager) error {
+		if filter == nil {
+			return errors.New("DocumentFileQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type documentfilePager struct {
+	reverse bool
+	order   []*DocumentFileOrder
+	filter  func(*DocumentFileQuery) (*DocumentFileQuery, error)
+}
+
+func newDocumentFilePager(opts []DocumentFilePaginateOption, reverse bool) (*documentfilePager, error) {
+	pager := &documentfilePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *documentfilePager) applyFilter(query *DocumentFileQuery) (*DocumentFileQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *documentfilePager) toCursor(_m *DocumentFile) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *documentfilePager) applyCursors(query *DocumentFileQuery, after, before *Cursor) (*DocumentFileQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDocumentFileOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *documentfilePager) applyOrder(query *DocumentFileQuery) *DocumentFileQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDocumentFileOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDocumentFileOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *documentfilePager) orderExpr(query *DocumentFileQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDocumentFileOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DocumentFile.
+func (_m *DocumentFileQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DocumentFilePaginateOption,
+) (*DocumentFileConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDocumentFilePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DocumentFileConnection{Edges: []*DocumentFileEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DocumentFileOrderFieldCreatedAt orders DocumentFile by created_at.
+	DocumentFileOrderFieldCreatedAt = &DocumentFileOrderField{
+		Value: func(_m *DocumentFile) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: documentfile.FieldCreatedAt,
+		toTerm: documentfile.ByCreatedAt,
+		toCursor: func(_m *DocumentFile) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DocumentFileOrderFieldUpdatedAt orders DocumentFile by updated_at.
+	DocumentFileOrderFieldUpdatedAt = &DocumentFileOrderField{
+		Value: func(_m *DocumentFile) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: documentfile.FieldUpdatedAt,
+		toTerm: documentfile.ByUpdatedAt,
+		toCursor: func(_m *DocumentFile) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DocumentFileOrderFieldName orders DocumentFile by name.
+	DocumentFileOrderFieldName = &DocumentFileOrderField{
+		Value: func(_m *DocumentFile) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: documentfile.FieldName,
+		toTerm: documentfile.ByName,
+		toCursor: func(_m *DocumentFile) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// DocumentFileOrderFieldSize orders DocumentFile by size.
+	DocumentFileOrderFieldSize = &DocumentFileOrderField{
+		Value: func(_m *DocumentFile) (ent.Value, error) {
+			return _m.Size, nil
+		},
+		column: documentfile.FieldSize,
+		toTerm: documentfile.BySize,
+		toCursor: func(_m *DocumentFile) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Size,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DocumentFileOrderField) String() string {
+	var str string
+	switch f.column {
+	case DocumentFileOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DocumentFileOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DocumentFileOrderFieldName.column:
+		str = "NAME"
+	case DocumentFileOrderFieldSize.column:
+		str = "SIZE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DocumentFileOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DocumentFileOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DocumentFileOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DocumentFileOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DocumentFileOrderFieldUpdatedAt
+	case "NAME":
+		*f = *DocumentFileOrderFieldName
+	case "SIZE":
+		*f = *DocumentFileOrderFieldSize
+	default:
+		return fmt.Errorf("%s is not a valid DocumentFileOrderField", str)
+	}
+	return nil
+}
+
+// DocumentFileOrderField defines the ordering field of DocumentFile.
+type DocumentFileOrderField struct {
+	// Value extracts the ordering value from the given DocumentFile.
+	Value    func(*DocumentFile) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) documentfile.OrderOption
+	toCursor func(*DocumentFile) Cursor
+}
+
+// DocumentFileOrder defines the ordering of DocumentFile.
+type DocumentFileOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *DocumentFileOrderField `json:"field"`
+}
+
+// DefaultDocumentFileOrder is the default ordering of DocumentFile.
+var DefaultDocumentFileOrder = &DocumentFileOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DocumentFileOrderField{
+		Value: func(_m *DocumentFile) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: documentfile.FieldID,
+		toTerm: documentfile.ByID,
+		toCursor: func(_m *DocumentFile) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DocumentFile into DocumentFileEdge.
+func (_m *DocumentFile) ToEdge(order *DocumentFileOrder) *DocumentFileEdge {
+	if order == nil {
+		order = DefaultDocumentFileOrder
+	}
+	return &DocumentFileEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // FlagEdge is the edge representation of Flag.
 type FlagEdge struct {
 	Node   *Flag  `json:"node"`
@@ -2783,6 +3613,428 @@ func (_m *ForumCategory) ToEdge(order *ForumCategoryOrder) *ForumCategoryEdge {
 		order = DefaultForumCategoryOrder
 	}
 	return &ForumCategoryEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InitiativeEdge is the edge representation of Initiative.
+type InitiativeEdge struct {
+	Node   *Initiative `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// InitiativeConnection is the connection containing edges to Initiative.
+type InitiativeConnection struct {
+	Edges      []*InitiativeEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *InitiativeConnection) build(nodes []*Initiative, pager *initiativePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Initiative
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Initiative {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Initiative {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InitiativeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InitiativeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InitiativePaginateOption enables pagination customization.
+type InitiativePaginateOption func(*initiativePager) error
+
+// WithInitiativeOrder configures pagination ordering.
+func WithInitiativeOrder(order []*InitiativeOrder) InitiativePaginateOption {
+	return func(pager *initiativePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithInitiativeFilter configures pagination filter.
+func WithInitiativeFilter(filter func(*InitiativeQuery) (*InitiativeQuery, error)) InitiativePaginateOption {
+	return func(pager *initiativePager) error {
+		if filter == nil {
+			return errors.New("InitiativeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type initiativePager struct {
+	reverse bool
+	order   []*InitiativeOrder
+	filter  func(*InitiativeQuery) (*InitiativeQuery, error)
+}
+
+func newInitiativePager(opts []InitiativePaginateOption, reverse bool) (*initiativePager, error) {
+	pager := &initiativePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *initiativePager) applyFilter(query *InitiativeQuery) (*InitiativeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *initiativePager) toCursor(_m *Initiative) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *initiativePager) applyCursors(query *InitiativeQuery, after, before *Cursor) (*InitiativeQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultInitiativeOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *initiativePager) applyOrder(query *InitiativeQuery) *InitiativeQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultInitiativeOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultInitiativeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *initiativePager) orderExpr(query *InitiativeQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultInitiativeOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Initiative.
+func (_m *InitiativeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InitiativePaginateOption,
+) (*InitiativeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInitiativePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InitiativeConnection{Edges: []*InitiativeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InitiativeOrderFieldCreatedAt orders Initiative by created_at.
+	InitiativeOrderFieldCreatedAt = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: initiative.FieldCreatedAt,
+		toTerm: initiative.ByCreatedAt,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// InitiativeOrderFieldUpdatedAt orders Initiative by updated_at.
+	InitiativeOrderFieldUpdatedAt = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: initiative.FieldUpdatedAt,
+		toTerm: initiative.ByUpdatedAt,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// InitiativeOrderFieldTitle orders Initiative by title.
+	InitiativeOrderFieldTitle = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: initiative.FieldTitle,
+		toTerm: initiative.ByTitle,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// InitiativeOrderFieldStartsOn orders Initiative by starts_on.
+	InitiativeOrderFieldStartsOn = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.StartsOn, nil
+		},
+		column: initiative.FieldStartsOn,
+		toTerm: initiative.ByStartsOn,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartsOn,
+			}
+		},
+	}
+	// InitiativeOrderFieldEndsOn orders Initiative by ends_on.
+	InitiativeOrderFieldEndsOn = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.EndsOn, nil
+		},
+		column: initiative.FieldEndsOn,
+		toTerm: initiative.ByEndsOn,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.EndsOn,
+			}
+		},
+	}
+	// InitiativeOrderFieldFundingEur orders Initiative by funding_eur.
+	InitiativeOrderFieldFundingEur = &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.FundingEur, nil
+		},
+		column: initiative.FieldFundingEur,
+		toTerm: initiative.ByFundingEur,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.FundingEur,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InitiativeOrderField) String() string {
+	var str string
+	switch f.column {
+	case InitiativeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case InitiativeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case InitiativeOrderFieldTitle.column:
+		str = "TITLE"
+	case InitiativeOrderFieldStartsOn.column:
+		str = "STARTS_ON"
+	case InitiativeOrderFieldEndsOn.column:
+		str = "ENDS_ON"
+	case InitiativeOrderFieldFundingEur.column:
+		str = "FUNDING_EUR"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InitiativeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InitiativeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InitiativeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InitiativeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *InitiativeOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *InitiativeOrderFieldTitle
+	case "STARTS_ON":
+		*f = *InitiativeOrderFieldStartsOn
+	case "ENDS_ON":
+		*f = *InitiativeOrderFieldEndsOn
+	case "FUNDING_EUR":
+		*f = *InitiativeOrderFieldFundingEur
+	default:
+		return fmt.Errorf("%s is not a valid InitiativeOrderField", str)
+	}
+	return nil
+}
+
+// InitiativeOrderField defines the ordering field of Initiative.
+type InitiativeOrderField struct {
+	// Value extracts the ordering value from the given Initiative.
+	Value    func(*Initiative) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) initiative.OrderOption
+	toCursor func(*Initiative) Cursor
+}
+
+// InitiativeOrder defines the ordering of Initiative.
+type InitiativeOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *InitiativeOrderField `json:"field"`
+}
+
+// DefaultInitiativeOrder is the default ordering of Initiative.
+var DefaultInitiativeOrder = &InitiativeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InitiativeOrderField{
+		Value: func(_m *Initiative) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: initiative.FieldID,
+		toTerm: initiative.ByID,
+		toCursor: func(_m *Initiative) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Initiative into InitiativeEdge.
+func (_m *Initiative) ToEdge(order *InitiativeOrder) *InitiativeEdge {
+	if order == nil {
+		order = DefaultInitiativeOrder
+	}
+	return &InitiativeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -6059,6 +7311,410 @@ func (_m *Offer) ToEdge(order *OfferOrder) *OfferEdge {
 		order = DefaultOfferOrder
 	}
 	return &OfferEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OrganisationEdge is the edge representation of Organisation.
+type OrganisationEdge struct {
+	Node   *Organisation `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// OrganisationConnection is the connection containing edges to Organisation.
+type OrganisationConnection struct {
+	Edges      []*OrganisationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *OrganisationConnection) build(nodes []*Organisation, pager *organisationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Organisation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Organisation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Organisation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OrganisationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OrganisationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OrganisationPaginateOption enables pagination customization.
+type OrganisationPaginateOption func(*organisationPager) error
+
+// WithOrganisationOrder configures pagination ordering.
+func WithOrganisationOrder(order []*OrganisationOrder) OrganisationPaginateOption {
+	return func(pager *organisationPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithOrganisationFilter configures pagination filter.
+func WithOrganisationFilter(filter func(*OrganisationQuery) (*OrganisationQuery, error)) OrganisationPaginateOption {
+	return func(pager *organisationPager) error {
+		if filter == nil {
+			return errors.New("OrganisationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type organisationPager struct {
+	reverse bool
+	order   []*OrganisationOrder
+	filter  func(*OrganisationQuery) (*OrganisationQuery, error)
+}
+
+func newOrganisationPager(opts []OrganisationPaginateOption, reverse bool) (*organisationPager, error) {
+	pager := &organisationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *organisationPager) applyFilter(query *OrganisationQuery) (*OrganisationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *organisationPager) toCursor(_m *Organisation) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *organisationPager) applyCursors(query *OrganisationQuery, after, before *Cursor) (*OrganisationQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultOrganisationOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *organisationPager) applyOrder(query *OrganisationQuery) *OrganisationQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultOrganisationOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultOrganisationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *organisationPager) orderExpr(query *OrganisationQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultOrganisationOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Organisation.
+func (_m *OrganisationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OrganisationPaginateOption,
+) (*OrganisationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOrganisationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OrganisationConnection{Edges: []*OrganisationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OrganisationOrderFieldCreatedAt orders Organisation by created_at.
+	OrganisationOrderFieldCreatedAt = &OrganisationOrderField{
+		Value: func(_m *Organisation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: organisation.FieldCreatedAt,
+		toTerm: organisation.ByCreatedAt,
+		toCursor: func(_m *Organisation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OrganisationOrderFieldUpdatedAt orders Organisation by updated_at.
+	OrganisationOrderFieldUpdatedAt = &OrganisationOrderField{
+		Value: func(_m *Organisation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: organisation.FieldUpdatedAt,
+		toTerm: organisation.ByUpdatedAt,
+		toCursor: func(_m *Organisation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// OrganisationOrderFieldName orders Organisation by name.
+	OrganisationOrderFieldName = &OrganisationOrderField{
+		Value: func(_m *Organisation) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: organisation.FieldName,
+		toTerm: organisation.ByName,
+		toCursor: func(_m *Organisation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// OrganisationOrderFieldAcronym orders Organisation by acronym.
+	OrganisationOrderFieldAcronym = &OrganisationOrderField{
+		Value: func(_m *Organisation) (ent.Value, error) {
+			return _m.Acronym, nil
+		},
+		column: organisation.FieldAcronym,
+		toTerm: organisation.ByAcronym,
+		toCursor: func(_m *Organisation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Acronym,
+			}
+		},
+	}
+	// OrganisationOrderFieldKind orders Organisation by kind.
+	OrganisationOrderFieldKind = &OrganisationOrderField{
+		Value: func(_m *Organisation) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: organisation.FieldKind,
+		toTerm: organisation.ByKind,
+		toCursor: func(_m *Organisation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OrganisationOrderField) String() string {
+	var str string
+	switch f.column {
+	case OrganisationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OrganisationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case OrganisationOrderFieldName.column:
+		str = "NAME"
+	case OrganisationOrderFieldAcronym.column:
+		str = "ACRONYM"
+	case OrganisationOrderFieldKind.column:
+		str = "KIND"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OrganisationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OrganisationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OrganisationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OrganisationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OrganisationOrderFieldUpdatedAt
+	case "NAME":
+		*f = *OrganisationOrderFieldName
+	case "ACRONYM":
+		*f = *OrganisationOrderFieldAcronym
+	case "KIND":
+		*f = *OrganisationOrderFieldKind
+	default:
+		return fmt.Errorf("%s is not a valid OrganisationOrderField", str)
+	}
+	return nil
+}
+
+// OrganisationOrderField defines the ordering field of Organisation.
+type OrganisationOrderField struct {
+	// Value extracts the ordering value from the given Organisation.
+	Value    func(*Organisation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) organisation.OrderOption
+	toCursor func(*Organisation) Cursor
+}
+
+// OrganisationOrder defines the ordering of Organisation.
+type OrganisationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *OrganisationOrderField `json:"field"`
+}
+
+// DefaultOrganisationOrder is the default ordering of Organisation.
+var DefaultOrganisationOrder = &OrganisationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OrganisationOrderField{
+		Value: func(_m *Organisation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: organisation.FieldID,
+		toTerm: organisation.ByID,
+		toCursor: func(_m *Organisation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Organisation into OrganisationEdge.
+func (_m *Organisation) ToEdge(order *OrganisationOrder) *OrganisationEdge {
+	if order == nil {
+		order = DefaultOrganisationOrder
+	}
+	return &OrganisationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -33,3 +33,8 @@ func (m *Municipality) LocalizedName(lang *string) string {
 func (a *Association) LocalizedName(lang *string) string {
 	return localized(a.NameTranslations, a.Name, lang)
 }
+
+// LocalizedName returns the organisation's name in lang, or in English.
+func (o *Organisation) LocalizedName(lang *string) string {
+	return localized(o.NameTranslations, o.Name, lang)
+}

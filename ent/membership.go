@@ -12,6 +12,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
 
@@ -32,6 +33,8 @@ type Membership struct {
 	MunicipalityID *int `json:"municipality_id,omitempty"`
 	// AssociationID holds the value of the "association_id" field.
 	AssociationID *int `json:"association_id,omitempty"`
+	// OrganisationID holds the value of the "organisation_id" field.
+	OrganisationID *int `json:"organisation_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MembershipQuery when eager-loading is set.
 	Edges        MembershipEdges `json:"edges"`
@@ -46,11 +49,13 @@ type MembershipEdges struct {
 	Municipality *Municipality `json:"municipality,omitempty"`
 	// Association holds the value of the association edge.
 	Association *Association `json:"association,omitempty"`
+	// Organisation holds the value of the organisation edge.
+	Organisation *Organisation `json:"organisation,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 }
 
 // UserOrErr returns the User value or an error if the edge
@@ -86,12 +91,23 @@ func (e MembershipEdges) AssociationOrErr() (*Association, error) {
 	return nil, &NotLoadedError{edge: "association"}
 }
 
+// OrganisationOrErr returns the Organisation value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MembershipEdges) OrganisationOrErr() (*Organisation, error) {
+	if e.Organisation != nil {
+		return e.Organisation, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: organisation.Label}
+	}
+	return nil, &NotLoadedError{edge: "organisation"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Membership) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case membership.FieldID, membership.FieldUserID, membership.FieldMunicipalityID, membership.FieldAssociationID:
+		case membership.FieldID, membership.FieldUserID, membership.FieldMunicipalityID, membership.FieldAssociationID, membership.FieldOrganisationID:
 			values[i] = new(sql.NullInt64)
 		case membership.FieldRole:
 			values[i] = new(sql.NullString)
@@ -156,6 +172,13 @@ func (_m *Membership) assignValues(columns []string, values []any) error {
 				_m.AssociationID = new(int)
 				*_m.AssociationID = int(value.Int64)
 			}
+		case membership.FieldOrganisationID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field organisation_id", values[i])
+			} else if value.Valid {
+				_m.OrganisationID = new(int)
+				*_m.OrganisationID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -182,6 +205,11 @@ func (_m *Membership) QueryMunicipality() *MunicipalityQuery {
 // QueryAssociation queries the "association" edge of the Membership entity.
 func (_m *Membership) QueryAssociation() *AssociationQuery {
 	return NewMembershipClient(_m.config).QueryAssociation(_m)
+}
+
+// QueryOrganisation queries the "organisation" edge of the Membership entity.
+func (_m *Membership) QueryOrganisation() *OrganisationQuery {
+	return NewMembershipClient(_m.config).QueryOrganisation(_m)
 }
 
 // Update returns a builder for updating this Membership.
@@ -226,6 +254,11 @@ func (_m *Membership) String() string {
 	builder.WriteString(", ")
 	if v := _m.AssociationID; v != nil {
 		builder.WriteString("association_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.OrganisationID; v != nil {
+		builder.WriteString("organisation_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

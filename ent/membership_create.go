@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
 
@@ -101,6 +102,20 @@ func (_c *MembershipCreate) SetNillableAssociationID(v *int) *MembershipCreate {
 	return _c
 }
 
+// SetOrganisationID sets the "organisation_id" field.
+func (_c *MembershipCreate) SetOrganisationID(v int) *MembershipCreate {
+	_c.mutation.SetOrganisationID(v)
+	return _c
+}
+
+// SetNillableOrganisationID sets the "organisation_id" field if the given value is not nil.
+func (_c *MembershipCreate) SetNillableOrganisationID(v *int) *MembershipCreate {
+	if v != nil {
+		_c.SetOrganisationID(*v)
+	}
+	return _c
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_c *MembershipCreate) SetUser(v *User) *MembershipCreate {
 	return _c.SetUserID(v.ID)
@@ -114,6 +129,11 @@ func (_c *MembershipCreate) SetMunicipality(v *Municipality) *MembershipCreate {
 // SetAssociation sets the "association" edge to the Association entity.
 func (_c *MembershipCreate) SetAssociation(v *Association) *MembershipCreate {
 	return _c.SetAssociationID(v.ID)
+}
+
+// SetOrganisation sets the "organisation" edge to the Organisation entity.
+func (_c *MembershipCreate) SetOrganisation(v *Organisation) *MembershipCreate {
+	return _c.SetOrganisationID(v.ID)
 }
 
 // Mutation returns the MembershipMutation object of the builder.
@@ -286,6 +306,23 @@ func (_c *MembershipCreate) createSpec() (*Membership, *sqlgraph.CreateSpec) {
 		_node.AssociationID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   membership.OrganisationTable,
+			Columns: []string{membership.OrganisationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.OrganisationID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -407,6 +444,24 @@ func (u *MembershipUpsert) UpdateAssociationID() *MembershipUpsert {
 // ClearAssociationID clears the value of the "association_id" field.
 func (u *MembershipUpsert) ClearAssociationID() *MembershipUpsert {
 	u.SetNull(membership.FieldAssociationID)
+	return u
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (u *MembershipUpsert) SetOrganisationID(v int) *MembershipUpsert {
+	u.Set(membership.FieldOrganisationID, v)
+	return u
+}
+
+// UpdateOrganisationID sets the "organisation_id" field to the value that was provided on create.
+func (u *MembershipUpsert) UpdateOrganisationID() *MembershipUpsert {
+	u.SetExcluded(membership.FieldOrganisationID)
+	return u
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (u *MembershipUpsert) ClearOrganisationID() *MembershipUpsert {
+	u.SetNull(membership.FieldOrganisationID)
 	return u
 }
 
@@ -536,6 +591,27 @@ func (u *MembershipUpsertOne) UpdateAssociationID() *MembershipUpsertOne {
 func (u *MembershipUpsertOne) ClearAssociationID() *MembershipUpsertOne {
 	return u.Update(func(s *MembershipUpsert) {
 		s.ClearAssociationID()
+	})
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (u *MembershipUpsertOne) SetOrganisationID(v int) *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetOrganisationID(v)
+	})
+}
+
+// UpdateOrganisationID sets the "organisation_id" field to the value that was provided on create.
+func (u *MembershipUpsertOne) UpdateOrganisationID() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateOrganisationID()
+	})
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (u *MembershipUpsertOne) ClearOrganisationID() *MembershipUpsertOne {
+	return u.Update(func(s *MembershipUpsert) {
+		s.ClearOrganisationID()
 	})
 }
 
@@ -831,6 +907,27 @@ func (u *MembershipUpsertBulk) UpdateAssociationID() *MembershipUpsertBulk {
 func (u *MembershipUpsertBulk) ClearAssociationID() *MembershipUpsertBulk {
 	return u.Update(func(s *MembershipUpsert) {
 		s.ClearAssociationID()
+	})
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (u *MembershipUpsertBulk) SetOrganisationID(v int) *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.SetOrganisationID(v)
+	})
+}
+
+// UpdateOrganisationID sets the "organisation_id" field to the value that was provided on create.
+func (u *MembershipUpsertBulk) UpdateOrganisationID() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.UpdateOrganisationID()
+	})
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (u *MembershipUpsertBulk) ClearOrganisationID() *MembershipUpsertBulk {
+	return u.Update(func(s *MembershipUpsert) {
+		s.ClearOrganisationID()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
@@ -29,6 +30,7 @@ type MembershipQuery struct {
 	withUser         *UserQuery
 	withMunicipality *MunicipalityQuery
 	withAssociation  *AssociationQuery
+	withOrganisation *OrganisationQuery
 	loadTotal        []func(context.Context, []*Membership) error
 	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -126,6 +128,28 @@ func (_q *MembershipQuery) QueryAssociation() *AssociationQuery {
 			sqlgraph.From(membership.Table, membership.FieldID, selector),
 			sqlgraph.To(association.Table, association.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, membership.AssociationTable, membership.AssociationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganisation chains the current query on the "organisation" edge.
+func (_q *MembershipQuery) QueryOrganisation() *OrganisationQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(membership.Table, membership.FieldID, selector),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, membership.OrganisationTable, membership.OrganisationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -328,6 +352,7 @@ func (_q *MembershipQuery) Clone() *MembershipQuery {
 		withUser:         _q.withUser.Clone(),
 		withMunicipality: _q.withMunicipality.Clone(),
 		withAssociation:  _q.withAssociation.Clone(),
+		withOrganisation: _q.withOrganisation.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -365,6 +390,17 @@ func (_q *MembershipQuery) WithAssociation(opts ...func(*AssociationQuery)) *Mem
 		opt(query)
 	}
 	_q.withAssociation = query
+	return _q
+}
+
+// WithOrganisation tells the query-builder to eager-load the nodes that are connected to
+// the "organisation" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MembershipQuery) WithOrganisation(opts ...func(*OrganisationQuery)) *MembershipQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganisation = query
 	return _q
 }
 
@@ -452,10 +488,11 @@ func (_q *MembershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 	var (
 		nodes       = []*Membership{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withUser != nil,
 			_q.withMunicipality != nil,
 			_q.withAssociation != nil,
+			_q.withOrganisation != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -494,6 +531,12 @@ func (_q *MembershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 	if query := _q.withAssociation; query != nil {
 		if err := _q.loadAssociation(ctx, query, nodes, nil,
 			func(n *Membership, e *Association) { n.Edges.Association = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOrganisation; query != nil {
+		if err := _q.loadOrganisation(ctx, query, nodes, nil,
+			func(n *Membership, e *Organisation) { n.Edges.Organisation = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -598,6 +641,38 @@ func (_q *MembershipQuery) loadAssociation(ctx context.Context, query *Associati
 	}
 	return nil
 }
+func (_q *MembershipQuery) loadOrganisation(ctx context.Context, query *OrganisationQuery, nodes []*Membership, init func(*Membership), assign func(*Membership, *Organisation)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Membership)
+	for i := range nodes {
+		if nodes[i].OrganisationID == nil {
+			continue
+		}
+		fk := *nodes[i].OrganisationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(organisation.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "organisation_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *MembershipQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -635,6 +710,9 @@ func (_q *MembershipQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAssociation != nil {
 			_spec.Node.AddColumnOnce(membership.FieldAssociationID)
+		}
+		if _q.withOrganisation != nil {
+			_spec.Node.AddColumnOnce(membership.FieldOrganisationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

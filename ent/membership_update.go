@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/user"
 )
@@ -106,6 +107,26 @@ func (_u *MembershipUpdate) ClearAssociationID() *MembershipUpdate {
 	return _u
 }
 
+// SetOrganisationID sets the "organisation_id" field.
+func (_u *MembershipUpdate) SetOrganisationID(v int) *MembershipUpdate {
+	_u.mutation.SetOrganisationID(v)
+	return _u
+}
+
+// SetNillableOrganisationID sets the "organisation_id" field if the given value is not nil.
+func (_u *MembershipUpdate) SetNillableOrganisationID(v *int) *MembershipUpdate {
+	if v != nil {
+		_u.SetOrganisationID(*v)
+	}
+	return _u
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (_u *MembershipUpdate) ClearOrganisationID() *MembershipUpdate {
+	_u.mutation.ClearOrganisationID()
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *MembershipUpdate) SetUser(v *User) *MembershipUpdate {
 	return _u.SetUserID(v.ID)
@@ -119,6 +140,11 @@ func (_u *MembershipUpdate) SetMunicipality(v *Municipality) *MembershipUpdate {
 // SetAssociation sets the "association" edge to the Association entity.
 func (_u *MembershipUpdate) SetAssociation(v *Association) *MembershipUpdate {
 	return _u.SetAssociationID(v.ID)
+}
+
+// SetOrganisation sets the "organisation" edge to the Organisation entity.
+func (_u *MembershipUpdate) SetOrganisation(v *Organisation) *MembershipUpdate {
+	return _u.SetOrganisationID(v.ID)
 }
 
 // Mutation returns the MembershipMutation object of the builder.
@@ -141,6 +167,12 @@ func (_u *MembershipUpdate) ClearMunicipality() *MembershipUpdate {
 // ClearAssociation clears the "association" edge to the Association entity.
 func (_u *MembershipUpdate) ClearAssociation() *MembershipUpdate {
 	_u.mutation.ClearAssociation()
+	return _u
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (_u *MembershipUpdate) ClearOrganisation() *MembershipUpdate {
+	_u.mutation.ClearOrganisation()
 	return _u
 }
 
@@ -310,6 +342,35 @@ func (_u *MembershipUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.OrganisationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   membership.OrganisationTable,
+			Columns: []string{membership.OrganisationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganisationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   membership.OrganisationTable,
+			Columns: []string{membership.OrganisationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -406,6 +467,26 @@ func (_u *MembershipUpdateOne) ClearAssociationID() *MembershipUpdateOne {
 	return _u
 }
 
+// SetOrganisationID sets the "organisation_id" field.
+func (_u *MembershipUpdateOne) SetOrganisationID(v int) *MembershipUpdateOne {
+	_u.mutation.SetOrganisationID(v)
+	return _u
+}
+
+// SetNillableOrganisationID sets the "organisation_id" field if the given value is not nil.
+func (_u *MembershipUpdateOne) SetNillableOrganisationID(v *int) *MembershipUpdateOne {
+	if v != nil {
+		_u.SetOrganisationID(*v)
+	}
+	return _u
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (_u *MembershipUpdateOne) ClearOrganisationID() *MembershipUpdateOne {
+	_u.mutation.ClearOrganisationID()
+	return _u
+}
+
 // SetUser sets the "user" edge to the User entity.
 func (_u *MembershipUpdateOne) SetUser(v *User) *MembershipUpdateOne {
 	return _u.SetUserID(v.ID)
@@ -419,6 +500,11 @@ func (_u *MembershipUpdateOne) SetMunicipality(v *Municipality) *MembershipUpdat
 // SetAssociation sets the "association" edge to the Association entity.
 func (_u *MembershipUpdateOne) SetAssociation(v *Association) *MembershipUpdateOne {
 	return _u.SetAssociationID(v.ID)
+}
+
+// SetOrganisation sets the "organisation" edge to the Organisation entity.
+func (_u *MembershipUpdateOne) SetOrganisation(v *Organisation) *MembershipUpdateOne {
+	return _u.SetOrganisationID(v.ID)
 }
 
 // Mutation returns the MembershipMutation object of the builder.
@@ -441,6 +527,12 @@ func (_u *MembershipUpdateOne) ClearMunicipality() *MembershipUpdateOne {
 // ClearAssociation clears the "association" edge to the Association entity.
 func (_u *MembershipUpdateOne) ClearAssociation() *MembershipUpdateOne {
 	_u.mutation.ClearAssociation()
+	return _u
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (_u *MembershipUpdateOne) ClearOrganisation() *MembershipUpdateOne {
+	_u.mutation.ClearOrganisation()
 	return _u
 }
 
@@ -633,6 +725,35 @@ func (_u *MembershipUpdateOne) sqlSave(ctx context.Context) (_node *Membership, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganisationCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   membership.OrganisationTable,
+			Columns: []string{membership.OrganisationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganisationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   membership.OrganisationTable,
+			Columns: []string{membership.OrganisationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -79,13 +79,17 @@ type MunicipalityEdges struct {
 	NeedRecords []*Need `json:"need_records,omitempty"`
 	// What it offers (EU municipalities).
 	OfferRecords []*Offer `json:"offer_records,omitempty"`
+	// Library documents about it (drafts only for their authors and the secretariat).
+	Documents []*Document `json:"documents,omitempty"`
+	// Initiatives of organisations here.
+	Initiatives []*Initiative `json:"initiatives,omitempty"`
 	// Whether it is open to new partnerships; none means open.
 	MatchProfile *MatchProfile `json:"match_profile,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [10]map[string]int
+	totalCount [12]map[string]int
 
 	namedAssociations   map[string][]*Association
 	namedUaPartnerships map[string][]*Partnership
@@ -94,6 +98,8 @@ type MunicipalityEdges struct {
 	namedNewsItems      map[string][]*NewsItem
 	namedNeedRecords    map[string][]*Need
 	namedOfferRecords   map[string][]*Offer
+	namedDocuments      map[string][]*Document
+	namedInitiatives    map[string][]*Initiative
 }
 
 // CountryOrErr returns the Country value or an error if the edge
@@ -181,12 +187,30 @@ func (e MunicipalityEdges) OfferRecordsOrErr() ([]*Offer, error) {
 	return nil, &NotLoadedError{edge: "offer_records"}
 }
 
+// DocumentsOrErr returns the Documents value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) DocumentsOrErr() ([]*Document, error) {
+	if e.loadedTypes[9] {
+		return e.Documents, nil
+	}
+	return nil, &NotLoadedError{edge: "documents"}
+}
+
+// InitiativesOrErr returns the Initiatives value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) InitiativesOrErr() ([]*Initiative, error) {
+	if e.loadedTypes[10] {
+		return e.Initiatives, nil
+	}
+	return nil, &NotLoadedError{edge: "initiatives"}
+}
+
 // MatchProfileOrErr returns the MatchProfile value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
 func (e MunicipalityEdges) MatchProfileOrErr() (*MatchProfile, error) {
 	if e.MatchProfile != nil {
 		return e.MatchProfile, nil
-	} else if e.loadedTypes[9] {
+	} else if e.loadedTypes[11] {
 		return nil, &NotFoundError{label: matchprofile.Label}
 	}
 	return nil, &NotLoadedError{edge: "match_profile"}
@@ -386,6 +410,16 @@ func (_m *Municipality) QueryNeedRecords() *NeedQuery {
 // QueryOfferRecords queries the "offer_records" edge of the Municipality entity.
 func (_m *Municipality) QueryOfferRecords() *OfferQuery {
 	return NewMunicipalityClient(_m.config).QueryOfferRecords(_m)
+}
+
+// QueryDocuments queries the "documents" edge of the Municipality entity.
+func (_m *Municipality) QueryDocuments() *DocumentQuery {
+	return NewMunicipalityClient(_m.config).QueryDocuments(_m)
+}
+
+// QueryInitiatives queries the "initiatives" edge of the Municipality entity.
+func (_m *Municipality) QueryInitiatives() *InitiativeQuery {
+	return NewMunicipalityClient(_m.config).QueryInitiatives(_m)
 }
 
 // QueryMatchProfile queries the "match_profile" edge of the Municipality entity.
@@ -637,6 +671,54 @@ func (_m *Municipality) appendNamedOfferRecords(name string, edges ...*Offer) {
 		_m.Edges.namedOfferRecords[name] = []*Offer{}
 	} else {
 		_m.Edges.namedOfferRecords[name] = append(_m.Edges.namedOfferRecords[name], edges...)
+	}
+}
+
+// NamedDocuments returns the Documents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedDocuments(name string) ([]*Document, error) {
+	if _m.Edges.namedDocuments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDocuments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedDocuments(name string, edges ...*Document) {
+	if _m.Edges.namedDocuments == nil {
+		_m.Edges.namedDocuments = make(map[string][]*Document)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDocuments[name] = []*Document{}
+	} else {
+		_m.Edges.namedDocuments[name] = append(_m.Edges.namedDocuments[name], edges...)
+	}
+}
+
+// NamedInitiatives returns the Initiatives named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedInitiatives(name string) ([]*Initiative, error) {
+	if _m.Edges.namedInitiatives == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInitiatives[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedInitiatives(name string, edges ...*Initiative) {
+	if _m.Edges.namedInitiatives == nil {
+		_m.Edges.namedInitiatives = make(map[string][]*Initiative)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInitiatives[name] = []*Initiative{}
+	} else {
+		_m.Edges.namedInitiatives[name] = append(_m.Edges.namedInitiatives[name], edges...)
 	}
 }
 

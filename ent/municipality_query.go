@@ -15,6 +15,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/need"
@@ -42,6 +44,8 @@ type MunicipalityQuery struct {
 	withNewsItems           *NewsItemQuery
 	withNeedRecords         *NeedQuery
 	withOfferRecords        *OfferQuery
+	withDocuments           *DocumentQuery
+	withInitiatives         *InitiativeQuery
 	withMatchProfile        *MatchProfileQuery
 	loadTotal               []func(context.Context, []*Municipality) error
 	modifiers               []func(*sql.Selector)
@@ -52,6 +56,8 @@ type MunicipalityQuery struct {
 	withNamedNewsItems      map[string]*NewsItemQuery
 	withNamedNeedRecords    map[string]*NeedQuery
 	withNamedOfferRecords   map[string]*OfferQuery
+	withNamedDocuments      map[string]*DocumentQuery
+	withNamedInitiatives    map[string]*InitiativeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -286,6 +292,50 @@ func (_q *MunicipalityQuery) QueryOfferRecords() *OfferQuery {
 	return query
 }
 
+// QueryDocuments chains the current query on the "documents" edge.
+func (_q *MunicipalityQuery) QueryDocuments() *DocumentQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.DocumentsTable, municipality.DocumentsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInitiatives chains the current query on the "initiatives" edge.
+func (_q *MunicipalityQuery) QueryInitiatives() *InitiativeQuery {
+	query := (&InitiativeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(initiative.Table, initiative.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.InitiativesTable, municipality.InitiativesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryMatchProfile chains the current query on the "match_profile" edge.
 func (_q *MunicipalityQuery) QueryMatchProfile() *MatchProfileQuery {
 	query := (&MatchProfileClient{config: _q.config}).Query()
@@ -509,6 +559,8 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		withNewsItems:      _q.withNewsItems.Clone(),
 		withNeedRecords:    _q.withNeedRecords.Clone(),
 		withOfferRecords:   _q.withOfferRecords.Clone(),
+		withDocuments:      _q.withDocuments.Clone(),
+		withInitiatives:    _q.withInitiatives.Clone(),
 		withMatchProfile:   _q.withMatchProfile.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -616,6 +668,28 @@ func (_q *MunicipalityQuery) WithOfferRecords(opts ...func(*OfferQuery)) *Munici
 	return _q
 }
 
+// WithDocuments tells the query-builder to eager-load the nodes that are connected to
+// the "documents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithDocuments(opts ...func(*DocumentQuery)) *MunicipalityQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDocuments = query
+	return _q
+}
+
+// WithInitiatives tells the query-builder to eager-load the nodes that are connected to
+// the "initiatives" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithInitiatives(opts ...func(*InitiativeQuery)) *MunicipalityQuery {
+	query := (&InitiativeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInitiatives = query
+	return _q
+}
+
 // WithMatchProfile tells the query-builder to eager-load the nodes that are connected to
 // the "match_profile" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *MunicipalityQuery) WithMatchProfile(opts ...func(*MatchProfileQuery)) *MunicipalityQuery {
@@ -711,7 +785,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Municipality{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [12]bool{
 			_q.withCountry != nil,
 			_q.withRegion != nil,
 			_q.withAssociations != nil,
@@ -721,6 +795,8 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withNewsItems != nil,
 			_q.withNeedRecords != nil,
 			_q.withOfferRecords != nil,
+			_q.withDocuments != nil,
+			_q.withInitiatives != nil,
 			_q.withMatchProfile != nil,
 		}
 	)
@@ -806,6 +882,20 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withDocuments; query != nil {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.Documents = []*Document{} },
+			func(n *Municipality, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withInitiatives; query != nil {
+		if err := _q.loadInitiatives(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.Initiatives = []*Initiative{} },
+			func(n *Municipality, e *Initiative) { n.Edges.Initiatives = append(n.Edges.Initiatives, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withMatchProfile; query != nil {
 		if err := _q.loadMatchProfile(ctx, query, nodes, nil,
 			func(n *Municipality, e *MatchProfile) { n.Edges.MatchProfile = e }); err != nil {
@@ -858,6 +948,20 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadOfferRecords(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedOfferRecords(name) },
 			func(n *Municipality, e *Offer) { n.appendNamedOfferRecords(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDocuments {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedDocuments(name) },
+			func(n *Municipality, e *Document) { n.appendNamedDocuments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInitiatives {
+		if err := _q.loadInitiatives(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedInitiatives(name) },
+			func(n *Municipality, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1205,6 +1309,128 @@ func (_q *MunicipalityQuery) loadOfferRecords(ctx context.Context, query *OfferQ
 	}
 	return nil
 }
+func (_q *MunicipalityQuery) loadDocuments(ctx context.Context, query *DocumentQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *Document)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Municipality)
+	nids := make(map[int]map[*Municipality]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(municipality.DocumentsTable)
+		s.Join(joinT).On(s.C(document.FieldID), joinT.C(municipality.DocumentsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(municipality.DocumentsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(municipality.DocumentsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Municipality]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Document](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "documents" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadInitiatives(ctx context.Context, query *InitiativeQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *Initiative)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Municipality)
+	nids := make(map[int]map[*Municipality]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(municipality.InitiativesTable)
+		s.Join(joinT).On(s.C(initiative.FieldID), joinT.C(municipality.InitiativesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(municipality.InitiativesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(municipality.InitiativesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Municipality]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Initiative](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "initiatives" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 func (_q *MunicipalityQuery) loadMatchProfile(ctx context.Context, query *MatchProfileQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *MatchProfile)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Municipality)
@@ -1427,6 +1653,34 @@ func (_q *MunicipalityQuery) WithNamedOfferRecords(name string, opts ...func(*Of
 		_q.withNamedOfferRecords = make(map[string]*OfferQuery)
 	}
 	_q.withNamedOfferRecords[name] = query
+	return _q
+}
+
+// WithNamedDocuments tells the query-builder to eager-load the nodes that are connected to the "documents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedDocuments(name string, opts ...func(*DocumentQuery)) *MunicipalityQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDocuments == nil {
+		_q.withNamedDocuments = make(map[string]*DocumentQuery)
+	}
+	_q.withNamedDocuments[name] = query
+	return _q
+}
+
+// WithNamedInitiatives tells the query-builder to eager-load the nodes that are connected to the "initiatives"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedInitiatives(name string, opts ...func(*InitiativeQuery)) *MunicipalityQuery {
+	query := (&InitiativeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInitiatives == nil {
+		_q.withNamedInitiatives = make(map[string]*InitiativeQuery)
+	}
+	_q.withNamedInitiatives[name] = query
 	return _q
 }
 

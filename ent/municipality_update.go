@@ -14,6 +14,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/need"
@@ -405,6 +407,36 @@ func (_u *MunicipalityUpdate) AddOfferRecords(v ...*Offer) *MunicipalityUpdate {
 	return _u.AddOfferRecordIDs(ids...)
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *MunicipalityUpdate) AddDocumentIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *MunicipalityUpdate) AddDocuments(v ...*Document) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by IDs.
+func (_u *MunicipalityUpdate) AddInitiativeIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddInitiativeIDs(ids...)
+	return _u
+}
+
+// AddInitiatives adds the "initiatives" edges to the Initiative entity.
+func (_u *MunicipalityUpdate) AddInitiatives(v ...*Initiative) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInitiativeIDs(ids...)
+}
+
 // SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID.
 func (_u *MunicipalityUpdate) SetMatchProfileID(id int) *MunicipalityUpdate {
 	_u.mutation.SetMatchProfileID(id)
@@ -586,6 +618,48 @@ func (_u *MunicipalityUpdate) RemoveOfferRecords(v ...*Offer) *MunicipalityUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOfferRecordIDs(ids...)
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *MunicipalityUpdate) ClearDocuments() *MunicipalityUpdate {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *MunicipalityUpdate) RemoveDocumentIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *MunicipalityUpdate) RemoveDocuments(v ...*Document) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
+}
+
+// ClearInitiatives clears all "initiatives" edges to the Initiative entity.
+func (_u *MunicipalityUpdate) ClearInitiatives() *MunicipalityUpdate {
+	_u.mutation.ClearInitiatives()
+	return _u
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to Initiative entities by IDs.
+func (_u *MunicipalityUpdate) RemoveInitiativeIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveInitiativeIDs(ids...)
+	return _u
+}
+
+// RemoveInitiatives removes "initiatives" edges to Initiative entities.
+func (_u *MunicipalityUpdate) RemoveInitiatives(v ...*Initiative) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInitiativeIDs(ids...)
 }
 
 // ClearMatchProfile clears the "match_profile" edge to the MatchProfile entity.
@@ -1162,6 +1236,96 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInitiativesIDs(); len(nodes) > 0 && !_u.mutation.InitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InitiativesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.MatchProfileCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -1577,6 +1741,36 @@ func (_u *MunicipalityUpdateOne) AddOfferRecords(v ...*Offer) *MunicipalityUpdat
 	return _u.AddOfferRecordIDs(ids...)
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
+func (_u *MunicipalityUpdateOne) AddDocumentIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddDocumentIDs(ids...)
+	return _u
+}
+
+// AddDocuments adds the "documents" edges to the Document entity.
+func (_u *MunicipalityUpdateOne) AddDocuments(v ...*Document) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDocumentIDs(ids...)
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by IDs.
+func (_u *MunicipalityUpdateOne) AddInitiativeIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddInitiativeIDs(ids...)
+	return _u
+}
+
+// AddInitiatives adds the "initiatives" edges to the Initiative entity.
+func (_u *MunicipalityUpdateOne) AddInitiatives(v ...*Initiative) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInitiativeIDs(ids...)
+}
+
 // SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by ID.
 func (_u *MunicipalityUpdateOne) SetMatchProfileID(id int) *MunicipalityUpdateOne {
 	_u.mutation.SetMatchProfileID(id)
@@ -1758,6 +1952,48 @@ func (_u *MunicipalityUpdateOne) RemoveOfferRecords(v ...*Offer) *MunicipalityUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOfferRecordIDs(ids...)
+}
+
+// ClearDocuments clears all "documents" edges to the Document entity.
+func (_u *MunicipalityUpdateOne) ClearDocuments() *MunicipalityUpdateOne {
+	_u.mutation.ClearDocuments()
+	return _u
+}
+
+// RemoveDocumentIDs removes the "documents" edge to Document entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveDocumentIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveDocumentIDs(ids...)
+	return _u
+}
+
+// RemoveDocuments removes "documents" edges to Document entities.
+func (_u *MunicipalityUpdateOne) RemoveDocuments(v ...*Document) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDocumentIDs(ids...)
+}
+
+// ClearInitiatives clears all "initiatives" edges to the Initiative entity.
+func (_u *MunicipalityUpdateOne) ClearInitiatives() *MunicipalityUpdateOne {
+	_u.mutation.ClearInitiatives()
+	return _u
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to Initiative entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveInitiativeIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveInitiativeIDs(ids...)
+	return _u
+}
+
+// RemoveInitiatives removes "initiatives" edges to Initiative entities.
+func (_u *MunicipalityUpdateOne) RemoveInitiatives(v ...*Initiative) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInitiativeIDs(ids...)
 }
 
 // ClearMatchProfile clears the "match_profile" edge to the MatchProfile entity.
@@ -2357,6 +2593,96 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(offer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDocumentsIDs(); len(nodes) > 0 && !_u.mutation.DocumentsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DocumentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.DocumentsTable,
+			Columns: municipality.DocumentsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(document.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInitiativesIDs(); len(nodes) > 0 && !_u.mutation.InitiativesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InitiativesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InitiativesTable,
+			Columns: municipality.InitiativesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(initiative.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

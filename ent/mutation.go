@@ -16,8 +16,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -29,6 +32,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -60,8 +64,11 @@ const (
 	TypeAssociation        = "Association"
 	TypeAuditLog           = "AuditLog"
 	TypeCountry            = "Country"
+	TypeDocument           = "Document"
+	TypeDocumentFile       = "DocumentFile"
 	TypeFlag               = "Flag"
 	TypeForumCategory      = "ForumCategory"
+	TypeInitiative         = "Initiative"
 	TypeLoginFailure       = "LoginFailure"
 	TypeMatchDecline       = "MatchDecline"
 	TypeMatchProfile       = "MatchProfile"
@@ -73,6 +80,7 @@ const (
 	TypeNewsItem           = "NewsItem"
 	TypeNotification       = "Notification"
 	TypeOffer              = "Offer"
+	TypeOrganisation       = "Organisation"
 	TypePartnership        = "Partnership"
 	TypePartnershipRequest = "PartnershipRequest"
 	TypePhase              = "Phase"
@@ -5146,6 +5154,2390 @@ func (m *CountryMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Country edge %s", name)
 }
 
+// DocumentMutation represents an operation that mutates the Document nodes in the graph.
+type DocumentMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	kind                  *document.Kind
+	sector                *sector.Sector
+	title                 *string
+	title_translations    *i18n.Texts
+	summary               *string
+	summary_translations  *i18n.Texts
+	language              *string
+	status                *document.Status
+	visibility            *document.Visibility
+	review_note           *string
+	published_at          *time.Time
+	clearedFields         map[string]struct{}
+	author                *int
+	clearedauthor         bool
+	files                 map[int]struct{}
+	removedfiles          map[int]struct{}
+	clearedfiles          bool
+	municipalities        map[int]struct{}
+	removedmunicipalities map[int]struct{}
+	clearedmunicipalities bool
+	partnerships          map[int]struct{}
+	removedpartnerships   map[int]struct{}
+	clearedpartnerships   bool
+	projects              map[int]struct{}
+	removedprojects       map[int]struct{}
+	clearedprojects       bool
+	done                  bool
+	oldValue              func(context.Context) (*Document, error)
+	predicates            []predicate.Document
+}
+
+var _ ent.Mutation = (*DocumentMutation)(nil)
+
+// documentOption allows management of the mutation configuration using functional options.
+type documentOption func(*DocumentMutation)
+
+// newDocumentMutation creates new mutation for the Document entity.
+func newDocumentMutation(c config, op Op, opts ...documentOption) *DocumentMutation {
+	m := &DocumentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDocument,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDocumentID sets the ID field of the mutation.
+func withDocumentID(id int) documentOption {
+	return func(m *DocumentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Document
+		)
+		m.oldValue = func(ctx context.Context) (*Document, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Document.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDocument sets the old Document of the mutation.
+func withDocument(node *Document) documentOption {
+	return func(m *DocumentMutation) {
+		m.oldValue = func(context.Context) (*Document, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DocumentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DocumentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DocumentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DocumentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Document.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DocumentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DocumentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DocumentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DocumentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DocumentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DocumentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *DocumentMutation) SetKind(d document.Kind) {
+	m.kind = &d
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *DocumentMutation) Kind() (r document.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldKind(ctx context.Context) (v document.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *DocumentMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetSector sets the "sector" field.
+func (m *DocumentMutation) SetSector(s sector.Sector) {
+	m.sector = &s
+}
+
+// Sector returns the value of the "sector" field in the mutation.
+func (m *DocumentMutation) Sector() (r sector.Sector, exists bool) {
+	v := m.sector
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSector returns the old "sector" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldSector(ctx context.Context) (v sector.Sector, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSector is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSector requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSector: %w", err)
+	}
+	return oldValue.Sector, nil
+}
+
+// ResetSector resets all changes to the "sector" field.
+func (m *DocumentMutation) ResetSector() {
+	m.sector = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *DocumentMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *DocumentMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *DocumentMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (m *DocumentMutation) SetTitleTranslations(i i18n.Texts) {
+	m.title_translations = &i
+}
+
+// TitleTranslations returns the value of the "title_translations" field in the mutation.
+func (m *DocumentMutation) TitleTranslations() (r i18n.Texts, exists bool) {
+	v := m.title_translations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleTranslations returns the old "title_translations" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldTitleTranslations(ctx context.Context) (v i18n.Texts, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleTranslations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleTranslations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleTranslations: %w", err)
+	}
+	return oldValue.TitleTranslations, nil
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (m *DocumentMutation) ClearTitleTranslations() {
+	m.title_translations = nil
+	m.clearedFields[document.FieldTitleTranslations] = struct{}{}
+}
+
+// TitleTranslationsCleared returns if the "title_translations" field was cleared in this mutation.
+func (m *DocumentMutation) TitleTranslationsCleared() bool {
+	_, ok := m.clearedFields[document.FieldTitleTranslations]
+	return ok
+}
+
+// ResetTitleTranslations resets all changes to the "title_translations" field.
+func (m *DocumentMutation) ResetTitleTranslations() {
+	m.title_translations = nil
+	delete(m.clearedFields, document.FieldTitleTranslations)
+}
+
+// SetSummary sets the "summary" field.
+func (m *DocumentMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *DocumentMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *DocumentMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[document.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *DocumentMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[document.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *DocumentMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, document.FieldSummary)
+}
+
+// SetSummaryTranslations sets the "summary_translations" field.
+func (m *DocumentMutation) SetSummaryTranslations(i i18n.Texts) {
+	m.summary_translations = &i
+}
+
+// SummaryTranslations returns the value of the "summary_translations" field in the mutation.
+func (m *DocumentMutation) SummaryTranslations() (r i18n.Texts, exists bool) {
+	v := m.summary_translations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummaryTranslations returns the old "summary_translations" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldSummaryTranslations(ctx context.Context) (v i18n.Texts, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummaryTranslations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummaryTranslations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummaryTranslations: %w", err)
+	}
+	return oldValue.SummaryTranslations, nil
+}
+
+// ClearSummaryTranslations clears the value of the "summary_translations" field.
+func (m *DocumentMutation) ClearSummaryTranslations() {
+	m.summary_translations = nil
+	m.clearedFields[document.FieldSummaryTranslations] = struct{}{}
+}
+
+// SummaryTranslationsCleared returns if the "summary_translations" field was cleared in this mutation.
+func (m *DocumentMutation) SummaryTranslationsCleared() bool {
+	_, ok := m.clearedFields[document.FieldSummaryTranslations]
+	return ok
+}
+
+// ResetSummaryTranslations resets all changes to the "summary_translations" field.
+func (m *DocumentMutation) ResetSummaryTranslations() {
+	m.summary_translations = nil
+	delete(m.clearedFields, document.FieldSummaryTranslations)
+}
+
+// SetLanguage sets the "language" field.
+func (m *DocumentMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *DocumentMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *DocumentMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *DocumentMutation) SetStatus(d document.Status) {
+	m.status = &d
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *DocumentMutation) Status() (r document.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldStatus(ctx context.Context) (v document.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *DocumentMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetVisibility sets the "visibility" field.
+func (m *DocumentMutation) SetVisibility(d document.Visibility) {
+	m.visibility = &d
+}
+
+// Visibility returns the value of the "visibility" field in the mutation.
+func (m *DocumentMutation) Visibility() (r document.Visibility, exists bool) {
+	v := m.visibility
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVisibility returns the old "visibility" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldVisibility(ctx context.Context) (v document.Visibility, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVisibility is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVisibility requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVisibility: %w", err)
+	}
+	return oldValue.Visibility, nil
+}
+
+// ResetVisibility resets all changes to the "visibility" field.
+func (m *DocumentMutation) ResetVisibility() {
+	m.visibility = nil
+}
+
+// SetReviewNote sets the "review_note" field.
+func (m *DocumentMutation) SetReviewNote(s string) {
+	m.review_note = &s
+}
+
+// ReviewNote returns the value of the "review_note" field in the mutation.
+func (m *DocumentMutation) ReviewNote() (r string, exists bool) {
+	v := m.review_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewNote returns the old "review_note" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldReviewNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewNote: %w", err)
+	}
+	return oldValue.ReviewNote, nil
+}
+
+// ClearReviewNote clears the value of the "review_note" field.
+func (m *DocumentMutation) ClearReviewNote() {
+	m.review_note = nil
+	m.clearedFields[document.FieldReviewNote] = struct{}{}
+}
+
+// ReviewNoteCleared returns if the "review_note" field was cleared in this mutation.
+func (m *DocumentMutation) ReviewNoteCleared() bool {
+	_, ok := m.clearedFields[document.FieldReviewNote]
+	return ok
+}
+
+// ResetReviewNote resets all changes to the "review_note" field.
+func (m *DocumentMutation) ResetReviewNote() {
+	m.review_note = nil
+	delete(m.clearedFields, document.FieldReviewNote)
+}
+
+// SetPublishedAt sets the "published_at" field.
+func (m *DocumentMutation) SetPublishedAt(t time.Time) {
+	m.published_at = &t
+}
+
+// PublishedAt returns the value of the "published_at" field in the mutation.
+func (m *DocumentMutation) PublishedAt() (r time.Time, exists bool) {
+	v := m.published_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedAt returns the old "published_at" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldPublishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedAt: %w", err)
+	}
+	return oldValue.PublishedAt, nil
+}
+
+// ClearPublishedAt clears the value of the "published_at" field.
+func (m *DocumentMutation) ClearPublishedAt() {
+	m.published_at = nil
+	m.clearedFields[document.FieldPublishedAt] = struct{}{}
+}
+
+// PublishedAtCleared returns if the "published_at" field was cleared in this mutation.
+func (m *DocumentMutation) PublishedAtCleared() bool {
+	_, ok := m.clearedFields[document.FieldPublishedAt]
+	return ok
+}
+
+// ResetPublishedAt resets all changes to the "published_at" field.
+func (m *DocumentMutation) ResetPublishedAt() {
+	m.published_at = nil
+	delete(m.clearedFields, document.FieldPublishedAt)
+}
+
+// SetAuthorID sets the "author_id" field.
+func (m *DocumentMutation) SetAuthorID(i int) {
+	m.author = &i
+}
+
+// AuthorID returns the value of the "author_id" field in the mutation.
+func (m *DocumentMutation) AuthorID() (r int, exists bool) {
+	v := m.author
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAuthorID returns the old "author_id" field's value of the Document entity.
+// If the Document object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentMutation) OldAuthorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAuthorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAuthorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAuthorID: %w", err)
+	}
+	return oldValue.AuthorID, nil
+}
+
+// ClearAuthorID clears the value of the "author_id" field.
+func (m *DocumentMutation) ClearAuthorID() {
+	m.author = nil
+	m.clearedFields[document.FieldAuthorID] = struct{}{}
+}
+
+// AuthorIDCleared returns if the "author_id" field was cleared in this mutation.
+func (m *DocumentMutation) AuthorIDCleared() bool {
+	_, ok := m.clearedFields[document.FieldAuthorID]
+	return ok
+}
+
+// ResetAuthorID resets all changes to the "author_id" field.
+func (m *DocumentMutation) ResetAuthorID() {
+	m.author = nil
+	delete(m.clearedFields, document.FieldAuthorID)
+}
+
+// ClearAuthor clears the "author" edge to the User entity.
+func (m *DocumentMutation) ClearAuthor() {
+	m.clearedauthor = true
+	m.clearedFields[document.FieldAuthorID] = struct{}{}
+}
+
+// AuthorCleared reports if the "author" edge to the User entity was cleared.
+func (m *DocumentMutation) AuthorCleared() bool {
+	return m.AuthorIDCleared() || m.clearedauthor
+}
+
+// AuthorIDs returns the "author" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AuthorID instead. It exists only for internal usage by the builders.
+func (m *DocumentMutation) AuthorIDs() (ids []int) {
+	if id := m.author; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAuthor resets all changes to the "author" edge.
+func (m *DocumentMutation) ResetAuthor() {
+	m.author = nil
+	m.clearedauthor = false
+}
+
+// AddFileIDs adds the "files" edge to the DocumentFile entity by ids.
+func (m *DocumentMutation) AddFileIDs(ids ...int) {
+	if m.files == nil {
+		m.files = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.files[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFiles clears the "files" edge to the DocumentFile entity.
+func (m *DocumentMutation) ClearFiles() {
+	m.clearedfiles = true
+}
+
+// FilesCleared reports if the "files" edge to the DocumentFile entity was cleared.
+func (m *DocumentMutation) FilesCleared() bool {
+	return m.clearedfiles
+}
+
+// RemoveFileIDs removes the "files" edge to the DocumentFile entity by IDs.
+func (m *DocumentMutation) RemoveFileIDs(ids ...int) {
+	if m.removedfiles == nil {
+		m.removedfiles = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.files, ids[i])
+		m.removedfiles[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFiles returns the removed IDs of the "files" edge to the DocumentFile entity.
+func (m *DocumentMutation) RemovedFilesIDs() (ids []int) {
+	for id := range m.removedfiles {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FilesIDs returns the "files" edge IDs in the mutation.
+func (m *DocumentMutation) FilesIDs() (ids []int) {
+	for id := range m.files {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFiles resets all changes to the "files" edge.
+func (m *DocumentMutation) ResetFiles() {
+	m.files = nil
+	m.clearedfiles = false
+	m.removedfiles = nil
+}
+
+// AddMunicipalityIDs adds the "municipalities" edge to the Municipality entity by ids.
+func (m *DocumentMutation) AddMunicipalityIDs(ids ...int) {
+	if m.municipalities == nil {
+		m.municipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.municipalities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMunicipalities clears the "municipalities" edge to the Municipality entity.
+func (m *DocumentMutation) ClearMunicipalities() {
+	m.clearedmunicipalities = true
+}
+
+// MunicipalitiesCleared reports if the "municipalities" edge to the Municipality entity was cleared.
+func (m *DocumentMutation) MunicipalitiesCleared() bool {
+	return m.clearedmunicipalities
+}
+
+// RemoveMunicipalityIDs removes the "municipalities" edge to the Municipality entity by IDs.
+func (m *DocumentMutation) RemoveMunicipalityIDs(ids ...int) {
+	if m.removedmunicipalities == nil {
+		m.removedmunicipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.municipalities, ids[i])
+		m.removedmunicipalities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMunicipalities returns the removed IDs of the "municipalities" edge to the Municipality entity.
+func (m *DocumentMutation) RemovedMunicipalitiesIDs() (ids []int) {
+	for id := range m.removedmunicipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MunicipalitiesIDs returns the "municipalities" edge IDs in the mutation.
+func (m *DocumentMutation) MunicipalitiesIDs() (ids []int) {
+	for id := range m.municipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMunicipalities resets all changes to the "municipalities" edge.
+func (m *DocumentMutation) ResetMunicipalities() {
+	m.municipalities = nil
+	m.clearedmunicipalities = false
+	m.removedmunicipalities = nil
+}
+
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by ids.
+func (m *DocumentMutation) AddPartnershipIDs(ids ...int) {
+	if m.partnerships == nil {
+		m.partnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.partnerships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartnerships clears the "partnerships" edge to the Partnership entity.
+func (m *DocumentMutation) ClearPartnerships() {
+	m.clearedpartnerships = true
+}
+
+// PartnershipsCleared reports if the "partnerships" edge to the Partnership entity was cleared.
+func (m *DocumentMutation) PartnershipsCleared() bool {
+	return m.clearedpartnerships
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to the Partnership entity by IDs.
+func (m *DocumentMutation) RemovePartnershipIDs(ids ...int) {
+	if m.removedpartnerships == nil {
+		m.removedpartnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.partnerships, ids[i])
+		m.removedpartnerships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartnerships returns the removed IDs of the "partnerships" edge to the Partnership entity.
+func (m *DocumentMutation) RemovedPartnershipsIDs() (ids []int) {
+	for id := range m.removedpartnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartnershipsIDs returns the "partnerships" edge IDs in the mutation.
+func (m *DocumentMutation) PartnershipsIDs() (ids []int) {
+	for id := range m.partnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartnerships resets all changes to the "partnerships" edge.
+func (m *DocumentMutation) ResetPartnerships() {
+	m.partnerships = nil
+	m.clearedpartnerships = false
+	m.removedpartnerships = nil
+}
+
+// AddProjectIDs adds the "projects" edge to the Project entity by ids.
+func (m *DocumentMutation) AddProjectIDs(ids ...int) {
+	if m.projects == nil {
+		m.projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.projects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProjects clears the "projects" edge to the Project entity.
+func (m *DocumentMutation) ClearProjects() {
+	m.clearedprojects = true
+}
+
+// ProjectsCleared reports if the "projects" edge to the Project entity was cleared.
+func (m *DocumentMutation) ProjectsCleared() bool {
+	return m.clearedprojects
+}
+
+// RemoveProjectIDs removes the "projects" edge to the Project entity by IDs.
+func (m *DocumentMutation) RemoveProjectIDs(ids ...int) {
+	if m.removedprojects == nil {
+		m.removedprojects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.projects, ids[i])
+		m.removedprojects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProjects returns the removed IDs of the "projects" edge to the Project entity.
+func (m *DocumentMutation) RemovedProjectsIDs() (ids []int) {
+	for id := range m.removedprojects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProjectsIDs returns the "projects" edge IDs in the mutation.
+func (m *DocumentMutation) ProjectsIDs() (ids []int) {
+	for id := range m.projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProjects resets all changes to the "projects" edge.
+func (m *DocumentMutation) ResetProjects() {
+	m.projects = nil
+	m.clearedprojects = false
+	m.removedprojects = nil
+}
+
+// Where appends a list predicates to the DocumentMutation builder.
+func (m *DocumentMutation) Where(ps ...predicate.Document) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DocumentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DocumentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Document, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DocumentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DocumentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Document).
+func (m *DocumentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DocumentMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, document.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, document.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, document.FieldKind)
+	}
+	if m.sector != nil {
+		fields = append(fields, document.FieldSector)
+	}
+	if m.title != nil {
+		fields = append(fields, document.FieldTitle)
+	}
+	if m.title_translations != nil {
+		fields = append(fields, document.FieldTitleTranslations)
+	}
+	if m.summary != nil {
+		fields = append(fields, document.FieldSummary)
+	}
+	if m.summary_translations != nil {
+		fields = append(fields, document.FieldSummaryTranslations)
+	}
+	if m.language != nil {
+		fields = append(fields, document.FieldLanguage)
+	}
+	if m.status != nil {
+		fields = append(fields, document.FieldStatus)
+	}
+	if m.visibility != nil {
+		fields = append(fields, document.FieldVisibility)
+	}
+	if m.review_note != nil {
+		fields = append(fields, document.FieldReviewNote)
+	}
+	if m.published_at != nil {
+		fields = append(fields, document.FieldPublishedAt)
+	}
+	if m.author != nil {
+		fields = append(fields, document.FieldAuthorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DocumentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case document.FieldCreatedAt:
+		return m.CreatedAt()
+	case document.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case document.FieldKind:
+		return m.Kind()
+	case document.FieldSector:
+		return m.Sector()
+	case document.FieldTitle:
+		return m.Title()
+	case document.FieldTitleTranslations:
+		return m.TitleTranslations()
+	case document.FieldSummary:
+		return m.Summary()
+	case document.FieldSummaryTranslations:
+		return m.SummaryTranslations()
+	case document.FieldLanguage:
+		return m.Language()
+	case document.FieldStatus:
+		return m.Status()
+	case document.FieldVisibility:
+		return m.Visibility()
+	case document.FieldReviewNote:
+		return m.ReviewNote()
+	case document.FieldPublishedAt:
+		return m.PublishedAt()
+	case document.FieldAuthorID:
+		return m.AuthorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DocumentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case document.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case document.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case document.FieldKind:
+		return m.OldKind(ctx)
+	case document.FieldSector:
+		return m.OldSector(ctx)
+	case document.FieldTitle:
+		return m.OldTitle(ctx)
+	case document.FieldTitleTranslations:
+		return m.OldTitleTranslations(ctx)
+	case document.FieldSummary:
+		return m.OldSummary(ctx)
+	case document.FieldSummaryTranslations:
+		return m.OldSummaryTranslations(ctx)
+	case document.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case document.FieldStatus:
+		return m.OldStatus(ctx)
+	case document.FieldVisibility:
+		return m.OldVisibility(ctx)
+	case document.FieldReviewNote:
+		return m.OldReviewNote(ctx)
+	case document.FieldPublishedAt:
+		return m.OldPublishedAt(ctx)
+	case document.FieldAuthorID:
+		return m.OldAuthorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Document field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DocumentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case document.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case document.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case document.FieldKind:
+		v, ok := value.(document.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case document.FieldSector:
+		v, ok := value.(sector.Sector)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSector(v)
+		return nil
+	case document.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case document.FieldTitleTranslations:
+		v, ok := value.(i18n.Texts)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleTranslations(v)
+		return nil
+	case document.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	case document.FieldSummaryTranslations:
+		v, ok := value.(i18n.Texts)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummaryTranslations(v)
+		return nil
+	case document.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case document.FieldStatus:
+		v, ok := value.(document.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case document.FieldVisibility:
+		v, ok := value.(document.Visibility)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVisibility(v)
+		return nil
+	case document.FieldReviewNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewNote(v)
+		return nil
+	case document.FieldPublishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedAt(v)
+		return nil
+	case document.FieldAuthorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAuthorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Document field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DocumentMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DocumentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DocumentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Document numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DocumentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(document.FieldTitleTranslations) {
+		fields = append(fields, document.FieldTitleTranslations)
+	}
+	if m.FieldCleared(document.FieldSummary) {
+		fields = append(fields, document.FieldSummary)
+	}
+	if m.FieldCleared(document.FieldSummaryTranslations) {
+		fields = append(fields, document.FieldSummaryTranslations)
+	}
+	if m.FieldCleared(document.FieldReviewNote) {
+		fields = append(fields, document.FieldReviewNote)
+	}
+	if m.FieldCleared(document.FieldPublishedAt) {
+		fields = append(fields, document.FieldPublishedAt)
+	}
+	if m.FieldCleared(document.FieldAuthorID) {
+		fields = append(fields, document.FieldAuthorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DocumentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DocumentMutation) ClearField(name string) error {
+	switch name {
+	case document.FieldTitleTranslations:
+		m.ClearTitleTranslations()
+		return nil
+	case document.FieldSummary:
+		m.ClearSummary()
+		return nil
+	case document.FieldSummaryTranslations:
+		m.ClearSummaryTranslations()
+		return nil
+	case document.FieldReviewNote:
+		m.ClearReviewNote()
+		return nil
+	case document.FieldPublishedAt:
+		m.ClearPublishedAt()
+		return nil
+	case document.FieldAuthorID:
+		m.ClearAuthorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Document nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DocumentMutation) ResetField(name string) error {
+	switch name {
+	case document.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case document.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case document.FieldKind:
+		m.ResetKind()
+		return nil
+	case document.FieldSector:
+		m.ResetSector()
+		return nil
+	case document.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case document.FieldTitleTranslations:
+		m.ResetTitleTranslations()
+		return nil
+	case document.FieldSummary:
+		m.ResetSummary()
+		return nil
+	case document.FieldSummaryTranslations:
+		m.ResetSummaryTranslations()
+		return nil
+	case document.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case document.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case document.FieldVisibility:
+		m.ResetVisibility()
+		return nil
+	case document.FieldReviewNote:
+		m.ResetReviewNote()
+		return nil
+	case document.FieldPublishedAt:
+		m.ResetPublishedAt()
+		return nil
+	case document.FieldAuthorID:
+		m.ResetAuthorID()
+		return nil
+	}
+	return fmt.Errorf("unknown Document field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DocumentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.author != nil {
+		edges = append(edges, document.EdgeAuthor)
+	}
+	if m.files != nil {
+		edges = append(edges, document.EdgeFiles)
+	}
+	if m.municipalities != nil {
+		edges = append(edges, document.EdgeMunicipalities)
+	}
+	if m.partnerships != nil {
+		edges = append(edges, document.EdgePartnerships)
+	}
+	if m.projects != nil {
+		edges = append(edges, document.EdgeProjects)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DocumentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case document.EdgeAuthor:
+		if id := m.author; id != nil {
+			return []ent.Value{*id}
+		}
+	case document.EdgeFiles:
+		ids := make([]ent.Value, 0, len(m.files))
+		for id := range m.files {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.municipalities))
+		for id := range m.municipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.partnerships))
+		for id := range m.partnerships {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.projects))
+		for id := range m.projects {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DocumentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedfiles != nil {
+		edges = append(edges, document.EdgeFiles)
+	}
+	if m.removedmunicipalities != nil {
+		edges = append(edges, document.EdgeMunicipalities)
+	}
+	if m.removedpartnerships != nil {
+		edges = append(edges, document.EdgePartnerships)
+	}
+	if m.removedprojects != nil {
+		edges = append(edges, document.EdgeProjects)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DocumentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case document.EdgeFiles:
+		ids := make([]ent.Value, 0, len(m.removedfiles))
+		for id := range m.removedfiles {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.removedmunicipalities))
+		for id := range m.removedmunicipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.removedpartnerships))
+		for id := range m.removedpartnerships {
+			ids = append(ids, id)
+		}
+		return ids
+	case document.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.removedprojects))
+		for id := range m.removedprojects {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DocumentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedauthor {
+		edges = append(edges, document.EdgeAuthor)
+	}
+	if m.clearedfiles {
+		edges = append(edges, document.EdgeFiles)
+	}
+	if m.clearedmunicipalities {
+		edges = append(edges, document.EdgeMunicipalities)
+	}
+	if m.clearedpartnerships {
+		edges = append(edges, document.EdgePartnerships)
+	}
+	if m.clearedprojects {
+		edges = append(edges, document.EdgeProjects)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DocumentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case document.EdgeAuthor:
+		return m.clearedauthor
+	case document.EdgeFiles:
+		return m.clearedfiles
+	case document.EdgeMunicipalities:
+		return m.clearedmunicipalities
+	case document.EdgePartnerships:
+		return m.clearedpartnerships
+	case document.EdgeProjects:
+		return m.clearedprojects
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DocumentMutation) ClearEdge(name string) error {
+	switch name {
+	case document.EdgeAuthor:
+		m.ClearAuthor()
+		return nil
+	}
+	return fmt.Errorf("unknown Document unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DocumentMutation) ResetEdge(name string) error {
+	switch name {
+	case document.EdgeAuthor:
+		m.ResetAuthor()
+		return nil
+	case document.EdgeFiles:
+		m.ResetFiles()
+		return nil
+	case document.EdgeMunicipalities:
+		m.ResetMunicipalities()
+		return nil
+	case document.EdgePartnerships:
+		m.ResetPartnerships()
+		return nil
+	case document.EdgeProjects:
+		m.ResetProjects()
+		return nil
+	}
+	return fmt.Errorf("unknown Document edge %s", name)
+}
+
+// DocumentFileMutation represents an operation that mutates the DocumentFile nodes in the graph.
+type DocumentFileMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	language        *string
+	name            *string
+	content_type    *string
+	size            *int64
+	addsize         *int64
+	checksum        *string
+	storage_key     *string
+	clearedFields   map[string]struct{}
+	document        *int
+	cleareddocument bool
+	done            bool
+	oldValue        func(context.Context) (*DocumentFile, error)
+	predicates      []predicate.DocumentFile
+}
+
+var _ ent.Mutation = (*DocumentFileMutation)(nil)
+
+// documentfileOption allows management of the mutation configuration using functional options.
+type documentfileOption func(*DocumentFileMutation)
+
+// newDocumentFileMutation creates new mutation for the DocumentFile entity.
+func newDocumentFileMutation(c config, op Op, opts ...documentfileOption) *DocumentFileMutation {
+	m := &DocumentFileMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDocumentFile,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDocumentFileID sets the ID field of the mutation.
+func withDocumentFileID(id int) documentfileOption {
+	return func(m *DocumentFileMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DocumentFile
+		)
+		m.oldValue = func(ctx context.Context) (*DocumentFile, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DocumentFile.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDocumentFile sets the old DocumentFile of the mutation.
+func withDocumentFile(node *DocumentFile) documentfileOption {
+	return func(m *DocumentFileMutation) {
+		m.oldValue = func(context.Context) (*DocumentFile, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DocumentFileMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DocumentFileMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DocumentFileMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DocumentFileMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DocumentFile.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DocumentFileMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DocumentFileMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DocumentFileMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DocumentFileMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DocumentFileMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DocumentFileMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDocumentID sets the "document_id" field.
+func (m *DocumentFileMutation) SetDocumentID(i int) {
+	m.document = &i
+}
+
+// DocumentID returns the value of the "document_id" field in the mutation.
+func (m *DocumentFileMutation) DocumentID() (r int, exists bool) {
+	v := m.document
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDocumentID returns the old "document_id" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldDocumentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDocumentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDocumentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDocumentID: %w", err)
+	}
+	return oldValue.DocumentID, nil
+}
+
+// ResetDocumentID resets all changes to the "document_id" field.
+func (m *DocumentFileMutation) ResetDocumentID() {
+	m.document = nil
+}
+
+// SetLanguage sets the "language" field.
+func (m *DocumentFileMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *DocumentFileMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *DocumentFileMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetName sets the "name" field.
+func (m *DocumentFileMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *DocumentFileMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *DocumentFileMutation) ResetName() {
+	m.name = nil
+}
+
+// SetContentType sets the "content_type" field.
+func (m *DocumentFileMutation) SetContentType(s string) {
+	m.content_type = &s
+}
+
+// ContentType returns the value of the "content_type" field in the mutation.
+func (m *DocumentFileMutation) ContentType() (r string, exists bool) {
+	v := m.content_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentType returns the old "content_type" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldContentType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentType: %w", err)
+	}
+	return oldValue.ContentType, nil
+}
+
+// ResetContentType resets all changes to the "content_type" field.
+func (m *DocumentFileMutation) ResetContentType() {
+	m.content_type = nil
+}
+
+// SetSize sets the "size" field.
+func (m *DocumentFileMutation) SetSize(i int64) {
+	m.size = &i
+	m.addsize = nil
+}
+
+// Size returns the value of the "size" field in the mutation.
+func (m *DocumentFileMutation) Size() (r int64, exists bool) {
+	v := m.size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSize returns the old "size" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSize: %w", err)
+	}
+	return oldValue.Size, nil
+}
+
+// AddSize adds i to the "size" field.
+func (m *DocumentFileMutation) AddSize(i int64) {
+	if m.addsize != nil {
+		*m.addsize += i
+	} else {
+		m.addsize = &i
+	}
+}
+
+// AddedSize returns the value that was added to the "size" field in this mutation.
+func (m *DocumentFileMutation) AddedSize() (r int64, exists bool) {
+	v := m.addsize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSize resets all changes to the "size" field.
+func (m *DocumentFileMutation) ResetSize() {
+	m.size = nil
+	m.addsize = nil
+}
+
+// SetChecksum sets the "checksum" field.
+func (m *DocumentFileMutation) SetChecksum(s string) {
+	m.checksum = &s
+}
+
+// Checksum returns the value of the "checksum" field in the mutation.
+func (m *DocumentFileMutation) Checksum() (r string, exists bool) {
+	v := m.checksum
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChecksum returns the old "checksum" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldChecksum(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChecksum is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChecksum requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChecksum: %w", err)
+	}
+	return oldValue.Checksum, nil
+}
+
+// ResetChecksum resets all changes to the "checksum" field.
+func (m *DocumentFileMutation) ResetChecksum() {
+	m.checksum = nil
+}
+
+// SetStorageKey sets the "storage_key" field.
+func (m *DocumentFileMutation) SetStorageKey(s string) {
+	m.storage_key = &s
+}
+
+// StorageKey returns the value of the "storage_key" field in the mutation.
+func (m *DocumentFileMutation) StorageKey() (r string, exists bool) {
+	v := m.storage_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStorageKey returns the old "storage_key" field's value of the DocumentFile entity.
+// If the DocumentFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentFileMutation) OldStorageKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStorageKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStorageKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStorageKey: %w", err)
+	}
+	return oldValue.StorageKey, nil
+}
+
+// ResetStorageKey resets all changes to the "storage_key" field.
+func (m *DocumentFileMutation) ResetStorageKey() {
+	m.storage_key = nil
+}
+
+// ClearDocument clears the "document" edge to the Document entity.
+func (m *DocumentFileMutation) ClearDocument() {
+	m.cleareddocument = true
+	m.clearedFields[documentfile.FieldDocumentID] = struct{}{}
+}
+
+// DocumentCleared reports if the "document" edge to the Document entity was cleared.
+func (m *DocumentFileMutation) DocumentCleared() bool {
+	return m.cleareddocument
+}
+
+// DocumentIDs returns the "document" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DocumentID instead. It exists only for internal usage by the builders.
+func (m *DocumentFileMutation) DocumentIDs() (ids []int) {
+	if id := m.document; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDocument resets all changes to the "document" edge.
+func (m *DocumentFileMutation) ResetDocument() {
+	m.document = nil
+	m.cleareddocument = false
+}
+
+// Where appends a list predicates to the DocumentFileMutation builder.
+func (m *DocumentFileMutation) Where(ps ...predicate.DocumentFile) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DocumentFileMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DocumentFileMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DocumentFile, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DocumentFileMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DocumentFileMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DocumentFile).
+func (m *DocumentFileMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DocumentFileMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, documentfile.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, documentfile.FieldUpdatedAt)
+	}
+	if m.document != nil {
+		fields = append(fields, documentfile.FieldDocumentID)
+	}
+	if m.language != nil {
+		fields = append(fields, documentfile.FieldLanguage)
+	}
+	if m.name != nil {
+		fields = append(fields, documentfile.FieldName)
+	}
+	if m.content_type != nil {
+		fields = append(fields, documentfile.FieldContentType)
+	}
+	if m.size != nil {
+		fields = append(fields, documentfile.FieldSize)
+	}
+	if m.checksum != nil {
+		fields = append(fields, documentfile.FieldChecksum)
+	}
+	if m.storage_key != nil {
+		fields = append(fields, documentfile.FieldStorageKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DocumentFileMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case documentfile.FieldCreatedAt:
+		return m.CreatedAt()
+	case documentfile.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case documentfile.FieldDocumentID:
+		return m.DocumentID()
+	case documentfile.FieldLanguage:
+		return m.Language()
+	case documentfile.FieldName:
+		return m.Name()
+	case documentfile.FieldContentType:
+		return m.ContentType()
+	case documentfile.FieldSize:
+		return m.Size()
+	case documentfile.FieldChecksum:
+		return m.Checksum()
+	case documentfile.FieldStorageKey:
+		return m.StorageKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DocumentFileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case documentfile.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case documentfile.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case documentfile.FieldDocumentID:
+		return m.OldDocumentID(ctx)
+	case documentfile.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case documentfile.FieldName:
+		return m.OldName(ctx)
+	case documentfile.FieldContentType:
+		return m.OldContentType(ctx)
+	case documentfile.FieldSize:
+		return m.OldSize(ctx)
+	case documentfile.FieldChecksum:
+		return m.OldChecksum(ctx)
+	case documentfile.FieldStorageKey:
+		return m.OldStorageKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown DocumentFile field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DocumentFileMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case documentfile.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case documentfile.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case documentfile.FieldDocumentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDocumentID(v)
+		return nil
+	case documentfile.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case documentfile.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case documentfile.FieldContentType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentType(v)
+		return nil
+	case documentfile.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSize(v)
+		return nil
+	case documentfile.FieldChecksum:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChecksum(v)
+		return nil
+	case documentfile.FieldStorageKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStorageKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentFile field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DocumentFileMutation) AddedFields() []string {
+	var fields []string
+	if m.addsize != nil {
+		fields = append(fields, documentfile.FieldSize)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DocumentFileMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case documentfile.FieldSize:
+		return m.AddedSize()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DocumentFileMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case documentfile.FieldSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSize(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentFile numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DocumentFileMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DocumentFileMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DocumentFileMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown DocumentFile nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DocumentFileMutation) ResetField(name string) error {
+	switch name {
+	case documentfile.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case documentfile.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case documentfile.FieldDocumentID:
+		m.ResetDocumentID()
+		return nil
+	case documentfile.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case documentfile.FieldName:
+		m.ResetName()
+		return nil
+	case documentfile.FieldContentType:
+		m.ResetContentType()
+		return nil
+	case documentfile.FieldSize:
+		m.ResetSize()
+		return nil
+	case documentfile.FieldChecksum:
+		m.ResetChecksum()
+		return nil
+	case documentfile.FieldStorageKey:
+		m.ResetStorageKey()
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentFile field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DocumentFileMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.document != nil {
+		edges = append(edges, documentfile.EdgeDocument)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DocumentFileMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case documentfile.EdgeDocument:
+		if id := m.document; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DocumentFileMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DocumentFileMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DocumentFileMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddocument {
+		edges = append(edges, documentfile.EdgeDocument)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DocumentFileMutation) EdgeCleared(name string) bool {
+	switch name {
+	case documentfile.EdgeDocument:
+		return m.cleareddocument
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DocumentFileMutation) ClearEdge(name string) error {
+	switch name {
+	case documentfile.EdgeDocument:
+		m.ClearDocument()
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentFile unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DocumentFileMutation) ResetEdge(name string) error {
+	switch name {
+	case documentfile.EdgeDocument:
+		m.ResetDocument()
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentFile edge %s", name)
+}
+
 // FlagMutation represents an operation that mutates the Flag nodes in the graph.
 type FlagMutation struct {
 	config
@@ -6822,6 +9214,1055 @@ func (m *ForumCategoryMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ForumCategory edge %s", name)
+}
+
+// InitiativeMutation represents an operation that mutates the Initiative nodes in the graph.
+type InitiativeMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	title                 *string
+	description           *string
+	sectors               *[]sector.Sector
+	appendsectors         []sector.Sector
+	starts_on             *time.Time
+	ends_on               *time.Time
+	funding_eur           *float64
+	addfunding_eur        *float64
+	clearedFields         map[string]struct{}
+	organisation          *int
+	clearedorganisation   bool
+	municipalities        map[int]struct{}
+	removedmunicipalities map[int]struct{}
+	clearedmunicipalities bool
+	done                  bool
+	oldValue              func(context.Context) (*Initiative, error)
+	predicates            []predicate.Initiative
+}
+
+var _ ent.Mutation = (*InitiativeMutation)(nil)
+
+// initiativeOption allows management of the mutation configuration using functional options.
+type initiativeOption func(*InitiativeMutation)
+
+// newInitiativeMutation creates new mutation for the Initiative entity.
+func newInitiativeMutation(c config, op Op, opts ...initiativeOption) *InitiativeMutation {
+	m := &InitiativeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeInitiative,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInitiativeID sets the ID field of the mutation.
+func withInitiativeID(id int) initiativeOption {
+	return func(m *InitiativeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Initiative
+		)
+		m.oldValue = func(ctx context.Context) (*Initiative, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Initiative.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withInitiative sets the old Initiative of the mutation.
+func withInitiative(node *Initiative) initiativeOption {
+	return func(m *InitiativeMutation) {
+		m.oldValue = func(context.Context) (*Initiative, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InitiativeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InitiativeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InitiativeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InitiativeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Initiative.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InitiativeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InitiativeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InitiativeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InitiativeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InitiativeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InitiativeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *InitiativeMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *InitiativeMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *InitiativeMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *InitiativeMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *InitiativeMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *InitiativeMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *InitiativeMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *InitiativeMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *InitiativeMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[initiative.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *InitiativeMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *InitiativeMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, initiative.FieldDescription)
+}
+
+// SetSectors sets the "sectors" field.
+func (m *InitiativeMutation) SetSectors(s []sector.Sector) {
+	m.sectors = &s
+	m.appendsectors = nil
+}
+
+// Sectors returns the value of the "sectors" field in the mutation.
+func (m *InitiativeMutation) Sectors() (r []sector.Sector, exists bool) {
+	v := m.sectors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSectors returns the old "sectors" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldSectors(ctx context.Context) (v []sector.Sector, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSectors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSectors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSectors: %w", err)
+	}
+	return oldValue.Sectors, nil
+}
+
+// AppendSectors adds s to the "sectors" field.
+func (m *InitiativeMutation) AppendSectors(s []sector.Sector) {
+	m.appendsectors = append(m.appendsectors, s...)
+}
+
+// AppendedSectors returns the list of values that were appended to the "sectors" field in this mutation.
+func (m *InitiativeMutation) AppendedSectors() ([]sector.Sector, bool) {
+	if len(m.appendsectors) == 0 {
+		return nil, false
+	}
+	return m.appendsectors, true
+}
+
+// ClearSectors clears the value of the "sectors" field.
+func (m *InitiativeMutation) ClearSectors() {
+	m.sectors = nil
+	m.appendsectors = nil
+	m.clearedFields[initiative.FieldSectors] = struct{}{}
+}
+
+// SectorsCleared returns if the "sectors" field was cleared in this mutation.
+func (m *InitiativeMutation) SectorsCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldSectors]
+	return ok
+}
+
+// ResetSectors resets all changes to the "sectors" field.
+func (m *InitiativeMutation) ResetSectors() {
+	m.sectors = nil
+	m.appendsectors = nil
+	delete(m.clearedFields, initiative.FieldSectors)
+}
+
+// SetStartsOn sets the "starts_on" field.
+func (m *InitiativeMutation) SetStartsOn(t time.Time) {
+	m.starts_on = &t
+}
+
+// StartsOn returns the value of the "starts_on" field in the mutation.
+func (m *InitiativeMutation) StartsOn() (r time.Time, exists bool) {
+	v := m.starts_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsOn returns the old "starts_on" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldStartsOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsOn: %w", err)
+	}
+	return oldValue.StartsOn, nil
+}
+
+// ClearStartsOn clears the value of the "starts_on" field.
+func (m *InitiativeMutation) ClearStartsOn() {
+	m.starts_on = nil
+	m.clearedFields[initiative.FieldStartsOn] = struct{}{}
+}
+
+// StartsOnCleared returns if the "starts_on" field was cleared in this mutation.
+func (m *InitiativeMutation) StartsOnCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldStartsOn]
+	return ok
+}
+
+// ResetStartsOn resets all changes to the "starts_on" field.
+func (m *InitiativeMutation) ResetStartsOn() {
+	m.starts_on = nil
+	delete(m.clearedFields, initiative.FieldStartsOn)
+}
+
+// SetEndsOn sets the "ends_on" field.
+func (m *InitiativeMutation) SetEndsOn(t time.Time) {
+	m.ends_on = &t
+}
+
+// EndsOn returns the value of the "ends_on" field in the mutation.
+func (m *InitiativeMutation) EndsOn() (r time.Time, exists bool) {
+	v := m.ends_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsOn returns the old "ends_on" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldEndsOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsOn: %w", err)
+	}
+	return oldValue.EndsOn, nil
+}
+
+// ClearEndsOn clears the value of the "ends_on" field.
+func (m *InitiativeMutation) ClearEndsOn() {
+	m.ends_on = nil
+	m.clearedFields[initiative.FieldEndsOn] = struct{}{}
+}
+
+// EndsOnCleared returns if the "ends_on" field was cleared in this mutation.
+func (m *InitiativeMutation) EndsOnCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldEndsOn]
+	return ok
+}
+
+// ResetEndsOn resets all changes to the "ends_on" field.
+func (m *InitiativeMutation) ResetEndsOn() {
+	m.ends_on = nil
+	delete(m.clearedFields, initiative.FieldEndsOn)
+}
+
+// SetFundingEur sets the "funding_eur" field.
+func (m *InitiativeMutation) SetFundingEur(f float64) {
+	m.funding_eur = &f
+	m.addfunding_eur = nil
+}
+
+// FundingEur returns the value of the "funding_eur" field in the mutation.
+func (m *InitiativeMutation) FundingEur() (r float64, exists bool) {
+	v := m.funding_eur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFundingEur returns the old "funding_eur" field's value of the Initiative entity.
+// If the Initiative object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InitiativeMutation) OldFundingEur(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFundingEur is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFundingEur requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFundingEur: %w", err)
+	}
+	return oldValue.FundingEur, nil
+}
+
+// AddFundingEur adds f to the "funding_eur" field.
+func (m *InitiativeMutation) AddFundingEur(f float64) {
+	if m.addfunding_eur != nil {
+		*m.addfunding_eur += f
+	} else {
+		m.addfunding_eur = &f
+	}
+}
+
+// AddedFundingEur returns the value that was added to the "funding_eur" field in this mutation.
+func (m *InitiativeMutation) AddedFundingEur() (r float64, exists bool) {
+	v := m.addfunding_eur
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearFundingEur clears the value of the "funding_eur" field.
+func (m *InitiativeMutation) ClearFundingEur() {
+	m.funding_eur = nil
+	m.addfunding_eur = nil
+	m.clearedFields[initiative.FieldFundingEur] = struct{}{}
+}
+
+// FundingEurCleared returns if the "funding_eur" field was cleared in this mutation.
+func (m *InitiativeMutation) FundingEurCleared() bool {
+	_, ok := m.clearedFields[initiative.FieldFundingEur]
+	return ok
+}
+
+// ResetFundingEur resets all changes to the "funding_eur" field.
+func (m *InitiativeMutation) ResetFundingEur() {
+	m.funding_eur = nil
+	m.addfunding_eur = nil
+	delete(m.clearedFields, initiative.FieldFundingEur)
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *InitiativeMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[initiative.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *InitiativeMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *InitiativeMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *InitiativeMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// AddMunicipalityIDs adds the "municipalities" edge to the Municipality entity by ids.
+func (m *InitiativeMutation) AddMunicipalityIDs(ids ...int) {
+	if m.municipalities == nil {
+		m.municipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.municipalities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMunicipalities clears the "municipalities" edge to the Municipality entity.
+func (m *InitiativeMutation) ClearMunicipalities() {
+	m.clearedmunicipalities = true
+}
+
+// MunicipalitiesCleared reports if the "municipalities" edge to the Municipality entity was cleared.
+func (m *InitiativeMutation) MunicipalitiesCleared() bool {
+	return m.clearedmunicipalities
+}
+
+// RemoveMunicipalityIDs removes the "municipalities" edge to the Municipality entity by IDs.
+func (m *InitiativeMutation) RemoveMunicipalityIDs(ids ...int) {
+	if m.removedmunicipalities == nil {
+		m.removedmunicipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.municipalities, ids[i])
+		m.removedmunicipalities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMunicipalities returns the removed IDs of the "municipalities" edge to the Municipality entity.
+func (m *InitiativeMutation) RemovedMunicipalitiesIDs() (ids []int) {
+	for id := range m.removedmunicipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MunicipalitiesIDs returns the "municipalities" edge IDs in the mutation.
+func (m *InitiativeMutation) MunicipalitiesIDs() (ids []int) {
+	for id := range m.municipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMunicipalities resets all changes to the "municipalities" edge.
+func (m *InitiativeMutation) ResetMunicipalities() {
+	m.municipalities = nil
+	m.clearedmunicipalities = false
+	m.removedmunicipalities = nil
+}
+
+// Where appends a list predicates to the InitiativeMutation builder.
+func (m *InitiativeMutation) Where(ps ...predicate.Initiative) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InitiativeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InitiativeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Initiative, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InitiativeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InitiativeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Initiative).
+func (m *InitiativeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InitiativeMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, initiative.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, initiative.FieldUpdatedAt)
+	}
+	if m.organisation != nil {
+		fields = append(fields, initiative.FieldOrganisationID)
+	}
+	if m.title != nil {
+		fields = append(fields, initiative.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, initiative.FieldDescription)
+	}
+	if m.sectors != nil {
+		fields = append(fields, initiative.FieldSectors)
+	}
+	if m.starts_on != nil {
+		fields = append(fields, initiative.FieldStartsOn)
+	}
+	if m.ends_on != nil {
+		fields = append(fields, initiative.FieldEndsOn)
+	}
+	if m.funding_eur != nil {
+		fields = append(fields, initiative.FieldFundingEur)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InitiativeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case initiative.FieldCreatedAt:
+		return m.CreatedAt()
+	case initiative.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case initiative.FieldOrganisationID:
+		return m.OrganisationID()
+	case initiative.FieldTitle:
+		return m.Title()
+	case initiative.FieldDescription:
+		return m.Description()
+	case initiative.FieldSectors:
+		return m.Sectors()
+	case initiative.FieldStartsOn:
+		return m.StartsOn()
+	case initiative.FieldEndsOn:
+		return m.EndsOn()
+	case initiative.FieldFundingEur:
+		return m.FundingEur()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InitiativeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case initiative.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case initiative.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case initiative.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	case initiative.FieldTitle:
+		return m.OldTitle(ctx)
+	case initiative.FieldDescription:
+		return m.OldDescription(ctx)
+	case initiative.FieldSectors:
+		return m.OldSectors(ctx)
+	case initiative.FieldStartsOn:
+		return m.OldStartsOn(ctx)
+	case initiative.FieldEndsOn:
+		return m.OldEndsOn(ctx)
+	case initiative.FieldFundingEur:
+		return m.OldFundingEur(ctx)
+	}
+	return nil, fmt.Errorf("unknown Initiative field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InitiativeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case initiative.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case initiative.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case initiative.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	case initiative.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case initiative.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case initiative.FieldSectors:
+		v, ok := value.([]sector.Sector)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSectors(v)
+		return nil
+	case initiative.FieldStartsOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsOn(v)
+		return nil
+	case initiative.FieldEndsOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsOn(v)
+		return nil
+	case initiative.FieldFundingEur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFundingEur(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InitiativeMutation) AddedFields() []string {
+	var fields []string
+	if m.addfunding_eur != nil {
+		fields = append(fields, initiative.FieldFundingEur)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InitiativeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case initiative.FieldFundingEur:
+		return m.AddedFundingEur()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InitiativeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case initiative.FieldFundingEur:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFundingEur(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InitiativeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(initiative.FieldDescription) {
+		fields = append(fields, initiative.FieldDescription)
+	}
+	if m.FieldCleared(initiative.FieldSectors) {
+		fields = append(fields, initiative.FieldSectors)
+	}
+	if m.FieldCleared(initiative.FieldStartsOn) {
+		fields = append(fields, initiative.FieldStartsOn)
+	}
+	if m.FieldCleared(initiative.FieldEndsOn) {
+		fields = append(fields, initiative.FieldEndsOn)
+	}
+	if m.FieldCleared(initiative.FieldFundingEur) {
+		fields = append(fields, initiative.FieldFundingEur)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InitiativeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InitiativeMutation) ClearField(name string) error {
+	switch name {
+	case initiative.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case initiative.FieldSectors:
+		m.ClearSectors()
+		return nil
+	case initiative.FieldStartsOn:
+		m.ClearStartsOn()
+		return nil
+	case initiative.FieldEndsOn:
+		m.ClearEndsOn()
+		return nil
+	case initiative.FieldFundingEur:
+		m.ClearFundingEur()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InitiativeMutation) ResetField(name string) error {
+	switch name {
+	case initiative.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case initiative.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case initiative.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	case initiative.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case initiative.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case initiative.FieldSectors:
+		m.ResetSectors()
+		return nil
+	case initiative.FieldStartsOn:
+		m.ResetStartsOn()
+		return nil
+	case initiative.FieldEndsOn:
+		m.ResetEndsOn()
+		return nil
+	case initiative.FieldFundingEur:
+		m.ResetFundingEur()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InitiativeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.organisation != nil {
+		edges = append(edges, initiative.EdgeOrganisation)
+	}
+	if m.municipalities != nil {
+		edges = append(edges, initiative.EdgeMunicipalities)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InitiativeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case initiative.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case initiative.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.municipalities))
+		for id := range m.municipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InitiativeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedmunicipalities != nil {
+		edges = append(edges, initiative.EdgeMunicipalities)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InitiativeMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case initiative.EdgeMunicipalities:
+		ids := make([]ent.Value, 0, len(m.removedmunicipalities))
+		for id := range m.removedmunicipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InitiativeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedorganisation {
+		edges = append(edges, initiative.EdgeOrganisation)
+	}
+	if m.clearedmunicipalities {
+		edges = append(edges, initiative.EdgeMunicipalities)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InitiativeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case initiative.EdgeOrganisation:
+		return m.clearedorganisation
+	case initiative.EdgeMunicipalities:
+		return m.clearedmunicipalities
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InitiativeMutation) ClearEdge(name string) error {
+	switch name {
+	case initiative.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InitiativeMutation) ResetEdge(name string) error {
+	switch name {
+	case initiative.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	case initiative.EdgeMunicipalities:
+		m.ResetMunicipalities()
+		return nil
+	}
+	return fmt.Errorf("unknown Initiative edge %s", name)
 }
 
 // LoginFailureMutation represents an operation that mutates the LoginFailure nodes in the graph.
@@ -9814,6 +13255,8 @@ type MembershipMutation struct {
 	clearedmunicipality bool
 	association         *int
 	clearedassociation  bool
+	organisation        *int
+	clearedorganisation bool
 	done                bool
 	oldValue            func(context.Context) (*Membership, error)
 	predicates          []predicate.Membership
@@ -10159,6 +13602,55 @@ func (m *MembershipMutation) ResetAssociationID() {
 	delete(m.clearedFields, membership.FieldAssociationID)
 }
 
+// SetOrganisationID sets the "organisation_id" field.
+func (m *MembershipMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *MembershipMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the Membership entity.
+// If the Membership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MembershipMutation) OldOrganisationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (m *MembershipMutation) ClearOrganisationID() {
+	m.organisation = nil
+	m.clearedFields[membership.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationIDCleared returns if the "organisation_id" field was cleared in this mutation.
+func (m *MembershipMutation) OrganisationIDCleared() bool {
+	_, ok := m.clearedFields[membership.FieldOrganisationID]
+	return ok
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *MembershipMutation) ResetOrganisationID() {
+	m.organisation = nil
+	delete(m.clearedFields, membership.FieldOrganisationID)
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *MembershipMutation) ClearUser() {
 	m.cleareduser = true
@@ -10240,6 +13732,33 @@ func (m *MembershipMutation) ResetAssociation() {
 	m.clearedassociation = false
 }
 
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *MembershipMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[membership.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *MembershipMutation) OrganisationCleared() bool {
+	return m.OrganisationIDCleared() || m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *MembershipMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *MembershipMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
 // Where appends a list predicates to the MembershipMutation builder.
 func (m *MembershipMutation) Where(ps ...predicate.Membership) {
 	m.predicates = append(m.predicates, ps...)
@@ -10274,7 +13793,7 @@ func (m *MembershipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MembershipMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, membership.FieldCreatedAt)
 	}
@@ -10292,6 +13811,9 @@ func (m *MembershipMutation) Fields() []string {
 	}
 	if m.association != nil {
 		fields = append(fields, membership.FieldAssociationID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, membership.FieldOrganisationID)
 	}
 	return fields
 }
@@ -10313,6 +13835,8 @@ func (m *MembershipMutation) Field(name string) (ent.Value, bool) {
 		return m.MunicipalityID()
 	case membership.FieldAssociationID:
 		return m.AssociationID()
+	case membership.FieldOrganisationID:
+		return m.OrganisationID()
 	}
 	return nil, false
 }
@@ -10334,6 +13858,8 @@ func (m *MembershipMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldMunicipalityID(ctx)
 	case membership.FieldAssociationID:
 		return m.OldAssociationID(ctx)
+	case membership.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Membership field %s", name)
 }
@@ -10385,6 +13911,13 @@ func (m *MembershipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAssociationID(v)
 		return nil
+	case membership.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Membership field %s", name)
 }
@@ -10424,6 +13957,9 @@ func (m *MembershipMutation) ClearedFields() []string {
 	if m.FieldCleared(membership.FieldAssociationID) {
 		fields = append(fields, membership.FieldAssociationID)
 	}
+	if m.FieldCleared(membership.FieldOrganisationID) {
+		fields = append(fields, membership.FieldOrganisationID)
+	}
 	return fields
 }
 
@@ -10443,6 +13979,9 @@ func (m *MembershipMutation) ClearField(name string) error {
 		return nil
 	case membership.FieldAssociationID:
 		m.ClearAssociationID()
+		return nil
+	case membership.FieldOrganisationID:
+		m.ClearOrganisationID()
 		return nil
 	}
 	return fmt.Errorf("unknown Membership nullable field %s", name)
@@ -10470,13 +14009,16 @@ func (m *MembershipMutation) ResetField(name string) error {
 	case membership.FieldAssociationID:
 		m.ResetAssociationID()
 		return nil
+	case membership.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
 	}
 	return fmt.Errorf("unknown Membership field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MembershipMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.user != nil {
 		edges = append(edges, membership.EdgeUser)
 	}
@@ -10485,6 +14027,9 @@ func (m *MembershipMutation) AddedEdges() []string {
 	}
 	if m.association != nil {
 		edges = append(edges, membership.EdgeAssociation)
+	}
+	if m.organisation != nil {
+		edges = append(edges, membership.EdgeOrganisation)
 	}
 	return edges
 }
@@ -10505,13 +14050,17 @@ func (m *MembershipMutation) AddedIDs(name string) []ent.Value {
 		if id := m.association; id != nil {
 			return []ent.Value{*id}
 		}
+	case membership.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MembershipMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	return edges
 }
 
@@ -10523,7 +14072,7 @@ func (m *MembershipMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MembershipMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.cleareduser {
 		edges = append(edges, membership.EdgeUser)
 	}
@@ -10532,6 +14081,9 @@ func (m *MembershipMutation) ClearedEdges() []string {
 	}
 	if m.clearedassociation {
 		edges = append(edges, membership.EdgeAssociation)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, membership.EdgeOrganisation)
 	}
 	return edges
 }
@@ -10546,6 +14098,8 @@ func (m *MembershipMutation) EdgeCleared(name string) bool {
 		return m.clearedmunicipality
 	case membership.EdgeAssociation:
 		return m.clearedassociation
+	case membership.EdgeOrganisation:
+		return m.clearedorganisation
 	}
 	return false
 }
@@ -10563,6 +14117,9 @@ func (m *MembershipMutation) ClearEdge(name string) error {
 	case membership.EdgeAssociation:
 		m.ClearAssociation()
 		return nil
+	case membership.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
 	}
 	return fmt.Errorf("unknown Membership unique edge %s", name)
 }
@@ -10579,6 +14136,9 @@ func (m *MembershipMutation) ResetEdge(name string) error {
 		return nil
 	case membership.EdgeAssociation:
 		m.ResetAssociation()
+		return nil
+	case membership.EdgeOrganisation:
+		m.ResetOrganisation()
 		return nil
 	}
 	return fmt.Errorf("unknown Membership edge %s", name)
@@ -10634,6 +14194,12 @@ type MunicipalityMutation struct {
 	offer_records          map[int]struct{}
 	removedoffer_records   map[int]struct{}
 	clearedoffer_records   bool
+	documents              map[int]struct{}
+	removeddocuments       map[int]struct{}
+	cleareddocuments       bool
+	initiatives            map[int]struct{}
+	removedinitiatives     map[int]struct{}
+	clearedinitiatives     bool
 	match_profile          *int
 	clearedmatch_profile   bool
 	done                   bool
@@ -11936,6 +15502,114 @@ func (m *MunicipalityMutation) ResetOfferRecords() {
 	m.removedoffer_records = nil
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *MunicipalityMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *MunicipalityMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *MunicipalityMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *MunicipalityMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *MunicipalityMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *MunicipalityMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *MunicipalityMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by ids.
+func (m *MunicipalityMutation) AddInitiativeIDs(ids ...int) {
+	if m.initiatives == nil {
+		m.initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInitiatives clears the "initiatives" edge to the Initiative entity.
+func (m *MunicipalityMutation) ClearInitiatives() {
+	m.clearedinitiatives = true
+}
+
+// InitiativesCleared reports if the "initiatives" edge to the Initiative entity was cleared.
+func (m *MunicipalityMutation) InitiativesCleared() bool {
+	return m.clearedinitiatives
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to the Initiative entity by IDs.
+func (m *MunicipalityMutation) RemoveInitiativeIDs(ids ...int) {
+	if m.removedinitiatives == nil {
+		m.removedinitiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.initiatives, ids[i])
+		m.removedinitiatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInitiatives returns the removed IDs of the "initiatives" edge to the Initiative entity.
+func (m *MunicipalityMutation) RemovedInitiativesIDs() (ids []int) {
+	for id := range m.removedinitiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InitiativesIDs returns the "initiatives" edge IDs in the mutation.
+func (m *MunicipalityMutation) InitiativesIDs() (ids []int) {
+	for id := range m.initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInitiatives resets all changes to the "initiatives" edge.
+func (m *MunicipalityMutation) ResetInitiatives() {
+	m.initiatives = nil
+	m.clearedinitiatives = false
+	m.removedinitiatives = nil
+}
+
 // SetMatchProfileID sets the "match_profile" edge to the MatchProfile entity by id.
 func (m *MunicipalityMutation) SetMatchProfileID(id int) {
 	m.match_profile = &id
@@ -12448,7 +16122,7 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.country != nil {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -12475,6 +16149,12 @@ func (m *MunicipalityMutation) AddedEdges() []string {
 	}
 	if m.offer_records != nil {
 		edges = append(edges, municipality.EdgeOfferRecords)
+	}
+	if m.documents != nil {
+		edges = append(edges, municipality.EdgeDocuments)
+	}
+	if m.initiatives != nil {
+		edges = append(edges, municipality.EdgeInitiatives)
 	}
 	if m.match_profile != nil {
 		edges = append(edges, municipality.EdgeMatchProfile)
@@ -12536,6 +16216,18 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.initiatives))
+		for id := range m.initiatives {
+			ids = append(ids, id)
+		}
+		return ids
 	case municipality.EdgeMatchProfile:
 		if id := m.match_profile; id != nil {
 			return []ent.Value{*id}
@@ -12546,7 +16238,7 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.removedassociations != nil {
 		edges = append(edges, municipality.EdgeAssociations)
 	}
@@ -12567,6 +16259,12 @@ func (m *MunicipalityMutation) RemovedEdges() []string {
 	}
 	if m.removedoffer_records != nil {
 		edges = append(edges, municipality.EdgeOfferRecords)
+	}
+	if m.removeddocuments != nil {
+		edges = append(edges, municipality.EdgeDocuments)
+	}
+	if m.removedinitiatives != nil {
+		edges = append(edges, municipality.EdgeInitiatives)
 	}
 	return edges
 }
@@ -12617,13 +16315,25 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case municipality.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.removedinitiatives))
+		for id := range m.removedinitiatives {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.clearedcountry {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -12650,6 +16360,12 @@ func (m *MunicipalityMutation) ClearedEdges() []string {
 	}
 	if m.clearedoffer_records {
 		edges = append(edges, municipality.EdgeOfferRecords)
+	}
+	if m.cleareddocuments {
+		edges = append(edges, municipality.EdgeDocuments)
+	}
+	if m.clearedinitiatives {
+		edges = append(edges, municipality.EdgeInitiatives)
 	}
 	if m.clearedmatch_profile {
 		edges = append(edges, municipality.EdgeMatchProfile)
@@ -12679,6 +16395,10 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedneed_records
 	case municipality.EdgeOfferRecords:
 		return m.clearedoffer_records
+	case municipality.EdgeDocuments:
+		return m.cleareddocuments
+	case municipality.EdgeInitiatives:
+		return m.clearedinitiatives
 	case municipality.EdgeMatchProfile:
 		return m.clearedmatch_profile
 	}
@@ -12732,6 +16452,12 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 		return nil
 	case municipality.EdgeOfferRecords:
 		m.ResetOfferRecords()
+		return nil
+	case municipality.EdgeDocuments:
+		m.ResetDocuments()
+		return nil
+	case municipality.EdgeInitiatives:
+		m.ResetInitiatives()
 		return nil
 	case municipality.EdgeMatchProfile:
 		m.ResetMatchProfile()
@@ -17176,6 +20902,1004 @@ func (m *OfferMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Offer edge %s", name)
 }
 
+// OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
+type OrganisationMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	name               *string
+	name_translations  *i18n.Texts
+	acronym            *string
+	kind               *organisation.Kind
+	website            *string
+	description        *string
+	clearedFields      map[string]struct{}
+	country            *int
+	clearedcountry     bool
+	initiatives        map[int]struct{}
+	removedinitiatives map[int]struct{}
+	clearedinitiatives bool
+	done               bool
+	oldValue           func(context.Context) (*Organisation, error)
+	predicates         []predicate.Organisation
+}
+
+var _ ent.Mutation = (*OrganisationMutation)(nil)
+
+// organisationOption allows management of the mutation configuration using functional options.
+type organisationOption func(*OrganisationMutation)
+
+// newOrganisationMutation creates new mutation for the Organisation entity.
+func newOrganisationMutation(c config, op Op, opts ...organisationOption) *OrganisationMutation {
+	m := &OrganisationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOrganisation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOrganisationID sets the ID field of the mutation.
+func withOrganisationID(id int) organisationOption {
+	return func(m *OrganisationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Organisation
+		)
+		m.oldValue = func(ctx context.Context) (*Organisation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Organisation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOrganisation sets the old Organisation of the mutation.
+func withOrganisation(node *Organisation) organisationOption {
+	return func(m *OrganisationMutation) {
+		m.oldValue = func(context.Context) (*Organisation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OrganisationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OrganisationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OrganisationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OrganisationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Organisation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OrganisationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OrganisationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OrganisationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OrganisationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OrganisationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OrganisationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *OrganisationMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OrganisationMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OrganisationMutation) ResetName() {
+	m.name = nil
+}
+
+// SetNameTranslations sets the "name_translations" field.
+func (m *OrganisationMutation) SetNameTranslations(i i18n.Texts) {
+	m.name_translations = &i
+}
+
+// NameTranslations returns the value of the "name_translations" field in the mutation.
+func (m *OrganisationMutation) NameTranslations() (r i18n.Texts, exists bool) {
+	v := m.name_translations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameTranslations returns the old "name_translations" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldNameTranslations(ctx context.Context) (v i18n.Texts, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameTranslations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameTranslations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameTranslations: %w", err)
+	}
+	return oldValue.NameTranslations, nil
+}
+
+// ClearNameTranslations clears the value of the "name_translations" field.
+func (m *OrganisationMutation) ClearNameTranslations() {
+	m.name_translations = nil
+	m.clearedFields[organisation.FieldNameTranslations] = struct{}{}
+}
+
+// NameTranslationsCleared returns if the "name_translations" field was cleared in this mutation.
+func (m *OrganisationMutation) NameTranslationsCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldNameTranslations]
+	return ok
+}
+
+// ResetNameTranslations resets all changes to the "name_translations" field.
+func (m *OrganisationMutation) ResetNameTranslations() {
+	m.name_translations = nil
+	delete(m.clearedFields, organisation.FieldNameTranslations)
+}
+
+// SetAcronym sets the "acronym" field.
+func (m *OrganisationMutation) SetAcronym(s string) {
+	m.acronym = &s
+}
+
+// Acronym returns the value of the "acronym" field in the mutation.
+func (m *OrganisationMutation) Acronym() (r string, exists bool) {
+	v := m.acronym
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcronym returns the old "acronym" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldAcronym(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcronym is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcronym requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcronym: %w", err)
+	}
+	return oldValue.Acronym, nil
+}
+
+// ClearAcronym clears the value of the "acronym" field.
+func (m *OrganisationMutation) ClearAcronym() {
+	m.acronym = nil
+	m.clearedFields[organisation.FieldAcronym] = struct{}{}
+}
+
+// AcronymCleared returns if the "acronym" field was cleared in this mutation.
+func (m *OrganisationMutation) AcronymCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldAcronym]
+	return ok
+}
+
+// ResetAcronym resets all changes to the "acronym" field.
+func (m *OrganisationMutation) ResetAcronym() {
+	m.acronym = nil
+	delete(m.clearedFields, organisation.FieldAcronym)
+}
+
+// SetKind sets the "kind" field.
+func (m *OrganisationMutation) SetKind(o organisation.Kind) {
+	m.kind = &o
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *OrganisationMutation) Kind() (r organisation.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldKind(ctx context.Context) (v organisation.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *OrganisationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetWebsite sets the "website" field.
+func (m *OrganisationMutation) SetWebsite(s string) {
+	m.website = &s
+}
+
+// Website returns the value of the "website" field in the mutation.
+func (m *OrganisationMutation) Website() (r string, exists bool) {
+	v := m.website
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebsite returns the old "website" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldWebsite(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebsite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebsite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebsite: %w", err)
+	}
+	return oldValue.Website, nil
+}
+
+// ClearWebsite clears the value of the "website" field.
+func (m *OrganisationMutation) ClearWebsite() {
+	m.website = nil
+	m.clearedFields[organisation.FieldWebsite] = struct{}{}
+}
+
+// WebsiteCleared returns if the "website" field was cleared in this mutation.
+func (m *OrganisationMutation) WebsiteCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldWebsite]
+	return ok
+}
+
+// ResetWebsite resets all changes to the "website" field.
+func (m *OrganisationMutation) ResetWebsite() {
+	m.website = nil
+	delete(m.clearedFields, organisation.FieldWebsite)
+}
+
+// SetDescription sets the "description" field.
+func (m *OrganisationMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *OrganisationMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *OrganisationMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[organisation.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *OrganisationMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *OrganisationMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, organisation.FieldDescription)
+}
+
+// SetCountryID sets the "country_id" field.
+func (m *OrganisationMutation) SetCountryID(i int) {
+	m.country = &i
+}
+
+// CountryID returns the value of the "country_id" field in the mutation.
+func (m *OrganisationMutation) CountryID() (r int, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountryID returns the old "country_id" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldCountryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountryID: %w", err)
+	}
+	return oldValue.CountryID, nil
+}
+
+// ClearCountryID clears the value of the "country_id" field.
+func (m *OrganisationMutation) ClearCountryID() {
+	m.country = nil
+	m.clearedFields[organisation.FieldCountryID] = struct{}{}
+}
+
+// CountryIDCleared returns if the "country_id" field was cleared in this mutation.
+func (m *OrganisationMutation) CountryIDCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldCountryID]
+	return ok
+}
+
+// ResetCountryID resets all changes to the "country_id" field.
+func (m *OrganisationMutation) ResetCountryID() {
+	m.country = nil
+	delete(m.clearedFields, organisation.FieldCountryID)
+}
+
+// ClearCountry clears the "country" edge to the Country entity.
+func (m *OrganisationMutation) ClearCountry() {
+	m.clearedcountry = true
+	m.clearedFields[organisation.FieldCountryID] = struct{}{}
+}
+
+// CountryCleared reports if the "country" edge to the Country entity was cleared.
+func (m *OrganisationMutation) CountryCleared() bool {
+	return m.CountryIDCleared() || m.clearedcountry
+}
+
+// CountryIDs returns the "country" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CountryID instead. It exists only for internal usage by the builders.
+func (m *OrganisationMutation) CountryIDs() (ids []int) {
+	if id := m.country; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCountry resets all changes to the "country" edge.
+func (m *OrganisationMutation) ResetCountry() {
+	m.country = nil
+	m.clearedcountry = false
+}
+
+// AddInitiativeIDs adds the "initiatives" edge to the Initiative entity by ids.
+func (m *OrganisationMutation) AddInitiativeIDs(ids ...int) {
+	if m.initiatives == nil {
+		m.initiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.initiatives[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInitiatives clears the "initiatives" edge to the Initiative entity.
+func (m *OrganisationMutation) ClearInitiatives() {
+	m.clearedinitiatives = true
+}
+
+// InitiativesCleared reports if the "initiatives" edge to the Initiative entity was cleared.
+func (m *OrganisationMutation) InitiativesCleared() bool {
+	return m.clearedinitiatives
+}
+
+// RemoveInitiativeIDs removes the "initiatives" edge to the Initiative entity by IDs.
+func (m *OrganisationMutation) RemoveInitiativeIDs(ids ...int) {
+	if m.removedinitiatives == nil {
+		m.removedinitiatives = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.initiatives, ids[i])
+		m.removedinitiatives[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInitiatives returns the removed IDs of the "initiatives" edge to the Initiative entity.
+func (m *OrganisationMutation) RemovedInitiativesIDs() (ids []int) {
+	for id := range m.removedinitiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InitiativesIDs returns the "initiatives" edge IDs in the mutation.
+func (m *OrganisationMutation) InitiativesIDs() (ids []int) {
+	for id := range m.initiatives {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInitiatives resets all changes to the "initiatives" edge.
+func (m *OrganisationMutation) ResetInitiatives() {
+	m.initiatives = nil
+	m.clearedinitiatives = false
+	m.removedinitiatives = nil
+}
+
+// Where appends a list predicates to the OrganisationMutation builder.
+func (m *OrganisationMutation) Where(ps ...predicate.Organisation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OrganisationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OrganisationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Organisation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OrganisationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OrganisationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Organisation).
+func (m *OrganisationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OrganisationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, organisation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, organisation.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, organisation.FieldName)
+	}
+	if m.name_translations != nil {
+		fields = append(fields, organisation.FieldNameTranslations)
+	}
+	if m.acronym != nil {
+		fields = append(fields, organisation.FieldAcronym)
+	}
+	if m.kind != nil {
+		fields = append(fields, organisation.FieldKind)
+	}
+	if m.website != nil {
+		fields = append(fields, organisation.FieldWebsite)
+	}
+	if m.description != nil {
+		fields = append(fields, organisation.FieldDescription)
+	}
+	if m.country != nil {
+		fields = append(fields, organisation.FieldCountryID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OrganisationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case organisation.FieldCreatedAt:
+		return m.CreatedAt()
+	case organisation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case organisation.FieldName:
+		return m.Name()
+	case organisation.FieldNameTranslations:
+		return m.NameTranslations()
+	case organisation.FieldAcronym:
+		return m.Acronym()
+	case organisation.FieldKind:
+		return m.Kind()
+	case organisation.FieldWebsite:
+		return m.Website()
+	case organisation.FieldDescription:
+		return m.Description()
+	case organisation.FieldCountryID:
+		return m.CountryID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OrganisationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case organisation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case organisation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case organisation.FieldName:
+		return m.OldName(ctx)
+	case organisation.FieldNameTranslations:
+		return m.OldNameTranslations(ctx)
+	case organisation.FieldAcronym:
+		return m.OldAcronym(ctx)
+	case organisation.FieldKind:
+		return m.OldKind(ctx)
+	case organisation.FieldWebsite:
+		return m.OldWebsite(ctx)
+	case organisation.FieldDescription:
+		return m.OldDescription(ctx)
+	case organisation.FieldCountryID:
+		return m.OldCountryID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Organisation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrganisationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case organisation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case organisation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case organisation.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case organisation.FieldNameTranslations:
+		v, ok := value.(i18n.Texts)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameTranslations(v)
+		return nil
+	case organisation.FieldAcronym:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcronym(v)
+		return nil
+	case organisation.FieldKind:
+		v, ok := value.(organisation.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case organisation.FieldWebsite:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebsite(v)
+		return nil
+	case organisation.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case organisation.FieldCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountryID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Organisation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OrganisationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OrganisationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrganisationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Organisation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OrganisationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(organisation.FieldNameTranslations) {
+		fields = append(fields, organisation.FieldNameTranslations)
+	}
+	if m.FieldCleared(organisation.FieldAcronym) {
+		fields = append(fields, organisation.FieldAcronym)
+	}
+	if m.FieldCleared(organisation.FieldWebsite) {
+		fields = append(fields, organisation.FieldWebsite)
+	}
+	if m.FieldCleared(organisation.FieldDescription) {
+		fields = append(fields, organisation.FieldDescription)
+	}
+	if m.FieldCleared(organisation.FieldCountryID) {
+		fields = append(fields, organisation.FieldCountryID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OrganisationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OrganisationMutation) ClearField(name string) error {
+	switch name {
+	case organisation.FieldNameTranslations:
+		m.ClearNameTranslations()
+		return nil
+	case organisation.FieldAcronym:
+		m.ClearAcronym()
+		return nil
+	case organisation.FieldWebsite:
+		m.ClearWebsite()
+		return nil
+	case organisation.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case organisation.FieldCountryID:
+		m.ClearCountryID()
+		return nil
+	}
+	return fmt.Errorf("unknown Organisation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OrganisationMutation) ResetField(name string) error {
+	switch name {
+	case organisation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case organisation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case organisation.FieldName:
+		m.ResetName()
+		return nil
+	case organisation.FieldNameTranslations:
+		m.ResetNameTranslations()
+		return nil
+	case organisation.FieldAcronym:
+		m.ResetAcronym()
+		return nil
+	case organisation.FieldKind:
+		m.ResetKind()
+		return nil
+	case organisation.FieldWebsite:
+		m.ResetWebsite()
+		return nil
+	case organisation.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case organisation.FieldCountryID:
+		m.ResetCountryID()
+		return nil
+	}
+	return fmt.Errorf("unknown Organisation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OrganisationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.country != nil {
+		edges = append(edges, organisation.EdgeCountry)
+	}
+	if m.initiatives != nil {
+		edges = append(edges, organisation.EdgeInitiatives)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case organisation.EdgeCountry:
+		if id := m.country; id != nil {
+			return []ent.Value{*id}
+		}
+	case organisation.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.initiatives))
+		for id := range m.initiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OrganisationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedinitiatives != nil {
+		edges = append(edges, organisation.EdgeInitiatives)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case organisation.EdgeInitiatives:
+		ids := make([]ent.Value, 0, len(m.removedinitiatives))
+		for id := range m.removedinitiatives {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OrganisationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcountry {
+		edges = append(edges, organisation.EdgeCountry)
+	}
+	if m.clearedinitiatives {
+		edges = append(edges, organisation.EdgeInitiatives)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OrganisationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case organisation.EdgeCountry:
+		return m.clearedcountry
+	case organisation.EdgeInitiatives:
+		return m.clearedinitiatives
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OrganisationMutation) ClearEdge(name string) error {
+	switch name {
+	case organisation.EdgeCountry:
+		m.ClearCountry()
+		return nil
+	}
+	return fmt.Errorf("unknown Organisation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OrganisationMutation) ResetEdge(name string) error {
+	switch name {
+	case organisation.EdgeCountry:
+		m.ResetCountry()
+		return nil
+	case organisation.EdgeInitiatives:
+		m.ResetInitiatives()
+		return nil
+	}
+	return fmt.Errorf("unknown Organisation edge %s", name)
+}
+
 // PartnershipMutation represents an operation that mutates the Partnership nodes in the graph.
 type PartnershipMutation struct {
 	config
@@ -17209,6 +21933,9 @@ type PartnershipMutation struct {
 	news_items                    map[int]struct{}
 	removednews_items             map[int]struct{}
 	clearednews_items             bool
+	documents                     map[int]struct{}
+	removeddocuments              map[int]struct{}
+	cleareddocuments              bool
 	done                          bool
 	oldValue                      func(context.Context) (*Partnership, error)
 	predicates                    []predicate.Partnership
@@ -18037,6 +22764,60 @@ func (m *PartnershipMutation) ResetNewsItems() {
 	m.removednews_items = nil
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *PartnershipMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *PartnershipMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *PartnershipMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *PartnershipMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *PartnershipMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *PartnershipMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *PartnershipMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
 // Where appends a list predicates to the PartnershipMutation builder.
 func (m *PartnershipMutation) Where(ps ...predicate.Partnership) {
 	m.predicates = append(m.predicates, ps...)
@@ -18353,7 +23134,7 @@ func (m *PartnershipMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PartnershipMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.ukrainian_municipality != nil {
 		edges = append(edges, partnership.EdgeUkrainianMunicipality)
 	}
@@ -18374,6 +23155,9 @@ func (m *PartnershipMutation) AddedEdges() []string {
 	}
 	if m.news_items != nil {
 		edges = append(edges, partnership.EdgeNewsItems)
+	}
+	if m.documents != nil {
+		edges = append(edges, partnership.EdgeDocuments)
 	}
 	return edges
 }
@@ -18418,13 +23202,19 @@ func (m *PartnershipMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case partnership.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PartnershipMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedfacilitators != nil {
 		edges = append(edges, partnership.EdgeFacilitators)
 	}
@@ -18436,6 +23226,9 @@ func (m *PartnershipMutation) RemovedEdges() []string {
 	}
 	if m.removednews_items != nil {
 		edges = append(edges, partnership.EdgeNewsItems)
+	}
+	if m.removeddocuments != nil {
+		edges = append(edges, partnership.EdgeDocuments)
 	}
 	return edges
 }
@@ -18468,13 +23261,19 @@ func (m *PartnershipMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case partnership.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PartnershipMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedukrainian_municipality {
 		edges = append(edges, partnership.EdgeUkrainianMunicipality)
 	}
@@ -18495,6 +23294,9 @@ func (m *PartnershipMutation) ClearedEdges() []string {
 	}
 	if m.clearednews_items {
 		edges = append(edges, partnership.EdgeNewsItems)
+	}
+	if m.cleareddocuments {
+		edges = append(edges, partnership.EdgeDocuments)
 	}
 	return edges
 }
@@ -18517,6 +23319,8 @@ func (m *PartnershipMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case partnership.EdgeNewsItems:
 		return m.clearednews_items
+	case partnership.EdgeDocuments:
+		return m.cleareddocuments
 	}
 	return false
 }
@@ -18562,6 +23366,9 @@ func (m *PartnershipMutation) ResetEdge(name string) error {
 		return nil
 	case partnership.EdgeNewsItems:
 		m.ResetNewsItems()
+		return nil
+	case partnership.EdgeDocuments:
+		m.ResetDocuments()
 		return nil
 	}
 	return fmt.Errorf("unknown Partnership edge %s", name)
@@ -22376,6 +27183,9 @@ type ProjectMutation struct {
 	news_items               map[int]struct{}
 	removednews_items        map[int]struct{}
 	clearednews_items        bool
+	documents                map[int]struct{}
+	removeddocuments         map[int]struct{}
+	cleareddocuments         bool
 	done                     bool
 	oldValue                 func(context.Context) (*Project, error)
 	predicates               []predicate.Project
@@ -23074,6 +27884,60 @@ func (m *ProjectMutation) ResetNewsItems() {
 	m.removednews_items = nil
 }
 
+// AddDocumentIDs adds the "documents" edge to the Document entity by ids.
+func (m *ProjectMutation) AddDocumentIDs(ids ...int) {
+	if m.documents == nil {
+		m.documents = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.documents[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDocuments clears the "documents" edge to the Document entity.
+func (m *ProjectMutation) ClearDocuments() {
+	m.cleareddocuments = true
+}
+
+// DocumentsCleared reports if the "documents" edge to the Document entity was cleared.
+func (m *ProjectMutation) DocumentsCleared() bool {
+	return m.cleareddocuments
+}
+
+// RemoveDocumentIDs removes the "documents" edge to the Document entity by IDs.
+func (m *ProjectMutation) RemoveDocumentIDs(ids ...int) {
+	if m.removeddocuments == nil {
+		m.removeddocuments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.documents, ids[i])
+		m.removeddocuments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDocuments returns the removed IDs of the "documents" edge to the Document entity.
+func (m *ProjectMutation) RemovedDocumentsIDs() (ids []int) {
+	for id := range m.removeddocuments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DocumentsIDs returns the "documents" edge IDs in the mutation.
+func (m *ProjectMutation) DocumentsIDs() (ids []int) {
+	for id := range m.documents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDocuments resets all changes to the "documents" edge.
+func (m *ProjectMutation) ResetDocuments() {
+	m.documents = nil
+	m.cleareddocuments = false
+	m.removeddocuments = nil
+}
+
 // Where appends a list predicates to the ProjectMutation builder.
 func (m *ProjectMutation) Where(ps ...predicate.Project) {
 	m.predicates = append(m.predicates, ps...)
@@ -23402,7 +28266,7 @@ func (m *ProjectMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProjectMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.partnership != nil {
 		edges = append(edges, project.EdgePartnership)
 	}
@@ -23414,6 +28278,9 @@ func (m *ProjectMutation) AddedEdges() []string {
 	}
 	if m.news_items != nil {
 		edges = append(edges, project.EdgeNewsItems)
+	}
+	if m.documents != nil {
+		edges = append(edges, project.EdgeDocuments)
 	}
 	return edges
 }
@@ -23442,18 +28309,27 @@ func (m *ProjectMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case project.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.documents))
+		for id := range m.documents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProjectMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedfunders != nil {
 		edges = append(edges, project.EdgeFunders)
 	}
 	if m.removednews_items != nil {
 		edges = append(edges, project.EdgeNewsItems)
+	}
+	if m.removeddocuments != nil {
+		edges = append(edges, project.EdgeDocuments)
 	}
 	return edges
 }
@@ -23474,13 +28350,19 @@ func (m *ProjectMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case project.EdgeDocuments:
+		ids := make([]ent.Value, 0, len(m.removeddocuments))
+		for id := range m.removeddocuments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProjectMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedpartnership {
 		edges = append(edges, project.EdgePartnership)
 	}
@@ -23492,6 +28374,9 @@ func (m *ProjectMutation) ClearedEdges() []string {
 	}
 	if m.clearednews_items {
 		edges = append(edges, project.EdgeNewsItems)
+	}
+	if m.cleareddocuments {
+		edges = append(edges, project.EdgeDocuments)
 	}
 	return edges
 }
@@ -23508,6 +28393,8 @@ func (m *ProjectMutation) EdgeCleared(name string) bool {
 		return m.clearedfunders
 	case project.EdgeNewsItems:
 		return m.clearednews_items
+	case project.EdgeDocuments:
+		return m.cleareddocuments
 	}
 	return false
 }
@@ -23541,6 +28428,9 @@ func (m *ProjectMutation) ResetEdge(name string) error {
 		return nil
 	case project.EdgeNewsItems:
 		m.ResetNewsItems()
+		return nil
+	case project.EdgeDocuments:
+		m.ResetDocuments()
 		return nil
 	}
 	return fmt.Errorf("unknown Project edge %s", name)

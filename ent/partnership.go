@@ -62,16 +62,19 @@ type PartnershipEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// News items about it (drafts only for their authors and the secretariat).
 	NewsItems []*NewsItem `json:"news_items,omitempty"`
+	// Library documents about it (drafts only for their authors and the secretariat).
+	Documents []*Document `json:"documents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [8]map[string]int
 
 	namedFacilitators map[string][]*Association
 	namedProjects     map[string][]*Project
 	namedActivities   map[string][]*Activity
 	namedNewsItems    map[string][]*NewsItem
+	namedDocuments    map[string][]*Document
 }
 
 // UkrainianMunicipalityOrErr returns the UkrainianMunicipality value or an error if the edge
@@ -141,6 +144,15 @@ func (e PartnershipEdges) NewsItemsOrErr() ([]*NewsItem, error) {
 		return e.NewsItems, nil
 	}
 	return nil, &NotLoadedError{edge: "news_items"}
+}
+
+// DocumentsOrErr returns the Documents value or an error if the edge
+// was not loaded in eager-loading.
+func (e PartnershipEdges) DocumentsOrErr() ([]*Document, error) {
+	if e.loadedTypes[7] {
+		return e.Documents, nil
+	}
+	return nil, &NotLoadedError{edge: "documents"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -287,6 +299,11 @@ func (_m *Partnership) QueryActivities() *ActivityQuery {
 // QueryNewsItems queries the "news_items" edge of the Partnership entity.
 func (_m *Partnership) QueryNewsItems() *NewsItemQuery {
 	return NewPartnershipClient(_m.config).QueryNewsItems(_m)
+}
+
+// QueryDocuments queries the "documents" edge of the Partnership entity.
+func (_m *Partnership) QueryDocuments() *DocumentQuery {
+	return NewPartnershipClient(_m.config).QueryDocuments(_m)
 }
 
 // Update returns a builder for updating this Partnership.
@@ -442,6 +459,30 @@ func (_m *Partnership) appendNamedNewsItems(name string, edges ...*NewsItem) {
 		_m.Edges.namedNewsItems[name] = []*NewsItem{}
 	} else {
 		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
+	}
+}
+
+// NamedDocuments returns the Documents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Partnership) NamedDocuments(name string) ([]*Document, error) {
+	if _m.Edges.namedDocuments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDocuments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Partnership) appendNamedDocuments(name string, edges ...*Document) {
+	if _m.Edges.namedDocuments == nil {
+		_m.Edges.namedDocuments = make(map[string][]*Document)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDocuments[name] = []*Document{}
+	} else {
+		_m.Edges.namedDocuments[name] = append(_m.Edges.namedDocuments[name], edges...)
 	}
 }
 

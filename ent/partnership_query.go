@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
@@ -37,12 +38,14 @@ type PartnershipQuery struct {
 	withProjects              *ProjectQuery
 	withActivities            *ActivityQuery
 	withNewsItems             *NewsItemQuery
+	withDocuments             *DocumentQuery
 	loadTotal                 []func(context.Context, []*Partnership) error
 	modifiers                 []func(*sql.Selector)
 	withNamedFacilitators     map[string]*AssociationQuery
 	withNamedProjects         map[string]*ProjectQuery
 	withNamedActivities       map[string]*ActivityQuery
 	withNamedNewsItems        map[string]*NewsItemQuery
+	withNamedDocuments        map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -226,6 +229,28 @@ func (_q *PartnershipQuery) QueryNewsItems() *NewsItemQuery {
 			sqlgraph.From(partnership.Table, partnership.FieldID, selector),
 			sqlgraph.To(newsitem.Table, newsitem.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, partnership.NewsItemsTable, partnership.NewsItemsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDocuments chains the current query on the "documents" edge.
+func (_q *PartnershipQuery) QueryDocuments() *DocumentQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, selector),
+			sqlgraph.To(document.Table, document.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partnership.DocumentsTable, partnership.DocumentsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -432,6 +457,7 @@ func (_q *PartnershipQuery) Clone() *PartnershipQuery {
 		withProjects:              _q.withProjects.Clone(),
 		withActivities:            _q.withActivities.Clone(),
 		withNewsItems:             _q.withNewsItems.Clone(),
+		withDocuments:             _q.withDocuments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -513,6 +539,17 @@ func (_q *PartnershipQuery) WithNewsItems(opts ...func(*NewsItemQuery)) *Partner
 		opt(query)
 	}
 	_q.withNewsItems = query
+	return _q
+}
+
+// WithDocuments tells the query-builder to eager-load the nodes that are connected to
+// the "documents" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnershipQuery) WithDocuments(opts ...func(*DocumentQuery)) *PartnershipQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDocuments = query
 	return _q
 }
 
@@ -600,7 +637,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Partnership{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withUkrainianMunicipality != nil,
 			_q.withEuropeanMunicipality != nil,
 			_q.withPhase != nil,
@@ -608,6 +645,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withProjects != nil,
 			_q.withActivities != nil,
 			_q.withNewsItems != nil,
+			_q.withDocuments != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -677,6 +715,13 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withDocuments; query != nil {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Partnership) { n.Edges.Documents = []*Document{} },
+			func(n *Partnership, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedFacilitators {
 		if err := _q.loadFacilitators(ctx, query, nodes,
 			func(n *Partnership) { n.appendNamedFacilitators(name) },
@@ -702,6 +747,13 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadNewsItems(ctx, query, nodes,
 			func(n *Partnership) { n.appendNamedNewsItems(name) },
 			func(n *Partnership, e *NewsItem) { n.appendNamedNewsItems(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDocuments {
+		if err := _q.loadDocuments(ctx, query, nodes,
+			func(n *Partnership) { n.appendNamedDocuments(name) },
+			func(n *Partnership, e *Document) { n.appendNamedDocuments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1013,6 +1065,67 @@ func (_q *PartnershipQuery) loadNewsItems(ctx context.Context, query *NewsItemQu
 	}
 	return nil
 }
+func (_q *PartnershipQuery) loadDocuments(ctx context.Context, query *DocumentQuery, nodes []*Partnership, init func(*Partnership), assign func(*Partnership, *Document)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Partnership)
+	nids := make(map[int]map[*Partnership]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(partnership.DocumentsTable)
+		s.Join(joinT).On(s.C(document.FieldID), joinT.C(partnership.DocumentsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(partnership.DocumentsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(partnership.DocumentsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Partnership]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Document](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "documents" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *PartnershipQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1169,6 +1282,20 @@ func (_q *PartnershipQuery) WithNamedNewsItems(name string, opts ...func(*NewsIt
 		_q.withNamedNewsItems = make(map[string]*NewsItemQuery)
 	}
 	_q.withNamedNewsItems[name] = query
+	return _q
+}
+
+// WithNamedDocuments tells the query-builder to eager-load the nodes that are connected to the "documents"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnershipQuery) WithNamedDocuments(name string, opts ...func(*DocumentQuery)) *PartnershipQuery {
+	query := (&DocumentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDocuments == nil {
+		_q.withNamedDocuments = make(map[string]*DocumentQuery)
+	}
+	_q.withNamedDocuments[name] = query
 	return _q
 }
 

@@ -58,14 +58,17 @@ type ProjectEdges struct {
 	Funders []*Association `json:"funders,omitempty"`
 	// News items about it (drafts only for their authors and the secretariat).
 	NewsItems []*NewsItem `json:"news_items,omitempty"`
+	// Library documents about it (drafts only for their authors and the secretariat).
+	Documents []*Document `json:"documents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedFunders   map[string][]*Association
 	namedNewsItems map[string][]*NewsItem
+	namedDocuments map[string][]*Document
 }
 
 // PartnershipOrErr returns the Partnership value or an error if the edge
@@ -106,6 +109,15 @@ func (e ProjectEdges) NewsItemsOrErr() ([]*NewsItem, error) {
 		return e.NewsItems, nil
 	}
 	return nil, &NotLoadedError{edge: "news_items"}
+}
+
+// DocumentsOrErr returns the Documents value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProjectEdges) DocumentsOrErr() ([]*Document, error) {
+	if e.loadedTypes[4] {
+		return e.Documents, nil
+	}
+	return nil, &NotLoadedError{edge: "documents"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -243,6 +255,11 @@ func (_m *Project) QueryNewsItems() *NewsItemQuery {
 	return NewProjectClient(_m.config).QueryNewsItems(_m)
 }
 
+// QueryDocuments queries the "documents" edge of the Project entity.
+func (_m *Project) QueryDocuments() *DocumentQuery {
+	return NewProjectClient(_m.config).QueryDocuments(_m)
+}
+
 // Update returns a builder for updating this Project.
 // Note that you need to call Project.Unwrap() before calling this method if this Project
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -348,6 +365,30 @@ func (_m *Project) appendNamedNewsItems(name string, edges ...*NewsItem) {
 		_m.Edges.namedNewsItems[name] = []*NewsItem{}
 	} else {
 		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
+	}
+}
+
+// NamedDocuments returns the Documents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Project) NamedDocuments(name string) ([]*Document, error) {
+	if _m.Edges.namedDocuments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDocuments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Project) appendNamedDocuments(name string, edges ...*Document) {
+	if _m.Edges.namedDocuments == nil {
+		_m.Edges.namedDocuments = make(map[string][]*Document)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDocuments[name] = []*Document{}
+	} else {
+		_m.Edges.namedDocuments[name] = append(_m.Edges.namedDocuments[name], edges...)
 	}
 }
 

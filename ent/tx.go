@@ -24,10 +24,16 @@ type Tx struct {
 	AuditLog *AuditLogClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// Document is the client for interacting with the Document builders.
+	Document *DocumentClient
+	// DocumentFile is the client for interacting with the DocumentFile builders.
+	DocumentFile *DocumentFileClient
 	// Flag is the client for interacting with the Flag builders.
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
 	ForumCategory *ForumCategoryClient
+	// Initiative is the client for interacting with the Initiative builders.
+	Initiative *InitiativeClient
 	// LoginFailure is the client for interacting with the LoginFailure builders.
 	LoginFailure *LoginFailureClient
 	// MatchDecline is the client for interacting with the MatchDecline builders.
@@ -50,6 +56,8 @@ type Tx struct {
 	Notification *NotificationClient
 	// Offer is the client for interacting with the Offer builders.
 	Offer *OfferClient
+	// Organisation is the client for interacting with the Organisation builders.
+	Organisation *OrganisationClient
 	// Partnership is the client for interacting with the Partnership builders.
 	Partnership *PartnershipClient
 	// PartnershipRequest is the client for interacting with the PartnershipRequest builders.
@@ -208,8 +216,11 @@ func (tx *Tx) init() {
 	tx.Association = NewAssociationClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
+	tx.Document = NewDocumentClient(tx.config)
+	tx.DocumentFile = NewDocumentFileClient(tx.config)
 	tx.Flag = NewFlagClient(tx.config)
 	tx.ForumCategory = NewForumCategoryClient(tx.config)
+	tx.Initiative = NewInitiativeClient(tx.config)
 	tx.LoginFailure = NewLoginFailureClient(tx.config)
 	tx.MatchDecline = NewMatchDeclineClient(tx.config)
 	tx.MatchProfile = NewMatchProfileClient(tx.config)
@@ -221,6 +232,7 @@ func (tx *Tx) init() {
 	tx.NewsItem = NewNewsItemClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Offer = NewOfferClient(tx.config)
+	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Partnership = NewPartnershipClient(tx.config)
 	tx.PartnershipRequest = NewPartnershipRequestClient(tx.config)
 	tx.Phase = NewPhaseClient(tx.config)

@@ -42,6 +42,11 @@ func (r *queryResolver) Countries(ctx context.Context, after *entgql.Cursor[int]
 	return r.client.Country.Query().Paginate(ctx, after, first, before, last, ent.WithCountryOrder(orderBy), ent.WithCountryFilter(where.Filter))
 }
 
+// Documents is the resolver for the documents field.
+func (r *queryResolver) Documents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) (*ent.DocumentConnection, error) {
+	return r.client.Document.Query().Paginate(ctx, after, first, before, last, ent.WithDocumentOrder(orderBy), ent.WithDocumentFilter(where.Filter))
+}
+
 // Flags is the resolver for the flags field.
 func (r *queryResolver) Flags(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) (*ent.FlagConnection, error) {
 	return r.client.Flag.Query().Paginate(ctx, after, first, before, last, ent.WithFlagOrder(orderBy), ent.WithFlagFilter(where.Filter))
@@ -50,6 +55,11 @@ func (r *queryResolver) Flags(ctx context.Context, after *entgql.Cursor[int], fi
 // ForumCategories is the resolver for the forumCategories field.
 func (r *queryResolver) ForumCategories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) (*ent.ForumCategoryConnection, error) {
 	return r.client.ForumCategory.Query().Paginate(ctx, after, first, before, last, ent.WithForumCategoryOrder(orderBy), ent.WithForumCategoryFilter(where.Filter))
+}
+
+// Initiatives is the resolver for the initiatives field.
+func (r *queryResolver) Initiatives(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InitiativeOrder, where *ent.InitiativeWhereInput) (*ent.InitiativeConnection, error) {
+	return r.client.Initiative.Query().Paginate(ctx, after, first, before, last, ent.WithInitiativeOrder(orderBy), ent.WithInitiativeFilter(where.Filter))
 }
 
 // MatchDeclines is the resolver for the matchDeclines field.
@@ -80,6 +90,11 @@ func (r *queryResolver) Notifications(ctx context.Context, after *entgql.Cursor[
 // Offers is the resolver for the offers field.
 func (r *queryResolver) Offers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) (*ent.OfferConnection, error) {
 	return r.client.Offer.Query().Paginate(ctx, after, first, before, last, ent.WithOfferOrder(orderBy), ent.WithOfferFilter(where.Filter))
+}
+
+// Organisations is the resolver for the organisations field.
+func (r *queryResolver) Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error) {
+	return r.client.Organisation.Query().Paginate(ctx, after, first, before, last, ent.WithOrganisationOrder(orderBy), ent.WithOrganisationFilter(where.Filter))
 }
 
 // Partnerships is the resolver for the partnerships field.
@@ -122,6 +137,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.client.User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// DocumentFile returns DocumentFileResolver implementation.
+func (r *Resolver) DocumentFile() DocumentFileResolver { return &documentFileResolver{r} }
+
 // Flag returns FlagResolver implementation.
 func (r *Resolver) Flag() FlagResolver { return &flagResolver{r} }
 
@@ -141,6 +159,7 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	documentFileResolver struct{ *Resolver }
 	flagResolver         struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	needResolver         struct{ *Resolver }

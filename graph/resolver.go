@@ -11,6 +11,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/library"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/matchmaking/matchsql"
 	"github.com/bridgesoftrust/hub/internal/viewer"
@@ -23,13 +24,19 @@ type Resolver struct {
 	feed   *live.Feed
 	// matches answers matchSuggestions from an in-memory index.
 	matches *matchsql.Cache
+	// files stores the files of library documents.
+	files *library.Files
 }
 
+// maxOverlaps is the default number of initiativeOverlaps answered.
+const maxOverlaps = 100
+
 // NewSchema returns the Hub's executable GraphQL schema over client, with
-// authentication by authService and subscriptions fed by feed.
-func NewSchema(client *ent.Client, authService *auth.Service, feed *live.Feed) graphql.ExecutableSchema {
+// authentication by authService, subscriptions fed by feed and the
+// library's files kept by files.
+func NewSchema(client *ent.Client, authService *auth.Service, feed *live.Feed, files *library.Files) graphql.ExecutableSchema {
 	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client, auth: authService, feed: feed,
-		matches: matchsql.NewCache(client, slog.Default())}})
+		matches: matchsql.NewCache(client, slog.Default()), files: files}})
 }
 
 // valueOr returns *p, or fallback when p is nil.

@@ -69,6 +69,30 @@ func (f CountryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CountryMutation", m)
 }
 
+// The DocumentFunc type is an adapter to allow the use of ordinary
+// function as Document mutator.
+type DocumentFunc func(context.Context, *ent.DocumentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DocumentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DocumentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DocumentMutation", m)
+}
+
+// The DocumentFileFunc type is an adapter to allow the use of ordinary
+// function as DocumentFile mutator.
+type DocumentFileFunc func(context.Context, *ent.DocumentFileMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DocumentFileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DocumentFileMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DocumentFileMutation", m)
+}
+
 // The FlagFunc type is an adapter to allow the use of ordinary
 // function as Flag mutator.
 type FlagFunc func(context.Context, *ent.FlagMutation) (ent.Value, error)
@@ -91,6 +115,18 @@ func (f ForumCategoryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ForumCategoryMutation", m)
+}
+
+// The InitiativeFunc type is an adapter to allow the use of ordinary
+// function as Initiative mutator.
+type InitiativeFunc func(context.Context, *ent.InitiativeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InitiativeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InitiativeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InitiativeMutation", m)
 }
 
 // The LoginFailureFunc type is an adapter to allow the use of ordinary
@@ -223,6 +259,18 @@ func (f OfferFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OfferMutation", m)
+}
+
+// The OrganisationFunc type is an adapter to allow the use of ordinary
+// function as Organisation mutator.
+type OrganisationFunc func(context.Context, *ent.OrganisationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OrganisationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OrganisationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganisationMutation", m)
 }
 
 // The PartnershipFunc type is an adapter to allow the use of ordinary

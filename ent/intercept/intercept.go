@@ -13,8 +13,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -26,6 +29,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -231,6 +235,60 @@ func (f TraverseCountry) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CountryQuery", q)
 }
 
+// The DocumentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DocumentFunc func(context.Context, *ent.DocumentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DocumentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DocumentQuery", q)
+}
+
+// The TraverseDocument type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDocument func(context.Context, *ent.DocumentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDocument) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDocument) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DocumentQuery", q)
+}
+
+// The DocumentFileFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DocumentFileFunc func(context.Context, *ent.DocumentFileQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DocumentFileFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DocumentFileQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DocumentFileQuery", q)
+}
+
+// The TraverseDocumentFile type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDocumentFile func(context.Context, *ent.DocumentFileQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDocumentFile) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDocumentFile) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DocumentFileQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DocumentFileQuery", q)
+}
+
 // The FlagFunc type is an adapter to allow the use of ordinary function as a Querier.
 type FlagFunc func(context.Context, *ent.FlagQuery) (ent.Value, error)
 
@@ -283,6 +341,33 @@ func (f TraverseForumCategory) Traverse(ctx context.Context, q ent.Query) error 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ForumCategoryQuery", q)
+}
+
+// The InitiativeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type InitiativeFunc func(context.Context, *ent.InitiativeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f InitiativeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.InitiativeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.InitiativeQuery", q)
+}
+
+// The TraverseInitiative type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseInitiative func(context.Context, *ent.InitiativeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseInitiative) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseInitiative) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InitiativeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.InitiativeQuery", q)
 }
 
 // The LoginFailureFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -580,6 +665,33 @@ func (f TraverseOffer) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OfferQuery", q)
+}
+
+// The OrganisationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OrganisationFunc func(context.Context, *ent.OrganisationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OrganisationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OrganisationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OrganisationQuery", q)
+}
+
+// The TraverseOrganisation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOrganisation func(context.Context, *ent.OrganisationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOrganisation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOrganisation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OrganisationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OrganisationQuery", q)
 }
 
 // The PartnershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -892,10 +1004,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditLogQuery, predicate.AuditLog, auditlog.OrderOption]{typ: ent.TypeAuditLog, tq: q}, nil
 	case *ent.CountryQuery:
 		return &query[*ent.CountryQuery, predicate.Country, country.OrderOption]{typ: ent.TypeCountry, tq: q}, nil
+	case *ent.DocumentQuery:
+		return &query[*ent.DocumentQuery, predicate.Document, document.OrderOption]{typ: ent.TypeDocument, tq: q}, nil
+	case *ent.DocumentFileQuery:
+		return &query[*ent.DocumentFileQuery, predicate.DocumentFile, documentfile.OrderOption]{typ: ent.TypeDocumentFile, tq: q}, nil
 	case *ent.FlagQuery:
 		return &query[*ent.FlagQuery, predicate.Flag, flag.OrderOption]{typ: ent.TypeFlag, tq: q}, nil
 	case *ent.ForumCategoryQuery:
 		return &query[*ent.ForumCategoryQuery, predicate.ForumCategory, forumcategory.OrderOption]{typ: ent.TypeForumCategory, tq: q}, nil
+	case *ent.InitiativeQuery:
+		return &query[*ent.InitiativeQuery, predicate.Initiative, initiative.OrderOption]{typ: ent.TypeInitiative, tq: q}, nil
 	case *ent.LoginFailureQuery:
 		return &query[*ent.LoginFailureQuery, predicate.LoginFailure, loginfailure.OrderOption]{typ: ent.TypeLoginFailure, tq: q}, nil
 	case *ent.MatchDeclineQuery:
@@ -918,6 +1036,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.OfferQuery:
 		return &query[*ent.OfferQuery, predicate.Offer, offer.OrderOption]{typ: ent.TypeOffer, tq: q}, nil
+	case *ent.OrganisationQuery:
+		return &query[*ent.OrganisationQuery, predicate.Organisation, organisation.OrderOption]{typ: ent.TypeOrganisation, tq: q}, nil
 	case *ent.PartnershipQuery:
 		return &query[*ent.PartnershipQuery, predicate.Partnership, partnership.OrderOption]{typ: ent.TypePartnership, tq: q}, nil
 	case *ent.PartnershipRequestQuery:

@@ -30,12 +30,16 @@ const (
 	FieldMunicipalityID = "municipality_id"
 	// FieldAssociationID holds the string denoting the association_id field in the database.
 	FieldAssociationID = "association_id"
+	// FieldOrganisationID holds the string denoting the organisation_id field in the database.
+	FieldOrganisationID = "organisation_id"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// EdgeMunicipality holds the string denoting the municipality edge name in mutations.
 	EdgeMunicipality = "municipality"
 	// EdgeAssociation holds the string denoting the association edge name in mutations.
 	EdgeAssociation = "association"
+	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
+	EdgeOrganisation = "organisation"
 	// Table holds the table name of the membership in the database.
 	Table = "memberships"
 	// UserTable is the table that holds the user relation/edge.
@@ -59,6 +63,13 @@ const (
 	AssociationInverseTable = "associations"
 	// AssociationColumn is the table column denoting the association relation/edge.
 	AssociationColumn = "association_id"
+	// OrganisationTable is the table that holds the organisation relation/edge.
+	OrganisationTable = "memberships"
+	// OrganisationInverseTable is the table name for the Organisation entity.
+	// It exists in this package in order to avoid circular dependency with the "organisation" package.
+	OrganisationInverseTable = "organisations"
+	// OrganisationColumn is the table column denoting the organisation relation/edge.
+	OrganisationColumn = "organisation_id"
 )
 
 // Columns holds all SQL columns for membership fields.
@@ -70,6 +81,7 @@ var Columns = []string{
 	FieldUserID,
 	FieldMunicipalityID,
 	FieldAssociationID,
+	FieldOrganisationID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -163,6 +175,11 @@ func ByAssociationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssociationID, opts...).ToFunc()
 }
 
+// ByOrganisationID orders the results by the organisation_id field.
+func ByOrganisationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOrganisationID, opts...).ToFunc()
+}
+
 // ByUserField orders the results by user field.
 func ByUserField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -181,6 +198,13 @@ func ByMunicipalityField(field string, opts ...sql.OrderTermOption) OrderOption 
 func ByAssociationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newAssociationStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByOrganisationField orders the results by organisation field.
+func ByOrganisationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganisationStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newUserStep() *sqlgraph.Step {
@@ -202,6 +226,13 @@ func newAssociationStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AssociationInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, AssociationTable, AssociationColumn),
+	)
+}
+func newOrganisationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganisationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, OrganisationTable, OrganisationColumn),
 	)
 }
 

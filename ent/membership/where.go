@@ -80,6 +80,11 @@ func AssociationID(v int) predicate.Membership {
 	return predicate.Membership(sql.FieldEQ(FieldAssociationID, v))
 }
 
+// OrganisationID applies equality check predicate on the "organisation_id" field. It's identical to OrganisationIDEQ.
+func OrganisationID(v int) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldOrganisationID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Membership {
 	return predicate.Membership(sql.FieldEQ(FieldCreatedAt, v))
@@ -260,6 +265,36 @@ func AssociationIDNotNil() predicate.Membership {
 	return predicate.Membership(sql.FieldNotNull(FieldAssociationID))
 }
 
+// OrganisationIDEQ applies the EQ predicate on the "organisation_id" field.
+func OrganisationIDEQ(v int) predicate.Membership {
+	return predicate.Membership(sql.FieldEQ(FieldOrganisationID, v))
+}
+
+// OrganisationIDNEQ applies the NEQ predicate on the "organisation_id" field.
+func OrganisationIDNEQ(v int) predicate.Membership {
+	return predicate.Membership(sql.FieldNEQ(FieldOrganisationID, v))
+}
+
+// OrganisationIDIn applies the In predicate on the "organisation_id" field.
+func OrganisationIDIn(vs ...int) predicate.Membership {
+	return predicate.Membership(sql.FieldIn(FieldOrganisationID, vs...))
+}
+
+// OrganisationIDNotIn applies the NotIn predicate on the "organisation_id" field.
+func OrganisationIDNotIn(vs ...int) predicate.Membership {
+	return predicate.Membership(sql.FieldNotIn(FieldOrganisationID, vs...))
+}
+
+// OrganisationIDIsNil applies the IsNil predicate on the "organisation_id" field.
+func OrganisationIDIsNil() predicate.Membership {
+	return predicate.Membership(sql.FieldIsNull(FieldOrganisationID))
+}
+
+// OrganisationIDNotNil applies the NotNil predicate on the "organisation_id" field.
+func OrganisationIDNotNil() predicate.Membership {
+	return predicate.Membership(sql.FieldNotNull(FieldOrganisationID))
+}
+
 // HasUser applies the HasEdge predicate on the "user" edge.
 func HasUser() predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
@@ -336,6 +371,34 @@ func HasAssociationWith(preds ...predicate.Association) predicate.Membership {
 	return predicate.Membership(func(s *sql.Selector) {
 		step := newAssociationStep()
 		preds := predicate.WithReadFilter(s, "Association", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOrganisation applies the HasEdge predicate on the "organisation" edge.
+func HasOrganisation() predicate.Membership {
+	return predicate.Membership(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, OrganisationTable, OrganisationColumn),
+		)
+		if rule := predicate.ReadFilter(s, "Organisation"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newOrganisationStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOrganisationWith applies the HasEdge predicate on the "organisation" edge with a given conditions (other predicates).
+func HasOrganisationWith(preds ...predicate.Organisation) predicate.Membership {
+	return predicate.Membership(func(s *sql.Selector) {
+		step := newOrganisationStep()
+		preds := predicate.WithReadFilter(s, "Organisation", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

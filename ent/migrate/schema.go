@@ -180,6 +180,84 @@ var (
 		Columns:    CountriesColumns,
 		PrimaryKey: []*schema.Column{CountriesColumns[0]},
 	}
+	// DocumentsColumns holds the columns for the "documents" table.
+	DocumentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"GOOD_PRACTICE", "CASE_STUDY", "POLICY_RECOMMENDATION", "TEMPLATE", "REPORT"}},
+		{Name: "sector", Type: field.TypeEnum, Enums: []string{"WATER", "ENERGY", "HEALTH", "WASTE", "EDUCATION", "HOUSING", "TRANSPORT", "CULTURE", "TOURISM", "SOCIAL_SERVICES", "YOUTH", "GOVERNANCE", "ECONOMY", "ENVIRONMENT", "DIGITAL", "INFRASTRUCTURE"}},
+		{Name: "title", Type: field.TypeString, Size: 300},
+		{Name: "title_translations", Type: field.TypeJSON, Nullable: true},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "summary_translations", Type: field.TypeJSON, Nullable: true},
+		{Name: "language", Type: field.TypeString, Size: 12, Default: "en"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "IN_REVIEW", "PUBLISHED", "ARCHIVED"}, Default: "DRAFT"},
+		{Name: "visibility", Type: field.TypeEnum, Enums: []string{"PUBLIC", "MEMBERS"}, Default: "PUBLIC"},
+		{Name: "review_note", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "published_at", Type: field.TypeTime, Nullable: true},
+		{Name: "author_id", Type: field.TypeInt, Nullable: true},
+	}
+	// DocumentsTable holds the schema information for the "documents" table.
+	DocumentsTable = &schema.Table{
+		Name:       "documents",
+		Columns:    DocumentsColumns,
+		PrimaryKey: []*schema.Column{DocumentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "documents_users_author",
+				Columns:    []*schema.Column{DocumentsColumns[14]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "document_status_sector_kind",
+				Unique:  false,
+				Columns: []*schema.Column{DocumentsColumns[10], DocumentsColumns[4], DocumentsColumns[3]},
+			},
+			{
+				Name:    "document_author_id",
+				Unique:  false,
+				Columns: []*schema.Column{DocumentsColumns[14]},
+			},
+		},
+	}
+	// DocumentFilesColumns holds the columns for the "document_files" table.
+	DocumentFilesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "language", Type: field.TypeString, Size: 12, Default: "en"},
+		{Name: "name", Type: field.TypeString, Size: 255},
+		{Name: "content_type", Type: field.TypeString, Size: 255},
+		{Name: "size", Type: field.TypeInt64},
+		{Name: "checksum", Type: field.TypeString, Size: 100},
+		{Name: "storage_key", Type: field.TypeString, Unique: true, Size: 500},
+		{Name: "document_id", Type: field.TypeInt},
+	}
+	// DocumentFilesTable holds the schema information for the "document_files" table.
+	DocumentFilesTable = &schema.Table{
+		Name:       "document_files",
+		Columns:    DocumentFilesColumns,
+		PrimaryKey: []*schema.Column{DocumentFilesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "document_files_documents_files",
+				Columns:    []*schema.Column{DocumentFilesColumns[9]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "documentfile_document_id",
+				Unique:  false,
+				Columns: []*schema.Column{DocumentFilesColumns[9]},
+			},
+		},
+	}
 	// FlagsColumns holds the columns for the "flags" table.
 	FlagsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -251,6 +329,40 @@ var (
 		Name:       "forum_categories",
 		Columns:    ForumCategoriesColumns,
 		PrimaryKey: []*schema.Column{ForumCategoriesColumns[0]},
+	}
+	// InitiativesColumns holds the columns for the "initiatives" table.
+	InitiativesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Size: 300},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 5000},
+		{Name: "sectors", Type: field.TypeJSON, Nullable: true},
+		{Name: "starts_on", Type: field.TypeTime, Nullable: true},
+		{Name: "ends_on", Type: field.TypeTime, Nullable: true},
+		{Name: "funding_eur", Type: field.TypeFloat64, Nullable: true},
+		{Name: "organisation_id", Type: field.TypeInt},
+	}
+	// InitiativesTable holds the schema information for the "initiatives" table.
+	InitiativesTable = &schema.Table{
+		Name:       "initiatives",
+		Columns:    InitiativesColumns,
+		PrimaryKey: []*schema.Column{InitiativesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "initiatives_organisations_initiatives",
+				Columns:    []*schema.Column{InitiativesColumns[9]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "initiative_organisation_id",
+				Unique:  false,
+				Columns: []*schema.Column{InitiativesColumns[9]},
+			},
+		},
 	}
 	// LoginFailuresColumns holds the columns for the "login_failures" table.
 	LoginFailuresColumns = []*schema.Column{
@@ -385,6 +497,7 @@ var (
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"ADMIN", "EDITOR", "MEMBER"}, Default: "MEMBER"},
 		{Name: "municipality_id", Type: field.TypeInt, Nullable: true},
 		{Name: "association_id", Type: field.TypeInt, Nullable: true},
+		{Name: "organisation_id", Type: field.TypeInt, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt},
 	}
 	// MembershipsTable holds the schema information for the "memberships" table.
@@ -406,8 +519,14 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "memberships_users_memberships",
+				Symbol:     "memberships_organisations_organisation",
 				Columns:    []*schema.Column{MembershipsColumns[6]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "memberships_users_memberships",
+				Columns:    []*schema.Column{MembershipsColumns[7]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -416,12 +535,17 @@ var (
 			{
 				Name:    "membership_user_id_municipality_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembershipsColumns[6], MembershipsColumns[4]},
+				Columns: []*schema.Column{MembershipsColumns[7], MembershipsColumns[4]},
 			},
 			{
 				Name:    "membership_user_id_association_id",
 				Unique:  true,
-				Columns: []*schema.Column{MembershipsColumns[6], MembershipsColumns[5]},
+				Columns: []*schema.Column{MembershipsColumns[7], MembershipsColumns[5]},
+			},
+			{
+				Name:    "membership_user_id_organisation_id",
+				Unique:  true,
+				Columns: []*schema.Column{MembershipsColumns[7], MembershipsColumns[6]},
 			},
 			{
 				Name:    "membership_municipality_id",
@@ -432,6 +556,11 @@ var (
 				Name:    "membership_association_id",
 				Unique:  false,
 				Columns: []*schema.Column{MembershipsColumns[5]},
+			},
+			{
+				Name:    "membership_organisation_id",
+				Unique:  false,
+				Columns: []*schema.Column{MembershipsColumns[6]},
 			},
 		},
 	}
@@ -689,6 +818,45 @@ var (
 				Name:    "offer_sector_municipality_id",
 				Unique:  false,
 				Columns: []*schema.Column{OffersColumns[3], OffersColumns[11]},
+			},
+		},
+	}
+	// OrganisationsColumns holds the columns for the "organisations" table.
+	OrganisationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200, Collation: "und-x-icu"},
+		{Name: "name_translations", Type: field.TypeJSON, Nullable: true},
+		{Name: "acronym", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"PROGRAMME", "DONOR", "CITY_NETWORK", "NGO", "INTERNATIONAL_ORGANISATION", "OTHER"}, Default: "OTHER"},
+		{Name: "website", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "country_id", Type: field.TypeInt, Nullable: true},
+	}
+	// OrganisationsTable holds the schema information for the "organisations" table.
+	OrganisationsTable = &schema.Table{
+		Name:       "organisations",
+		Columns:    OrganisationsColumns,
+		PrimaryKey: []*schema.Column{OrganisationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "organisations_countries_country",
+				Columns:    []*schema.Column{OrganisationsColumns[9]},
+				RefColumns: []*schema.Column{CountriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "organisation_kind",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationsColumns[6]},
+			},
+			{
+				Name:    "organisation_country_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationsColumns[9]},
 			},
 		},
 	}
@@ -1246,6 +1414,106 @@ var (
 			},
 		},
 	}
+	// DocumentMunicipalitiesColumns holds the columns for the "document_municipalities" table.
+	DocumentMunicipalitiesColumns = []*schema.Column{
+		{Name: "document_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// DocumentMunicipalitiesTable holds the schema information for the "document_municipalities" table.
+	DocumentMunicipalitiesTable = &schema.Table{
+		Name:       "document_municipalities",
+		Columns:    DocumentMunicipalitiesColumns,
+		PrimaryKey: []*schema.Column{DocumentMunicipalitiesColumns[0], DocumentMunicipalitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "document_municipalities_document_id",
+				Columns:    []*schema.Column{DocumentMunicipalitiesColumns[0]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "document_municipalities_municipality_id",
+				Columns:    []*schema.Column{DocumentMunicipalitiesColumns[1]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// DocumentPartnershipsColumns holds the columns for the "document_partnerships" table.
+	DocumentPartnershipsColumns = []*schema.Column{
+		{Name: "document_id", Type: field.TypeInt},
+		{Name: "partnership_id", Type: field.TypeInt},
+	}
+	// DocumentPartnershipsTable holds the schema information for the "document_partnerships" table.
+	DocumentPartnershipsTable = &schema.Table{
+		Name:       "document_partnerships",
+		Columns:    DocumentPartnershipsColumns,
+		PrimaryKey: []*schema.Column{DocumentPartnershipsColumns[0], DocumentPartnershipsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "document_partnerships_document_id",
+				Columns:    []*schema.Column{DocumentPartnershipsColumns[0]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "document_partnerships_partnership_id",
+				Columns:    []*schema.Column{DocumentPartnershipsColumns[1]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// DocumentProjectsColumns holds the columns for the "document_projects" table.
+	DocumentProjectsColumns = []*schema.Column{
+		{Name: "document_id", Type: field.TypeInt},
+		{Name: "project_id", Type: field.TypeInt},
+	}
+	// DocumentProjectsTable holds the schema information for the "document_projects" table.
+	DocumentProjectsTable = &schema.Table{
+		Name:       "document_projects",
+		Columns:    DocumentProjectsColumns,
+		PrimaryKey: []*schema.Column{DocumentProjectsColumns[0], DocumentProjectsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "document_projects_document_id",
+				Columns:    []*schema.Column{DocumentProjectsColumns[0]},
+				RefColumns: []*schema.Column{DocumentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "document_projects_project_id",
+				Columns:    []*schema.Column{DocumentProjectsColumns[1]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// InitiativeMunicipalitiesColumns holds the columns for the "initiative_municipalities" table.
+	InitiativeMunicipalitiesColumns = []*schema.Column{
+		{Name: "initiative_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// InitiativeMunicipalitiesTable holds the schema information for the "initiative_municipalities" table.
+	InitiativeMunicipalitiesTable = &schema.Table{
+		Name:       "initiative_municipalities",
+		Columns:    InitiativeMunicipalitiesColumns,
+		PrimaryKey: []*schema.Column{InitiativeMunicipalitiesColumns[0], InitiativeMunicipalitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "initiative_municipalities_initiative_id",
+				Columns:    []*schema.Column{InitiativeMunicipalitiesColumns[0]},
+				RefColumns: []*schema.Column{InitiativesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "initiative_municipalities_municipality_id",
+				Columns:    []*schema.Column{InitiativeMunicipalitiesColumns[1]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// NewsItemMunicipalitiesColumns holds the columns for the "news_item_municipalities" table.
 	NewsItemMunicipalitiesColumns = []*schema.Column{
 		{Name: "news_item_id", Type: field.TypeInt},
@@ -1378,8 +1646,11 @@ var (
 		AssociationsTable,
 		AuditLogsTable,
 		CountriesTable,
+		DocumentsTable,
+		DocumentFilesTable,
 		FlagsTable,
 		ForumCategoriesTable,
+		InitiativesTable,
 		LoginFailuresTable,
 		MatchDeclinesTable,
 		MatchProfilesTable,
@@ -1391,6 +1662,7 @@ var (
 		NewsItemsTable,
 		NotificationsTable,
 		OffersTable,
+		OrganisationsTable,
 		PartnershipsTable,
 		PartnershipRequestsTable,
 		PhasesTable,
@@ -1405,6 +1677,10 @@ var (
 		AssociationMembersTable,
 		AssociationFacilitatedPartnershipsTable,
 		AssociationFundedProjectsTable,
+		DocumentMunicipalitiesTable,
+		DocumentPartnershipsTable,
+		DocumentProjectsTable,
+		InitiativeMunicipalitiesTable,
 		NewsItemMunicipalitiesTable,
 		NewsItemPartnershipsTable,
 		NewsItemProjectsTable,
@@ -1432,6 +1708,14 @@ func init() {
 	CountriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	DocumentsTable.ForeignKeys[0].RefTable = UsersTable
+	DocumentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
+	}
+	DocumentFilesTable.ForeignKeys[0].RefTable = DocumentsTable
+	DocumentFilesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
 	FlagsTable.ForeignKeys[0].RefTable = UsersTable
 	FlagsTable.ForeignKeys[1].RefTable = UsersTable
 	FlagsTable.ForeignKeys[2].RefTable = PostsTable
@@ -1440,6 +1724,10 @@ func init() {
 	}
 	ForumCategoriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	InitiativesTable.ForeignKeys[0].RefTable = OrganisationsTable
+	InitiativesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(158913789952),
 	}
 	LoginFailuresTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(115964116992),
@@ -1462,7 +1750,8 @@ func init() {
 	}
 	MembershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	MembershipsTable.ForeignKeys[1].RefTable = AssociationsTable
-	MembershipsTable.ForeignKeys[2].RefTable = UsersTable
+	MembershipsTable.ForeignKeys[2].RefTable = OrganisationsTable
+	MembershipsTable.ForeignKeys[3].RefTable = UsersTable
 	MembershipsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
@@ -1491,6 +1780,10 @@ func init() {
 	OffersTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	OffersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(103079215104),
+	}
+	OrganisationsTable.ForeignKeys[0].RefTable = CountriesTable
+	OrganisationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(154618822656),
 	}
 	PartnershipsTable.ForeignKeys[0].RefTable = MunicipalitiesTable
 	PartnershipsTable.ForeignKeys[1].RefTable = MunicipalitiesTable
@@ -1552,6 +1845,14 @@ func init() {
 	AssociationFacilitatedPartnershipsTable.ForeignKeys[1].RefTable = PartnershipsTable
 	AssociationFundedProjectsTable.ForeignKeys[0].RefTable = AssociationsTable
 	AssociationFundedProjectsTable.ForeignKeys[1].RefTable = ProjectsTable
+	DocumentMunicipalitiesTable.ForeignKeys[0].RefTable = DocumentsTable
+	DocumentMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
+	DocumentPartnershipsTable.ForeignKeys[0].RefTable = DocumentsTable
+	DocumentPartnershipsTable.ForeignKeys[1].RefTable = PartnershipsTable
+	DocumentProjectsTable.ForeignKeys[0].RefTable = DocumentsTable
+	DocumentProjectsTable.ForeignKeys[1].RefTable = ProjectsTable
+	InitiativeMunicipalitiesTable.ForeignKeys[0].RefTable = InitiativesTable
+	InitiativeMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	NewsItemMunicipalitiesTable.ForeignKeys[0].RefTable = NewsItemsTable
 	NewsItemMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	NewsItemPartnershipsTable.ForeignKeys[0].RefTable = NewsItemsTable

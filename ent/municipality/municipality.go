@@ -66,6 +66,10 @@ const (
 	EdgeNeedRecords = "need_records"
 	// EdgeOfferRecords holds the string denoting the offer_records edge name in mutations.
 	EdgeOfferRecords = "offer_records"
+	// EdgeDocuments holds the string denoting the documents edge name in mutations.
+	EdgeDocuments = "documents"
+	// EdgeInitiatives holds the string denoting the initiatives edge name in mutations.
+	EdgeInitiatives = "initiatives"
 	// EdgeMatchProfile holds the string denoting the match_profile edge name in mutations.
 	EdgeMatchProfile = "match_profile"
 	// Table holds the table name of the municipality in the database.
@@ -129,6 +133,16 @@ const (
 	OfferRecordsInverseTable = "offers"
 	// OfferRecordsColumn is the table column denoting the offer_records relation/edge.
 	OfferRecordsColumn = "municipality_id"
+	// DocumentsTable is the table that holds the documents relation/edge. The primary key declared below.
+	DocumentsTable = "document_municipalities"
+	// DocumentsInverseTable is the table name for the Document entity.
+	// It exists in this package in order to avoid circular dependency with the "document" package.
+	DocumentsInverseTable = "documents"
+	// InitiativesTable is the table that holds the initiatives relation/edge. The primary key declared below.
+	InitiativesTable = "initiative_municipalities"
+	// InitiativesInverseTable is the table name for the Initiative entity.
+	// It exists in this package in order to avoid circular dependency with the "initiative" package.
+	InitiativesInverseTable = "initiatives"
 	// MatchProfileTable is the table that holds the match_profile relation/edge.
 	MatchProfileTable = "match_profiles"
 	// MatchProfileInverseTable is the table name for the MatchProfile entity.
@@ -165,6 +179,12 @@ var (
 	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
 	// primary key for the news_items relation (M2M).
 	NewsItemsPrimaryKey = []string{"news_item_id", "municipality_id"}
+	// DocumentsPrimaryKey and DocumentsColumn2 are the table columns denoting the
+	// primary key for the documents relation (M2M).
+	DocumentsPrimaryKey = []string{"document_id", "municipality_id"}
+	// InitiativesPrimaryKey and InitiativesColumn2 are the table columns denoting the
+	// primary key for the initiatives relation (M2M).
+	InitiativesPrimaryKey = []string{"initiative_id", "municipality_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -411,6 +431,34 @@ func ByOfferRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByDocumentsCount orders the results by documents count.
+func ByDocumentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDocumentsStep(), opts...)
+	}
+}
+
+// ByDocuments orders the results by documents terms.
+func ByDocuments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDocumentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByInitiativesCount orders the results by initiatives count.
+func ByInitiativesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInitiativesStep(), opts...)
+	}
+}
+
+// ByInitiatives orders the results by initiatives terms.
+func ByInitiatives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInitiativesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByMatchProfileField orders the results by match_profile field.
 func ByMatchProfileField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -478,6 +526,20 @@ func newOfferRecordsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OfferRecordsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, OfferRecordsTable, OfferRecordsColumn),
+	)
+}
+func newDocumentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DocumentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, DocumentsTable, DocumentsPrimaryKey...),
+	)
+}
+func newInitiativesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InitiativesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, InitiativesTable, InitiativesPrimaryKey...),
 	)
 }
 func newMatchProfileStep() *sqlgraph.Step {

@@ -912,6 +912,62 @@ func HasOfferRecordsWith(preds ...predicate.Offer) predicate.Municipality {
 	})
 }
 
+// HasDocuments applies the HasEdge predicate on the "documents" edge.
+func HasDocuments() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, DocumentsTable, DocumentsPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "Document"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newDocumentsStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDocumentsWith applies the HasEdge predicate on the "documents" edge with a given conditions (other predicates).
+func HasDocumentsWith(preds ...predicate.Document) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newDocumentsStep()
+		preds := predicate.WithReadFilter(s, "Document", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasInitiatives applies the HasEdge predicate on the "initiatives" edge.
+func HasInitiatives() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, InitiativesTable, InitiativesPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "Initiative"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newInitiativesStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInitiativesWith applies the HasEdge predicate on the "initiatives" edge with a given conditions (other predicates).
+func HasInitiativesWith(preds ...predicate.Initiative) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newInitiativesStep()
+		preds := predicate.WithReadFilter(s, "Initiative", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasMatchProfile applies the HasEdge predicate on the "match_profile" edge.
 func HasMatchProfile() predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {

@@ -21,11 +21,20 @@ type AuditLog func(*sql.Selector)
 // Country is the predicate function for country builders.
 type Country func(*sql.Selector)
 
+// Document is the predicate function for document builders.
+type Document func(*sql.Selector)
+
+// DocumentFile is the predicate function for documentfile builders.
+type DocumentFile func(*sql.Selector)
+
 // Flag is the predicate function for flag builders.
 type Flag func(*sql.Selector)
 
 // ForumCategory is the predicate function for forumcategory builders.
 type ForumCategory func(*sql.Selector)
+
+// Initiative is the predicate function for initiative builders.
+type Initiative func(*sql.Selector)
 
 // LoginFailure is the predicate function for loginfailure builders.
 type LoginFailure func(*sql.Selector)
@@ -59,6 +68,9 @@ type Notification func(*sql.Selector)
 
 // Offer is the predicate function for offer builders.
 type Offer func(*sql.Selector)
+
+// Organisation is the predicate function for organisation builders.
+type Organisation func(*sql.Selector)
 
 // Partnership is the predicate function for partnership builders.
 type Partnership func(*sql.Selector)

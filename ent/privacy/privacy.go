@@ -231,6 +231,54 @@ func (f CountryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CountryMutation", m)
 }
 
+// The DocumentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DocumentQueryRuleFunc func(context.Context, *ent.DocumentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DocumentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DocumentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DocumentQuery", q)
+}
+
+// The DocumentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DocumentMutationRuleFunc func(context.Context, *ent.DocumentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DocumentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DocumentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DocumentMutation", m)
+}
+
+// The DocumentFileQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DocumentFileQueryRuleFunc func(context.Context, *ent.DocumentFileQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DocumentFileQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DocumentFileQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DocumentFileQuery", q)
+}
+
+// The DocumentFileMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DocumentFileMutationRuleFunc func(context.Context, *ent.DocumentFileMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DocumentFileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DocumentFileMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DocumentFileMutation", m)
+}
+
 // The FlagQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type FlagQueryRuleFunc func(context.Context, *ent.FlagQuery) error
@@ -277,6 +325,30 @@ func (f ForumCategoryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ForumCategoryMutation", m)
+}
+
+// The InitiativeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InitiativeQueryRuleFunc func(context.Context, *ent.InitiativeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InitiativeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InitiativeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InitiativeQuery", q)
+}
+
+// The InitiativeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InitiativeMutationRuleFunc func(context.Context, *ent.InitiativeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InitiativeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InitiativeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InitiativeMutation", m)
 }
 
 // The LoginFailureQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -541,6 +613,30 @@ func (f OfferMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OfferMutation", m)
+}
+
+// The OrganisationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OrganisationQueryRuleFunc func(context.Context, *ent.OrganisationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OrganisationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OrganisationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OrganisationQuery", q)
+}
+
+// The OrganisationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OrganisationMutationRuleFunc func(context.Context, *ent.OrganisationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OrganisationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OrganisationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganisationMutation", m)
 }
 
 // The PartnershipQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -852,9 +948,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CountryQuery:
 		return q.Filter(), nil
+	case *ent.DocumentQuery:
+		return q.Filter(), nil
+	case *ent.DocumentFileQuery:
+		return q.Filter(), nil
 	case *ent.FlagQuery:
 		return q.Filter(), nil
 	case *ent.ForumCategoryQuery:
+		return q.Filter(), nil
+	case *ent.InitiativeQuery:
 		return q.Filter(), nil
 	case *ent.LoginFailureQuery:
 		return q.Filter(), nil
@@ -877,6 +979,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.OfferQuery:
+		return q.Filter(), nil
+	case *ent.OrganisationQuery:
 		return q.Filter(), nil
 	case *ent.PartnershipQuery:
 		return q.Filter(), nil
@@ -917,9 +1021,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CountryMutation:
 		return m.Filter(), nil
+	case *ent.DocumentMutation:
+		return m.Filter(), nil
+	case *ent.DocumentFileMutation:
+		return m.Filter(), nil
 	case *ent.FlagMutation:
 		return m.Filter(), nil
 	case *ent.ForumCategoryMutation:
+		return m.Filter(), nil
+	case *ent.InitiativeMutation:
 		return m.Filter(), nil
 	case *ent.LoginFailureMutation:
 		return m.Filter(), nil
@@ -942,6 +1052,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.OfferMutation:
+		return m.Filter(), nil
+	case *ent.OrganisationMutation:
 		return m.Filter(), nil
 	case *ent.PartnershipMutation:
 		return m.Filter(), nil

@@ -48,6 +48,8 @@ const (
 	EdgeFunders = "funders"
 	// EdgeNewsItems holds the string denoting the news_items edge name in mutations.
 	EdgeNewsItems = "news_items"
+	// EdgeDocuments holds the string denoting the documents edge name in mutations.
+	EdgeDocuments = "documents"
 	// Table holds the table name of the project in the database.
 	Table = "projects"
 	// PartnershipTable is the table that holds the partnership relation/edge.
@@ -74,6 +76,11 @@ const (
 	// NewsItemsInverseTable is the table name for the NewsItem entity.
 	// It exists in this package in order to avoid circular dependency with the "newsitem" package.
 	NewsItemsInverseTable = "news_items"
+	// DocumentsTable is the table that holds the documents relation/edge. The primary key declared below.
+	DocumentsTable = "document_projects"
+	// DocumentsInverseTable is the table name for the Document entity.
+	// It exists in this package in order to avoid circular dependency with the "document" package.
+	DocumentsInverseTable = "documents"
 )
 
 // Columns holds all SQL columns for project fields.
@@ -98,6 +105,9 @@ var (
 	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
 	// primary key for the news_items relation (M2M).
 	NewsItemsPrimaryKey = []string{"news_item_id", "project_id"}
+	// DocumentsPrimaryKey and DocumentsColumn2 are the table columns denoting the
+	// primary key for the documents relation (M2M).
+	DocumentsPrimaryKey = []string{"document_id", "project_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -259,6 +269,20 @@ func ByNewsItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newNewsItemsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByDocumentsCount orders the results by documents count.
+func ByDocumentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDocumentsStep(), opts...)
+	}
+}
+
+// ByDocuments orders the results by documents terms.
+func ByDocuments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDocumentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newPartnershipStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -285,6 +309,13 @@ func newNewsItemsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NewsItemsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
+	)
+}
+func newDocumentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DocumentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, DocumentsTable, DocumentsPrimaryKey...),
 	)
 }
 

@@ -11,8 +11,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/documentfile"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
 	"github.com/bridgesoftrust/hub/ent/matchdecline"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
@@ -24,6 +27,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/ent/organisation"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
 	"github.com/bridgesoftrust/hub/ent/phase"
@@ -374,6 +378,209 @@ func init() {
 	countryDescEuMember := countryFields[1].Descriptor()
 	// country.DefaultEuMember holds the default value on creation for the eu_member field.
 	country.DefaultEuMember = countryDescEuMember.Default.(bool)
+	documentMixin := schema.Document{}.Mixin()
+	document.Policy = privacy.NewPolicies(schema.Document{})
+	document.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := document.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	documentMixinHooks0 := documentMixin[0].Hooks()
+	documentHooks := schema.Document{}.Hooks()
+
+	document.Hooks[1] = documentMixinHooks0[0]
+
+	document.Hooks[2] = documentHooks[0]
+
+	document.Hooks[3] = documentHooks[1]
+	documentMixinFields1 := documentMixin[1].Fields()
+	_ = documentMixinFields1
+	documentFields := schema.Document{}.Fields()
+	_ = documentFields
+	// documentDescCreatedAt is the schema descriptor for created_at field.
+	documentDescCreatedAt := documentMixinFields1[0].Descriptor()
+	// document.DefaultCreatedAt holds the default value on creation for the created_at field.
+	document.DefaultCreatedAt = documentDescCreatedAt.Default.(func() time.Time)
+	// documentDescUpdatedAt is the schema descriptor for updated_at field.
+	documentDescUpdatedAt := documentMixinFields1[1].Descriptor()
+	// document.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	document.DefaultUpdatedAt = documentDescUpdatedAt.Default.(func() time.Time)
+	// document.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	document.UpdateDefaultUpdatedAt = documentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// documentDescTitle is the schema descriptor for title field.
+	documentDescTitle := documentFields[2].Descriptor()
+	// document.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	document.TitleValidator = func() func(string) error {
+		validators := documentDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentDescSummary is the schema descriptor for summary field.
+	documentDescSummary := documentFields[4].Descriptor()
+	// document.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	document.SummaryValidator = documentDescSummary.Validators[0].(func(string) error)
+	// documentDescLanguage is the schema descriptor for language field.
+	documentDescLanguage := documentFields[6].Descriptor()
+	// document.DefaultLanguage holds the default value on creation for the language field.
+	document.DefaultLanguage = documentDescLanguage.Default.(string)
+	// document.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	document.LanguageValidator = func() func(string) error {
+		validators := documentDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentDescReviewNote is the schema descriptor for review_note field.
+	documentDescReviewNote := documentFields[9].Descriptor()
+	// document.ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
+	document.ReviewNoteValidator = documentDescReviewNote.Validators[0].(func(string) error)
+	documentfileMixin := schema.DocumentFile{}.Mixin()
+	documentfile.Policy = privacy.NewPolicies(schema.DocumentFile{})
+	documentfile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := documentfile.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	documentfileMixinHooks0 := documentfileMixin[0].Hooks()
+
+	documentfile.Hooks[1] = documentfileMixinHooks0[0]
+	documentfileMixinFields1 := documentfileMixin[1].Fields()
+	_ = documentfileMixinFields1
+	documentfileFields := schema.DocumentFile{}.Fields()
+	_ = documentfileFields
+	// documentfileDescCreatedAt is the schema descriptor for created_at field.
+	documentfileDescCreatedAt := documentfileMixinFields1[0].Descriptor()
+	// documentfile.DefaultCreatedAt holds the default value on creation for the created_at field.
+	documentfile.DefaultCreatedAt = documentfileDescCreatedAt.Default.(func() time.Time)
+	// documentfileDescUpdatedAt is the schema descriptor for updated_at field.
+	documentfileDescUpdatedAt := documentfileMixinFields1[1].Descriptor()
+	// documentfile.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	documentfile.DefaultUpdatedAt = documentfileDescUpdatedAt.Default.(func() time.Time)
+	// documentfile.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	documentfile.UpdateDefaultUpdatedAt = documentfileDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// documentfileDescLanguage is the schema descriptor for language field.
+	documentfileDescLanguage := documentfileFields[1].Descriptor()
+	// documentfile.DefaultLanguage holds the default value on creation for the language field.
+	documentfile.DefaultLanguage = documentfileDescLanguage.Default.(string)
+	// documentfile.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	documentfile.LanguageValidator = func() func(string) error {
+		validators := documentfileDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentfileDescName is the schema descriptor for name field.
+	documentfileDescName := documentfileFields[2].Descriptor()
+	// documentfile.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	documentfile.NameValidator = func() func(string) error {
+		validators := documentfileDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentfileDescContentType is the schema descriptor for content_type field.
+	documentfileDescContentType := documentfileFields[3].Descriptor()
+	// documentfile.ContentTypeValidator is a validator for the "content_type" field. It is called by the builders before save.
+	documentfile.ContentTypeValidator = func() func(string) error {
+		validators := documentfileDescContentType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(content_type string) error {
+			for _, fn := range fns {
+				if err := fn(content_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentfileDescSize is the schema descriptor for size field.
+	documentfileDescSize := documentfileFields[4].Descriptor()
+	// documentfile.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	documentfile.SizeValidator = documentfileDescSize.Validators[0].(func(int64) error)
+	// documentfileDescChecksum is the schema descriptor for checksum field.
+	documentfileDescChecksum := documentfileFields[5].Descriptor()
+	// documentfile.ChecksumValidator is a validator for the "checksum" field. It is called by the builders before save.
+	documentfile.ChecksumValidator = func() func(string) error {
+		validators := documentfileDescChecksum.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(checksum string) error {
+			for _, fn := range fns {
+				if err := fn(checksum); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentfileDescStorageKey is the schema descriptor for storage_key field.
+	documentfileDescStorageKey := documentfileFields[6].Descriptor()
+	// documentfile.StorageKeyValidator is a validator for the "storage_key" field. It is called by the builders before save.
+	documentfile.StorageKeyValidator = func() func(string) error {
+		validators := documentfileDescStorageKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(storage_key string) error {
+			for _, fn := range fns {
+				if err := fn(storage_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	flagMixin := schema.Flag{}.Mixin()
 	flag.Policy = privacy.NewPolicies(schema.Flag{})
 	flag.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -492,6 +699,65 @@ func init() {
 	forumcategoryDescDescription := forumcategoryFields[2].Descriptor()
 	// forumcategory.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	forumcategory.DescriptionValidator = forumcategoryDescDescription.Validators[0].(func(string) error)
+	initiativeMixin := schema.Initiative{}.Mixin()
+	initiative.Policy = privacy.NewPolicies(schema.Initiative{})
+	initiative.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := initiative.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	initiativeMixinHooks0 := initiativeMixin[0].Hooks()
+	initiativeHooks := schema.Initiative{}.Hooks()
+
+	initiative.Hooks[1] = initiativeMixinHooks0[0]
+
+	initiative.Hooks[2] = initiativeHooks[0]
+
+	initiative.Hooks[3] = initiativeHooks[1]
+	initiativeMixinFields1 := initiativeMixin[1].Fields()
+	_ = initiativeMixinFields1
+	initiativeFields := schema.Initiative{}.Fields()
+	_ = initiativeFields
+	// initiativeDescCreatedAt is the schema descriptor for created_at field.
+	initiativeDescCreatedAt := initiativeMixinFields1[0].Descriptor()
+	// initiative.DefaultCreatedAt holds the default value on creation for the created_at field.
+	initiative.DefaultCreatedAt = initiativeDescCreatedAt.Default.(func() time.Time)
+	// initiativeDescUpdatedAt is the schema descriptor for updated_at field.
+	initiativeDescUpdatedAt := initiativeMixinFields1[1].Descriptor()
+	// initiative.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	initiative.DefaultUpdatedAt = initiativeDescUpdatedAt.Default.(func() time.Time)
+	// initiative.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	initiative.UpdateDefaultUpdatedAt = initiativeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// initiativeDescTitle is the schema descriptor for title field.
+	initiativeDescTitle := initiativeFields[1].Descriptor()
+	// initiative.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	initiative.TitleValidator = func() func(string) error {
+		validators := initiativeDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// initiativeDescDescription is the schema descriptor for description field.
+	initiativeDescDescription := initiativeFields[2].Descriptor()
+	// initiative.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	initiative.DescriptionValidator = initiativeDescDescription.Validators[0].(func(string) error)
+	// initiativeDescFundingEur is the schema descriptor for funding_eur field.
+	initiativeDescFundingEur := initiativeFields[6].Descriptor()
+	// initiative.FundingEurValidator is a validator for the "funding_eur" field. It is called by the builders before save.
+	initiative.FundingEurValidator = initiativeDescFundingEur.Validators[0].(func(float64) error)
 	loginfailure.Policy = privacy.NewPolicies(schema.LoginFailure{})
 	loginfailure.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -1005,6 +1271,83 @@ func init() {
 	offerDescContactEmail := offerFields[8].Descriptor()
 	// offer.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
 	offer.ContactEmailValidator = offerDescContactEmail.Validators[0].(func(string) error)
+	organisationMixin := schema.Organisation{}.Mixin()
+	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
+	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organisation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	organisationMixinHooks0 := organisationMixin[0].Hooks()
+	organisationMixinHooks2 := organisationMixin[2].Hooks()
+
+	organisation.Hooks[1] = organisationMixinHooks0[0]
+
+	organisation.Hooks[2] = organisationMixinHooks2[0]
+	organisationMixinFields1 := organisationMixin[1].Fields()
+	_ = organisationMixinFields1
+	organisationMixinFields2 := organisationMixin[2].Fields()
+	_ = organisationMixinFields2
+	organisationFields := schema.Organisation{}.Fields()
+	_ = organisationFields
+	// organisationDescCreatedAt is the schema descriptor for created_at field.
+	organisationDescCreatedAt := organisationMixinFields1[0].Descriptor()
+	// organisation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	organisation.DefaultCreatedAt = organisationDescCreatedAt.Default.(func() time.Time)
+	// organisationDescUpdatedAt is the schema descriptor for updated_at field.
+	organisationDescUpdatedAt := organisationMixinFields1[1].Descriptor()
+	// organisation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	organisation.DefaultUpdatedAt = organisationDescUpdatedAt.Default.(func() time.Time)
+	// organisation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	organisation.UpdateDefaultUpdatedAt = organisationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// organisationDescName is the schema descriptor for name field.
+	organisationDescName := organisationMixinFields2[0].Descriptor()
+	// organisation.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	organisation.NameValidator = func() func(string) error {
+		validators := organisationDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organisationDescAcronym is the schema descriptor for acronym field.
+	organisationDescAcronym := organisationFields[0].Descriptor()
+	// organisation.AcronymValidator is a validator for the "acronym" field. It is called by the builders before save.
+	organisation.AcronymValidator = organisationDescAcronym.Validators[0].(func(string) error)
+	// organisationDescWebsite is the schema descriptor for website field.
+	organisationDescWebsite := organisationFields[2].Descriptor()
+	// organisation.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
+	organisation.WebsiteValidator = func() func(string) error {
+		validators := organisationDescWebsite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(website string) error {
+			for _, fn := range fns {
+				if err := fn(website); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organisationDescDescription is the schema descriptor for description field.
+	organisationDescDescription := organisationFields[3].Descriptor()
+	// organisation.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	organisation.DescriptionValidator = organisationDescDescription.Validators[0].(func(string) error)
 	partnershipMixin := schema.Partnership{}.Mixin()
 	partnership.Policy = privacy.NewPolicies(schema.Partnership{})
 	partnership.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -226,14 +226,15 @@ func normalizeUser() ent.Hook {
 }
 
 // validateMembershipTarget checks that a membership names exactly one
-// municipality or association.
+// municipality, association or organisation.
 func validateMembershipTarget() ent.Hook {
 	return hook.On(func(next ent.Mutator) ent.Mutator {
 		return hook.MembershipFunc(func(ctx context.Context, m *gen.MembershipMutation) (ent.Value, error) {
 			_, hasMunicipality := m.MunicipalityID()
 			_, hasAssociation := m.AssociationID()
-			if hasMunicipality == hasAssociation {
-				return nil, validation.Errorf("municipality_id", "a membership names exactly one municipality or one association")
+			_, hasOrganisation := m.OrganisationID()
+			if count(hasMunicipality, hasAssociation, hasOrganisation) != 1 {
+				return nil, validation.Errorf("municipality_id", "a membership names exactly one municipality, association or organisation")
 			}
 			return next.Mutate(ctx, m)
 		})
@@ -363,4 +364,15 @@ func stampPublication() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
+}
+
+// count returns how many of flags are true.
+func count(flags ...bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/bridgesoftrust/hub/internal/authz"
 )
 
-// Membership makes a user staff of exactly one municipality or association,
-// with a role there.
+// Membership makes a user staff of exactly one municipality, association
+// or organisation, with a role there.
 type Membership struct{ ent.Schema }
 
 // Mixin of the Membership.
@@ -26,6 +26,7 @@ func (Membership) Fields() []ent.Field {
 		field.Int("user_id").Annotations(privateID),
 		field.Int("municipality_id").Optional().Nillable(),
 		field.Int("association_id").Optional().Nillable(),
+		field.Int("organisation_id").Optional().Nillable(),
 	}
 }
 
@@ -35,6 +36,7 @@ func (Membership) Edges() []ent.Edge {
 		edge.From("user", User.Type).Annotations(authz.SourceDecides).Ref("memberships").Field("user_id").Unique().Required(),
 		edge.To("municipality", Municipality.Type).Annotations(authz.SourceDecides).Field("municipality_id").Unique(),
 		edge.To("association", Association.Type).Annotations(authz.SourceDecides).Field("association_id").Unique(),
+		edge.To("organisation", Organisation.Type).Annotations(authz.SourceDecides).Field("organisation_id").Unique(),
 	}
 }
 
@@ -43,8 +45,10 @@ func (Membership) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("user_id", "municipality_id").Unique(),
 		index.Fields("user_id", "association_id").Unique(),
+		index.Fields("user_id", "organisation_id").Unique(),
 		index.Fields("municipality_id"),
 		index.Fields("association_id"),
+		index.Fields("organisation_id"),
 	}
 }
 

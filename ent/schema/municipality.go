@@ -60,6 +60,11 @@ func (Municipality) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.To("offer_records", Offer.Type).Annotations(authz.TargetDecides).Comment("What it offers (EU municipalities).").
 			Annotations(entgql.RelayConnection(), noInput),
+		edge.From("documents", Document.Type).Annotations(authz.TargetDecides).Ref("municipalities").
+			Comment("Library documents about it (drafts only for their authors and the secretariat).").
+			Annotations(entgql.RelayConnection(), noProbe),
+		edge.From("initiatives", Initiative.Type).Annotations(authz.TargetDecides).Ref("municipalities").
+			Comment("Initiatives of organisations here.").Annotations(entgql.RelayConnection(), noInput),
 		edge.To("match_profile", MatchProfile.Type).Annotations(authz.TargetDecides).Unique().Comment("Whether it is open to new partnerships; none means open.").
 			Annotations(noInput),
 	}

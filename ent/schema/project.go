@@ -43,6 +43,9 @@ func (Project) Edges() []ent.Edge {
 		edge.From("funders", Association.Type).Annotations(authz.TargetDecides).Ref("funded_projects").Annotations(entgql.RelayConnection()),
 		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("projects").Comment("News items about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),
+		edge.From("documents", Document.Type).Annotations(authz.TargetDecides).Ref("projects").
+			Comment("Library documents about it (drafts only for their authors and the secretariat).").
+			Annotations(entgql.RelayConnection(), noProbe),
 	}
 }
 

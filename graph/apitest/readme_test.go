@@ -207,7 +207,8 @@ func runReadmeSubscription(t *testing.T, h *hub, op, token string) {
 }
 
 // fillReadmePlaceholders puts ids of the demo store in place of the
-// README's "<Name id>" (the municipality of that name) and "<request id>"
+// README's "<Name id>" (the municipality of that name), "<organisation
+// ACRONYM id>" (the organisation with that acronym) and "<request id>"
 // (the partnership request the README's expressInterest opened).
 func fillReadmePlaceholders(t *testing.T, h *hub, op, request string) string {
 	t.Helper()
@@ -218,6 +219,9 @@ func fillReadmePlaceholders(t *testing.T, h *hub, op, request string) string {
 				t.Fatalf("README: %s before an expressInterest example", m)
 			}
 			return `"` + request + `"`
+		}
+		if acronym, ok := strings.CutPrefix(name, "organisation "); ok {
+			return `"` + readmeOrganisation(t, h, acronym) + `"`
 		}
 		var found struct {
 			Municipalities struct {
@@ -230,6 +234,21 @@ func fillReadmePlaceholders(t *testing.T, h *hub, op, request string) string {
 		}
 		return `"` + found.Municipalities.Edges[0].Node.ID + `"`
 	})
+}
+
+// readmeOrganisation returns the id of the demo organisation with acronym.
+func readmeOrganisation(t *testing.T, h *hub, acronym string) string {
+	t.Helper()
+	var found struct {
+		Organisations struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	h.data(t, `query($a: String!) { organisations(first: 1, where: {acronym: $a}) { edges { node { id } } } }`, map[string]any{"a": acronym}, &found)
+	if len(found.Organisations.Edges) != 1 {
+		t.Fatalf("README: no organisation %q in the demo data", acronym)
+	}
+	return found.Organisations.Edges[0].Node.ID
 }
 
 // runReadmeQuietSubscription subscribes with the README's operation and

@@ -410,6 +410,7 @@ func newViewer(u *ent.User, scopes []viewer.Scope) (*viewer.Viewer, error) {
 	v := &viewer.Viewer{
 		UserID: u.ID, Role: viewer.Role(u.Role), DisplayName: u.DisplayName, Scopes: scopes,
 		Municipalities: map[int]viewer.MemberRole{}, Associations: map[int]viewer.MemberRole{},
+		Organisations: map[int]viewer.MemberRole{},
 	}
 	if u.Role == user.RoleNONE {
 		v.Role = viewer.RoleNone
@@ -420,6 +421,9 @@ func newViewer(u *ent.User, scopes []viewer.Scope) (*viewer.Viewer, error) {
 		}
 		if m.AssociationID != nil {
 			v.Associations[*m.AssociationID] = viewer.MemberRole(m.Role)
+		}
+		if m.OrganisationID != nil {
+			v.Organisations[*m.OrganisationID] = viewer.MemberRole(m.Role)
 		}
 	}
 	return v, nil

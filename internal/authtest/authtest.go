@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
@@ -44,4 +46,31 @@ func Header(t testing.TB, store *db.Store, role user.Role) http.Header {
 func Secretariat(t testing.TB, store *db.Store) http.Header {
 	t.Helper()
 	return Header(t, store, user.RoleSECRETARIAT)
+}
+
+// Staff creates an account without a global role that is staff (with
+// role) of the place set names, e.g.
+//
+//	authtest.Staff(t, store, "EDITOR", func(m *ent.MembershipCreate) { m.SetMunicipalityID(id) })
+//
+// and returns the Authorization header of a session of it.
+func Staff(t testing.TB, store *db.Store, role membership.Role, set func(*ent.MembershipCreate)) http.Header {
+	t.Helper()
+	ctx := authz.SystemContext(context.Background())
+	svc := auth.New(store.Client, auth.DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	email := fmt.Sprintf("staff-%d@example.org", counter.Add(1))
+	u, err := svc.CreateUser(ctx, auth.NewUser{Email: email, DisplayName: "staff " + string(role), Password: Password, Role: user.RoleNONE})
+	if err != nil {
+		t.Fatalf("creating a staff account: %v", err)
+	}
+	m := store.Client.Membership.Create().SetUser(u).SetRole(role)
+	set(m)
+	if err := m.Exec(ctx); err != nil {
+		t.Fatalf("adding the membership: %v", err)
+	}
+	sess, err := svc.Login(context.Background(), email, Password, "192.0.2.1")
+	if err != nil {
+		t.Fatalf("signing in: %v", err)
+	}
+	return http.Header{"Authorization": {"Bearer " + sess.Token}}
 }

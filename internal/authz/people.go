@@ -58,51 +58,67 @@ func MembershipVisibility() privacy.QueryRule {
 			membership.UserID(v.UserID),
 			membership.MunicipalityIDIn(v.MunicipalityIDs()...),
 			membership.AssociationIDIn(v.AssociationIDs()...),
+			membership.OrganisationIDIn(v.OrganisationIDs()...),
 		))
 		return privacy.Allow
 	})
 }
 
-// AllowOrganisationAdmins lets the admins of a municipality or association
-// add, change and remove its staff.
+// AllowOrganisationAdmins lets the admins of a municipality, association
+// or organisation add, change and remove its staff.
 func AllowOrganisationAdmins() privacy.MutationRule {
 	return privacy.MembershipMutationRuleFunc(func(ctx context.Context, m *gen.MembershipMutation) error {
-		municipalities, associations, err := membershipTargets(ctx, m)
+		t, err := membershipTargets(ctx, m)
 		if err != nil {
 			return err
 		}
 		v := viewer.FromContext(ctx)
-		if isAdminOfAll(v.Municipalities, municipalities) && isAdminOfAll(v.Associations, associations) &&
-			len(municipalities)+len(associations) > 0 {
+		if isAdminOfAll(v.Municipalities, t.municipalities) && isAdminOfAll(v.Associations, t.associations) &&
+			isAdminOfAll(v.Organisations, t.organisations) &&
+			len(t.municipalities)+len(t.associations)+len(t.organisations) > 0 {
 			return privacy.Allow
 		}
 		return privacy.Skip
 	})
 }
 
-// membershipTargets returns the organisations a membership mutation touches.
-func membershipTargets(ctx context.Context, m *gen.MembershipMutation) (municipalities, associations []int, err error) {
-	if id, ok := m.MunicipalityID(); ok {
-		municipalities = append(municipalities, id)
+// staffTargets are the places whose staff a membership mutation changes.
+type staffTargets struct{ municipalities, associations, organisations []int }
+
+// add records the places a membership names.
+func (t *staffTargets) add(municipality, association, organisation *int) {
+	for _, p := range []struct {
+		id  *int
+		ids *[]int
+	}{{municipality, &t.municipalities}, {association, &t.associations}, {organisation, &t.organisations}} {
+		if p.id != nil {
+			*p.ids = append(*p.ids, *p.id)
+		}
 	}
-	if id, ok := m.AssociationID(); ok {
-		associations = append(associations, id)
-	}
+}
+
+// membershipTargets returns the places a membership mutation touches.
+func membershipTargets(ctx context.Context, m *gen.MembershipMutation) (staffTargets, error) {
+	var t staffTargets
+	t.add(optional(m.MunicipalityID()), optional(m.AssociationID()), optional(m.OrganisationID()))
 	id, ok := m.ID()
 	if !ok || m.Op().Is(ent.OpCreate) {
-		return municipalities, associations, nil
+		return t, nil
 	}
 	current, err := m.Client().Membership.Get(SystemContext(ctx), id)
 	if err != nil {
-		return nil, nil, err
+		return t, err
 	}
-	if current.MunicipalityID != nil {
-		municipalities = append(municipalities, *current.MunicipalityID)
+	t.add(current.MunicipalityID, current.AssociationID, current.OrganisationID)
+	return t, nil
+}
+
+// optional turns a mutation's (value, set) pair into a pointer.
+func optional(id int, set bool) *int {
+	if !set {
+		return nil
 	}
-	if current.AssociationID != nil {
-		associations = append(associations, *current.AssociationID)
-	}
-	return municipalities, associations, nil
+	return &id
 }
 
 func isAdminOfAll(roles map[int]viewer.MemberRole, ids []int) bool {

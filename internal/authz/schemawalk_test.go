@@ -18,6 +18,7 @@ import (
 	"entgo.io/ent/entc/gen"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
@@ -155,6 +156,25 @@ func (sw *schemaWorld) buildActivities() {
 	c.Activity.Create().SetTitle("mission of P1").SetKind("EXPERT_MISSION").AddPartnerships(sw.p1).SaveX(ctx)
 	c.Activity.Create().SetTitle("forum of nobody").SetKind("SOLIDARITY_FORUM").SaveX(ctx)
 	sw.buildMatchmaking(ctx)
+	sw.buildLibrary(ctx)
+}
+
+// buildLibrary adds an organisation with an initiative in Alpha and
+// library documents with files: public and members-only published ones,
+// and editorA's draft.
+func (sw *schemaWorld) buildLibrary(ctx context.Context) {
+	c := sw.client
+	org := c.Organisation.Create().SetName("U-LEAD with Europe").SetKind("PROGRAMME").SaveX(ctx)
+	c.Initiative.Create().SetOrganisation(org).SetTitle("water audit").AddMunicipalityIDs(sw.alpha.ID).SaveX(ctx)
+	doc := func(title string, vis document.Visibility, st document.Status, author int) {
+		d := c.Document.Create().SetTitle(title).SetKind("GOOD_PRACTICE").SetSector("WATER").SetVisibility(vis).
+			SetStatus(st).SetAuthorID(author).AddMunicipalityIDs(sw.alpha.ID).AddPartnerships(sw.p1).AddProjects(sw.public1).SaveX(ctx)
+		c.DocumentFile.Create().SetDocument(d).SetName(title + ".pdf").SetContentType("application/pdf").
+			SetSize(1).SetChecksum("00").SetStorageKey(title).SaveX(ctx)
+	}
+	doc("public", document.VisibilityPUBLIC, document.StatusPUBLISHED, sw.users["secretariat"].ID)
+	doc("members", document.VisibilityMEMBERS, document.StatusPUBLISHED, sw.users["secretariat"].ID)
+	doc("draft", document.VisibilityPUBLIC, document.StatusDRAFT, sw.users["editorA"].ID)
 }
 
 // buildMatchmaking adds a need, an offer, a profile, a decline and a

@@ -77,7 +77,7 @@ func TestDemoAnswersThePilotQuery(t *testing.T) {
 // and decodes the answer.
 func postQuery(t *testing.T, store *db.Store, query string) pilotAnswer {
 	t.Helper()
-	srv := handler.New(graph.NewSchema(store.Client, nil, nil))
+	srv := handler.New(graph.NewSchema(store.Client, nil, nil, nil))
 	srv.AddTransport(transport.POST{})
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))

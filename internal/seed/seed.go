@@ -30,7 +30,8 @@ var data embed.FS
 // only, never in production: their password is published), and the
 // community of data/community.json: a forum category of each visibility
 // with topics and posts by the demo accounts, joint project concepts and a
-// draft news item. Rows that exist already (by natural key, activities,
+// draft news item; and data/library.json: organisations (U-LEAD, GIZ) with
+// illustrative initiatives and a published library document. Rows that exist already (by natural key, activities,
 // topics, projects and news by title, categories by slug, accounts by
 // e-mail address) are left as they are, so running it twice adds nothing.
 func Demo(ctx context.Context, client *ent.Client) error {
@@ -55,12 +56,21 @@ func Demo(ctx context.Context, client *ent.Client) error {
 		if err != nil {
 			return err
 		}
+		users, err := demoUserIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		lib, err := loadLibrary(ctx, tx, users)
+		if err != nil {
+			return err
+		}
 		t := res.Tally()
 		logger.Info("demo data loaded", "countries", t.Countries.Total(), "regions", t.Regions.Total(),
 			"municipalities", t.Municipalities.Total(), "associations", t.Associations.Total(),
 			"partnerships", t.Partnerships.Total(), "partnerships_created", t.Partnerships.Created, "activities_created", n,
 			"demo_accounts_created", accounts, "forum_categories_created", c.categories, "topics_created", c.topics,
-			"posts_created", c.posts, "projects_created", c.projects, "news_items_created", c.news)
+			"posts_created", c.posts, "projects_created", c.projects, "news_items_created", c.news,
+			"organisations_created", lib.organisations, "initiatives_created", lib.initiatives, "documents_created", lib.documents)
 		return nil
 	})
 }

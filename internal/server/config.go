@@ -13,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/credwatch"
+	"github.com/bridgesoftrust/hub/internal/library"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 )
 
@@ -26,6 +27,9 @@ type Config struct {
 	MetricsAddr string
 	// MaxBodyBytes bounds the request body; larger requests get HTTP 413.
 	MaxBodyBytes int64
+	// MaxUploadBytes bounds a multipart request (GraphQL multipart
+	// request specification: file uploads) and each file in it.
+	MaxUploadBytes int64
 	// MaxTokens bounds the lexical tokens of a query.
 	MaxTokens int
 	// MaxSelections bounds the fields and fragments written in a query.
@@ -99,7 +103,8 @@ type WebSocketConfig struct {
 	RecheckInterval time.Duration
 }
 
-// DefaultConfig returns the defaults: loopback only, 1 MiB bodies, depth
+// DefaultConfig returns the defaults: loopback only, 1 MiB bodies (20 MiB
+// uploads), depth
 // 15, 50 aliases, cost 10,000, pages of 100, lists of 1,000 items, 10,000
 // argument values, strings of 100,000 bytes, 10 s per request.
 func DefaultConfig() Config {
@@ -107,6 +112,7 @@ func DefaultConfig() Config {
 		Addr:            "127.0.0.1:8080",
 		MetricsAddr:     "127.0.0.1:9464",
 		MaxBodyBytes:    1 << 20,
+		MaxUploadBytes:  library.DefaultMaxFileBytes,
 		MaxTokens:       10_000,
 		MaxSelections:   500,
 		MaxDepth:        15,
@@ -146,6 +152,7 @@ func (c Config) Validate() error {
 		}
 	}
 	positive("max body bytes", c.MaxBodyBytes)
+	positive("max upload bytes", c.MaxUploadBytes)
 	positive("max tokens", int64(c.MaxTokens))
 	positive("max selections", int64(c.MaxSelections))
 	positive("max depth", int64(c.MaxDepth))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"time"
@@ -92,12 +93,22 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 
 // withBodyLimit reads at most limit bytes of the body before the GraphQL
 // handler sees it, answering 413 with a REQUEST_TOO_LARGE GraphQL error
-// for larger bodies.
-func withBodyLimit(limit int64, next http.Handler) http.Handler {
+// for larger bodies. A multipart request (file uploads) may be up to
+// upload bytes; it is streamed, not read here, gqlgen's multipart
+// transport bounding it again as it parses.
+func withBodyLimit(limit, upload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody {
 			next.ServeHTTP(w, r)
 			return
+		}
+		if isMultipart(r) {
+			limit = upload
+			if r.ContentLength <= limit {
+				r.Body = http.MaxBytesReader(w, r.Body, limit)
+				next.ServeHTTP(w, r)
+				return
+			}
 		}
 		tooLarge := fmt.Sprintf("the request body is larger than the limit of %d bytes", limit)
 		if r.ContentLength > limit {
@@ -116,6 +127,12 @@ func withBodyLimit(limit int64, next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isMultipart reports whether r is a multipart/form-data request.
+func isMultipart(r *http.Request) bool {
+	t, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return t == "multipart/form-data"
 }
 
 // writeError answers with a GraphQL error response outside gqlgen.

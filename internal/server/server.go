@@ -16,10 +16,12 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/library"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/server/explorer"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
+	"github.com/bridgesoftrust/hub/internal/storage"
 	"github.com/bridgesoftrust/hub/internal/telemetry"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	"github.com/bridgesoftrust/hub/internal/wstransport"
@@ -46,6 +48,7 @@ type options struct {
 	middlewares []func(http.Handler) http.Handler
 	events      pubsub.PubSub
 	metrics     *telemetry.Metrics
+	files       storage.Store
 }
 
 // WithMetrics makes the server record its metrics in m (which the caller
@@ -65,6 +68,13 @@ func WithPubSub(ps pubsub.PubSub) Option {
 // WithExtension adds a gqlgen handler extension after the built-in ones.
 func WithExtension(e graphql.HandlerExtension) Option {
 	return func(o *options) { o.extensions = append(o.extensions, e) }
+}
+
+// WithFiles keeps the files of library documents in store. Without it
+// the server keeps them in memory, which suits tests only: `hub serve`
+// passes the store its flags name.
+func WithFiles(store storage.Store) Option {
+	return func(o *options) { o.files = store }
 }
 
 // WithMiddleware wraps the /graphql handler in mw, inside the request id,
@@ -88,6 +98,9 @@ func New(cfg Config, store *db.Store, logger *slog.Logger, opts ...Option) *Serv
 	logger = slog.New(ContextHandler(logger.Handler()))
 	if o.events == nil {
 		o.events = pubsub.NewBroker(pubsub.WithLogger(logger))
+	}
+	if o.files == nil {
+		o.files = storage.NewMemory()
 	}
 	s := &Server{cfg: cfg, logger: logger, auth: auth.New(store.Client, cfg.Auth, logger, authOptions(store)...), events: o.events}
 	creds := newWSCredentials(s.auth, cfg.WebSocket.RecheckInterval, logger)
@@ -144,13 +157,15 @@ func (s *Server) Subscribers(topic string) int { return s.feed.Subscribers(topic
 
 // routes builds the HTTP handler.
 func (s *Server) routes(store *db.Store, o options) http.Handler {
-	var gql http.Handler = withRequestErrorStatus(newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed), s.ws, s.logger, o))
+	files := &library.Files{Store: o.files, MaxBytes: s.cfg.MaxUploadBytes}
+	var gql http.Handler = withRequestErrorStatus(newGraphQL(s.cfg, store, graph.NewSchema(store.Client, s.auth, s.feed, files), s.ws, s.logger, o))
 	for i := len(o.middlewares) - 1; i >= 0; i-- {
 		gql = o.middlewares[i](gql)
 	}
 	gql = s.auth.Middleware(withViewerLimits(s.cfg, withEvents(s.events, gql)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, gql)))
+	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, gql)))
+	mux.Handle("GET "+library.DownloadPath, withCORS(s.cfg.CORS, s.auth.Middleware(library.Download(store.Client, o.files, s.logger))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {

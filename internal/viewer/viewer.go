@@ -51,10 +51,11 @@ type Viewer struct {
 	UserID      int
 	Role        Role
 	DisplayName string
-	// Municipalities and Associations map an organisation's id to the
-	// viewer's role in it.
+	// Municipalities, Associations and Organisations map an
+	// organisation's id to the viewer's role in it.
 	Municipalities map[int]MemberRole
 	Associations   map[int]MemberRole
+	Organisations  map[int]MemberRole
 	// Scopes are what the credential allows.
 	Scopes []Scope
 	// SessionID or APIKeyID says which credential authenticated the viewer.
@@ -74,7 +75,8 @@ func (v *Viewer) SameAccess(o *Viewer) bool {
 	}
 	return v.UserID == o.UserID && v.SessionID == o.SessionID && v.APIKeyID == o.APIKeyID &&
 		v.Role == o.Role && slices.Equal(v.Scopes, o.Scopes) &&
-		maps.Equal(v.Municipalities, o.Municipalities) && maps.Equal(v.Associations, o.Associations)
+		maps.Equal(v.Municipalities, o.Municipalities) && maps.Equal(v.Associations, o.Associations) &&
+		maps.Equal(v.Organisations, o.Organisations)
 }
 
 // IsSecretariat reports whether the viewer administers the Hub. Whether
@@ -100,6 +102,23 @@ func (v *Viewer) EditableMunicipalities() []int {
 // viewer may change.
 func (v *Viewer) EditableAssociations() []int {
 	return editable(v, func(v *Viewer) map[int]MemberRole { return v.Associations })
+}
+
+// EditableOrganisations returns the ids of organisations (programmes,
+// donors, networks) whose data the viewer may change.
+func (v *Viewer) EditableOrganisations() []int {
+	return editable(v, func(v *Viewer) map[int]MemberRole { return v.Organisations })
+}
+
+// IsEditor reports whether the viewer may change the data of at least one
+// municipality, association or organisation.
+func (v *Viewer) IsEditor() bool {
+	return len(v.EditableMunicipalities())+len(v.EditableAssociations())+len(v.EditableOrganisations()) > 0
+}
+
+// OrganisationIDs returns the ids of every organisation the viewer is staff of.
+func (v *Viewer) OrganisationIDs() []int {
+	return ids(v, func(v *Viewer) map[int]MemberRole { return v.Organisations })
 }
 
 // MunicipalityIDs returns the ids of every municipality the viewer is staff of.
