@@ -17,6 +17,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/auditlog"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/loginfailure"
@@ -106,6 +111,11 @@ func checkColumn(t, c string) error {
 			association.Table:        association.ValidColumn,
 			auditlog.Table:           auditlog.ValidColumn,
 			country.Table:            country.ValidColumn,
+			emaildelivery.Table:      emaildelivery.ValidColumn,
+			emailpreference.Table:    emailpreference.ValidColumn,
+			event.Table:              event.ValidColumn,
+			eventregistration.Table:  eventregistration.ValidColumn,
+			eventsession.Table:       eventsession.ValidColumn,
 			flag.Table:               flag.ValidColumn,
 			forumcategory.Table:      forumcategory.ValidColumn,
 			loginfailure.Table:       loginfailure.ValidColumn,

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/need"
@@ -315,6 +316,21 @@ func (_u *MunicipalityUpdate) AddAssociations(v ...*Association) *MunicipalityUp
 	return _u.AddAssociationIDs(ids...)
 }
 
+// AddInvitedToEventIDs adds the "invited_to_events" edge to the Event entity by IDs.
+func (_u *MunicipalityUpdate) AddInvitedToEventIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddInvitedToEventIDs(ids...)
+	return _u
+}
+
+// AddInvitedToEvents adds the "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdate) AddInvitedToEvents(v ...*Event) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitedToEventIDs(ids...)
+}
+
 // AddUaPartnershipIDs adds the "ua_partnerships" edge to the Partnership entity by IDs.
 func (_u *MunicipalityUpdate) AddUaPartnershipIDs(ids ...int) *MunicipalityUpdate {
 	_u.mutation.AddUaPartnershipIDs(ids...)
@@ -460,6 +476,27 @@ func (_u *MunicipalityUpdate) RemoveAssociations(v ...*Association) *Municipalit
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssociationIDs(ids...)
+}
+
+// ClearInvitedToEvents clears all "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdate) ClearInvitedToEvents() *MunicipalityUpdate {
+	_u.mutation.ClearInvitedToEvents()
+	return _u
+}
+
+// RemoveInvitedToEventIDs removes the "invited_to_events" edge to Event entities by IDs.
+func (_u *MunicipalityUpdate) RemoveInvitedToEventIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveInvitedToEventIDs(ids...)
+	return _u
+}
+
+// RemoveInvitedToEvents removes "invited_to_events" edges to Event entities.
+func (_u *MunicipalityUpdate) RemoveInvitedToEvents(v ...*Event) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitedToEventIDs(ids...)
 }
 
 // ClearUaPartnerships clears all "ua_partnerships" edges to the Partnership entity.
@@ -885,6 +922,51 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitedToEventsIDs(); len(nodes) > 0 && !_u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitedToEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1487,6 +1569,21 @@ func (_u *MunicipalityUpdateOne) AddAssociations(v ...*Association) *Municipalit
 	return _u.AddAssociationIDs(ids...)
 }
 
+// AddInvitedToEventIDs adds the "invited_to_events" edge to the Event entity by IDs.
+func (_u *MunicipalityUpdateOne) AddInvitedToEventIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddInvitedToEventIDs(ids...)
+	return _u
+}
+
+// AddInvitedToEvents adds the "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdateOne) AddInvitedToEvents(v ...*Event) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitedToEventIDs(ids...)
+}
+
 // AddUaPartnershipIDs adds the "ua_partnerships" edge to the Partnership entity by IDs.
 func (_u *MunicipalityUpdateOne) AddUaPartnershipIDs(ids ...int) *MunicipalityUpdateOne {
 	_u.mutation.AddUaPartnershipIDs(ids...)
@@ -1632,6 +1729,27 @@ func (_u *MunicipalityUpdateOne) RemoveAssociations(v ...*Association) *Municipa
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssociationIDs(ids...)
+}
+
+// ClearInvitedToEvents clears all "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdateOne) ClearInvitedToEvents() *MunicipalityUpdateOne {
+	_u.mutation.ClearInvitedToEvents()
+	return _u
+}
+
+// RemoveInvitedToEventIDs removes the "invited_to_events" edge to Event entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveInvitedToEventIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveInvitedToEventIDs(ids...)
+	return _u
+}
+
+// RemoveInvitedToEvents removes "invited_to_events" edges to Event entities.
+func (_u *MunicipalityUpdateOne) RemoveInvitedToEvents(v ...*Event) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitedToEventIDs(ids...)
 }
 
 // ClearUaPartnerships clears all "ua_partnerships" edges to the Partnership entity.
@@ -2087,6 +2205,51 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitedToEventsIDs(); len(nodes) > 0 && !_u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitedToEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

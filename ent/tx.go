@@ -24,6 +24,16 @@ type Tx struct {
 	AuditLog *AuditLogClient
 	// Country is the client for interacting with the Country builders.
 	Country *CountryClient
+	// EmailDelivery is the client for interacting with the EmailDelivery builders.
+	EmailDelivery *EmailDeliveryClient
+	// EmailPreference is the client for interacting with the EmailPreference builders.
+	EmailPreference *EmailPreferenceClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
+	// EventRegistration is the client for interacting with the EventRegistration builders.
+	EventRegistration *EventRegistrationClient
+	// EventSession is the client for interacting with the EventSession builders.
+	EventSession *EventSessionClient
 	// Flag is the client for interacting with the Flag builders.
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
@@ -208,6 +218,11 @@ func (tx *Tx) init() {
 	tx.Association = NewAssociationClient(tx.config)
 	tx.AuditLog = NewAuditLogClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
+	tx.EmailDelivery = NewEmailDeliveryClient(tx.config)
+	tx.EmailPreference = NewEmailPreferenceClient(tx.config)
+	tx.Event = NewEventClient(tx.config)
+	tx.EventRegistration = NewEventRegistrationClient(tx.config)
+	tx.EventSession = NewEventSessionClient(tx.config)
 	tx.Flag = NewFlagClient(tx.config)
 	tx.ForumCategory = NewForumCategoryClient(tx.config)
 	tx.LoginFailure = NewLoginFailureClient(tx.config)

@@ -42,6 +42,11 @@ func (r *queryResolver) Countries(ctx context.Context, after *entgql.Cursor[int]
 	return r.client.Country.Query().Paginate(ctx, after, first, before, last, ent.WithCountryOrder(orderBy), ent.WithCountryFilter(where.Filter))
 }
 
+// Events is the resolver for the events field.
+func (r *queryResolver) Events(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error) {
+	return r.client.Event.Query().Paginate(ctx, after, first, before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
+}
+
 // Flags is the resolver for the flags field.
 func (r *queryResolver) Flags(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) (*ent.FlagConnection, error) {
 	return r.client.Flag.Query().Paginate(ctx, after, first, before, last, ent.WithFlagOrder(orderBy), ent.WithFlagFilter(where.Filter))
@@ -122,6 +127,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 	return r.client.User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
 }
 
+// Event returns EventResolver implementation.
+func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
+
 // Flag returns FlagResolver implementation.
 func (r *Resolver) Flag() FlagResolver { return &flagResolver{r} }
 
@@ -141,6 +149,7 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	eventResolver        struct{ *Resolver }
 	flagResolver         struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	needResolver         struct{ *Resolver }

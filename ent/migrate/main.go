@@ -40,6 +40,8 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/bridgesoftrust/hub/ent/migrate"
+	// The SQLite migrations name the und-x-icu collation it registers.
+	_ "github.com/bridgesoftrust/hub/internal/collation"
 )
 
 // devPostgresEnv names the variable with the URL of the PostgreSQL server
