@@ -14,6 +14,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/calendar"
 	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/live"
@@ -152,6 +153,7 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, gql)))
 	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /calendar/", s.auth.Middleware(calendar.Handler(store.Client, s.feedViewer, s.logger)))
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {
 		mux.Handle("GET /{$}", explorer.Page())
@@ -222,6 +224,12 @@ func withViewerLimits(cfg Config, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// feedViewer is the viewer a calendar feed reads as: its user, with the
+// read scope, or nil when the account is disabled.
+func (s *Server) feedViewer(ctx context.Context, userID int) (*viewer.Viewer, error) {
+	return s.auth.Reload(ctx, &viewer.Viewer{UserID: userID, Scopes: []viewer.Scope{viewer.ScopeRead}})
 }
 
 // Handler returns the server's HTTP handler, e.g. for httptest.NewServer.
