@@ -131,3 +131,6 @@ func (h *hub) hidden(c caller, id string) {
 		h.t.Fatalf("node %s is visible", id)
 	}
 }
+
+// quiet is the logger of the tests: they check answers, not logs.
+var quiet = slog.New(slog.DiscardHandler)

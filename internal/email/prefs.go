@@ -11,6 +11,7 @@ package email
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/emailpreference"
@@ -66,4 +67,12 @@ func SetPreference(ctx context.Context, client *ent.Client, userID int, kind ema
 	return client.EmailPreference.Create().SetUserID(userID).SetKind(kind).SetFrequency(f).
 		OnConflictColumns(emailpreference.FieldUserID, emailpreference.FieldKind).
 		Update(func(u *ent.EmailPreferenceUpsert) { u.UpdateFrequency(); u.UpdateUpdatedAt() }).Exec(ctx)
+}
+
+// location returns the time zone named tz, or UTC.
+func location(tz string) *time.Location {
+	if loc, err := time.LoadLocation(tz); err == nil {
+		return loc
+	}
+	return time.UTC
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/calendar"
 	"github.com/bridgesoftrust/hub/internal/clientip"
+	"github.com/bridgesoftrust/hub/internal/email"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -153,6 +154,7 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, gql)))
 	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("/email/unsubscribe", email.UnsubscribeHandler(store.Client, s.logger))
 	mux.Handle("GET /calendar/", s.auth.Middleware(calendar.Handler(store.Client, s.feedViewer, s.logger)))
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {
