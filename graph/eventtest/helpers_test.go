@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -38,11 +40,38 @@ type vars = map[string]any
 
 // each runs fn on a fresh Hub of every database.
 func each(t *testing.T, fn func(t *testing.T, h *hub)) {
-	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		srv := httptest.NewServer(server.New(server.DefaultConfig(), store, slog.New(slog.DiscardHandler)).Handler())
-		t.Cleanup(srv.Close)
-		fn(t, &hub{t: t, base: srv.URL, store: store})
-	})
+	dbtest.Each(t, func(t *testing.T, store *db.Store) { fn(t, serve(t, store)) })
+}
+
+// eachAsDeployed is each with SQLite in a file, as hub serve opens it (the
+// tests' in-memory SQLite shares one cache, whose table locks make
+// concurrent writers fail at once instead of waiting their turn).
+func eachAsDeployed(t *testing.T, fn func(t *testing.T, h *hub)) {
+	for _, dia := range dbtest.Dialects() {
+		t.Run(dia, func(t *testing.T) {
+			if dia != "sqlite" {
+				fn(t, serve(t, dbtest.Open(t, dia)))
+				return
+			}
+			store, err := db.Open("sqlite://" + filepath.Join(t.TempDir(), "hub.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = store.Close() })
+			if err := db.Migrate(context.Background(), store); err != nil {
+				t.Fatal(err)
+			}
+			fn(t, serve(t, store))
+		})
+	}
+}
+
+// serve starts the Hub's server over store; it logs errors only.
+func serve(t *testing.T, store *db.Store) *hub {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	srv := httptest.NewServer(server.New(server.DefaultConfig(), store, logger).Handler())
+	t.Cleanup(srv.Close)
+	return &hub{t: t, base: srv.URL, store: store}
 }
 
 func sys() context.Context { return authz.SystemContext(context.Background()) }
@@ -113,7 +142,7 @@ type place struct{ country, municipality int }
 
 func (h *hub) place(code, country, name string) place {
 	c := h.store.Client
-	ctry := c.Country.Create().SetCode(code).SetName(country).SaveX(sys())
+	ctry := c.Country.Create().SetCode(code).SetName(country).SetEuMember(code != "UA").SaveX(sys())
 	return place{ctry.ID, c.Municipality.Create().SetName(name).SetCountryID(ctry.ID).SaveX(sys()).ID}
 }
 
