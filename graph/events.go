@@ -19,6 +19,15 @@ import (
 // Events and e-mail preferences: the work is internal/events' and
 // internal/email's; the policies decide who may.
 
+// db returns the client of the operation's transaction (a mutation's
+// payload reads what the mutation wrote), or the resolver's.
+func (r *Resolver) db(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return r.client
+}
+
 // createEvent creates an event with its first session.
 func createEvent(ctx context.Context, client *ent.Client, in model.CreateEventInput) (*ent.Event, error) {
 	build := client.Event.Create().SetTitle(in.Title).SetKind(in.Kind).SetNillableDescription(in.Description).

@@ -16,19 +16,19 @@ import (
 
 // RegisteredCount is the resolver for the registeredCount field.
 func (r *eventResolver) RegisteredCount(ctx context.Context, obj *ent.Event) (int, error) {
-	n, _, err := events.Counts(ctx, r.client, obj.ID)
+	n, _, err := events.Counts(ctx, r.db(ctx), obj.ID)
 	return n, err
 }
 
 // WaitlistedCount is the resolver for the waitlistedCount field.
 func (r *eventResolver) WaitlistedCount(ctx context.Context, obj *ent.Event) (int, error) {
-	_, w, err := events.Counts(ctx, r.client, obj.ID)
+	_, w, err := events.Counts(ctx, r.db(ctx), obj.ID)
 	return w, err
 }
 
 // MyRegistration is the resolver for the myRegistration field.
 func (r *eventResolver) MyRegistration(ctx context.Context, obj *ent.Event) (*ent.EventRegistration, error) {
-	return myRegistration(ctx, r.client, obj)
+	return myRegistration(ctx, r.db(ctx), obj)
 }
 
 // SessionList is the resolver for the sessionList field.
@@ -44,6 +44,14 @@ func (r *eventResolver) CalendarURL(ctx context.Context, obj *ent.Event) (string
 // CreateEvent is the resolver for the createEvent field.
 func (r *mutationResolver) CreateEvent(ctx context.Context, input model.CreateEventInput) (*ent.Event, error) {
 	return createEvent(ctx, ent.FromContext(ctx), input)
+}
+
+// UpdateEvent is the resolver for the updateEvent field.
+func (r *mutationResolver) UpdateEvent(ctx context.Context, id int, input ent.UpdateEventInput) (*ent.Event, error) {
+	client := ent.FromContext(ctx)
+	return updateVisible(ctx, id, client.Event.Get, func(e *ent.Event) (*ent.Event, error) {
+		return client.Event.UpdateOne(e).SetInput(input).Save(ctx)
+	})
 }
 
 // AddEventSession is the resolver for the addEventSession field.

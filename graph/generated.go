@@ -564,6 +564,7 @@ type ComplexityRoot struct {
 		UpdateActivity               func(childComplexity int, id int, input ent.UpdateActivityInput) int
 		UpdateAssociation            func(childComplexity int, id int, input ent.UpdateAssociationInput) int
 		UpdateCountry                func(childComplexity int, id int, input ent.UpdateCountryInput) int
+		UpdateEvent                  func(childComplexity int, id int, input ent.UpdateEventInput) int
 		UpdateForumCategory          func(childComplexity int, id int, input ent.UpdateForumCategoryInput) int
 		UpdateMembership             func(childComplexity int, id int, input ent.UpdateMembershipInput) int
 		UpdateMunicipality           func(childComplexity int, id int, input ent.UpdateMunicipalityInput) int
@@ -1035,6 +1036,7 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
 	RevokeAPIKey(ctx context.Context, id int) (*ent.APIKey, error)
 	CreateEvent(ctx context.Context, input model.CreateEventInput) (*ent.Event, error)
+	UpdateEvent(ctx context.Context, id int, input ent.UpdateEventInput) (*ent.Event, error)
 	AddEventSession(ctx context.Context, input model.AddEventSessionInput) (*ent.EventSession, error)
 	RegisterForEvent(ctx context.Context, eventID int, userID *int) (*ent.EventRegistration, error)
 	CancelRegistration(ctx context.Context, id int) (*ent.EventRegistration, error)
@@ -3630,6 +3632,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCountry(childComplexity, args["id"].(int), args["input"].(ent.UpdateCountryInput)), true
+	case "Mutation.updateEvent":
+		if e.ComplexityRoot.Mutation.UpdateEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEvent(childComplexity, args["id"].(int), args["input"].(ent.UpdateEventInput)), true
 	case "Mutation.updateForumCategory":
 		if e.ComplexityRoot.Mutation.UpdateForumCategory == nil {
 			break
@@ -5771,6 +5784,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
 			graphql.NewInputUnmarshaler("UpdateAssociationInput", ec.unmarshalInputUpdateAssociationInput),
 			graphql.NewInputUnmarshaler("UpdateCountryInput", ec.unmarshalInputUpdateCountryInput),
+			graphql.NewInputUnmarshaler("UpdateEventInput", ec.unmarshalInputUpdateEventInput),
 			graphql.NewInputUnmarshaler("UpdateForumCategoryInput", ec.unmarshalInputUpdateForumCategoryInput),
 			graphql.NewInputUnmarshaler("UpdateMembershipInput", ec.unmarshalInputUpdateMembershipInput),
 			graphql.NewInputUnmarshaler("UpdateMunicipalityInput", ec.unmarshalInputUpdateMunicipalityInput),
@@ -9521,6 +9535,28 @@ func (ec *executionContext) field_Mutation_updateCountry_args(ctx context.Contex
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateCountryInput, error) {
 			return ec.unmarshalNUpdateCountryInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUpdateCountryInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateEventInput, error) {
+			return ec.unmarshalNUpdateEventInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUpdateEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21090,6 +21126,50 @@ func (ec *executionContext) fieldContext_Mutation_createEvent(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEvent(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -51326,6 +51406,160 @@ func UnmarshalUpdateCountryInput(ctx context.Context, raw any) (ent.UpdateCountr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateEventInput(ctx context.Context, obj any) (ent.UpdateEventInput, error) {
+	var it ent.UpdateEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "kind", "description", "clearDescription", "language", "capacity", "clearCapacity", "audience", "organiserID", "clearOrganiser", "partnershipID", "clearPartnership", "activityID", "clearActivity", "addInvitedMunicipalityIDs", "removeInvitedMunicipalityIDs", "clearInvitedMunicipalities"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOEventKind2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚋeventᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "clearCapacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCapacity"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCapacity = data
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOEventAudience2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚋeventᚐAudience(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Audience = data
+		case "organiserID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organiserID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganiserID = data
+		case "clearOrganiser":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganiser"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOrganiser = data
+		case "partnershipID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipID = data
+		case "clearPartnership":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPartnership"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPartnership = data
+		case "activityID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activityID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActivityID = data
+		case "clearActivity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearActivity"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearActivity = data
+		case "addInvitedMunicipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addInvitedMunicipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddInvitedMunicipalityIDs = data
+		case "removeInvitedMunicipalityIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeInvitedMunicipalityIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveInvitedMunicipalityIDs = data
+		case "clearInvitedMunicipalities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearInvitedMunicipalities"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearInvitedMunicipalities = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateEventInput unmarshals raw into the UpdateEventInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateEventInput(ctx context.Context, raw any) (ent.UpdateEventInput, error) {
+	var out ent.UpdateEventInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEventInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateForumCategoryInput(ctx context.Context, obj any) (ent.UpdateForumCategoryInput, error) {
 	var it ent.UpdateForumCategoryInput
 	if obj == nil {
@@ -56558,6 +56792,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEvent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "addEventSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addEventSession(ctx, field)
@@ -61586,6 +61827,11 @@ func (ec *executionContext) unmarshalNUpdateAssociationInput2githubᚗcomᚋbrid
 
 func (ec *executionContext) unmarshalNUpdateCountryInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUpdateCountryInput(ctx context.Context, v any) (ent.UpdateCountryInput, error) {
 	res, err := ec.unmarshalInputUpdateCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateEventInput2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUpdateEventInput(ctx context.Context, v any) (ent.UpdateEventInput, error) {
+	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

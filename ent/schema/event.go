@@ -84,7 +84,8 @@ func (Event) Policy() ent.Policy {
 
 // Annotations of the Event.
 func (Event) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder()}
+	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
+		entgql.Mutations(entgql.MutationUpdate())}
 }
 
 // EventSession is one sitting of an event: when, in which time zone, and

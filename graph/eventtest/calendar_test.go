@@ -1,8 +1,11 @@
 package eventtest
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/npmtest"
 )
 
 // get fetches path of the Hub without credentials.
@@ -69,6 +73,36 @@ func TestCalendarFeeds(t *testing.T) {
 		}
 		if status, _ := h.get(strings.Replace(feed, "/users/", "/users/x", 1)); status != http.StatusNotFound {
 			t.Fatalf("forged feed address: %d", status)
+		}
+	})
+}
+
+// TestCalendarOpensInICALJS opens an event's iCalendar file with ical.js,
+// the parser of web calendar apps (Node.js; see internal/npmtest).
+func TestCalendarOpensInICALJS(t *testing.T) {
+	node, dir := npmtest.Dir(t, "testdata", "ical.js")
+	each(t, func(t *testing.T, h *hub) {
+		admin := h.account(user.RoleSECRETARIAT)
+		start := time.Date(2027, 5, 10, 7, 0, 0, 0, time.UTC)
+		ev := h.value(admin, createTraining, vars{"t": "Info: EU funds, accession", "aud": "PUBLIC", "s": start, "e": start.Add(90 * time.Minute)}, "createEvent", "id")
+		status, body := h.get("/calendar/events/" + ev + ".ics")
+		if status != http.StatusOK {
+			t.Fatalf("event file: %d", status)
+		}
+		cmd := exec.Command(node, filepath.Join(dir, "parse.mjs"))
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(body)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("ical.js: %v\n%s\n%s", err, out, body)
+		}
+		var got []struct{ Summary, Start, End, UID string }
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Summary != "Info: EU funds, accession" || got[0].Start != "2027-05-10T07:00:00.000Z" ||
+			got[0].End != "2027-05-10T08:30:00.000Z" || !strings.HasPrefix(got[0].UID, "event-session-") {
+			t.Fatalf("ical.js read %s", out)
 		}
 	})
 }

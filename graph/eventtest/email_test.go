@@ -3,6 +3,7 @@ package eventtest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	gomail "github.com/wneessen/go-mail"
 
 	"github.com/bridgesoftrust/hub/ent/emaildelivery"
 	"github.com/bridgesoftrust/hub/ent/user"
@@ -164,4 +166,60 @@ func TestDigests(t *testing.T) {
 // email returns the e-mail address of c's account.
 func (h *hub) email(c caller) string {
 	return h.store.Client.User.GetX(sys(), h.intID(c.id)).Email
+}
+
+// flaky is a Mailer that fails while down is set.
+type flaky struct {
+	email.Mailer
+	down bool
+}
+
+func (f *flaky) Send(ctx context.Context, msgs ...*gomail.Msg) error {
+	if f.down {
+		return errors.New("connection refused")
+	}
+	return f.Mailer.Send(ctx, msgs...)
+}
+
+// TestImmediateRetriedOnce: a promotion from the waiting list is e-mailed
+// at once (EVENT's default); while the SMTP server fails the e-mail is
+// kept and retried, and it is sent exactly once.
+func TestImmediateRetriedOnce(t *testing.T) {
+	each(t, func(t *testing.T, h *hub) {
+		box := startMailbox(t)
+		admin, a, b := h.account(user.RoleSECRETARIAT), h.account(user.RoleNONE), h.account(user.RoleNONE)
+		start := time.Now().Add(30 * 24 * time.Hour)
+		ev := h.value(admin, createTraining, vars{"t": "Accession reforms", "cap": 1, "s": start, "e": start.Add(time.Hour)}, "createEvent", "id")
+		ra := h.value(a, register, vars{"e": ev}, "registerForEvent", "id")
+		h.value(b, register, vars{"e": ev}, "registerForEvent", "id")
+		h.value(a, `mutation($id: ID!) { cancelRegistration(id: $id) { status } }`, vars{"id": ra}, "cancelRegistration", "status")
+
+		s := h.sender(box)
+		mailer := &flaky{Mailer: s.Mailer, down: true}
+		s.Mailer = mailer
+		ctx := context.Background()
+		if n, _ := s.Run(ctx, emaildelivery.FrequencyIMMEDIATE); n != 0 || len(box.all()) != 0 {
+			t.Fatalf("sent %d while the server is down", n)
+		}
+		if n, _ := s.Run(ctx, emaildelivery.FrequencyIMMEDIATE); n != 0 {
+			t.Fatalf("a second run claimed the item again: %d", n)
+		}
+		failed := h.store.Client.EmailDelivery.Query().Where(emaildelivery.StatusEQ(emaildelivery.StatusFAILED)).AllX(sys())
+		if len(failed) != 1 || failed[0].Attempts != 1 || failed[0].LastError == "" {
+			t.Fatalf("failed deliveries: %+v", failed)
+		}
+		mailer.down = false
+		for range 2 {
+			if _, err := s.Retry(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		msgs := box.all()
+		if len(msgs) != 1 || msgs[0].to != h.email(b) || !strings.Contains(msgs[0].body, "A place is yours at “Accession reforms”") {
+			t.Fatalf("e-mails after the retry: %+v", msgs)
+		}
+		if n, _ := s.RunAll(ctx); n != 0 || len(box.all()) != 1 {
+			t.Fatalf("a later run sent %d more", n)
+		}
+	})
 }

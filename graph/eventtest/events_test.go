@@ -94,3 +94,31 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// TestRaisedCapacityMovesTheWaitingListUp: raising the capacity registers
+// the first people waiting, each notified; an outsider cannot change it.
+func TestRaisedCapacityMovesTheWaitingListUp(t *testing.T) {
+	each(t, func(t *testing.T, h *hub) {
+		admin := h.account(user.RoleSECRETARIAT)
+		start := time.Date(2027, 9, 1, 9, 0, 0, 0, time.UTC)
+		ev := h.value(admin, createTraining, vars{"t": "Grant writing", "cap": 1, "s": start, "e": start.Add(time.Hour)}, "createEvent", "id")
+		people := []caller{h.account(user.RoleNONE), h.account(user.RoleNONE), h.account(user.RoleNONE), h.account(user.RoleNONE)}
+		for _, p := range people {
+			h.value(p, register, vars{"e": ev}, "registerForEvent", "id")
+		}
+		update := `mutation($id: ID!, $c: Int) { updateEvent(id: $id, input: {capacity: $c}) { registeredCount waitlistedCount } }`
+		h.refused(people[0], "FORBIDDEN", update, vars{"id": ev, "c": 10})
+		if got := h.value(admin, update, vars{"id": ev, "c": 3}, "updateEvent"); got != `{"registeredCount":3,"waitlistedCount":1}` {
+			t.Fatalf("after raising the capacity: %s", got)
+		}
+		for i, p := range people {
+			notes := h.value(p, `{ notifications { totalCount } }`, nil, "notifications", "totalCount")
+			if want := map[bool]string{true: "1", false: "0"}[i == 1 || i == 2]; notes != want {
+				t.Errorf("person %d has %s notifications, want %s", i, notes, want)
+			}
+		}
+		if got := h.value(admin, `mutation($id: ID!) { updateEvent(id: $id, input: {clearCapacity: true}) { registeredCount waitlistedCount } }`, vars{"id": ev}, "updateEvent"); got != `{"registeredCount":4,"waitlistedCount":0}` {
+			t.Fatalf("after lifting the limit: %s", got)
+		}
+	})
+}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/credevents"
+	"github.com/bridgesoftrust/hub/internal/events"
 	// Registers hub_fold and the und-x-icu collation with the SQLite
 	// driver (see internal/collation).
 	_ "github.com/bridgesoftrust/hub/internal/collation"
@@ -81,6 +82,8 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 	// Credential changes are announced to open websockets (through the
 	// PubSub of the writer's context), whichever process makes them.
 	credevents.Register(client)
+	// A raised capacity moves people up from an event's waiting list.
+	events.Use(client)
 	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
 }
 

@@ -23,10 +23,10 @@ import (
 	"github.com/bridgesoftrust/hub/ent/eventregistration"
 	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/notification"
-	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/validation"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
@@ -109,7 +109,7 @@ func viewerID(ctx context.Context) int {
 // waiting list once full. A cancelled registration is taken up again.
 func Register(ctx context.Context, client *ent.Client, eventID, person int) (*ent.EventRegistration, error) {
 	if viewerID(ctx) == 0 {
-		return nil, apierr.New(apierr.Unauthenticated, "sign in to register for events")
+		return nil, &authz.DenyError{Reason: "sign in to register for events"}
 	}
 	if person == 0 {
 		person = viewerID(ctx)
@@ -129,7 +129,7 @@ func Register(ctx context.Context, client *ent.Client, eventID, person int) (*en
 	case err != nil:
 		return nil, err
 	case existing.Status != eventregistration.StatusCANCELLED:
-		return nil, apierr.Input("userId", "already registered for this event (%s)", existing.Status)
+		return nil, validation.Errorf("userId", "already registered for this event (%s)", existing.Status)
 	}
 	status, position, err := place(ctx, client, e)
 	if err != nil {
@@ -195,7 +195,7 @@ func Cancel(ctx context.Context, client *ent.Client, id int) (*ent.EventRegistra
 		return r, err
 	}
 	if r.Status == eventregistration.StatusATTENDED {
-		return nil, apierr.Input("id", "the person attended: an attended registration cannot be cancelled")
+		return nil, validation.Errorf("id", "the person attended: an attended registration cannot be cancelled")
 	}
 	if err := lock(ctx, client, r.EventID); err != nil {
 		return nil, err
@@ -209,25 +209,29 @@ func Cancel(ctx context.Context, client *ent.Client, id int) (*ent.EventRegistra
 }
 
 // Fill moves people from the waiting list up, first come first served,
-// while the event has places, and notifies each (EVENT_PROMOTED). The
-// caller holds the event's lock.
+// while the event has places (all of them when it has no limit), and
+// notifies each (EVENT_PROMOTED). The caller holds the event's lock.
 func Fill(ctx context.Context, client *ent.Client, eventID int) error {
 	ctx = bookkeeping(ctx)
 	e, err := client.Event.Get(ctx, eventID)
-	if err != nil || e.Capacity == nil {
-		return err
-	}
-	taken, err := takenPlaces(ctx, client, eventID)
-	if err != nil || taken >= *e.Capacity {
-		return err
-	}
-	waiting, err := client.EventRegistration.Query().
-		Where(eventregistration.EventID(eventID), eventregistration.StatusEQ(eventregistration.StatusWAITLISTED)).
-		Order(eventregistration.ByPosition(), eventregistration.ByID()).Limit(*e.Capacity - taken).All(ctx)
 	if err != nil {
 		return err
 	}
-	for _, w := range waiting {
+	waiting := client.EventRegistration.Query().
+		Where(eventregistration.EventID(eventID), eventregistration.StatusEQ(eventregistration.StatusWAITLISTED)).
+		Order(eventregistration.ByPosition(), eventregistration.ByID())
+	if e.Capacity != nil {
+		taken, err := takenPlaces(ctx, client, eventID)
+		if err != nil || taken >= *e.Capacity {
+			return err
+		}
+		waiting.Limit(*e.Capacity - taken)
+	}
+	moving, err := waiting.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range moving {
 		err := client.EventRegistration.UpdateOne(w).SetStatus(eventregistration.StatusREGISTERED).ClearPosition().Exec(ctx)
 		if err == nil {
 			err = Notify(ctx, client, w.UserID, notification.KindEVENT_PROMOTED, w.ID)
@@ -273,7 +277,7 @@ func RecordAttendance(ctx context.Context, client *ent.Client, id int) (*ent.Eve
 		return r, err
 	}
 	if r.Status == eventregistration.StatusCANCELLED {
-		return nil, apierr.Input("registrationId", "the registration is cancelled")
+		return nil, validation.Errorf("registrationId", "the registration is cancelled")
 	}
 	if err := lock(ctx, client, r.EventID); err != nil {
 		return nil, err
