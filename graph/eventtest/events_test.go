@@ -122,3 +122,33 @@ func TestRaisedCapacityMovesTheWaitingListUp(t *testing.T) {
 		}
 	})
 }
+
+// TestReminders: the people registered for an event starting within the
+// next day are reminded once; the waiting list and later events are not;
+// an event that ended takes no registrations.
+func TestReminders(t *testing.T) {
+	each(t, func(t *testing.T, h *hub) {
+		admin, a, b := h.account(user.RoleSECRETARIAT), h.account(user.RoleNONE), h.account(user.RoleNONE)
+		now := time.Now()
+		soon := h.value(admin, createTraining, vars{"t": "Tomorrow", "cap": 1, "s": now.Add(12 * time.Hour), "e": now.Add(14 * time.Hour)}, "createEvent", "id")
+		later := h.value(admin, createTraining, vars{"t": "Next month", "s": now.AddDate(0, 1, 0), "e": now.AddDate(0, 1, 0).Add(time.Hour)}, "createEvent", "id")
+		for _, e := range []string{soon, later} {
+			h.value(a, register, vars{"e": e}, "registerForEvent", "id")
+			h.value(b, register, vars{"e": e}, "registerForEvent", "id")
+		}
+		for want := range []int{1, 0} {
+			n, err := events.Remind(sys(), h.store.Client, now, 24*time.Hour)
+			if err != nil || n != 1-want {
+				t.Fatalf("run %d reminded %d, %v", want, n, err)
+			}
+		}
+		if got := h.value(a, `{ notifications { edges { node { kind eventRegistration { event { title } } } } } }`, nil, "notifications", "edges"); got != `[{"node":{"eventRegistration":{"event":{"title":"Tomorrow"}},"kind":"EVENT_REMINDER"}}]` {
+			t.Fatalf("reminders of the registered person: %s", got)
+		}
+		if got := h.value(b, `{ notifications { totalCount } }`, nil, "notifications", "totalCount"); got != "0" {
+			t.Fatalf("the waiting person was reminded: %s", got)
+		}
+		past := h.value(admin, createTraining, vars{"t": "Last year", "s": now.AddDate(-1, 0, 0), "e": now.AddDate(-1, 0, 0).Add(time.Hour)}, "createEvent", "id")
+		h.refused(a, "BAD_USER_INPUT", register, vars{"e": past})
+	})
+}

@@ -118,6 +118,9 @@ func Register(ctx context.Context, client *ent.Client, eventID, person int) (*en
 	if err != nil {
 		return nil, err
 	}
+	if e.EndsAt.Before(time.Now()) {
+		return nil, validation.Errorf("eventId", "the event ended on %s", e.EndsAt.Format(time.DateOnly))
+	}
 	if err := lock(ctx, client, e.ID); err != nil {
 		return nil, err
 	}
