@@ -22,6 +22,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -71,6 +76,16 @@ type Client struct {
 	Document *DocumentClient
 	// DocumentFile is the client for interacting with the DocumentFile builders.
 	DocumentFile *DocumentFileClient
+	// EmailDelivery is the client for interacting with the EmailDelivery builders.
+	EmailDelivery *EmailDeliveryClient
+	// EmailPreference is the client for interacting with the EmailPreference builders.
+	EmailPreference *EmailPreferenceClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
+	// EventRegistration is the client for interacting with the EventRegistration builders.
+	EventRegistration *EventRegistrationClient
+	// EventSession is the client for interacting with the EventSession builders.
+	EventSession *EventSessionClient
 	// Flag is the client for interacting with the Flag builders.
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
@@ -141,6 +156,11 @@ func (c *Client) init() {
 	c.Country = NewCountryClient(c.config)
 	c.Document = NewDocumentClient(c.config)
 	c.DocumentFile = NewDocumentFileClient(c.config)
+	c.EmailDelivery = NewEmailDeliveryClient(c.config)
+	c.EmailPreference = NewEmailPreferenceClient(c.config)
+	c.Event = NewEventClient(c.config)
+	c.EventRegistration = NewEventRegistrationClient(c.config)
+	c.EventSession = NewEventSessionClient(c.config)
 	c.Flag = NewFlagClient(c.config)
 	c.ForumCategory = NewForumCategoryClient(c.config)
 	c.Initiative = NewInitiativeClient(c.config)
@@ -266,6 +286,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Country:            NewCountryClient(cfg),
 		Document:           NewDocumentClient(cfg),
 		DocumentFile:       NewDocumentFileClient(cfg),
+		EmailDelivery:      NewEmailDeliveryClient(cfg),
+		EmailPreference:    NewEmailPreferenceClient(cfg),
+		Event:              NewEventClient(cfg),
+		EventRegistration:  NewEventRegistrationClient(cfg),
+		EventSession:       NewEventSessionClient(cfg),
 		Flag:               NewFlagClient(cfg),
 		ForumCategory:      NewForumCategoryClient(cfg),
 		Initiative:         NewInitiativeClient(cfg),
@@ -318,6 +343,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Country:            NewCountryClient(cfg),
 		Document:           NewDocumentClient(cfg),
 		DocumentFile:       NewDocumentFileClient(cfg),
+		EmailDelivery:      NewEmailDeliveryClient(cfg),
+		EmailPreference:    NewEmailPreferenceClient(cfg),
+		Event:              NewEventClient(cfg),
+		EventRegistration:  NewEventRegistrationClient(cfg),
+		EventSession:       NewEventSessionClient(cfg),
 		Flag:               NewFlagClient(cfg),
 		ForumCategory:      NewForumCategoryClient(cfg),
 		Initiative:         NewInitiativeClient(cfg),
@@ -374,11 +404,12 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Document,
-		c.DocumentFile, c.Flag, c.ForumCategory, c.Initiative, c.LoginFailure,
-		c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight, c.Membership,
-		c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer, c.Organisation,
-		c.Partnership, c.PartnershipRequest, c.Phase, c.Post, c.Project, c.RateLimit,
-		c.Reaction, c.Region, c.Session, c.Topic, c.User,
+		c.DocumentFile, c.EmailDelivery, c.EmailPreference, c.Event,
+		c.EventRegistration, c.EventSession, c.Flag, c.ForumCategory, c.Initiative,
+		c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight,
+		c.Membership, c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer,
+		c.Organisation, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
+		c.Project, c.RateLimit, c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -389,11 +420,12 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.Association, c.AuditLog, c.Country, c.Document,
-		c.DocumentFile, c.Flag, c.ForumCategory, c.Initiative, c.LoginFailure,
-		c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight, c.Membership,
-		c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer, c.Organisation,
-		c.Partnership, c.PartnershipRequest, c.Phase, c.Post, c.Project, c.RateLimit,
-		c.Reaction, c.Region, c.Session, c.Topic, c.User,
+		c.DocumentFile, c.EmailDelivery, c.EmailPreference, c.Event,
+		c.EventRegistration, c.EventSession, c.Flag, c.ForumCategory, c.Initiative,
+		c.LoginFailure, c.MatchDecline, c.MatchProfile, c.MatchState, c.MatchWeight,
+		c.Membership, c.Municipality, c.Need, c.NewsItem, c.Notification, c.Offer,
+		c.Organisation, c.Partnership, c.PartnershipRequest, c.Phase, c.Post,
+		c.Project, c.RateLimit, c.Reaction, c.Region, c.Session, c.Topic, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -416,6 +448,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Document.mutate(ctx, m)
 	case *DocumentFileMutation:
 		return c.DocumentFile.mutate(ctx, m)
+	case *EmailDeliveryMutation:
+		return c.EmailDelivery.mutate(ctx, m)
+	case *EmailPreferenceMutation:
+		return c.EmailPreference.mutate(ctx, m)
+	case *EventMutation:
+		return c.Event.mutate(ctx, m)
+	case *EventRegistrationMutation:
+		return c.EventRegistration.mutate(ctx, m)
+	case *EventSessionMutation:
+		return c.EventSession.mutate(ctx, m)
 	case *FlagMutation:
 		return c.Flag.mutate(ctx, m)
 	case *ForumCategoryMutation:
@@ -1683,6 +1725,868 @@ func (c *DocumentFileClient) mutate(ctx context.Context, m *DocumentFileMutation
 	}
 }
 
+// EmailDeliveryClient is a client for the EmailDelivery schema.
+type EmailDeliveryClient struct {
+	config
+}
+
+// NewEmailDeliveryClient returns a client for the EmailDelivery from the given config.
+func NewEmailDeliveryClient(c config) *EmailDeliveryClient {
+	return &EmailDeliveryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `emaildelivery.Hooks(f(g(h())))`.
+func (c *EmailDeliveryClient) Use(hooks ...Hook) {
+	c.hooks.EmailDelivery = append(c.hooks.EmailDelivery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `emaildelivery.Intercept(f(g(h())))`.
+func (c *EmailDeliveryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EmailDelivery = append(c.inters.EmailDelivery, interceptors...)
+}
+
+// Create returns a builder for creating a EmailDelivery entity.
+func (c *EmailDeliveryClient) Create() *EmailDeliveryCreate {
+	mutation := newEmailDeliveryMutation(c.config, OpCreate)
+	return &EmailDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EmailDelivery entities.
+func (c *EmailDeliveryClient) CreateBulk(builders ...*EmailDeliveryCreate) *EmailDeliveryCreateBulk {
+	return &EmailDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailDeliveryClient) MapCreateBulk(slice any, setFunc func(*EmailDeliveryCreate, int)) *EmailDeliveryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailDeliveryCreateBulk{err: fmt.Errorf("calling to EmailDeliveryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailDeliveryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EmailDelivery.
+func (c *EmailDeliveryClient) Update() *EmailDeliveryUpdate {
+	mutation := newEmailDeliveryMutation(c.config, OpUpdate)
+	return &EmailDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailDeliveryClient) UpdateOne(_m *EmailDelivery) *EmailDeliveryUpdateOne {
+	mutation := newEmailDeliveryMutation(c.config, OpUpdateOne, withEmailDelivery(_m))
+	return &EmailDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailDeliveryClient) UpdateOneID(id int) *EmailDeliveryUpdateOne {
+	mutation := newEmailDeliveryMutation(c.config, OpUpdateOne, withEmailDeliveryID(id))
+	return &EmailDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EmailDelivery.
+func (c *EmailDeliveryClient) Delete() *EmailDeliveryDelete {
+	mutation := newEmailDeliveryMutation(c.config, OpDelete)
+	return &EmailDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailDeliveryClient) DeleteOne(_m *EmailDelivery) *EmailDeliveryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailDeliveryClient) DeleteOneID(id int) *EmailDeliveryDeleteOne {
+	builder := c.Delete().Where(emaildelivery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailDeliveryDeleteOne{builder}
+}
+
+// Query returns a query builder for EmailDelivery.
+func (c *EmailDeliveryClient) Query() *EmailDeliveryQuery {
+	return &EmailDeliveryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmailDelivery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EmailDelivery entity by its id.
+func (c *EmailDeliveryClient) Get(ctx context.Context, id int) (*EmailDelivery, error) {
+	return c.Query().Where(emaildelivery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailDeliveryClient) GetX(ctx context.Context, id int) *EmailDelivery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *EmailDeliveryClient) Hooks() []Hook {
+	hooks := c.hooks.EmailDelivery
+	return append(hooks[:len(hooks):len(hooks)], emaildelivery.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailDeliveryClient) Interceptors() []Interceptor {
+	return c.inters.EmailDelivery
+}
+
+func (c *EmailDeliveryClient) mutate(ctx context.Context, m *EmailDeliveryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EmailDelivery mutation op: %q", m.Op())
+	}
+}
+
+// EmailPreferenceClient is a client for the EmailPreference schema.
+type EmailPreferenceClient struct {
+	config
+}
+
+// NewEmailPreferenceClient returns a client for the EmailPreference from the given config.
+func NewEmailPreferenceClient(c config) *EmailPreferenceClient {
+	return &EmailPreferenceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `emailpreference.Hooks(f(g(h())))`.
+func (c *EmailPreferenceClient) Use(hooks ...Hook) {
+	c.hooks.EmailPreference = append(c.hooks.EmailPreference, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `emailpreference.Intercept(f(g(h())))`.
+func (c *EmailPreferenceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EmailPreference = append(c.inters.EmailPreference, interceptors...)
+}
+
+// Create returns a builder for creating a EmailPreference entity.
+func (c *EmailPreferenceClient) Create() *EmailPreferenceCreate {
+	mutation := newEmailPreferenceMutation(c.config, OpCreate)
+	return &EmailPreferenceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EmailPreference entities.
+func (c *EmailPreferenceClient) CreateBulk(builders ...*EmailPreferenceCreate) *EmailPreferenceCreateBulk {
+	return &EmailPreferenceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailPreferenceClient) MapCreateBulk(slice any, setFunc func(*EmailPreferenceCreate, int)) *EmailPreferenceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailPreferenceCreateBulk{err: fmt.Errorf("calling to EmailPreferenceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailPreferenceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailPreferenceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EmailPreference.
+func (c *EmailPreferenceClient) Update() *EmailPreferenceUpdate {
+	mutation := newEmailPreferenceMutation(c.config, OpUpdate)
+	return &EmailPreferenceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailPreferenceClient) UpdateOne(_m *EmailPreference) *EmailPreferenceUpdateOne {
+	mutation := newEmailPreferenceMutation(c.config, OpUpdateOne, withEmailPreference(_m))
+	return &EmailPreferenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailPreferenceClient) UpdateOneID(id int) *EmailPreferenceUpdateOne {
+	mutation := newEmailPreferenceMutation(c.config, OpUpdateOne, withEmailPreferenceID(id))
+	return &EmailPreferenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EmailPreference.
+func (c *EmailPreferenceClient) Delete() *EmailPreferenceDelete {
+	mutation := newEmailPreferenceMutation(c.config, OpDelete)
+	return &EmailPreferenceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailPreferenceClient) DeleteOne(_m *EmailPreference) *EmailPreferenceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailPreferenceClient) DeleteOneID(id int) *EmailPreferenceDeleteOne {
+	builder := c.Delete().Where(emailpreference.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailPreferenceDeleteOne{builder}
+}
+
+// Query returns a query builder for EmailPreference.
+func (c *EmailPreferenceClient) Query() *EmailPreferenceQuery {
+	return &EmailPreferenceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmailPreference},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EmailPreference entity by its id.
+func (c *EmailPreferenceClient) Get(ctx context.Context, id int) (*EmailPreference, error) {
+	return c.Query().Where(emailpreference.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailPreferenceClient) GetX(ctx context.Context, id int) *EmailPreference {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a EmailPreference.
+func (c *EmailPreferenceClient) QueryUser(_m *EmailPreference) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emailpreference.Table, emailpreference.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, emailpreference.UserTable, emailpreference.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmailPreferenceClient) Hooks() []Hook {
+	hooks := c.hooks.EmailPreference
+	return append(hooks[:len(hooks):len(hooks)], emailpreference.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailPreferenceClient) Interceptors() []Interceptor {
+	return c.inters.EmailPreference
+}
+
+func (c *EmailPreferenceClient) mutate(ctx context.Context, m *EmailPreferenceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailPreferenceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailPreferenceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailPreferenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailPreferenceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EmailPreference mutation op: %q", m.Op())
+	}
+}
+
+// EventClient is a client for the Event schema.
+type EventClient struct {
+	config
+}
+
+// NewEventClient returns a client for the Event from the given config.
+func NewEventClient(c config) *EventClient {
+	return &EventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `event.Hooks(f(g(h())))`.
+func (c *EventClient) Use(hooks ...Hook) {
+	c.hooks.Event = append(c.hooks.Event, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `event.Intercept(f(g(h())))`.
+func (c *EventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Event = append(c.inters.Event, interceptors...)
+}
+
+// Create returns a builder for creating a Event entity.
+func (c *EventClient) Create() *EventCreate {
+	mutation := newEventMutation(c.config, OpCreate)
+	return &EventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Event entities.
+func (c *EventClient) CreateBulk(builders ...*EventCreate) *EventCreateBulk {
+	return &EventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EventClient) MapCreateBulk(slice any, setFunc func(*EventCreate, int)) *EventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EventCreateBulk{err: fmt.Errorf("calling to EventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Event.
+func (c *EventClient) Update() *EventUpdate {
+	mutation := newEventMutation(c.config, OpUpdate)
+	return &EventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EventClient) UpdateOne(_m *Event) *EventUpdateOne {
+	mutation := newEventMutation(c.config, OpUpdateOne, withEvent(_m))
+	return &EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EventClient) UpdateOneID(id int) *EventUpdateOne {
+	mutation := newEventMutation(c.config, OpUpdateOne, withEventID(id))
+	return &EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Event.
+func (c *EventClient) Delete() *EventDelete {
+	mutation := newEventMutation(c.config, OpDelete)
+	return &EventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EventClient) DeleteOne(_m *Event) *EventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EventClient) DeleteOneID(id int) *EventDeleteOne {
+	builder := c.Delete().Where(event.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EventDeleteOne{builder}
+}
+
+// Query returns a query builder for Event.
+func (c *EventClient) Query() *EventQuery {
+	return &EventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Event entity by its id.
+func (c *EventClient) Get(ctx context.Context, id int) (*Event, error) {
+	return c.Query().Where(event.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EventClient) GetX(ctx context.Context, id int) *Event {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganiser queries the organiser edge of a Event.
+func (c *EventClient) QueryOrganiser(_m *Event) *AssociationQuery {
+	query := (&AssociationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(association.Table, association.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, event.OrganiserTable, event.OrganiserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnership queries the partnership edge of a Event.
+func (c *EventClient) QueryPartnership(_m *Event) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, event.PartnershipTable, event.PartnershipColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActivity queries the activity edge of a Event.
+func (c *EventClient) QueryActivity(_m *Event) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, event.ActivityTable, event.ActivityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCreatedBy queries the created_by edge of a Event.
+func (c *EventClient) QueryCreatedBy(_m *Event) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, event.CreatedByTable, event.CreatedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvitedMunicipalities queries the invited_municipalities edge of a Event.
+func (c *EventClient) QueryInvitedMunicipalities(_m *Event) *MunicipalityQuery {
+	query := (&MunicipalityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(municipality.Table, municipality.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, event.InvitedMunicipalitiesTable, event.InvitedMunicipalitiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySessions queries the sessions edge of a Event.
+func (c *EventClient) QuerySessions(_m *Event) *EventSessionQuery {
+	query := (&EventSessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(eventsession.Table, eventsession.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, event.SessionsTable, event.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegistrations queries the registrations edge of a Event.
+func (c *EventClient) QueryRegistrations(_m *Event) *EventRegistrationQuery {
+	query := (&EventRegistrationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(event.Table, event.FieldID, id),
+			sqlgraph.To(eventregistration.Table, eventregistration.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, event.RegistrationsTable, event.RegistrationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EventClient) Hooks() []Hook {
+	hooks := c.hooks.Event
+	return append(hooks[:len(hooks):len(hooks)], event.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EventClient) Interceptors() []Interceptor {
+	return c.inters.Event
+}
+
+func (c *EventClient) mutate(ctx context.Context, m *EventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Event mutation op: %q", m.Op())
+	}
+}
+
+// EventRegistrationClient is a client for the EventRegistration schema.
+type EventRegistrationClient struct {
+	config
+}
+
+// NewEventRegistrationClient returns a client for the EventRegistration from the given config.
+func NewEventRegistrationClient(c config) *EventRegistrationClient {
+	return &EventRegistrationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `eventregistration.Hooks(f(g(h())))`.
+func (c *EventRegistrationClient) Use(hooks ...Hook) {
+	c.hooks.EventRegistration = append(c.hooks.EventRegistration, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `eventregistration.Intercept(f(g(h())))`.
+func (c *EventRegistrationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EventRegistration = append(c.inters.EventRegistration, interceptors...)
+}
+
+// Create returns a builder for creating a EventRegistration entity.
+func (c *EventRegistrationClient) Create() *EventRegistrationCreate {
+	mutation := newEventRegistrationMutation(c.config, OpCreate)
+	return &EventRegistrationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EventRegistration entities.
+func (c *EventRegistrationClient) CreateBulk(builders ...*EventRegistrationCreate) *EventRegistrationCreateBulk {
+	return &EventRegistrationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EventRegistrationClient) MapCreateBulk(slice any, setFunc func(*EventRegistrationCreate, int)) *EventRegistrationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EventRegistrationCreateBulk{err: fmt.Errorf("calling to EventRegistrationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EventRegistrationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EventRegistrationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EventRegistration.
+func (c *EventRegistrationClient) Update() *EventRegistrationUpdate {
+	mutation := newEventRegistrationMutation(c.config, OpUpdate)
+	return &EventRegistrationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EventRegistrationClient) UpdateOne(_m *EventRegistration) *EventRegistrationUpdateOne {
+	mutation := newEventRegistrationMutation(c.config, OpUpdateOne, withEventRegistration(_m))
+	return &EventRegistrationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EventRegistrationClient) UpdateOneID(id int) *EventRegistrationUpdateOne {
+	mutation := newEventRegistrationMutation(c.config, OpUpdateOne, withEventRegistrationID(id))
+	return &EventRegistrationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EventRegistration.
+func (c *EventRegistrationClient) Delete() *EventRegistrationDelete {
+	mutation := newEventRegistrationMutation(c.config, OpDelete)
+	return &EventRegistrationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EventRegistrationClient) DeleteOne(_m *EventRegistration) *EventRegistrationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EventRegistrationClient) DeleteOneID(id int) *EventRegistrationDeleteOne {
+	builder := c.Delete().Where(eventregistration.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EventRegistrationDeleteOne{builder}
+}
+
+// Query returns a query builder for EventRegistration.
+func (c *EventRegistrationClient) Query() *EventRegistrationQuery {
+	return &EventRegistrationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEventRegistration},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EventRegistration entity by its id.
+func (c *EventRegistrationClient) Get(ctx context.Context, id int) (*EventRegistration, error) {
+	return c.Query().Where(eventregistration.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EventRegistrationClient) GetX(ctx context.Context, id int) *EventRegistration {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEvent queries the event edge of a EventRegistration.
+func (c *EventRegistrationClient) QueryEvent(_m *EventRegistration) *EventQuery {
+	query := (&EventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(eventregistration.Table, eventregistration.FieldID, id),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, eventregistration.EventTable, eventregistration.EventColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUser queries the user edge of a EventRegistration.
+func (c *EventRegistrationClient) QueryUser(_m *EventRegistration) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(eventregistration.Table, eventregistration.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, eventregistration.UserTable, eventregistration.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegisteredBy queries the registered_by edge of a EventRegistration.
+func (c *EventRegistrationClient) QueryRegisteredBy(_m *EventRegistration) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(eventregistration.Table, eventregistration.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, eventregistration.RegisteredByTable, eventregistration.RegisteredByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EventRegistrationClient) Hooks() []Hook {
+	hooks := c.hooks.EventRegistration
+	return append(hooks[:len(hooks):len(hooks)], eventregistration.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EventRegistrationClient) Interceptors() []Interceptor {
+	return c.inters.EventRegistration
+}
+
+func (c *EventRegistrationClient) mutate(ctx context.Context, m *EventRegistrationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EventRegistrationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EventRegistrationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EventRegistrationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EventRegistrationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EventRegistration mutation op: %q", m.Op())
+	}
+}
+
+// EventSessionClient is a client for the EventSession schema.
+type EventSessionClient struct {
+	config
+}
+
+// NewEventSessionClient returns a client for the EventSession from the given config.
+func NewEventSessionClient(c config) *EventSessionClient {
+	return &EventSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `eventsession.Hooks(f(g(h())))`.
+func (c *EventSessionClient) Use(hooks ...Hook) {
+	c.hooks.EventSession = append(c.hooks.EventSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `eventsession.Intercept(f(g(h())))`.
+func (c *EventSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EventSession = append(c.inters.EventSession, interceptors...)
+}
+
+// Create returns a builder for creating a EventSession entity.
+func (c *EventSessionClient) Create() *EventSessionCreate {
+	mutation := newEventSessionMutation(c.config, OpCreate)
+	return &EventSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EventSession entities.
+func (c *EventSessionClient) CreateBulk(builders ...*EventSessionCreate) *EventSessionCreateBulk {
+	return &EventSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EventSessionClient) MapCreateBulk(slice any, setFunc func(*EventSessionCreate, int)) *EventSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EventSessionCreateBulk{err: fmt.Errorf("calling to EventSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EventSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EventSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EventSession.
+func (c *EventSessionClient) Update() *EventSessionUpdate {
+	mutation := newEventSessionMutation(c.config, OpUpdate)
+	return &EventSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EventSessionClient) UpdateOne(_m *EventSession) *EventSessionUpdateOne {
+	mutation := newEventSessionMutation(c.config, OpUpdateOne, withEventSession(_m))
+	return &EventSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EventSessionClient) UpdateOneID(id int) *EventSessionUpdateOne {
+	mutation := newEventSessionMutation(c.config, OpUpdateOne, withEventSessionID(id))
+	return &EventSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EventSession.
+func (c *EventSessionClient) Delete() *EventSessionDelete {
+	mutation := newEventSessionMutation(c.config, OpDelete)
+	return &EventSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EventSessionClient) DeleteOne(_m *EventSession) *EventSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EventSessionClient) DeleteOneID(id int) *EventSessionDeleteOne {
+	builder := c.Delete().Where(eventsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EventSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for EventSession.
+func (c *EventSessionClient) Query() *EventSessionQuery {
+	return &EventSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEventSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EventSession entity by its id.
+func (c *EventSessionClient) Get(ctx context.Context, id int) (*EventSession, error) {
+	return c.Query().Where(eventsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EventSessionClient) GetX(ctx context.Context, id int) *EventSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEvent queries the event edge of a EventSession.
+func (c *EventSessionClient) QueryEvent(_m *EventSession) *EventQuery {
+	query := (&EventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(eventsession.Table, eventsession.FieldID, id),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, eventsession.EventTable, eventsession.EventColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EventSessionClient) Hooks() []Hook {
+	hooks := c.hooks.EventSession
+	return append(hooks[:len(hooks):len(hooks)], eventsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EventSessionClient) Interceptors() []Interceptor {
+	return c.inters.EventSession
+}
+
+func (c *EventSessionClient) mutate(ctx context.Context, m *EventSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EventSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EventSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EventSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EventSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EventSession mutation op: %q", m.Op())
+	}
+}
+
 // FlagClient is a client for the Flag schema.
 type FlagClient struct {
 	config
@@ -1982,6 +2886,22 @@ func (c *ForumCategoryClient) QueryTopics(_m *ForumCategory) *TopicQuery {
 			sqlgraph.From(forumcategory.Table, forumcategory.FieldID, id),
 			sqlgraph.To(topic.Table, topic.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, forumcategory.TopicsTable, forumcategory.TopicsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFollowers queries the followers edge of a ForumCategory.
+func (c *ForumCategoryClient) QueryFollowers(_m *ForumCategory) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(forumcategory.Table, forumcategory.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, forumcategory.FollowersTable, forumcategory.FollowersPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3269,6 +4189,22 @@ func (c *MunicipalityClient) QueryAssociations(_m *Municipality) *AssociationQue
 	return query
 }
 
+// QueryInvitedToEvents queries the invited_to_events edge of a Municipality.
+func (c *MunicipalityClient) QueryInvitedToEvents(_m *Municipality) *EventQuery {
+	query := (&EventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, id),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.InvitedToEventsTable, municipality.InvitedToEventsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryUaPartnerships queries the ua_partnerships edge of a Municipality.
 func (c *MunicipalityClient) QueryUaPartnerships(_m *Municipality) *PartnershipQuery {
 	query := (&PartnershipClient{config: c.config}).Query()
@@ -3984,6 +4920,22 @@ func (c *NotificationClient) QueryPartnershipRequest(_m *Notification) *Partners
 			sqlgraph.From(notification.Table, notification.FieldID, id),
 			sqlgraph.To(partnershiprequest.Table, partnershiprequest.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, notification.PartnershipRequestTable, notification.PartnershipRequestColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEventRegistration queries the event_registration edge of a Notification.
+func (c *NotificationClient) QueryEventRegistration(_m *Notification) *EventRegistrationQuery {
+	query := (&EventRegistrationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, id),
+			sqlgraph.To(eventregistration.Table, eventregistration.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.EventRegistrationTable, notification.EventRegistrationColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -6421,6 +7373,22 @@ func (c *UserClient) QueryMentionedIn(_m *User) *PostQuery {
 	return query
 }
 
+// QueryFollowedCategories queries the followed_categories edge of a User.
+func (c *UserClient) QueryFollowedCategories(_m *User) *ForumCategoryQuery {
+	query := (&ForumCategoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(forumcategory.Table, forumcategory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, user.FollowedCategoriesTable, user.FollowedCategoriesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	hooks := c.hooks.User
@@ -6450,14 +7418,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Activity, Association, AuditLog, Country, Document, DocumentFile, Flag,
+		APIKey, Activity, Association, AuditLog, Country, Document, DocumentFile,
+		EmailDelivery, EmailPreference, Event, EventRegistration, EventSession, Flag,
 		ForumCategory, Initiative, LoginFailure, MatchDecline, MatchProfile,
 		MatchState, MatchWeight, Membership, Municipality, Need, NewsItem,
 		Notification, Offer, Organisation, Partnership, PartnershipRequest, Phase,
 		Post, Project, RateLimit, Reaction, Region, Session, Topic, User []ent.Hook
 	}
 	inters struct {
-		APIKey, Activity, Association, AuditLog, Country, Document, DocumentFile, Flag,
+		APIKey, Activity, Association, AuditLog, Country, Document, DocumentFile,
+		EmailDelivery, EmailPreference, Event, EventRegistration, EventSession, Flag,
 		ForumCategory, Initiative, LoginFailure, MatchDecline, MatchProfile,
 		MatchState, MatchWeight, Membership, Municipality, Need, NewsItem,
 		Notification, Offer, Organisation, Partnership, PartnershipRequest, Phase,

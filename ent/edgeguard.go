@@ -14,6 +14,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -88,13 +93,35 @@ var EdgeRules = map[string]map[string]EdgeRule{
 	"DocumentFile": {
 		"document": {Target: "Document", Unique: true, Input: "documentID", Attach: "SOURCE"},
 	},
+	"EmailDelivery": {},
+	"EmailPreference": {
+		"user": {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
+	},
+	"Event": {
+		"organiser":              {Target: "Association", Unique: true, Input: "organiserID", Attach: "TARGET"},
+		"partnership":            {Target: "Partnership", Unique: true, Input: "partnershipID", Attach: "SOURCE"},
+		"activity":               {Target: "Activity", Unique: true, Input: "activityID", Attach: "SOURCE"},
+		"created_by":             {Target: "User", Unique: true, Input: "createdByID", Attach: "SOURCE"},
+		"invited_municipalities": {Target: "Municipality", Unique: false, Input: "invitedMunicipalityIDs", Attach: "SOURCE"},
+		"sessions":               {Target: "EventSession", Unique: false, Input: "sessionIDs", Attach: "TARGET"},
+		"registrations":          {Target: "EventRegistration", Unique: false, Input: "registrationIDs", Attach: "TARGET"},
+	},
+	"EventRegistration": {
+		"event":         {Target: "Event", Unique: true, Input: "eventID", Attach: "SOURCE"},
+		"user":          {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
+		"registered_by": {Target: "User", Unique: true, Input: "registeredByID", Attach: "SOURCE"},
+	},
+	"EventSession": {
+		"event": {Target: "Event", Unique: true, Input: "eventID", Attach: "SOURCE"},
+	},
 	"Flag": {
 		"post":        {Target: "Post", Unique: true, Input: "postID", Attach: "SOURCE"},
 		"reporter":    {Target: "User", Unique: true, Input: "reporterID", Attach: "SOURCE"},
 		"resolved_by": {Target: "User", Unique: true, Input: "resolvedByID", Attach: "SOURCE"},
 	},
 	"ForumCategory": {
-		"topics": {Target: "Topic", Unique: false, Input: "topicIDs", Attach: "TARGET"},
+		"topics":    {Target: "Topic", Unique: false, Input: "topicIDs", Attach: "TARGET"},
+		"followers": {Target: "User", Unique: false, Input: "followerIDs", Attach: "TARGET"},
 	},
 	"Initiative": {
 		"organisation":   {Target: "Organisation", Unique: true, Input: "organisationID", Attach: "SOURCE"},
@@ -118,18 +145,19 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"organisation": {Target: "Organisation", Unique: true, Input: "organisationID", Attach: "SOURCE"},
 	},
 	"Municipality": {
-		"country":         {Target: "Country", Unique: true, Input: "countryID", Attach: "TARGET"},
-		"region":          {Target: "Region", Unique: true, Input: "regionID", Attach: "SOURCE"},
-		"associations":    {Target: "Association", Unique: false, Input: "associationIDs", Attach: "TARGET"},
-		"ua_partnerships": {Target: "Partnership", Unique: false, Input: "uaPartnershipIDs", Attach: "TARGET"},
-		"eu_partnerships": {Target: "Partnership", Unique: false, Input: "euPartnershipIDs", Attach: "TARGET"},
-		"led_projects":    {Target: "Project", Unique: false, Input: "ledProjectIDs", Attach: "TARGET"},
-		"news_items":      {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
-		"need_records":    {Target: "Need", Unique: false, Input: "needRecordIDs", Attach: "TARGET"},
-		"offer_records":   {Target: "Offer", Unique: false, Input: "offerRecordIDs", Attach: "TARGET"},
-		"documents":       {Target: "Document", Unique: false, Input: "documentIDs", Attach: "TARGET"},
-		"initiatives":     {Target: "Initiative", Unique: false, Input: "initiativeIDs", Attach: "TARGET"},
-		"match_profile":   {Target: "MatchProfile", Unique: true, Input: "matchProfileIDs", Attach: "TARGET"},
+		"country":           {Target: "Country", Unique: true, Input: "countryID", Attach: "TARGET"},
+		"region":            {Target: "Region", Unique: true, Input: "regionID", Attach: "SOURCE"},
+		"associations":      {Target: "Association", Unique: false, Input: "associationIDs", Attach: "TARGET"},
+		"invited_to_events": {Target: "Event", Unique: false, Input: "invitedToEventIDs", Attach: "TARGET"},
+		"ua_partnerships":   {Target: "Partnership", Unique: false, Input: "uaPartnershipIDs", Attach: "TARGET"},
+		"eu_partnerships":   {Target: "Partnership", Unique: false, Input: "euPartnershipIDs", Attach: "TARGET"},
+		"led_projects":      {Target: "Project", Unique: false, Input: "ledProjectIDs", Attach: "TARGET"},
+		"news_items":        {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
+		"need_records":      {Target: "Need", Unique: false, Input: "needRecordIDs", Attach: "TARGET"},
+		"offer_records":     {Target: "Offer", Unique: false, Input: "offerRecordIDs", Attach: "TARGET"},
+		"documents":         {Target: "Document", Unique: false, Input: "documentIDs", Attach: "TARGET"},
+		"initiatives":       {Target: "Initiative", Unique: false, Input: "initiativeIDs", Attach: "TARGET"},
+		"match_profile":     {Target: "MatchProfile", Unique: true, Input: "matchProfileIDs", Attach: "TARGET"},
 	},
 	"Need": {
 		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
@@ -147,6 +175,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"topic":               {Target: "Topic", Unique: true, Input: "topicID", Attach: "SOURCE"},
 		"news_item":           {Target: "NewsItem", Unique: true, Input: "newsItemID", Attach: "SOURCE"},
 		"partnership_request": {Target: "PartnershipRequest", Unique: true, Input: "partnershipRequestID", Attach: "SOURCE"},
+		"event_registration":  {Target: "EventRegistration", Unique: true, Input: "eventRegistrationID", Attach: "SOURCE"},
 	},
 	"Offer": {
 		"municipality": {Target: "Municipality", Unique: true, Input: "municipalityID", Attach: "SOURCE"},
@@ -211,10 +240,11 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"posts":    {Target: "Post", Unique: false, Input: "postIDs", Attach: "TARGET"},
 	},
 	"User": {
-		"memberships":  {Target: "Membership", Unique: false, Input: "membershipIDs", Attach: "TARGET"},
-		"sessions":     {Target: "Session", Unique: false, Input: "sessionIDs", Attach: "TARGET"},
-		"api_keys":     {Target: "APIKey", Unique: false, Input: "apiKeyIDs", Attach: "TARGET"},
-		"mentioned_in": {Target: "Post", Unique: false, Input: "mentionedInIDs", Attach: "TARGET"},
+		"memberships":         {Target: "Membership", Unique: false, Input: "membershipIDs", Attach: "TARGET"},
+		"sessions":            {Target: "Session", Unique: false, Input: "sessionIDs", Attach: "TARGET"},
+		"api_keys":            {Target: "APIKey", Unique: false, Input: "apiKeyIDs", Attach: "TARGET"},
+		"mentioned_in":        {Target: "Post", Unique: false, Input: "mentionedInIDs", Attach: "TARGET"},
+		"followed_categories": {Target: "ForumCategory", Unique: false, Input: "followedCategoryIDs", Attach: "SOURCE"},
 	},
 }
 
@@ -239,6 +269,16 @@ func (c *Client) VisibleIDs(ctx context.Context, typ string, ids []int) ([]int, 
 		return c.Document.Query().Where(document.IDIn(ids...)).IDs(ctx)
 	case "DocumentFile":
 		return c.DocumentFile.Query().Where(documentfile.IDIn(ids...)).IDs(ctx)
+	case "EmailDelivery":
+		return c.EmailDelivery.Query().Where(emaildelivery.IDIn(ids...)).IDs(ctx)
+	case "EmailPreference":
+		return c.EmailPreference.Query().Where(emailpreference.IDIn(ids...)).IDs(ctx)
+	case "Event":
+		return c.Event.Query().Where(event.IDIn(ids...)).IDs(ctx)
+	case "EventRegistration":
+		return c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).IDs(ctx)
+	case "EventSession":
+		return c.EventSession.Query().Where(eventsession.IDIn(ids...)).IDs(ctx)
 	case "Flag":
 		return c.Flag.Query().Where(flag.IDIn(ids...)).IDs(ctx)
 	case "ForumCategory":
@@ -312,6 +352,16 @@ func (c *Client) TypeIDs(ctx context.Context, typ string) ([]int, error) {
 		return c.Document.Query().IDs(ctx)
 	case "DocumentFile":
 		return c.DocumentFile.Query().IDs(ctx)
+	case "EmailDelivery":
+		return c.EmailDelivery.Query().IDs(ctx)
+	case "EmailPreference":
+		return c.EmailPreference.Query().IDs(ctx)
+	case "Event":
+		return c.Event.Query().IDs(ctx)
+	case "EventRegistration":
+		return c.EventRegistration.Query().IDs(ctx)
+	case "EventSession":
+		return c.EventSession.Query().IDs(ctx)
 	case "Flag":
 		return c.Flag.Query().IDs(ctx)
 	case "ForumCategory":
@@ -409,6 +459,30 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Document.Query().Where(document.IDIn(ids...)).QueryProjects().IDs(ctx)
 	case "DocumentFile.document":
 		return c.DocumentFile.Query().Where(documentfile.IDIn(ids...)).QueryDocument().IDs(ctx)
+	case "EmailPreference.user":
+		return c.EmailPreference.Query().Where(emailpreference.IDIn(ids...)).QueryUser().IDs(ctx)
+	case "Event.organiser":
+		return c.Event.Query().Where(event.IDIn(ids...)).QueryOrganiser().IDs(ctx)
+	case "Event.partnership":
+		return c.Event.Query().Where(event.IDIn(ids...)).QueryPartnership().IDs(ctx)
+	case "Event.activity":
+		return c.Event.Query().Where(event.IDIn(ids...)).QueryActivity().IDs(ctx)
+	case "Event.created_by":
+		return c.Event.Query().Where(event.IDIn(ids...)).QueryCreatedBy().IDs(ctx)
+	case "Event.invited_municipalities":
+		return c.Event.Query().Where(event.IDIn(ids...)).QueryInvitedMunicipalities().IDs(ctx)
+	case "Event.sessions":
+		return c.Event.Query().Where(event.IDIn(ids...)).QuerySessions().IDs(ctx)
+	case "Event.registrations":
+		return c.Event.Query().Where(event.IDIn(ids...)).QueryRegistrations().IDs(ctx)
+	case "EventRegistration.event":
+		return c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).QueryEvent().IDs(ctx)
+	case "EventRegistration.user":
+		return c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).QueryUser().IDs(ctx)
+	case "EventRegistration.registered_by":
+		return c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).QueryRegisteredBy().IDs(ctx)
+	case "EventSession.event":
+		return c.EventSession.Query().Where(eventsession.IDIn(ids...)).QueryEvent().IDs(ctx)
 	case "Flag.post":
 		return c.Flag.Query().Where(flag.IDIn(ids...)).QueryPost().IDs(ctx)
 	case "Flag.reporter":
@@ -417,6 +491,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Flag.Query().Where(flag.IDIn(ids...)).QueryResolvedBy().IDs(ctx)
 	case "ForumCategory.topics":
 		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).QueryTopics().IDs(ctx)
+	case "ForumCategory.followers":
+		return c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).QueryFollowers().IDs(ctx)
 	case "Initiative.organisation":
 		return c.Initiative.Query().Where(initiative.IDIn(ids...)).QueryOrganisation().IDs(ctx)
 	case "Initiative.municipalities":
@@ -443,6 +519,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryRegion().IDs(ctx)
 	case "Municipality.associations":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryAssociations().IDs(ctx)
+	case "Municipality.invited_to_events":
+		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryInvitedToEvents().IDs(ctx)
 	case "Municipality.ua_partnerships":
 		return c.Municipality.Query().Where(municipality.IDIn(ids...)).QueryUaPartnerships().IDs(ctx)
 	case "Municipality.eu_partnerships":
@@ -483,6 +561,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryNewsItem().IDs(ctx)
 	case "Notification.partnership_request":
 		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryPartnershipRequest().IDs(ctx)
+	case "Notification.event_registration":
+		return c.Notification.Query().Where(notification.IDIn(ids...)).QueryEventRegistration().IDs(ctx)
 	case "Offer.municipality":
 		return c.Offer.Query().Where(offer.IDIn(ids...)).QueryMunicipality().IDs(ctx)
 	case "Organisation.country":
@@ -569,6 +649,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.User.Query().Where(user.IDIn(ids...)).QueryAPIKeys().IDs(ctx)
 	case "User.mentioned_in":
 		return c.User.Query().Where(user.IDIn(ids...)).QueryMentionedIn().IDs(ctx)
+	case "User.followed_categories":
+		return c.User.Query().Where(user.IDIn(ids...)).QueryFollowedCategories().IDs(ctx)
 	}
 	return nil, fmt.Errorf("ent: unknown edge %s.%s", typ, edge)
 }
@@ -591,6 +673,16 @@ func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {
 		return c.Document.UpdateOneID(id).Mutation(), nil
 	case "DocumentFile":
 		return c.DocumentFile.UpdateOneID(id).Mutation(), nil
+	case "EmailDelivery":
+		return c.EmailDelivery.UpdateOneID(id).Mutation(), nil
+	case "EmailPreference":
+		return c.EmailPreference.UpdateOneID(id).Mutation(), nil
+	case "Event":
+		return c.Event.UpdateOneID(id).Mutation(), nil
+	case "EventRegistration":
+		return c.EventRegistration.UpdateOneID(id).Mutation(), nil
+	case "EventSession":
+		return c.EventSession.UpdateOneID(id).Mutation(), nil
 	case "Flag":
 		return c.Flag.UpdateOneID(id).Mutation(), nil
 	case "ForumCategory":
@@ -789,6 +881,102 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.SetDocumentID(targets[0])
 		}
 		return m, nil
+	case "EmailPreference.user":
+		m := c.EmailPreference.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearUser()
+		} else if len(targets) > 0 {
+			m.SetUserID(targets[0])
+		}
+		return m, nil
+	case "Event.organiser":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearOrganiser()
+		} else if len(targets) > 0 {
+			m.SetOrganiserID(targets[0])
+		}
+		return m, nil
+	case "Event.partnership":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearPartnership()
+		} else if len(targets) > 0 {
+			m.SetPartnershipID(targets[0])
+		}
+		return m, nil
+	case "Event.activity":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearActivity()
+		} else if len(targets) > 0 {
+			m.SetActivityID(targets[0])
+		}
+		return m, nil
+	case "Event.created_by":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearCreatedBy()
+		} else if len(targets) > 0 {
+			m.SetCreatedByID(targets[0])
+		}
+		return m, nil
+	case "Event.invited_municipalities":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveInvitedMunicipalityIDs(targets...)
+		} else {
+			m.AddInvitedMunicipalityIDs(targets...)
+		}
+		return m, nil
+	case "Event.sessions":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveSessionIDs(targets...)
+		} else {
+			m.AddSessionIDs(targets...)
+		}
+		return m, nil
+	case "Event.registrations":
+		m := c.Event.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveRegistrationIDs(targets...)
+		} else {
+			m.AddRegistrationIDs(targets...)
+		}
+		return m, nil
+	case "EventRegistration.event":
+		m := c.EventRegistration.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearEvent()
+		} else if len(targets) > 0 {
+			m.SetEventID(targets[0])
+		}
+		return m, nil
+	case "EventRegistration.user":
+		m := c.EventRegistration.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearUser()
+		} else if len(targets) > 0 {
+			m.SetUserID(targets[0])
+		}
+		return m, nil
+	case "EventRegistration.registered_by":
+		m := c.EventRegistration.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearRegisteredBy()
+		} else if len(targets) > 0 {
+			m.SetRegisteredByID(targets[0])
+		}
+		return m, nil
+	case "EventSession.event":
+		m := c.EventSession.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearEvent()
+		} else if len(targets) > 0 {
+			m.SetEventID(targets[0])
+		}
+		return m, nil
 	case "Flag.post":
 		m := c.Flag.UpdateOneID(id).Mutation()
 		if remove {
@@ -819,6 +1007,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemoveTopicIDs(targets...)
 		} else {
 			m.AddTopicIDs(targets...)
+		}
+		return m, nil
+	case "ForumCategory.followers":
+		m := c.ForumCategory.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveFollowerIDs(targets...)
+		} else {
+			m.AddFollowerIDs(targets...)
 		}
 		return m, nil
 	case "Initiative.organisation":
@@ -923,6 +1119,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemoveAssociationIDs(targets...)
 		} else {
 			m.AddAssociationIDs(targets...)
+		}
+		return m, nil
+	case "Municipality.invited_to_events":
+		m := c.Municipality.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveInvitedToEventIDs(targets...)
+		} else {
+			m.AddInvitedToEventIDs(targets...)
 		}
 		return m, nil
 	case "Municipality.ua_partnerships":
@@ -1083,6 +1287,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.ClearPartnershipRequest()
 		} else if len(targets) > 0 {
 			m.SetPartnershipRequestID(targets[0])
+		}
+		return m, nil
+	case "Notification.event_registration":
+		m := c.Notification.UpdateOneID(id).Mutation()
+		if remove {
+			m.ClearEventRegistration()
+		} else if len(targets) > 0 {
+			m.SetEventRegistrationID(targets[0])
 		}
 		return m, nil
 	case "Offer.municipality":
@@ -1429,6 +1641,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.AddMentionedInIDs(targets...)
 		}
 		return m, nil
+	case "User.followed_categories":
+		m := c.User.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveFollowedCategoryIDs(targets...)
+		} else {
+			m.AddFollowedCategoryIDs(targets...)
+		}
+		return m, nil
 	}
 	return nil, fmt.Errorf("ent: unknown edge %s.%s", typ, edge)
 }
@@ -1451,6 +1671,16 @@ func MutationPolicy(typ string) Policy {
 		return document.Policy
 	case "DocumentFile":
 		return documentfile.Policy
+	case "EmailDelivery":
+		return emaildelivery.Policy
+	case "EmailPreference":
+		return emailpreference.Policy
+	case "Event":
+		return event.Policy
+	case "EventRegistration":
+		return eventregistration.Policy
+	case "EventSession":
+		return eventsession.Policy
 	case "Flag":
 		return flag.Policy
 	case "ForumCategory":
@@ -1566,6 +1796,36 @@ func (c *Client) ReadFilter(ctx context.Context, typ string) (func(*sql.Selector
 		q := c.DocumentFile.Query()
 		if err := documentfile.Policy.EvalQuery(ctx, q); err != nil {
 			return sql.FieldLT(documentfile.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "EmailDelivery":
+		q := c.EmailDelivery.Query()
+		if err := emaildelivery.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(emaildelivery.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "EmailPreference":
+		q := c.EmailPreference.Query()
+		if err := emailpreference.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(emailpreference.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "Event":
+		q := c.Event.Query()
+		if err := event.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(event.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "EventRegistration":
+		q := c.EventRegistration.Query()
+		if err := eventregistration.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(eventregistration.FieldID, 0), nil
+		}
+		return readFilter(q.predicates), nil
+	case "EventSession":
+		q := c.EventSession.Query()
+		if err := eventsession.Policy.EvalQuery(ctx, q); err != nil {
+			return sql.FieldLT(eventsession.FieldID, 0), nil
 		}
 		return readFilter(q.predicates), nil
 	case "Flag":

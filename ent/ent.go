@@ -19,6 +19,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -112,6 +117,11 @@ func checkColumn(t, c string) error {
 			country.Table:            country.ValidColumn,
 			document.Table:           document.ValidColumn,
 			documentfile.Table:       documentfile.ValidColumn,
+			emaildelivery.Table:      emaildelivery.ValidColumn,
+			emailpreference.Table:    emailpreference.ValidColumn,
+			event.Table:              event.ValidColumn,
+			eventregistration.Table:  eventregistration.ValidColumn,
+			eventsession.Table:       eventsession.ValidColumn,
 			flag.Table:               flag.ValidColumn,
 			forumcategory.Table:      forumcategory.ValidColumn,
 			initiative.Table:         initiative.ValidColumn,

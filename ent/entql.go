@@ -10,6 +10,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -46,7 +51,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 33)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 38)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -207,6 +212,123 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emaildelivery.Table,
+			Columns: emaildelivery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: emaildelivery.FieldID,
+			},
+		},
+		Type: "EmailDelivery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emaildelivery.FieldCreatedAt:           {Type: field.TypeTime, Column: emaildelivery.FieldCreatedAt},
+			emaildelivery.FieldUpdatedAt:           {Type: field.TypeTime, Column: emaildelivery.FieldUpdatedAt},
+			emaildelivery.FieldUserID:              {Type: field.TypeInt, Column: emaildelivery.FieldUserID},
+			emaildelivery.FieldBatch:               {Type: field.TypeString, Column: emaildelivery.FieldBatch},
+			emaildelivery.FieldFrequency:           {Type: field.TypeEnum, Column: emaildelivery.FieldFrequency},
+			emaildelivery.FieldNotificationID:      {Type: field.TypeInt, Column: emaildelivery.FieldNotificationID},
+			emaildelivery.FieldTopicID:             {Type: field.TypeInt, Column: emaildelivery.FieldTopicID},
+			emaildelivery.FieldEventRegistrationID: {Type: field.TypeInt, Column: emaildelivery.FieldEventRegistrationID},
+			emaildelivery.FieldStatus:              {Type: field.TypeEnum, Column: emaildelivery.FieldStatus},
+			emaildelivery.FieldAttempts:            {Type: field.TypeInt, Column: emaildelivery.FieldAttempts},
+			emaildelivery.FieldLastError:           {Type: field.TypeString, Column: emaildelivery.FieldLastError},
+			emaildelivery.FieldSentAt:              {Type: field.TypeTime, Column: emaildelivery.FieldSentAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emailpreference.Table,
+			Columns: emailpreference.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: emailpreference.FieldID,
+			},
+		},
+		Type: "EmailPreference",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emailpreference.FieldCreatedAt: {Type: field.TypeTime, Column: emailpreference.FieldCreatedAt},
+			emailpreference.FieldUpdatedAt: {Type: field.TypeTime, Column: emailpreference.FieldUpdatedAt},
+			emailpreference.FieldUserID:    {Type: field.TypeInt, Column: emailpreference.FieldUserID},
+			emailpreference.FieldKind:      {Type: field.TypeEnum, Column: emailpreference.FieldKind},
+			emailpreference.FieldFrequency: {Type: field.TypeEnum, Column: emailpreference.FieldFrequency},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   event.Table,
+			Columns: event.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: event.FieldID,
+			},
+		},
+		Type: "Event",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			event.FieldCreatedAt:     {Type: field.TypeTime, Column: event.FieldCreatedAt},
+			event.FieldUpdatedAt:     {Type: field.TypeTime, Column: event.FieldUpdatedAt},
+			event.FieldTitle:         {Type: field.TypeString, Column: event.FieldTitle},
+			event.FieldKind:          {Type: field.TypeEnum, Column: event.FieldKind},
+			event.FieldDescription:   {Type: field.TypeString, Column: event.FieldDescription},
+			event.FieldLanguage:      {Type: field.TypeString, Column: event.FieldLanguage},
+			event.FieldCapacity:      {Type: field.TypeInt, Column: event.FieldCapacity},
+			event.FieldAudience:      {Type: field.TypeEnum, Column: event.FieldAudience},
+			event.FieldStartsAt:      {Type: field.TypeTime, Column: event.FieldStartsAt},
+			event.FieldEndsAt:        {Type: field.TypeTime, Column: event.FieldEndsAt},
+			event.FieldTimeZone:      {Type: field.TypeString, Column: event.FieldTimeZone},
+			event.FieldOrganiserID:   {Type: field.TypeInt, Column: event.FieldOrganiserID},
+			event.FieldPartnershipID: {Type: field.TypeInt, Column: event.FieldPartnershipID},
+			event.FieldActivityID:    {Type: field.TypeInt, Column: event.FieldActivityID},
+			event.FieldCreatedByID:   {Type: field.TypeInt, Column: event.FieldCreatedByID},
+			event.FieldSeatVersion:   {Type: field.TypeInt, Column: event.FieldSeatVersion},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   eventregistration.Table,
+			Columns: eventregistration.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: eventregistration.FieldID,
+			},
+		},
+		Type: "EventRegistration",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			eventregistration.FieldCreatedAt:      {Type: field.TypeTime, Column: eventregistration.FieldCreatedAt},
+			eventregistration.FieldUpdatedAt:      {Type: field.TypeTime, Column: eventregistration.FieldUpdatedAt},
+			eventregistration.FieldEventID:        {Type: field.TypeInt, Column: eventregistration.FieldEventID},
+			eventregistration.FieldUserID:         {Type: field.TypeInt, Column: eventregistration.FieldUserID},
+			eventregistration.FieldRegisteredByID: {Type: field.TypeInt, Column: eventregistration.FieldRegisteredByID},
+			eventregistration.FieldStatus:         {Type: field.TypeEnum, Column: eventregistration.FieldStatus},
+			eventregistration.FieldPosition:       {Type: field.TypeInt, Column: eventregistration.FieldPosition},
+			eventregistration.FieldAttendedAt:     {Type: field.TypeTime, Column: eventregistration.FieldAttendedAt},
+			eventregistration.FieldCancelledAt:    {Type: field.TypeTime, Column: eventregistration.FieldCancelledAt},
+			eventregistration.FieldRemindedAt:     {Type: field.TypeTime, Column: eventregistration.FieldRemindedAt},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   eventsession.Table,
+			Columns: eventsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: eventsession.FieldID,
+			},
+		},
+		Type: "EventSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			eventsession.FieldCreatedAt: {Type: field.TypeTime, Column: eventsession.FieldCreatedAt},
+			eventsession.FieldUpdatedAt: {Type: field.TypeTime, Column: eventsession.FieldUpdatedAt},
+			eventsession.FieldEventID:   {Type: field.TypeInt, Column: eventsession.FieldEventID},
+			eventsession.FieldTitle:     {Type: field.TypeString, Column: eventsession.FieldTitle},
+			eventsession.FieldStartsAt:  {Type: field.TypeTime, Column: eventsession.FieldStartsAt},
+			eventsession.FieldEndsAt:    {Type: field.TypeTime, Column: eventsession.FieldEndsAt},
+			eventsession.FieldTimeZone:  {Type: field.TypeString, Column: eventsession.FieldTimeZone},
+			eventsession.FieldPlace:     {Type: field.TypeString, Column: eventsession.FieldPlace},
+			eventsession.FieldOnlineURL: {Type: field.TypeString, Column: eventsession.FieldOnlineURL},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   flag.Table,
 			Columns: flag.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -227,7 +349,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			flag.FieldResolvedByID: {Type: field.TypeInt, Column: flag.FieldResolvedByID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   forumcategory.Table,
 			Columns: forumcategory.Columns,
@@ -246,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			forumcategory.FieldVisibility:  {Type: field.TypeEnum, Column: forumcategory.FieldVisibility},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   initiative.Table,
 			Columns: initiative.Columns,
@@ -268,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			initiative.FieldFundingEur:     {Type: field.TypeFloat64, Column: initiative.FieldFundingEur},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginfailure.Table,
 			Columns: loginfailure.Columns,
@@ -284,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginfailure.FieldAt:      {Type: field.TypeTime, Column: loginfailure.FieldAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchdecline.Table,
 			Columns: matchdecline.Columns,
@@ -303,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchdecline.FieldDeclinedByID:   {Type: field.TypeInt, Column: matchdecline.FieldDeclinedByID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchprofile.Table,
 			Columns: matchprofile.Columns,
@@ -323,7 +445,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchprofile.FieldLanguageMask:   {Type: field.TypeInt64, Column: matchprofile.FieldLanguageMask},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchstate.Table,
 			Columns: matchstate.Columns,
@@ -337,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchstate.FieldVersion: {Type: field.TypeInt64, Column: matchstate.FieldVersion},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   matchweight.Table,
 			Columns: matchweight.Columns,
@@ -354,7 +476,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			matchweight.FieldWeight:    {Type: field.TypeFloat64, Column: matchweight.FieldWeight},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -374,7 +496,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldOrganisationID: {Type: field.TypeInt, Column: membership.FieldOrganisationID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   municipality.Table,
 			Columns: municipality.Columns,
@@ -402,7 +524,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			municipality.FieldRegionID:         {Type: field.TypeInt, Column: municipality.FieldRegionID},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -425,7 +547,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldContactEmail:   {Type: field.TypeString, Column: need.FieldContactEmail},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   newsitem.Table,
 			Columns: newsitem.Columns,
@@ -448,7 +570,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			newsitem.FieldAuthorID:    {Type: field.TypeInt, Column: newsitem.FieldAuthorID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -469,9 +591,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldTopicID:              {Type: field.TypeInt, Column: notification.FieldTopicID},
 			notification.FieldNewsItemID:           {Type: field.TypeInt, Column: notification.FieldNewsItemID},
 			notification.FieldPartnershipRequestID: {Type: field.TypeInt, Column: notification.FieldPartnershipRequestID},
+			notification.FieldEventRegistrationID:  {Type: field.TypeInt, Column: notification.FieldEventRegistrationID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   offer.Table,
 			Columns: offer.Columns,
@@ -495,7 +618,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			offer.FieldContactEmail:   {Type: field.TypeString, Column: offer.FieldContactEmail},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -517,7 +640,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldCountryID:        {Type: field.TypeInt, Column: organisation.FieldCountryID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -540,7 +663,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldPhaseID:                 {Type: field.TypeInt, Column: partnership.FieldPhaseID},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnershiprequest.Table,
 			Columns: partnershiprequest.Columns,
@@ -568,7 +691,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnershiprequest.FieldOpenPair:                {Type: field.TypeString, Column: partnershiprequest.FieldOpenPair},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   phase.Table,
 			Columns: phase.Columns,
@@ -588,7 +711,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			phase.FieldEndDate:     {Type: field.TypeTime, Column: phase.FieldEndDate},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   post.Table,
 			Columns: post.Columns,
@@ -611,7 +734,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			post.FieldHiddenByID: {Type: field.TypeInt, Column: post.FieldHiddenByID},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -634,7 +757,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldLeadMunicipalityID: {Type: field.TypeInt, Column: project.FieldLeadMunicipalityID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   ratelimit.Table,
 			Columns: ratelimit.Columns,
@@ -650,7 +773,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			ratelimit.FieldExpiresAt: {Type: field.TypeTime, Column: ratelimit.FieldExpiresAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -668,7 +791,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldUserID:    {Type: field.TypeInt, Column: reaction.FieldUserID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -687,7 +810,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCountryID:        {Type: field.TypeInt, Column: region.FieldCountryID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -707,7 +830,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserID:        {Type: field.TypeInt, Column: session.FieldUserID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -730,7 +853,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldAuthorID:       {Type: field.TypeInt, Column: topic.FieldAuthorID},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -957,6 +1080,150 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Document",
 	)
 	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   emailpreference.UserTable,
+			Columns: []string{emailpreference.UserColumn},
+			Bidi:    false,
+		},
+		"EmailPreference",
+		"User",
+	)
+	graph.MustAddE(
+		"organiser",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   event.OrganiserTable,
+			Columns: []string{event.OrganiserColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"Association",
+	)
+	graph.MustAddE(
+		"partnership",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   event.PartnershipTable,
+			Columns: []string{event.PartnershipColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"Partnership",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   event.ActivityTable,
+			Columns: []string{event.ActivityColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"Activity",
+	)
+	graph.MustAddE(
+		"created_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   event.CreatedByTable,
+			Columns: []string{event.CreatedByColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"User",
+	)
+	graph.MustAddE(
+		"invited_municipalities",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   event.InvitedMunicipalitiesTable,
+			Columns: event.InvitedMunicipalitiesPrimaryKey,
+			Bidi:    false,
+		},
+		"Event",
+		"Municipality",
+	)
+	graph.MustAddE(
+		"sessions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   event.SessionsTable,
+			Columns: []string{event.SessionsColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"EventSession",
+	)
+	graph.MustAddE(
+		"registrations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   event.RegistrationsTable,
+			Columns: []string{event.RegistrationsColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"EventRegistration",
+	)
+	graph.MustAddE(
+		"event",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   eventregistration.EventTable,
+			Columns: []string{eventregistration.EventColumn},
+			Bidi:    false,
+		},
+		"EventRegistration",
+		"Event",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   eventregistration.UserTable,
+			Columns: []string{eventregistration.UserColumn},
+			Bidi:    false,
+		},
+		"EventRegistration",
+		"User",
+	)
+	graph.MustAddE(
+		"registered_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   eventregistration.RegisteredByTable,
+			Columns: []string{eventregistration.RegisteredByColumn},
+			Bidi:    false,
+		},
+		"EventRegistration",
+		"User",
+	)
+	graph.MustAddE(
+		"event",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   eventsession.EventTable,
+			Columns: []string{eventsession.EventColumn},
+			Bidi:    false,
+		},
+		"EventSession",
+		"Event",
+	)
+	graph.MustAddE(
 		"post",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1003,6 +1270,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ForumCategory",
 		"Topic",
+	)
+	graph.MustAddE(
+		"followers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+		},
+		"ForumCategory",
+		"User",
 	)
 	graph.MustAddE(
 		"organisation",
@@ -1159,6 +1438,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Municipality",
 		"Association",
+	)
+	graph.MustAddE(
+		"invited_to_events",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+		},
+		"Municipality",
+		"Event",
 	)
 	graph.MustAddE(
 		"ua_partnerships",
@@ -1399,6 +1690,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Notification",
 		"PartnershipRequest",
+	)
+	graph.MustAddE(
+		"event_registration",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.EventRegistrationTable,
+			Columns: []string{notification.EventRegistrationColumn},
+			Bidi:    false,
+		},
+		"Notification",
+		"EventRegistration",
 	)
 	graph.MustAddE(
 		"municipality",
@@ -1915,6 +2218,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Post",
+	)
+	graph.MustAddE(
+		"followed_categories",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+		},
+		"User",
+		"ForumCategory",
 	)
 	return graph
 }()
@@ -2779,6 +3094,634 @@ func (f *DocumentFileFilter) WhereHasDocumentWith(preds ...predicate.Document) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmailDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmailDeliveryQuery builder.
+func (_q *EmailDeliveryQuery) Filter() *EmailDeliveryFilter {
+	return &EmailDeliveryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmailDeliveryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmailDeliveryMutation builder.
+func (m *EmailDeliveryMutation) Filter() *EmailDeliveryFilter {
+	return &EmailDeliveryFilter{config: m.config, predicateAdder: m}
+}
+
+// EmailDeliveryFilter provides a generic filtering capability at runtime for EmailDeliveryQuery.
+type EmailDeliveryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmailDeliveryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EmailDeliveryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(emaildelivery.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmailDeliveryFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emaildelivery.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmailDeliveryFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emaildelivery.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *EmailDeliveryFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(emaildelivery.FieldUserID))
+}
+
+// WhereBatch applies the entql string predicate on the batch field.
+func (f *EmailDeliveryFilter) WhereBatch(p entql.StringP) {
+	f.Where(p.Field(emaildelivery.FieldBatch))
+}
+
+// WhereFrequency applies the entql string predicate on the frequency field.
+func (f *EmailDeliveryFilter) WhereFrequency(p entql.StringP) {
+	f.Where(p.Field(emaildelivery.FieldFrequency))
+}
+
+// WhereNotificationID applies the entql int predicate on the notification_id field.
+func (f *EmailDeliveryFilter) WhereNotificationID(p entql.IntP) {
+	f.Where(p.Field(emaildelivery.FieldNotificationID))
+}
+
+// WhereTopicID applies the entql int predicate on the topic_id field.
+func (f *EmailDeliveryFilter) WhereTopicID(p entql.IntP) {
+	f.Where(p.Field(emaildelivery.FieldTopicID))
+}
+
+// WhereEventRegistrationID applies the entql int predicate on the event_registration_id field.
+func (f *EmailDeliveryFilter) WhereEventRegistrationID(p entql.IntP) {
+	f.Where(p.Field(emaildelivery.FieldEventRegistrationID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *EmailDeliveryFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(emaildelivery.FieldStatus))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *EmailDeliveryFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(emaildelivery.FieldAttempts))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *EmailDeliveryFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(emaildelivery.FieldLastError))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *EmailDeliveryFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(emaildelivery.FieldSentAt))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EmailPreferenceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmailPreferenceQuery builder.
+func (_q *EmailPreferenceQuery) Filter() *EmailPreferenceFilter {
+	return &EmailPreferenceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmailPreferenceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmailPreferenceMutation builder.
+func (m *EmailPreferenceMutation) Filter() *EmailPreferenceFilter {
+	return &EmailPreferenceFilter{config: m.config, predicateAdder: m}
+}
+
+// EmailPreferenceFilter provides a generic filtering capability at runtime for EmailPreferenceQuery.
+type EmailPreferenceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmailPreferenceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EmailPreferenceFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(emailpreference.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmailPreferenceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailpreference.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmailPreferenceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailpreference.FieldUpdatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *EmailPreferenceFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(emailpreference.FieldUserID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EmailPreferenceFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldKind))
+}
+
+// WhereFrequency applies the entql string predicate on the frequency field.
+func (f *EmailPreferenceFilter) WhereFrequency(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldFrequency))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *EmailPreferenceFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *EmailPreferenceFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EventQuery builder.
+func (_q *EventQuery) Filter() *EventFilter {
+	return &EventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EventMutation builder.
+func (m *EventMutation) Filter() *EventFilter {
+	return &EventFilter{config: m.config, predicateAdder: m}
+}
+
+// EventFilter provides a generic filtering capability at runtime for EventQuery.
+type EventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(event.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EventFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldUpdatedAt))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *EventFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(event.FieldTitle))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(event.FieldKind))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *EventFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(event.FieldDescription))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *EventFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(event.FieldLanguage))
+}
+
+// WhereCapacity applies the entql int predicate on the capacity field.
+func (f *EventFilter) WhereCapacity(p entql.IntP) {
+	f.Where(p.Field(event.FieldCapacity))
+}
+
+// WhereAudience applies the entql string predicate on the audience field.
+func (f *EventFilter) WhereAudience(p entql.StringP) {
+	f.Where(p.Field(event.FieldAudience))
+}
+
+// WhereStartsAt applies the entql time.Time predicate on the starts_at field.
+func (f *EventFilter) WhereStartsAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldStartsAt))
+}
+
+// WhereEndsAt applies the entql time.Time predicate on the ends_at field.
+func (f *EventFilter) WhereEndsAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldEndsAt))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *EventFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(event.FieldTimeZone))
+}
+
+// WhereOrganiserID applies the entql int predicate on the organiser_id field.
+func (f *EventFilter) WhereOrganiserID(p entql.IntP) {
+	f.Where(p.Field(event.FieldOrganiserID))
+}
+
+// WherePartnershipID applies the entql int predicate on the partnership_id field.
+func (f *EventFilter) WherePartnershipID(p entql.IntP) {
+	f.Where(p.Field(event.FieldPartnershipID))
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *EventFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(event.FieldActivityID))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *EventFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(event.FieldCreatedByID))
+}
+
+// WhereSeatVersion applies the entql int predicate on the seat_version field.
+func (f *EventFilter) WhereSeatVersion(p entql.IntP) {
+	f.Where(p.Field(event.FieldSeatVersion))
+}
+
+// WhereHasOrganiser applies a predicate to check if query has an edge organiser.
+func (f *EventFilter) WhereHasOrganiser() {
+	f.Where(entql.HasEdge("organiser"))
+}
+
+// WhereHasOrganiserWith applies a predicate to check if query has an edge organiser with a given conditions (other predicates).
+func (f *EventFilter) WhereHasOrganiserWith(preds ...predicate.Association) {
+	f.Where(entql.HasEdgeWith("organiser", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartnership applies a predicate to check if query has an edge partnership.
+func (f *EventFilter) WhereHasPartnership() {
+	f.Where(entql.HasEdge("partnership"))
+}
+
+// WhereHasPartnershipWith applies a predicate to check if query has an edge partnership with a given conditions (other predicates).
+func (f *EventFilter) WhereHasPartnershipWith(preds ...predicate.Partnership) {
+	f.Where(entql.HasEdgeWith("partnership", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *EventFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *EventFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCreatedBy applies a predicate to check if query has an edge created_by.
+func (f *EventFilter) WhereHasCreatedBy() {
+	f.Where(entql.HasEdge("created_by"))
+}
+
+// WhereHasCreatedByWith applies a predicate to check if query has an edge created_by with a given conditions (other predicates).
+func (f *EventFilter) WhereHasCreatedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("created_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvitedMunicipalities applies a predicate to check if query has an edge invited_municipalities.
+func (f *EventFilter) WhereHasInvitedMunicipalities() {
+	f.Where(entql.HasEdge("invited_municipalities"))
+}
+
+// WhereHasInvitedMunicipalitiesWith applies a predicate to check if query has an edge invited_municipalities with a given conditions (other predicates).
+func (f *EventFilter) WhereHasInvitedMunicipalitiesWith(preds ...predicate.Municipality) {
+	f.Where(entql.HasEdgeWith("invited_municipalities", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSessions applies a predicate to check if query has an edge sessions.
+func (f *EventFilter) WhereHasSessions() {
+	f.Where(entql.HasEdge("sessions"))
+}
+
+// WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
+func (f *EventFilter) WhereHasSessionsWith(preds ...predicate.EventSession) {
+	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrations applies a predicate to check if query has an edge registrations.
+func (f *EventFilter) WhereHasRegistrations() {
+	f.Where(entql.HasEdge("registrations"))
+}
+
+// WhereHasRegistrationsWith applies a predicate to check if query has an edge registrations with a given conditions (other predicates).
+func (f *EventFilter) WhereHasRegistrationsWith(preds ...predicate.EventRegistration) {
+	f.Where(entql.HasEdgeWith("registrations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EventRegistrationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EventRegistrationQuery builder.
+func (_q *EventRegistrationQuery) Filter() *EventRegistrationFilter {
+	return &EventRegistrationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EventRegistrationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EventRegistrationMutation builder.
+func (m *EventRegistrationMutation) Filter() *EventRegistrationFilter {
+	return &EventRegistrationFilter{config: m.config, predicateAdder: m}
+}
+
+// EventRegistrationFilter provides a generic filtering capability at runtime for EventRegistrationQuery.
+type EventRegistrationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EventRegistrationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EventRegistrationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(eventregistration.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EventRegistrationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(eventregistration.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EventRegistrationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(eventregistration.FieldUpdatedAt))
+}
+
+// WhereEventID applies the entql int predicate on the event_id field.
+func (f *EventRegistrationFilter) WhereEventID(p entql.IntP) {
+	f.Where(p.Field(eventregistration.FieldEventID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *EventRegistrationFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(eventregistration.FieldUserID))
+}
+
+// WhereRegisteredByID applies the entql int predicate on the registered_by_id field.
+func (f *EventRegistrationFilter) WhereRegisteredByID(p entql.IntP) {
+	f.Where(p.Field(eventregistration.FieldRegisteredByID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *EventRegistrationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(eventregistration.FieldStatus))
+}
+
+// WherePosition applies the entql int predicate on the position field.
+func (f *EventRegistrationFilter) WherePosition(p entql.IntP) {
+	f.Where(p.Field(eventregistration.FieldPosition))
+}
+
+// WhereAttendedAt applies the entql time.Time predicate on the attended_at field.
+func (f *EventRegistrationFilter) WhereAttendedAt(p entql.TimeP) {
+	f.Where(p.Field(eventregistration.FieldAttendedAt))
+}
+
+// WhereCancelledAt applies the entql time.Time predicate on the cancelled_at field.
+func (f *EventRegistrationFilter) WhereCancelledAt(p entql.TimeP) {
+	f.Where(p.Field(eventregistration.FieldCancelledAt))
+}
+
+// WhereRemindedAt applies the entql time.Time predicate on the reminded_at field.
+func (f *EventRegistrationFilter) WhereRemindedAt(p entql.TimeP) {
+	f.Where(p.Field(eventregistration.FieldRemindedAt))
+}
+
+// WhereHasEvent applies a predicate to check if query has an edge event.
+func (f *EventRegistrationFilter) WhereHasEvent() {
+	f.Where(entql.HasEdge("event"))
+}
+
+// WhereHasEventWith applies a predicate to check if query has an edge event with a given conditions (other predicates).
+func (f *EventRegistrationFilter) WhereHasEventWith(preds ...predicate.Event) {
+	f.Where(entql.HasEdgeWith("event", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *EventRegistrationFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *EventRegistrationFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegisteredBy applies a predicate to check if query has an edge registered_by.
+func (f *EventRegistrationFilter) WhereHasRegisteredBy() {
+	f.Where(entql.HasEdge("registered_by"))
+}
+
+// WhereHasRegisteredByWith applies a predicate to check if query has an edge registered_by with a given conditions (other predicates).
+func (f *EventRegistrationFilter) WhereHasRegisteredByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("registered_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *EventSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EventSessionQuery builder.
+func (_q *EventSessionQuery) Filter() *EventSessionFilter {
+	return &EventSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EventSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EventSessionMutation builder.
+func (m *EventSessionMutation) Filter() *EventSessionFilter {
+	return &EventSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// EventSessionFilter provides a generic filtering capability at runtime for EventSessionQuery.
+type EventSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EventSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *EventSessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(eventsession.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EventSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(eventsession.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EventSessionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(eventsession.FieldUpdatedAt))
+}
+
+// WhereEventID applies the entql int predicate on the event_id field.
+func (f *EventSessionFilter) WhereEventID(p entql.IntP) {
+	f.Where(p.Field(eventsession.FieldEventID))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *EventSessionFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(eventsession.FieldTitle))
+}
+
+// WhereStartsAt applies the entql time.Time predicate on the starts_at field.
+func (f *EventSessionFilter) WhereStartsAt(p entql.TimeP) {
+	f.Where(p.Field(eventsession.FieldStartsAt))
+}
+
+// WhereEndsAt applies the entql time.Time predicate on the ends_at field.
+func (f *EventSessionFilter) WhereEndsAt(p entql.TimeP) {
+	f.Where(p.Field(eventsession.FieldEndsAt))
+}
+
+// WhereTimeZone applies the entql string predicate on the time_zone field.
+func (f *EventSessionFilter) WhereTimeZone(p entql.StringP) {
+	f.Where(p.Field(eventsession.FieldTimeZone))
+}
+
+// WherePlace applies the entql string predicate on the place field.
+func (f *EventSessionFilter) WherePlace(p entql.StringP) {
+	f.Where(p.Field(eventsession.FieldPlace))
+}
+
+// WhereOnlineURL applies the entql string predicate on the online_url field.
+func (f *EventSessionFilter) WhereOnlineURL(p entql.StringP) {
+	f.Where(p.Field(eventsession.FieldOnlineURL))
+}
+
+// WhereHasEvent applies a predicate to check if query has an edge event.
+func (f *EventSessionFilter) WhereHasEvent() {
+	f.Where(entql.HasEdge("event"))
+}
+
+// WhereHasEventWith applies a predicate to check if query has an edge event with a given conditions (other predicates).
+func (f *EventSessionFilter) WhereHasEventWith(preds ...predicate.Event) {
+	f.Where(entql.HasEdgeWith("event", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *FlagQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2807,7 +3750,7 @@ type FlagFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FlagFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2934,7 +3877,7 @@ type ForumCategoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ForumCategoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2989,6 +3932,20 @@ func (f *ForumCategoryFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
 	})))
 }
 
+// WhereHasFollowers applies a predicate to check if query has an edge followers.
+func (f *ForumCategoryFilter) WhereHasFollowers() {
+	f.Where(entql.HasEdge("followers"))
+}
+
+// WhereHasFollowersWith applies a predicate to check if query has an edge followers with a given conditions (other predicates).
+func (f *ForumCategoryFilter) WhereHasFollowersWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("followers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *InitiativeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3018,7 +3975,7 @@ type InitiativeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InitiativeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3131,7 +4088,7 @@ type LoginFailureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginFailureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3186,7 +4143,7 @@ type MatchDeclineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchDeclineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3298,7 +4255,7 @@ type MatchProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3387,7 +4344,7 @@ type MatchStateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchStateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3432,7 +4389,7 @@ type MatchWeightFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MatchWeightFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3492,7 +4449,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3623,7 +4580,7 @@ type MunicipalityFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MunicipalityFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3745,6 +4702,20 @@ func (f *MunicipalityFilter) WhereHasAssociations() {
 // WhereHasAssociationsWith applies a predicate to check if query has an edge associations with a given conditions (other predicates).
 func (f *MunicipalityFilter) WhereHasAssociationsWith(preds ...predicate.Association) {
 	f.Where(entql.HasEdgeWith("associations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvitedToEvents applies a predicate to check if query has an edge invited_to_events.
+func (f *MunicipalityFilter) WhereHasInvitedToEvents() {
+	f.Where(entql.HasEdge("invited_to_events"))
+}
+
+// WhereHasInvitedToEventsWith applies a predicate to check if query has an edge invited_to_events with a given conditions (other predicates).
+func (f *MunicipalityFilter) WhereHasInvitedToEventsWith(preds ...predicate.Event) {
+	f.Where(entql.HasEdgeWith("invited_to_events", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3906,7 +4877,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4010,7 +4981,7 @@ type NewsItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NewsItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4156,7 +5127,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4215,6 +5186,11 @@ func (f *NotificationFilter) WhereNewsItemID(p entql.IntP) {
 // WherePartnershipRequestID applies the entql int predicate on the partnership_request_id field.
 func (f *NotificationFilter) WherePartnershipRequestID(p entql.IntP) {
 	f.Where(p.Field(notification.FieldPartnershipRequestID))
+}
+
+// WhereEventRegistrationID applies the entql int predicate on the event_registration_id field.
+func (f *NotificationFilter) WhereEventRegistrationID(p entql.IntP) {
+	f.Where(p.Field(notification.FieldEventRegistrationID))
 }
 
 // WhereHasRecipient applies a predicate to check if query has an edge recipient.
@@ -4301,6 +5277,20 @@ func (f *NotificationFilter) WhereHasPartnershipRequestWith(preds ...predicate.P
 	})))
 }
 
+// WhereHasEventRegistration applies a predicate to check if query has an edge event_registration.
+func (f *NotificationFilter) WhereHasEventRegistration() {
+	f.Where(entql.HasEdge("event_registration"))
+}
+
+// WhereHasEventRegistrationWith applies a predicate to check if query has an edge event_registration with a given conditions (other predicates).
+func (f *NotificationFilter) WhereHasEventRegistrationWith(preds ...predicate.EventRegistration) {
+	f.Where(entql.HasEdgeWith("event_registration", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *OfferQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4330,7 +5320,7 @@ type OfferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OfferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4439,7 +5429,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4552,7 +5542,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4754,7 +5744,7 @@ type PartnershipRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4953,7 +5943,7 @@ type PhaseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PhaseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5042,7 +6032,7 @@ type PostFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5244,7 +6234,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5404,7 +6394,7 @@ type RateLimitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RateLimitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5459,7 +6449,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5552,7 +6542,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5650,7 +6640,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5739,7 +6729,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5871,7 +6861,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5977,6 +6967,20 @@ func (f *UserFilter) WhereHasMentionedIn() {
 // WhereHasMentionedInWith applies a predicate to check if query has an edge mentioned_in with a given conditions (other predicates).
 func (f *UserFilter) WhereHasMentionedInWith(preds ...predicate.Post) {
 	f.Where(entql.HasEdgeWith("mentioned_in", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasFollowedCategories applies a predicate to check if query has an edge followed_categories.
+func (f *UserFilter) WhereHasFollowedCategories() {
+	f.Where(entql.HasEdge("followed_categories"))
+}
+
+// WhereHasFollowedCategoriesWith applies a predicate to check if query has an edge followed_categories with a given conditions (other predicates).
+func (f *UserFilter) WhereHasFollowedCategoriesWith(preds ...predicate.ForumCategory) {
+	f.Where(entql.HasEdgeWith("followed_categories", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

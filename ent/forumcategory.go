@@ -39,13 +39,16 @@ type ForumCategory struct {
 type ForumCategoryEdges struct {
 	// Topics holds the value of the topics edge.
 	Topics []*Topic `json:"topics,omitempty"`
+	// Users whose e-mail digests list its new topics.
+	Followers []*User `json:"followers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
-	namedTopics map[string][]*Topic
+	namedTopics    map[string][]*Topic
+	namedFollowers map[string][]*User
 }
 
 // TopicsOrErr returns the Topics value or an error if the edge
@@ -55,6 +58,15 @@ func (e ForumCategoryEdges) TopicsOrErr() ([]*Topic, error) {
 		return e.Topics, nil
 	}
 	return nil, &NotLoadedError{edge: "topics"}
+}
+
+// FollowersOrErr returns the Followers value or an error if the edge
+// was not loaded in eager-loading.
+func (e ForumCategoryEdges) FollowersOrErr() ([]*User, error) {
+	if e.loadedTypes[1] {
+		return e.Followers, nil
+	}
+	return nil, &NotLoadedError{edge: "followers"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -143,6 +155,11 @@ func (_m *ForumCategory) QueryTopics() *TopicQuery {
 	return NewForumCategoryClient(_m.config).QueryTopics(_m)
 }
 
+// QueryFollowers queries the "followers" edge of the ForumCategory entity.
+func (_m *ForumCategory) QueryFollowers() *UserQuery {
+	return NewForumCategoryClient(_m.config).QueryFollowers(_m)
+}
+
 // Update returns a builder for updating this ForumCategory.
 // Note that you need to call ForumCategory.Unwrap() before calling this method if this ForumCategory
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -208,6 +225,30 @@ func (_m *ForumCategory) appendNamedTopics(name string, edges ...*Topic) {
 		_m.Edges.namedTopics[name] = []*Topic{}
 	} else {
 		_m.Edges.namedTopics[name] = append(_m.Edges.namedTopics[name], edges...)
+	}
+}
+
+// NamedFollowers returns the Followers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ForumCategory) NamedFollowers(name string) ([]*User, error) {
+	if _m.Edges.namedFollowers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFollowers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ForumCategory) appendNamedFollowers(name string, edges ...*User) {
+	if _m.Edges.namedFollowers == nil {
+		_m.Edges.namedFollowers = make(map[string][]*User)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFollowers[name] = []*User{}
+	} else {
+		_m.Edges.namedFollowers[name] = append(_m.Edges.namedFollowers[name], edges...)
 	}
 }
 

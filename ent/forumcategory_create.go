@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/topic"
+	"github.com/bridgesoftrust/hub/ent/user"
 )
 
 // ForumCategoryCreate is the builder for creating a ForumCategory entity.
@@ -104,6 +105,21 @@ func (_c *ForumCategoryCreate) AddTopics(v ...*Topic) *ForumCategoryCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTopicIDs(ids...)
+}
+
+// AddFollowerIDs adds the "followers" edge to the User entity by IDs.
+func (_c *ForumCategoryCreate) AddFollowerIDs(ids ...int) *ForumCategoryCreate {
+	_c.mutation.AddFollowerIDs(ids...)
+	return _c
+}
+
+// AddFollowers adds the "followers" edges to the User entity.
+func (_c *ForumCategoryCreate) AddFollowers(v ...*User) *ForumCategoryCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFollowerIDs(ids...)
 }
 
 // Mutation returns the ForumCategoryMutation object of the builder.
@@ -261,6 +277,22 @@ func (_c *ForumCategoryCreate) createSpec() (*ForumCategory, *sqlgraph.CreateSpe
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FollowersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

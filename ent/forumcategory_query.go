@@ -16,19 +16,22 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/topic"
+	"github.com/bridgesoftrust/hub/ent/user"
 )
 
 // ForumCategoryQuery is the builder for querying ForumCategory entities.
 type ForumCategoryQuery struct {
 	config
-	ctx             *QueryContext
-	order           []forumcategory.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.ForumCategory
-	withTopics      *TopicQuery
-	loadTotal       []func(context.Context, []*ForumCategory) error
-	modifiers       []func(*sql.Selector)
-	withNamedTopics map[string]*TopicQuery
+	ctx                *QueryContext
+	order              []forumcategory.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.ForumCategory
+	withTopics         *TopicQuery
+	withFollowers      *UserQuery
+	loadTotal          []func(context.Context, []*ForumCategory) error
+	modifiers          []func(*sql.Selector)
+	withNamedTopics    map[string]*TopicQuery
+	withNamedFollowers map[string]*UserQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -80,6 +83,28 @@ func (_q *ForumCategoryQuery) QueryTopics() *TopicQuery {
 			sqlgraph.From(forumcategory.Table, forumcategory.FieldID, selector),
 			sqlgraph.To(topic.Table, topic.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, forumcategory.TopicsTable, forumcategory.TopicsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFollowers chains the current query on the "followers" edge.
+func (_q *ForumCategoryQuery) QueryFollowers() *UserQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(forumcategory.Table, forumcategory.FieldID, selector),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, forumcategory.FollowersTable, forumcategory.FollowersPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -274,12 +299,13 @@ func (_q *ForumCategoryQuery) Clone() *ForumCategoryQuery {
 		return nil
 	}
 	return &ForumCategoryQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]forumcategory.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.ForumCategory{}, _q.predicates...),
-		withTopics: _q.withTopics.Clone(),
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]forumcategory.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.ForumCategory{}, _q.predicates...),
+		withTopics:    _q.withTopics.Clone(),
+		withFollowers: _q.withFollowers.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -295,6 +321,17 @@ func (_q *ForumCategoryQuery) WithTopics(opts ...func(*TopicQuery)) *ForumCatego
 		opt(query)
 	}
 	_q.withTopics = query
+	return _q
+}
+
+// WithFollowers tells the query-builder to eager-load the nodes that are connected to
+// the "followers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ForumCategoryQuery) WithFollowers(opts ...func(*UserQuery)) *ForumCategoryQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFollowers = query
 	return _q
 }
 
@@ -382,8 +419,9 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*ForumCategory{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withTopics != nil,
+			_q.withFollowers != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -414,10 +452,24 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 			return nil, err
 		}
 	}
+	if query := _q.withFollowers; query != nil {
+		if err := _q.loadFollowers(ctx, query, nodes,
+			func(n *ForumCategory) { n.Edges.Followers = []*User{} },
+			func(n *ForumCategory, e *User) { n.Edges.Followers = append(n.Edges.Followers, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedTopics {
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *ForumCategory) { n.appendNamedTopics(name) },
 			func(n *ForumCategory, e *Topic) { n.appendNamedTopics(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFollowers {
+		if err := _q.loadFollowers(ctx, query, nodes,
+			func(n *ForumCategory) { n.appendNamedFollowers(name) },
+			func(n *ForumCategory, e *User) { n.appendNamedFollowers(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -456,6 +508,67 @@ func (_q *ForumCategoryQuery) loadTopics(ctx context.Context, query *TopicQuery,
 			return fmt.Errorf(`unexpected referenced foreign-key "category_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *ForumCategoryQuery) loadFollowers(ctx context.Context, query *UserQuery, nodes []*ForumCategory, init func(*ForumCategory), assign func(*ForumCategory, *User)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*ForumCategory)
+	nids := make(map[int]map[*ForumCategory]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(forumcategory.FollowersTable)
+		s.Join(joinT).On(s.C(user.FieldID), joinT.C(forumcategory.FollowersPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(forumcategory.FollowersPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(forumcategory.FollowersPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*ForumCategory]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*User](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "followers" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -564,6 +677,20 @@ func (_q *ForumCategoryQuery) WithNamedTopics(name string, opts ...func(*TopicQu
 		_q.withNamedTopics = make(map[string]*TopicQuery)
 	}
 	_q.withNamedTopics[name] = query
+	return _q
+}
+
+// WithNamedFollowers tells the query-builder to eager-load the nodes that are connected to the "followers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ForumCategoryQuery) WithNamedFollowers(name string, opts ...func(*UserQuery)) *ForumCategoryQuery {
+	query := (&UserClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFollowers == nil {
+		_q.withNamedFollowers = make(map[string]*UserQuery)
+	}
+	_q.withNamedFollowers[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/topic"
+	"github.com/bridgesoftrust/hub/ent/user"
 )
 
 // ForumCategoryUpdate is the builder for updating ForumCategory entities.
@@ -113,6 +114,21 @@ func (_u *ForumCategoryUpdate) AddTopics(v ...*Topic) *ForumCategoryUpdate {
 	return _u.AddTopicIDs(ids...)
 }
 
+// AddFollowerIDs adds the "followers" edge to the User entity by IDs.
+func (_u *ForumCategoryUpdate) AddFollowerIDs(ids ...int) *ForumCategoryUpdate {
+	_u.mutation.AddFollowerIDs(ids...)
+	return _u
+}
+
+// AddFollowers adds the "followers" edges to the User entity.
+func (_u *ForumCategoryUpdate) AddFollowers(v ...*User) *ForumCategoryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowerIDs(ids...)
+}
+
 // Mutation returns the ForumCategoryMutation object of the builder.
 func (_u *ForumCategoryUpdate) Mutation() *ForumCategoryMutation {
 	return _u.mutation
@@ -137,6 +153,27 @@ func (_u *ForumCategoryUpdate) RemoveTopics(v ...*Topic) *ForumCategoryUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTopicIDs(ids...)
+}
+
+// ClearFollowers clears all "followers" edges to the User entity.
+func (_u *ForumCategoryUpdate) ClearFollowers() *ForumCategoryUpdate {
+	_u.mutation.ClearFollowers()
+	return _u
+}
+
+// RemoveFollowerIDs removes the "followers" edge to User entities by IDs.
+func (_u *ForumCategoryUpdate) RemoveFollowerIDs(ids ...int) *ForumCategoryUpdate {
+	_u.mutation.RemoveFollowerIDs(ids...)
+	return _u
+}
+
+// RemoveFollowers removes "followers" edges to User entities.
+func (_u *ForumCategoryUpdate) RemoveFollowers(v ...*User) *ForumCategoryUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowerIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -287,6 +324,51 @@ func (_u *ForumCategoryUpdate) sqlSave(ctx context.Context) (_node int, err erro
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.FollowersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowersIDs(); len(nodes) > 0 && !_u.mutation.FollowersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -392,6 +474,21 @@ func (_u *ForumCategoryUpdateOne) AddTopics(v ...*Topic) *ForumCategoryUpdateOne
 	return _u.AddTopicIDs(ids...)
 }
 
+// AddFollowerIDs adds the "followers" edge to the User entity by IDs.
+func (_u *ForumCategoryUpdateOne) AddFollowerIDs(ids ...int) *ForumCategoryUpdateOne {
+	_u.mutation.AddFollowerIDs(ids...)
+	return _u
+}
+
+// AddFollowers adds the "followers" edges to the User entity.
+func (_u *ForumCategoryUpdateOne) AddFollowers(v ...*User) *ForumCategoryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowerIDs(ids...)
+}
+
 // Mutation returns the ForumCategoryMutation object of the builder.
 func (_u *ForumCategoryUpdateOne) Mutation() *ForumCategoryMutation {
 	return _u.mutation
@@ -416,6 +513,27 @@ func (_u *ForumCategoryUpdateOne) RemoveTopics(v ...*Topic) *ForumCategoryUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTopicIDs(ids...)
+}
+
+// ClearFollowers clears all "followers" edges to the User entity.
+func (_u *ForumCategoryUpdateOne) ClearFollowers() *ForumCategoryUpdateOne {
+	_u.mutation.ClearFollowers()
+	return _u
+}
+
+// RemoveFollowerIDs removes the "followers" edge to User entities by IDs.
+func (_u *ForumCategoryUpdateOne) RemoveFollowerIDs(ids ...int) *ForumCategoryUpdateOne {
+	_u.mutation.RemoveFollowerIDs(ids...)
+	return _u
+}
+
+// RemoveFollowers removes "followers" edges to User entities.
+func (_u *ForumCategoryUpdateOne) RemoveFollowers(v ...*User) *ForumCategoryUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowerIDs(ids...)
 }
 
 // Where appends a list predicates to the ForumCategoryUpdate builder.
@@ -589,6 +707,51 @@ func (_u *ForumCategoryUpdateOne) sqlSave(ctx context.Context) (_node *ForumCate
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FollowersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowersIDs(); len(nodes) > 0 && !_u.mutation.FollowersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   forumcategory.FollowersTable,
+			Columns: forumcategory.FollowersPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(user.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

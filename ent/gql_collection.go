@@ -17,6 +17,10 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -2061,6 +2065,841 @@ func newDocumentFilePaginateArgs(rv map[string]any) *documentfilePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*DocumentFileWhereInput); ok {
 		args.opts = append(args.opts, WithDocumentFileFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EmailPreferenceQuery) CollectFields(ctx context.Context, satisfies ...string) (*EmailPreferenceQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EmailPreferenceQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(emailpreference.Columns))
+		selectedFields = []string{emailpreference.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[emailpreference.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, emailpreference.FieldUserID)
+				fieldSeen[emailpreference.FieldUserID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[emailpreference.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, emailpreference.FieldCreatedAt)
+				fieldSeen[emailpreference.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[emailpreference.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, emailpreference.FieldUpdatedAt)
+				fieldSeen[emailpreference.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[emailpreference.FieldKind]; !ok {
+				selectedFields = append(selectedFields, emailpreference.FieldKind)
+				fieldSeen[emailpreference.FieldKind] = struct{}{}
+			}
+		case "frequency":
+			if _, ok := fieldSeen[emailpreference.FieldFrequency]; !ok {
+				selectedFields = append(selectedFields, emailpreference.FieldFrequency)
+				fieldSeen[emailpreference.FieldFrequency] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type emailpreferencePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EmailPreferencePaginateOption
+}
+
+func newEmailPreferencePaginateArgs(rv map[string]any) *emailpreferencePaginateArgs {
+	args := &emailpreferencePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EmailPreferenceOrder{Field: &EmailPreferenceOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEmailPreferenceOrder(order))
+			}
+		case *EmailPreferenceOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEmailPreferenceOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EventQuery) CollectFields(ctx context.Context, satisfies ...string) (*EventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(event.Columns))
+		selectedFields = []string{event.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organiser":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AssociationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, associationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganiser = query
+			if _, ok := fieldSeen[event.FieldOrganiserID]; !ok {
+				selectedFields = append(selectedFields, event.FieldOrganiserID)
+				fieldSeen[event.FieldOrganiserID] = struct{}{}
+			}
+
+		case "partnership":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnershipClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartnership = query
+			if _, ok := fieldSeen[event.FieldPartnershipID]; !ok {
+				selectedFields = append(selectedFields, event.FieldPartnershipID)
+				fieldSeen[event.FieldPartnershipID] = struct{}{}
+			}
+
+		case "activity":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withActivity = query
+			if _, ok := fieldSeen[event.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, event.FieldActivityID)
+				fieldSeen[event.FieldActivityID] = struct{}{}
+			}
+
+		case "createdBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withCreatedBy = query
+			if _, ok := fieldSeen[event.FieldCreatedByID]; !ok {
+				selectedFields = append(selectedFields, event.FieldCreatedByID)
+				fieldSeen[event.FieldCreatedByID] = struct{}{}
+			}
+
+		case "invitedMunicipalities":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MunicipalityClient{config: _q.config}).Query()
+			)
+			args := newMunicipalityPaginateArgs(fieldArgs(ctx, new(MunicipalityWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newMunicipalityPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Event) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"event_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(event.InvitedMunicipalitiesTable)
+							s.Join(joinT).On(s.C(municipality.FieldID), joinT.C(event.InvitedMunicipalitiesPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(event.InvitedMunicipalitiesPrimaryKey[0]), ids...))
+							s.Select(joinT.C(event.InvitedMunicipalitiesPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(event.InvitedMunicipalitiesPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Event) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.InvitedMunicipalities)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, municipalityImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(event.InvitedMunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedInvitedMunicipalities(alias, func(wq *MunicipalityQuery) {
+				*wq = *query
+			})
+
+		case "sessions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EventSessionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, eventsessionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSessions(alias, func(wq *EventSessionQuery) {
+				*wq = *query
+			})
+
+		case "registrations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EventRegistrationClient{config: _q.config}).Query()
+			)
+			args := newEventRegistrationPaginateArgs(fieldArgs(ctx, new(EventRegistrationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newEventRegistrationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Event) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"event_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(event.RegistrationsColumn), ids...))
+						})
+						if err := query.GroupBy(event.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Event) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Registrations)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, eventregistrationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(event.RegistrationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRegistrations(alias, func(wq *EventRegistrationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[event.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldCreatedAt)
+				fieldSeen[event.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[event.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldUpdatedAt)
+				fieldSeen[event.FieldUpdatedAt] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[event.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, event.FieldTitle)
+				fieldSeen[event.FieldTitle] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[event.FieldKind]; !ok {
+				selectedFields = append(selectedFields, event.FieldKind)
+				fieldSeen[event.FieldKind] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[event.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, event.FieldDescription)
+				fieldSeen[event.FieldDescription] = struct{}{}
+			}
+		case "language":
+			if _, ok := fieldSeen[event.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, event.FieldLanguage)
+				fieldSeen[event.FieldLanguage] = struct{}{}
+			}
+		case "capacity":
+			if _, ok := fieldSeen[event.FieldCapacity]; !ok {
+				selectedFields = append(selectedFields, event.FieldCapacity)
+				fieldSeen[event.FieldCapacity] = struct{}{}
+			}
+		case "audience":
+			if _, ok := fieldSeen[event.FieldAudience]; !ok {
+				selectedFields = append(selectedFields, event.FieldAudience)
+				fieldSeen[event.FieldAudience] = struct{}{}
+			}
+		case "startsAt":
+			if _, ok := fieldSeen[event.FieldStartsAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldStartsAt)
+				fieldSeen[event.FieldStartsAt] = struct{}{}
+			}
+		case "endsAt":
+			if _, ok := fieldSeen[event.FieldEndsAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldEndsAt)
+				fieldSeen[event.FieldEndsAt] = struct{}{}
+			}
+		case "timeZone":
+			if _, ok := fieldSeen[event.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, event.FieldTimeZone)
+				fieldSeen[event.FieldTimeZone] = struct{}{}
+			}
+		case "organiserID":
+			if _, ok := fieldSeen[event.FieldOrganiserID]; !ok {
+				selectedFields = append(selectedFields, event.FieldOrganiserID)
+				fieldSeen[event.FieldOrganiserID] = struct{}{}
+			}
+		case "activityID":
+			if _, ok := fieldSeen[event.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, event.FieldActivityID)
+				fieldSeen[event.FieldActivityID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type eventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EventPaginateOption
+}
+
+func newEventPaginateArgs(rv map[string]any) *eventPaginateArgs {
+	args := &eventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*EventOrder:
+			args.opts = append(args.opts, WithEventOrder(v))
+		case []any:
+			var orders []*EventOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &EventOrder{Field: &EventOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithEventOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*EventWhereInput); ok {
+		args.opts = append(args.opts, WithEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EventRegistrationQuery) CollectFields(ctx context.Context, satisfies ...string) (*EventRegistrationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EventRegistrationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(eventregistration.Columns))
+		selectedFields = []string{eventregistration.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "event":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EventClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, eventImplementors)...); err != nil {
+				return err
+			}
+			_q.withEvent = query
+			if _, ok := fieldSeen[eventregistration.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldEventID)
+				fieldSeen[eventregistration.FieldEventID] = struct{}{}
+			}
+
+		case "user":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withUser = query
+			if _, ok := fieldSeen[eventregistration.FieldUserID]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldUserID)
+				fieldSeen[eventregistration.FieldUserID] = struct{}{}
+			}
+
+		case "registeredBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withRegisteredBy = query
+			if _, ok := fieldSeen[eventregistration.FieldRegisteredByID]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldRegisteredByID)
+				fieldSeen[eventregistration.FieldRegisteredByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[eventregistration.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldCreatedAt)
+				fieldSeen[eventregistration.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[eventregistration.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldUpdatedAt)
+				fieldSeen[eventregistration.FieldUpdatedAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[eventregistration.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldStatus)
+				fieldSeen[eventregistration.FieldStatus] = struct{}{}
+			}
+		case "position":
+			if _, ok := fieldSeen[eventregistration.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldPosition)
+				fieldSeen[eventregistration.FieldPosition] = struct{}{}
+			}
+		case "attendedAt":
+			if _, ok := fieldSeen[eventregistration.FieldAttendedAt]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldAttendedAt)
+				fieldSeen[eventregistration.FieldAttendedAt] = struct{}{}
+			}
+		case "cancelledAt":
+			if _, ok := fieldSeen[eventregistration.FieldCancelledAt]; !ok {
+				selectedFields = append(selectedFields, eventregistration.FieldCancelledAt)
+				fieldSeen[eventregistration.FieldCancelledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type eventregistrationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EventRegistrationPaginateOption
+}
+
+func newEventRegistrationPaginateArgs(rv map[string]any) *eventregistrationPaginateArgs {
+	args := &eventregistrationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*EventRegistrationOrder:
+			args.opts = append(args.opts, WithEventRegistrationOrder(v))
+		case []any:
+			var orders []*EventRegistrationOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &EventRegistrationOrder{Field: &EventRegistrationOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithEventRegistrationOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*EventRegistrationWhereInput); ok {
+		args.opts = append(args.opts, WithEventRegistrationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EventSessionQuery) CollectFields(ctx context.Context, satisfies ...string) (*EventSessionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EventSessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(eventsession.Columns))
+		selectedFields = []string{eventsession.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "event":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EventClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, eventImplementors)...); err != nil {
+				return err
+			}
+			_q.withEvent = query
+			if _, ok := fieldSeen[eventsession.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldEventID)
+				fieldSeen[eventsession.FieldEventID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[eventsession.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldCreatedAt)
+				fieldSeen[eventsession.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[eventsession.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldUpdatedAt)
+				fieldSeen[eventsession.FieldUpdatedAt] = struct{}{}
+			}
+		case "eventID":
+			if _, ok := fieldSeen[eventsession.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldEventID)
+				fieldSeen[eventsession.FieldEventID] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[eventsession.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldTitle)
+				fieldSeen[eventsession.FieldTitle] = struct{}{}
+			}
+		case "startsAt":
+			if _, ok := fieldSeen[eventsession.FieldStartsAt]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldStartsAt)
+				fieldSeen[eventsession.FieldStartsAt] = struct{}{}
+			}
+		case "endsAt":
+			if _, ok := fieldSeen[eventsession.FieldEndsAt]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldEndsAt)
+				fieldSeen[eventsession.FieldEndsAt] = struct{}{}
+			}
+		case "timeZone":
+			if _, ok := fieldSeen[eventsession.FieldTimeZone]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldTimeZone)
+				fieldSeen[eventsession.FieldTimeZone] = struct{}{}
+			}
+		case "place":
+			if _, ok := fieldSeen[eventsession.FieldPlace]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldPlace)
+				fieldSeen[eventsession.FieldPlace] = struct{}{}
+			}
+		case "onlineURL":
+			if _, ok := fieldSeen[eventsession.FieldOnlineURL]; !ok {
+				selectedFields = append(selectedFields, eventsession.FieldOnlineURL)
+				fieldSeen[eventsession.FieldOnlineURL] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type eventsessionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EventSessionPaginateOption
+}
+
+func newEventSessionPaginateArgs(rv map[string]any) *eventsessionPaginateArgs {
+	args := &eventsessionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EventSessionOrder{Field: &EventSessionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEventSessionOrder(order))
+			}
+		case *EventSessionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEventSessionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*EventSessionWhereInput); ok {
+		args.opts = append(args.opts, WithEventSessionFilter(v.Filter))
 	}
 	return args
 }
@@ -4930,6 +5769,21 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[notification.FieldPartnershipRequestID]; !ok {
 				selectedFields = append(selectedFields, notification.FieldPartnershipRequestID)
 				fieldSeen[notification.FieldPartnershipRequestID] = struct{}{}
+			}
+
+		case "eventRegistration":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EventRegistrationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, eventregistrationImplementors)...); err != nil {
+				return err
+			}
+			_q.withEventRegistration = query
+			if _, ok := fieldSeen[notification.FieldEventRegistrationID]; !ok {
+				selectedFields = append(selectedFields, notification.FieldEventRegistrationID)
+				fieldSeen[notification.FieldEventRegistrationID] = struct{}{}
 			}
 		case "createdAt":
 			if _, ok := fieldSeen[notification.FieldCreatedAt]; !ok {

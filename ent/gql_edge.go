@@ -289,6 +289,132 @@ func (_m *DocumentFile) Document(ctx context.Context) (*Document, error) {
 	return result, err
 }
 
+func (_m *EmailPreference) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Event) Organiser(ctx context.Context) (*Association, error) {
+	result, err := _m.Edges.OrganiserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganiser().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Event) Partnership(ctx context.Context) (*Partnership, error) {
+	result, err := _m.Edges.PartnershipOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartnership().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Event) Activity(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.ActivityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Event) CreatedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.CreatedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCreatedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Event) InvitedMunicipalities(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*MunicipalityOrder, where *MunicipalityWhereInput,
+) (*MunicipalityConnection, error) {
+	opts := []MunicipalityPaginateOption{
+		WithMunicipalityOrder(orderBy),
+		WithMunicipalityFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedInvitedMunicipalities(alias); err == nil || hasTotalCount {
+		pager, err := newMunicipalityPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryInvitedMunicipalities().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Event) Sessions(ctx context.Context) (result []*EventSession, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSessions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SessionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySessions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Event) Registrations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*EventRegistrationOrder, where *EventRegistrationWhereInput,
+) (*EventRegistrationConnection, error) {
+	opts := []EventRegistrationPaginateOption{
+		WithEventRegistrationOrder(orderBy),
+		WithEventRegistrationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedRegistrations(alias); err == nil || hasTotalCount {
+		pager, err := newEventRegistrationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &EventRegistrationConnection{Edges: []*EventRegistrationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRegistrations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *EventRegistration) Event(ctx context.Context) (*Event, error) {
+	result, err := _m.Edges.EventOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvent().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *EventRegistration) User(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.UserOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryUser().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *EventRegistration) RegisteredBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.RegisteredByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRegisteredBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *EventSession) Event(ctx context.Context) (*Event, error) {
+	result, err := _m.Edges.EventOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvent().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Flag) Post(ctx context.Context) (*Post, error) {
 	result, err := _m.Edges.PostOrErr()
 	if IsNotLoaded(err) {
@@ -751,6 +877,14 @@ func (_m *Notification) PartnershipRequest(ctx context.Context) (*PartnershipReq
 	result, err := _m.Edges.PartnershipRequestOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryPartnershipRequest().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Notification) EventRegistration(ctx context.Context) (*EventRegistration, error) {
+	result, err := _m.Edges.EventRegistrationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEventRegistration().Only(ctx)
 	}
 	return result, MaskNotFound(err)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -569,6 +570,94 @@ func (c *DocumentUpdate) SetInput(i UpdateDocumentInput) *DocumentUpdate {
 
 // SetInput applies the change-set in the UpdateDocumentInput on the DocumentUpdateOne builder.
 func (c *DocumentUpdateOne) SetInput(i UpdateDocumentInput) *DocumentUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateEventInput represents a mutation input for updating events.
+type UpdateEventInput struct {
+	Title                        *string
+	Kind                         *event.Kind
+	ClearDescription             bool
+	Description                  *string
+	Language                     *string
+	ClearCapacity                bool
+	Capacity                     *int
+	Audience                     *event.Audience
+	ClearOrganiser               bool
+	OrganiserID                  *int
+	ClearPartnership             bool
+	PartnershipID                *int
+	ClearActivity                bool
+	ActivityID                   *int
+	ClearInvitedMunicipalities   bool
+	AddInvitedMunicipalityIDs    []int
+	RemoveInvitedMunicipalityIDs []int
+}
+
+// Mutate applies the UpdateEventInput on the EventMutation builder.
+func (i *UpdateEventInput) Mutate(m *EventMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
+	if i.ClearCapacity {
+		m.ClearCapacity()
+	}
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
+	}
+	if v := i.Audience; v != nil {
+		m.SetAudience(*v)
+	}
+	if i.ClearOrganiser {
+		m.ClearOrganiser()
+	}
+	if v := i.OrganiserID; v != nil {
+		m.SetOrganiserID(*v)
+	}
+	if i.ClearPartnership {
+		m.ClearPartnership()
+	}
+	if v := i.PartnershipID; v != nil {
+		m.SetPartnershipID(*v)
+	}
+	if i.ClearActivity {
+		m.ClearActivity()
+	}
+	if v := i.ActivityID; v != nil {
+		m.SetActivityID(*v)
+	}
+	if i.ClearInvitedMunicipalities {
+		m.ClearInvitedMunicipalities()
+	}
+	if v := i.AddInvitedMunicipalityIDs; len(v) > 0 {
+		m.AddInvitedMunicipalityIDs(v...)
+	}
+	if v := i.RemoveInvitedMunicipalityIDs; len(v) > 0 {
+		m.RemoveInvitedMunicipalityIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateEventInput on the EventUpdate builder.
+func (c *EventUpdate) SetInput(i UpdateEventInput) *EventUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateEventInput on the EventUpdateOne builder.
+func (c *EventUpdateOne) SetInput(i UpdateEventInput) *EventUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

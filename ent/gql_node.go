@@ -16,6 +16,10 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -81,6 +85,26 @@ var documentfileImplementors = []string{"DocumentFile", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*DocumentFile) IsNode() {}
+
+var emailpreferenceImplementors = []string{"EmailPreference", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EmailPreference) IsNode() {}
+
+var eventImplementors = []string{"Event", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Event) IsNode() {}
+
+var eventregistrationImplementors = []string{"EventRegistration", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EventRegistration) IsNode() {}
+
+var eventsessionImplementors = []string{"EventSession", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*EventSession) IsNode() {}
 
 var flagImplementors = []string{"Flag", "Node"}
 
@@ -328,6 +352,42 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(documentfile.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, documentfileImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case emailpreference.Table:
+		query := c.EmailPreference.Query().
+			Where(emailpreference.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, emailpreferenceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case event.Table:
+		query := c.Event.Query().
+			Where(event.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case eventregistration.Table:
+		query := c.EventRegistration.Query().
+			Where(eventregistration.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventregistrationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case eventsession.Table:
+		query := c.EventSession.Query().
+			Where(eventsession.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventsessionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -703,6 +763,70 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.DocumentFile.Query().
 			Where(documentfile.IDIn(ids...))
 		query, err := query.CollectFields(ctx, documentfileImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case emailpreference.Table:
+		query := c.EmailPreference.Query().
+			Where(emailpreference.IDIn(ids...))
+		query, err := query.CollectFields(ctx, emailpreferenceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case event.Table:
+		query := c.Event.Query().
+			Where(event.IDIn(ids...))
+		query, err := query.CollectFields(ctx, eventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case eventregistration.Table:
+		query := c.EventRegistration.Query().
+			Where(eventregistration.IDIn(ids...))
+		query, err := query.CollectFields(ctx, eventregistrationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case eventsession.Table:
+		query := c.EventSession.Query().
+			Where(eventsession.IDIn(ids...))
+		query, err := query.CollectFields(ctx, eventsessionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,10 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -2841,6 +2845,1460 @@ func (_m *DocumentFile) ToEdge(order *DocumentFileOrder) *DocumentFileEdge {
 		order = DefaultDocumentFileOrder
 	}
 	return &DocumentFileEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EmailPreferenceEdge is the edge representation of EmailPreference.
+type EmailPreferenceEdge struct {
+	Node   *EmailPreference `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// EmailPreferenceConnection is the connection containing edges to EmailPreference.
+type EmailPreferenceConnection struct {
+	Edges      []*EmailPreferenceEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *EmailPreferenceConnection) build(nodes []*EmailPreference, pager *emailpreferencePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EmailPreference
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EmailPreference {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EmailPreference {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EmailPreferenceEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EmailPreferenceEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EmailPreferencePaginateOption enables pagination customization.
+type EmailPreferencePaginateOption func(*emailpreferencePager) error
+
+// WithEmailPreferenceOrder configures pagination ordering.
+func WithEmailPreferenceOrder(order *EmailPreferenceOrder) EmailPreferencePaginateOption {
+	if order == nil {
+		order = DefaultEmailPreferenceOrder
+	}
+	o := *order
+	return func(pager *emailpreferencePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEmailPreferenceOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEmailPreferenceFilter configures pagination filter.
+func WithEmailPreferenceFilter(filter func(*EmailPreferenceQuery) (*EmailPreferenceQuery, error)) EmailPreferencePaginateOption {
+	return func(pager *emailpreferencePager) error {
+		if filter == nil {
+			return errors.New("EmailPreferenceQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type emailpreferencePager struct {
+	reverse bool
+	order   *EmailPreferenceOrder
+	filter  func(*EmailPreferenceQuery) (*EmailPreferenceQuery, error)
+}
+
+func newEmailPreferencePager(opts []EmailPreferencePaginateOption, reverse bool) (*emailpreferencePager, error) {
+	pager := &emailpreferencePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEmailPreferenceOrder
+	}
+	return pager, nil
+}
+
+func (p *emailpreferencePager) applyFilter(query *EmailPreferenceQuery) (*EmailPreferenceQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *emailpreferencePager) toCursor(_m *EmailPreference) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *emailpreferencePager) applyCursors(query *EmailPreferenceQuery, after, before *Cursor) (*EmailPreferenceQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEmailPreferenceOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *emailpreferencePager) applyOrder(query *EmailPreferenceQuery) *EmailPreferenceQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEmailPreferenceOrder.Field {
+		query = query.Order(DefaultEmailPreferenceOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *emailpreferencePager) orderExpr(query *EmailPreferenceQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEmailPreferenceOrder.Field {
+			b.Comma().Ident(DefaultEmailPreferenceOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EmailPreference.
+func (_m *EmailPreferenceQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EmailPreferencePaginateOption,
+) (*EmailPreferenceConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEmailPreferencePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EmailPreferenceConnection{Edges: []*EmailPreferenceEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EmailPreferenceOrderFieldCreatedAt orders EmailPreference by created_at.
+	EmailPreferenceOrderFieldCreatedAt = &EmailPreferenceOrderField{
+		Value: func(_m *EmailPreference) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: emailpreference.FieldCreatedAt,
+		toTerm: emailpreference.ByCreatedAt,
+		toCursor: func(_m *EmailPreference) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EmailPreferenceOrderFieldUpdatedAt orders EmailPreference by updated_at.
+	EmailPreferenceOrderFieldUpdatedAt = &EmailPreferenceOrderField{
+		Value: func(_m *EmailPreference) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: emailpreference.FieldUpdatedAt,
+		toTerm: emailpreference.ByUpdatedAt,
+		toCursor: func(_m *EmailPreference) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EmailPreferenceOrderField) String() string {
+	var str string
+	switch f.column {
+	case EmailPreferenceOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EmailPreferenceOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EmailPreferenceOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EmailPreferenceOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EmailPreferenceOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EmailPreferenceOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EmailPreferenceOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid EmailPreferenceOrderField", str)
+	}
+	return nil
+}
+
+// EmailPreferenceOrderField defines the ordering field of EmailPreference.
+type EmailPreferenceOrderField struct {
+	// Value extracts the ordering value from the given EmailPreference.
+	Value    func(*EmailPreference) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) emailpreference.OrderOption
+	toCursor func(*EmailPreference) Cursor
+}
+
+// EmailPreferenceOrder defines the ordering of EmailPreference.
+type EmailPreferenceOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *EmailPreferenceOrderField `json:"field"`
+}
+
+// DefaultEmailPreferenceOrder is the default ordering of EmailPreference.
+var DefaultEmailPreferenceOrder = &EmailPreferenceOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EmailPreferenceOrderField{
+		Value: func(_m *EmailPreference) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: emailpreference.FieldID,
+		toTerm: emailpreference.ByID,
+		toCursor: func(_m *EmailPreference) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EmailPreference into EmailPreferenceEdge.
+func (_m *EmailPreference) ToEdge(order *EmailPreferenceOrder) *EmailPreferenceEdge {
+	if order == nil {
+		order = DefaultEmailPreferenceOrder
+	}
+	return &EmailPreferenceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EventEdge is the edge representation of Event.
+type EventEdge struct {
+	Node   *Event `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// EventConnection is the connection containing edges to Event.
+type EventConnection struct {
+	Edges      []*EventEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *EventConnection) build(nodes []*Event, pager *eventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Event
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Event {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Event {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EventPaginateOption enables pagination customization.
+type EventPaginateOption func(*eventPager) error
+
+// WithEventOrder configures pagination ordering.
+func WithEventOrder(order []*EventOrder) EventPaginateOption {
+	return func(pager *eventPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithEventFilter configures pagination filter.
+func WithEventFilter(filter func(*EventQuery) (*EventQuery, error)) EventPaginateOption {
+	return func(pager *eventPager) error {
+		if filter == nil {
+			return errors.New("EventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type eventPager struct {
+	reverse bool
+	order   []*EventOrder
+	filter  func(*EventQuery) (*EventQuery, error)
+}
+
+func newEventPager(opts []EventPaginateOption, reverse bool) (*eventPager, error) {
+	pager := &eventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *eventPager) applyFilter(query *EventQuery) (*EventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *eventPager) toCursor(_m *Event) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *eventPager) applyCursors(query *EventQuery, after, before *Cursor) (*EventQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultEventOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *eventPager) applyOrder(query *EventQuery) *EventQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultEventOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *eventPager) orderExpr(query *EventQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultEventOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Event.
+func (_m *EventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EventPaginateOption,
+) (*EventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EventConnection{Edges: []*EventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EventOrderFieldCreatedAt orders Event by created_at.
+	EventOrderFieldCreatedAt = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: event.FieldCreatedAt,
+		toTerm: event.ByCreatedAt,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EventOrderFieldUpdatedAt orders Event by updated_at.
+	EventOrderFieldUpdatedAt = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: event.FieldUpdatedAt,
+		toTerm: event.ByUpdatedAt,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// EventOrderFieldTitle orders Event by title.
+	EventOrderFieldTitle = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.Title, nil
+		},
+		column: event.FieldTitle,
+		toTerm: event.ByTitle,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Title,
+			}
+		},
+	}
+	// EventOrderFieldKind orders Event by kind.
+	EventOrderFieldKind = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: event.FieldKind,
+		toTerm: event.ByKind,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// EventOrderFieldAudience orders Event by audience.
+	EventOrderFieldAudience = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.Audience, nil
+		},
+		column: event.FieldAudience,
+		toTerm: event.ByAudience,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Audience,
+			}
+		},
+	}
+	// EventOrderFieldStartsAt orders Event by starts_at.
+	EventOrderFieldStartsAt = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.StartsAt, nil
+		},
+		column: event.FieldStartsAt,
+		toTerm: event.ByStartsAt,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartsAt,
+			}
+		},
+	}
+	// EventOrderFieldEndsAt orders Event by ends_at.
+	EventOrderFieldEndsAt = &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.EndsAt, nil
+		},
+		column: event.FieldEndsAt,
+		toTerm: event.ByEndsAt,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.EndsAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EventOrderField) String() string {
+	var str string
+	switch f.column {
+	case EventOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EventOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case EventOrderFieldTitle.column:
+		str = "TITLE"
+	case EventOrderFieldKind.column:
+		str = "KIND"
+	case EventOrderFieldAudience.column:
+		str = "AUDIENCE"
+	case EventOrderFieldStartsAt.column:
+		str = "STARTS_AT"
+	case EventOrderFieldEndsAt.column:
+		str = "ENDS_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EventOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EventOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EventOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EventOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EventOrderFieldUpdatedAt
+	case "TITLE":
+		*f = *EventOrderFieldTitle
+	case "KIND":
+		*f = *EventOrderFieldKind
+	case "AUDIENCE":
+		*f = *EventOrderFieldAudience
+	case "STARTS_AT":
+		*f = *EventOrderFieldStartsAt
+	case "ENDS_AT":
+		*f = *EventOrderFieldEndsAt
+	default:
+		return fmt.Errorf("%s is not a valid EventOrderField", str)
+	}
+	return nil
+}
+
+// EventOrderField defines the ordering field of Event.
+type EventOrderField struct {
+	// Value extracts the ordering value from the given Event.
+	Value    func(*Event) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) event.OrderOption
+	toCursor func(*Event) Cursor
+}
+
+// EventOrder defines the ordering of Event.
+type EventOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *EventOrderField `json:"field"`
+}
+
+// DefaultEventOrder is the default ordering of Event.
+var DefaultEventOrder = &EventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EventOrderField{
+		Value: func(_m *Event) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: event.FieldID,
+		toTerm: event.ByID,
+		toCursor: func(_m *Event) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Event into EventEdge.
+func (_m *Event) ToEdge(order *EventOrder) *EventEdge {
+	if order == nil {
+		order = DefaultEventOrder
+	}
+	return &EventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EventRegistrationEdge is the edge representation of EventRegistration.
+type EventRegistrationEdge struct {
+	Node   *EventRegistration `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// EventRegistrationConnection is the connection containing edges to EventRegistration.
+type EventRegistrationConnection struct {
+	Edges      []*EventRegistrationEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *EventRegistrationConnection) build(nodes []*EventRegistration, pager *eventregistrationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EventRegistration
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EventRegistration {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EventRegistration {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EventRegistrationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EventRegistrationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EventRegistrationPaginateOption enables pagination customization.
+type EventRegistrationPaginateOption func(*eventregistrationPager) error
+
+// WithEventRegistrationOrder configures pagination ordering.
+func WithEventRegistrationOrder(order []*EventRegistrationOrder) EventRegistrationPaginateOption {
+	return func(pager *eventregistrationPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithEventRegistrationFilter configures pagination filter.
+func WithEventRegistrationFilter(filter func(*EventRegistrationQuery) (*EventRegistrationQuery, error)) EventRegistrationPaginateOption {
+	return func(pager *eventregistrationPager) error {
+		if filter == nil {
+			return errors.New("EventRegistrationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type eventregistrationPager struct {
+	reverse bool
+	order   []*EventRegistrationOrder
+	filter  func(*EventRegistrationQuery) (*EventRegistrationQuery, error)
+}
+
+func newEventRegistrationPager(opts []EventRegistrationPaginateOption, reverse bool) (*eventregistrationPager, error) {
+	pager := &eventregistrationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *eventregistrationPager) applyFilter(query *EventRegistrationQuery) (*EventRegistrationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *eventregistrationPager) toCursor(_m *EventRegistration) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *eventregistrationPager) applyCursors(query *EventRegistrationQuery, after, before *Cursor) (*EventRegistrationQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultEventRegistrationOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *eventregistrationPager) applyOrder(query *EventRegistrationQuery) *EventRegistrationQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultEventRegistrationOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultEventRegistrationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *eventregistrationPager) orderExpr(query *EventRegistrationQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultEventRegistrationOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EventRegistration.
+func (_m *EventRegistrationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EventRegistrationPaginateOption,
+) (*EventRegistrationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEventRegistrationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EventRegistrationConnection{Edges: []*EventRegistrationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EventRegistrationOrderFieldCreatedAt orders EventRegistration by created_at.
+	EventRegistrationOrderFieldCreatedAt = &EventRegistrationOrderField{
+		Value: func(_m *EventRegistration) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: eventregistration.FieldCreatedAt,
+		toTerm: eventregistration.ByCreatedAt,
+		toCursor: func(_m *EventRegistration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EventRegistrationOrderFieldUpdatedAt orders EventRegistration by updated_at.
+	EventRegistrationOrderFieldUpdatedAt = &EventRegistrationOrderField{
+		Value: func(_m *EventRegistration) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: eventregistration.FieldUpdatedAt,
+		toTerm: eventregistration.ByUpdatedAt,
+		toCursor: func(_m *EventRegistration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// EventRegistrationOrderFieldStatus orders EventRegistration by status.
+	EventRegistrationOrderFieldStatus = &EventRegistrationOrderField{
+		Value: func(_m *EventRegistration) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: eventregistration.FieldStatus,
+		toTerm: eventregistration.ByStatus,
+		toCursor: func(_m *EventRegistration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EventRegistrationOrderField) String() string {
+	var str string
+	switch f.column {
+	case EventRegistrationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EventRegistrationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case EventRegistrationOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EventRegistrationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EventRegistrationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EventRegistrationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EventRegistrationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EventRegistrationOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *EventRegistrationOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid EventRegistrationOrderField", str)
+	}
+	return nil
+}
+
+// EventRegistrationOrderField defines the ordering field of EventRegistration.
+type EventRegistrationOrderField struct {
+	// Value extracts the ordering value from the given EventRegistration.
+	Value    func(*EventRegistration) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) eventregistration.OrderOption
+	toCursor func(*EventRegistration) Cursor
+}
+
+// EventRegistrationOrder defines the ordering of EventRegistration.
+type EventRegistrationOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *EventRegistrationOrderField `json:"field"`
+}
+
+// DefaultEventRegistrationOrder is the default ordering of EventRegistration.
+var DefaultEventRegistrationOrder = &EventRegistrationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EventRegistrationOrderField{
+		Value: func(_m *EventRegistration) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: eventregistration.FieldID,
+		toTerm: eventregistration.ByID,
+		toCursor: func(_m *EventRegistration) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EventRegistration into EventRegistrationEdge.
+func (_m *EventRegistration) ToEdge(order *EventRegistrationOrder) *EventRegistrationEdge {
+	if order == nil {
+		order = DefaultEventRegistrationOrder
+	}
+	return &EventRegistrationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EventSessionEdge is the edge representation of EventSession.
+type EventSessionEdge struct {
+	Node   *EventSession `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// EventSessionConnection is the connection containing edges to EventSession.
+type EventSessionConnection struct {
+	Edges      []*EventSessionEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *EventSessionConnection) build(nodes []*EventSession, pager *eventsessionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *EventSession
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *EventSession {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *EventSession {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EventSessionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EventSessionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EventSessionPaginateOption enables pagination customization.
+type EventSessionPaginateOption func(*eventsessionPager) error
+
+// WithEventSessionOrder configures pagination ordering.
+func WithEventSessionOrder(order *EventSessionOrder) EventSessionPaginateOption {
+	if order == nil {
+		order = DefaultEventSessionOrder
+	}
+	o := *order
+	return func(pager *eventsessionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEventSessionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEventSessionFilter configures pagination filter.
+func WithEventSessionFilter(filter func(*EventSessionQuery) (*EventSessionQuery, error)) EventSessionPaginateOption {
+	return func(pager *eventsessionPager) error {
+		if filter == nil {
+			return errors.New("EventSessionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type eventsessionPager struct {
+	reverse bool
+	order   *EventSessionOrder
+	filter  func(*EventSessionQuery) (*EventSessionQuery, error)
+}
+
+func newEventSessionPager(opts []EventSessionPaginateOption, reverse bool) (*eventsessionPager, error) {
+	pager := &eventsessionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEventSessionOrder
+	}
+	return pager, nil
+}
+
+func (p *eventsessionPager) applyFilter(query *EventSessionQuery) (*EventSessionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *eventsessionPager) toCursor(_m *EventSession) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *eventsessionPager) applyCursors(query *EventSessionQuery, after, before *Cursor) (*EventSessionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEventSessionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *eventsessionPager) applyOrder(query *EventSessionQuery) *EventSessionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEventSessionOrder.Field {
+		query = query.Order(DefaultEventSessionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *eventsessionPager) orderExpr(query *EventSessionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEventSessionOrder.Field {
+			b.Comma().Ident(DefaultEventSessionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to EventSession.
+func (_m *EventSessionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EventSessionPaginateOption,
+) (*EventSessionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEventSessionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EventSessionConnection{Edges: []*EventSessionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EventSessionOrderFieldCreatedAt orders EventSession by created_at.
+	EventSessionOrderFieldCreatedAt = &EventSessionOrderField{
+		Value: func(_m *EventSession) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: eventsession.FieldCreatedAt,
+		toTerm: eventsession.ByCreatedAt,
+		toCursor: func(_m *EventSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EventSessionOrderFieldUpdatedAt orders EventSession by updated_at.
+	EventSessionOrderFieldUpdatedAt = &EventSessionOrderField{
+		Value: func(_m *EventSession) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: eventsession.FieldUpdatedAt,
+		toTerm: eventsession.ByUpdatedAt,
+		toCursor: func(_m *EventSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// EventSessionOrderFieldStartsAt orders EventSession by starts_at.
+	EventSessionOrderFieldStartsAt = &EventSessionOrderField{
+		Value: func(_m *EventSession) (ent.Value, error) {
+			return _m.StartsAt, nil
+		},
+		column: eventsession.FieldStartsAt,
+		toTerm: eventsession.ByStartsAt,
+		toCursor: func(_m *EventSession) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartsAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EventSessionOrderField) String() string {
+	var str string
+	switch f.column {
+	case EventSessionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EventSessionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case EventSessionOrderFieldStartsAt.column:
+		str = "STARTS_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EventSessionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EventSessionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EventSessionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EventSessionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *EventSessionOrderFieldUpdatedAt
+	case "STARTS_AT":
+		*f = *EventSessionOrderFieldStartsAt
+	default:
+		return fmt.Errorf("%s is not a valid EventSessionOrderField", str)
+	}
+	return nil
+}
+
+// EventSessionOrderField defines the ordering field of EventSession.
+type EventSessionOrderField struct {
+	// Value extracts the ordering value from the given EventSession.
+	Value    func(*EventSession) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) eventsession.OrderOption
+	toCursor func(*EventSession) Cursor
+}
+
+// EventSessionOrder defines the ordering of EventSession.
+type EventSessionOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *EventSessionOrderField `json:"field"`
+}
+
+// DefaultEventSessionOrder is the default ordering of EventSession.
+var DefaultEventSessionOrder = &EventSessionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EventSessionOrderField{
+		Value: func(_m *EventSession) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: eventsession.FieldID,
+		toTerm: eventsession.ByID,
+		toCursor: func(_m *EventSession) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts EventSession into EventSessionEdge.
+func (_m *EventSession) ToEdge(order *EventSessionOrder) *EventSessionEdge {
+	if order == nil {
+		order = DefaultEventSessionOrder
+	}
+	return &EventSessionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -14,6 +14,9 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -3520,6 +3523,1650 @@ func (i *DocumentFileWhereInput) P() (predicate.DocumentFile, error) {
 		return predicates[0], nil
 	default:
 		return documentfile.And(predicates...), nil
+	}
+}
+
+// EventWhereInput represents a where input for filtering Event queries.
+type EventWhereInput struct {
+	Predicates []predicate.Event  `json:"-"`
+	Not        *EventWhereInput   `json:"not,omitempty"`
+	Or         []*EventWhereInput `json:"or,omitempty"`
+	And        []*EventWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *event.Kind  `json:"kind,omitempty"`
+	KindNEQ   *event.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []event.Kind `json:"kindIn,omitempty"`
+	KindNotIn []event.Kind `json:"kindNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "language" field predicates.
+	Language             *string  `json:"language,omitempty"`
+	LanguageNEQ          *string  `json:"languageNEQ,omitempty"`
+	LanguageIn           []string `json:"languageIn,omitempty"`
+	LanguageNotIn        []string `json:"languageNotIn,omitempty"`
+	LanguageGT           *string  `json:"languageGT,omitempty"`
+	LanguageGTE          *string  `json:"languageGTE,omitempty"`
+	LanguageLT           *string  `json:"languageLT,omitempty"`
+	LanguageLTE          *string  `json:"languageLTE,omitempty"`
+	LanguageContains     *string  `json:"languageContains,omitempty"`
+	LanguageHasPrefix    *string  `json:"languageHasPrefix,omitempty"`
+	LanguageHasSuffix    *string  `json:"languageHasSuffix,omitempty"`
+	LanguageEqualFold    *string  `json:"languageEqualFold,omitempty"`
+	LanguageContainsFold *string  `json:"languageContainsFold,omitempty"`
+
+	// "capacity" field predicates.
+	Capacity       *int  `json:"capacity,omitempty"`
+	CapacityNEQ    *int  `json:"capacityNEQ,omitempty"`
+	CapacityIn     []int `json:"capacityIn,omitempty"`
+	CapacityNotIn  []int `json:"capacityNotIn,omitempty"`
+	CapacityGT     *int  `json:"capacityGT,omitempty"`
+	CapacityGTE    *int  `json:"capacityGTE,omitempty"`
+	CapacityLT     *int  `json:"capacityLT,omitempty"`
+	CapacityLTE    *int  `json:"capacityLTE,omitempty"`
+	CapacityIsNil  bool  `json:"capacityIsNil,omitempty"`
+	CapacityNotNil bool  `json:"capacityNotNil,omitempty"`
+
+	// "audience" field predicates.
+	Audience      *event.Audience  `json:"audience,omitempty"`
+	AudienceNEQ   *event.Audience  `json:"audienceNEQ,omitempty"`
+	AudienceIn    []event.Audience `json:"audienceIn,omitempty"`
+	AudienceNotIn []event.Audience `json:"audienceNotIn,omitempty"`
+
+	// "starts_at" field predicates.
+	StartsAt      *time.Time  `json:"startsAt,omitempty"`
+	StartsAtNEQ   *time.Time  `json:"startsAtNEQ,omitempty"`
+	StartsAtIn    []time.Time `json:"startsAtIn,omitempty"`
+	StartsAtNotIn []time.Time `json:"startsAtNotIn,omitempty"`
+	StartsAtGT    *time.Time  `json:"startsAtGT,omitempty"`
+	StartsAtGTE   *time.Time  `json:"startsAtGTE,omitempty"`
+	StartsAtLT    *time.Time  `json:"startsAtLT,omitempty"`
+	StartsAtLTE   *time.Time  `json:"startsAtLTE,omitempty"`
+
+	// "ends_at" field predicates.
+	EndsAt      *time.Time  `json:"endsAt,omitempty"`
+	EndsAtNEQ   *time.Time  `json:"endsAtNEQ,omitempty"`
+	EndsAtIn    []time.Time `json:"endsAtIn,omitempty"`
+	EndsAtNotIn []time.Time `json:"endsAtNotIn,omitempty"`
+	EndsAtGT    *time.Time  `json:"endsAtGT,omitempty"`
+	EndsAtGTE   *time.Time  `json:"endsAtGTE,omitempty"`
+	EndsAtLT    *time.Time  `json:"endsAtLT,omitempty"`
+	EndsAtLTE   *time.Time  `json:"endsAtLTE,omitempty"`
+
+	// "time_zone" field predicates.
+	TimeZone             *string  `json:"timeZone,omitempty"`
+	TimeZoneNEQ          *string  `json:"timeZoneNEQ,omitempty"`
+	TimeZoneIn           []string `json:"timeZoneIn,omitempty"`
+	TimeZoneNotIn        []string `json:"timeZoneNotIn,omitempty"`
+	TimeZoneGT           *string  `json:"timeZoneGT,omitempty"`
+	TimeZoneGTE          *string  `json:"timeZoneGTE,omitempty"`
+	TimeZoneLT           *string  `json:"timeZoneLT,omitempty"`
+	TimeZoneLTE          *string  `json:"timeZoneLTE,omitempty"`
+	TimeZoneContains     *string  `json:"timeZoneContains,omitempty"`
+	TimeZoneHasPrefix    *string  `json:"timeZoneHasPrefix,omitempty"`
+	TimeZoneHasSuffix    *string  `json:"timeZoneHasSuffix,omitempty"`
+	TimeZoneEqualFold    *string  `json:"timeZoneEqualFold,omitempty"`
+	TimeZoneContainsFold *string  `json:"timeZoneContainsFold,omitempty"`
+
+	// "organiser_id" field predicates.
+	OrganiserID       *int  `json:"organiserID,omitempty"`
+	OrganiserIDNEQ    *int  `json:"organiserIDNEQ,omitempty"`
+	OrganiserIDIn     []int `json:"organiserIDIn,omitempty"`
+	OrganiserIDNotIn  []int `json:"organiserIDNotIn,omitempty"`
+	OrganiserIDIsNil  bool  `json:"organiserIDIsNil,omitempty"`
+	OrganiserIDNotNil bool  `json:"organiserIDNotNil,omitempty"`
+
+	// "activity_id" field predicates.
+	ActivityID       *int  `json:"activityID,omitempty"`
+	ActivityIDNEQ    *int  `json:"activityIDNEQ,omitempty"`
+	ActivityIDIn     []int `json:"activityIDIn,omitempty"`
+	ActivityIDNotIn  []int `json:"activityIDNotIn,omitempty"`
+	ActivityIDIsNil  bool  `json:"activityIDIsNil,omitempty"`
+	ActivityIDNotNil bool  `json:"activityIDNotNil,omitempty"`
+
+	// "organiser" edge predicates.
+	HasOrganiser     *bool                    `json:"hasOrganiser,omitempty"`
+	HasOrganiserWith []*AssociationWhereInput `json:"hasOrganiserWith,omitempty"`
+
+	// "partnership" edge predicates.
+	HasPartnership     *bool                    `json:"hasPartnership,omitempty"`
+	HasPartnershipWith []*PartnershipWhereInput `json:"hasPartnershipWith,omitempty"`
+
+	// "activity" edge predicates.
+	HasActivity     *bool                 `json:"hasActivity,omitempty"`
+	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+
+	// "invited_municipalities" edge predicates.
+	HasInvitedMunicipalities     *bool                     `json:"hasInvitedMunicipalities,omitempty"`
+	HasInvitedMunicipalitiesWith []*MunicipalityWhereInput `json:"hasInvitedMunicipalitiesWith,omitempty"`
+
+	// "sessions" edge predicates.
+	HasSessions     *bool                     `json:"hasSessions,omitempty"`
+	HasSessionsWith []*EventSessionWhereInput `json:"hasSessionsWith,omitempty"`
+
+	// "registrations" edge predicates.
+	HasRegistrations     *bool                          `json:"hasRegistrations,omitempty"`
+	HasRegistrationsWith []*EventRegistrationWhereInput `json:"hasRegistrationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EventWhereInput) AddPredicates(predicates ...predicate.Event) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EventWhereInput filter on the EventQuery builder.
+func (i *EventWhereInput) Filter(q *EventQuery) (*EventQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEventWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEventWhereInput is returned in case the EventWhereInput is empty.
+var ErrEmptyEventWhereInput = errors.New("ent: empty predicate EventWhereInput")
+
+// P returns a predicate for filtering events.
+// An error is returned if the input is empty or invalid.
+func (i *EventWhereInput) P() (predicate.Event, error) {
+	var predicates []predicate.Event
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, event.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Event, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, event.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Event, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, event.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, event.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, event.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, event.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, event.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, event.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, event.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, event.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, event.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, event.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, event.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, event.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, event.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, event.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, event.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, event.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, event.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, event.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, event.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, event.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, event.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, event.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, event.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, event.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, event.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, event.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, event.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, event.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, event.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, event.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, event.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, event.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, event.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, event.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, event.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, event.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, event.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, event.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, event.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, event.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, event.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, event.KindNotIn(i.KindNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, event.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, event.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, event.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, event.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, event.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, event.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, event.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, event.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, event.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, event.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, event.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, event.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, event.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, event.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, event.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Language != nil {
+		predicates = append(predicates, event.LanguageEQ(*i.Language))
+	}
+	if i.LanguageNEQ != nil {
+		predicates = append(predicates, event.LanguageNEQ(*i.LanguageNEQ))
+	}
+	if len(i.LanguageIn) > 0 {
+		predicates = append(predicates, event.LanguageIn(i.LanguageIn...))
+	}
+	if len(i.LanguageNotIn) > 0 {
+		predicates = append(predicates, event.LanguageNotIn(i.LanguageNotIn...))
+	}
+	if i.LanguageGT != nil {
+		predicates = append(predicates, event.LanguageGT(*i.LanguageGT))
+	}
+	if i.LanguageGTE != nil {
+		predicates = append(predicates, event.LanguageGTE(*i.LanguageGTE))
+	}
+	if i.LanguageLT != nil {
+		predicates = append(predicates, event.LanguageLT(*i.LanguageLT))
+	}
+	if i.LanguageLTE != nil {
+		predicates = append(predicates, event.LanguageLTE(*i.LanguageLTE))
+	}
+	if i.LanguageContains != nil {
+		predicates = append(predicates, event.LanguageContains(*i.LanguageContains))
+	}
+	if i.LanguageHasPrefix != nil {
+		predicates = append(predicates, event.LanguageHasPrefix(*i.LanguageHasPrefix))
+	}
+	if i.LanguageHasSuffix != nil {
+		predicates = append(predicates, event.LanguageHasSuffix(*i.LanguageHasSuffix))
+	}
+	if i.LanguageEqualFold != nil {
+		predicates = append(predicates, event.LanguageEqualFold(*i.LanguageEqualFold))
+	}
+	if i.LanguageContainsFold != nil {
+		predicates = append(predicates, event.LanguageContainsFold(*i.LanguageContainsFold))
+	}
+	if i.Capacity != nil {
+		predicates = append(predicates, event.CapacityEQ(*i.Capacity))
+	}
+	if i.CapacityNEQ != nil {
+		predicates = append(predicates, event.CapacityNEQ(*i.CapacityNEQ))
+	}
+	if len(i.CapacityIn) > 0 {
+		predicates = append(predicates, event.CapacityIn(i.CapacityIn...))
+	}
+	if len(i.CapacityNotIn) > 0 {
+		predicates = append(predicates, event.CapacityNotIn(i.CapacityNotIn...))
+	}
+	if i.CapacityGT != nil {
+		predicates = append(predicates, event.CapacityGT(*i.CapacityGT))
+	}
+	if i.CapacityGTE != nil {
+		predicates = append(predicates, event.CapacityGTE(*i.CapacityGTE))
+	}
+	if i.CapacityLT != nil {
+		predicates = append(predicates, event.CapacityLT(*i.CapacityLT))
+	}
+	if i.CapacityLTE != nil {
+		predicates = append(predicates, event.CapacityLTE(*i.CapacityLTE))
+	}
+	if i.CapacityIsNil {
+		predicates = append(predicates, event.CapacityIsNil())
+	}
+	if i.CapacityNotNil {
+		predicates = append(predicates, event.CapacityNotNil())
+	}
+	if i.Audience != nil {
+		predicates = append(predicates, event.AudienceEQ(*i.Audience))
+	}
+	if i.AudienceNEQ != nil {
+		predicates = append(predicates, event.AudienceNEQ(*i.AudienceNEQ))
+	}
+	if len(i.AudienceIn) > 0 {
+		predicates = append(predicates, event.AudienceIn(i.AudienceIn...))
+	}
+	if len(i.AudienceNotIn) > 0 {
+		predicates = append(predicates, event.AudienceNotIn(i.AudienceNotIn...))
+	}
+	if i.StartsAt != nil {
+		predicates = append(predicates, event.StartsAtEQ(*i.StartsAt))
+	}
+	if i.StartsAtNEQ != nil {
+		predicates = append(predicates, event.StartsAtNEQ(*i.StartsAtNEQ))
+	}
+	if len(i.StartsAtIn) > 0 {
+		predicates = append(predicates, event.StartsAtIn(i.StartsAtIn...))
+	}
+	if len(i.StartsAtNotIn) > 0 {
+		predicates = append(predicates, event.StartsAtNotIn(i.StartsAtNotIn...))
+	}
+	if i.StartsAtGT != nil {
+		predicates = append(predicates, event.StartsAtGT(*i.StartsAtGT))
+	}
+	if i.StartsAtGTE != nil {
+		predicates = append(predicates, event.StartsAtGTE(*i.StartsAtGTE))
+	}
+	if i.StartsAtLT != nil {
+		predicates = append(predicates, event.StartsAtLT(*i.StartsAtLT))
+	}
+	if i.StartsAtLTE != nil {
+		predicates = append(predicates, event.StartsAtLTE(*i.StartsAtLTE))
+	}
+	if i.EndsAt != nil {
+		predicates = append(predicates, event.EndsAtEQ(*i.EndsAt))
+	}
+	if i.EndsAtNEQ != nil {
+		predicates = append(predicates, event.EndsAtNEQ(*i.EndsAtNEQ))
+	}
+	if len(i.EndsAtIn) > 0 {
+		predicates = append(predicates, event.EndsAtIn(i.EndsAtIn...))
+	}
+	if len(i.EndsAtNotIn) > 0 {
+		predicates = append(predicates, event.EndsAtNotIn(i.EndsAtNotIn...))
+	}
+	if i.EndsAtGT != nil {
+		predicates = append(predicates, event.EndsAtGT(*i.EndsAtGT))
+	}
+	if i.EndsAtGTE != nil {
+		predicates = append(predicates, event.EndsAtGTE(*i.EndsAtGTE))
+	}
+	if i.EndsAtLT != nil {
+		predicates = append(predicates, event.EndsAtLT(*i.EndsAtLT))
+	}
+	if i.EndsAtLTE != nil {
+		predicates = append(predicates, event.EndsAtLTE(*i.EndsAtLTE))
+	}
+	if i.TimeZone != nil {
+		predicates = append(predicates, event.TimeZoneEQ(*i.TimeZone))
+	}
+	if i.TimeZoneNEQ != nil {
+		predicates = append(predicates, event.TimeZoneNEQ(*i.TimeZoneNEQ))
+	}
+	if len(i.TimeZoneIn) > 0 {
+		predicates = append(predicates, event.TimeZoneIn(i.TimeZoneIn...))
+	}
+	if len(i.TimeZoneNotIn) > 0 {
+		predicates = append(predicates, event.TimeZoneNotIn(i.TimeZoneNotIn...))
+	}
+	if i.TimeZoneGT != nil {
+		predicates = append(predicates, event.TimeZoneGT(*i.TimeZoneGT))
+	}
+	if i.TimeZoneGTE != nil {
+		predicates = append(predicates, event.TimeZoneGTE(*i.TimeZoneGTE))
+	}
+	if i.TimeZoneLT != nil {
+		predicates = append(predicates, event.TimeZoneLT(*i.TimeZoneLT))
+	}
+	if i.TimeZoneLTE != nil {
+		predicates = append(predicates, event.TimeZoneLTE(*i.TimeZoneLTE))
+	}
+	if i.TimeZoneContains != nil {
+		predicates = append(predicates, event.TimeZoneContains(*i.TimeZoneContains))
+	}
+	if i.TimeZoneHasPrefix != nil {
+		predicates = append(predicates, event.TimeZoneHasPrefix(*i.TimeZoneHasPrefix))
+	}
+	if i.TimeZoneHasSuffix != nil {
+		predicates = append(predicates, event.TimeZoneHasSuffix(*i.TimeZoneHasSuffix))
+	}
+	if i.TimeZoneEqualFold != nil {
+		predicates = append(predicates, event.TimeZoneEqualFold(*i.TimeZoneEqualFold))
+	}
+	if i.TimeZoneContainsFold != nil {
+		predicates = append(predicates, event.TimeZoneContainsFold(*i.TimeZoneContainsFold))
+	}
+	if i.OrganiserID != nil {
+		predicates = append(predicates, event.OrganiserIDEQ(*i.OrganiserID))
+	}
+	if i.OrganiserIDNEQ != nil {
+		predicates = append(predicates, event.OrganiserIDNEQ(*i.OrganiserIDNEQ))
+	}
+	if len(i.OrganiserIDIn) > 0 {
+		predicates = append(predicates, event.OrganiserIDIn(i.OrganiserIDIn...))
+	}
+	if len(i.OrganiserIDNotIn) > 0 {
+		predicates = append(predicates, event.OrganiserIDNotIn(i.OrganiserIDNotIn...))
+	}
+	if i.OrganiserIDIsNil {
+		predicates = append(predicates, event.OrganiserIDIsNil())
+	}
+	if i.OrganiserIDNotNil {
+		predicates = append(predicates, event.OrganiserIDNotNil())
+	}
+	if i.ActivityID != nil {
+		predicates = append(predicates, event.ActivityIDEQ(*i.ActivityID))
+	}
+	if i.ActivityIDNEQ != nil {
+		predicates = append(predicates, event.ActivityIDNEQ(*i.ActivityIDNEQ))
+	}
+	if len(i.ActivityIDIn) > 0 {
+		predicates = append(predicates, event.ActivityIDIn(i.ActivityIDIn...))
+	}
+	if len(i.ActivityIDNotIn) > 0 {
+		predicates = append(predicates, event.ActivityIDNotIn(i.ActivityIDNotIn...))
+	}
+	if i.ActivityIDIsNil {
+		predicates = append(predicates, event.ActivityIDIsNil())
+	}
+	if i.ActivityIDNotNil {
+		predicates = append(predicates, event.ActivityIDNotNil())
+	}
+
+	if i.HasOrganiser != nil {
+		p := event.HasOrganiser()
+		if !*i.HasOrganiser {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganiserWith) > 0 {
+		with := make([]predicate.Association, 0, len(i.HasOrganiserWith))
+		for _, w := range i.HasOrganiserWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganiserWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasOrganiserWith(with...))
+	}
+	if i.HasPartnership != nil {
+		p := event.HasPartnership()
+		if !*i.HasPartnership {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipWith))
+		for _, w := range i.HasPartnershipWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasPartnershipWith(with...))
+	}
+	if i.HasActivity != nil {
+		p := event.HasActivity()
+		if !*i.HasActivity {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivityWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasActivityWith))
+		for _, w := range i.HasActivityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasActivityWith(with...))
+	}
+	if i.HasInvitedMunicipalities != nil {
+		p := event.HasInvitedMunicipalities()
+		if !*i.HasInvitedMunicipalities {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasInvitedMunicipalitiesWith) > 0 {
+		with := make([]predicate.Municipality, 0, len(i.HasInvitedMunicipalitiesWith))
+		for _, w := range i.HasInvitedMunicipalitiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasInvitedMunicipalitiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasInvitedMunicipalitiesWith(with...))
+	}
+	if i.HasSessions != nil {
+		p := event.HasSessions()
+		if !*i.HasSessions {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSessionsWith) > 0 {
+		with := make([]predicate.EventSession, 0, len(i.HasSessionsWith))
+		for _, w := range i.HasSessionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSessionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasSessionsWith(with...))
+	}
+	if i.HasRegistrations != nil {
+		p := event.HasRegistrations()
+		if !*i.HasRegistrations {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegistrationsWith) > 0 {
+		with := make([]predicate.EventRegistration, 0, len(i.HasRegistrationsWith))
+		for _, w := range i.HasRegistrationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegistrationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasRegistrationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEventWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return event.And(predicates...), nil
+	}
+}
+
+// EventRegistrationWhereInput represents a where input for filtering EventRegistration queries.
+type EventRegistrationWhereInput struct {
+	Predicates []predicate.EventRegistration  `json:"-"`
+	Not        *EventRegistrationWhereInput   `json:"not,omitempty"`
+	Or         []*EventRegistrationWhereInput `json:"or,omitempty"`
+	And        []*EventRegistrationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *eventregistration.Status  `json:"status,omitempty"`
+	StatusNEQ   *eventregistration.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []eventregistration.Status `json:"statusIn,omitempty"`
+	StatusNotIn []eventregistration.Status `json:"statusNotIn,omitempty"`
+
+	// "position" field predicates.
+	Position       *int  `json:"position,omitempty"`
+	PositionNEQ    *int  `json:"positionNEQ,omitempty"`
+	PositionIn     []int `json:"positionIn,omitempty"`
+	PositionNotIn  []int `json:"positionNotIn,omitempty"`
+	PositionGT     *int  `json:"positionGT,omitempty"`
+	PositionGTE    *int  `json:"positionGTE,omitempty"`
+	PositionLT     *int  `json:"positionLT,omitempty"`
+	PositionLTE    *int  `json:"positionLTE,omitempty"`
+	PositionIsNil  bool  `json:"positionIsNil,omitempty"`
+	PositionNotNil bool  `json:"positionNotNil,omitempty"`
+
+	// "attended_at" field predicates.
+	AttendedAt       *time.Time  `json:"attendedAt,omitempty"`
+	AttendedAtNEQ    *time.Time  `json:"attendedAtNEQ,omitempty"`
+	AttendedAtIn     []time.Time `json:"attendedAtIn,omitempty"`
+	AttendedAtNotIn  []time.Time `json:"attendedAtNotIn,omitempty"`
+	AttendedAtGT     *time.Time  `json:"attendedAtGT,omitempty"`
+	AttendedAtGTE    *time.Time  `json:"attendedAtGTE,omitempty"`
+	AttendedAtLT     *time.Time  `json:"attendedAtLT,omitempty"`
+	AttendedAtLTE    *time.Time  `json:"attendedAtLTE,omitempty"`
+	AttendedAtIsNil  bool        `json:"attendedAtIsNil,omitempty"`
+	AttendedAtNotNil bool        `json:"attendedAtNotNil,omitempty"`
+
+	// "cancelled_at" field predicates.
+	CancelledAt       *time.Time  `json:"cancelledAt,omitempty"`
+	CancelledAtNEQ    *time.Time  `json:"cancelledAtNEQ,omitempty"`
+	CancelledAtIn     []time.Time `json:"cancelledAtIn,omitempty"`
+	CancelledAtNotIn  []time.Time `json:"cancelledAtNotIn,omitempty"`
+	CancelledAtGT     *time.Time  `json:"cancelledAtGT,omitempty"`
+	CancelledAtGTE    *time.Time  `json:"cancelledAtGTE,omitempty"`
+	CancelledAtLT     *time.Time  `json:"cancelledAtLT,omitempty"`
+	CancelledAtLTE    *time.Time  `json:"cancelledAtLTE,omitempty"`
+	CancelledAtIsNil  bool        `json:"cancelledAtIsNil,omitempty"`
+	CancelledAtNotNil bool        `json:"cancelledAtNotNil,omitempty"`
+
+	// "event" edge predicates.
+	HasEvent     *bool              `json:"hasEvent,omitempty"`
+	HasEventWith []*EventWhereInput `json:"hasEventWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EventRegistrationWhereInput) AddPredicates(predicates ...predicate.EventRegistration) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EventRegistrationWhereInput filter on the EventRegistrationQuery builder.
+func (i *EventRegistrationWhereInput) Filter(q *EventRegistrationQuery) (*EventRegistrationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEventRegistrationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEventRegistrationWhereInput is returned in case the EventRegistrationWhereInput is empty.
+var ErrEmptyEventRegistrationWhereInput = errors.New("ent: empty predicate EventRegistrationWhereInput")
+
+// P returns a predicate for filtering eventregistrations.
+// An error is returned if the input is empty or invalid.
+func (i *EventRegistrationWhereInput) P() (predicate.EventRegistration, error) {
+	var predicates []predicate.EventRegistration
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, eventregistration.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.EventRegistration, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, eventregistration.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.EventRegistration, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, eventregistration.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, eventregistration.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, eventregistration.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, eventregistration.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, eventregistration.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, eventregistration.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, eventregistration.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, eventregistration.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, eventregistration.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, eventregistration.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, eventregistration.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, eventregistration.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, eventregistration.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, eventregistration.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, eventregistration.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, eventregistration.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, eventregistration.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, eventregistration.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, eventregistration.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, eventregistration.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, eventregistration.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, eventregistration.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, eventregistration.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, eventregistration.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, eventregistration.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, eventregistration.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, eventregistration.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, eventregistration.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, eventregistration.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Position != nil {
+		predicates = append(predicates, eventregistration.PositionEQ(*i.Position))
+	}
+	if i.PositionNEQ != nil {
+		predicates = append(predicates, eventregistration.PositionNEQ(*i.PositionNEQ))
+	}
+	if len(i.PositionIn) > 0 {
+		predicates = append(predicates, eventregistration.PositionIn(i.PositionIn...))
+	}
+	if len(i.PositionNotIn) > 0 {
+		predicates = append(predicates, eventregistration.PositionNotIn(i.PositionNotIn...))
+	}
+	if i.PositionGT != nil {
+		predicates = append(predicates, eventregistration.PositionGT(*i.PositionGT))
+	}
+	if i.PositionGTE != nil {
+		predicates = append(predicates, eventregistration.PositionGTE(*i.PositionGTE))
+	}
+	if i.PositionLT != nil {
+		predicates = append(predicates, eventregistration.PositionLT(*i.PositionLT))
+	}
+	if i.PositionLTE != nil {
+		predicates = append(predicates, eventregistration.PositionLTE(*i.PositionLTE))
+	}
+	if i.PositionIsNil {
+		predicates = append(predicates, eventregistration.PositionIsNil())
+	}
+	if i.PositionNotNil {
+		predicates = append(predicates, eventregistration.PositionNotNil())
+	}
+	if i.AttendedAt != nil {
+		predicates = append(predicates, eventregistration.AttendedAtEQ(*i.AttendedAt))
+	}
+	if i.AttendedAtNEQ != nil {
+		predicates = append(predicates, eventregistration.AttendedAtNEQ(*i.AttendedAtNEQ))
+	}
+	if len(i.AttendedAtIn) > 0 {
+		predicates = append(predicates, eventregistration.AttendedAtIn(i.AttendedAtIn...))
+	}
+	if len(i.AttendedAtNotIn) > 0 {
+		predicates = append(predicates, eventregistration.AttendedAtNotIn(i.AttendedAtNotIn...))
+	}
+	if i.AttendedAtGT != nil {
+		predicates = append(predicates, eventregistration.AttendedAtGT(*i.AttendedAtGT))
+	}
+	if i.AttendedAtGTE != nil {
+		predicates = append(predicates, eventregistration.AttendedAtGTE(*i.AttendedAtGTE))
+	}
+	if i.AttendedAtLT != nil {
+		predicates = append(predicates, eventregistration.AttendedAtLT(*i.AttendedAtLT))
+	}
+	if i.AttendedAtLTE != nil {
+		predicates = append(predicates, eventregistration.AttendedAtLTE(*i.AttendedAtLTE))
+	}
+	if i.AttendedAtIsNil {
+		predicates = append(predicates, eventregistration.AttendedAtIsNil())
+	}
+	if i.AttendedAtNotNil {
+		predicates = append(predicates, eventregistration.AttendedAtNotNil())
+	}
+	if i.CancelledAt != nil {
+		predicates = append(predicates, eventregistration.CancelledAtEQ(*i.CancelledAt))
+	}
+	if i.CancelledAtNEQ != nil {
+		predicates = append(predicates, eventregistration.CancelledAtNEQ(*i.CancelledAtNEQ))
+	}
+	if len(i.CancelledAtIn) > 0 {
+		predicates = append(predicates, eventregistration.CancelledAtIn(i.CancelledAtIn...))
+	}
+	if len(i.CancelledAtNotIn) > 0 {
+		predicates = append(predicates, eventregistration.CancelledAtNotIn(i.CancelledAtNotIn...))
+	}
+	if i.CancelledAtGT != nil {
+		predicates = append(predicates, eventregistration.CancelledAtGT(*i.CancelledAtGT))
+	}
+	if i.CancelledAtGTE != nil {
+		predicates = append(predicates, eventregistration.CancelledAtGTE(*i.CancelledAtGTE))
+	}
+	if i.CancelledAtLT != nil {
+		predicates = append(predicates, eventregistration.CancelledAtLT(*i.CancelledAtLT))
+	}
+	if i.CancelledAtLTE != nil {
+		predicates = append(predicates, eventregistration.CancelledAtLTE(*i.CancelledAtLTE))
+	}
+	if i.CancelledAtIsNil {
+		predicates = append(predicates, eventregistration.CancelledAtIsNil())
+	}
+	if i.CancelledAtNotNil {
+		predicates = append(predicates, eventregistration.CancelledAtNotNil())
+	}
+
+	if i.HasEvent != nil {
+		p := eventregistration.HasEvent()
+		if !*i.HasEvent {
+			p = eventregistration.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEventWith) > 0 {
+		with := make([]predicate.Event, 0, len(i.HasEventWith))
+		for _, w := range i.HasEventWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEventWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, eventregistration.HasEventWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEventRegistrationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return eventregistration.And(predicates...), nil
+	}
+}
+
+// EventSessionWhereInput represents a where input for filtering EventSession queries.
+type EventSessionWhereInput struct {
+	Predicates []predicate.EventSession  `json:"-"`
+	Not        *EventSessionWhereInput   `json:"not,omitempty"`
+	Or         []*EventSessionWhereInput `json:"or,omitempty"`
+	And        []*EventSessionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "event_id" field predicates.
+	EventID      *int  `json:"eventID,omitempty"`
+	EventIDNEQ   *int  `json:"eventIDNEQ,omitempty"`
+	EventIDIn    []int `json:"eventIDIn,omitempty"`
+	EventIDNotIn []int `json:"eventIDNotIn,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleIsNil        bool     `json:"titleIsNil,omitempty"`
+	TitleNotNil       bool     `json:"titleNotNil,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "starts_at" field predicates.
+	StartsAt      *time.Time  `json:"startsAt,omitempty"`
+	StartsAtNEQ   *time.Time  `json:"startsAtNEQ,omitempty"`
+	StartsAtIn    []time.Time `json:"startsAtIn,omitempty"`
+	StartsAtNotIn []time.Time `json:"startsAtNotIn,omitempty"`
+	StartsAtGT    *time.Time  `json:"startsAtGT,omitempty"`
+	StartsAtGTE   *time.Time  `json:"startsAtGTE,omitempty"`
+	StartsAtLT    *time.Time  `json:"startsAtLT,omitempty"`
+	StartsAtLTE   *time.Time  `json:"startsAtLTE,omitempty"`
+
+	// "ends_at" field predicates.
+	EndsAt      *time.Time  `json:"endsAt,omitempty"`
+	EndsAtNEQ   *time.Time  `json:"endsAtNEQ,omitempty"`
+	EndsAtIn    []time.Time `json:"endsAtIn,omitempty"`
+	EndsAtNotIn []time.Time `json:"endsAtNotIn,omitempty"`
+	EndsAtGT    *time.Time  `json:"endsAtGT,omitempty"`
+	EndsAtGTE   *time.Time  `json:"endsAtGTE,omitempty"`
+	EndsAtLT    *time.Time  `json:"endsAtLT,omitempty"`
+	EndsAtLTE   *time.Time  `json:"endsAtLTE,omitempty"`
+
+	// "time_zone" field predicates.
+	TimeZone             *string  `json:"timeZone,omitempty"`
+	TimeZoneNEQ          *string  `json:"timeZoneNEQ,omitempty"`
+	TimeZoneIn           []string `json:"timeZoneIn,omitempty"`
+	TimeZoneNotIn        []string `json:"timeZoneNotIn,omitempty"`
+	TimeZoneGT           *string  `json:"timeZoneGT,omitempty"`
+	TimeZoneGTE          *string  `json:"timeZoneGTE,omitempty"`
+	TimeZoneLT           *string  `json:"timeZoneLT,omitempty"`
+	TimeZoneLTE          *string  `json:"timeZoneLTE,omitempty"`
+	TimeZoneContains     *string  `json:"timeZoneContains,omitempty"`
+	TimeZoneHasPrefix    *string  `json:"timeZoneHasPrefix,omitempty"`
+	TimeZoneHasSuffix    *string  `json:"timeZoneHasSuffix,omitempty"`
+	TimeZoneEqualFold    *string  `json:"timeZoneEqualFold,omitempty"`
+	TimeZoneContainsFold *string  `json:"timeZoneContainsFold,omitempty"`
+
+	// "place" field predicates.
+	Place             *string  `json:"place,omitempty"`
+	PlaceNEQ          *string  `json:"placeNEQ,omitempty"`
+	PlaceIn           []string `json:"placeIn,omitempty"`
+	PlaceNotIn        []string `json:"placeNotIn,omitempty"`
+	PlaceGT           *string  `json:"placeGT,omitempty"`
+	PlaceGTE          *string  `json:"placeGTE,omitempty"`
+	PlaceLT           *string  `json:"placeLT,omitempty"`
+	PlaceLTE          *string  `json:"placeLTE,omitempty"`
+	PlaceContains     *string  `json:"placeContains,omitempty"`
+	PlaceHasPrefix    *string  `json:"placeHasPrefix,omitempty"`
+	PlaceHasSuffix    *string  `json:"placeHasSuffix,omitempty"`
+	PlaceIsNil        bool     `json:"placeIsNil,omitempty"`
+	PlaceNotNil       bool     `json:"placeNotNil,omitempty"`
+	PlaceEqualFold    *string  `json:"placeEqualFold,omitempty"`
+	PlaceContainsFold *string  `json:"placeContainsFold,omitempty"`
+
+	// "online_url" field predicates.
+	OnlineURL             *string  `json:"onlineURL,omitempty"`
+	OnlineURLNEQ          *string  `json:"onlineURLNEQ,omitempty"`
+	OnlineURLIn           []string `json:"onlineURLIn,omitempty"`
+	OnlineURLNotIn        []string `json:"onlineURLNotIn,omitempty"`
+	OnlineURLGT           *string  `json:"onlineURLGT,omitempty"`
+	OnlineURLGTE          *string  `json:"onlineURLGTE,omitempty"`
+	OnlineURLLT           *string  `json:"onlineURLLT,omitempty"`
+	OnlineURLLTE          *string  `json:"onlineURLLTE,omitempty"`
+	OnlineURLContains     *string  `json:"onlineURLContains,omitempty"`
+	OnlineURLHasPrefix    *string  `json:"onlineURLHasPrefix,omitempty"`
+	OnlineURLHasSuffix    *string  `json:"onlineURLHasSuffix,omitempty"`
+	OnlineURLIsNil        bool     `json:"onlineURLIsNil,omitempty"`
+	OnlineURLNotNil       bool     `json:"onlineURLNotNil,omitempty"`
+	OnlineURLEqualFold    *string  `json:"onlineURLEqualFold,omitempty"`
+	OnlineURLContainsFold *string  `json:"onlineURLContainsFold,omitempty"`
+
+	// "event" edge predicates.
+	HasEvent     *bool              `json:"hasEvent,omitempty"`
+	HasEventWith []*EventWhereInput `json:"hasEventWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *EventSessionWhereInput) AddPredicates(predicates ...predicate.EventSession) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the EventSessionWhereInput filter on the EventSessionQuery builder.
+func (i *EventSessionWhereInput) Filter(q *EventSessionQuery) (*EventSessionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyEventSessionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyEventSessionWhereInput is returned in case the EventSessionWhereInput is empty.
+var ErrEmptyEventSessionWhereInput = errors.New("ent: empty predicate EventSessionWhereInput")
+
+// P returns a predicate for filtering eventsessions.
+// An error is returned if the input is empty or invalid.
+func (i *EventSessionWhereInput) P() (predicate.EventSession, error) {
+	var predicates []predicate.EventSession
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, eventsession.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.EventSession, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, eventsession.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.EventSession, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, eventsession.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, eventsession.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, eventsession.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, eventsession.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, eventsession.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, eventsession.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, eventsession.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, eventsession.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, eventsession.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, eventsession.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, eventsession.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, eventsession.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, eventsession.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, eventsession.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, eventsession.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, eventsession.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, eventsession.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, eventsession.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, eventsession.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, eventsession.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, eventsession.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, eventsession.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, eventsession.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, eventsession.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, eventsession.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.EventID != nil {
+		predicates = append(predicates, eventsession.EventIDEQ(*i.EventID))
+	}
+	if i.EventIDNEQ != nil {
+		predicates = append(predicates, eventsession.EventIDNEQ(*i.EventIDNEQ))
+	}
+	if len(i.EventIDIn) > 0 {
+		predicates = append(predicates, eventsession.EventIDIn(i.EventIDIn...))
+	}
+	if len(i.EventIDNotIn) > 0 {
+		predicates = append(predicates, eventsession.EventIDNotIn(i.EventIDNotIn...))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, eventsession.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, eventsession.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, eventsession.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, eventsession.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, eventsession.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, eventsession.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, eventsession.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, eventsession.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, eventsession.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, eventsession.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, eventsession.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleIsNil {
+		predicates = append(predicates, eventsession.TitleIsNil())
+	}
+	if i.TitleNotNil {
+		predicates = append(predicates, eventsession.TitleNotNil())
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, eventsession.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, eventsession.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.StartsAt != nil {
+		predicates = append(predicates, eventsession.StartsAtEQ(*i.StartsAt))
+	}
+	if i.StartsAtNEQ != nil {
+		predicates = append(predicates, eventsession.StartsAtNEQ(*i.StartsAtNEQ))
+	}
+	if len(i.StartsAtIn) > 0 {
+		predicates = append(predicates, eventsession.StartsAtIn(i.StartsAtIn...))
+	}
+	if len(i.StartsAtNotIn) > 0 {
+		predicates = append(predicates, eventsession.StartsAtNotIn(i.StartsAtNotIn...))
+	}
+	if i.StartsAtGT != nil {
+		predicates = append(predicates, eventsession.StartsAtGT(*i.StartsAtGT))
+	}
+	if i.StartsAtGTE != nil {
+		predicates = append(predicates, eventsession.StartsAtGTE(*i.StartsAtGTE))
+	}
+	if i.StartsAtLT != nil {
+		predicates = append(predicates, eventsession.StartsAtLT(*i.StartsAtLT))
+	}
+	if i.StartsAtLTE != nil {
+		predicates = append(predicates, eventsession.StartsAtLTE(*i.StartsAtLTE))
+	}
+	if i.EndsAt != nil {
+		predicates = append(predicates, eventsession.EndsAtEQ(*i.EndsAt))
+	}
+	if i.EndsAtNEQ != nil {
+		predicates = append(predicates, eventsession.EndsAtNEQ(*i.EndsAtNEQ))
+	}
+	if len(i.EndsAtIn) > 0 {
+		predicates = append(predicates, eventsession.EndsAtIn(i.EndsAtIn...))
+	}
+	if len(i.EndsAtNotIn) > 0 {
+		predicates = append(predicates, eventsession.EndsAtNotIn(i.EndsAtNotIn...))
+	}
+	if i.EndsAtGT != nil {
+		predicates = append(predicates, eventsession.EndsAtGT(*i.EndsAtGT))
+	}
+	if i.EndsAtGTE != nil {
+		predicates = append(predicates, eventsession.EndsAtGTE(*i.EndsAtGTE))
+	}
+	if i.EndsAtLT != nil {
+		predicates = append(predicates, eventsession.EndsAtLT(*i.EndsAtLT))
+	}
+	if i.EndsAtLTE != nil {
+		predicates = append(predicates, eventsession.EndsAtLTE(*i.EndsAtLTE))
+	}
+	if i.TimeZone != nil {
+		predicates = append(predicates, eventsession.TimeZoneEQ(*i.TimeZone))
+	}
+	if i.TimeZoneNEQ != nil {
+		predicates = append(predicates, eventsession.TimeZoneNEQ(*i.TimeZoneNEQ))
+	}
+	if len(i.TimeZoneIn) > 0 {
+		predicates = append(predicates, eventsession.TimeZoneIn(i.TimeZoneIn...))
+	}
+	if len(i.TimeZoneNotIn) > 0 {
+		predicates = append(predicates, eventsession.TimeZoneNotIn(i.TimeZoneNotIn...))
+	}
+	if i.TimeZoneGT != nil {
+		predicates = append(predicates, eventsession.TimeZoneGT(*i.TimeZoneGT))
+	}
+	if i.TimeZoneGTE != nil {
+		predicates = append(predicates, eventsession.TimeZoneGTE(*i.TimeZoneGTE))
+	}
+	if i.TimeZoneLT != nil {
+		predicates = append(predicates, eventsession.TimeZoneLT(*i.TimeZoneLT))
+	}
+	if i.TimeZoneLTE != nil {
+		predicates = append(predicates, eventsession.TimeZoneLTE(*i.TimeZoneLTE))
+	}
+	if i.TimeZoneContains != nil {
+		predicates = append(predicates, eventsession.TimeZoneContains(*i.TimeZoneContains))
+	}
+	if i.TimeZoneHasPrefix != nil {
+		predicates = append(predicates, eventsession.TimeZoneHasPrefix(*i.TimeZoneHasPrefix))
+	}
+	if i.TimeZoneHasSuffix != nil {
+		predicates = append(predicates, eventsession.TimeZoneHasSuffix(*i.TimeZoneHasSuffix))
+	}
+	if i.TimeZoneEqualFold != nil {
+		predicates = append(predicates, eventsession.TimeZoneEqualFold(*i.TimeZoneEqualFold))
+	}
+	if i.TimeZoneContainsFold != nil {
+		predicates = append(predicates, eventsession.TimeZoneContainsFold(*i.TimeZoneContainsFold))
+	}
+	if i.Place != nil {
+		predicates = append(predicates, eventsession.PlaceEQ(*i.Place))
+	}
+	if i.PlaceNEQ != nil {
+		predicates = append(predicates, eventsession.PlaceNEQ(*i.PlaceNEQ))
+	}
+	if len(i.PlaceIn) > 0 {
+		predicates = append(predicates, eventsession.PlaceIn(i.PlaceIn...))
+	}
+	if len(i.PlaceNotIn) > 0 {
+		predicates = append(predicates, eventsession.PlaceNotIn(i.PlaceNotIn...))
+	}
+	if i.PlaceGT != nil {
+		predicates = append(predicates, eventsession.PlaceGT(*i.PlaceGT))
+	}
+	if i.PlaceGTE != nil {
+		predicates = append(predicates, eventsession.PlaceGTE(*i.PlaceGTE))
+	}
+	if i.PlaceLT != nil {
+		predicates = append(predicates, eventsession.PlaceLT(*i.PlaceLT))
+	}
+	if i.PlaceLTE != nil {
+		predicates = append(predicates, eventsession.PlaceLTE(*i.PlaceLTE))
+	}
+	if i.PlaceContains != nil {
+		predicates = append(predicates, eventsession.PlaceContains(*i.PlaceContains))
+	}
+	if i.PlaceHasPrefix != nil {
+		predicates = append(predicates, eventsession.PlaceHasPrefix(*i.PlaceHasPrefix))
+	}
+	if i.PlaceHasSuffix != nil {
+		predicates = append(predicates, eventsession.PlaceHasSuffix(*i.PlaceHasSuffix))
+	}
+	if i.PlaceIsNil {
+		predicates = append(predicates, eventsession.PlaceIsNil())
+	}
+	if i.PlaceNotNil {
+		predicates = append(predicates, eventsession.PlaceNotNil())
+	}
+	if i.PlaceEqualFold != nil {
+		predicates = append(predicates, eventsession.PlaceEqualFold(*i.PlaceEqualFold))
+	}
+	if i.PlaceContainsFold != nil {
+		predicates = append(predicates, eventsession.PlaceContainsFold(*i.PlaceContainsFold))
+	}
+	if i.OnlineURL != nil {
+		predicates = append(predicates, eventsession.OnlineURLEQ(*i.OnlineURL))
+	}
+	if i.OnlineURLNEQ != nil {
+		predicates = append(predicates, eventsession.OnlineURLNEQ(*i.OnlineURLNEQ))
+	}
+	if len(i.OnlineURLIn) > 0 {
+		predicates = append(predicates, eventsession.OnlineURLIn(i.OnlineURLIn...))
+	}
+	if len(i.OnlineURLNotIn) > 0 {
+		predicates = append(predicates, eventsession.OnlineURLNotIn(i.OnlineURLNotIn...))
+	}
+	if i.OnlineURLGT != nil {
+		predicates = append(predicates, eventsession.OnlineURLGT(*i.OnlineURLGT))
+	}
+	if i.OnlineURLGTE != nil {
+		predicates = append(predicates, eventsession.OnlineURLGTE(*i.OnlineURLGTE))
+	}
+	if i.OnlineURLLT != nil {
+		predicates = append(predicates, eventsession.OnlineURLLT(*i.OnlineURLLT))
+	}
+	if i.OnlineURLLTE != nil {
+		predicates = append(predicates, eventsession.OnlineURLLTE(*i.OnlineURLLTE))
+	}
+	if i.OnlineURLContains != nil {
+		predicates = append(predicates, eventsession.OnlineURLContains(*i.OnlineURLContains))
+	}
+	if i.OnlineURLHasPrefix != nil {
+		predicates = append(predicates, eventsession.OnlineURLHasPrefix(*i.OnlineURLHasPrefix))
+	}
+	if i.OnlineURLHasSuffix != nil {
+		predicates = append(predicates, eventsession.OnlineURLHasSuffix(*i.OnlineURLHasSuffix))
+	}
+	if i.OnlineURLIsNil {
+		predicates = append(predicates, eventsession.OnlineURLIsNil())
+	}
+	if i.OnlineURLNotNil {
+		predicates = append(predicates, eventsession.OnlineURLNotNil())
+	}
+	if i.OnlineURLEqualFold != nil {
+		predicates = append(predicates, eventsession.OnlineURLEqualFold(*i.OnlineURLEqualFold))
+	}
+	if i.OnlineURLContainsFold != nil {
+		predicates = append(predicates, eventsession.OnlineURLContainsFold(*i.OnlineURLContainsFold))
+	}
+
+	if i.HasEvent != nil {
+		p := eventsession.HasEvent()
+		if !*i.HasEvent {
+			p = eventsession.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEventWith) > 0 {
+		with := make([]predicate.Event, 0, len(i.HasEventWith))
+		for _, w := range i.HasEventWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEventWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, eventsession.HasEventWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyEventSessionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return eventsession.And(predicates...), nil
 	}
 }
 

@@ -67,6 +67,8 @@ type MunicipalityEdges struct {
 	Region *Region `json:"region,omitempty"`
 	// Associations holds the value of the associations edge.
 	Associations []*Association `json:"associations,omitempty"`
+	// Events with the INVITED audience open to its staff.
+	InvitedToEvents []*Event `json:"invited_to_events,omitempty"`
 	// Partnerships in which this is the Ukrainian municipality.
 	UaPartnerships []*Partnership `json:"ua_partnerships,omitempty"`
 	// Partnerships in which this is the EU municipality.
@@ -87,19 +89,20 @@ type MunicipalityEdges struct {
 	MatchProfile *MatchProfile `json:"match_profile,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
 	totalCount [12]map[string]int
 
-	namedAssociations   map[string][]*Association
-	namedUaPartnerships map[string][]*Partnership
-	namedEuPartnerships map[string][]*Partnership
-	namedLedProjects    map[string][]*Project
-	namedNewsItems      map[string][]*NewsItem
-	namedNeedRecords    map[string][]*Need
-	namedOfferRecords   map[string][]*Offer
-	namedDocuments      map[string][]*Document
-	namedInitiatives    map[string][]*Initiative
+	namedAssociations    map[string][]*Association
+	namedInvitedToEvents map[string][]*Event
+	namedUaPartnerships  map[string][]*Partnership
+	namedEuPartnerships  map[string][]*Partnership
+	namedLedProjects     map[string][]*Project
+	namedNewsItems       map[string][]*NewsItem
+	namedNeedRecords     map[string][]*Need
+	namedOfferRecords    map[string][]*Offer
+	namedDocuments       map[string][]*Document
+	namedInitiatives     map[string][]*Initiative
 }
 
 // CountryOrErr returns the Country value or an error if the edge
@@ -133,10 +136,19 @@ func (e MunicipalityEdges) AssociationsOrErr() ([]*Association, error) {
 	return nil, &NotLoadedError{edge: "associations"}
 }
 
+// InvitedToEventsOrErr returns the InvitedToEvents value or an error if the edge
+// was not loaded in eager-loading.
+func (e MunicipalityEdges) InvitedToEventsOrErr() ([]*Event, error) {
+	if e.loadedTypes[3] {
+		return e.InvitedToEvents, nil
+	}
+	return nil, &NotLoadedError{edge: "invited_to_events"}
+}
+
 // UaPartnershipsOrErr returns the UaPartnerships value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) UaPartnershipsOrErr() ([]*Partnership, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.UaPartnerships, nil
 	}
 	return nil, &NotLoadedError{edge: "ua_partnerships"}
@@ -145,7 +157,7 @@ func (e MunicipalityEdges) UaPartnershipsOrErr() ([]*Partnership, error) {
 // EuPartnershipsOrErr returns the EuPartnerships value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) EuPartnershipsOrErr() ([]*Partnership, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.EuPartnerships, nil
 	}
 	return nil, &NotLoadedError{edge: "eu_partnerships"}
@@ -154,7 +166,7 @@ func (e MunicipalityEdges) EuPartnershipsOrErr() ([]*Partnership, error) {
 // LedProjectsOrErr returns the LedProjects value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) LedProjectsOrErr() ([]*Project, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.LedProjects, nil
 	}
 	return nil, &NotLoadedError{edge: "led_projects"}
@@ -163,7 +175,7 @@ func (e MunicipalityEdges) LedProjectsOrErr() ([]*Project, error) {
 // NewsItemsOrErr returns the NewsItems value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) NewsItemsOrErr() ([]*NewsItem, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.NewsItems, nil
 	}
 	return nil, &NotLoadedError{edge: "news_items"}
@@ -172,7 +184,7 @@ func (e MunicipalityEdges) NewsItemsOrErr() ([]*NewsItem, error) {
 // NeedRecordsOrErr returns the NeedRecords value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) NeedRecordsOrErr() ([]*Need, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.NeedRecords, nil
 	}
 	return nil, &NotLoadedError{edge: "need_records"}
@@ -181,7 +193,7 @@ func (e MunicipalityEdges) NeedRecordsOrErr() ([]*Need, error) {
 // OfferRecordsOrErr returns the OfferRecords value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) OfferRecordsOrErr() ([]*Offer, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.OfferRecords, nil
 	}
 	return nil, &NotLoadedError{edge: "offer_records"}
@@ -190,7 +202,7 @@ func (e MunicipalityEdges) OfferRecordsOrErr() ([]*Offer, error) {
 // DocumentsOrErr returns the Documents value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) DocumentsOrErr() ([]*Document, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.Documents, nil
 	}
 	return nil, &NotLoadedError{edge: "documents"}
@@ -199,7 +211,7 @@ func (e MunicipalityEdges) DocumentsOrErr() ([]*Document, error) {
 // InitiativesOrErr returns the Initiatives value or an error if the edge
 // was not loaded in eager-loading.
 func (e MunicipalityEdges) InitiativesOrErr() ([]*Initiative, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.Initiatives, nil
 	}
 	return nil, &NotLoadedError{edge: "initiatives"}
@@ -210,7 +222,7 @@ func (e MunicipalityEdges) InitiativesOrErr() ([]*Initiative, error) {
 func (e MunicipalityEdges) MatchProfileOrErr() (*MatchProfile, error) {
 	if e.MatchProfile != nil {
 		return e.MatchProfile, nil
-	} else if e.loadedTypes[11] {
+	} else if e.loadedTypes[12] {
 		return nil, &NotFoundError{label: matchprofile.Label}
 	}
 	return nil, &NotLoadedError{edge: "match_profile"}
@@ -382,6 +394,11 @@ func (_m *Municipality) QueryAssociations() *AssociationQuery {
 	return NewMunicipalityClient(_m.config).QueryAssociations(_m)
 }
 
+// QueryInvitedToEvents queries the "invited_to_events" edge of the Municipality entity.
+func (_m *Municipality) QueryInvitedToEvents() *EventQuery {
+	return NewMunicipalityClient(_m.config).QueryInvitedToEvents(_m)
+}
+
 // QueryUaPartnerships queries the "ua_partnerships" edge of the Municipality entity.
 func (_m *Municipality) QueryUaPartnerships() *PartnershipQuery {
 	return NewMunicipalityClient(_m.config).QueryUaPartnerships(_m)
@@ -527,6 +544,30 @@ func (_m *Municipality) appendNamedAssociations(name string, edges ...*Associati
 		_m.Edges.namedAssociations[name] = []*Association{}
 	} else {
 		_m.Edges.namedAssociations[name] = append(_m.Edges.namedAssociations[name], edges...)
+	}
+}
+
+// NamedInvitedToEvents returns the InvitedToEvents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Municipality) NamedInvitedToEvents(name string) ([]*Event, error) {
+	if _m.Edges.namedInvitedToEvents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedInvitedToEvents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Municipality) appendNamedInvitedToEvents(name string, edges ...*Event) {
+	if _m.Edges.namedInvitedToEvents == nil {
+		_m.Edges.namedInvitedToEvents = make(map[string][]*Event)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedInvitedToEvents[name] = []*Event{}
+	} else {
+		_m.Edges.namedInvitedToEvents[name] = append(_m.Edges.namedInvitedToEvents[name], edges...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -220,6 +221,21 @@ func (_c *MunicipalityCreate) AddAssociations(v ...*Association) *MunicipalityCr
 		ids[i] = v[i].ID
 	}
 	return _c.AddAssociationIDs(ids...)
+}
+
+// AddInvitedToEventIDs adds the "invited_to_events" edge to the Event entity by IDs.
+func (_c *MunicipalityCreate) AddInvitedToEventIDs(ids ...int) *MunicipalityCreate {
+	_c.mutation.AddInvitedToEventIDs(ids...)
+	return _c
+}
+
+// AddInvitedToEvents adds the "invited_to_events" edges to the Event entity.
+func (_c *MunicipalityCreate) AddInvitedToEvents(v ...*Event) *MunicipalityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddInvitedToEventIDs(ids...)
 }
 
 // AddUaPartnershipIDs adds the "ua_partnerships" edge to the Partnership entity by IDs.
@@ -606,6 +622,22 @@ func (_c *MunicipalityCreate) createSpec() (*Municipality, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.InvitedToEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -31,33 +32,35 @@ import (
 // MunicipalityQuery is the builder for querying Municipality entities.
 type MunicipalityQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []municipality.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Municipality
-	withCountry             *CountryQuery
-	withRegion              *RegionQuery
-	withAssociations        *AssociationQuery
-	withUaPartnerships      *PartnershipQuery
-	withEuPartnerships      *PartnershipQuery
-	withLedProjects         *ProjectQuery
-	withNewsItems           *NewsItemQuery
-	withNeedRecords         *NeedQuery
-	withOfferRecords        *OfferQuery
-	withDocuments           *DocumentQuery
-	withInitiatives         *InitiativeQuery
-	withMatchProfile        *MatchProfileQuery
-	loadTotal               []func(context.Context, []*Municipality) error
-	modifiers               []func(*sql.Selector)
-	withNamedAssociations   map[string]*AssociationQuery
-	withNamedUaPartnerships map[string]*PartnershipQuery
-	withNamedEuPartnerships map[string]*PartnershipQuery
-	withNamedLedProjects    map[string]*ProjectQuery
-	withNamedNewsItems      map[string]*NewsItemQuery
-	withNamedNeedRecords    map[string]*NeedQuery
-	withNamedOfferRecords   map[string]*OfferQuery
-	withNamedDocuments      map[string]*DocumentQuery
-	withNamedInitiatives    map[string]*InitiativeQuery
+	ctx                      *QueryContext
+	order                    []municipality.OrderOption
+	inters                   []Interceptor
+	predicates               []predicate.Municipality
+	withCountry              *CountryQuery
+	withRegion               *RegionQuery
+	withAssociations         *AssociationQuery
+	withInvitedToEvents      *EventQuery
+	withUaPartnerships       *PartnershipQuery
+	withEuPartnerships       *PartnershipQuery
+	withLedProjects          *ProjectQuery
+	withNewsItems            *NewsItemQuery
+	withNeedRecords          *NeedQuery
+	withOfferRecords         *OfferQuery
+	withDocuments            *DocumentQuery
+	withInitiatives          *InitiativeQuery
+	withMatchProfile         *MatchProfileQuery
+	loadTotal                []func(context.Context, []*Municipality) error
+	modifiers                []func(*sql.Selector)
+	withNamedAssociations    map[string]*AssociationQuery
+	withNamedInvitedToEvents map[string]*EventQuery
+	withNamedUaPartnerships  map[string]*PartnershipQuery
+	withNamedEuPartnerships  map[string]*PartnershipQuery
+	withNamedLedProjects     map[string]*ProjectQuery
+	withNamedNewsItems       map[string]*NewsItemQuery
+	withNamedNeedRecords     map[string]*NeedQuery
+	withNamedOfferRecords    map[string]*OfferQuery
+	withNamedDocuments       map[string]*DocumentQuery
+	withNamedInitiatives     map[string]*InitiativeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -153,6 +156,28 @@ func (_q *MunicipalityQuery) QueryAssociations() *AssociationQuery {
 			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
 			sqlgraph.To(association.Table, association.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, municipality.AssociationsTable, municipality.AssociationsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryInvitedToEvents chains the current query on the "invited_to_events" edge.
+func (_q *MunicipalityQuery) QueryInvitedToEvents() *EventQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(municipality.Table, municipality.FieldID, selector),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, municipality.InvitedToEventsTable, municipality.InvitedToEventsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -545,23 +570,24 @@ func (_q *MunicipalityQuery) Clone() *MunicipalityQuery {
 		return nil
 	}
 	return &MunicipalityQuery{
-		config:             _q.config,
-		ctx:                _q.ctx.Clone(),
-		order:              append([]municipality.OrderOption{}, _q.order...),
-		inters:             append([]Interceptor{}, _q.inters...),
-		predicates:         append([]predicate.Municipality{}, _q.predicates...),
-		withCountry:        _q.withCountry.Clone(),
-		withRegion:         _q.withRegion.Clone(),
-		withAssociations:   _q.withAssociations.Clone(),
-		withUaPartnerships: _q.withUaPartnerships.Clone(),
-		withEuPartnerships: _q.withEuPartnerships.Clone(),
-		withLedProjects:    _q.withLedProjects.Clone(),
-		withNewsItems:      _q.withNewsItems.Clone(),
-		withNeedRecords:    _q.withNeedRecords.Clone(),
-		withOfferRecords:   _q.withOfferRecords.Clone(),
-		withDocuments:      _q.withDocuments.Clone(),
-		withInitiatives:    _q.withInitiatives.Clone(),
-		withMatchProfile:   _q.withMatchProfile.Clone(),
+		config:              _q.config,
+		ctx:                 _q.ctx.Clone(),
+		order:               append([]municipality.OrderOption{}, _q.order...),
+		inters:              append([]Interceptor{}, _q.inters...),
+		predicates:          append([]predicate.Municipality{}, _q.predicates...),
+		withCountry:         _q.withCountry.Clone(),
+		withRegion:          _q.withRegion.Clone(),
+		withAssociations:    _q.withAssociations.Clone(),
+		withInvitedToEvents: _q.withInvitedToEvents.Clone(),
+		withUaPartnerships:  _q.withUaPartnerships.Clone(),
+		withEuPartnerships:  _q.withEuPartnerships.Clone(),
+		withLedProjects:     _q.withLedProjects.Clone(),
+		withNewsItems:       _q.withNewsItems.Clone(),
+		withNeedRecords:     _q.withNeedRecords.Clone(),
+		withOfferRecords:    _q.withOfferRecords.Clone(),
+		withDocuments:       _q.withDocuments.Clone(),
+		withInitiatives:     _q.withInitiatives.Clone(),
+		withMatchProfile:    _q.withMatchProfile.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -599,6 +625,17 @@ func (_q *MunicipalityQuery) WithAssociations(opts ...func(*AssociationQuery)) *
 		opt(query)
 	}
 	_q.withAssociations = query
+	return _q
+}
+
+// WithInvitedToEvents tells the query-builder to eager-load the nodes that are connected to
+// the "invited_to_events" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithInvitedToEvents(opts ...func(*EventQuery)) *MunicipalityQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withInvitedToEvents = query
 	return _q
 }
 
@@ -785,10 +822,11 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Municipality{}
 		_spec       = _q.querySpec()
-		loadedTypes = [12]bool{
+		loadedTypes = [13]bool{
 			_q.withCountry != nil,
 			_q.withRegion != nil,
 			_q.withAssociations != nil,
+			_q.withInvitedToEvents != nil,
 			_q.withUaPartnerships != nil,
 			_q.withEuPartnerships != nil,
 			_q.withLedProjects != nil,
@@ -837,6 +875,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadAssociations(ctx, query, nodes,
 			func(n *Municipality) { n.Edges.Associations = []*Association{} },
 			func(n *Municipality, e *Association) { n.Edges.Associations = append(n.Edges.Associations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withInvitedToEvents; query != nil {
+		if err := _q.loadInvitedToEvents(ctx, query, nodes,
+			func(n *Municipality) { n.Edges.InvitedToEvents = []*Event{} },
+			func(n *Municipality, e *Event) { n.Edges.InvitedToEvents = append(n.Edges.InvitedToEvents, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -906,6 +951,13 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadAssociations(ctx, query, nodes,
 			func(n *Municipality) { n.appendNamedAssociations(name) },
 			func(n *Municipality, e *Association) { n.appendNamedAssociations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedInvitedToEvents {
+		if err := _q.loadInvitedToEvents(ctx, query, nodes,
+			func(n *Municipality) { n.appendNamedInvitedToEvents(name) },
+			func(n *Municipality, e *Event) { n.appendNamedInvitedToEvents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1088,6 +1140,67 @@ func (_q *MunicipalityQuery) loadAssociations(ctx context.Context, query *Associ
 		nodes, ok := nids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected "associations" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *MunicipalityQuery) loadInvitedToEvents(ctx context.Context, query *EventQuery, nodes []*Municipality, init func(*Municipality), assign func(*Municipality, *Event)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Municipality)
+	nids := make(map[int]map[*Municipality]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(municipality.InvitedToEventsTable)
+		s.Join(joinT).On(s.C(event.FieldID), joinT.C(municipality.InvitedToEventsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(municipality.InvitedToEventsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(municipality.InvitedToEventsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Municipality]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Event](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "invited_to_events" node returned %v`, n.ID)
 		}
 		for kn := range nodes {
 			assign(kn, n)
@@ -1569,6 +1682,20 @@ func (_q *MunicipalityQuery) WithNamedAssociations(name string, opts ...func(*As
 		_q.withNamedAssociations = make(map[string]*AssociationQuery)
 	}
 	_q.withNamedAssociations[name] = query
+	return _q
+}
+
+// WithNamedInvitedToEvents tells the query-builder to eager-load the nodes that are connected to the "invited_to_events"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MunicipalityQuery) WithNamedInvitedToEvents(name string, opts ...func(*EventQuery)) *MunicipalityQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedInvitedToEvents == nil {
+		_q.withNamedInvitedToEvents = make(map[string]*EventQuery)
+	}
+	_q.withNamedInvitedToEvents[name] = query
 	return _q
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/association"
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/matchprofile"
 	"github.com/bridgesoftrust/hub/ent/municipality"
@@ -317,6 +318,21 @@ func (_u *MunicipalityUpdate) AddAssociations(v ...*Association) *MunicipalityUp
 	return _u.AddAssociationIDs(ids...)
 }
 
+// AddInvitedToEventIDs adds the "invited_to_events" edge to the Event entity by IDs.
+func (_u *MunicipalityUpdate) AddInvitedToEventIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.AddInvitedToEventIDs(ids...)
+	return _u
+}
+
+// AddInvitedToEvents adds the "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdate) AddInvitedToEvents(v ...*Event) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitedToEventIDs(ids...)
+}
+
 // AddUaPartnershipIDs adds the "ua_partnerships" edge to the Partnership entity by IDs.
 func (_u *MunicipalityUpdate) AddUaPartnershipIDs(ids ...int) *MunicipalityUpdate {
 	_u.mutation.AddUaPartnershipIDs(ids...)
@@ -492,6 +508,27 @@ func (_u *MunicipalityUpdate) RemoveAssociations(v ...*Association) *Municipalit
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssociationIDs(ids...)
+}
+
+// ClearInvitedToEvents clears all "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdate) ClearInvitedToEvents() *MunicipalityUpdate {
+	_u.mutation.ClearInvitedToEvents()
+	return _u
+}
+
+// RemoveInvitedToEventIDs removes the "invited_to_events" edge to Event entities by IDs.
+func (_u *MunicipalityUpdate) RemoveInvitedToEventIDs(ids ...int) *MunicipalityUpdate {
+	_u.mutation.RemoveInvitedToEventIDs(ids...)
+	return _u
+}
+
+// RemoveInvitedToEvents removes "invited_to_events" edges to Event entities.
+func (_u *MunicipalityUpdate) RemoveInvitedToEvents(v ...*Event) *MunicipalityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitedToEventIDs(ids...)
 }
 
 // ClearUaPartnerships clears all "ua_partnerships" edges to the Partnership entity.
@@ -959,6 +996,51 @@ func (_u *MunicipalityUpdate) sqlSave(ctx context.Context) (_node int, err error
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitedToEventsIDs(); len(nodes) > 0 && !_u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitedToEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1651,6 +1733,21 @@ func (_u *MunicipalityUpdateOne) AddAssociations(v ...*Association) *Municipalit
 	return _u.AddAssociationIDs(ids...)
 }
 
+// AddInvitedToEventIDs adds the "invited_to_events" edge to the Event entity by IDs.
+func (_u *MunicipalityUpdateOne) AddInvitedToEventIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.AddInvitedToEventIDs(ids...)
+	return _u
+}
+
+// AddInvitedToEvents adds the "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdateOne) AddInvitedToEvents(v ...*Event) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddInvitedToEventIDs(ids...)
+}
+
 // AddUaPartnershipIDs adds the "ua_partnerships" edge to the Partnership entity by IDs.
 func (_u *MunicipalityUpdateOne) AddUaPartnershipIDs(ids ...int) *MunicipalityUpdateOne {
 	_u.mutation.AddUaPartnershipIDs(ids...)
@@ -1826,6 +1923,27 @@ func (_u *MunicipalityUpdateOne) RemoveAssociations(v ...*Association) *Municipa
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssociationIDs(ids...)
+}
+
+// ClearInvitedToEvents clears all "invited_to_events" edges to the Event entity.
+func (_u *MunicipalityUpdateOne) ClearInvitedToEvents() *MunicipalityUpdateOne {
+	_u.mutation.ClearInvitedToEvents()
+	return _u
+}
+
+// RemoveInvitedToEventIDs removes the "invited_to_events" edge to Event entities by IDs.
+func (_u *MunicipalityUpdateOne) RemoveInvitedToEventIDs(ids ...int) *MunicipalityUpdateOne {
+	_u.mutation.RemoveInvitedToEventIDs(ids...)
+	return _u
+}
+
+// RemoveInvitedToEvents removes "invited_to_events" edges to Event entities.
+func (_u *MunicipalityUpdateOne) RemoveInvitedToEvents(v ...*Event) *MunicipalityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveInvitedToEventIDs(ids...)
 }
 
 // ClearUaPartnerships clears all "ua_partnerships" edges to the Partnership entity.
@@ -2323,6 +2441,51 @@ func (_u *MunicipalityUpdateOne) sqlSave(ctx context.Context) (_node *Municipali
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(association.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedInvitedToEventsIDs(); len(nodes) > 0 && !_u.mutation.InvitedToEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.InvitedToEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   municipality.InvitedToEventsTable,
+			Columns: municipality.InvitedToEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -18,6 +18,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -66,6 +71,11 @@ const (
 	TypeCountry            = "Country"
 	TypeDocument           = "Document"
 	TypeDocumentFile       = "DocumentFile"
+	TypeEmailDelivery      = "EmailDelivery"
+	TypeEmailPreference    = "EmailPreference"
+	TypeEvent              = "Event"
+	TypeEventRegistration  = "EventRegistration"
+	TypeEventSession       = "EventSession"
 	TypeFlag               = "Flag"
 	TypeForumCategory      = "ForumCategory"
 	TypeInitiative         = "Initiative"
@@ -7538,6 +7548,5528 @@ func (m *DocumentFileMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown DocumentFile edge %s", name)
 }
 
+// EmailDeliveryMutation represents an operation that mutates the EmailDelivery nodes in the graph.
+type EmailDeliveryMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	user_id                  *int
+	adduser_id               *int
+	batch                    *string
+	frequency                *emaildelivery.Frequency
+	notification_id          *int
+	addnotification_id       *int
+	topic_id                 *int
+	addtopic_id              *int
+	event_registration_id    *int
+	addevent_registration_id *int
+	status                   *emaildelivery.Status
+	attempts                 *int
+	addattempts              *int
+	last_error               *string
+	sent_at                  *time.Time
+	clearedFields            map[string]struct{}
+	done                     bool
+	oldValue                 func(context.Context) (*EmailDelivery, error)
+	predicates               []predicate.EmailDelivery
+}
+
+var _ ent.Mutation = (*EmailDeliveryMutation)(nil)
+
+// emaildeliveryOption allows management of the mutation configuration using functional options.
+type emaildeliveryOption func(*EmailDeliveryMutation)
+
+// newEmailDeliveryMutation creates new mutation for the EmailDelivery entity.
+func newEmailDeliveryMutation(c config, op Op, opts ...emaildeliveryOption) *EmailDeliveryMutation {
+	m := &EmailDeliveryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmailDelivery,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmailDeliveryID sets the ID field of the mutation.
+func withEmailDeliveryID(id int) emaildeliveryOption {
+	return func(m *EmailDeliveryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EmailDelivery
+		)
+		m.oldValue = func(ctx context.Context) (*EmailDelivery, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EmailDelivery.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmailDelivery sets the old EmailDelivery of the mutation.
+func withEmailDelivery(node *EmailDelivery) emaildeliveryOption {
+	return func(m *EmailDeliveryMutation) {
+		m.oldValue = func(context.Context) (*EmailDelivery, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmailDeliveryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmailDeliveryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmailDeliveryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmailDeliveryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EmailDelivery.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmailDeliveryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmailDeliveryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmailDeliveryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmailDeliveryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmailDeliveryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmailDeliveryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *EmailDeliveryMutation) SetUserID(i int) {
+	m.user_id = &i
+	m.adduser_id = nil
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *EmailDeliveryMutation) UserID() (r int, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// AddUserID adds i to the "user_id" field.
+func (m *EmailDeliveryMutation) AddUserID(i int) {
+	if m.adduser_id != nil {
+		*m.adduser_id += i
+	} else {
+		m.adduser_id = &i
+	}
+}
+
+// AddedUserID returns the value that was added to the "user_id" field in this mutation.
+func (m *EmailDeliveryMutation) AddedUserID() (r int, exists bool) {
+	v := m.adduser_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *EmailDeliveryMutation) ResetUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+}
+
+// SetBatch sets the "batch" field.
+func (m *EmailDeliveryMutation) SetBatch(s string) {
+	m.batch = &s
+}
+
+// Batch returns the value of the "batch" field in the mutation.
+func (m *EmailDeliveryMutation) Batch() (r string, exists bool) {
+	v := m.batch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBatch returns the old "batch" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldBatch(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBatch is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBatch requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBatch: %w", err)
+	}
+	return oldValue.Batch, nil
+}
+
+// ResetBatch resets all changes to the "batch" field.
+func (m *EmailDeliveryMutation) ResetBatch() {
+	m.batch = nil
+}
+
+// SetFrequency sets the "frequency" field.
+func (m *EmailDeliveryMutation) SetFrequency(e emaildelivery.Frequency) {
+	m.frequency = &e
+}
+
+// Frequency returns the value of the "frequency" field in the mutation.
+func (m *EmailDeliveryMutation) Frequency() (r emaildelivery.Frequency, exists bool) {
+	v := m.frequency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrequency returns the old "frequency" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldFrequency(ctx context.Context) (v emaildelivery.Frequency, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrequency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrequency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrequency: %w", err)
+	}
+	return oldValue.Frequency, nil
+}
+
+// ResetFrequency resets all changes to the "frequency" field.
+func (m *EmailDeliveryMutation) ResetFrequency() {
+	m.frequency = nil
+}
+
+// SetNotificationID sets the "notification_id" field.
+func (m *EmailDeliveryMutation) SetNotificationID(i int) {
+	m.notification_id = &i
+	m.addnotification_id = nil
+}
+
+// NotificationID returns the value of the "notification_id" field in the mutation.
+func (m *EmailDeliveryMutation) NotificationID() (r int, exists bool) {
+	v := m.notification_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotificationID returns the old "notification_id" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldNotificationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotificationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotificationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotificationID: %w", err)
+	}
+	return oldValue.NotificationID, nil
+}
+
+// AddNotificationID adds i to the "notification_id" field.
+func (m *EmailDeliveryMutation) AddNotificationID(i int) {
+	if m.addnotification_id != nil {
+		*m.addnotification_id += i
+	} else {
+		m.addnotification_id = &i
+	}
+}
+
+// AddedNotificationID returns the value that was added to the "notification_id" field in this mutation.
+func (m *EmailDeliveryMutation) AddedNotificationID() (r int, exists bool) {
+	v := m.addnotification_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearNotificationID clears the value of the "notification_id" field.
+func (m *EmailDeliveryMutation) ClearNotificationID() {
+	m.notification_id = nil
+	m.addnotification_id = nil
+	m.clearedFields[emaildelivery.FieldNotificationID] = struct{}{}
+}
+
+// NotificationIDCleared returns if the "notification_id" field was cleared in this mutation.
+func (m *EmailDeliveryMutation) NotificationIDCleared() bool {
+	_, ok := m.clearedFields[emaildelivery.FieldNotificationID]
+	return ok
+}
+
+// ResetNotificationID resets all changes to the "notification_id" field.
+func (m *EmailDeliveryMutation) ResetNotificationID() {
+	m.notification_id = nil
+	m.addnotification_id = nil
+	delete(m.clearedFields, emaildelivery.FieldNotificationID)
+}
+
+// SetTopicID sets the "topic_id" field.
+func (m *EmailDeliveryMutation) SetTopicID(i int) {
+	m.topic_id = &i
+	m.addtopic_id = nil
+}
+
+// TopicID returns the value of the "topic_id" field in the mutation.
+func (m *EmailDeliveryMutation) TopicID() (r int, exists bool) {
+	v := m.topic_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTopicID returns the old "topic_id" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldTopicID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTopicID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTopicID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTopicID: %w", err)
+	}
+	return oldValue.TopicID, nil
+}
+
+// AddTopicID adds i to the "topic_id" field.
+func (m *EmailDeliveryMutation) AddTopicID(i int) {
+	if m.addtopic_id != nil {
+		*m.addtopic_id += i
+	} else {
+		m.addtopic_id = &i
+	}
+}
+
+// AddedTopicID returns the value that was added to the "topic_id" field in this mutation.
+func (m *EmailDeliveryMutation) AddedTopicID() (r int, exists bool) {
+	v := m.addtopic_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearTopicID clears the value of the "topic_id" field.
+func (m *EmailDeliveryMutation) ClearTopicID() {
+	m.topic_id = nil
+	m.addtopic_id = nil
+	m.clearedFields[emaildelivery.FieldTopicID] = struct{}{}
+}
+
+// TopicIDCleared returns if the "topic_id" field was cleared in this mutation.
+func (m *EmailDeliveryMutation) TopicIDCleared() bool {
+	_, ok := m.clearedFields[emaildelivery.FieldTopicID]
+	return ok
+}
+
+// ResetTopicID resets all changes to the "topic_id" field.
+func (m *EmailDeliveryMutation) ResetTopicID() {
+	m.topic_id = nil
+	m.addtopic_id = nil
+	delete(m.clearedFields, emaildelivery.FieldTopicID)
+}
+
+// SetEventRegistrationID sets the "event_registration_id" field.
+func (m *EmailDeliveryMutation) SetEventRegistrationID(i int) {
+	m.event_registration_id = &i
+	m.addevent_registration_id = nil
+}
+
+// EventRegistrationID returns the value of the "event_registration_id" field in the mutation.
+func (m *EmailDeliveryMutation) EventRegistrationID() (r int, exists bool) {
+	v := m.event_registration_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventRegistrationID returns the old "event_registration_id" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldEventRegistrationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventRegistrationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventRegistrationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventRegistrationID: %w", err)
+	}
+	return oldValue.EventRegistrationID, nil
+}
+
+// AddEventRegistrationID adds i to the "event_registration_id" field.
+func (m *EmailDeliveryMutation) AddEventRegistrationID(i int) {
+	if m.addevent_registration_id != nil {
+		*m.addevent_registration_id += i
+	} else {
+		m.addevent_registration_id = &i
+	}
+}
+
+// AddedEventRegistrationID returns the value that was added to the "event_registration_id" field in this mutation.
+func (m *EmailDeliveryMutation) AddedEventRegistrationID() (r int, exists bool) {
+	v := m.addevent_registration_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEventRegistrationID clears the value of the "event_registration_id" field.
+func (m *EmailDeliveryMutation) ClearEventRegistrationID() {
+	m.event_registration_id = nil
+	m.addevent_registration_id = nil
+	m.clearedFields[emaildelivery.FieldEventRegistrationID] = struct{}{}
+}
+
+// EventRegistrationIDCleared returns if the "event_registration_id" field was cleared in this mutation.
+func (m *EmailDeliveryMutation) EventRegistrationIDCleared() bool {
+	_, ok := m.clearedFields[emaildelivery.FieldEventRegistrationID]
+	return ok
+}
+
+// ResetEventRegistrationID resets all changes to the "event_registration_id" field.
+func (m *EmailDeliveryMutation) ResetEventRegistrationID() {
+	m.event_registration_id = nil
+	m.addevent_registration_id = nil
+	delete(m.clearedFields, emaildelivery.FieldEventRegistrationID)
+}
+
+// SetStatus sets the "status" field.
+func (m *EmailDeliveryMutation) SetStatus(e emaildelivery.Status) {
+	m.status = &e
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *EmailDeliveryMutation) Status() (r emaildelivery.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldStatus(ctx context.Context) (v emaildelivery.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *EmailDeliveryMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *EmailDeliveryMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *EmailDeliveryMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *EmailDeliveryMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *EmailDeliveryMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *EmailDeliveryMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetLastError sets the "last_error" field.
+func (m *EmailDeliveryMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *EmailDeliveryMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *EmailDeliveryMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[emaildelivery.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *EmailDeliveryMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[emaildelivery.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *EmailDeliveryMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, emaildelivery.FieldLastError)
+}
+
+// SetSentAt sets the "sent_at" field.
+func (m *EmailDeliveryMutation) SetSentAt(t time.Time) {
+	m.sent_at = &t
+}
+
+// SentAt returns the value of the "sent_at" field in the mutation.
+func (m *EmailDeliveryMutation) SentAt() (r time.Time, exists bool) {
+	v := m.sent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentAt returns the old "sent_at" field's value of the EmailDelivery entity.
+// If the EmailDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailDeliveryMutation) OldSentAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentAt: %w", err)
+	}
+	return oldValue.SentAt, nil
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (m *EmailDeliveryMutation) ClearSentAt() {
+	m.sent_at = nil
+	m.clearedFields[emaildelivery.FieldSentAt] = struct{}{}
+}
+
+// SentAtCleared returns if the "sent_at" field was cleared in this mutation.
+func (m *EmailDeliveryMutation) SentAtCleared() bool {
+	_, ok := m.clearedFields[emaildelivery.FieldSentAt]
+	return ok
+}
+
+// ResetSentAt resets all changes to the "sent_at" field.
+func (m *EmailDeliveryMutation) ResetSentAt() {
+	m.sent_at = nil
+	delete(m.clearedFields, emaildelivery.FieldSentAt)
+}
+
+// Where appends a list predicates to the EmailDeliveryMutation builder.
+func (m *EmailDeliveryMutation) Where(ps ...predicate.EmailDelivery) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmailDeliveryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmailDeliveryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EmailDelivery, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmailDeliveryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmailDeliveryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EmailDelivery).
+func (m *EmailDeliveryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmailDeliveryMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, emaildelivery.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, emaildelivery.FieldUpdatedAt)
+	}
+	if m.user_id != nil {
+		fields = append(fields, emaildelivery.FieldUserID)
+	}
+	if m.batch != nil {
+		fields = append(fields, emaildelivery.FieldBatch)
+	}
+	if m.frequency != nil {
+		fields = append(fields, emaildelivery.FieldFrequency)
+	}
+	if m.notification_id != nil {
+		fields = append(fields, emaildelivery.FieldNotificationID)
+	}
+	if m.topic_id != nil {
+		fields = append(fields, emaildelivery.FieldTopicID)
+	}
+	if m.event_registration_id != nil {
+		fields = append(fields, emaildelivery.FieldEventRegistrationID)
+	}
+	if m.status != nil {
+		fields = append(fields, emaildelivery.FieldStatus)
+	}
+	if m.attempts != nil {
+		fields = append(fields, emaildelivery.FieldAttempts)
+	}
+	if m.last_error != nil {
+		fields = append(fields, emaildelivery.FieldLastError)
+	}
+	if m.sent_at != nil {
+		fields = append(fields, emaildelivery.FieldSentAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmailDeliveryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case emaildelivery.FieldCreatedAt:
+		return m.CreatedAt()
+	case emaildelivery.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case emaildelivery.FieldUserID:
+		return m.UserID()
+	case emaildelivery.FieldBatch:
+		return m.Batch()
+	case emaildelivery.FieldFrequency:
+		return m.Frequency()
+	case emaildelivery.FieldNotificationID:
+		return m.NotificationID()
+	case emaildelivery.FieldTopicID:
+		return m.TopicID()
+	case emaildelivery.FieldEventRegistrationID:
+		return m.EventRegistrationID()
+	case emaildelivery.FieldStatus:
+		return m.Status()
+	case emaildelivery.FieldAttempts:
+		return m.Attempts()
+	case emaildelivery.FieldLastError:
+		return m.LastError()
+	case emaildelivery.FieldSentAt:
+		return m.SentAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmailDeliveryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case emaildelivery.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case emaildelivery.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case emaildelivery.FieldUserID:
+		return m.OldUserID(ctx)
+	case emaildelivery.FieldBatch:
+		return m.OldBatch(ctx)
+	case emaildelivery.FieldFrequency:
+		return m.OldFrequency(ctx)
+	case emaildelivery.FieldNotificationID:
+		return m.OldNotificationID(ctx)
+	case emaildelivery.FieldTopicID:
+		return m.OldTopicID(ctx)
+	case emaildelivery.FieldEventRegistrationID:
+		return m.OldEventRegistrationID(ctx)
+	case emaildelivery.FieldStatus:
+		return m.OldStatus(ctx)
+	case emaildelivery.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case emaildelivery.FieldLastError:
+		return m.OldLastError(ctx)
+	case emaildelivery.FieldSentAt:
+		return m.OldSentAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown EmailDelivery field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailDeliveryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case emaildelivery.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case emaildelivery.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case emaildelivery.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case emaildelivery.FieldBatch:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBatch(v)
+		return nil
+	case emaildelivery.FieldFrequency:
+		v, ok := value.(emaildelivery.Frequency)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrequency(v)
+		return nil
+	case emaildelivery.FieldNotificationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotificationID(v)
+		return nil
+	case emaildelivery.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTopicID(v)
+		return nil
+	case emaildelivery.FieldEventRegistrationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventRegistrationID(v)
+		return nil
+	case emaildelivery.FieldStatus:
+		v, ok := value.(emaildelivery.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case emaildelivery.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case emaildelivery.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case emaildelivery.FieldSentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDelivery field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmailDeliveryMutation) AddedFields() []string {
+	var fields []string
+	if m.adduser_id != nil {
+		fields = append(fields, emaildelivery.FieldUserID)
+	}
+	if m.addnotification_id != nil {
+		fields = append(fields, emaildelivery.FieldNotificationID)
+	}
+	if m.addtopic_id != nil {
+		fields = append(fields, emaildelivery.FieldTopicID)
+	}
+	if m.addevent_registration_id != nil {
+		fields = append(fields, emaildelivery.FieldEventRegistrationID)
+	}
+	if m.addattempts != nil {
+		fields = append(fields, emaildelivery.FieldAttempts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmailDeliveryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case emaildelivery.FieldUserID:
+		return m.AddedUserID()
+	case emaildelivery.FieldNotificationID:
+		return m.AddedNotificationID()
+	case emaildelivery.FieldTopicID:
+		return m.AddedTopicID()
+	case emaildelivery.FieldEventRegistrationID:
+		return m.AddedEventRegistrationID()
+	case emaildelivery.FieldAttempts:
+		return m.AddedAttempts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailDeliveryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case emaildelivery.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUserID(v)
+		return nil
+	case emaildelivery.FieldNotificationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNotificationID(v)
+		return nil
+	case emaildelivery.FieldTopicID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTopicID(v)
+		return nil
+	case emaildelivery.FieldEventRegistrationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEventRegistrationID(v)
+		return nil
+	case emaildelivery.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDelivery numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmailDeliveryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(emaildelivery.FieldNotificationID) {
+		fields = append(fields, emaildelivery.FieldNotificationID)
+	}
+	if m.FieldCleared(emaildelivery.FieldTopicID) {
+		fields = append(fields, emaildelivery.FieldTopicID)
+	}
+	if m.FieldCleared(emaildelivery.FieldEventRegistrationID) {
+		fields = append(fields, emaildelivery.FieldEventRegistrationID)
+	}
+	if m.FieldCleared(emaildelivery.FieldLastError) {
+		fields = append(fields, emaildelivery.FieldLastError)
+	}
+	if m.FieldCleared(emaildelivery.FieldSentAt) {
+		fields = append(fields, emaildelivery.FieldSentAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmailDeliveryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmailDeliveryMutation) ClearField(name string) error {
+	switch name {
+	case emaildelivery.FieldNotificationID:
+		m.ClearNotificationID()
+		return nil
+	case emaildelivery.FieldTopicID:
+		m.ClearTopicID()
+		return nil
+	case emaildelivery.FieldEventRegistrationID:
+		m.ClearEventRegistrationID()
+		return nil
+	case emaildelivery.FieldLastError:
+		m.ClearLastError()
+		return nil
+	case emaildelivery.FieldSentAt:
+		m.ClearSentAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDelivery nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmailDeliveryMutation) ResetField(name string) error {
+	switch name {
+	case emaildelivery.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case emaildelivery.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case emaildelivery.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case emaildelivery.FieldBatch:
+		m.ResetBatch()
+		return nil
+	case emaildelivery.FieldFrequency:
+		m.ResetFrequency()
+		return nil
+	case emaildelivery.FieldNotificationID:
+		m.ResetNotificationID()
+		return nil
+	case emaildelivery.FieldTopicID:
+		m.ResetTopicID()
+		return nil
+	case emaildelivery.FieldEventRegistrationID:
+		m.ResetEventRegistrationID()
+		return nil
+	case emaildelivery.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case emaildelivery.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case emaildelivery.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case emaildelivery.FieldSentAt:
+		m.ResetSentAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailDelivery field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmailDeliveryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmailDeliveryMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmailDeliveryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmailDeliveryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmailDeliveryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmailDeliveryMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmailDeliveryMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown EmailDelivery unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmailDeliveryMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown EmailDelivery edge %s", name)
+}
+
+// EmailPreferenceMutation represents an operation that mutates the EmailPreference nodes in the graph.
+type EmailPreferenceMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *emailpreference.Kind
+	frequency     *emailpreference.Frequency
+	clearedFields map[string]struct{}
+	user          *int
+	cleareduser   bool
+	done          bool
+	oldValue      func(context.Context) (*EmailPreference, error)
+	predicates    []predicate.EmailPreference
+}
+
+var _ ent.Mutation = (*EmailPreferenceMutation)(nil)
+
+// emailpreferenceOption allows management of the mutation configuration using functional options.
+type emailpreferenceOption func(*EmailPreferenceMutation)
+
+// newEmailPreferenceMutation creates new mutation for the EmailPreference entity.
+func newEmailPreferenceMutation(c config, op Op, opts ...emailpreferenceOption) *EmailPreferenceMutation {
+	m := &EmailPreferenceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmailPreference,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmailPreferenceID sets the ID field of the mutation.
+func withEmailPreferenceID(id int) emailpreferenceOption {
+	return func(m *EmailPreferenceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EmailPreference
+		)
+		m.oldValue = func(ctx context.Context) (*EmailPreference, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EmailPreference.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmailPreference sets the old EmailPreference of the mutation.
+func withEmailPreference(node *EmailPreference) emailpreferenceOption {
+	return func(m *EmailPreferenceMutation) {
+		m.oldValue = func(context.Context) (*EmailPreference, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmailPreferenceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmailPreferenceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmailPreferenceMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmailPreferenceMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EmailPreference.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmailPreferenceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmailPreferenceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmailPreferenceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmailPreferenceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmailPreferenceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmailPreferenceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *EmailPreferenceMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *EmailPreferenceMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *EmailPreferenceMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *EmailPreferenceMutation) SetKind(e emailpreference.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *EmailPreferenceMutation) Kind() (r emailpreference.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldKind(ctx context.Context) (v emailpreference.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *EmailPreferenceMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetFrequency sets the "frequency" field.
+func (m *EmailPreferenceMutation) SetFrequency(e emailpreference.Frequency) {
+	m.frequency = &e
+}
+
+// Frequency returns the value of the "frequency" field in the mutation.
+func (m *EmailPreferenceMutation) Frequency() (r emailpreference.Frequency, exists bool) {
+	v := m.frequency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFrequency returns the old "frequency" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldFrequency(ctx context.Context) (v emailpreference.Frequency, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFrequency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFrequency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFrequency: %w", err)
+	}
+	return oldValue.Frequency, nil
+}
+
+// ResetFrequency resets all changes to the "frequency" field.
+func (m *EmailPreferenceMutation) ResetFrequency() {
+	m.frequency = nil
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *EmailPreferenceMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[emailpreference.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *EmailPreferenceMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *EmailPreferenceMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *EmailPreferenceMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the EmailPreferenceMutation builder.
+func (m *EmailPreferenceMutation) Where(ps ...predicate.EmailPreference) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmailPreferenceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmailPreferenceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EmailPreference, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmailPreferenceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmailPreferenceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EmailPreference).
+func (m *EmailPreferenceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmailPreferenceMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, emailpreference.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, emailpreference.FieldUpdatedAt)
+	}
+	if m.user != nil {
+		fields = append(fields, emailpreference.FieldUserID)
+	}
+	if m.kind != nil {
+		fields = append(fields, emailpreference.FieldKind)
+	}
+	if m.frequency != nil {
+		fields = append(fields, emailpreference.FieldFrequency)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmailPreferenceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		return m.CreatedAt()
+	case emailpreference.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case emailpreference.FieldUserID:
+		return m.UserID()
+	case emailpreference.FieldKind:
+		return m.Kind()
+	case emailpreference.FieldFrequency:
+		return m.Frequency()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmailPreferenceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case emailpreference.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case emailpreference.FieldUserID:
+		return m.OldUserID(ctx)
+	case emailpreference.FieldKind:
+		return m.OldKind(ctx)
+	case emailpreference.FieldFrequency:
+		return m.OldFrequency(ctx)
+	}
+	return nil, fmt.Errorf("unknown EmailPreference field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailPreferenceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case emailpreference.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case emailpreference.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case emailpreference.FieldKind:
+		v, ok := value.(emailpreference.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case emailpreference.FieldFrequency:
+		v, ok := value.(emailpreference.Frequency)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFrequency(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmailPreferenceMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmailPreferenceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailPreferenceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EmailPreference numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmailPreferenceMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmailPreferenceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmailPreferenceMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown EmailPreference nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmailPreferenceMutation) ResetField(name string) error {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case emailpreference.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case emailpreference.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case emailpreference.FieldKind:
+		m.ResetKind()
+		return nil
+	case emailpreference.FieldFrequency:
+		m.ResetFrequency()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmailPreferenceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, emailpreference.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmailPreferenceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case emailpreference.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmailPreferenceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmailPreferenceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmailPreferenceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, emailpreference.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmailPreferenceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case emailpreference.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmailPreferenceMutation) ClearEdge(name string) error {
+	switch name {
+	case emailpreference.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmailPreferenceMutation) ResetEdge(name string) error {
+	switch name {
+	case emailpreference.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference edge %s", name)
+}
+
+// EventMutation represents an operation that mutates the Event nodes in the graph.
+type EventMutation struct {
+	config
+	op                            Op
+	typ                           string
+	id                            *int
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	title                         *string
+	kind                          *event.Kind
+	description                   *string
+	language                      *string
+	capacity                      *int
+	addcapacity                   *int
+	audience                      *event.Audience
+	starts_at                     *time.Time
+	ends_at                       *time.Time
+	time_zone                     *string
+	seat_version                  *int
+	addseat_version               *int
+	clearedFields                 map[string]struct{}
+	organiser                     *int
+	clearedorganiser              bool
+	partnership                   *int
+	clearedpartnership            bool
+	activity                      *int
+	clearedactivity               bool
+	created_by                    *int
+	clearedcreated_by             bool
+	invited_municipalities        map[int]struct{}
+	removedinvited_municipalities map[int]struct{}
+	clearedinvited_municipalities bool
+	sessions                      map[int]struct{}
+	removedsessions               map[int]struct{}
+	clearedsessions               bool
+	registrations                 map[int]struct{}
+	removedregistrations          map[int]struct{}
+	clearedregistrations          bool
+	done                          bool
+	oldValue                      func(context.Context) (*Event, error)
+	predicates                    []predicate.Event
+}
+
+var _ ent.Mutation = (*EventMutation)(nil)
+
+// eventOption allows management of the mutation configuration using functional options.
+type eventOption func(*EventMutation)
+
+// newEventMutation creates new mutation for the Event entity.
+func newEventMutation(c config, op Op, opts ...eventOption) *EventMutation {
+	m := &EventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEventID sets the ID field of the mutation.
+func withEventID(id int) eventOption {
+	return func(m *EventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Event
+		)
+		m.oldValue = func(ctx context.Context) (*Event, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Event.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvent sets the old Event of the mutation.
+func withEvent(node *Event) eventOption {
+	return func(m *EventMutation) {
+		m.oldValue = func(context.Context) (*Event, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EventMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EventMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Event.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EventMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EventMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EventMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *EventMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *EventMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *EventMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *EventMutation) SetKind(e event.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *EventMutation) Kind() (r event.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldKind(ctx context.Context) (v event.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *EventMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *EventMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *EventMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *EventMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[event.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *EventMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[event.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *EventMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, event.FieldDescription)
+}
+
+// SetLanguage sets the "language" field.
+func (m *EventMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *EventMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *EventMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetCapacity sets the "capacity" field.
+func (m *EventMutation) SetCapacity(i int) {
+	m.capacity = &i
+	m.addcapacity = nil
+}
+
+// Capacity returns the value of the "capacity" field in the mutation.
+func (m *EventMutation) Capacity() (r int, exists bool) {
+	v := m.capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCapacity returns the old "capacity" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCapacity(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCapacity: %w", err)
+	}
+	return oldValue.Capacity, nil
+}
+
+// AddCapacity adds i to the "capacity" field.
+func (m *EventMutation) AddCapacity(i int) {
+	if m.addcapacity != nil {
+		*m.addcapacity += i
+	} else {
+		m.addcapacity = &i
+	}
+}
+
+// AddedCapacity returns the value that was added to the "capacity" field in this mutation.
+func (m *EventMutation) AddedCapacity() (r int, exists bool) {
+	v := m.addcapacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCapacity clears the value of the "capacity" field.
+func (m *EventMutation) ClearCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+	m.clearedFields[event.FieldCapacity] = struct{}{}
+}
+
+// CapacityCleared returns if the "capacity" field was cleared in this mutation.
+func (m *EventMutation) CapacityCleared() bool {
+	_, ok := m.clearedFields[event.FieldCapacity]
+	return ok
+}
+
+// ResetCapacity resets all changes to the "capacity" field.
+func (m *EventMutation) ResetCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+	delete(m.clearedFields, event.FieldCapacity)
+}
+
+// SetAudience sets the "audience" field.
+func (m *EventMutation) SetAudience(e event.Audience) {
+	m.audience = &e
+}
+
+// Audience returns the value of the "audience" field in the mutation.
+func (m *EventMutation) Audience() (r event.Audience, exists bool) {
+	v := m.audience
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAudience returns the old "audience" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldAudience(ctx context.Context) (v event.Audience, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAudience is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAudience requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAudience: %w", err)
+	}
+	return oldValue.Audience, nil
+}
+
+// ResetAudience resets all changes to the "audience" field.
+func (m *EventMutation) ResetAudience() {
+	m.audience = nil
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *EventMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *EventMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldStartsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *EventMutation) ResetStartsAt() {
+	m.starts_at = nil
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (m *EventMutation) SetEndsAt(t time.Time) {
+	m.ends_at = &t
+}
+
+// EndsAt returns the value of the "ends_at" field in the mutation.
+func (m *EventMutation) EndsAt() (r time.Time, exists bool) {
+	v := m.ends_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsAt returns the old "ends_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldEndsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsAt: %w", err)
+	}
+	return oldValue.EndsAt, nil
+}
+
+// ResetEndsAt resets all changes to the "ends_at" field.
+func (m *EventMutation) ResetEndsAt() {
+	m.ends_at = nil
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *EventMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *EventMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *EventMutation) ResetTimeZone() {
+	m.time_zone = nil
+}
+
+// SetOrganiserID sets the "organiser_id" field.
+func (m *EventMutation) SetOrganiserID(i int) {
+	m.organiser = &i
+}
+
+// OrganiserID returns the value of the "organiser_id" field in the mutation.
+func (m *EventMutation) OrganiserID() (r int, exists bool) {
+	v := m.organiser
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganiserID returns the old "organiser_id" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldOrganiserID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganiserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganiserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganiserID: %w", err)
+	}
+	return oldValue.OrganiserID, nil
+}
+
+// ClearOrganiserID clears the value of the "organiser_id" field.
+func (m *EventMutation) ClearOrganiserID() {
+	m.organiser = nil
+	m.clearedFields[event.FieldOrganiserID] = struct{}{}
+}
+
+// OrganiserIDCleared returns if the "organiser_id" field was cleared in this mutation.
+func (m *EventMutation) OrganiserIDCleared() bool {
+	_, ok := m.clearedFields[event.FieldOrganiserID]
+	return ok
+}
+
+// ResetOrganiserID resets all changes to the "organiser_id" field.
+func (m *EventMutation) ResetOrganiserID() {
+	m.organiser = nil
+	delete(m.clearedFields, event.FieldOrganiserID)
+}
+
+// SetPartnershipID sets the "partnership_id" field.
+func (m *EventMutation) SetPartnershipID(i int) {
+	m.partnership = &i
+}
+
+// PartnershipID returns the value of the "partnership_id" field in the mutation.
+func (m *EventMutation) PartnershipID() (r int, exists bool) {
+	v := m.partnership
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnershipID returns the old "partnership_id" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldPartnershipID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnershipID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnershipID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnershipID: %w", err)
+	}
+	return oldValue.PartnershipID, nil
+}
+
+// ClearPartnershipID clears the value of the "partnership_id" field.
+func (m *EventMutation) ClearPartnershipID() {
+	m.partnership = nil
+	m.clearedFields[event.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipIDCleared returns if the "partnership_id" field was cleared in this mutation.
+func (m *EventMutation) PartnershipIDCleared() bool {
+	_, ok := m.clearedFields[event.FieldPartnershipID]
+	return ok
+}
+
+// ResetPartnershipID resets all changes to the "partnership_id" field.
+func (m *EventMutation) ResetPartnershipID() {
+	m.partnership = nil
+	delete(m.clearedFields, event.FieldPartnershipID)
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *EventMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *EventMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldActivityID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// ClearActivityID clears the value of the "activity_id" field.
+func (m *EventMutation) ClearActivityID() {
+	m.activity = nil
+	m.clearedFields[event.FieldActivityID] = struct{}{}
+}
+
+// ActivityIDCleared returns if the "activity_id" field was cleared in this mutation.
+func (m *EventMutation) ActivityIDCleared() bool {
+	_, ok := m.clearedFields[event.FieldActivityID]
+	return ok
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *EventMutation) ResetActivityID() {
+	m.activity = nil
+	delete(m.clearedFields, event.FieldActivityID)
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *EventMutation) SetCreatedByID(i int) {
+	m.created_by = &i
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *EventMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCreatedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// ClearCreatedByID clears the value of the "created_by_id" field.
+func (m *EventMutation) ClearCreatedByID() {
+	m.created_by = nil
+	m.clearedFields[event.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
+func (m *EventMutation) CreatedByIDCleared() bool {
+	_, ok := m.clearedFields[event.FieldCreatedByID]
+	return ok
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *EventMutation) ResetCreatedByID() {
+	m.created_by = nil
+	delete(m.clearedFields, event.FieldCreatedByID)
+}
+
+// SetSeatVersion sets the "seat_version" field.
+func (m *EventMutation) SetSeatVersion(i int) {
+	m.seat_version = &i
+	m.addseat_version = nil
+}
+
+// SeatVersion returns the value of the "seat_version" field in the mutation.
+func (m *EventMutation) SeatVersion() (r int, exists bool) {
+	v := m.seat_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeatVersion returns the old "seat_version" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldSeatVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeatVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeatVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeatVersion: %w", err)
+	}
+	return oldValue.SeatVersion, nil
+}
+
+// AddSeatVersion adds i to the "seat_version" field.
+func (m *EventMutation) AddSeatVersion(i int) {
+	if m.addseat_version != nil {
+		*m.addseat_version += i
+	} else {
+		m.addseat_version = &i
+	}
+}
+
+// AddedSeatVersion returns the value that was added to the "seat_version" field in this mutation.
+func (m *EventMutation) AddedSeatVersion() (r int, exists bool) {
+	v := m.addseat_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeatVersion resets all changes to the "seat_version" field.
+func (m *EventMutation) ResetSeatVersion() {
+	m.seat_version = nil
+	m.addseat_version = nil
+}
+
+// ClearOrganiser clears the "organiser" edge to the Association entity.
+func (m *EventMutation) ClearOrganiser() {
+	m.clearedorganiser = true
+	m.clearedFields[event.FieldOrganiserID] = struct{}{}
+}
+
+// OrganiserCleared reports if the "organiser" edge to the Association entity was cleared.
+func (m *EventMutation) OrganiserCleared() bool {
+	return m.OrganiserIDCleared() || m.clearedorganiser
+}
+
+// OrganiserIDs returns the "organiser" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganiserID instead. It exists only for internal usage by the builders.
+func (m *EventMutation) OrganiserIDs() (ids []int) {
+	if id := m.organiser; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganiser resets all changes to the "organiser" edge.
+func (m *EventMutation) ResetOrganiser() {
+	m.organiser = nil
+	m.clearedorganiser = false
+}
+
+// ClearPartnership clears the "partnership" edge to the Partnership entity.
+func (m *EventMutation) ClearPartnership() {
+	m.clearedpartnership = true
+	m.clearedFields[event.FieldPartnershipID] = struct{}{}
+}
+
+// PartnershipCleared reports if the "partnership" edge to the Partnership entity was cleared.
+func (m *EventMutation) PartnershipCleared() bool {
+	return m.PartnershipIDCleared() || m.clearedpartnership
+}
+
+// PartnershipIDs returns the "partnership" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartnershipID instead. It exists only for internal usage by the builders.
+func (m *EventMutation) PartnershipIDs() (ids []int) {
+	if id := m.partnership; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartnership resets all changes to the "partnership" edge.
+func (m *EventMutation) ResetPartnership() {
+	m.partnership = nil
+	m.clearedpartnership = false
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *EventMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[event.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *EventMutation) ActivityCleared() bool {
+	return m.ActivityIDCleared() || m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *EventMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *EventMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearCreatedBy clears the "created_by" edge to the User entity.
+func (m *EventMutation) ClearCreatedBy() {
+	m.clearedcreated_by = true
+	m.clearedFields[event.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByCleared reports if the "created_by" edge to the User entity was cleared.
+func (m *EventMutation) CreatedByCleared() bool {
+	return m.CreatedByIDCleared() || m.clearedcreated_by
+}
+
+// CreatedByIDs returns the "created_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CreatedByID instead. It exists only for internal usage by the builders.
+func (m *EventMutation) CreatedByIDs() (ids []int) {
+	if id := m.created_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCreatedBy resets all changes to the "created_by" edge.
+func (m *EventMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.clearedcreated_by = false
+}
+
+// AddInvitedMunicipalityIDs adds the "invited_municipalities" edge to the Municipality entity by ids.
+func (m *EventMutation) AddInvitedMunicipalityIDs(ids ...int) {
+	if m.invited_municipalities == nil {
+		m.invited_municipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.invited_municipalities[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvitedMunicipalities clears the "invited_municipalities" edge to the Municipality entity.
+func (m *EventMutation) ClearInvitedMunicipalities() {
+	m.clearedinvited_municipalities = true
+}
+
+// InvitedMunicipalitiesCleared reports if the "invited_municipalities" edge to the Municipality entity was cleared.
+func (m *EventMutation) InvitedMunicipalitiesCleared() bool {
+	return m.clearedinvited_municipalities
+}
+
+// RemoveInvitedMunicipalityIDs removes the "invited_municipalities" edge to the Municipality entity by IDs.
+func (m *EventMutation) RemoveInvitedMunicipalityIDs(ids ...int) {
+	if m.removedinvited_municipalities == nil {
+		m.removedinvited_municipalities = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.invited_municipalities, ids[i])
+		m.removedinvited_municipalities[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvitedMunicipalities returns the removed IDs of the "invited_municipalities" edge to the Municipality entity.
+func (m *EventMutation) RemovedInvitedMunicipalitiesIDs() (ids []int) {
+	for id := range m.removedinvited_municipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvitedMunicipalitiesIDs returns the "invited_municipalities" edge IDs in the mutation.
+func (m *EventMutation) InvitedMunicipalitiesIDs() (ids []int) {
+	for id := range m.invited_municipalities {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvitedMunicipalities resets all changes to the "invited_municipalities" edge.
+func (m *EventMutation) ResetInvitedMunicipalities() {
+	m.invited_municipalities = nil
+	m.clearedinvited_municipalities = false
+	m.removedinvited_municipalities = nil
+}
+
+// AddSessionIDs adds the "sessions" edge to the EventSession entity by ids.
+func (m *EventMutation) AddSessionIDs(ids ...int) {
+	if m.sessions == nil {
+		m.sessions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sessions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSessions clears the "sessions" edge to the EventSession entity.
+func (m *EventMutation) ClearSessions() {
+	m.clearedsessions = true
+}
+
+// SessionsCleared reports if the "sessions" edge to the EventSession entity was cleared.
+func (m *EventMutation) SessionsCleared() bool {
+	return m.clearedsessions
+}
+
+// RemoveSessionIDs removes the "sessions" edge to the EventSession entity by IDs.
+func (m *EventMutation) RemoveSessionIDs(ids ...int) {
+	if m.removedsessions == nil {
+		m.removedsessions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sessions, ids[i])
+		m.removedsessions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSessions returns the removed IDs of the "sessions" edge to the EventSession entity.
+func (m *EventMutation) RemovedSessionsIDs() (ids []int) {
+	for id := range m.removedsessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SessionsIDs returns the "sessions" edge IDs in the mutation.
+func (m *EventMutation) SessionsIDs() (ids []int) {
+	for id := range m.sessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSessions resets all changes to the "sessions" edge.
+func (m *EventMutation) ResetSessions() {
+	m.sessions = nil
+	m.clearedsessions = false
+	m.removedsessions = nil
+}
+
+// AddRegistrationIDs adds the "registrations" edge to the EventRegistration entity by ids.
+func (m *EventMutation) AddRegistrationIDs(ids ...int) {
+	if m.registrations == nil {
+		m.registrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.registrations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRegistrations clears the "registrations" edge to the EventRegistration entity.
+func (m *EventMutation) ClearRegistrations() {
+	m.clearedregistrations = true
+}
+
+// RegistrationsCleared reports if the "registrations" edge to the EventRegistration entity was cleared.
+func (m *EventMutation) RegistrationsCleared() bool {
+	return m.clearedregistrations
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to the EventRegistration entity by IDs.
+func (m *EventMutation) RemoveRegistrationIDs(ids ...int) {
+	if m.removedregistrations == nil {
+		m.removedregistrations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.registrations, ids[i])
+		m.removedregistrations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRegistrations returns the removed IDs of the "registrations" edge to the EventRegistration entity.
+func (m *EventMutation) RemovedRegistrationsIDs() (ids []int) {
+	for id := range m.removedregistrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RegistrationsIDs returns the "registrations" edge IDs in the mutation.
+func (m *EventMutation) RegistrationsIDs() (ids []int) {
+	for id := range m.registrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRegistrations resets all changes to the "registrations" edge.
+func (m *EventMutation) ResetRegistrations() {
+	m.registrations = nil
+	m.clearedregistrations = false
+	m.removedregistrations = nil
+}
+
+// Where appends a list predicates to the EventMutation builder.
+func (m *EventMutation) Where(ps ...predicate.Event) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Event, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Event).
+func (m *EventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EventMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, event.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, event.FieldUpdatedAt)
+	}
+	if m.title != nil {
+		fields = append(fields, event.FieldTitle)
+	}
+	if m.kind != nil {
+		fields = append(fields, event.FieldKind)
+	}
+	if m.description != nil {
+		fields = append(fields, event.FieldDescription)
+	}
+	if m.language != nil {
+		fields = append(fields, event.FieldLanguage)
+	}
+	if m.capacity != nil {
+		fields = append(fields, event.FieldCapacity)
+	}
+	if m.audience != nil {
+		fields = append(fields, event.FieldAudience)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, event.FieldStartsAt)
+	}
+	if m.ends_at != nil {
+		fields = append(fields, event.FieldEndsAt)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, event.FieldTimeZone)
+	}
+	if m.organiser != nil {
+		fields = append(fields, event.FieldOrganiserID)
+	}
+	if m.partnership != nil {
+		fields = append(fields, event.FieldPartnershipID)
+	}
+	if m.activity != nil {
+		fields = append(fields, event.FieldActivityID)
+	}
+	if m.created_by != nil {
+		fields = append(fields, event.FieldCreatedByID)
+	}
+	if m.seat_version != nil {
+		fields = append(fields, event.FieldSeatVersion)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case event.FieldCreatedAt:
+		return m.CreatedAt()
+	case event.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case event.FieldTitle:
+		return m.Title()
+	case event.FieldKind:
+		return m.Kind()
+	case event.FieldDescription:
+		return m.Description()
+	case event.FieldLanguage:
+		return m.Language()
+	case event.FieldCapacity:
+		return m.Capacity()
+	case event.FieldAudience:
+		return m.Audience()
+	case event.FieldStartsAt:
+		return m.StartsAt()
+	case event.FieldEndsAt:
+		return m.EndsAt()
+	case event.FieldTimeZone:
+		return m.TimeZone()
+	case event.FieldOrganiserID:
+		return m.OrganiserID()
+	case event.FieldPartnershipID:
+		return m.PartnershipID()
+	case event.FieldActivityID:
+		return m.ActivityID()
+	case event.FieldCreatedByID:
+		return m.CreatedByID()
+	case event.FieldSeatVersion:
+		return m.SeatVersion()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case event.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case event.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case event.FieldTitle:
+		return m.OldTitle(ctx)
+	case event.FieldKind:
+		return m.OldKind(ctx)
+	case event.FieldDescription:
+		return m.OldDescription(ctx)
+	case event.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case event.FieldCapacity:
+		return m.OldCapacity(ctx)
+	case event.FieldAudience:
+		return m.OldAudience(ctx)
+	case event.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case event.FieldEndsAt:
+		return m.OldEndsAt(ctx)
+	case event.FieldTimeZone:
+		return m.OldTimeZone(ctx)
+	case event.FieldOrganiserID:
+		return m.OldOrganiserID(ctx)
+	case event.FieldPartnershipID:
+		return m.OldPartnershipID(ctx)
+	case event.FieldActivityID:
+		return m.OldActivityID(ctx)
+	case event.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	case event.FieldSeatVersion:
+		return m.OldSeatVersion(ctx)
+	}
+	return nil, fmt.Errorf("unknown Event field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case event.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case event.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case event.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case event.FieldKind:
+		v, ok := value.(event.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case event.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case event.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case event.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCapacity(v)
+		return nil
+	case event.FieldAudience:
+		v, ok := value.(event.Audience)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAudience(v)
+		return nil
+	case event.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case event.FieldEndsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsAt(v)
+		return nil
+	case event.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
+	case event.FieldOrganiserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganiserID(v)
+		return nil
+	case event.FieldPartnershipID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnershipID(v)
+		return nil
+	case event.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case event.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	case event.FieldSeatVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeatVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Event field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EventMutation) AddedFields() []string {
+	var fields []string
+	if m.addcapacity != nil {
+		fields = append(fields, event.FieldCapacity)
+	}
+	if m.addseat_version != nil {
+		fields = append(fields, event.FieldSeatVersion)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case event.FieldCapacity:
+		return m.AddedCapacity()
+	case event.FieldSeatVersion:
+		return m.AddedSeatVersion()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case event.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCapacity(v)
+		return nil
+	case event.FieldSeatVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeatVersion(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Event numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(event.FieldDescription) {
+		fields = append(fields, event.FieldDescription)
+	}
+	if m.FieldCleared(event.FieldCapacity) {
+		fields = append(fields, event.FieldCapacity)
+	}
+	if m.FieldCleared(event.FieldOrganiserID) {
+		fields = append(fields, event.FieldOrganiserID)
+	}
+	if m.FieldCleared(event.FieldPartnershipID) {
+		fields = append(fields, event.FieldPartnershipID)
+	}
+	if m.FieldCleared(event.FieldActivityID) {
+		fields = append(fields, event.FieldActivityID)
+	}
+	if m.FieldCleared(event.FieldCreatedByID) {
+		fields = append(fields, event.FieldCreatedByID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EventMutation) ClearField(name string) error {
+	switch name {
+	case event.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case event.FieldCapacity:
+		m.ClearCapacity()
+		return nil
+	case event.FieldOrganiserID:
+		m.ClearOrganiserID()
+		return nil
+	case event.FieldPartnershipID:
+		m.ClearPartnershipID()
+		return nil
+	case event.FieldActivityID:
+		m.ClearActivityID()
+		return nil
+	case event.FieldCreatedByID:
+		m.ClearCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Event nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EventMutation) ResetField(name string) error {
+	switch name {
+	case event.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case event.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case event.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case event.FieldKind:
+		m.ResetKind()
+		return nil
+	case event.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case event.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case event.FieldCapacity:
+		m.ResetCapacity()
+		return nil
+	case event.FieldAudience:
+		m.ResetAudience()
+		return nil
+	case event.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case event.FieldEndsAt:
+		m.ResetEndsAt()
+		return nil
+	case event.FieldTimeZone:
+		m.ResetTimeZone()
+		return nil
+	case event.FieldOrganiserID:
+		m.ResetOrganiserID()
+		return nil
+	case event.FieldPartnershipID:
+		m.ResetPartnershipID()
+		return nil
+	case event.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case event.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	case event.FieldSeatVersion:
+		m.ResetSeatVersion()
+		return nil
+	}
+	return fmt.Errorf("unknown Event field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.organiser != nil {
+		edges = append(edges, event.EdgeOrganiser)
+	}
+	if m.partnership != nil {
+		edges = append(edges, event.EdgePartnership)
+	}
+	if m.activity != nil {
+		edges = append(edges, event.EdgeActivity)
+	}
+	if m.created_by != nil {
+		edges = append(edges, event.EdgeCreatedBy)
+	}
+	if m.invited_municipalities != nil {
+		edges = append(edges, event.EdgeInvitedMunicipalities)
+	}
+	if m.sessions != nil {
+		edges = append(edges, event.EdgeSessions)
+	}
+	if m.registrations != nil {
+		edges = append(edges, event.EdgeRegistrations)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case event.EdgeOrganiser:
+		if id := m.organiser; id != nil {
+			return []ent.Value{*id}
+		}
+	case event.EdgePartnership:
+		if id := m.partnership; id != nil {
+			return []ent.Value{*id}
+		}
+	case event.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case event.EdgeCreatedBy:
+		if id := m.created_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case event.EdgeInvitedMunicipalities:
+		ids := make([]ent.Value, 0, len(m.invited_municipalities))
+		for id := range m.invited_municipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case event.EdgeSessions:
+		ids := make([]ent.Value, 0, len(m.sessions))
+		for id := range m.sessions {
+			ids = append(ids, id)
+		}
+		return ids
+	case event.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.registrations))
+		for id := range m.registrations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.removedinvited_municipalities != nil {
+		edges = append(edges, event.EdgeInvitedMunicipalities)
+	}
+	if m.removedsessions != nil {
+		edges = append(edges, event.EdgeSessions)
+	}
+	if m.removedregistrations != nil {
+		edges = append(edges, event.EdgeRegistrations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EventMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case event.EdgeInvitedMunicipalities:
+		ids := make([]ent.Value, 0, len(m.removedinvited_municipalities))
+		for id := range m.removedinvited_municipalities {
+			ids = append(ids, id)
+		}
+		return ids
+	case event.EdgeSessions:
+		ids := make([]ent.Value, 0, len(m.removedsessions))
+		for id := range m.removedsessions {
+			ids = append(ids, id)
+		}
+		return ids
+	case event.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.removedregistrations))
+		for id := range m.removedregistrations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 7)
+	if m.clearedorganiser {
+		edges = append(edges, event.EdgeOrganiser)
+	}
+	if m.clearedpartnership {
+		edges = append(edges, event.EdgePartnership)
+	}
+	if m.clearedactivity {
+		edges = append(edges, event.EdgeActivity)
+	}
+	if m.clearedcreated_by {
+		edges = append(edges, event.EdgeCreatedBy)
+	}
+	if m.clearedinvited_municipalities {
+		edges = append(edges, event.EdgeInvitedMunicipalities)
+	}
+	if m.clearedsessions {
+		edges = append(edges, event.EdgeSessions)
+	}
+	if m.clearedregistrations {
+		edges = append(edges, event.EdgeRegistrations)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case event.EdgeOrganiser:
+		return m.clearedorganiser
+	case event.EdgePartnership:
+		return m.clearedpartnership
+	case event.EdgeActivity:
+		return m.clearedactivity
+	case event.EdgeCreatedBy:
+		return m.clearedcreated_by
+	case event.EdgeInvitedMunicipalities:
+		return m.clearedinvited_municipalities
+	case event.EdgeSessions:
+		return m.clearedsessions
+	case event.EdgeRegistrations:
+		return m.clearedregistrations
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EventMutation) ClearEdge(name string) error {
+	switch name {
+	case event.EdgeOrganiser:
+		m.ClearOrganiser()
+		return nil
+	case event.EdgePartnership:
+		m.ClearPartnership()
+		return nil
+	case event.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case event.EdgeCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Event unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EventMutation) ResetEdge(name string) error {
+	switch name {
+	case event.EdgeOrganiser:
+		m.ResetOrganiser()
+		return nil
+	case event.EdgePartnership:
+		m.ResetPartnership()
+		return nil
+	case event.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case event.EdgeCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case event.EdgeInvitedMunicipalities:
+		m.ResetInvitedMunicipalities()
+		return nil
+	case event.EdgeSessions:
+		m.ResetSessions()
+		return nil
+	case event.EdgeRegistrations:
+		m.ResetRegistrations()
+		return nil
+	}
+	return fmt.Errorf("unknown Event edge %s", name)
+}
+
+// EventRegistrationMutation represents an operation that mutates the EventRegistration nodes in the graph.
+type EventRegistrationMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	status               *eventregistration.Status
+	position             *int
+	addposition          *int
+	attended_at          *time.Time
+	cancelled_at         *time.Time
+	reminded_at          *time.Time
+	clearedFields        map[string]struct{}
+	event                *int
+	clearedevent         bool
+	user                 *int
+	cleareduser          bool
+	registered_by        *int
+	clearedregistered_by bool
+	done                 bool
+	oldValue             func(context.Context) (*EventRegistration, error)
+	predicates           []predicate.EventRegistration
+}
+
+var _ ent.Mutation = (*EventRegistrationMutation)(nil)
+
+// eventregistrationOption allows management of the mutation configuration using functional options.
+type eventregistrationOption func(*EventRegistrationMutation)
+
+// newEventRegistrationMutation creates new mutation for the EventRegistration entity.
+func newEventRegistrationMutation(c config, op Op, opts ...eventregistrationOption) *EventRegistrationMutation {
+	m := &EventRegistrationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEventRegistration,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEventRegistrationID sets the ID field of the mutation.
+func withEventRegistrationID(id int) eventregistrationOption {
+	return func(m *EventRegistrationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EventRegistration
+		)
+		m.oldValue = func(ctx context.Context) (*EventRegistration, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EventRegistration.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEventRegistration sets the old EventRegistration of the mutation.
+func withEventRegistration(node *EventRegistration) eventregistrationOption {
+	return func(m *EventRegistrationMutation) {
+		m.oldValue = func(context.Context) (*EventRegistration, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EventRegistrationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EventRegistrationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EventRegistrationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EventRegistrationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EventRegistration.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EventRegistrationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EventRegistrationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EventRegistrationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EventRegistrationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EventRegistrationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EventRegistrationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetEventID sets the "event_id" field.
+func (m *EventRegistrationMutation) SetEventID(i int) {
+	m.event = &i
+}
+
+// EventID returns the value of the "event_id" field in the mutation.
+func (m *EventRegistrationMutation) EventID() (r int, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventID returns the old "event_id" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldEventID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventID: %w", err)
+	}
+	return oldValue.EventID, nil
+}
+
+// ResetEventID resets all changes to the "event_id" field.
+func (m *EventRegistrationMutation) ResetEventID() {
+	m.event = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *EventRegistrationMutation) SetUserID(i int) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *EventRegistrationMutation) UserID() (r int, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *EventRegistrationMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetRegisteredByID sets the "registered_by_id" field.
+func (m *EventRegistrationMutation) SetRegisteredByID(i int) {
+	m.registered_by = &i
+}
+
+// RegisteredByID returns the value of the "registered_by_id" field in the mutation.
+func (m *EventRegistrationMutation) RegisteredByID() (r int, exists bool) {
+	v := m.registered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegisteredByID returns the old "registered_by_id" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldRegisteredByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegisteredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegisteredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegisteredByID: %w", err)
+	}
+	return oldValue.RegisteredByID, nil
+}
+
+// ClearRegisteredByID clears the value of the "registered_by_id" field.
+func (m *EventRegistrationMutation) ClearRegisteredByID() {
+	m.registered_by = nil
+	m.clearedFields[eventregistration.FieldRegisteredByID] = struct{}{}
+}
+
+// RegisteredByIDCleared returns if the "registered_by_id" field was cleared in this mutation.
+func (m *EventRegistrationMutation) RegisteredByIDCleared() bool {
+	_, ok := m.clearedFields[eventregistration.FieldRegisteredByID]
+	return ok
+}
+
+// ResetRegisteredByID resets all changes to the "registered_by_id" field.
+func (m *EventRegistrationMutation) ResetRegisteredByID() {
+	m.registered_by = nil
+	delete(m.clearedFields, eventregistration.FieldRegisteredByID)
+}
+
+// SetStatus sets the "status" field.
+func (m *EventRegistrationMutation) SetStatus(e eventregistration.Status) {
+	m.status = &e
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *EventRegistrationMutation) Status() (r eventregistration.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldStatus(ctx context.Context) (v eventregistration.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *EventRegistrationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetPosition sets the "position" field.
+func (m *EventRegistrationMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *EventRegistrationMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldPosition(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *EventRegistrationMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *EventRegistrationMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPosition clears the value of the "position" field.
+func (m *EventRegistrationMutation) ClearPosition() {
+	m.position = nil
+	m.addposition = nil
+	m.clearedFields[eventregistration.FieldPosition] = struct{}{}
+}
+
+// PositionCleared returns if the "position" field was cleared in this mutation.
+func (m *EventRegistrationMutation) PositionCleared() bool {
+	_, ok := m.clearedFields[eventregistration.FieldPosition]
+	return ok
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *EventRegistrationMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+	delete(m.clearedFields, eventregistration.FieldPosition)
+}
+
+// SetAttendedAt sets the "attended_at" field.
+func (m *EventRegistrationMutation) SetAttendedAt(t time.Time) {
+	m.attended_at = &t
+}
+
+// AttendedAt returns the value of the "attended_at" field in the mutation.
+func (m *EventRegistrationMutation) AttendedAt() (r time.Time, exists bool) {
+	v := m.attended_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttendedAt returns the old "attended_at" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldAttendedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttendedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttendedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttendedAt: %w", err)
+	}
+	return oldValue.AttendedAt, nil
+}
+
+// ClearAttendedAt clears the value of the "attended_at" field.
+func (m *EventRegistrationMutation) ClearAttendedAt() {
+	m.attended_at = nil
+	m.clearedFields[eventregistration.FieldAttendedAt] = struct{}{}
+}
+
+// AttendedAtCleared returns if the "attended_at" field was cleared in this mutation.
+func (m *EventRegistrationMutation) AttendedAtCleared() bool {
+	_, ok := m.clearedFields[eventregistration.FieldAttendedAt]
+	return ok
+}
+
+// ResetAttendedAt resets all changes to the "attended_at" field.
+func (m *EventRegistrationMutation) ResetAttendedAt() {
+	m.attended_at = nil
+	delete(m.clearedFields, eventregistration.FieldAttendedAt)
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (m *EventRegistrationMutation) SetCancelledAt(t time.Time) {
+	m.cancelled_at = &t
+}
+
+// CancelledAt returns the value of the "cancelled_at" field in the mutation.
+func (m *EventRegistrationMutation) CancelledAt() (r time.Time, exists bool) {
+	v := m.cancelled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelledAt returns the old "cancelled_at" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldCancelledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelledAt: %w", err)
+	}
+	return oldValue.CancelledAt, nil
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (m *EventRegistrationMutation) ClearCancelledAt() {
+	m.cancelled_at = nil
+	m.clearedFields[eventregistration.FieldCancelledAt] = struct{}{}
+}
+
+// CancelledAtCleared returns if the "cancelled_at" field was cleared in this mutation.
+func (m *EventRegistrationMutation) CancelledAtCleared() bool {
+	_, ok := m.clearedFields[eventregistration.FieldCancelledAt]
+	return ok
+}
+
+// ResetCancelledAt resets all changes to the "cancelled_at" field.
+func (m *EventRegistrationMutation) ResetCancelledAt() {
+	m.cancelled_at = nil
+	delete(m.clearedFields, eventregistration.FieldCancelledAt)
+}
+
+// SetRemindedAt sets the "reminded_at" field.
+func (m *EventRegistrationMutation) SetRemindedAt(t time.Time) {
+	m.reminded_at = &t
+}
+
+// RemindedAt returns the value of the "reminded_at" field in the mutation.
+func (m *EventRegistrationMutation) RemindedAt() (r time.Time, exists bool) {
+	v := m.reminded_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemindedAt returns the old "reminded_at" field's value of the EventRegistration entity.
+// If the EventRegistration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventRegistrationMutation) OldRemindedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemindedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemindedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemindedAt: %w", err)
+	}
+	return oldValue.RemindedAt, nil
+}
+
+// ClearRemindedAt clears the value of the "reminded_at" field.
+func (m *EventRegistrationMutation) ClearRemindedAt() {
+	m.reminded_at = nil
+	m.clearedFields[eventregistration.FieldRemindedAt] = struct{}{}
+}
+
+// RemindedAtCleared returns if the "reminded_at" field was cleared in this mutation.
+func (m *EventRegistrationMutation) RemindedAtCleared() bool {
+	_, ok := m.clearedFields[eventregistration.FieldRemindedAt]
+	return ok
+}
+
+// ResetRemindedAt resets all changes to the "reminded_at" field.
+func (m *EventRegistrationMutation) ResetRemindedAt() {
+	m.reminded_at = nil
+	delete(m.clearedFields, eventregistration.FieldRemindedAt)
+}
+
+// ClearEvent clears the "event" edge to the Event entity.
+func (m *EventRegistrationMutation) ClearEvent() {
+	m.clearedevent = true
+	m.clearedFields[eventregistration.FieldEventID] = struct{}{}
+}
+
+// EventCleared reports if the "event" edge to the Event entity was cleared.
+func (m *EventRegistrationMutation) EventCleared() bool {
+	return m.clearedevent
+}
+
+// EventIDs returns the "event" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventID instead. It exists only for internal usage by the builders.
+func (m *EventRegistrationMutation) EventIDs() (ids []int) {
+	if id := m.event; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEvent resets all changes to the "event" edge.
+func (m *EventRegistrationMutation) ResetEvent() {
+	m.event = nil
+	m.clearedevent = false
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *EventRegistrationMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[eventregistration.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *EventRegistrationMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *EventRegistrationMutation) UserIDs() (ids []int) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *EventRegistrationMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// ClearRegisteredBy clears the "registered_by" edge to the User entity.
+func (m *EventRegistrationMutation) ClearRegisteredBy() {
+	m.clearedregistered_by = true
+	m.clearedFields[eventregistration.FieldRegisteredByID] = struct{}{}
+}
+
+// RegisteredByCleared reports if the "registered_by" edge to the User entity was cleared.
+func (m *EventRegistrationMutation) RegisteredByCleared() bool {
+	return m.RegisteredByIDCleared() || m.clearedregistered_by
+}
+
+// RegisteredByIDs returns the "registered_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegisteredByID instead. It exists only for internal usage by the builders.
+func (m *EventRegistrationMutation) RegisteredByIDs() (ids []int) {
+	if id := m.registered_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegisteredBy resets all changes to the "registered_by" edge.
+func (m *EventRegistrationMutation) ResetRegisteredBy() {
+	m.registered_by = nil
+	m.clearedregistered_by = false
+}
+
+// Where appends a list predicates to the EventRegistrationMutation builder.
+func (m *EventRegistrationMutation) Where(ps ...predicate.EventRegistration) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EventRegistrationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EventRegistrationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EventRegistration, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EventRegistrationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EventRegistrationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EventRegistration).
+func (m *EventRegistrationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EventRegistrationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, eventregistration.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, eventregistration.FieldUpdatedAt)
+	}
+	if m.event != nil {
+		fields = append(fields, eventregistration.FieldEventID)
+	}
+	if m.user != nil {
+		fields = append(fields, eventregistration.FieldUserID)
+	}
+	if m.registered_by != nil {
+		fields = append(fields, eventregistration.FieldRegisteredByID)
+	}
+	if m.status != nil {
+		fields = append(fields, eventregistration.FieldStatus)
+	}
+	if m.position != nil {
+		fields = append(fields, eventregistration.FieldPosition)
+	}
+	if m.attended_at != nil {
+		fields = append(fields, eventregistration.FieldAttendedAt)
+	}
+	if m.cancelled_at != nil {
+		fields = append(fields, eventregistration.FieldCancelledAt)
+	}
+	if m.reminded_at != nil {
+		fields = append(fields, eventregistration.FieldRemindedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EventRegistrationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case eventregistration.FieldCreatedAt:
+		return m.CreatedAt()
+	case eventregistration.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case eventregistration.FieldEventID:
+		return m.EventID()
+	case eventregistration.FieldUserID:
+		return m.UserID()
+	case eventregistration.FieldRegisteredByID:
+		return m.RegisteredByID()
+	case eventregistration.FieldStatus:
+		return m.Status()
+	case eventregistration.FieldPosition:
+		return m.Position()
+	case eventregistration.FieldAttendedAt:
+		return m.AttendedAt()
+	case eventregistration.FieldCancelledAt:
+		return m.CancelledAt()
+	case eventregistration.FieldRemindedAt:
+		return m.RemindedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EventRegistrationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case eventregistration.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case eventregistration.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case eventregistration.FieldEventID:
+		return m.OldEventID(ctx)
+	case eventregistration.FieldUserID:
+		return m.OldUserID(ctx)
+	case eventregistration.FieldRegisteredByID:
+		return m.OldRegisteredByID(ctx)
+	case eventregistration.FieldStatus:
+		return m.OldStatus(ctx)
+	case eventregistration.FieldPosition:
+		return m.OldPosition(ctx)
+	case eventregistration.FieldAttendedAt:
+		return m.OldAttendedAt(ctx)
+	case eventregistration.FieldCancelledAt:
+		return m.OldCancelledAt(ctx)
+	case eventregistration.FieldRemindedAt:
+		return m.OldRemindedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown EventRegistration field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventRegistrationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case eventregistration.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case eventregistration.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case eventregistration.FieldEventID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventID(v)
+		return nil
+	case eventregistration.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case eventregistration.FieldRegisteredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegisteredByID(v)
+		return nil
+	case eventregistration.FieldStatus:
+		v, ok := value.(eventregistration.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case eventregistration.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	case eventregistration.FieldAttendedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttendedAt(v)
+		return nil
+	case eventregistration.FieldCancelledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelledAt(v)
+		return nil
+	case eventregistration.FieldRemindedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemindedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EventRegistration field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EventRegistrationMutation) AddedFields() []string {
+	var fields []string
+	if m.addposition != nil {
+		fields = append(fields, eventregistration.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EventRegistrationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case eventregistration.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventRegistrationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case eventregistration.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EventRegistration numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EventRegistrationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(eventregistration.FieldRegisteredByID) {
+		fields = append(fields, eventregistration.FieldRegisteredByID)
+	}
+	if m.FieldCleared(eventregistration.FieldPosition) {
+		fields = append(fields, eventregistration.FieldPosition)
+	}
+	if m.FieldCleared(eventregistration.FieldAttendedAt) {
+		fields = append(fields, eventregistration.FieldAttendedAt)
+	}
+	if m.FieldCleared(eventregistration.FieldCancelledAt) {
+		fields = append(fields, eventregistration.FieldCancelledAt)
+	}
+	if m.FieldCleared(eventregistration.FieldRemindedAt) {
+		fields = append(fields, eventregistration.FieldRemindedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EventRegistrationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EventRegistrationMutation) ClearField(name string) error {
+	switch name {
+	case eventregistration.FieldRegisteredByID:
+		m.ClearRegisteredByID()
+		return nil
+	case eventregistration.FieldPosition:
+		m.ClearPosition()
+		return nil
+	case eventregistration.FieldAttendedAt:
+		m.ClearAttendedAt()
+		return nil
+	case eventregistration.FieldCancelledAt:
+		m.ClearCancelledAt()
+		return nil
+	case eventregistration.FieldRemindedAt:
+		m.ClearRemindedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EventRegistration nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EventRegistrationMutation) ResetField(name string) error {
+	switch name {
+	case eventregistration.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case eventregistration.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case eventregistration.FieldEventID:
+		m.ResetEventID()
+		return nil
+	case eventregistration.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case eventregistration.FieldRegisteredByID:
+		m.ResetRegisteredByID()
+		return nil
+	case eventregistration.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case eventregistration.FieldPosition:
+		m.ResetPosition()
+		return nil
+	case eventregistration.FieldAttendedAt:
+		m.ResetAttendedAt()
+		return nil
+	case eventregistration.FieldCancelledAt:
+		m.ResetCancelledAt()
+		return nil
+	case eventregistration.FieldRemindedAt:
+		m.ResetRemindedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown EventRegistration field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EventRegistrationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.event != nil {
+		edges = append(edges, eventregistration.EdgeEvent)
+	}
+	if m.user != nil {
+		edges = append(edges, eventregistration.EdgeUser)
+	}
+	if m.registered_by != nil {
+		edges = append(edges, eventregistration.EdgeRegisteredBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EventRegistrationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case eventregistration.EdgeEvent:
+		if id := m.event; id != nil {
+			return []ent.Value{*id}
+		}
+	case eventregistration.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	case eventregistration.EdgeRegisteredBy:
+		if id := m.registered_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EventRegistrationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EventRegistrationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EventRegistrationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedevent {
+		edges = append(edges, eventregistration.EdgeEvent)
+	}
+	if m.cleareduser {
+		edges = append(edges, eventregistration.EdgeUser)
+	}
+	if m.clearedregistered_by {
+		edges = append(edges, eventregistration.EdgeRegisteredBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EventRegistrationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case eventregistration.EdgeEvent:
+		return m.clearedevent
+	case eventregistration.EdgeUser:
+		return m.cleareduser
+	case eventregistration.EdgeRegisteredBy:
+		return m.clearedregistered_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EventRegistrationMutation) ClearEdge(name string) error {
+	switch name {
+	case eventregistration.EdgeEvent:
+		m.ClearEvent()
+		return nil
+	case eventregistration.EdgeUser:
+		m.ClearUser()
+		return nil
+	case eventregistration.EdgeRegisteredBy:
+		m.ClearRegisteredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown EventRegistration unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EventRegistrationMutation) ResetEdge(name string) error {
+	switch name {
+	case eventregistration.EdgeEvent:
+		m.ResetEvent()
+		return nil
+	case eventregistration.EdgeUser:
+		m.ResetUser()
+		return nil
+	case eventregistration.EdgeRegisteredBy:
+		m.ResetRegisteredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown EventRegistration edge %s", name)
+}
+
+// EventSessionMutation represents an operation that mutates the EventSession nodes in the graph.
+type EventSessionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	title         *string
+	starts_at     *time.Time
+	ends_at       *time.Time
+	time_zone     *string
+	place         *string
+	online_url    *string
+	clearedFields map[string]struct{}
+	event         *int
+	clearedevent  bool
+	done          bool
+	oldValue      func(context.Context) (*EventSession, error)
+	predicates    []predicate.EventSession
+}
+
+var _ ent.Mutation = (*EventSessionMutation)(nil)
+
+// eventsessionOption allows management of the mutation configuration using functional options.
+type eventsessionOption func(*EventSessionMutation)
+
+// newEventSessionMutation creates new mutation for the EventSession entity.
+func newEventSessionMutation(c config, op Op, opts ...eventsessionOption) *EventSessionMutation {
+	m := &EventSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEventSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEventSessionID sets the ID field of the mutation.
+func withEventSessionID(id int) eventsessionOption {
+	return func(m *EventSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EventSession
+		)
+		m.oldValue = func(ctx context.Context) (*EventSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EventSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEventSession sets the old EventSession of the mutation.
+func withEventSession(node *EventSession) eventsessionOption {
+	return func(m *EventSessionMutation) {
+		m.oldValue = func(context.Context) (*EventSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EventSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EventSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EventSessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EventSessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EventSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EventSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EventSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EventSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EventSessionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EventSessionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EventSessionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetEventID sets the "event_id" field.
+func (m *EventSessionMutation) SetEventID(i int) {
+	m.event = &i
+}
+
+// EventID returns the value of the "event_id" field in the mutation.
+func (m *EventSessionMutation) EventID() (r int, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventID returns the old "event_id" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldEventID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventID: %w", err)
+	}
+	return oldValue.EventID, nil
+}
+
+// ResetEventID resets all changes to the "event_id" field.
+func (m *EventSessionMutation) ResetEventID() {
+	m.event = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *EventSessionMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *EventSessionMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ClearTitle clears the value of the "title" field.
+func (m *EventSessionMutation) ClearTitle() {
+	m.title = nil
+	m.clearedFields[eventsession.FieldTitle] = struct{}{}
+}
+
+// TitleCleared returns if the "title" field was cleared in this mutation.
+func (m *EventSessionMutation) TitleCleared() bool {
+	_, ok := m.clearedFields[eventsession.FieldTitle]
+	return ok
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *EventSessionMutation) ResetTitle() {
+	m.title = nil
+	delete(m.clearedFields, eventsession.FieldTitle)
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *EventSessionMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *EventSessionMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldStartsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *EventSessionMutation) ResetStartsAt() {
+	m.starts_at = nil
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (m *EventSessionMutation) SetEndsAt(t time.Time) {
+	m.ends_at = &t
+}
+
+// EndsAt returns the value of the "ends_at" field in the mutation.
+func (m *EventSessionMutation) EndsAt() (r time.Time, exists bool) {
+	v := m.ends_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsAt returns the old "ends_at" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldEndsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsAt: %w", err)
+	}
+	return oldValue.EndsAt, nil
+}
+
+// ResetEndsAt resets all changes to the "ends_at" field.
+func (m *EventSessionMutation) ResetEndsAt() {
+	m.ends_at = nil
+}
+
+// SetTimeZone sets the "time_zone" field.
+func (m *EventSessionMutation) SetTimeZone(s string) {
+	m.time_zone = &s
+}
+
+// TimeZone returns the value of the "time_zone" field in the mutation.
+func (m *EventSessionMutation) TimeZone() (r string, exists bool) {
+	v := m.time_zone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTimeZone returns the old "time_zone" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldTimeZone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTimeZone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTimeZone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTimeZone: %w", err)
+	}
+	return oldValue.TimeZone, nil
+}
+
+// ResetTimeZone resets all changes to the "time_zone" field.
+func (m *EventSessionMutation) ResetTimeZone() {
+	m.time_zone = nil
+}
+
+// SetPlace sets the "place" field.
+func (m *EventSessionMutation) SetPlace(s string) {
+	m.place = &s
+}
+
+// Place returns the value of the "place" field in the mutation.
+func (m *EventSessionMutation) Place() (r string, exists bool) {
+	v := m.place
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlace returns the old "place" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldPlace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlace: %w", err)
+	}
+	return oldValue.Place, nil
+}
+
+// ClearPlace clears the value of the "place" field.
+func (m *EventSessionMutation) ClearPlace() {
+	m.place = nil
+	m.clearedFields[eventsession.FieldPlace] = struct{}{}
+}
+
+// PlaceCleared returns if the "place" field was cleared in this mutation.
+func (m *EventSessionMutation) PlaceCleared() bool {
+	_, ok := m.clearedFields[eventsession.FieldPlace]
+	return ok
+}
+
+// ResetPlace resets all changes to the "place" field.
+func (m *EventSessionMutation) ResetPlace() {
+	m.place = nil
+	delete(m.clearedFields, eventsession.FieldPlace)
+}
+
+// SetOnlineURL sets the "online_url" field.
+func (m *EventSessionMutation) SetOnlineURL(s string) {
+	m.online_url = &s
+}
+
+// OnlineURL returns the value of the "online_url" field in the mutation.
+func (m *EventSessionMutation) OnlineURL() (r string, exists bool) {
+	v := m.online_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOnlineURL returns the old "online_url" field's value of the EventSession entity.
+// If the EventSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventSessionMutation) OldOnlineURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOnlineURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOnlineURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOnlineURL: %w", err)
+	}
+	return oldValue.OnlineURL, nil
+}
+
+// ClearOnlineURL clears the value of the "online_url" field.
+func (m *EventSessionMutation) ClearOnlineURL() {
+	m.online_url = nil
+	m.clearedFields[eventsession.FieldOnlineURL] = struct{}{}
+}
+
+// OnlineURLCleared returns if the "online_url" field was cleared in this mutation.
+func (m *EventSessionMutation) OnlineURLCleared() bool {
+	_, ok := m.clearedFields[eventsession.FieldOnlineURL]
+	return ok
+}
+
+// ResetOnlineURL resets all changes to the "online_url" field.
+func (m *EventSessionMutation) ResetOnlineURL() {
+	m.online_url = nil
+	delete(m.clearedFields, eventsession.FieldOnlineURL)
+}
+
+// ClearEvent clears the "event" edge to the Event entity.
+func (m *EventSessionMutation) ClearEvent() {
+	m.clearedevent = true
+	m.clearedFields[eventsession.FieldEventID] = struct{}{}
+}
+
+// EventCleared reports if the "event" edge to the Event entity was cleared.
+func (m *EventSessionMutation) EventCleared() bool {
+	return m.clearedevent
+}
+
+// EventIDs returns the "event" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventID instead. It exists only for internal usage by the builders.
+func (m *EventSessionMutation) EventIDs() (ids []int) {
+	if id := m.event; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEvent resets all changes to the "event" edge.
+func (m *EventSessionMutation) ResetEvent() {
+	m.event = nil
+	m.clearedevent = false
+}
+
+// Where appends a list predicates to the EventSessionMutation builder.
+func (m *EventSessionMutation) Where(ps ...predicate.EventSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EventSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EventSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EventSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EventSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EventSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EventSession).
+func (m *EventSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EventSessionMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, eventsession.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, eventsession.FieldUpdatedAt)
+	}
+	if m.event != nil {
+		fields = append(fields, eventsession.FieldEventID)
+	}
+	if m.title != nil {
+		fields = append(fields, eventsession.FieldTitle)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, eventsession.FieldStartsAt)
+	}
+	if m.ends_at != nil {
+		fields = append(fields, eventsession.FieldEndsAt)
+	}
+	if m.time_zone != nil {
+		fields = append(fields, eventsession.FieldTimeZone)
+	}
+	if m.place != nil {
+		fields = append(fields, eventsession.FieldPlace)
+	}
+	if m.online_url != nil {
+		fields = append(fields, eventsession.FieldOnlineURL)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EventSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case eventsession.FieldCreatedAt:
+		return m.CreatedAt()
+	case eventsession.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case eventsession.FieldEventID:
+		return m.EventID()
+	case eventsession.FieldTitle:
+		return m.Title()
+	case eventsession.FieldStartsAt:
+		return m.StartsAt()
+	case eventsession.FieldEndsAt:
+		return m.EndsAt()
+	case eventsession.FieldTimeZone:
+		return m.TimeZone()
+	case eventsession.FieldPlace:
+		return m.Place()
+	case eventsession.FieldOnlineURL:
+		return m.OnlineURL()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EventSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case eventsession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case eventsession.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case eventsession.FieldEventID:
+		return m.OldEventID(ctx)
+	case eventsession.FieldTitle:
+		return m.OldTitle(ctx)
+	case eventsession.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case eventsession.FieldEndsAt:
+		return m.OldEndsAt(ctx)
+	case eventsession.FieldTimeZone:
+		return m.OldTimeZone(ctx)
+	case eventsession.FieldPlace:
+		return m.OldPlace(ctx)
+	case eventsession.FieldOnlineURL:
+		return m.OldOnlineURL(ctx)
+	}
+	return nil, fmt.Errorf("unknown EventSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case eventsession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case eventsession.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case eventsession.FieldEventID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventID(v)
+		return nil
+	case eventsession.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case eventsession.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case eventsession.FieldEndsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsAt(v)
+		return nil
+	case eventsession.FieldTimeZone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTimeZone(v)
+		return nil
+	case eventsession.FieldPlace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlace(v)
+		return nil
+	case eventsession.FieldOnlineURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOnlineURL(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EventSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EventSessionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EventSessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EventSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EventSessionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(eventsession.FieldTitle) {
+		fields = append(fields, eventsession.FieldTitle)
+	}
+	if m.FieldCleared(eventsession.FieldPlace) {
+		fields = append(fields, eventsession.FieldPlace)
+	}
+	if m.FieldCleared(eventsession.FieldOnlineURL) {
+		fields = append(fields, eventsession.FieldOnlineURL)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EventSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EventSessionMutation) ClearField(name string) error {
+	switch name {
+	case eventsession.FieldTitle:
+		m.ClearTitle()
+		return nil
+	case eventsession.FieldPlace:
+		m.ClearPlace()
+		return nil
+	case eventsession.FieldOnlineURL:
+		m.ClearOnlineURL()
+		return nil
+	}
+	return fmt.Errorf("unknown EventSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EventSessionMutation) ResetField(name string) error {
+	switch name {
+	case eventsession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case eventsession.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case eventsession.FieldEventID:
+		m.ResetEventID()
+		return nil
+	case eventsession.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case eventsession.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case eventsession.FieldEndsAt:
+		m.ResetEndsAt()
+		return nil
+	case eventsession.FieldTimeZone:
+		m.ResetTimeZone()
+		return nil
+	case eventsession.FieldPlace:
+		m.ResetPlace()
+		return nil
+	case eventsession.FieldOnlineURL:
+		m.ResetOnlineURL()
+		return nil
+	}
+	return fmt.Errorf("unknown EventSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EventSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.event != nil {
+		edges = append(edges, eventsession.EdgeEvent)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EventSessionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case eventsession.EdgeEvent:
+		if id := m.event; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EventSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EventSessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EventSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedevent {
+		edges = append(edges, eventsession.EdgeEvent)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EventSessionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case eventsession.EdgeEvent:
+		return m.clearedevent
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EventSessionMutation) ClearEdge(name string) error {
+	switch name {
+	case eventsession.EdgeEvent:
+		m.ClearEvent()
+		return nil
+	}
+	return fmt.Errorf("unknown EventSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EventSessionMutation) ResetEdge(name string) error {
+	switch name {
+	case eventsession.EdgeEvent:
+		m.ResetEvent()
+		return nil
+	}
+	return fmt.Errorf("unknown EventSession edge %s", name)
+}
+
 // FlagMutation represents an operation that mutates the Flag nodes in the graph.
 type FlagMutation struct {
 	config
@@ -8508,22 +14040,25 @@ func (m *FlagMutation) ResetEdge(name string) error {
 // ForumCategoryMutation represents an operation that mutates the ForumCategory nodes in the graph.
 type ForumCategoryMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	name          *string
-	slug          *string
-	description   *string
-	visibility    *forumcategory.Visibility
-	clearedFields map[string]struct{}
-	topics        map[int]struct{}
-	removedtopics map[int]struct{}
-	clearedtopics bool
-	done          bool
-	oldValue      func(context.Context) (*ForumCategory, error)
-	predicates    []predicate.ForumCategory
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	name             *string
+	slug             *string
+	description      *string
+	visibility       *forumcategory.Visibility
+	clearedFields    map[string]struct{}
+	topics           map[int]struct{}
+	removedtopics    map[int]struct{}
+	clearedtopics    bool
+	followers        map[int]struct{}
+	removedfollowers map[int]struct{}
+	clearedfollowers bool
+	done             bool
+	oldValue         func(context.Context) (*ForumCategory, error)
+	predicates       []predicate.ForumCategory
 }
 
 var _ ent.Mutation = (*ForumCategoryMutation)(nil)
@@ -8907,6 +14442,60 @@ func (m *ForumCategoryMutation) ResetTopics() {
 	m.removedtopics = nil
 }
 
+// AddFollowerIDs adds the "followers" edge to the User entity by ids.
+func (m *ForumCategoryMutation) AddFollowerIDs(ids ...int) {
+	if m.followers == nil {
+		m.followers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.followers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFollowers clears the "followers" edge to the User entity.
+func (m *ForumCategoryMutation) ClearFollowers() {
+	m.clearedfollowers = true
+}
+
+// FollowersCleared reports if the "followers" edge to the User entity was cleared.
+func (m *ForumCategoryMutation) FollowersCleared() bool {
+	return m.clearedfollowers
+}
+
+// RemoveFollowerIDs removes the "followers" edge to the User entity by IDs.
+func (m *ForumCategoryMutation) RemoveFollowerIDs(ids ...int) {
+	if m.removedfollowers == nil {
+		m.removedfollowers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.followers, ids[i])
+		m.removedfollowers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFollowers returns the removed IDs of the "followers" edge to the User entity.
+func (m *ForumCategoryMutation) RemovedFollowersIDs() (ids []int) {
+	for id := range m.removedfollowers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FollowersIDs returns the "followers" edge IDs in the mutation.
+func (m *ForumCategoryMutation) FollowersIDs() (ids []int) {
+	for id := range m.followers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFollowers resets all changes to the "followers" edge.
+func (m *ForumCategoryMutation) ResetFollowers() {
+	m.followers = nil
+	m.clearedfollowers = false
+	m.removedfollowers = nil
+}
+
 // Where appends a list predicates to the ForumCategoryMutation builder.
 func (m *ForumCategoryMutation) Where(ps ...predicate.ForumCategory) {
 	m.predicates = append(m.predicates, ps...)
@@ -9134,9 +14723,12 @@ func (m *ForumCategoryMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ForumCategoryMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.topics != nil {
 		edges = append(edges, forumcategory.EdgeTopics)
+	}
+	if m.followers != nil {
+		edges = append(edges, forumcategory.EdgeFollowers)
 	}
 	return edges
 }
@@ -9151,15 +14743,24 @@ func (m *ForumCategoryMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case forumcategory.EdgeFollowers:
+		ids := make([]ent.Value, 0, len(m.followers))
+		for id := range m.followers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ForumCategoryMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.removedtopics != nil {
 		edges = append(edges, forumcategory.EdgeTopics)
+	}
+	if m.removedfollowers != nil {
+		edges = append(edges, forumcategory.EdgeFollowers)
 	}
 	return edges
 }
@@ -9174,15 +14775,24 @@ func (m *ForumCategoryMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case forumcategory.EdgeFollowers:
+		ids := make([]ent.Value, 0, len(m.removedfollowers))
+		for id := range m.removedfollowers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ForumCategoryMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedtopics {
 		edges = append(edges, forumcategory.EdgeTopics)
+	}
+	if m.clearedfollowers {
+		edges = append(edges, forumcategory.EdgeFollowers)
 	}
 	return edges
 }
@@ -9193,6 +14803,8 @@ func (m *ForumCategoryMutation) EdgeCleared(name string) bool {
 	switch name {
 	case forumcategory.EdgeTopics:
 		return m.clearedtopics
+	case forumcategory.EdgeFollowers:
+		return m.clearedfollowers
 	}
 	return false
 }
@@ -9211,6 +14823,9 @@ func (m *ForumCategoryMutation) ResetEdge(name string) error {
 	switch name {
 	case forumcategory.EdgeTopics:
 		m.ResetTopics()
+		return nil
+	case forumcategory.EdgeFollowers:
+		m.ResetFollowers()
 		return nil
 	}
 	return fmt.Errorf("unknown ForumCategory edge %s", name)
@@ -14147,64 +19762,67 @@ func (m *MembershipMutation) ResetEdge(name string) error {
 // MunicipalityMutation represents an operation that mutates the Municipality nodes in the graph.
 type MunicipalityMutation struct {
 	config
-	op                     Op
-	typ                    string
-	id                     *int
-	created_at             *time.Time
-	updated_at             *time.Time
-	name                   *string
-	name_translations      *i18n.Texts
-	local_name             *string
-	kind                   *municipality.Kind
-	population             *int
-	addpopulation          *int
-	latitude               *float64
-	addlatitude            *float64
-	longitude              *float64
-	addlongitude           *float64
-	website                *string
-	profile                *i18n.Texts
-	needs                  *[]sector.Sector
-	appendneeds            []sector.Sector
-	offers                 *[]sector.Sector
-	appendoffers           []sector.Sector
-	clearedFields          map[string]struct{}
-	country                *int
-	clearedcountry         bool
-	region                 *int
-	clearedregion          bool
-	associations           map[int]struct{}
-	removedassociations    map[int]struct{}
-	clearedassociations    bool
-	ua_partnerships        map[int]struct{}
-	removedua_partnerships map[int]struct{}
-	clearedua_partnerships bool
-	eu_partnerships        map[int]struct{}
-	removedeu_partnerships map[int]struct{}
-	clearedeu_partnerships bool
-	led_projects           map[int]struct{}
-	removedled_projects    map[int]struct{}
-	clearedled_projects    bool
-	news_items             map[int]struct{}
-	removednews_items      map[int]struct{}
-	clearednews_items      bool
-	need_records           map[int]struct{}
-	removedneed_records    map[int]struct{}
-	clearedneed_records    bool
-	offer_records          map[int]struct{}
-	removedoffer_records   map[int]struct{}
-	clearedoffer_records   bool
-	documents              map[int]struct{}
-	removeddocuments       map[int]struct{}
-	cleareddocuments       bool
-	initiatives            map[int]struct{}
-	removedinitiatives     map[int]struct{}
-	clearedinitiatives     bool
-	match_profile          *int
-	clearedmatch_profile   bool
-	done                   bool
-	oldValue               func(context.Context) (*Municipality, error)
-	predicates             []predicate.Municipality
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	name_translations        *i18n.Texts
+	local_name               *string
+	kind                     *municipality.Kind
+	population               *int
+	addpopulation            *int
+	latitude                 *float64
+	addlatitude              *float64
+	longitude                *float64
+	addlongitude             *float64
+	website                  *string
+	profile                  *i18n.Texts
+	needs                    *[]sector.Sector
+	appendneeds              []sector.Sector
+	offers                   *[]sector.Sector
+	appendoffers             []sector.Sector
+	clearedFields            map[string]struct{}
+	country                  *int
+	clearedcountry           bool
+	region                   *int
+	clearedregion            bool
+	associations             map[int]struct{}
+	removedassociations      map[int]struct{}
+	clearedassociations      bool
+	invited_to_events        map[int]struct{}
+	removedinvited_to_events map[int]struct{}
+	clearedinvited_to_events bool
+	ua_partnerships          map[int]struct{}
+	removedua_partnerships   map[int]struct{}
+	clearedua_partnerships   bool
+	eu_partnerships          map[int]struct{}
+	removedeu_partnerships   map[int]struct{}
+	clearedeu_partnerships   bool
+	led_projects             map[int]struct{}
+	removedled_projects      map[int]struct{}
+	clearedled_projects      bool
+	news_items               map[int]struct{}
+	removednews_items        map[int]struct{}
+	clearednews_items        bool
+	need_records             map[int]struct{}
+	removedneed_records      map[int]struct{}
+	clearedneed_records      bool
+	offer_records            map[int]struct{}
+	removedoffer_records     map[int]struct{}
+	clearedoffer_records     bool
+	documents                map[int]struct{}
+	removeddocuments         map[int]struct{}
+	cleareddocuments         bool
+	initiatives              map[int]struct{}
+	removedinitiatives       map[int]struct{}
+	clearedinitiatives       bool
+	match_profile            *int
+	clearedmatch_profile     bool
+	done                     bool
+	oldValue                 func(context.Context) (*Municipality, error)
+	predicates               []predicate.Municipality
 }
 
 var _ ent.Mutation = (*MunicipalityMutation)(nil)
@@ -15178,6 +20796,60 @@ func (m *MunicipalityMutation) ResetAssociations() {
 	m.removedassociations = nil
 }
 
+// AddInvitedToEventIDs adds the "invited_to_events" edge to the Event entity by ids.
+func (m *MunicipalityMutation) AddInvitedToEventIDs(ids ...int) {
+	if m.invited_to_events == nil {
+		m.invited_to_events = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.invited_to_events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvitedToEvents clears the "invited_to_events" edge to the Event entity.
+func (m *MunicipalityMutation) ClearInvitedToEvents() {
+	m.clearedinvited_to_events = true
+}
+
+// InvitedToEventsCleared reports if the "invited_to_events" edge to the Event entity was cleared.
+func (m *MunicipalityMutation) InvitedToEventsCleared() bool {
+	return m.clearedinvited_to_events
+}
+
+// RemoveInvitedToEventIDs removes the "invited_to_events" edge to the Event entity by IDs.
+func (m *MunicipalityMutation) RemoveInvitedToEventIDs(ids ...int) {
+	if m.removedinvited_to_events == nil {
+		m.removedinvited_to_events = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.invited_to_events, ids[i])
+		m.removedinvited_to_events[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvitedToEvents returns the removed IDs of the "invited_to_events" edge to the Event entity.
+func (m *MunicipalityMutation) RemovedInvitedToEventsIDs() (ids []int) {
+	for id := range m.removedinvited_to_events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvitedToEventsIDs returns the "invited_to_events" edge IDs in the mutation.
+func (m *MunicipalityMutation) InvitedToEventsIDs() (ids []int) {
+	for id := range m.invited_to_events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvitedToEvents resets all changes to the "invited_to_events" edge.
+func (m *MunicipalityMutation) ResetInvitedToEvents() {
+	m.invited_to_events = nil
+	m.clearedinvited_to_events = false
+	m.removedinvited_to_events = nil
+}
+
 // AddUaPartnershipIDs adds the "ua_partnerships" edge to the Partnership entity by ids.
 func (m *MunicipalityMutation) AddUaPartnershipIDs(ids ...int) {
 	if m.ua_partnerships == nil {
@@ -16122,7 +21794,7 @@ func (m *MunicipalityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MunicipalityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.country != nil {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -16131,6 +21803,9 @@ func (m *MunicipalityMutation) AddedEdges() []string {
 	}
 	if m.associations != nil {
 		edges = append(edges, municipality.EdgeAssociations)
+	}
+	if m.invited_to_events != nil {
+		edges = append(edges, municipality.EdgeInvitedToEvents)
 	}
 	if m.ua_partnerships != nil {
 		edges = append(edges, municipality.EdgeUaPartnerships)
@@ -16177,6 +21852,12 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 	case municipality.EdgeAssociations:
 		ids := make([]ent.Value, 0, len(m.associations))
 		for id := range m.associations {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeInvitedToEvents:
+		ids := make([]ent.Value, 0, len(m.invited_to_events))
+		for id := range m.invited_to_events {
 			ids = append(ids, id)
 		}
 		return ids
@@ -16238,9 +21919,12 @@ func (m *MunicipalityMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MunicipalityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.removedassociations != nil {
 		edges = append(edges, municipality.EdgeAssociations)
+	}
+	if m.removedinvited_to_events != nil {
+		edges = append(edges, municipality.EdgeInvitedToEvents)
 	}
 	if m.removedua_partnerships != nil {
 		edges = append(edges, municipality.EdgeUaPartnerships)
@@ -16276,6 +21960,12 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 	case municipality.EdgeAssociations:
 		ids := make([]ent.Value, 0, len(m.removedassociations))
 		for id := range m.removedassociations {
+			ids = append(ids, id)
+		}
+		return ids
+	case municipality.EdgeInvitedToEvents:
+		ids := make([]ent.Value, 0, len(m.removedinvited_to_events))
+		for id := range m.removedinvited_to_events {
 			ids = append(ids, id)
 		}
 		return ids
@@ -16333,7 +22023,7 @@ func (m *MunicipalityMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MunicipalityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.clearedcountry {
 		edges = append(edges, municipality.EdgeCountry)
 	}
@@ -16342,6 +22032,9 @@ func (m *MunicipalityMutation) ClearedEdges() []string {
 	}
 	if m.clearedassociations {
 		edges = append(edges, municipality.EdgeAssociations)
+	}
+	if m.clearedinvited_to_events {
+		edges = append(edges, municipality.EdgeInvitedToEvents)
 	}
 	if m.clearedua_partnerships {
 		edges = append(edges, municipality.EdgeUaPartnerships)
@@ -16383,6 +22076,8 @@ func (m *MunicipalityMutation) EdgeCleared(name string) bool {
 		return m.clearedregion
 	case municipality.EdgeAssociations:
 		return m.clearedassociations
+	case municipality.EdgeInvitedToEvents:
+		return m.clearedinvited_to_events
 	case municipality.EdgeUaPartnerships:
 		return m.clearedua_partnerships
 	case municipality.EdgeEuPartnerships:
@@ -16434,6 +22129,9 @@ func (m *MunicipalityMutation) ResetEdge(name string) error {
 		return nil
 	case municipality.EdgeAssociations:
 		m.ResetAssociations()
+		return nil
+	case municipality.EdgeInvitedToEvents:
+		m.ResetInvitedToEvents()
 		return nil
 	case municipality.EdgeUaPartnerships:
 		m.ResetUaPartnerships()
@@ -18636,6 +24334,8 @@ type NotificationMutation struct {
 	clearednews_item           bool
 	partnership_request        *int
 	clearedpartnership_request bool
+	event_registration         *int
+	clearedevent_registration  bool
 	done                       bool
 	oldValue                   func(context.Context) (*Notification, error)
 	predicates                 []predicate.Notification
@@ -19177,6 +24877,55 @@ func (m *NotificationMutation) ResetPartnershipRequestID() {
 	delete(m.clearedFields, notification.FieldPartnershipRequestID)
 }
 
+// SetEventRegistrationID sets the "event_registration_id" field.
+func (m *NotificationMutation) SetEventRegistrationID(i int) {
+	m.event_registration = &i
+}
+
+// EventRegistrationID returns the value of the "event_registration_id" field in the mutation.
+func (m *NotificationMutation) EventRegistrationID() (r int, exists bool) {
+	v := m.event_registration
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventRegistrationID returns the old "event_registration_id" field's value of the Notification entity.
+// If the Notification object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationMutation) OldEventRegistrationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventRegistrationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventRegistrationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventRegistrationID: %w", err)
+	}
+	return oldValue.EventRegistrationID, nil
+}
+
+// ClearEventRegistrationID clears the value of the "event_registration_id" field.
+func (m *NotificationMutation) ClearEventRegistrationID() {
+	m.event_registration = nil
+	m.clearedFields[notification.FieldEventRegistrationID] = struct{}{}
+}
+
+// EventRegistrationIDCleared returns if the "event_registration_id" field was cleared in this mutation.
+func (m *NotificationMutation) EventRegistrationIDCleared() bool {
+	_, ok := m.clearedFields[notification.FieldEventRegistrationID]
+	return ok
+}
+
+// ResetEventRegistrationID resets all changes to the "event_registration_id" field.
+func (m *NotificationMutation) ResetEventRegistrationID() {
+	m.event_registration = nil
+	delete(m.clearedFields, notification.FieldEventRegistrationID)
+}
+
 // ClearRecipient clears the "recipient" edge to the User entity.
 func (m *NotificationMutation) ClearRecipient() {
 	m.clearedrecipient = true
@@ -19339,6 +25088,33 @@ func (m *NotificationMutation) ResetPartnershipRequest() {
 	m.clearedpartnership_request = false
 }
 
+// ClearEventRegistration clears the "event_registration" edge to the EventRegistration entity.
+func (m *NotificationMutation) ClearEventRegistration() {
+	m.clearedevent_registration = true
+	m.clearedFields[notification.FieldEventRegistrationID] = struct{}{}
+}
+
+// EventRegistrationCleared reports if the "event_registration" edge to the EventRegistration entity was cleared.
+func (m *NotificationMutation) EventRegistrationCleared() bool {
+	return m.EventRegistrationIDCleared() || m.clearedevent_registration
+}
+
+// EventRegistrationIDs returns the "event_registration" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventRegistrationID instead. It exists only for internal usage by the builders.
+func (m *NotificationMutation) EventRegistrationIDs() (ids []int) {
+	if id := m.event_registration; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEventRegistration resets all changes to the "event_registration" edge.
+func (m *NotificationMutation) ResetEventRegistration() {
+	m.event_registration = nil
+	m.clearedevent_registration = false
+}
+
 // Where appends a list predicates to the NotificationMutation builder.
 func (m *NotificationMutation) Where(ps ...predicate.Notification) {
 	m.predicates = append(m.predicates, ps...)
@@ -19373,7 +25149,7 @@ func (m *NotificationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NotificationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, notification.FieldCreatedAt)
 	}
@@ -19404,6 +25180,9 @@ func (m *NotificationMutation) Fields() []string {
 	if m.partnership_request != nil {
 		fields = append(fields, notification.FieldPartnershipRequestID)
 	}
+	if m.event_registration != nil {
+		fields = append(fields, notification.FieldEventRegistrationID)
+	}
 	return fields
 }
 
@@ -19432,6 +25211,8 @@ func (m *NotificationMutation) Field(name string) (ent.Value, bool) {
 		return m.NewsItemID()
 	case notification.FieldPartnershipRequestID:
 		return m.PartnershipRequestID()
+	case notification.FieldEventRegistrationID:
+		return m.EventRegistrationID()
 	}
 	return nil, false
 }
@@ -19461,6 +25242,8 @@ func (m *NotificationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldNewsItemID(ctx)
 	case notification.FieldPartnershipRequestID:
 		return m.OldPartnershipRequestID(ctx)
+	case notification.FieldEventRegistrationID:
+		return m.OldEventRegistrationID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Notification field %s", name)
 }
@@ -19540,6 +25323,13 @@ func (m *NotificationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPartnershipRequestID(v)
 		return nil
+	case notification.FieldEventRegistrationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventRegistrationID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Notification field %s", name)
 }
@@ -19591,6 +25381,9 @@ func (m *NotificationMutation) ClearedFields() []string {
 	if m.FieldCleared(notification.FieldPartnershipRequestID) {
 		fields = append(fields, notification.FieldPartnershipRequestID)
 	}
+	if m.FieldCleared(notification.FieldEventRegistrationID) {
+		fields = append(fields, notification.FieldEventRegistrationID)
+	}
 	return fields
 }
 
@@ -19622,6 +25415,9 @@ func (m *NotificationMutation) ClearField(name string) error {
 		return nil
 	case notification.FieldPartnershipRequestID:
 		m.ClearPartnershipRequestID()
+		return nil
+	case notification.FieldEventRegistrationID:
+		m.ClearEventRegistrationID()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification nullable field %s", name)
@@ -19661,13 +25457,16 @@ func (m *NotificationMutation) ResetField(name string) error {
 	case notification.FieldPartnershipRequestID:
 		m.ResetPartnershipRequestID()
 		return nil
+	case notification.FieldEventRegistrationID:
+		m.ResetEventRegistrationID()
+		return nil
 	}
 	return fmt.Errorf("unknown Notification field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *NotificationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.recipient != nil {
 		edges = append(edges, notification.EdgeRecipient)
 	}
@@ -19685,6 +25484,9 @@ func (m *NotificationMutation) AddedEdges() []string {
 	}
 	if m.partnership_request != nil {
 		edges = append(edges, notification.EdgePartnershipRequest)
+	}
+	if m.event_registration != nil {
+		edges = append(edges, notification.EdgeEventRegistration)
 	}
 	return edges
 }
@@ -19717,13 +25519,17 @@ func (m *NotificationMutation) AddedIDs(name string) []ent.Value {
 		if id := m.partnership_request; id != nil {
 			return []ent.Value{*id}
 		}
+	case notification.EdgeEventRegistration:
+		if id := m.event_registration; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *NotificationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	return edges
 }
 
@@ -19735,7 +25541,7 @@ func (m *NotificationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *NotificationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedrecipient {
 		edges = append(edges, notification.EdgeRecipient)
 	}
@@ -19753,6 +25559,9 @@ func (m *NotificationMutation) ClearedEdges() []string {
 	}
 	if m.clearedpartnership_request {
 		edges = append(edges, notification.EdgePartnershipRequest)
+	}
+	if m.clearedevent_registration {
+		edges = append(edges, notification.EdgeEventRegistration)
 	}
 	return edges
 }
@@ -19773,6 +25582,8 @@ func (m *NotificationMutation) EdgeCleared(name string) bool {
 		return m.clearednews_item
 	case notification.EdgePartnershipRequest:
 		return m.clearedpartnership_request
+	case notification.EdgeEventRegistration:
+		return m.clearedevent_registration
 	}
 	return false
 }
@@ -19799,6 +25610,9 @@ func (m *NotificationMutation) ClearEdge(name string) error {
 	case notification.EdgePartnershipRequest:
 		m.ClearPartnershipRequest()
 		return nil
+	case notification.EdgeEventRegistration:
+		m.ClearEventRegistration()
+		return nil
 	}
 	return fmt.Errorf("unknown Notification unique edge %s", name)
 }
@@ -19824,6 +25638,9 @@ func (m *NotificationMutation) ResetEdge(name string) error {
 		return nil
 	case notification.EdgePartnershipRequest:
 		m.ResetPartnershipRequest()
+		return nil
+	case notification.EdgeEventRegistration:
+		m.ResetEventRegistration()
 		return nil
 	}
 	return fmt.Errorf("unknown Notification edge %s", name)
@@ -32175,34 +37992,37 @@ func (m *TopicMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	email               *string
-	display_name        *string
-	handle              *string
-	preferred_language  *string
-	role                *user.Role
-	disabled            *bool
-	password_hash       *string
-	clearedFields       map[string]struct{}
-	memberships         map[int]struct{}
-	removedmemberships  map[int]struct{}
-	clearedmemberships  bool
-	sessions            map[int]struct{}
-	removedsessions     map[int]struct{}
-	clearedsessions     bool
-	api_keys            map[int]struct{}
-	removedapi_keys     map[int]struct{}
-	clearedapi_keys     bool
-	mentioned_in        map[int]struct{}
-	removedmentioned_in map[int]struct{}
-	clearedmentioned_in bool
-	done                bool
-	oldValue            func(context.Context) (*User, error)
-	predicates          []predicate.User
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	email                      *string
+	display_name               *string
+	handle                     *string
+	preferred_language         *string
+	role                       *user.Role
+	disabled                   *bool
+	password_hash              *string
+	clearedFields              map[string]struct{}
+	memberships                map[int]struct{}
+	removedmemberships         map[int]struct{}
+	clearedmemberships         bool
+	sessions                   map[int]struct{}
+	removedsessions            map[int]struct{}
+	clearedsessions            bool
+	api_keys                   map[int]struct{}
+	removedapi_keys            map[int]struct{}
+	clearedapi_keys            bool
+	mentioned_in               map[int]struct{}
+	removedmentioned_in        map[int]struct{}
+	clearedmentioned_in        bool
+	followed_categories        map[int]struct{}
+	removedfollowed_categories map[int]struct{}
+	clearedfollowed_categories bool
+	done                       bool
+	oldValue                   func(context.Context) (*User, error)
+	predicates                 []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -32869,6 +38689,60 @@ func (m *UserMutation) ResetMentionedIn() {
 	m.removedmentioned_in = nil
 }
 
+// AddFollowedCategoryIDs adds the "followed_categories" edge to the ForumCategory entity by ids.
+func (m *UserMutation) AddFollowedCategoryIDs(ids ...int) {
+	if m.followed_categories == nil {
+		m.followed_categories = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.followed_categories[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFollowedCategories clears the "followed_categories" edge to the ForumCategory entity.
+func (m *UserMutation) ClearFollowedCategories() {
+	m.clearedfollowed_categories = true
+}
+
+// FollowedCategoriesCleared reports if the "followed_categories" edge to the ForumCategory entity was cleared.
+func (m *UserMutation) FollowedCategoriesCleared() bool {
+	return m.clearedfollowed_categories
+}
+
+// RemoveFollowedCategoryIDs removes the "followed_categories" edge to the ForumCategory entity by IDs.
+func (m *UserMutation) RemoveFollowedCategoryIDs(ids ...int) {
+	if m.removedfollowed_categories == nil {
+		m.removedfollowed_categories = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.followed_categories, ids[i])
+		m.removedfollowed_categories[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFollowedCategories returns the removed IDs of the "followed_categories" edge to the ForumCategory entity.
+func (m *UserMutation) RemovedFollowedCategoriesIDs() (ids []int) {
+	for id := range m.removedfollowed_categories {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FollowedCategoriesIDs returns the "followed_categories" edge IDs in the mutation.
+func (m *UserMutation) FollowedCategoriesIDs() (ids []int) {
+	for id := range m.followed_categories {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFollowedCategories resets all changes to the "followed_categories" edge.
+func (m *UserMutation) ResetFollowedCategories() {
+	m.followed_categories = nil
+	m.clearedfollowed_categories = false
+	m.removedfollowed_categories = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -33153,7 +39027,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.memberships != nil {
 		edges = append(edges, user.EdgeMemberships)
 	}
@@ -33165,6 +39039,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.mentioned_in != nil {
 		edges = append(edges, user.EdgeMentionedIn)
+	}
+	if m.followed_categories != nil {
+		edges = append(edges, user.EdgeFollowedCategories)
 	}
 	return edges
 }
@@ -33197,13 +39074,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeFollowedCategories:
+		ids := make([]ent.Value, 0, len(m.followed_categories))
+		for id := range m.followed_categories {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedmemberships != nil {
 		edges = append(edges, user.EdgeMemberships)
 	}
@@ -33215,6 +39098,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedmentioned_in != nil {
 		edges = append(edges, user.EdgeMentionedIn)
+	}
+	if m.removedfollowed_categories != nil {
+		edges = append(edges, user.EdgeFollowedCategories)
 	}
 	return edges
 }
@@ -33247,13 +39133,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeFollowedCategories:
+		ids := make([]ent.Value, 0, len(m.removedfollowed_categories))
+		for id := range m.removedfollowed_categories {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedmemberships {
 		edges = append(edges, user.EdgeMemberships)
 	}
@@ -33265,6 +39157,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedmentioned_in {
 		edges = append(edges, user.EdgeMentionedIn)
+	}
+	if m.clearedfollowed_categories {
+		edges = append(edges, user.EdgeFollowedCategories)
 	}
 	return edges
 }
@@ -33281,6 +39176,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedapi_keys
 	case user.EdgeMentionedIn:
 		return m.clearedmentioned_in
+	case user.EdgeFollowedCategories:
+		return m.clearedfollowed_categories
 	}
 	return false
 }
@@ -33308,6 +39205,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeMentionedIn:
 		m.ResetMentionedIn()
+		return nil
+	case user.EdgeFollowedCategories:
+		m.ResetFollowedCategories()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
@@ -42,6 +43,8 @@ type Notification struct {
 	NewsItemID *int `json:"news_item_id,omitempty"`
 	// The subject of REQUEST_*: the step it reached.
 	PartnershipRequestID *int `json:"partnership_request_id,omitempty"`
+	// The subject of EVENT_*: the registration promoted from the waiting list or reminded of.
+	EventRegistrationID *int `json:"event_registration_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the NotificationQuery when eager-loading is set.
 	Edges        NotificationEdges `json:"edges"`
@@ -62,11 +65,13 @@ type NotificationEdges struct {
 	NewsItem *NewsItem `json:"news_item,omitempty"`
 	// PartnershipRequest holds the value of the partnership_request edge.
 	PartnershipRequest *PartnershipRequest `json:"partnership_request,omitempty"`
+	// EventRegistration holds the value of the event_registration edge.
+	EventRegistration *EventRegistration `json:"event_registration,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 }
 
 // RecipientOrErr returns the Recipient value or an error if the edge
@@ -135,12 +140,23 @@ func (e NotificationEdges) PartnershipRequestOrErr() (*PartnershipRequest, error
 	return nil, &NotLoadedError{edge: "partnership_request"}
 }
 
+// EventRegistrationOrErr returns the EventRegistration value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e NotificationEdges) EventRegistrationOrErr() (*EventRegistration, error) {
+	if e.EventRegistration != nil {
+		return e.EventRegistration, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: eventregistration.Label}
+	}
+	return nil, &NotLoadedError{edge: "event_registration"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Notification) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case notification.FieldID, notification.FieldRecipientID, notification.FieldActorID, notification.FieldPostID, notification.FieldTopicID, notification.FieldNewsItemID, notification.FieldPartnershipRequestID:
+		case notification.FieldID, notification.FieldRecipientID, notification.FieldActorID, notification.FieldPostID, notification.FieldTopicID, notification.FieldNewsItemID, notification.FieldPartnershipRequestID, notification.FieldEventRegistrationID:
 			values[i] = new(sql.NullInt64)
 		case notification.FieldKind:
 			values[i] = new(sql.NullString)
@@ -233,6 +249,13 @@ func (_m *Notification) assignValues(columns []string, values []any) error {
 				_m.PartnershipRequestID = new(int)
 				*_m.PartnershipRequestID = int(value.Int64)
 			}
+		case notification.FieldEventRegistrationID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field event_registration_id", values[i])
+			} else if value.Valid {
+				_m.EventRegistrationID = new(int)
+				*_m.EventRegistrationID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -274,6 +297,11 @@ func (_m *Notification) QueryNewsItem() *NewsItemQuery {
 // QueryPartnershipRequest queries the "partnership_request" edge of the Notification entity.
 func (_m *Notification) QueryPartnershipRequest() *PartnershipRequestQuery {
 	return NewNotificationClient(_m.config).QueryPartnershipRequest(_m)
+}
+
+// QueryEventRegistration queries the "event_registration" edge of the Notification entity.
+func (_m *Notification) QueryEventRegistration() *EventRegistrationQuery {
+	return NewNotificationClient(_m.config).QueryEventRegistration(_m)
 }
 
 // Update returns a builder for updating this Notification.
@@ -338,6 +366,11 @@ func (_m *Notification) String() string {
 	builder.WriteString(", ")
 	if v := _m.PartnershipRequestID; v != nil {
 		builder.WriteString("partnership_request_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EventRegistrationID; v != nil {
+		builder.WriteString("event_registration_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
@@ -151,6 +152,20 @@ func (_c *NotificationCreate) SetNillablePartnershipRequestID(v *int) *Notificat
 	return _c
 }
 
+// SetEventRegistrationID sets the "event_registration_id" field.
+func (_c *NotificationCreate) SetEventRegistrationID(v int) *NotificationCreate {
+	_c.mutation.SetEventRegistrationID(v)
+	return _c
+}
+
+// SetNillableEventRegistrationID sets the "event_registration_id" field if the given value is not nil.
+func (_c *NotificationCreate) SetNillableEventRegistrationID(v *int) *NotificationCreate {
+	if v != nil {
+		_c.SetEventRegistrationID(*v)
+	}
+	return _c
+}
+
 // SetRecipient sets the "recipient" edge to the User entity.
 func (_c *NotificationCreate) SetRecipient(v *User) *NotificationCreate {
 	return _c.SetRecipientID(v.ID)
@@ -179,6 +194,11 @@ func (_c *NotificationCreate) SetNewsItem(v *NewsItem) *NotificationCreate {
 // SetPartnershipRequest sets the "partnership_request" edge to the PartnershipRequest entity.
 func (_c *NotificationCreate) SetPartnershipRequest(v *PartnershipRequest) *NotificationCreate {
 	return _c.SetPartnershipRequestID(v.ID)
+}
+
+// SetEventRegistration sets the "event_registration" edge to the EventRegistration entity.
+func (_c *NotificationCreate) SetEventRegistration(v *EventRegistration) *NotificationCreate {
+	return _c.SetEventRegistrationID(v.ID)
 }
 
 // Mutation returns the NotificationMutation object of the builder.
@@ -402,6 +422,23 @@ func (_c *NotificationCreate) createSpec() (*Notification, *sqlgraph.CreateSpec)
 		_node.PartnershipRequestID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.EventRegistrationIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   notification.EventRegistrationTable,
+			Columns: []string{notification.EventRegistrationColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(eventregistration.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.EventRegistrationID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -518,6 +555,9 @@ func (u *NotificationUpsertOne) UpdateNewValues() *NotificationUpsertOne {
 		}
 		if _, exists := u.create.mutation.PartnershipRequestID(); exists {
 			s.SetIgnore(notification.FieldPartnershipRequestID)
+		}
+		if _, exists := u.create.mutation.EventRegistrationID(); exists {
+			s.SetIgnore(notification.FieldEventRegistrationID)
 		}
 	}))
 	return u
@@ -784,6 +824,9 @@ func (u *NotificationUpsertBulk) UpdateNewValues() *NotificationUpsertBulk {
 			}
 			if _, exists := b.mutation.PartnershipRequestID(); exists {
 				s.SetIgnore(notification.FieldPartnershipRequestID)
+			}
+			if _, exists := b.mutation.EventRegistrationID(); exists {
+				s.SetIgnore(notification.FieldEventRegistrationID)
 			}
 		}
 	}))

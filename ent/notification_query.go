@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/partnershiprequest"
@@ -34,6 +35,7 @@ type NotificationQuery struct {
 	withTopic              *TopicQuery
 	withNewsItem           *NewsItemQuery
 	withPartnershipRequest *PartnershipRequestQuery
+	withEventRegistration  *EventRegistrationQuery
 	loadTotal              []func(context.Context, []*Notification) error
 	modifiers              []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -197,6 +199,28 @@ func (_q *NotificationQuery) QueryPartnershipRequest() *PartnershipRequestQuery 
 			sqlgraph.From(notification.Table, notification.FieldID, selector),
 			sqlgraph.To(partnershiprequest.Table, partnershiprequest.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, notification.PartnershipRequestTable, notification.PartnershipRequestColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEventRegistration chains the current query on the "event_registration" edge.
+func (_q *NotificationQuery) QueryEventRegistration() *EventRegistrationQuery {
+	query := (&EventRegistrationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notification.Table, notification.FieldID, selector),
+			sqlgraph.To(eventregistration.Table, eventregistration.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, notification.EventRegistrationTable, notification.EventRegistrationColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -402,6 +426,7 @@ func (_q *NotificationQuery) Clone() *NotificationQuery {
 		withTopic:              _q.withTopic.Clone(),
 		withNewsItem:           _q.withNewsItem.Clone(),
 		withPartnershipRequest: _q.withPartnershipRequest.Clone(),
+		withEventRegistration:  _q.withEventRegistration.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -472,6 +497,17 @@ func (_q *NotificationQuery) WithPartnershipRequest(opts ...func(*PartnershipReq
 		opt(query)
 	}
 	_q.withPartnershipRequest = query
+	return _q
+}
+
+// WithEventRegistration tells the query-builder to eager-load the nodes that are connected to
+// the "event_registration" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *NotificationQuery) WithEventRegistration(opts ...func(*EventRegistrationQuery)) *NotificationQuery {
+	query := (&EventRegistrationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEventRegistration = query
 	return _q
 }
 
@@ -559,13 +595,14 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Notification{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withRecipient != nil,
 			_q.withActor != nil,
 			_q.withPost != nil,
 			_q.withTopic != nil,
 			_q.withNewsItem != nil,
 			_q.withPartnershipRequest != nil,
+			_q.withEventRegistration != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -622,6 +659,12 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withPartnershipRequest; query != nil {
 		if err := _q.loadPartnershipRequest(ctx, query, nodes, nil,
 			func(n *Notification, e *PartnershipRequest) { n.Edges.PartnershipRequest = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEventRegistration; query != nil {
+		if err := _q.loadEventRegistration(ctx, query, nodes, nil,
+			func(n *Notification, e *EventRegistration) { n.Edges.EventRegistration = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -822,6 +865,38 @@ func (_q *NotificationQuery) loadPartnershipRequest(ctx context.Context, query *
 	}
 	return nil
 }
+func (_q *NotificationQuery) loadEventRegistration(ctx context.Context, query *EventRegistrationQuery, nodes []*Notification, init func(*Notification), assign func(*Notification, *EventRegistration)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Notification)
+	for i := range nodes {
+		if nodes[i].EventRegistrationID == nil {
+			continue
+		}
+		fk := *nodes[i].EventRegistrationID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(eventregistration.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "event_registration_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -868,6 +943,9 @@ func (_q *NotificationQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withPartnershipRequest != nil {
 			_spec.Node.AddColumnOnce(notification.FieldPartnershipRequestID)
+		}
+		if _q.withEventRegistration != nil {
+			_spec.Node.AddColumnOnce(notification.FieldEventRegistrationID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

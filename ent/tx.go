@@ -28,6 +28,16 @@ type Tx struct {
 	Document *DocumentClient
 	// DocumentFile is the client for interacting with the DocumentFile builders.
 	DocumentFile *DocumentFileClient
+	// EmailDelivery is the client for interacting with the EmailDelivery builders.
+	EmailDelivery *EmailDeliveryClient
+	// EmailPreference is the client for interacting with the EmailPreference builders.
+	EmailPreference *EmailPreferenceClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
+	// EventRegistration is the client for interacting with the EventRegistration builders.
+	EventRegistration *EventRegistrationClient
+	// EventSession is the client for interacting with the EventSession builders.
+	EventSession *EventSessionClient
 	// Flag is the client for interacting with the Flag builders.
 	Flag *FlagClient
 	// ForumCategory is the client for interacting with the ForumCategory builders.
@@ -218,6 +228,11 @@ func (tx *Tx) init() {
 	tx.Country = NewCountryClient(tx.config)
 	tx.Document = NewDocumentClient(tx.config)
 	tx.DocumentFile = NewDocumentFileClient(tx.config)
+	tx.EmailDelivery = NewEmailDeliveryClient(tx.config)
+	tx.EmailPreference = NewEmailPreferenceClient(tx.config)
+	tx.Event = NewEventClient(tx.config)
+	tx.EventRegistration = NewEventRegistrationClient(tx.config)
+	tx.EventSession = NewEventSessionClient(tx.config)
 	tx.Flag = NewFlagClient(tx.config)
 	tx.ForumCategory = NewForumCategoryClient(tx.config)
 	tx.Initiative = NewInitiativeClient(tx.config)

@@ -51,16 +51,19 @@ type UserEdges struct {
 	APIKeys []*APIKey `json:"api_keys,omitempty"`
 	// MentionedIn holds the value of the mentioned_in edge.
 	MentionedIn []*Post `json:"mentioned_in,omitempty"`
+	// Forum categories whose new topics the user's e-mail digests list.
+	FollowedCategories []*ForumCategory `json:"followed_categories,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
-	namedMemberships map[string][]*Membership
-	namedSessions    map[string][]*Session
-	namedAPIKeys     map[string][]*APIKey
-	namedMentionedIn map[string][]*Post
+	namedMemberships        map[string][]*Membership
+	namedSessions           map[string][]*Session
+	namedAPIKeys            map[string][]*APIKey
+	namedMentionedIn        map[string][]*Post
+	namedFollowedCategories map[string][]*ForumCategory
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -97,6 +100,15 @@ func (e UserEdges) MentionedInOrErr() ([]*Post, error) {
 		return e.MentionedIn, nil
 	}
 	return nil, &NotLoadedError{edge: "mentioned_in"}
+}
+
+// FollowedCategoriesOrErr returns the FollowedCategories value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) FollowedCategoriesOrErr() ([]*ForumCategory, error) {
+	if e.loadedTypes[4] {
+		return e.FollowedCategories, nil
+	}
+	return nil, &NotLoadedError{edge: "followed_categories"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -219,6 +231,11 @@ func (_m *User) QueryAPIKeys() *APIKeyQuery {
 // QueryMentionedIn queries the "mentioned_in" edge of the User entity.
 func (_m *User) QueryMentionedIn() *PostQuery {
 	return NewUserClient(_m.config).QueryMentionedIn(_m)
+}
+
+// QueryFollowedCategories queries the "followed_categories" edge of the User entity.
+func (_m *User) QueryFollowedCategories() *ForumCategoryQuery {
+	return NewUserClient(_m.config).QueryFollowedCategories(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -368,6 +385,30 @@ func (_m *User) appendNamedMentionedIn(name string, edges ...*Post) {
 		_m.Edges.namedMentionedIn[name] = []*Post{}
 	} else {
 		_m.Edges.namedMentionedIn[name] = append(_m.Edges.namedMentionedIn[name], edges...)
+	}
+}
+
+// NamedFollowedCategories returns the FollowedCategories named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedFollowedCategories(name string) ([]*ForumCategory, error) {
+	if _m.Edges.namedFollowedCategories == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFollowedCategories[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedFollowedCategories(name string, edges ...*ForumCategory) {
+	if _m.Edges.namedFollowedCategories == nil {
+		_m.Edges.namedFollowedCategories = make(map[string][]*ForumCategory)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFollowedCategories[name] = []*ForumCategory{}
+	} else {
+		_m.Edges.namedFollowedCategories[name] = append(_m.Edges.namedFollowedCategories[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/apikey"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/session"
@@ -194,6 +195,21 @@ func (_c *UserCreate) AddMentionedIn(v ...*Post) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMentionedInIDs(ids...)
+}
+
+// AddFollowedCategoryIDs adds the "followed_categories" edge to the ForumCategory entity by IDs.
+func (_c *UserCreate) AddFollowedCategoryIDs(ids ...int) *UserCreate {
+	_c.mutation.AddFollowedCategoryIDs(ids...)
+	return _c
+}
+
+// AddFollowedCategories adds the "followed_categories" edges to the ForumCategory entity.
+func (_c *UserCreate) AddFollowedCategories(v ...*ForumCategory) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFollowedCategoryIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -435,6 +451,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FollowedCategoriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

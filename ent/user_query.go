@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/apikey"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -24,20 +25,22 @@ import (
 // UserQuery is the builder for querying User entities.
 type UserQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []user.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.User
-	withMemberships      *MembershipQuery
-	withSessions         *SessionQuery
-	withAPIKeys          *APIKeyQuery
-	withMentionedIn      *PostQuery
-	loadTotal            []func(context.Context, []*User) error
-	modifiers            []func(*sql.Selector)
-	withNamedMemberships map[string]*MembershipQuery
-	withNamedSessions    map[string]*SessionQuery
-	withNamedAPIKeys     map[string]*APIKeyQuery
-	withNamedMentionedIn map[string]*PostQuery
+	ctx                         *QueryContext
+	order                       []user.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.User
+	withMemberships             *MembershipQuery
+	withSessions                *SessionQuery
+	withAPIKeys                 *APIKeyQuery
+	withMentionedIn             *PostQuery
+	withFollowedCategories      *ForumCategoryQuery
+	loadTotal                   []func(context.Context, []*User) error
+	modifiers                   []func(*sql.Selector)
+	withNamedMemberships        map[string]*MembershipQuery
+	withNamedSessions           map[string]*SessionQuery
+	withNamedAPIKeys            map[string]*APIKeyQuery
+	withNamedMentionedIn        map[string]*PostQuery
+	withNamedFollowedCategories map[string]*ForumCategoryQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -155,6 +158,28 @@ func (_q *UserQuery) QueryMentionedIn() *PostQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(post.Table, post.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, user.MentionedInTable, user.MentionedInPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFollowedCategories chains the current query on the "followed_categories" edge.
+func (_q *UserQuery) QueryFollowedCategories() *ForumCategoryQuery {
+	query := (&ForumCategoryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(forumcategory.Table, forumcategory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, user.FollowedCategoriesTable, user.FollowedCategoriesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -349,15 +374,16 @@ func (_q *UserQuery) Clone() *UserQuery {
 		return nil
 	}
 	return &UserQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]user.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.User{}, _q.predicates...),
-		withMemberships: _q.withMemberships.Clone(),
-		withSessions:    _q.withSessions.Clone(),
-		withAPIKeys:     _q.withAPIKeys.Clone(),
-		withMentionedIn: _q.withMentionedIn.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]user.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.User{}, _q.predicates...),
+		withMemberships:        _q.withMemberships.Clone(),
+		withSessions:           _q.withSessions.Clone(),
+		withAPIKeys:            _q.withAPIKeys.Clone(),
+		withMentionedIn:        _q.withMentionedIn.Clone(),
+		withFollowedCategories: _q.withFollowedCategories.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -406,6 +432,17 @@ func (_q *UserQuery) WithMentionedIn(opts ...func(*PostQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withMentionedIn = query
+	return _q
+}
+
+// WithFollowedCategories tells the query-builder to eager-load the nodes that are connected to
+// the "followed_categories" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithFollowedCategories(opts ...func(*ForumCategoryQuery)) *UserQuery {
+	query := (&ForumCategoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFollowedCategories = query
 	return _q
 }
 
@@ -493,11 +530,12 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withMemberships != nil,
 			_q.withSessions != nil,
 			_q.withAPIKeys != nil,
 			_q.withMentionedIn != nil,
+			_q.withFollowedCategories != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -549,6 +587,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withFollowedCategories; query != nil {
+		if err := _q.loadFollowedCategories(ctx, query, nodes,
+			func(n *User) { n.Edges.FollowedCategories = []*ForumCategory{} },
+			func(n *User, e *ForumCategory) { n.Edges.FollowedCategories = append(n.Edges.FollowedCategories, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *User) { n.appendNamedMemberships(name) },
@@ -574,6 +619,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadMentionedIn(ctx, query, nodes,
 			func(n *User) { n.appendNamedMentionedIn(name) },
 			func(n *User, e *Post) { n.appendNamedMentionedIn(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFollowedCategories {
+		if err := _q.loadFollowedCategories(ctx, query, nodes,
+			func(n *User) { n.appendNamedFollowedCategories(name) },
+			func(n *User, e *ForumCategory) { n.appendNamedFollowedCategories(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -736,6 +788,67 @@ func (_q *UserQuery) loadMentionedIn(ctx context.Context, query *PostQuery, node
 	}
 	return nil
 }
+func (_q *UserQuery) loadFollowedCategories(ctx context.Context, query *ForumCategoryQuery, nodes []*User, init func(*User), assign func(*User, *ForumCategory)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*User)
+	nids := make(map[int]map[*User]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(user.FollowedCategoriesTable)
+		s.Join(joinT).On(s.C(forumcategory.FieldID), joinT.C(user.FollowedCategoriesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(user.FollowedCategoriesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(user.FollowedCategoriesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*User]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ForumCategory](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "followed_categories" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -883,6 +996,20 @@ func (_q *UserQuery) WithNamedMentionedIn(name string, opts ...func(*PostQuery))
 		_q.withNamedMentionedIn = make(map[string]*PostQuery)
 	}
 	_q.withNamedMentionedIn[name] = query
+	return _q
+}
+
+// WithNamedFollowedCategories tells the query-builder to eager-load the nodes that are connected to the "followed_categories"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedFollowedCategories(name string, opts ...func(*ForumCategoryQuery)) *UserQuery {
+	query := (&ForumCategoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFollowedCategories == nil {
+		_q.withNamedFollowedCategories = make(map[string]*ForumCategoryQuery)
+	}
+	_q.withNamedFollowedCategories[name] = query
 	return _q
 }
 

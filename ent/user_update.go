@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/apikey"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
@@ -209,6 +210,21 @@ func (_u *UserUpdate) AddMentionedIn(v ...*Post) *UserUpdate {
 	return _u.AddMentionedInIDs(ids...)
 }
 
+// AddFollowedCategoryIDs adds the "followed_categories" edge to the ForumCategory entity by IDs.
+func (_u *UserUpdate) AddFollowedCategoryIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddFollowedCategoryIDs(ids...)
+	return _u
+}
+
+// AddFollowedCategories adds the "followed_categories" edges to the ForumCategory entity.
+func (_u *UserUpdate) AddFollowedCategories(v ...*ForumCategory) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowedCategoryIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -296,6 +312,27 @@ func (_u *UserUpdate) RemoveMentionedIn(v ...*Post) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMentionedInIDs(ids...)
+}
+
+// ClearFollowedCategories clears all "followed_categories" edges to the ForumCategory entity.
+func (_u *UserUpdate) ClearFollowedCategories() *UserUpdate {
+	_u.mutation.ClearFollowedCategories()
+	return _u
+}
+
+// RemoveFollowedCategoryIDs removes the "followed_categories" edge to ForumCategory entities by IDs.
+func (_u *UserUpdate) RemoveFollowedCategoryIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveFollowedCategoryIDs(ids...)
+	return _u
+}
+
+// RemoveFollowedCategories removes "followed_categories" edges to ForumCategory entities.
+func (_u *UserUpdate) RemoveFollowedCategories(v ...*ForumCategory) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowedCategoryIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -603,6 +640,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.FollowedCategoriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowedCategoriesIDs(); len(nodes) > 0 && !_u.mutation.FollowedCategoriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowedCategoriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -801,6 +883,21 @@ func (_u *UserUpdateOne) AddMentionedIn(v ...*Post) *UserUpdateOne {
 	return _u.AddMentionedInIDs(ids...)
 }
 
+// AddFollowedCategoryIDs adds the "followed_categories" edge to the ForumCategory entity by IDs.
+func (_u *UserUpdateOne) AddFollowedCategoryIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddFollowedCategoryIDs(ids...)
+	return _u
+}
+
+// AddFollowedCategories adds the "followed_categories" edges to the ForumCategory entity.
+func (_u *UserUpdateOne) AddFollowedCategories(v ...*ForumCategory) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFollowedCategoryIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -888,6 +985,27 @@ func (_u *UserUpdateOne) RemoveMentionedIn(v ...*Post) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMentionedInIDs(ids...)
+}
+
+// ClearFollowedCategories clears all "followed_categories" edges to the ForumCategory entity.
+func (_u *UserUpdateOne) ClearFollowedCategories() *UserUpdateOne {
+	_u.mutation.ClearFollowedCategories()
+	return _u
+}
+
+// RemoveFollowedCategoryIDs removes the "followed_categories" edge to ForumCategory entities by IDs.
+func (_u *UserUpdateOne) RemoveFollowedCategoryIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveFollowedCategoryIDs(ids...)
+	return _u
+}
+
+// RemoveFollowedCategories removes "followed_categories" edges to ForumCategory entities.
+func (_u *UserUpdateOne) RemoveFollowedCategories(v ...*ForumCategory) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFollowedCategoryIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -1218,6 +1336,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FollowedCategoriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFollowedCategoriesIDs(); len(nodes) > 0 && !_u.mutation.FollowedCategoriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FollowedCategoriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   user.FollowedCategoriesTable,
+			Columns: user.FollowedCategoriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(forumcategory.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -47,6 +47,11 @@ func (r *queryResolver) Documents(ctx context.Context, after *entgql.Cursor[int]
 	return r.client.Document.Query().Paginate(ctx, after, first, before, last, ent.WithDocumentOrder(orderBy), ent.WithDocumentFilter(where.Filter))
 }
 
+// Events is the resolver for the events field.
+func (r *queryResolver) Events(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error) {
+	return r.client.Event.Query().Paginate(ctx, after, first, before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
+}
+
 // Flags is the resolver for the flags field.
 func (r *queryResolver) Flags(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) (*ent.FlagConnection, error) {
 	return r.client.Flag.Query().Paginate(ctx, after, first, before, last, ent.WithFlagOrder(orderBy), ent.WithFlagFilter(where.Filter))
@@ -140,6 +145,9 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 // DocumentFile returns DocumentFileResolver implementation.
 func (r *Resolver) DocumentFile() DocumentFileResolver { return &documentFileResolver{r} }
 
+// Event returns EventResolver implementation.
+func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
+
 // Flag returns FlagResolver implementation.
 func (r *Resolver) Flag() FlagResolver { return &flagResolver{r} }
 
@@ -160,6 +168,7 @@ func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
 	documentFileResolver struct{ *Resolver }
+	eventResolver        struct{ *Resolver }
 	flagResolver         struct{ *Resolver }
 	municipalityResolver struct{ *Resolver }
 	needResolver         struct{ *Resolver }

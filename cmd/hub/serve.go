@@ -13,6 +13,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
+	evs "github.com/bridgesoftrust/hub/internal/events"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/seed"
 	"github.com/bridgesoftrust/hub/internal/server"
@@ -24,6 +25,8 @@ import (
 // comes from a HUB_... environment variable; the defaults are those of
 // server.DefaultConfig (serve_test.go checks that they agree).
 type ServeCmd struct {
+	MailFlags `embed:""`
+
 	Addr         string `name:"addr" env:"HUB_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (host:port)."`
 	MetricsAddr  string `name:"metrics-addr" env:"HUB_METRICS_ADDR" default:"127.0.0.1:9464" help:"Address (host:port) serving Prometheus metrics at /metrics, apart from the API; empty: no metrics."`
 	OTLPEndpoint string `name:"otlp-endpoint" env:"HUB_OTLP_ENDPOINT" help:"OpenTelemetry collector receiving traces over OTLP/HTTP, e.g. http://127.0.0.1:4318 (the OTEL_EXPORTER_OTLP_* variables also work). Default: no traces."`
@@ -104,6 +107,9 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 		return fmt.Errorf("opening the event fan-out: %w", err)
 	}
 	defer events.Close()
+	if err := c.startMail(ctx, store, logger); err != nil {
+		return err
+	}
 	files, err := c.openFiles(ctx)
 	if err != nil {
 		return err
@@ -123,6 +129,22 @@ func (c *ServeCmd) openFiles(ctx context.Context) (storage.Store, error) {
 		return nil, fmt.Errorf("opening the file store: %w", err)
 	}
 	return files, nil
+}
+
+// startMail starts the periodic jobs: event reminders, and with
+// --smtp-url the e-mails. They run beside the requests, which never wait
+// for them.
+func (c *ServeCmd) startMail(ctx context.Context, store *db.Store, logger *slog.Logger) error {
+	if err := c.setSecret(logger); err != nil {
+		return err
+	}
+	go evs.RemindLoop(ctx, store.Client, c.MailInterval, logger)
+	sender, err := c.sender(store.Client, logger)
+	if err != nil || sender == nil {
+		return err
+	}
+	go sender.Loop(ctx, c.MailInterval)
+	return nil
 }
 
 // startTracing exports traces when an OTLP endpoint is configured, the

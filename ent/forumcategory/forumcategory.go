@@ -32,6 +32,8 @@ const (
 	FieldVisibility = "visibility"
 	// EdgeTopics holds the string denoting the topics edge name in mutations.
 	EdgeTopics = "topics"
+	// EdgeFollowers holds the string denoting the followers edge name in mutations.
+	EdgeFollowers = "followers"
 	// Table holds the table name of the forumcategory in the database.
 	Table = "forum_categories"
 	// TopicsTable is the table that holds the topics relation/edge.
@@ -41,6 +43,11 @@ const (
 	TopicsInverseTable = "topics"
 	// TopicsColumn is the table column denoting the topics relation/edge.
 	TopicsColumn = "category_id"
+	// FollowersTable is the table that holds the followers relation/edge. The primary key declared below.
+	FollowersTable = "user_followed_categories"
+	// FollowersInverseTable is the table name for the User entity.
+	// It exists in this package in order to avoid circular dependency with the "user" package.
+	FollowersInverseTable = "users"
 )
 
 // Columns holds all SQL columns for forumcategory fields.
@@ -53,6 +60,12 @@ var Columns = []string{
 	FieldDescription,
 	FieldVisibility,
 }
+
+var (
+	// FollowersPrimaryKey and FollowersColumn2 are the table columns denoting the
+	// primary key for the followers relation (M2M).
+	FollowersPrimaryKey = []string{"user_id", "forum_category_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -164,11 +177,32 @@ func ByTopics(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTopicsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFollowersCount orders the results by followers count.
+func ByFollowersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFollowersStep(), opts...)
+	}
+}
+
+// ByFollowers orders the results by followers terms.
+func ByFollowers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFollowersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTopicsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TopicsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, TopicsTable, TopicsColumn),
+	)
+}
+func newFollowersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FollowersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, FollowersTable, FollowersPrimaryKey...),
 	)
 }
 

@@ -413,6 +413,34 @@ func HasTopicsWith(preds ...predicate.Topic) predicate.ForumCategory {
 	})
 }
 
+// HasFollowers applies the HasEdge predicate on the "followers" edge.
+func HasFollowers() predicate.ForumCategory {
+	return predicate.ForumCategory(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, FollowersTable, FollowersPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "User"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFollowersStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFollowersWith applies the HasEdge predicate on the "followers" edge with a given conditions (other predicates).
+func HasFollowersWith(preds ...predicate.User) predicate.ForumCategory {
+	return predicate.ForumCategory(func(s *sql.Selector) {
+		step := newFollowersStep()
+		preds := predicate.WithReadFilter(s, "User", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.ForumCategory) predicate.ForumCategory {
 	return predicate.ForumCategory(sql.AndPredicates(predicates...))

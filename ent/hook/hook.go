@@ -93,6 +93,66 @@ func (f DocumentFileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DocumentFileMutation", m)
 }
 
+// The EmailDeliveryFunc type is an adapter to allow the use of ordinary
+// function as EmailDelivery mutator.
+type EmailDeliveryFunc func(context.Context, *ent.EmailDeliveryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EmailDeliveryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EmailDeliveryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmailDeliveryMutation", m)
+}
+
+// The EmailPreferenceFunc type is an adapter to allow the use of ordinary
+// function as EmailPreference mutator.
+type EmailPreferenceFunc func(context.Context, *ent.EmailPreferenceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EmailPreferenceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EmailPreferenceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmailPreferenceMutation", m)
+}
+
+// The EventFunc type is an adapter to allow the use of ordinary
+// function as Event mutator.
+type EventFunc func(context.Context, *ent.EventMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EventMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EventMutation", m)
+}
+
+// The EventRegistrationFunc type is an adapter to allow the use of ordinary
+// function as EventRegistration mutator.
+type EventRegistrationFunc func(context.Context, *ent.EventRegistrationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EventRegistrationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EventRegistrationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EventRegistrationMutation", m)
+}
+
+// The EventSessionFunc type is an adapter to allow the use of ordinary
+// function as EventSession mutator.
+type EventSessionFunc func(context.Context, *ent.EventSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EventSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EventSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EventSessionMutation", m)
+}
+
 // The FlagFunc type is an adapter to allow the use of ordinary
 // function as Flag mutator.
 type FlagFunc func(context.Context, *ent.FlagMutation) (ent.Value, error)

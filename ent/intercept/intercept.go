@@ -15,6 +15,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -287,6 +292,141 @@ func (f TraverseDocumentFile) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.DocumentFileQuery", q)
+}
+
+// The EmailDeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmailDeliveryFunc func(context.Context, *ent.EmailDeliveryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmailDeliveryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmailDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmailDeliveryQuery", q)
+}
+
+// The TraverseEmailDelivery type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmailDelivery func(context.Context, *ent.EmailDeliveryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmailDelivery) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmailDelivery) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmailDeliveryQuery", q)
+}
+
+// The EmailPreferenceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmailPreferenceFunc func(context.Context, *ent.EmailPreferenceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmailPreferenceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmailPreferenceQuery", q)
+}
+
+// The TraverseEmailPreference type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmailPreference func(context.Context, *ent.EmailPreferenceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmailPreference) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmailPreference) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmailPreferenceQuery", q)
+}
+
+// The EventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EventFunc func(context.Context, *ent.EventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EventQuery", q)
+}
+
+// The TraverseEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEvent func(context.Context, *ent.EventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EventQuery", q)
+}
+
+// The EventRegistrationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EventRegistrationFunc func(context.Context, *ent.EventRegistrationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EventRegistrationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EventRegistrationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EventRegistrationQuery", q)
+}
+
+// The TraverseEventRegistration type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEventRegistration func(context.Context, *ent.EventRegistrationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEventRegistration) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEventRegistration) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventRegistrationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EventRegistrationQuery", q)
+}
+
+// The EventSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EventSessionFunc func(context.Context, *ent.EventSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EventSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EventSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EventSessionQuery", q)
+}
+
+// The TraverseEventSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEventSession func(context.Context, *ent.EventSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEventSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEventSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EventSessionQuery", q)
 }
 
 // The FlagFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1008,6 +1148,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DocumentQuery, predicate.Document, document.OrderOption]{typ: ent.TypeDocument, tq: q}, nil
 	case *ent.DocumentFileQuery:
 		return &query[*ent.DocumentFileQuery, predicate.DocumentFile, documentfile.OrderOption]{typ: ent.TypeDocumentFile, tq: q}, nil
+	case *ent.EmailDeliveryQuery:
+		return &query[*ent.EmailDeliveryQuery, predicate.EmailDelivery, emaildelivery.OrderOption]{typ: ent.TypeEmailDelivery, tq: q}, nil
+	case *ent.EmailPreferenceQuery:
+		return &query[*ent.EmailPreferenceQuery, predicate.EmailPreference, emailpreference.OrderOption]{typ: ent.TypeEmailPreference, tq: q}, nil
+	case *ent.EventQuery:
+		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
+	case *ent.EventRegistrationQuery:
+		return &query[*ent.EventRegistrationQuery, predicate.EventRegistration, eventregistration.OrderOption]{typ: ent.TypeEventRegistration, tq: q}, nil
+	case *ent.EventSessionQuery:
+		return &query[*ent.EventSessionQuery, predicate.EventSession, eventsession.OrderOption]{typ: ent.TypeEventSession, tq: q}, nil
 	case *ent.FlagQuery:
 		return &query[*ent.FlagQuery, predicate.Flag, flag.OrderOption]{typ: ent.TypeFlag, tq: q}, nil
 	case *ent.ForumCategoryQuery:

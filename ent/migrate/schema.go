@@ -258,6 +258,255 @@ var (
 			},
 		},
 	}
+	// EmailDeliveriesColumns holds the columns for the "email_deliveries" table.
+	EmailDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "batch", Type: field.TypeString, Size: 64},
+		{Name: "frequency", Type: field.TypeEnum, Enums: []string{"IMMEDIATE", "DAILY", "WEEKLY"}},
+		{Name: "notification_id", Type: field.TypeInt, Nullable: true},
+		{Name: "topic_id", Type: field.TypeInt, Nullable: true},
+		{Name: "event_registration_id", Type: field.TypeInt, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SENT", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+	}
+	// EmailDeliveriesTable holds the schema information for the "email_deliveries" table.
+	EmailDeliveriesTable = &schema.Table{
+		Name:       "email_deliveries",
+		Columns:    EmailDeliveriesColumns,
+		PrimaryKey: []*schema.Column{EmailDeliveriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emaildelivery_user_id_notification_id",
+				Unique:  true,
+				Columns: []*schema.Column{EmailDeliveriesColumns[3], EmailDeliveriesColumns[6]},
+			},
+			{
+				Name:    "emaildelivery_user_id_topic_id",
+				Unique:  true,
+				Columns: []*schema.Column{EmailDeliveriesColumns[3], EmailDeliveriesColumns[7]},
+			},
+			{
+				Name:    "emaildelivery_user_id_event_registration_id",
+				Unique:  true,
+				Columns: []*schema.Column{EmailDeliveriesColumns[3], EmailDeliveriesColumns[8]},
+			},
+			{
+				Name:    "emaildelivery_batch",
+				Unique:  false,
+				Columns: []*schema.Column{EmailDeliveriesColumns[4]},
+			},
+			{
+				Name:    "emaildelivery_status_attempts",
+				Unique:  false,
+				Columns: []*schema.Column{EmailDeliveriesColumns[9], EmailDeliveriesColumns[10]},
+			},
+		},
+	}
+	// EmailPreferencesColumns holds the columns for the "email_preferences" table.
+	EmailPreferencesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "NEWS", "REQUEST", "EVENT", "NEW_TOPICS", "UPCOMING_EVENTS"}},
+		{Name: "frequency", Type: field.TypeEnum, Enums: []string{"IMMEDIATE", "DAILY", "WEEKLY", "OFF"}},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// EmailPreferencesTable holds the schema information for the "email_preferences" table.
+	EmailPreferencesTable = &schema.Table{
+		Name:       "email_preferences",
+		Columns:    EmailPreferencesColumns,
+		PrimaryKey: []*schema.Column{EmailPreferencesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "email_preferences_users_user",
+				Columns:    []*schema.Column{EmailPreferencesColumns[5]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emailpreference_user_id_kind",
+				Unique:  true,
+				Columns: []*schema.Column{EmailPreferencesColumns[5], EmailPreferencesColumns[3]},
+			},
+		},
+	}
+	// EventsColumns holds the columns for the "events" table.
+	EventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Size: 300},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"TRAINING", "INFO_SESSION", "SOLIDARITY_FORUM", "STUDY_VISIT", "EXPERT_MISSION", "CONFERENCE", "ONLINE_MEETING"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 5000},
+		{Name: "language", Type: field.TypeString, Size: 12, Default: "en"},
+		{Name: "capacity", Type: field.TypeInt, Nullable: true},
+		{Name: "audience", Type: field.TypeEnum, Enums: []string{"PUBLIC", "MEMBERS", "PARTNERSHIP", "INVITED"}, Default: "MEMBERS"},
+		{Name: "starts_at", Type: field.TypeTime},
+		{Name: "ends_at", Type: field.TypeTime},
+		{Name: "time_zone", Type: field.TypeString, Size: 64},
+		{Name: "seat_version", Type: field.TypeInt, Default: 0},
+		{Name: "organiser_id", Type: field.TypeInt, Nullable: true},
+		{Name: "partnership_id", Type: field.TypeInt, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// EventsTable holds the schema information for the "events" table.
+	EventsTable = &schema.Table{
+		Name:       "events",
+		Columns:    EventsColumns,
+		PrimaryKey: []*schema.Column{EventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "events_associations_organiser",
+				Columns:    []*schema.Column{EventsColumns[13]},
+				RefColumns: []*schema.Column{AssociationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "events_partnerships_partnership",
+				Columns:    []*schema.Column{EventsColumns[14]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "events_activities_activity",
+				Columns:    []*schema.Column{EventsColumns[15]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "events_users_created_by",
+				Columns:    []*schema.Column{EventsColumns[16]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "event_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[9]},
+			},
+			{
+				Name:    "event_kind_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[4], EventsColumns[9]},
+			},
+			{
+				Name:    "event_organiser_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[13]},
+			},
+			{
+				Name:    "event_partnership_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[14]},
+			},
+			{
+				Name:    "event_activity_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[15]},
+			},
+		},
+	}
+	// EventRegistrationsColumns holds the columns for the "event_registrations" table.
+	EventRegistrationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"REGISTERED", "WAITLISTED", "CANCELLED", "ATTENDED"}, Default: "REGISTERED"},
+		{Name: "position", Type: field.TypeInt, Nullable: true},
+		{Name: "attended_at", Type: field.TypeTime, Nullable: true},
+		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reminded_at", Type: field.TypeTime, Nullable: true},
+		{Name: "event_id", Type: field.TypeInt},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "registered_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// EventRegistrationsTable holds the schema information for the "event_registrations" table.
+	EventRegistrationsTable = &schema.Table{
+		Name:       "event_registrations",
+		Columns:    EventRegistrationsColumns,
+		PrimaryKey: []*schema.Column{EventRegistrationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "event_registrations_events_registrations",
+				Columns:    []*schema.Column{EventRegistrationsColumns[8]},
+				RefColumns: []*schema.Column{EventsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "event_registrations_users_user",
+				Columns:    []*schema.Column{EventRegistrationsColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "event_registrations_users_registered_by",
+				Columns:    []*schema.Column{EventRegistrationsColumns[10]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "eventregistration_event_id_user_id",
+				Unique:  true,
+				Columns: []*schema.Column{EventRegistrationsColumns[8], EventRegistrationsColumns[9]},
+			},
+			{
+				Name:    "eventregistration_event_id_status_position",
+				Unique:  false,
+				Columns: []*schema.Column{EventRegistrationsColumns[8], EventRegistrationsColumns[3], EventRegistrationsColumns[4]},
+			},
+			{
+				Name:    "eventregistration_user_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{EventRegistrationsColumns[9], EventRegistrationsColumns[3]},
+			},
+		},
+	}
+	// EventSessionsColumns holds the columns for the "event_sessions" table.
+	EventSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "starts_at", Type: field.TypeTime},
+		{Name: "ends_at", Type: field.TypeTime},
+		{Name: "time_zone", Type: field.TypeString, Size: 64},
+		{Name: "place", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "online_url", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "event_id", Type: field.TypeInt},
+	}
+	// EventSessionsTable holds the schema information for the "event_sessions" table.
+	EventSessionsTable = &schema.Table{
+		Name:       "event_sessions",
+		Columns:    EventSessionsColumns,
+		PrimaryKey: []*schema.Column{EventSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "event_sessions_events_sessions",
+				Columns:    []*schema.Column{EventSessionsColumns[9]},
+				RefColumns: []*schema.Column{EventsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "eventsession_event_id_starts_at",
+				Unique:  false,
+				Columns: []*schema.Column{EventSessionsColumns[9], EventSessionsColumns[4]},
+			},
+		},
+	}
 	// FlagsColumns holds the columns for the "flags" table.
 	FlagsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -705,7 +954,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "NEWS", "REQUEST_PROPOSED", "REQUEST_ACCEPTED", "REQUEST_FACILITATED", "REQUEST_CONFIRMED", "REQUEST_DECLINED", "REQUEST_WITHDRAWN"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "NEWS", "REQUEST_PROPOSED", "REQUEST_ACCEPTED", "REQUEST_FACILITATED", "REQUEST_CONFIRMED", "REQUEST_DECLINED", "REQUEST_WITHDRAWN", "EVENT_PROMOTED", "EVENT_REMINDER"}},
 		{Name: "read_at", Type: field.TypeTime, Nullable: true},
 		{Name: "recipient_id", Type: field.TypeInt},
 		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
@@ -713,6 +962,7 @@ var (
 		{Name: "topic_id", Type: field.TypeInt, Nullable: true},
 		{Name: "news_item_id", Type: field.TypeInt, Nullable: true},
 		{Name: "partnership_request_id", Type: field.TypeInt, Nullable: true},
+		{Name: "event_registration_id", Type: field.TypeInt, Nullable: true},
 	}
 	// NotificationsTable holds the schema information for the "notifications" table.
 	NotificationsTable = &schema.Table{
@@ -756,6 +1006,12 @@ var (
 				RefColumns: []*schema.Column{PartnershipRequestsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
+			{
+				Symbol:     "notifications_event_registrations_event_registration",
+				Columns:    []*schema.Column{NotificationsColumns[11]},
+				RefColumns: []*schema.Column{EventRegistrationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
 		},
 		Indexes: []*schema.Index{
 			{
@@ -772,6 +1028,11 @@ var (
 				Name:    "notification_recipient_id_kind_partnership_request_id",
 				Unique:  true,
 				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[3], NotificationsColumns[10]},
+			},
+			{
+				Name:    "notification_recipient_id_kind_event_registration_id",
+				Unique:  true,
+				Columns: []*schema.Column{NotificationsColumns[5], NotificationsColumns[3], NotificationsColumns[11]},
 			},
 			{
 				Name:    "notification_recipient_id_read_at",
@@ -1489,6 +1750,31 @@ var (
 			},
 		},
 	}
+	// EventInvitedMunicipalitiesColumns holds the columns for the "event_invited_municipalities" table.
+	EventInvitedMunicipalitiesColumns = []*schema.Column{
+		{Name: "event_id", Type: field.TypeInt},
+		{Name: "municipality_id", Type: field.TypeInt},
+	}
+	// EventInvitedMunicipalitiesTable holds the schema information for the "event_invited_municipalities" table.
+	EventInvitedMunicipalitiesTable = &schema.Table{
+		Name:       "event_invited_municipalities",
+		Columns:    EventInvitedMunicipalitiesColumns,
+		PrimaryKey: []*schema.Column{EventInvitedMunicipalitiesColumns[0], EventInvitedMunicipalitiesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "event_invited_municipalities_event_id",
+				Columns:    []*schema.Column{EventInvitedMunicipalitiesColumns[0]},
+				RefColumns: []*schema.Column{EventsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "event_invited_municipalities_municipality_id",
+				Columns:    []*schema.Column{EventInvitedMunicipalitiesColumns[1]},
+				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// InitiativeMunicipalitiesColumns holds the columns for the "initiative_municipalities" table.
 	InitiativeMunicipalitiesColumns = []*schema.Column{
 		{Name: "initiative_id", Type: field.TypeInt},
@@ -1639,6 +1925,31 @@ var (
 			},
 		},
 	}
+	// UserFollowedCategoriesColumns holds the columns for the "user_followed_categories" table.
+	UserFollowedCategoriesColumns = []*schema.Column{
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "forum_category_id", Type: field.TypeInt},
+	}
+	// UserFollowedCategoriesTable holds the schema information for the "user_followed_categories" table.
+	UserFollowedCategoriesTable = &schema.Table{
+		Name:       "user_followed_categories",
+		Columns:    UserFollowedCategoriesColumns,
+		PrimaryKey: []*schema.Column{UserFollowedCategoriesColumns[0], UserFollowedCategoriesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "user_followed_categories_user_id",
+				Columns:    []*schema.Column{UserFollowedCategoriesColumns[0]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "user_followed_categories_forum_category_id",
+				Columns:    []*schema.Column{UserFollowedCategoriesColumns[1]},
+				RefColumns: []*schema.Column{ForumCategoriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
@@ -1648,6 +1959,11 @@ var (
 		CountriesTable,
 		DocumentsTable,
 		DocumentFilesTable,
+		EmailDeliveriesTable,
+		EmailPreferencesTable,
+		EventsTable,
+		EventRegistrationsTable,
+		EventSessionsTable,
 		FlagsTable,
 		ForumCategoriesTable,
 		InitiativesTable,
@@ -1680,12 +1996,14 @@ var (
 		DocumentMunicipalitiesTable,
 		DocumentPartnershipsTable,
 		DocumentProjectsTable,
+		EventInvitedMunicipalitiesTable,
 		InitiativeMunicipalitiesTable,
 		NewsItemMunicipalitiesTable,
 		NewsItemPartnershipsTable,
 		NewsItemProjectsTable,
 		PartnershipActivitiesTable,
 		PostMentionsTable,
+		UserFollowedCategoriesTable,
 	}
 )
 
@@ -1715,6 +2033,30 @@ func init() {
 	DocumentFilesTable.ForeignKeys[0].RefTable = DocumentsTable
 	DocumentFilesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
+	EmailDeliveriesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
+	}
+	EmailPreferencesTable.ForeignKeys[0].RefTable = UsersTable
+	EmailPreferencesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
+	}
+	EventsTable.ForeignKeys[0].RefTable = AssociationsTable
+	EventsTable.ForeignKeys[1].RefTable = PartnershipsTable
+	EventsTable.ForeignKeys[2].RefTable = ActivitiesTable
+	EventsTable.ForeignKeys[3].RefTable = UsersTable
+	EventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
+	EventRegistrationsTable.ForeignKeys[0].RefTable = EventsTable
+	EventRegistrationsTable.ForeignKeys[1].RefTable = UsersTable
+	EventRegistrationsTable.ForeignKeys[2].RefTable = UsersTable
+	EventRegistrationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
+	}
+	EventSessionsTable.ForeignKeys[0].RefTable = EventsTable
+	EventSessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	FlagsTable.ForeignKeys[0].RefTable = UsersTable
 	FlagsTable.ForeignKeys[1].RefTable = UsersTable
@@ -1774,6 +2116,7 @@ func init() {
 	NotificationsTable.ForeignKeys[3].RefTable = TopicsTable
 	NotificationsTable.ForeignKeys[4].RefTable = NewsItemsTable
 	NotificationsTable.ForeignKeys[5].RefTable = PartnershipRequestsTable
+	NotificationsTable.ForeignKeys[6].RefTable = EventRegistrationsTable
 	NotificationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
@@ -1851,6 +2194,8 @@ func init() {
 	DocumentPartnershipsTable.ForeignKeys[1].RefTable = PartnershipsTable
 	DocumentProjectsTable.ForeignKeys[0].RefTable = DocumentsTable
 	DocumentProjectsTable.ForeignKeys[1].RefTable = ProjectsTable
+	EventInvitedMunicipalitiesTable.ForeignKeys[0].RefTable = EventsTable
+	EventInvitedMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	InitiativeMunicipalitiesTable.ForeignKeys[0].RefTable = InitiativesTable
 	InitiativeMunicipalitiesTable.ForeignKeys[1].RefTable = MunicipalitiesTable
 	NewsItemMunicipalitiesTable.ForeignKeys[0].RefTable = NewsItemsTable
@@ -1863,4 +2208,6 @@ func init() {
 	PartnershipActivitiesTable.ForeignKeys[1].RefTable = ActivitiesTable
 	PostMentionsTable.ForeignKeys[0].RefTable = PostsTable
 	PostMentionsTable.ForeignKeys[1].RefTable = UsersTable
+	UserFollowedCategoriesTable.ForeignKeys[0].RefTable = UsersTable
+	UserFollowedCategoriesTable.ForeignKeys[1].RefTable = ForumCategoriesTable
 }

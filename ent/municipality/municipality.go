@@ -54,6 +54,8 @@ const (
 	EdgeRegion = "region"
 	// EdgeAssociations holds the string denoting the associations edge name in mutations.
 	EdgeAssociations = "associations"
+	// EdgeInvitedToEvents holds the string denoting the invited_to_events edge name in mutations.
+	EdgeInvitedToEvents = "invited_to_events"
 	// EdgeUaPartnerships holds the string denoting the ua_partnerships edge name in mutations.
 	EdgeUaPartnerships = "ua_partnerships"
 	// EdgeEuPartnerships holds the string denoting the eu_partnerships edge name in mutations.
@@ -93,6 +95,11 @@ const (
 	// AssociationsInverseTable is the table name for the Association entity.
 	// It exists in this package in order to avoid circular dependency with the "association" package.
 	AssociationsInverseTable = "associations"
+	// InvitedToEventsTable is the table that holds the invited_to_events relation/edge. The primary key declared below.
+	InvitedToEventsTable = "event_invited_municipalities"
+	// InvitedToEventsInverseTable is the table name for the Event entity.
+	// It exists in this package in order to avoid circular dependency with the "event" package.
+	InvitedToEventsInverseTable = "events"
 	// UaPartnershipsTable is the table that holds the ua_partnerships relation/edge.
 	UaPartnershipsTable = "partnerships"
 	// UaPartnershipsInverseTable is the table name for the Partnership entity.
@@ -176,6 +183,9 @@ var (
 	// AssociationsPrimaryKey and AssociationsColumn2 are the table columns denoting the
 	// primary key for the associations relation (M2M).
 	AssociationsPrimaryKey = []string{"association_id", "municipality_id"}
+	// InvitedToEventsPrimaryKey and InvitedToEventsColumn2 are the table columns denoting the
+	// primary key for the invited_to_events relation (M2M).
+	InvitedToEventsPrimaryKey = []string{"event_id", "municipality_id"}
 	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
 	// primary key for the news_items relation (M2M).
 	NewsItemsPrimaryKey = []string{"news_item_id", "municipality_id"}
@@ -347,6 +357,20 @@ func ByAssociations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByInvitedToEventsCount orders the results by invited_to_events count.
+func ByInvitedToEventsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newInvitedToEventsStep(), opts...)
+	}
+}
+
+// ByInvitedToEvents orders the results by invited_to_events terms.
+func ByInvitedToEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newInvitedToEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByUaPartnershipsCount orders the results by ua_partnerships count.
 func ByUaPartnershipsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -484,6 +508,13 @@ func newAssociationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AssociationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, AssociationsTable, AssociationsPrimaryKey...),
+	)
+}
+func newInvitedToEventsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(InvitedToEventsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, InvitedToEventsTable, InvitedToEventsPrimaryKey...),
 	)
 }
 func newUaPartnershipsStep() *sqlgraph.Step {

@@ -744,6 +744,34 @@ func HasAssociationsWith(preds ...predicate.Association) predicate.Municipality 
 	})
 }
 
+// HasInvitedToEvents applies the HasEdge predicate on the "invited_to_events" edge.
+func HasInvitedToEvents() predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, InvitedToEventsTable, InvitedToEventsPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "Event"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newInvitedToEventsStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasInvitedToEventsWith applies the HasEdge predicate on the "invited_to_events" edge with a given conditions (other predicates).
+func HasInvitedToEventsWith(preds ...predicate.Event) predicate.Municipality {
+	return predicate.Municipality(func(s *sql.Selector) {
+		step := newInvitedToEventsStep()
+		preds := predicate.WithReadFilter(s, "Event", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasUaPartnerships applies the HasEdge predicate on the "ua_partnerships" edge.
 func HasUaPartnerships() predicate.Municipality {
 	return predicate.Municipality(func(s *sql.Selector) {

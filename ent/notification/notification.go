@@ -38,6 +38,8 @@ const (
 	FieldNewsItemID = "news_item_id"
 	// FieldPartnershipRequestID holds the string denoting the partnership_request_id field in the database.
 	FieldPartnershipRequestID = "partnership_request_id"
+	// FieldEventRegistrationID holds the string denoting the event_registration_id field in the database.
+	FieldEventRegistrationID = "event_registration_id"
 	// EdgeRecipient holds the string denoting the recipient edge name in mutations.
 	EdgeRecipient = "recipient"
 	// EdgeActor holds the string denoting the actor edge name in mutations.
@@ -50,6 +52,8 @@ const (
 	EdgeNewsItem = "news_item"
 	// EdgePartnershipRequest holds the string denoting the partnership_request edge name in mutations.
 	EdgePartnershipRequest = "partnership_request"
+	// EdgeEventRegistration holds the string denoting the event_registration edge name in mutations.
+	EdgeEventRegistration = "event_registration"
 	// Table holds the table name of the notification in the database.
 	Table = "notifications"
 	// RecipientTable is the table that holds the recipient relation/edge.
@@ -94,6 +98,13 @@ const (
 	PartnershipRequestInverseTable = "partnership_requests"
 	// PartnershipRequestColumn is the table column denoting the partnership_request relation/edge.
 	PartnershipRequestColumn = "partnership_request_id"
+	// EventRegistrationTable is the table that holds the event_registration relation/edge.
+	EventRegistrationTable = "notifications"
+	// EventRegistrationInverseTable is the table name for the EventRegistration entity.
+	// It exists in this package in order to avoid circular dependency with the "eventregistration" package.
+	EventRegistrationInverseTable = "event_registrations"
+	// EventRegistrationColumn is the table column denoting the event_registration relation/edge.
+	EventRegistrationColumn = "event_registration_id"
 )
 
 // Columns holds all SQL columns for notification fields.
@@ -109,6 +120,7 @@ var Columns = []string{
 	FieldTopicID,
 	FieldNewsItemID,
 	FieldPartnershipRequestID,
+	FieldEventRegistrationID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -151,6 +163,8 @@ const (
 	KindREQUEST_CONFIRMED   Kind = "REQUEST_CONFIRMED"
 	KindREQUEST_DECLINED    Kind = "REQUEST_DECLINED"
 	KindREQUEST_WITHDRAWN   Kind = "REQUEST_WITHDRAWN"
+	KindEVENT_PROMOTED      Kind = "EVENT_PROMOTED"
+	KindEVENT_REMINDER      Kind = "EVENT_REMINDER"
 )
 
 func (k Kind) String() string {
@@ -160,7 +174,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindREPLY, KindMENTION, KindNEWS, KindREQUEST_PROPOSED, KindREQUEST_ACCEPTED, KindREQUEST_FACILITATED, KindREQUEST_CONFIRMED, KindREQUEST_DECLINED, KindREQUEST_WITHDRAWN:
+	case KindREPLY, KindMENTION, KindNEWS, KindREQUEST_PROPOSED, KindREQUEST_ACCEPTED, KindREQUEST_FACILITATED, KindREQUEST_CONFIRMED, KindREQUEST_DECLINED, KindREQUEST_WITHDRAWN, KindEVENT_PROMOTED, KindEVENT_REMINDER:
 		return nil
 	default:
 		return fmt.Errorf("notification: invalid enum value for kind field: %q", k)
@@ -225,6 +239,11 @@ func ByPartnershipRequestID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPartnershipRequestID, opts...).ToFunc()
 }
 
+// ByEventRegistrationID orders the results by the event_registration_id field.
+func ByEventRegistrationID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEventRegistrationID, opts...).ToFunc()
+}
+
 // ByRecipientField orders the results by recipient field.
 func ByRecipientField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -264,6 +283,13 @@ func ByNewsItemField(field string, opts ...sql.OrderTermOption) OrderOption {
 func ByPartnershipRequestField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newPartnershipRequestStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByEventRegistrationField orders the results by event_registration field.
+func ByEventRegistrationField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEventRegistrationStep(), sql.OrderByField(field, opts...))
 	}
 }
 func newRecipientStep() *sqlgraph.Step {
@@ -306,6 +332,13 @@ func newPartnershipRequestStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PartnershipRequestInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, PartnershipRequestTable, PartnershipRequestColumn),
+	)
+}
+func newEventRegistrationStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EventRegistrationInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, EventRegistrationTable, EventRegistrationColumn),
 	)
 }
 

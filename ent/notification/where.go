@@ -100,6 +100,11 @@ func PartnershipRequestID(v int) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldPartnershipRequestID, v))
 }
 
+// EventRegistrationID applies equality check predicate on the "event_registration_id" field. It's identical to EventRegistrationIDEQ.
+func EventRegistrationID(v int) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldEventRegistrationID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Notification {
 	return predicate.Notification(sql.FieldEQ(FieldCreatedAt, v))
@@ -420,6 +425,36 @@ func PartnershipRequestIDNotNil() predicate.Notification {
 	return predicate.Notification(sql.FieldNotNull(FieldPartnershipRequestID))
 }
 
+// EventRegistrationIDEQ applies the EQ predicate on the "event_registration_id" field.
+func EventRegistrationIDEQ(v int) predicate.Notification {
+	return predicate.Notification(sql.FieldEQ(FieldEventRegistrationID, v))
+}
+
+// EventRegistrationIDNEQ applies the NEQ predicate on the "event_registration_id" field.
+func EventRegistrationIDNEQ(v int) predicate.Notification {
+	return predicate.Notification(sql.FieldNEQ(FieldEventRegistrationID, v))
+}
+
+// EventRegistrationIDIn applies the In predicate on the "event_registration_id" field.
+func EventRegistrationIDIn(vs ...int) predicate.Notification {
+	return predicate.Notification(sql.FieldIn(FieldEventRegistrationID, vs...))
+}
+
+// EventRegistrationIDNotIn applies the NotIn predicate on the "event_registration_id" field.
+func EventRegistrationIDNotIn(vs ...int) predicate.Notification {
+	return predicate.Notification(sql.FieldNotIn(FieldEventRegistrationID, vs...))
+}
+
+// EventRegistrationIDIsNil applies the IsNil predicate on the "event_registration_id" field.
+func EventRegistrationIDIsNil() predicate.Notification {
+	return predicate.Notification(sql.FieldIsNull(FieldEventRegistrationID))
+}
+
+// EventRegistrationIDNotNil applies the NotNil predicate on the "event_registration_id" field.
+func EventRegistrationIDNotNil() predicate.Notification {
+	return predicate.Notification(sql.FieldNotNull(FieldEventRegistrationID))
+}
+
 // HasRecipient applies the HasEdge predicate on the "recipient" edge.
 func HasRecipient() predicate.Notification {
 	return predicate.Notification(func(s *sql.Selector) {
@@ -580,6 +615,34 @@ func HasPartnershipRequestWith(preds ...predicate.PartnershipRequest) predicate.
 	return predicate.Notification(func(s *sql.Selector) {
 		step := newPartnershipRequestStep()
 		preds := predicate.WithReadFilter(s, "PartnershipRequest", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEventRegistration applies the HasEdge predicate on the "event_registration" edge.
+func HasEventRegistration() predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, EventRegistrationTable, EventRegistrationColumn),
+		)
+		if rule := predicate.ReadFilter(s, "EventRegistration"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newEventRegistrationStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEventRegistrationWith applies the HasEdge predicate on the "event_registration" edge with a given conditions (other predicates).
+func HasEventRegistrationWith(preds ...predicate.EventRegistration) predicate.Notification {
+	return predicate.Notification(func(s *sql.Selector) {
+		step := newEventRegistrationStep()
+		preds := predicate.WithReadFilter(s, "EventRegistration", preds)
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -27,6 +27,21 @@ type Document func(*sql.Selector)
 // DocumentFile is the predicate function for documentfile builders.
 type DocumentFile func(*sql.Selector)
 
+// EmailDelivery is the predicate function for emaildelivery builders.
+type EmailDelivery func(*sql.Selector)
+
+// EmailPreference is the predicate function for emailpreference builders.
+type EmailPreference func(*sql.Selector)
+
+// Event is the predicate function for event builders.
+type Event func(*sql.Selector)
+
+// EventRegistration is the predicate function for eventregistration builders.
+type EventRegistration func(*sql.Selector)
+
+// EventSession is the predicate function for eventsession builders.
+type EventSession func(*sql.Selector)
+
 // Flag is the predicate function for flag builders.
 type Flag func(*sql.Selector)
 

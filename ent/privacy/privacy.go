@@ -279,6 +279,126 @@ func (f DocumentFileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DocumentFileMutation", m)
 }
 
+// The EmailDeliveryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailDeliveryQueryRuleFunc func(context.Context, *ent.EmailDeliveryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailDeliveryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailDeliveryQuery", q)
+}
+
+// The EmailDeliveryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailDeliveryMutationRuleFunc func(context.Context, *ent.EmailDeliveryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailDeliveryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailDeliveryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailDeliveryMutation", m)
+}
+
+// The EmailPreferenceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailPreferenceQueryRuleFunc func(context.Context, *ent.EmailPreferenceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailPreferenceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailPreferenceQuery", q)
+}
+
+// The EmailPreferenceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailPreferenceMutationRuleFunc func(context.Context, *ent.EmailPreferenceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailPreferenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailPreferenceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailPreferenceMutation", m)
+}
+
+// The EventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EventQueryRuleFunc func(context.Context, *ent.EventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EventQuery", q)
+}
+
+// The EventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EventMutationRuleFunc func(context.Context, *ent.EventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EventMutation", m)
+}
+
+// The EventRegistrationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EventRegistrationQueryRuleFunc func(context.Context, *ent.EventRegistrationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EventRegistrationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventRegistrationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EventRegistrationQuery", q)
+}
+
+// The EventRegistrationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EventRegistrationMutationRuleFunc func(context.Context, *ent.EventRegistrationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EventRegistrationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EventRegistrationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EventRegistrationMutation", m)
+}
+
+// The EventSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EventSessionQueryRuleFunc func(context.Context, *ent.EventSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EventSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EventSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EventSessionQuery", q)
+}
+
+// The EventSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EventSessionMutationRuleFunc func(context.Context, *ent.EventSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EventSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EventSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EventSessionMutation", m)
+}
+
 // The FlagQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type FlagQueryRuleFunc func(context.Context, *ent.FlagQuery) error
@@ -952,6 +1072,16 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DocumentFileQuery:
 		return q.Filter(), nil
+	case *ent.EmailDeliveryQuery:
+		return q.Filter(), nil
+	case *ent.EmailPreferenceQuery:
+		return q.Filter(), nil
+	case *ent.EventQuery:
+		return q.Filter(), nil
+	case *ent.EventRegistrationQuery:
+		return q.Filter(), nil
+	case *ent.EventSessionQuery:
+		return q.Filter(), nil
 	case *ent.FlagQuery:
 		return q.Filter(), nil
 	case *ent.ForumCategoryQuery:
@@ -1024,6 +1154,16 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.DocumentMutation:
 		return m.Filter(), nil
 	case *ent.DocumentFileMutation:
+		return m.Filter(), nil
+	case *ent.EmailDeliveryMutation:
+		return m.Filter(), nil
+	case *ent.EmailPreferenceMutation:
+		return m.Filter(), nil
+	case *ent.EventMutation:
+		return m.Filter(), nil
+	case *ent.EventRegistrationMutation:
+		return m.Filter(), nil
+	case *ent.EventSessionMutation:
 		return m.Filter(), nil
 	case *ent.FlagMutation:
 		return m.Filter(), nil

@@ -13,6 +13,11 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/document"
 	"github.com/bridgesoftrust/hub/ent/documentfile"
+	"github.com/bridgesoftrust/hub/ent/emaildelivery"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/eventregistration"
+	"github.com/bridgesoftrust/hub/ent/eventsession"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/initiative"
@@ -575,6 +580,268 @@ func init() {
 		return func(storage_key string) error {
 			for _, fn := range fns {
 				if err := fn(storage_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	emaildeliveryMixin := schema.EmailDelivery{}.Mixin()
+	emaildelivery.Policy = privacy.NewPolicies(schema.EmailDelivery{})
+	emaildelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := emaildelivery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emaildeliveryMixinFields0 := emaildeliveryMixin[0].Fields()
+	_ = emaildeliveryMixinFields0
+	emaildeliveryFields := schema.EmailDelivery{}.Fields()
+	_ = emaildeliveryFields
+	// emaildeliveryDescCreatedAt is the schema descriptor for created_at field.
+	emaildeliveryDescCreatedAt := emaildeliveryMixinFields0[0].Descriptor()
+	// emaildelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	emaildelivery.DefaultCreatedAt = emaildeliveryDescCreatedAt.Default.(func() time.Time)
+	// emaildeliveryDescUpdatedAt is the schema descriptor for updated_at field.
+	emaildeliveryDescUpdatedAt := emaildeliveryMixinFields0[1].Descriptor()
+	// emaildelivery.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	emaildelivery.DefaultUpdatedAt = emaildeliveryDescUpdatedAt.Default.(func() time.Time)
+	// emaildelivery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	emaildelivery.UpdateDefaultUpdatedAt = emaildeliveryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emaildeliveryDescBatch is the schema descriptor for batch field.
+	emaildeliveryDescBatch := emaildeliveryFields[1].Descriptor()
+	// emaildelivery.BatchValidator is a validator for the "batch" field. It is called by the builders before save.
+	emaildelivery.BatchValidator = emaildeliveryDescBatch.Validators[0].(func(string) error)
+	// emaildeliveryDescAttempts is the schema descriptor for attempts field.
+	emaildeliveryDescAttempts := emaildeliveryFields[7].Descriptor()
+	// emaildelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	emaildelivery.DefaultAttempts = emaildeliveryDescAttempts.Default.(int)
+	// emaildeliveryDescLastError is the schema descriptor for last_error field.
+	emaildeliveryDescLastError := emaildeliveryFields[8].Descriptor()
+	// emaildelivery.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	emaildelivery.LastErrorValidator = emaildeliveryDescLastError.Validators[0].(func(string) error)
+	emailpreferenceMixin := schema.EmailPreference{}.Mixin()
+	emailpreference.Policy = privacy.NewPolicies(schema.EmailPreference{})
+	emailpreference.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := emailpreference.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emailpreferenceMixinFields0 := emailpreferenceMixin[0].Fields()
+	_ = emailpreferenceMixinFields0
+	emailpreferenceFields := schema.EmailPreference{}.Fields()
+	_ = emailpreferenceFields
+	// emailpreferenceDescCreatedAt is the schema descriptor for created_at field.
+	emailpreferenceDescCreatedAt := emailpreferenceMixinFields0[0].Descriptor()
+	// emailpreference.DefaultCreatedAt holds the default value on creation for the created_at field.
+	emailpreference.DefaultCreatedAt = emailpreferenceDescCreatedAt.Default.(func() time.Time)
+	// emailpreferenceDescUpdatedAt is the schema descriptor for updated_at field.
+	emailpreferenceDescUpdatedAt := emailpreferenceMixinFields0[1].Descriptor()
+	// emailpreference.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	emailpreference.DefaultUpdatedAt = emailpreferenceDescUpdatedAt.Default.(func() time.Time)
+	// emailpreference.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	emailpreference.UpdateDefaultUpdatedAt = emailpreferenceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	eventMixin := schema.Event{}.Mixin()
+	event.Policy = privacy.NewPolicies(schema.Event{})
+	event.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := event.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	eventMixinHooks0 := eventMixin[0].Hooks()
+	eventHooks := schema.Event{}.Hooks()
+
+	event.Hooks[1] = eventMixinHooks0[0]
+
+	event.Hooks[2] = eventHooks[0]
+
+	event.Hooks[3] = eventHooks[1]
+	eventMixinFields1 := eventMixin[1].Fields()
+	_ = eventMixinFields1
+	eventFields := schema.Event{}.Fields()
+	_ = eventFields
+	// eventDescCreatedAt is the schema descriptor for created_at field.
+	eventDescCreatedAt := eventMixinFields1[0].Descriptor()
+	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
+	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
+	// eventDescUpdatedAt is the schema descriptor for updated_at field.
+	eventDescUpdatedAt := eventMixinFields1[1].Descriptor()
+	// event.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	event.DefaultUpdatedAt = eventDescUpdatedAt.Default.(func() time.Time)
+	// event.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	event.UpdateDefaultUpdatedAt = eventDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// eventDescTitle is the schema descriptor for title field.
+	eventDescTitle := eventFields[0].Descriptor()
+	// event.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	event.TitleValidator = func() func(string) error {
+		validators := eventDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventDescDescription is the schema descriptor for description field.
+	eventDescDescription := eventFields[2].Descriptor()
+	// event.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	event.DescriptionValidator = eventDescDescription.Validators[0].(func(string) error)
+	// eventDescLanguage is the schema descriptor for language field.
+	eventDescLanguage := eventFields[3].Descriptor()
+	// event.DefaultLanguage holds the default value on creation for the language field.
+	event.DefaultLanguage = eventDescLanguage.Default.(string)
+	// event.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	event.LanguageValidator = func() func(string) error {
+		validators := eventDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventDescCapacity is the schema descriptor for capacity field.
+	eventDescCapacity := eventFields[4].Descriptor()
+	// event.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	event.CapacityValidator = eventDescCapacity.Validators[0].(func(int) error)
+	// eventDescTimeZone is the schema descriptor for time_zone field.
+	eventDescTimeZone := eventFields[8].Descriptor()
+	// event.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	event.TimeZoneValidator = func() func(string) error {
+		validators := eventDescTimeZone.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(time_zone string) error {
+			for _, fn := range fns {
+				if err := fn(time_zone); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventDescSeatVersion is the schema descriptor for seat_version field.
+	eventDescSeatVersion := eventFields[13].Descriptor()
+	// event.DefaultSeatVersion holds the default value on creation for the seat_version field.
+	event.DefaultSeatVersion = eventDescSeatVersion.Default.(int)
+	eventregistrationMixin := schema.EventRegistration{}.Mixin()
+	eventregistration.Policy = privacy.NewPolicies(schema.EventRegistration{})
+	eventregistration.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := eventregistration.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	eventregistrationMixinHooks0 := eventregistrationMixin[0].Hooks()
+
+	eventregistration.Hooks[1] = eventregistrationMixinHooks0[0]
+	eventregistrationMixinFields1 := eventregistrationMixin[1].Fields()
+	_ = eventregistrationMixinFields1
+	eventregistrationFields := schema.EventRegistration{}.Fields()
+	_ = eventregistrationFields
+	// eventregistrationDescCreatedAt is the schema descriptor for created_at field.
+	eventregistrationDescCreatedAt := eventregistrationMixinFields1[0].Descriptor()
+	// eventregistration.DefaultCreatedAt holds the default value on creation for the created_at field.
+	eventregistration.DefaultCreatedAt = eventregistrationDescCreatedAt.Default.(func() time.Time)
+	// eventregistrationDescUpdatedAt is the schema descriptor for updated_at field.
+	eventregistrationDescUpdatedAt := eventregistrationMixinFields1[1].Descriptor()
+	// eventregistration.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	eventregistration.DefaultUpdatedAt = eventregistrationDescUpdatedAt.Default.(func() time.Time)
+	// eventregistration.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	eventregistration.UpdateDefaultUpdatedAt = eventregistrationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	eventsessionMixin := schema.EventSession{}.Mixin()
+	eventsession.Policy = privacy.NewPolicies(schema.EventSession{})
+	eventsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := eventsession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	eventsessionMixinHooks0 := eventsessionMixin[0].Hooks()
+	eventsessionHooks := schema.EventSession{}.Hooks()
+
+	eventsession.Hooks[1] = eventsessionMixinHooks0[0]
+
+	eventsession.Hooks[2] = eventsessionHooks[0]
+	eventsessionMixinFields1 := eventsessionMixin[1].Fields()
+	_ = eventsessionMixinFields1
+	eventsessionFields := schema.EventSession{}.Fields()
+	_ = eventsessionFields
+	// eventsessionDescCreatedAt is the schema descriptor for created_at field.
+	eventsessionDescCreatedAt := eventsessionMixinFields1[0].Descriptor()
+	// eventsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	eventsession.DefaultCreatedAt = eventsessionDescCreatedAt.Default.(func() time.Time)
+	// eventsessionDescUpdatedAt is the schema descriptor for updated_at field.
+	eventsessionDescUpdatedAt := eventsessionMixinFields1[1].Descriptor()
+	// eventsession.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	eventsession.DefaultUpdatedAt = eventsessionDescUpdatedAt.Default.(func() time.Time)
+	// eventsession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	eventsession.UpdateDefaultUpdatedAt = eventsessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// eventsessionDescTitle is the schema descriptor for title field.
+	eventsessionDescTitle := eventsessionFields[1].Descriptor()
+	// eventsession.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	eventsession.TitleValidator = eventsessionDescTitle.Validators[0].(func(string) error)
+	// eventsessionDescTimeZone is the schema descriptor for time_zone field.
+	eventsessionDescTimeZone := eventsessionFields[4].Descriptor()
+	// eventsession.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
+	eventsession.TimeZoneValidator = func() func(string) error {
+		validators := eventsessionDescTimeZone.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(time_zone string) error {
+			for _, fn := range fns {
+				if err := fn(time_zone); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventsessionDescPlace is the schema descriptor for place field.
+	eventsessionDescPlace := eventsessionFields[5].Descriptor()
+	// eventsession.PlaceValidator is a validator for the "place" field. It is called by the builders before save.
+	eventsession.PlaceValidator = eventsessionDescPlace.Validators[0].(func(string) error)
+	// eventsessionDescOnlineURL is the schema descriptor for online_url field.
+	eventsessionDescOnlineURL := eventsessionFields[6].Descriptor()
+	// eventsession.OnlineURLValidator is a validator for the "online_url" field. It is called by the builders before save.
+	eventsession.OnlineURLValidator = func() func(string) error {
+		validators := eventsessionDescOnlineURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(online_url string) error {
+			for _, fn := range fns {
+				if err := fn(online_url); err != nil {
 					return err
 				}
 			}

@@ -57,6 +57,8 @@ func (ForumCategory) Fields() []ent.Field {
 func (ForumCategory) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("topics", Topic.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection(), skipInputs),
+		edge.From("followers", User.Type).Annotations(authz.TargetDecides).Ref("followed_categories").
+			Comment("Users whose e-mail digests list its new topics.").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

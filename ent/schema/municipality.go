@@ -46,6 +46,8 @@ func (Municipality) Edges() []ent.Edge {
 		edge.From("country", Country.Type).Annotations(authz.TargetDecides).Ref("municipalities").Field("country_id").Unique().Required(),
 		edge.From("region", Region.Type).Annotations(authz.SourceDecides).Ref("municipalities").Field("region_id").Unique(),
 		edge.From("associations", Association.Type).Annotations(authz.TargetDecides).Ref("members").Annotations(entgql.RelayConnection()),
+		edge.From("invited_to_events", Event.Type).Annotations(authz.TargetDecides).Ref("invited_municipalities").
+			Comment("Events with the INVITED audience open to its staff.").Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("ua_partnerships", Partnership.Type).Annotations(authz.TargetDecides).
 			Comment("Partnerships in which this is the Ukrainian municipality.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

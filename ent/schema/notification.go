@@ -13,7 +13,8 @@ import (
 
 // Notification tells a user about an event: a reply to their topic or
 // post, a mention, published news about their municipality, or a step of
-// a partnership request they take part in (REQUEST_<status>). Hooks
+// a partnership request they take part in (REQUEST_<status>), a place
+// freed for them at an event (EVENT_PROMOTED) or an event soon (EVENT_REMINDER). Hooks
 // create notifications in the transaction of the event; each event
 // notifies a user once, enforced by unique indexes on (recipient, kind,
 // subject), where the subject is the post or the news item.
@@ -26,7 +27,8 @@ func (Notification) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 func (Notification) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").Values("REPLY", "MENTION", "NEWS",
-			"REQUEST_PROPOSED", "REQUEST_ACCEPTED", "REQUEST_FACILITATED", "REQUEST_CONFIRMED", "REQUEST_DECLINED", "REQUEST_WITHDRAWN").Immutable().Annotations(entgql.OrderField("KIND")),
+			"REQUEST_PROPOSED", "REQUEST_ACCEPTED", "REQUEST_FACILITATED", "REQUEST_CONFIRMED", "REQUEST_DECLINED", "REQUEST_WITHDRAWN",
+			"EVENT_PROMOTED", "EVENT_REMINDER").Immutable().Annotations(entgql.OrderField("KIND")),
 		field.Time("read_at").Optional().Nillable(),
 		field.Int("recipient_id").Annotations(privateID).Immutable(),
 		field.Int("actor_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("Who caused the event."),
@@ -34,6 +36,7 @@ func (Notification) Fields() []ent.Field {
 		field.Int("topic_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The topic of the post."),
 		field.Int("news_item_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of NEWS."),
 		field.Int("partnership_request_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of REQUEST_*: the step it reached."),
+		field.Int("event_registration_id").Annotations(privateID).Optional().Nillable().Immutable().Comment("The subject of EVENT_*: the registration promoted from the waiting list or reminded of."),
 	}
 }
 
@@ -46,6 +49,7 @@ func (Notification) Edges() []ent.Edge {
 		edge.To("topic", Topic.Type).Annotations(authz.SourceDecides).Field("topic_id").Unique().Immutable().Annotations(noProbe),
 		edge.To("news_item", NewsItem.Type).Annotations(authz.SourceDecides).Field("news_item_id").Unique().Immutable().Annotations(noProbe),
 		edge.To("partnership_request", PartnershipRequest.Type).Annotations(authz.SourceDecides).Field("partnership_request_id").Unique().Immutable().Annotations(noProbe),
+		edge.To("event_registration", EventRegistration.Type).Annotations(authz.SourceDecides).Field("event_registration_id").Unique().Immutable().Annotations(noProbe),
 	}
 }
 
@@ -56,6 +60,7 @@ func (Notification) Indexes() []ent.Index {
 		index.Fields("recipient_id", "kind", "post_id").Unique(),
 		index.Fields("recipient_id", "kind", "news_item_id").Unique(),
 		index.Fields("recipient_id", "kind", "partnership_request_id").Unique(),
+		index.Fields("recipient_id", "kind", "event_registration_id").Unique(),
 		index.Fields("recipient_id", "read_at"),
 	}
 }

@@ -47,6 +47,8 @@ func (User) Edges() []ent.Edge {
 		edge.To("sessions", Session.Type).Annotations(authz.TargetDecides).Annotations(entgql.Skip()),
 		edge.To("api_keys", APIKey.Type).Annotations(authz.TargetDecides).Annotations(entgql.Skip()),
 		edge.From("mentioned_in", Post.Type).Annotations(authz.TargetDecides).Ref("mentions").Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("followed_categories", ForumCategory.Type).Annotations(authz.SourceDecides).
+			Comment("Forum categories whose new topics the user's e-mail digests list.").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
+	_ "time/tzdata" // time zones validate the same on machines without zoneinfo
 	"unicode/utf8"
 
 	"github.com/bridgesoftrust/hub/internal/i18n"
@@ -103,4 +105,15 @@ func stringList(maxItems, maxLen int) func([]string) error {
 		}
 		return nil
 	}
+}
+
+// validTimeZone accepts an IANA time zone name such as Europe/Kyiv (or UTC).
+func validTimeZone(s string) error {
+	if s == "" || s == "Local" {
+		return fmt.Errorf("%q is not an IANA time zone such as Europe/Kyiv", s)
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return fmt.Errorf("%q is not an IANA time zone such as Europe/Kyiv", s)
+	}
+	return nil
 }

@@ -44,6 +44,8 @@ const (
 	EdgeAPIKeys = "api_keys"
 	// EdgeMentionedIn holds the string denoting the mentioned_in edge name in mutations.
 	EdgeMentionedIn = "mentioned_in"
+	// EdgeFollowedCategories holds the string denoting the followed_categories edge name in mutations.
+	EdgeFollowedCategories = "followed_categories"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -72,6 +74,11 @@ const (
 	// MentionedInInverseTable is the table name for the Post entity.
 	// It exists in this package in order to avoid circular dependency with the "post" package.
 	MentionedInInverseTable = "posts"
+	// FollowedCategoriesTable is the table that holds the followed_categories relation/edge. The primary key declared below.
+	FollowedCategoriesTable = "user_followed_categories"
+	// FollowedCategoriesInverseTable is the table name for the ForumCategory entity.
+	// It exists in this package in order to avoid circular dependency with the "forumcategory" package.
+	FollowedCategoriesInverseTable = "forum_categories"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -92,6 +99,9 @@ var (
 	// MentionedInPrimaryKey and MentionedInColumn2 are the table columns denoting the
 	// primary key for the mentioned_in relation (M2M).
 	MentionedInPrimaryKey = []string{"post_id", "user_id"}
+	// FollowedCategoriesPrimaryKey and FollowedCategoriesColumn2 are the table columns denoting the
+	// primary key for the followed_categories relation (M2M).
+	FollowedCategoriesPrimaryKey = []string{"user_id", "forum_category_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -269,6 +279,20 @@ func ByMentionedIn(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newMentionedInStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFollowedCategoriesCount orders the results by followed_categories count.
+func ByFollowedCategoriesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFollowedCategoriesStep(), opts...)
+	}
+}
+
+// ByFollowedCategories orders the results by followed_categories terms.
+func ByFollowedCategories(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFollowedCategoriesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -295,6 +319,13 @@ func newMentionedInStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MentionedInInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, MentionedInTable, MentionedInPrimaryKey...),
+	)
+}
+func newFollowedCategoriesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FollowedCategoriesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, FollowedCategoriesTable, FollowedCategoriesPrimaryKey...),
 	)
 }
 

@@ -662,6 +662,34 @@ func HasMentionedInWith(preds ...predicate.Post) predicate.User {
 	})
 }
 
+// HasFollowedCategories applies the HasEdge predicate on the "followed_categories" edge.
+func HasFollowedCategories() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, FollowedCategoriesTable, FollowedCategoriesPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "ForumCategory"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newFollowedCategoriesStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFollowedCategoriesWith applies the HasEdge predicate on the "followed_categories" edge with a given conditions (other predicates).
+func HasFollowedCategoriesWith(preds ...predicate.ForumCategory) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newFollowedCategoriesStep()
+		preds := predicate.WithReadFilter(s, "ForumCategory", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.User) predicate.User {
 	return predicate.User(sql.AndPredicates(predicates...))

@@ -2,10 +2,12 @@ package apitest
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,9 +80,10 @@ func TestReadmeExamples(t *testing.T) {
 		if _, err := auth.New(store.Client, auth.DefaultConfig(), quietLogger()).CreateUser(sys(), account); err != nil {
 			t.Fatal(err)
 		}
-		var token, request string
+		var token string
+		created := map[string]string{} // "request", "event", "registration": the last one created
 		for _, op := range ops {
-			op = fillReadmePlaceholders(t, h, op, request)
+			op = fillReadmePlaceholders(t, h, op, created)
 			switch {
 			case strings.HasPrefix(op, "subscription") && !strings.Contains(op, "postAdded"):
 				runReadmeQuietSubscription(t, h, op, token)
@@ -95,11 +98,7 @@ func TestReadmeExamples(t *testing.T) {
 			case strings.HasPrefix(op, "mutation"):
 				resp := gqltest.Post(t, h.endpoint, op, nil, bearer(token))
 				resp.NoErrors(t)
-				if strings.Contains(op, "expressInterest(") {
-					var got struct{ ExpressInterest struct{ ID string } }
-					resp.Decode(t, &got)
-					request = got.ExpressInterest.ID
-				}
+				rememberCreated(t, resp, created)
 			default:
 				resp := h.query(t, op, nil)
 				if resp.Code() == "UNAUTHENTICATED" && token != "" {
@@ -206,19 +205,37 @@ func runReadmeSubscription(t *testing.T, h *hub, op, token string) {
 	_ = ws.WriteMessage(websocket.TextMessage, raw)
 }
 
+// createdBy names the ids the README's mutations create, by mutation.
+var createdBy = map[string]string{"expressInterest": "request", "createEvent": "event", "registerForEvent": "registration"}
+
+// rememberCreated records the id a README mutation created under its name
+// in createdBy.
+func rememberCreated(t *testing.T, resp *gqltest.Response, created map[string]string) {
+	t.Helper()
+	var got map[string]json.RawMessage
+	resp.Decode(t, &got)
+	for field, raw := range got {
+		var v struct{ ID string }
+		if name, ok := createdBy[field]; ok && json.Unmarshal(raw, &v) == nil {
+			created[name] = v.ID
+		}
+	}
+}
+
 // fillReadmePlaceholders puts ids of the demo store in place of the
 // README's "<Name id>" (the municipality of that name), "<organisation
-// ACRONYM id>" (the organisation with that acronym) and "<request id>"
-// (the partnership request the README's expressInterest opened).
-func fillReadmePlaceholders(t *testing.T, h *hub, op, request string) string {
+// ACRONYM id>" (the organisation with that acronym) and "<request id>",
+// "<event id>", "<registration id>" (the last one the README's mutations
+// created).
+func fillReadmePlaceholders(t *testing.T, h *hub, op string, created map[string]string) string {
 	t.Helper()
 	return regexp.MustCompile(`"<([^>"]+) id>"`).ReplaceAllStringFunc(op, func(m string) string {
 		name := strings.TrimSuffix(strings.TrimPrefix(m, `"<`), ` id>"`)
-		if name == "request" {
-			if request == "" {
-				t.Fatalf("README: %s before an expressInterest example", m)
+		if _, ok := created[name]; ok || slices.Contains(slices.Collect(maps.Values(createdBy)), name) {
+			if created[name] == "" {
+				t.Fatalf("README: %s before the example that creates it", m)
 			}
-			return `"` + request + `"`
+			return `"` + created[name] + `"`
 		}
 		if acronym, ok := strings.CutPrefix(name, "organisation "); ok {
 			return `"` + readmeOrganisation(t, h, acronym) + `"`

@@ -7,11 +7,24 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
+
+// Another session of an event.
+type AddEventSessionInput struct {
+	EventID   int       `json:"eventId"`
+	Title     *string   `json:"title,omitempty"`
+	StartsAt  time.Time `json:"startsAt"`
+	EndsAt    time.Time `json:"endsAt"`
+	TimeZone  string    `json:"timeZone"`
+	Place     *string   `json:"place,omitempty"`
+	OnlineURL *string   `json:"onlineUrl,omitempty"`
+}
 
 type CreateAPIKeyInput struct {
 	Name      string         `json:"name"`
@@ -23,6 +36,34 @@ type CreateAPIKeyInput struct {
 type CreateAPIKeyPayload struct {
 	Key    *ent.APIKey `json:"key"`
 	Secret string      `json:"secret"`
+}
+
+// A new event with its first session.
+type CreateEventInput struct {
+	Title       string     `json:"title"`
+	Kind        event.Kind `json:"kind"`
+	Description *string    `json:"description,omitempty"`
+	// ISO 639-1 code of the language it is held in; default en.
+	Language *string `json:"language,omitempty"`
+	// Most people registered; more go on the waiting list. Omitted: no limit.
+	Capacity *int `json:"capacity,omitempty"`
+	// Default MEMBERS.
+	Audience *event.Audience `json:"audience,omitempty"`
+	StartsAt time.Time       `json:"startsAt"`
+	EndsAt   time.Time       `json:"endsAt"`
+	// IANA time zone, e.g. Europe/Kyiv.
+	TimeZone string  `json:"timeZone"`
+	Place    *string `json:"place,omitempty"`
+	// Address of the online meeting.
+	OnlineURL *string `json:"onlineUrl,omitempty"`
+	// The organising association (its editors may create events); omitted: the secretariat (secretariat only).
+	OrganiserID *int `json:"organiserId,omitempty"`
+	// The partnership it serves; with the PARTNERSHIP audience, its staff see the event.
+	PartnershipID *int `json:"partnershipId,omitempty"`
+	// The activity of the programme's record it serves.
+	ActivityID *int `json:"activityId,omitempty"`
+	// With the INVITED audience, the municipalities whose staff see the event.
+	InvitedMunicipalityIds []int `json:"invitedMunicipalityIds,omitempty"`
 }
 
 type CreateNeedInput struct {
@@ -84,6 +125,12 @@ type DeclineSuggestionInput struct {
 	Reason      *string `json:"reason,omitempty"`
 }
 
+// How often one kind of news is e-mailed.
+type EmailPreferenceSetting struct {
+	Kind      emailpreference.Kind      `json:"kind"`
+	Frequency emailpreference.Frequency `json:"frequency"`
+}
+
 type ExpressInterestInput struct {
 	// The municipality whose editor expresses interest.
 	FromMunicipalityID int `json:"fromMunicipalityId"`
@@ -142,6 +189,11 @@ type MatchSuggestionWhereInput struct {
 	CountryIDIn []int `json:"countryIDIn,omitempty"`
 	// Only candidates whose needs or offers include one of these sectors.
 	SectorIn []sector.Sector `json:"sectorIn,omitempty"`
+}
+
+// Programme figure: people who attended a training, each counted once.
+type PeopleTrainedCount struct {
+	Total int `json:"total"`
 }
 
 // A municipality's stance on new partnerships.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/document"
+	"github.com/bridgesoftrust/hub/ent/event"
+	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
@@ -157,6 +160,7 @@ func (sw *schemaWorld) buildActivities() {
 	c.Activity.Create().SetTitle("forum of nobody").SetKind("SOLIDARITY_FORUM").SaveX(ctx)
 	sw.buildMatchmaking(ctx)
 	sw.buildLibrary(ctx)
+	sw.buildEvents(ctx)
 }
 
 // buildLibrary adds an organisation with an initiative in Alpha and
@@ -175,6 +179,28 @@ func (sw *schemaWorld) buildLibrary(ctx context.Context) {
 	doc("public", document.VisibilityPUBLIC, document.StatusPUBLISHED, sw.users["secretariat"].ID)
 	doc("members", document.VisibilityMEMBERS, document.StatusPUBLISHED, sw.users["secretariat"].ID)
 	doc("draft", document.VisibilityPUBLIC, document.StatusDRAFT, sw.users["editorA"].ID)
+}
+
+// buildEvents adds an event of each audience (organised by X, serving P1
+// and an activity, inviting Alpha), a session of each, registrations of
+// memberA (one made by editorA) and a promotion notification.
+func (sw *schemaWorld) buildEvents(ctx context.Context) {
+	c := sw.client
+	act := c.Activity.Query().FirstX(ctx)
+	start := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i, aud := range []event.Audience{event.AudiencePUBLIC, event.AudienceMEMBERS, event.AudiencePARTNERSHIP, event.AudienceINVITED} {
+		e := c.Event.Create().SetTitle("event " + string(aud)).SetKind(event.KindTRAINING).SetAudience(aud).
+			SetStartsAt(start).SetEndsAt(start.Add(time.Hour)).SetTimeZone("Europe/Kyiv").SetOrganiser(sw.x).
+			SetPartnership(sw.p1).SetActivity(act).AddInvitedMunicipalities(sw.alpha).SetCreatedByID(sw.users["editorA"].ID).SaveX(ctx)
+		c.EventSession.Create().SetEvent(e).SetStartsAt(start).SetEndsAt(start.Add(time.Hour)).SetTimeZone("Europe/Kyiv").SaveX(ctx)
+		if i%2 == 0 {
+			r := c.EventRegistration.Create().SetEvent(e).SetUserID(sw.users["memberA"].ID).SetRegisteredByID(sw.users["editorA"].ID).SaveX(ctx)
+			c.Notification.Create().SetRecipientID(sw.users["memberA"].ID).SetKind(notification.KindEVENT_PROMOTED).SetEventRegistration(r).SaveX(ctx)
+		} else {
+			c.EventRegistration.Create().SetEvent(e).SetUserID(sw.users["coordX"].ID).SaveX(ctx)
+		}
+	}
+	c.EmailPreference.Create().SetUserID(sw.users["memberA"].ID).SetKind("NEWS").SetFrequency("WEEKLY").SaveX(ctx)
 }
 
 // buildMatchmaking adds a need, an offer, a profile, a decline and a

@@ -14,8 +14,10 @@ import (
 
 	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/auth"
+	"github.com/bridgesoftrust/hub/internal/calendar"
 	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/email"
 	"github.com/bridgesoftrust/hub/internal/library"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -167,6 +169,8 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, gql)))
 	mux.Handle("GET "+library.DownloadPath, withCORS(s.cfg.CORS, s.auth.Middleware(library.Download(store.Client, o.files, s.logger))))
 	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("/email/unsubscribe", email.UnsubscribeHandler(store.Client, s.logger))
+	mux.Handle("GET /calendar/", s.auth.Middleware(calendar.Handler(store.Client, s.feedViewer, s.logger)))
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {
 		mux.Handle("GET /{$}", explorer.Page())
@@ -237,6 +241,12 @@ func withViewerLimits(cfg Config, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// feedViewer is the viewer a calendar feed reads as: its user, with the
+// read scope, or nil when the account is disabled.
+func (s *Server) feedViewer(ctx context.Context, userID int) (*viewer.Viewer, error) {
+	return s.auth.Reload(ctx, &viewer.Viewer{UserID: userID, Scopes: []viewer.Scope{viewer.ScopeRead}})
 }
 
 // Handler returns the server's HTTP handler, e.g. for httptest.NewServer.
