@@ -22,6 +22,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/credevents"
+	"github.com/bridgesoftrust/hub/internal/events"
 	"github.com/bridgesoftrust/hub/internal/forum"
 	"github.com/bridgesoftrust/hub/internal/notify"
 	// Registers hub_fold and the und-x-icu collation with the SQLite
@@ -85,7 +86,7 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 
 // NewClient returns an Ent client on drv with the hooks that belong to the
 // Hub's concerns rather than to the schema: the forum's and the news'
-// follow-ups, notifications, and credential changes announced to open
+// follow-ups, notifications, events' waiting lists, and credential changes announced to open
 // websockets (through the PubSub of the writer's context), whichever
 // process makes them. Every client of the Hub's stores is made here.
 func NewClient(drv dialect.Driver, opts ...ent.Option) *ent.Client {
@@ -93,6 +94,8 @@ func NewClient(drv dialect.Driver, opts ...ent.Option) *ent.Client {
 	credevents.Register(client)
 	forum.Register(client)
 	notify.Register(client)
+	// A raised capacity moves people up from an event's waiting list.
+	events.Use(client)
 	return client
 }
 
