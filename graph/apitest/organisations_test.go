@@ -97,6 +97,15 @@ func TestWhoDoesWhatWhere(t *testing.T) {
 			o[0].Municipality.Name != "Chuhuiv" || o[0].Sector != "WATER" {
 			t.Fatalf("overlaps: %+v", o)
 		}
+		var inSector struct{ Initiatives struct{ TotalCount int } }
+		h.data(t, `{ initiatives(where: {sector: GOVERNANCE}) { totalCount } }`, nil, &inSector)
+		if inSector.Initiatives.TotalCount != 1 {
+			t.Fatalf("%d initiatives in governance, want 1", inSector.Initiatives.TotalCount)
+		}
+		h.data(t, `{ initiatives(where: {sector: WATER, hasOrganisationWith: [{acronymIsNil: true}]}) { totalCount } }`, nil, &inSector)
+		if inSector.Initiatives.TotalCount != 2 {
+			t.Fatalf("%d initiatives in water, want 2", inSector.Initiatives.TotalCount)
+		}
 		h.data(t, `{ initiativeOverlaps(sector: GOVERNANCE) { sector } }`, nil, &overlaps)
 		if len(overlaps.InitiativeOverlaps) != 0 {
 			t.Fatalf("governance overlaps: %+v", overlaps.InitiativeOverlaps)
