@@ -12,8 +12,10 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=linux GOFLAGS=-buildvcs=false go build -ldflags='-s -w' -o /out/hub ./cmd/hub
-# The store's directory, owned by the image's non-root user (65532).
-RUN mkdir -p /out/data
+# The store's directory and the library's files in it, owned by the
+# image's non-root user (65532); a volume mounted on /data/files (one that
+# replicas share, compose.yaml) starts with that owner.
+RUN mkdir -p /out/data/files
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/hub /usr/local/bin/hub
@@ -23,6 +25,7 @@ WORKDIR /data
 ENV HUB_ADDR=0.0.0.0:8080 \
     HUB_METRICS_ADDR=0.0.0.0:9464 \
     HUB_DATABASE_URL=sqlite:///data/hub.db \
+    HUB_FILES_DIR=/data/files \
     HUB_LOG_FORMAT=json
 VOLUME /data
 EXPOSE 8080 9464

@@ -166,13 +166,19 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
+// InitiativeWhereInput returns InitiativeWhereInputResolver implementation.
+func (r *Resolver) InitiativeWhereInput() InitiativeWhereInputResolver {
+	return &initiativeWhereInputResolver{r}
+}
+
 type (
-	documentFileResolver struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	flagResolver         struct{ *Resolver }
-	municipalityResolver struct{ *Resolver }
-	needResolver         struct{ *Resolver }
-	offerResolver        struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	userResolver         struct{ *Resolver }
+	documentFileResolver         struct{ *Resolver }
+	eventResolver                struct{ *Resolver }
+	flagResolver                 struct{ *Resolver }
+	municipalityResolver         struct{ *Resolver }
+	needResolver                 struct{ *Resolver }
+	offerResolver                struct{ *Resolver }
+	queryResolver                struct{ *Resolver }
+	userResolver                 struct{ *Resolver }
+	initiativeWhereInputResolver struct{ *Resolver }
 )

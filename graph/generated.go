@@ -66,6 +66,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
+	InitiativeWhereInput() InitiativeWhereInputResolver
 }
 
 type DirectiveRoot struct {
@@ -1304,6 +1305,10 @@ type UserResolver interface {
 	Email(ctx context.Context, obj *ent.User) (*string, error)
 	APIKeys(ctx context.Context, obj *ent.User) ([]*ent.APIKey, error)
 	UnreadNotificationCount(ctx context.Context, obj *ent.User) (int, error)
+}
+
+type InitiativeWhereInputResolver interface {
+	Sector(ctx context.Context, obj *ent.InitiativeWhereInput, data *sector.Sector) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -48248,7 +48253,7 @@ func (ec *executionContext) unmarshalInputInitiativeWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organisationID", "organisationIDNEQ", "organisationIDIn", "organisationIDNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "startsOn", "startsOnNEQ", "startsOnIn", "startsOnNotIn", "startsOnGT", "startsOnGTE", "startsOnLT", "startsOnLTE", "startsOnIsNil", "startsOnNotNil", "endsOn", "endsOnNEQ", "endsOnIn", "endsOnNotIn", "endsOnGT", "endsOnGTE", "endsOnLT", "endsOnLTE", "endsOnIsNil", "endsOnNotNil", "fundingEur", "fundingEurNEQ", "fundingEurIn", "fundingEurNotIn", "fundingEurGT", "fundingEurGTE", "fundingEurLT", "fundingEurLTE", "fundingEurIsNil", "fundingEurNotNil", "hasOrganisation", "hasOrganisationWith", "hasMunicipalities", "hasMunicipalitiesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "organisationID", "organisationIDNEQ", "organisationIDIn", "organisationIDNotIn", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "startsOn", "startsOnNEQ", "startsOnIn", "startsOnNotIn", "startsOnGT", "startsOnGTE", "startsOnLT", "startsOnLTE", "startsOnIsNil", "startsOnNotNil", "endsOn", "endsOnNEQ", "endsOnIn", "endsOnNotIn", "endsOnGT", "endsOnGTE", "endsOnLT", "endsOnLTE", "endsOnIsNil", "endsOnNotNil", "fundingEur", "fundingEurNEQ", "fundingEurIn", "fundingEurNotIn", "fundingEurGT", "fundingEurGTE", "fundingEurLT", "fundingEurLTE", "fundingEurIsNil", "fundingEurNotNil", "hasOrganisation", "hasOrganisationWith", "hasMunicipalities", "hasMunicipalitiesWith", "sector"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -48906,6 +48911,15 @@ func (ec *executionContext) unmarshalInputInitiativeWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HasMunicipalitiesWith = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.InitiativeWhereInput().Sector(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil

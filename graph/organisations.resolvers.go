@@ -60,3 +60,11 @@ func (r *queryResolver) InitiativeOverlaps(ctx context.Context, sector *sector.S
 		Sector: valueOr(sector, ""), MunicipalityID: valueOr(municipalityID, 0), Limit: valueOr(first, maxOverlaps),
 	})
 }
+
+// Sector is the resolver for the sector field.
+func (r *initiativeWhereInputResolver) Sector(ctx context.Context, obj *ent.InitiativeWhereInput, data *sector.Sector) error {
+	if data != nil {
+		obj.AddPredicates(organisations.InSector(*data))
+	}
+	return nil
+}

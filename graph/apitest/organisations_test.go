@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"testing"
@@ -23,6 +24,11 @@ func TestWhoDoesWhatWhere(t *testing.T) {
 		c := store.Client
 		assoc := c.Association.Create().SetAcronym("AUC").SetName("Association of Ukrainian Cities").
 			AddMemberIDs(h.municipality).SaveX(sys())
+		pl := c.Country.Create().SetCode("PL").SetName("Poland").SetEuMember(true).SaveX(sys())
+		zmp := c.Association.Create().SetAcronym("ZMP").SetName("Association of Polish Cities").SetCountry(pl).SaveX(sys())
+		c.Partnership.Create().SetUkrainianMunicipalityID(h.municipality).
+			SetEuropeanMunicipality(c.Municipality.Create().SetName("Lublin").SetCountry(pl).SaveX(sys())).
+			SetPhase(c.Phase.Create().SetName("recovery").SaveX(sys())).AddFacilitators(zmp, assoc).SaveX(sys())
 		org := func(name, kind string) string {
 			return h.as(t, h.admin, `mutation($n: String!, $k: OrganisationKind) { createOrganisation(input: {name: $n, kind: $k}) { id } }`,
 				map[string]any{"n": name, "k": kind}, "createOrganisation", "id")
@@ -71,9 +77,10 @@ func TestWhoDoesWhatWhere(t *testing.T) {
 		resp.NoErrors(t)
 		resp.Decode(t, &actors)
 		a := actors.Node.Actors
-		if len(a) != 3 || a[0].Association == nil || a[0].Association.Acronym != assoc.Acronym || a[0].Roles[0] != "MEMBER" ||
-			a[1].Organisation.Name != "GIZ" || len(a[1].Initiatives) != 1 || a[2].Organisation.Name != "U-LEAD with Europe" ||
-			a[2].Roles[0] != "INITIATIVE" {
+		if len(a) != 4 || a[0].Association == nil || a[0].Association.Acronym != assoc.Acronym ||
+			fmt.Sprint(a[0].Roles) != "[MEMBER FACILITATOR]" || a[1].Association.Acronym != "ZMP" ||
+			fmt.Sprint(a[1].Roles) != "[FACILITATOR]" || a[2].Organisation.Name != "GIZ" || len(a[2].Initiatives) != 1 ||
+			a[3].Organisation.Name != "U-LEAD with Europe" || fmt.Sprint(a[3].Roles) != "[INITIATIVE]" {
 			t.Fatalf("actors: %s", resp.Data)
 		}
 
@@ -89,6 +96,15 @@ func TestWhoDoesWhatWhere(t *testing.T) {
 		if len(o) != 1 || o[0].First.Title != "Water utility reform" || o[0].Second.Title != "Clean water for hromadas" ||
 			o[0].Municipality.Name != "Chuhuiv" || o[0].Sector != "WATER" {
 			t.Fatalf("overlaps: %+v", o)
+		}
+		var inSector struct{ Initiatives struct{ TotalCount int } }
+		h.data(t, `{ initiatives(where: {sector: GOVERNANCE}) { totalCount } }`, nil, &inSector)
+		if inSector.Initiatives.TotalCount != 1 {
+			t.Fatalf("%d initiatives in governance, want 1", inSector.Initiatives.TotalCount)
+		}
+		h.data(t, `{ initiatives(where: {sector: WATER, hasOrganisationWith: [{acronymIsNil: true}]}) { totalCount } }`, nil, &inSector)
+		if inSector.Initiatives.TotalCount != 2 {
+			t.Fatalf("%d initiatives in water, want 2", inSector.Initiatives.TotalCount)
 		}
 		h.data(t, `{ initiativeOverlaps(sector: GOVERNANCE) { sector } }`, nil, &overlaps)
 		if len(overlaps.InitiativeOverlaps) != 0 {

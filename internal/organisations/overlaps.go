@@ -6,9 +6,13 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
+
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/initiative"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/internal/sector"
 )
 
@@ -101,4 +105,12 @@ func meet(a, b *ent.Initiative) bool {
 // before reports whether start is on or before end, either being open.
 func before(start, end *time.Time) bool {
 	return start == nil || end == nil || !start.After(*end)
+}
+
+// InSector matches the initiatives one of whose sectors is s (a JSON
+// list: json_each on SQLite, @> on PostgreSQL, through sqljson).
+func InSector(s sector.Sector) predicate.Initiative {
+	return predicate.Initiative(func(sel *sql.Selector) {
+		sel.Where(sqljson.ValueContains(sel.C(initiative.FieldSectors), string(s)))
+	})
 }
