@@ -140,11 +140,17 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // User returns UserResolver implementation.
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
+// MunicipalityWhereInput returns MunicipalityWhereInputResolver implementation.
+func (r *Resolver) MunicipalityWhereInput() MunicipalityWhereInputResolver {
+	return &municipalityWhereInputResolver{r}
+}
+
 type (
-	flagResolver         struct{ *Resolver }
-	municipalityResolver struct{ *Resolver }
-	needResolver         struct{ *Resolver }
-	offerResolver        struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	userResolver         struct{ *Resolver }
+	flagResolver                   struct{ *Resolver }
+	municipalityResolver           struct{ *Resolver }
+	needResolver                   struct{ *Resolver }
+	offerResolver                  struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	userResolver                   struct{ *Resolver }
+	municipalityWhereInputResolver struct{ *Resolver }
 )

@@ -35,6 +35,7 @@ type CLI struct {
 	User    UserCmd    `cmd:"" help:"Manage accounts: create, set-password, disable."`
 	Backup  BackupCmd  `cmd:"" help:"Copy the SQLite store to a file, also while serving (PostgreSQL: pg_dump)."`
 	Restore RestoreCmd `cmd:"" help:"Replace the SQLite store's content with a backup (PostgreSQL: pg_restore)."`
+	Export  ExportCmd  `cmd:"" help:"Write partnerships, municipalities, projects or activities as CSV, NDJSON or GeoJSON."`
 }
 
 func main() {

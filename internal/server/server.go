@@ -16,6 +16,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/export"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/server/explorer"
@@ -151,6 +152,7 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	gql = s.auth.Middleware(withViewerLimits(s.cfg, withEvents(s.events, gql)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, gql)))
+	mux.Handle(export.Path, withCORS(s.cfg.CORS, s.auth.Middleware(export.Handler(store, s.logger))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(store, s.logger))
 	if s.cfg.Explorer {
