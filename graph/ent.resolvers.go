@@ -171,14 +171,20 @@ func (r *Resolver) InitiativeWhereInput() InitiativeWhereInputResolver {
 	return &initiativeWhereInputResolver{r}
 }
 
+// MunicipalityWhereInput returns MunicipalityWhereInputResolver implementation.
+func (r *Resolver) MunicipalityWhereInput() MunicipalityWhereInputResolver {
+	return &municipalityWhereInputResolver{r}
+}
+
 type (
-	documentFileResolver         struct{ *Resolver }
-	eventResolver                struct{ *Resolver }
-	flagResolver                 struct{ *Resolver }
-	municipalityResolver         struct{ *Resolver }
-	needResolver                 struct{ *Resolver }
-	offerResolver                struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
-	userResolver                 struct{ *Resolver }
-	initiativeWhereInputResolver struct{ *Resolver }
+	documentFileResolver           struct{ *Resolver }
+	eventResolver                  struct{ *Resolver }
+	flagResolver                   struct{ *Resolver }
+	municipalityResolver           struct{ *Resolver }
+	needResolver                   struct{ *Resolver }
+	offerResolver                  struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	userResolver                   struct{ *Resolver }
+	initiativeWhereInputResolver   struct{ *Resolver }
+	municipalityWhereInputResolver struct{ *Resolver }
 )

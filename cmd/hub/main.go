@@ -36,6 +36,7 @@ type CLI struct {
 	Backup  BackupCmd  `cmd:"" help:"Copy the SQLite store to a file, also while serving (PostgreSQL: pg_dump)."`
 	Restore RestoreCmd `cmd:"" help:"Replace the SQLite store's content with a backup (PostgreSQL: pg_restore)."`
 	Digest  DigestCmd  `cmd:"" help:"Send the e-mails due now (notifications, daily and weekly digests) through --smtp-url."`
+	Export  ExportCmd  `cmd:"" help:"Write partnerships, municipalities, projects or activities as CSV, NDJSON or GeoJSON."`
 }
 
 func main() {

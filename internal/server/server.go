@@ -18,6 +18,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/clientip"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/email"
+	"github.com/bridgesoftrust/hub/internal/export"
 	"github.com/bridgesoftrust/hub/internal/library"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
@@ -168,6 +169,7 @@ func (s *Server) routes(store *db.Store, o options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withCORS(s.cfg.CORS, withBodyLimit(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, gql)))
 	mux.Handle("GET "+library.DownloadPath, withCORS(s.cfg.CORS, s.auth.Middleware(library.Download(store.Client, o.files, s.logger))))
+	mux.Handle(export.Path, withCORS(s.cfg.CORS, s.auth.Middleware(export.Handler(store, s.logger))))
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("/email/unsubscribe", email.UnsubscribeHandler(store.Client, s.logger))
 	mux.Handle("GET /calendar/", s.auth.Middleware(calendar.Handler(store.Client, s.feedViewer, s.logger)))
