@@ -103,26 +103,31 @@ func openPartnerships(c *ent.Client, where string) (source, error) {
 		return source{}, err
 	}
 	query := func() *ent.PartnershipQuery { return c.Partnership.Query().Where(ps...) }
+	names := &smallTables{client: c}
 	return source{
 		count: func(ctx context.Context) (int, error) { return query().Count(ctx) },
 		page: func(ctx context.Context, after, limit int) ([]row, error) {
-			list, err := query().Where(partnership.IDGT(after)).Order(partnership.ByID()).Limit(limit).
-				WithUkrainianMunicipality(func(q *ent.MunicipalityQuery) { q.WithCountry() }).
-				WithEuropeanMunicipality(func(q *ent.MunicipalityQuery) { q.WithCountry() }).
-				WithPhase().WithFacilitators().All(ctx)
-			return mapRows(list, partnershipRow), err
+			list, err := query().Where(partnership.IDGT(after)).Order(partnership.ByID()).Limit(limit).WithFacilitators().All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			towns, err := names.towns(ctx, list)
+			if err != nil {
+				return nil, err
+			}
+			return mapRows(list, func(p *ent.Partnership) row { return partnershipRow(p, towns, names) }), nil
 		},
 	}, nil
 }
 
-func partnershipRow(p *ent.Partnership) row {
-	ua, eu := p.Edges.UkrainianMunicipality, p.Edges.EuropeanMunicipality
+func partnershipRow(p *ent.Partnership, towns map[int]*ent.Municipality, names *smallTables) row {
+	ua, eu := towns[p.UkrainianMunicipalityID], towns[p.EuropeanMunicipalityID]
 	var facilitators []string
 	for _, a := range p.Edges.Facilitators {
 		facilitators = append(facilitators, a.Acronym)
 	}
-	r := row{id: p.ID, values: []any{p.ID, townName(ua), townCountry(ua), townName(eu), townCountry(eu),
-		phaseName(p.Edges.Phase), string(p.Status), date(p.StartDate), date(p.EndDate),
+	r := row{id: p.ID, values: []any{p.ID, townName(ua), names.country(ua), townName(eu), names.country(eu),
+		names.phases[p.PhaseID], string(p.Status), date(p.StartDate), date(p.EndDate),
 		strings.Join(p.Themes, "; "), strings.Join(facilitators, "; ")}}
 	if a, b := point(ua), point(eu); a != nil && b != nil {
 		r.geometry = &geometry{Type: "LineString", Coordinates: [][]float64{a, b}}
@@ -143,27 +148,94 @@ func openMunicipalities(c *ent.Client, where string) (source, error) {
 		ps = append(ps, box.Predicate())
 	}
 	query := func() *ent.MunicipalityQuery { return c.Municipality.Query().Where(ps...) }
+	names := &smallTables{client: c}
 	return source{
 		count: func(ctx context.Context) (int, error) { return query().Count(ctx) },
 		page: func(ctx context.Context, after, limit int) ([]row, error) {
-			list, err := query().Where(municipality.IDGT(after)).Order(municipality.ByID()).Limit(limit).
-				WithCountry().WithRegion().All(ctx)
-			return mapRows(list, municipalityRow), err
+			if err := names.load(ctx); err != nil {
+				return nil, err
+			}
+			list, err := query().Where(municipality.IDGT(after)).Order(municipality.ByID()).Limit(limit).WithRegion().All(ctx)
+			return mapRows(list, func(m *ent.Municipality) row { return municipalityRow(m, names) }), err
 		},
 	}, nil
 }
 
-func municipalityRow(m *ent.Municipality) row {
+func municipalityRow(m *ent.Municipality, names *smallTables) row {
 	region := ""
 	if m.Edges.Region != nil {
 		region = m.Edges.Region.Name
 	}
-	r := row{id: m.ID, values: []any{m.ID, m.Name, m.LocalName, string(m.Kind), townCountry(m), region,
+	r := row{id: m.ID, values: []any{m.ID, m.Name, m.LocalName, string(m.Kind), names.country(m), region,
 		m.Population, m.Latitude, m.Longitude, m.Website}}
 	if p := point(m); p != nil {
 		r.geometry = &geometry{Type: "Point", Coordinates: p}
 	}
 	return r
+}
+
+// smallTables holds the countries' codes and the phases' names, read once
+// per export (they are a few dozen rows), so that a page of rows does not
+// load them again.
+type smallTables struct {
+	client    *ent.Client
+	loaded    bool
+	countries map[int]string
+	phases    map[int]string
+}
+
+// load reads the countries and phases the viewer may read, once.
+func (t *smallTables) load(ctx context.Context) error {
+	if t.loaded {
+		return nil
+	}
+	countries, err := t.client.Country.Query().All(ctx)
+	if err != nil {
+		return err
+	}
+	phases, err := t.client.Phase.Query().All(ctx)
+	if err != nil {
+		return err
+	}
+	t.countries, t.phases = make(map[int]string, len(countries)), make(map[int]string, len(phases))
+	for _, c := range countries {
+		t.countries[c.ID] = c.Code
+	}
+	for _, p := range phases {
+		t.phases[p.ID] = p.Name
+	}
+	t.loaded = true
+	return nil
+}
+
+// towns loads both municipalities of each partnership in one statement.
+func (t *smallTables) towns(ctx context.Context, list []*ent.Partnership) (map[int]*ent.Municipality, error) {
+	if err := t.load(ctx); err != nil {
+		return nil, err
+	}
+	ids := make([]int, 0, 2*len(list))
+	for _, p := range list {
+		ids = append(ids, p.UkrainianMunicipalityID, p.EuropeanMunicipalityID)
+	}
+	towns, err := t.client.Municipality.Query().Where(municipality.IDIn(ids...)).
+		Select(municipality.FieldName, municipality.FieldCountryID, municipality.FieldLatitude, municipality.FieldLongitude).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]*ent.Municipality, len(towns))
+	for _, m := range towns {
+		byID[m.ID] = m
+	}
+	return byID, nil
+}
+
+// country is a municipality's country code, empty if the viewer may not
+// read the municipality.
+func (t *smallTables) country(m *ent.Municipality) string {
+	if m == nil {
+		return ""
+	}
+	return t.countries[m.CountryID]
 }
 
 func openProjects(c *ent.Client, where string) (source, error) {
@@ -232,27 +304,12 @@ func townName(m *ent.Municipality) string {
 	return m.Name
 }
 
-// townCountry is a municipality's country code.
-func townCountry(m *ent.Municipality) string {
-	if m == nil || m.Edges.Country == nil {
-		return ""
-	}
-	return m.Edges.Country.Code
-}
-
 // point is a municipality's [longitude, latitude], nil without both.
 func point(m *ent.Municipality) []float64 {
 	if m == nil || m.Latitude == nil || m.Longitude == nil {
 		return nil
 	}
 	return []float64{*m.Longitude, *m.Latitude}
-}
-
-func phaseName(p *ent.Phase) string {
-	if p == nil {
-		return ""
-	}
-	return p.Name
 }
 
 // date formats an optional date as YYYY-MM-DD, nil when unset.

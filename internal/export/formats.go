@@ -92,6 +92,8 @@ func cell(v any) string {
 type jsonWriter struct {
 	out     *bufio.Writer
 	columns []string
+	// keys are the columns' quoted JSON keys with the colon, made once.
+	keys [][]byte
 }
 
 func (w *jsonWriter) begin() error { return nil }
@@ -105,6 +107,17 @@ func (w *jsonWriter) write(r row) error {
 
 func (w *jsonWriter) end() error { return w.out.Flush() }
 
+// key returns column i's `"name":`.
+func (w *jsonWriter) key(i int) []byte {
+	if w.keys == nil {
+		for _, c := range w.columns {
+			k, _ := json.Marshal(c)
+			w.keys = append(w.keys, append(k, ':'))
+		}
+	}
+	return w.keys[i]
+}
+
 // object writes the values as a JSON object keyed by the columns, in
 // column order.
 func (w *jsonWriter) object(values []any) error {
@@ -113,13 +126,11 @@ func (w *jsonWriter) object(values []any) error {
 		if i > 0 {
 			w.out.WriteByte(',')
 		}
-		key, _ := json.Marshal(w.columns[i])
 		val, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
-		w.out.Write(key)
-		w.out.WriteByte(':')
+		w.out.Write(w.key(i))
 		w.out.Write(val)
 	}
 	return w.out.WriteByte('}')
