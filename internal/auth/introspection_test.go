@@ -98,7 +98,8 @@ func TestIntrospectionShowsNoSecrets(t *testing.T) {
 			}
 		}
 		for _, typ := range s.Schema.Types {
-			if strings.Contains(typ.Name, "Session") {
+			// Sign-in sessions; an event's sittings (EventSession) are public data.
+			if strings.Contains(strings.ReplaceAll(typ.Name, "EventSession", ""), "Session") {
 				t.Errorf("the schema has type %s: sessions must stay out of the API", typ.Name)
 			}
 		}
