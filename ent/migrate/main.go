@@ -40,6 +40,8 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/bridgesoftrust/hub/ent/migrate"
+	// The dev SQLite database replays migrations that name the collation.
+	_ "github.com/bridgesoftrust/hub/internal/collation"
 )
 
 // devPostgresEnv names the variable with the URL of the PostgreSQL server
