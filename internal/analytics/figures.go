@@ -1,7 +1,9 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -228,5 +230,6 @@ func (s scope) proposals(ctx context.Context) (Proposals, error) {
 		p.Live += r.Count
 		p.ByStatus = append(p.ByStatus, &StatusCount{Status: r.Status, Count: r.Count})
 	}
+	slices.SortFunc(p.ByStatus, func(a, b *StatusCount) int { return cmp.Compare(a.Status, b.Status) })
 	return p, nil
 }

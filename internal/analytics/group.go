@@ -187,14 +187,23 @@ type scanner interface {
 	Scan(ctx context.Context, v any) error
 }
 
-// run checks groupBy, lets query build and run the grouped aggregate with
-// the modifier, and returns the groups.
-func (sp spec) run(ctx context.Context, groupBy []string, query func(func(*sql.Selector)) scanner) ([]*Group, error) {
+// modifiable is an Ent query (the list's query, privacy and where
+// applied) that a modifier turns into a select of other columns.
+type modifiable[S scanner] interface {
+	Modify(modifiers ...func(s *sql.Selector)) S
+}
+
+// grouped checks groupBy and runs the grouped aggregate of sp on q (err is
+// the error of building q, returned first), and returns the groups.
+func grouped[S scanner](ctx context.Context, sp spec, q modifiable[S], err error, groupBy []string) ([]*Group, error) {
+	if err != nil {
+		return nil, err
+	}
 	if err := sp.check(groupBy); err != nil {
 		return nil, err
 	}
 	var rows []row
-	if err := query(sp.modifier(groupBy)).Scan(ctx, &rows); err != nil {
+	if err := q.Modify(sp.modifier(groupBy)).Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
 	if len(rows) > MaxGroups {

@@ -42,10 +42,7 @@ var partnerships = spec{dims: map[string]dimension{
 // viewer in ctx may list by groupBy (PartnershipGrouping values).
 func PartnershipStats(ctx context.Context, client *ent.Client, where *ent.PartnershipWhereInput, groupBy []string) ([]*Group, error) {
 	q, err := where.Filter(client.Partnership.Query())
-	if err != nil {
-		return nil, err
-	}
-	return partnerships.run(ctx, groupBy, func(m func(*sql.Selector)) scanner { return q.Modify(m) })
+	return grouped[*ent.PartnershipSelect](ctx, partnerships, q, err, groupBy)
 }
 
 // column groups by a column of the aggregated table.

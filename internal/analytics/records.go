@@ -32,10 +32,7 @@ var projects = spec{measure: project.FieldBudgetEur, dims: map[string]dimension{
 // secretariat) by groupBy (ProjectGrouping values).
 func ProjectStats(ctx context.Context, client *ent.Client, where *ent.ProjectWhereInput, groupBy []string) ([]*Group, error) {
 	q, err := where.Filter(client.Project.Query())
-	if err != nil {
-		return nil, err
-	}
-	return projects.run(ctx, groupBy, func(m func(*sql.Selector)) scanner { return q.Modify(m) })
+	return grouped[*ent.ProjectSelect](ctx, projects, q, err, groupBy)
 }
 
 // activities groups activities; the measure is the participant count.
@@ -53,10 +50,7 @@ var activities = spec{measure: activity.FieldParticipantCount, dims: map[string]
 // in ctx may list by groupBy (ActivityGrouping values).
 func ActivityStats(ctx context.Context, client *ent.Client, where *ent.ActivityWhereInput, groupBy []string) ([]*Group, error) {
 	q, err := where.Filter(client.Activity.Query())
-	if err != nil {
-		return nil, err
-	}
-	return activities.run(ctx, groupBy, func(m func(*sql.Selector)) scanner { return q.Modify(m) })
+	return grouped[*ent.ActivitySelect](ctx, activities, q, err, groupBy)
 }
 
 // municipalities groups municipalities; the measure is the population.
@@ -78,8 +72,5 @@ var municipalities = spec{measure: municipality.FieldPopulation, dims: map[strin
 // viewer in ctx may list by groupBy (MunicipalityGrouping values).
 func MunicipalityStats(ctx context.Context, client *ent.Client, where *ent.MunicipalityWhereInput, groupBy []string) ([]*Group, error) {
 	q, err := where.Filter(client.Municipality.Query())
-	if err != nil {
-		return nil, err
-	}
-	return municipalities.run(ctx, groupBy, func(m func(*sql.Selector)) scanner { return q.Modify(m) })
+	return grouped[*ent.MunicipalitySelect](ctx, municipalities, q, err, groupBy)
 }
