@@ -407,6 +407,9 @@ func TestProgrammeFiguresOnDemo(t *testing.T) {
 		}
 		// The secretariat counts the concept projects an anonymous viewer
 		// cannot see, as the project list does.
+		if anon, sec := live(figures(t, h, nil, nil), "jointProjectProposals"), live(figures(t, h, nil, h.admin), "jointProjectProposals"); anon >= sec {
+			t.Errorf("jointProjectProposals: anonymous %d, secretariat %d; the demo's concept projects should count for the secretariat only", anon, sec)
+		}
 		for _, header := range []http.Header{nil, h.admin} {
 			var d struct {
 				List struct{ TotalCount int } `json:"list"`
