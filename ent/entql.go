@@ -702,13 +702,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Phase",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			phase.FieldCreatedAt:   {Type: field.TypeTime, Column: phase.FieldCreatedAt},
-			phase.FieldUpdatedAt:   {Type: field.TypeTime, Column: phase.FieldUpdatedAt},
-			phase.FieldName:        {Type: field.TypeString, Column: phase.FieldName},
-			phase.FieldTitle:       {Type: field.TypeString, Column: phase.FieldTitle},
-			phase.FieldDescription: {Type: field.TypeJSON, Column: phase.FieldDescription},
-			phase.FieldStartDate:   {Type: field.TypeTime, Column: phase.FieldStartDate},
-			phase.FieldEndDate:     {Type: field.TypeTime, Column: phase.FieldEndDate},
+			phase.FieldCreatedAt:        {Type: field.TypeTime, Column: phase.FieldCreatedAt},
+			phase.FieldUpdatedAt:        {Type: field.TypeTime, Column: phase.FieldUpdatedAt},
+			phase.FieldName:             {Type: field.TypeString, Column: phase.FieldName},
+			phase.FieldTitle:            {Type: field.TypeString, Column: phase.FieldTitle},
+			phase.FieldDescription:      {Type: field.TypeJSON, Column: phase.FieldDescription},
+			phase.FieldStartDate:        {Type: field.TypeTime, Column: phase.FieldStartDate},
+			phase.FieldEndDate:          {Type: field.TypeTime, Column: phase.FieldEndDate},
+			phase.FieldPublishedFigures: {Type: field.TypeJSON, Column: phase.FieldPublishedFigures},
 		},
 	}
 	graph.Nodes[30] = &sqlgraph.Node{
@@ -5987,6 +5988,11 @@ func (f *PhaseFilter) WhereStartDate(p entql.TimeP) {
 // WhereEndDate applies the entql time.Time predicate on the end_date field.
 func (f *PhaseFilter) WhereEndDate(p entql.TimeP) {
 	f.Where(p.Field(phase.FieldEndDate))
+}
+
+// WherePublishedFigures applies the entql json.RawMessage predicate on the published_figures field.
+func (f *PhaseFilter) WherePublishedFigures(p entql.BytesP) {
+	f.Where(p.Field(phase.FieldPublishedFigures))
 }
 
 // WhereHasPartnerships applies a predicate to check if query has an edge partnerships.

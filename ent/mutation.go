@@ -30726,6 +30726,7 @@ type PhaseMutation struct {
 	description         *i18n.Texts
 	start_date          *time.Time
 	end_date            *time.Time
+	published_figures   *map[string]int
 	clearedFields       map[string]struct{}
 	partnerships        map[int]struct{}
 	removedpartnerships map[int]struct{}
@@ -31137,6 +31138,55 @@ func (m *PhaseMutation) ResetEndDate() {
 	delete(m.clearedFields, phase.FieldEndDate)
 }
 
+// SetPublishedFigures sets the "published_figures" field.
+func (m *PhaseMutation) SetPublishedFigures(value map[string]int) {
+	m.published_figures = &value
+}
+
+// PublishedFigures returns the value of the "published_figures" field in the mutation.
+func (m *PhaseMutation) PublishedFigures() (r map[string]int, exists bool) {
+	v := m.published_figures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedFigures returns the old "published_figures" field's value of the Phase entity.
+// If the Phase object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PhaseMutation) OldPublishedFigures(ctx context.Context) (v map[string]int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedFigures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedFigures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedFigures: %w", err)
+	}
+	return oldValue.PublishedFigures, nil
+}
+
+// ClearPublishedFigures clears the value of the "published_figures" field.
+func (m *PhaseMutation) ClearPublishedFigures() {
+	m.published_figures = nil
+	m.clearedFields[phase.FieldPublishedFigures] = struct{}{}
+}
+
+// PublishedFiguresCleared returns if the "published_figures" field was cleared in this mutation.
+func (m *PhaseMutation) PublishedFiguresCleared() bool {
+	_, ok := m.clearedFields[phase.FieldPublishedFigures]
+	return ok
+}
+
+// ResetPublishedFigures resets all changes to the "published_figures" field.
+func (m *PhaseMutation) ResetPublishedFigures() {
+	m.published_figures = nil
+	delete(m.clearedFields, phase.FieldPublishedFigures)
+}
+
 // AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by ids.
 func (m *PhaseMutation) AddPartnershipIDs(ids ...int) {
 	if m.partnerships == nil {
@@ -31225,7 +31275,7 @@ func (m *PhaseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PhaseMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, phase.FieldCreatedAt)
 	}
@@ -31246,6 +31296,9 @@ func (m *PhaseMutation) Fields() []string {
 	}
 	if m.end_date != nil {
 		fields = append(fields, phase.FieldEndDate)
+	}
+	if m.published_figures != nil {
+		fields = append(fields, phase.FieldPublishedFigures)
 	}
 	return fields
 }
@@ -31269,6 +31322,8 @@ func (m *PhaseMutation) Field(name string) (ent.Value, bool) {
 		return m.StartDate()
 	case phase.FieldEndDate:
 		return m.EndDate()
+	case phase.FieldPublishedFigures:
+		return m.PublishedFigures()
 	}
 	return nil, false
 }
@@ -31292,6 +31347,8 @@ func (m *PhaseMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldStartDate(ctx)
 	case phase.FieldEndDate:
 		return m.OldEndDate(ctx)
+	case phase.FieldPublishedFigures:
+		return m.OldPublishedFigures(ctx)
 	}
 	return nil, fmt.Errorf("unknown Phase field %s", name)
 }
@@ -31350,6 +31407,13 @@ func (m *PhaseMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEndDate(v)
 		return nil
+	case phase.FieldPublishedFigures:
+		v, ok := value.(map[string]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedFigures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Phase field %s", name)
 }
@@ -31392,6 +31456,9 @@ func (m *PhaseMutation) ClearedFields() []string {
 	if m.FieldCleared(phase.FieldEndDate) {
 		fields = append(fields, phase.FieldEndDate)
 	}
+	if m.FieldCleared(phase.FieldPublishedFigures) {
+		fields = append(fields, phase.FieldPublishedFigures)
+	}
 	return fields
 }
 
@@ -31417,6 +31484,9 @@ func (m *PhaseMutation) ClearField(name string) error {
 		return nil
 	case phase.FieldEndDate:
 		m.ClearEndDate()
+		return nil
+	case phase.FieldPublishedFigures:
+		m.ClearPublishedFigures()
 		return nil
 	}
 	return fmt.Errorf("unknown Phase nullable field %s", name)
@@ -31446,6 +31516,9 @@ func (m *PhaseMutation) ResetField(name string) error {
 		return nil
 	case phase.FieldEndDate:
 		m.ResetEndDate()
+		return nil
+	case phase.FieldPublishedFigures:
+		m.ResetPublishedFigures()
 		return nil
 	}
 	return fmt.Errorf("unknown Phase field %s", name)

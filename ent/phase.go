@@ -33,6 +33,8 @@ type Phase struct {
 	StartDate *time.Time `json:"start_date,omitempty"`
 	// EndDate holds the value of the "end_date" field.
 	EndDate *time.Time `json:"end_date,omitempty"`
+	// The figures the programme published for the phase, keyed by the name of the figure in programmeFigures (e.g. partnerships, expertMissions); a figure published as "500+" is stored as 500.
+	PublishedFigures map[string]int `json:"published_figures,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PhaseQuery when eager-loading is set.
 	Edges        PhaseEdges `json:"edges"`
@@ -66,7 +68,7 @@ func (*Phase) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case phase.FieldDescription:
+		case phase.FieldDescription, phase.FieldPublishedFigures:
 			values[i] = new([]byte)
 		case phase.FieldID:
 			values[i] = new(sql.NullInt64)
@@ -141,6 +143,14 @@ func (_m *Phase) assignValues(columns []string, values []any) error {
 				_m.EndDate = new(time.Time)
 				*_m.EndDate = value.Time
 			}
+		case phase.FieldPublishedFigures:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field published_figures", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PublishedFigures); err != nil {
+					return fmt.Errorf("unmarshal field published_figures: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -206,6 +216,9 @@ func (_m *Phase) String() string {
 		builder.WriteString("end_date=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("published_figures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PublishedFigures))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -106,6 +106,12 @@ func (_c *PhaseCreate) SetNillableEndDate(v *time.Time) *PhaseCreate {
 	return _c
 }
 
+// SetPublishedFigures sets the "published_figures" field.
+func (_c *PhaseCreate) SetPublishedFigures(v map[string]int) *PhaseCreate {
+	_c.mutation.SetPublishedFigures(v)
+	return _c
+}
+
 // AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
 func (_c *PhaseCreate) AddPartnershipIDs(ids ...int) *PhaseCreate {
 	_c.mutation.AddPartnershipIDs(ids...)
@@ -255,6 +261,10 @@ func (_c *PhaseCreate) createSpec() (*Phase, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EndDate(); ok {
 		_spec.SetField(phase.FieldEndDate, field.TypeTime, value)
 		_node.EndDate = &value
+	}
+	if value, ok := _c.mutation.PublishedFigures(); ok {
+		_spec.SetField(phase.FieldPublishedFigures, field.TypeJSON, value)
+		_node.PublishedFigures = value
 	}
 	if nodes := _c.mutation.PartnershipsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -420,6 +430,24 @@ func (u *PhaseUpsert) ClearEndDate() *PhaseUpsert {
 	return u
 }
 
+// SetPublishedFigures sets the "published_figures" field.
+func (u *PhaseUpsert) SetPublishedFigures(v map[string]int) *PhaseUpsert {
+	u.Set(phase.FieldPublishedFigures, v)
+	return u
+}
+
+// UpdatePublishedFigures sets the "published_figures" field to the value that was provided on create.
+func (u *PhaseUpsert) UpdatePublishedFigures() *PhaseUpsert {
+	u.SetExcluded(phase.FieldPublishedFigures)
+	return u
+}
+
+// ClearPublishedFigures clears the value of the "published_figures" field.
+func (u *PhaseUpsert) ClearPublishedFigures() *PhaseUpsert {
+	u.SetNull(phase.FieldPublishedFigures)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -574,6 +602,27 @@ func (u *PhaseUpsertOne) UpdateEndDate() *PhaseUpsertOne {
 func (u *PhaseUpsertOne) ClearEndDate() *PhaseUpsertOne {
 	return u.Update(func(s *PhaseUpsert) {
 		s.ClearEndDate()
+	})
+}
+
+// SetPublishedFigures sets the "published_figures" field.
+func (u *PhaseUpsertOne) SetPublishedFigures(v map[string]int) *PhaseUpsertOne {
+	return u.Update(func(s *PhaseUpsert) {
+		s.SetPublishedFigures(v)
+	})
+}
+
+// UpdatePublishedFigures sets the "published_figures" field to the value that was provided on create.
+func (u *PhaseUpsertOne) UpdatePublishedFigures() *PhaseUpsertOne {
+	return u.Update(func(s *PhaseUpsert) {
+		s.UpdatePublishedFigures()
+	})
+}
+
+// ClearPublishedFigures clears the value of the "published_figures" field.
+func (u *PhaseUpsertOne) ClearPublishedFigures() *PhaseUpsertOne {
+	return u.Update(func(s *PhaseUpsert) {
+		s.ClearPublishedFigures()
 	})
 }
 
@@ -897,6 +946,27 @@ func (u *PhaseUpsertBulk) UpdateEndDate() *PhaseUpsertBulk {
 func (u *PhaseUpsertBulk) ClearEndDate() *PhaseUpsertBulk {
 	return u.Update(func(s *PhaseUpsert) {
 		s.ClearEndDate()
+	})
+}
+
+// SetPublishedFigures sets the "published_figures" field.
+func (u *PhaseUpsertBulk) SetPublishedFigures(v map[string]int) *PhaseUpsertBulk {
+	return u.Update(func(s *PhaseUpsert) {
+		s.SetPublishedFigures(v)
+	})
+}
+
+// UpdatePublishedFigures sets the "published_figures" field to the value that was provided on create.
+func (u *PhaseUpsertBulk) UpdatePublishedFigures() *PhaseUpsertBulk {
+	return u.Update(func(s *PhaseUpsert) {
+		s.UpdatePublishedFigures()
+	})
+}
+
+// ClearPublishedFigures clears the value of the "published_figures" field.
+func (u *PhaseUpsertBulk) ClearPublishedFigures() *PhaseUpsertBulk {
+	return u.Update(func(s *PhaseUpsert) {
+		s.ClearPublishedFigures()
 	})
 }
 

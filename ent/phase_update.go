@@ -123,6 +123,18 @@ func (_u *PhaseUpdate) ClearEndDate() *PhaseUpdate {
 	return _u
 }
 
+// SetPublishedFigures sets the "published_figures" field.
+func (_u *PhaseUpdate) SetPublishedFigures(v map[string]int) *PhaseUpdate {
+	_u.mutation.SetPublishedFigures(v)
+	return _u
+}
+
+// ClearPublishedFigures clears the value of the "published_figures" field.
+func (_u *PhaseUpdate) ClearPublishedFigures() *PhaseUpdate {
+	_u.mutation.ClearPublishedFigures()
+	return _u
+}
+
 // AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
 func (_u *PhaseUpdate) AddPartnershipIDs(ids ...int) *PhaseUpdate {
 	_u.mutation.AddPartnershipIDs(ids...)
@@ -273,6 +285,12 @@ func (_u *PhaseUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.EndDateCleared() {
 		_spec.ClearField(phase.FieldEndDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PublishedFigures(); ok {
+		_spec.SetField(phase.FieldPublishedFigures, field.TypeJSON, value)
+	}
+	if _u.mutation.PublishedFiguresCleared() {
+		_spec.ClearField(phase.FieldPublishedFigures, field.TypeJSON)
 	}
 	if _u.mutation.PartnershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -430,6 +448,18 @@ func (_u *PhaseUpdateOne) SetNillableEndDate(v *time.Time) *PhaseUpdateOne {
 // ClearEndDate clears the value of the "end_date" field.
 func (_u *PhaseUpdateOne) ClearEndDate() *PhaseUpdateOne {
 	_u.mutation.ClearEndDate()
+	return _u
+}
+
+// SetPublishedFigures sets the "published_figures" field.
+func (_u *PhaseUpdateOne) SetPublishedFigures(v map[string]int) *PhaseUpdateOne {
+	_u.mutation.SetPublishedFigures(v)
+	return _u
+}
+
+// ClearPublishedFigures clears the value of the "published_figures" field.
+func (_u *PhaseUpdateOne) ClearPublishedFigures() *PhaseUpdateOne {
+	_u.mutation.ClearPublishedFigures()
 	return _u
 }
 
@@ -613,6 +643,12 @@ func (_u *PhaseUpdateOne) sqlSave(ctx context.Context) (_node *Phase, err error)
 	}
 	if _u.mutation.EndDateCleared() {
 		_spec.ClearField(phase.FieldEndDate, field.TypeTime)
+	}
+	if value, ok := _u.mutation.PublishedFigures(); ok {
+		_spec.SetField(phase.FieldPublishedFigures, field.TypeJSON, value)
+	}
+	if _u.mutation.PublishedFiguresCleared() {
+		_spec.ClearField(phase.FieldPublishedFigures, field.TypeJSON)
 	}
 	if _u.mutation.PartnershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -37,6 +37,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/graph/model"
+	"github.com/bridgesoftrust/hub/internal/analytics"
 	"github.com/bridgesoftrust/hub/internal/export"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
@@ -127,6 +128,19 @@ type ComplexityRoot struct {
 	ActivityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ActivityGroup struct {
+		Average func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Keys    func(childComplexity int) int
+		Max     func(childComplexity int) int
+		Min     func(childComplexity int) int
+		Sum     func(childComplexity int) int
+	}
+
+	ActivityMeasure struct {
+		Value func(childComplexity int) int
 	}
 
 	Actor struct {
@@ -614,6 +628,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MunicipalityGroup struct {
+		Average func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Keys    func(childComplexity int) int
+		Max     func(childComplexity int) int
+		Min     func(childComplexity int) int
+		Sum     func(childComplexity int) int
+	}
+
+	MunicipalityMeasure struct {
+		Value func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddEventSession              func(childComplexity int, input model.AddEventSessionInput) int
 		ArchiveDocument              func(childComplexity int, id int) int
@@ -879,6 +906,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PartnershipGroup struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
+	}
+
 	PartnershipRequest struct {
 		CreatedAt               func(childComplexity int) int
 		EuropeanMunicipality    func(childComplexity int) int
@@ -969,6 +1001,23 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProgrammeFigure struct {
+		Live      func(childComplexity int) int
+		Published func(childComplexity int) int
+	}
+
+	ProgrammeFigures struct {
+		EUCountries           func(childComplexity int) int
+		ExpertMissions        func(childComplexity int) int
+		JointProjectProposals func(childComplexity int) int
+		Partnerships          func(childComplexity int) int
+		PeopleTrained         func(childComplexity int) int
+		Phase                 func(childComplexity int) int
+		SolidarityForums      func(childComplexity int) int
+		StudyVisits           func(childComplexity int) int
+		UkrainianOblasts      func(childComplexity int) int
+	}
+
 	Project struct {
 		BudgetEur          func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
@@ -999,8 +1048,33 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProjectGroup struct {
+		Average func(childComplexity int) int
+		Count   func(childComplexity int) int
+		Keys    func(childComplexity int) int
+		Max     func(childComplexity int) int
+		Min     func(childComplexity int) int
+		Sum     func(childComplexity int) int
+	}
+
+	ProjectMeasure struct {
+		Value func(childComplexity int) int
+	}
+
+	ProjectProposalFigure struct {
+		ByStatus  func(childComplexity int) int
+		Live      func(childComplexity int) int
+		Published func(childComplexity int) int
+	}
+
+	ProjectStatusCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
 	Query struct {
 		Activities               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		ActivityStats            func(childComplexity int, where *ent.ActivityWhereInput, groupBy []model.ActivityGrouping) int
 		Associations             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) int
 		AuditLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
 		Countries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
@@ -1015,6 +1089,7 @@ type ComplexityRoot struct {
 		MatchWeights             func(childComplexity int) int
 		Me                       func(childComplexity int) int
 		Municipalities           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		MunicipalityStats        func(childComplexity int, where *ent.MunicipalityWhereInput, groupBy []model.MunicipalityGrouping) int
 		MyCalendarFeedURL        func(childComplexity int) int
 		MyEmailPreferences       func(childComplexity int) int
 		Needs                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
@@ -1025,9 +1100,12 @@ type ComplexityRoot struct {
 		Offers                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) int
 		Organisations            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
 		PartnershipRequests      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) int
+		PartnershipStats         func(childComplexity int, where *ent.PartnershipWhereInput, groupBy []model.PartnershipGrouping) int
 		Partnerships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		Phases                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PhaseOrder, where *ent.PhaseWhereInput) int
 		Posts                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
+		ProgrammeFigures         func(childComplexity int, phase *string) int
+		ProjectStats             func(childComplexity int, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) int
 		Projects                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
 		Regions                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
 		StalePartnershipRequests func(childComplexity int, olderThanDays *int, first *int, after *entgql.Cursor[int]) int
@@ -1288,6 +1366,11 @@ type QueryResolver interface {
 	Regions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error)
 	Topics(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	PartnershipStats(ctx context.Context, where *ent.PartnershipWhereInput, groupBy []model.PartnershipGrouping) ([]*analytics.Group, error)
+	ProjectStats(ctx context.Context, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) ([]*analytics.Group, error)
+	ActivityStats(ctx context.Context, where *ent.ActivityWhereInput, groupBy []model.ActivityGrouping) ([]*analytics.Group, error)
+	MunicipalityStats(ctx context.Context, where *ent.MunicipalityWhereInput, groupBy []model.MunicipalityGrouping) ([]*analytics.Group, error)
+	ProgrammeFigures(ctx context.Context, phase *string) (*analytics.Figures, error)
 	Me(ctx context.Context) (*ent.User, error)
 	MyEmailPreferences(ctx context.Context) ([]*model.EmailPreferenceSetting, error)
 	MyCalendarFeedURL(ctx context.Context) (string, error)
@@ -1560,6 +1643,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivityEdge.Node(childComplexity), true
+
+	case "ActivityGroup.average":
+		if e.ComplexityRoot.ActivityGroup.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityGroup.Average(childComplexity), true
+	case "ActivityGroup.count":
+		if e.ComplexityRoot.ActivityGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityGroup.Count(childComplexity), true
+	case "ActivityGroup.keys":
+		if e.ComplexityRoot.ActivityGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityGroup.Keys(childComplexity), true
+	case "ActivityGroup.max":
+		if e.ComplexityRoot.ActivityGroup.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityGroup.Max(childComplexity), true
+	case "ActivityGroup.min":
+		if e.ComplexityRoot.ActivityGroup.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityGroup.Min(childComplexity), true
+	case "ActivityGroup.sum":
+		if e.ComplexityRoot.ActivityGroup.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityGroup.Sum(childComplexity), true
+
+	case "ActivityMeasure.participantCount":
+		if e.ComplexityRoot.ActivityMeasure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityMeasure.Value(childComplexity), true
 
 	case "Actor.association":
 		if e.ComplexityRoot.Actor.Association == nil {
@@ -3637,6 +3764,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MunicipalityEdge.Node(childComplexity), true
 
+	case "MunicipalityGroup.average":
+		if e.ComplexityRoot.MunicipalityGroup.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Average(childComplexity), true
+	case "MunicipalityGroup.count":
+		if e.ComplexityRoot.MunicipalityGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Count(childComplexity), true
+	case "MunicipalityGroup.keys":
+		if e.ComplexityRoot.MunicipalityGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Keys(childComplexity), true
+	case "MunicipalityGroup.max":
+		if e.ComplexityRoot.MunicipalityGroup.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Max(childComplexity), true
+	case "MunicipalityGroup.min":
+		if e.ComplexityRoot.MunicipalityGroup.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Min(childComplexity), true
+	case "MunicipalityGroup.sum":
+		if e.ComplexityRoot.MunicipalityGroup.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityGroup.Sum(childComplexity), true
+
+	case "MunicipalityMeasure.population":
+		if e.ComplexityRoot.MunicipalityMeasure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityMeasure.Value(childComplexity), true
+
 	case "Mutation.addEventSession":
 		if e.ComplexityRoot.Mutation.AddEventSession == nil {
 			break
@@ -5372,6 +5543,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnershipEdge.Node(childComplexity), true
 
+	case "PartnershipGroup.count":
+		if e.ComplexityRoot.PartnershipGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipGroup.Count(childComplexity), true
+	case "PartnershipGroup.keys":
+		if e.ComplexityRoot.PartnershipGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipGroup.Keys(childComplexity), true
+
 	case "PartnershipRequest.createdAt":
 		if e.ComplexityRoot.PartnershipRequest.CreatedAt == nil {
 			break
@@ -5762,6 +5946,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PostEdge.Node(childComplexity), true
 
+	case "ProgrammeFigure.live":
+		if e.ComplexityRoot.ProgrammeFigure.Live == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigure.Live(childComplexity), true
+	case "ProgrammeFigure.published":
+		if e.ComplexityRoot.ProgrammeFigure.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigure.Published(childComplexity), true
+
+	case "ProgrammeFigures.euCountries":
+		if e.ComplexityRoot.ProgrammeFigures.EUCountries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.EUCountries(childComplexity), true
+	case "ProgrammeFigures.expertMissions":
+		if e.ComplexityRoot.ProgrammeFigures.ExpertMissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.ExpertMissions(childComplexity), true
+	case "ProgrammeFigures.jointProjectProposals":
+		if e.ComplexityRoot.ProgrammeFigures.JointProjectProposals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.JointProjectProposals(childComplexity), true
+	case "ProgrammeFigures.partnerships":
+		if e.ComplexityRoot.ProgrammeFigures.Partnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.Partnerships(childComplexity), true
+	case "ProgrammeFigures.peopleTrained":
+		if e.ComplexityRoot.ProgrammeFigures.PeopleTrained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.PeopleTrained(childComplexity), true
+	case "ProgrammeFigures.phase":
+		if e.ComplexityRoot.ProgrammeFigures.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.Phase(childComplexity), true
+	case "ProgrammeFigures.solidarityForums":
+		if e.ComplexityRoot.ProgrammeFigures.SolidarityForums == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.SolidarityForums(childComplexity), true
+	case "ProgrammeFigures.studyVisits":
+		if e.ComplexityRoot.ProgrammeFigures.StudyVisits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.StudyVisits(childComplexity), true
+	case "ProgrammeFigures.ukrainianOblasts":
+		if e.ComplexityRoot.ProgrammeFigures.UkrainianOblasts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.UkrainianOblasts(childComplexity), true
+
 	case "Project.budgetEur":
 		if e.ComplexityRoot.Project.BudgetEur == nil {
 			break
@@ -5906,6 +6158,82 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectEdge.Node(childComplexity), true
 
+	case "ProjectGroup.average":
+		if e.ComplexityRoot.ProjectGroup.Average == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectGroup.Average(childComplexity), true
+	case "ProjectGroup.count":
+		if e.ComplexityRoot.ProjectGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectGroup.Count(childComplexity), true
+	case "ProjectGroup.keys":
+		if e.ComplexityRoot.ProjectGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectGroup.Keys(childComplexity), true
+	case "ProjectGroup.max":
+		if e.ComplexityRoot.ProjectGroup.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectGroup.Max(childComplexity), true
+	case "ProjectGroup.min":
+		if e.ComplexityRoot.ProjectGroup.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectGroup.Min(childComplexity), true
+	case "ProjectGroup.sum":
+		if e.ComplexityRoot.ProjectGroup.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectGroup.Sum(childComplexity), true
+
+	case "ProjectMeasure.budgetEur":
+		if e.ComplexityRoot.ProjectMeasure.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectMeasure.Value(childComplexity), true
+
+	case "ProjectProposalFigure.byStatus":
+		if e.ComplexityRoot.ProjectProposalFigure.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectProposalFigure.ByStatus(childComplexity), true
+	case "ProjectProposalFigure.live":
+		if e.ComplexityRoot.ProjectProposalFigure.Live == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectProposalFigure.Live(childComplexity), true
+	case "ProjectProposalFigure.published":
+		if e.ComplexityRoot.ProjectProposalFigure.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectProposalFigure.Published(childComplexity), true
+
+	case "ProjectStatusCount.count":
+		if e.ComplexityRoot.ProjectStatusCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStatusCount.Count(childComplexity), true
+	case "ProjectStatusCount.status":
+		if e.ComplexityRoot.ProjectStatusCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStatusCount.Status(childComplexity), true
+
 	case "Query.activities":
 		if e.ComplexityRoot.Query.Activities == nil {
 			break
@@ -5917,6 +6245,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
+	case "Query.activityStats":
+		if e.ComplexityRoot.Query.ActivityStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activityStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActivityStats(childComplexity, args["where"].(*ent.ActivityWhereInput), args["groupBy"].([]model.ActivityGrouping)), true
 	case "Query.associations":
 		if e.ComplexityRoot.Query.Associations == nil {
 			break
@@ -6062,6 +6401,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
+	case "Query.municipalityStats":
+		if e.ComplexityRoot.Query.MunicipalityStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_municipalityStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MunicipalityStats(childComplexity, args["where"].(*ent.MunicipalityWhereInput), args["groupBy"].([]model.MunicipalityGrouping)), true
 	case "Query.myCalendarFeedUrl":
 		if e.ComplexityRoot.Query.MyCalendarFeedURL == nil {
 			break
@@ -6162,6 +6512,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PartnershipRequests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PartnershipRequestOrder), args["where"].(*ent.PartnershipRequestWhereInput)), true
+	case "Query.partnershipStats":
+		if e.ComplexityRoot.Query.PartnershipStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnershipStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnershipStats(childComplexity, args["where"].(*ent.PartnershipWhereInput), args["groupBy"].([]model.PartnershipGrouping)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -6195,6 +6556,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Posts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PostOrder), args["where"].(*ent.PostWhereInput)), true
+	case "Query.programmeFigures":
+		if e.ComplexityRoot.Query.ProgrammeFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Query_programmeFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProgrammeFigures(childComplexity, args["phase"].(*string)), true
+	case "Query.projectStats":
+		if e.ComplexityRoot.Query.ProjectStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_projectStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProjectStats(childComplexity, args["where"].(*ent.ProjectWhereInput), args["groupBy"].([]model.ProjectGrouping)), true
 	case "Query.projects":
 		if e.ComplexityRoot.Query.Projects == nil {
 			break
@@ -6907,7 +7290,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "ent.graphqls" "events.graphqls" "forum.graphqls" "i18n.graphqls" "library.graphqls" "maps.graphqls" "matchmaking.graphqls" "mutation.graphqls" "organisations.graphqls" "scalars.graphqls" "subscription.graphqls"
+//go:embed "analytics.graphqls" "auth.graphqls" "ent.graphqls" "events.graphqls" "forum.graphqls" "i18n.graphqls" "library.graphqls" "maps.graphqls" "matchmaking.graphqls" "mutation.graphqls" "organisations.graphqls" "scalars.graphqls" "subscription.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -6919,6 +7302,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "analytics.graphqls", Input: sourceData("analytics.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
 	{Name: "ent.graphqls", Input: sourceData("ent.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
@@ -7032,6 +7416,32 @@ func (ec *executionContext) childFields_ActivityEdge(ctx context.Context, field 
 		return ec.fieldContext_ActivityEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ActivityGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_ActivityGroup_count(ctx, field)
+	case "sum":
+		return ec.fieldContext_ActivityGroup_sum(ctx, field)
+	case "average":
+		return ec.fieldContext_ActivityGroup_average(ctx, field)
+	case "min":
+		return ec.fieldContext_ActivityGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_ActivityGroup_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "participantCount":
+		return ec.fieldContext_ActivityMeasure_participantCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityMeasure", field.Name)
 }
 
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7934,6 +8344,32 @@ func (ec *executionContext) childFields_MunicipalityEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MunicipalityGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_MunicipalityGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_MunicipalityGroup_count(ctx, field)
+	case "sum":
+		return ec.fieldContext_MunicipalityGroup_sum(ctx, field)
+	case "average":
+		return ec.fieldContext_MunicipalityGroup_average(ctx, field)
+	case "min":
+		return ec.fieldContext_MunicipalityGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_MunicipalityGroup_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "population":
+		return ec.fieldContext_MunicipalityMeasure_population(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityMeasure", field.Name)
+}
+
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8280,6 +8716,16 @@ func (ec *executionContext) childFields_PartnershipEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnershipGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_PartnershipGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_PartnershipGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_PartnershipRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8452,6 +8898,40 @@ func (ec *executionContext) childFields_PostEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PostEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProgrammeFigure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "live":
+		return ec.fieldContext_ProgrammeFigure_live(ctx, field)
+	case "published":
+		return ec.fieldContext_ProgrammeFigure_published(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgrammeFigure", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgrammeFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "phase":
+		return ec.fieldContext_ProgrammeFigures_phase(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_ProgrammeFigures_partnerships(ctx, field)
+	case "euCountries":
+		return ec.fieldContext_ProgrammeFigures_euCountries(ctx, field)
+	case "ukrainianOblasts":
+		return ec.fieldContext_ProgrammeFigures_ukrainianOblasts(ctx, field)
+	case "expertMissions":
+		return ec.fieldContext_ProgrammeFigures_expertMissions(ctx, field)
+	case "studyVisits":
+		return ec.fieldContext_ProgrammeFigures_studyVisits(ctx, field)
+	case "jointProjectProposals":
+		return ec.fieldContext_ProgrammeFigures_jointProjectProposals(ctx, field)
+	case "solidarityForums":
+		return ec.fieldContext_ProgrammeFigures_solidarityForums(ctx, field)
+	case "peopleTrained":
+		return ec.fieldContext_ProgrammeFigures_peopleTrained(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgrammeFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8510,6 +8990,54 @@ func (ec *executionContext) childFields_ProjectEdge(ctx context.Context, field g
 		return ec.fieldContext_ProjectEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ProjectGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_ProjectGroup_count(ctx, field)
+	case "sum":
+		return ec.fieldContext_ProjectGroup_sum(ctx, field)
+	case "average":
+		return ec.fieldContext_ProjectGroup_average(ctx, field)
+	case "min":
+		return ec.fieldContext_ProjectGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_ProjectGroup_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "budgetEur":
+		return ec.fieldContext_ProjectMeasure_budgetEur(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectMeasure", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectProposalFigure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "live":
+		return ec.fieldContext_ProjectProposalFigure_live(ctx, field)
+	case "published":
+		return ec.fieldContext_ProjectProposalFigure_published(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_ProjectProposalFigure_byStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectProposalFigure", field.Name)
+}
+
+func (ec *executionContext) childFields_ProjectStatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_ProjectStatusCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_ProjectStatusCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectStatusCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Reaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12570,6 +13098,28 @@ func (ec *executionContext) field_Query_activities_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_activityStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ActivityWhereInput, error) {
+			return ec.unmarshalOActivityWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ActivityGrouping, error) {
+			return ec.unmarshalNActivityGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_associations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13178,6 +13728,28 @@ func (ec *executionContext) field_Query_municipalities_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_municipalityStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
+			return ec.unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.MunicipalityGrouping, error) {
+			return ec.unmarshalNMunicipalityGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_needs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13530,6 +14102,28 @@ func (ec *executionContext) field_Query_partnershipRequests_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_partnershipStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PartnershipWhereInput, error) {
+			return ec.unmarshalOPartnershipWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.PartnershipGrouping, error) {
+			return ec.unmarshalNPartnershipGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_partnerships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13689,6 +14283,42 @@ func (ec *executionContext) field_Query_posts_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_programmeFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "phase",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["phase"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_projectStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ProjectWhereInput, error) {
+			return ec.unmarshalOProjectWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ProjectGrouping, error) {
+			return ec.unmarshalNProjectGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -15149,6 +15779,203 @@ func (ec *executionContext) _ActivityEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ActivityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ActivityGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivityGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNActivityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityGroup_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityGroup_average(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityGroup_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNActivityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityGroup_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNActivityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityGroup_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNActivityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityGroup_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityMeasure_participantCount(ctx context.Context, field graphql.CollectedField, obj *analytics.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityMeasure_participantCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityMeasure_participantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityMeasure", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
@@ -23750,6 +24577,203 @@ func (ec *executionContext) fieldContext_MunicipalityEdge_cursor(_ context.Conte
 	return graphql.NewScalarFieldContext("MunicipalityEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _MunicipalityGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _MunicipalityGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalityGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroup_average(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityGroup_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityMeasure_population(ctx context.Context, field graphql.CollectedField, obj *analytics.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityMeasure_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityMeasure_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityMeasure", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Mutation_createCountry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30790,6 +31814,52 @@ func (ec *executionContext) fieldContext_PartnershipEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("PartnershipEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PartnershipGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnershipGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipGroup", field, false, false, "Int")
+}
+
 func (ec *executionContext) _PartnershipRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32425,6 +33495,331 @@ func (ec *executionContext) fieldContext_PostEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PostEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ProgrammeFigure_live(ctx context.Context, field graphql.CollectedField, obj *analytics.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigure_live(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Live, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigure_live(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProgrammeFigure_published(ctx context.Context, field graphql.CollectedField, obj *analytics.Figure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigure_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigure_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProgrammeFigures_phase(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_phase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_phase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeFigures", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgrammeFigures_partnerships(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_partnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_euCountries(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_euCountries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EUCountries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_euCountries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_ukrainianOblasts(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_ukrainianOblasts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UkrainianOblasts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_ukrainianOblasts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_expertMissions(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_expertMissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpertMissions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_expertMissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_studyVisits(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_studyVisits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StudyVisits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_studyVisits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_jointProjectProposals(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_jointProjectProposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JointProjectProposals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Proposals) graphql.Marshaler {
+			return ec.marshalNProjectProposalFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐProposals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_jointProjectProposals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectProposalFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_solidarityForums(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_solidarityForums(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SolidarityForums, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_solidarityForums(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_peopleTrained(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_peopleTrained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeopleTrained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_peopleTrained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33014,6 +34409,327 @@ func (ec *executionContext) _ProjectEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ProjectGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProjectGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNProjectMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectGroup_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectGroup_average(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectGroup_average(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Average, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNProjectMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectGroup_average(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNProjectMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectGroup_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+			return ec.marshalNProjectMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectGroup_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectMeasure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectMeasure_budgetEur(ctx context.Context, field graphql.CollectedField, obj *analytics.Measure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectMeasure_budgetEur(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectMeasure_budgetEur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectMeasure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ProjectProposalFigure_live(ctx context.Context, field graphql.CollectedField, obj *analytics.Proposals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectProposalFigure_live(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Live, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectProposalFigure_live(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectProposalFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectProposalFigure_published(ctx context.Context, field graphql.CollectedField, obj *analytics.Proposals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectProposalFigure_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectProposalFigure_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectProposalFigure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProjectProposalFigure_byStatus(ctx context.Context, field graphql.CollectedField, obj *analytics.Proposals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectProposalFigure_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.StatusCount) graphql.Marshaler {
+			return ec.marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectProposalFigure_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProjectProposalFigure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProjectStatusCount_status(ctx context.Context, field graphql.CollectedField, obj *analytics.StatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectStatusCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v project.Status) graphql.Marshaler {
+			return ec.marshalNProjectStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋprojectᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectStatusCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectStatusCount", field, false, false, "ProjectStatus")
+}
+
+func (ec *executionContext) _ProjectStatusCount_count(ctx context.Context, field graphql.CollectedField, obj *analytics.StatusCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProjectStatusCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProjectStatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProjectStatusCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -34154,6 +35870,226 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnershipStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnershipStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnershipStats(ctx, fc.Args["where"].(*ent.PartnershipWhereInput), fc.Args["groupBy"].([]model.PartnershipGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNPartnershipGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnershipStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnershipStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_projectStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_projectStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProjectStats(ctx, fc.Args["where"].(*ent.ProjectWhereInput), fc.Args["groupBy"].([]model.ProjectGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNProjectGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_activityStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activityStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActivityStats(ctx, fc.Args["where"].(*ent.ActivityWhereInput), fc.Args["groupBy"].([]model.ActivityGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNActivityGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_municipalityStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_municipalityStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MunicipalityStats(ctx, fc.Args["where"].(*ent.MunicipalityWhereInput), fc.Args["groupBy"].([]model.MunicipalityGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNMunicipalityGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_municipalityStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_municipalityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_programmeFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programmeFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProgrammeFigures(ctx, fc.Args["phase"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Figures) graphql.Marshaler {
+			return ec.marshalNProgrammeFigures2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programmeFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigures(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_programmeFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -63573,6 +65509,97 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var activityGroupImplementors = []string{"ActivityGroup"}
+
+func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityGroup")
+		case "keys":
+			out.Values[i] = ec._ActivityGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ActivityGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sum":
+			out.Values[i] = ec._ActivityGroup_sum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._ActivityGroup_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._ActivityGroup_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._ActivityGroup_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var activityMeasureImplementors = []string{"ActivityMeasure"}
+
+func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityMeasure")
+		case "participantCount":
+			out.Values[i] = ec._ActivityMeasure_participantCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var actorImplementors = []string{"Actor"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *organisations.Actor) graphql.Marshaler {
@@ -66799,6 +68826,97 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var municipalityGroupImplementors = []string{"MunicipalityGroup"}
+
+func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityGroup")
+		case "keys":
+			out.Values[i] = ec._MunicipalityGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._MunicipalityGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sum":
+			out.Values[i] = ec._MunicipalityGroup_sum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._MunicipalityGroup_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._MunicipalityGroup_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._MunicipalityGroup_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityMeasureImplementors = []string{"MunicipalityMeasure"}
+
+func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityMeasure")
+		case "population":
+			out.Values[i] = ec._MunicipalityMeasure_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -68597,6 +70715,44 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var partnershipGroupImplementors = []string{"PartnershipGroup"}
+
+func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipGroup")
+		case "keys":
+			out.Values[i] = ec._PartnershipGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._PartnershipGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var partnershipRequestImplementors = []string{"PartnershipRequest", "Node"}
 
 func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequest) graphql.Marshaler {
@@ -69191,6 +71347,117 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var programmeFigureImplementors = []string{"ProgrammeFigure"}
+
+func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFigureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgrammeFigure")
+		case "live":
+			out.Values[i] = ec._ProgrammeFigure_live(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._ProgrammeFigure_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programmeFiguresImplementors = []string{"ProgrammeFigures"}
+
+func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgrammeFigures")
+		case "phase":
+			out.Values[i] = ec._ProgrammeFigures_phase(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "partnerships":
+			out.Values[i] = ec._ProgrammeFigures_partnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "euCountries":
+			out.Values[i] = ec._ProgrammeFigures_euCountries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ukrainianOblasts":
+			out.Values[i] = ec._ProgrammeFigures_ukrainianOblasts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expertMissions":
+			out.Values[i] = ec._ProgrammeFigures_expertMissions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "studyVisits":
+			out.Values[i] = ec._ProgrammeFigures_studyVisits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jointProjectProposals":
+			out.Values[i] = ec._ProgrammeFigures_jointProjectProposals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "solidarityForums":
+			out.Values[i] = ec._ProgrammeFigures_solidarityForums(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peopleTrained":
+			out.Values[i] = ec._ProgrammeFigures_peopleTrained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var projectImplementors = []string{"Project", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
@@ -69385,6 +71652,178 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var projectGroupImplementors = []string{"ProjectGroup"}
+
+func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectGroup")
+		case "keys":
+			out.Values[i] = ec._ProjectGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ProjectGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sum":
+			out.Values[i] = ec._ProjectGroup_sum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "average":
+			out.Values[i] = ec._ProjectGroup_average(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._ProjectGroup_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._ProjectGroup_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectMeasureImplementors = []string{"ProjectMeasure"}
+
+func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectMeasureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectMeasure")
+		case "budgetEur":
+			out.Values[i] = ec._ProjectMeasure_budgetEur(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectProposalFigureImplementors = []string{"ProjectProposalFigure"}
+
+func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Proposals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectProposalFigureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectProposalFigure")
+		case "live":
+			out.Values[i] = ec._ProjectProposalFigure_live(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "published":
+			out.Values[i] = ec._ProjectProposalFigure_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byStatus":
+			out.Values[i] = ec._ProjectProposalFigure_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var projectStatusCountImplementors = []string{"ProjectStatusCount"}
+
+func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.StatusCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, projectStatusCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProjectStatusCount")
+		case "status":
+			out.Values[i] = ec._ProjectStatusCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ProjectStatusCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -69559,6 +71998,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "partnershipStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnershipStats(ctx, field)
+				})
+		case "projectStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_projectStats(ctx, field)
+				})
+		case "activityStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activityStats(ctx, field)
+				})
+		case "municipalityStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_municipalityStats(ctx, field)
+				})
+		case "programmeFigures":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programmeFigures(ctx, field)
 				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -70779,6 +73248,70 @@ func (ec *executionContext) marshalNActivityConnection2ᚖgithubᚗcomᚋbridges
 	return ec._ActivityConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActivityGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivityGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityGroup!")
+		return graphql.Null
+	}
+	return ec._ActivityGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActivityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGrouping(ctx context.Context, v any) (model.ActivityGrouping, error) {
+	var res model.ActivityGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGrouping(ctx context.Context, sel ast.SelectionSet, v model.ActivityGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActivityGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGroupingᚄ(ctx context.Context, v any) ([]model.ActivityGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ActivityGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActivityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNActivityGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ActivityGrouping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐActivityGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNActivityKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋactivityᚐKind(ctx context.Context, v any) (activity.Kind, error) {
 	var res activity.Kind
 	err := res.UnmarshalGQL(v)
@@ -70787,6 +73320,10 @@ func (ec *executionContext) unmarshalNActivityKind2githubᚗcomᚋbridgesoftrust
 
 func (ec *executionContext) marshalNActivityKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋactivityᚐKind(ctx context.Context, sel ast.SelectionSet, v activity.Kind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNActivityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+	return ec._ActivityMeasure(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNActivityOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityOrder(ctx context.Context, v any) (*ent.ActivityOrder, error) {
@@ -71993,6 +74530,70 @@ func (ec *executionContext) marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbri
 	return ec._MunicipalityConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMunicipalityGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipalityGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMunicipalityGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityGroup!")
+		return graphql.Null
+	}
+	return ec._MunicipalityGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMunicipalityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGrouping(ctx context.Context, v any) (model.MunicipalityGrouping, error) {
+	var res model.MunicipalityGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMunicipalityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGrouping(ctx context.Context, sel ast.SelectionSet, v model.MunicipalityGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMunicipalityGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGroupingᚄ(ctx context.Context, v any) ([]model.MunicipalityGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MunicipalityGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMunicipalityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMunicipalityGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MunicipalityGrouping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipalityGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMunicipalityGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMunicipalityKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋmunicipalityᚐKind(ctx context.Context, v any) (municipality.Kind, error) {
 	var res municipality.Kind
 	err := res.UnmarshalGQL(v)
@@ -72001,6 +74602,10 @@ func (ec *executionContext) unmarshalNMunicipalityKind2githubᚗcomᚋbridgesoft
 
 func (ec *executionContext) marshalNMunicipalityKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋmunicipalityᚐKind(ctx context.Context, sel ast.SelectionSet, v municipality.Kind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+	return ec._MunicipalityMeasure(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNMunicipalityOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityOrder(ctx context.Context, v any) (*ent.MunicipalityOrder, error) {
@@ -72305,6 +74910,70 @@ func (ec *executionContext) marshalNPartnershipConnection2ᚖgithubᚗcomᚋbrid
 	return ec._PartnershipConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnershipGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnershipGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnershipGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipGroup!")
+		return graphql.Null
+	}
+	return ec._PartnershipGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartnershipGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGrouping(ctx context.Context, v any) (model.PartnershipGrouping, error) {
+	var res model.PartnershipGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartnershipGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGrouping(ctx context.Context, sel ast.SelectionSet, v model.PartnershipGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNPartnershipGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGroupingᚄ(ctx context.Context, v any) ([]model.PartnershipGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.PartnershipGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPartnershipGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPartnershipGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PartnershipGrouping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnershipGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐPartnershipGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNPartnershipOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipOrder(ctx context.Context, v any) (*ent.PartnershipOrder, error) {
 	res, err := ec.unmarshalInputPartnershipOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -72469,6 +75138,18 @@ func (ec *executionContext) unmarshalNPostWhereInput2ᚖgithubᚗcomᚋbridgesof
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx context.Context, sel ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+	return ec._ProgrammeFigure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgrammeFigures2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigures(ctx context.Context, sel ast.SelectionSet, v *analytics.Figures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgrammeFigures!")
+		return graphql.Null
+	}
+	return ec._ProgrammeFigures(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProject(ctx context.Context, sel ast.SelectionSet, v *ent.Project) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Project!")
@@ -72483,6 +75164,74 @@ func (ec *executionContext) marshalNProjectConnection2ᚖgithubᚗcomᚋbridgeso
 		return graphql.Null
 	}
 	return ec._ProjectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProjectGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectGroup!")
+		return graphql.Null
+	}
+	return ec._ProjectGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProjectGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGrouping(ctx context.Context, v any) (model.ProjectGrouping, error) {
+	var res model.ProjectGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProjectGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGrouping(ctx context.Context, sel ast.SelectionSet, v model.ProjectGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProjectGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGroupingᚄ(ctx context.Context, v any) ([]model.ProjectGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProjectGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProjectGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNProjectGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProjectGrouping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐProjectGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
+	return ec._ProjectMeasure(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNProjectOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectOrder(ctx context.Context, v any) (*ent.ProjectOrder, error) {
@@ -72504,6 +75253,10 @@ func (ec *executionContext) marshalNProjectOrderField2ᚖgithubᚗcomᚋbridgeso
 	return v
 }
 
+func (ec *executionContext) marshalNProjectProposalFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐProposals(ctx context.Context, sel ast.SelectionSet, v analytics.Proposals) graphql.Marshaler {
+	return ec._ProjectProposalFigure(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNProjectStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋprojectᚐStatus(ctx context.Context, v any) (project.Status, error) {
 	var res project.Status
 	err := res.UnmarshalGQL(v)
@@ -72512,6 +75265,30 @@ func (ec *executionContext) unmarshalNProjectStatus2githubᚗcomᚋbridgesoftrus
 
 func (ec *executionContext) marshalNProjectStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋprojectᚐStatus(ctx context.Context, sel ast.SelectionSet, v project.Status) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.StatusCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProjectStatusCount2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProjectStatusCount2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCount(ctx context.Context, sel ast.SelectionSet, v *analytics.StatusCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProjectStatusCount!")
+		return graphql.Null
+	}
+	return ec._ProjectStatusCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProjectWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectWhereInput(ctx context.Context, v any) (*ent.ProjectWhereInput, error) {
@@ -76568,6 +79345,35 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
 	}
 
 	return ret

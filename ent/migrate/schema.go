@@ -1278,6 +1278,7 @@ var (
 		{Name: "description", Type: field.TypeJSON, Nullable: true},
 		{Name: "start_date", Type: field.TypeTime, Nullable: true},
 		{Name: "end_date", Type: field.TypeTime, Nullable: true},
+		{Name: "published_figures", Type: field.TypeJSON, Nullable: true},
 	}
 	// PhasesTable holds the schema information for the "phases" table.
 	PhasesTable = &schema.Table{

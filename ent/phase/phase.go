@@ -29,6 +29,8 @@ const (
 	FieldStartDate = "start_date"
 	// FieldEndDate holds the string denoting the end_date field in the database.
 	FieldEndDate = "end_date"
+	// FieldPublishedFigures holds the string denoting the published_figures field in the database.
+	FieldPublishedFigures = "published_figures"
 	// EdgePartnerships holds the string denoting the partnerships edge name in mutations.
 	EdgePartnerships = "partnerships"
 	// Table holds the table name of the phase in the database.
@@ -52,6 +54,7 @@ var Columns = []string{
 	FieldDescription,
 	FieldStartDate,
 	FieldEndDate,
+	FieldPublishedFigures,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

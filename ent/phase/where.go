@@ -415,6 +415,16 @@ func EndDateNotNil() predicate.Phase {
 	return predicate.Phase(sql.FieldNotNull(FieldEndDate))
 }
 
+// PublishedFiguresIsNil applies the IsNil predicate on the "published_figures" field.
+func PublishedFiguresIsNil() predicate.Phase {
+	return predicate.Phase(sql.FieldIsNull(FieldPublishedFigures))
+}
+
+// PublishedFiguresNotNil applies the NotNil predicate on the "published_figures" field.
+func PublishedFiguresNotNil() predicate.Phase {
+	return predicate.Phase(sql.FieldNotNull(FieldPublishedFigures))
+}
+
 // HasPartnerships applies the HasEdge predicate on the "partnerships" edge.
 func HasPartnerships() predicate.Phase {
 	return predicate.Phase(func(s *sql.Selector) {

@@ -26,6 +26,9 @@ func (Phase) Fields() []ent.Field {
 		translations("description", "What the phase was for, keyed by language code."),
 		field.Time("start_date").Optional().Nillable().Annotations(entgql.OrderField("START_DATE")),
 		field.Time("end_date").Optional().Nillable().Annotations(entgql.OrderField("END_DATE")),
+		field.JSON("published_figures", map[string]int{}).Optional().
+			Comment("The figures the programme published for the phase, keyed by the name of the figure in programmeFigures (e.g. partnerships, expertMissions); a figure published as \"500+\" is stored as 500.").
+			Annotations(entgql.Skip()),
 	}
 }
 

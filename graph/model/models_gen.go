@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -247,4 +251,261 @@ type UpdateUserInput struct {
 	Role *user.Role `json:"role,omitempty"`
 	// Only the secretariat disables accounts; disabling ends the user's sessions.
 	Disabled *bool `json:"disabled,omitempty"`
+}
+
+// What activityStats groups by.
+type ActivityGrouping string
+
+const (
+	ActivityGroupingKind ActivityGrouping = "KIND"
+	// Year of the start date.
+	ActivityGroupingYear ActivityGrouping = "YEAR"
+	// English name of the organising association.
+	ActivityGroupingOrganiser ActivityGrouping = "ORGANISER"
+)
+
+var AllActivityGrouping = []ActivityGrouping{
+	ActivityGroupingKind,
+	ActivityGroupingYear,
+	ActivityGroupingOrganiser,
+}
+
+func (e ActivityGrouping) IsValid() bool {
+	switch e {
+	case ActivityGroupingKind, ActivityGroupingYear, ActivityGroupingOrganiser:
+		return true
+	}
+	return false
+}
+
+func (e ActivityGrouping) String() string {
+	return string(e)
+}
+
+func (e *ActivityGrouping) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActivityGrouping(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActivityGrouping", str)
+	}
+	return nil
+}
+
+func (e ActivityGrouping) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActivityGrouping) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActivityGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What municipalityStats groups by.
+type MunicipalityGrouping string
+
+const (
+	// ISO 3166-1 alpha-2 code of the country.
+	MunicipalityGroupingCountry MunicipalityGrouping = "COUNTRY"
+	// English name of the region.
+	MunicipalityGroupingRegion MunicipalityGrouping = "REGION"
+	MunicipalityGroupingKind   MunicipalityGrouping = "KIND"
+)
+
+var AllMunicipalityGrouping = []MunicipalityGrouping{
+	MunicipalityGroupingCountry,
+	MunicipalityGroupingRegion,
+	MunicipalityGroupingKind,
+}
+
+func (e MunicipalityGrouping) IsValid() bool {
+	switch e {
+	case MunicipalityGroupingCountry, MunicipalityGroupingRegion, MunicipalityGroupingKind:
+		return true
+	}
+	return false
+}
+
+func (e MunicipalityGrouping) String() string {
+	return string(e)
+}
+
+func (e *MunicipalityGrouping) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MunicipalityGrouping(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MunicipalityGrouping", str)
+	}
+	return nil
+}
+
+func (e MunicipalityGrouping) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MunicipalityGrouping) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MunicipalityGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What partnershipStats groups by.
+type PartnershipGrouping string
+
+const (
+	// ISO 3166-1 alpha-2 code of the EU municipality's country.
+	PartnershipGroupingEuCountry PartnershipGrouping = "EU_COUNTRY"
+	// ISO 3166-1 alpha-2 code of the Ukrainian municipality's country.
+	PartnershipGroupingUaCountry PartnershipGrouping = "UA_COUNTRY"
+	// English name of the Ukrainian municipality's region (oblast).
+	PartnershipGroupingUaRegion PartnershipGrouping = "UA_REGION"
+	// Name of the phase, e.g. pilot.
+	PartnershipGroupingPhase  PartnershipGrouping = "PHASE"
+	PartnershipGroupingStatus PartnershipGrouping = "STATUS"
+	// Year of the start date.
+	PartnershipGroupingStartYear PartnershipGrouping = "START_YEAR"
+	// Each theme: a partnership with several themes counts in each.
+	PartnershipGroupingTheme PartnershipGrouping = "THEME"
+	// English name of each facilitating association: a partnership counts under each of its facilitators.
+	PartnershipGroupingFacilitator PartnershipGrouping = "FACILITATOR"
+)
+
+var AllPartnershipGrouping = []PartnershipGrouping{
+	PartnershipGroupingEuCountry,
+	PartnershipGroupingUaCountry,
+	PartnershipGroupingUaRegion,
+	PartnershipGroupingPhase,
+	PartnershipGroupingStatus,
+	PartnershipGroupingStartYear,
+	PartnershipGroupingTheme,
+	PartnershipGroupingFacilitator,
+}
+
+func (e PartnershipGrouping) IsValid() bool {
+	switch e {
+	case PartnershipGroupingEuCountry, PartnershipGroupingUaCountry, PartnershipGroupingUaRegion, PartnershipGroupingPhase, PartnershipGroupingStatus, PartnershipGroupingStartYear, PartnershipGroupingTheme, PartnershipGroupingFacilitator:
+		return true
+	}
+	return false
+}
+
+func (e PartnershipGrouping) String() string {
+	return string(e)
+}
+
+func (e *PartnershipGrouping) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PartnershipGrouping(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PartnershipGrouping", str)
+	}
+	return nil
+}
+
+func (e PartnershipGrouping) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PartnershipGrouping) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PartnershipGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What projectStats groups by.
+type ProjectGrouping string
+
+const (
+	ProjectGroupingStatus ProjectGrouping = "STATUS"
+	ProjectGroupingSector ProjectGrouping = "SECTOR"
+	// Name of the partnership's phase.
+	ProjectGroupingPhase ProjectGrouping = "PHASE"
+	// Year the project was recorded.
+	ProjectGroupingYear ProjectGrouping = "YEAR"
+)
+
+var AllProjectGrouping = []ProjectGrouping{
+	ProjectGroupingStatus,
+	ProjectGroupingSector,
+	ProjectGroupingPhase,
+	ProjectGroupingYear,
+}
+
+func (e ProjectGrouping) IsValid() bool {
+	switch e {
+	case ProjectGroupingStatus, ProjectGroupingSector, ProjectGroupingPhase, ProjectGroupingYear:
+		return true
+	}
+	return false
+}
+
+func (e ProjectGrouping) String() string {
+	return string(e)
+}
+
+func (e *ProjectGrouping) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProjectGrouping(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProjectGrouping", str)
+	}
+	return nil
+}
+
+func (e ProjectGrouping) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProjectGrouping) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProjectGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

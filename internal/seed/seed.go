@@ -44,6 +44,9 @@ func Demo(ctx context.Context, client *ent.Client) error {
 		if err := loadPartnerships(ctx, res); err != nil {
 			return err
 		}
+		if err := loadPublishedFigures(ctx, tx); err != nil {
+			return err
+		}
 		n, err := loadEvents(ctx, res)
 		if err != nil {
 			return err

@@ -70,6 +70,12 @@ func (w *costWalker) field(f *ast.Field) int {
 		ids, _ := args["ids"].([]any)
 		return add(1, mul(max(len(ids), 1), w.set(f.SelectionSet)))
 	}
+	if f.Definition.Arguments.ForName("groupBy") != nil {
+		// A grouped aggregate (partnershipStats...) scans its records in
+		// the database and returns a list of groups: costed as that scan
+		// plus a full page of groups.
+		return add(1, add(AggregateCost, mul(w.pageSize, w.set(f.SelectionSet))))
+	}
 	if f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil {
 		return add(1, w.set(f.SelectionSet))
 	}
@@ -104,6 +110,10 @@ func (w *costWalker) connection(set ast.SelectionSet) (perItem, once int) {
 	}
 	return perItem, once
 }
+
+// AggregateCost is what a grouped aggregate's scan of its records costs
+// besides its groups: as much as a page of 100 items.
+const AggregateCost = 100
 
 // pageSize returns first, or else last, when given.
 func pageSize(args map[string]any) (int, bool) {

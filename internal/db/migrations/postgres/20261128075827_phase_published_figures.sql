@@ -1,0 +1,2 @@
+-- Modify "phases" table
+ALTER TABLE "phases" ADD COLUMN "published_figures" jsonb NULL;
