@@ -81,6 +81,10 @@ func TestWaitingListAndPeopleTrained(t *testing.T) {
 		if trained.Total != 1 || trained.ByMunicipality[chuhuiv.municipality] != 1 || trained.ByCountry[chuhuiv.country] != 1 {
 			t.Fatalf("people trained: %+v", trained)
 		}
+		// The programme's figure through the API, for anyone: the same person once.
+		if got := h.value(anonymous, `{ programmeFigures { peopleTrained { live } } }`, nil, "programmeFigures", "peopleTrained", "live"); got != "1" {
+			t.Fatalf("programmeFigures peopleTrained: %s, want 1", got)
+		}
 	})
 }
 

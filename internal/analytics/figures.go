@@ -3,10 +3,10 @@ package analytics
 import (
 	"cmp"
 	"context"
+	"github.com/bridgesoftrust/hub/internal/events"
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/activity"
@@ -118,13 +118,15 @@ func ProgrammeFigures(ctx context.Context, client *ent.Client, phaseName *string
 }
 
 // PeopleTrained is the number of people the programme trained in a phase
-// (all phases when ph is nil): the participants of its TRAINING
-// activities that the viewer in ctx may list.
+// (all phases when ph is nil): each person who attended a TRAINING event
+// (internal/events) counted once, however many trainings they attended.
 func PeopleTrained(ctx context.Context, client *ent.Client, ph *ent.Phase) (int, error) {
-	s := scope{client: client, phase: ph}
-	return s.activities(activity.KindTRAINING).Aggregate(func(sel *sql.Selector) string {
-		return "COALESCE(SUM(" + sel.C(activity.FieldParticipantCount) + "), 0)"
-	}).Int(ctx)
+	var phaseID *int
+	if ph != nil {
+		phaseID = &ph.ID
+	}
+	trained, err := events.PeopleTrained(ctx, client, phaseID)
+	return trained.Total, err
 }
 
 // findPhase returns the phase named name, or nil for all phases.
