@@ -9,6 +9,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
+	"github.com/bridgesoftrust/hub/internal/search"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
@@ -142,6 +143,13 @@ type MatchSuggestionWhereInput struct {
 	CountryIDIn []int `json:"countryIDIn,omitempty"`
 	// Only candidates whose needs or offers include one of these sectors.
 	SectorIn []sector.Sector `json:"sectorIn,omitempty"`
+}
+
+// Records found by search, best first.
+type SearchConnection struct {
+	Edges    []*search.Hit         `json:"edges"`
+	Nodes    []ent.Noder           `json:"nodes"`
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
 }
 
 // A municipality's stance on new partnerships.
