@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bridgesoftrust/hub/ent/country"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 )
@@ -25,6 +26,7 @@ func TestSearch(t *testing.T) {
 				t.Errorf("search %q = %v, want %q among them", query, got, want)
 			}
 		}
+		t.Run("secretariat post", func(t *testing.T) { testSecretariatPostSearch(t, store, h) })
 		for bad, want := range map[string]string{`search(query: " ")`: "BAD_USER_INPUT", `search(query: "a", first: 1000)`: "PAGE_SIZE_EXCEEDED"} {
 			if code := h.query(t, `{ `+bad+` { edges { rank } } }`, nil).Code(); code != want {
 				t.Errorf("%s: code %q, want %s", bad, code, want)
@@ -56,4 +58,30 @@ func searchNames(t *testing.T, h *hub, query string) []string {
 		names = append(names, e.Node.Name)
 	}
 	return names
+}
+
+// testSecretariatPostSearch checks that a post in a SECRETARIAT category
+// is found by the secretariat only, across spellings.
+func testSecretariatPostSearch(t *testing.T, store *db.Store, h *hub) {
+	c := store.Client
+	cat := c.ForumCategory.Create().SetName("Secretariat room").SetSlug("secretariat-room").
+		SetVisibility(forumcategory.VisibilitySECRETARIAT).SaveX(sys())
+	topic := c.Topic.Create().SetTitle("Internal").SetCategoryID(cat.ID).SaveX(sys())
+	c.Post.Create().SetTopicID(topic.ID).SetBody("Budget review for Згурівка hromada").SaveX(sys())
+	const q = `{ search(query: "Zghurivka", types: [FORUM_POST]) { edges { highlights node { ... on Post { id } } } } }`
+	count := func(resp interface{ Decode(testing.TB, any) }) int {
+		var got struct {
+			Search struct {
+				Edges []struct{ Highlights []string }
+			}
+		}
+		resp.Decode(t, &got)
+		return len(got.Search.Edges)
+	}
+	anon, secr := h.query(t, q, nil), h.mutate(t, q, nil)
+	anon.NoErrors(t)
+	secr.NoErrors(t)
+	if a, s := count(anon), count(secr); a != 0 || s != 1 {
+		t.Errorf("anonymous found %d, secretariat %d; want 0 and 1", a, s)
+	}
 }
