@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/bridgesoftrust/hub/internal/db"
 )
 
@@ -14,6 +16,9 @@ func openStore(ctx context.Context, g *Globals, logger *slog.Logger, migrate boo
 	store, err := db.Open(g.DatabaseURL)
 	if err != nil {
 		return nil, err
+	}
+	if store.Dialect == dialect.Postgres && g.DBMaxConns > 0 {
+		store.DB.SetMaxOpenConns(g.DBMaxConns)
 	}
 	logger.Info("store opened", "dialect", store.Dialect, "url", db.Redact(g.DatabaseURL))
 	if migrate {

@@ -5,6 +5,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"net/url"
 	"os"
@@ -109,16 +110,33 @@ var traceSQL atomic.Bool
 func TraceSQL() { traceSQL.Store(true) }
 
 // openSQL opens the database/sql handle, traced if TraceSQL was called.
+// PostgreSQL connections cache their prepared statements and run with JIT
+// off (see stmtcache.go).
 func openSQL(driverName, dsn, dia string) (*sql.DB, error) {
+	var connector driver.Connector
+	if dia == dialect.Postgres {
+		c, err := postgresConnector(dsn)
+		if err != nil {
+			return nil, err
+		}
+		connector = c
+	}
 	if !traceSQL.Load() {
+		if connector != nil {
+			return sql.OpenDB(connector), nil
+		}
 		return sql.Open(driverName, dsn)
 	}
 	system := semconv.DBSystemNamePostgreSQL
 	if dia == dialect.SQLite {
 		system = semconv.DBSystemNameSQLite
 	}
-	return otelsql.Open(driverName, dsn, otelsql.WithAttributes(system),
-		otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitRows: true, OmitConnectorConnect: true}))
+	opts := []otelsql.Option{otelsql.WithAttributes(system),
+		otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitRows: true, OmitConnectorConnect: true})}
+	if connector != nil {
+		return otelsql.OpenDB(connector, opts...), nil
+	}
+	return otelsql.Open(driverName, dsn, opts...)
 }
 
 // dataSource turns a Hub database URL into a driver name, its DSN and the
