@@ -20,8 +20,8 @@ import (
 // Globals are the flags every command takes.
 type Globals struct {
 	DatabaseURL string `name:"database-url" env:"HUB_DATABASE_URL" default:"${default_db}" help:"Store: sqlite://PATH (embedded default) or postgres://USER@HOST/DB."`
+	DBMaxConns  int    `name:"db-max-conns" env:"HUB_DB_MAX_CONNS" default:"0" help:"Most open database connections; 0: 20 on PostgreSQL, 4 on SQLite."`
 	LogLevel    string `name:"log-level" env:"HUB_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Lowest level logged (${enum})."`
-	DBMaxConns  int    `name:"db-max-conns" env:"HUB_DB_MAX_CONNS" default:"20" help:"Most connections open to PostgreSQL at once (each holds its prepared statements); SQLite uses 4."`
 	LogFormat   string `name:"log-format" env:"HUB_LOG_FORMAT" default:"text" enum:"text,json" help:"Log format (${enum})."`
 }
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/bridgesoftrust/hub/internal/db"
 )
 
@@ -17,9 +15,7 @@ func openStore(ctx context.Context, g *Globals, logger *slog.Logger, migrate boo
 	if err != nil {
 		return nil, err
 	}
-	if store.Dialect == dialect.Postgres && g.DBMaxConns > 0 {
-		store.DB.SetMaxOpenConns(g.DBMaxConns)
-	}
+	store.SetMaxConns(g.DBMaxConns)
 	logger.Info("store opened", "dialect", store.Dialect, "url", db.Redact(g.DatabaseURL))
 	if migrate {
 		if err := db.Migrate(ctx, store); err != nil {

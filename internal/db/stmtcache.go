@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
-	"net/url"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/lib/pq"
@@ -28,34 +27,14 @@ const statementsPerConn = 256
 // statements.
 type cachingConnector struct{ driver.Connector }
 
-// postgresConnector returns the connector of dsn: lib/pq's, with JIT
-// compilation off unless dsn sets it (PostgreSQL's JIT spends hundreds of
-// milliseconds compiling the Hub's short queries), and statement caching.
+// postgresConnector returns lib/pq's connector of dsn with statement
+// caching.
 func postgresConnector(dsn string) (driver.Connector, error) {
-	dsn, err := withoutJIT(dsn)
-	if err != nil {
-		return nil, err
-	}
 	c, err := pq.NewConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
 	return cachingConnector{c}, nil
-}
-
-// withoutJIT adds jit=off (a run-time parameter lib/pq passes to the
-// server) to a postgres:// URL that does not set jit.
-func withoutJIT(dsn string) (string, error) {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "", err
-	}
-	q := u.Query()
-	if !q.Has("jit") {
-		q.Set("jit", "off")
-		u.RawQuery = q.Encode()
-	}
-	return u.String(), nil
 }
 
 // Connect opens a connection with an empty statement cache.
