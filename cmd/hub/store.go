@@ -15,6 +15,7 @@ func openStore(ctx context.Context, g *Globals, logger *slog.Logger, migrate boo
 	if err != nil {
 		return nil, err
 	}
+	store.SetMaxConns(g.DBMaxConns)
 	logger.Info("store opened", "dialect", store.Dialect, "url", db.Redact(g.DatabaseURL))
 	if migrate {
 		if err := db.Migrate(ctx, store); err != nil {

@@ -5,6 +5,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"net/url"
 	"os"
@@ -109,16 +110,33 @@ var traceSQL atomic.Bool
 func TraceSQL() { traceSQL.Store(true) }
 
 // openSQL opens the database/sql handle, traced if TraceSQL was called.
+// PostgreSQL connections cache their prepared statements and run with JIT
+// off (see stmtcache.go).
 func openSQL(driverName, dsn, dia string) (*sql.DB, error) {
+	var connector driver.Connector
+	if dia == dialect.Postgres {
+		c, err := postgresConnector(dsn)
+		if err != nil {
+			return nil, err
+		}
+		connector = c
+	}
 	if !traceSQL.Load() {
+		if connector != nil {
+			return sql.OpenDB(connector), nil
+		}
 		return sql.Open(driverName, dsn)
 	}
 	system := semconv.DBSystemNamePostgreSQL
 	if dia == dialect.SQLite {
 		system = semconv.DBSystemNameSQLite
 	}
-	return otelsql.Open(driverName, dsn, otelsql.WithAttributes(system),
-		otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitRows: true, OmitConnectorConnect: true}))
+	opts := []otelsql.Option{otelsql.WithAttributes(system),
+		otelsql.WithSpanOptions(otelsql.SpanOptions{OmitConnResetSession: true, OmitRows: true, OmitConnectorConnect: true})}
+	if connector != nil {
+		return otelsql.OpenDB(connector, opts...), nil
+	}
+	return otelsql.Open(driverName, dsn, opts...)
 }
 
 // dataSource turns a Hub database URL into a driver name, its DSN and the
@@ -126,13 +144,33 @@ func openSQL(driverName, dsn, dia string) (*sql.DB, error) {
 func dataSource(rawURL string) (driverName, dsn, dia string, err error) {
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		return "postgres", rawURL, dialect.Postgres, nil
+		dsn, err := postgresDSN(rawURL)
+		return "postgres", dsn, dialect.Postgres, err
 	case strings.HasPrefix(rawURL, "sqlite://"):
 		dsn, err := sqliteDSN(strings.TrimPrefix(rawURL, "sqlite://"))
 		return "sqlite", dsn, dialect.SQLite, err
 	default:
 		return "", "", "", fmt.Errorf("database URL %q: expected sqlite://PATH or postgres://...", Redact(rawURL))
 	}
+}
+
+// postgresDSN turns JIT compilation off on the Hub's connections unless the
+// URL sets jit or options itself: the Hub's statements are short OLTP
+// reads, which the server's default JIT would compile for hundreds of
+// milliseconds each (a count over a large table crosses jit_above_cost).
+// lib/pq sends URL parameters it does not know as run-time parameters.
+func postgresDSN(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", fmt.Errorf("database URL %q: %w", Redact(rawURL), err)
+	}
+	q := u.Query()
+	if q.Has("jit") || q.Has("options") {
+		return rawURL, nil
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // sqliteDSN builds a modernc.org/sqlite DSN with foreign keys, a busy
@@ -162,17 +200,36 @@ func sqliteDSN(rest string) (string, error) {
 // postgresIdleConns is the most idle connections kept to PostgreSQL.
 const postgresIdleConns = 10
 
+// DefaultMaxConns is the default size of the connection pool per dialect:
+// 20 connections to PostgreSQL (enough to keep a 2-8 core server busy
+// without queueing on the server), 4 to a SQLite file (one writer; a few
+// readers under WAL).
+var DefaultMaxConns = map[string]int{dialect.Postgres: 20, dialect.SQLite: 4}
+
+// SetMaxConns sets the most open connections of the store's pool; n <= 0
+// keeps the dialect's default (DefaultMaxConns). Idle connections kept
+// are at most n.
+func (s *Store) SetMaxConns(n int) {
+	if n <= 0 {
+		return
+	}
+	s.DB.SetMaxOpenConns(n)
+	if s.Dialect == dialect.Postgres {
+		s.DB.SetMaxIdleConns(min(n, postgresIdleConns))
+	}
+}
+
 // configurePool sizes the connection pool for the dialect.
 func configurePool(sqlDB *sql.DB, dia string) {
 	if dia == dialect.Postgres {
-		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxOpenConns(DefaultMaxConns[dia])
 		sqlDB.SetMaxIdleConns(postgresIdleConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return
 	}
 	// SQLite has one writer; a few connections serve concurrent readers
 	// under WAL while writers queue on the busy timeout.
-	sqlDB.SetMaxOpenConns(4)
+	sqlDB.SetMaxOpenConns(DefaultMaxConns[dia])
 }
 
 // Redact hides a password in a database URL for messages and logs.

@@ -1,0 +1,166 @@
+package db
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/lib/pq"
+)
+
+// statementsPerConn is how many prepared statements each PostgreSQL
+// connection keeps (least recently used ones are closed).
+const statementsPerConn = 256
+
+// The Hub's statements are few shapes run many times, with arguments.
+// lib/pq prepares nothing: each such statement is parsed and planned by
+// the server anew, in two round trips (parse/describe, then bind/execute).
+// No well-kept driver layer caches statements per connection for lib/pq
+// (pgx has one but would replace the driver the stack fixes), so this
+// small wrapper does: each connection prepares a statement text once and
+// then runs it in one round trip, without parsing or planning it again
+// once PostgreSQL has settled on a plan. Statements without arguments go
+// through unprepared.
+
+// cachingConnector opens lib/pq connections that cache their prepared
+// statements.
+type cachingConnector struct{ driver.Connector }
+
+// postgresConnector returns lib/pq's connector of dsn with statement
+// caching.
+func postgresConnector(dsn string) (driver.Connector, error) {
+	c, err := pq.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return cachingConnector{c}, nil
+}
+
+// Connect opens a connection with an empty statement cache.
+func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cache, err := lru.NewWithEvict(statementsPerConn, func(_ string, st driver.Stmt) { _ = st.Close() })
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return &cachingConn{Conn: conn, stmts: cache}, nil
+}
+
+// cachingConn is a lib/pq connection that runs statements with arguments
+// through its cache of prepared statements. database/sql uses a
+// connection from one goroutine at a time, so it needs no lock.
+type cachingConn struct {
+	driver.Conn
+	stmts *lru.Cache[string, driver.Stmt]
+}
+
+// stmt returns the prepared statement of query, preparing it once.
+func (c *cachingConn) stmt(ctx context.Context, query string) (driver.Stmt, error) {
+	if st, ok := c.stmts.Get(query); ok {
+		return st, nil
+	}
+	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts.Add(query, st)
+	return st, nil
+}
+
+// QueryContext runs query, prepared once when it has arguments.
+func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(args) == 0 {
+		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+	}
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if isStalePlan(err) {
+		// A migration changed a table under the cached plan: prepare again.
+		c.stmts.Remove(query)
+		return c.QueryContext(ctx, query, args)
+	}
+	return rows, err
+}
+
+// ExecContext runs query, prepared once when it has arguments.
+func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if len(args) == 0 {
+		return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+	}
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+	if isStalePlan(err) {
+		c.stmts.Remove(query)
+		return c.ExecContext(ctx, query, args)
+	}
+	return res, err
+}
+
+// isStalePlan reports PostgreSQL's refusal to run a prepared statement
+// whose tables changed shape ("cached plan must not change result type").
+func isStalePlan(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "0A000"
+}
+
+// Close closes the cached statements and the connection.
+func (c *cachingConn) Close() error {
+	c.stmts.Purge()
+	return c.Conn.Close()
+}
+
+// The interfaces database/sql looks for on a connection, passed through
+// to lib/pq's.
+
+// PrepareContext prepares a statement the caller owns (not cached).
+func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+}
+
+// BeginTx starts a transaction.
+func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+// Ping checks the connection.
+func (c *cachingConn) Ping(ctx context.Context) error {
+	if p, ok := c.Conn.(driver.Pinger); ok {
+		return p.Ping(ctx)
+	}
+	return nil
+}
+
+// ResetSession lets the pool drop a broken connection.
+func (c *cachingConn) ResetSession(ctx context.Context) error {
+	if r, ok := c.Conn.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+// IsValid reports whether the connection may be reused.
+func (c *cachingConn) IsValid() bool {
+	if v, ok := c.Conn.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+// CheckNamedValue converts arguments as lib/pq does.
+func (c *cachingConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if ch, ok := c.Conn.(driver.NamedValueChecker); ok {
+		return ch.CheckNamedValue(nv)
+	}
+	return driver.ErrSkip
+}
