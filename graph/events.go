@@ -14,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/email"
 	"github.com/bridgesoftrust/hub/internal/events"
 	"github.com/bridgesoftrust/hub/internal/signedlink"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // Events and e-mail preferences: the work is internal/events' and
@@ -51,7 +52,7 @@ func addEventSession(ctx context.Context, client *ent.Client, in model.AddEventS
 // myRegistration returns the viewer's registration for an event, if any.
 func myRegistration(ctx context.Context, client *ent.Client, e *ent.Event) (*ent.EventRegistration, error) {
 	r, err := client.EventRegistration.Query().
-		Where(eventregistration.EventID(e.ID), eventregistration.UserID(viewerID(ctx))).Only(ctx)
+		Where(eventregistration.EventID(e.ID), eventregistration.UserID(viewer.ID(ctx))).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -68,7 +69,7 @@ func calendarURL(e *ent.Event) string { return fmt.Sprintf("/calendar/events/%d.
 
 // myCalendarFeedURL is the secret address of the viewer's calendar feed.
 func myCalendarFeedURL(ctx context.Context) (string, error) {
-	id := viewerID(ctx)
+	id := viewer.ID(ctx)
 	if id == 0 {
 		return "", apierr.New(apierr.Unauthenticated, "sign in to get your calendar feed")
 	}
@@ -77,7 +78,7 @@ func myCalendarFeedURL(ctx context.Context) (string, error) {
 
 // myEmailPreferences returns the viewer's e-mail preferences, defaults included.
 func myEmailPreferences(ctx context.Context, client *ent.Client) ([]*model.EmailPreferenceSetting, error) {
-	id := viewerID(ctx)
+	id := viewer.ID(ctx)
 	if id == 0 {
 		return nil, apierr.New(apierr.Unauthenticated, "sign in to see your e-mail preferences")
 	}
@@ -94,7 +95,7 @@ func myEmailPreferences(ctx context.Context, client *ent.Client) ([]*model.Email
 
 // setEmailPreference sets one of the viewer's e-mail preferences.
 func setEmailPreference(ctx context.Context, client *ent.Client, kind emailpreference.Kind, f emailpreference.Frequency) (*model.EmailPreferenceSetting, error) {
-	if err := email.SetPreference(ctx, client, viewerID(ctx), kind, f); err != nil {
+	if err := email.SetPreference(ctx, client, viewer.ID(ctx), kind, f); err != nil {
 		return nil, err
 	}
 	return &model.EmailPreferenceSetting{Kind: kind, Frequency: f}, nil
@@ -103,7 +104,7 @@ func setEmailPreference(ctx context.Context, client *ent.Client, kind emailprefe
 // followForumCategory makes the viewer follow a category they can read,
 // or stop following it.
 func followForumCategory(ctx context.Context, client *ent.Client, id int, follow bool) (bool, error) {
-	me := viewerID(ctx)
+	me := viewer.ID(ctx)
 	if me == 0 {
 		return false, apierr.New(apierr.Unauthenticated, "sign in to follow forum categories")
 	}

@@ -16,14 +16,6 @@ import (
 // the mutation's transaction (client is ent.FromContext); the privacy
 // policies decide who may, the Ent hooks keep counters and notify.
 
-// viewerID returns the signed-in user's id, or 0 (no user has it).
-func viewerID(ctx context.Context) int {
-	if v := viewer.FromContext(ctx); v != nil {
-		return v.UserID
-	}
-	return 0
-}
-
 // createTopic opens a topic with its first post and returns it with the
 // counters the post's hooks set.
 func createTopic(ctx context.Context, client *ent.Client, input model.CreateTopicInput) (*ent.Topic, error) {
@@ -50,13 +42,13 @@ func updateVisible[T any](ctx context.Context, id int, get func(context.Context,
 
 // hidePost hides a post, recording the viewer as who hid it.
 func hidePost(ctx context.Context, client *ent.Client, id int) error {
-	return client.Post.UpdateOneID(id).SetHiddenAt(time.Now()).SetHiddenByID(viewerID(ctx)).Exec(ctx)
+	return client.Post.UpdateOneID(id).SetHiddenAt(time.Now()).SetHiddenByID(viewer.ID(ctx)).Exec(ctx)
 }
 
 // react adds the viewer's reaction of kind to a post unless it exists.
 func react(ctx context.Context, client *ent.Client, postID int, kind reaction.Kind) (*ent.Post, error) {
 	exists, err := client.Reaction.Query().
-		Where(reaction.PostID(postID), reaction.KindEQ(kind), reaction.UserID(viewerID(ctx))).Exist(ctx)
+		Where(reaction.PostID(postID), reaction.KindEQ(kind), reaction.UserID(viewer.ID(ctx))).Exist(ctx)
 	if err == nil && !exists {
 		err = client.Reaction.Create().SetPostID(postID).SetKind(kind).Exec(ctx)
 	}
@@ -68,7 +60,7 @@ func react(ctx context.Context, client *ent.Client, postID int, kind reaction.Ki
 
 // flagPost reports a post, once per user.
 func flagPost(ctx context.Context, client *ent.Client, postID int, reason string) (*ent.Flag, error) {
-	flagged, err := client.Flag.Query().Where(flag.PostID(postID), flag.ReporterID(viewerID(ctx))).Exist(ctx)
+	flagged, err := client.Flag.Query().Where(flag.PostID(postID), flag.ReporterID(viewer.ID(ctx))).Exist(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +82,7 @@ func resolveFlag(ctx context.Context, client *ent.Client, id int, action flag.Re
 	}
 	err = client.Flag.Update().
 		Where(flag.Or(flag.ID(id), flag.And(flag.PostID(f.PostID), flag.StatusEQ(flag.StatusOPEN)))).
-		SetStatus(flag.StatusRESOLVED).SetResolution(action).SetResolvedAt(time.Now()).SetResolvedByID(viewerID(ctx)).
+		SetStatus(flag.StatusRESOLVED).SetResolution(action).SetResolvedAt(time.Now()).SetResolvedByID(viewer.ID(ctx)).
 		Exec(ctx)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/reaction"
 	"github.com/bridgesoftrust/hub/graph/model"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // ResolvedBy is the resolver for the resolvedBy field.
@@ -65,7 +66,7 @@ func (r *mutationResolver) React(ctx context.Context, postID int, kind reaction.
 func (r *mutationResolver) Unreact(ctx context.Context, postID int, kind reaction.Kind) (*ent.Post, error) {
 	client := ent.FromContext(ctx)
 	_, err := client.Reaction.Delete().
-		Where(reaction.PostID(postID), reaction.KindEQ(kind), reaction.UserID(viewerID(ctx))).Exec(ctx)
+		Where(reaction.PostID(postID), reaction.KindEQ(kind), reaction.UserID(viewer.ID(ctx))).Exec(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func (r *mutationResolver) MarkNotificationRead(ctx context.Context, id int) (*e
 // MarkAllNotificationsRead is the resolver for the markAllNotificationsRead field.
 func (r *mutationResolver) MarkAllNotificationsRead(ctx context.Context) (int, error) {
 	return ent.FromContext(ctx).Notification.Update().
-		Where(notification.RecipientID(viewerID(ctx)), notification.ReadAtIsNil()).SetReadAt(time.Now()).Save(ctx)
+		Where(notification.RecipientID(viewer.ID(ctx)), notification.ReadAtIsNil()).SetReadAt(time.Now()).Save(ctx)
 }
 
 // UnreadNotificationCount is the resolver for the unreadNotificationCount field.

@@ -1108,8 +1108,6 @@ func init() {
 	newsitem.Hooks[3] = newsitemHooks[1]
 
 	newsitem.Hooks[4] = newsitemHooks[2]
-
-	newsitem.Hooks[5] = newsitemHooks[3]
 	newsitemMixinFields1 := newsitemMixin[1].Fields()
 	_ = newsitemMixinFields1
 	newsitemFields := schema.NewsItem{}.Fields()
@@ -1350,8 +1348,6 @@ func init() {
 	partnershiprequest.Hooks[2] = partnershiprequestHooks[0]
 
 	partnershiprequest.Hooks[3] = partnershiprequestHooks[1]
-
-	partnershiprequest.Hooks[4] = partnershiprequestHooks[2]
 	partnershiprequestMixinFields1 := partnershiprequestMixin[1].Fields()
 	_ = partnershiprequestMixinFields1
 	partnershiprequestFields := schema.PartnershipRequest{}.Fields()
@@ -1469,8 +1465,6 @@ func init() {
 	post.Hooks[5] = postHooks[3]
 
 	post.Hooks[6] = postHooks[4]
-
-	post.Hooks[7] = postHooks[5]
 	postMixinFields1 := postMixin[1].Fields()
 	_ = postMixinFields1
 	postFields := schema.Post{}.Fields()
@@ -1700,8 +1694,6 @@ func init() {
 	topic.Hooks[1] = topicMixinHooks0[0]
 
 	topic.Hooks[2] = topicHooks[0]
-
-	topic.Hooks[3] = topicHooks[1]
 	topicMixinFields1 := topicMixin[1].Fields()
 	_ = topicMixinFields1
 	topicFields := schema.Topic{}.Fields()

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/forum"
 )
 
 // The forum: categories hold topics, topics hold posts; users react to
@@ -113,8 +114,9 @@ func (Topic) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("category_id", "last_activity_at"), index.Fields("author_id")}
 }
 
-// Hooks of the Topic.
-func (Topic) Hooks() []ent.Hook { return topicHooks() }
+// Hooks of the Topic: its author is the viewer who opens it. Live events
+// are published by internal/forum.
+func (Topic) Hooks() []ent.Hook { return []ent.Hook{defaultViewer("author_id")} }
 
 // Policy of the Topic: readers of its category read it; they create topics.
 func (Topic) Policy() ent.Policy { return topicPolicy() }
@@ -169,8 +171,12 @@ func (Post) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("topic_id"), index.Fields("author_id"), index.Fields("reply_to_id")}
 }
 
-// Hooks of the Post.
-func (Post) Hooks() []ent.Hook { return postHooks() }
+// Hooks of the Post: its author is the viewer who writes it, and its
+// derived fields (HTML, edit time, mentions) are internal/forum's, as are
+// the counters, notifications and live events that follow a write.
+func (Post) Hooks() []ent.Hook {
+	return append([]ent.Hook{defaultViewer("author_id")}, forum.PostDerivations()...)
+}
 
 // Policy of the Post.
 func (Post) Policy() ent.Policy { return postPolicy() }
@@ -211,7 +217,7 @@ func (Reaction) Indexes() []ent.Index {
 }
 
 // Hooks of the Reaction.
-func (Reaction) Hooks() []ent.Hook { return reactionHooks() }
+func (Reaction) Hooks() []ent.Hook { return []ent.Hook{defaultViewer("user_id")} }
 
 // Policy of the Reaction: visible with its post; users add and remove their own.
 func (Reaction) Policy() ent.Policy { return reactionPolicy() }
@@ -258,7 +264,7 @@ func (Flag) Indexes() []ent.Index {
 }
 
 // Hooks of the Flag.
-func (Flag) Hooks() []ent.Hook { return flagHooks() }
+func (Flag) Hooks() []ent.Hook { return []ent.Hook{defaultViewer("reporter_id")} }
 
 // Policy of the Flag: the secretariat and the reporter read it.
 func (Flag) Policy() ent.Policy { return flagPolicy() }

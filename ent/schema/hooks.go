@@ -12,11 +12,14 @@ import (
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/hook"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/mention"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/validation"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // validateSectors refuses unknown sectors in the named list fields.
@@ -320,4 +323,44 @@ func checkCountryMove(ctx context.Context, m *gen.MunicipalityMutation) error {
 		return validation.Errorf("country_id", "the municipality is in a partnership: it cannot move to another country")
 	}
 	return nil
+}
+
+// defaultViewer sets the user-id field to the signed-in user on creation
+// when the mutation leaves it unset.
+func defaultViewer(field string) ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if _, set := m.Field(field); !set && viewer.ID(ctx) != 0 {
+				if err := m.SetField(field, viewer.ID(ctx)); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate)
+}
+
+// stampPublication records when a news item is first published.
+func stampPublication() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.NewsItemFunc(func(ctx context.Context, m *gen.NewsItemMutation) (ent.Value, error) {
+			status, ok := m.Status()
+			_, stamped := m.PublishedAt()
+			if !ok || status != newsitem.StatusPUBLISHED || stamped {
+				return next.Mutate(ctx, m)
+			}
+			published := false
+			if m.Op().Is(ent.OpUpdateOne) {
+				old, err := m.OldPublishedAt(audit.Bookkeeping(ctx))
+				if err != nil {
+					return nil, err
+				}
+				published = old != nil
+			}
+			if !published {
+				m.SetPublishedAt(time.Now())
+			}
+			return next.Mutate(ctx, m)
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
 }

@@ -278,7 +278,7 @@ func (PartnershipRequest) Indexes() []ent.Index {
 
 // Hooks of the PartnershipRequest.
 func (PartnershipRequest) Hooks() []ent.Hook {
-	return []ent.Hook{defaultViewer("proposed_by_id"), stampStep(), afterRequestStep()}
+	return []ent.Hook{defaultViewer("proposed_by_id"), stampStep()}
 }
 
 // Policy of the PartnershipRequest.

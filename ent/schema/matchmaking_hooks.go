@@ -12,10 +12,9 @@ import (
 	gen "github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/hook"
 	"github.com/bridgesoftrust/hub/ent/need"
-	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/ent/offer"
+	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/authz"
-	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/validation"
@@ -56,7 +55,7 @@ func requireSide(field string, side matchmaking.Side) ent.Hook {
 // is no such municipality.
 func municipalityCountry(ctx context.Context, m ent.Mutation, id int) (*pairCountry, error) {
 	client := m.(interface{ Client() *gen.Client }).Client()
-	rows, err := municipalityCountries(bookkeeping(ctx), client, id)
+	rows, err := municipalityCountries(audit.Bookkeeping(ctx), client, id)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +83,7 @@ func syncLegacySectors() ent.Hook {
 			if err != nil || id == 0 {
 				return v, err
 			}
-			return v, resyncSectors(bookkeeping(ctx), m, id)
+			return v, resyncSectors(audit.Bookkeeping(ctx), m, id)
 		})
 	}
 }
@@ -167,7 +166,7 @@ func stampStep() ent.Hook {
 			if !moves {
 				return next.Mutate(ctx, m)
 			}
-			from, err := m.OldStatus(bookkeeping(ctx))
+			from, err := m.OldStatus(audit.Bookkeeping(ctx))
 			if err != nil {
 				return nil, err
 			}
@@ -185,42 +184,6 @@ func stampStep() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}, ent.OpCreate|ent.OpUpdateOne)
-}
-
-// afterRequestStep notifies the people concerned of each step a request
-// takes (its creation included) and publishes it for the
-// partnershipRequestUpdated subscription, once the transaction commits.
-func afterRequestStep() ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return hook.PartnershipRequestFunc(func(ctx context.Context, m *gen.PartnershipRequestMutation) (ent.Value, error) {
-			_, moves := m.Status()
-			v, err := next.Mutate(ctx, m)
-			r, ok := v.(*gen.PartnershipRequest)
-			if err != nil || !ok || (!moves && !m.Op().Is(ent.OpCreate)) {
-				return v, err
-			}
-			if err := notifyRequestStep(ctx, m.Client(), r); err != nil {
-				return nil, err
-			}
-			payload := map[string]any{"request": r.ID, "op": live.OpUpdated}
-			if err := live.Publish(ctx, live.PartnershipRequest(r.ID), payload); err != nil {
-				return nil, err
-			}
-			return r, live.Publish(ctx, live.PartnershipRequests, payload)
-		})
-	}, ent.OpCreate|ent.OpUpdateOne)
-}
-
-// notifyRequestStep notifies everyone who may see the request but the
-// actor; the secretariat only when the next step is theirs (FACILITATED).
-func notifyRequestStep(ctx context.Context, client *gen.Client, r *gen.PartnershipRequest) error {
-	ctx = bookkeeping(ctx)
-	recipients, err := authz.RequestAudience(ctx, client, r, r.Status == matchmaking.Facilitated)
-	if err != nil {
-		return err
-	}
-	kind := notification.Kind("REQUEST_" + string(r.Status))
-	return notify(ctx, client, recipients, notice{kind: kind, actor: nilIfZero(viewerID(ctx)), request: &r.ID}, false)
 }
 
 // bumped holds the transactions of requests that raised the matchmaking
@@ -257,5 +220,5 @@ func bumpOnce(ctx context.Context, client *gen.Client) error {
 			return gen.RollbackFunc(func(ctx context.Context, tx *gen.Tx) error { defer forget(); return next.Rollback(ctx, tx) })
 		})
 	}
-	return client.MatchState.Update().AddVersion(1).Exec(bookkeeping(ctx))
+	return client.MatchState.Update().AddVersion(1).Exec(audit.Bookkeeping(ctx))
 }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"github.com/bridgesoftrust/hub/internal/authz"
+	"github.com/bridgesoftrust/hub/internal/forum"
 )
 
 // NewsItem is a story of the programme, written in Markdown. Drafts are
@@ -55,8 +56,12 @@ func (NewsItem) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("status", "published_at"), index.Fields("author_id")}
 }
 
-// Hooks of the NewsItem.
-func (NewsItem) Hooks() []ent.Hook { return newsItemHooks() }
+// Hooks of the NewsItem: its author is the viewer who writes it, its
+// publication is stamped, its HTML rendered (internal/forum, which also
+// notifies and publishes after a write).
+func (NewsItem) Hooks() []ent.Hook {
+	return append([]ent.Hook{defaultViewer("author_id"), stampPublication()}, forum.NewsDerivations()...)
+}
 
 // Policy of the NewsItem: published items are public, drafts their
 // author's; the secretariat and association editors write.

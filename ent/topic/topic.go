@@ -97,7 +97,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/bridgesoftrust/hub/ent/runtime"
 var (
-	Hooks  [4]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time

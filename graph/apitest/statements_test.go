@@ -11,7 +11,6 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
-	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/seed"
@@ -149,7 +148,7 @@ func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any)
 func counted(store *db.Store) (*db.Store, *counter) {
 	drv := entsql.OpenDB(store.Dialect, store.DB)
 	c := &counter{Driver: drv}
-	return &db.Store{Client: ent.NewClient(ent.Driver(c)), DB: store.DB, Dialect: store.Dialect, Driver: drv}, c
+	return &db.Store{Client: db.NewClient(c), DB: store.DB, Dialect: store.Dialect, Driver: drv}, c
 }
 
 // dbtestDialect names store's dialect as package dbtest does.

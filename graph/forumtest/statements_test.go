@@ -10,7 +10,6 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
-	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/server"
@@ -27,7 +26,7 @@ const forumPage = `{ topics(first: 50, orderBy: [{field: PINNED, direction: DESC
 func countedHub(t *testing.T, store *db.Store) (*hub, *atomic.Int64) {
 	var n atomic.Int64
 	drv := dialect.DebugWithContext(entsql.OpenDB(store.Dialect, store.DB), func(context.Context, ...any) { n.Add(1) })
-	counted := &db.Store{Client: ent.NewClient(ent.Driver(drv)), DB: store.DB, Dialect: store.Dialect, Driver: store.Driver}
+	counted := &db.Store{Client: db.NewClient(drv), DB: store.DB, Dialect: store.Dialect, Driver: store.Driver}
 	srv := httptest.NewServer(server.New(server.DefaultConfig(), counted, slog.New(slog.DiscardHandler)).Handler())
 	t.Cleanup(srv.Close)
 	return &hub{t: t, endpoint: srv.URL + "/graphql", store: store}, &n

@@ -24,6 +24,13 @@ func WithoutAudit(ctx context.Context) context.Context {
 	return context.WithValue(ctx, skipKey{}, true)
 }
 
+// Bookkeeping returns the context for the Hub's own follow-up writes of a
+// change (counters, notifications, versions): allowed by every policy and
+// kept out of the audit log, the change itself being recorded there.
+func Bookkeeping(ctx context.Context) context.Context {
+	return WithoutAudit(authz.SystemContext(ctx))
+}
+
 type labelerKey struct{}
 
 // Labeler names the origin of a change made without a signed-in user, e.g.

@@ -193,7 +193,7 @@ func allowRegistration(ctx context.Context, m *gen.EventRegistrationMutation, v 
 // OwnEmailPreferences filters e-mail preferences to the viewer's own.
 func OwnEmailPreferences() privacy.QueryRule {
 	return privacy.EmailPreferenceQueryRuleFunc(func(ctx context.Context, q *gen.EmailPreferenceQuery) error {
-		q.Where(emailpreference.UserID(viewerID(ctx)))
+		q.Where(emailpreference.UserID(viewer.ID(ctx)))
 		return privacy.Allow
 	})
 }
@@ -204,7 +204,7 @@ func AllowOwnEmailPreferences() privacy.MutationRule {
 		if m.Op().Is(ent.OpCreate) {
 			return allowIf(ownedByViewer(ctx, m, emailpreference.FieldUserID), nil)
 		}
-		m.Where(emailpreference.UserID(viewerID(ctx)))
+		m.Where(emailpreference.UserID(viewer.ID(ctx)))
 		return privacy.Allow
 	})
 }

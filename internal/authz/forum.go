@@ -90,7 +90,7 @@ func ReactionVisibility() privacy.QueryRule {
 // OwnFlags filters flags to those the viewer reported.
 func OwnFlags() privacy.QueryRule {
 	return privacy.FlagQueryRuleFunc(func(ctx context.Context, q *gen.FlagQuery) error {
-		q.Where(flag.ReporterID(viewerID(ctx)))
+		q.Where(flag.ReporterID(viewer.ID(ctx)))
 		return privacy.Allow
 	})
 }
@@ -98,7 +98,7 @@ func OwnFlags() privacy.QueryRule {
 // NewsItemVisibility shows published news to anyone and drafts to their author.
 func NewsItemVisibility() privacy.QueryRule {
 	return privacy.NewsItemQueryRuleFunc(func(ctx context.Context, q *gen.NewsItemQuery) error {
-		q.Where(newsitem.Or(newsitem.StatusEQ(newsitem.StatusPUBLISHED), newsitem.AuthorID(viewerID(ctx))))
+		q.Where(newsitem.Or(newsitem.StatusEQ(newsitem.StatusPUBLISHED), newsitem.AuthorID(viewer.ID(ctx))))
 		return privacy.Allow
 	})
 }
@@ -107,7 +107,7 @@ func NewsItemVisibility() privacy.QueryRule {
 // the viewer's role.
 func OwnNotifications() privacy.QueryRule {
 	return privacy.NotificationQueryRuleFunc(func(ctx context.Context, q *gen.NotificationQuery) error {
-		q.Where(notification.RecipientID(viewerID(ctx)))
+		q.Where(notification.RecipientID(viewer.ID(ctx)))
 		return privacy.Allow
 	})
 }
@@ -172,7 +172,7 @@ func AllowAuthorPostChanges() privacy.MutationRule {
 		hiddenBy, setsHiddenBy := m.HiddenByID()
 		_, hides := m.HiddenAt()
 		switch {
-		case p.AuthorID == nil || *p.AuthorID != viewerID(ctx) || (setsHiddenBy && hiddenBy != viewerID(ctx)):
+		case p.AuthorID == nil || *p.AuthorID != viewer.ID(ctx) || (setsHiddenBy && hiddenBy != viewer.ID(ctx)):
 			return privacy.Skip
 		case p.HiddenAt != nil:
 			return deny("the post is hidden: it can no longer be changed")
@@ -189,7 +189,7 @@ func AllowOwnReactions() privacy.MutationRule {
 	return privacy.ReactionMutationRuleFunc(func(ctx context.Context, m *gen.ReactionMutation) error {
 		switch {
 		case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
-			m.Where(reaction.UserID(viewerID(ctx)))
+			m.Where(reaction.UserID(viewer.ID(ctx)))
 			return privacy.Allow
 		case m.Op().Is(ent.OpCreate) && ownedByViewer(ctx, m, reaction.FieldUserID):
 			id, _ := m.PostID()
@@ -244,7 +244,7 @@ func AllowNewsEditors() privacy.MutationRule {
 		if err != nil {
 			return err
 		}
-		return allowIf(item.AuthorID != nil && *item.AuthorID == viewerID(ctx), nil)
+		return allowIf(item.AuthorID != nil && *item.AuthorID == viewer.ID(ctx), nil)
 	})
 }
 
@@ -261,7 +261,7 @@ func allowMarkOwnNotificationsRead() privacy.MutationRule {
 		if !m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) || !changesOnly(m, notification.FieldReadAt, notification.FieldUpdatedAt) {
 			return privacy.Skip
 		}
-		m.Where(notification.RecipientID(viewerID(ctx)))
+		m.Where(notification.RecipientID(viewer.ID(ctx)))
 		return privacy.Allow
 	})
 }
@@ -274,7 +274,7 @@ func ownedByViewer(ctx context.Context, m ent.Mutation, field string) bool {
 		return true
 	}
 	id, _ := v.(int)
-	return id == viewerID(ctx)
+	return id == viewer.ID(ctx)
 }
 
 // changesOnly reports whether m sets, clears, adds or removes nothing but

@@ -112,7 +112,7 @@ func isAdminOfAll(roles map[int]viewer.MemberRole, ids []int) bool {
 // OwnAPIKeys filters API keys to the viewer's own.
 func OwnAPIKeys() privacy.QueryRule {
 	return privacy.APIKeyQueryRuleFunc(func(ctx context.Context, q *gen.APIKeyQuery) error {
-		q.Where(apikey.UserID(viewerID(ctx)))
+		q.Where(apikey.UserID(viewer.ID(ctx)))
 		return privacy.Allow
 	})
 }
@@ -128,19 +128,11 @@ func AllowOwnAPIKeyWrites() privacy.MutationRule {
 			}
 			owner, ok = key.UserID, true
 		}
-		if ok && owner == viewerID(ctx) {
+		if ok && owner == viewer.ID(ctx) {
 			return privacy.Allow
 		}
 		return privacy.Skip
 	})
-}
-
-// viewerID returns the signed-in user's id, or 0 (no user has it).
-func viewerID(ctx context.Context) int {
-	if v := viewer.FromContext(ctx); v != nil {
-		return v.UserID
-	}
-	return 0
 }
 
 // NoReads filters out every record: for data only the secretariat or the

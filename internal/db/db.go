@@ -23,6 +23,8 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/credevents"
 	"github.com/bridgesoftrust/hub/internal/events"
+	"github.com/bridgesoftrust/hub/internal/forum"
+	"github.com/bridgesoftrust/hub/internal/notify"
 	// Registers hub_fold and the und-x-icu collation with the SQLite
 	// driver (see internal/collation).
 	_ "github.com/bridgesoftrust/hub/internal/collation"
@@ -78,13 +80,23 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB, idle: postgresIdleConns}
 	}
 	clientDriver = foldingDriver{clientDriver}
-	client := ent.NewClient(append([]ent.Option{ent.Driver(clientDriver)}, opts...)...)
-	// Credential changes are announced to open websockets (through the
-	// PubSub of the writer's context), whichever process makes them.
+	client := NewClient(clientDriver, opts...)
+	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
+}
+
+// NewClient returns an Ent client on drv with the hooks that belong to the
+// Hub's concerns rather than to the schema: the forum's and the news'
+// follow-ups, notifications, events' waiting lists, and credential changes announced to open
+// websockets (through the PubSub of the writer's context), whichever
+// process makes them. Every client of the Hub's stores is made here.
+func NewClient(drv dialect.Driver, opts ...ent.Option) *ent.Client {
+	client := ent.NewClient(append([]ent.Option{ent.Driver(drv)}, opts...)...)
 	credevents.Register(client)
+	forum.Register(client)
+	notify.Register(client)
 	// A raised capacity moves people up from an event's waiting list.
 	events.Use(client)
-	return &Store{Client: client, DB: sqlDB, Dialect: dia, Driver: drv}, nil
+	return client
 }
 
 // traceSQL is set by TraceSQL.

@@ -25,7 +25,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/authz"
-	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/notify"
 	"github.com/bridgesoftrust/hub/internal/validation"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
@@ -44,9 +44,7 @@ type Session struct {
 
 // bookkeeping is the context of the Hub's own follow-up writes: allowed by
 // every policy and kept out of the audit log.
-func bookkeeping(ctx context.Context) context.Context {
-	return audit.WithoutAudit(authz.SystemContext(ctx))
-}
+func bookkeeping(ctx context.Context) context.Context { return audit.Bookkeeping(ctx) }
 
 // Create saves an event built by build with its first session s.
 func Create(ctx context.Context, client *ent.Client, build *ent.EventCreate, s Session) (*ent.Event, error) {
@@ -96,13 +94,7 @@ func lock(ctx context.Context, client *ent.Client, eventID int) error {
 	return client.Event.UpdateOneID(eventID).AddSeatVersion(1).Exec(bookkeeping(ctx))
 }
 
-// viewerID returns the signed-in user's id, or 0.
-func viewerID(ctx context.Context) int {
-	if v := viewer.FromContext(ctx); v != nil {
-		return v.UserID
-	}
-	return 0
-}
+func viewerID(ctx context.Context) int { return viewer.ID(ctx) }
 
 // Register registers person (the viewer when 0) for an event the viewer
 // sees: REGISTERED while places remain, WAITLISTED at the end of the
@@ -249,13 +241,8 @@ func Fill(ctx context.Context, client *ent.Client, eventID int) error {
 // Notify tells a user about a registration once per kind: promoted from
 // the waiting list, or reminded of the event.
 func Notify(ctx context.Context, client *ent.Client, userID int, kind notification.Kind, registrationID int) error {
-	err := client.Notification.Create().SetRecipientID(userID).SetKind(kind).SetEventRegistrationID(registrationID).
-		SetNillableActorID(nilIfZero(viewerID(ctx))).
-		OnConflict(sql.DoNothing()).Exec(bookkeeping(ctx))
-	if err != nil {
-		return err
-	}
-	return live.Publish(ctx, live.UserNotifications(userID), map[string]any{"kind": kind, "subject": registrationID})
+	return notify.Users(ctx, client, []int{userID}, notify.Notice{Kind: kind, Actor: nilIfZero(viewer.ID(ctx)),
+		Registration: &registrationID}, false)
 }
 
 func nilIfEmpty(s string) *string {

@@ -140,6 +140,14 @@ func ids(v *Viewer, of func(*Viewer) map[int]MemberRole) []int {
 
 type contextKey struct{}
 
+// ID returns the id of the signed-in user of ctx, or 0 (no user has it).
+func ID(ctx context.Context) int {
+	if v := FromContext(ctx); v != nil {
+		return v.UserID
+	}
+	return 0
+}
+
 // NewContext returns ctx carrying v.
 func NewContext(ctx context.Context, v *Viewer) context.Context {
 	return context.WithValue(ctx, contextKey{}, v)

@@ -1,4 +1,15 @@
-package schema
+// Package forum keeps what a write in the forum and the news entails: it
+// renders Markdown, records edits, checks replies, links mentions, keeps
+// the topics' counters, has the users concerned notified (internal/notify)
+// and publishes the live events of internal/live (delivered after commit).
+//
+// Its follow-ups are registered on the store's client where the store is
+// opened (Register, called by internal/db): they wrap the schema's hooks
+// and privacy policy and act after the write, in the same transaction.
+// The derivations of stored fields (PostDerivations, NewsDerivations) are
+// declared by the schema, after the policy, which judges only what the
+// caller set.
+package forum
 
 import (
 	"context"
@@ -15,75 +26,40 @@ import (
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/audit"
-	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/live"
 	"github.com/bridgesoftrust/hub/internal/markdown"
 	"github.com/bridgesoftrust/hub/internal/mention"
+	"github.com/bridgesoftrust/hub/internal/notify"
 	"github.com/bridgesoftrust/hub/internal/validation"
-	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
-// Hooks of the forum and news. They run after the privacy policy, in the
-// mutation's transaction: they fill in the author, render Markdown, link
-// mentions, keep the topic's counters, notify users and publish the live
-// events of internal/live (delivered after commit).
-
-func topicHooks() []ent.Hook {
-	return []ent.Hook{defaultViewer(topic.FieldAuthorID), publishTopic()}
+// Register installs the forum's and the news' follow-ups on client (and
+// so on every transaction it opens): counters, notifications and live
+// events, run after the write and only once the policy allowed it.
+func Register(client *gen.Client) {
+	client.Topic.Use(publishTopic())
+	client.Post.Use(afterPostWrite())
+	client.NewsItem.Use(afterNewsWrite())
 }
 
-func postHooks() []ent.Hook {
+// PostDerivations are the hooks that derive a post's stored fields from
+// what its author wrote: the rendered HTML, the edit time, the checked
+// reply and the mentioned users. The schema declares them after the
+// privacy policy, which judges only what the caller set: the Hub's own
+// derived fields are not the caller's to set.
+func PostDerivations() []ent.Hook {
 	return []ent.Hook{
-		defaultViewer(post.FieldAuthorID),
 		renderMarkdown(post.FieldBody, post.FieldBodyHTML),
 		markEdited(),
 		validateReplyTo(),
 		linkMentions(),
-		afterPostWrite(),
 	}
 }
 
-func reactionHooks() []ent.Hook { return []ent.Hook{defaultViewer("user_id")} }
-
-func flagHooks() []ent.Hook { return []ent.Hook{defaultViewer("reporter_id")} }
-
-func newsItemHooks() []ent.Hook {
-	return []ent.Hook{
-		defaultViewer(newsitem.FieldAuthorID),
-		renderMarkdown(newsitem.FieldBody, newsitem.FieldBodyHTML),
-		stampPublication(),
-		afterNewsWrite(),
-	}
-}
-
-// bookkeeping returns the context for the Hub's own follow-up writes of a
-// change (counters, notifications): allowed by every policy and kept out
-// of the audit log, the change itself being recorded there.
-func bookkeeping(ctx context.Context) context.Context {
-	return audit.WithoutAudit(authz.SystemContext(ctx))
-}
-
-// viewerID returns the signed-in user's id, or 0.
-func viewerID(ctx context.Context) int {
-	if v := viewer.FromContext(ctx); v != nil {
-		return v.UserID
-	}
-	return 0
-}
-
-// defaultViewer sets the user-id field to the signed-in user on creation
-// when the mutation leaves it unset.
-func defaultViewer(field string) ent.Hook {
-	return hook.On(func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if _, set := m.Field(field); !set && viewerID(ctx) != 0 {
-				if err := m.SetField(field, viewerID(ctx)); err != nil {
-					return nil, err
-				}
-			}
-			return next.Mutate(ctx, m)
-		})
-	}, ent.OpCreate)
+// NewsDerivations are the hooks that derive a news item's stored fields
+// (the rendered HTML), declared by the schema after its privacy policy.
+func NewsDerivations() []ent.Hook {
+	return []ent.Hook{renderMarkdown(newsitem.FieldBody, newsitem.FieldBodyHTML)}
 }
 
 // renderMarkdown stores the sanitized HTML of the Markdown field src in
@@ -149,7 +125,7 @@ func linkMentions() ent.Hook {
 			var ids []int
 			if handles := mention.Handles(body); len(handles) > 0 {
 				var err error
-				ids, err = m.Client().User.Query().Where(user.HandleIn(handles...), user.Disabled(false)).IDs(bookkeeping(ctx))
+				ids, err = m.Client().User.Query().Where(user.HandleIn(handles...), user.Disabled(false)).IDs(audit.Bookkeeping(ctx))
 				if err != nil {
 					return nil, err
 				}
@@ -194,7 +170,7 @@ func postWasHidden(ctx context.Context, m *gen.PostMutation) (bool, error) {
 	if !m.Op().Is(ent.OpUpdateOne) || !changesAny(m, post.FieldHiddenAt) {
 		return false, nil
 	}
-	old, err := m.OldHiddenAt(bookkeeping(ctx))
+	old, err := m.OldHiddenAt(audit.Bookkeeping(ctx))
 	return old != nil, err
 }
 
@@ -203,11 +179,20 @@ func postWasHidden(ctx context.Context, m *gen.PostMutation) (bool, error) {
 func followPost(ctx context.Context, m *gen.PostMutation, p *gen.Post, wasHidden bool) error {
 	client := m.Client()
 	created := m.Op().Is(ent.OpCreate)
-	if err := updateTopicCounters(ctx, client, p, created, wasHidden); err != nil {
+	_, bodyChanged := m.Body()
+	opening := false
+	if created || bodyChanged || changesAny(m, post.FieldHiddenAt) {
+		var err error
+		if opening, err = isOpeningPost(audit.Bookkeeping(ctx), client, p); err != nil {
+			return err
+		}
+	}
+	if err := updateTopicCounters(ctx, client, p, created, wasHidden, opening); err != nil {
 		return err
 	}
-	if _, bodyChanged := m.Body(); bodyChanged {
-		if err := notifyPost(ctx, client, p, created, m.MentionsIDs()); err != nil {
+	if bodyChanged {
+		w := notify.PostWrite{Post: p, Created: created, Opening: opening, Mentioned: m.MentionsIDs()}
+		if err := notify.Post(ctx, client, w); err != nil {
 			return err
 		}
 	}
@@ -221,7 +206,7 @@ func followPost(ctx context.Context, m *gen.PostMutation, p *gen.Post, wasHidden
 // updateTopicCounters keeps the topic's reply count (visible posts after
 // the first) and last activity. Increments are atomic in SQL, so
 // concurrent replies count correctly.
-func updateTopicCounters(ctx context.Context, client *gen.Client, p *gen.Post, created, wasHidden bool) error {
+func updateTopicCounters(ctx context.Context, client *gen.Client, p *gen.Post, created, wasHidden, opening bool) error {
 	hidden := p.HiddenAt != nil
 	delta := 0
 	switch {
@@ -233,11 +218,6 @@ func updateTopicCounters(ctx context.Context, client *gen.Client, p *gen.Post, c
 	if delta == 0 && !created {
 		return nil
 	}
-	ctx = bookkeeping(ctx)
-	opening, err := isOpeningPost(ctx, client, p)
-	if err != nil {
-		return err
-	}
 	update := client.Topic.UpdateOneID(p.TopicID)
 	if !opening && delta != 0 {
 		update.AddReplyCount(delta)
@@ -245,7 +225,7 @@ func updateTopicCounters(ctx context.Context, client *gen.Client, p *gen.Post, c
 	if created {
 		update.SetLastActivityAt(p.CreatedAt)
 	}
-	return update.Exec(ctx)
+	return update.Exec(audit.Bookkeeping(ctx))
 }
 
 // isOpeningPost reports whether p is the first post of its topic, the
@@ -299,4 +279,26 @@ func changesAny(m ent.Mutation, fields ...string) bool {
 		}
 	}
 	return false
+}
+
+// afterNewsWrite notifies the audience of a published news item and
+// publishes the change.
+func afterNewsWrite() ent.Hook {
+	return hook.On(func(next ent.Mutator) ent.Mutator {
+		return hook.NewsItemFunc(func(ctx context.Context, m *gen.NewsItemMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			item, ok := v.(*gen.NewsItem)
+			if err != nil || !ok || item.Status != newsitem.StatusPUBLISHED {
+				return v, err
+			}
+			if err := notify.NewsAudience(ctx, m.Client(), item); err != nil {
+				return nil, err
+			}
+			op := live.OpUpdated
+			if _, publishing := m.Status(); publishing {
+				op = live.OpPublished
+			}
+			return item, live.Publish(ctx, live.News, map[string]any{"newsItem": item.ID, "op": op})
+		})
+	}, ent.OpCreate|ent.OpUpdateOne)
 }
