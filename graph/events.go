@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"github.com/bridgesoftrust/hub/internal/viewer"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/emailpreference"
@@ -15,6 +14,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/email"
 	"github.com/bridgesoftrust/hub/internal/events"
 	"github.com/bridgesoftrust/hub/internal/signedlink"
+	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
 // Events and e-mail preferences: the work is internal/events' and

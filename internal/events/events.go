@@ -25,7 +25,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/notification"
 	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/authz"
-	"github.com/bridgesoftrust/hub/internal/live"
+	"github.com/bridgesoftrust/hub/internal/notify"
 	"github.com/bridgesoftrust/hub/internal/validation"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
@@ -44,9 +44,7 @@ type Session struct {
 
 // bookkeeping is the context of the Hub's own follow-up writes: allowed by
 // every policy and kept out of the audit log.
-func bookkeeping(ctx context.Context) context.Context {
-	return audit.WithoutAudit(authz.SystemContext(ctx))
-}
+func bookkeeping(ctx context.Context) context.Context { return audit.Bookkeeping(ctx) }
 
 // Create saves an event built by build with its first session s.
 func Create(ctx context.Context, client *ent.Client, build *ent.EventCreate, s Session) (*ent.Event, error) {
@@ -241,13 +239,8 @@ func Fill(ctx context.Context, client *ent.Client, eventID int) error {
 // Notify tells a user about a registration once per kind: promoted from
 // the waiting list, or reminded of the event.
 func Notify(ctx context.Context, client *ent.Client, userID int, kind notification.Kind, registrationID int) error {
-	err := client.Notification.Create().SetRecipientID(userID).SetKind(kind).SetEventRegistrationID(registrationID).
-		SetNillableActorID(nilIfZero(viewer.ID(ctx))).
-		OnConflict(sql.DoNothing()).Exec(bookkeeping(ctx))
-	if err != nil {
-		return err
-	}
-	return live.Publish(ctx, live.UserNotifications(userID), map[string]any{"kind": kind, "subject": registrationID})
+	return notify.Users(ctx, client, []int{userID}, notify.Notice{Kind: kind, Actor: nilIfZero(viewer.ID(ctx)),
+		Registration: &registrationID}, false)
 }
 
 func nilIfEmpty(s string) *string {

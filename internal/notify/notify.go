@@ -1,5 +1,6 @@
 // Package notify decides who is told of what: it creates the Hub's
-// notifications (replies, mentions, news, partnership request steps) and
+// notifications (replies, mentions, news, partnership request steps,
+// events' waiting lists and reminders) and
 // publishes each to its recipient's live feed.
 //
 // Notifications are created in the transaction of the event, in a
@@ -29,7 +30,8 @@ import (
 )
 
 // Notice is an event to notify users of: its kind, who caused it and
-// exactly one subject (a post, a news item or a partnership request).
+// exactly one subject (a post, a news item, a partnership request or an
+// event registration).
 type Notice struct {
 	Kind  notification.Kind
 	Actor *int
@@ -38,6 +40,8 @@ type Notice struct {
 	News  *int
 	// Request is the partnership request of a REQUEST_* notice.
 	Request *int
+	// Registration is the event registration of an EVENT_* notice.
+	Registration *int
 }
 
 // subject returns the id of what the notice is about.
@@ -47,6 +51,8 @@ func (n Notice) subject() int {
 		return *n.News
 	case n.Request != nil:
 		return *n.Request
+	case n.Registration != nil:
+		return *n.Registration
 	}
 	return *n.Post
 }
@@ -58,6 +64,8 @@ func (n Notice) subjectIs() predicate.Notification {
 		return notification.NewsItemID(*n.News)
 	case n.Request != nil:
 		return notification.PartnershipRequestID(*n.Request)
+	case n.Registration != nil:
+		return notification.EventRegistrationID(*n.Registration)
 	}
 	return notification.PostID(*n.Post)
 }
@@ -75,7 +83,7 @@ func Users(ctx context.Context, client *gen.Client, recipients []int, n Notice, 
 	for i, id := range recipients {
 		builders[i] = client.Notification.Create().SetRecipientID(id).SetKind(n.Kind).SetNillableActorID(n.Actor).
 			SetNillablePostID(n.Post).SetNillableTopicID(n.Topic).SetNillableNewsItemID(n.News).
-			SetNillablePartnershipRequestID(n.Request)
+			SetNillablePartnershipRequestID(n.Request).SetNillableEventRegistrationID(n.Registration)
 	}
 	if err := client.Notification.CreateBulk(builders...).OnConflict(sql.DoNothing()).Exec(ctx); err != nil {
 		return err
