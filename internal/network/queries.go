@@ -168,7 +168,7 @@ func MostConnected(ctx context.Context, client *ent.Client, q *ent.MunicipalityQ
 		d := sql.Select("m", "COUNT(*) AS degree").From(ends).GroupBy("m").As("d")
 		s.Join(d).On(s.C(municipality.FieldID), d.C("m"))
 		s.Select(s.C(municipality.FieldID), d.C("degree"))
-		s.OrderExpr(sql.Expr(d.C("degree")+" DESC")).OrderBy(s.C(municipality.FieldID)).Limit(first)
+		s.OrderExpr(sql.Expr(d.C("degree") + " DESC")).OrderBy(s.C(municipality.FieldID)).Limit(first)
 	}).Scan(ctx, &rows)
 	if err != nil {
 		return nil, err
