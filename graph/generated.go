@@ -41,6 +41,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/export"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
+	"github.com/bridgesoftrust/hub/internal/network"
 	"github.com/bridgesoftrust/hub/internal/organisations"
 	"github.com/bridgesoftrust/hub/internal/search"
 	"github.com/bridgesoftrust/hub/internal/sector"
@@ -625,6 +626,11 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	MunicipalityDegree struct {
+		Degree       func(childComplexity int) int
+		Municipality func(childComplexity int) int
+	}
+
 	MunicipalityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -641,6 +647,12 @@ type ComplexityRoot struct {
 
 	MunicipalityMeasure struct {
 		Value func(childComplexity int) int
+	}
+
+	MunicipalityNetwork struct {
+		Municipalities func(childComplexity int) int
+		Partnerships   func(childComplexity int) int
+		Truncated      func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -897,6 +909,17 @@ type ComplexityRoot struct {
 		UpdatedAt               func(childComplexity int) int
 	}
 
+	PartnershipCluster struct {
+		Municipalities func(childComplexity int) int
+		Partnerships   func(childComplexity int) int
+		Size           func(childComplexity int) int
+	}
+
+	PartnershipClusters struct {
+		Clusters  func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	PartnershipConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -911,6 +934,12 @@ type ComplexityRoot struct {
 	PartnershipGroup struct {
 		Count func(childComplexity int) int
 		Keys  func(childComplexity int) int
+	}
+
+	PartnershipPath struct {
+		Length         func(childComplexity int) int
+		Municipalities func(childComplexity int) int
+		Partnerships   func(childComplexity int) int
 	}
 
 	PartnershipRequest struct {
@@ -1075,45 +1104,49 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		ActivityStats            func(childComplexity int, where *ent.ActivityWhereInput, groupBy []model.ActivityGrouping) int
-		Associations             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) int
-		AuditLogs                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
-		Countries                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
-		Documents                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		Events                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
-		Flags                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
-		ForumCategories          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
-		InitiativeOverlaps       func(childComplexity int, sector *sector.Sector, municipalityID *int, first *int) int
-		Initiatives              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
-		MatchDeclines            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) int
-		MatchSuggestions         func(childComplexity int, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) int
-		MatchWeights             func(childComplexity int) int
-		Me                       func(childComplexity int) int
-		Municipalities           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
-		MunicipalityStats        func(childComplexity int, where *ent.MunicipalityWhereInput, groupBy []model.MunicipalityGrouping) int
-		MyCalendarFeedURL        func(childComplexity int) int
-		MyEmailPreferences       func(childComplexity int) int
-		Needs                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
-		NewsItems                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) int
-		Node                     func(childComplexity int, id int) int
-		Nodes                    func(childComplexity int, ids []int) int
-		Notifications            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
-		Offers                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) int
-		Organisations            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		PartnershipRequests      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) int
-		PartnershipStats         func(childComplexity int, where *ent.PartnershipWhereInput, groupBy []model.PartnershipGrouping) int
-		Partnerships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
-		Phases                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PhaseOrder, where *ent.PhaseWhereInput) int
-		Posts                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
-		ProgrammeFigures         func(childComplexity int, phase *string) int
-		ProjectStats             func(childComplexity int, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) int
-		Projects                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
-		Regions                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Search                   func(childComplexity int, query string, types []search.Type, first *int, after *entgql.Cursor[int]) int
-		StalePartnershipRequests func(childComplexity int, olderThanDays *int, first *int, after *entgql.Cursor[int]) int
-		Topics                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
-		Users                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		Activities                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		ActivityStats               func(childComplexity int, where *ent.ActivityWhereInput, groupBy []model.ActivityGrouping) int
+		Associations                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) int
+		AuditLogs                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
+		Countries                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Documents                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		Events                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
+		Flags                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
+		ForumCategories             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
+		InitiativeOverlaps          func(childComplexity int, sector *sector.Sector, municipalityID *int, first *int) int
+		Initiatives                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
+		MatchDeclines               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) int
+		MatchSuggestions            func(childComplexity int, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) int
+		MatchWeights                func(childComplexity int) int
+		Me                          func(childComplexity int) int
+		MostConnectedMunicipalities func(childComplexity int, first *int, where *ent.MunicipalityWhereInput) int
+		Municipalities              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.MunicipalityOrder, where *ent.MunicipalityWhereInput) int
+		MunicipalityNetwork         func(childComplexity int, id int, depth int) int
+		MunicipalityStats           func(childComplexity int, where *ent.MunicipalityWhereInput, groupBy []model.MunicipalityGrouping) int
+		MyCalendarFeedURL           func(childComplexity int) int
+		MyEmailPreferences          func(childComplexity int) int
+		Needs                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
+		NewsItems                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) int
+		Node                        func(childComplexity int, id int) int
+		Nodes                       func(childComplexity int, ids []int) int
+		Notifications               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
+		Offers                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OfferOrder, where *ent.OfferWhereInput) int
+		Organisations               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
+		PartnershipClusters         func(childComplexity int, where *ent.MunicipalityWhereInput, first *int) int
+		PartnershipPath             func(childComplexity int, fromID int, toID int) int
+		PartnershipRequests         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipRequestOrder, where *ent.PartnershipRequestWhereInput) int
+		PartnershipStats            func(childComplexity int, where *ent.PartnershipWhereInput, groupBy []model.PartnershipGrouping) int
+		Partnerships                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
+		Phases                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PhaseOrder, where *ent.PhaseWhereInput) int
+		Posts                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder, where *ent.PostWhereInput) int
+		ProgrammeFigures            func(childComplexity int, phase *string) int
+		ProjectStats                func(childComplexity int, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) int
+		Projects                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Regions                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
+		Search                      func(childComplexity int, query string, types []search.Type, first *int, after *entgql.Cursor[int]) int
+		StalePartnershipRequests    func(childComplexity int, olderThanDays *int, first *int, after *entgql.Cursor[int]) int
+		Topics                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
+		Users                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 	}
 
 	Reaction struct {
@@ -1393,6 +1426,10 @@ type QueryResolver interface {
 	MatchSuggestions(ctx context.Context, municipalityID int, first *int, after *entgql.Cursor[int], where *model.MatchSuggestionWhereInput) (*model.MatchSuggestionConnection, error)
 	MatchWeights(ctx context.Context) ([]*model.MatchFactorWeight, error)
 	StalePartnershipRequests(ctx context.Context, olderThanDays *int, first *int, after *entgql.Cursor[int]) (*ent.PartnershipRequestConnection, error)
+	MunicipalityNetwork(ctx context.Context, id int, depth int) (*network.MunicipalityNetwork, error)
+	PartnershipPath(ctx context.Context, fromID int, toID int) (*network.PartnershipPath, error)
+	MostConnectedMunicipalities(ctx context.Context, first *int, where *ent.MunicipalityWhereInput) ([]*network.MunicipalityDegree, error)
+	PartnershipClusters(ctx context.Context, where *ent.MunicipalityWhereInput, first *int) (*network.PartnershipClusters, error)
 	InitiativeOverlaps(ctx context.Context, sector *sector.Sector, municipalityID *int, first *int) ([]*organisations.Overlap, error)
 	Search(ctx context.Context, query string, types []search.Type, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error)
 }
@@ -3771,6 +3808,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MunicipalityConnection.TotalCount(childComplexity), true
 
+	case "MunicipalityDegree.degree":
+		if e.ComplexityRoot.MunicipalityDegree.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityDegree.Degree(childComplexity), true
+	case "MunicipalityDegree.municipality":
+		if e.ComplexityRoot.MunicipalityDegree.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityDegree.Municipality(childComplexity), true
+
 	case "MunicipalityEdge.cursor":
 		if e.ComplexityRoot.MunicipalityEdge.Cursor == nil {
 			break
@@ -3827,6 +3877,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityMeasure.Value(childComplexity), true
+
+	case "MunicipalityNetwork.municipalities":
+		if e.ComplexityRoot.MunicipalityNetwork.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityNetwork.Municipalities(childComplexity), true
+	case "MunicipalityNetwork.partnerships":
+		if e.ComplexityRoot.MunicipalityNetwork.Partnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityNetwork.Partnerships(childComplexity), true
+	case "MunicipalityNetwork.truncated":
+		if e.ComplexityRoot.MunicipalityNetwork.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityNetwork.Truncated(childComplexity), true
 
 	case "Mutation.addEventSession":
 		if e.ComplexityRoot.Mutation.AddEventSession == nil {
@@ -5531,6 +5600,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Partnership.UpdatedAt(childComplexity), true
 
+	case "PartnershipCluster.municipalities":
+		if e.ComplexityRoot.PartnershipCluster.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipCluster.Municipalities(childComplexity), true
+	case "PartnershipCluster.partnerships":
+		if e.ComplexityRoot.PartnershipCluster.Partnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipCluster.Partnerships(childComplexity), true
+	case "PartnershipCluster.size":
+		if e.ComplexityRoot.PartnershipCluster.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipCluster.Size(childComplexity), true
+
+	case "PartnershipClusters.clusters":
+		if e.ComplexityRoot.PartnershipClusters.Clusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipClusters.Clusters(childComplexity), true
+	case "PartnershipClusters.truncated":
+		if e.ComplexityRoot.PartnershipClusters.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipClusters.Truncated(childComplexity), true
+
 	case "PartnershipConnection.edges":
 		if e.ComplexityRoot.PartnershipConnection.Edges == nil {
 			break
@@ -5575,6 +5676,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartnershipGroup.Keys(childComplexity), true
+
+	case "PartnershipPath.length":
+		if e.ComplexityRoot.PartnershipPath.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipPath.Length(childComplexity), true
+	case "PartnershipPath.municipalities":
+		if e.ComplexityRoot.PartnershipPath.Municipalities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipPath.Municipalities(childComplexity), true
+	case "PartnershipPath.partnerships":
+		if e.ComplexityRoot.PartnershipPath.Partnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipPath.Partnerships(childComplexity), true
 
 	case "PartnershipRequest.createdAt":
 		if e.ComplexityRoot.PartnershipRequest.CreatedAt == nil {
@@ -6410,6 +6530,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.mostConnectedMunicipalities":
+		if e.ComplexityRoot.Query.MostConnectedMunicipalities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mostConnectedMunicipalities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MostConnectedMunicipalities(childComplexity, args["first"].(*int), args["where"].(*ent.MunicipalityWhereInput)), true
 	case "Query.municipalities":
 		if e.ComplexityRoot.Query.Municipalities == nil {
 			break
@@ -6421,6 +6552,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Municipalities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.MunicipalityOrder), args["where"].(*ent.MunicipalityWhereInput)), true
+	case "Query.municipalityNetwork":
+		if e.ComplexityRoot.Query.MunicipalityNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_municipalityNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MunicipalityNetwork(childComplexity, args["id"].(int), args["depth"].(int)), true
 	case "Query.municipalityStats":
 		if e.ComplexityRoot.Query.MunicipalityStats == nil {
 			break
@@ -6521,6 +6663,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganisationOrder), args["where"].(*ent.OrganisationWhereInput)), true
+	case "Query.partnershipClusters":
+		if e.ComplexityRoot.Query.PartnershipClusters == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnershipClusters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnershipClusters(childComplexity, args["where"].(*ent.MunicipalityWhereInput), args["first"].(*int)), true
+	case "Query.partnershipPath":
+		if e.ComplexityRoot.Query.PartnershipPath == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnershipPath_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnershipPath(childComplexity, args["fromId"].(int), args["toId"].(int)), true
 	case "Query.partnershipRequests":
 		if e.ComplexityRoot.Query.PartnershipRequests == nil {
 			break
@@ -7365,7 +7529,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "analytics.graphqls" "auth.graphqls" "ent.graphqls" "events.graphqls" "forum.graphqls" "i18n.graphqls" "library.graphqls" "maps.graphqls" "matchmaking.graphqls" "mutation.graphqls" "organisations.graphqls" "scalars.graphqls" "search.graphqls" "subscription.graphqls"
+//go:embed "analytics.graphqls" "auth.graphqls" "ent.graphqls" "events.graphqls" "forum.graphqls" "i18n.graphqls" "library.graphqls" "maps.graphqls" "matchmaking.graphqls" "mutation.graphqls" "network.graphqls" "organisations.graphqls" "scalars.graphqls" "search.graphqls" "subscription.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -7387,6 +7551,7 @@ var sources = []*ast.Source{
 	{Name: "maps.graphqls", Input: sourceData("maps.graphqls"), BuiltIn: false},
 	{Name: "matchmaking.graphqls", Input: sourceData("matchmaking.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
+	{Name: "network.graphqls", Input: sourceData("network.graphqls"), BuiltIn: false},
 	{Name: "organisations.graphqls", Input: sourceData("organisations.graphqls"), BuiltIn: false},
 	{Name: "scalars.graphqls", Input: sourceData("scalars.graphqls"), BuiltIn: false},
 	{Name: "search.graphqls", Input: sourceData("search.graphqls"), BuiltIn: false},
@@ -8410,6 +8575,16 @@ func (ec *executionContext) childFields_MunicipalityConnection(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MunicipalityDegree(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
+	case "degree":
+		return ec.fieldContext_MunicipalityDegree_degree(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityDegree", field.Name)
+}
+
 func (ec *executionContext) childFields_MunicipalityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -8444,6 +8619,18 @@ func (ec *executionContext) childFields_MunicipalityMeasure(ctx context.Context,
 		return ec.fieldContext_MunicipalityMeasure_population(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityMeasure", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipalities":
+		return ec.fieldContext_MunicipalityNetwork_municipalities(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_MunicipalityNetwork_partnerships(ctx, field)
+	case "truncated":
+		return ec.fieldContext_MunicipalityNetwork_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityNetwork", field.Name)
 }
 
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8770,6 +8957,28 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Partnership", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnershipCluster(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "size":
+		return ec.fieldContext_PartnershipCluster_size(ctx, field)
+	case "municipalities":
+		return ec.fieldContext_PartnershipCluster_municipalities(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_PartnershipCluster_partnerships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipCluster", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipClusters(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clusters":
+		return ec.fieldContext_PartnershipClusters_clusters(ctx, field)
+	case "truncated":
+		return ec.fieldContext_PartnershipClusters_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipClusters", field.Name)
+}
+
 func (ec *executionContext) childFields_PartnershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -8800,6 +9009,18 @@ func (ec *executionContext) childFields_PartnershipGroup(ctx context.Context, fi
 		return ec.fieldContext_PartnershipGroup_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipalities":
+		return ec.fieldContext_PartnershipPath_municipalities(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_PartnershipPath_partnerships(ctx, field)
+	case "length":
+		return ec.fieldContext_PartnershipPath_length(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipPath", field.Name)
 }
 
 func (ec *executionContext) childFields_PartnershipRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13776,6 +13997,28 @@ func (ec *executionContext) field_Query_matchSuggestions_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_mostConnectedMunicipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
+			return ec.unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_municipalities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13827,6 +14070,28 @@ func (ec *executionContext) field_Query_municipalities_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_municipalityNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
 	return args, nil
 }
 
@@ -14147,6 +14412,50 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_partnershipClusters_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.MunicipalityWhereInput, error) {
+			return ec.unmarshalOMunicipalityWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_partnershipPath_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toId"] = arg1
 	return args, nil
 }
 
@@ -24662,6 +24971,61 @@ func (ec *executionContext) fieldContext_MunicipalityConnection_totalCount(_ con
 	return graphql.NewScalarFieldContext("MunicipalityConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MunicipalityDegree_municipality(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityDegree) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityDegree_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityDegree",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityDegree_degree(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityDegree) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityDegree_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityDegree_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityDegree", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MunicipalityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24912,6 +25276,93 @@ func (ec *executionContext) _MunicipalityMeasure_population(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_MunicipalityMeasure_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MunicipalityMeasure", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MunicipalityNetwork_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityNetwork_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityNetwork_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityNetwork_partnerships(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityNetwork_partnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityNetwork_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityNetwork_truncated(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityNetwork_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityNetwork_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalityNetwork", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_createCountry(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -31812,6 +32263,148 @@ func (ec *executionContext) fieldContext_Partnership_documents(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _PartnershipCluster_size(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipCluster_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipCluster_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipCluster", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipCluster_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipCluster_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipCluster_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipCluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipCluster_partnerships(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipCluster) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipCluster_partnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipCluster_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipCluster",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipClusters_clusters(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipClusters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipClusters_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clusters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*network.PartnershipCluster) graphql.Marshaler {
+			return ec.marshalNPartnershipCluster2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipClusterᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipClusters_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipClusters",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipCluster(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipClusters_truncated(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipClusters) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipClusters_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipClusters_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipClusters", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PartnershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31998,6 +32591,93 @@ func (ec *executionContext) _PartnershipGroup_count(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_PartnershipGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipPath_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipPath_municipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipalities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipPath_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipPath_partnerships(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipPath_partnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipPath_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipPath_length(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipPath_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipPath_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipPath", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PartnershipRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
@@ -36437,6 +37117,182 @@ func (ec *executionContext) fieldContext_Query_stalePartnershipRequests(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_stalePartnershipRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_municipalityNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_municipalityNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MunicipalityNetwork(ctx, fc.Args["id"].(int), fc.Args["depth"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *network.MunicipalityNetwork) graphql.Marshaler {
+			return ec.marshalNMunicipalityNetwork2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐMunicipalityNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_municipalityNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_municipalityNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnershipPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnershipPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnershipPath(ctx, fc.Args["fromId"].(int), fc.Args["toId"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *network.PartnershipPath) graphql.Marshaler {
+			return ec.marshalOPartnershipPath2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipPath(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnershipPath(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnershipPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mostConnectedMunicipalities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mostConnectedMunicipalities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MostConnectedMunicipalities(ctx, fc.Args["first"].(*int), fc.Args["where"].(*ent.MunicipalityWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*network.MunicipalityDegree) graphql.Marshaler {
+			return ec.marshalNMunicipalityDegree2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐMunicipalityDegreeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mostConnectedMunicipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityDegree(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mostConnectedMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnershipClusters(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnershipClusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PartnershipClusters(ctx, fc.Args["where"].(*ent.MunicipalityWhereInput), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *network.PartnershipClusters) graphql.Marshaler {
+			return ec.marshalNPartnershipClusters2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipClusters(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnershipClusters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipClusters(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_partnershipClusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -69204,6 +70060,44 @@ func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast
 	return out
 }
 
+var municipalityDegreeImplementors = []string{"MunicipalityDegree"}
+
+func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityDegree) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityDegreeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityDegree")
+		case "municipality":
+			out.Values[i] = ec._MunicipalityDegree_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degree":
+			out.Values[i] = ec._MunicipalityDegree_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var municipalityEdgeImplementors = []string{"MunicipalityEdge"}
 
 func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityEdge) graphql.Marshaler {
@@ -69314,6 +70208,49 @@ func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.Se
 		case "population":
 			out.Values[i] = ec._MunicipalityMeasure_population(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var municipalityNetworkImplementors = []string{"MunicipalityNetwork"}
+
+func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityNetwork")
+		case "municipalities":
+			out.Values[i] = ec._MunicipalityNetwork_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partnerships":
+			out.Values[i] = ec._MunicipalityNetwork_partnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._MunicipalityNetwork_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -71050,6 +71987,87 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var partnershipClusterImplementors = []string{"PartnershipCluster"}
+
+func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipCluster) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClusterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipCluster")
+		case "size":
+			out.Values[i] = ec._PartnershipCluster_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "municipalities":
+			out.Values[i] = ec._PartnershipCluster_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partnerships":
+			out.Values[i] = ec._PartnershipCluster_partnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipClustersImplementors = []string{"PartnershipClusters"}
+
+func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipClusters) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClustersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipClusters")
+		case "clusters":
+			out.Values[i] = ec._PartnershipClusters_clusters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._PartnershipClusters_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var partnershipConnectionImplementors = []string{"PartnershipConnection"}
 
 func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipConnection) graphql.Marshaler {
@@ -71149,6 +72167,49 @@ func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.Selec
 			}
 		case "count":
 			out.Values[i] = ec._PartnershipGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipPathImplementors = []string{"PartnershipPath"}
+
+func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipPath")
+		case "municipalities":
+			out.Values[i] = ec._PartnershipPath_municipalities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partnerships":
+			out.Values[i] = ec._PartnershipPath_partnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "length":
+			out.Values[i] = ec._PartnershipPath_length(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -72480,6 +73541,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stalePartnershipRequests(ctx, field)
+				})
+		case "municipalityNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_municipalityNetwork(ctx, field)
+				})
+		case "partnershipPath":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnershipPath(ctx, field)
+				})
+		case "mostConnectedMunicipalities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mostConnectedMunicipalities(ctx, field)
+				})
+		case "partnershipClusters":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnershipClusters(ctx, field)
 				})
 		case "initiativeOverlaps":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -75042,6 +76127,22 @@ func (ec *executionContext) unmarshalNMembershipWhereInput2ᚖgithubᚗcomᚋbri
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx context.Context, sel ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Municipality!")
@@ -75056,6 +76157,30 @@ func (ec *executionContext) marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbri
 		return graphql.Null
 	}
 	return ec._MunicipalityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMunicipalityDegree2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐMunicipalityDegreeᚄ(ctx context.Context, sel ast.SelectionSet, v []*network.MunicipalityDegree) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMunicipalityDegree2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐMunicipalityDegree(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMunicipalityDegree2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐMunicipalityDegree(ctx context.Context, sel ast.SelectionSet, v *network.MunicipalityDegree) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityDegree!")
+		return graphql.Null
+	}
+	return ec._MunicipalityDegree(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMunicipalityGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
@@ -75134,6 +76259,14 @@ func (ec *executionContext) marshalNMunicipalityKind2githubᚗcomᚋbridgesoftru
 
 func (ec *executionContext) marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
 	return ec._MunicipalityMeasure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMunicipalityNetwork2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐMunicipalityNetwork(ctx context.Context, sel ast.SelectionSet, v *network.MunicipalityNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityNetwork!")
+		return graphql.Null
+	}
+	return ec._MunicipalityNetwork(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMunicipalityOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityOrder(ctx context.Context, v any) (*ent.MunicipalityOrder, error) {
@@ -75422,12 +76555,60 @@ func (ec *executionContext) marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx context.Context, sel ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Partnership!")
 		return graphql.Null
 	}
 	return ec._Partnership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnershipCluster2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipClusterᚄ(ctx context.Context, sel ast.SelectionSet, v []*network.PartnershipCluster) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnershipCluster2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipCluster(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnershipCluster2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipCluster(ctx context.Context, sel ast.SelectionSet, v *network.PartnershipCluster) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipCluster!")
+		return graphql.Null
+	}
+	return ec._PartnershipCluster(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnershipClusters2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipClusters(ctx context.Context, sel ast.SelectionSet, v *network.PartnershipClusters) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipClusters!")
+		return graphql.Null
+	}
+	return ec._PartnershipClusters(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
@@ -79158,6 +80339,13 @@ func (ec *executionContext) unmarshalOPartnershipOrder2ᚕᚖgithubᚗcomᚋbrid
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPartnershipPath2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipPath(ctx context.Context, sel ast.SelectionSet, v *network.PartnershipPath) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PartnershipPath(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx context.Context, sel ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {

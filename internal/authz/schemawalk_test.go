@@ -413,13 +413,17 @@ func without(ids, drop []int) []int {
 // where argument, by the type it lists.
 func (sw *schemaWorld) rootConnections(t *testing.T) map[string]string {
 	t.Helper()
-	resp := gqltest.Post(t, sw.url, `{ __schema { queryType { fields { name args { name type { name } } } } } }`, nil, sw.headers["secretariat"])
+	resp := gqltest.Post(t, sw.url, `{ __schema { queryType { fields { name type { name ofType { name } } args { name type { name } } } } } }`, nil, sw.headers["secretariat"])
 	resp.NoErrors(t)
 	var data struct {
 		Schema struct {
 			QueryType struct {
 				Fields []struct {
 					Name string
+					Type struct {
+						Name   string
+						OfType struct{ Name string }
+					}
 					Args []struct {
 						Name string
 						Type struct{ Name string }
@@ -431,13 +435,8 @@ func (sw *schemaWorld) rootConnections(t *testing.T) map[string]string {
 	resp.Decode(t, &data)
 	out := map[string]string{}
 	for _, f := range data.Schema.QueryType.Fields {
-		if slices.ContainsFunc(f.Args, func(a struct {
-			Name string
-			Type struct{ Name string }
-		}) bool {
-			return a.Name == "groupBy"
-		}) {
-			continue // a grouped aggregate (partnershipStats...), not a list
+		if !strings.HasSuffix(f.Type.Name+f.Type.OfType.Name, "Connection") {
+			continue // a field that filters with a where input but is no list of it
 		}
 		for _, a := range f.Args {
 			if a.Name == "where" && strings.HasSuffix(a.Type.Name, "WhereInput") {
