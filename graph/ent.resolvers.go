@@ -160,6 +160,9 @@ func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
 // Offer returns OfferResolver implementation.
 func (r *Resolver) Offer() OfferResolver { return &offerResolver{r} }
 
+// Partnership returns PartnershipResolver implementation.
+func (r *Resolver) Partnership() PartnershipResolver { return &partnershipResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -183,6 +186,7 @@ type (
 	municipalityResolver           struct{ *Resolver }
 	needResolver                   struct{ *Resolver }
 	offerResolver                  struct{ *Resolver }
+	partnershipResolver            struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
 	userResolver                   struct{ *Resolver }
 	initiativeWhereInputResolver   struct{ *Resolver }

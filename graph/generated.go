@@ -38,6 +38,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/graph/model"
 	"github.com/bridgesoftrust/hub/internal/analytics"
+	"github.com/bridgesoftrust/hub/internal/analytics/health"
 	"github.com/bridgesoftrust/hub/internal/export"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
@@ -67,6 +68,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Need() NeedResolver
 	Offer() OfferResolver
+	Partnership() PartnershipResolver
 	Query() QueryResolver
 	SearchEdge() SearchEdgeResolver
 	Subscription() SubscriptionResolver
@@ -895,6 +897,7 @@ type ComplexityRoot struct {
 		EuropeanMunicipality    func(childComplexity int) int
 		EuropeanMunicipalityID  func(childComplexity int) int
 		Facilitators            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssociationOrder, where *ent.AssociationWhereInput) int
+		Health                  func(childComplexity int) int
 		ID                      func(childComplexity int) int
 		NewsItems               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder) int
 		Phase                   func(childComplexity int) int
@@ -934,6 +937,12 @@ type ComplexityRoot struct {
 	PartnershipGroup struct {
 		Count func(childComplexity int) int
 		Keys  func(childComplexity int) int
+	}
+
+	PartnershipHealth struct {
+		FundingSecured   func(childComplexity int) int
+		LastActivityAt   func(childComplexity int) int
+		ProjectsByStatus func(childComplexity int) int
 	}
 
 	PartnershipPath struct {
@@ -1110,6 +1119,7 @@ type ComplexityRoot struct {
 		AuditLogs                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
 		Countries                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
 		Documents                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
+		DormantPartnerships         func(childComplexity int, months *int) int
 		Events                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
 		Flags                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
 		ForumCategories             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
@@ -1388,6 +1398,9 @@ type OfferResolver interface {
 	ContactName(ctx context.Context, obj *ent.Offer) (*string, error)
 	ContactEmail(ctx context.Context, obj *ent.Offer) (*string, error)
 }
+type PartnershipResolver interface {
+	Health(ctx context.Context, obj *ent.Partnership) (*health.PartnershipHealth, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -1430,6 +1443,7 @@ type QueryResolver interface {
 	PartnershipPath(ctx context.Context, fromID int, toID int) (*network.PartnershipPath, error)
 	MostConnectedMunicipalities(ctx context.Context, first *int, where *ent.MunicipalityWhereInput) ([]*network.MunicipalityDegree, error)
 	PartnershipClusters(ctx context.Context, where *ent.MunicipalityWhereInput, first *int) (*network.PartnershipClusters, error)
+	DormantPartnerships(ctx context.Context, months *int) ([]*ent.Partnership, error)
 	InitiativeOverlaps(ctx context.Context, sector *sector.Sector, municipalityID *int, first *int) ([]*organisations.Overlap, error)
 	Search(ctx context.Context, query string, types []search.Type, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error)
 }
@@ -5517,6 +5531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.Facilitators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AssociationOrder), args["where"].(*ent.AssociationWhereInput)), true
+	case "Partnership.health":
+		if e.ComplexityRoot.Partnership.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.Health(childComplexity), true
 	case "Partnership.id":
 		if e.ComplexityRoot.Partnership.ID == nil {
 			break
@@ -5676,6 +5696,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PartnershipGroup.Keys(childComplexity), true
+
+	case "PartnershipHealth.fundingSecured":
+		if e.ComplexityRoot.PartnershipHealth.FundingSecured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipHealth.FundingSecured(childComplexity), true
+	case "PartnershipHealth.lastActivityAt":
+		if e.ComplexityRoot.PartnershipHealth.LastActivityAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipHealth.LastActivityAt(childComplexity), true
+	case "PartnershipHealth.projectsByStatus":
+		if e.ComplexityRoot.PartnershipHealth.ProjectsByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipHealth.ProjectsByStatus(childComplexity), true
 
 	case "PartnershipPath.length":
 		if e.ComplexityRoot.PartnershipPath.Length == nil {
@@ -6440,6 +6479,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Documents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DocumentOrder), args["where"].(*ent.DocumentWhereInput)), true
+	case "Query.dormantPartnerships":
+		if e.ComplexityRoot.Query.DormantPartnerships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dormantPartnerships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DormantPartnerships(childComplexity, args["months"].(*int)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -8953,6 +9003,8 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 		return ec.fieldContext_Partnership_newsItems(ctx, field)
 	case "documents":
 		return ec.fieldContext_Partnership_documents(ctx, field)
+	case "health":
+		return ec.fieldContext_Partnership_health(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Partnership", field.Name)
 }
@@ -9009,6 +9061,18 @@ func (ec *executionContext) childFields_PartnershipGroup(ctx context.Context, fi
 		return ec.fieldContext_PartnershipGroup_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lastActivityAt":
+		return ec.fieldContext_PartnershipHealth_lastActivityAt(ctx, field)
+	case "projectsByStatus":
+		return ec.fieldContext_PartnershipHealth_projectsByStatus(ctx, field)
+	case "fundingSecured":
+		return ec.fieldContext_PartnershipHealth_fundingSecured(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipHealth", field.Name)
 }
 
 func (ec *executionContext) childFields_PartnershipPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13656,6 +13720,20 @@ func (ec *executionContext) field_Query_documents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dormantPartnerships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "months",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["months"] = arg0
 	return args, nil
 }
 
@@ -32263,6 +32341,38 @@ func (ec *executionContext) fieldContext_Partnership_documents(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Partnership_health(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().Health(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *health.PartnershipHealth) graphql.Marshaler {
+			return ec.marshalNPartnershipHealth2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚋhealthᚐPartnershipHealth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipHealth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PartnershipCluster_size(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipCluster) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32591,6 +32701,84 @@ func (ec *executionContext) _PartnershipGroup_count(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_PartnershipGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnershipHealth_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *health.PartnershipHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipHealth_lastActivityAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastActivityAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipHealth_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipHealth", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PartnershipHealth_projectsByStatus(ctx context.Context, field graphql.CollectedField, obj *health.PartnershipHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipHealth_projectsByStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectsByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.StatusCount) graphql.Marshaler {
+			return ec.marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipHealth_projectsByStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProjectStatusCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipHealth_fundingSecured(ctx context.Context, field graphql.CollectedField, obj *health.PartnershipHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipHealth_fundingSecured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FundingSecured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipHealth_fundingSecured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipHealth", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PartnershipPath_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipPath) (ret graphql.Marshaler) {
@@ -37293,6 +37481,50 @@ func (ec *executionContext) fieldContext_Query_partnershipClusters(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_partnershipClusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dormantPartnerships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dormantPartnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DormantPartnerships(ctx, fc.Args["months"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dormantPartnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dormantPartnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -71970,6 +72202,12 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Partnership_documents(ctx, field, obj)
 				})
+		case "health":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partnership_health(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -72167,6 +72405,49 @@ func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.Selec
 			}
 		case "count":
 			out.Values[i] = ec._PartnershipGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipHealthImplementors = []string{"PartnershipHealth"}
+
+func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.SelectionSet, obj *health.PartnershipHealth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipHealthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipHealth")
+		case "lastActivityAt":
+			out.Values[i] = ec._PartnershipHealth_lastActivityAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "projectsByStatus":
+			out.Values[i] = ec._PartnershipHealth_projectsByStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fundingSecured":
+			out.Values[i] = ec._PartnershipHealth_fundingSecured(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73565,6 +73846,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_partnershipClusters(ctx, field)
+				})
+		case "dormantPartnerships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dormantPartnerships(ctx, field)
 				})
 		case "initiativeOverlaps":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -76681,6 +76968,14 @@ func (ec *executionContext) marshalNPartnershipGrouping2ᚕgithubᚗcomᚋbridge
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNPartnershipHealth2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚋhealthᚐPartnershipHealth(ctx context.Context, sel ast.SelectionSet, v *health.PartnershipHealth) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipHealth!")
+		return graphql.Null
+	}
+	return ec._PartnershipHealth(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPartnershipOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipOrder(ctx context.Context, v any) (*ent.PartnershipOrder, error) {

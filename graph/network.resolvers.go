@@ -7,10 +7,17 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/analytics/health"
 	"github.com/bridgesoftrust/hub/internal/network"
 )
+
+// Health is the resolver for the health field.
+func (r *partnershipResolver) Health(ctx context.Context, obj *ent.Partnership) (*health.PartnershipHealth, error) {
+	return health.Of(ctx, r.client, obj)
+}
 
 // MunicipalityNetwork is the resolver for the municipalityNetwork field.
 func (r *queryResolver) MunicipalityNetwork(ctx context.Context, id int, depth int) (*network.MunicipalityNetwork, error) {
@@ -38,4 +45,9 @@ func (r *queryResolver) PartnershipClusters(ctx context.Context, where *ent.Muni
 		return nil, err
 	}
 	return network.ComponentsAround(ctx, r.client, q, valueOr(first, 10))
+}
+
+// DormantPartnerships is the resolver for the dormantPartnerships field.
+func (r *queryResolver) DormantPartnerships(ctx context.Context, months *int) ([]*ent.Partnership, error) {
+	return health.Dormant(ctx, r.client, valueOr(months, health.DefaultDormantMonths), time.Now())
 }
