@@ -13,9 +13,11 @@ import (
 	"github.com/bridgesoftrust/hub/internal/auth"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
+	evs "github.com/bridgesoftrust/hub/internal/events"
 	"github.com/bridgesoftrust/hub/internal/pubsub"
 	"github.com/bridgesoftrust/hub/internal/seed"
 	"github.com/bridgesoftrust/hub/internal/server"
+	"github.com/bridgesoftrust/hub/internal/storage"
 	"github.com/bridgesoftrust/hub/internal/telemetry"
 )
 
@@ -23,22 +25,27 @@ import (
 // comes from a HUB_... environment variable; the defaults are those of
 // server.DefaultConfig (serve_test.go checks that they agree).
 type ServeCmd struct {
+	MailFlags `embed:""`
+
 	Addr         string `name:"addr" env:"HUB_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (host:port)."`
 	MetricsAddr  string `name:"metrics-addr" env:"HUB_METRICS_ADDR" default:"127.0.0.1:9464" help:"Address (host:port) serving Prometheus metrics at /metrics, apart from the API; empty: no metrics."`
 	OTLPEndpoint string `name:"otlp-endpoint" env:"HUB_OTLP_ENDPOINT" help:"OpenTelemetry collector receiving traces over OTLP/HTTP, e.g. http://127.0.0.1:4318 (the OTEL_EXPORTER_OTLP_* variables also work). Default: no traces."`
 	NoMigrate    bool   `name:"no-migrate" env:"HUB_NO_MIGRATE" help:"Do not apply the schema migrations on start."`
 	Demo         bool   `name:"demo" env:"HUB_DEMO" help:"Seed the demo data set into an empty store before serving."`
 
-	MaxBodyBytes   int64 `name:"max-body-bytes" env:"HUB_MAX_BODY_BYTES" default:"1048576" help:"Largest request body in bytes; larger requests get 413."`
-	MaxTokens      int   `name:"max-tokens" env:"HUB_MAX_TOKENS" default:"10000" help:"Most lexical tokens in a query."`
-	MaxSelections  int   `name:"max-selections" env:"HUB_MAX_SELECTIONS" default:"500" help:"Most fields and fragments written in a query."`
-	MaxDepth       int   `name:"max-depth" env:"HUB_MAX_DEPTH" default:"15" help:"Deepest nesting of fields in a query."`
-	MaxAliases     int   `name:"max-aliases" env:"HUB_MAX_ALIASES" default:"50" help:"Most aliases in a query."`
-	MaxComplexity  int   `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"10000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
-	MaxPageSize    int   `name:"max-page-size" env:"HUB_MAX_PAGE_SIZE" default:"100" help:"Largest first/last, and most ids in nodes(ids:)."`
-	MaxListItems   int   `name:"max-list-items" env:"HUB_MAX_LIST_ITEMS" default:"1000" help:"Most items in any list argument, such as an idIn filter."`
-	MaxInputValues int   `name:"max-input-values" env:"HUB_MAX_INPUT_VALUES" default:"10000" help:"Most values in all the arguments of a request together."`
-	MaxStringBytes int   `name:"max-string-bytes" env:"HUB_MAX_STRING_BYTES" default:"100000" help:"Longest string argument, in bytes."`
+	MaxBodyBytes   int64  `name:"max-body-bytes" env:"HUB_MAX_BODY_BYTES" default:"1048576" help:"Largest request body in bytes; larger requests get 413."`
+	MaxUploadBytes int64  `name:"max-upload-bytes" env:"HUB_MAX_UPLOAD_BYTES" default:"20971520" help:"Largest file upload (a multipart request) in bytes; larger ones are refused."`
+	FilesDir       string `name:"files-dir" env:"HUB_FILES_DIR" default:"data/files" help:"Directory keeping the library's files on local disk (the default store)."`
+	FilesURL       string `name:"files-url" env:"HUB_FILES_URL" help:"S3-compatible store for the library's files instead of --files-dir: s3://ACCESS:SECRET@host[:port]/bucket (?insecure=true for plain HTTP; without credentials in the URL, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)."`
+	MaxTokens      int    `name:"max-tokens" env:"HUB_MAX_TOKENS" default:"10000" help:"Most lexical tokens in a query."`
+	MaxSelections  int    `name:"max-selections" env:"HUB_MAX_SELECTIONS" default:"500" help:"Most fields and fragments written in a query."`
+	MaxDepth       int    `name:"max-depth" env:"HUB_MAX_DEPTH" default:"15" help:"Deepest nesting of fields in a query."`
+	MaxAliases     int    `name:"max-aliases" env:"HUB_MAX_ALIASES" default:"50" help:"Most aliases in a query."`
+	MaxComplexity  int    `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"10000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
+	MaxPageSize    int    `name:"max-page-size" env:"HUB_MAX_PAGE_SIZE" default:"100" help:"Largest first/last, and most ids in nodes(ids:)."`
+	MaxListItems   int    `name:"max-list-items" env:"HUB_MAX_LIST_ITEMS" default:"1000" help:"Most items in any list argument, such as an idIn filter."`
+	MaxInputValues int    `name:"max-input-values" env:"HUB_MAX_INPUT_VALUES" default:"10000" help:"Most values in all the arguments of a request together."`
+	MaxStringBytes int    `name:"max-string-bytes" env:"HUB_MAX_STRING_BYTES" default:"100000" help:"Longest string argument, in bytes."`
 
 	RequestTimeout  time.Duration `name:"request-timeout" env:"HUB_REQUEST_TIMEOUT" default:"10s" help:"Longest a query or mutation may run."`
 	ShutdownTimeout time.Duration `name:"shutdown-timeout" env:"HUB_SHUTDOWN_TIMEOUT" default:"15s" help:"Longest wait for running requests on shutdown."`
@@ -101,7 +108,44 @@ func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
 		return fmt.Errorf("opening the event fan-out: %w", err)
 	}
 	defer events.Close()
-	return server.New(cfg, store, logger, server.WithPubSub(events), server.WithMetrics(metrics)).Run(ctx)
+	if err := c.startMail(ctx, store, logger); err != nil {
+		return err
+	}
+	files, err := c.openFiles(ctx)
+	if err != nil {
+		return err
+	}
+	return server.New(cfg, store, logger, server.WithPubSub(events), server.WithMetrics(metrics), server.WithFiles(files)).Run(ctx)
+}
+
+// openFiles opens the store of the library's files: the S3-compatible
+// store of --files-url, else the directory of --files-dir.
+func (c *ServeCmd) openFiles(ctx context.Context) (storage.Store, error) {
+	location := c.FilesDir
+	if c.FilesURL != "" {
+		location = c.FilesURL
+	}
+	files, err := storage.Open(ctx, location)
+	if err != nil {
+		return nil, fmt.Errorf("opening the file store: %w", err)
+	}
+	return files, nil
+}
+
+// startMail starts the periodic jobs: event reminders, and with
+// --smtp-url the e-mails. They run beside the requests, which never wait
+// for them.
+func (c *ServeCmd) startMail(ctx context.Context, store *db.Store, logger *slog.Logger) error {
+	if err := c.setSecret(logger); err != nil {
+		return err
+	}
+	go evs.RemindLoop(ctx, store.Client, c.MailInterval, logger)
+	sender, err := c.sender(store.Client, logger)
+	if err != nil || sender == nil {
+		return err
+	}
+	go sender.Loop(ctx, c.MailInterval)
+	return nil
 }
 
 // startTracing exports traces when an OTLP endpoint is configured, the
@@ -156,6 +200,7 @@ func (c *ServeCmd) config() server.Config {
 		Addr:            c.Addr,
 		MetricsAddr:     c.MetricsAddr,
 		MaxBodyBytes:    c.MaxBodyBytes,
+		MaxUploadBytes:  c.MaxUploadBytes,
 		MaxTokens:       c.MaxTokens,
 		MaxSelections:   c.MaxSelections,
 		MaxDepth:        c.MaxDepth,
