@@ -15,7 +15,6 @@ import (
 	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
-	"github.com/bridgesoftrust/hub/internal/search"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
@@ -199,13 +198,6 @@ type MatchSuggestionWhereInput struct {
 // Programme figure: people who attended a training, each counted once.
 type PeopleTrainedCount struct {
 	Total int `json:"total"`
-}
-
-// Records found by search, best first.
-type SearchConnection struct {
-	Edges    []*search.Hit         `json:"edges"`
-	Nodes    []ent.Noder           `json:"nodes"`
-	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
 }
 
 // A municipality's stance on new partnerships.

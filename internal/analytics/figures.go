@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/country"
