@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/gqltest"
@@ -156,6 +157,12 @@ func TestSearch(t *testing.T) {
 			if got := searchAs(t, h, nil, map[string]any{"q": "slobozhanska"}).labels(); !slices.Equal(got, []string{"Municipality:Slobozhanska Capital"}) {
 				t.Errorf("after renaming: %v", got)
 			}
+			h.mutate(t, `mutation($id: ID!) { updateMunicipality(id: $id, input: {name: "Čhuhuiv Renamed"}) { id } }`,
+				map[string]any{"id": strconv.Itoa(chuhuiv(t, h))}).NoErrors(t)
+			p := searchAs(t, h, nil, map[string]any{"q": "chuhuiv renamed", "types": []string{"PARTNERSHIP"}})
+			if len(p.Search.Edges) == 0 {
+				t.Error("the partnerships of a renamed municipality are not found by its new name")
+			}
 		})
 
 		t.Run("rolled back", func(t *testing.T) {
@@ -178,4 +185,11 @@ func TestSearch(t *testing.T) {
 			}
 		})
 	})
+}
+
+// chuhuiv returns the id of the demo municipality Chuhuiv.
+func chuhuiv(t *testing.T, h *hub) int {
+	t.Helper()
+	m := h.store.Client.Municipality.Query().Where(municipality.Name("Chuhuiv")).OnlyX(sys())
+	return m.ID
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/privacy"
 )
 
@@ -79,6 +80,28 @@ func (ix index) sync(ctx context.Context, c *ent.Client, kind Kind, ids []int, d
 			continue
 		}
 		if err := ix.reindex(ctx, c, kind, id); err != nil {
+			return err
+		}
+		if err := ix.reindexDependents(ctx, c, kind, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindexDependents rewrites the documents that quote the row: a
+// partnership's document holds its two municipalities' names.
+func (ix index) reindexDependents(ctx context.Context, c *ent.Client, kind Kind, id int) error {
+	if kind != ent.TypeMunicipality {
+		return nil
+	}
+	ids, err := c.Partnership.Query().Where(partnership.Or(
+		partnership.UkrainianMunicipalityID(id), partnership.EuropeanMunicipalityID(id))).IDs(ctx)
+	if err != nil {
+		return fmt.Errorf("search: partnerships of municipality %d: %w", id, err)
+	}
+	for _, pid := range ids {
+		if err := ix.reindex(ctx, c, ent.TypePartnership, pid); err != nil {
 			return err
 		}
 	}

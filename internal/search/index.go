@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"entgo.io/ent/dialect"
-
 )
 
 // Hit is one match in the index: the row's global id and kind, the matched
@@ -154,4 +153,3 @@ func (ix index) postgresQuery(terms [][]string, kinds []Kind) (string, []any) {
 	}
 	return q + " ORDER BY r DESC, d.id", args
 }
-
