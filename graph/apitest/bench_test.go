@@ -98,7 +98,10 @@ func adminExec(b *testing.B, statement string) {
 
 // benchStore opens hub_bench, creating, migrating and seeding it first
 // when it does not hold the benchmark's graph yet.
-func benchStore(b *testing.B) *db.Store {
+func benchStore(b *testing.B) *db.Store { return benchStoreIn(b, benchDatabase) }
+
+// benchStoreIn is benchStore on the database name.
+func benchStoreIn(b *testing.B, benchDatabase string) *db.Store {
 	b.Helper()
 	dsn := benchServer(b, benchDatabase)
 	admin, err := sql.Open("postgres", os.Getenv(BenchPostgresEnv))
