@@ -143,9 +143,13 @@ func (ix index) postgresQuery(terms [][]string, kinds []Kind) (string, []any) {
 		words = append(words, alts[len(alts)-1])
 	}
 	text := strings.Join(words, " ")
-	q := "SELECT d.id, d.kind, ts_headline('simple', d.body, q, 'StartSel=<b>, StopSel=</b>, MaxFragments=1, MaxWords=16, MinWords=4'), " +
-		"ts_rank(d.tsv, q) + word_similarity($2, d.body) AS r " +
-		"FROM search_documents d, to_tsquery('simple', $1) q WHERE (d.tsv @@ q OR $2 <% d.body)"
+	// The two matches are unioned rather than ORed: with OR the planner
+	// scans the table and computes the similarity of every row.
+	q := "WITH m AS (SELECT id FROM search_documents WHERE tsv @@ to_tsquery('simple', $1) " +
+		"UNION SELECT id FROM search_documents WHERE $2 <% body) " +
+		"SELECT d.id, d.kind, ts_headline('simple', d.body, to_tsquery('simple', $1), 'StartSel=<b>, StopSel=</b>, MaxFragments=1, MaxWords=16, MinWords=4'), " +
+		"ts_rank(d.tsv, to_tsquery('simple', $1)) + word_similarity($2, d.body) AS r " +
+		"FROM search_documents d JOIN m ON m.id = d.id WHERE TRUE"
 	args := []any{strings.Join(parts, " & "), text}
 	if len(kinds) > 0 {
 		q += " AND d.kind = ANY($3)"
