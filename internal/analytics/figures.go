@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/activity"
 	"github.com/bridgesoftrust/hub/ent/country"
