@@ -44,7 +44,6 @@ import (
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/network"
 	"github.com/bridgesoftrust/hub/internal/organisations"
-	"github.com/bridgesoftrust/hub/internal/search"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -70,7 +69,6 @@ type ResolverRoot interface {
 	Offer() OfferResolver
 	Partnership() PartnershipResolver
 	Query() QueryResolver
-	SearchEdge() SearchEdgeResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
 	InitiativeWhereInput() InitiativeWhereInputResolver
@@ -1153,7 +1151,7 @@ type ComplexityRoot struct {
 		ProjectStats                func(childComplexity int, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) int
 		Projects                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
 		Regions                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.RegionOrder, where *ent.RegionWhereInput) int
-		Search                      func(childComplexity int, query string, types []search.Type, first *int, after *entgql.Cursor[int]) int
+		Search                      func(childComplexity int, query string, types []model.SearchType, first *int, after *entgql.Cursor[int]) int
 		StalePartnershipRequests    func(childComplexity int, olderThanDays *int, first *int, after *entgql.Cursor[int]) int
 		Topics                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder, where *ent.TopicWhereInput) int
 		Users                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
@@ -1210,10 +1208,10 @@ type ComplexityRoot struct {
 	}
 
 	SearchEdge struct {
-		Cursor     func(childComplexity int) int
-		Highlights func(childComplexity int) int
-		Node       func(childComplexity int) int
-		Rank       func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Highlight func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Rank      func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -1445,10 +1443,7 @@ type QueryResolver interface {
 	PartnershipClusters(ctx context.Context, where *ent.MunicipalityWhereInput, first *int) (*network.PartnershipClusters, error)
 	DormantPartnerships(ctx context.Context, months *int) ([]*ent.Partnership, error)
 	InitiativeOverlaps(ctx context.Context, sector *sector.Sector, municipalityID *int, first *int) ([]*organisations.Overlap, error)
-	Search(ctx context.Context, query string, types []search.Type, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error)
-}
-type SearchEdgeResolver interface {
-	Cursor(ctx context.Context, obj *search.Hit) (*entgql.Cursor[int], error)
+	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error)
 }
 type SubscriptionResolver interface {
 	PostAdded(ctx context.Context, topicID int, after *entgql.Cursor[int]) (<-chan *ent.Post, error)
@@ -6844,7 +6839,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]search.Type), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.stalePartnershipRequests":
 		if e.ComplexityRoot.Query.StalePartnershipRequests == nil {
 			break
@@ -7076,12 +7071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
-	case "SearchEdge.highlights":
-		if e.ComplexityRoot.SearchEdge.Highlights == nil {
+	case "SearchEdge.highlight":
+		if e.ComplexityRoot.SearchEdge.Highlight == nil {
 			break
 		}
 
-		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
+		return e.ComplexityRoot.SearchEdge.Highlight(childComplexity), true
 	case "SearchEdge.node":
 		if e.ComplexityRoot.SearchEdge.Node == nil {
 			break
@@ -9507,10 +9502,10 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 		return ec.fieldContext_SearchEdge_node(ctx, field)
 	case "cursor":
 		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "highlight":
+		return ec.fieldContext_SearchEdge_highlight(ctx, field)
 	case "rank":
 		return ec.fieldContext_SearchEdge_rank(ctx, field)
-	case "highlights":
-		return ec.fieldContext_SearchEdge_highlights(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
@@ -14931,8 +14926,8 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 	}
 	args["query"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
-		func(ctx context.Context, v any) ([]search.Type, error) {
-			return ec.unmarshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐTypeᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]model.SearchType, error) {
+			return ec.unmarshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -37585,7 +37580,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]search.Type), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -38428,8 +38423,8 @@ func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field g
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*search.Hit) graphql.Marshaler {
-			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐHitᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -38503,7 +38498,7 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *search.Hit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38526,7 +38521,7 @@ func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "SearchResult")
 }
 
-func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *search.Hit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38535,21 +38530,44 @@ func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphq
 			return ec.fieldContext_SearchEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SearchEdge().Cursor(ctx, obj)
+			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
-			return ec.marshalNCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchEdge", field, true, true, "Cursor")
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _SearchEdge_rank(ctx context.Context, field graphql.CollectedField, obj *search.Hit) (ret graphql.Marshaler) {
+func (ec *executionContext) _SearchEdge_highlight(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchEdge_highlight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Highlight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchEdge_highlight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchEdge_rank(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38570,29 +38588,6 @@ func (ec *executionContext) _SearchEdge_rank(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_SearchEdge_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "Float")
-}
-
-func (ec *executionContext) _SearchEdge_highlights(ctx context.Context, field graphql.CollectedField, obj *search.Hit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchEdge_highlights(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Highlights, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_SearchEdge_highlights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subscription_postAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -74243,7 +74238,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 
 var searchEdgeImplementors = []string{"SearchEdge"}
 
-func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *search.Hit) graphql.Marshaler {
+func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -74255,23 +74250,22 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._SearchEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "cursor":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SearchEdge_cursor(ctx, field, obj)
-				})
+			out.Values[i] = ec._SearchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highlight":
+			out.Values[i] = ec._SearchEdge_highlight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "rank":
 			out.Values[i] = ec._SearchEdge_rank(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
-		case "highlights":
-			out.Values[i] = ec._SearchEdge_highlights(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -75571,20 +75565,6 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-	return v
-}
-
-func (ec *executionContext) unmarshalNCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
-	var res = new(entgql.Cursor[int])
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Cursor!")
-		return graphql.Null
-	}
 	return v
 }
 
@@ -77395,11 +77375,11 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋbridgesof
 	return ec._SearchConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*search.Hit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐHit(ctx, sel, v[i])
+		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -77411,7 +77391,7 @@ func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftru
 	return ret
 }
 
-func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐHit(ctx context.Context, sel ast.SelectionSet, v *search.Hit) graphql.Marshaler {
+func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchEdge(ctx context.Context, sel ast.SelectionSet, v *model.SearchEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchEdge!")
 		return graphql.Null
@@ -77443,19 +77423,14 @@ func (ec *executionContext) marshalNSearchResult2ᚕgithubᚗcomᚋbridgesoftrus
 	return ret
 }
 
-func (ec *executionContext) unmarshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐType(ctx context.Context, v any) (search.Type, error) {
-	tmp, err := graphql.UnmarshalString(v)
-	res := search.Type(tmp)
+func (ec *executionContext) unmarshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchType(ctx context.Context, v any) (model.SearchType, error) {
+	var res model.SearchType
+	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐType(ctx context.Context, sel ast.SelectionSet, v search.Type) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalString(string(v))
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "SearchType!")
-	}
-	return res
+func (ec *executionContext) marshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchType(ctx context.Context, sel ast.SelectionSet, v model.SearchType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNSector2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSector(ctx context.Context, v any) (sector.Sector, error) {
@@ -81333,16 +81308,16 @@ func (ec *executionContext) unmarshalORegionWhereInput2ᚖgithubᚗcomᚋbridges
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐTypeᚄ(ctx context.Context, v any) ([]search.Type, error) {
+func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, v any) ([]model.SearchType, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]search.Type, len(vSlice))
+	res := make([]model.SearchType, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐType(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchType(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -81350,14 +81325,14 @@ func (ec *executionContext) unmarshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrus
 	return res, nil
 }
 
-func (ec *executionContext) marshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []search.Type) graphql.Marshaler {
+func (ec *executionContext) marshalOSearchType2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchType) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsearchᚐType(ctx, sel, v[i])
+		return ec.marshalNSearchType2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchType(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

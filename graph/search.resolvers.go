@@ -7,53 +7,12 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/graph/model"
-	"github.com/bridgesoftrust/hub/internal/apierr"
-	"github.com/bridgesoftrust/hub/internal/search"
 )
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, types []search.Type, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error) {
-	n, offset := 20, 0
-	if first != nil {
-		n = *first
-	}
-	if after != nil {
-		offset = after.ID
-	}
-	switch {
-	case strings.TrimSpace(query) == "":
-		return nil, apierr.New(apierr.BadUserInput, "search needs a query")
-	case n < 0 || n > 100:
-		return nil, apierr.New(apierr.BadUserInput, "first must be between 0 and 100")
-	case offset < 0 || offset+n > search.MaxResults:
-		return nil, apierr.New(apierr.BadUserInput, "search pages no further than %d results", search.MaxResults)
-	}
-	hits, more, err := search.Search(ctx, r.client, query, types, offset, n)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.SearchConnection{PageInfo: &entgql.PageInfo[int]{HasNextPage: more, HasPreviousPage: offset > 0}}
-	for i := range hits {
-		conn.Edges = append(conn.Edges, &hits[i])
-		conn.Nodes = append(conn.Nodes, hits[i].Node)
-	}
-	if len(hits) > 0 {
-		conn.PageInfo.StartCursor = &entgql.Cursor[int]{ID: hits[0].Position}
-		conn.PageInfo.EndCursor = &entgql.Cursor[int]{ID: hits[len(hits)-1].Position}
-	}
-	return conn, nil
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error) {
+	return runSearch(ctx, r.client, query, types, first, after)
 }
-
-// Cursor is the resolver for the cursor field.
-func (r *searchEdgeResolver) Cursor(ctx context.Context, obj *search.Hit) (*entgql.Cursor[int], error) {
-	return &entgql.Cursor[int]{ID: obj.Position}, nil
-}
-
-// SearchEdge returns SearchEdgeResolver implementation.
-func (r *Resolver) SearchEdge() SearchEdgeResolver { return &searchEdgeResolver{r} }
-
-type searchEdgeResolver struct{ *Resolver }

@@ -31,6 +31,7 @@ type CLI struct {
 
 	Serve   ServeCmd   `cmd:"" help:"Serve the GraphQL API."`
 	Migrate MigrateCmd `cmd:"" help:"Apply the versioned schema migrations."`
+	Reindex ReindexCmd `cmd:"" help:"Rebuild the search index from the stored rows."`
 	Seed    SeedCmd    `cmd:"" help:"Load demo or synthetic data."`
 	Import  ImportCmd  `cmd:"" help:"Import spreadsheets (CSV)."`
 	User    UserCmd    `cmd:"" help:"Manage accounts: create, set-password, disable."`

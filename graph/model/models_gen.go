@@ -15,7 +15,6 @@ import (
 	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
-	"github.com/bridgesoftrust/hub/internal/search"
 	"github.com/bridgesoftrust/hub/internal/sector"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
@@ -201,11 +200,21 @@ type PeopleTrainedCount struct {
 	Total int `json:"total"`
 }
 
-// Records found by search, best first.
+// Search hits, best first.
 type SearchConnection struct {
-	Edges    []*search.Hit         `json:"edges"`
+	Edges    []*SearchEdge         `json:"edges"`
 	Nodes    []ent.Noder           `json:"nodes"`
 	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
+}
+
+// One search hit.
+type SearchEdge struct {
+	Node   ent.Noder          `json:"node"`
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	// The matched text (folded: lower case, without diacritics, Ukrainian also in Latin letters) with the matching words between <b> and </b>.
+	Highlight string `json:"highlight"`
+	// How well it matches: higher is better; comparable within one search only.
+	Rank float64 `json:"rank"`
 }
 
 // A municipality's stance on new partnerships.
@@ -513,6 +522,74 @@ func (e *ProjectGrouping) UnmarshalJSON(b []byte) error {
 }
 
 func (e ProjectGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What search looks in.
+type SearchType string
+
+const (
+	SearchTypeMunicipality SearchType = "MUNICIPALITY"
+	SearchTypeAssociation  SearchType = "ASSOCIATION"
+	SearchTypePartnership  SearchType = "PARTNERSHIP"
+	SearchTypeProject      SearchType = "PROJECT"
+	SearchTypeActivity     SearchType = "ACTIVITY"
+	SearchTypeNewsItem     SearchType = "NEWS_ITEM"
+	SearchTypeForumTopic   SearchType = "FORUM_TOPIC"
+	SearchTypeForumPost    SearchType = "FORUM_POST"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypeMunicipality,
+	SearchTypeAssociation,
+	SearchTypePartnership,
+	SearchTypeProject,
+	SearchTypeActivity,
+	SearchTypeNewsItem,
+	SearchTypeForumTopic,
+	SearchTypeForumPost,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypeMunicipality, SearchTypeAssociation, SearchTypePartnership, SearchTypeProject, SearchTypeActivity, SearchTypeNewsItem, SearchTypeForumTopic, SearchTypeForumPost:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

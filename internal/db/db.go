@@ -26,6 +26,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/events"
 	"github.com/bridgesoftrust/hub/internal/forum"
 	"github.com/bridgesoftrust/hub/internal/notify"
+	"github.com/bridgesoftrust/hub/internal/search"
 	// Registers hub_fold and the und-x-icu collation with the SQLite
 	// driver (see internal/collation).
 	_ "github.com/bridgesoftrust/hub/internal/collation"
@@ -95,6 +96,8 @@ func NewClient(drv dialect.Driver, opts ...ent.Option) *ent.Client {
 	credevents.Register(client)
 	forum.Register(client)
 	notify.Register(client)
+	// Search documents are written in the transaction of each change.
+	search.Register(client, drv.Dialect())
 	// A raised capacity moves people up from an event's waiting list.
 	events.Use(client)
 	return client

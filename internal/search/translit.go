@@ -1,78 +1,59 @@
-// Package search finds the records a viewer may read by a free-text query,
-// ignoring case and diacritics and matching Ukrainian names written in
-// Cyrillic or in their Latin transliteration.
 package search
 
-import (
-	"strings"
-	"unicode"
+import "strings"
 
-	"github.com/bridgesoftrust/hub/internal/collation"
-)
+// ukLatin maps each lower-case Ukrainian letter to its Latin form inside a
+// word under Ukraine's national transliteration of 2010 (Cabinet of
+// Ministers resolution No. 55 of 27 January 2010). The soft sign and the
+// apostrophe are dropped.
+var ukLatin = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "h", 'ґ': "g", 'д': "d", 'е': "e", 'є': "ie",
+	'ж': "zh", 'з': "z", 'и': "y", 'і': "i", 'ї': "i", 'й': "i", 'к': "k", 'л': "l",
+	'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
+	'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ь': "", 'ю': "iu",
+	'я': "ia", '\'': "", '’': "", 'ʼ': "",
+}
 
-// The Ukrainian-Latin transliteration of Ukraine's national standard
-// (Cabinet of Ministers resolution 55 of 27 January 2010), written by hand:
-// golang.org/x/text has no transliteration and the Go transliteration
-// modules served here follow the Russian or the passport rules of other
-// years. Letters with a different spelling at the start of a word are in
-// initial; the soft sign and the apostrophe are dropped; "зг" is "zgh" to
-// tell it from "ж".
-var (
-	inWord = map[rune]string{
-		'а': "a", 'б': "b", 'в': "v", 'г': "h", 'ґ': "g", 'д': "d", 'е': "e", 'є': "ie",
-		'ж': "zh", 'з': "z", 'и': "y", 'і': "i", 'ї': "i", 'й': "i", 'к': "k", 'л': "l",
-		'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t", 'у': "u",
-		'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ь': "", 'ю': "iu",
-		'я': "ia", '\'': "", '’': "", 'ʼ': "",
-		// Russian letters found in older records, not part of the standard.
-		'ы': "y", 'э': "e", 'ё': "io", 'ъ': "",
-	}
-	initial = map[rune]string{'є': "ye", 'ї': "yi", 'й': "y", 'ю': "yu", 'я': "ya"}
-)
+// ukInitial holds the letters written differently at the start of a word.
+var ukInitial = map[rune]string{'є': "ye", 'ї': "yi", 'й': "y", 'ю': "yu", 'я': "ya"}
 
-// Latin transliterates the Ukrainian Cyrillic letters of s into Latin by the
-// 2010 standard, in lower case; other characters are kept, lower-cased.
-func Latin(s string) string {
+// Transliterate writes the Ukrainian letters of s in Latin letters by the
+// 2010 national standard, in lower case ("Харків" gives "kharkiv",
+// "Згурівка" gives "zghurivka"); other characters are kept as they are
+// (lower-cased). The standard is a small fixed table, so it is written out
+// here rather than taken from a general transliteration library, whose
+// tables follow other systems (ISO 9, BGN/PCGN).
+func Transliterate(s string) string {
 	var b strings.Builder
-	prev := ' '
 	runes := []rune(strings.ToLower(s))
 	for i, r := range runes {
-		switch {
-		case r == 'г' && prev == 'з':
-			b.WriteString("gh")
-		case !unicode.IsLetter(prev) && initial[r] != "":
-			b.WriteString(initial[r])
+		initial := i == 0 || !isLetter(runes[i-1])
+		switch lat, ok := ukLatin[r]; {
+		case r == 'г' && i > 0 && runes[i-1] == 'з':
+			b.WriteString("gh") // зг is zgh, to tell it from ж (zh)
+		case initial && ukInitial[r] != "":
+			b.WriteString(ukInitial[r])
+		case ok:
+			b.WriteString(lat)
 		default:
-			if t, ok := inWord[r]; ok {
-				b.WriteString(t)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-		if r != '\'' && r != '’' && r != 'ʼ' || i == 0 {
-			prev = r
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
 
-// Key is the form in which text and queries are compared: transliterated
-// to Latin, lower case, without diacritics ("Чугуїв", "Chuhuiv" and
-// "chuhuív" all give "chuhuiv").
-func Key(s string) string { return collation.Fold(Latin(s)) }
+// hasCyrillic reports whether s has a letter of the Cyrillic block.
+func hasCyrillic(s string) bool {
+	for _, r := range s {
+		if r >= 0x400 && r <= 0x4ff {
+			return true
+		}
+	}
+	return false
+}
 
-// reverse maps Latin spellings of the standard back to Cyrillic, longest
-// first, so that a Latin query finds a name stored only in Cyrillic. The
-// mapping is ambiguous (i is і, ї or й); compared folded, і also matches ї
-// and и matches й, which covers the common cases.
-var reverse = strings.NewReplacer(
-	"shch", "щ", "zgh", "зг", "kh", "х", "zh", "ж", "ts", "ц", "ch", "ч", "sh", "ш",
-	"ye", "є", "yi", "ї", "yu", "ю", "ya", "я", "iu", "ю", "ia", "я", "ie", "є",
-	"a", "а", "b", "б", "v", "в", "h", "г", "g", "ґ", "d", "д", "e", "е", "z", "з",
-	"y", "и", "i", "і", "k", "к", "l", "л", "m", "м", "n", "н", "o", "о", "p", "п",
-	"r", "р", "s", "с", "t", "т", "u", "у", "f", "ф",
-)
-
-// Cyrillic spells a Latin key in Ukrainian Cyrillic, the inverse of Key
-// where the standard allows one.
-func Cyrillic(key string) string { return reverse.Replace(key) }
+// isLetter reports whether r is a letter or the apostrophe inside a
+// Ukrainian word (so that я after it is not word-initial).
+func isLetter(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || (r >= 'a' && r <= 'z') || (r >= 0x400 && r <= 0x4ff) || r > 0x24f
+}
