@@ -20,7 +20,6 @@ import (
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/internal/audit"
-	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/viewer"
 )
 
@@ -45,12 +44,6 @@ type Sender struct {
 // maxItems bounds the items of one kind in one e-mail; the rest wait for
 // the next.
 const maxItems = 50
-
-// bookkeeping is the mailer's context: allowed by every policy, kept out
-// of the audit log.
-func bookkeeping(ctx context.Context) context.Context {
-	return audit.WithoutAudit(authz.SystemContext(ctx))
-}
 
 func (s *Sender) now() time.Time {
 	if s.Now != nil {
@@ -82,7 +75,7 @@ func horizon(f emaildelivery.Frequency) time.Duration {
 // digest at most once per period of f) and returns how many e-mails it
 // sent. A user whose e-mail fails is retried by Retry; the others go on.
 func (s *Sender) Run(ctx context.Context, f emaildelivery.Frequency) (int, error) {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	users, err := s.Client.User.Query().Where(user.Disabled(false)).Order(user.ByID()).IDs(ctx)
 	if err != nil {
 		return 0, err
@@ -276,7 +269,7 @@ func (s *Sender) deliver(ctx context.Context, batch string) error {
 // and those claimed but not sent for ten minutes (a run that stopped);
 // it returns how many it sent.
 func (s *Sender) Retry(ctx context.Context) (int, error) {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	maxAttempts := s.MaxAttempts
 	if maxAttempts == 0 {
 		maxAttempts = 5

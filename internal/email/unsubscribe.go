@@ -9,6 +9,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/emaildelivery"
 	"github.com/bridgesoftrust/hub/ent/emailpreference"
+	"github.com/bridgesoftrust/hub/internal/audit"
 	"github.com/bridgesoftrust/hub/internal/signedlink"
 )
 
@@ -53,7 +54,7 @@ var page = template.Must(template.New("unsubscribe").Parse(`<!doctype html>
 
 // Unsubscribe turns off, for a user, every kind e-mailed at frequency f.
 func Unsubscribe(ctx context.Context, client *ent.Client, userID int, f emaildelivery.Frequency) error {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	prefs, err := Preferences(ctx, client, userID)
 	if err != nil {
 		return err

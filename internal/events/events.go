@@ -44,7 +44,6 @@ type Session struct {
 
 // bookkeeping is the context of the Hub's own follow-up writes: allowed by
 // every policy and kept out of the audit log.
-func bookkeeping(ctx context.Context) context.Context { return audit.Bookkeeping(ctx) }
 
 // Create saves an event built by build with its first session s.
 func Create(ctx context.Context, client *ent.Client, build *ent.EventCreate, s Session) (*ent.Event, error) {
@@ -72,7 +71,7 @@ func AddSession(ctx context.Context, client *ent.Client, s Session) (*ent.EventS
 
 // updateSpan sets an event's start, end and time zone from its sessions.
 func updateSpan(ctx context.Context, client *ent.Client, eventID int) error {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	sessions, err := client.EventSession.Query().Where(eventsession.EventID(eventID)).
 		Order(eventsession.ByStartsAt(), eventsession.ByID()).All(ctx)
 	if err != nil || len(sessions) == 0 {
@@ -91,7 +90,7 @@ func updateSpan(ctx context.Context, client *ent.Client, eventID int) error {
 // lock bumps the event's seat_version, serialising the registration
 // changes of the event until the transaction ends (see the package doc).
 func lock(ctx context.Context, client *ent.Client, eventID int) error {
-	return client.Event.UpdateOneID(eventID).AddSeatVersion(1).Exec(bookkeeping(ctx))
+	return client.Event.UpdateOneID(eventID).AddSeatVersion(1).Exec(audit.Bookkeeping(ctx))
 }
 
 // Register registers person (the viewer when 0) for an event the viewer
@@ -142,7 +141,7 @@ func Register(ctx context.Context, client *ent.Client, eventID, person int) (*en
 func bookkeepingIf(ctx context.Context, r *ent.EventRegistration) context.Context {
 	id := viewer.ID(ctx)
 	if r.UserID == id || (r.RegisteredByID != nil && *r.RegisteredByID == id) {
-		return bookkeeping(ctx)
+		return audit.Bookkeeping(ctx)
 	}
 	return ctx
 }
@@ -150,7 +149,7 @@ func bookkeepingIf(ctx context.Context, r *ent.EventRegistration) context.Contex
 // place returns the status and waiting-list position of a new
 // registration for e.
 func place(ctx context.Context, client *ent.Client, e *ent.Event) (eventregistration.Status, *int, error) {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	if e.Capacity == nil {
 		return eventregistration.StatusREGISTERED, nil, nil
 	}
@@ -177,7 +176,7 @@ func place(ctx context.Context, client *ent.Client, e *ent.Event) (eventregistra
 // takenPlaces counts the registrations that hold a place.
 func takenPlaces(ctx context.Context, client *ent.Client, eventID int) (int, error) {
 	return client.EventRegistration.Query().Where(eventregistration.EventID(eventID),
-		eventregistration.StatusIn(eventregistration.StatusREGISTERED, eventregistration.StatusATTENDED)).Count(bookkeeping(ctx))
+		eventregistration.StatusIn(eventregistration.StatusREGISTERED, eventregistration.StatusATTENDED)).Count(audit.Bookkeeping(ctx))
 }
 
 // Cancel cancels a registration the viewer sees; a place it frees goes to
@@ -205,7 +204,7 @@ func Cancel(ctx context.Context, client *ent.Client, id int) (*ent.EventRegistra
 // while the event has places (all of them when it has no limit), and
 // notifies each (EVENT_PROMOTED). The caller holds the event's lock.
 func Fill(ctx context.Context, client *ent.Client, eventID int) error {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	e, err := client.Event.Get(ctx, eventID)
 	if err != nil {
 		return err
@@ -239,7 +238,7 @@ func Fill(ctx context.Context, client *ent.Client, eventID int) error {
 // Notify tells a user about a registration once per kind: promoted from
 // the waiting list, or reminded of the event.
 func Notify(ctx context.Context, client *ent.Client, userID int, kind notification.Kind, registrationID int) error {
-	return notify.Users(ctx, client, []int{userID}, notify.Notice{Kind: kind, Actor: nilIfZero(viewer.ID(ctx)),
+	return notify.Users(ctx, client, []int{userID}, notify.Notice{Kind: kind, Actor: notify.Actor(ctx),
 		Registration: &registrationID}, false)
 }
 
@@ -248,13 +247,6 @@ func nilIfEmpty(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-func nilIfZero(id int) *int {
-	if id == 0 {
-		return nil
-	}
-	return &id
 }
 
 // RecordAttendance records that the person of a registration attended
@@ -282,6 +274,6 @@ func Counts(ctx context.Context, client *ent.Client, eventID int) (registered, w
 		return 0, 0, err
 	}
 	waitlisted, err = client.EventRegistration.Query().Where(eventregistration.EventID(eventID),
-		eventregistration.StatusEQ(eventregistration.StatusWAITLISTED)).Count(bookkeeping(ctx))
+		eventregistration.StatusEQ(eventregistration.StatusWAITLISTED)).Count(audit.Bookkeeping(ctx))
 	return registered, waitlisted, err
 }

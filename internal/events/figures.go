@@ -9,6 +9,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/membership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/predicate"
+	"github.com/bridgesoftrust/hub/internal/audit"
 )
 
 // Trained is the programme figure of people trained: each person who
@@ -26,7 +27,7 @@ type Trained struct {
 // figure is an aggregate without names: it is counted in the Hub's own
 // context, whoever asks.
 func PeopleTrained(ctx context.Context, client *ent.Client, phaseID *int) (Trained, error) {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	trainings := []predicate.Event{event.KindEQ(event.KindTRAINING)}
 	if phaseID != nil {
 		p, err := client.Phase.Query().Where(phase.ID(*phaseID)).Only(ctx)

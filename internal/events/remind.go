@@ -9,13 +9,14 @@ import (
 	"github.com/bridgesoftrust/hub/ent/event"
 	"github.com/bridgesoftrust/hub/ent/eventregistration"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/internal/audit"
 )
 
 // Remind notifies (EVENT_REMINDER) each registered person of an event that
 // starts within the next `within`, once per registration, and returns how
 // many it reminded.
 func Remind(ctx context.Context, client *ent.Client, now time.Time, within time.Duration) (int, error) {
-	ctx = bookkeeping(ctx)
+	ctx = audit.Bookkeeping(ctx)
 	due, err := client.EventRegistration.Query().Where(eventregistration.StatusEQ(eventregistration.StatusREGISTERED),
 		eventregistration.RemindedAtIsNil(),
 		eventregistration.HasEventWith(event.StartsAtGT(now), event.StartsAtLTE(now.Add(within)))).All(ctx)
