@@ -1,0 +1,111 @@
+// Command codegen generates the Hub's GraphQL executor (graph/generated.go)
+// with gqlgen, as `gqlgen generate` would, and makes it lean: gqlgen starts
+// a goroutine for each field bound to a method taking a context and for each
+// element of a list, which on the Hub's pages (hundreds of nodes, each with
+// a few edges that entgql has already loaded) cost more in goroutine starts,
+// stack growth and scheduling than the resolvers themselves. gqlgen has no
+// setting for this (exec.worker_limit bounds the goroutines but still
+// starts them), so this command
+//
+//   - marks every object but the roots as not concurrent through a gqlgen
+//     plugin (the flag gqlgen itself sets on the Mutation type), so fields
+//     resolve in order on the request's goroutine; root fields still run
+//     side by side;
+//   - points the generated list marshalling at gqlexec.MarshalSlice, which
+//     has gqlgen's signature and results without the goroutines.
+//
+// Run from the repository root: go run ./graph/codegen (graph/generate.go
+// does it under go generate).
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"os"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen"
+	"github.com/99designs/gqlgen/codegen/config"
+)
+
+// configFile is gqlgen's configuration, relative to the repository root.
+const configFile = "gqlgen.yml"
+
+// concurrentSlice is the call gqlgen writes for each list of objects, and
+// sequentialSlice the Hub's drop-in replacement.
+const (
+	concurrentSlice = "graphql.MarshalSliceConcurrently("
+	sequentialSlice = "gqlexec.MarshalSlice("
+	gqlexecImport   = `"github.com/bridgesoftrust/hub/internal/gqlexec"`
+)
+
+func main() {
+	if err := generate(); err != nil {
+		fmt.Fprintln(os.Stderr, "codegen:", err)
+		os.Exit(1)
+	}
+}
+
+// generate runs gqlgen with the lean executor plugin, then rewrites the
+// list marshalling of the generated executor.
+func generate() error {
+	cfg, err := config.LoadConfig(configFile)
+	if err != nil {
+		return fmt.Errorf("loading %s: %w", configFile, err)
+	}
+	if err := api.Generate(cfg, api.AddPlugin(sequentialObjects{})); err != nil {
+		return fmt.Errorf("running gqlgen: %w", err)
+	}
+	return rewriteSlices(cfg.Exec.Filename)
+}
+
+// sequentialObjects is the gqlgen plugin that resolves the fields of every
+// object but the root types in order, on the caller's goroutine.
+type sequentialObjects struct{}
+
+// Name names the plugin in gqlgen's messages.
+func (sequentialObjects) Name() string { return "hub-sequential-objects" }
+
+// GenerateCode runs before gqlgen renders the executor and clears the
+// concurrency of every non-root object.
+func (sequentialObjects) GenerateCode(data *codegen.Data) error {
+	for _, object := range data.Objects {
+		if !object.Root {
+			object.DisableConcurrency = true
+		}
+	}
+	return nil
+}
+
+// rewriteSlices replaces gqlgen's concurrent list marshalling in the
+// executor at path by gqlexec.MarshalSlice and imports gqlexec.
+func rewriteSlices(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(src, []byte(concurrentSlice)) {
+		return fmt.Errorf("%s has no %s: gqlgen's output changed, review graph/codegen", path, concurrentSlice)
+	}
+	src = bytes.ReplaceAll(src, []byte(concurrentSlice), []byte(sequentialSlice))
+	src, err = addImport(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, src, 0o644)
+}
+
+// addImport adds gqlexec to the first import block of src and formats it.
+func addImport(src []byte) ([]byte, error) {
+	block := []byte("import (\n")
+	at := bytes.Index(src, block)
+	if at < 0 {
+		return nil, fmt.Errorf("generated executor has no import block")
+	}
+	at += len(block)
+	out := append([]byte{}, src[:at]...)
+	out = append(out, []byte("\t"+gqlexecImport+"\n")...)
+	out = append(out, src[at:]...)
+	return format.Source(out)
+}
