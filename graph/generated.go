@@ -66664,7 +66664,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66733,7 +66733,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
@@ -66742,7 +66742,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66776,7 +66776,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
@@ -66785,7 +66785,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66814,7 +66814,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var activityImplementors = []string{"Activity", "Node", "SearchResult"}
@@ -66823,7 +66823,7 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66922,7 +66922,7 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var activityConnectionImplementors = []string{"ActivityConnection"}
@@ -66931,7 +66931,7 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -66965,7 +66965,7 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var activityEdgeImplementors = []string{"ActivityEdge"}
@@ -66974,7 +66974,7 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67003,7 +67003,7 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var activityGroupImplementors = []string{"ActivityGroup"}
@@ -67012,7 +67012,7 @@ func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67061,7 +67061,7 @@ func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var activityMeasureImplementors = []string{"ActivityMeasure"}
@@ -67070,7 +67070,7 @@ func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67094,7 +67094,7 @@ func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var actorImplementors = []string{"Actor"}
@@ -67103,7 +67103,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67147,7 +67147,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var associationImplementors = []string{"Association", "Node", "SearchResult"}
@@ -67156,7 +67156,7 @@ func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, associationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67245,7 +67245,7 @@ func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var associationConnectionImplementors = []string{"AssociationConnection"}
@@ -67254,7 +67254,7 @@ func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, associationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67288,7 +67288,7 @@ func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var associationEdgeImplementors = []string{"AssociationEdge"}
@@ -67297,7 +67297,7 @@ func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, associationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67326,7 +67326,7 @@ func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var auditLogImplementors = []string{"AuditLog", "Node"}
@@ -67335,7 +67335,7 @@ func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67394,7 +67394,7 @@ func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var auditLogConnectionImplementors = []string{"AuditLogConnection"}
@@ -67403,7 +67403,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67437,7 +67437,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var auditLogEdgeImplementors = []string{"AuditLogEdge"}
@@ -67446,7 +67446,7 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67475,7 +67475,7 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var countryImplementors = []string{"Country", "Node"}
@@ -67484,7 +67484,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67553,7 +67553,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var countryConnectionImplementors = []string{"CountryConnection"}
@@ -67562,7 +67562,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67596,7 +67596,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var countryEdgeImplementors = []string{"CountryEdge"}
@@ -67605,7 +67605,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67634,7 +67634,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
@@ -67643,7 +67643,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67672,7 +67672,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var documentImplementors = []string{"Document", "Node"}
@@ -67681,7 +67681,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67795,7 +67795,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var documentConnectionImplementors = []string{"DocumentConnection"}
@@ -67804,7 +67804,7 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67838,7 +67838,7 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var documentEdgeImplementors = []string{"DocumentEdge"}
@@ -67847,7 +67847,7 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67876,7 +67876,7 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var documentFileImplementors = []string{"DocumentFile", "Node"}
@@ -67885,7 +67885,7 @@ func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -67959,7 +67959,7 @@ func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var documentFileConnectionImplementors = []string{"DocumentFileConnection"}
@@ -67968,7 +67968,7 @@ func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68002,7 +68002,7 @@ func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var documentFileEdgeImplementors = []string{"DocumentFileEdge"}
@@ -68011,7 +68011,7 @@ func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68040,7 +68040,7 @@ func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var emailPreferenceImplementors = []string{"EmailPreference", "Node"}
@@ -68049,7 +68049,7 @@ func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailPreferenceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68098,7 +68098,7 @@ func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var emailPreferenceSettingImplementors = []string{"EmailPreferenceSetting"}
@@ -68107,7 +68107,7 @@ func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailPreferenceSettingImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68136,7 +68136,7 @@ func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventImplementors = []string{"Event", "Node"}
@@ -68145,7 +68145,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68294,7 +68294,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventConnectionImplementors = []string{"EventConnection"}
@@ -68303,7 +68303,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68337,7 +68337,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventEdgeImplementors = []string{"EventEdge"}
@@ -68346,7 +68346,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68375,7 +68375,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventRegistrationImplementors = []string{"EventRegistration", "Node"}
@@ -68384,7 +68384,7 @@ func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68453,7 +68453,7 @@ func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventRegistrationConnectionImplementors = []string{"EventRegistrationConnection"}
@@ -68462,7 +68462,7 @@ func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, se
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68496,7 +68496,7 @@ func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventRegistrationEdgeImplementors = []string{"EventRegistrationEdge"}
@@ -68505,7 +68505,7 @@ func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68534,7 +68534,7 @@ func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventSessionImplementors = []string{"EventSession", "Node"}
@@ -68543,7 +68543,7 @@ func (ec *executionContext) _EventSession(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68617,7 +68617,7 @@ func (ec *executionContext) _EventSession(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventSessionConnectionImplementors = []string{"EventSessionConnection"}
@@ -68626,7 +68626,7 @@ func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68660,7 +68660,7 @@ func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var eventSessionEdgeImplementors = []string{"EventSessionEdge"}
@@ -68669,7 +68669,7 @@ func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68698,7 +68698,7 @@ func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var flagImplementors = []string{"Flag", "Node"}
@@ -68707,7 +68707,7 @@ func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, flagImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68776,7 +68776,7 @@ func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var flagConnectionImplementors = []string{"FlagConnection"}
@@ -68785,7 +68785,7 @@ func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, flagConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68819,7 +68819,7 @@ func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var flagEdgeImplementors = []string{"FlagEdge"}
@@ -68828,7 +68828,7 @@ func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, flagEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68857,7 +68857,7 @@ func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var forumCategoryImplementors = []string{"ForumCategory", "Node"}
@@ -68866,7 +68866,7 @@ func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68925,7 +68925,7 @@ func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var forumCategoryConnectionImplementors = []string{"ForumCategoryConnection"}
@@ -68934,7 +68934,7 @@ func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -68968,7 +68968,7 @@ func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var forumCategoryEdgeImplementors = []string{"ForumCategoryEdge"}
@@ -68977,7 +68977,7 @@ func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69006,7 +69006,7 @@ func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var initiativeImplementors = []string{"Initiative", "Node"}
@@ -69015,7 +69015,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69094,7 +69094,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
@@ -69103,7 +69103,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69137,7 +69137,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
@@ -69146,7 +69146,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69175,7 +69175,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var initiativeOverlapImplementors = []string{"InitiativeOverlap"}
@@ -69184,7 +69184,7 @@ func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeOverlapImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69223,7 +69223,7 @@ func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var loginPayloadImplementors = []string{"LoginPayload"}
@@ -69232,7 +69232,7 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69266,7 +69266,7 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchDeclineImplementors = []string{"MatchDecline", "Node"}
@@ -69275,7 +69275,7 @@ func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69339,7 +69339,7 @@ func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchDeclineConnectionImplementors = []string{"MatchDeclineConnection"}
@@ -69348,7 +69348,7 @@ func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69382,7 +69382,7 @@ func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchDeclineEdgeImplementors = []string{"MatchDeclineEdge"}
@@ -69391,7 +69391,7 @@ func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69420,7 +69420,7 @@ func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchFactorWeightImplementors = []string{"MatchFactorWeight"}
@@ -69429,7 +69429,7 @@ func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchFactorWeightImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69463,7 +69463,7 @@ func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchProfileImplementors = []string{"MatchProfile", "Node"}
@@ -69472,7 +69472,7 @@ func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69531,7 +69531,7 @@ func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchProfileConnectionImplementors = []string{"MatchProfileConnection"}
@@ -69540,7 +69540,7 @@ func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69574,7 +69574,7 @@ func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchProfileEdgeImplementors = []string{"MatchProfileEdge"}
@@ -69583,7 +69583,7 @@ func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69612,7 +69612,7 @@ func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchReasonImplementors = []string{"MatchReason"}
@@ -69621,7 +69621,7 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69660,7 +69660,7 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchSuggestionImplementors = []string{"MatchSuggestion"}
@@ -69669,7 +69669,7 @@ func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69708,7 +69708,7 @@ func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchSuggestionConnectionImplementors = []string{"MatchSuggestionConnection"}
@@ -69717,7 +69717,7 @@ func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69746,7 +69746,7 @@ func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchSuggestionEdgeImplementors = []string{"MatchSuggestionEdge"}
@@ -69755,7 +69755,7 @@ func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69784,7 +69784,7 @@ func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var matchWeightImplementors = []string{"MatchWeight", "Node"}
@@ -69793,7 +69793,7 @@ func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchWeightImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69837,7 +69837,7 @@ func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var membershipImplementors = []string{"Membership", "Node"}
@@ -69846,7 +69846,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69920,7 +69920,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var membershipConnectionImplementors = []string{"MembershipConnection"}
@@ -69929,7 +69929,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -69963,7 +69963,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var membershipEdgeImplementors = []string{"MembershipEdge"}
@@ -69972,7 +69972,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70001,7 +70001,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityImplementors = []string{"Municipality", "Node", "SearchResult"}
@@ -70010,7 +70010,7 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70179,7 +70179,7 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityConnectionImplementors = []string{"MunicipalityConnection"}
@@ -70188,7 +70188,7 @@ func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70222,7 +70222,7 @@ func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityDegreeImplementors = []string{"MunicipalityDegree"}
@@ -70231,7 +70231,7 @@ func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityDegreeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70260,7 +70260,7 @@ func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityEdgeImplementors = []string{"MunicipalityEdge"}
@@ -70269,7 +70269,7 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70298,7 +70298,7 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityGroupImplementors = []string{"MunicipalityGroup"}
@@ -70307,7 +70307,7 @@ func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70356,7 +70356,7 @@ func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityMeasureImplementors = []string{"MunicipalityMeasure"}
@@ -70365,7 +70365,7 @@ func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70389,7 +70389,7 @@ func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var municipalityNetworkImplementors = []string{"MunicipalityNetwork"}
@@ -70398,7 +70398,7 @@ func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityNetworkImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -70432,7 +70432,7 @@ func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -70444,7 +70444,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -71091,7 +71091,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var needImplementors = []string{"Need", "Node"}
@@ -71100,7 +71100,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71179,7 +71179,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var needConnectionImplementors = []string{"NeedConnection"}
@@ -71188,7 +71188,7 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71222,7 +71222,7 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var needEdgeImplementors = []string{"NeedEdge"}
@@ -71231,7 +71231,7 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71260,7 +71260,7 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var newsItemImplementors = []string{"NewsItem", "Node", "SearchResult"}
@@ -71269,7 +71269,7 @@ func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71358,7 +71358,7 @@ func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var newsItemConnectionImplementors = []string{"NewsItemConnection"}
@@ -71367,7 +71367,7 @@ func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71401,7 +71401,7 @@ func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var newsItemEdgeImplementors = []string{"NewsItemEdge"}
@@ -71410,7 +71410,7 @@ func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71439,7 +71439,7 @@ func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var notificationImplementors = []string{"Notification", "Node"}
@@ -71448,7 +71448,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71527,7 +71527,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var notificationConnectionImplementors = []string{"NotificationConnection"}
@@ -71536,7 +71536,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71570,7 +71570,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var notificationEdgeImplementors = []string{"NotificationEdge"}
@@ -71579,7 +71579,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71608,7 +71608,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var offerImplementors = []string{"Offer", "Node"}
@@ -71617,7 +71617,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71701,7 +71701,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var offerConnectionImplementors = []string{"OfferConnection"}
@@ -71710,7 +71710,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71744,7 +71744,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var offerEdgeImplementors = []string{"OfferEdge"}
@@ -71753,7 +71753,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71782,7 +71782,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var organisationImplementors = []string{"Organisation", "Node"}
@@ -71791,7 +71791,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71870,7 +71870,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var organisationConnectionImplementors = []string{"OrganisationConnection"}
@@ -71879,7 +71879,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71913,7 +71913,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var organisationEdgeImplementors = []string{"OrganisationEdge"}
@@ -71922,7 +71922,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71951,7 +71951,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -71960,7 +71960,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -71999,7 +71999,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipImplementors = []string{"Partnership", "Node", "SearchResult"}
@@ -72008,7 +72008,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72127,7 +72127,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipClusterImplementors = []string{"PartnershipCluster"}
@@ -72136,7 +72136,7 @@ func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClusterImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72170,7 +72170,7 @@ func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipClustersImplementors = []string{"PartnershipClusters"}
@@ -72179,7 +72179,7 @@ func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClustersImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72208,7 +72208,7 @@ func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipConnectionImplementors = []string{"PartnershipConnection"}
@@ -72217,7 +72217,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72251,7 +72251,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipEdgeImplementors = []string{"PartnershipEdge"}
@@ -72260,7 +72260,7 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72289,7 +72289,7 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipGroupImplementors = []string{"PartnershipGroup"}
@@ -72298,7 +72298,7 @@ func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72327,7 +72327,7 @@ func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipHealthImplementors = []string{"PartnershipHealth"}
@@ -72336,7 +72336,7 @@ func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipHealthImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72370,7 +72370,7 @@ func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipPathImplementors = []string{"PartnershipPath"}
@@ -72379,7 +72379,7 @@ func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipPathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72413,7 +72413,7 @@ func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipRequestImplementors = []string{"PartnershipRequest", "Node"}
@@ -72422,7 +72422,7 @@ func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72541,7 +72541,7 @@ func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipRequestConnectionImplementors = []string{"PartnershipRequestConnection"}
@@ -72550,7 +72550,7 @@ func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72584,7 +72584,7 @@ func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, s
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var partnershipRequestEdgeImplementors = []string{"PartnershipRequestEdge"}
@@ -72593,7 +72593,7 @@ func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72622,7 +72622,7 @@ func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var peopleTrainedCountImplementors = []string{"PeopleTrainedCount"}
@@ -72631,7 +72631,7 @@ func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, peopleTrainedCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72655,7 +72655,7 @@ func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var phaseImplementors = []string{"Phase", "Node"}
@@ -72664,7 +72664,7 @@ func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, phaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72728,7 +72728,7 @@ func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var phaseConnectionImplementors = []string{"PhaseConnection"}
@@ -72737,7 +72737,7 @@ func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, phaseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72771,7 +72771,7 @@ func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var phaseEdgeImplementors = []string{"PhaseEdge"}
@@ -72780,7 +72780,7 @@ func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, phaseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72809,7 +72809,7 @@ func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var postImplementors = []string{"Post", "Node", "SearchResult"}
@@ -72818,7 +72818,7 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72912,7 +72912,7 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var postConnectionImplementors = []string{"PostConnection"}
@@ -72921,7 +72921,7 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72955,7 +72955,7 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var postEdgeImplementors = []string{"PostEdge"}
@@ -72964,7 +72964,7 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, postEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -72993,7 +72993,7 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var programmeFigureImplementors = []string{"ProgrammeFigure"}
@@ -73002,7 +73002,7 @@ func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFigureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73031,7 +73031,7 @@ func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var programmeFiguresImplementors = []string{"ProgrammeFigures"}
@@ -73040,7 +73040,7 @@ func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFiguresImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73104,7 +73104,7 @@ func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectImplementors = []string{"Project", "Node", "SearchResult"}
@@ -73113,7 +73113,7 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73212,7 +73212,7 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectConnectionImplementors = []string{"ProjectConnection"}
@@ -73221,7 +73221,7 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73255,7 +73255,7 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectEdgeImplementors = []string{"ProjectEdge"}
@@ -73264,7 +73264,7 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73293,7 +73293,7 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectGroupImplementors = []string{"ProjectGroup"}
@@ -73302,7 +73302,7 @@ func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectGroupImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73351,7 +73351,7 @@ func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectMeasureImplementors = []string{"ProjectMeasure"}
@@ -73360,7 +73360,7 @@ func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73384,7 +73384,7 @@ func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectProposalFigureImplementors = []string{"ProjectProposalFigure"}
@@ -73393,7 +73393,7 @@ func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectProposalFigureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73427,7 +73427,7 @@ func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var projectStatusCountImplementors = []string{"ProjectStatusCount"}
@@ -73436,7 +73436,7 @@ func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectStatusCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73465,7 +73465,7 @@ func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var queryImplementors = []string{"Query"}
@@ -73477,7 +73477,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -73779,7 +73779,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var reactionImplementors = []string{"Reaction", "Node"}
@@ -73788,7 +73788,7 @@ func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73842,7 +73842,7 @@ func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var reactionConnectionImplementors = []string{"ReactionConnection"}
@@ -73851,7 +73851,7 @@ func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73885,7 +73885,7 @@ func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var reactionEdgeImplementors = []string{"ReactionEdge"}
@@ -73894,7 +73894,7 @@ func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73923,7 +73923,7 @@ func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var regionImplementors = []string{"Region", "Node"}
@@ -73932,7 +73932,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -73996,7 +73996,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var regionConnectionImplementors = []string{"RegionConnection"}
@@ -74005,7 +74005,7 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74039,7 +74039,7 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var regionEdgeImplementors = []string{"RegionEdge"}
@@ -74048,7 +74048,7 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74077,7 +74077,7 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -74086,7 +74086,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74120,7 +74120,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -74129,7 +74129,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74168,7 +74168,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -74205,7 +74205,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74289,7 +74289,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var topicConnectionImplementors = []string{"TopicConnection"}
@@ -74298,7 +74298,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74332,7 +74332,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var topicEdgeImplementors = []string{"TopicEdge"}
@@ -74341,7 +74341,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74370,7 +74370,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -74379,7 +74379,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74458,7 +74458,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -74467,7 +74467,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74501,7 +74501,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var userEdgeImplementors = []string{"UserEdge"}
@@ -74510,7 +74510,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74539,7 +74539,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -74548,7 +74548,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74592,7 +74592,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -74601,7 +74601,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74640,7 +74640,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -74649,7 +74649,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74698,7 +74698,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -74707,7 +74707,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74756,7 +74756,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -74765,7 +74765,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74814,7 +74814,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -74823,7 +74823,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -74897,7 +74897,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return gqlexec.NewObject(fields, out.Values)
 }
 
 // endregion **************************** object.gotpl ****************************

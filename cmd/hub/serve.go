@@ -29,6 +29,7 @@ type ServeCmd struct {
 
 	Addr         string `name:"addr" env:"HUB_ADDR" default:"127.0.0.1:8080" help:"Address to listen on (host:port)."`
 	MetricsAddr  string `name:"metrics-addr" env:"HUB_METRICS_ADDR" default:"127.0.0.1:9464" help:"Address (host:port) serving Prometheus metrics at /metrics, apart from the API; empty: no metrics."`
+	Pprof        bool   `name:"pprof" env:"HUB_PPROF" help:"Also serve Go's profiles at /debug/pprof/ on the metrics address (for measuring; keep that address private)."`
 	OTLPEndpoint string `name:"otlp-endpoint" env:"HUB_OTLP_ENDPOINT" help:"OpenTelemetry collector receiving traces over OTLP/HTTP, e.g. http://127.0.0.1:4318 (the OTEL_EXPORTER_OTLP_* variables also work). Default: no traces."`
 	NoMigrate    bool   `name:"no-migrate" env:"HUB_NO_MIGRATE" help:"Do not apply the schema migrations on start."`
 	Demo         bool   `name:"demo" env:"HUB_DEMO" help:"Seed the demo data set into an empty store before serving."`
@@ -199,6 +200,7 @@ func (c *ServeCmd) config() server.Config {
 	return server.Config{
 		Addr:            c.Addr,
 		MetricsAddr:     c.MetricsAddr,
+		Profiling:       c.Pprof,
 		MaxBodyBytes:    c.MaxBodyBytes,
 		MaxUploadBytes:  c.MaxUploadBytes,
 		MaxTokens:       c.MaxTokens,

@@ -12,7 +12,11 @@
 //     resolve in order on the request's goroutine; root fields still run
 //     side by side;
 //   - points the generated list marshalling at gqlexec.MarshalSlice, which
-//     has gqlgen's signature and results without the goroutines.
+//     has gqlgen's signature and results without the goroutines;
+//   - leaves out the @defer bookkeeping of each object (a path, a field set
+//     and a map per object marshalled), which only concurrent fields use;
+//   - returns each object as a gqlexec.Object, which writes its JSON
+//     without gqlgen's per-field copies and map.
 //
 // Run from the repository root: go run ./graph/codegen (graph/generate.go
 // does it under go generate).
@@ -37,7 +41,20 @@ const configFile = "gqlgen.yml"
 const (
 	concurrentSlice = "graphql.MarshalSliceConcurrently("
 	sequentialSlice = "gqlexec.MarshalSlice("
-	gqlexecImport   = `"github.com/bridgesoftrust/hub/internal/gqlexec"`
+	// Every object marshalling opens a group for @defer, which computes
+	// the field's path and allocates a field set and a map. Only fields
+	// that resolve concurrently are ever deferred, so the Hub's objects
+	// keep an empty group: @defer is answered inline, as the incremental
+	// delivery proposal allows.
+	deferredGroup = "deferred := graphql.NewDeferredGroup(ctx)"
+	noDeferral    = "var deferred graphql.DeferredGroup"
+	deferredUse   = "&deferred"
+	// Each object is returned as gqlgen's field set, whose marshalling
+	// copies every field and keeps a map of the names written; the Hub
+	// returns a gqlexec.Object of the same fields and values instead.
+	fieldSetReturn = "\n\treturn out\n}"
+	objectReturn   = "\n\treturn gqlexec.NewObject(fields, out.Values)\n}"
+	gqlexecImport  = `"github.com/bridgesoftrust/hub/internal/gqlexec"`
 )
 
 func main() {
@@ -79,7 +96,8 @@ func (sequentialObjects) GenerateCode(data *codegen.Data) error {
 }
 
 // rewriteSlices replaces gqlgen's concurrent list marshalling in the
-// executor at path by gqlexec.MarshalSlice and imports gqlexec.
+// executor at path by gqlexec.MarshalSlice, drops the unused @defer groups
+// and imports gqlexec.
 func rewriteSlices(path string) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -89,6 +107,11 @@ func rewriteSlices(path string) error {
 		return fmt.Errorf("%s has no %s: gqlgen's output changed, review graph/codegen", path, concurrentSlice)
 	}
 	src = bytes.ReplaceAll(src, []byte(concurrentSlice), []byte(sequentialSlice))
+	if bytes.Contains(src, []byte(deferredUse)) {
+		return fmt.Errorf("%s still schedules fields on a @defer group: review graph/codegen", path)
+	}
+	src = bytes.ReplaceAll(src, []byte(deferredGroup), []byte(noDeferral))
+	src = bytes.ReplaceAll(src, []byte(fieldSetReturn), []byte(objectReturn))
 	src, err = addImport(src)
 	if err != nil {
 		return err

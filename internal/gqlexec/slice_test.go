@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // TestMarshalSliceKeepsOrderAndIndices checks that each element runs under
@@ -57,7 +58,7 @@ func TestExecutorIsGeneratedLean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, concurrent := range []string{"graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently("} {
+	for _, concurrent := range []string{"graphql.MarshalSliceConcurrently(", "out.ResolveConcurrently(", "graphql.NewDeferredGroup("} {
 		if n := bytes.Count(src, []byte(concurrent)); n > 0 {
 			t.Errorf("graph/generated.go calls %s %d times: regenerate with go generate ./graph", strings.TrimSuffix(concurrent, "("), n)
 		}
@@ -68,4 +69,17 @@ func marshal(m graphql.Marshaler) string {
 	var b bytes.Buffer
 	m.MarshalGQL(&b)
 	return b.String()
+}
+
+// TestObjectWritesFieldsInOrder checks the JSON of an object: response
+// names in the order collected, values as they marshal.
+func TestObjectWritesFieldsInOrder(t *testing.T) {
+	fields := []graphql.CollectedField{{Field: &ast.Field{Alias: "id"}}, {Field: &ast.Field{Alias: "town"}}}
+	got := marshal(NewObject(fields, []graphql.Marshaler{graphql.MarshalInt(7), graphql.MarshalString(`Kharkiv "East"`)}))
+	if want := `{"id":7,"town":"Kharkiv \"East\""}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if got := marshal(NewObject(nil, nil)); got != "{}" {
+		t.Errorf("empty object: got %s", got)
+	}
 }

@@ -25,6 +25,9 @@ type Config struct {
 	// MetricsAddr is the TCP address on which Run serves the Prometheus
 	// metrics at /metrics, apart from the API; empty: not served.
 	MetricsAddr string
+	// Profiling adds Go's profiles (net/http/pprof) at /debug/pprof/ on
+	// the metrics address; it needs MetricsAddr.
+	Profiling bool
 	// MaxBodyBytes bounds the request body; larger requests get HTTP 413.
 	MaxBodyBytes int64
 	// MaxUploadBytes bounds a multipart request (GraphQL multipart
