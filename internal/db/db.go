@@ -79,7 +79,7 @@ func Open(rawURL string, opts ...ent.Option) (*Store, error) {
 	var clientDriver dialect.Driver = drv
 	if dia == dialect.Postgres {
 		// SQLite is embedded: it has no connection to lose.
-		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB, idle: postgresIdleConns}
+		clientDriver = &reconnectingDriver{Driver: drv, db: sqlDB}
 	}
 	clientDriver = foldingDriver{clientDriver}
 	client := NewClient(clientDriver, opts...)
@@ -200,9 +200,6 @@ func sqliteDSN(rest string) (string, error) {
 	return fmt.Sprintf("file:%s?%s&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", path, pragmas), nil
 }
 
-// postgresIdleConns is the most idle connections kept to PostgreSQL.
-const postgresIdleConns = 10
-
 // DefaultMaxConns is the default size of the connection pool per dialect:
 // 20 connections to PostgreSQL (enough to keep a 2-8 core server busy
 // without queueing on the server), 4 to a SQLite file (one writer; a few
@@ -210,23 +207,28 @@ const postgresIdleConns = 10
 var DefaultMaxConns = map[string]int{dialect.Postgres: 20, dialect.SQLite: 4}
 
 // SetMaxConns sets the most open connections of the store's pool; n <= 0
-// keeps the dialect's default (DefaultMaxConns). Idle connections kept
-// are at most n.
+// keeps the dialect's default (DefaultMaxConns). Every open connection
+// may stay idle (see configurePool).
 func (s *Store) SetMaxConns(n int) {
 	if n <= 0 {
 		return
 	}
 	s.DB.SetMaxOpenConns(n)
 	if s.Dialect == dialect.Postgres {
-		s.DB.SetMaxIdleConns(min(n, postgresIdleConns))
+		s.DB.SetMaxIdleConns(n)
 	}
 }
 
 // configurePool sizes the connection pool for the dialect.
 func configurePool(sqlDB *sql.DB, dia string) {
 	if dia == dialect.Postgres {
+		// Every open connection may stay idle: under a burst above the
+		// idle bound, database/sql closed the surplus as each request
+		// ended and opened new ones for the next (a backend started,
+		// authenticated and its prepared statements lost each time). The
+		// pool shrinks after five quiet minutes instead.
 		sqlDB.SetMaxOpenConns(DefaultMaxConns[dia])
-		sqlDB.SetMaxIdleConns(postgresIdleConns)
+		sqlDB.SetMaxIdleConns(DefaultMaxConns[dia])
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return
 	}

@@ -61,9 +61,6 @@ func isConnectionCode(code string) bool {
 type reconnectingDriver struct {
 	*entsql.Driver
 	db *stdsql.DB
-	// idle is the pool's maximum of idle connections, restored after they
-	// are closed.
-	idle int
 }
 
 var _ dialect.Driver = (*reconnectingDriver)(nil)
@@ -107,7 +104,8 @@ func (d *reconnectingDriver) retry(ctx context.Context, safe bool, err error) bo
 		return false
 	}
 	d.db.SetMaxIdleConns(0)
-	d.db.SetMaxIdleConns(d.idle)
+	// The pool keeps every open connection idle (configurePool).
+	d.db.SetMaxIdleConns(d.db.Stats().MaxOpenConnections)
 	return true
 }
 
