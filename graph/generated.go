@@ -16155,7 +16155,7 @@ func (ec *executionContext) fieldContext_Activity_partnerships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Activity_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Activity_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16896,7 +16896,7 @@ func (ec *executionContext) fieldContext_Association_members(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Association_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16940,7 +16940,7 @@ func (ec *executionContext) fieldContext_Association_facilitatedPartnerships(ctx
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Association_facilitatedPartnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_facilitatedPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16984,7 +16984,7 @@ func (ec *executionContext) fieldContext_Association_fundedProjects(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Association_fundedProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_fundedProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17028,7 +17028,7 @@ func (ec *executionContext) fieldContext_Association_organisedActivities(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Association_organisedActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_organisedActivities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17072,7 +17072,7 @@ func (ec *executionContext) fieldContext_Association_name(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Association_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17722,7 +17722,7 @@ func (ec *executionContext) fieldContext_Country_regions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_regions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_regions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17766,7 +17766,7 @@ func (ec *executionContext) fieldContext_Country_municipalities(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17810,7 +17810,7 @@ func (ec *executionContext) fieldContext_Country_associations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_associations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_associations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17854,7 +17854,7 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Country_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18481,7 +18481,7 @@ func (ec *executionContext) fieldContext_Document_municipalities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Document_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18525,7 +18525,7 @@ func (ec *executionContext) fieldContext_Document_partnerships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Document_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18569,7 +18569,7 @@ func (ec *executionContext) fieldContext_Document_projects(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Document_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19802,7 +19802,7 @@ func (ec *executionContext) fieldContext_Event_invitedMunicipalities(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Event_invitedMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Event_invitedMunicipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19878,7 +19878,7 @@ func (ec *executionContext) fieldContext_Event_registrations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Event_registrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Event_registrations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21560,7 +21560,7 @@ func (ec *executionContext) fieldContext_ForumCategory_topics(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_ForumCategory_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_ForumCategory_topics_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22008,7 +22008,7 @@ func (ec *executionContext) fieldContext_Initiative_municipalities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Initiative_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Initiative_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24447,7 +24447,7 @@ func (ec *executionContext) fieldContext_Municipality_associations(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_associations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_associations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24491,7 +24491,7 @@ func (ec *executionContext) fieldContext_Municipality_uaPartnerships(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_uaPartnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_uaPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24535,7 +24535,7 @@ func (ec *executionContext) fieldContext_Municipality_euPartnerships(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_euPartnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_euPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24579,7 +24579,7 @@ func (ec *executionContext) fieldContext_Municipality_ledProjects(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_ledProjects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_ledProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24623,7 +24623,7 @@ func (ec *executionContext) fieldContext_Municipality_newsItems(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_newsItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24667,7 +24667,7 @@ func (ec *executionContext) fieldContext_Municipality_needRecords(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_needRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_needRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24711,7 +24711,7 @@ func (ec *executionContext) fieldContext_Municipality_offerRecords(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_offerRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_offerRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24755,7 +24755,7 @@ func (ec *executionContext) fieldContext_Municipality_documents(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24799,7 +24799,7 @@ func (ec *executionContext) fieldContext_Municipality_initiatives(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24875,7 +24875,7 @@ func (ec *executionContext) fieldContext_Municipality_name(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24919,7 +24919,7 @@ func (ec *executionContext) fieldContext_Municipality_partnerships(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Municipality_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25476,7 +25476,7 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createCountry_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25520,7 +25520,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateCountry_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25564,7 +25564,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteCountry_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteCountry_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25608,7 +25608,7 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createRegion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25652,7 +25652,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateRegion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25696,7 +25696,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteRegion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteRegion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25740,7 +25740,7 @@ func (ec *executionContext) fieldContext_Mutation_createMunicipality(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createMunicipality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createMunicipality_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25784,7 +25784,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMunicipality(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMunicipality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateMunicipality_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25828,7 +25828,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMunicipality(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMunicipality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteMunicipality_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25872,7 +25872,7 @@ func (ec *executionContext) fieldContext_Mutation_createAssociation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAssociation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createAssociation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25916,7 +25916,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAssociation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateAssociation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateAssociation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25960,7 +25960,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAssociation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteAssociation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteAssociation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26004,7 +26004,7 @@ func (ec *executionContext) fieldContext_Mutation_createPhase(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPhase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createPhase_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26048,7 +26048,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePhase(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePhase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updatePhase_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26092,7 +26092,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePhase(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePhase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deletePhase_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26136,7 +26136,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createPartnership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26180,7 +26180,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePartnership(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updatePartnership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26224,7 +26224,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePartnership(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deletePartnership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26268,7 +26268,7 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26312,7 +26312,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26356,7 +26356,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26400,7 +26400,7 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26444,7 +26444,7 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26488,7 +26488,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26532,7 +26532,7 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_login_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26599,7 +26599,7 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_changePassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26643,7 +26643,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26687,7 +26687,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26731,7 +26731,7 @@ func (ec *executionContext) fieldContext_Mutation_createMembership(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26775,7 +26775,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMembership(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26819,7 +26819,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMembership(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26863,7 +26863,7 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createAPIKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26907,7 +26907,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_revokeAPIKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26951,7 +26951,7 @@ func (ec *executionContext) fieldContext_Mutation_createEvent(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createEvent_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26995,7 +26995,7 @@ func (ec *executionContext) fieldContext_Mutation_updateEvent(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateEvent_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27039,7 +27039,7 @@ func (ec *executionContext) fieldContext_Mutation_addEventSession(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_addEventSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_addEventSession_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27083,7 +27083,7 @@ func (ec *executionContext) fieldContext_Mutation_registerForEvent(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_registerForEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_registerForEvent_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27127,7 +27127,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelRegistration(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_cancelRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_cancelRegistration_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27171,7 +27171,7 @@ func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_recordAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_recordAttendance_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27215,7 +27215,7 @@ func (ec *executionContext) fieldContext_Mutation_setEmailPreference(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setEmailPreference_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_setEmailPreference_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27259,7 +27259,7 @@ func (ec *executionContext) fieldContext_Mutation_followForumCategory(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_followForumCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_followForumCategory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27303,7 +27303,7 @@ func (ec *executionContext) fieldContext_Mutation_createForumCategory(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createForumCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createForumCategory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27347,7 +27347,7 @@ func (ec *executionContext) fieldContext_Mutation_updateForumCategory(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateForumCategory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateForumCategory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27391,7 +27391,7 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createTopic_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27435,7 +27435,7 @@ func (ec *executionContext) fieldContext_Mutation_createPost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createPost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27479,7 +27479,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updatePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updatePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27523,7 +27523,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deletePost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deletePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27567,7 +27567,7 @@ func (ec *executionContext) fieldContext_Mutation_react(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_react_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_react_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27611,7 +27611,7 @@ func (ec *executionContext) fieldContext_Mutation_unreact(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unreact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_unreact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27655,7 +27655,7 @@ func (ec *executionContext) fieldContext_Mutation_flagPost(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_flagPost_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_flagPost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27699,7 +27699,7 @@ func (ec *executionContext) fieldContext_Mutation_resolveFlag(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_resolveFlag_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_resolveFlag_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27743,7 +27743,7 @@ func (ec *executionContext) fieldContext_Mutation_lockTopic(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_lockTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_lockTopic_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27787,7 +27787,7 @@ func (ec *executionContext) fieldContext_Mutation_pinTopic(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_pinTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_pinTopic_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27831,7 +27831,7 @@ func (ec *executionContext) fieldContext_Mutation_createNewsItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createNewsItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createNewsItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27875,7 +27875,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNewsItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateNewsItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateNewsItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27919,7 +27919,7 @@ func (ec *executionContext) fieldContext_Mutation_publishNewsItem(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_publishNewsItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_publishNewsItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27963,7 +27963,7 @@ func (ec *executionContext) fieldContext_Mutation_markNotificationRead(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_markNotificationRead_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_markNotificationRead_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28030,7 +28030,7 @@ func (ec *executionContext) fieldContext_Mutation_createDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28074,7 +28074,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28118,7 +28118,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28162,7 +28162,7 @@ func (ec *executionContext) fieldContext_Mutation_uploadDocumentFile(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_uploadDocumentFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_uploadDocumentFile_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28206,7 +28206,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDocumentFile(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteDocumentFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteDocumentFile_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28250,7 +28250,7 @@ func (ec *executionContext) fieldContext_Mutation_submitDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_submitDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_submitDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28294,7 +28294,7 @@ func (ec *executionContext) fieldContext_Mutation_publishDocument(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_publishDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_publishDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28338,7 +28338,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_rejectDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_rejectDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28382,7 +28382,7 @@ func (ec *executionContext) fieldContext_Mutation_archiveDocument(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_archiveDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_archiveDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28426,7 +28426,7 @@ func (ec *executionContext) fieldContext_Mutation_createNeed(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createNeed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28470,7 +28470,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNeed(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateNeed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28514,7 +28514,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteNeed(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteNeed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28558,7 +28558,7 @@ func (ec *executionContext) fieldContext_Mutation_createOffer(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createOffer_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28602,7 +28602,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOffer(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateOffer_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28646,7 +28646,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteOffer(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteOffer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteOffer_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28690,7 +28690,7 @@ func (ec *executionContext) fieldContext_Mutation_setMatchProfile(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setMatchProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_setMatchProfile_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28734,7 +28734,7 @@ func (ec *executionContext) fieldContext_Mutation_declineSuggestion(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_declineSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_declineSuggestion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28778,7 +28778,7 @@ func (ec *executionContext) fieldContext_Mutation_restoreSuggestion(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_restoreSuggestion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_restoreSuggestion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28822,7 +28822,7 @@ func (ec *executionContext) fieldContext_Mutation_expressInterest(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_expressInterest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_expressInterest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28866,7 +28866,7 @@ func (ec *executionContext) fieldContext_Mutation_respondToPartnershipRequest(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_respondToPartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_respondToPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28910,7 +28910,7 @@ func (ec *executionContext) fieldContext_Mutation_facilitatePartnershipRequest(c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_facilitatePartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_facilitatePartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28954,7 +28954,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmPartnershipRequest(ctx 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_confirmPartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_confirmPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28998,7 +28998,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawPartnershipRequest(ctx
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_withdrawPartnershipRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_withdrawPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29042,7 +29042,7 @@ func (ec *executionContext) fieldContext_Mutation_setMatchWeight(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setMatchWeight_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_setMatchWeight_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29086,7 +29086,7 @@ func (ec *executionContext) fieldContext_Mutation_createOrganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createOrganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createOrganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29130,7 +29130,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateOrganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateOrganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29174,7 +29174,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteOrganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteOrganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29218,7 +29218,7 @@ func (ec *executionContext) fieldContext_Mutation_createInitiative(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createInitiative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createInitiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29262,7 +29262,7 @@ func (ec *executionContext) fieldContext_Mutation_updateInitiative(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateInitiative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateInitiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29306,7 +29306,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteInitiative(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_deleteInitiative_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteInitiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30039,7 +30039,7 @@ func (ec *executionContext) fieldContext_NewsItem_municipalities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NewsItem_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_NewsItem_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30083,7 +30083,7 @@ func (ec *executionContext) fieldContext_NewsItem_partnerships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NewsItem_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_NewsItem_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30127,7 +30127,7 @@ func (ec *executionContext) fieldContext_NewsItem_projects(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_NewsItem_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_NewsItem_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31483,7 +31483,7 @@ func (ec *executionContext) fieldContext_Organisation_initiatives(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organisation_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Organisation_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31527,7 +31527,7 @@ func (ec *executionContext) fieldContext_Organisation_name(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organisation_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Organisation_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32154,7 +32154,7 @@ func (ec *executionContext) fieldContext_Partnership_facilitators(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Partnership_facilitators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_facilitators_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32198,7 +32198,7 @@ func (ec *executionContext) fieldContext_Partnership_projects(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Partnership_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32242,7 +32242,7 @@ func (ec *executionContext) fieldContext_Partnership_activities(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Partnership_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_activities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32286,7 +32286,7 @@ func (ec *executionContext) fieldContext_Partnership_newsItems(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Partnership_newsItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32330,7 +32330,7 @@ func (ec *executionContext) fieldContext_Partnership_documents(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Partnership_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33764,7 +33764,7 @@ func (ec *executionContext) fieldContext_Phase_partnerships(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Phase_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Phase_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34230,7 +34230,7 @@ func (ec *executionContext) fieldContext_Post_replies(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Post_replies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Post_replies_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34306,7 +34306,7 @@ func (ec *executionContext) fieldContext_Post_reactions(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Post_reactions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Post_reactions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34350,7 +34350,7 @@ func (ec *executionContext) fieldContext_Post_flags(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Post_flags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Post_flags_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35178,7 +35178,7 @@ func (ec *executionContext) fieldContext_Project_funders(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_funders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Project_funders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35222,7 +35222,7 @@ func (ec *executionContext) fieldContext_Project_newsItems(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_newsItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Project_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35266,7 +35266,7 @@ func (ec *executionContext) fieldContext_Project_documents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Project_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Project_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35773,7 +35773,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35817,7 +35817,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35861,7 +35861,7 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_activities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_activities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35905,7 +35905,7 @@ func (ec *executionContext) fieldContext_Query_associations(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_associations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_associations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35949,7 +35949,7 @@ func (ec *executionContext) fieldContext_Query_auditLogs(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_auditLogs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_auditLogs_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35993,7 +35993,7 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_countries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_countries_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36037,7 +36037,7 @@ func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36081,7 +36081,7 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_events_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36125,7 +36125,7 @@ func (ec *executionContext) fieldContext_Query_flags(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_flags_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_flags_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36169,7 +36169,7 @@ func (ec *executionContext) fieldContext_Query_forumCategories(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_forumCategories_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_forumCategories_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36213,7 +36213,7 @@ func (ec *executionContext) fieldContext_Query_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_initiatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36257,7 +36257,7 @@ func (ec *executionContext) fieldContext_Query_matchDeclines(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matchDeclines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_matchDeclines_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36301,7 +36301,7 @@ func (ec *executionContext) fieldContext_Query_municipalities(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36345,7 +36345,7 @@ func (ec *executionContext) fieldContext_Query_needs(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_needs_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36389,7 +36389,7 @@ func (ec *executionContext) fieldContext_Query_newsItems(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_newsItems_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36433,7 +36433,7 @@ func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_notifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_notifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36477,7 +36477,7 @@ func (ec *executionContext) fieldContext_Query_offers(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_offers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36521,7 +36521,7 @@ func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_organisations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36565,7 +36565,7 @@ func (ec *executionContext) fieldContext_Query_partnerships(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36609,7 +36609,7 @@ func (ec *executionContext) fieldContext_Query_partnershipRequests(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partnershipRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipRequests_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36653,7 +36653,7 @@ func (ec *executionContext) fieldContext_Query_phases(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_phases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_phases_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36697,7 +36697,7 @@ func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_posts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36741,7 +36741,7 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36785,7 +36785,7 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_regions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36829,7 +36829,7 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_topics_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36873,7 +36873,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36917,7 +36917,7 @@ func (ec *executionContext) fieldContext_Query_partnershipStats(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partnershipStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36961,7 +36961,7 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_projectStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_projectStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37005,7 +37005,7 @@ func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_activityStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37049,7 +37049,7 @@ func (ec *executionContext) fieldContext_Query_municipalityStats(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_municipalityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_municipalityStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37093,7 +37093,7 @@ func (ec *executionContext) fieldContext_Query_programmeFigures(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_programmeFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_programmeFigures_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37224,7 +37224,7 @@ func (ec *executionContext) fieldContext_Query_matchSuggestions(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matchSuggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_matchSuggestions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37300,7 +37300,7 @@ func (ec *executionContext) fieldContext_Query_stalePartnershipRequests(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_stalePartnershipRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_stalePartnershipRequests_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37344,7 +37344,7 @@ func (ec *executionContext) fieldContext_Query_municipalityNetwork(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_municipalityNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_municipalityNetwork_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37388,7 +37388,7 @@ func (ec *executionContext) fieldContext_Query_partnershipPath(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partnershipPath_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipPath_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37432,7 +37432,7 @@ func (ec *executionContext) fieldContext_Query_mostConnectedMunicipalities(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_mostConnectedMunicipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_mostConnectedMunicipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37476,7 +37476,7 @@ func (ec *executionContext) fieldContext_Query_partnershipClusters(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_partnershipClusters_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipClusters_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37520,7 +37520,7 @@ func (ec *executionContext) fieldContext_Query_dormantPartnerships(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_dormantPartnerships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_dormantPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37564,7 +37564,7 @@ func (ec *executionContext) fieldContext_Query_initiativeOverlaps(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_initiativeOverlaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_initiativeOverlaps_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37608,7 +37608,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_search_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37652,7 +37652,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38219,7 +38219,7 @@ func (ec *executionContext) fieldContext_Region_municipalities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Region_municipalities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Region_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38263,7 +38263,7 @@ func (ec *executionContext) fieldContext_Region_name(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Region_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Region_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38628,7 +38628,7 @@ func (ec *executionContext) fieldContext_Subscription_postAdded(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_postAdded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Subscription_postAdded_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38672,7 +38672,7 @@ func (ec *executionContext) fieldContext_Subscription_topicAdded(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_topicAdded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Subscription_topicAdded_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38780,7 +38780,7 @@ func (ec *executionContext) fieldContext_Subscription_partnershipRequestUpdated(
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Subscription_partnershipRequestUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Subscription_partnershipRequestUpdated_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39118,7 +39118,7 @@ func (ec *executionContext) fieldContext_Topic_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_posts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Topic_posts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39488,7 +39488,7 @@ func (ec *executionContext) fieldContext_User_memberships(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_User_memberships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_User_memberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -39844,7 +39844,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40026,7 +40026,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40570,7 +40570,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40678,7 +40678,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -40722,7 +40722,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

@@ -3,6 +3,7 @@ package gqlexec
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -35,7 +36,8 @@ func TestMarshalSliceKeepsOrderAndIndices(t *testing.T) {
 // TestMarshalSliceTurnsAPanicIntoAnError checks that a panicking element
 // becomes null with an error, the others keep their values.
 func TestMarshalSliceTurnsAPanicIntoAnError(t *testing.T) {
-	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	quiet := func(_ context.Context, r any) error { return fmt.Errorf("%v", r) }
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, quiet)
 	ret := MarshalSlice(ctx, 2, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		if i == 1 {
 			panic("broken element")

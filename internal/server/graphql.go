@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"log/slog"
 	"time"
 
@@ -61,6 +62,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(listCoercion{})
 	srv.Use(&limits.Cost{Limits: lim, Record: noteCost})
 	srv.Use(&limits.Input{Limits: lim})
+	srv.Use(gqlexec.ArgumentCache{})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))

@@ -1,0 +1,80 @@
+package gqlexec
+
+import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// ArgumentCache is the gqlgen extension that keeps, for one operation, the
+// arguments of each field as the executor parsed them: a field inside a
+// list (name(lang:) of every town on a page, projects(first:) of every
+// partnership) is one node of the query document, so its arguments are
+// parsed and their maps allocated once per operation rather than once per
+// element. gqlgen has no such cache. Parsing errors are not kept: each
+// occurrence reports its own.
+type ArgumentCache struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = ArgumentCache{}
+
+// argumentCacheKey names the cache among the operation's statistics
+// extensions, the one per-operation slot gqlgen hands to extensions.
+const argumentCacheKey = "HubArgumentCache"
+
+// ExtensionName implements graphql.HandlerExtension.
+func (ArgumentCache) ExtensionName() string { return argumentCacheKey }
+
+// Validate implements graphql.HandlerExtension.
+func (ArgumentCache) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationContext implements graphql.OperationContextMutator: it
+// gives the operation an empty cache before it runs.
+func (ArgumentCache) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	opCtx.Stats.SetExtension(argumentCacheKey, &argumentCache{})
+	return nil
+}
+
+// argumentCache maps a field of the query document (its *ast.Field) to
+// its parsed arguments. Root fields resolve concurrently, hence the sync.Map.
+type argumentCache struct{ byField sync.Map }
+
+// Args returns the arguments of field as parse makes them from the field's
+// argument values under vars, parsing each field of the document once per
+// operation when the operation has an ArgumentCache. The generated executor
+// calls it in place of parse (see graph/codegen); resolvers must treat the
+// arguments they receive as read-only, as gqlgen's own documentation of
+// FieldContext.Args already asks.
+func Args(
+	ctx context.Context,
+	field graphql.CollectedField,
+	vars map[string]any,
+	parse func(ctx context.Context, rawArgs map[string]any) (map[string]any, error),
+) (map[string]any, error) {
+	cache := cacheOf(ctx)
+	if cache == nil {
+		return parse(ctx, field.ArgumentMap(vars))
+	}
+	if args, ok := cache.byField.Load(field.Field); ok {
+		return args.(map[string]any), nil
+	}
+	args, err := parse(ctx, field.ArgumentMap(vars))
+	if err == nil {
+		cache.byField.Store(field.Field, args)
+	}
+	return args, err
+}
+
+// cacheOf returns the argument cache of the operation running in ctx, or
+// nil.
+func cacheOf(ctx context.Context) *argumentCache {
+	if !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	cache, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(argumentCacheKey).(*argumentCache)
+	return cache
+}
