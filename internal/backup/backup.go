@@ -82,7 +82,7 @@ func Restore(ctx context.Context, store *db.Store, path string) (Info, error) {
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
-		r, ok := dc.(interface {
+		r, ok := db.DriverConn(dc).(interface {
 			NewRestore(string) (*sqlite.Backup, error)
 		})
 		if !ok {

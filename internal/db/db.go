@@ -113,16 +113,19 @@ var traceSQL atomic.Bool
 func TraceSQL() { traceSQL.Store(true) }
 
 // openSQL opens the database/sql handle, traced if TraceSQL was called.
-// PostgreSQL connections cache their prepared statements and run with JIT
-// off (see stmtcache.go).
+// Connections cache their prepared statements (see stmtcache.go);
+// PostgreSQL ones run with JIT off.
 func openSQL(driverName, dsn, dia string) (*sql.DB, error) {
 	var connector driver.Connector
-	if dia == dialect.Postgres {
-		c, err := postgresConnector(dsn)
-		if err != nil {
-			return nil, err
-		}
-		connector = c
+	var err error
+	switch dia {
+	case dialect.Postgres:
+		connector, err = postgresConnector(dsn)
+	case dialect.SQLite:
+		connector, err = sqliteConnector(dsn)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if !traceSQL.Load() {
 		if connector != nil {

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 
@@ -9,8 +10,8 @@ import (
 	"github.com/lib/pq"
 )
 
-// statementsPerConn is how many prepared statements each PostgreSQL
-// connection keeps (least recently used ones are closed).
+// statementsPerConn is how many prepared statements each connection keeps
+// (least recently used ones are closed).
 const statementsPerConn = 256
 
 // The Hub's statements are few shapes run many times, with arguments.
@@ -21,7 +22,10 @@ const statementsPerConn = 256
 // small wrapper does: each connection prepares a statement text once and
 // then runs it in one round trip, without parsing or planning it again
 // once PostgreSQL has settled on a plan. Statements without arguments go
-// through unprepared.
+// through unprepared. modernc.org/sqlite compiles every statement it is
+// handed unprepared too; its prepared statements are reset and reused, so
+// SQLite connections keep theirs the same way (SQLite prepares a statement
+// again by itself when a migration changed the schema under it).
 
 // cachingConnector opens lib/pq connections that cache their prepared
 // statements.
@@ -37,6 +41,30 @@ func postgresConnector(dsn string) (driver.Connector, error) {
 	return cachingConnector{c}, nil
 }
 
+// sqliteConnector returns a connector of modernc.org/sqlite (registered as
+// "sqlite") for dsn with statement caching.
+func sqliteConnector(dsn string) (driver.Connector, error) {
+	handle, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	drv := handle.Driver()
+	_ = handle.Close()
+	return cachingConnector{dsnConnector{dsn: dsn, driver: drv}}, nil
+}
+
+// dsnConnector is the connector of a driver that has none of its own.
+type dsnConnector struct {
+	dsn    string
+	driver driver.Driver
+}
+
+// Connect opens a connection to the DSN.
+func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+
+// Driver returns the underlying driver.
+func (c dsnConnector) Driver() driver.Driver { return c.driver }
+
 // Connect opens a connection with an empty statement cache.
 func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.Connector.Connect(ctx)
@@ -51,7 +79,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &cachingConn{Conn: conn, stmts: cache}, nil
 }
 
-// cachingConn is a lib/pq connection that runs statements with arguments
+// cachingConn is a connection that runs statements with arguments
 // through its cache of prepared statements. database/sql uses a
 // connection from one goroutine at a time, so it needs no lock.
 type cachingConn struct {
@@ -114,6 +142,19 @@ func isStalePlan(err error) bool {
 	return errors.As(err, &pqErr) && pqErr.Code == "0A000"
 }
 
+// Unwrap returns the driver's own connection.
+func (c *cachingConn) Unwrap() driver.Conn { return c.Conn }
+
+// DriverConn returns the driver's own connection behind dc, a connection
+// that sql.Conn.Raw hands over, for the driver's extensions (SQLite's
+// backup API).
+func DriverConn(dc any) any {
+	if w, ok := dc.(interface{ Unwrap() driver.Conn }); ok {
+		return w.Unwrap()
+	}
+	return dc
+}
+
 // Close closes the cached statements and the connection.
 func (c *cachingConn) Close() error {
 	c.stmts.Purge()
@@ -121,7 +162,7 @@ func (c *cachingConn) Close() error {
 }
 
 // The interfaces database/sql looks for on a connection, passed through
-// to lib/pq's.
+// to the driver's.
 
 // PrepareContext prepares a statement the caller owns (not cached).
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
@@ -157,7 +198,7 @@ func (c *cachingConn) IsValid() bool {
 	return true
 }
 
-// CheckNamedValue converts arguments as lib/pq does.
+// CheckNamedValue converts arguments as the driver does.
 func (c *cachingConn) CheckNamedValue(nv *driver.NamedValue) error {
 	if ch, ok := c.Conn.(driver.NamedValueChecker); ok {
 		return ch.CheckNamedValue(nv)
