@@ -66663,7 +66663,7 @@ var aPIKeyImplementors = []string{"APIKey", "Node"}
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -66741,7 +66741,7 @@ var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -66784,7 +66784,7 @@ var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -66822,7 +66822,7 @@ var activityImplementors = []string{"Activity", "Node", "SearchResult"}
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -66930,7 +66930,7 @@ var activityConnectionImplementors = []string{"ActivityConnection"}
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -66973,7 +66973,7 @@ var activityEdgeImplementors = []string{"ActivityEdge"}
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67011,7 +67011,7 @@ var activityGroupImplementors = []string{"ActivityGroup"}
 func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityGroupImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67069,7 +67069,7 @@ var activityMeasureImplementors = []string{"ActivityMeasure"}
 func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityMeasureImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67102,7 +67102,7 @@ var actorImplementors = []string{"Actor"}
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *organisations.Actor) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67155,7 +67155,7 @@ var associationImplementors = []string{"Association", "Node", "SearchResult"}
 func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionSet, obj *ent.Association) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, associationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67253,7 +67253,7 @@ var associationConnectionImplementors = []string{"AssociationConnection"}
 func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssociationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, associationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67296,7 +67296,7 @@ var associationEdgeImplementors = []string{"AssociationEdge"}
 func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssociationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, associationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67334,7 +67334,7 @@ var auditLogImplementors = []string{"AuditLog", "Node"}
 func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLog) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67402,7 +67402,7 @@ var auditLogConnectionImplementors = []string{"AuditLogConnection"}
 func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67445,7 +67445,7 @@ var auditLogEdgeImplementors = []string{"AuditLogEdge"}
 func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67483,7 +67483,7 @@ var countryImplementors = []string{"Country", "Node"}
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67561,7 +67561,7 @@ var countryConnectionImplementors = []string{"CountryConnection"}
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67604,7 +67604,7 @@ var countryEdgeImplementors = []string{"CountryEdge"}
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67642,7 +67642,7 @@ var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
 func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67680,7 +67680,7 @@ var documentImplementors = []string{"Document", "Node"}
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *ent.Document) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67803,7 +67803,7 @@ var documentConnectionImplementors = []string{"DocumentConnection"}
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67846,7 +67846,7 @@ var documentEdgeImplementors = []string{"DocumentEdge"}
 func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67884,7 +67884,7 @@ var documentFileImplementors = []string{"DocumentFile", "Node"}
 func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFile) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -67967,7 +67967,7 @@ var documentFileConnectionImplementors = []string{"DocumentFileConnection"}
 func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFileConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68010,7 +68010,7 @@ var documentFileEdgeImplementors = []string{"DocumentFileEdge"}
 func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFileEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68048,7 +68048,7 @@ var emailPreferenceImplementors = []string{"EmailPreference", "Node"}
 func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.SelectionSet, obj *ent.EmailPreference) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailPreferenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68106,7 +68106,7 @@ var emailPreferenceSettingImplementors = []string{"EmailPreferenceSetting"}
 func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast.SelectionSet, obj *model.EmailPreferenceSetting) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailPreferenceSettingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68144,7 +68144,7 @@ var eventImplementors = []string{"Event", "Node"}
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68302,7 +68302,7 @@ var eventConnectionImplementors = []string{"EventConnection"}
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68345,7 +68345,7 @@ var eventEdgeImplementors = []string{"EventEdge"}
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68383,7 +68383,7 @@ var eventRegistrationImplementors = []string{"EventRegistration", "Node"}
 func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistration) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68461,7 +68461,7 @@ var eventRegistrationConnectionImplementors = []string{"EventRegistrationConnect
 func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistrationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68504,7 +68504,7 @@ var eventRegistrationEdgeImplementors = []string{"EventRegistrationEdge"}
 func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistrationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68542,7 +68542,7 @@ var eventSessionImplementors = []string{"EventSession", "Node"}
 func (ec *executionContext) _EventSession(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSession) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68625,7 +68625,7 @@ var eventSessionConnectionImplementors = []string{"EventSessionConnection"}
 func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSessionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68668,7 +68668,7 @@ var eventSessionEdgeImplementors = []string{"EventSessionEdge"}
 func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSessionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68706,7 +68706,7 @@ var flagImplementors = []string{"Flag", "Node"}
 func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj *ent.Flag) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, flagImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68784,7 +68784,7 @@ var flagConnectionImplementors = []string{"FlagConnection"}
 func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FlagConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, flagConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68827,7 +68827,7 @@ var flagEdgeImplementors = []string{"FlagEdge"}
 func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FlagEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, flagEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68865,7 +68865,7 @@ var forumCategoryImplementors = []string{"ForumCategory", "Node"}
 func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategory) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68933,7 +68933,7 @@ var forumCategoryConnectionImplementors = []string{"ForumCategoryConnection"}
 func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategoryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -68976,7 +68976,7 @@ var forumCategoryEdgeImplementors = []string{"ForumCategoryEdge"}
 func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategoryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69014,7 +69014,7 @@ var initiativeImplementors = []string{"Initiative", "Node"}
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69102,7 +69102,7 @@ var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69145,7 +69145,7 @@ var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69183,7 +69183,7 @@ var initiativeOverlapImplementors = []string{"InitiativeOverlap"}
 func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.SelectionSet, obj *organisations.Overlap) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeOverlapImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69231,7 +69231,7 @@ var loginPayloadImplementors = []string{"LoginPayload"}
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69274,7 +69274,7 @@ var matchDeclineImplementors = []string{"MatchDecline", "Node"}
 func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDecline) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69347,7 +69347,7 @@ var matchDeclineConnectionImplementors = []string{"MatchDeclineConnection"}
 func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69390,7 +69390,7 @@ var matchDeclineEdgeImplementors = []string{"MatchDeclineEdge"}
 func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69428,7 +69428,7 @@ var matchFactorWeightImplementors = []string{"MatchFactorWeight"}
 func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.SelectionSet, obj *model.MatchFactorWeight) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchFactorWeightImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69471,7 +69471,7 @@ var matchProfileImplementors = []string{"MatchProfile", "Node"}
 func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfile) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69539,7 +69539,7 @@ var matchProfileConnectionImplementors = []string{"MatchProfileConnection"}
 func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69582,7 +69582,7 @@ var matchProfileEdgeImplementors = []string{"MatchProfileEdge"}
 func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69620,7 +69620,7 @@ var matchReasonImplementors = []string{"MatchReason"}
 func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *matchmaking.Reason) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69668,7 +69668,7 @@ var matchSuggestionImplementors = []string{"MatchSuggestion"}
 func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69716,7 +69716,7 @@ var matchSuggestionConnectionImplementors = []string{"MatchSuggestionConnection"
 func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69754,7 +69754,7 @@ var matchSuggestionEdgeImplementors = []string{"MatchSuggestionEdge"}
 func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69792,7 +69792,7 @@ var matchWeightImplementors = []string{"MatchWeight", "Node"}
 func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchWeight) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchWeightImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69845,7 +69845,7 @@ var membershipImplementors = []string{"Membership", "Node"}
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *ent.Membership) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69928,7 +69928,7 @@ var membershipConnectionImplementors = []string{"MembershipConnection"}
 func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MembershipConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -69971,7 +69971,7 @@ var membershipEdgeImplementors = []string{"MembershipEdge"}
 func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MembershipEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70009,7 +70009,7 @@ var municipalityImplementors = []string{"Municipality", "Node", "SearchResult"}
 func (ec *executionContext) _Municipality(ctx context.Context, sel ast.SelectionSet, obj *ent.Municipality) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70187,7 +70187,7 @@ var municipalityConnectionImplementors = []string{"MunicipalityConnection"}
 func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70230,7 +70230,7 @@ var municipalityDegreeImplementors = []string{"MunicipalityDegree"}
 func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityDegree) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityDegreeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70268,7 +70268,7 @@ var municipalityEdgeImplementors = []string{"MunicipalityEdge"}
 func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70306,7 +70306,7 @@ var municipalityGroupImplementors = []string{"MunicipalityGroup"}
 func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70364,7 +70364,7 @@ var municipalityMeasureImplementors = []string{"MunicipalityMeasure"}
 func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityMeasureImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -70397,7 +70397,7 @@ var municipalityNetworkImplementors = []string{"MunicipalityNetwork"}
 func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityNetwork) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityNetworkImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71099,7 +71099,7 @@ var needImplementors = []string{"Need", "Node"}
 func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj *ent.Need) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71187,7 +71187,7 @@ var needConnectionImplementors = []string{"NeedConnection"}
 func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71230,7 +71230,7 @@ var needEdgeImplementors = []string{"NeedEdge"}
 func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71268,7 +71268,7 @@ var newsItemImplementors = []string{"NewsItem", "Node", "SearchResult"}
 func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71366,7 +71366,7 @@ var newsItemConnectionImplementors = []string{"NewsItemConnection"}
 func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItemConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71409,7 +71409,7 @@ var newsItemEdgeImplementors = []string{"NewsItemEdge"}
 func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItemEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71447,7 +71447,7 @@ var notificationImplementors = []string{"Notification", "Node"}
 func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71535,7 +71535,7 @@ var notificationConnectionImplementors = []string{"NotificationConnection"}
 func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71578,7 +71578,7 @@ var notificationEdgeImplementors = []string{"NotificationEdge"}
 func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71616,7 +71616,7 @@ var offerImplementors = []string{"Offer", "Node"}
 func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *ent.Offer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71709,7 +71709,7 @@ var offerConnectionImplementors = []string{"OfferConnection"}
 func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71752,7 +71752,7 @@ var offerEdgeImplementors = []string{"OfferEdge"}
 func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71790,7 +71790,7 @@ var organisationImplementors = []string{"Organisation", "Node"}
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71878,7 +71878,7 @@ var organisationConnectionImplementors = []string{"OrganisationConnection"}
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71921,7 +71921,7 @@ var organisationEdgeImplementors = []string{"OrganisationEdge"}
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -71959,7 +71959,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72007,7 +72007,7 @@ var partnershipImplementors = []string{"Partnership", "Node", "SearchResult"}
 func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionSet, obj *ent.Partnership) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72135,7 +72135,7 @@ var partnershipClusterImplementors = []string{"PartnershipCluster"}
 func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipCluster) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClusterImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72178,7 +72178,7 @@ var partnershipClustersImplementors = []string{"PartnershipClusters"}
 func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipClusters) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClustersImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72216,7 +72216,7 @@ var partnershipConnectionImplementors = []string{"PartnershipConnection"}
 func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72259,7 +72259,7 @@ var partnershipEdgeImplementors = []string{"PartnershipEdge"}
 func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72297,7 +72297,7 @@ var partnershipGroupImplementors = []string{"PartnershipGroup"}
 func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipGroupImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72335,7 +72335,7 @@ var partnershipHealthImplementors = []string{"PartnershipHealth"}
 func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.SelectionSet, obj *health.PartnershipHealth) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipHealthImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72378,7 +72378,7 @@ var partnershipPathImplementors = []string{"PartnershipPath"}
 func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipPath) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipPathImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72421,7 +72421,7 @@ var partnershipRequestImplementors = []string{"PartnershipRequest", "Node"}
 func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequest) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72549,7 +72549,7 @@ var partnershipRequestConnectionImplementors = []string{"PartnershipRequestConne
 func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72592,7 +72592,7 @@ var partnershipRequestEdgeImplementors = []string{"PartnershipRequestEdge"}
 func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72630,7 +72630,7 @@ var peopleTrainedCountImplementors = []string{"PeopleTrainedCount"}
 func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.SelectionSet, obj *model.PeopleTrainedCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, peopleTrainedCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72663,7 +72663,7 @@ var phaseImplementors = []string{"Phase", "Node"}
 func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, obj *ent.Phase) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, phaseImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72736,7 +72736,7 @@ var phaseConnectionImplementors = []string{"PhaseConnection"}
 func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PhaseConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, phaseConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72779,7 +72779,7 @@ var phaseEdgeImplementors = []string{"PhaseEdge"}
 func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PhaseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, phaseEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72817,7 +72817,7 @@ var postImplementors = []string{"Post", "Node", "SearchResult"}
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *ent.Post) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72920,7 +72920,7 @@ var postConnectionImplementors = []string{"PostConnection"}
 func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PostConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -72963,7 +72963,7 @@ var postEdgeImplementors = []string{"PostEdge"}
 func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PostEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, postEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73001,7 +73001,7 @@ var programmeFigureImplementors = []string{"ProgrammeFigure"}
 func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFigureImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73039,7 +73039,7 @@ var programmeFiguresImplementors = []string{"ProgrammeFigures"}
 func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figures) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFiguresImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73112,7 +73112,7 @@ var projectImplementors = []string{"Project", "Node", "SearchResult"}
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73220,7 +73220,7 @@ var projectConnectionImplementors = []string{"ProjectConnection"}
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73263,7 +73263,7 @@ var projectEdgeImplementors = []string{"ProjectEdge"}
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73301,7 +73301,7 @@ var projectGroupImplementors = []string{"ProjectGroup"}
 func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectGroupImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73359,7 +73359,7 @@ var projectMeasureImplementors = []string{"ProjectMeasure"}
 func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectMeasureImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73392,7 +73392,7 @@ var projectProposalFigureImplementors = []string{"ProjectProposalFigure"}
 func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Proposals) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectProposalFigureImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73435,7 +73435,7 @@ var projectStatusCountImplementors = []string{"ProjectStatusCount"}
 func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.StatusCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, projectStatusCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73787,7 +73787,7 @@ var reactionImplementors = []string{"Reaction", "Node"}
 func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet, obj *ent.Reaction) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73850,7 +73850,7 @@ var reactionConnectionImplementors = []string{"ReactionConnection"}
 func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReactionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73893,7 +73893,7 @@ var reactionEdgeImplementors = []string{"ReactionEdge"}
 func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReactionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -73931,7 +73931,7 @@ var regionImplementors = []string{"Region", "Node"}
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74004,7 +74004,7 @@ var regionConnectionImplementors = []string{"RegionConnection"}
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74047,7 +74047,7 @@ var regionEdgeImplementors = []string{"RegionEdge"}
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74085,7 +74085,7 @@ var searchConnectionImplementors = []string{"SearchConnection"}
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74128,7 +74128,7 @@ var searchEdgeImplementors = []string{"SearchEdge"}
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74204,7 +74204,7 @@ var topicImplementors = []string{"Topic", "Node", "SearchResult"}
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74297,7 +74297,7 @@ var topicConnectionImplementors = []string{"TopicConnection"}
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74340,7 +74340,7 @@ var topicEdgeImplementors = []string{"TopicEdge"}
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74378,7 +74378,7 @@ var userImplementors = []string{"User", "Node"}
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74466,7 +74466,7 @@ var userConnectionImplementors = []string{"UserConnection"}
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74509,7 +74509,7 @@ var userEdgeImplementors = []string{"UserEdge"}
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74547,7 +74547,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74600,7 +74600,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74648,7 +74648,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74706,7 +74706,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74764,7 +74764,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -74822,7 +74822,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {

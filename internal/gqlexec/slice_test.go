@@ -65,6 +65,11 @@ func TestExecutorIsGeneratedLean(t *testing.T) {
 			t.Errorf("graph/generated.go calls %s %d times: regenerate with go generate ./graph", strings.TrimSuffix(concurrent, "("), n)
 		}
 	}
+	for _, lean := range []string{"gqlexec.NewFields(", "gqlexec.NewObject(", "gqlexec.Args("} {
+		if !bytes.Contains(src, []byte(lean)) {
+			t.Errorf("graph/generated.go never calls %s: regenerate with go generate ./graph", strings.TrimSuffix(lean, "("))
+		}
+	}
 }
 
 func marshal(m graphql.Marshaler) string {
