@@ -14,7 +14,7 @@ import (
 type report struct {
 	config
 	connected, failed            int
-	sent                         int
+	sent, expected               int
 	waited                       time.Duration
 	rssBefore, rssIdle, rssAfter int64           // bytes; 0 when unknown
 	latencies                    []time.Duration // every delivery, sorted
@@ -27,10 +27,11 @@ type report struct {
 func (r *report) collect(subs []*subscriber) {
 	r.first, r.last = make([]time.Duration, r.posts), make([]time.Duration, r.posts)
 	for _, s := range subs {
-		for seq, d := range s.latencies {
+		for slot, d := range s.latencies {
 			if d == 0 {
 				continue
 			}
+			seq := slot*len(r.topicIDs) + s.topic
 			r.latencies = append(r.latencies, d)
 			if r.first[seq] == 0 || d < r.first[seq] {
 				r.first[seq] = d
@@ -47,9 +48,10 @@ func (r *report) collect(subs []*subscriber) {
 // print writes the report.
 func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "connections:  %d subscribed, %d failed (of %d), %s\n", r.connected, r.failed, r.subscribers, r.credentials())
-	fmt.Fprintf(w, "posts:        %d written of %d, at %g/s\n", r.sent, r.posts, r.rate)
-	fmt.Fprintf(w, "deliveries:   %d received of %d expected, %d duplicates, %d other messages (waited %s after the last post)\n",
-		r.received, r.sent*r.connected, r.duplicates, len(r.unexpected), r.waited.Round(time.Millisecond))
+	fmt.Fprintf(w, "topics:       %d, %s subscribers each, connections from %d source addresses\n", len(r.topicIDs), r.perTopic(), r.sources)
+	fmt.Fprintf(w, "posts:        %d written of %d, at %g/s in all (%.3g/s per topic)\n", r.sent, r.posts, r.rate, r.rate/float64(len(r.topicIDs)))
+	fmt.Fprintf(w, "deliveries:   %d received of %d expected, %d lost, %d duplicates, %d other messages (waited %s after the last post)\n",
+		r.received, r.expected, r.expected-r.received, r.duplicates, len(r.unexpected), r.waited.Round(time.Millisecond))
 	for i, m := range r.unexpected {
 		if i == 3 {
 			fmt.Fprintf(w, "              ...\n")
@@ -121,4 +123,13 @@ func (r *report) credentials() string {
 	default:
 		return "all with one session"
 	}
+}
+
+// perTopic is the number of subscribers per topic, or its range.
+func (r *report) perTopic() string {
+	low, high := r.connected/len(r.topicIDs), (r.connected+len(r.topicIDs)-1)/len(r.topicIDs)
+	if low == high {
+		return strconv.Itoa(low)
+	}
+	return fmt.Sprintf("%d-%d", low, high)
 }
