@@ -174,9 +174,16 @@ func measure(ctx context.Context, api *api, cfg config, ck *clock, subs []*subsc
 	if err != nil {
 		return err
 	}
+	r.loadBefore = loadAverage()
+	server, own := cpuTime(cfg.pid), cpuTime(0)
 	r.sent = writePosts(ctx, api, cfg, ck)
 	r.expected = ck.expected(subs)
 	r.waited = awaitDeliveries(ctx, subs, int64(r.expected), cfg.drain)
+	if cfg.pid > 0 {
+		r.serverCPU = cpuTime(cfg.pid) - server
+	}
+	r.ownCPU = cpuTime(0) - own
+	r.loadAfter = loadAverage()
 	stopProfile()
 	r.rssAfter = rss(cfg.pid)
 	closeAll(subs)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,8 @@ type report struct {
 	sent, expected               int
 	waited                       time.Duration
 	rssBefore, rssIdle, rssAfter int64           // bytes; 0 when unknown
+	serverCPU, ownCPU            time.Duration   // processor time of the server and of this tool during the posts
+	loadBefore, loadAfter        string          // the machine's load averages (1, 5, 15 minutes)
 	latencies                    []time.Duration // every delivery, sorted
 	first, last                  []time.Duration // per post: its first and last delivery
 	received, duplicates, ended  int
@@ -66,6 +69,11 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "per post:     first delivery p50 %s max %s; last delivery p50 %s max %s\n",
 			percentile(first, 50), percentile(first, 100), percentile(last, 50), percentile(last, 100))
 	}
+	if r.serverCPU > 0 && r.received > 0 {
+		fmt.Fprintf(w, "processor:    server %s (%s per delivery), hubload %s, during the posts and deliveries\n",
+			r.serverCPU.Round(time.Millisecond), (r.serverCPU / time.Duration(r.received)).Round(100*time.Nanosecond), r.ownCPU.Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "machine load: %s before the posts, %s after (load averages over 1, 5, 15 minutes; %d processors)\n", r.loadBefore, r.loadAfter, runtime.NumCPU())
 	if r.rssBefore > 0 && r.rssIdle > 0 && r.connected > 0 {
 		fmt.Fprintf(w, "server RSS:   %s before, %s with the connections idle (%s per connection), %s after the posts\n",
 			mib(r.rssBefore), mib(r.rssIdle), kib(float64(r.rssIdle-r.rssBefore)/float64(r.connected)), mib(r.rssAfter))
@@ -88,6 +96,39 @@ func sorted(ds []time.Duration) []time.Duration {
 	out := slices.DeleteFunc(slices.Clone(ds), func(d time.Duration) bool { return d == 0 })
 	slices.Sort(out)
 	return out
+}
+
+// cpuTime returns the processor time (user and system) process pid has
+// used, 0 when unknown; pid 0 is this process.
+func cpuTime(pid int) time.Duration {
+	name := "self"
+	if pid > 0 {
+		name = strconv.Itoa(pid)
+	}
+	b, err := os.ReadFile("/proc/" + name + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The fields after the command (which may hold spaces) in parentheses;
+	// utime and stime are the 14th and 15th of the line, in clock ticks
+	// (100 per second on Linux).
+	_, rest, _ := strings.Cut(string(b), ") ")
+	fields := strings.Fields(rest)
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// loadAverage returns the machine's load averages, "" when unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 // rss returns the resident memory of process pid in bytes, or 0.
