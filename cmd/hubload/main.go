@@ -151,12 +151,8 @@ func run(ctx context.Context, cfg config) error {
 		sleep(ctx, cfg.settle)
 	}
 	r := report{config: cfg, rssBefore: rss(cfg.pid)}
-	subs, failed := openSubscribers(ctx, cfg, api.wsURL(), ck)
+	subs := connect(ctx, cfg, api.wsURL(), ck, &r)
 	defer closeAll(subs)
-	r.connected, r.failed = len(subs), failed
-	logf("%d connections subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
-	sleep(ctx, cfg.settle)
-	r.rssIdle = rss(cfg.pid)
 	if err := warmUp(ctx, api, cfg.topicIDs, ck, subs); err != nil {
 		return err
 	}
@@ -165,6 +161,25 @@ func run(ctx context.Context, cfg config) error {
 	}
 	r.print(os.Stdout)
 	return nil
+}
+
+// connect opens the subscribers in two halves, reading the server's
+// memory after each (and a settle time), and returns them.
+func connect(ctx context.Context, cfg config, url string, ck *clock, r *report) []*subscriber {
+	half := cfg.subscribers / 2
+	subs, failed := openSubscribers(ctx, cfg, url, ck, 0, half)
+	if cfg.pid > 0 {
+		logf("%d connections subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
+		sleep(ctx, cfg.settle)
+		r.rssHalf, r.half = rss(cfg.pid), len(subs)
+	}
+	rest, more := openSubscribers(ctx, cfg, url, ck, half, cfg.subscribers)
+	subs = append(subs, rest...)
+	r.connected, r.failed = len(subs), failed+more
+	logf("%d connections subscribed, %d failed; settling %s", len(subs), r.failed, cfg.settle)
+	sleep(ctx, cfg.settle)
+	r.rssIdle = rss(cfg.pid)
+	return subs
 }
 
 // measure writes the posts, waits for their deliveries and collects the

@@ -18,6 +18,8 @@ type report struct {
 	sent, expected               int
 	waited                       time.Duration
 	rssBefore, rssIdle, rssAfter int64           // bytes; 0 when unknown
+	rssHalf                      int64           // bytes, with the first half of the connections open
+	half                         int             // connections open then
 	serverCPU, ownCPU            time.Duration   // processor time of the server and of this tool during the posts
 	loadBefore, loadAfter        string          // the machine's load averages (1, 5, 15 minutes)
 	latencies                    []time.Duration // every delivery, sorted
@@ -77,6 +79,10 @@ func (r *report) print(w io.Writer) {
 	if r.rssBefore > 0 && r.rssIdle > 0 && r.connected > 0 {
 		fmt.Fprintf(w, "server RSS:   %s before, %s with the connections idle (%s per connection), %s after the posts\n",
 			mib(r.rssBefore), mib(r.rssIdle), kib(float64(r.rssIdle-r.rssBefore)/float64(r.connected)), mib(r.rssAfter))
+		if r.rssHalf > 0 && r.connected > r.half {
+			fmt.Fprintf(w, "              %s with %d connections idle: the second %d took %s each\n",
+				mib(r.rssHalf), r.half, r.connected-r.half, kib(float64(r.rssIdle-r.rssHalf)/float64(r.connected-r.half)))
+		}
 	}
 }
 

@@ -36,9 +36,10 @@ type subscriber struct {
 	err        error
 }
 
-// openSubscribers opens cfg.subscribers connections, cfg.dialers at a
-// time, and returns those that subscribed and the number that failed.
-func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]*subscriber, int) {
+// openSubscribers opens connections from (counting from 0) up to to,
+// cfg.dialers at a time, and returns those that subscribed and the number
+// that failed.
+func openSubscribers(ctx context.Context, cfg config, url string, ck *clock, from, to int) ([]*subscriber, int) {
 	var (
 		mu     sync.Mutex
 		subs   []*subscriber
@@ -46,10 +47,11 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]
 		next   atomic.Int64
 		wg     sync.WaitGroup
 	)
-	for range min(cfg.dialers, cfg.subscribers) {
+	next.Store(int64(from))
+	for range min(cfg.dialers, to-from) {
 		wg.Go(func() {
-			for n := next.Add(1); n <= int64(cfg.subscribers) && ctx.Err() == nil; n = next.Add(1) {
-				s, err := subscribe(ctx, url, cfg, int(n-1), ck)
+			for n := next.Add(1) - 1; n < int64(to) && ctx.Err() == nil; n = next.Add(1) - 1 {
+				s, err := subscribe(ctx, url, cfg, int(n), ck)
 				mu.Lock()
 				if err != nil {
 					if failed == 0 {
