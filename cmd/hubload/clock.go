@@ -15,6 +15,7 @@ type clock struct {
 	topics  int
 	sentAt  []atomic.Int64 // Unix nanoseconds, set just before the request goes out; 0 until then
 	written []atomic.Bool  // whether the post was written
+	took    []atomic.Int64 // how long its createPost request took (nanoseconds)
 }
 
 // newClock returns the clock of a run of posts over topics.
@@ -24,6 +25,7 @@ func newClock(posts, topics int) *clock {
 		topics:  topics,
 		sentAt:  make([]atomic.Int64, posts),
 		written: make([]atomic.Bool, posts),
+		took:    make([]atomic.Int64, posts),
 	}
 }
 
@@ -69,4 +71,15 @@ func (c *clock) expected(subs []*subscriber) int {
 		}
 	}
 	return n
+}
+
+// writeTimes returns how long the posts written took to write, sorted.
+func (c *clock) writeTimes() []time.Duration {
+	var ds []time.Duration
+	for seq := range c.took {
+		if c.written[seq].Load() {
+			ds = append(ds, time.Duration(c.took[seq].Load()))
+		}
+	}
+	return sorted(ds)
 }

@@ -85,6 +85,7 @@ func writePosts(ctx context.Context, api *api, cfg config, ck *clock) int {
 				logf("post %d: %v", seq, err)
 				return
 			}
+			ck.took[seq].Store(time.Now().UnixNano() - ck.sentAt[seq].Load())
 			ck.written[seq].Store(true)
 			atomic.AddInt64(&ok, 1)
 		})

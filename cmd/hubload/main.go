@@ -192,7 +192,7 @@ func measure(ctx context.Context, api *api, cfg config, ck *clock, subs []*subsc
 	r.loadBefore = loadAverage()
 	server, own := cpuTime(cfg.pid), cpuTime(0)
 	r.sent = writePosts(ctx, api, cfg, ck)
-	r.expected = ck.expected(subs)
+	r.expected, r.writeTimes = ck.expected(subs), ck.writeTimes()
 	r.waited = awaitDeliveries(ctx, subs, int64(r.expected), cfg.drain)
 	if cfg.pid > 0 {
 		r.serverCPU = cpuTime(cfg.pid) - server

@@ -23,6 +23,7 @@ type report struct {
 	serverCPU, ownCPU            time.Duration   // processor time of the server and of this tool during the posts
 	loadBefore, loadAfter        string          // the machine's load averages (1, 5, 15 minutes)
 	latencies                    []time.Duration // every delivery, sorted
+	writeTimes                   []time.Duration // of the posts written, sorted
 	first, last                  []time.Duration // per post: its first and last delivery
 	received, duplicates, ended  int
 	unexpected                   []string
@@ -55,6 +56,9 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "connections:  %d subscribed, %d failed (of %d), %s\n", r.connected, r.failed, r.subscribers, r.credentials())
 	fmt.Fprintf(w, "topics:       %d, %s subscribers each, connections from %d source addresses\n", len(r.topicIDs), r.perTopic(), r.sources)
 	fmt.Fprintf(w, "posts:        %d written of %d, at %g/s in all (%.3g/s per topic)\n", r.sent, r.posts, r.rate, r.rate/float64(len(r.topicIDs)))
+	if took := r.writeTimes; len(took) > 0 {
+		fmt.Fprintf(w, "              createPost answered in p50 %s, p99 %s, max %s\n", percentile(took, 50), percentile(took, 99), percentile(took, 100))
+	}
 	fmt.Fprintf(w, "deliveries:   %d received of %d expected, %d lost, %d duplicates, %d other messages (waited %s after the last post)\n",
 		r.received, r.expected, r.expected-r.received, r.duplicates, len(r.unexpected), r.waited.Round(time.Millisecond))
 	for i, m := range r.unexpected {
