@@ -19,7 +19,9 @@ import (
 // spans that garbage interleaved with long-lived objects pins) against
 // 23 KiB at GOGC=100. So the target follows the live heap: the growth
 // allowed between collections is at most gcHeadroom, GOGC=400 below a
-// live heap of gcHeadroom/4 and less above it, down to minGCPercent.
+// live heap of gcHeadroom/4 and less above it, down to minGCPercent. With
+// 128 MiB of growth allowed, 10,000 idle connections still took 19.8 KiB
+// each (22.0 KiB for the second 5,000), with 64 MiB 12.8-13.5 KiB (15.9-18.3).
 // GOMEMLIMIT, when set, still caps the heap.
 const (
 	maxGCPercent  = 400
