@@ -3,21 +3,68 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
+	"time"
 )
 
-// serveGCPercent is the garbage collector's target of hub serve when GOGC
-// is not set: the heap may grow to 5 times the live heap between
-// collections instead of twice. The Hub's live heap is small (tens of
-// megabytes) and most of its allocations die with their request, so the
-// collector's CPU share, not memory, limits throughput: under wrk load on
-// the portal map query GOGC=400 gave 24-52 % more requests per second than
-// the default of 100 (see the README's Performance section). GOMEMLIMIT, when
-// set, still caps the heap.
-const serveGCPercent = 400
+// The garbage collector's target of hub serve when GOGC is not set. The
+// Hub's live heap is usually small (tens of megabytes) and most of its
+// allocations die with their request, so the collector's CPU share, not
+// memory, limits throughput: under wrk load on the portal map query
+// GOGC=400 gave 24-52 % more requests per second than the default of 100
+// (see the README's Performance section). But the heap grows between
+// collections by GOGC percent of the live heap, and with many websockets
+// open the live heap is large: 10,000 idle subscribed connections held
+// 43 KiB of resident memory each at GOGC=400 (the heap's growth and the
+// spans that garbage interleaved with long-lived objects pins) against
+// 23 KiB at GOGC=100. So the target follows the live heap: the growth
+// allowed between collections is at most gcHeadroom, GOGC=400 below a
+// live heap of gcHeadroom/4 and less above it, down to minGCPercent. With
+// 128 MiB of growth allowed, 10,000 idle connections still took 19.8 KiB
+// each (22.0 KiB for the second 5,000), with 64 MiB 12.8-13.5 KiB (15.9-18.3).
+// GOMEMLIMIT, when set, still caps the heap.
+const (
+	maxGCPercent  = 400
+	minGCPercent  = 25
+	gcHeadroom    = 64 << 20 // bytes
+	gcTunerPeriod = time.Second
+)
 
-// setServeGC applies serveGCPercent unless the operator set GOGC.
-func setServeGC() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(serveGCPercent)
+// gcPercentFor returns the collector's target for a live heap of live
+// bytes.
+func gcPercentFor(live uint64) int {
+	if live == 0 {
+		return maxGCPercent
 	}
+	return int(min(max(gcHeadroom*100/live, minGCPercent), maxGCPercent))
+}
+
+// setServeGC sets the collector's target, unless the operator set GOGC,
+// and keeps it following the live heap (gcPercentFor, checked every
+// gcTunerPeriod) until the returned function is called.
+func setServeGC() (stop func()) {
+	if _, set := os.LookupEnv("GOGC"); set {
+		return func() {}
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	percent := gcPercentFor(0)
+	debug.SetGCPercent(percent)
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(gcTunerPeriod)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if p := gcPercentFor(sample[0].Value.Uint64()); p != percent {
+				percent = p
+				debug.SetGCPercent(p)
+			}
+		}
+	}()
+	return func() { close(done) }
 }

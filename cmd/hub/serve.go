@@ -81,7 +81,7 @@ type ServeCmd struct {
 
 // Run serves until SIGINT or SIGTERM, then drains running requests.
 func (c *ServeCmd) Run(g *Globals, logger *slog.Logger) error {
-	setServeGC()
+	defer setServeGC()()
 	cfg := c.config()
 	if err := cfg.Validate(); err != nil {
 		return err

@@ -117,20 +117,27 @@ func (a *api) createUser(ctx context.Context, email, password string) error {
 		map[string]any{"e": email, "p": password}, &data)
 }
 
-// createTopic creates a PUBLIC category and a topic in it, and returns the
-// topic's id.
-func (a *api) createTopic(ctx context.Context) (string, error) {
+// createTopics creates a PUBLIC category and n topics in it, and returns
+// the topics' ids.
+func (a *api) createTopics(ctx context.Context, n int) ([]string, error) {
 	slug := fmt.Sprintf("hubload-%d", time.Now().UnixNano())
 	var cat struct{ CreateForumCategory struct{ ID string } }
 	err := a.do(ctx, `mutation($s: String!) { createForumCategory(input: {name: $s, slug: $s, visibility: PUBLIC}) { id } }`,
 		map[string]any{"s": slug}, &cat)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var topic struct{ CreateTopic struct{ ID string } }
-	err = a.do(ctx, `mutation($c: ID!) { createTopic(input: {categoryId: $c, title: "Load test", body: "Posts of hubload"}) { id } }`,
-		map[string]any{"c": cat.CreateForumCategory.ID}, &topic)
-	return topic.CreateTopic.ID, err
+	ids := make([]string, n)
+	for i := range ids {
+		var topic struct{ CreateTopic struct{ ID string } }
+		err = a.do(ctx, `mutation($c: ID!, $t: String!) { createTopic(input: {categoryId: $c, title: $t, body: "Posts of hubload"}) { id } }`,
+			map[string]any{"c": cat.CreateForumCategory.ID, "t": fmt.Sprintf("Load test %d", i+1)}, &topic)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = topic.CreateTopic.ID
+	}
+	return ids, nil
 }
 
 // createPost writes a post with body in topic.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -8,12 +9,15 @@ import (
 	"time"
 )
 
-// warmUp writes one post and waits until every subscriber received it: then
-// every subscription is known to listen.
-func warmUp(ctx context.Context, api *api, topic string, ck *clock, subs []*subscriber) error {
+// warmUpWriters is how many warm-up posts are written at once.
+const warmUpWriters = 8
+
+// warmUp writes one post in each topic and waits until every subscriber
+// received its topic's: then every subscription is known to listen.
+func warmUp(ctx context.Context, api *api, topics []string, ck *clock, subs []*subscriber) error {
 	start := time.Now()
-	if err := api.createPost(ctx, topic, ck.warmBody()); err != nil {
-		return fmt.Errorf("writing the warm-up post: %w", err)
+	if err := writeEach(ctx, topics, func(topic string) error { return api.createPost(ctx, topic, ck.warmBody()) }); err != nil {
+		return fmt.Errorf("writing the warm-up posts: %w", err)
 	}
 	deadline := time.After(2 * time.Minute)
 	for i, s := range subs {
@@ -22,18 +26,44 @@ func warmUp(ctx context.Context, api *api, topic string, ck *clock, subs []*subs
 		case <-s.done:
 			return fmt.Errorf("subscriber %d ended before the warm-up post: %v %q", i, s.err, s.unexpected)
 		case <-deadline:
-			return fmt.Errorf("subscriber %d of %d did not get the warm-up post within 2 minutes", i, len(subs))
+			closeAll(subs[i : i+1])
+			return fmt.Errorf("subscriber %d of %d did not get the warm-up post within 2 minutes; it got %q", i, len(subs), s.unexpected)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
-	logf("every subscriber received the warm-up post within %s", time.Since(start).Round(time.Millisecond))
+	logf("every subscriber received its topic's warm-up post within %s", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// writePosts writes cfg.posts posts at cfg.rate per second, each in its own
-// goroutine so that a slow request does not delay the next, and returns
-// how many were written.
+// writeEach calls write for each topic, warmUpWriters at a time, and
+// returns the first error.
+func writeEach(ctx context.Context, topics []string, write func(topic string) error) error {
+	var (
+		next   atomic.Int64
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		failed error
+	)
+	for range min(warmUpWriters, len(topics)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(topics)) && ctx.Err() == nil; i = next.Add(1) - 1 {
+				if err := write(topics[i]); err != nil {
+					mu.Lock()
+					failed = cmp.Or(failed, err)
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return cmp.Or(failed, ctx.Err())
+}
+
+// writePosts writes cfg.posts posts at cfg.rate per second in all, to the
+// topics in turn, each in its own goroutine so that a slow request does
+// not delay the next, and returns how many were written.
 func writePosts(ctx context.Context, api *api, cfg config, ck *clock) int {
 	var (
 		ok int64
@@ -51,10 +81,12 @@ func writePosts(ctx context.Context, api *api, cfg config, ck *clock) int {
 		}
 		wg.Go(func() {
 			ck.sentAt[seq].Store(time.Now().UnixNano())
-			if err := api.createPost(ctx, cfg.topic, ck.body(seq)); err != nil {
+			if err := api.createPost(ctx, cfg.topicIDs[ck.topic(seq)], ck.body(seq)); err != nil {
 				logf("post %d: %v", seq, err)
 				return
 			}
+			ck.took[seq].Store(time.Now().UnixNano() - ck.sentAt[seq].Load())
+			ck.written[seq].Store(true)
 			atomic.AddInt64(&ok, 1)
 		})
 	}

@@ -17,13 +17,22 @@
 // caller started, on loopback. For example, with the demo data set:
 //
 //	ulimit -n 20000   # each connection is a file in both processes
-//	hub serve --demo &
+//	hub serve --demo --rate-limit-user 0 --rate-limit-anonymous 0 &
 //	go run ./cmd/hubload -url http://127.0.0.1:8080 -subscribers 10000 \
 //		-posts 20 -rate 2 -pid $!
 //
+// With -topics N the subscribers are spread over N topics (subscriber n on
+// topic n mod N) and the posts go to the topics in turn, -rate posts per
+// second in all: each post reaches its topic's subscribers only. Many
+// connections need open files (one per connection, in this tool and in
+// the server: the tool checks its own limit) and source addresses: over
+// loopback each source address has about 28,000 ephemeral ports towards
+// one server port, so the connections leave from -sources addresses
+// (127.0.0.1, 127.0.0.2...; by default one per 20,000 connections).
+//
 // By default it signs in as the demo secretariat (-email, -password) and
-// creates a PUBLIC category and a topic for the run; -topic uses an
-// existing topic instead, -token an existing session or API key. The
+// creates a PUBLIC category and the topics for the run; -topic uses
+// existing topics instead, -token an existing session or API key. The
 // subscribers use the same credentials, or none with -anonymous, or those
 // of -users accounts created for the run, in turn. See
 // docs/realtime.md for the method and the numbers measured.
@@ -42,7 +51,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"strconv"
-	"sync/atomic"
+	"strings"
 	"time"
 )
 
@@ -53,6 +62,9 @@ type config struct {
 	password    string
 	token       string
 	topic       string
+	topicIDs    []string // the topics subscribed to and posted in (see -topics)
+	topics      int
+	sources     int
 	anonymous   bool
 	users       int
 	tokens      []string // the subscribers' credentials, in turn (see -users)
@@ -77,13 +89,15 @@ func parseFlags() config {
 	flag.StringVar(&c.email, "email", "secretariat@demo.bridgesoftrust.invalid", "account to sign in with (creates the category and topic and writes the posts)")
 	flag.StringVar(&c.password, "password", "demo only: bridges of trust", "password of -email")
 	flag.StringVar(&c.token, "token", "", "session token or API key to use instead of signing in")
-	flag.StringVar(&c.topic, "topic", "", "topic id to post in (default: create a PUBLIC category and a topic)")
+	flag.StringVar(&c.topic, "topic", "", "topic ids to post in, separated by commas (default: create a PUBLIC category and -topics topics)")
+	flag.IntVar(&c.topics, "topics", 1, "topics to create; subscriber n subscribes to topic n mod -topics, and the posts go to the topics in turn")
+	flag.IntVar(&c.sources, "sources", 0, "loopback addresses the connections leave from, in turn (127.0.0.1, 127.0.0.2...), each with its own ephemeral ports; 0: one per 20,000 connections")
 	flag.BoolVar(&c.anonymous, "anonymous", false, "subscribe without credentials (the topic must be PUBLIC)")
 	flag.IntVar(&c.users, "users", 0, "spread the subscribers over this many accounts created for the run, each signed in once (0: all use the signing-in account)")
 	flag.IntVar(&c.subscribers, "subscribers", 1000, "websocket connections, each with one postAdded subscription")
 	flag.IntVar(&c.dialers, "dialers", 100, "connections opened at once")
 	flag.IntVar(&c.posts, "posts", 20, "posts to write")
-	flag.Float64Var(&c.rate, "rate", 2, "posts per second")
+	flag.Float64Var(&c.rate, "rate", 2, "posts per second in all (with -topics N, each topic gets rate/N)")
 	flag.IntVar(&c.pid, "pid", 0, "process id of the server, to read its resident memory (Linux /proc)")
 	flag.DurationVar(&c.settle, "settle", 10*time.Second, "wait before each reading of the server's memory (before and after opening the connections)")
 	flag.DurationVar(&c.drain, "drain", 30*time.Second, "longest wait for deliveries after the last post")
@@ -115,8 +129,14 @@ func run(ctx context.Context, cfg config) error {
 		}
 		return runSignInAttack(ctx, cfg)
 	}
-	if cfg.subscribers < 1 || cfg.posts < 1 || cfg.rate <= 0 {
-		return errors.New("-subscribers, -posts and -rate must be positive")
+	if cfg.subscribers < 1 || cfg.posts < 1 || cfg.rate <= 0 || cfg.topics < 1 || cfg.sources < 0 || cfg.sources > 254 {
+		return errors.New("-subscribers, -posts, -rate and -topics must be positive, -sources 0 to 254")
+	}
+	if cfg.sources == 0 {
+		cfg.sources = (cfg.subscribers + connectionsPerSource - 1) / connectionsPerSource
+	}
+	if err := checkFileLimit(cfg.subscribers); err != nil {
+		return err
 	}
 	api := newAPI(cfg.url)
 	if err := prepare(ctx, api, &cfg); err != nil {
@@ -125,19 +145,15 @@ func run(ctx context.Context, cfg config) error {
 	if err := subscriberTokens(ctx, api, &cfg); err != nil {
 		return err
 	}
-	ck := &clock{run: strconv.FormatInt(time.Now().UnixNano(), 36), sentAt: make([]atomic.Int64, cfg.posts)}
+	ck := newClock(cfg.posts, len(cfg.topicIDs))
 	if cfg.pid > 0 {
 		logf("settling %s before reading the server's memory", cfg.settle)
 		sleep(ctx, cfg.settle)
 	}
 	r := report{config: cfg, rssBefore: rss(cfg.pid)}
-	subs, failed := openSubscribers(ctx, cfg, api.wsURL(), ck)
+	subs := connect(ctx, cfg, api.wsURL(), ck, &r)
 	defer closeAll(subs)
-	r.connected, r.failed = len(subs), failed
-	logf("%d connections subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
-	sleep(ctx, cfg.settle)
-	r.rssIdle = rss(cfg.pid)
-	if err := warmUp(ctx, api, cfg.topic, ck, subs); err != nil {
+	if err := warmUp(ctx, api, cfg.topicIDs, ck, subs); err != nil {
 		return err
 	}
 	if err := measure(ctx, api, cfg, ck, subs, &r); err != nil {
@@ -147,6 +163,25 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
+// connect opens the subscribers in two halves, reading the server's
+// memory after each (and a settle time), and returns them.
+func connect(ctx context.Context, cfg config, url string, ck *clock, r *report) []*subscriber {
+	half := cfg.subscribers / 2
+	subs, failed := openSubscribers(ctx, cfg, url, ck, 0, half)
+	if cfg.pid > 0 {
+		logf("%d connections subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
+		sleep(ctx, cfg.settle)
+		r.rssHalf, r.half = rss(cfg.pid), len(subs)
+	}
+	rest, more := openSubscribers(ctx, cfg, url, ck, half, cfg.subscribers)
+	subs = append(subs, rest...)
+	r.connected, r.failed = len(subs), failed+more
+	logf("%d connections subscribed, %d failed; settling %s", len(subs), r.failed, cfg.settle)
+	sleep(ctx, cfg.settle)
+	r.rssIdle = rss(cfg.pid)
+	return subs
+}
+
 // measure writes the posts, waits for their deliveries and collects the
 // subscribers' records into r.
 func measure(ctx context.Context, api *api, cfg config, ck *clock, subs []*subscriber, r *report) error {
@@ -154,8 +189,16 @@ func measure(ctx context.Context, api *api, cfg config, ck *clock, subs []*subsc
 	if err != nil {
 		return err
 	}
+	r.loadBefore = loadAverage()
+	server, own := cpuTime(cfg.pid), cpuTime(0)
 	r.sent = writePosts(ctx, api, cfg, ck)
-	r.waited = awaitDeliveries(ctx, subs, int64(r.sent*len(subs)), cfg.drain)
+	r.expected, r.writeTimes = ck.expected(subs), ck.writeTimes()
+	r.waited = awaitDeliveries(ctx, subs, int64(r.expected), cfg.drain)
+	if cfg.pid > 0 {
+		r.serverCPU = cpuTime(cfg.pid) - server
+	}
+	r.ownCPU = cpuTime(0) - own
+	r.loadAfter = loadAverage()
 	stopProfile()
 	r.rssAfter = rss(cfg.pid)
 	closeAll(subs)
@@ -163,7 +206,7 @@ func measure(ctx context.Context, api *api, cfg config, ck *clock, subs []*subsc
 	return nil
 }
 
-// prepare signs in and creates the topic unless the flags name them.
+// prepare signs in and creates the topics unless the flags name them.
 func prepare(ctx context.Context, api *api, cfg *config) error {
 	if cfg.token == "" {
 		token, err := api.login(ctx, cfg.email, cfg.password)
@@ -174,14 +217,15 @@ func prepare(ctx context.Context, api *api, cfg *config) error {
 	}
 	api.token = cfg.token
 	if cfg.topic != "" {
+		cfg.topicIDs = strings.Split(cfg.topic, ",")
 		return nil
 	}
-	topic, err := api.createTopic(ctx)
+	topics, err := api.createTopics(ctx, cfg.topics)
 	if err != nil {
-		return fmt.Errorf("creating the topic: %w", err)
+		return fmt.Errorf("creating the topics: %w", err)
 	}
-	cfg.topic = topic
-	logf("created topic %s", topic)
+	cfg.topicIDs = topics
+	logf("created %d topics", len(topics))
 	return nil
 }
 

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,38 +18,28 @@ const postQuery = `subscription($t: ID!) { postAdded(topicId: $t) { id body } }`
 // handshakeTimeout bounds the opening of one connection.
 const handshakeTimeout = 60 * time.Second
 
-// clock holds the send time of each post of the run (Unix nanoseconds),
-// set just before its request goes out; 0 until then.
-type clock struct {
-	run    string
-	sentAt []atomic.Int64
-}
-
-// body returns the body of post seq, which subscribers match on.
-func (c *clock) body(seq int) string { return "hubload " + c.run + " " + strconv.Itoa(seq) }
-
-// warmBody is the body of the warm-up post.
-func (c *clock) warmBody() string { return "hubload " + c.run + " warm-up" }
-
 // subscriber is one connection with one postAdded subscription. Its reader
 // goroutine owns the fields below received; received is read by others.
 type subscriber struct {
-	ws       *websocket.Conn
-	clock    *clock
+	ws    *websocket.Conn
+	clock *clock
+	topic int // index in the run's topics
+
 	received atomic.Int64
 	warm     chan struct{}
 	done     chan struct{}
 
 	warmed     bool
-	latencies  []time.Duration // by sequence number; 0 until received
+	latencies  []time.Duration // by slot (see clock.slot); 0 until received
 	duplicates int
 	unexpected []string
 	err        error
 }
 
-// openSubscribers opens cfg.subscribers connections, cfg.dialers at a
-// time, and returns those that subscribed and the number that failed.
-func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]*subscriber, int) {
+// openSubscribers opens connections from (counting from 0) up to to,
+// cfg.dialers at a time, and returns those that subscribed and the number
+// that failed.
+func openSubscribers(ctx context.Context, cfg config, url string, ck *clock, from, to int) ([]*subscriber, int) {
 	var (
 		mu     sync.Mutex
 		subs   []*subscriber
@@ -59,10 +47,11 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]
 		next   atomic.Int64
 		wg     sync.WaitGroup
 	)
-	for range min(cfg.dialers, cfg.subscribers) {
+	next.Store(int64(from))
+	for range min(cfg.dialers, to-from) {
 		wg.Go(func() {
-			for n := next.Add(1); n <= int64(cfg.subscribers) && ctx.Err() == nil; n = next.Add(1) {
-				s, err := subscribe(ctx, url, cfg, cfg.tokens[int(n)%len(cfg.tokens)], ck)
+			for n := next.Add(1) - 1; n < int64(to) && ctx.Err() == nil; n = next.Add(1) - 1 {
+				s, err := subscribe(ctx, url, cfg, int(n), ck)
 				mu.Lock()
 				if err != nil {
 					if failed == 0 {
@@ -83,30 +72,33 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock) ([]
 	return subs, failed
 }
 
-// subscribe opens one connection, initialises it with token and subscribes.
-func subscribe(ctx context.Context, url string, cfg config, token string, ck *clock) (*subscriber, error) {
+// subscribe opens connection n (counting from 0) from its source address,
+// initialises it with its credentials and subscribes to its topic.
+func subscribe(ctx context.Context, url string, cfg config, n int, ck *clock) (*subscriber, error) {
 	d := websocket.Dialer{
 		Subprotocols:     []string{"graphql-transport-ws"},
 		HandshakeTimeout: handshakeTimeout,
 		ReadBufferSize:   1024,
 		WriteBufferSize:  1024,
+		NetDialContext:   sourceDialer(n, cfg.sources).DialContext,
 	}
 	ws, _, err := d.DialContext(ctx, url, nil)
 	if err != nil {
 		return nil, err
 	}
-	if err := initialise(ws, cfg, token); err != nil {
+	topic := n % len(cfg.topicIDs)
+	if err := initialise(ws, cfg, cfg.tokens[n%len(cfg.tokens)], cfg.topicIDs[topic]); err != nil {
 		ws.Close()
 		return nil, err
 	}
-	s := &subscriber{ws: ws, clock: ck, warm: make(chan struct{}), done: make(chan struct{}), latencies: make([]time.Duration, cfg.posts)}
+	s := &subscriber{ws: ws, clock: ck, topic: topic, warm: make(chan struct{}), done: make(chan struct{}), latencies: make([]time.Duration, ck.slots(topic))}
 	go s.read()
 	return s, nil
 }
 
 // initialise sends connection_init, waits for connection_ack and sends
-// the subscription.
-func initialise(ws *websocket.Conn, cfg config, token string) error {
+// the subscription to topic.
+func initialise(ws *websocket.Conn, cfg config, token, topic string) error {
 	payload := map[string]any{}
 	if !cfg.anonymous {
 		payload["authorization"] = "Bearer " + token
@@ -124,7 +116,7 @@ func initialise(ws *websocket.Conn, cfg config, token string) error {
 	}
 	_ = ws.SetReadDeadline(time.Time{})
 	return ws.WriteJSON(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{
-		"query": postQuery, "variables": map[string]any{"t": cfg.topic},
+		"query": postQuery, "variables": map[string]any{"t": topic},
 	}})
 }
 
@@ -168,12 +160,12 @@ func (s *subscriber) handle(data []byte, now time.Time) {
 	}
 	seq, ok := s.clock.seq(body)
 	switch {
-	case !ok:
+	case !ok || s.clock.topic(seq) != s.topic:
 		s.unexpected = append(s.unexpected, string(data))
-	case s.latencies[seq] != 0:
+	case s.latencies[s.clock.slot(seq)] != 0:
 		s.duplicates++
 	default:
-		s.latencies[seq] = max(now.Sub(time.Unix(0, s.clock.sentAt[seq].Load())), 1)
+		s.latencies[s.clock.slot(seq)] = max(now.Sub(time.Unix(0, s.clock.sentAt[seq].Load())), 1)
 		s.received.Add(1)
 	}
 }
@@ -197,19 +189,6 @@ func postBody(data []byte) (string, bool) {
 		return "", false
 	}
 	return m.Payload.Data.PostAdded.Body, true
-}
-
-// seq returns the sequence number of a post of this run from its body.
-func (c *clock) seq(body string) (int, bool) {
-	rest, ok := strings.CutPrefix(body, "hubload "+c.run+" ")
-	if !ok {
-		return 0, false
-	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n < 0 || n >= len(c.sentAt) {
-		return 0, false
-	}
-	return n, true
 }
 
 // closeAll closes every connection normally and waits (a while) for the

@@ -26,11 +26,17 @@ import (
 func withRequest(logger *slog.Logger, clients *clientip.Resolver, metrics *telemetry.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		upgrade := r.Header.Get("Upgrade") != ""
 		info := &requestInfo{
 			id:       requestID(r),
 			client:   clients.Address(r),
-			plainGET: r.Method == http.MethodGet && r.Header.Get("Upgrade") == "",
-			header:   w.Header(),
+			plainGET: r.Method == http.MethodGet && !upgrade,
+		}
+		if !upgrade {
+			// A websocket's operations run long after its handshake's
+			// response: they have no header to add to (responseHeader),
+			// and each open connection would keep the map.
+			info.header = w.Header()
 		}
 		ctx := auth.WithClientAddress(withRequestInfo(r.Context(), info), info.client)
 		w.Header().Set(RequestIDHeader, info.id)
