@@ -33,7 +33,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.AddTransport(ws) // upgrade requests only; tried first
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	// File uploads: parts up to 1 MiB stay in memory, larger ones go to
 	// temporary files that gqlgen removes after the request.
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: cfg.MaxUploadBytes, MaxMemory: 1 << 20})
