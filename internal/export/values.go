@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"strconv"
@@ -56,8 +57,14 @@ func appendString[T string | []byte](dst []byte, s T, k kind) []byte {
 }
 
 // appendList appends the strings of a JSON array joined by "; "; a value
-// that is not such an array is appended as it is.
+// that is not such an array is appended as it is. An array without
+// escapes (the usual themes) is read without decoding it into strings.
 func appendList(dst, array []byte) []byte {
+	if bytes.IndexByte(array, '\\') < 0 {
+		if out, ok := appendPlainList(dst, array); ok {
+			return out
+		}
+	}
 	var items []string
 	if err := json.Unmarshal(array, &items); err != nil {
 		return append(dst, array...)
@@ -69,6 +76,38 @@ func appendList(dst, array []byte) []byte {
 		dst = append(dst, item...)
 	}
 	return dst
+}
+
+// appendPlainList appends the strings of a JSON array of strings without
+// escapes joined by "; "; ok is false for anything else.
+func appendPlainList(dst, array []byte) (out []byte, ok bool) {
+	start := len(dst)
+	rest := bytes.TrimSpace(array)
+	if len(rest) < 2 || rest[0] != '[' || rest[len(rest)-1] != ']' {
+		return dst, false
+	}
+	rest = bytes.TrimSpace(rest[1 : len(rest)-1])
+	for i := 0; len(rest) > 0; i++ {
+		if rest[0] != '"' {
+			return dst[:start], false
+		}
+		end := bytes.IndexByte(rest[1:], '"')
+		if end < 0 {
+			return dst[:start], false
+		}
+		if i > 0 {
+			dst = append(dst, "; "...)
+		}
+		dst = append(dst, rest[1:end+1]...)
+		rest = bytes.TrimSpace(rest[end+2:])
+		if len(rest) > 0 {
+			if rest[0] != ',' {
+				return dst[:start], false
+			}
+			rest = bytes.TrimSpace(rest[1:])
+		}
+	}
+	return dst, true
 }
 
 // appendJSON appends a value of kind k as JSON: text and lists as
