@@ -342,8 +342,12 @@ func TestExportRowsMatchTheAPI(t *testing.T) {
 func facilitateByTwo(t *testing.T, h *hub) {
 	t.Helper()
 	var got struct {
-		Partnerships struct{ Edges []struct{ Node struct{ ID string } } }
-		Associations struct{ Edges []struct{ Node struct{ ID string } } }
+		Partnerships struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+		Associations struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	h.dataAs(t, `{ partnerships(first: 1) { edges { node { id } } } associations(first: 2) { edges { node { id } } } }`, nil, h.admin, &got)
 	ids := []string{got.Associations.Edges[0].Node.ID, got.Associations.Edges[1].Node.ID}
