@@ -40,7 +40,7 @@ const (
 )
 
 // field is an exported column: its name, its kind and its SQL expression
-// on a page's statement.
+// in an export's statement.
 type field struct {
 	name string
 	kind kind

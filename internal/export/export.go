@@ -7,8 +7,9 @@
 // the API), selected by the API's where input given as JSON, in one
 // read-only transaction, so it is one consistent snapshot however long it
 // streams (REPEATABLE READ on PostgreSQL; SQLite's transactions are
-// snapshots). Rows are read by one statement and written as the driver
-// reads them: the memory an export takes does not grow with its rows.
+// snapshots, from their first read). Rows are read by one statement and
+// written as the driver reads them: the memory an export takes does not
+// grow with its rows.
 package export
 
 import (
@@ -72,9 +73,11 @@ func Open(ctx context.Context, client *ent.Client, dialectName string, req Reque
 	if _, ok := Formats[req.Format]; !ok {
 		return nil, &RequestError{fmt.Sprintf("unknown format %q: expected csv, ndjson or geojson", req.Format)}
 	}
-	var opts *sql.TxOptions
+	// Read-only, an export takes no write lock on SQLite (its store
+	// begins other transactions IMMEDIATE), so writers do not wait for it.
+	opts := &sql.TxOptions{ReadOnly: true}
 	if dialectName == dialect.Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+		opts.Isolation = sql.LevelRepeatableRead
 	}
 	tx, err := client.BeginTx(ctx, opts)
 	if err != nil {

@@ -13,7 +13,7 @@ var Formats = map[string]string{
 }
 
 // writer writes rows in one format: begin before the first row, end after
-// the last. A row is the cells of a page's statement: the dataset's
+// the last. A row is the cells of an export's statement: the dataset's
 // fields, then the longitude and latitude of each position of its
 // geometry. Each row is made in a buffer and written at once, without
 // reflection.
