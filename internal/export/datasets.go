@@ -237,11 +237,21 @@ func noWithin[P any](ps []P, within json.RawMessage, err error) ([]P, error) {
 // requestError marks an error of the where input as the caller's.
 func requestError(err error) error { return &RequestError{err.Error()} }
 
-// openQuery opens a dataset's Ent query for an export: run runs it with
-// an ordering (see statementOf), count counts its rows.
-func openQuery(run func(order func(*sql.Selector)) error, count func(ctx context.Context) (int, error)) (opened, error) {
-	base, err := statementOf(run)
-	return opened{base: base, count: count}, err
+// entQuery is a generated Ent query (Q) with its ordering option (O).
+type entQuery[Q any, O ~func(*sql.Selector)] interface {
+	Order(o ...O) Q
+	IDs(ctx context.Context) ([]int, error)
+	Count(ctx context.Context) (int, error)
+}
+
+// openQuery opens the Ent query that q makes for an export: its statement
+// (see statementOf) and its count.
+func openQuery[Q entQuery[Q, O], O ~func(*sql.Selector)](ctx context.Context, q func() Q) (opened, error) {
+	base, err := statementOf(func(order func(*sql.Selector)) error {
+		_, err := q().Order(order).IDs(ctx)
+		return err
+	})
+	return opened{base: base, count: q().Count}, err
 }
 
 func openPartnerships(ctx context.Context, c *ent.Client, where string) (opened, error) {
@@ -249,11 +259,7 @@ func openPartnerships(ctx context.Context, c *ent.Client, where string) (opened,
 	if err != nil {
 		return opened{}, requestError(err)
 	}
-	q := func() *ent.PartnershipQuery { return c.Partnership.Query().Where(ps...) }
-	return openQuery(func(order func(*sql.Selector)) error {
-		_, err := q().Order(order).IDs(ctx)
-		return err
-	}, q().Count)
+	return openQuery[*ent.PartnershipQuery, partnership.OrderOption](ctx, func() *ent.PartnershipQuery { return c.Partnership.Query().Where(ps...) })
 }
 
 func openMunicipalities(ctx context.Context, c *ent.Client, where string) (opened, error) {
@@ -268,11 +274,7 @@ func openMunicipalities(ctx context.Context, c *ent.Client, where string) (opene
 		}
 		ps = append(ps, box.Predicate())
 	}
-	q := func() *ent.MunicipalityQuery { return c.Municipality.Query().Where(ps...) }
-	return openQuery(func(order func(*sql.Selector)) error {
-		_, err := q().Order(order).IDs(ctx)
-		return err
-	}, q().Count)
+	return openQuery[*ent.MunicipalityQuery, municipality.OrderOption](ctx, func() *ent.MunicipalityQuery { return c.Municipality.Query().Where(ps...) })
 }
 
 func openProjects(ctx context.Context, c *ent.Client, where string) (opened, error) {
@@ -280,11 +282,7 @@ func openProjects(ctx context.Context, c *ent.Client, where string) (opened, err
 	if err != nil {
 		return opened{}, requestError(err)
 	}
-	q := func() *ent.ProjectQuery { return c.Project.Query().Where(ps...) }
-	return openQuery(func(order func(*sql.Selector)) error {
-		_, err := q().Order(order).IDs(ctx)
-		return err
-	}, q().Count)
+	return openQuery[*ent.ProjectQuery, project.OrderOption](ctx, func() *ent.ProjectQuery { return c.Project.Query().Where(ps...) })
 }
 
 func openActivities(ctx context.Context, c *ent.Client, where string) (opened, error) {
@@ -292,9 +290,5 @@ func openActivities(ctx context.Context, c *ent.Client, where string) (opened, e
 	if err != nil {
 		return opened{}, requestError(err)
 	}
-	q := func() *ent.ActivityQuery { return c.Activity.Query().Where(ps...) }
-	return openQuery(func(order func(*sql.Selector)) error {
-		_, err := q().Order(order).IDs(ctx)
-		return err
-	}, q().Count)
+	return openQuery[*ent.ActivityQuery, activity.OrderOption](ctx, func() *ent.ActivityQuery { return c.Activity.Query().Where(ps...) })
 }
