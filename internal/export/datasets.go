@@ -183,7 +183,8 @@ func organiserOf(t *tables) table {
 }
 
 // facilitators joins, per partnership, the acronyms of its facilitators
-// that the viewer may read, in order and joined by "; ".
+// that the viewer may read, in order and joined by "; ". The lists are
+// grouped in one pass over the exported partnerships' links.
 func facilitators(t *tables) sql.Querier {
 	b := sql.Dialect(t.s.Dialect())
 	link := b.Table(partnership.FacilitatorsTable).As("facilitator_link")
@@ -191,6 +192,7 @@ func facilitators(t *tables) sql.Querier {
 	a := readable(t.s, "Association", association.Table, "facilitator")
 	lists := b.Select(partner, listOf(t.s.Dialect(), a.C(association.FieldAcronym))+" AS "+t.s.Quote("list")).From(link).
 		Join(a).On(link.C(partnership.FacilitatorsPrimaryKey[0]), a.C("id")).
+		Where(sql.In(partner, t.ids())).
 		GroupBy(partner).As("facilitators")
 	t.s.LeftJoin(lists).On(t.col("id"), lists.C(partnership.FacilitatorsPrimaryKey[1]))
 	return sql.Expr(lists.C("list"))

@@ -44,10 +44,18 @@ type table interface {
 }
 
 // tables joins to an export's statement s the tables its columns come from,
-// each once under its alias.
+// each once under its alias; base is the statement of the rows exported
+// (see statementOf), for subqueries to keep to them.
 type tables struct {
 	s      *sql.Selector
+	base   *sql.Selector
 	joined map[string]table
+}
+
+// ids returns the subquery of the ids of the rows exported.
+func (t *tables) ids() *sql.Selector {
+	ids := t.base.Clone()
+	return ids.Select(ids.C("id"))
 }
 
 // col is a column of the dataset's own table.
@@ -86,7 +94,7 @@ func readable(s *sql.Selector, typ, name, alias string) table {
 // coordinates, by id.
 func exportStatement(base *sql.Selector, d dataset) (string, []any) {
 	s := base.Clone()
-	t := &tables{s: s, joined: map[string]table{}}
+	t := &tables{s: s, base: base, joined: map[string]table{}}
 	s.Select()
 	for _, f := range d.fields {
 		s.AppendSelectExprAs(f.expr(t), f.name)
