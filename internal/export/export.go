@@ -114,11 +114,7 @@ func (e *Export) WriteTo(ctx context.Context, out io.Writer, done func(rows int)
 		return err
 	}
 	defer rows.Close()
-	row := make([]cell, len(e.set.fields)+2*len(e.set.points))
-	dest := make([]any, len(row))
-	for i := range row {
-		dest[i] = &row[i]
-	}
+	row, dest := newRow(len(e.set.fields) + 2*len(e.set.points))
 	n := 0
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
@@ -136,6 +132,17 @@ func (e *Export) WriteTo(ctx context.Context, out io.Writer, done func(rows int)
 	}
 	done(n)
 	return w.end()
+}
+
+// newRow returns the n cells of a row and the pointers to them that
+// rows.Scan fills.
+func newRow(n int) ([]cell, []any) {
+	row := make([]cell, n)
+	dest := make([]any, n)
+	for i := range row {
+		dest[i] = &row[i]
+	}
+	return row, dest
 }
 
 // IsRequestError reports whether err is the caller's: a bad list, format
