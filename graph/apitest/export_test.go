@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -306,4 +308,150 @@ func TestExportRefusesBadRequests(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestExportRowsMatchTheAPI: each exported partnership and municipality
+// holds the values the API gives for it (its towns, countries, phase,
+// facilitators, themes, dates, region), on both stores.
+func TestExportRowsMatchTheAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := demoHub(t, store)
+		member := authtest.Header(t, store, user.RoleNONE)
+		facilitateByTwo(t, h)
+		want := apiPartnershipRows(t, h, member)
+		got := h.exported(t, "partnerships.ndjson", "", member)
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("%d partnerships exported, the API lists %d", len(got), len(want))
+		}
+		for _, row := range got {
+			checkRow(t, "partnership", row, want[exportedID(row)])
+		}
+		towns := apiMunicipalityRows(t, h, member)
+		exported := h.exported(t, "municipalities.csv", "", member)
+		if len(exported) != len(towns) {
+			t.Fatalf("%d municipalities exported, the API lists %d", len(exported), len(towns))
+		}
+		for _, row := range exported {
+			checkRow(t, "municipality", row, towns[exportedID(row)])
+		}
+	})
+}
+
+// facilitateByTwo gives the first partnership two more facilitators, so
+// that a row lists several.
+func facilitateByTwo(t *testing.T, h *hub) {
+	t.Helper()
+	var got struct {
+		Partnerships struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+		Associations struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	h.dataAs(t, `{ partnerships(first: 1) { edges { node { id } } } associations(first: 2) { edges { node { id } } } }`, nil, h.admin, &got)
+	ids := []string{got.Associations.Edges[0].Node.ID, got.Associations.Edges[1].Node.ID}
+	h.dataAs(t, `mutation($id: ID!, $a: [ID!]) { updatePartnership(id: $id, input: {addFacilitatorIDs: $a}) { id } }`,
+		map[string]any{"id": got.Partnerships.Edges[0].Node.ID, "a": ids}, h.admin, &struct{}{})
+}
+
+// exportedID is the id of an exported row as the API writes it.
+func exportedID(row map[string]any) string {
+	if f, ok := row["id"].(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(row["id"])
+}
+
+// checkRow compares the exported values of the columns in want.
+func checkRow(t *testing.T, what string, row, want map[string]any) {
+	t.Helper()
+	if want == nil {
+		t.Fatalf("%s %s is exported but not listed by the API", what, exportedID(row))
+	}
+	for col, w := range want {
+		if fmt.Sprint(row[col]) != fmt.Sprint(w) {
+			t.Errorf("%s %s: %s is %q, the API gives %q", what, exportedID(row), col, fmt.Sprint(row[col]), fmt.Sprint(w))
+		}
+	}
+}
+
+// apiPartnershipRows lists the partnerships through the API as export
+// rows by id.
+func apiPartnershipRows(t *testing.T, h *hub, header http.Header) map[string]map[string]any {
+	t.Helper()
+	type town struct {
+		Name    string
+		Country struct{ Code string }
+	}
+	var got struct {
+		Partnerships struct {
+			Edges []struct {
+				Node struct {
+					ID, Status                                  string
+					StartDate                                   *string
+					Themes                                      []string
+					UkrainianMunicipality, EuropeanMunicipality town
+					Phase                                       struct{ Name string }
+					Facilitators                                struct {
+						Edges []struct{ Node struct{ Acronym string } }
+					}
+				}
+			}
+		}
+	}
+	h.dataAs(t, `{ partnerships(first: 30) { edges { node { id status startDate themes phase { name }
+		ukrainianMunicipality { name country { code } } europeanMunicipality { name country { code } }
+		facilitators(first: 10) { edges { node { acronym } } } } } } }`, nil, header, &got)
+	rows := map[string]map[string]any{}
+	for _, e := range got.Partnerships.Edges {
+		p := e.Node
+		var facilitators []string
+		for _, f := range p.Facilitators.Edges {
+			facilitators = append(facilitators, f.Node.Acronym)
+		}
+		slices.Sort(facilitators)
+		start := any(nil)
+		if p.StartDate != nil {
+			start = (*p.StartDate)[:10]
+		}
+		rows[p.ID] = map[string]any{"status": p.Status, "start_date": start, "phase": p.Phase.Name,
+			"themes": strings.Join(p.Themes, "; "), "facilitators": strings.Join(facilitators, "; "),
+			"ukrainian_municipality": p.UkrainianMunicipality.Name, "ukrainian_country": p.UkrainianMunicipality.Country.Code,
+			"european_municipality": p.EuropeanMunicipality.Name, "european_country": p.EuropeanMunicipality.Country.Code}
+	}
+	return rows
+}
+
+// apiMunicipalityRows lists the municipalities through the API as CSV
+// export rows by id.
+func apiMunicipalityRows(t *testing.T, h *hub, header http.Header) map[string]map[string]any {
+	t.Helper()
+	var got struct {
+		Municipalities struct {
+			Edges []struct {
+				Node struct {
+					ID, Name, Kind string
+					Population     *int
+					Country        struct{ Code string }
+					Region         *struct{ Name string }
+				}
+			}
+		}
+	}
+	h.dataAs(t, `{ municipalities(first: 100) { edges { node { id name kind population country { code } region { name } } } } }`,
+		nil, header, &got)
+	rows := map[string]map[string]any{}
+	for _, e := range got.Municipalities.Edges {
+		m := e.Node
+		region, population := "", ""
+		if m.Region != nil {
+			region = m.Region.Name
+		}
+		if m.Population != nil {
+			population = fmt.Sprint(*m.Population)
+		}
+		rows[m.ID] = map[string]any{"name": m.Name, "kind": m.Kind, "country": m.Country.Code, "region": region, "population": population}
+	}
+	return rows
 }

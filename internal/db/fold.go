@@ -25,9 +25,12 @@ var (
 	sqliteFold = regexp.MustCompile("LOWER\\(((?:`[^`]+`\\.)?`[^`]+`)\\) (LIKE|=) \\?")
 )
 
-// foldQuery rewrites the case-insensitive comparisons of an Ent query into
-// comparisons of hub_fold on both sides.
-func foldQuery(dia, query string) string {
+// FoldQuery rewrites the case-insensitive comparisons of an Ent query into
+// comparisons of hub_fold on both sides. The store's driver does it for
+// the statements Ent runs; a statement built from Ent's predicates and run
+// as a raw query (Ent's QueryContext, which runs its text unchanged) must
+// go through it to compare as the API does.
+func FoldQuery(dia, query string) string {
 	switch {
 	case dia == dialect.Postgres && strings.Contains(query, " ILIKE "):
 		return pgFold.ReplaceAllString(query, collation.FoldFunc+"(${1}) LIKE "+collation.FoldFunc+"(${2})")
@@ -37,17 +40,17 @@ func foldQuery(dia, query string) string {
 	return query
 }
 
-// foldingDriver rewrites the queries Ent builds with foldQuery.
+// foldingDriver rewrites the queries Ent builds with FoldQuery.
 type foldingDriver struct{ dialect.Driver }
 
 // Exec implements dialect.Driver.
 func (d foldingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	return d.Driver.Exec(ctx, foldQuery(d.Dialect(), query), args, v)
+	return d.Driver.Exec(ctx, FoldQuery(d.Dialect(), query), args, v)
 }
 
 // Query implements dialect.Driver.
 func (d foldingDriver) Query(ctx context.Context, query string, args, v any) error {
-	return d.Driver.Query(ctx, foldQuery(d.Dialect(), query), args, v)
+	return d.Driver.Query(ctx, FoldQuery(d.Dialect(), query), args, v)
 }
 
 // Tx implements dialect.Driver.
@@ -97,12 +100,12 @@ type foldingTx struct {
 
 // Exec implements dialect.Tx.
 func (t foldingTx) Exec(ctx context.Context, query string, args, v any) error {
-	return t.Tx.Exec(ctx, foldQuery(t.dialect, query), args, v)
+	return t.Tx.Exec(ctx, FoldQuery(t.dialect, query), args, v)
 }
 
 // Query implements dialect.Tx.
 func (t foldingTx) Query(ctx context.Context, query string, args, v any) error {
-	return t.Tx.Query(ctx, foldQuery(t.dialect, query), args, v)
+	return t.Tx.Query(ctx, FoldQuery(t.dialect, query), args, v)
 }
 
 // ExecContext runs a raw statement in the transaction unchanged.

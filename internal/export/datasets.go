@@ -5,71 +5,210 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/activity"
+	"github.com/bridgesoftrust/hub/ent/association"
+	"github.com/bridgesoftrust/hub/ent/country"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/region"
 )
 
-// row is one exported record: its id, a value per column of its dataset
-// and, for GeoJSON, its geometry (nil when it has no coordinates).
-type row struct {
-	id       int
-	values   []any
-	geometry *geometry
+// kind is how a column's values are written.
+type kind int
+
+const (
+	// text is a string, empty when null.
+	text kind = iota
+	// integer is a whole number, null when unset.
+	integer
+	// number is a decimal number, null when unset.
+	number
+	// boolean is true or false.
+	boolean
+	// date is a day as YYYY-MM-DD, null when unset.
+	date
+	// list is a JSON array of strings, written as its items joined by
+	// "; " (empty when null).
+	list
+)
+
+// field is an exported column: its name, its kind and its SQL expression
+// in an export's statement.
+type field struct {
+	name string
+	kind kind
+	expr func(t *tables) sql.Querier
 }
 
-// geometry is a GeoJSON geometry.
-type geometry struct {
-	Type        string `json:"type"`
-	Coordinates any    `json:"coordinates"`
-}
+// point returns the SQL expressions of a position of a row's geometry:
+// its longitude and its latitude.
+type point func(t *tables) (lon, lat string)
 
-// source reads one dataset's rows that a where input selects, a page at a
-// time, through the viewer's privacy rules.
-type source struct {
-	// count returns how many rows the export holds.
-	count func(ctx context.Context) (int, error)
-	// page returns up to limit rows with ids above after, by id.
-	page func(ctx context.Context, after, limit int) ([]row, error)
-}
-
-// dataset is an exportable list: its columns and how to read it.
+// dataset is an exportable list: its columns, the positions of its
+// GeoJSON geometry (none: a null geometry; one: a Point; two: a
+// LineString) and how to open its query for an export.
 type dataset struct {
-	columns []string
-	open    func(c *ent.Client, where string) (source, error)
+	fields []field
+	points []point
+	open   func(ctx context.Context, c *ent.Client, where string) (opened, error)
+}
+
+// opened is a dataset's query for one viewer and where input: its
+// statement (see statementOf) and its count.
+type opened struct {
+	base  *sql.Selector
+	count func(ctx context.Context) (int, error)
+}
+
+// columns returns the names of d's fields.
+func (d dataset) columns() []string {
+	names := make([]string, len(d.fields))
+	for i, f := range d.fields {
+		names[i] = f.name
+	}
+	return names
+}
+
+// kinds returns the kinds of d's fields.
+func (d dataset) kinds() []kind {
+	kinds := make([]kind, len(d.fields))
+	for i, f := range d.fields {
+		kinds[i] = f.kind
+	}
+	return kinds
 }
 
 // Datasets are the exportable lists by name, as in /export/{name}.{format}.
 var datasets = map[string]dataset{
 	"partnerships": {
-		columns: []string{"id", "ukrainian_municipality", "ukrainian_country", "european_municipality", "european_country",
-			"phase", "status", "start_date", "end_date", "themes", "facilitators"},
-		open: openPartnerships,
+		fields: []field{column("id", integer),
+			joined("ukrainian_municipality", text, uaTown, municipality.FieldName),
+			joined("ukrainian_country", text, uaCountry, country.FieldCode),
+			joined("european_municipality", text, euTown, municipality.FieldName),
+			joined("european_country", text, euCountry, country.FieldCode),
+			joined("phase", text, phaseOf, phase.FieldName),
+			column(partnership.FieldStatus, text), column(partnership.FieldStartDate, date), column(partnership.FieldEndDate, date),
+			column(partnership.FieldThemes, list),
+			{name: "facilitators", kind: text, expr: facilitators}},
+		points: []point{pointOf(uaTown), pointOf(euTown)},
+		open:   openPartnerships,
 	},
 	"municipalities": {
-		columns: []string{"id", "name", "local_name", "kind", "country", "region", "population", "latitude", "longitude", "website"},
-		open:    openMunicipalities,
+		fields: []field{column("id", integer), column(municipality.FieldName, text), column(municipality.FieldLocalName, text),
+			column(municipality.FieldKind, text),
+			joined("country", text, countryOf, country.FieldCode),
+			joined("region", text, regionOf, region.FieldName),
+			column(municipality.FieldPopulation, integer), column(municipality.FieldLatitude, number),
+			column(municipality.FieldLongitude, number), column(municipality.FieldWebsite, text)},
+		points: []point{func(t *tables) (string, string) {
+			return t.col(municipality.FieldLongitude), t.col(municipality.FieldLatitude)
+		}},
+		open: openMunicipalities,
 	},
 	"projects": {
-		columns: []string{"id", "title", "status", "sector", "budget_eur", "partnership_id", "lead_municipality"},
-		open:    openProjects,
+		fields: []field{column("id", integer), column(project.FieldTitle, text), column(project.FieldStatus, text),
+			column(project.FieldSector, text), column(project.FieldBudgetEur, number), column(project.FieldPartnershipID, integer),
+			joined("lead_municipality", text, leadTown, municipality.FieldName)},
+		points: []point{pointOf(leadTown)},
+		open:   openProjects,
 	},
 	"activities": {
-		columns: []string{"id", "title", "kind", "start_date", "end_date", "date_note", "place", "online", "participants", "organiser"},
-		open:    openActivities,
+		fields: []field{column("id", integer), column(activity.FieldTitle, text), column(activity.FieldKind, text),
+			column(activity.FieldStartDate, date), column(activity.FieldEndDate, date), column(activity.FieldDateNote, text),
+			column(activity.FieldPlace, text), column(activity.FieldOnline, boolean),
+			{name: "participants", kind: integer, expr: func(t *tables) sql.Querier { return sql.Expr(t.col(activity.FieldParticipantCount)) }},
+			joined("organiser", text, organiserOf, association.FieldAcronym)},
+		open: openActivities,
 	},
+}
+
+// column is a column of the dataset's own table.
+func column(name string, k kind) field {
+	return field{name: name, kind: k, expr: func(t *tables) sql.Querier { return sql.Expr(t.col(name)) }}
+}
+
+// joined is the column col of a joined table.
+func joined(name string, k kind, join func(t *tables) table, col string) field {
+	return field{name: name, kind: k, expr: func(t *tables) sql.Querier { return sql.Expr(join(t).C(col)) }}
+}
+
+// pointOf is the position of a joined municipality.
+func pointOf(town func(t *tables) table) point {
+	return func(t *tables) (string, string) {
+		m := town(t)
+		return m.C(municipality.FieldLongitude), m.C(municipality.FieldLatitude)
+	}
+}
+
+// The joins of the datasets' columns: municipalities, countries, regions,
+// phases and associations, each narrowed to the rows the viewer may read.
+
+func uaTown(t *tables) table { return townOf(t, "ua", partnership.FieldUkrainianMunicipalityID) }
+func euTown(t *tables) table { return townOf(t, "eu", partnership.FieldEuropeanMunicipalityID) }
+func leadTown(t *tables) table {
+	return townOf(t, "lead", project.LeadMunicipalityColumn)
+}
+func uaCountry(t *tables) table { return townCountry(t, "ua", uaTown) }
+func euCountry(t *tables) table { return townCountry(t, "eu", euTown) }
+
+func townOf(t *tables, alias, fk string) table {
+	return t.join(alias, "Municipality", municipality.Table, t.col(fk))
+}
+
+func townCountry(t *tables, side string, town func(t *tables) table) table {
+	return t.join(side+"_country", "Country", country.Table, town(t).C(municipality.FieldCountryID))
+}
+
+func countryOf(t *tables) table {
+	return t.join("country", "Country", country.Table, t.col(municipality.FieldCountryID))
+}
+
+func regionOf(t *tables) table {
+	return t.join("region", "Region", region.Table, t.col(municipality.RegionColumn))
+}
+
+func phaseOf(t *tables) table {
+	return t.join("phase", "Phase", phase.Table, t.col(partnership.FieldPhaseID))
+}
+
+func organiserOf(t *tables) table {
+	return t.join("organiser", "Association", association.Table, t.col(activity.OrganiserColumn))
+}
+
+// facilitators joins, per partnership, the acronyms of its facilitators
+// that the viewer may read, in order and joined by "; ". The lists are
+// grouped in one pass over the exported partnerships' links.
+func facilitators(t *tables) sql.Querier {
+	b := sql.Dialect(t.s.Dialect())
+	link := b.Table(partnership.FacilitatorsTable).As("facilitator_link")
+	partner := link.C(partnership.FacilitatorsPrimaryKey[1])
+	a := readable(t.s, "Association", association.Table, "facilitator")
+	lists := b.Select(partner, listOf(t.s.Dialect(), a.C(association.FieldAcronym))+" AS "+t.s.Quote("list")).From(link).
+		Join(a).On(link.C(partnership.FacilitatorsPrimaryKey[0]), a.C("id")).
+		Where(sql.In(partner, t.ids())).
+		GroupBy(partner).As("facilitators")
+	t.s.LeftJoin(lists).On(t.col("id"), lists.C(partnership.FacilitatorsPrimaryKey[1]))
+	return sql.Expr(lists.C("list"))
 }
 
 // Datasets returns the names of the exportable lists.
 func Datasets() []string { return []string{"partnerships", "municipalities", "projects", "activities"} }
 
 // Columns returns the columns of the named dataset, nil if there is none.
-func Columns(name string) []string { return datasets[name].columns }
+func Columns(name string) []string {
+	d, ok := datasets[name]
+	if !ok {
+		return nil
+	}
+	return d.columns()
+}
 
 // wherePredicate decodes where into input (an *ent.XWhereInput) and
 // returns its predicate, none for an empty input (the generated inputs
@@ -97,225 +236,61 @@ func noWithin[P any](ps []P, within json.RawMessage, err error) ([]P, error) {
 	return ps, err
 }
 
-func openPartnerships(c *ent.Client, where string) (source, error) {
+// requestError marks an error of the where input as the caller's.
+func requestError(err error) error { return &RequestError{err.Error()} }
+
+// entQuery is a generated Ent query (Q) with its ordering option (O).
+type entQuery[Q any, O ~func(*sql.Selector)] interface {
+	Order(o ...O) Q
+	IDs(ctx context.Context) ([]int, error)
+	Count(ctx context.Context) (int, error)
+}
+
+// openQuery opens the Ent query that q makes for an export: its statement
+// (see statementOf) and its count.
+func openQuery[Q entQuery[Q, O], O ~func(*sql.Selector)](ctx context.Context, q func() Q) (opened, error) {
+	base, err := statementOf(func(order func(*sql.Selector)) error {
+		_, err := q().Order(order).IDs(ctx)
+		return err
+	})
+	return opened{base: base, count: q().Count}, err
+}
+
+func openPartnerships(ctx context.Context, c *ent.Client, where string) (opened, error) {
 	ps, err := noWithin(wherePredicate[predicate.Partnership](where, &ent.PartnershipWhereInput{}))
 	if err != nil {
-		return source{}, err
+		return opened{}, requestError(err)
 	}
-	query := func() *ent.PartnershipQuery { return c.Partnership.Query().Where(ps...) }
-	names := &smallTables{client: c}
-	return source{
-		count: func(ctx context.Context) (int, error) { return query().Count(ctx) },
-		page: func(ctx context.Context, after, limit int) ([]row, error) {
-			list, err := query().Where(partnership.IDGT(after)).Order(partnership.ByID()).Limit(limit).WithFacilitators().All(ctx)
-			if err != nil {
-				return nil, err
-			}
-			towns, err := names.towns(ctx, list)
-			if err != nil {
-				return nil, err
-			}
-			return mapRows(list, func(p *ent.Partnership) row { return partnershipRow(p, towns, names) }), nil
-		},
-	}, nil
+	return openQuery[*ent.PartnershipQuery, partnership.OrderOption](ctx, func() *ent.PartnershipQuery { return c.Partnership.Query().Where(ps...) })
 }
 
-func partnershipRow(p *ent.Partnership, towns map[int]*ent.Municipality, names *smallTables) row {
-	ua, eu := towns[p.UkrainianMunicipalityID], towns[p.EuropeanMunicipalityID]
-	var facilitators []string
-	for _, a := range p.Edges.Facilitators {
-		facilitators = append(facilitators, a.Acronym)
-	}
-	r := row{id: p.ID, values: []any{p.ID, townName(ua), names.country(ua), townName(eu), names.country(eu),
-		names.phases[p.PhaseID], string(p.Status), date(p.StartDate), date(p.EndDate),
-		strings.Join(p.Themes, "; "), strings.Join(facilitators, "; ")}}
-	if a, b := point(ua), point(eu); a != nil && b != nil {
-		r.geometry = &geometry{Type: "LineString", Coordinates: [][]float64{a, b}}
-	}
-	return r
-}
-
-func openMunicipalities(c *ent.Client, where string) (source, error) {
+func openMunicipalities(ctx context.Context, c *ent.Client, where string) (opened, error) {
 	ps, within, err := wherePredicate[predicate.Municipality](where, &ent.MunicipalityWhereInput{})
 	if err != nil {
-		return source{}, err
+		return opened{}, requestError(err)
 	}
 	if within != nil {
 		box, err := decodeBox(within)
 		if err != nil {
-			return source{}, err
+			return opened{}, requestError(err)
 		}
 		ps = append(ps, box.Predicate())
 	}
-	query := func() *ent.MunicipalityQuery { return c.Municipality.Query().Where(ps...) }
-	names := &smallTables{client: c}
-	return source{
-		count: func(ctx context.Context) (int, error) { return query().Count(ctx) },
-		page: func(ctx context.Context, after, limit int) ([]row, error) {
-			if err := names.load(ctx); err != nil {
-				return nil, err
-			}
-			list, err := query().Where(municipality.IDGT(after)).Order(municipality.ByID()).Limit(limit).WithRegion().All(ctx)
-			return mapRows(list, func(m *ent.Municipality) row { return municipalityRow(m, names) }), err
-		},
-	}, nil
+	return openQuery[*ent.MunicipalityQuery, municipality.OrderOption](ctx, func() *ent.MunicipalityQuery { return c.Municipality.Query().Where(ps...) })
 }
 
-func municipalityRow(m *ent.Municipality, names *smallTables) row {
-	region := ""
-	if m.Edges.Region != nil {
-		region = m.Edges.Region.Name
-	}
-	r := row{id: m.ID, values: []any{m.ID, m.Name, m.LocalName, string(m.Kind), names.country(m), region,
-		m.Population, m.Latitude, m.Longitude, m.Website}}
-	if p := point(m); p != nil {
-		r.geometry = &geometry{Type: "Point", Coordinates: p}
-	}
-	return r
-}
-
-// smallTables holds the countries' codes and the phases' names, read once
-// per export (they are a few dozen rows), so that a page of rows does not
-// load them again.
-type smallTables struct {
-	client    *ent.Client
-	loaded    bool
-	countries map[int]string
-	phases    map[int]string
-}
-
-// load reads the countries and phases the viewer may read, once.
-func (t *smallTables) load(ctx context.Context) error {
-	if t.loaded {
-		return nil
-	}
-	countries, err := t.client.Country.Query().All(ctx)
-	if err != nil {
-		return err
-	}
-	phases, err := t.client.Phase.Query().All(ctx)
-	if err != nil {
-		return err
-	}
-	t.countries, t.phases = make(map[int]string, len(countries)), make(map[int]string, len(phases))
-	for _, c := range countries {
-		t.countries[c.ID] = c.Code
-	}
-	for _, p := range phases {
-		t.phases[p.ID] = p.Name
-	}
-	t.loaded = true
-	return nil
-}
-
-// towns loads both municipalities of each partnership in one statement.
-func (t *smallTables) towns(ctx context.Context, list []*ent.Partnership) (map[int]*ent.Municipality, error) {
-	if err := t.load(ctx); err != nil {
-		return nil, err
-	}
-	ids := make([]int, 0, 2*len(list))
-	for _, p := range list {
-		ids = append(ids, p.UkrainianMunicipalityID, p.EuropeanMunicipalityID)
-	}
-	towns, err := t.client.Municipality.Query().Where(municipality.IDIn(ids...)).
-		Select(municipality.FieldName, municipality.FieldCountryID, municipality.FieldLatitude, municipality.FieldLongitude).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int]*ent.Municipality, len(towns))
-	for _, m := range towns {
-		byID[m.ID] = m
-	}
-	return byID, nil
-}
-
-// country is a municipality's country code, empty if the viewer may not
-// read the municipality.
-func (t *smallTables) country(m *ent.Municipality) string {
-	if m == nil {
-		return ""
-	}
-	return t.countries[m.CountryID]
-}
-
-func openProjects(c *ent.Client, where string) (source, error) {
+func openProjects(ctx context.Context, c *ent.Client, where string) (opened, error) {
 	ps, err := noWithin(wherePredicate[predicate.Project](where, &ent.ProjectWhereInput{}))
 	if err != nil {
-		return source{}, err
+		return opened{}, requestError(err)
 	}
-	query := func() *ent.ProjectQuery { return c.Project.Query().Where(ps...) }
-	return source{
-		count: func(ctx context.Context) (int, error) { return query().Count(ctx) },
-		page: func(ctx context.Context, after, limit int) ([]row, error) {
-			list, err := query().Where(project.IDGT(after)).Order(project.ByID()).Limit(limit).WithLeadMunicipality().All(ctx)
-			return mapRows(list, projectRow), err
-		},
-	}, nil
+	return openQuery[*ent.ProjectQuery, project.OrderOption](ctx, func() *ent.ProjectQuery { return c.Project.Query().Where(ps...) })
 }
 
-func projectRow(p *ent.Project) row {
-	r := row{id: p.ID, values: []any{p.ID, p.Title, string(p.Status), string(p.Sector), p.BudgetEur, p.PartnershipID,
-		townName(p.Edges.LeadMunicipality)}}
-	if pt := point(p.Edges.LeadMunicipality); pt != nil {
-		r.geometry = &geometry{Type: "Point", Coordinates: pt}
-	}
-	return r
-}
-
-func openActivities(c *ent.Client, where string) (source, error) {
+func openActivities(ctx context.Context, c *ent.Client, where string) (opened, error) {
 	ps, err := noWithin(wherePredicate[predicate.Activity](where, &ent.ActivityWhereInput{}))
 	if err != nil {
-		return source{}, err
+		return opened{}, requestError(err)
 	}
-	query := func() *ent.ActivityQuery { return c.Activity.Query().Where(ps...) }
-	return source{
-		count: func(ctx context.Context) (int, error) { return query().Count(ctx) },
-		page: func(ctx context.Context, after, limit int) ([]row, error) {
-			list, err := query().Where(activity.IDGT(after)).Order(activity.ByID()).Limit(limit).WithOrganiser().All(ctx)
-			return mapRows(list, activityRow), err
-		},
-	}, nil
-}
-
-func activityRow(a *ent.Activity) row {
-	organiser := ""
-	if a.Edges.Organiser != nil {
-		organiser = a.Edges.Organiser.Acronym
-	}
-	return row{id: a.ID, values: []any{a.ID, a.Title, string(a.Kind), date(a.StartDate), date(a.EndDate), a.DateNote,
-		a.Place, a.Online, a.ParticipantCount, organiser}}
-}
-
-// mapRows turns loaded records into rows.
-func mapRows[T any](list []T, f func(T) row) []row {
-	rows := make([]row, len(list))
-	for i, x := range list {
-		rows[i] = f(x)
-	}
-	return rows
-}
-
-// townName is a municipality's English name, empty if the viewer may not
-// read it.
-func townName(m *ent.Municipality) string {
-	if m == nil {
-		return ""
-	}
-	return m.Name
-}
-
-// point is a municipality's [longitude, latitude], nil without both.
-func point(m *ent.Municipality) []float64 {
-	if m == nil || m.Latitude == nil || m.Longitude == nil {
-		return nil
-	}
-	return []float64{*m.Longitude, *m.Latitude}
-}
-
-// date formats an optional date as YYYY-MM-DD, nil when unset.
-func date(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return t.Format(time.DateOnly)
+	return openQuery[*ent.ActivityQuery, activity.OrderOption](ctx, func() *ent.ActivityQuery { return c.Activity.Query().Where(ps...) })
 }

@@ -7,8 +7,9 @@
 // the API), selected by the API's where input given as JSON, in one
 // read-only transaction, so it is one consistent snapshot however long it
 // streams (REPEATABLE READ on PostgreSQL; SQLite's transactions are
-// snapshots). Rows are read by pages of ids and written as they come: the
-// memory an export takes does not grow with its rows.
+// snapshots, from their first read). Rows are read by one statement and
+// written as the driver reads them: the memory an export takes does not
+// grow with its rows.
 package export
 
 import (
@@ -24,8 +25,9 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 )
 
-// pageSize is how many rows are read per statement.
-const pageSize = 1000
+// progressEvery is how many rows are written between two reports of
+// progress.
+const progressEvery = 10000
 
 // Request names an export: the list, the format and the API's where input
 // as JSON (empty for every row).
@@ -54,10 +56,11 @@ func ParseFile(file string) (Request, error) {
 // Export is an export ready to stream: its request was checked and its
 // snapshot taken. Close it when done.
 type Export struct {
-	tx      *ent.Tx
-	req     Request
-	columns []string
-	src     source
+	tx     *ent.Tx
+	req    Request
+	set    dataset
+	query  opened
+	runner runner
 }
 
 // Open checks req and opens its snapshot on client, with the viewer of
@@ -70,55 +73,76 @@ func Open(ctx context.Context, client *ent.Client, dialectName string, req Reque
 	if _, ok := Formats[req.Format]; !ok {
 		return nil, &RequestError{fmt.Sprintf("unknown format %q: expected csv, ndjson or geojson", req.Format)}
 	}
-	var opts *sql.TxOptions
+	// Read-only, an export takes no write lock on SQLite (its store
+	// begins other transactions IMMEDIATE), so writers do not wait for it.
+	opts := &sql.TxOptions{ReadOnly: true}
 	if dialectName == dialect.Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+		opts.Isolation = sql.LevelRepeatableRead
 	}
 	tx, err := client.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	src, err := set.open(tx.Client(), req.Where)
+	query, err := set.open(ctx, tx.Client(), req.Where)
 	if err != nil {
 		_ = tx.Rollback()
-		return nil, &RequestError{err.Error()}
+		return nil, err
 	}
-	return &Export{tx: tx, req: req, columns: set.columns, src: src}, nil
+	return &Export{tx: tx, req: req, set: set, query: query, runner: runner{client: tx.Client(), dialect: dialectName}}, nil
 }
 
 // Close ends the snapshot.
 func (e *Export) Close() error { return e.tx.Rollback() }
 
 // Count returns how many rows the export holds.
-func (e *Export) Count(ctx context.Context) (int, error) { return e.src.count(ctx) }
+func (e *Export) Count(ctx context.Context) (int, error) { return e.query.count(ctx) }
 
 // WriteTo streams every row to out in the export's format; done, if not
-// nil, is told how many rows were written after each page.
+// nil, is told how many rows were written every progressEvery rows and
+// at the end.
 func (e *Export) WriteTo(ctx context.Context, out io.Writer, done func(rows int)) error {
-	w := newWriter(e.req.Format, out, e.columns)
+	if done == nil {
+		done = func(int) {}
+	}
+	w := newWriter(e.req.Format, out, layout{columns: e.set.columns(), kinds: e.set.kinds(), points: len(e.set.points)})
 	if err := w.begin(); err != nil {
 		return err
 	}
-	after, written := 0, 0
-	for {
-		rows, err := e.src.page(ctx, after, pageSize)
-		if err != nil {
+	query, args := exportStatement(e.query.base, e.set)
+	rows, err := e.runner.query(ctx, query, args)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	row, dest := newRow(len(e.set.fields) + 2*len(e.set.points))
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		for _, r := range rows {
-			if err := w.write(r); err != nil {
-				return err
-			}
+		if err := w.write(row); err != nil {
+			return err
 		}
-		written += len(rows)
-		if done != nil {
-			done(written)
+		if n++; n%progressEvery == 0 {
+			done(n)
 		}
-		if len(rows) < pageSize {
-			return w.end()
-		}
-		after = rows[len(rows)-1].id
 	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	done(n)
+	return w.end()
+}
+
+// newRow returns the n cells of a row and the pointers to them that
+// rows.Scan fills.
+func newRow(n int) ([]cell, []any) {
+	row := make([]cell, n)
+	dest := make([]any, n)
+	for i := range row {
+		dest[i] = &row[i]
+	}
+	return row, dest
 }
 
 // IsRequestError reports whether err is the caller's: a bad list, format

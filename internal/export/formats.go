@@ -2,11 +2,7 @@ package export
 
 import (
 	"bufio"
-	"encoding/csv"
-	"encoding/json"
-	"fmt"
 	"io"
-	"strconv"
 )
 
 // Formats are the export formats by file extension, with their media types.
@@ -17,130 +13,125 @@ var Formats = map[string]string{
 }
 
 // writer writes rows in one format: begin before the first row, end after
-// the last.
+// the last. A row is the cells of an export's statement: the dataset's
+// fields, then the longitude and latitude of each position of its
+// geometry. Each row is made in a buffer and written at once, without
+// reflection.
 type writer interface {
 	begin() error
-	write(r row) error
+	write(row []cell) error
 	end() error
 }
 
-// newWriter returns the writer of format for rows with columns.
-func newWriter(format string, w io.Writer, columns []string) writer {
-	buf := bufio.NewWriterSize(w, 64<<10)
+// layout is what a writer knows of a dataset: its columns, their kinds and
+// the number of positions of its geometry.
+type layout struct {
+	columns []string
+	kinds   []kind
+	points  int
+}
+
+// newWriter returns the writer of format for rows of l.
+func newWriter(format string, w io.Writer, l layout) writer {
+	out := &rowWriter{out: bufio.NewWriterSize(w, 64<<10), layout: l}
 	switch format {
 	case "csv":
-		return &csvWriter{out: buf, csv: csv.NewWriter(buf), columns: columns}
+		return &csvWriter{out}
 	case "ndjson":
-		return &jsonWriter{out: buf, columns: columns}
+		return &jsonWriter{out}
 	default:
-		return &geoWriter{jsonWriter: jsonWriter{out: buf, columns: columns}}
+		return &geoWriter{rowWriter: out}
 	}
 }
 
-// csvWriter writes a header row and a line per row (RFC 4180).
-type csvWriter struct {
-	out     *bufio.Writer
-	csv     *csv.Writer
-	columns []string
-	cells   []string
-}
-
-func (w *csvWriter) begin() error { return w.csv.Write(w.columns) }
-
-func (w *csvWriter) write(r row) error {
-	w.cells = w.cells[:0]
-	for _, v := range r.values {
-		w.cells = append(w.cells, cell(v))
-	}
-	return w.csv.Write(w.cells)
-}
-
-func (w *csvWriter) end() error {
-	w.csv.Flush()
-	if err := w.csv.Error(); err != nil {
-		return err
-	}
-	return w.out.Flush()
-}
-
-// cell formats a value for CSV: empty for none.
-func cell(v any) string {
-	switch t := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return t
-	case int:
-		return strconv.Itoa(t)
-	case bool:
-		return strconv.FormatBool(t)
-	case *int:
-		if t == nil {
-			return ""
-		}
-		return strconv.Itoa(*t)
-	case *float64:
-		if t == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*t, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
-}
-
-// jsonWriter writes one JSON object per line (NDJSON).
-type jsonWriter struct {
-	out     *bufio.Writer
-	columns []string
-	// keys are the columns' quoted JSON keys with the colon, made once.
+// rowWriter holds what every format needs: the buffered output, the row
+// being made and scratch space.
+type rowWriter struct {
+	layout
+	out  *bufio.Writer
+	line []byte
+	tmp  []byte
+	// keys are the columns' `"name":` in JSON, made once.
 	keys [][]byte
 }
 
-func (w *jsonWriter) begin() error { return nil }
-
-func (w *jsonWriter) write(r row) error {
-	if err := w.object(r.values); err != nil {
-		return err
-	}
-	return w.out.WriteByte('\n')
+// flush writes the row made in line.
+func (w *rowWriter) flush() error {
+	_, err := w.out.Write(w.line)
+	return err
 }
 
-func (w *jsonWriter) end() error { return w.out.Flush() }
+// end writes what is buffered.
+func (w *rowWriter) end() error { return w.out.Flush() }
 
-// key returns column i's `"name":`.
-func (w *jsonWriter) key(i int) []byte {
+// object appends the fields of row to line as a JSON object keyed by the
+// columns, in column order.
+func (w *rowWriter) object(row []cell) {
 	if w.keys == nil {
 		for _, c := range w.columns {
-			k, _ := json.Marshal(c)
-			w.keys = append(w.keys, append(k, ':'))
+			w.keys = append(w.keys, append(appendJSONString(nil, []byte(c)), ':'))
 		}
 	}
-	return w.keys[i]
+	w.line = append(w.line, '{')
+	for i, k := range w.kinds {
+		if i > 0 {
+			w.line = append(w.line, ',')
+		}
+		w.line = append(w.line, w.keys[i]...)
+		w.line, w.tmp = appendJSON(w.line, w.tmp, row[i].v, k)
+	}
+	w.line = append(w.line, '}')
 }
 
-// object writes the values as a JSON object keyed by the columns, in
-// column order.
-func (w *jsonWriter) object(values []any) error {
-	w.out.WriteByte('{')
-	for i, v := range values {
-		if i > 0 {
-			w.out.WriteByte(',')
-		}
-		val, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		w.out.Write(w.key(i))
-		w.out.Write(val)
+// csvWriter writes a header row and a line per row (RFC 4180).
+type csvWriter struct{ *rowWriter }
+
+func (w *csvWriter) begin() error {
+	w.line = w.line[:0]
+	for i, c := range w.columns {
+		w.line = w.separate(i)
+		w.line = appendCSVField(w.line, []byte(c))
 	}
-	return w.out.WriteByte('}')
+	w.line = append(w.line, '\n')
+	return w.flush()
+}
+
+func (w *csvWriter) write(row []cell) error {
+	w.line = w.line[:0]
+	for i, k := range w.kinds {
+		w.line = w.separate(i)
+		w.tmp = appendText(w.tmp[:0], row[i].v, k)
+		w.line = appendCSVField(w.line, w.tmp)
+	}
+	w.line = append(w.line, '\n')
+	return w.flush()
+}
+
+// separate appends the comma before field i.
+func (w *csvWriter) separate(i int) []byte {
+	if i > 0 {
+		return append(w.line, ',')
+	}
+	return w.line
+}
+
+// jsonWriter writes one JSON object per line (NDJSON).
+type jsonWriter struct{ *rowWriter }
+
+func (w *jsonWriter) begin() error { return nil }
+
+func (w *jsonWriter) write(row []cell) error {
+	w.line = w.line[:0]
+	w.object(row)
+	w.line = append(w.line, '\n')
+	return w.flush()
 }
 
 // geoWriter writes a GeoJSON FeatureCollection (RFC 7946), a Feature per
-// row with the row's values as properties; a row without coordinates has
-// a null geometry.
+// row with the row's fields as properties; a row without every
+// coordinate of its geometry has a null geometry.
 type geoWriter struct {
-	jsonWriter
+	*rowWriter
 	n int
 }
 
@@ -149,20 +140,54 @@ func (w *geoWriter) begin() error {
 	return err
 }
 
-func (w *geoWriter) write(r row) error {
+func (w *geoWriter) write(row []cell) error {
+	w.line = w.line[:0]
 	if w.n > 0 {
-		w.out.WriteString(",\n")
+		w.line = append(w.line, ",\n"...)
 	}
 	w.n++
-	geom, err := json.Marshal(r.geometry)
-	if err != nil {
-		return err
+	w.line = append(w.line, `{"type":"Feature","id":`...)
+	w.line = appendText(w.line, row[0].v, integer)
+	w.line = append(w.line, `,"geometry":`...)
+	w.geometry(row[len(w.kinds):])
+	w.line = append(w.line, `,"properties":`...)
+	w.object(row)
+	w.line = append(w.line, '}')
+	return w.flush()
+}
+
+// geometry appends the geometry of a row's coordinates (longitude,
+// latitude per position): a Point, a LineString or null.
+func (w *geoWriter) geometry(coordinates []cell) {
+	for _, c := range coordinates {
+		if c.v == nil {
+			coordinates = nil
+			break
+		}
 	}
-	fmt.Fprintf(w.out, `{"type":"Feature","id":%d,"geometry":%s,"properties":`, r.id, geom)
-	if err := w.object(r.values); err != nil {
-		return err
+	switch {
+	case len(coordinates) == 0:
+		w.line = append(w.line, "null"...)
+		return
+	case w.points == 1:
+		w.line = append(w.line, `{"type":"Point","coordinates":`...)
+	default:
+		w.line = append(w.line, `{"type":"LineString","coordinates":[`...)
 	}
-	return w.out.WriteByte('}')
+	for i := 0; i < len(coordinates); i += 2 {
+		if i > 0 {
+			w.line = append(w.line, ',')
+		}
+		w.line = append(w.line, '[')
+		w.line = appendJSONNumber(w.line, coordinates[i].v)
+		w.line = append(w.line, ',')
+		w.line = appendJSONNumber(w.line, coordinates[i+1].v)
+		w.line = append(w.line, ']')
+	}
+	if w.points > 1 {
+		w.line = append(w.line, ']')
+	}
+	w.line = append(w.line, '}')
 }
 
 func (w *geoWriter) end() error {
