@@ -18,6 +18,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/region"
+	"github.com/bridgesoftrust/hub/internal/db"
 )
 
 // kind is how a column's values are written.
@@ -61,7 +62,7 @@ type dataset struct {
 }
 
 // opened is a dataset's query for one viewer and where input: its
-// statement (see statementOf) and its count.
+// statement (see db.StatementOf) and its count.
 type opened struct {
 	base  *sql.Selector
 	count func(ctx context.Context) (int, error)
@@ -247,9 +248,9 @@ type entQuery[Q any, O ~func(*sql.Selector)] interface {
 }
 
 // openQuery opens the Ent query that q makes for an export: its statement
-// (see statementOf) and its count.
+// (see db.StatementOf) and its count.
 func openQuery[Q entQuery[Q, O], O ~func(*sql.Selector)](ctx context.Context, q func() Q) (opened, error) {
-	base, err := statementOf(func(order func(*sql.Selector)) error {
+	base, err := db.StatementOf(func(order func(*sql.Selector)) error {
 		_, err := q().Order(order).IDs(ctx)
 		return err
 	})

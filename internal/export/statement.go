@@ -22,20 +22,6 @@ import (
 // database read each table once (hash joins on PostgreSQL) where pages
 // of rows would look up every row's towns and facilitators again.
 
-// statementOf returns the SELECT statement of a dataset's Ent query as
-// Ent runs it, its privacy rules and predicates applied. The policies add
-// their filters when a query runs, and Ent applies a query's ordering
-// after every predicate, so run runs the query once with order as its
-// ordering: order keeps the statement and makes it select nothing.
-func statementOf(run func(order func(*sql.Selector)) error) (*sql.Selector, error) {
-	var base *sql.Selector
-	err := run(func(s *sql.Selector) {
-		base = s.Clone()
-		s.Where(sql.False())
-	})
-	return base, err
-}
-
 // table is a table joined to an export's statement (a plain table or the
 // subquery of its readable rows).
 type table interface {
@@ -45,7 +31,7 @@ type table interface {
 
 // tables joins to an export's statement s the tables its columns come from,
 // each once under its alias; base is the statement of the rows exported
-// (see statementOf), for subqueries to keep to them.
+// (see db.StatementOf), for subqueries to keep to them.
 type tables struct {
 	s      *sql.Selector
 	base   *sql.Selector
@@ -90,7 +76,7 @@ func readable(s *sql.Selector, typ, name, alias string) table {
 }
 
 // exportStatement returns the statement of an export of d built on base
-// (see statementOf): the dataset's fields, then its geometry's
+// (see db.StatementOf): the dataset's fields, then its geometry's
 // coordinates, by id.
 func exportStatement(base *sql.Selector, d dataset) (string, []any) {
 	s := base.Clone()

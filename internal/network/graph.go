@@ -48,7 +48,10 @@ type ball struct {
 // distance are never linked and these links are exactly the ones walked.
 func reach(ctx context.Context, client *ent.Client, seeds []int, depth int) (ball, error) {
 	var links []link
-	err := client.Partnership.Query().Modify(func(s *sql.Selector) {
+	// An ordering, not a modifier: Ent applies it after the predicates,
+	// so the walk itself keeps to the partnerships the viewer may read
+	// (see db.StatementOf).
+	err := client.Partnership.Query().Order(func(s *sql.Selector) {
 		visible := s.Clone()
 		restricted := s.P() != nil
 		s.Prefix(sql.ExprFunc(func(b *sql.Builder) { writeReach(b, visible, restricted, seeds, depth) }))
@@ -58,7 +61,7 @@ func reach(ctx context.Context, client *ent.Client, seeds []int, depth int) (bal
 		))
 		s.Select(s.C(partnership.FieldID), s.C(partnership.FieldUkrainianMunicipalityID), s.C(partnership.FieldEuropeanMunicipalityID))
 		s.OrderBy(s.C(partnership.FieldID)).Limit(MaxLinks + 1)
-	}).Scan(ctx, &links)
+	}).Select(partnership.FieldID, partnership.FieldUkrainianMunicipalityID, partnership.FieldEuropeanMunicipalityID).Scan(ctx, &links)
 	if err != nil {
 		return ball{}, err
 	}

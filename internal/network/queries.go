@@ -10,6 +10,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/internal/apierr"
+	"github.com/bridgesoftrust/hub/internal/db"
 )
 
 // MunicipalityNetwork is a municipality's neighbourhood: the towns within a number of
@@ -195,16 +196,10 @@ func MostConnected(ctx context.Context, client *ent.Client, q *ent.MunicipalityQ
 // linkEnds returns a table (column m) with both ends of each partnership
 // the viewer may read, a town once per partnership it takes part in.
 func linkEnds(ctx context.Context, client *ent.Client) (*sql.Selector, error) {
-	var visible *sql.Selector
-	var none []struct {
-		ID int `json:"id"`
-	}
-	// The privacy policy adds its filter when the query runs; the
-	// statement is kept before it is made empty.
-	err := client.Partnership.Query().Modify(func(s *sql.Selector) {
-		visible = s.Clone()
-		s.Where(sql.False())
-	}).Select(partnership.FieldID).Scan(ctx, &none)
+	visible, err := db.StatementOf(func(order func(*sql.Selector)) error {
+		_, err := client.Partnership.Query().Order(order).IDs(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
