@@ -33,6 +33,16 @@ func (r *queryResolver) MunicipalityStats(ctx context.Context, where *ent.Munici
 	return analytics.MunicipalityStats(ctx, r.client, where, groupings(groupBy))
 }
 
+// ForumStats is the resolver for the forumStats field.
+func (r *queryResolver) ForumStats(ctx context.Context, where *ent.PostWhereInput, groupBy []model.ForumGrouping) ([]*analytics.Group, error) {
+	return analytics.ForumStats(ctx, r.client, where, groupings(groupBy))
+}
+
+// NewsStats is the resolver for the newsStats field.
+func (r *queryResolver) NewsStats(ctx context.Context, where *ent.NewsItemWhereInput, groupBy []model.NewsGrouping) ([]*analytics.Group, error) {
+	return analytics.NewsStats(ctx, r.client, where, groupings(groupBy))
+}
+
 // ProgrammeFigures is the resolver for the programmeFigures field.
 func (r *queryResolver) ProgrammeFigures(ctx context.Context, phase *string) (*analytics.Figures, error) {
 	return analytics.ProgrammeFigures(ctx, r.client, phase)

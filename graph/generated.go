@@ -440,6 +440,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ForumGroup struct {
+		Count    func(childComplexity int) int
+		Distinct func(childComplexity int) int
+		Keys     func(childComplexity int) int
+	}
+
 	Initiative struct {
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
@@ -771,6 +777,11 @@ type ComplexityRoot struct {
 	NeedEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NewsGroup struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
 	}
 
 	NewsItem struct {
@@ -1121,6 +1132,7 @@ type ComplexityRoot struct {
 		Events                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
 		Flags                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
 		ForumCategories             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
+		ForumStats                  func(childComplexity int, where *ent.PostWhereInput, groupBy []model.ForumGrouping) int
 		InitiativeOverlaps          func(childComplexity int, sector *sector.Sector, municipalityID *int, first *int) int
 		Initiatives                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
 		MatchDeclines               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) int
@@ -1135,6 +1147,7 @@ type ComplexityRoot struct {
 		MyEmailPreferences          func(childComplexity int) int
 		Needs                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
 		NewsItems                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) int
+		NewsStats                   func(childComplexity int, where *ent.NewsItemWhereInput, groupBy []model.NewsGrouping) int
 		Node                        func(childComplexity int, id int) int
 		Nodes                       func(childComplexity int, ids []int) int
 		Notifications               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
@@ -1430,6 +1443,8 @@ type QueryResolver interface {
 	ProjectStats(ctx context.Context, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) ([]*analytics.Group, error)
 	ActivityStats(ctx context.Context, where *ent.ActivityWhereInput, groupBy []model.ActivityGrouping) ([]*analytics.Group, error)
 	MunicipalityStats(ctx context.Context, where *ent.MunicipalityWhereInput, groupBy []model.MunicipalityGrouping) ([]*analytics.Group, error)
+	ForumStats(ctx context.Context, where *ent.PostWhereInput, groupBy []model.ForumGrouping) ([]*analytics.Group, error)
+	NewsStats(ctx context.Context, where *ent.NewsItemWhereInput, groupBy []model.NewsGrouping) ([]*analytics.Group, error)
 	ProgrammeFigures(ctx context.Context, phase *string) (*analytics.Figures, error)
 	Me(ctx context.Context) (*ent.User, error)
 	MyEmailPreferences(ctx context.Context) ([]*model.EmailPreferenceSetting, error)
@@ -3014,6 +3029,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ForumCategoryEdge.Node(childComplexity), true
+
+	case "ForumGroup.count":
+		if e.ComplexityRoot.ForumGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumGroup.Count(childComplexity), true
+	case "ForumGroup.topics":
+		if e.ComplexityRoot.ForumGroup.Distinct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumGroup.Distinct(childComplexity), true
+	case "ForumGroup.keys":
+		if e.ComplexityRoot.ForumGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumGroup.Keys(childComplexity), true
 
 	case "Initiative.createdAt":
 		if e.ComplexityRoot.Initiative.CreatedAt == nil {
@@ -4981,6 +5015,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NeedEdge.Node(childComplexity), true
 
+	case "NewsGroup.count":
+		if e.ComplexityRoot.NewsGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NewsGroup.Count(childComplexity), true
+	case "NewsGroup.keys":
+		if e.ComplexityRoot.NewsGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NewsGroup.Keys(childComplexity), true
+
 	case "NewsItem.author":
 		if e.ComplexityRoot.NewsItem.Author == nil {
 			break
@@ -6518,6 +6565,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ForumCategories(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ForumCategoryOrder), args["where"].(*ent.ForumCategoryWhereInput)), true
+	case "Query.forumStats":
+		if e.ComplexityRoot.Query.ForumStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_forumStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ForumStats(childComplexity, args["where"].(*ent.PostWhereInput), args["groupBy"].([]model.ForumGrouping)), true
 	case "Query.initiativeOverlaps":
 		if e.ComplexityRoot.Query.InitiativeOverlaps == nil {
 			break
@@ -6653,6 +6711,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.NewsItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NewsItemOrder), args["where"].(*ent.NewsItemWhereInput)), true
+	case "Query.newsStats":
+		if e.ComplexityRoot.Query.NewsStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_newsStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NewsStats(childComplexity, args["where"].(*ent.NewsItemWhereInput), args["groupBy"].([]model.NewsGrouping)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -8276,6 +8345,18 @@ func (ec *executionContext) childFields_ForumCategoryEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ForumCategoryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ForumGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ForumGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_ForumGroup_count(ctx, field)
+	case "topics":
+		return ec.fieldContext_ForumGroup_topics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_Initiative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8728,6 +8809,16 @@ func (ec *executionContext) childFields_NeedEdge(ctx context.Context, field grap
 		return ec.fieldContext_NeedEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NeedEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NewsGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_NewsGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_NewsGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NewsGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_NewsItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13894,6 +13985,28 @@ func (ec *executionContext) field_Query_forumCategories_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_forumStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PostWhereInput, error) {
+			return ec.unmarshalOPostWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ForumGrouping, error) {
+			return ec.unmarshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_initiativeOverlaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14295,6 +14408,28 @@ func (ec *executionContext) field_Query_newsItems_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_newsStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NewsItemWhereInput, error) {
+			return ec.unmarshalONewsItemWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.NewsGrouping, error) {
+			return ec.unmarshalNNewsGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -21706,6 +21841,75 @@ func (ec *executionContext) _ForumCategoryEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ForumCategoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumCategoryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ForumGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForumGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumGroup_topics(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumGroup_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distinct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumGroup_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
@@ -29739,6 +29943,52 @@ func (ec *executionContext) fieldContext_NeedEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NeedEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NewsGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NewsGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NewsGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NewsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NewsGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NewsGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NewsGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NewsGroup", field, false, false, "Int")
+}
+
 func (ec *executionContext) _NewsItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37049,6 +37299,94 @@ func (ec *executionContext) fieldContext_Query_municipalityStats(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_municipalityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_forumStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_forumStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ForumStats(ctx, fc.Args["where"].(*ent.PostWhereInput), fc.Args["groupBy"].([]model.ForumGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNForumGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_forumStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_forumStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_newsStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_newsStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NewsStats(ctx, fc.Args["where"].(*ent.NewsItemWhereInput), fc.Args["groupBy"].([]model.NewsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNNewsGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_newsStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NewsGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_newsStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -69047,6 +69385,49 @@ func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var forumGroupImplementors = []string{"ForumGroup"}
+
+func (ec *executionContext) _ForumGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumGroup")
+		case "keys":
+			out.Values[i] = ec._ForumGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ForumGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._ForumGroup_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
@@ -71308,6 +71689,44 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._NeedEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var newsGroupImplementors = []string{"NewsGroup"}
+
+func (ec *executionContext) _NewsGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, newsGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NewsGroup")
+		case "keys":
+			out.Values[i] = ec._NewsGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NewsGroup_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73776,6 +74195,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_municipalityStats(ctx, field)
 				})
+		case "forumStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_forumStats(ctx, field)
+				})
+		case "newsStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_newsStats(ctx, field)
+				})
 		case "programmeFigures":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -76006,6 +76437,70 @@ func (ec *executionContext) unmarshalNForumCategoryWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNForumGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForumGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ForumGroup!")
+		return graphql.Null
+	}
+	return ec._ForumGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx context.Context, v any) (model.ForumGrouping, error) {
+	var res model.ForumGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx context.Context, sel ast.SelectionSet, v model.ForumGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGroupingᚄ(ctx context.Context, v any) ([]model.ForumGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ForumGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ForumGrouping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalIntID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -76598,6 +77093,70 @@ func (ec *executionContext) marshalNNeedOrderField2ᚖgithubᚗcomᚋbridgesoftr
 func (ec *executionContext) unmarshalNNeedWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedWhereInput(ctx context.Context, v any) (*ent.NeedWhereInput, error) {
 	res, err := ec.unmarshalInputNeedWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNewsGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNewsGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNewsGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NewsGroup!")
+		return graphql.Null
+	}
+	return ec._NewsGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx context.Context, v any) (model.NewsGrouping, error) {
+	var res model.NewsGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx context.Context, sel ast.SelectionSet, v model.NewsGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNNewsGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGroupingᚄ(ctx context.Context, v any) ([]model.NewsGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NewsGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNewsGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NewsGrouping) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx context.Context, sel ast.SelectionSet, v *ent.NewsItem) graphql.Marshaler {
