@@ -95,7 +95,9 @@ func hidePostOfMember(t *testing.T, h *hub, member http.Header, category int) {
 	t.Helper()
 	var d struct {
 		CreateTopic struct {
-			Posts struct{ Edges []struct{ Node struct{ ID string } } }
+			Posts struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	h.dataAs(t, `mutation($c: ID!) { createTopic(input: {categoryId: $c, title: "mine", body: "soon hidden"}) { posts(first: 1) { edges { node { id } } } } }`,
