@@ -110,6 +110,8 @@ type CreateTopicInput struct {
 	Body string `json:"body"`
 	// Up to 10 lower-case tags.
 	Tags []string `json:"tags,omitempty"`
+	// Partnerships the topic is about: its posts count in their last activity (health).
+	PartnershipIds []int `json:"partnershipIds,omitempty"`
 }
 
 type CreateUserInput struct {
