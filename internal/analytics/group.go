@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -252,4 +253,23 @@ func sqliteTime(c string) string {
 	// optional fraction.
 	at := "(20 + instr(substr(" + c + ", 20), ' '))"
 	return "substr(" + c + ", 1, 19) || substr(" + c + ", " + at + ", 3) || ':' || substr(" + c + ", " + at + " + 3, 2)"
+}
+
+// ComparableTime returns an SQL expression of the time column that
+// compares, orders and aggregates (MAX) as time in dialect d: the column
+// itself on PostgreSQL, its UTC text "2006-01-02 15:04:05" on SQLite.
+func ComparableTime(d, column string) string {
+	if d == dialect.Postgres {
+		return column
+	}
+	return "datetime(" + sqliteTime(column) + ")"
+}
+
+// ComparableTimeArg returns t as an argument to compare with a
+// ComparableTime expression of dialect d.
+func ComparableTimeArg(d string, t time.Time) any {
+	if d == dialect.Postgres {
+		return t
+	}
+	return t.UTC().Format(time.DateTime)
 }
