@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
@@ -62,6 +63,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(&limits.Cost{Limits: lim, Record: noteCost})
 	srv.Use(&limits.Input{Limits: lim})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
+	srv.AroundOperations(graph.Loaders(store.Client))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
 	})
