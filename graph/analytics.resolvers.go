@@ -7,11 +7,19 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/graph/model"
 	"github.com/bridgesoftrust/hub/internal/analytics"
+	"github.com/bridgesoftrust/hub/internal/analytics/health"
 )
+
+// DormantPartnerships is the resolver for the dormantPartnerships field.
+func (r *programmeFiguresResolver) DormantPartnerships(ctx context.Context, obj *analytics.Figures) (*analytics.Figure, error) {
+	n, err := health.DormantCount(ctx, r.client, obj.PhaseID, time.Now())
+	return &analytics.Figure{Live: n}, err
+}
 
 // PartnershipStats is the resolver for the partnershipStats field.
 func (r *queryResolver) PartnershipStats(ctx context.Context, where *ent.PartnershipWhereInput, groupBy []model.PartnershipGrouping) ([]*analytics.Group, error) {
@@ -47,3 +55,8 @@ func (r *queryResolver) NewsStats(ctx context.Context, where *ent.NewsItemWhereI
 func (r *queryResolver) ProgrammeFigures(ctx context.Context, phase *string) (*analytics.Figures, error) {
 	return analytics.ProgrammeFigures(ctx, r.client, phase)
 }
+
+// ProgrammeFigures returns ProgrammeFiguresResolver implementation.
+func (r *Resolver) ProgrammeFigures() ProgrammeFiguresResolver { return &programmeFiguresResolver{r} }
+
+type programmeFiguresResolver struct{ *Resolver }

@@ -68,6 +68,7 @@ type ResolverRoot interface {
 	Need() NeedResolver
 	Offer() OfferResolver
 	Partnership() PartnershipResolver
+	ProgrammeFigures() ProgrammeFiguresResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
@@ -1057,6 +1058,8 @@ type ComplexityRoot struct {
 	}
 
 	ProgrammeFigures struct {
+		ActivePartnerships    func(childComplexity int) int
+		DormantPartnerships   func(childComplexity int) int
 		EUCountries           func(childComplexity int) int
 		ExpertMissions        func(childComplexity int) int
 		JointProjectProposals func(childComplexity int) int
@@ -1413,6 +1416,9 @@ type OfferResolver interface {
 }
 type PartnershipResolver interface {
 	Health(ctx context.Context, obj *ent.Partnership) (*health.PartnershipHealth, error)
+}
+type ProgrammeFiguresResolver interface {
+	DormantPartnerships(ctx context.Context, obj *analytics.Figures) (*analytics.Figure, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -6193,6 +6199,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgrammeFigure.Published(childComplexity), true
 
+	case "ProgrammeFigures.activePartnerships":
+		if e.ComplexityRoot.ProgrammeFigures.ActivePartnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.ActivePartnerships(childComplexity), true
+	case "ProgrammeFigures.dormantPartnerships":
+		if e.ComplexityRoot.ProgrammeFigures.DormantPartnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.DormantPartnerships(childComplexity), true
 	case "ProgrammeFigures.euCountries":
 		if e.ComplexityRoot.ProgrammeFigures.EUCountries == nil {
 			break
@@ -9387,6 +9405,10 @@ func (ec *executionContext) childFields_ProgrammeFigures(ctx context.Context, fi
 		return ec.fieldContext_ProgrammeFigures_phase(ctx, field)
 	case "partnerships":
 		return ec.fieldContext_ProgrammeFigures_partnerships(ctx, field)
+	case "activePartnerships":
+		return ec.fieldContext_ProgrammeFigures_activePartnerships(ctx, field)
+	case "dormantPartnerships":
+		return ec.fieldContext_ProgrammeFigures_dormantPartnerships(ctx, field)
 	case "euCountries":
 		return ec.fieldContext_ProgrammeFigures_euCountries(ctx, field)
 	case "ukrainianOblasts":
@@ -35014,6 +35036,70 @@ func (ec *executionContext) fieldContext_ProgrammeFigures_partnerships(_ context
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_activePartnerships(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_activePartnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivePartnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_activePartnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_dormantPartnerships(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_dormantPartnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgrammeFigures().DormantPartnerships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_dormantPartnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProgrammeFigure(ctx, field)
 		},
@@ -73814,47 +73900,58 @@ func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.Selec
 		case "phase":
 			out.Values[i] = ec._ProgrammeFigures_phase(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "partnerships":
 			out.Values[i] = ec._ProgrammeFigures_partnerships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "activePartnerships":
+			out.Values[i] = ec._ProgrammeFigures_activePartnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dormantPartnerships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgrammeFigures_dormantPartnerships(ctx, field, obj)
+				})
 		case "euCountries":
 			out.Values[i] = ec._ProgrammeFigures_euCountries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ukrainianOblasts":
 			out.Values[i] = ec._ProgrammeFigures_ukrainianOblasts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expertMissions":
 			out.Values[i] = ec._ProgrammeFigures_expertMissions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "studyVisits":
 			out.Values[i] = ec._ProgrammeFigures_studyVisits(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jointProjectProposals":
 			out.Values[i] = ec._ProgrammeFigures_jointProjectProposals(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "solidarityForums":
 			out.Values[i] = ec._ProgrammeFigures_solidarityForums(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "peopleTrained":
 			out.Values[i] = ec._ProgrammeFigures_peopleTrained(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -77932,6 +78029,14 @@ func (ec *executionContext) unmarshalNPostWhereInput2ᚖgithubᚗcomᚋbridgesof
 
 func (ec *executionContext) marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx context.Context, sel ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
 	return ec._ProgrammeFigure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgrammeFigure2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx context.Context, sel ast.SelectionSet, v *analytics.Figure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgrammeFigure!")
+		return graphql.Null
+	}
+	return ec._ProgrammeFigure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProgrammeFigures2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigures(ctx context.Context, sel ast.SelectionSet, v *analytics.Figures) graphql.Marshaler {

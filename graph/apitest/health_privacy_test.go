@@ -25,7 +25,9 @@ import (
 // that each partnership's health.lastActivityAt is the latest date of the
 // lists of activities, projects, news items and posts that name it, and
 // that dormantPartnerships lists exactly the partnerships of the viewer's
-// scope whose last activity is older than six months.
+// scope whose last activity is older than six months; the programme
+// figures count the active partnerships and, of them, those whose last
+// activity as the viewer sees it is that old.
 func TestHealthAndDormantFollowPrivacy(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		c := store.Client
@@ -105,6 +107,14 @@ func TestHealthAndDormantFollowPrivacy(t *testing.T) {
 					if at == nil || at.Before(since) {
 						quiet[id] = true
 					}
+				}
+				var f struct {
+					F struct{ ActivePartnerships, DormantPartnerships struct{ Live int } }
+				}
+				h.dataAs(t, `{ f: programmeFigures(phase: "pilot") { activePartnerships { live } dormantPartnerships { live } } }`, nil, v.header, &f)
+				if f.F.ActivePartnerships.Live != len(ids) || f.F.DormantPartnerships.Live != len(quiet) {
+					t.Errorf("programme figures: %d active, %d dormant; want %d and %d", f.F.ActivePartnerships.Live,
+						f.F.DormantPartnerships.Live, len(ids), len(quiet))
 				}
 				var d struct{ DormantPartnerships []struct{ ID string } }
 				resp := gqltest.Post(t, h.endpoint, `{ dormantPartnerships { id } }`, nil, v.header)

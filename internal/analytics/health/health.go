@@ -19,6 +19,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/post"
+	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/internal/analytics"
@@ -235,8 +236,24 @@ func Dormant(ctx context.Context, client *ent.Client, months int, now time.Time)
 	default:
 		return nil, apierr.New(apierr.Forbidden, "dormant partnerships are for the secretariat and facilitating associations")
 	}
-	since := now.AddDate(0, -months, 0)
-	return q.Where(
+	return q.Where(dormant(v, now.AddDate(0, -months, 0))).Order(ent.Asc(partnership.FieldID)).All(ctx)
+}
+
+// DormantCount counts the partnerships of the phase phaseID (all phases
+// when nil) that Dormant would list for the secretariat, on the records
+// the viewer in ctx reads: a number, open to every viewer.
+func DormantCount(ctx context.Context, client *ent.Client, phaseID *int, now time.Time) (int, error) {
+	q := client.Partnership.Query().Where(dormant(viewer.FromContext(ctx), now.AddDate(0, -DefaultDormantMonths, 0)))
+	if phaseID != nil {
+		q.Where(partnership.PhaseID(*phaseID))
+	}
+	return q.Count(ctx)
+}
+
+// dormant matches the active partnerships formed before since with no
+// dated record that v reads since then.
+func dormant(v *viewer.Viewer, since time.Time) predicate.Partnership {
+	return partnership.And(
 		partnership.StatusEQ(partnership.StatusACTIVE),
 		partnership.CreatedAtLT(since),
 		func(s *sql.Selector) {
@@ -245,5 +262,5 @@ func Dormant(ctx context.Context, client *ent.Client, months int, now time.Time)
 			})
 			s.Where(sql.NotIn(s.C(partnership.FieldID), sql.Dialect(s.Dialect()).Select(dated.C("pid")).From(dated)))
 		},
-	).Order(ent.Asc(partnership.FieldID)).All(ctx)
+	)
 }
