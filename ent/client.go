@@ -5505,6 +5505,22 @@ func (c *PartnershipClient) QueryNewsItems(_m *Partnership) *NewsItemQuery {
 	return query
 }
 
+// QueryTopics queries the topics edge of a Partnership.
+func (c *PartnershipClient) QueryTopics(_m *Partnership) *TopicQuery {
+	query := (&TopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, id),
+			sqlgraph.To(topic.Table, topic.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partnership.TopicsTable, partnership.TopicsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryDocuments queries the documents edge of a Partnership.
 func (c *PartnershipClient) QueryDocuments(_m *Partnership) *DocumentQuery {
 	query := (&DocumentClient{config: c.config}).Query()
@@ -7168,6 +7184,22 @@ func (c *TopicClient) QueryPosts(_m *Topic) *PostQuery {
 			sqlgraph.From(topic.Table, topic.FieldID, id),
 			sqlgraph.To(post.Table, post.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, topic.PostsTable, topic.PostsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartnerships queries the partnerships edge of a Topic.
+func (c *TopicClient) QueryPartnerships(_m *Topic) *PartnershipQuery {
+	query := (&PartnershipClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(topic.Table, topic.FieldID, id),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, topic.PartnershipsTable, topic.PartnershipsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

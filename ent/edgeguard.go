@@ -192,6 +192,7 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"projects":               {Target: "Project", Unique: false, Input: "projectIDs", Attach: "TARGET"},
 		"activities":             {Target: "Activity", Unique: false, Input: "activityIDs", Attach: "TARGET"},
 		"news_items":             {Target: "NewsItem", Unique: false, Input: "newsItemIDs", Attach: "TARGET"},
+		"topics":                 {Target: "Topic", Unique: false, Input: "topicIDs", Attach: "TARGET"},
 		"documents":              {Target: "Document", Unique: false, Input: "documentIDs", Attach: "TARGET"},
 	},
 	"PartnershipRequest": {
@@ -235,9 +236,10 @@ var EdgeRules = map[string]map[string]EdgeRule{
 		"user": {Target: "User", Unique: true, Input: "userID", Attach: "SOURCE"},
 	},
 	"Topic": {
-		"category": {Target: "ForumCategory", Unique: true, Input: "categoryID", Attach: "SOURCE"},
-		"author":   {Target: "User", Unique: true, Input: "authorID", Attach: "SOURCE"},
-		"posts":    {Target: "Post", Unique: false, Input: "postIDs", Attach: "TARGET"},
+		"category":     {Target: "ForumCategory", Unique: true, Input: "categoryID", Attach: "SOURCE"},
+		"author":       {Target: "User", Unique: true, Input: "authorID", Attach: "SOURCE"},
+		"posts":        {Target: "Post", Unique: false, Input: "postIDs", Attach: "TARGET"},
+		"partnerships": {Target: "Partnership", Unique: false, Input: "partnershipIDs", Attach: "SOURCE"},
 	},
 	"User": {
 		"memberships":         {Target: "Membership", Unique: false, Input: "membershipIDs", Attach: "TARGET"},
@@ -583,6 +585,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryActivities().IDs(ctx)
 	case "Partnership.news_items":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryNewsItems().IDs(ctx)
+	case "Partnership.topics":
+		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryTopics().IDs(ctx)
 	case "Partnership.documents":
 		return c.Partnership.Query().Where(partnership.IDIn(ids...)).QueryDocuments().IDs(ctx)
 	case "PartnershipRequest.ukrainian_municipality":
@@ -641,6 +645,8 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 		return c.Topic.Query().Where(topic.IDIn(ids...)).QueryAuthor().IDs(ctx)
 	case "Topic.posts":
 		return c.Topic.Query().Where(topic.IDIn(ids...)).QueryPosts().IDs(ctx)
+	case "Topic.partnerships":
+		return c.Topic.Query().Where(topic.IDIn(ids...)).QueryPartnerships().IDs(ctx)
 	case "User.memberships":
 		return c.User.Query().Where(user.IDIn(ids...)).QueryMemberships().IDs(ctx)
 	case "User.sessions":
@@ -1377,6 +1383,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.AddNewsItemIDs(targets...)
 		}
 		return m, nil
+	case "Partnership.topics":
+		m := c.Partnership.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemoveTopicIDs(targets...)
+		} else {
+			m.AddTopicIDs(targets...)
+		}
+		return m, nil
 	case "Partnership.documents":
 		m := c.Partnership.UpdateOneID(id).Mutation()
 		if remove {
@@ -1607,6 +1621,14 @@ func (c *Client) LinkMutation(typ string, id int, edge string, remove bool, targ
 			m.RemovePostIDs(targets...)
 		} else {
 			m.AddPostIDs(targets...)
+		}
+		return m, nil
+	case "Topic.partnerships":
+		m := c.Topic.UpdateOneID(id).Mutation()
+		if remove {
+			m.RemovePartnershipIDs(targets...)
+		} else {
+			m.AddPartnershipIDs(targets...)
 		}
 		return m, nil
 	case "User.memberships":

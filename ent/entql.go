@@ -1825,6 +1825,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"NewsItem",
 	)
 	graph.MustAddE(
+		"topics",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+		},
+		"Partnership",
+		"Topic",
+	)
+	graph.MustAddE(
 		"documents",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -2171,6 +2183,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Topic",
 		"Post",
+	)
+	graph.MustAddE(
+		"partnerships",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+		},
+		"Topic",
+		"Partnership",
 	)
 	graph.MustAddE(
 		"memberships",
@@ -5702,6 +5726,20 @@ func (f *PartnershipFilter) WhereHasNewsItemsWith(preds ...predicate.NewsItem) {
 	})))
 }
 
+// WhereHasTopics applies a predicate to check if query has an edge topics.
+func (f *PartnershipFilter) WhereHasTopics() {
+	f.Where(entql.HasEdge("topics"))
+}
+
+// WhereHasTopicsWith applies a predicate to check if query has an edge topics with a given conditions (other predicates).
+func (f *PartnershipFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topics", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasDocuments applies a predicate to check if query has an edge documents.
 func (f *PartnershipFilter) WhereHasDocuments() {
 	f.Where(entql.HasEdge("documents"))
@@ -6832,6 +6870,20 @@ func (f *TopicFilter) WhereHasPosts() {
 // WhereHasPostsWith applies a predicate to check if query has an edge posts with a given conditions (other predicates).
 func (f *TopicFilter) WhereHasPostsWith(preds ...predicate.Post) {
 	f.Where(entql.HasEdgeWith("posts", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartnerships applies a predicate to check if query has an edge partnerships.
+func (f *TopicFilter) WhereHasPartnerships() {
+	f.Where(entql.HasEdge("partnerships"))
+}
+
+// WhereHasPartnershipsWith applies a predicate to check if query has an edge partnerships with a given conditions (other predicates).
+func (f *TopicFilter) WhereHasPartnershipsWith(preds ...predicate.Partnership) {
+	f.Where(entql.HasEdgeWith("partnerships", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

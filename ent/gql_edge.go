@@ -1032,6 +1032,26 @@ func (_m *Partnership) NewsItems(
 	return _m.QueryNewsItems().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Partnership) Topics(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*TopicOrder,
+) (*TopicConnection, error) {
+	opts := []TopicPaginateOption{
+		WithTopicOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedTopics(alias); err == nil || hasTotalCount {
+		pager, err := newTopicPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TopicConnection{Edges: []*TopicEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTopics().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Partnership) Documents(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DocumentOrder,
 ) (*DocumentConnection, error) {
@@ -1039,7 +1059,7 @@ func (_m *Partnership) Documents(
 		WithDocumentOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedDocuments(alias); err == nil || hasTotalCount {
 		pager, err := newDocumentPager(opts, last != nil)
 		if err != nil {
@@ -1374,6 +1394,27 @@ func (_m *Topic) Posts(
 		return conn, nil
 	}
 	return _m.QueryPosts().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Topic) Partnerships(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PartnershipOrder, where *PartnershipWhereInput,
+) (*PartnershipConnection, error) {
+	opts := []PartnershipPaginateOption{
+		WithPartnershipOrder(orderBy),
+		WithPartnershipFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedPartnerships(alias); err == nil || hasTotalCount {
+		pager, err := newPartnershipPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPartnerships().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *User) Memberships(

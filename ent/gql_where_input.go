@@ -13719,6 +13719,10 @@ type TopicWhereInput struct {
 	// "category" edge predicates.
 	HasCategory     *bool                      `json:"hasCategory,omitempty"`
 	HasCategoryWith []*ForumCategoryWhereInput `json:"hasCategoryWith,omitempty"`
+
+	// "partnerships" edge predicates.
+	HasPartnerships     *bool                    `json:"hasPartnerships,omitempty"`
+	HasPartnershipsWith []*PartnershipWhereInput `json:"hasPartnershipsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -13993,6 +13997,24 @@ func (i *TopicWhereInput) P() (predicate.Topic, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, topic.HasCategoryWith(with...))
+	}
+	if i.HasPartnerships != nil {
+		p := topic.HasPartnerships()
+		if !*i.HasPartnerships {
+			p = topic.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnershipsWith) > 0 {
+		with := make([]predicate.Partnership, 0, len(i.HasPartnershipsWith))
+		for _, w := range i.HasPartnershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, topic.HasPartnershipsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

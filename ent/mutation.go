@@ -27750,6 +27750,9 @@ type PartnershipMutation struct {
 	news_items                    map[int]struct{}
 	removednews_items             map[int]struct{}
 	clearednews_items             bool
+	topics                        map[int]struct{}
+	removedtopics                 map[int]struct{}
+	clearedtopics                 bool
 	documents                     map[int]struct{}
 	removeddocuments              map[int]struct{}
 	cleareddocuments              bool
@@ -28581,6 +28584,60 @@ func (m *PartnershipMutation) ResetNewsItems() {
 	m.removednews_items = nil
 }
 
+// AddTopicIDs adds the "topics" edge to the Topic entity by ids.
+func (m *PartnershipMutation) AddTopicIDs(ids ...int) {
+	if m.topics == nil {
+		m.topics = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.topics[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTopics clears the "topics" edge to the Topic entity.
+func (m *PartnershipMutation) ClearTopics() {
+	m.clearedtopics = true
+}
+
+// TopicsCleared reports if the "topics" edge to the Topic entity was cleared.
+func (m *PartnershipMutation) TopicsCleared() bool {
+	return m.clearedtopics
+}
+
+// RemoveTopicIDs removes the "topics" edge to the Topic entity by IDs.
+func (m *PartnershipMutation) RemoveTopicIDs(ids ...int) {
+	if m.removedtopics == nil {
+		m.removedtopics = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.topics, ids[i])
+		m.removedtopics[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTopics returns the removed IDs of the "topics" edge to the Topic entity.
+func (m *PartnershipMutation) RemovedTopicsIDs() (ids []int) {
+	for id := range m.removedtopics {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TopicsIDs returns the "topics" edge IDs in the mutation.
+func (m *PartnershipMutation) TopicsIDs() (ids []int) {
+	for id := range m.topics {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTopics resets all changes to the "topics" edge.
+func (m *PartnershipMutation) ResetTopics() {
+	m.topics = nil
+	m.clearedtopics = false
+	m.removedtopics = nil
+}
+
 // AddDocumentIDs adds the "documents" edge to the Document entity by ids.
 func (m *PartnershipMutation) AddDocumentIDs(ids ...int) {
 	if m.documents == nil {
@@ -28951,7 +29008,7 @@ func (m *PartnershipMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PartnershipMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.ukrainian_municipality != nil {
 		edges = append(edges, partnership.EdgeUkrainianMunicipality)
 	}
@@ -28972,6 +29029,9 @@ func (m *PartnershipMutation) AddedEdges() []string {
 	}
 	if m.news_items != nil {
 		edges = append(edges, partnership.EdgeNewsItems)
+	}
+	if m.topics != nil {
+		edges = append(edges, partnership.EdgeTopics)
 	}
 	if m.documents != nil {
 		edges = append(edges, partnership.EdgeDocuments)
@@ -29019,6 +29079,12 @@ func (m *PartnershipMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case partnership.EdgeTopics:
+		ids := make([]ent.Value, 0, len(m.topics))
+		for id := range m.topics {
+			ids = append(ids, id)
+		}
+		return ids
 	case partnership.EdgeDocuments:
 		ids := make([]ent.Value, 0, len(m.documents))
 		for id := range m.documents {
@@ -29031,7 +29097,7 @@ func (m *PartnershipMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PartnershipMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedfacilitators != nil {
 		edges = append(edges, partnership.EdgeFacilitators)
 	}
@@ -29043,6 +29109,9 @@ func (m *PartnershipMutation) RemovedEdges() []string {
 	}
 	if m.removednews_items != nil {
 		edges = append(edges, partnership.EdgeNewsItems)
+	}
+	if m.removedtopics != nil {
+		edges = append(edges, partnership.EdgeTopics)
 	}
 	if m.removeddocuments != nil {
 		edges = append(edges, partnership.EdgeDocuments)
@@ -29078,6 +29147,12 @@ func (m *PartnershipMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case partnership.EdgeTopics:
+		ids := make([]ent.Value, 0, len(m.removedtopics))
+		for id := range m.removedtopics {
+			ids = append(ids, id)
+		}
+		return ids
 	case partnership.EdgeDocuments:
 		ids := make([]ent.Value, 0, len(m.removeddocuments))
 		for id := range m.removeddocuments {
@@ -29090,7 +29165,7 @@ func (m *PartnershipMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PartnershipMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedukrainian_municipality {
 		edges = append(edges, partnership.EdgeUkrainianMunicipality)
 	}
@@ -29111,6 +29186,9 @@ func (m *PartnershipMutation) ClearedEdges() []string {
 	}
 	if m.clearednews_items {
 		edges = append(edges, partnership.EdgeNewsItems)
+	}
+	if m.clearedtopics {
+		edges = append(edges, partnership.EdgeTopics)
 	}
 	if m.cleareddocuments {
 		edges = append(edges, partnership.EdgeDocuments)
@@ -29136,6 +29214,8 @@ func (m *PartnershipMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case partnership.EdgeNewsItems:
 		return m.clearednews_items
+	case partnership.EdgeTopics:
+		return m.clearedtopics
 	case partnership.EdgeDocuments:
 		return m.cleareddocuments
 	}
@@ -29183,6 +29263,9 @@ func (m *PartnershipMutation) ResetEdge(name string) error {
 		return nil
 	case partnership.EdgeNewsItems:
 		m.ResetNewsItems()
+		return nil
+	case partnership.EdgeTopics:
+		m.ResetTopics()
 		return nil
 	case partnership.EdgeDocuments:
 		m.ResetDocuments()
@@ -36974,30 +37057,33 @@ func (m *SessionMutation) ResetEdge(name string) error {
 // TopicMutation represents an operation that mutates the Topic nodes in the graph.
 type TopicMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	title            *string
-	tags             *[]string
-	appendtags       []string
-	pinned           *bool
-	locked           *bool
-	reply_count      *int
-	addreply_count   *int
-	last_activity_at *time.Time
-	clearedFields    map[string]struct{}
-	category         *int
-	clearedcategory  bool
-	author           *int
-	clearedauthor    bool
-	posts            map[int]struct{}
-	removedposts     map[int]struct{}
-	clearedposts     bool
-	done             bool
-	oldValue         func(context.Context) (*Topic, error)
-	predicates       []predicate.Topic
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	title               *string
+	tags                *[]string
+	appendtags          []string
+	pinned              *bool
+	locked              *bool
+	reply_count         *int
+	addreply_count      *int
+	last_activity_at    *time.Time
+	clearedFields       map[string]struct{}
+	category            *int
+	clearedcategory     bool
+	author              *int
+	clearedauthor       bool
+	posts               map[int]struct{}
+	removedposts        map[int]struct{}
+	clearedposts        bool
+	partnerships        map[int]struct{}
+	removedpartnerships map[int]struct{}
+	clearedpartnerships bool
+	done                bool
+	oldValue            func(context.Context) (*Topic, error)
+	predicates          []predicate.Topic
 }
 
 var _ ent.Mutation = (*TopicMutation)(nil)
@@ -37628,6 +37714,60 @@ func (m *TopicMutation) ResetPosts() {
 	m.removedposts = nil
 }
 
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by ids.
+func (m *TopicMutation) AddPartnershipIDs(ids ...int) {
+	if m.partnerships == nil {
+		m.partnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.partnerships[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartnerships clears the "partnerships" edge to the Partnership entity.
+func (m *TopicMutation) ClearPartnerships() {
+	m.clearedpartnerships = true
+}
+
+// PartnershipsCleared reports if the "partnerships" edge to the Partnership entity was cleared.
+func (m *TopicMutation) PartnershipsCleared() bool {
+	return m.clearedpartnerships
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to the Partnership entity by IDs.
+func (m *TopicMutation) RemovePartnershipIDs(ids ...int) {
+	if m.removedpartnerships == nil {
+		m.removedpartnerships = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.partnerships, ids[i])
+		m.removedpartnerships[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartnerships returns the removed IDs of the "partnerships" edge to the Partnership entity.
+func (m *TopicMutation) RemovedPartnershipsIDs() (ids []int) {
+	for id := range m.removedpartnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartnershipsIDs returns the "partnerships" edge IDs in the mutation.
+func (m *TopicMutation) PartnershipsIDs() (ids []int) {
+	for id := range m.partnerships {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartnerships resets all changes to the "partnerships" edge.
+func (m *TopicMutation) ResetPartnerships() {
+	m.partnerships = nil
+	m.clearedpartnerships = false
+	m.removedpartnerships = nil
+}
+
 // Where appends a list predicates to the TopicMutation builder.
 func (m *TopicMutation) Where(ps ...predicate.Topic) {
 	m.predicates = append(m.predicates, ps...)
@@ -37944,7 +38084,7 @@ func (m *TopicMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TopicMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.category != nil {
 		edges = append(edges, topic.EdgeCategory)
 	}
@@ -37953,6 +38093,9 @@ func (m *TopicMutation) AddedEdges() []string {
 	}
 	if m.posts != nil {
 		edges = append(edges, topic.EdgePosts)
+	}
+	if m.partnerships != nil {
+		edges = append(edges, topic.EdgePartnerships)
 	}
 	return edges
 }
@@ -37975,15 +38118,24 @@ func (m *TopicMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case topic.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.partnerships))
+		for id := range m.partnerships {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TopicMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedposts != nil {
 		edges = append(edges, topic.EdgePosts)
+	}
+	if m.removedpartnerships != nil {
+		edges = append(edges, topic.EdgePartnerships)
 	}
 	return edges
 }
@@ -37998,13 +38150,19 @@ func (m *TopicMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case topic.EdgePartnerships:
+		ids := make([]ent.Value, 0, len(m.removedpartnerships))
+		for id := range m.removedpartnerships {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TopicMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedcategory {
 		edges = append(edges, topic.EdgeCategory)
 	}
@@ -38013,6 +38171,9 @@ func (m *TopicMutation) ClearedEdges() []string {
 	}
 	if m.clearedposts {
 		edges = append(edges, topic.EdgePosts)
+	}
+	if m.clearedpartnerships {
+		edges = append(edges, topic.EdgePartnerships)
 	}
 	return edges
 }
@@ -38027,6 +38188,8 @@ func (m *TopicMutation) EdgeCleared(name string) bool {
 		return m.clearedauthor
 	case topic.EdgePosts:
 		return m.clearedposts
+	case topic.EdgePartnerships:
+		return m.clearedpartnerships
 	}
 	return false
 }
@@ -38057,6 +38220,9 @@ func (m *TopicMutation) ResetEdge(name string) error {
 		return nil
 	case topic.EdgePosts:
 		m.ResetPosts()
+		return nil
+	case topic.EdgePartnerships:
+		m.ResetPartnerships()
 		return nil
 	}
 	return fmt.Errorf("unknown Topic edge %s", name)

@@ -62,18 +62,21 @@ type PartnershipEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// News items about it (drafts only for their authors and the secretariat).
 	NewsItems []*NewsItem `json:"news_items,omitempty"`
+	// Forum topics about it (only those of the categories the viewer reads).
+	Topics []*Topic `json:"topics,omitempty"`
 	// Library documents about it (drafts only for their authors and the secretariat).
 	Documents []*Document `json:"documents,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [9]map[string]int
 
 	namedFacilitators map[string][]*Association
 	namedProjects     map[string][]*Project
 	namedActivities   map[string][]*Activity
 	namedNewsItems    map[string][]*NewsItem
+	namedTopics       map[string][]*Topic
 	namedDocuments    map[string][]*Document
 }
 
@@ -146,10 +149,19 @@ func (e PartnershipEdges) NewsItemsOrErr() ([]*NewsItem, error) {
 	return nil, &NotLoadedError{edge: "news_items"}
 }
 
+// TopicsOrErr returns the Topics value or an error if the edge
+// was not loaded in eager-loading.
+func (e PartnershipEdges) TopicsOrErr() ([]*Topic, error) {
+	if e.loadedTypes[7] {
+		return e.Topics, nil
+	}
+	return nil, &NotLoadedError{edge: "topics"}
+}
+
 // DocumentsOrErr returns the Documents value or an error if the edge
 // was not loaded in eager-loading.
 func (e PartnershipEdges) DocumentsOrErr() ([]*Document, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.Documents, nil
 	}
 	return nil, &NotLoadedError{edge: "documents"}
@@ -299,6 +311,11 @@ func (_m *Partnership) QueryActivities() *ActivityQuery {
 // QueryNewsItems queries the "news_items" edge of the Partnership entity.
 func (_m *Partnership) QueryNewsItems() *NewsItemQuery {
 	return NewPartnershipClient(_m.config).QueryNewsItems(_m)
+}
+
+// QueryTopics queries the "topics" edge of the Partnership entity.
+func (_m *Partnership) QueryTopics() *TopicQuery {
+	return NewPartnershipClient(_m.config).QueryTopics(_m)
 }
 
 // QueryDocuments queries the "documents" edge of the Partnership entity.
@@ -459,6 +476,30 @@ func (_m *Partnership) appendNamedNewsItems(name string, edges ...*NewsItem) {
 		_m.Edges.namedNewsItems[name] = []*NewsItem{}
 	} else {
 		_m.Edges.namedNewsItems[name] = append(_m.Edges.namedNewsItems[name], edges...)
+	}
+}
+
+// NamedTopics returns the Topics named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Partnership) NamedTopics(name string) ([]*Topic, error) {
+	if _m.Edges.namedTopics == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTopics[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Partnership) appendNamedTopics(name string, edges ...*Topic) {
+	if _m.Edges.namedTopics == nil {
+		_m.Edges.namedTopics = make(map[string][]*Topic)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTopics[name] = []*Topic{}
+	} else {
+		_m.Edges.namedTopics[name] = append(_m.Edges.namedTopics[name], edges...)
 	}
 }
 

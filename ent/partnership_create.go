@@ -19,6 +19,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/topic"
 )
 
 // PartnershipCreate is the builder for creating a Partnership entity.
@@ -210,6 +211,21 @@ func (_c *PartnershipCreate) AddNewsItems(v ...*NewsItem) *PartnershipCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddNewsItemIDs(ids...)
+}
+
+// AddTopicIDs adds the "topics" edge to the Topic entity by IDs.
+func (_c *PartnershipCreate) AddTopicIDs(ids ...int) *PartnershipCreate {
+	_c.mutation.AddTopicIDs(ids...)
+	return _c
+}
+
+// AddTopics adds the "topics" edges to the Topic entity.
+func (_c *PartnershipCreate) AddTopics(v ...*Topic) *PartnershipCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTopicIDs(ids...)
 }
 
 // AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
@@ -492,6 +508,22 @@ func (_c *PartnershipCreate) createSpec() (*Partnership, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TopicsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

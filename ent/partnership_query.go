@@ -22,6 +22,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/topic"
 )
 
 // PartnershipQuery is the builder for querying Partnership entities.
@@ -38,6 +39,7 @@ type PartnershipQuery struct {
 	withProjects              *ProjectQuery
 	withActivities            *ActivityQuery
 	withNewsItems             *NewsItemQuery
+	withTopics                *TopicQuery
 	withDocuments             *DocumentQuery
 	loadTotal                 []func(context.Context, []*Partnership) error
 	modifiers                 []func(*sql.Selector)
@@ -45,6 +47,7 @@ type PartnershipQuery struct {
 	withNamedProjects         map[string]*ProjectQuery
 	withNamedActivities       map[string]*ActivityQuery
 	withNamedNewsItems        map[string]*NewsItemQuery
+	withNamedTopics           map[string]*TopicQuery
 	withNamedDocuments        map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -229,6 +232,28 @@ func (_q *PartnershipQuery) QueryNewsItems() *NewsItemQuery {
 			sqlgraph.From(partnership.Table, partnership.FieldID, selector),
 			sqlgraph.To(newsitem.Table, newsitem.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, partnership.NewsItemsTable, partnership.NewsItemsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTopics chains the current query on the "topics" edge.
+func (_q *PartnershipQuery) QueryTopics() *TopicQuery {
+	query := (&TopicClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partnership.Table, partnership.FieldID, selector),
+			sqlgraph.To(topic.Table, topic.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partnership.TopicsTable, partnership.TopicsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -457,6 +482,7 @@ func (_q *PartnershipQuery) Clone() *PartnershipQuery {
 		withProjects:              _q.withProjects.Clone(),
 		withActivities:            _q.withActivities.Clone(),
 		withNewsItems:             _q.withNewsItems.Clone(),
+		withTopics:                _q.withTopics.Clone(),
 		withDocuments:             _q.withDocuments.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -539,6 +565,17 @@ func (_q *PartnershipQuery) WithNewsItems(opts ...func(*NewsItemQuery)) *Partner
 		opt(query)
 	}
 	_q.withNewsItems = query
+	return _q
+}
+
+// WithTopics tells the query-builder to eager-load the nodes that are connected to
+// the "topics" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnershipQuery) WithTopics(opts ...func(*TopicQuery)) *PartnershipQuery {
+	query := (&TopicClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTopics = query
 	return _q
 }
 
@@ -637,7 +674,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*Partnership{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withUkrainianMunicipality != nil,
 			_q.withEuropeanMunicipality != nil,
 			_q.withPhase != nil,
@@ -645,6 +682,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			_q.withProjects != nil,
 			_q.withActivities != nil,
 			_q.withNewsItems != nil,
+			_q.withTopics != nil,
 			_q.withDocuments != nil,
 		}
 	)
@@ -715,6 +753,13 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withTopics; query != nil {
+		if err := _q.loadTopics(ctx, query, nodes,
+			func(n *Partnership) { n.Edges.Topics = []*Topic{} },
+			func(n *Partnership, e *Topic) { n.Edges.Topics = append(n.Edges.Topics, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withDocuments; query != nil {
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Partnership) { n.Edges.Documents = []*Document{} },
@@ -747,6 +792,13 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadNewsItems(ctx, query, nodes,
 			func(n *Partnership) { n.appendNamedNewsItems(name) },
 			func(n *Partnership, e *NewsItem) { n.appendNamedNewsItems(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTopics {
+		if err := _q.loadTopics(ctx, query, nodes,
+			func(n *Partnership) { n.appendNamedTopics(name) },
+			func(n *Partnership, e *Topic) { n.appendNamedTopics(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1065,6 +1117,67 @@ func (_q *PartnershipQuery) loadNewsItems(ctx context.Context, query *NewsItemQu
 	}
 	return nil
 }
+func (_q *PartnershipQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes []*Partnership, init func(*Partnership), assign func(*Partnership, *Topic)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Partnership)
+	nids := make(map[int]map[*Partnership]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(partnership.TopicsTable)
+		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(partnership.TopicsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(partnership.TopicsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(partnership.TopicsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Partnership]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Topic](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "topics" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 func (_q *PartnershipQuery) loadDocuments(ctx context.Context, query *DocumentQuery, nodes []*Partnership, init func(*Partnership), assign func(*Partnership, *Document)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Partnership)
@@ -1282,6 +1395,20 @@ func (_q *PartnershipQuery) WithNamedNewsItems(name string, opts ...func(*NewsIt
 		_q.withNamedNewsItems = make(map[string]*NewsItemQuery)
 	}
 	_q.withNamedNewsItems[name] = query
+	return _q
+}
+
+// WithNamedTopics tells the query-builder to eager-load the nodes that are connected to the "topics"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnershipQuery) WithNamedTopics(name string, opts ...func(*TopicQuery)) *PartnershipQuery {
+	query := (&TopicClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTopics == nil {
+		_q.withNamedTopics = make(map[string]*TopicQuery)
+	}
+	_q.withNamedTopics[name] = query
 	return _q
 }
 

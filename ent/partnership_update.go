@@ -21,6 +21,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/phase"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/project"
+	"github.com/bridgesoftrust/hub/ent/topic"
 )
 
 // PartnershipUpdate is the builder for updating Partnership entities.
@@ -252,6 +253,21 @@ func (_u *PartnershipUpdate) AddNewsItems(v ...*NewsItem) *PartnershipUpdate {
 	return _u.AddNewsItemIDs(ids...)
 }
 
+// AddTopicIDs adds the "topics" edge to the Topic entity by IDs.
+func (_u *PartnershipUpdate) AddTopicIDs(ids ...int) *PartnershipUpdate {
+	_u.mutation.AddTopicIDs(ids...)
+	return _u
+}
+
+// AddTopics adds the "topics" edges to the Topic entity.
+func (_u *PartnershipUpdate) AddTopics(v ...*Topic) *PartnershipUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTopicIDs(ids...)
+}
+
 // AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
 func (_u *PartnershipUpdate) AddDocumentIDs(ids ...int) *PartnershipUpdate {
 	_u.mutation.AddDocumentIDs(ids...)
@@ -372,6 +388,27 @@ func (_u *PartnershipUpdate) RemoveNewsItems(v ...*NewsItem) *PartnershipUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNewsItemIDs(ids...)
+}
+
+// ClearTopics clears all "topics" edges to the Topic entity.
+func (_u *PartnershipUpdate) ClearTopics() *PartnershipUpdate {
+	_u.mutation.ClearTopics()
+	return _u
+}
+
+// RemoveTopicIDs removes the "topics" edge to Topic entities by IDs.
+func (_u *PartnershipUpdate) RemoveTopicIDs(ids ...int) *PartnershipUpdate {
+	_u.mutation.RemoveTopicIDs(ids...)
+	return _u
+}
+
+// RemoveTopics removes "topics" edges to Topic entities.
+func (_u *PartnershipUpdate) RemoveTopics(v ...*Topic) *PartnershipUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTopicIDs(ids...)
 }
 
 // ClearDocuments clears all "documents" edges to the Document entity.
@@ -786,6 +823,51 @@ func (_u *PartnershipUpdate) sqlSave(ctx context.Context) (_node int, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.TopicsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTopicsIDs(); len(nodes) > 0 && !_u.mutation.TopicsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TopicsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.DocumentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1068,6 +1150,21 @@ func (_u *PartnershipUpdateOne) AddNewsItems(v ...*NewsItem) *PartnershipUpdateO
 	return _u.AddNewsItemIDs(ids...)
 }
 
+// AddTopicIDs adds the "topics" edge to the Topic entity by IDs.
+func (_u *PartnershipUpdateOne) AddTopicIDs(ids ...int) *PartnershipUpdateOne {
+	_u.mutation.AddTopicIDs(ids...)
+	return _u
+}
+
+// AddTopics adds the "topics" edges to the Topic entity.
+func (_u *PartnershipUpdateOne) AddTopics(v ...*Topic) *PartnershipUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTopicIDs(ids...)
+}
+
 // AddDocumentIDs adds the "documents" edge to the Document entity by IDs.
 func (_u *PartnershipUpdateOne) AddDocumentIDs(ids ...int) *PartnershipUpdateOne {
 	_u.mutation.AddDocumentIDs(ids...)
@@ -1188,6 +1285,27 @@ func (_u *PartnershipUpdateOne) RemoveNewsItems(v ...*NewsItem) *PartnershipUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNewsItemIDs(ids...)
+}
+
+// ClearTopics clears all "topics" edges to the Topic entity.
+func (_u *PartnershipUpdateOne) ClearTopics() *PartnershipUpdateOne {
+	_u.mutation.ClearTopics()
+	return _u
+}
+
+// RemoveTopicIDs removes the "topics" edge to Topic entities by IDs.
+func (_u *PartnershipUpdateOne) RemoveTopicIDs(ids ...int) *PartnershipUpdateOne {
+	_u.mutation.RemoveTopicIDs(ids...)
+	return _u
+}
+
+// RemoveTopics removes "topics" edges to Topic entities.
+func (_u *PartnershipUpdateOne) RemoveTopics(v ...*Topic) *PartnershipUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTopicIDs(ids...)
 }
 
 // ClearDocuments clears all "documents" edges to the Document entity.
@@ -1625,6 +1743,51 @@ func (_u *PartnershipUpdateOne) sqlSave(ctx context.Context) (_node *Partnership
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(newsitem.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TopicsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTopicsIDs(); len(nodes) > 0 && !_u.mutation.TopicsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TopicsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partnership.TopicsTable,
+			Columns: partnership.TopicsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -54,13 +54,16 @@ type TopicEdges struct {
 	Author *User `json:"author,omitempty"`
 	// In the order they were written; the first is the topic's body. No filter here (it would probe hidden posts): filter the root posts by topicID.
 	Posts []*Post `json:"posts,omitempty"`
+	// Partnerships the topic is about; its posts count in their last activity.
+	Partnerships []*Partnership `json:"partnerships,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedPosts map[string][]*Post
+	namedPosts        map[string][]*Post
+	namedPartnerships map[string][]*Partnership
 }
 
 // CategoryOrErr returns the Category value or an error if the edge
@@ -92,6 +95,15 @@ func (e TopicEdges) PostsOrErr() ([]*Post, error) {
 		return e.Posts, nil
 	}
 	return nil, &NotLoadedError{edge: "posts"}
+}
+
+// PartnershipsOrErr returns the Partnerships value or an error if the edge
+// was not loaded in eager-loading.
+func (e TopicEdges) PartnershipsOrErr() ([]*Partnership, error) {
+	if e.loadedTypes[3] {
+		return e.Partnerships, nil
+	}
+	return nil, &NotLoadedError{edge: "partnerships"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -221,6 +233,11 @@ func (_m *Topic) QueryPosts() *PostQuery {
 	return NewTopicClient(_m.config).QueryPosts(_m)
 }
 
+// QueryPartnerships queries the "partnerships" edge of the Topic entity.
+func (_m *Topic) QueryPartnerships() *PartnershipQuery {
+	return NewTopicClient(_m.config).QueryPartnerships(_m)
+}
+
 // Update returns a builder for updating this Topic.
 // Note that you need to call Topic.Unwrap() before calling this method if this Topic
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -300,6 +317,30 @@ func (_m *Topic) appendNamedPosts(name string, edges ...*Post) {
 		_m.Edges.namedPosts[name] = []*Post{}
 	} else {
 		_m.Edges.namedPosts[name] = append(_m.Edges.namedPosts[name], edges...)
+	}
+}
+
+// NamedPartnerships returns the Partnerships named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Topic) NamedPartnerships(name string) ([]*Partnership, error) {
+	if _m.Edges.namedPartnerships == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPartnerships[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Topic) appendNamedPartnerships(name string, edges ...*Partnership) {
+	if _m.Edges.namedPartnerships == nil {
+		_m.Edges.namedPartnerships = make(map[string][]*Partnership)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPartnerships[name] = []*Partnership{}
+	} else {
+		_m.Edges.namedPartnerships[name] = append(_m.Edges.namedPartnerships[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
@@ -164,6 +165,21 @@ func (_c *TopicCreate) AddPosts(v ...*Post) *TopicCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddPostIDs(ids...)
+}
+
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
+func (_c *TopicCreate) AddPartnershipIDs(ids ...int) *TopicCreate {
+	_c.mutation.AddPartnershipIDs(ids...)
+	return _c
+}
+
+// AddPartnerships adds the "partnerships" edges to the Partnership entity.
+func (_c *TopicCreate) AddPartnerships(v ...*Partnership) *TopicCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPartnershipIDs(ids...)
 }
 
 // Mutation returns the TopicMutation object of the builder.
@@ -385,6 +401,22 @@ func (_c *TopicCreate) createSpec() (*Topic, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PartnershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

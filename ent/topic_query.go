@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/topic"
@@ -23,16 +24,18 @@ import (
 // TopicQuery is the builder for querying Topic entities.
 type TopicQuery struct {
 	config
-	ctx            *QueryContext
-	order          []topic.OrderOption
-	inters         []Interceptor
-	predicates     []predicate.Topic
-	withCategory   *ForumCategoryQuery
-	withAuthor     *UserQuery
-	withPosts      *PostQuery
-	loadTotal      []func(context.Context, []*Topic) error
-	modifiers      []func(*sql.Selector)
-	withNamedPosts map[string]*PostQuery
+	ctx                   *QueryContext
+	order                 []topic.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Topic
+	withCategory          *ForumCategoryQuery
+	withAuthor            *UserQuery
+	withPosts             *PostQuery
+	withPartnerships      *PartnershipQuery
+	loadTotal             []func(context.Context, []*Topic) error
+	modifiers             []func(*sql.Selector)
+	withNamedPosts        map[string]*PostQuery
+	withNamedPartnerships map[string]*PartnershipQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -128,6 +131,28 @@ func (_q *TopicQuery) QueryPosts() *PostQuery {
 			sqlgraph.From(topic.Table, topic.FieldID, selector),
 			sqlgraph.To(post.Table, post.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, topic.PostsTable, topic.PostsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPartnerships chains the current query on the "partnerships" edge.
+func (_q *TopicQuery) QueryPartnerships() *PartnershipQuery {
+	query := (&PartnershipClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(topic.Table, topic.FieldID, selector),
+			sqlgraph.To(partnership.Table, partnership.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, topic.PartnershipsTable, topic.PartnershipsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -322,14 +347,15 @@ func (_q *TopicQuery) Clone() *TopicQuery {
 		return nil
 	}
 	return &TopicQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]topic.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Topic{}, _q.predicates...),
-		withCategory: _q.withCategory.Clone(),
-		withAuthor:   _q.withAuthor.Clone(),
-		withPosts:    _q.withPosts.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]topic.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.Topic{}, _q.predicates...),
+		withCategory:     _q.withCategory.Clone(),
+		withAuthor:       _q.withAuthor.Clone(),
+		withPosts:        _q.withPosts.Clone(),
+		withPartnerships: _q.withPartnerships.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -367,6 +393,17 @@ func (_q *TopicQuery) WithPosts(opts ...func(*PostQuery)) *TopicQuery {
 		opt(query)
 	}
 	_q.withPosts = query
+	return _q
+}
+
+// WithPartnerships tells the query-builder to eager-load the nodes that are connected to
+// the "partnerships" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TopicQuery) WithPartnerships(opts ...func(*PartnershipQuery)) *TopicQuery {
+	query := (&PartnershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartnerships = query
 	return _q
 }
 
@@ -454,10 +491,11 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 	var (
 		nodes       = []*Topic{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withCategory != nil,
 			_q.withAuthor != nil,
 			_q.withPosts != nil,
+			_q.withPartnerships != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -500,10 +538,24 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 			return nil, err
 		}
 	}
+	if query := _q.withPartnerships; query != nil {
+		if err := _q.loadPartnerships(ctx, query, nodes,
+			func(n *Topic) { n.Edges.Partnerships = []*Partnership{} },
+			func(n *Topic, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedPosts {
 		if err := _q.loadPosts(ctx, query, nodes,
 			func(n *Topic) { n.appendNamedPosts(name) },
 			func(n *Topic, e *Post) { n.appendNamedPosts(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPartnerships {
+		if err := _q.loadPartnerships(ctx, query, nodes,
+			func(n *Topic) { n.appendNamedPartnerships(name) },
+			func(n *Topic, e *Partnership) { n.appendNamedPartnerships(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -603,6 +655,67 @@ func (_q *TopicQuery) loadPosts(ctx context.Context, query *PostQuery, nodes []*
 			return fmt.Errorf(`unexpected referenced foreign-key "topic_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *TopicQuery) loadPartnerships(ctx context.Context, query *PartnershipQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *Partnership)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Topic)
+	nids := make(map[int]map[*Topic]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(topic.PartnershipsTable)
+		s.Join(joinT).On(s.C(partnership.FieldID), joinT.C(topic.PartnershipsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(topic.PartnershipsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(topic.PartnershipsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Partnership](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "partnerships" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -717,6 +830,20 @@ func (_q *TopicQuery) WithNamedPosts(name string, opts ...func(*PostQuery)) *Top
 		_q.withNamedPosts = make(map[string]*PostQuery)
 	}
 	_q.withNamedPosts[name] = query
+	return _q
+}
+
+// WithNamedPartnerships tells the query-builder to eager-load the nodes that are connected to the "partnerships"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TopicQuery) WithNamedPartnerships(name string, opts ...func(*PartnershipQuery)) *TopicQuery {
+	query := (&PartnershipClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPartnerships == nil {
+		_q.withNamedPartnerships = make(map[string]*PartnershipQuery)
+	}
+	_q.withNamedPartnerships[name] = query
 	return _q
 }
 

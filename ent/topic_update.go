@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/topic"
@@ -167,6 +168,21 @@ func (_u *TopicUpdate) AddPosts(v ...*Post) *TopicUpdate {
 	return _u.AddPostIDs(ids...)
 }
 
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
+func (_u *TopicUpdate) AddPartnershipIDs(ids ...int) *TopicUpdate {
+	_u.mutation.AddPartnershipIDs(ids...)
+	return _u
+}
+
+// AddPartnerships adds the "partnerships" edges to the Partnership entity.
+func (_u *TopicUpdate) AddPartnerships(v ...*Partnership) *TopicUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartnershipIDs(ids...)
+}
+
 // Mutation returns the TopicMutation object of the builder.
 func (_u *TopicUpdate) Mutation() *TopicMutation {
 	return _u.mutation
@@ -197,6 +213,27 @@ func (_u *TopicUpdate) RemovePosts(v ...*Post) *TopicUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePostIDs(ids...)
+}
+
+// ClearPartnerships clears all "partnerships" edges to the Partnership entity.
+func (_u *TopicUpdate) ClearPartnerships() *TopicUpdate {
+	_u.mutation.ClearPartnerships()
+	return _u
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to Partnership entities by IDs.
+func (_u *TopicUpdate) RemovePartnershipIDs(ids ...int) *TopicUpdate {
+	_u.mutation.RemovePartnershipIDs(ids...)
+	return _u
+}
+
+// RemovePartnerships removes "partnerships" edges to Partnership entities.
+func (_u *TopicUpdate) RemovePartnerships(v ...*Partnership) *TopicUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartnershipIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -388,6 +425,51 @@ func (_u *TopicUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartnershipsIDs(); len(nodes) > 0 && !_u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartnershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -545,6 +627,21 @@ func (_u *TopicUpdateOne) AddPosts(v ...*Post) *TopicUpdateOne {
 	return _u.AddPostIDs(ids...)
 }
 
+// AddPartnershipIDs adds the "partnerships" edge to the Partnership entity by IDs.
+func (_u *TopicUpdateOne) AddPartnershipIDs(ids ...int) *TopicUpdateOne {
+	_u.mutation.AddPartnershipIDs(ids...)
+	return _u
+}
+
+// AddPartnerships adds the "partnerships" edges to the Partnership entity.
+func (_u *TopicUpdateOne) AddPartnerships(v ...*Partnership) *TopicUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartnershipIDs(ids...)
+}
+
 // Mutation returns the TopicMutation object of the builder.
 func (_u *TopicUpdateOne) Mutation() *TopicMutation {
 	return _u.mutation
@@ -575,6 +672,27 @@ func (_u *TopicUpdateOne) RemovePosts(v ...*Post) *TopicUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemovePostIDs(ids...)
+}
+
+// ClearPartnerships clears all "partnerships" edges to the Partnership entity.
+func (_u *TopicUpdateOne) ClearPartnerships() *TopicUpdateOne {
+	_u.mutation.ClearPartnerships()
+	return _u
+}
+
+// RemovePartnershipIDs removes the "partnerships" edge to Partnership entities by IDs.
+func (_u *TopicUpdateOne) RemovePartnershipIDs(ids ...int) *TopicUpdateOne {
+	_u.mutation.RemovePartnershipIDs(ids...)
+	return _u
+}
+
+// RemovePartnerships removes "partnerships" edges to Partnership entities.
+func (_u *TopicUpdateOne) RemovePartnerships(v ...*Partnership) *TopicUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartnershipIDs(ids...)
 }
 
 // Where appends a list predicates to the TopicUpdate builder.
@@ -789,6 +907,51 @@ func (_u *TopicUpdateOne) sqlSave(ctx context.Context) (_node *Topic, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(post.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartnershipsIDs(); len(nodes) > 0 && !_u.mutation.PartnershipsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartnershipsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   topic.PartnershipsTable,
+			Columns: topic.PartnershipsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partnership.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

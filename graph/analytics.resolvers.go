@@ -7,11 +7,19 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/graph/model"
 	"github.com/bridgesoftrust/hub/internal/analytics"
+	"github.com/bridgesoftrust/hub/internal/analytics/health"
 )
+
+// DormantPartnerships is the resolver for the dormantPartnerships field.
+func (r *programmeFiguresResolver) DormantPartnerships(ctx context.Context, obj *analytics.Figures) (*analytics.Figure, error) {
+	n, err := health.DormantCount(ctx, r.client, obj.PhaseID, time.Now())
+	return &analytics.Figure{Live: n}, err
+}
 
 // PartnershipStats is the resolver for the partnershipStats field.
 func (r *queryResolver) PartnershipStats(ctx context.Context, where *ent.PartnershipWhereInput, groupBy []model.PartnershipGrouping) ([]*analytics.Group, error) {
@@ -33,7 +41,22 @@ func (r *queryResolver) MunicipalityStats(ctx context.Context, where *ent.Munici
 	return analytics.MunicipalityStats(ctx, r.client, where, groupings(groupBy))
 }
 
+// ForumStats is the resolver for the forumStats field.
+func (r *queryResolver) ForumStats(ctx context.Context, where *ent.PostWhereInput, groupBy []model.ForumGrouping) ([]*analytics.Group, error) {
+	return analytics.ForumStats(ctx, r.client, where, groupings(groupBy))
+}
+
+// NewsStats is the resolver for the newsStats field.
+func (r *queryResolver) NewsStats(ctx context.Context, where *ent.NewsItemWhereInput, groupBy []model.NewsGrouping) ([]*analytics.Group, error) {
+	return analytics.NewsStats(ctx, r.client, where, groupings(groupBy))
+}
+
 // ProgrammeFigures is the resolver for the programmeFigures field.
 func (r *queryResolver) ProgrammeFigures(ctx context.Context, phase *string) (*analytics.Figures, error) {
 	return analytics.ProgrammeFigures(ctx, r.client, phase)
 }
+
+// ProgrammeFigures returns ProgrammeFiguresResolver implementation.
+func (r *Resolver) ProgrammeFigures() ProgrammeFiguresResolver { return &programmeFiguresResolver{r} }
+
+type programmeFiguresResolver struct{ *Resolver }

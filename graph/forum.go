@@ -19,7 +19,8 @@ import (
 // createTopic opens a topic with its first post and returns it with the
 // counters the post's hooks set.
 func createTopic(ctx context.Context, client *ent.Client, input model.CreateTopicInput) (*ent.Topic, error) {
-	t, err := client.Topic.Create().SetCategoryID(input.CategoryID).SetTitle(input.Title).SetTags(input.Tags).Save(ctx)
+	t, err := client.Topic.Create().SetCategoryID(input.CategoryID).SetTitle(input.Title).SetTags(input.Tags).
+		AddPartnershipIDs(input.PartnershipIds...).Save(ctx)
 	if err != nil {
 		return nil, err
 	}

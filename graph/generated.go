@@ -69,6 +69,7 @@ type ResolverRoot interface {
 	Need() NeedResolver
 	Offer() OfferResolver
 	Partnership() PartnershipResolver
+	ProgrammeFigures() ProgrammeFiguresResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
@@ -441,6 +442,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ForumGroup struct {
+		Count    func(childComplexity int) int
+		Distinct func(childComplexity int) int
+		Keys     func(childComplexity int) int
+	}
+
 	Initiative struct {
 		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int) int
@@ -774,6 +781,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NewsGroup struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
+	}
+
 	NewsItem struct {
 		Author         func(childComplexity int) int
 		Body           func(childComplexity int) int
@@ -906,6 +918,7 @@ type ComplexityRoot struct {
 		StartDate               func(childComplexity int) int
 		Status                  func(childComplexity int) int
 		Themes                  func(childComplexity int) int
+		Topics                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.TopicOrder) int
 		UkrainianMunicipality   func(childComplexity int) int
 		UkrainianMunicipalityID func(childComplexity int) int
 		UpdatedAt               func(childComplexity int) int
@@ -1046,6 +1059,8 @@ type ComplexityRoot struct {
 	}
 
 	ProgrammeFigures struct {
+		ActivePartnerships    func(childComplexity int) int
+		DormantPartnerships   func(childComplexity int) int
 		EUCountries           func(childComplexity int) int
 		ExpertMissions        func(childComplexity int) int
 		JointProjectProposals func(childComplexity int) int
@@ -1122,6 +1137,7 @@ type ComplexityRoot struct {
 		Events                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
 		Flags                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
 		ForumCategories             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
+		ForumStats                  func(childComplexity int, where *ent.PostWhereInput, groupBy []model.ForumGrouping) int
 		InitiativeOverlaps          func(childComplexity int, sector *sector.Sector, municipalityID *int, first *int) int
 		Initiatives                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InitiativeOrder, where *ent.InitiativeWhereInput) int
 		MatchDeclines               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MatchDeclineOrder, where *ent.MatchDeclineWhereInput) int
@@ -1136,6 +1152,7 @@ type ComplexityRoot struct {
 		MyEmailPreferences          func(childComplexity int) int
 		Needs                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NeedOrder, where *ent.NeedWhereInput) int
 		NewsItems                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NewsItemOrder, where *ent.NewsItemWhereInput) int
+		NewsStats                   func(childComplexity int, where *ent.NewsItemWhereInput, groupBy []model.NewsGrouping) int
 		Node                        func(childComplexity int, id int) int
 		Nodes                       func(childComplexity int, ids []int) int
 		Notifications               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NotificationOrder, where *ent.NotificationWhereInput) int
@@ -1231,6 +1248,7 @@ type ComplexityRoot struct {
 		ID             func(childComplexity int) int
 		LastActivityAt func(childComplexity int) int
 		Locked         func(childComplexity int) int
+		Partnerships   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		Pinned         func(childComplexity int) int
 		Posts          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PostOrder) int
 		ReplyCount     func(childComplexity int) int
@@ -1400,6 +1418,9 @@ type OfferResolver interface {
 type PartnershipResolver interface {
 	Health(ctx context.Context, obj *ent.Partnership) (*health.PartnershipHealth, error)
 }
+type ProgrammeFiguresResolver interface {
+	DormantPartnerships(ctx context.Context, obj *analytics.Figures) (*analytics.Figure, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
@@ -1431,6 +1452,8 @@ type QueryResolver interface {
 	ProjectStats(ctx context.Context, where *ent.ProjectWhereInput, groupBy []model.ProjectGrouping) ([]*analytics.Group, error)
 	ActivityStats(ctx context.Context, where *ent.ActivityWhereInput, groupBy []model.ActivityGrouping) ([]*analytics.Group, error)
 	MunicipalityStats(ctx context.Context, where *ent.MunicipalityWhereInput, groupBy []model.MunicipalityGrouping) ([]*analytics.Group, error)
+	ForumStats(ctx context.Context, where *ent.PostWhereInput, groupBy []model.ForumGrouping) ([]*analytics.Group, error)
+	NewsStats(ctx context.Context, where *ent.NewsItemWhereInput, groupBy []model.NewsGrouping) ([]*analytics.Group, error)
 	ProgrammeFigures(ctx context.Context, phase *string) (*analytics.Figures, error)
 	Me(ctx context.Context) (*ent.User, error)
 	MyEmailPreferences(ctx context.Context) ([]*model.EmailPreferenceSetting, error)
@@ -3015,6 +3038,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ForumCategoryEdge.Node(childComplexity), true
+
+	case "ForumGroup.count":
+		if e.ComplexityRoot.ForumGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumGroup.Count(childComplexity), true
+	case "ForumGroup.topics":
+		if e.ComplexityRoot.ForumGroup.Distinct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumGroup.Distinct(childComplexity), true
+	case "ForumGroup.keys":
+		if e.ComplexityRoot.ForumGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForumGroup.Keys(childComplexity), true
 
 	case "Initiative.createdAt":
 		if e.ComplexityRoot.Initiative.CreatedAt == nil {
@@ -4982,6 +5024,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NeedEdge.Node(childComplexity), true
 
+	case "NewsGroup.count":
+		if e.ComplexityRoot.NewsGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NewsGroup.Count(childComplexity), true
+	case "NewsGroup.keys":
+		if e.ComplexityRoot.NewsGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NewsGroup.Keys(childComplexity), true
+
 	case "NewsItem.author":
 		if e.ComplexityRoot.NewsItem.Author == nil {
 			break
@@ -5597,6 +5652,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.Themes(childComplexity), true
+	case "Partnership.topics":
+		if e.ComplexityRoot.Partnership.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_Partnership_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Partnership.Topics(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.TopicOrder)), true
 	case "Partnership.ukrainianMunicipality":
 		if e.ComplexityRoot.Partnership.UkrainianMunicipality == nil {
 			break
@@ -6134,6 +6200,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgrammeFigure.Published(childComplexity), true
 
+	case "ProgrammeFigures.activePartnerships":
+		if e.ComplexityRoot.ProgrammeFigures.ActivePartnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.ActivePartnerships(childComplexity), true
+	case "ProgrammeFigures.dormantPartnerships":
+		if e.ComplexityRoot.ProgrammeFigures.DormantPartnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeFigures.DormantPartnerships(childComplexity), true
 	case "ProgrammeFigures.euCountries":
 		if e.ComplexityRoot.ProgrammeFigures.EUCountries == nil {
 			break
@@ -6519,6 +6597,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ForumCategories(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ForumCategoryOrder), args["where"].(*ent.ForumCategoryWhereInput)), true
+	case "Query.forumStats":
+		if e.ComplexityRoot.Query.ForumStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_forumStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ForumStats(childComplexity, args["where"].(*ent.PostWhereInput), args["groupBy"].([]model.ForumGrouping)), true
 	case "Query.initiativeOverlaps":
 		if e.ComplexityRoot.Query.InitiativeOverlaps == nil {
 			break
@@ -6654,6 +6743,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.NewsItems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NewsItemOrder), args["where"].(*ent.NewsItemWhereInput)), true
+	case "Query.newsStats":
+		if e.ComplexityRoot.Query.NewsStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_newsStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NewsStats(childComplexity, args["where"].(*ent.NewsItemWhereInput), args["groupBy"].([]model.NewsGrouping)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -7179,6 +7279,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.Locked(childComplexity), true
+	case "Topic.partnerships":
+		if e.ComplexityRoot.Topic.Partnerships == nil {
+			break
+		}
+
+		args, err := ec.field_Topic_partnerships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Topic.Partnerships(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PartnershipOrder), args["where"].(*ent.PartnershipWhereInput)), true
 	case "Topic.pinned":
 		if e.ComplexityRoot.Topic.Pinned == nil {
 			break
@@ -8277,6 +8388,18 @@ func (ec *executionContext) childFields_ForumCategoryEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ForumCategoryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ForumGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ForumGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_ForumGroup_count(ctx, field)
+	case "topics":
+		return ec.fieldContext_ForumGroup_topics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForumGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_Initiative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8731,6 +8854,16 @@ func (ec *executionContext) childFields_NeedEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type NeedEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NewsGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_NewsGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_NewsGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NewsGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_NewsItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8997,6 +9130,8 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 		return ec.fieldContext_Partnership_activities(ctx, field)
 	case "newsItems":
 		return ec.fieldContext_Partnership_newsItems(ctx, field)
+	case "topics":
+		return ec.fieldContext_Partnership_topics(ctx, field)
 	case "documents":
 		return ec.fieldContext_Partnership_documents(ctx, field)
 	case "health":
@@ -9271,6 +9406,10 @@ func (ec *executionContext) childFields_ProgrammeFigures(ctx context.Context, fi
 		return ec.fieldContext_ProgrammeFigures_phase(ctx, field)
 	case "partnerships":
 		return ec.fieldContext_ProgrammeFigures_partnerships(ctx, field)
+	case "activePartnerships":
+		return ec.fieldContext_ProgrammeFigures_activePartnerships(ctx, field)
+	case "dormantPartnerships":
+		return ec.fieldContext_ProgrammeFigures_dormantPartnerships(ctx, field)
 	case "euCountries":
 		return ec.fieldContext_ProgrammeFigures_euCountries(ctx, field)
 	case "ukrainianOblasts":
@@ -9539,6 +9678,8 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_author(ctx, field)
 	case "posts":
 		return ec.fieldContext_Topic_posts(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_Topic_partnerships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Topic", field.Name)
 }
@@ -13067,6 +13208,52 @@ func (ec *executionContext) field_Partnership_projects_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Partnership_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.TopicOrder, error) {
+			return ec.unmarshalOTopicOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Phase_partnerships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13895,6 +14082,28 @@ func (ec *executionContext) field_Query_forumCategories_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_forumStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PostWhereInput, error) {
+			return ec.unmarshalOPostWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ForumGrouping, error) {
+			return ec.unmarshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_initiativeOverlaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14296,6 +14505,28 @@ func (ec *executionContext) field_Query_newsItems_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_newsStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.NewsItemWhereInput, error) {
+			return ec.unmarshalONewsItemWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.NewsGrouping, error) {
+			return ec.unmarshalNNewsGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
 	return args, nil
 }
 
@@ -15206,6 +15437,60 @@ func (ec *executionContext) field_Subscription_topicAdded_args(ctx context.Conte
 		return nil, err
 	}
 	args["categoryId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Topic_partnerships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PartnershipOrder, error) {
+			return ec.unmarshalOPartnershipOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PartnershipWhereInput, error) {
+			return ec.unmarshalOPartnershipWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -21707,6 +21992,75 @@ func (ec *executionContext) _ForumCategoryEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ForumCategoryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumCategoryEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ForumGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForumGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForumGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForumGroup_topics(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForumGroup_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distinct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForumGroup_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
@@ -29740,6 +30094,52 @@ func (ec *executionContext) fieldContext_NeedEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NeedEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _NewsGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NewsGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NewsGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NewsGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NewsGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NewsGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NewsGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NewsGroup", field, false, false, "Int")
+}
+
 func (ec *executionContext) _NewsItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32293,6 +32693,50 @@ func (ec *executionContext) fieldContext_Partnership_newsItems(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Partnership_topics(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Topics(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TopicOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
+			return ec.marshalNTopicConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_topics_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Partnership_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34593,6 +35037,70 @@ func (ec *executionContext) fieldContext_ProgrammeFigures_partnerships(_ context
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_activePartnerships(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_activePartnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivePartnerships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_activePartnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeFigure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeFigures_dormantPartnerships(ctx context.Context, field graphql.CollectedField, obj *analytics.Figures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeFigures_dormantPartnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgrammeFigures().DormantPartnerships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Figure) graphql.Marshaler {
+			return ec.marshalNProgrammeFigure2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeFigures_dormantPartnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeFigures",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProgrammeFigure(ctx, field)
 		},
@@ -37056,6 +37564,94 @@ func (ec *executionContext) fieldContext_Query_municipalityStats(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_forumStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_forumStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ForumStats(ctx, fc.Args["where"].(*ent.PostWhereInput), fc.Args["groupBy"].([]model.ForumGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNForumGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_forumStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForumGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_forumStats_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_newsStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_newsStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NewsStats(ctx, fc.Args["where"].(*ent.NewsItemWhereInput), fc.Args["groupBy"].([]model.NewsGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+			return ec.marshalNNewsGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_newsStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NewsGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_newsStats_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_programmeFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39119,6 +39715,50 @@ func (ec *executionContext) fieldContext_Topic_posts(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Topic_posts_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Topic_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_partnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
+			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Topic_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -46224,7 +46864,7 @@ func (ec *executionContext) unmarshalInputCreateTopicInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"categoryId", "title", "body", "tags"}
+	fieldsInOrder := [...]string{"categoryId", "title", "body", "tags", "partnershipIds"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46259,6 +46899,13 @@ func (ec *executionContext) unmarshalInputCreateTopicInput(ctx context.Context, 
 				return it, err
 			}
 			it.Tags = data
+		case "partnershipIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipIds"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnershipIds = data
 		}
 	}
 	return it, nil
@@ -62968,7 +63615,7 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "pinned", "pinnedNEQ", "locked", "lockedNEQ", "replyCount", "replyCountNEQ", "replyCountIn", "replyCountNotIn", "replyCountGT", "replyCountGTE", "replyCountLT", "replyCountLTE", "lastActivityAt", "lastActivityAtNEQ", "lastActivityAtIn", "lastActivityAtNotIn", "lastActivityAtGT", "lastActivityAtGTE", "lastActivityAtLT", "lastActivityAtLTE", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "hasCategory", "hasCategoryWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "pinned", "pinnedNEQ", "locked", "lockedNEQ", "replyCount", "replyCountNEQ", "replyCountIn", "replyCountNotIn", "replyCountGT", "replyCountGTE", "replyCountLT", "replyCountLTE", "lastActivityAt", "lastActivityAtNEQ", "lastActivityAtIn", "lastActivityAtNotIn", "lastActivityAtGT", "lastActivityAtGTE", "lastActivityAtLT", "lastActivityAtLTE", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "hasCategory", "hasCategoryWith", "hasPartnerships", "hasPartnershipsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -63437,6 +64084,20 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasCategoryWith = data
+		case "hasPartnerships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartnerships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPartnerships = data
+		case "hasPartnershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPartnershipsWith"))
+			data, err := ec.unmarshalOPartnershipWhereInput2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPartnershipsWith = data
 		}
 	}
 	return it, nil
@@ -69009,6 +69670,49 @@ func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.Sele
 	return gqlexec.NewObject(fields, out.Values)
 }
 
+var forumGroupImplementors = []string{"ForumGroup"}
+
+func (ec *executionContext) _ForumGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forumGroupImplementors)
+
+	out := gqlexec.NewFields(len(fields))
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForumGroup")
+		case "keys":
+			out.Values[i] = ec._ForumGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ForumGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._ForumGroup_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return gqlexec.NewObject(fields, out.Values)
+}
+
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
@@ -71263,6 +71967,44 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 	return gqlexec.NewObject(fields, out.Values)
 }
 
+var newsGroupImplementors = []string{"NewsGroup"}
+
+func (ec *executionContext) _NewsGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, newsGroupImplementors)
+
+	out := gqlexec.NewFields(len(fields))
+	var deferred graphql.DeferredGroup
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NewsGroup")
+		case "keys":
+			out.Values[i] = ec._NewsGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NewsGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return gqlexec.NewObject(fields, out.Values)
+}
+
 var newsItemImplementors = []string{"NewsItem", "Node", "SearchResult"}
 
 func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItem) graphql.Marshaler {
@@ -72100,6 +72842,11 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 			}
 		case "newsItems":
 			out.Values[i] = ec._Partnership_newsItems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._Partnership_topics(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73055,6 +73802,16 @@ func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "activePartnerships":
+			out.Values[i] = ec._ProgrammeFigures_activePartnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dormantPartnerships":
+			out.Values[i] = ec._ProgrammeFigures_dormantPartnerships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "euCountries":
 			out.Values[i] = ec._ProgrammeFigures_euCountries(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -73667,6 +74424,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_municipalityStats(ctx, field)
 				})
+		case "forumStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_forumStats(ctx, field)
+				})
+		case "newsStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_newsStats(ctx, field)
+				})
 		case "programmeFigures":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -74272,6 +75041,11 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "posts":
 			out.Values[i] = ec._Topic_posts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partnerships":
+			out.Values[i] = ec._Topic_partnerships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -75886,6 +76660,70 @@ func (ec *executionContext) unmarshalNForumCategoryWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNForumGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNForumGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ForumGroup!")
+		return graphql.Null
+	}
+	return ec._ForumGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx context.Context, v any) (model.ForumGrouping, error) {
+	var res model.ForumGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx context.Context, sel ast.SelectionSet, v model.ForumGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGroupingᚄ(ctx context.Context, v any) ([]model.ForumGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ForumGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ForumGrouping) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNForumGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐForumGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalIntID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -76480,6 +77318,70 @@ func (ec *executionContext) unmarshalNNeedWhereInput2ᚖgithubᚗcomᚋbridgesof
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNNewsGroup2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Group) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNewsGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNewsGroup2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐGroup(ctx context.Context, sel ast.SelectionSet, v *analytics.Group) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NewsGroup!")
+		return graphql.Null
+	}
+	return ec._NewsGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx context.Context, v any) (model.NewsGrouping, error) {
+	var res model.NewsGrouping
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx context.Context, sel ast.SelectionSet, v model.NewsGrouping) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNNewsGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGroupingᚄ(ctx context.Context, v any) ([]model.NewsGrouping, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NewsGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNNewsGrouping2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGroupingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NewsGrouping) graphql.Marshaler {
+	ret := gqlexec.MarshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNewsGrouping2githubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐNewsGrouping(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNNewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx context.Context, sel ast.SelectionSet, v *ent.NewsItem) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NewsItem!")
@@ -77004,6 +77906,14 @@ func (ec *executionContext) unmarshalNPostWhereInput2ᚖgithubᚗcomᚋbridgesof
 
 func (ec *executionContext) marshalNProgrammeFigure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx context.Context, sel ast.SelectionSet, v analytics.Figure) graphql.Marshaler {
 	return ec._ProgrammeFigure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgrammeFigure2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigure(ctx context.Context, sel ast.SelectionSet, v *analytics.Figure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgrammeFigure!")
+		return graphql.Null
+	}
+	return ec._ProgrammeFigure(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProgrammeFigures2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐFigures(ctx context.Context, sel ast.SelectionSet, v *analytics.Figures) graphql.Marshaler {

@@ -16,7 +16,7 @@ import (
 
 // Health is the resolver for the health field.
 func (r *partnershipResolver) Health(ctx context.Context, obj *ent.Partnership) (*health.PartnershipHealth, error) {
-	return health.Of(ctx, r.client, obj)
+	return partnershipHealth(ctx, r.client, obj.ID)
 }
 
 // MunicipalityNetwork is the resolver for the municipalityNetwork field.

@@ -1926,6 +1926,31 @@ var (
 			},
 		},
 	}
+	// TopicPartnershipsColumns holds the columns for the "topic_partnerships" table.
+	TopicPartnershipsColumns = []*schema.Column{
+		{Name: "topic_id", Type: field.TypeInt},
+		{Name: "partnership_id", Type: field.TypeInt},
+	}
+	// TopicPartnershipsTable holds the schema information for the "topic_partnerships" table.
+	TopicPartnershipsTable = &schema.Table{
+		Name:       "topic_partnerships",
+		Columns:    TopicPartnershipsColumns,
+		PrimaryKey: []*schema.Column{TopicPartnershipsColumns[0], TopicPartnershipsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "topic_partnerships_topic_id",
+				Columns:    []*schema.Column{TopicPartnershipsColumns[0]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "topic_partnerships_partnership_id",
+				Columns:    []*schema.Column{TopicPartnershipsColumns[1]},
+				RefColumns: []*schema.Column{PartnershipsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// UserFollowedCategoriesColumns holds the columns for the "user_followed_categories" table.
 	UserFollowedCategoriesColumns = []*schema.Column{
 		{Name: "user_id", Type: field.TypeInt},
@@ -2004,6 +2029,7 @@ var (
 		NewsItemProjectsTable,
 		PartnershipActivitiesTable,
 		PostMentionsTable,
+		TopicPartnershipsTable,
 		UserFollowedCategoriesTable,
 	}
 )
@@ -2209,6 +2235,8 @@ func init() {
 	PartnershipActivitiesTable.ForeignKeys[1].RefTable = ActivitiesTable
 	PostMentionsTable.ForeignKeys[0].RefTable = PostsTable
 	PostMentionsTable.ForeignKeys[1].RefTable = UsersTable
+	TopicPartnershipsTable.ForeignKeys[0].RefTable = TopicsTable
+	TopicPartnershipsTable.ForeignKeys[1].RefTable = PartnershipsTable
 	UserFollowedCategoriesTable.ForeignKeys[0].RefTable = UsersTable
 	UserFollowedCategoriesTable.ForeignKeys[1].RefTable = ForumCategoriesTable
 }

@@ -52,6 +52,8 @@ const (
 	EdgeActivities = "activities"
 	// EdgeNewsItems holds the string denoting the news_items edge name in mutations.
 	EdgeNewsItems = "news_items"
+	// EdgeTopics holds the string denoting the topics edge name in mutations.
+	EdgeTopics = "topics"
 	// EdgeDocuments holds the string denoting the documents edge name in mutations.
 	EdgeDocuments = "documents"
 	// Table holds the table name of the partnership in the database.
@@ -99,6 +101,11 @@ const (
 	// NewsItemsInverseTable is the table name for the NewsItem entity.
 	// It exists in this package in order to avoid circular dependency with the "newsitem" package.
 	NewsItemsInverseTable = "news_items"
+	// TopicsTable is the table that holds the topics relation/edge. The primary key declared below.
+	TopicsTable = "topic_partnerships"
+	// TopicsInverseTable is the table name for the Topic entity.
+	// It exists in this package in order to avoid circular dependency with the "topic" package.
+	TopicsInverseTable = "topics"
 	// DocumentsTable is the table that holds the documents relation/edge. The primary key declared below.
 	DocumentsTable = "document_partnerships"
 	// DocumentsInverseTable is the table name for the Document entity.
@@ -131,6 +138,9 @@ var (
 	// NewsItemsPrimaryKey and NewsItemsColumn2 are the table columns denoting the
 	// primary key for the news_items relation (M2M).
 	NewsItemsPrimaryKey = []string{"news_item_id", "partnership_id"}
+	// TopicsPrimaryKey and TopicsColumn2 are the table columns denoting the
+	// primary key for the topics relation (M2M).
+	TopicsPrimaryKey = []string{"topic_id", "partnership_id"}
 	// DocumentsPrimaryKey and DocumentsColumn2 are the table columns denoting the
 	// primary key for the documents relation (M2M).
 	DocumentsPrimaryKey = []string{"document_id", "partnership_id"}
@@ -324,6 +334,20 @@ func ByNewsItems(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByTopicsCount orders the results by topics count.
+func ByTopicsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTopicsStep(), opts...)
+	}
+}
+
+// ByTopics orders the results by topics terms.
+func ByTopics(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTopicsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByDocumentsCount orders the results by documents count.
 func ByDocumentsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -384,6 +408,13 @@ func newNewsItemsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NewsItemsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, NewsItemsTable, NewsItemsPrimaryKey...),
+	)
+}
+func newTopicsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TopicsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, TopicsTable, TopicsPrimaryKey...),
 	)
 }
 func newDocumentsStep() *sqlgraph.Step {

@@ -636,6 +636,34 @@ func HasNewsItemsWith(preds ...predicate.NewsItem) predicate.Partnership {
 	})
 }
 
+// HasTopics applies the HasEdge predicate on the "topics" edge.
+func HasTopics() predicate.Partnership {
+	return predicate.Partnership(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, TopicsTable, TopicsPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "Topic"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newTopicsStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTopicsWith applies the HasEdge predicate on the "topics" edge with a given conditions (other predicates).
+func HasTopicsWith(preds ...predicate.Topic) predicate.Partnership {
+	return predicate.Partnership(func(s *sql.Selector) {
+		step := newTopicsStep()
+		preds := predicate.WithReadFilter(s, "Topic", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasDocuments applies the HasEdge predicate on the "documents" edge.
 func HasDocuments() predicate.Partnership {
 	return predicate.Partnership(func(s *sql.Selector) {

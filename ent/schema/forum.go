@@ -106,6 +106,9 @@ func (Topic) Edges() []ent.Edge {
 		edge.To("posts", Post.Type).Annotations(authz.TargetDecides).
 			Comment("In the order they were written; the first is the topic's body. No filter here (it would probe hidden posts): filter the root posts by topicID.").
 			Annotations(entgql.RelayConnection(), noProbe),
+		edge.To("partnerships", Partnership.Type).Annotations(authz.SourceDecides).
+			Comment("Partnerships the topic is about; its posts count in their last activity.").
+			Annotations(entgql.RelayConnection(), skipInputs),
 	}
 }
 

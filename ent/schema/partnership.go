@@ -49,6 +49,9 @@ func (Partnership) Edges() []ent.Edge {
 		edge.To("activities", Activity.Type).Annotations(authz.TargetDecides).Annotations(entgql.RelayConnection()),
 		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("partnerships").Comment("News items about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),
+		edge.From("topics", Topic.Type).Annotations(authz.TargetDecides).Ref("partnerships").
+			Comment("Forum topics about it (only those of the categories the viewer reads).").
+			Annotations(entgql.RelayConnection(), noProbe),
 		edge.From("documents", Document.Type).Annotations(authz.TargetDecides).Ref("partnerships").
 			Comment("Library documents about it (drafts only for their authors and the secretariat).").
 			Annotations(entgql.RelayConnection(), noProbe),

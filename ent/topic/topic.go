@@ -41,6 +41,8 @@ const (
 	EdgeAuthor = "author"
 	// EdgePosts holds the string denoting the posts edge name in mutations.
 	EdgePosts = "posts"
+	// EdgePartnerships holds the string denoting the partnerships edge name in mutations.
+	EdgePartnerships = "partnerships"
 	// Table holds the table name of the topic in the database.
 	Table = "topics"
 	// CategoryTable is the table that holds the category relation/edge.
@@ -64,6 +66,11 @@ const (
 	PostsInverseTable = "posts"
 	// PostsColumn is the table column denoting the posts relation/edge.
 	PostsColumn = "topic_id"
+	// PartnershipsTable is the table that holds the partnerships relation/edge. The primary key declared below.
+	PartnershipsTable = "topic_partnerships"
+	// PartnershipsInverseTable is the table name for the Partnership entity.
+	// It exists in this package in order to avoid circular dependency with the "partnership" package.
+	PartnershipsInverseTable = "partnerships"
 )
 
 // Columns holds all SQL columns for topic fields.
@@ -80,6 +87,12 @@ var Columns = []string{
 	FieldCategoryID,
 	FieldAuthorID,
 }
+
+var (
+	// PartnershipsPrimaryKey and PartnershipsColumn2 are the table columns denoting the
+	// primary key for the partnerships relation (M2M).
+	PartnershipsPrimaryKey = []string{"topic_id", "partnership_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -201,6 +214,20 @@ func ByPosts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newPostsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPartnershipsCount orders the results by partnerships count.
+func ByPartnershipsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPartnershipsStep(), opts...)
+	}
+}
+
+// ByPartnerships orders the results by partnerships terms.
+func ByPartnerships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartnershipsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newCategoryStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -220,5 +247,12 @@ func newPostsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(PostsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, PostsTable, PostsColumn),
+	)
+}
+func newPartnershipsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartnershipsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, PartnershipsTable, PartnershipsPrimaryKey...),
 	)
 }

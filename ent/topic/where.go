@@ -489,6 +489,34 @@ func HasPostsWith(preds ...predicate.Post) predicate.Topic {
 	})
 }
 
+// HasPartnerships applies the HasEdge predicate on the "partnerships" edge.
+func HasPartnerships() predicate.Topic {
+	return predicate.Topic(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, PartnershipsTable, PartnershipsPrimaryKey...),
+		)
+		if rule := predicate.ReadFilter(s, "Partnership"); rule != nil {
+			sqlgraph.HasNeighborsWith(s, newPartnershipsStep(), rule)
+			return
+		}
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPartnershipsWith applies the HasEdge predicate on the "partnerships" edge with a given conditions (other predicates).
+func HasPartnershipsWith(preds ...predicate.Partnership) predicate.Topic {
+	return predicate.Topic(func(s *sql.Selector) {
+		step := newPartnershipsStep()
+		preds := predicate.WithReadFilter(s, "Partnership", preds)
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Topic) predicate.Topic {
 	return predicate.Topic(sql.AndPredicates(predicates...))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
@@ -51,6 +52,20 @@ func (n node) year(keys ...string) []*string {
 	}
 	y := (*s)[:4]
 	return s2(&y)
+}
+
+// month returns the UTC month (2026-03) of the time at keys, or nil.
+func (n node) month(keys ...string) []*string {
+	s := n.str(keys...)[0]
+	if s == nil {
+		return s2(nil)
+	}
+	at, err := time.Parse(time.RFC3339Nano, *s)
+	if err != nil {
+		panic(err)
+	}
+	m := at.UTC().Format("2006-01")
+	return s2(&m)
 }
 
 // s2 wraps one key value.
@@ -108,9 +123,10 @@ func listAll(t *testing.T, h *hub, field, fields string, header http.Header) []n
 
 // group is a group as a stats query returns it.
 type group struct {
-	Keys  []*string
-	Count int
-	Sum   map[string]*float64
+	Keys   []*string
+	Count  int
+	Topics int
+	Sum    map[string]*float64
 }
 
 // keyString joins keys, writing null as ∅.
@@ -127,14 +143,16 @@ func keyString(keys []*string) string {
 
 // tally is a group computed from a list: its count and measure sum.
 type tally struct {
-	count int
-	sum   float64
-	some  bool
+	count    int
+	sum      float64
+	some     bool
+	distinct map[string]bool
 }
 
 // expected groups nodes by the key functions (each may give several values
-// for one record), summing measure when it is set.
-func expected(nodes []node, keys []func(node) []*string, measure string) map[string]*tally {
+// for one record), summing measure when it is set and collecting the
+// distinct values of distinct when it is set.
+func expected(nodes []node, keys []func(node) []*string, measure string, distinct func(node) []*string) map[string]*tally {
 	out := map[string]*tally{}
 	for _, n := range nodes {
 		combos := [][]*string{nil}
@@ -150,9 +168,12 @@ func expected(nodes []node, keys []func(node) []*string, measure string) map[str
 		for _, c := range combos {
 			key := keyString(c)
 			if out[key] == nil {
-				out[key] = &tally{}
+				out[key] = &tally{distinct: map[string]bool{}}
 			}
 			out[key].count++
+			if distinct != nil {
+				out[key].distinct[keyString(distinct(n))] = true
+			}
 			if v, ok := n[measure].(float64); ok && measure != "" {
 				out[key].sum += v
 				out[key].some = true
@@ -166,6 +187,9 @@ func expected(nodes []node, keys []func(node) []*string, measure string) map[str
 type statsCase struct {
 	field, list, fields, measure string
 	keys                         map[string]func(node) []*string
+	// distinct is the value whose distinct values the group's topics
+	// field counts (forumStats); nil for the others.
+	distinct func(node) []*string
 }
 
 var statsCases = []statsCase{
@@ -204,7 +228,27 @@ var statsCases = []statsCase{
 			"REGION":  func(n node) []*string { return n.str("region", "name") },
 			"KIND":    func(n node) []*string { return n.str("kind") },
 		}},
+	forumStatsCase,
+	newsStatsCase,
 }
+
+var forumStatsCase = statsCase{field: "forumStats", list: "posts",
+	fields:   `createdAt topic { id category { slug } }`,
+	distinct: func(n node) []*string { return n.str("topic", "id") },
+	keys: map[string]func(node) []*string{
+		"MONTH":    func(n node) []*string { return n.month("createdAt") },
+		"CATEGORY": func(n node) []*string { return n.str("topic", "category", "slug") },
+		"TOPIC":    func(n node) []*string { return n.str("topic", "id") },
+	}}
+
+var newsStatsCase = statsCase{field: "newsStats", list: "newsItems",
+	fields: `publishedAt status language partnerships(first: 50) { edges { node { id } } }`,
+	keys: map[string]func(node) []*string{
+		"MONTH":       func(n node) []*string { return n.month("publishedAt") },
+		"STATUS":      func(n node) []*string { return n.str("status") },
+		"LANGUAGE":    func(n node) []*string { return n.str("language") },
+		"PARTNERSHIP": func(n node) []*string { return n.each("id", "partnerships", "edges") },
+	}}
 
 // groupings are the groupBy lists checked for a case: each grouping
 // alone, and the first two together.
@@ -231,6 +275,9 @@ func (c statsCase) check(t *testing.T, h *hub, header http.Header) {
 		if c.measure != "" {
 			sum = "sum { " + c.measure + " }"
 		}
+		if c.distinct != nil {
+			sum = "topics"
+		}
 		q := fmt.Sprintf(`{ stats: %s(groupBy: [%s]) { keys count %s } }`, c.field, strings.Join(by, ", "), sum)
 		resp := gqltest.Post(t, h.endpoint, q, nil, header)
 		resp.NoErrors(t)
@@ -240,7 +287,7 @@ func (c statsCase) check(t *testing.T, h *hub, header http.Header) {
 		for i, b := range by {
 			keys[i] = c.keys[b]
 		}
-		want := expected(nodes, keys, c.measure)
+		want := expected(nodes, keys, c.measure, c.distinct)
 		got := map[string]bool{}
 		for _, g := range d.Stats {
 			k := keyString(g.Keys)
@@ -252,6 +299,9 @@ func (c statsCase) check(t *testing.T, h *hub, header http.Header) {
 			}
 			if g.Count != w.count {
 				t.Errorf("%s by %v: group %q counts %d, the list %d", c.field, by, k, g.Count, w.count)
+			}
+			if c.distinct != nil && g.Topics != len(w.distinct) {
+				t.Errorf("%s by %v: group %q has %d topics, the list %d", c.field, by, k, g.Topics, len(w.distinct))
 			}
 			if c.measure != "" {
 				s := g.Sum[c.measure]
@@ -301,16 +351,18 @@ func TestStatsMatchListsOnSynthetic(t *testing.T) {
 // aggregate as a scan plus a page of groups: ten pass, forty do not.
 func TestStatsAreCosted(t *testing.T) {
 	h := serve(t, dbtest.Open(t, "sqlite"))
-	aliases := func(n int) string {
+	aliases := func(field string, n int) string {
 		var b strings.Builder
 		for i := range n {
-			fmt.Fprintf(&b, " s%d: partnershipStats(groupBy: [PHASE]) { keys count }", i)
+			fmt.Fprintf(&b, " s%d: %s(groupBy: [MONTH]) { keys count }", i, field)
 		}
-		return "{" + b.String() + " }"
+		return "{" + strings.ReplaceAll(b.String(), "partnershipStats(groupBy: [MONTH])", "partnershipStats(groupBy: [PHASE])") + " }"
 	}
-	h.query(t, aliases(10), nil).NoErrors(t)
-	if code := h.query(t, aliases(40), nil).Code(); code != "QUERY_TOO_COMPLEX" {
-		t.Errorf("forty grouped aggregates: code %q, want QUERY_TOO_COMPLEX", code)
+	for _, field := range []string{"partnershipStats", "forumStats", "newsStats"} {
+		h.query(t, aliases(field, 10), nil).NoErrors(t)
+		if code := h.query(t, aliases(field, 40), nil).Code(); code != "QUERY_TOO_COMPLEX" {
+			t.Errorf("forty %s: code %q, want QUERY_TOO_COMPLEX", field, code)
+		}
 	}
 }
 

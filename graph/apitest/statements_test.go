@@ -210,6 +210,10 @@ var statementCases = []statementCase{
 		partnership { id phase { name } } leadMunicipality { name } funders(first: 3) { totalCount } } } } }`, signedIn: true},
 	{name: "activities with organiser and partnerships", query: `{ activities(first: 100) { totalCount edges { node { title organiser { acronym }
 		partnerships(first: 3) { totalCount edges { node { ukrainianMunicipality { name } } } } } } } }`},
+	{name: "partnerships with their health, anonymous", query: `{ partnerships(first: 100) { edges { node { id
+		health { lastActivityAt projectsByStatus { status count } fundingSecured } } } } }`},
+	{name: "partnerships with their health, signed in", query: `{ partnerships(first: 100) { edges { node { id
+		health { lastActivityAt projectsByStatus { status count } fundingSecured } } } } }`, signedIn: true},
 	{name: "municipalities with partnerships on either side", query: `{ municipalities(first: 100) { edges { node { name
 		partnerships(first: 5) { totalCount edges { node { id } } } } } } }`,
 		known: "Municipality.partnerships (graph/i18n.resolvers.go) paginates one query per municipality: a count and a page each"},

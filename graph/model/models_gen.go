@@ -110,6 +110,8 @@ type CreateTopicInput struct {
 	Body string `json:"body"`
 	// Up to 10 lower-case tags.
 	Tags []string `json:"tags,omitempty"`
+	// Partnerships the topic is about: its posts count in their last activity (health).
+	PartnershipIds []int `json:"partnershipIds,omitempty"`
 }
 
 type CreateUserInput struct {
@@ -330,6 +332,67 @@ func (e ActivityGrouping) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What forumStats groups the forum posts by.
+type ForumGrouping string
+
+const (
+	// Month the post was written, in UTC, e.g. 2026-03.
+	ForumGroupingMonth ForumGrouping = "MONTH"
+	// Slug of the post's forum category.
+	ForumGroupingCategory ForumGrouping = "CATEGORY"
+	// ID of the post's topic.
+	ForumGroupingTopic ForumGrouping = "TOPIC"
+)
+
+var AllForumGrouping = []ForumGrouping{
+	ForumGroupingMonth,
+	ForumGroupingCategory,
+	ForumGroupingTopic,
+}
+
+func (e ForumGrouping) IsValid() bool {
+	switch e {
+	case ForumGroupingMonth, ForumGroupingCategory, ForumGroupingTopic:
+		return true
+	}
+	return false
+}
+
+func (e ForumGrouping) String() string {
+	return string(e)
+}
+
+func (e *ForumGrouping) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ForumGrouping(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ForumGrouping", str)
+	}
+	return nil
+}
+
+func (e ForumGrouping) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ForumGrouping) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ForumGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What municipalityStats groups by.
 type MunicipalityGrouping string
 
@@ -385,6 +448,69 @@ func (e *MunicipalityGrouping) UnmarshalJSON(b []byte) error {
 }
 
 func (e MunicipalityGrouping) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What newsStats groups news items by.
+type NewsGrouping string
+
+const (
+	// Month of first publication, in UTC, e.g. 2026-03; null for drafts.
+	NewsGroupingMonth  NewsGrouping = "MONTH"
+	NewsGroupingStatus NewsGrouping = "STATUS"
+	// Language code of the text.
+	NewsGroupingLanguage NewsGrouping = "LANGUAGE"
+	// ID of each partnership the item names: an item naming several counts under each; null for items naming none.
+	NewsGroupingPartnership NewsGrouping = "PARTNERSHIP"
+)
+
+var AllNewsGrouping = []NewsGrouping{
+	NewsGroupingMonth,
+	NewsGroupingStatus,
+	NewsGroupingLanguage,
+	NewsGroupingPartnership,
+}
+
+func (e NewsGrouping) IsValid() bool {
+	switch e {
+	case NewsGroupingMonth, NewsGroupingStatus, NewsGroupingLanguage, NewsGroupingPartnership:
+		return true
+	}
+	return false
+}
+
+func (e NewsGrouping) String() string {
+	return string(e)
+}
+
+func (e *NewsGrouping) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NewsGrouping(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NewsGrouping", str)
+	}
+	return nil
+}
+
+func (e NewsGrouping) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NewsGrouping) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NewsGrouping) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -40,6 +40,16 @@ func TestEveryGrouping(t *testing.T) {
 				t.Errorf("municipalities by %s: %v", g, err)
 			}
 		}
+		for _, g := range []string{"MONTH", "CATEGORY", "TOPIC"} {
+			if _, err := analytics.ForumStats(ctx, c, nil, []string{g}); err != nil {
+				t.Errorf("forum posts by %s: %v", g, err)
+			}
+		}
+		for _, g := range []string{"MONTH", "STATUS", "LANGUAGE", "PARTNERSHIP"} {
+			if _, err := analytics.NewsStats(ctx, c, nil, []string{g}); err != nil {
+				t.Errorf("news by %s: %v", g, err)
+			}
+		}
 		if _, err := analytics.ProgrammeFigures(ctx, c, nil); err != nil {
 			t.Errorf("programme figures: %v", err)
 		}

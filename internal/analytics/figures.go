@@ -23,6 +23,7 @@ import (
 // Phase.published_figures keys the published numbers.
 const (
 	FigurePartnerships          = "partnerships"
+	FigureActivePartnerships    = "activePartnerships"
 	FigureEUCountries           = "euCountries"
 	FigureUkrainianOblasts      = "ukrainianOblasts"
 	FigureExpertMissions        = "expertMissions"
@@ -63,8 +64,11 @@ type Proposals struct {
 // Figures are the programme's key figures for a phase (or all phases).
 type Figures struct {
 	// Phase is the phase's name; nil for all phases.
-	Phase                 *string
+	Phase *string
+	// PhaseID is the phase's id; nil for all phases.
+	PhaseID               *int
 	Partnerships          Figure
+	ActivePartnerships    Figure
 	EUCountries           Figure
 	UkrainianOblasts      Figure
 	ExpertMissions        Figure
@@ -89,12 +93,17 @@ func ProgrammeFigures(ctx context.Context, client *ent.Client, phaseName *string
 	}
 	s := scope{client: client, phase: ph}
 	f := &Figures{Phase: phaseName}
+	if ph != nil {
+		f.PhaseID = &ph.ID
+	}
 	counts := []struct {
 		name string
 		into *Figure
 		run  func(context.Context) (int, error)
 	}{
 		{FigurePartnerships, &f.Partnerships, client.Partnership.Query().Where(s.partnerships()...).Count},
+		{FigureActivePartnerships, &f.ActivePartnerships, client.Partnership.Query().Where(s.partnerships()...).
+			Where(partnership.StatusEQ(partnership.StatusACTIVE)).Count},
 		{FigureEUCountries, &f.EUCountries, client.Country.Query().Where(country.HasMunicipalitiesWith(
 			municipality.HasEuPartnershipsWith(s.partnerships()...))).Count},
 		{FigureUkrainianOblasts, &f.UkrainianOblasts, client.Region.Query().Where(region.HasMunicipalitiesWith(

@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -32,12 +33,15 @@ const MaxGroups = 1000
 // activity's participants, a municipality's population), the measure's
 // aggregates over the records that have one.
 type Group struct {
-	Keys    []*string
-	Count   int
-	Sum     Measure
-	Average Measure
-	Min     Measure
-	Max     Measure
+	Keys  []*string
+	Count int
+	// Distinct counts the distinct values of the spec's distinct column
+	// in the group (a forum group's topics); 0 for records without one.
+	Distinct int
+	Sum      Measure
+	Average  Measure
+	Min      Measure
+	Max      Measure
 }
 
 // Measure is an aggregate of a record's measure; nil when no record of the
@@ -90,23 +94,27 @@ type spec struct {
 	// measure is the column aggregated by sum/average/min/max; empty for
 	// records without one.
 	measure string
+	// distinct is the column whose distinct values each group counts;
+	// empty for records without one.
+	distinct string
 }
 
 // row is one result row of a grouped aggregate; k0..k7 are the keys.
 type row struct {
-	K0    *string  `sql:"k0"`
-	K1    *string  `sql:"k1"`
-	K2    *string  `sql:"k2"`
-	K3    *string  `sql:"k3"`
-	K4    *string  `sql:"k4"`
-	K5    *string  `sql:"k5"`
-	K6    *string  `sql:"k6"`
-	K7    *string  `sql:"k7"`
-	Count int      `sql:"n"`
-	Sum   *float64 `sql:"sum"`
-	Avg   *float64 `sql:"avg"`
-	Min   *float64 `sql:"min"`
-	Max   *float64 `sql:"max"`
+	K0       *string  `sql:"k0"`
+	K1       *string  `sql:"k1"`
+	K2       *string  `sql:"k2"`
+	K3       *string  `sql:"k3"`
+	K4       *string  `sql:"k4"`
+	K5       *string  `sql:"k5"`
+	K6       *string  `sql:"k6"`
+	K7       *string  `sql:"k7"`
+	Count    int      `sql:"n"`
+	Distinct int      `sql:"d"`
+	Sum      *float64 `sql:"sum"`
+	Avg      *float64 `sql:"avg"`
+	Min      *float64 `sql:"min"`
+	Max      *float64 `sql:"max"`
 }
 
 // maxKeys is the number of key columns of row.
@@ -119,7 +127,7 @@ func (r row) keys(n int) []*string {
 
 // group returns r as a Group with n keys.
 func (r row) group(n int) *Group {
-	return &Group{Keys: r.keys(n), Count: r.Count, Sum: Measure{r.Sum}, Average: Measure{r.Avg},
+	return &Group{Keys: r.keys(n), Count: r.Count, Distinct: r.Distinct, Sum: Measure{r.Sum}, Average: Measure{r.Avg},
 		Min: Measure{r.Min}, Max: Measure{r.Max}}
 }
 
@@ -161,6 +169,9 @@ func (sp spec) modifier(groupBy []string) func(*sql.Selector) {
 			count = "COUNT(DISTINCT " + s.C("id") + ")"
 		}
 		cols = append(cols, as(s, count, "n"))
+		if sp.distinct != "" {
+			cols = append(cols, as(s, "COUNT(DISTINCT "+s.C(sp.distinct)+")", "d"))
+		}
 		if sp.measure != "" {
 			m := s.C(sp.measure)
 			cols = append(cols, as(s, "SUM("+m+")", "sum"), as(s, "AVG("+m+")", "avg"),
@@ -217,11 +228,48 @@ func grouped[S scanner](ctx context.Context, sp spec, q modifiable[S], err error
 }
 
 // year returns the SQL expression of the year of a time column as text.
-func year(s *sql.Selector, column string) string {
+func year(s *sql.Selector, column string) string { return utcTime(s, column, "YYYY", "%Y") }
+
+// month returns the SQL expression of the month of a time column as text,
+// e.g. 2026-03.
+func month(s *sql.Selector, column string) string { return utcTime(s, column, "YYYY-MM", "%Y-%m") }
+
+// utcTime formats a time column in UTC with PostgreSQL's to_char pattern
+// or SQLite's strftime format.
+func utcTime(s *sql.Selector, column, pgPattern, sqliteFormat string) string {
 	c := s.C(column)
 	if s.Dialect() == dialect.Postgres {
-		return "to_char(" + c + " AT TIME ZONE 'UTC', 'YYYY')"
+		return "to_char(" + c + " AT TIME ZONE 'UTC', '" + pgPattern + "')"
 	}
-	// Ent stores SQLite times as text starting with the year.
-	return "substr(" + c + ", 1, 4)"
+	return "strftime('" + sqliteFormat + "', " + sqliteTime(c) + ")"
+}
+
+// sqliteTime rewrites a time as the SQLite driver stores it (Go's
+// time.String: "2026-03-01 01:30:00.5 +0300 EEST") as a time SQLite's
+// date functions read, with its offset ("2026-03-01 01:30:00+03:00"), so
+// that they turn it into UTC.
+func sqliteTime(c string) string {
+	// The offset follows the first space after the seconds and their
+	// optional fraction.
+	at := "(20 + instr(substr(" + c + ", 20), ' '))"
+	return "substr(" + c + ", 1, 19) || substr(" + c + ", " + at + ", 3) || ':' || substr(" + c + ", " + at + " + 3, 2)"
+}
+
+// ComparableTime returns an SQL expression of the time column that
+// compares, orders and aggregates (MAX) as time in dialect d: the column
+// itself on PostgreSQL, its UTC text "2006-01-02 15:04:05" on SQLite.
+func ComparableTime(d, column string) string {
+	if d == dialect.Postgres {
+		return column
+	}
+	return "datetime(" + sqliteTime(column) + ")"
+}
+
+// ComparableTimeArg returns t as an argument to compare with a
+// ComparableTime expression of dialect d.
+func ComparableTimeArg(d string, t time.Time) any {
+	if d == dialect.Postgres {
+		return t
+	}
+	return t.UTC().Format(time.DateTime)
 }

@@ -74,11 +74,7 @@ func canEditPartnerships(ctx context.Context, client *gen.Client, ids ...int) (b
 // the secretariat and analysts see all (an earlier rule allows them).
 func ProjectVisibility() privacy.QueryRule {
 	return privacy.ProjectQueryRuleFunc(func(ctx context.Context, q *gen.ProjectQuery) error {
-		v := viewer.FromContext(ctx)
-		q.Where(project.Or(
-			project.StatusNEQ(project.StatusCONCEPT),
-			project.HasPartnershipWith(partnershipsOf(v.MunicipalityIDs(), v.AssociationIDs())),
-		))
+		q.Where(ReadableProjects(viewer.FromContext(ctx)))
 		return privacy.Allow
 	})
 }

@@ -74,7 +74,7 @@ func TopicVisibility() privacy.QueryRule {
 // PostVisibility filters posts: visible topics, hidden ones only for their author.
 func PostVisibility() privacy.QueryRule {
 	return privacy.PostQueryRuleFunc(func(ctx context.Context, q *gen.PostQuery) error {
-		q.Where(visiblePosts(viewer.FromContext(ctx)))
+		q.Where(ReadablePosts(viewer.FromContext(ctx)))
 		return privacy.Allow
 	})
 }
@@ -98,7 +98,7 @@ func OwnFlags() privacy.QueryRule {
 // NewsItemVisibility shows published news to anyone and drafts to their author.
 func NewsItemVisibility() privacy.QueryRule {
 	return privacy.NewsItemQueryRuleFunc(func(ctx context.Context, q *gen.NewsItemQuery) error {
-		q.Where(newsitem.Or(newsitem.StatusEQ(newsitem.StatusPUBLISHED), newsitem.AuthorID(viewer.ID(ctx))))
+		q.Where(ReadableNewsItems(viewer.FromContext(ctx)))
 		return privacy.Allow
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/bridgesoftrust/hub/graph"
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
@@ -64,6 +65,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(&limits.Input{Limits: lim})
 	srv.Use(gqlexec.ArgumentCache{})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
+	srv.AroundOperations(graph.Loaders(store.Client))
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
 	})
