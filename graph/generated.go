@@ -1133,7 +1133,7 @@ type ComplexityRoot struct {
 		AuditLogs                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditLogOrder, where *ent.AuditLogWhereInput) int
 		Countries                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
 		Documents                   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DocumentOrder, where *ent.DocumentWhereInput) int
-		DormantPartnerships         func(childComplexity int, months *int) int
+		DormantPartnerships         func(childComplexity int, months *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		Events                      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
 		Flags                       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FlagOrder, where *ent.FlagWhereInput) int
 		ForumCategories             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ForumCategoryOrder, where *ent.ForumCategoryWhereInput) int
@@ -1465,7 +1465,7 @@ type QueryResolver interface {
 	PartnershipPath(ctx context.Context, fromID int, toID int) (*network.PartnershipPath, error)
 	MostConnectedMunicipalities(ctx context.Context, first *int, where *ent.MunicipalityWhereInput) ([]*network.MunicipalityDegree, error)
 	PartnershipClusters(ctx context.Context, where *ent.MunicipalityWhereInput, first *int) (*network.PartnershipClusters, error)
-	DormantPartnerships(ctx context.Context, months *int) ([]*ent.Partnership, error)
+	DormantPartnerships(ctx context.Context, months *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error)
 	InitiativeOverlaps(ctx context.Context, sector *sector.Sector, municipalityID *int, first *int) ([]*organisations.Overlap, error)
 	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *entgql.Cursor[int]) (*model.SearchConnection, error)
 }
@@ -6563,7 +6563,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.DormantPartnerships(childComplexity, args["months"].(*int)), true
+		return e.ComplexityRoot.Query.DormantPartnerships(childComplexity, args["months"].(*int), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PartnershipOrder), args["where"].(*ent.PartnershipWhereInput)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -13917,6 +13917,54 @@ func (ec *executionContext) field_Query_dormantPartnerships_args(ctx context.Con
 		return nil, err
 	}
 	args["months"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.PartnershipOrder, error) {
+			return ec.unmarshalOPartnershipOrder2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PartnershipWhereInput, error) {
+			return ec.unmarshalOPartnershipWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -38089,11 +38137,11 @@ func (ec *executionContext) _Query_dormantPartnerships(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().DormantPartnerships(ctx, fc.Args["months"].(*int))
+			return ec.Resolvers.Query().DormantPartnerships(ctx, fc.Args["months"].(*int), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
-			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
+			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -38106,7 +38154,7 @@ func (ec *executionContext) fieldContext_Query_dormantPartnerships(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Partnership(ctx, field)
+			return ec.childFields_PartnershipConnection(ctx, field)
 		},
 	}
 	defer func() {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/analytics/health"
 	"github.com/bridgesoftrust/hub/internal/network"
@@ -48,6 +49,10 @@ func (r *queryResolver) PartnershipClusters(ctx context.Context, where *ent.Muni
 }
 
 // DormantPartnerships is the resolver for the dormantPartnerships field.
-func (r *queryResolver) DormantPartnerships(ctx context.Context, months *int) ([]*ent.Partnership, error) {
-	return health.Dormant(ctx, r.client, valueOr(months, health.DefaultDormantMonths), time.Now())
+func (r *queryResolver) DormantPartnerships(ctx context.Context, months *int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
+	q, err := health.Dormant(ctx, r.client, valueOr(months, health.DefaultDormantMonths), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(ctx, after, first, before, last, ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
 }

@@ -33,7 +33,7 @@ func BenchmarkPartnershipHealth(b *testing.B) {
 	benchQueries(b, srv.URL+"/graphql", []benchQuery{
 		{"health of a page of 100", page, nil},
 		{"health of a page of 100, secretariat", page, secretariat},
-		{"dormant partnerships, secretariat", `{ dormantPartnerships(months: 6) { id } }`, secretariat},
+		{"dormant partnerships, secretariat", `{ dormantPartnerships(months: 6, first: 100) { totalCount edges { node { id } } } }`, secretariat},
 		{"programme figures with dormant count", `{ programmeFigures { activePartnerships { live } dormantPartnerships { live } } }`, nil},
 	})
 }

@@ -67,13 +67,16 @@ func TestPartnershipHealth(t *testing.T) {
 			t.Errorf("health of the quiet partnership: %+v", got.Node.Health)
 		}
 
-		const dormant = `query($m: Int) { dormantPartnerships(months: $m) { id } }`
+		const dormant = `query($m: Int) { dormantPartnerships(months: $m, first: 100) { totalCount edges { node { id } } } }`
 		for months, want := range map[int][]string{6: {strconv.Itoa(quiet)}, 9: nil} {
-			var d struct{ DormantPartnerships []struct{ ID string } }
+			var d struct{ DormantPartnerships partnershipPage }
 			h.dataAs(t, dormant, map[string]any{"m": months}, h.admin, &d)
 			var ids []string
-			for _, p := range d.DormantPartnerships {
-				ids = append(ids, p.ID)
+			for _, e := range d.DormantPartnerships.Edges {
+				ids = append(ids, e.Node.ID)
+			}
+			if d.DormantPartnerships.TotalCount != len(want) {
+				t.Errorf("dormant for %d months: totalCount %d, want %d", months, d.DormantPartnerships.TotalCount, len(want))
 			}
 			if !slices.Equal(ids, want) {
 				t.Errorf("dormant for %d months: %v, want %v", months, ids, want)
@@ -86,4 +89,10 @@ func TestPartnershipHealth(t *testing.T) {
 			t.Errorf("months 0: code %q", code)
 		}
 	})
+}
+
+// partnershipPage is a page of partnerships by id, with its total.
+type partnershipPage struct {
+	TotalCount int
+	Edges      []struct{ Node struct{ ID string } }
 }

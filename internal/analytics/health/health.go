@@ -218,12 +218,12 @@ func (t *nullTime) Scan(src any) error {
 	return err
 }
 
-// Dormant returns the active partnerships older than months with no
-// activity, project change, news item or forum post since then that the
-// viewer reads (the dates LastActivityAt takes), by id; one statement. The
-// secretariat sees all, an association's staff those their association
-// facilitates; others are refused.
-func Dormant(ctx context.Context, client *ent.Client, months int, now time.Time) ([]*ent.Partnership, error) {
+// Dormant returns the query of the active partnerships older than months
+// with no activity, project change, news item or forum post since then
+// that the viewer reads (the dates LastActivityAt takes), for the API to
+// page through. The secretariat sees all, an association's staff those
+// their association facilitates; others are refused.
+func Dormant(ctx context.Context, client *ent.Client, months int, now time.Time) (*ent.PartnershipQuery, error) {
 	if months < 1 || months > 120 {
 		return nil, apierr.Input("months", "months must be between 1 and 120")
 	}
@@ -236,7 +236,7 @@ func Dormant(ctx context.Context, client *ent.Client, months int, now time.Time)
 	default:
 		return nil, apierr.New(apierr.Forbidden, "dormant partnerships are for the secretariat and facilitating associations")
 	}
-	return q.Where(dormant(v, now.AddDate(0, -months, 0))).Order(ent.Asc(partnership.FieldID)).All(ctx)
+	return q.Where(dormant(v, now.AddDate(0, -months, 0))), nil
 }
 
 // DormantCount counts the partnerships of the phase phaseID (all phases
