@@ -41,10 +41,17 @@ func unionFields(a, b []string) []string {
 const totalColumn = "hub_total_count"
 
 // selectTotalInPage adds to a page's statement the count of every row that
-// its filters match, before LIMIT: COUNT(*) OVER () on PostgreSQL and
-// SQLite (3.25 and later).
+// its filters (the privacy rules' included) match, as a subquery with the
+// page's WHERE that the database runs once. A window count (COUNT(*) OVER
+// ()) gives the same number but made PostgreSQL read every row of the
+// table before the LIMIT: 16 ms instead of 8 ms for the count and 0.05 ms
+// for the page apart, on 40,000 partnerships.
 func selectTotalInPage(s *sql.Selector) {
-	s.AppendSelectExprAs(sql.Expr("COUNT(*) OVER ()"), totalColumn)
+	count := sql.Dialect(s.Dialect()).Select(sql.Count("*")).From(sql.Table(s.TableName()))
+	if p := s.P(); p != nil {
+		count.Where(p)
+	}
+	s.AppendSelectExprAs(count, totalColumn)
 }
 
 // totalInPage reads the count that selectTotalInPage added from a row of
