@@ -25,15 +25,18 @@ import (
 // AssociationQuery is the builder for querying Association entities.
 type AssociationQuery struct {
 	config
-	ctx                              *QueryContext
-	order                            []association.OrderOption
-	inters                           []Interceptor
-	predicates                       []predicate.Association
-	withCountry                      *CountryQuery
-	withMembers                      *MunicipalityQuery
-	withFacilitatedPartnerships      *PartnershipQuery
-	withFundedProjects               *ProjectQuery
-	withOrganisedActivities          *ActivityQuery
+	ctx                         *QueryContext
+	order                       []association.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.Association
+	withCountry                 *CountryQuery
+	withMembers                 *MunicipalityQuery
+	withFacilitatedPartnerships *PartnershipQuery
+	withFundedProjects          *ProjectQuery
+	withOrganisedActivities     *ActivityQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads                      []func(context.Context, []*Association) error
 	loadTotal                        []func(context.Context, []*Association) error
 	modifiers                        []func(*sql.Selector)
 	withNamedMembers                 map[string]*MunicipalityQuery
@@ -546,6 +549,10 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, association.FieldName) {
+		_spec.Node.AddColumnOnce(association.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -593,6 +600,11 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			func(n *Association, e *Activity) {
 				n.Edges.OrganisedActivities = append(n.Edges.OrganisedActivities, e)
 			}); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -883,6 +895,10 @@ func (_q *AssociationQuery) loadOrganisedActivities(ctx context.Context, query *
 
 func (_q *AssociationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, association.FieldName) {
+		_spec.Node.AddColumnOnce(association.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -969,6 +985,61 @@ func (_q *AssociationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *AssociationQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withMembers != nil || len(_q.withNamedMembers) > 0 {
+		return false
+	}
+	if _q.withFacilitatedPartnerships != nil || len(_q.withNamedFacilitatedPartnerships) > 0 {
+		return false
+	}
+	if _q.withFundedProjects != nil || len(_q.withNamedFundedProjects) > 0 {
+		return false
+	}
+	if _q.withOrganisedActivities != nil || len(_q.withNamedOrganisedActivities) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *AssociationQuery) mergeLoad(o *AssociationQuery) (*AssociationQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &AssociationQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withCountry.mergeLoad(o.withCountry); ok {
+		m.withCountry = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *AssociationQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

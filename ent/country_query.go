@@ -23,13 +23,16 @@ import (
 // CountryQuery is the builder for querying Country entities.
 type CountryQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []country.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Country
-	withRegions             *RegionQuery
-	withMunicipalities      *MunicipalityQuery
-	withAssociations        *AssociationQuery
+	ctx                *QueryContext
+	order              []country.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Country
+	withRegions        *RegionQuery
+	withMunicipalities *MunicipalityQuery
+	withAssociations   *AssociationQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads             []func(context.Context, []*Country) error
 	loadTotal               []func(context.Context, []*Country) error
 	modifiers               []func(*sql.Selector)
 	withNamedRegions        map[string]*RegionQuery
@@ -471,6 +474,10 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, country.FieldName) {
+		_spec.Node.AddColumnOnce(country.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -501,6 +508,11 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		if err := _q.loadAssociations(ctx, query, nodes,
 			func(n *Country) { n.Edges.Associations = []*Association{} },
 			func(n *Country, e *Association) { n.Edges.Associations = append(n.Edges.Associations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -629,6 +641,10 @@ func (_q *CountryQuery) loadAssociations(ctx context.Context, query *Association
 
 func (_q *CountryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, country.FieldName) {
+		_spec.Node.AddColumnOnce(country.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -712,6 +728,53 @@ func (_q *CountryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *CountryQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withRegions != nil || len(_q.withNamedRegions) > 0 {
+		return false
+	}
+	if _q.withMunicipalities != nil || len(_q.withNamedMunicipalities) > 0 {
+		return false
+	}
+	if _q.withAssociations != nil || len(_q.withNamedAssociations) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *CountryQuery) mergeLoad(o *CountryQuery) (*CountryQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &CountryQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *CountryQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

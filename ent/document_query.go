@@ -25,15 +25,18 @@ import (
 // DocumentQuery is the builder for querying Document entities.
 type DocumentQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []document.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Document
-	withAuthor              *UserQuery
-	withFiles               *DocumentFileQuery
-	withMunicipalities      *MunicipalityQuery
-	withPartnerships        *PartnershipQuery
-	withProjects            *ProjectQuery
+	ctx                *QueryContext
+	order              []document.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Document
+	withAuthor         *UserQuery
+	withFiles          *DocumentFileQuery
+	withMunicipalities *MunicipalityQuery
+	withPartnerships   *PartnershipQuery
+	withProjects       *ProjectQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads             []func(context.Context, []*Document) error
 	loadTotal               []func(context.Context, []*Document) error
 	modifiers               []func(*sql.Selector)
 	withNamedFiles          map[string]*DocumentFileQuery
@@ -546,6 +549,7 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -589,6 +593,11 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		if err := _q.loadProjects(ctx, query, nodes,
 			func(n *Document) { n.Edges.Projects = []*Project{} },
 			func(n *Document, e *Project) { n.Edges.Projects = append(n.Edges.Projects, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -876,6 +885,7 @@ func (_q *DocumentQuery) loadProjects(ctx context.Context, query *ProjectQuery, 
 
 func (_q *DocumentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -962,6 +972,61 @@ func (_q *DocumentQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *DocumentQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withFiles != nil || len(_q.withNamedFiles) > 0 {
+		return false
+	}
+	if _q.withMunicipalities != nil || len(_q.withNamedMunicipalities) > 0 {
+		return false
+	}
+	if _q.withPartnerships != nil || len(_q.withNamedPartnerships) > 0 {
+		return false
+	}
+	if _q.withProjects != nil || len(_q.withNamedProjects) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *DocumentQuery) mergeLoad(o *DocumentQuery) (*DocumentQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &DocumentQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withAuthor.mergeLoad(o.withAuthor); ok {
+		m.withAuthor = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *DocumentQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

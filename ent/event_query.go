@@ -27,17 +27,20 @@ import (
 // EventQuery is the builder for querying Event entities.
 type EventQuery struct {
 	config
-	ctx                            *QueryContext
-	order                          []event.OrderOption
-	inters                         []Interceptor
-	predicates                     []predicate.Event
-	withOrganiser                  *AssociationQuery
-	withPartnership                *PartnershipQuery
-	withActivity                   *ActivityQuery
-	withCreatedBy                  *UserQuery
-	withInvitedMunicipalities      *MunicipalityQuery
-	withSessions                   *EventSessionQuery
-	withRegistrations              *EventRegistrationQuery
+	ctx                       *QueryContext
+	order                     []event.OrderOption
+	inters                    []Interceptor
+	predicates                []predicate.Event
+	withOrganiser             *AssociationQuery
+	withPartnership           *PartnershipQuery
+	withActivity              *ActivityQuery
+	withCreatedBy             *UserQuery
+	withInvitedMunicipalities *MunicipalityQuery
+	withSessions              *EventSessionQuery
+	withRegistrations         *EventRegistrationQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads                    []func(context.Context, []*Event) error
 	loadTotal                      []func(context.Context, []*Event) error
 	modifiers                      []func(*sql.Selector)
 	withNamedInvitedMunicipalities map[string]*MunicipalityQuery
@@ -619,6 +622,7 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -675,6 +679,11 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 		if err := _q.loadRegistrations(ctx, query, nodes,
 			func(n *Event) { n.Edges.Registrations = []*EventRegistration{} },
 			func(n *Event, e *EventRegistration) { n.Edges.Registrations = append(n.Edges.Registrations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -959,6 +968,7 @@ func (_q *EventQuery) loadRegistrations(ctx context.Context, query *EventRegistr
 
 func (_q *EventQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -1054,6 +1064,73 @@ func (_q *EventQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *EventQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withInvitedMunicipalities != nil || len(_q.withNamedInvitedMunicipalities) > 0 {
+		return false
+	}
+	if _q.withSessions != nil || len(_q.withNamedSessions) > 0 {
+		return false
+	}
+	if _q.withRegistrations != nil || len(_q.withNamedRegistrations) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *EventQuery) mergeLoad(o *EventQuery) (*EventQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &EventQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withOrganiser.mergeLoad(o.withOrganiser); ok {
+		m.withOrganiser = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withPartnership.mergeLoad(o.withPartnership); ok {
+		m.withPartnership = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withActivity.mergeLoad(o.withActivity); ok {
+		m.withActivity = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withCreatedBy.mergeLoad(o.withCreatedBy); ok {
+		m.withCreatedBy = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *EventQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

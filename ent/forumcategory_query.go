@@ -22,12 +22,15 @@ import (
 // ForumCategoryQuery is the builder for querying ForumCategory entities.
 type ForumCategoryQuery struct {
 	config
-	ctx                *QueryContext
-	order              []forumcategory.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.ForumCategory
-	withTopics         *TopicQuery
-	withFollowers      *UserQuery
+	ctx           *QueryContext
+	order         []forumcategory.OrderOption
+	inters        []Interceptor
+	predicates    []predicate.ForumCategory
+	withTopics    *TopicQuery
+	withFollowers *UserQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads        []func(context.Context, []*ForumCategory) error
 	loadTotal          []func(context.Context, []*ForumCategory) error
 	modifiers          []func(*sql.Selector)
 	withNamedTopics    map[string]*TopicQuery
@@ -433,6 +436,7 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -456,6 +460,11 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 		if err := _q.loadFollowers(ctx, query, nodes,
 			func(n *ForumCategory) { n.Edges.Followers = []*User{} },
 			func(n *ForumCategory, e *User) { n.Edges.Followers = append(n.Edges.Followers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -575,6 +584,7 @@ func (_q *ForumCategoryQuery) loadFollowers(ctx context.Context, query *UserQuer
 
 func (_q *ForumCategoryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -658,6 +668,50 @@ func (_q *ForumCategoryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *ForumCategoryQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withTopics != nil || len(_q.withNamedTopics) > 0 {
+		return false
+	}
+	if _q.withFollowers != nil || len(_q.withNamedFollowers) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *ForumCategoryQuery) mergeLoad(o *ForumCategoryQuery) (*ForumCategoryQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &ForumCategoryQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *ForumCategoryQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

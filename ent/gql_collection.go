@@ -861,6 +861,11 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, association.FieldUpdatedAt)
 				fieldSeen[association.FieldUpdatedAt] = struct{}{}
 			}
+		case "name":
+			if _, ok := fieldSeen[association.FieldName]; !ok {
+				selectedFields = append(selectedFields, association.FieldName)
+				fieldSeen[association.FieldName] = struct{}{}
+			}
 		case "nameTranslations":
 			if _, ok := fieldSeen[association.FieldNameTranslations]; !ok {
 				selectedFields = append(selectedFields, association.FieldNameTranslations)
@@ -1377,6 +1382,11 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[country.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, country.FieldUpdatedAt)
 				fieldSeen[country.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[country.FieldName]; !ok {
+				selectedFields = append(selectedFields, country.FieldName)
+				fieldSeen[country.FieldName] = struct{}{}
 			}
 		case "nameTranslations":
 			if _, ok := fieldSeen[country.FieldNameTranslations]; !ok {
@@ -4956,6 +4966,11 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, municipality.FieldUpdatedAt)
 				fieldSeen[municipality.FieldUpdatedAt] = struct{}{}
 			}
+		case "name":
+			if _, ok := fieldSeen[municipality.FieldName]; !ok {
+				selectedFields = append(selectedFields, municipality.FieldName)
+				fieldSeen[municipality.FieldName] = struct{}{}
+			}
 		case "nameTranslations":
 			if _, ok := fieldSeen[municipality.FieldNameTranslations]; !ok {
 				selectedFields = append(selectedFields, municipality.FieldNameTranslations)
@@ -6158,6 +6173,11 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if _, ok := fieldSeen[organisation.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, organisation.FieldUpdatedAt)
 				fieldSeen[organisation.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[organisation.FieldName]; !ok {
+				selectedFields = append(selectedFields, organisation.FieldName)
+				fieldSeen[organisation.FieldName] = struct{}{}
 			}
 		case "nameTranslations":
 			if _, ok := fieldSeen[organisation.FieldNameTranslations]; !ok {
@@ -8623,6 +8643,11 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[region.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, region.FieldUpdatedAt)
 				fieldSeen[region.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[region.FieldName]; !ok {
+				selectedFields = append(selectedFields, region.FieldName)
+				fieldSeen[region.FieldName] = struct{}{}
 			}
 		case "nameTranslations":
 			if _, ok := fieldSeen[region.FieldNameTranslations]; !ok {

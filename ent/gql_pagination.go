@@ -302,9 +302,14 @@ func (_m *APIKeyQuery) Paginate(
 	}
 	conn := &APIKeyConnection{Edges: []*APIKeyEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -329,10 +334,18 @@ func (_m *APIKeyQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -652,9 +665,14 @@ func (_m *ActivityQuery) Paginate(
 	}
 	conn := &ActivityConnection{Edges: []*ActivityEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -679,10 +697,18 @@ func (_m *ActivityQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -1092,9 +1118,14 @@ func (_m *AssociationQuery) Paginate(
 	}
 	conn := &AssociationConnection{Edges: []*AssociationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -1119,10 +1150,18 @@ func (_m *AssociationQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -1496,9 +1535,14 @@ func (_m *AuditLogQuery) Paginate(
 	}
 	conn := &AuditLogConnection{Edges: []*AuditLogEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -1523,10 +1567,18 @@ func (_m *AuditLogQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -1846,9 +1898,14 @@ func (_m *CountryQuery) Paginate(
 	}
 	conn := &CountryConnection{Edges: []*CountryEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -1873,10 +1930,18 @@ func (_m *CountryQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -2232,9 +2297,14 @@ func (_m *DocumentQuery) Paginate(
 	}
 	conn := &DocumentConnection{Edges: []*DocumentEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -2259,10 +2329,18 @@ func (_m *DocumentQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -2672,9 +2750,14 @@ func (_m *DocumentFileQuery) Paginate(
 	}
 	conn := &DocumentFileConnection{Edges: []*DocumentFileEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -2699,10 +2782,18 @@ func (_m *DocumentFileQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -3022,9 +3113,14 @@ func (_m *EmailPreferenceQuery) Paginate(
 	}
 	conn := &EmailPreferenceConnection{Edges: []*EmailPreferenceEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -3049,10 +3145,18 @@ func (_m *EmailPreferenceQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -3372,9 +3476,14 @@ func (_m *EventQuery) Paginate(
 	}
 	conn := &EventConnection{Edges: []*EventEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -3399,10 +3508,18 @@ func (_m *EventQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -3812,9 +3929,14 @@ func (_m *EventRegistrationQuery) Paginate(
 	}
 	conn := &EventRegistrationConnection{Edges: []*EventRegistrationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -3839,10 +3961,18 @@ func (_m *EventRegistrationQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -4144,9 +4274,14 @@ func (_m *EventSessionQuery) Paginate(
 	}
 	conn := &EventSessionConnection{Edges: []*EventSessionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -4171,10 +4306,18 @@ func (_m *EventSessionQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -4512,9 +4655,14 @@ func (_m *FlagQuery) Paginate(
 	}
 	conn := &FlagConnection{Edges: []*FlagEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -4539,10 +4687,18 @@ func (_m *FlagQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -4880,9 +5036,14 @@ func (_m *ForumCategoryQuery) Paginate(
 	}
 	conn := &ForumCategoryConnection{Edges: []*ForumCategoryEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -4907,10 +5068,18 @@ func (_m *ForumCategoryQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -5284,9 +5453,14 @@ func (_m *InitiativeQuery) Paginate(
 	}
 	conn := &InitiativeConnection{Edges: []*InitiativeEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -5311,10 +5485,18 @@ func (_m *InitiativeQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -5670,9 +5852,14 @@ func (_m *MatchDeclineQuery) Paginate(
 	}
 	conn := &MatchDeclineConnection{Edges: []*MatchDeclineEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -5697,10 +5884,18 @@ func (_m *MatchDeclineQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -5984,9 +6179,14 @@ func (_m *MatchProfileQuery) Paginate(
 	}
 	conn := &MatchProfileConnection{Edges: []*MatchProfileEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -6011,10 +6211,18 @@ func (_m *MatchProfileQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -6298,9 +6506,14 @@ func (_m *MatchWeightQuery) Paginate(
 	}
 	conn := &MatchWeightConnection{Edges: []*MatchWeightEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -6325,10 +6538,18 @@ func (_m *MatchWeightQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -6612,9 +6833,14 @@ func (_m *MembershipQuery) Paginate(
 	}
 	conn := &MembershipConnection{Edges: []*MembershipEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -6639,10 +6865,18 @@ func (_m *MembershipQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -6962,9 +7196,14 @@ func (_m *MunicipalityQuery) Paginate(
 	}
 	conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -6989,10 +7228,18 @@ func (_m *MunicipalityQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -7366,9 +7613,14 @@ func (_m *NeedQuery) Paginate(
 	}
 	conn := &NeedConnection{Edges: []*NeedEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -7393,10 +7645,18 @@ func (_m *NeedQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -7788,9 +8048,14 @@ func (_m *NewsItemQuery) Paginate(
 	}
 	conn := &NewsItemConnection{Edges: []*NewsItemEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -7815,10 +8080,18 @@ func (_m *NewsItemQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -8192,9 +8465,14 @@ func (_m *NotificationQuery) Paginate(
 	}
 	conn := &NotificationConnection{Edges: []*NotificationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -8219,10 +8497,18 @@ func (_m *NotificationQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -8560,9 +8846,14 @@ func (_m *OfferQuery) Paginate(
 	}
 	conn := &OfferConnection{Edges: []*OfferEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -8587,10 +8878,18 @@ func (_m *OfferQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -8982,9 +9281,14 @@ func (_m *OrganisationQuery) Paginate(
 	}
 	conn := &OrganisationConnection{Edges: []*OrganisationEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -9009,10 +9313,18 @@ func (_m *OrganisationQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -9386,9 +9698,14 @@ func (_m *PartnershipQuery) Paginate(
 	}
 	conn := &PartnershipConnection{Edges: []*PartnershipEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -9413,10 +9730,18 @@ func (_m *PartnershipQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -9790,9 +10115,14 @@ func (_m *PartnershipRequestQuery) Paginate(
 	}
 	conn := &PartnershipRequestConnection{Edges: []*PartnershipRequestEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -9817,10 +10147,18 @@ func (_m *PartnershipRequestQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -10176,9 +10514,14 @@ func (_m *PhaseQuery) Paginate(
 	}
 	conn := &PhaseConnection{Edges: []*PhaseEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -10203,10 +10546,18 @@ func (_m *PhaseQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -10580,9 +10931,14 @@ func (_m *PostQuery) Paginate(
 	}
 	conn := &PostConnection{Edges: []*PostEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -10607,10 +10963,18 @@ func (_m *PostQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -10930,9 +11294,14 @@ func (_m *ProjectQuery) Paginate(
 	}
 	conn := &ProjectConnection{Edges: []*ProjectEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -10957,10 +11326,18 @@ func (_m *ProjectQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -11316,9 +11693,14 @@ func (_m *ReactionQuery) Paginate(
 	}
 	conn := &ReactionConnection{Edges: []*ReactionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -11343,10 +11725,18 @@ func (_m *ReactionQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -11666,9 +12056,14 @@ func (_m *RegionQuery) Paginate(
 	}
 	conn := &RegionConnection{Edges: []*RegionEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -11693,10 +12088,18 @@ func (_m *RegionQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -12052,9 +12455,14 @@ func (_m *TopicQuery) Paginate(
 	}
 	conn := &TopicConnection{Edges: []*TopicEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -12079,10 +12487,18 @@ func (_m *TopicQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
@@ -12474,9 +12890,14 @@ func (_m *UserQuery) Paginate(
 	}
 	conn := &UserConnection{Edges: []*UserEdge{}}
 	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	countInPage := false
 	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
 		hasPagination := after != nil || first != nil || before != nil || last != nil
-		if hasPagination || ignoredEdges {
+		switch {
+		case hasPagination && !ignoredEdges && after == nil && before == nil && (first == nil || *first > 0) &&
+			(last == nil || *last > 0) && _m.path == nil && _m.ctx.Unique == nil:
+			countInPage = true
+		case hasPagination || ignoredEdges:
 			c := _m.Clone()
 			c.ctx.Fields = nil
 			if conn.TotalCount, err = c.Count(ctx); err != nil {
@@ -12501,10 +12922,18 @@ func (_m *UserQuery) Paginate(
 			return nil, err
 		}
 	}
+	if countInPage {
+		_m.modifiers = append(_m.modifiers, selectTotalInPage)
+	}
 	_m = pager.applyOrder(_m)
 	nodes, err := _m.All(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if countInPage && len(nodes) > 0 {
+		if conn.TotalCount, err = totalInPage(nodes[0].Value); err != nil {
+			return nil, err
+		}
 	}
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil

@@ -22,12 +22,15 @@ import (
 // InitiativeQuery is the builder for querying Initiative entities.
 type InitiativeQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []initiative.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Initiative
-	withOrganisation        *OrganisationQuery
-	withMunicipalities      *MunicipalityQuery
+	ctx                *QueryContext
+	order              []initiative.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Initiative
+	withOrganisation   *OrganisationQuery
+	withMunicipalities *MunicipalityQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads             []func(context.Context, []*Initiative) error
 	loadTotal               []func(context.Context, []*Initiative) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -432,6 +435,7 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -454,6 +458,11 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *Initiative) { n.Edges.Municipalities = []*Municipality{} },
 			func(n *Initiative, e *Municipality) { n.Edges.Municipalities = append(n.Edges.Municipalities, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -565,6 +574,7 @@ func (_q *InitiativeQuery) loadMunicipalities(ctx context.Context, query *Munici
 
 func (_q *InitiativeQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -651,6 +661,52 @@ func (_q *InitiativeQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *InitiativeQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withMunicipalities != nil || len(_q.withNamedMunicipalities) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *InitiativeQuery) mergeLoad(o *InitiativeQuery) (*InitiativeQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &InitiativeQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withOrganisation.mergeLoad(o.withOrganisation); ok {
+		m.withOrganisation = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *InitiativeQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

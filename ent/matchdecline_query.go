@@ -28,8 +28,11 @@ type MatchDeclineQuery struct {
 	withMunicipality *MunicipalityQuery
 	withCandidate    *MunicipalityQuery
 	withDeclinedBy   *UserQuery
-	loadTotal        []func(context.Context, []*MatchDecline) error
-	modifiers        []func(*sql.Selector)
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads []func(context.Context, []*MatchDecline) error
+	loadTotal   []func(context.Context, []*MatchDecline) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -466,6 +469,7 @@ func (_q *MatchDeclineQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -493,6 +497,11 @@ func (_q *MatchDeclineQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withDeclinedBy; query != nil {
 		if err := _q.loadDeclinedBy(ctx, query, nodes, nil,
 			func(n *MatchDecline, e *User) { n.Edges.DeclinedBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -597,6 +606,7 @@ func (_q *MatchDeclineQuery) loadDeclinedBy(ctx context.Context, query *UserQuer
 
 func (_q *MatchDeclineQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -689,6 +699,115 @@ func (_q *MatchDeclineQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *MatchDeclineQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *MatchDeclineQuery) mergeLoad(o *MatchDeclineQuery) (*MatchDeclineQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &MatchDeclineQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withMunicipality.mergeLoad(o.withMunicipality); ok {
+		m.withMunicipality = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withCandidate.mergeLoad(o.withCandidate); ok {
+		m.withCandidate = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withDeclinedBy.mergeLoad(o.withDeclinedBy); ok {
+		m.withDeclinedBy = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *MatchDeclineQuery) shareToOneLoads() {
+	{
+		loads := []*MunicipalityQuery{_q.withMunicipality, _q.withCandidate}
+		var merged *MunicipalityQuery
+		n, ok := 0, true
+		for _, q := range loads {
+			if q != nil {
+				n++
+				if merged, ok = merged.mergeLoad(q); !ok {
+					break
+				}
+			}
+		}
+		if ok && n > 1 {
+			loaded := [...]bool{_q.withMunicipality != nil, _q.withCandidate != nil}
+			_q.withMunicipality = nil
+			_q.withCandidate = nil
+			_q.sharedLoads = append(_q.sharedLoads, func(ctx context.Context, nodes []*MatchDecline) error {
+				seen := make(map[int]*Municipality, len(nodes))
+				ids := make([]int, 0, len(nodes))
+				add := func(id int) {
+					if _, ok := seen[id]; !ok {
+						seen[id] = nil
+						ids = append(ids, id)
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						add(n.MunicipalityID)
+					}
+					if loaded[1] {
+						add(n.CandidateID)
+					}
+				}
+				if len(ids) > 0 {
+					neighbors, err := merged.Clone().Where(municipality.IDIn(ids...)).All(ctx)
+					if err != nil {
+						return err
+					}
+					for _, n := range neighbors {
+						seen[n.ID] = n
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						n.Edges.Municipality = seen[n.MunicipalityID]
+						n.Edges.loadedTypes[0] = true
+					}
+					if loaded[1] {
+						n.Edges.Candidate = seen[n.CandidateID]
+						n.Edges.loadedTypes[1] = true
+					}
+				}
+				return nil
+			})
+		}
+	}
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -32,23 +32,26 @@ import (
 // MunicipalityQuery is the builder for querying Municipality entities.
 type MunicipalityQuery struct {
 	config
-	ctx                      *QueryContext
-	order                    []municipality.OrderOption
-	inters                   []Interceptor
-	predicates               []predicate.Municipality
-	withCountry              *CountryQuery
-	withRegion               *RegionQuery
-	withAssociations         *AssociationQuery
-	withInvitedToEvents      *EventQuery
-	withUaPartnerships       *PartnershipQuery
-	withEuPartnerships       *PartnershipQuery
-	withLedProjects          *ProjectQuery
-	withNewsItems            *NewsItemQuery
-	withNeedRecords          *NeedQuery
-	withOfferRecords         *OfferQuery
-	withDocuments            *DocumentQuery
-	withInitiatives          *InitiativeQuery
-	withMatchProfile         *MatchProfileQuery
+	ctx                 *QueryContext
+	order               []municipality.OrderOption
+	inters              []Interceptor
+	predicates          []predicate.Municipality
+	withCountry         *CountryQuery
+	withRegion          *RegionQuery
+	withAssociations    *AssociationQuery
+	withInvitedToEvents *EventQuery
+	withUaPartnerships  *PartnershipQuery
+	withEuPartnerships  *PartnershipQuery
+	withLedProjects     *ProjectQuery
+	withNewsItems       *NewsItemQuery
+	withNeedRecords     *NeedQuery
+	withOfferRecords    *OfferQuery
+	withDocuments       *DocumentQuery
+	withInitiatives     *InitiativeQuery
+	withMatchProfile    *MatchProfileQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads              []func(context.Context, []*Municipality) error
 	loadTotal                []func(context.Context, []*Municipality) error
 	modifiers                []func(*sql.Selector)
 	withNamedAssociations    map[string]*AssociationQuery
@@ -847,6 +850,10 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, municipality.FieldName) {
+		_spec.Node.AddColumnOnce(municipality.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -944,6 +951,11 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withMatchProfile; query != nil {
 		if err := _q.loadMatchProfile(ctx, query, nodes, nil,
 			func(n *Municipality, e *MatchProfile) { n.Edges.MatchProfile = e }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1574,6 +1586,10 @@ func (_q *MunicipalityQuery) loadMatchProfile(ctx context.Context, query *MatchP
 
 func (_q *MunicipalityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, municipality.FieldName) {
+		_spec.Node.AddColumnOnce(municipality.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -1663,6 +1679,89 @@ func (_q *MunicipalityQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *MunicipalityQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withAssociations != nil || len(_q.withNamedAssociations) > 0 {
+		return false
+	}
+	if _q.withInvitedToEvents != nil || len(_q.withNamedInvitedToEvents) > 0 {
+		return false
+	}
+	if _q.withUaPartnerships != nil || len(_q.withNamedUaPartnerships) > 0 {
+		return false
+	}
+	if _q.withEuPartnerships != nil || len(_q.withNamedEuPartnerships) > 0 {
+		return false
+	}
+	if _q.withLedProjects != nil || len(_q.withNamedLedProjects) > 0 {
+		return false
+	}
+	if _q.withNewsItems != nil || len(_q.withNamedNewsItems) > 0 {
+		return false
+	}
+	if _q.withNeedRecords != nil || len(_q.withNamedNeedRecords) > 0 {
+		return false
+	}
+	if _q.withOfferRecords != nil || len(_q.withNamedOfferRecords) > 0 {
+		return false
+	}
+	if _q.withDocuments != nil || len(_q.withNamedDocuments) > 0 {
+		return false
+	}
+	if _q.withInitiatives != nil || len(_q.withNamedInitiatives) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *MunicipalityQuery) mergeLoad(o *MunicipalityQuery) (*MunicipalityQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &MunicipalityQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withCountry.mergeLoad(o.withCountry); ok {
+		m.withCountry = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withRegion.mergeLoad(o.withRegion); ok {
+		m.withRegion = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withMatchProfile.mergeLoad(o.withMatchProfile); ok {
+		m.withMatchProfile = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *MunicipalityQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -25,8 +25,11 @@ type NeedQuery struct {
 	inters           []Interceptor
 	predicates       []predicate.Need
 	withMunicipality *MunicipalityQuery
-	loadTotal        []func(context.Context, []*Need) error
-	modifiers        []func(*sql.Selector)
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads []func(context.Context, []*Need) error
+	loadTotal   []func(context.Context, []*Need) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -393,6 +396,7 @@ func (_q *NeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Need, e
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -408,6 +412,11 @@ func (_q *NeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Need, e
 	if query := _q.withMunicipality; query != nil {
 		if err := _q.loadMunicipality(ctx, query, nodes, nil,
 			func(n *Need, e *Municipality) { n.Edges.Municipality = e }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -451,6 +460,7 @@ func (_q *NeedQuery) loadMunicipality(ctx context.Context, query *MunicipalityQu
 
 func (_q *NeedQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -537,6 +547,49 @@ func (_q *NeedQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *NeedQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *NeedQuery) mergeLoad(o *NeedQuery) (*NeedQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &NeedQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withMunicipality.mergeLoad(o.withMunicipality); ok {
+		m.withMunicipality = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *NeedQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -36,8 +36,11 @@ type NotificationQuery struct {
 	withNewsItem           *NewsItemQuery
 	withPartnershipRequest *PartnershipRequestQuery
 	withEventRegistration  *EventRegistrationQuery
-	loadTotal              []func(context.Context, []*Notification) error
-	modifiers              []func(*sql.Selector)
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads []func(context.Context, []*Notification) error
+	loadTotal   []func(context.Context, []*Notification) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -614,6 +617,7 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -665,6 +669,11 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withEventRegistration; query != nil {
 		if err := _q.loadEventRegistration(ctx, query, nodes, nil,
 			func(n *Notification, e *EventRegistration) { n.Edges.EventRegistration = e }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -900,6 +909,7 @@ func (_q *NotificationQuery) loadEventRegistration(ctx context.Context, query *E
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -1004,6 +1014,137 @@ func (_q *NotificationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *NotificationQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *NotificationQuery) mergeLoad(o *NotificationQuery) (*NotificationQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &NotificationQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withRecipient.mergeLoad(o.withRecipient); ok {
+		m.withRecipient = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withActor.mergeLoad(o.withActor); ok {
+		m.withActor = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withPost.mergeLoad(o.withPost); ok {
+		m.withPost = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withTopic.mergeLoad(o.withTopic); ok {
+		m.withTopic = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withNewsItem.mergeLoad(o.withNewsItem); ok {
+		m.withNewsItem = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withPartnershipRequest.mergeLoad(o.withPartnershipRequest); ok {
+		m.withPartnershipRequest = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withEventRegistration.mergeLoad(o.withEventRegistration); ok {
+		m.withEventRegistration = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *NotificationQuery) shareToOneLoads() {
+	{
+		loads := []*UserQuery{_q.withRecipient, _q.withActor}
+		var merged *UserQuery
+		n, ok := 0, true
+		for _, q := range loads {
+			if q != nil {
+				n++
+				if merged, ok = merged.mergeLoad(q); !ok {
+					break
+				}
+			}
+		}
+		if ok && n > 1 {
+			loaded := [...]bool{_q.withRecipient != nil, _q.withActor != nil}
+			_q.withRecipient = nil
+			_q.withActor = nil
+			_q.sharedLoads = append(_q.sharedLoads, func(ctx context.Context, nodes []*Notification) error {
+				seen := make(map[int]*User, len(nodes))
+				ids := make([]int, 0, len(nodes))
+				add := func(id int) {
+					if _, ok := seen[id]; !ok {
+						seen[id] = nil
+						ids = append(ids, id)
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						add(n.RecipientID)
+					}
+					if loaded[1] && n.ActorID != nil {
+						add(*n.ActorID)
+					}
+				}
+				if len(ids) > 0 {
+					neighbors, err := merged.Clone().Where(user.IDIn(ids...)).All(ctx)
+					if err != nil {
+						return err
+					}
+					for _, n := range neighbors {
+						seen[n.ID] = n
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						n.Edges.Recipient = seen[n.RecipientID]
+						n.Edges.loadedTypes[0] = true
+					}
+					if loaded[1] {
+						if n.ActorID != nil {
+							n.Edges.Actor = seen[*n.ActorID]
+						}
+						n.Edges.loadedTypes[1] = true
+					}
+				}
+				return nil
+			})
+		}
+	}
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

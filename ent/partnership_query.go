@@ -41,14 +41,17 @@ type PartnershipQuery struct {
 	withNewsItems             *NewsItemQuery
 	withTopics                *TopicQuery
 	withDocuments             *DocumentQuery
-	loadTotal                 []func(context.Context, []*Partnership) error
-	modifiers                 []func(*sql.Selector)
-	withNamedFacilitators     map[string]*AssociationQuery
-	withNamedProjects         map[string]*ProjectQuery
-	withNamedActivities       map[string]*ActivityQuery
-	withNamedNewsItems        map[string]*NewsItemQuery
-	withNamedTopics           map[string]*TopicQuery
-	withNamedDocuments        map[string]*DocumentQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads           []func(context.Context, []*Partnership) error
+	loadTotal             []func(context.Context, []*Partnership) error
+	modifiers             []func(*sql.Selector)
+	withNamedFacilitators map[string]*AssociationQuery
+	withNamedProjects     map[string]*ProjectQuery
+	withNamedActivities   map[string]*ActivityQuery
+	withNamedNewsItems    map[string]*NewsItemQuery
+	withNamedTopics       map[string]*TopicQuery
+	withNamedDocuments    map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -695,6 +698,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -764,6 +768,11 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Partnership) { n.Edges.Documents = []*Document{} },
 			func(n *Partnership, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1242,6 +1251,7 @@ func (_q *PartnershipQuery) loadDocuments(ctx context.Context, query *DocumentQu
 
 func (_q *PartnershipQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -1334,6 +1344,133 @@ func (_q *PartnershipQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *PartnershipQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withFacilitators != nil || len(_q.withNamedFacilitators) > 0 {
+		return false
+	}
+	if _q.withProjects != nil || len(_q.withNamedProjects) > 0 {
+		return false
+	}
+	if _q.withActivities != nil || len(_q.withNamedActivities) > 0 {
+		return false
+	}
+	if _q.withNewsItems != nil || len(_q.withNamedNewsItems) > 0 {
+		return false
+	}
+	if _q.withTopics != nil || len(_q.withNamedTopics) > 0 {
+		return false
+	}
+	if _q.withDocuments != nil || len(_q.withNamedDocuments) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *PartnershipQuery) mergeLoad(o *PartnershipQuery) (*PartnershipQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &PartnershipQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withUkrainianMunicipality.mergeLoad(o.withUkrainianMunicipality); ok {
+		m.withUkrainianMunicipality = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withEuropeanMunicipality.mergeLoad(o.withEuropeanMunicipality); ok {
+		m.withEuropeanMunicipality = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withPhase.mergeLoad(o.withPhase); ok {
+		m.withPhase = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *PartnershipQuery) shareToOneLoads() {
+	{
+		loads := []*MunicipalityQuery{_q.withUkrainianMunicipality, _q.withEuropeanMunicipality}
+		var merged *MunicipalityQuery
+		n, ok := 0, true
+		for _, q := range loads {
+			if q != nil {
+				n++
+				if merged, ok = merged.mergeLoad(q); !ok {
+					break
+				}
+			}
+		}
+		if ok && n > 1 {
+			loaded := [...]bool{_q.withUkrainianMunicipality != nil, _q.withEuropeanMunicipality != nil}
+			_q.withUkrainianMunicipality = nil
+			_q.withEuropeanMunicipality = nil
+			_q.sharedLoads = append(_q.sharedLoads, func(ctx context.Context, nodes []*Partnership) error {
+				seen := make(map[int]*Municipality, len(nodes))
+				ids := make([]int, 0, len(nodes))
+				add := func(id int) {
+					if _, ok := seen[id]; !ok {
+						seen[id] = nil
+						ids = append(ids, id)
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						add(n.UkrainianMunicipalityID)
+					}
+					if loaded[1] {
+						add(n.EuropeanMunicipalityID)
+					}
+				}
+				if len(ids) > 0 {
+					neighbors, err := merged.Clone().Where(municipality.IDIn(ids...)).All(ctx)
+					if err != nil {
+						return err
+					}
+					for _, n := range neighbors {
+						seen[n.ID] = n
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						n.Edges.UkrainianMunicipality = seen[n.UkrainianMunicipalityID]
+						n.Edges.loadedTypes[0] = true
+					}
+					if loaded[1] {
+						n.Edges.EuropeanMunicipality = seen[n.EuropeanMunicipalityID]
+						n.Edges.loadedTypes[1] = true
+					}
+				}
+				return nil
+			})
+		}
+	}
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -33,8 +33,11 @@ type PartnershipRequestQuery struct {
 	withProposedBy            *UserQuery
 	withFacilitator           *AssociationQuery
 	withPartnership           *PartnershipQuery
-	loadTotal                 []func(context.Context, []*PartnershipRequest) error
-	modifiers                 []func(*sql.Selector)
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads []func(context.Context, []*PartnershipRequest) error
+	loadTotal   []func(context.Context, []*PartnershipRequest) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -576,6 +579,7 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -621,6 +625,11 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 	if query := _q.withPartnership; query != nil {
 		if err := _q.loadPartnership(ctx, query, nodes, nil,
 			func(n *PartnershipRequest, e *Partnership) { n.Edges.Partnership = e }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -818,6 +827,7 @@ func (_q *PartnershipRequestQuery) loadPartnership(ctx context.Context, query *P
 
 func (_q *PartnershipRequestQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -919,6 +929,138 @@ func (_q *PartnershipRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *PartnershipRequestQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *PartnershipRequestQuery) mergeLoad(o *PartnershipRequestQuery) (*PartnershipRequestQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &PartnershipRequestQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withUkrainianMunicipality.mergeLoad(o.withUkrainianMunicipality); ok {
+		m.withUkrainianMunicipality = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withEuropeanMunicipality.mergeLoad(o.withEuropeanMunicipality); ok {
+		m.withEuropeanMunicipality = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withInitiator.mergeLoad(o.withInitiator); ok {
+		m.withInitiator = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withProposedBy.mergeLoad(o.withProposedBy); ok {
+		m.withProposedBy = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withFacilitator.mergeLoad(o.withFacilitator); ok {
+		m.withFacilitator = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withPartnership.mergeLoad(o.withPartnership); ok {
+		m.withPartnership = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *PartnershipRequestQuery) shareToOneLoads() {
+	{
+		loads := []*MunicipalityQuery{_q.withUkrainianMunicipality, _q.withEuropeanMunicipality, _q.withInitiator}
+		var merged *MunicipalityQuery
+		n, ok := 0, true
+		for _, q := range loads {
+			if q != nil {
+				n++
+				if merged, ok = merged.mergeLoad(q); !ok {
+					break
+				}
+			}
+		}
+		if ok && n > 1 {
+			loaded := [...]bool{_q.withUkrainianMunicipality != nil, _q.withEuropeanMunicipality != nil, _q.withInitiator != nil}
+			_q.withUkrainianMunicipality = nil
+			_q.withEuropeanMunicipality = nil
+			_q.withInitiator = nil
+			_q.sharedLoads = append(_q.sharedLoads, func(ctx context.Context, nodes []*PartnershipRequest) error {
+				seen := make(map[int]*Municipality, len(nodes))
+				ids := make([]int, 0, len(nodes))
+				add := func(id int) {
+					if _, ok := seen[id]; !ok {
+						seen[id] = nil
+						ids = append(ids, id)
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						add(n.UkrainianMunicipalityID)
+					}
+					if loaded[1] {
+						add(n.EuropeanMunicipalityID)
+					}
+					if loaded[2] {
+						add(n.InitiatorID)
+					}
+				}
+				if len(ids) > 0 {
+					neighbors, err := merged.Clone().Where(municipality.IDIn(ids...)).All(ctx)
+					if err != nil {
+						return err
+					}
+					for _, n := range neighbors {
+						seen[n.ID] = n
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						n.Edges.UkrainianMunicipality = seen[n.UkrainianMunicipalityID]
+						n.Edges.loadedTypes[0] = true
+					}
+					if loaded[1] {
+						n.Edges.EuropeanMunicipality = seen[n.EuropeanMunicipalityID]
+						n.Edges.loadedTypes[1] = true
+					}
+					if loaded[2] {
+						n.Edges.Initiator = seen[n.InitiatorID]
+						n.Edges.loadedTypes[2] = true
+					}
+				}
+				return nil
+			})
+		}
+	}
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -21,11 +21,14 @@ import (
 // PhaseQuery is the builder for querying Phase entities.
 type PhaseQuery struct {
 	config
-	ctx                   *QueryContext
-	order                 []phase.OrderOption
-	inters                []Interceptor
-	predicates            []predicate.Phase
-	withPartnerships      *PartnershipQuery
+	ctx              *QueryContext
+	order            []phase.OrderOption
+	inters           []Interceptor
+	predicates       []predicate.Phase
+	withPartnerships *PartnershipQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads           []func(context.Context, []*Phase) error
 	loadTotal             []func(context.Context, []*Phase) error
 	modifiers             []func(*sql.Selector)
 	withNamedPartnerships map[string]*PartnershipQuery
@@ -395,6 +398,7 @@ func (_q *PhaseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Phase,
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -411,6 +415,11 @@ func (_q *PhaseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Phase,
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Phase) { n.Edges.Partnerships = []*Partnership{} },
 			func(n *Phase, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -462,6 +471,7 @@ func (_q *PhaseQuery) loadPartnerships(ctx context.Context, query *PartnershipQu
 
 func (_q *PhaseQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -545,6 +555,47 @@ func (_q *PhaseQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *PhaseQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withPartnerships != nil || len(_q.withNamedPartnerships) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *PhaseQuery) mergeLoad(o *PhaseQuery) (*PhaseQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &PhaseQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *PhaseQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

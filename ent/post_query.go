@@ -24,18 +24,21 @@ import (
 // PostQuery is the builder for querying Post entities.
 type PostQuery struct {
 	config
-	ctx                *QueryContext
-	order              []post.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.Post
-	withTopic          *TopicQuery
-	withAuthor         *UserQuery
-	withReplyTo        *PostQuery
-	withReplies        *PostQuery
-	withHiddenBy       *UserQuery
-	withMentions       *UserQuery
-	withReactions      *ReactionQuery
-	withFlags          *FlagQuery
+	ctx           *QueryContext
+	order         []post.OrderOption
+	inters        []Interceptor
+	predicates    []predicate.Post
+	withTopic     *TopicQuery
+	withAuthor    *UserQuery
+	withReplyTo   *PostQuery
+	withReplies   *PostQuery
+	withHiddenBy  *UserQuery
+	withMentions  *UserQuery
+	withReactions *ReactionQuery
+	withFlags     *FlagQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads        []func(context.Context, []*Post) error
 	loadTotal          []func(context.Context, []*Post) error
 	modifiers          []func(*sql.Selector)
 	withNamedReplies   map[string]*PostQuery
@@ -653,6 +656,7 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -714,6 +718,11 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		if err := _q.loadFlags(ctx, query, nodes,
 			func(n *Post) { n.Edges.Flags = []*Flag{} },
 			func(n *Post, e *Flag) { n.Edges.Flags = append(n.Edges.Flags, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1035,6 +1044,7 @@ func (_q *PostQuery) loadFlags(ctx context.Context, query *FlagQuery, nodes []*P
 
 func (_q *PostQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -1130,6 +1140,136 @@ func (_q *PostQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *PostQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withReplies != nil || len(_q.withNamedReplies) > 0 {
+		return false
+	}
+	if _q.withMentions != nil || len(_q.withNamedMentions) > 0 {
+		return false
+	}
+	if _q.withReactions != nil || len(_q.withNamedReactions) > 0 {
+		return false
+	}
+	if _q.withFlags != nil || len(_q.withNamedFlags) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *PostQuery) mergeLoad(o *PostQuery) (*PostQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &PostQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withTopic.mergeLoad(o.withTopic); ok {
+		m.withTopic = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withAuthor.mergeLoad(o.withAuthor); ok {
+		m.withAuthor = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withReplyTo.mergeLoad(o.withReplyTo); ok {
+		m.withReplyTo = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withHiddenBy.mergeLoad(o.withHiddenBy); ok {
+		m.withHiddenBy = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *PostQuery) shareToOneLoads() {
+	{
+		loads := []*UserQuery{_q.withAuthor, _q.withHiddenBy}
+		var merged *UserQuery
+		n, ok := 0, true
+		for _, q := range loads {
+			if q != nil {
+				n++
+				if merged, ok = merged.mergeLoad(q); !ok {
+					break
+				}
+			}
+		}
+		if ok && n > 1 {
+			loaded := [...]bool{_q.withAuthor != nil, _q.withHiddenBy != nil}
+			_q.withAuthor = nil
+			_q.withHiddenBy = nil
+			_q.sharedLoads = append(_q.sharedLoads, func(ctx context.Context, nodes []*Post) error {
+				seen := make(map[int]*User, len(nodes))
+				ids := make([]int, 0, len(nodes))
+				add := func(id int) {
+					if _, ok := seen[id]; !ok {
+						seen[id] = nil
+						ids = append(ids, id)
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] && n.AuthorID != nil {
+						add(*n.AuthorID)
+					}
+					if loaded[1] && n.HiddenByID != nil {
+						add(*n.HiddenByID)
+					}
+				}
+				if len(ids) > 0 {
+					neighbors, err := merged.Clone().Where(user.IDIn(ids...)).All(ctx)
+					if err != nil {
+						return err
+					}
+					for _, n := range neighbors {
+						seen[n.ID] = n
+					}
+				}
+				for _, n := range nodes {
+					if loaded[0] {
+						if n.AuthorID != nil {
+							n.Edges.Author = seen[*n.AuthorID]
+						}
+						n.Edges.loadedTypes[1] = true
+					}
+					if loaded[1] {
+						if n.HiddenByID != nil {
+							n.Edges.HiddenBy = seen[*n.HiddenByID]
+						}
+						n.Edges.loadedTypes[4] = true
+					}
+				}
+				return nil
+			})
+		}
+	}
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -34,11 +34,14 @@ type ProjectQuery struct {
 	withFunders          *AssociationQuery
 	withNewsItems        *NewsItemQuery
 	withDocuments        *DocumentQuery
-	loadTotal            []func(context.Context, []*Project) error
-	modifiers            []func(*sql.Selector)
-	withNamedFunders     map[string]*AssociationQuery
-	withNamedNewsItems   map[string]*NewsItemQuery
-	withNamedDocuments   map[string]*DocumentQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads        []func(context.Context, []*Project) error
+	loadTotal          []func(context.Context, []*Project) error
+	modifiers          []func(*sql.Selector)
+	withNamedFunders   map[string]*AssociationQuery
+	withNamedNewsItems map[string]*NewsItemQuery
+	withNamedDocuments map[string]*DocumentQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -545,6 +548,7 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -587,6 +591,11 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Project) { n.Edges.Documents = []*Document{} },
 			func(n *Project, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -866,6 +875,7 @@ func (_q *ProjectQuery) loadDocuments(ctx context.Context, query *DocumentQuery,
 
 func (_q *ProjectQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -955,6 +965,63 @@ func (_q *ProjectQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *ProjectQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withFunders != nil || len(_q.withNamedFunders) > 0 {
+		return false
+	}
+	if _q.withNewsItems != nil || len(_q.withNamedNewsItems) > 0 {
+		return false
+	}
+	if _q.withDocuments != nil || len(_q.withNamedDocuments) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *ProjectQuery) mergeLoad(o *ProjectQuery) (*ProjectQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &ProjectQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withPartnership.mergeLoad(o.withPartnership); ok {
+		m.withPartnership = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withLeadMunicipality.mergeLoad(o.withLeadMunicipality); ok {
+		m.withLeadMunicipality = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *ProjectQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -22,12 +22,15 @@ import (
 // RegionQuery is the builder for querying Region entities.
 type RegionQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []region.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Region
-	withCountry             *CountryQuery
-	withMunicipalities      *MunicipalityQuery
+	ctx                *QueryContext
+	order              []region.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Region
+	withCountry        *CountryQuery
+	withMunicipalities *MunicipalityQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads             []func(context.Context, []*Region) error
 	loadTotal               []func(context.Context, []*Region) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -432,6 +435,10 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, region.FieldName) {
+		_spec.Node.AddColumnOnce(region.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -454,6 +461,11 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *Region) { n.Edges.Municipalities = []*Municipality{} },
 			func(n *Region, e *Municipality) { n.Edges.Municipalities = append(n.Edges.Municipalities, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -537,6 +549,10 @@ func (_q *RegionQuery) loadMunicipalities(ctx context.Context, query *Municipali
 
 func (_q *RegionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
+	if selectsColumn(_spec.Node.Columns, region.FieldName) {
+		_spec.Node.AddColumnOnce(region.FieldNameTranslations)
+	}
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -623,6 +639,52 @@ func (_q *RegionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *RegionQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withMunicipalities != nil || len(_q.withNamedMunicipalities) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *RegionQuery) mergeLoad(o *RegionQuery) (*RegionQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &RegionQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withCountry.mergeLoad(o.withCountry); ok {
+		m.withCountry = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *RegionQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -24,14 +24,17 @@ import (
 // TopicQuery is the builder for querying Topic entities.
 type TopicQuery struct {
 	config
-	ctx                   *QueryContext
-	order                 []topic.OrderOption
-	inters                []Interceptor
-	predicates            []predicate.Topic
-	withCategory          *ForumCategoryQuery
-	withAuthor            *UserQuery
-	withPosts             *PostQuery
-	withPartnerships      *PartnershipQuery
+	ctx              *QueryContext
+	order            []topic.OrderOption
+	inters           []Interceptor
+	predicates       []predicate.Topic
+	withCategory     *ForumCategoryQuery
+	withAuthor       *UserQuery
+	withPosts        *PostQuery
+	withPartnerships *PartnershipQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads           []func(context.Context, []*Topic) error
 	loadTotal             []func(context.Context, []*Topic) error
 	modifiers             []func(*sql.Selector)
 	withNamedPosts        map[string]*PostQuery
@@ -507,6 +510,7 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -542,6 +546,11 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Topic) { n.Edges.Partnerships = []*Partnership{} },
 			func(n *Topic, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -722,6 +731,7 @@ func (_q *TopicQuery) loadPartnerships(ctx context.Context, query *PartnershipQu
 
 func (_q *TopicQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -811,6 +821,60 @@ func (_q *TopicQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *TopicQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withPosts != nil || len(_q.withNamedPosts) > 0 {
+		return false
+	}
+	if _q.withPartnerships != nil || len(_q.withNamedPartnerships) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *TopicQuery) mergeLoad(o *TopicQuery) (*TopicQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &TopicQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	if q, ok := _q.withCategory.mergeLoad(o.withCategory); ok {
+		m.withCategory = q
+	} else {
+		return nil, false
+	}
+	if q, ok := _q.withAuthor.mergeLoad(o.withAuthor); ok {
+		m.withAuthor = q
+	} else {
+		return nil, false
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *TopicQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -25,15 +25,18 @@ import (
 // UserQuery is the builder for querying User entities.
 type UserQuery struct {
 	config
-	ctx                         *QueryContext
-	order                       []user.OrderOption
-	inters                      []Interceptor
-	predicates                  []predicate.User
-	withMemberships             *MembershipQuery
-	withSessions                *SessionQuery
-	withAPIKeys                 *APIKeyQuery
-	withMentionedIn             *PostQuery
-	withFollowedCategories      *ForumCategoryQuery
+	ctx                    *QueryContext
+	order                  []user.OrderOption
+	inters                 []Interceptor
+	predicates             []predicate.User
+	withMemberships        *MembershipQuery
+	withSessions           *SessionQuery
+	withAPIKeys            *APIKeyQuery
+	withMentionedIn        *PostQuery
+	withFollowedCategories *ForumCategoryQuery
+	// sharedLoads load to-one edges that point at the same type, one query
+	// per type (see shareToOneLoads).
+	sharedLoads                 []func(context.Context, []*User) error
 	loadTotal                   []func(context.Context, []*User) error
 	modifiers                   []func(*sql.Selector)
 	withNamedMemberships        map[string]*MembershipQuery
@@ -547,6 +550,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -591,6 +595,11 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadFollowedCategories(ctx, query, nodes,
 			func(n *User) { n.Edges.FollowedCategories = []*ForumCategory{} },
 			func(n *User, e *ForumCategory) { n.Edges.FollowedCategories = append(n.Edges.FollowedCategories, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for _, load := range _q.sharedLoads {
+		if err := load(ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -852,6 +861,7 @@ func (_q *UserQuery) loadFollowedCategories(ctx context.Context, query *ForumCat
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	_q.shareToOneLoads()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -935,6 +945,59 @@ func (_q *UserQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// plainLoad reports whether the query is a plain eager load of rows by id:
+// no filter, order, page, modifier, count or list edge, so that a load of
+// the same type can take it over.
+func (_q *UserQuery) plainLoad() bool {
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
+		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
+		return false
+	}
+	if _q.withMemberships != nil || len(_q.withNamedMemberships) > 0 {
+		return false
+	}
+	if _q.withSessions != nil || len(_q.withNamedSessions) > 0 {
+		return false
+	}
+	if _q.withAPIKeys != nil || len(_q.withNamedAPIKeys) > 0 {
+		return false
+	}
+	if _q.withMentionedIn != nil || len(_q.withNamedMentionedIn) > 0 {
+		return false
+	}
+	if _q.withFollowedCategories != nil || len(_q.withNamedFollowedCategories) > 0 {
+		return false
+	}
+	return true
+}
+
+// mergeLoad returns one query loading what the eager loads _q and o
+// load (either may be nil), or false when they cannot share a query.
+func (_q *UserQuery) mergeLoad(o *UserQuery) (*UserQuery, bool) {
+	switch {
+	case _q == nil:
+		return o, true
+	case o == nil:
+		return _q, true
+	case !_q.plainLoad() || !o.plainLoad() || len(_q.inters) != len(o.inters):
+		return nil, false
+	}
+	m := &UserQuery{
+		config: _q.config,
+		ctx:    &QueryContext{Type: _q.ctx.Type, Fields: unionFields(_q.ctx.Fields, o.ctx.Fields)},
+		inters: _q.inters,
+	}
+	return m, true
+}
+
+// shareToOneLoads replaces the eager loads of to-one edges that point at
+// the same type by one query per type, run after the page's rows (see
+// sharedLoads). It changes nothing when the loads differ in more than the
+// fields and to-one edges they select.
+func (_q *UserQuery) shareToOneLoads() {
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -29,7 +29,8 @@ func (TimeMixin) Fields() []ent.Field {
 
 // NameMixin gives an entity an English name, which filters and ordering
 // use, and its translations into other languages. The GraphQL type
-// exposes name(lang:) from graph/i18n.graphqls instead of the raw field.
+// exposes name(lang:) from graph/i18n.graphqls instead of the raw field
+// (see Localized).
 type NameMixin struct{ mixin.Schema }
 
 // Fields of the NameMixin.
@@ -37,7 +38,7 @@ func (NameMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(200).Validate(notBlank).
 			Comment("Name in English.").
-			Annotations(entgql.OrderField("NAME"), entgql.Skip(entgql.SkipType),
+			Annotations(entgql.OrderField("NAME"), Localized{Translations: "name_translations"},
 				// Names sort as readers expect, diacritics beside their base
 				// letter, on both stores (the SQLite migrations add the
 				// COLLATE by hand: Atlas does not write it for SQLite).

@@ -36,7 +36,18 @@ type hub struct {
 // and signs a secretariat account in.
 func serve(t testing.TB, store *db.Store) *hub {
 	t.Helper()
-	srv := httptest.NewServer(server.New(server.DefaultConfig(), store, quietLogger()).Handler())
+	return serveWith(t, store, nil)
+}
+
+// serveWith is serve with the default configuration changed by configure
+// (when not nil).
+func serveWith(t testing.TB, store *db.Store, configure func(*server.Config)) *hub {
+	t.Helper()
+	cfg := server.DefaultConfig()
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv := httptest.NewServer(server.New(cfg, store, quietLogger()).Handler())
 	t.Cleanup(srv.Close)
 	return &hub{endpoint: srv.URL + "/graphql", store: store, admin: authtest.Secretariat(t, store)}
 }

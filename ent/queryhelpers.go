@@ -1,0 +1,71 @@
+package ent
+
+// This file is written by hand (entc leaves it alone): helpers of the
+// Hub's query template (ent/template/query.tmpl) and of its version of
+// entgql's Paginate (ent/entgqltemplate/paginate.tmpl).
+
+import (
+	"fmt"
+
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/sql"
+)
+
+// selectsColumn reports whether a query's columns name column.
+func selectsColumn(columns []string, column string) bool {
+	for _, c := range columns {
+		if c == column {
+			return true
+		}
+	}
+	return false
+}
+
+// unionFields returns the fields that two queries select together: nil
+// (every field) when either selects every field.
+func unionFields(a, b []string) []string {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	union := append(make([]string, 0, len(a)+len(b)), a...)
+	for _, f := range b {
+		if !selectsColumn(union, f) {
+			union = append(union, f)
+		}
+	}
+	return union
+}
+
+// totalColumn is the column in which a connection's first page carries
+// the count of every row of the connection (see selectTotalInPage).
+const totalColumn = "hub_total_count"
+
+// selectTotalInPage adds to a page's statement the count of every row that
+// its filters (the privacy rules' included) match, as a subquery with the
+// page's WHERE that the database runs once. A window count (COUNT(*) OVER
+// ()) gives the same number but made PostgreSQL read every row of the
+// table before the LIMIT: 16 ms instead of 8 ms for the count and 0.05 ms
+// for the page apart, on 40,000 partnerships.
+func selectTotalInPage(s *sql.Selector) {
+	count := sql.Dialect(s.Dialect()).Select(sql.Count("*")).From(sql.Table(s.TableName()))
+	if p := s.P(); p != nil {
+		count.Where(p)
+	}
+	s.AppendSelectExprAs(count, totalColumn)
+}
+
+// totalInPage reads the count that selectTotalInPage added from a row of
+// the page, given the row's Value method.
+func totalInPage(value func(string) (ent.Value, error)) (int, error) {
+	v, err := value(totalColumn)
+	if err != nil {
+		return 0, err
+	}
+	switch n := v.(type) {
+	case int64:
+		return int(n), nil
+	case int:
+		return n, nil
+	}
+	return 0, fmt.Errorf("ent: total count of type %T", v)
+}
