@@ -305,7 +305,11 @@ func TestStatsFollowChanges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		h := demoHub(t, store)
 		fx := loadFixture(t, h)
-		var zhytomyr struct{ R struct{ Edges []struct{ Node struct{ ID string } } } }
+		var zhytomyr struct {
+			R struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
 		h.data(t, `{ r: regions(where: {name: "Zhytomyr"}) { edges { node { id } } } }`, nil, &zhytomyr)
 		if len(zhytomyr.R.Edges) != 1 {
 			t.Fatalf("regions named Zhytomyr: %d", len(zhytomyr.R.Edges))
