@@ -1641,8 +1641,6 @@ func init() {
 	partnership.Hooks[5] = partnershipHooks[3]
 
 	partnership.Hooks[6] = partnershipHooks[4]
-
-	partnership.Hooks[7] = partnershipHooks[5]
 	partnershipMixinFields1 := partnershipMixin[1].Fields()
 	_ = partnershipMixinFields1
 	partnershipFields := schema.Partnership{}.Fields()

@@ -77,7 +77,7 @@ func (Partnership) Indexes() []ent.Index {
 
 // Hooks of the Partnership.
 func (Partnership) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), validateAppendedThemes(), uniqueThemes(), keepPartnershipPlaces(), bumpMatchVersion()}
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), normaliseThemes(), keepPartnershipPlaces(), bumpMatchVersion()}
 }
 
 // Policy of the Partnership: anyone reads; the secretariat writes.
