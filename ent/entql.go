@@ -661,6 +661,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldUkrainianMunicipalityID: {Type: field.TypeInt, Column: partnership.FieldUkrainianMunicipalityID},
 			partnership.FieldEuropeanMunicipalityID:  {Type: field.TypeInt, Column: partnership.FieldEuropeanMunicipalityID},
 			partnership.FieldPhaseID:                 {Type: field.TypeInt, Column: partnership.FieldPhaseID},
+			partnership.FieldUkrainianCountryID:      {Type: field.TypeInt, Column: partnership.FieldUkrainianCountryID},
+			partnership.FieldUkrainianRegionID:       {Type: field.TypeInt, Column: partnership.FieldUkrainianRegionID},
+			partnership.FieldEuropeanCountryID:       {Type: field.TypeInt, Column: partnership.FieldEuropeanCountryID},
 		},
 	}
 	graph.Nodes[28] = &sqlgraph.Node{
@@ -5626,6 +5629,21 @@ func (f *PartnershipFilter) WhereEuropeanMunicipalityID(p entql.IntP) {
 // WherePhaseID applies the entql int predicate on the phase_id field.
 func (f *PartnershipFilter) WherePhaseID(p entql.IntP) {
 	f.Where(p.Field(partnership.FieldPhaseID))
+}
+
+// WhereUkrainianCountryID applies the entql int predicate on the ukrainian_country_id field.
+func (f *PartnershipFilter) WhereUkrainianCountryID(p entql.IntP) {
+	f.Where(p.Field(partnership.FieldUkrainianCountryID))
+}
+
+// WhereUkrainianRegionID applies the entql int predicate on the ukrainian_region_id field.
+func (f *PartnershipFilter) WhereUkrainianRegionID(p entql.IntP) {
+	f.Where(p.Field(partnership.FieldUkrainianRegionID))
+}
+
+// WhereEuropeanCountryID applies the entql int predicate on the european_country_id field.
+func (f *PartnershipFilter) WhereEuropeanCountryID(p entql.IntP) {
+	f.Where(p.Field(partnership.FieldEuropeanCountryID))
 }
 
 // WhereHasUkrainianMunicipality applies a predicate to check if query has an edge ukrainian_municipality.

@@ -27731,6 +27731,12 @@ type PartnershipMutation struct {
 	themes                        *[]string
 	appendthemes                  []string
 	source                        *string
+	ukrainian_country_id          *int
+	addukrainian_country_id       *int
+	ukrainian_region_id           *int
+	addukrainian_region_id        *int
+	european_country_id           *int
+	addeuropean_country_id        *int
 	clearedFields                 map[string]struct{}
 	ukrainian_municipality        *int
 	clearedukrainian_municipality bool
@@ -28287,6 +28293,216 @@ func (m *PartnershipMutation) ResetPhaseID() {
 	m.phase = nil
 }
 
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (m *PartnershipMutation) SetUkrainianCountryID(i int) {
+	m.ukrainian_country_id = &i
+	m.addukrainian_country_id = nil
+}
+
+// UkrainianCountryID returns the value of the "ukrainian_country_id" field in the mutation.
+func (m *PartnershipMutation) UkrainianCountryID() (r int, exists bool) {
+	v := m.ukrainian_country_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUkrainianCountryID returns the old "ukrainian_country_id" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldUkrainianCountryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUkrainianCountryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUkrainianCountryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUkrainianCountryID: %w", err)
+	}
+	return oldValue.UkrainianCountryID, nil
+}
+
+// AddUkrainianCountryID adds i to the "ukrainian_country_id" field.
+func (m *PartnershipMutation) AddUkrainianCountryID(i int) {
+	if m.addukrainian_country_id != nil {
+		*m.addukrainian_country_id += i
+	} else {
+		m.addukrainian_country_id = &i
+	}
+}
+
+// AddedUkrainianCountryID returns the value that was added to the "ukrainian_country_id" field in this mutation.
+func (m *PartnershipMutation) AddedUkrainianCountryID() (r int, exists bool) {
+	v := m.addukrainian_country_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUkrainianCountryID clears the value of the "ukrainian_country_id" field.
+func (m *PartnershipMutation) ClearUkrainianCountryID() {
+	m.ukrainian_country_id = nil
+	m.addukrainian_country_id = nil
+	m.clearedFields[partnership.FieldUkrainianCountryID] = struct{}{}
+}
+
+// UkrainianCountryIDCleared returns if the "ukrainian_country_id" field was cleared in this mutation.
+func (m *PartnershipMutation) UkrainianCountryIDCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldUkrainianCountryID]
+	return ok
+}
+
+// ResetUkrainianCountryID resets all changes to the "ukrainian_country_id" field.
+func (m *PartnershipMutation) ResetUkrainianCountryID() {
+	m.ukrainian_country_id = nil
+	m.addukrainian_country_id = nil
+	delete(m.clearedFields, partnership.FieldUkrainianCountryID)
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (m *PartnershipMutation) SetUkrainianRegionID(i int) {
+	m.ukrainian_region_id = &i
+	m.addukrainian_region_id = nil
+}
+
+// UkrainianRegionID returns the value of the "ukrainian_region_id" field in the mutation.
+func (m *PartnershipMutation) UkrainianRegionID() (r int, exists bool) {
+	v := m.ukrainian_region_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUkrainianRegionID returns the old "ukrainian_region_id" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldUkrainianRegionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUkrainianRegionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUkrainianRegionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUkrainianRegionID: %w", err)
+	}
+	return oldValue.UkrainianRegionID, nil
+}
+
+// AddUkrainianRegionID adds i to the "ukrainian_region_id" field.
+func (m *PartnershipMutation) AddUkrainianRegionID(i int) {
+	if m.addukrainian_region_id != nil {
+		*m.addukrainian_region_id += i
+	} else {
+		m.addukrainian_region_id = &i
+	}
+}
+
+// AddedUkrainianRegionID returns the value that was added to the "ukrainian_region_id" field in this mutation.
+func (m *PartnershipMutation) AddedUkrainianRegionID() (r int, exists bool) {
+	v := m.addukrainian_region_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUkrainianRegionID clears the value of the "ukrainian_region_id" field.
+func (m *PartnershipMutation) ClearUkrainianRegionID() {
+	m.ukrainian_region_id = nil
+	m.addukrainian_region_id = nil
+	m.clearedFields[partnership.FieldUkrainianRegionID] = struct{}{}
+}
+
+// UkrainianRegionIDCleared returns if the "ukrainian_region_id" field was cleared in this mutation.
+func (m *PartnershipMutation) UkrainianRegionIDCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldUkrainianRegionID]
+	return ok
+}
+
+// ResetUkrainianRegionID resets all changes to the "ukrainian_region_id" field.
+func (m *PartnershipMutation) ResetUkrainianRegionID() {
+	m.ukrainian_region_id = nil
+	m.addukrainian_region_id = nil
+	delete(m.clearedFields, partnership.FieldUkrainianRegionID)
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (m *PartnershipMutation) SetEuropeanCountryID(i int) {
+	m.european_country_id = &i
+	m.addeuropean_country_id = nil
+}
+
+// EuropeanCountryID returns the value of the "european_country_id" field in the mutation.
+func (m *PartnershipMutation) EuropeanCountryID() (r int, exists bool) {
+	v := m.european_country_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEuropeanCountryID returns the old "european_country_id" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldEuropeanCountryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEuropeanCountryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEuropeanCountryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEuropeanCountryID: %w", err)
+	}
+	return oldValue.EuropeanCountryID, nil
+}
+
+// AddEuropeanCountryID adds i to the "european_country_id" field.
+func (m *PartnershipMutation) AddEuropeanCountryID(i int) {
+	if m.addeuropean_country_id != nil {
+		*m.addeuropean_country_id += i
+	} else {
+		m.addeuropean_country_id = &i
+	}
+}
+
+// AddedEuropeanCountryID returns the value that was added to the "european_country_id" field in this mutation.
+func (m *PartnershipMutation) AddedEuropeanCountryID() (r int, exists bool) {
+	v := m.addeuropean_country_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEuropeanCountryID clears the value of the "european_country_id" field.
+func (m *PartnershipMutation) ClearEuropeanCountryID() {
+	m.european_country_id = nil
+	m.addeuropean_country_id = nil
+	m.clearedFields[partnership.FieldEuropeanCountryID] = struct{}{}
+}
+
+// EuropeanCountryIDCleared returns if the "european_country_id" field was cleared in this mutation.
+func (m *PartnershipMutation) EuropeanCountryIDCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldEuropeanCountryID]
+	return ok
+}
+
+// ResetEuropeanCountryID resets all changes to the "european_country_id" field.
+func (m *PartnershipMutation) ResetEuropeanCountryID() {
+	m.european_country_id = nil
+	m.addeuropean_country_id = nil
+	delete(m.clearedFields, partnership.FieldEuropeanCountryID)
+}
+
 // ClearUkrainianMunicipality clears the "ukrainian_municipality" edge to the Municipality entity.
 func (m *PartnershipMutation) ClearUkrainianMunicipality() {
 	m.clearedukrainian_municipality = true
@@ -28726,7 +28942,7 @@ func (m *PartnershipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartnershipMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, partnership.FieldCreatedAt)
 	}
@@ -28757,6 +28973,15 @@ func (m *PartnershipMutation) Fields() []string {
 	if m.phase != nil {
 		fields = append(fields, partnership.FieldPhaseID)
 	}
+	if m.ukrainian_country_id != nil {
+		fields = append(fields, partnership.FieldUkrainianCountryID)
+	}
+	if m.ukrainian_region_id != nil {
+		fields = append(fields, partnership.FieldUkrainianRegionID)
+	}
+	if m.european_country_id != nil {
+		fields = append(fields, partnership.FieldEuropeanCountryID)
+	}
 	return fields
 }
 
@@ -28785,6 +29010,12 @@ func (m *PartnershipMutation) Field(name string) (ent.Value, bool) {
 		return m.EuropeanMunicipalityID()
 	case partnership.FieldPhaseID:
 		return m.PhaseID()
+	case partnership.FieldUkrainianCountryID:
+		return m.UkrainianCountryID()
+	case partnership.FieldUkrainianRegionID:
+		return m.UkrainianRegionID()
+	case partnership.FieldEuropeanCountryID:
+		return m.EuropeanCountryID()
 	}
 	return nil, false
 }
@@ -28814,6 +29045,12 @@ func (m *PartnershipMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldEuropeanMunicipalityID(ctx)
 	case partnership.FieldPhaseID:
 		return m.OldPhaseID(ctx)
+	case partnership.FieldUkrainianCountryID:
+		return m.OldUkrainianCountryID(ctx)
+	case partnership.FieldUkrainianRegionID:
+		return m.OldUkrainianRegionID(ctx)
+	case partnership.FieldEuropeanCountryID:
+		return m.OldEuropeanCountryID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Partnership field %s", name)
 }
@@ -28893,6 +29130,27 @@ func (m *PartnershipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPhaseID(v)
 		return nil
+	case partnership.FieldUkrainianCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUkrainianCountryID(v)
+		return nil
+	case partnership.FieldUkrainianRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUkrainianRegionID(v)
+		return nil
+	case partnership.FieldEuropeanCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEuropeanCountryID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Partnership field %s", name)
 }
@@ -28901,6 +29159,15 @@ func (m *PartnershipMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *PartnershipMutation) AddedFields() []string {
 	var fields []string
+	if m.addukrainian_country_id != nil {
+		fields = append(fields, partnership.FieldUkrainianCountryID)
+	}
+	if m.addukrainian_region_id != nil {
+		fields = append(fields, partnership.FieldUkrainianRegionID)
+	}
+	if m.addeuropean_country_id != nil {
+		fields = append(fields, partnership.FieldEuropeanCountryID)
+	}
 	return fields
 }
 
@@ -28909,6 +29176,12 @@ func (m *PartnershipMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *PartnershipMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case partnership.FieldUkrainianCountryID:
+		return m.AddedUkrainianCountryID()
+	case partnership.FieldUkrainianRegionID:
+		return m.AddedUkrainianRegionID()
+	case partnership.FieldEuropeanCountryID:
+		return m.AddedEuropeanCountryID()
 	}
 	return nil, false
 }
@@ -28918,6 +29191,27 @@ func (m *PartnershipMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PartnershipMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case partnership.FieldUkrainianCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUkrainianCountryID(v)
+		return nil
+	case partnership.FieldUkrainianRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUkrainianRegionID(v)
+		return nil
+	case partnership.FieldEuropeanCountryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEuropeanCountryID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Partnership numeric field %s", name)
 }
@@ -28937,6 +29231,15 @@ func (m *PartnershipMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(partnership.FieldSource) {
 		fields = append(fields, partnership.FieldSource)
+	}
+	if m.FieldCleared(partnership.FieldUkrainianCountryID) {
+		fields = append(fields, partnership.FieldUkrainianCountryID)
+	}
+	if m.FieldCleared(partnership.FieldUkrainianRegionID) {
+		fields = append(fields, partnership.FieldUkrainianRegionID)
+	}
+	if m.FieldCleared(partnership.FieldEuropeanCountryID) {
+		fields = append(fields, partnership.FieldEuropeanCountryID)
 	}
 	return fields
 }
@@ -28963,6 +29266,15 @@ func (m *PartnershipMutation) ClearField(name string) error {
 		return nil
 	case partnership.FieldSource:
 		m.ClearSource()
+		return nil
+	case partnership.FieldUkrainianCountryID:
+		m.ClearUkrainianCountryID()
+		return nil
+	case partnership.FieldUkrainianRegionID:
+		m.ClearUkrainianRegionID()
+		return nil
+	case partnership.FieldEuropeanCountryID:
+		m.ClearEuropeanCountryID()
 		return nil
 	}
 	return fmt.Errorf("unknown Partnership nullable field %s", name)
@@ -29001,6 +29313,15 @@ func (m *PartnershipMutation) ResetField(name string) error {
 		return nil
 	case partnership.FieldPhaseID:
 		m.ResetPhaseID()
+		return nil
+	case partnership.FieldUkrainianCountryID:
+		m.ResetUkrainianCountryID()
+		return nil
+	case partnership.FieldUkrainianRegionID:
+		m.ResetUkrainianRegionID()
+		return nil
+	case partnership.FieldEuropeanCountryID:
+		m.ResetEuropeanCountryID()
 		return nil
 	}
 	return fmt.Errorf("unknown Partnership field %s", name)

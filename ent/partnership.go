@@ -40,6 +40,12 @@ type Partnership struct {
 	EuropeanMunicipalityID int `json:"european_municipality_id,omitempty"`
 	// PhaseID holds the value of the "phase_id" field.
 	PhaseID int `json:"phase_id,omitempty"`
+	// Country of the Ukrainian municipality, kept by a hook.
+	UkrainianCountryID *int `json:"ukrainian_country_id,omitempty"`
+	// Region of the Ukrainian municipality, kept by a hook.
+	UkrainianRegionID *int `json:"ukrainian_region_id,omitempty"`
+	// Country of the EU municipality, kept by a hook.
+	EuropeanCountryID *int `json:"european_country_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PartnershipQuery when eager-loading is set.
 	Edges        PartnershipEdges `json:"edges"`
@@ -174,7 +180,7 @@ func (*Partnership) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case partnership.FieldThemes:
 			values[i] = new([]byte)
-		case partnership.FieldID, partnership.FieldUkrainianMunicipalityID, partnership.FieldEuropeanMunicipalityID, partnership.FieldPhaseID:
+		case partnership.FieldID, partnership.FieldUkrainianMunicipalityID, partnership.FieldEuropeanMunicipalityID, partnership.FieldPhaseID, partnership.FieldUkrainianCountryID, partnership.FieldUkrainianRegionID, partnership.FieldEuropeanCountryID:
 			values[i] = new(sql.NullInt64)
 		case partnership.FieldStatus, partnership.FieldSource:
 			values[i] = new(sql.NullString)
@@ -264,6 +270,27 @@ func (_m *Partnership) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field phase_id", values[i])
 			} else if value.Valid {
 				_m.PhaseID = int(value.Int64)
+			}
+		case partnership.FieldUkrainianCountryID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field ukrainian_country_id", values[i])
+			} else if value.Valid {
+				_m.UkrainianCountryID = new(int)
+				*_m.UkrainianCountryID = int(value.Int64)
+			}
+		case partnership.FieldUkrainianRegionID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field ukrainian_region_id", values[i])
+			} else if value.Valid {
+				_m.UkrainianRegionID = new(int)
+				*_m.UkrainianRegionID = int(value.Int64)
+			}
+		case partnership.FieldEuropeanCountryID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field european_country_id", values[i])
+			} else if value.Valid {
+				_m.EuropeanCountryID = new(int)
+				*_m.EuropeanCountryID = int(value.Int64)
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -379,6 +406,21 @@ func (_m *Partnership) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("phase_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PhaseID))
+	builder.WriteString(", ")
+	if v := _m.UkrainianCountryID; v != nil {
+		builder.WriteString("ukrainian_country_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.UkrainianRegionID; v != nil {
+		builder.WriteString("ukrainian_region_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EuropeanCountryID; v != nil {
+		builder.WriteString("european_country_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -138,6 +138,48 @@ func (_c *PartnershipCreate) SetPhaseID(v int) *PartnershipCreate {
 	return _c
 }
 
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (_c *PartnershipCreate) SetUkrainianCountryID(v int) *PartnershipCreate {
+	_c.mutation.SetUkrainianCountryID(v)
+	return _c
+}
+
+// SetNillableUkrainianCountryID sets the "ukrainian_country_id" field if the given value is not nil.
+func (_c *PartnershipCreate) SetNillableUkrainianCountryID(v *int) *PartnershipCreate {
+	if v != nil {
+		_c.SetUkrainianCountryID(*v)
+	}
+	return _c
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (_c *PartnershipCreate) SetUkrainianRegionID(v int) *PartnershipCreate {
+	_c.mutation.SetUkrainianRegionID(v)
+	return _c
+}
+
+// SetNillableUkrainianRegionID sets the "ukrainian_region_id" field if the given value is not nil.
+func (_c *PartnershipCreate) SetNillableUkrainianRegionID(v *int) *PartnershipCreate {
+	if v != nil {
+		_c.SetUkrainianRegionID(*v)
+	}
+	return _c
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (_c *PartnershipCreate) SetEuropeanCountryID(v int) *PartnershipCreate {
+	_c.mutation.SetEuropeanCountryID(v)
+	return _c
+}
+
+// SetNillableEuropeanCountryID sets the "european_country_id" field if the given value is not nil.
+func (_c *PartnershipCreate) SetNillableEuropeanCountryID(v *int) *PartnershipCreate {
+	if v != nil {
+		_c.SetEuropeanCountryID(*v)
+	}
+	return _c
+}
+
 // SetUkrainianMunicipality sets the "ukrainian_municipality" edge to the Municipality entity.
 func (_c *PartnershipCreate) SetUkrainianMunicipality(v *Municipality) *PartnershipCreate {
 	return _c.SetUkrainianMunicipalityID(v.ID)
@@ -399,6 +441,18 @@ func (_c *PartnershipCreate) createSpec() (*Partnership, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Source(); ok {
 		_spec.SetField(partnership.FieldSource, field.TypeString, value)
 		_node.Source = value
+	}
+	if value, ok := _c.mutation.UkrainianCountryID(); ok {
+		_spec.SetField(partnership.FieldUkrainianCountryID, field.TypeInt, value)
+		_node.UkrainianCountryID = &value
+	}
+	if value, ok := _c.mutation.UkrainianRegionID(); ok {
+		_spec.SetField(partnership.FieldUkrainianRegionID, field.TypeInt, value)
+		_node.UkrainianRegionID = &value
+	}
+	if value, ok := _c.mutation.EuropeanCountryID(); ok {
+		_spec.SetField(partnership.FieldEuropeanCountryID, field.TypeInt, value)
+		_node.EuropeanCountryID = &value
 	}
 	if nodes := _c.mutation.UkrainianMunicipalityIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -731,6 +785,78 @@ func (u *PartnershipUpsert) UpdatePhaseID() *PartnershipUpsert {
 	return u
 }
 
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (u *PartnershipUpsert) SetUkrainianCountryID(v int) *PartnershipUpsert {
+	u.Set(partnership.FieldUkrainianCountryID, v)
+	return u
+}
+
+// UpdateUkrainianCountryID sets the "ukrainian_country_id" field to the value that was provided on create.
+func (u *PartnershipUpsert) UpdateUkrainianCountryID() *PartnershipUpsert {
+	u.SetExcluded(partnership.FieldUkrainianCountryID)
+	return u
+}
+
+// AddUkrainianCountryID adds v to the "ukrainian_country_id" field.
+func (u *PartnershipUpsert) AddUkrainianCountryID(v int) *PartnershipUpsert {
+	u.Add(partnership.FieldUkrainianCountryID, v)
+	return u
+}
+
+// ClearUkrainianCountryID clears the value of the "ukrainian_country_id" field.
+func (u *PartnershipUpsert) ClearUkrainianCountryID() *PartnershipUpsert {
+	u.SetNull(partnership.FieldUkrainianCountryID)
+	return u
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (u *PartnershipUpsert) SetUkrainianRegionID(v int) *PartnershipUpsert {
+	u.Set(partnership.FieldUkrainianRegionID, v)
+	return u
+}
+
+// UpdateUkrainianRegionID sets the "ukrainian_region_id" field to the value that was provided on create.
+func (u *PartnershipUpsert) UpdateUkrainianRegionID() *PartnershipUpsert {
+	u.SetExcluded(partnership.FieldUkrainianRegionID)
+	return u
+}
+
+// AddUkrainianRegionID adds v to the "ukrainian_region_id" field.
+func (u *PartnershipUpsert) AddUkrainianRegionID(v int) *PartnershipUpsert {
+	u.Add(partnership.FieldUkrainianRegionID, v)
+	return u
+}
+
+// ClearUkrainianRegionID clears the value of the "ukrainian_region_id" field.
+func (u *PartnershipUpsert) ClearUkrainianRegionID() *PartnershipUpsert {
+	u.SetNull(partnership.FieldUkrainianRegionID)
+	return u
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (u *PartnershipUpsert) SetEuropeanCountryID(v int) *PartnershipUpsert {
+	u.Set(partnership.FieldEuropeanCountryID, v)
+	return u
+}
+
+// UpdateEuropeanCountryID sets the "european_country_id" field to the value that was provided on create.
+func (u *PartnershipUpsert) UpdateEuropeanCountryID() *PartnershipUpsert {
+	u.SetExcluded(partnership.FieldEuropeanCountryID)
+	return u
+}
+
+// AddEuropeanCountryID adds v to the "european_country_id" field.
+func (u *PartnershipUpsert) AddEuropeanCountryID(v int) *PartnershipUpsert {
+	u.Add(partnership.FieldEuropeanCountryID, v)
+	return u
+}
+
+// ClearEuropeanCountryID clears the value of the "european_country_id" field.
+func (u *PartnershipUpsert) ClearEuropeanCountryID() *PartnershipUpsert {
+	u.SetNull(partnership.FieldEuropeanCountryID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -927,6 +1053,90 @@ func (u *PartnershipUpsertOne) SetPhaseID(v int) *PartnershipUpsertOne {
 func (u *PartnershipUpsertOne) UpdatePhaseID() *PartnershipUpsertOne {
 	return u.Update(func(s *PartnershipUpsert) {
 		s.UpdatePhaseID()
+	})
+}
+
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (u *PartnershipUpsertOne) SetUkrainianCountryID(v int) *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.SetUkrainianCountryID(v)
+	})
+}
+
+// AddUkrainianCountryID adds v to the "ukrainian_country_id" field.
+func (u *PartnershipUpsertOne) AddUkrainianCountryID(v int) *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.AddUkrainianCountryID(v)
+	})
+}
+
+// UpdateUkrainianCountryID sets the "ukrainian_country_id" field to the value that was provided on create.
+func (u *PartnershipUpsertOne) UpdateUkrainianCountryID() *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.UpdateUkrainianCountryID()
+	})
+}
+
+// ClearUkrainianCountryID clears the value of the "ukrainian_country_id" field.
+func (u *PartnershipUpsertOne) ClearUkrainianCountryID() *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.ClearUkrainianCountryID()
+	})
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (u *PartnershipUpsertOne) SetUkrainianRegionID(v int) *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.SetUkrainianRegionID(v)
+	})
+}
+
+// AddUkrainianRegionID adds v to the "ukrainian_region_id" field.
+func (u *PartnershipUpsertOne) AddUkrainianRegionID(v int) *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.AddUkrainianRegionID(v)
+	})
+}
+
+// UpdateUkrainianRegionID sets the "ukrainian_region_id" field to the value that was provided on create.
+func (u *PartnershipUpsertOne) UpdateUkrainianRegionID() *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.UpdateUkrainianRegionID()
+	})
+}
+
+// ClearUkrainianRegionID clears the value of the "ukrainian_region_id" field.
+func (u *PartnershipUpsertOne) ClearUkrainianRegionID() *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.ClearUkrainianRegionID()
+	})
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (u *PartnershipUpsertOne) SetEuropeanCountryID(v int) *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.SetEuropeanCountryID(v)
+	})
+}
+
+// AddEuropeanCountryID adds v to the "european_country_id" field.
+func (u *PartnershipUpsertOne) AddEuropeanCountryID(v int) *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.AddEuropeanCountryID(v)
+	})
+}
+
+// UpdateEuropeanCountryID sets the "european_country_id" field to the value that was provided on create.
+func (u *PartnershipUpsertOne) UpdateEuropeanCountryID() *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.UpdateEuropeanCountryID()
+	})
+}
+
+// ClearEuropeanCountryID clears the value of the "european_country_id" field.
+func (u *PartnershipUpsertOne) ClearEuropeanCountryID() *PartnershipUpsertOne {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.ClearEuropeanCountryID()
 	})
 }
 
@@ -1292,6 +1502,90 @@ func (u *PartnershipUpsertBulk) SetPhaseID(v int) *PartnershipUpsertBulk {
 func (u *PartnershipUpsertBulk) UpdatePhaseID() *PartnershipUpsertBulk {
 	return u.Update(func(s *PartnershipUpsert) {
 		s.UpdatePhaseID()
+	})
+}
+
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (u *PartnershipUpsertBulk) SetUkrainianCountryID(v int) *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.SetUkrainianCountryID(v)
+	})
+}
+
+// AddUkrainianCountryID adds v to the "ukrainian_country_id" field.
+func (u *PartnershipUpsertBulk) AddUkrainianCountryID(v int) *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.AddUkrainianCountryID(v)
+	})
+}
+
+// UpdateUkrainianCountryID sets the "ukrainian_country_id" field to the value that was provided on create.
+func (u *PartnershipUpsertBulk) UpdateUkrainianCountryID() *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.UpdateUkrainianCountryID()
+	})
+}
+
+// ClearUkrainianCountryID clears the value of the "ukrainian_country_id" field.
+func (u *PartnershipUpsertBulk) ClearUkrainianCountryID() *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.ClearUkrainianCountryID()
+	})
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (u *PartnershipUpsertBulk) SetUkrainianRegionID(v int) *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.SetUkrainianRegionID(v)
+	})
+}
+
+// AddUkrainianRegionID adds v to the "ukrainian_region_id" field.
+func (u *PartnershipUpsertBulk) AddUkrainianRegionID(v int) *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.AddUkrainianRegionID(v)
+	})
+}
+
+// UpdateUkrainianRegionID sets the "ukrainian_region_id" field to the value that was provided on create.
+func (u *PartnershipUpsertBulk) UpdateUkrainianRegionID() *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.UpdateUkrainianRegionID()
+	})
+}
+
+// ClearUkrainianRegionID clears the value of the "ukrainian_region_id" field.
+func (u *PartnershipUpsertBulk) ClearUkrainianRegionID() *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.ClearUkrainianRegionID()
+	})
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (u *PartnershipUpsertBulk) SetEuropeanCountryID(v int) *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.SetEuropeanCountryID(v)
+	})
+}
+
+// AddEuropeanCountryID adds v to the "european_country_id" field.
+func (u *PartnershipUpsertBulk) AddEuropeanCountryID(v int) *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.AddEuropeanCountryID(v)
+	})
+}
+
+// UpdateEuropeanCountryID sets the "european_country_id" field to the value that was provided on create.
+func (u *PartnershipUpsertBulk) UpdateEuropeanCountryID() *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.UpdateEuropeanCountryID()
+	})
+}
+
+// ClearEuropeanCountryID clears the value of the "european_country_id" field.
+func (u *PartnershipUpsertBulk) ClearEuropeanCountryID() *PartnershipUpsertBulk {
+	return u.Update(func(s *PartnershipUpsert) {
+		s.ClearEuropeanCountryID()
 	})
 }
 

@@ -178,6 +178,87 @@ func (_u *PartnershipUpdate) SetNillablePhaseID(v *int) *PartnershipUpdate {
 	return _u
 }
 
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (_u *PartnershipUpdate) SetUkrainianCountryID(v int) *PartnershipUpdate {
+	_u.mutation.ResetUkrainianCountryID()
+	_u.mutation.SetUkrainianCountryID(v)
+	return _u
+}
+
+// SetNillableUkrainianCountryID sets the "ukrainian_country_id" field if the given value is not nil.
+func (_u *PartnershipUpdate) SetNillableUkrainianCountryID(v *int) *PartnershipUpdate {
+	if v != nil {
+		_u.SetUkrainianCountryID(*v)
+	}
+	return _u
+}
+
+// AddUkrainianCountryID adds value to the "ukrainian_country_id" field.
+func (_u *PartnershipUpdate) AddUkrainianCountryID(v int) *PartnershipUpdate {
+	_u.mutation.AddUkrainianCountryID(v)
+	return _u
+}
+
+// ClearUkrainianCountryID clears the value of the "ukrainian_country_id" field.
+func (_u *PartnershipUpdate) ClearUkrainianCountryID() *PartnershipUpdate {
+	_u.mutation.ClearUkrainianCountryID()
+	return _u
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (_u *PartnershipUpdate) SetUkrainianRegionID(v int) *PartnershipUpdate {
+	_u.mutation.ResetUkrainianRegionID()
+	_u.mutation.SetUkrainianRegionID(v)
+	return _u
+}
+
+// SetNillableUkrainianRegionID sets the "ukrainian_region_id" field if the given value is not nil.
+func (_u *PartnershipUpdate) SetNillableUkrainianRegionID(v *int) *PartnershipUpdate {
+	if v != nil {
+		_u.SetUkrainianRegionID(*v)
+	}
+	return _u
+}
+
+// AddUkrainianRegionID adds value to the "ukrainian_region_id" field.
+func (_u *PartnershipUpdate) AddUkrainianRegionID(v int) *PartnershipUpdate {
+	_u.mutation.AddUkrainianRegionID(v)
+	return _u
+}
+
+// ClearUkrainianRegionID clears the value of the "ukrainian_region_id" field.
+func (_u *PartnershipUpdate) ClearUkrainianRegionID() *PartnershipUpdate {
+	_u.mutation.ClearUkrainianRegionID()
+	return _u
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (_u *PartnershipUpdate) SetEuropeanCountryID(v int) *PartnershipUpdate {
+	_u.mutation.ResetEuropeanCountryID()
+	_u.mutation.SetEuropeanCountryID(v)
+	return _u
+}
+
+// SetNillableEuropeanCountryID sets the "european_country_id" field if the given value is not nil.
+func (_u *PartnershipUpdate) SetNillableEuropeanCountryID(v *int) *PartnershipUpdate {
+	if v != nil {
+		_u.SetEuropeanCountryID(*v)
+	}
+	return _u
+}
+
+// AddEuropeanCountryID adds value to the "european_country_id" field.
+func (_u *PartnershipUpdate) AddEuropeanCountryID(v int) *PartnershipUpdate {
+	_u.mutation.AddEuropeanCountryID(v)
+	return _u
+}
+
+// ClearEuropeanCountryID clears the value of the "european_country_id" field.
+func (_u *PartnershipUpdate) ClearEuropeanCountryID() *PartnershipUpdate {
+	_u.mutation.ClearEuropeanCountryID()
+	return _u
+}
+
 // SetUkrainianMunicipality sets the "ukrainian_municipality" edge to the Municipality entity.
 func (_u *PartnershipUpdate) SetUkrainianMunicipality(v *Municipality) *PartnershipUpdate {
 	return _u.SetUkrainianMunicipalityID(v.ID)
@@ -555,6 +636,33 @@ func (_u *PartnershipUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.SourceCleared() {
 		_spec.ClearField(partnership.FieldSource, field.TypeString)
+	}
+	if value, ok := _u.mutation.UkrainianCountryID(); ok {
+		_spec.SetField(partnership.FieldUkrainianCountryID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedUkrainianCountryID(); ok {
+		_spec.AddField(partnership.FieldUkrainianCountryID, field.TypeInt, value)
+	}
+	if _u.mutation.UkrainianCountryIDCleared() {
+		_spec.ClearField(partnership.FieldUkrainianCountryID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.UkrainianRegionID(); ok {
+		_spec.SetField(partnership.FieldUkrainianRegionID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedUkrainianRegionID(); ok {
+		_spec.AddField(partnership.FieldUkrainianRegionID, field.TypeInt, value)
+	}
+	if _u.mutation.UkrainianRegionIDCleared() {
+		_spec.ClearField(partnership.FieldUkrainianRegionID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.EuropeanCountryID(); ok {
+		_spec.SetField(partnership.FieldEuropeanCountryID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedEuropeanCountryID(); ok {
+		_spec.AddField(partnership.FieldEuropeanCountryID, field.TypeInt, value)
+	}
+	if _u.mutation.EuropeanCountryIDCleared() {
+		_spec.ClearField(partnership.FieldEuropeanCountryID, field.TypeInt)
 	}
 	if _u.mutation.UkrainianMunicipalityCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1075,6 +1183,87 @@ func (_u *PartnershipUpdateOne) SetNillablePhaseID(v *int) *PartnershipUpdateOne
 	return _u
 }
 
+// SetUkrainianCountryID sets the "ukrainian_country_id" field.
+func (_u *PartnershipUpdateOne) SetUkrainianCountryID(v int) *PartnershipUpdateOne {
+	_u.mutation.ResetUkrainianCountryID()
+	_u.mutation.SetUkrainianCountryID(v)
+	return _u
+}
+
+// SetNillableUkrainianCountryID sets the "ukrainian_country_id" field if the given value is not nil.
+func (_u *PartnershipUpdateOne) SetNillableUkrainianCountryID(v *int) *PartnershipUpdateOne {
+	if v != nil {
+		_u.SetUkrainianCountryID(*v)
+	}
+	return _u
+}
+
+// AddUkrainianCountryID adds value to the "ukrainian_country_id" field.
+func (_u *PartnershipUpdateOne) AddUkrainianCountryID(v int) *PartnershipUpdateOne {
+	_u.mutation.AddUkrainianCountryID(v)
+	return _u
+}
+
+// ClearUkrainianCountryID clears the value of the "ukrainian_country_id" field.
+func (_u *PartnershipUpdateOne) ClearUkrainianCountryID() *PartnershipUpdateOne {
+	_u.mutation.ClearUkrainianCountryID()
+	return _u
+}
+
+// SetUkrainianRegionID sets the "ukrainian_region_id" field.
+func (_u *PartnershipUpdateOne) SetUkrainianRegionID(v int) *PartnershipUpdateOne {
+	_u.mutation.ResetUkrainianRegionID()
+	_u.mutation.SetUkrainianRegionID(v)
+	return _u
+}
+
+// SetNillableUkrainianRegionID sets the "ukrainian_region_id" field if the given value is not nil.
+func (_u *PartnershipUpdateOne) SetNillableUkrainianRegionID(v *int) *PartnershipUpdateOne {
+	if v != nil {
+		_u.SetUkrainianRegionID(*v)
+	}
+	return _u
+}
+
+// AddUkrainianRegionID adds value to the "ukrainian_region_id" field.
+func (_u *PartnershipUpdateOne) AddUkrainianRegionID(v int) *PartnershipUpdateOne {
+	_u.mutation.AddUkrainianRegionID(v)
+	return _u
+}
+
+// ClearUkrainianRegionID clears the value of the "ukrainian_region_id" field.
+func (_u *PartnershipUpdateOne) ClearUkrainianRegionID() *PartnershipUpdateOne {
+	_u.mutation.ClearUkrainianRegionID()
+	return _u
+}
+
+// SetEuropeanCountryID sets the "european_country_id" field.
+func (_u *PartnershipUpdateOne) SetEuropeanCountryID(v int) *PartnershipUpdateOne {
+	_u.mutation.ResetEuropeanCountryID()
+	_u.mutation.SetEuropeanCountryID(v)
+	return _u
+}
+
+// SetNillableEuropeanCountryID sets the "european_country_id" field if the given value is not nil.
+func (_u *PartnershipUpdateOne) SetNillableEuropeanCountryID(v *int) *PartnershipUpdateOne {
+	if v != nil {
+		_u.SetEuropeanCountryID(*v)
+	}
+	return _u
+}
+
+// AddEuropeanCountryID adds value to the "european_country_id" field.
+func (_u *PartnershipUpdateOne) AddEuropeanCountryID(v int) *PartnershipUpdateOne {
+	_u.mutation.AddEuropeanCountryID(v)
+	return _u
+}
+
+// ClearEuropeanCountryID clears the value of the "european_country_id" field.
+func (_u *PartnershipUpdateOne) ClearEuropeanCountryID() *PartnershipUpdateOne {
+	_u.mutation.ClearEuropeanCountryID()
+	return _u
+}
+
 // SetUkrainianMunicipality sets the "ukrainian_municipality" edge to the Municipality entity.
 func (_u *PartnershipUpdateOne) SetUkrainianMunicipality(v *Municipality) *PartnershipUpdateOne {
 	return _u.SetUkrainianMunicipalityID(v.ID)
@@ -1482,6 +1671,33 @@ func (_u *PartnershipUpdateOne) sqlSave(ctx context.Context) (_node *Partnership
 	}
 	if _u.mutation.SourceCleared() {
 		_spec.ClearField(partnership.FieldSource, field.TypeString)
+	}
+	if value, ok := _u.mutation.UkrainianCountryID(); ok {
+		_spec.SetField(partnership.FieldUkrainianCountryID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedUkrainianCountryID(); ok {
+		_spec.AddField(partnership.FieldUkrainianCountryID, field.TypeInt, value)
+	}
+	if _u.mutation.UkrainianCountryIDCleared() {
+		_spec.ClearField(partnership.FieldUkrainianCountryID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.UkrainianRegionID(); ok {
+		_spec.SetField(partnership.FieldUkrainianRegionID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedUkrainianRegionID(); ok {
+		_spec.AddField(partnership.FieldUkrainianRegionID, field.TypeInt, value)
+	}
+	if _u.mutation.UkrainianRegionIDCleared() {
+		_spec.ClearField(partnership.FieldUkrainianRegionID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.EuropeanCountryID(); ok {
+		_spec.SetField(partnership.FieldEuropeanCountryID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedEuropeanCountryID(); ok {
+		_spec.AddField(partnership.FieldEuropeanCountryID, field.TypeInt, value)
+	}
+	if _u.mutation.EuropeanCountryIDCleared() {
+		_spec.ClearField(partnership.FieldEuropeanCountryID, field.TypeInt)
 	}
 	if _u.mutation.UkrainianMunicipalityCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -1131,6 +1131,9 @@ var (
 		{Name: "end_date", Type: field.TypeTime, Nullable: true},
 		{Name: "themes", Type: field.TypeJSON, Nullable: true},
 		{Name: "source", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "ukrainian_country_id", Type: field.TypeInt, Nullable: true},
+		{Name: "ukrainian_region_id", Type: field.TypeInt, Nullable: true},
+		{Name: "european_country_id", Type: field.TypeInt, Nullable: true},
 		{Name: "ukrainian_municipality_id", Type: field.TypeInt},
 		{Name: "european_municipality_id", Type: field.TypeInt},
 		{Name: "phase_id", Type: field.TypeInt},
@@ -1143,19 +1146,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "partnerships_municipalities_ua_partnerships",
-				Columns:    []*schema.Column{PartnershipsColumns[8]},
+				Columns:    []*schema.Column{PartnershipsColumns[11]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "partnerships_municipalities_eu_partnerships",
-				Columns:    []*schema.Column{PartnershipsColumns[9]},
+				Columns:    []*schema.Column{PartnershipsColumns[12]},
 				RefColumns: []*schema.Column{MunicipalitiesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "partnerships_phases_partnerships",
-				Columns:    []*schema.Column{PartnershipsColumns[10]},
+				Columns:    []*schema.Column{PartnershipsColumns[13]},
 				RefColumns: []*schema.Column{PhasesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -1164,17 +1167,17 @@ var (
 			{
 				Name:    "partnership_ukrainian_municipality_id_european_municipality_id",
 				Unique:  true,
-				Columns: []*schema.Column{PartnershipsColumns[8], PartnershipsColumns[9]},
+				Columns: []*schema.Column{PartnershipsColumns[11], PartnershipsColumns[12]},
 			},
 			{
 				Name:    "partnership_european_municipality_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartnershipsColumns[9]},
+				Columns: []*schema.Column{PartnershipsColumns[12]},
 			},
 			{
 				Name:    "partnership_phase_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{PartnershipsColumns[10], PartnershipsColumns[3]},
+				Columns: []*schema.Column{PartnershipsColumns[13], PartnershipsColumns[3]},
 			},
 			{
 				Name:    "partnership_status",

@@ -38,6 +38,12 @@ const (
 	FieldEuropeanMunicipalityID = "european_municipality_id"
 	// FieldPhaseID holds the string denoting the phase_id field in the database.
 	FieldPhaseID = "phase_id"
+	// FieldUkrainianCountryID holds the string denoting the ukrainian_country_id field in the database.
+	FieldUkrainianCountryID = "ukrainian_country_id"
+	// FieldUkrainianRegionID holds the string denoting the ukrainian_region_id field in the database.
+	FieldUkrainianRegionID = "ukrainian_region_id"
+	// FieldEuropeanCountryID holds the string denoting the european_country_id field in the database.
+	FieldEuropeanCountryID = "european_country_id"
 	// EdgeUkrainianMunicipality holds the string denoting the ukrainian_municipality edge name in mutations.
 	EdgeUkrainianMunicipality = "ukrainian_municipality"
 	// EdgeEuropeanMunicipality holds the string denoting the european_municipality edge name in mutations.
@@ -126,6 +132,9 @@ var Columns = []string{
 	FieldUkrainianMunicipalityID,
 	FieldEuropeanMunicipalityID,
 	FieldPhaseID,
+	FieldUkrainianCountryID,
+	FieldUkrainianRegionID,
+	FieldEuropeanCountryID,
 }
 
 var (
@@ -162,7 +171,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/bridgesoftrust/hub/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -255,6 +264,21 @@ func ByEuropeanMunicipalityID(opts ...sql.OrderTermOption) OrderOption {
 // ByPhaseID orders the results by the phase_id field.
 func ByPhaseID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhaseID, opts...).ToFunc()
+}
+
+// ByUkrainianCountryID orders the results by the ukrainian_country_id field.
+func ByUkrainianCountryID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUkrainianCountryID, opts...).ToFunc()
+}
+
+// ByUkrainianRegionID orders the results by the ukrainian_region_id field.
+func ByUkrainianRegionID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUkrainianRegionID, opts...).ToFunc()
+}
+
+// ByEuropeanCountryID orders the results by the european_country_id field.
+func ByEuropeanCountryID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEuropeanCountryID, opts...).ToFunc()
 }
 
 // ByUkrainianMunicipalityField orders the results by ukrainian_municipality field.

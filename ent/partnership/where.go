@@ -95,6 +95,21 @@ func PhaseID(v int) predicate.Partnership {
 	return predicate.Partnership(sql.FieldEQ(FieldPhaseID, v))
 }
 
+// UkrainianCountryID applies equality check predicate on the "ukrainian_country_id" field. It's identical to UkrainianCountryIDEQ.
+func UkrainianCountryID(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldEQ(FieldUkrainianCountryID, v))
+}
+
+// UkrainianRegionID applies equality check predicate on the "ukrainian_region_id" field. It's identical to UkrainianRegionIDEQ.
+func UkrainianRegionID(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldEQ(FieldUkrainianRegionID, v))
+}
+
+// EuropeanCountryID applies equality check predicate on the "european_country_id" field. It's identical to EuropeanCountryIDEQ.
+func EuropeanCountryID(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldEQ(FieldEuropeanCountryID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Partnership {
 	return predicate.Partnership(sql.FieldEQ(FieldCreatedAt, v))
@@ -438,6 +453,156 @@ func PhaseIDIn(vs ...int) predicate.Partnership {
 // PhaseIDNotIn applies the NotIn predicate on the "phase_id" field.
 func PhaseIDNotIn(vs ...int) predicate.Partnership {
 	return predicate.Partnership(sql.FieldNotIn(FieldPhaseID, vs...))
+}
+
+// UkrainianCountryIDEQ applies the EQ predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDEQ(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldEQ(FieldUkrainianCountryID, v))
+}
+
+// UkrainianCountryIDNEQ applies the NEQ predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDNEQ(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldNEQ(FieldUkrainianCountryID, v))
+}
+
+// UkrainianCountryIDIn applies the In predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDIn(vs ...int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldIn(FieldUkrainianCountryID, vs...))
+}
+
+// UkrainianCountryIDNotIn applies the NotIn predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDNotIn(vs ...int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotIn(FieldUkrainianCountryID, vs...))
+}
+
+// UkrainianCountryIDGT applies the GT predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDGT(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldGT(FieldUkrainianCountryID, v))
+}
+
+// UkrainianCountryIDGTE applies the GTE predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDGTE(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldGTE(FieldUkrainianCountryID, v))
+}
+
+// UkrainianCountryIDLT applies the LT predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDLT(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldLT(FieldUkrainianCountryID, v))
+}
+
+// UkrainianCountryIDLTE applies the LTE predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDLTE(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldLTE(FieldUkrainianCountryID, v))
+}
+
+// UkrainianCountryIDIsNil applies the IsNil predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDIsNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldIsNull(FieldUkrainianCountryID))
+}
+
+// UkrainianCountryIDNotNil applies the NotNil predicate on the "ukrainian_country_id" field.
+func UkrainianCountryIDNotNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotNull(FieldUkrainianCountryID))
+}
+
+// UkrainianRegionIDEQ applies the EQ predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDEQ(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldEQ(FieldUkrainianRegionID, v))
+}
+
+// UkrainianRegionIDNEQ applies the NEQ predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDNEQ(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldNEQ(FieldUkrainianRegionID, v))
+}
+
+// UkrainianRegionIDIn applies the In predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDIn(vs ...int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldIn(FieldUkrainianRegionID, vs...))
+}
+
+// UkrainianRegionIDNotIn applies the NotIn predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDNotIn(vs ...int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotIn(FieldUkrainianRegionID, vs...))
+}
+
+// UkrainianRegionIDGT applies the GT predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDGT(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldGT(FieldUkrainianRegionID, v))
+}
+
+// UkrainianRegionIDGTE applies the GTE predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDGTE(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldGTE(FieldUkrainianRegionID, v))
+}
+
+// UkrainianRegionIDLT applies the LT predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDLT(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldLT(FieldUkrainianRegionID, v))
+}
+
+// UkrainianRegionIDLTE applies the LTE predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDLTE(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldLTE(FieldUkrainianRegionID, v))
+}
+
+// UkrainianRegionIDIsNil applies the IsNil predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDIsNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldIsNull(FieldUkrainianRegionID))
+}
+
+// UkrainianRegionIDNotNil applies the NotNil predicate on the "ukrainian_region_id" field.
+func UkrainianRegionIDNotNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotNull(FieldUkrainianRegionID))
+}
+
+// EuropeanCountryIDEQ applies the EQ predicate on the "european_country_id" field.
+func EuropeanCountryIDEQ(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldEQ(FieldEuropeanCountryID, v))
+}
+
+// EuropeanCountryIDNEQ applies the NEQ predicate on the "european_country_id" field.
+func EuropeanCountryIDNEQ(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldNEQ(FieldEuropeanCountryID, v))
+}
+
+// EuropeanCountryIDIn applies the In predicate on the "european_country_id" field.
+func EuropeanCountryIDIn(vs ...int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldIn(FieldEuropeanCountryID, vs...))
+}
+
+// EuropeanCountryIDNotIn applies the NotIn predicate on the "european_country_id" field.
+func EuropeanCountryIDNotIn(vs ...int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotIn(FieldEuropeanCountryID, vs...))
+}
+
+// EuropeanCountryIDGT applies the GT predicate on the "european_country_id" field.
+func EuropeanCountryIDGT(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldGT(FieldEuropeanCountryID, v))
+}
+
+// EuropeanCountryIDGTE applies the GTE predicate on the "european_country_id" field.
+func EuropeanCountryIDGTE(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldGTE(FieldEuropeanCountryID, v))
+}
+
+// EuropeanCountryIDLT applies the LT predicate on the "european_country_id" field.
+func EuropeanCountryIDLT(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldLT(FieldEuropeanCountryID, v))
+}
+
+// EuropeanCountryIDLTE applies the LTE predicate on the "european_country_id" field.
+func EuropeanCountryIDLTE(v int) predicate.Partnership {
+	return predicate.Partnership(sql.FieldLTE(FieldEuropeanCountryID, v))
+}
+
+// EuropeanCountryIDIsNil applies the IsNil predicate on the "european_country_id" field.
+func EuropeanCountryIDIsNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldIsNull(FieldEuropeanCountryID))
+}
+
+// EuropeanCountryIDNotNil applies the NotNil predicate on the "european_country_id" field.
+func EuropeanCountryIDNotNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotNull(FieldEuropeanCountryID))
 }
 
 // HasUkrainianMunicipality applies the HasEdge predicate on the "ukrainian_municipality" edge.

@@ -1237,6 +1237,8 @@ func init() {
 	municipality.Hooks[5] = municipalityHooks[2]
 
 	municipality.Hooks[6] = municipalityHooks[3]
+
+	municipality.Hooks[7] = municipalityHooks[4]
 	municipalityMixinFields1 := municipalityMixin[1].Fields()
 	_ = municipalityMixinFields1
 	municipalityMixinFields2 := municipalityMixin[2].Fields()
@@ -1637,6 +1639,8 @@ func init() {
 	partnership.Hooks[4] = partnershipHooks[2]
 
 	partnership.Hooks[5] = partnershipHooks[3]
+
+	partnership.Hooks[6] = partnershipHooks[4]
 	partnershipMixinFields1 := partnershipMixin[1].Fields()
 	_ = partnershipMixinFields1
 	partnershipFields := schema.Partnership{}.Fields()

@@ -86,7 +86,7 @@ func (Municipality) Indexes() []ent.Index {
 
 // Hooks of the Municipality.
 func (Municipality) Hooks() []ent.Hook {
-	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace(), bumpMatchVersion()}
+	return []ent.Hook{validateSectors("needs", "offers"), validateTranslations("profile"), validateMunicipalityPlace(), copyPlaceToPartnerships(), bumpMatchVersion()}
 }
 
 // Policy of the Municipality: anyone reads; its editors update its profile.

@@ -30,6 +30,15 @@ func (Partnership) Fields() []ent.Field {
 		field.Int("ukrainian_municipality_id"),
 		field.Int("european_municipality_id"),
 		field.Int("phase_id"),
+		// The places of the two municipalities, copied onto the partnership
+		// so that grouped aggregates (internal/analytics) group without
+		// joining the municipalities; kept by keepPartnershipPlaces.
+		field.Int("ukrainian_country_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("Country of the Ukrainian municipality, kept by a hook."),
+		field.Int("ukrainian_region_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("Region of the Ukrainian municipality, kept by a hook."),
+		field.Int("european_country_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("Country of the EU municipality, kept by a hook."),
 	}
 }
 
@@ -71,7 +80,7 @@ func (Partnership) Indexes() []ent.Index {
 
 // Hooks of the Partnership.
 func (Partnership) Hooks() []ent.Hook {
-	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), validateAppendedThemes(), bumpMatchVersion()}
+	return []ent.Hook{validateDateRange("start_date", "end_date"), validatePartnershipPair(), normaliseThemes(), keepPartnershipPlaces(), bumpMatchVersion()}
 }
 
 // Policy of the Partnership: anyone reads; the secretariat writes.

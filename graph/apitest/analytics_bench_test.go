@@ -3,12 +3,10 @@ package apitest
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/bridgesoftrust/hub/internal/gqltest"
-	"github.com/bridgesoftrust/hub/internal/server"
 )
 
 // BenchmarkPartnershipStats sends grouped aggregates over HTTP to the Hub
@@ -24,12 +22,7 @@ func BenchmarkPartnershipStats(b *testing.B) {
 	if _, err := store.DB.Exec("VACUUM ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
-	cfg := server.DefaultConfig()
-	// The benchmark sends far more than a client's budget allows.
-	cfg.RateLimit.Anonymous, cfg.RateLimit.User = 1<<30, 1<<30
-	srv := httptest.NewServer(server.New(cfg, store, quietLogger()).Handler())
-	defer srv.Close()
-	endpoint := srv.URL + "/graphql"
+	endpoint := unlimitedServer(b, store).URL + "/graphql"
 	secretariat := signIn(b, store)
 	benchQueries(b, endpoint, []benchQuery{
 		{"by EU country and phase", `{ partnershipStats(groupBy: [EU_COUNTRY, PHASE]) { keys count } }`, nil},

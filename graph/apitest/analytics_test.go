@@ -347,6 +347,44 @@ func TestStatsMatchListsOnSynthetic(t *testing.T) {
 	})
 }
 
+// TestStatsFollowChanges changes through the API what partnerships are
+// grouped by (a Ukrainian town moves to another oblast, another loses its
+// oblast, a partnership gets another EU town and names a theme twice): the
+// aggregates still match the lists, and the theme is stored once.
+func TestStatsFollowChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := demoHub(t, store)
+		fx := loadFixture(t, h)
+		var zhytomyr struct {
+			R struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		h.data(t, `{ r: regions(where: {name: "Zhytomyr"}) { edges { node { id } } } }`, nil, &zhytomyr)
+		if len(zhytomyr.R.Edges) != 1 {
+			t.Fatalf("regions named Zhytomyr: %d", len(zhytomyr.R.Edges))
+		}
+		for _, m := range []struct {
+			query string
+			vars  map[string]any
+		}{
+			{`mutation($id: ID!, $r: ID!) { updateMunicipality(id: $id, input: {regionID: $r}) { id } }`,
+				map[string]any{"id": fx.chuhuiv, "r": zhytomyr.R.Edges[0].Node.ID}},
+			{`mutation($id: ID!) { updateMunicipality(id: $id, input: {clearRegion: true}) { id } }`, map[string]any{"id": fx.fastiv}},
+			{`mutation($id: ID!, $eu: ID!) { updatePartnership(id: $id, input: {europeanMunicipalityID: $eu, themes: ["water", "culture", "water"]}) { id } }`,
+				map[string]any{"id": fx.chuhuivKuldiga, "eu": fx.druskininkai}},
+		} {
+			h.mutate(t, m.query, m.vars).NoErrors(t)
+		}
+		checkAllStats(t, h)
+		var p struct{ Node struct{ Themes []string } }
+		h.data(t, `query($id: ID!) { node(id: $id) { ... on Partnership { themes } } }`, map[string]any{"id": fx.chuhuivKuldiga}, &p)
+		if !slices.Equal(p.Node.Themes, []string{"water", "culture"}) {
+			t.Errorf("themes stored as %q, want each once in the order given", p.Node.Themes)
+		}
+	})
+}
+
 // TestStatsAreCosted checks that the query-cost limit counts a grouped
 // aggregate as a scan plus a page of groups: ten pass, forty do not.
 func TestStatsAreCosted(t *testing.T) {

@@ -165,6 +165,16 @@ func signIn(b *testing.B, store *db.Store) http.Header {
 	return http.Header{"Authorization": {"Bearer " + sess.Token}}
 }
 
+// unlimitedServer serves the Hub on store over HTTP without the rate
+// limits: a benchmark sends far more than a client's budget allows.
+func unlimitedServer(b *testing.B, store *db.Store) *httptest.Server {
+	cfg := server.DefaultConfig()
+	cfg.RateLimit.Anonymous, cfg.RateLimit.User = 1<<30, 1<<30
+	srv := httptest.NewServer(server.New(cfg, store, quietLogger()).Handler())
+	b.Cleanup(srv.Close)
+	return srv
+}
+
 // mapQueryWithoutTotal is mapQuery without totalCount, which counts all
 // partnerships on every request.
 const mapQueryWithoutTotal = `query Map($first: Int) { partnerships(first: $first) { pageInfo { hasNextPage endCursor }

@@ -2,14 +2,12 @@ package apitest
 
 import (
 	"encoding/json"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/internal/gqltest"
-	"github.com/bridgesoftrust/hub/internal/server"
 )
 
 // BenchmarkNetwork sends municipalityNetwork (depth 2) and partnershipPath
@@ -21,9 +19,7 @@ import (
 //	  go test ./graph/apitest -run '^$' -bench BenchmarkNetwork -benchtime 500x -timeout 30m
 func BenchmarkNetwork(b *testing.B) {
 	store := benchStore(b)
-	srv := httptest.NewServer(server.New(server.DefaultConfig(), store, quietLogger()).Handler())
-	defer srv.Close()
-	endpoint := srv.URL + "/graphql"
+	endpoint := unlimitedServer(b, store).URL + "/graphql"
 	towns, err := store.Client.Municipality.Query().Where(municipality.HasUaPartnerships()).
 		Order(municipality.ByID()).Limit(1000).IDs(sys())
 	if err != nil || len(towns) < 2 {

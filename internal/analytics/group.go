@@ -49,14 +49,39 @@ type Group struct {
 type Measure struct{ Value *float64 }
 
 // dimension is a grouping key: an SQL expression over the aggregated table
-// (the selector) and the tables it joins.
+// (the selector) and the tables it joins. A partnership has at most one row
+// per key (its themes are a set, its facilitators a join table with a
+// primary key), so its groups count their rows.
 type dimension struct {
-	// multi is set for keys of which a record may have several (a
-	// partnership's themes and facilitators): the record then counts once
-	// in each of its groups.
+	// multi is set for keys of which a record may have several that the
+	// grouping may join more than once (a news item's partnerships): the
+	// groups then count distinct records.
 	multi bool
 	// key returns the key's SQL expression, adding the joins it needs.
 	key func(s *sql.Selector, j *joins) string
+	// by, when set, returns what the groups are formed by instead of the
+	// key: the foreign key of a lookup.
+	by func(s *sql.Selector, j *joins) string
+}
+
+// lookup groups by a foreign key (fk returns it, adding the joins it
+// needs) and shows a column of the row it refers to. The column is read
+// once per group by a scalar subquery rather than joined to every record,
+// which halves the work of grouping 200,000 partnerships. Rows with the
+// same column value (associations of the same English name) are groups of
+// their own.
+func lookup(table, column string, fk func(s *sql.Selector, j *joins) string) dimension {
+	return dimension{
+		by: fk,
+		key: func(s *sql.Selector, j *joins) string {
+			return "(SELECT " + s.Quote(column) + " FROM " + s.Quote(table) + " WHERE " + s.Quote("id") + " = " + fk(s, j) + ")"
+		},
+	}
+}
+
+// column returns a column of the aggregated table.
+func column(name string) func(*sql.Selector, *joins) string {
+	return func(s *sql.Selector, _ *joins) string { return s.C(name) }
 }
 
 // joins adds each joined table to a selector once, under its own alias.
@@ -154,15 +179,18 @@ func (sp spec) check(groupBy []string) error {
 func (sp spec) modifier(groupBy []string) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		j := &joins{s: s, added: map[string]*sql.SelectTable{}}
-		multi := false
 		cols := make([]string, 0, len(groupBy)+5)
 		exprs := make([]string, 0, len(groupBy))
+		multi := false
 		for i, g := range groupBy {
 			d := sp.dims[g]
 			multi = multi || d.multi
 			e := d.key(s, j)
-			exprs = append(exprs, e)
 			cols = append(cols, as(s, e, fmt.Sprintf("k%d", i)))
+			if d.by != nil {
+				e = d.by(s, j)
+			}
+			exprs = append(exprs, e)
 		}
 		count := "COUNT(*)"
 		if multi {

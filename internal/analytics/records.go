@@ -16,14 +16,11 @@ import (
 var projects = spec{measure: project.FieldBudgetEur, dims: map[string]dimension{
 	"STATUS": {key: column(project.FieldStatus)},
 	"SECTOR": {key: column(project.FieldSector)},
-	"PHASE": {key: func(s *sql.Selector, j *joins) string {
-		p := j.table("pp", func(s *sql.Selector) *sql.SelectTable {
+	"PHASE": lookup("phases", "name", func(s *sql.Selector, j *joins) string {
+		return j.table("pp", func(s *sql.Selector) *sql.SelectTable {
 			return leftJoin(s, "partnerships", "pp", s.C(project.FieldPartnershipID), "id")
-		})
-		return j.table("ph", func(s *sql.Selector) *sql.SelectTable {
-			return leftJoin(s, "phases", "ph", p.C("phase_id"), "id")
-		}).C("name")
-	}},
+		}).C("phase_id")
+	}),
 	"YEAR": {key: func(s *sql.Selector, _ *joins) string { return year(s, project.FieldCreatedAt) }},
 }}
 
@@ -37,13 +34,9 @@ func ProjectStats(ctx context.Context, client *ent.Client, where *ent.ProjectWhe
 
 // activities groups activities; the measure is the participant count.
 var activities = spec{measure: activity.FieldParticipantCount, dims: map[string]dimension{
-	"KIND": {key: column(activity.FieldKind)},
-	"YEAR": {key: func(s *sql.Selector, _ *joins) string { return year(s, activity.FieldStartDate) }},
-	"ORGANISER": {key: func(s *sql.Selector, j *joins) string {
-		return j.table("org", func(s *sql.Selector) *sql.SelectTable {
-			return leftJoin(s, "associations", "org", s.C(activity.FieldOrganiserID), "id")
-		}).C("name")
-	}},
+	"KIND":      {key: column(activity.FieldKind)},
+	"YEAR":      {key: func(s *sql.Selector, _ *joins) string { return year(s, activity.FieldStartDate) }},
+	"ORGANISER": lookup("associations", "name", column(activity.FieldOrganiserID)),
 }}
 
 // ActivityStats groups the activities that where selects and the viewer
@@ -55,17 +48,9 @@ func ActivityStats(ctx context.Context, client *ent.Client, where *ent.ActivityW
 
 // municipalities groups municipalities; the measure is the population.
 var municipalities = spec{measure: municipality.FieldPopulation, dims: map[string]dimension{
-	"COUNTRY": {key: func(s *sql.Selector, j *joins) string {
-		return j.table("c", func(s *sql.Selector) *sql.SelectTable {
-			return leftJoin(s, "countries", "c", s.C(municipality.FieldCountryID), "id")
-		}).C("code")
-	}},
-	"REGION": {key: func(s *sql.Selector, j *joins) string {
-		return j.table("r", func(s *sql.Selector) *sql.SelectTable {
-			return leftJoin(s, "regions", "r", s.C(municipality.FieldRegionID), "id")
-		}).C("name")
-	}},
-	"KIND": {key: column(municipality.FieldKind)},
+	"COUNTRY": lookup("countries", "code", column(municipality.FieldCountryID)),
+	"REGION":  lookup("regions", "name", column(municipality.FieldRegionID)),
+	"KIND":    {key: column(municipality.FieldKind)},
 }}
 
 // MunicipalityStats groups the municipalities that where selects and the

@@ -75,6 +75,21 @@ func (ix index) count(ctx context.Context, c execer) (int, error) {
 	return n, rows.Err()
 }
 
+// Bounds of a PostgreSQL search, so that a very short query ("k", "ka")
+// costs about what a name costs.
+const (
+	// MaxCandidates bounds the documents a query ranks: at most this many
+	// match by prefix and this many by trigram similarity, and only these
+	// are ranked and paged through. A query matching more (a one- or
+	// two-letter prefix matches thousands of names) ranks an arbitrary
+	// subset of its matches: type more letters to narrow it.
+	MaxCandidates = 1000
+	// MinFuzzyLength is the shortest word matched by trigram similarity
+	// (misspellings); shorter words match as prefixes only, a trigram of
+	// one or two letters telling nothing.
+	MinFuzzyLength = 4
+)
+
 // query returns the hits for terms among kinds (all when empty), best
 // first, skipping offset and returning at most limit.
 func (ix index) query(ctx context.Context, c execer, terms [][]string, kinds []Kind, offset, limit int) ([]Hit, error) {
@@ -84,11 +99,11 @@ func (ix index) query(ctx context.Context, c execer, terms [][]string, kinds []K
 	var q string
 	var args []any
 	if ix.dialect == dialect.Postgres {
-		q, args = ix.postgresQuery(terms, kinds)
+		q, args = ix.postgresQuery(terms, kinds, offset, limit)
 	} else {
 		q, args = ix.sqliteQuery(terms, kinds)
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
 	}
-	q += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
 	rows, err := c.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -129,9 +144,9 @@ func (ix index) sqliteQuery(terms [][]string, kinds []Kind) (string, []any) {
 }
 
 // postgresQuery matches with the tsvector (prefix terms) or, for words
-// misspelt, with trigram word similarity; ranked by ts_rank plus the
-// similarity.
-func (ix index) postgresQuery(terms [][]string, kinds []Kind) (string, []any) {
+// misspelt, with trigram word similarity; ranks at most MaxCandidates of
+// each by ts_rank plus the similarity, and highlights only the page.
+func (ix index) postgresQuery(terms [][]string, kinds []Kind, offset, limit int) (string, []any) {
 	parts := make([]string, len(terms))
 	var words []string
 	for i, alts := range terms {
@@ -143,17 +158,34 @@ func (ix index) postgresQuery(terms [][]string, kinds []Kind) (string, []any) {
 		words = append(words, alts[len(alts)-1])
 	}
 	text := strings.Join(words, " ")
-	// The two matches are unioned rather than ORed: with OR the planner
-	// scans the table and computes the similarity of every row.
-	q := "WITH m AS (SELECT id FROM search_documents WHERE tsv @@ to_tsquery('simple', $1) " +
-		"UNION SELECT id FROM search_documents WHERE $2 <% body) " +
-		"SELECT d.id, d.kind, ts_headline('simple', d.body, to_tsquery('simple', $1), 'StartSel=<b>, StopSel=</b>, MaxFragments=1, MaxWords=16, MinWords=4'), " +
-		"ts_rank(d.tsv, to_tsquery('simple', $1)) + word_similarity($2, d.body) AS r " +
-		"FROM search_documents d JOIN m ON m.id = d.id WHERE TRUE"
 	args := []any{strings.Join(parts, " & "), text}
+	of := ""
 	if len(kinds) > 0 {
-		q += " AND d.kind = ANY($3)"
+		of = " AND kind = ANY($3)"
 		args = append(args, "{"+strings.Join(kinds, ",")+"}")
 	}
-	return q + " ORDER BY r DESC, d.id", args
+	// The two matches are unioned rather than ORed: with OR the planner
+	// scans the table and computes the similarity of every row.
+	candidates := fmt.Sprintf("(SELECT id FROM search_documents WHERE tsv @@ to_tsquery('simple', $1)%s LIMIT %d)", of, MaxCandidates)
+	if fuzzy(words) {
+		candidates += fmt.Sprintf(" UNION (SELECT id FROM search_documents WHERE $2 <%% body%s LIMIT %d)", of, MaxCandidates)
+	}
+	q := "WITH m AS (" + candidates + "), " +
+		"page AS (SELECT d.id, d.kind, d.body, ts_rank(d.tsv, to_tsquery('simple', $1)) + word_similarity($2, d.body) AS r " +
+		"FROM search_documents d WHERE d.id IN (SELECT id FROM m) " +
+		fmt.Sprintf("ORDER BY r DESC, d.id LIMIT %d OFFSET %d) ", limit, offset) +
+		"SELECT id, kind, ts_headline('simple', body, to_tsquery('simple', $1), 'StartSel=<b>, StopSel=</b>, MaxFragments=1, MaxWords=16, MinWords=4'), r " +
+		"FROM page ORDER BY r DESC, id"
+	return q, args
+}
+
+// fuzzy reports whether a query's words are worth matching by trigram
+// similarity: at least one has MinFuzzyLength letters.
+func fuzzy(words []string) bool {
+	for _, w := range words {
+		if len([]rune(w)) >= MinFuzzyLength {
+			return true
+		}
+	}
+	return false
 }

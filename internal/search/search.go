@@ -25,8 +25,10 @@ type Result struct {
 	Offset int
 }
 
-// batch is how many index hits are read at a time while filtering them.
-const batch = 200
+// minBatch is the fewest index hits read at a time while filtering them:
+// a page reads one more hit than it shows (at least minBatch), and more
+// rounds when the viewer may not read some.
+const minBatch = 20
 
 // readers re-read rows of a kind by id through the viewer's privacy
 // policies: only the rows the viewer may read come back.
@@ -79,6 +81,7 @@ func Search(ctx context.Context, c *ent.Client, query string, kinds []Kind, offs
 	ix := v.(index)
 	terms := Terms(query)
 	var out []Result
+	batch := max(limit+1, minBatch)
 	for len(out) <= limit {
 		hits, err := ix.query(ctx, c, terms, kinds, offset, batch)
 		if err != nil {
