@@ -94,7 +94,7 @@ func TestAuditRecordsWhoChangedWhat(t *testing.T) {
 		want := map[string][]string{
 			"Municipality": {editor + " The editor Municipality " + id(w.alpha.ID) + " UPDATE website"},
 			"Partnership": {secretariat + " The secretariat Partnership " + id(p) +
-				" CREATE created_at,european_municipality,european_municipality_id,phase,phase_id,status,ukrainian_municipality,ukrainian_municipality_id"},
+				" CREATE created_at,european_country_id,european_municipality,european_municipality_id,phase,phase_id,status,ukrainian_country_id,ukrainian_municipality,ukrainian_municipality_id,ukrainian_region_id"},
 			"Membership": {
 				secretariat + " The secretariat Membership " + id(m) + " CREATE created_at,municipality,municipality_id,role,user,user_id",
 				secretariat + " The secretariat Membership " + id(m) + " DELETE ",
