@@ -1189,6 +1189,16 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{PartnershipsColumns[4]},
 			},
+			{
+				Name:    "partnership_european_country_id_phase_id",
+				Unique:  false,
+				Columns: []*schema.Column{PartnershipsColumns[10], PartnershipsColumns[13]},
+			},
+			{
+				Name:    "partnership_ukrainian_region_id_phase_id",
+				Unique:  false,
+				Columns: []*schema.Column{PartnershipsColumns[9], PartnershipsColumns[13]},
+			},
 		},
 	}
 	// PartnershipRequestsColumns holds the columns for the "partnership_requests" table.
