@@ -99,14 +99,17 @@ type event struct {
 }
 
 // source describes one subscription: its events, whether the viewer may
-// subscribe (check), how to replay after a cursor, which events name a row
-// for this subscriber (accept) and how to load that row for the
-// subscriber's audience (load; ok false when the audience may not see it).
-// private marks rows that only the subscriber may see, whose loads are
-// not shared with the rest of its audience.
+// subscribe (check), where it starts (begin, optional: run before the
+// subscription joins its topic's events), what to replay once it has
+// joined (the rows after its start: after a cursor, or committed while it
+// joined), which events name a row for this subscriber (accept) and how to
+// load that row for the subscriber's audience (load; ok false when the
+// audience may not see it). private marks rows that only the subscriber
+// may see, whose loads are not shared with the rest of its audience.
 type source[T any] struct {
 	topic   string
 	check   func(ctx context.Context) error
+	begin   func(ctx context.Context) error
 	replay  func(ctx context.Context) ([]T, error)
 	accept  func(ev event) bool
 	load    func(ctx context.Context, aud audience, ev event) (row T, ok bool, err error)
@@ -119,20 +122,30 @@ type source[T any] struct {
 // events of posts the cursor covers (or, without a cursor, of posts older
 // than the subscription) are skipped.
 func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan *ent.Post, error) {
+	fromCursor := after != nil
 	return stream(ctx, f, source[*ent.Post]{
 		topic: TopicPosts(topicID),
 		check: func(ctx context.Context) error {
 			_, err := f.client.Topic.Get(ctx, topicID)
 			return err
 		},
+		begin: func(ctx context.Context) error {
+			if fromCursor {
+				return nil
+			}
+			// Without a cursor the subscription starts now: the newest
+			// post's id is the cursor, so a post committed earlier whose
+			// event is still in flight is not sent, and one committed
+			// while the subscription joins is replayed.
+			newest, err := newestID(f.client.Post.Query().Where(post.TopicID(topicID)).Order(ent.Desc(post.FieldID)).FirstID, ctx)
+			after = &newest
+			return err
+		},
 		replay: func(ctx context.Context) ([]*ent.Post, error) {
-			if after == nil {
-				// Without a cursor the subscription starts now: the newest
-				// post's id is the cursor, so a post committed earlier whose
-				// event is still in flight is not sent.
-				newest, err := newestID(f.client.Post.Query().Where(post.TopicID(topicID)).Order(ent.Desc(post.FieldID)).FirstID, ctx)
-				after = &newest
-				return nil, err
+			if !fromCursor {
+				if gap, err := anyAfter(f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).Exist, ctx); !gap {
+					return nil, err
+				}
 			}
 			posts, err := f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
 				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay + 1).All(ctx)
@@ -168,13 +181,28 @@ func (f *Feed) TopicsAdded(ctx context.Context, categoryID *int) (<-chan *ent.To
 		}
 	}
 	var newest int // topics up to it existed when the subscription started
+	// created returns the topics of the subscription created after newest.
+	created := func() *ent.TopicQuery {
+		q := f.client.Topic.Query().Where(topic.IDGT(newest))
+		if categoryID != nil {
+			q.Where(topic.CategoryID(*categoryID))
+		}
+		return q
+	}
 	return stream(ctx, f, source[*ent.Topic]{
 		topic: name,
 		check: check,
-		replay: func(ctx context.Context) ([]*ent.Topic, error) {
+		begin: func(ctx context.Context) error {
 			var err error
 			newest, err = newestID(f.client.Topic.Query().Order(ent.Desc(topic.FieldID)).FirstID, ctx)
-			return nil, err
+			return err
+		},
+		// Topics created while the subscription joined.
+		replay: func(ctx context.Context) ([]*ent.Topic, error) {
+			if gap, err := anyAfter(created().Exist, ctx); !gap {
+				return nil, err
+			}
+			return created().WithAuthor().WithCategory().Order(ent.Asc(topic.FieldID)).Limit(maxReplay).All(ctx)
 		},
 		accept: func(ev event) bool { return ev.Op == OpCreated && ev.Topic > newest },
 		load: func(ctx context.Context, aud audience, ev event) (*ent.Topic, bool, error) {
@@ -237,6 +265,14 @@ func newestID(firstID func(context.Context) (int, error), ctx context.Context) (
 		return 0, nil
 	}
 	return id, err
+}
+
+// anyAfter reports whether exist finds a row, looked up past the privacy
+// policies as newestID is: whether a subscription has anything to replay
+// at all, which it seldom has when it has no cursor (the rows are then
+// read again through the policies).
+func anyAfter(exist func(context.Context) (bool, error), ctx context.Context) (bool, error) {
+	return exist(authz.SystemContext(ctx))
 }
 
 func noCheck(context.Context) error { return nil }

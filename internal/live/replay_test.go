@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/authz"
@@ -86,6 +87,107 @@ func TestLateEventsOfCoveredPostsAreNotSentAgain(t *testing.T) {
 		}
 		if got := <-ch; got.ID != newer.ID {
 			t.Errorf("delivered post %d, want only the newer post %d (the cursor covers %d)", got.ID, newer.ID, posts[1].ID)
+		}
+	})
+}
+
+// TestReplayThatFillsTheChannelGoesLive checks that a subscriber whose
+// replay exactly fills its channel, because its reader is busy, still gets
+// the live posts that follow, in order, once it reads again: a reader that
+// is briefly behind when its replay ends is not ended as a slow consumer.
+func TestReplayThatFillsTheChannelGoesLive(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		broker := pubsub.NewBroker()
+		defer broker.Close()
+		f := newFeedFixture(t, store, broker, broker)
+		probe, err := f.feed.PostsAdded(reader(t), f.topic.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		replayed := cap(probe) // exactly what a subscription's channel holds
+		opening := store.Client.Post.Query().FirstIDX(authz.SystemContext(context.Background()))
+		for range replayed {
+			f.post(t)
+		}
+		ch, err := f.feed.PostsAdded(reader(t), f.topic.ID, &opening)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The reader is busy: the replay fills the channel. Give the replay
+		// a moment to go live, so that the live posts find the channel full.
+		waitUntil(t, "the replay to fill the channel", func() bool { return len(ch) == replayed })
+		time.Sleep(20 * time.Millisecond)
+		var live []int
+		for range 5 {
+			live = append(live, f.post(t))
+		}
+		for i := range replayed + len(live) {
+			p, ok := receive(t, ch)
+			if !ok {
+				t.Fatalf("the subscription ended after %d posts, want %d replayed and %d live", i, replayed, len(live))
+			}
+			if i >= replayed && p.ID != live[i-replayed] {
+				t.Fatalf("live post %d is %d, want %d", i-replayed, p.ID, live[i-replayed])
+			}
+		}
+	})
+}
+
+// joiningPubSub runs during before each Subscribe: a commit that lands
+// while a subscription joins its topic's events, too early for them.
+type joiningPubSub struct {
+	pubsub.PubSub
+	during func()
+}
+
+func (j *joiningPubSub) Subscribe(ctx context.Context, topic string) (*pubsub.Subscription, error) {
+	j.during()
+	return j.PubSub.Subscribe(ctx, topic)
+}
+
+// TestRowsCommittedWhileJoiningAreDelivered checks that a post or a topic
+// committed while a subscription without a cursor joins its events (after
+// the subscription started, before its live events flow) is delivered
+// once, and that what existed before is not.
+func TestRowsCommittedWhileJoiningAreDelivered(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		broker := pubsub.NewBroker()
+		defer broker.Close()
+		joining := &joiningPubSub{PubSub: broker}
+		f := newFeedFixture(t, store, joining, broker)
+		var early int
+		joining.during = func() { early = f.post(t) }
+		posts, err := f.feed.PostsAdded(reader(t), f.topic.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		joining.during = func() {}
+		later := f.post(t)
+		for _, want := range []int{early, later} {
+			p, ok := receive(t, posts)
+			if !ok {
+				t.Fatalf("the subscription ended, want post %d", want)
+			}
+			if p.ID != want {
+				t.Fatalf("received post %d, want %d (committed while joining: %d)", p.ID, want, early)
+			}
+		}
+
+		ctx := authz.SystemContext(context.Background())
+		newTopic := func(title string) int {
+			return store.Client.Topic.Create().SetTitle(title).SetCategoryID(f.topic.CategoryID).SetAuthorID(f.author).SaveX(ctx).ID
+		}
+		joining.during = func() { early = newTopic("while joining") }
+		topics, err := f.feed.TopicsAdded(reader(t), &f.topic.CategoryID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp, ok := receive(t, topics)
+		if !ok {
+			t.Fatalf("the subscription ended, want topic %d", early)
+		}
+		if tp.ID != early {
+			t.Fatalf("received topic %d, want %d, committed while joining", tp.ID, early)
 		}
 	})
 }

@@ -13,18 +13,25 @@ const (
 	// once; only a server too busy to run it for this many events in a
 	// row overflows it.
 	subscriberBuffer = 16
-	// maxPending bounds the live events held back while a replay is sent.
+	// maxPending bounds what a subscriber holds back while a goroutine
+	// sends for it (its replay, or rows its reader has not made room for
+	// yet): a subscriber further behind is ended.
 	maxPending = maxReplay
 )
 
 // subscriber is one subscription: its source, its audience and the channel
-// its rows go out on. Until its replay is sent, live events wait in
-// pending; then the fanout's goroutine hands rows to out without ever
-// blocking: a subscriber whose channel is full is ended (overflowLocked).
+// its rows go out on. The fanout's goroutine never blocks on it: while a
+// goroutine of the subscriber's own sends (sending: its replay, or rows
+// that found the channel full), live events wait in pending, in order, and
+// that goroutine sends them as the reader makes room; otherwise the fanout
+// hands rows to out directly. A row that finds out full starts such a
+// goroutine, so a reader briefly behind (e.g. when a replay that filled
+// its channel ends) loses nothing; a subscriber more than maxPending
+// behind is ended (overflowLocked).
 //
 // out is closed exactly once: by whoever ends the subscription, or, while
-// a replay is being sent (replaying), by the replay's goroutine when it
-// stops, since it alone sends then.
+// a goroutine sends (sending), by that goroutine when it stops, since it
+// alone sends then.
 type subscriber[T any] struct {
 	feed *Feed
 	ctx  context.Context
@@ -39,11 +46,19 @@ type subscriber[T any] struct {
 	ready   func(readiness.Value) // tells the transport that out holds a row or closed
 	skip    func()                // takes the head row out of out (see readiness.Value)
 
-	mu        sync.Mutex
-	replaying bool
-	pending   []event
-	ended     bool
-	replayed  map[int]bool // ids of replayed rows, which live events repeat
+	mu       sync.Mutex
+	sending  bool
+	pending  []held[T]
+	ended    bool
+	replayed map[int]bool // ids of replayed rows, which live events repeat
+}
+
+// held is an event held back while a goroutine sends for the subscriber,
+// with its row if the fanout had loaded it already.
+type held[T any] struct {
+	ev     event
+	row    T
+	loaded bool
 }
 
 // stream checks that the viewer may subscribe, subscribes to src.topic,
@@ -53,7 +68,7 @@ type subscriber[T any] struct {
 func stream[T any](ctx context.Context, f *Feed, src source[T]) (<-chan T, error) {
 	s := &subscriber[T]{
 		feed: f, ctx: ctx, queries: context.WithoutCancel(ctx), src: src, aud: audienceOf(ctx),
-		out: make(chan T, subscriberBuffer), replaying: true,
+		out: make(chan T, subscriberBuffer), sending: true,
 	}
 	var (
 		replayed []T
@@ -86,20 +101,26 @@ func (s *subscriber[T]) liveAtOnce(replayed int) bool {
 	if replayed > 0 || len(s.pending) > 0 {
 		return false
 	}
-	s.replaying = false
+	s.sending = false
 	if s.ended {
 		s.closeLocked()
 	}
 	return true
 }
 
-// start checks that the viewer may subscribe, joins the topic's fanout
-// (before the replay, so that nothing committed in between is lost) and
-// replays.
+// start checks that the viewer may subscribe, fixes where the
+// subscription starts, joins the topic's fanout and replays what was
+// committed after the start (so that nothing committed before the join is
+// lost; what both the replay and the live events carry is sent once).
 func (s *subscriber[T]) start() ([]T, error) {
 	ctx := s.queries
 	if err := s.src.check(ctx); err != nil {
 		return nil, err
+	}
+	if s.src.begin != nil {
+		if err := s.src.begin(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.feed.join(s.src.topic, s); err != nil {
 		return nil, err
@@ -118,19 +139,17 @@ func (s *subscriber[T]) start() ([]T, error) {
 	return replayed, nil
 }
 
-// receive implements receiver: it holds the event back during a replay,
-// else sends its row, if any, without blocking.
+// receive implements receiver: it holds the event back while a goroutine
+// sends for the subscriber, else sends its row, if any, without blocking;
+// a row that finds the channel full is held back for a goroutine that
+// waits for room.
 func (s *subscriber[T]) receive(ev event, rows map[string]loaded) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
 	case s.ended:
-	case s.replaying:
-		if len(s.pending) >= maxPending {
-			s.overflowLocked()
-			return
-		}
-		s.pending = append(s.pending, ev)
+	case s.sending:
+		s.holdLocked(held[T]{ev: ev})
 	default:
 		row, ok := s.rowFor(ev, rows)
 		if !ok {
@@ -140,9 +159,21 @@ func (s *subscriber[T]) receive(ev event, rows map[string]loaded) {
 		case s.out <- row:
 			s.notify(row)
 		default:
-			s.overflowLocked()
+			s.sending = true
+			s.holdLocked(held[T]{row: row, loaded: true})
+			go s.goLive()
 		}
 	}
+}
+
+// holdLocked holds h back for the sending goroutine, or ends a subscriber
+// that is too far behind. s.mu is held.
+func (s *subscriber[T]) holdLocked(h held[T]) {
+	if len(s.pending) >= maxPending {
+		s.overflowLocked()
+		return
+	}
+	s.pending = append(s.pending, h)
 }
 
 // rowFor returns the row ev names for this subscriber, if it may see it
@@ -186,16 +217,16 @@ func (s *subscriber[T]) sendReplay(rows []T) {
 	s.goLive()
 }
 
-// goLive sends the rows of the events held back during the replay, then
-// lets the fanout send directly. If the subscription ended meanwhile, it
-// closes the channel.
+// goLive sends the rows held back while this goroutine sent, waiting for
+// room, then lets the fanout send directly. If the subscription ended
+// meanwhile, it closes the channel.
 func (s *subscriber[T]) goLive() {
 	for {
 		s.mu.Lock()
 		pending := s.pending
 		s.pending = nil
 		if len(pending) == 0 || s.ended {
-			s.replaying = false
+			s.sending = false
 			if s.ended {
 				s.closeLocked()
 			}
@@ -203,16 +234,20 @@ func (s *subscriber[T]) goLive() {
 			return
 		}
 		s.mu.Unlock()
-		for _, ev := range pending {
-			if row, ok := s.rowFor(ev, nil); ok && !s.sendWaiting(row) {
+		for _, h := range pending {
+			row, ok := h.row, h.loaded
+			if !ok {
+				row, ok = s.rowFor(h.ev, nil)
+			}
+			if ok && !s.sendWaiting(row) {
 				break
 			}
 		}
 	}
 }
 
-// sendWaiting sends row during the replay, when this goroutine alone sends,
-// waiting for room unless ctx ends first.
+// sendWaiting sends row while this goroutine alone sends, waiting for
+// room unless ctx ends first.
 func (s *subscriber[T]) sendWaiting(row T) bool {
 	select {
 	case s.out <- row:
@@ -237,14 +272,14 @@ func (s *subscriber[T]) end() {
 }
 
 // endLocked marks the subscription ended and closes the channel unless a
-// replay is being sent (its goroutine then closes it). s.mu is held.
+// goroutine sends for the subscriber (it then closes it). s.mu is held.
 func (s *subscriber[T]) endLocked() {
 	if s.ended {
 		return
 	}
 	s.ended = true
 	s.pending = nil
-	if !s.replaying {
+	if !s.sending {
 		s.closeLocked()
 	}
 }
@@ -257,7 +292,8 @@ func (s *subscriber[T]) closeLocked() {
 	}
 }
 
-// overflowLocked ends a subscription whose consumer fell too far behind,
+// overflowLocked ends a subscription whose consumer fell too far behind
+// (more than maxPending rows beyond its channel),
 // rather than hold up the topic's other subscribers. The client sees the
 // subscription complete and resubscribes with its last cursor. s.mu is
 // held.

@@ -1,0 +1,4 @@
+package live
+
+// MaxPending is maxPending, for the tests of slow subscribers.
+const MaxPending = maxPending
