@@ -36,7 +36,10 @@ type AssociationQuery struct {
 	withOrganisedActivities     *ActivityQuery
 	// sharedLoads load to-one edges that point at the same type, one query
 	// per type (see shareToOneLoads).
-	sharedLoads                      []func(context.Context, []*Association) error
+	sharedLoads []func(context.Context, []*Association) error
+	// lateModifiers run after the query's other modifiers (see
+	// takeLateModifiers): they select what an earlier modifier wrapped.
+	lateModifiers                    []func(*sql.Selector)
 	loadTotal                        []func(context.Context, []*Association) error
 	modifiers                        []func(*sql.Selector)
 	withNamedMembers                 map[string]*MunicipalityQuery
@@ -550,6 +553,7 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		return node.assignValues(columns, values)
 	}
 	_q.shareToOneLoads()
+	_q.takeLateModifiers()
 	if selectsColumn(_spec.Node.Columns, association.FieldName) {
 		_spec.Node.AddColumnOnce(association.FieldNameTranslations)
 	}
@@ -896,6 +900,7 @@ func (_q *AssociationQuery) loadOrganisedActivities(ctx context.Context, query *
 func (_q *AssociationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
+	_q.takeLateModifiers()
 	if selectsColumn(_spec.Node.Columns, association.FieldName) {
 		_spec.Node.AddColumnOnce(association.FieldNameTranslations)
 	}
@@ -987,11 +992,20 @@ func (_q *AssociationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// takeLateModifiers moves the lateModifiers to the end of the modifiers,
+// once, just before the query's statement is built.
+func (_q *AssociationQuery) takeLateModifiers() {
+	if len(_q.lateModifiers) > 0 {
+		_q.modifiers = append(append([]func(*sql.Selector){}, _q.modifiers...), _q.lateModifiers...)
+		_q.lateModifiers = nil
+	}
+}
+
 // plainLoad reports whether the query is a plain eager load of rows by id:
 // no filter, order, page, modifier, count or list edge, so that a load of
 // the same type can take it over.
 func (_q *AssociationQuery) plainLoad() bool {
-	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 || len(_q.lateModifiers) > 0 ||
 		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
 		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
 		return false

@@ -784,35 +784,57 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Association) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(association.OrganisedActivitiesColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"organiser_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(association.OrganisedActivitiesColumn), ids...))
-						})
-						if err := query.GroupBy(association.OrganisedActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Association) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedOrganisedActivities(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Association) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"organiser_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(association.OrganisedActivitiesColumn), ids...))
+							})
+							if err := query.GroupBy(association.OrganisedActivitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Association) error {
 						for i := range nodes {
@@ -1128,35 +1150,57 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.RegionsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"country_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(country.RegionsColumn), ids...))
-						})
-						if err := query.GroupBy(country.RegionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedRegions(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"country_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(country.RegionsColumn), ids...))
+							})
+							if err := query.GroupBy(country.RegionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 						for i := range nodes {
@@ -1217,35 +1261,57 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.MunicipalitiesColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"country_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(country.MunicipalitiesColumn), ids...))
-						})
-						if err := query.GroupBy(country.MunicipalitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedMunicipalities(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"country_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(country.MunicipalitiesColumn), ids...))
+							})
+							if err := query.GroupBy(country.MunicipalitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 						for i := range nodes {
@@ -1306,35 +1372,57 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.AssociationsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"country_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(country.AssociationsColumn), ids...))
-						})
-						if err := query.GroupBy(country.AssociationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedAssociations(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Country) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"country_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(country.AssociationsColumn), ids...))
+							})
+							if err := query.GroupBy(country.AssociationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 						for i := range nodes {
@@ -2404,35 +2492,57 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Event) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(event.RegistrationsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"event_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(event.RegistrationsColumn), ids...))
-						})
-						if err := query.GroupBy(event.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Event) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedRegistrations(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Event) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"event_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(event.RegistrationsColumn), ids...))
+							})
+							if err := query.GroupBy(event.RegistrationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Event) error {
 						for i := range nodes {
@@ -3107,35 +3217,57 @@ func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, op
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ForumCategory) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(forumcategory.TopicsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"category_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(forumcategory.TopicsColumn), ids...))
-						})
-						if err := query.GroupBy(forumcategory.TopicsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ForumCategory) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedTopics(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ForumCategory) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"category_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(forumcategory.TopicsColumn), ids...))
+							})
+							if err := query.GroupBy(forumcategory.TopicsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ForumCategory) error {
 						for i := range nodes {
@@ -4243,35 +4375,57 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.UaPartnershipsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"ukrainian_municipality_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(municipality.UaPartnershipsColumn), ids...))
-						})
-						if err := query.GroupBy(municipality.UaPartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedUaPartnerships(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"ukrainian_municipality_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(municipality.UaPartnershipsColumn), ids...))
+							})
+							if err := query.GroupBy(municipality.UaPartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
@@ -4332,35 +4486,57 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.EuPartnershipsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"european_municipality_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(municipality.EuPartnershipsColumn), ids...))
-						})
-						if err := query.GroupBy(municipality.EuPartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedEuPartnerships(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"european_municipality_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(municipality.EuPartnershipsColumn), ids...))
+							})
+							if err := query.GroupBy(municipality.EuPartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
@@ -4421,35 +4597,57 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.LedProjectsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"lead_municipality_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(municipality.LedProjectsColumn), ids...))
-						})
-						if err := query.GroupBy(municipality.LedProjectsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedLedProjects(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"lead_municipality_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(municipality.LedProjectsColumn), ids...))
+							})
+							if err := query.GroupBy(municipality.LedProjectsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
@@ -4603,35 +4801,57 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.NeedRecordsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"municipality_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(municipality.NeedRecordsColumn), ids...))
-						})
-						if err := query.GroupBy(municipality.NeedRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedNeedRecords(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = n
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"municipality_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(municipality.NeedRecordsColumn), ids...))
+							})
+							if err := query.GroupBy(municipality.NeedRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[7] == nil {
+									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[7][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
@@ -4692,35 +4912,57 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.OfferRecordsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"municipality_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(municipality.OfferRecordsColumn), ids...))
-						})
-						if err := query.GroupBy(municipality.OfferRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedOfferRecords(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = n
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"municipality_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(municipality.OfferRecordsColumn), ids...))
+							})
+							if err := query.GroupBy(municipality.OfferRecordsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[8] == nil {
+									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[8][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
@@ -6097,35 +6339,57 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organisation) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(organisation.InitiativesColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"organisation_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(organisation.InitiativesColumn), ids...))
-						})
-						if err := query.GroupBy(organisation.InitiativesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organisation) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedInitiatives(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organisation) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"organisation_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(organisation.InitiativesColumn), ids...))
+							})
+							if err := query.GroupBy(organisation.InitiativesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organisation) error {
 						for i := range nodes {
@@ -6459,35 +6723,57 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Partnership) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(partnership.ProjectsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"partnership_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(partnership.ProjectsColumn), ids...))
-						})
-						if err := query.GroupBy(partnership.ProjectsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Partnership) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedProjects(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Partnership) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"partnership_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(partnership.ProjectsColumn), ids...))
+							})
+							if err := query.GroupBy(partnership.ProjectsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[4] == nil {
+									nodes[i].Edges.totalCount[4] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[4][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Partnership) error {
 						for i := range nodes {
@@ -7305,35 +7591,57 @@ func (_q *PhaseQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Phase) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(phase.PartnershipsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"phase_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(phase.PartnershipsColumn), ids...))
-						})
-						if err := query.GroupBy(phase.PartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Phase) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedPartnerships(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Phase) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"phase_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(phase.PartnershipsColumn), ids...))
+							})
+							if err := query.GroupBy(phase.PartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Phase) error {
 						for i := range nodes {
@@ -7564,35 +7872,57 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.RepliesColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"reply_to_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(post.RepliesColumn), ids...))
-						})
-						if err := query.GroupBy(post.RepliesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedReplies(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"reply_to_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(post.RepliesColumn), ids...))
+							})
+							if err := query.GroupBy(post.RepliesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[3][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 						for i := range nodes {
@@ -7666,35 +7996,57 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.ReactionsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"post_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(post.ReactionsColumn), ids...))
-						})
-						if err := query.GroupBy(post.ReactionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedReactions(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"post_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(post.ReactionsColumn), ids...))
+							})
+							if err := query.GroupBy(post.ReactionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[5][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 						for i := range nodes {
@@ -7755,35 +8107,57 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.FlagsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"post_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(post.FlagsColumn), ids...))
-						})
-						if err := query.GroupBy(post.FlagsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedFlags(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Post) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"post_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(post.FlagsColumn), ids...))
+							})
+							if err := query.GroupBy(post.FlagsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[6][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 						for i := range nodes {
@@ -8567,35 +8941,57 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(region.MunicipalitiesColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"region_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(region.MunicipalitiesColumn), ids...))
-						})
-						if err := query.GroupBy(region.MunicipalitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[1] == nil {
-								nodes[i].Edges.totalCount[1] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Region) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedMunicipalities(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
 							}
-							nodes[i].Edges.totalCount[1][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"region_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(region.MunicipalitiesColumn), ids...))
+							})
+							if err := query.GroupBy(region.MunicipalitiesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[1] == nil {
+									nodes[i].Edges.totalCount[1] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[1][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Region) error {
 						for i := range nodes {
@@ -8806,35 +9202,57 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(topic.PostsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"topic_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(topic.PostsColumn), ids...))
-						})
-						if err := query.GroupBy(topic.PostsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Topic) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedPosts(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"topic_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(topic.PostsColumn), ids...))
+							})
+							if err := query.GroupBy(topic.PostsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[2] == nil {
+									nodes[i].Edges.totalCount[2] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[2][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Topic) error {
 						for i := range nodes {
@@ -9123,35 +9541,57 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
-					query := query.Clone()
-					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
-						ids := make([]driver.Value, len(nodes))
-						for i := range nodes {
-							ids[i] = nodes[i].ID
+					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
+						if oneNode {
+							query.modifiers = append(query.modifiers, selectTotalInPage)
+						} else {
+							query.modifiers = append(query.modifiers, selectTotalOfPartition(user.MembershipsColumn))
+							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
 						}
-						var v []struct {
-							NodeID int `sql:"user_id"`
-							Count  int `sql:"count"`
-						}
-						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(user.MembershipsColumn), ids...))
-						})
-						if err := query.GroupBy(user.MembershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-							return err
-						}
-						m := make(map[int]int, len(v))
-						for i := range v {
-							m[v[i].NodeID] = v[i].Count
-						}
-						for i := range nodes {
-							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[0] == nil {
-								nodes[i].Edges.totalCount[0] = make(map[string]int)
+						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+							for i := range nodes {
+								n, err := totalOfEdge(nodes[i].NamedMemberships(alias))
+								if err != nil {
+									return err
+								}
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
 							}
-							nodes[i].Edges.totalCount[0][alias] = n
-						}
-						return nil
-					})
+							return nil
+						})
+					} else {
+						query := query.Clone()
+						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
+							ids := make([]driver.Value, len(nodes))
+							for i := range nodes {
+								ids[i] = nodes[i].ID
+							}
+							var v []struct {
+								NodeID int `sql:"user_id"`
+								Count  int `sql:"count"`
+							}
+							query.Where(func(s *sql.Selector) {
+								s.Where(sql.InValues(s.C(user.MembershipsColumn), ids...))
+							})
+							if err := query.GroupBy(user.MembershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+								return err
+							}
+							m := make(map[int]int, len(v))
+							for i := range v {
+								m[v[i].NodeID] = v[i].Count
+							}
+							for i := range nodes {
+								n := m[nodes[i].ID]
+								if nodes[i].Edges.totalCount[0] == nil {
+									nodes[i].Edges.totalCount[0] = make(map[string]int)
+								}
+								nodes[i].Edges.totalCount[0][alias] = n
+							}
+							return nil
+						})
+					}
 				} else {
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 						for i := range nodes {

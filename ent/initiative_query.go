@@ -30,7 +30,10 @@ type InitiativeQuery struct {
 	withMunicipalities *MunicipalityQuery
 	// sharedLoads load to-one edges that point at the same type, one query
 	// per type (see shareToOneLoads).
-	sharedLoads             []func(context.Context, []*Initiative) error
+	sharedLoads []func(context.Context, []*Initiative) error
+	// lateModifiers run after the query's other modifiers (see
+	// takeLateModifiers): they select what an earlier modifier wrapped.
+	lateModifiers           []func(*sql.Selector)
 	loadTotal               []func(context.Context, []*Initiative) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -436,6 +439,7 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 		return node.assignValues(columns, values)
 	}
 	_q.shareToOneLoads()
+	_q.takeLateModifiers()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -575,6 +579,7 @@ func (_q *InitiativeQuery) loadMunicipalities(ctx context.Context, query *Munici
 func (_q *InitiativeQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
+	_q.takeLateModifiers()
 	if len(_q.modifiers) > 0 {
 		_spec.Modifiers = _q.modifiers
 	}
@@ -663,11 +668,20 @@ func (_q *InitiativeQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	return selector
 }
 
+// takeLateModifiers moves the lateModifiers to the end of the modifiers,
+// once, just before the query's statement is built.
+func (_q *InitiativeQuery) takeLateModifiers() {
+	if len(_q.lateModifiers) > 0 {
+		_q.modifiers = append(append([]func(*sql.Selector){}, _q.modifiers...), _q.lateModifiers...)
+		_q.lateModifiers = nil
+	}
+}
+
 // plainLoad reports whether the query is a plain eager load of rows by id:
 // no filter, order, page, modifier, count or list edge, so that a load of
 // the same type can take it over.
 func (_q *InitiativeQuery) plainLoad() bool {
-	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 ||
+	if len(_q.predicates) > 0 || len(_q.order) > 0 || len(_q.modifiers) > 0 || len(_q.lateModifiers) > 0 ||
 		len(_q.loadTotal) > 0 || len(_q.sharedLoads) > 0 || _q.sql != nil || _q.path != nil ||
 		_q.ctx.Limit != nil || _q.ctx.Offset != nil || _q.ctx.Unique != nil {
 		return false

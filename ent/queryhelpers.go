@@ -69,3 +69,39 @@ func totalInPage(value func(string) (ent.Value, error)) (int, error) {
 	}
 	return 0, fmt.Errorf("ent: total count of type %T", v)
 }
+
+// selectTotalOfPartition adds to the statement of an edge's first pages,
+// loaded for several parents at once, the count of each parent's rows
+// (COUNT(*) OVER (PARTITION BY the edge's foreign key)) that its filters
+// and the privacy rules let through. It runs before entgql.LimitPerRow,
+// which numbers the same partitions to keep each parent's first rows, so
+// the count costs no statement and no scan of its own; selectTotalColumn,
+// run after LimitPerRow, carries it through LimitPerRow's outer statement.
+func selectTotalOfPartition(fk string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		count := sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(s.C(fk))
+		s.AppendSelectExprAs(count, totalColumn)
+	}
+}
+
+// selectTotalColumn selects the count that selectTotalOfPartition added,
+// in the statement that entgql.LimitPerRow wraps around it.
+func selectTotalColumn(s *sql.Selector) {
+	s.AppendSelect(s.C(totalColumn))
+}
+
+// valuer is a node that returns the values its statement selected beyond
+// its fields (every node's Value method).
+type valuer interface {
+	Value(string) (ent.Value, error)
+}
+
+// totalOfEdge returns a parent's count of an edge from the first of its
+// loaded rows (see selectTotalInPage and selectTotalOfPartition): 0 when
+// the parent has none.
+func totalOfEdge[T valuer](rows []T, err error) (int, error) {
+	if err != nil || len(rows) == 0 {
+		return 0, nil
+	}
+	return totalInPage(rows[0].Value)
+}

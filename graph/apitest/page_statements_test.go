@@ -48,7 +48,7 @@ var pageShapes = []pageShape{
 		euPartnerships(first: 20) { totalCount edges { node { id status phase { name }
 			ukrainianMunicipality { name country { name } } projects(first: 5) { totalCount edges { node { title status } } } } } } } } }`,
 		vars:      func(f pageFixture) map[string]any { return map[string]any{"id": strconv.Itoa(f.municipality)} },
-		anonymous: 12, signedIn: 15},
+		anonymous: 9, signedIn: 12},
 	{name: "a deep list", query: `{ municipalities(first: 50, where: {hasUaPartnerships: true}) { edges { node { name
 		uaPartnerships(first: 10) { edges { node { id phase { name } projects(first: 5) { edges { node { title } } } } } } } } } }`,
 		anonymous: 4, signedIn: 7},
@@ -57,6 +57,18 @@ var pageShapes = []pageShape{
 		posts(first: 3, orderBy: [{field: CREATED_AT, direction: DESC}]) { edges { node { body createdAt author { displayName } } } } } } } }`,
 		// the page with its total, categories, topic authors, posts, post authors
 		anonymous: 5, signedIn: 8},
+}
+
+// seedPages fills store with the synthetic programme that the page shapes
+// read.
+func seedPages(t *testing.T, store *db.Store) {
+	t.Helper()
+	err := seed.Synthetic(sys(), store.Client, seed.SyntheticOptions{
+		Municipalities: 200, Partnerships: 600, Projects: 600, Activities: 20, Seed: 1, Logger: quietLogger(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fillForum adds a public category with topics topics of posts posts each,
@@ -81,12 +93,7 @@ func fillForum(t *testing.T, c *ent.Client, topics, posts, authors int) {
 // shape sends, on both stores, anonymously and as the secretariat.
 func TestPageStatementCounts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		err := seed.Synthetic(sys(), store.Client, seed.SyntheticOptions{
-			Municipalities: 200, Partnerships: 600, Projects: 600, Activities: 20, Seed: 1, Logger: quietLogger(),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		seedPages(t, store)
 		fillForum(t, store.Client, 30, 5, 7)
 		m := store.Client.Municipality.Query().Where(municipality.HasUaPartnerships()).FirstIDX(sys())
 		f := pageFixture{municipality: m}
@@ -109,6 +116,118 @@ func TestPageStatementCounts(t *testing.T) {
 					t.Errorf("%s (signed in %v): %d statements, want %d:\n%s", p.name, signedIn, len(stmts), want, strings.Join(stmts, "\n"))
 				}
 			}
+		}
+	})
+}
+
+// edgeTotals reads nested totals on first pages (counted in the pages' own
+// statements) and on last pages (counted apart), for many parents.
+const edgeTotals = `{ municipalities(first: 40, where: {hasUaPartnerships: true}) { edges { node { id
+	uaPartnerships(first: 2) { totalCount edges { node { id
+		projects(first: 1) { totalCount edges { node { id } } }
+		lastProjects: projects(last: 1) { totalCount edges { node { id } } } } } }
+	lastPartnerships: uaPartnerships(last: 1) { totalCount edges { node { id } } } } } } }`
+
+// edgeTotalsOfOne reads the same totals for one parent.
+const edgeTotalsOfOne = `query($id: ID!) { node(id: $id) { ... on Municipality { id
+	uaPartnerships(first: 2) { totalCount edges { node { id projects(first: 1) { totalCount edges { node { id } } } } } } } } }`
+
+// totalsPage is what edgeTotals returns.
+type totalsPage struct {
+	Municipalities struct{ Edges []struct{ Node totalsTown } }
+}
+
+// totalsTown is a municipality with its partnerships' and projects' totals.
+type totalsTown struct {
+	ID               string
+	UaPartnerships   totalsConn[totalsPartnership]
+	LastPartnerships totalsConn[struct{ ID string }]
+}
+
+// totalsPartnership is a partnership with its projects' totals.
+type totalsPartnership struct {
+	ID                     string
+	Projects, LastProjects totalsConn[struct{ ID string }]
+}
+
+// totalsConn is a connection's total and page.
+type totalsConn[T any] struct {
+	TotalCount int
+	Edges      []struct{ Node T }
+}
+
+// TestEdgeTotalsMatchTheLists checks that the totals of nested connections
+// equal the totals of the root lists filtered to the same parent, for an
+// anonymous reader and the secretariat (who also sees projects at the
+// concept stage), for many parents and for one, on first pages (whose
+// statements carry the totals) and on last pages (counted apart).
+func TestEdgeTotalsMatchTheLists(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		seedPages(t, store)
+		h := serve(t, store)
+		projectTotals := map[bool]int{}
+		for _, signedIn := range []bool{false, true} {
+			send := h.query
+			if signedIn {
+				send = h.mutate
+			}
+			total := func(query, id string) int {
+				var v struct{ List struct{ TotalCount int } }
+				resp := send(t, `query($id: ID!) { list: `+query+` { totalCount } }`, map[string]any{"id": id})
+				resp.NoErrors(t)
+				resp.Decode(t, &v)
+				return v.List.TotalCount
+			}
+			partnerships := func(town string) int {
+				return total(`partnerships(where: {hasUkrainianMunicipalityWith: [{id: $id}]})`, town)
+			}
+			projects := func(p string) int { return total(`projects(where: {hasPartnershipWith: [{id: $id}]})`, p) }
+
+			var page totalsPage
+			resp := send(t, edgeTotals, nil)
+			resp.NoErrors(t)
+			resp.Decode(t, &page)
+			beyondPage := 0
+			for _, e := range page.Municipalities.Edges {
+				town := e.Node
+				want := partnerships(town.ID)
+				if town.UaPartnerships.TotalCount != want || town.LastPartnerships.TotalCount != want {
+					t.Errorf("signed in %v, town %s: totals %d (first page), %d (last page), want %d",
+						signedIn, town.ID, town.UaPartnerships.TotalCount, town.LastPartnerships.TotalCount, want)
+				}
+				if want > len(town.UaPartnerships.Edges) {
+					beyondPage++
+				}
+				for _, p := range town.UaPartnerships.Edges {
+					want := projects(p.Node.ID)
+					projectTotals[signedIn] += want
+					if p.Node.Projects.TotalCount != want || p.Node.LastProjects.TotalCount != want {
+						t.Errorf("signed in %v, partnership %s: project totals %d (first page), %d (last page), want %d",
+							signedIn, p.Node.ID, p.Node.Projects.TotalCount, p.Node.LastProjects.TotalCount, want)
+					}
+				}
+			}
+			if beyondPage == 0 {
+				t.Fatal("no town has more partnerships than its page: the totals are not tested beyond the page")
+			}
+
+			town := page.Municipalities.Edges[0].Node.ID
+			var one struct{ Node totalsTown }
+			resp = send(t, edgeTotalsOfOne, map[string]any{"id": town})
+			resp.NoErrors(t)
+			resp.Decode(t, &one)
+			if got, want := one.Node.UaPartnerships.TotalCount, partnerships(town); got != want {
+				t.Errorf("signed in %v, node %s: total %d, want %d", signedIn, town, got, want)
+			}
+			for _, p := range one.Node.UaPartnerships.Edges {
+				if got, want := p.Node.Projects.TotalCount, projects(p.Node.ID); got != want {
+					t.Errorf("signed in %v, node %s, partnership %s: project total %d, want %d", signedIn, town, p.Node.ID, got, want)
+				}
+			}
+		}
+		if projectTotals[false] >= projectTotals[true] {
+			t.Errorf("anonymous readers count %d projects, the secretariat %d: want fewer (concepts hidden)",
+				projectTotals[false], projectTotals[true])
 		}
 	})
 }
