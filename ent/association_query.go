@@ -554,7 +554,7 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, association.FieldName) {
+	if selectsColumn(_spec.Node.Columns, association.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(association.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {
@@ -901,7 +901,7 @@ func (_q *AssociationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, association.FieldName) {
+	if selectsColumn(_spec.Node.Columns, association.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(association.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {

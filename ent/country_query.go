@@ -479,7 +479,7 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, country.FieldName) {
+	if selectsColumn(_spec.Node.Columns, country.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(country.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {
@@ -647,7 +647,7 @@ func (_q *CountryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, country.FieldName) {
+	if selectsColumn(_spec.Node.Columns, country.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(country.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {

@@ -855,7 +855,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, municipality.FieldName) {
+	if selectsColumn(_spec.Node.Columns, municipality.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(municipality.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {
@@ -1592,7 +1592,7 @@ func (_q *MunicipalityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, municipality.FieldName) {
+	if selectsColumn(_spec.Node.Columns, municipality.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(municipality.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {

@@ -440,7 +440,7 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, organisation.FieldName) {
+	if selectsColumn(_spec.Node.Columns, organisation.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(organisation.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {
@@ -555,7 +555,7 @@ func (_q *OrganisationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, organisation.FieldName) {
+	if selectsColumn(_spec.Node.Columns, organisation.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(organisation.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {

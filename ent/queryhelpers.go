@@ -5,10 +5,13 @@ package ent
 // entgql's Paginate (ent/entgqltemplate/paginate.tmpl).
 
 import (
+	"context"
 	"fmt"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // selectsColumn reports whether a query's columns name column.
@@ -104,4 +107,57 @@ func totalOfEdge[T valuer](rows []T, err error) (int, error) {
 		return 0, nil
 	}
 	return totalInPage(rows[0].Value)
+}
+
+// langArgument is the argument of the GraphQL fields that read a
+// translation (name(lang:)).
+const langArgument = "lang"
+
+// translationsNeeded reports whether a query running in ctx must select
+// the translations of its localized fields: outside a GraphQL operation
+// always (exports, search documents, imports read them), within one only
+// if some field of the operation has a lang argument that is not null.
+// Without one every name is read in English, and the translations (a JSON
+// document per row, decoded per row) are neither sent nor decoded.
+func translationsNeeded(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Doc == nil {
+		return true
+	}
+	return asksForLanguage(oc.Operation.SelectionSet, oc.Doc.Fragments, oc.Variables, map[string]bool{})
+}
+
+// asksForLanguage reports whether a field in set, or in the fragments it
+// spreads (each visited once), has a lang argument that is not null under
+// vars.
+func asksForLanguage(set ast.SelectionSet, fragments ast.FragmentDefinitionList, vars map[string]any, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if arg := sel.Arguments.ForName(langArgument); arg != nil {
+				if v, err := arg.Value.Value(vars); err != nil || v != nil {
+					return true
+				}
+			}
+			if asksForLanguage(sel.SelectionSet, fragments, vars, seen) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if asksForLanguage(sel.SelectionSet, fragments, vars, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if seen[sel.Name] {
+				continue
+			}
+			seen[sel.Name] = true
+			if f := fragments.ForName(sel.Name); f == nil || asksForLanguage(f.SelectionSet, fragments, vars, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -440,7 +440,7 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, region.FieldName) {
+	if selectsColumn(_spec.Node.Columns, region.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(region.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {
@@ -555,7 +555,7 @@ func (_q *RegionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
-	if selectsColumn(_spec.Node.Columns, region.FieldName) {
+	if selectsColumn(_spec.Node.Columns, region.FieldName) && translationsNeeded(ctx) {
 		_spec.Node.AddColumnOnce(region.FieldNameTranslations)
 	}
 	if len(_q.modifiers) > 0 {

@@ -231,3 +231,58 @@ func TestEdgeTotalsMatchTheLists(t *testing.T) {
 		}
 	})
 }
+
+// TestTranslationsReadOnlyWhenAsked checks that names come in the language
+// asked for whether lang is written in the query, given by a variable or
+// inside a fragment, and that an operation asking for no language reads no
+// translations at all (their column is left out of every statement).
+func TestTranslationsReadOnlyWhenAsked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		if err := seed.Demo(sys(), store.Client); err != nil {
+			t.Fatal(err)
+		}
+		cs, c := counted(store)
+		h := serve(t, cs)
+		ukraine := func(query string, vars map[string]any) (name string, stmts []string) {
+			t.Helper()
+			var v struct {
+				Countries struct {
+					Edges []struct{ Node struct{ Code, Local string } }
+				}
+			}
+			stmts = countStatements(t, h, c, false, query, vars, &v)
+			for _, e := range v.Countries.Edges {
+				if e.Node.Code == "UA" {
+					return e.Node.Local, stmts
+				}
+			}
+			t.Fatalf("no Ukraine in %s", query)
+			return "", nil
+		}
+		byVariable := `query($l: String) { countries(first: 100) { edges { node { code local: name(lang: $l) } } } }`
+		byFragment := `{ countries(first: 100) { edges { node { ...local } } } } fragment local on Country { code local: name(lang: "uk") }`
+		for _, tc := range []struct {
+			name, query string
+			vars        map[string]any
+			want        string
+		}{
+			{"lang by variable", byVariable, map[string]any{"l": "uk"}, "Україна"},
+			{"lang in a fragment", byFragment, nil, "Україна"},
+			{"null lang by variable", byVariable, map[string]any{"l": nil}, "Ukraine"},
+			{"no lang", `{ countries(first: 100) { edges { node { code local: name } } } }`, nil, "Ukraine"},
+		} {
+			got, stmts := ukraine(tc.query, tc.vars)
+			if got != tc.want {
+				t.Errorf("%s: Ukraine is %q, want %q", tc.name, got, tc.want)
+			}
+			reads := strings.Contains(strings.Join(stmts, "\n"), "name_translations")
+			if reads != (tc.want != "Ukraine") {
+				t.Errorf("%s: statements read translations: %v, want %v:\n%s", tc.name, reads, !reads, strings.Join(stmts, "\n"))
+			}
+		}
+		stmts := countStatements(t, h, c, false, pageShapes[0].query, nil, nil)
+		if joined := strings.Join(stmts, "\n"); strings.Contains(joined, "name_translations") {
+			t.Errorf("the portal map, which asks for no language, reads translations:\n%s", joined)
+		}
+	})
+}
