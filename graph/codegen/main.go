@@ -20,7 +20,10 @@
 //   - parses each field's arguments once per operation (gqlexec.Args)
 //     rather than once per list element;
 //   - keeps the field values of non-root objects in a gqlexec.Fields, not
-//     in gqlgen's field set, which only concurrent fields need.
+//     in gqlgen's field set, which only concurrent fields need;
+//   - marshals plain fields (a struct field or a localized name, of a leaf
+//     type) directly, without gqlgen's field context and closures
+//     (plain.go).
 //
 // Run from the repository root: go run ./graph/codegen (graph/generate.go
 // does it under go generate).
@@ -127,6 +130,9 @@ func rewriteSlices(path string) error {
 	src = bytes.ReplaceAll(src, []byte(fieldSetReturn), []byte(objectReturn))
 	src = fieldArgs.ReplaceAll(src, cachedArgs)
 	src = sequentialFieldSets(src)
+	if src, err = plainFields(src); err != nil {
+		return err
+	}
 	src, err = addImport(src)
 	if err != nil {
 		return err

@@ -70,6 +70,9 @@ func WithPubSub(ps pubsub.PubSub) Option {
 }
 
 // WithExtension adds a gqlgen handler extension after the built-in ones.
+// A field interceptor sees every field but the plain leaves (a struct
+// field or a localized name of a scalar type), which the executor marshals
+// without gqlgen's field middleware (graph/codegen/plain.go).
 func WithExtension(e graphql.HandlerExtension) Option {
 	return func(o *options) { o.extensions = append(o.extensions, e) }
 }

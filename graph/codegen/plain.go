@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+)
+
+// Plain fields. gqlgen resolves every field through graphql.ResolveField:
+// a field context (and, for a field with arguments, a second context, a
+// closure and a deferred recover), a context value, a closure for the
+// resolver and one for the marshaller, and the field middleware. For a
+// field that only reads the object (a struct field, or LocalizedName with
+// the field's arguments) and whose value is a leaf that marshals without
+// looking at the field (no nested selection, no error path), that work is
+// most of the field's cost: on the portal map about a fifth of the Hub's
+// processor time. plainFields gives such fields a direct path: the value,
+// read from the object, goes straight to its marshaller. Fields with
+// arguments parse them through gqlexec.Args; if that fails, they take
+// gqlgen's path, which reports the error.
+//
+// The direct path skips field interceptors (gqlgen's FieldInterceptor
+// extensions): they see every other field. No Hub extension is one (tests
+// use one to make a root field panic).
+
+// resolveFieldFunc matches a field's marshalling function as gqlgen
+// writes it: its name, its field context function, its resolver's body,
+// its middleware, the type of its value and its marshaller.
+var resolveFieldFunc = regexp.MustCompile(`(?s)^func \(ec \*executionContext\) (_\w+)\(ctx context\.Context, field graphql\.CollectedField, obj \*?[\w.]+\) \(ret graphql\.Marshaler\) \{
+	return (graphql\.ResolveField\(
+		ctx,
+		ec\.OperationContext,
+		field,
+		func\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{
+			return ec\.(fieldContext_\w+)\(ctx, field\)
+		\},
+		func\(ctx context\.Context\) \(any, error\) \{
+(.*?)
+		\},
+		(\S+),
+		func\(ctx context\.Context, selections ast\.SelectionSet, v ([^)]*)\) graphql\.Marshaler \{
+			return ec\.(marshal\w+)\(ctx, selections, v\)
+		\},
+		(?:true|false),
+		(?:true|false),
+	\))
+\}$`)
+
+// Resolver bodies of plain fields: a struct field, or a LocalizedName
+// method given the field's arguments.
+var (
+	structFieldRead = regexp.MustCompile(`^\t\t\treturn (obj\.\w+), nil$`)
+	localizedRead   = regexp.MustCompile(`^\t\t\tfc := graphql\.GetFieldContext\(ctx\)\n\t\t\treturn (obj\.Localized\w*\([^\n]*\)), nil$`)
+	// argsFunc finds the argument parser a field context function calls.
+	argsFunc = regexp.MustCompile(`gqlexec\.Args\(ctx, field, ec\.Variables, ec\.(field_\w+_args)\)`)
+)
+
+// neverNull are the Go types whose gqlgen marshallers never return null,
+// so that a non-null marshaller's error path, which names the field from
+// its field context, is never taken.
+var neverNull = map[string]bool{"string": true, "int": true, "int64": true, "bool": true, "float64": true}
+
+// plainFields rewrites the plain fields of src (see above); it fails if
+// it finds none, as gqlgen's output must then have changed.
+func plainFields(src []byte) ([]byte, error) {
+	rewritten := 0
+	parts := bytes.Split(src, []byte(funcStart))
+	for i := 1; i < len(parts); i++ {
+		end := bytes.Index(parts[i], []byte("\n}\n"))
+		if end < 0 && bytes.HasSuffix(parts[i], []byte("\n}")) {
+			end = len(parts[i]) - 2 // the next function's separator took the newline
+		}
+		if end < 0 {
+			continue
+		}
+		fn := append([]byte("func (ec *executionContext) _"), parts[i][:end+2]...)
+		if direct := plainField(src, fn); direct != nil {
+			parts[i] = append(direct[len("func (ec *executionContext) _"):len(direct)-1], parts[i][end+2:]...)
+			rewritten++
+		}
+	}
+	if rewritten == 0 {
+		return nil, fmt.Errorf("no plain field found in the executor: gqlgen's output changed, review graph/codegen/plain.go")
+	}
+	return bytes.Join(parts, []byte(funcStart)), nil
+}
+
+// plainField returns the direct version of the field function fn, or nil
+// if fn is not a plain field's.
+func plainField(src, fn []byte) []byte {
+	m := resolveFieldFunc.FindSubmatch(fn)
+	if m == nil {
+		return nil
+	}
+	name, slow, fieldContext, body, middleware, valueType, marshaller := m[1], m[2], m[3], m[4], m[5], m[6], m[7]
+	if string(middleware) != "nil" || !leafMarshaller(src, string(marshaller), string(valueType)) {
+		return nil
+	}
+	var direct string
+	if read := structFieldRead.FindSubmatch(body); read != nil {
+		direct = fmt.Sprintf("\treturn ec.%s(ctx, field.Selections, %s)\n", marshaller, read[1])
+	} else if read := localizedRead.FindSubmatch(body); read != nil {
+		parser := argsFunc.FindSubmatch(functionBody(src, string(fieldContext)))
+		if parser == nil {
+			return nil
+		}
+		call := bytes.ReplaceAll(read[1], []byte("fc.Args["), []byte("args["))
+		direct = fmt.Sprintf("\tif args, err := gqlexec.Args(ctx, field, ec.Variables, ec.%s); err == nil {\n"+
+			"\t\treturn ec.%s(ctx, field.Selections, %s)\n\t}\n", parser[1], marshaller, call)
+		direct += "\treturn " + string(slow) + "\n"
+	} else {
+		return nil
+	}
+	return fmt.Appendf(nil, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n%s}\n",
+		name, objectType(fn), direct)
+}
+
+// leafMarshaller reports whether the marshaller named marshaller writes a
+// leaf value of valueType without its field context: no nested selection,
+// no list, and no null error unless the type is never null.
+func leafMarshaller(src []byte, marshaller, valueType string) bool {
+	body := functionBody(src, marshaller)
+	if body == nil {
+		return false
+	}
+	for _, needsField := range []string{"ec._", "ec.marshal", "GetFieldContext", "WithPathContext", "MarshalSlice"} {
+		if bytes.Contains(body, []byte(needsField)) {
+			return false
+		}
+	}
+	return !bytes.Contains(body, []byte("AddInvalidNull")) || neverNull[valueType]
+}
+
+// functionBody returns the text of the executionContext method name in
+// src, up to its closing brace, or nil.
+func functionBody(src []byte, name string) []byte {
+	start := bytes.Index(src, []byte("func (ec *executionContext) "+name+"("))
+	if start < 0 {
+		return nil
+	}
+	end := bytes.Index(src[start:], []byte("\n}\n"))
+	if end < 0 {
+		return nil
+	}
+	return src[start : start+end]
+}
+
+// objectParamType finds the type of a field function's object parameter.
+var objectParamType = regexp.MustCompile(`obj (\*?[\w.]+)\) \(ret graphql\.Marshaler\)`)
+
+// objectType returns the object parameter's type of the field function fn.
+func objectType(fn []byte) string {
+	return string(objectParamType.FindSubmatch(fn)[1])
+}

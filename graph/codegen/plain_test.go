@@ -1,0 +1,95 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// fieldFunc is a field's marshalling function as gqlgen writes it.
+func fieldFunc(name, body, valueType, marshaller string) string {
+	return `func (ec *executionContext) _` + name + `(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_` + name + `(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+` + body + `
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ` + valueType + `) graphql.Marshaler {
+			return ec.` + marshaller + `(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+`
+}
+
+// marshallers are gqlgen's marshallers of a string, a time and an object.
+const marshallers = `
+func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
+	}
+	return res
+}
+func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+func (ec *executionContext) marshalNRegion2ᚖRegion(ctx context.Context, sel ast.SelectionSet, v *ent.Region) graphql.Marshaler {
+	return ec._Region(ctx, sel, v)
+}
+func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err != nil {
+		return fc, err
+	}
+	return fc, nil
+}
+`
+
+// TestPlainFields checks which fields get the direct path: a struct field
+// and a localized name of a leaf type that never marshals to null do; a
+// time (null when zero, an error that names the field), an object and a
+// resolver call keep gqlgen's.
+func TestPlainFields(t *testing.T) {
+	src := "package graph\n" +
+		fieldFunc("Country_code", "\t\t\treturn obj.Code, nil", "string", "marshalNString2string") +
+		fieldFunc("Country_name", "\t\t\tfc := graphql.GetFieldContext(ctx)\n\t\t\treturn obj.LocalizedName(fc.Args[\"lang\"].(*string)), nil", "string", "marshalNString2string") +
+		fieldFunc("Country_createdAt", "\t\t\treturn obj.CreatedAt, nil", "time.Time", "marshalNTime2timeᚐTime") +
+		fieldFunc("Country_region", "\t\t\treturn obj.Region, nil", "*ent.Region", "marshalNRegion2ᚖRegion") +
+		fieldFunc("Country_flag", "\t\t\treturn ec.resolvers.Country().Flag(ctx, obj)", "string", "marshalNString2string") +
+		marshallers
+	out, err := plainFields([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	for _, want := range []string{
+		"func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +
+			"\treturn ec.marshalNString2string(ctx, field.Selections, obj.Code)\n}\n",
+		"\tif args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err == nil {\n" +
+			"\t\treturn ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args[\"lang\"].(*string)))\n\t}\n" +
+			"\treturn graphql.ResolveField(",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the executor lacks\n%s\nin\n%s", want, got)
+		}
+	}
+	for _, kept := range []string{"Country_createdAt", "Country_region", "Country_flag"} {
+		if !strings.Contains(got, "return ec.fieldContext_"+kept+"(ctx, field)") {
+			t.Errorf("%s lost gqlgen's path", kept)
+		}
+	}
+	if strings.Count(got, "return graphql.ResolveField(") != 4 {
+		t.Errorf("want gqlgen's path in 4 functions (3 kept, 1 fallback):\n%s", got)
+	}
+}
