@@ -25,10 +25,14 @@ func ReadableProjects(v *viewer.Viewer) predicate.Project {
 	if v.ReadsAll() {
 		return everything
 	}
-	return project.Or(
-		project.StatusNEQ(project.StatusCONCEPT),
-		project.HasPartnershipWith(partnershipsOf(v.MunicipalityIDs(), v.AssociationIDs())),
-	)
+	past := project.StatusNEQ(project.StatusCONCEPT)
+	municipalities, associations := v.MunicipalityIDs(), v.AssociationIDs()
+	if len(municipalities) == 0 && len(associations) == 0 {
+		// No partnership of their own (an anonymous reader): a subquery
+		// that can match nothing would still be planned and run per row.
+		return past
+	}
+	return project.Or(past, project.HasPartnershipWith(partnershipsOf(municipalities, associations)))
 }
 
 // ReadableNewsItems matches the news items v reads: all for the
