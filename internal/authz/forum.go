@@ -11,6 +11,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/newsitem"
 	"github.com/bridgesoftrust/hub/ent/notification"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/post"
 	"github.com/bridgesoftrust/hub/ent/predicate"
 	"github.com/bridgesoftrust/hub/ent/privacy"
@@ -129,8 +130,35 @@ func AllowTopicCreate() privacy.MutationRule {
 		if !visible {
 			return validation.Errorf("categoryId", "forum category %d does not exist", id)
 		}
+		if err := namesOwnPartnerships(ctx, m); err != nil {
+			return err
+		}
 		return privacy.Allow
 	})
+}
+
+// namesOwnPartnerships refuses a new topic that names partnerships other
+// than the viewer's own (of their municipalities or of the associations
+// that facilitate them): a topic's posts count as a partnership's activity
+// (Partnership.health), which only its partners may record. The
+// secretariat names any (AllowSecretariat runs first). A partnership that
+// does not exist is refused alike, so the answer tells nothing of others.
+func namesOwnPartnerships(ctx context.Context, m *gen.TopicMutation) error {
+	ids := uniq(m.PartnershipsIDs())
+	if len(ids) == 0 {
+		return nil
+	}
+	v := viewer.FromContext(ctx)
+	own, err := m.Client().Partnership.Query().
+		Where(partnership.IDIn(ids...), partnershipsOf(v.MunicipalityIDs(), v.AssociationIDs())).
+		Count(SystemContext(ctx))
+	if err != nil {
+		return err
+	}
+	if own != len(ids) {
+		return validation.Errorf("partnershipIds", "a topic may name only partnerships of your municipalities and associations")
+	}
+	return nil
 }
 
 // AllowPostCreate lets signed-in users post, as themselves, in the topics
