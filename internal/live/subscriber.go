@@ -48,6 +48,7 @@ type subscriber[T any] struct {
 
 	mu       sync.Mutex
 	sending  bool
+	wentLive bool // the replay was sent: rows can be told apart from it
 	pending  []held[T]
 	ended    bool
 	replayed map[int]bool // ids of replayed rows, which live events repeat
@@ -101,7 +102,7 @@ func (s *subscriber[T]) liveAtOnce(replayed int) bool {
 	if replayed > 0 || len(s.pending) > 0 {
 		return false
 	}
-	s.sending = false
+	s.sending, s.wentLive = false, true
 	if s.ended {
 		s.closeLocked()
 	}
@@ -148,8 +149,15 @@ func (s *subscriber[T]) receive(ev event, rows map[string]loaded) {
 	defer s.mu.Unlock()
 	switch {
 	case s.ended:
-	case s.sending:
+	case s.sending && !s.wentLive:
+		// Whether the replay carries the row is known once it is sent.
 		s.holdLocked(held[T]{ev: ev})
+	case s.sending:
+		// Behind its reader: the row is loaded now, shared with the
+		// subscriber's audience, and waits its turn.
+		if row, ok := s.rowFor(ev, rows); ok {
+			s.holdLocked(held[T]{row: row, loaded: true})
+		}
 	default:
 		row, ok := s.rowFor(ev, rows)
 		if !ok {
@@ -226,7 +234,7 @@ func (s *subscriber[T]) goLive() {
 		pending := s.pending
 		s.pending = nil
 		if len(pending) == 0 || s.ended {
-			s.sending = false
+			s.sending, s.wentLive = false, true
 			if s.ended {
 				s.closeLocked()
 			}
