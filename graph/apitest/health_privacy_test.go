@@ -32,18 +32,14 @@ func TestHealthAndDormantFollowPrivacy(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		c := store.Client
 		h := serve(t, store)
-		ua := c.Country.Create().SetCode("UA").SetName("Ukraine").SaveX(sys())
-		pl := c.Country.Create().SetCode("PL").SetName("Poland").SetEuMember(true).SaveX(sys())
-		phase := c.Phase.Create().SetName("pilot").SaveX(sys())
+		programme := newPilot(c)
 		assoc := c.Association.Create().SetName("Association of Ukrainian Cities").SetAcronym("AUC").SaveX(sys())
 		facilitator := authtest.Staff(t, store, "MEMBER", func(m *ent.MembershipCreate) { m.SetAssociationID(assoc.ID) })
 		formed, lastMonth := time.Now().AddDate(0, -8, 0), time.Now().AddDate(0, -1, 0)
 		ids := map[string]int{}
 		for i, name := range []string{"quiet", "secretariatPost", "withdrawnNews", "publicTopic", "hiddenPost", "unfacilitated", "conceptProject", "oldMission"} {
 			n := strconv.Itoa(i)
-			p := c.Partnership.Create().SetPhase(phase).SetCreatedAt(formed).
-				SetUkrainianMunicipality(c.Municipality.Create().SetName("UA " + n).SetCountry(ua).SaveX(sys())).
-				SetEuropeanMunicipality(c.Municipality.Create().SetName("PL " + n).SetCountry(pl).SaveX(sys()))
+			p := programme.partnership(programme.town("UA "+n, programme.ua), "PL "+n).SetCreatedAt(formed)
 			if name != "unfacilitated" {
 				p.AddFacilitatorIDs(assoc.ID)
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/authtest"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
@@ -186,4 +187,32 @@ func lines(t testing.TB, name string) []string {
 		}
 	}
 	return out
+}
+
+// pilot is a small programme: Ukraine, Poland and a pilot phase.
+type pilot struct {
+	c      *ent.Client
+	ua, pl *ent.Country
+	phase  *ent.Phase
+}
+
+// newPilot creates the countries and the phase of a pilot programme.
+func newPilot(c *ent.Client) pilot {
+	return pilot{
+		c:     c,
+		ua:    c.Country.Create().SetCode("UA").SetName("Ukraine").SaveX(sys()),
+		pl:    c.Country.Create().SetCode("PL").SetName("Poland").SetEuMember(true).SaveX(sys()),
+		phase: c.Phase.Create().SetName("pilot").SaveX(sys()),
+	}
+}
+
+// town creates a municipality of country.
+func (p pilot) town(name string, country *ent.Country) *ent.Municipality {
+	return p.c.Municipality.Create().SetName(name).SetCountry(country).SaveX(sys())
+}
+
+// partnership starts a partnership of the pilot phase between ua and a new
+// Polish town named partner.
+func (p pilot) partnership(ua *ent.Municipality, partner string) *ent.PartnershipCreate {
+	return p.c.Partnership.Create().SetPhase(p.phase).SetUkrainianMunicipality(ua).SetEuropeanMunicipality(p.town(partner, p.pl))
 }

@@ -21,15 +21,10 @@ func TestTopicsNameOnlyOwnPartnerships(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		c := store.Client
 		h := serve(t, store)
-		ua := c.Country.Create().SetCode("UA").SetName("Ukraine").SaveX(sys())
-		pl := c.Country.Create().SetCode("PL").SetName("Poland").SetEuMember(true).SaveX(sys())
-		phase := c.Phase.Create().SetName("pilot").SaveX(sys())
-		town := c.Municipality.Create().SetName("Chuhuiv").SetCountry(ua).SaveX(sys())
-		partnership := func(ua *ent.Municipality) int {
-			return c.Partnership.Create().SetPhase(phase).SetUkrainianMunicipality(ua).
-				SetEuropeanMunicipality(c.Municipality.Create().SetName("Partner").SetCountry(pl).SaveX(sys())).SaveX(sys()).ID
-		}
-		ours, theirs := partnership(town), partnership(c.Municipality.Create().SetName("Other").SetCountry(ua).SaveX(sys()))
+		programme := newPilot(c)
+		town := programme.town("Chuhuiv", programme.ua)
+		ours := programme.partnership(town, "Partner").SaveX(sys()).ID
+		theirs := programme.partnership(programme.town("Other", programme.ua), "Partner").SaveX(sys()).ID
 		staff := authtest.Staff(t, store, "MEMBER", func(m *ent.MembershipCreate) { m.SetMunicipalityID(town.ID) })
 		outsider := authtest.Header(t, store, "NONE")
 		category := c.ForumCategory.Create().SetName("General").SetSlug("general").SaveX(sys())

@@ -123,6 +123,8 @@ type source[T any] struct {
 // than the subscription) are skipped.
 func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan *ent.Post, error) {
 	fromCursor := after != nil
+	// written returns the topic's posts after the start.
+	written := func() *ent.PostQuery { return f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)) }
 	return stream(ctx, f, source[*ent.Post]{
 		topic: TopicPosts(topicID),
 		check: func(ctx context.Context) error {
@@ -143,12 +145,11 @@ func (f *Feed) PostsAdded(ctx context.Context, topicID int, after *int) (<-chan 
 		},
 		replay: func(ctx context.Context) ([]*ent.Post, error) {
 			if !fromCursor {
-				if gap, err := anyAfter(f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).Exist, ctx); !gap {
+				if gap, err := anyAfter(written().Exist, ctx); !gap {
 					return nil, err
 				}
 			}
-			posts, err := f.client.Post.Query().Where(post.TopicID(topicID), post.IDGT(*after)).
-				WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay + 1).All(ctx)
+			posts, err := written().WithAuthor().WithTopic().Order(ent.Asc(post.FieldID)).Limit(maxReplay + 1).All(ctx)
 			if err == nil && len(posts) > maxReplay {
 				return nil, ErrReplayTooLong
 			}
