@@ -60,17 +60,23 @@ func selectTotalInPage(s *sql.Selector) {
 // totalInPage reads the count that selectTotalInPage added from a row of
 // the page, given the row's Value method.
 func totalInPage(value func(string) (ent.Value, error)) (int, error) {
-	v, err := value(totalColumn)
+	return intValue(value, totalColumn)
+}
+
+// intValue returns the integer that a node's statement selected in column
+// beyond its fields, given the node's Value method.
+func intValue(value func(string) (ent.Value, error), column string) (int, error) {
+	v, err := value(column)
 	if err != nil {
 		return 0, err
 	}
-	switch n := v.(type) {
+	switch v := v.(type) {
 	case int64:
-		return int(n), nil
+		return int(v), nil
 	case int:
-		return n, nil
+		return v, nil
 	}
-	return 0, fmt.Errorf("ent: total count of type %T", v)
+	return 0, fmt.Errorf("ent: %s of type %T", column, v)
 }
 
 // selectTotalOfPartition adds to the statement of an edge's first pages,

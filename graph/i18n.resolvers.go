@@ -10,12 +10,10 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
-	"github.com/bridgesoftrust/hub/ent/partnership"
 )
 
 // Partnerships is the resolver for the partnerships field.
 func (r *municipalityResolver) Partnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
-	return r.client.Partnership.Query().
-		Where(partnership.Or(partnership.UkrainianMunicipalityID(obj.ID), partnership.EuropeanMunicipalityID(obj.ID))).
-		Paginate(ctx, after, first, before, last, ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
+	return partnershipsOfMunicipality(ctx, r.client, obj.ID, after, first, before, last,
+		ent.WithPartnershipOrder(orderBy), ent.WithPartnershipFilter(where.Filter))
 }

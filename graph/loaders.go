@@ -3,8 +3,10 @@ package graph
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
@@ -18,6 +20,10 @@ import (
 // batch. They belong to one query operation, whose viewer does not change.
 type loaders struct {
 	health *dataloadgen.Loader[int, *health.PartnershipHealth]
+	// partnershipPages holds, per Municipality.partnerships field of the
+	// operation (whose arguments are the same for every municipality),
+	// the loader of its pages.
+	partnershipPages sync.Map // *ast.Field → *dataloadgen.Loader[int, *ent.PartnershipConnection]
 }
 
 type loadersKey struct{}
@@ -54,7 +60,7 @@ func partnershipHealth(ctx context.Context, client *ent.Client, id int) (*health
 	if !ok {
 		return health.Of(ctx, client, id)
 	}
-	ids := listOf(ctx, id)
+	ids := listOf(ctx, id, partnershipIDs)
 	all, err := l.health.LoadAll(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -62,22 +68,38 @@ func partnershipHealth(ctx context.Context, client *ent.Client, id int) (*health
 	return all[slices.Index(ids, id)], nil
 }
 
-// listOf returns the ids of the partnerships of the nearest list (a page
-// of a connection, a list field) that the field of ctx is resolved under,
-// when the partnership id is one of them; else id alone.
-func listOf(ctx context.Context, id int) []int {
+// partnershipsOfMunicipality returns the page (after, first, before,
+// last, opts) of the partnerships of the municipality id on either side.
+// In a query it reads the pages of the whole list the municipality is an
+// item of in one batch, so that a list costs the statements of one page.
+func partnershipsOfMunicipality(ctx context.Context, client *ent.Client, id int,
+	after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, opts ...ent.PartnershipPaginateOption,
+) (*ent.PartnershipConnection, error) {
+	load := func(ctx context.Context, ids []int) (map[int]*ent.PartnershipConnection, error) {
+		return client.Partnership.PagesOfMunicipalities(ctx, ids, after, first, before, last, opts...)
+	}
+	l, ok := ctx.Value(loadersKey{}).(*loaders)
+	if !ok {
+		pages, err := load(ctx, []int{id})
+		return pages[id], err
+	}
+	loader, _ := l.partnershipPages.LoadOrStore(graphql.GetFieldContext(ctx).Field.Field,
+		dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)))
+	ids := listOf(ctx, id, municipalityIDs)
+	all, err := loader.(*dataloadgen.Loader[int, *ent.PartnershipConnection]).LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return all[slices.Index(ids, id)], nil
+}
+
+// listOf returns the ids of the nearest list (a page of a connection, a
+// list field) that the field of ctx is resolved under, as idsOf reads
+// them from the list's result, when id is one of them; else id alone.
+func listOf(ctx context.Context, id int, idsOf func(result any) []int) []int {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
-		var ids []int
-		switch list := fc.Result.(type) {
-		case []*ent.PartnershipEdge:
-			for _, e := range list {
-				ids = append(ids, e.Node.ID)
-			}
-		case []*ent.Partnership:
-			for _, p := range list {
-				ids = append(ids, p.ID)
-			}
-		default:
+		ids := idsOf(fc.Result)
+		if ids == nil {
 			continue
 		}
 		if slices.Contains(ids, id) {
@@ -86,4 +108,38 @@ func listOf(ctx context.Context, id int) []int {
 		break
 	}
 	return []int{id}
+}
+
+// partnershipIDs returns the ids of a list of partnerships (nil for any
+// other result).
+func partnershipIDs(result any) []int {
+	switch list := result.(type) {
+	case []*ent.PartnershipEdge:
+		return idsOf(list, func(e *ent.PartnershipEdge) int { return e.Node.ID })
+	case []*ent.Partnership:
+		return idsOf(list, func(p *ent.Partnership) int { return p.ID })
+	}
+	return nil
+}
+
+// municipalityIDs returns the ids of a list of municipalities (nil for
+// any other result).
+func municipalityIDs(result any) []int {
+	switch list := result.(type) {
+	case []*ent.MunicipalityEdge:
+		return idsOf(list, func(e *ent.MunicipalityEdge) int { return e.Node.ID })
+	case []*ent.Municipality:
+		return idsOf(list, func(m *ent.Municipality) int { return m.ID })
+	}
+	return nil
+}
+
+// idsOf returns the id of each item of list (an empty, non-nil slice for
+// an empty list).
+func idsOf[T any](list []T, id func(T) int) []int {
+	ids := make([]int, len(list))
+	for i, item := range list {
+		ids[i] = id(item)
+	}
+	return ids
 }
