@@ -49,19 +49,63 @@ func addEventSession(ctx context.Context, client *ent.Client, in model.AddEventS
 		Place: valueOr(in.Place, ""), OnlineURL: valueOr(in.OnlineURL, "")})
 }
 
-// myRegistration returns the viewer's registration for an event, if any.
+// myRegistration returns the viewer's registration for an event, if any,
+// read for the event's whole list at once.
 func myRegistration(ctx context.Context, client *ent.Client, e *ent.Event) (*ent.EventRegistration, error) {
-	r, err := client.EventRegistration.Query().
-		Where(eventregistration.EventID(e.ID), eventregistration.UserID(viewer.ID(ctx))).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return r, err
+	return batched(ctx, batchKey{kind: "my event registration"}, e.ID, eventIDs,
+		func(ctx context.Context, ids []int) (map[int]*ent.EventRegistration, error) {
+			mine := make(map[int]*ent.EventRegistration, len(ids))
+			for _, id := range ids {
+				mine[id] = nil
+			}
+			if viewer.ID(ctx) == 0 {
+				return mine, nil
+			}
+			regs, err := client.EventRegistration.Query().
+				Where(eventregistration.EventIDIn(ids...), eventregistration.UserID(viewer.ID(ctx))).All(ctx)
+			for _, r := range regs {
+				mine[r.EventID] = r
+			}
+			return mine, err
+		})
 }
 
-// sessionList returns an event's sessions, earliest first.
-func sessionList(ctx context.Context, e *ent.Event) ([]*ent.EventSession, error) {
-	return e.QuerySessions().Order(eventsession.ByStartsAt(), eventsession.ByID()).All(ctx)
+// sessionList returns an event's sessions, earliest first, read for the
+// event's whole list at once.
+func sessionList(ctx context.Context, client *ent.Client, e *ent.Event) ([]*ent.EventSession, error) {
+	return batched(ctx, batchKey{kind: "event sessions"}, e.ID, eventIDs,
+		func(ctx context.Context, ids []int) (map[int][]*ent.EventSession, error) {
+			sessions, err := client.EventSession.Query().Where(eventsession.EventIDIn(ids...)).
+				Order(eventsession.ByStartsAt(), eventsession.ByID()).All(ctx)
+			byEvent := make(map[int][]*ent.EventSession, len(ids))
+			for _, id := range ids {
+				byEvent[id] = []*ent.EventSession{}
+			}
+			for _, s := range sessions {
+				byEvent[s.EventID] = append(byEvent[s.EventID], s)
+			}
+			return byEvent, err
+		})
+}
+
+// eventTally returns how many places of an event are taken and how many
+// people wait, read for the event's whole list at once.
+func eventTally(ctx context.Context, client *ent.Client, e *ent.Event) (events.Tally, error) {
+	return batched(ctx, batchKey{kind: "event tally"}, e.ID, eventIDs,
+		func(ctx context.Context, ids []int) (map[int]events.Tally, error) {
+			return events.Tallies(ctx, client, ids)
+		})
+}
+
+// eventIDs returns the ids of a list of events (nil for any other result).
+func eventIDs(result any) []int {
+	switch list := result.(type) {
+	case []*ent.EventEdge:
+		return idsOf(list, func(e *ent.EventEdge) int { return e.Node.ID })
+	case []*ent.Event:
+		return idsOf(list, func(e *ent.Event) int { return e.ID })
+	}
+	return nil
 }
 
 // calendarURL is the address of an event's iCalendar file.

@@ -16,14 +16,14 @@ import (
 
 // RegisteredCount is the resolver for the registeredCount field.
 func (r *eventResolver) RegisteredCount(ctx context.Context, obj *ent.Event) (int, error) {
-	n, _, err := events.Counts(ctx, r.db(ctx), obj.ID)
-	return n, err
+	t, err := eventTally(ctx, r.db(ctx), obj)
+	return t.Registered, err
 }
 
 // WaitlistedCount is the resolver for the waitlistedCount field.
 func (r *eventResolver) WaitlistedCount(ctx context.Context, obj *ent.Event) (int, error) {
-	_, w, err := events.Counts(ctx, r.db(ctx), obj.ID)
-	return w, err
+	t, err := eventTally(ctx, r.db(ctx), obj)
+	return t.Waitlisted, err
 }
 
 // MyRegistration is the resolver for the myRegistration field.
@@ -33,7 +33,7 @@ func (r *eventResolver) MyRegistration(ctx context.Context, obj *ent.Event) (*en
 
 // SessionList is the resolver for the sessionList field.
 func (r *eventResolver) SessionList(ctx context.Context, obj *ent.Event) ([]*ent.EventSession, error) {
-	return sessionList(ctx, obj)
+	return sessionList(ctx, r.db(ctx), obj)
 }
 
 // CalendarURL is the resolver for the calendarUrl field.

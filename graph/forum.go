@@ -2,11 +2,13 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/flag"
 	"github.com/bridgesoftrust/hub/ent/reaction"
+	"github.com/bridgesoftrust/hub/ent/user"
 	"github.com/bridgesoftrust/hub/graph/model"
 	"github.com/bridgesoftrust/hub/internal/apierr"
 	"github.com/bridgesoftrust/hub/internal/viewer"
@@ -114,14 +116,45 @@ func markRead(ctx context.Context, client *ent.Client, id int) (*ent.Notificatio
 
 // flagResolvedBy returns the moderator who resolved a flag, for the
 // secretariat only: the reporter sees that and how the flag was resolved,
-// not by whom.
-func flagResolvedBy(ctx context.Context, f *ent.Flag) (*ent.User, error) {
+// not by whom. The moderators of a whole list of flags are read at once.
+func flagResolvedBy(ctx context.Context, client *ent.Client, f *ent.Flag) (*ent.User, error) {
 	if f.ResolvedByID == nil || !viewer.FromContext(ctx).IsSecretariat() {
 		return nil, nil
 	}
-	u, err := f.QueryResolvedBy().Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, nil
+	return batched(ctx, batchKey{kind: "flag resolver"}, *f.ResolvedByID, flagResolverIDs,
+		func(ctx context.Context, ids []int) (map[int]*ent.User, error) {
+			users, err := client.User.Query().Where(user.IDIn(ids...)).All(ctx)
+			byID := make(map[int]*ent.User, len(ids))
+			for _, id := range ids {
+				byID[id] = nil
+			}
+			for _, u := range users {
+				byID[u.ID] = u
+			}
+			return byID, err
+		})
+}
+
+// flagResolverIDs returns the moderators who resolved the flags of a list
+// of flags (nil for any other result).
+func flagResolverIDs(result any) []int {
+	var flags []*ent.Flag
+	switch list := result.(type) {
+	case []*ent.FlagEdge:
+		flags = make([]*ent.Flag, len(list))
+		for i, e := range list {
+			flags[i] = e.Node
+		}
+	case []*ent.Flag:
+		flags = list
+	default:
+		return nil
 	}
-	return u, err
+	ids := []int{}
+	for _, f := range flags {
+		if f.ResolvedByID != nil && !slices.Contains(ids, *f.ResolvedByID) {
+			ids = append(ids, *f.ResolvedByID)
+		}
+	}
+	return ids
 }

@@ -20,7 +20,7 @@ import (
 
 // ResolvedBy is the resolver for the resolvedBy field.
 func (r *flagResolver) ResolvedBy(ctx context.Context, obj *ent.Flag) (*ent.User, error) {
-	return flagResolvedBy(ctx, obj)
+	return flagResolvedBy(ctx, r.db(ctx), obj)
 }
 
 // CreateForumCategory is the resolver for the createForumCategory field.

@@ -13,17 +13,23 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/analytics/health"
+	"github.com/bridgesoftrust/hub/internal/organisations"
 )
 
 // loaders batch the per-item fields of a list that would otherwise cost
-// statements per item: the health of a page of partnerships is read in one
-// batch. They belong to one query operation, whose viewer does not change.
+// statements per item: the health of a page of partnerships, the counts
+// and sessions of a page of events are each read in one batch. They
+// belong to one query operation, whose viewer does not change.
 type loaders struct {
-	health *dataloadgen.Loader[int, *health.PartnershipHealth]
-	// partnershipPages holds, per Municipality.partnerships field of the
-	// operation (whose arguments are the same for every municipality),
-	// the loader of its pages.
-	partnershipPages sync.Map // *ast.Field → *dataloadgen.Loader[int, *ent.PartnershipConnection]
+	byKey sync.Map // batchKey → *dataloadgen.Loader[int, V]
+}
+
+// batchKey names a loader of an operation: a kind of value and, for
+// values that depend on a field's arguments, the field (whose arguments
+// are the same for every item of a list).
+type batchKey struct {
+	kind  string
+	field *ast.Field
 }
 
 type loadersKey struct{}
@@ -38,59 +44,68 @@ const (
 // Loaders is the operation middleware that gives each query operation its
 // own loaders. Mutations (whose viewer may change as they sign in) and
 // subscriptions go without: their fields read one item at a time.
-func Loaders(client *ent.Client) graphql.OperationMiddleware {
+func Loaders() graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Query {
-			ctx = context.WithValue(ctx, loadersKey{}, &loaders{
-				health: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int) (map[int]*health.PartnershipHealth, error) {
-					return health.Batch(ctx, client, ids)
-				}, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)),
-			})
+			ctx = context.WithValue(ctx, loadersKey{}, &loaders{})
 		}
 		return next(ctx)
 	}
 }
 
-// partnershipHealth returns the health of the partnership id. In a query
-// it reads the health of the whole list the partnership is an item of in
-// one batch (the loader keeps it for the list's other items), so that a
-// page costs the same statements as one partnership.
-func partnershipHealth(ctx context.Context, client *ent.Client, id int) (*health.PartnershipHealth, error) {
+// batched returns the value of item id that load reads. In a query it
+// reads the values of the whole list the item is part of (the nearest
+// list whose ids idsOf finds) in one call, which the operation's loader
+// of key keeps for the list's other items, so that a list costs the
+// statements of one item; elsewhere it reads the one item.
+func batched[V any](ctx context.Context, key batchKey, id int, idsOf func(result any) []int,
+	load func(ctx context.Context, ids []int) (map[int]V, error),
+) (V, error) {
 	l, ok := ctx.Value(loadersKey{}).(*loaders)
 	if !ok {
-		return health.Of(ctx, client, id)
+		values, err := load(ctx, []int{id})
+		return values[id], err
 	}
-	ids := listOf(ctx, id, partnershipIDs)
-	all, err := l.health.LoadAll(ctx, ids)
+	loader, _ := l.byKey.LoadOrStore(key,
+		dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)))
+	ids := listOf(ctx, id, idsOf)
+	all, err := loader.(*dataloadgen.Loader[int, V]).LoadAll(ctx, ids)
 	if err != nil {
-		return nil, err
+		var zero V
+		return zero, err
 	}
 	return all[slices.Index(ids, id)], nil
 }
 
+// partnershipHealth returns the health of the partnership id, read for
+// its whole list at once.
+func partnershipHealth(ctx context.Context, client *ent.Client, id int) (*health.PartnershipHealth, error) {
+	return batched(ctx, batchKey{kind: "partnership health"}, id, partnershipIDs,
+		func(ctx context.Context, ids []int) (map[int]*health.PartnershipHealth, error) {
+			return health.Batch(ctx, client, ids)
+		})
+}
+
 // partnershipsOfMunicipality returns the page (after, first, before,
-// last, opts) of the partnerships of the municipality id on either side.
-// In a query it reads the pages of the whole list the municipality is an
-// item of in one batch, so that a list costs the statements of one page.
+// last, opts) of the partnerships of the municipality id on either side,
+// read for its whole list at once (per field: the page depends on its
+// arguments).
 func partnershipsOfMunicipality(ctx context.Context, client *ent.Client, id int,
 	after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, opts ...ent.PartnershipPaginateOption,
 ) (*ent.PartnershipConnection, error) {
-	load := func(ctx context.Context, ids []int) (map[int]*ent.PartnershipConnection, error) {
-		return client.Partnership.PagesOfMunicipalities(ctx, ids, after, first, before, last, opts...)
-	}
-	l, ok := ctx.Value(loadersKey{}).(*loaders)
-	if !ok {
-		pages, err := load(ctx, []int{id})
-		return pages[id], err
-	}
-	loader, _ := l.partnershipPages.LoadOrStore(graphql.GetFieldContext(ctx).Field.Field,
-		dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)))
-	ids := listOf(ctx, id, municipalityIDs)
-	all, err := loader.(*dataloadgen.Loader[int, *ent.PartnershipConnection]).LoadAll(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return all[slices.Index(ids, id)], nil
+	return batched(ctx, batchKey{kind: "partnerships of a municipality", field: graphql.GetFieldContext(ctx).Field.Field},
+		id, municipalityIDs, func(ctx context.Context, ids []int) (map[int]*ent.PartnershipConnection, error) {
+			return client.Partnership.PagesOfMunicipalities(ctx, ids, after, first, before, last, opts...)
+		})
+}
+
+// municipalityActors returns the actors of the municipality id, read for
+// its whole list at once.
+func municipalityActors(ctx context.Context, client *ent.Client, id int) ([]*organisations.Actor, error) {
+	return batched(ctx, batchKey{kind: "actors of a municipality"}, id, municipalityIDs,
+		func(ctx context.Context, ids []int) (map[int][]*organisations.Actor, error) {
+			return organisations.ActorsOf(ctx, client, ids)
+		})
 }
 
 // listOf returns the ids of the nearest list (a page of a connection, a

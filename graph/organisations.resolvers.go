@@ -15,7 +15,7 @@ import (
 
 // Actors is the resolver for the actors field.
 func (r *municipalityResolver) Actors(ctx context.Context, obj *ent.Municipality) ([]*organisations.Actor, error) {
-	return organisations.Actors(ctx, r.client, obj.ID)
+	return municipalityActors(ctx, r.client, obj.ID)
 }
 
 // CreateOrganisation is the resolver for the createOrganisation field.

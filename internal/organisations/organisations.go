@@ -67,74 +67,93 @@ func (a *Actor) Name() string {
 }
 
 // Actors returns every actor active in municipality id: associations
-// first, by acronym, then organisations, by name. Four queries, however
-// many actors.
+// first, by acronym, then organisations, by name.
 func Actors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
-	assocs, err := associationActors(ctx, client, id)
-	if err != nil {
-		return nil, err
-	}
-	orgs, err := organisationActors(ctx, client, id)
-	if err != nil {
-		return nil, err
-	}
-	return append(assocs, orgs...), nil
+	actors, err := ActorsOf(ctx, client, []int{id})
+	return actors[id], err
 }
 
-// associationActors returns the associations the municipality is a member
-// of or that facilitate one of its partnerships.
-func associationActors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
-	members, err := client.Association.Query().Where(association.HasMembersWith(municipality.ID(id))).
-		Order(ent.Asc(association.FieldAcronym)).All(ctx)
-	if err != nil {
+// ActorsOf returns the actors of each municipality of ids, as Actors
+// orders them (an empty list for a municipality without), in seven
+// statements however many municipalities and actors.
+func ActorsOf(ctx context.Context, client *ent.Client, ids []int) (map[int][]*Actor, error) {
+	out := make(map[int][]*Actor, len(ids))
+	for _, id := range ids {
+		out[id] = []*Actor{}
+	}
+	if err := addAssociationActors(ctx, client, ids, out); err != nil {
 		return nil, err
 	}
-	facilitators, err := client.Association.Query().Where(association.HasFacilitatedPartnershipsWith(
-		partnership.Or(partnership.UkrainianMunicipalityID(id), partnership.EuropeanMunicipalityID(id)),
-	)).Order(ent.Asc(association.FieldAcronym)).All(ctx)
-	if err != nil {
+	if err := addOrganisationActors(ctx, client, ids, out); err != nil {
 		return nil, err
 	}
-	byID := map[int]*Actor{}
-	var out []*Actor
-	add := func(list []*ent.Association, role Role) {
-		for _, a := range list {
-			if byID[a.ID] == nil {
-				byID[a.ID] = &Actor{Association: a}
-				out = append(out, byID[a.ID])
-			}
-			byID[a.ID].Roles = append(byID[a.ID].Roles, role)
-		}
-	}
-	add(members, RoleMember)
-	add(facilitators, RoleFacilitator)
-	slices.SortFunc(out, func(x, y *Actor) int { return cmp.Compare(x.Association.Acronym, y.Association.Acronym) })
 	return out, nil
 }
 
-// organisationActors returns the organisations with initiatives in the
-// municipality, each with those initiatives.
-func organisationActors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
-	list, err := client.Initiative.Query().Where(initiative.HasMunicipalitiesWith(municipality.ID(id))).
-		WithOrganisation().Order(ent.Asc(initiative.FieldID)).All(ctx)
+// addAssociationActors adds to out, for each municipality of ids, the
+// associations it is a member of or that facilitate one of its
+// partnerships, by acronym.
+func addAssociationActors(ctx context.Context, client *ent.Client, ids []int, out map[int][]*Actor) error {
+	inIDs := municipality.IDIn(ids...)
+	onEitherSide := partnership.Or(partnership.UkrainianMunicipalityIDIn(ids...), partnership.EuropeanMunicipalityIDIn(ids...))
+	list, err := client.Association.Query().
+		Where(association.Or(association.HasMembersWith(inIDs), association.HasFacilitatedPartnershipsWith(onEitherSide))).
+		WithMembers(func(q *ent.MunicipalityQuery) { q.Where(inIDs).Select(municipality.FieldID) }).
+		WithFacilitatedPartnerships(func(q *ent.PartnershipQuery) {
+			q.Where(onEitherSide).Select(partnership.FieldUkrainianMunicipalityID, partnership.FieldEuropeanMunicipalityID)
+		}).
+		Order(ent.Asc(association.FieldAcronym), ent.Asc(association.FieldID)).All(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	byOrg := map[int]*Actor{}
-	var out []*Actor
+	for _, a := range list {
+		roles := map[int][]Role{}
+		for _, m := range a.Edges.Members {
+			roles[m.ID] = append(roles[m.ID], RoleMember)
+		}
+		for _, p := range a.Edges.FacilitatedPartnerships {
+			for _, m := range []int{p.UkrainianMunicipalityID, p.EuropeanMunicipalityID} {
+				if _, asked := out[m]; asked && !slices.Contains(roles[m], RoleFacilitator) {
+					roles[m] = append(roles[m], RoleFacilitator)
+				}
+			}
+		}
+		for m, r := range roles {
+			out[m] = append(out[m], &Actor{Association: a, Roles: r})
+		}
+	}
+	return nil
+}
+
+// addOrganisationActors adds to out, for each municipality of ids, the
+// organisations with initiatives there, each with those initiatives, by
+// name.
+func addOrganisationActors(ctx context.Context, client *ent.Client, ids []int, out map[int][]*Actor) error {
+	inIDs := municipality.IDIn(ids...)
+	list, err := client.Initiative.Query().Where(initiative.HasMunicipalitiesWith(inIDs)).
+		WithOrganisation().WithMunicipalities(func(q *ent.MunicipalityQuery) { q.Where(inIDs).Select(municipality.FieldID) }).
+		Order(ent.Asc(initiative.FieldID)).All(ctx)
+	if err != nil {
+		return err
+	}
+	orgs := map[int][]*Actor{}
 	for _, in := range list {
 		org := in.Edges.Organisation
 		if org == nil {
 			continue
 		}
-		a, ok := byOrg[org.ID]
-		if !ok {
-			a = &Actor{Organisation: org, Roles: []Role{RoleInitiative}}
-			byOrg[org.ID] = a
-			out = append(out, a)
+		for _, m := range in.Edges.Municipalities {
+			i := slices.IndexFunc(orgs[m.ID], func(a *Actor) bool { return a.Organisation.ID == org.ID })
+			if i < 0 {
+				orgs[m.ID] = append(orgs[m.ID], &Actor{Organisation: org, Roles: []Role{RoleInitiative}})
+				i = len(orgs[m.ID]) - 1
+			}
+			orgs[m.ID][i].Initiatives = append(orgs[m.ID][i].Initiatives, in)
 		}
-		a.Initiatives = append(a.Initiatives, in)
 	}
-	slices.SortFunc(out, func(x, y *Actor) int { return cmp.Compare(x.Organisation.Name, y.Organisation.Name) })
-	return out, nil
+	for m, list := range orgs {
+		slices.SortStableFunc(list, func(x, y *Actor) int { return cmp.Compare(x.Organisation.Name, y.Organisation.Name) })
+		out[m] = append(out[m], list...)
+	}
+	return nil
 }

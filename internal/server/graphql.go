@@ -65,7 +65,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(&limits.Input{Limits: lim})
 	srv.Use(gqlexec.ArgumentCache{})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
-	srv.AroundOperations(graph.Loaders(store.Client))
+	srv.AroundOperations(graph.Loaders())
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return apierr.Sanitize(ctx, logger, next(ctx))
 	})
