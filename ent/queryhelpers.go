@@ -167,3 +167,42 @@ func asksForLanguage(set ast.SelectionSet, fragments ast.FragmentDefinitionList,
 	}
 	return false
 }
+
+// fieldCollector is an Ent query that loads what a GraphQL selection of
+// its type asks for (the collectField that entgql generates per type).
+type fieldCollector interface {
+	collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField,
+		path []string, satisfies ...string) error
+}
+
+// CollectFieldsAt makes q load what the GraphQL fields at names below the
+// field of ctx select (each name a field's schema name, under any alias;
+// typeName the GraphQL type of q's nodes): for a hand-written resolver that
+// returns q's nodes inside a type of its own (MunicipalityDegree.municipality,
+// MunicipalityNetwork.municipalities), whose nodes would otherwise read each
+// edge one node at a time. Outside GraphQL it does nothing.
+func CollectFieldsAt[Q fieldCollector](ctx context.Context, q Q, typeName string, names ...string) error {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	return collectBelow(ctx, q, graphql.GetOperationContext(ctx), fc.Field, nil, typeName, names)
+}
+
+// collectBelow collects, into q, the fields at names below field (at path
+// of aliases from the field of ctx).
+func collectBelow[Q fieldCollector](ctx context.Context, q Q, oc *graphql.OperationContext, field graphql.CollectedField,
+	path []string, typeName string, names []string,
+) error {
+	if len(names) == 0 {
+		return q.collectField(ctx, false, oc, field, path, typeName)
+	}
+	for _, f := range graphql.CollectFields(oc, field.Selections, nil) {
+		if f.Name == names[0] {
+			if err := collectBelow(ctx, q, oc, f, append(path[:len(path):len(path)], f.Alias), typeName, names[1:]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

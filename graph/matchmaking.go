@@ -107,7 +107,11 @@ func suggestionPage(ctx context.Context, client *ent.Client, ranked []matchmakin
 	for i, s := range page {
 		ids[i] = s.Candidate.ID
 	}
-	rows, err := client.Municipality.Query().Where(municipality.IDIn(ids...)).All(ctx)
+	q := client.Municipality.Query().Where(municipality.IDIn(ids...))
+	if err := ent.CollectFieldsAt(ctx, q, ent.TypeMunicipality, "edges", "node", "municipality"); err != nil {
+		return nil, err
+	}
+	rows, err := q.All(ctx)
 	if err != nil {
 		return nil, err
 	}

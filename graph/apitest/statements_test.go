@@ -214,6 +214,10 @@ var statementCases = []statementCase{
 		health { lastActivityAt projectsByStatus { status count } fundingSecured } } } } }`},
 	{name: "partnerships with their health, signed in", query: `{ partnerships(first: 100) { edges { node { id
 		health { lastActivityAt projectsByStatus { status count } fundingSecured } } } } }`, signedIn: true},
+	{name: "most connected municipalities with their edges", query: `{ mostConnectedMunicipalities(first: 50) { degree
+		municipality { name country { code } region { name } uaPartnerships(first: 2) { totalCount edges { node { id } } } } } }`},
+	{name: "partnership clusters with their edges", query: `{ partnershipClusters(first: 5) { clusters { size
+		municipalities { name country { code } } partnerships { phase { name } europeanMunicipality { name } } } } }`},
 	{name: "municipalities with partnerships on either side", query: `{ municipalities(first: 100) { edges { node { name
 		partnerships(first: 5) { totalCount edges { node { id } } } } } } }`},
 }

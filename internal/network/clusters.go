@@ -33,18 +33,27 @@ func ComponentsAround(ctx context.Context, client *ent.Client, q *ent.Municipali
 		return nil, err
 	}
 	out.Truncated = b.truncated
-	for _, c := range components(seeds, b.links) {
-		if len(out.Clusters) == first {
-			break
-		}
-		cl := &PartnershipCluster{Size: len(c.nodes)}
-		if cl.Municipalities, err = municipalities(ctx, client, c.nodes); err != nil {
-			return nil, err
-		}
-		if cl.Partnerships, err = partnerships(ctx, client, c.links); err != nil {
-			return nil, err
-		}
-		out.Clusters = append(out.Clusters, cl)
+	shown := components(seeds, b.links)
+	shown = shown[:min(first, len(shown))]
+	var nodes []int
+	var links []link
+	for _, c := range shown {
+		nodes, links = append(nodes, c.nodes...), append(links, c.links...)
+	}
+	// The towns and partnerships of every cluster shown load in one
+	// statement each (and their edges in one per edge).
+	ms, err := municipalities(ctx, client, nodes, "clusters", "municipalities")
+	if err != nil {
+		return nil, err
+	}
+	ps, err := partnerships(ctx, client, links, "clusters", "partnerships")
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range shown {
+		out.Clusters = append(out.Clusters, &PartnershipCluster{Size: len(c.nodes),
+			Municipalities: inOrder(ms, c.nodes, func(m *ent.Municipality) int { return m.ID }),
+			Partnerships:   inOrder(ps, linkIDs(c.links), func(p *ent.Partnership) int { return p.ID })})
 	}
 	return out, nil
 }

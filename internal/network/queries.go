@@ -65,10 +65,10 @@ func Neighbourhood(ctx context.Context, client *ent.Client, id, depth int) (*Mun
 		return nil, err
 	}
 	out := &MunicipalityNetwork{Truncated: b.truncated}
-	if out.Municipalities, err = municipalities(ctx, client, nodesOf([]int{id}, b.links)); err != nil {
+	if out.Municipalities, err = municipalities(ctx, client, nodesOf([]int{id}, b.links), "municipalities"); err != nil {
 		return nil, err
 	}
-	out.Partnerships, err = partnerships(ctx, client, b.links)
+	out.Partnerships, err = partnerships(ctx, client, b.links, "partnerships")
 	return out, err
 }
 
@@ -99,10 +99,10 @@ func ShortestPath(ctx context.Context, client *ent.Client, from, to int) (*Partn
 		return nil, nil
 	}
 	out := &PartnershipPath{Length: len(links)}
-	if out.Municipalities, err = municipalities(ctx, client, nodes); err != nil {
+	if out.Municipalities, err = municipalities(ctx, client, nodes, "municipalities"); err != nil {
 		return nil, err
 	}
-	out.Partnerships, err = partnerships(ctx, client, links)
+	out.Partnerships, err = partnerships(ctx, client, links, "partnerships")
 	return out, err
 }
 
@@ -178,7 +178,7 @@ func MostConnected(ctx context.Context, client *ent.Client, q *ent.MunicipalityQ
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	ms, err := municipalities(ctx, client, ids)
+	ms, err := municipalities(ctx, client, ids, "municipality")
 	if err != nil {
 		return nil, err
 	}
@@ -211,9 +211,14 @@ func linkEnds(ctx context.Context, client *ent.Client) (*sql.Selector, error) {
 
 // municipalities loads the municipalities ids in that order through the
 // viewer's query, so their privacy applies; ids the viewer may not read
-// are left out.
-func municipalities(ctx context.Context, client *ent.Client, ids []int) ([]*ent.Municipality, error) {
-	ms, err := client.Municipality.Query().Where(municipality.IDIn(ids...)).All(ctx)
+// are left out. In GraphQL they load what the fields at names (below the
+// resolver's field) select, for all of them at once.
+func municipalities(ctx context.Context, client *ent.Client, ids []int, names ...string) ([]*ent.Municipality, error) {
+	q := client.Municipality.Query().Where(municipality.IDIn(ids...))
+	if err := ent.CollectFieldsAt(ctx, q, "Municipality", names...); err != nil {
+		return nil, err
+	}
+	ms, err := q.All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -221,25 +226,41 @@ func municipalities(ctx context.Context, client *ent.Client, ids []int) ([]*ent.
 }
 
 // partnerships loads the partnerships of links in that order through the
-// viewer's query.
-func partnerships(ctx context.Context, client *ent.Client, links []link) ([]*ent.Partnership, error) {
-	ids := make([]int, len(links))
-	for i, l := range links {
-		ids[i] = l.ID
+// viewer's query, with what the fields at names select (as
+// municipalities).
+func partnerships(ctx context.Context, client *ent.Client, links []link, names ...string) ([]*ent.Partnership, error) {
+	ids := linkIDs(links)
+	q := client.Partnership.Query().Where(partnership.IDIn(ids...))
+	if err := ent.CollectFieldsAt(ctx, q, "Partnership", names...); err != nil {
+		return nil, err
 	}
-	ps, err := client.Partnership.Query().Where(partnership.IDIn(ids...)).All(ctx)
+	ps, err := q.All(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return inOrder(ps, ids, func(p *ent.Partnership) int { return p.ID }), nil
 }
 
-// inOrder returns the items in the order of ids.
+// inOrder returns the items whose ids are in ids, in that order.
 func inOrder[T any](items []T, ids []int, id func(T) int) []T {
-	pos := make(map[int]int, len(ids))
-	for i, v := range ids {
-		pos[v] = i
+	byID := make(map[int]T, len(items))
+	for _, item := range items {
+		byID[id(item)] = item
 	}
-	slices.SortFunc(items, func(a, b T) int { return pos[id(a)] - pos[id(b)] })
-	return items
+	out := make([]T, 0, len(ids))
+	for _, v := range ids {
+		if item, ok := byID[v]; ok {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// linkIDs returns the partnership of each link.
+func linkIDs(links []link) []int {
+	ids := make([]int, len(links))
+	for i, l := range links {
+		ids[i] = l.ID
+	}
+	return ids
 }

@@ -34,29 +34,50 @@ const minBatch = 20
 // policies: only the rows the viewer may read come back.
 var readers = map[Kind]func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error){
 	ent.TypeMunicipality: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Municipality.Query().Where(municipality.IDIn(ids...)).All(ctx))
+		q := c.Municipality.Query().Where(municipality.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypeMunicipality, hitPath...) }, q.All)
 	},
 	ent.TypeAssociation: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Association.Query().Where(association.IDIn(ids...)).All(ctx))
+		q := c.Association.Query().Where(association.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypeAssociation, hitPath...) }, q.All)
 	},
 	ent.TypePartnership: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Partnership.Query().Where(partnership.IDIn(ids...)).All(ctx))
+		q := c.Partnership.Query().Where(partnership.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypePartnership, hitPath...) }, q.All)
 	},
 	ent.TypeProject: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Project.Query().Where(project.IDIn(ids...)).All(ctx))
+		q := c.Project.Query().Where(project.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypeProject, hitPath...) }, q.All)
 	},
 	ent.TypeActivity: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Activity.Query().Where(activity.IDIn(ids...)).All(ctx))
+		q := c.Activity.Query().Where(activity.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypeActivity, hitPath...) }, q.All)
 	},
 	ent.TypeNewsItem: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.NewsItem.Query().Where(newsitem.IDIn(ids...)).All(ctx))
+		q := c.NewsItem.Query().Where(newsitem.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypeNewsItem, hitPath...) }, q.All)
 	},
 	ent.TypeTopic: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Topic.Query().Where(topic.IDIn(ids...)).All(ctx))
+		q := c.Topic.Query().Where(topic.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypeTopic, hitPath...) }, q.All)
 	},
 	ent.TypePost: func(ctx context.Context, c *ent.Client, ids []int) ([]ent.Noder, error) {
-		return noders(c.Post.Query().Where(post.IDIn(ids...)).All(ctx))
+		q := c.Post.Query().Where(post.IDIn(ids...))
+		return read(ctx, func() error { return ent.CollectFieldsAt(ctx, q, ent.TypePost, hitPath...) }, q.All)
 	},
+}
+
+// hitPath leads from the search field to its hits.
+var hitPath = []string{"edges", "node"}
+
+// read returns the rows that all reads, after collect has made its query
+// load what the search's selection asks of them (their edges then load
+// for all hits at once).
+func read[T ent.Noder](ctx context.Context, collect func() error, all func(context.Context) ([]T, error)) ([]ent.Noder, error) {
+	if err := collect(); err != nil {
+		return nil, err
+	}
+	return noders(all(ctx))
 }
 
 // noders converts a query's rows to Noders.
