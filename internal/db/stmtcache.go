@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"strings"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/lib/pq"
@@ -22,9 +23,9 @@ const statementsPerConn = 256
 // small wrapper does: each connection prepares a statement text once and
 // then runs it in one round trip, without parsing or planning it again
 // once PostgreSQL has settled on a plan. Statements without arguments go
-// through unprepared. modernc.org/sqlite compiles every statement it is
-// handed unprepared too; its prepared statements are reset and reused, so
-// SQLite connections keep theirs the same way (SQLite prepares a statement
+// through unprepared, except reads. modernc.org/sqlite compiles every
+// statement it is handed unprepared too; its prepared statements are
+// reset and reused, so SQLite connections keep theirs the same way (SQLite prepares a statement
 // again by itself when a migration changed the schema under it).
 
 // cachingConnector opens lib/pq connections that cache their prepared
@@ -100,9 +101,11 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (driver.Stmt, erro
 	return st, nil
 }
 
-// QueryContext runs query, prepared once when it has arguments.
+// QueryContext runs query, prepared once when it has arguments or reads
+// (an Ent page whose only value is its LIMIT has none, and PostgreSQL
+// would plan it on every run).
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) == 0 {
+	if len(args) == 0 && !reads(query) {
 		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
 	}
 	st, err := c.stmt(ctx, query)
@@ -116,6 +119,12 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 		return c.QueryContext(ctx, query, args)
 	}
 	return rows, err
+}
+
+// reads reports whether query is a SELECT (or a WITH ... SELECT), as Ent
+// writes them.
+func reads(query string) bool {
+	return strings.HasPrefix(query, "SELECT ") || strings.HasPrefix(query, "WITH ")
 }
 
 // ExecContext runs query, prepared once when it has arguments.

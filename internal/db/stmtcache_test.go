@@ -30,22 +30,31 @@ func TestConnectionsKeepTheirPreparedStatements(t *testing.T) {
 			if dia == dialect.Postgres {
 				query = "SELECT * FROM cache_probe WHERE a = $1"
 			}
+			// A read without arguments (an Ent page whose LIMIT is written
+			// in its text) is prepared too.
+			read := "SELECT * FROM cache_probe"
 			for range 3 {
-				if n := columnsOf(t, conn, query); n != 1 {
+				if n := columnsOf(t, conn, query, 1); n != 1 {
 					t.Fatalf("%d columns, want 1", n)
+				}
+				if n := columnsOf(t, conn, read); n != 1 {
+					t.Fatalf("%s: %d columns, want 1", read, n)
 				}
 			}
 			if err := conn.Raw(func(dc any) error {
-				if n := db.CachedStatements(dc); n != 1 {
-					t.Errorf("the connection keeps %d prepared statements, want 1", n)
+				if n := db.CachedStatements(dc); n != 2 {
+					t.Errorf("the connection keeps %d prepared statements, want 2", n)
 				}
 				return nil
 			}); err != nil {
 				t.Fatal(err)
 			}
 			mustExec(t, conn, "ALTER TABLE cache_probe ADD COLUMN b INTEGER")
-			if n := columnsOf(t, conn, query); n != 2 {
+			if n := columnsOf(t, conn, query, 1); n != 2 {
 				t.Errorf("after the table changed: %d columns, want 2", n)
+			}
+			if n := columnsOf(t, conn, read); n != 2 {
+				t.Errorf("%s after the table changed: %d columns, want 2", read, n)
 			}
 		})
 	}
@@ -58,11 +67,11 @@ func mustExec(t *testing.T, conn *sql.Conn, statement string) {
 	}
 }
 
-// columnsOf runs query with the argument 1 and returns how many columns
-// its one row has.
-func columnsOf(t *testing.T, conn *sql.Conn, query string) int {
+// columnsOf runs query with args and returns how many columns its one row
+// has.
+func columnsOf(t *testing.T, conn *sql.Conn, query string, args ...any) int {
 	t.Helper()
-	rows, err := conn.QueryContext(context.Background(), query, 1)
+	rows, err := conn.QueryContext(context.Background(), query, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
