@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -149,4 +151,25 @@ func wantError(t *testing.T, resp *gqltest.Response, code, field, msg string) {
 		t.Errorf("message %q does not mention %q", e.Message, msg)
 	}
 	t.Logf("answer: %s", resp.Body)
+}
+
+// TestCanceledBeforeExecution checks that a request whose client went
+// away before its operation ran is answered with CANCELED (gqlgen gives no
+// response then), without a panic.
+func TestCanceledBeforeExecution(t *testing.T) {
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	handler := server.New(server.DefaultConfig(), dbtest.Open(t, "sqlite"), logger).Handler()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query": "{ countries(first: 5) { totalCount } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), apierr.Canceled) || rec.Code >= 500 {
+		t.Errorf("status %d, body %s", rec.Code, rec.Body)
+	}
+	if panics := logs.lines("panic"); len(panics) > 0 {
+		t.Errorf("the server panicked: %s", strings.Join(panics, "\n"))
+	}
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"log/slog"
 	"time"
@@ -104,10 +103,10 @@ func operationMiddleware(timeout time.Duration) graphql.OperationMiddleware {
 			first = false
 			defer cancel()
 			resp := responses(ctx)
-			if resp == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				// gqlgen gives no response when the deadline passed
-				// before execution began; say why.
-				return &graphql.Response{Errors: gqlerror.List{timeoutError(ctx)}}
+			if resp == nil && ctx.Err() != nil {
+				// gqlgen gives no response when the deadline passed or
+				// the client went away before execution began; say why.
+				return &graphql.Response{Errors: gqlerror.List{stoppedError(ctx)}}
 			}
 			return resp
 		}
@@ -127,9 +126,10 @@ func withoutPathContext(ctx context.Context) context.Context {
 	return graphql.WithPathContext(ctx, nil)
 }
 
-// timeoutError is the TIMEOUT error of a request that ran out of time.
-func timeoutError(ctx context.Context) *gqlerror.Error {
-	e := apierr.Classify(ctx, context.DeadlineExceeded)
+// stoppedError is the error of a request whose context ended: TIMEOUT
+// when it ran out of time, CANCELED when its client went away.
+func stoppedError(ctx context.Context) *gqlerror.Error {
+	e := apierr.Classify(ctx, ctx.Err())
 	return &gqlerror.Error{Message: e.Message, Extensions: e.Extensions(), Err: e}
 }
 
