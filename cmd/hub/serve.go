@@ -42,7 +42,7 @@ type ServeCmd struct {
 	MaxSelections  int    `name:"max-selections" env:"HUB_MAX_SELECTIONS" default:"500" help:"Most fields and fragments written in a query."`
 	MaxDepth       int    `name:"max-depth" env:"HUB_MAX_DEPTH" default:"15" help:"Deepest nesting of fields in a query."`
 	MaxAliases     int    `name:"max-aliases" env:"HUB_MAX_ALIASES" default:"50" help:"Most aliases in a query."`
-	MaxComplexity  int    `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"10000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
+	MaxComplexity  int    `name:"max-complexity" env:"HUB_MAX_COMPLEXITY" default:"25000" help:"Highest estimated query cost (fields, multiplied by the page sizes of their lists)."`
 	MaxPageSize    int    `name:"max-page-size" env:"HUB_MAX_PAGE_SIZE" default:"100" help:"Largest first/last, and most ids in nodes(ids:)."`
 	MaxListItems   int    `name:"max-list-items" env:"HUB_MAX_LIST_ITEMS" default:"1000" help:"Most items in any list argument, such as an idIn filter."`
 	MaxInputValues int    `name:"max-input-values" env:"HUB_MAX_INPUT_VALUES" default:"10000" help:"Most values in all the arguments of a request together."`

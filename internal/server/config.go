@@ -120,7 +120,7 @@ func DefaultConfig() Config {
 		MaxSelections:   500,
 		MaxDepth:        15,
 		MaxAliases:      50,
-		MaxComplexity:   10_000,
+		MaxComplexity:   25_000,
 		MaxPageSize:     100,
 		MaxListItems:    limits.DefaultMaxListItems,
 		MaxInputValues:  limits.DefaultMaxInputValues,
