@@ -66,8 +66,11 @@ func batched[V any](ctx context.Context, key batchKey, id int, idsOf func(result
 		values, err := load(ctx, []int{id})
 		return values[id], err
 	}
-	loader, _ := l.byKey.LoadOrStore(key,
-		dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)))
+	loader, ok := l.byKey.Load(key)
+	if !ok {
+		loader, _ = l.byKey.LoadOrStore(key,
+			dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)))
+	}
 	ids := listOf(ctx, id, idsOf)
 	all, err := loader.(*dataloadgen.Loader[int, V]).LoadAll(ctx, ids)
 	if err != nil {

@@ -48,15 +48,6 @@ type PartnershipHealth struct {
 // secured are the project statuses whose budget is funding secured.
 var secured = []project.Status{project.StatusFUNDED, project.StatusIN_PROGRESS, project.StatusCOMPLETED}
 
-// Of returns the health of the partnership id, as Batch does.
-func Of(ctx context.Context, client *ent.Client, id int) (*PartnershipHealth, error) {
-	all, err := Batch(ctx, client, []int{id})
-	if err != nil {
-		return nil, err
-	}
-	return all[id], nil
-}
-
 // Batch returns the health of each of the partnerships ids the viewer in
 // ctx reads, in two statements whatever their number: one groups their
 // projects (through the project privacy policy, so a concept project the
