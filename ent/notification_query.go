@@ -620,6 +620,9 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
+		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
 	if len(_q.modifiers) > 0 {
@@ -913,6 +916,9 @@ func (_q *NotificationQuery) loadEventRegistration(ctx context.Context, query *E
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
+		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
 	if len(_q.modifiers) > 0 {
@@ -1019,6 +1025,225 @@ func (_q *NotificationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// joinToOneLoads reads the to-one edges whose eager loads can join (see
+// joinsInto) in the query's own statement: a LEFT JOIN of the target's
+// table, its columns selected as hubj_<edge>__<column> and read back into the
+// edge once the rows are scanned, instead of a statement per edge. It
+// reports whether it joined any.
+func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) bool {
+	joined := false
+	if q := _q.withRecipient; q.joinsInto(ctx) {
+		_q.withRecipient, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"recipient__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, notification.FieldRecipientID, user.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &User{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Recipient = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withActor; q.joinsInto(ctx) {
+		_q.withActor, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"actor__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, notification.FieldActorID, user.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &User{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Actor = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withPost; q.joinsInto(ctx) {
+		_q.withPost, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"post__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(post.Table, notification.FieldPostID, post.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &Post{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Post = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withTopic; q.joinsInto(ctx) {
+		_q.withTopic, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"topic__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(topic.Table, notification.FieldTopicID, topic.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &Topic{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Topic = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withNewsItem; q.joinsInto(ctx) {
+		_q.withNewsItem, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"news_item__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(newsitem.Table, notification.FieldNewsItemID, newsitem.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &NewsItem{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.NewsItem = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withPartnershipRequest; q.joinsInto(ctx) {
+		_q.withPartnershipRequest, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"partnership_request__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(partnershiprequest.Table, notification.FieldPartnershipRequestID, partnershiprequest.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &PartnershipRequest{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.PartnershipRequest = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withEventRegistration; q.joinsInto(ctx) {
+		_q.withEventRegistration, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"event_registration__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(eventregistration.Table, notification.FieldEventRegistrationID, eventregistration.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+			for _, n := range nodes {
+				t := &EventRegistration{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.EventRegistration = t
+				}
+			}
+			return nil
+		})
+	}
+	return joined
+}
+
+// joinsInto reports whether the query, the eager load of a to-one edge, can
+// be read through a join in its parent's statement: a plain load without
+// edges of its own whose type's read rules (privacy policy, interceptors)
+// add no filter for the viewer of ctx.
+func (_q *NotificationQuery) joinsInto(ctx context.Context) bool {
+	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
+		return false
+	}
+	if _q.withRecipient != nil {
+		return false
+	}
+	if _q.withActor != nil {
+		return false
+	}
+	if _q.withPost != nil {
+		return false
+	}
+	if _q.withTopic != nil {
+		return false
+	}
+	if _q.withNewsItem != nil {
+		return false
+	}
+	if _q.withPartnershipRequest != nil {
+		return false
+	}
+	if _q.withEventRegistration != nil {
+		return false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return false
+	}
+	return len(probe.predicates) == 0 && probe.sql == nil
+}
+
+// joinColumns returns the columns that a join of the load selects: its
+// fields (every column when it names none) with the id, and the
+// translations of a localized field as the load's own statement would.
+func (_q *NotificationQuery) joinColumns(ctx context.Context) []string {
+	if len(_q.ctx.Fields) == 0 {
+		return notification.Columns
+	}
+	columns := []string{notification.FieldID}
+	for _, f := range _q.ctx.Fields {
+		if !selectsColumn(columns, f) {
+			columns = append(columns, f)
+		}
+	}
+	return columns
+}
+
+// fromJoin sets the node's fields from the columns that a join selected as
+// prefix+column (value reads them), and reports false when the join found
+// no row.
+func (_m *Notification) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
+	id, err := value(prefix + notification.FieldID)
+	if err != nil || id == nil {
+		return false, err
+	}
+	values, err := _m.scanValues(columns)
+	if err != nil {
+		return false, err
+	}
+	for i, c := range columns {
+		v, err := value(prefix + c)
+		if err != nil {
+			return false, err
+		}
+		if err := assignJoined(values[i], v); err != nil {
+			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
+		}
+	}
+	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -582,6 +582,9 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
+		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
 	if len(_q.modifiers) > 0 {
@@ -831,6 +834,9 @@ func (_q *PartnershipRequestQuery) loadPartnership(ctx context.Context, query *P
 
 func (_q *PartnershipRequestQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
+		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
 	if len(_q.modifiers) > 0 {
@@ -934,6 +940,203 @@ func (_q *PartnershipRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// joinToOneLoads reads the to-one edges whose eager loads can join (see
+// joinsInto) in the query's own statement: a LEFT JOIN of the target's
+// table, its columns selected as hubj_<edge>__<column> and read back into the
+// edge once the rows are scanned, instead of a statement per edge. It
+// reports whether it joined any.
+func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) bool {
+	joined := false
+	if q := _q.withUkrainianMunicipality; q.joinsInto(ctx) {
+		_q.withUkrainianMunicipality, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"ukrainian_municipality__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(municipality.Table, partnershiprequest.FieldUkrainianMunicipalityID, municipality.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+			for _, n := range nodes {
+				t := &Municipality{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.UkrainianMunicipality = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withEuropeanMunicipality; q.joinsInto(ctx) {
+		_q.withEuropeanMunicipality, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"european_municipality__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(municipality.Table, partnershiprequest.FieldEuropeanMunicipalityID, municipality.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+			for _, n := range nodes {
+				t := &Municipality{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.EuropeanMunicipality = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withInitiator; q.joinsInto(ctx) {
+		_q.withInitiator, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"initiator__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(municipality.Table, partnershiprequest.FieldInitiatorID, municipality.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+			for _, n := range nodes {
+				t := &Municipality{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Initiator = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withProposedBy; q.joinsInto(ctx) {
+		_q.withProposedBy, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"proposed_by__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, partnershiprequest.FieldProposedByID, user.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+			for _, n := range nodes {
+				t := &User{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.ProposedBy = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withFacilitator; q.joinsInto(ctx) {
+		_q.withFacilitator, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"facilitator__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(association.Table, partnershiprequest.FieldFacilitatorID, association.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+			for _, n := range nodes {
+				t := &Association{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Facilitator = t
+				}
+			}
+			return nil
+		})
+	}
+	if q := _q.withPartnership; q.joinsInto(ctx) {
+		_q.withPartnership, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"partnership__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(partnership.Table, partnershiprequest.FieldPartnershipID, partnership.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+			for _, n := range nodes {
+				t := &Partnership{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Partnership = t
+				}
+			}
+			return nil
+		})
+	}
+	return joined
+}
+
+// joinsInto reports whether the query, the eager load of a to-one edge, can
+// be read through a join in its parent's statement: a plain load without
+// edges of its own whose type's read rules (privacy policy, interceptors)
+// add no filter for the viewer of ctx.
+func (_q *PartnershipRequestQuery) joinsInto(ctx context.Context) bool {
+	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
+		return false
+	}
+	if _q.withUkrainianMunicipality != nil {
+		return false
+	}
+	if _q.withEuropeanMunicipality != nil {
+		return false
+	}
+	if _q.withInitiator != nil {
+		return false
+	}
+	if _q.withProposedBy != nil {
+		return false
+	}
+	if _q.withFacilitator != nil {
+		return false
+	}
+	if _q.withPartnership != nil {
+		return false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return false
+	}
+	return len(probe.predicates) == 0 && probe.sql == nil
+}
+
+// joinColumns returns the columns that a join of the load selects: its
+// fields (every column when it names none) with the id, and the
+// translations of a localized field as the load's own statement would.
+func (_q *PartnershipRequestQuery) joinColumns(ctx context.Context) []string {
+	if len(_q.ctx.Fields) == 0 {
+		return partnershiprequest.Columns
+	}
+	columns := []string{partnershiprequest.FieldID}
+	for _, f := range _q.ctx.Fields {
+		if !selectsColumn(columns, f) {
+			columns = append(columns, f)
+		}
+	}
+	return columns
+}
+
+// fromJoin sets the node's fields from the columns that a join selected as
+// prefix+column (value reads them), and reports false when the join found
+// no row.
+func (_m *PartnershipRequest) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
+	id, err := value(prefix + partnershiprequest.FieldID)
+	if err != nil || id == nil {
+		return false, err
+	}
+	values, err := _m.scanValues(columns)
+	if err != nil {
+		return false, err
+	}
+	for i, c := range columns {
+		v, err := value(prefix + c)
+		if err != nil {
+			return false, err
+		}
+		if err := assignJoined(values[i], v); err != nil {
+			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
+		}
+	}
+	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -6,6 +6,8 @@ package ent
 
 import (
 	"context"
+	stdsql "database/sql"
+	"strings"
 	"fmt"
 
 	"entgo.io/ent"
@@ -205,4 +207,82 @@ func collectBelow[Q fieldCollector](ctx context.Context, q Q, oc *graphql.Operat
 		}
 	}
 	return nil
+}
+
+// joinPrefix starts the names of the columns that a join of a to-one edge
+// selects (hubj_<edge>__<column>) and of the joined table (hubj_<edge>).
+const joinPrefix = "hubj_"
+
+// scanJoined wraps a query's ScanValues so that the joined columns scan as
+// the driver returns them (Ent would ask their column types, which
+// modernc.org/sqlite does not know for every joined column).
+func scanJoined(scan func([]string) ([]any, error)) func([]string) ([]any, error) {
+	return func(columns []string) ([]any, error) {
+		values, err := scan(columns)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range columns {
+			if strings.HasPrefix(c, joinPrefix) {
+				values[i] = new(any)
+			}
+		}
+		return values, nil
+	}
+}
+
+// joinToOne returns the modifier that LEFT JOINs the row of table whose id
+// column is the statement's fk column, selecting its columns as
+// prefix+column (see joinToOneLoads).
+func joinToOne(table, fk, id, prefix string, columns []string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		t := sql.Dialect(s.Dialect()).Table(table).As(strings.TrimSuffix(prefix, "__"))
+		s.LeftJoin(t).On(s.C(fk), t.C(id))
+		for _, c := range columns {
+			s.AppendSelectExprAs(sql.Expr(t.C(c)), prefix+c)
+		}
+	}
+}
+
+// reselectJoined selects the joined columns again from a statement that a
+// later modifier wrapped around the join (entgql's LimitPerRow keeps only
+// the parent's own columns); a statement that still selects them is left
+// alone.
+func reselectJoined(prefix string, columns []string) func(*sql.Selector) {
+	return func(s *sql.Selector) {
+		if len(s.FindSelection(prefix+columns[0])) > 0 {
+			return
+		}
+		for _, c := range columns {
+			s.AppendSelect(s.C(prefix + c))
+		}
+	}
+}
+
+// assignJoined stores v, a joined column's value as the driver returned it,
+// in dest, the holder that a node's scanValues gives for the column.
+func assignJoined(dest any, v any) error {
+	switch d := dest.(type) {
+	case stdsql.Scanner:
+		return d.Scan(v)
+	case *[]byte:
+		switch v := v.(type) {
+		case nil:
+			*d = nil
+		case []byte:
+			*d = append([]byte(nil), v...)
+		case string:
+			*d = []byte(v)
+		default:
+			return fmt.Errorf("cannot store %T in %T", v, dest)
+		}
+		return nil
+	case *sql.UnknownType:
+		*d = v
+		return nil
+	case *any:
+		*d = v
+		return nil
+	}
+	return fmt.Errorf("cannot store %T in %T", v, dest)
 }

@@ -438,6 +438,9 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
+	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
+		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
 	if selectsColumn(_spec.Node.Columns, region.FieldName) && translationsNeeded(ctx) {
@@ -553,6 +556,9 @@ func (_q *RegionQuery) loadMunicipalities(ctx context.Context, query *Municipali
 
 func (_q *RegionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
+	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
+		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
 	if selectsColumn(_spec.Node.Columns, region.FieldName) && translationsNeeded(ctx) {
@@ -644,6 +650,96 @@ func (_q *RegionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// joinToOneLoads reads the to-one edges whose eager loads can join (see
+// joinsInto) in the query's own statement: a LEFT JOIN of the target's
+// table, its columns selected as hubj_<edge>__<column> and read back into the
+// edge once the rows are scanned, instead of a statement per edge. It
+// reports whether it joined any.
+func (_q *RegionQuery) joinToOneLoads(ctx context.Context) bool {
+	joined := false
+	if q := _q.withCountry; q.joinsInto(ctx) {
+		_q.withCountry, joined = nil, true
+		columns, prefix := q.joinColumns(ctx), joinPrefix+"country__"
+		_q.modifiers = append([]func(*sql.Selector){joinToOne(country.Table, region.FieldCountryID, country.FieldID, prefix, columns)}, _q.modifiers...)
+		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
+		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Region) error {
+			for _, n := range nodes {
+				t := &Country{config: q.config}
+				ok, err := t.fromJoin(prefix, columns, n.Value)
+				if err != nil {
+					return err
+				}
+				if ok {
+					n.Edges.Country = t
+				}
+			}
+			return nil
+		})
+	}
+	return joined
+}
+
+// joinsInto reports whether the query, the eager load of a to-one edge, can
+// be read through a join in its parent's statement: a plain load without
+// edges of its own whose type's read rules (privacy policy, interceptors)
+// add no filter for the viewer of ctx.
+func (_q *RegionQuery) joinsInto(ctx context.Context) bool {
+	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
+		return false
+	}
+	if _q.withCountry != nil {
+		return false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return false
+	}
+	return len(probe.predicates) == 0 && probe.sql == nil
+}
+
+// joinColumns returns the columns that a join of the load selects: its
+// fields (every column when it names none) with the id, and the
+// translations of a localized field as the load's own statement would.
+func (_q *RegionQuery) joinColumns(ctx context.Context) []string {
+	if len(_q.ctx.Fields) == 0 {
+		return region.Columns
+	}
+	columns := []string{region.FieldID}
+	for _, f := range _q.ctx.Fields {
+		if !selectsColumn(columns, f) {
+			columns = append(columns, f)
+		}
+	}
+	if selectsColumn(columns, region.FieldName) && translationsNeeded(ctx) && !selectsColumn(columns, region.FieldNameTranslations) {
+		columns = append(columns, region.FieldNameTranslations)
+	}
+	return columns
+}
+
+// fromJoin sets the node's fields from the columns that a join selected as
+// prefix+column (value reads them), and reports false when the join found
+// no row.
+func (_m *Region) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
+	id, err := value(prefix + region.FieldID)
+	if err != nil || id == nil {
+		return false, err
+	}
+	values, err := _m.scanValues(columns)
+	if err != nil {
+		return false, err
+	}
+	for i, c := range columns {
+		v, err := value(prefix + c)
+		if err != nil {
+			return false, err
+		}
+		if err := assignJoined(values[i], v); err != nil {
+			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
+		}
+	}
+	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -161,7 +161,9 @@ func TestRequestID(t *testing.T) {
 		t.Errorf("access log lines for abc-123: %q, want one with a non-zero complexity", lines)
 	}
 	resp = gqltest.Post(t, h.endpoint(), `{ __typename }`, nil, header("X-Request-ID", "bad id; "+strings.Repeat("x", 100)))
-	if got := resp.Header.Get("X-Request-ID"); len(got) != 32 || strings.Contains(got, "bad") {
+	// The replacement is a fresh random id: 32 hexadecimal digits (which
+	// may spell "bad" by chance, so the test looks at the shape only).
+	if got := resp.Header.Get("X-Request-ID"); len(got) != 32 || strings.Trim(got, "0123456789abcdef") != "" {
 		t.Errorf("unsafe request id answered as %q", got)
 	}
 }
