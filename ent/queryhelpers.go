@@ -7,8 +7,8 @@ package ent
 import (
 	"context"
 	stdsql "database/sql"
-	"strings"
 	"fmt"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
