@@ -51,9 +51,8 @@ func fillLibrary(t *testing.T, store *db.Store, n int) int {
 
 // TestLibraryStatementsDoNotGrowWithData: the library's lists, the
 // organisations and the overlaps cost as many statements for 3 rows as
-// for 30, the actors of a list of municipalities too (seven statements
-// for the list, with the right actors for each town); a municipality's
-// actors cost seven.
+// for 30, the actors of a list of municipalities too (with the right
+// actors for each town); a municipality's actors cost at most seven.
 func TestLibraryStatementsDoNotGrowWithData(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, small *db.Store) {
 		stores := []*db.Store{small, dbtest.Open(t, dbtestDialect(small))}

@@ -74,8 +74,9 @@ func Actors(ctx context.Context, client *ent.Client, id int) ([]*Actor, error) {
 }
 
 // ActorsOf returns the actors of each municipality of ids, as Actors
-// orders them (an empty list for a municipality without), in seven
-// statements however many municipalities and actors.
+// orders them (an empty list for a municipality without), in a fixed
+// number of statements (one per query and loaded edge) however many
+// municipalities and actors.
 func ActorsOf(ctx context.Context, client *ent.Client, ids []int) (map[int][]*Actor, error) {
 	out := make(map[int][]*Actor, len(ids))
 	for _, id := range ids {
