@@ -1,11 +1,12 @@
 package ent
 
-// This file is written by hand (entc leaves it alone): the pages of
-// Municipality.partnerships, a municipality's partnerships as the
-// Ukrainian or the EU side. No Ent edge spans both foreign keys, so
-// entgql's eager loading (one statement per edge, partitioned by the
-// edge's key) cannot load it; this loads the pages of many municipalities
-// in one statement that numbers each side's rows apart.
+// This file is written by hand (entc leaves it alone): the pages of a
+// municipality's partnerships, as the Ukrainian side (uaPartnerships), the
+// EU side (euPartnerships) or either (partnerships). Entgql's eager
+// loading reads each edge in a statement of its own, partitioned by the
+// edge's key, and no Ent edge spans both keys; this reads the pages of many
+// municipalities, on every side a selection asks for, in one statement that
+// numbers each side's rows apart.
 
 import (
 	"context"
@@ -14,34 +15,62 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/predicate"
 )
+
+// PartnershipSide is which of a municipality's partnerships a page holds.
+type PartnershipSide int
+
+const (
+	// EitherSide pages the partnerships in which the municipality is the
+	// Ukrainian or the EU side.
+	EitherSide PartnershipSide = iota
+	// UkrainianSide pages those in which it is the Ukrainian side.
+	UkrainianSide
+	// EuropeanSide pages those in which it is the EU side.
+	EuropeanSide
+)
+
+// PartnershipPageRequest is one connection field asking for pages of
+// municipalities' partnerships: its side, and the field (its selection
+// decides what the pages load and whether they count).
+type PartnershipPageRequest struct {
+	Side  PartnershipSide
+	Field graphql.CollectedField
+}
 
 // partnershipSide is one foreign key of a partnership to a municipality,
 // with the columns in which a page's statement numbers and counts the
 // rows of each municipality on that side.
 type partnershipSide struct {
+	side               PartnershipSide
 	column, row, total string
 	owner              func(*Partnership) int
 }
 
 // partnershipSides are the Ukrainian and the EU side of a partnership.
 var partnershipSides = []partnershipSide{
-	{partnership.FieldUkrainianMunicipalityID, "hub_row_ua", "hub_total_ua",
+	{UkrainianSide, partnership.FieldUkrainianMunicipalityID, "hub_row_ua", "hub_total_ua",
 		func(p *Partnership) int { return p.UkrainianMunicipalityID }},
-	{partnership.FieldEuropeanMunicipalityID, "hub_row_eu", "hub_total_eu",
+	{EuropeanSide, partnership.FieldEuropeanMunicipalityID, "hub_row_eu", "hub_total_eu",
 		func(p *Partnership) int { return p.EuropeanMunicipalityID }},
 }
 
-// PagesOfMunicipalities returns the page (after, first, before, last,
-// opts) of the partnerships of each municipality of ids, on either side,
-// as far as the privacy rules let the viewer of ctx read them; the fields
-// of ctx (the connection field's) decide what the pages load. One
-// statement reads every page with its totals, a second counts the totals
-// when a cursor is given (the page's statement then only sees the rows
-// past it).
-func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int,
+// includes reports whether a page of side s holds the rows of side.
+func (s PartnershipSide) includes(side partnershipSide) bool {
+	return s == EitherSide || s == side.side
+}
+
+// PagesOfMunicipalities returns, for each municipality of ids and each
+// request, the page (after, first, before, last, opts) of its partnerships
+// on the request's side, as far as the privacy rules let the viewer of ctx
+// read them: pages[id][i] answers requests[i]. The requests' selections
+// decide what the pages load. One statement reads every page with its
+// totals, a second counts the totals when a cursor is given (the page's
+// statement then only sees the rows past it).
+func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int, requests []PartnershipPageRequest,
 	after *Cursor, first *int, before *Cursor, last *int, opts ...PartnershipPaginateOption,
-) (map[int]*PartnershipConnection, error) {
+) (map[int][]*PartnershipConnection, error) {
 	if err := validateFirstLast(first, last); err != nil {
 		return nil, err
 	}
@@ -49,62 +78,192 @@ func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int
 	if err != nil {
 		return nil, err
 	}
-	query, err := pager.applyFilter(c.Query().Where(partnership.Or(
-		partnership.UkrainianMunicipalityIDIn(ids...), partnership.EuropeanMunicipalityIDIn(ids...))))
+	sides := sidesOf(requests)
+	owned := make([]predicate.Partnership, len(sides))
+	for i, side := range sides {
+		owned[i] = sql.FieldIn(side.column, ids...)
+	}
+	query, err := pager.applyFilter(c.Query().Where(partnership.Or(owned...)))
 	if err != nil {
 		return nil, err
 	}
-	conns := make(map[int]*PartnershipConnection, len(ids))
-	for _, id := range ids {
-		conns[id] = &PartnershipConnection{Edges: []*PartnershipEdge{}}
+	pages := newSidePages(ids, requests)
+	oc := graphql.GetOperationContext(ctx)
+	wantTotal, wantEdges := false, false
+	for _, r := range requests {
+		wantTotal = wantTotal || fieldAt(oc, r.Field, totalCountField) != nil || fieldAt(oc, r.Field, pageInfoField) != nil
+		wantEdges = wantEdges || fieldAt(oc, r.Field, edgesField) != nil
 	}
-	ignoredEdges := !hasCollectedField(ctx, edgesField)
-	wantTotal := hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField)
-	countInPage := wantTotal && !ignoredEdges && after == nil && before == nil
+	countInPage := wantTotal && wantEdges && after == nil && before == nil
 	if wantTotal && !countInPage {
-		if err := countBySide(ctx, query.Clone(), conns); err != nil {
+		if err := countBySide(ctx, query.Clone(), sides, pages); err != nil {
 			return nil, err
 		}
 	}
-	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
-		return conns, nil
+	if !wantEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return pages.connections(nil, pager, after, first, before, last), nil
 	}
 	if query, err = pager.applyCursors(query, after, before); err != nil {
 		return nil, err
 	}
-	if field := collectedField(ctx, edgesField, nodeField); field != nil {
-		if err := query.collectField(ctx, false, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
-			return nil, err
+	for _, r := range requests {
+		if field := fieldAt(oc, r.Field, edgesField, nodeField); field != nil {
+			if err := query.collectField(ctx, false, oc, *field, []string{edgesField, nodeField}); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(query.ctx.Fields) > 0 {
-		for _, side := range partnershipSides {
-			query.ctx.AppendFieldOnce(side.column)
+		// Each request's selection added its fields: keep each column once
+		// (the statement's numbering selects them by name).
+		fields := query.ctx.Fields
+		query.ctx.Fields = nil
+		for _, f := range append(fields, partnership.FieldUkrainianMunicipalityID, partnership.FieldEuropeanMunicipalityID) {
+			query.ctx.AppendFieldOnce(f)
 		}
 	}
 	limit := paginateLimit(first, last)
-	query.modifiers = append(query.modifiers, numberBySide(ids, limit, pager.orderExpr(query)))
+	query.modifiers = append(query.modifiers, numberBySide(ids, sides, limit, pager.orderExpr(query)))
 	nodes, err := query.All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := splitBySide(nodes, conns, limit, countInPage)
-	if err != nil {
+	if err := pages.deal(nodes, sides, limit, countInPage); err != nil {
 		return nil, err
 	}
-	for id, conn := range conns {
-		page := pages[id]
-		if limit > 0 && len(page) > limit { // rows on both sides: the first of the merged order
-			page = page[:limit]
-		}
-		conn.build(page, pager, after, first, before, last)
-	}
-	return conns, nil
+	return pages.connections(&limit, pager, after, first, before, last), nil
 }
 
-// countBySide adds to each connection of conns the number of rows of
-// query on its municipality's side, in one grouped statement.
-func countBySide(ctx context.Context, query *PartnershipQuery, conns map[int]*PartnershipConnection) error {
+// sidesOf returns the sides whose rows the requests' pages hold.
+func sidesOf(requests []PartnershipPageRequest) []partnershipSide {
+	var sides []partnershipSide
+	for _, side := range partnershipSides {
+		for _, r := range requests {
+			if r.Side.includes(side) {
+				sides = append(sides, side)
+				break
+			}
+		}
+	}
+	return sides
+}
+
+// fieldAt returns the field at path (aliases) under field, or nil.
+func fieldAt(oc *graphql.OperationContext, field graphql.CollectedField, path ...string) *graphql.CollectedField {
+	if oc == nil {
+		return &field
+	}
+walk:
+	for _, name := range path {
+		for _, f := range graphql.CollectFields(oc, field.Selections, nil) {
+			if f.Alias == name {
+				field = f
+				continue walk
+			}
+		}
+		return nil
+	}
+	return &field
+}
+
+// sidePages are the pages being dealt: for each request, each
+// municipality's rows in order and its total.
+type sidePages struct {
+	requests []PartnershipPageRequest
+	rows     []map[int][]*Partnership
+	totals   []map[int]int
+}
+
+// newSidePages returns empty pages of requests for the municipalities ids.
+func newSidePages(ids []int, requests []PartnershipPageRequest) *sidePages {
+	p := &sidePages{requests: requests, rows: make([]map[int][]*Partnership, len(requests)), totals: make([]map[int]int, len(requests))}
+	for i := range requests {
+		p.rows[i], p.totals[i] = make(map[int][]*Partnership, len(ids)), make(map[int]int, len(ids))
+		for _, id := range ids {
+			p.totals[i][id] = 0
+		}
+	}
+	return p
+}
+
+// addTotal adds n rows of side to the totals of owner.
+func (p *sidePages) addTotal(side partnershipSide, owner, n int) {
+	for i, r := range p.requests {
+		if _, ok := p.totals[i][owner]; ok && r.Side.includes(side) {
+			p.totals[i][owner] += n
+		}
+	}
+}
+
+// deal gives the rows of numberBySide's statement, in order, to the pages
+// of their municipalities, and when countInPage sets the totals from each
+// side's first row.
+func (p *sidePages) deal(nodes []*Partnership, sides []partnershipSide, limit int, countInPage bool) error {
+	for _, n := range nodes {
+		for i, r := range p.requests {
+			added := map[int]bool{} // a page of either side holds a row once
+			for _, side := range sides {
+				owner := side.owner(n)
+				if _, ok := p.totals[i][owner]; !ok || !r.Side.includes(side) || added[owner] {
+					continue
+				}
+				row, err := intValue(n.Value, side.row)
+				if err != nil {
+					return err
+				}
+				if limit == 0 || row <= limit {
+					p.rows[i][owner] = append(p.rows[i][owner], n)
+					added[owner] = true
+				}
+			}
+		}
+		if !countInPage {
+			continue
+		}
+		for _, side := range sides {
+			if row, err := intValue(n.Value, side.row); err != nil || row != 1 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			total, err := intValue(n.Value, side.total)
+			if err != nil {
+				return err
+			}
+			p.addTotal(side, side.owner(n), total)
+		}
+	}
+	return nil
+}
+
+// connections returns the connections of the pages: one per request for
+// each municipality, each page cut to limit when limit is given (rows on
+// both sides: the first of the merged order).
+func (p *sidePages) connections(limit *int, pager *partnershipPager, after *Cursor, first *int, before *Cursor, last *int) map[int][]*PartnershipConnection {
+	conns := make(map[int][]*PartnershipConnection, len(p.totals[0]))
+	for i := range p.requests {
+		for id, total := range p.totals[i] {
+			conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: total}
+			if limit != nil {
+				page := p.rows[i][id]
+				if *limit > 0 && len(page) > *limit {
+					page = page[:*limit]
+				}
+				conn.build(page, pager, after, first, before, last)
+			}
+			if conns[id] == nil {
+				conns[id] = make([]*PartnershipConnection, len(p.requests))
+			}
+			conns[id][i] = conn
+		}
+	}
+	return conns
+}
+
+// countBySide adds to the totals of pages the number of rows of query of
+// each municipality on each of sides, in one grouped statement.
+func countBySide(ctx context.Context, query *PartnershipQuery, sides []partnershipSide, pages *sidePages) error {
 	var counts []struct {
 		UA    int `sql:"ukrainian_municipality_id"`
 		EU    int `sql:"european_municipality_id"`
@@ -117,21 +276,20 @@ func countBySide(ctx context.Context, query *PartnershipQuery, conns map[int]*Pa
 		return err
 	}
 	for _, n := range counts {
-		for _, owner := range []int{n.UA, n.EU} {
-			if conn, ok := conns[owner]; ok {
-				conn.TotalCount += n.Count
-			}
+		p := &Partnership{UkrainianMunicipalityID: n.UA, EuropeanMunicipalityID: n.EU}
+		for _, side := range sides {
+			pages.addTotal(side, side.owner(p), n.Count)
 		}
 	}
 	return nil
 }
 
 // numberBySide turns a statement of partnerships into one that keeps, for
-// each municipality of ids on either side, its first limit rows in order
+// each municipality of ids on each of sides, its first limit rows in order
 // (all when limit is 0), numbered and counted per side in the columns of
 // partnershipSides, ordered by order. A partnership of two municipalities
 // of ids is one row.
-func numberBySide(ids []int, limit int, order sql.Querier) func(*sql.Selector) {
+func numberBySide(ids []int, sides []partnershipSide, limit int, order sql.Querier) func(*sql.Selector) {
 	owners := make([]any, len(ids))
 	for i, id := range ids {
 		owners[i] = id
@@ -141,14 +299,14 @@ func numberBySide(ids []int, limit int, order sql.Querier) func(*sql.Selector) {
 		s.SetDistinct(false)
 		numbered := d.Select("*").From(d.Table("src_query"))
 		columns := s.UnqualifiedColumns()
-		for _, side := range partnershipSides {
+		for _, side := range sides {
 			numbered.AppendSelectExprAs(sql.RowNumber().PartitionBy(side.column).OrderExpr(order), side.row).
 				AppendSelectExprAs(sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(side.column), side.total)
 			columns = append(columns, side.row, side.total)
 		}
 		t := d.Table("numbered").As(s.TableName())
-		onPage := make([]*sql.Predicate, 0, len(partnershipSides))
-		for _, side := range partnershipSides {
+		onPage := make([]*sql.Predicate, 0, len(sides))
+		for _, side := range sides {
 			p := sql.In(t.C(side.column), owners...)
 			if limit > 0 {
 				p = sql.And(p, sql.LTE(t.C(side.row), limit))
@@ -158,36 +316,4 @@ func numberBySide(ids []int, limit int, order sql.Querier) func(*sql.Selector) {
 		with := d.With("src_query").As(s.Clone()).With("numbered").As(numbered)
 		*s = *d.Select(columns...).From(t).Where(sql.Or(onPage...)).OrderExpr(order).Prefix(with)
 	}
-}
-
-// splitBySide deals the rows of numberBySide's statement, in order, to the
-// pages of their municipalities in conns, and when countInPage sets each
-// connection's total from its first row on each side.
-func splitBySide(nodes []*Partnership, conns map[int]*PartnershipConnection, limit int, countInPage bool) (map[int][]*Partnership, error) {
-	pages := make(map[int][]*Partnership, len(conns))
-	for _, n := range nodes {
-		for _, side := range partnershipSides {
-			owner := side.owner(n)
-			conn, ok := conns[owner]
-			if !ok {
-				continue
-			}
-			row, err := intValue(n.Value, side.row)
-			if err != nil {
-				return nil, err
-			}
-			if limit > 0 && row > limit {
-				continue
-			}
-			pages[owner] = append(pages[owner], n)
-			if countInPage && row == 1 {
-				total, err := intValue(n.Value, side.total)
-				if err != nil {
-					return nil, err
-				}
-				conn.TotalCount += total
-			}
-		}
-	}
-	return pages, nil
 }

@@ -4354,228 +4354,6 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				*wq = *query
 			})
 
-		case "uaPartnerships":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&PartnershipClient{config: _q.config}).Query()
-			)
-			args := newPartnershipPaginateArgs(fieldArgs(ctx, new(PartnershipWhereInput), path...))
-			if err := validateFirstLast(args.first, args.last); err != nil {
-				return fmt.Errorf("validate first and last in path %q: %w", path, err)
-			}
-			pager, err := newPartnershipPager(args.opts, args.last != nil)
-			if err != nil {
-				return fmt.Errorf("create new pager in path %q: %w", path, err)
-			}
-			if query, err = pager.applyFilter(query); err != nil {
-				return err
-			}
-			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
-			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
-				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
-				if hasPagination || ignoredEdges {
-					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.UaPartnershipsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-						}
-						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
-							for i := range nodes {
-								n, err := totalOfEdge(nodes[i].NamedUaPartnerships(alias))
-								if err != nil {
-									return err
-								}
-								if nodes[i].Edges.totalCount[3] == nil {
-									nodes[i].Edges.totalCount[3] = make(map[string]int)
-								}
-								nodes[i].Edges.totalCount[3][alias] = n
-							}
-							return nil
-						})
-					} else {
-						query := query.Clone()
-						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-							ids := make([]driver.Value, len(nodes))
-							for i := range nodes {
-								ids[i] = nodes[i].ID
-							}
-							var v []struct {
-								NodeID int `sql:"ukrainian_municipality_id"`
-								Count  int `sql:"count"`
-							}
-							query.Where(func(s *sql.Selector) {
-								s.Where(sql.InValues(s.C(municipality.UaPartnershipsColumn), ids...))
-							})
-							if err := query.GroupBy(municipality.UaPartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-								return err
-							}
-							m := make(map[int]int, len(v))
-							for i := range v {
-								m[v[i].NodeID] = v[i].Count
-							}
-							for i := range nodes {
-								n := m[nodes[i].ID]
-								if nodes[i].Edges.totalCount[3] == nil {
-									nodes[i].Edges.totalCount[3] = make(map[string]int)
-								}
-								nodes[i].Edges.totalCount[3][alias] = n
-							}
-							return nil
-						})
-					}
-				} else {
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
-						for i := range nodes {
-							n := len(nodes[i].Edges.UaPartnerships)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
-							}
-							nodes[i].Edges.totalCount[3][alias] = n
-						}
-						return nil
-					})
-				}
-			}
-			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
-				continue
-			}
-			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
-				return err
-			}
-			path = append(path, edgesField, nodeField)
-			if field := collectedField(ctx, path...); field != nil {
-				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
-					return err
-				}
-			}
-			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := entgql.LimitPerRow(municipality.UaPartnershipsColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
-			} else {
-				query = pager.applyOrder(query)
-			}
-			_q.WithNamedUaPartnerships(alias, func(wq *PartnershipQuery) {
-				*wq = *query
-			})
-
-		case "euPartnerships":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&PartnershipClient{config: _q.config}).Query()
-			)
-			args := newPartnershipPaginateArgs(fieldArgs(ctx, new(PartnershipWhereInput), path...))
-			if err := validateFirstLast(args.first, args.last); err != nil {
-				return fmt.Errorf("validate first and last in path %q: %w", path, err)
-			}
-			pager, err := newPartnershipPager(args.opts, args.last != nil)
-			if err != nil {
-				return fmt.Errorf("create new pager in path %q: %w", path, err)
-			}
-			if query, err = pager.applyFilter(query); err != nil {
-				return err
-			}
-			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
-			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
-				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
-				if hasPagination || ignoredEdges {
-					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.EuPartnershipsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-						}
-						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
-							for i := range nodes {
-								n, err := totalOfEdge(nodes[i].NamedEuPartnerships(alias))
-								if err != nil {
-									return err
-								}
-								if nodes[i].Edges.totalCount[4] == nil {
-									nodes[i].Edges.totalCount[4] = make(map[string]int)
-								}
-								nodes[i].Edges.totalCount[4][alias] = n
-							}
-							return nil
-						})
-					} else {
-						query := query.Clone()
-						_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Municipality) error {
-							ids := make([]driver.Value, len(nodes))
-							for i := range nodes {
-								ids[i] = nodes[i].ID
-							}
-							var v []struct {
-								NodeID int `sql:"european_municipality_id"`
-								Count  int `sql:"count"`
-							}
-							query.Where(func(s *sql.Selector) {
-								s.Where(sql.InValues(s.C(municipality.EuPartnershipsColumn), ids...))
-							})
-							if err := query.GroupBy(municipality.EuPartnershipsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
-								return err
-							}
-							m := make(map[int]int, len(v))
-							for i := range v {
-								m[v[i].NodeID] = v[i].Count
-							}
-							for i := range nodes {
-								n := m[nodes[i].ID]
-								if nodes[i].Edges.totalCount[4] == nil {
-									nodes[i].Edges.totalCount[4] = make(map[string]int)
-								}
-								nodes[i].Edges.totalCount[4][alias] = n
-							}
-							return nil
-						})
-					}
-				} else {
-					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
-						for i := range nodes {
-							n := len(nodes[i].Edges.EuPartnerships)
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
-							}
-							nodes[i].Edges.totalCount[4][alias] = n
-						}
-						return nil
-					})
-				}
-			}
-			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
-				continue
-			}
-			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
-				return err
-			}
-			path = append(path, edgesField, nodeField)
-			if field := collectedField(ctx, path...); field != nil {
-				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, partnershipImplementors)...); err != nil {
-					return err
-				}
-			}
-			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
-					modify := entgql.LimitPerRow(municipality.EuPartnershipsColumn, limit, pager.orderExpr(query))
-					query.modifiers = append(query.modifiers, modify)
-				}
-			} else {
-				query = pager.applyOrder(query)
-			}
-			_q.WithNamedEuPartnerships(alias, func(wq *PartnershipQuery) {
-				*wq = *query
-			})
-
 		case "ledProjects":
 			var (
 				alias = field.Alias
@@ -4610,10 +4388,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 								if err != nil {
 									return err
 								}
-								if nodes[i].Edges.totalCount[5] == nil {
-									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
 								}
-								nodes[i].Edges.totalCount[5][alias] = n
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
 							return nil
 						})
@@ -4640,10 +4418,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 							}
 							for i := range nodes {
 								n := m[nodes[i].ID]
-								if nodes[i].Edges.totalCount[5] == nil {
-									nodes[i].Edges.totalCount[5] = make(map[string]int)
+								if nodes[i].Edges.totalCount[3] == nil {
+									nodes[i].Edges.totalCount[3] = make(map[string]int)
 								}
-								nodes[i].Edges.totalCount[5][alias] = n
+								nodes[i].Edges.totalCount[3][alias] = n
 							}
 							return nil
 						})
@@ -4652,10 +4430,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.LedProjects)
-							if nodes[i].Edges.totalCount[5] == nil {
-								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[5][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -4734,10 +4512,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -4745,10 +4523,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.NewsItems)
-							if nodes[i].Edges.totalCount[6] == nil {
-								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[6][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -4814,10 +4592,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 								if err != nil {
 									return err
 								}
-								if nodes[i].Edges.totalCount[7] == nil {
-									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
 								}
-								nodes[i].Edges.totalCount[7][alias] = n
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
 							return nil
 						})
@@ -4844,10 +4622,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 							}
 							for i := range nodes {
 								n := m[nodes[i].ID]
-								if nodes[i].Edges.totalCount[7] == nil {
-									nodes[i].Edges.totalCount[7] = make(map[string]int)
+								if nodes[i].Edges.totalCount[5] == nil {
+									nodes[i].Edges.totalCount[5] = make(map[string]int)
 								}
-								nodes[i].Edges.totalCount[7][alias] = n
+								nodes[i].Edges.totalCount[5][alias] = n
 							}
 							return nil
 						})
@@ -4856,10 +4634,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.NeedRecords)
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -4925,10 +4703,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 								if err != nil {
 									return err
 								}
-								if nodes[i].Edges.totalCount[8] == nil {
-									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
 								}
-								nodes[i].Edges.totalCount[8][alias] = n
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
 							return nil
 						})
@@ -4955,10 +4733,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 							}
 							for i := range nodes {
 								n := m[nodes[i].ID]
-								if nodes[i].Edges.totalCount[8] == nil {
-									nodes[i].Edges.totalCount[8] = make(map[string]int)
+								if nodes[i].Edges.totalCount[6] == nil {
+									nodes[i].Edges.totalCount[6] = make(map[string]int)
 								}
-								nodes[i].Edges.totalCount[8][alias] = n
+								nodes[i].Edges.totalCount[6][alias] = n
 							}
 							return nil
 						})
@@ -4967,10 +4745,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.OfferRecords)
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -5049,10 +4827,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[9] == nil {
-								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[9][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = n
 						}
 						return nil
 					})
@@ -5060,10 +4838,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Documents)
-							if nodes[i].Edges.totalCount[9] == nil {
-								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[9][alias] = n
+							nodes[i].Edges.totalCount[7][alias] = n
 						}
 						return nil
 					})
@@ -5142,10 +4920,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[10] == nil {
-								nodes[i].Edges.totalCount[10] = make(map[string]int)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[10][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = n
 						}
 						return nil
 					})
@@ -5153,10 +4931,10 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Initiatives)
-							if nodes[i].Edges.totalCount[10] == nil {
-								nodes[i].Edges.totalCount[10] = make(map[string]int)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[10][alias] = n
+							nodes[i].Edges.totalCount[8][alias] = n
 						}
 						return nil
 					})

@@ -582,48 +582,6 @@ func (_m *Municipality) Associations(
 	return _m.QueryAssociations().Paginate(ctx, after, first, before, last, opts...)
 }
 
-func (_m *Municipality) UaPartnerships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PartnershipOrder, where *PartnershipWhereInput,
-) (*PartnershipConnection, error) {
-	opts := []PartnershipPaginateOption{
-		WithPartnershipOrder(orderBy),
-		WithPartnershipFilter(where.Filter),
-	}
-	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
-	if nodes, err := _m.NamedUaPartnerships(alias); err == nil || hasTotalCount {
-		pager, err := newPartnershipPager(opts, last != nil)
-		if err != nil {
-			return nil, err
-		}
-		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
-		conn.build(nodes, pager, after, first, before, last)
-		return conn, nil
-	}
-	return _m.QueryUaPartnerships().Paginate(ctx, after, first, before, last, opts...)
-}
-
-func (_m *Municipality) EuPartnerships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*PartnershipOrder, where *PartnershipWhereInput,
-) (*PartnershipConnection, error) {
-	opts := []PartnershipPaginateOption{
-		WithPartnershipOrder(orderBy),
-		WithPartnershipFilter(where.Filter),
-	}
-	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
-	if nodes, err := _m.NamedEuPartnerships(alias); err == nil || hasTotalCount {
-		pager, err := newPartnershipPager(opts, last != nil)
-		if err != nil {
-			return nil, err
-		}
-		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
-		conn.build(nodes, pager, after, first, before, last)
-		return conn, nil
-	}
-	return _m.QueryEuPartnerships().Paginate(ctx, after, first, before, last, opts...)
-}
-
 func (_m *Municipality) LedProjects(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder,
 ) (*ProjectConnection, error) {
@@ -631,7 +589,7 @@ func (_m *Municipality) LedProjects(
 		WithProjectOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedLedProjects(alias); err == nil || hasTotalCount {
 		pager, err := newProjectPager(opts, last != nil)
 		if err != nil {
@@ -651,7 +609,7 @@ func (_m *Municipality) NewsItems(
 		WithNewsItemOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedNewsItems(alias); err == nil || hasTotalCount {
 		pager, err := newNewsItemPager(opts, last != nil)
 		if err != nil {
@@ -672,7 +630,7 @@ func (_m *Municipality) NeedRecords(
 		WithNeedFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedNeedRecords(alias); err == nil || hasTotalCount {
 		pager, err := newNeedPager(opts, last != nil)
 		if err != nil {
@@ -693,7 +651,7 @@ func (_m *Municipality) OfferRecords(
 		WithOfferFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedOfferRecords(alias); err == nil || hasTotalCount {
 		pager, err := newOfferPager(opts, last != nil)
 		if err != nil {
@@ -713,7 +671,7 @@ func (_m *Municipality) Documents(
 		WithDocumentOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
 	if nodes, err := _m.NamedDocuments(alias); err == nil || hasTotalCount {
 		pager, err := newDocumentPager(opts, last != nil)
 		if err != nil {
@@ -734,7 +692,7 @@ func (_m *Municipality) Initiatives(
 		WithInitiativeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
 	if nodes, err := _m.NamedInitiatives(alias); err == nil || hasTotalCount {
 		pager, err := newInitiativePager(opts, last != nil)
 		if err != nil {

@@ -69,9 +69,9 @@ type MunicipalityEdges struct {
 	Associations []*Association `json:"associations,omitempty"`
 	// Events with the INVITED audience open to its staff.
 	InvitedToEvents []*Event `json:"invited_to_events,omitempty"`
-	// Partnerships in which this is the Ukrainian municipality.
+	// Partnerships in which this is the Ukrainian municipality (its GraphQL field is graph's: one statement reads it with its sibling sides).
 	UaPartnerships []*Partnership `json:"ua_partnerships,omitempty"`
-	// Partnerships in which this is the EU municipality.
+	// Partnerships in which this is the EU municipality (its GraphQL field is graph's: one statement reads it with its sibling sides).
 	EuPartnerships []*Partnership `json:"eu_partnerships,omitempty"`
 	// Projects this municipality leads. No has-projects filter: it would reveal concept projects.
 	LedProjects []*Project `json:"led_projects,omitempty"`
@@ -91,7 +91,7 @@ type MunicipalityEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
-	totalCount [12]map[string]int
+	totalCount [10]map[string]int
 
 	namedAssociations    map[string][]*Association
 	namedInvitedToEvents map[string][]*Event

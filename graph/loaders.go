@@ -2,11 +2,11 @@ package graph
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
@@ -21,7 +21,8 @@ import (
 // and sessions of a page of events are each read in one batch. They
 // belong to one query operation, whose viewer does not change.
 type loaders struct {
-	byKey sync.Map // batchKey → *dataloadgen.Loader[int, V]
+	byKey  sync.Map // batchKey → *dataloadgen.Loader[int, V]
+	groups sync.Map // *ast.Field → pageGroupOf, the fields read with it
 }
 
 // batchKey names a loader of an operation: a kind of value and, for
@@ -89,19 +90,6 @@ func partnershipHealth(ctx context.Context, client *ent.Client, id int) (*health
 		})
 }
 
-// partnershipsOfMunicipality returns the page (after, first, before,
-// last, opts) of the partnerships of the municipality id on either side,
-// read for its whole list at once (per field: the page depends on its
-// arguments).
-func partnershipsOfMunicipality(ctx context.Context, client *ent.Client, id int,
-	after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, opts ...ent.PartnershipPaginateOption,
-) (*ent.PartnershipConnection, error) {
-	return batched(ctx, batchKey{kind: "partnerships of a municipality", field: graphql.GetFieldContext(ctx).Field.Field},
-		id, municipalityIDs, func(ctx context.Context, ids []int) (map[int]*ent.PartnershipConnection, error) {
-			return client.Partnership.PagesOfMunicipalities(ctx, ids, after, first, before, last, opts...)
-		})
-}
-
 // municipalityActors returns the actors of the municipality id, read for
 // its whole list at once.
 func municipalityActors(ctx context.Context, client *ent.Client, id int) ([]*organisations.Actor, error) {
@@ -149,7 +137,40 @@ func municipalityIDs(result any) []int {
 	case []*ent.Municipality:
 		return idsOf(list, func(m *ent.Municipality) int { return m.ID })
 	}
-	return nil
+	return carriedMunicipalityIDs(result)
+}
+
+// carriedMunicipalityIDs returns the ids of a list of items that each
+// carry a municipality in a field named Municipality (a municipality with
+// its degree, a match suggestion, an overlap of initiatives...), or nil.
+// It looks by reflection so that a new type of the kind needs no case here.
+func carriedMunicipalityIDs(result any) []int {
+	list := reflect.ValueOf(result)
+	if list.Kind() != reflect.Slice || list.Len() == 0 {
+		return nil
+	}
+	item := list.Type().Elem()
+	if item.Kind() == reflect.Pointer {
+		item = item.Elem()
+	}
+	if item.Kind() != reflect.Struct {
+		return nil
+	}
+	field, ok := item.FieldByName("Municipality")
+	if !ok || field.Type != reflect.TypeFor[*ent.Municipality]() {
+		return nil
+	}
+	ids := make([]int, 0, list.Len())
+	for i := range list.Len() {
+		v := reflect.Indirect(list.Index(i))
+		if !v.IsValid() {
+			continue
+		}
+		if m, _ := v.FieldByIndex(field.Index).Interface().(*ent.Municipality); m != nil {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids
 }
 
 // idsOf returns the id of each item of list (an empty, non-nil slice for

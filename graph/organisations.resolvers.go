@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"entgo.io/contrib/entgql"
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/organisations"
 	"github.com/bridgesoftrust/hub/internal/sector"
@@ -16,6 +17,21 @@ import (
 // Actors is the resolver for the actors field.
 func (r *municipalityResolver) Actors(ctx context.Context, obj *ent.Municipality) ([]*organisations.Actor, error) {
 	return municipalityActors(ctx, r.client, obj.ID)
+}
+
+// Partnerships is the resolver for the partnerships field.
+func (r *municipalityResolver) Partnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
+	return partnershipsOfMunicipality(ctx, r.client, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// UaPartnerships is the resolver for the uaPartnerships field.
+func (r *municipalityResolver) UaPartnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
+	return partnershipsOfMunicipality(ctx, r.client, obj.ID, after, first, before, last, orderBy, where)
+}
+
+// EuPartnerships is the resolver for the euPartnerships field.
+func (r *municipalityResolver) EuPartnerships(ctx context.Context, obj *ent.Municipality, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PartnershipOrder, where *ent.PartnershipWhereInput) (*ent.PartnershipConnection, error) {
+	return partnershipsOfMunicipality(ctx, r.client, obj.ID, after, first, before, last, orderBy, where)
 }
 
 // CreateOrganisation is the resolver for the createOrganisation field.

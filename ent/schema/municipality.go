@@ -49,11 +49,11 @@ func (Municipality) Edges() []ent.Edge {
 		edge.From("invited_to_events", Event.Type).Annotations(authz.TargetDecides).Ref("invited_municipalities").
 			Comment("Events with the INVITED audience open to its staff.").Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("ua_partnerships", Partnership.Type).Annotations(authz.TargetDecides).
-			Comment("Partnerships in which this is the Ukrainian municipality.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Comment("Partnerships in which this is the Ukrainian municipality (its GraphQL field is graph's: one statement reads it with its sibling sides).").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("eu_partnerships", Partnership.Type).Annotations(authz.TargetDecides).
-			Comment("Partnerships in which this is the EU municipality.").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Comment("Partnerships in which this is the EU municipality (its GraphQL field is graph's: one statement reads it with its sibling sides).").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("led_projects", Project.Type).Annotations(authz.TargetDecides).Comment("Projects this municipality leads. No has-projects filter: it would reveal concept projects.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("news_items", NewsItem.Type).Annotations(authz.TargetDecides).Ref("municipalities").Comment("News items about it (drafts only for their authors and the secretariat).").
