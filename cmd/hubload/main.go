@@ -21,6 +21,10 @@
 //	go run ./cmd/hubload -url http://127.0.0.1:8080 -subscribers 10000 \
 //		-posts 20 -rate 2 -pid $!
 //
+// With -per-connection K each connection carries K subscriptions (the
+// protocol multiplexes them by id): a way to hold more subscribers than
+// the open-file limit allows connections.
+//
 // With -topics N the subscribers are spread over N topics (subscriber n on
 // topic n mod N) and the posts go to the topics in turn, -rate posts per
 // second in all: each post reaches its topic's subscribers only. Many
@@ -69,6 +73,7 @@ type config struct {
 	users       int
 	tokens      []string // the subscribers' credentials, in turn (see -users)
 	subscribers int
+	perConn     int
 	dialers     int
 	posts       int
 	rate        float64
@@ -94,7 +99,8 @@ func parseFlags() config {
 	flag.IntVar(&c.sources, "sources", 0, "loopback addresses the connections leave from, in turn (127.0.0.1, 127.0.0.2...), each with its own ephemeral ports; 0: one per 20,000 connections")
 	flag.BoolVar(&c.anonymous, "anonymous", false, "subscribe without credentials (the topic must be PUBLIC)")
 	flag.IntVar(&c.users, "users", 0, "spread the subscribers over this many accounts created for the run, each signed in once (0: all use the signing-in account)")
-	flag.IntVar(&c.subscribers, "subscribers", 1000, "websocket connections, each with one postAdded subscription")
+	flag.IntVar(&c.subscribers, "subscribers", 1000, "postAdded subscriptions, each a subscriber")
+	flag.IntVar(&c.perConn, "per-connection", 1, "subscriptions each websocket connection carries (graphql-transport-ws multiplexes them by id): -subscribers 100000 -per-connection 10 opens 10,000 connections")
 	flag.IntVar(&c.dialers, "dialers", 100, "connections opened at once")
 	flag.IntVar(&c.posts, "posts", 20, "posts to write")
 	flag.Float64Var(&c.rate, "rate", 2, "posts per second in all (with -topics N, each topic gets rate/N)")
@@ -129,13 +135,13 @@ func run(ctx context.Context, cfg config) error {
 		}
 		return runSignInAttack(ctx, cfg)
 	}
-	if cfg.subscribers < 1 || cfg.posts < 1 || cfg.rate <= 0 || cfg.topics < 1 || cfg.sources < 0 || cfg.sources > 254 {
-		return errors.New("-subscribers, -posts, -rate and -topics must be positive, -sources 0 to 254")
+	if cfg.subscribers < 1 || cfg.perConn < 1 || cfg.posts < 1 || cfg.rate <= 0 || cfg.topics < 1 || cfg.sources < 0 || cfg.sources > 254 {
+		return errors.New("-subscribers, -per-connection, -posts, -rate and -topics must be positive, -sources 0 to 254")
 	}
 	if cfg.sources == 0 {
-		cfg.sources = (cfg.subscribers + connectionsPerSource - 1) / connectionsPerSource
+		cfg.sources = (connections(cfg) + connectionsPerSource - 1) / connectionsPerSource
 	}
-	if err := checkFileLimit(cfg.subscribers); err != nil {
+	if err := checkFileLimit(connections(cfg)); err != nil {
 		return err
 	}
 	api := newAPI(cfg.url)
@@ -163,20 +169,21 @@ func run(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// connect opens the subscribers in two halves, reading the server's
-// memory after each (and a settle time), and returns them.
+// connect opens the connections in two halves, reading the server's
+// memory after each (and a settle time), and returns their subscribers.
 func connect(ctx context.Context, cfg config, url string, ck *clock, r *report) []*subscriber {
-	half := cfg.subscribers / 2
+	all := connections(cfg)
+	half := all / 2
 	subs, failed := openSubscribers(ctx, cfg, url, ck, 0, half)
 	if cfg.pid > 0 {
-		logf("%d connections subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
+		logf("%d subscribers subscribed, %d failed; settling %s", len(subs), failed, cfg.settle)
 		sleep(ctx, cfg.settle)
 		r.rssHalf, r.half = rss(cfg.pid), len(subs)
 	}
-	rest, more := openSubscribers(ctx, cfg, url, ck, half, cfg.subscribers)
+	rest, more := openSubscribers(ctx, cfg, url, ck, half, all)
 	subs = append(subs, rest...)
 	r.connected, r.failed = len(subs), failed+more
-	logf("%d connections subscribed, %d failed; settling %s", len(subs), r.failed, cfg.settle)
+	logf("%d subscribers subscribed, %d failed; settling %s", len(subs), r.failed, cfg.settle)
 	sleep(ctx, cfg.settle)
 	r.rssIdle = rss(cfg.pid)
 	return subs

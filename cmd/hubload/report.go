@@ -53,7 +53,8 @@ func (r *report) collect(subs []*subscriber) {
 
 // print writes the report.
 func (r *report) print(w io.Writer) {
-	fmt.Fprintf(w, "connections:  %d subscribed, %d failed (of %d), %s\n", r.connected, r.failed, r.subscribers, r.credentials())
+	fmt.Fprintf(w, "subscribers:  %d subscribed, %d failed (of %d), on %d connections (%d each), %s\n",
+		r.connected, r.failed, r.subscribers, r.openConnections(), r.perConn, r.credentials())
 	fmt.Fprintf(w, "topics:       %d, %s subscribers each, connections from %d source addresses\n", len(r.topicIDs), r.perTopic(), r.sources)
 	fmt.Fprintf(w, "posts:        %d written of %d, at %g/s in all (%.3g/s per topic)\n", r.sent, r.posts, r.rate, r.rate/float64(len(r.topicIDs)))
 	if took := r.writeTimes; len(took) > 0 {
@@ -81,10 +82,11 @@ func (r *report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "machine load: %s before the posts, %s after (load averages over 1, 5, 15 minutes; %d processors)\n", r.loadBefore, r.loadAfter, runtime.NumCPU())
 	if r.rssBefore > 0 && r.rssIdle > 0 && r.connected > 0 {
-		fmt.Fprintf(w, "server RSS:   %s before, %s with the connections idle (%s per connection), %s after the posts\n",
-			mib(r.rssBefore), mib(r.rssIdle), kib(float64(r.rssIdle-r.rssBefore)/float64(r.connected)), mib(r.rssAfter))
+		grown := float64(r.rssIdle - r.rssBefore)
+		fmt.Fprintf(w, "server RSS:   %s before, %s with the connections idle (%s per connection, %s per subscriber), %s after the posts\n",
+			mib(r.rssBefore), mib(r.rssIdle), kib(grown/float64(r.openConnections())), kib(grown/float64(r.connected)), mib(r.rssAfter))
 		if r.rssHalf > 0 && r.connected > r.half {
-			fmt.Fprintf(w, "              %s with %d connections idle: the second %d took %s each\n",
+			fmt.Fprintf(w, "              %s with %d subscribers idle: the second %d took %s each\n",
 				mib(r.rssHalf), r.half, r.connected-r.half, kib(float64(r.rssIdle-r.rssHalf)/float64(r.connected-r.half)))
 		}
 	}
@@ -183,4 +185,10 @@ func (r *report) perTopic() string {
 		return strconv.Itoa(low)
 	}
 	return fmt.Sprintf("%d-%d", low, high)
+}
+
+// openConnections is the number of connections the subscribed
+// subscribers are on.
+func (r *report) openConnections() int {
+	return (r.connected + r.perConn - 1) / r.perConn
 }

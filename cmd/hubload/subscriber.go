@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,16 +19,17 @@ const postQuery = `subscription($t: ID!) { postAdded(topicId: $t) { id body } }`
 // handshakeTimeout bounds the opening of one connection.
 const handshakeTimeout = 60 * time.Second
 
-// subscriber is one connection with one postAdded subscription. Its reader
-// goroutine owns the fields below received; received is read by others.
+// subscriber is one postAdded subscription, on a connection that may
+// carry others (see -per-connection). Its connection's reader goroutine
+// owns the fields below received; received is read by others.
 type subscriber struct {
-	ws    *websocket.Conn
+	ws    *websocket.Conn // its connection's, shared with the others on it
 	clock *clock
 	topic int // index in the run's topics
 
 	received atomic.Int64
 	warm     chan struct{}
-	done     chan struct{}
+	done     chan struct{} // closed when its connection's reader ends
 
 	warmed     bool
 	latencies  []time.Duration // by slot (see clock.slot); 0 until received
@@ -36,9 +38,17 @@ type subscriber struct {
 	err        error
 }
 
+// connection is one websocket and the subscribers on it, by subscription
+// id.
+type connection struct {
+	ws   *websocket.Conn
+	subs map[string]*subscriber
+	done chan struct{}
+}
+
 // openSubscribers opens connections from (counting from 0) up to to,
-// cfg.dialers at a time, and returns those that subscribed and the number
-// that failed.
+// cfg.dialers at a time, and returns the subscribers of those that
+// subscribed and the number of subscribers on those that failed.
 func openSubscribers(ctx context.Context, cfg config, url string, ck *clock, from, to int) ([]*subscriber, int) {
 	var (
 		mu     sync.Mutex
@@ -51,17 +61,18 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock, fro
 	for range min(cfg.dialers, to-from) {
 		wg.Go(func() {
 			for n := next.Add(1) - 1; n < int64(to) && ctx.Err() == nil; n = next.Add(1) - 1 {
-				s, err := subscribe(ctx, url, cfg, int(n), ck)
+				opened, err := subscribe(ctx, url, cfg, int(n), ck)
 				mu.Lock()
 				if err != nil {
 					if failed == 0 {
 						logf("first failed connection: %v", err)
 					}
-					failed++
+					failed += len(subscriptionsOf(cfg, int(n)))
 				} else {
-					subs = append(subs, s)
-					if len(subs)%1000 == 0 {
-						logf("%d connections subscribed", len(subs))
+					before := len(subs) / 1000
+					subs = append(subs, opened...)
+					if len(subs)/1000 > before {
+						logf("%d subscribers subscribed", len(subs))
 					}
 				}
 				mu.Unlock()
@@ -72,9 +83,26 @@ func openSubscribers(ctx context.Context, cfg config, url string, ck *clock, fro
 	return subs, failed
 }
 
+// connections returns how many connections carry cfg.subscribers
+// subscribers, cfg.perConn each.
+func connections(cfg config) int {
+	return (cfg.subscribers + cfg.perConn - 1) / cfg.perConn
+}
+
+// subscriptionsOf returns the subscribers (counting from 0) that
+// connection n carries.
+func subscriptionsOf(cfg config, n int) []int {
+	var subs []int
+	for i := n * cfg.perConn; i < min((n+1)*cfg.perConn, cfg.subscribers); i++ {
+		subs = append(subs, i)
+	}
+	return subs
+}
+
 // subscribe opens connection n (counting from 0) from its source address,
-// initialises it with its credentials and subscribes to its topic.
-func subscribe(ctx context.Context, url string, cfg config, n int, ck *clock) (*subscriber, error) {
+// initialises it with its credentials and subscribes each of its
+// subscribers to its topic (subscriber i to topic i mod the topics).
+func subscribe(ctx context.Context, url string, cfg config, n int, ck *clock) ([]*subscriber, error) {
 	d := websocket.Dialer{
 		Subprotocols:     []string{"graphql-transport-ws"},
 		HandshakeTimeout: handshakeTimeout,
@@ -86,19 +114,32 @@ func subscribe(ctx context.Context, url string, cfg config, n int, ck *clock) (*
 	if err != nil {
 		return nil, err
 	}
-	topic := n % len(cfg.topicIDs)
-	if err := initialise(ws, cfg, cfg.tokens[n%len(cfg.tokens)], cfg.topicIDs[topic]); err != nil {
+	if err := initialise(ws, cfg, cfg.tokens[n%len(cfg.tokens)]); err != nil {
 		ws.Close()
 		return nil, err
 	}
-	s := &subscriber{ws: ws, clock: ck, topic: topic, warm: make(chan struct{}), done: make(chan struct{}), latencies: make([]time.Duration, ck.slots(topic))}
-	go s.read()
-	return s, nil
+	c := &connection{ws: ws, subs: map[string]*subscriber{}, done: make(chan struct{})}
+	var subs []*subscriber
+	for _, i := range subscriptionsOf(cfg, n) {
+		topic := i % len(cfg.topicIDs)
+		id := strconv.Itoa(len(subs) + 1)
+		err := ws.WriteJSON(map[string]any{"type": "subscribe", "id": id, "payload": map[string]any{
+			"query": postQuery, "variables": map[string]any{"t": cfg.topicIDs[topic]},
+		}})
+		if err != nil {
+			ws.Close()
+			return nil, err
+		}
+		s := &subscriber{ws: ws, clock: ck, topic: topic, warm: make(chan struct{}), done: c.done, latencies: make([]time.Duration, ck.slots(topic))}
+		c.subs[id] = s
+		subs = append(subs, s)
+	}
+	go c.read()
+	return subs, nil
 }
 
-// initialise sends connection_init, waits for connection_ack and sends
-// the subscription to topic.
-func initialise(ws *websocket.Conn, cfg config, token, topic string) error {
+// initialise sends connection_init and waits for connection_ack.
+func initialise(ws *websocket.Conn, cfg config, token string) error {
 	payload := map[string]any{}
 	if !cfg.anonymous {
 		payload["authorization"] = "Bearer " + token
@@ -115,9 +156,7 @@ func initialise(ws *websocket.Conn, cfg config, token, topic string) error {
 		return fmt.Errorf("got %s, want connection_ack", ack.Type)
 	}
 	_ = ws.SetReadDeadline(time.Time{})
-	return ws.WriteJSON(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{
-		"query": postQuery, "variables": map[string]any{"t": topic},
-	}})
+	return nil
 }
 
 // message is the part of a server message the subscriber looks at.
@@ -131,17 +170,44 @@ type message struct {
 	} `json:"payload"`
 }
 
-// read handles messages until the connection ends.
-func (s *subscriber) read() {
-	defer close(s.done)
+// read hands each message to its subscriber until the connection ends.
+func (c *connection) read() {
+	defer close(c.done)
 	for {
-		_, data, err := s.ws.ReadMessage()
+		_, data, err := c.ws.ReadMessage()
 		if err != nil {
-			s.err = err
+			for _, s := range c.subs {
+				s.err = err
+			}
 			return
+		}
+		s, ok := c.subs[messageID(data)]
+		if !ok {
+			for _, s = range c.subs { // a message of no subscription: any will report it
+				break
+			}
+			s.unexpected = append(s.unexpected, string(data))
+			continue
 		}
 		s.handle(data, time.Now())
 	}
+}
+
+// messageID returns the subscription id of a server message. The Hub
+// writes "type" then "id" first, so it is read without decoding the
+// message (see postBody); anything else is decoded.
+func messageID(data []byte) string {
+	const prefix = `{"type":"next","id":"`
+	if rest, ok := bytes.CutPrefix(data, []byte(prefix)); ok {
+		if id, _, ok := bytes.Cut(rest, []byte(`"`)); ok {
+			return string(id)
+		}
+	}
+	var m struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(data, &m)
+	return m.ID
 }
 
 // handle records one message received at now.
