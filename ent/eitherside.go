@@ -123,7 +123,7 @@ func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int
 		}
 	}
 	limit := paginateLimit(first, last)
-	query.modifiers = append(query.modifiers, numberBySide(ids, sides, limit, pager.orderExpr(query)))
+	query.modifiers = append(query.modifiers, numberBySide(ids, sides, limit, countInPage, pager.orderExpr(query)))
 	nodes, err := query.All(ctx)
 	if err != nil {
 		return nil, err
@@ -286,10 +286,10 @@ func countBySide(ctx context.Context, query *PartnershipQuery, sides []partnersh
 
 // numberBySide turns a statement of partnerships into one that keeps, for
 // each municipality of ids on each of sides, its first limit rows in order
-// (all when limit is 0), numbered and counted per side in the columns of
-// partnershipSides, ordered by order. A partnership of two municipalities
-// of ids is one row.
-func numberBySide(ids []int, sides []partnershipSide, limit int, order sql.Querier) func(*sql.Selector) {
+// (all when limit is 0), numbered (and when counted counted) per side in
+// the columns of partnershipSides, ordered by order. A partnership of two
+// municipalities of ids is one row.
+func numberBySide(ids []int, sides []partnershipSide, limit int, counted bool, order sql.Querier) func(*sql.Selector) {
 	owners := make([]any, len(ids))
 	for i, id := range ids {
 		owners[i] = id
@@ -300,9 +300,12 @@ func numberBySide(ids []int, sides []partnershipSide, limit int, order sql.Queri
 		numbered := d.Select("*").From(d.Table("src_query"))
 		columns := s.UnqualifiedColumns()
 		for _, side := range sides {
-			numbered.AppendSelectExprAs(sql.RowNumber().PartitionBy(side.column).OrderExpr(order), side.row).
-				AppendSelectExprAs(sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(side.column), side.total)
-			columns = append(columns, side.row, side.total)
+			numbered.AppendSelectExprAs(sql.RowNumber().PartitionBy(side.column).OrderExpr(order), side.row)
+			columns = append(columns, side.row)
+			if counted {
+				numbered.AppendSelectExprAs(sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(side.column), side.total)
+				columns = append(columns, side.total)
+			}
 		}
 		t := d.Table("numbered").As(s.TableName())
 		onPage := make([]*sql.Predicate, 0, len(sides))

@@ -21,7 +21,7 @@ import (
 // and sessions of a page of events are each read in one batch. They
 // belong to one query operation, whose viewer does not change.
 type loaders struct {
-	byKey  sync.Map // batchKey → *dataloadgen.Loader[int, V]
+	byKey  sync.Map // batchKey → *batchLoader[V]
 	groups sync.Map // *ast.Field → pageGroupOf, the fields read with it
 }
 
@@ -58,7 +58,9 @@ func Loaders() graphql.OperationMiddleware {
 // reads the values of the whole list the item is part of (the nearest
 // list whose ids idsOf finds) in one call, which the operation's loader
 // of key keeps for the list's other items, so that a list costs the
-// statements of one item; elsewhere it reads the one item.
+// statements of one item; elsewhere it reads the one item. The list is
+// looked for once, by its first item: the others find their value asked
+// for already.
 func batched[V any](ctx context.Context, key batchKey, id int, idsOf func(result any) []int,
 	load func(ctx context.Context, ids []int) (map[int]V, error),
 ) (V, error) {
@@ -67,18 +69,33 @@ func batched[V any](ctx context.Context, key batchKey, id int, idsOf func(result
 		values, err := load(ctx, []int{id})
 		return values[id], err
 	}
-	loader, ok := l.byKey.Load(key)
+	found, ok := l.byKey.Load(key)
 	if !ok {
-		loader, _ = l.byKey.LoadOrStore(key,
-			dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)))
+		found, _ = l.byKey.LoadOrStore(key, &batchLoader[V]{
+			Loader: dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)),
+		})
+	}
+	loader := found.(*batchLoader[V])
+	if _, asked := loader.asked.Load(id); asked {
+		return loader.Load(ctx, id)
 	}
 	ids := listOf(ctx, id, idsOf)
-	all, err := loader.(*dataloadgen.Loader[int, V]).LoadAll(ctx, ids)
+	for _, other := range ids {
+		loader.asked.Store(other, struct{}{})
+	}
+	all, err := loader.LoadAll(ctx, ids)
 	if err != nil {
 		var zero V
 		return zero, err
 	}
 	return all[slices.Index(ids, id)], nil
+}
+
+// batchLoader is an operation's loader of one batchKey, with the ids whose
+// values have been asked for (and are read or being read).
+type batchLoader[V any] struct {
+	*dataloadgen.Loader[int, V]
+	asked sync.Map // int → struct{}
 }
 
 // partnershipHealth returns the health of the partnership id, read for

@@ -30,12 +30,7 @@ const statementsPerConn = 256
 
 // cachingConnector opens connections that cache their prepared
 // statements.
-type cachingConnector struct {
-	driver.Connector
-	// arrays turns lists of values into one array argument (anyArrays):
-	// PostgreSQL only.
-	arrays bool
-}
+type cachingConnector struct{ driver.Connector }
 
 // postgresConnector returns lib/pq's connector of dsn with statement
 // caching.
@@ -44,7 +39,7 @@ func postgresConnector(dsn string) (driver.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cachingConnector{Connector: c, arrays: true}, nil
+	return cachingConnector{c}, nil
 }
 
 // sqliteConnector returns a connector of modernc.org/sqlite (registered as
@@ -56,7 +51,7 @@ func sqliteConnector(dsn string) (driver.Connector, error) {
 	}
 	drv := handle.Driver()
 	_ = handle.Close()
-	return cachingConnector{Connector: dsnConnector{dsn: dsn, driver: drv}}, nil
+	return cachingConnector{dsnConnector{dsn: dsn, driver: drv}}, nil
 }
 
 // dsnConnector is the connector of a driver that has none of its own.
@@ -82,7 +77,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 		_ = conn.Close()
 		return nil, err
 	}
-	return &cachingConn{Conn: conn, stmts: cache, arrays: c.arrays}, nil
+	return &cachingConn{Conn: conn, stmts: cache}, nil
 }
 
 // cachingConn is a connection that runs statements with arguments
@@ -90,8 +85,7 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 // connection from one goroutine at a time, so it needs no lock.
 type cachingConn struct {
 	driver.Conn
-	stmts  *lru.Cache[string, driver.Stmt]
-	arrays bool
+	stmts *lru.Cache[string, driver.Stmt]
 }
 
 // stmt returns the prepared statement of query, preparing it once.
@@ -111,9 +105,6 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (driver.Stmt, erro
 // (an Ent page whose only value is its LIMIT has none, and PostgreSQL
 // would plan it on every run).
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if c.arrays {
-		query, args = anyArrays(query, args)
-	}
 	if len(args) == 0 && !reads(query) {
 		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
 	}
@@ -138,9 +129,6 @@ func reads(query string) bool {
 
 // ExecContext runs query, prepared once when it has arguments.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if c.arrays {
-		query, args = anyArrays(query, args)
-	}
 	if len(args) == 0 {
 		return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
 	}

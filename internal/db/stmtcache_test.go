@@ -3,8 +3,6 @@ package db_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -86,64 +84,4 @@ func columnsOf(t *testing.T, conn *sql.Conn, query string, args ...any) int {
 		t.Fatalf("%s: no row", query)
 	}
 	return len(columns)
-}
-
-// TestListsOfValuesShareAStatement checks on each store that a list of
-// values after IN finds the same rows whatever its length, and that on
-// PostgreSQL (where it is sent as one array) every length runs the same
-// prepared statement.
-func TestListsOfValuesShareAStatement(t *testing.T) {
-	for _, dia := range dbtest.Dialects() {
-		t.Run(dia, func(t *testing.T) {
-			store := openEmpty(t, dia)
-			ctx := context.Background()
-			conn, err := store.DB.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			mustExec(t, conn, "CREATE TABLE list_probe (id INTEGER, name TEXT)")
-			mustExec(t, conn, `INSERT INTO list_probe (id, name) VALUES (1, 'Lviv'), (2, 'Kyiv, "centre"'), (3, 'Odesa'), (4, 'Lviv')`)
-			placeholders := func(from, n int) string {
-				list := make([]string, n)
-				for i := range list {
-					list[i] = "?"
-					if dia == dialect.Postgres {
-						list[i] = fmt.Sprintf("$%d", from+i)
-					}
-				}
-				return strings.Join(list, ", ")
-			}
-			count := func(query string, args ...any) int {
-				t.Helper()
-				var n int
-				if err := conn.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", query, err)
-				}
-				return n
-			}
-			for _, tc := range []struct {
-				ids  []any
-				want int
-			}{{[]any{1, 3}, 1}, {[]any{1, 2, 3, 4}, 3}, {[]any{2, 5, 6, 7, 8, 9}, 1}} {
-				// The names are rows 1, 2 and 4; their list comes after the ids.
-				query := "SELECT COUNT(*) FROM list_probe WHERE id IN (" + placeholders(1, len(tc.ids)) +
-					") AND name IN (" + placeholders(len(tc.ids)+1, 2) + ")"
-				if got := count(query, append(tc.ids, "Lviv", `Kyiv, "centre"`)...); got != tc.want {
-					t.Errorf("%v: %d rows, want %d", tc.ids, got, tc.want)
-				}
-			}
-			if dia != dialect.Postgres {
-				return
-			}
-			if err := conn.Raw(func(dc any) error {
-				if n := db.CachedStatements(dc); n != 1 {
-					t.Errorf("lists of 2, 4 and 6 ids kept %d prepared statements, want 1", n)
-				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
 }
