@@ -43,6 +43,7 @@ type subscriber struct {
 type connection struct {
 	ws   *websocket.Conn
 	subs map[string]*subscriber
+	only *subscriber // the one subscriber, when it carries one
 	done chan struct{}
 }
 
@@ -134,6 +135,9 @@ func subscribe(ctx context.Context, url string, cfg config, n int, ck *clock) ([
 		c.subs[id] = s
 		subs = append(subs, s)
 	}
+	if len(subs) == 1 {
+		c.only = subs[0]
+	}
 	go c.read()
 	return subs, nil
 }
@@ -181,7 +185,10 @@ func (c *connection) read() {
 			}
 			return
 		}
-		s, ok := c.subs[messageID(data)]
+		s, ok := c.only, c.only != nil // one subscription: no id to read
+		if !ok {
+			s, ok = c.subs[messageID(data)]
+		}
 		if !ok {
 			for _, s = range c.subs { // a message of no subscription: any will report it
 				break
