@@ -5,6 +5,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"log"
 	"slices"
 
@@ -21,7 +23,7 @@ func main() {
 		entgql.WithSchemaPath("../graph/ent.graphqls"),
 		entgql.WithWhereInputs(true),
 		entgql.WithNodeDescriptor(false),
-		entgql.WithSchemaHook(dropLocalizedFields),
+		entgql.WithSchemaHook(dropLocalizedFields, dropFieldsResolvedByID),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -37,6 +39,7 @@ func main() {
 			gen.FeatureModifier,
 			gen.FeatureExecQuery,
 		},
+		Hooks: []gen.Hook{fieldsResolvedByID},
 	}, entc.Extensions(ex), entc.TemplateDir("./template"), entgqlOverrides)
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
@@ -73,5 +76,71 @@ func entgqlOverrides(cfg *gen.Config) error {
 		return err
 	}
 	cfg.Templates = append(cfg.Templates, t)
+	return nil
+}
+
+// resolvedByID returns the fields that type n's schema.ResolvedByID
+// annotation names.
+func resolvedByID(n *gen.Type) []string {
+	var ant struct {
+		Fields []string `json:"fields"`
+	}
+	raw, ok := n.Annotations["ResolvedByID"]
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil || json.Unmarshal(b, &ant) != nil {
+		log.Fatalf("%s: malformed ResolvedByID annotation %v", n.Name, raw)
+	}
+	return ant.Fields
+}
+
+// fieldsResolvedByID adds the fields of each type's schema.ResolvedByID
+// annotation to the GraphQL names of its id, which entgql's field
+// collection reads: a query asking for them selects the id (always
+// selected) rather than every column.
+func fieldsResolvedByID(next gen.Generator) gen.Generator {
+	return gen.GenerateFunc(func(g *gen.Graph) error {
+		for _, n := range g.Nodes {
+			fields := resolvedByID(n)
+			if len(fields) == 0 || n.ID == nil {
+				continue
+			}
+			if n.ID.Annotations == nil {
+				n.ID.Annotations = gen.Annotations{}
+			}
+			ant := &entgql.Annotation{}
+			if raw, ok := n.ID.Annotations[ant.Name()]; ok {
+				if err := ant.Decode(raw); err != nil {
+					return err
+				}
+			}
+			ant.Mapping = append([]string{"id"}, fields...)
+			// Templates read annotations as decoded JSON, as entc loads them.
+			var decoded map[string]any
+			if b, err := json.Marshal(ant); err != nil || json.Unmarshal(b, &decoded) != nil {
+				return fmt.Errorf("%s: encoding the id's entgql annotation: %v", n.Name, err)
+			}
+			n.ID.Annotations[ant.Name()] = decoded
+		}
+		return next.Generate(g)
+	})
+}
+
+// dropFieldsResolvedByID removes from the generated GraphQL types the
+// fields of schema.ResolvedByID annotations, should entgql generate them
+// as names of the id (fieldsResolvedByID): hand-written schema files
+// declare them.
+func dropFieldsResolvedByID(g *gen.Graph, s *ast.Schema) error {
+	for _, n := range g.Nodes {
+		def := s.Types[n.Name]
+		if def == nil {
+			continue
+		}
+		for _, name := range resolvedByID(n) {
+			def.Fields = slices.DeleteFunc(def.Fields, func(d *ast.FieldDefinition) bool { return d.Name == name })
+		}
+	}
 	return nil
 }

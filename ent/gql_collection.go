@@ -5051,7 +5051,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, municipality.FieldRegionID)
 				fieldSeen[municipality.FieldRegionID] = struct{}{}
 			}
-		case "id":
+		case "id", "partnerships", "uaPartnerships", "euPartnerships", "actors":
 		case "__typename":
 		default:
 			unknownSeen = true

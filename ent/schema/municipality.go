@@ -97,5 +97,6 @@ func (Municipality) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		entgql.QueryField(), entgql.RelayConnection(), entgql.MultiOrder(),
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+		ResolvedByID{Fields: []string{"partnerships", "uaPartnerships", "euPartnerships", "actors"}},
 	}
 }

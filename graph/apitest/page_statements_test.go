@@ -291,3 +291,31 @@ func TestTranslationsReadOnlyWhenAsked(t *testing.T) {
 		}
 	})
 }
+
+// TestFieldsResolvedByIDSelectNoColumns checks that asking for the
+// hand-written fields that are resolved from a municipality's id (its
+// partnerships on either side, its actors) leaves the municipality's
+// statement selecting only the columns asked for (schema.ResolvedByID):
+// not its profile, which nothing here asks for.
+func TestFieldsResolvedByIDSelectNoColumns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		seedPages(t, store)
+		cs, c := counted(store)
+		h := serve(t, cs)
+		stmts := countStatements(t, h, c, false, `{ municipalities(first: 5) { edges { node { name
+			partnerships(first: 1) { totalCount } uaPartnerships(first: 1) { totalCount } euPartnerships(first: 1) { totalCount }
+			actors { name } } } } }`, nil, nil)
+		var read bool
+		for _, s := range stmts {
+			if strings.Contains(s, "FROM `municipalities`") || strings.Contains(s, `FROM "municipalities"`) {
+				read = true
+				if strings.Contains(s, "profile") {
+					t.Errorf("the municipalities' statement selects columns nobody asked for:\n%s", s)
+				}
+			}
+		}
+		if !read {
+			t.Fatalf("no statement reads the municipalities:\n%s", strings.Join(stmts, "\n"))
+		}
+	})
+}
