@@ -201,10 +201,10 @@ func (p *sidePages) addTotal(side partnershipSide, owner, n int) {
 func (p *sidePages) deal(nodes []*Partnership, sides []partnershipSide, limit int, countInPage bool) error {
 	for _, n := range nodes {
 		for i, r := range p.requests {
-			added := map[int]bool{} // a page of either side holds a row once
+			added := -1 // the owner whose page took the row: a page of either side holds it once
 			for _, side := range sides {
 				owner := side.owner(n)
-				if _, ok := p.totals[i][owner]; !ok || !r.Side.includes(side) || added[owner] {
+				if _, ok := p.totals[i][owner]; !ok || !r.Side.includes(side) || owner == added {
 					continue
 				}
 				row, err := intValue(n.Value, side.row)
@@ -213,7 +213,7 @@ func (p *sidePages) deal(nodes []*Partnership, sides []partnershipSide, limit in
 				}
 				if limit == 0 || row <= limit {
 					p.rows[i][owner] = append(p.rows[i][owner], n)
-					added[owner] = true
+					added = owner
 				}
 			}
 		}
