@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -625,8 +626,9 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -975,8 +977,9 @@ func (_q *EventQuery) loadRegistrations(ctx context.Context, query *EventRegistr
 
 func (_q *EventQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1078,121 +1081,162 @@ func (_q *EventQuery) sqlQuery(ctx context.Context) *sql.Selector {
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
-// joinsInto) in the query's own statement: a LEFT JOIN of the target's
-// table, its columns selected as hubj_<edge>__<column> and read back into the
-// edge once the rows are scanned, instead of a statement per edge. It
-// reports whether it joined any.
-func (_q *EventQuery) joinToOneLoads(ctx context.Context) bool {
-	joined := false
-	if q := _q.withOrganiser; q.joinsInto(ctx) {
-		_q.withOrganiser, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"organiser__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(association.Table, event.FieldOrganiserID, association.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Event) error {
-			for _, n := range nodes {
-				t := &Association{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+// joinPlan) in the query's own statement: a LEFT JOIN of the target's
+// table (or of its rows that the viewer may read), its columns selected as
+// hubj_<edge>__<column>, and of the to-one edges that load carries in turn
+// (hubj_<edge>__<edge>__<column>), read back into the edges once the rows
+// are scanned, instead of a statement per edge.
+func (_q *EventQuery) joinToOneLoads(ctx context.Context) {
+	if q := _q.withOrganiser; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", event.FieldOrganiserID, joinPrefix+"organiser__"); ok {
+			_q.withOrganiser = nil
+			_q.addJoin(edgeOf(plan, func(n *Event, t *Association) {
+				if t != nil {
 					n.Edges.Organiser = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withPartnership; q.joinsInto(ctx) {
-		_q.withPartnership, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"partnership__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(partnership.Table, event.FieldPartnershipID, partnership.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Event) error {
-			for _, n := range nodes {
-				t := &Partnership{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withPartnership; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", event.FieldPartnershipID, joinPrefix+"partnership__"); ok {
+			_q.withPartnership = nil
+			_q.addJoin(edgeOf(plan, func(n *Event, t *Partnership) {
+				if t != nil {
 					n.Edges.Partnership = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withActivity; q.joinsInto(ctx) {
-		_q.withActivity, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"activity__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(activity.Table, event.FieldActivityID, activity.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Event) error {
-			for _, n := range nodes {
-				t := &Activity{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withActivity; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", event.FieldActivityID, joinPrefix+"activity__"); ok {
+			_q.withActivity = nil
+			_q.addJoin(edgeOf(plan, func(n *Event, t *Activity) {
+				if t != nil {
 					n.Edges.Activity = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withCreatedBy; q.joinsInto(ctx) {
-		_q.withCreatedBy, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"created_by__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, event.FieldCreatedByID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Event) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withCreatedBy; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", event.FieldCreatedByID, joinPrefix+"created_by__"); ok {
+			_q.withCreatedBy = nil
+			_q.addJoin(edgeOf(plan, func(n *Event, t *User) {
+				if t != nil {
 					n.Edges.CreatedBy = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	return joined
 }
 
-// joinsInto reports whether the query, the eager load of a to-one edge, can
-// be read through a join in its parent's statement: a plain load without
-// edges of its own whose type's read rules (privacy policy, interceptors)
-// add no filter for the viewer of ctx.
-func (_q *EventQuery) joinsInto(ctx context.Context) bool {
+// addJoin adds a joined edge to the query's statement, and its reading to
+// the loads that run once the rows are scanned.
+func (_q *EventQuery) addJoin(edge joinedEdge[Event]) {
+	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
+	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
+	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Event) error {
+		for _, n := range nodes {
+			if err := edge.read(n, n.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// joinPlan returns how the query, the eager load of a to-one edge, reads
+// through LEFT JOINs of its parent's statement, the table joined on column
+// fk of the parent's table (of the table joined as from, when from is not
+// empty) and named after prefix. It reports false when the load cannot
+// join: it is not a plain load (plainLoad), its type's read rules do more
+// for the viewer of ctx than filter rows (joinFilter), or a to-one load it
+// carries cannot join in turn.
+func (_q *EventQuery) joinPlan(ctx context.Context, from, fk, prefix string) (joinedLoad[Event], bool) {
+	filter, ok := _q.joinFilter(ctx)
+	if !ok {
+		return joinedLoad[Event]{}, false
+	}
+	columns := _q.joinColumns(ctx)
+	if !fitsIdentifiers(prefix, columns) {
+		return joinedLoad[Event]{}, false
+	}
+	var edges []joinedEdge[Event]
+	if q := _q.withOrganiser; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), event.FieldOrganiserID, prefix+"organiser__")
+		if !ok {
+			return joinedLoad[Event]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Event, t *Association) {
+			n.Edges.Organiser, n.Edges.loadedTypes[0] = t, true
+		}))
+	}
+	if q := _q.withPartnership; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), event.FieldPartnershipID, prefix+"partnership__")
+		if !ok {
+			return joinedLoad[Event]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Event, t *Partnership) {
+			n.Edges.Partnership, n.Edges.loadedTypes[1] = t, true
+		}))
+	}
+	if q := _q.withActivity; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), event.FieldActivityID, prefix+"activity__")
+		if !ok {
+			return joinedLoad[Event]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Event, t *Activity) {
+			n.Edges.Activity, n.Edges.loadedTypes[2] = t, true
+		}))
+	}
+	if q := _q.withCreatedBy; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), event.FieldCreatedByID, prefix+"created_by__")
+		if !ok {
+			return joinedLoad[Event]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Event, t *User) {
+			n.Edges.CreatedBy, n.Edges.loadedTypes[3] = t, true
+		}))
+	}
+	return newJoinedLoad(joinTable(event.Table, from, fk, event.FieldID, prefix, columns, filter), prefix, columns, edges,
+		func(value func(string) (Value, error)) (*Event, error) {
+			t := &Event{config: _q.config}
+			found, err := t.fromJoin(prefix, columns, value)
+			if err != nil || !found {
+				return nil, err
+			}
+			return t, nil
+		}), true
+}
+
+// joinFilter returns the filter that the read rules of the query's type
+// (privacy policy, interceptors) put on the rows the viewer of ctx may
+// read (nil when they put none), and reports false when the query is not
+// a plain load or the rules do more than filter, so it cannot join.
+func (_q *EventQuery) joinFilter(ctx context.Context) (func(*sql.Selector), bool) {
 	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
-		return false
-	}
-	if _q.withOrganiser != nil {
-		return false
-	}
-	if _q.withPartnership != nil {
-		return false
-	}
-	if _q.withActivity != nil {
-		return false
-	}
-	if _q.withCreatedBy != nil {
-		return false
+		return nil, false
 	}
 	probe := _q.Clone()
 	if err := probe.prepareQuery(ctx); err != nil {
-		return false
+		return nil, false
 	}
-	return len(probe.predicates) == 0 && probe.sql == nil
+	if probe.sql != nil || len(probe.modifiers) > 0 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	if len(probe.predicates) == 0 {
+		return nil, true
+	}
+	return func(s *sql.Selector) {
+		for _, p := range probe.predicates {
+			p(s)
+		}
+	}, true
 }
 
 // joinColumns returns the columns that a join of the load selects: its
-// fields (every column when it names none) with the id, and the
-// translations of a localized field as the load's own statement would.
+// fields (every column when it names none) with the id, the translations
+// of a localized field as the load's own statement would, and the foreign
+// keys of the to-one edges it loads.
 func (_q *EventQuery) joinColumns(ctx context.Context) []string {
 	if len(_q.ctx.Fields) == 0 {
 		return event.Columns
@@ -1202,6 +1246,18 @@ func (_q *EventQuery) joinColumns(ctx context.Context) []string {
 		if !selectsColumn(columns, f) {
 			columns = append(columns, f)
 		}
+	}
+	if _q.withOrganiser != nil && !selectsColumn(columns, event.FieldOrganiserID) {
+		columns = append(columns, event.FieldOrganiserID)
+	}
+	if _q.withPartnership != nil && !selectsColumn(columns, event.FieldPartnershipID) {
+		columns = append(columns, event.FieldPartnershipID)
+	}
+	if _q.withActivity != nil && !selectsColumn(columns, event.FieldActivityID) {
+		columns = append(columns, event.FieldActivityID)
+	}
+	if _q.withCreatedBy != nil && !selectsColumn(columns, event.FieldCreatedByID) {
+		columns = append(columns, event.FieldCreatedByID)
 	}
 	return columns
 }

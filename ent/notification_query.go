@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -620,8 +621,9 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -916,8 +918,9 @@ func (_q *NotificationQuery) loadEventRegistration(ctx context.Context, query *E
 
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1028,187 +1031,219 @@ func (_q *NotificationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
-// joinsInto) in the query's own statement: a LEFT JOIN of the target's
-// table, its columns selected as hubj_<edge>__<column> and read back into the
-// edge once the rows are scanned, instead of a statement per edge. It
-// reports whether it joined any.
-func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) bool {
-	joined := false
-	if q := _q.withRecipient; q.joinsInto(ctx) {
-		_q.withRecipient, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"recipient__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, notification.FieldRecipientID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+// joinPlan) in the query's own statement: a LEFT JOIN of the target's
+// table (or of its rows that the viewer may read), its columns selected as
+// hubj_<edge>__<column>, and of the to-one edges that load carries in turn
+// (hubj_<edge>__<edge>__<column>), read back into the edges once the rows
+// are scanned, instead of a statement per edge.
+func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
+	if q := _q.withRecipient; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldRecipientID, joinPrefix+"recipient__"); ok {
+			_q.withRecipient = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *User) {
+				if t != nil {
 					n.Edges.Recipient = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withActor; q.joinsInto(ctx) {
-		_q.withActor, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"actor__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, notification.FieldActorID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withActor; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldActorID, joinPrefix+"actor__"); ok {
+			_q.withActor = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *User) {
+				if t != nil {
 					n.Edges.Actor = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withPost; q.joinsInto(ctx) {
-		_q.withPost, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"post__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(post.Table, notification.FieldPostID, post.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &Post{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withPost; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldPostID, joinPrefix+"post__"); ok {
+			_q.withPost = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *Post) {
+				if t != nil {
 					n.Edges.Post = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withTopic; q.joinsInto(ctx) {
-		_q.withTopic, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"topic__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(topic.Table, notification.FieldTopicID, topic.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &Topic{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withTopic; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldTopicID, joinPrefix+"topic__"); ok {
+			_q.withTopic = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *Topic) {
+				if t != nil {
 					n.Edges.Topic = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withNewsItem; q.joinsInto(ctx) {
-		_q.withNewsItem, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"news_item__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(newsitem.Table, notification.FieldNewsItemID, newsitem.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &NewsItem{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withNewsItem; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldNewsItemID, joinPrefix+"news_item__"); ok {
+			_q.withNewsItem = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *NewsItem) {
+				if t != nil {
 					n.Edges.NewsItem = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withPartnershipRequest; q.joinsInto(ctx) {
-		_q.withPartnershipRequest, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"partnership_request__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(partnershiprequest.Table, notification.FieldPartnershipRequestID, partnershiprequest.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &PartnershipRequest{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withPartnershipRequest; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldPartnershipRequestID, joinPrefix+"partnership_request__"); ok {
+			_q.withPartnershipRequest = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *PartnershipRequest) {
+				if t != nil {
 					n.Edges.PartnershipRequest = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withEventRegistration; q.joinsInto(ctx) {
-		_q.withEventRegistration, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"event_registration__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(eventregistration.Table, notification.FieldEventRegistrationID, eventregistration.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
-			for _, n := range nodes {
-				t := &EventRegistration{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withEventRegistration; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", notification.FieldEventRegistrationID, joinPrefix+"event_registration__"); ok {
+			_q.withEventRegistration = nil
+			_q.addJoin(edgeOf(plan, func(n *Notification, t *EventRegistration) {
+				if t != nil {
 					n.Edges.EventRegistration = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	return joined
 }
 
-// joinsInto reports whether the query, the eager load of a to-one edge, can
-// be read through a join in its parent's statement: a plain load without
-// edges of its own whose type's read rules (privacy policy, interceptors)
-// add no filter for the viewer of ctx.
-func (_q *NotificationQuery) joinsInto(ctx context.Context) bool {
+// addJoin adds a joined edge to the query's statement, and its reading to
+// the loads that run once the rows are scanned.
+func (_q *NotificationQuery) addJoin(edge joinedEdge[Notification]) {
+	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
+	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
+	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Notification) error {
+		for _, n := range nodes {
+			if err := edge.read(n, n.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// joinPlan returns how the query, the eager load of a to-one edge, reads
+// through LEFT JOINs of its parent's statement, the table joined on column
+// fk of the parent's table (of the table joined as from, when from is not
+// empty) and named after prefix. It reports false when the load cannot
+// join: it is not a plain load (plainLoad), its type's read rules do more
+// for the viewer of ctx than filter rows (joinFilter), or a to-one load it
+// carries cannot join in turn.
+func (_q *NotificationQuery) joinPlan(ctx context.Context, from, fk, prefix string) (joinedLoad[Notification], bool) {
+	filter, ok := _q.joinFilter(ctx)
+	if !ok {
+		return joinedLoad[Notification]{}, false
+	}
+	columns := _q.joinColumns(ctx)
+	if !fitsIdentifiers(prefix, columns) {
+		return joinedLoad[Notification]{}, false
+	}
+	var edges []joinedEdge[Notification]
+	if q := _q.withRecipient; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldRecipientID, prefix+"recipient__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *User) {
+			n.Edges.Recipient, n.Edges.loadedTypes[0] = t, true
+		}))
+	}
+	if q := _q.withActor; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldActorID, prefix+"actor__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *User) {
+			n.Edges.Actor, n.Edges.loadedTypes[1] = t, true
+		}))
+	}
+	if q := _q.withPost; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldPostID, prefix+"post__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *Post) {
+			n.Edges.Post, n.Edges.loadedTypes[2] = t, true
+		}))
+	}
+	if q := _q.withTopic; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldTopicID, prefix+"topic__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *Topic) {
+			n.Edges.Topic, n.Edges.loadedTypes[3] = t, true
+		}))
+	}
+	if q := _q.withNewsItem; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldNewsItemID, prefix+"news_item__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *NewsItem) {
+			n.Edges.NewsItem, n.Edges.loadedTypes[4] = t, true
+		}))
+	}
+	if q := _q.withPartnershipRequest; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldPartnershipRequestID, prefix+"partnership_request__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *PartnershipRequest) {
+			n.Edges.PartnershipRequest, n.Edges.loadedTypes[5] = t, true
+		}))
+	}
+	if q := _q.withEventRegistration; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), notification.FieldEventRegistrationID, prefix+"event_registration__")
+		if !ok {
+			return joinedLoad[Notification]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Notification, t *EventRegistration) {
+			n.Edges.EventRegistration, n.Edges.loadedTypes[6] = t, true
+		}))
+	}
+	return newJoinedLoad(joinTable(notification.Table, from, fk, notification.FieldID, prefix, columns, filter), prefix, columns, edges,
+		func(value func(string) (Value, error)) (*Notification, error) {
+			t := &Notification{config: _q.config}
+			found, err := t.fromJoin(prefix, columns, value)
+			if err != nil || !found {
+				return nil, err
+			}
+			return t, nil
+		}), true
+}
+
+// joinFilter returns the filter that the read rules of the query's type
+// (privacy policy, interceptors) put on the rows the viewer of ctx may
+// read (nil when they put none), and reports false when the query is not
+// a plain load or the rules do more than filter, so it cannot join.
+func (_q *NotificationQuery) joinFilter(ctx context.Context) (func(*sql.Selector), bool) {
 	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
-		return false
-	}
-	if _q.withRecipient != nil {
-		return false
-	}
-	if _q.withActor != nil {
-		return false
-	}
-	if _q.withPost != nil {
-		return false
-	}
-	if _q.withTopic != nil {
-		return false
-	}
-	if _q.withNewsItem != nil {
-		return false
-	}
-	if _q.withPartnershipRequest != nil {
-		return false
-	}
-	if _q.withEventRegistration != nil {
-		return false
+		return nil, false
 	}
 	probe := _q.Clone()
 	if err := probe.prepareQuery(ctx); err != nil {
-		return false
+		return nil, false
 	}
-	return len(probe.predicates) == 0 && probe.sql == nil
+	if probe.sql != nil || len(probe.modifiers) > 0 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	if len(probe.predicates) == 0 {
+		return nil, true
+	}
+	return func(s *sql.Selector) {
+		for _, p := range probe.predicates {
+			p(s)
+		}
+	}, true
 }
 
 // joinColumns returns the columns that a join of the load selects: its
-// fields (every column when it names none) with the id, and the
-// translations of a localized field as the load's own statement would.
+// fields (every column when it names none) with the id, the translations
+// of a localized field as the load's own statement would, and the foreign
+// keys of the to-one edges it loads.
 func (_q *NotificationQuery) joinColumns(ctx context.Context) []string {
 	if len(_q.ctx.Fields) == 0 {
 		return notification.Columns
@@ -1218,6 +1253,27 @@ func (_q *NotificationQuery) joinColumns(ctx context.Context) []string {
 		if !selectsColumn(columns, f) {
 			columns = append(columns, f)
 		}
+	}
+	if _q.withRecipient != nil && !selectsColumn(columns, notification.FieldRecipientID) {
+		columns = append(columns, notification.FieldRecipientID)
+	}
+	if _q.withActor != nil && !selectsColumn(columns, notification.FieldActorID) {
+		columns = append(columns, notification.FieldActorID)
+	}
+	if _q.withPost != nil && !selectsColumn(columns, notification.FieldPostID) {
+		columns = append(columns, notification.FieldPostID)
+	}
+	if _q.withTopic != nil && !selectsColumn(columns, notification.FieldTopicID) {
+		columns = append(columns, notification.FieldTopicID)
+	}
+	if _q.withNewsItem != nil && !selectsColumn(columns, notification.FieldNewsItemID) {
+		columns = append(columns, notification.FieldNewsItemID)
+	}
+	if _q.withPartnershipRequest != nil && !selectsColumn(columns, notification.FieldPartnershipRequestID) {
+		columns = append(columns, notification.FieldPartnershipRequestID)
+	}
+	if _q.withEventRegistration != nil && !selectsColumn(columns, notification.FieldEventRegistrationID) {
+		columns = append(columns, notification.FieldEventRegistrationID)
 	}
 	return columns
 }

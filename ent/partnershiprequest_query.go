@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -582,8 +583,9 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -834,8 +836,9 @@ func (_q *PartnershipRequestQuery) loadPartnership(ctx context.Context, query *P
 
 func (_q *PartnershipRequestQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -943,165 +946,200 @@ func (_q *PartnershipRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
-// joinsInto) in the query's own statement: a LEFT JOIN of the target's
-// table, its columns selected as hubj_<edge>__<column> and read back into the
-// edge once the rows are scanned, instead of a statement per edge. It
-// reports whether it joined any.
-func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) bool {
-	joined := false
-	if q := _q.withUkrainianMunicipality; q.joinsInto(ctx) {
-		_q.withUkrainianMunicipality, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"ukrainian_municipality__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(municipality.Table, partnershiprequest.FieldUkrainianMunicipalityID, municipality.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-			for _, n := range nodes {
-				t := &Municipality{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+// joinPlan) in the query's own statement: a LEFT JOIN of the target's
+// table (or of its rows that the viewer may read), its columns selected as
+// hubj_<edge>__<column>, and of the to-one edges that load carries in turn
+// (hubj_<edge>__<edge>__<column>), read back into the edges once the rows
+// are scanned, instead of a statement per edge.
+func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
+	if q := _q.withUkrainianMunicipality; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldUkrainianMunicipalityID, joinPrefix+"ukrainian_municipality__"); ok {
+			_q.withUkrainianMunicipality = nil
+			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+				if t != nil {
 					n.Edges.UkrainianMunicipality = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withEuropeanMunicipality; q.joinsInto(ctx) {
-		_q.withEuropeanMunicipality, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"european_municipality__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(municipality.Table, partnershiprequest.FieldEuropeanMunicipalityID, municipality.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-			for _, n := range nodes {
-				t := &Municipality{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withEuropeanMunicipality; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldEuropeanMunicipalityID, joinPrefix+"european_municipality__"); ok {
+			_q.withEuropeanMunicipality = nil
+			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+				if t != nil {
 					n.Edges.EuropeanMunicipality = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withInitiator; q.joinsInto(ctx) {
-		_q.withInitiator, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"initiator__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(municipality.Table, partnershiprequest.FieldInitiatorID, municipality.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-			for _, n := range nodes {
-				t := &Municipality{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withInitiator; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldInitiatorID, joinPrefix+"initiator__"); ok {
+			_q.withInitiator = nil
+			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+				if t != nil {
 					n.Edges.Initiator = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withProposedBy; q.joinsInto(ctx) {
-		_q.withProposedBy, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"proposed_by__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, partnershiprequest.FieldProposedByID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withProposedBy; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldProposedByID, joinPrefix+"proposed_by__"); ok {
+			_q.withProposedBy = nil
+			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *User) {
+				if t != nil {
 					n.Edges.ProposedBy = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withFacilitator; q.joinsInto(ctx) {
-		_q.withFacilitator, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"facilitator__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(association.Table, partnershiprequest.FieldFacilitatorID, association.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-			for _, n := range nodes {
-				t := &Association{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withFacilitator; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldFacilitatorID, joinPrefix+"facilitator__"); ok {
+			_q.withFacilitator = nil
+			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Association) {
+				if t != nil {
 					n.Edges.Facilitator = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withPartnership; q.joinsInto(ctx) {
-		_q.withPartnership, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"partnership__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(partnership.Table, partnershiprequest.FieldPartnershipID, partnership.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-			for _, n := range nodes {
-				t := &Partnership{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withPartnership; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldPartnershipID, joinPrefix+"partnership__"); ok {
+			_q.withPartnership = nil
+			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Partnership) {
+				if t != nil {
 					n.Edges.Partnership = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	return joined
 }
 
-// joinsInto reports whether the query, the eager load of a to-one edge, can
-// be read through a join in its parent's statement: a plain load without
-// edges of its own whose type's read rules (privacy policy, interceptors)
-// add no filter for the viewer of ctx.
-func (_q *PartnershipRequestQuery) joinsInto(ctx context.Context) bool {
+// addJoin adds a joined edge to the query's statement, and its reading to
+// the loads that run once the rows are scanned.
+func (_q *PartnershipRequestQuery) addJoin(edge joinedEdge[PartnershipRequest]) {
+	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
+	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
+	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
+		for _, n := range nodes {
+			if err := edge.read(n, n.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// joinPlan returns how the query, the eager load of a to-one edge, reads
+// through LEFT JOINs of its parent's statement, the table joined on column
+// fk of the parent's table (of the table joined as from, when from is not
+// empty) and named after prefix. It reports false when the load cannot
+// join: it is not a plain load (plainLoad), its type's read rules do more
+// for the viewer of ctx than filter rows (joinFilter), or a to-one load it
+// carries cannot join in turn.
+func (_q *PartnershipRequestQuery) joinPlan(ctx context.Context, from, fk, prefix string) (joinedLoad[PartnershipRequest], bool) {
+	filter, ok := _q.joinFilter(ctx)
+	if !ok {
+		return joinedLoad[PartnershipRequest]{}, false
+	}
+	columns := _q.joinColumns(ctx)
+	if !fitsIdentifiers(prefix, columns) {
+		return joinedLoad[PartnershipRequest]{}, false
+	}
+	var edges []joinedEdge[PartnershipRequest]
+	if q := _q.withUkrainianMunicipality; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), partnershiprequest.FieldUkrainianMunicipalityID, prefix+"ukrainian_municipality__")
+		if !ok {
+			return joinedLoad[PartnershipRequest]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+			n.Edges.UkrainianMunicipality, n.Edges.loadedTypes[0] = t, true
+		}))
+	}
+	if q := _q.withEuropeanMunicipality; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), partnershiprequest.FieldEuropeanMunicipalityID, prefix+"european_municipality__")
+		if !ok {
+			return joinedLoad[PartnershipRequest]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+			n.Edges.EuropeanMunicipality, n.Edges.loadedTypes[1] = t, true
+		}))
+	}
+	if q := _q.withInitiator; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), partnershiprequest.FieldInitiatorID, prefix+"initiator__")
+		if !ok {
+			return joinedLoad[PartnershipRequest]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+			n.Edges.Initiator, n.Edges.loadedTypes[2] = t, true
+		}))
+	}
+	if q := _q.withProposedBy; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), partnershiprequest.FieldProposedByID, prefix+"proposed_by__")
+		if !ok {
+			return joinedLoad[PartnershipRequest]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *PartnershipRequest, t *User) {
+			n.Edges.ProposedBy, n.Edges.loadedTypes[3] = t, true
+		}))
+	}
+	if q := _q.withFacilitator; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), partnershiprequest.FieldFacilitatorID, prefix+"facilitator__")
+		if !ok {
+			return joinedLoad[PartnershipRequest]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *PartnershipRequest, t *Association) {
+			n.Edges.Facilitator, n.Edges.loadedTypes[4] = t, true
+		}))
+	}
+	if q := _q.withPartnership; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), partnershiprequest.FieldPartnershipID, prefix+"partnership__")
+		if !ok {
+			return joinedLoad[PartnershipRequest]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *PartnershipRequest, t *Partnership) {
+			n.Edges.Partnership, n.Edges.loadedTypes[5] = t, true
+		}))
+	}
+	return newJoinedLoad(joinTable(partnershiprequest.Table, from, fk, partnershiprequest.FieldID, prefix, columns, filter), prefix, columns, edges,
+		func(value func(string) (Value, error)) (*PartnershipRequest, error) {
+			t := &PartnershipRequest{config: _q.config}
+			found, err := t.fromJoin(prefix, columns, value)
+			if err != nil || !found {
+				return nil, err
+			}
+			return t, nil
+		}), true
+}
+
+// joinFilter returns the filter that the read rules of the query's type
+// (privacy policy, interceptors) put on the rows the viewer of ctx may
+// read (nil when they put none), and reports false when the query is not
+// a plain load or the rules do more than filter, so it cannot join.
+func (_q *PartnershipRequestQuery) joinFilter(ctx context.Context) (func(*sql.Selector), bool) {
 	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
-		return false
-	}
-	if _q.withUkrainianMunicipality != nil {
-		return false
-	}
-	if _q.withEuropeanMunicipality != nil {
-		return false
-	}
-	if _q.withInitiator != nil {
-		return false
-	}
-	if _q.withProposedBy != nil {
-		return false
-	}
-	if _q.withFacilitator != nil {
-		return false
-	}
-	if _q.withPartnership != nil {
-		return false
+		return nil, false
 	}
 	probe := _q.Clone()
 	if err := probe.prepareQuery(ctx); err != nil {
-		return false
+		return nil, false
 	}
-	return len(probe.predicates) == 0 && probe.sql == nil
+	if probe.sql != nil || len(probe.modifiers) > 0 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	if len(probe.predicates) == 0 {
+		return nil, true
+	}
+	return func(s *sql.Selector) {
+		for _, p := range probe.predicates {
+			p(s)
+		}
+	}, true
 }
 
 // joinColumns returns the columns that a join of the load selects: its
-// fields (every column when it names none) with the id, and the
-// translations of a localized field as the load's own statement would.
+// fields (every column when it names none) with the id, the translations
+// of a localized field as the load's own statement would, and the foreign
+// keys of the to-one edges it loads.
 func (_q *PartnershipRequestQuery) joinColumns(ctx context.Context) []string {
 	if len(_q.ctx.Fields) == 0 {
 		return partnershiprequest.Columns
@@ -1111,6 +1149,24 @@ func (_q *PartnershipRequestQuery) joinColumns(ctx context.Context) []string {
 		if !selectsColumn(columns, f) {
 			columns = append(columns, f)
 		}
+	}
+	if _q.withUkrainianMunicipality != nil && !selectsColumn(columns, partnershiprequest.FieldUkrainianMunicipalityID) {
+		columns = append(columns, partnershiprequest.FieldUkrainianMunicipalityID)
+	}
+	if _q.withEuropeanMunicipality != nil && !selectsColumn(columns, partnershiprequest.FieldEuropeanMunicipalityID) {
+		columns = append(columns, partnershiprequest.FieldEuropeanMunicipalityID)
+	}
+	if _q.withInitiator != nil && !selectsColumn(columns, partnershiprequest.FieldInitiatorID) {
+		columns = append(columns, partnershiprequest.FieldInitiatorID)
+	}
+	if _q.withProposedBy != nil && !selectsColumn(columns, partnershiprequest.FieldProposedByID) {
+		columns = append(columns, partnershiprequest.FieldProposedByID)
+	}
+	if _q.withFacilitator != nil && !selectsColumn(columns, partnershiprequest.FieldFacilitatorID) {
+		columns = append(columns, partnershiprequest.FieldFacilitatorID)
+	}
+	if _q.withPartnership != nil && !selectsColumn(columns, partnershiprequest.FieldPartnershipID) {
+		columns = append(columns, partnershiprequest.FieldPartnershipID)
 	}
 	return columns
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -659,8 +660,9 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1051,8 +1053,9 @@ func (_q *PostQuery) loadFlags(ctx context.Context, query *FlagQuery, nodes []*P
 
 func (_q *PostQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1154,121 +1157,162 @@ func (_q *PostQuery) sqlQuery(ctx context.Context) *sql.Selector {
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
-// joinsInto) in the query's own statement: a LEFT JOIN of the target's
-// table, its columns selected as hubj_<edge>__<column> and read back into the
-// edge once the rows are scanned, instead of a statement per edge. It
-// reports whether it joined any.
-func (_q *PostQuery) joinToOneLoads(ctx context.Context) bool {
-	joined := false
-	if q := _q.withTopic; q.joinsInto(ctx) {
-		_q.withTopic, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"topic__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(topic.Table, post.FieldTopicID, topic.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Post) error {
-			for _, n := range nodes {
-				t := &Topic{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+// joinPlan) in the query's own statement: a LEFT JOIN of the target's
+// table (or of its rows that the viewer may read), its columns selected as
+// hubj_<edge>__<column>, and of the to-one edges that load carries in turn
+// (hubj_<edge>__<edge>__<column>), read back into the edges once the rows
+// are scanned, instead of a statement per edge.
+func (_q *PostQuery) joinToOneLoads(ctx context.Context) {
+	if q := _q.withTopic; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", post.FieldTopicID, joinPrefix+"topic__"); ok {
+			_q.withTopic = nil
+			_q.addJoin(edgeOf(plan, func(n *Post, t *Topic) {
+				if t != nil {
 					n.Edges.Topic = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withAuthor; q.joinsInto(ctx) {
-		_q.withAuthor, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"author__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, post.FieldAuthorID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Post) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withAuthor; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", post.FieldAuthorID, joinPrefix+"author__"); ok {
+			_q.withAuthor = nil
+			_q.addJoin(edgeOf(plan, func(n *Post, t *User) {
+				if t != nil {
 					n.Edges.Author = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withReplyTo; q.joinsInto(ctx) {
-		_q.withReplyTo, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"reply_to__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(post.Table, post.FieldReplyToID, post.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Post) error {
-			for _, n := range nodes {
-				t := &Post{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withReplyTo; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", post.FieldReplyToID, joinPrefix+"reply_to__"); ok {
+			_q.withReplyTo = nil
+			_q.addJoin(edgeOf(plan, func(n *Post, t *Post) {
+				if t != nil {
 					n.Edges.ReplyTo = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withHiddenBy; q.joinsInto(ctx) {
-		_q.withHiddenBy, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"hidden_by__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, post.FieldHiddenByID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Post) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withHiddenBy; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", post.FieldHiddenByID, joinPrefix+"hidden_by__"); ok {
+			_q.withHiddenBy = nil
+			_q.addJoin(edgeOf(plan, func(n *Post, t *User) {
+				if t != nil {
 					n.Edges.HiddenBy = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	return joined
 }
 
-// joinsInto reports whether the query, the eager load of a to-one edge, can
-// be read through a join in its parent's statement: a plain load without
-// edges of its own whose type's read rules (privacy policy, interceptors)
-// add no filter for the viewer of ctx.
-func (_q *PostQuery) joinsInto(ctx context.Context) bool {
+// addJoin adds a joined edge to the query's statement, and its reading to
+// the loads that run once the rows are scanned.
+func (_q *PostQuery) addJoin(edge joinedEdge[Post]) {
+	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
+	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
+	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Post) error {
+		for _, n := range nodes {
+			if err := edge.read(n, n.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// joinPlan returns how the query, the eager load of a to-one edge, reads
+// through LEFT JOINs of its parent's statement, the table joined on column
+// fk of the parent's table (of the table joined as from, when from is not
+// empty) and named after prefix. It reports false when the load cannot
+// join: it is not a plain load (plainLoad), its type's read rules do more
+// for the viewer of ctx than filter rows (joinFilter), or a to-one load it
+// carries cannot join in turn.
+func (_q *PostQuery) joinPlan(ctx context.Context, from, fk, prefix string) (joinedLoad[Post], bool) {
+	filter, ok := _q.joinFilter(ctx)
+	if !ok {
+		return joinedLoad[Post]{}, false
+	}
+	columns := _q.joinColumns(ctx)
+	if !fitsIdentifiers(prefix, columns) {
+		return joinedLoad[Post]{}, false
+	}
+	var edges []joinedEdge[Post]
+	if q := _q.withTopic; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), post.FieldTopicID, prefix+"topic__")
+		if !ok {
+			return joinedLoad[Post]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Post, t *Topic) {
+			n.Edges.Topic, n.Edges.loadedTypes[0] = t, true
+		}))
+	}
+	if q := _q.withAuthor; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), post.FieldAuthorID, prefix+"author__")
+		if !ok {
+			return joinedLoad[Post]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Post, t *User) {
+			n.Edges.Author, n.Edges.loadedTypes[1] = t, true
+		}))
+	}
+	if q := _q.withReplyTo; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), post.FieldReplyToID, prefix+"reply_to__")
+		if !ok {
+			return joinedLoad[Post]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Post, t *Post) {
+			n.Edges.ReplyTo, n.Edges.loadedTypes[2] = t, true
+		}))
+	}
+	if q := _q.withHiddenBy; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), post.FieldHiddenByID, prefix+"hidden_by__")
+		if !ok {
+			return joinedLoad[Post]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Post, t *User) {
+			n.Edges.HiddenBy, n.Edges.loadedTypes[4] = t, true
+		}))
+	}
+	return newJoinedLoad(joinTable(post.Table, from, fk, post.FieldID, prefix, columns, filter), prefix, columns, edges,
+		func(value func(string) (Value, error)) (*Post, error) {
+			t := &Post{config: _q.config}
+			found, err := t.fromJoin(prefix, columns, value)
+			if err != nil || !found {
+				return nil, err
+			}
+			return t, nil
+		}), true
+}
+
+// joinFilter returns the filter that the read rules of the query's type
+// (privacy policy, interceptors) put on the rows the viewer of ctx may
+// read (nil when they put none), and reports false when the query is not
+// a plain load or the rules do more than filter, so it cannot join.
+func (_q *PostQuery) joinFilter(ctx context.Context) (func(*sql.Selector), bool) {
 	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
-		return false
-	}
-	if _q.withTopic != nil {
-		return false
-	}
-	if _q.withAuthor != nil {
-		return false
-	}
-	if _q.withReplyTo != nil {
-		return false
-	}
-	if _q.withHiddenBy != nil {
-		return false
+		return nil, false
 	}
 	probe := _q.Clone()
 	if err := probe.prepareQuery(ctx); err != nil {
-		return false
+		return nil, false
 	}
-	return len(probe.predicates) == 0 && probe.sql == nil
+	if probe.sql != nil || len(probe.modifiers) > 0 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	if len(probe.predicates) == 0 {
+		return nil, true
+	}
+	return func(s *sql.Selector) {
+		for _, p := range probe.predicates {
+			p(s)
+		}
+	}, true
 }
 
 // joinColumns returns the columns that a join of the load selects: its
-// fields (every column when it names none) with the id, and the
-// translations of a localized field as the load's own statement would.
+// fields (every column when it names none) with the id, the translations
+// of a localized field as the load's own statement would, and the foreign
+// keys of the to-one edges it loads.
 func (_q *PostQuery) joinColumns(ctx context.Context) []string {
 	if len(_q.ctx.Fields) == 0 {
 		return post.Columns
@@ -1278,6 +1322,18 @@ func (_q *PostQuery) joinColumns(ctx context.Context) []string {
 		if !selectsColumn(columns, f) {
 			columns = append(columns, f)
 		}
+	}
+	if _q.withTopic != nil && !selectsColumn(columns, post.FieldTopicID) {
+		columns = append(columns, post.FieldTopicID)
+	}
+	if _q.withAuthor != nil && !selectsColumn(columns, post.FieldAuthorID) {
+		columns = append(columns, post.FieldAuthorID)
+	}
+	if _q.withReplyTo != nil && !selectsColumn(columns, post.FieldReplyToID) {
+		columns = append(columns, post.FieldReplyToID)
+	}
+	if _q.withHiddenBy != nil && !selectsColumn(columns, post.FieldHiddenByID) {
+		columns = append(columns, post.FieldHiddenByID)
 	}
 	return columns
 }

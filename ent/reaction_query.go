@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -436,8 +437,9 @@ func (_q *ReactionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Rea
 		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -542,8 +544,9 @@ func (_q *ReactionQuery) loadUser(ctx context.Context, query *UserQuery, nodes [
 
 func (_q *ReactionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
-	if _spec.Assign != nil && _q.joinToOneLoads(ctx) { // reading rows, not counting them
-		_spec.ScanValues = scanJoined(_spec.ScanValues)
+	if _spec.Assign != nil { // reading rows, not counting them
+		_q.joinToOneLoads(ctx)
+		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -639,77 +642,124 @@ func (_q *ReactionQuery) sqlQuery(ctx context.Context) *sql.Selector {
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
-// joinsInto) in the query's own statement: a LEFT JOIN of the target's
-// table, its columns selected as hubj_<edge>__<column> and read back into the
-// edge once the rows are scanned, instead of a statement per edge. It
-// reports whether it joined any.
-func (_q *ReactionQuery) joinToOneLoads(ctx context.Context) bool {
-	joined := false
-	if q := _q.withPost; q.joinsInto(ctx) {
-		_q.withPost, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"post__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(post.Table, reaction.FieldPostID, post.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Reaction) error {
-			for _, n := range nodes {
-				t := &Post{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+// joinPlan) in the query's own statement: a LEFT JOIN of the target's
+// table (or of its rows that the viewer may read), its columns selected as
+// hubj_<edge>__<column>, and of the to-one edges that load carries in turn
+// (hubj_<edge>__<edge>__<column>), read back into the edges once the rows
+// are scanned, instead of a statement per edge.
+func (_q *ReactionQuery) joinToOneLoads(ctx context.Context) {
+	if q := _q.withPost; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", reaction.FieldPostID, joinPrefix+"post__"); ok {
+			_q.withPost = nil
+			_q.addJoin(edgeOf(plan, func(n *Reaction, t *Post) {
+				if t != nil {
 					n.Edges.Post = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	if q := _q.withUser; q.joinsInto(ctx) {
-		_q.withUser, joined = nil, true
-		columns, prefix := q.joinColumns(ctx), joinPrefix+"user__"
-		_q.modifiers = append([]func(*sql.Selector){joinToOne(user.Table, reaction.FieldUserID, user.FieldID, prefix, columns)}, _q.modifiers...)
-		_q.lateModifiers = append(_q.lateModifiers, reselectJoined(prefix, columns))
-		_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Reaction) error {
-			for _, n := range nodes {
-				t := &User{config: q.config}
-				ok, err := t.fromJoin(prefix, columns, n.Value)
-				if err != nil {
-					return err
-				}
-				if ok {
+	if q := _q.withUser; q != nil {
+		if plan, ok := q.joinPlan(ctx, "", reaction.FieldUserID, joinPrefix+"user__"); ok {
+			_q.withUser = nil
+			_q.addJoin(edgeOf(plan, func(n *Reaction, t *User) {
+				if t != nil {
 					n.Edges.User = t
 				}
-			}
-			return nil
-		})
+			}))
+		}
 	}
-	return joined
 }
 
-// joinsInto reports whether the query, the eager load of a to-one edge, can
-// be read through a join in its parent's statement: a plain load without
-// edges of its own whose type's read rules (privacy policy, interceptors)
-// add no filter for the viewer of ctx.
-func (_q *ReactionQuery) joinsInto(ctx context.Context) bool {
+// addJoin adds a joined edge to the query's statement, and its reading to
+// the loads that run once the rows are scanned.
+func (_q *ReactionQuery) addJoin(edge joinedEdge[Reaction]) {
+	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
+	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
+	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Reaction) error {
+		for _, n := range nodes {
+			if err := edge.read(n, n.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// joinPlan returns how the query, the eager load of a to-one edge, reads
+// through LEFT JOINs of its parent's statement, the table joined on column
+// fk of the parent's table (of the table joined as from, when from is not
+// empty) and named after prefix. It reports false when the load cannot
+// join: it is not a plain load (plainLoad), its type's read rules do more
+// for the viewer of ctx than filter rows (joinFilter), or a to-one load it
+// carries cannot join in turn.
+func (_q *ReactionQuery) joinPlan(ctx context.Context, from, fk, prefix string) (joinedLoad[Reaction], bool) {
+	filter, ok := _q.joinFilter(ctx)
+	if !ok {
+		return joinedLoad[Reaction]{}, false
+	}
+	columns := _q.joinColumns(ctx)
+	if !fitsIdentifiers(prefix, columns) {
+		return joinedLoad[Reaction]{}, false
+	}
+	var edges []joinedEdge[Reaction]
+	if q := _q.withPost; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), reaction.FieldPostID, prefix+"post__")
+		if !ok {
+			return joinedLoad[Reaction]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Reaction, t *Post) {
+			n.Edges.Post, n.Edges.loadedTypes[0] = t, true
+		}))
+	}
+	if q := _q.withUser; q != nil {
+		plan, ok := q.joinPlan(ctx, strings.TrimSuffix(prefix, "__"), reaction.FieldUserID, prefix+"user__")
+		if !ok {
+			return joinedLoad[Reaction]{}, false
+		}
+		edges = append(edges, edgeOf(plan, func(n *Reaction, t *User) {
+			n.Edges.User, n.Edges.loadedTypes[1] = t, true
+		}))
+	}
+	return newJoinedLoad(joinTable(reaction.Table, from, fk, reaction.FieldID, prefix, columns, filter), prefix, columns, edges,
+		func(value func(string) (Value, error)) (*Reaction, error) {
+			t := &Reaction{config: _q.config}
+			found, err := t.fromJoin(prefix, columns, value)
+			if err != nil || !found {
+				return nil, err
+			}
+			return t, nil
+		}), true
+}
+
+// joinFilter returns the filter that the read rules of the query's type
+// (privacy policy, interceptors) put on the rows the viewer of ctx may
+// read (nil when they put none), and reports false when the query is not
+// a plain load or the rules do more than filter, so it cannot join.
+func (_q *ReactionQuery) joinFilter(ctx context.Context) (func(*sql.Selector), bool) {
 	if _q == nil || !_q.plainLoad() || len(_q.inters) > 0 {
-		return false
-	}
-	if _q.withPost != nil {
-		return false
-	}
-	if _q.withUser != nil {
-		return false
+		return nil, false
 	}
 	probe := _q.Clone()
 	if err := probe.prepareQuery(ctx); err != nil {
-		return false
+		return nil, false
 	}
-	return len(probe.predicates) == 0 && probe.sql == nil
+	if probe.sql != nil || len(probe.modifiers) > 0 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	if len(probe.predicates) == 0 {
+		return nil, true
+	}
+	return func(s *sql.Selector) {
+		for _, p := range probe.predicates {
+			p(s)
+		}
+	}, true
 }
 
 // joinColumns returns the columns that a join of the load selects: its
-// fields (every column when it names none) with the id, and the
-// translations of a localized field as the load's own statement would.
+// fields (every column when it names none) with the id, the translations
+// of a localized field as the load's own statement would, and the foreign
+// keys of the to-one edges it loads.
 func (_q *ReactionQuery) joinColumns(ctx context.Context) []string {
 	if len(_q.ctx.Fields) == 0 {
 		return reaction.Columns
@@ -719,6 +769,12 @@ func (_q *ReactionQuery) joinColumns(ctx context.Context) []string {
 		if !selectsColumn(columns, f) {
 			columns = append(columns, f)
 		}
+	}
+	if _q.withPost != nil && !selectsColumn(columns, reaction.FieldPostID) {
+		columns = append(columns, reaction.FieldPostID)
+	}
+	if _q.withUser != nil && !selectsColumn(columns, reaction.FieldUserID) {
+		columns = append(columns, reaction.FieldUserID)
 	}
 	return columns
 }
