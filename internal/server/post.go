@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -138,6 +139,13 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		}
 	}
 	b.WriteByte('}')
+	if rw, ok := w.(http.ResponseWriter); ok {
+		// Known before the answer is written (in one call, which
+		// withRequestErrorStatus relies on), the length spares the
+		// chunked encoding its framing and last write. An answer whose
+		// status was already written keeps the headers it was sent with.
+		rw.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	}
 	_, _ = w.Write(b.Bytes())
 }
 

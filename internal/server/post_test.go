@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -32,5 +34,15 @@ func TestWriteResponseMatchesEncodingJSON(t *testing.T) {
 				t.Errorf("wrote %s, want %s", got.String(), want)
 			}
 		})
+	}
+}
+
+// TestWriteResponseSaysItsLength checks that an answer written to an HTTP
+// response carries its length, so that it is not sent chunked.
+func TestWriteResponseSaysItsLength(t *testing.T) {
+	rec := httptest.NewRecorder()
+	writeResponse(rec, &graphql.Response{Data: json.RawMessage(`{"partnerships":{"totalCount":2}}`)})
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(rec.Body.Len()); got != want {
+		t.Errorf("Content-Length %q, want %q", got, want)
 	}
 }
