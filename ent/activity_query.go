@@ -34,7 +34,12 @@ type ActivityQuery struct {
 	sharedLoads []func(context.Context, []*Activity) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers         []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                 []joinedEdge[Activity]
+	finishJoins           func([]*Activity) error
 	loadTotal             []func(context.Context, []*Activity) error
 	modifiers             []func(*sql.Selector)
 	withNamedPartnerships map[string]*PartnershipQuery
@@ -442,6 +447,9 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -467,6 +475,11 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Activity) { n.Edges.Partnerships = []*Partnership{} },
 			func(n *Activity, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -589,6 +602,9 @@ func (_q *ActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -699,19 +715,12 @@ func (_q *ActivityQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *ActivityQuery) addJoin(edge joinedEdge[Activity]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Activity) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -727,7 +736,7 @@ func (_q *ActivityQuery) joinPlan(ctx context.Context, from, fk, prefix string) 
 		return joinedLoad[Activity]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != activity.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Activity]{}, false
 	}
 	var edges []joinedEdge[Activity]
@@ -741,13 +750,10 @@ func (_q *ActivityQuery) joinPlan(ctx context.Context, from, fk, prefix string) 
 		}))
 	}
 	return newJoinedLoad(joinTable(activity.Table, from, fk, activity.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Activity, error) {
+		func() ([]any, error) { return (*Activity).scanValues(nil, columns) },
+		func(values []any) (*Activity, error) {
 			t := &Activity{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -794,30 +800,6 @@ func (_q *ActivityQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, activity.FieldOrganiserID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Activity) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + activity.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

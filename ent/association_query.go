@@ -40,7 +40,12 @@ type AssociationQuery struct {
 	sharedLoads []func(context.Context, []*Association) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers                    []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                            []joinedEdge[Association]
+	finishJoins                      func([]*Association) error
 	loadTotal                        []func(context.Context, []*Association) error
 	modifiers                        []func(*sql.Selector)
 	withNamedMembers                 map[string]*MunicipalityQuery
@@ -556,6 +561,9 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -609,6 +617,11 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			func(n *Association, e *Activity) {
 				n.Edges.OrganisedActivities = append(n.Edges.OrganisedActivities, e)
 			}); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -907,6 +920,9 @@ func (_q *AssociationQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1020,19 +1036,12 @@ func (_q *AssociationQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *AssociationQuery) addJoin(edge joinedEdge[Association]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Association) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -1048,7 +1057,7 @@ func (_q *AssociationQuery) joinPlan(ctx context.Context, from, fk, prefix strin
 		return joinedLoad[Association]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != association.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Association]{}, false
 	}
 	var edges []joinedEdge[Association]
@@ -1062,13 +1071,10 @@ func (_q *AssociationQuery) joinPlan(ctx context.Context, from, fk, prefix strin
 		}))
 	}
 	return newJoinedLoad(joinTable(association.Table, from, fk, association.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Association, error) {
+		func() ([]any, error) { return (*Association).scanValues(nil, columns) },
+		func(values []any) (*Association, error) {
 			t := &Association{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1118,30 +1124,6 @@ func (_q *AssociationQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, association.FieldCountryID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Association) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + association.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -35,7 +35,12 @@ type CountryQuery struct {
 	sharedLoads []func(context.Context, []*Country) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers           []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                   []joinedEdge[Country]
+	finishJoins             func([]*Country) error
 	loadTotal               []func(context.Context, []*Country) error
 	modifiers               []func(*sql.Selector)
 	withNamedRegions        map[string]*RegionQuery
@@ -480,6 +485,9 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -516,6 +524,11 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		if err := _q.loadAssociations(ctx, query, nodes,
 			func(n *Country) { n.Edges.Associations = []*Association{} },
 			func(n *Country, e *Association) { n.Edges.Associations = append(n.Edges.Associations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -652,6 +665,9 @@ func (_q *CountryQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -765,18 +781,15 @@ func (_q *CountryQuery) joinPlan(ctx context.Context, from, fk, prefix string) (
 		return joinedLoad[Country]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != country.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Country]{}, false
 	}
 	var edges []joinedEdge[Country]
 	return newJoinedLoad(joinTable(country.Table, from, fk, country.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Country, error) {
+		func() ([]any, error) { return (*Country).scanValues(nil, columns) },
+		func(values []any) (*Country, error) {
 			t := &Country{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -823,30 +836,6 @@ func (_q *CountryQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, country.FieldNameTranslations)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Country) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + country.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

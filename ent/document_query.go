@@ -40,7 +40,12 @@ type DocumentQuery struct {
 	sharedLoads []func(context.Context, []*Document) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers           []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                   []joinedEdge[Document]
+	finishJoins             func([]*Document) error
 	loadTotal               []func(context.Context, []*Document) error
 	modifiers               []func(*sql.Selector)
 	withNamedFiles          map[string]*DocumentFileQuery
@@ -556,6 +561,9 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -602,6 +610,11 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		if err := _q.loadProjects(ctx, query, nodes,
 			func(n *Document) { n.Edges.Projects = []*Project{} },
 			func(n *Document, e *Project) { n.Edges.Projects = append(n.Edges.Projects, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -897,6 +910,9 @@ func (_q *DocumentQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1007,19 +1023,12 @@ func (_q *DocumentQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *DocumentQuery) addJoin(edge joinedEdge[Document]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Document) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -1035,7 +1044,7 @@ func (_q *DocumentQuery) joinPlan(ctx context.Context, from, fk, prefix string) 
 		return joinedLoad[Document]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != document.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Document]{}, false
 	}
 	var edges []joinedEdge[Document]
@@ -1049,13 +1058,10 @@ func (_q *DocumentQuery) joinPlan(ctx context.Context, from, fk, prefix string) 
 		}))
 	}
 	return newJoinedLoad(joinTable(document.Table, from, fk, document.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Document, error) {
+		func() ([]any, error) { return (*Document).scanValues(nil, columns) },
+		func(values []any) (*Document, error) {
 			t := &Document{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1102,30 +1108,6 @@ func (_q *DocumentQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, document.FieldAuthorID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Document) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + document.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

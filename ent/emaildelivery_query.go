@@ -29,8 +29,13 @@ type EmailDeliveryQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*EmailDelivery) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[EmailDelivery]
+	finishJoins func([]*EmailDelivery) error
+	loadTotal   []func(context.Context, []*EmailDelivery) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -362,6 +367,9 @@ func (_q *EmailDeliveryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -376,6 +384,11 @@ func (_q *EmailDeliveryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	}
 	if len(nodes) == 0 {
 		return nodes, nil
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
+			return nil, err
+		}
 	}
 	for _, load := range _q.sharedLoads {
 		if err := load(ctx, nodes); err != nil {
@@ -395,6 +408,9 @@ func (_q *EmailDeliveryQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -505,18 +521,15 @@ func (_q *EmailDeliveryQuery) joinPlan(ctx context.Context, from, fk, prefix str
 		return joinedLoad[EmailDelivery]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != emaildelivery.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[EmailDelivery]{}, false
 	}
 	var edges []joinedEdge[EmailDelivery]
 	return newJoinedLoad(joinTable(emaildelivery.Table, from, fk, emaildelivery.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*EmailDelivery, error) {
+		func() ([]any, error) { return (*EmailDelivery).scanValues(nil, columns) },
+		func(values []any) (*EmailDelivery, error) {
 			t := &EmailDelivery{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -560,30 +573,6 @@ func (_q *EmailDeliveryQuery) joinColumns(ctx context.Context) []string {
 		}
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *EmailDelivery) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + emaildelivery.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

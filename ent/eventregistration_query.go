@@ -35,8 +35,13 @@ type EventRegistrationQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*EventRegistration) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[EventRegistration]
+	finishJoins func([]*EventRegistration) error
+	loadTotal   []func(context.Context, []*EventRegistration) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -476,6 +481,9 @@ func (_q *EventRegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -506,6 +514,11 @@ func (_q *EventRegistrationQuery) sqlAll(ctx context.Context, hooks ...queryHook
 	if query := _q.withRegisteredBy; query != nil {
 		if err := _q.loadRegisteredBy(ctx, query, nodes, nil,
 			func(n *EventRegistration, e *User) { n.Edges.RegisteredBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -618,6 +631,9 @@ func (_q *EventRegistrationQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -754,19 +770,12 @@ func (_q *EventRegistrationQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *EventRegistrationQuery) addJoin(edge joinedEdge[EventRegistration]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*EventRegistration) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -782,7 +791,7 @@ func (_q *EventRegistrationQuery) joinPlan(ctx context.Context, from, fk, prefix
 		return joinedLoad[EventRegistration]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != eventregistration.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[EventRegistration]{}, false
 	}
 	var edges []joinedEdge[EventRegistration]
@@ -814,13 +823,10 @@ func (_q *EventRegistrationQuery) joinPlan(ctx context.Context, from, fk, prefix
 		}))
 	}
 	return newJoinedLoad(joinTable(eventregistration.Table, from, fk, eventregistration.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*EventRegistration, error) {
+		func() ([]any, error) { return (*EventRegistration).scanValues(nil, columns) },
+		func(values []any) (*EventRegistration, error) {
 			t := &EventRegistration{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -873,30 +879,6 @@ func (_q *EventRegistrationQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, eventregistration.FieldRegisteredByID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *EventRegistration) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + eventregistration.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -33,7 +33,12 @@ type ForumCategoryQuery struct {
 	sharedLoads []func(context.Context, []*ForumCategory) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers      []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins              []joinedEdge[ForumCategory]
+	finishJoins        func([]*ForumCategory) error
 	loadTotal          []func(context.Context, []*ForumCategory) error
 	modifiers          []func(*sql.Selector)
 	withNamedTopics    map[string]*TopicQuery
@@ -442,6 +447,9 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -468,6 +476,11 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 		if err := _q.loadFollowers(ctx, query, nodes,
 			func(n *ForumCategory) { n.Edges.Followers = []*User{} },
 			func(n *ForumCategory, e *User) { n.Edges.Followers = append(n.Edges.Followers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -595,6 +608,9 @@ func (_q *ForumCategoryQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -705,18 +721,15 @@ func (_q *ForumCategoryQuery) joinPlan(ctx context.Context, from, fk, prefix str
 		return joinedLoad[ForumCategory]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != forumcategory.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[ForumCategory]{}, false
 	}
 	var edges []joinedEdge[ForumCategory]
 	return newJoinedLoad(joinTable(forumcategory.Table, from, fk, forumcategory.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*ForumCategory, error) {
+		func() ([]any, error) { return (*ForumCategory).scanValues(nil, columns) },
+		func(values []any) (*ForumCategory, error) {
 			t := &ForumCategory{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -760,30 +773,6 @@ func (_q *ForumCategoryQuery) joinColumns(ctx context.Context) []string {
 		}
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *ForumCategory) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + forumcategory.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -34,7 +34,12 @@ type InitiativeQuery struct {
 	sharedLoads []func(context.Context, []*Initiative) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers           []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                   []joinedEdge[Initiative]
+	finishJoins             func([]*Initiative) error
 	loadTotal               []func(context.Context, []*Initiative) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -442,6 +447,9 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -467,6 +475,11 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *Initiative) { n.Edges.Municipalities = []*Municipality{} },
 			func(n *Initiative, e *Municipality) { n.Edges.Municipalities = append(n.Edges.Municipalities, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -586,6 +599,9 @@ func (_q *InitiativeQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -696,19 +712,12 @@ func (_q *InitiativeQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *InitiativeQuery) addJoin(edge joinedEdge[Initiative]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Initiative) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -724,7 +733,7 @@ func (_q *InitiativeQuery) joinPlan(ctx context.Context, from, fk, prefix string
 		return joinedLoad[Initiative]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != initiative.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Initiative]{}, false
 	}
 	var edges []joinedEdge[Initiative]
@@ -738,13 +747,10 @@ func (_q *InitiativeQuery) joinPlan(ctx context.Context, from, fk, prefix string
 		}))
 	}
 	return newJoinedLoad(joinTable(initiative.Table, from, fk, initiative.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Initiative, error) {
+		func() ([]any, error) { return (*Initiative).scanValues(nil, columns) },
+		func(values []any) (*Initiative, error) {
 			t := &Initiative{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -791,30 +797,6 @@ func (_q *InitiativeQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, initiative.FieldOrganisationID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Initiative) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + initiative.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

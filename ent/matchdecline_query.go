@@ -35,8 +35,13 @@ type MatchDeclineQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*MatchDecline) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[MatchDecline]
+	finishJoins func([]*MatchDecline) error
+	loadTotal   []func(context.Context, []*MatchDecline) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -476,6 +481,9 @@ func (_q *MatchDeclineQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -506,6 +514,11 @@ func (_q *MatchDeclineQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withDeclinedBy; query != nil {
 		if err := _q.loadDeclinedBy(ctx, query, nodes, nil,
 			func(n *MatchDecline, e *User) { n.Edges.DeclinedBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -618,6 +631,9 @@ func (_q *MatchDeclineQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -754,19 +770,12 @@ func (_q *MatchDeclineQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *MatchDeclineQuery) addJoin(edge joinedEdge[MatchDecline]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*MatchDecline) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -782,7 +791,7 @@ func (_q *MatchDeclineQuery) joinPlan(ctx context.Context, from, fk, prefix stri
 		return joinedLoad[MatchDecline]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != matchdecline.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[MatchDecline]{}, false
 	}
 	var edges []joinedEdge[MatchDecline]
@@ -814,13 +823,10 @@ func (_q *MatchDeclineQuery) joinPlan(ctx context.Context, from, fk, prefix stri
 		}))
 	}
 	return newJoinedLoad(joinTable(matchdecline.Table, from, fk, matchdecline.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*MatchDecline, error) {
+		func() ([]any, error) { return (*MatchDecline).scanValues(nil, columns) },
+		func(values []any) (*MatchDecline, error) {
 			t := &MatchDecline{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -873,30 +879,6 @@ func (_q *MatchDeclineQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, matchdecline.FieldDeclinedByID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *MatchDecline) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + matchdecline.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -29,8 +29,13 @@ type MatchWeightQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*MatchWeight) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[MatchWeight]
+	finishJoins func([]*MatchWeight) error
+	loadTotal   []func(context.Context, []*MatchWeight) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -362,6 +367,9 @@ func (_q *MatchWeightQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -376,6 +384,11 @@ func (_q *MatchWeightQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	}
 	if len(nodes) == 0 {
 		return nodes, nil
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
+			return nil, err
+		}
 	}
 	for _, load := range _q.sharedLoads {
 		if err := load(ctx, nodes); err != nil {
@@ -395,6 +408,9 @@ func (_q *MatchWeightQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -505,18 +521,15 @@ func (_q *MatchWeightQuery) joinPlan(ctx context.Context, from, fk, prefix strin
 		return joinedLoad[MatchWeight]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != matchweight.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[MatchWeight]{}, false
 	}
 	var edges []joinedEdge[MatchWeight]
 	return newJoinedLoad(joinTable(matchweight.Table, from, fk, matchweight.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*MatchWeight, error) {
+		func() ([]any, error) { return (*MatchWeight).scanValues(nil, columns) },
+		func(values []any) (*MatchWeight, error) {
 			t := &MatchWeight{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -560,30 +573,6 @@ func (_q *MatchWeightQuery) joinColumns(ctx context.Context) []string {
 		}
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *MatchWeight) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + matchweight.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -38,8 +38,13 @@ type MembershipQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*Membership) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[Membership]
+	finishJoins func([]*Membership) error
+	loadTotal   []func(context.Context, []*Membership) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -514,6 +519,9 @@ func (_q *MembershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -550,6 +558,11 @@ func (_q *MembershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 	if query := _q.withOrganisation; query != nil {
 		if err := _q.loadOrganisation(ctx, query, nodes, nil,
 			func(n *Membership, e *Organisation) { n.Edges.Organisation = e }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -697,6 +710,9 @@ func (_q *MembershipQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -846,19 +862,12 @@ func (_q *MembershipQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *MembershipQuery) addJoin(edge joinedEdge[Membership]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Membership) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -874,7 +883,7 @@ func (_q *MembershipQuery) joinPlan(ctx context.Context, from, fk, prefix string
 		return joinedLoad[Membership]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != membership.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Membership]{}, false
 	}
 	var edges []joinedEdge[Membership]
@@ -915,13 +924,10 @@ func (_q *MembershipQuery) joinPlan(ctx context.Context, from, fk, prefix string
 		}))
 	}
 	return newJoinedLoad(joinTable(membership.Table, from, fk, membership.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Membership, error) {
+		func() ([]any, error) { return (*Membership).scanValues(nil, columns) },
+		func(values []any) (*Membership, error) {
 			t := &Membership{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -977,30 +983,6 @@ func (_q *MembershipQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, membership.FieldOrganisationID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Membership) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + membership.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

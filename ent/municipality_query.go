@@ -55,7 +55,12 @@ type MunicipalityQuery struct {
 	sharedLoads []func(context.Context, []*Municipality) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers            []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                    []joinedEdge[Municipality]
+	finishJoins              func([]*Municipality) error
 	loadTotal                []func(context.Context, []*Municipality) error
 	modifiers                []func(*sql.Selector)
 	withNamedAssociations    map[string]*AssociationQuery
@@ -857,6 +862,9 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -960,6 +968,11 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if query := _q.withMatchProfile; query != nil {
 		if err := _q.loadMatchProfile(ctx, query, nodes, nil,
 			func(n *Municipality, e *MatchProfile) { n.Edges.MatchProfile = e }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1598,6 +1611,9 @@ func (_q *MunicipalityQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1724,19 +1740,12 @@ func (_q *MunicipalityQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *MunicipalityQuery) addJoin(edge joinedEdge[Municipality]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Municipality) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -1752,7 +1761,7 @@ func (_q *MunicipalityQuery) joinPlan(ctx context.Context, from, fk, prefix stri
 		return joinedLoad[Municipality]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != municipality.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Municipality]{}, false
 	}
 	var edges []joinedEdge[Municipality]
@@ -1778,13 +1787,10 @@ func (_q *MunicipalityQuery) joinPlan(ctx context.Context, from, fk, prefix stri
 		return joinedLoad[Municipality]{}, false
 	}
 	return newJoinedLoad(joinTable(municipality.Table, from, fk, municipality.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Municipality, error) {
+		func() ([]any, error) { return (*Municipality).scanValues(nil, columns) },
+		func(values []any) (*Municipality, error) {
 			t := &Municipality{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1837,30 +1843,6 @@ func (_q *MunicipalityQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, municipality.FieldRegionID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Municipality) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + municipality.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -38,7 +38,12 @@ type NewsItemQuery struct {
 	sharedLoads []func(context.Context, []*NewsItem) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers           []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                   []joinedEdge[NewsItem]
+	finishJoins             func([]*NewsItem) error
 	loadTotal               []func(context.Context, []*NewsItem) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -518,6 +523,9 @@ func (_q *NewsItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*New
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -557,6 +565,11 @@ func (_q *NewsItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*New
 		if err := _q.loadProjects(ctx, query, nodes,
 			func(n *NewsItem) { n.Edges.Projects = []*Project{} },
 			func(n *NewsItem, e *Project) { n.Edges.Projects = append(n.Edges.Projects, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -815,6 +828,9 @@ func (_q *NewsItemQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -925,19 +941,12 @@ func (_q *NewsItemQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *NewsItemQuery) addJoin(edge joinedEdge[NewsItem]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*NewsItem) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -953,7 +962,7 @@ func (_q *NewsItemQuery) joinPlan(ctx context.Context, from, fk, prefix string) 
 		return joinedLoad[NewsItem]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != newsitem.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[NewsItem]{}, false
 	}
 	var edges []joinedEdge[NewsItem]
@@ -967,13 +976,10 @@ func (_q *NewsItemQuery) joinPlan(ctx context.Context, from, fk, prefix string) 
 		}))
 	}
 	return newJoinedLoad(joinTable(newsitem.Table, from, fk, newsitem.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*NewsItem, error) {
+		func() ([]any, error) { return (*NewsItem).scanValues(nil, columns) },
+		func(values []any) (*NewsItem, error) {
 			t := &NewsItem{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1020,30 +1026,6 @@ func (_q *NewsItemQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, newsitem.FieldAuthorID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *NewsItem) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + newsitem.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

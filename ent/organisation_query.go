@@ -34,7 +34,12 @@ type OrganisationQuery struct {
 	sharedLoads []func(context.Context, []*Organisation) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers        []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                []joinedEdge[Organisation]
+	finishJoins          func([]*Organisation) error
 	loadTotal            []func(context.Context, []*Organisation) error
 	modifiers            []func(*sql.Selector)
 	withNamedInitiatives map[string]*InitiativeQuery
@@ -442,6 +447,9 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -470,6 +478,11 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadInitiatives(ctx, query, nodes,
 			func(n *Organisation) { n.Edges.Initiatives = []*Initiative{} },
 			func(n *Organisation, e *Initiative) { n.Edges.Initiatives = append(n.Edges.Initiatives, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -561,6 +574,9 @@ func (_q *OrganisationQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -674,19 +690,12 @@ func (_q *OrganisationQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *OrganisationQuery) addJoin(edge joinedEdge[Organisation]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Organisation) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -702,7 +711,7 @@ func (_q *OrganisationQuery) joinPlan(ctx context.Context, from, fk, prefix stri
 		return joinedLoad[Organisation]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != organisation.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Organisation]{}, false
 	}
 	var edges []joinedEdge[Organisation]
@@ -716,13 +725,10 @@ func (_q *OrganisationQuery) joinPlan(ctx context.Context, from, fk, prefix stri
 		}))
 	}
 	return newJoinedLoad(joinTable(organisation.Table, from, fk, organisation.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Organisation, error) {
+		func() ([]any, error) { return (*Organisation).scanValues(nil, columns) },
+		func(values []any) (*Organisation, error) {
 			t := &Organisation{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -772,30 +778,6 @@ func (_q *OrganisationQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, organisation.FieldCountryID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Organisation) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + organisation.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

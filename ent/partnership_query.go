@@ -47,7 +47,12 @@ type PartnershipQuery struct {
 	sharedLoads []func(context.Context, []*Partnership) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers         []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                 []joinedEdge[Partnership]
+	finishJoins           func([]*Partnership) error
 	loadTotal             []func(context.Context, []*Partnership) error
 	modifiers             []func(*sql.Selector)
 	withNamedFacilitators map[string]*AssociationQuery
@@ -705,6 +710,9 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -777,6 +785,11 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Partnership) { n.Edges.Documents = []*Document{} },
 			func(n *Partnership, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1263,6 +1276,9 @@ func (_q *PartnershipQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1399,19 +1415,12 @@ func (_q *PartnershipQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *PartnershipQuery) addJoin(edge joinedEdge[Partnership]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Partnership) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -1427,7 +1436,7 @@ func (_q *PartnershipQuery) joinPlan(ctx context.Context, from, fk, prefix strin
 		return joinedLoad[Partnership]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != partnership.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Partnership]{}, false
 	}
 	var edges []joinedEdge[Partnership]
@@ -1459,13 +1468,10 @@ func (_q *PartnershipQuery) joinPlan(ctx context.Context, from, fk, prefix strin
 		}))
 	}
 	return newJoinedLoad(joinTable(partnership.Table, from, fk, partnership.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Partnership, error) {
+		func() ([]any, error) { return (*Partnership).scanValues(nil, columns) },
+		func(values []any) (*Partnership, error) {
 			t := &Partnership{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1518,30 +1524,6 @@ func (_q *PartnershipQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, partnership.FieldPhaseID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Partnership) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + partnership.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

@@ -40,8 +40,13 @@ type PartnershipRequestQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*PartnershipRequest) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[PartnershipRequest]
+	finishJoins func([]*PartnershipRequest) error
+	loadTotal   []func(context.Context, []*PartnershipRequest) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -586,6 +591,9 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -634,6 +642,11 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 	if query := _q.withPartnership; query != nil {
 		if err := _q.loadPartnership(ctx, query, nodes, nil,
 			func(n *PartnershipRequest, e *Partnership) { n.Edges.Partnership = e }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -839,6 +852,9 @@ func (_q *PartnershipRequestQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1014,19 +1030,12 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *PartnershipRequestQuery) addJoin(edge joinedEdge[PartnershipRequest]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*PartnershipRequest) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -1042,7 +1051,7 @@ func (_q *PartnershipRequestQuery) joinPlan(ctx context.Context, from, fk, prefi
 		return joinedLoad[PartnershipRequest]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != partnershiprequest.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[PartnershipRequest]{}, false
 	}
 	var edges []joinedEdge[PartnershipRequest]
@@ -1101,13 +1110,10 @@ func (_q *PartnershipRequestQuery) joinPlan(ctx context.Context, from, fk, prefi
 		}))
 	}
 	return newJoinedLoad(joinTable(partnershiprequest.Table, from, fk, partnershiprequest.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*PartnershipRequest, error) {
+		func() ([]any, error) { return (*PartnershipRequest).scanValues(nil, columns) },
+		func(values []any) (*PartnershipRequest, error) {
 			t := &PartnershipRequest{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1169,30 +1175,6 @@ func (_q *PartnershipRequestQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, partnershiprequest.FieldPartnershipID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *PartnershipRequest) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + partnershiprequest.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

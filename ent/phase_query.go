@@ -31,7 +31,12 @@ type PhaseQuery struct {
 	sharedLoads []func(context.Context, []*Phase) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers         []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                 []joinedEdge[Phase]
+	finishJoins           func([]*Phase) error
 	loadTotal             []func(context.Context, []*Phase) error
 	modifiers             []func(*sql.Selector)
 	withNamedPartnerships map[string]*PartnershipQuery
@@ -404,6 +409,9 @@ func (_q *PhaseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Phase,
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -423,6 +431,11 @@ func (_q *PhaseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Phase,
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Phase) { n.Edges.Partnerships = []*Partnership{} },
 			func(n *Phase, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -482,6 +495,9 @@ func (_q *PhaseQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -592,18 +608,15 @@ func (_q *PhaseQuery) joinPlan(ctx context.Context, from, fk, prefix string) (jo
 		return joinedLoad[Phase]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != phase.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Phase]{}, false
 	}
 	var edges []joinedEdge[Phase]
 	return newJoinedLoad(joinTable(phase.Table, from, fk, phase.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Phase, error) {
+		func() ([]any, error) { return (*Phase).scanValues(nil, columns) },
+		func(values []any) (*Phase, error) {
 			t := &Phase{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -647,30 +660,6 @@ func (_q *PhaseQuery) joinColumns(ctx context.Context) []string {
 		}
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Phase) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + phase.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

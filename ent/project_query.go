@@ -40,7 +40,12 @@ type ProjectQuery struct {
 	sharedLoads []func(context.Context, []*Project) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers      []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins              []joinedEdge[Project]
+	finishJoins        func([]*Project) error
 	loadTotal          []func(context.Context, []*Project) error
 	modifiers          []func(*sql.Selector)
 	withNamedFunders   map[string]*AssociationQuery
@@ -555,6 +560,9 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -600,6 +608,11 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 		if err := _q.loadDocuments(ctx, query, nodes,
 			func(n *Project) { n.Edges.Documents = []*Document{} },
 			func(n *Project, e *Document) { n.Edges.Documents = append(n.Edges.Documents, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -887,6 +900,9 @@ func (_q *ProjectQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1010,19 +1026,12 @@ func (_q *ProjectQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *ProjectQuery) addJoin(edge joinedEdge[Project]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Project) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -1038,7 +1047,7 @@ func (_q *ProjectQuery) joinPlan(ctx context.Context, from, fk, prefix string) (
 		return joinedLoad[Project]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != project.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Project]{}, false
 	}
 	var edges []joinedEdge[Project]
@@ -1061,13 +1070,10 @@ func (_q *ProjectQuery) joinPlan(ctx context.Context, from, fk, prefix string) (
 		}))
 	}
 	return newJoinedLoad(joinTable(project.Table, from, fk, project.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Project, error) {
+		func() ([]any, error) { return (*Project).scanValues(nil, columns) },
+		func(values []any) (*Project, error) {
 			t := &Project{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -1117,30 +1123,6 @@ func (_q *ProjectQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, project.FieldLeadMunicipalityID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Project) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + project.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

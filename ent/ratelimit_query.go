@@ -29,8 +29,13 @@ type RateLimitQuery struct {
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
 	lateModifiers []func(*sql.Selector)
-	loadTotal     []func(context.Context, []*RateLimit) error
-	modifiers     []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins       []joinedEdge[RateLimit]
+	finishJoins func([]*RateLimit) error
+	loadTotal   []func(context.Context, []*RateLimit) error
+	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -362,6 +367,9 @@ func (_q *RateLimitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ra
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -376,6 +384,11 @@ func (_q *RateLimitQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Ra
 	}
 	if len(nodes) == 0 {
 		return nodes, nil
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
+			return nil, err
+		}
 	}
 	for _, load := range _q.sharedLoads {
 		if err := load(ctx, nodes); err != nil {
@@ -395,6 +408,9 @@ func (_q *RateLimitQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -505,18 +521,15 @@ func (_q *RateLimitQuery) joinPlan(ctx context.Context, from, fk, prefix string)
 		return joinedLoad[RateLimit]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != ratelimit.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[RateLimit]{}, false
 	}
 	var edges []joinedEdge[RateLimit]
 	return newJoinedLoad(joinTable(ratelimit.Table, from, fk, ratelimit.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*RateLimit, error) {
+		func() ([]any, error) { return (*RateLimit).scanValues(nil, columns) },
+		func(values []any) (*RateLimit, error) {
 			t := &RateLimit{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -560,30 +573,6 @@ func (_q *RateLimitQuery) joinColumns(ctx context.Context) []string {
 		}
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *RateLimit) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + ratelimit.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,

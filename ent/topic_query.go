@@ -38,7 +38,12 @@ type TopicQuery struct {
 	sharedLoads []func(context.Context, []*Topic) error
 	// lateModifiers run after the query's other modifiers (see
 	// takeLateModifiers): they select what an earlier modifier wrapped.
-	lateModifiers         []func(*sql.Selector)
+	lateModifiers []func(*sql.Selector)
+	// joins are the to-one edges read through joins of the query's
+	// statement (see joinToOneLoads), and finishJoins sets them on the
+	// nodes read (see readJoins).
+	joins                 []joinedEdge[Topic]
+	finishJoins           func([]*Topic) error
 	loadTotal             []func(context.Context, []*Topic) error
 	modifiers             []func(*sql.Selector)
 	withNamedPosts        map[string]*PostQuery
@@ -517,6 +522,9 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -555,6 +563,11 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Topic) { n.Edges.Partnerships = []*Partnership{} },
 			func(n *Topic, e *Partnership) { n.Edges.Partnerships = append(n.Edges.Partnerships, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if finish := _q.finishJoins; finish != nil {
+		if err := finish(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -743,6 +756,9 @@ func (_q *TopicQuery) sqlCount(ctx context.Context) (int, error) {
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		if len(_q.joins) > 0 {
+			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
+		}
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -866,19 +882,12 @@ func (_q *TopicQuery) joinToOneLoads(ctx context.Context) {
 	}
 }
 
-// addJoin adds a joined edge to the query's statement, and its reading to
-// the loads that run once the rows are scanned.
+// addJoin adds a joined edge to the query's statement; its columns are
+// read with the rows (see readJoins).
 func (_q *TopicQuery) addJoin(edge joinedEdge[Topic]) {
+	_q.joins = append(_q.joins, edge)
 	_q.modifiers = append([]func(*sql.Selector){edge.join}, _q.modifiers...)
 	_q.lateModifiers = append(_q.lateModifiers, reselectColumns(edge.selected))
-	_q.sharedLoads = append(_q.sharedLoads, func(_ context.Context, nodes []*Topic) error {
-		for _, n := range nodes {
-			if err := edge.read(n, n.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // joinPlan returns how the query, the eager load of a to-one edge, reads
@@ -894,7 +903,7 @@ func (_q *TopicQuery) joinPlan(ctx context.Context, from, fk, prefix string) (jo
 		return joinedLoad[Topic]{}, false
 	}
 	columns := _q.joinColumns(ctx)
-	if !fitsIdentifiers(prefix, columns) {
+	if columns[0] != topic.FieldID || !fitsIdentifiers(prefix, columns) {
 		return joinedLoad[Topic]{}, false
 	}
 	var edges []joinedEdge[Topic]
@@ -917,13 +926,10 @@ func (_q *TopicQuery) joinPlan(ctx context.Context, from, fk, prefix string) (jo
 		}))
 	}
 	return newJoinedLoad(joinTable(topic.Table, from, fk, topic.FieldID, prefix, columns, filter), prefix, columns, edges,
-		func(value func(string) (Value, error)) (*Topic, error) {
+		func() ([]any, error) { return (*Topic).scanValues(nil, columns) },
+		func(values []any) (*Topic, error) {
 			t := &Topic{config: _q.config}
-			found, err := t.fromJoin(prefix, columns, value)
-			if err != nil || !found {
-				return nil, err
-			}
-			return t, nil
+			return t, t.assignValues(columns, values)
 		}), true
 }
 
@@ -973,30 +979,6 @@ func (_q *TopicQuery) joinColumns(ctx context.Context) []string {
 		columns = append(columns, topic.FieldAuthorID)
 	}
 	return columns
-}
-
-// fromJoin sets the node's fields from the columns that a join selected as
-// prefix+column (value reads them), and reports false when the join found
-// no row.
-func (_m *Topic) fromJoin(prefix string, columns []string, value func(string) (Value, error)) (bool, error) {
-	id, err := value(prefix + topic.FieldID)
-	if err != nil || id == nil {
-		return false, err
-	}
-	values, err := _m.scanValues(columns)
-	if err != nil {
-		return false, err
-	}
-	for i, c := range columns {
-		v, err := value(prefix + c)
-		if err != nil {
-			return false, err
-		}
-		if err := assignJoined(values[i], v); err != nil {
-			return false, fmt.Errorf("ent: joined column %s%s: %w", prefix, c, err)
-		}
-	}
-	return true, _m.assignValues(columns, values)
 }
 
 // takeLateModifiers moves the lateModifiers to the end of the modifiers,
