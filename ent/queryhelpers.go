@@ -501,4 +501,3 @@ func reselectColumns(selected []string) func(*sql.Selector) {
 		}
 	}
 }
-
