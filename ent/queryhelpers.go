@@ -237,9 +237,8 @@ func scanUnknownAsAny(scan func([]string) ([]any, error)) func([]string) ([]any,
 	}
 }
 
-// joinedLoad is an eager load of a to-one edge read through LEFT JOINs of
-// its parent's statement (see the query builders' joinPlan).
-type joinedLoad[T any] struct {
+// joinedColumns are what a join adds to its parent's statement.
+type joinedColumns struct {
 	// join adds the joins and their columns to the parent's statement.
 	join func(*sql.Selector)
 	// selected are the names of the columns the joins select: the node's,
@@ -248,6 +247,12 @@ type joinedLoad[T any] struct {
 	// scan returns the holders in which a row's selected columns scan,
 	// in the order of selected.
 	scan func() ([]any, error)
+}
+
+// joinedLoad is an eager load of a to-one edge read through LEFT JOINs of
+// its parent's statement (see the query builders' joinPlan).
+type joinedLoad[T any] struct {
+	joinedColumns
 	// read returns the node of a row from the holders scan gave (nil when
 	// the joins found no row).
 	read func([]any) (*T, error)
@@ -260,7 +265,7 @@ type joinedLoad[T any] struct {
 func newJoinedLoad[T any](join func(*sql.Selector), prefix string, columns []string, edges []joinedEdge[T],
 	scan func() ([]any, error), node func([]any) (*T, error),
 ) joinedLoad[T] {
-	l := joinedLoad[T]{selected: make([]string, 0, len(columns))}
+	l := joinedLoad[T]{joinedColumns: joinedColumns{selected: make([]string, 0, len(columns))}}
 	for _, c := range columns {
 		l.selected = append(l.selected, prefix+c)
 	}
@@ -320,16 +325,14 @@ func isNull(holder any) bool {
 // joinedEdge is a joined load as a to-one edge of P: read sets the edge of
 // a node of P from the holders of its row.
 type joinedEdge[P any] struct {
-	join     func(*sql.Selector)
-	selected []string
-	scan     func() ([]any, error)
-	read     func(*P, []any) error
+	joinedColumns
+	read func(*P, []any) error
 }
 
 // edgeOf returns the edge of P that load reads, set with set (given nil
 // when the joins found no row).
 func edgeOf[P, T any](load joinedLoad[T], set func(*P, *T)) joinedEdge[P] {
-	return joinedEdge[P]{join: load.join, selected: load.selected, scan: load.scan, read: func(n *P, values []any) error {
+	return joinedEdge[P]{joinedColumns: load.joinedColumns, read: func(n *P, values []any) error {
 		t, err := load.read(values)
 		if err != nil {
 			return err
