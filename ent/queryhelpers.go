@@ -245,7 +245,8 @@ type joinedColumns struct {
 	// then those of the to-one edges it carries.
 	selected []string
 	// scan returns the holders in which a row's selected columns scan,
-	// in the order of selected.
+	// in the order of selected. A statement asks once and scans every
+	// row into the same holders (see readJoins).
 	scan func() ([]any, error)
 }
 
@@ -253,9 +254,9 @@ type joinedColumns struct {
 // its parent's statement (see the query builders' joinPlan).
 type joinedLoad[T any] struct {
 	joinedColumns
-	// read returns the node of a row from the holders scan gave (nil when
-	// the joins found no row).
-	read func([]any) (*T, error)
+	// reader returns what reads the rows of one statement: the node of a
+	// row from the holders scan gave (nil when the joins found no row).
+	reader func() func([]any) (*T, error)
 }
 
 // newJoinedLoad returns the load that join adds to a statement, selecting
@@ -290,24 +291,58 @@ func newJoinedLoad[T any](join func(*sql.Selector), prefix string, columns []str
 		}
 		return values, err
 	}
-	l.read = func(values []any) (*T, error) {
+	l.reader = func() func([]any) (*T, error) {
+		return sharedNodes(len(columns), edges, node)
+	}
+	return l
+}
+
+// sharedNodes returns the reader of one statement's rows of a joined load
+// whose node has width columns followed by those of edges: the rows that
+// join the same node (the phase of many partnerships, the country of many
+// towns) read as one node, as Ent's own eager loads share the node of one
+// id among its parents, so that it is built, and its columns copied out of
+// the holders, once per statement.
+func sharedNodes[T any](width int, edges []joinedEdge[T], node func([]any) (*T, error)) func([]any) (*T, error) {
+	seen := map[int64]*T{}
+	nested := make([]func([]any) (any, error), len(edges))
+	for i, e := range edges {
+		nested[i] = e.reader()
+	}
+	return func(values []any) (*T, error) {
 		if isNull(values[0]) { // the id: the join found no row
 			return nil, nil
 		}
-		t, err := node(values[:len(columns)])
+		id, keyed := int64ID(values[0])
+		if t, ok := seen[id]; keyed && ok {
+			return t, nil
+		}
+		t, err := node(values[:width])
 		if err != nil {
 			return nil, err
 		}
-		at := len(columns)
-		for _, e := range edges {
-			if err := e.read(t, values[at:at+len(e.selected)]); err != nil {
+		at := width
+		for i, e := range edges {
+			v, err := nested[i](values[at : at+len(e.selected)])
+			if err != nil {
 				return nil, err
 			}
+			e.set(t, v)
 			at += len(e.selected)
+		}
+		if keyed {
+			seen[id] = t
 		}
 		return t, nil
 	}
-	return l
+}
+
+// int64ID returns the id a holder scanned, when it is an integer.
+func int64ID(holder any) (int64, bool) {
+	if h, ok := holder.(*sql.NullInt64); ok && h.Valid {
+		return h.Int64, true
+	}
+	return 0, false
 }
 
 // isNull reports whether a scanned holder holds NULL.
@@ -322,89 +357,112 @@ func isNull(holder any) bool {
 	return false
 }
 
-// joinedEdge is a joined load as a to-one edge of P: read sets the edge of
-// a node of P from the holders of its row.
+// joinedEdge is a joined load as a to-one edge of P.
 type joinedEdge[P any] struct {
 	joinedColumns
-	read func(*P, []any) error
+	// reader returns what reads the rows of one statement: the edge's node
+	// of a row (a *T, nil when the joins found no row) from its holders.
+	reader func() func([]any) (any, error)
+	// set sets the edge of a node of P to a node reader gave.
+	set func(*P, any)
 }
 
 // edgeOf returns the edge of P that load reads, set with set (given nil
 // when the joins found no row).
 func edgeOf[P, T any](load joinedLoad[T], set func(*P, *T)) joinedEdge[P] {
-	return joinedEdge[P]{joinedColumns: load.joinedColumns, read: func(n *P, values []any) error {
-		t, err := load.read(values)
-		if err != nil {
-			return err
-		}
-		set(n, t)
-		return nil
-	}}
+	return joinedEdge[P]{
+		joinedColumns: load.joinedColumns,
+		reader: func() func([]any) (any, error) {
+			read := load.reader()
+			return func(values []any) (any, error) { return read(values) }
+		},
+		set: func(n *P, t any) {
+			node, _ := t.(*T)
+			set(n, node)
+		},
+	}
 }
 
 // readJoins returns the ScanValues and Assign of a statement that joins
 // edges, given the statement's own (scan, assign): the parent's columns
-// go through those, each edge's columns scan into the holders of its own
-// type, kept by row until finish sets the edges of the nodes the rows
-// became (in the same order). Reading the joined columns by position
-// spares a map of extra values per node and a lookup by name per column
-// and row: on the portal map (five joined rows per partnership) that was a
-// third of the Hub's processor time.
+// go through those, each edge's columns scan into holders of its own type,
+// and each row's edges are read from them as the row is assigned, then set
+// by finish on the nodes the rows became (in the same order). Reading the
+// joined columns by position spares a map of extra values per node and a
+// lookup by name per column and row: on the portal map (five joined rows
+// per partnership) that was a third of the Hub's processor time. The
+// holders of the joined columns, and the slices that carry a row, are
+// allocated once per statement and reused for each row: nothing keeps them
+// past the row (a joined node copies its fields out of them, and its
+// columns are all fields).
 func readJoins[T any](edges []joinedEdge[T], scan func([]string) ([]any, error), assign func([]string, []any) error) (
 	func([]string) ([]any, error), func([]string, []any) error, func([]*T) error,
 ) {
 	var (
 		l       *joinLayout
-		current [][]any   // the holders of each edge for the row being read
-		rows    [][][]any // those of every row read
+		values  []any                      // a row's holders, in the statement's order
+		own     []any                      // those of the parent's own columns
+		holders [][]any                    // those of each edge
+		readers []func([]any) (any, error) // the reader of each edge
+		joined  []any                      // the edges' nodes, row after row
 	)
+	start := func(columns []string) error {
+		selected := make([][]string, len(edges))
+		for j, e := range edges {
+			selected[j] = e.selected
+		}
+		var err error
+		if l, err = newJoinLayout(columns, selected); err != nil {
+			return err
+		}
+		values, own = make([]any, len(columns)), make([]any, len(l.own))
+		holders, readers = make([][]any, len(edges)), make([]func([]any) (any, error), len(edges))
+		for j, e := range edges {
+			if holders[j], err = e.scan(); err != nil {
+				return err
+			}
+			for k, i := range l.edges[j] {
+				values[i] = holders[j][k]
+			}
+			readers[j] = e.reader()
+		}
+		return nil
+	}
 	scanRow := func(columns []string) ([]any, error) {
 		if l == nil {
-			selected := make([][]string, len(edges))
-			for j, e := range edges {
-				selected[j] = e.selected
-			}
-			var err error
-			if l, err = newJoinLayout(columns, selected); err != nil {
+			if err := start(columns); err != nil {
 				return nil, err
 			}
 		}
-		own, err := scan(l.ownColumns)
+		parent, err := scan(l.ownColumns)
 		if err != nil {
 			return nil, err
 		}
-		values := make([]any, len(columns))
 		for k, i := range l.own {
-			values[i] = own[k]
-		}
-		current = make([][]any, len(edges))
-		for j, e := range edges {
-			if current[j], err = e.scan(); err != nil {
-				return nil, err
-			}
-			for k, i := range l.edges[j] {
-				values[i] = current[j][k]
-			}
+			values[i] = parent[k]
 		}
 		return values, nil
 	}
-	assignRow := func(_ []string, values []any) error {
-		own := make([]any, len(l.own))
+	assignRow := func(_ []string, row []any) error {
 		for k, i := range l.own {
-			own[k] = values[i]
+			own[k] = row[i]
 		}
-		rows = append(rows, current)
+		for j, read := range readers {
+			node, err := read(holders[j])
+			if err != nil {
+				return err
+			}
+			joined = append(joined, node)
+		}
 		return assign(l.ownColumns, own)
 	}
 	finish := func(nodes []*T) error {
-		if len(nodes) != len(rows) {
-			return fmt.Errorf("ent: %d rows of joined edges for %d nodes", len(rows), len(nodes))
+		if len(nodes)*len(edges) != len(joined) {
+			return fmt.Errorf("ent: %d joined edges for %d nodes", len(joined), len(nodes))
 		}
 		for i, n := range nodes {
 			for j, e := range edges {
-				if err := e.read(n, rows[i][j]); err != nil {
-					return err
-				}
+				e.set(n, joined[i*len(edges)+j])
 			}
 		}
 		return nil

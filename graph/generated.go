@@ -64379,7 +64379,7 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64457,7 +64457,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64500,7 +64500,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64538,7 +64538,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 var activityImplementors = []string{"Activity", "Node", "SearchResult"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64646,7 +64646,7 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64689,7 +64689,7 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 var activityEdgeImplementors = []string{"ActivityEdge"}
 
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64727,7 +64727,7 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 var activityGroupImplementors = []string{"ActivityGroup"}
 
 func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityGroupImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64785,7 +64785,7 @@ func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.Selectio
 var activityMeasureImplementors = []string{"ActivityMeasure"}
 
 func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, activityMeasureImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityMeasureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64818,7 +64818,7 @@ func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.Select
 var actorImplementors = []string{"Actor"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *organisations.Actor) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, actorImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64871,7 +64871,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 var associationImplementors = []string{"Association", "Node", "SearchResult"}
 
 func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionSet, obj *ent.Association) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, associationImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, associationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64969,7 +64969,7 @@ func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionS
 var associationConnectionImplementors = []string{"AssociationConnection"}
 
 func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssociationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, associationConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, associationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65012,7 +65012,7 @@ func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.
 var associationEdgeImplementors = []string{"AssociationEdge"}
 
 func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssociationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, associationEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, associationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65050,7 +65050,7 @@ func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.Select
 var auditLogImplementors = []string{"AuditLog", "Node"}
 
 func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLog) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, auditLogImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65118,7 +65118,7 @@ func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet,
 var auditLogConnectionImplementors = []string{"AuditLogConnection"}
 
 func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, auditLogConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65161,7 +65161,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 var auditLogEdgeImplementors = []string{"AuditLogEdge"}
 
 func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, auditLogEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, auditLogEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65199,7 +65199,7 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, countryImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65277,7 +65277,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65320,7 +65320,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 var countryEdgeImplementors = []string{"CountryEdge"}
 
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65358,7 +65358,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
 
 func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65396,7 +65396,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 var documentImplementors = []string{"Document", "Node"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *ent.Document) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65519,7 +65519,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 var documentConnectionImplementors = []string{"DocumentConnection"}
 
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65562,7 +65562,7 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 var documentEdgeImplementors = []string{"DocumentEdge"}
 
 func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65600,7 +65600,7 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 var documentFileImplementors = []string{"DocumentFile", "Node"}
 
 func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFile) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentFileImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65683,7 +65683,7 @@ func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.Selection
 var documentFileConnectionImplementors = []string{"DocumentFileConnection"}
 
 func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFileConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentFileConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65726,7 +65726,7 @@ func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast
 var documentFileEdgeImplementors = []string{"DocumentFileEdge"}
 
 func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFileEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentFileEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentFileEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65764,7 +65764,7 @@ func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.Selec
 var emailPreferenceImplementors = []string{"EmailPreference", "Node"}
 
 func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.SelectionSet, obj *ent.EmailPreference) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, emailPreferenceImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, emailPreferenceImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65822,7 +65822,7 @@ func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.Select
 var emailPreferenceSettingImplementors = []string{"EmailPreferenceSetting"}
 
 func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast.SelectionSet, obj *model.EmailPreferenceSetting) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, emailPreferenceSettingImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, emailPreferenceSettingImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65860,7 +65860,7 @@ func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66018,7 +66018,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66061,7 +66061,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 var eventEdgeImplementors = []string{"EventEdge"}
 
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66099,7 +66099,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 var eventRegistrationImplementors = []string{"EventRegistration", "Node"}
 
 func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistration) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventRegistrationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66177,7 +66177,7 @@ func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.Sele
 var eventRegistrationConnectionImplementors = []string{"EventRegistrationConnection"}
 
 func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistrationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventRegistrationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66220,7 +66220,7 @@ func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, se
 var eventRegistrationEdgeImplementors = []string{"EventRegistrationEdge"}
 
 func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistrationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventRegistrationEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventRegistrationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66258,7 +66258,7 @@ func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.
 var eventSessionImplementors = []string{"EventSession", "Node"}
 
 func (ec *executionContext) _EventSession(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSession) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventSessionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66341,7 +66341,7 @@ func (ec *executionContext) _EventSession(ctx context.Context, sel ast.Selection
 var eventSessionConnectionImplementors = []string{"EventSessionConnection"}
 
 func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSessionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventSessionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66384,7 +66384,7 @@ func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast
 var eventSessionEdgeImplementors = []string{"EventSessionEdge"}
 
 func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSessionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventSessionEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventSessionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66422,7 +66422,7 @@ func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.Selec
 var flagImplementors = []string{"Flag", "Node"}
 
 func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj *ent.Flag) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, flagImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, flagImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66500,7 +66500,7 @@ func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj
 var flagConnectionImplementors = []string{"FlagConnection"}
 
 func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FlagConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, flagConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, flagConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66543,7 +66543,7 @@ func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.Selecti
 var flagEdgeImplementors = []string{"FlagEdge"}
 
 func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FlagEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, flagEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, flagEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66581,7 +66581,7 @@ func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet,
 var forumCategoryImplementors = []string{"ForumCategory", "Node"}
 
 func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategory) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumCategoryImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66649,7 +66649,7 @@ func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.Selectio
 var forumCategoryConnectionImplementors = []string{"ForumCategoryConnection"}
 
 func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategoryConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumCategoryConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66692,7 +66692,7 @@ func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel as
 var forumCategoryEdgeImplementors = []string{"ForumCategoryEdge"}
 
 func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategoryEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, forumCategoryEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumCategoryEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66730,7 +66730,7 @@ func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.Sele
 var forumGroupImplementors = []string{"ForumGroup"}
 
 func (ec *executionContext) _ForumGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, forumGroupImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66773,7 +66773,7 @@ func (ec *executionContext) _ForumGroup(ctx context.Context, sel ast.SelectionSe
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66861,7 +66861,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66904,7 +66904,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 
 func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66942,7 +66942,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 var initiativeOverlapImplementors = []string{"InitiativeOverlap"}
 
 func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.SelectionSet, obj *organisations.Overlap) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeOverlapImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeOverlapImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66990,7 +66990,7 @@ func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.Sele
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67033,7 +67033,7 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 var matchDeclineImplementors = []string{"MatchDecline", "Node"}
 
 func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDecline) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchDeclineImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67106,7 +67106,7 @@ func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.Selection
 var matchDeclineConnectionImplementors = []string{"MatchDeclineConnection"}
 
 func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67149,7 +67149,7 @@ func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast
 var matchDeclineEdgeImplementors = []string{"MatchDeclineEdge"}
 
 func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67187,7 +67187,7 @@ func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.Selec
 var matchFactorWeightImplementors = []string{"MatchFactorWeight"}
 
 func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.SelectionSet, obj *model.MatchFactorWeight) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchFactorWeightImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchFactorWeightImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67230,7 +67230,7 @@ func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.Sele
 var matchProfileImplementors = []string{"MatchProfile", "Node"}
 
 func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfile) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchProfileImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67298,7 +67298,7 @@ func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.Selection
 var matchProfileConnectionImplementors = []string{"MatchProfileConnection"}
 
 func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67341,7 +67341,7 @@ func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast
 var matchProfileEdgeImplementors = []string{"MatchProfileEdge"}
 
 func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67379,7 +67379,7 @@ func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.Selec
 var matchReasonImplementors = []string{"MatchReason"}
 
 func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *matchmaking.Reason) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67427,7 +67427,7 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 var matchSuggestionImplementors = []string{"MatchSuggestion"}
 
 func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestion) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchSuggestionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67475,7 +67475,7 @@ func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.Select
 var matchSuggestionConnectionImplementors = []string{"MatchSuggestionConnection"}
 
 func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67513,7 +67513,7 @@ func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel 
 var matchSuggestionEdgeImplementors = []string{"MatchSuggestionEdge"}
 
 func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67551,7 +67551,7 @@ func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.Se
 var matchWeightImplementors = []string{"MatchWeight", "Node"}
 
 func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchWeight) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, matchWeightImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchWeightImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67604,7 +67604,7 @@ func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionS
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *ent.Membership) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, membershipImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67687,7 +67687,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 var membershipConnectionImplementors = []string{"MembershipConnection"}
 
 func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MembershipConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67730,7 +67730,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 var membershipEdgeImplementors = []string{"MembershipEdge"}
 
 func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MembershipEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67768,7 +67768,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 var municipalityImplementors = []string{"Municipality", "Node", "SearchResult"}
 
 func (ec *executionContext) _Municipality(ctx context.Context, sel ast.SelectionSet, obj *ent.Municipality) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67946,7 +67946,7 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 var municipalityConnectionImplementors = []string{"MunicipalityConnection"}
 
 func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67989,7 +67989,7 @@ func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast
 var municipalityDegreeImplementors = []string{"MunicipalityDegree"}
 
 func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityDegree) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityDegreeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityDegreeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68027,7 +68027,7 @@ func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.Sel
 var municipalityEdgeImplementors = []string{"MunicipalityEdge"}
 
 func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68065,7 +68065,7 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 var municipalityGroupImplementors = []string{"MunicipalityGroup"}
 
 func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68123,7 +68123,7 @@ func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.Sele
 var municipalityMeasureImplementors = []string{"MunicipalityMeasure"}
 
 func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityMeasureImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityMeasureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68156,7 +68156,7 @@ func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.Se
 var municipalityNetworkImplementors = []string{"MunicipalityNetwork"}
 
 func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityNetwork) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityNetworkImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityNetworkImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68199,7 +68199,7 @@ func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.Se
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
@@ -68858,7 +68858,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var needImplementors = []string{"Need", "Node"}
 
 func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj *ent.Need) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, needImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68946,7 +68946,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 var needConnectionImplementors = []string{"NeedConnection"}
 
 func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68989,7 +68989,7 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 var needEdgeImplementors = []string{"NeedEdge"}
 
 func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69027,7 +69027,7 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 var newsGroupImplementors = []string{"NewsGroup"}
 
 func (ec *executionContext) _NewsGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, newsGroupImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69065,7 +69065,7 @@ func (ec *executionContext) _NewsGroup(ctx context.Context, sel ast.SelectionSet
 var newsItemImplementors = []string{"NewsItem", "Node", "SearchResult"}
 
 func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItem) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsItemImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69163,7 +69163,7 @@ func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet,
 var newsItemConnectionImplementors = []string{"NewsItemConnection"}
 
 func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItemConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsItemConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69206,7 +69206,7 @@ func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.Sel
 var newsItemEdgeImplementors = []string{"NewsItemEdge"}
 
 func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItemEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, newsItemEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsItemEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69244,7 +69244,7 @@ func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.Selection
 var notificationImplementors = []string{"Notification", "Node"}
 
 func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, notificationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69332,7 +69332,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 var notificationConnectionImplementors = []string{"NotificationConnection"}
 
 func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69375,7 +69375,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 var notificationEdgeImplementors = []string{"NotificationEdge"}
 
 func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69413,7 +69413,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 var offerImplementors = []string{"Offer", "Node"}
 
 func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *ent.Offer) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, offerImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, offerImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69506,7 +69506,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 var offerConnectionImplementors = []string{"OfferConnection"}
 
 func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69549,7 +69549,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 var offerEdgeImplementors = []string{"OfferEdge"}
 
 func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69587,7 +69587,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69675,7 +69675,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 var organisationConnectionImplementors = []string{"OrganisationConnection"}
 
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69718,7 +69718,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 var organisationEdgeImplementors = []string{"OrganisationEdge"}
 
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69756,7 +69756,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69804,7 +69804,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var partnershipImplementors = []string{"Partnership", "Node", "SearchResult"}
 
 func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionSet, obj *ent.Partnership) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69937,7 +69937,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 var partnershipClusterImplementors = []string{"PartnershipCluster"}
 
 func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipCluster) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClusterImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipClusterImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69980,7 +69980,7 @@ func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.Sel
 var partnershipClustersImplementors = []string{"PartnershipClusters"}
 
 func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipClusters) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipClustersImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipClustersImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70018,7 +70018,7 @@ func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.Se
 var partnershipConnectionImplementors = []string{"PartnershipConnection"}
 
 func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70061,7 +70061,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 var partnershipEdgeImplementors = []string{"PartnershipEdge"}
 
 func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70099,7 +70099,7 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 var partnershipGroupImplementors = []string{"PartnershipGroup"}
 
 func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipGroupImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70137,7 +70137,7 @@ func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.Selec
 var partnershipHealthImplementors = []string{"PartnershipHealth"}
 
 func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.SelectionSet, obj *health.PartnershipHealth) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipHealthImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipHealthImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70180,7 +70180,7 @@ func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.Sele
 var partnershipPathImplementors = []string{"PartnershipPath"}
 
 func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipPath) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipPathImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipPathImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70223,7 +70223,7 @@ func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.Select
 var partnershipRequestImplementors = []string{"PartnershipRequest", "Node"}
 
 func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequest) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipRequestImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70351,7 +70351,7 @@ func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.Sel
 var partnershipRequestConnectionImplementors = []string{"PartnershipRequestConnection"}
 
 func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70394,7 +70394,7 @@ func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, s
 var partnershipRequestEdgeImplementors = []string{"PartnershipRequestEdge"}
 
 func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70432,7 +70432,7 @@ func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast
 var peopleTrainedCountImplementors = []string{"PeopleTrainedCount"}
 
 func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.SelectionSet, obj *model.PeopleTrainedCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, peopleTrainedCountImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, peopleTrainedCountImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70465,7 +70465,7 @@ func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.Sel
 var phaseImplementors = []string{"Phase", "Node"}
 
 func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, obj *ent.Phase) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, phaseImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, phaseImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70538,7 +70538,7 @@ func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, ob
 var phaseConnectionImplementors = []string{"PhaseConnection"}
 
 func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PhaseConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, phaseConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, phaseConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70581,7 +70581,7 @@ func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.Select
 var phaseEdgeImplementors = []string{"PhaseEdge"}
 
 func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PhaseEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, phaseEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, phaseEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70619,7 +70619,7 @@ func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet
 var postImplementors = []string{"Post", "Node", "SearchResult"}
 
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *ent.Post) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, postImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, postImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70722,7 +70722,7 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 var postConnectionImplementors = []string{"PostConnection"}
 
 func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PostConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70765,7 +70765,7 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 var postEdgeImplementors = []string{"PostEdge"}
 
 func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PostEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, postEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, postEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70803,7 +70803,7 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 var programmeFigureImplementors = []string{"ProgrammeFigure"}
 
 func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFigureImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, programmeFigureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70841,7 +70841,7 @@ func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.Select
 var programmeFiguresImplementors = []string{"ProgrammeFigures"}
 
 func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figures) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, programmeFiguresImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, programmeFiguresImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70924,7 +70924,7 @@ func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.Selec
 var projectImplementors = []string{"Project", "Node", "SearchResult"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71032,7 +71032,7 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71075,7 +71075,7 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71113,7 +71113,7 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 var projectGroupImplementors = []string{"ProjectGroup"}
 
 func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectGroupImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71171,7 +71171,7 @@ func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.Selection
 var projectMeasureImplementors = []string{"ProjectMeasure"}
 
 func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectMeasureImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectMeasureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71204,7 +71204,7 @@ func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.Selecti
 var projectProposalFigureImplementors = []string{"ProjectProposalFigure"}
 
 func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Proposals) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectProposalFigureImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectProposalFigureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71247,7 +71247,7 @@ func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.
 var projectStatusCountImplementors = []string{"ProjectStatusCount"}
 
 func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.StatusCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectStatusCountImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectStatusCountImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71285,7 +71285,7 @@ func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.Sel
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -71611,7 +71611,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var reactionImplementors = []string{"Reaction", "Node"}
 
 func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet, obj *ent.Reaction) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reactionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, reactionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71674,7 +71674,7 @@ func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet,
 var reactionConnectionImplementors = []string{"ReactionConnection"}
 
 func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReactionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reactionConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, reactionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71717,7 +71717,7 @@ func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.Sel
 var reactionEdgeImplementors = []string{"ReactionEdge"}
 
 func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReactionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, reactionEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, reactionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71755,7 +71755,7 @@ func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.Selection
 var regionImplementors = []string{"Region", "Node"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, regionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71828,7 +71828,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 var regionConnectionImplementors = []string{"RegionConnection"}
 
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71871,7 +71871,7 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 var regionEdgeImplementors = []string{"RegionEdge"}
 
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71909,7 +71909,7 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71952,7 +71952,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 var searchEdgeImplementors = []string{"SearchEdge"}
 
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72000,7 +72000,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -72028,7 +72028,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var topicImplementors = []string{"Topic", "Node", "SearchResult"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, topicImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72126,7 +72126,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 var topicConnectionImplementors = []string{"TopicConnection"}
 
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72169,7 +72169,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 var topicEdgeImplementors = []string{"TopicEdge"}
 
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72207,7 +72207,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72295,7 +72295,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 var userConnectionImplementors = []string{"UserConnection"}
 
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72338,7 +72338,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 var userEdgeImplementors = []string{"UserEdge"}
 
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72376,7 +72376,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72429,7 +72429,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72477,7 +72477,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72535,7 +72535,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72593,7 +72593,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -72651,7 +72651,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := gqlexec.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup

@@ -18,7 +18,9 @@
 //   - returns each object as a gqlexec.Object, which writes its JSON
 //     without gqlgen's per-field copies and map;
 //   - parses each field's arguments once per operation (gqlexec.Args)
-//     rather than once per list element;
+//     rather than once per list element, and collects the fields of each
+//     selection set through a cache keyed without allocating
+//     (gqlexec.CollectFields);
 //   - keeps the field values of non-root objects in a gqlexec.Fields, not
 //     in gqlgen's field set, which only concurrent fields need;
 //   - marshals plain fields (a struct field or a localized name, of a leaf
@@ -71,6 +73,13 @@ const (
 var (
 	fieldArgs  = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
 	cachedArgs = []byte("gqlexec.Args(ctx, field, ec.Variables, ec.$1)")
+)
+
+// gqlgenCollect is how the executor collects an object's fields, and
+// cachedCollect the same through the operation's cache (gqlexec.CollectFields).
+const (
+	gqlgenCollect = "graphql.CollectFields(ec.OperationContext, "
+	cachedCollect = "gqlexec.CollectFields(ec.OperationContext, "
 )
 
 func main() {
@@ -129,6 +138,7 @@ func rewriteSlices(path string) error {
 	src = bytes.ReplaceAll(src, []byte(deferredGroup), []byte(noDeferral))
 	src = bytes.ReplaceAll(src, []byte(fieldSetReturn), []byte(objectReturn))
 	src = fieldArgs.ReplaceAll(src, cachedArgs)
+	src = bytes.ReplaceAll(src, []byte(gqlgenCollect), []byte(cachedCollect))
 	src = sequentialFieldSets(src)
 	if src, err = plainFields(src); err != nil {
 		return err

@@ -8,44 +8,49 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// ArgumentCache is the gqlgen extension that keeps, for one operation, the
-// arguments of each field as the executor parsed them: a field inside a
-// list (name(lang:) of every town on a page, projects(first:) of every
-// partnership) is one node of the query document, so its arguments are
-// parsed and their maps allocated once per operation rather than once per
-// element. gqlgen has no such cache. Parsing errors are not kept: each
-// occurrence reports its own.
-type ArgumentCache struct{}
+// OperationCache is the gqlgen extension that keeps, for one operation, the
+// arguments of each field as the executor parsed them (see Args) and the
+// fields it collected from each selection set (see CollectFields): a field
+// inside a list (name(lang:) of every town on a page, projects(first:) of
+// every partnership) is one node of the query document, so its arguments
+// are parsed and their maps allocated once per operation rather than once
+// per element. gqlgen has no cache of arguments. Parsing errors are not
+// kept: each occurrence reports its own.
+type OperationCache struct{}
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = ArgumentCache{}
+} = OperationCache{}
 
-// argumentCacheKey names the cache among the operation's statistics
+// operationCacheKey names the cache among the operation's statistics
 // extensions, the one per-operation slot gqlgen hands to extensions.
-const argumentCacheKey = "HubArgumentCache"
+const operationCacheKey = "HubOperationCache"
 
 // ExtensionName implements graphql.HandlerExtension.
-func (ArgumentCache) ExtensionName() string { return argumentCacheKey }
+func (OperationCache) ExtensionName() string { return operationCacheKey }
 
 // Validate implements graphql.HandlerExtension.
-func (ArgumentCache) Validate(graphql.ExecutableSchema) error { return nil }
+func (OperationCache) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext implements graphql.OperationContextMutator: it
 // gives the operation an empty cache before it runs.
-func (ArgumentCache) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	opCtx.Stats.SetExtension(argumentCacheKey, &argumentCache{})
+func (OperationCache) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	opCtx.Stats.SetExtension(operationCacheKey, &operationCache{})
 	return nil
 }
 
-// argumentCache maps a field of the query document (its *ast.Field) to
-// its parsed arguments. Root fields resolve concurrently, hence the sync.Map.
-type argumentCache struct{ byField sync.Map }
+// operationCache maps a field of the query document (its *ast.Field) to
+// its parsed arguments, and a selection set to its collected fields. Root
+// fields resolve concurrently, hence the sync.Map and the lock.
+type operationCache struct {
+	byField   sync.Map
+	collected collectedFields
+}
 
 // Args returns the arguments of field as parse makes them from the field's
 // argument values under vars, parsing each field of the document once per
-// operation when the operation has an ArgumentCache. The generated executor
+// operation when the operation has an OperationCache. The generated executor
 // calls it in place of parse (see graph/codegen); resolvers must treat the
 // arguments they receive as read-only, as gqlgen's own documentation of
 // FieldContext.Args already asks.
@@ -69,12 +74,11 @@ func Args(
 	return args, err
 }
 
-// cacheOf returns the argument cache of the operation running in ctx, or
-// nil.
-func cacheOf(ctx context.Context) *argumentCache {
+// cacheOf returns the cache of the operation running in ctx, or nil.
+func cacheOf(ctx context.Context) *operationCache {
 	if !graphql.HasOperationContext(ctx) {
 		return nil
 	}
-	cache, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(argumentCacheKey).(*argumentCache)
+	cache, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(operationCacheKey).(*operationCache)
 	return cache
 }

@@ -14,7 +14,7 @@ import (
 // field apart, and that a failed parse is not kept.
 func TestArgsParsesEachFieldOncePerOperation(t *testing.T) {
 	opCtx := &graphql.OperationContext{}
-	if err := (ArgumentCache{}).MutateOperationContext(context.Background(), opCtx); err != nil {
+	if err := (OperationCache{}).MutateOperationContext(context.Background(), opCtx); err != nil {
 		t.Fatal(err)
 	}
 	ctx := graphql.WithOperationContext(context.Background(), opCtx)

@@ -62,7 +62,7 @@ func newGraphQL(cfg Config, store *db.Store, schema graphql.ExecutableSchema, ws
 	srv.Use(listCoercion{})
 	srv.Use(&limits.Cost{Limits: lim, Record: noteCost})
 	srv.Use(&limits.Input{Limits: lim})
-	srv.Use(gqlexec.ArgumentCache{})
+	srv.Use(gqlexec.OperationCache{})
 	srv.AroundOperations(operationMiddleware(cfg.RequestTimeout))
 	srv.AroundOperations(graph.Loaders())
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

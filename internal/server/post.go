@@ -107,46 +107,55 @@ func errorStatus(media string, errs gqlerror.List) int {
 }
 
 // writeResponse writes resp as gqlgen's JSON encoding of graphql.Response
-// would, with the data written as the executor produced it. Incremental
+// would, with the data written as the executor produced it, not copied
+// into the answer (a large page's data is tens of kilobytes). Incremental
 // (@defer) payloads, which the Hub does not send, go through encoding/json.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		writeMarshalled(w, resp)
 		return
 	}
-	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
-	b.WriteByte('{')
+	var head, tail bytes.Buffer
+	head.WriteByte('{')
 	if len(resp.Errors) > 0 {
-		b.WriteString(`"errors":`)
-		if !appendJSON(&b, resp.Errors) {
+		head.WriteString(`"errors":`)
+		if !appendJSON(&head, resp.Errors) {
 			writeMarshalled(w, resp)
 			return
 		}
-		b.WriteByte(',')
+		head.WriteByte(',')
 	}
-	b.WriteString(`"data":`)
-	if len(resp.Data) == 0 {
-		b.WriteString("null")
-	} else {
-		b.Write(resp.Data)
+	head.WriteString(`"data":`)
+	data := resp.Data
+	if len(data) == 0 {
+		// Nothing executed: the answer goes in one write, which
+		// withRequestErrorStatus rewrites whole.
+		head.WriteString("null")
+		data = nil
 	}
 	if len(resp.Extensions) > 0 {
-		b.WriteString(`,"extensions":`)
-		if !appendJSON(&b, resp.Extensions) {
+		tail.WriteString(`,"extensions":`)
+		if !appendJSON(&tail, resp.Extensions) {
 			writeMarshalled(w, resp)
 			return
 		}
 	}
-	b.WriteByte('}')
+	tail.WriteByte('}')
+	if data == nil {
+		head.Write(tail.Bytes())
+		tail.Reset()
+	}
 	if rw, ok := w.(http.ResponseWriter); ok {
-		// Known before the answer is written (in one call, which
-		// withRequestErrorStatus relies on), the length spares the
+		// Known before the answer is written, the length spares the
 		// chunked encoding its framing and last write. An answer whose
 		// status was already written keeps the headers it was sent with.
-		rw.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+		rw.Header().Set("Content-Length", strconv.Itoa(head.Len()+len(data)+tail.Len()))
 	}
-	_, _ = w.Write(b.Bytes())
+	_, _ = w.Write(head.Bytes())
+	if data != nil {
+		_, _ = w.Write(data)
+		_, _ = w.Write(tail.Bytes())
+	}
 }
 
 // appendJSON appends v's JSON encoding to b and reports whether v could be
