@@ -40,7 +40,7 @@ func FoldQuery(dia, query string) string {
 	return query
 }
 
-// foldingDriver rewrites the queries Ent builds with FoldQuery.
+// foldingDriver rewrites the queries Ent builds (see rewriteQuery).
 type foldingDriver struct{ dialect.Driver }
 
 // Exec implements dialect.Driver.
@@ -50,7 +50,18 @@ func (d foldingDriver) Exec(ctx context.Context, query string, args, v any) erro
 
 // Query implements dialect.Driver.
 func (d foldingDriver) Query(ctx context.Context, query string, args, v any) error {
-	return d.Driver.Query(ctx, FoldQuery(d.Dialect(), query), args, v)
+	query, args = rewriteQuery(d.Dialect(), query, args)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+// rewriteQuery is what the store's driver does to a query Ent built:
+// FoldQuery, and on PostgreSQL collapseInLists.
+func rewriteQuery(dia, query string, args any) (string, any) {
+	query = FoldQuery(dia, query)
+	if list, ok := args.([]any); ok && dia == dialect.Postgres {
+		return collapseInLists(query, list)
+	}
+	return query, args
 }
 
 // Tx implements dialect.Driver.
@@ -105,7 +116,8 @@ func (t foldingTx) Exec(ctx context.Context, query string, args, v any) error {
 
 // Query implements dialect.Tx.
 func (t foldingTx) Query(ctx context.Context, query string, args, v any) error {
-	return t.Tx.Query(ctx, FoldQuery(t.dialect, query), args, v)
+	query, args = rewriteQuery(t.dialect, query, args)
+	return t.Tx.Query(ctx, query, args, v)
 }
 
 // ExecContext runs a raw statement in the transaction unchanged.
