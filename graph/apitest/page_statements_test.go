@@ -8,6 +8,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/seed"
@@ -344,6 +345,46 @@ type joinedAuthorsPage struct {
 			}
 		}
 	}
+}
+
+// TestJoinedNodesShareAcrossRows reads 120 partnerships of one phase by
+// their ids (a list long enough for the PostgreSQL driver to send as one
+// array), with their phase and their European towns' country joined into
+// the statement: every row comes back with its own edges, and the rows
+// that join one phase or one country share its node, as Ent's own eager
+// loads share a node among its parents.
+func TestJoinedNodesShareAcrossRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		p := newPilot(store.Client)
+		ua := p.town("Chuhuiv", p.ua)
+		var ids []int
+		for i := range 120 {
+			ids = append(ids, p.partnership(ua, fmt.Sprint("Partner ", i)).SaveX(sys()).ID)
+		}
+		got := store.Client.Partnership.Query().Where(partnership.IDIn(ids...)).WithPhase().
+			WithEuropeanMunicipality(func(q *ent.MunicipalityQuery) { q.WithCountry() }).AllX(sys())
+		if len(got) != len(ids) {
+			t.Fatalf("%d partnerships, want %d", len(got), len(ids))
+		}
+		phase, country := got[0].Edges.Phase, got[0].Edges.EuropeanMunicipality.Edges.Country
+		towns := map[int]bool{}
+		for _, n := range got {
+			if n.Edges.Phase == nil || n.Edges.Phase.ID != n.PhaseID || n.Edges.Phase.Name != "pilot" {
+				t.Fatalf("partnership %d: phase %+v, want pilot (%d)", n.ID, n.Edges.Phase, n.PhaseID)
+			}
+			eu := n.Edges.EuropeanMunicipality
+			if eu == nil || eu.ID != n.EuropeanMunicipalityID || eu.Edges.Country == nil || eu.Edges.Country.ID != p.pl.ID {
+				t.Fatalf("partnership %d: European town %+v, want %d in Poland", n.ID, eu, n.EuropeanMunicipalityID)
+			}
+			towns[eu.ID] = true
+			if n.Edges.Phase != phase || eu.Edges.Country != country {
+				t.Errorf("partnership %d: its phase or its partner's country is a node of its own", n.ID)
+			}
+		}
+		if len(towns) != len(ids) {
+			t.Errorf("%d distinct European towns, want %d", len(towns), len(ids))
+		}
+	})
 }
 
 // TestJoinedEdgesKeepTheReadRules reads the authors of topics and posts,
