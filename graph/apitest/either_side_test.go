@@ -225,3 +225,77 @@ func TestSidesWithOtherSelectionsLoadApart(t *testing.T) {
 		}
 	})
 }
+
+// TestOneMunicipalityPagesMatchTheRootList checks the pages of a single
+// municipality (a municipality's page through node(id:), which reads its
+// rows as one sequence: see numberAsOne) against the root list filtered to
+// the same side, for each field and page case, anonymously and as the
+// secretariat; and two fields of different sides on one municipality
+// (each numbered per side).
+func TestOneMunicipalityPagesMatchTheRootList(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		seedPages(t, store)
+		h := serveWith(t, store, func(c *server.Config) { c.RateLimit.Anonymous, c.RateLimit.User = 1<<30, 1<<30 })
+		for _, signedIn := range []bool{false, true} {
+			send := h.query
+			if signedIn {
+				send = h.mutate
+			}
+			rootPage := func(c eitherSideCase, field, id string) eitherSidePage {
+				var v struct{ Partnerships eitherSidePage }
+				resp := send(t, `query($id: ID!) { partnerships(`+c.page+`, where: `+c.rootWhere(field)+`) `+pageFields+` }`, map[string]any{"id": id})
+				resp.NoErrors(t)
+				resp.Decode(t, &v)
+				return v.Partnerships
+			}
+			var list struct {
+				Municipalities struct {
+					Edges []struct {
+						Node struct {
+							ID           string
+							Partnerships struct{ TotalCount int }
+						}
+					}
+				}
+			}
+			resp := send(t, `{ municipalities(first: 80) { edges { node { id partnerships { totalCount } } } } }`, nil)
+			resp.NoErrors(t)
+			resp.Decode(t, &list)
+			var towns []string
+			for _, e := range list.Municipalities.Edges {
+				if e.Node.Partnerships.TotalCount >= 3 && len(towns) < 6 {
+					towns = append(towns, e.Node.ID)
+				}
+			}
+			if len(towns) < 6 {
+				t.Fatalf("only %d municipalities with 3 partnerships or more", len(towns))
+			}
+			for _, id := range towns {
+				for _, c := range eitherSideCases {
+					for field := range sideFilters {
+						var v struct{ Node map[string]eitherSidePage }
+						resp := send(t, `query($id: ID!) { node(id: $id) { ... on Municipality { `+field+`(`+c.args()+`) `+pageFields+` } } }`,
+							map[string]any{"id": id})
+						resp.NoErrors(t)
+						resp.Decode(t, &v)
+						want := rootPage(c, field, id)
+						if got := v.Node[field]; got.TotalCount != want.TotalCount || !slices.Equal(got.ids(), want.ids()) || got.PageInfo != want.PageInfo {
+							t.Errorf("signed in %v, %s(%s) of %s alone: got %+v, want %+v", signedIn, field, c.args(), id, got, want)
+						}
+					}
+					var both struct{ Node map[string]eitherSidePage }
+					resp := send(t, `query($id: ID!) { node(id: $id) { ... on Municipality { partnerships(`+c.args()+`) `+pageFields+`
+						euPartnerships(`+c.args()+`) `+pageFields+` } } }`, map[string]any{"id": id})
+					resp.NoErrors(t)
+					resp.Decode(t, &both)
+					for _, field := range []string{"partnerships", "euPartnerships"} {
+						want := rootPage(c, field, id)
+						if got := both.Node[field]; got.TotalCount != want.TotalCount || !slices.Equal(got.ids(), want.ids()) || got.PageInfo != want.PageInfo {
+							t.Errorf("signed in %v, %s(%s) of %s beside the other side: got %+v, want %+v", signedIn, field, c.args(), id, got, want)
+						}
+					}
+				}
+			}
+		}
+	})
+}
