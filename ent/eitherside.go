@@ -313,25 +313,12 @@ func readAllSides(requests []PartnershipPageRequest, sides []partnershipSide) bo
 // that side only.
 func numberAsOne(sides []partnershipSide, limit int, counted bool, order sql.Querier) func(*sql.Selector) {
 	return func(s *sql.Selector) {
-		d := sql.Dialect(s.Dialect())
-		s.SetDistinct(false)
-		numbered := d.Select("*").From(d.Table("src_query"))
-		columns := s.UnqualifiedColumns()
-		for _, side := range sides {
-			numbered.AppendSelectExprAs(sql.RowNumber().OrderExpr(order), side.row)
-			columns = append(columns, side.row)
-			if counted {
-				numbered.AppendSelectExprAs(sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }), side.total)
-				columns = append(columns, side.total)
+		numberRows(s, sides, counted, false, order, func(t *sql.SelectTable) *sql.Predicate {
+			if limit == 0 {
+				return nil
 			}
-		}
-		t := d.Table("numbered").As(s.TableName())
-		page := d.Select(columns...).From(t)
-		if limit > 0 {
-			page.Where(sql.LTE(t.C(sides[0].row), limit))
-		}
-		with := d.With("src_query").As(s.Clone()).With("numbered").As(numbered)
-		*s = *page.OrderExpr(order).Prefix(with)
+			return sql.LTE(t.C(sides[0].row), limit)
+		})
 	}
 }
 
@@ -346,28 +333,53 @@ func numberBySide(ids []int, sides []partnershipSide, limit int, counted bool, o
 		owners[i] = id
 	}
 	return func(s *sql.Selector) {
-		d := sql.Dialect(s.Dialect())
-		s.SetDistinct(false)
-		numbered := d.Select("*").From(d.Table("src_query"))
-		columns := s.UnqualifiedColumns()
-		for _, side := range sides {
-			numbered.AppendSelectExprAs(sql.RowNumber().PartitionBy(side.column).OrderExpr(order), side.row)
-			columns = append(columns, side.row)
-			if counted {
-				numbered.AppendSelectExprAs(sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") }).PartitionBy(side.column), side.total)
-				columns = append(columns, side.total)
+		numberRows(s, sides, counted, true, order, func(t *sql.SelectTable) *sql.Predicate {
+			onPage := make([]*sql.Predicate, 0, len(sides))
+			for _, side := range sides {
+				p := sql.In(t.C(side.column), owners...)
+				if limit > 0 {
+					p = sql.And(p, sql.LTE(t.C(side.row), limit))
+				}
+				onPage = append(onPage, p)
 			}
-		}
-		t := d.Table("numbered").As(s.TableName())
-		onPage := make([]*sql.Predicate, 0, len(sides))
-		for _, side := range sides {
-			p := sql.In(t.C(side.column), owners...)
-			if limit > 0 {
-				p = sql.And(p, sql.LTE(t.C(side.row), limit))
-			}
-			onPage = append(onPage, p)
-		}
-		with := d.With("src_query").As(s.Clone()).With("numbered").As(numbered)
-		*s = *d.Select(columns...).From(t).Where(sql.Or(onPage...)).OrderExpr(order).Prefix(with)
+			return sql.Or(onPage...)
+		})
 	}
+}
+
+// numberRows turns s, a statement of partnerships, into
+//
+//	WITH src_query AS (s), numbered AS (SELECT *, <windows> FROM src_query)
+//	SELECT <s's columns, the windows'> FROM numbered WHERE <where> ORDER BY order
+//
+// whose windows number in order (and when counted count) the rows on each
+// of sides, in the side's columns, per municipality of the side when
+// partitioned; where returns the filter of the page (nil for none) on the
+// numbered rows.
+func numberRows(s *sql.Selector, sides []partnershipSide, counted, partitioned bool, order sql.Querier,
+	where func(*sql.SelectTable) *sql.Predicate,
+) {
+	d := sql.Dialect(s.Dialect())
+	s.SetDistinct(false)
+	numbered := d.Select("*").From(d.Table("src_query"))
+	columns := s.UnqualifiedColumns()
+	for _, side := range sides {
+		row, total := sql.RowNumber(), sql.Window(func(b *sql.Builder) { b.WriteString("COUNT(*)") })
+		if partitioned {
+			row, total = row.PartitionBy(side.column), total.PartitionBy(side.column)
+		}
+		numbered.AppendSelectExprAs(row.OrderExpr(order), side.row)
+		columns = append(columns, side.row)
+		if counted {
+			numbered.AppendSelectExprAs(total, side.total)
+			columns = append(columns, side.total)
+		}
+	}
+	t := d.Table("numbered").As(s.TableName())
+	page := d.Select(columns...).From(t)
+	if p := where(t); p != nil {
+		page.Where(p)
+	}
+	with := d.With("src_query").As(s.Clone()).With("numbered").As(numbered)
+	*s = *page.OrderExpr(order).Prefix(with)
 }

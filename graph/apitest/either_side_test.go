@@ -70,6 +70,48 @@ func (p eitherSidePage) ids() []string {
 	return ids
 }
 
+// same reports whether p and want hold the same rows, total and page info.
+func (p eitherSidePage) same(want eitherSidePage) bool {
+	return p.TotalCount == want.TotalCount && slices.Equal(p.ids(), want.ids()) && p.PageInfo == want.PageInfo
+}
+
+// sender sends a GraphQL request as one reader.
+type sender func(testing.TB, string, map[string]any) *gqltest.Response
+
+// rootPageFunc returns the page c of the root list filtered to the side of
+// municipality id that field pages.
+type rootPageFunc func(c eitherSideCase, field, id string) eitherSidePage
+
+// eachPagesReader runs check on both stores with seedPages' data, for an
+// anonymous reader and for the secretariat, with the reader's sender and
+// root pages. Each page is compared with its own root list: a few thousand
+// requests, past a client's default budget.
+func eachPagesReader(t *testing.T, check func(t *testing.T, signedIn bool, send sender, rootPage rootPageFunc)) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		seedPages(t, store)
+		h := serveWith(t, store, func(c *server.Config) { c.RateLimit.Anonymous, c.RateLimit.User = 1<<30, 1<<30 })
+		for _, signedIn := range []bool{false, true} {
+			send := h.query
+			if signedIn {
+				send = h.mutate
+			}
+			check(t, signedIn, send, rootPages(t, send))
+		}
+	})
+}
+
+// rootPages returns the page of the root list filtered to a municipality's
+// side, as send reads it.
+func rootPages(t *testing.T, send sender) rootPageFunc {
+	return func(c eitherSideCase, field, id string) eitherSidePage {
+		var v struct{ Partnerships eitherSidePage }
+		resp := send(t, `query($id: ID!) { partnerships(`+c.page+`, where: `+c.rootWhere(field)+`) `+pageFields+` }`, map[string]any{"id": id})
+		resp.NoErrors(t)
+		resp.Decode(t, &v)
+		return v.Partnerships
+	}
+}
+
 // pageFields selects what eitherSidePage decodes.
 const pageFields = `{ totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } }`
 
@@ -81,74 +123,55 @@ const pageFields = `{ totalCount pageInfo { hasNextPage hasPreviousPage endCurso
 // anonymous reader and for the secretariat; that a page beside them with
 // other arguments does too; and that a page after a cursor does too.
 func TestMunicipalityPartnershipsMatchTheRootList(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		seedPages(t, store)
-		// Each page is compared with its own root list: a few thousand
-		// requests, past a client's default budget.
-		h := serveWith(t, store, func(c *server.Config) { c.RateLimit.Anonymous, c.RateLimit.User = 1<<30, 1<<30 })
-		for _, signedIn := range []bool{false, true} {
-			send := h.query
-			if signedIn {
-				send = h.mutate
-			}
-			rootPage := func(c eitherSideCase, field, id string) eitherSidePage {
-				var v struct{ Partnerships eitherSidePage }
-				resp := send(t, `query($id: ID!) { partnerships(`+c.page+`, where: `+c.rootWhere(field)+`) `+pageFields+` }`, map[string]any{"id": id})
-				resp.NoErrors(t)
-				resp.Decode(t, &v)
-				return v.Partnerships
-			}
-			other := eitherSideCase{page: `first: 1`}
-			for _, c := range eitherSideCases {
-				var list struct {
-					Municipalities struct {
-						Edges []struct {
-							Node struct {
-								ID                                           string
-								Partnerships, UaPartnerships, EuPartnerships eitherSidePage
-								Other                                        eitherSidePage
-							}
+	eachPagesReader(t, func(t *testing.T, signedIn bool, send sender, rootPage rootPageFunc) {
+		other := eitherSideCase{page: `first: 1`}
+		for _, c := range eitherSideCases {
+			var list struct {
+				Municipalities struct {
+					Edges []struct {
+						Node struct {
+							ID                                           string
+							Partnerships, UaPartnerships, EuPartnerships eitherSidePage
+							Other                                        eitherSidePage
 						}
 					}
 				}
-				resp := send(t, `{ municipalities(first: 80) { edges { node { id partnerships(`+c.args()+`) `+pageFields+`
+			}
+			resp := send(t, `{ municipalities(first: 80) { edges { node { id partnerships(`+c.args()+`) `+pageFields+`
 					uaPartnerships(`+c.args()+`) `+pageFields+` euPartnerships(`+c.args()+`) `+pageFields+`
 					other: euPartnerships(`+other.args()+`) `+pageFields+` } } } }`, nil)
-				resp.NoErrors(t)
-				resp.Decode(t, &list)
-				withPartnerships := 0
-				for _, e := range list.Municipalities.Edges {
-					n := e.Node
-					if n.Partnerships.TotalCount > 0 {
-						withPartnerships++
-					}
-					for _, page := range []struct {
-						field, label string
-						c            eitherSideCase
-						got          eitherSidePage
-					}{{"partnerships", "partnerships", c, n.Partnerships}, {"uaPartnerships", "uaPartnerships", c, n.UaPartnerships},
-						{"euPartnerships", "euPartnerships", c, n.EuPartnerships}, {"euPartnerships", "other", other, n.Other}} {
-						want := rootPage(page.c, page.field, n.ID)
-						if got := page.got; got.TotalCount != want.TotalCount || !slices.Equal(got.ids(), want.ids()) || got.PageInfo != want.PageInfo {
-							t.Errorf("signed in %v, %s(%s), municipality %s: got %+v, want %+v", signedIn, page.label, page.c.args(), n.ID, got, want)
-						}
-					}
+			resp.NoErrors(t)
+			resp.Decode(t, &list)
+			withPartnerships := 0
+			for _, e := range list.Municipalities.Edges {
+				n := e.Node
+				if n.Partnerships.TotalCount > 0 {
+					withPartnerships++
 				}
-				if withPartnerships < 20 {
-					t.Fatalf("%s: only %d of %d municipalities have partnerships", c.args(), withPartnerships, len(list.Municipalities.Edges))
+				for _, page := range []struct {
+					field, label string
+					c            eitherSideCase
+					got          eitherSidePage
+				}{{"partnerships", "partnerships", c, n.Partnerships}, {"uaPartnerships", "uaPartnerships", c, n.UaPartnerships},
+					{"euPartnerships", "euPartnerships", c, n.EuPartnerships}, {"euPartnerships", "other", other, n.Other}} {
+					want := rootPage(page.c, page.field, n.ID)
+					if got := page.got; !got.same(want) {
+						t.Errorf("signed in %v, %s(%s), municipality %s: got %+v, want %+v", signedIn, page.label, page.c.args(), n.ID, got, want)
+					}
 				}
 			}
-			checkPageAfterCursor(t, send, rootPage)
+			if withPartnerships < 20 {
+				t.Fatalf("%s: only %d of %d municipalities have partnerships", c.args(), withPartnerships, len(list.Municipalities.Edges))
+			}
 		}
+		checkPageAfterCursor(t, send, rootPage)
 	})
 }
 
 // checkPageAfterCursor compares the second page of a municipality's
 // partnerships, read through node(id:) after the first page's cursor,
 // with the root list's.
-func checkPageAfterCursor(t *testing.T, send func(testing.TB, string, map[string]any) *gqltest.Response,
-	rootPage func(c eitherSideCase, field, id string) eitherSidePage,
-) {
+func checkPageAfterCursor(t *testing.T, send sender, rootPage rootPageFunc) {
 	t.Helper()
 	var list struct {
 		Municipalities struct {
@@ -171,7 +194,7 @@ func checkPageAfterCursor(t *testing.T, send func(testing.TB, string, map[string
 	resp.NoErrors(t)
 	resp.Decode(t, &v)
 	want := rootPage(eitherSideCase{page: fmt.Sprintf("first: 2, after: %q", first.PageInfo.EndCursor)}, "partnerships", id)
-	if got := v.Node.Partnerships; got.TotalCount != want.TotalCount || !slices.Equal(got.ids(), want.ids()) || got.PageInfo != want.PageInfo {
+	if got := v.Node.Partnerships; !got.same(want) {
 		t.Errorf("after a cursor: got %+v, want %+v", got, want)
 	}
 }
@@ -233,66 +256,51 @@ func TestSidesWithOtherSelectionsLoadApart(t *testing.T) {
 // secretariat; and two fields of different sides on one municipality
 // (each numbered per side).
 func TestOneMunicipalityPagesMatchTheRootList(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		seedPages(t, store)
-		h := serveWith(t, store, func(c *server.Config) { c.RateLimit.Anonymous, c.RateLimit.User = 1<<30, 1<<30 })
-		for _, signedIn := range []bool{false, true} {
-			send := h.query
-			if signedIn {
-				send = h.mutate
-			}
-			rootPage := func(c eitherSideCase, field, id string) eitherSidePage {
-				var v struct{ Partnerships eitherSidePage }
-				resp := send(t, `query($id: ID!) { partnerships(`+c.page+`, where: `+c.rootWhere(field)+`) `+pageFields+` }`, map[string]any{"id": id})
-				resp.NoErrors(t)
-				resp.Decode(t, &v)
-				return v.Partnerships
-			}
-			var list struct {
-				Municipalities struct {
-					Edges []struct {
-						Node struct {
-							ID           string
-							Partnerships struct{ TotalCount int }
-						}
+	eachPagesReader(t, func(t *testing.T, signedIn bool, send sender, rootPage rootPageFunc) {
+		var list struct {
+			Municipalities struct {
+				Edges []struct {
+					Node struct {
+						ID           string
+						Partnerships struct{ TotalCount int }
 					}
 				}
 			}
-			resp := send(t, `{ municipalities(first: 80) { edges { node { id partnerships { totalCount } } } } }`, nil)
-			resp.NoErrors(t)
-			resp.Decode(t, &list)
-			var towns []string
-			for _, e := range list.Municipalities.Edges {
-				if e.Node.Partnerships.TotalCount >= 3 && len(towns) < 6 {
-					towns = append(towns, e.Node.ID)
-				}
+		}
+		resp := send(t, `{ municipalities(first: 80) { edges { node { id partnerships { totalCount } } } } }`, nil)
+		resp.NoErrors(t)
+		resp.Decode(t, &list)
+		var towns []string
+		for _, e := range list.Municipalities.Edges {
+			if e.Node.Partnerships.TotalCount >= 3 && len(towns) < 6 {
+				towns = append(towns, e.Node.ID)
 			}
-			if len(towns) < 6 {
-				t.Fatalf("only %d municipalities with 3 partnerships or more", len(towns))
-			}
-			for _, id := range towns {
-				for _, c := range eitherSideCases {
-					for field := range sideFilters {
-						var v struct{ Node map[string]eitherSidePage }
-						resp := send(t, `query($id: ID!) { node(id: $id) { ... on Municipality { `+field+`(`+c.args()+`) `+pageFields+` } } }`,
-							map[string]any{"id": id})
-						resp.NoErrors(t)
-						resp.Decode(t, &v)
-						want := rootPage(c, field, id)
-						if got := v.Node[field]; got.TotalCount != want.TotalCount || !slices.Equal(got.ids(), want.ids()) || got.PageInfo != want.PageInfo {
-							t.Errorf("signed in %v, %s(%s) of %s alone: got %+v, want %+v", signedIn, field, c.args(), id, got, want)
-						}
-					}
-					var both struct{ Node map[string]eitherSidePage }
-					resp := send(t, `query($id: ID!) { node(id: $id) { ... on Municipality { partnerships(`+c.args()+`) `+pageFields+`
-						euPartnerships(`+c.args()+`) `+pageFields+` } } }`, map[string]any{"id": id})
+		}
+		if len(towns) < 6 {
+			t.Fatalf("only %d municipalities with 3 partnerships or more", len(towns))
+		}
+		for _, id := range towns {
+			for _, c := range eitherSideCases {
+				for field := range sideFilters {
+					var v struct{ Node map[string]eitherSidePage }
+					resp := send(t, `query($id: ID!) { node(id: $id) { ... on Municipality { `+field+`(`+c.args()+`) `+pageFields+` } } }`,
+						map[string]any{"id": id})
 					resp.NoErrors(t)
-					resp.Decode(t, &both)
-					for _, field := range []string{"partnerships", "euPartnerships"} {
-						want := rootPage(c, field, id)
-						if got := both.Node[field]; got.TotalCount != want.TotalCount || !slices.Equal(got.ids(), want.ids()) || got.PageInfo != want.PageInfo {
-							t.Errorf("signed in %v, %s(%s) of %s beside the other side: got %+v, want %+v", signedIn, field, c.args(), id, got, want)
-						}
+					resp.Decode(t, &v)
+					want := rootPage(c, field, id)
+					if got := v.Node[field]; !got.same(want) {
+						t.Errorf("signed in %v, %s(%s) of %s alone: got %+v, want %+v", signedIn, field, c.args(), id, got, want)
+					}
+				}
+				var both struct{ Node map[string]eitherSidePage }
+				resp := send(t, `query($id: ID!) { node(id: $id) { ... on Municipality { partnerships(`+c.args()+`) `+pageFields+`
+						euPartnerships(`+c.args()+`) `+pageFields+` } } }`, map[string]any{"id": id})
+				resp.NoErrors(t)
+				resp.Decode(t, &both)
+				for _, field := range []string{"partnerships", "euPartnerships"} {
+					want := rootPage(c, field, id)
+					if got := both.Node[field]; !got.same(want) {
+						t.Errorf("signed in %v, %s(%s) of %s beside the other side: got %+v, want %+v", signedIn, field, c.args(), id, got, want)
 					}
 				}
 			}
