@@ -12,10 +12,11 @@ import (
 // `"col" IN ($1, $2, ..., $305)`: one parameter per value, each sent,
 // parsed and bound apart, and a statement text (prepared and planned
 // anew) for every length of list. Ent has no hook to write the predicate
-// otherwise, so the PostgreSQL driver rewrites each long list whose values
-// are all integers or all strings into one array parameter,
-// `"col" = ANY($1)` (`<> ALL` for NOT IN), which means the same for lists
-// without NULLs (Ent passes none), and numbers the other parameters again.
+// otherwise, so the PostgreSQL driver rewrites, in the queries Ent runs
+// (not in its writes), each long list whose values are all integers or
+// all strings into one array parameter, `"col" = ANY($1)` (`<> ALL` for
+// NOT IN), which means the same for lists without NULLs (Ent passes none),
+// and numbers the other parameters again.
 //
 // Short lists stay as they are: PostgreSQL plans a list of constants from
 // its values, an array parameter from a guessed length of 10. Measured on
@@ -27,16 +28,18 @@ import (
 const minCollapsedList = 100
 
 // collapseInLists returns query and args with each IN list of at least
-// minCollapsedList integers or strings collapsed into an array parameter. A statement whose parameters
-// do not each appear once, in order, is returned unchanged.
+// minCollapsedList integers or strings collapsed into an array parameter.
+// A statement whose parameters do not each appear once, in order, or that
+// has no such list, is returned unchanged.
 func collapseInLists(query string, args []any) (string, []any) {
 	if len(args) < minCollapsedList || !strings.Contains(query, " IN ($") {
 		return query, args
 	}
 	var (
-		out     strings.Builder
-		outArgs = make([]any, 0, len(args))
-		next    = 1 // the number of the next parameter of query
+		out       strings.Builder
+		outArgs   = make([]any, 0, len(args))
+		next      = 1 // the number of the next parameter of query
+		collapsed = false
 	)
 	out.Grow(len(query))
 	for i := 0; i < len(query); {
@@ -54,19 +57,15 @@ func collapseInLists(query string, args []any) (string, []any) {
 			if !ok || next-1+values > len(args) {
 				return query, args
 			}
-			array, ok := arrayOf(args[next-1 : next-1+values])
-			if !ok || values < minCollapsedList { // kept as it is, numbered again
+			var array any
+			if values >= minCollapsedList {
+				array, _ = arrayOf(args[next-1 : next-1+values])
+			}
+			if array == nil { // kept as it is, numbered again
 				out.WriteString(query[i : open+1])
-				for k := range values {
-					if k > 0 {
-						out.WriteString(", ")
-					}
-					outArgs = append(outArgs, args[next-1+k])
-					out.WriteString("$" + strconv.Itoa(len(outArgs)))
-				}
-				out.WriteByte(')')
+				outArgs = writeList(&out, outArgs, args[next-1:next-1+values])
 			} else {
-				outArgs = append(outArgs, array)
+				outArgs, collapsed = append(outArgs, array), true
 				op := " = ANY($"
 				if query[i+1] == 'N' {
 					op = " <> ALL($"
@@ -89,10 +88,24 @@ func collapseInLists(query string, args []any) (string, []any) {
 			i++
 		}
 	}
-	if next-1 != len(args) {
+	if !collapsed || next-1 != len(args) {
 		return query, args
 	}
 	return out.String(), outArgs
+}
+
+// writeList writes the parameters of list, numbered after those of
+// outArgs, and a closing parenthesis to out, and returns outArgs with list.
+func writeList(out *strings.Builder, outArgs, list []any) []any {
+	for k, v := range list {
+		if k > 0 {
+			out.WriteString(", ")
+		}
+		outArgs = append(outArgs, v)
+		out.WriteString("$" + strconv.Itoa(len(outArgs)))
+	}
+	out.WriteByte(')')
+	return outArgs
 }
 
 // consecutiveParams reads `$first, $first+1, ..., $n)` at query[at:] and
