@@ -39,7 +39,7 @@ var resolveFieldFunc = regexp.MustCompile(`(?s)^func \(ec \*executionContext\) (
 		\},
 		(\S+),
 		func\(ctx context\.Context, selections ast\.SelectionSet, v ([^)]*)\) graphql\.Marshaler \{
-			return ec\.(marshal\w+)\(ctx, selections, v\)
+			return ec\.(marshal[\w\p{L}]+)\(ctx, selections, v\)
 		\},
 		(?:true|false),
 		(?:true|false),
@@ -123,7 +123,7 @@ func leafMarshaller(src []byte, marshaller, valueType string) bool {
 	if body == nil {
 		return false
 	}
-	for _, needsField := range []string{"ec._", "ec.marshal", "GetFieldContext", "WithPathContext", "MarshalSlice"} {
+	for _, needsField := range []string{"ec._", "ec.marshal", "GetFieldContext", "WithPathContext", "MarshalSlice", "ContextMarshaler"} {
 		if bytes.Contains(body, []byte(needsField)) {
 			return false
 		}

@@ -29,8 +29,12 @@ func fieldFunc(name, body, valueType, marshaller string) string {
 `
 }
 
-// marshallers are gqlgen's marshallers of a string, a time and an object.
+// marshallers are gqlgen's marshallers of a string, an enum of another
+// package, a time and an object.
 const marshallers = `
+func (ec *executionContext) marshalNCountryStatus2githubᚗcomᚋhubᚋentᚋcountryᚐStatus(ctx context.Context, sel ast.SelectionSet, v country.Status) graphql.Marshaler {
+	return v
+}
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
@@ -57,13 +61,16 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 `
 
 // TestPlainFields checks which fields get the direct path: a struct field
-// and a localized name of a leaf type that never marshals to null do; a
+// (a string, an enum whose marshaller's name has gqlgen's package
+// separators) and a localized name of a leaf type that never marshals to
+// null do; a
 // time (null when zero, an error that names the field), an object and a
 // resolver call keep gqlgen's.
 func TestPlainFields(t *testing.T) {
 	src := "package graph\n" +
 		fieldFunc("Country_code", "\t\t\treturn obj.Code, nil", "string", "marshalNString2string") +
 		fieldFunc("Country_name", "\t\t\tfc := graphql.GetFieldContext(ctx)\n\t\t\treturn obj.LocalizedName(fc.Args[\"lang\"].(*string)), nil", "string", "marshalNString2string") +
+		fieldFunc("Country_status", "\t\t\treturn obj.Status, nil", "country.Status", "marshalNCountryStatus2githubᚗcomᚋhubᚋentᚋcountryᚐStatus") +
 		fieldFunc("Country_createdAt", "\t\t\treturn obj.CreatedAt, nil", "time.Time", "marshalNTime2timeᚐTime") +
 		fieldFunc("Country_region", "\t\t\treturn obj.Region, nil", "*ent.Region", "marshalNRegion2ᚖRegion") +
 		fieldFunc("Country_flag", "\t\t\treturn ec.resolvers.Country().Flag(ctx, obj)", "string", "marshalNString2string") +
@@ -76,6 +83,8 @@ func TestPlainFields(t *testing.T) {
 	for _, want := range []string{
 		"func (ec *executionContext) _Country_code(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +
 			"\treturn ec.marshalNString2string(ctx, field.Selections, obj.Code)\n}\n",
+		"func (ec *executionContext) _Country_status(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +
+			"\treturn ec.marshalNCountryStatus2githubᚗcomᚋhubᚋentᚋcountryᚐStatus(ctx, field.Selections, obj.Status)\n}\n",
 		"\tif args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err == nil {\n" +
 			"\t\treturn ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args[\"lang\"].(*string)))\n\t}\n" +
 			"\treturn graphql.ResolveField(",
