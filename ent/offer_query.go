@@ -407,7 +407,7 @@ func (_q *OfferQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Offer,
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
-		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
@@ -484,7 +484,7 @@ func (_q *OfferQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
-		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}

@@ -444,7 +444,7 @@ func (_q *ReactionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Rea
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
-		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
@@ -559,7 +559,7 @@ func (_q *ReactionQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
 		_q.joinToOneLoads(ctx)
-		_spec.ScanValues = scanUnknownAsAny(_spec.ScanValues)
+		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}

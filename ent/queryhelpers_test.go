@@ -1,0 +1,41 @@
+package ent
+
+import (
+	"database/sql"
+	"testing"
+
+	entsql "entgo.io/ent/dialect/sql"
+)
+
+// TestStatementHoldersReuseFieldHolders checks that the rows of one
+// statement scan their fields into the holders of the first row, and each
+// column that is not a field (kept as it is by the node) into a new one.
+func TestStatementHoldersReuseFieldHolders(t *testing.T) {
+	calls := 0
+	scan := statementHolders(func(columns []string) ([]any, error) {
+		calls++
+		return []any{new(sql.NullInt64), new(entsql.UnknownType), new(sql.NullString)}, nil
+	})
+	columns := []string{"id", "hub_total_count", "name"}
+	first, err := scan(columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstID, firstName, firstTotal := first[0], first[2], first[1]
+	if _, ok := firstTotal.(*any); !ok {
+		t.Fatalf("a column that is not a field scans into %T, want *any", firstTotal)
+	}
+	second, err := scan(columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("the holders were made %d times for one statement, want once", calls)
+	}
+	if second[0] != firstID || second[2] != firstName {
+		t.Error("the second row has new holders for its fields")
+	}
+	if second[1] == firstTotal {
+		t.Error("the second row shares the holder of a column its node keeps")
+	}
+}
