@@ -8,7 +8,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -41,6 +40,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/analytics"
 	"github.com/bridgesoftrust/hub/internal/analytics/health"
 	"github.com/bridgesoftrust/hub/internal/export"
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"github.com/bridgesoftrust/hub/internal/i18n"
 	"github.com/bridgesoftrust/hub/internal/matchmaking"
 	"github.com/bridgesoftrust/hub/internal/network"
@@ -71846,13 +71846,13 @@ func (ec *executionContext) marshalNForumGrouping2ᚕgithubᚗcomᚋbridgesoftru
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalIntID(v)
+	res, err := gqlexec.UnmarshalIntID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNID2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalIntID(v)
+	res := gqlexec.MarshalIntID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -75351,7 +75351,7 @@ func (ec *executionContext) unmarshalOID2ᚖint(ctx context.Context, v any) (*in
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalIntID(v)
+	res, err := gqlexec.UnmarshalIntID(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -75361,7 +75361,7 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalIntID(*v)
+	res := gqlexec.MarshalIntID(*v)
 	return res
 }
 

@@ -173,8 +173,12 @@ func sequentialFieldSets(src []byte) []byte {
 	return bytes.Join(parts, []byte(funcStart))
 }
 
-// addImport adds gqlexec to the first import block of src and formats it.
+// addImport adds gqlexec to the first import block of src, unless gqlgen
+// imported it (gqlgen.yml binds the ID scalar there), and formats it.
 func addImport(src []byte) ([]byte, error) {
+	if bytes.Contains(src, []byte("\t"+gqlexecImport+"\n")) {
+		return format.Source(src)
+	}
 	block := []byte("import (\n")
 	at := bytes.Index(src, block)
 	if at < 0 {
