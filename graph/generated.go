@@ -15786,23 +15786,20 @@ func (ec *executionContext) fieldContext_APIKey_prefix(_ context.Context, field 
 }
 
 func (ec *executionContext) _APIKey_scopes(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKey_scopes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Scopes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIKey_scopes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Scopes
+	fc.Result = res
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_APIKey_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "String")
@@ -15830,23 +15827,24 @@ func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _APIKey_user(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKey_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_APIKey_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.User(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_APIKey_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15862,23 +15860,20 @@ func (ec *executionContext) fieldContext_APIKey_user(_ context.Context, field gr
 }
 
 func (ec *executionContext) _APIKeyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.APIKeyEdge) graphql.Marshaler {
-			return ec.marshalOAPIKeyEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKeyEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIKeyConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOAPIKeyEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKeyEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_APIKeyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15933,23 +15928,20 @@ func (ec *executionContext) fieldContext_APIKeyConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKeyEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalOAPIKey2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_APIKeyEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOAPIKey2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKey(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_APIKeyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16102,23 +16094,24 @@ func (ec *executionContext) fieldContext_Activity_organiserID(_ context.Context,
 }
 
 func (ec *executionContext) _Activity_organiser(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Activity_organiser(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Organiser(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
-			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Activity_organiser(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Organiser(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Activity_organiser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16178,23 +16171,20 @@ func (ec *executionContext) fieldContext_Activity_partnerships(ctx context.Conte
 }
 
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ActivityEdge) graphql.Marshaler {
-			return ec.marshalOActivityEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActivityConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOActivityEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ActivityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16249,23 +16239,20 @@ func (ec *executionContext) fieldContext_ActivityConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ActivityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
-			return ec.marshalOActivity2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActivityEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOActivity2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivity(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ActivityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16288,23 +16275,20 @@ func (ec *executionContext) fieldContext_ActivityEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _ActivityGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityGroup_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
-			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActivityGroup_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Keys
+	fc.Result = res
+	return ec.marshalOString2ᚕᚖstring(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ActivityGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityGroup", field, false, false, "String")
@@ -16446,23 +16430,20 @@ func (ec *executionContext) fieldContext_ActivityGroup_max(_ context.Context, fi
 }
 
 func (ec *executionContext) _ActivityMeasure_participantCount(ctx context.Context, field graphql.CollectedField, obj *analytics.Measure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActivityMeasure_participantCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ActivityMeasure_participantCount(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Value
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ActivityMeasure_participantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActivityMeasure", field, false, false, "Float")
@@ -16492,23 +16473,20 @@ func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Actor_association(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_association(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Association, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
-			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Actor_association(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Association
+	fc.Result = res
+	return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Actor_association(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16524,23 +16502,20 @@ func (ec *executionContext) fieldContext_Actor_association(_ context.Context, fi
 }
 
 func (ec *executionContext) _Actor_organisation(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_organisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Organisation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
-			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Actor_organisation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Organisation
+	fc.Result = res
+	return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Actor_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16556,46 +16531,40 @@ func (ec *executionContext) fieldContext_Actor_organisation(_ context.Context, f
 }
 
 func (ec *executionContext) _Actor_roles(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_roles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Roles, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []organisations.Role) graphql.Marshaler {
-			return ec.marshalNActorRole2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋorganisationsᚐRoleᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Actor_roles(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Roles
+	fc.Result = res
+	return ec.marshalNActorRole2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋorganisationsᚐRoleᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Actor_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Actor", field, false, false, "ActorRole")
 }
 
 func (ec *executionContext) _Actor_initiatives(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Actor_initiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Initiatives, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Actor_initiatives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Initiatives
+	fc.Result = res
+	return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Actor_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16699,23 +16668,24 @@ func (ec *executionContext) fieldContext_Association_countryID(_ context.Context
 }
 
 func (ec *executionContext) _Association_country(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
-			return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Association_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Country(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Association_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16954,23 +16924,20 @@ func (ec *executionContext) fieldContext_Association_name(ctx context.Context, f
 }
 
 func (ec *executionContext) _AssociationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AssociationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssociationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssociationEdge) graphql.Marshaler {
-			return ec.marshalOAssociationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AssociationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOAssociationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_AssociationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17025,23 +16992,20 @@ func (ec *executionContext) fieldContext_AssociationConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _AssociationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssociationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AssociationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
-			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AssociationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_AssociationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17129,46 +17093,40 @@ func (ec *executionContext) fieldContext_AuditLog_operation(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditLog_changedFields(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditLog_changedFields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ChangedFields, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AuditLog_changedFields(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.ChangedFields
+	fc.Result = res
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_AuditLog_changedFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditLog", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditLogConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLogConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditLogConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuditLogEdge) graphql.Marshaler {
-			return ec.marshalOAuditLogEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAuditLogEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AuditLogConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOAuditLogEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAuditLogEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_AuditLogConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17223,23 +17181,20 @@ func (ec *executionContext) fieldContext_AuditLogConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _AuditLogEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLogEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditLogEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditLog) graphql.Marshaler {
-			return ec.marshalOAuditLog2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAuditLog(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_AuditLogEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOAuditLog2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAuditLog(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_AuditLogEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17515,23 +17470,20 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 }
 
 func (ec *executionContext) _CountryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CountryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CountryEdge) graphql.Marshaler {
-			return ec.marshalOCountryEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountryEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CountryConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOCountryEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountryEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_CountryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17586,23 +17538,20 @@ func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CountryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CountryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
-			return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_CountryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17625,23 +17574,20 @@ func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateAPIKeyPayload_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.APIKey) graphql.Marshaler {
-			return ec.marshalNAPIKey2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKey(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CreateAPIKeyPayload_key(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Key
+	fc.Result = res
+	return ec.marshalNAPIKey2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKey(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_CreateAPIKeyPayload_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17794,23 +17740,24 @@ func (ec *executionContext) fieldContext_Document_publishedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Document_author(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_author(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Author(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Document_author(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Author(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Document_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17826,23 +17773,24 @@ func (ec *executionContext) fieldContext_Document_author(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Document_files(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_files(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Files(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DocumentFile) graphql.Marshaler {
-			return ec.marshalODocumentFile2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFileᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Document_files(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Files(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalODocumentFile2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFileᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Document_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17990,23 +17938,20 @@ func (ec *executionContext) fieldContext_Document_projects(ctx context.Context, 
 }
 
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DocumentEdge) graphql.Marshaler {
-			return ec.marshalODocumentEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DocumentConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalODocumentEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_DocumentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18061,23 +18006,20 @@ func (ec *executionContext) fieldContext_DocumentConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _DocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
-			return ec.marshalODocument2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocument(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DocumentEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalODocument2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocument(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_DocumentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18195,23 +18137,24 @@ func (ec *executionContext) fieldContext_DocumentFile_checksum(_ context.Context
 }
 
 func (ec *executionContext) _DocumentFile_document(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentFile_document(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Document(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Document) graphql.Marshaler {
-			return ec.marshalNDocument2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocument(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_DocumentFile_document(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Document(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNDocument2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocument(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_DocumentFile_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18250,23 +18193,20 @@ func (ec *executionContext) fieldContext_DocumentFile_downloadUrl(_ context.Cont
 }
 
 func (ec *executionContext) _DocumentFileConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFileConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentFileConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DocumentFileEdge) graphql.Marshaler {
-			return ec.marshalODocumentFileEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFileEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DocumentFileConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalODocumentFileEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFileEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_DocumentFileConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18321,23 +18261,20 @@ func (ec *executionContext) fieldContext_DocumentFileConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _DocumentFileEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFileEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentFileEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.DocumentFile) graphql.Marshaler {
-			return ec.marshalODocumentFile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFile(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DocumentFileEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalODocumentFile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFile(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_DocumentFileEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18427,23 +18364,24 @@ func (ec *executionContext) fieldContext_EmailPreference_frequency(_ context.Con
 }
 
 func (ec *executionContext) _EmailPreference_user(ctx context.Context, field graphql.CollectedField, obj *ent.EmailPreference) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailPreference_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EmailPreference_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.User(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EmailPreference_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18635,23 +18573,24 @@ func (ec *executionContext) fieldContext_Event_activityID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Event_organiser(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_organiser(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Organiser(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
-			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Event_organiser(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Organiser(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_organiser(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18667,23 +18606,24 @@ func (ec *executionContext) fieldContext_Event_organiser(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Event_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_partnership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partnership(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
-			return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Event_partnership(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnership(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_partnership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18699,23 +18639,24 @@ func (ec *executionContext) fieldContext_Event_partnership(_ context.Context, fi
 }
 
 func (ec *executionContext) _Event_activity(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_activity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Activity(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Activity) graphql.Marshaler {
-			return ec.marshalOActivity2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivity(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Event_activity(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Activity(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOActivity2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivity(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18731,23 +18672,24 @@ func (ec *executionContext) fieldContext_Event_activity(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_createdBy(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_createdBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedBy(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Event_createdBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.CreatedBy(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18807,23 +18749,24 @@ func (ec *executionContext) fieldContext_Event_invitedMunicipalities(ctx context
 }
 
 func (ec *executionContext) _Event_sessions(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_sessions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sessions(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EventSession) graphql.Marshaler {
-			return ec.marshalOEventSession2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSessionᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Event_sessions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Sessions(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOEventSession2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSessionᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19016,23 +18959,20 @@ func (ec *executionContext) fieldContext_Event_calendarUrl(_ context.Context, fi
 }
 
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EventConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EventEdge) graphql.Marshaler {
-			return ec.marshalOEventEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOEventEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19087,23 +19027,20 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EventEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Event) graphql.Marshaler {
-			return ec.marshalOEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19207,23 +19144,24 @@ func (ec *executionContext) fieldContext_EventRegistration_cancelledAt(_ context
 }
 
 func (ec *executionContext) _EventRegistration_event(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistration_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Event(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Event) graphql.Marshaler {
-			return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EventRegistration_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Event(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventRegistration_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19239,23 +19177,24 @@ func (ec *executionContext) fieldContext_EventRegistration_event(_ context.Conte
 }
 
 func (ec *executionContext) _EventRegistration_user(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistration_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EventRegistration_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.User(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventRegistration_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19271,23 +19210,24 @@ func (ec *executionContext) fieldContext_EventRegistration_user(_ context.Contex
 }
 
 func (ec *executionContext) _EventRegistration_registeredBy(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistration_registeredBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RegisteredBy(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventRegistration_registeredBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.RegisteredBy(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventRegistration_registeredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19303,23 +19243,20 @@ func (ec *executionContext) fieldContext_EventRegistration_registeredBy(_ contex
 }
 
 func (ec *executionContext) _EventRegistrationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistrationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistrationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EventRegistrationEdge) graphql.Marshaler {
-			return ec.marshalOEventRegistrationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistrationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventRegistrationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOEventRegistrationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistrationEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventRegistrationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19374,23 +19311,20 @@ func (ec *executionContext) fieldContext_EventRegistrationConnection_totalCount(
 }
 
 func (ec *executionContext) _EventRegistrationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistrationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistrationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EventRegistration) graphql.Marshaler {
-			return ec.marshalOEventRegistration2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistration(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventRegistrationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOEventRegistration2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistration(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventRegistrationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19547,23 +19481,24 @@ func (ec *executionContext) fieldContext_EventSession_onlineURL(_ context.Contex
 }
 
 func (ec *executionContext) _EventSession_event(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSession_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Event(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Event) graphql.Marshaler {
-			return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EventSession_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Event(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventSession_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19579,23 +19514,20 @@ func (ec *executionContext) fieldContext_EventSession_event(_ context.Context, f
 }
 
 func (ec *executionContext) _EventSessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EventSessionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSessionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.EventSessionEdge) graphql.Marshaler {
-			return ec.marshalOEventSessionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSessionEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventSessionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOEventSessionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSessionEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventSessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19650,23 +19582,20 @@ func (ec *executionContext) fieldContext_EventSessionConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _EventSessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EventSessionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSessionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EventSession) graphql.Marshaler {
-			return ec.marshalOEventSession2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSession(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_EventSessionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOEventSession2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSession(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_EventSessionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19770,23 +19699,24 @@ func (ec *executionContext) fieldContext_Flag_resolvedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Flag_post(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_post(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Post(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-			return ec.marshalNPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Flag_post(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Post(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Flag_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19802,23 +19732,24 @@ func (ec *executionContext) fieldContext_Flag_post(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Flag_reporter(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_reporter(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reporter(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Flag_reporter(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Reporter(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Flag_reporter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19866,23 +19797,20 @@ func (ec *executionContext) fieldContext_Flag_resolvedBy(_ context.Context, fiel
 }
 
 func (ec *executionContext) _FlagConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FlagConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FlagConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.FlagEdge) graphql.Marshaler {
-			return ec.marshalOFlagEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FlagConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOFlagEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_FlagConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19937,23 +19865,20 @@ func (ec *executionContext) fieldContext_FlagConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _FlagEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FlagEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FlagEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Flag) graphql.Marshaler {
-			return ec.marshalOFlag2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlag(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FlagEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOFlag2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlag(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_FlagEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20101,23 +20026,20 @@ func (ec *executionContext) fieldContext_ForumCategory_topics(ctx context.Contex
 }
 
 func (ec *executionContext) _ForumCategoryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategoryConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumCategoryConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ForumCategoryEdge) graphql.Marshaler {
-			return ec.marshalOForumCategoryEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategoryEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ForumCategoryConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOForumCategoryEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategoryEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ForumCategoryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20172,23 +20094,20 @@ func (ec *executionContext) fieldContext_ForumCategoryConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ForumCategoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategoryEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumCategoryEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ForumCategory) graphql.Marshaler {
-			return ec.marshalOForumCategory2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategory(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ForumCategoryEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOForumCategory2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategory(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ForumCategoryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20211,23 +20130,20 @@ func (ec *executionContext) fieldContext_ForumCategoryEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ForumGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumGroup_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
-			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ForumGroup_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Keys
+	fc.Result = res
+	return ec.marshalOString2ᚕᚖstring(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ForumGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumGroup", field, false, false, "String")
@@ -20322,23 +20238,20 @@ func (ec *executionContext) fieldContext_Initiative_description(_ context.Contex
 }
 
 func (ec *executionContext) _Initiative_sectors(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_sectors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sectors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []sector.Sector) graphql.Marshaler {
-			return ec.marshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Initiative_sectors(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Sectors
+	fc.Result = res
+	return ec.marshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Initiative_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Sector")
@@ -20359,46 +20272,44 @@ func (ec *executionContext) fieldContext_Initiative_endsOn(_ context.Context, fi
 }
 
 func (ec *executionContext) _Initiative_fundingEur(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_fundingEur(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FundingEur, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Initiative_fundingEur(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.FundingEur
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Initiative_fundingEur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Initiative_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_organisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Organisation(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
-			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_organisation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Organisation(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Initiative_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20458,23 +20369,20 @@ func (ec *executionContext) fieldContext_Initiative_municipalities(ctx context.C
 }
 
 func (ec *executionContext) _InitiativeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InitiativeEdge) graphql.Marshaler {
-			return ec.marshalOInitiativeEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InitiativeConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOInitiativeEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_InitiativeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20529,23 +20437,20 @@ func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Initiative) graphql.Marshaler {
-			return ec.marshalOInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_InitiativeEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_InitiativeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20568,23 +20473,20 @@ func (ec *executionContext) fieldContext_InitiativeEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _InitiativeOverlap_municipality(ctx context.Context, field graphql.CollectedField, obj *organisations.Overlap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeOverlap_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InitiativeOverlap_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Municipality
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_InitiativeOverlap_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20607,23 +20509,20 @@ func (ec *executionContext) fieldContext_InitiativeOverlap_sector(_ context.Cont
 }
 
 func (ec *executionContext) _InitiativeOverlap_first(ctx context.Context, field graphql.CollectedField, obj *organisations.Overlap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeOverlap_first(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.First, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InitiativeOverlap_first(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.First
+	fc.Result = res
+	return ec.marshalNInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_InitiativeOverlap_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20639,23 +20538,20 @@ func (ec *executionContext) fieldContext_InitiativeOverlap_first(_ context.Conte
 }
 
 func (ec *executionContext) _InitiativeOverlap_second(ctx context.Context, field graphql.CollectedField, obj *organisations.Overlap) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_InitiativeOverlap_second(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Second, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_InitiativeOverlap_second(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Second
+	fc.Result = res
+	return ec.marshalNInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_InitiativeOverlap_second(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20701,23 +20597,20 @@ func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Contex
 }
 
 func (ec *executionContext) _LoginPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LoginPayload_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LoginPayload_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.User
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_LoginPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20807,23 +20700,24 @@ func (ec *executionContext) fieldContext_MatchDecline_reason(_ context.Context, 
 }
 
 func (ec *executionContext) _MatchDecline_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDecline_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchDecline_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchDecline_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20839,23 +20733,24 @@ func (ec *executionContext) fieldContext_MatchDecline_municipality(_ context.Con
 }
 
 func (ec *executionContext) _MatchDecline_candidate(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDecline_candidate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Candidate(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchDecline_candidate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Candidate(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchDecline_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20871,23 +20766,24 @@ func (ec *executionContext) fieldContext_MatchDecline_candidate(_ context.Contex
 }
 
 func (ec *executionContext) _MatchDecline_declinedBy(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDecline_declinedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeclinedBy(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchDecline_declinedBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.DeclinedBy(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchDecline_declinedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20903,23 +20799,20 @@ func (ec *executionContext) fieldContext_MatchDecline_declinedBy(_ context.Conte
 }
 
 func (ec *executionContext) _MatchDeclineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDeclineConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchDeclineEdge) graphql.Marshaler {
-			return ec.marshalOMatchDeclineEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchDeclineConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOMatchDeclineEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDeclineEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchDeclineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20974,23 +20867,20 @@ func (ec *executionContext) fieldContext_MatchDeclineConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _MatchDeclineEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDeclineEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchDecline) graphql.Marshaler {
-			return ec.marshalOMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchDeclineEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchDeclineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21124,46 +21014,44 @@ func (ec *executionContext) fieldContext_MatchProfile_wantedPartners(_ context.C
 }
 
 func (ec *executionContext) _MatchProfile_languages(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchProfile_languages(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Languages, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchProfile_languages(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Languages
+	fc.Result = res
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchProfile_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchProfile_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchProfile_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchProfile_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchProfile_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21179,23 +21067,20 @@ func (ec *executionContext) fieldContext_MatchProfile_municipality(_ context.Con
 }
 
 func (ec *executionContext) _MatchProfileConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchProfileConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MatchProfileEdge) graphql.Marshaler {
-			return ec.marshalOMatchProfileEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchProfileConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOMatchProfileEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfileEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchProfileConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21250,23 +21135,20 @@ func (ec *executionContext) fieldContext_MatchProfileConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _MatchProfileEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchProfileEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
-			return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MatchProfileEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchProfileEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21349,23 +21231,20 @@ func (ec *executionContext) fieldContext_MatchReason_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _MatchSuggestion_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchSuggestion_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchSuggestion_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Municipality
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchSuggestion_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21411,23 +21290,20 @@ func (ec *executionContext) fieldContext_MatchSuggestion_rank(_ context.Context,
 }
 
 func (ec *executionContext) _MatchSuggestion_reasons(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchSuggestion_reasons(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reasons, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*matchmaking.Reason) graphql.Marshaler {
-			return ec.marshalNMatchReason2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐReasonᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchSuggestion_reasons(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Reasons
+	fc.Result = res
+	return ec.marshalNMatchReason2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋmatchmakingᚐReasonᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchSuggestion_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21443,23 +21319,20 @@ func (ec *executionContext) fieldContext_MatchSuggestion_reasons(_ context.Conte
 }
 
 func (ec *executionContext) _MatchSuggestionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchSuggestionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MatchSuggestionEdge) graphql.Marshaler {
-			return ec.marshalNMatchSuggestionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchSuggestionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalNMatchSuggestionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestionEdgeᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchSuggestionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21475,23 +21348,20 @@ func (ec *executionContext) fieldContext_MatchSuggestionConnection_edges(_ conte
 }
 
 func (ec *executionContext) _MatchSuggestionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchSuggestionConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchSuggestionConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.PageInfo
+	fc.Result = res
+	return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchSuggestionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21507,23 +21377,20 @@ func (ec *executionContext) fieldContext_MatchSuggestionConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _MatchSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MatchSuggestion) graphql.Marshaler {
-			return ec.marshalNMatchSuggestion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestion(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalNMatchSuggestion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestion(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MatchSuggestionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21710,23 +21577,24 @@ func (ec *executionContext) fieldContext_Membership_organisationID(_ context.Con
 }
 
 func (ec *executionContext) _Membership_user(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Membership_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.User(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Membership_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21742,23 +21610,24 @@ func (ec *executionContext) fieldContext_Membership_user(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Membership_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Membership_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Membership_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21774,23 +21643,24 @@ func (ec *executionContext) fieldContext_Membership_municipality(_ context.Conte
 }
 
 func (ec *executionContext) _Membership_association(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_association(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Association(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
-			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Membership_association(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Association(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Membership_association(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21806,23 +21676,24 @@ func (ec *executionContext) fieldContext_Membership_association(_ context.Contex
 }
 
 func (ec *executionContext) _Membership_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_organisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Organisation(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
-			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Membership_organisation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Organisation(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Membership_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21838,23 +21709,20 @@ func (ec *executionContext) fieldContext_Membership_organisation(_ context.Conte
 }
 
 func (ec *executionContext) _MembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MembershipEdge) graphql.Marshaler {
-			return ec.marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembershipEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MembershipConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOMembershipEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembershipEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21909,23 +21777,20 @@ func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Membership) graphql.Marshaler {
-			return ec.marshalOMembership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembership(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MembershipEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOMembership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembership(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22029,46 +21894,40 @@ func (ec *executionContext) fieldContext_Municipality_population(_ context.Conte
 }
 
 func (ec *executionContext) _Municipality_latitude(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_latitude(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Latitude, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Municipality_latitude(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Latitude
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Municipality_longitude(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_longitude(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Longitude, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Municipality_longitude(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Longitude
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Float")
@@ -22089,46 +21948,40 @@ func (ec *executionContext) fieldContext_Municipality_profile(_ context.Context,
 }
 
 func (ec *executionContext) _Municipality_needs(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_needs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Needs, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []sector.Sector) graphql.Marshaler {
-			return ec.marshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Municipality_needs(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Needs
+	fc.Result = res
+	return ec.marshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Sector")
 }
 
 func (ec *executionContext) _Municipality_offers(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_offers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Offers, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []sector.Sector) graphql.Marshaler {
-			return ec.marshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Municipality_offers(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Offers
+	fc.Result = res
+	return ec.marshalOSector2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋsectorᚐSectorᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Sector")
@@ -22149,23 +22002,24 @@ func (ec *executionContext) fieldContext_Municipality_regionID(_ context.Context
 }
 
 func (ec *executionContext) _Municipality_country(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Country(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22181,23 +22035,24 @@ func (ec *executionContext) fieldContext_Municipality_country(_ context.Context,
 }
 
 func (ec *executionContext) _Municipality_region(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Region(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
-			return ec.marshalORegion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Municipality_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Region(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalORegion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegion(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22521,23 +22376,24 @@ func (ec *executionContext) fieldContext_Municipality_initiatives(ctx context.Co
 }
 
 func (ec *executionContext) _Municipality_matchProfile(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_matchProfile(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MatchProfile(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MatchProfile) graphql.Marshaler {
-			return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Municipality_matchProfile(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.MatchProfile(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_matchProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22764,23 +22620,20 @@ func (ec *executionContext) fieldContext_Municipality_euPartnerships(ctx context
 }
 
 func (ec *executionContext) _MunicipalityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MunicipalityEdge) graphql.Marshaler {
-			return ec.marshalOMunicipalityEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MunicipalityConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOMunicipalityEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22835,23 +22688,20 @@ func (ec *executionContext) fieldContext_MunicipalityConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _MunicipalityDegree_municipality(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityDegree) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Municipality
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityDegree_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22874,23 +22724,20 @@ func (ec *executionContext) fieldContext_MunicipalityDegree_degree(_ context.Con
 }
 
 func (ec *executionContext) _MunicipalityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MunicipalityEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22913,23 +22760,20 @@ func (ec *executionContext) fieldContext_MunicipalityEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _MunicipalityGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityGroup_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
-			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MunicipalityGroup_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Keys
+	fc.Result = res
+	return ec.marshalOString2ᚕᚖstring(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MunicipalityGroup", field, false, false, "String")
@@ -23071,46 +22915,40 @@ func (ec *executionContext) fieldContext_MunicipalityGroup_max(_ context.Context
 }
 
 func (ec *executionContext) _MunicipalityMeasure_population(ctx context.Context, field graphql.CollectedField, obj *analytics.Measure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityMeasure_population(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_MunicipalityMeasure_population(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Value
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityMeasure_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MunicipalityMeasure", field, false, false, "Float")
 }
 
 func (ec *executionContext) _MunicipalityNetwork_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityNetwork) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityNetwork_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipalities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MunicipalityNetwork_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Municipalities
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityNetwork_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23126,23 +22964,20 @@ func (ec *executionContext) fieldContext_MunicipalityNetwork_municipalities(_ co
 }
 
 func (ec *executionContext) _MunicipalityNetwork_partnerships(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityNetwork) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MunicipalityNetwork_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partnerships, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
-			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_MunicipalityNetwork_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Partnerships
+	fc.Result = res
+	return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_MunicipalityNetwork_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27134,23 +26969,24 @@ func (ec *executionContext) fieldContext_Need_validUntil(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Need_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Need_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Need_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27212,23 +27048,20 @@ func (ec *executionContext) fieldContext_Need_contactEmail(_ context.Context, fi
 }
 
 func (ec *executionContext) _NeedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NeedConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NeedEdge) graphql.Marshaler {
-			return ec.marshalONeedEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NeedConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalONeedEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NeedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27283,23 +27116,20 @@ func (ec *executionContext) fieldContext_NeedConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _NeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NeedEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NeedEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Need) graphql.Marshaler {
-			return ec.marshalONeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NeedEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalONeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NeedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27322,23 +27152,20 @@ func (ec *executionContext) fieldContext_NeedEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NewsGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsGroup_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
-			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NewsGroup_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Keys
+	fc.Result = res
+	return ec.marshalOString2ᚕᚖstring(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NewsGroup", field, false, false, "String")
@@ -27454,23 +27281,24 @@ func (ec *executionContext) fieldContext_NewsItem_publishedAt(_ context.Context,
 }
 
 func (ec *executionContext) _NewsItem_author(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_author(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Author(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NewsItem_author(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Author(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsItem_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27618,23 +27446,20 @@ func (ec *executionContext) fieldContext_NewsItem_projects(ctx context.Context, 
 }
 
 func (ec *executionContext) _NewsItemConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItemConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItemConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NewsItemEdge) graphql.Marshaler {
-			return ec.marshalONewsItemEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NewsItemConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalONewsItemEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsItemConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27689,23 +27514,20 @@ func (ec *executionContext) fieldContext_NewsItemConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _NewsItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItemEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItemEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NewsItem) graphql.Marshaler {
-			return ec.marshalONewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NewsItemEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalONewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsItemEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27795,23 +27617,24 @@ func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Notification_recipient(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_recipient(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Recipient(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Notification_recipient(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Recipient(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27827,23 +27650,24 @@ func (ec *executionContext) fieldContext_Notification_recipient(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_actor(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Actor(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Actor(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27859,23 +27683,24 @@ func (ec *executionContext) fieldContext_Notification_actor(_ context.Context, f
 }
 
 func (ec *executionContext) _Notification_post(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_post(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Post(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-			return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_post(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Post(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27891,23 +27716,24 @@ func (ec *executionContext) fieldContext_Notification_post(_ context.Context, fi
 }
 
 func (ec *executionContext) _Notification_topic(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_topic(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Topic(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
-			return ec.marshalOTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_topic(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Topic(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27923,23 +27749,24 @@ func (ec *executionContext) fieldContext_Notification_topic(_ context.Context, f
 }
 
 func (ec *executionContext) _Notification_newsItem(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_newsItem(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewsItem(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NewsItem) graphql.Marshaler {
-			return ec.marshalONewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_newsItem(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.NewsItem(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalONewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_newsItem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27955,23 +27782,24 @@ func (ec *executionContext) fieldContext_Notification_newsItem(_ context.Context
 }
 
 func (ec *executionContext) _Notification_partnershipRequest(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_partnershipRequest(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PartnershipRequest(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
-			return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_partnershipRequest(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.PartnershipRequest(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_partnershipRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27987,23 +27815,24 @@ func (ec *executionContext) fieldContext_Notification_partnershipRequest(_ conte
 }
 
 func (ec *executionContext) _Notification_eventRegistration(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_eventRegistration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EventRegistration(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EventRegistration) graphql.Marshaler {
-			return ec.marshalOEventRegistration2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistration(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Notification_eventRegistration(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.EventRegistration(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOEventRegistration2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistration(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Notification_eventRegistration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28019,23 +27848,20 @@ func (ec *executionContext) fieldContext_Notification_eventRegistration(_ contex
 }
 
 func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.NotificationEdge) graphql.Marshaler {
-			return ec.marshalONotificationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotificationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NotificationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalONotificationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotificationEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NotificationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28090,23 +27916,20 @@ func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NotificationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Notification) graphql.Marshaler {
-			return ec.marshalONotification2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotification(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NotificationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalONotification2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotification(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28231,23 +28054,24 @@ func (ec *executionContext) fieldContext_Offer_validUntil(_ context.Context, fie
 }
 
 func (ec *executionContext) _Offer_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Offer_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Offer_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28309,23 +28133,20 @@ func (ec *executionContext) fieldContext_Offer_contactEmail(_ context.Context, f
 }
 
 func (ec *executionContext) _OfferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OfferConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OfferEdge) graphql.Marshaler {
-			return ec.marshalOOfferEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OfferConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOOfferEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_OfferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28380,23 +28201,20 @@ func (ec *executionContext) fieldContext_OfferConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _OfferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OfferEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfferEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Offer) graphql.Marshaler {
-			return ec.marshalOOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OfferEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_OfferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28514,23 +28332,24 @@ func (ec *executionContext) fieldContext_Organisation_countryID(_ context.Contex
 }
 
 func (ec *executionContext) _Organisation_country(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organisation_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
-			return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Organisation_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Country(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Organisation_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28637,23 +28456,20 @@ func (ec *executionContext) fieldContext_Organisation_name(ctx context.Context, 
 }
 
 func (ec *executionContext) _OrganisationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrganisationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganisationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OrganisationEdge) graphql.Marshaler {
-			return ec.marshalOOrganisationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisationEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrganisationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOOrganisationEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisationEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_OrganisationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28708,23 +28524,20 @@ func (ec *executionContext) fieldContext_OrganisationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganisationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OrganisationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganisationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
-			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrganisationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_OrganisationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28913,23 +28726,20 @@ func (ec *executionContext) fieldContext_Partnership_endDate(_ context.Context, 
 }
 
 func (ec *executionContext) _Partnership_themes(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_themes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Themes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Partnership_themes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Themes
+	fc.Result = res
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, "String")
@@ -28964,23 +28774,24 @@ func (ec *executionContext) fieldContext_Partnership_phaseID(_ context.Context, 
 }
 
 func (ec *executionContext) _Partnership_ukrainianMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_ukrainianMunicipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UkrainianMunicipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_ukrainianMunicipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.UkrainianMunicipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_ukrainianMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28996,23 +28807,24 @@ func (ec *executionContext) fieldContext_Partnership_ukrainianMunicipality(_ con
 }
 
 func (ec *executionContext) _Partnership_europeanMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_europeanMunicipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EuropeanMunicipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_europeanMunicipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.EuropeanMunicipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_europeanMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29028,23 +28840,24 @@ func (ec *executionContext) fieldContext_Partnership_europeanMunicipality(_ cont
 }
 
 func (ec *executionContext) _Partnership_phase(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_phase(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Phase(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Phase) graphql.Marshaler {
-			return ec.marshalNPhase2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhase(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_phase(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Phase(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPhase2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhase(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_phase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29363,23 +29176,20 @@ func (ec *executionContext) fieldContext_PartnershipCluster_size(_ context.Conte
 }
 
 func (ec *executionContext) _PartnershipCluster_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipCluster_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipalities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipCluster_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Municipalities
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipCluster_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29395,23 +29205,20 @@ func (ec *executionContext) fieldContext_PartnershipCluster_municipalities(_ con
 }
 
 func (ec *executionContext) _PartnershipCluster_partnerships(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipCluster) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipCluster_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partnerships, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
-			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipCluster_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Partnerships
+	fc.Result = res
+	return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipCluster_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29427,23 +29234,20 @@ func (ec *executionContext) fieldContext_PartnershipCluster_partnerships(_ conte
 }
 
 func (ec *executionContext) _PartnershipClusters_clusters(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipClusters) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipClusters_clusters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Clusters, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*network.PartnershipCluster) graphql.Marshaler {
-			return ec.marshalNPartnershipCluster2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipClusterᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipClusters_clusters(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Clusters
+	fc.Result = res
+	return ec.marshalNPartnershipCluster2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋnetworkᚐPartnershipClusterᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipClusters_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29466,23 +29270,20 @@ func (ec *executionContext) fieldContext_PartnershipClusters_truncated(_ context
 }
 
 func (ec *executionContext) _PartnershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PartnershipEdge) graphql.Marshaler {
-			return ec.marshalOPartnershipEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOPartnershipEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29537,23 +29338,20 @@ func (ec *executionContext) fieldContext_PartnershipConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _PartnershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
-			return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29576,23 +29374,20 @@ func (ec *executionContext) fieldContext_PartnershipEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _PartnershipGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipGroup_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
-			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipGroup_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Keys
+	fc.Result = res
+	return ec.marshalOString2ᚕᚖstring(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipGroup", field, false, false, "String")
@@ -29613,23 +29408,20 @@ func (ec *executionContext) fieldContext_PartnershipHealth_lastActivityAt(_ cont
 }
 
 func (ec *executionContext) _PartnershipHealth_projectsByStatus(ctx context.Context, field graphql.CollectedField, obj *health.PartnershipHealth) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipHealth_projectsByStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProjectsByStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.StatusCount) graphql.Marshaler {
-			return ec.marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipHealth_projectsByStatus(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.ProjectsByStatus
+	fc.Result = res
+	return ec.marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipHealth_projectsByStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29668,23 +29460,20 @@ func (ec *executionContext) fieldContext_PartnershipHealth_fundingSecured(_ cont
 }
 
 func (ec *executionContext) _PartnershipPath_municipalities(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipPath_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Municipalities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipPath_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Municipalities
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipPath_municipalities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29700,23 +29489,20 @@ func (ec *executionContext) fieldContext_PartnershipPath_municipalities(_ contex
 }
 
 func (ec *executionContext) _PartnershipPath_partnerships(ctx context.Context, field graphql.CollectedField, obj *network.PartnershipPath) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipPath_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partnerships, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Partnership) graphql.Marshaler {
-			return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipPath_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Partnerships
+	fc.Result = res
+	return ec.marshalNPartnership2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipPath_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29850,23 +29636,20 @@ func (ec *executionContext) fieldContext_PartnershipRequest_message(_ context.Co
 }
 
 func (ec *executionContext) _PartnershipRequest_themes(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_themes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Themes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_themes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Themes
+	fc.Result = res
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_themes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "String")
@@ -29901,23 +29684,24 @@ func (ec *executionContext) fieldContext_PartnershipRequest_partnershipID(_ cont
 }
 
 func (ec *executionContext) _PartnershipRequest_ukrainianMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UkrainianMunicipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.UkrainianMunicipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_ukrainianMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29933,23 +29717,24 @@ func (ec *executionContext) fieldContext_PartnershipRequest_ukrainianMunicipalit
 }
 
 func (ec *executionContext) _PartnershipRequest_europeanMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EuropeanMunicipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.EuropeanMunicipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_europeanMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29965,23 +29750,24 @@ func (ec *executionContext) fieldContext_PartnershipRequest_europeanMunicipality
 }
 
 func (ec *executionContext) _PartnershipRequest_initiator(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_initiator(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Initiator(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_initiator(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Initiator(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_initiator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29997,23 +29783,24 @@ func (ec *executionContext) fieldContext_PartnershipRequest_initiator(_ context.
 }
 
 func (ec *executionContext) _PartnershipRequest_proposedBy(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProposedBy(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.ProposedBy(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_proposedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30029,23 +29816,24 @@ func (ec *executionContext) fieldContext_PartnershipRequest_proposedBy(_ context
 }
 
 func (ec *executionContext) _PartnershipRequest_facilitator(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facilitator(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Association) graphql.Marshaler {
-			return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Facilitator(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_facilitator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30061,23 +29849,24 @@ func (ec *executionContext) fieldContext_PartnershipRequest_facilitator(_ contex
 }
 
 func (ec *executionContext) _PartnershipRequest_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_partnership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partnership(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
-			return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipRequest_partnership(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnership(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_partnership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30093,23 +29882,20 @@ func (ec *executionContext) fieldContext_PartnershipRequest_partnership(_ contex
 }
 
 func (ec *executionContext) _PartnershipRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequestConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PartnershipRequestEdge) graphql.Marshaler {
-			return ec.marshalOPartnershipRequestEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipRequestConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOPartnershipRequestEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequestEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30164,23 +29950,20 @@ func (ec *executionContext) fieldContext_PartnershipRequestConnection_totalCount
 }
 
 func (ec *executionContext) _PartnershipRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipRequest) graphql.Marshaler {
-			return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PartnershipRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30342,23 +30125,20 @@ func (ec *executionContext) fieldContext_Phase_partnerships(ctx context.Context,
 }
 
 func (ec *executionContext) _PhaseConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PhaseConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhaseConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PhaseEdge) graphql.Marshaler {
-			return ec.marshalOPhaseEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhaseEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PhaseConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOPhaseEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhaseEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PhaseConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30413,23 +30193,20 @@ func (ec *executionContext) fieldContext_PhaseConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _PhaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PhaseEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PhaseEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Phase) graphql.Marshaler {
-			return ec.marshalOPhase2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhase(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PhaseEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOPhase2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhase(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PhaseEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30540,23 +30317,24 @@ func (ec *executionContext) fieldContext_Post_topicID(_ context.Context, field g
 }
 
 func (ec *executionContext) _Post_topic(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_topic(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Topic(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
-			return ec.marshalNTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Post_topic(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Topic(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30572,23 +30350,24 @@ func (ec *executionContext) fieldContext_Post_topic(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Post_author(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_author(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Author(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Post_author(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Author(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30604,23 +30383,24 @@ func (ec *executionContext) fieldContext_Post_author(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Post_replyTo(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_replyTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ReplyTo(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-			return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Post_replyTo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.ReplyTo(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_replyTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30680,23 +30460,24 @@ func (ec *executionContext) fieldContext_Post_replies(ctx context.Context, field
 }
 
 func (ec *executionContext) _Post_mentions(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_mentions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mentions(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUserᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Post_mentions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Mentions(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUserᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_mentions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30800,23 +30581,20 @@ func (ec *executionContext) fieldContext_Post_flags(ctx context.Context, field g
 }
 
 func (ec *executionContext) _PostConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PostConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PostConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PostEdge) graphql.Marshaler {
-			return ec.marshalOPostEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PostConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOPostEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PostConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30871,23 +30649,20 @@ func (ec *executionContext) fieldContext_PostConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _PostEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PostEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PostEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-			return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PostEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_PostEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31339,23 +31114,20 @@ func (ec *executionContext) fieldContext_Project_status(_ context.Context, field
 }
 
 func (ec *executionContext) _Project_budgetEur(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_budgetEur(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetEur, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_budgetEur(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.BudgetEur
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Project_budgetEur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Float")
@@ -31376,23 +31148,24 @@ func (ec *executionContext) fieldContext_Project_leadMunicipalityID(_ context.Co
 }
 
 func (ec *executionContext) _Project_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_partnership(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partnership(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Partnership) graphql.Marshaler {
-			return ec.marshalNPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_partnership(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnership(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Project_partnership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31408,23 +31181,24 @@ func (ec *executionContext) fieldContext_Project_partnership(_ context.Context, 
 }
 
 func (ec *executionContext) _Project_leadMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_leadMunicipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LeadMunicipality(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Municipality) graphql.Marshaler {
-			return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_leadMunicipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.LeadMunicipality(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Project_leadMunicipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31572,23 +31346,20 @@ func (ec *executionContext) fieldContext_Project_documents(ctx context.Context, 
 }
 
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProjectEdge) graphql.Marshaler {
-			return ec.marshalOProjectEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOProjectEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31643,23 +31414,20 @@ func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Project) graphql.Marshaler {
-			return ec.marshalOProject2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProject(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOProject2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProject(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31682,23 +31450,20 @@ func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _ProjectGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectGroup_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
-			return ec.marshalOString2ᚕᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectGroup_keys(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Keys
+	fc.Result = res
+	return ec.marshalOString2ᚕᚖstring(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ProjectGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectGroup", field, false, false, "String")
@@ -31840,23 +31605,20 @@ func (ec *executionContext) fieldContext_ProjectGroup_max(_ context.Context, fie
 }
 
 func (ec *executionContext) _ProjectMeasure_budgetEur(ctx context.Context, field graphql.CollectedField, obj *analytics.Measure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectMeasure_budgetEur(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectMeasure_budgetEur(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Value
+	fc.Result = res
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ProjectMeasure_budgetEur(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectMeasure", field, false, false, "Float")
@@ -31877,23 +31639,20 @@ func (ec *executionContext) fieldContext_ProjectProposalFigure_published(_ conte
 }
 
 func (ec *executionContext) _ProjectProposalFigure_byStatus(ctx context.Context, field graphql.CollectedField, obj *analytics.Proposals) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectProposalFigure_byStatus(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ByStatus, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.StatusCount) graphql.Marshaler {
-			return ec.marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectProposalFigure_byStatus(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.ByStatus
+	fc.Result = res
+	return ec.marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ProjectProposalFigure_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34033,23 +33792,24 @@ func (ec *executionContext) fieldContext_Reaction_postID(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reaction_post(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reaction_post(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Post(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Post) graphql.Marshaler {
-			return ec.marshalNPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Reaction_post(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Post(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Reaction_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34065,23 +33825,24 @@ func (ec *executionContext) fieldContext_Reaction_post(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reaction_user(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reaction_user(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.User(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Reaction_user(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.User(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Reaction_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34097,23 +33858,20 @@ func (ec *executionContext) fieldContext_Reaction_user(_ context.Context, field 
 }
 
 func (ec *executionContext) _ReactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ReactionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReactionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReactionEdge) graphql.Marshaler {
-			return ec.marshalOReactionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReactionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOReactionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ReactionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34168,23 +33926,20 @@ func (ec *executionContext) fieldContext_ReactionConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ReactionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReactionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReactionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Reaction) graphql.Marshaler {
-			return ec.marshalOReaction2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReaction(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ReactionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOReaction2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReaction(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ReactionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34281,23 +34036,24 @@ func (ec *executionContext) fieldContext_Region_countryID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_country(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_country(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Country(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_country(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Country(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Region_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34404,23 +34160,20 @@ func (ec *executionContext) fieldContext_Region_name(ctx context.Context, field 
 }
 
 func (ec *executionContext) _RegionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RegionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.RegionEdge) graphql.Marshaler {
-			return ec.marshalORegionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegionEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RegionConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalORegionEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegionEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_RegionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34475,23 +34228,20 @@ func (ec *executionContext) fieldContext_RegionConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _RegionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RegionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Region) graphql.Marshaler {
-			return ec.marshalORegion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_RegionEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalORegion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegion(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_RegionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34514,23 +34264,20 @@ func (ec *executionContext) fieldContext_RegionEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34546,46 +34293,40 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SearchConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchConnection_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
-			return ec.marshalNSearchResult2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNoderᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchConnection_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Nodes
+	fc.Result = res
+	return ec.marshalNSearchResult2ᚕgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNoderᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_SearchConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "SearchResult")
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.PageInfo
+	fc.Result = res
+	return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -34917,23 +34658,20 @@ func (ec *executionContext) fieldContext_Topic_title(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Topic_tags(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_tags(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tags, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Topic_tags(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Tags
+	fc.Result = res
+	return ec.marshalOString2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Topic_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "String")
@@ -34991,23 +34729,24 @@ func (ec *executionContext) fieldContext_Topic_categoryID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Topic_category(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Category(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ForumCategory) graphql.Marshaler {
-			return ec.marshalNForumCategory2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategory(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Topic_category(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Category(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNForumCategory2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategory(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Topic_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35023,23 +34762,24 @@ func (ec *executionContext) fieldContext_Topic_category(_ context.Context, field
 }
 
 func (ec *executionContext) _Topic_author(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_author(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Author(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Topic_author(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Author(ctx)
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Topic_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35143,23 +34883,20 @@ func (ec *executionContext) fieldContext_Topic_partnerships(ctx context.Context,
 }
 
 func (ec *executionContext) _TopicConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TopicConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TopicEdge) graphql.Marshaler {
-			return ec.marshalOTopicEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TopicConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOTopicEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_TopicConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35214,23 +34951,20 @@ func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TopicEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_TopicEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
-			return ec.marshalOTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_TopicEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35463,23 +35197,20 @@ func (ec *executionContext) fieldContext_User_unreadNotificationCount(_ context.
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.UserEdge) graphql.Marshaler {
-			return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUserEdge(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UserConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Edges
+	fc.Result = res
+	return ec.marshalOUserEdge2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUserEdge(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_UserConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35534,23 +35265,20 @@ func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_UserEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_UserEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Node
+	fc.Result = res
+	return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35610,23 +35338,20 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Locations
+	fc.Result = res
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -35827,23 +35552,20 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Type
+	fc.Result = res
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35935,23 +35657,20 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res := obj.Type
+	fc.Result = res
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{

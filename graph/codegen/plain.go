@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Plain fields. gqlgen resolves every field through graphql.ResolveField:
@@ -41,8 +42,8 @@ var resolveFieldFunc = regexp.MustCompile(`(?s)^func \(ec \*executionContext\) (
 		func\(ctx context\.Context, selections ast\.SelectionSet, v ([^)]*)\) graphql\.Marshaler \{
 			return ec\.(marshal[\w\p{L}]+)\(ctx, selections, v\)
 		\},
-		(?:true|false),
-		(?:true|false),
+		(true|false),
+		(true|false),
 	\))
 \}$`)
 
@@ -93,8 +94,11 @@ func plainField(src, fn []byte) []byte {
 		return nil
 	}
 	name, slow, fieldContext, body, middleware, valueType, marshaller := m[1], m[2], m[3], m[4], m[5], m[6], m[7]
-	if string(middleware) != "nil" || !leafMarshaller(src, string(marshaller), string(valueType)) {
+	if string(middleware) != "nil" {
 		return nil
+	}
+	if !leafMarshaller(src, string(marshaller), string(valueType)) {
+		return readField(fn, m)
 	}
 	var direct string
 	if read := structFieldRead.FindSubmatch(body); read != nil {
@@ -113,6 +117,51 @@ func plainField(src, fn []byte) []byte {
 	}
 	return fmt.Appendf(nil, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n%s}\n",
 		name, objectType(fn), direct)
+}
+
+// Object fields. A field whose value is an object or a list, read from
+// its object (a struct field, or an edge method such as Phase(ctx)), needs
+// its field context: the marshaller resolves the fields below it, whose
+// paths and errors name it. What ResolveField adds beyond that for such a
+// field (closures for its resolver and marshaller, the field middleware,
+// boxing the value) readField leaves out: the direct path builds the field
+// context, reads the value and marshals it, recovering from a panic and
+// reporting the read's error as ResolveField does.
+
+// Resolver bodies of object fields: a struct field, or a method of the
+// object given the context that returns the value and an error.
+var methodRead = regexp.MustCompile(`^\t\t\treturn (obj\.\w+)\(ctx\)$`)
+
+// readField returns the direct version of the field function fn (m is
+// its resolveFieldFunc match) when its value is a pointer or a slice, read
+// as above; nil otherwise. A value of an interface type keeps gqlgen's
+// path, which treats a nil one apart.
+func readField(fn []byte, m [][]byte) []byte {
+	name, fieldContext, body, valueType, marshaller, recovers := m[1], m[3], m[4], string(m[6]), m[7], string(m[8]) == "true"
+	if !strings.HasPrefix(valueType, "*") && !strings.HasPrefix(valueType, "[]") {
+		return nil
+	}
+	var read string
+	if r := structFieldRead.FindSubmatch(body); r != nil {
+		read = fmt.Sprintf("\tres := %s\n", r[1])
+	} else if r := methodRead.FindSubmatch(body); r != nil {
+		read = fmt.Sprintf("\tres, err := %s(ctx)\n"+
+			"\tif err != nil {\n\t\tec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n\t\treturn graphql.Null\n\t}\n", r[1])
+	} else {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n", name, objectType(fn))
+	fmt.Fprintf(&b, "\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fieldContext)
+	b.WriteString("\tctx = graphql.WithFieldContext(ctx, fc)\n")
+	if recovers {
+		b.WriteString("\tdefer func() {\n\t\tif r := recover(); r != nil {\n" +
+			"\t\t\tec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))\n\t\t\tret = graphql.Null\n\t\t}\n\t}()\n")
+	}
+	b.WriteString(read)
+	b.WriteString("\tfc.Result = res\n")
+	fmt.Fprintf(&b, "\treturn ec.%s(ctx, field.Selections, res)\n}\n", marshaller)
+	return []byte(b.String())
 }
 
 // leafMarshaller reports whether the marshaller named marshaller writes a

@@ -63,9 +63,9 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 // TestPlainFields checks which fields get the direct path: a struct field
 // (a string, an enum whose marshaller's name has gqlgen's package
 // separators) and a localized name of a leaf type that never marshals to
-// null do; a
-// time (null when zero, an error that names the field), an object and a
-// resolver call keep gqlgen's.
+// null do; a time (null when zero, an error that names the field) and a
+// resolver call keep gqlgen's (an object read from its object takes
+// readField's path: TestObjectFields).
 func TestPlainFields(t *testing.T) {
 	src := "package graph\n" +
 		fieldFunc("Country_code", "\t\t\treturn obj.Code, nil", "string", "marshalNString2string") +
@@ -93,12 +93,50 @@ func TestPlainFields(t *testing.T) {
 			t.Errorf("the executor lacks\n%s\nin\n%s", want, got)
 		}
 	}
-	for _, kept := range []string{"Country_createdAt", "Country_region", "Country_flag"} {
+	for _, kept := range []string{"Country_createdAt", "Country_flag"} {
 		if !strings.Contains(got, "return ec.fieldContext_"+kept+"(ctx, field)") {
 			t.Errorf("%s lost gqlgen's path", kept)
 		}
 	}
-	if strings.Count(got, "return graphql.ResolveField(") != 4 {
-		t.Errorf("want gqlgen's path in 4 functions (3 kept, 1 fallback):\n%s", got)
+	if strings.Count(got, "return graphql.ResolveField(") != 3 {
+		t.Errorf("want gqlgen's path in 3 functions (2 kept, 1 fallback):\n%s", got)
+	}
+}
+
+// TestObjectFields checks the direct path of fields whose value is an
+// object or a list read from their object: a struct field, and an edge
+// method whose error is reported at the field; a value of an interface
+// type and a resolver call keep gqlgen's.
+func TestObjectFields(t *testing.T) {
+	src := "package graph\n" +
+		fieldFunc("Country_region", "\t\t\treturn obj.Region, nil", "*ent.Region", "marshalNRegion2ᚖRegion") +
+		fieldFunc("Country_capital", "\t\t\treturn obj.Capital(ctx)", "*ent.Region", "marshalNRegion2ᚖRegion") +
+		fieldFunc("Country_anything", "\t\t\treturn obj.Anything, nil", "ent.Noder", "marshalNRegion2ᚖRegion") +
+		fieldFunc("Country_neighbour", "\t\t\treturn ec.resolvers.Country().Neighbour(ctx, obj)", "*ent.Region", "marshalNRegion2ᚖRegion") +
+		marshallers
+	out, err := plainFields([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	head := func(name string) string {
+		return "func (ec *executionContext) _Country_" + name + "(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +
+			"\tfc, err := ec.fieldContext_Country_" + name + "(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n" +
+			"\tctx = graphql.WithFieldContext(ctx, fc)\n" +
+			"\tdefer func() {\n\t\tif r := recover(); r != nil {\n" +
+			"\t\t\tec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))\n\t\t\tret = graphql.Null\n\t\t}\n\t}()\n"
+	}
+	for _, want := range []string{
+		head("region") + "\tres := obj.Region\n\tfc.Result = res\n\treturn ec.marshalNRegion2ᚖRegion(ctx, field.Selections, res)\n}\n",
+		head("capital") + "\tres, err := obj.Capital(ctx)\n" +
+			"\tif err != nil {\n\t\tec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n\t\treturn graphql.Null\n\t}\n" +
+			"\tfc.Result = res\n\treturn ec.marshalNRegion2ᚖRegion(ctx, field.Selections, res)\n}\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the executor lacks\n%s\nin\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "return graphql.ResolveField(") != 2 {
+		t.Errorf("want gqlgen's path for the interface and the resolver call:\n%s", got)
 	}
 }
