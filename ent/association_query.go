@@ -44,8 +44,13 @@ type AssociationQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                            []joinedEdge[Association]
-	finishJoins                      func([]*Association) error
+	joins       []joinedEdge[Association]
+	finishJoins func([]*Association) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent                        *perParentPage
+	countedPerParent                 bool
 	loadTotal                        []func(context.Context, []*Association) error
 	modifiers                        []func(*sql.Selector)
 	withNamedMembers                 map[string]*MunicipalityQuery
@@ -630,6 +635,14 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	for name, query := range _q.withNamedOrganisedActivities {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadOrganisedActivitiesPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedOrganisedActivities, name)
+		}
+	}
 	for name, query := range _q.withNamedMembers {
 		if err := _q.loadMembers(ctx, query, nodes,
 			func(n *Association) { n.appendNamedMembers(name) },
@@ -1188,6 +1201,47 @@ func (_q *AssociationQuery) mergeLoad(o *AssociationQuery) (*AssociationQuery, b
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *AssociationQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *AssociationQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadOrganisedActivitiesPerParent loads the pages named name of the organised_activities
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadOrganisedActivities would filter the rows of all by the nodes' ids.
+func (_q *AssociationQuery) loadOrganisedActivitiesPerParent(ctx context.Context, query *ActivityQuery, nodes []*Association, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Association, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedOrganisedActivities(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(activity.FieldOrganiserID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganiserID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "organiser_id" is nil for node %v`, n.ID)
+		}
+		node, ok := byID[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organiser_id" returned %v for node %v`, *fk, n.ID)
+		}
+		node.appendNamedOrganisedActivities(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

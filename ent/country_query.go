@@ -39,8 +39,13 @@ type CountryQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                   []joinedEdge[Country]
-	finishJoins             func([]*Country) error
+	joins       []joinedEdge[Country]
+	finishJoins func([]*Country) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent               *perParentPage
+	countedPerParent        bool
 	loadTotal               []func(context.Context, []*Country) error
 	modifiers               []func(*sql.Selector)
 	withNamedRegions        map[string]*RegionQuery
@@ -538,6 +543,30 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		}
 	}
 	for name, query := range _q.withNamedRegions {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadRegionsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedRegions, name)
+		}
+	}
+	for name, query := range _q.withNamedMunicipalities {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadMunicipalitiesPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedMunicipalities, name)
+		}
+	}
+	for name, query := range _q.withNamedAssociations {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadAssociationsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedAssociations, name)
+		}
+	}
+	for name, query := range _q.withNamedRegions {
 		if err := _q.loadRegions(ctx, query, nodes,
 			func(n *Country) { n.appendNamedRegions(name) },
 			func(n *Country, e *Region) { n.appendNamedRegions(name, e) }); err != nil {
@@ -892,6 +921,105 @@ func (_q *CountryQuery) mergeLoad(o *CountryQuery) (*CountryQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *CountryQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *CountryQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadRegionsPerParent loads the pages named name of the regions
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadRegions would filter the rows of all by the nodes' ids.
+func (_q *CountryQuery) loadRegionsPerParent(ctx context.Context, query *RegionQuery, nodes []*Country, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Country, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedRegions(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(region.FieldCountryID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CountryID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedRegions(name, n)
+	}
+	return nil
+}
+
+// loadMunicipalitiesPerParent loads the pages named name of the municipalities
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadMunicipalities would filter the rows of all by the nodes' ids.
+func (_q *CountryQuery) loadMunicipalitiesPerParent(ctx context.Context, query *MunicipalityQuery, nodes []*Country, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Country, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedMunicipalities(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(municipality.FieldCountryID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CountryID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedMunicipalities(name, n)
+	}
+	return nil
+}
+
+// loadAssociationsPerParent loads the pages named name of the associations
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadAssociations would filter the rows of all by the nodes' ids.
+func (_q *CountryQuery) loadAssociationsPerParent(ctx context.Context, query *AssociationQuery, nodes []*Country, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Country, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedAssociations(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(association.FieldCountryID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CountryID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "country_id" is nil for node %v`, n.ID)
+		}
+		node, ok := byID[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "country_id" returned %v for node %v`, *fk, n.ID)
+		}
+		node.appendNamedAssociations(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -5,9 +5,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log"
+	"os"
 	"slices"
 
 	"entgo.io/contrib/entgql"
@@ -44,6 +46,30 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+	if err := pagePerParent("gql_collection.go"); err != nil {
+		log.Fatalf("paging per parent: %v", err)
+	}
+}
+
+// The generated collection code loads the first pages of an edge for
+// several parents through entgql's LimitPerRow, which numbers every row
+// of every parent; it is pointed at the query's limitPerParent, which
+// reads each parent's page apart where that pays (ent/perparent.go).
+const (
+	entgqlLimitPerRow = "modify := entgql.LimitPerRow("
+	hubLimitPerParent = "modify := query.limitPerParent("
+)
+
+// pagePerParent points the collection code in path at limitPerParent.
+func pagePerParent(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(src, []byte(entgqlLimitPerRow)) {
+		return fmt.Errorf("%s has no %s: entgql's output changed, review ent/entc.go", path, entgqlLimitPerRow)
+	}
+	return os.WriteFile(path, bytes.ReplaceAll(src, []byte(entgqlLimitPerRow), []byte(hubLimitPerParent)), 0o644)
 }
 
 // dropLocalizedFields removes from the generated GraphQL types the fields

@@ -48,8 +48,13 @@ type EventQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                          []joinedEdge[Event]
-	finishJoins                    func([]*Event) error
+	joins       []joinedEdge[Event]
+	finishJoins func([]*Event) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent                      *perParentPage
+	countedPerParent               bool
 	loadTotal                      []func(context.Context, []*Event) error
 	modifiers                      []func(*sql.Selector)
 	withNamedInvitedMunicipalities map[string]*MunicipalityQuery
@@ -709,6 +714,22 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 			return nil, err
 		}
 	}
+	for name, query := range _q.withNamedSessions {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadSessionsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedSessions, name)
+		}
+	}
+	for name, query := range _q.withNamedRegistrations {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadRegistrationsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedRegistrations, name)
+		}
+	}
 	for name, query := range _q.withNamedInvitedMunicipalities {
 		if err := _q.loadInvitedMunicipalities(ctx, query, nodes,
 			func(n *Event) { n.appendNamedInvitedMunicipalities(name) },
@@ -1342,6 +1363,73 @@ func (_q *EventQuery) mergeLoad(o *EventQuery) (*EventQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *EventQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *EventQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadSessionsPerParent loads the pages named name of the sessions
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadSessions would filter the rows of all by the nodes' ids.
+func (_q *EventQuery) loadSessionsPerParent(ctx context.Context, query *EventSessionQuery, nodes []*Event, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Event, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedSessions(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(eventsession.FieldEventID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EventID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "event_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedSessions(name, n)
+	}
+	return nil
+}
+
+// loadRegistrationsPerParent loads the pages named name of the registrations
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadRegistrations would filter the rows of all by the nodes' ids.
+func (_q *EventQuery) loadRegistrationsPerParent(ctx context.Context, query *EventRegistrationQuery, nodes []*Event, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Event, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedRegistrations(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(eventregistration.FieldEventID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EventID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "event_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedRegistrations(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

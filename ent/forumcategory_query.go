@@ -37,8 +37,13 @@ type ForumCategoryQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins              []joinedEdge[ForumCategory]
-	finishJoins        func([]*ForumCategory) error
+	joins       []joinedEdge[ForumCategory]
+	finishJoins func([]*ForumCategory) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent          *perParentPage
+	countedPerParent   bool
 	loadTotal          []func(context.Context, []*ForumCategory) error
 	modifiers          []func(*sql.Selector)
 	withNamedTopics    map[string]*TopicQuery
@@ -490,6 +495,14 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 		}
 	}
 	for name, query := range _q.withNamedTopics {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadTopicsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedTopics, name)
+		}
+	}
+	for name, query := range _q.withNamedTopics {
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *ForumCategory) { n.appendNamedTopics(name) },
 			func(n *ForumCategory, e *Topic) { n.appendNamedTopics(name, e) }); err != nil {
@@ -826,6 +839,44 @@ func (_q *ForumCategoryQuery) mergeLoad(o *ForumCategoryQuery) (*ForumCategoryQu
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *ForumCategoryQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *ForumCategoryQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadTopicsPerParent loads the pages named name of the topics
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadTopics would filter the rows of all by the nodes' ids.
+func (_q *ForumCategoryQuery) loadTopicsPerParent(ctx context.Context, query *TopicQuery, nodes []*ForumCategory, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*ForumCategory, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedTopics(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(topic.FieldCategoryID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CategoryID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "category_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedTopics(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

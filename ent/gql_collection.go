@@ -304,7 +304,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(activity.PartnershipsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(activity.PartnershipsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -567,7 +567,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(association.MembersPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(association.MembersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -660,7 +660,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(association.FacilitatedPartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(association.FacilitatedPartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -753,7 +753,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(association.FundedProjectsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(association.FundedProjectsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -790,6 +790,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(association.OrganisedActivitiesColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Association) error {
 							for i := range nodes {
@@ -864,7 +865,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(association.OrganisedActivitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(association.OrganisedActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1156,6 +1157,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.RegionsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 							for i := range nodes {
@@ -1230,7 +1232,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.RegionsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(country.RegionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1267,6 +1269,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.MunicipalitiesColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 							for i := range nodes {
@@ -1341,7 +1344,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.MunicipalitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(country.MunicipalitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1378,6 +1381,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.AssociationsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 							for i := range nodes {
@@ -1452,7 +1456,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(country.AssociationsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(country.AssociationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1693,7 +1697,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(document.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1786,7 +1790,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(document.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -1879,7 +1883,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(document.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(document.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2448,7 +2452,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(event.InvitedMunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(event.InvitedMunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2498,6 +2502,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(event.RegistrationsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Event) error {
 							for i := range nodes {
@@ -2572,7 +2577,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(event.RegistrationsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(event.RegistrationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3223,6 +3228,7 @@ func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, op
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(forumcategory.TopicsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ForumCategory) error {
 							for i := range nodes {
@@ -3297,7 +3303,7 @@ func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, op
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(forumcategory.TopicsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(forumcategory.TopicsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -3525,7 +3531,7 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(initiative.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(initiative.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4344,7 +4350,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.AssociationsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.AssociationsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4381,6 +4387,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.LedProjectsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 							for i := range nodes {
@@ -4455,7 +4462,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.LedProjectsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.LedProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4548,7 +4555,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4585,6 +4592,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.NeedRecordsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 							for i := range nodes {
@@ -4659,7 +4667,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.NeedRecordsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.NeedRecordsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4696,6 +4704,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.OfferRecordsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 							for i := range nodes {
@@ -4770,7 +4779,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.OfferRecordsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.OfferRecordsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4863,7 +4872,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4956,7 +4965,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(municipality.InitiativesPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(municipality.InitiativesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5385,7 +5394,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(newsitem.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(newsitem.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5478,7 +5487,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(newsitem.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(newsitem.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -5571,7 +5580,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(newsitem.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(newsitem.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6123,6 +6132,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(organisation.InitiativesColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organisation) error {
 							for i := range nodes {
@@ -6197,7 +6207,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organisation.InitiativesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(organisation.InitiativesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6470,7 +6480,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partnership.FacilitatorsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(partnership.FacilitatorsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6507,6 +6517,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(partnership.ProjectsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Partnership) error {
 							for i := range nodes {
@@ -6581,7 +6592,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partnership.ProjectsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(partnership.ProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6674,7 +6685,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partnership.ActivitiesPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(partnership.ActivitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6767,7 +6778,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partnership.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(partnership.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6860,7 +6871,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partnership.TopicsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(partnership.TopicsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -6953,7 +6964,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(partnership.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(partnership.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7375,6 +7386,7 @@ func (_q *PhaseQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(phase.PartnershipsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Phase) error {
 							for i := range nodes {
@@ -7449,7 +7461,7 @@ func (_q *PhaseQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(phase.PartnershipsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(phase.PartnershipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7656,6 +7668,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.RepliesColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 							for i := range nodes {
@@ -7730,7 +7743,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(post.RepliesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(post.RepliesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7780,6 +7793,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.ReactionsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 							for i := range nodes {
@@ -7854,7 +7868,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(post.ReactionsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(post.ReactionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -7891,6 +7905,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.FlagsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 							for i := range nodes {
@@ -7965,7 +7980,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(post.FlagsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(post.FlagsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -8213,7 +8228,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.FundersPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(project.FundersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -8306,7 +8321,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(project.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -8399,7 +8414,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(project.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -8725,6 +8740,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(region.MunicipalitiesColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Region) error {
 							for i := range nodes {
@@ -8799,7 +8815,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(region.MunicipalitiesColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(region.MunicipalitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -8986,6 +9002,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(topic.PostsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Topic) error {
 							for i := range nodes {
@@ -9060,7 +9077,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.PostsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(topic.PostsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -9153,7 +9170,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(topic.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
+					modify := query.limitPerParent(topic.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -9325,6 +9342,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 						} else {
 							query.modifiers = append(query.modifiers, selectTotalOfPartition(user.MembershipsColumn))
 							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
+							query.countedPerParent = true
 						}
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
@@ -9399,7 +9417,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(user.MembershipsColumn, limit, pager.orderExpr(query))
+					modify := query.limitPerParent(user.MembershipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

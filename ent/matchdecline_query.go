@@ -40,8 +40,13 @@ type MatchDeclineQuery struct {
 	// nodes read (see readJoins).
 	joins       []joinedEdge[MatchDecline]
 	finishJoins func([]*MatchDecline) error
-	loadTotal   []func(context.Context, []*MatchDecline) error
-	modifiers   []func(*sql.Selector)
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent        *perParentPage
+	countedPerParent bool
+	loadTotal        []func(context.Context, []*MatchDecline) error
+	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -997,6 +1002,15 @@ func (_q *MatchDeclineQuery) shareToOneLoads() {
 			})
 		}
 	}
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *MatchDeclineQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -43,8 +43,13 @@ type MembershipQuery struct {
 	// nodes read (see readJoins).
 	joins       []joinedEdge[Membership]
 	finishJoins func([]*Membership) error
-	loadTotal   []func(context.Context, []*Membership) error
-	modifiers   []func(*sql.Selector)
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent        *perParentPage
+	countedPerParent bool
+	loadTotal        []func(context.Context, []*Membership) error
+	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -1050,6 +1055,15 @@ func (_q *MembershipQuery) mergeLoad(o *MembershipQuery) (*MembershipQuery, bool
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *MembershipQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *MembershipQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -59,8 +59,13 @@ type MunicipalityQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                    []joinedEdge[Municipality]
-	finishJoins              func([]*Municipality) error
+	joins       []joinedEdge[Municipality]
+	finishJoins func([]*Municipality) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent                *perParentPage
+	countedPerParent         bool
 	loadTotal                []func(context.Context, []*Municipality) error
 	modifiers                []func(*sql.Selector)
 	withNamedAssociations    map[string]*AssociationQuery
@@ -979,6 +984,46 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	for _, load := range _q.sharedLoads {
 		if err := load(ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedUaPartnerships {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadUaPartnershipsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedUaPartnerships, name)
+		}
+	}
+	for name, query := range _q.withNamedEuPartnerships {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadEuPartnershipsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedEuPartnerships, name)
+		}
+	}
+	for name, query := range _q.withNamedLedProjects {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadLedProjectsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedLedProjects, name)
+		}
+	}
+	for name, query := range _q.withNamedNeedRecords {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadNeedRecordsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedNeedRecords, name)
+		}
+	}
+	for name, query := range _q.withNamedOfferRecords {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadOfferRecordsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedOfferRecords, name)
 		}
 	}
 	for name, query := range _q.withNamedAssociations {
@@ -1935,6 +1980,163 @@ func (_q *MunicipalityQuery) mergeLoad(o *MunicipalityQuery) (*MunicipalityQuery
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *MunicipalityQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *MunicipalityQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadUaPartnershipsPerParent loads the pages named name of the ua_partnerships
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadUaPartnerships would filter the rows of all by the nodes' ids.
+func (_q *MunicipalityQuery) loadUaPartnershipsPerParent(ctx context.Context, query *PartnershipQuery, nodes []*Municipality, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Municipality, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedUaPartnerships(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partnership.FieldUkrainianMunicipalityID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UkrainianMunicipalityID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "ukrainian_municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedUaPartnerships(name, n)
+	}
+	return nil
+}
+
+// loadEuPartnershipsPerParent loads the pages named name of the eu_partnerships
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadEuPartnerships would filter the rows of all by the nodes' ids.
+func (_q *MunicipalityQuery) loadEuPartnershipsPerParent(ctx context.Context, query *PartnershipQuery, nodes []*Municipality, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Municipality, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedEuPartnerships(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partnership.FieldEuropeanMunicipalityID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EuropeanMunicipalityID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "european_municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedEuPartnerships(name, n)
+	}
+	return nil
+}
+
+// loadLedProjectsPerParent loads the pages named name of the led_projects
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadLedProjects would filter the rows of all by the nodes' ids.
+func (_q *MunicipalityQuery) loadLedProjectsPerParent(ctx context.Context, query *ProjectQuery, nodes []*Municipality, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Municipality, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedLedProjects(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(project.FieldLeadMunicipalityID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.LeadMunicipalityID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "lead_municipality_id" is nil for node %v`, n.ID)
+		}
+		node, ok := byID[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "lead_municipality_id" returned %v for node %v`, *fk, n.ID)
+		}
+		node.appendNamedLedProjects(name, n)
+	}
+	return nil
+}
+
+// loadNeedRecordsPerParent loads the pages named name of the need_records
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadNeedRecords would filter the rows of all by the nodes' ids.
+func (_q *MunicipalityQuery) loadNeedRecordsPerParent(ctx context.Context, query *NeedQuery, nodes []*Municipality, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Municipality, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedNeedRecords(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(need.FieldMunicipalityID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MunicipalityID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedNeedRecords(name, n)
+	}
+	return nil
+}
+
+// loadOfferRecordsPerParent loads the pages named name of the offer_records
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadOfferRecords would filter the rows of all by the nodes' ids.
+func (_q *MunicipalityQuery) loadOfferRecordsPerParent(ctx context.Context, query *OfferQuery, nodes []*Municipality, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Municipality, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedOfferRecords(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(offer.FieldMunicipalityID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MunicipalityID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "municipality_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedOfferRecords(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

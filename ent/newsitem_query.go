@@ -42,8 +42,13 @@ type NewsItemQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                   []joinedEdge[NewsItem]
-	finishJoins             func([]*NewsItem) error
+	joins       []joinedEdge[NewsItem]
+	finishJoins func([]*NewsItem) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent               *perParentPage
+	countedPerParent        bool
 	loadTotal               []func(context.Context, []*NewsItem) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -1087,6 +1092,15 @@ func (_q *NewsItemQuery) mergeLoad(o *NewsItemQuery) (*NewsItemQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *NewsItemQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *NewsItemQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -38,8 +38,13 @@ type OrganisationQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                []joinedEdge[Organisation]
-	finishJoins          func([]*Organisation) error
+	joins       []joinedEdge[Organisation]
+	finishJoins func([]*Organisation) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent            *perParentPage
+	countedPerParent     bool
 	loadTotal            []func(context.Context, []*Organisation) error
 	modifiers            []func(*sql.Selector)
 	withNamedInitiatives map[string]*InitiativeQuery
@@ -492,6 +497,14 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		}
 	}
 	for name, query := range _q.withNamedInitiatives {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadInitiativesPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedInitiatives, name)
+		}
+	}
+	for name, query := range _q.withNamedInitiatives {
 		if err := _q.loadInitiatives(ctx, query, nodes,
 			func(n *Organisation) { n.appendNamedInitiatives(name) },
 			func(n *Organisation, e *Initiative) { n.appendNamedInitiatives(name, e) }); err != nil {
@@ -833,6 +846,44 @@ func (_q *OrganisationQuery) mergeLoad(o *OrganisationQuery) (*OrganisationQuery
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *OrganisationQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *OrganisationQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadInitiativesPerParent loads the pages named name of the initiatives
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadInitiatives would filter the rows of all by the nodes' ids.
+func (_q *OrganisationQuery) loadInitiativesPerParent(ctx context.Context, query *InitiativeQuery, nodes []*Organisation, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Organisation, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedInitiatives(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(initiative.FieldOrganisationID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganisationID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedInitiatives(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

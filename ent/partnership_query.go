@@ -51,8 +51,13 @@ type PartnershipQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                 []joinedEdge[Partnership]
-	finishJoins           func([]*Partnership) error
+	joins       []joinedEdge[Partnership]
+	finishJoins func([]*Partnership) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent             *perParentPage
+	countedPerParent      bool
 	loadTotal             []func(context.Context, []*Partnership) error
 	modifiers             []func(*sql.Selector)
 	withNamedFacilitators map[string]*AssociationQuery
@@ -796,6 +801,14 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	for _, load := range _q.sharedLoads {
 		if err := load(ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedProjects {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadProjectsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedProjects, name)
 		}
 	}
 	for name, query := range _q.withNamedFacilitators {
@@ -1660,6 +1673,44 @@ func (_q *PartnershipQuery) shareToOneLoads() {
 			})
 		}
 	}
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *PartnershipQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadProjectsPerParent loads the pages named name of the projects
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadProjects would filter the rows of all by the nodes' ids.
+func (_q *PartnershipQuery) loadProjectsPerParent(ctx context.Context, query *ProjectQuery, nodes []*Partnership, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Partnership, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedProjects(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(project.FieldPartnershipID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PartnershipID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "partnership_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedProjects(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -45,8 +45,13 @@ type PartnershipRequestQuery struct {
 	// nodes read (see readJoins).
 	joins       []joinedEdge[PartnershipRequest]
 	finishJoins func([]*PartnershipRequest) error
-	loadTotal   []func(context.Context, []*PartnershipRequest) error
-	modifiers   []func(*sql.Selector)
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent        *perParentPage
+	countedPerParent bool
+	loadTotal        []func(context.Context, []*PartnershipRequest) error
+	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -1316,6 +1321,15 @@ func (_q *PartnershipRequestQuery) shareToOneLoads() {
 			})
 		}
 	}
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *PartnershipRequestQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -35,8 +35,13 @@ type PhaseQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                 []joinedEdge[Phase]
-	finishJoins           func([]*Phase) error
+	joins       []joinedEdge[Phase]
+	finishJoins func([]*Phase) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent             *perParentPage
+	countedPerParent      bool
 	loadTotal             []func(context.Context, []*Phase) error
 	modifiers             []func(*sql.Selector)
 	withNamedPartnerships map[string]*PartnershipQuery
@@ -445,6 +450,14 @@ func (_q *PhaseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Phase,
 		}
 	}
 	for name, query := range _q.withNamedPartnerships {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadPartnershipsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedPartnerships, name)
+		}
+	}
+	for name, query := range _q.withNamedPartnerships {
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Phase) { n.appendNamedPartnerships(name) },
 			func(n *Phase, e *Partnership) { n.appendNamedPartnerships(name, e) }); err != nil {
@@ -710,6 +723,44 @@ func (_q *PhaseQuery) mergeLoad(o *PhaseQuery) (*PhaseQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *PhaseQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *PhaseQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadPartnershipsPerParent loads the pages named name of the partnerships
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadPartnerships would filter the rows of all by the nodes' ids.
+func (_q *PhaseQuery) loadPartnershipsPerParent(ctx context.Context, query *PartnershipQuery, nodes []*Phase, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Phase, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedPartnerships(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partnership.FieldPhaseID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PhaseID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "phase_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedPartnerships(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

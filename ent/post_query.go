@@ -46,8 +46,13 @@ type PostQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins              []joinedEdge[Post]
-	finishJoins        func([]*Post) error
+	joins       []joinedEdge[Post]
+	finishJoins func([]*Post) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent          *perParentPage
+	countedPerParent   bool
 	loadTotal          []func(context.Context, []*Post) error
 	modifiers          []func(*sql.Selector)
 	withNamedReplies   map[string]*PostQuery
@@ -746,6 +751,30 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 	for _, load := range _q.sharedLoads {
 		if err := load(ctx, nodes); err != nil {
 			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedReplies {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadRepliesPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedReplies, name)
+		}
+	}
+	for name, query := range _q.withNamedReactions {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadReactionsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedReactions, name)
+		}
+	}
+	for name, query := range _q.withNamedFlags {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadFlagsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedFlags, name)
 		}
 	}
 	for name, query := range _q.withNamedReplies {
@@ -1481,6 +1510,105 @@ func (_q *PostQuery) shareToOneLoads() {
 			})
 		}
 	}
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *PostQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadRepliesPerParent loads the pages named name of the replies
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadReplies would filter the rows of all by the nodes' ids.
+func (_q *PostQuery) loadRepliesPerParent(ctx context.Context, query *PostQuery, nodes []*Post, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Post, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedReplies(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(post.FieldReplyToID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ReplyToID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "reply_to_id" is nil for node %v`, n.ID)
+		}
+		node, ok := byID[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "reply_to_id" returned %v for node %v`, *fk, n.ID)
+		}
+		node.appendNamedReplies(name, n)
+	}
+	return nil
+}
+
+// loadReactionsPerParent loads the pages named name of the reactions
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadReactions would filter the rows of all by the nodes' ids.
+func (_q *PostQuery) loadReactionsPerParent(ctx context.Context, query *ReactionQuery, nodes []*Post, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Post, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedReactions(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(reaction.FieldPostID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PostID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "post_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedReactions(name, n)
+	}
+	return nil
+}
+
+// loadFlagsPerParent loads the pages named name of the flags
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadFlags would filter the rows of all by the nodes' ids.
+func (_q *PostQuery) loadFlagsPerParent(ctx context.Context, query *FlagQuery, nodes []*Post, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Post, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedFlags(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(flag.FieldPostID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PostID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "post_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedFlags(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

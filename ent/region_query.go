@@ -38,8 +38,13 @@ type RegionQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                   []joinedEdge[Region]
-	finishJoins             func([]*Region) error
+	joins       []joinedEdge[Region]
+	finishJoins func([]*Region) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent               *perParentPage
+	countedPerParent        bool
 	loadTotal               []func(context.Context, []*Region) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -492,6 +497,14 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		}
 	}
 	for name, query := range _q.withNamedMunicipalities {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadMunicipalitiesPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedMunicipalities, name)
+		}
+	}
+	for name, query := range _q.withNamedMunicipalities {
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *Region) { n.appendNamedMunicipalities(name) },
 			func(n *Region, e *Municipality) { n.appendNamedMunicipalities(name, e) }); err != nil {
@@ -833,6 +846,47 @@ func (_q *RegionQuery) mergeLoad(o *RegionQuery) (*RegionQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *RegionQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *RegionQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadMunicipalitiesPerParent loads the pages named name of the municipalities
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadMunicipalities would filter the rows of all by the nodes' ids.
+func (_q *RegionQuery) loadMunicipalitiesPerParent(ctx context.Context, query *MunicipalityQuery, nodes []*Region, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Region, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedMunicipalities(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(municipality.FieldRegionID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RegionID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "region_id" is nil for node %v`, n.ID)
+		}
+		node, ok := byID[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "region_id" returned %v for node %v`, *fk, n.ID)
+		}
+		node.appendNamedMunicipalities(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -42,8 +42,13 @@ type TopicQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                 []joinedEdge[Topic]
-	finishJoins           func([]*Topic) error
+	joins       []joinedEdge[Topic]
+	finishJoins func([]*Topic) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent             *perParentPage
+	countedPerParent      bool
 	loadTotal             []func(context.Context, []*Topic) error
 	modifiers             []func(*sql.Selector)
 	withNamedPosts        map[string]*PostQuery
@@ -577,6 +582,14 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		}
 	}
 	for name, query := range _q.withNamedPosts {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadPostsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedPosts, name)
+		}
+	}
+	for name, query := range _q.withNamedPosts {
 		if err := _q.loadPosts(ctx, query, nodes,
 			func(n *Topic) { n.appendNamedPosts(name) },
 			func(n *Topic, e *Post) { n.appendNamedPosts(name, e) }); err != nil {
@@ -1042,6 +1055,44 @@ func (_q *TopicQuery) mergeLoad(o *TopicQuery) (*TopicQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *TopicQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *TopicQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadPostsPerParent loads the pages named name of the posts
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadPosts would filter the rows of all by the nodes' ids.
+func (_q *TopicQuery) loadPostsPerParent(ctx context.Context, query *PostQuery, nodes []*Topic, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*Topic, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedPosts(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(post.FieldTopicID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TopicID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "topic_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedPosts(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

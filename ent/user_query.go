@@ -43,8 +43,13 @@ type UserQuery struct {
 	// joins are the to-one edges read through joins of the query's
 	// statement (see joinToOneLoads), and finishJoins sets them on the
 	// nodes read (see readJoins).
-	joins                       []joinedEdge[User]
-	finishJoins                 func([]*User) error
+	joins       []joinedEdge[User]
+	finishJoins func([]*User) error
+	// perParent is the query's page per parent, when it is one of an
+	// edge's pages loaded for several parents (see limitPerParent), and
+	// countedPerParent tells that page that it counts its rows too.
+	perParent                   *perParentPage
+	countedPerParent            bool
 	loadTotal                   []func(context.Context, []*User) error
 	modifiers                   []func(*sql.Selector)
 	withNamedMemberships        map[string]*MembershipQuery
@@ -625,6 +630,30 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		}
 	}
 	for name, query := range _q.withNamedMemberships {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadMembershipsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedMemberships, name)
+		}
+	}
+	for name, query := range _q.withNamedSessions {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadSessionsPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedSessions, name)
+		}
+	}
+	for name, query := range _q.withNamedAPIKeys {
+		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+			if err := _q.loadAPIKeysPerParent(ctx, query, nodes, name); err != nil {
+				return nil, err
+			}
+			delete(_q.withNamedAPIKeys, name)
+		}
+	}
+	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *User) { n.appendNamedMemberships(name) },
 			func(n *User, e *Membership) { n.appendNamedMemberships(name, e) }); err != nil {
@@ -1112,6 +1141,102 @@ func (_q *UserQuery) mergeLoad(o *UserQuery) (*UserQuery, bool) {
 // sharedLoads). It changes nothing when the loads differ in more than the
 // fields and to-one edges they select.
 func (_q *UserQuery) shareToOneLoads() {
+}
+
+// limitPerParent is entgql's LimitPerRow for the query's first pages of
+// several parents (see perParentPage); ent/entc.go points the generated
+// collection code here.
+func (_q *UserQuery) limitPerParent(column string, limit int, orderBy ...sql.Querier) func(*sql.Selector) {
+	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
+	_q.perParent = p
+	return modify
+}
+
+// loadMembershipsPerParent loads the pages named name of the memberships
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadMemberships would filter the rows of all by the nodes' ids.
+func (_q *UserQuery) loadMembershipsPerParent(ctx context.Context, query *MembershipQuery, nodes []*User, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*User, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedMemberships(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(membership.FieldUserID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedMemberships(name, n)
+	}
+	return nil
+}
+
+// loadSessionsPerParent loads the pages named name of the sessions
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadSessions would filter the rows of all by the nodes' ids.
+func (_q *UserQuery) loadSessionsPerParent(ctx context.Context, query *SessionQuery, nodes []*User, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*User, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedSessions(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(session.FieldUserID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedSessions(name, n)
+	}
+	return nil
+}
+
+// loadAPIKeysPerParent loads the pages named name of the api_keys
+// of nodes through LATERAL, each node's apart (see perParentPage), where
+// loadAPIKeys would filter the rows of all by the nodes' ids.
+func (_q *UserQuery) loadAPIKeysPerParent(ctx context.Context, query *APIKeyQuery, nodes []*User, name string) error {
+	ids := make([]int, len(nodes))
+	byID := make(map[int]*User, len(nodes))
+	for i, n := range nodes {
+		ids[i], byID[n.ID] = n.ID, n
+		n.appendNamedAPIKeys(name)
+	}
+	query.perParent.perParentIDs(ids)
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(apikey.FieldUserID)
+	}
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := byID[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		node.appendNamedAPIKeys(name, n)
+	}
+	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
