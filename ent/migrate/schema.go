@@ -1346,9 +1346,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "post_topic_id",
+				Name:    "post_topic_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostsColumns[10]},
+				Columns: []*schema.Column{PostsColumns[10], PostsColumns[0]},
 			},
 			{
 				Name:    "post_author_id",

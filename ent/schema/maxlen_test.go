@@ -5,10 +5,10 @@ import (
 	"testing"
 
 	"entgo.io/contrib/entgql"
-	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 	"entgo.io/ent/schema/field"
 
+	"github.com/bridgesoftrust/hub/internal/schematest"
 	"github.com/bridgesoftrust/hub/internal/server/limits"
 )
 
@@ -19,10 +19,7 @@ import (
 // set must fit under the server's cap on string arguments, or the cap
 // would refuse values the schema allows.
 func TestStringFieldsAreBounded(t *testing.T) {
-	graph, err := entc.LoadGraph(".", &gen.Config{})
-	if err != nil {
-		t.Fatalf("loading the schema: %v", err)
-	}
+	graph := schematest.Load(t, ".")
 	capBytes := limits.DefaultMaxStringBytes
 	checked := 0
 	for _, node := range graph.Nodes {

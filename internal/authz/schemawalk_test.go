@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
-	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
 
 	"github.com/bridgesoftrust/hub/ent"
@@ -27,6 +26,7 @@ import (
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/gqltest"
+	"github.com/bridgesoftrust/hub/internal/schematest"
 	"github.com/bridgesoftrust/hub/internal/server"
 	"github.com/bridgesoftrust/hub/internal/validation"
 	"github.com/bridgesoftrust/hub/internal/viewer"
@@ -35,11 +35,7 @@ import (
 // loadSchema loads Ent's schema graph from ent/schema.
 func loadSchema(t *testing.T) *gen.Graph {
 	t.Helper()
-	g, err := entc.LoadGraph("../../ent/schema", &gen.Config{})
-	if err != nil {
-		t.Fatalf("loading the Ent schema: %v", err)
-	}
-	return g
+	return schematest.Load(t, "../../ent/schema")
 }
 
 // annotation returns the JSON form of an edge or field annotation, or nil.
