@@ -73,7 +73,7 @@ func newPerParentPage(column string, limit int, counted bool, orderBy []sql.Quer
 // readsLaterally reports whether the page of n parents is read through
 // LATERAL on a database of dialect name.
 func (p *perParentPage) readsLaterally(n int, name string) bool {
-	return p != nil && !p.counted && name == dialect.Postgres && n > 0 && n <= maxLateralParents
+	return p != nil && !p.counted && name == dialect.Postgres && n <= maxLateralParents
 }
 
 // perParentIDs gives the page the ids of its parents, which the loader

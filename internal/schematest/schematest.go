@@ -4,9 +4,9 @@
 // entc.LoadGraph compiles a small program in a .entc directory inside the
 // schema's package and removes the directory when done: two loads at once
 // (two tests of one package, or two packages' tests run side by side by go
-// test) remove each other's program. Load therefore loads once per test
-// process, holding a lock on a file in the system's temporary directory
-// while it does.
+// test) remove each other's program. Load therefore loads each directory
+// once per test process, holding a lock on a file in the system's
+// temporary directory while it does.
 package schematest
 
 import (
@@ -20,21 +20,34 @@ import (
 	"entgo.io/ent/entc/gen"
 )
 
+// loaded keeps the graph (or the error) of each schema directory loaded
+// in this process.
 var (
-	once  sync.Once
-	graph *gen.Graph
-	err   error
+	mu     sync.Mutex
+	loaded = map[string]result{}
 )
 
+// result is one load's outcome.
+type result struct {
+	graph *gen.Graph
+	err   error
+}
+
 // Load returns the schema graph of the Ent schema package in dir (relative
-// to the calling test's package), loaded once per test process.
+// to the calling test's package), loaded once per directory and process.
 func Load(t testing.TB, dir string) *gen.Graph {
 	t.Helper()
-	once.Do(func() { graph, err = loadLocked(dir) })
-	if err != nil {
-		t.Fatalf("loading the Ent schema: %v", err)
+	mu.Lock()
+	r, ok := loaded[dir]
+	if !ok {
+		r.graph, r.err = loadLocked(dir)
+		loaded[dir] = r
 	}
-	return graph
+	mu.Unlock()
+	if r.err != nil {
+		t.Fatalf("loading the Ent schema: %v", r.err)
+	}
+	return r.graph
 }
 
 // loadLocked loads the graph of dir while holding the lock of every test
