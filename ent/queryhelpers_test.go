@@ -39,3 +39,30 @@ func TestStatementHoldersReuseFieldHolders(t *testing.T) {
 		t.Error("the second row shares the holder of a column its node keeps")
 	}
 }
+
+// TestJoinTableSelectsJoinedColumnsByName checks the statement joinTable
+// writes on both databases, twice (the second time from the kept
+// selections): each joined column raw, named by its prefix, and found by
+// that name as the statement's reading of joined rows finds it.
+func TestJoinTableSelectsJoinedColumnsByName(t *testing.T) {
+	want := map[string]string{
+		"postgres": `SELECT "partnerships"."id", "hubj_phase"."id" AS "hubj_phase__id", "hubj_phase"."name" AS "hubj_phase__name" ` +
+			`FROM "partnerships" LEFT JOIN "phases" AS "hubj_phase" ON "partnerships"."phase_id" = "hubj_phase"."id"`,
+		"sqlite3": "SELECT `partnerships`.`id`, `hubj_phase`.`id` AS `hubj_phase__id`, `hubj_phase`.`name` AS `hubj_phase__name` " +
+			"FROM `partnerships` LEFT JOIN `phases` AS `hubj_phase` ON `partnerships`.`phase_id` = `hubj_phase`.`id`",
+	}
+	for dialect, statement := range want {
+		for range 2 {
+			d := entsql.Dialect(dialect)
+			t0 := d.Table("partnerships")
+			s := d.Select(t0.C("id")).From(t0)
+			joinTable("phases", "", "phase_id", "id", "hubj_phase__", []string{"id", "name"}, nil)(s)
+			if got, _ := s.Query(); got != statement {
+				t.Errorf("%s:\n got %s\nwant %s", dialect, got, statement)
+			}
+			if found := s.FindSelection("hubj_phase__name"); len(found) != 1 {
+				t.Errorf("%s: the selection of hubj_phase__name is found %d times, want once", dialect, len(found))
+			}
+		}
+	}
+}

@@ -90,6 +90,9 @@ func findPageGroup(ctx context.Context) ([]graphql.CollectedField, int) {
 			pages = append(pages, f)
 		}
 	}
+	if len(pages) < 2 {
+		return []graphql.CollectedField{me}, 0 // alone: no signatures to compare
+	}
 	for _, group := range pageGroups(oc, pages) {
 		for i, f := range group {
 			if f.Field == fc.Field.Field {

@@ -93,7 +93,7 @@ func checkPageSizes(opCtx *graphql.OperationContext, maxSize int) *gqlerror.Erro
 
 // checkField checks the page-size arguments of one field.
 func checkField(f *ast.Field, vars map[string]any, maxSize int) *gqlerror.Error {
-	if f.Definition == nil || len(f.Definition.Arguments) == 0 {
+	if f.Definition == nil || !hasPageSizeArguments(f.Definition.Arguments) {
 		return nil
 	}
 	args := f.ArgumentMap(vars)
@@ -113,6 +113,21 @@ func checkField(f *ast.Field, vars map[string]any, maxSize int) *gqlerror.Error 
 		return refuse(apierr.PageSizeExceeded, "%s.%s: %d ids given; at most %d are allowed", f.ObjectDefinition.Name, f.Name, len(ids), maxSize)
 	}
 	return nil
+}
+
+// pageSizeArguments are the arguments that checkField checks.
+var pageSizeArguments = []string{"first", "last", "ids"}
+
+// hasPageSizeArguments reports whether a field takes any of
+// pageSizeArguments (the others' arguments are not read: reading a
+// field's arguments builds a map of them all).
+func hasPageSizeArguments(defs ast.ArgumentDefinitionList) bool {
+	for _, name := range pageSizeArguments {
+		if defs.ForName(name) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // expandedFields counts the fields the operation selects once every

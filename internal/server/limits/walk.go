@@ -65,6 +65,9 @@ func (w *costWalker) field(f *ast.Field) int {
 	if strings.HasPrefix(f.Name, "__") || f.Definition == nil {
 		return 0 // introspection and __typename
 	}
+	if len(f.Definition.Arguments) == 0 {
+		return add(1, w.set(f.SelectionSet)) // no arguments to read: spares ArgumentMap's map
+	}
 	args := f.ArgumentMap(w.vars)
 	if f.Definition.Arguments.ForName("ids") != nil {
 		ids, _ := args["ids"].([]any)
