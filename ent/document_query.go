@@ -629,14 +629,6 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		}
 	}
 	for name, query := range _q.withNamedFiles {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
-			if err := _q.loadFilesPerParent(ctx, query, nodes, name); err != nil {
-				return nil, err
-			}
-			delete(_q.withNamedFiles, name)
-		}
-	}
-	for name, query := range _q.withNamedFiles {
 		if err := _q.loadFiles(ctx, query, nodes,
 			func(n *Document) { n.appendNamedFiles(name) },
 			func(n *Document, e *DocumentFile) { n.appendNamedFiles(name, e) }); err != nil {
@@ -1194,35 +1186,6 @@ func (_q *DocumentQuery) limitPerParent(column string, limit int, orderBy ...sql
 	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
 	_q.perParent = p
 	return modify
-}
-
-// loadFilesPerParent loads the pages named name of the files
-// of nodes through LATERAL, each node's apart (see perParentPage), where
-// loadFiles would filter the rows of all by the nodes' ids.
-func (_q *DocumentQuery) loadFilesPerParent(ctx context.Context, query *DocumentFileQuery, nodes []*Document, name string) error {
-	ids := make([]int, len(nodes))
-	byID := make(map[int]*Document, len(nodes))
-	for i, n := range nodes {
-		ids[i], byID[n.ID] = n.ID, n
-		n.appendNamedFiles(name)
-	}
-	query.perParent.perParentIDs(ids)
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(documentfile.FieldDocumentID)
-	}
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.DocumentID
-		node, ok := byID[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "document_id" returned %v for node %v`, fk, n.ID)
-		}
-		node.appendNamedFiles(name, n)
-	}
-	return nil
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -42,7 +42,7 @@ func main() {
 			gen.FeatureExecQuery,
 		},
 		Hooks: []gen.Hook{fieldsResolvedByID},
-	}, entc.Extensions(ex), entc.TemplateDir("./template"), entgqlOverrides)
+	}, entc.Extensions(ex), withEntgqlFuncs("hub", "./template"), withEntgqlFuncs("entgql_overrides", "./entgqltemplate"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
@@ -93,16 +93,20 @@ func dropLocalizedFields(g *gen.Graph, s *ast.Schema) error {
 	return nil
 }
 
-// entgqlOverrides adds the Hub's versions of entgql templates (ent/entgqltemplate),
-// parsed with entgql's template functions. Added after entgql's own, they
+// withEntgqlFuncs adds the templates of dir, parsed with entgql's template
+// functions as well as Ent's: the Hub's query template (ent/template) asks
+// which edges are Relay connections (isRelayConn), and the Hub's versions
+// of entgql templates (ent/entgqltemplate), added after entgql's own,
 // replace the templates of the same name.
-func entgqlOverrides(cfg *gen.Config) error {
-	t, err := gen.NewTemplate("entgql_overrides").Funcs(entgql.TemplateFuncs).ParseDir("./entgqltemplate")
-	if err != nil {
-		return err
+func withEntgqlFuncs(name, dir string) entc.Option {
+	return func(cfg *gen.Config) error {
+		t, err := gen.NewTemplate(name).Funcs(entgql.TemplateFuncs).ParseDir(dir)
+		if err != nil {
+			return err
+		}
+		cfg.Templates = append(cfg.Templates, t)
+		return nil
 	}
-	cfg.Templates = append(cfg.Templates, t)
-	return nil
 }
 
 // resolvedByID returns the fields that type n's schema.ResolvedByID

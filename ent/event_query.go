@@ -714,14 +714,6 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedSessions {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
-			if err := _q.loadSessionsPerParent(ctx, query, nodes, name); err != nil {
-				return nil, err
-			}
-			delete(_q.withNamedSessions, name)
-		}
-	}
 	for name, query := range _q.withNamedRegistrations {
 		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadRegistrationsPerParent(ctx, query, nodes, name); err != nil {
@@ -1372,35 +1364,6 @@ func (_q *EventQuery) limitPerParent(column string, limit int, orderBy ...sql.Qu
 	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
 	_q.perParent = p
 	return modify
-}
-
-// loadSessionsPerParent loads the pages named name of the sessions
-// of nodes through LATERAL, each node's apart (see perParentPage), where
-// loadSessions would filter the rows of all by the nodes' ids.
-func (_q *EventQuery) loadSessionsPerParent(ctx context.Context, query *EventSessionQuery, nodes []*Event, name string) error {
-	ids := make([]int, len(nodes))
-	byID := make(map[int]*Event, len(nodes))
-	for i, n := range nodes {
-		ids[i], byID[n.ID] = n.ID, n
-		n.appendNamedSessions(name)
-	}
-	query.perParent.perParentIDs(ids)
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(eventsession.FieldEventID)
-	}
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.EventID
-		node, ok := byID[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "event_id" returned %v for node %v`, fk, n.ID)
-		}
-		node.appendNamedSessions(name, n)
-	}
-	return nil
 }
 
 // loadRegistrationsPerParent loads the pages named name of the registrations

@@ -986,22 +986,6 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
-	for name, query := range _q.withNamedUaPartnerships {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
-			if err := _q.loadUaPartnershipsPerParent(ctx, query, nodes, name); err != nil {
-				return nil, err
-			}
-			delete(_q.withNamedUaPartnerships, name)
-		}
-	}
-	for name, query := range _q.withNamedEuPartnerships {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
-			if err := _q.loadEuPartnershipsPerParent(ctx, query, nodes, name); err != nil {
-				return nil, err
-			}
-			delete(_q.withNamedEuPartnerships, name)
-		}
-	}
 	for name, query := range _q.withNamedLedProjects {
 		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadLedProjectsPerParent(ctx, query, nodes, name); err != nil {
@@ -1989,64 +1973,6 @@ func (_q *MunicipalityQuery) limitPerParent(column string, limit int, orderBy ..
 	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
 	_q.perParent = p
 	return modify
-}
-
-// loadUaPartnershipsPerParent loads the pages named name of the ua_partnerships
-// of nodes through LATERAL, each node's apart (see perParentPage), where
-// loadUaPartnerships would filter the rows of all by the nodes' ids.
-func (_q *MunicipalityQuery) loadUaPartnershipsPerParent(ctx context.Context, query *PartnershipQuery, nodes []*Municipality, name string) error {
-	ids := make([]int, len(nodes))
-	byID := make(map[int]*Municipality, len(nodes))
-	for i, n := range nodes {
-		ids[i], byID[n.ID] = n.ID, n
-		n.appendNamedUaPartnerships(name)
-	}
-	query.perParent.perParentIDs(ids)
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(partnership.FieldUkrainianMunicipalityID)
-	}
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.UkrainianMunicipalityID
-		node, ok := byID[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "ukrainian_municipality_id" returned %v for node %v`, fk, n.ID)
-		}
-		node.appendNamedUaPartnerships(name, n)
-	}
-	return nil
-}
-
-// loadEuPartnershipsPerParent loads the pages named name of the eu_partnerships
-// of nodes through LATERAL, each node's apart (see perParentPage), where
-// loadEuPartnerships would filter the rows of all by the nodes' ids.
-func (_q *MunicipalityQuery) loadEuPartnershipsPerParent(ctx context.Context, query *PartnershipQuery, nodes []*Municipality, name string) error {
-	ids := make([]int, len(nodes))
-	byID := make(map[int]*Municipality, len(nodes))
-	for i, n := range nodes {
-		ids[i], byID[n.ID] = n.ID, n
-		n.appendNamedEuPartnerships(name)
-	}
-	query.perParent.perParentIDs(ids)
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(partnership.FieldEuropeanMunicipalityID)
-	}
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.EuropeanMunicipalityID
-		node, ok := byID[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "european_municipality_id" returned %v for node %v`, fk, n.ID)
-		}
-		node.appendNamedEuPartnerships(name, n)
-	}
-	return nil
 }
 
 // loadLedProjectsPerParent loads the pages named name of the led_projects

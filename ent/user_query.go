@@ -637,22 +637,6 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			delete(_q.withNamedMemberships, name)
 		}
 	}
-	for name, query := range _q.withNamedSessions {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
-			if err := _q.loadSessionsPerParent(ctx, query, nodes, name); err != nil {
-				return nil, err
-			}
-			delete(_q.withNamedSessions, name)
-		}
-	}
-	for name, query := range _q.withNamedAPIKeys {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
-			if err := _q.loadAPIKeysPerParent(ctx, query, nodes, name); err != nil {
-				return nil, err
-			}
-			delete(_q.withNamedAPIKeys, name)
-		}
-	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *User) { n.appendNamedMemberships(name) },
@@ -1177,64 +1161,6 @@ func (_q *UserQuery) loadMembershipsPerParent(ctx context.Context, query *Member
 			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
 		}
 		node.appendNamedMemberships(name, n)
-	}
-	return nil
-}
-
-// loadSessionsPerParent loads the pages named name of the sessions
-// of nodes through LATERAL, each node's apart (see perParentPage), where
-// loadSessions would filter the rows of all by the nodes' ids.
-func (_q *UserQuery) loadSessionsPerParent(ctx context.Context, query *SessionQuery, nodes []*User, name string) error {
-	ids := make([]int, len(nodes))
-	byID := make(map[int]*User, len(nodes))
-	for i, n := range nodes {
-		ids[i], byID[n.ID] = n.ID, n
-		n.appendNamedSessions(name)
-	}
-	query.perParent.perParentIDs(ids)
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(session.FieldUserID)
-	}
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.UserID
-		node, ok := byID[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
-		}
-		node.appendNamedSessions(name, n)
-	}
-	return nil
-}
-
-// loadAPIKeysPerParent loads the pages named name of the api_keys
-// of nodes through LATERAL, each node's apart (see perParentPage), where
-// loadAPIKeys would filter the rows of all by the nodes' ids.
-func (_q *UserQuery) loadAPIKeysPerParent(ctx context.Context, query *APIKeyQuery, nodes []*User, name string) error {
-	ids := make([]int, len(nodes))
-	byID := make(map[int]*User, len(nodes))
-	for i, n := range nodes {
-		ids[i], byID[n.ID] = n.ID, n
-		n.appendNamedAPIKeys(name)
-	}
-	query.perParent.perParentIDs(ids)
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(apikey.FieldUserID)
-	}
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.UserID
-		node, ok := byID[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
-		}
-		node.appendNamedAPIKeys(name, n)
 	}
 	return nil
 }
