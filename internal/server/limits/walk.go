@@ -65,12 +65,10 @@ func (w *costWalker) field(f *ast.Field) int {
 	if strings.HasPrefix(f.Name, "__") || f.Definition == nil {
 		return 0 // introspection and __typename
 	}
-	if len(f.Definition.Arguments) == 0 {
-		return add(1, w.set(f.SelectionSet)) // no arguments to read: spares ArgumentMap's map
-	}
-	args := f.ArgumentMap(w.vars)
+	// Arguments are read only where they count: ArgumentMap builds a map
+	// of all a field's arguments, for every field of every request.
 	if f.Definition.Arguments.ForName("ids") != nil {
-		ids, _ := args["ids"].([]any)
+		ids, _ := f.ArgumentMap(w.vars)["ids"].([]any)
 		return add(1, mul(max(len(ids), 1), w.set(f.SelectionSet)))
 	}
 	if f.Definition.Arguments.ForName("groupBy") != nil {
@@ -83,7 +81,7 @@ func (w *costWalker) field(f *ast.Field) int {
 		return add(1, w.set(f.SelectionSet))
 	}
 	items := w.pageSize
-	if n, ok := pageSize(args); ok {
+	if n, ok := pageSize(f.ArgumentMap(w.vars)); ok {
 		items = n
 	}
 	perItem, once := w.connection(f.SelectionSet)
