@@ -15827,6 +15827,31 @@ func (ec *executionContext) fieldContext_APIKey_lastUsedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _APIKey_user(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_APIKey_user(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.User(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_APIKey_user(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_APIKey_user(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -15928,6 +15953,31 @@ func (ec *executionContext) fieldContext_APIKeyConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _APIKeyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.APIKeyEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, aPIKeyImplementors, leafFields_APIKey) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_APIKeyEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._APIKey(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_APIKeyEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAPIKey2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKey(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_APIKeyEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -16094,6 +16144,31 @@ func (ec *executionContext) fieldContext_Activity_organiserID(_ context.Context,
 }
 
 func (ec *executionContext) _Activity_organiser(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, associationImplementors, leafFields_Association) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Activity_organiser(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Organiser(ctx)
+		if err == nil && res != nil {
+			return ec._Association(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Activity_organiser(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Activity_organiser(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -16239,6 +16314,31 @@ func (ec *executionContext) fieldContext_ActivityConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ActivityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ActivityEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, activityImplementors, leafFields_Activity) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_ActivityEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Activity(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_ActivityEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOActivity2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivity(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_ActivityEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -16473,6 +16573,31 @@ func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Actor_association(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, associationImplementors, leafFields_Association) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Actor_association(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Association, error(nil)
+		if err == nil && res != nil {
+			return ec._Association(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Actor_association(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Actor_association(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -16502,6 +16627,31 @@ func (ec *executionContext) fieldContext_Actor_association(_ context.Context, fi
 }
 
 func (ec *executionContext) _Actor_organisation(ctx context.Context, field graphql.CollectedField, obj *organisations.Actor) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, organisationImplementors, leafFields_Organisation) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Actor_organisation(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Organisation, error(nil)
+		if err == nil && res != nil {
+			return ec._Organisation(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Actor_organisation(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Actor_organisation(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -16668,6 +16818,31 @@ func (ec *executionContext) fieldContext_Association_countryID(_ context.Context
 }
 
 func (ec *executionContext) _Association_country(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, countryImplementors, leafFields_Country) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Association_country(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Country(ctx)
+		if err == nil && res != nil {
+			return ec._Country(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Association_country(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Association_country(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -16992,6 +17167,31 @@ func (ec *executionContext) fieldContext_AssociationConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _AssociationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssociationEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, associationImplementors, leafFields_Association) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_AssociationEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Association(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_AssociationEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_AssociationEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -17181,6 +17381,31 @@ func (ec *executionContext) fieldContext_AuditLogConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _AuditLogEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLogEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, auditLogImplementors, leafFields_AuditLog) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_AuditLogEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._AuditLog(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_AuditLogEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAuditLog2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAuditLog(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_AuditLogEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -17538,6 +17763,31 @@ func (ec *executionContext) fieldContext_CountryConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _CountryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CountryEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, countryImplementors, leafFields_Country) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_CountryEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Country(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_CountryEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_CountryEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -17574,6 +17824,31 @@ func (ec *executionContext) fieldContext_CountryEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_key(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, aPIKeyImplementors, leafFields_APIKey) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_CreateAPIKeyPayload_key(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Key, error(nil)
+		if err == nil && res != nil {
+			return ec._APIKey(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_CreateAPIKeyPayload_key(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNAPIKey2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAPIKey(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_CreateAPIKeyPayload_key(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -17740,6 +18015,31 @@ func (ec *executionContext) fieldContext_Document_publishedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Document_author(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Document_author(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Author(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Document_author(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Document_author(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18006,6 +18306,31 @@ func (ec *executionContext) fieldContext_DocumentConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _DocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, documentImplementors, leafFields_Document) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_DocumentEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Document(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_DocumentEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalODocument2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocument(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_DocumentEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18137,6 +18462,31 @@ func (ec *executionContext) fieldContext_DocumentFile_checksum(_ context.Context
 }
 
 func (ec *executionContext) _DocumentFile_document(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFile) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, documentImplementors, leafFields_Document) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_DocumentFile_document(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Document(ctx)
+		if err == nil && res != nil {
+			return ec._Document(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_DocumentFile_document(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNDocument2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocument(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_DocumentFile_document(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18261,6 +18611,31 @@ func (ec *executionContext) fieldContext_DocumentFileConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _DocumentFileEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFileEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, documentFileImplementors, leafFields_DocumentFile) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_DocumentFileEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._DocumentFile(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_DocumentFileEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalODocumentFile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentFile(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_DocumentFileEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18364,6 +18739,31 @@ func (ec *executionContext) fieldContext_EmailPreference_frequency(_ context.Con
 }
 
 func (ec *executionContext) _EmailPreference_user(ctx context.Context, field graphql.CollectedField, obj *ent.EmailPreference) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EmailPreference_user(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.User(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EmailPreference_user(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EmailPreference_user(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18573,6 +18973,31 @@ func (ec *executionContext) fieldContext_Event_activityID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Event_organiser(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, associationImplementors, leafFields_Association) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Event_organiser(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Organiser(ctx)
+		if err == nil && res != nil {
+			return ec._Association(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Event_organiser(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Event_organiser(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18606,6 +19031,31 @@ func (ec *executionContext) fieldContext_Event_organiser(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Event_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, partnershipImplementors, leafFields_Partnership) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Event_partnership(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Partnership(ctx)
+		if err == nil && res != nil {
+			return ec._Partnership(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Event_partnership(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Event_partnership(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18639,6 +19089,31 @@ func (ec *executionContext) fieldContext_Event_partnership(_ context.Context, fi
 }
 
 func (ec *executionContext) _Event_activity(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, activityImplementors, leafFields_Activity) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Event_activity(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Activity(ctx)
+		if err == nil && res != nil {
+			return ec._Activity(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Event_activity(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOActivity2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivity(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Event_activity(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -18672,6 +19147,31 @@ func (ec *executionContext) fieldContext_Event_activity(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_createdBy(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Event_createdBy(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.CreatedBy(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Event_createdBy(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Event_createdBy(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19027,6 +19527,31 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EventEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, eventImplementors, leafFields_Event) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Event(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19144,6 +19669,31 @@ func (ec *executionContext) fieldContext_EventRegistration_cancelledAt(_ context
 }
 
 func (ec *executionContext) _EventRegistration_event(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, eventImplementors, leafFields_Event) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventRegistration_event(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Event(ctx)
+		if err == nil && res != nil {
+			return ec._Event(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventRegistration_event(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventRegistration_event(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19177,6 +19727,31 @@ func (ec *executionContext) fieldContext_EventRegistration_event(_ context.Conte
 }
 
 func (ec *executionContext) _EventRegistration_user(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventRegistration_user(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.User(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventRegistration_user(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventRegistration_user(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19210,6 +19785,31 @@ func (ec *executionContext) fieldContext_EventRegistration_user(_ context.Contex
 }
 
 func (ec *executionContext) _EventRegistration_registeredBy(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventRegistration_registeredBy(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.RegisteredBy(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventRegistration_registeredBy(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventRegistration_registeredBy(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19311,6 +19911,31 @@ func (ec *executionContext) fieldContext_EventRegistrationConnection_totalCount(
 }
 
 func (ec *executionContext) _EventRegistrationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistrationEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, eventRegistrationImplementors, leafFields_EventRegistration) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventRegistrationEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._EventRegistration(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventRegistrationEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOEventRegistration2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistration(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventRegistrationEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19481,6 +20106,31 @@ func (ec *executionContext) fieldContext_EventSession_onlineURL(_ context.Contex
 }
 
 func (ec *executionContext) _EventSession_event(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, eventImplementors, leafFields_Event) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventSession_event(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Event(ctx)
+		if err == nil && res != nil {
+			return ec._Event(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventSession_event(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNEvent2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEvent(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventSession_event(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19582,6 +20232,31 @@ func (ec *executionContext) fieldContext_EventSessionConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _EventSessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.EventSessionEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, eventSessionImplementors, leafFields_EventSession) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_EventSessionEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._EventSession(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_EventSessionEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOEventSession2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventSession(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_EventSessionEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19699,6 +20374,31 @@ func (ec *executionContext) fieldContext_Flag_resolvedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Flag_post(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, postImplementors, leafFields_Post) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Flag_post(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Post(ctx)
+		if err == nil && res != nil {
+			return ec._Post(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Flag_post(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Flag_post(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19732,6 +20432,31 @@ func (ec *executionContext) fieldContext_Flag_post(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Flag_reporter(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Flag_reporter(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Reporter(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Flag_reporter(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Flag_reporter(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -19865,6 +20590,31 @@ func (ec *executionContext) fieldContext_FlagConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _FlagEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.FlagEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, flagImplementors, leafFields_Flag) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_FlagEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Flag(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_FlagEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOFlag2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlag(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_FlagEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20094,6 +20844,31 @@ func (ec *executionContext) fieldContext_ForumCategoryConnection_totalCount(_ co
 }
 
 func (ec *executionContext) _ForumCategoryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategoryEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, forumCategoryImplementors, leafFields_ForumCategory) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_ForumCategoryEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._ForumCategory(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_ForumCategoryEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOForumCategory2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategory(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_ForumCategoryEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20292,6 +21067,31 @@ func (ec *executionContext) fieldContext_Initiative_fundingEur(_ context.Context
 }
 
 func (ec *executionContext) _Initiative_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, organisationImplementors, leafFields_Organisation) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Initiative_organisation(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Organisation(ctx)
+		if err == nil && res != nil {
+			return ec._Organisation(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Initiative_organisation(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Initiative_organisation(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20437,6 +21237,31 @@ func (ec *executionContext) fieldContext_InitiativeConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _InitiativeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InitiativeEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, initiativeImplementors, leafFields_Initiative) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_InitiativeEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Initiative(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_InitiativeEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_InitiativeEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20473,6 +21298,31 @@ func (ec *executionContext) fieldContext_InitiativeEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _InitiativeOverlap_municipality(ctx context.Context, field graphql.CollectedField, obj *organisations.Overlap) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_InitiativeOverlap_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality, error(nil)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_InitiativeOverlap_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_InitiativeOverlap_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20509,6 +21359,31 @@ func (ec *executionContext) fieldContext_InitiativeOverlap_sector(_ context.Cont
 }
 
 func (ec *executionContext) _InitiativeOverlap_first(ctx context.Context, field graphql.CollectedField, obj *organisations.Overlap) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, initiativeImplementors, leafFields_Initiative) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_InitiativeOverlap_first(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.First, error(nil)
+		if err == nil && res != nil {
+			return ec._Initiative(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_InitiativeOverlap_first(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_InitiativeOverlap_first(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20538,6 +21413,31 @@ func (ec *executionContext) fieldContext_InitiativeOverlap_first(_ context.Conte
 }
 
 func (ec *executionContext) _InitiativeOverlap_second(ctx context.Context, field graphql.CollectedField, obj *organisations.Overlap) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, initiativeImplementors, leafFields_Initiative) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_InitiativeOverlap_second(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Second, error(nil)
+		if err == nil && res != nil {
+			return ec._Initiative(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_InitiativeOverlap_second(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNInitiative2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiative(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_InitiativeOverlap_second(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20597,6 +21497,31 @@ func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Contex
 }
 
 func (ec *executionContext) _LoginPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_LoginPayload_user(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.User, error(nil)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_LoginPayload_user(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_LoginPayload_user(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20700,6 +21625,31 @@ func (ec *executionContext) fieldContext_MatchDecline_reason(_ context.Context, 
 }
 
 func (ec *executionContext) _MatchDecline_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchDecline_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchDecline_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchDecline_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20733,6 +21683,31 @@ func (ec *executionContext) fieldContext_MatchDecline_municipality(_ context.Con
 }
 
 func (ec *executionContext) _MatchDecline_candidate(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchDecline_candidate(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Candidate(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchDecline_candidate(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchDecline_candidate(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20766,6 +21741,31 @@ func (ec *executionContext) fieldContext_MatchDecline_candidate(_ context.Contex
 }
 
 func (ec *executionContext) _MatchDecline_declinedBy(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchDecline_declinedBy(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.DeclinedBy(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchDecline_declinedBy(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchDecline_declinedBy(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -20867,6 +21867,31 @@ func (ec *executionContext) fieldContext_MatchDeclineConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _MatchDeclineEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDeclineEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, matchDeclineImplementors, leafFields_MatchDecline) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchDeclineEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._MatchDecline(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchDeclineEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMatchDecline2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchDecline(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchDeclineEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21034,6 +22059,31 @@ func (ec *executionContext) fieldContext_MatchProfile_languages(_ context.Contex
 }
 
 func (ec *executionContext) _MatchProfile_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchProfile_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchProfile_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchProfile_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21135,6 +22185,31 @@ func (ec *executionContext) fieldContext_MatchProfileConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _MatchProfileEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfileEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, matchProfileImplementors, leafFields_MatchProfile) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchProfileEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._MatchProfile(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchProfileEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchProfileEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21231,6 +22306,31 @@ func (ec *executionContext) fieldContext_MatchReason_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _MatchSuggestion_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestion) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchSuggestion_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality, error(nil)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchSuggestion_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchSuggestion_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21377,6 +22477,31 @@ func (ec *executionContext) fieldContext_MatchSuggestionConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _MatchSuggestionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MatchSuggestionEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, matchSuggestionImplementors, leafFields_MatchSuggestion) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._MatchSuggestion(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMatchSuggestion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐMatchSuggestion(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MatchSuggestionEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21577,6 +22702,31 @@ func (ec *executionContext) fieldContext_Membership_organisationID(_ context.Con
 }
 
 func (ec *executionContext) _Membership_user(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Membership_user(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.User(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Membership_user(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Membership_user(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21610,6 +22760,31 @@ func (ec *executionContext) fieldContext_Membership_user(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Membership_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Membership_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Membership_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Membership_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21643,6 +22818,31 @@ func (ec *executionContext) fieldContext_Membership_municipality(_ context.Conte
 }
 
 func (ec *executionContext) _Membership_association(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, associationImplementors, leafFields_Association) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Membership_association(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Association(ctx)
+		if err == nil && res != nil {
+			return ec._Association(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Membership_association(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Membership_association(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21676,6 +22876,31 @@ func (ec *executionContext) fieldContext_Membership_association(_ context.Contex
 }
 
 func (ec *executionContext) _Membership_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, organisationImplementors, leafFields_Organisation) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Membership_organisation(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Organisation(ctx)
+		if err == nil && res != nil {
+			return ec._Organisation(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Membership_organisation(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Membership_organisation(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -21777,6 +23002,31 @@ func (ec *executionContext) fieldContext_MembershipConnection_totalCount(_ conte
 }
 
 func (ec *executionContext) _MembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MembershipEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, membershipImplementors, leafFields_Membership) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MembershipEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Membership(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MembershipEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMembership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembership(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MembershipEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -22002,6 +23252,31 @@ func (ec *executionContext) fieldContext_Municipality_regionID(_ context.Context
 }
 
 func (ec *executionContext) _Municipality_country(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, countryImplementors, leafFields_Country) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Municipality_country(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Country(ctx)
+		if err == nil && res != nil {
+			return ec._Country(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Municipality_country(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Municipality_country(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -22035,6 +23310,31 @@ func (ec *executionContext) fieldContext_Municipality_country(_ context.Context,
 }
 
 func (ec *executionContext) _Municipality_region(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, regionImplementors, leafFields_Region) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Municipality_region(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Region(ctx)
+		if err == nil && res != nil {
+			return ec._Region(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Municipality_region(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalORegion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegion(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Municipality_region(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -22376,6 +23676,31 @@ func (ec *executionContext) fieldContext_Municipality_initiatives(ctx context.Co
 }
 
 func (ec *executionContext) _Municipality_matchProfile(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, matchProfileImplementors, leafFields_MatchProfile) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Municipality_matchProfile(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.MatchProfile(ctx)
+		if err == nil && res != nil {
+			return ec._MatchProfile(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Municipality_matchProfile(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMatchProfile2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMatchProfile(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Municipality_matchProfile(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -22688,6 +24013,31 @@ func (ec *executionContext) fieldContext_MunicipalityConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _MunicipalityDegree_municipality(ctx context.Context, field graphql.CollectedField, obj *network.MunicipalityDegree) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality, error(nil)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MunicipalityDegree_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -22724,6 +24074,31 @@ func (ec *executionContext) fieldContext_MunicipalityDegree_degree(_ context.Con
 }
 
 func (ec *executionContext) _MunicipalityEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MunicipalityEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_MunicipalityEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_MunicipalityEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_MunicipalityEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -26969,6 +28344,31 @@ func (ec *executionContext) fieldContext_Need_validUntil(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Need_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Need_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Need_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Need_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27116,6 +28516,31 @@ func (ec *executionContext) fieldContext_NeedConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _NeedEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NeedEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, needImplementors, leafFields_Need) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_NeedEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Need(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_NeedEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalONeed2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeed(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_NeedEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27281,6 +28706,31 @@ func (ec *executionContext) fieldContext_NewsItem_publishedAt(_ context.Context,
 }
 
 func (ec *executionContext) _NewsItem_author(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_NewsItem_author(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Author(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_NewsItem_author(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_NewsItem_author(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27514,6 +28964,31 @@ func (ec *executionContext) fieldContext_NewsItemConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _NewsItemEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItemEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, newsItemImplementors, leafFields_NewsItem) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_NewsItemEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._NewsItem(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_NewsItemEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalONewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_NewsItemEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27617,6 +29092,31 @@ func (ec *executionContext) fieldContext_Notification_readAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Notification_recipient(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_recipient(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Recipient(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_recipient(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_recipient(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27650,6 +29150,31 @@ func (ec *executionContext) fieldContext_Notification_recipient(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_actor(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_actor(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Actor(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_actor(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_actor(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27683,6 +29208,31 @@ func (ec *executionContext) fieldContext_Notification_actor(_ context.Context, f
 }
 
 func (ec *executionContext) _Notification_post(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, postImplementors, leafFields_Post) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_post(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Post(ctx)
+		if err == nil && res != nil {
+			return ec._Post(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_post(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_post(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27716,6 +29266,31 @@ func (ec *executionContext) fieldContext_Notification_post(_ context.Context, fi
 }
 
 func (ec *executionContext) _Notification_topic(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, topicImplementors, leafFields_Topic) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_topic(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Topic(ctx)
+		if err == nil && res != nil {
+			return ec._Topic(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_topic(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_topic(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27749,6 +29324,31 @@ func (ec *executionContext) fieldContext_Notification_topic(_ context.Context, f
 }
 
 func (ec *executionContext) _Notification_newsItem(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, newsItemImplementors, leafFields_NewsItem) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_newsItem(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.NewsItem(ctx)
+		if err == nil && res != nil {
+			return ec._NewsItem(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_newsItem(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalONewsItem2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItem(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_newsItem(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27782,6 +29382,31 @@ func (ec *executionContext) fieldContext_Notification_newsItem(_ context.Context
 }
 
 func (ec *executionContext) _Notification_partnershipRequest(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, partnershipRequestImplementors, leafFields_PartnershipRequest) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_partnershipRequest(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.PartnershipRequest(ctx)
+		if err == nil && res != nil {
+			return ec._PartnershipRequest(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_partnershipRequest(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_partnershipRequest(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27815,6 +29440,31 @@ func (ec *executionContext) fieldContext_Notification_partnershipRequest(_ conte
 }
 
 func (ec *executionContext) _Notification_eventRegistration(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, eventRegistrationImplementors, leafFields_EventRegistration) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Notification_eventRegistration(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.EventRegistration(ctx)
+		if err == nil && res != nil {
+			return ec._EventRegistration(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Notification_eventRegistration(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOEventRegistration2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistration(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Notification_eventRegistration(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -27916,6 +29566,31 @@ func (ec *executionContext) fieldContext_NotificationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _NotificationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, notificationImplementors, leafFields_Notification) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_NotificationEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Notification(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_NotificationEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalONotification2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotification(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_NotificationEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28054,6 +29729,31 @@ func (ec *executionContext) fieldContext_Offer_validUntil(_ context.Context, fie
 }
 
 func (ec *executionContext) _Offer_municipality(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Offer_municipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Municipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Offer_municipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Offer_municipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28201,6 +29901,31 @@ func (ec *executionContext) fieldContext_OfferConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _OfferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OfferEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, offerImplementors, leafFields_Offer) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_OfferEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Offer(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_OfferEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOOffer2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOffer(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_OfferEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28332,6 +30057,31 @@ func (ec *executionContext) fieldContext_Organisation_countryID(_ context.Contex
 }
 
 func (ec *executionContext) _Organisation_country(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, countryImplementors, leafFields_Country) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Organisation_country(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Country(ctx)
+		if err == nil && res != nil {
+			return ec._Country(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Organisation_country(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Organisation_country(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28524,6 +30274,31 @@ func (ec *executionContext) fieldContext_OrganisationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganisationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.OrganisationEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, organisationImplementors, leafFields_Organisation) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_OrganisationEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Organisation(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_OrganisationEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOOrganisation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_OrganisationEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28774,6 +30549,31 @@ func (ec *executionContext) fieldContext_Partnership_phaseID(_ context.Context, 
 }
 
 func (ec *executionContext) _Partnership_ukrainianMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Partnership_ukrainianMunicipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.UkrainianMunicipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Partnership_ukrainianMunicipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Partnership_ukrainianMunicipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28807,6 +30607,31 @@ func (ec *executionContext) fieldContext_Partnership_ukrainianMunicipality(_ con
 }
 
 func (ec *executionContext) _Partnership_europeanMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Partnership_europeanMunicipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.EuropeanMunicipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Partnership_europeanMunicipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Partnership_europeanMunicipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -28840,6 +30665,31 @@ func (ec *executionContext) fieldContext_Partnership_europeanMunicipality(_ cont
 }
 
 func (ec *executionContext) _Partnership_phase(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, phaseImplementors, leafFields_Phase) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Partnership_phase(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Phase(ctx)
+		if err == nil && res != nil {
+			return ec._Phase(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Partnership_phase(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNPhase2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhase(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Partnership_phase(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29338,6 +31188,31 @@ func (ec *executionContext) fieldContext_PartnershipConnection_totalCount(_ cont
 }
 
 func (ec *executionContext) _PartnershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, partnershipImplementors, leafFields_Partnership) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Partnership(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29684,6 +31559,31 @@ func (ec *executionContext) fieldContext_PartnershipRequest_partnershipID(_ cont
 }
 
 func (ec *executionContext) _PartnershipRequest_ukrainianMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.UkrainianMunicipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequest_ukrainianMunicipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29717,6 +31617,31 @@ func (ec *executionContext) fieldContext_PartnershipRequest_ukrainianMunicipalit
 }
 
 func (ec *executionContext) _PartnershipRequest_europeanMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.EuropeanMunicipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequest_europeanMunicipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29750,6 +31675,31 @@ func (ec *executionContext) fieldContext_PartnershipRequest_europeanMunicipality
 }
 
 func (ec *executionContext) _PartnershipRequest_initiator(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequest_initiator(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Initiator(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequest_initiator(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequest_initiator(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29783,6 +31733,31 @@ func (ec *executionContext) fieldContext_PartnershipRequest_initiator(_ context.
 }
 
 func (ec *executionContext) _PartnershipRequest_proposedBy(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.ProposedBy(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequest_proposedBy(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29816,6 +31791,31 @@ func (ec *executionContext) fieldContext_PartnershipRequest_proposedBy(_ context
 }
 
 func (ec *executionContext) _PartnershipRequest_facilitator(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, associationImplementors, leafFields_Association) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Facilitator(ctx)
+		if err == nil && res != nil {
+			return ec._Association(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOAssociation2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociation(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequest_facilitator(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29849,6 +31849,31 @@ func (ec *executionContext) fieldContext_PartnershipRequest_facilitator(_ contex
 }
 
 func (ec *executionContext) _PartnershipRequest_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, partnershipImplementors, leafFields_Partnership) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequest_partnership(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Partnership(ctx)
+		if err == nil && res != nil {
+			return ec._Partnership(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequest_partnership(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequest_partnership(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -29950,6 +31975,31 @@ func (ec *executionContext) fieldContext_PartnershipRequestConnection_totalCount
 }
 
 func (ec *executionContext) _PartnershipRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequestEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, partnershipRequestImplementors, leafFields_PartnershipRequest) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._PartnershipRequest(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPartnershipRequest2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipRequest(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PartnershipRequestEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -30193,6 +32243,31 @@ func (ec *executionContext) fieldContext_PhaseConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _PhaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PhaseEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, phaseImplementors, leafFields_Phase) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PhaseEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Phase(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PhaseEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPhase2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPhase(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PhaseEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -30317,6 +32392,31 @@ func (ec *executionContext) fieldContext_Post_topicID(_ context.Context, field g
 }
 
 func (ec *executionContext) _Post_topic(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, topicImplementors, leafFields_Topic) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Post_topic(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Topic(ctx)
+		if err == nil && res != nil {
+			return ec._Topic(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Post_topic(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Post_topic(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -30350,6 +32450,31 @@ func (ec *executionContext) fieldContext_Post_topic(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Post_author(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Post_author(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Author(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Post_author(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Post_author(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -30383,6 +32508,31 @@ func (ec *executionContext) fieldContext_Post_author(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Post_replyTo(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, postImplementors, leafFields_Post) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Post_replyTo(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.ReplyTo(ctx)
+		if err == nil && res != nil {
+			return ec._Post(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Post_replyTo(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Post_replyTo(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -30649,6 +32799,31 @@ func (ec *executionContext) fieldContext_PostConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _PostEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.PostEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, postImplementors, leafFields_Post) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_PostEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Post(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_PostEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_PostEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -31148,6 +33323,31 @@ func (ec *executionContext) fieldContext_Project_leadMunicipalityID(_ context.Co
 }
 
 func (ec *executionContext) _Project_partnership(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, partnershipImplementors, leafFields_Partnership) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Project_partnership(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Partnership(ctx)
+		if err == nil && res != nil {
+			return ec._Partnership(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Project_partnership(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNPartnership2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnership(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Project_partnership(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -31181,6 +33381,31 @@ func (ec *executionContext) fieldContext_Project_partnership(_ context.Context, 
 }
 
 func (ec *executionContext) _Project_leadMunicipality(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, municipalityImplementors, leafFields_Municipality) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Project_leadMunicipality(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.LeadMunicipality(ctx)
+		if err == nil && res != nil {
+			return ec._Municipality(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Project_leadMunicipality(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOMunicipality2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipality(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Project_leadMunicipality(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -31414,6 +33639,31 @@ func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProjectEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, projectImplementors, leafFields_Project) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_ProjectEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Project(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_ProjectEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOProject2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProject(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_ProjectEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -33792,6 +36042,31 @@ func (ec *executionContext) fieldContext_Reaction_postID(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Reaction_post(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, postImplementors, leafFields_Post) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Reaction_post(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Post(ctx)
+		if err == nil && res != nil {
+			return ec._Post(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Reaction_post(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNPost2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPost(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Reaction_post(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -33825,6 +36100,31 @@ func (ec *executionContext) fieldContext_Reaction_post(_ context.Context, field 
 }
 
 func (ec *executionContext) _Reaction_user(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Reaction_user(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.User(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Reaction_user(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Reaction_user(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -33926,6 +36226,31 @@ func (ec *executionContext) fieldContext_ReactionConnection_totalCount(_ context
 }
 
 func (ec *executionContext) _ReactionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReactionEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, reactionImplementors, leafFields_Reaction) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_ReactionEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Reaction(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_ReactionEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOReaction2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReaction(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_ReactionEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -34036,6 +36361,31 @@ func (ec *executionContext) fieldContext_Region_countryID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_country(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, countryImplementors, leafFields_Country) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Region_country(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Country(ctx)
+		if err == nil && res != nil {
+			return ec._Country(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Region_country(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNCountry2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐCountry(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Region_country(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -34228,6 +36578,31 @@ func (ec *executionContext) fieldContext_RegionConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _RegionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.RegionEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, regionImplementors, leafFields_Region) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_RegionEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Region(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_RegionEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalORegion2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegion(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_RegionEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -34729,6 +37104,31 @@ func (ec *executionContext) fieldContext_Topic_categoryID(_ context.Context, fie
 }
 
 func (ec *executionContext) _Topic_category(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, forumCategoryImplementors, leafFields_ForumCategory) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Topic_category(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Category(ctx)
+		if err == nil && res != nil {
+			return ec._ForumCategory(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Topic_category(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalNForumCategory2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategory(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Topic_category(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -34762,6 +37162,31 @@ func (ec *executionContext) fieldContext_Topic_category(_ context.Context, field
 }
 
 func (ec *executionContext) _Topic_author(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_Topic_author(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Author(ctx)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_Topic_author(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_Topic_author(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -34951,6 +37376,31 @@ func (ec *executionContext) fieldContext_TopicConnection_totalCount(_ context.Co
 }
 
 func (ec *executionContext) _TopicEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TopicEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, topicImplementors, leafFields_Topic) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_TopicEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._Topic(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_TopicEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOTopic2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopic(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_TopicEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -35265,6 +37715,31 @@ func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Con
 }
 
 func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.UserEdge) (ret graphql.Marshaler) {
+	if gqlexec.LeafSelection(ec.OperationContext, field.Selections, userImplementors, leafFields_User) {
+		defer func() {
+			if r := recover(); r != nil {
+				fc, _ := ec.fieldContext_UserEdge_node(ctx, field)
+				ctx := graphql.WithFieldContext(ctx, fc)
+				ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+		res, err := obj.Node, error(nil)
+		if err == nil && res != nil {
+			return ec._User(ctx, field.Selections, res)
+		}
+		fc, fcErr := ec.fieldContext_UserEdge_node(ctx, field)
+		if fcErr != nil {
+			return graphql.Null
+		}
+		ctx := graphql.WithFieldContext(ctx, fc)
+		if err != nil {
+			ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+			return graphql.Null
+		}
+		fc.Result = res
+		return ec.marshalOUser2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUser(ctx, field.Selections, res)
+	}
 	fc, err := ec.fieldContext_UserEdge_node(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -77534,3 +80009,99 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// leafFields_APIKey are the fields of APIKey that marshal without a field context (graph/codegen/plain.go).
+var leafFields_APIKey = map[string]bool{"id": true, "name": true, "prefix": true, "expiresAt": true, "revokedAt": true, "lastUsedAt": true}
+
+// leafFields_Activity are the fields of Activity that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Activity = map[string]bool{"id": true, "title": true, "kind": true, "startDate": true, "endDate": true, "dateNote": true, "place": true, "online": true, "participantCount": true, "notes": true, "source": true, "organiserID": true}
+
+// leafFields_Association are the fields of Association that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Association = map[string]bool{"id": true, "nameTranslations": true, "acronym": true, "kind": true, "website": true, "countryID": true}
+
+// leafFields_AuditLog are the fields of AuditLog that marshal without a field context (graph/codegen/plain.go).
+var leafFields_AuditLog = map[string]bool{"id": true, "actorID": true, "actorLabel": true, "entity": true, "entityID": true, "operation": true}
+
+// leafFields_Country are the fields of Country that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Country = map[string]bool{"id": true, "nameTranslations": true, "code": true, "euMember": true}
+
+// leafFields_Document are the fields of Document that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Document = map[string]bool{"id": true, "kind": true, "sector": true, "title": true, "titleTranslations": true, "summary": true, "summaryTranslations": true, "language": true, "status": true, "visibility": true, "reviewNote": true, "publishedAt": true}
+
+// leafFields_DocumentFile are the fields of DocumentFile that marshal without a field context (graph/codegen/plain.go).
+var leafFields_DocumentFile = map[string]bool{"id": true, "documentID": true, "language": true, "name": true, "contentType": true, "size": true, "checksum": true}
+
+// leafFields_Event are the fields of Event that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Event = map[string]bool{"id": true, "title": true, "kind": true, "description": true, "language": true, "capacity": true, "audience": true, "timeZone": true, "organiserID": true, "activityID": true}
+
+// leafFields_EventRegistration are the fields of EventRegistration that marshal without a field context (graph/codegen/plain.go).
+var leafFields_EventRegistration = map[string]bool{"id": true, "status": true, "position": true, "attendedAt": true, "cancelledAt": true}
+
+// leafFields_EventSession are the fields of EventSession that marshal without a field context (graph/codegen/plain.go).
+var leafFields_EventSession = map[string]bool{"id": true, "eventID": true, "title": true, "timeZone": true, "place": true, "onlineURL": true}
+
+// leafFields_Flag are the fields of Flag that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Flag = map[string]bool{"id": true, "reason": true, "status": true, "resolution": true, "resolvedAt": true}
+
+// leafFields_ForumCategory are the fields of ForumCategory that marshal without a field context (graph/codegen/plain.go).
+var leafFields_ForumCategory = map[string]bool{"id": true, "name": true, "slug": true, "description": true, "visibility": true}
+
+// leafFields_Initiative are the fields of Initiative that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Initiative = map[string]bool{"id": true, "organisationID": true, "title": true, "description": true, "startsOn": true, "endsOn": true}
+
+// leafFields_MatchDecline are the fields of MatchDecline that marshal without a field context (graph/codegen/plain.go).
+var leafFields_MatchDecline = map[string]bool{"id": true, "municipalityID": true, "candidateID": true, "reason": true}
+
+// leafFields_MatchProfile are the fields of MatchProfile that marshal without a field context (graph/codegen/plain.go).
+var leafFields_MatchProfile = map[string]bool{"id": true, "municipalityID": true, "open": true, "wantedPartners": true}
+
+// leafFields_MatchSuggestion are the fields of MatchSuggestion that marshal without a field context (graph/codegen/plain.go).
+var leafFields_MatchSuggestion = map[string]bool{"rank": true}
+
+// leafFields_Membership are the fields of Membership that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Membership = map[string]bool{"id": true, "role": true, "municipalityID": true, "associationID": true, "organisationID": true}
+
+// leafFields_Municipality are the fields of Municipality that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Municipality = map[string]bool{"id": true, "nameTranslations": true, "localName": true, "kind": true, "population": true, "website": true, "profile": true, "countryID": true, "regionID": true}
+
+// leafFields_Need are the fields of Need that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Need = map[string]bool{"id": true, "municipalityID": true, "sector": true, "description": true, "urgency": true, "validFrom": true, "validUntil": true}
+
+// leafFields_NewsItem are the fields of NewsItem that marshal without a field context (graph/codegen/plain.go).
+var leafFields_NewsItem = map[string]bool{"id": true, "title": true, "summary": true, "body": true, "bodyHTML": true, "language": true, "status": true, "publishedAt": true}
+
+// leafFields_Notification are the fields of Notification that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Notification = map[string]bool{"id": true, "kind": true, "readAt": true}
+
+// leafFields_Offer are the fields of Offer that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Offer = map[string]bool{"id": true, "municipalityID": true, "sector": true, "description": true, "capacity": true, "expertise": true, "validFrom": true, "validUntil": true}
+
+// leafFields_Organisation are the fields of Organisation that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Organisation = map[string]bool{"id": true, "nameTranslations": true, "acronym": true, "kind": true, "website": true, "description": true, "countryID": true}
+
+// leafFields_Partnership are the fields of Partnership that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Partnership = map[string]bool{"id": true, "status": true, "startDate": true, "endDate": true, "source": true, "ukrainianMunicipalityID": true, "europeanMunicipalityID": true, "phaseID": true}
+
+// leafFields_PartnershipRequest are the fields of PartnershipRequest that marshal without a field context (graph/codegen/plain.go).
+var leafFields_PartnershipRequest = map[string]bool{"id": true, "ukrainianMunicipalityID": true, "europeanMunicipalityID": true, "initiatorID": true, "status": true, "message": true, "reason": true, "mutual": true, "facilitatorID": true, "partnershipID": true}
+
+// leafFields_Phase are the fields of Phase that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Phase = map[string]bool{"id": true, "name": true, "title": true, "description": true, "startDate": true, "endDate": true}
+
+// leafFields_Post are the fields of Post that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Post = map[string]bool{"id": true, "body": true, "bodyHTML": true, "editedAt": true, "hiddenAt": true, "topicID": true}
+
+// leafFields_Project are the fields of Project that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Project = map[string]bool{"id": true, "title": true, "titleTranslations": true, "summary": true, "sector": true, "status": true, "partnershipID": true, "leadMunicipalityID": true}
+
+// leafFields_Reaction are the fields of Reaction that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Reaction = map[string]bool{"id": true, "kind": true, "postID": true}
+
+// leafFields_Region are the fields of Region that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Region = map[string]bool{"id": true, "nameTranslations": true, "kind": true, "countryID": true}
+
+// leafFields_Topic are the fields of Topic that marshal without a field context (graph/codegen/plain.go).
+var leafFields_Topic = map[string]bool{"id": true, "title": true, "pinned": true, "locked": true, "replyCount": true, "categoryID": true}
+
+// leafFields_User are the fields of User that marshal without a field context (graph/codegen/plain.go).
+var leafFields_User = map[string]bool{"id": true, "displayName": true, "handle": true, "preferredLanguage": true, "role": true, "disabled": true}

@@ -24,7 +24,8 @@
 //   - keeps the field values of non-root objects in a gqlexec.Fields, not
 //     in gqlgen's field set, which only concurrent fields need;
 //   - marshals plain fields (a struct field or a localized name, of a leaf
-//     type) directly, without gqlgen's field context and closures
+//     type) directly, without gqlgen's field context and closures, and
+//     objects that select only plain fields without their field's context
 //     (plain.go).
 //
 // Run from the repository root: go run ./graph/codegen (graph/generate.go
@@ -43,8 +44,12 @@ import (
 	"github.com/99designs/gqlgen/codegen/config"
 )
 
-// configFile is gqlgen's configuration, relative to the repository root.
-const configFile = "gqlgen.yml"
+// configFile is gqlgen's configuration, and edgeFile entgql's edge
+// methods (see toOneEdgeReads), relative to the repository root.
+const (
+	configFile = "gqlgen.yml"
+	edgeFile   = "ent/gql_edge.go"
+)
 
 // concurrentSlice is the call gqlgen writes for each list of objects, and
 // sequentialSlice the Hub's drop-in replacement.
@@ -140,7 +145,11 @@ func rewriteSlices(path string) error {
 	src = fieldArgs.ReplaceAll(src, cachedArgs)
 	src = bytes.ReplaceAll(src, []byte(gqlgenCollect), []byte(cachedCollect))
 	src = sequentialFieldSets(src)
-	if src, err = plainFields(src); err != nil {
+	edges, err := os.ReadFile(edgeFile)
+	if err != nil {
+		return err
+	}
+	if src, err = plainFields(src, toOneEdgeReads(edges)); err != nil {
 		return err
 	}
 	src, err = addImport(src)

@@ -75,7 +75,7 @@ func TestPlainFields(t *testing.T) {
 		fieldFunc("Country_region", "\t\t\treturn obj.Region, nil", "*ent.Region", "marshalNRegion2ᚖRegion") +
 		fieldFunc("Country_flag", "\t\t\treturn ec.resolvers.Country().Flag(ctx, obj)", "string", "marshalNString2string") +
 		marshallers
-	out, err := plainFields([]byte(src))
+	out, err := plainFields([]byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestObjectFields(t *testing.T) {
 		fieldFunc("Country_anything", "\t\t\treturn obj.Anything, nil", "ent.Noder", "marshalNRegion2ᚖRegion") +
 		fieldFunc("Country_neighbour", "\t\t\treturn ec.resolvers.Country().Neighbour(ctx, obj)", "*ent.Region", "marshalNRegion2ᚖRegion") +
 		marshallers
-	out, err := plainFields([]byte(src))
+	out, err := plainFields([]byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,5 +138,77 @@ func TestObjectFields(t *testing.T) {
 	}
 	if strings.Count(got, "return graphql.ResolveField(") != 2 {
 		t.Errorf("want gqlgen's path for the interface and the resolver call:\n%s", got)
+	}
+}
+
+// TestLeafObjectFields checks the leaf path of object fields: a struct
+// field and an entgql to-one edge method whose value's type has plain
+// struct fields get it, naming the type's implementors and leaf set; a
+// method that is not such an edge read does not; the leaf set lists the
+// plain struct fields only (not a localized name, which may fall back to
+// gqlgen's path).
+func TestLeafObjectFields(t *testing.T) {
+	src := "package graph\n" +
+		"var countryImplementors = []string{\"Country\", \"Node\"}\n" +
+		fieldFunc("Country_code", "\t\t\treturn obj.Code, nil", "string", "marshalNString2string") +
+		fieldFunc("Country_name", "\t\t\tfc := graphql.GetFieldContext(ctx)\n\t\t\treturn obj.LocalizedName(fc.Args[\"lang\"].(*string)), nil", "string", "marshalNString2string") +
+		fieldFunc("Country_twin", "\t\t\treturn obj.Twin, nil", "*ent.Country", "marshalOCountry2ᚖCountry") +
+		fieldFunc("Country_sister", "\t\t\treturn obj.Sister(ctx)", "*ent.Country", "marshalOCountry2ᚖCountry") +
+		fieldFunc("Country_rival", "\t\t\treturn obj.Rival(ctx)", "*ent.Country", "marshalOCountry2ᚖCountry") +
+		marshallers + `
+func (ec *executionContext) marshalOCountry2ᚖCountry(ctx context.Context, sel ast.SelectionSet, v *ent.Country) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Country(ctx, sel, v)
+}
+`
+	out, err := plainFields([]byte(src), map[string]bool{"Country.Sister": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(out)
+	leaf := "\tif gqlexec.LeafSelection(ec.OperationContext, field.Selections, countryImplementors, leafFields_Country) {\n"
+	for name, read := range map[string]string{"twin": "obj.Twin, error(nil)", "sister": "obj.Sister(ctx)"} {
+		want := "func (ec *executionContext) _Country_" + name + "(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" + leaf
+		if !strings.Contains(got, want) || !strings.Contains(got, "\t\tres, err := "+read+"\n\t\tif err == nil && res != nil {\n\t\t\treturn ec._Country(ctx, field.Selections, res)\n\t\t}\n") {
+			t.Errorf("%s lacks the leaf path:\n%s", name, got)
+		}
+	}
+	if strings.Count(got, leaf) != 2 {
+		t.Errorf("want the leaf path in twin and sister only:\n%s", got)
+	}
+	if !strings.Contains(got, "\nvar leafFields_Country = map[string]bool{\"code\": true}\n") {
+		t.Errorf("the leaf set of Country is not code alone:\n%s", got)
+	}
+}
+
+// TestToOneEdgeReads checks which of entgql's edge methods read a to-one
+// edge: the loaded edge or one query, with or without masking not found.
+func TestToOneEdgeReads(t *testing.T) {
+	src := `func (_m *Partnership) Phase(ctx context.Context) (*Phase, error) {
+	result, err := _m.Edges.PhaseOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPhase().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Post) ReplyTo(ctx context.Context) (*Post, error) {
+	result, err := _m.Edges.ReplyToOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReplyTo().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Post) Author(ctx context.Context) (*User, error) {
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	return _m.NamedAuthor(alias)
+}
+`
+	got := toOneEdgeReads([]byte(src))
+	if len(got) != 2 || !got["Partnership.Phase"] || !got["Post.ReplyTo"] {
+		t.Errorf("to-one edge reads %v, want Partnership.Phase and Post.ReplyTo", got)
 	}
 }

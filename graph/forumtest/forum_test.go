@@ -2,6 +2,7 @@ package forumtest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -310,9 +311,27 @@ func TestFlagsAndModeration(t *testing.T) {
 			t.Errorf("moderation queue has %d flags after resolving the post, want 0", n)
 		}
 		checkHidden(t, h, f, true)
+		checkFlaggedPostHidden(t, h, f)
 		h.ok(f.admin, resolve, vars{"id": bobFlag, "a": "RESTORE"}, nil)
 		checkHidden(t, h, f, false)
 	})
+}
+
+// checkFlaggedPostHidden checks what bob, who flagged alice's public post,
+// reads of his flag once a moderator hid the post: the post (a field that
+// must not be null, selecting only plain fields) is refused at its own
+// path, the flag is null and the post never reaches him. The post goes
+// through the executor's leaf path (graph/codegen/plain.go), whose field
+// context exists only once a read fails or finds nothing.
+func checkFlaggedPostHidden(t *testing.T, h *hub, f *forum) {
+	t.Helper()
+	resp := h.do(f.bob, `{ flags { edges { node { reason post { id body } } } } }`, nil)
+	if strings.Contains(string(resp.Data), "post") || strings.Contains(string(resp.Data), f.public.post) {
+		t.Errorf("bob reads the hidden post through his flag: %s", resp.Data)
+	}
+	if len(resp.Errors) != 1 || fmt.Sprint(resp.Errors[0].Path) != "[flags edges 0 node post]" {
+		t.Errorf("errors %+v, want one at flags.edges.0.node.post (data %s)", resp.Errors, resp.Data)
+	}
 }
 
 // checkHidden checks who sees alice's public post and the topic's reply
