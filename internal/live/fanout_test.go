@@ -161,8 +161,10 @@ func TestSlowSubscriberIsEndedAlone(t *testing.T) {
 			}
 			held++
 		}
-		if held == 0 || held >= posts {
-			t.Fatalf("the slow subscriber held %d posts before it was ended, want some but not all %d", held, posts)
+		// Its channel's rows, and the one row on its way when it fell too
+		// far behind, however late the goroutine sending for it ran.
+		if held == 0 || held > cap(slow)+1 {
+			t.Fatalf("the slow subscriber held %d posts before it was ended, want some, at most %d", held, cap(slow)+1)
 		}
 		waitUntil(t, "the slow subscriber to leave", func() bool { return f.feed.Subscribers(live.TopicPosts(f.topic.ID)) == 1 })
 	})

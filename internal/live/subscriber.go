@@ -225,32 +225,37 @@ func (s *subscriber[T]) sendReplay(rows []T) {
 	s.goLive()
 }
 
-// goLive sends the rows held back while this goroutine sent, waiting for
-// room, then lets the fanout send directly. If the subscription ended
-// meanwhile, it closes the channel.
+// goLive sends the rows held back while this goroutine sent, oldest
+// first and waiting for room, then lets the fanout send directly. If the
+// subscription ended meanwhile, it closes the channel. A row stays in
+// pending until it is sent, so that what the subscriber holds back is
+// bounded by maxPending however late this goroutine runs.
 func (s *subscriber[T]) goLive() {
 	for {
 		s.mu.Lock()
-		pending := s.pending
-		s.pending = nil
-		if len(pending) == 0 || s.ended {
-			s.sending, s.wentLive = false, true
+		if len(s.pending) == 0 || s.ended {
+			s.sending, s.wentLive, s.pending = false, true, nil
 			if s.ended {
 				s.closeLocked()
 			}
 			s.mu.Unlock()
 			return
 		}
+		h := s.pending[0]
 		s.mu.Unlock()
-		for _, h := range pending {
-			row, ok := h.row, h.loaded
-			if !ok {
-				row, ok = s.rowFor(h.ev, nil)
-			}
-			if ok && !s.sendWaiting(row) {
-				break
-			}
+		row, ok := h.row, h.loaded
+		if !ok {
+			row, ok = s.rowFor(h.ev, nil)
 		}
+		if ok && !s.sendWaiting(row) {
+			s.stop() // its context ended first: so does the subscription
+		}
+		s.mu.Lock()
+		if !s.ended {
+			s.pending[0] = held[T]{} // keep no row alive in the backing array
+			s.pending = s.pending[1:]
+		}
+		s.mu.Unlock()
 	}
 }
 
