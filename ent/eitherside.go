@@ -16,6 +16,7 @@ import (
 
 	"github.com/bridgesoftrust/hub/ent/partnership"
 	"github.com/bridgesoftrust/hub/ent/predicate"
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 )
 
 // PartnershipSide is which of a municipality's partnerships a page holds.
@@ -159,7 +160,7 @@ func fieldAt(oc *graphql.OperationContext, field graphql.CollectedField, path ..
 	}
 walk:
 	for _, name := range path {
-		for _, f := range graphql.CollectFields(oc, field.Selections, nil) {
+		for _, f := range gqlexec.CollectFields(oc, field.Selections, nil) {
 			if f.Alias == name {
 				field = f
 				continue walk

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 	"slices"
@@ -46,30 +47,60 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
-	if err := pagePerParent("gql_collection.go"); err != nil {
-		log.Fatalf("paging per parent: %v", err)
+	for _, f := range generatedRewrites {
+		if err := rewrite(f.path, f.rewrites); err != nil {
+			log.Fatalf("rewriting entgql's output: %v", err)
+		}
 	}
 }
 
-// The generated collection code loads the first pages of an edge for
-// several parents through entgql's LimitPerRow, which numbers every row
-// of every parent; it is pointed at the query's limitPerParent, which
-// reads each parent's page apart where that pays (ent/perparent.go).
-const (
-	entgqlLimitPerRow = "modify := entgql.LimitPerRow("
-	hubLimitPerParent = "modify := query.limitPerParent("
-)
+// textRewrite is an old text that must be in a generated file, and its
+// replacement.
+type textRewrite struct{ old, new string }
 
-// pagePerParent points the collection code in path at limitPerParent.
-func pagePerParent(path string) error {
+// collectThroughGqlexec points gqlgen's CollectFields, called as
+// graphql.CollectFields(<opctx>, ...), at gqlexec.CollectFields, which
+// keeps the fields collected for the query document across operations
+// where gqlgen collects again for every operation.
+func collectThroughGqlexec(opctx string) []textRewrite {
+	return []textRewrite{
+		{"graphql.CollectFields(" + opctx + ", ", "gqlexec.CollectFields(" + opctx + ", "},
+		{"\t\"github.com/99designs/gqlgen/graphql\"\n", "\t\"github.com/99designs/gqlgen/graphql\"\n\t\"github.com/bridgesoftrust/hub/internal/gqlexec\"\n"},
+	}
+}
+
+// generatedRewrites are the Hub's changes to entgql's output:
+//   - The collection code loads the first pages of an edge for several
+//     parents through entgql's LimitPerRow, which numbers every row of
+//     every parent; it is pointed at the query's limitPerParent, which
+//     reads each parent's page apart where that pays (ent/perparent.go).
+//   - The collection and pagination code collect fields through
+//     gqlexec.CollectFields.
+var generatedRewrites = []struct {
+	path     string
+	rewrites []textRewrite
+}{
+	{"gql_collection.go", append([]textRewrite{{"modify := entgql.LimitPerRow(", "modify := query.limitPerParent("}},
+		collectThroughGqlexec("opCtx")...)},
+	{"gql_pagination.go", collectThroughGqlexec("oc")},
+}
+
+// rewrite applies rewrites to the generated file at path.
+func rewrite(path string, rewrites []textRewrite) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	if !bytes.Contains(src, []byte(entgqlLimitPerRow)) {
-		return fmt.Errorf("%s has no %s: entgql's output changed, review ent/entc.go", path, entgqlLimitPerRow)
+	for _, r := range rewrites {
+		if !bytes.Contains(src, []byte(r.old)) {
+			return fmt.Errorf("%s has no %q: entgql's output changed, review ent/entc.go", path, r.old)
+		}
+		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
 	}
-	return os.WriteFile(path, bytes.ReplaceAll(src, []byte(entgqlLimitPerRow), []byte(hubLimitPerParent)), 0o644)
+	if src, err = format.Source(src); err != nil {
+		return err
+	}
+	return os.WriteFile(path, src, 0o644)
 }
 
 // dropLocalizedFields removes from the generated GraphQL types the fields

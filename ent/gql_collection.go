@@ -43,6 +43,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -64,7 +65,7 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 		fieldSeen      = make(map[string]struct{}, len(apikey.Columns))
 		selectedFields = []string{apikey.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "user":
@@ -203,7 +204,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		fieldSeen      = make(map[string]struct{}, len(activity.Columns))
 		selectedFields = []string{activity.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "organiser":
@@ -466,7 +467,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 		fieldSeen      = make(map[string]struct{}, len(association.Columns))
 		selectedFields = []string{association.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "country":
@@ -1002,7 +1003,7 @@ func (_q *AuditLogQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		fieldSeen      = make(map[string]struct{}, len(auditlog.Columns))
 		selectedFields = []string{auditlog.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 		case "at":
 			if _, ok := fieldSeen[auditlog.FieldAt]; !ok {
@@ -1127,7 +1128,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 		fieldSeen      = make(map[string]struct{}, len(country.Columns))
 		selectedFields = []string{country.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "regions":
@@ -1583,7 +1584,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		fieldSeen      = make(map[string]struct{}, len(document.Columns))
 		selectedFields = []string{document.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "author":
@@ -2045,7 +2046,7 @@ func (_q *DocumentFileQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(documentfile.Columns))
 		selectedFields = []string{documentfile.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "document":
@@ -2190,7 +2191,7 @@ func (_q *EmailPreferenceQuery) collectField(ctx context.Context, oneNode bool, 
 		fieldSeen      = make(map[string]struct{}, len(emailpreference.Columns))
 		selectedFields = []string{emailpreference.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "user":
@@ -2306,7 +2307,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 		fieldSeen      = make(map[string]struct{}, len(event.Columns))
 		selectedFields = []string{event.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "organiser":
@@ -2739,7 +2740,7 @@ func (_q *EventRegistrationQuery) collectField(ctx context.Context, oneNode bool
 		fieldSeen      = make(map[string]struct{}, len(eventregistration.Columns))
 		selectedFields = []string{eventregistration.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "event":
@@ -2904,7 +2905,7 @@ func (_q *EventSessionQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(eventsession.Columns))
 		selectedFields = []string{eventsession.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "event":
@@ -3048,7 +3049,7 @@ func (_q *FlagQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		fieldSeen      = make(map[string]struct{}, len(flag.Columns))
 		selectedFields = []string{flag.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "post":
@@ -3198,7 +3199,7 @@ func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, op
 		fieldSeen      = make(map[string]struct{}, len(forumcategory.Columns))
 		selectedFields = []string{forumcategory.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "topics":
@@ -3430,7 +3431,7 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		fieldSeen      = make(map[string]struct{}, len(initiative.Columns))
 		selectedFields = []string{initiative.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "organisation":
@@ -3673,7 +3674,7 @@ func (_q *MatchDeclineQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(matchdecline.Columns))
 		selectedFields = []string{matchdecline.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "municipality":
@@ -3827,7 +3828,7 @@ func (_q *MatchProfileQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(matchprofile.Columns))
 		selectedFields = []string{matchprofile.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "municipality":
@@ -3956,7 +3957,7 @@ func (_q *MatchWeightQuery) collectField(ctx context.Context, oneNode bool, opCt
 		fieldSeen      = make(map[string]struct{}, len(matchweight.Columns))
 		selectedFields = []string{matchweight.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 		case "createdAt":
 			if _, ok := fieldSeen[matchweight.FieldCreatedAt]; !ok {
@@ -4060,7 +4061,7 @@ func (_q *MembershipQuery) collectField(ctx context.Context, oneNode bool, opCtx
 		fieldSeen      = make(map[string]struct{}, len(membership.Columns))
 		selectedFields = []string{membership.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "user":
@@ -4234,7 +4235,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(municipality.Columns))
 		selectedFields = []string{municipality.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "country":
@@ -5148,7 +5149,7 @@ func (_q *NeedQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		fieldSeen      = make(map[string]struct{}, len(need.Columns))
 		selectedFields = []string{need.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "municipality":
@@ -5293,7 +5294,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		fieldSeen      = make(map[string]struct{}, len(newsitem.Columns))
 		selectedFields = []string{newsitem.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "author":
@@ -5722,7 +5723,7 @@ func (_q *NotificationQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(notification.Columns))
 		selectedFields = []string{notification.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "recipient":
@@ -5937,7 +5938,7 @@ func (_q *OfferQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 		fieldSeen      = make(map[string]struct{}, len(offer.Columns))
 		selectedFields = []string{offer.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "municipality":
@@ -6087,7 +6088,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 		fieldSeen      = make(map[string]struct{}, len(organisation.Columns))
 		selectedFields = []string{organisation.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "country":
@@ -6349,7 +6350,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 		fieldSeen      = make(map[string]struct{}, len(partnership.Columns))
 		selectedFields = []string{partnership.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "ukrainianMunicipality":
@@ -7111,7 +7112,7 @@ func (_q *PartnershipRequestQuery) collectField(ctx context.Context, oneNode boo
 		fieldSeen      = make(map[string]struct{}, len(partnershiprequest.Columns))
 		selectedFields = []string{partnershiprequest.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "ukrainianMunicipality":
@@ -7356,7 +7357,7 @@ func (_q *PhaseQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 		fieldSeen      = make(map[string]struct{}, len(phase.Columns))
 		selectedFields = []string{phase.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "partnerships":
@@ -7593,7 +7594,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		fieldSeen      = make(map[string]struct{}, len(post.Columns))
 		selectedFields = []string{post.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "topic":
@@ -8112,7 +8113,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 		fieldSeen      = make(map[string]struct{}, len(project.Columns))
 		selectedFields = []string{project.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "partnership":
@@ -8561,7 +8562,7 @@ func (_q *ReactionQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 		fieldSeen      = make(map[string]struct{}, len(reaction.Columns))
 		selectedFields = []string{reaction.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "post":
@@ -8695,7 +8696,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 		fieldSeen      = make(map[string]struct{}, len(region.Columns))
 		selectedFields = []string{region.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "country":
@@ -8942,7 +8943,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 		fieldSeen      = make(map[string]struct{}, len(topic.Columns))
 		selectedFields = []string{topic.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "category":
@@ -9312,7 +9313,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 		fieldSeen      = make(map[string]struct{}, len(user.Columns))
 		selectedFields = []string{user.FieldID}
 	)
-	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+	for _, field := range gqlexec.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
 		case "memberships":

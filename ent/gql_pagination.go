@@ -47,6 +47,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -95,7 +96,7 @@ func collectedField(ctx context.Context, path ...string) *graphql.CollectedField
 	oc := graphql.GetOperationContext(ctx)
 walk:
 	for _, name := range path {
-		for _, f := range graphql.CollectFields(oc, field.Selections, nil) {
+		for _, f := range gqlexec.CollectFields(oc, field.Selections, nil) {
 			if f.Alias == name {
 				field = f
 				continue walk

@@ -14,6 +14,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -200,7 +202,7 @@ func collectBelow[Q fieldCollector](ctx context.Context, q Q, oc *graphql.Operat
 	if len(names) == 0 {
 		return q.collectField(ctx, false, oc, field, path, typeName)
 	}
-	for _, f := range graphql.CollectFields(oc, field.Selections, nil) {
+	for _, f := range gqlexec.CollectFields(oc, field.Selections, nil) {
 		if f.Name == names[0] {
 			if err := collectBelow(ctx, q, oc, f, append(path[:len(path):len(path)], f.Alias), typeName, names[1:]); err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 )
 
 // pageSides are the Municipality fields that page its partnerships, by the
@@ -85,7 +86,7 @@ func findPageGroup(ctx context.Context) ([]graphql.CollectedField, int) {
 	object := fc.Field.ObjectDefinition
 	satisfies := append([]string{object.Name}, object.Interfaces...)
 	var pages []graphql.CollectedField
-	for _, f := range graphql.CollectFields(oc, fc.Parent.Field.Selections, satisfies) {
+	for _, f := range gqlexec.CollectFields(oc, fc.Parent.Field.Selections, satisfies) {
 		if _, ok := pageSides[f.Name]; ok {
 			pages = append(pages, f)
 		}
@@ -150,15 +151,15 @@ func agree(a, b map[string]string) bool {
 // connection field selects on its nodes (edges.node).
 func nodeSignatures(oc *graphql.OperationContext, f graphql.CollectedField) map[string]string {
 	sigs := map[string]string{}
-	for _, edges := range graphql.CollectFields(oc, f.Selections, nil) {
+	for _, edges := range gqlexec.CollectFields(oc, f.Selections, nil) {
 		if edges.Name != "edges" {
 			continue
 		}
-		for _, node := range graphql.CollectFields(oc, edges.Selections, nil) {
+		for _, node := range gqlexec.CollectFields(oc, edges.Selections, nil) {
 			if node.Name != "node" {
 				continue
 			}
-			for _, field := range graphql.CollectFields(oc, node.Selections, nil) {
+			for _, field := range gqlexec.CollectFields(oc, node.Selections, nil) {
 				sigs[field.Alias] = signature(oc, field)
 			}
 		}
@@ -171,7 +172,7 @@ func nodeSignatures(oc *graphql.OperationContext, f graphql.CollectedField) map[
 func signature(oc *graphql.OperationContext, f graphql.CollectedField) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s%v{", f.Name, f.ArgumentMap(oc.Variables))
-	children := graphql.CollectFields(oc, f.Selections, nil)
+	children := slices.Clone(gqlexec.CollectFields(oc, f.Selections, nil)) // kept for the document: sort a copy
 	slices.SortFunc(children, func(x, y graphql.CollectedField) int { return strings.Compare(x.Alias, y.Alias) })
 	for _, c := range children {
 		b.WriteString(c.Alias + ":" + signature(oc, c) + " ")

@@ -5,17 +5,23 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// OperationCache is the gqlgen extension that keeps, for one operation, the
-// arguments of each field as the executor parsed them (see Args) and the
-// fields it collected from each selection set (see CollectFields): a field
-// inside a list (name(lang:) of every town on a page, projects(first:) of
-// every partnership) is one node of the query document, so its arguments
-// are parsed and their maps allocated once per operation rather than once
-// per element. gqlgen has no cache of arguments. Parsing errors are not
-// kept: each occurrence reports its own.
+// OperationCache is the gqlgen extension that keeps the arguments of each
+// field as the executor parsed them (see Args) and the fields it collected
+// from each selection set (see CollectFields): a field inside a list
+// (name(lang:) of every town on a page, projects(first:) of every
+// partnership) is one node of the query document, so its arguments are
+// parsed and their maps allocated once rather than once per element.
+// What does not depend on the operation's variables (arguments written as
+// literals; selections when no directive reads a variable) is kept for
+// the query document, which the server's query cache hands to every
+// operation of the same text (see documentCache); the rest for the
+// operation. gqlgen has no cache of arguments, and keeps collected fields
+// per operation. Parsing errors are not kept: each occurrence reports its
+// own.
 type OperationCache struct{}
 
 var _ interface {
@@ -34,18 +40,33 @@ func (OperationCache) ExtensionName() string { return operationCacheKey }
 func (OperationCache) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext implements graphql.OperationContextMutator: it
-// gives the operation an empty cache before it runs.
+// gives the operation its cache before it runs.
 func (OperationCache) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	opCtx.Stats.SetExtension(operationCacheKey, &operationCache{})
+	cache := &operationCache{}
+	if opCtx.Doc != nil {
+		cache.doc = documentCacheOf(opCtx.Doc)
+	}
+	opCtx.Stats.SetExtension(operationCacheKey, cache)
 	return nil
 }
 
 // operationCache maps a field of the query document (its *ast.Field) to
-// its parsed arguments, and a selection set to its collected fields. Root
+// its parsed arguments, and a selection set to its collected fields, for
+// what depends on the operation's variables; doc keeps the rest. Root
 // fields resolve concurrently, hence the sync.Map and the lock.
 type operationCache struct {
+	doc       *documentCache
 	byField   sync.Map
 	collected collectedFields
+}
+
+// argsOf returns where the parsed arguments of field are kept: for the
+// document when they are literals, else for the operation.
+func (c *operationCache) argsOf(field *ast.Field) *sync.Map {
+	if c.doc != nil && !readsVariables(field.Arguments) {
+		return &c.doc.byField
+	}
+	return &c.byField
 }
 
 // Args returns the arguments of field as parse makes them from the field's
@@ -64,12 +85,13 @@ func Args(
 	if cache == nil {
 		return parse(ctx, field.ArgumentMap(vars))
 	}
-	if args, ok := cache.byField.Load(field.Field); ok {
+	kept := cache.argsOf(field.Field)
+	if args, ok := kept.Load(field.Field); ok {
 		return args.(map[string]any), nil
 	}
 	args, err := parse(ctx, field.ArgumentMap(vars))
 	if err == nil {
-		cache.byField.Store(field.Field, args)
+		kept.Store(field.Field, args)
 	}
 	return args, err
 }
