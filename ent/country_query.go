@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -44,8 +45,14 @@ type CountryQuery struct {
 	// perParent is the query's page per parent, when it is one of an
 	// edge's pages loaded for several parents (see limitPerParent), and
 	// countedPerParent tells that page that it counts its rows too.
-	perParent               *perParentPage
-	countedPerParent        bool
+	perParent        *perParentPage
+	countedPerParent bool
+	// folds read the pages folded into the query's statement (see
+	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
+	// rows the statement returns when its builder knows more than its
+	// limit tells (see rowsBound).
+	folds                   []func([]*Country) error
+	rowsAtMost              int
 	loadTotal               []func(context.Context, []*Country) error
 	modifiers               []func(*sql.Selector)
 	withNamedRegions        map[string]*RegionQuery
@@ -493,6 +500,9 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
+		_q.foldRegionsPerParent(ctx, _spec.Unique)
+		_q.foldMunicipalitiesPerParent(ctx, _spec.Unique)
+		_q.foldAssociationsPerParent(ctx, _spec.Unique)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -534,6 +544,11 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 	}
 	if finish := _q.finishJoins; finish != nil {
 		if err := finish(nodes); err != nil {
+			return nil, err
+		}
+	}
+	for _, fold := range _q.folds {
+		if err := fold(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -697,6 +712,9 @@ func (_q *CountryQuery) sqlCount(ctx context.Context) (int, error) {
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
+		_q.foldRegionsPerParent(ctx, _spec.Unique)
+		_q.foldMunicipalitiesPerParent(ctx, _spec.Unique)
+		_q.foldAssociationsPerParent(ctx, _spec.Unique)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1020,6 +1038,170 @@ func (_q *CountryQuery) loadAssociationsPerParent(ctx context.Context, query *As
 		node.appendNamedAssociations(name, n)
 	}
 	return nil
+}
+
+// foldRegionsPerParent folds the first pages of the regions that the
+// query loads for its rows into its own statement where they can be (see
+// foldedPage): their loads then read each row's page from it.
+func (_q *CountryQuery) foldRegionsPerParent(ctx context.Context, unique bool) {
+	for name, query := range _q.withNamedRegions {
+		column := foldPrefix + "regions__" + name
+		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
+			continue
+		}
+		page, ok := query.foldedPage(ctx, country.RegionsColumn)
+		if !ok {
+			continue
+		}
+		delete(_q.withNamedRegions, name)
+		_q.lateModifiers = append(_q.lateModifiers, page.selectAs(country.FieldID, column))
+		_q.folds = append(_q.folds, func(nodes []*Country) error {
+			for _, n := range nodes {
+				v, err := n.Value(column)
+				if err != nil {
+					return err
+				}
+				rows, err := page.rows(v)
+				if err != nil {
+					return err
+				}
+				n.appendNamedRegions(name, rows...)
+			}
+			return nil
+		})
+	}
+}
+
+// foldMunicipalitiesPerParent folds the first pages of the municipalities that the
+// query loads for its rows into its own statement where they can be (see
+// foldedPage): their loads then read each row's page from it.
+func (_q *CountryQuery) foldMunicipalitiesPerParent(ctx context.Context, unique bool) {
+	for name, query := range _q.withNamedMunicipalities {
+		column := foldPrefix + "municipalities__" + name
+		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
+			continue
+		}
+		page, ok := query.foldedPage(ctx, country.MunicipalitiesColumn)
+		if !ok {
+			continue
+		}
+		delete(_q.withNamedMunicipalities, name)
+		_q.lateModifiers = append(_q.lateModifiers, page.selectAs(country.FieldID, column))
+		_q.folds = append(_q.folds, func(nodes []*Country) error {
+			for _, n := range nodes {
+				v, err := n.Value(column)
+				if err != nil {
+					return err
+				}
+				rows, err := page.rows(v)
+				if err != nil {
+					return err
+				}
+				n.appendNamedMunicipalities(name, rows...)
+			}
+			return nil
+		})
+	}
+}
+
+// foldAssociationsPerParent folds the first pages of the associations that the
+// query loads for its rows into its own statement where they can be (see
+// foldedPage): their loads then read each row's page from it.
+func (_q *CountryQuery) foldAssociationsPerParent(ctx context.Context, unique bool) {
+	for name, query := range _q.withNamedAssociations {
+		column := foldPrefix + "associations__" + name
+		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
+			continue
+		}
+		page, ok := query.foldedPage(ctx, country.AssociationsColumn)
+		if !ok {
+			continue
+		}
+		delete(_q.withNamedAssociations, name)
+		_q.lateModifiers = append(_q.lateModifiers, page.selectAs(country.FieldID, column))
+		_q.folds = append(_q.folds, func(nodes []*Country) error {
+			for _, n := range nodes {
+				v, err := n.Value(column)
+				if err != nil {
+					return err
+				}
+				rows, err := page.rows(v)
+				if err != nil {
+					return err
+				}
+				n.appendNamedAssociations(name, rows...)
+			}
+			return nil
+		})
+	}
+}
+
+// foldedPage returns the query, the first page per parent of a one-to-many
+// edge whose foreign key is column fk, folded into its parents' statement
+// (see foldedPage), or false when it cannot be: it loads more than its
+// rows, its type's read rules do more than filter them (privacy policy,
+// interceptors), or a column would not decode from JSON as the driver
+// returns it.
+func (_q *CountryQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Country], bool) {
+	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+		return nil, false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return nil, false
+	}
+	// The page's one modifier is its perParentPage; order and page size
+	// are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	columns := slices.Clone(probe.joinColumns(ctx))
+	if !selectsColumn(columns, fk) {
+		columns = append(columns, fk)
+	}
+	scan := func() ([]any, error) { return (*Country).scanValues(nil, columns) }
+	if holders, err := scan(); err != nil || !foldableHolders(holders) {
+		return nil, false
+	}
+	d := sql.Dialect(_q.driver.Dialect())
+	t := d.Table(country.Table)
+	page := d.Select(t.Columns(columns...)...).From(t)
+	for _, p := range probe.predicates {
+		p(page)
+	}
+	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Country, error) {
+		n := &Country{config: _q.config}
+		return n, n.assignValues(columns, values)
+	}), true
+}
+
+// rowsBound returns the most rows the query's statement can return, when
+// known: its limit, the pages it reads for its parents, or rowsAtMost;
+// 0 when none tells.
+func (_q *CountryQuery) rowsBound() int {
+	bound := _q.rowsAtMost
+	if l := _q.ctx.Limit; l != nil && (bound == 0 || *l < bound) {
+		bound = *l
+	}
+	if p := _q.perParent; p != nil && p.parents != nil && (bound == 0 || len(p.parents)*p.limit < bound) {
+		bound = len(p.parents) * p.limit
+	}
+	return bound
+}
+
+// loadsNoEdges reports whether the query loads no edge of its rows.
+func (_q *CountryQuery) loadsNoEdges() bool {
+	if _q.withRegions != nil || len(_q.withNamedRegions) > 0 {
+		return false
+	}
+	if _q.withMunicipalities != nil || len(_q.withNamedMunicipalities) > 0 {
+		return false
+	}
+	if _q.withAssociations != nil || len(_q.withNamedAssociations) > 0 {
+		return false
+	}
+	return len(_q.sharedLoads) == 0 && len(_q.joins) == 0
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

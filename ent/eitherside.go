@@ -129,6 +129,9 @@ func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int
 		number = numberAsOne(sides, limit, countInPage, pager.orderExpr(query))
 	}
 	query.modifiers = append(query.modifiers, number)
+	if limit > 0 {
+		query.rowsAtMost = limit * len(ids) * len(sides) // each municipality's page on each side
+	}
 	nodes, err := query.All(ctx)
 	if err != nil {
 		return nil, err

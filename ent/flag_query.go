@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"entgo.io/ent"
@@ -45,8 +46,14 @@ type FlagQuery struct {
 	// countedPerParent tells that page that it counts its rows too.
 	perParent        *perParentPage
 	countedPerParent bool
-	loadTotal        []func(context.Context, []*Flag) error
-	modifiers        []func(*sql.Selector)
+	// folds read the pages folded into the query's statement (see
+	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
+	// rows the statement returns when its builder knows more than its
+	// limit tells (see rowsBound).
+	folds      []func([]*Flag) error
+	rowsAtMost int
+	loadTotal  []func(context.Context, []*Flag) error
+	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -524,6 +531,11 @@ func (_q *FlagQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Flag, e
 	}
 	if finish := _q.finishJoins; finish != nil {
 		if err := finish(nodes); err != nil {
+			return nil, err
+		}
+	}
+	for _, fold := range _q.folds {
+		if err := fold(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1013,6 +1025,74 @@ func (_q *FlagQuery) limitPerParent(column string, limit int, orderBy ...sql.Que
 	p, modify := newPerParentPage(column, limit, _q.countedPerParent, orderBy)
 	_q.perParent = p
 	return modify
+}
+
+// foldedPage returns the query, the first page per parent of a one-to-many
+// edge whose foreign key is column fk, folded into its parents' statement
+// (see foldedPage), or false when it cannot be: it loads more than its
+// rows, its type's read rules do more than filter them (privacy policy,
+// interceptors), or a column would not decode from JSON as the driver
+// returns it.
+func (_q *FlagQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Flag], bool) {
+	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+		return nil, false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return nil, false
+	}
+	// The page's one modifier is its perParentPage; order and page size
+	// are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	columns := slices.Clone(probe.joinColumns(ctx))
+	if !selectsColumn(columns, fk) {
+		columns = append(columns, fk)
+	}
+	scan := func() ([]any, error) { return (*Flag).scanValues(nil, columns) }
+	if holders, err := scan(); err != nil || !foldableHolders(holders) {
+		return nil, false
+	}
+	d := sql.Dialect(_q.driver.Dialect())
+	t := d.Table(flag.Table)
+	page := d.Select(t.Columns(columns...)...).From(t)
+	for _, p := range probe.predicates {
+		p(page)
+	}
+	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Flag, error) {
+		n := &Flag{config: _q.config}
+		return n, n.assignValues(columns, values)
+	}), true
+}
+
+// rowsBound returns the most rows the query's statement can return, when
+// known: its limit, the pages it reads for its parents, or rowsAtMost;
+// 0 when none tells.
+func (_q *FlagQuery) rowsBound() int {
+	bound := _q.rowsAtMost
+	if l := _q.ctx.Limit; l != nil && (bound == 0 || *l < bound) {
+		bound = *l
+	}
+	if p := _q.perParent; p != nil && p.parents != nil && (bound == 0 || len(p.parents)*p.limit < bound) {
+		bound = len(p.parents) * p.limit
+	}
+	return bound
+}
+
+// loadsNoEdges reports whether the query loads no edge of its rows.
+func (_q *FlagQuery) loadsNoEdges() bool {
+	if _q.withPost != nil {
+		return false
+	}
+	if _q.withReporter != nil {
+		return false
+	}
+	if _q.withResolvedBy != nil {
+		return false
+	}
+	return len(_q.sharedLoads) == 0 && len(_q.joins) == 0
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

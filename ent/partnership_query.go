@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"entgo.io/ent"
@@ -56,8 +57,14 @@ type PartnershipQuery struct {
 	// perParent is the query's page per parent, when it is one of an
 	// edge's pages loaded for several parents (see limitPerParent), and
 	// countedPerParent tells that page that it counts its rows too.
-	perParent             *perParentPage
-	countedPerParent      bool
+	perParent        *perParentPage
+	countedPerParent bool
+	// folds read the pages folded into the query's statement (see
+	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
+	// rows the statement returns when its builder knows more than its
+	// limit tells (see rowsBound).
+	folds                 []func([]*Partnership) error
+	rowsAtMost            int
 	loadTotal             []func(context.Context, []*Partnership) error
 	modifiers             []func(*sql.Selector)
 	withNamedFacilitators map[string]*AssociationQuery
@@ -718,6 +725,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
+		_q.foldProjectsPerParent(ctx, _spec.Unique)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -795,6 +803,11 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	}
 	if finish := _q.finishJoins; finish != nil {
 		if err := finish(nodes); err != nil {
+			return nil, err
+		}
+	}
+	for _, fold := range _q.folds {
+		if err := fold(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -1292,6 +1305,7 @@ func (_q *PartnershipQuery) sqlCount(ctx context.Context) (int, error) {
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
+		_q.foldProjectsPerParent(ctx, _spec.Unique)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -1711,6 +1725,124 @@ func (_q *PartnershipQuery) loadProjectsPerParent(ctx context.Context, query *Pr
 		node.appendNamedProjects(name, n)
 	}
 	return nil
+}
+
+// foldProjectsPerParent folds the first pages of the projects that the
+// query loads for its rows into its own statement where they can be (see
+// foldedPage): their loads then read each row's page from it.
+func (_q *PartnershipQuery) foldProjectsPerParent(ctx context.Context, unique bool) {
+	for name, query := range _q.withNamedProjects {
+		column := foldPrefix + "projects__" + name
+		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
+			continue
+		}
+		page, ok := query.foldedPage(ctx, partnership.ProjectsColumn)
+		if !ok {
+			continue
+		}
+		delete(_q.withNamedProjects, name)
+		_q.lateModifiers = append(_q.lateModifiers, page.selectAs(partnership.FieldID, column))
+		_q.folds = append(_q.folds, func(nodes []*Partnership) error {
+			for _, n := range nodes {
+				v, err := n.Value(column)
+				if err != nil {
+					return err
+				}
+				rows, err := page.rows(v)
+				if err != nil {
+					return err
+				}
+				n.appendNamedProjects(name, rows...)
+			}
+			return nil
+		})
+	}
+}
+
+// foldedPage returns the query, the first page per parent of a one-to-many
+// edge whose foreign key is column fk, folded into its parents' statement
+// (see foldedPage), or false when it cannot be: it loads more than its
+// rows, its type's read rules do more than filter them (privacy policy,
+// interceptors), or a column would not decode from JSON as the driver
+// returns it.
+func (_q *PartnershipQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Partnership], bool) {
+	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+		return nil, false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return nil, false
+	}
+	// The page's one modifier is its perParentPage; order and page size
+	// are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	columns := slices.Clone(probe.joinColumns(ctx))
+	if !selectsColumn(columns, fk) {
+		columns = append(columns, fk)
+	}
+	scan := func() ([]any, error) { return (*Partnership).scanValues(nil, columns) }
+	if holders, err := scan(); err != nil || !foldableHolders(holders) {
+		return nil, false
+	}
+	d := sql.Dialect(_q.driver.Dialect())
+	t := d.Table(partnership.Table)
+	page := d.Select(t.Columns(columns...)...).From(t)
+	for _, p := range probe.predicates {
+		p(page)
+	}
+	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Partnership, error) {
+		n := &Partnership{config: _q.config}
+		return n, n.assignValues(columns, values)
+	}), true
+}
+
+// rowsBound returns the most rows the query's statement can return, when
+// known: its limit, the pages it reads for its parents, or rowsAtMost;
+// 0 when none tells.
+func (_q *PartnershipQuery) rowsBound() int {
+	bound := _q.rowsAtMost
+	if l := _q.ctx.Limit; l != nil && (bound == 0 || *l < bound) {
+		bound = *l
+	}
+	if p := _q.perParent; p != nil && p.parents != nil && (bound == 0 || len(p.parents)*p.limit < bound) {
+		bound = len(p.parents) * p.limit
+	}
+	return bound
+}
+
+// loadsNoEdges reports whether the query loads no edge of its rows.
+func (_q *PartnershipQuery) loadsNoEdges() bool {
+	if _q.withUkrainianMunicipality != nil {
+		return false
+	}
+	if _q.withEuropeanMunicipality != nil {
+		return false
+	}
+	if _q.withPhase != nil {
+		return false
+	}
+	if _q.withFacilitators != nil || len(_q.withNamedFacilitators) > 0 {
+		return false
+	}
+	if _q.withProjects != nil || len(_q.withNamedProjects) > 0 {
+		return false
+	}
+	if _q.withActivities != nil || len(_q.withNamedActivities) > 0 {
+		return false
+	}
+	if _q.withNewsItems != nil || len(_q.withNamedNewsItems) > 0 {
+		return false
+	}
+	if _q.withTopics != nil || len(_q.withNamedTopics) > 0 {
+		return false
+	}
+	if _q.withDocuments != nil || len(_q.withNamedDocuments) > 0 {
+		return false
+	}
+	return len(_q.sharedLoads) == 0 && len(_q.joins) == 0
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"entgo.io/ent"
@@ -43,8 +44,14 @@ type RegionQuery struct {
 	// perParent is the query's page per parent, when it is one of an
 	// edge's pages loaded for several parents (see limitPerParent), and
 	// countedPerParent tells that page that it counts its rows too.
-	perParent               *perParentPage
-	countedPerParent        bool
+	perParent        *perParentPage
+	countedPerParent bool
+	// folds read the pages folded into the query's statement (see
+	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
+	// rows the statement returns when its builder knows more than its
+	// limit tells (see rowsBound).
+	folds                   []func([]*Region) error
+	rowsAtMost              int
 	loadTotal               []func(context.Context, []*Region) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -455,6 +462,7 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
+		_q.foldMunicipalitiesPerParent(ctx, _spec.Unique)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -488,6 +496,11 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 	}
 	if finish := _q.finishJoins; finish != nil {
 		if err := finish(nodes); err != nil {
+			return nil, err
+		}
+	}
+	for _, fold := range _q.folds {
+		if err := fold(nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -590,6 +603,7 @@ func (_q *RegionQuery) sqlCount(ctx context.Context) (int, error) {
 		if len(_q.joins) > 0 {
 			_spec.ScanValues, _spec.Assign, _q.finishJoins = readJoins(_q.joins, _spec.ScanValues, _spec.Assign)
 		}
+		_q.foldMunicipalitiesPerParent(ctx, _spec.Unique)
 	}
 	_q.shareToOneLoads()
 	_q.takeLateModifiers()
@@ -887,6 +901,103 @@ func (_q *RegionQuery) loadMunicipalitiesPerParent(ctx context.Context, query *M
 		node.appendNamedMunicipalities(name, n)
 	}
 	return nil
+}
+
+// foldMunicipalitiesPerParent folds the first pages of the municipalities that the
+// query loads for its rows into its own statement where they can be (see
+// foldedPage): their loads then read each row's page from it.
+func (_q *RegionQuery) foldMunicipalitiesPerParent(ctx context.Context, unique bool) {
+	for name, query := range _q.withNamedMunicipalities {
+		column := foldPrefix + "municipalities__" + name
+		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
+			continue
+		}
+		page, ok := query.foldedPage(ctx, region.MunicipalitiesColumn)
+		if !ok {
+			continue
+		}
+		delete(_q.withNamedMunicipalities, name)
+		_q.lateModifiers = append(_q.lateModifiers, page.selectAs(region.FieldID, column))
+		_q.folds = append(_q.folds, func(nodes []*Region) error {
+			for _, n := range nodes {
+				v, err := n.Value(column)
+				if err != nil {
+					return err
+				}
+				rows, err := page.rows(v)
+				if err != nil {
+					return err
+				}
+				n.appendNamedMunicipalities(name, rows...)
+			}
+			return nil
+		})
+	}
+}
+
+// foldedPage returns the query, the first page per parent of a one-to-many
+// edge whose foreign key is column fk, folded into its parents' statement
+// (see foldedPage), or false when it cannot be: it loads more than its
+// rows, its type's read rules do more than filter them (privacy policy,
+// interceptors), or a column would not decode from JSON as the driver
+// returns it.
+func (_q *RegionQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Region], bool) {
+	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+		return nil, false
+	}
+	probe := _q.Clone()
+	if err := probe.prepareQuery(ctx); err != nil {
+		return nil, false
+	}
+	// The page's one modifier is its perParentPage; order and page size
+	// are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+		return nil, false
+	}
+	columns := slices.Clone(probe.joinColumns(ctx))
+	if !selectsColumn(columns, fk) {
+		columns = append(columns, fk)
+	}
+	scan := func() ([]any, error) { return (*Region).scanValues(nil, columns) }
+	if holders, err := scan(); err != nil || !foldableHolders(holders) {
+		return nil, false
+	}
+	d := sql.Dialect(_q.driver.Dialect())
+	t := d.Table(region.Table)
+	page := d.Select(t.Columns(columns...)...).From(t)
+	for _, p := range probe.predicates {
+		p(page)
+	}
+	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Region, error) {
+		n := &Region{config: _q.config}
+		return n, n.assignValues(columns, values)
+	}), true
+}
+
+// rowsBound returns the most rows the query's statement can return, when
+// known: its limit, the pages it reads for its parents, or rowsAtMost;
+// 0 when none tells.
+func (_q *RegionQuery) rowsBound() int {
+	bound := _q.rowsAtMost
+	if l := _q.ctx.Limit; l != nil && (bound == 0 || *l < bound) {
+		bound = *l
+	}
+	if p := _q.perParent; p != nil && p.parents != nil && (bound == 0 || len(p.parents)*p.limit < bound) {
+		bound = len(p.parents) * p.limit
+	}
+	return bound
+}
+
+// loadsNoEdges reports whether the query loads no edge of its rows.
+func (_q *RegionQuery) loadsNoEdges() bool {
+	if _q.withCountry != nil {
+		return false
+	}
+	if _q.withMunicipalities != nil || len(_q.withNamedMunicipalities) > 0 {
+		return false
+	}
+	return len(_q.sharedLoads) == 0 && len(_q.joins) == 0
 }
 
 // Modify adds a query modifier for attaching custom logic to queries.
