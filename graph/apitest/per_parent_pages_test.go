@@ -99,7 +99,7 @@ func comparePerParentPages(t *testing.T, store *db.Store, h *hub, counter *count
 	if withInfo {
 		selection = `posts(` + args + `) { edges { node { ` + fields + ` } } pageInfo { hasNextPage hasPreviousPage } }`
 	}
-	query := `{ topics(first: 20) { edges { node { id ` + selection + ` } } } }`
+	query := `{ topics(first: 20) { totalCount edges { node { id ` + selection + ` } } } }` // the topics' total too, counted in their statement beside the folded pages
 	if params != "" {
 		query = `query(` + strings.TrimPrefix(params, ", ") + `) ` + query
 	}
