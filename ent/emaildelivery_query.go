@@ -678,7 +678,9 @@ func (_q *EmailDeliveryQuery) foldedPage(ctx context.Context, fk string) (*folde
 	}
 	d := sql.Dialect(_q.driver.Dialect())
 	t := d.Table(emaildelivery.Table)
-	page := d.Select(t.Columns(columns...)...).From(t)
+	// The context carries the viewer to the read rules that edge
+	// predicates AND in (predicate.ReadFilter), as Ent's own selector does.
+	page := d.Select(t.Columns(columns...)...).From(t).WithContext(ctx)
 	for _, p := range probe.predicates {
 		p(page)
 	}

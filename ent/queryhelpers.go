@@ -557,7 +557,10 @@ func joinTable(table, from, fk, id, prefix string, columns []string, filter func
 		d := sql.Dialect(s.Dialect())
 		var joined sql.TableView = d.Table(table).As(alias)
 		if filter != nil {
-			rows := d.Select(columns...).From(d.Table(table))
+			// The parent's context carries the viewer to the read rules
+			// that edge predicates in the filter AND in
+			// (predicate.ReadFilter), as in the load's own statement.
+			rows := d.Select(columns...).From(d.Table(table)).WithContext(s.Context())
 			filter(rows)
 			joined = rows.As(alias)
 		}

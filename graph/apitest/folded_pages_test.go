@@ -95,3 +95,49 @@ func TestFoldedPagesReadAsTheirOwnStatements(t *testing.T) {
 		}
 	})
 }
+
+// TestFoldedPagesFilterEdgesByReadRules checks that a filter through an
+// edge inside a folded page (a category's topics whose category matches)
+// narrows the edge's rows by their read rule, as the same page read
+// through LATERAL does: the rule's SQL then appears as often in the folded
+// request's statements as in the LATERAL one's. Without the query's
+// context on the folded page's statement the rule was left out (tried).
+func TestFoldedPagesFilterEdgesByReadRules(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		fillForum(t, store.Client, 6, 1, 2)
+		cs, counter := counted(store)
+		h := serve(t, cs)
+		const page = `{ forumCategories(first: 10) { edges { node { id topics(first: 3, where: {hasCategoryWith: [{nameContains: "a"}]}) {
+			edges { node { %s } } } } } } }`
+		rule := func(stmts []string) int {
+			n := 0
+			for _, s := range stmts {
+				n += strings.Count(s, `"forum_categories"."visibility"`) // the categories' read rule
+			}
+			return n
+		}
+		type categoryTopics struct {
+			ForumCategories struct {
+				Edges []struct {
+					Node struct {
+						ID     string
+						Topics struct{ Edges []struct{ Node struct{ ID string } } }
+					}
+				}
+			}
+		}
+		var folded, lateral categoryTopics
+		foldedStmts := countStatements(t, h, counter, false, strings.Replace(page, "%s", "id", 1), nil, &folded)
+		lateralStmts := countStatements(t, h, counter, false, strings.Replace(page, "%s", "id author { displayName }", 1), nil, &lateral)
+		if store.Dialect == dialect.Postgres && !slices.ContainsFunc(foldedStmts, func(s string) bool { return strings.Contains(s, `"hubf_topics__topics"`) }) {
+			t.Errorf("the topics were not folded:\n%s", strings.Join(foldedStmts, "\n"))
+		}
+		if rule(foldedStmts) != rule(lateralStmts) {
+			t.Errorf("the categories' read rule appears %d times folded, %d apart:\n%s\n--\n%s",
+				rule(foldedStmts), rule(lateralStmts), strings.Join(foldedStmts, "\n"), strings.Join(lateralStmts, "\n"))
+		}
+		if !reflect.DeepEqual(folded, lateral) {
+			t.Errorf("folded %+v, apart %+v", folded, lateral)
+		}
+	})
+}
