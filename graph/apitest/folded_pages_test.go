@@ -121,7 +121,9 @@ func TestFoldedPagesFilterEdgesByReadRules(t *testing.T) {
 				Edges []struct {
 					Node struct {
 						ID     string
-						Topics struct{ Edges []struct{ Node struct{ ID string } } }
+						Topics struct {
+							Edges []struct{ Node struct{ ID string } }
+						}
 					}
 				}
 			}
