@@ -14,9 +14,9 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bridgesoftrust/hub/internal/gqlexec"
-	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // selectsColumn reports whether a query's columns name column.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
@@ -25,6 +27,9 @@ type pageShape struct {
 	// anonymous caller and by the secretariat (whose session, user and
 	// memberships cost statements of their own).
 	anonymous, signedIn int
+	// folded is how many fewer statements PostgreSQL sends, whose pages
+	// per parent can fold into their parents' statement (ent/fold.go).
+	folded int
 }
 
 // pageFixture names rows of the seeded store that pages start from.
@@ -53,6 +58,16 @@ var pageShapes = []pageShape{
 		// countries (joined) in one statement, the projects of both sides'
 		// partnerships
 		anonymous: 3, signedIn: 6},
+	{name: "a municipality's page as scripts/bench asks it", query: `query($id: ID!) { node(id: $id) { ... on Municipality {
+		id name population country { code name } region { name }
+		partnerships(first: 20) { totalCount edges { node { id status startDate phase { name }
+			ukrainianMunicipality { id name country { code } } europeanMunicipality { id name country { code } }
+			projects(first: 5) { edges { node { id title status budgetEur } } } } } } } } }`,
+		vars: func(f pageFixture) map[string]any { return map[string]any{"id": strconv.Itoa(f.municipality)} },
+		// the town, its partnerships (either side) with their joins, and
+		// their projects, which PostgreSQL reads in the partnerships'
+		// statement
+		anonymous: 3, signedIn: 6, folded: 1},
 	{name: "a deep list", query: `{ municipalities(first: 50, where: {hasUaPartnerships: true}) { edges { node { name
 		uaPartnerships(first: 10) { edges { node { id phase { name } projects(first: 5) { edges { node { title } } } } } } } } } }`,
 		anonymous: 3, signedIn: 6},
@@ -118,6 +133,9 @@ func TestPageStatementCounts(t *testing.T) {
 				want := p.anonymous
 				if signedIn {
 					want = p.signedIn
+				}
+				if store.Dialect == dialect.Postgres {
+					want -= p.folded
 				}
 				if len(stmts) != want {
 					t.Errorf("%s (signed in %v): %d statements, want %d:\n%s", p.name, signedIn, len(stmts), want, strings.Join(stmts, "\n"))
