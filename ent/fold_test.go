@@ -66,3 +66,53 @@ func TestScanJSONAsTheDriver(t *testing.T) {
 		t.Error("a holder scanJSON does not know was found foldable")
 	}
 }
+
+// TestFoldedRowsSplitAsJSON checks that foldedRows splits a folded page as
+// encoding/json would, with PostgreSQL's white space or none, strings with
+// escapes and brackets, nested JSON columns and NULL, and refuses text
+// cut short or rows of another width.
+func TestFoldedRowsSplitAsJSON(t *testing.T) {
+	pages := []string{
+		`[]`, ` [ ] `,
+		`[[1, "a", null], ` + "\n " + `[2, "b \"]\" \\", {"en": ["x", "]"], "uk": {"k": "}"}}]]`,
+		`[[-1.5e+06,"",true],[false,"\u00e9\n",[]]]`,
+	}
+	for _, page := range pages {
+		var want [][]json.RawMessage
+		if err := json.Unmarshal([]byte(page), &want); err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		var got []string
+		err := foldedRows([]byte(page), 3, func(i int, value []byte) error {
+			got = append(got, string(value))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		var flat []string
+		for _, row := range want {
+			for _, v := range row {
+				flat = append(flat, string(v))
+			}
+		}
+		if len(got) != len(flat) {
+			t.Fatalf("%s: got %q, want %q", page, got, flat)
+		}
+		for i := range got {
+			if got[i] != flat[i] {
+				t.Errorf("%s: value %d is %q, want %q", page, i, got[i], flat[i])
+			}
+		}
+	}
+	for _, bad := range []string{``, `[`, `[[1, 2, 3]`, `[[1, 2]]`, `[[1, 2, 3, 4]]`, `[[1, 2, "3]]`, `[[1, 2, 3] [4, 5, 6]]`, `[[1, 2, 3]] x`, `{}`} {
+		if err := foldedRows([]byte(bad), 3, func(int, []byte) error { return nil }); err == nil {
+			t.Errorf("%q split without an error", bad)
+		}
+	}
+	for raw, want := range map[string]string{`"plain"`: "plain", `"a \"q\" \u00e9"`: `a "q" é`, `""`: ""} {
+		if s, err := jsonString([]byte(raw)); err != nil || s != want {
+			t.Errorf("jsonString(%s) = %q, %v; want %q", raw, s, err, want)
+		}
+	}
+}

@@ -20,6 +20,8 @@ type SeedCmd struct {
 	Partnerships   int    `help:"Synthetic partnerships (unique pairs)." default:"4000"`
 	Projects       int    `help:"Synthetic joint project proposals." default:"3000"`
 	Activities     int    `help:"Synthetic activities (missions, visits, forums...)." default:"1000"`
+	Topics         int    `help:"Synthetic forum topics, in a public category of their own (none by default)." default:"0"`
+	PostsPerTopic  int    `help:"Posts of each synthetic forum topic, its opening included." default:"20"`
 	Seed           uint64 `help:"Seed of the synthetic data set: the same seed and sizes give the same data." default:"1"`
 }
 
@@ -51,6 +53,7 @@ func (c *SeedCmd) Run(g *Globals, logger *slog.Logger) error {
 	}
 	return seed.Synthetic(ctx, store.Client, seed.SyntheticOptions{
 		Municipalities: c.Municipalities, Partnerships: c.Partnerships,
-		Projects: c.Projects, Activities: c.Activities, Seed: c.Seed, Logger: logger,
+		Projects: c.Projects, Activities: c.Activities, Topics: c.Topics, PostsPerTopic: c.PostsPerTopic,
+		Seed: c.Seed, Logger: logger,
 	})
 }

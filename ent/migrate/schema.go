@@ -1351,6 +1351,11 @@ var (
 				Columns: []*schema.Column{PostsColumns[10], PostsColumns[0]},
 			},
 			{
+				Name:    "post_topic_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{PostsColumns[10], PostsColumns[1]},
+			},
+			{
 				Name:    "post_author_id",
 				Unique:  false,
 				Columns: []*schema.Column{PostsColumns[7]},
@@ -1580,6 +1585,11 @@ var (
 				Name:    "topic_category_id_last_activity_at",
 				Unique:  false,
 				Columns: []*schema.Column{TopicsColumns[9], TopicsColumns[8]},
+			},
+			{
+				Name:    "topic_last_activity_at",
+				Unique:  false,
+				Columns: []*schema.Column{TopicsColumns[8]},
 			},
 			{
 				Name:    "topic_author_id",

@@ -79,6 +79,12 @@ var pageShapes = []pageShape{
 		// let through, none of the users), the posts with their authors
 		// (joined)
 		anonymous: 2, signedIn: 5},
+	{name: "a forum page as scripts/bench asks it", query: `{ topics(first: 20, orderBy: [{field: LAST_ACTIVITY_AT, direction: DESC}]) { totalCount edges { node {
+		id title replyCount lastActivityAt category { name }
+		posts(first: 3, orderBy: [{field: CREATED_AT, direction: DESC}]) { edges { node { id body createdAt } } } } } } }`,
+		// the page with its total and categories (joined), the posts,
+		// which PostgreSQL reads in the topics' statement
+		anonymous: 2, signedIn: 5, folded: 1},
 }
 
 // seedPages fills store with the synthetic programme that the page shapes

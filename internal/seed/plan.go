@@ -27,6 +27,7 @@ type plan struct {
 	partnerships   []importer.PartnershipSpec
 	projects       []projectPlan
 	activities     []activityPlan
+	forum          forumPlan
 }
 
 // planner generates a plan from one random source, in a fixed order.
@@ -73,6 +74,7 @@ func newPlan(opts SyntheticOptions, lrgas map[string]string) (*plan, error) {
 	g.planPartnerships()
 	g.planProjects()
 	g.planActivities()
+	g.p.forum = newForumPlan(opts)
 	return g.p, nil
 }
 

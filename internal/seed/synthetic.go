@@ -16,9 +16,12 @@ import (
 
 // SyntheticOptions sizes a synthetic data set. Zero sizes take the
 // defaults: 2,000 municipalities, 4,000 partnerships, 3,000 projects and
-// 1,000 activities.
+// 1,000 activities; the forum stays empty unless Topics is set.
 type SyntheticOptions struct {
 	Municipalities, Partnerships, Projects, Activities int
+	// Topics and PostsPerTopic size a forum in a public category of its own
+	// (SyntheticForumSlug): each topic opens with the first of its posts.
+	Topics, PostsPerTopic int
 	// Seed picks the data set: the same seed and sizes give the same names,
 	// pairs and values every time.
 	Seed uint64
@@ -84,6 +87,7 @@ func Synthetic(ctx context.Context, client *ent.Client, opts SyntheticOptions) e
 	}
 	opts.Logger.Info("synthetic data planned", "seed", opts.Seed, "municipalities", len(p.municipalities),
 		"partnerships", len(p.partnerships), "projects", len(p.projects), "activities", len(p.activities),
+		"topics", len(p.forum.topics),
 		"took", time.Since(started).Round(time.Millisecond))
 	err = importer.WithTx(ctx, client, func(tx *ent.Client) error {
 		// One raise of the matchmaking version for the whole load.
@@ -109,6 +113,7 @@ func (p *plan) load(ctx context.Context, res *importer.Resolver) error {
 		func() error { return p.createProjects(ctx, res) },
 		func() error { return p.createActivities(ctx, res) },
 		func() error { return p.createMatchRecords(ctx, res, p.seed) },
+		func() error { return p.createForum(ctx, res) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -192,6 +197,10 @@ func (o SyntheticOptions) validate() error {
 		return fmt.Errorf("synthetic sizes must be positive, with at least 2 municipalities")
 	case o.Partnerships == 0 && (o.Projects > 0 || o.Activities > 0):
 		return fmt.Errorf("projects and activities need partnerships")
+	case o.Topics < 0 || o.PostsPerTopic < 0:
+		return fmt.Errorf("forum sizes must not be negative")
+	case o.Topics > 0 && o.PostsPerTopic == 0:
+		return fmt.Errorf("each forum topic needs at least one post (its opening)")
 	}
 	ua, eu := splitMunicipalities(o.Municipalities)
 	if o.Partnerships > ua*eu/2 {

@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/bridgesoftrust/hub/ent"
+	"github.com/bridgesoftrust/hub/ent/forumcategory"
 	"github.com/bridgesoftrust/hub/ent/municipality"
+	"github.com/bridgesoftrust/hub/ent/post"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/internal/authz"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
@@ -105,6 +108,72 @@ func TestSyntheticRefusesImpossibleSizes(t *testing.T) {
 	store := dbtest.Open(t, "sqlite")
 	err := seed.Synthetic(authz.SystemContext(context.Background()), store.Client, seed.SyntheticOptions{Municipalities: 10, Partnerships: 100})
 	if err == nil || !strings.Contains(err.Error(), "too many") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestSyntheticForum loads a small synthetic forum on both stores: its
+// topics in their own public category, each opened by its first post and
+// kept by the forum's hooks (replies after the opening, last activity at
+// the last post), the same forum for the same seed, and nothing added when
+// it is loaded again.
+func TestSyntheticForum(t *testing.T) {
+	ctx := authz.SystemContext(context.Background())
+	opts := small
+	opts.Topics, opts.PostsPerTopic = 12, 4
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		c := store.Client
+		for range 2 {
+			if err := seed.Synthetic(ctx, c, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cat := c.ForumCategory.Query().Where(forumcategory.Slug(seed.SyntheticForumSlug)).OnlyX(ctx)
+		if cat.Visibility != forumcategory.VisibilityPUBLIC {
+			t.Errorf("synthetic category is %s", cat.Visibility)
+		}
+		topics := cat.QueryTopics().Order(ent.Asc(topic.FieldID)).WithPosts(func(q *ent.PostQuery) { q.Order(ent.Asc(post.FieldID)) }).AllX(ctx)
+		if len(topics) != opts.Topics {
+			t.Fatalf("%d topics, want %d", len(topics), opts.Topics)
+		}
+		var forum []string
+		for _, tp := range topics {
+			posts := tp.Edges.Posts
+			if len(posts) != opts.PostsPerTopic || tp.ReplyCount != opts.PostsPerTopic-1 ||
+				!tp.LastActivityAt.Equal(posts[len(posts)-1].CreatedAt) || *tp.AuthorID != *posts[0].AuthorID {
+				t.Errorf("topic %q: %d posts, %d replies, last activity %v (last post %v)", tp.Title, len(posts),
+					tp.ReplyCount, tp.LastActivityAt, posts[len(posts)-1].CreatedAt)
+			}
+			forum = append(forum, fmt.Sprint(tp.Title, tp.LastActivityAt.UTC()))
+		}
+		if !slices.Equal(forum, syntheticForum(t, opts)) {
+			t.Error("the same seed gave another forum")
+		}
+	})
+}
+
+// syntheticForum lists the topics (title, last activity) of a synthetic
+// forum of opts loaded into a fresh SQLite store.
+func syntheticForum(t *testing.T, opts seed.SyntheticOptions) []string {
+	ctx := authz.SystemContext(context.Background())
+	store := dbtest.Open(t, "sqlite")
+	if err := seed.Synthetic(ctx, store.Client, opts); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tp := range store.Client.Topic.Query().Order(ent.Asc(topic.FieldID)).AllX(ctx) {
+		out = append(out, fmt.Sprint(tp.Title, tp.LastActivityAt.UTC()))
+	}
+	return out
+}
+
+// TestSyntheticForumRefusesTopicsWithoutPosts checks the forum's sizes.
+func TestSyntheticForumRefusesTopicsWithoutPosts(t *testing.T) {
+	store := dbtest.Open(t, "sqlite")
+	opts := small
+	opts.Topics = 3
+	err := seed.Synthetic(authz.SystemContext(context.Background()), store.Client, opts)
+	if err == nil || !strings.Contains(err.Error(), "at least one post") {
 		t.Fatalf("got %v", err)
 	}
 }
