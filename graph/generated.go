@@ -15726,6 +15726,9 @@ func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15749,6 +15752,9 @@ func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _APIKey_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16021,6 +16027,9 @@ func (ec *executionContext) fieldContext_Activity_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Activity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16044,6 +16053,9 @@ func (ec *executionContext) fieldContext_Activity_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Activity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16737,6 +16749,9 @@ func (ec *executionContext) fieldContext_Association_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Association_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16760,6 +16775,9 @@ func (ec *executionContext) fieldContext_Association_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Association_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17235,6 +17253,9 @@ func (ec *executionContext) fieldContext_AuditLog_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _AuditLog_at(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
+	if v := obj.At; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17449,6 +17470,9 @@ func (ec *executionContext) fieldContext_Country_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Country_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17472,6 +17496,9 @@ func (ec *executionContext) fieldContext_Country_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Country_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17892,6 +17919,9 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Document_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17915,6 +17945,9 @@ func (ec *executionContext) fieldContext_Document_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Document_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18374,6 +18407,9 @@ func (ec *executionContext) fieldContext_DocumentFile_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _DocumentFile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFile) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18397,6 +18433,9 @@ func (ec *executionContext) fieldContext_DocumentFile_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _DocumentFile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFile) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18679,6 +18718,9 @@ func (ec *executionContext) fieldContext_EmailPreference_id(_ context.Context, f
 }
 
 func (ec *executionContext) _EmailPreference_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailPreference) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18702,6 +18744,9 @@ func (ec *executionContext) fieldContext_EmailPreference_createdAt(_ context.Con
 }
 
 func (ec *executionContext) _EmailPreference_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailPreference) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18818,6 +18863,9 @@ func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Event_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18841,6 +18889,9 @@ func (ec *executionContext) fieldContext_Event_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Event_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18906,6 +18957,9 @@ func (ec *executionContext) fieldContext_Event_audience(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if v := obj.StartsAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18929,6 +18983,9 @@ func (ec *executionContext) fieldContext_Event_startsAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if v := obj.EndsAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19595,6 +19652,9 @@ func (ec *executionContext) fieldContext_EventRegistration_id(_ context.Context,
 }
 
 func (ec *executionContext) _EventRegistration_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19618,6 +19678,9 @@ func (ec *executionContext) fieldContext_EventRegistration_createdAt(_ context.C
 }
 
 func (ec *executionContext) _EventRegistration_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19979,6 +20042,9 @@ func (ec *executionContext) fieldContext_EventSession_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _EventSession_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20002,6 +20068,9 @@ func (ec *executionContext) fieldContext_EventSession_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _EventSession_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20039,6 +20108,9 @@ func (ec *executionContext) fieldContext_EventSession_title(_ context.Context, f
 }
 
 func (ec *executionContext) _EventSession_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
+	if v := obj.StartsAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20062,6 +20134,9 @@ func (ec *executionContext) fieldContext_EventSession_startsAt(_ context.Context
 }
 
 func (ec *executionContext) _EventSession_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
+	if v := obj.EndsAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20300,6 +20375,9 @@ func (ec *executionContext) fieldContext_Flag_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Flag_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20323,6 +20401,9 @@ func (ec *executionContext) fieldContext_Flag_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Flag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20658,6 +20739,9 @@ func (ec *executionContext) fieldContext_ForumCategory_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _ForumCategory_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategory) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20681,6 +20765,9 @@ func (ec *executionContext) fieldContext_ForumCategory_createdAt(_ context.Conte
 }
 
 func (ec *executionContext) _ForumCategory_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategory) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20946,6 +21033,9 @@ func (ec *executionContext) fieldContext_Initiative_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Initiative_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20969,6 +21059,9 @@ func (ec *executionContext) fieldContext_Initiative_createdAt(_ context.Context,
 }
 
 func (ec *executionContext) _Initiative_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21474,6 +21567,9 @@ func (ec *executionContext) fieldContext_LoginPayload_token(_ context.Context, f
 }
 
 func (ec *executionContext) _LoginPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if v := obj.ExpiresAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21558,6 +21654,9 @@ func (ec *executionContext) fieldContext_MatchDecline_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchDecline_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21581,6 +21680,9 @@ func (ec *executionContext) fieldContext_MatchDecline_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _MatchDecline_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21972,6 +22074,9 @@ func (ec *executionContext) fieldContext_MatchProfile_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchProfile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21995,6 +22100,9 @@ func (ec *executionContext) fieldContext_MatchProfile_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _MatchProfile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22545,6 +22653,9 @@ func (ec *executionContext) fieldContext_MatchWeight_id(_ context.Context, field
 }
 
 func (ec *executionContext) _MatchWeight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22568,6 +22679,9 @@ func (ec *executionContext) fieldContext_MatchWeight_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _MatchWeight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22628,6 +22742,9 @@ func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Membership_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22651,6 +22768,9 @@ func (ec *executionContext) fieldContext_Membership_createdAt(_ context.Context,
 }
 
 func (ec *executionContext) _Membership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23070,6 +23190,9 @@ func (ec *executionContext) fieldContext_Municipality_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Municipality_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23093,6 +23216,9 @@ func (ec *executionContext) fieldContext_Municipality_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Municipality_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28256,6 +28382,9 @@ func (ec *executionContext) fieldContext_Need_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Need_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28279,6 +28408,9 @@ func (ec *executionContext) fieldContext_Need_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Need_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28611,6 +28743,9 @@ func (ec *executionContext) fieldContext_NewsItem_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _NewsItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28634,6 +28769,9 @@ func (ec *executionContext) fieldContext_NewsItem_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _NewsItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29032,6 +29170,9 @@ func (ec *executionContext) fieldContext_Notification_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29055,6 +29196,9 @@ func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29634,6 +29778,9 @@ func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Offer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29657,6 +29804,9 @@ func (ec *executionContext) fieldContext_Offer_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Offer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29969,6 +30119,9 @@ func (ec *executionContext) fieldContext_Organisation_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -29992,6 +30145,9 @@ func (ec *executionContext) fieldContext_Organisation_createdAt(_ context.Contex
 }
 
 func (ec *executionContext) _Organisation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30434,6 +30590,9 @@ func (ec *executionContext) fieldContext_Partnership_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Partnership_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30457,6 +30616,9 @@ func (ec *executionContext) fieldContext_Partnership_createdAt(_ context.Context
 }
 
 func (ec *executionContext) _Partnership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31407,6 +31569,9 @@ func (ec *executionContext) fieldContext_PartnershipRequest_id(_ context.Context
 }
 
 func (ec *executionContext) _PartnershipRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31430,6 +31595,9 @@ func (ec *executionContext) fieldContext_PartnershipRequest_createdAt(_ context.
 }
 
 func (ec *executionContext) _PartnershipRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31481,6 +31649,9 @@ func (ec *executionContext) fieldContext_PartnershipRequest_status(_ context.Con
 }
 
 func (ec *executionContext) _PartnershipRequest_stepAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
+	if v := obj.StepAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32050,6 +32221,9 @@ func (ec *executionContext) fieldContext_Phase_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Phase_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Phase) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32073,6 +32247,9 @@ func (ec *executionContext) fieldContext_Phase_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Phase_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Phase) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32311,6 +32488,9 @@ func (ec *executionContext) fieldContext_Post_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Post_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32334,6 +32514,9 @@ func (ec *executionContext) fieldContext_Post_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _Post_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33208,6 +33391,9 @@ func (ec *executionContext) fieldContext_Project_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Project_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33231,6 +33417,9 @@ func (ec *executionContext) fieldContext_Project_createdAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Project_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35982,6 +36171,9 @@ func (ec *executionContext) fieldContext_Reaction_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Reaction_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36005,6 +36197,9 @@ func (ec *executionContext) fieldContext_Reaction_createdAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Reaction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36294,6 +36489,9 @@ func (ec *executionContext) fieldContext_Region_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Region_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36317,6 +36515,9 @@ func (ec *executionContext) fieldContext_Region_createdAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36980,6 +37181,9 @@ func (ec *executionContext) fieldContext_Topic_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Topic_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37003,6 +37207,9 @@ func (ec *executionContext) fieldContext_Topic_createdAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Topic_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37074,6 +37281,9 @@ func (ec *executionContext) fieldContext_Topic_replyCount(_ context.Context, fie
 }
 
 func (ec *executionContext) _Topic_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if v := obj.LastActivityAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37444,6 +37654,9 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if v := obj.CreatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37467,6 +37680,9 @@ func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	if v := obj.UpdatedAt; !(v.IsZero()) {
+		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
