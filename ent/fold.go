@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"entgo.io/ent"
@@ -40,12 +41,21 @@ const foldPrefix = "hubf_"
 // loads nothing more below it, its type's read rules at most filter its
 // rows, and every column it reads decodes from JSON as the driver would
 // return it (foldableHolders); otherwise it is read as before.
+//
+// A page whose rows join their to-one edges (a post's author, see
+// joinToOneLoads) folds with its joins: each row's array carries the joined
+// columns after its own, read into the edges as the joins' own statement
+// would (the rows that join one node share it).
 type foldedPage[T any] struct {
 	page    *sql.Selector
 	fk      string
 	columns []string
-	// scan returns the holders of a row's columns, assign the node they
-	// make (the type's scanValues and assignValues).
+	joins   []joinedEdge[T]
+	// qualified tells that the page's order names its own table's columns
+	// (see qualifiedOrder).
+	qualified bool
+	// scan returns the holders of a row's own columns, assign the node
+	// they make (the type's scanValues and assignValues).
 	scan   func() ([]any, error)
 	assign func([]any) (*T, error)
 }
@@ -65,13 +75,16 @@ func (f *foldedPage[T]) selectAs(id, column string) func(*sql.Selector) {
 	}
 }
 
-// newFoldedPage returns the page p of the rows that page (the query's
+// foldPage returns the page p of the rows that page (the query's
 // statement with its filters, selecting columns) reads, folded into its
 // parents' statement on column fk: page selects each row as one JSON array
 // of its columns, in the page's order and up to its limit.
-func newFoldedPage[T any](page *sql.Selector, fk string, p *perParentPage, columns []string,
+func foldPage[T any](page *sql.Selector, fk string, p *perParentPage, columns []string, joins []joinedEdge[T],
 	scan func() ([]any, error), assign func([]any) (*T, error),
 ) *foldedPage[T] {
+	for _, j := range joins {
+		j.join(page)
+	}
 	row := sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("json_build_array(")
 		for i, c := range columns {
@@ -80,10 +93,73 @@ func newFoldedPage[T any](page *sql.Selector, fk string, p *perParentPage, colum
 			}
 			b.Ident(page.C(c))
 		}
+		for _, j := range joins {
+			for _, source := range j.sources {
+				b.Comma().Join(source.expr(b.Dialect()))
+			}
+		}
 		b.WriteByte(')')
 	})
-	page.SelectExpr(row).OrderExpr(p.orderBy...).Limit(p.limit)
-	return &foldedPage[T]{page: page, fk: fk, columns: columns, scan: scan, assign: assign}
+	order, qualified := p.orderBy, true
+	if len(joins) > 0 {
+		order, qualified = qualifiedOrder(page, p.orderBy)
+	}
+	page.SelectExpr(row).OrderExpr(order...).Limit(p.limit)
+	return &foldedPage[T]{page: page, fk: fk, columns: columns, joins: joins, scan: scan, assign: assign, qualified: qualified}
+}
+
+// qualifiedOrder returns the order terms of page, whose rows join other
+// tables, with each column named after page's table: the pagers write
+// `"column" DESC, "id" ASC`, which ORDER BY resolves against the selected
+// columns first, and a folded page selects one JSON value, so a bare "id"
+// would name the joined tables' too. It reports false when a term is not
+// a list of quoted columns, each with its direction, or carries arguments.
+func qualifiedOrder(page *sql.Selector, terms []sql.Querier) ([]sql.Querier, bool) {
+	out := make([]sql.Querier, len(terms))
+	for i, term := range terms {
+		b := sql.Builder{}
+		b.SetDialect(page.Dialect())
+		text, args := b.Join(term).Query()
+		quote := b.Quote("x")[:1] // the dialect's identifier quote
+		if len(args) > 0 || strings.ContainsAny(text, "()") {
+			return terms, false
+		}
+		columns := strings.Split(text, ", ")
+		for j, c := range columns {
+			end := 1 + strings.Index(c[min(1, len(c)):], quote) // the closing quote
+			if !strings.HasPrefix(c, quote) || end < 1 || strings.Count(c, quote) != 2 {
+				return terms, false
+			}
+			columns[j] = page.C(c[1:end]) + c[end+1:]
+		}
+		out[i] = sql.Raw(strings.Join(columns, ", "))
+	}
+	return out, true
+}
+
+// holders returns the holders of a folded row's values, its own columns'
+// then each join's, and the readers of the joins' nodes from theirs.
+func (f *foldedPage[T]) holders() (own, all []any, joined [][]any, readers []func([]any) (any, error), err error) {
+	if own, err = f.scan(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	all = own
+	joined, readers = make([][]any, len(f.joins)), make([]func([]any) (any, error), len(f.joins))
+	for j, e := range f.joins {
+		if joined[j], err = e.scan(); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		all = append(all[:len(all):len(all)], joined[j]...)
+		readers[j] = e.reader()
+	}
+	return own, all, joined, readers, nil
+}
+
+// foldable reports whether every value of the page's rows decodes from
+// JSON as the driver would return it (foldableHolders).
+func (f *foldedPage[T]) foldable() bool {
+	_, all, _, _, err := f.holders()
+	return err == nil && f.qualified && foldableHolders(all)
 }
 
 // foldsPage reports whether page p can be folded into its parents'
@@ -111,21 +187,31 @@ func (f *foldedPage[T]) rows(v ent.Value) ([]*T, error) {
 	default:
 		return nil, fmt.Errorf("ent: folded page of type %T", v)
 	}
-	holders, err := f.scan()
+	own, all, joined, readers, err := f.holders()
 	if err != nil {
 		return nil, err
 	}
 	var nodes []*T
-	err = foldedRows(raw, len(holders), func(i int, value []byte) error {
-		if err := scanJSON(holders[i], value); err != nil {
-			return fmt.Errorf("column %q: %w", f.columns[i], err)
+	err = foldedRows(raw, len(all), func(i int, value []byte) error {
+		if err := scanJSON(all[i], value); err != nil {
+			return fmt.Errorf("value %d: %w", i, err)
 		}
-		if i < len(holders)-1 {
+		if i < len(all)-1 {
 			return nil
 		}
-		n, err := f.assign(holders)
+		n, err := f.assign(own)
+		if err != nil {
+			return err
+		}
+		for j, e := range f.joins {
+			node, err := readers[j](joined[j])
+			if err != nil {
+				return err
+			}
+			e.set(n, node)
+		}
 		nodes = append(nodes, n)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ent: decoding a folded page: %w", err)

@@ -2,9 +2,11 @@ package ent
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -138,6 +140,26 @@ func TestScanJSONAllocations(t *testing.T) {
 		raw := json.RawMessage(c.raw)
 		if n := testing.AllocsPerRun(100, func() { _ = scanJSON(c.holder, raw) }); n > c.most {
 			t.Errorf("%s: %v allocations, want at most %v", c.raw, n, c.most)
+		}
+	}
+}
+
+// TestQualifiedOrder checks that a folded page that joins other tables
+// orders by its own table's columns, as the pagers write their terms, and
+// refuses a term it cannot read (an expression, an argument).
+func TestQualifiedOrder(t *testing.T) {
+	d := sql.Dialect(dialect.Postgres)
+	page := d.Select().From(d.Table("posts"))
+	terms := []sql.Querier{sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident("created_at").Pad().WriteString("DESC").Comma().Ident("id").Pad().WriteString("ASC")
+	})}
+	out, ok := qualifiedOrder(page, terms)
+	if text, _ := page.OrderExpr(out...).Query(); !ok || !strings.HasSuffix(text, `ORDER BY "posts"."created_at" DESC, "posts"."id" ASC`) {
+		t.Errorf("qualified %v: %s", ok, text)
+	}
+	for _, bad := range []sql.Querier{sql.Expr("(SELECT COUNT(*) FROM reactions) DESC"), sql.Expr(`"id" > ?`, 3), sql.Expr("id ASC")} {
+		if _, ok := qualifiedOrder(page, []sql.Querier{bad}); ok {
+			t.Errorf("%v qualified", bad)
 		}
 	}
 }

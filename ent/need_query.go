@@ -607,6 +607,7 @@ func (_q *NeedQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", need.FieldMunicipalityID, joinPrefix+"municipality__"); ok {
 			_q.withMunicipality = nil
 			_q.addJoin(edgeOf(plan, func(n *Need, t *Municipality) {
+				n.Edges.loadedTypes[0] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Municipality = t
 				}
@@ -766,21 +767,26 @@ func (_q *NeedQuery) limitPerParent(column string, limit int, orderBy ...sql.Que
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
 // (see foldedPage), or false when it cannot be: it loads more than its
-// rows, its type's read rules do more than filter them (privacy policy,
-// interceptors), or a column would not decode from JSON as the driver
-// returns it.
+// rows and the to-one edges that join them (joinToOneLoads), its type's
+// read rules do more than filter them (privacy policy, interceptors), or
+// a column would not decode from JSON as the driver returns it.
 func (_q *NeedQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Need], bool) {
-	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
-		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+	if _q.perParent == nil || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.joinToOneLoads(ctx)
+	joins := probe.joins
+	if probe.joins = nil; !probe.loadsNoEdges() {
+		return nil, false
+	}
 	if err := probe.prepareQuery(ctx); err != nil {
 		return nil, false
 	}
-	// The page's one modifier is its perParentPage; order and page size
-	// are its own.
-	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+	// The page's modifiers are its joins and its perParentPage; order and
+	// page size are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1+len(joins) || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
 		return nil, false
 	}
 	columns := slices.Clone(probe.joinColumns(ctx))
@@ -788,9 +794,6 @@ func (_q *NeedQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Nee
 		columns = append(columns, fk)
 	}
 	scan := func() ([]any, error) { return (*Need).scanValues(nil, columns) }
-	if holders, err := scan(); err != nil || !foldableHolders(holders) {
-		return nil, false
-	}
 	d := sql.Dialect(_q.driver.Dialect())
 	t := d.Table(need.Table)
 	// The context carries the viewer to the read rules that edge
@@ -799,10 +802,11 @@ func (_q *NeedQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Nee
 	for _, p := range probe.predicates {
 		p(page)
 	}
-	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Need, error) {
+	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Need, error) {
 		n := &Need{config: _q.config}
 		return n, n.assignValues(columns, values)
-	}), true
+	})
+	return folded, folded.foldable()
 }
 
 // rowsBound returns the most rows the query's statement can return, when

@@ -1074,6 +1074,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldRecipientID, joinPrefix+"recipient__"); ok {
 			_q.withRecipient = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *User) {
+				n.Edges.loadedTypes[0] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Recipient = t
 				}
@@ -1084,6 +1085,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldActorID, joinPrefix+"actor__"); ok {
 			_q.withActor = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *User) {
+				n.Edges.loadedTypes[1] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Actor = t
 				}
@@ -1094,6 +1096,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldPostID, joinPrefix+"post__"); ok {
 			_q.withPost = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *Post) {
+				n.Edges.loadedTypes[2] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Post = t
 				}
@@ -1104,6 +1107,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldTopicID, joinPrefix+"topic__"); ok {
 			_q.withTopic = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *Topic) {
+				n.Edges.loadedTypes[3] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Topic = t
 				}
@@ -1114,6 +1118,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldNewsItemID, joinPrefix+"news_item__"); ok {
 			_q.withNewsItem = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *NewsItem) {
+				n.Edges.loadedTypes[4] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.NewsItem = t
 				}
@@ -1124,6 +1129,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldPartnershipRequestID, joinPrefix+"partnership_request__"); ok {
 			_q.withPartnershipRequest = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *PartnershipRequest) {
+				n.Edges.loadedTypes[5] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.PartnershipRequest = t
 				}
@@ -1134,6 +1140,7 @@ func (_q *NotificationQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", notification.FieldEventRegistrationID, joinPrefix+"event_registration__"); ok {
 			_q.withEventRegistration = nil
 			_q.addJoin(edgeOf(plan, func(n *Notification, t *EventRegistration) {
+				n.Edges.loadedTypes[6] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.EventRegistration = t
 				}
@@ -1453,21 +1460,26 @@ func (_q *NotificationQuery) limitPerParent(column string, limit int, orderBy ..
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
 // (see foldedPage), or false when it cannot be: it loads more than its
-// rows, its type's read rules do more than filter them (privacy policy,
-// interceptors), or a column would not decode from JSON as the driver
-// returns it.
+// rows and the to-one edges that join them (joinToOneLoads), its type's
+// read rules do more than filter them (privacy policy, interceptors), or
+// a column would not decode from JSON as the driver returns it.
 func (_q *NotificationQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Notification], bool) {
-	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
-		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+	if _q.perParent == nil || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.joinToOneLoads(ctx)
+	joins := probe.joins
+	if probe.joins = nil; !probe.loadsNoEdges() {
+		return nil, false
+	}
 	if err := probe.prepareQuery(ctx); err != nil {
 		return nil, false
 	}
-	// The page's one modifier is its perParentPage; order and page size
-	// are its own.
-	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+	// The page's modifiers are its joins and its perParentPage; order and
+	// page size are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1+len(joins) || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
 		return nil, false
 	}
 	columns := slices.Clone(probe.joinColumns(ctx))
@@ -1475,9 +1487,6 @@ func (_q *NotificationQuery) foldedPage(ctx context.Context, fk string) (*folded
 		columns = append(columns, fk)
 	}
 	scan := func() ([]any, error) { return (*Notification).scanValues(nil, columns) }
-	if holders, err := scan(); err != nil || !foldableHolders(holders) {
-		return nil, false
-	}
 	d := sql.Dialect(_q.driver.Dialect())
 	t := d.Table(notification.Table)
 	// The context carries the viewer to the read rules that edge
@@ -1486,10 +1495,11 @@ func (_q *NotificationQuery) foldedPage(ctx context.Context, fk string) (*folded
 	for _, p := range probe.predicates {
 		p(page)
 	}
-	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Notification, error) {
+	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Notification, error) {
 		n := &Notification{config: _q.config}
 		return n, n.assignValues(columns, values)
-	}), true
+	})
+	return folded, folded.foldable()
 }
 
 // rowsBound returns the most rows the query's statement can return, when

@@ -989,6 +989,7 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldUkrainianMunicipalityID, joinPrefix+"ukrainian_municipality__"); ok {
 			_q.withUkrainianMunicipality = nil
 			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+				n.Edges.loadedTypes[0] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.UkrainianMunicipality = t
 				}
@@ -999,6 +1000,7 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldEuropeanMunicipalityID, joinPrefix+"european_municipality__"); ok {
 			_q.withEuropeanMunicipality = nil
 			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+				n.Edges.loadedTypes[1] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.EuropeanMunicipality = t
 				}
@@ -1009,6 +1011,7 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldInitiatorID, joinPrefix+"initiator__"); ok {
 			_q.withInitiator = nil
 			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Municipality) {
+				n.Edges.loadedTypes[2] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Initiator = t
 				}
@@ -1019,6 +1022,7 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldProposedByID, joinPrefix+"proposed_by__"); ok {
 			_q.withProposedBy = nil
 			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *User) {
+				n.Edges.loadedTypes[3] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.ProposedBy = t
 				}
@@ -1029,6 +1033,7 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldFacilitatorID, joinPrefix+"facilitator__"); ok {
 			_q.withFacilitator = nil
 			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Association) {
+				n.Edges.loadedTypes[4] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Facilitator = t
 				}
@@ -1039,6 +1044,7 @@ func (_q *PartnershipRequestQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", partnershiprequest.FieldPartnershipID, joinPrefix+"partnership__"); ok {
 			_q.withPartnership = nil
 			_q.addJoin(edgeOf(plan, func(n *PartnershipRequest, t *Partnership) {
+				n.Edges.loadedTypes[5] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Partnership = t
 				}
@@ -1347,21 +1353,26 @@ func (_q *PartnershipRequestQuery) limitPerParent(column string, limit int, orde
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
 // (see foldedPage), or false when it cannot be: it loads more than its
-// rows, its type's read rules do more than filter them (privacy policy,
-// interceptors), or a column would not decode from JSON as the driver
-// returns it.
+// rows and the to-one edges that join them (joinToOneLoads), its type's
+// read rules do more than filter them (privacy policy, interceptors), or
+// a column would not decode from JSON as the driver returns it.
 func (_q *PartnershipRequestQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[PartnershipRequest], bool) {
-	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
-		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+	if _q.perParent == nil || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.joinToOneLoads(ctx)
+	joins := probe.joins
+	if probe.joins = nil; !probe.loadsNoEdges() {
+		return nil, false
+	}
 	if err := probe.prepareQuery(ctx); err != nil {
 		return nil, false
 	}
-	// The page's one modifier is its perParentPage; order and page size
-	// are its own.
-	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+	// The page's modifiers are its joins and its perParentPage; order and
+	// page size are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1+len(joins) || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
 		return nil, false
 	}
 	columns := slices.Clone(probe.joinColumns(ctx))
@@ -1369,9 +1380,6 @@ func (_q *PartnershipRequestQuery) foldedPage(ctx context.Context, fk string) (*
 		columns = append(columns, fk)
 	}
 	scan := func() ([]any, error) { return (*PartnershipRequest).scanValues(nil, columns) }
-	if holders, err := scan(); err != nil || !foldableHolders(holders) {
-		return nil, false
-	}
 	d := sql.Dialect(_q.driver.Dialect())
 	t := d.Table(partnershiprequest.Table)
 	// The context carries the viewer to the read rules that edge
@@ -1380,10 +1388,11 @@ func (_q *PartnershipRequestQuery) foldedPage(ctx context.Context, fk string) (*
 	for _, p := range probe.predicates {
 		p(page)
 	}
-	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*PartnershipRequest, error) {
+	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*PartnershipRequest, error) {
 		n := &PartnershipRequest{config: _q.config}
 		return n, n.assignValues(columns, values)
-	}), true
+	})
+	return folded, folded.foldable()
 }
 
 // rowsBound returns the most rows the query's statement can return, when

@@ -1230,6 +1230,7 @@ func (_q *PostQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", post.FieldTopicID, joinPrefix+"topic__"); ok {
 			_q.withTopic = nil
 			_q.addJoin(edgeOf(plan, func(n *Post, t *Topic) {
+				n.Edges.loadedTypes[0] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Topic = t
 				}
@@ -1240,6 +1241,7 @@ func (_q *PostQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", post.FieldAuthorID, joinPrefix+"author__"); ok {
 			_q.withAuthor = nil
 			_q.addJoin(edgeOf(plan, func(n *Post, t *User) {
+				n.Edges.loadedTypes[1] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.Author = t
 				}
@@ -1250,6 +1252,7 @@ func (_q *PostQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", post.FieldReplyToID, joinPrefix+"reply_to__"); ok {
 			_q.withReplyTo = nil
 			_q.addJoin(edgeOf(plan, func(n *Post, t *Post) {
+				n.Edges.loadedTypes[2] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.ReplyTo = t
 				}
@@ -1260,6 +1263,7 @@ func (_q *PostQuery) joinToOneLoads(ctx context.Context) {
 		if plan, ok := q.joinPlan(ctx, "", post.FieldHiddenByID, joinPrefix+"hidden_by__"); ok {
 			_q.withHiddenBy = nil
 			_q.addJoin(edgeOf(plan, func(n *Post, t *User) {
+				n.Edges.loadedTypes[4] = true // for a folded page's nodes (see foldedPage)
 				if t != nil {
 					n.Edges.HiddenBy = t
 				}
@@ -1728,21 +1732,26 @@ func (_q *PostQuery) foldFlagsPerParent(ctx context.Context, unique bool) {
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
 // (see foldedPage), or false when it cannot be: it loads more than its
-// rows, its type's read rules do more than filter them (privacy policy,
-// interceptors), or a column would not decode from JSON as the driver
-// returns it.
+// rows and the to-one edges that join them (joinToOneLoads), its type's
+// read rules do more than filter them (privacy policy, interceptors), or
+// a column would not decode from JSON as the driver returns it.
 func (_q *PostQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Post], bool) {
-	if _q.perParent == nil || !_q.loadsNoEdges() || len(_q.inters) > 0 ||
-		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil {
+	if _q.perParent == nil || len(_q.inters) > 0 ||
+		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.joinToOneLoads(ctx)
+	joins := probe.joins
+	if probe.joins = nil; !probe.loadsNoEdges() {
+		return nil, false
+	}
 	if err := probe.prepareQuery(ctx); err != nil {
 		return nil, false
 	}
-	// The page's one modifier is its perParentPage; order and page size
-	// are its own.
-	if probe.sql != nil || len(probe.modifiers) != 1 || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
+	// The page's modifiers are its joins and its perParentPage; order and
+	// page size are its own.
+	if probe.sql != nil || len(probe.modifiers) != 1+len(joins) || len(probe.order) > 0 || probe.ctx.Limit != nil || probe.ctx.Offset != nil || probe.ctx.Unique != nil {
 		return nil, false
 	}
 	columns := slices.Clone(probe.joinColumns(ctx))
@@ -1750,9 +1759,6 @@ func (_q *PostQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Pos
 		columns = append(columns, fk)
 	}
 	scan := func() ([]any, error) { return (*Post).scanValues(nil, columns) }
-	if holders, err := scan(); err != nil || !foldableHolders(holders) {
-		return nil, false
-	}
 	d := sql.Dialect(_q.driver.Dialect())
 	t := d.Table(post.Table)
 	// The context carries the viewer to the read rules that edge
@@ -1761,10 +1767,11 @@ func (_q *PostQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Pos
 	for _, p := range probe.predicates {
 		p(page)
 	}
-	return newFoldedPage(page, fk, _q.perParent, columns, scan, func(values []any) (*Post, error) {
+	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Post, error) {
 		n := &Post{config: _q.config}
 		return n, n.assignValues(columns, values)
-	}), true
+	})
+	return folded, folded.foldable()
 }
 
 // rowsBound returns the most rows the query's statement can return, when

@@ -267,8 +267,10 @@ type joinedColumns struct {
 	// join adds the joins and their columns to the parent's statement.
 	join func(*sql.Selector)
 	// selected are the names of the columns the joins select: the node's,
-	// then those of the to-one edges it carries.
+	// then those of the to-one edges it carries; sources are where each
+	// comes from (the join's alias and the column), in the same order.
 	selected []string
+	sources  []joinedSource
 	// scan returns the holders in which a row's selected columns scan,
 	// in the order of selected. A statement asks once and scans every
 	// row into the same holders (see readJoins).
@@ -294,9 +296,11 @@ func newJoinedLoad[T any](join func(*sql.Selector), prefix string, columns []str
 	l := joinedLoad[T]{joinedColumns: joinedColumns{selected: make([]string, 0, len(columns))}}
 	for _, c := range columns {
 		l.selected = append(l.selected, prefix+c)
+		l.sources = append(l.sources, joinedSource{alias: joinAlias(prefix), column: c})
 	}
 	for _, e := range edges {
 		l.selected = append(l.selected, e.selected...)
+		l.sources = append(l.sources, e.sources...)
 	}
 	l.join = func(s *sql.Selector) {
 		join(s)
@@ -552,7 +556,7 @@ func fitsIdentifiers(prefix string, columns []string) bool {
 // When filter is not nil only the rows it keeps are joined: the join is of
 // a subquery of those rows (which the databases fold into the join).
 func joinTable(table, from, fk, id, prefix string, columns []string, filter func(*sql.Selector)) func(*sql.Selector) {
-	alias := strings.TrimSuffix(prefix, "__")
+	alias := joinAlias(prefix)
 	return func(s *sql.Selector) {
 		d := sql.Dialect(s.Dialect())
 		var joined sql.TableView = d.Table(table).As(alias)
@@ -575,6 +579,19 @@ func joinTable(table, from, fk, id, prefix string, columns []string, filter func
 			s.AppendSelectExprAs(sel.expr, sel.as)
 		}
 	}
+}
+
+// joinAlias is the alias of the table joined for the columns named
+// prefix+column.
+func joinAlias(prefix string) string { return strings.TrimSuffix(prefix, "__") }
+
+// joinedSource is where a joined column comes from: the column of the
+// table joined as alias.
+type joinedSource struct{ alias, column string }
+
+// expr returns the column as a statement of dialect reads it.
+func (j joinedSource) expr(dialect string) sql.Querier {
+	return joinedSelectionOf(dialect, sql.Dialect(dialect).Table(j.alias), j.alias, j.column, "").expr
 }
 
 // joinedSelection is how a statement selects a joined column: the column

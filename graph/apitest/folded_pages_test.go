@@ -27,6 +27,8 @@ type foldedProject struct {
 	TitleTranslations, Summary                                     map[string]string
 	BudgetEur                                                      *float64
 	LeadMunicipalityID                                             *string
+	// LeadMunicipality is read where the query joins it.
+	LeadMunicipality *struct{ ID string }
 }
 
 // townProjects is a municipality's partnerships with a page of projects.
@@ -52,8 +54,10 @@ type townProjects struct {
 // projects folded into the partnerships' statement (PostgreSQL) carry
 // what the same pages read in a statement of their own carry, field by
 // field and cursor by cursor, anonymously (concept projects withheld) and
-// as the secretariat: a project that also loads its lead municipality
-// cannot fold, so it reads the same page apart.
+// as the secretariat; so do pages whose projects join their lead
+// municipality (a to-one edge) into the folded rows. A project that also
+// loads its funders (a connection) cannot fold, so it reads the same page
+// apart.
 func TestFoldedPagesReadAsTheirOwnStatements(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		seedPages(t, store)
@@ -67,31 +71,47 @@ func TestFoldedPagesReadAsTheirOwnStatements(t *testing.T) {
 		h := serve(t, cs)
 		const page = `query($id: ID!) { node(id: $id) { ... on Municipality { uaPartnerships(first: 20) { edges { node { id
 			projects(first: 3, orderBy: [{field: CREATED_AT, direction: DESC}]) { edges { cursor node { ` + projectFields + `%s } } } } } } } } }`
-		folded, apart := strings.Replace(page, "%s", "", 1), strings.Replace(page, "%s", " leadMunicipality { id }", 1)
-		read := 0
+		folded := strings.Replace(page, "%s", "", 1)
+		joined := strings.Replace(page, "%s", " leadMunicipality { id }", 1)
+		apart := strings.Replace(page, "%s", " leadMunicipality { id } funders(first: 1) { totalCount }", 1)
+		isFolded := func(s string) bool { return strings.Contains(s, `"hubf_projects__projects"`) }
+		read, leads := 0, 0
 		for _, signedIn := range []bool{false, true} {
 			for _, id := range towns {
 				vars := map[string]any{"id": strconv.Itoa(id)}
-				var a, b townProjects
-				foldedStmts := countStatements(t, h, counter, signedIn, folded, vars, &a)
+				var plain, withLead, b townProjects
 				apartStmts := countStatements(t, h, counter, signedIn, apart, vars, &b)
-				isFolded := func(s string) bool { return strings.Contains(s, `"hubf_projects__projects"`) }
-				if want := store.Dialect == dialect.Postgres; slices.ContainsFunc(foldedStmts, isFolded) != want {
-					t.Errorf("town %d: projects folded into the partnerships' statement %v, want %v:\n%s", id, !want, want, strings.Join(foldedStmts, "\n"))
-				}
 				if slices.ContainsFunc(apartStmts, isFolded) {
-					t.Errorf("town %d: projects loading their lead municipality were folded", id)
+					t.Errorf("town %d: projects loading their funders were folded", id)
 				}
-				if !reflect.DeepEqual(a, b) {
-					t.Errorf("town %d (signed in %v): folded pages differ from pages read apart:\n%+v\n%+v", id, signedIn, a, b)
+				for _, v := range []struct {
+					query string
+					into  *townProjects
+				}{{folded, &plain}, {joined, &withLead}} {
+					stmts := countStatements(t, h, counter, signedIn, v.query, vars, v.into)
+					if want := store.Dialect == dialect.Postgres; slices.ContainsFunc(stmts, isFolded) != want {
+						t.Errorf("town %d: projects folded into the partnerships' statement %v, want %v:\n%s", id, !want, want, strings.Join(stmts, "\n"))
+					}
 				}
-				for _, e := range a.Node.UaPartnerships.Edges {
-					read += len(e.Node.Projects.Edges)
+				if !reflect.DeepEqual(withLead, b) {
+					t.Errorf("town %d (signed in %v): folded pages with their leads joined differ from pages read apart:\n%+v\n%+v", id, signedIn, withLead, b)
+				}
+				for _, e := range b.Node.UaPartnerships.Edges {
+					for i := range e.Node.Projects.Edges {
+						if e.Node.Projects.Edges[i].Node.LeadMunicipality != nil {
+							leads++
+						}
+						e.Node.Projects.Edges[i].Node.LeadMunicipality = nil
+						read++
+					}
+				}
+				if !reflect.DeepEqual(plain, b) {
+					t.Errorf("town %d (signed in %v): folded pages differ from pages read apart:\n%+v\n%+v", id, signedIn, plain, b)
 				}
 			}
 		}
-		if read == 0 {
-			t.Fatal("no project was read: nothing compared")
+		if read == 0 || leads == 0 {
+			t.Fatalf("%d projects, %d lead municipalities read: nothing compared", read, leads)
 		}
 	})
 }

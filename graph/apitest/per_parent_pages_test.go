@@ -41,11 +41,13 @@ func (p topicPosts) ids() []string {
 
 // perParentNodes are what the pages' posts select, and what marks the
 // statement that PostgreSQL reads such pages with when they do not count
-// their rows: posts that load nothing more fold into the topics'
-// statement, posts that load their author (joined) go through LATERAL.
+// their rows: posts that load nothing more, or only their author (joined),
+// fold into the topics' statement; posts that load their reactions (a
+// connection) go through LATERAL.
 var perParentNodes = []struct{ fields, marker string }{
 	{"id", `"hubf_posts__posts"`},
-	{"id author { displayName }", "CROSS JOIN LATERAL"},
+	{"id author { displayName }", `"hubf_posts__posts"`},
+	{"id reactions(first: 1) { totalCount }", "CROSS JOIN LATERAL"},
 }
 
 // TestPerParentPagesMatchEachParentsOwn checks the pages of a connection
@@ -74,10 +76,13 @@ func TestPerParentPagesMatchEachParentsOwn(t *testing.T) {
 				for _, nodes := range perParentNodes {
 					pages = append(pages, comparePerParentPages(t, store, h, counter, args, nodes.fields, nodes.marker, withInfo, after))
 				}
-				if !slices.EqualFunc(pages[0], pages[1], func(a, b topicPosts) bool {
-					return a.ID == b.ID && slices.Equal(a.ids(), b.ids()) && a.Posts.PageInfo == b.Posts.PageInfo
-				}) {
-					t.Errorf("posts(%s) with info %v: pages folded and through LATERAL differ:\n%+v\n%+v", args, withInfo, pages[0], pages[1])
+				for i := range pages[:len(pages)-1] {
+					if !slices.EqualFunc(pages[i], pages[len(pages)-1], func(a, b topicPosts) bool {
+						return a.ID == b.ID && slices.Equal(a.ids(), b.ids()) && a.Posts.PageInfo == b.Posts.PageInfo
+					}) {
+						t.Errorf("posts(%s) with info %v: pages folded (%s) and through LATERAL differ:\n%+v\n%+v", args, withInfo,
+							perParentNodes[i].fields, pages[i], pages[len(pages)-1])
+					}
 				}
 			}
 		}
