@@ -38,9 +38,10 @@ const foldPrefix = "hubf_"
 // subquery's order, where json_agg keeps it only when told (ORDER BY in the
 // aggregate, which had to number the rows first: a third of the statement's
 // time on a forum page's latest posts). A query folds its page only when it
-// loads nothing more below it, its type's read rules at most filter its
-// rows, and every column it reads decodes from JSON as the driver would
-// return it (foldableHolders); otherwise it is read as before.
+// loads nothing more below it than to-one edges that join (see below), its
+// type's read rules at most filter its rows, and every column it reads
+// decodes from JSON as the driver would return it (foldableHolders);
+// otherwise it is read as before.
 //
 // A page whose rows join their to-one edges (a post's author, see
 // joinToOneLoads) folds with its joins: each row's array carries the joined
