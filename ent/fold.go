@@ -290,9 +290,15 @@ func jsonTime(raw []byte) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		raw = []byte(strconv.Quote(s))
+		return parseTime([]byte(s))
 	}
-	text := raw[1 : len(raw)-1]
+	return parseTime(raw[1 : len(raw)-1])
+}
+
+// parseTime parses text in the first of timeLayouts that fits. The text is
+// converted in each call to time.Parse, which keeps no reference to it, so
+// that it costs no allocation (TestScanJSONAllocations).
+func parseTime(text []byte) (time.Time, error) {
 	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, string(text)); err == nil {
 			return t, nil

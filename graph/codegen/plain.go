@@ -322,6 +322,16 @@ func toOneEdgeReads(src []byte) map[string]bool {
 // no list, and no null error unless the type is never null.
 func leafMarshaller(src []byte, marshaller, valueType string) bool {
 	body := functionBody(src, marshaller)
+	if !marshalsLeaf(body) {
+		return false
+	}
+	return !bytes.Contains(body, []byte("AddInvalidNull")) || neverNull[valueType]
+}
+
+// marshalsLeaf reports whether the marshaller body writes its value
+// without a nested selection, a list or its field's context (but for a
+// null error).
+func marshalsLeaf(body []byte) bool {
 	if body == nil {
 		return false
 	}
@@ -330,24 +340,17 @@ func leafMarshaller(src []byte, marshaller, valueType string) bool {
 			return false
 		}
 	}
-	return !bytes.Contains(body, []byte("AddInvalidNull")) || neverNull[valueType]
+	return true
 }
 
 // nullGuard returns the test (nullOnlyFor) of the one value of valueType
 // for which marshaller, a leaf marshaller but for its null error, returns
 // null; "" when there is none.
 func nullGuard(src []byte, marshaller, valueType string) string {
-	guard := nullOnlyFor[valueType]
-	body := functionBody(src, marshaller)
-	if guard == "" || body == nil {
-		return ""
+	if guard := nullOnlyFor[valueType]; guard != "" && marshalsLeaf(functionBody(src, marshaller)) {
+		return guard
 	}
-	for _, needsField := range []string{"ec._", "ec.marshal", "GetFieldContext", "WithPathContext", "MarshalSlice", "ContextMarshaler"} {
-		if bytes.Contains(body, []byte(needsField)) {
-			return ""
-		}
-	}
-	return guard
+	return ""
 }
 
 // functionBody returns the text of the executionContext method name in
