@@ -558,7 +558,7 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		}
 	}
 	for name, query := range _q.withNamedRegions {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadRegionsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -566,7 +566,7 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		}
 	}
 	for name, query := range _q.withNamedMunicipalities {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadMunicipalitiesPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -574,7 +574,7 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		}
 	}
 	for name, query := range _q.withNamedAssociations {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadAssociationsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -1049,7 +1049,7 @@ func (_q *CountryQuery) foldRegionsPerParent(ctx context.Context, unique bool) {
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, country.RegionsColumn)
+		page, ok := query.foldedPage(ctx, country.RegionsColumn, column)
 		if !ok {
 			continue
 		}
@@ -1081,7 +1081,7 @@ func (_q *CountryQuery) foldMunicipalitiesPerParent(ctx context.Context, unique 
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, country.MunicipalitiesColumn)
+		page, ok := query.foldedPage(ctx, country.MunicipalitiesColumn, column)
 		if !ok {
 			continue
 		}
@@ -1113,7 +1113,7 @@ func (_q *CountryQuery) foldAssociationsPerParent(ctx context.Context, unique bo
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, country.AssociationsColumn)
+		page, ok := query.foldedPage(ctx, country.AssociationsColumn, column)
 		if !ok {
 			continue
 		}
@@ -1138,11 +1138,12 @@ func (_q *CountryQuery) foldAssociationsPerParent(ctx context.Context, unique bo
 
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
-// (see foldedPage), or false when it cannot be: it loads more than its
-// rows and the to-one edges that join them (joinToOneLoads), its type's
-// read rules do more than filter them (privacy policy, interceptors), or
-// a column would not decode from JSON as the driver returns it.
-func (_q *CountryQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Country], bool) {
+// with its table named alias (see foldedPage), or false when it cannot be:
+// it loads more than its rows and the to-one edges that join them
+// (joinToOneLoads), its type's read rules do more than filter them
+// (privacy policy, interceptors), or a column would not decode from JSON
+// as the driver returns it.
+func (_q *CountryQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedPage[Country], bool) {
 	if _q.perParent == nil || len(_q.inters) > 0 ||
 		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
@@ -1150,7 +1151,7 @@ func (_q *CountryQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[
 	probe := _q.Clone()
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
-	if probe.joins = nil; !probe.loadsNoEdges() {
+	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {
 		return nil, false
 	}
 	if err := probe.prepareQuery(ctx); err != nil {
@@ -1167,16 +1168,22 @@ func (_q *CountryQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[
 	}
 	scan := func() ([]any, error) { return (*Country).scanValues(nil, columns) }
 	d := sql.Dialect(_q.driver.Dialect())
-	t := d.Table(country.Table)
+	// Named apart from its parents' table, which an edge from a type to
+	// itself (a post's replies) shares.
+	t := d.Table(country.Table).As(alias)
 	// The context carries the viewer to the read rules that edge
 	// predicates AND in (predicate.ReadFilter), as Ent's own selector does.
-	page := d.Select(t.Columns(columns...)...).From(t).WithContext(ctx)
+	page := d.Select().From(t).WithContext(ctx)
 	for _, p := range probe.predicates {
 		p(page)
 	}
+	assigned := columns
+	if _q.perParent.counted {
+		assigned = append(slices.Clip(columns), totalColumn)
+	}
 	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Country, error) {
 		n := &Country{config: _q.config}
-		return n, n.assignValues(columns, values)
+		return n, n.assignValues(assigned, values)
 	})
 	return folded, folded.foldable()
 }
@@ -1193,6 +1200,23 @@ func (_q *CountryQuery) rowsBound() int {
 		bound = len(p.parents) * p.limit
 	}
 	return bound
+}
+
+// loadsNamedEdges reports whether the query loads a named edge (a
+// connection's pages) of its rows. Ent's Clone leaves the named loads out,
+// so a probe cloned from the query cannot tell: a page whose rows load a
+// connection was folded, and the connection then read row by row.
+func (_q *CountryQuery) loadsNamedEdges() bool {
+	if len(_q.withNamedRegions) > 0 {
+		return true
+	}
+	if len(_q.withNamedMunicipalities) > 0 {
+		return true
+	}
+	if len(_q.withNamedAssociations) > 0 {
+		return true
+	}
+	return false
 }
 
 // loadsNoEdges reports whether the query loads no edge of its rows.

@@ -74,13 +74,18 @@ func collectThroughGqlexec(opctx string) []textRewrite {
 //     parents through entgql's LimitPerRow, which numbers every row of
 //     every parent; it is pointed at the query's limitPerParent, which
 //     reads each parent's page apart where that pays (ent/perparent.go).
+//     A single parent's page (a node's) goes there too, where entgql
+//     ordered and limited the query itself: a perParentPage reads it as a
+//     plain page, counts it and can fold it into its parent's statement.
 //   - The collection and pagination code collect fields through
 //     gqlexec.CollectFields.
 var generatedRewrites = []struct {
 	path     string
 	rewrites []textRewrite
 }{
-	{"gql_collection.go", append([]textRewrite{{"modify := entgql.LimitPerRow(", "modify := query.limitPerParent("}},
+	{"gql_collection.go", append([]textRewrite{
+		{"if oneNode {\n\t\t\t\t\tpager.applyOrder(query.Limit(limit))\n\t\t\t\t} else {\n", "{ // the page of a single parent too (perParentPage)\n"},
+		{"modify := entgql.LimitPerRow(", "modify := query.limitPerParent("}},
 		collectThroughGqlexec("opCtx")...)},
 	{"gql_pagination.go", collectThroughGqlexec("oc")},
 }

@@ -47,16 +47,31 @@ const foldPrefix = "hubf_"
 // joinToOneLoads) folds with its joins: each row's array carries the joined
 // columns after its own, read into the edges as the joins' own statement
 // would (the rows that join one node share it).
+//
+// A counted page (see perParentPage) folds into a statement of at most
+// maxCountedFoldParents rows, a node's: it carries its parent's total as
+// the last value of each of its rows, a subquery of the page's filters
+// that PostgreSQL evaluates once per parent (a parent without rows has
+// none). Over more parents it stays in the window, which counts in the
+// pass that numbers.
+//
+// The page's table is named after the column that carries it, apart from
+// the parents' table: the replies of posts read in the posts' statement
+// would otherwise compare each post's id with its own.
 type foldedPage[T any] struct {
 	page    *sql.Selector
 	fk      string
 	columns []string
 	joins   []joinedEdge[T]
+	order   []sql.Querier
+	limit   int
+	counted bool
 	// qualified tells that the page's order names its own table's columns
 	// (see qualifiedOrder).
 	qualified bool
 	// scan returns the holders of a row's own columns, assign the node
-	// they make (the type's scanValues and assignValues).
+	// they make (the type's scanValues and assignValues), given the
+	// total's holder after them when the page is counted.
 	scan   func() ([]any, error)
 	assign func([]any) (*T, error)
 }
@@ -70,43 +85,56 @@ func (f *foldedPage[T]) selectAs(id, column string) func(*sql.Selector) {
 		page.Where(sql.P(func(b *sql.Builder) {
 			b.Ident(page.C(f.fk)).WriteString(" = ").Ident(parent)
 		}))
+		var total sql.Querier
+		if f.counted {
+			total = sql.Dialect(page.Dialect()).Select(sql.Count("*")).From(page.Table()).Where(page.P())
+		}
+		page.SelectExpr(f.row(page, total)).OrderExpr(f.order...).Limit(f.limit)
 		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
 			b.WriteString("array_to_json(ARRAY").Wrap(func(b *sql.Builder) { b.Join(page) }).WriteByte(')')
 		}), column)
 	}
 }
 
+// row returns the JSON array of a row of page: its columns, its joins'
+// columns and, when not nil, the total.
+func (f *foldedPage[T]) row(page *sql.Selector, total sql.Querier) sql.Querier {
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.WriteString("json_build_array(")
+		for i, c := range f.columns {
+			if i > 0 {
+				b.Comma()
+			}
+			b.Ident(page.C(c))
+		}
+		for _, j := range f.joins {
+			for _, source := range j.sources {
+				b.Comma().Join(source.expr(b.Dialect()))
+			}
+		}
+		if total != nil {
+			b.Comma().Wrap(func(b *sql.Builder) { b.Join(total) })
+		}
+		b.WriteByte(')')
+	})
+}
+
 // foldPage returns the page p of the rows that page (the query's
-// statement with its filters, selecting columns) reads, folded into its
-// parents' statement on column fk: page selects each row as one JSON array
-// of its columns, in the page's order and up to its limit.
+// statement with its filters, from its table named apart) reads, folded
+// into its parents' statement on column fk: page selects each row as one
+// JSON array of its columns, in the page's order and up to its limit.
 func foldPage[T any](page *sql.Selector, fk string, p *perParentPage, columns []string, joins []joinedEdge[T],
 	scan func() ([]any, error), assign func([]any) (*T, error),
 ) *foldedPage[T] {
 	for _, j := range joins {
 		j.join(page)
 	}
-	row := sql.ExprFunc(func(b *sql.Builder) {
-		b.WriteString("json_build_array(")
-		for i, c := range columns {
-			if i > 0 {
-				b.Comma()
-			}
-			b.Ident(page.C(c))
-		}
-		for _, j := range joins {
-			for _, source := range j.sources {
-				b.Comma().Join(source.expr(b.Dialect()))
-			}
-		}
-		b.WriteByte(')')
-	})
 	order, qualified := p.orderBy, true
 	if len(joins) > 0 {
 		order, qualified = qualifiedOrder(page, p.orderBy)
 	}
-	page.SelectExpr(row).OrderExpr(order...).Limit(p.limit)
-	return &foldedPage[T]{page: page, fk: fk, columns: columns, joins: joins, scan: scan, assign: assign, qualified: qualified}
+	return &foldedPage[T]{page: page, fk: fk, columns: columns, joins: joins, order: order, limit: p.limit, counted: p.counted,
+		scan: scan, assign: assign, qualified: qualified}
 }
 
 // qualifiedOrder returns the order terms of page, whose rows join other
@@ -172,8 +200,17 @@ func (f *foldedPage[T]) foldable() bool {
 // partnerships cost it 1.45-1.57 ms folded against 1.01-1.05 numbered in
 // a statement of their own.
 func foldsPage(p *perParentPage, name string, unique bool, parents int) bool {
-	return p != nil && !p.counted && name == dialect.Postgres && !unique && parents > 0 && parents <= maxLateralParents
+	most := maxLateralParents
+	if p != nil && p.counted {
+		most = maxCountedFoldParents
+	}
+	return p != nil && name == dialect.Postgres && !unique && parents > 0 && parents <= most
 }
+
+// maxCountedFoldParents is the most rows of a statement that a counted
+// page folds into: a node's statement reads two (Only tells one from
+// several).
+const maxCountedFoldParents = 2
 
 // rows decodes the folded page v (the column's JSON) into nodes.
 func (f *foldedPage[T]) rows(v ent.Value) ([]*T, error) {
@@ -191,6 +228,13 @@ func (f *foldedPage[T]) rows(v ent.Value) ([]*T, error) {
 	own, all, joined, readers, err := f.holders()
 	if err != nil {
 		return nil, err
+	}
+	if f.counted {
+		// The total's holder follows the row's own for assign, and ends
+		// the row's values; the rows of a parent share it, as they share
+		// the total.
+		own = append(own[:len(own):len(own)], new(sql.NullInt64))
+		all = append(all[:len(all):len(all)], own[len(own)-1])
 	}
 	var nodes []*T
 	err = foldedRows(raw, len(all), func(i int, value []byte) error {

@@ -302,9 +302,7 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(activity.PartnershipsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -565,9 +563,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(association.MembersPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -658,9 +654,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(association.FacilitatedPartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -751,9 +745,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(association.FundedProjectsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -786,13 +778,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(association.OrganisedActivitiesColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Association) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedOrganisedActivities(alias))
@@ -863,9 +849,7 @@ func (_q *AssociationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(association.OrganisedActivitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -1153,13 +1137,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.RegionsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedRegions(alias))
@@ -1230,9 +1208,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(country.RegionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -1265,13 +1241,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.MunicipalitiesColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedMunicipalities(alias))
@@ -1342,9 +1312,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(country.MunicipalitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -1377,13 +1345,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(country.AssociationsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Country) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedAssociations(alias))
@@ -1454,9 +1416,7 @@ func (_q *CountryQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(country.AssociationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -1695,9 +1655,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(document.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -1788,9 +1746,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(document.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -1881,9 +1837,7 @@ func (_q *DocumentQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(document.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -2450,9 +2404,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(event.InvitedMunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -2498,13 +2450,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(event.RegistrationsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Event) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedRegistrations(alias))
@@ -2575,9 +2521,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(event.RegistrationsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -3224,13 +3168,7 @@ func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, op
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(forumcategory.TopicsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ForumCategory) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedTopics(alias))
@@ -3301,9 +3239,7 @@ func (_q *ForumCategoryQuery) collectField(ctx context.Context, oneNode bool, op
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(forumcategory.TopicsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -3529,9 +3465,7 @@ func (_q *InitiativeQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(initiative.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4348,9 +4282,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.AssociationsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4383,13 +4315,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.LedProjectsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedLedProjects(alias))
@@ -4460,9 +4386,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.LedProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4553,9 +4477,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4588,13 +4510,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.NeedRecordsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedNeedRecords(alias))
@@ -4665,9 +4581,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.NeedRecordsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4700,13 +4614,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(municipality.OfferRecordsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Municipality) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedOfferRecords(alias))
@@ -4777,9 +4685,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.OfferRecordsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4870,9 +4776,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -4963,9 +4867,7 @@ func (_q *MunicipalityQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(municipality.InitiativesPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -5392,9 +5294,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(newsitem.MunicipalitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -5485,9 +5385,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(newsitem.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -5578,9 +5476,7 @@ func (_q *NewsItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(newsitem.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6128,13 +6024,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(organisation.InitiativesColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organisation) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedInitiatives(alias))
@@ -6205,9 +6095,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(organisation.InitiativesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6478,9 +6366,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(partnership.FacilitatorsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6513,13 +6399,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(partnership.ProjectsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Partnership) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedProjects(alias))
@@ -6590,9 +6470,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(partnership.ProjectsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6683,9 +6561,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(partnership.ActivitiesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6776,9 +6652,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(partnership.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6869,9 +6743,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(partnership.TopicsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -6962,9 +6834,7 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(partnership.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -7382,13 +7252,7 @@ func (_q *PhaseQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(phase.PartnershipsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Phase) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedPartnerships(alias))
@@ -7459,9 +7323,7 @@ func (_q *PhaseQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(phase.PartnershipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -7664,13 +7526,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.RepliesColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedReplies(alias))
@@ -7741,9 +7597,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(post.RepliesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -7789,13 +7643,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.ReactionsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedReactions(alias))
@@ -7866,9 +7714,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(post.ReactionsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -7901,13 +7747,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(post.FlagsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Post) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedFlags(alias))
@@ -7978,9 +7818,7 @@ func (_q *PostQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(post.FlagsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -8226,9 +8064,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(project.FundersPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -8319,9 +8155,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(project.NewsItemsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -8412,9 +8246,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(project.DocumentsPrimaryKey[1], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -8736,13 +8568,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(region.MunicipalitiesColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Region) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedMunicipalities(alias))
@@ -8813,9 +8639,7 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(region.MunicipalitiesColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -8998,13 +8822,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(topic.PostsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Topic) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedPosts(alias))
@@ -9075,9 +8893,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(topic.PostsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -9168,9 +8984,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(topic.PartnershipsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
@@ -9338,13 +9152,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
 				if hasPagination || ignoredEdges {
 					if !ignoredEdges && args.after == nil && args.before == nil && args.last == nil && args.first != nil && *args.first > 0 {
-						if oneNode {
-							query.modifiers = append(query.modifiers, selectTotalInPage)
-						} else {
-							query.modifiers = append(query.modifiers, selectTotalOfPartition(user.MembershipsColumn))
-							query.lateModifiers = append(query.lateModifiers, selectTotalColumn)
-							query.countedPerParent = true
-						}
+						query.countedPerParent = true
 						_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
 							for i := range nodes {
 								n, err := totalOfEdge(nodes[i].NamedMemberships(alias))
@@ -9415,9 +9223,7 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				}
 			}
 			if limit := paginateLimit(args.first, args.last); limit > 0 {
-				if oneNode {
-					pager.applyOrder(query.Limit(limit))
-				} else {
+				{ // the page of a single parent too (perParentPage)
 					modify := query.limitPerParent(user.MembershipsColumn, limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}

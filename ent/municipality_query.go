@@ -1002,7 +1002,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		}
 	}
 	for name, query := range _q.withNamedLedProjects {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadLedProjectsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -1010,7 +1010,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		}
 	}
 	for name, query := range _q.withNamedNeedRecords {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadNeedRecordsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -1018,7 +1018,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		}
 	}
 	for name, query := range _q.withNamedOfferRecords {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadOfferRecordsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -2094,7 +2094,7 @@ func (_q *MunicipalityQuery) foldLedProjectsPerParent(ctx context.Context, uniqu
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, municipality.LedProjectsColumn)
+		page, ok := query.foldedPage(ctx, municipality.LedProjectsColumn, column)
 		if !ok {
 			continue
 		}
@@ -2126,7 +2126,7 @@ func (_q *MunicipalityQuery) foldNeedRecordsPerParent(ctx context.Context, uniqu
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, municipality.NeedRecordsColumn)
+		page, ok := query.foldedPage(ctx, municipality.NeedRecordsColumn, column)
 		if !ok {
 			continue
 		}
@@ -2158,7 +2158,7 @@ func (_q *MunicipalityQuery) foldOfferRecordsPerParent(ctx context.Context, uniq
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, municipality.OfferRecordsColumn)
+		page, ok := query.foldedPage(ctx, municipality.OfferRecordsColumn, column)
 		if !ok {
 			continue
 		}
@@ -2183,11 +2183,12 @@ func (_q *MunicipalityQuery) foldOfferRecordsPerParent(ctx context.Context, uniq
 
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
-// (see foldedPage), or false when it cannot be: it loads more than its
-// rows and the to-one edges that join them (joinToOneLoads), its type's
-// read rules do more than filter them (privacy policy, interceptors), or
-// a column would not decode from JSON as the driver returns it.
-func (_q *MunicipalityQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Municipality], bool) {
+// with its table named alias (see foldedPage), or false when it cannot be:
+// it loads more than its rows and the to-one edges that join them
+// (joinToOneLoads), its type's read rules do more than filter them
+// (privacy policy, interceptors), or a column would not decode from JSON
+// as the driver returns it.
+func (_q *MunicipalityQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedPage[Municipality], bool) {
 	if _q.perParent == nil || len(_q.inters) > 0 ||
 		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
@@ -2195,7 +2196,7 @@ func (_q *MunicipalityQuery) foldedPage(ctx context.Context, fk string) (*folded
 	probe := _q.Clone()
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
-	if probe.joins = nil; !probe.loadsNoEdges() {
+	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {
 		return nil, false
 	}
 	if err := probe.prepareQuery(ctx); err != nil {
@@ -2212,16 +2213,22 @@ func (_q *MunicipalityQuery) foldedPage(ctx context.Context, fk string) (*folded
 	}
 	scan := func() ([]any, error) { return (*Municipality).scanValues(nil, columns) }
 	d := sql.Dialect(_q.driver.Dialect())
-	t := d.Table(municipality.Table)
+	// Named apart from its parents' table, which an edge from a type to
+	// itself (a post's replies) shares.
+	t := d.Table(municipality.Table).As(alias)
 	// The context carries the viewer to the read rules that edge
 	// predicates AND in (predicate.ReadFilter), as Ent's own selector does.
-	page := d.Select(t.Columns(columns...)...).From(t).WithContext(ctx)
+	page := d.Select().From(t).WithContext(ctx)
 	for _, p := range probe.predicates {
 		p(page)
 	}
+	assigned := columns
+	if _q.perParent.counted {
+		assigned = append(slices.Clip(columns), totalColumn)
+	}
 	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Municipality, error) {
 		n := &Municipality{config: _q.config}
-		return n, n.assignValues(columns, values)
+		return n, n.assignValues(assigned, values)
 	})
 	return folded, folded.foldable()
 }
@@ -2238,6 +2245,44 @@ func (_q *MunicipalityQuery) rowsBound() int {
 		bound = len(p.parents) * p.limit
 	}
 	return bound
+}
+
+// loadsNamedEdges reports whether the query loads a named edge (a
+// connection's pages) of its rows. Ent's Clone leaves the named loads out,
+// so a probe cloned from the query cannot tell: a page whose rows load a
+// connection was folded, and the connection then read row by row.
+func (_q *MunicipalityQuery) loadsNamedEdges() bool {
+	if len(_q.withNamedAssociations) > 0 {
+		return true
+	}
+	if len(_q.withNamedInvitedToEvents) > 0 {
+		return true
+	}
+	if len(_q.withNamedUaPartnerships) > 0 {
+		return true
+	}
+	if len(_q.withNamedEuPartnerships) > 0 {
+		return true
+	}
+	if len(_q.withNamedLedProjects) > 0 {
+		return true
+	}
+	if len(_q.withNamedNewsItems) > 0 {
+		return true
+	}
+	if len(_q.withNamedNeedRecords) > 0 {
+		return true
+	}
+	if len(_q.withNamedOfferRecords) > 0 {
+		return true
+	}
+	if len(_q.withNamedDocuments) > 0 {
+		return true
+	}
+	if len(_q.withNamedInitiatives) > 0 {
+		return true
+	}
+	return false
 }
 
 // loadsNoEdges reports whether the query loads no edge of its rows.

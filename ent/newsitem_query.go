@@ -1118,11 +1118,12 @@ func (_q *NewsItemQuery) limitPerParent(column string, limit int, orderBy ...sql
 
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
-// (see foldedPage), or false when it cannot be: it loads more than its
-// rows and the to-one edges that join them (joinToOneLoads), its type's
-// read rules do more than filter them (privacy policy, interceptors), or
-// a column would not decode from JSON as the driver returns it.
-func (_q *NewsItemQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[NewsItem], bool) {
+// with its table named alias (see foldedPage), or false when it cannot be:
+// it loads more than its rows and the to-one edges that join them
+// (joinToOneLoads), its type's read rules do more than filter them
+// (privacy policy, interceptors), or a column would not decode from JSON
+// as the driver returns it.
+func (_q *NewsItemQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedPage[NewsItem], bool) {
 	if _q.perParent == nil || len(_q.inters) > 0 ||
 		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
@@ -1130,7 +1131,7 @@ func (_q *NewsItemQuery) foldedPage(ctx context.Context, fk string) (*foldedPage
 	probe := _q.Clone()
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
-	if probe.joins = nil; !probe.loadsNoEdges() {
+	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {
 		return nil, false
 	}
 	if err := probe.prepareQuery(ctx); err != nil {
@@ -1147,16 +1148,22 @@ func (_q *NewsItemQuery) foldedPage(ctx context.Context, fk string) (*foldedPage
 	}
 	scan := func() ([]any, error) { return (*NewsItem).scanValues(nil, columns) }
 	d := sql.Dialect(_q.driver.Dialect())
-	t := d.Table(newsitem.Table)
+	// Named apart from its parents' table, which an edge from a type to
+	// itself (a post's replies) shares.
+	t := d.Table(newsitem.Table).As(alias)
 	// The context carries the viewer to the read rules that edge
 	// predicates AND in (predicate.ReadFilter), as Ent's own selector does.
-	page := d.Select(t.Columns(columns...)...).From(t).WithContext(ctx)
+	page := d.Select().From(t).WithContext(ctx)
 	for _, p := range probe.predicates {
 		p(page)
 	}
+	assigned := columns
+	if _q.perParent.counted {
+		assigned = append(slices.Clip(columns), totalColumn)
+	}
 	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*NewsItem, error) {
 		n := &NewsItem{config: _q.config}
-		return n, n.assignValues(columns, values)
+		return n, n.assignValues(assigned, values)
 	})
 	return folded, folded.foldable()
 }
@@ -1173,6 +1180,23 @@ func (_q *NewsItemQuery) rowsBound() int {
 		bound = len(p.parents) * p.limit
 	}
 	return bound
+}
+
+// loadsNamedEdges reports whether the query loads a named edge (a
+// connection's pages) of its rows. Ent's Clone leaves the named loads out,
+// so a probe cloned from the query cannot tell: a page whose rows load a
+// connection was folded, and the connection then read row by row.
+func (_q *NewsItemQuery) loadsNamedEdges() bool {
+	if len(_q.withNamedMunicipalities) > 0 {
+		return true
+	}
+	if len(_q.withNamedPartnerships) > 0 {
+		return true
+	}
+	if len(_q.withNamedProjects) > 0 {
+		return true
+	}
+	return false
 }
 
 // loadsNoEdges reports whether the query loads no edge of its rows.

@@ -769,7 +769,7 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		}
 	}
 	for name, query := range _q.withNamedReplies {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadRepliesPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -777,7 +777,7 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		}
 	}
 	for name, query := range _q.withNamedReactions {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadReactionsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -785,7 +785,7 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		}
 	}
 	for name, query := range _q.withNamedFlags {
-		if query.perParent.readsLaterally(len(nodes), _q.driver.Dialect()) {
+		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadFlagsPerParent(ctx, query, nodes, name); err != nil {
 				return nil, err
 			}
@@ -1642,7 +1642,7 @@ func (_q *PostQuery) foldRepliesPerParent(ctx context.Context, unique bool) {
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, post.RepliesColumn)
+		page, ok := query.foldedPage(ctx, post.RepliesColumn, column)
 		if !ok {
 			continue
 		}
@@ -1674,7 +1674,7 @@ func (_q *PostQuery) foldReactionsPerParent(ctx context.Context, unique bool) {
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, post.ReactionsColumn)
+		page, ok := query.foldedPage(ctx, post.ReactionsColumn, column)
 		if !ok {
 			continue
 		}
@@ -1706,7 +1706,7 @@ func (_q *PostQuery) foldFlagsPerParent(ctx context.Context, unique bool) {
 		if !foldsPage(query.perParent, _q.driver.Dialect(), unique, _q.rowsBound()) || len(column) > maxIdentifier {
 			continue
 		}
-		page, ok := query.foldedPage(ctx, post.FlagsColumn)
+		page, ok := query.foldedPage(ctx, post.FlagsColumn, column)
 		if !ok {
 			continue
 		}
@@ -1731,11 +1731,12 @@ func (_q *PostQuery) foldFlagsPerParent(ctx context.Context, unique bool) {
 
 // foldedPage returns the query, the first page per parent of a one-to-many
 // edge whose foreign key is column fk, folded into its parents' statement
-// (see foldedPage), or false when it cannot be: it loads more than its
-// rows and the to-one edges that join them (joinToOneLoads), its type's
-// read rules do more than filter them (privacy policy, interceptors), or
-// a column would not decode from JSON as the driver returns it.
-func (_q *PostQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Post], bool) {
+// with its table named alias (see foldedPage), or false when it cannot be:
+// it loads more than its rows and the to-one edges that join them
+// (joinToOneLoads), its type's read rules do more than filter them
+// (privacy policy, interceptors), or a column would not decode from JSON
+// as the driver returns it.
+func (_q *PostQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedPage[Post], bool) {
 	if _q.perParent == nil || len(_q.inters) > 0 ||
 		len(_q.lateModifiers) > 0 || len(_q.loadTotal) > 0 || _q.path != nil || len(_q.joins) > 0 {
 		return nil, false
@@ -1743,7 +1744,7 @@ func (_q *PostQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Pos
 	probe := _q.Clone()
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
-	if probe.joins = nil; !probe.loadsNoEdges() {
+	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {
 		return nil, false
 	}
 	if err := probe.prepareQuery(ctx); err != nil {
@@ -1760,16 +1761,22 @@ func (_q *PostQuery) foldedPage(ctx context.Context, fk string) (*foldedPage[Pos
 	}
 	scan := func() ([]any, error) { return (*Post).scanValues(nil, columns) }
 	d := sql.Dialect(_q.driver.Dialect())
-	t := d.Table(post.Table)
+	// Named apart from its parents' table, which an edge from a type to
+	// itself (a post's replies) shares.
+	t := d.Table(post.Table).As(alias)
 	// The context carries the viewer to the read rules that edge
 	// predicates AND in (predicate.ReadFilter), as Ent's own selector does.
-	page := d.Select(t.Columns(columns...)...).From(t).WithContext(ctx)
+	page := d.Select().From(t).WithContext(ctx)
 	for _, p := range probe.predicates {
 		p(page)
 	}
+	assigned := columns
+	if _q.perParent.counted {
+		assigned = append(slices.Clip(columns), totalColumn)
+	}
 	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Post, error) {
 		n := &Post{config: _q.config}
-		return n, n.assignValues(columns, values)
+		return n, n.assignValues(assigned, values)
 	})
 	return folded, folded.foldable()
 }
@@ -1786,6 +1793,26 @@ func (_q *PostQuery) rowsBound() int {
 		bound = len(p.parents) * p.limit
 	}
 	return bound
+}
+
+// loadsNamedEdges reports whether the query loads a named edge (a
+// connection's pages) of its rows. Ent's Clone leaves the named loads out,
+// so a probe cloned from the query cannot tell: a page whose rows load a
+// connection was folded, and the connection then read row by row.
+func (_q *PostQuery) loadsNamedEdges() bool {
+	if len(_q.withNamedReplies) > 0 {
+		return true
+	}
+	if len(_q.withNamedMentions) > 0 {
+		return true
+	}
+	if len(_q.withNamedReactions) > 0 {
+		return true
+	}
+	if len(_q.withNamedFlags) > 0 {
+		return true
+	}
+	return false
 }
 
 // loadsNoEdges reports whether the query loads no edge of its rows.

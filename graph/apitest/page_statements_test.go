@@ -11,6 +11,7 @@ import (
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/ent/municipality"
 	"github.com/bridgesoftrust/hub/ent/partnership"
+	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/internal/db"
 	"github.com/bridgesoftrust/hub/internal/dbtest"
 	"github.com/bridgesoftrust/hub/internal/seed"
@@ -36,6 +37,8 @@ type pageShape struct {
 type pageFixture struct {
 	// municipality is a Ukrainian municipality with partnerships.
 	municipality int
+	// topic is a topic with posts.
+	topic int
 }
 
 // pageShapes are the portal's page shapes of issue "fewer statements".
@@ -56,7 +59,8 @@ var pageShapes = []pageShape{
 		// the town with its country and region (joined), both sides'
 		// partnerships with their phases and the partner towns with their
 		// countries (joined) in one statement, the projects of both sides'
-		// partnerships
+		// partnerships with their totals (in the window that numbers
+		// them: counted pages of several parents do not fold)
 		anonymous: 3, signedIn: 6},
 	{name: "a municipality's page as scripts/bench asks it", query: `query($id: ID!) { node(id: $id) { ... on Municipality {
 		id name population country { code name } region { name }
@@ -84,6 +88,13 @@ var pageShapes = []pageShape{
 		posts(first: 3, orderBy: [{field: CREATED_AT, direction: DESC}]) { edges { node { id body createdAt } } } } } } }`,
 		// the page with its total and categories (joined), the posts,
 		// which PostgreSQL reads in the topics' statement
+		anonymous: 2, signedIn: 5, folded: 1},
+	{name: "a topic's page", query: `query($id: ID!) { node(id: $id) { ... on Topic { id title replyCount category { name }
+		posts(first: 20, orderBy: [{field: CREATED_AT, direction: ASC}]) { totalCount edges { node { id body createdAt author { displayName } } } } } } }`,
+		vars: func(f pageFixture) map[string]any { return map[string]any{"id": strconv.Itoa(f.topic)} },
+		// the topic with its category (joined), its posts with their total
+		// and authors (joined), which PostgreSQL reads in the topic's
+		// statement
 		anonymous: 2, signedIn: 5, folded: 1},
 }
 
@@ -124,7 +135,7 @@ func TestPageStatementCounts(t *testing.T) {
 		seedPages(t, store)
 		fillForum(t, store.Client, 30, 5, 7)
 		m := store.Client.Municipality.Query().Where(municipality.HasUaPartnerships()).FirstIDX(sys())
-		f := pageFixture{municipality: m}
+		f := pageFixture{municipality: m, topic: store.Client.Topic.Query().Where(topic.HasPosts()).FirstIDX(sys())}
 		cs, c := counted(store)
 		// The deep list (2,500 projects, cost 10,701) runs under the
 		// default limit.

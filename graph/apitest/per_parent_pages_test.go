@@ -25,9 +25,16 @@ var perParentArgs = []string{
 type topicPosts struct {
 	ID    string
 	Posts struct {
-		Edges    []struct{ Node struct{ ID string } }
-		PageInfo struct{ HasNextPage, HasPreviousPage bool }
+		Edges      []struct{ Node struct{ ID string } }
+		PageInfo   struct{ HasNextPage, HasPreviousPage bool }
+		TotalCount int
 	}
+}
+
+// samePage reports whether a and b read the same page of the same posts,
+// with the same page information and total.
+func samePage(a, b topicPosts) bool {
+	return a.ID == b.ID && slices.Equal(a.ids(), b.ids()) && a.Posts.PageInfo == b.Posts.PageInfo && a.Posts.TotalCount == b.Posts.TotalCount
 }
 
 // ids returns the posts of the page, in order.
@@ -77,9 +84,7 @@ func TestPerParentPagesMatchEachParentsOwn(t *testing.T) {
 					pages = append(pages, comparePerParentPages(t, store, h, counter, args, nodes.fields, nodes.marker, withInfo, after))
 				}
 				for i := range pages[:len(pages)-1] {
-					if !slices.EqualFunc(pages[i], pages[len(pages)-1], func(a, b topicPosts) bool {
-						return a.ID == b.ID && slices.Equal(a.ids(), b.ids()) && a.Posts.PageInfo == b.Posts.PageInfo
-					}) {
+					if !slices.EqualFunc(pages[i], pages[len(pages)-1], samePage) {
 						t.Errorf("posts(%s) with info %v: pages folded (%s) and through LATERAL differ:\n%+v\n%+v", args, withInfo,
 							perParentNodes[i].fields, pages[i], pages[len(pages)-1])
 					}
@@ -91,9 +96,9 @@ func TestPerParentPagesMatchEachParentsOwn(t *testing.T) {
 
 // comparePerParentPages reads the posts(args), selecting fields, of every
 // topic in one request and of each topic alone, with their page
-// information when withInfo, compares them, checks that the request's
-// statements carry marker on PostgreSQL unless the pages count their
-// rows, and returns the pages read at once.
+// information and total when withInfo, compares them, checks that the
+// request's statements carry marker on PostgreSQL unless the pages count
+// their rows, and returns the pages read at once.
 func comparePerParentPages(t *testing.T, store *db.Store, h *hub, counter *counter, args, fields, marker string, withInfo bool, after string) []topicPosts {
 	t.Helper()
 	params, vars := "", map[string]any{}
@@ -102,7 +107,7 @@ func comparePerParentPages(t *testing.T, store *db.Store, h *hub, counter *count
 	}
 	selection := `posts(` + args + `) { edges { node { ` + fields + ` } } }`
 	if withInfo {
-		selection = `posts(` + args + `) { edges { node { ` + fields + ` } } pageInfo { hasNextPage hasPreviousPage } }`
+		selection = `posts(` + args + `) { edges { node { ` + fields + ` } } pageInfo { hasNextPage hasPreviousPage } totalCount }`
 	}
 	query := `{ topics(first: 20) { totalCount edges { node { id ` + selection + ` } } } }` // the topics' total too, counted in their statement beside the folded pages
 	if params != "" {
@@ -114,7 +119,8 @@ func comparePerParentPages(t *testing.T, store *db.Store, h *hub, counter *count
 	stmts := countStatements(t, h, counter, false, query, vars, &many)
 	marked := slices.ContainsFunc(stmts, func(s string) bool { return strings.Contains(s, marker) })
 	// A first page that tells whether more rows follow counts each
-	// parent's rows in its own statement, over a window of all of them;
+	// parent's rows in its own statement, over a window of all of them
+	// (a node's page folds with its total: see TestPageStatementCounts);
 	// other pages count apart.
 	countsInPage := withInfo && !strings.Contains(args, "last") && !strings.Contains(args, "after")
 	if want := store.Dialect == dialect.Postgres && !countsInPage; marked != want {
@@ -128,9 +134,9 @@ func comparePerParentPages(t *testing.T, store *db.Store, h *hub, counter *count
 		var one struct{ Node topicPosts }
 		vars["id"] = e.Node.ID
 		h.data(t, `query($id: ID!`+params+`) { node(id: $id) { ... on Topic { id `+selection+` } } }`, vars, &one)
-		if !slices.Equal(e.Node.ids(), one.Node.ids()) || e.Node.Posts.PageInfo != one.Node.Posts.PageInfo {
+		if !samePage(e.Node, one.Node) {
 			t.Errorf("%s of topic %s: %v %+v among many, %v %+v alone", selection, e.Node.ID,
-				e.Node.ids(), e.Node.Posts.PageInfo, one.Node.ids(), one.Node.Posts.PageInfo)
+				e.Node.ids(), e.Node.Posts, one.Node.ids(), one.Node.Posts)
 		}
 		pages = append(pages, e.Node)
 	}

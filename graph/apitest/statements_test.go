@@ -218,6 +218,8 @@ var statementCases = []statementCase{
 		municipality { name country { code } region { name } uaPartnerships(first: 2) { totalCount edges { node { id } } } } } }`},
 	{name: "partnership clusters with their edges", query: `{ partnershipClusters(first: 5) { clusters { size
 		municipalities { name country { code } } partnerships { phase { name } europeanMunicipality { name } } } } }`},
+	{name: "projects of partnerships with their funders, no totals", query: `{ partnerships(first: 100) { edges { node { id
+		projects(first: 3) { edges { node { title funders(first: 2) { edges { node { acronym } } } } } } } } } }`},
 	{name: "municipalities with partnerships on either side", query: `{ municipalities(first: 100) { edges { node { name
 		partnerships(first: 5) { totalCount edges { node { id } } } } } } }`},
 }
