@@ -118,17 +118,24 @@ func municipalityActors(ctx context.Context, client *ent.Client, id int) ([]*org
 
 // listOf returns the ids of the nearest list (a page of a connection, a
 // list field) that the field of ctx is resolved under, as idsOf reads
-// them from the list's result, when id is one of them; else id alone.
+// them from the list's result, when id is one of them, with the ids of
+// the lists at the same place under the other items of the lists above it
+// (sameListsAbove); else id alone.
 func listOf(ctx context.Context, id int, idsOf func(result any) []int) []int {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
 		ids := idsOf(fc.Result)
 		if ids == nil {
 			continue
 		}
-		if slices.Contains(ids, id) {
-			return ids
+		if !slices.Contains(ids, id) {
+			break
 		}
-		break
+		for _, other := range sameListsAbove(fc, idsOf) {
+			if !slices.Contains(ids, other) {
+				ids = append(ids, other)
+			}
+		}
+		return ids
 	}
 	return []int{id}
 }

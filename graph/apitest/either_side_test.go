@@ -307,3 +307,49 @@ func TestOneMunicipalityPagesMatchTheRootList(t *testing.T) {
 		}
 	})
 }
+
+// TestNestedMunicipalityPartnershipsMatchTheRootList checks the pages of
+// Municipality.partnerships under a list of lists, the municipalities of
+// each region of a page of regions, against the root list filtered to the
+// same side of each municipality: the first region's list reads the pages
+// of every region's municipalities in one batch (sameListsAbove), where
+// each region's list cost a statement of its own.
+func TestNestedMunicipalityPartnershipsMatchTheRootList(t *testing.T) {
+	eachPagesReader(t, func(t *testing.T, signedIn bool, send sender, rootPage rootPageFunc) {
+		var list struct {
+			Regions struct {
+				Edges []struct {
+					Node struct {
+						Municipalities struct {
+							Edges []struct {
+								Node struct {
+									ID                      string
+									Partnerships, Ukrainian eitherSidePage
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		resp := send(t, `{ regions(first: 30) { edges { node { municipalities(first: 4) { edges { node { id
+			partnerships(first: 2) `+pageFields+` ukrainian: uaPartnerships(first: 2) `+pageFields+` } } } } } } }`, nil)
+		resp.NoErrors(t)
+		resp.Decode(t, &list)
+		compared := 0
+		for _, r := range list.Regions.Edges {
+			for _, m := range r.Node.Municipalities.Edges {
+				page := eitherSideCase{page: `first: 2`}
+				for field, got := range map[string]eitherSidePage{"partnerships": m.Node.Partnerships, "uaPartnerships": m.Node.Ukrainian} {
+					if want := rootPage(page, field, m.Node.ID); !got.same(want) {
+						t.Errorf("signed in %v: %s of municipality %s in a region's list: %+v, root list %+v", signedIn, field, m.Node.ID, got, want)
+					}
+				}
+				compared += len(m.Node.Partnerships.Edges)
+			}
+		}
+		if compared == 0 {
+			t.Fatal("no partnership compared")
+		}
+	})
+}
