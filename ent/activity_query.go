@@ -505,6 +505,9 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedPartnerships {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedPartnerships {
 		if err := _q.loadPartnerships(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedPartnerships(name) },

@@ -648,6 +648,15 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedMembers {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedFacilitatedPartnerships {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedFundedProjects {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedOrganisedActivities {
 		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadOrganisedActivitiesPerParent(ctx, query, nodes, name); err != nil {

@@ -727,6 +727,9 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedInvitedMunicipalities {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedRegistrations {
 		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadRegistrationsPerParent(ctx, query, nodes, name); err != nil {

@@ -505,6 +505,9 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedMunicipalities {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedMunicipalities {
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *Initiative) { n.appendNamedMunicipalities(name) },

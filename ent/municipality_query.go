@@ -1001,6 +1001,9 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedAssociations {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedLedProjects {
 		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadLedProjectsPerParent(ctx, query, nodes, name); err != nil {
@@ -1008,6 +1011,9 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			}
 			delete(_q.withNamedLedProjects, name)
 		}
+	}
+	for _, query := range _q.withNamedNewsItems {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
 	}
 	for name, query := range _q.withNamedNeedRecords {
 		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
@@ -1024,6 +1030,12 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			}
 			delete(_q.withNamedOfferRecords, name)
 		}
+	}
+	for _, query := range _q.withNamedDocuments {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedInitiatives {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
 	}
 	for name, query := range _q.withNamedAssociations {
 		if err := _q.loadAssociations(ctx, query, nodes,

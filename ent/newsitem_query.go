@@ -595,6 +595,15 @@ func (_q *NewsItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*New
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedMunicipalities {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedPartnerships {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedProjects {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedMunicipalities {
 		if err := _q.loadMunicipalities(ctx, query, nodes,
 			func(n *NewsItem) { n.appendNamedMunicipalities(name) },

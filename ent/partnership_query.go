@@ -816,6 +816,9 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	for _, query := range _q.withNamedFacilitators {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedProjects {
 		if query.perParent.readFor(len(nodes), _q.driver.Dialect()) {
 			if err := _q.loadProjectsPerParent(ctx, query, nodes, name); err != nil {
@@ -823,6 +826,18 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			}
 			delete(_q.withNamedProjects, name)
 		}
+	}
+	for _, query := range _q.withNamedActivities {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedNewsItems {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedTopics {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
+	for _, query := range _q.withNamedDocuments {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
 	}
 	for name, query := range _q.withNamedFacilitators {
 		if err := _q.loadFacilitators(ctx, query, nodes,

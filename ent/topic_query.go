@@ -602,6 +602,9 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 			delete(_q.withNamedPosts, name)
 		}
 	}
+	for _, query := range _q.withNamedPartnerships {
+		query.perParent.readFor(len(nodes), _q.driver.Dialect()) // one parent's page is a plain page; no LATERAL through a join table
+	}
 	for name, query := range _q.withNamedPosts {
 		if err := _q.loadPosts(ctx, query, nodes,
 			func(n *Topic) { n.appendNamedPosts(name) },
