@@ -38,10 +38,13 @@ func samePage(a, b topicPosts) bool {
 }
 
 // ids returns the posts of the page, in order.
-func (p topicPosts) ids() []string {
-	var ids []string
-	for _, e := range p.Posts.Edges {
-		ids = append(ids, e.Node.ID)
+func (p topicPosts) ids() []string { return nodeIDs(p.Posts.Edges) }
+
+// nodeIDs returns the ids of the nodes of a page's edges, in order.
+func nodeIDs(edges []struct{ Node struct{ ID string } }) []string {
+	ids := make([]string, len(edges))
+	for i, e := range edges {
+		ids[i] = e.Node.ID
 	}
 	return ids
 }

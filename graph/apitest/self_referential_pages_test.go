@@ -22,13 +22,7 @@ type postReplies struct {
 }
 
 // replyIDs returns the replies of the page, in order.
-func (p postReplies) replyIDs() []string {
-	ids := []string{}
-	for _, e := range p.Replies.Edges {
-		ids = append(ids, e.Node.ID)
-	}
-	return ids
-}
+func (p postReplies) replyIDs() []string { return nodeIDs(p.Replies.Edges) }
 
 // TestSelfReferentialPagesMatchEachParentsOwn checks the first pages of an
 // edge from a type to itself, a post's replies, read for the posts of
