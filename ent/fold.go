@@ -87,7 +87,7 @@ func (f *foldedPage[T]) selectAs(id, column string) func(*sql.Selector) {
 		}))
 		var total sql.Querier
 		if f.counted {
-			total = sql.Dialect(page.Dialect()).Select(sql.Count("*")).From(page.Table()).Where(page.P())
+			total = countWhere(page, page.Table())
 		}
 		page.SelectExpr(f.row(page, total)).OrderExpr(f.order...).Limit(f.limit)
 		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {

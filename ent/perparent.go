@@ -127,7 +127,7 @@ func (p *perParentPage) plain(s *sql.Selector) {
 }
 
 // lateral turns s, the statement of the rows of every parent, into the
-// LATERAL statement of perParentPage.
+// LATERAL statement of perParentPage (never a counted page's: readFor).
 func (p *perParentPage) lateral(s *sql.Selector) {
 	d := sql.Dialect(s.Dialect())
 	alias := s.TableName()
@@ -136,11 +136,6 @@ func (p *perParentPage) lateral(s *sql.Selector) {
 	page.Where(sql.P(func(b *sql.Builder) {
 		b.Ident(page.C(p.column)).WriteString(" = ").Ident(lateralParents).WriteByte('.').Ident(lateralParentID)
 	}))
-	columns := s.UnqualifiedColumns()
-	if p.counted {
-		selectTotalInPage(page)
-		columns = append(columns, totalColumn)
-	}
 	page.OrderExpr(p.orderBy...).Limit(p.limit)
 	from := sql.ExprFunc(func(b *sql.Builder) {
 		b.WriteString("unnest(").Arg(pq.Int64Array(p.parents)).WriteString("::bigint[]) AS ").
@@ -150,5 +145,5 @@ func (p *perParentPage) lateral(s *sql.Selector) {
 	})
 	// As(alias) makes C qualify the columns that later modifiers select
 	// with the LATERAL subquery's name.
-	*s = *d.Select(columns...).FromExpr(from).As(alias)
+	*s = *d.Select(s.UnqualifiedColumns()...).FromExpr(from).As(alias)
 }

@@ -55,11 +55,18 @@ const totalColumn = "hub_total_count"
 // table before the LIMIT: 16 ms instead of 8 ms for the count and 0.05 ms
 // for the page apart, on 40,000 partnerships.
 func selectTotalInPage(s *sql.Selector) {
-	count := sql.Dialect(s.Dialect()).Select(sql.Count("*")).From(sql.Table(s.TableName()))
+	s.AppendSelectExprAs(countWhere(s, sql.Table(s.TableName())), totalColumn)
+}
+
+// countWhere returns the count of the rows of from that the filters of s
+// match, as a subquery: from is s's own table, under the name that the
+// filters use.
+func countWhere(s *sql.Selector, from sql.TableView) *sql.Selector {
+	count := sql.Dialect(s.Dialect()).Select(sql.Count("*")).From(from)
 	if p := s.P(); p != nil {
 		count.Where(p)
 	}
-	s.AppendSelectExprAs(count, totalColumn)
+	return count
 }
 
 // totalInPage reads the count that selectTotalInPage added from a row of

@@ -19,19 +19,24 @@ import (
 // at the same place as list (the field context of a list) under every
 // item of the lists above it, from the operation's root field down: the
 // municipalities of every region of a page of regions, where list is one
-// region's. It returns nil when a step down cannot be followed from the
+// region's, whose own ids are among them. It returns nil when no list
+// stands above list, or when a step down cannot be followed from the
 // results in memory (a field that a resolver computes).
 func sameListsAbove(list *graphql.FieldContext, idsOf func(result any) []int) []int {
 	var path []*graphql.FieldContext
-	root := list
+	root, nested := list, false
 	for fc := list; fc != nil; fc = fc.Parent {
-		if fc.Index != nil || fc.Field.Field == nil {
-			continue // a list's item, or the operation
+		if fc.Index != nil {
+			nested = true // an item of a list above
+			continue
+		}
+		if fc.Field.Field == nil {
+			continue // the operation
 		}
 		path = append(path, fc)
 		root = fc
 	}
-	if len(path) < 2 {
+	if !nested {
 		return nil
 	}
 	var ids []int

@@ -118,8 +118,8 @@ func municipalityActors(ctx context.Context, client *ent.Client, id int) ([]*org
 
 // listOf returns the ids of the nearest list (a page of a connection, a
 // list field) that the field of ctx is resolved under, as idsOf reads
-// them from the list's result, when id is one of them, with the ids of
-// the lists at the same place under the other items of the lists above it
+// them from the list's result, when id is one of them, and of the lists
+// at the same place under the other items of the lists above it
 // (sameListsAbove); else id alone.
 func listOf(ctx context.Context, id int, idsOf func(result any) []int) []int {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
@@ -130,10 +130,9 @@ func listOf(ctx context.Context, id int, idsOf func(result any) []int) []int {
 		if !slices.Contains(ids, id) {
 			break
 		}
-		for _, other := range sameListsAbove(fc, idsOf) {
-			if !slices.Contains(ids, other) {
-				ids = append(ids, other)
-			}
+		if all := sameListsAbove(fc, idsOf); slices.Contains(all, id) {
+			slices.Sort(all) // an item may stand in several lists
+			return slices.Compact(all)
 		}
 		return ids
 	}
