@@ -50,8 +50,11 @@ type ActivityQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                 []func([]*Activity) error
-	rowsAtMost            int
+	folds      []func([]*Activity) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough         string
 	loadTotal             []func(context.Context, []*Activity) error
 	modifiers             []func(*sql.Selector)
 	withNamedPartnerships map[string]*PartnershipQuery
@@ -457,6 +460,7 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -620,6 +624,7 @@ func (_q *ActivityQuery) loadPartnerships(ctx context.Context, query *Partnershi
 func (_q *ActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -714,6 +719,32 @@ func (_q *ActivityQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (activity.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *ActivityQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *ActivityQuery) markEdgeLoads() {
+	if q := _q.withOrganiser; q != nil {
+		q.loadedThrough = activity.Label + "." + activity.EdgeOrganiser
+	}
+	if q := _q.withPartnerships; q != nil {
+		q.loadedThrough = activity.Label + "." + activity.EdgePartnerships
+	}
+	for _, q := range _q.withNamedPartnerships {
+		q.loadedThrough = activity.Label + "." + activity.EdgePartnerships
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -900,6 +931,7 @@ func (_q *ActivityQuery) foldedPage(ctx context.Context, fk, alias string) (*fol
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -56,8 +56,11 @@ type AssociationQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                            []func([]*Association) error
-	rowsAtMost                       int
+	folds      []func([]*Association) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough                    string
 	loadTotal                        []func(context.Context, []*Association) error
 	modifiers                        []func(*sql.Selector)
 	withNamedMembers                 map[string]*MunicipalityQuery
@@ -571,6 +574,7 @@ func (_q *AssociationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -953,6 +957,7 @@ func (_q *AssociationQuery) loadOrganisedActivities(ctx context.Context, query *
 func (_q *AssociationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1051,6 +1056,50 @@ func (_q *AssociationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (association.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *AssociationQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *AssociationQuery) markEdgeLoads() {
+	if q := _q.withCountry; q != nil {
+		q.loadedThrough = association.Label + "." + association.EdgeCountry
+	}
+	if q := _q.withMembers; q != nil {
+		q.loadedThrough = association.Label + "." + association.EdgeMembers
+	}
+	for _, q := range _q.withNamedMembers {
+		q.loadedThrough = association.Label + "." + association.EdgeMembers
+	}
+	if q := _q.withFacilitatedPartnerships; q != nil {
+		q.loadedThrough = association.Label + "." + association.EdgeFacilitatedPartnerships
+	}
+	for _, q := range _q.withNamedFacilitatedPartnerships {
+		q.loadedThrough = association.Label + "." + association.EdgeFacilitatedPartnerships
+	}
+	if q := _q.withFundedProjects; q != nil {
+		q.loadedThrough = association.Label + "." + association.EdgeFundedProjects
+	}
+	for _, q := range _q.withNamedFundedProjects {
+		q.loadedThrough = association.Label + "." + association.EdgeFundedProjects
+	}
+	if q := _q.withOrganisedActivities; q != nil {
+		q.loadedThrough = association.Label + "." + association.EdgeOrganisedActivities
+	}
+	for _, q := range _q.withNamedOrganisedActivities {
+		q.loadedThrough = association.Label + "." + association.EdgeOrganisedActivities
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1313,6 +1362,7 @@ func (_q *AssociationQuery) foldedPage(ctx context.Context, fk, alias string) (*
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -51,8 +51,11 @@ type CountryQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                   []func([]*Country) error
-	rowsAtMost              int
+	folds      []func([]*Country) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough           string
 	loadTotal               []func(context.Context, []*Country) error
 	modifiers               []func(*sql.Selector)
 	withNamedRegions        map[string]*RegionQuery
@@ -495,6 +498,7 @@ func (_q *CountryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Coun
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -707,6 +711,7 @@ func (_q *CountryQuery) loadAssociations(ctx context.Context, query *Association
 func (_q *CountryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -804,6 +809,41 @@ func (_q *CountryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (country.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *CountryQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *CountryQuery) markEdgeLoads() {
+	if q := _q.withRegions; q != nil {
+		q.loadedThrough = country.Label + "." + country.EdgeRegions
+	}
+	for _, q := range _q.withNamedRegions {
+		q.loadedThrough = country.Label + "." + country.EdgeRegions
+	}
+	if q := _q.withMunicipalities; q != nil {
+		q.loadedThrough = country.Label + "." + country.EdgeMunicipalities
+	}
+	for _, q := range _q.withNamedMunicipalities {
+		q.loadedThrough = country.Label + "." + country.EdgeMunicipalities
+	}
+	if q := _q.withAssociations; q != nil {
+		q.loadedThrough = country.Label + "." + country.EdgeAssociations
+	}
+	for _, q := range _q.withNamedAssociations {
+		q.loadedThrough = country.Label + "." + country.EdgeAssociations
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1149,6 +1189,7 @@ func (_q *CountryQuery) foldedPage(ctx context.Context, fk, alias string) (*fold
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -56,8 +56,11 @@ type DocumentQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                   []func([]*Document) error
-	rowsAtMost              int
+	folds      []func([]*Document) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough           string
 	loadTotal               []func(context.Context, []*Document) error
 	modifiers               []func(*sql.Selector)
 	withNamedFiles          map[string]*DocumentFileQuery
@@ -571,6 +574,7 @@ func (_q *DocumentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Doc
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -934,6 +938,7 @@ func (_q *DocumentQuery) loadProjects(ctx context.Context, query *ProjectQuery, 
 func (_q *DocumentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1028,6 +1033,50 @@ func (_q *DocumentQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (document.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *DocumentQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *DocumentQuery) markEdgeLoads() {
+	if q := _q.withAuthor; q != nil {
+		q.loadedThrough = document.Label + "." + document.EdgeAuthor
+	}
+	if q := _q.withFiles; q != nil {
+		q.loadedThrough = document.Label + "." + document.EdgeFiles
+	}
+	for _, q := range _q.withNamedFiles {
+		q.loadedThrough = document.Label + "." + document.EdgeFiles
+	}
+	if q := _q.withMunicipalities; q != nil {
+		q.loadedThrough = document.Label + "." + document.EdgeMunicipalities
+	}
+	for _, q := range _q.withNamedMunicipalities {
+		q.loadedThrough = document.Label + "." + document.EdgeMunicipalities
+	}
+	if q := _q.withPartnerships; q != nil {
+		q.loadedThrough = document.Label + "." + document.EdgePartnerships
+	}
+	for _, q := range _q.withNamedPartnerships {
+		q.loadedThrough = document.Label + "." + document.EdgePartnerships
+	}
+	if q := _q.withProjects; q != nil {
+		q.loadedThrough = document.Label + "." + document.EdgeProjects
+	}
+	for _, q := range _q.withNamedProjects {
+		q.loadedThrough = document.Label + "." + document.EdgeProjects
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1223,6 +1272,7 @@ func (_q *DocumentQuery) foldedPage(ctx context.Context, fk, alias string) (*fol
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -661,6 +661,788 @@ func (c *Client) NeighbourIDs(ctx context.Context, typ, edge string, ids []int) 
 	return nil, fmt.Errorf("ent: unknown edge %s.%s", typ, edge)
 }
 
+// LoadedNeighbourIDs returns the ids of the rows that an eager load of edge
+// reads for the rows ids of type typ that ctx reads: the load whose read
+// rules may lean on the parents' own (see LoadedThrough). The schema walk
+// of internal/authz compares them with the linked rows ctx reads.
+func (c *Client) LoadedNeighbourIDs(ctx context.Context, typ, edge string, ids []int) ([]int, error) {
+	switch typ + "." + edge {
+	case "APIKey.user":
+		nodes, err := c.APIKey.Query().Where(apikey.IDIn(ids...)).WithUser().All(ctx)
+		return loadedIDs(nodes, err, func(n *APIKey) []*User {
+			if n.Edges.User == nil {
+				return nil
+			}
+			return []*User{n.Edges.User}
+		}, func(t *User) int { return t.ID })
+	case "Activity.organiser":
+		nodes, err := c.Activity.Query().Where(activity.IDIn(ids...)).WithOrganiser().All(ctx)
+		return loadedIDs(nodes, err, func(n *Activity) []*Association {
+			if n.Edges.Organiser == nil {
+				return nil
+			}
+			return []*Association{n.Edges.Organiser}
+		}, func(t *Association) int { return t.ID })
+	case "Activity.partnerships":
+		nodes, err := c.Activity.Query().Where(activity.IDIn(ids...)).WithPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Activity) []*Partnership {
+			return n.Edges.Partnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "Association.country":
+		nodes, err := c.Association.Query().Where(association.IDIn(ids...)).WithCountry().All(ctx)
+		return loadedIDs(nodes, err, func(n *Association) []*Country {
+			if n.Edges.Country == nil {
+				return nil
+			}
+			return []*Country{n.Edges.Country}
+		}, func(t *Country) int { return t.ID })
+	case "Association.members":
+		nodes, err := c.Association.Query().Where(association.IDIn(ids...)).WithMembers().All(ctx)
+		return loadedIDs(nodes, err, func(n *Association) []*Municipality {
+			return n.Edges.Members
+		}, func(t *Municipality) int { return t.ID })
+	case "Association.facilitated_partnerships":
+		nodes, err := c.Association.Query().Where(association.IDIn(ids...)).WithFacilitatedPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Association) []*Partnership {
+			return n.Edges.FacilitatedPartnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "Association.funded_projects":
+		nodes, err := c.Association.Query().Where(association.IDIn(ids...)).WithFundedProjects().All(ctx)
+		return loadedIDs(nodes, err, func(n *Association) []*Project {
+			return n.Edges.FundedProjects
+		}, func(t *Project) int { return t.ID })
+	case "Association.organised_activities":
+		nodes, err := c.Association.Query().Where(association.IDIn(ids...)).WithOrganisedActivities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Association) []*Activity {
+			return n.Edges.OrganisedActivities
+		}, func(t *Activity) int { return t.ID })
+	case "Country.regions":
+		nodes, err := c.Country.Query().Where(country.IDIn(ids...)).WithRegions().All(ctx)
+		return loadedIDs(nodes, err, func(n *Country) []*Region {
+			return n.Edges.Regions
+		}, func(t *Region) int { return t.ID })
+	case "Country.municipalities":
+		nodes, err := c.Country.Query().Where(country.IDIn(ids...)).WithMunicipalities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Country) []*Municipality {
+			return n.Edges.Municipalities
+		}, func(t *Municipality) int { return t.ID })
+	case "Country.associations":
+		nodes, err := c.Country.Query().Where(country.IDIn(ids...)).WithAssociations().All(ctx)
+		return loadedIDs(nodes, err, func(n *Country) []*Association {
+			return n.Edges.Associations
+		}, func(t *Association) int { return t.ID })
+	case "Document.author":
+		nodes, err := c.Document.Query().Where(document.IDIn(ids...)).WithAuthor().All(ctx)
+		return loadedIDs(nodes, err, func(n *Document) []*User {
+			if n.Edges.Author == nil {
+				return nil
+			}
+			return []*User{n.Edges.Author}
+		}, func(t *User) int { return t.ID })
+	case "Document.files":
+		nodes, err := c.Document.Query().Where(document.IDIn(ids...)).WithFiles().All(ctx)
+		return loadedIDs(nodes, err, func(n *Document) []*DocumentFile {
+			return n.Edges.Files
+		}, func(t *DocumentFile) int { return t.ID })
+	case "Document.municipalities":
+		nodes, err := c.Document.Query().Where(document.IDIn(ids...)).WithMunicipalities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Document) []*Municipality {
+			return n.Edges.Municipalities
+		}, func(t *Municipality) int { return t.ID })
+	case "Document.partnerships":
+		nodes, err := c.Document.Query().Where(document.IDIn(ids...)).WithPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Document) []*Partnership {
+			return n.Edges.Partnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "Document.projects":
+		nodes, err := c.Document.Query().Where(document.IDIn(ids...)).WithProjects().All(ctx)
+		return loadedIDs(nodes, err, func(n *Document) []*Project {
+			return n.Edges.Projects
+		}, func(t *Project) int { return t.ID })
+	case "DocumentFile.document":
+		nodes, err := c.DocumentFile.Query().Where(documentfile.IDIn(ids...)).WithDocument().All(ctx)
+		return loadedIDs(nodes, err, func(n *DocumentFile) []*Document {
+			if n.Edges.Document == nil {
+				return nil
+			}
+			return []*Document{n.Edges.Document}
+		}, func(t *Document) int { return t.ID })
+	case "EmailPreference.user":
+		nodes, err := c.EmailPreference.Query().Where(emailpreference.IDIn(ids...)).WithUser().All(ctx)
+		return loadedIDs(nodes, err, func(n *EmailPreference) []*User {
+			if n.Edges.User == nil {
+				return nil
+			}
+			return []*User{n.Edges.User}
+		}, func(t *User) int { return t.ID })
+	case "Event.organiser":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithOrganiser().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*Association {
+			if n.Edges.Organiser == nil {
+				return nil
+			}
+			return []*Association{n.Edges.Organiser}
+		}, func(t *Association) int { return t.ID })
+	case "Event.partnership":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithPartnership().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*Partnership {
+			if n.Edges.Partnership == nil {
+				return nil
+			}
+			return []*Partnership{n.Edges.Partnership}
+		}, func(t *Partnership) int { return t.ID })
+	case "Event.activity":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithActivity().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*Activity {
+			if n.Edges.Activity == nil {
+				return nil
+			}
+			return []*Activity{n.Edges.Activity}
+		}, func(t *Activity) int { return t.ID })
+	case "Event.created_by":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithCreatedBy().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*User {
+			if n.Edges.CreatedBy == nil {
+				return nil
+			}
+			return []*User{n.Edges.CreatedBy}
+		}, func(t *User) int { return t.ID })
+	case "Event.invited_municipalities":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithInvitedMunicipalities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*Municipality {
+			return n.Edges.InvitedMunicipalities
+		}, func(t *Municipality) int { return t.ID })
+	case "Event.sessions":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithSessions().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*EventSession {
+			return n.Edges.Sessions
+		}, func(t *EventSession) int { return t.ID })
+	case "Event.registrations":
+		nodes, err := c.Event.Query().Where(event.IDIn(ids...)).WithRegistrations().All(ctx)
+		return loadedIDs(nodes, err, func(n *Event) []*EventRegistration {
+			return n.Edges.Registrations
+		}, func(t *EventRegistration) int { return t.ID })
+	case "EventRegistration.event":
+		nodes, err := c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).WithEvent().All(ctx)
+		return loadedIDs(nodes, err, func(n *EventRegistration) []*Event {
+			if n.Edges.Event == nil {
+				return nil
+			}
+			return []*Event{n.Edges.Event}
+		}, func(t *Event) int { return t.ID })
+	case "EventRegistration.user":
+		nodes, err := c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).WithUser().All(ctx)
+		return loadedIDs(nodes, err, func(n *EventRegistration) []*User {
+			if n.Edges.User == nil {
+				return nil
+			}
+			return []*User{n.Edges.User}
+		}, func(t *User) int { return t.ID })
+	case "EventRegistration.registered_by":
+		nodes, err := c.EventRegistration.Query().Where(eventregistration.IDIn(ids...)).WithRegisteredBy().All(ctx)
+		return loadedIDs(nodes, err, func(n *EventRegistration) []*User {
+			if n.Edges.RegisteredBy == nil {
+				return nil
+			}
+			return []*User{n.Edges.RegisteredBy}
+		}, func(t *User) int { return t.ID })
+	case "EventSession.event":
+		nodes, err := c.EventSession.Query().Where(eventsession.IDIn(ids...)).WithEvent().All(ctx)
+		return loadedIDs(nodes, err, func(n *EventSession) []*Event {
+			if n.Edges.Event == nil {
+				return nil
+			}
+			return []*Event{n.Edges.Event}
+		}, func(t *Event) int { return t.ID })
+	case "Flag.post":
+		nodes, err := c.Flag.Query().Where(flag.IDIn(ids...)).WithPost().All(ctx)
+		return loadedIDs(nodes, err, func(n *Flag) []*Post {
+			if n.Edges.Post == nil {
+				return nil
+			}
+			return []*Post{n.Edges.Post}
+		}, func(t *Post) int { return t.ID })
+	case "Flag.reporter":
+		nodes, err := c.Flag.Query().Where(flag.IDIn(ids...)).WithReporter().All(ctx)
+		return loadedIDs(nodes, err, func(n *Flag) []*User {
+			if n.Edges.Reporter == nil {
+				return nil
+			}
+			return []*User{n.Edges.Reporter}
+		}, func(t *User) int { return t.ID })
+	case "Flag.resolved_by":
+		nodes, err := c.Flag.Query().Where(flag.IDIn(ids...)).WithResolvedBy().All(ctx)
+		return loadedIDs(nodes, err, func(n *Flag) []*User {
+			if n.Edges.ResolvedBy == nil {
+				return nil
+			}
+			return []*User{n.Edges.ResolvedBy}
+		}, func(t *User) int { return t.ID })
+	case "ForumCategory.topics":
+		nodes, err := c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).WithTopics().All(ctx)
+		return loadedIDs(nodes, err, func(n *ForumCategory) []*Topic {
+			return n.Edges.Topics
+		}, func(t *Topic) int { return t.ID })
+	case "ForumCategory.followers":
+		nodes, err := c.ForumCategory.Query().Where(forumcategory.IDIn(ids...)).WithFollowers().All(ctx)
+		return loadedIDs(nodes, err, func(n *ForumCategory) []*User {
+			return n.Edges.Followers
+		}, func(t *User) int { return t.ID })
+	case "Initiative.organisation":
+		nodes, err := c.Initiative.Query().Where(initiative.IDIn(ids...)).WithOrganisation().All(ctx)
+		return loadedIDs(nodes, err, func(n *Initiative) []*Organisation {
+			if n.Edges.Organisation == nil {
+				return nil
+			}
+			return []*Organisation{n.Edges.Organisation}
+		}, func(t *Organisation) int { return t.ID })
+	case "Initiative.municipalities":
+		nodes, err := c.Initiative.Query().Where(initiative.IDIn(ids...)).WithMunicipalities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Initiative) []*Municipality {
+			return n.Edges.Municipalities
+		}, func(t *Municipality) int { return t.ID })
+	case "MatchDecline.municipality":
+		nodes, err := c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).WithMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *MatchDecline) []*Municipality {
+			if n.Edges.Municipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Municipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "MatchDecline.candidate":
+		nodes, err := c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).WithCandidate().All(ctx)
+		return loadedIDs(nodes, err, func(n *MatchDecline) []*Municipality {
+			if n.Edges.Candidate == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Candidate}
+		}, func(t *Municipality) int { return t.ID })
+	case "MatchDecline.declined_by":
+		nodes, err := c.MatchDecline.Query().Where(matchdecline.IDIn(ids...)).WithDeclinedBy().All(ctx)
+		return loadedIDs(nodes, err, func(n *MatchDecline) []*User {
+			if n.Edges.DeclinedBy == nil {
+				return nil
+			}
+			return []*User{n.Edges.DeclinedBy}
+		}, func(t *User) int { return t.ID })
+	case "MatchProfile.municipality":
+		nodes, err := c.MatchProfile.Query().Where(matchprofile.IDIn(ids...)).WithMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *MatchProfile) []*Municipality {
+			if n.Edges.Municipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Municipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "Membership.user":
+		nodes, err := c.Membership.Query().Where(membership.IDIn(ids...)).WithUser().All(ctx)
+		return loadedIDs(nodes, err, func(n *Membership) []*User {
+			if n.Edges.User == nil {
+				return nil
+			}
+			return []*User{n.Edges.User}
+		}, func(t *User) int { return t.ID })
+	case "Membership.municipality":
+		nodes, err := c.Membership.Query().Where(membership.IDIn(ids...)).WithMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *Membership) []*Municipality {
+			if n.Edges.Municipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Municipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "Membership.association":
+		nodes, err := c.Membership.Query().Where(membership.IDIn(ids...)).WithAssociation().All(ctx)
+		return loadedIDs(nodes, err, func(n *Membership) []*Association {
+			if n.Edges.Association == nil {
+				return nil
+			}
+			return []*Association{n.Edges.Association}
+		}, func(t *Association) int { return t.ID })
+	case "Membership.organisation":
+		nodes, err := c.Membership.Query().Where(membership.IDIn(ids...)).WithOrganisation().All(ctx)
+		return loadedIDs(nodes, err, func(n *Membership) []*Organisation {
+			if n.Edges.Organisation == nil {
+				return nil
+			}
+			return []*Organisation{n.Edges.Organisation}
+		}, func(t *Organisation) int { return t.ID })
+	case "Municipality.country":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithCountry().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Country {
+			if n.Edges.Country == nil {
+				return nil
+			}
+			return []*Country{n.Edges.Country}
+		}, func(t *Country) int { return t.ID })
+	case "Municipality.region":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithRegion().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Region {
+			if n.Edges.Region == nil {
+				return nil
+			}
+			return []*Region{n.Edges.Region}
+		}, func(t *Region) int { return t.ID })
+	case "Municipality.associations":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithAssociations().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Association {
+			return n.Edges.Associations
+		}, func(t *Association) int { return t.ID })
+	case "Municipality.invited_to_events":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithInvitedToEvents().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Event {
+			return n.Edges.InvitedToEvents
+		}, func(t *Event) int { return t.ID })
+	case "Municipality.ua_partnerships":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithUaPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Partnership {
+			return n.Edges.UaPartnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "Municipality.eu_partnerships":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithEuPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Partnership {
+			return n.Edges.EuPartnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "Municipality.led_projects":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithLedProjects().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Project {
+			return n.Edges.LedProjects
+		}, func(t *Project) int { return t.ID })
+	case "Municipality.news_items":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithNewsItems().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*NewsItem {
+			return n.Edges.NewsItems
+		}, func(t *NewsItem) int { return t.ID })
+	case "Municipality.need_records":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithNeedRecords().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Need {
+			return n.Edges.NeedRecords
+		}, func(t *Need) int { return t.ID })
+	case "Municipality.offer_records":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithOfferRecords().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Offer {
+			return n.Edges.OfferRecords
+		}, func(t *Offer) int { return t.ID })
+	case "Municipality.documents":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithDocuments().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Document {
+			return n.Edges.Documents
+		}, func(t *Document) int { return t.ID })
+	case "Municipality.initiatives":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithInitiatives().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*Initiative {
+			return n.Edges.Initiatives
+		}, func(t *Initiative) int { return t.ID })
+	case "Municipality.match_profile":
+		nodes, err := c.Municipality.Query().Where(municipality.IDIn(ids...)).WithMatchProfile().All(ctx)
+		return loadedIDs(nodes, err, func(n *Municipality) []*MatchProfile {
+			if n.Edges.MatchProfile == nil {
+				return nil
+			}
+			return []*MatchProfile{n.Edges.MatchProfile}
+		}, func(t *MatchProfile) int { return t.ID })
+	case "Need.municipality":
+		nodes, err := c.Need.Query().Where(need.IDIn(ids...)).WithMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *Need) []*Municipality {
+			if n.Edges.Municipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Municipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "NewsItem.author":
+		nodes, err := c.NewsItem.Query().Where(newsitem.IDIn(ids...)).WithAuthor().All(ctx)
+		return loadedIDs(nodes, err, func(n *NewsItem) []*User {
+			if n.Edges.Author == nil {
+				return nil
+			}
+			return []*User{n.Edges.Author}
+		}, func(t *User) int { return t.ID })
+	case "NewsItem.municipalities":
+		nodes, err := c.NewsItem.Query().Where(newsitem.IDIn(ids...)).WithMunicipalities().All(ctx)
+		return loadedIDs(nodes, err, func(n *NewsItem) []*Municipality {
+			return n.Edges.Municipalities
+		}, func(t *Municipality) int { return t.ID })
+	case "NewsItem.partnerships":
+		nodes, err := c.NewsItem.Query().Where(newsitem.IDIn(ids...)).WithPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *NewsItem) []*Partnership {
+			return n.Edges.Partnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "NewsItem.projects":
+		nodes, err := c.NewsItem.Query().Where(newsitem.IDIn(ids...)).WithProjects().All(ctx)
+		return loadedIDs(nodes, err, func(n *NewsItem) []*Project {
+			return n.Edges.Projects
+		}, func(t *Project) int { return t.ID })
+	case "Notification.recipient":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithRecipient().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*User {
+			if n.Edges.Recipient == nil {
+				return nil
+			}
+			return []*User{n.Edges.Recipient}
+		}, func(t *User) int { return t.ID })
+	case "Notification.actor":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithActor().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*User {
+			if n.Edges.Actor == nil {
+				return nil
+			}
+			return []*User{n.Edges.Actor}
+		}, func(t *User) int { return t.ID })
+	case "Notification.post":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithPost().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*Post {
+			if n.Edges.Post == nil {
+				return nil
+			}
+			return []*Post{n.Edges.Post}
+		}, func(t *Post) int { return t.ID })
+	case "Notification.topic":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithTopic().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*Topic {
+			if n.Edges.Topic == nil {
+				return nil
+			}
+			return []*Topic{n.Edges.Topic}
+		}, func(t *Topic) int { return t.ID })
+	case "Notification.news_item":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithNewsItem().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*NewsItem {
+			if n.Edges.NewsItem == nil {
+				return nil
+			}
+			return []*NewsItem{n.Edges.NewsItem}
+		}, func(t *NewsItem) int { return t.ID })
+	case "Notification.partnership_request":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithPartnershipRequest().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*PartnershipRequest {
+			if n.Edges.PartnershipRequest == nil {
+				return nil
+			}
+			return []*PartnershipRequest{n.Edges.PartnershipRequest}
+		}, func(t *PartnershipRequest) int { return t.ID })
+	case "Notification.event_registration":
+		nodes, err := c.Notification.Query().Where(notification.IDIn(ids...)).WithEventRegistration().All(ctx)
+		return loadedIDs(nodes, err, func(n *Notification) []*EventRegistration {
+			if n.Edges.EventRegistration == nil {
+				return nil
+			}
+			return []*EventRegistration{n.Edges.EventRegistration}
+		}, func(t *EventRegistration) int { return t.ID })
+	case "Offer.municipality":
+		nodes, err := c.Offer.Query().Where(offer.IDIn(ids...)).WithMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *Offer) []*Municipality {
+			if n.Edges.Municipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Municipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "Organisation.country":
+		nodes, err := c.Organisation.Query().Where(organisation.IDIn(ids...)).WithCountry().All(ctx)
+		return loadedIDs(nodes, err, func(n *Organisation) []*Country {
+			if n.Edges.Country == nil {
+				return nil
+			}
+			return []*Country{n.Edges.Country}
+		}, func(t *Country) int { return t.ID })
+	case "Organisation.initiatives":
+		nodes, err := c.Organisation.Query().Where(organisation.IDIn(ids...)).WithInitiatives().All(ctx)
+		return loadedIDs(nodes, err, func(n *Organisation) []*Initiative {
+			return n.Edges.Initiatives
+		}, func(t *Initiative) int { return t.ID })
+	case "Partnership.ukrainian_municipality":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithUkrainianMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Municipality {
+			if n.Edges.UkrainianMunicipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.UkrainianMunicipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "Partnership.european_municipality":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithEuropeanMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Municipality {
+			if n.Edges.EuropeanMunicipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.EuropeanMunicipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "Partnership.phase":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithPhase().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Phase {
+			if n.Edges.Phase == nil {
+				return nil
+			}
+			return []*Phase{n.Edges.Phase}
+		}, func(t *Phase) int { return t.ID })
+	case "Partnership.facilitators":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithFacilitators().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Association {
+			return n.Edges.Facilitators
+		}, func(t *Association) int { return t.ID })
+	case "Partnership.projects":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithProjects().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Project {
+			return n.Edges.Projects
+		}, func(t *Project) int { return t.ID })
+	case "Partnership.activities":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithActivities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Activity {
+			return n.Edges.Activities
+		}, func(t *Activity) int { return t.ID })
+	case "Partnership.news_items":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithNewsItems().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*NewsItem {
+			return n.Edges.NewsItems
+		}, func(t *NewsItem) int { return t.ID })
+	case "Partnership.topics":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithTopics().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Topic {
+			return n.Edges.Topics
+		}, func(t *Topic) int { return t.ID })
+	case "Partnership.documents":
+		nodes, err := c.Partnership.Query().Where(partnership.IDIn(ids...)).WithDocuments().All(ctx)
+		return loadedIDs(nodes, err, func(n *Partnership) []*Document {
+			return n.Edges.Documents
+		}, func(t *Document) int { return t.ID })
+	case "PartnershipRequest.ukrainian_municipality":
+		nodes, err := c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).WithUkrainianMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *PartnershipRequest) []*Municipality {
+			if n.Edges.UkrainianMunicipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.UkrainianMunicipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "PartnershipRequest.european_municipality":
+		nodes, err := c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).WithEuropeanMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *PartnershipRequest) []*Municipality {
+			if n.Edges.EuropeanMunicipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.EuropeanMunicipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "PartnershipRequest.initiator":
+		nodes, err := c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).WithInitiator().All(ctx)
+		return loadedIDs(nodes, err, func(n *PartnershipRequest) []*Municipality {
+			if n.Edges.Initiator == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.Initiator}
+		}, func(t *Municipality) int { return t.ID })
+	case "PartnershipRequest.proposed_by":
+		nodes, err := c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).WithProposedBy().All(ctx)
+		return loadedIDs(nodes, err, func(n *PartnershipRequest) []*User {
+			if n.Edges.ProposedBy == nil {
+				return nil
+			}
+			return []*User{n.Edges.ProposedBy}
+		}, func(t *User) int { return t.ID })
+	case "PartnershipRequest.facilitator":
+		nodes, err := c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).WithFacilitator().All(ctx)
+		return loadedIDs(nodes, err, func(n *PartnershipRequest) []*Association {
+			if n.Edges.Facilitator == nil {
+				return nil
+			}
+			return []*Association{n.Edges.Facilitator}
+		}, func(t *Association) int { return t.ID })
+	case "PartnershipRequest.partnership":
+		nodes, err := c.PartnershipRequest.Query().Where(partnershiprequest.IDIn(ids...)).WithPartnership().All(ctx)
+		return loadedIDs(nodes, err, func(n *PartnershipRequest) []*Partnership {
+			if n.Edges.Partnership == nil {
+				return nil
+			}
+			return []*Partnership{n.Edges.Partnership}
+		}, func(t *Partnership) int { return t.ID })
+	case "Phase.partnerships":
+		nodes, err := c.Phase.Query().Where(phase.IDIn(ids...)).WithPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Phase) []*Partnership {
+			return n.Edges.Partnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "Post.topic":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithTopic().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*Topic {
+			if n.Edges.Topic == nil {
+				return nil
+			}
+			return []*Topic{n.Edges.Topic}
+		}, func(t *Topic) int { return t.ID })
+	case "Post.author":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithAuthor().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*User {
+			if n.Edges.Author == nil {
+				return nil
+			}
+			return []*User{n.Edges.Author}
+		}, func(t *User) int { return t.ID })
+	case "Post.reply_to":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithReplyTo().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*Post {
+			if n.Edges.ReplyTo == nil {
+				return nil
+			}
+			return []*Post{n.Edges.ReplyTo}
+		}, func(t *Post) int { return t.ID })
+	case "Post.replies":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithReplies().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*Post {
+			return n.Edges.Replies
+		}, func(t *Post) int { return t.ID })
+	case "Post.hidden_by":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithHiddenBy().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*User {
+			if n.Edges.HiddenBy == nil {
+				return nil
+			}
+			return []*User{n.Edges.HiddenBy}
+		}, func(t *User) int { return t.ID })
+	case "Post.mentions":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithMentions().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*User {
+			return n.Edges.Mentions
+		}, func(t *User) int { return t.ID })
+	case "Post.reactions":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithReactions().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*Reaction {
+			return n.Edges.Reactions
+		}, func(t *Reaction) int { return t.ID })
+	case "Post.flags":
+		nodes, err := c.Post.Query().Where(post.IDIn(ids...)).WithFlags().All(ctx)
+		return loadedIDs(nodes, err, func(n *Post) []*Flag {
+			return n.Edges.Flags
+		}, func(t *Flag) int { return t.ID })
+	case "Project.partnership":
+		nodes, err := c.Project.Query().Where(project.IDIn(ids...)).WithPartnership().All(ctx)
+		return loadedIDs(nodes, err, func(n *Project) []*Partnership {
+			if n.Edges.Partnership == nil {
+				return nil
+			}
+			return []*Partnership{n.Edges.Partnership}
+		}, func(t *Partnership) int { return t.ID })
+	case "Project.lead_municipality":
+		nodes, err := c.Project.Query().Where(project.IDIn(ids...)).WithLeadMunicipality().All(ctx)
+		return loadedIDs(nodes, err, func(n *Project) []*Municipality {
+			if n.Edges.LeadMunicipality == nil {
+				return nil
+			}
+			return []*Municipality{n.Edges.LeadMunicipality}
+		}, func(t *Municipality) int { return t.ID })
+	case "Project.funders":
+		nodes, err := c.Project.Query().Where(project.IDIn(ids...)).WithFunders().All(ctx)
+		return loadedIDs(nodes, err, func(n *Project) []*Association {
+			return n.Edges.Funders
+		}, func(t *Association) int { return t.ID })
+	case "Project.news_items":
+		nodes, err := c.Project.Query().Where(project.IDIn(ids...)).WithNewsItems().All(ctx)
+		return loadedIDs(nodes, err, func(n *Project) []*NewsItem {
+			return n.Edges.NewsItems
+		}, func(t *NewsItem) int { return t.ID })
+	case "Project.documents":
+		nodes, err := c.Project.Query().Where(project.IDIn(ids...)).WithDocuments().All(ctx)
+		return loadedIDs(nodes, err, func(n *Project) []*Document {
+			return n.Edges.Documents
+		}, func(t *Document) int { return t.ID })
+	case "Reaction.post":
+		nodes, err := c.Reaction.Query().Where(reaction.IDIn(ids...)).WithPost().All(ctx)
+		return loadedIDs(nodes, err, func(n *Reaction) []*Post {
+			if n.Edges.Post == nil {
+				return nil
+			}
+			return []*Post{n.Edges.Post}
+		}, func(t *Post) int { return t.ID })
+	case "Reaction.user":
+		nodes, err := c.Reaction.Query().Where(reaction.IDIn(ids...)).WithUser().All(ctx)
+		return loadedIDs(nodes, err, func(n *Reaction) []*User {
+			if n.Edges.User == nil {
+				return nil
+			}
+			return []*User{n.Edges.User}
+		}, func(t *User) int { return t.ID })
+	case "Region.country":
+		nodes, err := c.Region.Query().Where(region.IDIn(ids...)).WithCountry().All(ctx)
+		return loadedIDs(nodes, err, func(n *Region) []*Country {
+			if n.Edges.Country == nil {
+				return nil
+			}
+			return []*Country{n.Edges.Country}
+		}, func(t *Country) int { return t.ID })
+	case "Region.municipalities":
+		nodes, err := c.Region.Query().Where(region.IDIn(ids...)).WithMunicipalities().All(ctx)
+		return loadedIDs(nodes, err, func(n *Region) []*Municipality {
+			return n.Edges.Municipalities
+		}, func(t *Municipality) int { return t.ID })
+	case "Session.user":
+		nodes, err := c.Session.Query().Where(session.IDIn(ids...)).WithUser().All(ctx)
+		return loadedIDs(nodes, err, func(n *Session) []*User {
+			if n.Edges.User == nil {
+				return nil
+			}
+			return []*User{n.Edges.User}
+		}, func(t *User) int { return t.ID })
+	case "Topic.category":
+		nodes, err := c.Topic.Query().Where(topic.IDIn(ids...)).WithCategory().All(ctx)
+		return loadedIDs(nodes, err, func(n *Topic) []*ForumCategory {
+			if n.Edges.Category == nil {
+				return nil
+			}
+			return []*ForumCategory{n.Edges.Category}
+		}, func(t *ForumCategory) int { return t.ID })
+	case "Topic.author":
+		nodes, err := c.Topic.Query().Where(topic.IDIn(ids...)).WithAuthor().All(ctx)
+		return loadedIDs(nodes, err, func(n *Topic) []*User {
+			if n.Edges.Author == nil {
+				return nil
+			}
+			return []*User{n.Edges.Author}
+		}, func(t *User) int { return t.ID })
+	case "Topic.posts":
+		nodes, err := c.Topic.Query().Where(topic.IDIn(ids...)).WithPosts().All(ctx)
+		return loadedIDs(nodes, err, func(n *Topic) []*Post {
+			return n.Edges.Posts
+		}, func(t *Post) int { return t.ID })
+	case "Topic.partnerships":
+		nodes, err := c.Topic.Query().Where(topic.IDIn(ids...)).WithPartnerships().All(ctx)
+		return loadedIDs(nodes, err, func(n *Topic) []*Partnership {
+			return n.Edges.Partnerships
+		}, func(t *Partnership) int { return t.ID })
+	case "User.memberships":
+		nodes, err := c.User.Query().Where(user.IDIn(ids...)).WithMemberships().All(ctx)
+		return loadedIDs(nodes, err, func(n *User) []*Membership {
+			return n.Edges.Memberships
+		}, func(t *Membership) int { return t.ID })
+	case "User.sessions":
+		nodes, err := c.User.Query().Where(user.IDIn(ids...)).WithSessions().All(ctx)
+		return loadedIDs(nodes, err, func(n *User) []*Session {
+			return n.Edges.Sessions
+		}, func(t *Session) int { return t.ID })
+	case "User.api_keys":
+		nodes, err := c.User.Query().Where(user.IDIn(ids...)).WithAPIKeys().All(ctx)
+		return loadedIDs(nodes, err, func(n *User) []*APIKey {
+			return n.Edges.APIKeys
+		}, func(t *APIKey) int { return t.ID })
+	case "User.mentioned_in":
+		nodes, err := c.User.Query().Where(user.IDIn(ids...)).WithMentionedIn().All(ctx)
+		return loadedIDs(nodes, err, func(n *User) []*Post {
+			return n.Edges.MentionedIn
+		}, func(t *Post) int { return t.ID })
+	case "User.followed_categories":
+		nodes, err := c.User.Query().Where(user.IDIn(ids...)).WithFollowedCategories().All(ctx)
+		return loadedIDs(nodes, err, func(n *User) []*ForumCategory {
+			return n.Edges.FollowedCategories
+		}, func(t *ForumCategory) int { return t.ID })
+	}
+	return nil, fmt.Errorf("ent: unknown edge %s.%s", typ, edge)
+}
+
+// loadedIDs returns the ids of the rows that nodes' loads of one edge read.
+func loadedIDs[N, T any](nodes []N, err error, loaded func(N) []T, id func(T) int) ([]int, error) {
+	if err != nil {
+		return nil, err
+	}
+	var ids []int
+	for _, n := range nodes {
+		for _, t := range loaded(n) {
+			ids = append(ids, id(t))
+		}
+	}
+	return ids, nil
+}
+
 // UpdateOneMutation returns a mutation of the row id of type typ that
 // changes nothing (yet), e.g. to evaluate the type's policy on.
 func (c *Client) UpdateOneMutation(typ string, id int) (Mutation, error) {

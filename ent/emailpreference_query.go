@@ -49,8 +49,11 @@ type EmailPreferenceQuery struct {
 	// limit tells (see rowsBound).
 	folds      []func([]*EmailPreference) error
 	rowsAtMost int
-	loadTotal  []func(context.Context, []*EmailPreference) error
-	modifiers  []func(*sql.Selector)
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough string
+	loadTotal     []func(context.Context, []*EmailPreference) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -418,6 +421,7 @@ func (_q *EmailPreferenceQuery) sqlAll(ctx context.Context, hooks ...queryHook) 
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -500,6 +504,7 @@ func (_q *EmailPreferenceQuery) loadUser(ctx context.Context, query *UserQuery, 
 func (_q *EmailPreferenceQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -594,6 +599,26 @@ func (_q *EmailPreferenceQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (emailpreference.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *EmailPreferenceQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *EmailPreferenceQuery) markEdgeLoads() {
+	if q := _q.withUser; q != nil {
+		q.loadedThrough = emailpreference.Label + "." + emailpreference.EdgeUser
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -777,6 +802,7 @@ func (_q *EmailPreferenceQuery) foldedPage(ctx context.Context, fk, alias string
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -60,8 +60,11 @@ type EventQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                          []func([]*Event) error
-	rowsAtMost                     int
+	folds      []func([]*Event) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough                  string
 	loadTotal                      []func(context.Context, []*Event) error
 	modifiers                      []func(*sql.Selector)
 	withNamedInvitedMunicipalities map[string]*MunicipalityQuery
@@ -644,6 +647,7 @@ func (_q *EventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Event,
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1020,6 +1024,7 @@ func (_q *EventQuery) loadRegistrations(ctx context.Context, query *EventRegistr
 func (_q *EventQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1124,6 +1129,53 @@ func (_q *EventQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (event.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *EventQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *EventQuery) markEdgeLoads() {
+	if q := _q.withOrganiser; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgeOrganiser
+	}
+	if q := _q.withPartnership; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgePartnership
+	}
+	if q := _q.withActivity; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgeActivity
+	}
+	if q := _q.withCreatedBy; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgeCreatedBy
+	}
+	if q := _q.withInvitedMunicipalities; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgeInvitedMunicipalities
+	}
+	for _, q := range _q.withNamedInvitedMunicipalities {
+		q.loadedThrough = event.Label + "." + event.EdgeInvitedMunicipalities
+	}
+	if q := _q.withSessions; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgeSessions
+	}
+	for _, q := range _q.withNamedSessions {
+		q.loadedThrough = event.Label + "." + event.EdgeSessions
+	}
+	if q := _q.withRegistrations; q != nil {
+		q.loadedThrough = event.Label + "." + event.EdgeRegistrations
+	}
+	for _, q := range _q.withNamedRegistrations {
+		q.loadedThrough = event.Label + "." + event.EdgeRegistrations
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1461,6 +1513,7 @@ func (_q *EventQuery) foldedPage(ctx context.Context, fk, alias string) (*folded
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -49,8 +49,11 @@ type ForumCategoryQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds              []func([]*ForumCategory) error
-	rowsAtMost         int
+	folds      []func([]*ForumCategory) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough      string
 	loadTotal          []func(context.Context, []*ForumCategory) error
 	modifiers          []func(*sql.Selector)
 	withNamedTopics    map[string]*TopicQuery
@@ -457,6 +460,7 @@ func (_q *ForumCategoryQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -632,6 +636,7 @@ func (_q *ForumCategoryQuery) loadFollowers(ctx context.Context, query *UserQuer
 func (_q *ForumCategoryQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -724,6 +729,35 @@ func (_q *ForumCategoryQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (forumcategory.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *ForumCategoryQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *ForumCategoryQuery) markEdgeLoads() {
+	if q := _q.withTopics; q != nil {
+		q.loadedThrough = forumcategory.Label + "." + forumcategory.EdgeTopics
+	}
+	for _, q := range _q.withNamedTopics {
+		q.loadedThrough = forumcategory.Label + "." + forumcategory.EdgeTopics
+	}
+	if q := _q.withFollowers; q != nil {
+		q.loadedThrough = forumcategory.Label + "." + forumcategory.EdgeFollowers
+	}
+	for _, q := range _q.withNamedFollowers {
+		q.loadedThrough = forumcategory.Label + "." + forumcategory.EdgeFollowers
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -938,6 +972,7 @@ func (_q *ForumCategoryQuery) foldedPage(ctx context.Context, fk, alias string) 
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

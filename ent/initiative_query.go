@@ -50,8 +50,11 @@ type InitiativeQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                   []func([]*Initiative) error
-	rowsAtMost              int
+	folds      []func([]*Initiative) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough           string
 	loadTotal               []func(context.Context, []*Initiative) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -457,6 +460,7 @@ func (_q *InitiativeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*I
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -617,6 +621,7 @@ func (_q *InitiativeQuery) loadMunicipalities(ctx context.Context, query *Munici
 func (_q *InitiativeQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -711,6 +716,32 @@ func (_q *InitiativeQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (initiative.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *InitiativeQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *InitiativeQuery) markEdgeLoads() {
+	if q := _q.withOrganisation; q != nil {
+		q.loadedThrough = initiative.Label + "." + initiative.EdgeOrganisation
+	}
+	if q := _q.withMunicipalities; q != nil {
+		q.loadedThrough = initiative.Label + "." + initiative.EdgeMunicipalities
+	}
+	for _, q := range _q.withNamedMunicipalities {
+		q.loadedThrough = initiative.Label + "." + initiative.EdgeMunicipalities
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -897,6 +928,7 @@ func (_q *InitiativeQuery) foldedPage(ctx context.Context, fk, alias string) (*f
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

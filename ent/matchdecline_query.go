@@ -52,8 +52,11 @@ type MatchDeclineQuery struct {
 	// limit tells (see rowsBound).
 	folds      []func([]*MatchDecline) error
 	rowsAtMost int
-	loadTotal  []func(context.Context, []*MatchDecline) error
-	modifiers  []func(*sql.Selector)
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough string
+	loadTotal     []func(context.Context, []*MatchDecline) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -491,6 +494,7 @@ func (_q *MatchDeclineQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -646,6 +650,7 @@ func (_q *MatchDeclineQuery) loadDeclinedBy(ctx context.Context, query *UserQuer
 func (_q *MatchDeclineQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -746,6 +751,32 @@ func (_q *MatchDeclineQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (matchdecline.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *MatchDeclineQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *MatchDeclineQuery) markEdgeLoads() {
+	if q := _q.withMunicipality; q != nil {
+		q.loadedThrough = matchdecline.Label + "." + matchdecline.EdgeMunicipality
+	}
+	if q := _q.withCandidate; q != nil {
+		q.loadedThrough = matchdecline.Label + "." + matchdecline.EdgeCandidate
+	}
+	if q := _q.withDeclinedBy; q != nil {
+		q.loadedThrough = matchdecline.Label + "." + matchdecline.EdgeDeclinedBy
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1041,6 +1072,7 @@ func (_q *MatchDeclineQuery) foldedPage(ctx context.Context, fk, alias string) (
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -55,8 +55,11 @@ type MembershipQuery struct {
 	// limit tells (see rowsBound).
 	folds      []func([]*Membership) error
 	rowsAtMost int
-	loadTotal  []func(context.Context, []*Membership) error
-	modifiers  []func(*sql.Selector)
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough string
+	loadTotal     []func(context.Context, []*Membership) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -529,6 +532,7 @@ func (_q *MembershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*M
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -725,6 +729,7 @@ func (_q *MembershipQuery) loadOrganisation(ctx context.Context, query *Organisa
 func (_q *MembershipQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -828,6 +833,35 @@ func (_q *MembershipQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (membership.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *MembershipQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *MembershipQuery) markEdgeLoads() {
+	if q := _q.withUser; q != nil {
+		q.loadedThrough = membership.Label + "." + membership.EdgeUser
+	}
+	if q := _q.withMunicipality; q != nil {
+		q.loadedThrough = membership.Label + "." + membership.EdgeMunicipality
+	}
+	if q := _q.withAssociation; q != nil {
+		q.loadedThrough = membership.Label + "." + membership.EdgeAssociation
+	}
+	if q := _q.withOrganisation; q != nil {
+		q.loadedThrough = membership.Label + "." + membership.EdgeOrganisation
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1095,6 +1129,7 @@ func (_q *MembershipQuery) foldedPage(ctx context.Context, fk, alias string) (*f
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -71,8 +71,11 @@ type MunicipalityQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                    []func([]*Municipality) error
-	rowsAtMost               int
+	folds      []func([]*Municipality) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough            string
 	loadTotal                []func(context.Context, []*Municipality) error
 	modifiers                []func(*sql.Selector)
 	withNamedAssociations    map[string]*AssociationQuery
@@ -872,6 +875,7 @@ func (_q *MunicipalityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1665,6 +1669,7 @@ func (_q *MunicipalityQuery) loadMatchProfile(ctx context.Context, query *MatchP
 func (_q *MunicipalityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1768,6 +1773,92 @@ func (_q *MunicipalityQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (municipality.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *MunicipalityQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *MunicipalityQuery) markEdgeLoads() {
+	if q := _q.withCountry; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeCountry
+	}
+	if q := _q.withRegion; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeRegion
+	}
+	if q := _q.withAssociations; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeAssociations
+	}
+	for _, q := range _q.withNamedAssociations {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeAssociations
+	}
+	if q := _q.withInvitedToEvents; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeInvitedToEvents
+	}
+	for _, q := range _q.withNamedInvitedToEvents {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeInvitedToEvents
+	}
+	if q := _q.withUaPartnerships; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeUaPartnerships
+	}
+	for _, q := range _q.withNamedUaPartnerships {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeUaPartnerships
+	}
+	if q := _q.withEuPartnerships; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeEuPartnerships
+	}
+	for _, q := range _q.withNamedEuPartnerships {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeEuPartnerships
+	}
+	if q := _q.withLedProjects; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeLedProjects
+	}
+	for _, q := range _q.withNamedLedProjects {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeLedProjects
+	}
+	if q := _q.withNewsItems; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeNewsItems
+	}
+	for _, q := range _q.withNamedNewsItems {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeNewsItems
+	}
+	if q := _q.withNeedRecords; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeNeedRecords
+	}
+	for _, q := range _q.withNamedNeedRecords {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeNeedRecords
+	}
+	if q := _q.withOfferRecords; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeOfferRecords
+	}
+	for _, q := range _q.withNamedOfferRecords {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeOfferRecords
+	}
+	if q := _q.withDocuments; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeDocuments
+	}
+	for _, q := range _q.withNamedDocuments {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeDocuments
+	}
+	if q := _q.withInitiatives; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeInitiatives
+	}
+	for _, q := range _q.withNamedInitiatives {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeInitiatives
+	}
+	if q := _q.withMatchProfile; q != nil {
+		q.loadedThrough = municipality.Label + "." + municipality.EdgeMatchProfile
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -2206,6 +2297,7 @@ func (_q *MunicipalityQuery) foldedPage(ctx context.Context, fk, alias string) (
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -49,8 +49,11 @@ type NeedQuery struct {
 	// limit tells (see rowsBound).
 	folds      []func([]*Need) error
 	rowsAtMost int
-	loadTotal  []func(context.Context, []*Need) error
-	modifiers  []func(*sql.Selector)
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough string
+	loadTotal     []func(context.Context, []*Need) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -418,6 +421,7 @@ func (_q *NeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Need, e
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -500,6 +504,7 @@ func (_q *NeedQuery) loadMunicipality(ctx context.Context, query *MunicipalityQu
 func (_q *NeedQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -594,6 +599,26 @@ func (_q *NeedQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (need.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *NeedQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *NeedQuery) markEdgeLoads() {
+	if q := _q.withMunicipality; q != nil {
+		q.loadedThrough = need.Label + "." + need.EdgeMunicipality
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -777,6 +802,7 @@ func (_q *NeedQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedP
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

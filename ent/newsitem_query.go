@@ -54,8 +54,11 @@ type NewsItemQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                   []func([]*NewsItem) error
-	rowsAtMost              int
+	folds      []func([]*NewsItem) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough           string
 	loadTotal               []func(context.Context, []*NewsItem) error
 	modifiers               []func(*sql.Selector)
 	withNamedMunicipalities map[string]*MunicipalityQuery
@@ -533,6 +536,7 @@ func (_q *NewsItemQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*New
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -852,6 +856,7 @@ func (_q *NewsItemQuery) loadProjects(ctx context.Context, query *ProjectQuery, 
 func (_q *NewsItemQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -946,6 +951,44 @@ func (_q *NewsItemQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (newsitem.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *NewsItemQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *NewsItemQuery) markEdgeLoads() {
+	if q := _q.withAuthor; q != nil {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgeAuthor
+	}
+	if q := _q.withMunicipalities; q != nil {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgeMunicipalities
+	}
+	for _, q := range _q.withNamedMunicipalities {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgeMunicipalities
+	}
+	if q := _q.withPartnerships; q != nil {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgePartnerships
+	}
+	for _, q := range _q.withNamedPartnerships {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgePartnerships
+	}
+	if q := _q.withProjects; q != nil {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgeProjects
+	}
+	for _, q := range _q.withNamedProjects {
+		q.loadedThrough = newsitem.Label + "." + newsitem.EdgeProjects
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1138,6 +1181,7 @@ func (_q *NewsItemQuery) foldedPage(ctx context.Context, fk, alias string) (*fol
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

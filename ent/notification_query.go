@@ -60,8 +60,11 @@ type NotificationQuery struct {
 	// limit tells (see rowsBound).
 	folds      []func([]*Notification) error
 	rowsAtMost int
-	loadTotal  []func(context.Context, []*Notification) error
-	modifiers  []func(*sql.Selector)
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough string
+	loadTotal     []func(context.Context, []*Notification) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -639,6 +642,7 @@ func (_q *NotificationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -949,6 +953,7 @@ func (_q *NotificationQuery) loadEventRegistration(ctx context.Context, query *E
 func (_q *NotificationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1061,6 +1066,44 @@ func (_q *NotificationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (notification.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *NotificationQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *NotificationQuery) markEdgeLoads() {
+	if q := _q.withRecipient; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgeRecipient
+	}
+	if q := _q.withActor; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgeActor
+	}
+	if q := _q.withPost; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgePost
+	}
+	if q := _q.withTopic; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgeTopic
+	}
+	if q := _q.withNewsItem; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgeNewsItem
+	}
+	if q := _q.withPartnershipRequest; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgePartnershipRequest
+	}
+	if q := _q.withEventRegistration; q != nil {
+		q.loadedThrough = notification.Label + "." + notification.EdgeEventRegistration
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1470,6 +1513,7 @@ func (_q *NotificationQuery) foldedPage(ctx context.Context, fk, alias string) (
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -50,8 +50,11 @@ type OrganisationQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                []func([]*Organisation) error
-	rowsAtMost           int
+	folds      []func([]*Organisation) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough        string
 	loadTotal            []func(context.Context, []*Organisation) error
 	modifiers            []func(*sql.Selector)
 	withNamedInitiatives map[string]*InitiativeQuery
@@ -457,6 +460,7 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -598,6 +602,7 @@ func (_q *OrganisationQuery) loadInitiatives(ctx context.Context, query *Initiat
 func (_q *OrganisationQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -696,6 +701,32 @@ func (_q *OrganisationQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (organisation.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *OrganisationQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *OrganisationQuery) markEdgeLoads() {
+	if q := _q.withCountry; q != nil {
+		q.loadedThrough = organisation.Label + "." + organisation.EdgeCountry
+	}
+	if q := _q.withInitiatives; q != nil {
+		q.loadedThrough = organisation.Label + "." + organisation.EdgeInitiatives
+	}
+	for _, q := range _q.withNamedInitiatives {
+		q.loadedThrough = organisation.Label + "." + organisation.EdgeInitiatives
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -946,6 +977,7 @@ func (_q *OrganisationQuery) foldedPage(ctx context.Context, fk, alias string) (
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -63,8 +63,11 @@ type PartnershipQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                 []func([]*Partnership) error
-	rowsAtMost            int
+	folds      []func([]*Partnership) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough         string
 	loadTotal             []func(context.Context, []*Partnership) error
 	modifiers             []func(*sql.Selector)
 	withNamedFacilitators map[string]*AssociationQuery
@@ -720,6 +723,7 @@ func (_q *PartnershipQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1315,6 +1319,7 @@ func (_q *PartnershipQuery) loadDocuments(ctx context.Context, query *DocumentQu
 func (_q *PartnershipQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1416,6 +1421,68 @@ func (_q *PartnershipQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (partnership.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *PartnershipQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *PartnershipQuery) markEdgeLoads() {
+	if q := _q.withUkrainianMunicipality; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeUkrainianMunicipality
+	}
+	if q := _q.withEuropeanMunicipality; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeEuropeanMunicipality
+	}
+	if q := _q.withPhase; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgePhase
+	}
+	if q := _q.withFacilitators; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeFacilitators
+	}
+	for _, q := range _q.withNamedFacilitators {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeFacilitators
+	}
+	if q := _q.withProjects; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeProjects
+	}
+	for _, q := range _q.withNamedProjects {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeProjects
+	}
+	if q := _q.withActivities; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeActivities
+	}
+	for _, q := range _q.withNamedActivities {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeActivities
+	}
+	if q := _q.withNewsItems; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeNewsItems
+	}
+	for _, q := range _q.withNamedNewsItems {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeNewsItems
+	}
+	if q := _q.withTopics; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeTopics
+	}
+	for _, q := range _q.withNamedTopics {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeTopics
+	}
+	if q := _q.withDocuments; q != nil {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeDocuments
+	}
+	for _, q := range _q.withNamedDocuments {
+		q.loadedThrough = partnership.Label + "." + partnership.EdgeDocuments
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1790,6 +1857,7 @@ func (_q *PartnershipQuery) foldedPage(ctx context.Context, fk, alias string) (*
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

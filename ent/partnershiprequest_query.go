@@ -57,8 +57,11 @@ type PartnershipRequestQuery struct {
 	// limit tells (see rowsBound).
 	folds      []func([]*PartnershipRequest) error
 	rowsAtMost int
-	loadTotal  []func(context.Context, []*PartnershipRequest) error
-	modifiers  []func(*sql.Selector)
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough string
+	loadTotal     []func(context.Context, []*PartnershipRequest) error
+	modifiers     []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -601,6 +604,7 @@ func (_q *PartnershipRequestQuery) sqlAll(ctx context.Context, hooks ...queryHoo
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -867,6 +871,7 @@ func (_q *PartnershipRequestQuery) loadPartnership(ctx context.Context, query *P
 func (_q *PartnershipRequestQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -976,6 +981,41 @@ func (_q *PartnershipRequestQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (partnershiprequest.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *PartnershipRequestQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *PartnershipRequestQuery) markEdgeLoads() {
+	if q := _q.withUkrainianMunicipality; q != nil {
+		q.loadedThrough = partnershiprequest.Label + "." + partnershiprequest.EdgeUkrainianMunicipality
+	}
+	if q := _q.withEuropeanMunicipality; q != nil {
+		q.loadedThrough = partnershiprequest.Label + "." + partnershiprequest.EdgeEuropeanMunicipality
+	}
+	if q := _q.withInitiator; q != nil {
+		q.loadedThrough = partnershiprequest.Label + "." + partnershiprequest.EdgeInitiator
+	}
+	if q := _q.withProposedBy; q != nil {
+		q.loadedThrough = partnershiprequest.Label + "." + partnershiprequest.EdgeProposedBy
+	}
+	if q := _q.withFacilitator; q != nil {
+		q.loadedThrough = partnershiprequest.Label + "." + partnershiprequest.EdgeFacilitator
+	}
+	if q := _q.withPartnership; q != nil {
+		q.loadedThrough = partnershiprequest.Label + "." + partnershiprequest.EdgePartnership
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1363,6 +1403,7 @@ func (_q *PartnershipRequestQuery) foldedPage(ctx context.Context, fk, alias str
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

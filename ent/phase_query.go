@@ -47,8 +47,11 @@ type PhaseQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                 []func([]*Phase) error
-	rowsAtMost            int
+	folds      []func([]*Phase) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough         string
 	loadTotal             []func(context.Context, []*Phase) error
 	modifiers             []func(*sql.Selector)
 	withNamedPartnerships map[string]*PartnershipQuery
@@ -419,6 +422,7 @@ func (_q *PhaseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Phase,
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -519,6 +523,7 @@ func (_q *PhaseQuery) loadPartnerships(ctx context.Context, query *PartnershipQu
 func (_q *PhaseQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -611,6 +616,29 @@ func (_q *PhaseQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (phase.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *PhaseQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *PhaseQuery) markEdgeLoads() {
+	if q := _q.withPartnerships; q != nil {
+		q.loadedThrough = phase.Label + "." + phase.EdgePartnerships
+	}
+	for _, q := range _q.withNamedPartnerships {
+		q.loadedThrough = phase.Label + "." + phase.EdgePartnerships
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -822,6 +850,7 @@ func (_q *PhaseQuery) foldedPage(ctx context.Context, fk, alias string) (*folded
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

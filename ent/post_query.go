@@ -58,8 +58,11 @@ type PostQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds              []func([]*Post) error
-	rowsAtMost         int
+	folds      []func([]*Post) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough      string
 	loadTotal          []func(context.Context, []*Post) error
 	modifiers          []func(*sql.Selector)
 	withNamedReplies   map[string]*PostQuery
@@ -678,6 +681,7 @@ func (_q *PostQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Post, e
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1111,6 +1115,7 @@ func (_q *PostQuery) loadFlags(ctx context.Context, query *FlagQuery, nodes []*P
 func (_q *PostQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1217,6 +1222,59 @@ func (_q *PostQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (post.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *PostQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *PostQuery) markEdgeLoads() {
+	if q := _q.withTopic; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeTopic
+	}
+	if q := _q.withAuthor; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeAuthor
+	}
+	if q := _q.withReplyTo; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeReplyTo
+	}
+	if q := _q.withReplies; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeReplies
+	}
+	for _, q := range _q.withNamedReplies {
+		q.loadedThrough = post.Label + "." + post.EdgeReplies
+	}
+	if q := _q.withHiddenBy; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeHiddenBy
+	}
+	if q := _q.withMentions; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeMentions
+	}
+	for _, q := range _q.withNamedMentions {
+		q.loadedThrough = post.Label + "." + post.EdgeMentions
+	}
+	if q := _q.withReactions; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeReactions
+	}
+	for _, q := range _q.withNamedReactions {
+		q.loadedThrough = post.Label + "." + post.EdgeReactions
+	}
+	if q := _q.withFlags; q != nil {
+		q.loadedThrough = post.Label + "." + post.EdgeFlags
+	}
+	for _, q := range _q.withNamedFlags {
+		q.loadedThrough = post.Label + "." + post.EdgeFlags
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1742,6 +1800,7 @@ func (_q *PostQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedP
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -56,8 +56,11 @@ type ProjectQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds              []func([]*Project) error
-	rowsAtMost         int
+	folds      []func([]*Project) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough      string
 	loadTotal          []func(context.Context, []*Project) error
 	modifiers          []func(*sql.Selector)
 	withNamedFunders   map[string]*AssociationQuery
@@ -570,6 +573,7 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -924,6 +928,7 @@ func (_q *ProjectQuery) loadDocuments(ctx context.Context, query *DocumentQuery,
 func (_q *ProjectQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1021,6 +1026,47 @@ func (_q *ProjectQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (project.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *ProjectQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *ProjectQuery) markEdgeLoads() {
+	if q := _q.withPartnership; q != nil {
+		q.loadedThrough = project.Label + "." + project.EdgePartnership
+	}
+	if q := _q.withLeadMunicipality; q != nil {
+		q.loadedThrough = project.Label + "." + project.EdgeLeadMunicipality
+	}
+	if q := _q.withFunders; q != nil {
+		q.loadedThrough = project.Label + "." + project.EdgeFunders
+	}
+	for _, q := range _q.withNamedFunders {
+		q.loadedThrough = project.Label + "." + project.EdgeFunders
+	}
+	if q := _q.withNewsItems; q != nil {
+		q.loadedThrough = project.Label + "." + project.EdgeNewsItems
+	}
+	for _, q := range _q.withNamedNewsItems {
+		q.loadedThrough = project.Label + "." + project.EdgeNewsItems
+	}
+	if q := _q.withDocuments; q != nil {
+		q.loadedThrough = project.Label + "." + project.EdgeDocuments
+	}
+	for _, q := range _q.withNamedDocuments {
+		q.loadedThrough = project.Label + "." + project.EdgeDocuments
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1241,6 +1287,7 @@ func (_q *ProjectQuery) foldedPage(ctx context.Context, fk, alias string) (*fold
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

@@ -54,8 +54,11 @@ type TopicQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                 []func([]*Topic) error
-	rowsAtMost            int
+	folds      []func([]*Topic) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough         string
 	loadTotal             []func(context.Context, []*Topic) error
 	modifiers             []func(*sql.Selector)
 	withNamedPosts        map[string]*PostQuery
@@ -532,6 +535,7 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -783,6 +787,7 @@ func (_q *TopicQuery) loadPartnerships(ctx context.Context, query *PartnershipQu
 func (_q *TopicQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -881,6 +886,41 @@ func (_q *TopicQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (topic.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *TopicQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *TopicQuery) markEdgeLoads() {
+	if q := _q.withCategory; q != nil {
+		q.loadedThrough = topic.Label + "." + topic.EdgeCategory
+	}
+	if q := _q.withAuthor; q != nil {
+		q.loadedThrough = topic.Label + "." + topic.EdgeAuthor
+	}
+	if q := _q.withPosts; q != nil {
+		q.loadedThrough = topic.Label + "." + topic.EdgePosts
+	}
+	for _, q := range _q.withNamedPosts {
+		q.loadedThrough = topic.Label + "." + topic.EdgePosts
+	}
+	if q := _q.withPartnerships; q != nil {
+		q.loadedThrough = topic.Label + "." + topic.EdgePartnerships
+	}
+	for _, q := range _q.withNamedPartnerships {
+		q.loadedThrough = topic.Label + "." + topic.EdgePartnerships
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1159,6 +1199,7 @@ func (_q *TopicQuery) foldedPage(ctx context.Context, fk, alias string) (*folded
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

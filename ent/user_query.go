@@ -55,8 +55,11 @@ type UserQuery struct {
 	// fold<Edge>PerParent) from the nodes read, and rowsAtMost bounds the
 	// rows the statement returns when its builder knows more than its
 	// limit tells (see rowsBound).
-	folds                       []func([]*User) error
-	rowsAtMost                  int
+	folds      []func([]*User) error
+	rowsAtMost int
+	// loadedThrough names the edge whose rows the query loads for its
+	// parent query's rows (see LoadedThrough).
+	loadedThrough               string
 	loadTotal                   []func(context.Context, []*User) error
 	modifiers                   []func(*sql.Selector)
 	withNamedMemberships        map[string]*MembershipQuery
@@ -571,6 +574,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		return node.assignValues(columns, values)
 	}
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -909,6 +913,7 @@ func (_q *UserQuery) loadFollowedCategories(ctx context.Context, query *ForumCat
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
 	if _spec.Assign != nil { // reading rows, not counting them
+		_q.markEdgeLoads()
 		_q.joinToOneLoads(ctx)
 		_spec.ScanValues = statementHolders(_spec.ScanValues)
 		if len(_q.joins) > 0 {
@@ -1001,6 +1006,53 @@ func (_q *UserQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// LoadedThrough names the edge, as "<type>.<edge>" (user.Label and an
+// edge constant of the parent's package), whose rows the query loads
+// eagerly for the rows of its parent query, which that query's privacy
+// policy filtered for the same context just before; it is empty for any
+// other query, a clone of this one included. A read rule may leave out
+// what the parents' own rule already ensures of these rows (the posts
+// that a page of topics loads are in topics the viewer reads).
+func (_q *UserQuery) LoadedThrough() string {
+	return _q.loadedThrough
+}
+
+// markEdgeLoads names, on each eager load of the query's edges, the edge
+// it loads (see LoadedThrough). It runs as the query reads its rows,
+// after its policy ran.
+func (_q *UserQuery) markEdgeLoads() {
+	if q := _q.withMemberships; q != nil {
+		q.loadedThrough = user.Label + "." + user.EdgeMemberships
+	}
+	for _, q := range _q.withNamedMemberships {
+		q.loadedThrough = user.Label + "." + user.EdgeMemberships
+	}
+	if q := _q.withSessions; q != nil {
+		q.loadedThrough = user.Label + "." + user.EdgeSessions
+	}
+	for _, q := range _q.withNamedSessions {
+		q.loadedThrough = user.Label + "." + user.EdgeSessions
+	}
+	if q := _q.withAPIKeys; q != nil {
+		q.loadedThrough = user.Label + "." + user.EdgeAPIKeys
+	}
+	for _, q := range _q.withNamedAPIKeys {
+		q.loadedThrough = user.Label + "." + user.EdgeAPIKeys
+	}
+	if q := _q.withMentionedIn; q != nil {
+		q.loadedThrough = user.Label + "." + user.EdgeMentionedIn
+	}
+	for _, q := range _q.withNamedMentionedIn {
+		q.loadedThrough = user.Label + "." + user.EdgeMentionedIn
+	}
+	if q := _q.withFollowedCategories; q != nil {
+		q.loadedThrough = user.Label + "." + user.EdgeFollowedCategories
+	}
+	for _, q := range _q.withNamedFollowedCategories {
+		q.loadedThrough = user.Label + "." + user.EdgeFollowedCategories
+	}
 }
 
 // joinToOneLoads reads the to-one edges whose eager loads can join (see
@@ -1224,6 +1276,7 @@ func (_q *UserQuery) foldedPage(ctx context.Context, fk, alias string) (*foldedP
 		return nil, false
 	}
 	probe := _q.Clone()
+	probe.loadedThrough = _q.loadedThrough
 	probe.joinToOneLoads(ctx)
 	joins := probe.joins
 	if probe.joins = nil; !probe.loadsNoEdges() || _q.loadsNamedEdges() {

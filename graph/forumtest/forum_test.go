@@ -352,6 +352,12 @@ func checkHidden(t *testing.T, h *hub, f *forum, hidden bool) {
 		if want := map[bool]string{true: "1", false: "2"}[hidden && (name == "anonymous" || name == "bob")]; topicPosts != want {
 			t.Errorf("%s: topic.posts totalCount = %s, want %s", name, topicPosts, want)
 		}
+		// A page of topics with their posts (a forum page) reads the posts
+		// through the topics, whose rule their own then leans on.
+		page := h.do(c, `{ topics(first: 20) { edges { node { posts(first: 10) { totalCount edges { node { id } } } } } } }`, nil)
+		if listed, want := strings.Contains(string(page.Data), f.public.post), !hidden || name == "alice" || name == "secretariat"; listed != want {
+			t.Errorf("%s: the forum page lists the post: %v, want %v: %s", name, listed, want, page.Data)
+		}
 	}
 	want := map[bool]string{true: "0", false: "1"}[hidden]
 	if got := h.value(anonymous, `query($id: ID!) { node(id: $id) { ... on Topic { replyCount } } }`, vars{"id": f.public.topic}, "node", "replyCount"); got != want {

@@ -99,7 +99,9 @@ func CanOrganise(ctx context.Context, client *gen.Client, id int) (bool, error) 
 // EventSessionVisibility shows the sessions of the events the viewer sees.
 func EventSessionVisibility() privacy.QueryRule {
 	return privacy.EventSessionQueryRuleFunc(func(ctx context.Context, q *gen.EventSessionQuery) error {
-		q.Where(eventsession.HasEventWith(VisibleEvents(viewer.FromContext(ctx))))
+		if q.LoadedThrough() != eventSessions {
+			q.Where(eventsession.HasEventWith(VisibleEvents(viewer.FromContext(ctx))))
+		}
 		return privacy.Allow
 	})
 }

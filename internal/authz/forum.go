@@ -49,11 +49,15 @@ func visibleTopics(v *viewer.Viewer) predicate.Topic {
 // visiblePosts matches the posts v may read: those of visible topics that
 // are not hidden or that v wrote.
 func visiblePosts(v *viewer.Viewer) predicate.Post {
-	inTopic := post.HasTopicWith(visibleTopics(v))
+	return post.And(post.HasTopicWith(visibleTopics(v)), unhiddenPosts(v))
+}
+
+// unhiddenPosts matches the posts that are not hidden or that v wrote.
+func unhiddenPosts(v *viewer.Viewer) predicate.Post {
 	if v == nil {
-		return post.And(inTopic, post.HiddenAtIsNil())
+		return post.HiddenAtIsNil()
 	}
-	return post.And(inTopic, post.Or(post.HiddenAtIsNil(), post.AuthorID(v.UserID)))
+	return post.Or(post.HiddenAtIsNil(), post.AuthorID(v.UserID))
 }
 
 // ForumCategoryVisibility filters categories by their visibility.
@@ -75,7 +79,12 @@ func TopicVisibility() privacy.QueryRule {
 // PostVisibility filters posts: visible topics, hidden ones only for their author.
 func PostVisibility() privacy.QueryRule {
 	return privacy.PostQueryRuleFunc(func(ctx context.Context, q *gen.PostQuery) error {
-		q.Where(ReadablePosts(viewer.FromContext(ctx)))
+		v := viewer.FromContext(ctx)
+		if q.LoadedThrough() == topicPosts {
+			q.Where(unhiddenPosts(v))
+		} else {
+			q.Where(ReadablePosts(v))
+		}
 		return privacy.Allow
 	})
 }
@@ -83,7 +92,9 @@ func PostVisibility() privacy.QueryRule {
 // ReactionVisibility shows reactions with their post.
 func ReactionVisibility() privacy.QueryRule {
 	return privacy.ReactionQueryRuleFunc(func(ctx context.Context, q *gen.ReactionQuery) error {
-		q.Where(reaction.HasPostWith(visiblePosts(viewer.FromContext(ctx))))
+		if q.LoadedThrough() != postReactions {
+			q.Where(reaction.HasPostWith(visiblePosts(viewer.FromContext(ctx))))
+		}
 		return privacy.Allow
 	})
 }

@@ -37,7 +37,9 @@ func DocumentVisibility() privacy.QueryRule {
 // may read.
 func DocumentFileVisibility() privacy.QueryRule {
 	return privacy.DocumentFileQueryRuleFunc(func(ctx context.Context, q *gen.DocumentFileQuery) error {
-		q.Where(documentfile.HasDocumentWith(VisibleDocuments(viewer.FromContext(ctx))))
+		if q.LoadedThrough() != documentFiles {
+			q.Where(documentfile.HasDocumentWith(VisibleDocuments(viewer.FromContext(ctx))))
+		}
 		return privacy.Allow
 	})
 }
