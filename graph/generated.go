@@ -7621,8 +7621,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 					return nil
 				}
 			}
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
+			buf := gqlexec.ResponseBuffer()
+			data.MarshalGQL(buf)
 			response.Data = buf.Bytes()
 			if atomic.LoadInt32(&ec.Deferred) > 0 {
 				hasNext := atomic.LoadInt32(&ec.PendingDeferred) > 0
@@ -15726,52 +15726,14 @@ func (ec *executionContext) fieldContext_APIKey_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _APIKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKey_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_APIKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
 }
 
 func (ec *executionContext) _APIKey_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.APIKey) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_APIKey_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_APIKey_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, false, false, "Time")
@@ -16027,52 +15989,14 @@ func (ec *executionContext) fieldContext_Activity_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Activity_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Activity_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Activity_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Activity_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Activity_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Activity_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Activity", field, false, false, "Time")
@@ -16749,52 +16673,14 @@ func (ec *executionContext) fieldContext_Association_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Association_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Association_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Association", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Association_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Association_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Association", field, false, false, "Time")
@@ -17253,26 +17139,7 @@ func (ec *executionContext) fieldContext_AuditLog_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _AuditLog_at(ctx context.Context, field graphql.CollectedField, obj *ent.AuditLog) (ret graphql.Marshaler) {
-	if v := obj.At; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditLog_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.At, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.At)
 }
 func (ec *executionContext) fieldContext_AuditLog_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditLog", field, false, false, "Time")
@@ -17470,52 +17337,14 @@ func (ec *executionContext) fieldContext_Country_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Country_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Country_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Country_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Country_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "Time")
@@ -17919,52 +17748,14 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Document_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Document_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Document_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Document_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Time")
@@ -18407,52 +18198,14 @@ func (ec *executionContext) fieldContext_DocumentFile_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _DocumentFile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFile) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentFile_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_DocumentFile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "Time")
 }
 
 func (ec *executionContext) _DocumentFile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DocumentFile) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentFile_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_DocumentFile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentFile", field, false, false, "Time")
@@ -18718,52 +18471,14 @@ func (ec *executionContext) fieldContext_EmailPreference_id(_ context.Context, f
 }
 
 func (ec *executionContext) _EmailPreference_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailPreference) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailPreference_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_EmailPreference_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmailPreference", field, false, false, "Time")
 }
 
 func (ec *executionContext) _EmailPreference_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EmailPreference) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EmailPreference_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_EmailPreference_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmailPreference", field, false, false, "Time")
@@ -18863,52 +18578,14 @@ func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Event_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Event_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Event_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Event_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Time")
@@ -18957,52 +18634,14 @@ func (ec *executionContext) fieldContext_Event_audience(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	if v := obj.StartsAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_Event_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Event_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	if v := obj.EndsAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_Event_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Time")
@@ -19652,52 +19291,14 @@ func (ec *executionContext) fieldContext_EventRegistration_id(_ context.Context,
 }
 
 func (ec *executionContext) _EventRegistration_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistration_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_EventRegistration_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventRegistration", field, false, false, "Time")
 }
 
 func (ec *executionContext) _EventRegistration_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventRegistration) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventRegistration_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_EventRegistration_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventRegistration", field, false, false, "Time")
@@ -20042,52 +19643,14 @@ func (ec *executionContext) fieldContext_EventSession_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _EventSession_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSession_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_EventSession_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventSession", field, false, false, "Time")
 }
 
 func (ec *executionContext) _EventSession_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSession_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_EventSession_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventSession", field, false, false, "Time")
@@ -20108,52 +19671,14 @@ func (ec *executionContext) fieldContext_EventSession_title(_ context.Context, f
 }
 
 func (ec *executionContext) _EventSession_startsAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
-	if v := obj.StartsAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSession_startsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.StartsAt)
 }
 func (ec *executionContext) fieldContext_EventSession_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventSession", field, false, false, "Time")
 }
 
 func (ec *executionContext) _EventSession_endsAt(ctx context.Context, field graphql.CollectedField, obj *ent.EventSession) (ret graphql.Marshaler) {
-	if v := obj.EndsAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventSession_endsAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndsAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.EndsAt)
 }
 func (ec *executionContext) fieldContext_EventSession_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventSession", field, false, false, "Time")
@@ -20375,52 +19900,14 @@ func (ec *executionContext) fieldContext_Flag_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Flag_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Flag_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Flag", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Flag_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Flag) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Flag_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Flag_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Flag", field, false, false, "Time")
@@ -20739,52 +20226,14 @@ func (ec *executionContext) fieldContext_ForumCategory_id(_ context.Context, fie
 }
 
 func (ec *executionContext) _ForumCategory_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategory) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumCategory_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_ForumCategory_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumCategory", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ForumCategory_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategory) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumCategory_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_ForumCategory_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForumCategory", field, false, false, "Time")
@@ -21033,52 +20482,14 @@ func (ec *executionContext) fieldContext_Initiative_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Initiative_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Initiative_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Initiative_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Initiative_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Time")
@@ -21567,26 +20978,7 @@ func (ec *executionContext) fieldContext_LoginPayload_token(_ context.Context, f
 }
 
 func (ec *executionContext) _LoginPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
-	if v := obj.ExpiresAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LoginPayload_expiresAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpiresAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.ExpiresAt)
 }
 func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoginPayload", field, false, false, "Time")
@@ -21654,52 +21046,14 @@ func (ec *executionContext) fieldContext_MatchDecline_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchDecline_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDecline_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_MatchDecline_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MatchDecline_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchDecline) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchDecline_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_MatchDecline_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchDecline", field, false, false, "Time")
@@ -22074,52 +21428,14 @@ func (ec *executionContext) fieldContext_MatchProfile_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MatchProfile_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchProfile_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_MatchProfile_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MatchProfile_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchProfile) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchProfile_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_MatchProfile_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchProfile", field, false, false, "Time")
@@ -22653,52 +21969,14 @@ func (ec *executionContext) fieldContext_MatchWeight_id(_ context.Context, field
 }
 
 func (ec *executionContext) _MatchWeight_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchWeight_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_MatchWeight_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "Time")
 }
 
 func (ec *executionContext) _MatchWeight_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.MatchWeight) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MatchWeight_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_MatchWeight_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MatchWeight", field, false, false, "Time")
@@ -22742,52 +22020,14 @@ func (ec *executionContext) fieldContext_Membership_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Membership_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Membership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Membership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Membership) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Membership_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Membership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Membership", field, false, false, "Time")
@@ -23190,52 +22430,14 @@ func (ec *executionContext) fieldContext_Municipality_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Municipality_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Municipality_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Municipality_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Municipality_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Time")
@@ -28382,52 +27584,14 @@ func (ec *executionContext) fieldContext_Need_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Need_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Need_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Need_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Need_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
@@ -28743,52 +27907,14 @@ func (ec *executionContext) fieldContext_NewsItem_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _NewsItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_NewsItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NewsItem", field, false, false, "Time")
 }
 
 func (ec *executionContext) _NewsItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_NewsItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NewsItem", field, false, false, "Time")
@@ -29170,52 +28296,14 @@ func (ec *executionContext) fieldContext_Notification_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Notification_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Notification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Notification_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Notification_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Notification_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Notification", field, false, false, "Time")
@@ -29778,52 +28866,14 @@ func (ec *executionContext) fieldContext_Offer_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Offer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Offer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Offer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Offer) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Offer_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Offer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, "Time")
@@ -30119,52 +29169,14 @@ func (ec *executionContext) fieldContext_Organisation_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organisation_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Organisation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Organisation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organisation_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Organisation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Time")
@@ -30590,52 +29602,14 @@ func (ec *executionContext) fieldContext_Partnership_id(_ context.Context, field
 }
 
 func (ec *executionContext) _Partnership_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Partnership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Partnership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Partnership_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Partnership", field, false, false, "Time")
@@ -31569,52 +30543,14 @@ func (ec *executionContext) fieldContext_PartnershipRequest_id(_ context.Context
 }
 
 func (ec *executionContext) _PartnershipRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Time")
 }
 
 func (ec *executionContext) _PartnershipRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Time")
@@ -31649,26 +30585,7 @@ func (ec *executionContext) fieldContext_PartnershipRequest_status(_ context.Con
 }
 
 func (ec *executionContext) _PartnershipRequest_stepAt(ctx context.Context, field graphql.CollectedField, obj *ent.PartnershipRequest) (ret graphql.Marshaler) {
-	if v := obj.StepAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipRequest_stepAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StepAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.StepAt)
 }
 func (ec *executionContext) fieldContext_PartnershipRequest_stepAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipRequest", field, false, false, "Time")
@@ -32221,52 +31138,14 @@ func (ec *executionContext) fieldContext_Phase_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Phase_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Phase) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Phase_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Phase_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Phase", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Phase_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Phase) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Phase_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Phase_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Phase", field, false, false, "Time")
@@ -32488,52 +31367,14 @@ func (ec *executionContext) fieldContext_Post_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Post_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Post_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Post_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Post_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Post", field, false, false, "Time")
@@ -33391,52 +32232,14 @@ func (ec *executionContext) fieldContext_Project_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Project_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Project_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Project_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Project_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Time")
@@ -36171,52 +34974,14 @@ func (ec *executionContext) fieldContext_Reaction_id(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Reaction_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reaction_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Reaction_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Reaction", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Reaction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Reaction) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Reaction_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Reaction_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Reaction", field, false, false, "Time")
@@ -36489,52 +35254,14 @@ func (ec *executionContext) fieldContext_Region_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Region_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Region_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Region_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Region_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Time")
@@ -37181,52 +35908,14 @@ func (ec *executionContext) fieldContext_Topic_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Topic_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Topic_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Topic_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_Topic_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "Time")
@@ -37281,26 +35970,7 @@ func (ec *executionContext) fieldContext_Topic_replyCount(_ context.Context, fie
 }
 
 func (ec *executionContext) _Topic_lastActivityAt(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	if v := obj.LastActivityAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_lastActivityAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LastActivityAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.LastActivityAt)
 }
 func (ec *executionContext) fieldContext_Topic_lastActivityAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Topic", field, false, false, "Time")
@@ -37654,52 +36324,14 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if v := obj.CreatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	if v := obj.UpdatedAt; !(v.IsZero()) {
-		return ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)
-	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_updatedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	return ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.UpdatedAt)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Time")
@@ -75813,13 +74445,13 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := gqlexec.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := gqlexec.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -79850,7 +78482,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := gqlexec.UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -79860,7 +78492,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := gqlexec.MarshalTime(*v)
 	return res
 }
 
@@ -80227,97 +78859,97 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 // endregion ***************************** type.gotpl *****************************
 
 // leafFields_APIKey are the fields of APIKey that marshal without a field context (graph/codegen/plain.go).
-var leafFields_APIKey = map[string]bool{"id": true, "name": true, "prefix": true, "expiresAt": true, "revokedAt": true, "lastUsedAt": true}
+var leafFields_APIKey = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "name": true, "prefix": true, "expiresAt": true, "revokedAt": true, "lastUsedAt": true}
 
 // leafFields_Activity are the fields of Activity that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Activity = map[string]bool{"id": true, "title": true, "kind": true, "startDate": true, "endDate": true, "dateNote": true, "place": true, "online": true, "participantCount": true, "notes": true, "source": true, "organiserID": true}
+var leafFields_Activity = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "title": true, "kind": true, "startDate": true, "endDate": true, "dateNote": true, "place": true, "online": true, "participantCount": true, "notes": true, "source": true, "organiserID": true}
 
 // leafFields_Association are the fields of Association that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Association = map[string]bool{"id": true, "nameTranslations": true, "acronym": true, "kind": true, "website": true, "countryID": true}
+var leafFields_Association = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "nameTranslations": true, "acronym": true, "kind": true, "website": true, "countryID": true}
 
 // leafFields_AuditLog are the fields of AuditLog that marshal without a field context (graph/codegen/plain.go).
-var leafFields_AuditLog = map[string]bool{"id": true, "actorID": true, "actorLabel": true, "entity": true, "entityID": true, "operation": true}
+var leafFields_AuditLog = map[string]bool{"id": true, "at": true, "actorID": true, "actorLabel": true, "entity": true, "entityID": true, "operation": true}
 
 // leafFields_Country are the fields of Country that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Country = map[string]bool{"id": true, "nameTranslations": true, "code": true, "euMember": true}
+var leafFields_Country = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "nameTranslations": true, "code": true, "euMember": true}
 
 // leafFields_Document are the fields of Document that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Document = map[string]bool{"id": true, "kind": true, "sector": true, "title": true, "titleTranslations": true, "summary": true, "summaryTranslations": true, "language": true, "status": true, "visibility": true, "reviewNote": true, "publishedAt": true}
+var leafFields_Document = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "kind": true, "sector": true, "title": true, "titleTranslations": true, "summary": true, "summaryTranslations": true, "language": true, "status": true, "visibility": true, "reviewNote": true, "publishedAt": true}
 
 // leafFields_DocumentFile are the fields of DocumentFile that marshal without a field context (graph/codegen/plain.go).
-var leafFields_DocumentFile = map[string]bool{"id": true, "documentID": true, "language": true, "name": true, "contentType": true, "size": true, "checksum": true}
+var leafFields_DocumentFile = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "documentID": true, "language": true, "name": true, "contentType": true, "size": true, "checksum": true}
 
 // leafFields_Event are the fields of Event that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Event = map[string]bool{"id": true, "title": true, "kind": true, "description": true, "language": true, "capacity": true, "audience": true, "timeZone": true, "organiserID": true, "activityID": true}
+var leafFields_Event = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "title": true, "kind": true, "description": true, "language": true, "capacity": true, "audience": true, "startsAt": true, "endsAt": true, "timeZone": true, "organiserID": true, "activityID": true}
 
 // leafFields_EventRegistration are the fields of EventRegistration that marshal without a field context (graph/codegen/plain.go).
-var leafFields_EventRegistration = map[string]bool{"id": true, "status": true, "position": true, "attendedAt": true, "cancelledAt": true}
+var leafFields_EventRegistration = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "status": true, "position": true, "attendedAt": true, "cancelledAt": true}
 
 // leafFields_EventSession are the fields of EventSession that marshal without a field context (graph/codegen/plain.go).
-var leafFields_EventSession = map[string]bool{"id": true, "eventID": true, "title": true, "timeZone": true, "place": true, "onlineURL": true}
+var leafFields_EventSession = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "eventID": true, "title": true, "startsAt": true, "endsAt": true, "timeZone": true, "place": true, "onlineURL": true}
 
 // leafFields_Flag are the fields of Flag that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Flag = map[string]bool{"id": true, "reason": true, "status": true, "resolution": true, "resolvedAt": true}
+var leafFields_Flag = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "reason": true, "status": true, "resolution": true, "resolvedAt": true}
 
 // leafFields_ForumCategory are the fields of ForumCategory that marshal without a field context (graph/codegen/plain.go).
-var leafFields_ForumCategory = map[string]bool{"id": true, "name": true, "slug": true, "description": true, "visibility": true}
+var leafFields_ForumCategory = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "name": true, "slug": true, "description": true, "visibility": true}
 
 // leafFields_Initiative are the fields of Initiative that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Initiative = map[string]bool{"id": true, "organisationID": true, "title": true, "description": true, "startsOn": true, "endsOn": true}
+var leafFields_Initiative = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "organisationID": true, "title": true, "description": true, "startsOn": true, "endsOn": true}
 
 // leafFields_MatchDecline are the fields of MatchDecline that marshal without a field context (graph/codegen/plain.go).
-var leafFields_MatchDecline = map[string]bool{"id": true, "municipalityID": true, "candidateID": true, "reason": true}
+var leafFields_MatchDecline = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "municipalityID": true, "candidateID": true, "reason": true}
 
 // leafFields_MatchProfile are the fields of MatchProfile that marshal without a field context (graph/codegen/plain.go).
-var leafFields_MatchProfile = map[string]bool{"id": true, "municipalityID": true, "open": true, "wantedPartners": true}
+var leafFields_MatchProfile = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "municipalityID": true, "open": true, "wantedPartners": true}
 
 // leafFields_MatchSuggestion are the fields of MatchSuggestion that marshal without a field context (graph/codegen/plain.go).
 var leafFields_MatchSuggestion = map[string]bool{"rank": true}
 
 // leafFields_Membership are the fields of Membership that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Membership = map[string]bool{"id": true, "role": true, "municipalityID": true, "associationID": true, "organisationID": true}
+var leafFields_Membership = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "role": true, "municipalityID": true, "associationID": true, "organisationID": true}
 
 // leafFields_Municipality are the fields of Municipality that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Municipality = map[string]bool{"id": true, "nameTranslations": true, "localName": true, "kind": true, "population": true, "website": true, "profile": true, "countryID": true, "regionID": true}
+var leafFields_Municipality = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "nameTranslations": true, "localName": true, "kind": true, "population": true, "website": true, "profile": true, "countryID": true, "regionID": true}
 
 // leafFields_Need are the fields of Need that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Need = map[string]bool{"id": true, "municipalityID": true, "sector": true, "description": true, "urgency": true, "validFrom": true, "validUntil": true}
+var leafFields_Need = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "municipalityID": true, "sector": true, "description": true, "urgency": true, "validFrom": true, "validUntil": true}
 
 // leafFields_NewsItem are the fields of NewsItem that marshal without a field context (graph/codegen/plain.go).
-var leafFields_NewsItem = map[string]bool{"id": true, "title": true, "summary": true, "body": true, "bodyHTML": true, "language": true, "status": true, "publishedAt": true}
+var leafFields_NewsItem = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "title": true, "summary": true, "body": true, "bodyHTML": true, "language": true, "status": true, "publishedAt": true}
 
 // leafFields_Notification are the fields of Notification that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Notification = map[string]bool{"id": true, "kind": true, "readAt": true}
+var leafFields_Notification = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "kind": true, "readAt": true}
 
 // leafFields_Offer are the fields of Offer that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Offer = map[string]bool{"id": true, "municipalityID": true, "sector": true, "description": true, "capacity": true, "expertise": true, "validFrom": true, "validUntil": true}
+var leafFields_Offer = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "municipalityID": true, "sector": true, "description": true, "capacity": true, "expertise": true, "validFrom": true, "validUntil": true}
 
 // leafFields_Organisation are the fields of Organisation that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Organisation = map[string]bool{"id": true, "nameTranslations": true, "acronym": true, "kind": true, "website": true, "description": true, "countryID": true}
+var leafFields_Organisation = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "nameTranslations": true, "acronym": true, "kind": true, "website": true, "description": true, "countryID": true}
 
 // leafFields_Partnership are the fields of Partnership that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Partnership = map[string]bool{"id": true, "status": true, "startDate": true, "endDate": true, "source": true, "ukrainianMunicipalityID": true, "europeanMunicipalityID": true, "phaseID": true}
+var leafFields_Partnership = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "status": true, "startDate": true, "endDate": true, "source": true, "ukrainianMunicipalityID": true, "europeanMunicipalityID": true, "phaseID": true}
 
 // leafFields_PartnershipRequest are the fields of PartnershipRequest that marshal without a field context (graph/codegen/plain.go).
-var leafFields_PartnershipRequest = map[string]bool{"id": true, "ukrainianMunicipalityID": true, "europeanMunicipalityID": true, "initiatorID": true, "status": true, "message": true, "reason": true, "mutual": true, "facilitatorID": true, "partnershipID": true}
+var leafFields_PartnershipRequest = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "ukrainianMunicipalityID": true, "europeanMunicipalityID": true, "initiatorID": true, "status": true, "stepAt": true, "message": true, "reason": true, "mutual": true, "facilitatorID": true, "partnershipID": true}
 
 // leafFields_Phase are the fields of Phase that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Phase = map[string]bool{"id": true, "name": true, "title": true, "description": true, "startDate": true, "endDate": true}
+var leafFields_Phase = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "name": true, "title": true, "description": true, "startDate": true, "endDate": true}
 
 // leafFields_Post are the fields of Post that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Post = map[string]bool{"id": true, "body": true, "bodyHTML": true, "editedAt": true, "hiddenAt": true, "topicID": true}
+var leafFields_Post = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "body": true, "bodyHTML": true, "editedAt": true, "hiddenAt": true, "topicID": true}
 
 // leafFields_Project are the fields of Project that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Project = map[string]bool{"id": true, "title": true, "titleTranslations": true, "summary": true, "sector": true, "status": true, "partnershipID": true, "leadMunicipalityID": true}
+var leafFields_Project = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "title": true, "titleTranslations": true, "summary": true, "sector": true, "status": true, "partnershipID": true, "leadMunicipalityID": true}
 
 // leafFields_Reaction are the fields of Reaction that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Reaction = map[string]bool{"id": true, "kind": true, "postID": true}
+var leafFields_Reaction = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "kind": true, "postID": true}
 
 // leafFields_Region are the fields of Region that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Region = map[string]bool{"id": true, "nameTranslations": true, "kind": true, "countryID": true}
+var leafFields_Region = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "nameTranslations": true, "kind": true, "countryID": true}
 
 // leafFields_Topic are the fields of Topic that marshal without a field context (graph/codegen/plain.go).
-var leafFields_Topic = map[string]bool{"id": true, "title": true, "pinned": true, "locked": true, "replyCount": true, "categoryID": true}
+var leafFields_Topic = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "title": true, "pinned": true, "locked": true, "replyCount": true, "lastActivityAt": true, "categoryID": true}
 
 // leafFields_User are the fields of User that marshal without a field context (graph/codegen/plain.go).
-var leafFields_User = map[string]bool{"id": true, "displayName": true, "handle": true, "preferredLanguage": true, "role": true, "disabled": true}
+var leafFields_User = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "displayName": true, "handle": true, "preferredLanguage": true, "role": true, "disabled": true}

@@ -21,6 +21,8 @@
 //     rather than once per list element, and collects the fields of each
 //     selection set through a cache keyed without allocating
 //     (gqlexec.CollectFields);
+//   - writes a query's data into a buffer from gqlexec's pool
+//     (gqlexec.ResponseBuffer), which the POST transport gives back;
 //   - keeps the field values of non-root objects in a gqlexec.Fields, not
 //     in gqlgen's field set, which only concurrent fields need;
 //   - marshals plain fields (a struct field or a localized name, of a leaf
@@ -80,6 +82,13 @@ var (
 	cachedArgs = []byte("gqlexec.Args(ctx, field, ec.Variables, ec.$1)")
 )
 
+// queryBuffer is where the executor writes a query's data, and
+// pooledBuffer the same from gqlexec's pool (gqlexec.ResponseBuffer).
+const (
+	queryBuffer  = "\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()\n"
+	pooledBuffer = "\t\t\tbuf := gqlexec.ResponseBuffer()\n\t\t\tdata.MarshalGQL(buf)\n\t\t\tresponse.Data = buf.Bytes()\n"
+)
+
 // gqlgenCollect is how the executor collects an object's fields, and
 // cachedCollect the same through the operation's cache (gqlexec.CollectFields).
 const (
@@ -126,8 +135,8 @@ func (sequentialObjects) GenerateCode(data *codegen.Data) error {
 }
 
 // rewriteSlices replaces gqlgen's concurrent list marshalling in the
-// executor at path by gqlexec.MarshalSlice, drops the unused @defer groups
-// and imports gqlexec.
+// executor at path by gqlexec.MarshalSlice, drops the unused @defer groups,
+// writes queries' data into pooled buffers and imports gqlexec.
 func rewriteSlices(path string) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -144,6 +153,10 @@ func rewriteSlices(path string) error {
 	src = bytes.ReplaceAll(src, []byte(fieldSetReturn), []byte(objectReturn))
 	src = fieldArgs.ReplaceAll(src, cachedArgs)
 	src = bytes.ReplaceAll(src, []byte(gqlgenCollect), []byte(cachedCollect))
+	if bytes.Count(src, []byte(queryBuffer)) != 1 {
+		return fmt.Errorf("%s writes a query's data otherwise: review graph/codegen", path)
+	}
+	src = bytes.Replace(src, []byte(queryBuffer), []byte(pooledBuffer), 1)
 	src = sequentialFieldSets(src)
 	edges, err := os.ReadFile(edgeFile)
 	if err != nil {

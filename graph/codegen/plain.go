@@ -58,18 +58,11 @@ var (
 	argsFunc = regexp.MustCompile(`gqlexec\.Args\(ctx, field, ec\.Variables, ec\.(field_\w+_args)\)`)
 )
 
-// neverNull are the Go types whose gqlgen marshallers never return null,
-// so that a non-null marshaller's error path, which names the field from
-// its field context, is never taken.
-var neverNull = map[string]bool{"string": true, "int": true, "int64": true, "bool": true, "float64": true}
-
-// nullOnlyFor are the Go types whose gqlgen marshallers return null for
-// one value only, with the test of it (a format of the value's name): a
-// non-null time is null only when zero. The direct path of such a field
-// takes gqlgen's path for that value, which reports the error in the
-// field's name; every other value goes straight to the marshaller. A forum
-// page's 80 times each allocated 8 objects on gqlgen's path.
-var nullOnlyFor = map[string]string{"time.Time": "%s.IsZero()"}
+// neverNull are the Go types whose marshallers never return null, so that
+// a non-null marshaller's error path, which names the field from its field
+// context, is never taken: gqlgen's for strings, numbers and booleans, and
+// the Hub's for times (gqlexec.MarshalTime writes the zero time too).
+var neverNull = map[string]bool{"string": true, "int": true, "int64": true, "bool": true, "float64": true, "time.Time": true}
 
 // plainFields rewrites the plain fields of src (see above) and the object
 // fields read from their object (see readField); edgeReads names the
@@ -167,19 +160,13 @@ func (x *executor) plainField(fn []byte) []byte {
 	if string(middleware) != "nil" {
 		return nil
 	}
-	guard := ""
 	if !leafMarshaller(src, string(marshaller), string(valueType)) {
-		if guard = nullGuard(src, string(marshaller), string(valueType)); guard == "" {
-			return x.readField(fn, m)
-		}
+		return x.readField(fn, m)
 	}
 	var direct string
-	if read := structFieldRead.FindSubmatch(body); read != nil && guard != "" {
-		direct = fmt.Sprintf("\tif v := %s; !(%s) {\n\t\treturn ec.%s(ctx, field.Selections, v)\n\t}\n\treturn %s\n",
-			read[1], fmt.Sprintf(guard, "v"), marshaller, slow)
-	} else if read != nil {
+	if read := structFieldRead.FindSubmatch(body); read != nil {
 		direct = fmt.Sprintf("\treturn ec.%s(ctx, field.Selections, %s)\n", marshaller, read[1])
-	} else if read := localizedRead.FindSubmatch(body); read != nil && guard == "" {
+	} else if read := localizedRead.FindSubmatch(body); read != nil {
 		parser := argsFunc.FindSubmatch(functionBody(src, string(fieldContext)))
 		if parser == nil {
 			return nil
@@ -341,16 +328,6 @@ func marshalsLeaf(body []byte) bool {
 		}
 	}
 	return true
-}
-
-// nullGuard returns the test (nullOnlyFor) of the one value of valueType
-// for which marshaller, a leaf marshaller but for its null error, returns
-// null; "" when there is none.
-func nullGuard(src []byte, marshaller, valueType string) string {
-	if guard := nullOnlyFor[valueType]; guard != "" && marshalsLeaf(functionBody(src, marshaller)) {
-		return guard
-	}
-	return ""
 }
 
 // functionBody returns the text of the executionContext method name in

@@ -62,10 +62,10 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 
 // TestPlainFields checks which fields get the direct path: a struct field
 // (a string, an enum whose marshaller's name has gqlgen's package
-// separators) and a localized name of a leaf type that never marshals to
-// null do; a time does unless it is zero (null, an error that names the
-// field: gqlgen's path), and a resolver call keeps gqlgen's (an object
-// read from its object takes readField's path: TestObjectFields).
+// separators), a time (the Hub's marshaller writes every time, the zero
+// one too) and a localized name of a leaf type that never marshals to
+// null do, and a resolver call keeps gqlgen's (an object read from its
+// object takes readField's path: TestObjectFields).
 func TestPlainFields(t *testing.T) {
 	src := "package graph\n" +
 		fieldFunc("Country_code", "\t\t\treturn obj.Code, nil", "string", "marshalNString2string") +
@@ -88,20 +88,20 @@ func TestPlainFields(t *testing.T) {
 		"\tif args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err == nil {\n" +
 			"\t\treturn ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args[\"lang\"].(*string)))\n\t}\n" +
 			"\treturn graphql.ResolveField(",
-		"\tif v := obj.CreatedAt; !(v.IsZero()) {\n\t\treturn ec.marshalNTime2timeᚐTime(ctx, field.Selections, v)\n\t}\n" +
-			"\treturn graphql.ResolveField(",
+		"func (ec *executionContext) _Country_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +
+			"\treturn ec.marshalNTime2timeᚐTime(ctx, field.Selections, obj.CreatedAt)\n}\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the executor lacks\n%s\nin\n%s", want, got)
 		}
 	}
-	for _, kept := range []string{"Country_createdAt", "Country_flag"} {
+	for _, kept := range []string{"Country_flag"} {
 		if !strings.Contains(got, "return ec.fieldContext_"+kept+"(ctx, field)") {
 			t.Errorf("%s lost gqlgen's path", kept)
 		}
 	}
-	if strings.Count(got, "return graphql.ResolveField(") != 3 {
-		t.Errorf("want gqlgen's path in 3 functions (1 kept, 2 fallbacks):\n%s", got)
+	if strings.Count(got, "return graphql.ResolveField(") != 2 {
+		t.Errorf("want gqlgen's path in 2 functions (1 kept, 1 fallback):\n%s", got)
 	}
 }
 

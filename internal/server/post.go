@@ -8,11 +8,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 )
 
 // postJSON is gqlgen's POST transport (GraphQL requests as
@@ -107,14 +110,16 @@ func errorStatus(media string, errs gqlerror.List) int {
 }
 
 // writeResponse writes resp as gqlgen's JSON encoding of graphql.Response
-// would, with the data written as the executor produced it, not copied
-// into the answer (a large page's data is tens of kilobytes). Incremental
-// (@defer) payloads, which the Hub does not send, go through encoding/json.
+// would, with the data as the executor produced it, and then gives the
+// data's buffer back to the executor's pool (gqlexec.ReleaseResponse).
+// Incremental (@defer) payloads, which the Hub does not send, go through
+// encoding/json.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
 		writeMarshalled(w, resp)
 		return
 	}
+	defer gqlexec.ReleaseResponse(resp.Data)
 	var head, tail bytes.Buffer
 	head.WriteByte('{')
 	if len(resp.Errors) > 0 {
@@ -151,12 +156,36 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		// status was already written keeps the headers it was sent with.
 		rw.Header().Set("Content-Length", strconv.Itoa(head.Len()+len(data)+tail.Len()))
 	}
-	_, _ = w.Write(head.Bytes())
-	if data != nil {
-		_, _ = w.Write(data)
-		_, _ = w.Write(tail.Bytes())
+	if data == nil {
+		_, _ = w.Write(head.Bytes())
+		return
 	}
+	writeWhole(w, head.Bytes(), data, tail.Bytes())
 }
+
+// answerBuffers hold answers being written (see writeWhole).
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeWhole writes the parts of an answer in one write, through a pooled
+// buffer: written apart, the data being larger than net/http's buffer, the
+// parts took a system call more (three for a forum page, against two).
+func writeWhole(w io.Writer, parts ...[]byte) {
+	b := answerBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= maxPooledAnswer {
+			b.Reset()
+			answerBuffers.Put(b)
+		}
+	}()
+	for _, p := range parts {
+		b.Write(p)
+	}
+	_, _ = w.Write(b.Bytes())
+}
+
+// maxPooledAnswer is the capacity above which an answer's buffer is not
+// kept for the next (an export's megabytes).
+const maxPooledAnswer = 256 << 10
 
 // appendJSON appends v's JSON encoding to b and reports whether v could be
 // encoded.
