@@ -11,6 +11,7 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"regexp"
 	"slices"
 
 	"entgo.io/contrib/entgql"
@@ -48,10 +49,42 @@ func main() {
 		log.Fatalf("running ent codegen: %v", err)
 	}
 	for _, f := range generatedRewrites {
-		if err := rewrite(f.path, f.rewrites); err != nil {
+		if err := rewrite(f.path, f.rewrites, f.patterns); err != nil {
 			log.Fatalf("rewriting entgql's output: %v", err)
 		}
 	}
+}
+
+// patternRewrite is a pattern that must match in a generated file, and its
+// replacement (regexp.Expand syntax), for text that differs from type to
+// type.
+type patternRewrite struct {
+	old *regexp.Regexp
+	new string
+}
+
+// pageEdges is how entgql builds a connection's edges, an allocation and a
+// cursor (an allocated slice of boxed values) per edge; and the Hub's
+// version, which allocates the page's edges together and gives them
+// cursors only where the operation selects them (pageCursorsOnly): the
+// first and last edge always, for the page's PageInfo.
+var pageEdges = patternRewrite{
+	regexp.MustCompile(`\tc\.Edges = make\(\[\]\*(\w+)Edge, len\(nodes\)\)\n` +
+		`\tfor i := range nodes \{\n\t\tnode := nodeAt\(i\)\n\t\tc\.Edges\[i\] = &\w+Edge\{\n` +
+		`\t\t\tNode: +node,\n\t\t\tCursor: pager\.toCursor\(node\),\n\t\t\}\n\t\}\n`),
+	"\tc.Edges = make([]*${1}Edge, len(nodes))\n" +
+		"\tedges := make([]${1}Edge, len(nodes))\n" +
+		"\tfor i := range nodes {\n\t\tnode := nodeAt(i)\n\t\tedges[i].Node = node\n" +
+		"\t\tif !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {\n\t\t\tedges[i].Cursor = pager.toCursor(node)\n\t\t}\n" +
+		"\t\tc.Edges[i] = &edges[i]\n\t}\n",
+}
+
+// connectionFields are the last field of a connection type as entgql
+// writes it, and the Hub's flag after it (see pageCursorsOnly).
+var connectionFields = patternRewrite{
+	regexp.MustCompile("(?m)^(type \\w+Connection struct \\{\n(?:\t.*\n)*?\tTotalCount +int +`json:\"totalCount\"`\n)\\}"),
+	"${1}\t// pageCursorsOnly leaves the cursors of the edges between the\n" +
+		"\t// page's first and last out (see pageCursorsOnly).\n\tpageCursorsOnly bool\n}",
 }
 
 // textRewrite is an old text that must be in a generated file, and its
@@ -79,19 +112,24 @@ func collectThroughGqlexec(opctx string) []textRewrite {
 //     plain page, counts it and can fold it into its parent's statement.
 //   - The collection and pagination code collect fields through
 //     gqlexec.CollectFields.
+//   - A connection's edges are allocated together and get their cursors
+//     only where the operation selects them (pageEdges).
 var generatedRewrites = []struct {
 	path     string
 	rewrites []textRewrite
+	patterns []patternRewrite
 }{
 	{"gql_collection.go", append([]textRewrite{
 		{"if oneNode {\n\t\t\t\t\tpager.applyOrder(query.Limit(limit))\n\t\t\t\t} else {\n", "{ // the page of a single parent too (perParentPage)\n"},
 		{"modify := entgql.LimitPerRow(", "modify := query.limitPerParent("}},
-		collectThroughGqlexec("opCtx")...)},
-	{"gql_pagination.go", collectThroughGqlexec("oc")},
+		collectThroughGqlexec("opCtx")...), nil},
+	{"gql_pagination.go", collectThroughGqlexec("oc"), []patternRewrite{pageEdges, connectionFields}},
+	{"gql_edge.go", []textRewrite{
+		{"\t\tconn.build(nodes, pager, after, first, before, last)\n", "\t\tconn.pageCursorsOnly = pageCursorsOnly(ctx)\n\t\tconn.build(nodes, pager, after, first, before, last)\n"}}, nil},
 }
 
-// rewrite applies rewrites to the generated file at path.
-func rewrite(path string, rewrites []textRewrite) error {
+// rewrite applies rewrites and patterns to the generated file at path.
+func rewrite(path string, rewrites []textRewrite, patterns []patternRewrite) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -101,6 +139,12 @@ func rewrite(path string, rewrites []textRewrite) error {
 			return fmt.Errorf("%s has no %q: entgql's output changed, review ent/entc.go", path, r.old)
 		}
 		src = bytes.ReplaceAll(src, []byte(r.old), []byte(r.new))
+	}
+	for _, p := range patterns {
+		if !p.old.Match(src) {
+			return fmt.Errorf("%s has no match of %s: entgql's output changed, review ent/entc.go", path, p.old)
+		}
+		src = p.old.ReplaceAll(src, []byte(p.new))
 	}
 	if src, err = format.Source(src); err != nil {
 		return err

@@ -39,6 +39,7 @@ func (_m *Activity) Partnerships(
 			return nil, err
 		}
 		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -68,6 +69,7 @@ func (_m *Association) Members(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -89,6 +91,7 @@ func (_m *Association) FacilitatedPartnerships(
 			return nil, err
 		}
 		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -109,6 +112,7 @@ func (_m *Association) FundedProjects(
 			return nil, err
 		}
 		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -130,6 +134,7 @@ func (_m *Association) OrganisedActivities(
 			return nil, err
 		}
 		conn := &ActivityConnection{Edges: []*ActivityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -151,6 +156,7 @@ func (_m *Country) Regions(
 			return nil, err
 		}
 		conn := &RegionConnection{Edges: []*RegionEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -172,6 +178,7 @@ func (_m *Country) Municipalities(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -193,6 +200,7 @@ func (_m *Country) Associations(
 			return nil, err
 		}
 		conn := &AssociationConnection{Edges: []*AssociationEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -234,6 +242,7 @@ func (_m *Document) Municipalities(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -255,6 +264,7 @@ func (_m *Document) Partnerships(
 			return nil, err
 		}
 		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -275,6 +285,7 @@ func (_m *Document) Projects(
 			return nil, err
 		}
 		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -344,6 +355,7 @@ func (_m *Event) InvitedMunicipalities(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -377,6 +389,7 @@ func (_m *Event) Registrations(
 			return nil, err
 		}
 		conn := &EventRegistrationConnection{Edges: []*EventRegistrationEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -446,6 +459,7 @@ func (_m *ForumCategory) Topics(
 			return nil, err
 		}
 		conn := &TopicConnection{Edges: []*TopicEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -475,6 +489,7 @@ func (_m *Initiative) Municipalities(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -576,6 +591,7 @@ func (_m *Municipality) Associations(
 			return nil, err
 		}
 		conn := &AssociationConnection{Edges: []*AssociationEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -596,6 +612,7 @@ func (_m *Municipality) LedProjects(
 			return nil, err
 		}
 		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -616,6 +633,7 @@ func (_m *Municipality) NewsItems(
 			return nil, err
 		}
 		conn := &NewsItemConnection{Edges: []*NewsItemEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -637,6 +655,7 @@ func (_m *Municipality) NeedRecords(
 			return nil, err
 		}
 		conn := &NeedConnection{Edges: []*NeedEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -658,6 +677,7 @@ func (_m *Municipality) OfferRecords(
 			return nil, err
 		}
 		conn := &OfferConnection{Edges: []*OfferEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -678,6 +698,7 @@ func (_m *Municipality) Documents(
 			return nil, err
 		}
 		conn := &DocumentConnection{Edges: []*DocumentEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -699,6 +720,7 @@ func (_m *Municipality) Initiatives(
 			return nil, err
 		}
 		conn := &InitiativeConnection{Edges: []*InitiativeEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -744,6 +766,7 @@ func (_m *NewsItem) Municipalities(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -765,6 +788,7 @@ func (_m *NewsItem) Partnerships(
 			return nil, err
 		}
 		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -785,6 +809,7 @@ func (_m *NewsItem) Projects(
 			return nil, err
 		}
 		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -878,6 +903,7 @@ func (_m *Organisation) Initiatives(
 			return nil, err
 		}
 		conn := &InitiativeConnection{Edges: []*InitiativeEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -923,6 +949,7 @@ func (_m *Partnership) Facilitators(
 			return nil, err
 		}
 		conn := &AssociationConnection{Edges: []*AssociationEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -943,6 +970,7 @@ func (_m *Partnership) Projects(
 			return nil, err
 		}
 		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -964,6 +992,7 @@ func (_m *Partnership) Activities(
 			return nil, err
 		}
 		conn := &ActivityConnection{Edges: []*ActivityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -984,6 +1013,7 @@ func (_m *Partnership) NewsItems(
 			return nil, err
 		}
 		conn := &NewsItemConnection{Edges: []*NewsItemEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1004,6 +1034,7 @@ func (_m *Partnership) Topics(
 			return nil, err
 		}
 		conn := &TopicConnection{Edges: []*TopicEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1024,6 +1055,7 @@ func (_m *Partnership) Documents(
 			return nil, err
 		}
 		conn := &DocumentConnection{Edges: []*DocumentEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1093,6 +1125,7 @@ func (_m *Phase) Partnerships(
 			return nil, err
 		}
 		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1137,6 +1170,7 @@ func (_m *Post) Replies(
 			return nil, err
 		}
 		conn := &PostConnection{Edges: []*PostEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1170,6 +1204,7 @@ func (_m *Post) Reactions(
 			return nil, err
 		}
 		conn := &ReactionConnection{Edges: []*ReactionEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1190,6 +1225,7 @@ func (_m *Post) Flags(
 			return nil, err
 		}
 		conn := &FlagConnection{Edges: []*FlagEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1227,6 +1263,7 @@ func (_m *Project) Funders(
 			return nil, err
 		}
 		conn := &AssociationConnection{Edges: []*AssociationEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1247,6 +1284,7 @@ func (_m *Project) NewsItems(
 			return nil, err
 		}
 		conn := &NewsItemConnection{Edges: []*NewsItemEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1267,6 +1305,7 @@ func (_m *Project) Documents(
 			return nil, err
 		}
 		conn := &DocumentConnection{Edges: []*DocumentEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1312,6 +1351,7 @@ func (_m *Region) Municipalities(
 			return nil, err
 		}
 		conn := &MunicipalityConnection{Edges: []*MunicipalityEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1348,6 +1388,7 @@ func (_m *Topic) Posts(
 			return nil, err
 		}
 		conn := &PostConnection{Edges: []*PostEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1369,6 +1410,7 @@ func (_m *Topic) Partnerships(
 			return nil, err
 		}
 		conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}
@@ -1390,6 +1432,7 @@ func (_m *User) Memberships(
 			return nil, err
 		}
 		conn := &MembershipConnection{Edges: []*MembershipEdge{}, TotalCount: totalCount}
+		conn.pageCursorsOnly = pageCursorsOnly(ctx)
 		conn.build(nodes, pager, after, first, before, last)
 		return conn, nil
 	}

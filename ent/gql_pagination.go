@@ -142,6 +142,9 @@ type APIKeyConnection struct {
 	Edges      []*APIKeyEdge `json:"edges"`
 	PageInfo   PageInfo      `json:"pageInfo"`
 	TotalCount int           `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *APIKeyConnection) build(nodes []*APIKey, pager *apikeyPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -166,12 +169,14 @@ func (c *APIKeyConnection) build(nodes []*APIKey, pager *apikeyPager, after *Cur
 		}
 	}
 	c.Edges = make([]*APIKeyEdge, len(nodes))
+	edges := make([]APIKeyEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &APIKeyEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -348,6 +353,7 @@ func (_m *APIKeyQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -469,6 +475,9 @@ type ActivityConnection struct {
 	Edges      []*ActivityEdge `json:"edges"`
 	PageInfo   PageInfo        `json:"pageInfo"`
 	TotalCount int             `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *ActivityConnection) build(nodes []*Activity, pager *activityPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -493,12 +502,14 @@ func (c *ActivityConnection) build(nodes []*Activity, pager *activityPager, afte
 		}
 	}
 	c.Edges = make([]*ActivityEdge, len(nodes))
+	edges := make([]ActivityEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ActivityEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -711,6 +722,7 @@ func (_m *ActivityQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -922,6 +934,9 @@ type AssociationConnection struct {
 	Edges      []*AssociationEdge `json:"edges"`
 	PageInfo   PageInfo           `json:"pageInfo"`
 	TotalCount int                `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *AssociationConnection) build(nodes []*Association, pager *associationPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -946,12 +961,14 @@ func (c *AssociationConnection) build(nodes []*Association, pager *associationPa
 		}
 	}
 	c.Edges = make([]*AssociationEdge, len(nodes))
+	edges := make([]AssociationEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &AssociationEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -1164,6 +1181,7 @@ func (_m *AssociationQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -1339,6 +1357,9 @@ type AuditLogConnection struct {
 	Edges      []*AuditLogEdge `json:"edges"`
 	PageInfo   PageInfo        `json:"pageInfo"`
 	TotalCount int             `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *AuditLogConnection) build(nodes []*AuditLog, pager *auditlogPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -1363,12 +1384,14 @@ func (c *AuditLogConnection) build(nodes []*AuditLog, pager *auditlogPager, afte
 		}
 	}
 	c.Edges = make([]*AuditLogEdge, len(nodes))
+	edges := make([]AuditLogEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &AuditLogEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -1581,6 +1604,7 @@ func (_m *AuditLogQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -1702,6 +1726,9 @@ type CountryConnection struct {
 	Edges      []*CountryEdge `json:"edges"`
 	PageInfo   PageInfo       `json:"pageInfo"`
 	TotalCount int            `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *CountryConnection) build(nodes []*Country, pager *countryPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -1726,12 +1753,14 @@ func (c *CountryConnection) build(nodes []*Country, pager *countryPager, after *
 		}
 	}
 	c.Edges = make([]*CountryEdge, len(nodes))
+	edges := make([]CountryEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &CountryEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -1944,6 +1973,7 @@ func (_m *CountryQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -2101,6 +2131,9 @@ type DocumentConnection struct {
 	Edges      []*DocumentEdge `json:"edges"`
 	PageInfo   PageInfo        `json:"pageInfo"`
 	TotalCount int             `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *DocumentConnection) build(nodes []*Document, pager *documentPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -2125,12 +2158,14 @@ func (c *DocumentConnection) build(nodes []*Document, pager *documentPager, afte
 		}
 	}
 	c.Edges = make([]*DocumentEdge, len(nodes))
+	edges := make([]DocumentEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &DocumentEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -2343,6 +2378,7 @@ func (_m *DocumentQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -2554,6 +2590,9 @@ type DocumentFileConnection struct {
 	Edges      []*DocumentFileEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *DocumentFileConnection) build(nodes []*DocumentFile, pager *documentfilePager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -2578,12 +2617,14 @@ func (c *DocumentFileConnection) build(nodes []*DocumentFile, pager *documentfil
 		}
 	}
 	c.Edges = make([]*DocumentFileEdge, len(nodes))
+	edges := make([]DocumentFileEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &DocumentFileEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -2796,6 +2837,7 @@ func (_m *DocumentFileQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -2953,6 +2995,9 @@ type EmailPreferenceConnection struct {
 	Edges      []*EmailPreferenceEdge `json:"edges"`
 	PageInfo   PageInfo               `json:"pageInfo"`
 	TotalCount int                    `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *EmailPreferenceConnection) build(nodes []*EmailPreference, pager *emailpreferencePager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -2977,12 +3022,14 @@ func (c *EmailPreferenceConnection) build(nodes []*EmailPreference, pager *email
 		}
 	}
 	c.Edges = make([]*EmailPreferenceEdge, len(nodes))
+	edges := make([]EmailPreferenceEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &EmailPreferenceEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -3159,6 +3206,7 @@ func (_m *EmailPreferenceQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -3280,6 +3328,9 @@ type EventConnection struct {
 	Edges      []*EventEdge `json:"edges"`
 	PageInfo   PageInfo     `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *EventConnection) build(nodes []*Event, pager *eventPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -3304,12 +3355,14 @@ func (c *EventConnection) build(nodes []*Event, pager *eventPager, after *Cursor
 		}
 	}
 	c.Edges = make([]*EventEdge, len(nodes))
+	edges := make([]EventEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &EventEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -3522,6 +3575,7 @@ func (_m *EventQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -3733,6 +3787,9 @@ type EventRegistrationConnection struct {
 	Edges      []*EventRegistrationEdge `json:"edges"`
 	PageInfo   PageInfo                 `json:"pageInfo"`
 	TotalCount int                      `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *EventRegistrationConnection) build(nodes []*EventRegistration, pager *eventregistrationPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -3757,12 +3814,14 @@ func (c *EventRegistrationConnection) build(nodes []*EventRegistration, pager *e
 		}
 	}
 	c.Edges = make([]*EventRegistrationEdge, len(nodes))
+	edges := make([]EventRegistrationEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &EventRegistrationEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -3975,6 +4034,7 @@ func (_m *EventRegistrationQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -4114,6 +4174,9 @@ type EventSessionConnection struct {
 	Edges      []*EventSessionEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *EventSessionConnection) build(nodes []*EventSession, pager *eventsessionPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -4138,12 +4201,14 @@ func (c *EventSessionConnection) build(nodes []*EventSession, pager *eventsessio
 		}
 	}
 	c.Edges = make([]*EventSessionEdge, len(nodes))
+	edges := make([]EventSessionEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &EventSessionEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -4320,6 +4385,7 @@ func (_m *EventSessionQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -4459,6 +4525,9 @@ type FlagConnection struct {
 	Edges      []*FlagEdge `json:"edges"`
 	PageInfo   PageInfo    `json:"pageInfo"`
 	TotalCount int         `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *FlagConnection) build(nodes []*Flag, pager *flagPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -4483,12 +4552,14 @@ func (c *FlagConnection) build(nodes []*Flag, pager *flagPager, after *Cursor, f
 		}
 	}
 	c.Edges = make([]*FlagEdge, len(nodes))
+	edges := make([]FlagEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &FlagEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -4701,6 +4772,7 @@ func (_m *FlagQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -4840,6 +4912,9 @@ type ForumCategoryConnection struct {
 	Edges      []*ForumCategoryEdge `json:"edges"`
 	PageInfo   PageInfo             `json:"pageInfo"`
 	TotalCount int                  `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *ForumCategoryConnection) build(nodes []*ForumCategory, pager *forumcategoryPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -4864,12 +4939,14 @@ func (c *ForumCategoryConnection) build(nodes []*ForumCategory, pager *forumcate
 		}
 	}
 	c.Edges = make([]*ForumCategoryEdge, len(nodes))
+	edges := make([]ForumCategoryEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ForumCategoryEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -5082,6 +5159,7 @@ func (_m *ForumCategoryQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -5257,6 +5335,9 @@ type InitiativeConnection struct {
 	Edges      []*InitiativeEdge `json:"edges"`
 	PageInfo   PageInfo          `json:"pageInfo"`
 	TotalCount int               `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *InitiativeConnection) build(nodes []*Initiative, pager *initiativePager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -5281,12 +5362,14 @@ func (c *InitiativeConnection) build(nodes []*Initiative, pager *initiativePager
 		}
 	}
 	c.Edges = make([]*InitiativeEdge, len(nodes))
+	edges := make([]InitiativeEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &InitiativeEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -5499,6 +5582,7 @@ func (_m *InitiativeQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -5692,6 +5776,9 @@ type MatchDeclineConnection struct {
 	Edges      []*MatchDeclineEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *MatchDeclineConnection) build(nodes []*MatchDecline, pager *matchdeclinePager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -5716,12 +5803,14 @@ func (c *MatchDeclineConnection) build(nodes []*MatchDecline, pager *matchdeclin
 		}
 	}
 	c.Edges = make([]*MatchDeclineEdge, len(nodes))
+	edges := make([]MatchDeclineEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &MatchDeclineEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -5898,6 +5987,7 @@ func (_m *MatchDeclineQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -6019,6 +6109,9 @@ type MatchProfileConnection struct {
 	Edges      []*MatchProfileEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *MatchProfileConnection) build(nodes []*MatchProfile, pager *matchprofilePager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -6043,12 +6136,14 @@ func (c *MatchProfileConnection) build(nodes []*MatchProfile, pager *matchprofil
 		}
 	}
 	c.Edges = make([]*MatchProfileEdge, len(nodes))
+	edges := make([]MatchProfileEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &MatchProfileEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -6225,6 +6320,7 @@ func (_m *MatchProfileQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -6346,6 +6442,9 @@ type MatchWeightConnection struct {
 	Edges      []*MatchWeightEdge `json:"edges"`
 	PageInfo   PageInfo           `json:"pageInfo"`
 	TotalCount int                `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *MatchWeightConnection) build(nodes []*MatchWeight, pager *matchweightPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -6370,12 +6469,14 @@ func (c *MatchWeightConnection) build(nodes []*MatchWeight, pager *matchweightPa
 		}
 	}
 	c.Edges = make([]*MatchWeightEdge, len(nodes))
+	edges := make([]MatchWeightEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &MatchWeightEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -6552,6 +6653,7 @@ func (_m *MatchWeightQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -6673,6 +6775,9 @@ type MembershipConnection struct {
 	Edges      []*MembershipEdge `json:"edges"`
 	PageInfo   PageInfo          `json:"pageInfo"`
 	TotalCount int               `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *MembershipConnection) build(nodes []*Membership, pager *membershipPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -6697,12 +6802,14 @@ func (c *MembershipConnection) build(nodes []*Membership, pager *membershipPager
 		}
 	}
 	c.Edges = make([]*MembershipEdge, len(nodes))
+	edges := make([]MembershipEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &MembershipEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -6879,6 +6986,7 @@ func (_m *MembershipQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -7000,6 +7108,9 @@ type MunicipalityConnection struct {
 	Edges      []*MunicipalityEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *MunicipalityConnection) build(nodes []*Municipality, pager *municipalityPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -7024,12 +7135,14 @@ func (c *MunicipalityConnection) build(nodes []*Municipality, pager *municipalit
 		}
 	}
 	c.Edges = make([]*MunicipalityEdge, len(nodes))
+	edges := make([]MunicipalityEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &MunicipalityEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -7242,6 +7355,7 @@ func (_m *MunicipalityQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -7417,6 +7531,9 @@ type NeedConnection struct {
 	Edges      []*NeedEdge `json:"edges"`
 	PageInfo   PageInfo    `json:"pageInfo"`
 	TotalCount int         `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *NeedConnection) build(nodes []*Need, pager *needPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -7441,12 +7558,14 @@ func (c *NeedConnection) build(nodes []*Need, pager *needPager, after *Cursor, f
 		}
 	}
 	c.Edges = make([]*NeedEdge, len(nodes))
+	edges := make([]NeedEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &NeedEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -7659,6 +7778,7 @@ func (_m *NeedQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -7852,6 +7972,9 @@ type NewsItemConnection struct {
 	Edges      []*NewsItemEdge `json:"edges"`
 	PageInfo   PageInfo        `json:"pageInfo"`
 	TotalCount int             `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *NewsItemConnection) build(nodes []*NewsItem, pager *newsitemPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -7876,12 +7999,14 @@ func (c *NewsItemConnection) build(nodes []*NewsItem, pager *newsitemPager, afte
 		}
 	}
 	c.Edges = make([]*NewsItemEdge, len(nodes))
+	edges := make([]NewsItemEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &NewsItemEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -8094,6 +8219,7 @@ func (_m *NewsItemQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -8269,6 +8395,9 @@ type NotificationConnection struct {
 	Edges      []*NotificationEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *NotificationConnection) build(nodes []*Notification, pager *notificationPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -8293,12 +8422,14 @@ func (c *NotificationConnection) build(nodes []*Notification, pager *notificatio
 		}
 	}
 	c.Edges = make([]*NotificationEdge, len(nodes))
+	edges := make([]NotificationEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &NotificationEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -8511,6 +8642,7 @@ func (_m *NotificationQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -8650,6 +8782,9 @@ type OfferConnection struct {
 	Edges      []*OfferEdge `json:"edges"`
 	PageInfo   PageInfo     `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *OfferConnection) build(nodes []*Offer, pager *offerPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -8674,12 +8809,14 @@ func (c *OfferConnection) build(nodes []*Offer, pager *offerPager, after *Cursor
 		}
 	}
 	c.Edges = make([]*OfferEdge, len(nodes))
+	edges := make([]OfferEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &OfferEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -8892,6 +9029,7 @@ func (_m *OfferQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -9085,6 +9223,9 @@ type OrganisationConnection struct {
 	Edges      []*OrganisationEdge `json:"edges"`
 	PageInfo   PageInfo            `json:"pageInfo"`
 	TotalCount int                 `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *OrganisationConnection) build(nodes []*Organisation, pager *organisationPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -9109,12 +9250,14 @@ func (c *OrganisationConnection) build(nodes []*Organisation, pager *organisatio
 		}
 	}
 	c.Edges = make([]*OrganisationEdge, len(nodes))
+	edges := make([]OrganisationEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &OrganisationEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -9327,6 +9470,7 @@ func (_m *OrganisationQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -9502,6 +9646,9 @@ type PartnershipConnection struct {
 	Edges      []*PartnershipEdge `json:"edges"`
 	PageInfo   PageInfo           `json:"pageInfo"`
 	TotalCount int                `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *PartnershipConnection) build(nodes []*Partnership, pager *partnershipPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -9526,12 +9673,14 @@ func (c *PartnershipConnection) build(nodes []*Partnership, pager *partnershipPa
 		}
 	}
 	c.Edges = make([]*PartnershipEdge, len(nodes))
+	edges := make([]PartnershipEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &PartnershipEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -9744,6 +9893,7 @@ func (_m *PartnershipQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -9919,6 +10069,9 @@ type PartnershipRequestConnection struct {
 	Edges      []*PartnershipRequestEdge `json:"edges"`
 	PageInfo   PageInfo                  `json:"pageInfo"`
 	TotalCount int                       `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *PartnershipRequestConnection) build(nodes []*PartnershipRequest, pager *partnershiprequestPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -9943,12 +10096,14 @@ func (c *PartnershipRequestConnection) build(nodes []*PartnershipRequest, pager 
 		}
 	}
 	c.Edges = make([]*PartnershipRequestEdge, len(nodes))
+	edges := make([]PartnershipRequestEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &PartnershipRequestEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -10161,6 +10316,7 @@ func (_m *PartnershipRequestQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -10318,6 +10474,9 @@ type PhaseConnection struct {
 	Edges      []*PhaseEdge `json:"edges"`
 	PageInfo   PageInfo     `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *PhaseConnection) build(nodes []*Phase, pager *phasePager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -10342,12 +10501,14 @@ func (c *PhaseConnection) build(nodes []*Phase, pager *phasePager, after *Cursor
 		}
 	}
 	c.Edges = make([]*PhaseEdge, len(nodes))
+	edges := make([]PhaseEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &PhaseEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -10560,6 +10721,7 @@ func (_m *PhaseQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -10735,6 +10897,9 @@ type PostConnection struct {
 	Edges      []*PostEdge `json:"edges"`
 	PageInfo   PageInfo    `json:"pageInfo"`
 	TotalCount int         `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *PostConnection) build(nodes []*Post, pager *postPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -10759,12 +10924,14 @@ func (c *PostConnection) build(nodes []*Post, pager *postPager, after *Cursor, f
 		}
 	}
 	c.Edges = make([]*PostEdge, len(nodes))
+	edges := make([]PostEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &PostEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -10977,6 +11144,7 @@ func (_m *PostQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -11098,6 +11266,9 @@ type ProjectConnection struct {
 	Edges      []*ProjectEdge `json:"edges"`
 	PageInfo   PageInfo       `json:"pageInfo"`
 	TotalCount int            `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *ProjectConnection) build(nodes []*Project, pager *projectPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -11122,12 +11293,14 @@ func (c *ProjectConnection) build(nodes []*Project, pager *projectPager, after *
 		}
 	}
 	c.Edges = make([]*ProjectEdge, len(nodes))
+	edges := make([]ProjectEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ProjectEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -11340,6 +11513,7 @@ func (_m *ProjectQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -11533,6 +11707,9 @@ type ReactionConnection struct {
 	Edges      []*ReactionEdge `json:"edges"`
 	PageInfo   PageInfo        `json:"pageInfo"`
 	TotalCount int             `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *ReactionConnection) build(nodes []*Reaction, pager *reactionPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -11557,12 +11734,14 @@ func (c *ReactionConnection) build(nodes []*Reaction, pager *reactionPager, afte
 		}
 	}
 	c.Edges = make([]*ReactionEdge, len(nodes))
+	edges := make([]ReactionEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &ReactionEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -11739,6 +11918,7 @@ func (_m *ReactionQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -11860,6 +12040,9 @@ type RegionConnection struct {
 	Edges      []*RegionEdge `json:"edges"`
 	PageInfo   PageInfo      `json:"pageInfo"`
 	TotalCount int           `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *RegionConnection) build(nodes []*Region, pager *regionPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -11884,12 +12067,14 @@ func (c *RegionConnection) build(nodes []*Region, pager *regionPager, after *Cur
 		}
 	}
 	c.Edges = make([]*RegionEdge, len(nodes))
+	edges := make([]RegionEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &RegionEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -12102,6 +12287,7 @@ func (_m *RegionQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -12259,6 +12445,9 @@ type TopicConnection struct {
 	Edges      []*TopicEdge `json:"edges"`
 	PageInfo   PageInfo     `json:"pageInfo"`
 	TotalCount int          `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *TopicConnection) build(nodes []*Topic, pager *topicPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -12283,12 +12472,14 @@ func (c *TopicConnection) build(nodes []*Topic, pager *topicPager, after *Cursor
 		}
 	}
 	c.Edges = make([]*TopicEdge, len(nodes))
+	edges := make([]TopicEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &TopicEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -12501,6 +12692,7 @@ func (_m *TopicQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }
@@ -12694,6 +12886,9 @@ type UserConnection struct {
 	Edges      []*UserEdge `json:"edges"`
 	PageInfo   PageInfo    `json:"pageInfo"`
 	TotalCount int         `json:"totalCount"`
+	// pageCursorsOnly leaves the cursors of the edges between the
+	// page's first and last out (see pageCursorsOnly).
+	pageCursorsOnly bool
 }
 
 func (c *UserConnection) build(nodes []*User, pager *userPager, after *Cursor, first *int, before *Cursor, last *int) {
@@ -12718,12 +12913,14 @@ func (c *UserConnection) build(nodes []*User, pager *userPager, after *Cursor, f
 		}
 	}
 	c.Edges = make([]*UserEdge, len(nodes))
+	edges := make([]UserEdge, len(nodes))
 	for i := range nodes {
 		node := nodeAt(i)
-		c.Edges[i] = &UserEdge{
-			Node:   node,
-			Cursor: pager.toCursor(node),
+		edges[i].Node = node
+		if !c.pageCursorsOnly || i == 0 || i == len(nodes)-1 {
+			edges[i].Cursor = pager.toCursor(node)
 		}
+		c.Edges[i] = &edges[i]
 	}
 	if l := len(c.Edges); l > 0 {
 		c.PageInfo.StartCursor = &c.Edges[0].Cursor
@@ -12936,6 +13133,7 @@ func (_m *UserQuery) Paginate(
 			return nil, err
 		}
 	}
+	conn.pageCursorsOnly = pageCursorsOnly(ctx)
 	conn.build(nodes, pager, after, first, before, last)
 	return conn, nil
 }

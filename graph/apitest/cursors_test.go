@@ -1,0 +1,125 @@
+package apitest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bridgesoftrust/hub/internal/db"
+	"github.com/bridgesoftrust/hub/internal/dbtest"
+)
+
+// cursorPage is a page of a connection with its edges' cursors, if asked.
+type cursorPage struct {
+	PageInfo pageInfo
+	Edges    []struct {
+		Cursor *string
+		Node   struct{ ID string }
+	}
+}
+
+// TestEdgeCursorsOnlyWhereSelected checks the pages whose edges get their
+// cursors only when the operation selects them (ent/cursors.go): a root
+// list and a list nested in a page of countries, read with and without
+// the edges' cursors, have the same rows and the same start and end
+// cursors; selected, every edge has its own cursor, and the rows after a
+// middle edge's are the rest of the page.
+func TestEdgeCursorsOnlyWhereSelected(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := demoHub(t, store)
+		const rootQuery = `query($after: Cursor) { municipalities(first: 6, after: $after, orderBy: [{field: NAME, direction: ASC}]) {
+			pageInfo { startCursor endCursor } edges { %s node { id } } } }`
+		root := func(cursors bool, after *string) cursorPage {
+			var v struct{ Municipalities cursorPage }
+			h.data(t, withCursors(rootQuery, cursors), map[string]any{"after": after}, &v)
+			return v.Municipalities
+		}
+		full := checkCursors(t, "municipalities", root(true, nil), root(false, nil))
+		rest := root(false, full.Edges[2].Cursor)
+		if got, want := nodeIDsOf(rest)[:3], nodeIDsOf(full)[3:]; !slices.Equal(got, want) {
+			t.Errorf("after the third edge's cursor: %v, want %v", got, want)
+		}
+
+		const nestedQuery = `{ countries(first: 3, where: {hasMunicipalities: true}, orderBy: [{field: CODE, direction: ASC}]) { edges { node {
+			municipalities(first: 5) { pageInfo { startCursor endCursor } edges { %s node { id } } } } } } }`
+		nested := func(cursors bool) []cursorPage {
+			var v struct {
+				Countries struct {
+					Edges []struct{ Node struct{ Municipalities cursorPage } }
+				}
+			}
+			h.data(t, withCursors(nestedQuery, cursors), nil, &v)
+			var pages []cursorPage
+			for _, e := range v.Countries.Edges {
+				pages = append(pages, e.Node.Municipalities)
+			}
+			return pages
+		}
+		withAll, without := nested(true), nested(false)
+		if len(withAll) != 3 || len(without) != 3 {
+			t.Fatalf("%d and %d countries, want 3", len(withAll), len(without))
+		}
+		several := 0
+		for i := range withAll {
+			if checkCursors(t, "a country's municipalities", withAll[i], without[i]); len(withAll[i].Edges) > 2 {
+				several++
+			}
+		}
+		if several == 0 {
+			t.Error("no country has more than two municipalities: the middle edges' cursors are not checked")
+		}
+	})
+}
+
+// withCursors fills the %s of query with the edges' cursor, or nothing.
+func withCursors(query string, cursors bool) string {
+	field := ""
+	if cursors {
+		field = "cursor"
+	}
+	return strings.Replace(query, "%s", field, 1)
+}
+
+// checkCursors compares a page read with its edges' cursors (full) and
+// without (lean) and returns full.
+func checkCursors(t *testing.T, name string, full, lean cursorPage) cursorPage {
+	t.Helper()
+	if len(full.Edges) == 0 {
+		t.Fatalf("%s: no edge", name)
+	}
+	if !slices.Equal(nodeIDsOf(full), nodeIDsOf(lean)) {
+		t.Errorf("%s: rows %v with cursors, %v without", name, nodeIDsOf(full), nodeIDsOf(lean))
+	}
+	seen := map[string]bool{}
+	for i, e := range full.Edges {
+		if e.Cursor == nil || *e.Cursor == "" || seen[*e.Cursor] {
+			t.Fatalf("%s: edge %d has no cursor of its own (%q)", name, i, deref(e.Cursor))
+		}
+		seen[*e.Cursor] = true
+	}
+	first, last := full.Edges[0].Cursor, full.Edges[len(full.Edges)-1].Cursor
+	for _, p := range []cursorPage{full, lean} {
+		if p.PageInfo.StartCursor == nil || p.PageInfo.EndCursor == nil ||
+			*p.PageInfo.StartCursor != *first || *p.PageInfo.EndCursor != *last {
+			t.Errorf("%s: page cursors %q..%q, want the first and last edge's", name, deref(p.PageInfo.StartCursor), deref(p.PageInfo.EndCursor))
+		}
+	}
+	return full
+}
+
+// nodeIDsOf returns the ids of a page's nodes.
+func nodeIDsOf(p cursorPage) []string {
+	ids := make([]string, len(p.Edges))
+	for i, e := range p.Edges {
+		ids[i] = e.Node.ID
+	}
+	return ids
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
