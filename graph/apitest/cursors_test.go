@@ -45,7 +45,9 @@ func TestEdgeCursorsOnlyWhereSelected(t *testing.T) {
 		nested := func(cursors bool) []cursorPage {
 			var v struct {
 				Countries struct {
-					Edges []struct{ Node struct{ Municipalities cursorPage } }
+					Edges []struct {
+						Node struct{ Municipalities cursorPage }
+					}
 				}
 			}
 			h.data(t, withCursors(nestedQuery, cursors), nil, &v)
