@@ -96,7 +96,9 @@ func CanOrganise(ctx context.Context, client *gen.Client, id int) (bool, error) 
 	return client.Event.Query().Where(event.ID(id), OrganisedEvents(v)).Exist(SystemContext(ctx))
 }
 
-// EventSessionVisibility shows the sessions of the events the viewer sees.
+// EventSessionVisibility shows the sessions of the events the viewer sees;
+// an event's sessions loaded with it (LoadedThrough event.sessions) need
+// no filter.
 func EventSessionVisibility() privacy.QueryRule {
 	return privacy.EventSessionQueryRuleFunc(func(ctx context.Context, q *gen.EventSessionQuery) error {
 		if q.LoadedThrough() != eventSessions {

@@ -76,7 +76,9 @@ func TopicVisibility() privacy.QueryRule {
 	})
 }
 
-// PostVisibility filters posts: visible topics, hidden ones only for their author.
+// PostVisibility filters posts: visible topics, hidden ones only for their
+// author. Posts that a page of topics loads (LoadedThrough topic.posts)
+// are in topics this rule's viewer reads, and are checked for the rest.
 func PostVisibility() privacy.QueryRule {
 	return privacy.PostQueryRuleFunc(func(ctx context.Context, q *gen.PostQuery) error {
 		v := viewer.FromContext(ctx)
@@ -89,7 +91,8 @@ func PostVisibility() privacy.QueryRule {
 	})
 }
 
-// ReactionVisibility shows reactions with their post.
+// ReactionVisibility shows reactions with their post: a post's reactions
+// loaded with it (LoadedThrough post.reactions) need no filter.
 func ReactionVisibility() privacy.QueryRule {
 	return privacy.ReactionQueryRuleFunc(func(ctx context.Context, q *gen.ReactionQuery) error {
 		if q.LoadedThrough() != postReactions {

@@ -34,7 +34,8 @@ func DocumentVisibility() privacy.QueryRule {
 }
 
 // DocumentFileVisibility filters files to those of documents the viewer
-// may read.
+// may read; a document's files loaded with it (LoadedThrough
+// document.files) need no filter.
 func DocumentFileVisibility() privacy.QueryRule {
 	return privacy.DocumentFileQueryRuleFunc(func(ctx context.Context, q *gen.DocumentFileQuery) error {
 		if q.LoadedThrough() != documentFiles {
