@@ -12,7 +12,8 @@ import (
 // query loading them for parents that rule has just filtered
 // (LoadedThrough) leaves out. The parents' and children's policies must
 // allow the same viewers first (AllowSecretariat, AllowReadsAll) and then
-// filter with the same rule; TestEdgeLoadsReadWhatTheViewerReads (a schema walk) checks it on data.
+// filter with the same rule; TestEdgeLoadsReadWhatTheViewerReads (a
+// schema walk) checks it on data.
 const (
 	topicPosts    = topic.Label + "." + topic.EdgePosts
 	postReactions = post.Label + "." + post.EdgeReactions

@@ -10,7 +10,8 @@ import (
 // page's 13 KB of data took 30 KB of allocations (12 % of the bytes the
 // Hub allocated per request). graph/codegen points the executor at
 // ResponseBuffer instead, and the POST transport gives the data back with
-// ReleaseResponse once the answer is written; answers that other
+// ReleaseResponse once the answer is written (and takes the buffer it
+// writes the whole answer from the same way); answers that other
 // transports write (websocket, GET) are left to the collector.
 var responseBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

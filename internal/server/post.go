@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -163,29 +162,18 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	writeWhole(w, head.Bytes(), data, tail.Bytes())
 }
 
-// answerBuffers hold answers being written (see writeWhole).
-var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeWhole writes the parts of an answer in one write, through a pooled
-// buffer: written apart, the data being larger than net/http's buffer, the
-// parts took a system call more (three for a forum page, against two).
+// writeWhole writes the parts of an answer in one write, through a buffer
+// of the executor's pool: written apart, the data being larger than
+// net/http's buffer, the parts took a system call more (three for a forum
+// page, against two).
 func writeWhole(w io.Writer, parts ...[]byte) {
-	b := answerBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if b.Cap() <= maxPooledAnswer {
-			b.Reset()
-			answerBuffers.Put(b)
-		}
-	}()
+	b := gqlexec.ResponseBuffer()
 	for _, p := range parts {
 		b.Write(p)
 	}
 	_, _ = w.Write(b.Bytes())
+	gqlexec.ReleaseResponse(b.Bytes())
 }
-
-// maxPooledAnswer is the capacity above which an answer's buffer is not
-// kept for the next (an export's megabytes).
-const maxPooledAnswer = 256 << 10
 
 // appendJSON appends v's JSON encoding to b and reports whether v could be
 // encoded.
