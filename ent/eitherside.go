@@ -91,9 +91,11 @@ func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int
 	pages := newSidePages(ids, requests)
 	oc := graphql.GetOperationContext(ctx)
 	wantTotal, wantEdges := false, false
+	pages.cursorsOnly = true
 	for _, r := range requests {
 		wantTotal = wantTotal || fieldAt(oc, r.Field, totalCountField) != nil || fieldAt(oc, r.Field, pageInfoField) != nil
 		wantEdges = wantEdges || fieldAt(oc, r.Field, edgesField) != nil
+		pages.cursorsOnly = pages.cursorsOnly && fieldAt(oc, r.Field, edgesField, cursorField) == nil
 	}
 	countInPage := wantTotal && wantEdges && after == nil && before == nil
 	if wantTotal && !countInPage {
@@ -180,6 +182,10 @@ type sidePages struct {
 	requests []PartnershipPageRequest
 	rows     []map[int][]*Partnership
 	totals   []map[int]int
+	// cursorsOnly leaves the cursors of the edges between a page's first
+	// and last out: no request selects an edge's cursor (see
+	// pageCursorsOnly).
+	cursorsOnly bool
 }
 
 // newSidePages returns empty pages of requests for the municipalities ids.
@@ -252,7 +258,7 @@ func (p *sidePages) connections(limit *int, pager *partnershipPager, after *Curs
 	conns := make(map[int][]*PartnershipConnection, len(p.totals[0]))
 	for i := range p.requests {
 		for id, total := range p.totals[i] {
-			conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: total}
+			conn := &PartnershipConnection{Edges: []*PartnershipEdge{}, TotalCount: total, pageCursorsOnly: p.cursorsOnly}
 			if limit != nil {
 				page := p.rows[i][id]
 				if *limit > 0 && len(page) > *limit {

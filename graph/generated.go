@@ -16174,7 +16174,7 @@ func (ec *executionContext) fieldContext_Activity_partnerships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Activity_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Activity_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16816,7 +16816,7 @@ func (ec *executionContext) fieldContext_Association_members(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_members_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16860,7 +16860,7 @@ func (ec *executionContext) fieldContext_Association_facilitatedPartnerships(ctx
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_facilitatedPartnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_facilitatedPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16904,7 +16904,7 @@ func (ec *executionContext) fieldContext_Association_fundedProjects(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_fundedProjects_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_fundedProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16948,7 +16948,7 @@ func (ec *executionContext) fieldContext_Association_organisedActivities(ctx con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_organisedActivities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_organisedActivities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16956,7 +16956,7 @@ func (ec *executionContext) fieldContext_Association_organisedActivities(ctx con
 }
 
 func (ec *executionContext) _Association_name(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	if args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_name_args); err == nil {
+	if args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_name_args); err == nil {
 		return ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args["lang"].(*string)))
 	}
 	return graphql.ResolveField(
@@ -16995,7 +16995,7 @@ func (ec *executionContext) fieldContext_Association_name(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Association_name_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17408,7 +17408,7 @@ func (ec *executionContext) fieldContext_Country_regions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_regions_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_regions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17452,7 +17452,7 @@ func (ec *executionContext) fieldContext_Country_municipalities(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_municipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17496,7 +17496,7 @@ func (ec *executionContext) fieldContext_Country_associations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_associations_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_associations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17504,7 +17504,7 @@ func (ec *executionContext) fieldContext_Country_associations(ctx context.Contex
 }
 
 func (ec *executionContext) _Country_name(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	if args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err == nil {
+	if args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_name_args); err == nil {
 		return ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args["lang"].(*string)))
 	}
 	return graphql.ResolveField(
@@ -17543,7 +17543,7 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17966,7 +17966,7 @@ func (ec *executionContext) fieldContext_Document_municipalities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Document_municipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Document_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18010,7 +18010,7 @@ func (ec *executionContext) fieldContext_Document_partnerships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Document_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Document_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18054,7 +18054,7 @@ func (ec *executionContext) fieldContext_Document_projects(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Document_projects_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Document_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18937,7 +18937,7 @@ func (ec *executionContext) fieldContext_Event_invitedMunicipalities(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Event_invitedMunicipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Event_invitedMunicipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19014,7 +19014,7 @@ func (ec *executionContext) fieldContext_Event_registrations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Event_registrations_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Event_registrations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20304,7 +20304,7 @@ func (ec *executionContext) fieldContext_ForumCategory_topics(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_ForumCategory_topics_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_ForumCategory_topics_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20665,7 +20665,7 @@ func (ec *executionContext) fieldContext_Initiative_municipalities(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Initiative_municipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Initiative_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22732,7 +22732,7 @@ func (ec *executionContext) fieldContext_Municipality_associations(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_associations_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_associations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22776,7 +22776,7 @@ func (ec *executionContext) fieldContext_Municipality_ledProjects(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_ledProjects_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_ledProjects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22820,7 +22820,7 @@ func (ec *executionContext) fieldContext_Municipality_newsItems(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_newsItems_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22864,7 +22864,7 @@ func (ec *executionContext) fieldContext_Municipality_needRecords(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_needRecords_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_needRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22908,7 +22908,7 @@ func (ec *executionContext) fieldContext_Municipality_offerRecords(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_offerRecords_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_offerRecords_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22952,7 +22952,7 @@ func (ec *executionContext) fieldContext_Municipality_documents(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_documents_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22996,7 +22996,7 @@ func (ec *executionContext) fieldContext_Municipality_initiatives(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_initiatives_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23062,7 +23062,7 @@ func (ec *executionContext) fieldContext_Municipality_matchProfile(_ context.Con
 }
 
 func (ec *executionContext) _Municipality_name(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	if args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_name_args); err == nil {
+	if args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_name_args); err == nil {
 		return ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args["lang"].(*string)))
 	}
 	return graphql.ResolveField(
@@ -23101,7 +23101,7 @@ func (ec *executionContext) fieldContext_Municipality_name(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_name_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23177,7 +23177,7 @@ func (ec *executionContext) fieldContext_Municipality_partnerships(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23221,7 +23221,7 @@ func (ec *executionContext) fieldContext_Municipality_uaPartnerships(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_uaPartnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_uaPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23265,7 +23265,7 @@ func (ec *executionContext) fieldContext_Municipality_euPartnerships(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Municipality_euPartnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_euPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23739,7 +23739,7 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createCountry_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createCountry_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23783,7 +23783,7 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateCountry_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateCountry_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23827,7 +23827,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteCountry_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteCountry_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23871,7 +23871,7 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createRegion_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createRegion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23915,7 +23915,7 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateRegion_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateRegion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23959,7 +23959,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteRegion_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteRegion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24003,7 +24003,7 @@ func (ec *executionContext) fieldContext_Mutation_createMunicipality(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createMunicipality_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createMunicipality_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24047,7 +24047,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMunicipality(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateMunicipality_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateMunicipality_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24091,7 +24091,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMunicipality(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteMunicipality_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteMunicipality_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24135,7 +24135,7 @@ func (ec *executionContext) fieldContext_Mutation_createAssociation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createAssociation_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createAssociation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24179,7 +24179,7 @@ func (ec *executionContext) fieldContext_Mutation_updateAssociation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateAssociation_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateAssociation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24223,7 +24223,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteAssociation(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteAssociation_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteAssociation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24267,7 +24267,7 @@ func (ec *executionContext) fieldContext_Mutation_createPhase(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createPhase_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createPhase_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24311,7 +24311,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePhase(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updatePhase_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updatePhase_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24355,7 +24355,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePhase(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deletePhase_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deletePhase_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24399,7 +24399,7 @@ func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createPartnership_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createPartnership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24443,7 +24443,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePartnership(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updatePartnership_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updatePartnership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24487,7 +24487,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePartnership(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deletePartnership_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deletePartnership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24531,7 +24531,7 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createProject_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24575,7 +24575,7 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateProject_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24619,7 +24619,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteProject_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteProject_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24663,7 +24663,7 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createActivity_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24707,7 +24707,7 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateActivity_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24751,7 +24751,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteActivity_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteActivity_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24795,7 +24795,7 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_login_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_login_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24862,7 +24862,7 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_changePassword_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_changePassword_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24906,7 +24906,7 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createUser_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24950,7 +24950,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateUser_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24994,7 +24994,7 @@ func (ec *executionContext) fieldContext_Mutation_createMembership(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createMembership_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25038,7 +25038,7 @@ func (ec *executionContext) fieldContext_Mutation_updateMembership(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateMembership_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25082,7 +25082,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteMembership(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteMembership_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteMembership_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25126,7 +25126,7 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createAPIKey_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createAPIKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25170,7 +25170,7 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_revokeAPIKey_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_revokeAPIKey_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25214,7 +25214,7 @@ func (ec *executionContext) fieldContext_Mutation_createEvent(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createEvent_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createEvent_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25258,7 +25258,7 @@ func (ec *executionContext) fieldContext_Mutation_updateEvent(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateEvent_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateEvent_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25302,7 +25302,7 @@ func (ec *executionContext) fieldContext_Mutation_addEventSession(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_addEventSession_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_addEventSession_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25346,7 +25346,7 @@ func (ec *executionContext) fieldContext_Mutation_registerForEvent(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_registerForEvent_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_registerForEvent_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25390,7 +25390,7 @@ func (ec *executionContext) fieldContext_Mutation_cancelRegistration(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_cancelRegistration_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_cancelRegistration_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25434,7 +25434,7 @@ func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_recordAttendance_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_recordAttendance_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25478,7 +25478,7 @@ func (ec *executionContext) fieldContext_Mutation_setEmailPreference(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_setEmailPreference_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_setEmailPreference_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25522,7 +25522,7 @@ func (ec *executionContext) fieldContext_Mutation_followForumCategory(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_followForumCategory_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_followForumCategory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25566,7 +25566,7 @@ func (ec *executionContext) fieldContext_Mutation_createForumCategory(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createForumCategory_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createForumCategory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25610,7 +25610,7 @@ func (ec *executionContext) fieldContext_Mutation_updateForumCategory(ctx contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateForumCategory_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateForumCategory_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25654,7 +25654,7 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createTopic_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createTopic_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25698,7 +25698,7 @@ func (ec *executionContext) fieldContext_Mutation_createPost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createPost_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createPost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25742,7 +25742,7 @@ func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updatePost_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updatePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25786,7 +25786,7 @@ func (ec *executionContext) fieldContext_Mutation_deletePost(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deletePost_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deletePost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25830,7 +25830,7 @@ func (ec *executionContext) fieldContext_Mutation_react(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_react_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_react_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25874,7 +25874,7 @@ func (ec *executionContext) fieldContext_Mutation_unreact(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_unreact_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_unreact_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25918,7 +25918,7 @@ func (ec *executionContext) fieldContext_Mutation_flagPost(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_flagPost_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_flagPost_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25962,7 +25962,7 @@ func (ec *executionContext) fieldContext_Mutation_resolveFlag(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_resolveFlag_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_resolveFlag_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26006,7 +26006,7 @@ func (ec *executionContext) fieldContext_Mutation_lockTopic(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_lockTopic_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_lockTopic_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26050,7 +26050,7 @@ func (ec *executionContext) fieldContext_Mutation_pinTopic(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_pinTopic_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_pinTopic_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26094,7 +26094,7 @@ func (ec *executionContext) fieldContext_Mutation_createNewsItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createNewsItem_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createNewsItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26138,7 +26138,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNewsItem(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateNewsItem_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateNewsItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26182,7 +26182,7 @@ func (ec *executionContext) fieldContext_Mutation_publishNewsItem(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_publishNewsItem_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_publishNewsItem_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26226,7 +26226,7 @@ func (ec *executionContext) fieldContext_Mutation_markNotificationRead(ctx conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_markNotificationRead_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_markNotificationRead_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26293,7 +26293,7 @@ func (ec *executionContext) fieldContext_Mutation_createDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26337,7 +26337,7 @@ func (ec *executionContext) fieldContext_Mutation_updateDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26381,7 +26381,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26425,7 +26425,7 @@ func (ec *executionContext) fieldContext_Mutation_uploadDocumentFile(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_uploadDocumentFile_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_uploadDocumentFile_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26469,7 +26469,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteDocumentFile(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteDocumentFile_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteDocumentFile_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26513,7 +26513,7 @@ func (ec *executionContext) fieldContext_Mutation_submitDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_submitDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_submitDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26557,7 +26557,7 @@ func (ec *executionContext) fieldContext_Mutation_publishDocument(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_publishDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_publishDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26601,7 +26601,7 @@ func (ec *executionContext) fieldContext_Mutation_rejectDocument(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_rejectDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_rejectDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26645,7 +26645,7 @@ func (ec *executionContext) fieldContext_Mutation_archiveDocument(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_archiveDocument_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_archiveDocument_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26689,7 +26689,7 @@ func (ec *executionContext) fieldContext_Mutation_createNeed(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createNeed_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createNeed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26733,7 +26733,7 @@ func (ec *executionContext) fieldContext_Mutation_updateNeed(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateNeed_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateNeed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26777,7 +26777,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteNeed(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteNeed_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteNeed_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26821,7 +26821,7 @@ func (ec *executionContext) fieldContext_Mutation_createOffer(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createOffer_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createOffer_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26865,7 +26865,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOffer(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateOffer_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateOffer_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26909,7 +26909,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteOffer(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteOffer_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteOffer_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26953,7 +26953,7 @@ func (ec *executionContext) fieldContext_Mutation_setMatchProfile(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_setMatchProfile_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_setMatchProfile_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26997,7 +26997,7 @@ func (ec *executionContext) fieldContext_Mutation_declineSuggestion(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_declineSuggestion_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_declineSuggestion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27041,7 +27041,7 @@ func (ec *executionContext) fieldContext_Mutation_restoreSuggestion(ctx context.
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_restoreSuggestion_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_restoreSuggestion_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27085,7 +27085,7 @@ func (ec *executionContext) fieldContext_Mutation_expressInterest(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_expressInterest_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_expressInterest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27129,7 +27129,7 @@ func (ec *executionContext) fieldContext_Mutation_respondToPartnershipRequest(ct
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_respondToPartnershipRequest_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_respondToPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27173,7 +27173,7 @@ func (ec *executionContext) fieldContext_Mutation_facilitatePartnershipRequest(c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_facilitatePartnershipRequest_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_facilitatePartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27217,7 +27217,7 @@ func (ec *executionContext) fieldContext_Mutation_confirmPartnershipRequest(ctx 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_confirmPartnershipRequest_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_confirmPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27261,7 +27261,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawPartnershipRequest(ctx
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_withdrawPartnershipRequest_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_withdrawPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27305,7 +27305,7 @@ func (ec *executionContext) fieldContext_Mutation_setMatchWeight(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_setMatchWeight_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_setMatchWeight_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27349,7 +27349,7 @@ func (ec *executionContext) fieldContext_Mutation_createOrganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createOrganisation_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createOrganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27393,7 +27393,7 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateOrganisation_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateOrganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27437,7 +27437,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganisation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteOrganisation_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteOrganisation_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27481,7 +27481,7 @@ func (ec *executionContext) fieldContext_Mutation_createInitiative(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_createInitiative_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createInitiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27525,7 +27525,7 @@ func (ec *executionContext) fieldContext_Mutation_updateInitiative(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_updateInitiative_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateInitiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27569,7 +27569,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteInitiative(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Mutation_deleteInitiative_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteInitiative_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28064,7 +28064,7 @@ func (ec *executionContext) fieldContext_NewsItem_municipalities(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_NewsItem_municipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_NewsItem_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28108,7 +28108,7 @@ func (ec *executionContext) fieldContext_NewsItem_partnerships(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_NewsItem_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_NewsItem_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28152,7 +28152,7 @@ func (ec *executionContext) fieldContext_NewsItem_projects(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_NewsItem_projects_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_NewsItem_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29319,7 +29319,7 @@ func (ec *executionContext) fieldContext_Organisation_initiatives(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Organisation_initiatives_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Organisation_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29327,7 +29327,7 @@ func (ec *executionContext) fieldContext_Organisation_initiatives(ctx context.Co
 }
 
 func (ec *executionContext) _Organisation_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
-	if args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Organisation_name_args); err == nil {
+	if args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Organisation_name_args); err == nil {
 		return ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args["lang"].(*string)))
 	}
 	return graphql.ResolveField(
@@ -29366,7 +29366,7 @@ func (ec *executionContext) fieldContext_Organisation_name(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Organisation_name_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Organisation_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29895,7 +29895,7 @@ func (ec *executionContext) fieldContext_Partnership_facilitators(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_facilitators_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_facilitators_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29939,7 +29939,7 @@ func (ec *executionContext) fieldContext_Partnership_projects(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_projects_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29983,7 +29983,7 @@ func (ec *executionContext) fieldContext_Partnership_activities(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_activities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_activities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30027,7 +30027,7 @@ func (ec *executionContext) fieldContext_Partnership_newsItems(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_newsItems_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30071,7 +30071,7 @@ func (ec *executionContext) fieldContext_Partnership_topics(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_topics_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_topics_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30115,7 +30115,7 @@ func (ec *executionContext) fieldContext_Partnership_documents(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Partnership_documents_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31223,7 +31223,7 @@ func (ec *executionContext) fieldContext_Phase_partnerships(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Phase_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Phase_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31626,7 +31626,7 @@ func (ec *executionContext) fieldContext_Post_replies(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Post_replies_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Post_replies_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31703,7 +31703,7 @@ func (ec *executionContext) fieldContext_Post_reactions(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Post_reactions_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Post_reactions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31747,7 +31747,7 @@ func (ec *executionContext) fieldContext_Post_flags(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Post_flags_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Post_flags_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32467,7 +32467,7 @@ func (ec *executionContext) fieldContext_Project_funders(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Project_funders_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Project_funders_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32511,7 +32511,7 @@ func (ec *executionContext) fieldContext_Project_newsItems(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Project_newsItems_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Project_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32555,7 +32555,7 @@ func (ec *executionContext) fieldContext_Project_documents(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Project_documents_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Project_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32960,7 +32960,7 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_node_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33004,7 +33004,7 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33048,7 +33048,7 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_activities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_activities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33092,7 +33092,7 @@ func (ec *executionContext) fieldContext_Query_associations(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_associations_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_associations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33136,7 +33136,7 @@ func (ec *executionContext) fieldContext_Query_auditLogs(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_auditLogs_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_auditLogs_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33180,7 +33180,7 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_countries_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_countries_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33224,7 +33224,7 @@ func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_documents_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33268,7 +33268,7 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_events_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_events_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33312,7 +33312,7 @@ func (ec *executionContext) fieldContext_Query_flags(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_flags_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_flags_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33356,7 +33356,7 @@ func (ec *executionContext) fieldContext_Query_forumCategories(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_forumCategories_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_forumCategories_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33400,7 +33400,7 @@ func (ec *executionContext) fieldContext_Query_initiatives(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_initiatives_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_initiatives_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33444,7 +33444,7 @@ func (ec *executionContext) fieldContext_Query_matchDeclines(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_matchDeclines_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_matchDeclines_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33488,7 +33488,7 @@ func (ec *executionContext) fieldContext_Query_municipalities(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_municipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33532,7 +33532,7 @@ func (ec *executionContext) fieldContext_Query_needs(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_needs_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_needs_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33576,7 +33576,7 @@ func (ec *executionContext) fieldContext_Query_newsItems(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_newsItems_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_newsItems_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33620,7 +33620,7 @@ func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_notifications_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_notifications_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33664,7 +33664,7 @@ func (ec *executionContext) fieldContext_Query_offers(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_offers_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_offers_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33708,7 +33708,7 @@ func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_organisations_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_organisations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33752,7 +33752,7 @@ func (ec *executionContext) fieldContext_Query_partnerships(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33796,7 +33796,7 @@ func (ec *executionContext) fieldContext_Query_partnershipRequests(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipRequests_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipRequests_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33840,7 +33840,7 @@ func (ec *executionContext) fieldContext_Query_phases(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_phases_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_phases_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33884,7 +33884,7 @@ func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_posts_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_posts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33928,7 +33928,7 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_projects_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_projects_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33972,7 +33972,7 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_regions_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_regions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34016,7 +34016,7 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_topics_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_topics_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34060,7 +34060,7 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_users_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34104,7 +34104,7 @@ func (ec *executionContext) fieldContext_Query_partnershipStats(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipStats_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34148,7 +34148,7 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_projectStats_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_projectStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34192,7 +34192,7 @@ func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_activityStats_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_activityStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34236,7 +34236,7 @@ func (ec *executionContext) fieldContext_Query_municipalityStats(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_municipalityStats_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_municipalityStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34280,7 +34280,7 @@ func (ec *executionContext) fieldContext_Query_forumStats(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_forumStats_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_forumStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34324,7 +34324,7 @@ func (ec *executionContext) fieldContext_Query_newsStats(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_newsStats_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_newsStats_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34368,7 +34368,7 @@ func (ec *executionContext) fieldContext_Query_programmeFigures(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_programmeFigures_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_programmeFigures_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34499,7 +34499,7 @@ func (ec *executionContext) fieldContext_Query_matchSuggestions(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_matchSuggestions_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_matchSuggestions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34575,7 +34575,7 @@ func (ec *executionContext) fieldContext_Query_stalePartnershipRequests(ctx cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_stalePartnershipRequests_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_stalePartnershipRequests_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34619,7 +34619,7 @@ func (ec *executionContext) fieldContext_Query_municipalityNetwork(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_municipalityNetwork_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_municipalityNetwork_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34663,7 +34663,7 @@ func (ec *executionContext) fieldContext_Query_partnershipPath(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipPath_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipPath_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34707,7 +34707,7 @@ func (ec *executionContext) fieldContext_Query_mostConnectedMunicipalities(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_mostConnectedMunicipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_mostConnectedMunicipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34751,7 +34751,7 @@ func (ec *executionContext) fieldContext_Query_partnershipClusters(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_partnershipClusters_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipClusters_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34795,7 +34795,7 @@ func (ec *executionContext) fieldContext_Query_dormantPartnerships(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_dormantPartnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_dormantPartnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34839,7 +34839,7 @@ func (ec *executionContext) fieldContext_Query_initiativeOverlaps(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_initiativeOverlaps_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_initiativeOverlaps_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34883,7 +34883,7 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query_search_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_search_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34927,7 +34927,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Query___type_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35383,7 +35383,7 @@ func (ec *executionContext) fieldContext_Region_municipalities(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Region_municipalities_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Region_municipalities_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35391,7 +35391,7 @@ func (ec *executionContext) fieldContext_Region_municipalities(ctx context.Conte
 }
 
 func (ec *executionContext) _Region_name(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	if args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Region_name_args); err == nil {
+	if args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Region_name_args); err == nil {
 		return ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args["lang"].(*string)))
 	}
 	return graphql.ResolveField(
@@ -35430,7 +35430,7 @@ func (ec *executionContext) fieldContext_Region_name(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Region_name_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Region_name_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35741,7 +35741,7 @@ func (ec *executionContext) fieldContext_Subscription_postAdded(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Subscription_postAdded_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Subscription_postAdded_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35785,7 +35785,7 @@ func (ec *executionContext) fieldContext_Subscription_topicAdded(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Subscription_topicAdded_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Subscription_topicAdded_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35893,7 +35893,7 @@ func (ec *executionContext) fieldContext_Subscription_partnershipRequestUpdated(
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Subscription_partnershipRequestUpdated_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Subscription_partnershipRequestUpdated_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36136,7 +36136,7 @@ func (ec *executionContext) fieldContext_Topic_posts(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Topic_posts_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Topic_posts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36180,7 +36180,7 @@ func (ec *executionContext) fieldContext_Topic_partnerships(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Topic_partnerships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Topic_partnerships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36409,7 +36409,7 @@ func (ec *executionContext) fieldContext_User_memberships(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_User_memberships_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_User_memberships_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36717,7 +36717,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Directive_args_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -36867,7 +36867,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Field_args_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37373,7 +37373,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Type_fields_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37481,7 +37481,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -37525,7 +37525,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field___Type_inputFields_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -63485,7 +63485,7 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 var aPIKeyImplementors = []string{"APIKey", "Node"}
 
 func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKey) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, aPIKeyImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, aPIKeyImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63563,7 +63563,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 var aPIKeyConnectionImplementors = []string{"APIKeyConnection"}
 
 func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, aPIKeyConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63606,7 +63606,7 @@ func (ec *executionContext) _APIKeyConnection(ctx context.Context, sel ast.Selec
 var aPIKeyEdgeImplementors = []string{"APIKeyEdge"}
 
 func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.APIKeyEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, aPIKeyEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63644,7 +63644,7 @@ func (ec *executionContext) _APIKeyEdge(ctx context.Context, sel ast.SelectionSe
 var activityImplementors = []string{"Activity", "Node", "SearchResult"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *ent.Activity) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, activityImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63752,7 +63752,7 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, activityConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63795,7 +63795,7 @@ func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.Sel
 var activityEdgeImplementors = []string{"ActivityEdge"}
 
 func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ActivityEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, activityEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63833,7 +63833,7 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 var activityGroupImplementors = []string{"ActivityGroup"}
 
 func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityGroupImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, activityGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63891,7 +63891,7 @@ func (ec *executionContext) _ActivityGroup(ctx context.Context, sel ast.Selectio
 var activityMeasureImplementors = []string{"ActivityMeasure"}
 
 func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, activityMeasureImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, activityMeasureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63924,7 +63924,7 @@ func (ec *executionContext) _ActivityMeasure(ctx context.Context, sel ast.Select
 var actorImplementors = []string{"Actor"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *organisations.Actor) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, actorImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, actorImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -63977,7 +63977,7 @@ func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, ob
 var associationImplementors = []string{"Association", "Node", "SearchResult"}
 
 func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionSet, obj *ent.Association) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, associationImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, associationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64075,7 +64075,7 @@ func (ec *executionContext) _Association(ctx context.Context, sel ast.SelectionS
 var associationConnectionImplementors = []string{"AssociationConnection"}
 
 func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssociationConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, associationConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, associationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64118,7 +64118,7 @@ func (ec *executionContext) _AssociationConnection(ctx context.Context, sel ast.
 var associationEdgeImplementors = []string{"AssociationEdge"}
 
 func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssociationEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, associationEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, associationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64156,7 +64156,7 @@ func (ec *executionContext) _AssociationEdge(ctx context.Context, sel ast.Select
 var auditLogImplementors = []string{"AuditLog", "Node"}
 
 func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLog) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, auditLogImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, auditLogImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64224,7 +64224,7 @@ func (ec *executionContext) _AuditLog(ctx context.Context, sel ast.SelectionSet,
 var auditLogConnectionImplementors = []string{"AuditLogConnection"}
 
 func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, auditLogConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, auditLogConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64267,7 +64267,7 @@ func (ec *executionContext) _AuditLogConnection(ctx context.Context, sel ast.Sel
 var auditLogEdgeImplementors = []string{"AuditLogEdge"}
 
 func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditLogEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, auditLogEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, auditLogEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64305,7 +64305,7 @@ func (ec *executionContext) _AuditLogEdge(ctx context.Context, sel ast.Selection
 var countryImplementors = []string{"Country", "Node"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *ent.Country) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, countryImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, countryImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64383,7 +64383,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 var countryConnectionImplementors = []string{"CountryConnection"}
 
 func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, countryConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, countryConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64426,7 +64426,7 @@ func (ec *executionContext) _CountryConnection(ctx context.Context, sel ast.Sele
 var countryEdgeImplementors = []string{"CountryEdge"}
 
 func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CountryEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, countryEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, countryEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64464,7 +64464,7 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 var createAPIKeyPayloadImplementors = []string{"CreateAPIKeyPayload"}
 
 func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAPIKeyPayload) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, createAPIKeyPayloadImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64502,7 +64502,7 @@ func (ec *executionContext) _CreateAPIKeyPayload(ctx context.Context, sel ast.Se
 var documentImplementors = []string{"Document", "Node"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *ent.Document) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, documentImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64625,7 +64625,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 var documentConnectionImplementors = []string{"DocumentConnection"}
 
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, documentConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64668,7 +64668,7 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 var documentEdgeImplementors = []string{"DocumentEdge"}
 
 func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, documentEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64706,7 +64706,7 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 var documentFileImplementors = []string{"DocumentFile", "Node"}
 
 func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFile) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentFileImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, documentFileImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64789,7 +64789,7 @@ func (ec *executionContext) _DocumentFile(ctx context.Context, sel ast.Selection
 var documentFileConnectionImplementors = []string{"DocumentFileConnection"}
 
 func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFileConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentFileConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, documentFileConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64832,7 +64832,7 @@ func (ec *executionContext) _DocumentFileConnection(ctx context.Context, sel ast
 var documentFileEdgeImplementors = []string{"DocumentFileEdge"}
 
 func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DocumentFileEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, documentFileEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, documentFileEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64870,7 +64870,7 @@ func (ec *executionContext) _DocumentFileEdge(ctx context.Context, sel ast.Selec
 var emailPreferenceImplementors = []string{"EmailPreference", "Node"}
 
 func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.SelectionSet, obj *ent.EmailPreference) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, emailPreferenceImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, emailPreferenceImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64928,7 +64928,7 @@ func (ec *executionContext) _EmailPreference(ctx context.Context, sel ast.Select
 var emailPreferenceSettingImplementors = []string{"EmailPreferenceSetting"}
 
 func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast.SelectionSet, obj *model.EmailPreferenceSetting) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, emailPreferenceSettingImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, emailPreferenceSettingImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -64966,7 +64966,7 @@ func (ec *executionContext) _EmailPreferenceSetting(ctx context.Context, sel ast
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65124,7 +65124,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65167,7 +65167,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 var eventEdgeImplementors = []string{"EventEdge"}
 
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65205,7 +65205,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 var eventRegistrationImplementors = []string{"EventRegistration", "Node"}
 
 func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistration) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventRegistrationImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventRegistrationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65283,7 +65283,7 @@ func (ec *executionContext) _EventRegistration(ctx context.Context, sel ast.Sele
 var eventRegistrationConnectionImplementors = []string{"EventRegistrationConnection"}
 
 func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistrationConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventRegistrationConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventRegistrationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65326,7 +65326,7 @@ func (ec *executionContext) _EventRegistrationConnection(ctx context.Context, se
 var eventRegistrationEdgeImplementors = []string{"EventRegistrationEdge"}
 
 func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventRegistrationEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventRegistrationEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventRegistrationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65364,7 +65364,7 @@ func (ec *executionContext) _EventRegistrationEdge(ctx context.Context, sel ast.
 var eventSessionImplementors = []string{"EventSession", "Node"}
 
 func (ec *executionContext) _EventSession(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSession) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventSessionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventSessionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65447,7 +65447,7 @@ func (ec *executionContext) _EventSession(ctx context.Context, sel ast.Selection
 var eventSessionConnectionImplementors = []string{"EventSessionConnection"}
 
 func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSessionConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventSessionConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventSessionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65490,7 +65490,7 @@ func (ec *executionContext) _EventSessionConnection(ctx context.Context, sel ast
 var eventSessionEdgeImplementors = []string{"EventSessionEdge"}
 
 func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventSessionEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, eventSessionEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, eventSessionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65528,7 +65528,7 @@ func (ec *executionContext) _EventSessionEdge(ctx context.Context, sel ast.Selec
 var flagImplementors = []string{"Flag", "Node"}
 
 func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj *ent.Flag) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, flagImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, flagImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65606,7 +65606,7 @@ func (ec *executionContext) _Flag(ctx context.Context, sel ast.SelectionSet, obj
 var flagConnectionImplementors = []string{"FlagConnection"}
 
 func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FlagConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, flagConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, flagConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65649,7 +65649,7 @@ func (ec *executionContext) _FlagConnection(ctx context.Context, sel ast.Selecti
 var flagEdgeImplementors = []string{"FlagEdge"}
 
 func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FlagEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, flagEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, flagEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65687,7 +65687,7 @@ func (ec *executionContext) _FlagEdge(ctx context.Context, sel ast.SelectionSet,
 var forumCategoryImplementors = []string{"ForumCategory", "Node"}
 
 func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategory) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumCategoryImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, forumCategoryImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65755,7 +65755,7 @@ func (ec *executionContext) _ForumCategory(ctx context.Context, sel ast.Selectio
 var forumCategoryConnectionImplementors = []string{"ForumCategoryConnection"}
 
 func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategoryConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumCategoryConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, forumCategoryConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65798,7 +65798,7 @@ func (ec *executionContext) _ForumCategoryConnection(ctx context.Context, sel as
 var forumCategoryEdgeImplementors = []string{"ForumCategoryEdge"}
 
 func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ForumCategoryEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumCategoryEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, forumCategoryEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65836,7 +65836,7 @@ func (ec *executionContext) _ForumCategoryEdge(ctx context.Context, sel ast.Sele
 var forumGroupImplementors = []string{"ForumGroup"}
 
 func (ec *executionContext) _ForumGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, forumGroupImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, forumGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65879,7 +65879,7 @@ func (ec *executionContext) _ForumGroup(ctx context.Context, sel ast.SelectionSe
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *ent.Initiative) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, initiativeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -65967,7 +65967,7 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 var initiativeConnectionImplementors = []string{"InitiativeConnection"}
 
 func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, initiativeConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66010,7 +66010,7 @@ func (ec *executionContext) _InitiativeConnection(ctx context.Context, sel ast.S
 var initiativeEdgeImplementors = []string{"InitiativeEdge"}
 
 func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InitiativeEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, initiativeEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66048,7 +66048,7 @@ func (ec *executionContext) _InitiativeEdge(ctx context.Context, sel ast.Selecti
 var initiativeOverlapImplementors = []string{"InitiativeOverlap"}
 
 func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.SelectionSet, obj *organisations.Overlap) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, initiativeOverlapImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, initiativeOverlapImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66096,7 +66096,7 @@ func (ec *executionContext) _InitiativeOverlap(ctx context.Context, sel ast.Sele
 var loginPayloadImplementors = []string{"LoginPayload"}
 
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, loginPayloadImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66139,7 +66139,7 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 var matchDeclineImplementors = []string{"MatchDecline", "Node"}
 
 func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDecline) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchDeclineImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchDeclineImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66212,7 +66212,7 @@ func (ec *executionContext) _MatchDecline(ctx context.Context, sel ast.Selection
 var matchDeclineConnectionImplementors = []string{"MatchDeclineConnection"}
 
 func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchDeclineConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66255,7 +66255,7 @@ func (ec *executionContext) _MatchDeclineConnection(ctx context.Context, sel ast
 var matchDeclineEdgeImplementors = []string{"MatchDeclineEdge"}
 
 func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchDeclineEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchDeclineEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66293,7 +66293,7 @@ func (ec *executionContext) _MatchDeclineEdge(ctx context.Context, sel ast.Selec
 var matchFactorWeightImplementors = []string{"MatchFactorWeight"}
 
 func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.SelectionSet, obj *model.MatchFactorWeight) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchFactorWeightImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchFactorWeightImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66336,7 +66336,7 @@ func (ec *executionContext) _MatchFactorWeight(ctx context.Context, sel ast.Sele
 var matchProfileImplementors = []string{"MatchProfile", "Node"}
 
 func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfile) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchProfileImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchProfileImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66404,7 +66404,7 @@ func (ec *executionContext) _MatchProfile(ctx context.Context, sel ast.Selection
 var matchProfileConnectionImplementors = []string{"MatchProfileConnection"}
 
 func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchProfileConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66447,7 +66447,7 @@ func (ec *executionContext) _MatchProfileConnection(ctx context.Context, sel ast
 var matchProfileEdgeImplementors = []string{"MatchProfileEdge"}
 
 func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchProfileEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchProfileEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66485,7 +66485,7 @@ func (ec *executionContext) _MatchProfileEdge(ctx context.Context, sel ast.Selec
 var matchReasonImplementors = []string{"MatchReason"}
 
 func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *matchmaking.Reason) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchReasonImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66533,7 +66533,7 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 var matchSuggestionImplementors = []string{"MatchSuggestion"}
 
 func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestion) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchSuggestionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchSuggestionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66581,7 +66581,7 @@ func (ec *executionContext) _MatchSuggestion(ctx context.Context, sel ast.Select
 var matchSuggestionConnectionImplementors = []string{"MatchSuggestionConnection"}
 
 func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchSuggestionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66619,7 +66619,7 @@ func (ec *executionContext) _MatchSuggestionConnection(ctx context.Context, sel 
 var matchSuggestionEdgeImplementors = []string{"MatchSuggestionEdge"}
 
 func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSuggestionEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchSuggestionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66657,7 +66657,7 @@ func (ec *executionContext) _MatchSuggestionEdge(ctx context.Context, sel ast.Se
 var matchWeightImplementors = []string{"MatchWeight", "Node"}
 
 func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionSet, obj *ent.MatchWeight) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, matchWeightImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, matchWeightImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66710,7 +66710,7 @@ func (ec *executionContext) _MatchWeight(ctx context.Context, sel ast.SelectionS
 var membershipImplementors = []string{"Membership", "Node"}
 
 func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSet, obj *ent.Membership) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, membershipImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, membershipImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66793,7 +66793,7 @@ func (ec *executionContext) _Membership(ctx context.Context, sel ast.SelectionSe
 var membershipConnectionImplementors = []string{"MembershipConnection"}
 
 func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MembershipConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, membershipConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, membershipConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66836,7 +66836,7 @@ func (ec *executionContext) _MembershipConnection(ctx context.Context, sel ast.S
 var membershipEdgeImplementors = []string{"MembershipEdge"}
 
 func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MembershipEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, membershipEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, membershipEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -66874,7 +66874,7 @@ func (ec *executionContext) _MembershipEdge(ctx context.Context, sel ast.Selecti
 var municipalityImplementors = []string{"Municipality", "Node", "SearchResult"}
 
 func (ec *executionContext) _Municipality(ctx context.Context, sel ast.SelectionSet, obj *ent.Municipality) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67052,7 +67052,7 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 var municipalityConnectionImplementors = []string{"MunicipalityConnection"}
 
 func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67095,7 +67095,7 @@ func (ec *executionContext) _MunicipalityConnection(ctx context.Context, sel ast
 var municipalityDegreeImplementors = []string{"MunicipalityDegree"}
 
 func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityDegree) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityDegreeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityDegreeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67133,7 +67133,7 @@ func (ec *executionContext) _MunicipalityDegree(ctx context.Context, sel ast.Sel
 var municipalityEdgeImplementors = []string{"MunicipalityEdge"}
 
 func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MunicipalityEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67171,7 +67171,7 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 var municipalityGroupImplementors = []string{"MunicipalityGroup"}
 
 func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityGroupImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67229,7 +67229,7 @@ func (ec *executionContext) _MunicipalityGroup(ctx context.Context, sel ast.Sele
 var municipalityMeasureImplementors = []string{"MunicipalityMeasure"}
 
 func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityMeasureImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityMeasureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67262,7 +67262,7 @@ func (ec *executionContext) _MunicipalityMeasure(ctx context.Context, sel ast.Se
 var municipalityNetworkImplementors = []string{"MunicipalityNetwork"}
 
 func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.SelectionSet, obj *network.MunicipalityNetwork) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, municipalityNetworkImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, municipalityNetworkImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -67305,7 +67305,7 @@ func (ec *executionContext) _MunicipalityNetwork(ctx context.Context, sel ast.Se
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, mutationImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
@@ -67964,7 +67964,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var needImplementors = []string{"Need", "Node"}
 
 func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj *ent.Need) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, needImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, needImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68052,7 +68052,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 var needConnectionImplementors = []string{"NeedConnection"}
 
 func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, needConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, needConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68095,7 +68095,7 @@ func (ec *executionContext) _NeedConnection(ctx context.Context, sel ast.Selecti
 var needEdgeImplementors = []string{"NeedEdge"}
 
 func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NeedEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, needEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, needEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68133,7 +68133,7 @@ func (ec *executionContext) _NeedEdge(ctx context.Context, sel ast.SelectionSet,
 var newsGroupImplementors = []string{"NewsGroup"}
 
 func (ec *executionContext) _NewsGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsGroupImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, newsGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68171,7 +68171,7 @@ func (ec *executionContext) _NewsGroup(ctx context.Context, sel ast.SelectionSet
 var newsItemImplementors = []string{"NewsItem", "Node", "SearchResult"}
 
 func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItem) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsItemImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, newsItemImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68269,7 +68269,7 @@ func (ec *executionContext) _NewsItem(ctx context.Context, sel ast.SelectionSet,
 var newsItemConnectionImplementors = []string{"NewsItemConnection"}
 
 func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItemConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsItemConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, newsItemConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68312,7 +68312,7 @@ func (ec *executionContext) _NewsItemConnection(ctx context.Context, sel ast.Sel
 var newsItemEdgeImplementors = []string{"NewsItemEdge"}
 
 func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NewsItemEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, newsItemEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, newsItemEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68350,7 +68350,7 @@ func (ec *executionContext) _NewsItemEdge(ctx context.Context, sel ast.Selection
 var notificationImplementors = []string{"Notification", "Node"}
 
 func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, notificationImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, notificationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68438,7 +68438,7 @@ func (ec *executionContext) _Notification(ctx context.Context, sel ast.Selection
 var notificationConnectionImplementors = []string{"NotificationConnection"}
 
 func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68481,7 +68481,7 @@ func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast
 var notificationEdgeImplementors = []string{"NotificationEdge"}
 
 func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68519,7 +68519,7 @@ func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.Selec
 var offerImplementors = []string{"Offer", "Node"}
 
 func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, obj *ent.Offer) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, offerImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, offerImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68612,7 +68612,7 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 var offerConnectionImplementors = []string{"OfferConnection"}
 
 func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, offerConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, offerConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68655,7 +68655,7 @@ func (ec *executionContext) _OfferConnection(ctx context.Context, sel ast.Select
 var offerEdgeImplementors = []string{"OfferEdge"}
 
 func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OfferEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, offerEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, offerEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68693,7 +68693,7 @@ func (ec *executionContext) _OfferEdge(ctx context.Context, sel ast.SelectionSet
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, organisationImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, organisationImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68781,7 +68781,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 var organisationConnectionImplementors = []string{"OrganisationConnection"}
 
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68824,7 +68824,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 var organisationEdgeImplementors = []string{"OrganisationEdge"}
 
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68862,7 +68862,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -68910,7 +68910,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var partnershipImplementors = []string{"Partnership", "Node", "SearchResult"}
 
 func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionSet, obj *ent.Partnership) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69043,7 +69043,7 @@ func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionS
 var partnershipClusterImplementors = []string{"PartnershipCluster"}
 
 func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipCluster) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipClusterImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipClusterImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69086,7 +69086,7 @@ func (ec *executionContext) _PartnershipCluster(ctx context.Context, sel ast.Sel
 var partnershipClustersImplementors = []string{"PartnershipClusters"}
 
 func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipClusters) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipClustersImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipClustersImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69124,7 +69124,7 @@ func (ec *executionContext) _PartnershipClusters(ctx context.Context, sel ast.Se
 var partnershipConnectionImplementors = []string{"PartnershipConnection"}
 
 func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69167,7 +69167,7 @@ func (ec *executionContext) _PartnershipConnection(ctx context.Context, sel ast.
 var partnershipEdgeImplementors = []string{"PartnershipEdge"}
 
 func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69205,7 +69205,7 @@ func (ec *executionContext) _PartnershipEdge(ctx context.Context, sel ast.Select
 var partnershipGroupImplementors = []string{"PartnershipGroup"}
 
 func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipGroupImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69243,7 +69243,7 @@ func (ec *executionContext) _PartnershipGroup(ctx context.Context, sel ast.Selec
 var partnershipHealthImplementors = []string{"PartnershipHealth"}
 
 func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.SelectionSet, obj *health.PartnershipHealth) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipHealthImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipHealthImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69286,7 +69286,7 @@ func (ec *executionContext) _PartnershipHealth(ctx context.Context, sel ast.Sele
 var partnershipPathImplementors = []string{"PartnershipPath"}
 
 func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.SelectionSet, obj *network.PartnershipPath) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipPathImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipPathImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69329,7 +69329,7 @@ func (ec *executionContext) _PartnershipPath(ctx context.Context, sel ast.Select
 var partnershipRequestImplementors = []string{"PartnershipRequest", "Node"}
 
 func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequest) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipRequestImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipRequestImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69457,7 +69457,7 @@ func (ec *executionContext) _PartnershipRequest(ctx context.Context, sel ast.Sel
 var partnershipRequestConnectionImplementors = []string{"PartnershipRequestConnection"}
 
 func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipRequestConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69500,7 +69500,7 @@ func (ec *executionContext) _PartnershipRequestConnection(ctx context.Context, s
 var partnershipRequestEdgeImplementors = []string{"PartnershipRequestEdge"}
 
 func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PartnershipRequestEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, partnershipRequestEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69538,7 +69538,7 @@ func (ec *executionContext) _PartnershipRequestEdge(ctx context.Context, sel ast
 var peopleTrainedCountImplementors = []string{"PeopleTrainedCount"}
 
 func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.SelectionSet, obj *model.PeopleTrainedCount) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, peopleTrainedCountImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, peopleTrainedCountImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69571,7 +69571,7 @@ func (ec *executionContext) _PeopleTrainedCount(ctx context.Context, sel ast.Sel
 var phaseImplementors = []string{"Phase", "Node"}
 
 func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, obj *ent.Phase) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, phaseImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, phaseImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69644,7 +69644,7 @@ func (ec *executionContext) _Phase(ctx context.Context, sel ast.SelectionSet, ob
 var phaseConnectionImplementors = []string{"PhaseConnection"}
 
 func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PhaseConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, phaseConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, phaseConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69687,7 +69687,7 @@ func (ec *executionContext) _PhaseConnection(ctx context.Context, sel ast.Select
 var phaseEdgeImplementors = []string{"PhaseEdge"}
 
 func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PhaseEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, phaseEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, phaseEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69725,7 +69725,7 @@ func (ec *executionContext) _PhaseEdge(ctx context.Context, sel ast.SelectionSet
 var postImplementors = []string{"Post", "Node", "SearchResult"}
 
 func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj *ent.Post) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, postImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, postImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69828,7 +69828,7 @@ func (ec *executionContext) _Post(ctx context.Context, sel ast.SelectionSet, obj
 var postConnectionImplementors = []string{"PostConnection"}
 
 func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PostConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, postConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, postConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69871,7 +69871,7 @@ func (ec *executionContext) _PostConnection(ctx context.Context, sel ast.Selecti
 var postEdgeImplementors = []string{"PostEdge"}
 
 func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PostEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, postEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, postEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69909,7 +69909,7 @@ func (ec *executionContext) _PostEdge(ctx context.Context, sel ast.SelectionSet,
 var programmeFigureImplementors = []string{"ProgrammeFigure"}
 
 func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figure) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, programmeFigureImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, programmeFigureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -69947,7 +69947,7 @@ func (ec *executionContext) _ProgrammeFigure(ctx context.Context, sel ast.Select
 var programmeFiguresImplementors = []string{"ProgrammeFigures"}
 
 func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.SelectionSet, obj *analytics.Figures) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, programmeFiguresImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, programmeFiguresImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70030,7 +70030,7 @@ func (ec *executionContext) _ProgrammeFigures(ctx context.Context, sel ast.Selec
 var projectImplementors = []string{"Project", "Node", "SearchResult"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *ent.Project) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70138,7 +70138,7 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70181,7 +70181,7 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ProjectEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70219,7 +70219,7 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 var projectGroupImplementors = []string{"ProjectGroup"}
 
 func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Group) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectGroupImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectGroupImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70277,7 +70277,7 @@ func (ec *executionContext) _ProjectGroup(ctx context.Context, sel ast.Selection
 var projectMeasureImplementors = []string{"ProjectMeasure"}
 
 func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Measure) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectMeasureImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectMeasureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70310,7 +70310,7 @@ func (ec *executionContext) _ProjectMeasure(ctx context.Context, sel ast.Selecti
 var projectProposalFigureImplementors = []string{"ProjectProposalFigure"}
 
 func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.SelectionSet, obj *analytics.Proposals) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectProposalFigureImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectProposalFigureImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70353,7 +70353,7 @@ func (ec *executionContext) _ProjectProposalFigure(ctx context.Context, sel ast.
 var projectStatusCountImplementors = []string{"ProjectStatusCount"}
 
 func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.SelectionSet, obj *analytics.StatusCount) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, projectStatusCountImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, projectStatusCountImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70391,7 +70391,7 @@ func (ec *executionContext) _ProjectStatusCount(ctx context.Context, sel ast.Sel
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, queryImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
@@ -70717,7 +70717,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var reactionImplementors = []string{"Reaction", "Node"}
 
 func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet, obj *ent.Reaction) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, reactionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, reactionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70780,7 +70780,7 @@ func (ec *executionContext) _Reaction(ctx context.Context, sel ast.SelectionSet,
 var reactionConnectionImplementors = []string{"ReactionConnection"}
 
 func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReactionConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, reactionConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, reactionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70823,7 +70823,7 @@ func (ec *executionContext) _ReactionConnection(ctx context.Context, sel ast.Sel
 var reactionEdgeImplementors = []string{"ReactionEdge"}
 
 func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReactionEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, reactionEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, reactionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70861,7 +70861,7 @@ func (ec *executionContext) _ReactionEdge(ctx context.Context, sel ast.Selection
 var regionImplementors = []string{"Region", "Node"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *ent.Region) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, regionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, regionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70934,7 +70934,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 var regionConnectionImplementors = []string{"RegionConnection"}
 
 func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, regionConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, regionConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -70977,7 +70977,7 @@ func (ec *executionContext) _RegionConnection(ctx context.Context, sel ast.Selec
 var regionEdgeImplementors = []string{"RegionEdge"}
 
 func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegionEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, regionEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, regionEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71015,7 +71015,7 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, searchConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71058,7 +71058,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 var searchEdgeImplementors = []string{"SearchEdge"}
 
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, searchEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71106,7 +71106,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, subscriptionImplementors)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -71134,7 +71134,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var topicImplementors = []string{"Topic", "Node", "SearchResult"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, topicImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, topicImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71232,7 +71232,7 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 var topicConnectionImplementors = []string{"TopicConnection"}
 
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, topicConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71275,7 +71275,7 @@ func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.Select
 var topicEdgeImplementors = []string{"TopicEdge"}
 
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, topicEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71313,7 +71313,7 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, userImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, userImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71401,7 +71401,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 var userConnectionImplementors = []string{"UserConnection"}
 
 func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.UserConnection) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71444,7 +71444,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 var userEdgeImplementors = []string{"UserEdge"}
 
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.UserEdge) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, userEdgeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, userEdgeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71482,7 +71482,7 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71535,7 +71535,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71583,7 +71583,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71641,7 +71641,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71699,7 +71699,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup
@@ -71757,7 +71757,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := gqlexec.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := gqlexec.CollectImplementorFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := gqlexec.NewFields(len(fields))
 	var deferred graphql.DeferredGroup

@@ -73,6 +73,47 @@ func TestEdgeCursorsOnlyWhereSelected(t *testing.T) {
 	})
 }
 
+// TestEitherSideCursorsOnlyWhereSelected checks the same of a page of
+// towns' partnerships on either side, which are paged apart from other
+// connections (ent/eitherside.go), for several towns at once.
+func TestEitherSideCursorsOnlyWhereSelected(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		seedPages(t, store)
+		h := serve(t, store)
+
+		const sidesQuery = `{ municipalities(first: 20, where: {hasUaPartnerships: true}, orderBy: [{field: NAME, direction: ASC}]) { edges { node {
+			partnerships(first: 4) { pageInfo { startCursor endCursor } edges { %s node { id } } } } } } }`
+		sides := func(cursors bool) []cursorPage {
+			var v struct {
+				Municipalities struct {
+					Edges []struct {
+						Node struct{ Partnerships cursorPage }
+					}
+				}
+			}
+			h.data(t, withCursors(sidesQuery, cursors), nil, &v)
+			var pages []cursorPage
+			for _, e := range v.Municipalities.Edges {
+				pages = append(pages, e.Node.Partnerships)
+			}
+			return pages
+		}
+		withAll, without := sides(true), sides(false)
+		if len(withAll) == 0 || len(withAll) != len(without) {
+			t.Fatalf("%d and %d towns, want the same, at least one", len(withAll), len(without))
+		}
+		several := 0
+		for i := range withAll {
+			if checkCursors(t, "a town's partnerships", withAll[i], without[i]); len(withAll[i].Edges) > 2 {
+				several++
+			}
+		}
+		if several == 0 {
+			t.Error("no town has more than two partnerships: the middle edges' cursors are not checked")
+		}
+	})
+}
+
 // withCursors fills the %s of query with the edges' cursor, or nothing.
 func withCursors(query string, cursors bool) string {
 	field := ""

@@ -19,8 +19,8 @@
 //     without gqlgen's per-field copies and map;
 //   - parses each field's arguments once per operation (gqlexec.Args)
 //     rather than once per list element, and collects the fields of each
-//     selection set through a cache keyed without allocating
-//     (gqlexec.CollectFields);
+//     selection set through a cache keyed without allocating or hashing
+//     type names (gqlexec.CollectImplementorFields);
 //   - writes a query's data into a buffer from gqlexec's pool
 //     (gqlexec.ResponseBuffer), which the POST transport gives back;
 //   - keeps the field values of non-root objects in a gqlexec.Fields, not
@@ -79,7 +79,7 @@ const (
 // instead (gqlexec.Args), once per field of the query document.
 var (
 	fieldArgs  = regexp.MustCompile(`ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
-	cachedArgs = []byte("gqlexec.Args(ctx, field, ec.Variables, ec.$1)")
+	cachedArgs = []byte("gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.$1)")
 )
 
 // queryBuffer is where the executor writes a query's data, and
@@ -90,11 +90,16 @@ const (
 )
 
 // gqlgenCollect is how the executor collects an object's fields, and
-// cachedCollect the same through the operation's cache (gqlexec.CollectFields).
+// cachedCollect the same through the operation's cache, keyed by the
+// address of the object's list of implemented types
+// (gqlexec.CollectImplementorFields), which implementorCollect checks is
+// one of gqlgen's package variables.
 const (
 	gqlgenCollect = "graphql.CollectFields(ec.OperationContext, "
-	cachedCollect = "gqlexec.CollectFields(ec.OperationContext, "
+	cachedCollect = "gqlexec.CollectImplementorFields(ec.OperationContext, "
 )
+
+var implementorCollect = regexp.MustCompile(`gqlexec\.CollectImplementorFields\(ec\.OperationContext, \w+, \w+Implementors\)`)
 
 func main() {
 	if err := generate(); err != nil {
@@ -153,6 +158,9 @@ func rewriteSlices(path string) error {
 	src = bytes.ReplaceAll(src, []byte(fieldSetReturn), []byte(objectReturn))
 	src = fieldArgs.ReplaceAll(src, cachedArgs)
 	src = bytes.ReplaceAll(src, []byte(gqlgenCollect), []byte(cachedCollect))
+	if len(implementorCollect.FindAll(src, -1)) != bytes.Count(src, []byte(cachedCollect)) {
+		return fmt.Errorf("%s collects fields for a list of types other than gqlgen's Implementors variables: review graph/codegen", path)
+	}
 	if bytes.Count(src, []byte(queryBuffer)) != 1 {
 		return fmt.Errorf("%s writes a query's data otherwise: review graph/codegen", path)
 	}

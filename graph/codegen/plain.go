@@ -55,7 +55,8 @@ var (
 	structFieldRead = regexp.MustCompile(`^\t\t\treturn (obj\.\w+), nil$`)
 	localizedRead   = regexp.MustCompile(`^\t\t\tfc := graphql\.GetFieldContext\(ctx\)\n\t\t\treturn (obj\.Localized\w*\([^\n]*\)), nil$`)
 	// argsFunc finds the argument parser a field context function calls.
-	argsFunc = regexp.MustCompile(`gqlexec\.Args\(ctx, field, ec\.Variables, ec\.(field_\w+_args)\)`)
+	// (written by the rewrite of cachedArgs).
+	argsFunc = regexp.MustCompile(`gqlexec\.Args\(ctx, ec\.OperationContext, field, ec\.Variables, ec\.(field_\w+_args)\)`)
 )
 
 // neverNull are the Go types whose marshallers never return null, so that
@@ -91,6 +92,9 @@ func plainFields(src []byte, edgeReads map[string]bool) ([]byte, error) {
 	if rewritten == 0 {
 		return nil, fmt.Errorf("no plain field found in the executor: gqlgen's output changed, review graph/codegen/plain.go")
 	}
+	if x.unparsedArgs != "" {
+		return nil, fmt.Errorf("the field context of %s parses its arguments otherwise than plain.go expects: review graph/codegen", x.unparsedArgs)
+	}
 	return append(bytes.Join(parts, []byte(funcStart)), x.leafSetDecls()...), nil
 }
 
@@ -116,6 +120,9 @@ type executor struct {
 	// path of readField names.
 	leafSets map[string][]string
 	usedSets map[string]bool
+	// unparsedArgs names a localized field whose field context does not
+	// parse its arguments through gqlexec.Args as expected.
+	unparsedArgs string
 }
 
 // noteLeaf adds the field of fn to its type's leaf set when it is a plain
@@ -169,10 +176,11 @@ func (x *executor) plainField(fn []byte) []byte {
 	} else if read := localizedRead.FindSubmatch(body); read != nil {
 		parser := argsFunc.FindSubmatch(functionBody(src, string(fieldContext)))
 		if parser == nil {
+			x.unparsedArgs = string(name)
 			return nil
 		}
 		call := bytes.ReplaceAll(read[1], []byte("fc.Args["), []byte("args["))
-		direct = fmt.Sprintf("\tif args, err := gqlexec.Args(ctx, field, ec.Variables, ec.%s); err == nil {\n"+
+		direct = fmt.Sprintf("\tif args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.%s); err == nil {\n"+
 			"\t\treturn ec.%s(ctx, field.Selections, %s)\n\t}\n", parser[1], marshaller, call)
 		direct += "\treturn " + string(slow) + "\n"
 	} else {

@@ -53,7 +53,7 @@ func (ec *executionContext) marshalNRegion2ᚖRegion(ctx context.Context, sel as
 	return ec._Region(ctx, sel, v)
 }
 func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	if fc.Args, err = gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err != nil {
+	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_name_args); err != nil {
 		return fc, err
 	}
 	return fc, nil
@@ -85,7 +85,7 @@ func TestPlainFields(t *testing.T) {
 			"\treturn ec.marshalNString2string(ctx, field.Selections, obj.Code)\n}\n",
 		"func (ec *executionContext) _Country_status(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +
 			"\treturn ec.marshalNCountryStatus2githubᚗcomᚋhubᚋentᚋcountryᚐStatus(ctx, field.Selections, obj.Status)\n}\n",
-		"\tif args, err := gqlexec.Args(ctx, field, ec.Variables, ec.field_Country_name_args); err == nil {\n" +
+		"\tif args, err := gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_name_args); err == nil {\n" +
 			"\t\treturn ec.marshalNString2string(ctx, field.Selections, obj.LocalizedName(args[\"lang\"].(*string)))\n\t}\n" +
 			"\treturn graphql.ResolveField(",
 		"func (ec *executionContext) _Country_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {\n" +

@@ -71,17 +71,20 @@ func (c *operationCache) argsOf(field *ast.Field) *sync.Map {
 
 // Args returns the arguments of field as parse makes them from the field's
 // argument values under vars, parsing each field of the document once per
-// operation when the operation has an OperationCache. The generated executor
+// operation when the operation (opCtx, the one running in ctx, which the
+// executor holds: no walk up the context for each field) has an
+// OperationCache. The generated executor
 // calls it in place of parse (see graph/codegen); resolvers must treat the
 // arguments they receive as read-only, as gqlgen's own documentation of
 // FieldContext.Args already asks.
 func Args(
 	ctx context.Context,
+	opCtx *graphql.OperationContext,
 	field graphql.CollectedField,
 	vars map[string]any,
 	parse func(ctx context.Context, rawArgs map[string]any) (map[string]any, error),
 ) (map[string]any, error) {
-	cache := cacheOf(ctx)
+	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
 	if cache == nil {
 		return parse(ctx, field.ArgumentMap(vars))
 	}
@@ -94,13 +97,4 @@ func Args(
 		kept.Store(field.Field, args)
 	}
 	return args, err
-}
-
-// cacheOf returns the cache of the operation running in ctx, or nil.
-func cacheOf(ctx context.Context) *operationCache {
-	if !graphql.HasOperationContext(ctx) {
-		return nil
-	}
-	cache, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(operationCacheKey).(*operationCache)
-	return cache
 }

@@ -26,12 +26,12 @@ func TestArgsParsesEachFieldOncePerOperation(t *testing.T) {
 		return map[string]any{"parse": parses}, nil
 	}
 	for range 3 {
-		args, err := Args(ctx, graphql.CollectedField{Field: lang}, nil, parse)
+		args, err := Args(ctx, opCtx, graphql.CollectedField{Field: lang}, nil, parse)
 		if err != nil || args["parse"] != 1 {
 			t.Fatalf("args %v, error %v: want those of the first parse", args, err)
 		}
 	}
-	if _, err := Args(ctx, graphql.CollectedField{Field: other}, nil, parse); err != nil {
+	if _, err := Args(ctx, opCtx, graphql.CollectedField{Field: other}, nil, parse); err != nil {
 		t.Fatal(err)
 	}
 	if parses != 2 {
@@ -43,7 +43,7 @@ func TestArgsParsesEachFieldOncePerOperation(t *testing.T) {
 	}
 	field := graphql.CollectedField{Field: &ast.Field{Alias: "broken"}}
 	for range 2 {
-		if _, err := Args(ctx, field, nil, failing); err == nil {
+		if _, err := Args(ctx, opCtx, field, nil, failing); err == nil {
 			t.Fatal("want the parse error")
 		}
 	}
@@ -51,9 +51,10 @@ func TestArgsParsesEachFieldOncePerOperation(t *testing.T) {
 		t.Errorf("a failing parse ran %d times in all, want each occurrence to report its own error", parses-2)
 	}
 	// Without the extension every call parses.
-	plain := graphql.WithOperationContext(context.Background(), &graphql.OperationContext{})
+	plainOp := &graphql.OperationContext{}
+	plain := graphql.WithOperationContext(context.Background(), plainOp)
 	for range 2 {
-		_, _ = Args(plain, graphql.CollectedField{Field: lang}, nil, parse)
+		_, _ = Args(plain, plainOp, graphql.CollectedField{Field: lang}, nil, parse)
 	}
 	if parses != 6 {
 		t.Errorf("without a cache: %d parses, want 6", parses)

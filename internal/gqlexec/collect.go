@@ -2,6 +2,7 @@ package gqlexec
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -13,73 +14,154 @@ import (
 // operation, and builds the key of each lookup with an FNV hasher and
 // byte copies of the type names: a few allocations for every object
 // marshalled, a twentieth of the Hub's on a page of hundreds of nodes.
-// Both the generated executor and Ent's collection code (ent/entc.go
-// points it here) collect through it.
+// The answer is keyed by the names in satisfies, so any list will do:
+// Ent's collection code (ent/entc.go points it here) builds its lists anew
+// for each call. The generated executor, whose lists are fixed, calls
+// CollectImplementorFields.
 func CollectFields(opCtx *graphql.OperationContext, set ast.SelectionSet, satisfies []string) []graphql.CollectedField {
-	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
-	if cache == nil || len(satisfies) > maxKeyedTypes {
+	if len(satisfies) > maxKeyedTypes {
 		return graphql.CollectFields(opCtx, set, satisfies)
 	}
-	key := collectedKey{length: len(set)}
-	if len(set) > 0 {
-		key.set = &set[0]
-	}
+	key := namedKey{set: setKeyOf(set)}
 	copy(key.satisfies[:], satisfies)
+	return collect(opCtx, set, satisfies, key)
+}
+
+// CollectImplementorFields is CollectFields for the generated executor:
+// implementors is one of its lists of the types an object implements
+// (package variables, never changed), so the answer is keyed by the list's
+// address rather than by hashing its names, once per object marshalled.
+// A list made for the call would add an entry per call: use CollectFields.
+func CollectImplementorFields(opCtx *graphql.OperationContext, set ast.SelectionSet, implementors []string) []graphql.CollectedField {
+	key := implementorKey{set: setKeyOf(set), length: len(implementors)}
+	if len(implementors) > 0 {
+		key.implementors = &implementors[0]
+	}
+	return collect(opCtx, set, implementors, key)
+}
+
+// collect is CollectFields and CollectImplementorFields, whose keys name
+// the list of types in their own ways.
+func collect[K fieldsKey[K]](opCtx *graphql.OperationContext, set ast.SelectionSet, satisfies []string, key K) []graphql.CollectedField {
+	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
+	if cache == nil {
+		return graphql.CollectFields(opCtx, set, satisfies)
+	}
 	if doc := cache.doc; doc != nil && doc.fixedSelections {
-		if fields, ok := doc.collected.get(key); ok {
+		kept := key.in(&doc.collected.collectedFields)
+		if fields, ok := kept.get(key); ok {
 			return fields
 		}
-		if doc.collected.ownsSet(key.set) {
+		if doc.collected.ownsSet(key.first()) {
 			fields := graphql.CollectFields(opCtx, set, satisfies)
-			doc.collected.keep(key, fields)
+			doc.collected.own(fields)
+			kept.put(key, fields)
 			return fields
 		}
 	}
-	if fields, ok := cache.collected.get(key); ok {
+	kept := key.in(&cache.collected)
+	if fields, ok := kept.get(key); ok {
 		return fields
 	}
 	fields := graphql.CollectFields(opCtx, set, satisfies)
-	cache.collected.put(key, fields)
+	kept.put(key, fields)
 	return fields
 }
 
 // maxKeyedTypes is the longest list of implemented types that
-// CollectFields keeps answers for: the executor's lists name at most
-// three, the collection code's a type and its interfaces.
+// CollectFields keeps answers for: the collection code's lists name a
+// type and its interfaces.
 const maxKeyedTypes = 4
 
-// collectedKey names a selection set of the document (where its
-// selections start, and how many) and a list of implemented types, by
-// their names: the collection code builds its lists anew for each call.
-type collectedKey struct {
-	set       *ast.Selection
-	length    int
+// setKey names a selection set of the document: where its selections
+// start, and how many.
+type setKey struct {
+	first  *ast.Selection
+	length int
+}
+
+// setKeyOf returns the key of set.
+func setKeyOf(set ast.SelectionSet) setKey {
+	if len(set) == 0 {
+		return setKey{}
+	}
+	return setKey{first: &set[0], length: len(set)}
+}
+
+// namedKey names a selection set and a list of types by their names.
+type namedKey struct {
+	set       setKey
 	satisfies [maxKeyedTypes]string
 }
 
-// collectedFields maps the selection sets of one operation to their
-// collected fields.
-type collectedFields struct {
-	mu     sync.RWMutex
-	fields map[collectedKey][]graphql.CollectedField
+// implementorKey names a selection set and one of the executor's lists of
+// implemented types by its address.
+type implementorKey struct {
+	set          setKey
+	implementors *string
+	length       int
 }
 
-// get returns the fields collected for key, if any.
-func (c *collectedFields) get(key collectedKey) ([]graphql.CollectedField, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	fields, ok := c.fields[key]
+// fieldsKey is a key of collected fields: it names where its selection
+// set starts, and which map of a collectedFields keeps keys like it.
+type fieldsKey[K comparable] interface {
+	comparable
+	first() *ast.Selection
+	in(*collectedFields) *keptFields[K]
+}
+
+func (k namedKey) first() *ast.Selection                                 { return k.set.first }
+func (namedKey) in(c *collectedFields) *keptFields[namedKey]             { return &c.named }
+func (k implementorKey) first() *ast.Selection                           { return k.set.first }
+func (implementorKey) in(c *collectedFields) *keptFields[implementorKey] { return &c.implementors }
+
+// collectedFields maps the selection sets of one operation, or of one
+// document, to their collected fields, by either kind of key.
+type collectedFields struct {
+	named        keptFields[namedKey]
+	implementors keptFields[implementorKey]
+}
+
+// keptFields is a map read without locking, which writers replace by a
+// copy with the new entry. Every request on one document reads its map
+// (once per object marshalled) from both cores, where a read lock's
+// counter would bounce between them; entries are added only while a
+// document's first requests run. Written by hand: sync.Map boxes each
+// key in an interface, an allocation per lookup.
+type keptFields[K comparable] struct {
+	mu     sync.Mutex
+	fields atomic.Pointer[map[K][]graphql.CollectedField]
+}
+
+// get returns the fields kept for key, if any.
+func (k *keptFields[K]) get(key K) ([]graphql.CollectedField, bool) {
+	m := k.fields.Load()
+	if m == nil {
+		return nil, false
+	}
+	fields, ok := (*m)[key]
 	return fields, ok
 }
 
-// put keeps the fields collected for key.
-func (c *collectedFields) put(key collectedKey, fields []graphql.CollectedField) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.fields == nil {
-		c.fields = make(map[collectedKey][]graphql.CollectedField)
+// size returns how many keys have fields kept.
+func (k *keptFields[K]) size() int {
+	if m := k.fields.Load(); m != nil {
+		return len(*m)
 	}
-	c.fields[key] = fields
+	return 0
+}
+
+// put keeps fields for key.
+func (k *keptFields[K]) put(key K, fields []graphql.CollectedField) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	next := map[K][]graphql.CollectedField{key: fields}
+	if m := k.fields.Load(); m != nil {
+		for k, v := range *m {
+			next[k] = v
+		}
+	}
+	k.fields.Store(&next)
 }
 
 // documentFields are the fields collected from the selection sets of one
@@ -92,26 +174,38 @@ func (c *collectedFields) put(key collectedKey, fields []graphql.CollectedField)
 // operation.
 type documentFields struct {
 	collectedFields
+	mu    sync.RWMutex
 	owned map[*ast.Selection]struct{}
 }
 
 // newDocumentFields returns the collected fields of doc, owning its
 // operations' and fragments' selection sets.
 func newDocumentFields(doc *ast.QueryDocument) *documentFields {
-	d := &documentFields{collectedFields: collectedFields{fields: map[collectedKey][]graphql.CollectedField{}}, owned: map[*ast.Selection]struct{}{}}
+	d := &documentFields{owned: map[*ast.Selection]struct{}{}}
 	for _, op := range doc.Operations {
-		d.own(op.SelectionSet)
+		d.ownSet(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
-		d.own(f.SelectionSet)
+		d.ownSet(f.SelectionSet)
 	}
 	return d
 }
 
-// own marks set as the document's. d.mu is held, or d is not shared yet.
-func (d *documentFields) own(set ast.SelectionSet) {
+// ownSet marks set as the document's. d.mu is held, or d is not shared
+// yet.
+func (d *documentFields) ownSet(set ast.SelectionSet) {
 	if len(set) > 0 {
 		d.owned[&set[0]] = struct{}{}
+	}
+}
+
+// own marks the selections of fields, collected for the document, as the
+// document's.
+func (d *documentFields) own(fields []graphql.CollectedField) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, f := range fields {
+		d.ownSet(f.Selections)
 	}
 }
 
@@ -125,14 +219,4 @@ func (d *documentFields) ownsSet(first *ast.Selection) bool {
 	defer d.mu.RUnlock()
 	_, ok := d.owned[first]
 	return ok
-}
-
-// keep keeps the fields collected for key, and owns their selections.
-func (d *documentFields) keep(key collectedKey, fields []graphql.CollectedField) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.fields[key] = fields
-	for _, f := range fields {
-		d.own(f.Selections)
-	}
 }

@@ -49,3 +49,36 @@ func TestCollectFieldsKeepsEachSelectionSet(t *testing.T) {
 		t.Errorf("without a cache: %d fields, want 2", len(got))
 	}
 }
+
+// TestCollectImplementorFieldsKeysByList checks that the executor's
+// lookup answers as CollectFields does, keeps one answer per selection
+// set and list, tells lists of the same names apart by address only in
+// its own map, and looks up again without allocating.
+func TestCollectImplementorFieldsKeysByList(t *testing.T) {
+	opCtx := &graphql.OperationContext{}
+	if err := (OperationCache{}).MutateOperationContext(context.Background(), opCtx); err != nil {
+		t.Fatal(err)
+	}
+	town := []string{"Municipality", "Node"}
+	project := []string{"Project", "Node"}
+	set := ast.SelectionSet{
+		&ast.Field{Name: "id", Alias: "id"},
+		&ast.InlineFragment{TypeCondition: "Project", SelectionSet: ast.SelectionSet{&ast.Field{Name: "title", Alias: "title"}}},
+	}
+	fields := CollectImplementorFields(opCtx, set, town)
+	if len(fields) != 1 || fields[0].Alias != "id" {
+		t.Fatalf("a town collected %v, want id", fields)
+	}
+	if got := CollectImplementorFields(opCtx, set, project); len(got) != 2 || got[1].Alias != "title" {
+		t.Fatalf("a project collected %v, want id and title", got)
+	}
+	if again := CollectImplementorFields(opCtx, set, town); &again[0] != &fields[0] {
+		t.Error("the same selection set and list were collected again")
+	}
+	if byName := CollectFields(opCtx, set, town); len(byName) != 1 || byName[0].Alias != "id" {
+		t.Errorf("by names: %v", byName)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { CollectImplementorFields(opCtx, set, town) }); allocs != 0 {
+		t.Errorf("a cached lookup allocated %v times, want 0", allocs)
+	}
+}

@@ -50,10 +50,10 @@ func TestOperationsOfADocumentShareWhatVariablesDoNotChange(t *testing.T) {
 	}
 	for _, n := range []int64{3, 7} {
 		ctx, opCtx := operationOn(t, doc, map[string]any{"n": n})
-		if args, err := Args(ctx, literal, opCtx.Variables, parse); err != nil || args["first"] != int64(5) {
+		if args, err := Args(ctx, opCtx, literal, opCtx.Variables, parse); err != nil || args["first"] != int64(5) {
 			t.Fatalf("literal arguments %v (error %v), want first 5", args, err)
 		}
-		args, err := Args(ctx, variable, opCtx.Variables, parse)
+		args, err := Args(ctx, opCtx, variable, opCtx.Variables, parse)
 		if err != nil || args["first"] != n {
 			t.Fatalf("arguments from $n = %d read %v (error %v): kept from another operation?", n, args, err)
 		}
@@ -110,9 +110,7 @@ func TestSelectionsCollectedAnewAreKeptPerOperation(t *testing.T) {
 		}
 	}
 	c := documentCacheOf(doc)
-	c.collected.mu.RLock()
-	defer c.collected.mu.RUnlock()
-	if n := len(c.collected.fields); n != 0 {
+	if n := c.collected.named.size(); n != 0 {
 		t.Errorf("the document keeps %d collections of selections it does not own, want 0", n)
 	}
 }
