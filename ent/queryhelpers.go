@@ -9,7 +9,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
-	"sync"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -17,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/bridgesoftrust/hub/internal/gqlexec"
+	"github.com/bridgesoftrust/hub/internal/readmostly"
 )
 
 // selectsColumn reports whether a query's columns name column.
@@ -620,14 +620,14 @@ type joinedSelectionKey struct{ dialect, alias, column, prefix string }
 // identifiers, and the parentheses Ent wraps around an expression that is
 // not raw, in a builder of its own (a municipality's page selects 21
 // joined columns).
-var joinedSelections sync.Map // joinedSelectionKey → joinedSelection
+var joinedSelections readmostly.Map[joinedSelectionKey, joinedSelection]
 
 // joinedSelectionOf returns the selection of column of t, joined as alias,
 // named prefix+column, in dialect.
 func joinedSelectionOf(dialect string, t *sql.SelectTable, alias, column, prefix string) joinedSelection {
 	key := joinedSelectionKey{dialect, alias, column, prefix}
 	if sel, ok := joinedSelections.Load(key); ok {
-		return sel.(joinedSelection)
+		return sel
 	}
 	var as sql.Builder
 	as.SetDialect(dialect)

@@ -16138,24 +16138,24 @@ func (ec *executionContext) fieldContext_Activity_organiser(_ context.Context, f
 }
 
 func (ec *executionContext) _Activity_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Activity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Activity_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Activity_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Activity_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16173,6 +16173,9 @@ func (ec *executionContext) fieldContext_Activity_partnerships(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Activity_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -16780,24 +16783,24 @@ func (ec *executionContext) fieldContext_Association_country(_ context.Context, 
 }
 
 func (ec *executionContext) _Association_members(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Members(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Association_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Members(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Association_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16815,6 +16818,9 @@ func (ec *executionContext) fieldContext_Association_members(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_members_args); err != nil {
 		ec.Error(ctx, err)
@@ -16824,24 +16830,24 @@ func (ec *executionContext) fieldContext_Association_members(ctx context.Context
 }
 
 func (ec *executionContext) _Association_facilitatedPartnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_facilitatedPartnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.FacilitatedPartnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Association_facilitatedPartnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.FacilitatedPartnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Association_facilitatedPartnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16859,6 +16865,9 @@ func (ec *executionContext) fieldContext_Association_facilitatedPartnerships(ctx
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_facilitatedPartnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -16868,24 +16877,24 @@ func (ec *executionContext) fieldContext_Association_facilitatedPartnerships(ctx
 }
 
 func (ec *executionContext) _Association_fundedProjects(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_fundedProjects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.FundedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
-			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Association_fundedProjects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.FundedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Association_fundedProjects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16903,6 +16912,9 @@ func (ec *executionContext) fieldContext_Association_fundedProjects(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_fundedProjects_args); err != nil {
 		ec.Error(ctx, err)
@@ -16912,24 +16924,24 @@ func (ec *executionContext) fieldContext_Association_fundedProjects(ctx context.
 }
 
 func (ec *executionContext) _Association_organisedActivities(ctx context.Context, field graphql.CollectedField, obj *ent.Association) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Association_organisedActivities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.OrganisedActivities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
-			return ec.marshalNActivityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Association_organisedActivities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.OrganisedActivities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNActivityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Association_organisedActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16947,6 +16959,9 @@ func (ec *executionContext) fieldContext_Association_organisedActivities(ctx con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_organisedActivities_args); err != nil {
 		ec.Error(ctx, err)
@@ -16994,6 +17009,9 @@ func (ec *executionContext) fieldContext_Association_name(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Association_name_args); err != nil {
 		ec.Error(ctx, err)
@@ -17372,24 +17390,24 @@ func (ec *executionContext) fieldContext_Country_euMember(_ context.Context, fie
 }
 
 func (ec *executionContext) _Country_regions(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_regions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Regions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.RegionOrder), fc.Args["where"].(*ent.RegionWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.RegionConnection) graphql.Marshaler {
-			return ec.marshalNRegionConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Country_regions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Regions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.RegionOrder), fc.Args["where"].(*ent.RegionWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNRegionConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegionConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Country_regions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17407,6 +17425,9 @@ func (ec *executionContext) fieldContext_Country_regions(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_regions_args); err != nil {
 		ec.Error(ctx, err)
@@ -17416,24 +17437,24 @@ func (ec *executionContext) fieldContext_Country_regions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Country_municipalities(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Country_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Country_municipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17451,6 +17472,9 @@ func (ec *executionContext) fieldContext_Country_municipalities(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_municipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -17460,24 +17484,24 @@ func (ec *executionContext) fieldContext_Country_municipalities(ctx context.Cont
 }
 
 func (ec *executionContext) _Country_associations(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Country_associations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Associations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssociationConnection) graphql.Marshaler {
-			return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Country_associations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Associations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Country_associations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17495,6 +17519,9 @@ func (ec *executionContext) fieldContext_Country_associations(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_associations_args); err != nil {
 		ec.Error(ctx, err)
@@ -17542,6 +17569,9 @@ func (ec *executionContext) fieldContext_Country_name(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Country_name_args); err != nil {
 		ec.Error(ctx, err)
@@ -17930,24 +17960,24 @@ func (ec *executionContext) fieldContext_Document_files(_ context.Context, field
 }
 
 func (ec *executionContext) _Document_municipalities(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Document_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Document_municipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17965,6 +17995,9 @@ func (ec *executionContext) fieldContext_Document_municipalities(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Document_municipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -17974,24 +18007,24 @@ func (ec *executionContext) fieldContext_Document_municipalities(ctx context.Con
 }
 
 func (ec *executionContext) _Document_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Document_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Document_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18009,6 +18042,9 @@ func (ec *executionContext) fieldContext_Document_partnerships(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Document_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -18018,24 +18054,24 @@ func (ec *executionContext) fieldContext_Document_partnerships(ctx context.Conte
 }
 
 func (ec *executionContext) _Document_projects(ctx context.Context, field graphql.CollectedField, obj *ent.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
-			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Document_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Document_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18053,6 +18089,9 @@ func (ec *executionContext) fieldContext_Document_projects(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Document_projects_args); err != nil {
 		ec.Error(ctx, err)
@@ -18901,24 +18940,24 @@ func (ec *executionContext) fieldContext_Event_createdBy(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Event_invitedMunicipalities(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_invitedMunicipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.InvitedMunicipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Event_invitedMunicipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.InvitedMunicipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_invitedMunicipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18936,6 +18975,9 @@ func (ec *executionContext) fieldContext_Event_invitedMunicipalities(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Event_invitedMunicipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -18978,24 +19020,24 @@ func (ec *executionContext) fieldContext_Event_sessions(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_registrations(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_registrations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Registrations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.EventRegistrationOrder), fc.Args["where"].(*ent.EventRegistrationWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.EventRegistrationConnection) graphql.Marshaler {
-			return ec.marshalNEventRegistrationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistrationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Event_registrations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Registrations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.EventRegistrationOrder), fc.Args["where"].(*ent.EventRegistrationWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNEventRegistrationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistrationConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Event_registrations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19013,6 +19055,9 @@ func (ec *executionContext) fieldContext_Event_registrations(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Event_registrations_args); err != nil {
 		ec.Error(ctx, err)
@@ -20268,24 +20313,24 @@ func (ec *executionContext) fieldContext_ForumCategory_visibility(_ context.Cont
 }
 
 func (ec *executionContext) _ForumCategory_topics(ctx context.Context, field graphql.CollectedField, obj *ent.ForumCategory) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ForumCategory_topics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Topics(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TopicOrder), fc.Args["where"].(*ent.TopicWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
-			return ec.marshalNTopicConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ForumCategory_topics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Topics(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TopicOrder), fc.Args["where"].(*ent.TopicWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNTopicConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_ForumCategory_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20303,6 +20348,9 @@ func (ec *executionContext) fieldContext_ForumCategory_topics(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_ForumCategory_topics_args); err != nil {
 		ec.Error(ctx, err)
@@ -20629,24 +20677,24 @@ func (ec *executionContext) fieldContext_Initiative_organisation(_ context.Conte
 }
 
 func (ec *executionContext) _Initiative_municipalities(ctx context.Context, field graphql.CollectedField, obj *ent.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Initiative_municipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20664,6 +20712,9 @@ func (ec *executionContext) fieldContext_Initiative_municipalities(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Initiative_municipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -22696,24 +22747,24 @@ func (ec *executionContext) fieldContext_Municipality_region(_ context.Context, 
 }
 
 func (ec *executionContext) _Municipality_associations(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_associations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Associations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssociationConnection) graphql.Marshaler {
-			return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_associations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Associations(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_associations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22731,6 +22782,9 @@ func (ec *executionContext) fieldContext_Municipality_associations(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_associations_args); err != nil {
 		ec.Error(ctx, err)
@@ -22740,24 +22794,24 @@ func (ec *executionContext) fieldContext_Municipality_associations(ctx context.C
 }
 
 func (ec *executionContext) _Municipality_ledProjects(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_ledProjects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.LedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
-			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_ledProjects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.LedProjects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_ledProjects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22775,6 +22829,9 @@ func (ec *executionContext) fieldContext_Municipality_ledProjects(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_ledProjects_args); err != nil {
 		ec.Error(ctx, err)
@@ -22784,24 +22841,24 @@ func (ec *executionContext) fieldContext_Municipality_ledProjects(ctx context.Co
 }
 
 func (ec *executionContext) _Municipality_newsItems(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_newsItems(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.NewsItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NewsItemOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NewsItemConnection) graphql.Marshaler {
-			return ec.marshalNNewsItemConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_newsItems(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.NewsItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NewsItemOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNNewsItemConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_newsItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22819,6 +22876,9 @@ func (ec *executionContext) fieldContext_Municipality_newsItems(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_newsItems_args); err != nil {
 		ec.Error(ctx, err)
@@ -22828,24 +22888,24 @@ func (ec *executionContext) fieldContext_Municipality_newsItems(ctx context.Cont
 }
 
 func (ec *executionContext) _Municipality_needRecords(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_needRecords(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.NeedRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NeedOrder), fc.Args["where"].(*ent.NeedWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NeedConnection) graphql.Marshaler {
-			return ec.marshalNNeedConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_needRecords(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.NeedRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NeedOrder), fc.Args["where"].(*ent.NeedWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNNeedConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNeedConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_needRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22863,6 +22923,9 @@ func (ec *executionContext) fieldContext_Municipality_needRecords(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_needRecords_args); err != nil {
 		ec.Error(ctx, err)
@@ -22872,24 +22935,24 @@ func (ec *executionContext) fieldContext_Municipality_needRecords(ctx context.Co
 }
 
 func (ec *executionContext) _Municipality_offerRecords(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_offerRecords(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.OfferRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.OfferOrder), fc.Args["where"].(*ent.OfferWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.OfferConnection) graphql.Marshaler {
-			return ec.marshalNOfferConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_offerRecords(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.OfferRecords(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.OfferOrder), fc.Args["where"].(*ent.OfferWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNOfferConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOfferConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_offerRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22907,6 +22970,9 @@ func (ec *executionContext) fieldContext_Municipality_offerRecords(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_offerRecords_args); err != nil {
 		ec.Error(ctx, err)
@@ -22916,24 +22982,24 @@ func (ec *executionContext) fieldContext_Municipality_offerRecords(ctx context.C
 }
 
 func (ec *executionContext) _Municipality_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Documents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DocumentOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.DocumentConnection) graphql.Marshaler {
-			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Documents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DocumentOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22951,6 +23017,9 @@ func (ec *executionContext) fieldContext_Municipality_documents(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_documents_args); err != nil {
 		ec.Error(ctx, err)
@@ -22960,24 +23029,24 @@ func (ec *executionContext) fieldContext_Municipality_documents(ctx context.Cont
 }
 
 func (ec *executionContext) _Municipality_initiatives(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_initiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Initiatives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InitiativeOrder), fc.Args["where"].(*ent.InitiativeWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.InitiativeConnection) graphql.Marshaler {
-			return ec.marshalNInitiativeConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_initiatives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Initiatives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InitiativeOrder), fc.Args["where"].(*ent.InitiativeWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNInitiativeConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_initiatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -22995,6 +23064,9 @@ func (ec *executionContext) fieldContext_Municipality_initiatives(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_initiatives_args); err != nil {
 		ec.Error(ctx, err)
@@ -23100,6 +23172,9 @@ func (ec *executionContext) fieldContext_Municipality_name(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_name_args); err != nil {
 		ec.Error(ctx, err)
@@ -23141,24 +23216,24 @@ func (ec *executionContext) fieldContext_Municipality_actors(_ context.Context, 
 }
 
 func (ec *executionContext) _Municipality_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Municipality().Partnerships(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := ec.Resolvers.Municipality().Partnerships(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23176,6 +23251,9 @@ func (ec *executionContext) fieldContext_Municipality_partnerships(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -23185,24 +23263,24 @@ func (ec *executionContext) fieldContext_Municipality_partnerships(ctx context.C
 }
 
 func (ec *executionContext) _Municipality_uaPartnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_uaPartnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Municipality().UaPartnerships(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_uaPartnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := ec.Resolvers.Municipality().UaPartnerships(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_uaPartnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23220,6 +23298,9 @@ func (ec *executionContext) fieldContext_Municipality_uaPartnerships(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_uaPartnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -23229,24 +23310,24 @@ func (ec *executionContext) fieldContext_Municipality_uaPartnerships(ctx context
 }
 
 func (ec *executionContext) _Municipality_euPartnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Municipality) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Municipality_euPartnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Municipality().EuPartnerships(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Municipality_euPartnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := ec.Resolvers.Municipality().EuPartnerships(ctx, obj, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Municipality_euPartnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23264,6 +23345,9 @@ func (ec *executionContext) fieldContext_Municipality_euPartnerships(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Municipality_euPartnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -23738,6 +23822,9 @@ func (ec *executionContext) fieldContext_Mutation_createCountry(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createCountry_args); err != nil {
 		ec.Error(ctx, err)
@@ -23782,6 +23869,9 @@ func (ec *executionContext) fieldContext_Mutation_updateCountry(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateCountry_args); err != nil {
 		ec.Error(ctx, err)
@@ -23826,6 +23916,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteCountry(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteCountry_args); err != nil {
 		ec.Error(ctx, err)
@@ -23870,6 +23963,9 @@ func (ec *executionContext) fieldContext_Mutation_createRegion(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createRegion_args); err != nil {
 		ec.Error(ctx, err)
@@ -23914,6 +24010,9 @@ func (ec *executionContext) fieldContext_Mutation_updateRegion(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateRegion_args); err != nil {
 		ec.Error(ctx, err)
@@ -23958,6 +24057,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteRegion(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteRegion_args); err != nil {
 		ec.Error(ctx, err)
@@ -24002,6 +24104,9 @@ func (ec *executionContext) fieldContext_Mutation_createMunicipality(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createMunicipality_args); err != nil {
 		ec.Error(ctx, err)
@@ -24046,6 +24151,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMunicipality(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateMunicipality_args); err != nil {
 		ec.Error(ctx, err)
@@ -24090,6 +24198,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMunicipality(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteMunicipality_args); err != nil {
 		ec.Error(ctx, err)
@@ -24134,6 +24245,9 @@ func (ec *executionContext) fieldContext_Mutation_createAssociation(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createAssociation_args); err != nil {
 		ec.Error(ctx, err)
@@ -24178,6 +24292,9 @@ func (ec *executionContext) fieldContext_Mutation_updateAssociation(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateAssociation_args); err != nil {
 		ec.Error(ctx, err)
@@ -24222,6 +24339,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteAssociation(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteAssociation_args); err != nil {
 		ec.Error(ctx, err)
@@ -24266,6 +24386,9 @@ func (ec *executionContext) fieldContext_Mutation_createPhase(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createPhase_args); err != nil {
 		ec.Error(ctx, err)
@@ -24310,6 +24433,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePhase(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updatePhase_args); err != nil {
 		ec.Error(ctx, err)
@@ -24354,6 +24480,9 @@ func (ec *executionContext) fieldContext_Mutation_deletePhase(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deletePhase_args); err != nil {
 		ec.Error(ctx, err)
@@ -24398,6 +24527,9 @@ func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createPartnership_args); err != nil {
 		ec.Error(ctx, err)
@@ -24442,6 +24574,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePartnership(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updatePartnership_args); err != nil {
 		ec.Error(ctx, err)
@@ -24486,6 +24621,9 @@ func (ec *executionContext) fieldContext_Mutation_deletePartnership(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deletePartnership_args); err != nil {
 		ec.Error(ctx, err)
@@ -24530,6 +24668,9 @@ func (ec *executionContext) fieldContext_Mutation_createProject(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createProject_args); err != nil {
 		ec.Error(ctx, err)
@@ -24574,6 +24715,9 @@ func (ec *executionContext) fieldContext_Mutation_updateProject(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateProject_args); err != nil {
 		ec.Error(ctx, err)
@@ -24618,6 +24762,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteProject(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteProject_args); err != nil {
 		ec.Error(ctx, err)
@@ -24662,6 +24809,9 @@ func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createActivity_args); err != nil {
 		ec.Error(ctx, err)
@@ -24706,6 +24856,9 @@ func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateActivity_args); err != nil {
 		ec.Error(ctx, err)
@@ -24750,6 +24903,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteActivity_args); err != nil {
 		ec.Error(ctx, err)
@@ -24794,6 +24950,9 @@ func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_login_args); err != nil {
 		ec.Error(ctx, err)
@@ -24861,6 +25020,9 @@ func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_changePassword_args); err != nil {
 		ec.Error(ctx, err)
@@ -24905,6 +25067,9 @@ func (ec *executionContext) fieldContext_Mutation_createUser(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createUser_args); err != nil {
 		ec.Error(ctx, err)
@@ -24949,6 +25114,9 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateUser_args); err != nil {
 		ec.Error(ctx, err)
@@ -24993,6 +25161,9 @@ func (ec *executionContext) fieldContext_Mutation_createMembership(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createMembership_args); err != nil {
 		ec.Error(ctx, err)
@@ -25037,6 +25208,9 @@ func (ec *executionContext) fieldContext_Mutation_updateMembership(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateMembership_args); err != nil {
 		ec.Error(ctx, err)
@@ -25081,6 +25255,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteMembership(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteMembership_args); err != nil {
 		ec.Error(ctx, err)
@@ -25125,6 +25302,9 @@ func (ec *executionContext) fieldContext_Mutation_createAPIKey(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createAPIKey_args); err != nil {
 		ec.Error(ctx, err)
@@ -25169,6 +25349,9 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_revokeAPIKey_args); err != nil {
 		ec.Error(ctx, err)
@@ -25213,6 +25396,9 @@ func (ec *executionContext) fieldContext_Mutation_createEvent(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createEvent_args); err != nil {
 		ec.Error(ctx, err)
@@ -25257,6 +25443,9 @@ func (ec *executionContext) fieldContext_Mutation_updateEvent(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateEvent_args); err != nil {
 		ec.Error(ctx, err)
@@ -25301,6 +25490,9 @@ func (ec *executionContext) fieldContext_Mutation_addEventSession(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_addEventSession_args); err != nil {
 		ec.Error(ctx, err)
@@ -25345,6 +25537,9 @@ func (ec *executionContext) fieldContext_Mutation_registerForEvent(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_registerForEvent_args); err != nil {
 		ec.Error(ctx, err)
@@ -25389,6 +25584,9 @@ func (ec *executionContext) fieldContext_Mutation_cancelRegistration(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_cancelRegistration_args); err != nil {
 		ec.Error(ctx, err)
@@ -25433,6 +25631,9 @@ func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_recordAttendance_args); err != nil {
 		ec.Error(ctx, err)
@@ -25477,6 +25678,9 @@ func (ec *executionContext) fieldContext_Mutation_setEmailPreference(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_setEmailPreference_args); err != nil {
 		ec.Error(ctx, err)
@@ -25521,6 +25725,9 @@ func (ec *executionContext) fieldContext_Mutation_followForumCategory(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_followForumCategory_args); err != nil {
 		ec.Error(ctx, err)
@@ -25565,6 +25772,9 @@ func (ec *executionContext) fieldContext_Mutation_createForumCategory(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createForumCategory_args); err != nil {
 		ec.Error(ctx, err)
@@ -25609,6 +25819,9 @@ func (ec *executionContext) fieldContext_Mutation_updateForumCategory(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateForumCategory_args); err != nil {
 		ec.Error(ctx, err)
@@ -25653,6 +25866,9 @@ func (ec *executionContext) fieldContext_Mutation_createTopic(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createTopic_args); err != nil {
 		ec.Error(ctx, err)
@@ -25697,6 +25913,9 @@ func (ec *executionContext) fieldContext_Mutation_createPost(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createPost_args); err != nil {
 		ec.Error(ctx, err)
@@ -25741,6 +25960,9 @@ func (ec *executionContext) fieldContext_Mutation_updatePost(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updatePost_args); err != nil {
 		ec.Error(ctx, err)
@@ -25785,6 +26007,9 @@ func (ec *executionContext) fieldContext_Mutation_deletePost(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deletePost_args); err != nil {
 		ec.Error(ctx, err)
@@ -25829,6 +26054,9 @@ func (ec *executionContext) fieldContext_Mutation_react(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_react_args); err != nil {
 		ec.Error(ctx, err)
@@ -25873,6 +26101,9 @@ func (ec *executionContext) fieldContext_Mutation_unreact(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_unreact_args); err != nil {
 		ec.Error(ctx, err)
@@ -25917,6 +26148,9 @@ func (ec *executionContext) fieldContext_Mutation_flagPost(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_flagPost_args); err != nil {
 		ec.Error(ctx, err)
@@ -25961,6 +26195,9 @@ func (ec *executionContext) fieldContext_Mutation_resolveFlag(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_resolveFlag_args); err != nil {
 		ec.Error(ctx, err)
@@ -26005,6 +26242,9 @@ func (ec *executionContext) fieldContext_Mutation_lockTopic(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_lockTopic_args); err != nil {
 		ec.Error(ctx, err)
@@ -26049,6 +26289,9 @@ func (ec *executionContext) fieldContext_Mutation_pinTopic(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_pinTopic_args); err != nil {
 		ec.Error(ctx, err)
@@ -26093,6 +26336,9 @@ func (ec *executionContext) fieldContext_Mutation_createNewsItem(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createNewsItem_args); err != nil {
 		ec.Error(ctx, err)
@@ -26137,6 +26383,9 @@ func (ec *executionContext) fieldContext_Mutation_updateNewsItem(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateNewsItem_args); err != nil {
 		ec.Error(ctx, err)
@@ -26181,6 +26430,9 @@ func (ec *executionContext) fieldContext_Mutation_publishNewsItem(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_publishNewsItem_args); err != nil {
 		ec.Error(ctx, err)
@@ -26225,6 +26477,9 @@ func (ec *executionContext) fieldContext_Mutation_markNotificationRead(ctx conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_markNotificationRead_args); err != nil {
 		ec.Error(ctx, err)
@@ -26292,6 +26547,9 @@ func (ec *executionContext) fieldContext_Mutation_createDocument(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26336,6 +26594,9 @@ func (ec *executionContext) fieldContext_Mutation_updateDocument(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26380,6 +26641,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteDocument(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26424,6 +26688,9 @@ func (ec *executionContext) fieldContext_Mutation_uploadDocumentFile(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_uploadDocumentFile_args); err != nil {
 		ec.Error(ctx, err)
@@ -26468,6 +26735,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteDocumentFile(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteDocumentFile_args); err != nil {
 		ec.Error(ctx, err)
@@ -26512,6 +26782,9 @@ func (ec *executionContext) fieldContext_Mutation_submitDocument(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_submitDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26556,6 +26829,9 @@ func (ec *executionContext) fieldContext_Mutation_publishDocument(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_publishDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26600,6 +26876,9 @@ func (ec *executionContext) fieldContext_Mutation_rejectDocument(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_rejectDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26644,6 +26923,9 @@ func (ec *executionContext) fieldContext_Mutation_archiveDocument(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_archiveDocument_args); err != nil {
 		ec.Error(ctx, err)
@@ -26688,6 +26970,9 @@ func (ec *executionContext) fieldContext_Mutation_createNeed(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createNeed_args); err != nil {
 		ec.Error(ctx, err)
@@ -26732,6 +27017,9 @@ func (ec *executionContext) fieldContext_Mutation_updateNeed(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateNeed_args); err != nil {
 		ec.Error(ctx, err)
@@ -26776,6 +27064,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteNeed(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteNeed_args); err != nil {
 		ec.Error(ctx, err)
@@ -26820,6 +27111,9 @@ func (ec *executionContext) fieldContext_Mutation_createOffer(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createOffer_args); err != nil {
 		ec.Error(ctx, err)
@@ -26864,6 +27158,9 @@ func (ec *executionContext) fieldContext_Mutation_updateOffer(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateOffer_args); err != nil {
 		ec.Error(ctx, err)
@@ -26908,6 +27205,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteOffer(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteOffer_args); err != nil {
 		ec.Error(ctx, err)
@@ -26952,6 +27252,9 @@ func (ec *executionContext) fieldContext_Mutation_setMatchProfile(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_setMatchProfile_args); err != nil {
 		ec.Error(ctx, err)
@@ -26996,6 +27299,9 @@ func (ec *executionContext) fieldContext_Mutation_declineSuggestion(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_declineSuggestion_args); err != nil {
 		ec.Error(ctx, err)
@@ -27040,6 +27346,9 @@ func (ec *executionContext) fieldContext_Mutation_restoreSuggestion(ctx context.
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_restoreSuggestion_args); err != nil {
 		ec.Error(ctx, err)
@@ -27084,6 +27393,9 @@ func (ec *executionContext) fieldContext_Mutation_expressInterest(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_expressInterest_args); err != nil {
 		ec.Error(ctx, err)
@@ -27128,6 +27440,9 @@ func (ec *executionContext) fieldContext_Mutation_respondToPartnershipRequest(ct
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_respondToPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
@@ -27172,6 +27487,9 @@ func (ec *executionContext) fieldContext_Mutation_facilitatePartnershipRequest(c
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_facilitatePartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
@@ -27216,6 +27534,9 @@ func (ec *executionContext) fieldContext_Mutation_confirmPartnershipRequest(ctx 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_confirmPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
@@ -27260,6 +27581,9 @@ func (ec *executionContext) fieldContext_Mutation_withdrawPartnershipRequest(ctx
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_withdrawPartnershipRequest_args); err != nil {
 		ec.Error(ctx, err)
@@ -27304,6 +27628,9 @@ func (ec *executionContext) fieldContext_Mutation_setMatchWeight(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_setMatchWeight_args); err != nil {
 		ec.Error(ctx, err)
@@ -27348,6 +27675,9 @@ func (ec *executionContext) fieldContext_Mutation_createOrganisation(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createOrganisation_args); err != nil {
 		ec.Error(ctx, err)
@@ -27392,6 +27722,9 @@ func (ec *executionContext) fieldContext_Mutation_updateOrganisation(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateOrganisation_args); err != nil {
 		ec.Error(ctx, err)
@@ -27436,6 +27769,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteOrganisation(ctx context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteOrganisation_args); err != nil {
 		ec.Error(ctx, err)
@@ -27480,6 +27816,9 @@ func (ec *executionContext) fieldContext_Mutation_createInitiative(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_createInitiative_args); err != nil {
 		ec.Error(ctx, err)
@@ -27524,6 +27863,9 @@ func (ec *executionContext) fieldContext_Mutation_updateInitiative(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_updateInitiative_args); err != nil {
 		ec.Error(ctx, err)
@@ -27568,6 +27910,9 @@ func (ec *executionContext) fieldContext_Mutation_deleteInitiative(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Mutation_deleteInitiative_args); err != nil {
 		ec.Error(ctx, err)
@@ -28028,24 +28373,24 @@ func (ec *executionContext) fieldContext_NewsItem_author(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NewsItem_municipalities(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NewsItem_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsItem_municipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28063,6 +28408,9 @@ func (ec *executionContext) fieldContext_NewsItem_municipalities(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_NewsItem_municipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -28072,24 +28420,24 @@ func (ec *executionContext) fieldContext_NewsItem_municipalities(ctx context.Con
 }
 
 func (ec *executionContext) _NewsItem_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NewsItem_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsItem_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28107,6 +28455,9 @@ func (ec *executionContext) fieldContext_NewsItem_partnerships(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_NewsItem_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -28116,24 +28467,24 @@ func (ec *executionContext) fieldContext_NewsItem_partnerships(ctx context.Conte
 }
 
 func (ec *executionContext) _NewsItem_projects(ctx context.Context, field graphql.CollectedField, obj *ent.NewsItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NewsItem_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
-			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NewsItem_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_NewsItem_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28151,6 +28502,9 @@ func (ec *executionContext) fieldContext_NewsItem_projects(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_NewsItem_projects_args); err != nil {
 		ec.Error(ctx, err)
@@ -29283,24 +29637,24 @@ func (ec *executionContext) fieldContext_Organisation_country(_ context.Context,
 }
 
 func (ec *executionContext) _Organisation_initiatives(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organisation_initiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Initiatives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InitiativeOrder), fc.Args["where"].(*ent.InitiativeWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.InitiativeConnection) graphql.Marshaler {
-			return ec.marshalNInitiativeConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Organisation_initiatives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Initiatives(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InitiativeOrder), fc.Args["where"].(*ent.InitiativeWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNInitiativeConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐInitiativeConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Organisation_initiatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29318,6 +29672,9 @@ func (ec *executionContext) fieldContext_Organisation_initiatives(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Organisation_initiatives_args); err != nil {
 		ec.Error(ctx, err)
@@ -29365,6 +29722,9 @@ func (ec *executionContext) fieldContext_Organisation_name(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Organisation_name_args); err != nil {
 		ec.Error(ctx, err)
@@ -29859,24 +30219,24 @@ func (ec *executionContext) fieldContext_Partnership_phase(_ context.Context, fi
 }
 
 func (ec *executionContext) _Partnership_facilitators(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_facilitators(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Facilitators(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssociationConnection) graphql.Marshaler {
-			return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_facilitators(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Facilitators(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_facilitators(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29894,6 +30254,9 @@ func (ec *executionContext) fieldContext_Partnership_facilitators(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_facilitators_args); err != nil {
 		ec.Error(ctx, err)
@@ -29903,24 +30266,24 @@ func (ec *executionContext) fieldContext_Partnership_facilitators(ctx context.Co
 }
 
 func (ec *executionContext) _Partnership_projects(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProjectConnection) graphql.Marshaler {
-			return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Projects(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProjectOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNProjectConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐProjectConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29938,6 +30301,9 @@ func (ec *executionContext) fieldContext_Partnership_projects(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_projects_args); err != nil {
 		ec.Error(ctx, err)
@@ -29947,24 +30313,24 @@ func (ec *executionContext) fieldContext_Partnership_projects(ctx context.Contex
 }
 
 func (ec *executionContext) _Partnership_activities(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_activities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Activities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ActivityConnection) graphql.Marshaler {
-			return ec.marshalNActivityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_activities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Activities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ActivityOrder), fc.Args["where"].(*ent.ActivityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNActivityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐActivityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_activities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29982,6 +30348,9 @@ func (ec *executionContext) fieldContext_Partnership_activities(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_activities_args); err != nil {
 		ec.Error(ctx, err)
@@ -29991,24 +30360,24 @@ func (ec *executionContext) fieldContext_Partnership_activities(ctx context.Cont
 }
 
 func (ec *executionContext) _Partnership_newsItems(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_newsItems(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.NewsItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NewsItemOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NewsItemConnection) graphql.Marshaler {
-			return ec.marshalNNewsItemConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_newsItems(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.NewsItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NewsItemOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNNewsItemConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_newsItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30026,6 +30395,9 @@ func (ec *executionContext) fieldContext_Partnership_newsItems(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_newsItems_args); err != nil {
 		ec.Error(ctx, err)
@@ -30035,24 +30407,24 @@ func (ec *executionContext) fieldContext_Partnership_newsItems(ctx context.Conte
 }
 
 func (ec *executionContext) _Partnership_topics(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_topics(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Topics(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TopicOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
-			return ec.marshalNTopicConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_topics(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Topics(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.TopicOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNTopicConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐTopicConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30070,6 +30442,9 @@ func (ec *executionContext) fieldContext_Partnership_topics(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_topics_args); err != nil {
 		ec.Error(ctx, err)
@@ -30079,24 +30454,24 @@ func (ec *executionContext) fieldContext_Partnership_topics(ctx context.Context,
 }
 
 func (ec *executionContext) _Partnership_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Partnership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Partnership_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Documents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DocumentOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.DocumentConnection) graphql.Marshaler {
-			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Partnership_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Documents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DocumentOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Partnership_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30114,6 +30489,9 @@ func (ec *executionContext) fieldContext_Partnership_documents(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Partnership_documents_args); err != nil {
 		ec.Error(ctx, err)
@@ -31187,24 +31565,24 @@ func (ec *executionContext) fieldContext_Phase_endDate(_ context.Context, field 
 }
 
 func (ec *executionContext) _Phase_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Phase) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Phase_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Phase_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Phase_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31222,6 +31600,9 @@ func (ec *executionContext) fieldContext_Phase_partnerships(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Phase_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -31590,24 +31971,24 @@ func (ec *executionContext) fieldContext_Post_replyTo(_ context.Context, field g
 }
 
 func (ec *executionContext) _Post_replies(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_replies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Replies(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PostOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PostConnection) graphql.Marshaler {
-			return ec.marshalNPostConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Post_replies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Replies(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PostOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPostConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_replies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31625,6 +32006,9 @@ func (ec *executionContext) fieldContext_Post_replies(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Post_replies_args); err != nil {
 		ec.Error(ctx, err)
@@ -31667,24 +32051,24 @@ func (ec *executionContext) fieldContext_Post_mentions(_ context.Context, field 
 }
 
 func (ec *executionContext) _Post_reactions(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_reactions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Reactions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ReactionOrder), fc.Args["where"].(*ent.ReactionWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReactionConnection) graphql.Marshaler {
-			return ec.marshalNReactionConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Post_reactions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Reactions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.ReactionOrder), fc.Args["where"].(*ent.ReactionWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNReactionConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_reactions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31702,6 +32086,9 @@ func (ec *executionContext) fieldContext_Post_reactions(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Post_reactions_args); err != nil {
 		ec.Error(ctx, err)
@@ -31711,24 +32098,24 @@ func (ec *executionContext) fieldContext_Post_reactions(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Post_flags(ctx context.Context, field graphql.CollectedField, obj *ent.Post) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Post_flags(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Flags(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.FlagOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.FlagConnection) graphql.Marshaler {
-			return ec.marshalNFlagConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Post_flags(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Flags(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.FlagOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNFlagConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Post_flags(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31746,6 +32133,9 @@ func (ec *executionContext) fieldContext_Post_flags(ctx context.Context, field g
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Post_flags_args); err != nil {
 		ec.Error(ctx, err)
@@ -32431,24 +32821,24 @@ func (ec *executionContext) fieldContext_Project_leadMunicipality(_ context.Cont
 }
 
 func (ec *executionContext) _Project_funders(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_funders(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Funders(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssociationConnection) graphql.Marshaler {
-			return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_funders(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Funders(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssociationOrder), fc.Args["where"].(*ent.AssociationWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNAssociationConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Project_funders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32466,6 +32856,9 @@ func (ec *executionContext) fieldContext_Project_funders(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Project_funders_args); err != nil {
 		ec.Error(ctx, err)
@@ -32475,24 +32868,24 @@ func (ec *executionContext) fieldContext_Project_funders(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Project_newsItems(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_newsItems(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.NewsItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NewsItemOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NewsItemConnection) graphql.Marshaler {
-			return ec.marshalNNewsItemConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_newsItems(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.NewsItems(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.NewsItemOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNNewsItemConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Project_newsItems(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32510,6 +32903,9 @@ func (ec *executionContext) fieldContext_Project_newsItems(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Project_newsItems_args); err != nil {
 		ec.Error(ctx, err)
@@ -32519,24 +32915,24 @@ func (ec *executionContext) fieldContext_Project_newsItems(ctx context.Context, 
 }
 
 func (ec *executionContext) _Project_documents(ctx context.Context, field graphql.CollectedField, obj *ent.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Documents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DocumentOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.DocumentConnection) graphql.Marshaler {
-			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Documents(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DocumentOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Project_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32554,6 +32950,9 @@ func (ec *executionContext) fieldContext_Project_documents(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Project_documents_args); err != nil {
 		ec.Error(ctx, err)
@@ -32959,6 +33358,9 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_node_args); err != nil {
 		ec.Error(ctx, err)
@@ -33003,6 +33405,9 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_nodes_args); err != nil {
 		ec.Error(ctx, err)
@@ -33047,6 +33452,9 @@ func (ec *executionContext) fieldContext_Query_activities(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_activities_args); err != nil {
 		ec.Error(ctx, err)
@@ -33091,6 +33499,9 @@ func (ec *executionContext) fieldContext_Query_associations(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_associations_args); err != nil {
 		ec.Error(ctx, err)
@@ -33135,6 +33546,9 @@ func (ec *executionContext) fieldContext_Query_auditLogs(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_auditLogs_args); err != nil {
 		ec.Error(ctx, err)
@@ -33179,6 +33593,9 @@ func (ec *executionContext) fieldContext_Query_countries(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_countries_args); err != nil {
 		ec.Error(ctx, err)
@@ -33223,6 +33640,9 @@ func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_documents_args); err != nil {
 		ec.Error(ctx, err)
@@ -33267,6 +33687,9 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_events_args); err != nil {
 		ec.Error(ctx, err)
@@ -33311,6 +33734,9 @@ func (ec *executionContext) fieldContext_Query_flags(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_flags_args); err != nil {
 		ec.Error(ctx, err)
@@ -33355,6 +33781,9 @@ func (ec *executionContext) fieldContext_Query_forumCategories(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_forumCategories_args); err != nil {
 		ec.Error(ctx, err)
@@ -33399,6 +33828,9 @@ func (ec *executionContext) fieldContext_Query_initiatives(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_initiatives_args); err != nil {
 		ec.Error(ctx, err)
@@ -33443,6 +33875,9 @@ func (ec *executionContext) fieldContext_Query_matchDeclines(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_matchDeclines_args); err != nil {
 		ec.Error(ctx, err)
@@ -33487,6 +33922,9 @@ func (ec *executionContext) fieldContext_Query_municipalities(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_municipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -33531,6 +33969,9 @@ func (ec *executionContext) fieldContext_Query_needs(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_needs_args); err != nil {
 		ec.Error(ctx, err)
@@ -33575,6 +34016,9 @@ func (ec *executionContext) fieldContext_Query_newsItems(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_newsItems_args); err != nil {
 		ec.Error(ctx, err)
@@ -33619,6 +34063,9 @@ func (ec *executionContext) fieldContext_Query_notifications(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_notifications_args); err != nil {
 		ec.Error(ctx, err)
@@ -33663,6 +34110,9 @@ func (ec *executionContext) fieldContext_Query_offers(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_offers_args); err != nil {
 		ec.Error(ctx, err)
@@ -33707,6 +34157,9 @@ func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_organisations_args); err != nil {
 		ec.Error(ctx, err)
@@ -33751,6 +34204,9 @@ func (ec *executionContext) fieldContext_Query_partnerships(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -33795,6 +34251,9 @@ func (ec *executionContext) fieldContext_Query_partnershipRequests(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipRequests_args); err != nil {
 		ec.Error(ctx, err)
@@ -33839,6 +34298,9 @@ func (ec *executionContext) fieldContext_Query_phases(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_phases_args); err != nil {
 		ec.Error(ctx, err)
@@ -33883,6 +34345,9 @@ func (ec *executionContext) fieldContext_Query_posts(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_posts_args); err != nil {
 		ec.Error(ctx, err)
@@ -33927,6 +34392,9 @@ func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_projects_args); err != nil {
 		ec.Error(ctx, err)
@@ -33971,6 +34439,9 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_regions_args); err != nil {
 		ec.Error(ctx, err)
@@ -34015,6 +34486,9 @@ func (ec *executionContext) fieldContext_Query_topics(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_topics_args); err != nil {
 		ec.Error(ctx, err)
@@ -34059,6 +34533,9 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_users_args); err != nil {
 		ec.Error(ctx, err)
@@ -34103,6 +34580,9 @@ func (ec *executionContext) fieldContext_Query_partnershipStats(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipStats_args); err != nil {
 		ec.Error(ctx, err)
@@ -34147,6 +34627,9 @@ func (ec *executionContext) fieldContext_Query_projectStats(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_projectStats_args); err != nil {
 		ec.Error(ctx, err)
@@ -34191,6 +34674,9 @@ func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_activityStats_args); err != nil {
 		ec.Error(ctx, err)
@@ -34235,6 +34721,9 @@ func (ec *executionContext) fieldContext_Query_municipalityStats(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_municipalityStats_args); err != nil {
 		ec.Error(ctx, err)
@@ -34279,6 +34768,9 @@ func (ec *executionContext) fieldContext_Query_forumStats(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_forumStats_args); err != nil {
 		ec.Error(ctx, err)
@@ -34323,6 +34815,9 @@ func (ec *executionContext) fieldContext_Query_newsStats(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_newsStats_args); err != nil {
 		ec.Error(ctx, err)
@@ -34367,6 +34862,9 @@ func (ec *executionContext) fieldContext_Query_programmeFigures(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_programmeFigures_args); err != nil {
 		ec.Error(ctx, err)
@@ -34498,6 +34996,9 @@ func (ec *executionContext) fieldContext_Query_matchSuggestions(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_matchSuggestions_args); err != nil {
 		ec.Error(ctx, err)
@@ -34574,6 +35075,9 @@ func (ec *executionContext) fieldContext_Query_stalePartnershipRequests(ctx cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_stalePartnershipRequests_args); err != nil {
 		ec.Error(ctx, err)
@@ -34618,6 +35122,9 @@ func (ec *executionContext) fieldContext_Query_municipalityNetwork(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_municipalityNetwork_args); err != nil {
 		ec.Error(ctx, err)
@@ -34662,6 +35169,9 @@ func (ec *executionContext) fieldContext_Query_partnershipPath(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipPath_args); err != nil {
 		ec.Error(ctx, err)
@@ -34706,6 +35216,9 @@ func (ec *executionContext) fieldContext_Query_mostConnectedMunicipalities(ctx c
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_mostConnectedMunicipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -34750,6 +35263,9 @@ func (ec *executionContext) fieldContext_Query_partnershipClusters(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_partnershipClusters_args); err != nil {
 		ec.Error(ctx, err)
@@ -34794,6 +35310,9 @@ func (ec *executionContext) fieldContext_Query_dormantPartnerships(ctx context.C
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_dormantPartnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -34838,6 +35357,9 @@ func (ec *executionContext) fieldContext_Query_initiativeOverlaps(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_initiativeOverlaps_args); err != nil {
 		ec.Error(ctx, err)
@@ -34882,6 +35404,9 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query_search_args); err != nil {
 		ec.Error(ctx, err)
@@ -34926,6 +35451,9 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Query___type_args); err != nil {
 		ec.Error(ctx, err)
@@ -35347,24 +35875,24 @@ func (ec *executionContext) fieldContext_Region_country(_ context.Context, field
 }
 
 func (ec *executionContext) _Region_municipalities(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_municipalities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MunicipalityConnection) graphql.Marshaler {
-			return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_municipalities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Municipalities(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.MunicipalityOrder), fc.Args["where"].(*ent.MunicipalityWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMunicipalityConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMunicipalityConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Region_municipalities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -35382,6 +35910,9 @@ func (ec *executionContext) fieldContext_Region_municipalities(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Region_municipalities_args); err != nil {
 		ec.Error(ctx, err)
@@ -35429,6 +35960,9 @@ func (ec *executionContext) fieldContext_Region_name(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Region_name_args); err != nil {
 		ec.Error(ctx, err)
@@ -35740,6 +36274,9 @@ func (ec *executionContext) fieldContext_Subscription_postAdded(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Subscription_postAdded_args); err != nil {
 		ec.Error(ctx, err)
@@ -35784,6 +36321,9 @@ func (ec *executionContext) fieldContext_Subscription_topicAdded(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Subscription_topicAdded_args); err != nil {
 		ec.Error(ctx, err)
@@ -35892,6 +36432,9 @@ func (ec *executionContext) fieldContext_Subscription_partnershipRequestUpdated(
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Subscription_partnershipRequestUpdated_args); err != nil {
 		ec.Error(ctx, err)
@@ -36100,24 +36643,24 @@ func (ec *executionContext) fieldContext_Topic_author(_ context.Context, field g
 }
 
 func (ec *executionContext) _Topic_posts(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_posts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Posts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PostOrder))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PostConnection) graphql.Marshaler {
-			return ec.marshalNPostConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Topic_posts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Posts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PostOrder))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPostConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPostConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Topic_posts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -36135,6 +36678,9 @@ func (ec *executionContext) fieldContext_Topic_posts(ctx context.Context, field 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Topic_posts_args); err != nil {
 		ec.Error(ctx, err)
@@ -36144,24 +36690,24 @@ func (ec *executionContext) fieldContext_Topic_posts(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Topic_partnerships(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_partnerships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.PartnershipConnection) graphql.Marshaler {
-			return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Topic_partnerships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Partnerships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.PartnershipOrder), fc.Args["where"].(*ent.PartnershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNPartnershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_Topic_partnerships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -36179,6 +36725,9 @@ func (ec *executionContext) fieldContext_Topic_partnerships(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_Topic_partnerships_args); err != nil {
 		ec.Error(ctx, err)
@@ -36373,24 +36922,24 @@ func (ec *executionContext) fieldContext_User_disabled(_ context.Context, field 
 }
 
 func (ec *executionContext) _User_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_User_memberships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MembershipOrder), fc.Args["where"].(*ent.MembershipWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MembershipConnection) graphql.Marshaler {
-			return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembershipConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_User_memberships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.OperationContext.Error(ctx, ec.OperationContext.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MembershipOrder), fc.Args["where"].(*ent.MembershipWhereInput))
+	if err != nil {
+		ec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return graphql.Null
+	}
+	fc.Result = res
+	return ec.marshalNMembershipConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembershipConnection(ctx, field.Selections, res)
 }
 func (ec *executionContext) fieldContext_User_memberships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -36408,6 +36957,9 @@ func (ec *executionContext) fieldContext_User_memberships(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field_User_memberships_args); err != nil {
 		ec.Error(ctx, err)
@@ -36716,6 +37268,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Directive_args_args); err != nil {
 		ec.Error(ctx, err)
@@ -36866,6 +37421,9 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Field_args_args); err != nil {
 		ec.Error(ctx, err)
@@ -37372,6 +37930,9 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Type_fields_args); err != nil {
 		ec.Error(ctx, err)
@@ -37480,6 +38041,9 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Type_enumValues_args); err != nil {
 		ec.Error(ctx, err)
@@ -37524,6 +38088,9 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.field___Type_inputFields_args); err != nil {
 		ec.Error(ctx, err)

@@ -82,6 +82,17 @@ var (
 	cachedArgs = []byte("gqlexec.Args(ctx, ec.OperationContext, field, ec.Variables, ec.$1)")
 )
 
+// contextForArgs is how a field context function (after the rewrite of
+// fieldArgs) gives the field's context to the parsing of its arguments,
+// and keptArgsFirst the same after asking for the arguments kept for the
+// operation (gqlexec.KeptArgs): a field inside a list no longer allocates
+// a context for each element only to find its arguments parsed.
+var (
+	contextForArgs = regexp.MustCompile(`\tctx = graphql\.WithFieldContext\(ctx, fc\)\n(\tif fc\.Args, err = gqlexec\.Args\()`)
+	keptArgsFirst  = []byte("\tif fc.Args = gqlexec.KeptArgs(ec.OperationContext, field); fc.Args != nil {\n\t\treturn fc, nil\n\t}\n" +
+		"\tctx = graphql.WithFieldContext(ctx, fc)\n$1")
+)
+
 // queryBuffer is where the executor writes a query's data, and
 // pooledBuffer the same from gqlexec's pool (gqlexec.ResponseBuffer).
 const (
@@ -157,6 +168,10 @@ func rewriteSlices(path string) error {
 	src = bytes.ReplaceAll(src, []byte(deferredGroup), []byte(noDeferral))
 	src = bytes.ReplaceAll(src, []byte(fieldSetReturn), []byte(objectReturn))
 	src = fieldArgs.ReplaceAll(src, cachedArgs)
+	if n := len(contextForArgs.FindAll(src, -1)); n == 0 || n != bytes.Count(src, []byte("\tif fc.Args, err = gqlexec.Args(")) {
+		return fmt.Errorf("%s gives field contexts to argument parsing otherwise: review graph/codegen", path)
+	}
+	src = contextForArgs.ReplaceAll(src, keptArgsFirst)
 	src = bytes.ReplaceAll(src, []byte(gqlgenCollect), []byte(cachedCollect))
 	if len(implementorCollect.FindAll(src, -1)) != bytes.Count(src, []byte(cachedCollect)) {
 		return fmt.Errorf("%s collects fields for a list of types other than gqlgen's Implementors variables: review graph/codegen", path)

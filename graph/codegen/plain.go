@@ -209,9 +209,19 @@ func (x *executor) plainField(fn []byte) []byte {
 // object, and a panic, build the context then, so that errors name the
 // field as before.
 
-// Resolver bodies of object fields: a struct field, or a method of the
-// object given the context that returns the value and an error.
-var methodRead = regexp.MustCompile(`^\t\t\treturn (obj\.(\w+))\(ctx\)$`)
+// Resolver bodies of object fields: a struct field, a method of the
+// object given the context that returns the value and an error, or a
+// method of the object or a resolver given the context and the field's
+// arguments (a connection such as a partnership's projects(first:)),
+// which the direct path reads from the field context it builds.
+var (
+	methodRead     = regexp.MustCompile(`^\t\t\treturn (obj\.(\w+))\(ctx\)$`)
+	argsMethodRead = regexp.MustCompile(`^\t\t\tfc := graphql\.GetFieldContext\(ctx\)\n\t\t\treturn ((?:obj|ec\.Resolvers\.\w+\(\))\.\w+\(ctx, [^\n]*\))$`)
+)
+
+// readError reports the error of a direct path's read as ResolveField
+// does, and makes the field null.
+const readError = "\tif err != nil {\n\t\tec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n\t\treturn graphql.Null\n\t}\n"
 
 // objectMarshaller matches the body of a marshaller of a pointer to an
 // object: null for nil, else the object's marshalling function.
@@ -231,11 +241,12 @@ func (x *executor) readField(fn []byte, m [][]byte) []byte {
 		read = fmt.Sprintf("\tres := %s\n", r[1])
 		leafRead = fmt.Sprintf("\t\tres, err := %s, error(nil)\n", r[1])
 	} else if r := methodRead.FindSubmatch(body); r != nil {
-		read = fmt.Sprintf("\tres, err := %s(ctx)\n"+
-			"\tif err != nil {\n\t\tec.OperationContext.Error(ctx, graphql.AddFieldLocationToError(ctx, err))\n\t\treturn graphql.Null\n\t}\n", r[1])
+		read = fmt.Sprintf("\tres, err := %s(ctx)\n"+readError, r[1])
 		if x.edgeReads[strings.TrimPrefix(objectType(fn), "*ent.")+"."+string(r[2])] {
 			leafRead = fmt.Sprintf("\t\tres, err := %s(ctx)\n", r[1])
 		}
+	} else if r := argsMethodRead.FindSubmatch(body); r != nil {
+		read = fmt.Sprintf("\tres, err := %s\n"+readError, r[1])
 	} else {
 		return nil
 	}

@@ -98,3 +98,18 @@ func Args(
 	}
 	return args, err
 }
+
+// KeptArgs returns the arguments of field that Args parsed and kept for
+// the operation opCtx, or nil. The executor's field contexts ask it first
+// (see graph/codegen): a context carrying the field's context is only
+// needed to parse, and report errors, when nothing was kept.
+func KeptArgs(opCtx *graphql.OperationContext, field graphql.CollectedField) map[string]any {
+	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
+	if cache == nil {
+		return nil
+	}
+	if args, ok := cache.argsOf(field.Field).Load(field.Field); ok {
+		return args.(map[string]any)
+	}
+	return nil
+}

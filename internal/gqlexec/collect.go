@@ -2,10 +2,11 @@ package gqlexec
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/bridgesoftrust/hub/internal/readmostly"
 )
 
 // CollectFields returns graphql.CollectFields(opCtx, set, satisfies), kept
@@ -49,22 +50,22 @@ func collect[K fieldsKey[K]](opCtx *graphql.OperationContext, set ast.SelectionS
 	}
 	if doc := cache.doc; doc != nil && doc.fixedSelections {
 		kept := key.in(&doc.collected.collectedFields)
-		if fields, ok := kept.get(key); ok {
+		if fields, ok := kept.Load(key); ok {
 			return fields
 		}
 		if doc.collected.ownsSet(key.first()) {
 			fields := graphql.CollectFields(opCtx, set, satisfies)
 			doc.collected.own(fields)
-			kept.put(key, fields)
+			kept.Store(key, fields)
 			return fields
 		}
 	}
 	kept := key.in(&cache.collected)
-	if fields, ok := kept.get(key); ok {
+	if fields, ok := kept.Load(key); ok {
 		return fields
 	}
 	fields := graphql.CollectFields(opCtx, set, satisfies)
-	kept.put(key, fields)
+	kept.Store(key, fields)
 	return fields
 }
 
@@ -122,47 +123,10 @@ type collectedFields struct {
 	implementors keptFields[implementorKey]
 }
 
-// keptFields is a map read without locking, which writers replace by a
-// copy with the new entry. Every request on one document reads its map
-// (once per object marshalled) from both cores, where a read lock's
-// counter would bounce between them; entries are added only while a
-// document's first requests run. Written by hand: sync.Map boxes each
-// key in an interface, an allocation per lookup.
-type keptFields[K comparable] struct {
-	mu     sync.Mutex
-	fields atomic.Pointer[map[K][]graphql.CollectedField]
-}
-
-// get returns the fields kept for key, if any.
-func (k *keptFields[K]) get(key K) ([]graphql.CollectedField, bool) {
-	m := k.fields.Load()
-	if m == nil {
-		return nil, false
-	}
-	fields, ok := (*m)[key]
-	return fields, ok
-}
-
-// size returns how many keys have fields kept.
-func (k *keptFields[K]) size() int {
-	if m := k.fields.Load(); m != nil {
-		return len(*m)
-	}
-	return 0
-}
-
-// put keeps fields for key.
-func (k *keptFields[K]) put(key K, fields []graphql.CollectedField) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	next := map[K][]graphql.CollectedField{key: fields}
-	if m := k.fields.Load(); m != nil {
-		for k, v := range *m {
-			next[k] = v
-		}
-	}
-	k.fields.Store(&next)
-}
+// keptFields maps the keys of one kind to their collected fields. Every
+// request on one document reads its map once per object marshalled, and
+// entries are added only while a document's first requests run.
+type keptFields[K comparable] = readmostly.Map[K, []graphql.CollectedField]
 
 // documentFields are the fields collected from the selection sets of one
 // query document, for every operation on it. A selection set is kept

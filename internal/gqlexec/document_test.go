@@ -110,7 +110,7 @@ func TestSelectionsCollectedAnewAreKeptPerOperation(t *testing.T) {
 		}
 	}
 	c := documentCacheOf(doc)
-	if n := c.collected.named.size(); n != 0 {
+	if n := c.collected.named.Len(); n != 0 {
 		t.Errorf("the document keeps %d collections of selections it does not own, want 0", n)
 	}
 }

@@ -26,12 +26,14 @@ func MarshalSlice(
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) graphql.Array {
 	ret := make(graphql.Array, length)
-	contexts := make([]graphql.FieldContext, length)
-	indices := make([]int, length)
-	for i := range length {
-		indices[i] = i
-		contexts[i].Index = &indices[i]
-		childCtx := graphql.WithFieldContext(ctx, &contexts[i])
+	elements := make([]listElement, length)
+	parent := graphql.GetFieldContext(ctx)
+	for i := range elements {
+		e := &elements[i]
+		e.index = i
+		e.fc.Index, e.fc.Parent = &e.index, parent
+		e.scope = fieldScope{Context: ctx, fc: &e.fc}
+		childCtx := &e.scope
 		if omitPanicHandler {
 			ret[i] = marshalElement(childCtx, i)
 			continue
@@ -39,6 +41,15 @@ func MarshalSlice(
 		ret[i] = marshalRecovering(childCtx, i, marshalElement)
 	}
 	return ret
+}
+
+// listElement is the context of one element of a list: its field context,
+// which holds its index, and the context that carries it, allocated
+// together with those of the other elements.
+type listElement struct {
+	scope fieldScope
+	fc    graphql.FieldContext
+	index int
 }
 
 // marshalRecovering marshals element i, turning a panic into a GraphQL

@@ -16,11 +16,19 @@ import (
 // its own field context carrying its index, in order.
 func TestMarshalSliceKeepsOrderAndIndices(t *testing.T) {
 	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "towns"}}})
+	type mark struct{}
+	ctx = context.WithValue(ctx, mark{}, "kept")
 	var seen []int
 	ret := MarshalSlice(ctx, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || fc.Index == nil || *fc.Index != i {
 			t.Errorf("element %d: field context index %v", i, fc)
+		} else if path := fc.Path().String(); path != fmt.Sprintf("towns[%d]", i) {
+			t.Errorf("element %d: path %s", i, path)
+		}
+		if ctx.Value(mark{}) != "kept" {
+			t.Errorf("element %d does not see its parent's values", i)
 		}
 		seen = append(seen, i)
 		return graphql.MarshalInt(i * 10)
@@ -30,6 +38,12 @@ func TestMarshalSliceKeepsOrderAndIndices(t *testing.T) {
 	}
 	if len(seen) != 3 || seen[0] != 0 || seen[2] != 2 {
 		t.Errorf("elements ran as %v, want in order", seen)
+	}
+	allocs := testing.AllocsPerRun(50, func() {
+		MarshalSlice(ctx, 100, 0, true, func(context.Context, int) graphql.Marshaler { return graphql.Null })
+	})
+	if allocs > 2 {
+		t.Errorf("a list of 100 elements allocated %v times, want the list and its elements' contexts (2)", allocs)
 	}
 }
 
