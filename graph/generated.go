@@ -72583,7 +72583,7 @@ func (ec *executionContext) unmarshalNActivityKind2githubᚗcomᚋbridgesoftrust
 }
 
 func (ec *executionContext) marshalNActivityKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋactivityᚐKind(ctx context.Context, sel ast.SelectionSet, v activity.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) marshalNActivityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
@@ -72706,7 +72706,7 @@ func (ec *executionContext) unmarshalNAssociationKind2githubᚗcomᚋbridgesoftr
 }
 
 func (ec *executionContext) marshalNAssociationKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋassociationᚐKind(ctx context.Context, sel ast.SelectionSet, v association.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNAssociationOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAssociationOrder(ctx context.Context, v any) (*ent.AssociationOrder, error) {
@@ -72748,7 +72748,7 @@ func (ec *executionContext) unmarshalNAuditLogOperation2githubᚗcomᚋbridgesof
 }
 
 func (ec *executionContext) marshalNAuditLogOperation2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋauditlogᚐOperation(ctx context.Context, sel ast.SelectionSet, v auditlog.Operation) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNAuditLogOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐAuditLogOrder(ctx context.Context, v any) (*ent.AuditLogOrder, error) {
@@ -73007,7 +73007,7 @@ func (ec *executionContext) unmarshalNDocumentKind2githubᚗcomᚋbridgesoftrust
 }
 
 func (ec *executionContext) marshalNDocumentKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋdocumentᚐKind(ctx context.Context, sel ast.SelectionSet, v document.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNDocumentOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentOrder(ctx context.Context, v any) (*ent.DocumentOrder, error) {
@@ -73036,7 +73036,7 @@ func (ec *executionContext) unmarshalNDocumentStatus2githubᚗcomᚋbridgesoftru
 }
 
 func (ec *executionContext) marshalNDocumentStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋdocumentᚐStatus(ctx context.Context, sel ast.SelectionSet, v document.Status) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNDocumentVisibility2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋdocumentᚐVisibility(ctx context.Context, v any) (document.Visibility, error) {
@@ -73046,7 +73046,7 @@ func (ec *executionContext) unmarshalNDocumentVisibility2githubᚗcomᚋbridgeso
 }
 
 func (ec *executionContext) marshalNDocumentVisibility2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋdocumentᚐVisibility(ctx context.Context, sel ast.SelectionSet, v document.Visibility) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNDocumentWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐDocumentWhereInput(ctx context.Context, v any) (*ent.DocumentWhereInput, error) {
@@ -73061,7 +73061,7 @@ func (ec *executionContext) unmarshalNEmailPreferenceFrequency2githubᚗcomᚋbr
 }
 
 func (ec *executionContext) marshalNEmailPreferenceFrequency2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋemailpreferenceᚐFrequency(ctx context.Context, sel ast.SelectionSet, v emailpreference.Frequency) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNEmailPreferenceKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋemailpreferenceᚐKind(ctx context.Context, v any) (emailpreference.Kind, error) {
@@ -73071,7 +73071,7 @@ func (ec *executionContext) unmarshalNEmailPreferenceKind2githubᚗcomᚋbridges
 }
 
 func (ec *executionContext) marshalNEmailPreferenceKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋemailpreferenceᚐKind(ctx context.Context, sel ast.SelectionSet, v emailpreference.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) marshalNEmailPreferenceSetting2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋgraphᚋmodelᚐEmailPreferenceSettingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EmailPreferenceSetting) graphql.Marshaler {
@@ -73113,7 +73113,7 @@ func (ec *executionContext) unmarshalNEventAudience2githubᚗcomᚋbridgesoftrus
 }
 
 func (ec *executionContext) marshalNEventAudience2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋeventᚐAudience(ctx context.Context, sel ast.SelectionSet, v event.Audience) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventConnection(ctx context.Context, sel ast.SelectionSet, v *ent.EventConnection) graphql.Marshaler {
@@ -73131,7 +73131,7 @@ func (ec *executionContext) unmarshalNEventKind2githubᚗcomᚋbridgesoftrustᚋ
 }
 
 func (ec *executionContext) marshalNEventKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋeventᚐKind(ctx context.Context, sel ast.SelectionSet, v event.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNEventOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventOrder(ctx context.Context, v any) (*ent.EventOrder, error) {
@@ -73195,7 +73195,7 @@ func (ec *executionContext) unmarshalNEventRegistrationStatus2githubᚗcomᚋbri
 }
 
 func (ec *executionContext) marshalNEventRegistrationStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋeventregistrationᚐStatus(ctx context.Context, sel ast.SelectionSet, v eventregistration.Status) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNEventRegistrationWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐEventRegistrationWhereInput(ctx context.Context, v any) (*ent.EventRegistrationWhereInput, error) {
@@ -73271,7 +73271,7 @@ func (ec *executionContext) unmarshalNFlagAction2githubᚗcomᚋbridgesoftrust�
 }
 
 func (ec *executionContext) marshalNFlagAction2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋflagᚐResolution(ctx context.Context, sel ast.SelectionSet, v flag.Resolution) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) marshalNFlagConnection2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagConnection(ctx context.Context, sel ast.SelectionSet, v *ent.FlagConnection) graphql.Marshaler {
@@ -73289,7 +73289,7 @@ func (ec *executionContext) unmarshalNFlagFlagAction2githubᚗcomᚋbridgesoftru
 }
 
 func (ec *executionContext) marshalNFlagFlagAction2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋflagᚐResolution(ctx context.Context, sel ast.SelectionSet, v flag.Resolution) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNFlagOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagOrder(ctx context.Context, v any) (*ent.FlagOrder, error) {
@@ -73318,7 +73318,7 @@ func (ec *executionContext) unmarshalNFlagStatus2githubᚗcomᚋbridgesoftrust�
 }
 
 func (ec *executionContext) marshalNFlagStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋflagᚐStatus(ctx context.Context, sel ast.SelectionSet, v flag.Status) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNFlagWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐFlagWhereInput(ctx context.Context, v any) (*ent.FlagWhereInput, error) {
@@ -73382,7 +73382,7 @@ func (ec *executionContext) unmarshalNForumCategoryVisibility2githubᚗcomᚋbri
 }
 
 func (ec *executionContext) marshalNForumCategoryVisibility2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋforumcategoryᚐVisibility(ctx context.Context, sel ast.SelectionSet, v forumcategory.Visibility) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNForumCategoryWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐForumCategoryWhereInput(ctx context.Context, v any) (*ent.ForumCategoryWhereInput, error) {
@@ -73834,7 +73834,7 @@ func (ec *executionContext) unmarshalNMembershipRole2githubᚗcomᚋbridgesoftru
 }
 
 func (ec *executionContext) marshalNMembershipRole2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋmembershipᚐRole(ctx context.Context, sel ast.SelectionSet, v membership.Role) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNMembershipWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐMembershipWhereInput(ctx context.Context, v any) (*ent.MembershipWhereInput, error) {
@@ -73969,7 +73969,7 @@ func (ec *executionContext) unmarshalNMunicipalityKind2githubᚗcomᚋbridgesoft
 }
 
 func (ec *executionContext) marshalNMunicipalityKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋmunicipalityᚐKind(ctx context.Context, sel ast.SelectionSet, v municipality.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) marshalNMunicipalityMeasure2githubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v analytics.Measure) graphql.Marshaler {
@@ -74154,7 +74154,7 @@ func (ec *executionContext) unmarshalNNewsItemStatus2githubᚗcomᚋbridgesoftru
 }
 
 func (ec *executionContext) marshalNNewsItemStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋnewsitemᚐStatus(ctx context.Context, sel ast.SelectionSet, v newsitem.Status) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNNewsItemWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNewsItemWhereInput(ctx context.Context, v any) (*ent.NewsItemWhereInput, error) {
@@ -74195,7 +74195,7 @@ func (ec *executionContext) unmarshalNNotificationKind2githubᚗcomᚋbridgesoft
 }
 
 func (ec *executionContext) marshalNNotificationKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋnotificationᚐKind(ctx context.Context, sel ast.SelectionSet, v notification.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNNotificationOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐNotificationOrder(ctx context.Context, v any) (*ent.NotificationOrder, error) {
@@ -74295,7 +74295,7 @@ func (ec *executionContext) unmarshalNOrganisationKind2githubᚗcomᚋbridgesoft
 }
 
 func (ec *executionContext) marshalNOrganisationKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋorganisationᚐKind(ctx context.Context, sel ast.SelectionSet, v organisation.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNOrganisationOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐOrganisationOrder(ctx context.Context, v any) (*ent.OrganisationOrder, error) {
@@ -74546,7 +74546,7 @@ func (ec *executionContext) unmarshalNPartnershipStatus2githubᚗcomᚋbridgesof
 }
 
 func (ec *executionContext) marshalNPartnershipStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋpartnershipᚐStatus(ctx context.Context, sel ast.SelectionSet, v partnership.Status) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNPartnershipWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐPartnershipWhereInput(ctx context.Context, v any) (*ent.PartnershipWhereInput, error) {
@@ -74768,7 +74768,7 @@ func (ec *executionContext) unmarshalNProjectStatus2githubᚗcomᚋbridgesoftrus
 }
 
 func (ec *executionContext) marshalNProjectStatus2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋprojectᚐStatus(ctx context.Context, sel ast.SelectionSet, v project.Status) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) marshalNProjectStatusCount2ᚕᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋinternalᚋanalyticsᚐStatusCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.StatusCount) graphql.Marshaler {
@@ -74815,7 +74815,7 @@ func (ec *executionContext) unmarshalNReactionKind2githubᚗcomᚋbridgesoftrust
 }
 
 func (ec *executionContext) marshalNReactionKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋreactionᚐKind(ctx context.Context, sel ast.SelectionSet, v reaction.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNReactionOrderField2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐReactionOrderField(ctx context.Context, v any) (*ent.ReactionOrderField, error) {
@@ -74860,7 +74860,7 @@ func (ec *executionContext) unmarshalNRegionKind2githubᚗcomᚋbridgesoftrust�
 }
 
 func (ec *executionContext) marshalNRegionKind2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋregionᚐKind(ctx context.Context, sel ast.SelectionSet, v region.Kind) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNRegionOrder2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐRegionOrder(ctx context.Context, v any) (*ent.RegionOrder, error) {
@@ -75226,7 +75226,7 @@ func (ec *executionContext) unmarshalNUserRole2githubᚗcomᚋbridgesoftrustᚋh
 }
 
 func (ec *executionContext) marshalNUserRole2githubᚗcomᚋbridgesoftrustᚋhubᚋentᚋuserᚐRole(ctx context.Context, sel ast.SelectionSet, v user.Role) graphql.Marshaler {
-	return v
+	return gqlexec.Enum(string(v))
 }
 
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋbridgesoftrustᚋhubᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {

@@ -25,6 +25,8 @@
 //     (gqlexec.ResponseBuffer), which the POST transport gives back;
 //   - keeps the field values of non-root objects in a gqlexec.Fields, not
 //     in gqlgen's field set, which only concurrent fields need;
+//   - marshals Ent's enums through one kept marshaller per value
+//     (enums.go);
 //   - marshals plain fields (a struct field or a localized name, of a leaf
 //     type) directly, without gqlgen's field context and closures, and
 //     objects that select only plain fields without their field's context
@@ -186,6 +188,9 @@ func rewriteSlices(path string) error {
 		return err
 	}
 	if src, err = plainFields(src, toOneEdgeReads(edges)); err != nil {
+		return err
+	}
+	if src, err = entEnums(src); err != nil {
 		return err
 	}
 	src, err = addImport(src)
