@@ -1,6 +1,7 @@
 package gqlexec
 
 import (
+	"bytes"
 	"context"
 	"io"
 
@@ -24,20 +25,27 @@ func NewObject(fields []graphql.CollectedField, values []graphql.Marshaler) Obje
 
 // MarshalGQL writes the object's fields in order. Response names are
 // GraphQL names ([_A-Za-z][_0-9A-Za-z]*), which need no escaping, and
-// graphql.CollectFields has merged the fields that share one.
+// graphql.CollectFields has merged the fields that share one. The
+// executor writes into a bytes.Buffer (see ResponseBuffer), which takes
+// the punctuation directly rather than through io.WriteString's
+// interface check for each piece.
 func (o Object) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, "{")
+	b, ok := w.(*bytes.Buffer)
+	if !ok {
+		b = &bytes.Buffer{}
+		defer func() { _, _ = w.Write(b.Bytes()) }()
+	}
+	b.WriteByte('{')
 	for i := range o.fields {
 		if i > 0 {
-			_, _ = io.WriteString(w, `,"`)
-		} else {
-			_, _ = io.WriteString(w, `"`)
+			b.WriteByte(',')
 		}
-		_, _ = io.WriteString(w, o.fields[i].Alias)
-		_, _ = io.WriteString(w, `":`)
-		o.values[i].MarshalGQL(w)
+		b.WriteByte('"')
+		b.WriteString(o.fields[i].Alias)
+		b.WriteString(`":`)
+		o.values[i].MarshalGQL(b)
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
 // Fields holds the values of an object's fields while the generated

@@ -103,4 +103,9 @@ func TestObjectWritesFieldsInOrder(t *testing.T) {
 	if got := marshal(NewObject(nil, nil)); got != "{}" {
 		t.Errorf("empty object: got %s", got)
 	}
+	var other strings.Builder // a writer other than the executor's buffer
+	NewObject(fields, []graphql.Marshaler{graphql.MarshalInt(7), graphql.MarshalString("Lviv")}).MarshalGQL(&other)
+	if got, want := other.String(), `{"id":7,"town":"Lviv"}`; got != want {
+		t.Errorf("into another writer: got %s, want %s", got, want)
+	}
 }
