@@ -10,6 +10,7 @@ package ent
 
 import (
 	"context"
+	"slices"
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -95,7 +96,7 @@ func (c *PartnershipClient) PagesOfMunicipalities(ctx context.Context, ids []int
 	for _, r := range requests {
 		wantTotal = wantTotal || fieldAt(oc, r.Field, totalCountField) != nil || fieldAt(oc, r.Field, pageInfoField) != nil
 		wantEdges = wantEdges || fieldAt(oc, r.Field, edgesField) != nil
-		pages.cursorsOnly = pages.cursorsOnly && fieldAt(oc, r.Field, edgesField, cursorField) == nil
+		pages.cursorsOnly = pages.cursorsOnly && !selectsEdgeCursor(r.Field.Selections, false)
 	}
 	countInPage := wantTotal && wantEdges && after == nil && before == nil
 	if wantTotal && !countInPage {
@@ -158,20 +159,32 @@ func sidesOf(requests []PartnershipPageRequest) []partnershipSide {
 	return sides
 }
 
-// fieldAt returns the field at path (aliases) under field, or nil.
+// fieldAt returns the field at path under field, or nil: the path names
+// fields (edges, node), whatever their aliases. Where a selection asks for
+// one field under several aliases (`a: edges { node { id } } b: edges {
+// node { name } }`), the executor resolves each apart from the one load,
+// so the field found carries the selections of them all.
 func fieldAt(oc *graphql.OperationContext, field graphql.CollectedField, path ...string) *graphql.CollectedField {
 	if oc == nil {
 		return &field
 	}
-walk:
 	for _, name := range path {
+		var found *graphql.CollectedField
 		for _, f := range gqlexec.CollectFields(oc, field.Selections, nil) {
-			if f.Alias == name {
-				field = f
-				continue walk
+			switch {
+			case f.Name != name:
+			case found == nil:
+				found = &f
+			default:
+				merged := *found
+				merged.Selections = append(slices.Clip(found.Selections), f.Selections...)
+				found = &merged
 			}
 		}
-		return nil
+		if found == nil {
+			return nil
+		}
+		field = *found
 	}
 	return &field
 }

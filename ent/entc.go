@@ -102,6 +102,16 @@ func collectThroughGqlexec(opctx string) []textRewrite {
 	}
 }
 
+// collectedFieldByAlias is how entgql's pagination code walks a path of
+// fields (edges, node) below a connection: by alias. collectedFieldByName
+// hands the walk to fieldAt, which goes by field name.
+const (
+	collectedFieldByAlias = "\tfield := fc.Field\n\toc := graphql.GetOperationContext(ctx)\nwalk:\n\tfor _, name := range path {\n" +
+		"\t\tfor _, f := range graphql.CollectFields(oc, field.Selections, nil) {\n\t\t\tif f.Alias == name {\n" +
+		"\t\t\t\tfield = f\n\t\t\t\tcontinue walk\n\t\t\t}\n\t\t}\n\t\treturn nil\n\t}\n\treturn &field\n"
+	collectedFieldByName = "\treturn fieldAt(graphql.GetOperationContext(ctx), fc.Field, path...)\n"
+)
+
 // generatedRewrites are the Hub's changes to entgql's output:
 //   - The collection code loads the first pages of an edge for several
 //     parents through entgql's LimitPerRow, which numbers every row of
@@ -114,6 +124,10 @@ func collectThroughGqlexec(opctx string) []textRewrite {
 //     gqlexec.CollectFields.
 //   - A connection's edges are allocated together and get their cursors
 //     only where the operation selects them (pageEdges).
+//   - The pagination code finds a connection's edges, nodes, total and
+//     page info by their field names, whatever their aliases (fieldAt):
+//     entgql looked for the aliases, so that `e: edges` answered an empty
+//     list and `t: totalCount` nought.
 var generatedRewrites = []struct {
 	path     string
 	rewrites []textRewrite
@@ -123,7 +137,7 @@ var generatedRewrites = []struct {
 		{"if oneNode {\n\t\t\t\t\tpager.applyOrder(query.Limit(limit))\n\t\t\t\t} else {\n", "{ // the page of a single parent too (perParentPage)\n"},
 		{"modify := entgql.LimitPerRow(", "modify := query.limitPerParent("}},
 		collectThroughGqlexec("opCtx")...), nil},
-	{"gql_pagination.go", collectThroughGqlexec("oc"), []patternRewrite{pageEdges, connectionFields}},
+	{"gql_pagination.go", []textRewrite{{collectedFieldByAlias, collectedFieldByName}}, []patternRewrite{pageEdges, connectionFields}},
 	{"gql_edge.go", []textRewrite{
 		{"\t\tconn.build(nodes, pager, after, first, before, last)\n", "\t\tconn.pageCursorsOnly = pageCursorsOnly(ctx)\n\t\tconn.build(nodes, pager, after, first, before, last)\n"}}, nil},
 }

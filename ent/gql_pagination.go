@@ -47,7 +47,6 @@ import (
 	"github.com/bridgesoftrust/hub/ent/region"
 	"github.com/bridgesoftrust/hub/ent/topic"
 	"github.com/bridgesoftrust/hub/ent/user"
-	"github.com/bridgesoftrust/hub/internal/gqlexec"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -92,19 +91,7 @@ func collectedField(ctx context.Context, path ...string) *graphql.CollectedField
 	if fc == nil {
 		return nil
 	}
-	field := fc.Field
-	oc := graphql.GetOperationContext(ctx)
-walk:
-	for _, name := range path {
-		for _, f := range gqlexec.CollectFields(oc, field.Selections, nil) {
-			if f.Alias == name {
-				field = f
-				continue walk
-			}
-		}
-		return nil
-	}
-	return &field
+	return fieldAt(graphql.GetOperationContext(ctx), fc.Field, path...)
 }
 
 func hasCollectedField(ctx context.Context, path ...string) bool {

@@ -39,6 +39,22 @@ func TestEdgeCursorsOnlyWhereSelected(t *testing.T) {
 		if got, want := nodeIDsOf(rest)[:3], nodeIDsOf(full)[3:]; !slices.Equal(got, want) {
 			t.Errorf("after the third edge's cursor: %v, want %v", got, want)
 		}
+		// Asked under aliases, in a fragment: the same cursors.
+		var aliased struct {
+			Municipalities struct {
+				E []struct{ C string }
+			}
+		}
+		h.data(t, `{ municipalities(first: 6, orderBy: [{field: NAME, direction: ASC}]) { ...edgeCursors } }
+			fragment edgeCursors on MunicipalityConnection { e: edges { c: cursor } }`, nil, &aliased)
+		if len(aliased.Municipalities.E) != len(full.Edges) {
+			t.Fatalf("aliased edges in a fragment: %d, want %d", len(aliased.Municipalities.E), len(full.Edges))
+		}
+		for i, e := range aliased.Municipalities.E {
+			if e.C != deref(full.Edges[i].Cursor) {
+				t.Errorf("aliased edge %d in a fragment has cursor %q, want the edge's own", i, e.C)
+			}
+		}
 
 		const nestedQuery = `{ countries(first: 3, where: {hasMunicipalities: true}, orderBy: [{field: CODE, direction: ASC}]) { edges { node {
 			municipalities(first: 5) { pageInfo { startCursor endCursor } edges { %s node { id } } } } } } }`
@@ -165,4 +181,42 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// TestConnectionFieldsUnderAliases checks that a connection's fields
+// answer under aliases as under their names: the edges, the total, and
+// one field asked twice under two aliases with different selections,
+// each of which gets its columns.
+func TestConnectionFieldsUnderAliases(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		h := demoHub(t, store)
+		const args = `first: 5, orderBy: [{field: NAME, direction: ASC}]`
+		var plain struct {
+			Municipalities struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ID, Name string } }
+			}
+		}
+		h.data(t, `{ municipalities(`+args+`) { totalCount edges { node { id name } } } }`, nil, &plain)
+		var aliased struct {
+			Municipalities struct {
+				Total int
+				Ids   []struct{ Node struct{ ID string } }
+				Names []struct{ Node struct{ Name string } }
+			}
+		}
+		h.data(t, `{ municipalities(`+args+`) { total: totalCount ids: edges { node { id } } names: edges { node { name } } } }`, nil, &aliased)
+		got := aliased.Municipalities
+		if len(plain.Municipalities.Edges) != 5 || plain.Municipalities.TotalCount < 5 {
+			t.Fatalf("the plain page has %d edges of %d, want 5 of 5 or more", len(plain.Municipalities.Edges), plain.Municipalities.TotalCount)
+		}
+		if got.Total != plain.Municipalities.TotalCount || len(got.Ids) != 5 || len(got.Names) != 5 {
+			t.Fatalf("under aliases: total %d, %d ids, %d names; want %d, 5, 5", got.Total, len(got.Ids), len(got.Names), plain.Municipalities.TotalCount)
+		}
+		for i, e := range plain.Municipalities.Edges {
+			if got.Ids[i].Node.ID != e.Node.ID || got.Names[i].Node.Name != e.Node.Name {
+				t.Errorf("edge %d under aliases: %s %q, want %s %q", i, got.Ids[i].Node.ID, got.Names[i].Node.Name, e.Node.ID, e.Node.Name)
+			}
+		}
+	})
 }
