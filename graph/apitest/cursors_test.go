@@ -58,34 +58,7 @@ func TestEdgeCursorsOnlyWhereSelected(t *testing.T) {
 
 		const nestedQuery = `{ countries(first: 3, where: {hasMunicipalities: true}, orderBy: [{field: CODE, direction: ASC}]) { edges { node {
 			municipalities(first: 5) { pageInfo { startCursor endCursor } edges { %s node { id } } } } } } }`
-		nested := func(cursors bool) []cursorPage {
-			var v struct {
-				Countries struct {
-					Edges []struct {
-						Node struct{ Municipalities cursorPage }
-					}
-				}
-			}
-			h.data(t, withCursors(nestedQuery, cursors), nil, &v)
-			var pages []cursorPage
-			for _, e := range v.Countries.Edges {
-				pages = append(pages, e.Node.Municipalities)
-			}
-			return pages
-		}
-		withAll, without := nested(true), nested(false)
-		if len(withAll) != 3 || len(without) != 3 {
-			t.Fatalf("%d and %d countries, want 3", len(withAll), len(without))
-		}
-		several := 0
-		for i := range withAll {
-			if checkCursors(t, "a country's municipalities", withAll[i], without[i]); len(withAll[i].Edges) > 2 {
-				several++
-			}
-		}
-		if several == 0 {
-			t.Error("no country has more than two municipalities: the middle edges' cursors are not checked")
-		}
+		checkInnerCursors(t, h, nestedQuery, "countries", "municipalities", "a country's municipalities")
 	})
 }
 
@@ -99,35 +72,40 @@ func TestEitherSideCursorsOnlyWhereSelected(t *testing.T) {
 
 		const sidesQuery = `{ municipalities(first: 20, where: {hasUaPartnerships: true}, orderBy: [{field: NAME, direction: ASC}]) { edges { node {
 			partnerships(first: 4) { pageInfo { startCursor endCursor } edges { %s node { id } } } } } } }`
-		sides := func(cursors bool) []cursorPage {
-			var v struct {
-				Municipalities struct {
-					Edges []struct {
-						Node struct{ Partnerships cursorPage }
-					}
-				}
-			}
-			h.data(t, withCursors(sidesQuery, cursors), nil, &v)
-			var pages []cursorPage
-			for _, e := range v.Municipalities.Edges {
-				pages = append(pages, e.Node.Partnerships)
-			}
-			return pages
-		}
-		withAll, without := sides(true), sides(false)
-		if len(withAll) == 0 || len(withAll) != len(without) {
-			t.Fatalf("%d and %d towns, want the same, at least one", len(withAll), len(without))
-		}
-		several := 0
-		for i := range withAll {
-			if checkCursors(t, "a town's partnerships", withAll[i], without[i]); len(withAll[i].Edges) > 2 {
-				several++
-			}
-		}
-		if several == 0 {
-			t.Error("no town has more than two partnerships: the middle edges' cursors are not checked")
-		}
+		checkInnerCursors(t, h, sidesQuery, "municipalities", "partnerships", "a town's partnerships")
 	})
+}
+
+// checkInnerCursors reads query (a connection outer whose nodes each have
+// a connection inner, with %s where the edges' cursor goes) with and
+// without the edges' cursors and checks the inner pages as checkCursors
+// does; at least one of them must have more than two edges.
+func checkInnerCursors(t *testing.T, h *hub, query, outer, inner, name string) {
+	t.Helper()
+	pages := func(cursors bool) []cursorPage {
+		var v map[string]struct {
+			Edges []struct{ Node map[string]cursorPage }
+		}
+		h.data(t, withCursors(query, cursors), nil, &v)
+		var pages []cursorPage
+		for _, e := range v[outer].Edges {
+			pages = append(pages, e.Node[inner])
+		}
+		return pages
+	}
+	withAll, without := pages(true), pages(false)
+	if len(withAll) == 0 || len(withAll) != len(without) {
+		t.Fatalf("%s: %d and %d pages, want the same, at least one", name, len(withAll), len(without))
+	}
+	several := 0
+	for i := range withAll {
+		if checkCursors(t, name, withAll[i], without[i]); len(withAll[i].Edges) > 2 {
+			several++
+		}
+	}
+	if several == 0 {
+		t.Errorf("%s: no page has more than two edges, the middle edges' cursors are not checked", name)
+	}
 }
 
 // withCursors fills the %s of query with the edges' cursor, or nothing.
