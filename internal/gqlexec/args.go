@@ -57,7 +57,7 @@ func (OperationCache) MutateOperationContext(_ context.Context, opCtx *graphql.O
 type operationCache struct {
 	doc       *documentCache
 	byField   sync.Map
-	collected collectedFields
+	collected operationFields
 }
 
 // argsOf returns where the parsed arguments of field are kept: for the
@@ -84,7 +84,7 @@ func Args(
 	vars map[string]any,
 	parse func(ctx context.Context, rawArgs map[string]any) (map[string]any, error),
 ) (map[string]any, error) {
-	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
+	cache := cacheOf(opCtx)
 	if cache == nil {
 		return parse(ctx, field.ArgumentMap(vars))
 	}
@@ -104,7 +104,7 @@ func Args(
 // (see graph/codegen): a context carrying the field's context is only
 // needed to parse, and report errors, when nothing was kept.
 func KeptArgs(opCtx *graphql.OperationContext, field graphql.CollectedField) map[string]any {
-	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
+	cache := cacheOf(opCtx)
 	if cache == nil {
 		return nil
 	}
@@ -112,4 +112,10 @@ func KeptArgs(opCtx *graphql.OperationContext, field graphql.CollectedField) map
 		return args.(map[string]any)
 	}
 	return nil
+}
+
+// cacheOf returns the cache of the operation opCtx, or nil.
+func cacheOf(opCtx *graphql.OperationContext) *operationCache {
+	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
+	return cache
 }

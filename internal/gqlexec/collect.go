@@ -44,12 +44,12 @@ func CollectImplementorFields(opCtx *graphql.OperationContext, set ast.Selection
 // collect is CollectFields and CollectImplementorFields, whose keys name
 // the list of types in their own ways.
 func collect[K fieldsKey[K]](opCtx *graphql.OperationContext, set ast.SelectionSet, satisfies []string, key K) []graphql.CollectedField {
-	cache, _ := opCtx.Stats.GetExtension(operationCacheKey).(*operationCache)
+	cache := cacheOf(opCtx)
 	if cache == nil {
 		return graphql.CollectFields(opCtx, set, satisfies)
 	}
 	if doc := cache.doc; doc != nil && doc.fixedSelections {
-		kept := key.in(&doc.collected.collectedFields)
+		kept := key.inDocument(&doc.collected.keptByKind)
 		if fields, ok := kept.Load(key); ok {
 			return fields
 		}
@@ -60,7 +60,7 @@ func collect[K fieldsKey[K]](opCtx *graphql.OperationContext, set ast.SelectionS
 			return fields
 		}
 	}
-	kept := key.in(&cache.collected)
+	kept := key.inOperation(&cache.collected)
 	if fields, ok := kept.Load(key); ok {
 		return fields
 	}
@@ -104,29 +104,69 @@ type implementorKey struct {
 }
 
 // fieldsKey is a key of collected fields: it names where its selection
-// set starts, and which map of a collectedFields keeps keys like it.
+// set starts, and which maps keep keys like it.
 type fieldsKey[K comparable] interface {
 	comparable
 	first() *ast.Selection
-	in(*collectedFields) *keptFields[K]
+	inDocument(*keptByKind) *readmostly.Map[K, []graphql.CollectedField]
+	inOperation(*operationFields) *lockedFields[K]
 }
 
-func (k namedKey) first() *ast.Selection                                 { return k.set.first }
-func (namedKey) in(c *collectedFields) *keptFields[namedKey]             { return &c.named }
-func (k implementorKey) first() *ast.Selection                           { return k.set.first }
-func (implementorKey) in(c *collectedFields) *keptFields[implementorKey] { return &c.implementors }
-
-// collectedFields maps the selection sets of one operation, or of one
-// document, to their collected fields, by either kind of key.
-type collectedFields struct {
-	named        keptFields[namedKey]
-	implementors keptFields[implementorKey]
+func (k namedKey) first() *ast.Selection                                { return k.set.first }
+func (k implementorKey) first() *ast.Selection                          { return k.set.first }
+func (namedKey) inOperation(c *operationFields) *lockedFields[namedKey] { return &c.named }
+func (implementorKey) inOperation(c *operationFields) *lockedFields[implementorKey] {
+	return &c.implementors
+}
+func (namedKey) inDocument(c *keptByKind) *readmostly.Map[namedKey, []graphql.CollectedField] {
+	return &c.named
+}
+func (implementorKey) inDocument(c *keptByKind) *readmostly.Map[implementorKey, []graphql.CollectedField] {
+	return &c.implementors
 }
 
-// keptFields maps the keys of one kind to their collected fields. Every
-// request on one document reads its map once per object marshalled, and
-// entries are added only while a document's first requests run.
-type keptFields[K comparable] = readmostly.Map[K, []graphql.CollectedField]
+// keptByKind maps the selection sets of one document to their collected
+// fields, by either kind of key. Every request on the document reads them
+// once per object marshalled, and entries are added only while its first
+// requests run: the maps are read-mostly.
+type keptByKind struct {
+	named        readmostly.Map[namedKey, []graphql.CollectedField]
+	implementors readmostly.Map[implementorKey, []graphql.CollectedField]
+}
+
+// operationFields maps the selection sets of one operation to their
+// collected fields. Only that operation's root fields share them, and a
+// document whose directives read variables adds an entry per selection set
+// on every request, so they are plain maps under a lock (a read-mostly map
+// would copy itself for each entry).
+type operationFields struct {
+	named        lockedFields[namedKey]
+	implementors lockedFields[implementorKey]
+}
+
+// lockedFields is a map of collected fields under a lock.
+type lockedFields[K comparable] struct {
+	mu     sync.RWMutex
+	fields map[K][]graphql.CollectedField
+}
+
+// Load returns the fields kept for key, if any.
+func (l *lockedFields[K]) Load(key K) ([]graphql.CollectedField, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	fields, ok := l.fields[key]
+	return fields, ok
+}
+
+// Store keeps fields for key.
+func (l *lockedFields[K]) Store(key K, fields []graphql.CollectedField) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fields == nil {
+		l.fields = map[K][]graphql.CollectedField{}
+	}
+	l.fields[key] = fields
+}
 
 // documentFields are the fields collected from the selection sets of one
 // query document, for every operation on it. A selection set is kept
@@ -137,7 +177,7 @@ type keptFields[K comparable] = readmostly.Map[K, []graphql.CollectedField]
 // per request for as long as the document lives; they are kept per
 // operation.
 type documentFields struct {
-	collectedFields
+	keptByKind
 	mu    sync.RWMutex
 	owned map[*ast.Selection]struct{}
 }
