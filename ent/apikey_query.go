@@ -835,9 +835,11 @@ func (_q *APIKeyQuery) foldedPage(ctx context.Context, fk, alias string) (*folde
 	if _q.perParent.counted {
 		assigned = append(slices.Clip(columns), totalColumn)
 	}
+	// A counted page's rows after a parent's first come without the total
+	// (see foldedPage.rows): assigned is cut to the values given.
 	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*APIKey, error) {
 		n := &APIKey{config: _q.config}
-		return n, n.assignValues(assigned, values)
+		return n, n.assignValues(assigned[:len(values)], values)
 	})
 	return folded, folded.foldable()
 }

@@ -1546,9 +1546,11 @@ func (_q *EventQuery) foldedPage(ctx context.Context, fk, alias string) (*folded
 	if _q.perParent.counted {
 		assigned = append(slices.Clip(columns), totalColumn)
 	}
+	// A counted page's rows after a parent's first come without the total
+	// (see foldedPage.rows): assigned is cut to the values given.
 	folded := foldPage(page, fk, _q.perParent, columns, joins, scan, func(values []any) (*Event, error) {
 		n := &Event{config: _q.config}
-		return n, n.assignValues(assigned, values)
+		return n, n.assignValues(assigned[:len(values)], values)
 	})
 	return folded, folded.foldable()
 }

@@ -244,7 +244,14 @@ func (f *foldedPage[T]) rows(v ent.Value) ([]*T, error) {
 		if i < len(all)-1 {
 			return nil
 		}
-		n, err := f.assign(own)
+		assigned := own
+		if f.counted && len(nodes) > 0 {
+			// The parent's total is read from its first row (totalOfEdge):
+			// the others leave it out, which spares each a map of the
+			// values beyond its fields (SelectValues).
+			assigned = own[:len(own)-1]
+		}
+		n, err := f.assign(assigned)
 		if err != nil {
 			return err
 		}

@@ -443,3 +443,39 @@ func TestCreationOrderReplay(t *testing.T) {
 		}
 	})
 }
+
+// TestCountedPageOfANode checks a node's counted page of several rows (on
+// PostgreSQL folded into the node's statement, the total read from the
+// first row): the total counts every post, each post keeps its own values,
+// and a page cut short still counts the rest.
+func TestCountedPageOfANode(t *testing.T) {
+	each(t, func(t *testing.T, h *hub) {
+		f := newForum(h)
+		opening := h.firstPost(f.admin, f.public.topic)
+		second := h.post(f.bob, f.public.topic, "second", f.public.post)
+		third := h.post(f.alice, f.public.topic, "third", second)
+		posted := []struct{ id, body string }{{opening, "public opening words"}, {f.public.post, "a public reply"}, {second, "second"}, {third, "third"}}
+		q := `query($id: ID!, $n: Int) { node(id: $id) { ... on Topic {
+			posts(first: $n, orderBy: [{field: CREATED_AT, direction: ASC}]) { totalCount edges { node { id body } } } } } }`
+		for _, n := range []int{4, 3, 1} {
+			var out struct {
+				Node struct {
+					Posts struct {
+						TotalCount int
+						Edges      []struct{ Node struct{ ID, Body string } }
+					}
+				}
+			}
+			h.ok(anonymous, q, vars{"id": f.public.topic, "n": n}, &out)
+			posts := out.Node.Posts
+			if posts.TotalCount != len(posted) || len(posts.Edges) != n {
+				t.Fatalf("first %d: totalCount %d and %d edges, want %d and %d", n, posts.TotalCount, len(posts.Edges), len(posted), n)
+			}
+			for i, want := range posted[:n] {
+				if got := posts.Edges[i].Node; got.ID != want.id || got.Body != want.body {
+					t.Errorf("first %d, post %d: %+v, want id %s body %q", n, i, got, want.id, want.body)
+				}
+			}
+		}
+	})
+}
