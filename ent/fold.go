@@ -71,7 +71,8 @@ type foldedPage[T any] struct {
 	qualified bool
 	// scan returns the holders of a row's own columns, assign the node
 	// they make (the type's scanValues and assignValues), given the
-	// total's holder after them when the page is counted.
+	// total's holder after them for a counted page's first row of each
+	// parent (see rows).
 	scan   func() ([]any, error)
 	assign func([]any) (*T, error)
 }
@@ -230,9 +231,9 @@ func (f *foldedPage[T]) rows(v ent.Value) ([]*T, error) {
 		return nil, err
 	}
 	if f.counted {
-		// The total's holder follows the row's own for assign, and ends
-		// the row's values; the rows of a parent share it, as they share
-		// the total.
+		// The total's holder follows the row's own and ends the row's
+		// values; the rows of a parent share it, as they share the total,
+		// and only the first gives it to assign.
 		own = append(own[:len(own):len(own)], new(sql.NullInt64))
 		all = append(all[:len(all):len(all)], own[len(own)-1])
 	}
