@@ -20,7 +20,7 @@ import (
 // Globals are the flags every command takes.
 type Globals struct {
 	DatabaseURL string `name:"database-url" env:"HUB_DATABASE_URL" default:"${default_db}" help:"Store: sqlite://PATH (embedded default) or postgres://USER@HOST/DB."`
-	DBMaxConns  int    `name:"db-max-conns" env:"HUB_DB_MAX_CONNS" default:"0" help:"Most open database connections; 0: 20 on PostgreSQL, 4 on SQLite."`
+	DBMaxConns  int    `name:"db-max-conns" env:"HUB_DB_MAX_CONNS" default:"0" help:"Most open database connections; 0: 4 per processor (at least 8) on PostgreSQL, 4 on SQLite."`
 	LogLevel    string `name:"log-level" env:"HUB_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Lowest level logged (${enum})."`
 	LogFormat   string `name:"log-format" env:"HUB_LOG_FORMAT" default:"text" enum:"text,json" help:"Log format (${enum})."`
 }

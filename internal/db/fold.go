@@ -40,6 +40,29 @@ func FoldQuery(dia, query string) string {
 	return query
 }
 
+// rawExecer and rawQueryer run raw statements (Ent's FeatureExecQuery):
+// the Ent drivers and transactions of the store have both.
+type (
+	rawExecer interface {
+		ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error)
+	}
+	rawQueryer interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)
+	}
+	// txBeginner starts a transaction with options.
+	txBeginner interface {
+		BeginTx(ctx context.Context, opts *stdsql.TxOptions) (dialect.Tx, error)
+	}
+)
+
+// beginWith starts a transaction on drv with opts if drv takes options.
+func beginWith(ctx context.Context, drv dialect.Driver, opts *stdsql.TxOptions) (dialect.Tx, error) {
+	if b, ok := drv.(txBeginner); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	return drv.Tx(ctx)
+}
+
 // foldingDriver rewrites the queries Ent builds (see rewriteQuery).
 type foldingDriver struct{ dialect.Driver }
 
@@ -72,17 +95,7 @@ func (d foldingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 // BeginTx starts a transaction whose queries are rewritten too (Ent calls
 // it when the driver has it, for transaction options).
 func (d foldingDriver) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (dialect.Tx, error) {
-	var (
-		tx  dialect.Tx
-		err error
-	)
-	if b, ok := d.Driver.(interface {
-		BeginTx(context.Context, *stdsql.TxOptions) (dialect.Tx, error)
-	}); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else {
-		tx, err = d.Driver.Tx(ctx)
-	}
+	tx, err := beginWith(ctx, d.Driver, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -91,16 +104,12 @@ func (d foldingDriver) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (dia
 
 // ExecContext runs a raw statement (Ent's FeatureExecQuery) unchanged.
 func (d foldingDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	return d.Driver.(interface {
-		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
-	}).ExecContext(ctx, query, args...)
+	return d.Driver.(rawExecer).ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a raw query (Ent's FeatureExecQuery) unchanged.
 func (d foldingDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	return d.Driver.(interface {
-		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
-	}).QueryContext(ctx, query, args...)
+	return d.Driver.(rawQueryer).QueryContext(ctx, query, args...)
 }
 
 // foldingTx is a transaction of foldingDriver.
@@ -122,14 +131,10 @@ func (t foldingTx) Query(ctx context.Context, query string, args, v any) error {
 
 // ExecContext runs a raw statement in the transaction unchanged.
 func (t foldingTx) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	return t.Tx.(interface {
-		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
-	}).ExecContext(ctx, query, args...)
+	return t.Tx.(rawExecer).ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a raw query in the transaction unchanged.
 func (t foldingTx) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	return t.Tx.(interface {
-		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
-	}).QueryContext(ctx, query, args...)
+	return t.Tx.(rawQueryer).QueryContext(ctx, query, args...)
 }

@@ -86,6 +86,28 @@ func (c cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 type cachingConn struct {
 	driver.Conn
 	stmts *lru.Cache[string, driver.Stmt]
+	// turn is the gate's turn this connection holds for the statement or
+	// transaction it serves (see gate.go), ended when the pool takes the
+	// connection back.
+	turn *turn
+}
+
+// claimTurn takes the turn that ctx carries, if any: the statement that
+// entered the gate runs on this connection.
+func (c *cachingConn) claimTurn(ctx context.Context) {
+	if t := turnOf(ctx); t != nil && t != c.turn {
+		c.endTurn()
+		t.claimed.Store(true)
+		c.turn = t
+	}
+}
+
+// endTurn gives back the turn the connection holds.
+func (c *cachingConn) endTurn() {
+	if c.turn != nil {
+		c.turn.end()
+		c.turn = nil
+	}
 }
 
 // stmt returns the prepared statement of query, preparing it once.
@@ -105,6 +127,7 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (driver.Stmt, erro
 // (an Ent page whose only value is its LIMIT has none, and PostgreSQL
 // would plan it on every run).
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	c.claimTurn(ctx)
 	if len(args) == 0 && !reads(query) {
 		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
 	}
@@ -129,6 +152,7 @@ func reads(query string) bool {
 
 // ExecContext runs query, prepared once when it has arguments.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	c.claimTurn(ctx)
 	if len(args) == 0 {
 		return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
 	}
@@ -166,6 +190,7 @@ func DriverConn(dc any) any {
 
 // Close closes the cached statements and the connection.
 func (c *cachingConn) Close() error {
+	c.endTurn()
 	c.stmts.Purge()
 	return c.Conn.Close()
 }
@@ -175,11 +200,13 @@ func (c *cachingConn) Close() error {
 
 // PrepareContext prepares a statement the caller owns (not cached).
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	c.claimTurn(ctx)
 	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 }
 
 // BeginTx starts a transaction.
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	c.claimTurn(ctx)
 	return c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
 }
 
@@ -199,8 +226,11 @@ func (c *cachingConn) ResetSession(ctx context.Context) error {
 	return nil
 }
 
-// IsValid reports whether the connection may be reused.
+// IsValid reports whether the connection may be reused. database/sql
+// asks it each time the connection goes back to the pool, which ends the
+// connection's turn at the gate.
 func (c *cachingConn) IsValid() bool {
+	c.endTurn()
 	if v, ok := c.Conn.(driver.Validator); ok {
 		return v.IsValid()
 	}
