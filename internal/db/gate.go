@@ -95,25 +95,32 @@ type gatedDriver struct {
 	gate *connGate
 }
 
+// inTurn runs a statement in a turn of the gate: run gets the context
+// that carries the turn to the connection.
+func inTurn[T any](ctx context.Context, g *connGate, run func(context.Context) (T, error)) (T, error) {
+	ctx, t, err := g.enter(ctx)
+	if err != nil {
+		var none T
+		return none, err
+	}
+	v, err := run(ctx)
+	t.settle(err)
+	return v, err
+}
+
 // Query implements dialect.Driver: the turn ends when the rows are closed.
 func (d gatedDriver) Query(ctx context.Context, query string, args, v any) error {
-	ctx, t, err := d.gate.enter(ctx)
-	if err != nil {
-		return err
-	}
-	err = d.Driver.Query(ctx, query, args, v)
-	t.settle(err)
+	_, err := inTurn(ctx, d.gate, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, d.Driver.Query(ctx, query, args, v)
+	})
 	return err
 }
 
 // Exec implements dialect.Driver.
 func (d gatedDriver) Exec(ctx context.Context, query string, args, v any) error {
-	ctx, t, err := d.gate.enter(ctx)
-	if err != nil {
-		return err
-	}
-	err = d.Driver.Exec(ctx, query, args, v)
-	t.settle(err)
+	_, err := inTurn(ctx, d.gate, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, d.Driver.Exec(ctx, query, args, v)
+	})
 	return err
 }
 
@@ -122,34 +129,22 @@ func (d gatedDriver) Tx(ctx context.Context) (dialect.Tx, error) { return d.Begi
 
 // BeginTx starts a transaction that holds a turn until it ends.
 func (d gatedDriver) BeginTx(ctx context.Context, opts *stdsql.TxOptions) (dialect.Tx, error) {
-	ctx, t, err := d.gate.enter(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := beginWith(ctx, d.Driver, opts)
-	t.settle(err)
-	return tx, err
+	return inTurn(ctx, d.gate, func(ctx context.Context) (dialect.Tx, error) {
+		return beginWith(ctx, d.Driver, opts)
+	})
 }
 
 // ExecContext runs a raw statement (Ent's FeatureExecQuery) in a turn.
 func (d gatedDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
-	ctx, t, err := d.gate.enter(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := d.Driver.(rawExecer).ExecContext(ctx, query, args...)
-	t.settle(err)
-	return res, err
+	return inTurn(ctx, d.gate, func(ctx context.Context) (stdsql.Result, error) {
+		return d.Driver.(rawExecer).ExecContext(ctx, query, args...)
+	})
 }
 
 // QueryContext runs a raw query in a turn, which ends when the caller
 // closes the rows.
 func (d gatedDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
-	ctx, t, err := d.gate.enter(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := d.Driver.(rawQueryer).QueryContext(ctx, query, args...)
-	t.settle(err)
-	return rows, err
+	return inTurn(ctx, d.gate, func(ctx context.Context) (*stdsql.Rows, error) {
+		return d.Driver.(rawQueryer).QueryContext(ctx, query, args...)
+	})
 }
