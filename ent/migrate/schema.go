@@ -1351,9 +1351,19 @@ var (
 				Columns: []*schema.Column{PostsColumns[10], PostsColumns[0]},
 			},
 			{
-				Name:    "post_topic_id_created_at",
+				Name:    "post_topic_id_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostsColumns[10], PostsColumns[1]},
+				Columns: []*schema.Column{PostsColumns[10], PostsColumns[1], PostsColumns[0]},
+			},
+			{
+				Name:    "post_topic_id_created_at_desc_id",
+				Unique:  false,
+				Columns: []*schema.Column{PostsColumns[10], PostsColumns[1], PostsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						PostsColumns[1].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "post_author_id",
@@ -1587,9 +1597,14 @@ var (
 				Columns: []*schema.Column{TopicsColumns[9], TopicsColumns[8]},
 			},
 			{
-				Name:    "topic_last_activity_at",
+				Name:    "topic_last_activity_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{TopicsColumns[8]},
+				Columns: []*schema.Column{TopicsColumns[8], TopicsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						TopicsColumns[8].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "topic_author_id",
