@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -66,5 +67,13 @@ func StartTracing(ctx context.Context, endpoint, version string) (shutdown func(
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter), sdktrace.WithResource(res))
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
+	exporting.Store(true)
 	return tp.Shutdown, nil
 }
+
+// exporting is set once StartTracing has installed an exporter.
+var exporting atomic.Bool
+
+// Exporting reports whether StartTracing installed an exporter in this
+// process: servers made before it, or without it, trace nothing.
+func Exporting() bool { return exporting.Load() }
