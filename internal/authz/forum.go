@@ -48,19 +48,10 @@ func visibleTopics(v *viewer.Viewer) predicate.Topic {
 	levels := ForumLevels(v)
 	return func(s *sql.Selector) {
 		c := sql.Table(forumcategory.Table)
-		categories := sql.Select(c.C(forumcategory.FieldID)).From(c).
-			Where(sql.In(c.C(forumcategory.FieldVisibility), visibilityValues(levels)...))
+		categories := sql.Select(c.C(forumcategory.FieldID)).From(c)
+		forumcategory.VisibilityIn(levels...)(categories)
 		s.Where(inSmallSet(s, s.C(topic.FieldCategoryID), categories))
 	}
-}
-
-// visibilityValues returns the category visibilities as query values.
-func visibilityValues(levels []forumcategory.Visibility) []any {
-	values := make([]any, len(levels))
-	for i, l := range levels {
-		values[i] = l
-	}
-	return values
 }
 
 // inSmallSet matches the rows whose column is among the ids that set

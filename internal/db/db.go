@@ -214,8 +214,8 @@ func sqliteDSN(rest string) (string, error) {
 // so a pool smaller than the requests in flight queues them fairly: on 2
 // cores, 8 connections instead of 20 gave the same or more requests a
 // second on every page shape with PostgreSQL's time per page down 10-15 %
-// and p99 down by a quarter to a third (README, performance); 4 measured
-// about as well as 8, which leaves more room for a slow query.
+// and p99 down by a quarter to a third (README, performance). 4 measured
+// about as well as 8; 8 leaves more room for a slow query.
 func DefaultMaxConns(dia string) int {
 	if dia == dialect.SQLite {
 		return 4
