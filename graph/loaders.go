@@ -2,14 +2,14 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/bridgesoftrust/hub/ent"
 	"github.com/bridgesoftrust/hub/internal/analytics/health"
@@ -34,13 +34,6 @@ type batchKey struct {
 }
 
 type loadersKey struct{}
-
-// batchWait is how long a loader waits for the other items of a list
-// before it reads their batch; maxBatch bounds one batch.
-const (
-	batchWait = 2 * time.Millisecond
-	maxBatch  = 500
-)
 
 // Loaders is the operation middleware that gives each query operation its
 // own loaders. Mutations (whose viewer may change as they sign in) and
@@ -71,31 +64,109 @@ func batched[V any](ctx context.Context, key batchKey, id int, idsOf func(result
 	}
 	found, ok := l.byKey.Load(key)
 	if !ok {
-		found, _ = l.byKey.LoadOrStore(key, &batchLoader[V]{
-			Loader: dataloadgen.NewMappedLoader(load, dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(maxBatch)),
-		})
+		found, _ = l.byKey.LoadOrStore(key, &batchLoader[V]{reads: map[int]*batchRead[V]{}})
 	}
 	loader := found.(*batchLoader[V])
-	if _, asked := loader.asked.Load(id); asked {
-		return loader.Load(ctx, id)
+	if read := loader.readOf(id); read != nil {
+		return read.value(id)
 	}
-	ids := listOf(ctx, id, idsOf)
-	for _, other := range ids {
-		loader.asked.Store(other, struct{}{})
+	read := loader.claim(id, listOf(ctx, id, idsOf))
+	if read == nil { // another caller claimed id meanwhile
+		return loader.readOf(id).value(id)
 	}
-	all, err := loader.LoadAll(ctx, ids)
-	if err != nil {
-		var zero V
-		return zero, err
-	}
-	return all[slices.Index(ids, id)], nil
+	read.run(ctx, load)
+	return read.value(id)
 }
 
-// batchLoader is an operation's loader of one batchKey, with the ids whose
-// values have been asked for (and are read or being read).
+// batchLoader is an operation's loader of one batchKey: the read that
+// gives (or gave) the value of each item asked for. Written by hand rather
+// than with a dataloader library: those gather the keys that arrive within
+// a time window (a timer and a goroutine per batch, and the window's wait
+// in every request's latency), where here the first item of a list names
+// the whole batch at once (listOf) and reads it in place.
 type batchLoader[V any] struct {
-	*dataloadgen.Loader[int, V]
-	asked sync.Map // int → struct{}
+	mu    sync.Mutex
+	reads map[int]*batchRead[V]
+}
+
+// batchRead is one read of a batch of items: done closes when values and
+// err are set.
+type batchRead[V any] struct {
+	ids    []int
+	done   chan struct{}
+	values map[int]V
+	err    error
+}
+
+// readOf returns the read that gives the value of id, or nil.
+func (l *batchLoader[V]) readOf(id int) *batchRead[V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reads[id]
+}
+
+// claim returns a read of the items of ids (which hold id) that no other
+// read gives yet, or nil when id itself is claimed already.
+func (l *batchLoader[V]) claim(id int, ids []int) *batchRead[V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.reads[id] != nil {
+		return nil
+	}
+	read := &batchRead[V]{done: make(chan struct{})}
+	for _, item := range ids {
+		if l.reads[item] == nil {
+			l.reads[item] = read
+			read.ids = append(read.ids, item)
+		}
+	}
+	if l.reads[id] != read { // id was not among ids
+		l.reads[id] = read
+		read.ids = append(read.ids, id)
+	}
+	return read
+}
+
+// maxBatch bounds the items of one call of a batch's load: a longer batch
+// is read in several.
+const maxBatch = 500
+
+// run reads the batch with load, maxBatch items a call, and hands its
+// values to those waiting. A panic in load reaches its caller, and the
+// others waiting get an error.
+func (r *batchRead[V]) run(ctx context.Context, load func(ctx context.Context, ids []int) (map[int]V, error)) {
+	defer func() {
+		p := recover()
+		if p != nil {
+			r.values, r.err = nil, fmt.Errorf("reading a batch of %d items failed: %v", len(r.ids), p)
+		}
+		close(r.done)
+		if p != nil {
+			panic(p)
+		}
+	}()
+	for chunk := range slices.Chunk(r.ids, maxBatch) {
+		values, err := load(ctx, chunk)
+		if err != nil {
+			r.values, r.err = nil, err
+			return
+		}
+		if r.values == nil {
+			r.values = values
+			continue
+		}
+		maps.Copy(r.values, values)
+	}
+}
+
+// value waits for the read and returns the value of id.
+func (r *batchRead[V]) value(id int) (V, error) {
+	<-r.done
+	if r.err != nil {
+		var zero V
+		return zero, r.err
+	}
+	return r.values[id], nil
 }
 
 // partnershipHealth returns the health of the partnership id, read for

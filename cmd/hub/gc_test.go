@@ -10,9 +10,11 @@ func TestGCPercentFollowsTheLiveHeap(t *testing.T) {
 	}{
 		{0, 400},
 		{10 * mib, 400},  // a small heap: the throughput setting
-		{16 * mib, 400},  // 64 MiB of growth
-		{32 * mib, 200},  // still 64 MiB
-		{128 * mib, 50},  // thousands of websockets
+		{30 * mib, 400},  // the server under page loads
+		{48 * mib, 400},  // 192 MiB of growth
+		{80 * mib, 160},  // 128 MiB: the cap falls as connections fill the heap
+		{112 * mib, 57},  // 64 MiB
+		{128 * mib, 50},  // thousands of websockets: still 64 MiB
 		{1024 * mib, 25}, // the floor
 	} {
 		if got := gcPercentFor(tc.live); got != tc.want {
