@@ -43,6 +43,9 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	start := graphql.Now()
 	params := &graphql.RawParams{}
 	body, err := io.ReadAll(r.Body)
+	// Held only once the body is read: reading it may answer "100
+	// Continue" first, which the client waits for.
+	defer holdAnswer(w, r)()
 	if err != nil {
 		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}))
 		return

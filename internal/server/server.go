@@ -316,9 +316,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes: 1 << 20,
 		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		BaseContext:    func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnContext:    withHeldConn,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(heldListener{ln}) }()
 	s.logger.Info("serving", "addr", ln.Addr().String(), "explorer", s.cfg.Explorer, "introspection", s.cfg.Introspection)
 	select {
 	case err := <-errc:
