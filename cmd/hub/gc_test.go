@@ -11,9 +11,9 @@ func TestGCPercentFollowsTheLiveHeap(t *testing.T) {
 		{0, 400},
 		{10 * mib, 400},  // a small heap: the throughput setting
 		{30 * mib, 400},  // the server under page loads
-		{48 * mib, 400},  // 192 MiB of growth
-		{80 * mib, 160},  // 128 MiB: the cap falls as connections fill the heap
-		{112 * mib, 57},  // 64 MiB
+		{40 * mib, 400},  // 160 MiB of growth
+		{56 * mib, 200},  // 112 MiB: the cap falls as connections fill the heap
+		{72 * mib, 88},   // 64 MiB
 		{128 * mib, 50},  // thousands of websockets: still 64 MiB
 		{1024 * mib, 25}, // the floor
 	} {
