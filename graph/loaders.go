@@ -70,11 +70,10 @@ func batched[V any](ctx context.Context, key batchKey, id int, idsOf func(result
 	if read := loader.readOf(id); read != nil {
 		return read.value(id)
 	}
-	read := loader.claim(id, listOf(ctx, id, idsOf))
-	if read == nil { // another caller claimed id meanwhile
-		return loader.readOf(id).value(id)
+	read, mine := loader.claim(id, listOf(ctx, id, idsOf))
+	if mine {
+		read.run(ctx, load)
 	}
-	read.run(ctx, load)
 	return read.value(id)
 }
 
@@ -105,15 +104,17 @@ func (l *batchLoader[V]) readOf(id int) *batchRead[V] {
 	return l.reads[id]
 }
 
-// claim returns a read of the items of ids (which hold id) that no other
-// read gives yet, or nil when id itself is claimed already.
-func (l *batchLoader[V]) claim(id int, ids []int) *batchRead[V] {
+// claim returns the read that gives the value of id: a new one, of the
+// items of ids (which hold id) that no other read gives yet, which the
+// caller is to run (mine), or the one another caller claimed id in
+// meanwhile.
+func (l *batchLoader[V]) claim(id int, ids []int) (read *batchRead[V], mine bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.reads[id] != nil {
-		return nil
+	if read := l.reads[id]; read != nil {
+		return read, false
 	}
-	read := &batchRead[V]{done: make(chan struct{})}
+	read = &batchRead[V]{done: make(chan struct{})}
 	for _, item := range ids {
 		if l.reads[item] == nil {
 			l.reads[item] = read
@@ -124,7 +125,7 @@ func (l *batchLoader[V]) claim(id int, ids []int) *batchRead[V] {
 		l.reads[id] = read
 		read.ids = append(read.ids, id)
 	}
-	return read
+	return read, true
 }
 
 // maxBatch bounds the items of one call of a batch's load: a longer batch

@@ -26,7 +26,7 @@ func TestBatchReadsEachItemOnce(t *testing.T) {
 	for i := range first {
 		first[i] = i + 1
 	}
-	read := loader.claim(1, first)
+	read, _ := loader.claim(1, first)
 	read.run(context.Background(), load)
 	if len(calls) != 2 || len(calls[0]) != maxBatch || len(calls[1]) != 3 {
 		t.Fatalf("calls of %v items, want %d and 3", lengths(calls), maxBatch)
@@ -34,10 +34,10 @@ func TestBatchReadsEachItemOnce(t *testing.T) {
 	if v, err := loader.readOf(maxBatch + 3).value(maxBatch + 3); err != nil || v != (maxBatch+3)*10 {
 		t.Fatalf("value of the last item: %d, %v", v, err)
 	}
-	if loader.claim(2, []int{2, 3}) != nil {
+	if _, mine := loader.claim(2, []int{2, 3}); mine {
 		t.Fatal("an item read already was claimed again")
 	}
-	second := loader.claim(maxBatch+4, []int{1, maxBatch + 4, maxBatch + 5})
+	second, _ := loader.claim(maxBatch+4, []int{1, maxBatch + 4, maxBatch + 5})
 	second.run(context.Background(), load)
 	if got := calls[2]; !slices.Equal(got, []int{maxBatch + 4, maxBatch + 5}) {
 		t.Fatalf("second batch read %v", got)
@@ -50,13 +50,14 @@ func TestBatchReadsEachItemOnce(t *testing.T) {
 func TestBatchErrorsReachEveryWaiter(t *testing.T) {
 	failure := errors.New("store down")
 	loader := &batchLoader[int]{reads: map[int]*batchRead[int]{}}
-	loader.claim(1, []int{1, 2}).run(context.Background(), func(context.Context, []int) (map[int]int, error) {
+	failed, _ := loader.claim(1, []int{1, 2})
+	failed.run(context.Background(), func(context.Context, []int) (map[int]int, error) {
 		return nil, failure
 	})
 	if _, err := loader.readOf(2).value(2); !errors.Is(err, failure) {
 		t.Fatalf("error of a waiting item: %v", err)
 	}
-	read := loader.claim(3, []int{3, 4})
+	read, _ := loader.claim(3, []int{3, 4})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	var waitErr error

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
 	"net/http"
 	"sync"
 	"syscall"
+
+	"github.com/bridgesoftrust/hub/internal/gqlexec"
 )
 
 // heldConn is an HTTP connection whose writes an answer can hold, to send
@@ -21,9 +24,11 @@ import (
 // Written by hand: neither net/http nor a module offers it.
 type heldConn struct {
 	net.Conn
-	mu   sync.Mutex
-	held bool
-	buf  []byte
+	mu sync.Mutex
+	// held keeps the answer's bytes while it is written: a buffer of the
+	// executor's pool (gqlexec.ResponseBuffer), so that an idle
+	// connection keeps none.
+	held *bytes.Buffer
 }
 
 // maxHeld bounds what a held connection keeps: past it, the answer goes
@@ -46,9 +51,8 @@ func (l heldListener) Accept() (net.Conn, error) {
 func (c *heldConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.held && len(c.buf)+len(p) <= maxHeld {
-		c.buf = append(c.buf, p...)
-		return len(p), nil
+	if c.held != nil && c.held.Len()+len(p) <= maxHeld {
+		return c.held.Write(p)
 	}
 	if err := c.flushLocked(); err != nil {
 		return 0, err
@@ -59,33 +63,31 @@ func (c *heldConn) Write(p []byte) (int, error) {
 // hold keeps the connection's writes until release.
 func (c *heldConn) hold() {
 	c.mu.Lock()
-	c.held = true
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.held == nil {
+		c.held = gqlexec.ResponseBuffer()
+	}
 }
 
 // release sends what was held in one write and stops holding.
 func (c *heldConn) release() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.held = false
 	err := c.flushLocked()
-	if cap(c.buf) > maxKeptHeld {
-		c.buf = nil
+	if c.held != nil {
+		gqlexec.ReleaseResponse(c.held.Bytes())
+		c.held = nil
 	}
 	return err
 }
 
-// maxKeptHeld is the most a connection keeps of its buffer between
-// answers: a keep-alive connection answering page after page reuses it.
-const maxKeptHeld = 64 << 10
-
 // flushLocked writes what is held (c.mu held).
 func (c *heldConn) flushLocked() error {
-	if len(c.buf) == 0 {
+	if c.held == nil || c.held.Len() == 0 {
 		return nil
 	}
-	_, err := c.Conn.Write(c.buf)
-	c.buf = c.buf[:0]
+	_, err := c.Conn.Write(c.held.Bytes())
+	c.held.Reset()
 	return err
 }
 
