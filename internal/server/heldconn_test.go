@@ -59,9 +59,17 @@ func (c *countingConn) SyscallConn() (syscall.RawConn, error) {
 	return c.Conn.(syscall.Conn).SyscallConn()
 }
 
+// counted is a hub served by serveCounted.
+type counted struct {
+	listener *countingListener
+	// addr is the API's address, metricsURL where its metrics are read.
+	addr, metricsURL string
+	admin            http.Header
+}
+
 // serveCounted serves a hub over SQLite through Server.Serve, as hub serve
-// does, on a listener that counts writes.
-func serveCounted(t *testing.T) (*countingListener, string, http.Header) {
+// does, on a listener that counts writes, and its metrics apart.
+func serveCounted(t *testing.T) counted {
 	t.Helper()
 	store := dbtest.Open(t, "sqlite")
 	srv := server.New(server.DefaultConfig(), store, slog.New(slog.DiscardHandler))
@@ -70,14 +78,20 @@ func serveCounted(t *testing.T) (*countingListener, string, http.Header) {
 		t.Fatal(err)
 	}
 	counting := &countingListener{Listener: ln}
+	metrics, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, counting) }()
+	go srv.ServeMetrics(ctx, metrics)
 	t.Cleanup(func() {
 		cancel()
 		<-served
 	})
-	return counting, ln.Addr().String(), authtest.Secretariat(t, store)
+	return counted{listener: counting, addr: ln.Addr().String(), metricsURL: "http://" + metrics.Addr().String() + "/metrics",
+		admin: authtest.Secretariat(t, store)}
 }
 
 // largeQuery is a query whose answer is larger than net/http's 4 KiB
@@ -89,8 +103,9 @@ func largeQuery() string { return `{ __schema { types { name kind } } }` }
 // answer on a kept-alive connection, and that a client asking to be told
 // to send its body ("Expect: 100-continue") is told before the answer.
 func TestAnswersLeaveInOneWrite(t *testing.T) {
-	counting, addr, _ := serveCounted(t)
-	conn, err := net.Dial("tcp", addr)
+	hub := serveCounted(t)
+	counting := hub.listener
+	conn, err := net.Dial("tcp", hub.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +163,12 @@ func readAnswer(t *testing.T, r *bufio.Reader) answer {
 // Server.Serve (whose connections can hold an answer) subscribes and gets
 // its delivery.
 func TestWebsocketsThroughServe(t *testing.T) {
-	_, addr, admin := serveCounted(t)
-	url := "http://" + addr
+	hub := serveCounted(t)
+	url, admin := "http://"+hub.addr, hub.admin
 	ws := subscribeNews(t, url, admin)
+	// The subscription is active once the server counts it: news
+	// published before would not reach it.
+	waitForMetric(t, hub.metricsURL, "hub_subscriptions", 1)
 	resp := gqltest.Post(t, url+"/graphql", `mutation { createNewsItem(input: {title: "Forum in Riga", body: "Report"}) { id } }`, nil, admin)
 	resp.NoErrors(t)
 	var created struct{ CreateNewsItem struct{ ID string } }
